@@ -1,0 +1,29 @@
+package eu.panosc.platform.auth;
+
+import java.util.Objects;
+
+/**
+ * A bearer token was rejected; {@link #reason()} is a short description that is safe to return to the
+ * client and never contains the token itself.
+ *
+ * @see <a href="https://www.rfc-editor.org/rfc/rfc6750#section-3.1">RFC 6750 §3.1: invalid_token</a>
+ */
+public final class InvalidTokenException extends RuntimeException {
+
+  private final String reason;
+
+  public InvalidTokenException(String reason) {
+    this(reason, null);
+  }
+
+  /** The cause is kept for logging only; it is never shown to the client. */
+  public InvalidTokenException(String reason, Throwable cause) {
+    super(Objects.requireNonNull(reason, "reason"), cause, false, false);
+    this.reason = reason;
+  }
+
+  /** Short, client-safe reason, used as the RFC 6750 {@code error_description}. */
+  public String reason() {
+    return reason;
+  }
+}

@@ -1,0 +1,168 @@
+package eu.panosc.platform.auth;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jwt.EncryptedJWT;
+import com.nimbusds.jwt.JWT;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.JWTParser;
+import com.nimbusds.jwt.PlainJWT;
+import com.nimbusds.jwt.SignedJWT;
+import io.vertx.core.Future;
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Date;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Verifies a compact JWT access token (header rules, signature against the JWKS, then claims) and turns it
+ * into an {@link AccessTokenPrincipal}; every rejection is an {@link InvalidTokenException} with its own reason.
+ *
+ * @see <a href="https://www.rfc-editor.org/rfc/rfc9068#section-4">RFC 9068 §4: Validating JWT Access Tokens</a>
+ */
+public final class TokenVerifier {
+
+  /** Tokens longer than this are rejected before parsing. */
+  static final int MAX_TOKEN_CHARS = 16 * 1024;
+
+  private final JwksCache keys;
+  private final BearerAuthConfig config;
+  private final Clock clock;
+
+  public TokenVerifier(JwksCache keys, BearerAuthConfig config, Clock clock) {
+    this.keys = Objects.requireNonNull(keys, "keys");
+    this.config = Objects.requireNonNull(config, "config");
+    this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  /** The principal of a valid token, or a failed future with {@link InvalidTokenException}. */
+  public Future<AccessTokenPrincipal> verify(String compactJwt) {
+    final SignedJWT jwt;
+    try {
+      jwt = parseHeader(compactJwt);
+    } catch (InvalidTokenException e) {
+      return Future.failedFuture(e);
+    }
+    return keys.key(jwt.getHeader().getKeyID()).compose(key -> {
+      try {
+        // RFC 9068 §4 step 4: signature with the issuer's key
+        if (!SignatureCheck.verify(jwt, key)) {
+          return Future.failedFuture(new InvalidTokenException("invalid signature"));
+        }
+        return Future.succeededFuture(checkClaims(jwt));
+      } catch (InvalidTokenException e) {
+        return Future.failedFuture(e);
+      }
+    });
+  }
+
+  /** All header checks, done before any key lookup. */
+  private SignedJWT parseHeader(String compactJwt) {
+    if (compactJwt == null || compactJwt.isEmpty()) {
+      throw new InvalidTokenException("missing token");
+    }
+    if (compactJwt.length() > MAX_TOKEN_CHARS) {
+      throw new InvalidTokenException("token too large");
+    }
+    JWT parsed;
+    try {
+      parsed = JWTParser.parse(compactJwt);
+    } catch (ParseException | RuntimeException e) {
+      throw new InvalidTokenException("malformed token");
+    }
+    if (parsed instanceof PlainJWT) {
+      throw new InvalidTokenException("unsigned token");  // RFC 8725 §3.1: never accept alg none
+    }
+    if (parsed instanceof EncryptedJWT || !(parsed instanceof SignedJWT jwt)) {
+      throw new InvalidTokenException("encrypted tokens not accepted");
+    }
+    JWSHeader header = jwt.getHeader();
+    JWSAlgorithm alg = header.getAlgorithm();
+    if (!SignatureCheck.ALLOWED.contains(alg)) {
+      throw new InvalidTokenException("unsupported algorithm");  // RFC 9068 §4 step 3, RFC 8725 §3.1
+    }
+    if (header.getCriticalParams() != null && !header.getCriticalParams().isEmpty()) {
+      throw new InvalidTokenException("unsupported critical header");  // RFC 7515 §4.1.11
+    }
+    if (header.getType() == null || !config.acceptsType(header.getType().getType())) {
+      throw new InvalidTokenException("wrong token type");  // RFC 9068 §4 step 1, RFC 8725 §3.11
+    }
+    if (header.getKeyID() == null || header.getKeyID().isBlank()) {
+      throw new InvalidTokenException("missing key id");
+    }
+    return jwt;
+  }
+
+  private AccessTokenPrincipal checkClaims(SignedJWT jwt) {
+    JWTClaimsSet claims;
+    try {
+      claims = jwt.getJWTClaimsSet();
+    } catch (ParseException e) {
+      throw new InvalidTokenException("malformed claims");
+    }
+    if (!config.issuer().equals(claims.getIssuer())) {
+      throw new InvalidTokenException("wrong issuer");  // RFC 9068 §4 step 2
+    }
+    List<String> audience = claims.getAudience();
+    if (audience == null || audience.stream().noneMatch(config.audiences()::contains)) {
+      throw new InvalidTokenException("wrong audience");  // RFC 9068 §4 step 3
+    }
+    Instant now = clock.instant();
+    Date exp = claims.getExpirationTime();
+    if (exp == null) {
+      throw new InvalidTokenException("missing exp");
+    }
+    if (!now.isBefore(exp.toInstant().plus(config.clockSkew()))) {
+      throw new InvalidTokenException("token expired");  // RFC 9068 §4 step 6
+    }
+    Date nbf = claims.getNotBeforeTime();
+    if (nbf != null && now.isBefore(nbf.toInstant().minus(config.clockSkew()))) {
+      throw new InvalidTokenException("token not yet valid");
+    }
+    Date iat = claims.getIssueTime();
+    if (iat != null && iat.toInstant().isAfter(now.plus(config.clockSkew()))) {
+      throw new InvalidTokenException("token issued in the future");
+    }
+    String subject = claims.getSubject();
+    if (subject == null || subject.isBlank()) {
+      throw new InvalidTokenException("missing sub");  // RFC 9068 §2.2: sub is required
+    }
+    String clientId;
+    try {
+      clientId = claims.getStringClaim("client_id");
+    } catch (ParseException e) {
+      throw new InvalidTokenException("malformed client_id");
+    }
+    return new AccessTokenPrincipal(subject, clientId, scopes(claims), exp.toInstant(), claims.toJSONObject());
+  }
+
+  /** RFC 9068 §2.2.3: {@code scope} is a space-separated string; {@code scp} may be an array or a string. */
+  private static Set<String> scopes(JWTClaimsSet claims) {
+    Set<String> scopes = new LinkedHashSet<>();
+    Object scope = claims.getClaim("scope");
+    if (scope != null && !(scope instanceof String)) {
+      throw new InvalidTokenException("malformed scope claim");
+    }
+    addScopes(scope, scopes);
+    addScopes(claims.getClaim("scp"), scopes);
+    return scopes;
+  }
+
+  private static void addScopes(Object value, Set<String> into) {
+    if (value == null) {
+      return;
+    }
+    if (value instanceof String s) {
+      Arrays.stream(s.split(" ")).filter(v -> !v.isEmpty()).forEach(into::add);
+    } else if (value instanceof List<?> list && list.stream().allMatch(String.class::isInstance)) {
+      list.stream().map(String.class::cast).filter(v -> !v.isEmpty()).forEach(into::add);
+    } else {
+      throw new InvalidTokenException("malformed scope claim");
+    }
+  }
+}

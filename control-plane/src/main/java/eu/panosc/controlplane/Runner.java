@@ -1,0 +1,107 @@
+package eu.panosc.controlplane;
+
+import eu.panosc.platform.config.ConfigException;
+import eu.panosc.platform.config.PanoscConfig;
+import eu.panosc.platform.demo.DemoFederation;
+import eu.panosc.platform.logging.Logging;
+import eu.panosc.platform.service.Platform;
+import eu.panosc.platform.service.ServiceModule;
+import io.vertx.core.json.JsonObject;
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/** Starts modules in this process, prints where they are, and stops gracefully on SIGTERM/SIGINT. */
+final class Runner {
+  private Runner() {}
+
+  static int run(RuntimeOptions options, Function<PanoscConfig, List<ServiceModule>> select,
+      PrintWriter out, PrintWriter err) {
+    PanoscConfig config;
+    List<ServiceModule> modules;
+    try {
+      config = options.load(System.getenv());
+      Logging.configure(config.logging());
+      modules = select.apply(config);
+    } catch (ConfigException | IllegalArgumentException e) {
+      err.println("panosc: configuration error: " + e.getMessage());
+      err.flush();
+      return PanoscCommand.EXIT_CONFIG;
+    }
+    Platform platform;
+    try {
+      platform = Platform.start(config, modules, Clock.systemUTC())
+          .get(5, TimeUnit.MINUTES);
+    } catch (ExecutionException e) {
+      err.println("panosc: could not start: " + oneLine(e.getCause()));
+      err.flush();
+      return PanoscCommand.EXIT_STARTUP;
+    } catch (Exception e) {
+      err.println("panosc: could not start: " + oneLine(e));
+      err.flush();
+      return PanoscCommand.EXIT_STARTUP;
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        platform.stop()
+            .get(config.server().shutdownGrace().toSeconds() + 30, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        System.err.println("panosc: unclean shutdown: " + oneLine(e));
+      } finally {
+        stopped.countDown();
+      }
+    }, "panosc-shutdown"));
+    banner(out, platform, modules, config);
+    try {
+      stopped.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return 0;
+  }
+
+  private static void banner(PrintWriter out, Platform platform, List<ServiceModule> modules, PanoscConfig config) {
+    out.println("PaNOSC control plane ready (" + (config.demo() ? "demo federation" : "no demo data") + ")");
+    for (ServiceModule m : modules) {
+      out.printf("  %-11s %s%s   (%s)%n", m.name(), platform.baseUrl(), m.mountPath(), m.title());
+    }
+    out.println("  metrics     " + platform.baseUrl() + "/metrics");
+    out.println("  data        " + config.dataDir().toAbsolutePath().normalize()
+        + (config.database().embedded() ? " (embedded PostgreSQL)" : ""));
+    if (config.demo()) {
+      JsonObject demo = DemoFederation.fixture();
+      out.println("Demo credentials (public; refused without --demo):");
+      demo.getJsonArray("users").forEach(u -> {
+        JsonObject user = (JsonObject) u;
+        out.printf("  user   %-16s password %-22s %s%n", user.getString("username"), user.getString("password"),
+            user.getString("description"));
+      });
+      demo.getJsonArray("clients").forEach(c -> {
+        JsonObject client = (JsonObject) c;
+        if (client.getString("secret") != null) {
+          out.printf("  client %-16s secret   %-28s scopes %s%n", client.getString("clientId"),
+              client.getString("secret"), String.join(" ", client.getJsonArray("scopes").stream()
+                  .map(String::valueOf).toList()));
+        }
+      });
+      out.println("  everything: panosc demo-info --json");
+    }
+    out.println("Stop with Ctrl-C (graceful).");
+    out.flush();
+  }
+
+  static String oneLine(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && (t.getMessage() == null || t instanceof ExecutionException
+        || t instanceof java.util.concurrent.CompletionException)) {
+      t = t.getCause();
+    }
+    String msg = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    return msg.replace('\n', ' ');
+  }
+}

@@ -1,0 +1,111 @@
+package eu.panosc.platform.service;
+
+import eu.panosc.platform.config.PanoscConfig;
+import eu.panosc.platform.db.Database;
+import eu.panosc.platform.metrics.Metrics;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.net.URI;
+import java.time.Clock;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running control plane process: Vert.x with Prometheus metrics, the database, and one
+ * {@link PlatformVerticle} serving the given modules. Start with {@link #start}, stop with
+ * {@link #stop} (graceful), which a SIGTERM hook should call.
+ */
+public final class Platform {
+  private static final Logger LOG = LoggerFactory.getLogger(Platform.class);
+
+  private final Vertx vertx;
+  private final Database database;
+  private final PlatformVerticle verticle;
+  private final PrometheusMeterRegistry registry;
+
+  private Platform(Vertx vertx, Database database, PlatformVerticle verticle, PrometheusMeterRegistry registry) {
+    this.vertx = vertx;
+    this.database = database;
+    this.verticle = verticle;
+    this.registry = registry;
+  }
+
+  /**
+   * Starts everything. Completes exceptionally with a cause whose message is fit for a one-line error;
+   * on failure whatever was started is stopped again.
+   */
+  public static CompletableFuture<Platform> start(PanoscConfig config, List<ServiceModule> modules, Clock clock) {
+    Objects.requireNonNull(config, "config");
+    PrometheusMeterRegistry registry = Metrics.createRegistry();
+    Vertx vertx = Metrics.vertx(registry);
+    CompletableFuture<Platform> result = new CompletableFuture<>();
+    vertx.executeBlocking(() -> Database.open(config.database(), config.dataDir()), false)
+        .onFailure(e -> vertx.close().onComplete(ignored -> result.completeExceptionally(e)))
+        .onSuccess(db -> {
+          PlatformVerticle verticle = new PlatformVerticle(config, modules, db, registry, clock);
+          vertx.deployVerticle(verticle)
+              .onSuccess(id -> result.complete(new Platform(vertx, db, verticle, registry)))
+              .onFailure(e -> vertx.executeBlocking(() -> {
+                db.close();
+                return null;
+              }, false).onComplete(ignored -> vertx.close().onComplete(x -> result.completeExceptionally(e))));
+        });
+    return result;
+  }
+
+  /** Applies every module's migrations and returns; for {@code panosc migrate}. Blocking. */
+  public static void migrate(PanoscConfig config, List<ServiceModule> modules) {
+    try (Database db = Database.open(config.database(), config.dataDir())) {
+      for (ServiceModule m : modules) {
+        db.migrate(m.schema());
+      }
+    }
+  }
+
+  public int port() {
+    return verticle.actualPort();
+  }
+
+  public URI baseUrl() {
+    return verticle.baseUrl();
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public Database database() {
+    return database;
+  }
+
+  public PrometheusMeterRegistry registry() {
+    return registry;
+  }
+
+  /** Graceful stop: readiness false, in-flight requests finish, then database and Vert.x close. */
+  public CompletableFuture<Void> stop() {
+    LOG.info("shutting down");
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    vertx.undeploy(vertxDeploymentId())
+        .eventually(() -> vertx.executeBlocking(() -> {
+          database.close();
+          return null;
+        }, false))
+        .onComplete(ar -> vertx.close().onComplete(closed -> {
+          if (ar.failed()) {
+            done.completeExceptionally(ar.cause());
+          } else {
+            done.complete(null);
+          }
+        }));
+    return done;
+  }
+
+  private String vertxDeploymentId() {
+    return vertx.deploymentIDs().iterator().next();
+  }
+}

@@ -1,0 +1,148 @@
+package eu.panosc.platform.service;
+
+import eu.panosc.platform.config.PanoscConfig;
+import eu.panosc.platform.db.Database;
+import eu.panosc.platform.db.DatabaseReadiness;
+import eu.panosc.platform.health.HealthEndpoint;
+import eu.panosc.platform.health.Lifecycle;
+import eu.panosc.platform.http.AccessLog;
+import eu.panosc.platform.http.FailureHandler;
+import eu.panosc.platform.http.RequestIds;
+import eu.panosc.platform.metrics.Metrics;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.sqlclient.Pool;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Mounts every {@link ServiceModule} on one HTTP server: migrates its schema, opens its pool, adds
+ * the common routes (health, metrics, OpenAPI) and the module's own. Stopping is graceful: readiness
+ * turns false, in-flight requests finish within the grace period, then pools close.
+ */
+public final class PlatformVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(PlatformVerticle.class);
+
+  private final PanoscConfig config;
+  private final List<ServiceModule> modules;
+  private final Database database;
+  private final PrometheusMeterRegistry registry;
+  private final Clock clock;
+  private final Lifecycle lifecycle = new Lifecycle();
+  private final List<Pool> pools = new ArrayList<>();
+  private HttpServer server;
+  private volatile Router active;
+  private volatile URI baseUrl;
+
+  public PlatformVerticle(PanoscConfig config, List<ServiceModule> modules, Database database,
+      PrometheusMeterRegistry registry, Clock clock) {
+    this.config = Objects.requireNonNull(config, "config");
+    this.modules = List.copyOf(modules);
+    this.database = Objects.requireNonNull(database, "database");
+    this.registry = Objects.requireNonNull(registry, "registry");
+    this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  @Override
+  public Future<?> start() {
+    Router root = Router.router(vertx);
+    root.route().handler(new RequestIds()).handler(new AccessLog());
+    root.get("/metrics").handler(Metrics.scrapeHandler(registry));
+    root.route().failureHandler(new FailureHandler());
+    server = vertx.createHttpServer(new HttpServerOptions()
+        .setHost(config.server().host()).setPort(config.server().port())
+        .setCompressionSupported(true).setMaxHeaderSize(16 * 1024));
+    // Listen first (the actual port gives the base URLs), answering 503 until every module is mounted.
+    Router starting = Router.router(vertx);
+    starting.route().handler(new RequestIds()).handler(ctx -> FailureHandler.write(ctx,
+        eu.panosc.platform.http.Problem.of(503, "Service Unavailable", "The control plane is starting.")));
+    active = starting;
+    return server.requestHandler(req -> active.handle(req)).listen()
+        .recover(e -> Future.failedFuture(listenError(e)))
+        .compose(s -> {
+          baseUrl = config.server().baseUrl(s.actualPort());
+          Future<Void> chain = Future.succeededFuture();
+          for (ServiceModule module : modules) {
+            chain = chain.compose(v -> mountModule(root, module));
+          }
+          return chain;
+        })
+        .onSuccess(v -> {
+          root.route().handler(ctx -> ctx.fail(404));
+          active = root;
+          LOG.info("listening on {}:{}, public base URL {}", config.server().host(), server.actualPort(), baseUrl);
+        });
+  }
+
+  private Throwable listenError(Throwable e) {
+    if (e instanceof java.net.BindException || String.valueOf(e.getMessage()).contains("Address already in use")) {
+      return new IllegalStateException("port " + config.server().port() + " on " + config.server().host()
+          + " is already in use; stop the other process or choose another with --port");
+    }
+    return e;
+  }
+
+  private Future<Void> mountModule(Router root, ServiceModule module) {
+    URI base = baseUrl;
+    return vertx.executeBlocking(() -> database.migrate(module.schema()), false)
+        .compose(version -> {
+          Pool pool = database.pool(vertx, module.schema());
+          pools.add(pool);
+          Router router = Router.router(vertx);
+          new HealthEndpoint(vertx, lifecycle, List.of(new DatabaseReadiness(pool)), Duration.ofSeconds(3))
+              .mount(router);
+          router.get("/metrics").handler(Metrics.scrapeHandler(registry));
+          OpenApiDocuments.Rendered doc = OpenApiDocuments.build(module, base + module.mountPath());
+          router.get("/openapi.json").handler(ctx -> ctx.response()
+              .putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(doc.json()));
+          router.get("/openapi.yaml").handler(ctx -> ctx.response()
+              .putHeader(HttpHeaders.CONTENT_TYPE, "application/yaml").end(doc.yaml()));
+          ServiceContext ctx = new ServiceContext(vertx, config, config.service(module.name()), pool, registry,
+              clock, lifecycle, URI.create(base + module.mountPath()));
+          return module.mount(router, ctx).map(router);
+        })
+        .map(router -> {
+          router.route().failureHandler(new FailureHandler());
+          root.route(module.mountPath() + "/*").subRouter(router);
+          LOG.info("mounted {} at {} ({})", module.name(), module.mountPath(), module.title());
+          return null;
+        });
+  }
+
+  /** The public base URL, known once the server listens. */
+  public URI baseUrl() {
+    return baseUrl;
+  }
+
+  public int actualPort() {
+    return server == null ? -1 : server.actualPort();
+  }
+
+  public Lifecycle lifecycle() {
+    return lifecycle;
+  }
+
+  @Override
+  public Future<?> stop() {
+    lifecycle.markStopping();
+    long graceMillis = config.server().shutdownGrace().toMillis();
+    Future<Void> closed = server == null ? Future.succeededFuture()
+        : server.shutdown(graceMillis, TimeUnit.MILLISECONDS);
+    return closed
+        .eventually(() -> Future.join(modules.stream().map(ServiceModule::stop).toList()))
+        .eventually(() -> Future.join(pools.stream().map(Pool::close).toList()))
+        .onComplete(ar -> LOG.info("stopped"));
+  }
+}

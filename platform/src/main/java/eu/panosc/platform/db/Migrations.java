@@ -34,7 +34,23 @@ public final class Migrations {
       LOG.info("schema {}: {} migration(s) applied, now at version {}", schema, result.migrationsExecuted, version);
       return version;
     } catch (FlywayException e) {
-      throw new DatabaseException("migrating schema " + schema + " on " + target + " failed: " + e.getMessage(), e);
+      Throwable root = e;
+      while (root.getCause() != null) {
+        root = root.getCause();
+      }
+      boolean unreachable = root instanceof java.net.ConnectException
+          || root instanceof java.sql.SQLException sql && String.valueOf(sql.getSQLState()).startsWith("08");
+      throw new DatabaseException(unreachable
+          ? "database " + target + " is unreachable: " + firstLine(root.getMessage())
+          : "migrating schema " + schema + " on " + target + " failed: " + firstLine(e.getMessage()), e);
     }
+  }
+
+  private static String firstLine(String message) {
+    if (message == null) {
+      return "unknown error";
+    }
+    String line = message.strip().lines().findFirst().orElse("");
+    return line.length() > 300 ? line.substring(0, 300) + "..." : line;
   }
 }

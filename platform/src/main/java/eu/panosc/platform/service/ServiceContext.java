@@ -1,5 +1,7 @@
 package eu.panosc.platform.service;
 
+import eu.panosc.platform.auth.BearerAuth;
+import eu.panosc.platform.auth.BearerAuthConfig;
 import eu.panosc.platform.config.ConfigNode;
 import eu.panosc.platform.config.PanoscConfig;
 import eu.panosc.platform.health.Lifecycle;
@@ -23,6 +25,7 @@ public record ServiceContext(
     MeterRegistry meters,
     Clock clock,
     Lifecycle lifecycle,
+    URI publicRoot,
     URI baseUrl) {
 
   public ServiceContext {
@@ -33,7 +36,20 @@ public record ServiceContext(
     Objects.requireNonNull(meters, "meters");
     Objects.requireNonNull(clock, "clock");
     Objects.requireNonNull(lifecycle, "lifecycle");
+    Objects.requireNonNull(publicRoot, "publicRoot");
     Objects.requireNonNull(baseUrl, "baseUrl");
+  }
+
+  /**
+   * Bearer-token authentication for this service's API: tokens from the configured issuer
+   * ({@code auth.issuer}, default {@code <base>/aai}) whose {@code aud} names this service's URL.
+   * Keys are fetched from the JWKS lazily, on the first protected request.
+   */
+  public BearerAuth bearerAuth() {
+    BearerAuthConfig auth = new BearerAuthConfig(config.auth().issuerFor(publicRoot).toString(),
+        java.util.Set.of(baseUrl.toString()), config.auth().jwksFor(publicRoot))
+        .withClockSkew(config.auth().clockSkew());
+    return BearerAuth.create(vertx, auth, clock);
   }
 
   /** True when running with the demo federation and its published credentials. */

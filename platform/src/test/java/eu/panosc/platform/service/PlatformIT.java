@@ -1,0 +1,182 @@
+package eu.panosc.platform.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import eu.panosc.platform.config.ConfigLoader;
+import eu.panosc.platform.config.PanoscConfig;
+import eu.panosc.platform.db.EmbeddedDatabase;
+import eu.panosc.platform.testing.Http;
+import eu.panosc.platform.testing.ItemsModule;
+import io.vertx.core.json.JsonObject;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A real platform process in-JVM: embedded PostgreSQL, a test module, health, metrics, errors, shutdown. */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class PlatformIT {
+  @TempDir
+  static Path dataDir;
+
+  static Platform platform;
+  static String base;
+
+  static PanoscConfig config(Path dir, int port) {
+    return new ConfigLoader(Map.of()).load(Optional.empty(), Map.of(
+        "dataDir", dir.toString(), "server.port", Integer.toString(port), "server.host", "127.0.0.1",
+        "server.shutdownGrace", "10s"));
+  }
+
+  static Platform start(PanoscConfig config) throws Exception {
+    return Platform.start(config, List.of(new ItemsModule()), Clock.systemUTC()).get(120, TimeUnit.SECONDS);
+  }
+
+  @BeforeAll
+  static void startPlatform() throws Exception {
+    platform = start(config(dataDir, 0));
+    base = platform.baseUrl().toString();
+  }
+
+  @AfterAll
+  static void stopPlatform() throws Exception {
+    if (platform != null) {
+      platform.stop().get(60, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  @Order(1)
+  void healthWhenStartedThenLiveAndReadyWithDatabaseUp() {
+    assertThat(Http.get(base + "/items/health/live").statusCode()).isEqualTo(200);
+    HttpResponse<String> ready = Http.get(base + "/items/health/ready");
+    assertThat(ready.statusCode()).isEqualTo(200);
+    assertThat(new JsonObject(ready.body()).getJsonObject("checks").getString("database")).isEqualTo("UP");
+  }
+
+  @Test
+  @Order(2)
+  void moduleRoutesWhenMigratedThenUseTheirOwnSchema() {
+    assertThat(Http.postJson(base + "/items/items", "{\"name\":\"beamtime\"}").statusCode()).isEqualTo(201);
+    HttpResponse<String> list = Http.get(base + "/items/items");
+    assertThat(new JsonObject(list.body()).getJsonArray("items").getList()).containsExactly("beamtime");
+    HttpResponse<String> dup = Http.postJson(base + "/items/items", "{\"name\":\"beamtime\"}");
+    assertThat(dup.statusCode()).isEqualTo(409);
+    assertThat(dup.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+  }
+
+  @Test
+  @Order(3)
+  void errorsWhenHandlerThrowsThenProblemJsonWithoutInternals() {
+    HttpResponse<String> r = Http.get(base + "/items/boom");
+    assertThat(r.statusCode()).isEqualTo(500);
+    assertThat(r.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+    JsonObject body = new JsonObject(r.body());
+    String rid = r.headers().firstValue("X-Request-ID").orElseThrow();
+    assertThat(body.getString("requestId")).isEqualTo(rid);
+    assertThat(body.getInteger("status")).isEqualTo(500);
+    assertThat(r.body()).doesNotContain("SECRET").doesNotContain("IllegalStateException").doesNotContain("at eu.");
+
+    HttpResponse<String> invalid = Http.postJson(base + "/items/items", "{\"name\":\" \"}");
+    assertThat(invalid.statusCode()).isEqualTo(400);
+    assertThat(new JsonObject(invalid.body()).getJsonArray("errors").getJsonObject(0).getString("field"))
+        .isEqualTo("name");
+
+    HttpResponse<String> malformed = Http.postJson(base + "/items/items", "{\"name\":");
+    assertThat(malformed.statusCode()).isEqualTo(400);
+    assertThat(new JsonObject(malformed.body()).getString("detail")).contains("not valid JSON");
+
+    HttpResponse<String> unknown = Http.get(base + "/nowhere");
+    assertThat(unknown.statusCode()).isEqualTo(404);
+    assertThat(new JsonObject(unknown.body()).getString("instance")).isEqualTo("/nowhere");
+    assertThat(Http.get(base + "/items/nowhere").statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  @Order(4)
+  void bearerWhenNoTokenThen401WithChallenge() {
+    HttpResponse<String> r = Http.get(base + "/items/protected");
+    assertThat(r.statusCode()).isEqualTo(401);
+    assertThat(r.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));
+  }
+
+  @Test
+  @Order(5)
+  void metricsWhenScrapedThenJvmHttpAndPoolMeters() {
+    Http.get(base + "/items/items");
+    HttpResponse<String> r = Http.get(base + "/metrics");
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain");
+    assertThat(r.body()).contains("jvm_memory_used_bytes").contains("vertx_http_server_requests_total")
+        .contains("vertx_pool_");
+    assertThat(Http.get(base + "/items/metrics").body()).contains("jvm_memory_used_bytes");
+  }
+
+  @Test
+  @Order(6)
+  void openApiWhenFetchedThenModulePathsPlusCommonOnesAndServerUrl() {
+    JsonObject doc = new JsonObject(Http.get(base + "/items/openapi.json").body());
+    assertThat(doc.getString("openapi")).isEqualTo("3.1.0");
+    assertThat(doc.getJsonObject("paths").fieldNames()).contains("/items", "/health/live", "/health/ready",
+        "/metrics", "/openapi.json");
+    assertThat(doc.getJsonArray("servers").getJsonObject(0).getString("url")).isEqualTo(base + "/items");
+    assertThat(Http.get(base + "/items/openapi.yaml").body()).contains("openapi: 3.1.0").contains("/health/ready:");
+  }
+
+  @Test
+  @Order(7)
+  void readinessWhenDatabaseStopsThenDownAndRecoversWhenItReturns() {
+    EmbeddedDatabase db = platform.database().embedded().orElseThrow();
+    db.close();
+    HttpResponse<String> down = Http.get(base + "/items/health/ready");
+    assertThat(down.statusCode()).isEqualTo(503);
+    assertThat(new JsonObject(down.body()).getJsonObject("checks").getString("database")).startsWith("DOWN");
+    assertThat(Http.get(base + "/items/health/live").statusCode()).isEqualTo(200);
+    db.restart();
+    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+        .untilAsserted(() -> assertThat(Http.get(base + "/items/health/ready").statusCode()).isEqualTo(200));
+    assertThat(new JsonObject(Http.get(base + "/items/items").body()).getJsonArray("items").getList())
+        .containsExactly("beamtime");
+  }
+
+  @Test
+  @Order(8)
+  void startWhenPortInUseThenClearError() {
+    PanoscConfig clash = config(dataDir.resolve("other"), platform.port());
+    assertThatThrownBy(() -> start(clash))
+        .isInstanceOf(ExecutionException.class)
+        .cause().hasMessageContaining("port " + platform.port()).hasMessageContaining("already in use");
+  }
+
+  @Test
+  @Order(9)
+  void stopWhenRequestInFlightThenItFinishesAndDataSurvivesRestart() throws Exception {
+    CompletableFuture<HttpResponse<String>> slow = CompletableFuture.supplyAsync(() -> Http.get(base + "/items/slow"));
+    Thread.sleep(300);
+    platform.stop().get(60, TimeUnit.SECONDS);
+    HttpResponse<String> finished = slow.get(10, TimeUnit.SECONDS);
+    assertThat(finished.statusCode()).isEqualTo(200);
+    assertThat(finished.body()).isEqualTo("done");
+    assertThatThrownBy(() -> Http.get(base + "/items/health/live")).isInstanceOf(RuntimeException.class);
+
+    platform = start(config(dataDir, 0));
+    base = platform.baseUrl().toString();
+    assertThat(new JsonObject(Http.get(base + "/items/items").body()).getJsonArray("items").getList())
+        .containsExactly("beamtime");
+  }
+}

@@ -1,0 +1,57 @@
+package eu.panosc.platform.testing;
+
+import eu.panosc.platform.http.ApiException;
+import eu.panosc.platform.http.JsonBodies;
+import eu.panosc.platform.service.ServiceContext;
+import eu.panosc.platform.service.ServiceModule;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+
+/** A small service module for platform tests: items in its own schema, plus failure and slow routes. */
+public final class ItemsModule implements ServiceModule {
+  @Override
+  public String name() {
+    return "items";
+  }
+
+  @Override
+  public String title() {
+    return "items test service";
+  }
+
+  @Override
+  public Future<Void> mount(Router router, ServiceContext context) {
+    router.route().handler(BodyHandler.create().setBodyLimit(64 * 1024));
+    router.get("/items").handler(ctx -> context.pool().query("SELECT name FROM item ORDER BY id").execute()
+        .onSuccess(rows -> {
+          JsonArray names = new JsonArray();
+          for (Row r : rows) {
+            names.add(r.getString("name"));
+          }
+          ctx.json(new JsonObject().put("items", names));
+        })
+        .onFailure(ctx::fail));
+    router.post("/items").handler(ctx -> {
+      String name = JsonBodies.object(ctx).getString("name");
+      if (name == null || name.isBlank()) {
+        throw ApiException.invalidField("name", "must not be blank");
+      }
+      context.pool().preparedQuery("INSERT INTO item(name) VALUES ($1)").execute(Tuple.of(name))
+          .onSuccess(r -> ctx.response().setStatusCode(201).end())
+          .onFailure(e -> ctx.fail(e.getMessage() != null && e.getMessage().contains("duplicate")
+              ? ApiException.conflict("an item named '" + name + "' exists") : e));
+    });
+    router.get("/boom").handler(ctx -> {
+      throw new IllegalStateException("SECRET-internal-detail");
+    });
+    router.get("/slow").handler(ctx -> context.vertx().setTimer(1500, t -> ctx.response().end("done")));
+    router.get("/protected").handler(context.bearerAuth().requireScopes("items:read"))
+        .handler(ctx -> ctx.response().end("ok"));
+    return Future.succeededFuture();
+  }
+}

@@ -14,7 +14,7 @@ import java.util.Set;
  */
 public record AuthConfig(Optional<URI> issuer, Optional<URI> jwksUri, Duration clockSkew) {
 
-  static AuthConfig from(ConfigNode n, ServerConfig server) {
+  static AuthConfig from(ConfigNode n) {
     Set<String> schemes = Set.of("http", "https");
     Optional<URI> issuer = n.optionalUri("issuer", schemes);
     Optional<URI> jwks = n.optionalUri("jwksUri", schemes);

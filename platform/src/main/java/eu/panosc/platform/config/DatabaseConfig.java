@@ -21,6 +21,11 @@ public record DatabaseConfig(
         throw new ConfigException(n.keyOf("url"),
             "expected postgresql://user:password@host:port/database (the URL is not shown here)");
       }
+      try {
+        io.vertx.pgclient.PgConnectOptions.fromUri(s);
+      } catch (RuntimeException e) {
+        throw new ConfigException(n.keyOf("url"), "is not a valid postgresql:// URL (the URL is not shown here)");
+      }
       return new Secret(s);
     });
     int poolSize = n.integer("poolSize", 4, 1, 64);

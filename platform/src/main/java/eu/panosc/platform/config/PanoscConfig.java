@@ -43,7 +43,7 @@ public record PanoscConfig(
     boolean demo = root.bool("demo", false);
     DatabaseConfig database = root.read("database", DatabaseConfig::from);
     LoggingConfig logging = root.read("logging", LoggingConfig::from);
-    AuthConfig auth = root.read("auth", n -> AuthConfig.from(n, server));
+    AuthConfig auth = root.read("auth", AuthConfig::from);
     ConfigNode servicesNode = root.node("services");
     Map<String, ConfigNode> services = new java.util.LinkedHashMap<>();
     for (String name : servicesNode.keys()) {

@@ -13,13 +13,16 @@ import java.util.Set;
  * @param publicBaseUrl the URL clients use to reach this deployment, without a trailing slash;
  *     defaults to {@code http://localhost:<port>}
  * @param shutdownGrace how long in-flight requests may take to finish on SIGTERM
+ * @param drainDelay how long to keep serving with readiness already false before the listener closes,
+ *     so that load balancers stop sending traffic first (e.g. 5s on Kubernetes; default 0s)
  */
-public record ServerConfig(String host, int port, URI publicBaseUrl, Duration shutdownGrace) {
+public record ServerConfig(String host, int port, URI publicBaseUrl, Duration shutdownGrace, Duration drainDelay) {
   public static final int DEFAULT_PORT = 8080;
 
   public ServerConfig {
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(shutdownGrace, "shutdownGrace");
+    Objects.requireNonNull(drainDelay, "drainDelay");
   }
 
   static ServerConfig from(ConfigNode n) {
@@ -32,7 +35,11 @@ public record ServerConfig(String host, int port, URI publicBaseUrl, Duration sh
     if (grace.isNegative() || grace.compareTo(Duration.ofMinutes(10)) > 0) {
       throw new ConfigException(n.keyOf("shutdownGrace"), "expected a duration between 0s and 10m");
     }
-    return new ServerConfig(host, port, base, grace);
+    Duration drain = n.duration("drainDelay", Duration.ZERO);
+    if (drain.isNegative() || drain.compareTo(Duration.ofMinutes(2)) > 0) {
+      throw new ConfigException(n.keyOf("drainDelay"), "expected a duration between 0s and 2m");
+    }
+    return new ServerConfig(host, port, base, grace, drain);
   }
 
   /** The public base URL, once the actual port is known. */
@@ -41,6 +48,6 @@ public record ServerConfig(String host, int port, URI publicBaseUrl, Duration sh
   }
 
   public ServerConfig withPort(int newPort) {
-    return new ServerConfig(host, newPort, publicBaseUrl, shutdownGrace);
+    return new ServerConfig(host, newPort, publicBaseUrl, shutdownGrace, drainDelay);
   }
 }

@@ -67,7 +67,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
   }
 
   public DatabaseTarget target() {
-    return new DatabaseTarget("127.0.0.1", port, "postgres", "postgres", null);
+    return DatabaseTarget.local(port);
   }
 
   public int port() {

@@ -45,6 +45,20 @@ public final class FailureHandler implements Handler<RoutingContext> {
     write(ctx, problem);
   }
 
+  /**
+   * Makes {@code router} answer unmatched paths (404) and unmatched methods (405) with problem+json
+   * instead of Vert.x's plain-text pages.
+   */
+  public static void installErrorHandlers(io.vertx.ext.web.Router router) {
+    for (int status : new int[] {400, 404, 405, 406, 413, 415}) {
+      router.errorHandler(status, ctx -> {
+        if (!ctx.response().headWritten()) {
+          write(ctx, forStatus(status, null));
+        }
+      });
+    }
+  }
+
   /** Writes {@code problem} as the complete response. */
   public static void write(RoutingContext ctx, Problem problem) {
     ctx.response()

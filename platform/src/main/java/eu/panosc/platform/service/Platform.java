@@ -89,6 +89,7 @@ public final class Platform {
   /** Graceful stop: readiness false, in-flight requests finish, then database and Vert.x close. */
   public CompletableFuture<Void> stop() {
     LOG.info("shutting down");
+    verticle.lifecycle().markStopping(); // readiness is false from this call on
     CompletableFuture<Void> done = new CompletableFuture<>();
     vertx.undeploy(vertxDeploymentId())
         .eventually(() -> vertx.executeBlocking(() -> {

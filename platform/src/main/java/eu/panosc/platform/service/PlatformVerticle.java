@@ -61,6 +61,7 @@ public final class PlatformVerticle extends VerticleBase {
     root.route().handler(new RequestIds()).handler(new AccessLog());
     root.get("/metrics").handler(Metrics.scrapeHandler(registry));
     root.route().failureHandler(new FailureHandler());
+    FailureHandler.installErrorHandlers(root);
     server = vertx.createHttpServer(new HttpServerOptions()
         .setHost(config.server().host()).setPort(config.server().port())
         .setCompressionSupported(true).setMaxHeaderSize(16 * 1024));
@@ -80,7 +81,6 @@ public final class PlatformVerticle extends VerticleBase {
           return chain;
         })
         .onSuccess(v -> {
-          root.route().handler(ctx -> ctx.fail(404));
           active = root;
           LOG.info("listening on {}:{}, public base URL {}", config.server().host(), server.actualPort(), baseUrl);
         });
@@ -115,6 +115,7 @@ public final class PlatformVerticle extends VerticleBase {
         })
         .map(router -> {
           router.route().failureHandler(new FailureHandler());
+          FailureHandler.installErrorHandlers(router);
           root.route(module.mountPath() + "/*").subRouter(router);
           LOG.info("mounted {} at {} ({})", module.name(), module.mountPath(), module.title());
           return null;
@@ -138,8 +139,12 @@ public final class PlatformVerticle extends VerticleBase {
   public Future<?> stop() {
     lifecycle.markStopping();
     long graceMillis = config.server().shutdownGrace().toMillis();
-    Future<Void> closed = server == null ? Future.succeededFuture()
-        : server.shutdown(graceMillis, TimeUnit.MILLISECONDS);
+    long drainMillis = config.server().drainDelay().toMillis();
+    // keep serving (readiness already 503) so load balancers notice before the listener closes
+    Future<Void> drained = drainMillis == 0 ? Future.succeededFuture()
+        : Future.future(p -> vertx.setTimer(drainMillis, t -> p.complete()));
+    Future<Void> closed = drained.compose(v -> server == null ? Future.succeededFuture()
+        : server.shutdown(graceMillis, TimeUnit.MILLISECONDS));
     return closed
         .eventually(() -> Future.join(modules.stream().map(ServiceModule::stop).toList()))
         .eventually(() -> Future.join(pools.stream().map(Pool::close).toList()))

@@ -34,18 +34,20 @@ public final class ConfigLoader {
    * @param overrides dotted keys to values (e.g. {@code server.port=9090}), applied last
    */
   public PanoscConfig load(Optional<Path> file, Map<String, String> overrides) {
-    Map<String, Object> tree = expand("", file.map(this::read).orElseGet(LinkedHashMap::new));
+    return bind(file.map(this::read).orElseGet(LinkedHashMap::new), overrides);
+  }
+
+  /** Parses YAML text; for tests and for configuration held in memory. Same precedence as {@link #load}. */
+  public PanoscConfig loadString(String yaml, Map<String, String> overrides) {
+    return bind(parse(yaml, "<string>"), overrides);
+  }
+
+  private PanoscConfig bind(Map<String, Object> parsed, Map<String, String> overrides) {
+    Map<String, Object> tree = expand("", parsed);
     String dbUrl = env.get(DB_URL_ENV);
     if (dbUrl != null && !dbUrl.isBlank()) {
       put(tree, "database.url", dbUrl.trim());
     }
-    overrides.forEach((k, v) -> put(tree, k, v));
-    return PanoscConfig.from(ConfigNode.of("", tree));
-  }
-
-  /** Parses YAML text; for tests and for configuration held in memory. */
-  public PanoscConfig loadString(String yaml, Map<String, String> overrides) {
-    Map<String, Object> tree = expand("", parse(yaml, "<string>"));
     overrides.forEach((k, v) -> put(tree, k, v));
     return PanoscConfig.from(ConfigNode.of("", tree));
   }

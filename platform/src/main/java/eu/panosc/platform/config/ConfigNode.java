@@ -122,19 +122,19 @@ public final class ConfigNode {
       return fallback;
     }
     var m = DURATION.matcher(s.get());
-    if (m.matches()) {
-      long n = Long.parseLong(m.group(1));
-      return switch (m.group(2)) {
-        case "ms" -> Duration.ofMillis(n);
-        case "s" -> Duration.ofSeconds(n);
-        case "m" -> Duration.ofMinutes(n);
-        case "h" -> Duration.ofHours(n);
-        default -> Duration.ofDays(n);
-      };
-    }
     try {
+      if (m.matches()) {
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+          case "ms" -> Duration.ofMillis(n);
+          case "s" -> Duration.ofSeconds(n);
+          case "m" -> Duration.ofMinutes(n);
+          case "h" -> Duration.ofHours(n);
+          default -> Duration.ofDays(n);
+        };
+      }
       return Duration.parse(s.get());
-    } catch (DateTimeParseException e) {
+    } catch (DateTimeParseException | NumberFormatException | ArithmeticException e) {
       throw new ConfigException(keyOf(key),
           "expected a duration such as 500ms, 30s, 5m or PT30S, got '" + s.get() + "'");
     }

@@ -31,6 +31,9 @@ public record DatabaseConfig(
     int poolSize = n.integer("poolSize", 4, 1, 64);
     int port = n.integer("embeddedPort", 0, 0, 65535);
     Duration timeout = n.duration("connectTimeout", Duration.ofSeconds(5));
+    if (timeout.isNegative() || timeout.isZero()) {
+      throw new ConfigException(n.keyOf("connectTimeout"), "expected a positive duration such as 5s");
+    }
     return new DatabaseConfig(url, poolSize, port, timeout);
   }
 

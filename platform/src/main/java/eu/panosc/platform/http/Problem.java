@@ -13,6 +13,9 @@ import java.util.Objects;
 public record Problem(String type, String title, int status, String detail, Map<String, Object> extensions) {
   public static final String MEDIA_TYPE = "application/problem+json";
   public static final String TYPE_BASE = "https://panosc.eu/problems/";
+  /** Members an extension must not overwrite. */
+  private static final java.util.Set<String> STANDARD_MEMBERS =
+      java.util.Set.of("type", "title", "status", "detail", "instance", "requestId");
 
   public Problem {
     Objects.requireNonNull(type, "type");
@@ -39,7 +42,11 @@ public record Problem(String type, String title, int status, String detail, Map<
     if (instance != null) {
       json.put("instance", instance);
     }
-    extensions.forEach(json::put);
+    extensions.forEach((member, value) -> {
+      if (!STANDARD_MEMBERS.contains(member)) {
+        json.put(member, value);
+      }
+    });
     if (requestId != null) {
       json.put("requestId", requestId);
     }

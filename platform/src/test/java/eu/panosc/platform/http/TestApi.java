@@ -1,0 +1,45 @@
+package eu.panosc.platform.http;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.function.Consumer;
+import org.slf4j.LoggerFactory;
+
+/** A real HTTP server wired like the platform: request ids, access log, body handler, failure handler. */
+final class TestApi {
+  static final long BODY_LIMIT = 1024;
+
+  private TestApi() {}
+
+  static HttpServer start(Vertx vertx, Consumer<Router> routes) {
+    Router router = Router.router(vertx);
+    router.route().handler(new RequestIds()).handler(new AccessLog());
+    // Vert.x 5: a BODY handler must not follow USER handlers on the same route.
+    router.route().handler(BodyHandler.create().setBodyLimit(BODY_LIMIT));
+    routes.accept(router);
+    FailureHandler failures = new FailureHandler();
+    router.route().failureHandler(failures);
+    // No route matched: the router's own 404/405 go through the same handler.
+    router.errorHandler(404, failures);
+    router.errorHandler(405, failures);
+    return vertx.createHttpServer().requestHandler(router).listen(0, "localhost").await();
+  }
+
+  /** Captures events of {@code loggerName}; detach with {@link #detach}. */
+  static ListAppender<ILoggingEvent> capture(String loggerName) {
+    ListAppender<ILoggingEvent> appender = new ListAppender<>();
+    appender.start();
+    ((Logger) LoggerFactory.getLogger(loggerName)).addAppender(appender);
+    return appender;
+  }
+
+  static void detach(String loggerName, ListAppender<ILoggingEvent> appender) {
+    ((Logger) LoggerFactory.getLogger(loggerName)).detachAppender(appender);
+    appender.stop();
+  }
+}

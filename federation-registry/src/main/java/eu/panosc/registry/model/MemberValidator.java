@@ -1,0 +1,323 @@
+package eu.panosc.registry.model;
+
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKSet;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.text.ParseException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/**
+ * Turns an admin request body into a {@link MemberDraft}: every field checked, unknown fields
+ * rejected, the stored document canonical. Errors are problem+json naming the field.
+ */
+public final class MemberValidator {
+  static final Pattern SLUG = Pattern.compile("[a-z0-9][a-z0-9-]{1,31}");
+  static final Pattern CLIENT_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{2,63}");
+  static final Pattern SCOPE = Pattern.compile("[\\x21\\x23-\\x5B\\x5D-\\x7E]{1,100}");
+  static final Pattern COUNTRY = Pattern.compile("[A-Z]{2}");
+  static final Pattern CREDENTIALS_REF = Pattern.compile("(secret|vault)/[A-Za-z0-9._/-]{1,200}");
+  static final Pattern LABEL_KEY = Pattern.compile("([a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?");
+  static final Pattern LABEL_VALUE = Pattern.compile("([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?");
+  static final Pattern INSTRUMENT = Pattern.compile("[a-z0-9-]+:[a-z0-9._-]{1,64}");
+  static final Pattern AUTHORITY = Pattern.compile("[A-Za-z0-9.-]{1,253}");
+
+  static final Set<String> GRANT_TYPES = Set.of("authorization_code", "refresh_token", "client_credentials",
+      "urn:ietf:params:oauth:grant-type:device_code", "urn:ietf:params:oauth:grant-type:token-exchange");
+
+  /** Client type: public (no secret), confidential (a web app), service (machine to machine). */
+  public enum ClientType {
+    PUBLIC, CONFIDENTIAL, SERVICE;
+
+    @Override
+    public String toString() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  /** Client authentication at the token endpoint. */
+  public enum AuthMethod {
+    NONE("none"), CLIENT_SECRET_BASIC("client_secret_basic"), CLIENT_SECRET_POST("client_secret_post"),
+    PRIVATE_KEY_JWT("private_key_jwt");
+
+    private final String value;
+
+    AuthMethod(String value) {
+      this.value = value;
+    }
+
+    @Override
+    public String toString() {
+      return value;
+    }
+  }
+
+  enum Protocol {
+    SAML, OIDC;
+
+    @Override
+    public String toString() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  private final boolean demo;
+  private final Function<String, JsonObject> samlMetadata;
+
+  /**
+   * @param demo whether http://localhost redirect and API URLs are accepted
+   * @param samlMetadata parses and validates an EntityDescriptor's XML into {@code {entityID, roles, ...}},
+   *     throwing an {@link eu.panosc.platform.http.ApiException} naming the problem
+   */
+  public MemberValidator(boolean demo, Function<String, JsonObject> samlMetadata) {
+    this.demo = demo;
+    this.samlMetadata = Objects.requireNonNull(samlMetadata, "samlMetadata");
+  }
+
+  public MemberDraft validate(MemberKind kind, JsonObject body) {
+    return switch (kind) {
+      case FACILITY -> facility(body);
+      case OIDC_CLIENT -> client(body);
+      case RESOURCE_SERVER -> resourceServer(body);
+      case SAML_ENTITY -> samlEntity(body);
+      case UPSTREAM_IDP -> upstreamIdp(body);
+      case CLUSTER -> cluster(body);
+    };
+  }
+
+  MemberDraft facility(JsonObject body) {
+    Fields f = Fields.of(body);
+    String id = f.requiredString("id", SLUG, "a lowercase slug such as esrf (2-32 characters)");
+    JsonObject doc = new JsonObject().put("id", id)
+        .put("name", f.text("name", 200, true))
+        .put("country", f.requiredString("country", COUNTRY, "an ISO 3166-1 alpha-2 code such as FR"))
+        .put("embargoYears", f.integer("embargoYears", 3, 0, 20));
+    JsonArray instruments = new JsonArray();
+    JsonArray in = f.array("instruments");
+    for (int i = 0; i < in.size(); i++) {
+      if (!(in.getValue(i) instanceof JsonObject o)) {
+        throw Fields.invalid("/instruments/" + i, "must be an object");
+      }
+      Fields fi = new Fields(o, "/instruments/" + i);
+      String iid = fi.requiredString("id", INSTRUMENT, "'<facility>:<name>' in lowercase, e.g. esrf:id19");
+      if (!iid.startsWith(id + ":")) {
+        throw Fields.invalid("/instruments/" + i + "/id", "must start with the facility id '" + id + ":'");
+      }
+      instruments.add(new JsonObject().put("id", iid).put("name", fi.text("name", 100, true))
+          .put("technique", fi.text("technique", 200, false)));
+      fi.rejectUnknown();
+    }
+    doc.put("instruments", instruments);
+    f.rejectUnknown();
+    return new MemberDraft(MemberKind.FACILITY, id, null, doc, null, null);
+  }
+
+  MemberDraft client(JsonObject body) {
+    Fields f = Fields.of(body);
+    String clientId = f.requiredString("clientId", CLIENT_ID, "3-64 characters of A-Z a-z 0-9 . _ -");
+    String facility = f.optionalString("facility", SLUG, "a facility id");
+    ClientType type = f.enumValue("type", ClientType.class, null);
+    List<String> grants = f.strings("grantTypes", null, "a grant type", true, 10);
+    for (int i = 0; i < grants.size(); i++) {
+      if (!GRANT_TYPES.contains(grants.get(i))) {
+        throw Fields.invalid("/grantTypes/" + i, "must be one of " + String.join(", ", GRANT_TYPES.stream().sorted().toList()));
+      }
+    }
+    AuthMethod method = f.enumValue("authMethod", AuthMethod.class,
+        type == ClientType.PUBLIC ? AuthMethod.NONE : AuthMethod.CLIENT_SECRET_BASIC);
+    List<String> redirects = f.strings("redirectUris", null, "an absolute URL", false, 20);
+    for (int i = 0; i < redirects.size(); i++) {
+      Fields.checkUrl("/redirectUris/" + i, redirects.get(i), demo);
+    }
+    List<String> scopes = f.strings("scopes", SCOPE, "a scope token (RFC 6749 §3.3)", true, 50);
+    JsonObject jwks = f.object("jwks", false);
+    var audience = f.url("audience", false, demo);
+    String description = f.text("description", 500, false);
+    JsonObject federation = federation(f);
+    f.rejectUnknown();
+
+    if (type == ClientType.PUBLIC) {
+      if (method != AuthMethod.NONE) {
+        throw Fields.invalid("/authMethod", "must be none for a public client (it cannot keep a secret)");
+      }
+      if (grants.contains("client_credentials") || grants.contains("urn:ietf:params:oauth:grant-type:token-exchange")) {
+        throw Fields.invalid("/grantTypes", "client_credentials and token-exchange need a confidential client");
+      }
+    } else if (method == AuthMethod.NONE) {
+      throw Fields.invalid("/authMethod", "a " + type + " client must authenticate: client_secret_basic, "
+          + "client_secret_post or private_key_jwt");
+    }
+    if (type == ClientType.SERVICE && !grants.equals(List.of("client_credentials"))
+        && !grants.stream().allMatch(g -> g.equals("client_credentials") || g.endsWith("token-exchange"))) {
+      throw Fields.invalid("/grantTypes", "a service client uses client_credentials (and token-exchange) only");
+    }
+    if (grants.contains("authorization_code") && redirects.isEmpty()) {
+      throw Fields.invalid("/redirectUris", "at least one is required for authorization_code");
+    }
+    if (method == AuthMethod.PRIVATE_KEY_JWT) {
+      if (jwks == null) {
+        throw Fields.invalid("/jwks", "is required for private_key_jwt");
+      }
+      checkPublicJwks("/jwks", jwks);
+    } else if (jwks != null) {
+      throw Fields.invalid("/jwks", "is only used with private_key_jwt");
+    }
+    JsonObject doc = new JsonObject().put("clientId", clientId).put("facility", facility)
+        .put("type", type.toString()).put("grantTypes", new JsonArray(grants)).put("authMethod", method.toString())
+        .put("redirectUris", new JsonArray(redirects)).put("scopes", new JsonArray(scopes));
+    if (jwks != null) {
+      doc.put("jwks", jwks);
+    }
+    if (audience != null) {
+      doc.put("audience", audience.toString());
+    }
+    if (description != null) {
+      doc.put("description", description);
+    }
+    if (federation != null) {
+      doc.put("federation", federation);
+    }
+    boolean needsSecret = method == AuthMethod.CLIENT_SECRET_BASIC || method == AuthMethod.CLIENT_SECRET_POST;
+    String secret = needsSecret ? ClientSecrets.generate() : null;
+    return new MemberDraft(MemberKind.OIDC_CLIENT, clientId, facility, doc,
+        secret == null ? null : ClientSecrets.hash(secret), secret);
+  }
+
+  MemberDraft resourceServer(JsonObject body) {
+    Fields f = Fields.of(body);
+    var audience = f.url("audience", true, demo);
+    String facility = f.optionalString("facility", SLUG, "a facility id");
+    List<String> scopes = f.strings("scopes", SCOPE, "a scope token (RFC 6749 §3.3)", false, 50);
+    String description = f.text("description", 500, false);
+    JsonObject federation = federation(f);
+    f.rejectUnknown();
+    JsonObject doc = new JsonObject().put("audience", audience.toString()).put("facility", facility)
+        .put("scopes", new JsonArray(scopes));
+    if (description != null) {
+      doc.put("description", description);
+    }
+    if (federation != null) {
+      doc.put("federation", federation);
+    }
+    return new MemberDraft(MemberKind.RESOURCE_SERVER, audience.toString(), facility, doc, null, null);
+  }
+
+  MemberDraft samlEntity(JsonObject body) {
+    Fields f = Fields.of(body);
+    String xml = f.text("metadata", 2_000_000, true);
+    String facility = f.optionalString("facility", SLUG, "a facility id");
+    f.rejectUnknown();
+    JsonObject parsed = samlMetadata.apply(xml);
+    JsonObject doc = parsed.copy().put("facility", facility).put("metadata", xml);
+    return new MemberDraft(MemberKind.SAML_ENTITY, parsed.getString("entityID"), facility, doc, null, null);
+  }
+
+  MemberDraft upstreamIdp(JsonObject body) {
+    Fields f = Fields.of(body);
+    String id = f.requiredString("id", SLUG, "a lowercase slug such as umbrellaid");
+    Protocol protocol = f.enumValue("protocol", Protocol.class, null);
+    String name = f.text("displayName", 200, false);
+    var metadataUrl = f.url("metadataUrl", false, demo);
+    var issuer = f.url("issuer", false, demo);
+    String cert = f.text("signingCertificate", 20_000, false);
+    List<String> authorities = f.strings("trustedEntitlementAuthorities", AUTHORITY, "a domain such as eduteams.org",
+        false, 20);
+    f.rejectUnknown();
+    if (protocol == Protocol.SAML) {
+      if (metadataUrl == null) {
+        throw Fields.invalid("/metadataUrl", "is required for a SAML identity provider");
+      }
+      if (cert == null) {
+        throw Fields.invalid("/signingCertificate", "is required for a SAML identity provider (pinned, PEM)");
+      }
+    } else if (issuer == null) {
+      throw Fields.invalid("/issuer", "is required for an OpenID Connect provider");
+    }
+    if (cert != null) {
+      Certificates.parsePem("/signingCertificate", cert);
+    }
+    JsonObject doc = new JsonObject().put("id", id).put("protocol", protocol.toString())
+        .put("displayName", name).put("metadataUrl", metadataUrl == null ? null : metadataUrl.toString())
+        .put("issuer", issuer == null ? null : issuer.toString()).put("signingCertificate", cert)
+        .put("trustedEntitlementAuthorities", new JsonArray(authorities));
+    return new MemberDraft(MemberKind.UPSTREAM_IDP, id, null, doc, null, null);
+  }
+
+  MemberDraft cluster(JsonObject body) {
+    Fields f = Fields.of(body);
+    String id = f.requiredString("id", SLUG, "a lowercase slug such as esrf-k8s");
+    String facility = f.optionalString("facility", SLUG, "a facility id");
+    var api = f.url("apiUrl", true, demo);
+    String credentialsRef = f.requiredString("credentialsRef", CREDENTIALS_REF,
+        "a reference such as secret/esrf-k8s-kubeconfig (never the credentials themselves)");
+    JsonObject capacityIn = f.object("capacity", true);
+    Fields c = new Fields(capacityIn, "/capacity");
+    JsonObject capacity = new JsonObject().put("cpu", c.integer("cpu", 0, 1, 1_000_000))
+        .put("memoryGi", c.integer("memoryGi", 0, 1, 100_000_000)).put("gpu", c.integer("gpu", 0, 0, 100_000));
+    if (capacity.getInteger("cpu") == 0 || capacity.getInteger("memoryGi") == 0) {
+      throw Fields.invalid("/capacity", "needs cpu and memoryGi");
+    }
+    c.rejectUnknown();
+    List<String> sites = f.strings("storageSites", SLUG, "a storage site id", false, 50);
+    JsonObject labelsIn = f.object("labels", false);
+    JsonObject labels = new JsonObject();
+    if (labelsIn != null) {
+      for (String k : labelsIn.fieldNames()) {
+        Object v = labelsIn.getValue(k);
+        if (!LABEL_KEY.matcher(k).matches()) {
+          throw Fields.invalid("/labels/" + k, "is not a valid Kubernetes label key");
+        }
+        if (!(v instanceof String s) || !LABEL_VALUE.matcher(s).matches()) {
+          throw Fields.invalid("/labels/" + k, "must be a Kubernetes label value (a string of at most 63 characters)");
+        }
+        labels.put(k, v);
+      }
+    }
+    f.rejectUnknown();
+    JsonObject doc = new JsonObject().put("id", id).put("facility", facility).put("apiUrl", api.toString())
+        .put("credentialsRef", credentialsRef).put("capacity", capacity).put("storageSites", new JsonArray(sites))
+        .put("labels", labels);
+    return new MemberDraft(MemberKind.CLUSTER, id, facility, doc, null, null);
+  }
+
+  private JsonObject federation(Fields f) {
+    JsonObject in = f.object("federation", false);
+    if (in == null) {
+      return null;
+    }
+    Fields fe = new Fields(in, "/federation");
+    var entityId = fe.url("entityId", true, demo);
+    boolean hosted = fe.bool("hostsEntityConfiguration", false);
+    JsonObject jwks = fe.object("jwks", true);
+    checkPublicJwks("/federation/jwks", jwks);
+    JsonObject policy = fe.object("metadataPolicy", false);
+    fe.rejectUnknown();
+    return new JsonObject().put("entityId", entityId.toString()).put("hostsEntityConfiguration", hosted)
+        .put("jwks", jwks).put("metadataPolicy", policy == null ? new JsonObject() : policy);
+  }
+
+  static void checkPublicJwks(String field, JsonObject jwks) {
+    JWKSet set;
+    try {
+      set = JWKSet.parse(jwks.encode());
+    } catch (ParseException e) {
+      throw Fields.invalid(field, "is not a valid JWK Set: " + e.getMessage());
+    }
+    if (set.getKeys().isEmpty()) {
+      throw Fields.invalid(field, "must contain at least one key");
+    }
+    for (JWK k : set.getKeys()) {
+      if (k.isPrivate() || k.getKeyType().getValue().equals("oct")) {
+        throw Fields.invalid(field, "must contain public keys only (key " + k.getKeyID() + " is private or symmetric)");
+      }
+      if (k.getKeyID() == null) {
+        throw Fields.invalid(field, "every key needs a kid");
+      }
+    }
+  }
+}

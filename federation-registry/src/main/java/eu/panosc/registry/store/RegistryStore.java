@@ -1,0 +1,46 @@
+package eu.panosc.registry.store;
+
+import eu.panosc.registry.model.Member;
+import eu.panosc.registry.model.MemberDraft;
+import eu.panosc.registry.model.MemberKind;
+import eu.panosc.registry.model.OnboardingState;
+import io.vertx.core.Future;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * The registry's members and audit trail. Every write is one transaction that also appends its audit
+ * event, so a failed write leaves nothing behind. Failures that are the caller's fault are
+ * {@link eu.panosc.platform.http.ApiException}s (404, 409, 412, 400 naming the field).
+ */
+public interface RegistryStore {
+  /** Adds a member in {@code state}; 409 if its id is taken, 400 if its facility is unknown. */
+  Future<Member> create(MemberDraft draft, OnboardingState state, Actor actor);
+
+  Future<Optional<Member>> get(MemberKind kind, String id);
+
+  /** Members of {@code kind}, optionally only those in {@code state} and of {@code facility}. */
+  Future<List<Member>> list(MemberKind kind, Optional<OnboardingState> state, Optional<String> facility);
+
+  /** Replaces a member's document (state unchanged); 412 if {@code expectedVersion} is stale. */
+  Future<Member> replace(MemberDraft draft, OptionalLong expectedVersion, Actor actor);
+
+  /** Moves a member to {@code target}; 409 if that transition is not allowed. */
+  Future<Member> transition(MemberKind kind, String id, OnboardingState target, Actor actor);
+
+  /** Deletes a member; 409 for a facility that still has members. */
+  Future<Void> delete(MemberKind kind, String id, OptionalLong expectedVersion, Actor actor);
+
+  /** Replaces a confidential client's secret hash. */
+  Future<Member> setSecretHash(String clientId, String secretHash, Actor actor);
+
+  /** The stored secret hash of a client, if it has one. */
+  Future<Optional<String>> secretHash(String clientId);
+
+  /** Audit events, newest last, after {@code afterId}, optionally for one member. */
+  Future<List<AuditEvent>> audit(Optional<MemberKind> kind, Optional<String> memberId, long afterId, int limit);
+
+  /** The id of the newest audit event (the change sequence), 0 when none. */
+  Future<Long> latestChange();
+}

@@ -36,8 +36,8 @@ public final class RegistryApplication implements ServiceModule {
     feed.set(new ChangeFeed(context.vertx(), store));
     MemberValidator validator = new MemberValidator(context.demo(), RegistryApplication::samlMetadata);
     BearerAuth auth = context.bearerAuth();
-    new AdminEndpoint(store, validator, auth, context.demo()).mount(router);
     feed.get().mount(router, auth);
+    new AdminEndpoint(store, validator, auth, context.demo()).mount(router);
     return context.demo() ? DemoSeed.seed(store, validator).mapEmpty() : Future.succeededFuture();
   }
 

@@ -63,7 +63,18 @@ public final class BearerAuthHandler implements Handler<RoutingContext> {
       reject(ctx, BearerChallenge.invalidRequest("more than one bearer token"));
       return;
     }
+    // Verification may wait for the JWKS: hold the request body back so that a BodyHandler after this
+    // handler still sees it (it resumes the request); a rejected request is resumed so it can drain.
+    boolean pause = !ctx.request().isEnded();
+    if (pause) {
+      ctx.request().pause();
+    }
     verifier.verify(token).onComplete(ar -> {
+      if (ar.failed() || !ar.result().scopes().containsAll(requiredScopes)) {
+        if (pause) {
+          ctx.request().resume();
+        }
+      }
       if (ar.failed()) {
         reject(ctx, BearerChallenge.invalidToken(reasonOf(ar.cause())));
       } else {

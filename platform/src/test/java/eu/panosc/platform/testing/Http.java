@@ -24,6 +24,22 @@ public final class Http {
         .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build());
   }
 
+  /** A request builder with a bearer token; finish it with {@code .GET()}, {@code .POST(...)} etc. and send. */
+  public static HttpRequest.Builder authorized(String url, String token) {
+    return HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(40))
+        .header("Authorization", "Bearer " + token);
+  }
+
+  public static HttpResponse<String> getAuthorized(String url, String token) {
+    return send(authorized(url, token).GET().build());
+  }
+
+  public static HttpResponse<String> sendJson(String method, String url, String token, String json) {
+    return send(authorized(url, token).header("Content-Type", "application/json")
+        .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json))
+        .build());
+  }
+
   public static HttpResponse<String> send(HttpRequest request) {
     try {
       return CLIENT.send(request, HttpResponse.BodyHandlers.ofString());

@@ -1,0 +1,275 @@
+package eu.panosc.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import eu.panosc.platform.service.Platform;
+import eu.panosc.platform.testing.Http;
+import eu.panosc.platform.testing.TestIssuer;
+import eu.panosc.registry.model.ClientSecrets;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The admin and read APIs against a real registry with embedded PostgreSQL, outside demo mode. */
+class RegistryAdminIT {
+  @TempDir
+  static Path dataDir;
+
+  static TestIssuer issuer;
+  static Platform platform;
+  static String api;
+  static String admin;
+  static String reader;
+
+  @BeforeAll
+  static void start() throws Exception {
+    issuer = TestIssuer.start();
+    platform = RegistryPlatform.start(dataDir, issuer, false);
+    api = platform.baseUrl() + "/registry";
+    admin = issuer.token(api, "registry-admin", "registry:admin");
+    reader = issuer.token(api, "resource-broker", "registry:read");
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    platform.stop().get(60, TimeUnit.SECONDS);
+    issuer.close();
+  }
+
+  static HttpResponse<String> post(String path, JsonObject body) {
+    return Http.sendJson("POST", api + path, admin, body.encode());
+  }
+
+  static JsonObject facility(String id) {
+    return new JsonObject().put("id", id).put("name", "Facility " + id).put("country", "FR")
+        .put("instruments", new JsonArray().add(new JsonObject().put("id", id + ":beamline-1").put("name", "BL1")));
+  }
+
+  static JsonObject client(String id, String facility) {
+    return new JsonObject().put("clientId", id).put("facility", facility).put("type", "confidential")
+        .put("grantTypes", new JsonArray().add("authorization_code").add("client_credentials"))
+        .put("redirectUris", new JsonArray().add("https://catalogue." + facility + ".example/callback"))
+        .put("scopes", new JsonArray().add("openid").add("pdp:evaluate"));
+  }
+
+  static int auditCount() {
+    return new JsonObject(Http.getAuthorized(api + "/admin/v1/audit?limit=1000", admin).body())
+        .getJsonArray("items").size();
+  }
+
+  static void assertField(HttpResponse<String> r, int status, String field, String reasonPart) {
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
+    assertThat(r.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+    JsonObject error = new JsonObject(r.body()).getJsonArray("errors").getJsonObject(0);
+    assertThat(error.getString("field")).isEqualTo(field);
+    assertThat(error.getString("reason")).contains(reasonPart);
+  }
+
+  @Test
+  void createFacilityWhenValidThenPendingWithLocationAndEtag() {
+    HttpResponse<String> r = post("/admin/v1/facilities", facility("alba"));
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+    assertThat(r.headers().firstValue("Location")).hasValue("/registry/admin/v1/facilities/alba");
+    assertThat(r.headers().firstValue("ETag")).hasValue("\"1\"");
+    JsonObject body = new JsonObject(r.body());
+    assertThat(body.getString("state")).isEqualTo("pending");
+    assertThat(body.getInteger("embargoYears")).isEqualTo(3);
+    JsonObject fetched = new JsonObject(Http.getAuthorized(api + "/admin/v1/facilities/alba", admin).body());
+    assertThat(fetched.getString("name")).isEqualTo("Facility alba");
+  }
+
+  @Test
+  void createWhenInvalidThenProblemNamesFieldAndNothingStored() {
+    int before = auditCount();
+    assertField(post("/admin/v1/facilities", facility("ALBA")), 400, "/id", "lowercase slug");
+    assertField(post("/admin/v1/facilities", facility("psi").put("colour", "red")), 400, "/colour", "not a known field");
+    assertField(post("/admin/v1/facilities", facility("psi").put("country", "France")), 400, "/country", "ISO 3166");
+    JsonObject badInstrument = facility("psi");
+    badInstrument.getJsonArray("instruments").getJsonObject(0).put("id", "esrf:id19");
+    assertField(post("/admin/v1/facilities", badInstrument), 400, "/instruments/0/id", "must start with");
+    assertThat(Http.sendJson("POST", api + "/admin/v1/facilities", admin, "{\"id\":").statusCode()).isEqualTo(400);
+    assertThat(Http.send(Http.authorized(api + "/admin/v1/facilities", admin).header("Content-Type", "text/plain")
+        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("x")).build()).statusCode()).isEqualTo(415);
+    assertThat(post("/admin/v1/nosuch", facility("psi")).statusCode()).isEqualTo(404);
+    assertThat(auditCount()).as("no audit event for rejected writes").isEqualTo(before);
+    assertThat(Http.getAuthorized(api + "/admin/v1/facilities/psi", admin).statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void createClientWhenBadInputThenClearErrors() {
+    post("/admin/v1/facilities", facility("ill2"));
+    JsonObject httpRedirect = client("icat", "ill2");
+    httpRedirect.put("redirectUris", new JsonArray().add("http://icat.example/callback"));
+    assertField(post("/admin/v1/clients", httpRedirect), 400, "/redirectUris/0", "must use https");
+    JsonObject localhost = client("icat", "ill2").put("redirectUris", new JsonArray().add("http://localhost:8181/cb"));
+    assertField(post("/admin/v1/clients", localhost), 400, "/redirectUris/0", "only in demo mode");
+    JsonObject fragment = client("icat", "ill2").put("redirectUris", new JsonArray().add("https://a.example/cb#x"));
+    assertField(post("/admin/v1/clients", fragment), 400, "/redirectUris/0", "without fragment");
+    JsonObject publicCc = client("icat", "ill2").put("type", "public");
+    assertField(post("/admin/v1/clients", publicCc), 400, "/grantTypes", "confidential client");
+    assertField(post("/admin/v1/clients", client("icat", "nofacility")), 400, "/facility", "no facility 'nofacility'");
+    JsonObject badGrant = client("icat", "ill2").put("grantTypes", new JsonArray().add("password"));
+    assertField(post("/admin/v1/clients", badGrant), 400, "/grantTypes/0", "must be one of");
+    JsonObject privateJwks = client("icat", "ill2").put("authMethod", "private_key_jwt")
+        .put("jwks", new JsonObject().put("keys", new JsonArray().add(new JsonObject()
+            .put("kty", "oct").put("kid", "k1").put("k", "c2VjcmV0"))));
+    assertField(post("/admin/v1/clients", privateJwks), 400, "/jwks", "public keys only");
+    JsonObject badJwks = client("icat", "ill2").put("authMethod", "private_key_jwt")
+        .put("jwks", new JsonObject().put("keys", "nope"));
+    assertField(post("/admin/v1/clients", badJwks), 400, "/jwks", "not a valid JWK Set");
+  }
+
+  @Test
+  void createConfidentialClientThenSecretReturnedOnceAndOnlyItsHashStored() throws Exception {
+    post("/admin/v1/facilities", facility("esrf2"));
+    HttpResponse<String> r = post("/admin/v1/clients", client("scicat", "esrf2"));
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+    String secret = new JsonObject(r.body()).getString("clientSecret");
+    assertThat(secret).hasSizeGreaterThanOrEqualTo(43);
+    assertThat(r.headers().firstValue("Cache-Control")).hasValue("no-store");
+    assertThat(Http.getAuthorized(api + "/admin/v1/clients/scicat", admin).body()).doesNotContain(secret)
+        .doesNotContain("clientSecret");
+    var t = platform.database().target();
+    try (var c = DriverManager.getConnection(t.jdbcUrl(), t.user(), "");
+         var s = c.createStatement();
+         var rs = s.executeQuery("SELECT secret_hash, document::text FROM registry.member WHERE id = 'scicat'")) {
+      assertThat(rs.next()).isTrue();
+      assertThat(ClientSecrets.matches(secret, rs.getString(1))).isTrue();
+      assertThat(rs.getString(1)).doesNotContain(secret);
+      assertThat(rs.getString(2)).doesNotContain(secret);
+    }
+    HttpResponse<String> rotated = Http.sendJson("POST", api + "/admin/v1/clients/scicat/secret", admin, null);
+    String newSecret = new JsonObject(rotated.body()).getString("clientSecret");
+    assertThat(newSecret).isNotEqualTo(secret);
+  }
+
+  @Test
+  void duplicateWhenSameIdThen409AndStateUnchanged() {
+    post("/admin/v1/facilities", facility("ess2"));
+    int before = auditCount();
+    HttpResponse<String> dup = post("/admin/v1/facilities", facility("ess2").put("name", "Other"));
+    assertThat(dup.statusCode()).isEqualTo(409);
+    assertThat(new JsonObject(dup.body()).getString("detail")).contains("already registered");
+    assertThat(auditCount()).isEqualTo(before);
+    assertThat(new JsonObject(Http.getAuthorized(api + "/admin/v1/facilities/ess2", admin).body()).getString("name"))
+        .isEqualTo("Facility ess2");
+  }
+
+  @Test
+  void onboardingWhenApprovedThenVisibleToReadersAndSuspendedHidden() {
+    HttpResponse<String> created = post("/admin/v1/facilities", facility("xfel2"));
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    assertThat(Http.getAuthorized(api + "/v1/facilities/xfel2", reader).statusCode()).isEqualTo(404);
+    HttpResponse<String> approved = Http.sendJson("POST", api + "/admin/v1/facilities/xfel2/approve", admin, null);
+    assertThat(approved.statusCode()).as(approved.body()).isEqualTo(200);
+    assertThat(new JsonObject(approved.body()).getString("state")).isEqualTo("approved");
+    assertThat(Http.getAuthorized(api + "/v1/facilities/xfel2", reader).statusCode()).isEqualTo(200);
+    assertThat(Http.sendJson("POST", api + "/admin/v1/facilities/xfel2/approve", admin, null).statusCode())
+        .isEqualTo(409);
+    Http.sendJson("POST", api + "/admin/v1/facilities/xfel2/suspend", admin, null);
+    assertThat(Http.getAuthorized(api + "/v1/facilities/xfel2", reader).statusCode()).isEqualTo(404);
+    JsonArray listed = new JsonObject(Http.getAuthorized(api + "/v1/facilities", reader).body()).getJsonArray("items");
+    assertThat(listed.stream().map(o -> ((JsonObject) o).getString("id"))).doesNotContain("xfel2");
+  }
+
+  @Test
+  void replaceWhenStaleOrIdChangedThenRejectedElseAuditedWithOldAndNew() {
+    post("/admin/v1/facilities", facility("eli2"));
+    HttpResponse<String> stale = Http.send(Http.authorized(api + "/admin/v1/facilities/eli2", admin)
+        .header("Content-Type", "application/json").header("If-Match", "\"7\"")
+        .PUT(java.net.http.HttpRequest.BodyPublishers.ofString(facility("eli2").encode())).build());
+    assertThat(stale.statusCode()).isEqualTo(412);
+    assertThat(new JsonObject(stale.body()).getLong("currentVersion")).isEqualTo(1L);
+    assertField(Http.sendJson("PUT", api + "/admin/v1/facilities/eli2", admin, facility("eli3").encode()),
+        400, "/id", "cannot change");
+    HttpResponse<String> ok = Http.send(Http.authorized(api + "/admin/v1/facilities/eli2", admin)
+        .header("Content-Type", "application/json").header("If-Match", "\"1\"").header("X-Request-ID", "req-eli2-rename")
+        .PUT(java.net.http.HttpRequest.BodyPublishers.ofString(facility("eli2").put("name", "ELI Beamlines").encode()))
+        .build());
+    assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
+    assertThat(ok.headers().firstValue("ETag")).hasValue("\"2\"");
+    JsonArray trail = new JsonObject(Http.getAuthorized(api + "/admin/v1/audit?collection=facilities&id=eli2", admin)
+        .body()).getJsonArray("items");
+    assertThat(trail).hasSize(2);
+    JsonObject update = trail.getJsonObject(1);
+    assertThat(update.getString("action")).isEqualTo("update");
+    assertThat(update.getString("actor")).isEqualTo("registry-admin");
+    assertThat(update.getString("requestId")).isEqualTo("req-eli2-rename");
+    assertThat(update.getJsonObject("old").getString("name")).isEqualTo("Facility eli2");
+    assertThat(update.getJsonObject("new").getString("name")).isEqualTo("ELI Beamlines");
+    assertThat(update.getString("at")).isNotBlank();
+  }
+
+  @Test
+  void deleteFacilityWhenMembersRemainThen409ElseGone() {
+    post("/admin/v1/facilities", facility("cer2"));
+    post("/admin/v1/clients", client("cer-portal", "cer2"));
+    assertThat(Http.sendJson("DELETE", api + "/admin/v1/facilities/cer2", admin, null).statusCode()).isEqualTo(409);
+    assertThat(Http.sendJson("DELETE", api + "/admin/v1/clients/cer-portal", admin, null).statusCode()).isEqualTo(204);
+    assertThat(Http.sendJson("DELETE", api + "/admin/v1/facilities/cer2", admin, null).statusCode()).isEqualTo(204);
+    assertThat(Http.getAuthorized(api + "/admin/v1/facilities/cer2", admin).statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void clusterWhenSecretInsteadOfReferenceThenRejected() {
+    JsonObject cluster = new JsonObject().put("id", "psi-k8s").put("apiUrl", "https://k8s.psi.example:6443")
+        .put("credentialsRef", "eyJhbGciOiJSUzI1NiJ9.token").put("capacity", new JsonObject().put("cpu", 8).put("memoryGi", 32));
+    assertField(post("/admin/v1/clusters", cluster), 400, "/credentialsRef", "never the credentials");
+    assertField(post("/admin/v1/clusters", cluster.copy().put("credentialsRef", "secret/psi").put("kubeconfig", "x")),
+        400, "/kubeconfig", "not a known field");
+    assertField(post("/admin/v1/clusters", cluster.copy().put("credentialsRef", "secret/psi")
+        .put("labels", new JsonObject().put("eosc", true))), 400, "/labels/eosc", "label value");
+    HttpResponse<String> ok = post("/admin/v1/clusters", cluster.copy().put("credentialsRef", "secret/psi")
+        .put("labels", new JsonObject().put("eosc", "true")));
+    assertThat(ok.statusCode()).as(ok.body()).isEqualTo(201);
+    assertThat(new JsonObject(ok.body()).getJsonObject("capacity").getInteger("gpu")).isZero();
+  }
+
+  @Test
+  void upstreamSamlIdpWhenNoOrBadPinnedCertificateThenRejected() {
+    JsonObject idp = new JsonObject().put("id", "umbrella").put("protocol", "saml")
+        .put("metadataUrl", "https://umbrellaid.example/metadata.xml");
+    assertField(post("/admin/v1/upstream-idps", idp), 400, "/signingCertificate", "pinned");
+    assertField(post("/admin/v1/upstream-idps", idp.copy().put("signingCertificate", "not a cert")), 400,
+        "/signingCertificate", "PEM X.509");
+    assertField(post("/admin/v1/upstream-idps", new JsonObject().put("id", "edu").put("protocol", "oidc")), 400,
+        "/issuer", "required");
+  }
+
+  @Test
+  void authWhenMissingOrWrongScopeThen401Or403() {
+    assertThat(Http.get(api + "/admin/v1/facilities").statusCode()).isEqualTo(401);
+    HttpResponse<String> forbidden = Http.getAuthorized(api + "/admin/v1/facilities", reader);
+    assertThat(forbidden.statusCode()).isEqualTo(403);
+    assertThat(forbidden.headers().firstValue("WWW-Authenticate").orElse("")).contains("insufficient_scope");
+    String otherAudience = issuer.token(platform.baseUrl() + "/pdp", "registry-admin", "registry:admin");
+    assertThat(Http.getAuthorized(api + "/admin/v1/facilities", otherAudience).statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  void changeFeedWhenMemberApprovedThenLongPollAnswersPromptly() throws Exception {
+    post("/admin/v1/facilities", facility("soleil"));
+    long latest = new JsonObject(Http.getAuthorized(api + "/v1/changes", reader).body()).getLong("latest");
+    long start = System.nanoTime();
+    CompletableFuture<HttpResponse<String>> poll = CompletableFuture.supplyAsync(() ->
+        Http.getAuthorized(api + "/v1/changes?after=" + latest + "&wait=20", reader));
+    Thread.sleep(500);
+    Http.sendJson("POST", api + "/admin/v1/facilities/soleil/approve", admin, null);
+    JsonObject changes = new JsonObject(poll.get(10, TimeUnit.SECONDS).body());
+    assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(5_000);
+    assertThat(changes.getLong("latest")).isGreaterThan(latest);
+    JsonObject change = changes.getJsonArray("changes").getJsonObject(0);
+    assertThat(change.getString("collection")).isEqualTo("facilities");
+    assertThat(change.getString("memberId")).isEqualTo("soleil");
+    assertThat(change.getString("action")).isEqualTo("approve");
+    assertField(Http.getAuthorized(api + "/v1/changes?wait=99", reader), 400, "wait", "between 0 and 30");
+  }
+}

@@ -11,14 +11,40 @@ import eu.panosc.registry.store.PgRegistryStore;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
+import eu.panosc.registry.federation.PgKeyStorage;
+import eu.panosc.registry.federation.PgTrustMarkStore;
+import eu.panosc.registry.federation.PolicyEngine;
+import eu.panosc.registry.federation.RegistrySubordinates;
+import eu.panosc.registry.federation.TrustMarkAdmin;
+import eu.panosc.registry.oidfed.EntityStatementFetcher;
+import eu.panosc.registry.oidfed.EntityStatements;
+import eu.panosc.registry.oidfed.FederationEndpoint;
+import eu.panosc.registry.oidfed.FederationService;
+import eu.panosc.registry.oidfed.RotatingFederationKeys;
+import eu.panosc.registry.oidfed.TrustAnchorSettings;
+import eu.panosc.registry.oidfed.TrustAnchorStatements;
+import eu.panosc.registry.oidfed.TrustChainResolver;
+import eu.panosc.registry.oidfed.TrustMarkIssuer;
+import eu.panosc.registry.store.AuditEvent;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.client.WebClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Composition root of the federation-registry, mounted at {@code /registry}: the federation's members
  * (facilities, OIDC clients, resource servers, SAML entities, upstream IdPs, clusters) with onboarding
- * states and an audit trail; admin and read APIs; a change feed for {@link RegistryClient}s.
+ * states and an audit trail; admin and read APIs; a change feed; the OpenID Federation 1.0 trust
+ * anchor (entity configuration, fetch, list, resolve, trust marks).
  */
 public final class RegistryApplication implements ServiceModule {
+  private static final Logger LOG = LoggerFactory.getLogger(RegistryApplication.class);
+
   @Override
   public String name() {
     return "registry";
@@ -29,16 +55,56 @@ public final class RegistryApplication implements ServiceModule {
     return "the federation's members, keys, trust marks and metadata";
   }
 
+  /** Trust mark types this trust anchor issues. */
+  public static final Set<String> TRUST_MARK_TYPES =
+      Set.of("https://panosc.eu/trust-marks/federation-member", "https://refeds.org/sirtfi");
+
+  private long maintenanceTimer = -1;
+  private Vertx vertx;
+
   @Override
   public Future<Void> mount(Router router, ServiceContext context) {
-    AtomicReference<ChangeFeed> feed = new AtomicReference<>();
-    PgRegistryStore store = new PgRegistryStore(context.pool(), context.clock(), ev -> feed.get().published(ev));
-    feed.set(new ChangeFeed(context.vertx(), store));
+    vertx = context.vertx();
+    AtomicReference<Consumer<AuditEvent>> onChange = new AtomicReference<>(ev -> { });
+    PgRegistryStore store = new PgRegistryStore(context.pool(), context.clock(), ev -> onChange.get().accept(ev));
+    ChangeFeed feed = new ChangeFeed(context.vertx(), store);
     MemberValidator validator = new MemberValidator(context.demo(), RegistryApplication::samlMetadata);
     BearerAuth auth = context.bearerAuth();
-    feed.get().mount(router, auth);
-    new AdminEndpoint(store, validator, auth, context.demo()).mount(router);
-    return context.demo() ? DemoSeed.seed(store, validator).mapEmpty() : Future.succeededFuture();
+    Clock clock = context.clock();
+    String entityId = context.baseUrl().toString();
+    PgTrustMarkStore trustMarkStore = new PgTrustMarkStore(context.pool());
+    RegistrySubordinates subordinates = new RegistrySubordinates(store, trustMarkStore, clock);
+    return RotatingFederationKeys.open(new PgKeyStorage(context.pool()), clock, Duration.ofDays(90), Duration.ofDays(7))
+        .compose(keys -> {
+          TrustAnchorSettings settings = new TrustAnchorSettings(entityId, Duration.ofDays(1),
+              new JsonObject().put("organization_name", "PaNOSC federation"), TRUST_MARK_TYPES);
+          EntityStatements signer = new EntityStatements(keys);
+          TrustAnchorStatements statements = new TrustAnchorStatements(settings, signer, keys, clock);
+          TrustChainResolver resolver = new TrustChainResolver(statements, subordinates, new PolicyEngine(),
+              new EntityStatementFetcher(WebClient.create(context.vertx()), Duration.ofSeconds(5), 256 * 1024),
+              clock, Duration.ofSeconds(60), !context.demo());
+          TrustMarkIssuer trustMarks = new TrustMarkIssuer(entityId, signer, keys, trustMarkStore, clock);
+          onChange.set(ev -> {
+            feed.published(ev);
+            resolver.invalidateAll();
+          });
+          maintenanceTimer = context.vertx().setPeriodic(Duration.ofHours(1).toMillis(), t -> keys.maintain()
+              .onFailure(e -> LOG.warn("federation key maintenance failed: {}", e.toString())));
+          new FederationEndpoint(new FederationService(statements, subordinates, resolver, trustMarks, signer, clock))
+              .mount(router);
+          feed.mount(router, auth);
+          new TrustMarkAdmin(trustMarks, trustMarkStore, subordinates, TRUST_MARK_TYPES).mount(router, auth);
+          new AdminEndpoint(store, validator, auth, context.demo()).mount(router);
+          return context.demo() ? DemoSeed.seed(store, validator).mapEmpty() : Future.succeededFuture();
+        });
+  }
+
+  @Override
+  public Future<Void> stop() {
+    if (vertx != null && maintenanceTimer >= 0) {
+      vertx.cancelTimer(maintenanceTimer);
+    }
+    return Future.succeededFuture();
   }
 
   private static JsonObject samlMetadata(String xml) {

@@ -1,0 +1,40 @@
+package eu.panosc.registry.federation;
+
+import eu.panosc.registry.oidfed.KeyStorage;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/** The trust anchor's keys in {@code registry.federation_key}; a save replaces the set in one transaction. */
+public final class PgKeyStorage implements KeyStorage {
+  private final Pool pool;
+
+  public PgKeyStorage(Pool pool) {
+    this.pool = Objects.requireNonNull(pool, "pool");
+  }
+
+  @Override
+  public Future<List<KeyRecord>> load() {
+    return pool.query("SELECT kid, private_jwk, active_from FROM federation_key ORDER BY active_from").execute()
+        .map(rows -> {
+          List<KeyRecord> out = new ArrayList<>();
+          rows.forEach(r -> out.add(new KeyRecord(r.getString(0), r.getString(1), r.getOffsetDateTime(2).toInstant())));
+          return out;
+        });
+  }
+
+  @Override
+  public Future<Void> save(List<KeyRecord> keys) {
+    List<Tuple> batch = keys.stream()
+        .map(k -> Tuple.of(k.kid(), k.privateJwk(), k.activeFrom().atOffset(ZoneOffset.UTC))).toList();
+    return pool.withTransaction(conn -> conn.query("DELETE FROM federation_key").execute()
+        .compose(v -> batch.isEmpty() ? Future.succeededFuture()
+            : conn.preparedQuery("INSERT INTO federation_key (kid, private_jwk, active_from) VALUES ($1, $2, $3)")
+                .executeBatch(batch))
+        .mapEmpty());
+  }
+}

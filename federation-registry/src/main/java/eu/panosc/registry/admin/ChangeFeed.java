@@ -16,7 +16,8 @@ import java.util.Optional;
 
 /**
  * {@code GET /registry/v1/changes?after=N&wait=S}: the changes after sequence number N (audit event
- * ids), answered at once when there are some, else held for up to S seconds (long poll). A write in
+ * ids), answered at once when there are some, else held for up to S seconds (long poll). Without
+ * {@code after} it answers only the current position, {@code {"latest": N, "changes": []}}. A write in
  * this process wakes the poll at once; writes by other replicas are seen by re-reading once a second.
  */
 public final class ChangeFeed {
@@ -42,6 +43,13 @@ public final class ChangeFeed {
   }
 
   private void changes(RoutingContext ctx) {
+    if (ctx.queryParams().get("after") == null) {
+      // no position yet: tell the caller where the feed stands, so it can follow from there
+      store.latestChange()
+          .onSuccess(latest -> ctx.json(new JsonObject().put("latest", latest).put("changes", new JsonArray())))
+          .onFailure(ctx::fail);
+      return;
+    }
     long after = AdminEndpoint.longParam(ctx, "after", 0, 0, Long.MAX_VALUE);
     int wait = (int) AdminEndpoint.longParam(ctx, "wait", 0, 0, MAX_WAIT_SECONDS);
     long deadline = System.nanoTime() + wait * 1_000_000_000L;

@@ -1,7 +1,6 @@
 package eu.panosc.registry;
 
 import eu.panosc.platform.auth.BearerAuth;
-import eu.panosc.platform.http.ApiException;
 import eu.panosc.platform.service.ServiceContext;
 import eu.panosc.platform.service.ServiceModule;
 import eu.panosc.registry.admin.AdminEndpoint;
@@ -12,6 +11,11 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import eu.panosc.registry.federation.PgKeyStorage;
+import eu.panosc.registry.federation.SamlPublishing;
+import eu.panosc.registry.federation.SamlSigningKey;
+import eu.panosc.registry.saml.Mdq;
+import eu.panosc.registry.saml.MetadataAggregate;
+import eu.panosc.registry.saml.SamlMetadataParser;
 import eu.panosc.registry.federation.PgTrustMarkStore;
 import eu.panosc.registry.federation.PolicyEngine;
 import eu.panosc.registry.federation.RegistrySubordinates;
@@ -68,13 +72,28 @@ public final class RegistryApplication implements ServiceModule {
     AtomicReference<Consumer<AuditEvent>> onChange = new AtomicReference<>(ev -> { });
     PgRegistryStore store = new PgRegistryStore(context.pool(), context.clock(), ev -> onChange.get().accept(ev));
     ChangeFeed feed = new ChangeFeed(context.vertx(), store);
-    MemberValidator validator = new MemberValidator(context.demo(), RegistryApplication::samlMetadata);
+    SamlMetadataParser samlParser = new SamlMetadataParser(context.clock());
+    AtomicReference<SamlPublishing> saml = new AtomicReference<>();
+    MemberValidator validator = new MemberValidator(context.demo(), xml -> saml.get().validate(xml));
     BearerAuth auth = context.bearerAuth();
     Clock clock = context.clock();
     String entityId = context.baseUrl().toString();
     PgTrustMarkStore trustMarkStore = new PgTrustMarkStore(context.pool());
     RegistrySubordinates subordinates = new RegistrySubordinates(store, trustMarkStore, clock);
-    return RotatingFederationKeys.open(new PgKeyStorage(context.pool()), clock, Duration.ofDays(90), Duration.ofDays(7))
+    return context.vertx().executeBlocking(() -> SamlSigningKey.load(context.section(), context.config().dataDir(),
+            context.baseUrl().getHost()), false)
+        .map(signing -> {
+          MetadataAggregate aggregate = new MetadataAggregate(signing, new MetadataAggregate.Settings(
+              "urn:mace:panosc.eu:metadata", Duration.ofDays(7), Duration.ofHours(1)));
+          saml.set(new SamlPublishing(context.vertx(), store,
+              samlParser, new Mdq(signing, aggregate, new Mdq.Settings(Duration.ofDays(7), Duration.ofHours(1),
+                  Duration.ofMinutes(5)), clock)));
+          saml.get().mount(router);
+          return signing;
+        })
+        .compose(signing -> saml.get().rebuild())
+        .compose(v -> RotatingFederationKeys.open(new PgKeyStorage(context.pool()), clock, Duration.ofDays(90),
+            Duration.ofDays(7)))
         .compose(keys -> {
           TrustAnchorSettings settings = new TrustAnchorSettings(entityId, Duration.ofDays(1),
               new JsonObject().put("organization_name", "PaNOSC federation"), TRUST_MARK_TYPES);
@@ -87,6 +106,7 @@ public final class RegistryApplication implements ServiceModule {
           onChange.set(ev -> {
             feed.published(ev);
             resolver.invalidateAll();
+            saml.get().changed(ev.kind());
           });
           maintenanceTimer = context.vertx().setPeriodic(Duration.ofHours(1).toMillis(), t -> keys.maintain()
               .onFailure(e -> LOG.warn("federation key maintenance failed: {}", e.toString())));
@@ -105,9 +125,5 @@ public final class RegistryApplication implements ServiceModule {
       vertx.cancelTimer(maintenanceTimer);
     }
     return Future.succeededFuture();
-  }
-
-  private static JsonObject samlMetadata(String xml) {
-    throw ApiException.unavailable("SAML metadata import is not available yet");
   }
 }

@@ -12,15 +12,21 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /** Starts a real platform process (embedded PostgreSQL) serving only the registry, trusting a test issuer. */
-final class RegistryPlatform {
+public final class RegistryPlatform {
   private RegistryPlatform() {}
 
-  static Platform start(Path dataDir, TestIssuer issuer, boolean demo) throws Exception {
+  public static Platform start(Path dataDir, TestIssuer issuer, boolean demo) throws Exception {
+    return start(dataDir, issuer, demo, Map.of());
+  }
+
+  public static Platform start(Path dataDir, TestIssuer issuer, boolean demo, Map<String, String> extra)
+      throws Exception {
     Map<String, String> overrides = new HashMap<>(issuer.configOverrides());
     overrides.put("dataDir", dataDir.toString());
     overrides.put("server.port", "0");
     overrides.put("server.host", "127.0.0.1");
     overrides.put("demo", Boolean.toString(demo));
+    overrides.putAll(extra);
     var config = new ConfigLoader(Map.of()).load(Optional.empty(), overrides);
     return Platform.start(config, List.of(new RegistryApplication()), Clock.systemUTC()).get(120, TimeUnit.SECONDS);
   }

@@ -84,6 +84,24 @@ final class Fields {
     return s.strip();
   }
 
+  /** A multi-line document (XML, PEM): tabs and line breaks allowed, other control characters not. */
+  String document(String name, int max) {
+    Object v = raw(name);
+    if (v == null) {
+      throw invalid(at(name), "is required");
+    }
+    if (!(v instanceof String s) || s.isBlank()) {
+      throw invalid(at(name), "must be a non-empty string");
+    }
+    if (s.length() > max) {
+      throw invalid(at(name), "must be at most " + max + " characters");
+    }
+    if (s.chars().anyMatch(c -> c < 0x20 && c != '\n' && c != '\r' && c != '\t')) {
+      throw invalid(at(name), "must not contain control characters other than tabs and line breaks");
+    }
+    return s;
+  }
+
   int integer(String name, int fallback, int min, int max) {
     Object v = raw(name);
     if (v == null) {

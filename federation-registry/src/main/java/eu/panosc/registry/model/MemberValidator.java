@@ -209,7 +209,7 @@ public final class MemberValidator {
 
   MemberDraft samlEntity(JsonObject body) {
     Fields f = Fields.of(body);
-    String xml = f.text("metadata", 2_000_000, true);
+    String xml = f.document("metadata", 1_000_000);
     String facility = f.optionalString("facility", SLUG, "a facility id");
     f.rejectUnknown();
     JsonObject parsed = samlMetadata.apply(xml);
@@ -224,7 +224,7 @@ public final class MemberValidator {
     String name = f.text("displayName", 200, false);
     var metadataUrl = f.url("metadataUrl", false, demo);
     var issuer = f.url("issuer", false, demo);
-    String cert = f.text("signingCertificate", 20_000, false);
+    String cert = body.getValue("signingCertificate") == null ? null : f.document("signingCertificate", 20_000);
     List<String> authorities = f.strings("trustedEntitlementAuthorities", AUTHORITY, "a domain such as eduteams.org",
         false, 20);
     f.rejectUnknown();

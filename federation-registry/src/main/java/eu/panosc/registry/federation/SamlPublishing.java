@@ -1,0 +1,153 @@
+package eu.panosc.registry.federation;
+
+import eu.panosc.platform.http.ApiException;
+import eu.panosc.registry.model.Member;
+import eu.panosc.registry.model.MemberKind;
+import eu.panosc.registry.model.OnboardingState;
+import eu.panosc.registry.saml.DiscoveryFeed;
+import eu.panosc.registry.saml.Mdq;
+import eu.panosc.registry.saml.MdqResponse;
+import eu.panosc.registry.saml.MetadataException;
+import eu.panosc.registry.saml.SamlEntity;
+import eu.panosc.registry.saml.SamlMetadataParser;
+import eu.panosc.registry.store.RegistryStore;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Publishes the approved SAML entities: the signed aggregate and MDQ
+ * ({@code GET /mdq/entities}, {@code GET /mdq/entities/{id or {sha1}hex}}) with ETag, 304, gzip and
+ * Cache-Control, and the SeamlessAccess discovery feed ({@code GET /discovery/idps.json}). The set is
+ * rebuilt off the event loop whenever a SAML entity changes; several changes in a burst rebuild once.
+ */
+public final class SamlPublishing {
+  private static final Logger LOG = LoggerFactory.getLogger(SamlPublishing.class);
+
+  private final Vertx vertx;
+  private final RegistryStore store;
+  private final SamlMetadataParser parser;
+  private final Mdq mdq;
+  private final AtomicReference<byte[]> discovery = new AtomicReference<>("[]".getBytes(StandardCharsets.UTF_8));
+  private final AtomicBoolean rebuildQueued = new AtomicBoolean();
+
+  public SamlPublishing(Vertx vertx, RegistryStore store, SamlMetadataParser parser, Mdq mdq) {
+    this.vertx = Objects.requireNonNull(vertx, "vertx");
+    this.store = Objects.requireNonNull(store, "store");
+    this.parser = Objects.requireNonNull(parser, "parser");
+    this.mdq = Objects.requireNonNull(mdq, "mdq");
+  }
+
+  /** Validates submitted metadata for the admin API; the summary becomes part of the stored document. */
+  public JsonObject validate(String xml) {
+    SamlEntity e;
+    try {
+      e = parser.parse(xml.getBytes(StandardCharsets.UTF_8));
+    } catch (MetadataException ex) {
+      throw ApiException.invalidField("/metadata", ex.getMessage());
+    }
+    return new JsonObject().put("entityID", e.entityId())
+        .put("roles", new JsonArray(e.roles().stream().map(r -> r.name().toLowerCase(java.util.Locale.ROOT)).sorted().toList()))
+        .put("displayName", e.displayName())
+        .put("registrationAuthority", e.registrationAuthority().orElse(null))
+        .put("sirtfi", e.sirtfiCompliant());
+  }
+
+  /** Rebuilds the published set from the approved SAML entities (now, or soon after a burst of changes). */
+  public Future<Void> rebuild() {
+    return store.list(MemberKind.SAML_ENTITY, Optional.of(OnboardingState.APPROVED), Optional.empty())
+        .compose(members -> vertx.executeBlocking(() -> {
+          List<SamlEntity> entities = new ArrayList<>(members.size());
+          for (Member m : members) {
+            try {
+              entities.add(parser.parse(m.document().getString("metadata").getBytes(StandardCharsets.UTF_8)));
+            } catch (MetadataException e) {
+              // e.g. its validUntil passed since it was approved: it must not be published
+              LOG.warn("SAML entity {} is no longer publishable: {}", m.id(), e.getMessage());
+            }
+          }
+          mdq.update(entities);
+          discovery.set(DiscoveryFeed.toJson(entities));
+          return entities.size();
+        }, false))
+        .onSuccess(n -> LOG.debug("SAML metadata rebuilt: {} entities", n))
+        .mapEmpty();
+  }
+
+  /** Called for every registry change; SAML changes schedule one rebuild shortly after. */
+  public void changed(String kind) {
+    if (MemberKind.SAML_ENTITY.dbName().equals(kind) && rebuildQueued.compareAndSet(false, true)) {
+      vertx.setTimer(200, t -> {
+        rebuildQueued.set(false);
+        rebuild().onFailure(e -> LOG.error("SAML metadata rebuild failed", e));
+      });
+    }
+  }
+
+  public void mount(Router router) {
+    router.get("/mdq/entities").handler(ctx -> answer(ctx, () -> mdq.lookupAll()));
+    router.get("/mdq/entities/*").handler(ctx -> {
+      String raw = ctx.request().path();
+      String encoded = raw.substring(raw.indexOf("/mdq/entities/") + "/mdq/entities/".length());
+      String id = URLDecoder.decode(encoded, StandardCharsets.UTF_8);
+      answer(ctx, () -> mdq.lookup(id));
+    });
+    router.get("/discovery/idps.json").handler(ctx -> ctx.response()
+        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        .putHeader(HttpHeaders.CACHE_CONTROL, "public, max-age=3600")
+        .end(Buffer.buffer(discovery.get())));
+  }
+
+  private void answer(RoutingContext ctx, java.util.concurrent.Callable<Optional<MdqResponse>> lookup) {
+    vertx.executeBlocking(lookup, false).onSuccess(found -> {
+      var response = ctx.response();
+      if (found.isEmpty()) {
+        response.setStatusCode(404).putHeader(HttpHeaders.CACHE_CONTROL, mdq.notFoundCacheControl())
+            .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain").end("no such entity\n");
+        return;
+      }
+      MdqResponse r = found.get();
+      String acceptEncoding = ctx.request().getHeader(HttpHeaders.ACCEPT_ENCODING);
+      boolean gzip = acceptEncoding != null && acceptEncoding.toLowerCase(java.util.Locale.ROOT).contains("gzip");
+      response.putHeader(HttpHeaders.ETAG, r.etag(gzip)).putHeader(HttpHeaders.CACHE_CONTROL, r.cacheControl())
+          .putHeader(HttpHeaders.VARY, "Accept-Encoding");
+      if (r.notModified(ctx.request().getHeader(HttpHeaders.IF_NONE_MATCH), gzip)) {
+        response.setStatusCode(304).end();
+        return;
+      }
+      response.putHeader(HttpHeaders.CONTENT_TYPE, r.contentType());
+      if (gzip) {
+        // already compressed: tell Vert.x's compressor to leave it alone
+        response.putHeader(HttpHeaders.CONTENT_ENCODING, "gzip");
+      } else {
+        response.putHeader(HttpHeaders.CONTENT_ENCODING, HttpHeaders.IDENTITY);
+      }
+      response.end(Buffer.buffer(gzip ? r.gzipBody() : r.body()));
+    }).onFailure(ctx::fail);
+  }
+
+  /** For tests and metrics: how many entities are published. */
+  public int size() {
+    return mdq.size();
+  }
+
+  static List<SamlEntity> list(Collection<SamlEntity> c) {
+    return List.copyOf(c);
+  }
+}

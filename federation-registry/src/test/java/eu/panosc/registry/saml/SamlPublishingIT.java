@@ -1,0 +1,145 @@
+package eu.panosc.registry.saml;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import eu.panosc.platform.service.Platform;
+import eu.panosc.platform.testing.Http;
+import eu.panosc.platform.testing.TestIssuer;
+import eu.panosc.registry.RegistryPlatform;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.GZIPInputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * SAML entities through the admin API to MDQ and the signed aggregate, over HTTP, with the
+ * signatures checked by the JDK's own XML signature API.
+ */
+class SamlPublishingIT {
+  @TempDir
+  Path dir;
+
+  static String enc(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8);
+  }
+
+  static HttpResponse<byte[]> getBytes(String url, Map<String, String> headers) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30));
+    headers.forEach(b::header);
+    return HttpClient.newHttpClient().send(b.GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  @Test
+  void samlWhenEntitiesApprovedThenMdqAggregateAndDiscoveryPublishThemSigned() throws Exception {
+    Path key = dir.resolve("key.pem");
+    Path cert = dir.resolve("cert.pem");
+    Files.writeString(key, SamlFixtures.resource("registry-key.pem"));
+    Files.writeString(cert, SamlFixtures.resource("registry-cert.pem"));
+    try (TestIssuer issuer = TestIssuer.start()) {
+      Platform platform = RegistryPlatform.start(dir.resolve("var"), issuer, false, Map.of(
+          "services.registry.samlSigningKey", key.toString(), "services.registry.samlSigningCertificate", cert.toString()));
+      String api = platform.baseUrl() + "/registry";
+      String admin = issuer.token(api, "registry-admin", "registry:admin");
+      try {
+        String idpId = "https://idp.umbrellaid.example/idp";
+        String spId = "https://scicat.esrf.example/sp";
+        HttpResponse<String> dtd = Http.sendJson("POST", api + "/admin/v1/saml-entities", admin, new JsonObject()
+            .put("metadata", "<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]><x>&e;</x>")
+            .encode());
+        assertThat(dtd.statusCode()).isEqualTo(400);
+        assertThat(new JsonObject(dtd.body()).getJsonArray("errors").getJsonObject(0).getString("reason"))
+            .contains("DTD");
+        assertThat(dtd.body()).doesNotContain("root:");
+
+        for (String xml : new String[] {SamlFixtures.idp(idpId), SamlFixtures.sp(spId)}) {
+          HttpResponse<String> created = Http.sendJson("POST", api + "/admin/v1/saml-entities", admin,
+              new JsonObject().put("metadata", xml).encode());
+          assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        }
+        HttpResponse<String> duplicate = Http.sendJson("POST", api + "/admin/v1/saml-entities", admin,
+            new JsonObject().put("metadata", SamlFixtures.sp(spId)).encode());
+        assertThat(duplicate.statusCode()).isEqualTo(409);
+        assertThat(getBytes(api + "/mdq/entities/" + enc(idpId), Map.of()).statusCode())
+            .as("pending entities are not published").isEqualTo(404);
+
+        Http.sendJson("POST", api + "/admin/v1/saml-entities/" + enc(idpId) + "/approve", admin, null);
+        Http.sendJson("POST", api + "/admin/v1/saml-entities/" + enc(spId) + "/approve", admin, null);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+            assertThat(getBytes(api + "/mdq/entities/" + enc(spId), Map.of()).statusCode()).isEqualTo(200));
+
+        HttpResponse<byte[]> byId = getBytes(api + "/mdq/entities/" + enc(idpId), Map.of());
+        assertThat(byId.statusCode()).isEqualTo(200);
+        assertThat(byId.headers().firstValue("Content-Type")).hasValue("application/samlmetadata+xml");
+        assertThat(byId.headers().firstValue("Cache-Control")).isPresent();
+        String etag = byId.headers().firstValue("ETag").orElseThrow();
+        var publicKey = SamlFixtures.certificate("registry").getPublicKey();
+        assertThat(SamlFixtures.jdkVerifies(byId.body(), publicKey)).isTrue();
+
+        HttpResponse<byte[]> bySha1 = getBytes(api + "/mdq/entities/" + enc(SamlEntity.sha1Id(idpId)), Map.of());
+        assertThat(bySha1.body()).isEqualTo(byId.body());
+        assertThat(bySha1.headers().firstValue("ETag")).hasValue(etag);
+
+        HttpResponse<byte[]> notModified = getBytes(api + "/mdq/entities/" + enc(idpId), Map.of("If-None-Match", etag));
+        assertThat(notModified.statusCode()).isEqualTo(304);
+        assertThat(notModified.body()).isEmpty();
+
+        HttpResponse<byte[]> gz = getBytes(api + "/mdq/entities/" + enc(idpId), Map.of("Accept-Encoding", "gzip"));
+        assertThat(gz.headers().firstValue("Content-Encoding")).hasValue("gzip");
+        assertThat(new GZIPInputStream(new ByteArrayInputStream(gz.body())).readAllBytes()).isEqualTo(byId.body());
+
+        HttpResponse<byte[]> missing = getBytes(api + "/mdq/entities/" + enc("https://nobody.example/idp"), Map.of());
+        assertThat(missing.statusCode()).isEqualTo(404);
+        assertThat(missing.headers().firstValue("Cache-Control")).isPresent();
+
+        HttpResponse<byte[]> aggregate = getBytes(api + "/mdq/entities", Map.of());
+        assertThat(aggregate.statusCode()).isEqualTo(200);
+        String xml = new String(aggregate.body(), StandardCharsets.UTF_8);
+        assertThat(xml).contains("EntitiesDescriptor").contains("validUntil").contains(idpId).contains(spId);
+        assertThat(SamlFixtures.jdkVerifies(aggregate.body(), publicKey)).isTrue();
+        byte[] tampered = xml.replace("scicat.esrf.example", "scicat.evil.example").getBytes(StandardCharsets.UTF_8);
+        assertThat(SamlFixtures.jdkVerifies(tampered, publicKey)).isFalse();
+
+        JsonArray disco = new JsonArray(Http.get(api + "/discovery/idps.json").body());
+        assertThat(disco.stream().map(o -> ((JsonObject) o).getString("entityID"))).containsExactly(idpId);
+
+        Http.sendJson("POST", api + "/admin/v1/saml-entities/" + enc(idpId) + "/suspend", admin, null);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+            assertThat(getBytes(api + "/mdq/entities/" + enc(idpId), Map.of()).statusCode()).isEqualTo(404));
+        assertThat(new JsonArray(Http.get(api + "/discovery/idps.json").body())).isEmpty();
+      } finally {
+        platform.stop().get(60, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  @Test
+  void signingKeyWhenNotConfiguredThenGeneratedOnceAndKeptAcrossRestarts() throws Exception {
+    try (TestIssuer issuer = TestIssuer.start()) {
+      Path data = dir.resolve("var2");
+      Platform first = RegistryPlatform.start(data, issuer, false);
+      first.stop().get(60, TimeUnit.SECONDS);
+      Path store = data.resolve("registry").resolve("saml-signing.p12");
+      assertThat(store).exists();
+      byte[] before = Files.readAllBytes(store);
+      Platform second = RegistryPlatform.start(data, issuer, false);
+      second.stop().get(60, TimeUnit.SECONDS);
+      assertThat(Files.readAllBytes(store)).isEqualTo(before);
+      assertThat(Files.getPosixFilePermissions(data.resolve("registry").resolve("saml-signing.pass")))
+          .hasSize(2);
+    }
+  }
+}

@@ -43,6 +43,7 @@ public final class ChangeFeed {
   }
 
   private void changes(RoutingContext ctx) {
+    int wait = (int) AdminEndpoint.longParam(ctx, "wait", 0, 0, MAX_WAIT_SECONDS);
     if (ctx.queryParams().get("after") == null) {
       // no position yet: tell the caller where the feed stands, so it can follow from there
       store.latestChange()
@@ -51,7 +52,6 @@ public final class ChangeFeed {
       return;
     }
     long after = AdminEndpoint.longParam(ctx, "after", 0, 0, Long.MAX_VALUE);
-    int wait = (int) AdminEndpoint.longParam(ctx, "wait", 0, 0, MAX_WAIT_SECONDS);
     long deadline = System.nanoTime() + wait * 1_000_000_000L;
     poll(after, deadline)
         .onSuccess(events -> {

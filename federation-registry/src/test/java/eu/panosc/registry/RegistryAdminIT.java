@@ -245,6 +245,14 @@ class RegistryAdminIT {
   }
 
   @Test
+  void openApiWhenFetchedThenDocumentsAdminFederationAndSamlEndpoints() {
+    JsonObject doc = new JsonObject(Http.get(api + "/openapi.json").body());
+    assertThat(doc.getJsonObject("paths").fieldNames()).contains("/admin/v1/{collection}", "/admin/v1/audit",
+        "/v1/changes", "/.well-known/openid-federation", "/federation/resolve", "/mdq/entities/{id}",
+        "/discovery/idps.json", "/health/ready");
+  }
+
+  @Test
   void authWhenMissingOrWrongScopeThen401Or403() {
     assertThat(Http.get(api + "/admin/v1/facilities").statusCode()).isEqualTo(401);
     HttpResponse<String> forbidden = Http.getAuthorized(api + "/admin/v1/facilities", reader);

@@ -20,6 +20,8 @@ import eu.panosc.registry.federation.PgTrustMarkStore;
 import eu.panosc.registry.federation.PolicyEngine;
 import eu.panosc.registry.federation.RegistrySubordinates;
 import eu.panosc.registry.federation.TrustMarkAdmin;
+import eu.panosc.registry.federation.UpstreamImport;
+import eu.panosc.registry.model.MemberKind;
 import eu.panosc.registry.oidfed.EntityStatementFetcher;
 import eu.panosc.registry.oidfed.EntityStatements;
 import eu.panosc.registry.oidfed.FederationEndpoint;
@@ -87,7 +89,7 @@ public final class RegistryApplication implements ServiceModule {
               "urn:mace:panosc.eu:metadata", Duration.ofDays(7), Duration.ofHours(1)));
           saml.set(new SamlPublishing(context.vertx(), store,
               samlParser, new Mdq(signing, aggregate, new Mdq.Settings(Duration.ofDays(7), Duration.ofHours(1),
-                  Duration.ofMinutes(5)), clock)));
+                  Duration.ofMinutes(5)), clock), () -> UpstreamImport.approvedImports(context.pool())));
           saml.get().mount(router);
           return signing;
         })
@@ -114,6 +116,8 @@ public final class RegistryApplication implements ServiceModule {
               .mount(router);
           feed.mount(router, auth);
           new TrustMarkAdmin(trustMarks, trustMarkStore, subordinates, TRUST_MARK_TYPES).mount(router, auth);
+          new UpstreamImport(context.vertx(), context.pool(), store, samlParser, WebClient.create(context.vertx()), clock,
+              upstream -> saml.get().changed(MemberKind.UPSTREAM_IDP.dbName())).mount(router, auth);
           new AdminEndpoint(store, validator, auth, context.demo()).mount(router);
           return context.demo() ? DemoSeed.seed(store, validator).mapEmpty() : Future.succeededFuture();
         });

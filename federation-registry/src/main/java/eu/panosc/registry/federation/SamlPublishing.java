@@ -47,7 +47,12 @@ public final class SamlPublishing {
   private final AtomicReference<byte[]> discovery = new AtomicReference<>("[]".getBytes(StandardCharsets.UTF_8));
   private final AtomicBoolean rebuildQueued = new AtomicBoolean();
 
-  public SamlPublishing(Vertx vertx, RegistryStore store, SamlMetadataParser parser, Mdq mdq) {
+  private final java.util.function.Supplier<Future<List<String>>> importedXml;
+
+  /** @param importedXml the XML of entities imported from approved upstream IdPs' feeds */
+  public SamlPublishing(Vertx vertx, RegistryStore store, SamlMetadataParser parser, Mdq mdq,
+      java.util.function.Supplier<Future<List<String>>> importedXml) {
+    this.importedXml = Objects.requireNonNull(importedXml, "importedXml");
     this.vertx = Objects.requireNonNull(vertx, "vertx");
     this.store = Objects.requireNonNull(store, "store");
     this.parser = Objects.requireNonNull(parser, "parser");
@@ -71,15 +76,33 @@ public final class SamlPublishing {
 
   /** Rebuilds the published set from the approved SAML entities (now, or soon after a burst of changes). */
   public Future<Void> rebuild() {
-    return store.list(MemberKind.SAML_ENTITY, Optional.of(OnboardingState.APPROVED), Optional.empty())
-        .compose(members -> vertx.executeBlocking(() -> {
-          List<SamlEntity> entities = new ArrayList<>(members.size());
+    Future<List<Member>> registered = store.list(MemberKind.SAML_ENTITY, Optional.of(OnboardingState.APPROVED),
+        Optional.empty());
+    Future<List<String>> imports = importedXml.get();
+    return Future.all(registered, imports)
+        .compose(all -> vertx.executeBlocking(() -> {
+          List<Member> members = all.resultAt(0);
+          List<String> upstream = all.resultAt(1);
+          List<SamlEntity> entities = new ArrayList<>(members.size() + upstream.size());
+          java.util.Set<String> ids = new java.util.HashSet<>();
           for (Member m : members) {
             try {
-              entities.add(parser.parse(m.document().getString("metadata").getBytes(StandardCharsets.UTF_8)));
+              SamlEntity e = parser.parse(m.document().getString("metadata").getBytes(StandardCharsets.UTF_8));
+              entities.add(e);
+              ids.add(e.entityId());
             } catch (MetadataException e) {
               // e.g. its validUntil passed since it was approved: it must not be published
               LOG.warn("SAML entity {} is no longer publishable: {}", m.id(), e.getMessage());
+            }
+          }
+          for (String xml : upstream) {
+            try {
+              SamlEntity e = parser.parseImported(xml.getBytes(StandardCharsets.UTF_8));
+              if (ids.add(e.entityId())) { // an entity registered directly wins over an imported copy
+                entities.add(e);
+              }
+            } catch (MetadataException e) {
+              LOG.warn("an imported upstream entity is no longer publishable: {}", e.getMessage());
             }
           }
           mdq.update(entities);
@@ -92,7 +115,8 @@ public final class SamlPublishing {
 
   /** Called for every registry change; SAML changes schedule one rebuild shortly after. */
   public void changed(String kind) {
-    if (MemberKind.SAML_ENTITY.dbName().equals(kind) && rebuildQueued.compareAndSet(false, true)) {
+    if ((MemberKind.SAML_ENTITY.dbName().equals(kind) || MemberKind.UPSTREAM_IDP.dbName().equals(kind))
+        && rebuildQueued.compareAndSet(false, true)) {
       vertx.setTimer(200, t -> {
         rebuildQueued.set(false);
         rebuild().onFailure(e -> LOG.error("SAML metadata rebuild failed", e));

@@ -90,6 +90,18 @@ public final class SamlMetadataParser {
    * @throws MetadataException with a message for the submitter
    */
   public SamlEntity parse(byte[] xml) {
+    return parseOne(xml, false);
+  }
+
+  /**
+   * Parses one entity stored from a verified upstream feed: as {@link #parse}, but http entityIDs
+   * (still common in eduGAIN) are accepted as they were at import.
+   */
+  public SamlEntity parseImported(byte[] xml) {
+    return parseOne(xml, true);
+  }
+
+  private SamlEntity parseOne(byte[] xml, boolean allowHttp) {
     Element root = entityXml.parse(xml).getDocumentElement();
     if (is(root, SamlNames.MD, "EntitiesDescriptor")) {
       throw new MetadataException(
@@ -100,7 +112,7 @@ public final class SamlMetadataParser {
           "root element must be md:EntityDescriptor in namespace " + SamlNames.MD + ", not "
               + describe(root));
     }
-    return readEntity(root, false);
+    return readEntity(root, allowHttp);
   }
 
   /**

@@ -126,6 +126,71 @@ class SamlPublishingIT {
     }
   }
 
+  static byte[] upstreamFeed(String signer) {
+    String idp = SamlFixtures.idp("https://idp.umbrellaid.example/shibboleth").replaceFirst("<\\?xml[^>]*>", "");
+    String feed = """
+        <md:EntitiesDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata"
+            Name="urn:mace:umbrellaid:feed" validUntil="%s">
+          %s
+        </md:EntitiesDescriptor>
+        """.formatted(java.time.Instant.now().plus(java.time.Duration.ofDays(5)).truncatedTo(
+            java.time.temporal.ChronoUnit.SECONDS), idp);
+    return SamlFixtures.jdkSign(feed, "_umbrella", SamlFixtures.privateKey(signer), SamlFixtures.certificate(signer));
+  }
+
+  @Test
+  void upstreamWhenFeedSignedByPinnedKeyThenImportedAndPublishedElseRefusedAndKept() throws Exception {
+    java.util.concurrent.atomic.AtomicReference<byte[]> served = new java.util.concurrent.atomic.AtomicReference<>(
+        upstreamFeed("upstream"));
+    com.sun.net.httpserver.HttpServer feedServer = com.sun.net.httpserver.HttpServer.create(
+        new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+    feedServer.createContext("/feed.xml", x -> {
+      byte[] body = served.get();
+      x.sendResponseHeaders(200, body.length);
+      x.getResponseBody().write(body);
+      x.close();
+    });
+    feedServer.start();
+    try (TestIssuer issuer = TestIssuer.start()) {
+      // demo mode: the feed is served over http://127.0.0.1 in this test
+      Platform platform = RegistryPlatform.start(dir.resolve("var3"), issuer, true);
+      String api = platform.baseUrl() + "/registry";
+      String admin = issuer.token(api, "registry-admin", "registry:admin");
+      String idpId = "https://idp.umbrellaid.example/shibboleth";
+      try {
+        HttpResponse<String> created = Http.sendJson("POST", api + "/admin/v1/upstream-idps", admin, new JsonObject()
+            .put("id", "umbrellaid-feed").put("protocol", "saml")
+            .put("metadataUrl", "http://127.0.0.1:" + feedServer.getAddress().getPort() + "/feed.xml")
+            .put("signingCertificate", SamlFixtures.resource("upstream-cert.pem")).encode());
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        Http.sendJson("POST", api + "/admin/v1/upstream-idps/umbrellaid-feed/approve", admin, null);
+
+        HttpResponse<String> imported = Http.sendJson("POST", api + "/admin/v1/upstream-idps/umbrellaid-feed/import",
+            admin, null);
+        assertThat(imported.statusCode()).as(imported.body()).isEqualTo(200);
+        assertThat(new JsonObject(imported.body()).getInteger("imported")).isEqualTo(1);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+            assertThat(getBytes(api + "/mdq/entities/" + enc(idpId), Map.of()).statusCode()).isEqualTo(200));
+
+        served.set(upstreamFeed("other"));
+        HttpResponse<String> refused = Http.sendJson("POST", api + "/admin/v1/upstream-idps/umbrellaid-feed/import",
+            admin, null);
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(refused.body()).contains("signature");
+        Thread.sleep(500);
+        assertThat(getBytes(api + "/mdq/entities/" + enc(idpId), Map.of()).statusCode())
+            .as("a refused feed leaves the last good import in place").isEqualTo(200);
+
+        Http.sendJson("POST", api + "/admin/v1/upstream-idps/umbrellaid-feed/suspend", admin, null);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+            assertThat(getBytes(api + "/mdq/entities/" + enc(idpId), Map.of()).statusCode()).isEqualTo(404));
+      } finally {
+        platform.stop().get(60, TimeUnit.SECONDS);
+        feedServer.stop(0);
+      }
+    }
+  }
+
   @Test
   void signingKeyWhenNotConfiguredThenGeneratedOnceAndKeptAcrossRestarts() throws Exception {
     try (TestIssuer issuer = TestIssuer.start()) {

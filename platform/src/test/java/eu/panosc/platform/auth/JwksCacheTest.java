@@ -1,5 +1,6 @@
 package eu.panosc.platform.auth;
 
+import eu.panosc.platform.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nimbusds.jose.jwk.Curve;

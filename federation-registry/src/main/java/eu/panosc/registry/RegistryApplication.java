@@ -73,7 +73,7 @@ public final class RegistryApplication implements ServiceModule {
     vertx = context.vertx();
     AtomicReference<Consumer<AuditEvent>> onChange = new AtomicReference<>(ev -> { });
     PgRegistryStore store = new PgRegistryStore(context.pool(), context.clock(), ev -> onChange.get().accept(ev));
-    ChangeFeed feed = new ChangeFeed(context.vertx(), store);
+    ChangeFeed feed = new ChangeFeed(context.vertx(), store, context.lifecycle());
     SamlMetadataParser samlParser = new SamlMetadataParser(context.clock());
     AtomicReference<SamlPublishing> saml = new AtomicReference<>();
     MemberValidator validator = new MemberValidator(context.demo(), xml -> saml.get().validate(xml));
@@ -94,7 +94,7 @@ public final class RegistryApplication implements ServiceModule {
           return signing;
         })
         .compose(signing -> saml.get().rebuild())
-        .compose(v -> RotatingFederationKeys.open(new PgKeyStorage(context.pool()), clock, Duration.ofDays(90),
+        .compose(v -> RotatingFederationKeys.open(new PgKeyStorage(context.pool(), "federation_key"), clock, Duration.ofDays(90),
             Duration.ofDays(7)))
         .compose(keys -> {
           TrustAnchorSettings settings = new TrustAnchorSettings(entityId, Duration.ofDays(1),

@@ -75,10 +75,29 @@ public final class RegistryClient implements AutoCloseable {
       return cached;
     }
     misses.incrementAndGet();
-    Future<Optional<JsonObject>> loaded = call("/v1/" + collection + "/" + encode(id)).map(r -> switch (r.statusCode()) {
+    return cached(key, "/v1/" + collection + "/" + encode(id));
+  }
+
+  /**
+   * How an approved client authenticates ({@code authMethod}, {@code secretHash}, {@code jwks}); needs
+   * scopes {@code registry:read registry:credentials}. Cached, and forgotten when the client changes.
+   */
+  public Future<Optional<JsonObject>> clientCredentials(String clientId) {
+    String key = "clients/" + clientId + "/credentials";
+    Future<Optional<JsonObject>> cached = members.get(key);
+    if (cached != null) {
+      hits.incrementAndGet();
+      return cached;
+    }
+    misses.incrementAndGet();
+    return cached(key, "/v1/clients/" + encode(clientId) + "/credentials");
+  }
+
+  private Future<Optional<JsonObject>> cached(String key, String path) {
+    Future<Optional<JsonObject>> loaded = call(path).map(r -> switch (r.statusCode()) {
       case 200 -> Optional.of(r.bodyAsJsonObject());
       case 404 -> Optional.<JsonObject>empty();
-      default -> throw new IllegalStateException("registry answered " + r.statusCode() + " for " + collection);
+      default -> throw new IllegalStateException("registry answered " + r.statusCode() + " for " + path);
     });
     members.put(key, loaded);
     loaded.onFailure(e -> members.remove(key, loaded));
@@ -146,7 +165,8 @@ public final class RegistryClient implements AutoCloseable {
               JsonObject c = (JsonObject) o;
               Change change = new Change(c.getLong("id"), c.getString("collection"), c.getString("memberId"),
                   c.getString("action"));
-              members.remove(change.collection() + "/" + change.memberId());
+              String key = change.collection() + "/" + change.memberId();
+              members.keySet().removeIf(k -> k.equals(key) || k.startsWith(key + "/"));
               lists.remove(change.collection());
               listeners.forEach(l -> l.accept(change));
             }

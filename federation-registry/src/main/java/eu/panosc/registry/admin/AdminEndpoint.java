@@ -33,6 +33,8 @@ import java.util.OptionalLong;
 public final class AdminEndpoint {
   public static final String ADMIN_SCOPE = "registry:admin";
   public static final String READ_SCOPE = "registry:read";
+  /** Lets the aai-broker read how a client authenticates (secret hash, JWKS). */
+  public static final String CREDENTIALS_SCOPE = "registry:credentials";
 
   private final RegistryStore store;
   private final MemberValidator validator;
@@ -65,6 +67,8 @@ public final class AdminEndpoint {
     router.post("/admin/v1/clients/:id/secret").handler(this::rotateSecret);
 
     router.route("/v1/*").handler(auth.requireScopes(READ_SCOPE));
+    router.get("/v1/clients/:id/credentials").handler(auth.requireScopes(READ_SCOPE, CREDENTIALS_SCOPE))
+        .handler(this::credentials);
     router.get("/v1/:collection").handler(ctx -> list(ctx, Optional.of(OnboardingState.APPROVED)));
     router.get("/v1/:collection/:id").handler(ctx -> get(ctx, true));
   }
@@ -104,6 +108,21 @@ public final class AdminEndpoint {
         .map(m -> m.filter(x -> !approvedOnly || x.state() == OnboardingState.APPROVED && visible(x))
             .orElseThrow(() -> ApiException.notFound("no " + kind.collection() + " member '" + id + "'")))
         .onSuccess(m -> writeMember(ctx, 200, m, null))
+        .onFailure(ctx::fail);
+  }
+
+  /** How an approved client authenticates: for the token endpoint only (scope registry:credentials). */
+  private void credentials(RoutingContext ctx) {
+    String id = ctx.pathParam("id");
+    store.get(MemberKind.OIDC_CLIENT, id)
+        .map(m -> m.filter(x -> x.state() == OnboardingState.APPROVED && visible(x))
+            .orElseThrow(() -> ApiException.notFound("no approved client '" + id + "'")))
+        .compose(m -> store.secretHash(id).map(hash -> new JsonObject().put("clientId", id)
+            .put("type", m.document().getString("type")).put("authMethod", m.document().getString("authMethod"))
+            .put("secretHash", hash.orElse(null)).put("jwks", m.document().getJsonObject("jwks"))
+            .put("version", m.version())))
+        .onSuccess(json -> ctx.response().putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
+            .putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(json.encode()))
         .onFailure(ctx::fail);
   }
 

@@ -1,6 +1,7 @@
 package eu.panosc.registry.admin;
 
 import eu.panosc.platform.auth.BearerAuth;
+import eu.panosc.platform.health.Lifecycle;
 import eu.panosc.registry.store.AuditEvent;
 import eu.panosc.registry.store.RegistryStore;
 import io.vertx.core.Future;
@@ -27,10 +28,13 @@ public final class ChangeFeed {
 
   private final Vertx vertx;
   private final RegistryStore store;
+  private final Lifecycle lifecycle;
 
-  public ChangeFeed(Vertx vertx, RegistryStore store) {
+  /** @param lifecycle held polls answer (empty) within a second once a shutdown begins */
+  public ChangeFeed(Vertx vertx, RegistryStore store, Lifecycle lifecycle) {
     this.vertx = Objects.requireNonNull(vertx, "vertx");
     this.store = Objects.requireNonNull(store, "store");
+    this.lifecycle = Objects.requireNonNull(lifecycle, "lifecycle");
   }
 
   /** Called after each committed write. */
@@ -67,7 +71,7 @@ public final class ChangeFeed {
   private Future<List<AuditEvent>> poll(long after, long deadline) {
     return store.audit(Optional.empty(), Optional.empty(), after, BATCH).compose(events -> {
       long remainingMillis = (deadline - System.nanoTime()) / 1_000_000;
-      if (!events.isEmpty() || remainingMillis <= 0) {
+      if (!events.isEmpty() || remainingMillis <= 0 || lifecycle.stopping()) {
         return Future.succeededFuture(events);
       }
       Promise<Void> woken = Promise.promise();

@@ -9,17 +9,26 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
-/** The trust anchor's keys in {@code registry.federation_key}; a save replaces the set in one transaction. */
+/**
+ * Signing keys in a table {@code (kid TEXT PRIMARY KEY, private_jwk TEXT, active_from TIMESTAMPTZ)} of the
+ * pool's schema: the trust anchor's {@code federation_key}, the aai-broker's {@code signing_key}. A save
+ * replaces the set in one transaction.
+ */
 public final class PgKeyStorage implements KeyStorage {
   private final Pool pool;
+  private final String table;
 
-  public PgKeyStorage(Pool pool) {
+  public PgKeyStorage(Pool pool, String table) {
     this.pool = Objects.requireNonNull(pool, "pool");
+    if (!table.matches("[a-z_]{1,63}")) {
+      throw new IllegalArgumentException("table name " + table);
+    }
+    this.table = table;
   }
 
   @Override
   public Future<List<KeyRecord>> load() {
-    return pool.query("SELECT kid, private_jwk, active_from FROM federation_key ORDER BY active_from").execute()
+    return pool.query("SELECT kid, private_jwk, active_from FROM " + table + " ORDER BY active_from").execute()
         .map(rows -> {
           List<KeyRecord> out = new ArrayList<>();
           rows.forEach(r -> out.add(new KeyRecord(r.getString(0), r.getString(1), r.getOffsetDateTime(2).toInstant())));
@@ -31,9 +40,9 @@ public final class PgKeyStorage implements KeyStorage {
   public Future<Void> save(List<KeyRecord> keys) {
     List<Tuple> batch = keys.stream()
         .map(k -> Tuple.of(k.kid(), k.privateJwk(), k.activeFrom().atOffset(ZoneOffset.UTC))).toList();
-    return pool.withTransaction(conn -> conn.query("DELETE FROM federation_key").execute()
+    return pool.withTransaction(conn -> conn.query("DELETE FROM " + table).execute()
         .compose(v -> batch.isEmpty() ? Future.succeededFuture()
-            : conn.preparedQuery("INSERT INTO federation_key (kid, private_jwk, active_from) VALUES ($1, $2, $3)")
+            : conn.preparedQuery("INSERT INTO " + table + " (kid, private_jwk, active_from) VALUES ($1, $2, $3)")
                 .executeBatch(batch))
         .mapEmpty());
   }

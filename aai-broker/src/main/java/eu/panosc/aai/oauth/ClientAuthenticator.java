@@ -1,0 +1,98 @@
+package eu.panosc.aai.oauth;
+
+import eu.panosc.registry.RegistryClient;
+import eu.panosc.registry.model.ClientSecrets;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Client authentication at the token, introspection and revocation endpoints (RFC 6749 §2.3):
+ * {@code client_secret_basic} or {@code client_secret_post}, exactly one, matching the method the
+ * client registered. Clients come from the federation-registry (approved ones only); every failure is
+ * {@code invalid_client} with the same description, so that it does not tell which part was wrong.
+ */
+public final class ClientAuthenticator {
+  private static final String FAILED = "client authentication failed";
+
+  private final RegistryClient registry;
+
+  public ClientAuthenticator(RegistryClient registry) {
+    this.registry = Objects.requireNonNull(registry, "registry");
+  }
+
+  public Future<AuthenticatedClient> authenticate(RoutingContext ctx) {
+    MultiMap form = ctx.request().formAttributes();
+    String header = ctx.request().getHeader("Authorization");
+    boolean basic = header != null && header.regionMatches(true, 0, "Basic ", 0, 6);
+    boolean post = form.contains("client_secret");
+    String clientId;
+    String secret;
+    if (basic && post) {
+      // RFC 6749 §2.3: a client MUST NOT use more than one authentication method per request
+      return Future.failedFuture(OAuthError.invalidRequest("use one client authentication method, not two"));
+    }
+    if (basic) {
+      String[] pair = decodeBasic(header.substring(6).trim());
+      if (pair == null) {
+        return Future.failedFuture(OAuthError.invalidClient(FAILED, true));
+      }
+      clientId = pair[0];
+      secret = pair[1];
+      String formId = form.get("client_id");
+      if (formId != null && !formId.equals(clientId)) {
+        return Future.failedFuture(OAuthError.invalidRequest("client_id does not match the authenticated client"));
+      }
+    } else if (post) {
+      clientId = form.get("client_id");
+      secret = form.get("client_secret");
+      if (clientId == null) {
+        return Future.failedFuture(OAuthError.invalidRequest("client_id is required with client_secret"));
+      }
+    } else {
+      return Future.failedFuture(OAuthError.invalidClient("client authentication is required", false));
+    }
+    String method = basic ? "client_secret_basic" : "client_secret_post";
+    return registry.clientCredentials(clientId)
+        .recover(e -> Future.failedFuture(OAuthError.serverError("the client registry is unavailable")))
+        .compose(credentials -> check(clientId, secret, method, basic, credentials))
+        .compose(v -> registry.get("clients", clientId))
+        .map(doc -> new AuthenticatedClient(clientId, doc.orElseThrow(() -> OAuthError.invalidClient(FAILED, basic))));
+  }
+
+  private static Future<Void> check(String clientId, String secret, String method, boolean basic,
+      Optional<JsonObject> credentials) {
+    if (credentials.isEmpty()) {
+      // compare anyway, so unknown and known clients take the same time
+      ClientSecrets.matches(secret, "sha256$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
+      return Future.failedFuture(OAuthError.invalidClient(FAILED, basic));
+    }
+    JsonObject c = credentials.get();
+    boolean ok = ClientSecrets.matches(secret, c.getString("secretHash"));
+    if (!ok || !method.equals(c.getString("authMethod"))) {
+      return Future.failedFuture(OAuthError.invalidClient(FAILED, basic));
+    }
+    return Future.succeededFuture();
+  }
+
+  /** RFC 6749 §2.3.1: id and secret are form-urlencoded before Base64. */
+  private static String[] decodeBasic(String value) {
+    try {
+      String decoded = new String(Base64.getDecoder().decode(value), StandardCharsets.UTF_8);
+      int colon = decoded.indexOf(':');
+      if (colon <= 0) {
+        return null;
+      }
+      return new String[] {URLDecoder.decode(decoded.substring(0, colon), StandardCharsets.UTF_8),
+          URLDecoder.decode(decoded.substring(colon + 1), StandardCharsets.UTF_8)};
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+}

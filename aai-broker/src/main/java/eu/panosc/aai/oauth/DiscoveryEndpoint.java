@@ -1,0 +1,53 @@
+package eu.panosc.aai.oauth;
+
+import eu.panosc.registry.oidfed.FederationKeys;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Provider metadata (OpenID Connect Discovery / RFC 8414) at {@code /.well-known/openid-configuration}
+ * and {@code /.well-known/oauth-authorization-server}, and the signing keys at {@code /jwks}. Lists only
+ * what this provider implements today.
+ */
+public final class DiscoveryEndpoint {
+  private final String issuer;
+  private final FederationKeys keys;
+  private final Set<String> grantTypes;
+
+  public DiscoveryEndpoint(String issuer, FederationKeys keys, Set<String> grantTypes) {
+    this.issuer = Objects.requireNonNull(issuer, "issuer");
+    this.keys = Objects.requireNonNull(keys, "keys");
+    this.grantTypes = Set.copyOf(grantTypes);
+  }
+
+  public JsonObject metadata() {
+    JsonArray authMethods = new JsonArray().add("client_secret_basic").add("client_secret_post");
+    return new JsonObject()
+        .put("issuer", issuer)
+        .put("token_endpoint", issuer + "/token")
+        .put("jwks_uri", issuer + "/jwks")
+        .put("introspection_endpoint", issuer + "/introspect")
+        .put("revocation_endpoint", issuer + "/revoke")
+        .put("grant_types_supported", new JsonArray(grantTypes.stream().sorted().toList()))
+        .put("token_endpoint_auth_methods_supported", authMethods)
+        .put("introspection_endpoint_auth_methods_supported", authMethods)
+        .put("revocation_endpoint_auth_methods_supported", authMethods)
+        .put("response_types_supported", new JsonArray())
+        .put("access_token_signing_alg_values_supported", new JsonArray().add("ES256"))
+        .put("service_documentation", issuer + "/openapi.json");
+  }
+
+  public void mount(Router router) {
+    String json = metadata().encodePrettily();
+    for (String path : new String[] {"/.well-known/openid-configuration", "/.well-known/oauth-authorization-server"}) {
+      router.get(path).handler(ctx -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+          .putHeader(HttpHeaders.CACHE_CONTROL, "public, max-age=3600").end(json));
+    }
+    router.get("/jwks").handler(ctx -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/jwk-set+json")
+        .putHeader(HttpHeaders.CACHE_CONTROL, "public, max-age=300").end(keys.publishedKeys().toString()));
+  }
+}

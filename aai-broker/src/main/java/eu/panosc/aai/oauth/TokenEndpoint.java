@@ -1,0 +1,207 @@
+package eu.panosc.aai.oauth;
+
+import com.nimbusds.jwt.JWTClaimsSet;
+import eu.panosc.aai.token.AccessTokens;
+import eu.panosc.aai.token.RateLimiter;
+import eu.panosc.aai.token.RevokedTokens;
+import eu.panosc.aai.token.ServiceAudiences;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.BiFunction;
+
+/**
+ * The token ({@code POST /token}), introspection ({@code POST /introspect}, RFC 7662) and revocation
+ * ({@code POST /revoke}, RFC 7009) endpoints. The token endpoint authenticates the client once,
+ * applies its rate limit, and dispatches on {@code grant_type} to a grant; errors are RFC 6749 §5.2.
+ */
+public final class TokenEndpoint {
+  public static final String METER_TOKENS = "panosc_aai_tokens_issued_total";
+  public static final String METER_ERRORS = "panosc_aai_token_errors_total";
+  static final Set<String> SINGLE_VALUED = Set.of("grant_type", "scope", "client_id", "client_secret", "token",
+      "token_type_hint", "code", "redirect_uri", "refresh_token", "code_verifier");
+
+  private final ClientAuthenticator clients;
+  private final AccessTokens tokens;
+  private final ServiceAudiences audiences;
+  private final RevokedTokens revoked;
+  private final RateLimiter limiter;
+  private final Map<String, BiFunction<AuthenticatedClient, MultiMap, Future<AccessTokens.Issued>>> grants;
+  private final MeterRegistry meters;
+
+  public TokenEndpoint(ClientAuthenticator clients, AccessTokens tokens, ServiceAudiences audiences,
+      RevokedTokens revoked, RateLimiter limiter, MeterRegistry meters) {
+    this.clients = Objects.requireNonNull(clients, "clients");
+    this.tokens = Objects.requireNonNull(tokens, "tokens");
+    this.audiences = Objects.requireNonNull(audiences, "audiences");
+    this.revoked = Objects.requireNonNull(revoked, "revoked");
+    this.limiter = Objects.requireNonNull(limiter, "limiter");
+    this.meters = Objects.requireNonNull(meters, "meters");
+    this.grants = Map.of("client_credentials", this::clientCredentials);
+  }
+
+  public Set<String> grantTypes() {
+    return grants.keySet();
+  }
+
+  public void mount(Router router) {
+    BodyHandler form = BodyHandler.create().setBodyLimit(64 * 1024);
+    router.post("/token").handler(form).handler(this::token);
+    router.post("/introspect").handler(form).handler(this::introspect);
+    router.post("/revoke").handler(form).handler(this::revoke);
+  }
+
+  /** Checks the form encoding and that no parameter is repeated (RFC 6749 §3.2). */
+  static void requireForm(RoutingContext ctx) {
+    String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
+    if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
+      throw OAuthError.invalidRequest("send the parameters as application/x-www-form-urlencoded");
+    }
+    MultiMap form = ctx.request().formAttributes();
+    for (String name : SINGLE_VALUED) {
+      if (form.getAll(name).size() > 1) {
+        throw OAuthError.invalidRequest("parameter " + name + " is repeated");
+      }
+    }
+  }
+
+  private void token(RoutingContext ctx) {
+    requireForm(ctx);
+    MultiMap form = ctx.request().formAttributes();
+    String grantType = form.get("grant_type");
+    if (grantType == null) {
+      throw OAuthError.invalidRequest("grant_type is required");
+    }
+    clients.authenticate(ctx)
+        .compose(client -> {
+          if (!limiter.tryAcquire(client.clientId(), System.nanoTime())) {
+            return Future.failedFuture(OAuthError.slowDown(limiter.retryAfterSeconds()));
+          }
+          var grant = grants.get(grantType);
+          if (grant == null) {
+            return Future.failedFuture(OAuthError.unsupportedGrantType("grant_type " + grantType
+                + " is not supported here; supported: " + String.join(", ", grants.keySet())));
+          }
+          if (!client.grantTypes().contains(grantType)) {
+            return Future.failedFuture(OAuthError.unauthorizedClient("this client is not registered for " + grantType));
+          }
+          return grant.apply(client, form);
+        })
+        .onSuccess(issued -> {
+          meters.counter(METER_TOKENS, "grant_type", grantType).increment();
+          ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+              .putHeader(HttpHeaders.CACHE_CONTROL, "no-store").putHeader("Pragma", "no-cache")
+              .end(new JsonObject().put("access_token", issued.jwt()).put("token_type", "Bearer")
+                  .put("expires_in", tokens.lifetime().toSeconds())
+                  .put("scope", String.join(" ", issued.scopes().stream().sorted().toList())).encode());
+        })
+        .onFailure(e -> {
+          Counter c = meters.counter(METER_ERRORS, "error", e instanceof OAuthError o ? o.error() : "server_error");
+          c.increment();
+          ctx.fail(e);
+        });
+  }
+
+  /** RFC 6749 §4.4: the client acts on its own behalf; scopes ⊆ its registered scopes. */
+  private Future<AccessTokens.Issued> clientCredentials(AuthenticatedClient client, MultiMap form) {
+    Set<String> allowed = new LinkedHashSet<>(client.scopes());
+    Set<String> requested = new LinkedHashSet<>();
+    String scope = form.get("scope");
+    if (scope == null || scope.isBlank()) {
+      allowed.stream().filter(audiences::isServiceScope).forEach(requested::add);
+    } else {
+      for (String s : scope.trim().split(" +")) {
+        if (!allowed.contains(s)) {
+          // RFC 6749 §5.2 invalid_scope
+          return Future.failedFuture(OAuthError.invalidScope("scope " + s + " is not granted to this client"));
+        }
+        requested.add(s);
+      }
+    }
+    List<String> aud = audiences.audiencesOf(requested);
+    List<String> resources = form.getAll("resource");
+    if (!resources.isEmpty()) {
+      String registered = client.document().getString("audience");
+      for (String r : resources) {
+        if (!aud.contains(r) && !r.equals(registered)) {
+          // RFC 8707 §2
+          return Future.failedFuture(OAuthError.invalidTarget("resource " + r + " is not a target of the requested scopes"));
+        }
+      }
+      aud = List.copyOf(new LinkedHashSet<>(resources));
+    }
+    if (aud.isEmpty()) {
+      String registered = client.document().getString("audience");
+      if (registered == null) {
+        return Future.failedFuture(OAuthError.invalidScope("no service scope requested, and the client has no audience"));
+      }
+      aud = List.of(registered);
+    }
+    return Future.succeededFuture(tokens.issue(client.clientId(), client.clientId(), aud, requested));
+  }
+
+  private void introspect(RoutingContext ctx) {
+    requireForm(ctx);
+    String token = ctx.request().formAttributes().get("token");
+    if (token == null) {
+      throw OAuthError.invalidRequest("token is required");
+    }
+    clients.authenticate(ctx).onSuccess(caller -> {
+      JsonObject answer = tokens.verifyOwn(token)
+          .filter(c -> !revoked.isRevoked(c.getJWTID()))
+          .map(TokenEndpoint::active)
+          .orElse(new JsonObject().put("active", false));
+      ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+          .putHeader(HttpHeaders.CACHE_CONTROL, "no-store").end(answer.encode());
+    }).onFailure(ctx::fail);
+  }
+
+  private static JsonObject active(JWTClaimsSet c) {
+    try {
+      return new JsonObject().put("active", true).put("scope", c.getStringClaim("scope"))
+          .put("client_id", c.getStringClaim("client_id")).put("sub", c.getSubject())
+          .put("aud", new JsonArray(c.getAudience())).put("iss", c.getIssuer())
+          .put("exp", c.getExpirationTime().toInstant().getEpochSecond())
+          .put("iat", c.getIssueTime().toInstant().getEpochSecond()).put("jti", c.getJWTID())
+          .put("token_type", "Bearer");
+    } catch (java.text.ParseException e) {
+      return new JsonObject().put("active", false);
+    }
+  }
+
+  /** RFC 7009 §2.2: 200 whether or not the token was valid; only the client it was issued to may revoke it. */
+  private void revoke(RoutingContext ctx) {
+    requireForm(ctx);
+    String token = ctx.request().formAttributes().get("token");
+    if (token == null) {
+      throw OAuthError.invalidRequest("token is required");
+    }
+    clients.authenticate(ctx)
+        .compose(caller -> {
+          var claims = tokens.verifyOwn(token);
+          if (claims.isEmpty()) {
+            return Future.succeededFuture();
+          }
+          JWTClaimsSet c = claims.get();
+          String owner = (String) c.getClaim("client_id");
+          if (!caller.clientId().equals(owner)) {
+            return Future.failedFuture(OAuthError.unauthorizedClient("the token was issued to another client"));
+          }
+          return revoked.revoke(c.getJWTID(), owner, c.getExpirationTime().toInstant());
+        })
+        .onSuccess(v -> ctx.response().setStatusCode(200).putHeader(HttpHeaders.CACHE_CONTROL, "no-store").end())
+        .onFailure(ctx::fail);
+  }
+}

@@ -1,0 +1,118 @@
+package eu.panosc.aai.token;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.crypto.ECDSAVerifier;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import eu.panosc.registry.oidfed.FederationKeys;
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Issues RFC 9068 JWT access tokens ({@code typ: at+jwt}, ES256, {@code kid} of the current key) and
+ * verifies tokens it issued (for introspection and revocation).
+ *
+ * @see <a href="https://www.rfc-editor.org/rfc/rfc9068">RFC 9068</a>
+ */
+public final class AccessTokens {
+  private static final JOSEObjectType AT_JWT = new JOSEObjectType("at+jwt");
+
+  /** A freshly issued token. */
+  public record Issued(String jwt, String jti, Instant expiresAt, Set<String> scopes, List<String> audiences) {}
+
+  private final FederationKeys keys;
+  private final String issuer;
+  private final Clock clock;
+  private final Duration lifetime;
+  private volatile Signer signer;
+
+  private record Signer(String kid, ECDSASigner signer) {}
+
+  public AccessTokens(FederationKeys keys, String issuer, Clock clock, Duration lifetime) {
+    this.keys = Objects.requireNonNull(keys, "keys");
+    this.issuer = Objects.requireNonNull(issuer, "issuer");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.lifetime = Objects.requireNonNull(lifetime, "lifetime");
+  }
+
+  public String issuer() {
+    return issuer;
+  }
+
+  public Duration lifetime() {
+    return lifetime;
+  }
+
+  /**
+   * @param subject {@code sub}: the client id for client credentials
+   * @param audiences {@code aud}: the resource servers the token is for
+   */
+  public Issued issue(String subject, String clientId, List<String> audiences, Set<String> scopes) {
+    Instant now = clock.instant();
+    Instant exp = now.plus(lifetime);
+    String jti = UUID.randomUUID().toString();
+    JWTClaimsSet claims = new JWTClaimsSet.Builder()
+        .issuer(issuer).subject(subject).audience(audiences).claim("client_id", clientId)
+        .claim("scope", String.join(" ", scopes.stream().sorted().toList()))
+        .issueTime(Date.from(now)).notBeforeTime(Date.from(now)).expirationTime(Date.from(exp)).jwtID(jti)
+        .build();
+    Signer s = signer();
+    SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).type(AT_JWT).keyID(s.kid()).build(), claims);
+    try {
+      jwt.sign(s.signer());
+    } catch (JOSEException e) {
+      throw new IllegalStateException("signing an access token failed", e);
+    }
+    return new Issued(jwt.serialize(), jti, exp, scopes, audiences);
+  }
+
+  private Signer signer() {
+    JWK current = keys.signingKey();
+    Signer s = signer;
+    if (s == null || !s.kid().equals(current.getKeyID())) {
+      try {
+        s = new Signer(current.getKeyID(), new ECDSASigner((ECKey) current));
+      } catch (JOSEException e) {
+        throw new IllegalStateException("the signing key cannot sign ES256", e);
+      }
+      signer = s;
+    }
+    return s;
+  }
+
+  /** The claims of a valid, unexpired token this provider issued, or empty. */
+  public Optional<JWTClaimsSet> verifyOwn(String token) {
+    try {
+      SignedJWT jwt = SignedJWT.parse(token);
+      if (!JWSAlgorithm.ES256.equals(jwt.getHeader().getAlgorithm()) || !AT_JWT.equals(jwt.getHeader().getType())) {
+        return Optional.empty();
+      }
+      JWK key = keys.publishedKeys().getKeyByKeyId(jwt.getHeader().getKeyID());
+      if (!(key instanceof ECKey ec) || !jwt.verify(new ECDSAVerifier(ec.toPublicJWK()))) {
+        return Optional.empty();
+      }
+      JWTClaimsSet claims = jwt.getJWTClaimsSet();
+      if (!issuer.equals(claims.getIssuer()) || claims.getExpirationTime() == null
+          || !claims.getExpirationTime().toInstant().isAfter(clock.instant())) {
+        return Optional.empty();
+      }
+      return Optional.of(claims);
+    } catch (ParseException | JOSEException | RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+}

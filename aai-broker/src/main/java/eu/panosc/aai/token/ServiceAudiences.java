@@ -1,0 +1,42 @@
+package eu.panosc.aai.token;
+
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Maps service scopes to the audience of the service that enforces them: {@code pdp:evaluate} →
+ * {@code <base>/pdp}, {@code registry:admin} → {@code <base>/registry}, and so on. Scopes without a
+ * known service prefix (openid, profile, ...) have no audience.
+ */
+public final class ServiceAudiences {
+  static final Set<String> SERVICES = Set.of("registry", "aai", "pdp", "broker", "accounting");
+
+  private final String base;
+
+  public ServiceAudiences(String publicBaseUrl) {
+    this.base = Objects.requireNonNull(publicBaseUrl, "publicBaseUrl").replaceAll("/+$", "");
+  }
+
+  public Optional<String> audienceOf(String scope) {
+    int colon = scope.indexOf(':');
+    if (colon <= 0) {
+      return Optional.empty();
+    }
+    String service = scope.substring(0, colon);
+    return SERVICES.contains(service) ? Optional.of(base + "/" + service) : Optional.empty();
+  }
+
+  public boolean isServiceScope(String scope) {
+    return audienceOf(scope).isPresent();
+  }
+
+  /** The distinct audiences of {@code scopes}, in order. */
+  public List<String> audiencesOf(Set<String> scopes) {
+    Set<String> out = new LinkedHashSet<>();
+    scopes.stream().sorted().forEach(s -> audienceOf(s).ifPresent(out::add));
+    return List.copyOf(out);
+  }
+}

@@ -69,6 +69,10 @@ public final class ChangeFeed {
   }
 
   private Future<List<AuditEvent>> poll(long after, long deadline) {
+    if (lifecycle.stopping()) {
+      // the process is going away: release the caller now, it will resume elsewhere from the same position
+      return Future.succeededFuture(List.of());
+    }
     return store.audit(Optional.empty(), Optional.empty(), after, BATCH).compose(events -> {
       long remainingMillis = (deadline - System.nanoTime()) / 1_000_000;
       if (!events.isEmpty() || remainingMillis <= 0 || lifecycle.stopping()) {

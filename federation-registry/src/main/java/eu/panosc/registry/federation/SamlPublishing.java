@@ -23,7 +23,9 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -46,6 +48,8 @@ public final class SamlPublishing {
   private final Mdq mdq;
   private final AtomicReference<byte[]> discovery = new AtomicReference<>("[]".getBytes(StandardCharsets.UTF_8));
   private final AtomicBoolean rebuildQueued = new AtomicBoolean();
+  /** Parsed entities by member id and version, and imported ones by the SHA-256 of their XML: a rebuild parses only what changed. */
+  private volatile Map<String, SamlEntity> parsed = Map.of();
 
   private final java.util.function.Supplier<Future<List<String>>> importedXml;
 
@@ -85,9 +89,17 @@ public final class SamlPublishing {
           List<String> upstream = all.resultAt(1);
           List<SamlEntity> entities = new ArrayList<>(members.size() + upstream.size());
           java.util.Set<String> ids = new java.util.HashSet<>();
+          Map<String, SamlEntity> previous = parsed;
+          Map<String, SamlEntity> next = new HashMap<>(members.size() + upstream.size());
+          java.time.Instant now = java.time.Instant.now();
           for (Member m : members) {
             try {
-              SamlEntity e = parser.parse(m.document().getString("metadata").getBytes(StandardCharsets.UTF_8));
+              String key = "m:" + m.id() + "#" + m.version();
+              SamlEntity e = previous.get(key);
+              if (e == null || e.validUntil().map(v -> v.isBefore(now)).orElse(false)) {
+                e = parser.parse(m.document().getString("metadata").getBytes(StandardCharsets.UTF_8));
+              }
+              next.put(key, e);
               entities.add(e);
               ids.add(e.entityId());
             } catch (MetadataException e) {
@@ -97,7 +109,14 @@ public final class SamlPublishing {
           }
           for (String xml : upstream) {
             try {
-              SamlEntity e = parser.parseImported(xml.getBytes(StandardCharsets.UTF_8));
+              byte[] bytes = xml.getBytes(StandardCharsets.UTF_8);
+              String key = "u:" + java.util.HexFormat.of().formatHex(
+                  java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+              SamlEntity e = previous.get(key);
+              if (e == null || e.validUntil().map(v -> v.isBefore(now)).orElse(false)) {
+                e = parser.parseImported(bytes);
+              }
+              next.put(key, e);
               if (ids.add(e.entityId())) { // an entity registered directly wins over an imported copy
                 entities.add(e);
               }
@@ -105,11 +124,17 @@ public final class SamlPublishing {
               LOG.warn("an imported upstream entity is no longer publishable: {}", e.getMessage());
             }
           }
+          parsed = next;
           mdq.update(entities);
           discovery.set(DiscoveryFeed.toJson(entities));
           return entities.size();
         }, false))
-        .onSuccess(n -> LOG.debug("SAML metadata rebuilt: {} entities", n))
+        .onSuccess(n -> {
+          LOG.debug("SAML metadata rebuilt: {} entities", n);
+          // sign single-entity documents ahead of the first MDQ request, off the request path
+          vertx.executeBlocking(mdq::presign, false)
+              .onFailure(e -> LOG.warn("pre-signing MDQ documents failed: {}", e.toString()));
+        })
         .mapEmpty();
   }
 

@@ -151,9 +151,32 @@ public final class Mdq {
     }
     SamlEntity entity = s.byEntityId.get(entityId);
     Instant now = clock.instant();
-    Signed result = s.signed.compute(entityId, (k, cached) ->
-        cached != null && cached.fresh(now) ? cached : new Signed(sign(entity, now), now, settings.validity()));
-    return Optional.of(result.response());
+    Signed cached = s.signed.get(entityId);
+    if (cached != null && cached.fresh(now)) {
+      return Optional.of(cached.response());
+    }
+    // sign outside any map lock (milliseconds with RSA); two concurrent misses may both sign, both valid
+    Signed fresh = new Signed(sign(entity, now), now, settings.validity());
+    s.signed.put(entityId, fresh);
+    return Optional.of(fresh.response());
+  }
+
+  /** Signs every published entity that has no fresh signed document yet; for a background worker. */
+  public int presign() {
+    Snapshot s = snapshot.get();
+    int signed = 0;
+    for (String entityId : s.byEntityId.keySet()) {
+      if (snapshot.get() != s) {
+        break; // the entity set changed; the next update schedules its own pass
+      }
+      Instant now = clock.instant();
+      Signed cached = s.signed.get(entityId);
+      if (cached == null || !cached.fresh(now)) {
+        s.signed.put(entityId, new Signed(sign(s.byEntityId.get(entityId), now), now, settings.validity()));
+        signed++;
+      }
+    }
+    return signed;
   }
 
   /**

@@ -1,6 +1,7 @@
 package eu.panosc.aai;
 
 import eu.panosc.aai.oauth.ClientAuthenticator;
+import eu.panosc.aai.oauth.ClientCredentialsGrant;
 import eu.panosc.aai.oauth.DiscoveryEndpoint;
 import eu.panosc.aai.oauth.TokenEndpoint;
 import eu.panosc.aai.token.AccessTokens;
@@ -72,8 +73,9 @@ public final class AaiApplication implements ServiceModule {
           AtomicReference<AccessTokens.Issued> self = new AtomicReference<>();
           registry = RegistryClient.http(context.vertx(), registryUrl, () -> Future.succeededFuture(
               selfToken(tokens, self, registryUrl.toString(), context.clock().instant()).jwt()));
-          TokenEndpoint endpoint = new TokenEndpoint(new ClientAuthenticator(registry), tokens, audiences, revoked,
-              new RateLimiter(rate, burst), context.meters());
+          TokenEndpoint endpoint = new TokenEndpoint(new ClientAuthenticator(registry), tokens,
+              List.of(new ClientCredentialsGrant(tokens, audiences)), revoked, new RateLimiter(rate, burst),
+              context.meters());
           new DiscoveryEndpoint(issuer, keys, endpoint.grantTypes()).mount(router);
           endpoint.mount(router);
           return null;

@@ -27,7 +27,11 @@ public final class ClientAuthenticator {
     this.registry = Objects.requireNonNull(registry, "registry");
   }
 
-  public Future<AuthenticatedClient> authenticate(RoutingContext ctx) {
+  /**
+   * @param allowPublic whether a public client may identify itself with {@code client_id} alone (its
+   *     grant then proves possession another way, e.g. PKCE)
+   */
+  public Future<AuthenticatedClient> authenticate(RoutingContext ctx, boolean allowPublic) {
     MultiMap form = ctx.request().formAttributes();
     String header = ctx.request().getHeader("Authorization");
     boolean basic = header != null && header.regionMatches(true, 0, "Basic ", 0, 6);
@@ -55,10 +59,13 @@ public final class ClientAuthenticator {
       if (clientId == null) {
         return Future.failedFuture(OAuthError.invalidRequest("client_id is required with client_secret"));
       }
+    } else if (allowPublic && form.get("client_id") != null) {
+      clientId = form.get("client_id");
+      secret = null;
     } else {
       return Future.failedFuture(OAuthError.invalidClient("client authentication is required", false));
     }
-    String method = basic ? "client_secret_basic" : "client_secret_post";
+    String method = basic ? "client_secret_basic" : post ? "client_secret_post" : "none";
     return registry.clientCredentials(clientId)
         .recover(e -> Future.failedFuture(OAuthError.serverError("the client registry is unavailable")))
         .compose(credentials -> check(clientId, secret, method, basic, credentials))
@@ -74,7 +81,8 @@ public final class ClientAuthenticator {
       return Future.failedFuture(OAuthError.invalidClient(FAILED, basic));
     }
     JsonObject c = credentials.get();
-    boolean ok = ClientSecrets.matches(secret, c.getString("secretHash"));
+    boolean ok = "none".equals(method) ? "public".equals(c.getString("type"))
+        : ClientSecrets.matches(secret, c.getString("secretHash"));
     if (!ok || !method.equals(c.getString("authMethod"))) {
       return Future.failedFuture(OAuthError.invalidClient(FAILED, basic));
     }

@@ -4,7 +4,6 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import eu.panosc.aai.token.AccessTokens;
 import eu.panosc.aai.token.RateLimiter;
 import eu.panosc.aai.token.RevokedTokens;
-import eu.panosc.aai.token.ServiceAudiences;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
@@ -15,12 +14,10 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.function.BiFunction;
 
 /**
  * The token ({@code POST /token}), introspection ({@code POST /introspect}, RFC 7662) and revocation
@@ -35,21 +32,21 @@ public final class TokenEndpoint {
 
   private final ClientAuthenticator clients;
   private final AccessTokens tokens;
-  private final ServiceAudiences audiences;
   private final RevokedTokens revoked;
   private final RateLimiter limiter;
-  private final Map<String, BiFunction<AuthenticatedClient, MultiMap, Future<AccessTokens.Issued>>> grants;
+  private final Map<String, Grant> grants;
   private final MeterRegistry meters;
 
-  public TokenEndpoint(ClientAuthenticator clients, AccessTokens tokens, ServiceAudiences audiences,
+  public TokenEndpoint(ClientAuthenticator clients, AccessTokens tokens, List<Grant> grants,
       RevokedTokens revoked, RateLimiter limiter, MeterRegistry meters) {
     this.clients = Objects.requireNonNull(clients, "clients");
     this.tokens = Objects.requireNonNull(tokens, "tokens");
-    this.audiences = Objects.requireNonNull(audiences, "audiences");
     this.revoked = Objects.requireNonNull(revoked, "revoked");
     this.limiter = Objects.requireNonNull(limiter, "limiter");
     this.meters = Objects.requireNonNull(meters, "meters");
-    this.grants = Map.of("client_credentials", this::clientCredentials);
+    Map<String, Grant> byType = new java.util.LinkedHashMap<>();
+    grants.forEach(g -> byType.put(g.type(), g));
+    this.grants = Map.copyOf(byType);
   }
 
   public Set<String> grantTypes() {
@@ -84,7 +81,8 @@ public final class TokenEndpoint {
     if (grantType == null) {
       throw OAuthError.invalidRequest("grant_type is required");
     }
-    clients.authenticate(ctx)
+    Grant requested = grants.get(grantType);
+    clients.authenticate(ctx, requested != null && requested.allowsPublicClients())
         .compose(client -> {
           if (!limiter.tryAcquire(client.clientId(), System.nanoTime())) {
             return Future.failedFuture(OAuthError.slowDown(limiter.retryAfterSeconds()));
@@ -97,15 +95,13 @@ public final class TokenEndpoint {
           if (!client.grantTypes().contains(grantType)) {
             return Future.failedFuture(OAuthError.unauthorizedClient("this client is not registered for " + grantType));
           }
-          return grant.apply(client, form);
+          return grant.handle(client, form);
         })
-        .onSuccess(issued -> {
+        .onSuccess(response -> {
           meters.counter(METER_TOKENS, "grant_type", grantType).increment();
           ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
               .putHeader(HttpHeaders.CACHE_CONTROL, "no-store").putHeader("Pragma", "no-cache")
-              .end(new JsonObject().put("access_token", issued.jwt()).put("token_type", "Bearer")
-                  .put("expires_in", tokens.lifetime().toSeconds())
-                  .put("scope", String.join(" ", issued.scopes().stream().sorted().toList())).encode());
+              .end(response.toJson(tokens.lifetime().toSeconds()).encode());
         })
         .onFailure(e -> {
           Counter c = meters.counter(METER_ERRORS, "error", e instanceof OAuthError o ? o.error() : "server_error");
@@ -114,51 +110,13 @@ public final class TokenEndpoint {
         });
   }
 
-  /** RFC 6749 §4.4: the client acts on its own behalf; scopes ⊆ its registered scopes. */
-  private Future<AccessTokens.Issued> clientCredentials(AuthenticatedClient client, MultiMap form) {
-    Set<String> allowed = new LinkedHashSet<>(client.scopes());
-    Set<String> requested = new LinkedHashSet<>();
-    String scope = form.get("scope");
-    if (scope == null || scope.isBlank()) {
-      allowed.stream().filter(audiences::isServiceScope).forEach(requested::add);
-    } else {
-      for (String s : scope.trim().split(" +")) {
-        if (!allowed.contains(s)) {
-          // RFC 6749 §5.2 invalid_scope
-          return Future.failedFuture(OAuthError.invalidScope("scope " + s + " is not granted to this client"));
-        }
-        requested.add(s);
-      }
-    }
-    List<String> aud = audiences.audiencesOf(requested);
-    List<String> resources = form.getAll("resource");
-    if (!resources.isEmpty()) {
-      String registered = client.document().getString("audience");
-      for (String r : resources) {
-        if (!aud.contains(r) && !r.equals(registered)) {
-          // RFC 8707 §2
-          return Future.failedFuture(OAuthError.invalidTarget("resource " + r + " is not a target of the requested scopes"));
-        }
-      }
-      aud = List.copyOf(new LinkedHashSet<>(resources));
-    }
-    if (aud.isEmpty()) {
-      String registered = client.document().getString("audience");
-      if (registered == null) {
-        return Future.failedFuture(OAuthError.invalidScope("no service scope requested, and the client has no audience"));
-      }
-      aud = List.of(registered);
-    }
-    return Future.succeededFuture(tokens.issue(client.clientId(), client.clientId(), aud, requested));
-  }
-
   private void introspect(RoutingContext ctx) {
     requireForm(ctx);
     String token = ctx.request().formAttributes().get("token");
     if (token == null) {
       throw OAuthError.invalidRequest("token is required");
     }
-    clients.authenticate(ctx).onSuccess(caller -> {
+    clients.authenticate(ctx, false).onSuccess(caller -> {
       JsonObject answer = tokens.verifyOwn(token)
           .filter(c -> !revoked.isRevoked(c.getJWTID()))
           .map(TokenEndpoint::active)
@@ -188,7 +146,7 @@ public final class TokenEndpoint {
     if (token == null) {
       throw OAuthError.invalidRequest("token is required");
     }
-    clients.authenticate(ctx)
+    clients.authenticate(ctx, true)
         .compose(caller -> {
           var claims = tokens.verifyOwn(token);
           if (claims.isEmpty()) {

@@ -31,6 +31,8 @@ import org.slf4j.LoggerFactory;
 public final class RegistryClient implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RegistryClient.class);
   private static final int WAIT_SECONDS = 25;
+  /** Bound on cached answers, so that lookups of random ids (negative answers) cannot grow memory without limit. */
+  private static final int MAX_CACHED = 20_000;
 
   /** One change the feed reported. */
   public record Change(long id, String collection, String memberId, String action) {}
@@ -94,6 +96,9 @@ public final class RegistryClient implements AutoCloseable {
   }
 
   private Future<Optional<JsonObject>> cached(String key, String path) {
+    if (members.size() >= MAX_CACHED) {
+      members.clear();
+    }
     Future<Optional<JsonObject>> loaded = call(path).map(r -> switch (r.statusCode()) {
       case 200 -> Optional.of(r.bodyAsJsonObject());
       case 404 -> Optional.<JsonObject>empty();

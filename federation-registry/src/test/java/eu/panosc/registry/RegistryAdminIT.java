@@ -122,6 +122,20 @@ class RegistryAdminIT {
         .put("jwks", new JsonObject().put("keys", new JsonArray().add(new JsonObject()
             .put("kty", "oct").put("kid", "k1").put("k", "c2VjcmV0"))));
     assertField(post("/admin/v1/clients", privateJwks), 400, "/jwks", "public keys only");
+    JsonObject leafJwks = new JsonObject().put("keys", new JsonArray().add(new JsonObject().put("kty", "EC")
+        .put("crv", "P-256").put("kid", "leaf").put("x", "f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU")
+        .put("y", "x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0")));
+    JsonObject unknownOperator = client("icat", "ill2").put("federation", new JsonObject()
+        .put("entityId", "https://icat.ill.example").put("jwks", leafJwks)
+        .put("metadataPolicy", new JsonObject().put("openid_relying_party", new JsonObject()
+            .put("grant_types", new JsonObject().put("intersects", new JsonArray().add("authorization_code"))))));
+    assertField(post("/admin/v1/clients", unknownOperator), 400, "/federation/metadataPolicy", "unknown operator");
+    JsonObject badCombination = client("icat", "ill2").put("federation", new JsonObject()
+        .put("entityId", "https://icat.ill.example").put("jwks", leafJwks)
+        .put("metadataPolicy", new JsonObject().put("openid_relying_party", new JsonObject()
+            .put("grant_types", new JsonObject().put("add", new JsonArray().add("implicit"))
+                .put("subset_of", new JsonArray().add("authorization_code"))))));
+    assertField(post("/admin/v1/clients", badCombination), 400, "/federation/metadataPolicy", "grant_types");
     JsonObject badJwks = client("icat", "ill2").put("authMethod", "private_key_jwt")
         .put("jwks", new JsonObject().put("keys", "nope"));
     assertField(post("/admin/v1/clients", badJwks), 400, "/jwks", "not a valid JWK Set");

@@ -297,6 +297,13 @@ public final class MemberValidator {
     checkPublicJwks("/federation/jwks", jwks);
     JsonObject policy = fe.object("metadataPolicy", false);
     fe.rejectUnknown();
+    if (policy != null) {
+      try {
+        eu.panosc.registry.oidfed.policy.MetadataPolicies.validate(policy);
+      } catch (eu.panosc.registry.oidfed.policy.PolicyException e) {
+        throw Fields.invalid("/federation/metadataPolicy", e.getMessage());
+      }
+    }
     return new JsonObject().put("entityId", entityId.toString()).put("hostsEntityConfiguration", hosted)
         .put("jwks", jwks).put("metadataPolicy", policy == null ? new JsonObject() : policy);
   }

@@ -80,6 +80,34 @@ public final class MetadataPolicies {
     return out;
   }
 
+  /**
+   * Validates a policy the registry is about to store: every operator must be one of the seven standard
+   * ones (this trust anchor defines no others and publishes no {@code metadata_policy_crit}), operand types
+   * and operator combinations must be valid (6.1.3).
+   *
+   * @throws PolicyException naming the entity type, parameter and operator
+   */
+  public static void validate(JsonObject policy) {
+    for (String entityType : policy.fieldNames()) {
+      if (!(policy.getValue(entityType) instanceof JsonObject params)) {
+        throw new PolicyException("entity type '" + entityType + "': the policy must be an object of parameters");
+      }
+      for (String param : params.fieldNames()) {
+        if (!(params.getValue(param) instanceof JsonObject ops)) {
+          throw new PolicyException("entity type '" + entityType + "', parameter '" + param
+              + "': the policy must be an object of operators");
+        }
+        for (String op : ops.fieldNames()) {
+          if (Operator.byName(op).isEmpty()) {
+            throw new PolicyException("entity type '" + entityType + "', parameter '" + param + "', operator '" + op
+                + "': unknown operator (known: value, add, default, one_of, subset_of, superset_of, essential)");
+          }
+        }
+      }
+    }
+    combineAll(List.of(policy));
+  }
+
   /** Rejects a policy using an operator not in the standard seven unless listed in metadataPolicyCrit... see spec: unknown operators not in metadata_policy_crit are ignored; those listed in it that we don't support → error. */
   public static void checkOperators(JsonObject policy, Set<String> metadataPolicyCrit) {
     Objects.requireNonNull(policy, "policy");

@@ -66,7 +66,7 @@ public final class AuthorizationCodeGrant implements Grant {
     }
     if (!code.clientId().equals(client.clientId())) {
       // RFC 6749 §4.1.3: issued to another client
-      return Future.failedFuture(OAuthError.invalidGrant("the code was not issued to this client"));
+      return Future.failedFuture(OAuthError.invalidGrant("the code was issued to another client"));
     }
     if (!code.redirectUri().equals(redirectUri)) {
       // RFC 6749 §4.1.3: identical to the authorization request's

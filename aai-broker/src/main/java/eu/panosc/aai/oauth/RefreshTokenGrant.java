@@ -39,17 +39,18 @@ public final class RefreshTokenGrant implements Grant {
     if (token == null) {
       return Future.failedFuture(OAuthError.invalidRequest("refresh_token is required"));
     }
-    return grants.rotateRefreshToken(token).compose(outcome -> switch (outcome) {
+    return grants.findRefreshToken(token).compose(outcome -> switch (outcome) {
       case GrantStore.Unknown<GrantStore.Family> u ->
           Future.failedFuture(OAuthError.invalidGrant("the refresh token is not valid or has expired"));
       // RFC 9700 §4.14.2: reuse of a rotated refresh token revokes the family
       case GrantStore.Reused<GrantStore.Family> r -> grants.revokeFamily(r.familyId()).compose(v -> Future.failedFuture(
           OAuthError.invalidGrant("the refresh token was already used; every token of this grant is now revoked")));
-      case GrantStore.Valid<GrantStore.Family> v -> refresh(client, v.value(), form.get("scope"));
+      case GrantStore.Valid<GrantStore.Family> v -> refresh(client, v.value(), token, form.get("scope"));
     });
   }
 
-  private Future<TokenResponse> refresh(AuthenticatedClient client, GrantStore.Family family, String scope) {
+  private Future<TokenResponse> refresh(AuthenticatedClient client, GrantStore.Family family, String token,
+      String scope) {
     if (!family.clientId().equals(client.clientId())) {
       // RFC 6749 §6: bound to the client it was issued to
       return Future.failedFuture(OAuthError.invalidGrant("the refresh token was not issued to this client"));
@@ -67,6 +68,11 @@ public final class RefreshTokenGrant implements Grant {
         }
       }
     }
-    return issuer.issue(client.document(), family, scopes, null);
+    Set<String> granted = scopes;
+    return grants.rotateRefreshToken(token).compose(rotated -> rotated
+        ? issuer.issue(client.document(), family, granted, null)
+        // used concurrently by another request: one of the two is not the legitimate client
+        : grants.revokeFamily(family.id()).compose(v -> Future.failedFuture(
+            OAuthError.invalidGrant("the refresh token was already used; every token of this grant is now revoked"))));
   }
 }

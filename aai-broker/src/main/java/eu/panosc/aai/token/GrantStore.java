@@ -127,25 +127,33 @@ public final class GrantStore {
         .map(v -> token);
   }
 
-  /** Marks the refresh token rotated and returns its family; an already rotated one answers {@link Reused}. */
-  public Future<Outcome<Family>> rotateRefreshToken(String token) {
-    String hash = Opaque.hash(token);
-    return pool.preparedQuery("UPDATE refresh_token SET rotated_at = $2 WHERE token_hash = $1 AND rotated_at IS NULL"
-            + " AND expires_at > $2 RETURNING family_id")
-        .execute(Tuple.of(hash, now()))
+  /**
+   * Looks a refresh token up without using it: its family when it is current, {@link Reused} when it was
+   * already rotated, else {@link Unknown}.
+   */
+  public Future<Outcome<Family>> findRefreshToken(String token) {
+    return pool.preparedQuery("SELECT family_id, rotated_at, expires_at FROM refresh_token WHERE token_hash = $1")
+        .execute(Tuple.of(Opaque.hash(token)))
         .compose(rows -> {
-          if (rows.size() == 1) {
-            return family(rows.iterator().next().getString(0)).map(f -> (Outcome<Family>) new Valid<>(f.orElseThrow()));
+          if (rows.size() == 0) {
+            return Future.succeededFuture(new Unknown<>());
           }
-          return pool.preparedQuery("SELECT family_id, rotated_at FROM refresh_token WHERE token_hash = $1")
-              .execute(Tuple.of(hash))
-              .map(old -> {
-                if (old.size() == 1 && old.iterator().next().getOffsetDateTime("rotated_at") != null) {
-                  return new Reused<>(old.iterator().next().getString("family_id"));
-                }
-                return new Unknown<>();
-              });
+          Row r = rows.iterator().next();
+          if (r.getOffsetDateTime("rotated_at") != null) {
+            return Future.succeededFuture(new Reused<>(r.getString("family_id")));
+          }
+          if (!r.getOffsetDateTime("expires_at").toInstant().isAfter(clock.instant())) {
+            return Future.succeededFuture(new Unknown<>());
+          }
+          return family(r.getString("family_id")).map(f -> f.<Outcome<Family>>map(Valid::new).orElse(new Unknown<>()));
         });
+  }
+
+  /** Rotates (uses up) a current refresh token; false when another request used it first. */
+  public Future<Boolean> rotateRefreshToken(String token) {
+    return pool.preparedQuery("UPDATE refresh_token SET rotated_at = $2 WHERE token_hash = $1 AND rotated_at IS NULL")
+        .execute(Tuple.of(Opaque.hash(token), now()))
+        .map(rows -> rows.rowCount() == 1);
   }
 
   /** Revokes the family: its refresh tokens stop working and its unexpired access tokens become inactive. */

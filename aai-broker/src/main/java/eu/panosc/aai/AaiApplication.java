@@ -1,13 +1,32 @@
 package eu.panosc.aai;
 
+import eu.panosc.aai.authorize.AuthorizationRequestParser;
+import eu.panosc.aai.authorize.AuthorizationService;
+import eu.panosc.aai.authorize.AuthorizeEndpoint;
+import eu.panosc.aai.oauth.AuthorizationCodeGrant;
 import eu.panosc.aai.oauth.ClientAuthenticator;
 import eu.panosc.aai.oauth.ClientCredentialsGrant;
 import eu.panosc.aai.oauth.DiscoveryEndpoint;
+import eu.panosc.aai.oauth.RefreshTokenGrant;
 import eu.panosc.aai.oauth.TokenEndpoint;
+import eu.panosc.aai.oauth.UserInfoEndpoint;
+import eu.panosc.aai.session.Consents;
+import eu.panosc.aai.session.PendingAuthorizations;
+import eu.panosc.aai.session.Sessions;
 import eu.panosc.aai.token.AccessTokens;
+import eu.panosc.aai.token.GrantStore;
+import eu.panosc.aai.token.IdTokens;
+import eu.panosc.aai.token.JwtSigner;
 import eu.panosc.aai.token.RateLimiter;
 import eu.panosc.aai.token.RevokedTokens;
 import eu.panosc.aai.token.ServiceAudiences;
+import eu.panosc.aai.token.TokenCustomizer;
+import eu.panosc.aai.token.UserTokenIssuer;
+import eu.panosc.aai.user.DemoConnector;
+import eu.panosc.aai.user.PairwiseSubjects;
+import eu.panosc.aai.user.PasswordConnector;
+import eu.panosc.aai.user.Users;
+import eu.panosc.platform.demo.DemoFederation;
 import eu.panosc.platform.config.ConfigNode;
 import eu.panosc.platform.service.ServiceContext;
 import eu.panosc.platform.service.ServiceModule;
@@ -22,6 +41,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -34,6 +54,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class AaiApplication implements ServiceModule {
   private static final Logger LOG = LoggerFactory.getLogger(AaiApplication.class);
+  /** Authorization codes are valid this long (RFC 6749 §4.1.2 recommends at most 10 minutes). */
+  static final Duration CODE_LIFETIME = Duration.ofSeconds(60);
+  /** How long a login or consent form stays usable. */
+  static final Duration PENDING_LIFETIME = Duration.ofMinutes(15);
   /** The registry scopes the provider grants itself to look up clients. */
   static final Set<String> SELF_SCOPES = Set.of("registry:read", "registry:credentials");
 
@@ -56,6 +80,8 @@ public final class AaiApplication implements ServiceModule {
     vertx = context.vertx();
     ConfigNode section = context.section();
     Duration lifetime = section.duration("accessTokenLifetime", Duration.ofMinutes(5));
+    Duration refreshLifetime = section.duration("refreshTokenLifetime", Duration.ofHours(8));
+    Duration sessionLifetime = section.duration("sessionLifetime", Duration.ofHours(8));
     int rate = section.integer("tokenRatePerSecond", 1000, 1, 1_000_000);
     int burst = section.integer("tokenBurst", 2000, 1, 1_000_000);
     URI registryUrl = section.optionalUri("registryUrl", Set.of("http", "https"))
@@ -63,23 +89,44 @@ public final class AaiApplication implements ServiceModule {
     String issuer = context.config().auth().issuerFor(context.publicRoot()).toString();
     ServiceAudiences audiences = new ServiceAudiences(context.publicRoot().toString());
     RevokedTokens revoked = new RevokedTokens(context.pool(), context.clock());
+    Optional<PasswordConnector> connector = context.demo()
+        ? Optional.of(DemoConnector.create(DemoFederation.fixture(), true)) : Optional.empty();
     return RotatingFederationKeys.open(new PgKeyStorage(context.pool(), "signing_key"), context.clock(),
             Duration.ofDays(30), Duration.ofDays(2))
-        .compose(keys -> revoked.start(context.vertx(), 5_000).map(timer -> {
+        .compose(keys -> PairwiseSubjects.open(context.pool(), context.clock()).compose(subjects ->
+            revoked.start(context.vertx(), 5_000).map(timer -> {
           timers.add(timer);
           timers.add(context.vertx().setPeriodic(Duration.ofHours(1).toMillis(), t -> keys.maintain()
               .onFailure(e -> LOG.warn("signing key maintenance failed: {}", e.toString()))));
-          AccessTokens tokens = new AccessTokens(keys, issuer, context.clock(), lifetime);
+          JwtSigner signer = new JwtSigner(keys);
+          AccessTokens tokens = new AccessTokens(signer, issuer, context.clock(), lifetime);
           AtomicReference<AccessTokens.Issued> self = new AtomicReference<>();
           registry = RegistryClient.http(context.vertx(), registryUrl, () -> Future.succeededFuture(
               selfToken(tokens, self, registryUrl.toString(), context.clock().instant()).jwt()));
+          Users users = new Users(context.pool(), context.clock());
+          Sessions sessions = new Sessions(context.pool(), context.clock(), sessionLifetime);
+          PendingAuthorizations pending = new PendingAuthorizations(context.pool(), context.clock(), PENDING_LIFETIME);
+          GrantStore grants = new GrantStore(context.pool(), context.clock(), revoked, CODE_LIFETIME, refreshLifetime);
+          timers.add(context.vertx().setPeriodic(Duration.ofMinutes(10).toMillis(), t -> sessions.purgeExpired()
+              .compose(v -> pending.purgeExpired()).compose(v -> grants.purgeExpired())
+              .onFailure(e -> LOG.warn("purging expired sessions and grants failed: {}", e.toString()))));
+          UserTokenIssuer userTokens = new UserTokenIssuer(tokens, new IdTokens(signer, issuer, context.clock(), lifetime),
+              subjects, grants, users, List.of(TokenCustomizer.authentication(), TokenCustomizer.facilityEntitlements()));
           TokenEndpoint endpoint = new TokenEndpoint(new ClientAuthenticator(registry), tokens,
-              List.of(new ClientCredentialsGrant(tokens, audiences)), revoked, new RateLimiter(rate, burst),
-              context.meters());
+              List.of(new ClientCredentialsGrant(tokens, audiences),
+                  new AuthorizationCodeGrant(grants, userTokens, context.clock()),
+                  new RefreshTokenGrant(grants, userTokens)),
+              revoked, new RateLimiter(rate, burst), context.meters());
+          AuthorizationService authorization = new AuthorizationService(registry, connector, users, sessions, pending,
+              new Consents(context.pool(), context.clock()), grants, issuer, context.clock());
           new DiscoveryEndpoint(issuer, keys, endpoint.grantTypes()).mount(router);
+          new AuthorizeEndpoint(new AuthorizationRequestParser(registry, audiences, issuer), authorization,
+              context.baseUrl().getPath(), "https".equals(context.baseUrl().getScheme()),
+              sessionLifetime.toSeconds()).mount(router);
           endpoint.mount(router);
+          new UserInfoEndpoint(tokens, revoked, grants, users).mount(router);
           return null;
-        }));
+        })));
   }
 
   /** A token the provider issues to itself for the registry, renewed a minute before it expires. */

@@ -16,6 +16,10 @@ final class AaiPlatform {
   private AaiPlatform() {}
 
   static Platform start(Path dataDir, boolean demo, Map<String, String> extra) throws Exception {
+    return start(dataDir, demo, extra, Clock.systemUTC());
+  }
+
+  static Platform start(Path dataDir, boolean demo, Map<String, String> extra, Clock clock) throws Exception {
     Map<String, String> overrides = new HashMap<>();
     overrides.put("dataDir", dataDir.toString());
     overrides.put("server.port", "0");
@@ -23,7 +27,7 @@ final class AaiPlatform {
     overrides.put("demo", Boolean.toString(demo));
     overrides.putAll(extra);
     var config = new ConfigLoader(Map.of()).load(Optional.empty(), overrides);
-    return Platform.start(config, List.of(new RegistryApplication(), new AaiApplication()), Clock.systemUTC())
+    return Platform.start(config, List.of(new RegistryApplication(), new AaiApplication()), clock)
         .get(120, TimeUnit.SECONDS);
   }
 }

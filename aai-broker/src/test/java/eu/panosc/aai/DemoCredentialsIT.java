@@ -28,6 +28,13 @@ class DemoCredentialsIT {
         new ClientCredentialsGrant(), null).toHTTPRequest().send());
   }
 
+  private static java.net.HttpCookie cookie(String csrf) {
+    java.net.HttpCookie c = new java.net.HttpCookie("panosc_aai_csrf", csrf);
+    c.setPath("/aai");
+    c.setVersion(0);
+    return c;
+  }
+
   @Test
   void demoSecretWhenNotInDemoModeThenInvalidClient() throws Exception {
     Platform demo = AaiPlatform.start(dataDir, true, Map.of());
@@ -41,6 +48,23 @@ class DemoCredentialsIT {
       TokenResponse refused = adminToken(production);
       assertThat(refused.indicatesSuccess()).isFalse();
       assertThat(((TokenErrorResponse) refused).getErrorObject().getCode()).isEqualTo("invalid_client");
+
+      // the demo login connector does not exist: the demo users cannot log in, and the demo clients are unknown
+      String base = production.baseUrl().toString();
+      Browser browser = new Browser();
+      String csrf = "A".repeat(43);
+      browser.cookies.getCookieStore().add(java.net.URI.create(base), cookie(csrf));
+      var login = browser.post(base + "/aai/login", java.util.Map.of("req", "x", "csrf", csrf, "username", "alice",
+          "password", "alice-demo-pw"));
+      assertThat(login.statusCode()).isEqualTo(403);
+      assertThat(login.body()).contains("only when the control plane runs with --demo");
+      assertThat(login.headers().allValues("Set-Cookie")).noneMatch(c -> c.startsWith("panosc_aai_session="));
+      AuthorizationCodeFlowIT.assertPersonReadable(login.body());
+      var authorize = browser.get(base + "/aai/authorize?response_type=code&scope=openid&client_id=panosc-cli"
+          + "&redirect_uri=http%3A%2F%2F127.0.0.1%2Fcallback");
+      assertThat(authorize.statusCode()).isEqualTo(400);
+      assertThat(authorize.headers().firstValue("Location")).isEmpty();
+      assertThat(authorize.body()).contains("Unknown application");
     } finally {
       production.stop().get(60, TimeUnit.SECONDS);
     }

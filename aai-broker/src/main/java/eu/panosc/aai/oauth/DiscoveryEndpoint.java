@@ -12,6 +12,8 @@ import java.util.Set;
  * Provider metadata (OpenID Connect Discovery / RFC 8414) at {@code /.well-known/openid-configuration}
  * and {@code /.well-known/oauth-authorization-server}, and the signing keys at {@code /jwks}. Lists only
  * what this provider implements today.
+ *
+ * @see <a href="https://openid.net/specs/openid-connect-discovery-1_0.html#ProviderMetadata">OIDC Discovery §3</a>
  */
 public final class DiscoveryEndpoint {
   private final String issuer;
@@ -24,19 +26,39 @@ public final class DiscoveryEndpoint {
     this.grantTypes = Set.copyOf(grantTypes);
   }
 
+  static final JsonArray SCOPES = new JsonArray().add("openid").add("profile").add("email").add("offline_access");
+  static final JsonArray CLAIMS = new JsonArray().add("iss").add("sub").add("aud").add("exp").add("iat")
+      .add("auth_time").add("nonce").add("acr").add("amr").add("azp").add("at_hash").add("name").add("email")
+      .add("eduperson_entitlement").add("eduperson_assurance");
+
   public JsonObject metadata() {
     JsonArray authMethods = new JsonArray().add("client_secret_basic").add("client_secret_post");
     return new JsonObject()
         .put("issuer", issuer)
+        .put("authorization_endpoint", issuer + "/authorize")
         .put("token_endpoint", issuer + "/token")
+        .put("userinfo_endpoint", issuer + "/userinfo")
         .put("jwks_uri", issuer + "/jwks")
         .put("introspection_endpoint", issuer + "/introspect")
         .put("revocation_endpoint", issuer + "/revoke")
         .put("grant_types_supported", new JsonArray(grantTypes.stream().sorted().toList()))
-        .put("token_endpoint_auth_methods_supported", authMethods)
+        .put("token_endpoint_auth_methods_supported", authMethods.copy().add("none"))
         .put("introspection_endpoint_auth_methods_supported", authMethods)
         .put("revocation_endpoint_auth_methods_supported", authMethods)
-        .put("response_types_supported", new JsonArray())
+        .put("response_types_supported", new JsonArray().add("code"))
+        .put("response_modes_supported", new JsonArray().add("query"))
+        .put("code_challenge_methods_supported", new JsonArray().add("S256"))
+        .put("subject_types_supported", new JsonArray().add("pairwise"))
+        .put("id_token_signing_alg_values_supported", new JsonArray().add("ES256"))
+        .put("userinfo_signing_alg_values_supported", new JsonArray())
+        .put("scopes_supported", SCOPES.copy())
+        .put("claims_supported", CLAIMS.copy())
+        .put("prompt_values_supported", new JsonArray().add("none").add("login").add("consent"))
+        .put("acr_values_supported", new JsonArray().add("https://refeds.org/sfa"))
+        .put("claims_parameter_supported", false)
+        .put("request_parameter_supported", false)
+        .put("request_uri_parameter_supported", false)
+        .put("authorization_response_iss_parameter_supported", true)
         .put("access_token_signing_alg_values_supported", new JsonArray().add("ES256"))
         .put("service_documentation", issuer + "/openapi.json");
   }

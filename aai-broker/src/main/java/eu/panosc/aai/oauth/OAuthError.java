@@ -6,22 +6,84 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * An OAuth 2.0 error response (RFC 6749 §5.2): {@code {"error", "error_description"}} with the
- * status the RFC gives; {@code invalid_client} after HTTP Basic carries a {@code WWW-Authenticate}
- * challenge (401).
+ * An OAuth 2.0 error, rendered the way its endpoint must answer: as JSON (RFC 6749 §5.2) with the status
+ * the RFC gives ({@code invalid_client} after HTTP Basic carries a {@code WWW-Authenticate: Basic}
+ * challenge); as a bearer-token challenge (RFC 6750 §3) at protected resources such as userinfo; or, at
+ * the authorization endpoint once the redirect_uri is known to be registered, as a redirect back to the
+ * client (RFC 6749 §4.1.2.1) carrying {@code error}, {@code error_description}, {@code state} and
+ * {@code iss} (RFC 9207).
  */
 public final class OAuthError extends RuntimeException implements ProtocolError {
   private final String error;
   private final int status;
   private final boolean basicChallenge;
   private final Integer retryAfterSeconds;
+  private final boolean bearerChallenge;
+  private final String redirectUri;
+  private final String state;
+  private final String issuer;
 
   private OAuthError(String error, String description, int status, boolean basicChallenge, Integer retryAfter) {
+    this(error, description, status, basicChallenge, retryAfter, false, null, null, null);
+  }
+
+  private OAuthError(String error, String description, int status, boolean basicChallenge, Integer retryAfter,
+      boolean bearerChallenge, String redirectUri, String state, String issuer) {
     super(description, null, false, false);
     this.error = error;
     this.status = status;
     this.basicChallenge = basicChallenge;
     this.retryAfterSeconds = retryAfter;
+    this.bearerChallenge = bearerChallenge;
+    this.redirectUri = redirectUri;
+    this.state = state;
+    this.issuer = issuer;
+  }
+
+  /** This error sent back to the client's (validated) redirect URI (RFC 6749 §4.1.2.1, RFC 9207). */
+  public OAuthError toRedirect(String redirectUri, String state, String issuer) {
+    return new OAuthError(error, getMessage(), 302, false, null, false, java.util.Objects.requireNonNull(redirectUri),
+        state, issuer);
+  }
+
+  /** RFC 6749 §5.2 invalid_grant: code or refresh token invalid, expired, revoked, used, or for another client. */
+  public static OAuthError invalidGrant(String description) {
+    return new OAuthError("invalid_grant", description, 400, false, null);
+  }
+
+  /** RFC 6749 §4.1.2.1. */
+  public static OAuthError unsupportedResponseType(String description) {
+    return new OAuthError("unsupported_response_type", description, 400, false, null);
+  }
+
+  /** RFC 6749 §4.1.2.1: the person (or the provider) denied the request. */
+  public static OAuthError accessDenied(String description) {
+    return new OAuthError("access_denied", description, 400, false, null);
+  }
+
+  /** OIDC Core §3.1.2.6: prompt=none but the person must log in. */
+  public static OAuthError loginRequired(String description) {
+    return new OAuthError("login_required", description, 400, false, null);
+  }
+
+  /** OIDC Core §3.1.2.6: prompt=none but the person must consent. */
+  public static OAuthError consentRequired(String description) {
+    return new OAuthError("consent_required", description, 400, false, null);
+  }
+
+  /** OIDC Core §6: the request or request_uri parameter. */
+  public static OAuthError requestNotSupported(String description) {
+    return new OAuthError("request_not_supported", description, 400, false, null);
+  }
+
+  /** RFC 6750 §3.1: 401 with a {@code WWW-Authenticate: Bearer} challenge. */
+  public static OAuthError invalidToken(String description) {
+    return new OAuthError("invalid_token", description, 401, false, null, true, null, null, null);
+  }
+
+  /** RFC 6750 §3.1: 403, the token lacks a scope. */
+  public static OAuthError insufficientScope(String description) {
+    return new OAuthError("insufficient_scope", description, 403, false, null, true, null, null, null);
   }
 
   public static OAuthError invalidRequest(String description) {
@@ -70,6 +132,23 @@ public final class OAuthError extends RuntimeException implements ProtocolError 
 
   @Override
   public void render(RoutingContext ctx) {
+    if (redirectUri != null) {
+      StringBuilder location = new StringBuilder(redirectUri).append(redirectUri.contains("?") ? '&' : '?')
+          .append("error=").append(encode(error)).append("&error_description=").append(encode(getMessage()));
+      if (state != null) {
+        location.append("&state=").append(encode(state));
+      }
+      if (issuer != null) {
+        location.append("&iss=").append(encode(issuer));
+      }
+      ctx.response().setStatusCode(302).putHeader(HttpHeaders.LOCATION, location.toString())
+          .putHeader(HttpHeaders.CACHE_CONTROL, "no-store").end();
+      return;
+    }
+    if (bearerChallenge) {
+      ctx.response().putHeader("WWW-Authenticate", "Bearer error=\"" + error + "\", error_description=\""
+          + getMessage().replace("\"", "'") + "\"");
+    }
     var response = ctx.response().setStatusCode(status)
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
         .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
@@ -81,5 +160,9 @@ public final class OAuthError extends RuntimeException implements ProtocolError 
       response.putHeader("Retry-After", Integer.toString(retryAfterSeconds));
     }
     response.end(new JsonObject().put("error", error).put("error_description", getMessage()).encode());
+  }
+
+  private static String encode(String s) {
+    return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
   }
 }

@@ -3,8 +3,6 @@ package eu.panosc.aai.token;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
@@ -35,15 +33,18 @@ public final class AccessTokens {
   public record Issued(String jwt, String jti, Instant expiresAt, Set<String> scopes, List<String> audiences) {}
 
   private final FederationKeys keys;
+  private final JwtSigner signer;
   private final String issuer;
   private final Clock clock;
   private final Duration lifetime;
-  private volatile Signer signer;
-
-  private record Signer(String kid, ECDSASigner signer) {}
 
   public AccessTokens(FederationKeys keys, String issuer, Clock clock, Duration lifetime) {
-    this.keys = Objects.requireNonNull(keys, "keys");
+    this(new JwtSigner(keys), issuer, clock, lifetime);
+  }
+
+  public AccessTokens(JwtSigner signer, String issuer, Clock clock, Duration lifetime) {
+    this.signer = Objects.requireNonNull(signer, "signer");
+    this.keys = signer.keys();
     this.issuer = Objects.requireNonNull(issuer, "issuer");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.lifetime = Objects.requireNonNull(lifetime, "lifetime");
@@ -62,36 +63,21 @@ public final class AccessTokens {
    * @param audiences {@code aud}: the resource servers the token is for
    */
   public Issued issue(String subject, String clientId, List<String> audiences, Set<String> scopes) {
+    return issue(subject, clientId, audiences, scopes, b -> { });
+  }
+
+  /** As {@link #issue(String, String, List, Set)}, with further claims added by {@code customizer}. */
+  public Issued issue(String subject, String clientId, List<String> audiences, Set<String> scopes,
+      java.util.function.Consumer<JWTClaimsSet.Builder> customizer) {
     Instant now = clock.instant();
     Instant exp = now.plus(lifetime);
     String jti = UUID.randomUUID().toString();
-    JWTClaimsSet claims = new JWTClaimsSet.Builder()
-        .issuer(issuer).subject(subject).audience(audiences).claim("client_id", clientId)
+    JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder();
+    customizer.accept(claims);
+    claims.issuer(issuer).subject(subject).audience(audiences).claim("client_id", clientId)
         .claim("scope", String.join(" ", scopes.stream().sorted().toList()))
-        .issueTime(Date.from(now)).notBeforeTime(Date.from(now)).expirationTime(Date.from(exp)).jwtID(jti)
-        .build();
-    Signer s = signer();
-    SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).type(AT_JWT).keyID(s.kid()).build(), claims);
-    try {
-      jwt.sign(s.signer());
-    } catch (JOSEException e) {
-      throw new IllegalStateException("signing an access token failed", e);
-    }
-    return new Issued(jwt.serialize(), jti, exp, scopes, audiences);
-  }
-
-  private Signer signer() {
-    JWK current = keys.signingKey();
-    Signer s = signer;
-    if (s == null || !s.kid().equals(current.getKeyID())) {
-      try {
-        s = new Signer(current.getKeyID(), new ECDSASigner((ECKey) current));
-      } catch (JOSEException e) {
-        throw new IllegalStateException("the signing key cannot sign ES256", e);
-      }
-      signer = s;
-    }
-    return s;
+        .issueTime(Date.from(now)).notBeforeTime(Date.from(now)).expirationTime(Date.from(exp)).jwtID(jti);
+    return new Issued(signer.sign(AT_JWT, claims.build()), jti, exp, scopes, audiences);
   }
 
   /** The claims of a valid, unexpired token this provider issued, or empty. */

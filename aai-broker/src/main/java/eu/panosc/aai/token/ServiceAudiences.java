@@ -29,6 +29,11 @@ public final class ServiceAudiences {
     return SERVICES.contains(service) ? Optional.of(base + "/" + service) : Optional.empty();
   }
 
+  /** Whether {@code audience} is one of the control plane's services, e.g. {@code <base>/pdp}. */
+  public boolean isServiceAudience(String audience) {
+    return SERVICES.stream().anyMatch(s -> audience.equals(base + "/" + s));
+  }
+
   public boolean isServiceScope(String scope) {
     return audienceOf(scope).isPresent();
   }

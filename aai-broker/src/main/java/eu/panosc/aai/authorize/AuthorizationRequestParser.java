@@ -1,0 +1,184 @@
+package eu.panosc.aai.authorize;
+
+import eu.panosc.aai.oauth.OAuthError;
+import eu.panosc.aai.token.ServiceAudiences;
+import eu.panosc.registry.RegistryClient;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Validates an authorization request. Until the client and its redirect URI are known to match a
+ * registration exactly, every problem is an {@link ErrorPage} for the person; after that, errors go back to
+ * the client as redirects (RFC 6749 §4.1.2.1), carrying {@code state}.
+ */
+public final class AuthorizationRequestParser {
+  static final Set<String> SINGLE = Set.of("client_id", "redirect_uri", "response_type", "scope", "state", "nonce",
+      "code_challenge", "code_challenge_method", "prompt", "max_age", "acr_values", "response_mode");
+  static final Set<String> PROMPTS = Set.of("none", "login", "consent", "select_account");
+  private static final Pattern S256_CHALLENGE = Pattern.compile("[A-Za-z0-9_-]{43}");
+
+  /** The client's registry document and the validated request. */
+  public record Parsed(JsonObject client, AuthorizationRequest request) {}
+
+  private final RegistryClient registry;
+  private final ServiceAudiences audiences;
+  private final String issuer;
+
+  public AuthorizationRequestParser(RegistryClient registry, ServiceAudiences audiences, String issuer) {
+    this.registry = Objects.requireNonNull(registry, "registry");
+    this.audiences = Objects.requireNonNull(audiences, "audiences");
+    this.issuer = Objects.requireNonNull(issuer, "issuer");
+  }
+
+  public Future<Parsed> parse(MultiMap query) {
+    String clientId = query.get("client_id");
+    if (clientId == null || clientId.isBlank() || query.getAll("client_id").size() > 1) {
+      return Future.failedFuture(new ErrorPage(400, "Sign-in request not understood",
+          "The application that sent you here did not say which application it is. Go back to it and try again."));
+    }
+    return registry.get("clients", clientId)
+        .recover(e -> Future.failedFuture(new ErrorPage(503, "Sign-in temporarily unavailable",
+            "The list of registered applications cannot be read right now. Please try again in a minute.")))
+        .map(doc -> {
+          JsonObject client = doc.orElseThrow(() -> new ErrorPage(400, "Unknown application",
+              "The application that sent you here is not registered with this federation (or is suspended), so you "
+                  + "cannot sign in to it from here. Tell its operators."));
+          String redirectUri = query.get("redirect_uri");
+          List<String> registered = client.getJsonArray("redirectUris", new io.vertx.core.json.JsonArray()).stream()
+              .map(String::valueOf).toList();
+          // RFC 6749 §3.1.2.3, RFC 9700 §2.1: exact string match; never redirect to an unvalidated URI
+          if (redirectUri == null || query.getAll("redirect_uri").size() > 1 || !registered.contains(redirectUri)) {
+            throw new ErrorPage(400, "Sign-in request not accepted",
+                "The application \"" + clientId + "\" asked to send you back to an address that is not registered for "
+                    + "it. To protect you, you are not sent there. Tell the application's operators.");
+          }
+          String state = query.getAll("state").size() == 1 ? query.get("state") : null;
+          try {
+            return new Parsed(client, validate(query, client, redirectUri, state));
+          } catch (OAuthError e) {
+            throw e.toRedirect(redirectUri, state, issuer);
+          }
+        });
+  }
+
+  private AuthorizationRequest validate(MultiMap q, JsonObject client, String redirectUri, String state) {
+    for (String name : SINGLE) {
+      if (q.getAll(name).size() > 1) {
+        // RFC 6749 §3.1
+        throw OAuthError.invalidRequest("parameter " + name + " is repeated");
+      }
+    }
+    if (q.contains("request") || q.contains("request_uri")) {
+      throw OAuthError.requestNotSupported("request objects are not supported; send plain parameters");
+    }
+    String responseType = q.get("response_type");
+    if (responseType == null) {
+      throw OAuthError.invalidRequest("response_type is required");
+    }
+    if (!"code".equals(responseType)) {
+      // RFC 6749 §4.1.2.1
+      throw OAuthError.unsupportedResponseType("only response_type=code is supported");
+    }
+    String mode = q.get("response_mode");
+    if (mode != null && !"query".equals(mode)) {
+      throw OAuthError.invalidRequest("only response_mode=query is supported");
+    }
+    if (!client.getJsonArray("grantTypes").contains("authorization_code")) {
+      throw OAuthError.unauthorizedClient("this client is not registered for the authorization code flow");
+    }
+    String scope = q.get("scope");
+    if (scope == null || scope.isBlank()) {
+      throw OAuthError.invalidRequest("scope is required (e.g. openid profile)");
+    }
+    Set<String> scopes = new LinkedHashSet<>(List.of(scope.trim().split(" +")));
+    for (String s : scopes) {
+      if (!client.getJsonArray("scopes").contains(s)) {
+        // RFC 6749 §4.1.2.1 invalid_scope
+        throw OAuthError.invalidScope("scope " + s + " is not registered for this client");
+      }
+    }
+    String challenge = q.get("code_challenge");
+    String method = q.get("code_challenge_method");
+    if (challenge == null) {
+      if (method != null) {
+        throw OAuthError.invalidRequest("code_challenge_method without code_challenge");
+      }
+      if ("public".equals(client.getString("type"))) {
+        // RFC 9700 §2.1.1: PKCE is required for public clients
+        throw OAuthError.invalidRequest("code_challenge (PKCE, S256) is required for this client");
+      }
+    } else {
+      if (!"S256".equals(method)) {
+        // RFC 7636 §4.3 (absent means plain); plain is refused (RFC 9700 §2.1.1)
+        throw OAuthError.invalidRequest("code_challenge_method must be S256; plain is not accepted");
+      }
+      if (!S256_CHALLENGE.matcher(challenge).matches()) {
+        throw OAuthError.invalidRequest("code_challenge must be a base64url SHA-256 (43 characters)");
+      }
+    }
+    Set<String> prompt = new LinkedHashSet<>();
+    if (q.get("prompt") != null) {
+      for (String p : q.get("prompt").trim().split(" +")) {
+        if (!PROMPTS.contains(p)) {
+          throw OAuthError.invalidRequest("prompt " + p + " is not supported; use none, login or consent");
+        }
+        prompt.add(p);
+      }
+      if (prompt.contains("none") && prompt.size() > 1) {
+        // OIDC Core §3.1.2.1
+        throw OAuthError.invalidRequest("prompt=none cannot be combined with other values");
+      }
+    }
+    Integer maxAge = null;
+    if (q.get("max_age") != null) {
+      try {
+        maxAge = Integer.valueOf(q.get("max_age"));
+      } catch (NumberFormatException e) {
+        maxAge = -1;
+      }
+      if (maxAge < 0) {
+        throw OAuthError.invalidRequest("max_age must be a non-negative number of seconds");
+      }
+    }
+    List<String> acr = q.get("acr_values") == null ? List.of() : List.of(q.get("acr_values").trim().split(" +"));
+    String nonce = q.get("nonce");
+    if (nonce != null && nonce.length() > 512) {
+      throw OAuthError.invalidRequest("nonce is longer than 512 characters");
+    }
+    if (state != null && state.length() > 2048) {
+      throw OAuthError.invalidRequest("state is longer than 2048 characters");
+    }
+    return new AuthorizationRequest(client.getString("clientId"), redirectUri, List.copyOf(scopes), state, nonce,
+        challenge, prompt, maxAge, acr, audiences(client, scopes, q.getAll("resource")));
+  }
+
+  /**
+   * The access token audiences: the RFC 8707 {@code resource} values (each must be the client's registered
+   * audience or a control-plane service), else the client's audience and the services of its service
+   * scopes, else the provider itself.
+   */
+  private List<String> audiences(JsonObject client, Set<String> scopes, List<String> resources) {
+    String registered = client.getString("audience");
+    if (!resources.isEmpty()) {
+      for (String r : resources) {
+        if (!r.equals(registered) && !audiences.isServiceAudience(r)) {
+          throw OAuthError.invalidTarget("resource " + r + " is not a resource server this client may ask for");
+        }
+      }
+      return List.copyOf(new LinkedHashSet<>(resources));
+    }
+    List<String> out = new ArrayList<>();
+    if (registered != null) {
+      out.add(registered);
+    }
+    out.addAll(audiences.audiencesOf(scopes));
+    return out.isEmpty() ? List.of(audiences.audienceOf("aai:userinfo").orElseThrow()) : out;
+  }
+}

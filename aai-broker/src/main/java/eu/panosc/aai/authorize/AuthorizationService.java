@@ -1,0 +1,190 @@
+package eu.panosc.aai.authorize;
+
+import eu.panosc.aai.oauth.OAuthError;
+import eu.panosc.aai.session.Consents;
+import eu.panosc.aai.session.PendingAuthorizations;
+import eu.panosc.aai.session.Sessions;
+import eu.panosc.aai.token.GrantStore;
+import eu.panosc.aai.user.PasswordConnector;
+import eu.panosc.aai.user.Users;
+import eu.panosc.registry.RegistryClient;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The authorization endpoint's logic, free of HTTP: decides whether the person must log in (no session,
+ * {@code prompt=login}, {@code max_age} exceeded) or consent (not yet given for these scopes, or
+ * {@code prompt=consent}), answers {@code login_required} / {@code consent_required} for {@code prompt=none}
+ * (OIDC Core §3.1.2.6), and finally issues a code bound to the request.
+ */
+public final class AuthorizationService {
+  /** What the browser is shown next. */
+  public sealed interface Step {}
+
+  /** The login form (again, with {@code message}, after a failed attempt). */
+  public record Login(String pendingId, String clientName, String message) implements Step {}
+
+  /** The consent screen. */
+  public record Consent(String pendingId, JsonObject client, String userName, AuthorizationRequest request)
+      implements Step {}
+
+  /** Back to the client with a code. */
+  public record Redirect(String location) implements Step {}
+
+  /** A session was just started; set its cookie, then show {@code next}. */
+  public record LoggedIn(String sessionId, Step next) implements Step {}
+
+  static final String WRONG_LOGIN = "The username or password is not correct. Please try again.";
+
+  private final RegistryClient registry;
+  private final Optional<PasswordConnector> connector;
+  private final Users users;
+  private final Sessions sessions;
+  private final PendingAuthorizations pending;
+  private final Consents consents;
+  private final GrantStore grants;
+  private final String issuer;
+  private final Clock clock;
+
+  public AuthorizationService(RegistryClient registry, Optional<PasswordConnector> connector, Users users,
+      Sessions sessions, PendingAuthorizations pending, Consents consents, GrantStore grants, String issuer, Clock clock) {
+    this.registry = Objects.requireNonNull(registry, "registry");
+    this.connector = Objects.requireNonNull(connector, "connector");
+    this.users = Objects.requireNonNull(users, "users");
+    this.sessions = Objects.requireNonNull(sessions, "sessions");
+    this.pending = Objects.requireNonNull(pending, "pending");
+    this.consents = Objects.requireNonNull(consents, "consents");
+    this.grants = Objects.requireNonNull(grants, "grants");
+    this.issuer = Objects.requireNonNull(issuer, "issuer");
+    this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  public Optional<PasswordConnector> connector() {
+    return connector;
+  }
+
+  /** A validated request arriving at {@code /authorize}, with the browser's session cookie (or null). */
+  public Future<Step> authorize(AuthorizationRequest request, JsonObject client, String sessionId) {
+    return sessions.find(sessionId).compose(session -> decide(request, client, session, null, false));
+  }
+
+  private Future<Step> decide(AuthorizationRequest req, JsonObject client, Optional<Sessions.Session> session,
+      String pendingId, boolean justLoggedIn) {
+    boolean mustLogIn = session.isEmpty()
+        || !justLoggedIn && (req.prompt().contains("login") || req.maxAge() != null
+            && session.get().authTime().plusSeconds(req.maxAge()).isBefore(clock.instant()));
+    if (mustLogIn) {
+      if (req.prompt().contains("none")) {
+        // OIDC Core §3.1.2.6
+        return Future.failedFuture(back(req, OAuthError.loginRequired("the person must log in")));
+      }
+      if (connector.isEmpty()) {
+        return Future.failedFuture(new ErrorPage(503, "Sign-in not available",
+            "No way to sign in is configured on this server yet. (The demo users can sign in only when the "
+                + "control plane runs with --demo.)"));
+      }
+      return pendingId(req, pendingId).map(id -> new Login(id, Pages.displayName(client), null));
+    }
+    Sessions.Session s = session.get();
+    // the consent form's answer issues the code directly, so prompt=consent shows the screen exactly once
+    boolean forceConsent = req.prompt().contains("consent");
+    return consents.covers(s.userId(), req.clientId(), req.scopes()).compose(covered -> {
+      if (covered && !forceConsent) {
+        return issue(req, s, pendingId);
+      }
+      if (req.prompt().contains("none")) {
+        return Future.failedFuture(back(req, OAuthError.consentRequired("the person must consent to " + String.join(" ",
+            req.scopes()))));
+      }
+      return users.find(s.userId()).compose(user -> pendingId(req, pendingId).map(id -> (Step) new Consent(id, client,
+          user.map(u -> u.attributes().getString("name", s.userId())).orElse(s.userId()), req)));
+    });
+  }
+
+  private Future<String> pendingId(AuthorizationRequest req, String existing) {
+    return existing != null ? Future.succeededFuture(existing) : pending.save(req.toJson());
+  }
+
+  private OAuthError back(AuthorizationRequest req, OAuthError e) {
+    return e.toRedirect(req.redirectUri(), req.state(), issuer);
+  }
+
+  private Future<Step> issue(AuthorizationRequest req, Sessions.Session s, String pendingId) {
+    return grants.issueCode(req.clientId(), s.userId(), Set.copyOf(req.scopes()), req.audiences(), s.authTime(),
+            s.acr(), s.amr(), req.redirectUri(), req.codeChallenge(), req.nonce())
+        .compose(code -> (pendingId == null ? Future.<Void>succeededFuture() : pending.delete(pendingId))
+            .map(v -> (Step) new Redirect(location(req, code))));
+  }
+
+  private String location(AuthorizationRequest req, String code) {
+    StringBuilder l = new StringBuilder(req.redirectUri()).append(req.redirectUri().contains("?") ? '&' : '?')
+        .append("code=").append(code);
+    if (req.state() != null) {
+      l.append("&state=").append(encode(req.state()));
+    }
+    // RFC 9207: the issuer, against mix-up attacks
+    return l.append("&iss=").append(encode(issuer)).toString();
+  }
+
+  private static String encode(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+
+  private Future<PendingRequest> resume(String pendingId) {
+    return pending.find(pendingId).compose(found -> {
+      if (found.isEmpty()) {
+        return Future.failedFuture(new ErrorPage(400, "This page has expired",
+            "This sign-in page is no longer valid (it expired, or was already used). Go back to the application and "
+                + "start again."));
+      }
+      AuthorizationRequest req = AuthorizationRequest.fromJson(found.get());
+      return registry.get("clients", req.clientId()).map(client -> new PendingRequest(req, client.orElseThrow(() ->
+          new ErrorPage(400, "Unknown application", "The application you were signing in to is no longer registered "
+              + "with this federation (or is suspended)."))));
+    });
+  }
+
+  private record PendingRequest(AuthorizationRequest request, JsonObject client) {}
+
+  /** The login form was posted: check the password with the connector, start a session, continue. */
+  public Future<Step> login(String pendingId, String username, String password) {
+    if (connector.isEmpty()) {
+      return Future.failedFuture(new ErrorPage(403, "Sign-in not available",
+          "Signing in with a username and password is not possible on this server. (The demo users exist only when "
+              + "the control plane runs with --demo.)"));
+    }
+    return resume(pendingId).compose(p -> connector.get().login(username, password).compose(identity -> {
+      if (identity.isEmpty()) {
+        return Future.succeededFuture(new Login(pendingId, Pages.displayName(p.client()), WRONG_LOGIN));
+      }
+      return users.recordLogin(identity.get())
+          .compose(u -> sessions.create(identity.get()))
+          .compose(sid -> sessions.find(sid)
+              .compose(s -> decide(p.request(), p.client(), s, pendingId, true))
+              .map(next -> (Step) new LoggedIn(sid, next)));
+    }));
+  }
+
+  /** The consent form was posted by the person of {@code sessionId}. */
+  public Future<Step> consent(String pendingId, String sessionId, boolean approve) {
+    return resume(pendingId).compose(p -> sessions.find(sessionId).compose(session -> {
+      if (session.isEmpty()) {
+        return Future.succeededFuture(new Login(pendingId, Pages.displayName(p.client()),
+            "Your sign-in has expired. Please sign in again."));
+      }
+      AuthorizationRequest req = p.request();
+      if (!approve) {
+        return pending.delete(pendingId).compose(v -> Future.failedFuture(
+            back(req, OAuthError.accessDenied("the person did not allow access"))));
+      }
+      return consents.remember(session.get().userId(), req.clientId(), req.scopes())
+          .compose(v -> issue(req, session.get(), pendingId));
+    }));
+  }
+}

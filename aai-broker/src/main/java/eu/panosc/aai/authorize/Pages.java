@@ -1,0 +1,113 @@
+package eu.panosc.aai.authorize;
+
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The HTML the person sees: login form, consent screen and error pages. Every value is HTML-escaped;
+ * pages are not cached and may not be framed.
+ */
+public final class Pages {
+  static final Map<String, String> SCOPE_TEXT = Map.of(
+      "openid", "Confirm who you are (a pseudonymous identifier specific to this facility)",
+      "profile", "Your name",
+      "email", "Your e-mail address",
+      "offline_access", "Stay signed in to the application while you are away (refresh tokens)");
+
+  private Pages() {}
+
+  public static void write(RoutingContext ctx, int status, String html) {
+    ctx.response().setStatusCode(status)
+        .putHeader(HttpHeaders.CONTENT_TYPE, "text/html; charset=utf-8")
+        .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
+        .putHeader("X-Frame-Options", "DENY")
+        .putHeader("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'")
+        .putHeader("Referrer-Policy", "no-referrer")
+        .end(html);
+  }
+
+  static String escape(String s) {
+    if (s == null) {
+      return "";
+    }
+    StringBuilder out = new StringBuilder(s.length() + 16);
+    for (char c : s.toCharArray()) {
+      switch (c) {
+        case '<' -> out.append("&lt;");
+        case '>' -> out.append("&gt;");
+        case '&' -> out.append("&amp;");
+        case '"' -> out.append("&quot;");
+        case '\'' -> out.append("&#39;");
+        default -> out.append(c);
+      }
+    }
+    return out.toString();
+  }
+
+  private static String page(String title, String body) {
+    return """
+        <!DOCTYPE html>
+        <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>%s · PaNOSC sign-in</title>
+        <style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem;color:#222}
+        .msg{background:#fde8e8;border:1px solid #e0a0a0;padding:.6rem;border-radius:4px}
+        label{display:block;margin:.8rem 0 .2rem}input[type=text],input[type=password]{width:100%%;padding:.4rem}
+        button{margin:1rem .5rem 0 0;padding:.5rem 1.2rem}.small{color:#666;font-size:.85rem}</style></head>
+        <body><h1>%s</h1>
+        %s
+        </body></html>
+        """.formatted(escape(title), escape(title), body);
+  }
+
+  static String login(String pendingId, String csrf, String clientName, String connectorName, String message) {
+    String msg = message == null ? "" : "<p class=\"msg\" role=\"alert\">" + escape(message) + "</p>";
+    return page("Sign in", """
+        <p>Sign in to continue to <strong>%s</strong>.</p>
+        %s
+        <form method="post" action="login">
+        <input type="hidden" name="req" value="%s"><input type="hidden" name="csrf" value="%s">
+        <label for="username">Username</label><input type="text" id="username" name="username" autocomplete="username" required autofocus>
+        <label for="password">Password</label><input type="password" id="password" name="password" autocomplete="current-password" required>
+        <button type="submit">Sign in</button>
+        </form>
+        <p class="small">%s</p>
+        """.formatted(escape(clientName), msg, escape(pendingId), escape(csrf), escape(connectorName)));
+  }
+
+  static String consent(String pendingId, String csrf, JsonObject client, String userName, List<String> scopes) {
+    StringBuilder items = new StringBuilder();
+    for (String s : scopes) {
+      items.append("<li>").append(escape(SCOPE_TEXT.getOrDefault(s, "Use the service permission " + s)))
+          .append(" <span class=\"small\">(").append(escape(s)).append(")</span></li>");
+    }
+    String facility = client.getString("facility");
+    return page("Allow access?", """
+        <p>You are signed in as <strong>%s</strong>.</p>
+        <p><strong>%s</strong>%s asks to:</p>
+        <ul>%s</ul>
+        <form method="post" action="consent">
+        <input type="hidden" name="req" value="%s"><input type="hidden" name="csrf" value="%s">
+        <button type="submit" name="decision" value="approve">Allow</button>
+        <button type="submit" name="decision" value="deny">Deny</button>
+        </form>
+        <p class="small">Application id: %s. Your choice is remembered for these permissions.</p>
+        """.formatted(escape(userName), escape(displayName(client)),
+        facility == null ? "" : " (facility " + escape(facility) + ")", items, escape(pendingId), escape(csrf),
+        escape(client.getString("clientId"))));
+  }
+
+  static String error(String title, String message, String requestId) {
+    return page(title, """
+        <p>%s</p>
+        <p class="small">If this keeps happening, tell the service desk this reference: %s</p>
+        """.formatted(escape(message), escape(requestId)));
+  }
+
+  static String displayName(JsonObject client) {
+    String d = client.getString("description");
+    return d != null ? d : client.getString("clientId");
+  }
+}

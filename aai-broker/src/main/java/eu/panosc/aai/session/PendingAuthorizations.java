@@ -1,0 +1,55 @@
+package eu.panosc.aai.session;
+
+import eu.panosc.aai.token.Opaque;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Authorization requests waiting while the person logs in or consents, in
+ * {@code aai.pending_authorization}: kept server-side (no state in cookies), addressed by a random id
+ * (stored hashed) that the login and consent forms carry, for {@code lifetime}.
+ */
+public final class PendingAuthorizations {
+  private final Pool pool;
+  private final Clock clock;
+  private final Duration lifetime;
+
+  public PendingAuthorizations(Pool pool, Clock clock, Duration lifetime) {
+    this.pool = Objects.requireNonNull(pool, "pool");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.lifetime = Objects.requireNonNull(lifetime, "lifetime");
+  }
+
+  public Future<String> save(JsonObject request) {
+    String id = Opaque.random();
+    return pool.preparedQuery("INSERT INTO pending_authorization (id_hash, request, expires_at) VALUES ($1, $2, $3)")
+        .execute(Tuple.of(Opaque.hash(id), request, clock.instant().plus(lifetime).atOffset(ZoneOffset.UTC)))
+        .map(v -> id);
+  }
+
+  public Future<Optional<JsonObject>> find(String id) {
+    if (id == null || id.isEmpty()) {
+      return Future.succeededFuture(Optional.empty());
+    }
+    return pool.preparedQuery("SELECT request FROM pending_authorization WHERE id_hash = $1 AND expires_at > $2")
+        .execute(Tuple.of(Opaque.hash(id), clock.instant().atOffset(ZoneOffset.UTC)))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getJsonObject(0)));
+  }
+
+  public Future<Void> delete(String id) {
+    return pool.preparedQuery("DELETE FROM pending_authorization WHERE id_hash = $1").execute(Tuple.of(Opaque.hash(id)))
+        .mapEmpty();
+  }
+
+  public Future<Void> purgeExpired() {
+    return pool.preparedQuery("DELETE FROM pending_authorization WHERE expires_at < $1")
+        .execute(Tuple.of(clock.instant().atOffset(ZoneOffset.UTC))).mapEmpty();
+  }
+}

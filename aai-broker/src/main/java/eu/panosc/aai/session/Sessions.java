@@ -1,0 +1,81 @@
+package eu.panosc.aai.session;
+
+import eu.panosc.aai.token.Opaque;
+import eu.panosc.aai.user.UpstreamIdentity;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Browser sessions (single sign-on) in {@code aai.browser_session}. The cookie carries a random 256-bit id;
+ * the table holds only its SHA-256, so a database read does not yield usable session cookies.
+ */
+public final class Sessions {
+  /** Cookie name of the session. */
+  public static final String COOKIE = "panosc_aai_session";
+
+  /** A live session. */
+  public record Session(String userId, Instant authTime, String acr, List<String> amr) {}
+
+  private final Pool pool;
+  private final Clock clock;
+  private final Duration lifetime;
+
+  public Sessions(Pool pool, Clock clock, Duration lifetime) {
+    this.pool = Objects.requireNonNull(pool, "pool");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.lifetime = Objects.requireNonNull(lifetime, "lifetime");
+  }
+
+  public Duration lifetime() {
+    return lifetime;
+  }
+
+  /** Starts a session for a fresh login; returns the id to put in the cookie. */
+  public Future<String> create(UpstreamIdentity identity) {
+    String id = Opaque.random();
+    var now = clock.instant().atOffset(ZoneOffset.UTC);
+    return pool.preparedQuery("INSERT INTO browser_session (id_hash, user_id, auth_time, acr, amr, expires_at)"
+            + " VALUES ($1, $2, $3, $4, $5, $6)")
+        .execute(Tuple.of(Opaque.hash(id), identity.userId(), now, identity.acr(), new JsonArray(identity.amr()),
+            now.plus(lifetime)))
+        .map(v -> id);
+  }
+
+  public Future<Optional<Session>> find(String id) {
+    if (id == null || id.isEmpty()) {
+      return Future.succeededFuture(Optional.empty());
+    }
+    return pool.preparedQuery("SELECT user_id, auth_time, acr, amr FROM browser_session WHERE id_hash = $1"
+            + " AND expires_at > $2")
+        .execute(Tuple.of(Opaque.hash(id), clock.instant().atOffset(ZoneOffset.UTC)))
+        .map(rows -> {
+          if (rows.size() == 0) {
+            return Optional.empty();
+          }
+          Row r = rows.iterator().next();
+          return Optional.of(new Session(r.getString(0), r.getOffsetDateTime(1).toInstant(), r.getString(2),
+              r.getJsonArray(3).stream().map(String::valueOf).toList()));
+        });
+  }
+
+  /** Ends a session (its cookie then means nothing). */
+  public Future<Void> delete(String id) {
+    return pool.preparedQuery("DELETE FROM browser_session WHERE id_hash = $1").execute(Tuple.of(Opaque.hash(id)))
+        .mapEmpty();
+  }
+
+  public Future<Void> purgeExpired() {
+    return pool.preparedQuery("DELETE FROM browser_session WHERE expires_at < $1")
+        .execute(Tuple.of(clock.instant().atOffset(ZoneOffset.UTC))).mapEmpty();
+  }
+}

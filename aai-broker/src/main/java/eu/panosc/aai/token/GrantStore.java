@@ -1,0 +1,192 @@
+package eu.panosc.aai.token;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Authorization codes, refresh tokens and the token family they belong to, in schema {@code aai}.
+ * Codes and refresh tokens are stored as SHA-256 hashes; redeeming a code and rotating a refresh token are
+ * single atomic updates, so a value works once. Revoking a family revokes its refresh tokens and, through
+ * {@link RevokedTokens}, every access token issued in it.
+ */
+public final class GrantStore {
+  /** An authorization grant: who authorized which client for what. */
+  public record Family(String id, String clientId, String userId, Set<String> scopes, List<String> audiences,
+      Instant authTime, String acr, List<String> amr, Instant expiresAt, boolean revoked) {}
+
+  /** A redeemed code with what it was bound to. */
+  public record Code(Family family, String clientId, String redirectUri, String codeChallenge, String nonce,
+      Instant expiresAt) {}
+
+  /** The outcome of redeeming a code or rotating a refresh token. */
+  public sealed interface Outcome<T> {}
+
+  public record Valid<T>(T value) implements Outcome<T> {}
+
+  /** The value was used before: its family must be revoked. */
+  public record Reused<T>(String familyId) implements Outcome<T> {}
+
+  public record Unknown<T>() implements Outcome<T> {}
+
+  private final Pool pool;
+  private final Clock clock;
+  private final RevokedTokens revoked;
+  private final Duration codeLifetime;
+  private final Duration refreshLifetime;
+
+  public GrantStore(Pool pool, Clock clock, RevokedTokens revoked, Duration codeLifetime, Duration refreshLifetime) {
+    this.pool = Objects.requireNonNull(pool, "pool");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.revoked = Objects.requireNonNull(revoked, "revoked");
+    this.codeLifetime = Objects.requireNonNull(codeLifetime, "codeLifetime");
+    this.refreshLifetime = Objects.requireNonNull(refreshLifetime, "refreshLifetime");
+  }
+
+  private OffsetDateTime now() {
+    return clock.instant().atOffset(ZoneOffset.UTC);
+  }
+
+  /** Starts a family and issues its code; returns the code (only its hash is stored). */
+  public Future<String> issueCode(String clientId, String userId, Set<String> scopes, List<String> audiences,
+      Instant authTime, String acr, List<String> amr, String redirectUri, String codeChallenge, String nonce) {
+    String family = UUID.randomUUID().toString();
+    String code = Opaque.random();
+    OffsetDateTime now = now();
+    return pool.withTransaction(c -> c.preparedQuery("INSERT INTO token_family (id, client_id, user_id, scopes,"
+                + " audiences, auth_time, acr, amr, created_at, expires_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)")
+            .execute(Tuple.from(List.of(family, clientId, userId, new JsonArray(List.copyOf(scopes)),
+                new JsonArray(audiences), authTime.atOffset(ZoneOffset.UTC), acr, new JsonArray(amr), now,
+                now.plus(refreshLifetime))))
+            .compose(v -> c.preparedQuery("INSERT INTO authorization_code (code_hash, family_id, client_id,"
+                    + " redirect_uri, code_challenge, nonce, expires_at) VALUES ($1,$2,$3,$4,$5,$6,$7)")
+                .execute(Tuple.of(Opaque.hash(code), family, clientId, redirectUri, codeChallenge, nonce,
+                    now.plus(codeLifetime)))))
+        .map(v -> code);
+  }
+
+  /** Marks the code used and returns what it is bound to; a used code answers {@link Reused}. */
+  public Future<Outcome<Code>> redeemCode(String code) {
+    String hash = Opaque.hash(code);
+    return pool.preparedQuery("UPDATE authorization_code SET used_at = $2 WHERE code_hash = $1 AND used_at IS NULL"
+            + " RETURNING family_id, client_id, redirect_uri, code_challenge, nonce, expires_at")
+        .execute(Tuple.of(hash, now()))
+        .compose(rows -> {
+          if (rows.size() == 1) {
+            Row r = rows.iterator().next();
+            return family(r.getString("family_id")).map(f -> (Outcome<Code>) new Valid<>(new Code(f.orElseThrow(),
+                r.getString("client_id"), r.getString("redirect_uri"), r.getString("code_challenge"),
+                r.getString("nonce"), r.getOffsetDateTime("expires_at").toInstant())));
+          }
+          return pool.preparedQuery("SELECT family_id FROM authorization_code WHERE code_hash = $1").execute(Tuple.of(hash))
+              .map(used -> used.size() == 1 ? new Reused<>(used.iterator().next().getString(0)) : new Unknown<>());
+        });
+  }
+
+  public Future<Optional<Family>> family(String id) {
+    return pool.preparedQuery("SELECT * FROM token_family WHERE id = $1").execute(Tuple.of(id))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(toFamily(rows.iterator().next())));
+  }
+
+  private static Family toFamily(Row r) {
+    Set<String> scopes = new LinkedHashSet<>();
+    r.getJsonArray("scopes").forEach(s -> scopes.add((String) s));
+    return new Family(r.getString("id"), r.getString("client_id"), r.getString("user_id"), scopes,
+        r.getJsonArray("audiences").stream().map(String::valueOf).toList(),
+        r.getOffsetDateTime("auth_time").toInstant(), r.getString("acr"),
+        r.getJsonArray("amr").stream().map(String::valueOf).toList(),
+        r.getOffsetDateTime("expires_at").toInstant(), r.getOffsetDateTime("revoked_at") != null);
+  }
+
+  /** Remembers an access token issued in the family, so that revoking the family revokes it. */
+  public Future<Void> recordAccessToken(String familyId, AccessTokens.Issued token) {
+    return pool.preparedQuery("INSERT INTO family_access_token (jti, family_id, expires_at) VALUES ($1, $2, $3)")
+        .execute(Tuple.of(token.jti(), familyId, token.expiresAt().atOffset(ZoneOffset.UTC))).mapEmpty();
+  }
+
+  /** A new refresh token of the family, valid until the family expires; returns the token. */
+  public Future<String> issueRefreshToken(Family family) {
+    String token = Opaque.random();
+    return pool.preparedQuery("INSERT INTO refresh_token (token_hash, family_id, scopes, created_at, expires_at)"
+            + " VALUES ($1, $2, $3, $4, $5)")
+        .execute(Tuple.of(Opaque.hash(token), family.id(), new JsonArray(List.copyOf(family.scopes())), now(),
+            family.expiresAt().atOffset(ZoneOffset.UTC)))
+        .map(v -> token);
+  }
+
+  /**
+   * Looks a refresh token up without using it: its family when it is current, {@link Reused} when it was
+   * already rotated, else {@link Unknown}.
+   */
+  public Future<Outcome<Family>> findRefreshToken(String token) {
+    return pool.preparedQuery("SELECT family_id, rotated_at, expires_at FROM refresh_token WHERE token_hash = $1")
+        .execute(Tuple.of(Opaque.hash(token)))
+        .compose(rows -> {
+          if (rows.size() == 0) {
+            return Future.succeededFuture(new Unknown<>());
+          }
+          Row r = rows.iterator().next();
+          if (r.getOffsetDateTime("rotated_at") != null) {
+            return Future.succeededFuture(new Reused<>(r.getString("family_id")));
+          }
+          if (!r.getOffsetDateTime("expires_at").toInstant().isAfter(clock.instant())) {
+            return Future.succeededFuture(new Unknown<>());
+          }
+          return family(r.getString("family_id")).map(f -> f.<Outcome<Family>>map(Valid::new).orElse(new Unknown<>()));
+        });
+  }
+
+  /** Rotates (uses up) a current refresh token; false when another request used it first. */
+  public Future<Boolean> rotateRefreshToken(String token) {
+    return pool.preparedQuery("UPDATE refresh_token SET rotated_at = $2 WHERE token_hash = $1 AND rotated_at IS NULL")
+        .execute(Tuple.of(Opaque.hash(token), now()))
+        .map(rows -> rows.rowCount() == 1);
+  }
+
+  /** Revokes the family: its refresh tokens stop working and its unexpired access tokens become inactive. */
+  public Future<Void> revokeFamily(String familyId) {
+    OffsetDateTime now = now();
+    return pool.preparedQuery("UPDATE token_family SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL")
+        .execute(Tuple.of(familyId, now))
+        .compose(v -> pool.preparedQuery("UPDATE refresh_token SET rotated_at = $2 WHERE family_id = $1"
+            + " AND rotated_at IS NULL").execute(Tuple.of(familyId, now)))
+        .compose(v -> pool.preparedQuery("SELECT f.jti, f.expires_at, t.client_id FROM family_access_token f"
+            + " JOIN token_family t ON t.id = f.family_id WHERE f.family_id = $1 AND f.expires_at > $2")
+            .execute(Tuple.of(familyId, now)))
+        .compose(rows -> {
+          Future<Void> all = Future.succeededFuture();
+          for (Row r : rows) {
+            all = all.compose(x -> revoked.revoke(r.getString(0), r.getString(2), r.getOffsetDateTime(1).toInstant()));
+          }
+          return all;
+        });
+  }
+
+  /** The canonical user an access token was issued for, when it was issued in a family that is not revoked. */
+  public Future<Optional<String>> userOfAccessToken(String jti) {
+    return pool.preparedQuery("SELECT t.user_id FROM family_access_token f JOIN token_family t ON t.id = f.family_id"
+            + " WHERE f.jti = $1 AND t.revoked_at IS NULL").execute(Tuple.of(jti))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getString(0)));
+  }
+
+  /** Drops expired codes and families (and with them their tokens). */
+  public Future<Void> purgeExpired() {
+    OffsetDateTime cutoff = now().minusDays(1);
+    return pool.preparedQuery("DELETE FROM token_family WHERE expires_at < $1").execute(Tuple.of(cutoff))
+        .compose(v -> pool.preparedQuery("DELETE FROM authorization_code WHERE expires_at < $1")
+            .execute(Tuple.of(cutoff))).mapEmpty();
+  }
+}

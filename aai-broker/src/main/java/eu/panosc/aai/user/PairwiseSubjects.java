@@ -1,0 +1,62 @@
+package eu.panosc.aai.user;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.util.Base64;
+import java.util.Objects;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Pairwise subject identifiers (OIDC Core §8.1): {@code base64url(HMAC-SHA256(key, sector "|" userId))}.
+ * The sector is the client's facility, or the client id for clients without one; so a user has one
+ * stable {@code sub} per facility, and two facilities cannot link their users. The key is generated once
+ * and kept in {@code aai.provider_secret}.
+ *
+ * @see <a href="https://openid.net/specs/openid-connect-core-1_0.html#PairwiseAlg">OIDC Core §8.1</a>
+ */
+public final class PairwiseSubjects {
+  static final String KEY_NAME = "pairwise-subject-hmac";
+
+  private final SecretKeySpec key;
+
+  PairwiseSubjects(byte[] key) {
+    this.key = new SecretKeySpec(key.clone(), "HmacSHA256");
+  }
+
+  /** Loads the key, creating it on first start (every replica then reads the same one). */
+  public static Future<PairwiseSubjects> open(Pool pool, Clock clock) {
+    byte[] fresh = new byte[32];
+    new SecureRandom().nextBytes(fresh);
+    return pool.preparedQuery("INSERT INTO provider_secret (name, value, created_at) VALUES ($1, $2, $3)"
+            + " ON CONFLICT (name) DO NOTHING")
+        .execute(Tuple.of(KEY_NAME, io.vertx.core.buffer.Buffer.buffer(fresh), clock.instant().atOffset(ZoneOffset.UTC)))
+        .compose(v -> pool.preparedQuery("SELECT value FROM provider_secret WHERE name = $1").execute(Tuple.of(KEY_NAME)))
+        .map(rows -> new PairwiseSubjects(rows.iterator().next().getBuffer(0).getBytes()));
+  }
+
+  /** The sector of a registry client document: its facility, else its client id. */
+  public static String sectorOf(io.vertx.core.json.JsonObject client) {
+    String facility = client.getString("facility");
+    return facility != null ? "facility:" + facility : "client:" + client.getString("clientId");
+  }
+
+  public String subject(String sector, String userId) {
+    Objects.requireNonNull(sector, "sector");
+    Objects.requireNonNull(userId, "userId");
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(key);
+      byte[] out = mac.doFinal((sector + "|" + userId).getBytes(StandardCharsets.UTF_8));
+      return Base64.getUrlEncoder().withoutPadding().encodeToString(out);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HMAC-SHA256 is unavailable", e);
+    }
+  }
+}

@@ -9,6 +9,8 @@ import eu.panosc.aai.oauth.ClientCredentialsGrant;
 import eu.panosc.aai.oauth.DiscoveryEndpoint;
 import eu.panosc.aai.oauth.RefreshTokenGrant;
 import eu.panosc.aai.oauth.TokenEndpoint;
+import eu.panosc.aai.oauth.TokenExchangeGrant;
+import eu.panosc.aai.resolve.SubjectResolutionEndpoint;
 import eu.panosc.aai.oauth.UserInfoEndpoint;
 import eu.panosc.aai.session.Consents;
 import eu.panosc.aai.session.PendingAuthorizations;
@@ -115,7 +117,8 @@ public final class AaiApplication implements ServiceModule {
           TokenEndpoint endpoint = new TokenEndpoint(new ClientAuthenticator(registry), tokens,
               List.of(new ClientCredentialsGrant(tokens, audiences),
                   new AuthorizationCodeGrant(grants, userTokens, context.clock()),
-                  new RefreshTokenGrant(grants, userTokens)),
+                  new RefreshTokenGrant(grants, userTokens),
+                  new TokenExchangeGrant(tokens, revoked, subjects, registry)),
               revoked, new RateLimiter(rate, burst), context.meters());
           AuthorizationService authorization = new AuthorizationService(registry, connector, users, sessions, pending,
               new Consents(context.pool(), context.clock()), grants, issuer, context.clock());
@@ -125,6 +128,7 @@ public final class AaiApplication implements ServiceModule {
               sessionLifetime.toSeconds()).mount(router);
           endpoint.mount(router);
           new UserInfoEndpoint(tokens, revoked, grants, users).mount(router);
+          new SubjectResolutionEndpoint(subjects).mount(router, context.bearerAuth());
           return null;
         })));
   }

@@ -534,6 +534,107 @@ class AuthorizationCodeFlowIT {
     assertThat(meta.getJsonArray("scopes_supported").getList()).contains("openid", "profile", "email");
     assertThat(meta.getJsonArray("claims_supported").getList()).contains("sub", "name", "email", "nonce", "auth_time");
     assertThat(meta.getJsonArray("grant_types_supported").getList())
-        .containsExactlyInAnyOrder("authorization_code", "refresh_token", "client_credentials");
+        .containsExactlyInAnyOrder("authorization_code", "refresh_token", "client_credentials",
+            "urn:ietf:params:oauth:grant-type:token-exchange");
+  }
+
+  static HttpResponse<String> exchangeToken(String clientId, String subjectToken, String... params) {
+    StringBuilder body = new StringBuilder("grant_type=" + enc(TokenExchangeGrantType.TYPE) + "&subject_token="
+        + enc(subjectToken) + "&subject_token_type=" + enc("urn:ietf:params:oauth:token-type:access_token"));
+    for (int i = 0; i + 1 < params.length; i += 2) {
+      body.append('&').append(params[i]).append('=').append(enc(params[i + 1]));
+    }
+    return Http.send(java.net.http.HttpRequest.newBuilder(tokenEndpoint)
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(
+            (clientId + ":" + clientId + "-demo-secret").getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body.toString())).build());
+  }
+
+  static String enc(String s) {
+    return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  static String loginToken(String clientId, URI redirect, String user, String scope) throws Exception {
+    Started s = request(clientId, redirect, scope, false);
+    URI back = authorize(new Browser(), s.request(), user);
+    return ok(exchange(basic(clientId), clientId, code(s, back), redirect, null)).getOIDCTokens().getAccessToken()
+        .getValue();
+  }
+
+  /** Constants of RFC 8693 used by these tests. */
+  static final class TokenExchangeGrantType {
+    static final String TYPE = "urn:ietf:params:oauth:grant-type:token-exchange";
+  }
+
+  @Test
+  void tokenExchangeWhenAllowedThenTokenForTheTargetWithActAndTheTargetFacilitysPairwiseSub() throws Exception {
+    String scicat = loginToken("scicat-esrf", SCICAT_REDIRECT, "alice", "openid profile pdp:evaluate");
+    HttpResponse<String> exchanged = exchangeToken("scicat-esrf", scicat, "audience", "https://icat.ill.demo",
+        "scope", "openid");
+    assertThat(exchanged.statusCode()).as(exchanged.body()).isEqualTo(200);
+    JsonObject response = new JsonObject(exchanged.body());
+    assertThat(response.getString("issued_token_type")).isEqualTo("urn:ietf:params:oauth:token-type:access_token");
+    assertThat(response.getString("scope")).isEqualTo("openid");
+    JsonObject claims = claims(response.getString("access_token"));
+    assertThat(claims.getValue("aud").toString()).contains("https://icat.ill.demo").doesNotContain("scicat");
+    assertThat(claims.getJsonObject("act").getString("sub")).isEqualTo("scicat-esrf");
+    assertThat(claims.getString("client_id")).isEqualTo("scicat-esrf");
+    String illSub = confidentialLogin("icat-ill", ICAT_REDIRECT, "alice").getString("sub");
+    assertThat(claims.getString("sub")).as("the sub ILL's own login gives alice").isEqualTo(illSub)
+        .isNotEqualTo(claims(scicat).getString("sub"));
+
+    // trusted services resolve a facility's pairwise sub to the canonical user
+    String resolver = new JsonObject(Http.send(java.net.http.HttpRequest.newBuilder(tokenEndpoint)
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(
+            "pdp-admin:pdp-admin-demo-secret".getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("grant_type=client_credentials&scope=aai:resolve"))
+        .build()).body()).getString("access_token");
+    HttpResponse<String> resolved = Http.sendJson("POST", base + "/aai/v1/resolve", resolver,
+        new JsonObject().put("facility", "ill").put("sub", illSub).encode());
+    assertThat(resolved.statusCode()).as(resolved.body()).isEqualTo(200);
+    assertThat(new JsonObject(resolved.body()).getString("user")).isEqualTo("alice@demo.panosc.eu");
+    assertThat(Http.sendJson("POST", base + "/aai/v1/resolve", resolver,
+        new JsonObject().put("facility", "esrf").put("sub", illSub).encode()).statusCode())
+        .as("a sub is only valid at its own facility").isEqualTo(404);
+    assertThat(Http.sendJson("POST", base + "/aai/v1/resolve", resolver, new JsonObject().put("sub", illSub).encode())
+        .statusCode()).isEqualTo(400);
+    assertThat(Http.sendJson("POST", base + "/aai/v1/resolve", scicat,
+        new JsonObject().put("facility", "ill").put("sub", illSub).encode()).statusCode())
+        .as("only tokens with aai:resolve").isIn(401, 403);
+  }
+
+  @Test
+  void tokenExchangeWhenNotAllowedThenRfc8693Errors() throws Exception {
+    String scicat = loginToken("scicat-esrf", SCICAT_REDIRECT, "bob", "openid pdp:evaluate");
+    String icat = loginToken("icat-ill", ICAT_REDIRECT, "bob", "openid");
+    assertThat(new JsonObject(exchangeToken("scicat-esrf", scicat, "audience", "https://jupyter.eosc.demo").body())
+        .getString("error")).isEqualTo("invalid_target");
+    assertThat(new JsonObject(exchangeToken("scicat-esrf", scicat).body()).getString("error"))
+        .as("no audience").isEqualTo("invalid_request");
+    assertThat(new JsonObject(exchangeToken("scicat-esrf", scicat, "audience", "https://icat.ill.demo",
+        "scope", "openid email").body()).getString("error")).as("wider than the subject token").isEqualTo("invalid_scope");
+    assertThat(new JsonObject(exchangeToken("scicat-esrf", icat, "audience", "https://icat.ill.demo").body())
+        .getString("error_description")).as("a token issued for another service").contains("not issued for this client");
+    assertThat(new JsonObject(exchangeToken("scicat-esrf", "not.a.token", "audience", "https://icat.ill.demo").body())
+        .getString("error")).isEqualTo("invalid_request");
+    assertThat(new JsonObject(exchangeToken("icat-ill", icat, "audience", "https://scicat.esrf.demo").body())
+        .getString("error")).as("icat-ill is not registered for token exchange").isEqualTo("unauthorized_client");
+    HttpResponse<String> noType = Http.send(java.net.http.HttpRequest.newBuilder(tokenEndpoint)
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(
+            "scicat-esrf:scicat-esrf-demo-secret".getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("grant_type=" + enc(TokenExchangeGrantType.TYPE)
+            + "&subject_token=" + enc(scicat) + "&audience=" + enc("https://icat.ill.demo"))).build());
+    assertThat(new JsonObject(noType.body()).getString("error")).isEqualTo("invalid_request");
+    var revoke = Http.send(java.net.http.HttpRequest.newBuilder(URI.create(base + "/aai/revoke"))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(
+            "scicat-esrf:scicat-esrf-demo-secret".getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("token=" + enc(scicat))).build());
+    assertThat(revoke.statusCode()).isEqualTo(200);
+    assertThat(new JsonObject(exchangeToken("scicat-esrf", scicat, "audience", "https://icat.ill.demo").body())
+        .getString("error")).as("a revoked subject token").isEqualTo("invalid_request");
   }
 }

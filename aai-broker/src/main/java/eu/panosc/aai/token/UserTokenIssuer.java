@@ -37,8 +37,8 @@ public final class UserTokenIssuer {
    * @param nonce the authorization request's nonce, for the ID token of a code exchange
    */
   public Future<TokenResponse> issue(JsonObject client, GrantStore.Family family, Set<String> scopes, String nonce) {
-    String sub = subjects.subject(PairwiseSubjects.sectorOf(client), family.userId());
-    return users.find(family.userId()).compose(user -> {
+    return subjects.record(PairwiseSubjects.sectorOf(client), family.userId())
+        .compose(sub -> users.find(family.userId()).compose(user -> {
       JsonObject attributes = user.map(Users.User::attributes).orElse(new JsonObject());
       TokenCustomizer.Context context = new TokenCustomizer.Context(client, family, attributes, scopes);
       AccessTokens.Issued at = accessTokens.issue(sub, family.clientId(), family.audiences(), scopes,
@@ -50,6 +50,6 @@ public final class UserTokenIssuer {
       return grants.recordAccessToken(family.id(), at)
           .compose(v -> refresh ? grants.issueRefreshToken(family) : Future.succeededFuture((String) null))
           .map(rt -> new TokenResponse(at, rt, idToken, null));
-    });
+    }));
   }
 }

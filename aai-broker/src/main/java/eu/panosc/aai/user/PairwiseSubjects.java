@@ -25,9 +25,12 @@ public final class PairwiseSubjects {
   static final String KEY_NAME = "pairwise-subject-hmac";
 
   private final SecretKeySpec key;
+  private final Pool pool;
+  private final java.util.Set<String> recorded = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-  PairwiseSubjects(byte[] key) {
+  PairwiseSubjects(byte[] key, Pool pool) {
     this.key = new SecretKeySpec(key.clone(), "HmacSHA256");
+    this.pool = pool;
   }
 
   /** Loads the key, creating it on first start (every replica then reads the same one). */
@@ -38,13 +41,37 @@ public final class PairwiseSubjects {
             + " ON CONFLICT (name) DO NOTHING")
         .execute(Tuple.of(KEY_NAME, io.vertx.core.buffer.Buffer.buffer(fresh), clock.instant().atOffset(ZoneOffset.UTC)))
         .compose(v -> pool.preparedQuery("SELECT value FROM provider_secret WHERE name = $1").execute(Tuple.of(KEY_NAME)))
-        .map(rows -> new PairwiseSubjects(rows.iterator().next().getBuffer(0).getBytes()));
+        .map(rows -> new PairwiseSubjects(rows.iterator().next().getBuffer(0).getBytes(), pool));
   }
 
   /** The sector of a registry client document: its facility, else its client id. */
   public static String sectorOf(io.vertx.core.json.JsonObject client) {
     String facility = client.getString("facility");
     return facility != null ? "facility:" + facility : "client:" + client.getString("clientId");
+  }
+
+  /**
+   * The user's {@code sub} in {@code sector}, remembered in {@code aai.pairwise_subject} so that it can be
+   * resolved back ({@link #resolve}); written once per sector and user.
+   */
+  public Future<String> record(String sector, String userId) {
+    String sub = subject(sector, userId);
+    if (pool == null || !recorded.add(sector + "|" + sub)) {
+      return Future.succeededFuture(sub);
+    }
+    return pool.preparedQuery("INSERT INTO pairwise_subject (sector, sub, user_id) VALUES ($1, $2, $3)"
+            + " ON CONFLICT (sector, sub) DO NOTHING")
+        .execute(Tuple.of(sector, sub, userId))
+        .onFailure(e -> recorded.remove(sector + "|" + sub))
+        .map(sub);
+  }
+
+  /** The canonical user behind {@code sub} in {@code sector}, if this provider issued it. */
+  public Future<java.util.Optional<String>> resolve(String sector, String sub) {
+    return pool.preparedQuery("SELECT user_id FROM pairwise_subject WHERE sector = $1 AND sub = $2")
+        .execute(Tuple.of(sector, sub))
+        .map(rows -> rows.size() == 0 ? java.util.Optional.<String>empty()
+            : java.util.Optional.of(rows.iterator().next().getString(0)));
   }
 
   public String subject(String sector, String userId) {

@@ -6,7 +6,7 @@ import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
 class PairwiseSubjectsTest {
-  final PairwiseSubjects subjects = new PairwiseSubjects(new byte[32]);
+  final PairwiseSubjects subjects = new PairwiseSubjects(new byte[32], null);
 
   @Test
   void subjectWhenSameSectorAndUserThenStableElseDifferent() {
@@ -18,7 +18,7 @@ class PairwiseSubjectsTest {
     assertThat(subjects.subject(esrf, "alice@demo.panosc.eu")).isEqualTo(a).hasSize(43).doesNotContain("alice");
     assertThat(subjects.subject(cli, "alice@demo.panosc.eu")).isNotEqualTo(a);
     assertThat(subjects.subject(esrf, "bob@demo.panosc.eu")).isNotEqualTo(a);
-    assertThat(new PairwiseSubjects(new byte[] {1}).subject(esrf, "alice@demo.panosc.eu")).as("another key")
+    assertThat(new PairwiseSubjects(new byte[] {1}, null).subject(esrf, "alice@demo.panosc.eu")).as("another key")
         .isNotEqualTo(a);
   }
 }

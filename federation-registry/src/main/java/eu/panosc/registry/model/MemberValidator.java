@@ -139,6 +139,20 @@ public final class MemberValidator {
     var audience = f.url("audience", false, demo);
     String description = f.text("description", 500, false);
     JsonObject federation = federation(f);
+    JsonObject exchangeIn = f.object("tokenExchange", false);
+    JsonObject exchange = null;
+    if (exchangeIn != null) {
+      Fields fx = new Fields(exchangeIn, "/tokenExchange");
+      List<String> targets = fx.strings("audiences", null, "an absolute URL", true, 50);
+      for (int i = 0; i < targets.size(); i++) {
+        Fields.checkUrl("/tokenExchange/audiences/" + i, targets.get(i), demo);
+      }
+      fx.rejectUnknown();
+      if (!grants.contains("urn:ietf:params:oauth:grant-type:token-exchange")) {
+        throw Fields.invalid("/tokenExchange", "needs the grant type urn:ietf:params:oauth:grant-type:token-exchange");
+      }
+      exchange = new JsonObject().put("audiences", new JsonArray(targets));
+    }
     f.rejectUnknown();
 
     if (type == ClientType.PUBLIC) {
@@ -181,6 +195,9 @@ public final class MemberValidator {
     }
     if (federation != null) {
       doc.put("federation", federation);
+    }
+    if (exchange != null) {
+      doc.put("tokenExchange", exchange);
     }
     boolean needsSecret = method == AuthMethod.CLIENT_SECRET_BASIC || method == AuthMethod.CLIENT_SECRET_POST;
     String secret = needsSecret ? ClientSecrets.generate() : null;

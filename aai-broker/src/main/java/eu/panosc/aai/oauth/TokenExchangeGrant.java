@@ -1,0 +1,173 @@
+package eu.panosc.aai.oauth;
+
+import com.nimbusds.jwt.JWTClaimsSet;
+import eu.panosc.aai.token.AccessTokens;
+import eu.panosc.aai.token.RevokedTokens;
+import eu.panosc.aai.user.PairwiseSubjects;
+import eu.panosc.registry.RegistryClient;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.text.ParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * RFC 8693 token exchange: a facility service presents a token it received (the subject token, issued
+ * by this provider for that service) and gets one for another audience it is allowed to reach
+ * (registry field {@code tokenExchange.audiences}), with equal or narrower scopes and an {@code act}
+ * claim naming the service. A user's pairwise {@code sub} is re-derived for the target's facility, so
+ * the new audience sees the user under its own identifier.
+ *
+ * @see <a href="https://www.rfc-editor.org/rfc/rfc8693">RFC 8693</a>
+ */
+public final class TokenExchangeGrant implements Grant {
+  public static final String TYPE = "urn:ietf:params:oauth:grant-type:token-exchange";
+  static final String ACCESS_TOKEN = "urn:ietf:params:oauth:token-type:access_token";
+  static final String JWT = "urn:ietf:params:oauth:token-type:jwt";
+
+  private final AccessTokens tokens;
+  private final RevokedTokens revoked;
+  private final PairwiseSubjects subjects;
+  private final RegistryClient registry;
+
+  public TokenExchangeGrant(AccessTokens tokens, RevokedTokens revoked, PairwiseSubjects subjects,
+      RegistryClient registry) {
+    this.tokens = Objects.requireNonNull(tokens, "tokens");
+    this.revoked = Objects.requireNonNull(revoked, "revoked");
+    this.subjects = Objects.requireNonNull(subjects, "subjects");
+    this.registry = Objects.requireNonNull(registry, "registry");
+  }
+
+  @Override
+  public String type() {
+    return TYPE;
+  }
+
+  @Override
+  public Future<TokenResponse> handle(AuthenticatedClient client, MultiMap form) {
+    String subjectToken = form.get("subject_token");
+    String subjectTokenType = form.get("subject_token_type");
+    if (subjectToken == null || subjectTokenType == null) {
+      // RFC 8693 §2.1: both are REQUIRED
+      return Future.failedFuture(OAuthError.invalidRequest("subject_token and subject_token_type are required"));
+    }
+    if (!ACCESS_TOKEN.equals(subjectTokenType) && !JWT.equals(subjectTokenType)) {
+      return Future.failedFuture(OAuthError.invalidRequest("subject_token_type must be " + ACCESS_TOKEN));
+    }
+    if (form.get("actor_token") != null) {
+      return Future.failedFuture(OAuthError.invalidRequest("actor_token is not supported; the client is the actor"));
+    }
+    String requestedType = form.get("requested_token_type");
+    if (requestedType != null && !ACCESS_TOKEN.equals(requestedType)) {
+      return Future.failedFuture(OAuthError.invalidRequest("only access tokens can be requested"));
+    }
+    // RFC 8693 §2.2.2: an invalid or unacceptable subject_token is invalid_request
+    Optional<JWTClaimsSet> verified = tokens.verifyOwn(subjectToken).filter(c -> !revoked.isRevoked(c.getJWTID()));
+    if (verified.isEmpty()) {
+      return Future.failedFuture(OAuthError.invalidRequest("subject_token is invalid, expired or revoked"));
+    }
+    JWTClaimsSet subject = verified.get();
+    String ownAudience = client.document().getString("audience");
+    List<String> subjectAudience = subject.getAudience();
+    if (!subjectAudience.contains(client.clientId()) && (ownAudience == null || !subjectAudience.contains(ownAudience))) {
+      return Future.failedFuture(OAuthError.invalidRequest("subject_token was not issued for this client"));
+    }
+    List<String> targets = new ArrayList<>(new LinkedHashSet<>(concat(form.getAll("audience"), form.getAll("resource"))));
+    if (targets.isEmpty()) {
+      return Future.failedFuture(OAuthError.invalidRequest("audience or resource is required"));
+    }
+    JsonObject policy = client.document().getJsonObject("tokenExchange", new JsonObject());
+    List<Object> allowed = policy.getJsonArray("audiences", new JsonArray()).getList();
+    for (String t : targets) {
+      if (!allowed.contains(t)) {
+        // RFC 8693 §2.2.2 invalid_target: registry policy does not let this client reach t
+        return Future.failedFuture(OAuthError.invalidTarget("this client may not exchange tokens for " + t));
+      }
+    }
+    Set<String> subjectScopes;
+    try {
+      String s = subject.getStringClaim("scope");
+      subjectScopes = s == null || s.isBlank() ? Set.of() : new LinkedHashSet<>(List.of(s.split(" ")));
+    } catch (ParseException e) {
+      return Future.failedFuture(OAuthError.invalidRequest("subject_token has an unreadable scope"));
+    }
+    Set<String> scopes = new LinkedHashSet<>();
+    String requested = form.get("scope");
+    if (requested == null || requested.isBlank()) {
+      scopes.addAll(subjectScopes);
+    } else {
+      for (String s : requested.trim().split(" +")) {
+        if (!subjectScopes.contains(s)) {
+          return Future.failedFuture(OAuthError.invalidScope("scope " + s + " exceeds the subject token's scopes"));
+        }
+        scopes.add(s);
+      }
+    }
+    return subjectFor(subject, targets).map(newSub -> {
+      Map<String, Object> act = new LinkedHashMap<>();
+      act.put("sub", client.clientId());
+      Object previousAct = subject.getClaim("act");
+      if (previousAct != null) {
+        act.put("act", previousAct);
+      }
+      String originalClient = (String) subject.getClaim("client_id");
+      AccessTokens.Issued issued = tokens.issue(newSub, client.clientId(), targets, scopes, claims -> {
+        claims.claim("act", act);
+        if (originalClient != null) {
+          claims.claim("original_client_id", originalClient);
+        }
+      });
+      return new TokenResponse(issued, null, null, new JsonObject().put("issued_token_type", ACCESS_TOKEN));
+    });
+  }
+
+  /** The subject's identifier at the targets: a client stays itself; a user gets the target facility's pairwise id. */
+  private Future<String> subjectFor(JWTClaimsSet subject, List<String> targets) {
+    String sub = subject.getSubject();
+    String sourceClient = (String) subject.getClaim("client_id");
+    if (sub == null || sub.equals(sourceClient)) {
+      return Future.succeededFuture(sub);
+    }
+    return registry.get("clients", sourceClient)
+        .compose(source -> {
+          if (source.isEmpty()) {
+            return Future.failedFuture(OAuthError.invalidRequest("the subject token's client is no longer approved"));
+          }
+          return subjects.resolve(PairwiseSubjects.sectorOf(source.get()), sub);
+        })
+        .compose(user -> user.isEmpty()
+            ? Future.failedFuture(OAuthError.invalidRequest("the subject token's user is unknown"))
+            : targetSector(targets).compose(sector -> subjects.record(sector, user.get())));
+  }
+
+  /** The one sector of the targets: the facility of the client or resource server with that audience. */
+  private Future<String> targetSector(List<String> targets) {
+    return Future.all(registry.list("clients"), registry.list("resource-servers")).compose(all -> {
+      List<JsonObject> members = concat(all.resultAt(0), all.resultAt(1));
+      Set<String> sectors = new LinkedHashSet<>();
+      for (String t : targets) {
+        Optional<String> facility = members.stream().filter(m -> t.equals(m.getString("audience")))
+            .map(m -> m.getString("facility")).filter(Objects::nonNull).findFirst();
+        sectors.add(facility.map(f -> "facility:" + f).orElse("audience:" + t));
+      }
+      if (sectors.size() != 1) {
+        return Future.failedFuture(OAuthError.invalidTarget("exchange for one facility's audiences at a time"));
+      }
+      return Future.succeededFuture(sectors.iterator().next());
+    });
+  }
+
+  private static <T> List<T> concat(List<T> a, List<T> b) {
+    List<T> out = new ArrayList<>(a);
+    out.addAll(b);
+    return out;
+  }
+}

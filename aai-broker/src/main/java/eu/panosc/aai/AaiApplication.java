@@ -4,6 +4,7 @@ import eu.panosc.aai.authorize.AuthorizationRequestParser;
 import eu.panosc.aai.authorize.AuthorizationService;
 import eu.panosc.aai.authorize.AuthorizeEndpoint;
 import eu.panosc.aai.oauth.AuthorizationCodeGrant;
+import eu.panosc.aai.oauth.ClientAssertions;
 import eu.panosc.aai.oauth.ClientAuthenticator;
 import eu.panosc.aai.oauth.ClientCredentialsGrant;
 import eu.panosc.aai.oauth.DiscoveryEndpoint;
@@ -114,7 +115,10 @@ public final class AaiApplication implements ServiceModule {
               .onFailure(e -> LOG.warn("purging expired sessions and grants failed: {}", e.toString()))));
           UserTokenIssuer userTokens = new UserTokenIssuer(tokens, new IdTokens(signer, issuer, context.clock(), lifetime),
               subjects, grants, users, List.of(TokenCustomizer.authentication(), TokenCustomizer.facilityEntitlements()));
-          TokenEndpoint endpoint = new TokenEndpoint(new ClientAuthenticator(registry), tokens,
+          ClientAssertions assertions = new ClientAssertions(context.pool(), context.clock(),
+              Set.of(issuer, issuer + "/token", issuer + "/introspect", issuer + "/revoke"));
+          timers.add(context.vertx().setPeriodic(Duration.ofMinutes(10).toMillis(), t -> assertions.purgeExpired()));
+          TokenEndpoint endpoint = new TokenEndpoint(new ClientAuthenticator(registry, assertions), tokens,
               List.of(new ClientCredentialsGrant(tokens, audiences),
                   new AuthorizationCodeGrant(grants, userTokens, context.clock()),
                   new RefreshTokenGrant(grants, userTokens),

@@ -22,9 +22,11 @@ public final class ClientAuthenticator {
   private static final String FAILED = "client authentication failed";
 
   private final RegistryClient registry;
+  private final ClientAssertions assertions;
 
-  public ClientAuthenticator(RegistryClient registry) {
+  public ClientAuthenticator(RegistryClient registry, ClientAssertions assertions) {
     this.registry = Objects.requireNonNull(registry, "registry");
+    this.assertions = Objects.requireNonNull(assertions, "assertions");
   }
 
   /**
@@ -38,9 +40,13 @@ public final class ClientAuthenticator {
     boolean post = form.contains("client_secret");
     String clientId;
     String secret;
-    if (basic && post) {
+    boolean jwt = form.contains("client_assertion") || form.contains("client_assertion_type");
+    if ((basic ? 1 : 0) + (post ? 1 : 0) + (jwt ? 1 : 0) > 1) {
       // RFC 6749 §2.3: a client MUST NOT use more than one authentication method per request
       return Future.failedFuture(OAuthError.invalidRequest("use one client authentication method, not two"));
+    }
+    if (jwt) {
+      return assertion(form);
     }
     if (basic) {
       String[] pair = decodeBasic(header.substring(6).trim());
@@ -71,6 +77,26 @@ public final class ClientAuthenticator {
         .compose(credentials -> check(clientId, secret, method, basic, credentials))
         .compose(v -> registry.get("clients", clientId))
         .map(doc -> new AuthenticatedClient(clientId, doc.orElseThrow(() -> OAuthError.invalidClient(FAILED, basic))));
+  }
+
+  private Future<AuthenticatedClient> assertion(MultiMap form) {
+    String assertion = form.get("client_assertion");
+    if (!ClientAssertions.JWT_BEARER.equals(form.get("client_assertion_type")) || assertion == null) {
+      return Future.failedFuture(OAuthError.invalidClient("client_assertion_type must be " + ClientAssertions.JWT_BEARER
+          + " with a client_assertion", false));
+    }
+    String clientId = ClientAssertions.claimedClient(assertion);
+    String formId = form.get("client_id");
+    if (clientId == null || (formId != null && !formId.equals(clientId))) {
+      return Future.failedFuture(OAuthError.invalidClient(FAILED, false));
+    }
+    return registry.clientCredentials(clientId)
+        .recover(e -> Future.failedFuture(OAuthError.serverError("the client registry is unavailable")))
+        .compose(credentials -> credentials.isEmpty()
+            ? Future.failedFuture(OAuthError.invalidClient(FAILED, false))
+            : assertions.verify(assertion, clientId, credentials.get()))
+        .compose(v -> registry.get("clients", clientId))
+        .map(doc -> new AuthenticatedClient(clientId, doc.orElseThrow(() -> OAuthError.invalidClient(FAILED, false))));
   }
 
   private static Future<Void> check(String clientId, String secret, String method, boolean basic,

@@ -32,7 +32,7 @@ public final class DiscoveryEndpoint {
       .add("eduperson_entitlement").add("eduperson_assurance");
 
   public JsonObject metadata() {
-    JsonArray authMethods = new JsonArray().add("client_secret_basic").add("client_secret_post");
+    JsonArray authMethods = new JsonArray().add("client_secret_basic").add("client_secret_post").add("private_key_jwt");
     return new JsonObject()
         .put("issuer", issuer)
         .put("authorization_endpoint", issuer + "/authorize")
@@ -43,6 +43,8 @@ public final class DiscoveryEndpoint {
         .put("revocation_endpoint", issuer + "/revoke")
         .put("grant_types_supported", new JsonArray(grantTypes.stream().sorted().toList()))
         .put("token_endpoint_auth_methods_supported", authMethods.copy().add("none"))
+        .put("token_endpoint_auth_signing_alg_values_supported", new JsonArray(
+            eu.panosc.platform.auth.SignatureCheck.ALLOWED.stream().map(a -> a.getName()).sorted().toList()))
         .put("introspection_endpoint_auth_methods_supported", authMethods)
         .put("revocation_endpoint_auth_methods_supported", authMethods)
         .put("response_types_supported", new JsonArray().add("code"))

@@ -26,10 +26,10 @@ import java.util.Set;
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc8725#section-3.1">RFC 8725 §3.1: Perform Algorithm Verification</a>
  */
-final class SignatureCheck {
+public final class SignatureCheck {
 
   /** The allow-list; everything else (HS*, none, unknown) is rejected before any key lookup. */
-  static final Set<JWSAlgorithm> ALLOWED = Set.of(
+  public static final Set<JWSAlgorithm> ALLOWED = Set.of(
       JWSAlgorithm.ES256, JWSAlgorithm.ES384, JWSAlgorithm.ES512,
       JWSAlgorithm.RS256, JWSAlgorithm.RS384, JWSAlgorithm.RS512,
       JWSAlgorithm.PS256, JWSAlgorithm.PS384, JWSAlgorithm.PS512,
@@ -44,7 +44,7 @@ final class SignatureCheck {
   private SignatureCheck() {}
 
   /** Whether the signature is valid; throws {@link InvalidTokenException} if the key does not fit the algorithm. */
-  static boolean verify(SignedJWT jwt, JWK key) {
+  public static boolean verify(SignedJWT jwt, JWK key) {
     JWSAlgorithm alg = jwt.getHeader().getAlgorithm();
     if (key.getKeyUse() != null && !KeyUse.SIGNATURE.equals(key.getKeyUse())) {
       throw new InvalidTokenException("signing key not usable for signatures");

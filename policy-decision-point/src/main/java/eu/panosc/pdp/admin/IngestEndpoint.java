@@ -52,7 +52,6 @@ public final class IngestEndpoint {
     String type = rc.request().getHeader("Content-Type");
     String base = type == null ? "" : type.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
     if (!base.equals(MEDIA_TYPE) && !base.equals("application/jsonl")) {
-      rc.response().putHeader("Connection", "close");
       rc.fail(new ApiException(new Problem("about:blank", "Unsupported Media Type", 415,
           "Send the records as " + MEDIA_TYPE + ", one JSON object per line.", Map.of())));
       return;
@@ -142,6 +141,10 @@ public final class IngestEndpoint {
       parser.pause();
       store.apply(toWrite).onComplete(ar -> {
         writing = false;
+        if (finished) {
+          parser.resume();
+          return;
+        }
         if (ar.failed()) {
           String reason = ar.cause() instanceof StoreException se ? se.getMessage() : "the batch could not be written";
           fail(first, lastLine, reason, ar.cause() instanceof StoreException ? null : ar.cause());
@@ -176,7 +179,10 @@ public final class IngestEndpoint {
         return;
       }
       finished = true;
-      parser.pause();
+      // Read (and drop) the rest of the body so the client can finish sending and read the answer.
+      if (!writing && !ended) {
+        parser.resume();
+      }
       if (cause != null) {
         rc.fail(cause);
         return;
@@ -188,7 +194,6 @@ public final class IngestEndpoint {
           detail + " Lines 1-" + committedLines + " are written; the batch holding line " + from
               + " and everything after it is not.",
           Map.of("errors", errors, "line", from, "committedLines", committedLines));
-      rc.response().putHeader("Connection", "close");
       FailureHandler.write(rc, problem);
     }
   }

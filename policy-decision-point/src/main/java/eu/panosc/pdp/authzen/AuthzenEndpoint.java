@@ -35,8 +35,8 @@ public final class AuthzenEndpoint {
 
   public void mount(Router router, BearerAuth auth) {
     router.get("/.well-known/authzen-configuration").handler(this::metadata);
-    router.route("/access/v1/*").handler(AuthzenEndpoint::echoRequestId)
-        .handler(BodyHandler.create().setBodyLimit(MAX_BODY)).handler(auth.requireScopes(EVALUATE_SCOPE));
+    router.route("/access/v1/*").handler(BodyHandler.create().setBodyLimit(MAX_BODY))
+        .handler(AuthzenEndpoint::echoRequestId).handler(auth.requireScopes(EVALUATE_SCOPE));
     router.post("/access/v1/evaluation").handler(rc -> {
       Decision d = service.evaluate(parser.evaluation(parser.body(rc.body().buffer())));
       write(rc, decision(d, "0"));

@@ -105,8 +105,8 @@ public final class AuthzenRequestParser {
         if (o.getValue("action") != null && !(o.getValue("action") instanceof JsonObject)) {
           throw AuthzenException.badRequest("action must be an object");
         }
-        yield request(o.getValue("subject"), new JsonObject().put("name", ""), o.getValue("resource"),
-            o.getValue("context"), true, true, true);
+        yield request(o.getValue("subject"), new JsonObject(), o.getValue("resource"),
+            o.getValue("context"), true, false, true);
       }
       default -> throw new IllegalArgumentException(kind);
     };

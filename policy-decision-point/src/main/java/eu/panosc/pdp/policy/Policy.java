@@ -33,7 +33,7 @@ public final class Policy {
     this.rules = List.copyOf(rules);
     Set<String> all = new LinkedHashSet<>(actions);
     rules.forEach(r -> all.addAll(r.actions()));
-    this.actions = Set.copyOf(all);
+    this.actions = java.util.Collections.unmodifiableSet(all);
     this.denyReason = denyReason;
     for (String a : this.actions) {
       List<Rule> list = new ArrayList<>();

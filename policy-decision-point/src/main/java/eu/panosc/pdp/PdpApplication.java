@@ -1,16 +1,42 @@
 package eu.panosc.pdp;
 
+import eu.panosc.pdp.admin.AdminEndpoint;
+import eu.panosc.pdp.admin.IngestEndpoint;
+import eu.panosc.pdp.authzen.AuthzenEndpoint;
+import eu.panosc.pdp.authzen.AuthzenService;
+import eu.panosc.pdp.engine.DecisionEngine;
+import eu.panosc.pdp.engine.EntitlementMapper;
+import eu.panosc.pdp.engine.PolicyFunctions;
+import eu.panosc.pdp.policy.PgPolicyStore;
+import eu.panosc.pdp.policy.PolicyCompiler;
+import eu.panosc.pdp.policy.PolicyException;
+import eu.panosc.pdp.policy.PolicyRegistry;
+import eu.panosc.pdp.store.CachingPdpStore;
+import eu.panosc.pdp.store.PgPdpStore;
+import eu.panosc.pdp.store.RelationCache;
+import eu.panosc.platform.auth.BearerAuth;
 import eu.panosc.platform.service.ServiceContext;
 import eu.panosc.platform.service.ServiceModule;
 import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Composition root of the policy-decision-point service, mounted at {@code /pdp}: proposal- and embargo-based dataset access decisions (AuthZEN 1.0).
- * The platform provides its schema, health, metrics and OpenAPI routes; its own API follows in
- * its issue.
+ * Composition root of the policy-decision-point, mounted at {@code /pdp}: proposal- and
+ * embargo-based dataset access decisions over AuthZEN 1.0. Builds the resolver chain (relation cache in
+ * front of PostgreSQL), the policy registry and the engine, then lists the endpoints.
  */
 public final class PdpApplication implements ServiceModule {
+  private static final Logger LOG = LoggerFactory.getLogger(PdpApplication.class);
+
   @Override
   public String name() {
     return "pdp";
@@ -23,6 +49,64 @@ public final class PdpApplication implements ServiceModule {
 
   @Override
   public Future<Void> mount(Router router, ServiceContext context) {
-    return Future.succeededFuture();
+    PdpSettings settings = PdpSettings.from(context.section());
+    RelationCache cache = new RelationCache();
+    CachingPdpStore store = new CachingPdpStore(new PgPdpStore(context.pool()), cache);
+    EntitlementMapper entitlements = new EntitlementMapper(settings.entitlementPattern(),
+        settings.trustedEntitlementAuthorities());
+    PolicyRegistry policies = new PolicyRegistry(new PolicyCompiler(new PolicyFunctions(cache, entitlements)),
+        new PgPolicyStore(context.pool()));
+    DecisionEngine engine = new DecisionEngine(cache, policies, context.clock());
+    BearerAuth auth = context.bearerAuth();
+
+    new AuthzenEndpoint(new AuthzenService(engine, cache, policies), context.baseUrl()).mount(router, auth);
+    new IngestEndpoint(store).mount(router, auth);
+    new AdminEndpoint(store, cache, policies).mount(router, auth);
+
+    Future<Void> seeded = context.demo() ? store.apply(DemoSeed.changes()) : Future.succeededFuture();
+    return seeded
+        .compose(v -> store.warm())
+        .compose(v -> policies.start())
+        .compose(v -> settings.policyDir().map(dir -> loadPolicyDir(context, policies, dir))
+            .orElse(Future.succeededFuture()));
+  }
+
+  /** Submits each policy file whose text differs from the active version; a refused file is logged. */
+  private static Future<Void> loadPolicyDir(ServiceContext context, PolicyRegistry policies, Path dir) {
+    return context.vertx().executeBlocking(() -> {
+      List<Path> files = new ArrayList<>();
+      try (Stream<Path> s = Files.list(dir)) {
+        s.filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml")).sorted().forEach(files::add);
+      }
+      List<String[]> out = new ArrayList<>();
+      for (Path p : files) {
+        out.add(new String[] {p.toString(), Files.readString(p, StandardCharsets.UTF_8)});
+      }
+      return out;
+    }).compose(files -> {
+      Future<Void> chain = Future.succeededFuture();
+      for (String[] f : files) {
+        chain = chain.compose(v -> {
+          try {
+            var checked = policies.check(f[0], f[1]);
+            var active = policies.forFacility(checked.facility());
+            if (active != null && active.facility().equals(checked.facility()) && active.source().equals(f[1])) {
+              return Future.succeededFuture();
+            }
+            return policies.submit(f[0], f[1]).mapEmpty();
+          } catch (PolicyException e) {
+            LOG.error("policy refused, the previous version stays active: {}", e.getMessage());
+            return Future.succeededFuture();
+          }
+        });
+      }
+      return chain;
+    }).recover(e -> {
+      if (e instanceof IOException io) {
+        LOG.error("policy directory {} could not be read: {}", dir, io.getMessage());
+        return Future.succeededFuture();
+      }
+      return Future.failedFuture(e);
+    });
   }
 }

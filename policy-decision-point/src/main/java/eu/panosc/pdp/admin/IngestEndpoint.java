@@ -1,0 +1,200 @@
+package eu.panosc.pdp.admin;
+
+import eu.panosc.pdp.model.Change;
+import eu.panosc.pdp.store.PdpStore;
+import eu.panosc.pdp.store.StoreException;
+import eu.panosc.platform.auth.BearerAuth;
+import eu.panosc.platform.http.ApiException;
+import eu.panosc.platform.http.FailureHandler;
+import eu.panosc.platform.http.Problem;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.parsetools.RecordParser;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * {@code POST /v1/ingest}: an NDJSON stream of records, read line by line (never buffered whole) and
+ * written in batches of {@link #BATCH} lines, each batch one transaction. A bad line stops the ingest:
+ * its batch is not written at all, earlier batches stay committed (upserts are idempotent, so the
+ * caller fixes the line and sends the whole file again), and the answer is a 400 problem naming the
+ * line.
+ */
+public final class IngestEndpoint {
+  public static final String MEDIA_TYPE = "application/x-ndjson";
+  static final int BATCH = 1000;
+  private static final int MAX_LINE = 1024 * 1024;
+
+  private final PdpStore store;
+
+  public IngestEndpoint(PdpStore store) {
+    this.store = Objects.requireNonNull(store, "store");
+  }
+
+  public void mount(Router router, BearerAuth auth) {
+    // Pause first: the token check may wait for the JWKS, and no body byte may be lost meanwhile.
+    router.post("/v1/ingest").handler(rc -> {
+      rc.request().pause();
+      rc.next();
+    }).handler(auth.requireScopes(AdminEndpoint.ADMIN_SCOPE)).handler(this::ingest);
+  }
+
+  private void ingest(RoutingContext rc) {
+    String type = rc.request().getHeader("Content-Type");
+    String base = type == null ? "" : type.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+    if (!base.equals(MEDIA_TYPE) && !base.equals("application/jsonl")) {
+      rc.fail(new ApiException(new Problem("about:blank", "Unsupported Media Type", 415,
+          "Send the records as " + MEDIA_TYPE + ", one JSON object per line.", Map.of())));
+      return;
+    }
+    new Run(rc).start();
+  }
+
+  /** One ingest request's state. Runs on the request's event loop only. */
+  private final class Run {
+    private final RoutingContext rc;
+    private final HttpServerRequest request;
+    private final RecordParser parser;
+    private List<Change> batch = new ArrayList<>(BATCH);
+    private long line;
+    private long batchFirstLine = 1;
+    private long committedLines;
+    private long changes;
+    private long batches;
+    private boolean ended;
+    private boolean finished;
+    private boolean writing;
+
+    Run(RoutingContext rc) {
+      this.rc = rc;
+      this.request = rc.request();
+      this.parser = RecordParser.newDelimited("\n", request).maxRecordSize(MAX_LINE);
+    }
+
+    void start() {
+      parser.exceptionHandler(e -> failLine(line + 1, e instanceof IllegalStateException
+          ? "line longer than " + MAX_LINE + " bytes" : "read error: " + e.getMessage()));
+      parser.endHandler(v -> {
+        ended = true;
+        if (!writing) {
+          flush(true);
+        }
+      });
+      parser.handler(this::record);
+      parser.resume();
+    }
+
+    private void record(Buffer buffer) {
+      if (finished) {
+        return;
+      }
+      line++;
+      String text = buffer.toString(StandardCharsets.UTF_8).strip();
+      if (text.isEmpty()) {
+        return;
+      }
+      Change change;
+      try {
+        Object json = io.vertx.core.json.Json.decodeValue(text);
+        if (!(json instanceof JsonObject o)) {
+          throw new IllegalArgumentException("a line must be one JSON object");
+        }
+        change = ChangeParser.parse(o);
+      } catch (DecodeException e) {
+        failLine(line, "not valid JSON");
+        return;
+      } catch (IllegalArgumentException | NullPointerException e) {
+        failLine(line, e.getMessage());
+        return;
+      }
+      batch.add(change);
+      if (batch.size() >= BATCH) {
+        flush(false);
+      }
+    }
+
+    private void flush(boolean last) {
+      if (finished) {
+        return;
+      }
+      if (batch.isEmpty()) {
+        if (last) {
+          succeed();
+        }
+        return;
+      }
+      List<Change> toWrite = batch;
+      long first = batchFirstLine;
+      long lastLine = line;
+      batch = new ArrayList<>(BATCH);
+      batchFirstLine = line + 1;
+      writing = true;
+      parser.pause();
+      store.apply(toWrite).onComplete(ar -> {
+        writing = false;
+        if (finished) {
+          parser.resume();
+          return;
+        }
+        if (ar.failed()) {
+          String reason = ar.cause() instanceof StoreException se ? se.getMessage() : "the batch could not be written";
+          fail(first, lastLine, reason, ar.cause() instanceof StoreException ? null : ar.cause());
+          return;
+        }
+        committedLines = lastLine;
+        changes += toWrite.size();
+        batches++;
+        if (ended) {
+          flush(true);
+        } else {
+          parser.resume();
+        }
+      });
+    }
+
+    private void succeed() {
+      finished = true;
+      rc.json(new JsonObject().put("lines", line).put("changes", changes).put("batches", batches));
+    }
+
+    private void failLine(long at, String reason) {
+      if (writing) {
+        // the pending batch decides the answer when it completes; remember the fault
+        batch.clear();
+      }
+      fail(at, at, reason, null);
+    }
+
+    private void fail(long from, long to, String reason, Throwable cause) {
+      if (finished) {
+        return;
+      }
+      finished = true;
+      // Read (and drop) the rest of the body so the client can finish sending and read the answer.
+      if (!writing && !ended) {
+        parser.resume();
+      }
+      if (cause != null) {
+        rc.fail(cause);
+        return;
+      }
+      JsonArray errors = new JsonArray().add(new JsonObject().put("line", from).put("reason", reason));
+      String detail = from == to ? "Line " + from + ": " + reason + "."
+          : "Lines " + from + "-" + to + " (one batch): " + reason + ".";
+      Problem problem = new Problem(Problem.TYPE_BASE + "ingest", "Ingest stopped", 400,
+          detail + " Lines 1-" + committedLines + " are written; the batch holding line " + from
+              + " and everything after it is not.",
+          Map.of("errors", errors, "line", from, "committedLines", committedLines));
+      FailureHandler.write(rc, problem);
+    }
+  }
+}

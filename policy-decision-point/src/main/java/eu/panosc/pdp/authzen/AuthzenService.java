@@ -1,0 +1,133 @@
+package eu.panosc.pdp.authzen;
+
+import eu.panosc.pdp.engine.AccessRequest;
+import eu.panosc.pdp.engine.Decision;
+import eu.panosc.pdp.engine.DecisionEngine;
+import eu.panosc.pdp.model.Dataset;
+import eu.panosc.pdp.policy.Policy;
+import eu.panosc.pdp.policy.PolicyRegistry;
+import eu.panosc.pdp.store.Relations;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * AuthZEN operations over the engine, without HTTP types: evaluations with their semantics, and the
+ * three searches. A search page looks at most {@link #MAX_SCAN} candidates, so one page never holds the
+ * event loop long; a page may therefore hold fewer results than asked (even none) while
+ * {@code next_token} is not empty. Only {@code ""} means the end.
+ */
+public final class AuthzenService {
+  static final int MAX_SCAN = 10_000;
+
+  private final DecisionEngine engine;
+  private final Relations relations;
+  private final PolicyRegistry policies;
+
+  public AuthzenService(DecisionEngine engine, Relations relations, PolicyRegistry policies) {
+    this.engine = Objects.requireNonNull(engine, "engine");
+    this.relations = Objects.requireNonNull(relations, "relations");
+    this.policies = Objects.requireNonNull(policies, "policies");
+  }
+
+  public Decision evaluate(AccessRequest request) {
+    return engine.decide(request);
+  }
+
+  /** The answers in request order; a short-circuiting semantic stops after the deciding item. */
+  public List<Decision> evaluate(AuthzenRequestParser.Evaluations request) {
+    List<Decision> out = new ArrayList<>(request.items().size());
+    for (AuthzenRequestParser.Item item : request.items()) {
+      Decision d = item.request() == null
+          ? new Decision(false, null, null, "error", "The request could not be evaluated.", 400, item.error())
+          : engine.decide(item.request());
+      out.add(d);
+      if (request.semantic() == AuthzenRequestParser.Semantic.DENY_ON_FIRST_DENY && !d.permit()) {
+        break;
+      }
+      if (request.semantic() == AuthzenRequestParser.Semantic.PERMIT_ON_FIRST_PERMIT && d.permit()) {
+        break;
+      }
+    }
+    return out;
+  }
+
+  /** One page of results and the token of the next ({@code ""} at the end). */
+  public record Page<T>(List<T> results, String nextToken) {}
+
+  /** Datasets the subject may act on, in PID order. */
+  public Page<String> searchResources(AuthzenRequestParser.Search search) {
+    if (!DecisionEngine.DATASET.equals(search.request().resource().type())) {
+      return new Page<>(List.of(), "");
+    }
+    String after = PageToken.decode(search.token(), 'r');
+    Iterator<Dataset> it = relations.datasetsAfter(after);
+    List<String> results = new ArrayList<>();
+    String last = after;
+    int scanned = 0;
+    while (results.size() < search.limit() && scanned < MAX_SCAN && it.hasNext()) {
+      Dataset d = it.next();
+      scanned++;
+      last = d.pid();
+      AccessRequest r = search.request().withResource(new AccessRequest.Entity(DecisionEngine.DATASET, d.pid(),
+          search.request().resource().properties()));
+      if (engine.decide(r).permit()) {
+        results.add(d.pid());
+      }
+    }
+    return new Page<>(results, it.hasNext() ? new PageToken('r', last).encode() : "");
+  }
+
+  /** Known users (members and staff) who may act on the resource, in id order. */
+  public Page<String> searchSubjects(AuthzenRequestParser.Search search) {
+    String type = search.request().subject().type();
+    if (!"user".equals(type)) {
+      return new Page<>(List.of(), "");
+    }
+    String after = PageToken.decode(search.token(), 's');
+    Iterator<String> it = relations.usersAfter(after);
+    List<String> results = new ArrayList<>();
+    String last = after;
+    int scanned = 0;
+    while (results.size() < search.limit() && scanned < MAX_SCAN && it.hasNext()) {
+      String user = it.next();
+      scanned++;
+      last = user;
+      AccessRequest r = search.request().withSubject(new AccessRequest.Entity("user", user,
+          search.request().subject().properties()));
+      if (engine.decide(r).permit()) {
+        results.add(user);
+      }
+    }
+    return new Page<>(results, it.hasNext() ? new PageToken('s', last).encode() : "");
+  }
+
+  /** Actions of the deciding policy that the subject may take on the resource, in policy order. */
+  public Page<String> searchActions(AuthzenRequestParser.Search search) {
+    AccessRequest base = search.request();
+    String facility = relations.dataset(base.resource().id()).map(f -> f.dataset().facility()).orElse(null);
+    if (facility == null || !DecisionEngine.DATASET.equals(base.resource().type())) {
+      return new Page<>(List.of(), "");
+    }
+    Policy policy = policies.forFacility(facility);
+    List<String> actions = List.copyOf(policy.actions());
+    String after = PageToken.decode(search.token(), 'a');
+    int start = 0;
+    if (!after.isEmpty()) {
+      try {
+        start = Integer.parseInt(after) + 1;
+      } catch (NumberFormatException e) {
+        throw AuthzenException.badRequest("page.token is not a token this PDP issued");
+      }
+    }
+    List<String> results = new ArrayList<>();
+    int i = start;
+    for (; i < actions.size() && results.size() < search.limit(); i++) {
+      if (engine.decide(base.withAction(actions.get(i))).permit()) {
+        results.add(actions.get(i));
+      }
+    }
+    return new Page<>(results, i < actions.size() ? new PageToken('a', Integer.toString(i - 1)).encode() : "");
+  }
+}

@@ -1,0 +1,111 @@
+package eu.panosc.pdp.policy;
+
+import io.vertx.core.Future;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The active policy of each facility. A new version becomes active only once it compiled and was
+ * stored; a refused one leaves the previous version active. Facilities without their own policy use
+ * the default ({@code "*"}), which starts as the built-in PaNOSC data policy.
+ */
+public final class PolicyRegistry {
+  /** The built-in default policy's classpath resource. */
+  public static final String DEFAULT_RESOURCE = "policies/default.yaml";
+  public static final String DEFAULT = "*";
+  private static final Logger LOG = LoggerFactory.getLogger(PolicyRegistry.class);
+
+  private final PolicyCompiler compiler;
+  private final PolicyStore store;
+  private volatile Map<String, Policy> active = Map.of();
+
+  public PolicyRegistry(PolicyCompiler compiler, PolicyStore store) {
+    this.compiler = Objects.requireNonNull(compiler, "compiler");
+    this.store = Objects.requireNonNull(store, "store");
+  }
+
+  /** Activates the newest stored version of each policy, storing the built-in default first if none. */
+  public Future<Void> start() {
+    return store.latest().compose(stored -> {
+      if (stored.stream().noneMatch(p -> p.facility().equals(DEFAULT))) {
+        return submit("default.yaml", builtInDefault()).compose(p -> store.latest());
+      }
+      return Future.succeededFuture(stored);
+    }).map(stored -> {
+      for (PolicyStore.StoredPolicy s : stored) {
+        try {
+          activate(compiler.compile(s.file(), s.source(), s.version()));
+        } catch (PolicyException e) {
+          LOG.error("stored policy {} v{} no longer compiles, not active: {}", s.facility(), s.version(),
+              e.getMessage());
+        }
+      }
+      return null;
+    });
+  }
+
+  /** Checks {@code source}; when valid stores it as a new version and activates it. */
+  public Future<Policy> submit(String file, String source) {
+    Policy candidate;
+    try {
+      candidate = compiler.compile(file, source, 0);
+    } catch (PolicyException e) {
+      return Future.failedFuture(e);
+    }
+    return store.add(candidate.facility(), file, source).map(version -> {
+      Policy p = candidate.withVersion(version);
+      activate(p);
+      LOG.info("policy {} for facility {} now active ({})", p.label(), p.facility(), file);
+      return p;
+    });
+  }
+
+  /** Checks {@code source} without storing it. */
+  public Policy check(String file, String source) throws PolicyException {
+    return compiler.compile(file, source, 0);
+  }
+
+  private synchronized void activate(Policy p) {
+    Policy current = active.get(p.facility());
+    if (current != null && current.version() > p.version()) {
+      return;
+    }
+    Map<String, Policy> next = new HashMap<>(active);
+    next.put(p.facility(), p);
+    active = Map.copyOf(next);
+  }
+
+  /** The policy that decides for datasets of {@code facility}. */
+  public Policy forFacility(String facility) {
+    Map<String, Policy> a = active;
+    Policy p = facility == null ? null : a.get(facility);
+    return p != null ? p : a.get(DEFAULT);
+  }
+
+  /** Every active policy. */
+  public List<Policy> active() {
+    return active.values().stream().sorted(java.util.Comparator.comparing(Policy::facility)).toList();
+  }
+
+  /** The stored versions of a facility's policy. */
+  public Future<List<PolicyStore.StoredPolicy>> history(String facility) {
+    return store.history(facility);
+  }
+
+  /** The text of the built-in PaNOSC data policy. */
+  public static String builtInDefault() {
+    try (InputStream in = PolicyRegistry.class.getClassLoader().getResourceAsStream(DEFAULT_RESOURCE)) {
+      return new String(Objects.requireNonNull(in, DEFAULT_RESOURCE).readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

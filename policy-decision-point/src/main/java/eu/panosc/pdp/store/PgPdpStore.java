@@ -1,0 +1,171 @@
+package eu.panosc.pdp.store;
+
+import eu.panosc.pdp.model.Change;
+import eu.panosc.pdp.model.Dataset;
+import eu.panosc.pdp.model.Facility;
+import eu.panosc.pdp.model.Member;
+import eu.panosc.pdp.model.Proposal;
+import eu.panosc.pdp.model.StaffRole;
+import io.vertx.core.Future;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Function;
+
+/**
+ * {@link PdpStore} on PostgreSQL (schema {@code pdp}). Consecutive changes of the same kind go to the
+ * server as one batch of {@code INSERT ... ON CONFLICT DO UPDATE} (or {@code DELETE}) statements, so a
+ * run of 1 000 datasets is one round trip.
+ */
+public final class PgPdpStore implements PdpStore {
+  private static final String PUT_FACILITY = """
+      INSERT INTO facility (id, name, embargo_years) VALUES ($1, $2, $3)
+      ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, embargo_years = EXCLUDED.embargo_years""";
+  private static final String PUT_PROPOSAL = """
+      INSERT INTO proposal (id, facility_id, title, start_at, end_at, release_override) VALUES ($1, $2, $3, $4, $5, $6)
+      ON CONFLICT (id) DO UPDATE SET facility_id = EXCLUDED.facility_id, title = EXCLUDED.title,
+        start_at = EXCLUDED.start_at, end_at = EXCLUDED.end_at, release_override = EXCLUDED.release_override""";
+  private static final String PUT_MEMBER = """
+      INSERT INTO member (proposal_id, user_id, orcid, role) VALUES ($1, $2, $3, $4)
+      ON CONFLICT (proposal_id, user_id) DO UPDATE SET orcid = EXCLUDED.orcid, role = EXCLUDED.role""";
+  private static final String PUT_STAFF = """
+      INSERT INTO staff_role (user_id, facility_id, role) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING""";
+  private static final String PUT_DATASET = """
+      INSERT INTO dataset (pid, proposal_id, facility_id, instrument, created_at, release_override, public,
+        storage_site, storage_path, size_bytes) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+      ON CONFLICT (pid) DO UPDATE SET proposal_id = EXCLUDED.proposal_id, facility_id = EXCLUDED.facility_id,
+        instrument = EXCLUDED.instrument, created_at = EXCLUDED.created_at,
+        release_override = EXCLUDED.release_override, public = EXCLUDED.public,
+        storage_site = EXCLUDED.storage_site, storage_path = EXCLUDED.storage_path, size_bytes = EXCLUDED.size_bytes""";
+
+  private final Pool pool;
+
+  public PgPdpStore(Pool pool) {
+    this.pool = Objects.requireNonNull(pool, "pool");
+  }
+
+  @Override
+  public Future<Void> apply(List<Change> changes) {
+    if (changes.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    List<Run> runs = runs(changes);
+    return pool.withTransaction(conn -> {
+      Future<Void> chain = Future.succeededFuture();
+      for (Run run : runs) {
+        chain = chain.compose(v -> execute(conn, run));
+      }
+      return chain;
+    }).recover(e -> Future.failedFuture(translate(e)));
+  }
+
+  private static Future<Void> execute(SqlConnection conn, Run run) {
+    return conn.preparedQuery(run.sql).executeBatch(run.tuples).mapEmpty();
+  }
+
+  private record Run(Class<?> kind, String sql, List<Tuple> tuples) {}
+
+  /** Groups consecutive changes of one kind; order between groups is kept. */
+  private static List<Run> runs(List<Change> changes) {
+    List<Run> runs = new ArrayList<>();
+    Run current = null;
+    for (Change c : changes) {
+      if (current == null || current.kind != c.getClass()) {
+        current = new Run(c.getClass(), sql(c), new ArrayList<>());
+        runs.add(current);
+      }
+      current.tuples.add(tuple(c));
+    }
+    return runs;
+  }
+
+  private static String sql(Change c) {
+    return switch (c) {
+      case Change.PutFacility f -> PUT_FACILITY;
+      case Change.PutProposal p -> PUT_PROPOSAL;
+      case Change.PutMember m -> PUT_MEMBER;
+      case Change.PutStaff s -> PUT_STAFF;
+      case Change.PutDataset d -> PUT_DATASET;
+      case Change.DeleteFacility f -> "DELETE FROM facility WHERE id = $1";
+      case Change.DeleteProposal p -> "DELETE FROM proposal WHERE id = $1";
+      case Change.DeleteMember m -> "DELETE FROM member WHERE proposal_id = $1 AND user_id = $2";
+      case Change.DeleteStaff s -> "DELETE FROM staff_role WHERE user_id = $1 AND facility_id = $2 AND role = $3";
+      case Change.DeleteDataset d -> "DELETE FROM dataset WHERE pid = $1";
+    };
+  }
+
+  private static Tuple tuple(Change c) {
+    return switch (c) {
+      case Change.PutFacility(Facility f) -> Tuple.of(f.id(), f.name(), f.embargoYears());
+      case Change.PutProposal(Proposal p) -> Tuple.of(p.id(), p.facility(), p.title(), odt(p.start()), odt(p.end()),
+          odt(p.releaseOverride()));
+      case Change.PutMember(Member m) -> Tuple.of(m.proposal(), m.user(), m.orcid(), m.role());
+      case Change.PutStaff(StaffRole s) -> Tuple.of(s.user(), s.facility(), s.role());
+      case Change.PutDataset(Dataset d) -> Tuple.from(new Object[] {d.pid(), d.proposal(), d.facility(), d.instrument(),
+          odt(d.created()), odt(d.releaseOverride()), d.isPublic(), d.storageSite(), d.storagePath(), d.sizeBytes()});
+      case Change.DeleteFacility(String id) -> Tuple.of(id);
+      case Change.DeleteProposal(String id) -> Tuple.of(id);
+      case Change.DeleteMember(String proposal, String user) -> Tuple.of(proposal, user);
+      case Change.DeleteStaff(String user, String facility, String role) -> Tuple.of(user, facility, role);
+      case Change.DeleteDataset(String pid) -> Tuple.of(pid);
+    };
+  }
+
+  private static Throwable translate(Throwable e) {
+    if (e instanceof PgException pg && pg.getSqlState() != null && pg.getSqlState().startsWith("23")) {
+      String detail = pg.getDetail() == null ? pg.getErrorMessage() : pg.getDetail();
+      return new StoreException(detail, e);
+    }
+    return e;
+  }
+
+  @Override
+  public Future<Snapshot> snapshot() {
+    return pool.withTransaction(conn -> {
+      Future<List<Facility>> facilities = list(conn, "SELECT id, name, embargo_years FROM facility ORDER BY id",
+          r -> new Facility(r.getString(0), r.getString(1), r.getInteger(2)));
+      Future<List<Proposal>> proposals = facilities.compose(x -> list(conn,
+          "SELECT id, facility_id, title, start_at, end_at, release_override FROM proposal ORDER BY id",
+          r -> new Proposal(r.getString(0), r.getString(1), r.getString(2), instant(r, 3), instant(r, 4), instant(r, 5))));
+      Future<List<Member>> members = proposals.compose(x -> list(conn,
+          "SELECT proposal_id, user_id, orcid, role FROM member ORDER BY proposal_id, user_id",
+          r -> new Member(r.getString(0), r.getString(1), r.getString(2), r.getString(3))));
+      Future<List<StaffRole>> staff = members.compose(x -> list(conn,
+          "SELECT user_id, facility_id, role FROM staff_role ORDER BY user_id, facility_id, role",
+          r -> new StaffRole(r.getString(0), r.getString(1), r.getString(2))));
+      Future<List<Dataset>> datasets = staff.compose(x -> list(conn, """
+          SELECT pid, proposal_id, facility_id, instrument, created_at, release_override, public, storage_site,
+            storage_path, size_bytes FROM dataset ORDER BY pid""",
+          r -> new Dataset(r.getString(0), r.getString(1), r.getString(2), r.getString(3), instant(r, 4),
+              instant(r, 5), r.getBoolean(6), r.getString(7), r.getString(8),
+              r.getLong(9) == null ? 0L : r.getLong(9))));
+      return datasets.map(d -> new Snapshot(facilities.result(), proposals.result(), members.result(),
+          staff.result(), d));
+    });
+  }
+
+  private static <T> Future<List<T>> list(SqlConnection conn, String sql, Function<Row, T> mapper) {
+    return conn.query(sql).execute().map(rows -> {
+      List<T> out = new ArrayList<>(rows.size());
+      rows.forEach(r -> out.add(mapper.apply(r)));
+      return out;
+    });
+  }
+
+  private static OffsetDateTime odt(Instant i) {
+    return i == null ? null : i.atOffset(ZoneOffset.UTC);
+  }
+
+  private static Instant instant(Row r, int i) {
+    OffsetDateTime t = r.getOffsetDateTime(i);
+    return t == null ? null : t.toInstant();
+  }
+}

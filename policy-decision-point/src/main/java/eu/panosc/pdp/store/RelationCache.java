@@ -1,0 +1,168 @@
+package eu.panosc.pdp.store;
+
+import eu.panosc.pdp.model.Change;
+import eu.panosc.pdp.model.Dataset;
+import eu.panosc.pdp.model.Facility;
+import eu.panosc.pdp.model.Member;
+import eu.panosc.pdp.model.Proposal;
+import eu.panosc.pdp.model.StaffRole;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * In-memory copy of the facts decisions read: membership per user, staff roles per user, and datasets
+ * by PID. Loaded from a {@link Snapshot}, then kept current by {@link #applied} after each committed
+ * write. Release dates are derived on read, so a facility's embargo change applies at once.
+ */
+public final class RelationCache implements Relations {
+  private final Map<String, Facility> facilities = new ConcurrentHashMap<>();
+  private final Map<String, Proposal> proposals = new ConcurrentHashMap<>();
+  /** user → proposal → role. */
+  private final Map<String, Map<String, String>> memberships = new ConcurrentHashMap<>();
+  /** proposal → users, for cascading a proposal delete. */
+  private final Map<String, Set<String>> membersOf = new ConcurrentHashMap<>();
+  /** user → facility → roles (immutable sets, replaced on change). */
+  private final Map<String, Map<String, Set<String>>> staff = new ConcurrentHashMap<>();
+  private final ConcurrentSkipListMap<String, Dataset> datasets = new ConcurrentSkipListMap<>();
+  private final AtomicLong generation = new AtomicLong();
+
+  /** Replaces the whole content with {@code snapshot}. */
+  public synchronized void load(Snapshot snapshot) {
+    facilities.clear();
+    proposals.clear();
+    memberships.clear();
+    membersOf.clear();
+    staff.clear();
+    datasets.clear();
+    snapshot.facilities().forEach(f -> facilities.put(f.id(), f));
+    snapshot.proposals().forEach(p -> proposals.put(p.id(), p));
+    snapshot.members().forEach(this::putMember);
+    snapshot.staff().forEach(this::putStaff);
+    snapshot.datasets().forEach(d -> datasets.put(d.pid(), d));
+    generation.incrementAndGet();
+  }
+
+  /** Applies changes that the store has committed. */
+  public synchronized void applied(List<Change> changes) {
+    for (Change c : changes) {
+      switch (c) {
+        case Change.PutFacility(Facility f) -> facilities.put(f.id(), f);
+        case Change.PutProposal(Proposal p) -> proposals.put(p.id(), p);
+        case Change.PutMember(Member m) -> putMember(m);
+        case Change.PutStaff(StaffRole s) -> putStaff(s);
+        case Change.PutDataset(Dataset d) -> datasets.put(d.pid(), d);
+        case Change.DeleteFacility(String id) -> {
+          facilities.remove(id);
+          staff.values().forEach(byFacility -> byFacility.remove(id));
+        }
+        case Change.DeleteProposal(String id) -> {
+          proposals.remove(id);
+          Set<String> users = membersOf.remove(id);
+          if (users != null) {
+            users.forEach(u -> removeMember(id, u));
+          }
+        }
+        case Change.DeleteMember(String proposal, String user) -> {
+          removeMember(proposal, user);
+          Set<String> users = membersOf.get(proposal);
+          if (users != null) {
+            users.remove(user);
+          }
+        }
+        case Change.DeleteStaff(String user, String facility, String role) -> {
+          Map<String, Set<String>> byFacility = staff.get(user);
+          if (byFacility != null) {
+            byFacility.computeIfPresent(facility, (k, roles) -> {
+              Set<String> next = new HashSet<>(roles);
+              next.remove(role);
+              return next.isEmpty() ? null : Set.copyOf(next);
+            });
+          }
+        }
+        case Change.DeleteDataset(String pid) -> datasets.remove(pid);
+      }
+    }
+    generation.incrementAndGet();
+  }
+
+  /** Counts writes applied, for tests and diagnostics. */
+  public long generation() {
+    return generation.get();
+  }
+
+  private void putMember(Member m) {
+    memberships.computeIfAbsent(m.user(), u -> new ConcurrentHashMap<>()).put(m.proposal(), m.role());
+    membersOf.computeIfAbsent(m.proposal(), p -> ConcurrentHashMap.newKeySet()).add(m.user());
+  }
+
+  private void removeMember(String proposal, String user) {
+    Map<String, String> byProposal = memberships.get(user);
+    if (byProposal != null) {
+      byProposal.remove(proposal);
+      if (byProposal.isEmpty()) {
+        memberships.remove(user);
+      }
+    }
+  }
+
+  private void putStaff(StaffRole s) {
+    staff.computeIfAbsent(s.user(), u -> new ConcurrentHashMap<>()).merge(s.facility(), Set.of(s.role()), (a, b) -> {
+      Set<String> next = new HashSet<>(a);
+      next.addAll(b);
+      return Set.copyOf(next);
+    });
+  }
+
+  @Override
+  public Optional<DatasetFacts> dataset(String pid) {
+    Dataset d = datasets.get(pid);
+    if (d == null) {
+      return Optional.empty();
+    }
+    Proposal p = proposals.get(d.proposal());
+    Facility f = facilities.get(d.facility());
+    java.time.Instant release = d.releaseOverride() != null ? d.releaseOverride()
+        : p == null ? null : p.releaseDate(facilities.get(p.facility()));
+    return Optional.of(new DatasetFacts(d, p, f, release));
+  }
+
+  @Override
+  public String memberRole(String user, String proposal) {
+    Map<String, String> byProposal = memberships.get(user);
+    return byProposal == null ? null : byProposal.get(proposal);
+  }
+
+  @Override
+  public Set<String> staffRoles(String user, String facility) {
+    Map<String, Set<String>> byFacility = staff.get(user);
+    if (byFacility == null) {
+      return Set.of();
+    }
+    Set<String> roles = byFacility.get(facility);
+    return roles == null ? Set.of() : roles;
+  }
+
+  @Override
+  public Iterator<Dataset> datasetsAfter(String afterPid) {
+    return datasets.tailMap(afterPid, false).values().iterator();
+  }
+
+  @Override
+  public Iterator<String> usersAfter(String afterUser) {
+    TreeSet<String> users = new TreeSet<>(memberships.keySet());
+    staff.forEach((u, byFacility) -> {
+      if (!byFacility.isEmpty()) {
+        users.add(u);
+      }
+    });
+    return users.tailSet(afterUser, false).iterator();
+  }
+}

@@ -1,0 +1,30 @@
+package eu.panosc.pdp.store;
+
+import eu.panosc.pdp.model.Dataset;
+import eu.panosc.pdp.model.Facility;
+import eu.panosc.pdp.model.Proposal;
+import java.time.Instant;
+import java.util.Iterator;
+import java.util.Optional;
+import java.util.Set;
+
+/** The facts one decision needs, read from memory without blocking. */
+public interface Relations {
+  /** A dataset with its effective release date, or empty when unknown. */
+  Optional<DatasetFacts> dataset(String pid);
+
+  /** The role of {@code user} in {@code proposal}, or null when not a member. */
+  String memberRole(String user, String proposal);
+
+  /** The staff roles of {@code user} at {@code facility} (empty when none). */
+  Set<String> staffRoles(String user, String facility);
+
+  /** Datasets in PID order, starting after {@code afterPid} ({@code ""} = from the first). */
+  Iterator<Dataset> datasetsAfter(String afterPid);
+
+  /** Users known as members or staff, in id order, starting after {@code afterUser}. */
+  Iterator<String> usersAfter(String afterUser);
+
+  /** A dataset, its proposal, its facility and the release date derived from them. */
+  record DatasetFacts(Dataset dataset, Proposal proposal, Facility facility, Instant releaseDate) {}
+}

@@ -1,0 +1,65 @@
+package eu.panosc.pdp;
+
+import eu.panosc.platform.config.ConfigLoader;
+import eu.panosc.platform.service.Platform;
+import eu.panosc.platform.testing.Http;
+import eu.panosc.platform.testing.TestIssuer;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/** Starts a real platform (embedded PostgreSQL) serving only the PDP, trusting a test issuer. */
+public final class PdpPlatform {
+  private PdpPlatform() {}
+
+  public static Platform start(Path dataDir, TestIssuer issuer, boolean demo, Map<String, String> extra)
+      throws Exception {
+    Map<String, String> overrides = new HashMap<>(issuer.configOverrides());
+    overrides.put("dataDir", dataDir.toString());
+    overrides.put("server.port", "0");
+    overrides.put("server.host", "127.0.0.1");
+    overrides.put("demo", Boolean.toString(demo));
+    overrides.putAll(extra);
+    var config = new ConfigLoader(Map.of()).load(Optional.empty(), overrides);
+    return Platform.start(config, List.of(new PdpApplication()), Clock.systemUTC()).get(120, TimeUnit.SECONDS);
+  }
+
+  /** Blocking calls against one platform with one token. */
+  public record Client(String base, String token) {
+    public static Client of(Platform platform, TestIssuer issuer, String... scopes) {
+      String base = platform.baseUrl() + "/pdp";
+      return new Client(base, issuer.token(base, "test-client", scopes));
+    }
+
+    public HttpResponse<String> post(String path, String json) {
+      return Http.sendJson("POST", base + path, token, json);
+    }
+
+    public HttpResponse<String> send(String method, String path, String json) {
+      return Http.sendJson(method, base + path, token, json);
+    }
+
+    public HttpResponse<String> get(String path) {
+      return Http.getAuthorized(base + path, token);
+    }
+
+    public HttpResponse<String> ndjson(String body) {
+      return Http.send(HttpRequest.newBuilder(URI.create(base + "/v1/ingest"))
+          .header("Authorization", "Bearer " + token).header("Content-Type", "application/x-ndjson")
+          .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
+    public HttpResponse<String> yaml(String path, String body) {
+      return Http.send(HttpRequest.newBuilder(URI.create(base + path))
+          .header("Authorization", "Bearer " + token).header("Content-Type", "application/yaml")
+          .PUT(HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+  }
+}

@@ -3,6 +3,7 @@ package eu.panosc.aai;
 import eu.panosc.aai.authorize.AuthorizationRequestParser;
 import eu.panosc.aai.authorize.AuthorizationService;
 import eu.panosc.aai.authorize.AuthorizeEndpoint;
+import eu.panosc.aai.device.DeviceFlow;
 import eu.panosc.aai.oauth.AuthorizationCodeGrant;
 import eu.panosc.aai.oauth.ClientAuthenticator;
 import eu.panosc.aai.oauth.ClientCredentialsGrant;
@@ -114,10 +115,12 @@ public final class AaiApplication implements ServiceModule {
               .onFailure(e -> LOG.warn("purging expired sessions and grants failed: {}", e.toString()))));
           UserTokenIssuer userTokens = new UserTokenIssuer(tokens, new IdTokens(signer, issuer, context.clock(), lifetime),
               subjects, grants, users, List.of(TokenCustomizer.authentication(), TokenCustomizer.facilityEntitlements()));
+          DeviceFlow device = new DeviceFlow(context, registry, audiences, issuer, grants, userTokens, connector, users, sessions);
           TokenEndpoint endpoint = new TokenEndpoint(new ClientAuthenticator(registry), tokens,
               List.of(new ClientCredentialsGrant(tokens, audiences),
                   new AuthorizationCodeGrant(grants, userTokens, context.clock()),
                   new RefreshTokenGrant(grants, userTokens),
+                  device.grant(),
                   new TokenExchangeGrant(tokens, revoked, subjects, registry)),
               revoked, new RateLimiter(rate, burst), context.meters());
           AuthorizationService authorization = new AuthorizationService(registry, connector, users, sessions, pending,
@@ -127,6 +130,8 @@ public final class AaiApplication implements ServiceModule {
               context.baseUrl().getPath(), "https".equals(context.baseUrl().getScheme()),
               sessionLifetime.toSeconds()).mount(router);
           endpoint.mount(router);
+          device.mount(router, new ClientAuthenticator(registry));
+          timers.add(device.startPurging(context.vertx()));
           new UserInfoEndpoint(tokens, revoked, grants, users).mount(router);
           new SubjectResolutionEndpoint(subjects).mount(router, context.bearerAuth());
           return null;

@@ -3,6 +3,7 @@ package eu.panosc.aai;
 import eu.panosc.aai.authorize.AuthorizationRequestParser;
 import eu.panosc.aai.authorize.AuthorizationService;
 import eu.panosc.aai.authorize.AuthorizeEndpoint;
+import eu.panosc.aai.device.DeviceFlow;
 import eu.panosc.aai.oauth.AuthorizationCodeGrant;
 import eu.panosc.aai.oauth.ClientAssertions;
 import eu.panosc.aai.oauth.ClientAuthenticator;
@@ -116,12 +117,16 @@ public final class AaiApplication implements ServiceModule {
           UserTokenIssuer userTokens = new UserTokenIssuer(tokens, new IdTokens(signer, issuer, context.clock(), lifetime),
               subjects, grants, users, List.of(TokenCustomizer.authentication(), TokenCustomizer.facilityEntitlements()));
           ClientAssertions assertions = new ClientAssertions(context.pool(), context.clock(),
-              Set.of(issuer, issuer + "/token", issuer + "/introspect", issuer + "/revoke"));
+              Set.of(issuer, issuer + "/token", issuer + "/introspect", issuer + "/revoke",
+                  issuer + "/device_authorization"));
           timers.add(context.vertx().setPeriodic(Duration.ofMinutes(10).toMillis(), t -> assertions.purgeExpired()));
-          TokenEndpoint endpoint = new TokenEndpoint(new ClientAuthenticator(registry, assertions), tokens,
+          ClientAuthenticator clientAuthenticator = new ClientAuthenticator(registry, assertions);
+          DeviceFlow device = new DeviceFlow(context, registry, audiences, issuer, grants, userTokens, connector, users, sessions);
+          TokenEndpoint endpoint = new TokenEndpoint(clientAuthenticator, tokens,
               List.of(new ClientCredentialsGrant(tokens, audiences),
                   new AuthorizationCodeGrant(grants, userTokens, context.clock()),
                   new RefreshTokenGrant(grants, userTokens),
+                  device.grant(),
                   new TokenExchangeGrant(tokens, revoked, subjects, registry)),
               revoked, new RateLimiter(rate, burst), context.meters());
           AuthorizationService authorization = new AuthorizationService(registry, connector, users, sessions, pending,
@@ -131,6 +136,8 @@ public final class AaiApplication implements ServiceModule {
               context.baseUrl().getPath(), "https".equals(context.baseUrl().getScheme()),
               sessionLifetime.toSeconds()).mount(router);
           endpoint.mount(router);
+          device.mount(router, clientAuthenticator);
+          timers.add(device.startPurging(context.vertx()));
           new UserInfoEndpoint(tokens, revoked, grants, users).mount(router);
           new SubjectResolutionEndpoint(subjects).mount(router, context.bearerAuth());
           return null;

@@ -535,7 +535,7 @@ class AuthorizationCodeFlowIT {
     assertThat(meta.getJsonArray("claims_supported").getList()).contains("sub", "name", "email", "nonce", "auth_time");
     assertThat(meta.getJsonArray("grant_types_supported").getList())
         .containsExactlyInAnyOrder("authorization_code", "refresh_token", "client_credentials",
-            "urn:ietf:params:oauth:grant-type:token-exchange");
+            "urn:ietf:params:oauth:grant-type:token-exchange", "urn:ietf:params:oauth:grant-type:device_code");
   }
 
   static HttpResponse<String> exchangeToken(String clientId, String subjectToken, String... params) {

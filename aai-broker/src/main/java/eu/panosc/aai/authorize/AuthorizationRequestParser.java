@@ -6,7 +6,6 @@ import eu.panosc.registry.RegistryClient;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.json.JsonObject;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
@@ -156,29 +155,6 @@ public final class AuthorizationRequestParser {
       throw OAuthError.invalidRequest("state is longer than 2048 characters");
     }
     return new AuthorizationRequest(client.getString("clientId"), redirectUri, List.copyOf(scopes), state, nonce,
-        challenge, prompt, maxAge, acr, audiences(client, scopes, q.getAll("resource")));
-  }
-
-  /**
-   * The access token audiences: the RFC 8707 {@code resource} values (each must be the client's registered
-   * audience or a control-plane service), else the client's audience and the services of its service
-   * scopes, else the provider itself.
-   */
-  private List<String> audiences(JsonObject client, Set<String> scopes, List<String> resources) {
-    String registered = client.getString("audience");
-    if (!resources.isEmpty()) {
-      for (String r : resources) {
-        if (!r.equals(registered) && !audiences.isServiceAudience(r)) {
-          throw OAuthError.invalidTarget("resource " + r + " is not a resource server this client may ask for");
-        }
-      }
-      return List.copyOf(new LinkedHashSet<>(resources));
-    }
-    List<String> out = new ArrayList<>();
-    if (registered != null) {
-      out.add(registered);
-    }
-    out.addAll(audiences.audiencesOf(scopes));
-    return out.isEmpty() ? List.of(audiences.audienceOf("aai:userinfo").orElseThrow()) : out;
+        challenge, prompt, maxAge, acr, audiences.forUser(client, scopes, q.getAll("resource")));
   }
 }

@@ -63,21 +63,36 @@ public final class Pages {
   }
 
   static String login(String pendingId, String csrf, String clientName, String connectorName, String message) {
+    return loginForm("login", hidden("req", pendingId, "csrf", csrf), clientName, connectorName, message);
+  }
+
+  /** The login form posting to {@code action} with these (already rendered) hidden fields. */
+  static String loginForm(String action, String hiddenFields, String clientName, String connectorName, String message) {
     String msg = message == null ? "" : "<p class=\"msg\" role=\"alert\">" + escape(message) + "</p>";
     return page("Sign in", """
         <p>Sign in to continue to <strong>%s</strong>.</p>
         %s
-        <form method="post" action="login">
-        <input type="hidden" name="req" value="%s"><input type="hidden" name="csrf" value="%s">
+        <form method="post" action="%s">
+        %s
         <label for="username">Username</label><input type="text" id="username" name="username" autocomplete="username" required autofocus>
         <label for="password">Password</label><input type="password" id="password" name="password" autocomplete="current-password" required>
         <button type="submit">Sign in</button>
         </form>
         <p class="small">%s</p>
-        """.formatted(escape(clientName), msg, escape(pendingId), escape(csrf), escape(connectorName)));
+        """.formatted(escape(clientName), msg, escape(action), hiddenFields, escape(connectorName)));
   }
 
   static String consent(String pendingId, String csrf, JsonObject client, String userName, List<String> scopes) {
+    return consent("consent", hidden("req", pendingId, "csrf", csrf), client, userName, scopes, "",
+        "Your choice is remembered for these permissions.");
+  }
+
+  /**
+   * The consent screen posting to {@code action}; {@code preamble} is HTML the caller escaped, {@code note} plain
+   * text under the buttons.
+   */
+  static String consent(String action, String hiddenFields, JsonObject client, String userName, List<String> scopes,
+      String preamble, String note) {
     StringBuilder items = new StringBuilder();
     for (String s : scopes) {
       items.append("<li>").append(escape(SCOPE_TEXT.getOrDefault(s, "Use the service permission " + s)))
@@ -86,17 +101,51 @@ public final class Pages {
     String facility = client.getString("facility");
     return page("Allow access?", """
         <p>You are signed in as <strong>%s</strong>.</p>
+        %s
         <p><strong>%s</strong>%s asks to:</p>
         <ul>%s</ul>
-        <form method="post" action="consent">
-        <input type="hidden" name="req" value="%s"><input type="hidden" name="csrf" value="%s">
+        <form method="post" action="%s">
+        %s
         <button type="submit" name="decision" value="approve">Allow</button>
         <button type="submit" name="decision" value="deny">Deny</button>
         </form>
-        <p class="small">Application id: %s. Your choice is remembered for these permissions.</p>
-        """.formatted(escape(userName), escape(displayName(client)),
-        facility == null ? "" : " (facility " + escape(facility) + ")", items, escape(pendingId), escape(csrf),
-        escape(client.getString("clientId"))));
+        <p class="small">Application id: %s. %s</p>
+        """.formatted(escape(userName), preamble, escape(displayName(client)),
+        facility == null ? "" : " (facility " + escape(facility) + ")", items, escape(action), hiddenFields,
+        escape(client.getString("clientId")), escape(note)));
+  }
+
+  /** Hidden form fields from name/value pairs, each on the form {@code <input type="hidden" name=".." value="..">}. */
+  static String hidden(String... nameValues) {
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i + 1 < nameValues.length; i += 2) {
+      out.append("<input type=\"hidden\" name=\"").append(escape(nameValues[i])).append("\" value=\"")
+          .append(escape(nameValues[i + 1])).append("\">");
+    }
+    return out.toString();
+  }
+
+  /**
+   * The device flow's code entry page (RFC 8628 §3.3): {@code prefill} is the code from
+   * {@code verification_uri_complete}, {@code message} what went wrong with the last code.
+   */
+  static String deviceCode(String csrf, String prefill, String message) {
+    String msg = message == null ? "" : "<p class=\"msg\" role=\"alert\">" + escape(message) + "</p>";
+    return page("Sign in a device", """
+        <p>Enter the code your device (for example <code>panosc login</code>) shows you.</p>
+        %s
+        <form method="post" action="device">
+        %s
+        <label for="user_code">Code</label><input type="text" id="user_code" name="user_code" value="%s" autocomplete="off" autocapitalize="characters" spellcheck="false" placeholder="XXXX-XXXX" required autofocus>
+        <button type="submit">Continue</button>
+        </form>
+        <p class="small">Only enter a code that a device you are using right now shows you. Never enter a code someone sent you.</p>
+        """.formatted(msg, hidden("step", "code", "csrf", csrf), escape(prefill)));
+  }
+
+  /** A final page of the device flow (approved or denied). */
+  static String message(String title, String message) {
+    return page(title, "<p>" + escape(message) + "</p>\n");
   }
 
   static String error(String title, String message, String requestId) {

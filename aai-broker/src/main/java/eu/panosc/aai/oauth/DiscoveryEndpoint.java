@@ -33,7 +33,7 @@ public final class DiscoveryEndpoint {
 
   public JsonObject metadata() {
     JsonArray authMethods = new JsonArray().add("client_secret_basic").add("client_secret_post").add("private_key_jwt");
-    return new JsonObject()
+    JsonObject meta = new JsonObject()
         .put("issuer", issuer)
         .put("authorization_endpoint", issuer + "/authorize")
         .put("token_endpoint", issuer + "/token")
@@ -63,6 +63,11 @@ public final class DiscoveryEndpoint {
         .put("authorization_response_iss_parameter_supported", true)
         .put("access_token_signing_alg_values_supported", new JsonArray().add("ES256"))
         .put("service_documentation", issuer + "/openapi.json");
+    if (grantTypes.contains(DeviceCodeGrant.TYPE)) {
+      // RFC 8628 §4
+      meta.put("device_authorization_endpoint", issuer + "/device_authorization");
+    }
+    return meta;
   }
 
   public void mount(Router router) {

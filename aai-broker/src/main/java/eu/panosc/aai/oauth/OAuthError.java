@@ -56,9 +56,27 @@ public final class OAuthError extends RuntimeException implements ProtocolError 
     return new OAuthError("unsupported_response_type", description, 400, false, null);
   }
 
-  /** RFC 6749 §4.1.2.1: the person (or the provider) denied the request. */
+  /** RFC 6749 §4.1.2.1 and RFC 8628 §3.5: the person (or the provider) denied the request. */
   public static OAuthError accessDenied(String description) {
     return new OAuthError("access_denied", description, 400, false, null);
+  }
+
+  /** RFC 8628 §3.5: the person has not yet approved or denied the device's request; keep polling. */
+  public static OAuthError authorizationPending(String description) {
+    return new OAuthError("authorization_pending", description, 400, false, null);
+  }
+
+  /**
+   * RFC 8628 §3.5 {@code slow_down}: the device polled faster than its interval, which is now raised by
+   * 5 seconds. (Not the 429 {@link #slowDown(int)} of the per-client rate limit.)
+   */
+  public static OAuthError pollingTooFast(String description) {
+    return new OAuthError("slow_down", description, 400, false, null);
+  }
+
+  /** RFC 8628 §3.5: the device code expired before it was approved; the device must start again. */
+  public static OAuthError expiredToken(String description) {
+    return new OAuthError("expired_token", description, 400, false, null);
   }
 
   /** OIDC Core §3.1.2.6: prompt=none but the person must log in. */

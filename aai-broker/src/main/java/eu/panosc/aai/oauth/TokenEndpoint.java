@@ -28,7 +28,7 @@ public final class TokenEndpoint {
   public static final String METER_TOKENS = "panosc_aai_tokens_issued_total";
   public static final String METER_ERRORS = "panosc_aai_token_errors_total";
   static final Set<String> SINGLE_VALUED = Set.of("grant_type", "scope", "client_id", "client_secret", "token",
-      "token_type_hint", "code", "redirect_uri", "refresh_token", "code_verifier");
+      "token_type_hint", "code", "redirect_uri", "refresh_token", "code_verifier", "device_code");
 
   private final ClientAuthenticator clients;
   private final AccessTokens tokens;

@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
 import java.time.Duration;
@@ -66,16 +67,32 @@ public final class GrantStore {
     String family = UUID.randomUUID().toString();
     String code = Opaque.random();
     OffsetDateTime now = now();
-    return pool.withTransaction(c -> c.preparedQuery("INSERT INTO token_family (id, client_id, user_id, scopes,"
-                + " audiences, auth_time, acr, amr, created_at, expires_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)")
-            .execute(Tuple.from(List.of(family, clientId, userId, new JsonArray(List.copyOf(scopes)),
-                new JsonArray(audiences), authTime.atOffset(ZoneOffset.UTC), acr, new JsonArray(amr), now,
-                now.plus(refreshLifetime))))
+    return pool.withTransaction(c -> insertFamily(c, family, clientId, userId, scopes, audiences, authTime, acr, amr,
+                now)
             .compose(v -> c.preparedQuery("INSERT INTO authorization_code (code_hash, family_id, client_id,"
                     + " redirect_uri, code_challenge, nonce, expires_at) VALUES ($1,$2,$3,$4,$5,$6,$7)")
                 .execute(Tuple.of(Opaque.hash(code), family, clientId, redirectUri, codeChallenge, nonce,
                     now.plus(codeLifetime)))))
         .map(v -> code);
+  }
+
+  private Future<?> insertFamily(SqlClient c, String family, String clientId, String userId, Set<String> scopes,
+      List<String> audiences, Instant authTime, String acr, List<String> amr, OffsetDateTime now) {
+    return c.preparedQuery("INSERT INTO token_family (id, client_id, user_id, scopes, audiences, auth_time, acr, amr,"
+            + " created_at, expires_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)")
+        .execute(Tuple.from(List.of(family, clientId, userId, new JsonArray(List.copyOf(scopes)),
+            new JsonArray(audiences), authTime.atOffset(ZoneOffset.UTC), acr, new JsonArray(amr), now,
+            now.plus(refreshLifetime))));
+  }
+
+  /**
+   * Starts a family without a code (the device flow, RFC 8628: the person approves in a browser, the device
+   * redeems its device code); returns the family's id.
+   */
+  public Future<String> createFamily(String clientId, String userId, Set<String> scopes, List<String> audiences,
+      Instant authTime, String acr, List<String> amr) {
+    String family = UUID.randomUUID().toString();
+    return insertFamily(pool, family, clientId, userId, scopes, audiences, authTime, acr, amr, now()).map(v -> family);
   }
 
   /** Marks the code used and returns what it is bound to; a used code answers {@link Reused}. */

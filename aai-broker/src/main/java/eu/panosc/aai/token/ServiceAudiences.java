@@ -1,5 +1,8 @@
 package eu.panosc.aai.token;
 
+import eu.panosc.aai.oauth.OAuthError;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
@@ -43,5 +46,28 @@ public final class ServiceAudiences {
     Set<String> out = new LinkedHashSet<>();
     scopes.stream().sorted().forEach(s -> audienceOf(s).ifPresent(out::add));
     return List.copyOf(out);
+  }
+
+  /**
+   * The audiences of a user's access token (code and device flows): the RFC 8707 {@code resource} values
+   * (each must be the client's registered audience or a control-plane service, else {@code invalid_target}),
+   * else the client's audience and the services of its service scopes, else the provider itself.
+   */
+  public List<String> forUser(JsonObject client, Set<String> scopes, List<String> resources) {
+    String registered = client.getString("audience");
+    if (!resources.isEmpty()) {
+      for (String r : resources) {
+        if (!r.equals(registered) && !isServiceAudience(r)) {
+          throw OAuthError.invalidTarget("resource " + r + " is not a resource server this client may ask for");
+        }
+      }
+      return List.copyOf(new LinkedHashSet<>(resources));
+    }
+    List<String> out = new ArrayList<>();
+    if (registered != null) {
+      out.add(registered);
+    }
+    out.addAll(audiencesOf(scopes));
+    return out.isEmpty() ? List.of(audienceOf("aai:userinfo").orElseThrow()) : out;
   }
 }

@@ -1,0 +1,83 @@
+package eu.panosc.aai.device;
+
+import eu.panosc.aai.authorize.DeviceVerificationEndpoint;
+import eu.panosc.aai.oauth.ClientAuthenticator;
+import eu.panosc.aai.oauth.DeviceAuthorizationEndpoint;
+import eu.panosc.aai.oauth.DeviceCodeGrant;
+import eu.panosc.aai.oauth.Grant;
+import eu.panosc.aai.session.Consents;
+import eu.panosc.aai.session.Sessions;
+import eu.panosc.aai.token.GrantStore;
+import eu.panosc.aai.token.ServiceAudiences;
+import eu.panosc.aai.token.UserTokenIssuer;
+import eu.panosc.aai.user.PasswordConnector;
+import eu.panosc.aai.user.Users;
+import eu.panosc.platform.config.ConfigNode;
+import eu.panosc.platform.service.ServiceContext;
+import eu.panosc.registry.RegistryClient;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The OAuth 2.0 Device Authorization Grant (RFC 8628), wired in one place: the device authorization endpoint
+ * ({@code POST /device_authorization}), the verification page ({@code GET|POST /device}) and the
+ * {@value DeviceCodeGrant#TYPE} grant of the token endpoint. Configuration ({@code services.aai}):
+ * {@code deviceCodeLifetime} (default 10m) and {@code devicePollInterval} (default 5s).
+ */
+public final class DeviceFlow {
+  private static final Logger LOG = LoggerFactory.getLogger(DeviceFlow.class);
+  public static final Duration DEFAULT_LIFETIME = Duration.ofMinutes(10);
+  public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(5);
+
+  private final ServiceContext context;
+  private final RegistryClient registry;
+  private final ServiceAudiences audiences;
+  private final String issuer;
+  private final GrantStore grants;
+  private final Optional<PasswordConnector> connector;
+  private final Users users;
+  private final Sessions sessions;
+  private final DeviceCodes devices;
+  private final DeviceCodeGrant grant;
+
+  public DeviceFlow(ServiceContext context, RegistryClient registry, ServiceAudiences audiences, String issuer,
+      GrantStore grants, UserTokenIssuer userTokens, Optional<PasswordConnector> connector, Users users,
+      Sessions sessions) {
+    this.context = Objects.requireNonNull(context, "context");
+    this.registry = Objects.requireNonNull(registry, "registry");
+    this.audiences = Objects.requireNonNull(audiences, "audiences");
+    this.issuer = Objects.requireNonNull(issuer, "issuer");
+    this.grants = Objects.requireNonNull(grants, "grants");
+    this.connector = Objects.requireNonNull(connector, "connector");
+    this.users = Objects.requireNonNull(users, "users");
+    this.sessions = Objects.requireNonNull(sessions, "sessions");
+    ConfigNode section = context.section();
+    this.devices = new DeviceCodes(context.pool(), context.clock(),
+        section.duration("deviceCodeLifetime", DEFAULT_LIFETIME), section.duration("devicePollInterval", DEFAULT_INTERVAL));
+    this.grant = new DeviceCodeGrant(devices, grants, userTokens);
+  }
+
+  /** The token endpoint's grant. */
+  public Grant grant() {
+    return grant;
+  }
+
+  /** Mounts {@code POST /device_authorization} and {@code GET|POST /device}. */
+  public void mount(Router router, ClientAuthenticator clients) {
+    new DeviceAuthorizationEndpoint(clients, devices, audiences, issuer, context.clock()).mount(router);
+    new DeviceVerificationEndpoint(devices, registry, connector, users, sessions,
+        new Consents(context.pool(), context.clock()), grants, new WrongCodeLimiter(context.clock()),
+        context.baseUrl().getPath(), "https".equals(context.baseUrl().getScheme())).mount(router);
+  }
+
+  /** Purges old device requests every 10 minutes; returns the timer id. */
+  public long startPurging(Vertx vertx) {
+    return vertx.setPeriodic(Duration.ofMinutes(10).toMillis(), t -> devices.purgeExpired()
+        .onFailure(e -> LOG.warn("purging expired device requests failed: {}", e.toString())));
+  }
+}

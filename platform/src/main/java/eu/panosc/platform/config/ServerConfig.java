@@ -15,8 +15,10 @@ import java.util.Set;
  * @param shutdownGrace how long in-flight requests may take to finish on SIGTERM
  * @param drainDelay how long to keep serving with readiness already false before the listener closes,
  *     so that load balancers stop sending traffic first (e.g. 5s on Kubernetes; default 0s)
+ * @param eventLoops how many event loops serve HTTP (servers sharing the port); default: the CPU count
  */
-public record ServerConfig(String host, int port, URI publicBaseUrl, Duration shutdownGrace, Duration drainDelay) {
+public record ServerConfig(String host, int port, URI publicBaseUrl, Duration shutdownGrace, Duration drainDelay,
+    int eventLoops) {
   public static final int DEFAULT_PORT = 8080;
 
   public ServerConfig {
@@ -39,7 +41,8 @@ public record ServerConfig(String host, int port, URI publicBaseUrl, Duration sh
     if (drain.isNegative() || drain.compareTo(Duration.ofMinutes(2)) > 0) {
       throw new ConfigException(n.keyOf("drainDelay"), "expected a duration between 0s and 2m");
     }
-    return new ServerConfig(host, port, base, grace, drain);
+    int loops = n.integer("eventLoops", Math.max(1, Runtime.getRuntime().availableProcessors()), 1, 64);
+    return new ServerConfig(host, port, base, grace, drain, loops);
   }
 
   /** The public base URL, once the actual port is known. */
@@ -48,6 +51,6 @@ public record ServerConfig(String host, int port, URI publicBaseUrl, Duration sh
   }
 
   public ServerConfig withPort(int newPort) {
-    return new ServerConfig(host, newPort, publicBaseUrl, shutdownGrace, drainDelay);
+    return new ServerConfig(host, newPort, publicBaseUrl, shutdownGrace, drainDelay, eventLoops);
   }
 }

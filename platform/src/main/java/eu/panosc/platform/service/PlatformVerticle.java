@@ -43,6 +43,7 @@ public final class PlatformVerticle extends VerticleBase {
   private final Lifecycle lifecycle = new Lifecycle();
   private final List<Pool> pools = new ArrayList<>();
   private HttpServer server;
+  private HttpServerOptions serverOptions;
   private volatile Router active;
   private volatile URI baseUrl;
 
@@ -62,9 +63,10 @@ public final class PlatformVerticle extends VerticleBase {
     root.get("/metrics").handler(Metrics.scrapeHandler(registry));
     root.route().failureHandler(new FailureHandler());
     FailureHandler.installErrorHandlers(root);
-    server = vertx.createHttpServer(new HttpServerOptions()
+    serverOptions = new HttpServerOptions()
         .setHost(config.server().host()).setPort(config.server().port())
-        .setCompressionSupported(true).setMaxHeaderSize(16 * 1024));
+        .setCompressionSupported(true).setMaxHeaderSize(16 * 1024);
+    server = vertx.createHttpServer(serverOptions);
     // Listen first (the actual port gives the base URLs), answering 503 until every module is mounted.
     Router starting = Router.router(vertx);
     starting.route().handler(new RequestIds()).handler(ctx -> FailureHandler.write(ctx,
@@ -80,10 +82,25 @@ public final class PlatformVerticle extends VerticleBase {
           }
           return chain;
         })
-        .onSuccess(v -> {
+        .compose(v -> {
           active = root;
-          LOG.info("listening on {}:{}, public base URL {}", config.server().host(), server.actualPort(), baseUrl);
-        });
+          return moreEventLoops();
+        })
+        .onSuccess(v -> LOG.info("listening on {}:{} with {} event loop(s), public base URL {}", config.server().host(),
+            server.actualPort(), config.server().port() == 0 ? 1 : config.server().eventLoops(), baseUrl));
+  }
+
+  /** Further servers on the same port, each on its own event loop, serving the same routers. */
+  private Future<Void> moreEventLoops() {
+    int extra = config.server().eventLoops() - 1;
+    if (extra <= 0 || config.server().port() == 0) {
+      // a random port (tests) cannot be shared by servers started separately: one event loop then
+      return Future.succeededFuture();
+    }
+    HttpServerOptions options = new HttpServerOptions(serverOptions);
+    return vertx.deployVerticle(() -> new ServerInstance(options, req -> active.handle(req),
+            config.server().drainDelay(), config.server().shutdownGrace()),
+        new io.vertx.core.DeploymentOptions().setInstances(extra)).mapEmpty();
   }
 
   private Throwable listenError(Throwable e) {

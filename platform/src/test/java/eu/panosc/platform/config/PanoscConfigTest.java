@@ -169,7 +169,7 @@ class PanoscConfigTest {
   @Test
   void loadStringWhenUnknownNestedKeyThenErrorNamesDottedKeyAndListsKnownKeys() {
     assertRejected("server:\n  prot: 9090\n", "server.prot")
-        .hasMessage("server.prot: unknown key; known keys here are [drainDelay, host, port, publicBaseUrl, shutdownGrace]");
+        .hasMessage("server.prot: unknown key; known keys here are [drainDelay, eventLoops, host, port, publicBaseUrl, shutdownGrace]");
   }
 
   @Test

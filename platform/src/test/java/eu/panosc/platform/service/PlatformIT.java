@@ -40,7 +40,7 @@ class PlatformIT {
   static PanoscConfig config(Path dir, int port) {
     return new ConfigLoader(Map.of()).load(Optional.empty(), Map.of(
         "dataDir", dir.toString(), "server.port", Integer.toString(port), "server.host", "127.0.0.1",
-        "server.shutdownGrace", "10s", "server.drainDelay", "1s"));
+        "server.shutdownGrace", "10s", "server.drainDelay", "1s", "server.eventLoops", "2"));
   }
 
   static Platform start(PanoscConfig config) throws Exception {
@@ -49,7 +49,7 @@ class PlatformIT {
 
   @BeforeAll
   static void startPlatform() throws Exception {
-    platform = start(config(dataDir, 0));
+    platform = start(config(dataDir, Http.freePort()));
     base = platform.baseUrl().toString();
   }
 
@@ -117,6 +117,22 @@ class PlatformIT {
     HttpResponse<String> r = Http.get(base + "/items/protected");
     assertThat(r.statusCode()).isEqualTo(401);
     assertThat(r.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));
+  }
+
+  @Test
+  @Order(4)
+  void serverWhenSeveralEventLoopsThenConnectionsSpreadOverThem() throws Exception {
+    java.util.Set<String> threads = new java.util.HashSet<>();
+    for (int i = 0; i < 20 && threads.size() < 2; i++) {
+      try (var client = java.net.http.HttpClient.newHttpClient()) {
+        var r = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/items/thread")).build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+        threads.add(r.body());
+      }
+    }
+    assertThat(threads).as("requests on new connections are served by two event loops").hasSize(2)
+        .allSatisfy(t -> assertThat(t).startsWith("vert.x-eventloop-thread-"));
   }
 
   @Test

@@ -49,6 +49,7 @@ public final class ItemsModule implements ServiceModule {
     router.get("/boom").handler(ctx -> {
       throw new IllegalStateException("SECRET-internal-detail");
     });
+    router.get("/thread").handler(ctx -> ctx.response().end(Thread.currentThread().getName()));
     router.get("/slow").handler(ctx -> context.vertx().setTimer(1500, t -> ctx.response().end("done")));
     router.get("/protected").handler(context.bearerAuth().requireScopes("items:read"))
         .handler(ctx -> ctx.response().end("ok"));

@@ -16,7 +16,7 @@ import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpServer;
 import eu.panosc.platform.service.Platform;
 import eu.panosc.platform.testing.Http;
-import eu.panosc.platform.testing.TestIssuer;
+import eu.panosc.platform.testing.LocalIssuer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.InetSocketAddress;
@@ -60,7 +60,7 @@ class FederationIT {
     ECKey leafKey = new ECKeyGenerator(Curve.P_256).keyID("leaf-1").generate();
     HttpServer leafServer = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     String leaf = "http://127.0.0.1:" + leafServer.getAddress().getPort() + "/scicat";
-    try (TestIssuer issuer = TestIssuer.start()) {
+    try (LocalIssuer issuer = LocalIssuer.start()) {
       Platform platform = RegistryPlatform.start(dataDir, issuer, true);
       String registry = platform.baseUrl() + "/registry";
       String admin = issuer.token(registry, "registry-admin", "registry:admin");

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import eu.panosc.platform.service.Platform;
 import eu.panosc.platform.testing.Http;
-import eu.panosc.platform.testing.TestIssuer;
+import eu.panosc.platform.testing.LocalIssuer;
 import eu.panosc.registry.model.ClientSecrets;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -23,7 +23,7 @@ class RegistryAdminIT {
   @TempDir
   static Path dataDir;
 
-  static TestIssuer issuer;
+  static LocalIssuer issuer;
   static Platform platform;
   static String api;
   static String admin;
@@ -31,7 +31,7 @@ class RegistryAdminIT {
 
   @BeforeAll
   static void start() throws Exception {
-    issuer = TestIssuer.start();
+    issuer = LocalIssuer.start();
     platform = RegistryPlatform.start(dataDir, issuer, false);
     api = platform.baseUrl() + "/registry";
     admin = issuer.token(api, "registry-admin", "registry:admin");

@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import eu.panosc.platform.service.Platform;
 import eu.panosc.platform.testing.Http;
-import eu.panosc.platform.testing.TestIssuer;
+import eu.panosc.platform.testing.LocalIssuer;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -30,7 +30,7 @@ class RegistryClientIT {
 
   @Test
   void clientWhenMemberApprovedOrChangedThenSeenWithinSecondsAndCachedOtherwise() throws Exception {
-    try (TestIssuer issuer = TestIssuer.start()) {
+    try (LocalIssuer issuer = LocalIssuer.start()) {
       Platform platform = RegistryPlatform.start(dataDir, issuer, false);
       String api = platform.baseUrl() + "/registry";
       String admin = issuer.token(api, "registry-admin", "registry:admin");

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import eu.panosc.platform.service.Platform;
 import eu.panosc.platform.testing.Http;
-import eu.panosc.platform.testing.TestIssuer;
+import eu.panosc.platform.testing.LocalIssuer;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -18,7 +18,7 @@ class RegistryDemoIT {
 
   @Test
   void demoWhenStartedThenSeededOnceApprovedAndHiddenOutsideDemo() throws Exception {
-    try (TestIssuer issuer = TestIssuer.start()) {
+    try (LocalIssuer issuer = LocalIssuer.start()) {
       Platform demo = RegistryPlatform.start(dataDir, issuer, true);
       String api = demo.baseUrl() + "/registry";
       String reader = issuer.token(api, "resource-broker", "registry:read");

@@ -2,7 +2,7 @@ package eu.panosc.registry;
 
 import eu.panosc.platform.config.ConfigLoader;
 import eu.panosc.platform.service.Platform;
-import eu.panosc.platform.testing.TestIssuer;
+import eu.panosc.platform.testing.LocalIssuer;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashMap;
@@ -15,11 +15,11 @@ import java.util.concurrent.TimeUnit;
 public final class RegistryPlatform {
   private RegistryPlatform() {}
 
-  public static Platform start(Path dataDir, TestIssuer issuer, boolean demo) throws Exception {
+  public static Platform start(Path dataDir, LocalIssuer issuer, boolean demo) throws Exception {
     return start(dataDir, issuer, demo, Map.of());
   }
 
-  public static Platform start(Path dataDir, TestIssuer issuer, boolean demo, Map<String, String> extra)
+  public static Platform start(Path dataDir, LocalIssuer issuer, boolean demo, Map<String, String> extra)
       throws Exception {
     Map<String, String> overrides = new HashMap<>(issuer.configOverrides());
     overrides.put("dataDir", dataDir.toString());

@@ -3,7 +3,7 @@ package eu.panosc.pdp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import eu.panosc.platform.service.Platform;
-import eu.panosc.platform.testing.TestIssuer;
+import eu.panosc.platform.testing.LocalIssuer;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.Map;
@@ -25,7 +25,7 @@ class PdpDemoIT {
 
   @Test
   void startWhenDemoThenFixtureSeededAndStartedTwiceIdempotently() throws Exception {
-    try (TestIssuer issuer = TestIssuer.start()) {
+    try (LocalIssuer issuer = LocalIssuer.start()) {
       for (int run = 0; run < 2; run++) {
         Platform platform = PdpPlatform.start(dataDir, issuer, true, Map.of());
         try {

@@ -3,7 +3,7 @@ package eu.panosc.pdp;
 import eu.panosc.platform.config.ConfigLoader;
 import eu.panosc.platform.service.Platform;
 import eu.panosc.platform.testing.Http;
-import eu.panosc.platform.testing.TestIssuer;
+import eu.panosc.platform.testing.LocalIssuer;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
 public final class PdpPlatform {
   private PdpPlatform() {}
 
-  public static Platform start(Path dataDir, TestIssuer issuer, boolean demo, Map<String, String> extra)
+  public static Platform start(Path dataDir, LocalIssuer issuer, boolean demo, Map<String, String> extra)
       throws Exception {
     Map<String, String> overrides = new HashMap<>(issuer.configOverrides());
     overrides.put("dataDir", dataDir.toString());
@@ -33,7 +33,7 @@ public final class PdpPlatform {
 
   /** Blocking calls against one platform with one token. */
   public record Client(String base, String token) {
-    public static Client of(Platform platform, TestIssuer issuer, String... scopes) {
+    public static Client of(Platform platform, LocalIssuer issuer, String... scopes) {
       String base = platform.baseUrl() + "/pdp";
       return new Client(base, issuer.token(base, "test-client", scopes));
     }

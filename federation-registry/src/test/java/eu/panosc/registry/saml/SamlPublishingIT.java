@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import eu.panosc.platform.service.Platform;
 import eu.panosc.platform.testing.Http;
-import eu.panosc.platform.testing.TestIssuer;
+import eu.panosc.platform.testing.LocalIssuer;
 import eu.panosc.registry.RegistryPlatform;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -49,7 +49,7 @@ class SamlPublishingIT {
     Path cert = dir.resolve("cert.pem");
     Files.writeString(key, SamlFixtures.resource("registry-key.pem"));
     Files.writeString(cert, SamlFixtures.resource("registry-cert.pem"));
-    try (TestIssuer issuer = TestIssuer.start()) {
+    try (LocalIssuer issuer = LocalIssuer.start()) {
       Platform platform = RegistryPlatform.start(dir.resolve("var"), issuer, false, Map.of(
           "services.registry.samlSigningKey", key.toString(), "services.registry.samlSigningCertificate", cert.toString()));
       String api = platform.baseUrl() + "/registry";
@@ -151,7 +151,7 @@ class SamlPublishingIT {
       x.close();
     });
     feedServer.start();
-    try (TestIssuer issuer = TestIssuer.start()) {
+    try (LocalIssuer issuer = LocalIssuer.start()) {
       // demo mode: the feed is served over http://127.0.0.1 in this test
       Platform platform = RegistryPlatform.start(dir.resolve("var3"), issuer, true);
       String api = platform.baseUrl() + "/registry";
@@ -193,7 +193,7 @@ class SamlPublishingIT {
 
   @Test
   void signingKeyWhenNotConfiguredThenGeneratedOnceAndKeptAcrossRestarts() throws Exception {
-    try (TestIssuer issuer = TestIssuer.start()) {
+    try (LocalIssuer issuer = LocalIssuer.start()) {
       Path data = dir.resolve("var2");
       Platform first = RegistryPlatform.start(data, issuer, false);
       first.stop().get(60, TimeUnit.SECONDS);

@@ -52,7 +52,7 @@ class BearerAuthHandlerTest {
 
   private Vertx vertx;
   private MutableClock clock;
-  private TestTokens tokens;
+  private TokenFixtures tokens;
   private JwksServer jwks;
   private HttpServer api;
   private WebClient client;
@@ -61,7 +61,7 @@ class BearerAuthHandlerTest {
   void setUp(Vertx vertx) {
     this.vertx = vertx;
     clock = new MutableClock(Instant.parse("2030-01-01T10:00:00Z"));
-    tokens = new TestTokens(clock);
+    tokens = new TokenFixtures(clock);
     jwks = JwksServer.start(vertx, List.of(tokens.ec.toPublicJWK(), tokens.rsa.toPublicJWK()));
     client = WebClient.create(vertx);
     api = startApi(jwks.uri());
@@ -73,7 +73,7 @@ class BearerAuthHandlerTest {
   }
 
   private HttpServer startApi(URI jwksUri) {
-    BearerAuthConfig config = new BearerAuthConfig(TestTokens.ISSUER, Set.of(TestTokens.AUDIENCE), jwksUri);
+    BearerAuthConfig config = new BearerAuthConfig(TokenFixtures.ISSUER, Set.of(TokenFixtures.AUDIENCE), jwksUri);
     BearerAuth auth = BearerAuth.create(vertx, config, clock);
     Router router = Router.router(vertx);
     router.route().handler(ctx -> {
@@ -125,7 +125,7 @@ class BearerAuthHandlerTest {
   @Test
   void validPs256TokenIsAccepted() {
     String token = tokens.rs256().header(new JWSHeader.Builder(JWSAlgorithm.PS256)
-        .keyID(TestTokens.RSA_KID).type(new JOSEObjectType("at+jwt"))).sign();
+        .keyID(TokenFixtures.RSA_KID).type(new JOSEObjectType("at+jwt"))).sign();
 
     assertThat(call(token).statusCode()).isEqualTo(200);
   }
@@ -274,7 +274,7 @@ class BearerAuthHandlerTest {
 
   @Test
   void wrongIssuerIsRejected() {
-    String token = tokens.es256().claims(c -> c.issuer(TestTokens.ISSUER + "/")).sign();
+    String token = tokens.es256().claims(c -> c.issuer(TokenFixtures.ISSUER + "/")).sign();
 
     assertInvalidToken(call(token), "wrong issuer", token);
   }
@@ -307,7 +307,7 @@ class BearerAuthHandlerTest {
   void hs256SignedWithRsaPublicKeyBytesIsRejectedBeforeKeyLookup() throws Exception {
     byte[] publicKeyBytes = tokens.rsa.toRSAPublicKey().getEncoded();
     String token = tokens.rs256()
-        .header(new JWSHeader.Builder(JWSAlgorithm.HS256).keyID(TestTokens.RSA_KID).type(new JOSEObjectType("at+jwt")))
+        .header(new JWSHeader.Builder(JWSAlgorithm.HS256).keyID(TokenFixtures.RSA_KID).type(new JOSEObjectType("at+jwt")))
         .signer(new MACSigner(publicKeyBytes))
         .sign();
 
@@ -354,26 +354,26 @@ class BearerAuthHandlerTest {
 
   @Test
   void signatureByAnotherKeyWithSameKidIsRejected() {
-    ECKey impostor = TestTokens.ecKey(Curve.P_256, TestTokens.EC_KID);
-    String token = tokens.es256().signer(TestTokens.signer(impostor)).sign();
+    ECKey impostor = TokenFixtures.ecKey(Curve.P_256, TokenFixtures.EC_KID);
+    String token = tokens.es256().signer(TokenFixtures.signer(impostor)).sign();
 
     assertInvalidToken(call(token), "invalid signature", token);
   }
 
   @Test
   void rsaAlgorithmWithEcKeyIdIsRejected() {
-    String token = tokens.rs256().header(h -> h.keyID(TestTokens.EC_KID)).sign();
+    String token = tokens.rs256().header(h -> h.keyID(TokenFixtures.EC_KID)).sign();
 
     assertInvalidToken(call(token), "signing key does not match token algorithm", token);
   }
 
   @Test
   void ecCurveMustMatchAlgorithm() {
-    ECKey p384 = TestTokens.ecKey(Curve.P_384, "ec-384");
+    ECKey p384 = TokenFixtures.ecKey(Curve.P_384, "ec-384");
     jwks.publish(List.of(tokens.ec.toPublicJWK(), p384.toPublicJWK()));
     String token = tokens.es256()
-        .header(new JWSHeader.Builder(JWSAlgorithm.ES384).keyID(TestTokens.EC_KID).type(new JOSEObjectType("at+jwt")))
-        .signer(TestTokens.signer(p384))
+        .header(new JWSHeader.Builder(JWSAlgorithm.ES384).keyID(TokenFixtures.EC_KID).type(new JOSEObjectType("at+jwt")))
+        .signer(TokenFixtures.signer(p384))
         .sign();
 
     assertInvalidToken(call(token), "signing key does not match token algorithm", token);
@@ -386,10 +386,10 @@ class BearerAuthHandlerTest {
     assertThat(call(tokens.es256().sign()).statusCode()).isEqualTo(200);
     assertThat(jwks.hits()).isEqualTo(1);
 
-    RSAKey rotated = TestTokens.rsaKey("rsa-2");
+    RSAKey rotated = TokenFixtures.rsaKey("rsa-2");
     jwks.publish(List.of(tokens.ec.toPublicJWK(), rotated.toPublicJWK()));
     clock.advance(Duration.ofSeconds(11));
-    String token = tokens.rs256().header(h -> h.keyID("rsa-2")).signer(TestTokens.signer(rotated)).sign();
+    String token = tokens.rs256().header(h -> h.keyID("rsa-2")).signer(TokenFixtures.signer(rotated)).sign();
 
     assertThat(call(token).statusCode()).isEqualTo(200);
     assertThat(jwks.hits()).isEqualTo(2);

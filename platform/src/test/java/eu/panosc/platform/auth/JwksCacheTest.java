@@ -21,7 +21,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(VertxExtension.class)
 class JwksCacheTest {
 
-  private final ECKey key = TestTokens.ecKey(Curve.P_256, "k1");
+  private final ECKey key = TokenFixtures.ecKey(Curve.P_256, "k1");
   private MutableClock clock;
   private JwksServer jwks;
   private JwksCache cache;

@@ -26,8 +26,8 @@ class AccessLogTest {
 
   @BeforeEach
   void setUp(Vertx vertx) {
-    log = TestApi.capture(LOGGER);
-    server = TestApi.start(vertx, router -> {
+    log = ApiFixture.capture(LOGGER);
+    server = ApiFixture.start(vertx, router -> {
       router.get("/x").handler(ctx -> ctx.end("hello"));
       router.get("/health/live").handler(ctx -> ctx.end("UP"));
     });
@@ -37,7 +37,7 @@ class AccessLogTest {
   @AfterEach
   void tearDown() {
     client.close();
-    TestApi.detach(LOGGER, log);
+    ApiFixture.detach(LOGGER, log);
   }
 
   @Test

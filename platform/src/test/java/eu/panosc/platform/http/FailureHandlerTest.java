@@ -49,9 +49,9 @@ class FailureHandlerTest {
 
   @BeforeEach
   void setUp(Vertx vertx) {
-    failureLog = TestApi.capture(FailureHandler.class.getName());
-    vertxLog = TestApi.capture("io.vertx");
-    server = TestApi.start(vertx, router -> {
+    failureLog = ApiFixture.capture(FailureHandler.class.getName());
+    vertxLog = ApiFixture.capture("io.vertx");
+    server = ApiFixture.start(vertx, router -> {
       router.get("/invalid").handler(ctx -> {
         throw ApiException.invalidField("name", "must not be blank");
       });
@@ -79,8 +79,8 @@ class FailureHandlerTest {
   @AfterEach
   void tearDown() {
     client.close();
-    TestApi.detach(FailureHandler.class.getName(), failureLog);
-    TestApi.detach("io.vertx", vertxLog);
+    ApiFixture.detach(FailureHandler.class.getName(), failureLog);
+    ApiFixture.detach("io.vertx", vertxLog);
   }
 
   private HttpResponse<Buffer> get(String uri) {

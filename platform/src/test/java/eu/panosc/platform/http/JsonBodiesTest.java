@@ -24,7 +24,7 @@ class JsonBodiesTest {
 
   @BeforeEach
   void setUp(Vertx vertx) {
-    server = TestApi.start(vertx, router ->
+    server = ApiFixture.start(vertx, router ->
         router.post("/items").handler(ctx -> ctx.json(JsonBodies.object(ctx).put("seen", true))));
     client = WebClient.create(vertx);
   }
@@ -107,7 +107,7 @@ class JsonBodiesTest {
 
   @Test
   void objectWhenBodyTooLargeThen413Problem() {
-    String big = "{\"data\":\"" + "x".repeat((int) TestApi.BODY_LIMIT * 4) + "\"}";
+    String big = "{\"data\":\"" + "x".repeat((int) ApiFixture.BODY_LIMIT * 4) + "\"}";
 
     JsonObject problem = problem(post("application/json", big), 413);
 

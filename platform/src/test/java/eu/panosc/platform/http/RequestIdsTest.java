@@ -27,7 +27,7 @@ class RequestIdsTest {
 
   @BeforeEach
   void setUp(Vertx vertx) {
-    server = TestApi.start(vertx, router -> {
+    server = ApiFixture.start(vertx, router -> {
       router.get("/id").handler(ctx -> ctx.json(new JsonObject().put("requestId", RequestIds.of(ctx))));
       router.get("/fail").handler(ctx -> ctx.fail(ApiException.badRequest("nope")));
     });

@@ -6,7 +6,7 @@ import eu.panosc.pdp.PdpPlatform;
 import eu.panosc.pdp.store.PgPdpStore;
 import eu.panosc.pdp.store.Snapshot;
 import eu.panosc.platform.service.Platform;
-import eu.panosc.platform.testing.TestIssuer;
+import eu.panosc.platform.testing.LocalIssuer;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 class IngestIT {
   @TempDir
   static Path dataDir;
-  static TestIssuer issuer;
+  static LocalIssuer issuer;
   static Platform platform;
   static PdpPlatform.Client admin;
   static PdpPlatform.Client pdp;
@@ -29,7 +29,7 @@ class IngestIT {
 
   @BeforeAll
   static void start() throws Exception {
-    issuer = TestIssuer.start();
+    issuer = LocalIssuer.start();
     platform = PdpPlatform.start(dataDir, issuer, false, Map.of());
     admin = PdpPlatform.Client.of(platform, issuer, "pdp:admin");
     pdp = PdpPlatform.Client.of(platform, issuer, "pdp:evaluate");

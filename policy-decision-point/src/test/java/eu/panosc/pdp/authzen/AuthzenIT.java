@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import eu.panosc.pdp.PdpPlatform;
 import eu.panosc.platform.service.Platform;
 import eu.panosc.platform.testing.Http;
-import eu.panosc.platform.testing.TestIssuer;
+import eu.panosc.platform.testing.LocalIssuer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
@@ -32,14 +32,14 @@ class AuthzenIT {
   static final String EMBARGOED = "10.15151/ESRF-DC-2415001";
   @TempDir
   static Path dataDir;
-  static TestIssuer issuer;
+  static LocalIssuer issuer;
   static Platform platform;
   static PdpPlatform.Client pdp;
   static PdpPlatform.Client admin;
 
   @BeforeAll
   static void start() throws Exception {
-    issuer = TestIssuer.start();
+    issuer = LocalIssuer.start();
     platform = PdpPlatform.start(dataDir, issuer, true,
         Map.of("services.pdp.trustedEntitlementAuthorities", "eduteams.org"));
     pdp = PdpPlatform.Client.of(platform, issuer, "pdp:evaluate");

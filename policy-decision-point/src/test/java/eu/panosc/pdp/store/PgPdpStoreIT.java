@@ -2,7 +2,7 @@ package eu.panosc.pdp.store;
 
 import eu.panosc.pdp.PdpPlatform;
 import eu.panosc.platform.service.Platform;
-import eu.panosc.platform.testing.TestIssuer;
+import eu.panosc.platform.testing.LocalIssuer;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -13,13 +13,13 @@ import org.junit.jupiter.api.io.TempDir;
 class PgPdpStoreIT extends PdpStoreContract {
   @TempDir
   static Path dataDir;
-  private static TestIssuer issuer;
+  private static LocalIssuer issuer;
   private static Platform platform;
   private static PgPdpStore store;
 
   @BeforeAll
   static void start() throws Exception {
-    issuer = TestIssuer.start();
+    issuer = LocalIssuer.start();
     platform = PdpPlatform.start(dataDir, issuer, false, Map.of());
     store = new PgPdpStore(platform.database().pool(platform.vertx(), "pdp"));
   }

@@ -23,7 +23,7 @@ import java.util.UUID;
 import java.util.function.Consumer;
 
 /** Fixture builder for signed access tokens with sensible RFC 9068 defaults. */
-final class TestTokens {
+final class TokenFixtures {
 
   static final String ISSUER = "https://aai.panosc.eu/realms/panosc";
   static final String AUDIENCE = "https://pdp.panosc.eu";
@@ -34,7 +34,7 @@ final class TestTokens {
   final RSAKey rsa;
   private final Clock clock;
 
-  TestTokens(Clock clock) {
+  TokenFixtures(Clock clock) {
     this.clock = clock;
     this.ec = ecKey(Curve.P_256, EC_KID);
     this.rsa = rsaKey(RSA_KID);

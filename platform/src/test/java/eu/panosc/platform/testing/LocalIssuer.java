@@ -25,18 +25,18 @@ import java.util.UUID;
  * serves its JWKS over HTTP and mints RFC 9068 access tokens. Configure a platform with
  * {@link #configOverrides()}.
  */
-public final class TestIssuer implements AutoCloseable {
+public final class LocalIssuer implements AutoCloseable {
   private final HttpServer server;
   private final ECKey key;
   private final String issuer;
 
-  private TestIssuer(HttpServer server, ECKey key) {
+  private LocalIssuer(HttpServer server, ECKey key) {
     this.server = server;
     this.key = key;
     this.issuer = "http://127.0.0.1:" + server.getAddress().getPort() + "/aai";
   }
 
-  public static TestIssuer start() {
+  public static LocalIssuer start() {
     try {
       ECKey key = new ECKeyGenerator(Curve.P_256).keyID("test-" + UUID.randomUUID()).generate();
       HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -48,7 +48,7 @@ public final class TestIssuer implements AutoCloseable {
         exchange.close();
       });
       server.start();
-      return new TestIssuer(server, key);
+      return new LocalIssuer(server, key);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (JOSEException e) {

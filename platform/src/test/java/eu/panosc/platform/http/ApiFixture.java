@@ -11,10 +11,10 @@ import java.util.function.Consumer;
 import org.slf4j.LoggerFactory;
 
 /** A real HTTP server wired like the platform: request ids, access log, body handler, failure handler. */
-final class TestApi {
+final class ApiFixture {
   static final long BODY_LIMIT = 1024;
 
-  private TestApi() {}
+  private ApiFixture() {}
 
   static HttpServer start(Vertx vertx, Consumer<Router> routes) {
     Router router = Router.router(vertx);

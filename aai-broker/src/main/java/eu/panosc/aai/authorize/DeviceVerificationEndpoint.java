@@ -9,13 +9,9 @@ import eu.panosc.aai.token.GrantStore;
 import eu.panosc.aai.token.Opaque;
 import eu.panosc.aai.user.PasswordConnector;
 import eu.panosc.aai.user.Users;
-import eu.panosc.platform.http.ProtocolError;
-import eu.panosc.platform.http.RequestIds;
 import eu.panosc.registry.RegistryClient;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
-import io.vertx.core.http.Cookie;
-import io.vertx.core.http.CookieSameSite;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -23,8 +19,6 @@ import io.vertx.ext.web.handler.BodyHandler;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The device flow's verification page, {@code GET|POST /device} (RFC 8628 §3.3): the person enters the user code
@@ -37,7 +31,6 @@ import org.slf4j.LoggerFactory;
  * client address per minute (RFC 8628 §5.1).
  */
 public final class DeviceVerificationEndpoint {
-  private static final Logger LOG = LoggerFactory.getLogger(DeviceVerificationEndpoint.class);
   static final int MAX_WRONG_PER_BROWSER = 5;
   static final int MAX_WRONG_PER_ADDRESS = 30;
   static final String NOT_VALID = "This code is not valid. Check the code your device shows and type it again.";
@@ -53,8 +46,11 @@ public final class DeviceVerificationEndpoint {
   private final Consents consents;
   private final GrantStore grants;
   private final WrongCodeLimiter limiter;
-  private final String cookiePath;
-  private final boolean secureCookies;
+  private final BrowserForms forms;
+  /** Every failure here is an HTML page for the person, never a stack trace. */
+  private static final io.vertx.core.Handler<RoutingContext> FAILURE = BrowserForms.failureHandler(
+      "device verification", "Signing in your device",
+      "This page could not be read. Open the sign-in address your device shows and try again.");
 
   public DeviceVerificationEndpoint(DeviceCodes devices, RegistryClient registry, Optional<PasswordConnector> connector,
       Users users, Sessions sessions, Consents consents, GrantStore grants, WrongCodeLimiter limiter, String cookiePath,
@@ -67,14 +63,13 @@ public final class DeviceVerificationEndpoint {
     this.consents = Objects.requireNonNull(consents, "consents");
     this.grants = Objects.requireNonNull(grants, "grants");
     this.limiter = Objects.requireNonNull(limiter, "limiter");
-    this.cookiePath = Objects.requireNonNull(cookiePath, "cookiePath");
-    this.secureCookies = secureCookies;
+    this.forms = new BrowserForms(cookiePath, secureCookies, sessions.lifetime().toSeconds());
   }
 
   public void mount(Router router) {
-    router.get("/device").handler(this::show).failureHandler(this::failure);
+    router.get("/device").handler(this::show).failureHandler(FAILURE);
     router.post("/device").handler(BodyHandler.create().setBodyLimit(16 * 1024)).handler(this::submit)
-        .failureHandler(this::failure);
+        .failureHandler(FAILURE);
   }
 
   /** A person's failed attempt: the page to show again. */
@@ -93,12 +88,12 @@ public final class DeviceVerificationEndpoint {
   private void show(RoutingContext ctx) {
     String prefill = ctx.queryParams().getAll("user_code").size() == 1 ? ctx.queryParams().get("user_code") : "";
     String shown = UserCodes.normalize(prefill).map(UserCodes::display).orElse(prefill.length() > 32 ? "" : prefill);
-    Pages.write(ctx, 200, Pages.deviceCode(csrf(ctx), shown, null));
+    Pages.write(ctx, 200, Pages.deviceCode(forms.csrf(ctx), shown, null));
   }
 
   private void submit(RoutingContext ctx) {
     MultiMap form = ctx.request().formAttributes();
-    checkCsrf(ctx, form);
+    BrowserForms.checkCsrf(ctx, form, "Open the sign-in address your device shows and enter the code again.");
     String step = form.get("step");
     if (!Set.of("code", "login", "consent").contains(String.valueOf(step))) {
       throw new ErrorPage(400, "Request not understood", "This page could not be read. Open the sign-in address "
@@ -107,14 +102,14 @@ public final class DeviceVerificationEndpoint {
     String typed = form.get("user_code");
     find(ctx, typed)
         .compose(found -> switch (step) {
-          case "code" -> sessions.find(cookie(ctx, Sessions.COOKIE)).compose(session -> session.isPresent()
+          case "code" -> sessions.find(BrowserForms.cookie(ctx, Sessions.COOKIE)).compose(session -> session.isPresent()
               ? consentPage(ctx, found, session.get()) : loginPage(ctx, found, null));
           case "login" -> login(ctx, found, form.get("username"), form.get("password"));
           default -> consent(ctx, found, form.get("decision"));
         })
         .onFailure(e -> {
           if (e instanceof CodePage page) {
-            Pages.write(ctx, page.status, Pages.deviceCode(csrf(ctx), typed == null || typed.length() > 32 ? ""
+            Pages.write(ctx, page.status, Pages.deviceCode(forms.csrf(ctx), typed == null || typed.length() > 32 ? ""
                 : typed, page.getMessage()));
           } else {
             ctx.fail(e);
@@ -124,7 +119,7 @@ public final class DeviceVerificationEndpoint {
 
   /** Resolves the typed code to a pending request, counting every miss against the browser and its address. */
   private Future<Found> find(RoutingContext ctx, String typed) {
-    String browser = "browser:" + Opaque.hash(String.valueOf(cookie(ctx, AuthorizeEndpoint.CSRF_COOKIE)));
+    String browser = "browser:" + Opaque.hash(String.valueOf(BrowserForms.cookie(ctx, AuthorizeEndpoint.CSRF_COOKIE)));
     String address = "address:" + (ctx.request().remoteAddress() == null ? "?" : ctx.request().remoteAddress().hostAddress());
     if (limiter.blocked(browser, MAX_WRONG_PER_BROWSER) || limiter.blocked(address, MAX_WRONG_PER_ADDRESS)) {
       return Future.failedFuture(new CodePage(429, "Too many wrong codes. Wait a minute, then type the code your "
@@ -166,7 +161,7 @@ public final class DeviceVerificationEndpoint {
               + "control plane runs with --demo.)"));
     }
     Pages.write(ctx, 200, Pages.loginForm("device", Pages.hidden("step", "login", "user_code",
-            UserCodes.display(found.userCode()), "csrf", csrf(ctx)), Pages.displayName(found.client()),
+            UserCodes.display(found.userCode()), "csrf", forms.csrf(ctx)), Pages.displayName(found.client()),
         "Sign in with: " + connector.get().displayName(), message));
     return Future.succeededFuture();
   }
@@ -179,7 +174,7 @@ public final class DeviceVerificationEndpoint {
           + "</strong>. Allow it only if you started signing in on that device yourself, just now, and it shows "
           + "this code.</p>";
       Pages.write(ctx, 200, Pages.consent("device", Pages.hidden("step", "consent", "user_code", code, "csrf",
-          csrf(ctx)), found.client(), name, found.request().scopes(), preamble,
+          forms.csrf(ctx)), found.client(), name, found.request().scopes(), preamble,
           "The device gets tokens for these permissions; you can close this page afterwards."));
       return null;
     });
@@ -199,7 +194,7 @@ public final class DeviceVerificationEndpoint {
       return users.recordLogin(identity.get())
           .compose(u -> sessions.create(identity.get()))
           .compose(sid -> {
-            ctx.response().addCookie(cookie(Sessions.COOKIE, sid, sessions.lifetime().toSeconds()));
+            forms.setCookie(ctx, Sessions.COOKIE, sid);
             return sessions.find(sid);
           })
           .compose(session -> consentPage(ctx, found, session.orElseThrow()));
@@ -211,7 +206,7 @@ public final class DeviceVerificationEndpoint {
       return Future.failedFuture(new ErrorPage(400, "Choice not understood",
           "Please choose Allow or Deny on the previous page."));
     }
-    return sessions.find(cookie(ctx, Sessions.COOKIE)).compose(session -> {
+    return sessions.find(BrowserForms.cookie(ctx, Sessions.COOKIE)).compose(session -> {
       if (session.isEmpty()) {
         return loginPage(ctx, found, "Your sign-in has expired. Please sign in again.");
       }
@@ -242,56 +237,5 @@ public final class DeviceVerificationEndpoint {
   private static Future<Void> page(RoutingContext ctx, String title, String message) {
     Pages.write(ctx, 200, Pages.message(title, message));
     return Future.succeededFuture();
-  }
-
-  private static void checkCsrf(RoutingContext ctx, MultiMap form) {
-    if (!Opaque.equal(cookie(ctx, AuthorizeEndpoint.CSRF_COOKIE), form.get("csrf"))) {
-      throw new ErrorPage(403, "This form could not be verified",
-          "The form you sent could not be verified: it may be out of date, or it may have been sent by another site. "
-              + "Open the sign-in address your device shows and enter the code again.");
-    }
-  }
-
-  private static String cookie(RoutingContext ctx, String name) {
-    Cookie c = ctx.request().getCookie(name);
-    return c == null ? null : c.getValue();
-  }
-
-  private Cookie cookie(String name, String value, long maxAgeSeconds) {
-    return Cookie.cookie(name, value).setPath(cookiePath).setHttpOnly(true).setSecure(secureCookies)
-        .setSameSite(CookieSameSite.LAX).setMaxAge(maxAgeSeconds);
-  }
-
-  private String csrf(RoutingContext ctx) {
-    String existing = cookie(ctx, AuthorizeEndpoint.CSRF_COOKIE);
-    if (existing != null && existing.length() == 43) {
-      return existing;
-    }
-    String token = Opaque.random();
-    ctx.response().addCookie(cookie(AuthorizeEndpoint.CSRF_COOKIE, token, sessions.lifetime().toSeconds()));
-    return token;
-  }
-
-  /** Every failure here is an HTML page for the person, never a stack trace. */
-  private void failure(RoutingContext ctx) {
-    if (ctx.response().headWritten()) {
-      ctx.response().reset();
-      return;
-    }
-    Throwable failure = ctx.failure();
-    if (failure instanceof ProtocolError pe) {
-      pe.render(ctx);
-      return;
-    }
-    int status = ctx.statusCode();
-    if (failure == null && status >= 400 && status < 500) {
-      new ErrorPage(status, "Request not understood", "This page could not be read. Open the sign-in address your "
-          + "device shows and try again.").render(ctx);
-      return;
-    }
-    LOG.error("device verification failure (rid={}) on {} {}", RequestIds.of(ctx), ctx.request().method(),
-        ctx.request().path(), failure);
-    new ErrorPage(500, "Something went wrong on our side", "Signing in your device failed because of a problem on "
-        + "this server, not because of anything you did. Please try again in a few minutes.").render(ctx);
   }
 }

@@ -1,7 +1,7 @@
 package eu.panosc.pdp;
 
-import eu.panosc.platform.config.ConfigLoader;
 import eu.panosc.platform.service.Platform;
+import eu.panosc.platform.testing.PlatformLauncher;
 import eu.panosc.platform.testing.Http;
 import eu.panosc.platform.testing.LocalIssuer;
 import java.net.URI;
@@ -12,8 +12,6 @@ import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /** Starts a real platform (embedded PostgreSQL) serving only the PDP, trusting a test issuer. */
 public final class PdpPlatform {
@@ -22,13 +20,8 @@ public final class PdpPlatform {
   public static Platform start(Path dataDir, LocalIssuer issuer, boolean demo, Map<String, String> extra)
       throws Exception {
     Map<String, String> overrides = new HashMap<>(issuer.configOverrides());
-    overrides.put("dataDir", dataDir.toString());
-    overrides.put("server.port", "0");
-    overrides.put("server.host", "127.0.0.1");
-    overrides.put("demo", Boolean.toString(demo));
     overrides.putAll(extra);
-    var config = new ConfigLoader(Map.of()).load(Optional.empty(), overrides);
-    return Platform.start(config, List.of(new PdpApplication()), Clock.systemUTC()).get(120, TimeUnit.SECONDS);
+    return PlatformLauncher.start(dataDir, List.of(new PdpApplication()), demo, overrides, Clock.systemUTC());
   }
 
   /** Blocking calls against one platform with one token. */

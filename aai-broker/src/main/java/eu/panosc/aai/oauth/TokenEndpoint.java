@@ -36,6 +36,9 @@ public final class TokenEndpoint {
   private final RateLimiter limiter;
   private final Map<String, Grant> grants;
   private final MeterRegistry meters;
+  /** Counters looked up once, not per request (the token endpoint is the hot path). */
+  private final Map<String, Counter> issuedCounters;
+  private final Map<String, Counter> errorCounters = new java.util.concurrent.ConcurrentHashMap<>();
 
   public TokenEndpoint(ClientAuthenticator clients, AccessTokens tokens, List<Grant> grants,
       RevokedTokens revoked, RateLimiter limiter, MeterRegistry meters) {
@@ -47,6 +50,9 @@ public final class TokenEndpoint {
     Map<String, Grant> byType = new java.util.LinkedHashMap<>();
     grants.forEach(g -> byType.put(g.type(), g));
     this.grants = Map.copyOf(byType);
+    Map<String, Counter> issued = new java.util.HashMap<>();
+    byType.keySet().forEach(type -> issued.put(type, meters.counter(METER_TOKENS, "grant_type", type)));
+    this.issuedCounters = Map.copyOf(issued);
   }
 
   public Set<String> grantTypes() {
@@ -98,13 +104,14 @@ public final class TokenEndpoint {
           return grant.handle(client, form);
         })
         .onSuccess(response -> {
-          meters.counter(METER_TOKENS, "grant_type", grantType).increment();
+          issuedCounters.get(grantType).increment();
           ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
               .putHeader(HttpHeaders.CACHE_CONTROL, "no-store").putHeader("Pragma", "no-cache")
               .end(response.toJson(tokens.lifetime().toSeconds()).encode());
         })
         .onFailure(e -> {
-          Counter c = meters.counter(METER_ERRORS, "error", e instanceof OAuthError o ? o.error() : "server_error");
+          String code = e instanceof OAuthError o ? o.error() : "server_error";
+          Counter c = errorCounters.computeIfAbsent(code, k -> meters.counter(METER_ERRORS, "error", k));
           c.increment();
           ctx.fail(e);
         });

@@ -48,6 +48,9 @@ public final class ChangeFeed {
 
   private void changes(RoutingContext ctx) {
     int wait = (int) AdminEndpoint.longParam(ctx, "wait", 0, 0, MAX_WAIT_SECONDS);
+    if (lifecycle.stopping()) {
+      throw eu.panosc.platform.http.ApiException.unavailable("this replica is shutting down; ask another");
+    }
     if (ctx.queryParams().get("after") == null) {
       // no position yet: tell the caller where the feed stands, so it can follow from there
       store.latestChange()

@@ -26,8 +26,16 @@ public final class Platform {
   private final Database database;
   private final PlatformVerticle verticle;
   private final PrometheusMeterRegistry registry;
+  private final PanoscConfig config;
+  private final String deploymentId;
+  /** Deployment id of the further servers on other event loops, or null. */
+  private final String extraServers;
 
-  private Platform(Vertx vertx, Database database, PlatformVerticle verticle, PrometheusMeterRegistry registry) {
+  private Platform(Vertx vertx, Database database, PlatformVerticle verticle, PrometheusMeterRegistry registry,
+      PanoscConfig config, String deploymentId, String extraServers) {
+    this.config = config;
+    this.deploymentId = deploymentId;
+    this.extraServers = extraServers;
     this.vertx = vertx;
     this.database = database;
     this.verticle = verticle;
@@ -48,13 +56,27 @@ public final class Platform {
         .onSuccess(db -> {
           PlatformVerticle verticle = new PlatformVerticle(config, modules, db, registry, clock);
           vertx.deployVerticle(verticle)
-              .onSuccess(id -> result.complete(new Platform(vertx, db, verticle, registry)))
+              .compose(id -> moreEventLoops(vertx, config, verticle)
+                  .onSuccess(extra -> result.complete(new Platform(vertx, db, verticle, registry, config, id, extra))))
               .onFailure(e -> vertx.executeBlocking(() -> {
                 db.close();
                 return null;
               }, false).onComplete(ignored -> vertx.close().onComplete(x -> result.completeExceptionally(e))));
         });
     return result;
+  }
+
+  /**
+   * Further servers on the same port, each on its own event loop, serving the same routers. A random port
+   * (tests) cannot be shared by servers started separately: then one event loop serves.
+   */
+  private static Future<String> moreEventLoops(Vertx vertx, PanoscConfig config, PlatformVerticle verticle) {
+    int extra = config.server().eventLoops() - 1;
+    if (extra <= 0 || config.server().port() == 0) {
+      return Future.succeededFuture(null);
+    }
+    return vertx.deployVerticle(() -> new ServerInstance(verticle.serverOptions(), verticle.requestHandler(),
+        config.server().shutdownGrace()), new io.vertx.core.DeploymentOptions().setInstances(extra));
   }
 
   /** Applies every module's migrations and returns; for {@code panosc migrate}. Blocking. */
@@ -91,7 +113,14 @@ public final class Platform {
     LOG.info("shutting down");
     verticle.lifecycle().markStopping(); // readiness is false from this call on
     CompletableFuture<Void> done = new CompletableFuture<>();
-    vertx.undeploy(vertxDeploymentId())
+    long drainMillis = config.server().drainDelay().toMillis();
+    // keep serving (readiness already 503) so load balancers notice; then every server finishes its
+    // in-flight requests (extra servers first), then modules, pools, the database and Vert.x close
+    Future<Void> drained = drainMillis == 0 ? Future.succeededFuture()
+        : Future.future(p -> vertx.setTimer(drainMillis, t -> p.complete()));
+    drained
+        .compose(v -> extraServers == null ? Future.succeededFuture() : vertx.undeploy(extraServers))
+        .eventually(() -> vertx.undeploy(deploymentId))
         .eventually(() -> vertx.executeBlocking(() -> {
           database.close();
           return null;
@@ -106,7 +135,4 @@ public final class Platform {
     return done;
   }
 
-  private String vertxDeploymentId() {
-    return vertx.deploymentIDs().iterator().next();
-  }
 }

@@ -13,7 +13,9 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.sqlclient.Pool;
@@ -82,25 +84,21 @@ public final class PlatformVerticle extends VerticleBase {
           }
           return chain;
         })
-        .compose(v -> {
+        .map(v -> {
           active = root;
-          return moreEventLoops();
+          return null;
         })
         .onSuccess(v -> LOG.info("listening on {}:{} with {} event loop(s), public base URL {}", config.server().host(),
             server.actualPort(), config.server().port() == 0 ? 1 : config.server().eventLoops(), baseUrl));
   }
 
-  /** Further servers on the same port, each on its own event loop, serving the same routers. */
-  private Future<Void> moreEventLoops() {
-    int extra = config.server().eventLoops() - 1;
-    if (extra <= 0 || config.server().port() == 0) {
-      // a random port (tests) cannot be shared by servers started separately: one event loop then
-      return Future.succeededFuture();
-    }
-    HttpServerOptions options = new HttpServerOptions(serverOptions);
-    return vertx.deployVerticle(() -> new ServerInstance(options, req -> active.handle(req),
-            config.server().drainDelay(), config.server().shutdownGrace()),
-        new io.vertx.core.DeploymentOptions().setInstances(extra)).mapEmpty();
+  /** The handler every server of this process gives its requests to (the mounted routers once started). */
+  Handler<HttpServerRequest> requestHandler() {
+    return req -> active.handle(req);
+  }
+
+  HttpServerOptions serverOptions() {
+    return new HttpServerOptions(serverOptions);
   }
 
   private Throwable listenError(Throwable e) {
@@ -156,12 +154,9 @@ public final class PlatformVerticle extends VerticleBase {
   public Future<?> stop() {
     lifecycle.markStopping();
     long graceMillis = config.server().shutdownGrace().toMillis();
-    long drainMillis = config.server().drainDelay().toMillis();
-    // keep serving (readiness already 503) so load balancers notice before the listener closes
-    Future<Void> drained = drainMillis == 0 ? Future.succeededFuture()
-        : Future.future(p -> vertx.setTimer(drainMillis, t -> p.complete()));
-    Future<Void> closed = drained.compose(v -> server == null ? Future.succeededFuture()
-        : server.shutdown(graceMillis, TimeUnit.MILLISECONDS));
+    // the drain delay already passed (Platform.stop); finish in-flight requests before any pool closes
+    Future<Void> closed = server == null ? Future.succeededFuture()
+        : server.shutdown(graceMillis, TimeUnit.MILLISECONDS);
     return closed
         .eventually(() -> Future.join(modules.stream().map(ServiceModule::stop).toList()))
         .eventually(() -> Future.join(pools.stream().map(Pool::close).toList()))

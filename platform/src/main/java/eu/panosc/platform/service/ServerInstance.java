@@ -13,19 +13,17 @@ import java.util.concurrent.TimeUnit;
 /**
  * One more HTTP server on the platform's port, on its own event loop: Vert.x spreads connections over the
  * servers sharing a port, so the mounted routers are served by several event loops. Stops like the main
- * server: keeps serving for the drain delay, then lets in-flight requests finish within the grace period.
+ * server: lets in-flight requests finish within the grace period.
  */
 final class ServerInstance extends VerticleBase {
   private final HttpServerOptions options;
   private final Handler<HttpServerRequest> handler;
-  private final Duration drainDelay;
   private final Duration grace;
   private HttpServer server;
 
-  ServerInstance(HttpServerOptions options, Handler<HttpServerRequest> handler, Duration drainDelay, Duration grace) {
+  ServerInstance(HttpServerOptions options, Handler<HttpServerRequest> handler, Duration grace) {
     this.options = new HttpServerOptions(Objects.requireNonNull(options, "options"));
     this.handler = Objects.requireNonNull(handler, "handler");
-    this.drainDelay = Objects.requireNonNull(drainDelay, "drainDelay");
     this.grace = Objects.requireNonNull(grace, "grace");
   }
 
@@ -37,9 +35,6 @@ final class ServerInstance extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    Future<Void> drained = drainDelay.isZero() ? Future.succeededFuture()
-        : Future.future(p -> vertx.setTimer(drainDelay.toMillis(), t -> p.complete()));
-    return drained.compose(v -> server == null ? Future.succeededFuture()
-        : server.shutdown(grace.toMillis(), TimeUnit.MILLISECONDS));
+    return server == null ? Future.succeededFuture() : server.shutdown(grace.toMillis(), TimeUnit.MILLISECONDS);
   }
 }

@@ -7,6 +7,8 @@ import eu.panosc.pdp.authzen.AuthzenService;
 import eu.panosc.pdp.engine.DecisionEngine;
 import eu.panosc.pdp.engine.EntitlementMapper;
 import eu.panosc.pdp.engine.PolicyFunctions;
+import eu.panosc.pdp.filter.DatasetFilters;
+import eu.panosc.pdp.filter.FilterEndpoint;
 import eu.panosc.pdp.policy.PgPolicyStore;
 import eu.panosc.pdp.policy.PolicyCompiler;
 import eu.panosc.pdp.policy.PolicyException;
@@ -59,7 +61,9 @@ public final class PdpApplication implements ServiceModule {
     DecisionEngine engine = new DecisionEngine(cache, policies, context.clock());
     BearerAuth auth = context.bearerAuth();
 
-    new AuthzenEndpoint(new AuthzenService(engine, cache, policies), context.baseUrl()).mount(router, auth);
+    DatasetFilters filters = new DatasetFilters(engine, cache, policies, entitlements, context.clock());
+    new AuthzenEndpoint(new AuthzenService(engine, cache, policies, filters), context.baseUrl()).mount(router, auth);
+    new FilterEndpoint(filters).mount(router, auth);
     new IngestEndpoint(store).mount(router, auth);
     new AdminEndpoint(store, cache, policies).mount(router, auth);
 

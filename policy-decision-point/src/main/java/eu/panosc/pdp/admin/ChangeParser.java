@@ -116,6 +116,9 @@ public final class ChangeParser {
     if (v.isBlank() || v.length() > MAX_ID) {
       throw new IllegalArgumentException(field + ": must be 1 to " + MAX_ID + " characters");
     }
+    if (v.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+      throw new IllegalArgumentException(field + ": must not contain control characters");
+    }
     return v;
   }
 

@@ -3,6 +3,8 @@ package eu.panosc.pdp.authzen;
 import eu.panosc.pdp.engine.AccessRequest;
 import eu.panosc.pdp.engine.Decision;
 import eu.panosc.pdp.engine.DecisionEngine;
+import eu.panosc.pdp.filter.DatasetFilters;
+import eu.panosc.pdp.filter.FilteredSearch;
 import eu.panosc.pdp.model.Dataset;
 import eu.panosc.pdp.policy.Policy;
 import eu.panosc.pdp.policy.PolicyRegistry;
@@ -21,14 +23,21 @@ import java.util.Objects;
 public final class AuthzenService {
   static final int MAX_SCAN = 10_000;
 
+  /** How many datasets a filtered search scans per page for facility-wide matches (public, released). */
+  static final int MAX_FILTER_SCAN = 20_000;
+
   private final DecisionEngine engine;
   private final Relations relations;
   private final PolicyRegistry policies;
+  private final DatasetFilters filters;
+  private final FilteredSearch filtered;
 
-  public AuthzenService(DecisionEngine engine, Relations relations, PolicyRegistry policies) {
+  public AuthzenService(DecisionEngine engine, Relations relations, PolicyRegistry policies, DatasetFilters filters) {
     this.engine = Objects.requireNonNull(engine, "engine");
     this.relations = Objects.requireNonNull(relations, "relations");
     this.policies = Objects.requireNonNull(policies, "policies");
+    this.filters = Objects.requireNonNull(filters, "filters");
+    this.filtered = new FilteredSearch(relations);
   }
 
   public Decision evaluate(AccessRequest request) {
@@ -56,12 +65,44 @@ public final class AuthzenService {
   /** One page of results and the token of the next ({@code ""} at the end). */
   public record Page<T>(List<T> results, String nextToken) {}
 
-  /** Datasets the subject may act on, in PID order. */
+  /**
+   * Datasets the subject may act on, in PID order. When every facility's policy can be compiled into a
+   * dataset filter, the filter's indexes supply the candidates ({@link FilteredSearch}); otherwise every
+   * dataset is tried in PID order. Either way each result is confirmed by the engine.
+   */
   public Page<String> searchResources(AuthzenRequestParser.Search search) {
     if (!DecisionEngine.DATASET.equals(search.request().resource().type())) {
       return new Page<>(List.of(), "");
     }
     String after = PageToken.decode(search.token(), 'r');
+    AccessRequest base = search.request();
+    DatasetFilters.DatasetFilter filter;
+    try {
+      filter = filters.compile(base.subject(), base.action(), base.actionProperties(), base.resource().properties(),
+          base.context());
+    } catch (DatasetFilters.NotExportable e) {
+      filter = null;
+    }
+    if (filter != null) {
+      AccessRequest timed = base.context().get("time") instanceof java.time.Instant ? base
+          : new AccessRequest(base.subject(), base.action(), base.actionProperties(), base.resource(),
+              withTime(base.context(), filter.time()));
+      FilteredSearch.Page page = filtered.page(filter, after, search.limit(), MAX_FILTER_SCAN,
+          pid -> engine.decide(timed.withResource(new AccessRequest.Entity(DecisionEngine.DATASET, pid,
+              base.resource().properties()))).permit());
+      return new Page<>(page.pids(), page.resumeAfter() == null ? "" : new PageToken('r', page.resumeAfter()).encode());
+    }
+    return scanResources(search, after);
+  }
+
+  private static java.util.Map<String, Object> withTime(java.util.Map<String, Object> context, java.time.Instant t) {
+    java.util.Map<String, Object> out = new java.util.HashMap<>(context);
+    out.put("time", t);
+    return out;
+  }
+
+  /** Tries every dataset after {@code after} with the engine, at most {@link #MAX_SCAN} per page. */
+  private Page<String> scanResources(AuthzenRequestParser.Search search, String after) {
     Iterator<Dataset> it = relations.datasetsAfter(after);
     List<String> results = new ArrayList<>();
     String last = after;

@@ -43,7 +43,14 @@ public final class DecisionEngine {
       return Decision.error(null, null, 404, "Resource not found",
           "The dataset " + request.resource().id() + " is not known.");
     }
-    Relations.DatasetFacts facts = found.get();
+    return decide(request, found.get());
+  }
+
+  /**
+   * Decides about the dataset described by {@code facts} (which need not be stored): what the filter
+   * compiler uses to probe a policy with representative datasets.
+   */
+  public Decision decide(AccessRequest request, Relations.DatasetFacts facts) {
     Policy policy = policies.forFacility(facts.dataset().facility());
     if (policy == null) {
       return Decision.error(null, null, 500, "No policy is active", "Access cannot be decided right now.");

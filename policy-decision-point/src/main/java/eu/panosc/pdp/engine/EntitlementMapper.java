@@ -32,10 +32,18 @@ public final class EntitlementMapper {
 
   /** The role that {@code entitlements} grant in {@code proposal} ({@code facility:id}), or null. */
   public String roleIn(List<?> entitlements, String proposal) {
-    if (entitlements == null || proposal == null || trustedAuthorities.isEmpty()) {
+    if (proposal == null) {
       return null;
     }
-    String best = null;
+    return proposals(entitlements).get(proposal);
+  }
+
+  /** Every proposal ({@code facility:id}) that {@code entitlements} grant a role in, with that role. */
+  public java.util.Map<String, String> proposals(List<?> entitlements) {
+    java.util.Map<String, String> out = new java.util.HashMap<>();
+    if (entitlements == null || trustedAuthorities.isEmpty()) {
+      return out;
+    }
     for (Object o : entitlements) {
       if (!(o instanceof String e)) {
         continue;
@@ -52,14 +60,13 @@ public final class EntitlementMapper {
         group = group.substring(0, roleAt);
       }
       Matcher m = pattern.matcher(group);
-      if (!m.matches() || !proposal.equals(m.group("facility") + ":" + m.group("proposal"))) {
+      if (!m.matches()) {
         continue;
       }
       String mapped = role != null && MEMBER_ROLES.contains(role) ? role : "member";
-      if (best == null || mapped.equals("pi")) {
-        best = mapped;
-      }
+      out.merge(m.group("facility") + ":" + m.group("proposal"), mapped,
+          (previous, next) -> next.equals("pi") ? next : previous);
     }
-    return best;
+    return out;
   }
 }

@@ -7,8 +7,15 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
-/** {@link RelationFunctions} over the relation cache and the caller-supplied entitlements. */
+/**
+ * {@link RelationFunctions} over the relation cache and the caller-supplied entitlements. A proposal id
+ * starting with {@link #PROBE_PROPOSAL} (a NUL character, which no stored id can hold) stands for "a
+ * proposal in which the subject holds the role that follows": the filter compiler's probes.
+ */
 public final class PolicyFunctions implements RelationFunctions {
+  /** Prefix of the synthetic proposal ids of policy probes. */
+  public static final String PROBE_PROPOSAL = "\u0000probe:";
+
   private final Relations relations;
   private final EntitlementMapper entitlements;
 
@@ -22,6 +29,9 @@ public final class PolicyFunctions implements RelationFunctions {
     if (!"user".equals(subject.get("type")) || !(subject.get("id") instanceof String user)
         || !(resource.get("proposal") instanceof String proposal)) {
       return "";
+    }
+    if (proposal.startsWith(PROBE_PROPOSAL)) {
+      return proposal.substring(PROBE_PROPOSAL.length());
     }
     String role = relations.memberRole(user, proposal);
     if (role != null) {

@@ -179,18 +179,16 @@ public final class PolicyCompiler {
       if (when == null) {
         throw new PolicyException(file, line(m), "rule '" + id + "' needs a 'when' condition");
       }
+      CelAbstractSyntaxTree ast = checked(file, id, when);
       rules.add(new Rule(id, actions, permit, relation == null ? id : relation, reason, when.getValue(),
-          line(when), program(file, id, when)));
+          line(when), program(file, id, when, ast), ResourceReads.of(ast)));
     }
     return rules;
   }
 
-  private CelRuntime.Program program(String file, String ruleId, ScalarNode when) throws PolicyException {
-    int base = line(when);
-    if (when.getScalarStyle() == DumperOptions.ScalarStyle.LITERAL
-        || when.getScalarStyle() == DumperOptions.ScalarStyle.FOLDED) {
-      base++;  // a block scalar's text starts on the next line
-    }
+  /** The type-checked condition; a syntax or type error names the line in the YAML file. */
+  private CelAbstractSyntaxTree checked(String file, String ruleId, ScalarNode when) throws PolicyException {
+    int base = baseLine(when);
     CelValidationResult result = cel.compile(when.getValue(), file);
     if (result.hasError()) {
       CelIssue issue = result.getErrors().get(0);
@@ -204,10 +202,28 @@ public final class PolicyCompiler {
         throw new PolicyException(file, base,
             "rule '" + ruleId + "': the condition must be a bool, not " + ast.getResultType().name());
       }
-      return cel.createProgram(ast);
-    } catch (dev.cel.common.CelValidationException | CelEvaluationException e) {
+      return ast;
+    } catch (dev.cel.common.CelValidationException e) {
       throw new PolicyException(file, base, "rule '" + ruleId + "': " + e.getMessage());
     }
+  }
+
+  private CelRuntime.Program program(String file, String ruleId, ScalarNode when, CelAbstractSyntaxTree ast)
+      throws PolicyException {
+    try {
+      return cel.createProgram(ast);
+    } catch (CelEvaluationException e) {
+      throw new PolicyException(file, baseLine(when), "rule '" + ruleId + "': " + e.getMessage());
+    }
+  }
+
+  private static int baseLine(ScalarNode when) {
+    int base = line(when);
+    if (when.getScalarStyle() == DumperOptions.ScalarStyle.LITERAL
+        || when.getScalarStyle() == DumperOptions.ScalarStyle.FOLDED) {
+      base++;  // a block scalar's text starts on the next line
+    }
+    return base;
   }
 
   private static String scalar(String file, Node node, String what) throws PolicyException {

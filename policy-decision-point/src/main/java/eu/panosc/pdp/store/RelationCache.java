@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -32,6 +33,8 @@ public final class RelationCache implements Relations {
   /** user → facility → roles (immutable sets, replaced on change). */
   private final Map<String, Map<String, Set<String>>> staff = new ConcurrentHashMap<>();
   private final ConcurrentSkipListMap<String, Dataset> datasets = new ConcurrentSkipListMap<>();
+  /** proposal → its datasets' PIDs in PID order: the index a resource search walks for a member. */
+  private final Map<String, ConcurrentSkipListSet<String>> datasetsByProposal = new ConcurrentHashMap<>();
   private final AtomicLong generation = new AtomicLong();
 
   /** Replaces the whole content with {@code snapshot}. */
@@ -42,11 +45,12 @@ public final class RelationCache implements Relations {
     membersOf.clear();
     staff.clear();
     datasets.clear();
+    datasetsByProposal.clear();
     snapshot.facilities().forEach(f -> facilities.put(f.id(), f));
     snapshot.proposals().forEach(p -> proposals.put(p.id(), p));
     snapshot.members().forEach(this::putMember);
     snapshot.staff().forEach(this::putStaff);
-    snapshot.datasets().forEach(d -> datasets.put(d.pid(), d));
+    snapshot.datasets().forEach(this::putDataset);
     generation.incrementAndGet();
   }
 
@@ -58,7 +62,7 @@ public final class RelationCache implements Relations {
         case Change.PutProposal(Proposal p) -> proposals.put(p.id(), p);
         case Change.PutMember(Member m) -> putMember(m);
         case Change.PutStaff(StaffRole s) -> putStaff(s);
-        case Change.PutDataset(Dataset d) -> datasets.put(d.pid(), d);
+        case Change.PutDataset(Dataset d) -> putDataset(d);
         case Change.DeleteFacility(String id) -> {
           facilities.remove(id);
           staff.values().forEach(byFacility -> byFacility.remove(id));
@@ -87,7 +91,12 @@ public final class RelationCache implements Relations {
             });
           }
         }
-        case Change.DeleteDataset(String pid) -> datasets.remove(pid);
+        case Change.DeleteDataset(String pid) -> {
+          Dataset old = datasets.remove(pid);
+          if (old != null) {
+            unindex(old);
+          }
+        }
       }
     }
     generation.incrementAndGet();
@@ -96,6 +105,21 @@ public final class RelationCache implements Relations {
   /** Counts writes applied, for tests and diagnostics. */
   public long generation() {
     return generation.get();
+  }
+
+  private void putDataset(Dataset d) {
+    Dataset old = datasets.put(d.pid(), d);
+    if (old != null && !old.proposal().equals(d.proposal())) {
+      unindex(old);
+    }
+    datasetsByProposal.computeIfAbsent(d.proposal(), p -> new ConcurrentSkipListSet<>()).add(d.pid());
+  }
+
+  private void unindex(Dataset d) {
+    datasetsByProposal.computeIfPresent(d.proposal(), (p, pids) -> {
+      pids.remove(d.pid());
+      return pids.isEmpty() ? null : pids;
+    });
   }
 
   private void putMember(Member m) {
@@ -124,14 +148,16 @@ public final class RelationCache implements Relations {
   @Override
   public Optional<DatasetFacts> dataset(String pid) {
     Dataset d = datasets.get(pid);
-    if (d == null) {
-      return Optional.empty();
-    }
+    return d == null ? Optional.empty() : Optional.of(factsOf(d));
+  }
+
+  @Override
+  public DatasetFacts factsOf(Dataset d) {
     Proposal p = proposals.get(d.proposal());
     Facility f = facilities.get(d.facility());
     java.time.Instant release = d.releaseOverride() != null ? d.releaseOverride()
         : p == null ? null : p.releaseDate(facilities.get(p.facility()));
-    return Optional.of(new DatasetFacts(d, p, f, release));
+    return new DatasetFacts(d, p, f, release);
   }
 
   @Override
@@ -153,6 +179,23 @@ public final class RelationCache implements Relations {
   @Override
   public Iterator<Dataset> datasetsAfter(String afterPid) {
     return datasets.tailMap(afterPid, false).values().iterator();
+  }
+
+  @Override
+  public Iterator<String> datasetsOfProposal(String proposal, String afterPid) {
+    ConcurrentSkipListSet<String> pids = datasetsByProposal.get(proposal);
+    return pids == null ? java.util.Collections.emptyIterator() : pids.tailSet(afterPid, false).iterator();
+  }
+
+  @Override
+  public Set<String> facilityIds() {
+    return Set.copyOf(facilities.keySet());
+  }
+
+  @Override
+  public Map<String, String> membershipsOf(String user) {
+    Map<String, String> byProposal = memberships.get(user);
+    return byProposal == null ? Map.of() : Map.copyOf(byProposal);
   }
 
   @Override

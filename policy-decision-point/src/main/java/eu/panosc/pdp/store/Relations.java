@@ -13,6 +13,9 @@ public interface Relations {
   /** A dataset with its effective release date, or empty when unknown. */
   Optional<DatasetFacts> dataset(String pid);
 
+  /** The facts of a dataset already at hand (its proposal, facility and derived release date). */
+  DatasetFacts factsOf(Dataset dataset);
+
   /** The role of {@code user} in {@code proposal}, or null when not a member. */
   String memberRole(String user, String proposal);
 
@@ -24,6 +27,15 @@ public interface Relations {
 
   /** Users known as members or staff, in id order, starting after {@code afterUser}. */
   Iterator<String> usersAfter(String afterUser);
+
+  /** PIDs of the datasets of {@code proposal}, in PID order, starting after {@code afterPid}. */
+  Iterator<String> datasetsOfProposal(String proposal, String afterPid);
+
+  /** Every known facility id. */
+  Set<String> facilityIds();
+
+  /** The proposals {@code user} is a member of, with the role in each (empty when none). */
+  java.util.Map<String, String> membershipsOf(String user);
 
   /** A dataset, its proposal, its facility and the release date derived from them. */
   record DatasetFacts(Dataset dataset, Proposal proposal, Facility facility, Instant releaseDate) {}

@@ -25,7 +25,10 @@ public sealed interface Expr {
   /** The JSON form (documented in the module README). */
   JsonObject toJson();
 
-  /** The SQL form, appending placeholders' values to {@code params}. */
+  /**
+   * The SQL form, appending the placeholders' values to {@code params}: strings, and an {@link Instant}
+   * for the release-date comparison.
+   */
   String toSql(SqlColumns columns, List<Object> params);
 
   Expr TRUE = new Const(true);
@@ -86,7 +89,7 @@ public sealed interface Expr {
 
     @Override
     public String toSql(SqlColumns columns, List<Object> params) {
-      params.add(DateTimeFormatter.ISO_INSTANT.format(time));
+      params.add(time);
       return "(" + columns.releaseDate() + " IS NOT NULL AND " + columns.releaseDate() + " <= "
           + columns.placeholder(params.size()) + ")";
     }

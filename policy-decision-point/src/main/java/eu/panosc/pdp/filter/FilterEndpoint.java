@@ -11,6 +11,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -68,9 +69,20 @@ public final class FilterEndpoint {
     }
     List<Object> params = new ArrayList<>();
     String sql = filter.expr().toSql(columns, params);
+    JsonArray values = new JsonArray();
+    JsonArray types = new JsonArray();
+    for (Object p : params) {
+      if (p instanceof Instant t) {
+        values.add(DateTimeFormatter.ISO_INSTANT.format(t));
+        types.add("timestamp");
+      } else {
+        values.add(p);
+        types.add("string");
+      }
+    }
     JsonObject answer = new JsonObject()
         .put("time", DateTimeFormatter.ISO_INSTANT.format(filter.time()))
-        .put("sql", new JsonObject().put("where", sql).put("params", new JsonArray(params)))
+        .put("sql", new JsonObject().put("where", sql).put("params", values).put("paramTypes", types))
         .put("filter", filter.expr().toJson())
         .put("policies", new JsonObject(new HashMap<>(filter.policies())));
     rc.response().putHeader("Cache-Control", "no-store");

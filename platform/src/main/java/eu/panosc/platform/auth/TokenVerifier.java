@@ -29,10 +29,23 @@ public final class TokenVerifier {
 
   /** Tokens longer than this are rejected before parsing. */
   static final int MAX_TOKEN_CHARS = 16 * 1024;
+  /** At most this many verified tokens are remembered; when full, the memory starts afresh. */
+  static final int MAX_REMEMBERED = 10_000;
+  /** A verified signature is trusted again for at most this long (and never past the token's expiry). */
+  static final java.time.Duration REMEMBER_FOR = java.time.Duration.ofSeconds(60);
 
   private final JwksCache keys;
   private final BearerAuthConfig config;
   private final Clock clock;
+  /**
+   * Tokens whose header and signature were verified, keyed by the exact compact string: a client sends the
+   * same token many times, and an ES256 verification costs far more than the rest of a small request.
+   * Claims (issuer, audience, exp, nbf, iat) are checked again on every use.
+   */
+  private final java.util.concurrent.ConcurrentHashMap<String, Verified> verified =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  private record Verified(SignedJWT jwt, Instant until) {}
 
   public TokenVerifier(JwksCache keys, BearerAuthConfig config, Clock clock) {
     this.keys = Objects.requireNonNull(keys, "keys");
@@ -42,6 +55,18 @@ public final class TokenVerifier {
 
   /** The principal of a valid token, or a failed future with {@link InvalidTokenException}. */
   public Future<AccessTokenPrincipal> verify(String compactJwt) {
+    Verified known = compactJwt == null ? null : verified.get(compactJwt);
+    if (known != null) {
+      if (clock.instant().isBefore(known.until())) {
+        try {
+          return Future.succeededFuture(checkClaims(known.jwt()));
+        } catch (InvalidTokenException e) {
+          verified.remove(compactJwt);
+          return Future.failedFuture(e);
+        }
+      }
+      verified.remove(compactJwt);
+    }
     final SignedJWT jwt;
     try {
       jwt = parseHeader(compactJwt);
@@ -54,11 +79,21 @@ public final class TokenVerifier {
         if (!SignatureCheck.verify(jwt, key)) {
           return Future.failedFuture(new InvalidTokenException("invalid signature"));
         }
-        return Future.succeededFuture(checkClaims(jwt));
+        AccessTokenPrincipal principal = checkClaims(jwt);
+        remember(compactJwt, jwt, principal.expiresAt());
+        return Future.succeededFuture(principal);
       } catch (InvalidTokenException e) {
         return Future.failedFuture(e);
       }
     });
+  }
+
+  private void remember(String compactJwt, SignedJWT jwt, Instant expiresAt) {
+    if (verified.size() >= MAX_REMEMBERED) {
+      verified.clear();
+    }
+    Instant until = clock.instant().plus(REMEMBER_FOR);
+    verified.put(compactJwt, new Verified(jwt, expiresAt != null && expiresAt.isBefore(until) ? expiresAt : until));
   }
 
   /** All header checks, done before any key lookup. */

@@ -228,6 +228,26 @@ class BearerAuthHandlerTest {
   }
 
   @Test
+  void tokenAcceptedBeforeIsRejectedOnceExpired() {
+    String token = tokens.es256().sign();
+    assertThat(call(token).statusCode()).isEqualTo(200);
+    assertThat(call(token).statusCode()).as("remembered as verified").isEqualTo(200);
+    clock.advance(Duration.ofMinutes(5).plusSeconds(31));
+
+    assertInvalidToken(call(token), "token expired", token);
+  }
+
+  @Test
+  void tokenAcceptedBeforeDoesNotVouchForAnotherSignature() {
+    String token = tokens.es256().sign();
+    assertThat(call(token).statusCode()).isEqualTo(200);
+    String other = tokens.es256().sign();
+    String forged = token.substring(0, token.lastIndexOf('.') + 1) + other.substring(other.lastIndexOf('.') + 1);
+
+    assertInvalidToken(call(forged), "invalid signature", forged);
+  }
+
+  @Test
   void tokenExpiredWithinSkewIsAccepted() {
     String token = tokens.es256().sign();
     clock.advance(Duration.ofMinutes(5).plusSeconds(20));

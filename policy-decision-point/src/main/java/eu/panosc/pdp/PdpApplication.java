@@ -62,7 +62,7 @@ public final class PdpApplication implements ServiceModule {
     BearerAuth auth = context.bearerAuth();
 
     DatasetFilters filters = new DatasetFilters(engine, cache, policies, entitlements, context.clock());
-    new AuthzenEndpoint(new AuthzenService(engine, cache, policies, filters), context.baseUrl()).mount(router, auth);
+    new AuthzenEndpoint(new AuthzenService(engine, cache, policies, filters, context.clock()), context.baseUrl()).mount(router, auth);
     new FilterEndpoint(filters).mount(router, auth);
     new IngestEndpoint(store).mount(router, auth);
     new AdminEndpoint(store, cache, policies).mount(router, auth);

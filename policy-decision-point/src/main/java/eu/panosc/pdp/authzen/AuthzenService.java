@@ -23,7 +23,7 @@ import java.util.Objects;
 public final class AuthzenService {
   static final int MAX_SCAN = 10_000;
 
-  /** How many datasets a filtered search scans per page for facility-wide matches (public, released). */
+  /** How many candidate datasets a filtered search looks at per page. */
   static final int MAX_FILTER_SCAN = 20_000;
 
   private final DecisionEngine engine;
@@ -32,12 +32,13 @@ public final class AuthzenService {
   private final DatasetFilters filters;
   private final FilteredSearch filtered;
 
-  public AuthzenService(DecisionEngine engine, Relations relations, PolicyRegistry policies, DatasetFilters filters) {
+  public AuthzenService(DecisionEngine engine, Relations relations, PolicyRegistry policies, DatasetFilters filters,
+      java.time.Clock clock) {
     this.engine = Objects.requireNonNull(engine, "engine");
     this.relations = Objects.requireNonNull(relations, "relations");
     this.policies = Objects.requireNonNull(policies, "policies");
     this.filters = Objects.requireNonNull(filters, "filters");
-    this.filtered = new FilteredSearch(relations);
+    this.filtered = new FilteredSearch(relations, clock);
   }
 
   public Decision evaluate(AccessRequest request) {

@@ -87,10 +87,12 @@ public final class DatasetFilters {
   /**
    * The compiled filter: {@code wide} per facility (what holds for any dataset there, whatever its
    * proposal), the proposal {@code grants}, the whole condition {@code expr}, the decision time and the
-   * policy version used per facility.
+   * policy version used per facility. {@code wideBeyondPublicOrReleased} is true when some facility-wide
+   * condition admits a dataset that is neither public nor released (e.g. for a facility's data staff):
+   * then a search cannot take its facility-wide candidates from the public and released indexes alone.
    */
   public record DatasetFilter(Instant time, Map<String, Expr> wide, List<Grant> grants, Expr expr,
-      Map<String, String> policies) {
+      Map<String, String> policies, boolean wideBeyondPublicOrReleased) {
 
     /** The facility-wide condition of {@code facility} ({@link Expr#FALSE} for an unknown one). */
     public Expr wideAt(String facility) {
@@ -98,7 +100,7 @@ public final class DatasetFilters {
       return e == null ? Expr.FALSE : e;
     }
 
-    /** True when some facility lets datasets through whatever their proposal (a search must scan). */
+    /** True when some facility lets datasets through whatever their proposal. */
     public boolean anyWide() {
       return wide.values().stream().anyMatch(e -> !e.equals(Expr.FALSE));
     }
@@ -137,9 +139,11 @@ public final class DatasetFilters {
     Map<String, Expr> wide = new HashMap<>();
     List<Grant> grants = new ArrayList<>();
     List<Expr> clauses = new ArrayList<>();
+    boolean beyond = false;
     for (Map.Entry<List<Integer>, Set<String>> e : byTable.entrySet()) {
       List<Integer> table = e.getKey();
       int base = table.get(0);
+      beyond |= (base & 1) != 0;  // cell 0: neither public nor released
       Set<String> excluded = new TreeSet<>();
       Map<Integer, Set<String>> byMask = new TreeMap<>();
       roles.forEach((proposal, role) -> {
@@ -168,7 +172,8 @@ public final class DatasetFilters {
         clauses.add(Expr.and(List.of(Expr.In.of("facility", e.getValue()), any)));
       }
     }
-    return new DatasetFilter(time, Map.copyOf(wide), List.copyOf(grants), Expr.or(clauses), Map.copyOf(used));
+    return new DatasetFilter(time, Map.copyOf(wide), List.copyOf(grants), Expr.or(clauses), Map.copyOf(used),
+        beyond);
   }
 
   /** The proposals the subject holds a role in: stored membership first, then trusted entitlements. */

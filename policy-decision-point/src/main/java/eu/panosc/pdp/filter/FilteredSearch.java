@@ -2,6 +2,8 @@ package eu.panosc.pdp.filter;
 
 import eu.panosc.pdp.model.Dataset;
 import eu.panosc.pdp.store.Relations;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -11,17 +13,29 @@ import java.util.function.Predicate;
 
 /**
  * Walks the datasets a {@link DatasetFilters.DatasetFilter} admits, in PID order, without looking at
- * every dataset: one source per granted proposal (its datasets, from the proposal index) merged with, only
- * when some facility admits datasets whatever their proposal (public, released, staff), a scan of all
- * datasets in PID order that tests the cheap compiled condition, not the policy. The scan examines at most
- * {@code scanBudget} datasets per page; when it stops early the page ends at the last PID it examined, so
- * the next page continues exactly there (nothing lost, nothing repeated).
+ * every dataset. Sources, each sorted by PID, are merged:
+ * <ul>
+ *   <li>one per granted proposal: its datasets, from the proposal index;</li>
+ *   <li>when some facility admits datasets whatever their proposal, and only because they are public or
+ *       released: the public index and the released index;</li>
+ *   <li>when some facility admits more than that (its data staff may read everything there), or the
+ *       decision time is more than a day ahead: a scan of all datasets.</li>
+ * </ul>
+ * Every candidate is tested with the compiled condition (cheap), then confirmed by the caller. The
+ * sources share a budget of candidates examined per page; when it runs out, the page ends at the last
+ * PID every source has looked at, so the next page continues exactly there (nothing lost, nothing
+ * repeated). Each source looks at one PID at least, so every page moves forward.
  */
 public final class FilteredSearch {
-  private final Relations relations;
+  /** Released-index lookups are answered for decision times up to this far ahead; later ones scan. */
+  static final Duration INDEX_HORIZON = Duration.ofDays(1);
 
-  public FilteredSearch(Relations relations) {
+  private final Relations relations;
+  private final Clock clock;
+
+  public FilteredSearch(Relations relations, Clock clock) {
     this.relations = Objects.requireNonNull(relations, "relations");
+    this.clock = Objects.requireNonNull(clock, "clock");
   }
 
   /**
@@ -30,22 +44,23 @@ public final class FilteredSearch {
    */
   public record Page(List<String> pids, String resumeAfter) {}
 
-  public Page page(DatasetFilters.DatasetFilter filter, String after, int limit, int scanBudget,
+  public Page page(DatasetFilters.DatasetFilter filter, String after, int limit, int budget,
       Predicate<String> confirm) {
+    int[] left = {budget};
     PriorityQueue<Source> heads = new PriorityQueue<>((a, b) -> a.head.compareTo(b.head));
     for (DatasetFilters.Grant g : filter.grants()) {
       for (String proposal : g.proposals()) {
-        Source s = new ProposalSource(relations.datasetsOfProposal(proposal, after), g);
-        if (s.advance()) {
-          heads.add(s);
-        }
+        add(heads, new Source(relations.datasetsOfProposal(proposal, after), left,
+            facts -> g.facilities().contains(facts.dataset().facility()) && g.condition().test(facts)));
       }
     }
-    Scan scan = null;
     if (filter.anyWide()) {
-      scan = new Scan(relations.datasetsAfter(after), filter, scanBudget);
-      if (scan.advance()) {
-        heads.add(scan);
+      Predicate<Relations.DatasetFacts> wide = facts -> filter.wideAt(facts.dataset().facility()).test(facts);
+      if (filter.wideBeyondPublicOrReleased() || filter.time().isAfter(clock.instant().plus(INDEX_HORIZON))) {
+        add(heads, new Scan(relations.datasetsAfter(after), left, filter));
+      } else {
+        add(heads, new Source(relations.publicAfter(after), left, wide));
+        add(heads, new Source(relations.releasedAfter(after, filter.time()), left, wide));
       }
     }
     List<String> out = new ArrayList<>();
@@ -53,8 +68,8 @@ public final class FilteredSearch {
     while (!heads.isEmpty()) {
       Source s = heads.poll();
       String pid = s.head;
-      if (s == scan && scan.stalled) {
-        // The scan spent its budget at pid: every dataset up to it has been looked at by every source.
+      if (s.stalled) {
+        // The budget ran out at pid: every source has looked at every dataset up to it.
         drainUpTo(heads, pid, last, out, limit, confirm);
         return new Page(out, out.size() >= limit ? out.get(out.size() - 1) : pid);
       }
@@ -74,45 +89,53 @@ public final class FilteredSearch {
     return new Page(out, null);
   }
 
+  private static void add(PriorityQueue<Source> heads, Source s) {
+    if (s.advance()) {
+      heads.add(s);
+    }
+  }
+
   private static void drainUpTo(PriorityQueue<Source> heads, String bound, String emitted, List<String> out,
       int limit, Predicate<String> confirm) {
     String last = emitted;
     while (!heads.isEmpty() && heads.peek().head.compareTo(bound) <= 0 && out.size() < limit) {
       Source s = heads.poll();
-      if (!s.head.equals(last) && confirm.test(s.head)) {
-        out.add(s.head);
-      }
-      last = s.head;
-      if (s.advance()) {
-        heads.add(s);
+      if (!s.stalled && !s.head.equals(last)) {
+        if (confirm.test(s.head)) {
+          out.add(s.head);
+        }
+        last = s.head;
       }
     }
   }
 
-  /** A sorted stream of candidate PIDs; {@link #advance} moves {@link #head} to the next one. */
-  private abstract static class Source {
-    String head;
-
-    abstract boolean advance();
-  }
-
-  private final class ProposalSource extends Source {
+  /**
+   * A sorted stream of candidate PIDs passing {@code test}; {@link #advance} moves {@link #head} to the
+   * next one, or, when the shared budget runs out, marks the source stalled at the last PID it examined.
+   */
+  private class Source {
     private final Iterator<String> pids;
-    private final DatasetFilters.Grant grant;
+    private final int[] budget;
+    private final Predicate<Relations.DatasetFacts> test;
+    String head;
+    boolean stalled;
 
-    ProposalSource(Iterator<String> pids, DatasetFilters.Grant grant) {
+    Source(Iterator<String> pids, int[] budget, Predicate<Relations.DatasetFacts> test) {
       this.pids = pids;
-      this.grant = grant;
+      this.budget = budget;
+      this.test = test;
     }
 
-    @Override
     boolean advance() {
       while (pids.hasNext()) {
+        if (budget[0]-- <= 0 && head != null) {  // each source looks at one PID at least: progress
+          stalled = true;
+          return true;
+        }
         String pid = pids.next();
+        head = pid;
         var facts = relations.dataset(pid);
-        if (facts.isPresent() && grant.facilities().contains(facts.get().dataset().facility())
-            && grant.condition().test(facts.get())) {
-          head = pid;
+        if (facts.isPresent() && test.test(facts.get())) {
           return true;
         }
       }
@@ -120,28 +143,29 @@ public final class FilteredSearch {
     }
   }
 
+  /** All datasets in PID order, tested with the facility-wide condition (no index lookups). */
   private final class Scan extends Source {
     private final Iterator<Dataset> datasets;
+    private final int[] budget;
     private final DatasetFilters.DatasetFilter filter;
-    private int budget;
-    boolean stalled;
 
-    Scan(Iterator<Dataset> datasets, DatasetFilters.DatasetFilter filter, int budget) {
+    Scan(Iterator<Dataset> datasets, int[] budget, DatasetFilters.DatasetFilter filter) {
+      super(null, budget, null);
       this.datasets = datasets;
-      this.filter = filter;
       this.budget = budget;
+      this.filter = filter;
     }
 
     @Override
     boolean advance() {
       while (datasets.hasNext()) {
-        if (budget-- <= 0) {
+        if (budget[0]-- <= 0 && head != null) {  // each source looks at one PID at least: progress
           stalled = true;
-          return head != null;
+          return true;
         }
         Dataset d = datasets.next();
-        Expr wide = filter.wideAt(d.facility());
         head = d.pid();
+        Expr wide = filter.wideAt(d.facility());
         if (!wide.equals(Expr.FALSE) && wide.test(relations.factsOf(d))) {
           return true;
         }

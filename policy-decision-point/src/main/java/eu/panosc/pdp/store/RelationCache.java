@@ -6,6 +6,7 @@ import eu.panosc.pdp.model.Facility;
 import eu.panosc.pdp.model.Member;
 import eu.panosc.pdp.model.Proposal;
 import eu.panosc.pdp.model.StaffRole;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
@@ -35,6 +36,7 @@ public final class RelationCache implements Relations {
   private final ConcurrentSkipListMap<String, Dataset> datasets = new ConcurrentSkipListMap<>();
   /** proposal → its datasets' PIDs in PID order: the index a resource search walks for a member. */
   private final Map<String, ConcurrentSkipListSet<String>> datasetsByProposal = new ConcurrentHashMap<>();
+  private final ReleaseIndex releases = new ReleaseIndex(Instant.now());
   private final AtomicLong generation = new AtomicLong();
 
   /** Replaces the whole content with {@code snapshot}. */
@@ -46,11 +48,13 @@ public final class RelationCache implements Relations {
     staff.clear();
     datasets.clear();
     datasetsByProposal.clear();
+    releases.clear(Instant.now());
     snapshot.facilities().forEach(f -> facilities.put(f.id(), f));
     snapshot.proposals().forEach(p -> proposals.put(p.id(), p));
     snapshot.members().forEach(this::putMember);
     snapshot.staff().forEach(this::putStaff);
     snapshot.datasets().forEach(this::putDataset);
+    datasets.values().forEach(this::indexRelease);
     generation.incrementAndGet();
   }
 
@@ -58,11 +62,30 @@ public final class RelationCache implements Relations {
   public synchronized void applied(List<Change> changes) {
     for (Change c : changes) {
       switch (c) {
-        case Change.PutFacility(Facility f) -> facilities.put(f.id(), f);
-        case Change.PutProposal(Proposal p) -> proposals.put(p.id(), p);
+        case Change.PutFacility(Facility f) -> {
+          Facility old = facilities.put(f.id(), f);
+          if (old == null || old.embargoYears() != f.embargoYears()) {
+            datasets.values().stream().filter(d -> d.facility().equals(f.id())).forEach(this::indexRelease);
+          }
+        }
+        case Change.PutProposal(Proposal p) -> {
+          proposals.put(p.id(), p);
+          ConcurrentSkipListSet<String> pids = datasetsByProposal.get(p.id());
+          if (pids != null) {
+            pids.forEach(pid -> {
+              Dataset d = datasets.get(pid);
+              if (d != null) {
+                indexRelease(d);
+              }
+            });
+          }
+        }
         case Change.PutMember(Member m) -> putMember(m);
         case Change.PutStaff(StaffRole s) -> putStaff(s);
-        case Change.PutDataset(Dataset d) -> putDataset(d);
+        case Change.PutDataset(Dataset d) -> {
+          putDataset(d);
+          indexRelease(d);
+        }
         case Change.DeleteFacility(String id) -> {
           facilities.remove(id);
           staff.values().forEach(byFacility -> byFacility.remove(id));
@@ -95,6 +118,7 @@ public final class RelationCache implements Relations {
           Dataset old = datasets.remove(pid);
           if (old != null) {
             unindex(old);
+            releases.remove(pid);
           }
         }
       }
@@ -113,6 +137,10 @@ public final class RelationCache implements Relations {
       unindex(old);
     }
     datasetsByProposal.computeIfAbsent(d.proposal(), p -> new ConcurrentSkipListSet<>()).add(d.pid());
+  }
+
+  private void indexRelease(Dataset d) {
+    releases.index(d.pid(), d.isPublic(), factsOf(d).releaseDate());
   }
 
   private void unindex(Dataset d) {
@@ -155,7 +183,7 @@ public final class RelationCache implements Relations {
   public DatasetFacts factsOf(Dataset d) {
     Proposal p = proposals.get(d.proposal());
     Facility f = facilities.get(d.facility());
-    java.time.Instant release = d.releaseOverride() != null ? d.releaseOverride()
+    Instant release = d.releaseOverride() != null ? d.releaseOverride()
         : p == null ? null : p.releaseDate(facilities.get(p.facility()));
     return new DatasetFacts(d, p, f, release);
   }
@@ -185,6 +213,16 @@ public final class RelationCache implements Relations {
   public Iterator<String> datasetsOfProposal(String proposal, String afterPid) {
     ConcurrentSkipListSet<String> pids = datasetsByProposal.get(proposal);
     return pids == null ? java.util.Collections.emptyIterator() : pids.tailSet(afterPid, false).iterator();
+  }
+
+  @Override
+  public Iterator<String> publicAfter(String afterPid) {
+    return releases.publicAfter(afterPid);
+  }
+
+  @Override
+  public Iterator<String> releasedAfter(String afterPid, Instant time) {
+    return releases.releasedAfter(afterPid, time);
   }
 
   @Override

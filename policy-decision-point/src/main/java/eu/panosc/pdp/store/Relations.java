@@ -31,6 +31,15 @@ public interface Relations {
   /** PIDs of the datasets of {@code proposal}, in PID order, starting after {@code afterPid}. */
   Iterator<String> datasetsOfProposal(String proposal, String afterPid);
 
+  /** PIDs of public datasets after {@code afterPid}, in PID order (possibly with a few that no longer are). */
+  Iterator<String> publicAfter(String afterPid);
+
+  /**
+   * PIDs after {@code afterPid}, in PID order, of every dataset released at or before {@code time}
+   * (possibly with some that are not: callers test each).
+   */
+  Iterator<String> releasedAfter(String afterPid, Instant time);
+
   /** Every known facility id. */
   Set<String> facilityIds();
 

@@ -119,29 +119,74 @@ class DatasetFiltersTest {
     assertThat(permits).as("the world must exercise both outcomes").isBetween(checks / 20, checks - checks / 20);
   }
 
-  @Test
-  void pageWhenSmallLimitAndBudgetThenExactlyThePermittedSetInOrder() {
-    FilteredSearch search = new FilteredSearch(cache);
+  /** Every page of a filtered search, concatenated, for a subject and action at {@code context}. */
+  private List<String> allPages(AccessRequest.Entity subject, String action, Map<String, Object> context, int limit,
+      int budget) {
+    FilteredSearch search = new FilteredSearch(cache, Clock.fixed(RandomWorld.NOW, ZoneOffset.UTC));
+    DatasetFilters.DatasetFilter filter = filters.compile(subject, action, Map.of(), Map.of(), context);
+    List<String> got = new ArrayList<>();
+    String after = "";
+    int pages = 0;
+    while (after != null) {
+      FilteredSearch.Page page = search.page(filter, after, limit, budget, pid -> true);
+      assertThat(page.pids().size()).isLessThanOrEqualTo(limit);
+      if (page.resumeAfter() != null) {
+        assertThat(page.resumeAfter()).as("every page moves forward").isGreaterThan(after);
+      }
+      got.addAll(page.pids());
+      after = page.resumeAfter();
+      assertThat(++pages).as("paging terminates").isLessThan(20_000);
+    }
+    return got;
+  }
+
+  private List<String> permittedPids(AccessRequest.Entity subject, String action, Map<String, Object> context) {
+    return cache.facilityIds().isEmpty() ? List.of() : world.datasets().stream().map(Dataset::pid).sorted()
+        .filter(pid -> cache.dataset(pid).isPresent())
+        .filter(pid -> engine.decide(new AccessRequest(subject, action, Map.of(),
+            new AccessRequest.Entity("dataset", pid, Map.of()), context)).permit())
+        .toList();
+  }
+
+  @ParameterizedTest(name = "budget {0}, limit {1}, time {2}")
+  @org.junit.jupiter.params.provider.CsvSource({"1, 1, 0", "13, 7, 0", "1000, 50, 0", "13, 7, -3600",
+      "13, 7, 172800", "5000, 100, 94608000"})
+  void pageWhenAnyBudgetLimitAndTimeThenExactlyThePermittedSetInOrder(int budget, int limit, long offsetSeconds) {
+    Map<String, Object> context = offsetSeconds == 0 ? Map.of()
+        : Map.of("time", RandomWorld.NOW.plusSeconds(offsetSeconds));
     for (AccessRequest.Entity subject : subjects()) {
       for (String action : List.of("read", "annotate", "delete")) {
-        DatasetFilters.DatasetFilter filter = filters.compile(subject, action, Map.of(), Map.of(), Map.of());
-        List<String> expected = world.datasets().stream().map(Dataset::pid).sorted()
-            .filter(pid -> engine.decide(new AccessRequest(subject, action, Map.of(),
-                new AccessRequest.Entity("dataset", pid, Map.of()), Map.of())).permit())
-            .toList();
-        List<String> got = new ArrayList<>();
-        String after = "";
-        int pages = 0;
-        while (after != null) {
-          FilteredSearch.Page page = search.page(filter, after, 7, 13, pid -> true);
-          assertThat(page.pids().size()).isLessThanOrEqualTo(7);
-          got.addAll(page.pids());
-          after = page.resumeAfter();
-          assertThat(++pages).as("paging terminates").isLessThan(2000);
-        }
-        assertThat(got).as("%s %s", subject, action).containsExactlyElementsOf(expected);
+        assertThat(allPages(subject, action, context, limit, budget)).as("%s %s", subject, action)
+            .containsExactlyElementsOf(permittedPids(subject, action, context));
       }
     }
+  }
+
+  @Test
+  void pageWhenFactsChangeThenIndexesFollow() {
+    var subject = new AccessRequest.Entity("user", "nobody", Map.of());
+    List<eu.panosc.pdp.model.Change> changes = new ArrayList<>();
+    // a proposal ends earlier (its datasets become released), a dataset becomes public, another is deleted,
+    // and a facility shortens its embargo to zero
+    Proposal p = world.proposals().stream().filter(x -> cache.factsOf(world.datasets().stream()
+        .filter(d -> d.proposal().equals(x.id()) && d.releaseOverride() == null).findFirst()
+        .orElse(new Dataset("none", x.id(), x.facility(), null, RandomWorld.NOW, null, false, null, null, 0)))
+        .releaseDate().isAfter(RandomWorld.NOW)).findFirst().orElseThrow();
+    changes.add(new eu.panosc.pdp.model.Change.PutProposal(new Proposal(p.id(), p.facility(), p.title(), p.start(),
+        RandomWorld.NOW.minus(Duration.ofDays(4000)), null)));
+    Dataset embargoed = world.datasets().stream().filter(d -> !engine.decide(new AccessRequest(subject, "read",
+        Map.of(), new AccessRequest.Entity("dataset", d.pid(), Map.of()), Map.of())).permit()).findFirst().orElseThrow();
+    changes.add(new eu.panosc.pdp.model.Change.PutDataset(new Dataset(embargoed.pid(), embargoed.proposal(),
+        embargoed.facility(), null, embargoed.created(), null, true, null, null, 0)));
+    Dataset open = world.datasets().stream().filter(d -> d.isPublic()).findFirst().orElseThrow();
+    changes.add(new eu.panosc.pdp.model.Change.DeleteDataset(open.pid()));
+    changes.add(new eu.panosc.pdp.model.Change.PutFacility(new Facility("xfel", "XFEL", 0)));
+    List<String> before = allPages(subject, "read", Map.of(), 10, 50);
+    cache.applied(changes);
+    List<String> after = allPages(subject, "read", Map.of(), 10, 50);
+    assertThat(after).containsExactlyElementsOf(permittedPids(subject, "read", Map.of()))
+        .contains(embargoed.pid()).doesNotContain(open.pid());
+    assertThat(after).as("released by the changes").hasSizeGreaterThan(before.size());
   }
 
   @Test
@@ -153,7 +198,8 @@ class DatasetFiltersTest {
         Map.of(), Map.of(), Map.of());
     assertThat(filter.wide().entrySet()).filteredOn(e -> !e.getKey().equals("ill"))
         .allSatisfy(e -> assertThat(e.getValue()).isEqualTo(Expr.FALSE));
-    FilteredSearch.Page page = new FilteredSearch(cache).page(filter, "", 3, 1, pid -> true);
+    FilteredSearch.Page page = new FilteredSearch(cache, Clock.fixed(RandomWorld.NOW, ZoneOffset.UTC))
+        .page(filter, "", 3, 200, pid -> true);
     assertThat(page.pids()).hasSize(3);
   }
 

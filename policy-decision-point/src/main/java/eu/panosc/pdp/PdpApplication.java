@@ -7,6 +7,7 @@ import eu.panosc.pdp.authzen.AuthzenService;
 import eu.panosc.pdp.engine.DecisionEngine;
 import eu.panosc.pdp.engine.EntitlementMapper;
 import eu.panosc.pdp.engine.PolicyFunctions;
+import eu.panosc.pdp.log.DecisionLog;
 import eu.panosc.pdp.policy.PgPolicyStore;
 import eu.panosc.pdp.policy.PolicyCompiler;
 import eu.panosc.pdp.policy.PolicyException;
@@ -36,6 +37,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class PdpApplication implements ServiceModule {
   private static final Logger LOG = LoggerFactory.getLogger(PdpApplication.class);
+  private volatile DecisionLog decisionLog;
 
   @Override
   public String name() {
@@ -59,7 +61,11 @@ public final class PdpApplication implements ServiceModule {
     DecisionEngine engine = new DecisionEngine(cache, policies, context.clock());
     BearerAuth auth = context.bearerAuth();
 
-    new AuthzenEndpoint(new AuthzenService(engine, cache, policies), context.baseUrl()).mount(router, auth);
+    DecisionLog log = new DecisionLog(context, settings.decisionLog());
+    decisionLog = log;
+    new AuthzenEndpoint(new AuthzenService(engine, cache, policies), context.baseUrl(), log.recorder())
+        .mount(router, auth);
+    log.mount(router, auth, AdminEndpoint.ADMIN_SCOPE);
     new IngestEndpoint(store).mount(router, auth);
     new AdminEndpoint(store, cache, policies).mount(router, auth);
 
@@ -68,7 +74,14 @@ public final class PdpApplication implements ServiceModule {
         .compose(v -> store.warm())
         .compose(v -> policies.start())
         .compose(v -> settings.policyDir().map(dir -> loadPolicyDir(context, policies, dir))
-            .orElse(Future.succeededFuture()));
+            .orElse(Future.succeededFuture()))
+        .compose(v -> log.start());
+  }
+
+  /** Writes the decisions still queued (the server no longer takes requests, the pool is still open). */
+  @Override
+  public Future<Void> stop() {
+    return decisionLog == null ? Future.succeededFuture() : decisionLog.close();
   }
 
   /** Submits each policy file whose text differs from the active version; a refused file is logged. */

@@ -45,6 +45,7 @@ public final class DecisionLogWriter {
   private boolean writing;
   private boolean purging;
   private Future<Void> inFlight = Future.succeededFuture();
+  private Future<Void> purgeRun = Future.succeededFuture();
 
   public DecisionLogWriter(Vertx vertx, PgDecisionLog table, DecisionQueue queue, DecisionLogSettings settings,
       Clock clock, MeterRegistry meters) {
@@ -123,10 +124,10 @@ public final class DecisionLogWriter {
   /** Applies retention and maxRows once; overlapping runs are skipped. */
   Future<Void> purge() {
     if (purging) {
-      return Future.succeededFuture();
+      return purgeRun;
     }
     purging = true;
-    return table.purge(clock.instant().minus(settings.retention()), settings.maxRows())
+    purgeRun = table.purge(clock.instant().minus(settings.retention()), settings.maxRows())
         .onSuccess(n -> {
           purged.increment(n);
           if (n > 0) {
@@ -140,9 +141,13 @@ public final class DecisionLogWriter {
           purging = false;
           return Future.succeededFuture();
         });
+    return purgeRun;
   }
 
-  /** Stops the timers, refuses further entries (counted as dropped) and writes what is queued. */
+  /**
+   * Stops the timers, refuses further entries (counted as dropped), writes what is queued and waits for
+   * a running purge, so nothing uses the pool once this completes.
+   */
   public Future<Void> close() {
     vertx.cancelTimer(flushTimer);
     vertx.cancelTimer(purgeTimer);
@@ -150,6 +155,7 @@ public final class DecisionLogWriter {
     if (rows == null) {
       return Future.succeededFuture();
     }
-    return flush().compose(v -> queue.size() > 0 ? flush() : Future.succeededFuture());
+    return flush().compose(v -> queue.size() > 0 ? flush() : Future.succeededFuture())
+        .compose(v -> purgeRun);
   }
 }

@@ -9,6 +9,7 @@ import eu.panosc.pdp.engine.EntitlementMapper;
 import eu.panosc.pdp.engine.PolicyFunctions;
 import eu.panosc.pdp.filter.DatasetFilters;
 import eu.panosc.pdp.filter.FilterEndpoint;
+import eu.panosc.pdp.log.DecisionLog;
 import eu.panosc.pdp.policy.PgPolicyStore;
 import eu.panosc.pdp.policy.PolicyCompiler;
 import eu.panosc.pdp.policy.PolicyException;
@@ -38,6 +39,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class PdpApplication implements ServiceModule {
   private static final Logger LOG = LoggerFactory.getLogger(PdpApplication.class);
+  private volatile DecisionLog decisionLog;
 
   @Override
   public String name() {
@@ -62,8 +64,12 @@ public final class PdpApplication implements ServiceModule {
     BearerAuth auth = context.bearerAuth();
 
     DatasetFilters filters = new DatasetFilters(engine, cache, policies, entitlements, context.clock());
-    new AuthzenEndpoint(new AuthzenService(engine, cache, policies, filters, context.clock()), context.baseUrl()).mount(router, auth);
+    DecisionLog log = new DecisionLog(context, settings.decisionLog());
+    decisionLog = log;
+    new AuthzenEndpoint(new AuthzenService(engine, cache, policies, filters, context.clock()), context.baseUrl(),
+        log.recorder()).mount(router, auth);
     new FilterEndpoint(filters).mount(router, auth);
+    log.mount(router, auth, AdminEndpoint.ADMIN_SCOPE);
     new IngestEndpoint(store).mount(router, auth);
     new AdminEndpoint(store, cache, policies).mount(router, auth);
 
@@ -72,7 +78,14 @@ public final class PdpApplication implements ServiceModule {
         .compose(v -> store.warm())
         .compose(v -> policies.start())
         .compose(v -> settings.policyDir().map(dir -> loadPolicyDir(context, policies, dir))
-            .orElse(Future.succeededFuture()));
+            .orElse(Future.succeededFuture()))
+        .compose(v -> log.start());
+  }
+
+  /** Writes the decisions still queued (the server no longer takes requests, the pool is still open). */
+  @Override
+  public Future<Void> stop() {
+    return decisionLog == null ? Future.succeededFuture() : decisionLog.close();
   }
 
   /** Submits each policy file whose text differs from the active version; a refused file is logged. */

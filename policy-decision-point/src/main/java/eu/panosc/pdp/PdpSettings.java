@@ -1,6 +1,7 @@
 package eu.panosc.pdp;
 
 import eu.panosc.pdp.engine.EntitlementMapper;
+import eu.panosc.pdp.log.DecisionLogSettings;
 import eu.panosc.platform.config.ConfigException;
 import eu.panosc.platform.config.ConfigNode;
 import java.nio.file.Path;
@@ -17,9 +18,10 @@ import java.util.regex.PatternSyntaxException;
  * @param trustedEntitlementAuthorities entitlement authorities ({@code #authority}) that count; none by default
  * @param entitlementPattern regex over an entitlement's group part with named groups {@code facility}, {@code proposal}
  * @param policyDir optional directory of policy files ({@code *.yaml}) submitted at start-up
+ * @param decisionLog the {@code decisionLog} subsection
  */
 public record PdpSettings(Set<String> trustedEntitlementAuthorities, String entitlementPattern,
-    Optional<Path> policyDir) {
+    Optional<Path> policyDir, DecisionLogSettings decisionLog) {
 
   public static PdpSettings from(ConfigNode node) {
     Set<String> authorities = new LinkedHashSet<>();
@@ -38,7 +40,8 @@ public record PdpSettings(Set<String> trustedEntitlementAuthorities, String enti
           "needs the named groups (?<facility>...) and (?<proposal>...)");
     }
     Optional<Path> dir = node.optionalString("policyDir").map(Path::of);
+    DecisionLogSettings decisionLog = node.read("decisionLog", DecisionLogSettings::from);
     node.rejectUnknownKeys();
-    return new PdpSettings(Set.copyOf(authorities), pattern, dir);
+    return new PdpSettings(Set.copyOf(authorities), pattern, dir, decisionLog);
   }
 }

@@ -19,9 +19,15 @@ public final class PdpPlatform {
 
   public static Platform start(Path dataDir, LocalIssuer issuer, boolean demo, Map<String, String> extra)
       throws Exception {
+    return start(dataDir, issuer, demo, extra, Clock.systemUTC());
+  }
+
+  /** The same with the platform's clock (decisions, token checks, the decision log's time and retention). */
+  public static Platform start(Path dataDir, LocalIssuer issuer, boolean demo, Map<String, String> extra,
+      Clock clock) throws Exception {
     Map<String, String> overrides = new HashMap<>(issuer.configOverrides());
     overrides.putAll(extra);
-    return PlatformLauncher.start(dataDir, List.of(new PdpApplication()), demo, overrides, Clock.systemUTC());
+    return PlatformLauncher.start(dataDir, List.of(new PdpApplication()), demo, overrides, clock);
   }
 
   /** Blocking calls against one platform with one token. */

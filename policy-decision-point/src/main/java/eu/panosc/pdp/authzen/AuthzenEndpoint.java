@@ -1,6 +1,8 @@
 package eu.panosc.pdp.authzen;
 
+import eu.panosc.pdp.engine.AccessRequest;
 import eu.panosc.pdp.engine.Decision;
+import eu.panosc.pdp.log.DecisionRecorder;
 import eu.panosc.platform.auth.BearerAuth;
 import eu.panosc.platform.http.RequestIds;
 import io.vertx.core.json.JsonArray;
@@ -27,10 +29,17 @@ public final class AuthzenEndpoint {
   private final AuthzenService service;
   private final AuthzenRequestParser parser = new AuthzenRequestParser();
   private final URI base;
+  private final DecisionRecorder log;
 
   public AuthzenEndpoint(AuthzenService service, URI base) {
+    this(service, base, DecisionRecorder.disabled(java.time.Clock.systemUTC()));
+  }
+
+  /** {@code log} gives every answer its {@code context.id} and records it in the decision log. */
+  public AuthzenEndpoint(AuthzenService service, URI base, DecisionRecorder log) {
     this.service = Objects.requireNonNull(service, "service");
     this.base = Objects.requireNonNull(base, "base");
+    this.log = Objects.requireNonNull(log, "log");
   }
 
   public void mount(Router router, BearerAuth auth) {
@@ -38,19 +47,22 @@ public final class AuthzenEndpoint {
     router.route("/access/v1/*").handler(BodyHandler.create().setBodyLimit(MAX_BODY))
         .handler(AuthzenEndpoint::echoRequestId).handler(auth.requireScopes(EVALUATE_SCOPE));
     router.post("/access/v1/evaluation").handler(rc -> {
-      Decision d = service.evaluate(parser.evaluation(parser.body(rc.body().buffer())));
-      write(rc, decision(d, "0"));
+      AccessRequest request = parser.evaluation(parser.body(rc.body().buffer()));
+      Decision d = service.evaluate(request);
+      write(rc, decision(d, log.decision(rc, "evaluation", null, request, d)));
     });
     router.post("/access/v1/evaluations").handler(rc -> {
       AuthzenRequestParser.Evaluations request = parser.evaluations(parser.body(rc.body().buffer()));
       if (request.single() != null) {
-        write(rc, decision(service.evaluate(request.single()), "0"));
+        Decision d = service.evaluate(request.single());
+        write(rc, decision(d, log.decision(rc, "evaluations", null, request.single(), d)));
         return;
       }
       List<Decision> decisions = service.evaluate(request);
       JsonArray items = new JsonArray();
       for (int i = 0; i < decisions.size(); i++) {
-        items.add(decision(decisions.get(i), Integer.toString(i)));
+        Decision d = decisions.get(i);
+        items.add(decision(d, log.decision(rc, "evaluations", i, request.items().get(i).request(), d)));
       }
       write(rc, new JsonObject().put("evaluations", items));
     });
@@ -58,18 +70,29 @@ public final class AuthzenEndpoint {
       var search = parser.search("resource", parser.body(rc.body().buffer()));
       var page = service.searchResources(search);
       String type = search.request().resource().type();
-      write(rc, page(page, id -> new JsonObject().put("type", type).put("id", id)));
+      write(rc, page(page, id -> new JsonObject().put("type", type).put("id", id))
+          .put("context", searchContext(rc, "search/resource", search.request(), page)));
     });
     router.post("/access/v1/search/subject").handler(rc -> {
       var search = parser.search("subject", parser.body(rc.body().buffer()));
       var page = service.searchSubjects(search);
       String type = search.request().subject().type();
-      write(rc, page(page, id -> new JsonObject().put("type", type).put("id", id)));
+      write(rc, page(page, id -> new JsonObject().put("type", type).put("id", id))
+          .put("context", searchContext(rc, "search/subject", search.request(), page)));
     });
     router.post("/access/v1/search/action").handler(rc -> {
       var search = parser.search("action", parser.body(rc.body().buffer()));
-      write(rc, page(service.searchActions(search), name -> new JsonObject().put("name", name)));
+      var page = service.searchActions(search);
+      write(rc, page(page, name -> new JsonObject().put("name", name))
+          .put("context", searchContext(rc, "search/action", search.request(), page)));
     });
+  }
+
+  /** A search answer's {@code context}: the id under which the search is in the decision log. */
+  private JsonObject searchContext(RoutingContext rc, String kind, AccessRequest request,
+      AuthzenService.Page<String> page) {
+    return new JsonObject().put("id", log.search(rc, kind, request, page.results().size(),
+        !page.nextToken().isEmpty()));
   }
 
   /**

@@ -1,0 +1,161 @@
+package eu.panosc.pdp.log;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Drains the {@link DecisionQueue} into PostgreSQL and applies retention. Every {@code flushInterval}
+ * (and as soon as a full batch is waiting) it writes the queue in batches of {@code batchSize} rows, one
+ * INSERT each, until the queue is empty; every {@code purgeInterval} it deletes rows older than
+ * {@code retention} and the oldest beyond {@code maxRows}. A failed write is logged without any of its
+ * content, its rows counted in {@value #METER_FAILED} and dropped (never retried, so a database outage
+ * cannot grow memory). {@link #close} stops the timers and writes what is still queued.
+ * Runs on the context that called {@link #start}.
+ */
+public final class DecisionLogWriter {
+  public static final String METER_WRITTEN = "panosc_pdp_decision_log_written_total";
+  public static final String METER_FAILED = "panosc_pdp_decision_log_failed_total";
+  public static final String METER_PURGED = "panosc_pdp_decision_log_purged_total";
+  private static final Logger LOG = LoggerFactory.getLogger(DecisionLogWriter.class);
+
+  private final Vertx vertx;
+  private final PgDecisionLog table;
+  private final DecisionQueue queue;
+  private final DecisionLogSettings settings;
+  private final Clock clock;
+  private final Counter written;
+  private final Counter failed;
+  private final Counter purged;
+  private final AtomicBoolean kicked = new AtomicBoolean();
+  private Context context;
+  private LogRows rows;
+  private byte[] key;
+  private long flushTimer = -1;
+  private long purgeTimer = -1;
+  private boolean writing;
+  private boolean purging;
+  private Future<Void> inFlight = Future.succeededFuture();
+  private Future<Void> purgeRun = Future.succeededFuture();
+
+  public DecisionLogWriter(Vertx vertx, PgDecisionLog table, DecisionQueue queue, DecisionLogSettings settings,
+      Clock clock, MeterRegistry meters) {
+    this.vertx = Objects.requireNonNull(vertx, "vertx");
+    this.table = Objects.requireNonNull(table, "table");
+    this.queue = Objects.requireNonNull(queue, "queue");
+    this.settings = Objects.requireNonNull(settings, "settings");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.written = meters.counter(METER_WRITTEN);
+    this.failed = meters.counter(METER_FAILED);
+    this.purged = meters.counter(METER_PURGED);
+  }
+
+  /** Loads (or creates) the HMAC key and starts the timers; call on the owning context. */
+  public Future<Void> start() {
+    context = vertx.getOrCreateContext();
+    return table.key().map(k -> {
+      key = k;
+      rows = new LogRows(settings, k);
+      flushTimer = vertx.setPeriodic(settings.flushInterval().toMillis(), t -> flush());
+      purgeTimer = vertx.setPeriodic(settings.purgeInterval().toMillis(), t -> purge());
+      return null;
+    });
+  }
+
+  /** The HMAC key (after {@link #start}). */
+  public byte[] key() {
+    return key.clone();
+  }
+
+  /** Adds an entry (any thread, never blocks); a full batch waiting triggers a write without waiting for the timer. */
+  public void record(LogEntry entry) {
+    if (queue.offer(entry) && queue.size() >= settings.batchSize() && context != null
+        && kicked.compareAndSet(false, true)) {
+      context.runOnContext(v -> {
+        kicked.set(false);
+        flush();
+      });
+    }
+  }
+
+  /** Writes the queue until it is empty; while a write runs, answers that write's completion. */
+  Future<Void> flush() {
+    if (writing) {
+      return inFlight;
+    }
+    writing = true;
+    inFlight = drain().eventually(() -> {
+      writing = false;
+      return Future.succeededFuture();
+    });
+    return inFlight;
+  }
+
+  private Future<Void> drain() {
+    List<LogEntry> batch = queue.poll(settings.batchSize());
+    if (batch.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    List<LogRows.Row> out = new ArrayList<>(batch.size());
+    for (LogEntry e : batch) {
+      out.add(rows.row(e));
+    }
+    return table.insert(out)
+        .onSuccess(v -> written.increment(out.size()))
+        .recover(e -> {
+          failed.increment(out.size());
+          // the cause's class only: a database message may quote a row, i.e. personal data
+          LOG.warn("decision log: {} rows could not be written and are dropped ({})", out.size(),
+              e.getClass().getSimpleName());
+          return Future.succeededFuture();
+        })
+        .compose(v -> drain());
+  }
+
+  /** Applies retention and maxRows once; overlapping runs are skipped. */
+  Future<Void> purge() {
+    if (purging) {
+      return purgeRun;
+    }
+    purging = true;
+    purgeRun = table.purge(clock.instant().minus(settings.retention()), settings.maxRows())
+        .onSuccess(n -> {
+          purged.increment(n);
+          if (n > 0) {
+            LOG.debug("decision log: purged {} rows", n);
+          }
+        })
+        .onFailure(e -> LOG.warn("decision log: purge failed ({})", e.getClass().getSimpleName()))
+        .<Void>mapEmpty()
+        .recover(e -> Future.succeededFuture())
+        .eventually(() -> {
+          purging = false;
+          return Future.succeededFuture();
+        });
+    return purgeRun;
+  }
+
+  /**
+   * Stops the timers, refuses further entries (counted as dropped), writes what is queued and waits for
+   * a running purge, so nothing uses the pool once this completes.
+   */
+  public Future<Void> close() {
+    vertx.cancelTimer(flushTimer);
+    vertx.cancelTimer(purgeTimer);
+    queue.close();
+    if (rows == null) {
+      return Future.succeededFuture();
+    }
+    return flush().compose(v -> queue.size() > 0 ? flush() : Future.succeededFuture())
+        .compose(v -> purgeRun);
+  }
+}

@@ -1,0 +1,56 @@
+package eu.panosc.pdp.log;
+
+import eu.panosc.pdp.engine.AccessRequest;
+import eu.panosc.pdp.engine.Decision;
+import eu.panosc.platform.auth.AccessTokenPrincipal;
+import eu.panosc.platform.http.RequestIds;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.function.Consumer;
+
+/**
+ * What the AuthZEN endpoint calls for every answer: gives the decision its id (the {@code context.id}
+ * the caller sees, a UUIDv7) and hands the entry, with the caller's client_id and the answered
+ * X-Request-ID, to the log. Costs the decision path an id, a timestamp and a queue offer; when the log
+ * is disabled only the id.
+ */
+public final class DecisionRecorder {
+  private final Clock clock;
+  private final Consumer<LogEntry> sink;
+
+  public DecisionRecorder(Clock clock, Consumer<LogEntry> sink) {
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.sink = sink;
+  }
+
+  /** Ids only, nothing recorded. */
+  public static DecisionRecorder disabled(Clock clock) {
+    return new DecisionRecorder(clock, null);
+  }
+
+  /** An evaluation ({@code item} null) or an evaluations item; {@code request} null when the item could not be parsed. */
+  public String decision(RoutingContext rc, String kind, Integer item, AccessRequest request, Decision d) {
+    return record(rc, kind, item, request, d, null);
+  }
+
+  /** A search page, as one entry: the request and how many results the page held. */
+  public String search(RoutingContext rc, String kind, AccessRequest request, int count, boolean more) {
+    return record(rc, kind, null, request, null, new LogEntry.SearchSummary(count, more));
+  }
+
+  private String record(RoutingContext rc, String kind, Integer item, AccessRequest request, Decision d,
+      LogEntry.SearchSummary search) {
+    Instant at = clock.instant().truncatedTo(ChronoUnit.MICROS);
+    UUID id = DecisionIds.next(at);
+    if (sink != null) {
+      AccessTokenPrincipal principal = rc.get(AccessTokenPrincipal.CONTEXT_KEY);
+      sink.accept(new LogEntry(id, at, kind, item, principal == null ? null : principal.clientId(),
+          rc.response().headers().get(RequestIds.HEADER), request, d, search));
+    }
+    return id.toString();
+  }
+}

@@ -1,0 +1,167 @@
+package eu.panosc.pdp.log;
+
+import eu.panosc.pdp.engine.AccessRequest;
+import eu.panosc.pdp.engine.Decision;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Turns queued entries into rows, masking personal data per configuration: {@code subject.id} kept,
+ * replaced by {@code hmac:<hex>} (HMAC-SHA256 under the key stored in {@code decision_log_key}, so the
+ * same user always maps to the same value and an administrator can search with the clear id), or
+ * dropped; and every configured property path removed from the stored request. Not thread-safe (one
+ * {@link Mac}); used by the writer on its own context.
+ */
+public final class LogRows {
+  static final String HASH_PREFIX = "hmac:";
+
+  /** One row of {@code decision_log}; {@code request} and {@code result} are JSON text. */
+  public record Row(UUID id, OffsetDateTime at, String kind, Integer item, String caller, String requestId,
+      String subjectType, String subjectId, String resourceType, String resourceId, String action, String request,
+      Boolean decision, String policy, Integer policyVersion, String rule, String relation, Integer errorStatus,
+      String errorMessage, String result) {}
+
+  private final DecisionLogSettings.SubjectMasking subjects;
+  private final List<String[]> masks;
+  private final Mac mac;
+
+  public LogRows(DecisionLogSettings settings, byte[] key) {
+    this.subjects = settings.maskSubjects();
+    this.masks = settings.maskProperties().stream().map(p -> p.split("\\.")).toList();
+    this.mac = mac(key);
+  }
+
+  /** {@code hmac:<hex>} of a clear subject id: what {@code hash} mode stores. */
+  public String hash(String clearId) {
+    return hash(mac, clearId);
+  }
+
+  /** The same as {@link #hash(String)}, for callers on other threads (a {@link Mac} of their own). */
+  public static String hash(byte[] key, String clearId) {
+    return hash(mac(key), clearId);
+  }
+
+  private static String hash(Mac mac, String clearId) {
+    return HASH_PREFIX + HexFormat.of().formatHex(mac.doFinal(clearId.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  private static Mac mac(byte[] key) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(Objects.requireNonNull(key, "key"), "HmacSHA256"));
+      return mac;
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 is not available", e);
+    }
+  }
+
+  public Row row(LogEntry e) {
+    AccessRequest r = e.request();
+    String subjectType = null;
+    String subjectId = null;
+    String resourceType = null;
+    String resourceId = null;
+    String action = null;
+    JsonObject request = new JsonObject();
+    if (r != null) {
+      subjectType = r.subject().type();
+      subjectId = r.subject().id() == null ? null : switch (subjects) {
+        case NONE -> r.subject().id();
+        case HASH -> hash(r.subject().id());
+        case DROP -> null;
+      };
+      resourceType = r.resource().type();
+      resourceId = r.resource().id();
+      action = r.action().isEmpty() ? null : r.action();
+      putProperties(request, "subject", r.subject().properties());
+      putProperties(request, "resource", r.resource().properties());
+      putProperties(request, "action", r.actionProperties());
+      if (!r.context().isEmpty()) {
+        request.put("context", json(r.context()));
+      }
+      for (String[] path : masks) {
+        remove(request, path, 0);
+      }
+    }
+    Decision d = e.decision();
+    String policy = null;
+    Integer version = null;
+    if (d != null && d.policy() != null) {
+      int at = d.policy().lastIndexOf("@v");
+      policy = at > 0 ? d.policy().substring(0, at) : d.policy();
+      if (at > 0) {
+        try {
+          version = Integer.valueOf(d.policy().substring(at + 2));
+        } catch (NumberFormatException ex) {
+          policy = d.policy();
+        }
+      }
+    }
+    String result = e.search() == null ? null
+        : new JsonObject().put("count", e.search().count()).put("more", e.search().more()).encode();
+    return new Row(e.id(), e.at().atOffset(ZoneOffset.UTC), e.kind(), e.item(), e.caller(), e.requestId(),
+        subjectType, subjectId, resourceType, resourceId, action, request.encode(),
+        d == null ? null : d.permit(), policy, version, d == null ? null : d.rule(), d == null ? null : d.relation(),
+        d == null || !d.failed() ? null : d.errorStatus(), d == null || !d.failed() ? null : d.errorMessage(), result);
+  }
+
+  private static void putProperties(JsonObject request, String what, Map<String, Object> properties) {
+    if (!properties.isEmpty()) {
+      request.put(what, new JsonObject().put("properties", json(properties)));
+    }
+  }
+
+  /** Removes the value at {@code path}; an object left empty by it is removed too. */
+  private static void remove(JsonObject o, String[] path, int i) {
+    if (i == path.length - 1) {
+      o.remove(path[i]);
+      return;
+    }
+    if (o.getValue(path[i]) instanceof JsonObject child) {
+      remove(child, path, i + 1);
+      if (child.isEmpty()) {
+        o.remove(path[i]);
+      }
+    }
+  }
+
+  /** CEL values (Long, Double, String, Boolean, List, Map, Instant) back to JSON. */
+  static JsonObject json(Map<String, Object> map) {
+    JsonObject o = new JsonObject();
+    map.forEach((k, v) -> o.put(k, jsonValue(v)));
+    return o;
+  }
+
+  private static Object jsonValue(Object v) {
+    return switch (v) {
+      case null -> null;
+      case Map<?, ?> m -> {
+        JsonObject o = new JsonObject();
+        m.forEach((k, x) -> o.put(String.valueOf(k), jsonValue(x)));
+        yield o;
+      }
+      case List<?> l -> {
+        JsonArray a = new JsonArray();
+        l.forEach(x -> a.add(jsonValue(x)));
+        yield a;
+      }
+      case Instant t -> t.toString();
+      case String s -> s;
+      case Number n -> n;
+      case Boolean b -> b;
+      default -> String.valueOf(v);
+    };
+  }
+}

@@ -1,0 +1,131 @@
+package eu.panosc.pdp.log;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import eu.panosc.pdp.engine.AccessRequest;
+import eu.panosc.pdp.engine.Decision;
+import eu.panosc.platform.config.ConfigException;
+import eu.panosc.platform.config.ConfigNode;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+class LogRowsTest {
+  static final byte[] KEY = "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+  static final Instant T = Instant.parse("2026-11-26T08:00:00Z");
+
+  static AccessRequest request() {
+    return new AccessRequest(
+        new AccessRequest.Entity("user", "alice@demo.panosc.eu", Map.of("entitlements", List.of("urn:x#y"),
+            "facility", "esrf")),
+        "read", Map.of("via", "portal"),
+        new AccessRequest.Entity("dataset", "10.1/A", Map.of("size", 3L)),
+        Map.of("time", T, "ip", "192.0.2.1", "client", Map.of("app", "scicat", "version", 2.5)));
+  }
+
+  static LogEntry entry() {
+    return new LogEntry(UUID.randomUUID(), T, "evaluation", null, "portal", "req-1", request(),
+        new Decision(true, "panosc-data@v3", "proposal-member", "member", "ok", 0, null), null);
+  }
+
+  static DecisionLogSettings settings(String subjects, String mask) {
+    Map<String, Object> values = new java.util.HashMap<>(Map.of("maskSubjects", subjects));
+    if (mask != null) {
+      values.put("maskProperties", mask);
+    }
+    return DecisionLogSettings.from(ConfigNode.of("services.pdp.decisionLog", values));
+  }
+
+  @Test
+  void rowWhenNoneThenClearIdAndDefaultMaskDropsSubjectProperties() {
+    LogRows.Row row = new LogRows(settings("none", null), KEY).row(entry());
+    assertThat(row.subjectId()).isEqualTo("alice@demo.panosc.eu");
+    assertThat(row.resourceId()).isEqualTo("10.1/A");
+    assertThat(row.action()).isEqualTo("read");
+    assertThat(row.policy()).isEqualTo("panosc-data");
+    assertThat(row.policyVersion()).isEqualTo(3);
+    assertThat(row.rule()).isEqualTo("proposal-member");
+    assertThat(row.decision()).isTrue();
+    assertThat(row.errorStatus()).isNull();
+    JsonObject request = new JsonObject(row.request());
+    assertThat(request.containsKey("subject")).isFalse();
+    assertThat(request.getJsonObject("resource").getJsonObject("properties").getLong("size")).isEqualTo(3L);
+    assertThat(request.getJsonObject("action").getJsonObject("properties").getString("via")).isEqualTo("portal");
+    assertThat(request.getJsonObject("context").getString("time")).isEqualTo("2026-11-26T08:00:00Z");
+    assertThat(request.getJsonObject("context").getJsonObject("client").getDouble("version")).isEqualTo(2.5);
+  }
+
+  @Test
+  void rowWhenHashThenSameUserSameValueAndKeyMatters() {
+    LogRows rows = new LogRows(settings("hash", ""), KEY);
+    String stored = rows.row(entry()).subjectId();
+    assertThat(stored).startsWith("hmac:").hasSize(5 + 64).doesNotContain("alice");
+    assertThat(rows.row(entry()).subjectId()).isEqualTo(stored);
+    assertThat(LogRows.hash(KEY, "alice@demo.panosc.eu")).isEqualTo(stored);
+    assertThat(LogRows.hash("another key of thirty-two bytes!".getBytes(StandardCharsets.US_ASCII),
+        "alice@demo.panosc.eu")).isNotEqualTo(stored);
+    // an empty mask list keeps everything the caller sent
+    assertThat(new JsonObject(rows.row(entry()).request()).getJsonObject("subject").getJsonObject("properties")
+        .getString("facility")).isEqualTo("esrf");
+  }
+
+  @Test
+  void rowWhenDropAndPathsThenIdGoneAndOnlyThosePathsRemoved() {
+    LogRows rows = new LogRows(settings("drop", "subject.properties.entitlements, context.ip,context.client.app"), KEY);
+    LogRows.Row row = rows.row(entry());
+    assertThat(row.subjectId()).isNull();
+    assertThat(row.subjectType()).isEqualTo("user");
+    JsonObject request = new JsonObject(row.request());
+    assertThat(request.getJsonObject("subject").getJsonObject("properties").fieldNames()).containsExactly("facility");
+    assertThat(request.getJsonObject("context").containsKey("ip")).isFalse();
+    assertThat(request.getJsonObject("context").getJsonObject("client").fieldNames()).containsExactly("version");
+    assertThat(row.request()).doesNotContain("alice", "urn:x", "192.0.2.1");
+  }
+
+  @Test
+  void rowWhenSearchOrBrokenItemThenSummaryOrError() {
+    LogRows rows = new LogRows(DecisionLogSettings.defaults(), KEY);
+    LogRows.Row search = rows.row(new LogEntry(UUID.randomUUID(), T, "search/resource", null, null, null,
+        request().withResource(new AccessRequest.Entity("dataset", null, Map.of())), null,
+        new LogEntry.SearchSummary(7, true)));
+    assertThat(search.decision()).isNull();
+    assertThat(search.resourceId()).isNull();
+    assertThat(new JsonObject(search.result()).getMap()).isEqualTo(Map.of("count", 7, "more", true));
+    LogRows.Row broken = rows.row(new LogEntry(UUID.randomUUID(), T, "evaluations", 2, null, null, null,
+        new Decision(false, null, null, "error", "x", 400, "resource.id is required"), null));
+    assertThat(broken.decision()).isFalse();
+    assertThat(broken.errorStatus()).isEqualTo(400);
+    assertThat(broken.errorMessage()).isEqualTo("resource.id is required");
+    assertThat(broken.subjectType()).isNull();
+    assertThat(broken.request()).isEqualTo("{}");
+  }
+
+  @Test
+  void settingsWhenDefaultsThenHashThirtyDaysAndSubjectPropertiesMasked() {
+    DecisionLogSettings s = DecisionLogSettings.defaults();
+    assertThat(s.enabled()).isTrue();
+    assertThat(s.maskSubjects()).isEqualTo(DecisionLogSettings.SubjectMasking.HASH);
+    assertThat(s.maskProperties()).containsExactly("subject.properties");
+    assertThat(s.retention()).isEqualTo(Duration.ofDays(30));
+    assertThat(s.maxRows()).isEqualTo(10_000_000);
+  }
+
+  @Test
+  void settingsWhenBadValuesThenConfigErrorNamingKey() {
+    assertThatThrownBy(() -> settings("scramble", null)).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("maskSubjects");
+    assertThatThrownBy(() -> settings("hash", "subject.id")).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("maskProperties").hasMessageContaining("subject.id");
+    assertThatThrownBy(() -> settings("hash", "context..ip")).isInstanceOf(ConfigException.class);
+    assertThatThrownBy(() -> DecisionLogSettings.from(ConfigNode.of("services.pdp.decisionLog",
+        Map.of("retention", "0s")))).isInstanceOf(ConfigException.class).hasMessageContaining("retention");
+    assertThatThrownBy(() -> DecisionLogSettings.from(ConfigNode.of("services.pdp.decisionLog",
+        Map.of("maxRows", "-1")))).isInstanceOf(ConfigException.class).hasMessageContaining("maxRows");
+  }
+}

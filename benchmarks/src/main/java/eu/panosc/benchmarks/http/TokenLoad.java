@@ -34,8 +34,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Load driver for an OAuth 2.0 token endpoint: {@code client_credentials} grants with
- * {@code client_secret_basic}, over a fixed number of HTTP/1.1 keep-alive connections (Vert.x
+ * Load driver for one HTTP endpoint, in one of two modes: {@code --mode token} (default), an OAuth 2.0
+ * token endpoint receiving {@code client_credentials} grants (or the form in {@code --form-file}, e.g. a
+ * token exchange) with {@code client_secret_basic}; {@code --mode authzen}, an AuthZEN evaluation endpoint
+ * receiving the JSON of {@code --body-file} with a bearer token, each answer's decision(s) checked against
+ * {@code --expect}. Requests go over a fixed number of HTTP/1.1 keep-alive connections (Vert.x
  * {@code HttpClientAgent}, pool size = connections). Not a JMH benchmark: it measures a server running in
  * another process. The peer (Keycloak) is measured by the same driver, with the same settings, in the same
  * run of {@code benchmarks/token-benchmark.sh}; {@code compare} then reports the ratio.
@@ -54,7 +57,7 @@ import java.util.concurrent.locks.LockSupport;
  *       client's connection pool.</li>
  * </ol>
  *
- * <p>Every answer is checked: HTTP 200, a JSON body with a string {@code access_token} that is a compact
+ * <p>Every answer is checked. In token mode: HTTP 200, a JSON body with a string {@code access_token} that is a compact
  * JWS whose protected header (first segment, base64url-decoded) has {@code "alg":"ES256"}, and
  * {@code token_type} {@code Bearer} (case-insensitive). Anything else, including timeouts and connection
  * errors, is an error; the run writes its JSON and exits 1 when there was any error.
@@ -63,6 +66,9 @@ import java.util.concurrent.locks.LockSupport;
  * java -cp benchmarks.jar eu.panosc.benchmarks.http.TokenLoad run --name aai-broker \
  *   --url http://127.0.0.1:18080/aai/token --client-id resource-broker --client-secret ... \
  *   --scope pdp:evaluate --connections 16 --warmup 10 --duration 20 [--server-pid PID] --out ours.json
+ * java -cp benchmarks.jar eu.panosc.benchmarks.http.TokenLoad run --name pdp --mode authzen \
+ *   --url http://127.0.0.1:18080/pdp/access/v1/evaluation --bearer ... --body-file eval.json --expect true \
+ *   --connections 16 --out pdp.json
  * java -cp benchmarks.jar eu.panosc.benchmarks.http.TokenLoad compare --ours ours.json --peer kc.json \
  *   [--signing jmh.json] --out result.json
  * </pre>
@@ -116,9 +122,7 @@ public final class TokenLoad {
   private static int run(Map<String, String> opts) throws Exception {
     String name = required(opts, "name");
     URI url = URI.create(required(opts, "url"));
-    String clientId = required(opts, "client-id");
-    String secret = required(opts, "client-secret");
-    String scope = opts.get("scope");
+    String mode = opts.getOrDefault("mode", "token");
     int connections = Integer.parseInt(opts.getOrDefault("connections", "16"));
     int warmup = Integer.parseInt(opts.getOrDefault("warmup", "10"));
     int duration = Integer.parseInt(opts.getOrDefault("duration", "20"));
@@ -127,15 +131,43 @@ public final class TokenLoad {
     long serverPid = Long.parseLong(opts.getOrDefault("server-pid", "0"));
     Path out = Path.of(required(opts, "out"));
 
-    // RFC 6749 §2.3.1: id and secret are form-urlencoded, then Base64
-    String basic = "Basic " + Base64.getEncoder().encodeToString((form(clientId) + ":" + form(secret))
-        .getBytes(StandardCharsets.UTF_8));
-    Buffer body = Buffer.buffer("grant_type=client_credentials" + (scope == null ? "" : "&scope=" + form(scope)));
     RequestOptions request = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(url.toString())
-        .putHeader(HttpHeaders.AUTHORIZATION, basic)
-        .putHeader(HttpHeaders.CONTENT_TYPE, "application/x-www-form-urlencoded")
         .putHeader(HttpHeaders.ACCEPT, "application/json")
         .setIdleTimeout(30_000);
+    Buffer body;
+    Checker checker;
+    String clientId = null;
+    String scope = null;
+    int perRequest = 1;
+    switch (mode) {
+      case "token" -> {
+        clientId = required(opts, "client-id");
+        String secret = required(opts, "client-secret");
+        scope = opts.get("scope");
+        // RFC 6749 §2.3.1: id and secret are form-urlencoded, then Base64
+        String basic = "Basic " + Base64.getEncoder().encodeToString((form(clientId) + ":" + form(secret))
+            .getBytes(StandardCharsets.UTF_8));
+        String grant = opts.containsKey("form-file")
+            ? Files.readString(Path.of(opts.get("form-file")), StandardCharsets.UTF_8).strip()
+            : "grant_type=client_credentials" + (scope == null ? "" : "&scope=" + form(scope));
+        body = Buffer.buffer(grant);
+        request.putHeader(HttpHeaders.AUTHORIZATION, basic)
+            .putHeader(HttpHeaders.CONTENT_TYPE, "application/x-www-form-urlencoded");
+        checker = Target::tokenProblem;
+      }
+      case "authzen" -> {
+        String bearer = required(opts, "bearer");
+        body = Buffer.buffer(Files.readString(Path.of(required(opts, "body-file")), StandardCharsets.UTF_8));
+        boolean expect = Boolean.parseBoolean(required(opts, "expect"));
+        JsonObject json = body.toJsonObject();
+        perRequest = json.containsKey("evaluations") ? json.getJsonArray("evaluations").size() : 1;
+        int items = perRequest;
+        request.putHeader(HttpHeaders.AUTHORIZATION, "Bearer " + bearer)
+            .putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
+        checker = (status, b) -> Target.decisionProblem(status, b, expect, items);
+      }
+      default -> throw new IllegalArgumentException("--mode must be token or authzen, not " + mode);
+    }
 
     Vertx vertx = Vertx.vertx();
     HttpClientAgent client = vertx.httpClientBuilder()
@@ -144,9 +176,10 @@ public final class TokenLoad {
         .build();
     // every request is sent from this one event-loop context, so its connections, callbacks and response
     // bodies all stay on one thread (the driver needs far less than one core)
-    Target target = new Target(client, request, body, vertx.getOrCreateContext());
-    JsonObject result = new JsonObject().put("name", name).put("url", url.toString()).put("clientId", clientId)
-        .put("scope", scope).put("connections", connections).put("warmupSeconds", warmup)
+    Target target = new Target(client, request, body, vertx.getOrCreateContext(), checker);
+    JsonObject result = new JsonObject().put("name", name).put("url", url.toString()).put("mode", mode)
+        .put("clientId", clientId).put("scope", scope).put("decisionsPerRequest", perRequest)
+        .put("connections", connections).put("warmupSeconds", warmup)
         .put("durationSeconds", duration).put("settleSeconds", settle).put("rateFraction", fraction)
         .put("started", Instant.now().toString()).put("driverJava", Runtime.version().toString())
         .put("serverPid", serverPid);
@@ -222,7 +255,13 @@ public final class TokenLoad {
 
   // ------------------------------------------------------------------------------------------ target
 
-  /** One token endpoint: sends a grant request and checks its answer. */
+  /** Checks one answer: null when it is right, else what is wrong. */
+  @FunctionalInterface
+  interface Checker {
+    String problem(int status, Buffer body);
+  }
+
+  /** One endpoint: sends the request and checks its answer. */
   static final class Target {
     final HttpClientAgent client;
     final RequestOptions request;
@@ -231,12 +270,14 @@ public final class TokenLoad {
     final AtomicLong errors = new AtomicLong();
     final List<String> errorSamples = java.util.Collections.synchronizedList(new ArrayList<>());
     final Context context;
+    final Checker checker;
 
-    Target(HttpClientAgent client, RequestOptions request, Buffer body, Context context) {
+    Target(HttpClientAgent client, RequestOptions request, Buffer body, Context context, Checker checker) {
       this.client = client;
       this.request = request;
       this.body = body;
       this.context = context;
+      this.checker = checker;
     }
 
     /** Completes with true when the answer passed every check, false (and an error counted) otherwise. */
@@ -251,7 +292,7 @@ public final class TokenLoad {
     }
 
     private boolean check(int status, Buffer b) {
-      String problem = problem(status, b);
+      String problem = checker.problem(status, b);
       if (problem == null) {
         ok.incrementAndGet();
         return true;
@@ -260,8 +301,37 @@ public final class TokenLoad {
       return false;
     }
 
+    /**
+     * Null when the answer is an AuthZEN decision equal to {@code expect} (for a batch: {@code items}
+     * decisions, all equal to it), else what is wrong.
+     */
+    static String decisionProblem(int status, Buffer b, boolean expect, int items) {
+      if (status != 200) {
+        return "HTTP " + status + ": " + abbreviate(b.toString());
+      }
+      try {
+        JsonObject json = b.toJsonObject();
+        if (json.containsKey("evaluations")) {
+          JsonArray answers = json.getJsonArray("evaluations");
+          if (answers.size() != items) {
+            return answers.size() + " decisions for " + items + " items";
+          }
+          for (int i = 0; i < answers.size(); i++) {
+            if (!Boolean.valueOf(expect).equals(answers.getJsonObject(i).getBoolean("decision"))) {
+              return "item " + i + ": decision is not " + expect + ": " + abbreviate(b.toString());
+            }
+          }
+          return null;
+        }
+        return Boolean.valueOf(expect).equals(json.getBoolean("decision")) ? null
+            : "decision is not " + expect + ": " + abbreviate(b.toString());
+      } catch (RuntimeException e) {
+        return "unreadable answer (" + e + "): " + abbreviate(b.toString());
+      }
+    }
+
     /** Null when the answer is a Bearer access token signed ES256, else what is wrong. */
-    static String problem(int status, Buffer b) {
+    static String tokenProblem(int status, Buffer b) {
       if (status != 200) {
         return "HTTP " + status + ": " + abbreviate(b.toString());
       }

@@ -21,8 +21,8 @@ import java.util.function.Predicate;
  *   <li>when some facility admits more than that (its data staff may read everything there), or the
  *       decision time is more than a day ahead: a scan of all datasets.</li>
  * </ul>
- * Every candidate is tested with the compiled condition (cheap), then confirmed by the caller. The
- * sources share a budget of candidates examined per page; when it runs out, the page ends at the last
+ * A candidate is tested with the compiled condition (cheap) only when it is the smallest head, then
+ * confirmed by the caller. The sources share a budget of candidates taken per page; when it runs out, the page ends at the last
  * PID every source has looked at, so the next page continues exactly there (nothing lost, nothing
  * repeated). Each source looks at one PID at least, so every page moves forward.
  */
@@ -50,7 +50,7 @@ public final class FilteredSearch {
     PriorityQueue<Source> heads = new PriorityQueue<>((a, b) -> a.head.compareTo(b.head));
     for (DatasetFilters.Grant g : filter.grants()) {
       for (String proposal : g.proposals()) {
-        add(heads, new Source(relations.datasetsOfProposal(proposal, after), left,
+        add(heads, new IndexSource(relations.datasetsOfProposal(proposal, after), left,
             facts -> g.facilities().contains(facts.dataset().facility()) && g.condition().test(facts)));
       }
     }
@@ -59,27 +59,21 @@ public final class FilteredSearch {
       if (filter.wideBeyondPublicOrReleased() || filter.time().isAfter(clock.instant().plus(INDEX_HORIZON))) {
         add(heads, new Scan(relations.datasetsAfter(after), left, filter));
       } else {
-        add(heads, new Source(relations.publicAfter(after), left, wide));
-        add(heads, new Source(relations.releasedAfter(after, filter.time()), left, wide));
+        add(heads, new IndexSource(relations.publicAfter(after), left, wide));
+        add(heads, new IndexSource(relations.releasedAfter(after, filter.time()), left, wide));
       }
     }
     List<String> out = new ArrayList<>();
     String last = after;
     while (!heads.isEmpty()) {
       Source s = heads.poll();
-      String pid = s.head;
       if (s.stalled) {
-        // The budget ran out at pid: every source has looked at every dataset up to it.
-        drainUpTo(heads, pid, last, out, limit, confirm);
-        return new Page(out, out.size() >= limit ? out.get(out.size() - 1) : pid);
+        // The budget ran out at s.head: every source has looked at every dataset up to it.
+        last = drainUpTo(heads, s.head, last, out, limit, confirm);
+        return new Page(out, out.size() >= limit ? last : s.head);
       }
-      if (!pid.equals(last)) {
-        if (confirm.test(pid)) {
-          out.add(pid);
-        }
-        last = pid;
-      }
-      if (s.advance()) {
+      last = take(s, last, out, confirm);
+      if (s.next()) {
         heads.add(s);
       }
       if (out.size() >= limit) {
@@ -89,88 +83,124 @@ public final class FilteredSearch {
     return new Page(out, null);
   }
 
+  /** Tests the head of {@code s} and adds it when it passes; answers the last PID added. */
+  private static String take(Source s, String last, List<String> out, Predicate<String> confirm) {
+    if (s.head.equals(last) || !s.testHead()) {
+      return last;
+    }
+    if (confirm.test(s.head)) {
+      out.add(s.head);
+    }
+    return s.head;
+  }
+
   private static void add(PriorityQueue<Source> heads, Source s) {
-    if (s.advance()) {
+    if (s.next()) {
       heads.add(s);
     }
   }
 
-  private static void drainUpTo(PriorityQueue<Source> heads, String bound, String emitted, List<String> out,
+  /** Takes the (untested) heads equal to {@code bound}; no source may advance once the budget is spent. */
+  private static String drainUpTo(PriorityQueue<Source> heads, String bound, String emitted, List<String> out,
       int limit, Predicate<String> confirm) {
     String last = emitted;
     while (!heads.isEmpty() && heads.peek().head.compareTo(bound) <= 0 && out.size() < limit) {
       Source s = heads.poll();
-      if (!s.stalled && !s.head.equals(last)) {
-        if (confirm.test(s.head)) {
-          out.add(s.head);
-        }
-        last = s.head;
+      if (!s.stalled) {
+        last = take(s, last, out, confirm);
       }
     }
+    return last;
   }
 
   /**
-   * A sorted stream of candidate PIDs passing {@code test}; {@link #advance} moves {@link #head} to the
-   * next one, or, when the shared budget runs out, marks the source stalled at the last PID it examined.
+   * A sorted stream of candidate PIDs. {@link #next} moves {@link #head} to the next PID without testing
+   * it (so a source costs nothing until its head is the smallest), or, when the shared budget is spent,
+   * marks the source stalled at the last PID it took. {@link #testHead} tests the head.
    */
-  private class Source {
-    private final Iterator<String> pids;
+  private abstract static class Source {
     private final int[] budget;
-    private final Predicate<Relations.DatasetFacts> test;
     String head;
     boolean stalled;
 
-    Source(Iterator<String> pids, int[] budget, Predicate<Relations.DatasetFacts> test) {
-      this.pids = pids;
+    Source(int[] budget) {
       this.budget = budget;
+    }
+
+    abstract boolean hasMore();
+
+    abstract String nextPid();
+
+    abstract boolean testHead();
+
+    final boolean next() {
+      if (!hasMore()) {
+        return false;
+      }
+      if (budget[0]-- <= 0 && head != null) {  // each source takes one PID at least: progress
+        stalled = true;
+        return true;
+      }
+      head = nextPid();
+      return true;
+    }
+  }
+
+  /** PIDs from an index (a proposal's datasets, the public or the released ones), tested with a condition. */
+  private final class IndexSource extends Source {
+    private final Iterator<String> pids;
+    private final Predicate<Relations.DatasetFacts> test;
+
+    IndexSource(Iterator<String> pids, int[] budget, Predicate<Relations.DatasetFacts> test) {
+      super(budget);
+      this.pids = pids;
       this.test = test;
     }
 
-    boolean advance() {
-      while (pids.hasNext()) {
-        if (budget[0]-- <= 0 && head != null) {  // each source looks at one PID at least: progress
-          stalled = true;
-          return true;
-        }
-        String pid = pids.next();
-        head = pid;
-        var facts = relations.dataset(pid);
-        if (facts.isPresent() && test.test(facts.get())) {
-          return true;
-        }
-      }
-      return false;
+    @Override
+    boolean hasMore() {
+      return pids.hasNext();
+    }
+
+    @Override
+    String nextPid() {
+      return pids.next();
+    }
+
+    @Override
+    boolean testHead() {
+      var facts = relations.dataset(head);
+      return facts.isPresent() && test.test(facts.get());
     }
   }
 
   /** All datasets in PID order, tested with the facility-wide condition (no index lookups). */
   private final class Scan extends Source {
     private final Iterator<Dataset> datasets;
-    private final int[] budget;
     private final DatasetFilters.DatasetFilter filter;
+    private Dataset current;
 
     Scan(Iterator<Dataset> datasets, int[] budget, DatasetFilters.DatasetFilter filter) {
-      super(null, budget, null);
+      super(budget);
       this.datasets = datasets;
-      this.budget = budget;
       this.filter = filter;
     }
 
     @Override
-    boolean advance() {
-      while (datasets.hasNext()) {
-        if (budget[0]-- <= 0 && head != null) {  // each source looks at one PID at least: progress
-          stalled = true;
-          return true;
-        }
-        Dataset d = datasets.next();
-        head = d.pid();
-        Expr wide = filter.wideAt(d.facility());
-        if (!wide.equals(Expr.FALSE) && wide.test(relations.factsOf(d))) {
-          return true;
-        }
-      }
-      return false;
+    boolean hasMore() {
+      return datasets.hasNext();
+    }
+
+    @Override
+    String nextPid() {
+      current = datasets.next();
+      return current.pid();
+    }
+
+    @Override
+    boolean testHead() {
+      Expr wide = filter.wideAt(current.facility());
+      return !wide.equals(Expr.FALSE) && wide.test(relations.factsOf(current));
     }
   }
 }

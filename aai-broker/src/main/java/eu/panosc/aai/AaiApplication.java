@@ -3,6 +3,9 @@ package eu.panosc.aai;
 import eu.panosc.aai.authorize.AuthorizationRequestParser;
 import eu.panosc.aai.authorize.AuthorizationService;
 import eu.panosc.aai.authorize.AuthorizeEndpoint;
+import eu.panosc.aai.authorize.LogoutEndpoint;
+import eu.panosc.aai.logout.BackChannelLogout;
+import eu.panosc.aai.logout.SessionLogout;
 import eu.panosc.aai.device.DeviceFlow;
 import eu.panosc.aai.oauth.AuthorizationCodeGrant;
 import eu.panosc.aai.oauth.ClientAssertions;
@@ -68,6 +71,7 @@ public final class AaiApplication implements ServiceModule {
   private final List<Long> timers = new ArrayList<>();
   private Vertx vertx;
   private RegistryClient registry;
+  private BackChannelLogout backChannel;
 
   @Override
   public String name() {
@@ -86,6 +90,9 @@ public final class AaiApplication implements ServiceModule {
     Duration lifetime = section.duration("accessTokenLifetime", Duration.ofMinutes(5));
     Duration refreshLifetime = section.duration("refreshTokenLifetime", Duration.ofHours(8));
     Duration sessionLifetime = section.duration("sessionLifetime", Duration.ofHours(8));
+    Duration logoutTimeout = section.duration("backchannelLogoutTimeout", Duration.ofSeconds(5));
+    int logoutAttempts = section.integer("backchannelLogoutAttempts", 3, 1, 10);
+    Duration logoutRetryDelay = section.duration("backchannelLogoutRetryDelay", Duration.ofSeconds(2));
     int rate = section.integer("tokenRatePerSecond", 1000, 1, 1_000_000);
     int burst = section.integer("tokenBurst", 2000, 1, 1_000_000);
     URI registryUrl = section.optionalUri("registryUrl", Set.of("http", "https"))
@@ -111,10 +118,14 @@ public final class AaiApplication implements ServiceModule {
           Sessions sessions = new Sessions(context.pool(), context.clock(), sessionLifetime);
           PendingAuthorizations pending = new PendingAuthorizations(context.pool(), context.clock(), PENDING_LIFETIME);
           GrantStore grants = new GrantStore(context.pool(), context.clock(), revoked, CODE_LIFETIME, refreshLifetime);
-          timers.add(context.vertx().setPeriodic(Duration.ofMinutes(10).toMillis(), t -> sessions.purgeExpired()
+          backChannel = new BackChannelLogout(context.vertx(), registry, subjects, signer, issuer, context.clock(),
+              logoutTimeout, logoutAttempts, logoutRetryDelay, context.meters());
+          SessionLogout sessionLogout = new SessionLogout(sessions, grants, backChannel);
+          timers.add(context.vertx().setPeriodic(Duration.ofMinutes(10).toMillis(), t -> sessionLogout.purgeExpired()
               .compose(v -> pending.purgeExpired()).compose(v -> grants.purgeExpired())
               .onFailure(e -> LOG.warn("purging expired sessions and grants failed: {}", e.toString()))));
-          UserTokenIssuer userTokens = new UserTokenIssuer(tokens, new IdTokens(signer, issuer, context.clock(), lifetime),
+          IdTokens idTokens = new IdTokens(signer, issuer, context.clock(), lifetime);
+          UserTokenIssuer userTokens = new UserTokenIssuer(tokens, idTokens,
               subjects, grants, users, List.of(TokenCustomizer.authentication(), TokenCustomizer.facilityEntitlements()));
           ClientAssertions assertions = new ClientAssertions(context.pool(), context.clock(),
               Set.of(issuer, issuer + "/token", issuer + "/introspect", issuer + "/revoke",
@@ -135,6 +146,8 @@ public final class AaiApplication implements ServiceModule {
           new AuthorizeEndpoint(new AuthorizationRequestParser(registry, audiences, issuer), authorization,
               context.baseUrl().getPath(), "https".equals(context.baseUrl().getScheme()),
               sessionLifetime.toSeconds()).mount(router);
+          new LogoutEndpoint(idTokens, registry, sessions, users, sessionLogout, context.baseUrl().getPath(),
+              "https".equals(context.baseUrl().getScheme())).mount(router);
           endpoint.mount(router);
           device.mount(router, clientAuthenticator);
           timers.add(device.startPurging(context.vertx()));
@@ -162,6 +175,9 @@ public final class AaiApplication implements ServiceModule {
     }
     if (registry != null) {
       registry.close();
+    }
+    if (backChannel != null) {
+      backChannel.close();
     }
     return Future.succeededFuture();
   }

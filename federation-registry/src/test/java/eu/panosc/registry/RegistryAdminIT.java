@@ -142,6 +142,34 @@ class RegistryAdminIT {
   }
 
   @Test
+  void createClientWhenLogoutFieldsThenValidatedLikeRedirectUris() {
+    post("/admin/v1/facilities", facility("ill3"));
+    assertField(post("/admin/v1/clients", client("icat3", "ill3").put("postLogoutRedirectUris",
+        new JsonArray().add("http://icat.example/bye"))), 400, "/postLogoutRedirectUris/0", "must use https");
+    assertField(post("/admin/v1/clients", client("icat3", "ill3").put("postLogoutRedirectUris",
+        new JsonArray().add("https://icat.example/bye#top"))), 400, "/postLogoutRedirectUris/0", "without fragment");
+    assertField(post("/admin/v1/clients", client("icat3", "ill3").put("backchannelLogoutUri",
+        "http://localhost:8181/bc")), 400, "/backchannelLogoutUri", "only in demo mode");
+    assertField(post("/admin/v1/clients", client("icat3", "ill3").put("backchannelLogoutUri", "icat.example/bc")),
+        400, "/backchannelLogoutUri", "absolute URL");
+    assertField(post("/admin/v1/clients", client("icat3", "ill3").put("backchannelLogoutSessionRequired", true)),
+        400, "/backchannelLogoutSessionRequired", "needs a backchannelLogoutUri");
+    assertField(post("/admin/v1/clients", client("icat3", "ill3").put("backchannelLogoutSessionRequired", "yes")
+        .put("backchannelLogoutUri", "https://icat.example/bc")), 400, "/backchannelLogoutSessionRequired", "true or false");
+    JsonObject service = client("icat3", "ill3").put("type", "service")
+        .put("grantTypes", new JsonArray().add("client_credentials")).put("backchannelLogoutUri", "https://icat.example/bc");
+    assertField(post("/admin/v1/clients", service), 400, "/backchannelLogoutUri", "signs users in");
+    HttpResponse<String> ok = post("/admin/v1/clients", client("icat3", "ill3")
+        .put("postLogoutRedirectUris", new JsonArray().add("https://icat.example/bye"))
+        .put("backchannelLogoutUri", "https://icat.example/bc?tenant=ill").put("backchannelLogoutSessionRequired", true));
+    assertThat(ok.statusCode()).as(ok.body()).isEqualTo(201);
+    JsonObject doc = new JsonObject(ok.body());
+    assertThat(doc.getJsonArray("postLogoutRedirectUris").getList()).containsExactly("https://icat.example/bye");
+    assertThat(doc.getString("backchannelLogoutUri")).isEqualTo("https://icat.example/bc?tenant=ill");
+    assertThat(doc.getBoolean("backchannelLogoutSessionRequired")).isTrue();
+  }
+
+  @Test
   void createConfidentialClientThenSecretReturnedOnceAndOnlyItsHashStored() throws Exception {
     post("/admin/v1/facilities", facility("esrf2"));
     HttpResponse<String> r = post("/admin/v1/clients", client("scicat", "esrf2"));

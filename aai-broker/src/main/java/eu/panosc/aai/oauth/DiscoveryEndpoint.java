@@ -29,7 +29,7 @@ public final class DiscoveryEndpoint {
   static final JsonArray SCOPES = new JsonArray().add("openid").add("profile").add("email").add("offline_access");
   static final JsonArray CLAIMS = new JsonArray().add("iss").add("sub").add("aud").add("exp").add("iat")
       .add("auth_time").add("nonce").add("acr").add("amr").add("azp").add("at_hash").add("name").add("email")
-      .add("eduperson_entitlement").add("eduperson_assurance");
+      .add("eduperson_entitlement").add("eduperson_assurance").add("sid");
 
   public JsonObject metadata() {
     JsonArray authMethods = new JsonArray().add("client_secret_basic").add("client_secret_post").add("private_key_jwt");
@@ -62,6 +62,11 @@ public final class DiscoveryEndpoint {
         .put("request_uri_parameter_supported", false)
         .put("authorization_response_iss_parameter_supported", true)
         .put("access_token_signing_alg_values_supported", new JsonArray().add("ES256"))
+        // RP-Initiated Logout 1.0 §2.1, Back-Channel Logout 1.0 §2.1; no front-channel logout
+        .put("end_session_endpoint", issuer + "/logout")
+        .put("backchannel_logout_supported", true)
+        .put("backchannel_logout_session_supported", true)
+        .put("frontchannel_logout_supported", false)
         .put("service_documentation", issuer + "/openapi.json");
     if (grantTypes.contains(DeviceCodeGrant.TYPE)) {
       // RFC 8628 §4

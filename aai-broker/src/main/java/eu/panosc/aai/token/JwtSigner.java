@@ -27,6 +27,21 @@ public final class JwtSigner {
     return keys;
   }
 
+  /** The algorithms this signer signs with. */
+  public java.util.Set<JWSAlgorithm> algorithms() {
+    return java.util.Set.of(JWSAlgorithm.ES256);
+  }
+
+  /** Every public key tokens of this signer may have been signed with (current, next, recently retired). */
+  public com.nimbusds.jose.jwk.JWKSet publishedKeys() {
+    return keys.publishedKeys();
+  }
+
+  /** Signs with the algorithm {@code client} (its registry document) is registered for. */
+  public String sign(JOSEObjectType type, JWTClaimsSet claims, io.vertx.core.json.JsonObject client) {
+    return sign(type, claims);
+  }
+
   public String sign(JOSEObjectType type, JWTClaimsSet claims) {
     Current s = current();
     SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).type(type).keyID(s.kid()).build(), claims);

@@ -44,7 +44,8 @@ public final class UserTokenIssuer {
       AccessTokens.Issued at = accessTokens.issue(sub, family.clientId(), family.audiences(), scopes,
           claims -> customizers.forEach(c -> c.customize(context, claims)));
       String idToken = scopes.contains("openid")
-          ? idTokens.issue(sub, family.clientId(), family.authTime(), nonce, family.acr(), family.amr(), at.jwt())
+          ? idTokens.issue(sub, family.clientId(), family.authTime(), nonce, family.acr(), family.amr(), at.jwt(),
+              family.sessionSid())
           : null;
       boolean refresh = client.getJsonArray("grantTypes").contains("refresh_token");
       return grants.recordAccessToken(family.id(), at)

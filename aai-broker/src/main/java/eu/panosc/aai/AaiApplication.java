@@ -26,6 +26,7 @@ import eu.panosc.aai.token.IdTokens;
 import eu.panosc.aai.token.JwtSigner;
 import eu.panosc.aai.token.RateLimiter;
 import eu.panosc.aai.token.RevokedTokens;
+import eu.panosc.aai.token.RotatingRsaKeys;
 import eu.panosc.aai.token.ServiceAudiences;
 import eu.panosc.aai.token.TokenCustomizer;
 import eu.panosc.aai.token.UserTokenIssuer;
@@ -104,12 +105,15 @@ public final class AaiApplication implements ServiceModule {
         ? Optional.of(DemoConnector.create(DemoFederation.fixture(), true)) : Optional.empty();
     return RotatingFederationKeys.open(new PgKeyStorage(context.pool(), "signing_key"), context.clock(),
             Duration.ofDays(30), Duration.ofDays(2))
-        .compose(keys -> PairwiseSubjects.open(context.pool(), context.clock()).compose(subjects ->
+        .compose(keys -> RotatingRsaKeys.open(context.vertx(), new PgKeyStorage(context.pool(), "rsa_signing_key"),
+            context.clock(), Duration.ofDays(30), Duration.ofDays(2)).compose(rsaKeys ->
+            PairwiseSubjects.open(context.pool(), context.clock()).compose(subjects ->
             revoked.start(context.vertx(), 5_000).map(timer -> {
           timers.add(timer);
           timers.add(context.vertx().setPeriodic(Duration.ofHours(1).toMillis(), t -> keys.maintain()
+              .compose(v -> rsaKeys.maintain())
               .onFailure(e -> LOG.warn("signing key maintenance failed: {}", e.toString()))));
-          JwtSigner signer = new JwtSigner(keys);
+          JwtSigner signer = new JwtSigner(keys, rsaKeys);
           AccessTokens tokens = new AccessTokens(signer, issuer, context.clock(), lifetime);
           AtomicReference<AccessTokens.Issued> self = new AtomicReference<>();
           registry = RegistryClient.http(context.vertx(), registryUrl, () -> Future.succeededFuture(
@@ -125,7 +129,7 @@ public final class AaiApplication implements ServiceModule {
               .compose(v -> pending.purgeExpired()).compose(v -> grants.purgeExpired())
               .onFailure(e -> LOG.warn("purging expired sessions and grants failed: {}", e.toString()))));
           IdTokens idTokens = new IdTokens(signer, issuer, context.clock(), lifetime);
-          UserTokenIssuer userTokens = new UserTokenIssuer(tokens, idTokens,
+          UserTokenIssuer userTokens = new UserTokenIssuer(signer, tokens, idTokens,
               subjects, grants, users, List.of(TokenCustomizer.authentication(), TokenCustomizer.facilityEntitlements()));
           ClientAssertions assertions = new ClientAssertions(context.pool(), context.clock(),
               Set.of(issuer, issuer + "/token", issuer + "/introspect", issuer + "/revoke",
@@ -142,7 +146,7 @@ public final class AaiApplication implements ServiceModule {
               revoked, new RateLimiter(rate, burst), context.meters());
           AuthorizationService authorization = new AuthorizationService(registry, connector, users, sessions, pending,
               new Consents(context.pool(), context.clock()), grants, issuer, context.clock());
-          new DiscoveryEndpoint(issuer, keys, endpoint.grantTypes()).mount(router);
+          new DiscoveryEndpoint(issuer, signer, endpoint.grantTypes()).mount(router);
           new AuthorizeEndpoint(new AuthorizationRequestParser(registry, audiences, issuer), authorization,
               context.baseUrl().getPath(), "https".equals(context.baseUrl().getScheme()),
               sessionLifetime.toSeconds()).mount(router);
@@ -154,7 +158,7 @@ public final class AaiApplication implements ServiceModule {
           new UserInfoEndpoint(tokens, revoked, grants, users).mount(router);
           new SubjectResolutionEndpoint(subjects).mount(router, context.bearerAuth());
           return null;
-        })));
+        }))));
   }
 
   /** A token the provider issues to itself for the registry, renewed a minute before it expires. */

@@ -139,6 +139,10 @@ class RegistryAdminIT {
     JsonObject badJwks = client("icat", "ill2").put("authMethod", "private_key_jwt")
         .put("jwks", new JsonObject().put("keys", "nope"));
     assertField(post("/admin/v1/clients", badJwks), 400, "/jwks", "not a valid JWK Set");
+    assertField(post("/admin/v1/clients", client("icat", "ill2").put("tokenSigningAlg", "HS256")), 400,
+        "/tokenSigningAlg", "must be one of ES256, RS256");
+    assertField(post("/admin/v1/clients", client("icat", "ill2").put("tokenSigningAlg", "none")), 400,
+        "/tokenSigningAlg", "must be one of ES256, RS256");
   }
 
   @Test
@@ -167,6 +171,7 @@ class RegistryAdminIT {
     assertThat(doc.getJsonArray("postLogoutRedirectUris").getList()).containsExactly("https://icat.example/bye");
     assertThat(doc.getString("backchannelLogoutUri")).isEqualTo("https://icat.example/bc?tenant=ill");
     assertThat(doc.getBoolean("backchannelLogoutSessionRequired")).isTrue();
+    assertThat(doc.getString("tokenSigningAlg")).as("the default").isEqualTo("ES256");
   }
 
   @Test

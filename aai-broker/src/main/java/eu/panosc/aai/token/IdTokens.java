@@ -21,7 +21,7 @@ import java.util.UUID;
 /**
  * ID tokens (OIDC Core §2): {@code iss}, pairwise {@code sub}, {@code aud} = the client id, {@code exp},
  * {@code iat}, {@code auth_time}, {@code nonce} (when the request had one), {@code acr}, {@code amr},
- * {@code at_hash}, {@code sid} (the browser session, Back-Channel Logout §2.1); ES256 with the provider's keys,
+ * {@code at_hash}, {@code sid} (the browser session, Back-Channel Logout §2.1); ES256 (or the client's RS256),
  * {@code typ: JWT}. Also checks an {@code id_token_hint} at logout: signed by this provider, whatever its expiry.
  *
  * @see <a href="https://openid.net/specs/openid-connect-core-1_0.html#IDToken">OIDC Core §2</a>
@@ -39,9 +39,12 @@ public final class IdTokens {
     this.lifetime = Objects.requireNonNull(lifetime, "lifetime");
   }
 
-  /** @param sid the browser session the grant was given in, or null (device flow) */
+  /**
+   * @param sid the browser session the grant was given in, or null (device flow)
+   * @param alg the client's signing algorithm; {@code at_hash} uses its hash (SHA-256 for ES256 and RS256)
+   */
   public String issue(String subject, String clientId, Instant authTime, String nonce, String acr, List<String> amr,
-      String accessToken, String sid) {
+      String accessToken, String sid, com.nimbusds.jose.JWSAlgorithm alg) {
     Instant now = clock.instant();
     JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder().issuer(issuer).subject(subject).audience(clientId)
         .issueTime(Date.from(now)).expirationTime(Date.from(now.plus(lifetime)))
@@ -57,7 +60,7 @@ public final class IdTokens {
       byte[] hash = Opaque.sha256(accessToken.getBytes(StandardCharsets.US_ASCII));
       claims.claim("at_hash", Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(hash, 16)));
     }
-    return signer.sign(JOSEObjectType.JWT, claims.build());
+    return signer.sign(JOSEObjectType.JWT, claims.build(), alg);
   }
 
   /**

@@ -15,6 +15,7 @@ import java.util.Set;
  * token when the client is registered for {@code refresh_token}. Access tokens are recorded in their family.
  */
 public final class UserTokenIssuer {
+  private final JwtSigner signer;
   private final AccessTokens accessTokens;
   private final IdTokens idTokens;
   private final PairwiseSubjects subjects;
@@ -22,8 +23,9 @@ public final class UserTokenIssuer {
   private final Users users;
   private final List<TokenCustomizer> customizers;
 
-  public UserTokenIssuer(AccessTokens accessTokens, IdTokens idTokens, PairwiseSubjects subjects, GrantStore grants,
-      Users users, List<TokenCustomizer> customizers) {
+  public UserTokenIssuer(JwtSigner signer, AccessTokens accessTokens, IdTokens idTokens, PairwiseSubjects subjects,
+      GrantStore grants, Users users, List<TokenCustomizer> customizers) {
+    this.signer = Objects.requireNonNull(signer, "signer");
     this.accessTokens = Objects.requireNonNull(accessTokens, "accessTokens");
     this.idTokens = Objects.requireNonNull(idTokens, "idTokens");
     this.subjects = Objects.requireNonNull(subjects, "subjects");
@@ -41,11 +43,12 @@ public final class UserTokenIssuer {
         .compose(sub -> users.find(family.userId()).compose(user -> {
       JsonObject attributes = user.map(Users.User::attributes).orElse(new JsonObject());
       TokenCustomizer.Context context = new TokenCustomizer.Context(client, family, attributes, scopes);
+      com.nimbusds.jose.JWSAlgorithm alg = signer.algorithmFor(client);
       AccessTokens.Issued at = accessTokens.issue(sub, family.clientId(), family.audiences(), scopes,
-          claims -> customizers.forEach(c -> c.customize(context, claims)));
+          claims -> customizers.forEach(c -> c.customize(context, claims)), alg);
       String idToken = scopes.contains("openid")
           ? idTokens.issue(sub, family.clientId(), family.authTime(), nonce, family.acr(), family.amr(), at.jwt(),
-              family.sessionSid())
+              family.sessionSid(), alg)
           : null;
       boolean refresh = client.getJsonArray("grantTypes").contains("refresh_token");
       return grants.recordAccessToken(family.id(), at)

@@ -40,6 +40,19 @@ public final class MemberValidator {
     }
   }
 
+  /**
+   * How the provider signs the client's access and ID tokens (and logout tokens): ES256 by default, RS256 for
+   * software that cannot verify ECDSA.
+   */
+  public enum SigningAlg {
+    ES256, RS256;
+
+    @Override
+    public String toString() {
+      return name();
+    }
+  }
+
   /** Client authentication at the token endpoint. */
   public enum AuthMethod {
     NONE("none"), CLIENT_SECRET_BASIC("client_secret_basic"), CLIENT_SECRET_POST("client_secret_post"),
@@ -141,6 +154,7 @@ public final class MemberValidator {
       Fields.checkUrl("/postLogoutRedirectUris/" + i, postLogout.get(i), demo);
     }
     var backchannel = f.url("backchannelLogoutUri", false, demo);
+    SigningAlg signingAlg = f.enumValue("tokenSigningAlg", SigningAlg.class, SigningAlg.ES256);
     boolean backchannelSession = f.bool("backchannelLogoutSessionRequired", false);
     JsonObject jwks = f.object("jwks", false);
     var audience = f.url("audience", false, demo);
@@ -201,7 +215,7 @@ public final class MemberValidator {
     JsonObject doc = new JsonObject().put("clientId", clientId).put("facility", facility)
         .put("type", type.toString()).put("grantTypes", new JsonArray(grants)).put("authMethod", method.toString())
         .put("redirectUris", new JsonArray(redirects)).put("scopes", new JsonArray(scopes))
-        .put("postLogoutRedirectUris", new JsonArray(postLogout));
+        .put("postLogoutRedirectUris", new JsonArray(postLogout)).put("tokenSigningAlg", signingAlg.toString());
     if (backchannel != null) {
       doc.put("backchannelLogoutUri", backchannel.toString())
           .put("backchannelLogoutSessionRequired", backchannelSession);

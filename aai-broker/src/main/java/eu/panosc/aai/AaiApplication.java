@@ -130,7 +130,8 @@ public final class AaiApplication implements ServiceModule {
               .onFailure(e -> LOG.warn("purging expired sessions and grants failed: {}", e.toString()))));
           IdTokens idTokens = new IdTokens(signer, issuer, context.clock(), lifetime);
           UserTokenIssuer userTokens = new UserTokenIssuer(signer, tokens, idTokens,
-              subjects, grants, users, List.of(TokenCustomizer.authentication(), TokenCustomizer.facilityEntitlements()));
+              subjects, grants, users, registry, List.of(TokenCustomizer.authentication(),
+                  TokenCustomizer.facilityEntitlements(), TokenCustomizer.vopersonId()));
           ClientAssertions assertions = new ClientAssertions(context.pool(), context.clock(),
               Set.of(issuer, issuer + "/token", issuer + "/introspect", issuer + "/revoke",
                   issuer + "/device_authorization"));
@@ -155,7 +156,7 @@ public final class AaiApplication implements ServiceModule {
           endpoint.mount(router);
           device.mount(router, clientAuthenticator);
           timers.add(device.startPurging(context.vertx()));
-          new UserInfoEndpoint(tokens, revoked, grants, users).mount(router);
+          new UserInfoEndpoint(tokens, revoked, grants, users, registry).mount(router);
           new SubjectResolutionEndpoint(subjects).mount(router, context.bearerAuth());
           return null;
         }))));

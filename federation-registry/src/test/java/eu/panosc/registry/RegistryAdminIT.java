@@ -82,6 +82,7 @@ class RegistryAdminIT {
     JsonObject body = new JsonObject(r.body());
     assertThat(body.getString("state")).isEqualTo("pending");
     assertThat(body.getInteger("embargoYears")).isEqualTo(3);
+    assertThat(body.getBoolean("releaseVopersonId")).as("voperson_id is not released by default").isFalse();
     JsonObject fetched = new JsonObject(Http.getAuthorized(api + "/admin/v1/facilities/alba", admin).body());
     assertThat(fetched.getString("name")).isEqualTo("Facility alba");
   }
@@ -92,6 +93,8 @@ class RegistryAdminIT {
     assertField(post("/admin/v1/facilities", facility("ALBA")), 400, "/id", "lowercase slug");
     assertField(post("/admin/v1/facilities", facility("psi").put("colour", "red")), 400, "/colour", "not a known field");
     assertField(post("/admin/v1/facilities", facility("psi").put("country", "France")), 400, "/country", "ISO 3166");
+    assertField(post("/admin/v1/facilities", facility("psi").put("releaseVopersonId", "yes")), 400,
+        "/releaseVopersonId", "true or false");
     JsonObject badInstrument = facility("psi");
     badInstrument.getJsonArray("instruments").getJsonObject(0).put("id", "esrf:id19");
     assertField(post("/admin/v1/facilities", badInstrument), 400, "/instruments/0/id", "must start with");

@@ -29,7 +29,7 @@ public final class DiscoveryEndpoint {
   static final JsonArray SCOPES = new JsonArray().add("openid").add("profile").add("email").add("offline_access");
   static final JsonArray CLAIMS = new JsonArray().add("iss").add("sub").add("aud").add("exp").add("iat")
       .add("auth_time").add("nonce").add("acr").add("amr").add("azp").add("at_hash").add("name").add("email")
-      .add("eduperson_entitlement").add("eduperson_assurance").add("sid");
+      .add("eduperson_entitlement").add("eduperson_assurance").add("sid").add("voperson_id");
 
   public JsonObject metadata() {
     JsonArray authMethods = new JsonArray().add("client_secret_basic").add("client_secret_post").add("private_key_jwt");

@@ -109,7 +109,9 @@ public final class MemberValidator {
     JsonObject doc = new JsonObject().put("id", id)
         .put("name", f.text("name", 200, true))
         .put("country", f.requiredString("country", COUNTRY, "an ISO 3166-1 alpha-2 code such as FR"))
-        .put("embargoYears", f.integer("embargoYears", 3, 0, 20));
+        .put("embargoYears", f.integer("embargoYears", 3, 0, 20))
+        // the facility's policy: may its clients receive the user's federation-wide identifier (voperson_id)?
+        .put("releaseVopersonId", f.bool("releaseVopersonId", false));
     JsonArray instruments = new JsonArray();
     JsonArray in = f.array("instruments");
     for (int i = 0; i < in.size(); i++) {

@@ -19,6 +19,8 @@ import eu.panosc.aai.resolve.SubjectResolutionEndpoint;
 import eu.panosc.aai.oauth.UserInfoEndpoint;
 import eu.panosc.aai.session.Consents;
 import eu.panosc.aai.session.PendingAuthorizations;
+import eu.panosc.aai.session.PushedRequests;
+import eu.panosc.aai.oauth.PushedAuthorizationEndpoint;
 import eu.panosc.aai.session.Sessions;
 import eu.panosc.aai.token.AccessTokens;
 import eu.panosc.aai.token.GrantStore;
@@ -66,6 +68,8 @@ public final class AaiApplication implements ServiceModule {
   static final Duration CODE_LIFETIME = Duration.ofSeconds(60);
   /** How long a login or consent form stays usable. */
   static final Duration PENDING_LIFETIME = Duration.ofMinutes(15);
+  /** A pushed authorization request's {@code request_uri} is valid this long (RFC 9126 §2.2: short). */
+  static final Duration PAR_LIFETIME = Duration.ofSeconds(60);
   /** The registry scopes the provider grants itself to look up clients. */
   static final Set<String> SELF_SCOPES = Set.of("registry:read", "registry:credentials");
 
@@ -121,12 +125,14 @@ public final class AaiApplication implements ServiceModule {
           Users users = new Users(context.pool(), context.clock());
           Sessions sessions = new Sessions(context.pool(), context.clock(), sessionLifetime);
           PendingAuthorizations pending = new PendingAuthorizations(context.pool(), context.clock(), PENDING_LIFETIME);
+          PushedRequests pushed = new PushedRequests(context.pool(), context.clock(), PAR_LIFETIME);
           GrantStore grants = new GrantStore(context.pool(), context.clock(), revoked, CODE_LIFETIME, refreshLifetime);
           backChannel = new BackChannelLogout(context.vertx(), registry, subjects, signer, issuer, context.clock(),
               logoutTimeout, logoutAttempts, logoutRetryDelay, context.meters());
           SessionLogout sessionLogout = new SessionLogout(sessions, grants, backChannel);
           timers.add(context.vertx().setPeriodic(Duration.ofMinutes(10).toMillis(), t -> sessionLogout.purgeExpired()
-              .compose(v -> pending.purgeExpired()).compose(v -> grants.purgeExpired())
+              .compose(v -> pending.purgeExpired()).compose(v -> pushed.purgeExpired())
+              .compose(v -> grants.purgeExpired())
               .onFailure(e -> LOG.warn("purging expired sessions and grants failed: {}", e.toString()))));
           IdTokens idTokens = new IdTokens(signer, issuer, context.clock(), lifetime);
           UserTokenIssuer userTokens = new UserTokenIssuer(signer, tokens, idTokens,
@@ -134,7 +140,7 @@ public final class AaiApplication implements ServiceModule {
                   TokenCustomizer.facilityEntitlements(), TokenCustomizer.vopersonId()));
           ClientAssertions assertions = new ClientAssertions(context.pool(), context.clock(),
               Set.of(issuer, issuer + "/token", issuer + "/introspect", issuer + "/revoke",
-                  issuer + "/device_authorization"));
+                  issuer + "/device_authorization", issuer + "/par"));
           timers.add(context.vertx().setPeriodic(Duration.ofMinutes(10).toMillis(), t -> assertions.purgeExpired()));
           ClientAuthenticator clientAuthenticator = new ClientAuthenticator(registry, assertions);
           DeviceFlow device = new DeviceFlow(context, registry, audiences, issuer, grants, userTokens, connector, users, sessions);
@@ -148,7 +154,9 @@ public final class AaiApplication implements ServiceModule {
           AuthorizationService authorization = new AuthorizationService(registry, connector, users, sessions, pending,
               new Consents(context.pool(), context.clock()), grants, issuer, context.clock());
           new DiscoveryEndpoint(issuer, signer, endpoint.grantTypes()).mount(router);
-          new AuthorizeEndpoint(new AuthorizationRequestParser(registry, audiences, issuer), authorization,
+          AuthorizationRequestParser parser = new AuthorizationRequestParser(registry, audiences, issuer, pushed);
+          new PushedAuthorizationEndpoint(clientAuthenticator, parser, pushed).mount(router);
+          new AuthorizeEndpoint(parser, authorization,
               context.baseUrl().getPath(), "https".equals(context.baseUrl().getScheme()),
               sessionLifetime.toSeconds()).mount(router);
           new LogoutEndpoint(idTokens, registry, sessions, users, sessionLogout, context.baseUrl().getPath(),

@@ -63,6 +63,9 @@ public final class DiscoveryEndpoint {
         .put("authorization_response_iss_parameter_supported", true)
         .put("access_token_signing_alg_values_supported", new JsonArray(keys.algorithmNames()))
         // RP-Initiated Logout 1.0 §2.1, Back-Channel Logout 1.0 §2.1; no front-channel logout
+        // RFC 9126 §5: pushing is offered, not required
+        .put("pushed_authorization_request_endpoint", issuer + "/par")
+        .put("require_pushed_authorization_requests", false)
         .put("end_session_endpoint", issuer + "/logout")
         .put("backchannel_logout_supported", true)
         .put("backchannel_logout_session_supported", true)

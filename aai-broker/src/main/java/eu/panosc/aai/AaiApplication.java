@@ -95,6 +95,7 @@ public final class AaiApplication implements ServiceModule {
     Duration lifetime = section.duration("accessTokenLifetime", Duration.ofMinutes(5));
     Duration refreshLifetime = section.duration("refreshTokenLifetime", Duration.ofHours(8));
     Duration sessionLifetime = section.duration("sessionLifetime", Duration.ofHours(8));
+    Duration purgeInterval = section.duration("purgeInterval", Duration.ofMinutes(10));
     Duration logoutTimeout = section.duration("backchannelLogoutTimeout", Duration.ofSeconds(5));
     int logoutAttempts = section.integer("backchannelLogoutAttempts", 3, 1, 10);
     Duration logoutRetryDelay = section.duration("backchannelLogoutRetryDelay", Duration.ofSeconds(2));
@@ -130,7 +131,7 @@ public final class AaiApplication implements ServiceModule {
           backChannel = new BackChannelLogout(context.vertx(), registry, subjects, signer, issuer, context.clock(),
               logoutTimeout, logoutAttempts, logoutRetryDelay, context.meters());
           SessionLogout sessionLogout = new SessionLogout(sessions, grants, backChannel);
-          timers.add(context.vertx().setPeriodic(Duration.ofMinutes(10).toMillis(), t -> sessionLogout.purgeExpired()
+          timers.add(context.vertx().setPeriodic(Math.max(1, purgeInterval.toMillis()), t -> sessionLogout.purgeExpired()
               .compose(v -> pending.purgeExpired()).compose(v -> pushed.purgeExpired())
               .compose(v -> grants.purgeExpired())
               .onFailure(e -> LOG.warn("purging expired sessions and grants failed: {}", e.toString()))));

@@ -95,7 +95,7 @@ class LogoutIT {
     rpBase = "http://localhost:" + rp.actualPort();
 
     platform = AaiPlatform.start(dataDir, true, Map.of("services.aai.backchannelLogoutRetryDelay", "200ms",
-        "services.aai.backchannelLogoutTimeout", "3s"), clock);
+        "services.aai.backchannelLogoutTimeout", "3s", "services.aai.purgeInterval", "1s"), clock);
     base = platform.baseUrl().toString();
     String admin = clientCredentials("registry-admin", "registry-admin-demo-secret", "registry:admin");
     register(admin, "portal-rp", "esrf", true);
@@ -396,6 +396,30 @@ class LogoutIT {
     assertThat(out.statusCode()).as("same session: no question").isEqualTo(200);
     assertThat(out.body()).contains("You are signed out");
     assertThat(signedIn(browser, "plain-rp")).isFalse();
+  }
+
+  @Test
+  void backChannelWhenSessionExpiresThenClientsTold() throws Exception {
+    int before = received.getOrDefault("portal-rp", new ConcurrentLinkedQueue<>()).size();
+    Browser browser = new Browser();
+    OIDCTokenResponse tokens = login(browser, "portal-rp", "dave");
+    String sid = tokens.getOIDCTokens().getIDToken().getJWTClaimsSet().getStringClaim("sid");
+    clock.advance(Duration.ofHours(9));
+    await().atMost(Duration.ofSeconds(20)).until(() -> received.getOrDefault("portal-rp",
+        new ConcurrentLinkedQueue<>()).stream().skip(before).anyMatch(t -> sidOf(t).equals(sid)));
+    String token = received.get("portal-rp").stream().skip(before).filter(t -> sidOf(t).equals(sid)).findFirst()
+        .orElseThrow();
+    assertThat(validate(token, "portal-rp").getSubject().getValue())
+        .isEqualTo(tokens.getOIDCTokens().getIDToken().getJWTClaimsSet().getSubject());
+    assertThat(signedIn(browser, "portal-rp")).isFalse();
+  }
+
+  static String sidOf(String logoutToken) {
+    try {
+      return String.valueOf(SignedJWT.parse(logoutToken).getJWTClaimsSet().getClaim("sid"));
+    } catch (java.text.ParseException e) {
+      return "";
+    }
   }
 
   @Test

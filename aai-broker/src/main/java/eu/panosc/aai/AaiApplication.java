@@ -3,6 +3,9 @@ package eu.panosc.aai;
 import eu.panosc.aai.authorize.AuthorizationRequestParser;
 import eu.panosc.aai.authorize.AuthorizationService;
 import eu.panosc.aai.authorize.AuthorizeEndpoint;
+import eu.panosc.aai.authorize.LogoutEndpoint;
+import eu.panosc.aai.logout.BackChannelLogout;
+import eu.panosc.aai.logout.SessionLogout;
 import eu.panosc.aai.device.DeviceFlow;
 import eu.panosc.aai.oauth.AuthorizationCodeGrant;
 import eu.panosc.aai.oauth.ClientAssertions;
@@ -16,6 +19,8 @@ import eu.panosc.aai.resolve.SubjectResolutionEndpoint;
 import eu.panosc.aai.oauth.UserInfoEndpoint;
 import eu.panosc.aai.session.Consents;
 import eu.panosc.aai.session.PendingAuthorizations;
+import eu.panosc.aai.session.PushedRequests;
+import eu.panosc.aai.oauth.PushedAuthorizationEndpoint;
 import eu.panosc.aai.session.Sessions;
 import eu.panosc.aai.token.AccessTokens;
 import eu.panosc.aai.token.GrantStore;
@@ -23,6 +28,7 @@ import eu.panosc.aai.token.IdTokens;
 import eu.panosc.aai.token.JwtSigner;
 import eu.panosc.aai.token.RateLimiter;
 import eu.panosc.aai.token.RevokedTokens;
+import eu.panosc.aai.token.RotatingRsaKeys;
 import eu.panosc.aai.token.ServiceAudiences;
 import eu.panosc.aai.token.TokenCustomizer;
 import eu.panosc.aai.token.UserTokenIssuer;
@@ -62,12 +68,15 @@ public final class AaiApplication implements ServiceModule {
   static final Duration CODE_LIFETIME = Duration.ofSeconds(60);
   /** How long a login or consent form stays usable. */
   static final Duration PENDING_LIFETIME = Duration.ofMinutes(15);
+  /** A pushed authorization request's {@code request_uri} is valid this long (RFC 9126 §2.2: short). */
+  static final Duration PAR_LIFETIME = Duration.ofSeconds(60);
   /** The registry scopes the provider grants itself to look up clients. */
   static final Set<String> SELF_SCOPES = Set.of("registry:read", "registry:credentials");
 
   private final List<Long> timers = new ArrayList<>();
   private Vertx vertx;
   private RegistryClient registry;
+  private BackChannelLogout backChannel;
 
   @Override
   public String name() {
@@ -86,6 +95,10 @@ public final class AaiApplication implements ServiceModule {
     Duration lifetime = section.duration("accessTokenLifetime", Duration.ofMinutes(5));
     Duration refreshLifetime = section.duration("refreshTokenLifetime", Duration.ofHours(8));
     Duration sessionLifetime = section.duration("sessionLifetime", Duration.ofHours(8));
+    Duration purgeInterval = section.duration("purgeInterval", Duration.ofMinutes(10));
+    Duration logoutTimeout = section.duration("backchannelLogoutTimeout", Duration.ofSeconds(5));
+    int logoutAttempts = section.integer("backchannelLogoutAttempts", 3, 1, 10);
+    Duration logoutRetryDelay = section.duration("backchannelLogoutRetryDelay", Duration.ofSeconds(2));
     int rate = section.integer("tokenRatePerSecond", 1000, 1, 1_000_000);
     int burst = section.integer("tokenBurst", 2000, 1, 1_000_000);
     URI registryUrl = section.optionalUri("registryUrl", Set.of("http", "https"))
@@ -97,12 +110,15 @@ public final class AaiApplication implements ServiceModule {
         ? Optional.of(DemoConnector.create(DemoFederation.fixture(), true)) : Optional.empty();
     return RotatingFederationKeys.open(new PgKeyStorage(context.pool(), "signing_key"), context.clock(),
             Duration.ofDays(30), Duration.ofDays(2))
-        .compose(keys -> PairwiseSubjects.open(context.pool(), context.clock()).compose(subjects ->
+        .compose(keys -> RotatingRsaKeys.open(context.vertx(), new PgKeyStorage(context.pool(), "rsa_signing_key"),
+            context.clock(), Duration.ofDays(30), Duration.ofDays(2)).compose(rsaKeys ->
+            PairwiseSubjects.open(context.pool(), context.clock()).compose(subjects ->
             revoked.start(context.vertx(), 5_000).map(timer -> {
           timers.add(timer);
           timers.add(context.vertx().setPeriodic(Duration.ofHours(1).toMillis(), t -> keys.maintain()
+              .compose(v -> rsaKeys.maintain())
               .onFailure(e -> LOG.warn("signing key maintenance failed: {}", e.toString()))));
-          JwtSigner signer = new JwtSigner(keys);
+          JwtSigner signer = new JwtSigner(keys, rsaKeys);
           AccessTokens tokens = new AccessTokens(signer, issuer, context.clock(), lifetime);
           AtomicReference<AccessTokens.Issued> self = new AtomicReference<>();
           registry = RegistryClient.http(context.vertx(), registryUrl, () -> Future.succeededFuture(
@@ -110,15 +126,22 @@ public final class AaiApplication implements ServiceModule {
           Users users = new Users(context.pool(), context.clock());
           Sessions sessions = new Sessions(context.pool(), context.clock(), sessionLifetime);
           PendingAuthorizations pending = new PendingAuthorizations(context.pool(), context.clock(), PENDING_LIFETIME);
+          PushedRequests pushed = new PushedRequests(context.pool(), context.clock(), PAR_LIFETIME);
           GrantStore grants = new GrantStore(context.pool(), context.clock(), revoked, CODE_LIFETIME, refreshLifetime);
-          timers.add(context.vertx().setPeriodic(Duration.ofMinutes(10).toMillis(), t -> sessions.purgeExpired()
-              .compose(v -> pending.purgeExpired()).compose(v -> grants.purgeExpired())
+          backChannel = new BackChannelLogout(context.vertx(), registry, subjects, signer, issuer, context.clock(),
+              logoutTimeout, logoutAttempts, logoutRetryDelay, context.meters());
+          SessionLogout sessionLogout = new SessionLogout(sessions, grants, backChannel);
+          timers.add(context.vertx().setPeriodic(Math.max(1, purgeInterval.toMillis()), t -> sessionLogout.purgeExpired()
+              .compose(v -> pending.purgeExpired()).compose(v -> pushed.purgeExpired())
+              .compose(v -> grants.purgeExpired())
               .onFailure(e -> LOG.warn("purging expired sessions and grants failed: {}", e.toString()))));
-          UserTokenIssuer userTokens = new UserTokenIssuer(tokens, new IdTokens(signer, issuer, context.clock(), lifetime),
-              subjects, grants, users, List.of(TokenCustomizer.authentication(), TokenCustomizer.facilityEntitlements()));
+          IdTokens idTokens = new IdTokens(signer, issuer, context.clock(), lifetime);
+          UserTokenIssuer userTokens = new UserTokenIssuer(signer, tokens, idTokens,
+              subjects, grants, users, registry, List.of(TokenCustomizer.authentication(),
+                  TokenCustomizer.facilityEntitlements(), TokenCustomizer.vopersonId()));
           ClientAssertions assertions = new ClientAssertions(context.pool(), context.clock(),
               Set.of(issuer, issuer + "/token", issuer + "/introspect", issuer + "/revoke",
-                  issuer + "/device_authorization"));
+                  issuer + "/device_authorization", issuer + "/par"));
           timers.add(context.vertx().setPeriodic(Duration.ofMinutes(10).toMillis(), t -> assertions.purgeExpired()));
           ClientAuthenticator clientAuthenticator = new ClientAuthenticator(registry, assertions);
           DeviceFlow device = new DeviceFlow(context, registry, audiences, issuer, grants, userTokens, connector, users, sessions);
@@ -131,17 +154,21 @@ public final class AaiApplication implements ServiceModule {
               revoked, new RateLimiter(rate, burst), context.meters());
           AuthorizationService authorization = new AuthorizationService(registry, connector, users, sessions, pending,
               new Consents(context.pool(), context.clock()), grants, issuer, context.clock());
-          new DiscoveryEndpoint(issuer, keys, endpoint.grantTypes()).mount(router);
-          new AuthorizeEndpoint(new AuthorizationRequestParser(registry, audiences, issuer), authorization,
+          new DiscoveryEndpoint(issuer, signer, endpoint.grantTypes()).mount(router);
+          AuthorizationRequestParser parser = new AuthorizationRequestParser(registry, audiences, issuer, pushed);
+          new PushedAuthorizationEndpoint(clientAuthenticator, parser, pushed).mount(router);
+          new AuthorizeEndpoint(parser, authorization,
               context.baseUrl().getPath(), "https".equals(context.baseUrl().getScheme()),
               sessionLifetime.toSeconds()).mount(router);
+          new LogoutEndpoint(idTokens, registry, sessions, users, sessionLogout, context.baseUrl().getPath(),
+              "https".equals(context.baseUrl().getScheme())).mount(router);
           endpoint.mount(router);
           device.mount(router, clientAuthenticator);
           timers.add(device.startPurging(context.vertx()));
-          new UserInfoEndpoint(tokens, revoked, grants, users).mount(router);
+          new UserInfoEndpoint(tokens, revoked, grants, users, registry).mount(router);
           new SubjectResolutionEndpoint(subjects).mount(router, context.bearerAuth());
           return null;
-        })));
+        }))));
   }
 
   /** A token the provider issues to itself for the registry, renewed a minute before it expires. */
@@ -162,6 +189,9 @@ public final class AaiApplication implements ServiceModule {
     }
     if (registry != null) {
       registry.close();
+    }
+    if (backChannel != null) {
+      backChannel.close();
     }
     return Future.succeededFuture();
   }

@@ -530,7 +530,7 @@ class AuthorizationCodeFlowIT {
     assertThat(meta.getJsonArray("response_types_supported").getList()).containsExactly("code");
     assertThat(meta.getJsonArray("code_challenge_methods_supported").getList()).containsExactly("S256");
     assertThat(meta.getJsonArray("subject_types_supported").getList()).containsExactly("pairwise");
-    assertThat(meta.getJsonArray("id_token_signing_alg_values_supported").getList()).containsExactly("ES256");
+    assertThat(meta.getJsonArray("id_token_signing_alg_values_supported").getList()).containsExactly("ES256", "RS256");
     assertThat(meta.getJsonArray("scopes_supported").getList()).contains("openid", "profile", "email");
     assertThat(meta.getJsonArray("claims_supported").getList()).contains("sub", "name", "email", "nonce", "auth_time");
     assertThat(meta.getJsonArray("grant_types_supported").getList())

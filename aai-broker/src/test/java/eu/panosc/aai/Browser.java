@@ -46,6 +46,20 @@ final class Browser {
     }
   }
 
+  /** The value of the cookie {@code name} the browser holds, or null. */
+  String cookie(String name) {
+    return cookies.getCookieStore().getCookies().stream().filter(c -> c.getName().equals(name))
+        .map(java.net.HttpCookie::getValue).findFirst().orElse(null);
+  }
+
+  /** Puts a cookie into the jar (for replaying an old session cookie). */
+  void setCookie(String base, String name, String value) {
+    java.net.HttpCookie c = new java.net.HttpCookie(name, value);
+    c.setPath("/aai");
+    c.setVersion(0);
+    cookies.getCookieStore().add(URI.create(base), c);
+  }
+
   static String enc(String s) {
     return URLEncoder.encode(s, StandardCharsets.UTF_8);
   }

@@ -82,6 +82,7 @@ class RegistryAdminIT {
     JsonObject body = new JsonObject(r.body());
     assertThat(body.getString("state")).isEqualTo("pending");
     assertThat(body.getInteger("embargoYears")).isEqualTo(3);
+    assertThat(body.getBoolean("releaseVopersonId")).as("voperson_id is not released by default").isFalse();
     JsonObject fetched = new JsonObject(Http.getAuthorized(api + "/admin/v1/facilities/alba", admin).body());
     assertThat(fetched.getString("name")).isEqualTo("Facility alba");
   }
@@ -92,6 +93,8 @@ class RegistryAdminIT {
     assertField(post("/admin/v1/facilities", facility("ALBA")), 400, "/id", "lowercase slug");
     assertField(post("/admin/v1/facilities", facility("psi").put("colour", "red")), 400, "/colour", "not a known field");
     assertField(post("/admin/v1/facilities", facility("psi").put("country", "France")), 400, "/country", "ISO 3166");
+    assertField(post("/admin/v1/facilities", facility("psi").put("releaseVopersonId", "yes")), 400,
+        "/releaseVopersonId", "true or false");
     JsonObject badInstrument = facility("psi");
     badInstrument.getJsonArray("instruments").getJsonObject(0).put("id", "esrf:id19");
     assertField(post("/admin/v1/facilities", badInstrument), 400, "/instruments/0/id", "must start with");
@@ -139,6 +142,39 @@ class RegistryAdminIT {
     JsonObject badJwks = client("icat", "ill2").put("authMethod", "private_key_jwt")
         .put("jwks", new JsonObject().put("keys", "nope"));
     assertField(post("/admin/v1/clients", badJwks), 400, "/jwks", "not a valid JWK Set");
+    assertField(post("/admin/v1/clients", client("icat", "ill2").put("tokenSigningAlg", "HS256")), 400,
+        "/tokenSigningAlg", "must be one of ES256, RS256");
+    assertField(post("/admin/v1/clients", client("icat", "ill2").put("tokenSigningAlg", "none")), 400,
+        "/tokenSigningAlg", "must be one of ES256, RS256");
+  }
+
+  @Test
+  void createClientWhenLogoutFieldsThenValidatedLikeRedirectUris() {
+    post("/admin/v1/facilities", facility("ill3"));
+    assertField(post("/admin/v1/clients", client("icat3", "ill3").put("postLogoutRedirectUris",
+        new JsonArray().add("http://icat.example/bye"))), 400, "/postLogoutRedirectUris/0", "must use https");
+    assertField(post("/admin/v1/clients", client("icat3", "ill3").put("postLogoutRedirectUris",
+        new JsonArray().add("https://icat.example/bye#top"))), 400, "/postLogoutRedirectUris/0", "without fragment");
+    assertField(post("/admin/v1/clients", client("icat3", "ill3").put("backchannelLogoutUri",
+        "http://localhost:8181/bc")), 400, "/backchannelLogoutUri", "only in demo mode");
+    assertField(post("/admin/v1/clients", client("icat3", "ill3").put("backchannelLogoutUri", "icat.example/bc")),
+        400, "/backchannelLogoutUri", "absolute URL");
+    assertField(post("/admin/v1/clients", client("icat3", "ill3").put("backchannelLogoutSessionRequired", true)),
+        400, "/backchannelLogoutSessionRequired", "needs a backchannelLogoutUri");
+    assertField(post("/admin/v1/clients", client("icat3", "ill3").put("backchannelLogoutSessionRequired", "yes")
+        .put("backchannelLogoutUri", "https://icat.example/bc")), 400, "/backchannelLogoutSessionRequired", "true or false");
+    JsonObject service = client("icat3", "ill3").put("type", "service")
+        .put("grantTypes", new JsonArray().add("client_credentials")).put("backchannelLogoutUri", "https://icat.example/bc");
+    assertField(post("/admin/v1/clients", service), 400, "/backchannelLogoutUri", "signs users in");
+    HttpResponse<String> ok = post("/admin/v1/clients", client("icat3", "ill3")
+        .put("postLogoutRedirectUris", new JsonArray().add("https://icat.example/bye"))
+        .put("backchannelLogoutUri", "https://icat.example/bc?tenant=ill").put("backchannelLogoutSessionRequired", true));
+    assertThat(ok.statusCode()).as(ok.body()).isEqualTo(201);
+    JsonObject doc = new JsonObject(ok.body());
+    assertThat(doc.getJsonArray("postLogoutRedirectUris").getList()).containsExactly("https://icat.example/bye");
+    assertThat(doc.getString("backchannelLogoutUri")).isEqualTo("https://icat.example/bc?tenant=ill");
+    assertThat(doc.getBoolean("backchannelLogoutSessionRequired")).isTrue();
+    assertThat(doc.getString("tokenSigningAlg")).as("the default").isEqualTo("ES256");
   }
 
   @Test

@@ -1,6 +1,7 @@
 package eu.panosc.aai.authorize;
 
 import eu.panosc.aai.oauth.OAuthError;
+import eu.panosc.aai.session.PushedRequests;
 import eu.panosc.aai.token.ServiceAudiences;
 import eu.panosc.registry.RegistryClient;
 import io.vertx.core.Future;
@@ -15,7 +16,9 @@ import java.util.regex.Pattern;
 /**
  * Validates an authorization request. Until the client and its redirect URI are known to match a
  * registration exactly, every problem is an {@link ErrorPage} for the person; after that, errors go back to
- * the client as redirects (RFC 6749 §4.1.2.1), carrying {@code state}.
+ * the client as redirects (RFC 6749 §4.1.2.1), carrying {@code state}. A {@code request_uri} from the pushed
+ * authorization request endpoint (RFC 9126) stands for the parameters pushed: those, and only those, are checked
+ * again here. At the push itself ({@link #parsePushed}) every problem is an RFC 6749 §5.2 error for the client.
  */
 public final class AuthorizationRequestParser {
   static final Set<String> SINGLE = Set.of("client_id", "redirect_uri", "response_type", "scope", "state", "nonce",
@@ -29,9 +32,12 @@ public final class AuthorizationRequestParser {
   private final RegistryClient registry;
   private final ServiceAudiences audiences;
   private final String issuer;
+  private final PushedRequests pushed;
 
-  public AuthorizationRequestParser(RegistryClient registry, ServiceAudiences audiences, String issuer) {
+  public AuthorizationRequestParser(RegistryClient registry, ServiceAudiences audiences, String issuer,
+      PushedRequests pushed) {
     this.registry = Objects.requireNonNull(registry, "registry");
+    this.pushed = Objects.requireNonNull(pushed, "pushed");
     this.audiences = Objects.requireNonNull(audiences, "audiences");
     this.issuer = Objects.requireNonNull(issuer, "issuer");
   }
@@ -42,6 +48,55 @@ public final class AuthorizationRequestParser {
       return Future.failedFuture(new ErrorPage(400, "Sign-in request not understood",
           "The application that sent you here did not say which application it is. Go back to it and try again."));
     }
+    if (query.contains("request_uri")) {
+      // RFC 9126 §4: the pushed parameters, for the client that pushed them, once
+      if (query.getAll("request_uri").size() > 1) {
+        return Future.failedFuture(new ErrorPage(400, "Sign-in request not understood",
+            "The sign-in request repeats the parameter request_uri. Go back to the application and try again."));
+      }
+      return pushed.consume(query.get("request_uri"), clientId).compose(params -> {
+        if (params.isEmpty()) {
+          return Future.failedFuture(new ErrorPage(400, "This sign-in request has expired",
+              "The sign-in request is no longer valid (it expired after a minute, was already used, or belongs to "
+                  + "another application). Go back to the application and start again."));
+        }
+        if (!clientId.equals(params.get().get("client_id"))) {
+          params.get().set("client_id", clientId);
+        }
+        return parseParams(params.get());
+      });
+    }
+    return parseParams(query);
+  }
+
+  /**
+   * Validates a pushed authorization request (RFC 9126 §2.1) of the authenticated {@code client}: the same checks
+   * as at {@code /authorize}, but every problem is an {@link OAuthError} for the client (JSON, RFC 6749 §5.2).
+   */
+  public Parsed parsePushed(MultiMap form, JsonObject client) {
+    String clientId = client.getString("clientId");
+    if (form.getAll("client_id").size() > 1 || form.get("client_id") != null && !clientId.equals(form.get("client_id"))) {
+      throw OAuthError.invalidRequest("client_id differs from the authenticated client");
+    }
+    if (form.contains("request_uri")) {
+      // RFC 9126 §2.1: request_uri is not allowed in a pushed request
+      throw OAuthError.invalidRequest("request_uri must not be pushed");
+    }
+    if (!client.getJsonArray("grantTypes").contains("authorization_code")) {
+      throw OAuthError.unauthorizedClient("this client is not registered for the authorization code flow");
+    }
+    String redirectUri = form.get("redirect_uri");
+    List<String> registered = client.getJsonArray("redirectUris", new io.vertx.core.json.JsonArray()).stream()
+        .map(String::valueOf).toList();
+    if (redirectUri == null || form.getAll("redirect_uri").size() > 1 || !registered.contains(redirectUri)) {
+      throw OAuthError.invalidRequest("redirect_uri is missing or not registered for this client");
+    }
+    String state = form.getAll("state").size() == 1 ? form.get("state") : null;
+    return new Parsed(client, validate(form, client, redirectUri, state));
+  }
+
+  private Future<Parsed> parseParams(MultiMap query) {
+    String clientId = query.get("client_id");
     return registry.get("clients", clientId)
         .recover(e -> Future.failedFuture(new ErrorPage(503, "Sign-in temporarily unavailable",
             "The list of registered applications cannot be read right now. Please try again in a minute.")))

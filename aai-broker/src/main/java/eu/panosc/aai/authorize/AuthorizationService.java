@@ -117,7 +117,7 @@ public final class AuthorizationService {
 
   private Future<Step> issue(AuthorizationRequest req, Sessions.Session s, String pendingId) {
     return grants.issueCode(req.clientId(), s.userId(), Set.copyOf(req.scopes()), req.audiences(), s.authTime(),
-            s.acr(), s.amr(), req.redirectUri(), req.codeChallenge(), req.nonce())
+            s.acr(), s.amr(), req.redirectUri(), req.codeChallenge(), req.nonce(), s.sid())
         .compose(code -> (pendingId == null ? Future.<Void>succeededFuture() : pending.delete(pendingId))
             .map(v -> (Step) new Redirect(location(req, code))));
   }

@@ -40,6 +40,12 @@ final class BrowserForms {
         .setSameSite(CookieSameSite.LAX).setMaxAge(maxAgeSeconds));
   }
 
+  /** Tells the browser to forget the cookie {@code name} at once. */
+  void expireCookie(RoutingContext ctx, String name) {
+    ctx.response().addCookie(Cookie.cookie(name, "").setPath(cookiePath).setHttpOnly(true).setSecure(secureCookies)
+        .setSameSite(CookieSameSite.LAX).setMaxAge(0));
+  }
+
   /** The browser's CSRF token for forms, set as a cookie when it has none yet. */
   String csrf(RoutingContext ctx) {
     String existing = cookie(ctx, AuthorizeEndpoint.CSRF_COOKIE);

@@ -143,6 +143,24 @@ public final class Pages {
         """.formatted(msg, hidden("step", "code", "csrf", csrf), escape(prefill)));
   }
 
+  /**
+   * RP-Initiated Logout 1.0 §2: asks the person whether to sign out (posting to {@code logout/confirm} with the
+   * request's parameters as hidden fields).
+   */
+  static String logoutConfirm(String hiddenFields, String userName, String clientName) {
+    String who = clientName == null ? "" : "<p><strong>" + escape(clientName) + "</strong> asks you to sign out.</p>";
+    return page("Sign out?", """
+        <p>You are signed in to the PaNOSC federation as <strong>%s</strong>.</p>
+        %s
+        <p>Signing out ends your session here; the applications you used with it are told to sign you out too.</p>
+        <form method="post" action="logout/confirm">
+        %s
+        <button type="submit" name="decision" value="logout">Sign out</button>
+        <button type="submit" name="decision" value="stay">Stay signed in</button>
+        </form>
+        """.formatted(escape(userName), who, hiddenFields));
+  }
+
   /** A final page of the device flow (approved or denied). */
   static String message(String title, String message) {
     return page(title, "<p>" + escape(message) + "</p>\n");

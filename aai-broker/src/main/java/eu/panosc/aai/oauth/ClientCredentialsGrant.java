@@ -61,6 +61,7 @@ public final class ClientCredentialsGrant implements Grant {
       }
       aud = List.of(registered);
     }
-    return Future.succeededFuture(TokenResponse.of(tokens.issue(client.clientId(), client.clientId(), aud, requested)));
+    return Future.succeededFuture(TokenResponse.of(tokens.issue(client.clientId(), client.clientId(), aud, requested,
+        b -> { }, tokens.algorithmFor(client.document()))));
   }
 }

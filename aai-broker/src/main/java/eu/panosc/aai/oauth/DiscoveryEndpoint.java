@@ -1,6 +1,6 @@
 package eu.panosc.aai.oauth;
 
-import eu.panosc.registry.oidfed.FederationKeys;
+import eu.panosc.aai.token.JwtSigner;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -17,10 +17,10 @@ import java.util.Set;
  */
 public final class DiscoveryEndpoint {
   private final String issuer;
-  private final FederationKeys keys;
+  private final JwtSigner keys;
   private final Set<String> grantTypes;
 
-  public DiscoveryEndpoint(String issuer, FederationKeys keys, Set<String> grantTypes) {
+  public DiscoveryEndpoint(String issuer, JwtSigner keys, Set<String> grantTypes) {
     this.issuer = Objects.requireNonNull(issuer, "issuer");
     this.keys = Objects.requireNonNull(keys, "keys");
     this.grantTypes = Set.copyOf(grantTypes);
@@ -29,7 +29,7 @@ public final class DiscoveryEndpoint {
   static final JsonArray SCOPES = new JsonArray().add("openid").add("profile").add("email").add("offline_access");
   static final JsonArray CLAIMS = new JsonArray().add("iss").add("sub").add("aud").add("exp").add("iat")
       .add("auth_time").add("nonce").add("acr").add("amr").add("azp").add("at_hash").add("name").add("email")
-      .add("eduperson_entitlement").add("eduperson_assurance");
+      .add("eduperson_entitlement").add("eduperson_assurance").add("sid").add("voperson_id");
 
   public JsonObject metadata() {
     JsonArray authMethods = new JsonArray().add("client_secret_basic").add("client_secret_post").add("private_key_jwt");
@@ -51,7 +51,7 @@ public final class DiscoveryEndpoint {
         .put("response_modes_supported", new JsonArray().add("query"))
         .put("code_challenge_methods_supported", new JsonArray().add("S256"))
         .put("subject_types_supported", new JsonArray().add("pairwise"))
-        .put("id_token_signing_alg_values_supported", new JsonArray().add("ES256"))
+        .put("id_token_signing_alg_values_supported", new JsonArray(keys.algorithmNames()))
         .put("userinfo_signing_alg_values_supported", new JsonArray())
         .put("scopes_supported", SCOPES.copy())
         .put("claims_supported", CLAIMS.copy())
@@ -61,7 +61,15 @@ public final class DiscoveryEndpoint {
         .put("request_parameter_supported", false)
         .put("request_uri_parameter_supported", false)
         .put("authorization_response_iss_parameter_supported", true)
-        .put("access_token_signing_alg_values_supported", new JsonArray().add("ES256"))
+        .put("access_token_signing_alg_values_supported", new JsonArray(keys.algorithmNames()))
+        // RP-Initiated Logout 1.0 §2.1, Back-Channel Logout 1.0 §2.1; no front-channel logout
+        // RFC 9126 §5: pushing is offered, not required
+        .put("pushed_authorization_request_endpoint", issuer + "/par")
+        .put("require_pushed_authorization_requests", false)
+        .put("end_session_endpoint", issuer + "/logout")
+        .put("backchannel_logout_supported", true)
+        .put("backchannel_logout_session_supported", true)
+        .put("frontchannel_logout_supported", false)
         .put("service_documentation", issuer + "/openapi.json");
     if (grantTypes.contains(DeviceCodeGrant.TYPE)) {
       // RFC 8628 §4

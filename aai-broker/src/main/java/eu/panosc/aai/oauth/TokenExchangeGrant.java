@@ -124,7 +124,7 @@ public final class TokenExchangeGrant implements Grant {
         if (originalClient != null) {
           claims.claim("original_client_id", originalClient);
         }
-      });
+      }, tokens.algorithmFor(client.document()));
       return new TokenResponse(issued, null, null, new JsonObject().put("issued_token_type", ACCESS_TOKEN));
     });
   }

@@ -4,6 +4,8 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import eu.panosc.aai.token.AccessTokens;
 import eu.panosc.aai.token.GrantStore;
 import eu.panosc.aai.token.RevokedTokens;
+import eu.panosc.aai.token.TokenCustomizer;
+import eu.panosc.registry.RegistryClient;
 import eu.panosc.aai.user.Users;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpHeaders;
@@ -18,15 +20,23 @@ import java.util.Optional;
 /**
  * {@code GET|POST /userinfo} (OIDC Core §5.3): for a bearer access token of this provider with the
  * {@code openid} scope, the user's claims by granted scope ({@code profile} → {@code name}, {@code email} →
- * {@code email}); {@code sub} is the token's pairwise subject. Errors are RFC 6750 §3 challenges.
+ * {@code email}); {@code sub} is the token's pairwise subject; {@code voperson_id} (the canonical user id) only
+ * when the facility of the token's client allows it now ({@code releaseVopersonId} in the registry). Errors are
+ * RFC 6750 §3 challenges.
  */
 public final class UserInfoEndpoint {
   private final AccessTokens tokens;
   private final RevokedTokens revoked;
   private final GrantStore grants;
   private final Users users;
+  private final RegistryClient registry;
 
-  public UserInfoEndpoint(AccessTokens tokens, RevokedTokens revoked, GrantStore grants, Users users) {
+  /** The user's attributes, and the canonical id when the facility's policy releases it. */
+  private record Answer(JsonObject attributes, String vopersonId) {}
+
+  public UserInfoEndpoint(AccessTokens tokens, RevokedTokens revoked, GrantStore grants, Users users,
+      RegistryClient registry) {
+    this.registry = Objects.requireNonNull(registry, "registry");
     this.tokens = Objects.requireNonNull(tokens, "tokens");
     this.revoked = Objects.requireNonNull(revoked, "revoked");
     this.grants = Objects.requireNonNull(grants, "grants");
@@ -59,10 +69,14 @@ public final class UserInfoEndpoint {
     }
     grants.userOfAccessToken(c.getJWTID())
         .compose(user -> user.isEmpty() ? Future.failedFuture(OAuthError.invalidToken("the grant was revoked"))
-            : users.find(user.get()))
-        .onSuccess(user -> {
-          JsonObject attributes = user.map(Users.User::attributes).orElse(new JsonObject());
+            : users.find(user.get()).compose(found -> releasesVopersonId(c).map(release -> new Answer(
+                found.map(Users.User::attributes).orElse(new JsonObject()), release ? user.get() : null))))
+        .onSuccess(answer -> {
+          JsonObject attributes = answer.attributes();
           JsonObject out = new JsonObject().put("sub", c.getSubject());
+          if (answer.vopersonId() != null) {
+            out.put("voperson_id", answer.vopersonId());
+          }
           if (scopes.contains("profile") && attributes.getString("name") != null) {
             out.put("name", attributes.getString("name"));
           }
@@ -73,5 +87,18 @@ public final class UserInfoEndpoint {
               .putHeader(HttpHeaders.CACHE_CONTROL, "no-store").end(out.encode());
         })
         .onFailure(ctx::fail);
+  }
+
+  /** The current policy of the token's client's facility; false without a facility. */
+  private Future<Boolean> releasesVopersonId(JWTClaimsSet claims) {
+    Object clientId = claims.getClaim("client_id");
+    if (!(clientId instanceof String id)) {
+      return Future.succeededFuture(false);
+    }
+    return registry.get("clients", id).compose(client -> {
+      String facility = client.map(cl -> cl.getString("facility")).orElse(null);
+      return facility == null ? Future.succeededFuture(false) : registry.get("facilities", facility)
+          .map(f -> TokenCustomizer.releasesVopersonId(f.orElse(null)));
+    });
   }
 }

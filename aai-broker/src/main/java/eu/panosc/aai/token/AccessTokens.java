@@ -1,13 +1,11 @@
 package eu.panosc.aai.token;
 
-import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.crypto.ECDSAVerifier;
-import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import eu.panosc.platform.auth.SignatureCheck;
 import eu.panosc.registry.oidfed.FederationKeys;
 import java.text.ParseException;
 import java.time.Clock;
@@ -21,7 +19,8 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * Issues RFC 9068 JWT access tokens ({@code typ: at+jwt}, ES256, {@code kid} of the current key) and
+ * Issues RFC 9068 JWT access tokens ({@code typ: at+jwt}, ES256 or the client's RS256, {@code kid} of the current
+ * key) and
  * verifies tokens it issued (for introspection and revocation).
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc9068">RFC 9068</a>
@@ -32,7 +31,6 @@ public final class AccessTokens {
   /** A freshly issued token. */
   public record Issued(String jwt, String jti, Instant expiresAt, Set<String> scopes, List<String> audiences) {}
 
-  private final FederationKeys keys;
   private final JwtSigner signer;
   private final String issuer;
   private final Clock clock;
@@ -44,7 +42,6 @@ public final class AccessTokens {
 
   public AccessTokens(JwtSigner signer, String issuer, Clock clock, Duration lifetime) {
     this.signer = Objects.requireNonNull(signer, "signer");
-    this.keys = signer.keys();
     this.issuer = Objects.requireNonNull(issuer, "issuer");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.lifetime = Objects.requireNonNull(lifetime, "lifetime");
@@ -52,6 +49,11 @@ public final class AccessTokens {
 
   public String issuer() {
     return issuer;
+  }
+
+  /** The algorithm the client (its registry document) is registered for ({@code tokenSigningAlg}, default ES256). */
+  public JWSAlgorithm algorithmFor(io.vertx.core.json.JsonObject client) {
+    return signer.algorithmFor(client);
   }
 
   public Duration lifetime() {
@@ -69,6 +71,12 @@ public final class AccessTokens {
   /** As {@link #issue(String, String, List, Set)}, with further claims added by {@code customizer}. */
   public Issued issue(String subject, String clientId, List<String> audiences, Set<String> scopes,
       java.util.function.Consumer<JWTClaimsSet.Builder> customizer) {
+    return issue(subject, clientId, audiences, scopes, customizer, JWSAlgorithm.ES256);
+  }
+
+  /** As above, signed with {@code alg} (ES256 or RS256: the client's {@code tokenSigningAlg}). */
+  public Issued issue(String subject, String clientId, List<String> audiences, Set<String> scopes,
+      java.util.function.Consumer<JWTClaimsSet.Builder> customizer, JWSAlgorithm alg) {
     Instant now = clock.instant();
     Instant exp = now.plus(lifetime);
     String jti = UUID.randomUUID().toString();
@@ -77,18 +85,19 @@ public final class AccessTokens {
     claims.issuer(issuer).subject(subject).audience(audiences).claim("client_id", clientId)
         .claim("scope", String.join(" ", scopes.stream().sorted().toList()))
         .issueTime(Date.from(now)).notBeforeTime(Date.from(now)).expirationTime(Date.from(exp)).jwtID(jti);
-    return new Issued(signer.sign(AT_JWT, claims.build()), jti, exp, scopes, audiences);
+    return new Issued(signer.sign(AT_JWT, claims.build(), alg), jti, exp, scopes, audiences);
   }
 
   /** The claims of a valid, unexpired token this provider issued, or empty. */
   public Optional<JWTClaimsSet> verifyOwn(String token) {
     try {
       SignedJWT jwt = SignedJWT.parse(token);
-      if (!JWSAlgorithm.ES256.equals(jwt.getHeader().getAlgorithm()) || !AT_JWT.equals(jwt.getHeader().getType())) {
+      if (!signer.algorithms().contains(jwt.getHeader().getAlgorithm()) || !AT_JWT.equals(jwt.getHeader().getType())) {
         return Optional.empty();
       }
-      JWK key = keys.publishedKeys().getKeyByKeyId(jwt.getHeader().getKeyID());
-      if (!(key instanceof ECKey ec) || !jwt.verify(new ECDSAVerifier(ec.toPublicJWK()))) {
+      JWK key = signer.publishedKeys().getKeyByKeyId(jwt.getHeader().getKeyID());
+      // the key's type must fit the header's algorithm (RFC 8725 §3.1)
+      if (key == null || !SignatureCheck.verify(jwt, key)) {
         return Optional.empty();
       }
       JWTClaimsSet claims = jwt.getJWTClaimsSet();
@@ -97,7 +106,7 @@ public final class AccessTokens {
         return Optional.empty();
       }
       return Optional.of(claims);
-    } catch (ParseException | JOSEException | RuntimeException e) {
+    } catch (ParseException | RuntimeException e) {
       return Optional.empty();
     }
   }

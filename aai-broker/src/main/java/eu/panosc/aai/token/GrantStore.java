@@ -25,9 +25,12 @@ import java.util.UUID;
  * {@link RevokedTokens}, every access token issued in it.
  */
 public final class GrantStore {
-  /** An authorization grant: who authorized which client for what. */
+  /**
+   * An authorization grant: who authorized which client for what; {@code sessionSid} is the browser session it was
+   * given in (null for the device flow).
+   */
   public record Family(String id, String clientId, String userId, Set<String> scopes, List<String> audiences,
-      Instant authTime, String acr, List<String> amr, Instant expiresAt, boolean revoked) {}
+      Instant authTime, String acr, List<String> amr, Instant expiresAt, boolean revoked, String sessionSid) {}
 
   /** A redeemed code with what it was bound to. */
   public record Code(Family family, String clientId, String redirectUri, String codeChallenge, String nonce,
@@ -61,14 +64,18 @@ public final class GrantStore {
     return clock.instant().atOffset(ZoneOffset.UTC);
   }
 
-  /** Starts a family and issues its code; returns the code (only its hash is stored). */
+  /**
+   * Starts a family in the browser session {@code sessionSid} and issues its code; returns the code (only its hash
+   * is stored).
+   */
   public Future<String> issueCode(String clientId, String userId, Set<String> scopes, List<String> audiences,
-      Instant authTime, String acr, List<String> amr, String redirectUri, String codeChallenge, String nonce) {
+      Instant authTime, String acr, List<String> amr, String redirectUri, String codeChallenge, String nonce,
+      String sessionSid) {
     String family = UUID.randomUUID().toString();
     String code = Opaque.random();
     OffsetDateTime now = now();
     return pool.withTransaction(c -> insertFamily(c, family, clientId, userId, scopes, audiences, authTime, acr, amr,
-                now)
+                now, sessionSid)
             .compose(v -> c.preparedQuery("INSERT INTO authorization_code (code_hash, family_id, client_id,"
                     + " redirect_uri, code_challenge, nonce, expires_at) VALUES ($1,$2,$3,$4,$5,$6,$7)")
                 .execute(Tuple.of(Opaque.hash(code), family, clientId, redirectUri, codeChallenge, nonce,
@@ -77,12 +84,12 @@ public final class GrantStore {
   }
 
   private Future<?> insertFamily(SqlClient c, String family, String clientId, String userId, Set<String> scopes,
-      List<String> audiences, Instant authTime, String acr, List<String> amr, OffsetDateTime now) {
+      List<String> audiences, Instant authTime, String acr, List<String> amr, OffsetDateTime now, String sessionSid) {
     return c.preparedQuery("INSERT INTO token_family (id, client_id, user_id, scopes, audiences, auth_time, acr, amr,"
-            + " created_at, expires_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)")
-        .execute(Tuple.from(List.of(family, clientId, userId, new JsonArray(List.copyOf(scopes)),
+            + " created_at, expires_at, session_sid) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)")
+        .execute(Tuple.of(family, clientId, userId, new JsonArray(List.copyOf(scopes)),
             new JsonArray(audiences), authTime.atOffset(ZoneOffset.UTC), acr, new JsonArray(amr), now,
-            now.plus(refreshLifetime))));
+            now.plus(refreshLifetime), sessionSid));
   }
 
   /**
@@ -92,7 +99,8 @@ public final class GrantStore {
   public Future<String> createFamily(String clientId, String userId, Set<String> scopes, List<String> audiences,
       Instant authTime, String acr, List<String> amr) {
     String family = UUID.randomUUID().toString();
-    return insertFamily(pool, family, clientId, userId, scopes, audiences, authTime, acr, amr, now()).map(v -> family);
+    return insertFamily(pool, family, clientId, userId, scopes, audiences, authTime, acr, amr, now(), null)
+        .map(v -> family);
   }
 
   /** Marks the code used and returns what it is bound to; a used code answers {@link Reused}. */
@@ -125,7 +133,8 @@ public final class GrantStore {
         r.getJsonArray("audiences").stream().map(String::valueOf).toList(),
         r.getOffsetDateTime("auth_time").toInstant(), r.getString("acr"),
         r.getJsonArray("amr").stream().map(String::valueOf).toList(),
-        r.getOffsetDateTime("expires_at").toInstant(), r.getOffsetDateTime("revoked_at") != null);
+        r.getOffsetDateTime("expires_at").toInstant(), r.getOffsetDateTime("revoked_at") != null,
+        r.getString("session_sid"));
   }
 
   /** Remembers an access token issued in the family, so that revoking the family revokes it. */
@@ -187,6 +196,35 @@ public final class GrantStore {
           Future<Void> all = Future.succeededFuture();
           for (Row r : rows) {
             all = all.compose(x -> revoked.revoke(r.getString(0), r.getString(2), r.getOffsetDateTime(1).toInstant()));
+          }
+          return all;
+        });
+  }
+
+  /**
+   * The clients that got tokens in the browser session {@code sid} (a code redeemed, or tokens refreshed), in
+   * client id order: the ones a back-channel logout goes to.
+   */
+  public Future<List<String>> clientsOfSession(String sid) {
+    return pool.preparedQuery("SELECT DISTINCT f.client_id FROM token_family f WHERE f.session_sid = $1"
+            + " AND EXISTS (SELECT 1 FROM family_access_token a WHERE a.family_id = f.id) ORDER BY f.client_id")
+        .execute(Tuple.of(sid))
+        .map(rows -> {
+          List<String> out = new java.util.ArrayList<>();
+          rows.forEach(r -> out.add(r.getString(0)));
+          return out;
+        });
+  }
+
+  /** Revokes every grant given in the browser session {@code sid} (its refresh and access tokens, unused codes). */
+  public Future<Void> revokeSession(String sid) {
+    return pool.preparedQuery("SELECT id FROM token_family WHERE session_sid = $1 AND revoked_at IS NULL")
+        .execute(Tuple.of(sid))
+        .compose(rows -> {
+          Future<Void> all = Future.succeededFuture();
+          for (Row r : rows) {
+            String id = r.getString(0);
+            all = all.compose(x -> revokeFamily(id));
           }
           return all;
         });

@@ -4,32 +4,95 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSSigner;
 import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import eu.panosc.registry.oidfed.FederationKeys;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
-/** Signs JWTs with the provider's current ES256 key ({@code kid} in the header); one signer per key, reused. */
+/**
+ * Signs JWTs with the provider's current key of the requested algorithm ({@code kid} in the header): ES256 (the
+ * default) or RS256, for clients registered with {@code tokenSigningAlg: RS256} that cannot verify ES256. One
+ * signer per key, reused. {@link #publishedKeys()} is what {@code /jwks} serves: both key sets.
+ */
 public final class JwtSigner {
-  private final FederationKeys keys;
-  private volatile Current current;
+  /** The algorithms a client may be registered for; ES256 first (the default). */
+  public static final List<JWSAlgorithm> ALGORITHMS = List.of(JWSAlgorithm.ES256, JWSAlgorithm.RS256);
 
-  private record Current(String kid, ECDSASigner signer) {}
+  private final Map<JWSAlgorithm, FederationKeys> keys;
+  private final Map<JWSAlgorithm, Current> current = new ConcurrentHashMap<>();
 
-  public JwtSigner(FederationKeys keys) {
-    this.keys = Objects.requireNonNull(keys, "keys");
+  private record Current(String kid, JWSSigner signer) {}
+
+  /** ES256 only (tests and tools). */
+  public JwtSigner(FederationKeys es256) {
+    this(es256, null);
   }
 
-  public FederationKeys keys() {
-    return keys;
+  /** @param rs256 the RSA keys, or null when RS256 is not offered */
+  public JwtSigner(FederationKeys es256, FederationKeys rs256) {
+    Objects.requireNonNull(es256, "es256");
+    this.keys = rs256 == null ? Map.of(JWSAlgorithm.ES256, es256)
+        : Map.of(JWSAlgorithm.ES256, es256, JWSAlgorithm.RS256, rs256);
   }
 
+  /** The algorithms this signer signs with. */
+  public Set<JWSAlgorithm> algorithms() {
+    return keys.keySet();
+  }
+
+  /** The algorithms in a stable order (ES256 first), for discovery. */
+  public List<String> algorithmNames() {
+    return ALGORITHMS.stream().filter(keys::containsKey).map(JWSAlgorithm::getName).toList();
+  }
+
+  /** Every public key tokens may have been signed with (current, next, recently retired; both algorithms). */
+  public JWKSet publishedKeys() {
+    List<JWK> all = new ArrayList<>();
+    ALGORITHMS.stream().filter(keys::containsKey).forEach(a -> all.addAll(keys.get(a).publishedKeys().getKeys()));
+    return new JWKSet(all);
+  }
+
+  /**
+   * The algorithm {@code client} (its registry document) is registered for: {@code tokenSigningAlg}, ES256 when
+   * absent. A value this signer cannot honour fails rather than silently using another algorithm.
+   */
+  public JWSAlgorithm algorithmFor(JsonObject client) {
+    String name = client == null ? null : client.getString("tokenSigningAlg");
+    JWSAlgorithm alg = name == null ? JWSAlgorithm.ES256 : JWSAlgorithm.parse(name);
+    if (!keys.containsKey(alg)) {
+      throw new IllegalStateException("client " + client.getString("clientId") + " is registered for " + name
+          + ", which this provider does not sign with");
+    }
+    return alg;
+  }
+
+  /** Signs with the algorithm {@code client} (its registry document) is registered for. */
+  public String sign(JOSEObjectType type, JWTClaimsSet claims, JsonObject client) {
+    return sign(type, claims, algorithmFor(client));
+  }
+
+  /** Signs with ES256. */
   public String sign(JOSEObjectType type, JWTClaimsSet claims) {
-    Current s = current();
-    SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).type(type).keyID(s.kid()).build(), claims);
+    return sign(type, claims, JWSAlgorithm.ES256);
+  }
+
+  public String sign(JOSEObjectType type, JWTClaimsSet claims, JWSAlgorithm alg) {
+    Current s = current(alg);
+    SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(alg).type(type).keyID(s.kid()).build(), claims);
     try {
       jwt.sign(s.signer());
     } catch (JOSEException e) {
@@ -38,16 +101,19 @@ public final class JwtSigner {
     return jwt.serialize();
   }
 
-  private Current current() {
-    JWK key = keys.signingKey();
-    Current s = current;
+  private Current current(JWSAlgorithm alg) {
+    FederationKeys set = Optional.ofNullable(keys.get(alg))
+        .orElseThrow(() -> new IllegalStateException("no " + alg + " keys"));
+    JWK key = set.signingKey();
+    Current s = current.get(alg);
     if (s == null || !s.kid().equals(key.getKeyID())) {
       try {
-        s = new Current(key.getKeyID(), new ECDSASigner((ECKey) key));
-      } catch (JOSEException e) {
-        throw new IllegalStateException("the signing key cannot sign ES256", e);
+        s = new Current(key.getKeyID(), JWSAlgorithm.ES256.equals(alg) ? new ECDSASigner((ECKey) key)
+            : new RSASSASigner((RSAKey) key));
+      } catch (JOSEException | ClassCastException e) {
+        throw new IllegalStateException("the signing key cannot sign " + alg, e);
       }
-      current = s;
+      current.put(alg, s);
     }
     return s;
   }

@@ -11,8 +11,12 @@ import java.util.Set;
  */
 @FunctionalInterface
 public interface TokenCustomizer {
-  /** What a customizer may look at: the client's registry document, the grant, the user's attributes. */
-  record Context(JsonObject client, GrantStore.Family family, JsonObject user, Set<String> scopes) {}
+  /**
+   * What a customizer may look at: the client's registry document, its facility's (null for a client without one
+   * or a facility not approved), the grant, the user's attributes.
+   */
+  record Context(JsonObject client, JsonObject facility, GrantStore.Family family, JsonObject user,
+      Set<String> scopes) {}
 
   void customize(Context context, JWTClaimsSet.Builder claims);
 
@@ -20,6 +24,24 @@ public interface TokenCustomizer {
   static TokenCustomizer authentication() {
     return (c, claims) -> claims.claim("auth_time", c.family().authTime().getEpochSecond())
         .claim("acr", c.family().acr()).claim("amr", c.family().amr());
+  }
+
+  /**
+   * {@code voperson_id} (REFEDS / AARC: the user's federation-wide identifier, here the canonical user id) only when
+   * the client's facility allows it ({@code releaseVopersonId: true} in the registry); never for a client without a
+   * facility, since nobody's policy covers it.
+   */
+  static TokenCustomizer vopersonId() {
+    return (c, claims) -> {
+      if (releasesVopersonId(c.facility())) {
+        claims.claim("voperson_id", c.family().userId());
+      }
+    };
+  }
+
+  /** Whether this facility document allows releasing {@code voperson_id}; false when absent or unset. */
+  static boolean releasesVopersonId(JsonObject facility) {
+    return facility != null && Boolean.TRUE.equals(facility.getBoolean("releaseVopersonId"));
   }
 
   /**

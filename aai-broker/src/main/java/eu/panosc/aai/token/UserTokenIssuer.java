@@ -3,6 +3,7 @@ package eu.panosc.aai.token;
 import eu.panosc.aai.oauth.TokenResponse;
 import eu.panosc.aai.user.PairwiseSubjects;
 import eu.panosc.aai.user.Users;
+import eu.panosc.registry.RegistryClient;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
@@ -15,6 +16,8 @@ import java.util.Set;
  * token when the client is registered for {@code refresh_token}. Access tokens are recorded in their family.
  */
 public final class UserTokenIssuer {
+  private final JwtSigner signer;
+  private final RegistryClient registry;
   private final AccessTokens accessTokens;
   private final IdTokens idTokens;
   private final PairwiseSubjects subjects;
@@ -22,8 +25,10 @@ public final class UserTokenIssuer {
   private final Users users;
   private final List<TokenCustomizer> customizers;
 
-  public UserTokenIssuer(AccessTokens accessTokens, IdTokens idTokens, PairwiseSubjects subjects, GrantStore grants,
-      Users users, List<TokenCustomizer> customizers) {
+  public UserTokenIssuer(JwtSigner signer, AccessTokens accessTokens, IdTokens idTokens, PairwiseSubjects subjects,
+      GrantStore grants, Users users, RegistryClient registry, List<TokenCustomizer> customizers) {
+    this.registry = Objects.requireNonNull(registry, "registry");
+    this.signer = Objects.requireNonNull(signer, "signer");
     this.accessTokens = Objects.requireNonNull(accessTokens, "accessTokens");
     this.idTokens = Objects.requireNonNull(idTokens, "idTokens");
     this.subjects = Objects.requireNonNull(subjects, "subjects");
@@ -37,19 +42,24 @@ public final class UserTokenIssuer {
    * @param nonce the authorization request's nonce, for the ID token of a code exchange
    */
   public Future<TokenResponse> issue(JsonObject client, GrantStore.Family family, Set<String> scopes, String nonce) {
-    return subjects.record(PairwiseSubjects.sectorOf(client), family.userId())
+    String facilityId = client.getString("facility");
+    Future<JsonObject> facility = facilityId == null ? Future.succeededFuture()
+        : registry.get("facilities", facilityId).map(f -> f.orElse(null));
+    return facility.compose(fac -> subjects.record(PairwiseSubjects.sectorOf(client), family.userId())
         .compose(sub -> users.find(family.userId()).compose(user -> {
       JsonObject attributes = user.map(Users.User::attributes).orElse(new JsonObject());
-      TokenCustomizer.Context context = new TokenCustomizer.Context(client, family, attributes, scopes);
+      TokenCustomizer.Context context = new TokenCustomizer.Context(client, fac, family, attributes, scopes);
+      com.nimbusds.jose.JWSAlgorithm alg = signer.algorithmFor(client);
       AccessTokens.Issued at = accessTokens.issue(sub, family.clientId(), family.audiences(), scopes,
-          claims -> customizers.forEach(c -> c.customize(context, claims)));
+          claims -> customizers.forEach(c -> c.customize(context, claims)), alg);
       String idToken = scopes.contains("openid")
-          ? idTokens.issue(sub, family.clientId(), family.authTime(), nonce, family.acr(), family.amr(), at.jwt())
+          ? idTokens.issue(sub, family.clientId(), family.authTime(), nonce, family.acr(), family.amr(), at.jwt(),
+              family.sessionSid(), alg)
           : null;
       boolean refresh = client.getJsonArray("grantTypes").contains("refresh_token");
       return grants.recordAccessToken(family.id(), at)
           .compose(v -> refresh ? grants.issueRefreshToken(family) : Future.succeededFuture((String) null))
           .map(rt -> new TokenResponse(at, rt, idToken, null));
-    }));
+    })));
   }
 }

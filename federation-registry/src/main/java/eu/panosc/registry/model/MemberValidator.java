@@ -40,6 +40,19 @@ public final class MemberValidator {
     }
   }
 
+  /**
+   * How the provider signs the client's access and ID tokens (and logout tokens): ES256 by default, RS256 for
+   * software that cannot verify ECDSA.
+   */
+  public enum SigningAlg {
+    ES256, RS256;
+
+    @Override
+    public String toString() {
+      return name();
+    }
+  }
+
   /** Client authentication at the token endpoint. */
   public enum AuthMethod {
     NONE("none"), CLIENT_SECRET_BASIC("client_secret_basic"), CLIENT_SECRET_POST("client_secret_post"),
@@ -96,7 +109,9 @@ public final class MemberValidator {
     JsonObject doc = new JsonObject().put("id", id)
         .put("name", f.text("name", 200, true))
         .put("country", f.requiredString("country", COUNTRY, "an ISO 3166-1 alpha-2 code such as FR"))
-        .put("embargoYears", f.integer("embargoYears", 3, 0, 20));
+        .put("embargoYears", f.integer("embargoYears", 3, 0, 20))
+        // the facility's policy: may its clients receive the user's federation-wide identifier (voperson_id)?
+        .put("releaseVopersonId", f.bool("releaseVopersonId", false));
     JsonArray instruments = new JsonArray();
     JsonArray in = f.array("instruments");
     for (int i = 0; i < in.size(); i++) {
@@ -135,6 +150,14 @@ public final class MemberValidator {
       Fields.checkUrl("/redirectUris/" + i, redirects.get(i), demo);
     }
     List<String> scopes = f.strings("scopes", SCOPE, "a scope token (RFC 6749 §3.3)", true, 50);
+    // OpenID Connect RP-Initiated Logout 1.0 §3.1 and Back-Channel Logout 1.0 §2.2
+    List<String> postLogout = f.strings("postLogoutRedirectUris", null, "an absolute URL", false, 20);
+    for (int i = 0; i < postLogout.size(); i++) {
+      Fields.checkUrl("/postLogoutRedirectUris/" + i, postLogout.get(i), demo);
+    }
+    var backchannel = f.url("backchannelLogoutUri", false, demo);
+    SigningAlg signingAlg = f.enumValue("tokenSigningAlg", SigningAlg.class, SigningAlg.ES256);
+    boolean backchannelSession = f.bool("backchannelLogoutSessionRequired", false);
     JsonObject jwks = f.object("jwks", false);
     var audience = f.url("audience", false, demo);
     String description = f.text("description", 500, false);
@@ -173,6 +196,16 @@ public final class MemberValidator {
     if (grants.contains("authorization_code") && redirects.isEmpty()) {
       throw Fields.invalid("/redirectUris", "at least one is required for authorization_code");
     }
+    boolean logsUsersIn = grants.contains("authorization_code");
+    if (!postLogout.isEmpty() && !logsUsersIn) {
+      throw Fields.invalid("/postLogoutRedirectUris", "only a client that signs users in (authorization_code) logs them out");
+    }
+    if (backchannel != null && !logsUsersIn) {
+      throw Fields.invalid("/backchannelLogoutUri", "only a client that signs users in (authorization_code) gets logout tokens");
+    }
+    if (backchannelSession && backchannel == null) {
+      throw Fields.invalid("/backchannelLogoutSessionRequired", "needs a backchannelLogoutUri");
+    }
     if (method == AuthMethod.PRIVATE_KEY_JWT) {
       if (jwks == null) {
         throw Fields.invalid("/jwks", "is required for private_key_jwt");
@@ -183,7 +216,12 @@ public final class MemberValidator {
     }
     JsonObject doc = new JsonObject().put("clientId", clientId).put("facility", facility)
         .put("type", type.toString()).put("grantTypes", new JsonArray(grants)).put("authMethod", method.toString())
-        .put("redirectUris", new JsonArray(redirects)).put("scopes", new JsonArray(scopes));
+        .put("redirectUris", new JsonArray(redirects)).put("scopes", new JsonArray(scopes))
+        .put("postLogoutRedirectUris", new JsonArray(postLogout)).put("tokenSigningAlg", signingAlg.toString());
+    if (backchannel != null) {
+      doc.put("backchannelLogoutUri", backchannel.toString())
+          .put("backchannelLogoutSessionRequired", backchannelSession);
+    }
     if (jwks != null) {
       doc.put("jwks", jwks);
     }

@@ -11,7 +11,11 @@ import eu.panosc.pdp.policy.PgPolicyStore;
 import eu.panosc.pdp.policy.PolicyCompiler;
 import eu.panosc.pdp.policy.PolicyException;
 import eu.panosc.pdp.policy.PolicyRegistry;
+import eu.panosc.pdp.authzen.ConsistencyGate;
+import eu.panosc.pdp.store.CacheFollower;
 import eu.panosc.pdp.store.CachingPdpStore;
+import eu.panosc.pdp.store.ChangeListener;
+import eu.panosc.pdp.store.ChangeLog;
 import eu.panosc.pdp.store.PgPdpStore;
 import eu.panosc.pdp.store.RelationCache;
 import eu.panosc.platform.auth.BearerAuth;
@@ -36,6 +40,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class PdpApplication implements ServiceModule {
   private static final Logger LOG = LoggerFactory.getLogger(PdpApplication.class);
+  private static final java.time.Duration LISTEN_RETRY = java.time.Duration.ofSeconds(1);
+  private volatile CacheFollower follower;
 
   @Override
   public String name() {
@@ -51,7 +57,11 @@ public final class PdpApplication implements ServiceModule {
   public Future<Void> mount(Router router, ServiceContext context) {
     PdpSettings settings = PdpSettings.from(context.section());
     RelationCache cache = new RelationCache();
-    CachingPdpStore store = new CachingPdpStore(new PgPdpStore(context.pool()), cache);
+    PgPdpStore pg = new PgPdpStore(context.pool());
+    CacheFollower follower = new CacheFollower(context.vertx(), cache, pg, new ChangeLog(context.pool()),
+        context.meters());
+    this.follower = follower;
+    CachingPdpStore store = new CachingPdpStore(pg, follower);
     EntitlementMapper entitlements = new EntitlementMapper(settings.entitlementPattern(),
         settings.trustedEntitlementAuthorities());
     PolicyRegistry policies = new PolicyRegistry(new PolicyCompiler(new PolicyFunctions(cache, entitlements)),
@@ -59,16 +69,24 @@ public final class PdpApplication implements ServiceModule {
     DecisionEngine engine = new DecisionEngine(cache, policies, context.clock());
     BearerAuth auth = context.bearerAuth();
 
-    new AuthzenEndpoint(new AuthzenService(engine, cache, policies), context.baseUrl()).mount(router, auth);
+    new AuthzenEndpoint(new AuthzenService(engine, cache, policies), context.baseUrl(),
+        new ConsistencyGate(follower, settings.freshness().consistencyWait(), context.meters())).mount(router, auth);
     new IngestEndpoint(store).mount(router, auth);
     new AdminEndpoint(store, cache, policies).mount(router, auth);
 
-    Future<Void> seeded = context.demo() ? store.apply(DemoSeed.changes()) : Future.succeededFuture();
-    return seeded
-        .compose(v -> store.warm())
+    ChangeListener listener = new ChangeListener(context.vertx(), context.pool(), follower::announced,
+        () -> follower.catchUp("reconnect"), LISTEN_RETRY);
+    return follower.start(listener, settings.freshness().poll(), settings.freshness().retention())
+        .compose(v -> context.demo() ? store.apply(DemoSeed.changes()).<Void>mapEmpty() : Future.<Void>succeededFuture())
         .compose(v -> policies.start())
         .compose(v -> settings.policyDir().map(dir -> loadPolicyDir(context, policies, dir))
             .orElse(Future.succeededFuture()));
+  }
+
+  @Override
+  public Future<Void> stop() {
+    CacheFollower f = follower;
+    return f == null ? Future.succeededFuture() : f.stop();
   }
 
   /** Submits each policy file whose text differs from the active version; a refused file is logged. */

@@ -4,6 +4,7 @@ import eu.panosc.pdp.engine.EntitlementMapper;
 import eu.panosc.platform.config.ConfigException;
 import eu.panosc.platform.config.ConfigNode;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.Optional;
@@ -17,9 +18,37 @@ import java.util.regex.PatternSyntaxException;
  * @param trustedEntitlementAuthorities entitlement authorities ({@code #authority}) that count; none by default
  * @param entitlementPattern regex over an entitlement's group part with named groups {@code facility}, {@code proposal}
  * @param policyDir optional directory of policy files ({@code *.yaml}) submitted at start-up
+ * @param freshness how replicas follow each other's writes
  */
 public record PdpSettings(Set<String> trustedEntitlementAuthorities, String entitlementPattern,
-    Optional<Path> policyDir) {
+    Optional<Path> policyDir, Freshness freshness) {
+
+  /**
+   * How this replica follows the change log.
+   *
+   * @param poll how often the log's head is polled (the safety net under LISTEN/NOTIFY)
+   * @param retention how long change-log entries are kept; a replica further behind reloads everything
+   * @param consistencyWait how long an evaluation with a consistency token may wait for this replica
+   */
+  public record Freshness(Duration poll, Duration retention, Duration consistencyWait) {
+    static Freshness from(ConfigNode node) {
+      Duration poll = positive(node, "changePoll", Duration.ofSeconds(1));
+      Duration retention = positive(node, "changeRetention", Duration.ofMinutes(15));
+      Duration wait = node.duration("consistencyWait", Duration.ofSeconds(1));
+      if (wait.isNegative() || wait.compareTo(Duration.ofSeconds(30)) > 0) {
+        throw new ConfigException(node.path() + ".consistencyWait", "expected a duration from 0s to 30s");
+      }
+      return new Freshness(poll, retention, wait);
+    }
+
+    private static Duration positive(ConfigNode node, String key, Duration fallback) {
+      Duration d = node.duration(key, fallback);
+      if (d.isNegative() || d.isZero()) {
+        throw new ConfigException(node.path() + "." + key, "expected a positive duration such as " + fallback.toSeconds() + "s");
+      }
+      return d;
+    }
+  }
 
   public static PdpSettings from(ConfigNode node) {
     Set<String> authorities = new LinkedHashSet<>();
@@ -38,7 +67,8 @@ public record PdpSettings(Set<String> trustedEntitlementAuthorities, String enti
           "needs the named groups (?<facility>...) and (?<proposal>...)");
     }
     Optional<Path> dir = node.optionalString("policyDir").map(Path::of);
+    Freshness freshness = Freshness.from(node);
     node.rejectUnknownKeys();
-    return new PdpSettings(Set.copyOf(authorities), pattern, dir);
+    return new PdpSettings(Set.copyOf(authorities), pattern, dir, freshness);
   }
 }

@@ -27,16 +27,18 @@ public final class AuthzenEndpoint {
   private final AuthzenService service;
   private final AuthzenRequestParser parser = new AuthzenRequestParser();
   private final URI base;
+  private final ConsistencyGate consistency;
 
-  public AuthzenEndpoint(AuthzenService service, URI base) {
+  public AuthzenEndpoint(AuthzenService service, URI base, ConsistencyGate consistency) {
     this.service = Objects.requireNonNull(service, "service");
     this.base = Objects.requireNonNull(base, "base");
+    this.consistency = Objects.requireNonNull(consistency, "consistency");
   }
 
   public void mount(Router router, BearerAuth auth) {
     router.get("/.well-known/authzen-configuration").handler(this::metadata);
     router.route("/access/v1/*").handler(BodyHandler.create().setBodyLimit(MAX_BODY))
-        .handler(AuthzenEndpoint::echoRequestId).handler(auth.requireScopes(EVALUATE_SCOPE));
+        .handler(AuthzenEndpoint::echoRequestId).handler(auth.requireScopes(EVALUATE_SCOPE)).handler(consistency);
     router.post("/access/v1/evaluation").handler(rc -> {
       Decision d = service.evaluate(parser.evaluation(parser.body(rc.body().buffer())));
       write(rc, decision(d, "0"));

@@ -18,11 +18,16 @@ import eu.panosc.pdp.store.ChangeListener;
 import eu.panosc.pdp.store.ChangeLog;
 import eu.panosc.pdp.store.PgPdpStore;
 import eu.panosc.pdp.store.RelationCache;
+import eu.panosc.pdp.subject.AaiClient;
+import eu.panosc.pdp.subject.AaiSettings;
+import eu.panosc.pdp.subject.PairwiseSubjects;
+import eu.panosc.pdp.subject.SubjectResolver;
 import eu.panosc.platform.auth.BearerAuth;
 import eu.panosc.platform.service.ServiceContext;
 import eu.panosc.platform.service.ServiceModule;
 import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.client.WebClient;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -55,7 +60,8 @@ public final class PdpApplication implements ServiceModule {
 
   @Override
   public Future<Void> mount(Router router, ServiceContext context) {
-    PdpSettings settings = PdpSettings.from(context.section());
+    PdpSettings settings = PdpSettings.from(context.section(), context.config().auth().issuerFor(context.publicRoot()),
+        context.publicRoot(), context.demo());
     RelationCache cache = new RelationCache();
     PgPdpStore pg = new PgPdpStore(context.pool());
     CacheFollower follower = new CacheFollower(context.vertx(), cache, pg, new ChangeLog(context.pool()),
@@ -70,7 +76,8 @@ public final class PdpApplication implements ServiceModule {
     BearerAuth auth = context.bearerAuth();
 
     new AuthzenEndpoint(new AuthzenService(engine, cache, policies), context.baseUrl(),
-        new ConsistencyGate(follower, settings.freshness().consistencyWait(), context.meters())).mount(router, auth);
+        new ConsistencyGate(follower, settings.freshness().consistencyWait(), context.meters()),
+        new PairwiseSubjects(subjectResolver(context, settings.aai()))).mount(router, auth);
     new IngestEndpoint(store).mount(router, auth);
     new AdminEndpoint(store, cache, policies).mount(router, auth);
 
@@ -81,6 +88,18 @@ public final class PdpApplication implements ServiceModule {
         .compose(v -> policies.start())
         .compose(v -> settings.policyDir().map(dir -> loadPolicyDir(context, policies, dir))
             .orElse(Future.succeededFuture()));
+  }
+
+  /** Resolution of pairwise subject ids through the aai-broker; without credentials such subjects are denied. */
+  private static SubjectResolver subjectResolver(ServiceContext context, AaiSettings aai) {
+    if (!aai.enabled()) {
+      LOG.warn("pairwise subject ids cannot be resolved: services.pdp.aai.clientId and clientSecret are not set;"
+          + " requests whose subject has properties.facility are denied");
+      return new SubjectResolver(null, aai, context.clock(), context.meters());
+    }
+    LOG.info("pairwise subject ids are resolved at {} as client {}", aai.resolveEndpoint(), aai.clientId().orElseThrow());
+    AaiClient client = new AaiClient(WebClient.create(context.vertx()), aai, context.clock());
+    return new SubjectResolver(client, aai, context.clock(), context.meters());
   }
 
   @Override

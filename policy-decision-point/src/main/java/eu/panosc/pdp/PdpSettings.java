@@ -1,8 +1,10 @@
 package eu.panosc.pdp;
 
 import eu.panosc.pdp.engine.EntitlementMapper;
+import eu.panosc.pdp.subject.AaiSettings;
 import eu.panosc.platform.config.ConfigException;
 import eu.panosc.platform.config.ConfigNode;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -19,9 +21,10 @@ import java.util.regex.PatternSyntaxException;
  * @param entitlementPattern regex over an entitlement's group part with named groups {@code facility}, {@code proposal}
  * @param policyDir optional directory of policy files ({@code *.yaml}) submitted at start-up
  * @param freshness how replicas follow each other's writes
+ * @param aai how pairwise subject ids are resolved ({@code services.pdp.aai})
  */
 public record PdpSettings(Set<String> trustedEntitlementAuthorities, String entitlementPattern,
-    Optional<Path> policyDir, Freshness freshness) {
+    Optional<Path> policyDir, Freshness freshness, AaiSettings aai) {
 
   /**
    * How this replica follows the change log.
@@ -50,7 +53,8 @@ public record PdpSettings(Set<String> trustedEntitlementAuthorities, String enti
     }
   }
 
-  public static PdpSettings from(ConfigNode node) {
+  /** Reads the section; the aai defaults derive from the auth {@code issuer}, {@code publicRoot} and {@code demo}. */
+  public static PdpSettings from(ConfigNode node, URI issuer, URI publicRoot, boolean demo) {
     Set<String> authorities = new LinkedHashSet<>();
     for (String v : node.stringList("trustedEntitlementAuthorities")) {
       Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).forEach(authorities::add);
@@ -68,7 +72,8 @@ public record PdpSettings(Set<String> trustedEntitlementAuthorities, String enti
     }
     Optional<Path> dir = node.optionalString("policyDir").map(Path::of);
     Freshness freshness = Freshness.from(node);
+    AaiSettings aai = node.read("aai", n -> AaiSettings.from(n, issuer, publicRoot, demo));
     node.rejectUnknownKeys();
-    return new PdpSettings(Set.copyOf(authorities), pattern, dir, freshness);
+    return new PdpSettings(Set.copyOf(authorities), pattern, dir, freshness, aai);
   }
 }

@@ -1,14 +1,18 @@
 package eu.panosc.pdp.authzen;
 
+import eu.panosc.pdp.engine.AccessRequest;
 import eu.panosc.pdp.engine.Decision;
+import eu.panosc.pdp.subject.PairwiseSubjects;
 import eu.panosc.platform.auth.BearerAuth;
 import eu.panosc.platform.http.RequestIds;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.net.URI;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -28,11 +32,13 @@ public final class AuthzenEndpoint {
   private final AuthzenRequestParser parser = new AuthzenRequestParser();
   private final URI base;
   private final ConsistencyGate consistency;
+  private final PairwiseSubjects subjects;
 
-  public AuthzenEndpoint(AuthzenService service, URI base, ConsistencyGate consistency) {
+  public AuthzenEndpoint(AuthzenService service, URI base, ConsistencyGate consistency, PairwiseSubjects subjects) {
     this.service = Objects.requireNonNull(service, "service");
     this.base = Objects.requireNonNull(base, "base");
     this.consistency = Objects.requireNonNull(consistency, "consistency");
+    this.subjects = Objects.requireNonNull(subjects, "subjects");
   }
 
   public void mount(Router router, BearerAuth auth) {
@@ -40,27 +46,34 @@ public final class AuthzenEndpoint {
     router.route("/access/v1/*").handler(BodyHandler.create().setBodyLimit(MAX_BODY))
         .handler(AuthzenEndpoint::echoRequestId).handler(auth.requireScopes(EVALUATE_SCOPE)).handler(consistency);
     router.post("/access/v1/evaluation").handler(rc -> {
-      Decision d = service.evaluate(parser.evaluation(parser.body(rc.body().buffer())));
-      write(rc, decision(d, "0"));
+      AccessRequest request = parser.evaluation(parser.body(rc.body().buffer()));
+      evaluateOne(rc, request);
     });
     router.post("/access/v1/evaluations").handler(rc -> {
       AuthzenRequestParser.Evaluations request = parser.evaluations(parser.body(rc.body().buffer()));
       if (request.single() != null) {
-        write(rc, decision(service.evaluate(request.single()), "0"));
+        evaluateOne(rc, request.single());
         return;
       }
-      List<Decision> decisions = service.evaluate(request);
-      JsonArray items = new JsonArray();
-      for (int i = 0; i < decisions.size(); i++) {
-        items.add(decision(decisions.get(i), Integer.toString(i)));
-      }
-      write(rc, new JsonObject().put("evaluations", items));
+      canonical(request).map(resolved -> {
+        List<Decision> decisions = service.evaluate(resolved);
+        JsonArray items = new JsonArray();
+        for (int i = 0; i < decisions.size(); i++) {
+          items.add(decision(decisions.get(i), Integer.toString(i)));
+        }
+        return new JsonObject().put("evaluations", items);
+      }).onSuccess(body -> write(rc, body)).onFailure(rc::fail);
     });
     router.post("/access/v1/search/resource").handler(rc -> {
-      var search = parser.search("resource", parser.body(rc.body().buffer()));
-      var page = service.searchResources(search);
-      String type = search.request().resource().type();
-      write(rc, page(page, id -> new JsonObject().put("type", type).put("id", id)));
+      var parsed = parser.search("resource", parser.body(rc.body().buffer()));
+      canonical(parsed).map(search -> {
+        if (search == null) {
+          return page(new AuthzenService.Page<>(List.of(), ""), id -> new JsonObject());
+        }
+        var page = service.searchResources(search);
+        String type = search.request().resource().type();
+        return page(page, id -> new JsonObject().put("type", type).put("id", id));
+      }).onSuccess(body -> write(rc, body)).onFailure(rc::fail);
     });
     router.post("/access/v1/search/subject").handler(rc -> {
       var search = parser.search("subject", parser.body(rc.body().buffer()));
@@ -69,8 +82,44 @@ public final class AuthzenEndpoint {
       write(rc, page(page, id -> new JsonObject().put("type", type).put("id", id)));
     });
     router.post("/access/v1/search/action").handler(rc -> {
-      var search = parser.search("action", parser.body(rc.body().buffer()));
-      write(rc, page(service.searchActions(search), name -> new JsonObject().put("name", name)));
+      var parsed = parser.search("action", parser.body(rc.body().buffer()));
+      canonical(parsed).map(search -> page(search == null ? new AuthzenService.Page<>(List.of(), "")
+          : service.searchActions(search), name -> new JsonObject().put("name", name)))
+          .onSuccess(body -> write(rc, body)).onFailure(rc::fail);
+    });
+  }
+
+  /** One decision, for the canonical subject (a pairwise one that cannot be resolved is denied). */
+  private void evaluateOne(RoutingContext rc, AccessRequest request) {
+    subjects.canonical(request).map(o -> decision(o.ok() ? service.evaluate(o.request()) : o.denial(), "0"))
+        .onSuccess(body -> write(rc, body)).onFailure(rc::fail);
+  }
+
+  /** The items with canonical subjects; an item whose pairwise subject cannot be resolved becomes an error item. */
+  private Future<AuthzenRequestParser.Evaluations> canonical(AuthzenRequestParser.Evaluations e) {
+    List<AccessRequest> requests = e.items().stream().map(AuthzenRequestParser.Item::request).toList();
+    return subjects.canonical(requests).map(outcomes -> {
+      List<AuthzenRequestParser.Item> items = new ArrayList<>(requests.size());
+      for (int i = 0; i < requests.size(); i++) {
+        PairwiseSubjects.Outcome o = outcomes.get(i);
+        items.add(o == null ? e.items().get(i) : o.ok() ? new AuthzenRequestParser.Item(o.request(), null, 0)
+            : new AuthzenRequestParser.Item(null, o.message(), o.status()));
+      }
+      return new AuthzenRequestParser.Evaluations(null, items, e.semantic());
+    });
+  }
+
+  /**
+   * The search for the canonical subject; null when the subject is a pairwise id unknown at its facility
+   * (it may act on nothing: an empty page). An aai-broker that cannot answer makes the search a 503.
+   */
+  private Future<AuthzenRequestParser.Search> canonical(AuthzenRequestParser.Search search) {
+    return subjects.canonical(search.request()).compose(o -> {
+      if (o.ok()) {
+        return Future.succeededFuture(search.withRequest(o.request()));
+      }
+      return o.status() == 404 ? Future.succeededFuture(null)
+          : Future.failedFuture(new AuthzenException(o.status(), o.message()));
     });
   }
 

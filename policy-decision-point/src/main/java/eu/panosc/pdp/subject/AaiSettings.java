@@ -14,8 +14,8 @@ import java.util.Set;
  *
  * @param tokenEndpoint where to get a client_credentials token; default {@code <auth issuer>/token}
  * @param resolveEndpoint the aai-broker's {@code POST /aai/v1/resolve}; default {@code <publicBaseUrl>/aai/v1/resolve}
- * @param clientId a client registered for {@code client_credentials} with scope {@code aai:resolve}; demo: {@code pdp}
- * @param clientSecret its secret ({@code client_secret_basic}); demo: {@code pdp-demo-secret}
+ * @param clientId a client registered for {@code client_credentials} with scope {@code aai:resolve}; demo: {@code pdp-admin}
+ * @param clientSecret its secret ({@code client_secret_basic}); demo: {@code pdp-admin-demo-secret}
  * @param cacheTtl how long a resolved pairwise id is remembered
  * @param negativeTtl how long an unknown pairwise id is remembered
  * @param cacheSize most pairwise ids remembered (least recently used are dropped)
@@ -24,8 +24,8 @@ import java.util.Set;
 public record AaiSettings(URI tokenEndpoint, URI resolveEndpoint, Optional<String> clientId,
     Optional<String> clientSecret, Duration cacheTtl, Duration negativeTtl, int cacheSize, Duration timeout) {
   /** The demo client of {@code docs/demo.md}. */
-  public static final String DEMO_CLIENT = "pdp";
-  public static final String DEMO_SECRET = "pdp-demo-secret";
+  public static final String DEMO_CLIENT = "pdp-admin";
+  public static final String DEMO_SECRET = "pdp-admin-demo-secret";
 
   @Override
   public String toString() {

@@ -32,9 +32,9 @@ class AaiSettingsTest {
   @Test
   void fromWhenDemoThenTheDemoClient() {
     AaiSettings s = read(Map.of(), true);
-    assertThat(s.clientId()).contains("pdp");
-    assertThat(s.clientSecret()).contains("pdp-demo-secret");
-    assertThat(s.toString()).doesNotContain("pdp-demo-secret");
+    assertThat(s.clientId()).contains("pdp-admin");
+    assertThat(s.clientSecret()).contains("pdp-admin-demo-secret");
+    assertThat(s.toString()).doesNotContain("pdp-admin-demo-secret");
   }
 
   @Test

@@ -69,7 +69,7 @@ class PairwiseSubjectIT {
     issuer = LocalIssuer.start();
     lonely = PdpPlatform.start(lonelyDir, issuer, false, Map.of());
     unreachable = PdpPlatform.start(unreachableDir, issuer, false, Map.of(
-        "services.pdp.aai.clientId", "pdp", "services.pdp.aai.clientSecret", "pdp-demo-secret",
+        "services.pdp.aai.clientId", "pdp-admin", "services.pdp.aai.clientSecret", "pdp-admin-demo-secret",
         "services.pdp.aai.tokenEndpoint", "http://127.0.0.1:" + Http.freePort() + "/aai/token",
         "services.pdp.aai.timeout", "2s"));
   }

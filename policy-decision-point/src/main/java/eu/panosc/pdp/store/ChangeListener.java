@@ -72,6 +72,8 @@ public final class ChangeListener {
           }
         }
       });
+      // a server-side end (restart, shutdown, terminated backend) also closes it: closeHandler recovers
+      pg.exceptionHandler(e -> LOG.debug("listening connection failed: {}", e.getMessage()));
       pg.closeHandler(v -> lost(c));
       pg.query("LISTEN " + ChangeLog.CHANNEL).execute().onComplete(l -> {
         if (l.failed()) {

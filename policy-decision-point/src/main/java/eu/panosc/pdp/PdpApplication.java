@@ -14,14 +14,23 @@ import eu.panosc.pdp.policy.PgPolicyStore;
 import eu.panosc.pdp.policy.PolicyCompiler;
 import eu.panosc.pdp.policy.PolicyException;
 import eu.panosc.pdp.policy.PolicyRegistry;
+import eu.panosc.pdp.authzen.ConsistencyGate;
+import eu.panosc.pdp.store.CacheFollower;
 import eu.panosc.pdp.store.CachingPdpStore;
+import eu.panosc.pdp.store.ChangeListener;
+import eu.panosc.pdp.store.ChangeLog;
 import eu.panosc.pdp.store.PgPdpStore;
 import eu.panosc.pdp.store.RelationCache;
+import eu.panosc.pdp.subject.AaiClient;
+import eu.panosc.pdp.subject.AaiSettings;
+import eu.panosc.pdp.subject.PairwiseSubjects;
+import eu.panosc.pdp.subject.SubjectResolver;
 import eu.panosc.platform.auth.BearerAuth;
 import eu.panosc.platform.service.ServiceContext;
 import eu.panosc.platform.service.ServiceModule;
 import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.client.WebClient;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -39,7 +48,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class PdpApplication implements ServiceModule {
   private static final Logger LOG = LoggerFactory.getLogger(PdpApplication.class);
+  private static final java.time.Duration LISTEN_RETRY = java.time.Duration.ofSeconds(1);
   private volatile DecisionLog decisionLog;
+  private volatile CacheFollower follower;
 
   @Override
   public String name() {
@@ -53,9 +64,14 @@ public final class PdpApplication implements ServiceModule {
 
   @Override
   public Future<Void> mount(Router router, ServiceContext context) {
-    PdpSettings settings = PdpSettings.from(context.section());
+    PdpSettings settings = PdpSettings.from(context.section(), context.config().auth().issuerFor(context.publicRoot()),
+        context.publicRoot(), context.demo());
     RelationCache cache = new RelationCache();
-    CachingPdpStore store = new CachingPdpStore(new PgPdpStore(context.pool()), cache);
+    PgPdpStore pg = new PgPdpStore(context.pool());
+    CacheFollower follower = new CacheFollower(context.vertx(), cache, pg, new ChangeLog(context.pool()),
+        context.meters());
+    this.follower = follower;
+    CachingPdpStore store = new CachingPdpStore(pg, follower);
     EntitlementMapper entitlements = new EntitlementMapper(settings.entitlementPattern(),
         settings.trustedEntitlementAuthorities());
     PolicyRegistry policies = new PolicyRegistry(new PolicyCompiler(new PolicyFunctions(cache, entitlements)),
@@ -66,26 +82,48 @@ public final class PdpApplication implements ServiceModule {
     DatasetFilters filters = new DatasetFilters(engine, cache, policies, entitlements, context.clock());
     DecisionLog log = new DecisionLog(context, settings.decisionLog());
     decisionLog = log;
+    ConsistencyGate consistency = new ConsistencyGate(follower, settings.freshness().consistencyWait(),
+        context.meters());
     new AuthzenEndpoint(new AuthzenService(engine, cache, policies, filters, context.clock()), context.baseUrl(),
-        log.recorder()).mount(router, auth);
+        consistency, new PairwiseSubjects(subjectResolver(context, settings.aai())), log.recorder())
+        .mount(router, auth);
     new FilterEndpoint(filters).mount(router, auth);
     log.mount(router, auth, AdminEndpoint.ADMIN_SCOPE);
     new IngestEndpoint(store).mount(router, auth);
     new AdminEndpoint(store, cache, policies).mount(router, auth);
 
-    Future<Void> seeded = context.demo() ? store.apply(DemoSeed.changes()) : Future.succeededFuture();
-    return seeded
-        .compose(v -> store.warm())
+    ChangeListener listener = new ChangeListener(context.vertx(), context.pool(), follower::announced,
+        () -> follower.catchUp("reconnect"), LISTEN_RETRY);
+    return follower.start(listener, settings.freshness().poll(), settings.freshness().retention())
+        .compose(v -> context.demo() ? store.apply(DemoSeed.changes()).<Void>mapEmpty() : Future.<Void>succeededFuture())
         .compose(v -> policies.start())
         .compose(v -> settings.policyDir().map(dir -> loadPolicyDir(context, policies, dir))
             .orElse(Future.succeededFuture()))
         .compose(v -> log.start());
   }
 
-  /** Writes the decisions still queued (the server no longer takes requests, the pool is still open). */
+  /** Resolution of pairwise subject ids through the aai-broker; without credentials such subjects are denied. */
+  private static SubjectResolver subjectResolver(ServiceContext context, AaiSettings aai) {
+    if (!aai.enabled()) {
+      LOG.warn("pairwise subject ids cannot be resolved: services.pdp.aai.clientId and clientSecret are not set;"
+          + " requests whose subject has properties.facility are denied");
+      return new SubjectResolver(null, aai, context.clock(), context.meters());
+    }
+    LOG.info("pairwise subject ids are resolved at {} as client {}", aai.resolveEndpoint(), aai.clientId().orElseThrow());
+    AaiClient client = new AaiClient(WebClient.create(context.vertx()), aai, context.clock());
+    return new SubjectResolver(client, aai, context.clock(), context.meters());
+  }
+
+  /**
+   * Stops following the change log, then writes the decisions still queued (the server no longer takes
+   * requests, the pool is still open).
+   */
   @Override
   public Future<Void> stop() {
-    return decisionLog == null ? Future.succeededFuture() : decisionLog.close();
+    CacheFollower f = follower;
+    DecisionLog l = decisionLog;
+    return (f == null ? Future.<Void>succeededFuture() : f.stop())
+        .transform(ar -> l == null ? Future.<Void>succeededFuture() : l.close());
   }
 
   /** Submits each policy file whose text differs from the active version; a refused file is logged. */

@@ -41,6 +41,12 @@ public final class PdpPlatform {
       return Http.sendJson("POST", base + path, token, json);
     }
 
+    /** A JSON POST with one extra header (e.g. {@code X-Consistency-Token}). */
+    public HttpResponse<String> post(String path, String json, String header, String value) {
+      return Http.send(Http.authorized(base + path, token).header("Content-Type", "application/json")
+          .header(header, value).POST(HttpRequest.BodyPublishers.ofString(json)).build());
+    }
+
     public HttpResponse<String> send(String method, String path, String json) {
       return Http.sendJson(method, base + path, token, json);
     }

@@ -4,6 +4,7 @@ import eu.panosc.pdp.model.Change;
 import eu.panosc.pdp.policy.Policy;
 import eu.panosc.pdp.policy.PolicyException;
 import eu.panosc.pdp.policy.PolicyRegistry;
+import eu.panosc.pdp.store.ConsistencyToken;
 import eu.panosc.pdp.store.PdpStore;
 import eu.panosc.pdp.store.Relations;
 import eu.panosc.pdp.store.StoreException;
@@ -27,7 +28,8 @@ import java.util.function.Function;
 /**
  * Per-entity writes ({@code PUT}/{@code DELETE /v1/{facilities|proposals|members|staff|datasets}/...})
  * and policy administration ({@code /v1/policies}), scope {@code pdp:admin}. Each write is one
- * transaction through the same store (and cache) as the bulk ingest.
+ * transaction through the same store (and cache) as the bulk ingest; a write answers 204 with the
+ * {@code X-Consistency-Token} of its batch.
  */
 public final class AdminEndpoint {
   public static final String ADMIN_SCOPE = "pdp:admin";
@@ -111,7 +113,8 @@ public final class AdminEndpoint {
   }
 
   private void write(RoutingContext rc, Change change) {
-    store.apply(List.of(change)).onSuccess(v -> rc.response().setStatusCode(204).end()).onFailure(e -> {
+    store.apply(List.of(change)).onSuccess(seq -> rc.response().putHeader(ConsistencyToken.HEADER,
+        ConsistencyToken.of(seq)).setStatusCode(204).end()).onFailure(e -> {
       if (e instanceof StoreException se) {
         rc.fail(ApiException.conflict(se.getMessage()));
       } else {

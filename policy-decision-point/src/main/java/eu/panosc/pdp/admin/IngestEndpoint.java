@@ -1,6 +1,7 @@
 package eu.panosc.pdp.admin;
 
 import eu.panosc.pdp.model.Change;
+import eu.panosc.pdp.store.ConsistencyToken;
 import eu.panosc.pdp.store.PdpStore;
 import eu.panosc.pdp.store.StoreException;
 import eu.panosc.platform.auth.BearerAuth;
@@ -70,6 +71,8 @@ public final class IngestEndpoint {
     private long committedLines;
     private long changes;
     private long batches;
+    /** The sequence number of the last committed batch; 0 before the first. */
+    private long seq;
     private boolean ended;
     private boolean finished;
     private boolean writing;
@@ -151,6 +154,7 @@ public final class IngestEndpoint {
           return;
         }
         committedLines = lastLine;
+        seq = ar.result();
         changes += toWrite.size();
         batches++;
         if (ended) {
@@ -163,7 +167,12 @@ public final class IngestEndpoint {
 
     private void succeed() {
       finished = true;
-      rc.json(new JsonObject().put("lines", line).put("changes", changes).put("batches", batches));
+      JsonObject answer = new JsonObject().put("lines", line).put("changes", changes).put("batches", batches);
+      if (seq > 0) {
+        rc.response().putHeader(ConsistencyToken.HEADER, ConsistencyToken.of(seq));
+        answer.put("consistencyToken", ConsistencyToken.of(seq));
+      }
+      rc.json(answer);
     }
 
     private void failLine(long at, String reason) {
@@ -194,6 +203,9 @@ public final class IngestEndpoint {
           detail + " Lines 1-" + committedLines + " are written; the batch holding line " + from
               + " and everything after it is not.",
           Map.of("errors", errors, "line", from, "committedLines", committedLines));
+      if (seq > 0) {
+        rc.response().putHeader(ConsistencyToken.HEADER, ConsistencyToken.of(seq));
+      }
       FailureHandler.write(rc, problem);
     }
   }

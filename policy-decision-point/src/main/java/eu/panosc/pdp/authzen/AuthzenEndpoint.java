@@ -3,14 +3,17 @@ package eu.panosc.pdp.authzen;
 import eu.panosc.pdp.engine.AccessRequest;
 import eu.panosc.pdp.engine.Decision;
 import eu.panosc.pdp.log.DecisionRecorder;
+import eu.panosc.pdp.subject.PairwiseSubjects;
 import eu.panosc.platform.auth.BearerAuth;
 import eu.panosc.platform.http.RequestIds;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.net.URI;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -29,49 +32,56 @@ public final class AuthzenEndpoint {
   private final AuthzenService service;
   private final AuthzenRequestParser parser = new AuthzenRequestParser();
   private final URI base;
+  private final ConsistencyGate consistency;
+  private final PairwiseSubjects subjects;
   private final DecisionRecorder log;
 
-  public AuthzenEndpoint(AuthzenService service, URI base) {
-    this(service, base, DecisionRecorder.disabled(java.time.Clock.systemUTC()));
-  }
-
-  /** {@code log} gives every answer its {@code context.id} and records it in the decision log. */
-  public AuthzenEndpoint(AuthzenService service, URI base, DecisionRecorder log) {
+  /**
+   * {@code consistency} holds requests with a consistency token until this replica has caught up,
+   * {@code subjects} turns pairwise subject ids into canonical ones, {@code log} gives every answer its
+   * {@code context.id} and records it in the decision log.
+   */
+  public AuthzenEndpoint(AuthzenService service, URI base, ConsistencyGate consistency, PairwiseSubjects subjects,
+      DecisionRecorder log) {
     this.service = Objects.requireNonNull(service, "service");
     this.base = Objects.requireNonNull(base, "base");
+    this.consistency = Objects.requireNonNull(consistency, "consistency");
+    this.subjects = Objects.requireNonNull(subjects, "subjects");
     this.log = Objects.requireNonNull(log, "log");
   }
 
   public void mount(Router router, BearerAuth auth) {
     router.get("/.well-known/authzen-configuration").handler(this::metadata);
     router.route("/access/v1/*").handler(BodyHandler.create().setBodyLimit(MAX_BODY))
-        .handler(AuthzenEndpoint::echoRequestId).handler(auth.requireScopes(EVALUATE_SCOPE));
+        .handler(AuthzenEndpoint::echoRequestId).handler(auth.requireScopes(EVALUATE_SCOPE)).handler(consistency);
     router.post("/access/v1/evaluation").handler(rc -> {
       AccessRequest request = parser.evaluation(parser.body(rc.body().buffer()));
-      Decision d = service.evaluate(request);
-      write(rc, decision(d, log.decision(rc, "evaluation", null, request, d)));
+      evaluateOne(rc, "evaluation", request);
     });
     router.post("/access/v1/evaluations").handler(rc -> {
       AuthzenRequestParser.Evaluations request = parser.evaluations(parser.body(rc.body().buffer()));
       if (request.single() != null) {
-        Decision d = service.evaluate(request.single());
-        write(rc, decision(d, log.decision(rc, "evaluations", null, request.single(), d)));
+        evaluateOne(rc, "evaluations", request.single());
         return;
       }
-      List<Decision> decisions = service.evaluate(request);
-      JsonArray items = new JsonArray();
-      for (int i = 0; i < decisions.size(); i++) {
-        Decision d = decisions.get(i);
-        items.add(decision(d, log.decision(rc, "evaluations", i, request.items().get(i).request(), d)));
-      }
-      write(rc, new JsonObject().put("evaluations", items));
+      canonical(request).map(resolved -> {
+        List<Decision> decisions = service.evaluate(resolved);
+        JsonArray items = new JsonArray();
+        for (int i = 0; i < decisions.size(); i++) {
+          Decision d = decisions.get(i);
+          items.add(decision(d, log.decision(rc, "evaluations", i, resolved.items().get(i).request(), d)));
+        }
+        return new JsonObject().put("evaluations", items);
+      }).onSuccess(body -> write(rc, body)).onFailure(rc::fail);
     });
     router.post("/access/v1/search/resource").handler(rc -> {
-      var search = parser.search("resource", parser.body(rc.body().buffer()));
-      var page = service.searchResources(search);
-      String type = search.request().resource().type();
-      write(rc, page(page, id -> new JsonObject().put("type", type).put("id", id))
-          .put("context", searchContext(rc, "search/resource", search.request(), page)));
+      var parsed = parser.search("resource", parser.body(rc.body().buffer()));
+      String type = parsed.request().resource().type();
+      canonical(parsed).map(search -> {
+        var page = search == null ? new AuthzenService.Page<String>(List.of(), "") : service.searchResources(search);
+        return page(page, id -> new JsonObject().put("type", type).put("id", id))
+            .put("context", searchContext(rc, "search/resource", (search == null ? parsed : search).request(), page));
+      }).onSuccess(body -> write(rc, body)).onFailure(rc::fail);
     });
     router.post("/access/v1/search/subject").handler(rc -> {
       var search = parser.search("subject", parser.body(rc.body().buffer()));
@@ -81,11 +91,21 @@ public final class AuthzenEndpoint {
           .put("context", searchContext(rc, "search/subject", search.request(), page)));
     });
     router.post("/access/v1/search/action").handler(rc -> {
-      var search = parser.search("action", parser.body(rc.body().buffer()));
-      var page = service.searchActions(search);
-      write(rc, page(page, name -> new JsonObject().put("name", name))
-          .put("context", searchContext(rc, "search/action", search.request(), page)));
+      var parsed = parser.search("action", parser.body(rc.body().buffer()));
+      canonical(parsed).map(search -> {
+        var page = search == null ? new AuthzenService.Page<String>(List.of(), "") : service.searchActions(search);
+        return page(page, name -> new JsonObject().put("name", name))
+            .put("context", searchContext(rc, "search/action", (search == null ? parsed : search).request(), page));
+      }).onSuccess(body -> write(rc, body)).onFailure(rc::fail);
     });
+  }
+
+  /** One decision, for the canonical subject (a pairwise one that cannot be resolved is denied). */
+  private void evaluateOne(RoutingContext rc, String kind, AccessRequest request) {
+    subjects.canonical(request).map(o -> {
+      Decision d = o.ok() ? service.evaluate(o.request()) : o.denial();
+      return decision(d, log.decision(rc, kind, null, o.ok() ? o.request() : request, d));
+    }).onSuccess(body -> write(rc, body)).onFailure(rc::fail);
   }
 
   /** A search answer's {@code context}: the id under which the search is in the decision log. */
@@ -93,6 +113,34 @@ public final class AuthzenEndpoint {
       AuthzenService.Page<String> page) {
     return new JsonObject().put("id", log.search(rc, kind, request, page.results().size(),
         !page.nextToken().isEmpty()));
+  }
+
+  /** The items with canonical subjects; an item whose pairwise subject cannot be resolved becomes an error item. */
+  private Future<AuthzenRequestParser.Evaluations> canonical(AuthzenRequestParser.Evaluations e) {
+    List<AccessRequest> requests = e.items().stream().map(AuthzenRequestParser.Item::request).toList();
+    return subjects.canonical(requests).map(outcomes -> {
+      List<AuthzenRequestParser.Item> items = new ArrayList<>(requests.size());
+      for (int i = 0; i < requests.size(); i++) {
+        PairwiseSubjects.Outcome o = outcomes.get(i);
+        items.add(o == null ? e.items().get(i) : o.ok() ? new AuthzenRequestParser.Item(o.request(), null, 0)
+            : new AuthzenRequestParser.Item(null, o.message(), o.status()));
+      }
+      return new AuthzenRequestParser.Evaluations(null, items, e.semantic());
+    });
+  }
+
+  /**
+   * The search for the canonical subject; null when the subject is a pairwise id unknown at its facility
+   * (it may act on nothing: an empty page). An aai-broker that cannot answer makes the search a 503.
+   */
+  private Future<AuthzenRequestParser.Search> canonical(AuthzenRequestParser.Search search) {
+    return subjects.canonical(search.request()).compose(o -> {
+      if (o.ok()) {
+        return Future.succeededFuture(search.withRequest(o.request()));
+      }
+      return o.status() == 404 ? Future.succeededFuture(null)
+          : Future.failedFuture(new AuthzenException(o.status(), o.message()));
+    });
   }
 
   /**

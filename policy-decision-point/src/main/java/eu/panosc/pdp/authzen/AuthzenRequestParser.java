@@ -24,18 +24,29 @@ public final class AuthzenRequestParser {
   public static final int MAX_EVALUATIONS = 1000;
   public static final int DEFAULT_LIMIT = 100;
   public static final int MAX_LIMIT = 1000;
+  /** Longest facility id and pairwise subject id the aai-broker resolves. */
+  static final int MAX_PAIRWISE = 512;
 
   /** The three evaluations semantics (options.evaluations_semantic). */
   public enum Semantic { EXECUTE_ALL, DENY_ON_FIRST_DENY, PERMIT_ON_FIRST_PERMIT }
 
-  /** One item of an evaluations request: a request, or the reason it cannot be evaluated. */
-  public record Item(AccessRequest request, String error) {}
+  /** One item of an evaluations request: a request, or the reason (and status) it cannot be evaluated. */
+  public record Item(AccessRequest request, String error, int status) {
+    /** A request, or a 400 reason. */
+    public Item(AccessRequest request, String error) {
+      this(request, error, request == null ? 400 : 0);
+    }
+  }
 
   /** An evaluations request; {@code single} when it has no evaluations array (backwards-compatible form). */
   public record Evaluations(AccessRequest single, List<Item> items, Semantic semantic) {}
 
   /** A search: the request with the searched part's id left out, the page position and size. */
-  public record Search(AccessRequest request, String token, int limit) {}
+  public record Search(AccessRequest request, String token, int limit) {
+    public Search withRequest(AccessRequest r) {
+      return new Search(r, token, limit);
+    }
+  }
 
   public JsonObject body(Buffer body) {
     if (body == null || body.length() == 0) {
@@ -178,7 +189,19 @@ public final class AuthzenRequestParser {
     JsonObject o = object(what, value, true);
     String type = string(o, what + ".type", "type", true);
     String id = idRequired ? string(o, what + ".id", "id", true) : null;  // a search ignores the searched id
-    return new AccessRequest.Entity(type, idRequired ? id : null, properties(o, what));
+    Map<String, Object> properties = properties(o, what);
+    if (what.equals("subject") && properties.containsKey("facility")) {
+      // subject.id is then that facility's pairwise sub (resolved through the aai-broker)
+      if (!(properties.get("facility") instanceof String f) || f.isBlank() || f.length() > MAX_PAIRWISE) {
+        throw AuthzenException.badRequest("subject.properties.facility must be a facility id (1 to " + MAX_PAIRWISE
+            + " characters)");
+      }
+      if (id != null && id.length() > MAX_PAIRWISE) {
+        throw AuthzenException.badRequest("subject.id must be at most " + MAX_PAIRWISE
+            + " characters when subject.properties.facility is given");
+      }
+    }
+    return new AccessRequest.Entity(type, idRequired ? id : null, properties);
   }
 
   private static Map<String, Object> properties(JsonObject o, String what) {

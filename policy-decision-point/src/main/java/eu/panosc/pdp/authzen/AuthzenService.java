@@ -50,7 +50,7 @@ public final class AuthzenService {
     List<Decision> out = new ArrayList<>(request.items().size());
     for (AuthzenRequestParser.Item item : request.items()) {
       Decision d = item.request() == null
-          ? new Decision(false, null, null, "error", "The request could not be evaluated.", 400, item.error())
+          ? new Decision(false, null, null, "error", "The request could not be evaluated.", item.status(), item.error())
           : engine.decide(item.request());
       out.add(d);
       if (request.semantic() == AuthzenRequestParser.Semantic.DENY_ON_FIRST_DENY && !d.permit()) {

@@ -6,27 +6,28 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The resolver chain's write side: writes go to the local store and, once committed, into the
- * {@link RelationCache} that decisions read. A failed write leaves the cache untouched.
+ * The resolver chain's write side: writes go to PostgreSQL and, once committed, into the
+ * {@link RelationCache} that decisions read, through the {@link CacheFollower} that also replays the other
+ * replicas' writes (in sequence order, so a write of this replica never overtakes an earlier one of
+ * another). A failed write leaves the cache untouched.
  */
 public final class CachingPdpStore implements PdpStore {
-  private final PdpStore local;
-  private final RelationCache cache;
+  private final PgPdpStore local;
+  private final CacheFollower follower;
 
-  public CachingPdpStore(PdpStore local, RelationCache cache) {
+  public CachingPdpStore(PgPdpStore local, CacheFollower follower) {
     this.local = Objects.requireNonNull(local, "local");
-    this.cache = Objects.requireNonNull(cache, "cache");
+    this.follower = Objects.requireNonNull(follower, "follower");
   }
 
-  /** Loads the cache from the local store. */
-  public Future<Void> warm() {
-    return local.snapshot().onSuccess(cache::load).mapEmpty();
-  }
-
+  /** Answers the batch's sequence number once this replica's cache holds it. */
   @Override
-  public Future<Void> apply(List<Change> changes) {
+  public Future<Long> apply(List<Change> changes) {
     List<Change> copy = List.copyOf(changes);
-    return local.apply(copy).onSuccess(v -> cache.applied(copy));
+    if (copy.isEmpty()) {
+      return Future.succeededFuture(follower.applied());
+    }
+    return local.apply(copy).compose(seq -> follower.committed(seq, copy));
   }
 
   @Override

@@ -10,8 +10,12 @@ import java.util.List;
  * idempotent. Implementations: {@link PgPdpStore}; {@link CachingPdpStore} decorates one.
  */
 public interface PdpStore {
-  /** Applies {@code changes} in one transaction, in order. Fails with {@link StoreException} on a rule violation. */
-  Future<Void> apply(List<Change> changes);
+  /**
+   * Applies {@code changes} in one transaction, in order. Fails with {@link StoreException} on a rule
+   * violation. Answers the change sequence number the batch got (see {@link ChangeLog}); an empty list
+   * writes nothing and answers a number no newer than the current one.
+   */
+  Future<Long> apply(List<Change> changes);
 
   /** Everything, for loading the decision cache. */
   Future<Snapshot> snapshot();

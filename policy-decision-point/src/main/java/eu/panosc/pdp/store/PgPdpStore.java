@@ -23,7 +23,7 @@ import java.util.function.Function;
 /**
  * {@link PdpStore} on PostgreSQL (schema {@code pdp}). Consecutive changes of the same kind go to the
  * server as one batch of {@code INSERT ... ON CONFLICT DO UPDATE} (or {@code DELETE}) statements, so a
- * run of 1 000 datasets is one round trip.
+ * run of 1 000 datasets is one round trip. Each batch ends by numbering itself in the {@link ChangeLog}.
  */
 public final class PgPdpStore implements PdpStore {
   private static final String PUT_FACILITY = """
@@ -53,9 +53,9 @@ public final class PgPdpStore implements PdpStore {
   }
 
   @Override
-  public Future<Void> apply(List<Change> changes) {
+  public Future<Long> apply(List<Change> changes) {
     if (changes.isEmpty()) {
-      return Future.succeededFuture();
+      return Future.succeededFuture(0L);
     }
     List<Run> runs = runs(changes);
     return pool.withTransaction(conn -> {
@@ -63,7 +63,8 @@ public final class PgPdpStore implements PdpStore {
       for (Run run : runs) {
         chain = chain.compose(v -> execute(conn, run));
       }
-      return chain;
+      // numbered last: the counter's row lock is then held only for the log insert and the commit
+      return chain.compose(v -> ChangeLog.append(conn, changes));
     }).recover(e -> Future.failedFuture(translate(e)));
   }
 
@@ -129,27 +130,44 @@ public final class PgPdpStore implements PdpStore {
 
   @Override
   public Future<Snapshot> snapshot() {
-    return pool.withTransaction(conn -> {
-      Future<List<Facility>> facilities = list(conn, "SELECT id, name, embargo_years FROM facility ORDER BY id",
-          r -> new Facility(r.getString(0), r.getString(1), r.getInteger(2)));
-      Future<List<Proposal>> proposals = facilities.compose(x -> list(conn,
-          "SELECT id, facility_id, title, start_at, end_at, release_override FROM proposal ORDER BY id",
-          r -> new Proposal(r.getString(0), r.getString(1), r.getString(2), instant(r, 3), instant(r, 4), instant(r, 5))));
-      Future<List<Member>> members = proposals.compose(x -> list(conn,
-          "SELECT proposal_id, user_id, orcid, role FROM member ORDER BY proposal_id, user_id",
-          r -> new Member(r.getString(0), r.getString(1), r.getString(2), r.getString(3))));
-      Future<List<StaffRole>> staff = members.compose(x -> list(conn,
-          "SELECT user_id, facility_id, role FROM staff_role ORDER BY user_id, facility_id, role",
-          r -> new StaffRole(r.getString(0), r.getString(1), r.getString(2))));
-      Future<List<Dataset>> datasets = staff.compose(x -> list(conn, """
-          SELECT pid, proposal_id, facility_id, instrument, created_at, release_override, public, storage_site,
-            storage_path, size_bytes FROM dataset ORDER BY pid""",
-          r -> new Dataset(r.getString(0), r.getString(1), r.getString(2), r.getString(3), instant(r, 4),
-              instant(r, 5), r.getBoolean(6), r.getString(7), r.getString(8),
-              r.getLong(9) == null ? 0L : r.getLong(9))));
-      return datasets.map(d -> new Snapshot(facilities.result(), proposals.result(), members.result(),
-          staff.result(), d));
-    });
+    return snapshotAt().map(Versioned::snapshot);
+  }
+
+  /** A snapshot and the number of the last change batch it contains. */
+  public record Versioned(Snapshot snapshot, long seq) {}
+
+  /**
+   * Everything, read in one repeatable-read transaction, with the change sequence number it is at: the
+   * snapshot holds exactly the batches up to {@code seq}.
+   */
+  public Future<Versioned> snapshotAt() {
+    return pool.withTransaction(conn -> conn.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        .execute()
+        .compose(x -> conn.query("SELECT seq FROM change_counter").execute())
+        .map(rows -> rows.iterator().next().getLong(0))
+        .compose(seq -> read(conn).map(s -> new Versioned(s, seq))));
+  }
+
+  private static Future<Snapshot> read(SqlConnection conn) {
+    Future<List<Facility>> facilities = list(conn, "SELECT id, name, embargo_years FROM facility ORDER BY id",
+        r -> new Facility(r.getString(0), r.getString(1), r.getInteger(2)));
+    Future<List<Proposal>> proposals = facilities.compose(x -> list(conn,
+        "SELECT id, facility_id, title, start_at, end_at, release_override FROM proposal ORDER BY id",
+        r -> new Proposal(r.getString(0), r.getString(1), r.getString(2), instant(r, 3), instant(r, 4), instant(r, 5))));
+    Future<List<Member>> members = proposals.compose(x -> list(conn,
+        "SELECT proposal_id, user_id, orcid, role FROM member ORDER BY proposal_id, user_id",
+        r -> new Member(r.getString(0), r.getString(1), r.getString(2), r.getString(3))));
+    Future<List<StaffRole>> staff = members.compose(x -> list(conn,
+        "SELECT user_id, facility_id, role FROM staff_role ORDER BY user_id, facility_id, role",
+        r -> new StaffRole(r.getString(0), r.getString(1), r.getString(2))));
+    Future<List<Dataset>> datasets = staff.compose(x -> list(conn, """
+        SELECT pid, proposal_id, facility_id, instrument, created_at, release_override, public, storage_site,
+          storage_path, size_bytes FROM dataset ORDER BY pid""",
+        r -> new Dataset(r.getString(0), r.getString(1), r.getString(2), r.getString(3), instant(r, 4),
+            instant(r, 5), r.getBoolean(6), r.getString(7), r.getString(8),
+            r.getLong(9) == null ? 0L : r.getLong(9))));
+    return datasets.map(d -> new Snapshot(facilities.result(), proposals.result(), members.result(),
+        staff.result(), d));
   }
 
   private static <T> Future<List<T>> list(SqlConnection conn, String sql, Function<Row, T> mapper) {

@@ -1,0 +1,77 @@
+package eu.panosc.pdp.store;
+
+import eu.panosc.pdp.model.Change;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The PDP's change log in PostgreSQL (tables {@code change_counter} and {@code change_log}, migration
+ * {@code V3}): every committed write batch has a number, and numbers follow commit order without gaps
+ * because a writer increments the single counter row last in its transaction (its row lock orders the
+ * writers; a rolled-back batch gives its number back). {@link #append} runs inside the writer's
+ * transaction and sends {@code pg_notify('pdp_changes', seq)}, which PostgreSQL delivers on commit.
+ *
+ * @see <a href="https://www.postgresql.org/docs/17/sql-notify.html">PostgreSQL NOTIFY</a>
+ */
+public final class ChangeLog {
+  /** The notification channel; the payload is the batch's sequence number. */
+  public static final String CHANNEL = "pdp_changes";
+
+  /** One committed batch: its number and its changes, in order. */
+  public record Entry(long seq, List<Change> changes) {
+    public Entry {
+      changes = List.copyOf(changes);
+    }
+  }
+
+  private final Pool pool;
+
+  public ChangeLog(Pool pool) {
+    this.pool = Objects.requireNonNull(pool, "pool");
+  }
+
+  /** Numbers, records and announces a batch; call as the last step of the batch's transaction. */
+  static Future<Long> append(SqlConnection conn, List<Change> changes) {
+    return conn.query("UPDATE change_counter SET seq = seq + 1 RETURNING seq").execute()
+        .map(rows -> rows.iterator().next().getLong(0))
+        .compose(seq -> conn.preparedQuery("INSERT INTO change_log (seq, changes) VALUES ($1, $2)")
+            .execute(Tuple.of(seq, ChangeCodec.encode(changes)))
+            .compose(v -> conn.preparedQuery("SELECT pg_notify($1, $2)").execute(Tuple.of(CHANNEL, Long.toString(seq))))
+            .map(seq));
+  }
+
+  /** The number of the newest committed batch (0 before the first). */
+  public Future<Long> head() {
+    return pool.query("SELECT seq FROM change_counter").execute().map(rows -> rows.iterator().next().getLong(0));
+  }
+
+  /** Up to {@code limit} batches after {@code after}, in order (those pruned meanwhile are missing). */
+  public Future<List<Entry>> after(long after, int limit) {
+    return pool.preparedQuery("SELECT seq, changes FROM change_log WHERE seq > $1 ORDER BY seq LIMIT $2")
+        .execute(Tuple.of(after, limit))
+        .map(rows -> {
+          List<Entry> out = new ArrayList<>(rows.size());
+          for (Row r : rows) {
+            Object changes = r.getValue(1);
+            JsonArray records = changes instanceof JsonArray a ? a : new JsonArray(String.valueOf(changes));
+            out.add(new Entry(r.getLong(0), ChangeCodec.decode(records)));
+          }
+          return out;
+        });
+  }
+
+  /** Deletes batches committed more than {@code retention} ago; the number of rows deleted. */
+  public Future<Integer> prune(Duration retention) {
+    return pool.preparedQuery("DELETE FROM change_log WHERE committed_at < now() - make_interval(secs => $1)")
+        .execute(Tuple.of((double) retention.toMillis() / 1000.0))
+        .map(rows -> rows.rowCount());
+  }
+}

@@ -61,7 +61,7 @@ class DecisionLogMaskingIT {
   @Test
   void evaluationWhenDropModeAndPathsThenNoSubjectIdAndOnlyThosePropertiesGone() {
     JsonObject request = DecisionLogIT.evalRequest("x@eduteams.org", EMBARGOED);
-    request.getJsonObject("subject").put("properties", new JsonObject().put("facility", "esrf")
+    request.getJsonObject("subject").put("properties", new JsonObject().put("home", "esrf")
         .put("entitlements", new JsonArray().add("urn:geant:eduteams.org:group:panosc:esrf:MX-2415#eduteams.org")));
     request.getJsonObject("context").put("ip", "192.0.2.7").put("portal", "scicat");
     JsonObject e = logged(decide(request));
@@ -69,7 +69,7 @@ class DecisionLogMaskingIT {
     assertThat(e.getJsonObject("policy").getString("relation")).isEqualTo("member");
     assertThat(e.getJsonObject("subject").getMap()).isEqualTo(Map.of("type", "user"));
     assertThat(e.getJsonObject("request").getMap()).isEqualTo(Map.of(
-        "subject", Map.of("properties", Map.of("facility", "esrf")),
+        "subject", Map.of("properties", Map.of("home", "esrf")),
         "context", Map.of("time", TODAY, "portal", "scicat")));
     assertThat(e.encode()).doesNotContain("x@eduteams.org", "192.0.2.7", "MX-2415");
     // nothing to find by subject: the id was never stored

@@ -145,18 +145,19 @@ public final class AaiApplication implements ServiceModule {
           timers.add(context.vertx().setPeriodic(Duration.ofMinutes(10).toMillis(), t -> assertions.purgeExpired()));
           ClientAuthenticator clientAuthenticator = new ClientAuthenticator(registry, assertions);
           DeviceFlow device = new DeviceFlow(context, registry, audiences, issuer, grants, userTokens, connector, users, sessions);
+          RateLimiter limiter = new RateLimiter(rate, burst);
           TokenEndpoint endpoint = new TokenEndpoint(clientAuthenticator, tokens,
               List.of(new ClientCredentialsGrant(tokens, audiences),
                   new AuthorizationCodeGrant(grants, userTokens, context.clock()),
                   new RefreshTokenGrant(grants, userTokens),
                   device.grant(),
                   new TokenExchangeGrant(tokens, revoked, subjects, registry)),
-              revoked, new RateLimiter(rate, burst), context.meters());
+              revoked, limiter, context.meters());
           AuthorizationService authorization = new AuthorizationService(registry, connector, users, sessions, pending,
               new Consents(context.pool(), context.clock()), grants, issuer, context.clock());
           new DiscoveryEndpoint(issuer, signer, endpoint.grantTypes()).mount(router);
           AuthorizationRequestParser parser = new AuthorizationRequestParser(registry, audiences, issuer, pushed);
-          new PushedAuthorizationEndpoint(clientAuthenticator, parser, pushed).mount(router);
+          new PushedAuthorizationEndpoint(clientAuthenticator, parser, pushed, limiter).mount(router);
           new AuthorizeEndpoint(parser, authorization,
               context.baseUrl().getPath(), "https".equals(context.baseUrl().getScheme()),
               sessionLifetime.toSeconds()).mount(router);

@@ -219,6 +219,28 @@ class TokenEndpointIT {
   }
 
   @Test
+  void parWhenOneClientFloodsThen429LikeTheTokenEndpoint() {
+    String push = "response_type=code&scope=openid&redirect_uri="
+        + java.net.URLEncoder.encode("http://localhost:8000/hub/oauth_callback", java.nio.charset.StandardCharsets.UTF_8)
+        + "&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256";
+    int created = 0;
+    int limited = 0;
+    for (int i = 0; i < 30; i++) {
+      HttpResponse<String> r = form("/aai/par", push, "jupyterhub-eosc:jupyterhub-eosc-demo-secret");
+      if (r.statusCode() == 201) {
+        created++;
+      } else {
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(429);
+        assertThat(r.headers().firstValue("Retry-After")).isPresent();
+        assertThat(new JsonObject(r.body()).getString("error")).isEqualTo("temporarily_unavailable");
+        limited++;
+      }
+    }
+    assertThat(created).as("the burst is served").isGreaterThan(0);
+    assertThat(limited).as("then the client is held to its rate").isGreaterThan(0);
+  }
+
+  @Test
   void tokenWhenClientSuspendedThenRefusedWithinSeconds() throws Exception {
     String admin = token(basic("registry-admin", "registry-admin-demo-secret"), new Scope("registry:admin"))
         .toSuccessResponse().getTokens().getAccessToken().getValue();

@@ -2,6 +2,8 @@ package eu.panosc.aai.oauth;
 
 import eu.panosc.aai.authorize.AuthorizationRequestParser;
 import eu.panosc.aai.session.PushedRequests;
+import eu.panosc.aai.token.RateLimiter;
+import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
@@ -30,12 +32,15 @@ public final class PushedAuthorizationEndpoint {
   private final ClientAuthenticator clients;
   private final AuthorizationRequestParser parser;
   private final PushedRequests pushed;
+  private final RateLimiter limiter;
 
+  /** {@code limiter} is the token endpoint's: a client's pushed requests count against the same rate. */
   public PushedAuthorizationEndpoint(ClientAuthenticator clients, AuthorizationRequestParser parser,
-      PushedRequests pushed) {
+      PushedRequests pushed, RateLimiter limiter) {
     this.clients = Objects.requireNonNull(clients, "clients");
     this.parser = Objects.requireNonNull(parser, "parser");
     this.pushed = Objects.requireNonNull(pushed, "pushed");
+    this.limiter = Objects.requireNonNull(limiter, "limiter");
   }
 
   public void mount(Router router) {
@@ -47,6 +52,9 @@ public final class PushedAuthorizationEndpoint {
     MultiMap form = ctx.request().formAttributes();
     clients.authenticate(ctx, true)
         .compose(client -> {
+          if (!limiter.tryAcquire(client.clientId(), System.nanoTime())) {
+            return Future.failedFuture(OAuthError.slowDown(limiter.retryAfterSeconds()));
+          }
           parser.parsePushed(form, client.document());
           MultiMap kept = MultiMap.caseInsensitiveMultiMap();
           for (String name : form.names()) {

@@ -25,36 +25,41 @@ import java.util.concurrent.atomic.AtomicLong;
  * write. Release dates are derived on read, so a facility's embargo change applies at once.
  */
 public final class RelationCache implements Relations {
-  private final Map<String, Facility> facilities = new ConcurrentHashMap<>();
-  private final Map<String, Proposal> proposals = new ConcurrentHashMap<>();
+  // Not final: load() fills a new set of tables and swaps them in, so a reader never sees a half-loaded cache.
+  private volatile Map<String, Facility> facilities = new ConcurrentHashMap<>();
+  private volatile Map<String, Proposal> proposals = new ConcurrentHashMap<>();
   /** user → proposal → role. */
-  private final Map<String, Map<String, String>> memberships = new ConcurrentHashMap<>();
+  private volatile Map<String, Map<String, String>> memberships = new ConcurrentHashMap<>();
   /** proposal → users, for cascading a proposal delete. */
-  private final Map<String, Set<String>> membersOf = new ConcurrentHashMap<>();
+  private volatile Map<String, Set<String>> membersOf = new ConcurrentHashMap<>();
   /** user → facility → roles (immutable sets, replaced on change). */
-  private final Map<String, Map<String, Set<String>>> staff = new ConcurrentHashMap<>();
-  private final ConcurrentSkipListMap<String, Dataset> datasets = new ConcurrentSkipListMap<>();
+  private volatile Map<String, Map<String, Set<String>>> staff = new ConcurrentHashMap<>();
+  private volatile ConcurrentSkipListMap<String, Dataset> datasets = new ConcurrentSkipListMap<>();
   /** proposal → its datasets' PIDs in PID order: the index a resource search walks for a member. */
-  private final Map<String, ConcurrentSkipListSet<String>> datasetsByProposal = new ConcurrentHashMap<>();
-  private final ReleaseIndex releases = new ReleaseIndex(Instant.now());
+  private volatile Map<String, ConcurrentSkipListSet<String>> datasetsByProposal = new ConcurrentHashMap<>();
+  private volatile ReleaseIndex releases = new ReleaseIndex(Instant.now());
   private final AtomicLong generation = new AtomicLong();
 
-  /** Replaces the whole content with {@code snapshot}. */
+  /**
+   * Replaces the whole content with {@code snapshot}: the new tables are built aside, then swapped in, so
+   * decisions made meanwhile read the previous content rather than a partly loaded one.
+   */
   public synchronized void load(Snapshot snapshot) {
-    facilities.clear();
-    proposals.clear();
-    memberships.clear();
-    membersOf.clear();
-    staff.clear();
-    datasets.clear();
-    datasetsByProposal.clear();
-    releases.clear(Instant.now());
-    snapshot.facilities().forEach(f -> facilities.put(f.id(), f));
-    snapshot.proposals().forEach(p -> proposals.put(p.id(), p));
-    snapshot.members().forEach(this::putMember);
-    snapshot.staff().forEach(this::putStaff);
-    snapshot.datasets().forEach(this::putDataset);
-    datasets.values().forEach(this::indexRelease);
+    RelationCache next = new RelationCache();
+    snapshot.facilities().forEach(f -> next.facilities.put(f.id(), f));
+    snapshot.proposals().forEach(p -> next.proposals.put(p.id(), p));
+    snapshot.members().forEach(next::putMember);
+    snapshot.staff().forEach(next::putStaff);
+    snapshot.datasets().forEach(next::putDataset);
+    next.datasets.values().forEach(next::indexRelease);
+    facilities = next.facilities;
+    proposals = next.proposals;
+    memberships = next.memberships;
+    membersOf = next.membersOf;
+    staff = next.staff;
+    datasets = next.datasets;
+    datasetsByProposal = next.datasetsByProposal;
+    releases = next.releases;
     generation.incrementAndGet();
   }
 

@@ -14,7 +14,7 @@ import java.util.concurrent.ConcurrentSkipListSet;
  * released wait in a queue by release date and move over when a search asks about a later time.
  *
  * <p>Both sets are supersets: an entry whose dataset was deleted, made non-public or had its release
- * date moved later may linger until the next {@link #clear}. The search tests every candidate exactly,
+ * date moved later may linger until the cache is next loaded whole. The search tests every candidate exactly,
  * so a stale entry costs a lookup, never a wrong answer; a missing entry would be a wrong answer, so every
  * change that can make a dataset public or released adds it.
  */
@@ -27,13 +27,6 @@ final class ReleaseIndex {
 
   ReleaseIndex(Instant sweptTo) {
     this.sweptTo = sweptTo;
-  }
-
-  synchronized void clear(Instant to) {
-    published.clear();
-    released.clear();
-    pending.clear();
-    sweptTo = to;
   }
 
   /** Records a dataset's current state (a dataset without a release date is never released). */

@@ -51,6 +51,7 @@ public final class PdpApplication implements ServiceModule {
   private static final java.time.Duration LISTEN_RETRY = java.time.Duration.ofSeconds(1);
   private volatile DecisionLog decisionLog;
   private volatile CacheFollower follower;
+  private volatile Runnable stopPolicyPoll = () -> { };
 
   @Override
   public String name() {
@@ -97,9 +98,26 @@ public final class PdpApplication implements ServiceModule {
     return follower.start(listener, settings.freshness().poll(), settings.freshness().retention())
         .compose(v -> context.demo() ? store.apply(DemoSeed.changes()).<Void>mapEmpty() : Future.<Void>succeededFuture())
         .compose(v -> policies.start())
+        .onSuccess(v -> pollPolicies(context, policies, settings.freshness().poll()))
         .compose(v -> settings.policyDir().map(dir -> loadPolicyDir(context, policies, dir))
             .orElse(Future.succeededFuture()))
         .compose(v -> log.start());
+  }
+
+  /** Every {@code poll}, activates policy versions another replica stored (one check at a time). */
+  private void pollPolicies(ServiceContext context, PolicyRegistry policies, java.time.Duration poll) {
+    java.util.concurrent.atomic.AtomicBoolean busy = new java.util.concurrent.atomic.AtomicBoolean();
+    long timer = context.vertx().setPeriodic(poll.toMillis(), t -> {
+      if (busy.compareAndSet(false, true)) {
+        policies.refresh().onComplete(ar -> {
+          busy.set(false);
+          if (ar.failed()) {
+            LOG.debug("checking for new policy versions failed: {}", ar.cause().toString());
+          }
+        });
+      }
+    });
+    stopPolicyPoll = () -> context.vertx().cancelTimer(timer);
   }
 
   /** Resolution of pairwise subject ids through the aai-broker; without credentials such subjects are denied. */
@@ -120,6 +138,7 @@ public final class PdpApplication implements ServiceModule {
    */
   @Override
   public Future<Void> stop() {
+    stopPolicyPoll.run();
     CacheFollower f = follower;
     DecisionLog l = decisionLog;
     return (f == null ? Future.<Void>succeededFuture() : f.stop())

@@ -35,6 +35,15 @@ public final class PgPolicyStore implements PolicyStore {
   }
 
   @Override
+  public Future<java.util.Map<String, Integer>> versions() {
+    return pool.query("SELECT facility, max(version) FROM policy GROUP BY facility").execute().map(rows -> {
+      java.util.Map<String, Integer> out = new java.util.HashMap<>();
+      rows.forEach(r -> out.put(r.getString(0), r.getInteger(1)));
+      return out;
+    });
+  }
+
+  @Override
   public Future<List<StoredPolicy>> history(String facility) {
     return pool.preparedQuery("""
         SELECT facility, version, file, source, created_at FROM policy WHERE facility = $1 ORDER BY version DESC""")

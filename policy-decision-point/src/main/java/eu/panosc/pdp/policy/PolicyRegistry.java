@@ -26,6 +26,8 @@ public final class PolicyRegistry {
   private final PolicyCompiler compiler;
   private final PolicyStore store;
   private volatile Map<String, Policy> active = Map.of();
+  /** facility → a stored version that did not compile here, not tried again. */
+  private final Map<String, Integer> refused = new java.util.concurrent.ConcurrentHashMap<>();
 
   public PolicyRegistry(PolicyCompiler compiler, PolicyStore store) {
     this.compiler = Objects.requireNonNull(compiler, "compiler");
@@ -49,6 +51,40 @@ public final class PolicyRegistry {
         }
       }
       return null;
+    });
+  }
+
+  /**
+   * Activates versions stored since this registry last looked, e.g. by another replica: compares the
+   * stored version numbers with the active ones and loads the newer policies only when one differs.
+   */
+  public Future<Void> refresh() {
+    return store.versions().compose(versions -> {
+      Map<String, Policy> a = active;
+      boolean newer = versions.entrySet().stream()
+          .filter(e -> !e.getValue().equals(refused.get(e.getKey())))
+          .anyMatch(e -> a.get(e.getKey()) == null || a.get(e.getKey()).version() < e.getValue());
+      if (!newer) {
+        return Future.succeededFuture();
+      }
+      return store.latest().map(stored -> {
+        for (PolicyStore.StoredPolicy s : stored) {
+          Policy current = active.get(s.facility());
+          if (current != null && current.version() >= s.version()
+              || Integer.valueOf(s.version()).equals(refused.get(s.facility()))) {
+            continue;
+          }
+          try {
+            activate(compiler.compile(s.file(), s.source(), s.version()));
+            LOG.info("policy {} v{} stored by another replica now active", s.facility(), s.version());
+          } catch (PolicyException e) {
+            refused.put(s.facility(), s.version());
+            LOG.error("stored policy {} v{} does not compile here, the previous version stays: {}", s.facility(),
+                s.version(), e.getMessage());
+          }
+        }
+        return null;
+      });
     });
   }
 

@@ -12,6 +12,9 @@ public interface PolicyStore {
   /** The newest version of each facility's policy. */
   Future<List<StoredPolicy>> latest();
 
+  /** The newest version number of each facility's policy (cheap: what a replica polls). */
+  Future<java.util.Map<String, Integer>> versions();
+
   /** Every version of {@code facility}'s policy, newest first. */
   Future<List<StoredPolicy>> history(String facility);
 

@@ -11,6 +11,13 @@ public final class InMemoryPolicyStore implements PolicyStore {
   private final List<StoredPolicy> rows = new ArrayList<>();
 
   @Override
+  public synchronized Future<java.util.Map<String, Integer>> versions() {
+    java.util.Map<String, Integer> out = new java.util.HashMap<>();
+    rows.forEach(r -> out.merge(r.facility(), r.version(), Math::max));
+    return Future.succeededFuture(out);
+  }
+
+  @Override
   public synchronized Future<Integer> add(String facility, String file, String source) {
     int version = rows.stream().filter(r -> r.facility().equals(facility)).mapToInt(StoredPolicy::version).max()
         .orElse(0) + 1;

@@ -133,6 +133,36 @@ class ReplicationIT {
   }
 
   @Test
+  void policyWhenUploadedThroughAThenAnotherReplicaUsesIt() throws Exception {
+    HttpResponse<String> r = adminA.ndjson("""
+        {"type":"facility","id":"rep2","name":"Replicas 2","embargoYears":3}
+        {"type":"proposal","id":"rep2:P1","facility":"rep2","title":"T","end":"2025-06-01T00:00:00Z"}
+        {"type":"dataset","pid":"10.5555/REP2-1","proposal":"rep2:P1","facility":"rep2","created":"2025-05-01T00:00:00Z","public":true}
+        """);
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    String body = new JsonObject().put("subject", new JsonObject().put("type", "user").put("id", "anyone"))
+        .put("action", new JsonObject().put("name", "read"))
+        .put("resource", new JsonObject().put("type", "dataset").put("id", "10.5555/REP2-1")).encode();
+    java.util.function.Supplier<JsonObject> onC = () -> new JsonObject(pdpC.post("/access/v1/evaluation", body).body());
+    eventually("C knows the public dataset", () -> onC.get().getBoolean("decision"));
+    assertThat(onC.get().getJsonObject("context").getJsonObject("reason_admin").getString("policy"))
+        .startsWith("panosc-data@v");
+
+    HttpResponse<String> put = adminA.yaml("/v1/policies/rep2", """
+        name: rep2-closed
+        facility: rep2
+        actions: [read]
+        rules:
+          - id: nobody
+            when: "false"
+        """);
+    assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
+    eventually("C uses the policy stored through A", () -> "rep2-closed@v1".equals(
+        onC.get().getJsonObject("context").getJsonObject("reason_admin").getString("policy")));
+    assertThat(onC.get().getBoolean("decision")).isFalse();
+  }
+
+  @Test
   void membershipWhenRemovedThroughAThenEveryReplicaDenies() throws Exception {
     put("/v1/members/rep:P1/erin", "{\"role\":\"co-proposer\"}");
     eventually("B permits erin", () -> decide(pdpB, "erin"));

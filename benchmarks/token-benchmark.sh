@@ -63,6 +63,7 @@ has_phase() { [[ " $PHASES " == *" $1 "* ]]; }
 read -r -a OURS_JAVA_OPTS <<<"${BENCH_OURS_JAVA_OPTS:-}"
 read -r -a DRIVER_JAVA_OPTS <<<"${BENCH_DRIVER_JAVA_OPTS:-}"
 
+LOAD_AT_START="$(cat /proc/loadavg)"
 JAR="$ROOT/benchmarks/target/benchmarks.jar"
 KC_BASE="$ROOT/benchmarks/target/keycloak"
 KC_HOME="$KC_BASE/keycloak-$KC_VERSION"
@@ -334,7 +335,7 @@ for ph in $PHASES; do phase_files+=(--"ours.$ph" "$WORK/ours-$ph.json" --"peer.$
   --env.started "$STAMP" --env.machine "$(nproc) CPUs, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')" \
   --env.oursJava "$OURS_JAVA ($JAVA_HOME)" --env.keycloakJava "$KC_JAVA ($KC_JAVA_HOME)" \
   --env.keycloak "keycloak-quarkus-dist $KC_VERSION, start-dev" --env.oursLogLevel "$LOG_LEVEL" \
-  --env.loadavgAtEnd "$(cat /proc/loadavg)" --env.busiestBeforeOurs "$(cat "$WORK/ps-ours.txt")" \
+  --env.loadavgAtStart "$LOAD_AT_START" --env.loadavgAtEnd "$(cat /proc/loadavg)" --env.busiestBeforeOurs "$(cat "$WORK/ps-ours.txt")" \
   --env.busiestBeforeKeycloak "$(cat "$WORK/ps-keycloak.txt")" \
   --env.settings "phases=$PHASES connections=$CONNECTIONS warmup=${WARMUP}s duration=${DURATION}s settle=${SETTLE}s rateFraction=$FRACTION" \
   --env.oursJavaOpts "${OURS_JAVA_OPTS[*]:-}" --env.driverJavaOpts "${DRIVER_JAVA_OPTS[*]:-}"

@@ -239,8 +239,12 @@ KC_PID=$!
 KC="http://127.0.0.1:$KC_PORT"
 wait_http "$KC/realms/master/.well-known/openid-configuration" 300 "$KC_PID" "Keycloak" "$WORK/keycloak.log"
 say "Keycloak ready; configuring realm 'bench' ($(load))"
-ADMIN="$(curl -sf -d grant_type=password -d client_id=admin-cli -d username=admin -d password=bench-admin \
-  "$KC/realms/master/protocol/openid-connect/token" | python3 -c 'import sys, json; print(json.load(sys.stdin)["access_token"])')"
+admin_login() {   # sets ADMIN; the master realm's tokens live 60 s, so log in again before each configuration step
+  ADMIN="$(curl -sf -d grant_type=password -d client_id=admin-cli -d username=admin -d password=bench-admin \
+    "$KC/realms/master/protocol/openid-connect/token" | python3 -c 'import sys, json; print(json.load(sys.stdin)["access_token"])')" \
+    || die "Keycloak admin login failed"
+}
+admin_login
 kc_api() {   # kc_api METHOD PATH [JSON]
   curl -sf -X "$1" -H "Authorization: Bearer $ADMIN" -H 'Content-Type: application/json' \
     ${3:+--data "$3"} "$KC/admin$2"
@@ -285,6 +289,7 @@ if has_phase token_exchange; then
   # confidential, have standard.token.exchange.enabled, and be in the subject token's audience; the target
   # audience must be one its tokens may carry (here: an audience mapper for icat-ill on the requesting client).
   say "Keycloak token_exchange: clients bench-exchanger and icat-ill, user alice ($(load))"
+  admin_login
   kc_api POST /realms/bench/clients '{"clientId":"icat-ill","enabled":true,"protocol":"openid-connect",
     "publicClient":false,"clientAuthenticatorType":"client-secret","secret":"icat-ill-secret",
     "serviceAccountsEnabled":false,"standardFlowEnabled":false,"directAccessGrantsEnabled":false}' \

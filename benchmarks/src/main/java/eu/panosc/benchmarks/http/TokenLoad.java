@@ -54,7 +54,9 @@ import java.util.concurrent.locks.LockSupport;
  *       <em>due</em> at {@code start + i / rate}; its latency is measured from that due time, not from
  *       when it was actually sent, so time spent waiting for a free connection or behind a late scheduler
  *       counts (no coordinated omission). Requests beyond {@code connections} in flight queue in the
- *       client's connection pool.</li>
+ *       client's connection pool. For each request the driver also records its own delay: from the due
+ *       time to when its event loop started the request (large values mean the driver was late, not the
+ *       server); {@code --timeline FILE} writes a CSV per 100 ms of due times (see {@code OpenLoop}).</li>
  * </ol>
  *
  * <p>Every answer is checked. In token mode: HTTP 200, a JSON body with a string {@code access_token} that is a compact
@@ -65,12 +67,17 @@ import java.util.concurrent.locks.LockSupport;
  * <pre>
  * java -cp benchmarks.jar eu.panosc.benchmarks.http.TokenLoad run --name aai-broker \
  *   --url http://127.0.0.1:18080/aai/token --client-id resource-broker --client-secret ... \
- *   --scope pdp:evaluate --connections 16 --warmup 10 --duration 20 [--server-pid PID] --out ours.json
+ *   --scope pdp:evaluate --connections 16 --warmup 10 --duration 20 [--server-pid PID] [--timeline t.csv] \
+ *   --out ours.json
+ * java -cp benchmarks.jar eu.panosc.benchmarks.http.TokenLoad run --name aai-broker \
+ *   --url http://127.0.0.1:18080/aai/token --client-id scicat-esrf --client-secret ... --form-file exchange.form \
+ *   --out ours-exchange.json
  * java -cp benchmarks.jar eu.panosc.benchmarks.http.TokenLoad run --name pdp --mode authzen \
  *   --url http://127.0.0.1:18080/pdp/access/v1/evaluation --bearer ... --body-file eval.json --expect true \
  *   --connections 16 --out pdp.json
- * java -cp benchmarks.jar eu.panosc.benchmarks.http.TokenLoad compare --ours ours.json --peer kc.json \
- *   [--signing jmh.json] --out result.json
+ * java -cp benchmarks.jar eu.panosc.benchmarks.http.TokenLoad compare \
+ *   --ours.client_credentials ours.json --peer.client_credentials kc.json \
+ *   [--ours.token_exchange ours-x.json --peer.token_exchange kc-x.json] [--signing jmh.json] --out result.json
  * </pre>
  */
 public final class TokenLoad {

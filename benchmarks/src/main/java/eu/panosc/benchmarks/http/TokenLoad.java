@@ -54,7 +54,9 @@ import java.util.concurrent.locks.LockSupport;
  *       <em>due</em> at {@code start + i / rate}; its latency is measured from that due time, not from
  *       when it was actually sent, so time spent waiting for a free connection or behind a late scheduler
  *       counts (no coordinated omission). Requests beyond {@code connections} in flight queue in the
- *       client's connection pool.</li>
+ *       client's connection pool. For each request the driver also records its own delay: from the due
+ *       time to when its event loop started the request (large values mean the driver was late, not the
+ *       server); {@code --timeline FILE} writes a CSV per 100 ms of due times (see {@code OpenLoop}).</li>
  * </ol>
  *
  * <p>Every answer is checked. In token mode: HTTP 200, a JSON body with a string {@code access_token} that is a compact
@@ -65,12 +67,17 @@ import java.util.concurrent.locks.LockSupport;
  * <pre>
  * java -cp benchmarks.jar eu.panosc.benchmarks.http.TokenLoad run --name aai-broker \
  *   --url http://127.0.0.1:18080/aai/token --client-id resource-broker --client-secret ... \
- *   --scope pdp:evaluate --connections 16 --warmup 10 --duration 20 [--server-pid PID] --out ours.json
+ *   --scope pdp:evaluate --connections 16 --warmup 10 --duration 20 [--server-pid PID] [--timeline t.csv] \
+ *   --out ours.json
+ * java -cp benchmarks.jar eu.panosc.benchmarks.http.TokenLoad run --name aai-broker \
+ *   --url http://127.0.0.1:18080/aai/token --client-id scicat-esrf --client-secret ... --form-file exchange.form \
+ *   --out ours-exchange.json
  * java -cp benchmarks.jar eu.panosc.benchmarks.http.TokenLoad run --name pdp --mode authzen \
  *   --url http://127.0.0.1:18080/pdp/access/v1/evaluation --bearer ... --body-file eval.json --expect true \
  *   --connections 16 --out pdp.json
- * java -cp benchmarks.jar eu.panosc.benchmarks.http.TokenLoad compare --ours ours.json --peer kc.json \
- *   [--signing jmh.json] --out result.json
+ * java -cp benchmarks.jar eu.panosc.benchmarks.http.TokenLoad compare \
+ *   --ours.client_credentials ours.json --peer.client_credentials kc.json \
+ *   [--ours.token_exchange ours-x.json --peer.token_exchange kc-x.json] [--signing jmh.json] --out result.json
  * </pre>
  */
 public final class TokenLoad {
@@ -130,6 +137,7 @@ public final class TokenLoad {
     double fraction = Double.parseDouble(opts.getOrDefault("rate-fraction", "0.8"));
     long serverPid = Long.parseLong(opts.getOrDefault("server-pid", "0"));
     Path out = Path.of(required(opts, "out"));
+    Path timeline = opts.containsKey("timeline") ? Path.of(opts.get("timeline")) : null;
 
     RequestOptions request = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(url.toString())
         .putHeader(HttpHeaders.ACCEPT, "application/json")
@@ -138,6 +146,7 @@ public final class TokenLoad {
     Checker checker;
     String clientId = null;
     String scope = null;
+    String grantType = null;
     int perRequest = 1;
     switch (mode) {
       case "token" -> {
@@ -151,6 +160,7 @@ public final class TokenLoad {
             ? Files.readString(Path.of(opts.get("form-file")), StandardCharsets.UTF_8).strip()
             : "grant_type=client_credentials" + (scope == null ? "" : "&scope=" + form(scope));
         body = Buffer.buffer(grant);
+        grantType = grantType(grant);
         request.putHeader(HttpHeaders.AUTHORIZATION, basic)
             .putHeader(HttpHeaders.CONTENT_TYPE, "application/x-www-form-urlencoded");
         checker = Target::tokenProblem;
@@ -178,7 +188,8 @@ public final class TokenLoad {
     // bodies all stay on one thread (the driver needs far less than one core)
     Target target = new Target(client, request, body, vertx.getOrCreateContext(), checker);
     JsonObject result = new JsonObject().put("name", name).put("url", url.toString()).put("mode", mode)
-        .put("clientId", clientId).put("scope", scope).put("decisionsPerRequest", perRequest)
+        .put("clientId", clientId).put("scope", scope).put("grantType", grantType)
+        .put("decisionsPerRequest", perRequest)
         .put("connections", connections).put("warmupSeconds", warmup)
         .put("durationSeconds", duration).put("settleSeconds", settle).put("rateFraction", fraction)
         .put("started", Instant.now().toString()).put("driverJava", Runtime.version().toString())
@@ -204,11 +215,11 @@ public final class TokenLoad {
       }
       log(name, "constant rate: open loop at %.1f/s (%.0f %% of saturation), %d s + %d s settle",
           rate, fraction * 100, duration, settle);
-      Phase open = OpenLoop.run(target, rate, settle, duration, serverPid);
+      Phase open = OpenLoop.run(target, rate, settle, duration, serverPid, timeline);
       result.put("constantRate", open.json().put("targetRate", round(rate, 1)));
       log(name, "constant rate: achieved %.1f/s, p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, max %.2f ms",
           open.throughput(), open.p(0.50), open.p(0.99), open.p(0.999), open.max());
-    } catch (RuntimeException | InterruptedException e) {
+    } catch (RuntimeException | InterruptedException | IOException e) {
       target.error("driver: " + e);
       result.put("aborted", e.toString());
     } finally {
@@ -231,6 +242,16 @@ public final class TokenLoad {
 
   private static String form(String s) {
     return URLEncoder.encode(s, StandardCharsets.UTF_8);
+  }
+
+  /** The {@code grant_type} of a form body (for the result file; the body itself may hold a token). */
+  static String grantType(String formBody) {
+    for (String pair : formBody.split("&")) {
+      if (pair.startsWith("grant_type=")) {
+        return java.net.URLDecoder.decode(pair.substring("grant_type=".length()), StandardCharsets.UTF_8);
+      }
+    }
+    return null;
   }
 
   static void log(String name, String format, Object... args) {
@@ -470,12 +491,14 @@ public final class TokenLoad {
     private final long startNanos = System.nanoTime();
     private final long serverTicks;
     private final long driverNanos;
+    private final long[] driverGc;
     private final long[] machine;
 
     private Probe(long pid) {
       this.pid = pid;
       this.serverTicks = serverTicks(pid);
       this.driverNanos = driverCpu();
+      this.driverGc = driverGc();
       this.machine = machine();
     }
 
@@ -495,6 +518,8 @@ public final class TokenLoad {
       if (dn >= 0 && driverNanos >= 0) {
         j.put("driverCores", round((dn - driverNanos) / 1e9 / wall, 2));
       }
+      long[] gc = driverGc();
+      j.put("driverGcCollections", gc[0] - driverGc[0]).put("driverGcMillis", gc[1] - driverGc[1]);
       long[] m = machine();
       if (m != null && machine != null && m[1] > machine[1]) {
         j.put("machineBusyPercent", round(100.0 * (m[0] - machine[0]) / (m[1] - machine[1]), 1));
@@ -518,6 +543,17 @@ public final class TokenLoad {
       } catch (IOException | RuntimeException e) {
         return -1;
       }
+    }
+
+    /** {collections, milliseconds} of this driver's garbage collectors so far. */
+    private static long[] driverGc() {
+      long count = 0;
+      long millis = 0;
+      for (var gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+        count += Math.max(0, gc.getCollectionCount());
+        millis += Math.max(0, gc.getCollectionTime());
+      }
+      return new long[] {count, millis};
     }
 
     private static long driverCpu() {
@@ -604,20 +640,36 @@ public final class TokenLoad {
 
   // -------------------------------------------------------------------------------------- open loop
 
-  /** Constant-rate schedule; latency from each request's due time (coordinated-omission-correct). */
+  /**
+   * Constant-rate schedule; latency from each request's due time (coordinated-omission-correct). Besides
+   * the latencies it records, per request, the <em>driver delay</em>: from the due time to when the
+   * driver's event loop actually started the request. A large driver delay means the driver (its pacing
+   * thread or its event loop) was late, not the server; the rest of the latency is the connection pool's
+   * queue (more than {@code connections} in flight) and the server.
+   */
   static final class OpenLoop {
+    private static final long BUCKET_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
     private OpenLoop() {}
 
-    static Phase run(Target target, double rate, int settleSeconds, int seconds, long serverPid)
-        throws InterruptedException {
+    static Phase run(Target target, double rate, int settleSeconds, int seconds, long serverPid, Path timeline)
+        throws InterruptedException, IOException {
       double period = 1e9 / rate;
       long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50);
+      long startEpochMillis = System.currentTimeMillis() + 50;
       long recordFrom = start + TimeUnit.SECONDS.toNanos(settleSeconds);
       long recordTo = recordFrom + TimeUnit.SECONDS.toNanos(seconds);
       Recorder recorder = new Recorder();
       AtomicInteger inFlight = new AtomicInteger();
       Probe probe = null;
       long late = 0;
+      long firstRecorded = -1;
+      // per recorded request, by its index in the window: latency and driver delay (ns), -1 when failed
+      int slots = (int) Math.ceil(rate * seconds) + 2;
+      long[] latencies = new long[slots];
+      long[] delays = new long[slots];
+      Arrays.fill(latencies, -1);
+      Arrays.fill(delays, -1);
       for (long i = 0; ; i++) {
         long due = start + (long) (i * period);
         if (due >= recordTo) {
@@ -631,20 +683,30 @@ public final class TokenLoad {
         }
         if (probe == null && due >= recordFrom) {
           probe = Probe.start(serverPid);
+          firstRecorded = i;
         }
         boolean recorded = due >= recordFrom;
+        int slot = recorded && i - firstRecorded < slots ? (int) (i - firstRecorded) : -1;
         inFlight.incrementAndGet();
-        target.context.runOnContext(v -> target.call().onComplete(ar -> {
-          long latency = System.nanoTime() - due;
-          inFlight.decrementAndGet();
-          if (recorded) {
-            if (Boolean.TRUE.equals(ar.result())) {
-              recorder.add(latency);
-            } else {
-              recorder.failed.incrementAndGet();
+        target.context.runOnContext(v -> {
+          long begun = System.nanoTime();
+          target.call().onComplete(ar -> {
+            long latency = System.nanoTime() - due;
+            boolean ok = Boolean.TRUE.equals(ar.result());
+            if (slot >= 0) {
+              latencies[slot] = ok ? latency : -1;
+              delays[slot] = begun - due;
             }
-          }
-        }));
+            if (recorded) {
+              if (ok) {
+                recorder.add(latency);
+              } else {
+                recorder.failed.incrementAndGet();
+              }
+            }
+            inFlight.decrementAndGet(); // after the writes above: the reader below sees them
+          });
+        });
       }
       // wait for every scheduled request: a slow answer must be in the histogram, not dropped
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -656,7 +718,53 @@ public final class TokenLoad {
       }
       Phase phase = recorder.stopAt(recordFrom, recordTo, probe == null ? Probe.start(serverPid) : probe);
       phase.cpu().put("schedulerLateOver1ms", late);
+      int n = (int) Math.min(slots, Math.max(0, Math.round((recordTo - recordFrom) / period)));
+      long[] d = Arrays.stream(delays, 0, n).filter(x -> x >= 0).sorted().toArray();
+      if (d.length > 0) {
+        phase.cpu().put("driverDelayMs", new JsonObject()
+            .put("p50", round(d[(int) Math.ceil(0.5 * d.length) - 1] / 1e6, 3))
+            .put("p99", round(d[(int) Math.ceil(0.99 * d.length) - 1] / 1e6, 3))
+            .put("max", round(d[d.length - 1] / 1e6, 3)));
+      }
+      if (timeline != null) {
+        writeTimeline(timeline, latencies, delays, n, period, recordFrom - start, startEpochMillis);
+      }
       return phase;
+    }
+
+    /**
+     * One CSV line per 100 ms of due times in the recorded window: its start (ms from the window's start,
+     * and epoch ms, to line up with GC logs), requests, failed, median and maximum latency, and maximum
+     * driver delay (ms).
+     */
+    private static void writeTimeline(Path file, long[] latencies, long[] delays, int n, double period,
+        long windowOffsetNanos, long startEpochMillis) throws IOException {
+      StringBuilder csv = new StringBuilder("windowMs,epochMs,requests,failed,p50Ms,maxMs,maxDriverDelayMs\n");
+      int i = 0;
+      while (i < n) {
+        long bucket = (long) (i * period) / BUCKET_NANOS;
+        List<Long> lat = new ArrayList<>();
+        int failed = 0;
+        long maxDelay = 0;
+        int j = i;
+        for (; j < n && (long) (j * period) / BUCKET_NANOS == bucket; j++) {
+          if (latencies[j] >= 0) {
+            lat.add(latencies[j]);
+          } else {
+            failed++;
+          }
+          maxDelay = Math.max(maxDelay, delays[j]);
+        }
+        lat.sort(null);
+        long windowMs = bucket * BUCKET_NANOS / 1_000_000;
+        csv.append(String.format(Locale.ROOT, "%d,%d,%d,%d,%.3f,%.3f,%.3f%n", windowMs,
+            startEpochMillis + windowOffsetNanos / 1_000_000 + windowMs, j - i, failed,
+            lat.isEmpty() ? Double.NaN : lat.get((lat.size() - 1) / 2) / 1e6,
+            lat.isEmpty() ? Double.NaN : lat.get(lat.size() - 1) / 1e6, maxDelay / 1e6));
+        i = j;
+      }
+      Files.createDirectories(file.toAbsolutePath().getParent());
+      Files.writeString(file, csv);
     }
   }
 }

@@ -131,12 +131,13 @@ cat > "$WORK/eval.json" <<'EOF'
 {"subject": {"type": "user", "id": "user00007@bench"}, "action": {"name": "read"},
  "resource": {"type": "dataset", "id": "10.99999/BENCH-00000007"}, "context": {"time": "2026-11-26T12:00:00Z"}}
 EOF
-python3 - "$BATCH" > "$WORK/batch.json" <<'EOF'
+python3 - "$BATCH" "$ROWS" > "$WORK/batch.json" <<'EOF'
 import json, sys
-n = int(sys.argv[1])
+n = int(sys.argv[1]); datasets = int(sys.argv[2]) - 1 - 2000 - 20000
+own = max(1, datasets // 2000)   # datasets 7, 2007, 4007, ... belong to proposal 7, where user00007 is a member
 print(json.dumps({"subject": {"type": "user", "id": "user00007@bench"}, "action": {"name": "read"},
                   "context": {"time": "2026-11-26T12:00:00Z"},
-                  "evaluations": [{"resource": {"type": "dataset", "id": "10.99999/BENCH-%08d" % (7 + 2000 * i)}}
+                  "evaluations": [{"resource": {"type": "dataset", "id": "10.99999/BENCH-%08d" % (7 + 2000 * (i % own))}}
                                   for i in range(n)]}))
 EOF
 driver() {  # driver NAME PATH BODY OUT

@@ -12,7 +12,8 @@
 #
 # Environment: BENCH_CONNECTIONS (16), BENCH_WARMUP (10), BENCH_DURATION (20), BENCH_SETTLE (2),
 # BENCH_RATE_FRACTION (0.8), BENCH_OURS_PORT (18080), BENCH_INGEST_ROWS (1000000), BENCH_BATCH (100),
-# BENCH_SKIP_BUILD=1 (reuse benchmarks.jar and panosc.jar).
+# BENCH_DECISION_LOG (true; false measures without the decision log), BENCH_SKIP_BUILD=1 (reuse benchmarks.jar
+# and panosc.jar).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -28,6 +29,7 @@ FRACTION="${BENCH_RATE_FRACTION:-0.8}"
 PORT="${BENCH_OURS_PORT:-18080}"
 ROWS="${BENCH_INGEST_ROWS:-1000000}"
 BATCH="${BENCH_BATCH:-100}"
+DECISION_LOG="${BENCH_DECISION_LOG:-true}"
 JAR="$ROOT/benchmarks/target/benchmarks.jar"
 STAMP="$(date -u +%Y-%m-%dT%H%M%SZ)"
 RESULTS="$ROOT/benchmarks/results"
@@ -76,6 +78,9 @@ services:
     tokenRatePerSecond: 1000000
     tokenBurst: 1000000
     accessTokenLifetime: 30m
+  pdp:
+    decisionLog:
+      enabled: $DECISION_LOG
 EOF
 say "starting the control plane on port $PORT ($(load))"
 PANOSC_JAVA_OPTS="-Djava.io.tmpdir=$WORK" ./panosc up --demo --port "$PORT" --data-dir "$WORK/panosc-data" \

@@ -26,6 +26,15 @@ import java.util.UUID;
  * @see <a href="https://www.rfc-editor.org/rfc/rfc9068">RFC 9068</a>
  */
 public final class AccessTokens {
+  /** Own tokens verified recently, by exact string (a service exchanges the same user token repeatedly). */
+  static final int MAX_REMEMBERED = 10_000;
+  /** A verification is reused for at most this long, never past the token's expiry. */
+  static final java.time.Duration REMEMBER_FOR = java.time.Duration.ofSeconds(60);
+  private final java.util.concurrent.ConcurrentHashMap<String, Verified> verified =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  private record Verified(JWTClaimsSet claims, java.time.Instant until) {}
+
   private static final JOSEObjectType AT_JWT = new JOSEObjectType("at+jwt");
 
   /** A freshly issued token. */
@@ -90,6 +99,31 @@ public final class AccessTokens {
 
   /** The claims of a valid, unexpired token this provider issued, or empty. */
   public Optional<JWTClaimsSet> verifyOwn(String token) {
+    if (token == null) {
+      return Optional.empty();
+    }
+    Verified known = verified.get(token);
+    if (known != null) {
+      if (clock.instant().isBefore(known.until())) {
+        return Optional.of(known.claims());
+      }
+      verified.remove(token);
+    }
+    Optional<JWTClaimsSet> claims = verifyFully(token);
+    claims.ifPresent(c -> remember(token, c));
+    return claims;
+  }
+
+  private void remember(String token, JWTClaimsSet claims) {
+    if (verified.size() >= MAX_REMEMBERED) {
+      verified.clear();
+    }
+    java.time.Instant exp = claims.getExpirationTime().toInstant();
+    java.time.Instant until = clock.instant().plus(REMEMBER_FOR);
+    verified.put(token, new Verified(claims, exp.isBefore(until) ? exp : until));
+  }
+
+  private Optional<JWTClaimsSet> verifyFully(String token) {
     try {
       SignedJWT jwt = SignedJWT.parse(token);
       if (!signer.algorithms().contains(jwt.getHeader().getAlgorithm()) || !AT_JWT.equals(jwt.getHeader().getType())) {

@@ -26,7 +26,12 @@ public final class PairwiseSubjects {
 
   private final SecretKeySpec key;
   private final Pool pool;
+  /** At most this many entries in each of the two memories below; when full, a memory starts afresh. */
+  static final int MAX_REMEMBERED = 100_000;
+  /** {@code sector|sub} already written to the table (a pairwise id never changes, so neither does this). */
   private final java.util.Set<String> recorded = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  /** {@code sector|sub} → user for ids already resolved: the table is append-only, so an answer stays true. */
+  private final java.util.Map<String, String> resolved = new java.util.concurrent.ConcurrentHashMap<>();
 
   PairwiseSubjects(byte[] key, Pool pool) {
     this.key = new SecretKeySpec(key.clone(), "HmacSHA256");
@@ -56,6 +61,9 @@ public final class PairwiseSubjects {
    */
   public Future<String> record(String sector, String userId) {
     String sub = subject(sector, userId);
+    if (recorded.size() >= MAX_REMEMBERED) {
+      recorded.clear();
+    }
     if (pool == null || !recorded.add(sector + "|" + sub)) {
       return Future.succeededFuture(sub);
     }
@@ -68,10 +76,23 @@ public final class PairwiseSubjects {
 
   /** The canonical user behind {@code sub} in {@code sector}, if this provider issued it. */
   public Future<java.util.Optional<String>> resolve(String sector, String sub) {
+    String known = resolved.get(sector + "|" + sub);
+    if (known != null) {
+      return Future.succeededFuture(java.util.Optional.of(known));
+    }
     return pool.preparedQuery("SELECT user_id FROM pairwise_subject WHERE sector = $1 AND sub = $2")
         .execute(Tuple.of(sector, sub))
-        .map(rows -> rows.size() == 0 ? java.util.Optional.<String>empty()
-            : java.util.Optional.of(rows.iterator().next().getString(0)));
+        .map(rows -> {
+          if (rows.size() == 0) {
+            return java.util.Optional.<String>empty();  // not remembered: it may be recorded later
+          }
+          String user = rows.iterator().next().getString(0);
+          if (resolved.size() >= MAX_REMEMBERED) {
+            resolved.clear();
+          }
+          resolved.put(sector + "|" + sub, user);
+          return java.util.Optional.of(user);
+        });
   }
 
   public String subject(String sector, String userId) {

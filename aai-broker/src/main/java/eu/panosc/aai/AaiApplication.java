@@ -28,7 +28,6 @@ import eu.panosc.aai.token.IdTokens;
 import eu.panosc.aai.token.JwtSigner;
 import eu.panosc.aai.token.RateLimiter;
 import eu.panosc.aai.token.RevokedTokens;
-import eu.panosc.aai.token.RotatingRsaKeys;
 import eu.panosc.aai.token.ServiceAudiences;
 import eu.panosc.aai.token.TokenCustomizer;
 import eu.panosc.aai.token.UserTokenIssuer;
@@ -110,8 +109,9 @@ public final class AaiApplication implements ServiceModule {
         ? Optional.of(DemoConnector.create(DemoFederation.fixture(), true)) : Optional.empty();
     return RotatingFederationKeys.open(new PgKeyStorage(context.pool(), "signing_key"), context.clock(),
             Duration.ofDays(30), Duration.ofDays(2))
-        .compose(keys -> RotatingRsaKeys.open(context.vertx(), new PgKeyStorage(context.pool(), "rsa_signing_key"),
-            context.clock(), Duration.ofDays(30), Duration.ofDays(2)).compose(rsaKeys ->
+        .compose(keys -> RotatingFederationKeys.open(new PgKeyStorage(context.pool(), "rsa_signing_key"),
+            context.clock(), Duration.ofDays(30), Duration.ofDays(2), RotatingFederationKeys.RSA_3072_RS256,
+            context.vertx()).compose(rsaKeys ->
             PairwiseSubjects.open(context.pool(), context.clock()).compose(subjects ->
             revoked.start(context.vertx(), 5_000).map(timer -> {
           timers.add(timer);

@@ -1,14 +1,18 @@
 package eu.panosc.registry.oidfed;
 
 import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.KeyUse;
+import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import eu.panosc.registry.oidfed.KeyStorage.KeyRecord;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
@@ -19,38 +23,118 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Federation Entity Keys that rotate on a schedule: EC P-256 keys, a new one every {@code rotationPeriod}.
- * The next key is published from the moment it is generated (one period ahead of its first use), and a
- * replaced key stays published for {@code overlap} after its successor took over, so statements it signed
- * stay verifiable while caches refresh. {@link #signingKey()} and {@link #publishedKeys()} are pure
- * functions of the loaded records and the clock; {@link #maintain()} generates and drops keys and saves
- * them (call it at start-up and periodically, e.g. hourly).
+ * Signing keys that rotate on a schedule: a new one every {@code rotationPeriod}, of one {@link KeyType}
+ * (EC P-256 for federation keys and ES256 tokens, RSA 3072 for RS256 tokens). The next key is published from the
+ * moment it is generated (one period ahead of its first use), and a replaced key stays published for
+ * {@code overlap} after its successor took over, so what it signed stays verifiable while caches refresh.
+ * {@link #signingKey()} and {@link #publishedKeys()} are pure functions of the loaded records and the clock;
+ * {@link #maintain()} generates and drops keys and saves them (call it at start-up and periodically, e.g. hourly).
+ * Slow key types (RSA) are generated on a worker thread.
  *
  * @see <a href="https://openid.net/specs/openid-federation-1_0.html#section-11.2">OpenID Federation 1.0 §11.2, Key Rollover for a Trust Anchor</a>
  */
 public final class RotatingFederationKeys implements FederationKeys {
+  /** How keys of one kind are made and read back. */
+  public interface KeyType {
+    /** A new private signing key with a thumbprint kid. */
+    JWK generate() throws JOSEException;
+
+    /** A stored private key. */
+    JWK parse(String json) throws ParseException;
+
+    /** What the keys are, for messages ("EC P-256"). */
+    String label();
+
+    /** True when generating takes long enough to belong on a worker thread. */
+    boolean slow();
+  }
+
+  /** EC P-256 keys (federation entity keys, ES256 tokens). */
+  public static final KeyType EC_P256 = new KeyType() {
+    @Override
+    public JWK generate() throws JOSEException {
+      return new ECKeyGenerator(Curve.P_256).keyUse(KeyUse.SIGNATURE).keyIDFromThumbprint(true).generate();
+    }
+
+    @Override
+    public JWK parse(String json) throws ParseException {
+      return ECKey.parse(json);
+    }
+
+    @Override
+    public String label() {
+      return "EC P-256";
+    }
+
+    @Override
+    public boolean slow() {
+      return false;
+    }
+  };
+
+  /** RSA 3072 keys marked {@code alg: RS256} (for clients that need RS256 tokens). */
+  public static final KeyType RSA_3072_RS256 = new KeyType() {
+    @Override
+    public JWK generate() throws JOSEException {
+      return new RSAKeyGenerator(3072).keyUse(KeyUse.SIGNATURE).algorithm(JWSAlgorithm.RS256)
+          .keyIDFromThumbprint(true).generate();
+    }
+
+    @Override
+    public JWK parse(String json) throws ParseException {
+      return RSAKey.parse(json);
+    }
+
+    @Override
+    public String label() {
+      return "RSA 3072";
+    }
+
+    @Override
+    public boolean slow() {
+      return true;
+    }
+  };
+
   private final KeyStorage storage;
   private final Clock clock;
   private final Duration rotationPeriod;
   private final Duration overlap;
+  private final KeyType type;
+  private final Vertx vertx;
   private volatile List<Loaded> keys = List.of();
 
-  private record Loaded(KeyRecord record, ECKey jwk) {}
+  private record Loaded(KeyRecord record, JWK jwk) {}
 
+  /** EC P-256 keys, generated in line. */
   public RotatingFederationKeys(KeyStorage storage, Clock clock, Duration rotationPeriod, Duration overlap) {
+    this(storage, clock, rotationPeriod, overlap, EC_P256, null);
+  }
+
+  /** Keys of {@code type}; {@code vertx} runs the generation of slow types on a worker thread (null: in line). */
+  public RotatingFederationKeys(KeyStorage storage, Clock clock, Duration rotationPeriod, Duration overlap,
+      KeyType type, Vertx vertx) {
     this.storage = Objects.requireNonNull(storage, "storage");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.rotationPeriod = Objects.requireNonNull(rotationPeriod, "rotationPeriod");
     this.overlap = Objects.requireNonNull(overlap, "overlap");
+    this.type = Objects.requireNonNull(type, "type");
+    this.vertx = vertx;
     if (rotationPeriod.isNegative() || rotationPeriod.isZero() || overlap.isNegative()) {
       throw new IllegalArgumentException("rotationPeriod must be positive and overlap not negative");
     }
   }
 
-  /** Loads the stored keys, then {@link #maintain()}s them; the result is ready to sign. */
+  /** Loads the stored EC keys, then {@link #maintain()}s them; the result is ready to sign. */
   public static Future<RotatingFederationKeys> open(KeyStorage storage, Clock clock, Duration rotationPeriod,
       Duration overlap) {
-    RotatingFederationKeys k = new RotatingFederationKeys(storage, clock, rotationPeriod, overlap);
+    return open(storage, clock, rotationPeriod, overlap, EC_P256, null);
+  }
+
+  /** Loads the stored keys of {@code type}, then {@link #maintain()}s them; the result is ready to sign. */
+  public static Future<RotatingFederationKeys> open(KeyStorage storage, Clock clock, Duration rotationPeriod,
+      Duration overlap, KeyType type, Vertx vertx) {
+    RotatingFederationKeys k = new RotatingFederationKeys(storage, clock, rotationPeriod, overlap, type, vertx);
     return k.maintain().map(changed -> k);
   }
 
@@ -60,24 +144,42 @@ public final class RotatingFederationKeys implements FederationKeys {
    */
   public Future<Boolean> maintain() {
     return storage.load().compose(records -> {
-      List<Loaded> list = new ArrayList<>(records.stream().map(RotatingFederationKeys::parse)
-          .sorted(Comparator.comparing(l -> l.record().activeFrom())).toList());
+      List<Loaded> loaded = records.stream().map(this::parse)
+          .sorted(Comparator.comparing(l -> l.record().activeFrom())).toList();
       Instant now = clock.instant();
-      boolean changed = false;
-      if (current(list, now) == null) {
-        list.add(generate(now));
-        changed = true;
+      Loaded current = current(loaded, now);
+      boolean needNext = current == null
+          || loaded.stream().noneMatch(l -> l.record().activeFrom().isAfter(current.record().activeFrom()));
+      java.util.concurrent.Callable<List<Loaded>> completion = () -> {
+        List<Loaded> out = new ArrayList<>(loaded);
+        if (needNext) {
+          Instant currentFrom = now;
+          if (current == null) {
+            out.add(generate(now));
+          } else {
+            currentFrom = current.record().activeFrom();
+          }
+          out.add(generate(currentFrom.plus(rotationPeriod)));
+        }
+        return out;
+      };
+      Future<List<Loaded>> complete;
+      if (needNext && type.slow() && vertx != null) {
+        complete = vertx.executeBlocking(completion, false);
+      } else {
+        try {
+          complete = Future.succeededFuture(completion.call());
+        } catch (Exception e) {
+          complete = Future.failedFuture(e);
+        }
       }
-      Loaded current = current(list, now);
-      if (list.stream().noneMatch(l -> l.record().activeFrom().isAfter(current.record().activeFrom()))) {
-        list.add(generate(current.record().activeFrom().plus(rotationPeriod)));
-        changed = true;
-      }
-      List<Loaded> kept = list.stream().filter(l -> published(list, l, now)).toList();
-      changed |= kept.size() != list.size();
-      keys = kept;
-      return changed ? storage.save(kept.stream().map(Loaded::record).toList()).map(true)
-          : Future.succeededFuture(false);
+      return complete.compose(list -> {
+        List<Loaded> kept = list.stream().filter(l -> published(list, l, now)).toList();
+        keys = kept;
+        boolean changed = needNext || kept.size() != loaded.size();
+        return changed ? storage.save(kept.stream().map(Loaded::record).toList()).map(true)
+            : Future.succeededFuture(false);
+      });
     });
   }
 
@@ -85,7 +187,7 @@ public final class RotatingFederationKeys implements FederationKeys {
   public JWK signingKey() {
     Loaded current = current(keys, clock.instant());
     if (current == null) {
-      throw new IllegalStateException("No federation key is active; call maintain() first.");
+      throw new IllegalStateException("No " + type.label() + " key is active; call maintain() first.");
     }
     return current.jwk();
   }
@@ -118,20 +220,20 @@ public final class RotatingFederationKeys implements FederationKeys {
     return replacedAt == null || replacedAt.plus(overlap).isAfter(now);
   }
 
-  private static Loaded generate(Instant activeFrom) {
+  private Loaded generate(Instant activeFrom) {
     try {
-      ECKey key = new ECKeyGenerator(Curve.P_256).keyUse(KeyUse.SIGNATURE).keyIDFromThumbprint(true).generate();
+      JWK key = type.generate();
       return new Loaded(new KeyRecord(key.getKeyID(), key.toJSONString(), activeFrom), key);
     } catch (JOSEException e) {
-      throw new IllegalStateException("Cannot generate an EC P-256 key", e);
+      throw new IllegalStateException("Cannot generate an " + type.label() + " key", e);
     }
   }
 
-  private static Loaded parse(KeyRecord record) {
+  private Loaded parse(KeyRecord record) {
     try {
-      return new Loaded(record, ECKey.parse(record.privateJwk()));
-    } catch (ParseException e) {
-      throw new IllegalStateException("Stored federation key " + record.kid() + " is not an EC JWK", e);
+      return new Loaded(record, type.parse(record.privateJwk()));
+    } catch (ParseException | RuntimeException e) {
+      throw new IllegalStateException("Stored key " + record.kid() + " is not an " + type.label() + " JWK", e);
     }
   }
 }

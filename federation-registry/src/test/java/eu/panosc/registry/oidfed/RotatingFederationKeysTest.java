@@ -57,6 +57,19 @@ class RotatingFederationKeysTest {
   }
 
   @Test
+  void openWhenRsaTypeThenRs256KeysRotateLikeEcAndAnEcStoreIsRefused() {
+    RotatingFederationKeys rsa = RotatingFederationKeys.open(storage, clock, Duration.ofDays(30), Duration.ofDays(7),
+        RotatingFederationKeys.RSA_3072_RS256, null).await();
+    assertThat(rsa.signingKey()).isInstanceOf(com.nimbusds.jose.jwk.RSAKey.class);
+    assertThat(rsa.signingKey().getAlgorithm()).isEqualTo(com.nimbusds.jose.JWSAlgorithm.RS256);
+    assertThat(((com.nimbusds.jose.jwk.RSAKey) rsa.signingKey()).size()).isEqualTo(3072);
+    assertThat(rsa.publishedKeys().getKeys()).hasSize(2).noneMatch(JWK::isPrivate);
+
+    // the same records read as EC keys: refused with the kid, not silently used
+    assertThat(RotatingFederationKeys.open(storage, clock, Duration.ofDays(30), Duration.ofDays(7)).failed()).isTrue();
+  }
+
+  @Test
   void reopenWhenKeysStoredThenSameSigningKey() {
     String kid = open().signingKey().getKeyID();
 

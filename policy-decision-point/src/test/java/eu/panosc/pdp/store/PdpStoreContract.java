@@ -54,6 +54,18 @@ public abstract class PdpStoreContract {
   }
 
   @Test
+  void applyWhenOneBatchPutsADatasetTwiceThenTheLaterRowWins() throws Exception {
+    await(store().apply(world("twice-")));
+    Instant t = Instant.parse("2025-02-01T00:00:00Z");
+    Dataset first = new Dataset("twice-10.1/x", "twice-fac:P1", "twice-fac", "i1", t, null, false, "s", "/a", 1);
+    Dataset other = new Dataset("twice-10.1/y", "twice-fac:P1", "twice-fac", null, t, null, true, null, null, 2);
+    Dataset second = new Dataset("twice-10.1/x", "twice-fac:P1", "twice-fac", "i2", t, t, true, null, "/b", 3);
+    await(store().apply(List.of(new Change.PutDataset(first), new Change.PutDataset(other),
+        new Change.PutDataset(second))));
+    assertThat(await(store().snapshot()).datasets()).contains(second, other).doesNotContain(first);
+  }
+
+  @Test
   void applyWhenReferenceUnknownThenStoreExceptionAndNothingWritten() throws Exception {
     List<Change> changes = List.of(
         new Change.PutFacility(new Facility("bad-fac", null, 3)),

@@ -32,10 +32,17 @@ public final class EntitlementMapper {
 
   /** The role that {@code entitlements} grant in {@code proposal} ({@code facility:id}), or null. */
   public String roleIn(List<?> entitlements, String proposal) {
-    if (proposal == null) {
+    if (entitlements == null || proposal == null || trustedAuthorities.isEmpty()) {
       return null;
     }
-    return proposals(entitlements).get(proposal);
+    String best = null;
+    for (Object o : entitlements) {
+      Grant g = grant(o);
+      if (g != null && g.proposal().equals(proposal) && (best == null || g.role().equals("pi"))) {
+        best = g.role();
+      }
+    }
+    return best;
   }
 
   /** Every proposal ({@code facility:id}) that {@code entitlements} grant a role in, with that role. */
@@ -45,28 +52,38 @@ public final class EntitlementMapper {
       return out;
     }
     for (Object o : entitlements) {
-      if (!(o instanceof String e)) {
-        continue;
+      Grant g = grant(o);
+      if (g != null) {
+        out.merge(g.proposal(), g.role(), (previous, next) -> next.equals("pi") ? next : previous);
       }
-      int hash = e.lastIndexOf('#');
-      if (hash < 0 || !trustedAuthorities.contains(e.substring(hash + 1))) {
-        continue;
-      }
-      String group = e.substring(0, hash);
-      String role = null;
-      int roleAt = group.lastIndexOf(":role=");
-      if (roleAt >= 0) {
-        role = group.substring(roleAt + 6);
-        group = group.substring(0, roleAt);
-      }
-      Matcher m = pattern.matcher(group);
-      if (!m.matches()) {
-        continue;
-      }
-      String mapped = role != null && MEMBER_ROLES.contains(role) ? role : "member";
-      out.merge(m.group("facility") + ":" + m.group("proposal"), mapped,
-          (previous, next) -> next.equals("pi") ? next : previous);
     }
     return out;
+  }
+
+  /** What one entitlement grants: a proposal and a role. */
+  private record Grant(String proposal, String role) {}
+
+  /** The grant of a trusted entitlement whose group matches the pattern, else null. */
+  private Grant grant(Object o) {
+    if (!(o instanceof String e)) {
+      return null;
+    }
+    int hash = e.lastIndexOf('#');
+    if (hash < 0 || !trustedAuthorities.contains(e.substring(hash + 1))) {
+      return null;
+    }
+    String group = e.substring(0, hash);
+    String role = null;
+    int roleAt = group.lastIndexOf(":role=");
+    if (roleAt >= 0) {
+      role = group.substring(roleAt + 6);
+      group = group.substring(0, roleAt);
+    }
+    Matcher m = pattern.matcher(group);
+    if (!m.matches()) {
+      return null;
+    }
+    return new Grant(m.group("facility") + ":" + m.group("proposal"),
+        role != null && MEMBER_ROLES.contains(role) ? role : "member");
   }
 }

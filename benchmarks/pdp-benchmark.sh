@@ -16,10 +16,9 @@
 # and panosc.jar).
 set -euo pipefail
 
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BENCH_NAME=pdp-benchmark
+. "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
 cd "$ROOT"
-. "$ROOT/.mvn/select-jdk.sh"
-panosc_select_jdk
 
 CONNECTIONS="${BENCH_CONNECTIONS:-16}"
 WARMUP="${BENCH_WARMUP:-10}"
@@ -34,41 +33,23 @@ JAR="$ROOT/benchmarks/target/benchmarks.jar"
 STAMP="$(date -u +%Y-%m-%dT%H%M%SZ)"
 RESULTS="$ROOT/benchmarks/results"
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/pdp-benchmark.XXXXXX")"
-JAVA="$JAVA_HOME/bin/java"
 mkdir -p "$RESULTS"
-JAVA_FLAGS=()
-[[ "$(panosc_jdk_major "$JAVA_HOME")" -ge 23 ]] && JAVA_FLAGS+=(--sun-misc-unsafe-memory-access=allow)
-export MAVEN_OPTS="${MAVEN_OPTS:-} ${JAVA_FLAGS[*]:-}"
 
 PID=""
-say() { echo "pdp-benchmark: $*" >&2; }
-die() { say "$*"; exit 1; }
 cleanup() {
-  local rc=$? i
-  if [[ -n "$PID" ]] && kill -0 "$PID" 2>/dev/null; then
-    kill -TERM "$PID" 2>/dev/null || true
-    for ((i = 0; i < 300; i++)); do kill -0 "$PID" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$PID" 2>/dev/null || true
-  fi
+  local rc=$?
+  stop_pid "$PID" "control plane"
   if [[ $rc -ne 0 ]]; then say "failed (exit $rc); logs kept in $WORK"; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-load() { echo "loadavg $(cut -d' ' -f1-3 /proc/loadavg)"; }
 json() { python3 -c "import sys, json; print(json.load(sys.stdin)$1)"; }
 
-(exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && die "port $PORT is in use; set BENCH_OURS_PORT"
+port_free "$PORT" || die "port $PORT is in use; set BENCH_OURS_PORT"
 command -v curl >/dev/null || die "curl is required"
 command -v python3 >/dev/null || die "python3 is required"
 
-if [[ "${BENCH_SKIP_BUILD:-0}" != 1 || ! -f "$JAR" ]]; then
-  say "building $JAR (./mvnw -Pbench -pl benchmarks -am package)"
-  ./mvnw -B -q -Pbench -pl benchmarks -am package -DskipTests
-fi
-if [[ "${BENCH_SKIP_BUILD:-0}" != 1 || ! -f control-plane/target/panosc.jar ]]; then
-  say "building the control plane (./mvnw -pl control-plane -am package)"
-  ./mvnw -B -q -DskipTests -pl control-plane -am package
-fi
+build_jars "$JAR"
 
 cat > "$WORK/panosc.yaml" <<EOF
 logging:
@@ -86,11 +67,7 @@ say "starting the control plane on port $PORT ($(load))"
 PANOSC_JAVA_OPTS="-Djava.io.tmpdir=$WORK" ./panosc up --demo --port "$PORT" --data-dir "$WORK/panosc-data" \
   --config "$WORK/panosc.yaml" > "$WORK/panosc.log" 2>&1 &
 PID=$!
-for ((i = 0; i < 480; i++)); do
-  kill -0 "$PID" 2>/dev/null || { tail -30 "$WORK/panosc.log" >&2; die "the control plane exited"; }
-  [[ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/pdp/health/ready" || true)" == 200 ]] && break
-  sleep 0.5
-done
+wait_http "http://127.0.0.1:$PORT/pdp/health/ready" 240 "$PID" "control plane" "$WORK/panosc.log"
 BASE="http://127.0.0.1:$PORT"
 token() {  # token CLIENT SECRET SCOPE
   curl -sf -u "$1:$2" -d grant_type=client_credentials -d "scope=$3" "$BASE/aai/token" | json '["access_token"]'

@@ -37,10 +37,9 @@
 #   BENCH_TIMELINE (0)           1 writes each open-loop phase's per-100-ms timeline CSV beside the result
 set -euo pipefail
 
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BENCH_NAME=token-benchmark
+. "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
 cd "$ROOT"
-. "$ROOT/.mvn/select-jdk.sh"
-panosc_select_jdk
 
 CONNECTIONS="${BENCH_CONNECTIONS:-16}"
 WARMUP="${BENCH_WARMUP:-10}"
@@ -70,26 +69,10 @@ KC_HOME="$KC_BASE/keycloak-$KC_VERSION"
 STAMP="$(date -u +%Y-%m-%dT%H%M%SZ)"
 RESULTS="$ROOT/benchmarks/results"
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/token-benchmark.XXXXXX")"
-JAVA="$JAVA_HOME/bin/java"
 mkdir -p "$RESULTS"
-JAVA_FLAGS=()
-[[ "$(panosc_jdk_major "$JAVA_HOME")" -ge 23 ]] && JAVA_FLAGS+=(--sun-misc-unsafe-memory-access=allow)
-export MAVEN_OPTS="${MAVEN_OPTS:-} ${JAVA_FLAGS[*]:-}"
 
 OURS_PID=""
 KC_PID=""
-say() { echo "token-benchmark: $*" >&2; }
-die() { say "$*"; exit 1; }
-
-stop_pid() {   # stop_pid PID NAME: SIGTERM, then SIGKILL after 30 s
-  local pid="$1" name="$2" i
-  [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null || return 0
-  say "stopping $name (pid $pid)"
-  kill -TERM "$pid" 2>/dev/null || true
-  for ((i = 0; i < 300; i++)); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
-  say "$name did not stop in 30 s; SIGKILL"
-  kill -KILL "$pid" 2>/dev/null || true
-}
 cleanup() {
   local rc=$?
   stop_pid "$OURS_PID" "control plane"
@@ -99,19 +82,6 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-
-port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-
-wait_http() {   # wait_http URL SECONDS PID NAME LOG
-  local url="$1" secs="$2" pid="$3" name="$4" log="$5" i
-  for ((i = 0; i < secs * 2; i++)); do
-    kill -0 "$pid" 2>/dev/null || { tail -30 "$log" >&2; die "$name exited during start-up (log: $log)"; }
-    [[ "$(curl -s -o /dev/null -w '%{http_code}' "$url" || true)" == 200 ]] && return 0
-    sleep 0.5
-  done
-  tail -30 "$log" >&2
-  die "$name not ready after $secs s ($url)"
-}
 
 # Prints the "alg" of the protected header of the access token in the token response on stdin.
 token_alg() {
@@ -127,14 +97,7 @@ command -v unzip >/dev/null || die "unzip is required"
 [[ -x "$KC_JAVA_HOME/bin/java" ]] || die "KC_JAVA_HOME=$KC_JAVA_HOME is not a JDK (Keycloak $KC_VERSION needs 17 or 21)"
 
 # ------------------------------------------------------------------------------------------------ build
-if [[ "${BENCH_SKIP_BUILD:-0}" != 1 || ! -f "$JAR" ]]; then
-  say "building $JAR (./mvnw -Pbench -pl benchmarks -am package)"
-  ./mvnw -B -q -Pbench -pl benchmarks -am package -DskipTests
-fi
-if [[ "${BENCH_SKIP_BUILD:-0}" != 1 || ! -f control-plane/target/panosc.jar ]]; then
-  say "building the control plane (./mvnw -pl control-plane -am package)"
-  ./mvnw -B -q -DskipTests -pl control-plane -am package
-fi
+build_jars "$JAR"
 if [[ ! -x "$KC_HOME/bin/kc.sh" ]]; then
   zip="$KC_BASE/keycloak-quarkus-dist-$KC_VERSION.zip"
   if [[ ! -f "$zip" ]]; then
@@ -146,7 +109,6 @@ if [[ ! -x "$KC_HOME/bin/kc.sh" ]]; then
   unzip -q -o "$zip" -d "$KC_BASE"
 fi
 
-load() { echo "loadavg $(cut -d' ' -f1-3 /proc/loadavg)"; }
 # The busiest processes right now (other builds share this machine); kept for the result file.
 busiest() { ps -eo pcpu=,etime=,args= --sort=-pcpu | head -6 | cut -c1-140 | sed 's/^ *//'; }
 driver() {   # driver NAME URL CLIENT SECRET PID OUT [--scope S | --form-file F]

@@ -1,0 +1,48 @@
+# Shared by the HTTP benchmark scripts (token-benchmark.sh, pdp-benchmark.sh); source it after setting
+# BENCH_NAME (the prefix of messages). Selects the JDK, sets JAVA and JAVA_FLAGS, and defines:
+#   say, die, load, port_free PORT, stop_pid PID NAME, wait_http URL SECONDS PID NAME LOG, build_jars JAR
+# shellcheck shell=bash
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+. "$ROOT/.mvn/select-jdk.sh"
+panosc_select_jdk
+JAVA="$JAVA_HOME/bin/java"
+JAVA_FLAGS=()
+[[ "$(panosc_jdk_major "$JAVA_HOME")" -ge 23 ]] && JAVA_FLAGS+=(--sun-misc-unsafe-memory-access=allow)
+export MAVEN_OPTS="${MAVEN_OPTS:-} ${JAVA_FLAGS[*]:-}"
+
+say() { echo "$BENCH_NAME: $*" >&2; }
+die() { say "$*"; exit 1; }
+load() { echo "loadavg $(cut -d' ' -f1-3 /proc/loadavg)"; }
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+stop_pid() {   # stop_pid PID NAME: SIGTERM, then SIGKILL after 30 s
+  local pid="$1" name="$2" i
+  [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null || return 0
+  say "stopping $name (pid $pid)"
+  kill -TERM "$pid" 2>/dev/null || true
+  for ((i = 0; i < 300; i++)); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
+  say "$name did not stop in 30 s; SIGKILL"
+  kill -KILL "$pid" 2>/dev/null || true
+}
+
+wait_http() {   # wait_http URL SECONDS PID NAME LOG: until URL answers 200, or die
+  local url="$1" secs="$2" pid="$3" name="$4" log="$5" i
+  for ((i = 0; i < secs * 2; i++)); do
+    kill -0 "$pid" 2>/dev/null || { tail -30 "$log" >&2; die "$name exited during start-up (log: $log)"; }
+    [[ "$(curl -s -o /dev/null -w '%{http_code}' "$url" || true)" == 200 ]] && return 0
+    sleep 0.5
+  done
+  tail -30 "$log" >&2
+  die "$name not ready after $secs s ($url)"
+}
+
+build_jars() {   # build_jars JAR: the benchmarks jar and the control plane, unless BENCH_SKIP_BUILD=1 and present
+  if [[ "${BENCH_SKIP_BUILD:-0}" != 1 || ! -f "$1" ]]; then
+    say "building $1 (./mvnw -Pbench -pl benchmarks -am package)"
+    ./mvnw -B -q -Pbench -pl benchmarks -am package -DskipTests
+  fi
+  if [[ "${BENCH_SKIP_BUILD:-0}" != 1 || ! -f control-plane/target/panosc.jar ]]; then
+    say "building the control plane (./mvnw -pl control-plane -am package)"
+    ./mvnw -B -q -DskipTests -pl control-plane -am package
+  fi
+}

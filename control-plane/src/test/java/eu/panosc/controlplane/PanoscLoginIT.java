@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import eu.panosc.aai.AaiApplication;
-import eu.panosc.platform.config.ConfigLoader;
 import eu.panosc.platform.service.Platform;
 import eu.panosc.platform.testing.Http;
+import eu.panosc.platform.testing.PlatformLauncher;
 import eu.panosc.registry.RegistryApplication;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -28,7 +28,6 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -60,10 +59,8 @@ class PanoscLoginIT {
 
   @BeforeAll
   static void start() throws Exception {
-    var config = new ConfigLoader(Map.of()).load(Optional.empty(), Map.of("dataDir", dataDir.toString(),
-        "server.port", "0", "server.host", "127.0.0.1", "demo", "true", "services.aai.devicePollInterval", "1s"));
-    platform = Platform.start(config, List.of(new RegistryApplication(), new AaiApplication()), Clock.systemUTC())
-        .get(120, TimeUnit.SECONDS);
+    platform = PlatformLauncher.start(dataDir, List.of(new RegistryApplication(), new AaiApplication()), true,
+        Map.of("services.aai.devicePollInterval", "1s"), Clock.systemUTC());
     base = platform.baseUrl().toString().replaceAll("/+$", "");
   }
 

@@ -3,9 +3,9 @@ package eu.panosc.controlplane;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import eu.panosc.aai.AaiApplication;
-import eu.panosc.platform.config.ConfigLoader;
 import eu.panosc.platform.service.Platform;
 import eu.panosc.platform.testing.Http;
+import eu.panosc.platform.testing.PlatformLauncher;
 import eu.panosc.registry.RegistryApplication;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintWriter;
@@ -16,7 +16,6 @@ import java.time.Clock;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,10 +33,8 @@ class PanoscTokenIT {
 
   @BeforeAll
   static void start() throws Exception {
-    var config = new ConfigLoader(Map.of()).load(Optional.empty(), Map.of("dataDir", dataDir.toString(),
-        "server.port", "0", "server.host", "127.0.0.1", "demo", "true"));
-    platform = Platform.start(config, List.of(new RegistryApplication(), new AaiApplication()), Clock.systemUTC())
-        .get(120, TimeUnit.SECONDS);
+    platform = PlatformLauncher.start(dataDir, List.of(new RegistryApplication(), new AaiApplication()), true,
+        Map.of(), Clock.systemUTC());
     base = platform.baseUrl().toString().replaceAll("/+$", "");
   }
 

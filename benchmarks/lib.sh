@@ -1,5 +1,6 @@
 # Shared by the HTTP benchmark scripts (token-benchmark.sh, pdp-benchmark.sh); source it after setting
-# BENCH_NAME (the prefix of messages). Selects the JDK, sets JAVA and JAVA_FLAGS, and defines:
+# BENCH_NAME (the prefix of messages). Selects the JDK, sets JAVA and JAVA_FLAGS, the driver settings
+# (CONNECTIONS, WARMUP, DURATION, SETTLE, FRACTION from BENCH_CONNECTIONS, ...), and defines:
 #   say, die, load, port_free PORT, stop_pid PID NAME, wait_http URL SECONDS PID NAME LOG, build_jars JAR
 # shellcheck shell=bash
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -9,6 +10,13 @@ JAVA="$JAVA_HOME/bin/java"
 JAVA_FLAGS=()
 [[ "$(panosc_jdk_major "$JAVA_HOME")" -ge 23 ]] && JAVA_FLAGS+=(--sun-misc-unsafe-memory-access=allow)
 export MAVEN_OPTS="${MAVEN_OPTS:-} ${JAVA_FLAGS[*]:-}"
+
+# Load-driver settings (TokenLoad) both scripts use.
+CONNECTIONS="${BENCH_CONNECTIONS:-16}"
+WARMUP="${BENCH_WARMUP:-10}"
+DURATION="${BENCH_DURATION:-20}"
+SETTLE="${BENCH_SETTLE:-2}"
+FRACTION="${BENCH_RATE_FRACTION:-0.8}"
 
 say() { echo "$BENCH_NAME: $*" >&2; }
 die() { say "$*"; exit 1; }

@@ -30,6 +30,8 @@ public final class FailureHandler implements Handler<RoutingContext> {
     Problem problem;
     if (failure instanceof ApiException api) {
       problem = api.problem();
+    } else if (failure instanceof eu.panosc.platform.input.InvalidInputException invalid) {
+      problem = ApiException.invalidField(invalid.field(), invalid.reason()).problem();
     } else if (failure instanceof HttpException http) {
       problem = forStatus(http.getStatusCode(), null);
     } else if (failure == null) {

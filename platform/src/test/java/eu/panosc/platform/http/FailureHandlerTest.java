@@ -59,6 +59,7 @@ class FailureHandlerTest {
         throw new IllegalStateException("SECRET-XYZ password=hunter2",
             new java.io.IOException("SECRET-XYZ cause"));
       });
+      router.get("/input").handler(ctx -> eu.panosc.platform.input.Input.id("pid", "a\u0000b"));
       router.get("/fail404").handler(ctx -> ctx.fail(404));
       router.get("/conflict").handler(ctx -> ctx.fail(ApiException.conflict("already exists")));
       router.get("/only-get").handler(ctx -> ctx.end("ok"));
@@ -112,6 +113,15 @@ class FailureHandlerTest {
     assertThat(errors).hasSize(1);
     assertThat(errors.getJsonObject(0).getString("field")).isEqualTo("name");
     assertThat(errors.getJsonObject(0).getString("reason")).isEqualTo("must not be blank");
+  }
+
+  @Test
+  void handleWhenInvalidInputThen400ProblemNamingTheFieldAndNothingLogged() {
+    JsonObject body = problem(get("/input"), 400);
+    assertThat(body.getString("type")).isEqualTo("https://panosc.eu/problems/validation");
+    assertThat(body.getString("detail")).isEqualTo("pid: must not contain control characters");
+    assertThat(body.getJsonArray("errors").getJsonObject(0).getString("field")).isEqualTo("pid");
+    assertThat(failureLog.list).isEmpty();
   }
 
   @Test

@@ -43,7 +43,9 @@ class EmbeddedDatabaseIT {
     try (EmbeddedDatabase first = EmbeddedDatabase.start(dataDir, 0)) {
       assertThatThrownBy(() -> EmbeddedDatabase.start(dataDir, 0))
           .isInstanceOf(DatabaseException.class)
-          .hasMessageContaining("embedded PostgreSQL did not start");
+          .hasMessageContaining("embedded PostgreSQL did not start")
+          .hasMessageContaining(dataDir.toAbsolutePath().normalize().toString())
+          .hasMessageContaining("pick another --data-dir");
       assertThat(first.port()).isPositive();
     }
   }

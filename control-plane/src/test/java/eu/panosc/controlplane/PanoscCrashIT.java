@@ -49,7 +49,7 @@ class PanoscCrashIT {
   /** PIDs of datasets whose write was answered 204 (per entity) or 200 (an ingest that wrote them). */
   private final Queue<String> acknowledged = new ConcurrentLinkedQueue<>();
 
-  record Run(Process process, String base, Path out, Path err) {}
+  record Run(Process process, String base, Path out, Path err, long startedNanos) {}
 
   private Run start(Path data, String... extra) throws Exception {
     int port = Http.freePort();
@@ -65,8 +65,9 @@ class PanoscCrashIT {
     cmd.addAll(List.of(extra));
     Path out = dir.resolve("out-" + port + ".txt");
     Path err = dir.resolve("err-" + port + ".txt");
+    long started = System.nanoTime();
     Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-    return new Run(p, "http://localhost:" + port, out, err);
+    return new Run(p, "http://localhost:" + port, out, err, started);
   }
 
   private static void awaitReady(Run run, Duration bound) {
@@ -75,6 +76,7 @@ class PanoscCrashIT {
       assertThat(Files.readString(run.out())).contains("ready");
     });
     assertThat(Http.get(run.base() + "/pdp/health/ready").statusCode()).isEqualTo(200);
+    System.out.printf("panosc up ready after %d ms%n", (System.nanoTime() - run.startedNanos()) / 1_000_000);
   }
 
   @Test
@@ -148,6 +150,8 @@ class PanoscCrashIT {
     stop.set(true);
     writers.shutdown();
     assertThat(writers.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
+    System.out.printf("killed during writes (watchdog killed too: %s); %d writes acknowledged before%n",
+        killWatchdogToo, acknowledged.size() - before);
   }
 
   private void assertEveryAcknowledgedWriteReadable(Run run) {

@@ -25,6 +25,10 @@ class EmbeddedDatabaseIT {
       try (Connection c = connect(db.target()); Statement s = c.createStatement()) {
         s.execute("CREATE TABLE proposal (id TEXT PRIMARY KEY)");
         s.execute("INSERT INTO proposal VALUES ('esrf:MX-2415')");
+        try (ResultSet rs = s.executeQuery("SHOW fsync")) {
+          rs.next();
+          assertThat(rs.getString(1)).as("acknowledged commits survive a power loss").isEqualTo("on");
+        }
       }
     }
     assertThat(Files.readString(dataDir.resolve("postgres.port")).trim()).isEqualTo(Integer.toString(port));

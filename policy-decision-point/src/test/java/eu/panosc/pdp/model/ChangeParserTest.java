@@ -1,10 +1,9 @@
-package eu.panosc.pdp.admin;
+package eu.panosc.pdp.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import eu.panosc.pdp.DemoSeed;
-import eu.panosc.pdp.model.Change;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;

@@ -38,4 +38,73 @@ class ChangeParserTest {
   void changesWhenDemoFixtureThenEveryEntity() {
     assertThat(DemoSeed.changes()).hasSize(6 + 4 + 5 + 2 + 5);
   }
+
+  @Test
+  void parseWhenDatesOutsideYears1To9999ThenNamesField() {
+    String dataset = "{\"type\":\"dataset\",\"pid\":\"10.1/x\",\"proposal\":\"esrf:MX-1\",\"facility\":\"esrf\","
+        + "\"created\":\"%s\",\"releaseDate\":\"%s\"}";
+    assertThatThrownBy(() -> ChangeParser.parse(new JsonObject(dataset.formatted("2025-01-01T00:00:00Z",
+        "+10000-01-01T00:00:00Z")))).isInstanceOf(eu.panosc.platform.input.InvalidInputException.class)
+        .hasMessageStartingWith("releaseDate:");
+    assertThatThrownBy(() -> ChangeParser.parse(new JsonObject(dataset.formatted("0000-01-01T00:00:00Z",
+        "2026-01-01T00:00:00Z")))).hasMessageStartingWith("created:");
+    assertThatThrownBy(() -> ChangeParser.parse(new JsonObject(
+        "{\"type\":\"proposal\",\"id\":\"esrf:P\",\"facility\":\"esrf\",\"end\":\"+999999999-01-01T00:00:00Z\"}")))
+        .hasMessageStartingWith("end:");
+  }
+
+  @Test
+  void parseWhenInstantHasNanosThenTruncatedToMicrosAsStored() {
+    Change c = ChangeParser.parse(new JsonObject(
+        "{\"type\":\"proposal\",\"id\":\"esrf:P\",\"facility\":\"esrf\",\"end\":\"2025-01-01T00:00:00.123456789Z\"}"));
+    assertThat(((Change.PutProposal) c).proposal().end()).isEqualTo(Instant.parse("2025-01-01T00:00:00.123456Z"));
+  }
+
+  @Test
+  void parseWhenNumbersOutOfRangeOrNotIntegersThenNamesField() {
+    for (String v : new String[] {"-1", "1.5", "1e30", "18446744073709551621", "\"7\""}) {
+      assertThatThrownBy(() -> ChangeParser.parse(new JsonObject("{\"type\":\"dataset\",\"pid\":\"p\","
+          + "\"proposal\":\"esrf:P\",\"facility\":\"esrf\",\"created\":\"2025-01-01T00:00:00Z\",\"sizeBytes\":" + v + "}")))
+          .as(v).hasMessageStartingWith("sizeBytes:");
+    }
+    assertThatThrownBy(() -> ChangeParser.parse(new JsonObject("{\"type\":\"facility\",\"id\":\"f\",\"embargoYears\":4294967299}")))
+        .hasMessageStartingWith("embargoYears:");
+    assertThat(ChangeParser.parse(new JsonObject("{\"type\":\"facility\",\"id\":\"f\",\"embargoYears\":5.0}")))
+        .isEqualTo(new Change.PutFacility(new Facility("f", null, 5)));
+  }
+
+  @Test
+  void parseWhenRecordContradictsItsFacilityThenNamesField() {
+    assertThatThrownBy(() -> ChangeParser.parse(new JsonObject("{\"type\":\"dataset\",\"pid\":\"p\","
+        + "\"proposal\":\"esrf:MX-2415\",\"facility\":\"ill\",\"created\":\"2025-01-01T00:00:00Z\"}")))
+        .hasMessageStartingWith("facility: must be the facility of proposal esrf:MX-2415");
+    assertThatThrownBy(() -> ChangeParser.parse(new JsonObject("{\"type\":\"dataset\",\"pid\":\"p\","
+        + "\"proposal\":\"esrf:MX-2415\",\"facility\":\"esrf\",\"instrument\":\"ill:d22\","
+        + "\"created\":\"2025-01-01T00:00:00Z\"}"))).hasMessageStartingWith("instrument:");
+    assertThatThrownBy(() -> ChangeParser.parse(new JsonObject(
+        "{\"type\":\"proposal\",\"id\":\"esrf:MX-2415\",\"facility\":\"ill\",\"end\":\"2025-01-01T00:00:00Z\"}")))
+        .hasMessageStartingWith("id:");
+  }
+
+  @Test
+  void parseWhenDeleteKeyTooLongOrWithControlCharactersThenNamesField() {
+    assertThatThrownBy(() -> ChangeParser.parse(new JsonObject().put("type", "delete").put("entity", "dataset")
+        .put("pid", "x".repeat(600)))).hasMessageStartingWith("pid: must be 1 to 512 characters");
+    assertThatThrownBy(() -> ChangeParser.parse(new JsonObject().put("type", "delete").put("entity", "member")
+        .put("proposal", "esrf:P").put("user", "a\u0000b"))).hasMessageStartingWith("user:");
+  }
+
+  @Test
+  void checkedWhenBuiltInCodeThenSameRuleAsParsed() {
+    assertThatThrownBy(() -> Change.checked(new Change.DeleteDataset("x".repeat(513))))
+        .hasMessageStartingWith("pid:");
+    assertThatThrownBy(() -> Change.checked(new Change.PutProposal(new Proposal("esrf:P", "esrf", "t\u0000", null,
+        Instant.parse("2025-01-01T00:00:00Z"), null)))).hasMessageStartingWith("title:");
+  }
+
+  @Test
+  void releaseDateWhenEndPlusEmbargoBeyondYear9999ThenCappedAtTheLatestInstant() {
+    Proposal p = new Proposal("esrf:P", "esrf", null, null, Instant.parse("9999-06-01T00:00:00Z"), null);
+    assertThat(p.releaseDate(new Facility("esrf", null, 100))).isEqualTo(eu.panosc.platform.input.Input.MAX_INSTANT);
+  }
 }

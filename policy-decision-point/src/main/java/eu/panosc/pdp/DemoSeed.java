@@ -1,6 +1,6 @@
 package eu.panosc.pdp;
 
-import eu.panosc.pdp.admin.ChangeParser;
+import eu.panosc.pdp.model.ChangeParser;
 import eu.panosc.pdp.model.Change;
 import eu.panosc.platform.demo.DemoFederation;
 import io.vertx.core.json.JsonObject;

@@ -63,6 +63,12 @@ public final class PdpApplication implements ServiceModule {
     return "proposal- and embargo-based dataset access decisions (AuthZEN 1.0)";
   }
 
+  /** Readiness is down while the relation cache cannot follow the writes (see {@link CacheFollower}). */
+  @Override
+  public List<eu.panosc.platform.health.ReadinessCheck> readinessChecks() {
+    return List.of(new eu.panosc.pdp.store.CacheReadiness(() -> follower));
+  }
+
   @Override
   public Future<Void> mount(Router router, ServiceContext context) {
     PdpSettings settings = PdpSettings.from(context.section(), context.config().auth().issuerFor(context.publicRoot()),

@@ -116,8 +116,10 @@ public final class PlatformVerticle extends VerticleBase {
           Pool pool = database.pool(vertx, module.schema());
           pools.add(pool);
           Router router = Router.router(vertx);
-          new HealthEndpoint(vertx, lifecycle, List.of(new DatabaseReadiness(pool)), Duration.ofSeconds(3))
-              .mount(router);
+          List<eu.panosc.platform.health.ReadinessCheck> checks = new ArrayList<>();
+          checks.add(new DatabaseReadiness(pool));
+          checks.addAll(module.readinessChecks());
+          new HealthEndpoint(vertx, lifecycle, checks, Duration.ofSeconds(3)).mount(router);
           router.get("/metrics").handler(Metrics.scrapeHandler(registry));
           OpenApiDocuments.Rendered doc = OpenApiDocuments.build(module, base + module.mountPath());
           router.get("/openapi.json").handler(ctx -> ctx.response()

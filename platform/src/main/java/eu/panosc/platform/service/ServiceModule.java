@@ -33,6 +33,14 @@ public interface ServiceModule {
   /** Adds the service's own routes to {@code router}, which is mounted at {@link #mountPath()}. */
   Future<Void> mount(Router router, ServiceContext context);
 
+  /**
+   * Further conditions of this module's {@code /health/ready} besides its database (e.g. "the decision cache
+   * follows the writes"). Asked once, before {@link #mount}; a check may depend on state mount sets up later.
+   */
+  default java.util.List<eu.panosc.platform.health.ReadinessCheck> readinessChecks() {
+    return java.util.List.of();
+  }
+
   /** Releases what {@link #mount} acquired; called after the HTTP server stopped taking requests. */
   default Future<Void> stop() {
     return Future.succeededFuture();

@@ -1,6 +1,7 @@
 package eu.panosc.pdp.admin;
 
 import eu.panosc.pdp.model.Change;
+import eu.panosc.pdp.model.ChangeParser;
 import eu.panosc.pdp.policy.Policy;
 import eu.panosc.pdp.policy.PolicyException;
 import eu.panosc.pdp.policy.PolicyRegistry;
@@ -12,14 +13,13 @@ import eu.panosc.platform.auth.BearerAuth;
 import eu.panosc.platform.http.ApiException;
 import eu.panosc.platform.http.JsonBodies;
 import eu.panosc.platform.http.Problem;
+import eu.panosc.platform.input.Input;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -34,6 +34,7 @@ import java.util.function.Function;
 public final class AdminEndpoint {
   public static final String ADMIN_SCOPE = "pdp:admin";
   private static final int MAX_BODY = 1024 * 1024;
+  private static final int MAX_FILE = 256;
 
   private final PdpStore store;
   private final Relations relations;
@@ -57,23 +58,23 @@ public final class AdminEndpoint {
 
     router.put("/v1/facilities/:id").handler(body).handler(rc -> put(rc, o -> o.put("id", param(rc, "id")),
         o -> new Change.PutFacility(ChangeParser.facility(o))));
-    router.delete("/v1/facilities/:id").handler(rc -> write(rc, new Change.DeleteFacility(param(rc, "id"))));
+    router.delete("/v1/facilities/:id").handler(rc -> write(rc, delete(rc, "facility", "id")));
     router.put("/v1/proposals/:id").handler(body).handler(rc -> put(rc, o -> o.put("id", param(rc, "id")),
         o -> new Change.PutProposal(ChangeParser.proposal(o))));
-    router.delete("/v1/proposals/:id").handler(rc -> write(rc, new Change.DeleteProposal(param(rc, "id"))));
+    router.delete("/v1/proposals/:id").handler(rc -> write(rc, delete(rc, "proposal", "id")));
     router.put("/v1/members/:proposal/:user").handler(body).handler(rc -> put(rc,
         o -> o.put("proposal", param(rc, "proposal")).put("user", param(rc, "user")),
         o -> new Change.PutMember(ChangeParser.member(o))));
-    router.delete("/v1/members/:proposal/:user").handler(rc -> write(rc,
-        new Change.DeleteMember(param(rc, "proposal"), param(rc, "user"))));
-    router.put("/v1/staff/:facility/:user/:role").handler(rc -> write(rc, parse(() -> new Change.PutStaff(
-        ChangeParser.staff(keys(rc, "facility", "user", "role"))))));
-    router.delete("/v1/staff/:facility/:user/:role").handler(rc -> write(rc, parse(() -> ChangeParser.delete(
-        keys(rc, "facility", "user", "role").put("entity", "staff")))));
-    // A PID or DOI holds slashes: take the rest of the path, percent-decoded.
+    router.delete("/v1/members/:proposal/:user").handler(rc -> write(rc, delete(rc, "member", "proposal", "user")));
+    router.put("/v1/staff/:facility/:user/:role").handler(rc -> write(rc,
+        new Change.PutStaff(ChangeParser.staff(keys(rc, "facility", "user", "role")))));
+    router.delete("/v1/staff/:facility/:user/:role").handler(rc -> write(rc,
+        delete(rc, "staff", "facility", "user", "role")));
+    // A PID or DOI holds slashes: take the rest of the path. The router percent-decodes it once; it is not
+    // decoded again (so ".../a+b" is the PID "a+b" and ".../%2541" is "%41").
     router.putWithRegex("/v1/datasets/(?<pid>.+)").handler(body).handler(rc -> put(rc,
-        o -> o.put("pid", pid(rc)), o -> new Change.PutDataset(ChangeParser.dataset(o))));
-    router.deleteWithRegex("/v1/datasets/(?<pid>.+)").handler(rc -> write(rc, new Change.DeleteDataset(pid(rc))));
+        o -> o.put("pid", param(rc, "pid")), o -> new Change.PutDataset(ChangeParser.dataset(o))));
+    router.deleteWithRegex("/v1/datasets/(?<pid>.+)").handler(rc -> write(rc, delete(rc, "dataset", "pid")));
     router.getWithRegex("/v1/datasets/(?<pid>.+)").handler(this::getDataset);
 
     router.get("/v1/policies").handler(this::listPolicies);
@@ -86,10 +87,6 @@ public final class AdminEndpoint {
     return rc.pathParam(name);
   }
 
-  private static String pid(RoutingContext rc) {
-    return URLDecoder.decode(rc.pathParam("pid"), StandardCharsets.UTF_8);
-  }
-
   private static JsonObject keys(RoutingContext rc, String... names) {
     JsonObject o = new JsonObject();
     for (String n : names) {
@@ -98,40 +95,35 @@ public final class AdminEndpoint {
     return o;
   }
 
-  private static Change parse(java.util.function.Supplier<Change> parser) {
-    try {
-      return parser.get();
-    } catch (IllegalArgumentException e) {
-      throw invalid(e);
-    }
+  /** A delete of {@code entity} by the named path parameters, checked like an ingest record. */
+  private static Change delete(RoutingContext rc, String entity, String... names) {
+    return ChangeParser.delete(keys(rc, names).put("entity", entity));
   }
 
+  /**
+   * Parses the body with the key fields of the path (which win over the body's), then writes; a field that
+   * fails the input rule is an {@link eu.panosc.platform.input.InvalidInputException}, rendered as a 400
+   * naming it.
+   */
   private void put(RoutingContext rc, Function<JsonObject, JsonObject> withKeys, Function<JsonObject, Change> parser) {
     JsonObject o = JsonBodies.object(rc);
-    Change change = parse(() -> parser.apply(withKeys.apply(o)));
-    write(rc, change);
+    write(rc, parser.apply(withKeys.apply(o)));
   }
 
   private void write(RoutingContext rc, Change change) {
     store.apply(List.of(change)).onSuccess(seq -> rc.response().putHeader(ConsistencyToken.HEADER,
         ConsistencyToken.of(seq)).setStatusCode(204).end()).onFailure(e -> {
       if (e instanceof StoreException se) {
-        rc.fail(ApiException.conflict(se.getMessage()));
+        rc.fail(se.field() == null ? ApiException.conflict(se.getMessage())
+            : ApiException.invalidField(se.field(), se.getMessage()));
       } else {
         rc.fail(e);
       }
     });
   }
 
-  private static ApiException invalid(IllegalArgumentException e) {
-    String message = String.valueOf(e.getMessage());
-    int colon = message.indexOf(": ");
-    return colon > 0 ? ApiException.invalidField(message.substring(0, colon), message.substring(colon + 2))
-        : ApiException.badRequest(message);
-  }
-
   private void getDataset(RoutingContext rc) {
-    String pid = pid(rc);
+    String pid = Input.id("pid", param(rc, "pid"));
     Relations.DatasetFacts f = relations.dataset(pid)
         .orElseThrow(() -> ApiException.notFound("No dataset " + pid + "."));
     var d = f.dataset();
@@ -158,7 +150,7 @@ public final class AdminEndpoint {
   }
 
   private static String facilityKey(RoutingContext rc) {
-    String f = rc.pathParam("facility");
+    String f = Input.id("facility", rc.pathParam("facility"));
     return f.equals("default") ? PolicyRegistry.DEFAULT : f;
   }
 
@@ -183,9 +175,12 @@ public final class AdminEndpoint {
 
   private void putPolicy(RoutingContext rc) {
     String facility = facilityKey(rc);
-    String file = rc.queryParams().get("file") != null ? rc.queryParams().get("file")
+    String file = rc.queryParams().get("file") != null ? Input.id("file", rc.queryParams().get("file"), MAX_FILE)
         : (facility.equals(PolicyRegistry.DEFAULT) ? "default" : facility) + ".yaml";
     String source = rc.body() == null || rc.body().buffer() == null ? "" : rc.body().asString();
+    if (!source.isEmpty()) {
+      Input.document("body", source, MAX_BODY);
+    }
     Future<Policy> result;
     try {
       Policy checked = policies.check(file, source);

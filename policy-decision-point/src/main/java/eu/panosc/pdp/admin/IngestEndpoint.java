@@ -1,6 +1,7 @@
 package eu.panosc.pdp.admin;
 
 import eu.panosc.pdp.model.Change;
+import eu.panosc.pdp.model.ChangeParser;
 import eu.panosc.pdp.store.ConsistencyToken;
 import eu.panosc.pdp.store.PdpStore;
 import eu.panosc.pdp.store.StoreException;
@@ -8,6 +9,7 @@ import eu.panosc.platform.auth.BearerAuth;
 import eu.panosc.platform.http.ApiException;
 import eu.panosc.platform.http.FailureHandler;
 import eu.panosc.platform.http.Problem;
+import eu.panosc.platform.input.InvalidInputException;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.DecodeException;
@@ -149,8 +151,9 @@ public final class IngestEndpoint {
           return;
         }
         if (ar.failed()) {
-          String reason = ar.cause() instanceof StoreException se ? se.getMessage() : "the batch could not be written";
-          fail(first, lastLine, reason, ar.cause() instanceof StoreException ? null : ar.cause());
+          boolean refused = ar.cause() instanceof StoreException || ar.cause() instanceof InvalidInputException;
+          String reason = refused ? ar.cause().getMessage() : "the batch could not be written";
+          fail(first, lastLine, reason, refused ? null : ar.cause());
           return;
         }
         committedLines = lastLine;

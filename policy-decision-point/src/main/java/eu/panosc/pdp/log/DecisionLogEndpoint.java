@@ -7,8 +7,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -132,20 +130,13 @@ public final class DecisionLogEndpoint {
     if (value == null) {
       return null;
     }
-    if (value.isEmpty() || value.length() > MAX_VALUE) {
-      throw ApiException.invalidField(name, "must be 1 to " + MAX_VALUE + " characters");
-    }
-    return value;
+    return eu.panosc.platform.input.Input.id(name, value, MAX_VALUE); // also: no control characters (a NUL is a 400)
   }
 
   private static Instant time(String value, String name) {
     if (value == null) {
       return null;
     }
-    try {
-      return OffsetDateTime.parse(value).toInstant();
-    } catch (DateTimeParseException e) {
-      throw ApiException.invalidField(name, "must be an RFC 3339 date-time, e.g. 2026-11-26T08:00:00Z");
-    }
+    return eu.panosc.platform.input.Input.instant(name, value, true); // years 1..9999, as stored
   }
 }

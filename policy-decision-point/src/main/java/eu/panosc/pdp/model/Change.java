@@ -1,9 +1,36 @@
 package eu.panosc.pdp.model;
 
+import eu.panosc.platform.input.Input;
+import eu.panosc.platform.input.InvalidInputException;
 import java.util.Objects;
 
 /** One write to the PDP's data: an upsert of an entity or a delete by key. Applied in order. */
 public sealed interface Change {
+  /**
+   * {@code change} with every field checked by the platform's {@link Input} rule (instants truncated to
+   * microseconds), else {@link InvalidInputException} naming the field: what may be stored and replayed.
+   */
+  static Change checked(Change change) {
+    return switch (change) {
+      case PutFacility(Facility f) -> new PutFacility(f.checked());
+      case PutProposal(Proposal p) -> new PutProposal(p.checked());
+      case PutMember(Member m) -> new PutMember(m.checked());
+      case PutStaff(StaffRole s) -> new PutStaff(s.checked());
+      case PutDataset(Dataset d) -> new PutDataset(d.checked());
+      case DeleteFacility(String id) -> key(change, "id", id);
+      case DeleteProposal(String id) -> key(change, "id", id);
+      case DeleteMember(String proposal, String user) -> key(key(change, "proposal", proposal), "user", user);
+      case DeleteStaff(String user, String facility, String role) ->
+          key(key(change, "user", user), "facility", facility);
+      case DeleteDataset(String pid) -> key(change, "pid", pid);
+    };
+  }
+
+  private static Change key(Change change, String field, String value) {
+    Input.id(field, value);
+    return change;
+  }
+
   /** Upserts a facility. */
   record PutFacility(Facility facility) implements Change {}
 
@@ -32,6 +59,7 @@ public sealed interface Change {
   record DeleteStaff(String user, String facility, String role) implements Change {
     public DeleteStaff {
       Objects.requireNonNull(role, "role");
+      StaffRole.checkRole(role);
     }
   }
 

@@ -1,5 +1,7 @@
 package eu.panosc.pdp.model;
 
+import eu.panosc.platform.input.Input;
+import eu.panosc.platform.input.InvalidInputException;
 import java.util.Objects;
 import java.util.Set;
 
@@ -11,8 +13,21 @@ public record StaffRole(String user, String facility, String role) {
   public StaffRole {
     Objects.requireNonNull(user, "user");
     Objects.requireNonNull(facility, "facility");
+    checkRole(role);
+  }
+
+  /** This role if every field passes the platform's {@link Input} rule, else {@link InvalidInputException}. */
+  public StaffRole checked() {
+    Input.id("user", user);
+    Input.id("facility", facility);
+    return this;
+  }
+
+  /** Refuses anything but one of {@link #ROLES}, naming the field {@code role}. */
+  static String checkRole(String role) {
     if (!ROLES.contains(role)) {
-      throw new IllegalArgumentException("role must be one of staff-scientist, data-manager, admin");
+      throw new InvalidInputException("role", "must be staff-scientist, data-manager or admin");
     }
+    return role;
   }
 }

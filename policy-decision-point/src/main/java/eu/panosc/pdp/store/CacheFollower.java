@@ -27,6 +27,14 @@ import org.slf4j.LoggerFactory;
  * holds the batches this replica misses (pruned while it was away), the whole cache is reloaded from a
  * snapshot taken at a known sequence number.
  *
+ * <p>It never stalls on a batch it cannot apply (a stored change that fails the input rule, or one the cache
+ * refuses): the cache is suspended at once (decisions deny rather than come from a view that missed a write),
+ * the fault is logged and counted ({@link #METER_APPLY_FAILURES}), and the whole cache is reloaded from a
+ * snapshot, which lands after the bad batch. Until a reload succeeds the replica is not ready
+ * ({@link #problem}, reported by {@code /health/ready}) and keeps trying every poll. Rows a snapshot cannot
+ * read, and datasets that contradict their proposal, are left out of the cache, logged and counted
+ * ({@link #METER_UNLOADABLE}); decisions about them deny.
+ *
  * <p>Thread-safe: writes of several event loops and the listener's notifications may arrive at once;
  * one catch-up runs at a time, and waiters are completed on their own context.
  */
@@ -34,6 +42,12 @@ public final class CacheFollower {
   public static final String METER_SEQ = "panosc_pdp_change_seq";
   public static final String METER_CATCHUPS = "panosc_pdp_change_catchups_total";
   public static final String METER_RELOADS = "panosc_pdp_cache_reloads_total";
+  /** Change batches this replica could not apply (each followed by a whole reload). */
+  public static final String METER_APPLY_FAILURES = "panosc_pdp_change_apply_failures_total";
+  /** Stored rows the cache leaves out (unreadable at the last load, or held back as inconsistent): denied. */
+  public static final String METER_UNLOADABLE = "panosc_pdp_cache_unloadable_rows";
+  /** Unreadable rows logged one by one per load; the rest are counted only. */
+  private static final int LOGGED_ROWS = 20;
   /** Log entries read per round trip (each holds up to one ingest batch). */
   static final int BATCH = 20;
   /** How long a write waits for the cache to reach its own batch before answering anyway. */
@@ -47,6 +61,12 @@ public final class CacheFollower {
   private final MeterRegistry meters;
   private final Map<String, Counter> catchups = new ConcurrentHashMap<>();
   private final Counter reloads;
+  private final Counter applyFailures;
+  private volatile int unreadable;
+  /** Set when a batch could not be applied: the next catch-up reloads the whole cache. */
+  private boolean reloadNeeded;
+  /** Why this replica is not ready (a reload it needs failed), or null. */
+  private volatile String problem;
 
   private long applied;
   private boolean running;
@@ -64,8 +84,14 @@ public final class CacheFollower {
     this.log = Objects.requireNonNull(log, "log");
     this.meters = Objects.requireNonNull(meters, "meters");
     this.reloads = meters.counter(METER_RELOADS);
+    this.applyFailures = Counter.builder(METER_APPLY_FAILURES)
+        .description("change batches this replica could not apply; each makes it reload the whole cache")
+        .register(meters);
     Gauge.builder(METER_SEQ, this, CacheFollower::applied)
         .description("the newest change batch this replica's relation cache holds").register(meters);
+    Gauge.builder(METER_UNLOADABLE, this, f -> f.unreadable + f.cache.heldBack())
+        .description("stored rows left out of the relation cache (unreadable, or a dataset contradicting its "
+            + "proposal); decisions about them deny").register(meters);
   }
 
   /** The number of the newest batch the cache holds. */
@@ -104,19 +130,62 @@ public final class CacheFollower {
     return l == null ? Future.succeededFuture() : l.stop();
   }
 
-  /** Replaces the whole cache with a snapshot and its sequence number. */
+  /** Why this replica cannot be trusted to decide (it failed to reload after a bad batch), or null when ready. */
+  public String problem() {
+    return problem;
+  }
+
+  /**
+   * Replaces the whole cache with a snapshot and its sequence number. Rows the snapshot could not read are
+   * logged (entity, key and reason; never other values) and counted; they are left out, so decisions deny.
+   */
   public Future<Void> reload() {
     return store.snapshotAt().map(v -> {
+      boolean loaded = false;
       synchronized (this) {
         if (v.seq() >= applied) {
           cache.load(v.snapshot());
           applied = v.seq();
+          reloadNeeded = false;
+          problem = null;
+          loaded = true;
         }
+      }
+      if (loaded) {
+        report(v.unreadable());
       }
       reloads.increment();
       release();
       return null;
     });
+  }
+
+  private void report(List<PgPdpStore.Unreadable> rows) {
+    unreadable = rows.size();
+    for (int i = 0; i < rows.size() && i < LOGGED_ROWS; i++) {
+      PgPdpStore.Unreadable u = rows.get(i);
+      LOG.error("stored {} '{}' cannot be loaded ({}); it is left out and decisions about it deny until it is "
+          + "written again", u.entity(), u.key(), u.reason());
+    }
+    if (rows.size() > LOGGED_ROWS) {
+      LOG.error("{} more stored rows cannot be loaded (see {})", rows.size() - LOGGED_ROWS, METER_UNLOADABLE);
+    }
+    int held = cache.heldBack();
+    if (held > 0) {
+      LOG.error("{} datasets contradict or lack their proposal or facility; they are left out and decisions about "
+          + "them deny until they are written again consistently", held);
+    }
+  }
+
+  /**
+   * A batch could not be applied: suspends the cache (decisions deny), logs and counts it, and makes the next
+   * catch-up reload everything. Call holding this object's lock.
+   */
+  private void failed(long seq, String reason) {
+    reloadNeeded = true;
+    cache.suspend("change batch " + seq + " could not be applied");
+    applyFailures.increment();
+    LOG.error("change batch {} cannot be applied ({}); reloading the whole cache", seq, reason);
   }
 
   /**
@@ -127,10 +196,15 @@ public final class CacheFollower {
   public Future<Long> committed(long seq, List<Change> changes) {
     boolean direct;
     synchronized (this) {
-      direct = !running && seq == applied + 1;
+      direct = !running && !reloadNeeded && seq == applied + 1;
       if (direct) {
-        cache.applied(changes);
-        applied = seq;
+        try {
+          cache.applied(changes);
+          applied = seq;
+        } catch (RuntimeException e) {
+          failed(seq, e.getClass().getSimpleName());
+          direct = false;
+        }
       }
     }
     if (direct) {
@@ -154,7 +228,7 @@ public final class CacheFollower {
   public void poll() {
     log.head().onSuccess(head -> {
       synchronized (this) {
-        if (head <= applied) {
+        if (head <= applied && !reloadNeeded) {
           return;
         }
       }
@@ -225,7 +299,19 @@ public final class CacheFollower {
         repeat = ar.succeeded() && (again || ar.result());
       }
       if (ar.failed()) {
-        LOG.warn("catching up with the change log failed (the next poll tries again): {}", ar.cause().toString());
+        boolean broken;
+        synchronized (this) {
+          broken = reloadNeeded;
+          if (broken) {
+            problem = "the relation cache could not be reloaded after a change batch it could not apply";
+          }
+        }
+        if (broken) {
+          LOG.error("{} (the next poll tries again; until then this replica is not ready and denies): {}",
+              problem, ar.cause().toString());
+        } else {
+          LOG.warn("catching up with the change log failed (the next poll tries again): {}", ar.cause().toString());
+        }
       }
       if (repeat) {
         catchUp("more");
@@ -239,7 +325,13 @@ public final class CacheFollower {
    * batch means it was pruned, and the cache is reloaded.
    */
   private Future<Boolean> step() {
-    long from = applied();
+    long from;
+    synchronized (this) {
+      if (reloadNeeded) {
+        return reload().map(false);
+      }
+      from = applied;
+    }
     return log.head().compose(head -> {
       if (head <= from) {
         return Future.succeededFuture(false);
@@ -250,6 +342,7 @@ public final class CacheFollower {
           return reload().map(false);
         }
         long reached;
+        boolean reload = false;
         synchronized (this) {
           for (ChangeLog.Entry e : entries) {
             if (e.seq() <= applied) {
@@ -258,10 +351,24 @@ public final class CacheFollower {
             if (e.seq() != applied + 1) {
               break;
             }
-            cache.applied(e.changes());
+            if (e.problem() != null) {
+              failed(e.seq(), e.problem());
+              reload = true;
+              break;
+            }
+            try {
+              cache.applied(e.changes());
+            } catch (RuntimeException ex) {
+              failed(e.seq(), ex.getClass().getSimpleName());
+              reload = true;
+              break;
+            }
             applied = e.seq();
           }
           reached = applied;
+        }
+        if (reload) {
+          return reload().map(false);
         }
         release();
         return Future.succeededFuture(reached < head || entries.size() == BATCH);

@@ -20,10 +20,18 @@ public final class CachingPdpStore implements PdpStore {
     this.follower = Objects.requireNonNull(follower, "follower");
   }
 
-  /** Answers the batch's sequence number once this replica's cache holds it. */
+  /**
+   * Answers the batch's sequence number once this replica's cache holds it. The changes are checked
+   * ({@link Change#checked}) before anything is written, so the cache gets exactly what PostgreSQL stores.
+   */
   @Override
   public Future<Long> apply(List<Change> changes) {
-    List<Change> copy = List.copyOf(changes);
+    List<Change> copy;
+    try {
+      copy = changes.stream().map(Change::checked).toList();
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
     if (copy.isEmpty()) {
       return Future.succeededFuture(follower.applied());
     }

@@ -1,6 +1,6 @@
 package eu.panosc.pdp.store;
 
-import eu.panosc.pdp.admin.ChangeParser;
+import eu.panosc.pdp.model.ChangeParser;
 import eu.panosc.pdp.model.Change;
 import eu.panosc.pdp.model.Dataset;
 import eu.panosc.pdp.model.Facility;

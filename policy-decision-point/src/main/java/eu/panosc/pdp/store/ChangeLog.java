@@ -25,10 +25,17 @@ public final class ChangeLog {
   /** The notification channel; the payload is the batch's sequence number. */
   public static final String CHANNEL = "pdp_changes";
 
-  /** One committed batch: its number and its changes, in order. */
-  public record Entry(long seq, List<Change> changes) {
+  /**
+   * One committed batch: its number and its changes, in order; or, when the stored batch cannot be read back
+   * as valid changes (written before the input checks, or by hand), no changes and the {@code problem}.
+   */
+  public record Entry(long seq, List<Change> changes, String problem) {
     public Entry {
       changes = List.copyOf(changes);
+    }
+
+    public Entry(long seq, List<Change> changes) {
+      this(seq, changes, null);
     }
   }
 
@@ -60,12 +67,22 @@ public final class ChangeLog {
         .map(rows -> {
           List<Entry> out = new ArrayList<>(rows.size());
           for (Row r : rows) {
-            Object changes = r.getValue(1);
-            JsonArray records = changes instanceof JsonArray a ? a : new JsonArray(String.valueOf(changes));
-            out.add(new Entry(r.getLong(0), ChangeCodec.decode(records)));
+            out.add(entry(r.getLong(0), r.getValue(1)));
           }
           return out;
         });
+  }
+
+  /** A stored batch decoded; one that cannot be is an entry with its problem (never an exception). */
+  static Entry entry(long seq, Object stored) {
+    try {
+      JsonArray records = stored instanceof JsonArray a ? a : new JsonArray(String.valueOf(stored));
+      return new Entry(seq, ChangeCodec.decode(records));
+    } catch (RuntimeException e) {
+      String reason = e instanceof eu.panosc.platform.input.InvalidInputException in
+          ? in.field() + ": " + in.reason() : e.getClass().getSimpleName();
+      return new Entry(seq, List.of(), reason);
+    }
   }
 
   /** Deletes batches committed more than {@code retention} ago; the number of rows deleted. */

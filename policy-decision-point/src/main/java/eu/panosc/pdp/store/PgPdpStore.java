@@ -6,6 +6,8 @@ import eu.panosc.pdp.model.Facility;
 import eu.panosc.pdp.model.Member;
 import eu.panosc.pdp.model.Proposal;
 import eu.panosc.pdp.model.StaffRole;
+import eu.panosc.platform.input.Input;
+import eu.panosc.platform.input.InvalidInputException;
 import io.vertx.core.Future;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
@@ -57,25 +59,43 @@ public final class PgPdpStore implements PdpStore {
         release_override = EXCLUDED.release_override, public = EXCLUDED.public,
         storage_site = EXCLUDED.storage_site, storage_path = EXCLUDED.storage_path, size_bytes = EXCLUDED.size_bytes""";
 
+  /** The constraint (migration V4) that a dataset's (proposal, facility) is a stored proposal's (id, facility). */
+  static final String DATASET_PROPOSAL_FACILITY = "dataset_proposal_facility";
+  /** A timestamp column only when within the years {@link Input} allows, and whether it was outside. */
+  private static final String IN_RANGE = "CASE WHEN %1$s BETWEEN TIMESTAMPTZ '0001-01-01 00:00:00+00' AND"
+      + " TIMESTAMPTZ '9999-12-31 23:59:59.999999+00' THEN %1$s END, %1$s IS NOT NULL AND %1$s NOT BETWEEN"
+      + " TIMESTAMPTZ '0001-01-01 00:00:00+00' AND TIMESTAMPTZ '9999-12-31 23:59:59.999999+00'";
+
   private final Pool pool;
 
   public PgPdpStore(Pool pool) {
     this.pool = Objects.requireNonNull(pool, "pool");
   }
 
+  /**
+   * Checks every change with {@link Change#checked} first (a change that fails the input rule fails the
+   * future with its {@link eu.panosc.platform.input.InvalidInputException} and nothing is written), so the
+   * change log holds only changes every replica can read back and apply.
+   */
   @Override
   public Future<Long> apply(List<Change> changes) {
     if (changes.isEmpty()) {
       return Future.succeededFuture(0L);
     }
-    List<Run> runs = runs(changes);
+    List<Change> checked;
+    try {
+      checked = changes.stream().map(Change::checked).toList();
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+    List<Run> runs = runs(checked);
     return pool.withTransaction(conn -> {
       Future<Void> chain = Future.succeededFuture();
       for (Run run : runs) {
         chain = chain.compose(v -> execute(conn, run));
       }
       // numbered last: the counter's row lock is then held only for the log insert and the commit
-      return chain.compose(v -> ChangeLog.append(conn, changes));
+      return chain.compose(v -> ChangeLog.append(conn, checked));
     }).recover(e -> Future.failedFuture(translate(e)));
   }
 
@@ -175,6 +195,10 @@ public final class PgPdpStore implements PdpStore {
   private static Throwable translate(Throwable e) {
     if (e instanceof PgException pg && pg.getSqlState() != null && pg.getSqlState().startsWith("23")) {
       String detail = pg.getDetail() == null ? pg.getErrorMessage() : pg.getDetail();
+      if (DATASET_PROPOSAL_FACILITY.equals(pg.getConstraint())) {
+        return new StoreException("facility", "a dataset's facility must be the facility of its proposal, and a "
+            + "proposal with datasets keeps its facility (" + detail + ")", e);
+      }
       return new StoreException(detail, e);
     }
     return e;
@@ -185,47 +209,107 @@ public final class PgPdpStore implements PdpStore {
     return snapshotAt().map(Versioned::snapshot);
   }
 
-  /** A snapshot and the number of the last change batch it contains. */
-  public record Versioned(Snapshot snapshot, long seq) {}
+  /** A snapshot, the number of the last change batch it contains, and the rows it could not read. */
+  public record Versioned(Snapshot snapshot, long seq, List<Unreadable> unreadable) {
+    public Versioned {
+      unreadable = List.copyOf(unreadable);
+    }
+  }
+
+  /**
+   * A stored row left out of a snapshot because it cannot be read back as a valid value (a date outside years
+   * 1 to 9999, an id or text that fails the input rule: rows written before those checks existed). Decisions
+   * about what it describes deny (fail-closed). {@code key} is printable and at most about 100 characters.
+   */
+  public record Unreadable(String entity, String key, String reason) {
+    public Unreadable {
+      key = printable(key);
+    }
+
+    private static String printable(String s) {
+      if (s == null) {
+        return "(none)";
+      }
+      StringBuilder out = new StringBuilder(Math.min(s.length(), 100));
+      for (int i = 0; i < s.length() && out.length() < 96; i++) {
+        char c = s.charAt(i);
+        out.append(c < 0x20 || (c >= 0x7f && c <= 0x9f) || Character.isSurrogate(c) ? '?' : c);
+      }
+      return s.length() > out.length() ? out + "...(" + s.length() + " characters)" : out.toString();
+    }
+  }
 
   /**
    * Everything, read in one repeatable-read transaction, with the change sequence number it is at: the
-   * snapshot holds exactly the batches up to {@code seq}.
+   * snapshot holds exactly the batches up to {@code seq}. A row that cannot be read is left out and listed,
+   * never failing the whole read.
    */
   public Future<Versioned> snapshotAt() {
     return pool.withTransaction(conn -> conn.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
         .execute()
         .compose(x -> conn.query("SELECT seq FROM change_counter").execute())
         .map(rows -> rows.iterator().next().getLong(0))
-        .compose(seq -> read(conn).map(s -> new Versioned(s, seq))));
+        .compose(seq -> read(conn, seq)));
   }
 
-  private static Future<Snapshot> read(SqlConnection conn) {
+  private static Future<Versioned> read(SqlConnection conn, long seq) {
+    List<Unreadable> unreadable = new ArrayList<>();
     Future<List<Facility>> facilities = list(conn, "SELECT id, name, embargo_years FROM facility ORDER BY id",
-        r -> new Facility(r.getString(0), r.getString(1), r.getInteger(2)));
+        "facility", r -> new Facility(r.getString(0), r.getString(1), r.getInteger(2)).checked(), unreadable);
     Future<List<Proposal>> proposals = facilities.compose(x -> list(conn,
-        "SELECT id, facility_id, title, start_at, end_at, release_override FROM proposal ORDER BY id",
-        r -> new Proposal(r.getString(0), r.getString(1), r.getString(2), instant(r, 3), instant(r, 4), instant(r, 5))));
+        "SELECT id, facility_id, title, " + inRange("start_at") + ", " + inRange("end_at") + ", "
+            + inRange("release_override") + " FROM proposal ORDER BY id", "proposal",
+        r -> {
+          dates(r, 3, "start", "end", "releaseDate");
+          return new Proposal(r.getString(0), r.getString(1), r.getString(2), instant(r, 3), instant(r, 5),
+              instant(r, 7)).checked();
+        }, unreadable));
     Future<List<Member>> members = proposals.compose(x -> list(conn,
-        "SELECT proposal_id, user_id, orcid, role FROM member ORDER BY proposal_id, user_id",
-        r -> new Member(r.getString(0), r.getString(1), r.getString(2), r.getString(3))));
+        "SELECT proposal_id, user_id, orcid, role FROM member ORDER BY proposal_id, user_id", "member",
+        r -> new Member(r.getString(0), r.getString(1), r.getString(2), r.getString(3)).checked(), unreadable));
     Future<List<StaffRole>> staff = members.compose(x -> list(conn,
-        "SELECT user_id, facility_id, role FROM staff_role ORDER BY user_id, facility_id, role",
-        r -> new StaffRole(r.getString(0), r.getString(1), r.getString(2))));
-    Future<List<Dataset>> datasets = staff.compose(x -> list(conn, """
-        SELECT pid, proposal_id, facility_id, instrument, created_at, release_override, public, storage_site,
-          storage_path, size_bytes FROM dataset ORDER BY pid""",
-        r -> new Dataset(r.getString(0), r.getString(1), r.getString(2), r.getString(3), instant(r, 4),
-            instant(r, 5), r.getBoolean(6), r.getString(7), r.getString(8),
-            r.getLong(9) == null ? 0L : r.getLong(9))));
-    return datasets.map(d -> new Snapshot(facilities.result(), proposals.result(), members.result(),
-        staff.result(), d));
+        "SELECT user_id, facility_id, role FROM staff_role ORDER BY user_id, facility_id, role", "staff",
+        r -> new StaffRole(r.getString(0), r.getString(1), r.getString(2)).checked(), unreadable));
+    Future<List<Dataset>> datasets = staff.compose(x -> list(conn,
+        "SELECT pid, proposal_id, facility_id, instrument, " + inRange("created_at") + ", "
+            + inRange("release_override") + ", public, storage_site, storage_path, size_bytes FROM dataset ORDER BY pid",
+        "dataset", r -> {
+          dates(r, 4, "created", "releaseDate");
+          return new Dataset(r.getString(0), r.getString(1), r.getString(2), r.getString(3), instant(r, 4),
+              instant(r, 6), r.getBoolean(8), r.getString(9), r.getString(10),
+              r.getLong(11) == null ? 0L : r.getLong(11)).checked();
+        }, unreadable));
+    return datasets.map(d -> new Versioned(new Snapshot(facilities.result(), proposals.result(), members.result(),
+        staff.result(), d), seq, unreadable));
   }
 
-  private static <T> Future<List<T>> list(SqlConnection conn, String sql, Function<Row, T> mapper) {
+  private static String inRange(String column) {
+    return String.format(IN_RANGE, column);
+  }
+
+  /** Refuses a row whose date columns (value, out-of-range flag pairs from {@code first}) were out of range. */
+  private static void dates(Row r, int first, String... fields) {
+    for (int i = 0; i < fields.length; i++) {
+      if (Boolean.TRUE.equals(r.getBoolean(first + 2 * i + 1))) {
+        throw new InvalidInputException(fields[i], "is stored outside the years 0001 to 9999");
+      }
+    }
+  }
+
+  /** Maps each row; a row the mapper refuses is listed in {@code unreadable} (keyed by its first column). */
+  private static <T> Future<List<T>> list(SqlConnection conn, String sql, String entity, Function<Row, T> mapper,
+      List<Unreadable> unreadable) {
     return conn.query(sql).execute().map(rows -> {
       List<T> out = new ArrayList<>(rows.size());
-      rows.forEach(r -> out.add(mapper.apply(r)));
+      for (Row r : rows) {
+        try {
+          out.add(mapper.apply(r));
+        } catch (RuntimeException e) {
+          String key = r.getString(0) + (entity.equals("member") || entity.equals("staff") ? " " + r.getString(1) : "");
+          unreadable.add(new Unreadable(entity, key, e instanceof InvalidInputException in
+              ? in.field() + ": " + in.reason() : e.getClass().getSimpleName()));
+        }
+      }
       return out;
     });
   }

@@ -23,6 +23,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * In-memory copy of the facts decisions read: membership per user, staff roles per user, and datasets
  * by PID. Loaded from a {@link Snapshot}, then kept current by {@link #applied} after each committed
  * write. Release dates are derived on read, so a facility's embargo change applies at once.
+ *
+ * <p>Fail-closed: a dataset is only decided about (found, listed, searched) while its proposal and its
+ * facility are known here and agree with it; otherwise it is held back (as if unknown: every decision about
+ * it denies) until a later write makes it consistent. While {@linkplain #suspend suspended} (the replica
+ * could not follow the change log), no dataset is found at all.
  */
 public final class RelationCache implements Relations {
   // Not final: load() fills a new set of tables and swaps them in, so a reader never sees a half-loaded cache.
@@ -38,6 +43,10 @@ public final class RelationCache implements Relations {
   /** proposal → its datasets' PIDs in PID order: the index a resource search walks for a member. */
   private volatile Map<String, ConcurrentSkipListSet<String>> datasetsByProposal = new ConcurrentHashMap<>();
   private volatile ReleaseIndex releases = new ReleaseIndex(Instant.now());
+  /** Datasets whose proposal or facility is unknown here or contradicts them: never decided about. */
+  private volatile Map<String, Dataset> heldBack = new ConcurrentHashMap<>();
+  /** Why the cache may not be used, or null. */
+  private volatile String suspended;
   private final AtomicLong generation = new AtomicLong();
 
   /**
@@ -50,7 +59,13 @@ public final class RelationCache implements Relations {
     snapshot.proposals().forEach(p -> next.proposals.put(p.id(), p));
     snapshot.members().forEach(next::putMember);
     snapshot.staff().forEach(next::putStaff);
-    snapshot.datasets().forEach(next::putDataset);
+    snapshot.datasets().forEach(d -> {
+      if (next.admissible(d)) {
+        next.putDataset(d);
+      } else {
+        next.heldBack.put(d.pid(), d);
+      }
+    });
     next.datasets.values().forEach(next::indexRelease);
     facilities = next.facilities;
     proposals = next.proposals;
@@ -60,7 +75,47 @@ public final class RelationCache implements Relations {
     datasets = next.datasets;
     datasetsByProposal = next.datasetsByProposal;
     releases = next.releases;
+    heldBack = next.heldBack;
+    suspended = null;
     generation.incrementAndGet();
+  }
+
+  /** Whether {@code d}'s proposal and facility are known and agree with it (else it is held back). */
+  private boolean admissible(Dataset d) {
+    Proposal p = proposals.get(d.proposal());
+    return p != null && p.facility().equals(d.facility()) && facilities.containsKey(d.facility());
+  }
+
+  /** Admits the held-back datasets that {@code affected} selects and that are consistent now. */
+  private void readmit(java.util.function.Predicate<Dataset> affected) {
+    if (heldBack.isEmpty()) {
+      return;
+    }
+    for (Dataset d : List.copyOf(heldBack.values())) {
+      if (affected.test(d) && admissible(d)) {
+        heldBack.remove(d.pid());
+        putDataset(d);
+        indexRelease(d);
+      }
+    }
+  }
+
+  /** The datasets currently held back because their proposal or facility is unknown here or contradicts them. */
+  public int heldBack() {
+    return heldBack.size();
+  }
+
+  /**
+   * Stops answering: until {@link #load}, no dataset is found, listed or searched, so decisions deny rather
+   * than come from a view that stopped following the writes.
+   */
+  public void suspend(String reason) {
+    suspended = java.util.Objects.requireNonNull(reason, "reason");
+  }
+
+  /** Why the cache is suspended, or null when it answers. */
+  public String suspended() {
+    return suspended;
   }
 
   /** Applies changes that the store has committed. */
@@ -72,6 +127,7 @@ public final class RelationCache implements Relations {
           if (old == null || old.embargoYears() != f.embargoYears()) {
             datasets.values().stream().filter(d -> d.facility().equals(f.id())).forEach(this::indexRelease);
           }
+          readmit(d -> d.facility().equals(f.id()));
         }
         case Change.PutProposal(Proposal p) -> {
           proposals.put(p.id(), p);
@@ -84,12 +140,19 @@ public final class RelationCache implements Relations {
               }
             });
           }
+          readmit(d -> d.proposal().equals(p.id()));
         }
         case Change.PutMember(Member m) -> putMember(m);
         case Change.PutStaff(StaffRole s) -> putStaff(s);
         case Change.PutDataset(Dataset d) -> {
-          putDataset(d);
-          indexRelease(d);
+          if (admissible(d)) {
+            heldBack.remove(d.pid());
+            putDataset(d);
+            indexRelease(d);
+          } else {
+            removeDataset(d.pid());
+            heldBack.put(d.pid(), d);
+          }
         }
         case Change.DeleteFacility(String id) -> {
           facilities.remove(id);
@@ -120,11 +183,8 @@ public final class RelationCache implements Relations {
           }
         }
         case Change.DeleteDataset(String pid) -> {
-          Dataset old = datasets.remove(pid);
-          if (old != null) {
-            unindex(old);
-            releases.remove(pid);
-          }
+          heldBack.remove(pid);
+          removeDataset(pid);
         }
       }
     }
@@ -134,6 +194,14 @@ public final class RelationCache implements Relations {
   /** Counts writes applied, for tests and diagnostics. */
   public long generation() {
     return generation.get();
+  }
+
+  private void removeDataset(String pid) {
+    Dataset old = datasets.remove(pid);
+    if (old != null) {
+      unindex(old);
+      releases.remove(pid);
+    }
   }
 
   private void putDataset(Dataset d) {
@@ -180,6 +248,9 @@ public final class RelationCache implements Relations {
 
   @Override
   public Optional<DatasetFacts> dataset(String pid) {
+    if (suspended != null) {
+      return Optional.empty();
+    }
     Dataset d = datasets.get(pid);
     return d == null ? Optional.empty() : Optional.of(factsOf(d));
   }
@@ -211,22 +282,31 @@ public final class RelationCache implements Relations {
 
   @Override
   public Iterator<Dataset> datasetsAfter(String afterPid) {
+    if (suspended != null) {
+      return java.util.Collections.emptyIterator();
+    }
     return datasets.tailMap(afterPid, false).values().iterator();
   }
 
   @Override
   public Iterator<String> datasetsOfProposal(String proposal, String afterPid) {
     ConcurrentSkipListSet<String> pids = datasetsByProposal.get(proposal);
-    return pids == null ? java.util.Collections.emptyIterator() : pids.tailSet(afterPid, false).iterator();
+    return pids == null || suspended != null ? java.util.Collections.emptyIterator() : pids.tailSet(afterPid, false).iterator();
   }
 
   @Override
   public Iterator<String> publicAfter(String afterPid) {
+    if (suspended != null) {
+      return java.util.Collections.emptyIterator();
+    }
     return releases.publicAfter(afterPid);
   }
 
   @Override
   public Iterator<String> releasedAfter(String afterPid, Instant time) {
+    if (suspended != null) {
+      return java.util.Collections.emptyIterator();
+    }
     return releases.releasedAfter(afterPid, time);
   }
 

@@ -36,4 +36,16 @@ class ChangeCodecTest {
     JsonArray stored = new JsonArray(ChangeCodec.encode(changes).encode());
     assertThat(ChangeCodec.decode(stored)).isEqualTo(changes);
   }
+
+  @Test
+  void entryWhenStoredBatchCannotBeReadThenItsProblemNotAnException() {
+    assertThat(ChangeLog.entry(7, "[{\"type\":\"delete\",\"entity\":\"dataset\",\"pid\":\"" + "x".repeat(600) + "\"}]"))
+        .satisfies(e -> {
+          assertThat(e.changes()).isEmpty();
+          assertThat(e.problem()).startsWith("pid: must be 1 to 512 characters");
+        });
+    assertThat(ChangeLog.entry(8, "[\"not a record\"]").problem()).isNotNull();
+    assertThat(ChangeLog.entry(9, "{").problem()).isNotNull();
+    assertThat(ChangeLog.entry(10, "[]").problem()).isNull();
+  }
 }

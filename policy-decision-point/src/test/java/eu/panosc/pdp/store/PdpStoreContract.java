@@ -33,7 +33,7 @@ public abstract class PdpStoreContract {
             null)),
         new Change.PutMember(new Member(k + "fac:P1", k + "alice", "0000-0001", "pi")),
         new Change.PutStaff(new StaffRole(k + "carol", k + "fac", "data-manager")),
-        new Change.PutDataset(new Dataset(k + "10.1/d1", k + "fac:P1", k + "fac", "i", Instant.parse("2025-01-01T00:00:00Z"),
+        new Change.PutDataset(new Dataset(k + "10.1/d1", k + "fac:P1", k + "fac", k + "fac:i", Instant.parse("2025-01-01T00:00:00Z"),
             null, false, "s", "/p", 7)));
   }
 
@@ -57,9 +57,9 @@ public abstract class PdpStoreContract {
   void applyWhenOneBatchPutsADatasetTwiceThenTheLaterRowWins() throws Exception {
     await(store().apply(world("twice-")));
     Instant t = Instant.parse("2025-02-01T00:00:00Z");
-    Dataset first = new Dataset("twice-10.1/x", "twice-fac:P1", "twice-fac", "i1", t, null, false, "s", "/a", 1);
+    Dataset first = new Dataset("twice-10.1/x", "twice-fac:P1", "twice-fac", "twice-fac:i1", t, null, false, "s", "/a", 1);
     Dataset other = new Dataset("twice-10.1/y", "twice-fac:P1", "twice-fac", null, t, null, true, null, null, 2);
-    Dataset second = new Dataset("twice-10.1/x", "twice-fac:P1", "twice-fac", "i2", t, t, true, null, "/b", 3);
+    Dataset second = new Dataset("twice-10.1/x", "twice-fac:P1", "twice-fac", "twice-fac:i2", t, t, true, null, "/b", 3);
     await(store().apply(List.of(new Change.PutDataset(first), new Change.PutDataset(other),
         new Change.PutDataset(second))));
     assertThat(await(store().snapshot()).datasets()).contains(second, other).doesNotContain(first);

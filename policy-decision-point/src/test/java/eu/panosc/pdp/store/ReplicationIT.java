@@ -245,4 +245,73 @@ class ReplicationIT {
       }
     });
   }
+
+  /** A batch stored as an older writer (or a hand-made fix) could have stored it, announced to every replica. */
+  static long injectBatch(String changesJson) throws Exception {
+    return await(sql.withTransaction(conn -> conn.query("UPDATE change_counter SET seq = seq + 1 RETURNING seq")
+        .execute().map(rows -> rows.iterator().next().getLong(0))
+        .compose(seq -> conn.preparedQuery("INSERT INTO change_log (seq, changes) VALUES ($1, $2::jsonb)")
+            .execute(Tuple.of(seq, changesJson))
+            .compose(v -> conn.preparedQuery("SELECT pg_notify($1, $2)").execute(Tuple.of(ChangeLog.CHANNEL,
+                Long.toString(seq))))
+            .map(seq))));
+  }
+
+  static int ready(Platform p) {
+    return eu.panosc.platform.testing.Http.get(p.baseUrl() + "/pdp/health/ready").statusCode();
+  }
+
+  static double applyFailures(Platform p) {
+    return p.registry().counter(CacheFollower.METER_APPLY_FAILURES).count();
+  }
+
+  @Test
+  void changeWhenAStoredBatchCannotBeAppliedThenReplicasReloadAndALaterRemovalIsHonoured() throws Exception {
+    put("/v1/members/rep:P1/kim", "{\"role\":\"pi\"}");
+    eventually("B permits kim", () -> decide(pdpB, "kim"));
+    eventually("C permits kim", () -> decide(pdpC, "kim"));
+    double failuresB = applyFailures(b);
+    double failuresC = applyFailures(c);
+    // what the outside test got stored before writes were checked: a 600-character PID, an end in year 999999999
+    injectBatch(new io.vertx.core.json.JsonArray().add(new JsonObject().put("type", "delete").put("entity", "dataset")
+        .put("pid", "10.5555/" + "x".repeat(600))).encode());
+    injectBatch(new io.vertx.core.json.JsonArray().add(new JsonObject().put("type", "proposal").put("id", "rep:P1")
+        .put("facility", "rep").put("end", "+999999999-01-01T00:00:00Z")).encode());
+    injectBatch("[\"not a record\"]");
+
+    String removed = delete("/v1/members/rep:P1/kim");
+    // B follows only by notification and token: the token is answered (no 503) with the removal applied
+    assertThat(decide(pdpB, "kim", removed)).isFalse();
+    eventually("C denies kim", () -> !decide(pdpC, "kim"));
+    assertThat(applyFailures(b)).isGreaterThan(failuresB);
+    assertThat(applyFailures(c)).isGreaterThan(failuresC);
+    for (Platform p : List.of(a, b, c)) {
+      eventually("ready again", () -> ready(p) == 200);
+    }
+    // and the replicas keep following later writes
+    String added = put("/v1/members/rep:P1/kim", "{\"role\":\"co-proposer\"}");
+    assertThat(decide(pdpB, "kim", added)).isTrue();
+    eventually("C permits kim again", () -> decide(pdpC, "kim"));
+  }
+
+  @Test
+  void changeWhenTheReloadAfterABadBatchFailsThenNotReadyAndDeniesUntilAReloadSucceeds() throws Exception {
+    put("/v1/members/rep:P1/lee", "{\"role\":\"pi\"}");
+    eventually("B permits lee", () -> decide(pdpB, "lee"));
+    await(sql.query("ALTER TABLE dataset RENAME TO dataset_away").execute());
+    try {
+      injectBatch("[{\"type\":\"dataset\",\"pid\":\"10.5555/REP-1\",\"created\":\"0000-01-01T00:00:00Z\"}]");
+      eventually("B is not ready", () -> ready(b) == 503);
+      assertThat(eu.panosc.platform.testing.Http.get(b.baseUrl() + "/pdp/health/ready").body())
+          .contains("pdp-relation-cache");
+      assertThat(decide(pdpB, "lee")).as("a replica that stopped following denies").isFalse();
+    } finally {
+      await(sql.query("ALTER TABLE dataset_away RENAME TO dataset").execute());
+    }
+    String token = put("/v1/members/rep:P1/lee", "{\"role\":\"co-proposer\"}");
+    assertThat(decide(pdpB, "lee", token)).isTrue();
+    eventually("B is ready", () -> ready(b) == 200);
+    eventually("A is ready", () -> ready(a) == 200);
+    eventually("C is ready", () -> ready(c) == 200);
+  }
 }

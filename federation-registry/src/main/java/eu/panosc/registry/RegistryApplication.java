@@ -81,7 +81,7 @@ public final class RegistryApplication implements ServiceModule {
     Clock clock = context.clock();
     String entityId = context.baseUrl().toString();
     PgTrustMarkStore trustMarkStore = new PgTrustMarkStore(context.pool());
-    RegistrySubordinates subordinates = new RegistrySubordinates(store, trustMarkStore, clock);
+    RegistrySubordinates subordinates = new RegistrySubordinates(store, trustMarkStore, clock, context.meters());
     return context.vertx().executeBlocking(() -> SamlSigningKey.load(context.section(), context.config().dataDir(),
             context.baseUrl().getHost()), false)
         .map(signing -> {

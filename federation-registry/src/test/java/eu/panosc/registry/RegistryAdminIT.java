@@ -60,6 +60,12 @@ class RegistryAdminIT {
         .put("scopes", new JsonArray().add("openid").add("pdp:evaluate"));
   }
 
+  /** Registers and approves a facility; true when both succeeded. */
+  static boolean facilityCreated(String api, String admin, String id) {
+    return Http.sendJson("POST", api + "/admin/v1/facilities", admin, facility(id).encode()).statusCode() == 201
+        && Http.sendJson("POST", api + "/admin/v1/facilities/" + id + "/approve", admin, null).statusCode() == 200;
+  }
+
   static int auditCount() {
     return new JsonObject(Http.getAuthorized(api + "/admin/v1/audit?limit=1000", admin).body())
         .getJsonArray("items").size();

@@ -76,7 +76,7 @@ public final class AdminEndpoint {
   }
 
   /** The longest member id in a path or query: an entityID or audience URL (SAML core §8.3.6 allows 1024). */
-  static final int MAX_ID = 2048;
+  public static final int MAX_ID = 2048;
 
   private static MemberKind kind(RoutingContext ctx) {
     String c = ctx.pathParam("collection");
@@ -85,12 +85,12 @@ public final class AdminEndpoint {
   }
 
   /** The {@code :id} path parameter, checked with the platform's input rule (no control characters, bounded). */
-  static String id(RoutingContext ctx) {
+  public static String id(RoutingContext ctx) {
     return Input.id("id", ctx.pathParam("id"), MAX_ID);
   }
 
   /** An optional query parameter: at most one value, checked like an id. */
-  static Optional<String> query(RoutingContext ctx, String name) {
+  public static Optional<String> query(RoutingContext ctx, String name) {
     List<String> values = ctx.queryParams().getAll(name);
     if (values.isEmpty()) {
       return Optional.empty();

@@ -158,7 +158,13 @@ public final class SamlPublishing {
     router.get("/mdq/entities/*").handler(ctx -> {
       String raw = ctx.request().path();
       String encoded = raw.substring(raw.indexOf("/mdq/entities/") + "/mdq/entities/".length());
-      String id = URLDecoder.decode(encoded, StandardCharsets.UTF_8);
+      String id;
+      try {
+        id = URLDecoder.decode(encoded, StandardCharsets.UTF_8);
+      } catch (IllegalArgumentException e) {
+        throw ApiException.invalidField("entityID", "is not correctly percent-encoded");
+      }
+      eu.panosc.platform.input.Input.id("entityID", id, 2048);
       answer(ctx, () -> mdq.lookup(id));
     });
     router.get("/discovery/idps.json").handler(ctx -> ctx.response()

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.junit5.VertxExtension;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -24,7 +25,15 @@ class BodyLimitTest {
 
   @BeforeEach
   void setUp(Vertx vertx) {
-    server = ApiFixture.start(vertx, router -> router.post("/echo").handler(ctx -> ctx.end("ok")));
+    server = ApiFixture.startWithoutBodyHandler(vertx, router -> {
+      router.post("/echo").handler(BodyHandler.create().setBodyLimit(ApiFixture.BODY_LIMIT)).handler(ctx -> ctx.end("ok"));
+      // as BearerAuthHandler does while it verifies a token: the request is paused, then the body handler runs
+      router.route("/paused").handler(ctx -> {
+        ctx.request().pause();
+        ctx.vertx().setTimer(50, t -> ctx.next());
+      });
+      router.post("/paused").handler(BodyHandler.create().setBodyLimit(ApiFixture.BODY_LIMIT)).handler(ctx -> ctx.end("ok"));
+    });
   }
 
   @AfterEach
@@ -40,6 +49,15 @@ class BodyLimitTest {
 
     assertThat(answer).startsWith("HTTP/1.1 413").containsIgnoringCase("connection: close")
         .contains("application/problem+json");
+  }
+
+  @Test
+  void postWhenRequestPausedBeforeBodyHandlerAndOverLimitThen413AndConnectionClosed() throws IOException {
+    String head = "POST /paused HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+        + "Content-Length: 10000000\r\n\r\n";
+    String answer = exchange(head.getBytes(StandardCharsets.US_ASCII), new byte[16 * 1024]);
+
+    assertThat(answer).startsWith("HTTP/1.1 413").containsIgnoringCase("connection: close");
   }
 
   @Test

@@ -81,7 +81,7 @@ public final class RegistryApplication implements ServiceModule {
     Clock clock = context.clock();
     String entityId = context.baseUrl().toString();
     PgTrustMarkStore trustMarkStore = new PgTrustMarkStore(context.pool());
-    RegistrySubordinates subordinates = new RegistrySubordinates(store, trustMarkStore, clock);
+    RegistrySubordinates subordinates = new RegistrySubordinates(store, trustMarkStore, clock, context.meters());
     return context.vertx().executeBlocking(() -> SamlSigningKey.load(context.section(), context.config().dataDir(),
             context.baseUrl().getHost()), false)
         .map(signing -> {
@@ -89,7 +89,7 @@ public final class RegistryApplication implements ServiceModule {
               "urn:mace:panosc.eu:metadata", Duration.ofDays(7), Duration.ofHours(1)));
           saml.set(new SamlPublishing(context.vertx(), store,
               samlParser, new Mdq(signing, aggregate, new Mdq.Settings(Duration.ofDays(7), Duration.ofHours(1),
-                  Duration.ofMinutes(5)), clock), () -> UpstreamImport.approvedImports(context.pool())));
+                  Duration.ofMinutes(5)), clock), () -> UpstreamImport.approvedImports(context.pool()), context.meters()));
           saml.get().mount(router);
           return signing;
         })

@@ -73,9 +73,14 @@ class FederationIT {
                 .expirationTime(new Date(now.getTime() + 3_600_000))
                 .claim("jwks", new JWKSet(leafKey.toPublicJWK()).toJSONObject())
                 .claim("authority_hints", List.of(registry))
+                // hostile: it claims more than the registry vetted (issue 9, item 16)
                 .claim("metadata", Map.of("openid_relying_party", Map.of("client_name", "SciCat at ESRF",
-                    "redirect_uris", List.of("https://scicat.esrf.example/cb"),
-                    "grant_types", List.of("authorization_code", "refresh_token", "implicit"))))
+                    "redirect_uris", List.of("http://attacker.example/cb"),
+                    "grant_types", List.of("authorization_code", "refresh_token", "implicit"),
+                    "response_types", List.of("code", "token"),
+                    "token_endpoint_auth_method", "none",
+                    "jwks_uri", "https://attacker.example/jwks"),
+                    "openid_provider", Map.of("issuer", leaf, "authorization_endpoint", "https://attacker.example/a")))
                 .build());
         ec.sign(new ECDSASigner(leafKey));
         byte[] ecBytes = ec.serialize().getBytes(StandardCharsets.US_ASCII);
@@ -88,7 +93,7 @@ class FederationIT {
         leafServer.start();
 
         JsonObject client = new JsonObject().put("clientId", "scicat-fed").put("facility", "esrf")
-            .put("type", "confidential").put("grantTypes", new JsonArray().add("authorization_code"))
+            .put("type", "confidential").put("grantTypes", new JsonArray().add("authorization_code").add("refresh_token"))
             .put("redirectUris", new JsonArray().add("https://scicat.esrf.example/cb"))
             .put("scopes", new JsonArray().add("openid"))
             .put("federation", new JsonObject().put("entityId", leaf).put("hostsEntityConfiguration", true)
@@ -123,10 +128,25 @@ class FederationIT {
         assertThat(resolved.statusCode()).as(resolved.body()).isEqualTo(200);
         assertThat(resolved.headers().firstValue("Content-Type")).hasValue("application/resolve-response+jwt");
         JWTClaimsSet result = verify(resolved.body(), taKeys, "resolve-response+jwt");
-        JsonObject rp = new JsonObject(result.getJSONObjectClaim("metadata")).getJsonObject("openid_relying_party");
-        assertThat(rp.getJsonArray("grant_types").getList()).as("subset_of from the registry's policy")
+        JsonObject resolvedMetadata = new JsonObject(result.getJSONObjectClaim("metadata"));
+        JsonObject rp = resolvedMetadata.getJsonObject("openid_relying_party");
+        assertThat(rp.getJsonArray("redirect_uris").getList()).as("the registered redirect URI, not the leaf's own")
+            .containsExactly("https://scicat.esrf.example/cb");
+        assertThat(rp.getJsonArray("grant_types").getList()).as("the registered grant types")
             .containsExactly("authorization_code", "refresh_token");
+        assertThat(rp.getJsonArray("response_types").getList()).containsExactly("code");
+        assertThat(rp.getString("token_endpoint_auth_method")).isEqualTo("client_secret_basic");
+        assertThat(rp.containsKey("jwks_uri")).as("keys only as registered").isFalse();
+        assertThat(rp.getString("client_name")).isEqualTo("SciCat at ESRF");
         assertThat(rp.getJsonArray("contacts").getList()).containsExactly("security@esrf.example");
+        assertThat(resolvedMetadata.containsKey("openid_provider")).as("an entity type the registry never vetted")
+            .isFalse();
+        JWTClaimsSet fetchedAgain = verify(Http.get(registry + "/federation/fetch?sub=" + enc(leaf)).body(), taKeys,
+            "entity-statement+jwt");
+        assertThat(new JsonObject(fetchedAgain.getJSONObjectClaim("metadata_policy"))
+            .getJsonObject("openid_relying_party").getJsonObject("redirect_uris").getJsonArray("value").getList())
+            .as("the subordinate statement pins the registered redirect URIs")
+            .containsExactly("https://scicat.esrf.example/cb");
         List<Object> chain = result.getListClaim("trust_chain");
         assertThat(chain).hasSize(3);
         assertThat(SignedJWT.parse((String) chain.get(0)).getJWTClaimsSet().getIssuer()).isEqualTo(leaf);

@@ -60,6 +60,12 @@ class RegistryAdminIT {
         .put("scopes", new JsonArray().add("openid").add("pdp:evaluate"));
   }
 
+  /** Registers and approves a facility; true when both succeeded. */
+  static boolean facilityCreated(String api, String admin, String id) {
+    return Http.sendJson("POST", api + "/admin/v1/facilities", admin, facility(id).encode()).statusCode() == 201
+        && Http.sendJson("POST", api + "/admin/v1/facilities/" + id + "/approve", admin, null).statusCode() == 200;
+  }
+
   static int auditCount() {
     return new JsonObject(Http.getAuthorized(api + "/admin/v1/audit?limit=1000", admin).body())
         .getJsonArray("items").size();
@@ -124,7 +130,7 @@ class RegistryAdminIT {
     JsonObject privateJwks = client("icat", "ill2").put("authMethod", "private_key_jwt")
         .put("jwks", new JsonObject().put("keys", new JsonArray().add(new JsonObject()
             .put("kty", "oct").put("kid", "k1").put("k", "c2VjcmV0"))));
-    assertField(post("/admin/v1/clients", privateJwks), 400, "/jwks", "public keys only");
+    assertField(post("/admin/v1/clients", privateJwks), 400, "/jwks/keys/0", "must be a public key");
     JsonObject leafJwks = new JsonObject().put("keys", new JsonArray().add(new JsonObject().put("kty", "EC")
         .put("crv", "P-256").put("kid", "leaf").put("x", "f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU")
         .put("y", "x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0")));

@@ -4,7 +4,9 @@ import eu.panosc.platform.auth.AccessTokenPrincipal;
 import eu.panosc.platform.auth.BearerAuth;
 import eu.panosc.platform.http.ApiException;
 import eu.panosc.platform.http.JsonBodies;
+import eu.panosc.platform.http.Problem;
 import eu.panosc.platform.http.RequestIds;
+import eu.panosc.platform.input.Input;
 import eu.panosc.registry.model.ClientSecrets;
 import eu.panosc.registry.model.Member;
 import eu.panosc.registry.model.MemberKind;
@@ -73,10 +75,30 @@ public final class AdminEndpoint {
     router.get("/v1/:collection/:id").handler(ctx -> get(ctx, true));
   }
 
+  /** The longest member id in a path or query: an entityID or audience URL (SAML core §8.3.6 allows 1024). */
+  public static final int MAX_ID = 2048;
+
   private static MemberKind kind(RoutingContext ctx) {
     String c = ctx.pathParam("collection");
-    return MemberKind.ofCollection(c).orElseThrow(() -> ApiException.notFound("no collection '" + c
-        + "'; collections: facilities, clients, resource-servers, saml-entities, upstream-idps, clusters"));
+    return MemberKind.ofCollection(c).orElseThrow(() -> ApiException.notFound("no such collection; collections: "
+        + "facilities, clients, resource-servers, saml-entities, upstream-idps, clusters"));
+  }
+
+  /** The {@code :id} path parameter, checked with the platform's input rule (no control characters, bounded). */
+  public static String id(RoutingContext ctx) {
+    return Input.id("id", ctx.pathParam("id"), MAX_ID);
+  }
+
+  /** An optional query parameter: at most one value, checked like an id. */
+  public static Optional<String> query(RoutingContext ctx, String name) {
+    List<String> values = ctx.queryParams().getAll(name);
+    if (values.isEmpty()) {
+      return Optional.empty();
+    }
+    if (values.size() > 1) {
+      throw ApiException.invalidField(name, "must be given at most once");
+    }
+    return Optional.of(Input.id(name, values.get(0), MAX_ID));
   }
 
   private static Actor actor(RoutingContext ctx) {
@@ -86,7 +108,7 @@ public final class AdminEndpoint {
 
   private void list(RoutingContext ctx, Optional<OnboardingState> fixedState) {
     MemberKind kind = kind(ctx);
-    Optional<OnboardingState> state = fixedState.or(() -> Optional.ofNullable(ctx.queryParams().get("state"))
+    Optional<OnboardingState> state = fixedState.or(() -> query(ctx, "state")
         .map(s -> {
           try {
             return OnboardingState.ofDb(s);
@@ -94,7 +116,7 @@ public final class AdminEndpoint {
             throw ApiException.invalidField("state", "must be pending, approved or suspended");
           }
         }));
-    Optional<String> facility = Optional.ofNullable(ctx.queryParams().get("facility"));
+    Optional<String> facility = query(ctx, "facility");
     store.list(kind, state, facility)
         .onSuccess(members -> ctx.json(new JsonObject().put("items", new JsonArray(members.stream()
             .filter(m -> fixedState.isEmpty() || visible(m)).map(Member::toJson).toList()))))
@@ -103,7 +125,7 @@ public final class AdminEndpoint {
 
   private void get(RoutingContext ctx, boolean approvedOnly) {
     MemberKind kind = kind(ctx);
-    String id = ctx.pathParam("id");
+    String id = id(ctx);
     store.get(kind, id)
         .map(m -> m.filter(x -> !approvedOnly || x.state() == OnboardingState.APPROVED && visible(x))
             .orElseThrow(() -> ApiException.notFound("no " + kind.collection() + " member '" + id + "'")))
@@ -113,7 +135,7 @@ public final class AdminEndpoint {
 
   /** How an approved client authenticates: for the token endpoint only (scope registry:credentials). */
   private void credentials(RoutingContext ctx) {
-    String id = ctx.pathParam("id");
+    String id = id(ctx);
     store.get(MemberKind.OIDC_CLIENT, id)
         .map(m -> m.filter(x -> x.state() == OnboardingState.APPROVED && visible(x))
             .orElseThrow(() -> ApiException.notFound("no approved client '" + id + "'")))
@@ -143,14 +165,15 @@ public final class AdminEndpoint {
 
   private void replace(RoutingContext ctx) {
     MemberKind kind = kind(ctx);
-    String id = ctx.pathParam("id");
+    String id = id(ctx);
+    OptionalLong expected = ifMatch(ctx);
     var draft = validator.validate(kind, JsonBodies.object(ctx));
     if (!draft.id().equals(id)) {
       throw ApiException.invalidField(idField(kind), "is '" + draft.id() + "' but the path names '" + id
           + "'; an id cannot change");
     }
     store.get(kind, id)
-        .compose(existing -> store.replace(draft, ifMatch(ctx), actor(ctx))
+        .compose(existing -> store.replace(draft, expected, actor(ctx))
             .map(m -> {
               boolean secretIssued = draft.clearSecret() != null
                   && existing.map(e -> !"client_secret_basic".equals(e.document().getString("authMethod"))
@@ -163,29 +186,29 @@ public final class AdminEndpoint {
 
   private void delete(RoutingContext ctx) {
     MemberKind kind = kind(ctx);
-    store.delete(kind, ctx.pathParam("id"), ifMatch(ctx), actor(ctx))
+    store.delete(kind, id(ctx), ifMatch(ctx), actor(ctx))
         .onSuccess(v -> ctx.response().setStatusCode(204).end())
         .onFailure(ctx::fail);
   }
 
   private void transition(RoutingContext ctx, OnboardingState target) {
     MemberKind kind = kind(ctx);
-    store.transition(kind, ctx.pathParam("id"), target, actor(ctx))
+    store.transition(kind, id(ctx), target, actor(ctx))
         .onSuccess(m -> writeMember(ctx, 200, m, null))
         .onFailure(ctx::fail);
   }
 
   private void rotateSecret(RoutingContext ctx) {
     String secret = ClientSecrets.generate();
-    store.setSecretHash(ctx.pathParam("id"), ClientSecrets.hash(secret), actor(ctx))
+    store.setSecretHash(id(ctx), ClientSecrets.hash(secret), actor(ctx))
         .onSuccess(m -> writeMember(ctx, 200, m, secret))
         .onFailure(ctx::fail);
   }
 
   private void audit(RoutingContext ctx) {
-    Optional<MemberKind> kind = Optional.ofNullable(ctx.queryParams().get("collection")).map(c -> MemberKind
+    Optional<MemberKind> kind = query(ctx, "collection").map(c -> MemberKind
         .ofCollection(c).orElseThrow(() -> ApiException.invalidField("collection", "is not a known collection")));
-    Optional<String> id = Optional.ofNullable(ctx.queryParams().get("id"));
+    Optional<String> id = query(ctx, "id");
     long after = longParam(ctx, "after", 0, 0, Long.MAX_VALUE);
     int limit = (int) longParam(ctx, "limit", 100, 1, 1000);
     store.audit(kind, id, after, limit)
@@ -196,7 +219,7 @@ public final class AdminEndpoint {
   }
 
   static long longParam(RoutingContext ctx, String name, long fallback, long min, long max) {
-    String v = ctx.queryParams().get(name);
+    String v = query(ctx, name).orElse(null);
     if (v == null) {
       return fallback;
     }
@@ -211,13 +234,29 @@ public final class AdminEndpoint {
     }
   }
 
-  private static OptionalLong ifMatch(RoutingContext ctx) {
-    String h = ctx.request().getHeader(HttpHeaders.IF_MATCH);
-    if (h == null) {
+  /**
+   * The version an {@code If-Match} names. RFC 9110 §13.1.1: If-Match compares strongly, so a weak tag
+   * ({@code W/"3"}) never matches and the request fails with 412, as a stale one does.
+   */
+  static OptionalLong ifMatch(RoutingContext ctx) {
+    List<String> headers = ctx.request().headers().getAll(HttpHeaders.IF_MATCH);
+    if (headers.isEmpty()) {
       return OptionalLong.empty();
     }
+    if (headers.size() > 1) {
+      throw ApiException.invalidField("If-Match", "must be given once, as the ETag of the member, e.g. \"3\"");
+    }
+    String h = Input.text("If-Match", headers.get(0), 64, true).strip();
+    if (h.startsWith("W/")) {
+      throw new ApiException(new Problem(Problem.TYPE_BASE + "weak-etag", "Precondition Failed", 412,
+          "If-Match compares entity tags strongly (RFC 9110 §13.1.1); a weak tag never matches. Send the ETag as"
+              + " answered, e.g. \"3\"", java.util.Map.of()));
+    }
+    if (h.length() < 3 || !h.startsWith("\"") || !h.endsWith("\"")) {
+      throw ApiException.invalidField("If-Match", "must be the ETag of the member, e.g. \"3\"");
+    }
     try {
-      return OptionalLong.of(Long.parseLong(h.replace("W/", "").replace("\"", "").trim()));
+      return OptionalLong.of(Long.parseLong(h.substring(1, h.length() - 1)));
     } catch (NumberFormatException e) {
       throw ApiException.invalidField("If-Match", "must be the ETag of the member, e.g. \"3\"");
     }

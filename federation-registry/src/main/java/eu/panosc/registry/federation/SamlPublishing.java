@@ -52,10 +52,12 @@ public final class SamlPublishing {
   private volatile Map<String, SamlEntity> parsed = Map.of();
 
   private final java.util.function.Supplier<Future<List<String>>> importedXml;
+  private final io.micrometer.core.instrument.Counter unpublishable;
 
   /** @param importedXml the XML of entities imported from approved upstream IdPs' feeds */
   public SamlPublishing(Vertx vertx, RegistryStore store, SamlMetadataParser parser, Mdq mdq,
-      java.util.function.Supplier<Future<List<String>>> importedXml) {
+      java.util.function.Supplier<Future<List<String>>> importedXml, io.micrometer.core.instrument.MeterRegistry meters) {
+    this.unpublishable = meters.counter(RegistrySubordinates.METER_UNPUBLISHABLE, "kind", MemberKind.SAML_ENTITY.dbName());
     this.importedXml = Objects.requireNonNull(importedXml, "importedXml");
     this.vertx = Objects.requireNonNull(vertx, "vertx");
     this.store = Objects.requireNonNull(store, "store");
@@ -102,9 +104,11 @@ public final class SamlPublishing {
               next.put(key, e);
               entities.add(e);
               ids.add(e.entityId());
-            } catch (MetadataException e) {
-              // e.g. its validUntil passed since it was approved: it must not be published
-              LOG.warn("SAML entity {} is no longer publishable: {}", m.id(), e.getMessage());
+            } catch (MetadataException | NullPointerException | ClassCastException e) {
+              // e.g. its validUntil passed since it was approved, or it was stored before today's checks:
+              // it is left out, and the aggregate of every other member is still published
+              LOG.error("SAML entity {} is left out of the published metadata: {}", m.id(), e.getMessage());
+              unpublishable.increment();
             }
           }
           for (String xml : upstream) {
@@ -154,7 +158,13 @@ public final class SamlPublishing {
     router.get("/mdq/entities/*").handler(ctx -> {
       String raw = ctx.request().path();
       String encoded = raw.substring(raw.indexOf("/mdq/entities/") + "/mdq/entities/".length());
-      String id = URLDecoder.decode(encoded, StandardCharsets.UTF_8);
+      String id;
+      try {
+        id = URLDecoder.decode(encoded, StandardCharsets.UTF_8);
+      } catch (IllegalArgumentException e) {
+        throw ApiException.invalidField("entityID", "is not correctly percent-encoded");
+      }
+      eu.panosc.platform.input.Input.id("entityID", id, 2048);
       answer(ctx, () -> mdq.lookup(id));
     });
     router.get("/discovery/idps.json").handler(ctx -> ctx.response()

@@ -43,7 +43,7 @@ public final class TrustMarkAdmin {
   }
 
   private void list(RoutingContext ctx) {
-    store.list(ctx.queryParams().get("type"), ctx.queryParams().get("sub"))
+    store.list(AdminEndpoint.query(ctx, "type").orElse(null), AdminEndpoint.query(ctx, "sub").orElse(null))
         .onSuccess(records -> ctx.json(new JsonObject().put("items",
             new JsonArray(records.stream().map(TrustMarkAdmin::json).toList()))))
         .onFailure(ctx::fail);
@@ -62,6 +62,7 @@ public final class TrustMarkAdmin {
     if (!(sub instanceof String s) || s.isBlank()) {
       throw ApiException.invalidField("/sub", "is required: the entity id of an approved federation member");
     }
+    eu.panosc.platform.input.Input.id("/sub", s, AdminEndpoint.MAX_ID);
     if (!(type instanceof String t) || !types.contains(t)) {
       throw ApiException.invalidField("/type", "must be one of " + String.join(", ", types.stream().sorted().toList()));
     }
@@ -78,7 +79,7 @@ public final class TrustMarkAdmin {
   }
 
   private void revoke(RoutingContext ctx) {
-    String id = ctx.pathParam("id");
+    String id = AdminEndpoint.id(ctx);
     issuer.revoke(id)
         .onSuccess(found -> {
           if (!found) {

@@ -68,7 +68,7 @@ public final class UpstreamImport {
   }
 
   private void handle(RoutingContext ctx) {
-    String id = ctx.pathParam("id");
+    String id = AdminEndpoint.id(ctx);
     AccessTokenPrincipal p = BearerAuth.principal(ctx);
     store.get(MemberKind.UPSTREAM_IDP, id)
         .map(m -> m.orElseThrow(() -> ApiException.notFound("no upstream IdP '" + id + "' is registered")))

@@ -1,6 +1,8 @@
 package eu.panosc.registry.model;
 
 import eu.panosc.platform.http.ApiException;
+import eu.panosc.platform.input.Input;
+import eu.panosc.platform.input.InvalidInputException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
@@ -19,6 +21,13 @@ import java.util.regex.Pattern;
  * misspelt one is never silently dropped.
  */
 final class Fields {
+  /** The longest single string accepted where no tighter bound applies (URLs, grant types, ...). */
+  static final int MAX_STRING = 2048;
+  /** How deep a free-form JSON value (a JWKS, a metadata policy) may nest. */
+  static final int MAX_DEPTH = 16;
+  /** How many strings, numbers and members a free-form JSON value may hold in all. */
+  static final int MAX_NODES = 10_000;
+
   private final JsonObject json;
   private final String pointer;
   private final Set<String> read = new LinkedHashSet<>();
@@ -61,6 +70,7 @@ final class Fields {
     if (!(v instanceof String s)) {
       throw invalid(at(name), "must be a string");
     }
+    clean(at(name), s, MAX_STRING);
     if (pattern != null && !pattern.matcher(s).matches()) {
       throw invalid(at(name), "must be " + expected);
     }
@@ -78,9 +88,7 @@ final class Fields {
     if (!(v instanceof String s) || s.isBlank()) {
       throw invalid(at(name), "must be a non-empty string");
     }
-    if (s.length() > max || s.chars().anyMatch(c -> c < 0x20)) {
-      throw invalid(at(name), "must be at most " + max + " characters without control characters");
-    }
+    clean(at(name), s, max);
     return s.strip();
   }
 
@@ -93,13 +101,11 @@ final class Fields {
     if (!(v instanceof String s) || s.isBlank()) {
       throw invalid(at(name), "must be a non-empty string");
     }
-    if (s.length() > max) {
-      throw invalid(at(name), "must be at most " + max + " characters");
+    try {
+      return Input.document(at(name), s, max);
+    } catch (InvalidInputException e) {
+      throw invalid(e.field(), e.reason());
     }
-    if (s.chars().anyMatch(c -> c < 0x20 && c != '\n' && c != '\r' && c != '\t')) {
-      throw invalid(at(name), "must not contain control characters other than tabs and line breaks");
-    }
-    return s;
   }
 
   int integer(String name, int fallback, int min, int max) {
@@ -142,6 +148,9 @@ final class Fields {
     List<String> out = new ArrayList<>();
     for (int i = 0; i < a.size(); i++) {
       Object item = a.getValue(i);
+      if (item instanceof String s) {
+        clean(at(name) + "/" + i, s, MAX_STRING);
+      }
       if (!(item instanceof String s) || (pattern != null && !pattern.matcher(s).matches())) {
         throw invalid(at(name) + "/" + i, "must be " + expected);
       }
@@ -184,7 +193,54 @@ final class Fields {
     if (!(v instanceof JsonObject o)) {
       throw invalid(at(name), "must be an object");
     }
+    checkJson(at(name), o, 0, new int[1]);
     return o;
+  }
+
+  /** One line of text checked with the platform's input rule, failing as a problem naming {@code field}. */
+  static String clean(String field, String s, int max) {
+    try {
+      return Input.text(field, s, max, false);
+    } catch (InvalidInputException e) {
+      throw invalid(e.field(), e.reason());
+    }
+  }
+
+  /**
+   * A free-form JSON value as PostgreSQL's JSONB can store and give back: every key and string clean text
+   * (JSONB refuses U+0000), numbers finite, bounded depth and size.
+   */
+  static void checkJson(String field, Object value, int depth, int[] nodes) {
+    if (++nodes[0] > MAX_NODES) {
+      throw invalid(field, "is too large (more than " + MAX_NODES + " values)");
+    }
+    if (depth > MAX_DEPTH) {
+      throw invalid(field, "nests deeper than " + MAX_DEPTH + " levels");
+    }
+    switch (value) {
+      case null -> { }
+      case String s -> clean(field, s, 64 * 1024);
+      case Number n -> {
+        if (n instanceof Double || n instanceof Float) {
+          if (!Double.isFinite(n.doubleValue())) {
+            throw invalid(field, "must be a finite number");
+          }
+        }
+      }
+      case Boolean b -> { }
+      case JsonObject o -> {
+        for (String key : o.fieldNames()) {
+          clean(field, key, 256);
+          checkJson(field + "/" + key, o.getValue(key), depth + 1, nodes);
+        }
+      }
+      case JsonArray a -> {
+        for (int i = 0; i < a.size(); i++) {
+          checkJson(field + "/" + i, a.getValue(i), depth + 1, nodes);
+        }
+      }
+      default -> throw invalid(field, "must be a JSON value");
+    }
   }
 
   JsonArray array(String name) {
@@ -195,6 +251,7 @@ final class Fields {
     if (!(v instanceof JsonArray a)) {
       throw invalid(at(name), "must be an array");
     }
+    checkJson(at(name), a, 0, new int[1]);
     return a;
   }
 

@@ -347,6 +347,10 @@ public final class MemberValidator {
     }
     Fields fe = new Fields(in, "/federation");
     var entityId = fe.url("entityId", true, demo);
+    // OIDF 1.0 §1.2: an Entity Identifier is a URL with https scheme, host and optional path, no query or fragment
+    if (entityId.getRawQuery() != null || entityId.getRawFragment() != null) {
+      throw Fields.invalid("/federation/entityId", "must not have a query or fragment (OpenID Federation 1.0 §1.2)");
+    }
     boolean hosted = fe.bool("hostsEntityConfiguration", false);
     JsonObject jwks = fe.object("jwks", true);
     checkPublicJwks("/federation/jwks", jwks);
@@ -363,6 +367,15 @@ public final class MemberValidator {
         .put("jwks", jwks).put("metadataPolicy", policy == null ? new JsonObject() : policy);
   }
 
+  /** The most keys a JWK Set given to the registry may hold (current, next and a retiring key, per use). */
+  static final int MAX_KEYS = 10;
+  /** RSA keys shorter than this are refused (NIST SP 800-131A). */
+  static final int MIN_RSA_BITS = 2048;
+
+  /**
+   * A JWK Set of public signing keys: each with a unique {@code kid}, no private or symmetric key, no
+   * {@code use} other than {@code sig}, no {@code alg} of {@code none} or an HMAC, RSA of at least 2048 bits.
+   */
   static void checkPublicJwks(String field, JsonObject jwks) {
     JWKSet set;
     try {
@@ -373,12 +386,37 @@ public final class MemberValidator {
     if (set.getKeys().isEmpty()) {
       throw Fields.invalid(field, "must contain at least one key");
     }
-    for (JWK k : set.getKeys()) {
+    if (set.getKeys().size() > MAX_KEYS) {
+      throw Fields.invalid(field, "must contain at most " + MAX_KEYS + " keys");
+    }
+    Set<String> kids = new java.util.HashSet<>();
+    for (int i = 0; i < set.getKeys().size(); i++) {
+      JWK k = set.getKeys().get(i);
+      String at = field + "/keys/" + i;
       if (k.isPrivate() || k.getKeyType().getValue().equals("oct")) {
-        throw Fields.invalid(field, "must contain public keys only (key " + k.getKeyID() + " is private or symmetric)");
+        throw Fields.invalid(at, "must be a public key (key " + k.getKeyID() + " is private or symmetric)");
       }
       if (k.getKeyID() == null) {
-        throw Fields.invalid(field, "every key needs a kid");
+        throw Fields.invalid(at, "needs a kid; every key needs one");
+      }
+      // RFC 7517 §4.5: kids distinguish keys within a set; a verifier picking by kid must find one key
+      if (!kids.add(k.getKeyID())) {
+        throw Fields.invalid(at + "/kid", "repeats the kid '" + k.getKeyID() + "' of an earlier key");
+      }
+      if (k.getKeyUse() != null && !com.nimbusds.jose.jwk.KeyUse.SIGNATURE.equals(k.getKeyUse())) {
+        throw Fields.invalid(at + "/use", "must be sig: these keys verify signatures");
+      }
+      if (k.getAlgorithm() != null) {
+        String alg = k.getAlgorithm().getName();
+        if ("none".equalsIgnoreCase(alg) || alg.toUpperCase(Locale.ROOT).startsWith("HS")
+            || !com.nimbusds.jose.JWSAlgorithm.Family.SIGNATURE.contains(com.nimbusds.jose.JWSAlgorithm.parse(alg))) {
+          throw Fields.invalid(at + "/alg", "must be an asymmetric signature algorithm (RS*, PS*, ES*, EdDSA), not "
+              + alg);
+        }
+      }
+      if (k instanceof com.nimbusds.jose.jwk.RSAKey rsa && rsa.size() < MIN_RSA_BITS) {
+        throw Fields.invalid(at, "is an RSA key of " + rsa.size() + " bits; at least " + MIN_RSA_BITS
+            + " are required");
       }
     }
   }

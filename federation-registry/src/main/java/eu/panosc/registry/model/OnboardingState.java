@@ -17,10 +17,13 @@ public enum OnboardingState {
     return valueOf(value.toUpperCase(Locale.ROOT));
   }
 
-  /** Whether an administrator may move a member from this state to {@code target}. */
+  /**
+   * Whether an administrator may move a member from this state to {@code target}. A pending member was never
+   * published, so there is nothing to suspend: it is approved or deleted.
+   */
   public boolean canMoveTo(OnboardingState target) {
     return switch (this) {
-      case PENDING -> target == APPROVED || target == SUSPENDED;
+      case PENDING -> target == APPROVED;
       case APPROVED -> target == SUSPENDED;
       case SUSPENDED -> target == APPROVED;
     };

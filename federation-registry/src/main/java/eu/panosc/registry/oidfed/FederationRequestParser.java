@@ -1,5 +1,6 @@
 package eu.panosc.registry.oidfed;
 
+import eu.panosc.platform.input.Input;
 import io.vertx.core.MultiMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -11,7 +12,22 @@ import java.util.List;
  * @see <a href="https://openid.net/specs/openid-federation-1_0.html#section-8">OpenID Federation 1.0 §8, Federation Endpoints</a>
  */
 public final class FederationRequestParser {
+  /** The longest parameter value accepted: an entity id, a trust mark type or a trust mark JWT. */
+  static final int MAX_VALUE = 16 * 1024;
+
   private FederationRequestParser() {}
+
+  /** Every value of a repeatable parameter, each checked like {@link #required}'s. */
+  static java.util.List<String> all(MultiMap params, String name) {
+    List<String> values = params.getAll(name);
+    for (String v : values) {
+      if (!Input.isClean(v, MAX_VALUE)) {
+        throw FederationException.invalidRequest("Request parameter [" + name + "] must be at most " + MAX_VALUE
+            + " characters without control characters.");
+      }
+    }
+    return values;
+  }
 
   /** The single value of a REQUIRED parameter. */
   public static String required(MultiMap params, String name) {
@@ -23,7 +39,13 @@ public final class FederationRequestParser {
     if (values.size() > 1) {
       throw FederationException.invalidRequest("Request parameter [" + name + "] was given more than once.");
     }
-    return values.get(0);
+    String value = values.get(0);
+    if (!Input.isClean(value, MAX_VALUE)) {
+      // OIDF 1.0 §8.9: invalid_request, the request is malformed (control characters or too long).
+      throw FederationException.invalidRequest("Request parameter [" + name + "] must be at most " + MAX_VALUE
+          + " characters without control characters.");
+    }
+    return value;
   }
 
   /** The single value of an OPTIONAL parameter, or null. */
@@ -32,13 +54,13 @@ public final class FederationRequestParser {
   }
 
   public static ListRequest list(MultiMap params) {
-    return new ListRequest(new LinkedHashSet<>(params.getAll("entity_type")), bool(params, "trust_marked"),
+    return new ListRequest(new LinkedHashSet<>(all(params, "entity_type")), bool(params, "trust_marked"),
         optional(params, "trust_mark_type"), bool(params, "intermediate"));
   }
 
   public static ResolveRequest resolve(MultiMap params) {
-    return new ResolveRequest(required(params, "sub"), params.getAll("trust_anchor"),
-        new LinkedHashSet<>(params.getAll("entity_type")));
+    return new ResolveRequest(required(params, "sub"), all(params, "trust_anchor"),
+        new LinkedHashSet<>(all(params, "entity_type")));
   }
 
   private static Boolean bool(MultiMap params, String name) {

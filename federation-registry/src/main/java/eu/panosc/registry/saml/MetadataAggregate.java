@@ -8,7 +8,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.HashSet;
@@ -35,8 +34,7 @@ public final class MetadataAggregate {
       "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n".getBytes(StandardCharsets.UTF_8);
   private static final byte[] NEWLINE = {'\n'};
   private static final byte[] ROOT_END = "</md:EntitiesDescriptor>".getBytes(StandardCharsets.UTF_8);
-  private static final DateTimeFormatter ID_TIME =
-      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+  private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
   /**
    * What the aggregate says about itself.
@@ -58,10 +56,17 @@ public final class MetadataAggregate {
 
   private final XmlSigning signing;
   private final Settings settings;
+  private final java.util.function.Supplier<String> ids;
 
   public MetadataAggregate(XmlSigning signing, Settings settings) {
+    this(signing, settings, MetadataAggregate::newId);
+  }
+
+  /** For tests that compare two builds byte for byte: {@code ids} names each aggregate. */
+  MetadataAggregate(XmlSigning signing, Settings settings, java.util.function.Supplier<String> ids) {
     this.signing = Objects.requireNonNull(signing, "signing");
     this.settings = Objects.requireNonNull(settings, "settings");
+    this.ids = Objects.requireNonNull(ids, "ids");
   }
 
   /** The settings this builder writes. */
@@ -116,8 +121,7 @@ public final class MetadataAggregate {
         throw new MetadataException("entity " + e.entityId() + " appears more than once in the aggregate");
       }
     }
-    Instant issued = now.truncatedTo(ChronoUnit.SECONDS);
-    String id = "_" + ID_TIME.format(issued);
+    String id = this.ids.get();
     byte[] rootStart = rootStart(id, validUntil(now));
     MessageDigest digest = sha256();
     digest.update(rootStart);
@@ -154,6 +158,16 @@ public final class MetadataAggregate {
         + " cacheDuration=\"" + settings.cacheDuration() + "\""
         + " validUntil=\"" + DateTimeFormatter.ISO_INSTANT.format(validUntil) + "\">";
     return tag.getBytes(StandardCharsets.UTF_8);
+  }
+
+  /**
+   * A fresh, unpredictable ID for the signed root: {@code _} and 128 random bits in hex. Member IDs are
+   * dropped at parsing, and an ID nobody can guess cannot be planted in the aggregate ahead of it.
+   */
+  static String newId() {
+    byte[] bits = new byte[16];
+    RANDOM.nextBytes(bits);
+    return "_" + java.util.HexFormat.of().formatHex(bits);
   }
 
   /** Attribute value escaping of canonical XML (C14N 1.0 §2.3). */

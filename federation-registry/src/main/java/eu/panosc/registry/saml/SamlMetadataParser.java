@@ -50,6 +50,9 @@ public final class SamlMetadataParser {
   }
 
   private static final int MAX_ENTITY_ID = 1024; // SAML core §8.3.6
+  private static final javax.xml.datatype.DatatypeFactory DURATIONS =
+      javax.xml.datatype.DatatypeFactory.newDefaultInstance();
+  private static final String SAML2_PROTOCOL = "urn:oasis:names:tc:SAML:2.0:protocol";
   private static final String WRAP_START = "<md:EntitiesDescriptor xmlns:md=\"" + SamlNames.MD + "\">";
   private static final String WRAP_END = "</md:EntitiesDescriptor>";
   private static final byte[] WRAP_START_BYTES = WRAP_START.getBytes(StandardCharsets.UTF_8);
@@ -199,6 +202,7 @@ public final class SamlMetadataParser {
 
   private SamlEntity readEntity(Element entity, boolean allowHttp) {
     String entityId = validEntityId(entity, allowHttp);
+    checkTypes(entity, entityId);
     for (Element signature : children(entity, SamlNames.DS, "Signature")) {
       entity.removeChild(signature);
     }
@@ -216,6 +220,8 @@ public final class SamlMetadataParser {
           "entity " + entityId + " has no role: it needs an IDPSSODescriptor, SPSSODescriptor or "
               + "AttributeAuthorityDescriptor");
     }
+    SamlSchema.validate(entity);
+    dropIds(entity);
     List<X509Certificate> signing = new ArrayList<>();
     for (SamlRole role : SamlRole.values()) {
       for (Element descriptor : children(entity, SamlNames.MD, role.element())) {
@@ -297,6 +303,78 @@ public final class SamlMetadataParser {
       throw new IllegalStateException("unexpected canonical form of the aggregate wrapper");
     }
     return Arrays.copyOfRange(c14n, start, end);
+  }
+
+  /**
+   * What a consumer such as OpenSAML checks beyond well-formedness, with messages naming the element: unique
+   * {@code ID}s, {@code cacheDuration} an xs:duration, {@code validUntil} an xs:dateTime in years 1 to 9999,
+   * every role declaring the SAML 2.0 protocol, an SP with an AssertionConsumerService and an IdP with a
+   * SingleSignOnService (SAML metadata §2.3.2, §2.4.1, §2.4.3, §2.4.4).
+   */
+  private static void checkTypes(Element entity, String entityId) {
+    java.util.Set<String> ids = new HashSet<>();
+    java.util.ArrayDeque<Element> todo = new java.util.ArrayDeque<>(List.of(entity));
+    while (!todo.isEmpty()) {
+      Element e = todo.pop();
+      for (String idName : new String[] {"ID", "Id"}) {
+        if (e.hasAttributeNS(null, idName) && !ids.add(e.getAttributeNS(null, idName))) {
+          throw new MetadataException("entity " + entityId + ": the ID '" + abbreviate(e.getAttributeNS(null, idName))
+              + "' appears more than once (on " + e.getNodeName() + ")");
+        }
+      }
+      if (SamlNames.MD.equals(e.getNamespaceURI())) {
+        Optional<String> cacheDuration = attribute(e, "cacheDuration");
+        if (cacheDuration.isPresent()) {
+          try {
+            DURATIONS.newDuration(cacheDuration.get().strip());
+          } catch (IllegalArgumentException | UnsupportedOperationException ex) {
+            throw new MetadataException("entity " + entityId + ": cacheDuration '" + abbreviate(cacheDuration.get())
+                + "' on " + e.getNodeName() + " is not an xs:duration such as PT1H");
+          }
+        }
+        Optional<String> validUntil = attribute(e, "validUntil");
+        if (validUntil.isPresent()) {
+          Instant until = parseDateTime(validUntil.get());
+          if (until.isBefore(eu.panosc.platform.input.Input.MIN_INSTANT)
+              || until.isAfter(eu.panosc.platform.input.Input.MAX_INSTANT)) {
+            throw new MetadataException("entity " + entityId + ": validUntil on " + e.getNodeName()
+                + " must lie in the years 1 to 9999");
+          }
+        }
+      }
+      todo.addAll(elementChildren(e));
+    }
+    for (SamlRole role : SamlRole.values()) {
+      for (Element descriptor : children(entity, SamlNames.MD, role.element())) {
+        String protocols = descriptor.getAttributeNS(null, "protocolSupportEnumeration");
+        if (!Arrays.asList(protocols.strip().split("\\s+")).contains(SAML2_PROTOCOL)) {
+          throw new MetadataException("entity " + entityId + ": " + descriptor.getNodeName()
+              + " needs a protocolSupportEnumeration that includes " + SAML2_PROTOCOL);
+        }
+        String endpoint = switch (role) {
+          case SP -> "AssertionConsumerService";
+          case IDP -> "SingleSignOnService";
+          case ATTRIBUTE_AUTHORITY -> "AttributeService";
+        };
+        if (children(descriptor, SamlNames.MD, endpoint).isEmpty()) {
+          throw new MetadataException("entity " + entityId + ": " + descriptor.getNodeName() + " has no md:"
+              + endpoint);
+        }
+      }
+    }
+  }
+
+  /**
+   * Removes every {@code ID}, {@code Id} and {@code xml:id} of a member's metadata: in an aggregate they would
+   * share one ID space with the aggregate's own signed ID and with every other member's.
+   */
+  private static void dropIds(Element element) {
+    element.removeAttributeNS(null, "ID");
+    element.removeAttributeNS(null, "Id");
+    element.removeAttributeNS(javax.xml.XMLConstants.XML_NS_URI, "id");
+    for (Element child : elementChildren(element)) {
+      dropIds(child);
+    }
   }
 
   private static String validEntityId(Element entity, boolean allowHttp) {
@@ -435,6 +513,16 @@ public final class SamlMetadataParser {
     for (Node n = parent.getFirstChild(); n != null; n = n.getNextSibling()) {
       if (n instanceof Element e && ns.equals(e.getNamespaceURI())
           && (localName == null || localName.equals(e.getLocalName()))) {
+        result.add(e);
+      }
+    }
+    return result;
+  }
+
+  private static List<Element> elementChildren(Element parent) {
+    List<Element> result = new ArrayList<>();
+    for (Node n = parent.getFirstChild(); n != null; n = n.getNextSibling()) {
+      if (n instanceof Element e) {
         result.add(e);
       }
     }

@@ -49,6 +49,7 @@ public final class PgRegistryStore implements RegistryStore {
   @Override
   public Future<Member> create(MemberDraft draft, OnboardingState state, Actor actor) {
     return pool.withTransaction(conn -> requireFacility(conn, draft)
+        .compose(v -> requireUniqueFederationEntity(conn, draft))
         .compose(v -> conn.preparedQuery("INSERT INTO member (kind, id, facility_id, state, document, secret_hash, "
                 + "version, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $7) RETURNING " + COLUMNS)
             .execute(Tuple.of(draft.kind().dbName(), draft.id(), draft.facilityId(), state.dbName(), draft.document(),
@@ -91,6 +92,7 @@ public final class PgRegistryStore implements RegistryStore {
                 "cannot change from '" + old.facilityId() + "'; delete and register again"));
           }
           return requireFacility(conn, draft)
+              .compose(v -> requireUniqueFederationEntity(conn, draft))
               .compose(v -> conn.preparedQuery("UPDATE member SET document = $3, version = version + 1, updated_at = $4,"
                       + " secret_hash = CASE WHEN $5::text IS NULL THEN NULL ELSE COALESCE(secret_hash, $5) END"
                       + " WHERE kind = $1 AND id = $2 RETURNING " + COLUMNS)
@@ -203,6 +205,33 @@ public final class PgRegistryStore implements RegistryStore {
         .compose(rows -> rows.size() == 1 ? Future.succeededFuture()
             : Future.failedFuture(ApiException.invalidField("/facility",
                 "no facility '" + draft.facilityId() + "' is registered")));
+  }
+
+  /**
+   * A federation Entity Identifier names one member: the fetch endpoint would otherwise serve one member's
+   * keys for another's entity. A transaction-scoped advisory lock on the identifier serialises concurrent
+   * registrations of the same one.
+   */
+  private Future<Void> requireUniqueFederationEntity(SqlConnection conn, MemberDraft draft) {
+    JsonObject federation = draft.document().getJsonObject("federation");
+    String entityId = federation == null ? null : federation.getString("entityId");
+    if (entityId == null) {
+      return Future.succeededFuture();
+    }
+    return conn.preparedQuery("SELECT pg_advisory_xact_lock(hashtextextended('registry.federation-entity:' || $1, 0))")
+        .execute(Tuple.of(entityId))
+        .compose(v -> conn.preparedQuery("SELECT kind, id FROM member WHERE document->'federation'->>'entityId' = $1"
+                + " AND NOT (kind = $2 AND id = $3) LIMIT 1")
+            .execute(Tuple.of(entityId, draft.kind().dbName(), draft.id())))
+        .compose(rows -> {
+          if (rows.size() == 0) {
+            return Future.succeededFuture();
+          }
+          Row other = rows.iterator().next();
+          return Future.failedFuture(ApiException.conflict("the federation entity id '" + entityId
+              + "' is already registered for " + label(MemberKind.ofDb(other.getString("kind"))) + " '"
+              + other.getString("id") + "'"));
+        });
   }
 
   private Future<Member> lock(SqlConnection conn, MemberKind kind, String id) {

@@ -26,6 +26,8 @@ class AggregateImportTest {
             <md:EntityDescriptor entityID="http://idp.legacy.example.org/idp">
               <md:IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">
                 <md:Extensions><mdui:UIInfo><mdui:DisplayName xml:lang="en">Legacy</mdui:DisplayName></mdui:UIInfo></md:Extensions>
+                <md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect"
+                    Location="http://idp.legacy.example.org/sso"/>
               </md:IDPSSODescriptor>
             </md:EntityDescriptor>
             <md:EntityDescriptor entityID="https://broken.example.org/idp"/>

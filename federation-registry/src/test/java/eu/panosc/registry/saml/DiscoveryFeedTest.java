@@ -53,7 +53,10 @@ class DiscoveryFeedTest {
               <saml:AttributeValue>http://refeds.org/category/hide-from-discovery</saml:AttributeValue>
             </saml:Attribute>
           </mdattr:EntityAttributes></md:Extensions>
-          <md:IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol"/>
+          <md:IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">
+            <md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect"
+                Location="https://idp.ill.eu/sso"/>
+          </md:IDPSSODescriptor>
         </md:EntityDescriptor>
         """;
 

@@ -126,6 +126,63 @@ class SamlPublishingIT {
     }
   }
 
+  /** Issue 9, item 15: a bad member stored before today's checks is left out; every other member is published. */
+  @Test
+  void aggregateWhenStoredMemberInvalidThenLeftOutCountedAndRestPublishedSigned() throws Exception {
+    Path key = dir.resolve("key.pem");
+    Path cert = dir.resolve("cert.pem");
+    Files.writeString(key, SamlFixtures.resource("registry-key.pem"));
+    Files.writeString(cert, SamlFixtures.resource("registry-cert.pem"));
+    try (LocalIssuer issuer = LocalIssuer.start()) {
+      Platform platform = RegistryPlatform.start(dir.resolve("var"), issuer, false, Map.of(
+          "services.registry.samlSigningKey", key.toString(), "services.registry.samlSigningCertificate", cert.toString()));
+      String api = platform.baseUrl() + "/registry";
+      String admin = issuer.token(api, "registry-admin", "registry:admin");
+      io.vertx.sqlclient.Pool pool = platform.database().pool(platform.vertx(), "registry");
+      try {
+        String badId = "https://bad.example.org/sp";
+        String bad = SamlFixtures.sp(badId).replace("<SPSSODescriptor ", "<SPSSODescriptor cacheDuration=\"one hour\" ");
+        HttpResponse<String> refused = Http.sendJson("POST", api + "/admin/v1/saml-entities", admin,
+            new JsonObject().put("metadata", bad).encode());
+        assertThat(refused.statusCode()).isEqualTo(400);
+        JsonObject error = new JsonObject(refused.body()).getJsonArray("errors").getJsonObject(0);
+        assertThat(error.getString("field")).isEqualTo("/metadata");
+        assertThat(error.getString("reason")).contains("cacheDuration").contains("one hour");
+        assertThat(Http.sendJson("POST", api + "/admin/v1/saml-entities", admin, new JsonObject().put("metadata",
+            SamlFixtures.sp("https://noacs.example.org/sp").replaceAll("(?s)<AssertionConsumerService .*?/>", ""))
+            .encode()).statusCode()).isEqualTo(400);
+
+        // as an older version accepted it: approved, straight into the table
+        JsonObject document = new JsonObject().put("entityID", badId).put("roles", new JsonArray().add("sp"))
+            .put("displayName", "Bad").put("facility", null).put("metadata", bad);
+        pool.preparedQuery("INSERT INTO member (kind, id, facility_id, state, document, version, created_at, updated_at)"
+                + " VALUES ('saml_entity', $1, NULL, 'approved', $2, 1, now(), now())")
+            .execute(io.vertx.sqlclient.Tuple.of(badId, document)).await();
+
+        String goodId = "https://good.example.org/sp";
+        assertThat(Http.sendJson("POST", api + "/admin/v1/saml-entities", admin,
+            new JsonObject().put("metadata", SamlFixtures.sp(goodId)).encode()).statusCode()).isEqualTo(201);
+        Http.sendJson("POST", api + "/admin/v1/saml-entities/" + enc(goodId) + "/approve", admin, null);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+            assertThat(getBytes(api + "/mdq/entities/" + enc(goodId), Map.of()).statusCode()).isEqualTo(200));
+
+        HttpResponse<byte[]> aggregate = getBytes(api + "/mdq/entities", Map.of());
+        assertThat(aggregate.statusCode()).isEqualTo(200);
+        String xml = new String(aggregate.body(), StandardCharsets.UTF_8);
+        assertThat(xml).contains(goodId).doesNotContain(badId).doesNotContain("one hour");
+        assertThat(SamlFixtures.jdkVerifies(aggregate.body(), SamlFixtures.certificate("registry").getPublicKey()))
+            .isTrue();
+        SamlSchema.validate(SamlFixtures.parse(aggregate.body()).getDocumentElement());
+        assertThat(getBytes(api + "/mdq/entities/" + enc(badId), Map.of()).statusCode()).isEqualTo(404);
+        assertThat(platform.registry().get("panosc_registry_unpublishable_members_total").tag("kind", "saml_entity")
+            .counter().count()).isGreaterThanOrEqualTo(1);
+      } finally {
+        pool.close().await();
+        platform.stop().get(60, TimeUnit.SECONDS);
+      }
+    }
+  }
+
   static byte[] upstreamFeed(String signer) {
     String idp = SamlFixtures.idp("https://idp.umbrellaid.example/shibboleth").replaceFirst("<\\?xml[^>]*>", "");
     String feed = """

@@ -61,13 +61,31 @@ public final class FailureHandler implements Handler<RoutingContext> {
     }
   }
 
-  /** Writes {@code problem} as the complete response. */
+  /**
+   * Writes {@code problem} as the complete response. A request whose body was refused unread (413) would
+   * leave the rest of that body on the connection, and a client still sending it would wait forever: the
+   * answer says {@code Connection: close} and the connection is closed once it is written (RFC 9110 §15.5.14;
+   * on HTTP/2 only the stream is reset).
+   */
   public static void write(RoutingContext ctx, Problem problem) {
-    ctx.response()
+    var response = ctx.response()
         .setStatusCode(problem.status())
         .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
-        .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
-        .end(problem.toJson(ctx.request().path(), RequestIds.of(ctx)).encode());
+        .putHeader(HttpHeaders.CACHE_CONTROL, "no-store");
+    boolean unreadBody = problem.status() == 413 && !ctx.request().isEnded();
+    boolean http1 = ctx.request().version() != io.vertx.core.http.HttpVersion.HTTP_2;
+    if (unreadBody && http1) {
+      response.putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
+    }
+    response.end(problem.toJson(ctx.request().path(), RequestIds.of(ctx)).encode()).onComplete(done -> {
+      if (unreadBody) {
+        if (http1) {
+          ctx.request().connection().close();
+        } else {
+          response.reset();
+        }
+      }
+    });
   }
 
   static Problem forStatus(int status, String detail) {

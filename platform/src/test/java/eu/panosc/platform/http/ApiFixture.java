@@ -17,17 +17,30 @@ final class ApiFixture {
   private ApiFixture() {}
 
   static HttpServer start(Vertx vertx, Consumer<Router> routes) {
+    return start(vertx, routes, true);
+  }
+
+  /** Like {@link #start} but the routes bring their own body handlers, as the services do. */
+  static HttpServer startWithoutBodyHandler(Vertx vertx, Consumer<Router> routes) {
+    return start(vertx, routes, false);
+  }
+
+  private static HttpServer start(Vertx vertx, Consumer<Router> routes, boolean bodyHandler) {
     Router router = Router.router(vertx);
     router.route().handler(new RequestIds()).handler(new AccessLog());
-    // Vert.x 5: a BODY handler must not follow USER handlers on the same route.
-    router.route().handler(BodyHandler.create().setBodyLimit(BODY_LIMIT));
+    if (bodyHandler) {
+      // Vert.x 5: a BODY handler must not follow USER handlers on the same route.
+      router.route().handler(BodyHandler.create().setBodyLimit(BODY_LIMIT));
+    }
     routes.accept(router);
     FailureHandler failures = new FailureHandler();
     router.route().failureHandler(failures);
     // No route matched: the router's own 404/405 go through the same handler.
     router.errorHandler(404, failures);
     router.errorHandler(405, failures);
-    return vertx.createHttpServer().requestHandler(router).listen(0, "localhost").await();
+    // as PlatformVerticle serves: with response compression
+    return vertx.createHttpServer(new io.vertx.core.http.HttpServerOptions().setCompressionSupported(!bodyHandler))
+        .requestHandler(router).listen(0, "localhost").await();
   }
 
   /** Captures events of {@code loggerName}; detach with {@link #detach}. */

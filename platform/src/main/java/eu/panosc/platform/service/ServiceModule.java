@@ -1,7 +1,10 @@
 package eu.panosc.platform.service;
 
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Map;
 
 /**
  * A service of the control plane (registry, aai, pdp, broker, accounting). The platform gives every
@@ -32,6 +35,18 @@ public interface ServiceModule {
 
   /** Adds the service's own routes to {@code router}, which is mounted at {@link #mountPath()}. */
   Future<Void> mount(Router router, ServiceContext context);
+
+  /**
+   * Documents this service also publishes at the server's root, in RFC 8615's path-inserted form: each
+   * entry, a well-known suffix (e.g. {@code authzen-configuration}) and its handler, is served at
+   * {@code GET /.well-known/<suffix><mountPath>} (e.g. {@code /.well-known/authzen-configuration/pdp}).
+   * Asked once, after {@link #mount} succeeded.
+   *
+   * @see <a href="https://www.rfc-editor.org/rfc/rfc8615#section-3">RFC 8615 §3: Well-Known URIs</a>
+   */
+  default Map<String, Handler<RoutingContext>> wellKnown() {
+    return Map.of();
+  }
 
   /** Releases what {@link #mount} acquired; called after the HTTP server stopped taking requests. */
   default Future<Void> stop() {

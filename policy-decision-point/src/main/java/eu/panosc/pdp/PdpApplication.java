@@ -4,6 +4,8 @@ import eu.panosc.pdp.admin.AdminEndpoint;
 import eu.panosc.pdp.admin.IngestEndpoint;
 import eu.panosc.pdp.authzen.AuthzenEndpoint;
 import eu.panosc.pdp.authzen.AuthzenService;
+import eu.panosc.pdp.authzen.PageTokens;
+import eu.panosc.pdp.authzen.PgAuthzenKey;
 import eu.panosc.pdp.engine.DecisionEngine;
 import eu.panosc.pdp.engine.EntitlementMapper;
 import eu.panosc.pdp.engine.PolicyFunctions;
@@ -52,6 +54,7 @@ public final class PdpApplication implements ServiceModule {
   private volatile DecisionLog decisionLog;
   private volatile CacheFollower follower;
   private volatile Runnable stopPolicyPoll = () -> { };
+  private volatile io.vertx.core.Handler<io.vertx.ext.web.RoutingContext> metadata;
 
   @Override
   public String name() {
@@ -91,9 +94,12 @@ public final class PdpApplication implements ServiceModule {
     decisionLog = log;
     ConsistencyGate consistency = new ConsistencyGate(follower, settings.freshness().consistencyWait(),
         context.meters());
-    new AuthzenEndpoint(new AuthzenService(engine, cache, policies, filters, context.clock()), context.baseUrl(),
-        consistency, new PairwiseSubjects(subjectResolver(context, settings.aai())), log.recorder())
-        .mount(router, auth);
+    PageTokens pageTokens = new PageTokens(null);
+    AuthzenEndpoint authzen = new AuthzenEndpoint(new AuthzenService(engine, cache, policies, filters, context.clock(),
+        pageTokens), context.baseUrl(), consistency, new PairwiseSubjects(subjectResolver(context, settings.aai())),
+        log.recorder());
+    authzen.mount(router, auth);
+    metadata = authzen.metadataHandler();
     new FilterEndpoint(filters).mount(router, auth);
     log.mount(router, auth, AdminEndpoint.ADMIN_SCOPE);
     new IngestEndpoint(store).mount(router, auth);
@@ -101,13 +107,21 @@ public final class PdpApplication implements ServiceModule {
 
     ChangeListener listener = new ChangeListener(context.vertx(), context.pool(), follower::announced,
         () -> follower.catchUp("reconnect"), LISTEN_RETRY);
+    Future<byte[]> pageKey = new PgAuthzenKey(context.pool()).load().onSuccess(pageTokens::useKey);
     return follower.start(listener, settings.freshness().poll(), settings.freshness().retention())
         .compose(v -> context.demo() ? store.apply(DemoSeed.changes()).<Void>mapEmpty() : Future.<Void>succeededFuture())
         .compose(v -> policies.start())
         .onSuccess(v -> pollPolicies(context, policies, settings.freshness().poll()))
         .compose(v -> settings.policyDir().map(dir -> loadPolicyDir(context, policies, dir))
             .orElse(Future.succeededFuture()))
-        .compose(v -> log.start());
+        .compose(v -> log.start()).compose(v -> pageKey.mapEmpty());
+  }
+
+  /** The AuthZEN metadata, also at {@code /.well-known/authzen-configuration/pdp} (RFC 8615 path-inserted). */
+  @Override
+  public java.util.Map<String, io.vertx.core.Handler<io.vertx.ext.web.RoutingContext>> wellKnown() {
+    var m = metadata;
+    return m == null ? java.util.Map.of() : java.util.Map.of("authzen-configuration", m);
   }
 
   /** Every {@code poll}, activates policy versions another replica stored (one check at a time). */

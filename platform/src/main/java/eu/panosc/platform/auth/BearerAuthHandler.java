@@ -24,10 +24,30 @@ public final class BearerAuthHandler implements Handler<RoutingContext> {
 
   private final TokenVerifier verifier;
   private final Set<String> requiredScopes;
+  private final RejectionWriter writer;
+
+  /**
+   * Writes the body of a 401/403 in a protocol's own format (e.g. AuthZEN's error message string). Status,
+   * {@code WWW-Authenticate} and {@code Cache-Control: no-store} are already set; it must end the response.
+   */
+  @FunctionalInterface
+  public interface RejectionWriter {
+    void write(RoutingContext ctx, int status, String detail);
+  }
 
   public BearerAuthHandler(TokenVerifier verifier, Set<String> requiredScopes) {
+    this(verifier, requiredScopes, null);
+  }
+
+  private BearerAuthHandler(TokenVerifier verifier, Set<String> requiredScopes, RejectionWriter writer) {
     this.verifier = Objects.requireNonNull(verifier, "verifier");
     this.requiredScopes = Set.copyOf(Objects.requireNonNull(requiredScopes, "requiredScopes"));
+    this.writer = writer;
+  }
+
+  /** The same check, its rejections' bodies written by {@code writer} instead of problem+json. */
+  public BearerAuthHandler rendering(RejectionWriter writer) {
+    return new BearerAuthHandler(verifier, requiredScopes, Objects.requireNonNull(writer, "writer"));
   }
 
   @Override
@@ -100,10 +120,18 @@ public final class BearerAuthHandler implements Handler<RoutingContext> {
     return "token could not be verified";
   }
 
-  private static void reject(RoutingContext ctx, BearerChallenge challenge) {
+  private void reject(RoutingContext ctx, BearerChallenge challenge) {
     LOG.debug("Rejected request {} {}: {}", ctx.request().method(), ctx.request().path(), challenge.detail());
-    if (!ctx.response().ended() && !ctx.response().closed()) {
+    if (ctx.response().ended() || ctx.response().closed()) {
+      return;
+    }
+    if (writer == null) {
       challenge.write(ctx);
+    } else {
+      ctx.response().setStatusCode(challenge.status())
+          .putHeader("WWW-Authenticate", challenge.wwwAuthenticate())
+          .putHeader(HttpHeaders.CACHE_CONTROL, "no-store");
+      writer.write(ctx, challenge.status(), challenge.detail());
     }
   }
 

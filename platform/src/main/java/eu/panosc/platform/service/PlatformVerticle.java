@@ -134,6 +134,8 @@ public final class PlatformVerticle extends VerticleBase {
           router.route().failureHandler(new FailureHandler());
           FailureHandler.installErrorHandlers(router);
           root.route(module.mountPath() + "/*").subRouter(router);
+          module.wellKnown().forEach((suffix, handler) ->
+              root.get("/.well-known/" + suffix + module.mountPath()).handler(handler));
           LOG.info("mounted {} at {} ({})", module.name(), module.mountPath(), module.title());
           return null;
         });

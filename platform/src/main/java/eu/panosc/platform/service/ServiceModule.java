@@ -1,7 +1,12 @@
 package eu.panosc.platform.service;
 
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import eu.panosc.platform.health.ReadinessCheck;
+import java.util.List;
+import java.util.Map;
 
 /**
  * A service of the control plane (registry, aai, pdp, broker, accounting). The platform gives every
@@ -37,8 +42,20 @@ public interface ServiceModule {
    * Further conditions of this module's {@code /health/ready} besides its database (e.g. "the decision cache
    * follows the writes"). Asked once, before {@link #mount}; a check may depend on state mount sets up later.
    */
-  default java.util.List<eu.panosc.platform.health.ReadinessCheck> readinessChecks() {
-    return java.util.List.of();
+  default List<ReadinessCheck> readinessChecks() {
+    return List.of();
+  }
+
+  /**
+   * Documents this service also publishes at the server's root, in RFC 8615's path-inserted form: each
+   * entry, a well-known suffix (e.g. {@code authzen-configuration}) and its handler, is served at
+   * {@code GET /.well-known/<suffix><mountPath>} (e.g. {@code /.well-known/authzen-configuration/pdp}).
+   * Asked once, after {@link #mount} succeeded.
+   *
+   * @see <a href="https://www.rfc-editor.org/rfc/rfc8615#section-3">RFC 8615 §3: Well-Known URIs</a>
+   */
+  default Map<String, Handler<RoutingContext>> wellKnown() {
+    return Map.of();
   }
 
   /** Releases what {@link #mount} acquired; called after the HTTP server stopped taking requests. */

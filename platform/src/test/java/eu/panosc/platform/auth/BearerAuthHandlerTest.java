@@ -80,6 +80,9 @@ class BearerAuthHandlerTest {
       ctx.put("requestId", REQUEST_ID);
       ctx.next();
     });
+    router.get("/rendered").handler(auth.requireScopes(SCOPE).rendering((ctx, status, detail) -> ctx.response()
+        .putHeader("Content-Type", "application/json").end(io.vertx.core.json.Json.encode(status + " " + detail))))
+        .handler(ctx -> ctx.end("ok"));
     router.get("/evaluate").handler(auth.requireScopes(SCOPE)).handler(ctx -> {
       AccessTokenPrincipal p = BearerAuth.principal(ctx);
       ctx.json(new JsonObject()
@@ -311,6 +314,26 @@ class BearerAuthHandlerTest {
             + "error_description=\"insufficient scope, required: pdp:evaluate\", scope=\"pdp:evaluate\"");
     assertProblem(response, 403, "Forbidden", "insufficient scope, required: pdp:evaluate");
     assertThat(response.bodyAsString()).doesNotContain(token);
+  }
+
+  @Test
+  void renderingWhenRejectedThenProtocolBodyWithChallengeHeader() {
+    HttpResponse<Buffer> missing = get("/rendered").send().await();
+    assertThat(missing.statusCode()).isEqualTo(401);
+    assertThat(missing.getHeader("WWW-Authenticate")).isEqualTo("Bearer realm=\"panosc\"");
+    assertThat(missing.getHeader("Cache-Control")).isEqualTo("no-store");
+    assertThat(missing.getHeader("Content-Type")).isEqualTo("application/json");
+    assertThat(missing.bodyAsString()).isEqualTo("\"401 missing bearer token\"");
+
+    String token = tokens.es256().claims(c -> c.claim("scope", "openid")).sign();
+    HttpResponse<Buffer> forbidden = get("/rendered").putHeader("Authorization", "Bearer " + token).send().await();
+    assertThat(forbidden.statusCode()).isEqualTo(403);
+    assertThat(forbidden.getHeader("WWW-Authenticate")).contains("error=\"insufficient_scope\"");
+    assertThat(forbidden.bodyAsString()).isEqualTo("\"403 insufficient scope, required: pdp:evaluate\"");
+
+    HttpResponse<Buffer> ok = get("/rendered").putHeader("Authorization", "Bearer " + tokens.es256().sign())
+        .send().await();
+    assertThat(ok.statusCode()).isEqualTo(200);
   }
 
   // --- header and signature rules ---------------------------------------------------------------------

@@ -4,9 +4,11 @@ import eu.panosc.pdp.engine.AccessRequest;
 import eu.panosc.pdp.engine.Decision;
 import eu.panosc.pdp.log.DecisionRecorder;
 import eu.panosc.pdp.subject.PairwiseSubjects;
+import eu.panosc.platform.auth.AccessTokenPrincipal;
 import eu.panosc.platform.auth.BearerAuth;
 import eu.panosc.platform.http.RequestIds;
 import io.vertx.core.Future;
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -14,19 +16,29 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 
 /**
  * AuthZEN 1.0 over HTTPS: {@code POST /access/v1/evaluation}, {@code /access/v1/evaluations},
  * {@code /access/v1/search/{subject,resource,action}} (bearer scope {@code pdp:evaluate}) and
- * {@code GET /.well-known/authzen-configuration}. A thin translation layer: parse, call
- * {@link AuthzenService}, write.
+ * {@code GET /.well-known/authzen-configuration} (also at the root, RFC 8615 path-inserted). A thin
+ * translation layer: parse, call {@link AuthzenService}, write.
+ *
+ * <p>The PDP decides at its own clock. A caller's {@code context.time} is honoured only when its token
+ * also holds {@code pdp:simulate} (a what-if; the decision log marks such decisions simulated); without
+ * it the time is ignored. Requests must be {@code Content-Type: application/json}; every error, 401 and
+ * 403 included, is the spec's error message string.
  *
  * @see <a href="https://openid.net/specs/authorization-api-1_0.html">AuthZEN Authorization API 1.0</a>
  */
 public final class AuthzenEndpoint {
   public static final String EVALUATE_SCOPE = "pdp:evaluate";
+  /** Lets a caller's {@code context.time} decide (what-if questions about another moment). */
+  public static final String SIMULATE_SCOPE = "pdp:simulate";
   private static final int MAX_BODY = 1024 * 1024;
 
   private final AuthzenService service;
@@ -53,13 +65,15 @@ public final class AuthzenEndpoint {
   public void mount(Router router, BearerAuth auth) {
     router.get("/.well-known/authzen-configuration").handler(this::metadata);
     router.route("/access/v1/*").handler(BodyHandler.create().setBodyLimit(MAX_BODY))
-        .handler(AuthzenEndpoint::echoRequestId).handler(auth.requireScopes(EVALUATE_SCOPE)).handler(consistency);
+        .handler(AuthzenEndpoint::echoRequestId)
+        .handler(auth.requireScopes(EVALUATE_SCOPE).rendering(AuthzenEndpoint::rejection))
+        .handler(AuthzenEndpoint::requireJson).handler(consistency);
     router.post("/access/v1/evaluation").handler(rc -> {
       AccessRequest request = parser.evaluation(parser.body(rc.body().buffer()));
-      evaluateOne(rc, "evaluation", request);
+      evaluateOne(rc, "evaluation", clocked(rc, request));
     });
     router.post("/access/v1/evaluations").handler(rc -> {
-      AuthzenRequestParser.Evaluations request = parser.evaluations(parser.body(rc.body().buffer()));
+      AuthzenRequestParser.Evaluations request = clocked(rc, parser.evaluations(parser.body(rc.body().buffer())));
       if (request.single() != null) {
         evaluateOne(rc, "evaluations", request.single());
         return;
@@ -75,7 +89,7 @@ public final class AuthzenEndpoint {
       }).onSuccess(body -> write(rc, body)).onFailure(rc::fail);
     });
     router.post("/access/v1/search/resource").handler(rc -> {
-      var parsed = parser.search("resource", parser.body(rc.body().buffer()));
+      var parsed = search(rc, "resource");
       String type = parsed.request().resource().type();
       canonical(parsed).map(search -> {
         var page = search == null ? new AuthzenService.Page<String>(List.of(), "") : service.searchResources(search);
@@ -84,20 +98,77 @@ public final class AuthzenEndpoint {
       }).onSuccess(body -> write(rc, body)).onFailure(rc::fail);
     });
     router.post("/access/v1/search/subject").handler(rc -> {
-      var search = parser.search("subject", parser.body(rc.body().buffer()));
+      var search = search(rc, "subject");
       var page = service.searchSubjects(search);
       String type = search.request().subject().type();
       write(rc, page(page, id -> new JsonObject().put("type", type).put("id", id))
           .put("context", searchContext(rc, "search/subject", search.request(), page)));
     });
     router.post("/access/v1/search/action").handler(rc -> {
-      var parsed = parser.search("action", parser.body(rc.body().buffer()));
+      var parsed = search(rc, "action");
       canonical(parsed).map(search -> {
         var page = search == null ? new AuthzenService.Page<String>(List.of(), "") : service.searchActions(search);
         return page(page, name -> new JsonObject().put("name", name))
             .put("context", searchContext(rc, "search/action", (search == null ? parsed : search).request(), page));
       }).onSuccess(body -> write(rc, body)).onFailure(rc::fail);
     });
+  }
+
+  /** The metadata document's handler, also served at the root ({@code /.well-known/authzen-configuration/pdp}). */
+  public io.vertx.core.Handler<RoutingContext> metadataHandler() {
+    return this::metadata;
+  }
+
+  /** A search of {@code kind}, its tokens bound to the caller, its time honoured as {@link #clocked} says. */
+  private AuthzenRequestParser.Search search(RoutingContext rc, String kind) {
+    AuthzenRequestParser.Search s = parser.search(kind, parser.body(rc.body().buffer()), caller(rc));
+    return s.withRequest(clocked(rc, s.request()));
+  }
+
+  private static String caller(RoutingContext rc) {
+    AccessTokenPrincipal p = BearerAuth.principal(rc);
+    return p.clientId() != null ? p.clientId() : p.subject();
+  }
+
+  /**
+   * The request as the PDP decides it: without the caller's {@code context.time} (so the PDP's clock
+   * decides) unless the caller holds {@link #SIMULATE_SCOPE}. A request still holding a time after this
+   * is a simulated decision.
+   */
+  static AccessRequest clocked(RoutingContext rc, AccessRequest r) {
+    if (r == null || !r.context().containsKey("time") || BearerAuth.principal(rc).hasScope(SIMULATE_SCOPE)) {
+      return r;
+    }
+    Map<String, Object> context = new HashMap<>(r.context());
+    context.remove("time");
+    return new AccessRequest(r.subject(), r.action(), r.actionProperties(), r.resource(), context);
+  }
+
+  private static AuthzenRequestParser.Evaluations clocked(RoutingContext rc, AuthzenRequestParser.Evaluations e) {
+    List<AuthzenRequestParser.Item> items = new ArrayList<>(e.items().size());
+    for (AuthzenRequestParser.Item i : e.items()) {
+      items.add(new AuthzenRequestParser.Item(clocked(rc, i.request()), i.error(), i.status()));
+    }
+    return new AuthzenRequestParser.Evaluations(clocked(rc, e.single()), items, e.semantic());
+  }
+
+  /** AuthZEN 1.0 §HTTPS JSON Binding: requests MUST be {@code Content-Type: application/json}. */
+  private static void requireJson(RoutingContext rc) {
+    if (rc.request().method() != io.vertx.core.http.HttpMethod.POST) {
+      rc.next();
+      return;
+    }
+    String given = rc.request().getHeader("Content-Type");
+    String media = given == null ? "" : given.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
+    if (!media.equals("application/json")) {
+      throw AuthzenException.badRequest("Content-Type must be application/json");
+    }
+    rc.next();
+  }
+
+  /** AuthZEN 1.0 §Error Responses: a 401 or 403 body is an error message string. */
+  private static void rejection(RoutingContext rc, int status, String detail) {
+    rc.response().putHeader("Content-Type", "application/json").end(Json.encode(detail));
   }
 
   /** One decision, for the canonical subject (a pairwise one that cannot be resolved is denied). */

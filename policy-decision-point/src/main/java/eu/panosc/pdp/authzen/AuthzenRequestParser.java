@@ -6,16 +6,16 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Reads AuthZEN 1.0 request bodies into engine requests. A missing or mistyped field, or a body that is
- * not a JSON object, is an {@link AuthzenException} 400 naming the field (e.g. {@code subject.id}).
+ * Reads AuthZEN 1.0 request bodies into engine requests. A missing or mistyped field, a body that is
+ * not a JSON object, or a value breaking the input rule ({@link AuthzenInput}: control characters,
+ * oversized ids or strings, deep nesting, out-of-range times) is an {@link AuthzenException} 400 naming
+ * the field (e.g. {@code subject.id}). {@code context.time} is parsed here; whether it is honoured is the
+ * endpoint's decision (scope {@code pdp:simulate}).
  *
  * @see <a href="https://openid.net/specs/authorization-api-1_0.html">AuthZEN 1.0, Information Model</a>
  */
@@ -41,10 +41,13 @@ public final class AuthzenRequestParser {
   /** An evaluations request; {@code single} when it has no evaluations array (backwards-compatible form). */
   public record Evaluations(AccessRequest single, List<Item> items, Semantic semantic) {}
 
-  /** A search: the request with the searched part's id left out, the page position and size. */
-  public record Search(AccessRequest request, String token, int limit) {
+  /**
+   * A search: the request with the searched part's id left out, the page token and size, and the
+   * {@link PageTokens#binding binding} its page tokens are sealed with.
+   */
+  public record Search(AccessRequest request, String token, int limit, byte[] binding) {
     public Search withRequest(AccessRequest r) {
-      return new Search(r, token, limit);
+      return new Search(r, token, limit, binding);
     }
   }
 
@@ -61,6 +64,7 @@ public final class AuthzenRequestParser {
     if (!(v instanceof JsonObject o)) {
       throw AuthzenException.badRequest("The request body must be a JSON object");
     }
+    AuthzenInput.check(o);
     return o;
   }
 
@@ -73,11 +77,13 @@ public final class AuthzenRequestParser {
   public Evaluations evaluations(JsonObject o) {
     Semantic semantic = semantic(o.getValue("options"));
     Object list = o.getValue("evaluations");
-    if (list == null) {
-      return new Evaluations(evaluation(o), List.of(), semantic);
-    }
-    if (!(list instanceof JsonArray items)) {
+    if (list != null && !(list instanceof JsonArray)) {
       throw AuthzenException.badRequest("evaluations must be an array");
+    }
+    JsonArray items = (JsonArray) list;
+    if (items == null || items.isEmpty()) {
+      // AuthZEN 1.0 §Access Evaluations Request: absent or empty, it is a single Access Evaluation
+      return new Evaluations(evaluation(o), List.of(), semantic);
     }
     if (items.size() > MAX_EVALUATIONS) {
       throw AuthzenException.badRequest("evaluations holds more than " + MAX_EVALUATIONS + " items");
@@ -105,8 +111,16 @@ public final class AuthzenRequestParser {
     return new Evaluations(null, out, semantic);
   }
 
-  /** A search of {@code kind} ({@code subject}, {@code resource} or {@code action}). */
+  /** A search of {@code kind} without a caller (its page tokens are bound to the body only). */
   public Search search(String kind, JsonObject o) {
+    return search(kind, o, "");
+  }
+
+  /**
+   * A search of {@code kind} ({@code subject}, {@code resource} or {@code action}) by {@code caller} (its
+   * client id): page tokens are bound to both.
+   */
+  public Search search(String kind, JsonObject o, String caller) {
     AccessRequest request = switch (kind) {
       case "subject" -> request(o.getValue("subject"), o.getValue("action"), o.getValue("resource"),
           o.getValue("context"), false, true, true);
@@ -135,15 +149,29 @@ public final class AuthzenRequestParser {
         }
         token = s;
       }
-      Object l = p.getValue("limit");
-      if (l != null) {
-        if (!(l instanceof Number n) || n.doubleValue() != Math.floor(n.doubleValue()) || n.doubleValue() < 0) {
-          throw AuthzenException.badRequest("page.limit must be a non-negative integer");
-        }
-        limit = (int) Math.min(MAX_LIMIT, n.longValue());
+      if (p.getValue("limit") != null) {
+        limit = limit(p.getValue("limit"));
       }
     }
-    return new Search(request, token, limit);
+    return new Search(request, token, limit, PageTokens.binding(kind, caller, o));
+  }
+
+  /** {@code page.limit}: an integer from 0 (an empty last page) to {@link #MAX_LIMIT}. */
+  private static int limit(Object l) {
+    String range = "page.limit must be an integer from 0 to " + MAX_LIMIT;
+    long n = switch (l) {
+      case Integer i -> i;
+      case Long x -> x;
+      case Short x -> x;
+      case Byte x -> x;
+      case Double d when Double.isFinite(d) && d == Math.rint(d) && Math.abs(d) <= MAX_LIMIT + 1 -> d.longValue();
+      case Float f when Float.isFinite(f) && f == Math.rint(f) && Math.abs(f) <= MAX_LIMIT + 1 -> f.longValue();
+      case null, default -> throw AuthzenException.badRequest(range);
+    };
+    if (n < 0 || n > MAX_LIMIT) {
+      throw AuthzenException.badRequest(range);
+    }
+    return (int) n;
   }
 
   private static Object pick(JsonObject item, JsonObject defaults, String key) {
@@ -174,21 +202,22 @@ public final class AuthzenRequestParser {
       boolean subjectId, boolean actionName, boolean resourceId) {
     AccessRequest.Entity s = entity("subject", subject, subjectId);
     JsonObject a = object("action", action, true);
-    String name = actionName ? string(a, "action.name", "name", true) : null;
+    String name = actionName ? AuthzenInput.id("action.name", string(a, "action.name", "name", true)) : null;
     Map<String, Object> actionProps = properties(a, "action");
     AccessRequest.Entity r = entity("resource", resource, resourceId);
     JsonObject c = object("context", context, false);
     Map<String, Object> ctx = CelValues.map(c);
     if (c != null && c.containsKey("time")) {
-      ctx.put("time", time(c.getValue("time")));
+      ctx.put("time", AuthzenInput.time(c.getValue("time")));
     }
     return new AccessRequest(s, name == null ? "" : name, actionProps, r, ctx);
   }
 
   private static AccessRequest.Entity entity(String what, Object value, boolean idRequired) {
     JsonObject o = object(what, value, true);
-    String type = string(o, what + ".type", "type", true);
-    String id = idRequired ? string(o, what + ".id", "id", true) : null;  // a search ignores the searched id
+    String type = AuthzenInput.id(what + ".type", string(o, what + ".type", "type", true));
+    // a search ignores the searched id
+    String id = idRequired ? AuthzenInput.id(what + ".id", string(o, what + ".id", "id", true)) : null;
     Map<String, Object> properties = properties(o, what);
     if (what.equals("subject") && properties.containsKey("facility")) {
       // subject.id is then that facility's pairwise sub (resolved through the aai-broker)
@@ -243,16 +272,5 @@ public final class AuthzenRequestParser {
       throw AuthzenException.badRequest(path + " must not be empty");
     }
     return s;
-  }
-
-  private static Instant time(Object v) {
-    if (!(v instanceof String s)) {
-      throw AuthzenException.badRequest("context.time must be an RFC 3339 date-time string");
-    }
-    try {
-      return OffsetDateTime.parse(s).toInstant();
-    } catch (DateTimeParseException e) {
-      throw AuthzenException.badRequest("context.time must be an RFC 3339 date-time string");
-    }
   }
 }

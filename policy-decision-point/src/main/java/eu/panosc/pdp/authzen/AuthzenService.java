@@ -18,7 +18,8 @@ import java.util.Objects;
  * AuthZEN operations over the engine, without HTTP types: evaluations with their semantics, and the
  * three searches. A search page looks at most {@link #MAX_SCAN} candidates, so one page never holds the
  * event loop long; a page may therefore hold fewer results than asked (even none) while
- * {@code next_token} is not empty. Only {@code ""} means the end.
+ * {@code next_token} is not empty. Only {@code ""} means the end. Page tokens are sealed and bound to
+ * their request ({@link PageTokens}); a page of {@code limit} 0 is empty and the last.
  */
 public final class AuthzenService {
   static final int MAX_SCAN = 10_000;
@@ -31,14 +32,16 @@ public final class AuthzenService {
   private final PolicyRegistry policies;
   private final DatasetFilters filters;
   private final FilteredSearch filtered;
+  private final PageTokens tokens;
 
   public AuthzenService(DecisionEngine engine, Relations relations, PolicyRegistry policies, DatasetFilters filters,
-      java.time.Clock clock) {
+      java.time.Clock clock, PageTokens tokens) {
     this.engine = Objects.requireNonNull(engine, "engine");
     this.relations = Objects.requireNonNull(relations, "relations");
     this.policies = Objects.requireNonNull(policies, "policies");
     this.filters = Objects.requireNonNull(filters, "filters");
     this.filtered = new FilteredSearch(relations, clock);
+    this.tokens = Objects.requireNonNull(tokens, "tokens");
   }
 
   public Decision evaluate(AccessRequest request) {
@@ -72,10 +75,10 @@ public final class AuthzenService {
    * dataset is tried in PID order. Either way each result is confirmed by the engine.
    */
   public Page<String> searchResources(AuthzenRequestParser.Search search) {
-    if (!DecisionEngine.DATASET.equals(search.request().resource().type())) {
+    String after = tokens.open('r', search.token(), search.binding());
+    if (search.limit() == 0 || !DecisionEngine.DATASET.equals(search.request().resource().type())) {
       return new Page<>(List.of(), "");
     }
-    String after = PageToken.decode(search.token(), 'r');
     AccessRequest base = search.request();
     DatasetFilters.DatasetFilter filter;
     try {
@@ -91,7 +94,8 @@ public final class AuthzenService {
       FilteredSearch.Page page = filtered.page(filter, after, search.limit(), MAX_FILTER_SCAN,
           pid -> engine.decide(timed.withResource(new AccessRequest.Entity(DecisionEngine.DATASET, pid,
               base.resource().properties()))).permit());
-      return new Page<>(page.pids(), page.resumeAfter() == null ? "" : new PageToken('r', page.resumeAfter()).encode());
+      return new Page<>(page.pids(), page.resumeAfter() == null ? ""
+          : tokens.seal('r', page.resumeAfter(), search.binding()));
     }
     return scanResources(search, after);
   }
@@ -118,16 +122,15 @@ public final class AuthzenService {
         results.add(d.pid());
       }
     }
-    return new Page<>(results, it.hasNext() ? new PageToken('r', last).encode() : "");
+    return new Page<>(results, it.hasNext() ? tokens.seal('r', last, search.binding()) : "");
   }
 
   /** Known users (members and staff) who may act on the resource, in id order. */
   public Page<String> searchSubjects(AuthzenRequestParser.Search search) {
-    String type = search.request().subject().type();
-    if (!"user".equals(type)) {
+    String after = tokens.open('s', search.token(), search.binding());
+    if (search.limit() == 0 || !"user".equals(search.request().subject().type())) {
       return new Page<>(List.of(), "");
     }
-    String after = PageToken.decode(search.token(), 's');
     Iterator<String> it = relations.usersAfter(after);
     List<String> results = new ArrayList<>();
     String last = after;
@@ -142,19 +145,19 @@ public final class AuthzenService {
         results.add(user);
       }
     }
-    return new Page<>(results, it.hasNext() ? new PageToken('s', last).encode() : "");
+    return new Page<>(results, it.hasNext() ? tokens.seal('s', last, search.binding()) : "");
   }
 
   /** Actions of the deciding policy that the subject may take on the resource, in policy order. */
   public Page<String> searchActions(AuthzenRequestParser.Search search) {
+    String after = tokens.open('a', search.token(), search.binding());
     AccessRequest base = search.request();
     String facility = relations.dataset(base.resource().id()).map(f -> f.dataset().facility()).orElse(null);
-    if (facility == null || !DecisionEngine.DATASET.equals(base.resource().type())) {
+    if (search.limit() == 0 || facility == null || !DecisionEngine.DATASET.equals(base.resource().type())) {
       return new Page<>(List.of(), "");
     }
     Policy policy = policies.forFacility(facility);
     List<String> actions = List.copyOf(policy.actions());
-    String after = PageToken.decode(search.token(), 'a');
     int start = 0;
     if (!after.isEmpty()) {
       try {
@@ -170,6 +173,6 @@ public final class AuthzenService {
         results.add(actions.get(i));
       }
     }
-    return new Page<>(results, i < actions.size() ? new PageToken('a', Integer.toString(i - 1)).encode() : "");
+    return new Page<>(results, i < actions.size() ? tokens.seal('a', Integer.toString(i - 1), search.binding()) : "");
   }
 }

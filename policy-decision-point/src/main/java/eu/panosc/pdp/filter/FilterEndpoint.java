@@ -22,7 +22,9 @@ import java.util.Objects;
 /**
  * {@code POST /v1/filters/datasets} (bearer scope {@code pdp:evaluate}): for a subject and an action, the
  * condition a catalogue adds to its own dataset query so that it lists exactly what the PDP would permit,
- * without asking per row. Answers SQL with parameters and the same condition as JSON.
+ * without asking per row. Answers SQL with parameters and the same condition as JSON. The filter is for
+ * the PDP's own clock; {@code context.time} is honoured only with scope {@code pdp:simulate}, as on the
+ * AuthZEN routes.
  */
 public final class FilterEndpoint {
   private static final int MAX_BODY = 64 * 1024;
@@ -51,6 +53,13 @@ public final class FilterEndpoint {
         withResource.put("resource", r.copy().put("type", "dataset"));
       }
       request = parser.search("resource", withResource).request();
+      if (request.context().containsKey("time")
+          && !BearerAuth.principal(rc).hasScope(eu.panosc.pdp.authzen.AuthzenEndpoint.SIMULATE_SCOPE)) {
+        Map<String, Object> context = new HashMap<>(request.context());
+        context.remove("time");
+        request = new AccessRequest(request.subject(), request.action(), request.actionProperties(),
+            request.resource(), context);
+      }
     } catch (AuthzenException e) {
       throw ApiException.badRequest(e.getMessage());
     }

@@ -2,6 +2,7 @@ package eu.panosc.pdp.log;
 
 import eu.panosc.platform.auth.BearerAuth;
 import eu.panosc.platform.http.ApiException;
+import eu.panosc.platform.input.Input;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -15,16 +16,17 @@ import java.util.function.Supplier;
 
 /**
  * The decision log for administrators (scope {@code pdp:admin}): {@code GET /v1/decisions/{id}} and
- * {@code GET /v1/decisions?subject=&resource=&decision=&since=&until=&limit=&page=}, newest first, keyset
+ * {@code GET /v1/decisions?subject=&resource=&decision=&simulated=&since=&until=&limit=&page=}, newest first, keyset
  * paginated (the page token is the last row's time and id), so paging never loses or repeats a row. A
  * subject is given in clear and matched in every stored form (clear and HMAC). Bad or unknown
- * parameters are a 400 validation problem naming the parameter; an unknown id is a 404.
+ * parameters are a 400 validation problem naming the parameter (values follow the platform's input rule:
+ * no control characters, bounded length, dates in years 1 to 9999); an unknown id is a 404.
  */
 public final class DecisionLogEndpoint {
   public static final int DEFAULT_LIMIT = 100;
   public static final int MAX_LIMIT = 1000;
-  private static final Set<String> PARAMS = Set.of("subject", "resource", "decision", "since", "until", "limit",
-      "page");
+  private static final Set<String> PARAMS = Set.of("subject", "resource", "decision", "simulated", "since", "until",
+      "limit", "page");
   private static final int MAX_VALUE = 1024;
 
   private final PgDecisionLog table;
@@ -97,6 +99,15 @@ public final class DecisionLogEndpoint {
         default -> throw ApiException.invalidField("decision", "must be permit or deny");
       };
     }
+    Boolean simulated = null;
+    String sim = params.get("simulated");
+    if (sim != null) {
+      simulated = switch (sim) {
+        case "true" -> true;
+        case "false" -> false;
+        default -> throw ApiException.invalidField("simulated", "must be true or false");
+      };
+    }
     Instant since = time(params.get("since"), "since");
     Instant until = time(params.get("until"), "until");
     if (since != null && until != null && !since.isBefore(until)) {
@@ -117,26 +128,28 @@ public final class DecisionLogEndpoint {
     DecisionQuery.Cursor after = null;
     String page = params.get("page");
     if (page != null) {
+      Input.text("page", page, MAX_VALUE, true);
       try {
         after = DecisionQuery.Cursor.decode(page);
       } catch (IllegalArgumentException e) {
         throw ApiException.invalidField("page", e.getMessage());
       }
+      Input.instant("page", after.at(), true);
     }
-    return new DecisionQuery(subjects, resource, decision, since, until, limit, after);
+    return new DecisionQuery(subjects, resource, decision, simulated, since, until, limit, after);
   }
 
   private static String text(String value, String name) {
     if (value == null) {
       return null;
     }
-    return eu.panosc.platform.input.Input.id(name, value, MAX_VALUE); // also: no control characters (a NUL is a 400)
+    return Input.id(name, value, MAX_VALUE);
   }
 
   private static Instant time(String value, String name) {
     if (value == null) {
       return null;
     }
-    return eu.panosc.platform.input.Input.instant(name, value, true); // years 1..9999, as stored
+    return Input.instant(name, value, true);
   }
 }

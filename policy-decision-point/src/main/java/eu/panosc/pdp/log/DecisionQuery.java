@@ -8,10 +8,11 @@ import java.util.UUID;
 
 /**
  * A filter over the decision log: subject (its stored forms: clear and HMAC), resource, decision,
- * time window {@code [since, until)}, page size, and the keyset position after which the page starts.
+ * simulated or not (null: both), time window {@code [since, until)}, page size, and the keyset position
+ * after which the page starts.
  */
-public record DecisionQuery(List<String> subjects, String resource, Boolean decision, Instant since, Instant until,
-    int limit, Cursor after) {
+public record DecisionQuery(List<String> subjects, String resource, Boolean decision, Boolean simulated,
+    Instant since, Instant until, int limit, Cursor after) {
 
   /** A row's position in the log's order (newest first): its time and id. Encoded as an opaque page token. */
   public record Cursor(Instant at, UUID id) {

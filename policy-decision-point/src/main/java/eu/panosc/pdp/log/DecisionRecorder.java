@@ -48,8 +48,10 @@ public final class DecisionRecorder {
     UUID id = DecisionIds.next(at);
     if (sink != null) {
       AccessTokenPrincipal principal = rc.get(AccessTokenPrincipal.CONTEXT_KEY);
+      // the endpoint leaves context.time in a request only when it is honoured (scope pdp:simulate)
+      boolean simulated = request != null && request.context().get("time") instanceof Instant;
       sink.accept(new LogEntry(id, at, kind, item, principal == null ? null : principal.clientId(),
-          rc.response().headers().get(RequestIds.HEADER), request, d, search));
+          rc.response().headers().get(RequestIds.HEADER), request, d, search, simulated));
     }
     return id.toString();
   }

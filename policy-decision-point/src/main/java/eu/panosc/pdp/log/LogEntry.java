@@ -19,9 +19,16 @@ import java.util.UUID;
  * @param request the request, null for an evaluations item that could not be parsed
  * @param decision the decision, null for a search
  * @param search the search summary, null for a decision
+ * @param simulated decided at the caller's {@code context.time} (scope {@code pdp:simulate}), not the PDP's clock
  */
 public record LogEntry(UUID id, Instant at, String kind, Integer item, String caller, String requestId,
-    AccessRequest request, Decision decision, SearchSummary search) {
+    AccessRequest request, Decision decision, SearchSummary search, boolean simulated) {
+
+  /** An entry decided at the PDP's own clock. */
+  public LogEntry(UUID id, Instant at, String kind, Integer item, String caller, String requestId,
+      AccessRequest request, Decision decision, SearchSummary search) {
+    this(id, at, kind, item, caller, requestId, request, decision, search, false);
+  }
 
   /** What a search answered: how many results on this page, and whether more pages follow. */
   public record SearchSummary(int count, boolean more) {}

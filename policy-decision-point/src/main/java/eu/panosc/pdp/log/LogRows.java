@@ -31,7 +31,7 @@ public final class LogRows {
   public record Row(UUID id, OffsetDateTime at, String kind, Integer item, String caller, String requestId,
       String subjectType, String subjectId, String resourceType, String resourceId, String action, String request,
       Boolean decision, String policy, Integer policyVersion, String rule, String relation, Integer errorStatus,
-      String errorMessage, String result) {}
+      String errorMessage, String result, boolean simulated) {}
 
   private final DecisionLogSettings.SubjectMasking subjects;
   private final List<String[]> masks;
@@ -114,7 +114,8 @@ public final class LogRows {
     return new Row(e.id(), e.at().atOffset(ZoneOffset.UTC), e.kind(), e.item(), e.caller(), e.requestId(),
         subjectType, subjectId, resourceType, resourceId, action, request.encode(),
         d == null ? null : d.permit(), policy, version, d == null ? null : d.rule(), d == null ? null : d.relation(),
-        d == null || !d.failed() ? null : d.errorStatus(), d == null || !d.failed() ? null : d.errorMessage(), result);
+        d == null || !d.failed() ? null : d.errorStatus(), d == null || !d.failed() ? null : d.errorMessage(), result,
+        e.simulated());
   }
 
   private static void putProperties(JsonObject request, String what, Map<String, Object> properties) {

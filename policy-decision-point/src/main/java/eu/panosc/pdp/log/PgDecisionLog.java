@@ -23,13 +23,14 @@ import java.util.UUID;
 public final class PgDecisionLog {
   private static final String COLUMNS = "id, decided_at, kind, item, caller, request_id, subject_type, subject_id, "
       + "resource_type, resource_id, action, request, decision, policy, policy_version, rule, relation, "
-      + "error_status, error_message, result";
+      + "error_status, error_message, result, simulated";
   private static final String INSERT = "INSERT INTO decision_log (" + COLUMNS + ") SELECT id, decided_at, kind, "
       + "item, caller, request_id, subject_type, subject_id, resource_type, resource_id, action, request::jsonb, "
-      + "decision, policy, policy_version, rule, relation, error_status, error_message, result::jsonb FROM unnest("
+      + "decision, policy, policy_version, rule, relation, error_status, error_message, result::jsonb, simulated "
+      + "FROM unnest("
       + "$1::uuid[], $2::timestamptz[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[], $8::text[], "
       + "$9::text[], $10::text[], $11::text[], $12::text[], $13::bool[], $14::text[], $15::int[], $16::text[], "
-      + "$17::text[], $18::int[], $19::text[], $20::text[]) AS t(" + COLUMNS + ")";
+      + "$17::text[], $18::int[], $19::text[], $20::text[], $21::bool[]) AS t(" + COLUMNS + ")";
 
   private final Pool pool;
 
@@ -69,6 +70,7 @@ public final class PgDecisionLog {
     Integer[] errorStatus = new Integer[n];
     String[] errorMessage = new String[n];
     String[] result = new String[n];
+    Boolean[] simulated = new Boolean[n];
     for (int i = 0; i < n; i++) {
       LogRows.Row r = rows.get(i);
       id[i] = r.id();
@@ -91,9 +93,11 @@ public final class PgDecisionLog {
       errorStatus[i] = r.errorStatus();
       errorMessage[i] = r.errorMessage();
       result[i] = r.result();
+      simulated[i] = r.simulated();
     }
     Tuple t = Tuple.tuple(List.of(id, at, kind, item, caller, requestId, subjectType, subjectId, resourceType,
-        resourceId, action, request, decision, policy, version, rule, relation, errorStatus, errorMessage, result));
+        resourceId, action, request, decision, policy, version, rule, relation, errorStatus, errorMessage, result,
+        simulated));
     return pool.preparedQuery(INSERT).execute(t).mapEmpty();
   }
 
@@ -127,6 +131,10 @@ public final class PgDecisionLog {
     if (q.decision() != null) {
       args.add(q.decision());
       sql.append(" AND decision = $").append(args.size());
+    }
+    if (q.simulated() != null) {
+      args.add(q.simulated());
+      sql.append(" AND simulated = $").append(args.size());
     }
     if (q.since() != null) {
       args.add(q.since().atOffset(ZoneOffset.UTC));
@@ -177,6 +185,7 @@ public final class PgDecisionLog {
     Object request = r.getValue("request");
     o.put("request", request instanceof JsonObject j ? j : new JsonObject(String.valueOf(request)));
     putIf(o, "decision", r.getBoolean("decision"));
+    o.put("simulated", r.getBoolean("simulated"));
     if (r.getString("policy") != null || r.getString("relation") != null) {
       JsonObject p = new JsonObject();
       putIf(p, "name", r.getString("policy"));

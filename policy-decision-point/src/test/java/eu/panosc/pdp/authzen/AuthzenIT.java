@@ -42,7 +42,7 @@ class AuthzenIT {
     issuer = LocalIssuer.start();
     platform = PdpPlatform.start(dataDir, issuer, true,
         Map.of("services.pdp.trustedEntitlementAuthorities", "eduteams.org"));
-    pdp = PdpPlatform.Client.of(platform, issuer, "pdp:evaluate");
+    pdp = PdpPlatform.Client.of(platform, issuer, "pdp:evaluate", "pdp:simulate");
     admin = PdpPlatform.Client.of(platform, issuer, "pdp:admin");
     StringBuilder nd = new StringBuilder();
     for (int i = 0; i < 250; i++) {

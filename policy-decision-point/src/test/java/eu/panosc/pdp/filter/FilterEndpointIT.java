@@ -52,7 +52,8 @@ class FilterEndpointIT {
   static void start() throws Exception {
     issuer = LocalIssuer.start();
     platform = PdpPlatform.start(dataDir, issuer, false, Map.of());
-    pdp = PdpPlatform.Client.of(platform, issuer, "pdp:evaluate");
+    // the table below compares decisions at chosen times: what-if questions (scope pdp:simulate)
+    pdp = PdpPlatform.Client.of(platform, issuer, "pdp:evaluate", "pdp:simulate");
     admin = PdpPlatform.Client.of(platform, issuer, "pdp:admin");
     world = RandomWorld.snapshot(7, 40, 600);
     assertThat(admin.ndjson(RandomWorld.ndjson(world)).statusCode()).isEqualTo(200);

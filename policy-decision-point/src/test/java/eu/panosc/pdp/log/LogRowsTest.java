@@ -89,6 +89,16 @@ class LogRowsTest {
   }
 
   @Test
+  void rowWhenSimulatedThenMarkedAndOtherwiseNot() {
+    LogEntry e = entry();
+    LogEntry simulated = new LogEntry(e.id(), e.at(), e.kind(), e.item(), e.caller(), e.requestId(), e.request(),
+        e.decision(), e.search(), true);
+    LogRows rows = new LogRows(settings("none", null), KEY);
+    assertThat(rows.row(simulated).simulated()).isTrue();
+    assertThat(rows.row(e).simulated()).isFalse();
+  }
+
+  @Test
   void rowWhenSearchOrBrokenItemThenSummaryOrError() {
     LogRows rows = new LogRows(DecisionLogSettings.defaults(), KEY);
     LogRows.Row search = rows.row(new LogEntry(UUID.randomUUID(), T, "search/resource", null, null, null,

@@ -1,10 +1,10 @@
 package eu.panosc.platform.service;
 
+import eu.panosc.platform.health.ReadinessCheck;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import eu.panosc.platform.health.ReadinessCheck;
 import java.util.List;
 import java.util.Map;
 

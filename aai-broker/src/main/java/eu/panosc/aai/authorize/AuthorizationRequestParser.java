@@ -1,6 +1,7 @@
 package eu.panosc.aai.authorize;
 
 import eu.panosc.aai.oauth.OAuthError;
+import eu.panosc.aai.oauth.Parameters;
 import eu.panosc.aai.session.PushedRequests;
 import eu.panosc.aai.token.ServiceAudiences;
 import eu.panosc.registry.RegistryClient;
@@ -97,7 +98,9 @@ public final class AuthorizationRequestParser {
 
   private Future<Parsed> parseParams(MultiMap query) {
     String clientId = query.get("client_id");
-    return registry.get("clients", clientId)
+    Future<java.util.Optional<JsonObject>> found = Parameters.plausibleClientId(clientId)
+        ? registry.get("clients", clientId) : Future.succeededFuture(java.util.Optional.empty());
+    return found
         .recover(e -> Future.failedFuture(new ErrorPage(503, "Sign-in temporarily unavailable",
             "The list of registered applications cannot be read right now. Please try again in a minute.")))
         .map(doc -> {

@@ -13,7 +13,8 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
+import eu.panosc.platform.http.FormBodies;
+import eu.panosc.platform.input.InvalidInputException;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -60,29 +61,38 @@ public final class TokenEndpoint {
   }
 
   public void mount(Router router) {
-    BodyHandler form = BodyHandler.create().setBodyLimit(64 * 1024);
+    io.vertx.core.Handler<RoutingContext> form = FormBodies.reader(64 * 1024);
     router.post("/token").handler(form).handler(this::token);
     router.post("/introspect").handler(form).handler(this::introspect);
     router.post("/revoke").handler(form).handler(this::revoke);
   }
 
-  /** Checks the form encoding and that no parameter is repeated (RFC 6749 §3.2). */
-  static void requireForm(RoutingContext ctx) {
+  /**
+   * The request's parameters, after checking the form encoding, every parameter ({@link Parameters}) and that no
+   * parameter is repeated (RFC 6749 §3.2).
+   */
+  static MultiMap requireForm(RoutingContext ctx) {
     String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
     if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
       throw OAuthError.invalidRequest("send the parameters as application/x-www-form-urlencoded");
     }
-    MultiMap form = ctx.request().formAttributes();
+    MultiMap form;
+    try {
+      form = Parameters.form(ctx);
+    } catch (InvalidInputException e) {
+      // RFC 6749 §5.2: a malformed request
+      throw OAuthError.invalidRequest(e.getMessage());
+    }
     for (String name : SINGLE_VALUED) {
       if (form.getAll(name).size() > 1) {
         throw OAuthError.invalidRequest("parameter " + name + " is repeated");
       }
     }
+    return form;
   }
 
   private void token(RoutingContext ctx) {
-    requireForm(ctx);
-    MultiMap form = ctx.request().formAttributes();
+    MultiMap form = requireForm(ctx);
     String grantType = form.get("grant_type");
     if (grantType == null) {
       throw OAuthError.invalidRequest("grant_type is required");
@@ -118,8 +128,7 @@ public final class TokenEndpoint {
   }
 
   private void introspect(RoutingContext ctx) {
-    requireForm(ctx);
-    String token = ctx.request().formAttributes().get("token");
+    String token = requireForm(ctx).get("token");
     if (token == null) {
       throw OAuthError.invalidRequest("token is required");
     }
@@ -148,8 +157,7 @@ public final class TokenEndpoint {
 
   /** RFC 7009 §2.2: 200 whether or not the token was valid; only the client it was issued to may revoke it. */
   private void revoke(RoutingContext ctx) {
-    requireForm(ctx);
-    String token = ctx.request().formAttributes().get("token");
+    String token = requireForm(ctx).get("token");
     if (token == null) {
       throw OAuthError.invalidRequest("token is required");
     }

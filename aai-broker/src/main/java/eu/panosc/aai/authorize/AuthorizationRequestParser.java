@@ -89,7 +89,7 @@ public final class AuthorizationRequestParser {
     String redirectUri = form.get("redirect_uri");
     List<String> registered = client.getJsonArray("redirectUris", new io.vertx.core.json.JsonArray()).stream()
         .map(String::valueOf).toList();
-    if (redirectUri == null || form.getAll("redirect_uri").size() > 1 || !registered.contains(redirectUri)) {
+    if (redirectUri == null || form.getAll("redirect_uri").size() > 1 || !RedirectUris.registered(registered, redirectUri)) {
       throw OAuthError.invalidRequest("redirect_uri is missing or not registered for this client");
     }
     String state = form.getAll("state").size() == 1 ? form.get("state") : null;
@@ -110,8 +110,9 @@ public final class AuthorizationRequestParser {
           String redirectUri = query.get("redirect_uri");
           List<String> registered = client.getJsonArray("redirectUris", new io.vertx.core.json.JsonArray()).stream()
               .map(String::valueOf).toList();
-          // RFC 6749 §3.1.2.3, RFC 9700 §2.1: exact string match; never redirect to an unvalidated URI
-          if (redirectUri == null || query.getAll("redirect_uri").size() > 1 || !registered.contains(redirectUri)) {
+          // RFC 6749 §3.1.2.3, RFC 9700 §2.1: exact string match (any port for a native app's loopback URI, RFC 8252
+          // §7.3); never redirect to an unvalidated URI
+          if (redirectUri == null || query.getAll("redirect_uri").size() > 1 || !RedirectUris.registered(registered, redirectUri)) {
             throw new ErrorPage(400, "Sign-in request not accepted",
                 "The application \"" + clientId + "\" asked to send you back to an address that is not registered for "
                     + "it. To protect you, you are not sent there. Tell the application's operators.");

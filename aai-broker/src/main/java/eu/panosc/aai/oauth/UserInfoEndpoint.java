@@ -82,10 +82,13 @@ public final class UserInfoEndpoint {
     if (!scopes.contains("openid")) {
       throw OAuthError.insufficientScope("the access token was not granted the openid scope");
     }
-    grants.userOfAccessToken(c.getJWTID())
-        .compose(user -> user.isEmpty() ? Future.failedFuture(OAuthError.invalidToken("the grant was revoked"))
-            : users.find(user.get()).compose(found -> releasesVopersonId(c).map(release -> new Answer(
-                found.map(Users.User::attributes).orElse(new JsonObject()), release ? user.get() : null))))
+    // the token's grant decides, as at introspection
+    grants.grantOfAccessToken(c.getJWTID())
+        .compose(grant -> grant.isEmpty()
+            ? Future.failedFuture(OAuthError.invalidToken("the access token was not issued for a person"))
+            : grant.get().revoked() ? Future.failedFuture(OAuthError.invalidToken("the grant was revoked"))
+            : users.find(grant.get().userId()).compose(found -> releasesVopersonId(c).map(release -> new Answer(
+                found.map(Users.User::attributes).orElse(new JsonObject()), release ? grant.get().userId() : null))))
         .onSuccess(answer -> {
           JsonObject attributes = answer.attributes();
           JsonObject out = new JsonObject().put("sub", c.getSubject());

@@ -132,6 +132,7 @@ public final class PlatformVerticle extends VerticleBase {
           router.route().failureHandler(new FailureHandler());
           FailureHandler.installErrorHandlers(router);
           root.route(module.mountPath() + "/*").subRouter(router);
+          module.mountRoot(root);
           LOG.info("mounted {} at {} ({})", module.name(), module.mountPath(), module.title());
           return null;
         });

@@ -33,6 +33,13 @@ public interface ServiceModule {
   /** Adds the service's own routes to {@code router}, which is mounted at {@link #mountPath()}. */
   Future<Void> mount(Router router, ServiceContext context);
 
+  /**
+   * Adds the few routes of this module that must live at the server root, outside {@link #mountPath()}: e.g. the
+   * path-inserted well-known URIs of RFC 8414 §3 and RFC 8615 ({@code /.well-known/<suffix>/<mount path>}).
+   * Called once after {@link #mount} succeeded; by default there are none.
+   */
+  default void mountRoot(Router root) {}
+
   /** Releases what {@link #mount} acquired; called after the HTTP server stopped taking requests. */
   default Future<Void> stop() {
     return Future.succeededFuture();

@@ -76,6 +76,7 @@ public final class AaiApplication implements ServiceModule {
   private Vertx vertx;
   private RegistryClient registry;
   private BackChannelLogout backChannel;
+  private DiscoveryEndpoint discovery;
 
   @Override
   public String name() {
@@ -151,11 +152,12 @@ public final class AaiApplication implements ServiceModule {
                   new AuthorizationCodeGrant(grants, userTokens, context.clock()),
                   new RefreshTokenGrant(grants, userTokens),
                   device.grant(),
-                  new TokenExchangeGrant(tokens, revoked, subjects, registry)),
-              revoked, limiter, context.meters());
+                  new TokenExchangeGrant(tokens, revoked, subjects, registry, grants)),
+              revoked, limiter, context.meters(), grants, subjects);
           AuthorizationService authorization = new AuthorizationService(registry, connector, users, sessions, pending,
               new Consents(context.pool(), context.clock()), grants, issuer, context.clock());
-          new DiscoveryEndpoint(issuer, signer, endpoint.grantTypes()).mount(router);
+          discovery = new DiscoveryEndpoint(issuer, signer, endpoint.grantTypes());
+          discovery.mount(router);
           AuthorizationRequestParser parser = new AuthorizationRequestParser(registry, audiences, issuer, pushed);
           new PushedAuthorizationEndpoint(clientAuthenticator, parser, pushed, limiter).mount(router);
           new AuthorizeEndpoint(parser, authorization,
@@ -170,6 +172,16 @@ public final class AaiApplication implements ServiceModule {
           new SubjectResolutionEndpoint(subjects).mount(router, context.bearerAuth());
           return null;
         }))));
+  }
+
+  /** RFC 8414 §3: the metadata at the path-inserted well-known locations of the server root. */
+  @Override
+  public java.util.Map<String, io.vertx.core.Handler<io.vertx.ext.web.RoutingContext>> wellKnown() {
+    if (discovery == null) {
+      return java.util.Map.of();
+    }
+    var handler = discovery.rootMetadataHandler();
+    return java.util.Map.of("oauth-authorization-server", handler, "openid-configuration", handler);
   }
 
   /** A token the provider issues to itself for the registry, renewed a minute before it expires. */

@@ -267,7 +267,8 @@ class AuthorizationCodeFlowIT {
   void redirectUriWhenNotAnExactRegisteredMatchThenHtmlPageAndNoRedirect() {
     Browser browser = new Browser();
     for (String redirect : List.of("http://127.0.0.1/callback/", "http://127.0.0.1/callback?x=1",
-        "http://127.0.0.1:9999/callback", "http://evil.example/callback", "HTTP://127.0.0.1/callback")) {
+        "http://localhost/callback", "http://evil.example/callback", "HTTP://127.0.0.1/callback")) {
+      // (another port of the loopback URI is accepted, RFC 8252 §7.3: see ProtocolConformanceIT)
       HttpResponse<String> r = browser.get(base + "/aai/authorize?response_type=code&scope=openid&client_id=panosc-cli"
           + "&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256&state=s1"
           + "&redirect_uri=" + Browser.enc(redirect));

@@ -1,6 +1,7 @@
 package eu.panosc.aai.authorize;
 
 import eu.panosc.aai.oauth.OAuthError;
+import eu.panosc.aai.oauth.Parameters;
 import eu.panosc.aai.session.PushedRequests;
 import eu.panosc.aai.token.ServiceAudiences;
 import eu.panosc.registry.RegistryClient;
@@ -88,7 +89,7 @@ public final class AuthorizationRequestParser {
     String redirectUri = form.get("redirect_uri");
     List<String> registered = client.getJsonArray("redirectUris", new io.vertx.core.json.JsonArray()).stream()
         .map(String::valueOf).toList();
-    if (redirectUri == null || form.getAll("redirect_uri").size() > 1 || !registered.contains(redirectUri)) {
+    if (redirectUri == null || form.getAll("redirect_uri").size() > 1 || !RedirectUris.registered(registered, redirectUri)) {
       throw OAuthError.invalidRequest("redirect_uri is missing or not registered for this client");
     }
     String state = form.getAll("state").size() == 1 ? form.get("state") : null;
@@ -97,7 +98,9 @@ public final class AuthorizationRequestParser {
 
   private Future<Parsed> parseParams(MultiMap query) {
     String clientId = query.get("client_id");
-    return registry.get("clients", clientId)
+    Future<java.util.Optional<JsonObject>> found = Parameters.plausibleClientId(clientId)
+        ? registry.get("clients", clientId) : Future.succeededFuture(java.util.Optional.empty());
+    return found
         .recover(e -> Future.failedFuture(new ErrorPage(503, "Sign-in temporarily unavailable",
             "The list of registered applications cannot be read right now. Please try again in a minute.")))
         .map(doc -> {
@@ -107,8 +110,9 @@ public final class AuthorizationRequestParser {
           String redirectUri = query.get("redirect_uri");
           List<String> registered = client.getJsonArray("redirectUris", new io.vertx.core.json.JsonArray()).stream()
               .map(String::valueOf).toList();
-          // RFC 6749 §3.1.2.3, RFC 9700 §2.1: exact string match; never redirect to an unvalidated URI
-          if (redirectUri == null || query.getAll("redirect_uri").size() > 1 || !registered.contains(redirectUri)) {
+          // RFC 6749 §3.1.2.3, RFC 9700 §2.1: exact string match (any port for a native app's loopback URI, RFC 8252
+          // §7.3); never redirect to an unvalidated URI
+          if (redirectUri == null || query.getAll("redirect_uri").size() > 1 || !RedirectUris.registered(registered, redirectUri)) {
             throw new ErrorPage(400, "Sign-in request not accepted",
                 "The application \"" + clientId + "\" asked to send you back to an address that is not registered for "
                     + "it. To protect you, you are not sent there. Tell the application's operators.");

@@ -102,8 +102,10 @@ public final class AuthorizationService {
         return Future.failedFuture(back(req, OAuthError.consentRequired("the person must consent to " + String.join(" ",
             req.scopes()))));
       }
-      return users.find(s.userId()).compose(user -> pendingId(req, pendingId).map(id -> (Step) new Consent(id, client,
-          user.map(u -> u.attributes().getString("name", s.userId())).orElse(s.userId()), req)));
+      // the consent screen is bound to this browser session: only it may answer (see consent)
+      return users.find(s.userId()).compose(user -> pendingId(req, pendingId)
+          .compose(id -> pending.bindSession(id, s.sid()).map(v -> (Step) new Consent(id, client,
+              user.map(u -> u.attributes().getString("name", s.userId())).orElse(s.userId()), req))));
     });
   }
 
@@ -144,13 +146,15 @@ public final class AuthorizationService {
                 + "start again."));
       }
       AuthorizationRequest req = AuthorizationRequest.fromJson(found.get());
-      return registry.get("clients", req.clientId()).map(client -> new PendingRequest(req, client.orElseThrow(() ->
+      String consentSid = found.get().getString(PendingAuthorizations.SESSION_FIELD);
+      return registry.get("clients", req.clientId()).map(client -> new PendingRequest(req, consentSid, client.orElseThrow(() ->
           new ErrorPage(400, "Unknown application", "The application you were signing in to is no longer registered "
               + "with this federation (or is suspended)."))));
     });
   }
 
-  private record PendingRequest(AuthorizationRequest request, JsonObject client) {}
+  /** A pending request, the session its consent screen was shown to (or null), and its client. */
+  private record PendingRequest(AuthorizationRequest request, String consentSid, JsonObject client) {}
 
   /** The login form was posted: check the password with the connector, start a session, continue. */
   public Future<Step> login(String pendingId, String username, String password) {
@@ -177,6 +181,12 @@ public final class AuthorizationService {
       if (session.isEmpty()) {
         return Future.succeededFuture(new Login(pendingId, Pages.displayName(p.client()),
             "Your sign-in has expired. Please sign in again."));
+      }
+      if (!session.get().sid().equals(p.consentSid())) {
+        // the consent screen was shown to another browser session (or none): never a code for this one
+        return Future.failedFuture(new ErrorPage(403, "This page belongs to another sign-in",
+            "This consent page was not shown in this browser's sign-in, so it cannot be answered here. Go back to the "
+                + "application and start again."));
       }
       AuthorizationRequest req = p.request();
       if (!approve) {

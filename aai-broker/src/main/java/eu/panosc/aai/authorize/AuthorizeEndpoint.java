@@ -5,7 +5,7 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
+import eu.panosc.platform.http.FormBodies;
 import java.util.Objects;
 
 /**
@@ -33,9 +33,9 @@ public final class AuthorizeEndpoint {
   }
 
   public void mount(Router router) {
-    BodyHandler form = BodyHandler.create().setBodyLimit(16 * 1024);
-    router.get("/authorize").handler(ctx -> authorize(ctx, ctx.queryParams())).failureHandler(FAILURE);
-    router.post("/authorize").handler(form).handler(ctx -> authorize(ctx, ctx.request().formAttributes()))
+    io.vertx.core.Handler<RoutingContext> form = FormBodies.reader(16 * 1024);
+    router.get("/authorize").handler(ctx -> authorize(ctx, BrowserForms.query(ctx))).failureHandler(FAILURE);
+    router.post("/authorize").handler(form).handler(ctx -> authorize(ctx, BrowserForms.form(ctx)))
         .failureHandler(FAILURE);
     router.post("/login").handler(form).handler(this::login).failureHandler(FAILURE);
     router.post("/consent").handler(form).handler(this::consent).failureHandler(FAILURE);
@@ -49,7 +49,7 @@ public final class AuthorizeEndpoint {
   }
 
   private void login(RoutingContext ctx) {
-    MultiMap form = ctx.request().formAttributes();
+    MultiMap form = BrowserForms.form(ctx);
     BrowserForms.checkCsrf(ctx, form, "Go back to the application and start signing in again.");
     service.login(form.get("req"), form.get("username"), form.get("password"))
         .onSuccess(step -> write(ctx, step))
@@ -57,7 +57,7 @@ public final class AuthorizeEndpoint {
   }
 
   private void consent(RoutingContext ctx) {
-    MultiMap form = ctx.request().formAttributes();
+    MultiMap form = BrowserForms.form(ctx);
     BrowserForms.checkCsrf(ctx, form, "Go back to the application and start signing in again.");
     String decision = form.get("decision");
     if (!"approve".equals(decision) && !"deny".equals(decision)) {

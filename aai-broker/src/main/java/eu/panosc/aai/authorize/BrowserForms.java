@@ -1,6 +1,8 @@
 package eu.panosc.aai.authorize;
 
+import eu.panosc.aai.oauth.Parameters;
 import eu.panosc.aai.token.Opaque;
+import eu.panosc.platform.input.InvalidInputException;
 import eu.panosc.platform.http.ProtocolError;
 import eu.panosc.platform.http.RequestIds;
 import io.vertx.core.Handler;
@@ -57,6 +59,29 @@ final class BrowserForms {
     return token;
   }
 
+  /** The checked form body ({@link Parameters}); a malformed one is an error page (400). */
+  static MultiMap form(RoutingContext ctx) {
+    try {
+      return Parameters.form(ctx);
+    } catch (InvalidInputException e) {
+      throw notUnderstood(e);
+    }
+  }
+
+  /** The checked query string ({@link Parameters}); a malformed one is an error page (400). */
+  static MultiMap query(RoutingContext ctx) {
+    try {
+      return Parameters.query(ctx);
+    } catch (InvalidInputException e) {
+      throw notUnderstood(e);
+    }
+  }
+
+  private static ErrorPage notUnderstood(InvalidInputException e) {
+    return new ErrorPage(400, "Request not understood", "This request could not be read (" + e.getMessage()
+        + "). Go back to the application and try again.");
+  }
+
   /** Double-submit check: the form's csrf field equals the CSRF cookie set with the form. */
   static void checkCsrf(RoutingContext ctx, MultiMap form, String whatToDo) {
     if (!Opaque.equal(cookie(ctx, AuthorizeEndpoint.CSRF_COOKIE), form.get("csrf"))) {
@@ -81,6 +106,10 @@ final class BrowserForms {
       Throwable failure = ctx.failure();
       if (failure instanceof ProtocolError pe) {
         pe.render(ctx);
+        return;
+      }
+      if (failure instanceof InvalidInputException invalid) {
+        notUnderstood(invalid).render(ctx);
         return;
       }
       int status = ctx.statusCode();

@@ -15,7 +15,7 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
+import eu.panosc.platform.http.FormBodies;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -68,7 +68,7 @@ public final class DeviceVerificationEndpoint {
 
   public void mount(Router router) {
     router.get("/device").handler(this::show).failureHandler(FAILURE);
-    router.post("/device").handler(BodyHandler.create().setBodyLimit(16 * 1024)).handler(this::submit)
+    router.post("/device").handler(FormBodies.reader(16 * 1024)).handler(this::submit)
         .failureHandler(FAILURE);
   }
 
@@ -86,13 +86,14 @@ public final class DeviceVerificationEndpoint {
   private record Found(DeviceCodes.Request request, JsonObject client, String userCode) {}
 
   private void show(RoutingContext ctx) {
-    String prefill = ctx.queryParams().getAll("user_code").size() == 1 ? ctx.queryParams().get("user_code") : "";
+    MultiMap query = BrowserForms.query(ctx);
+    String prefill = query.getAll("user_code").size() == 1 ? query.get("user_code") : "";
     String shown = UserCodes.normalize(prefill).map(UserCodes::display).orElse(prefill.length() > 32 ? "" : prefill);
     Pages.write(ctx, 200, Pages.deviceCode(forms.csrf(ctx), shown, null));
   }
 
   private void submit(RoutingContext ctx) {
-    MultiMap form = ctx.request().formAttributes();
+    MultiMap form = BrowserForms.form(ctx);
     BrowserForms.checkCsrf(ctx, form, "Open the sign-in address your device shows and enter the code again.");
     String step = form.get("step");
     if (!Set.of("code", "login", "consent").contains(String.valueOf(step))) {

@@ -2,6 +2,7 @@ package eu.panosc.aai.authorize;
 
 import com.nimbusds.jwt.JWTClaimsSet;
 import eu.panosc.aai.logout.SessionLogout;
+import eu.panosc.aai.oauth.Parameters;
 import eu.panosc.aai.session.Sessions;
 import eu.panosc.aai.token.IdTokens;
 import eu.panosc.aai.user.Users;
@@ -12,7 +13,7 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
+import eu.panosc.platform.http.FormBodies;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -67,15 +68,15 @@ public final class LogoutEndpoint {
   }
 
   public void mount(Router router) {
-    BodyHandler form = BodyHandler.create().setBodyLimit(32 * 1024);
-    router.get("/logout").handler(ctx -> start(ctx, ctx.queryParams())).failureHandler(FAILURE);
+    io.vertx.core.Handler<RoutingContext> form = FormBodies.reader(32 * 1024);
+    router.get("/logout").handler(ctx -> start(ctx, BrowserForms.query(ctx))).failureHandler(FAILURE);
     router.post("/logout").handler(form).handler(this::repost).failureHandler(FAILURE);
     router.post("/logout/confirm").handler(form).handler(this::confirm).failureHandler(FAILURE);
   }
 
   /** POST → 303 to the GET with the same parameters (so that the Lax session cookie comes along). */
   private void repost(RoutingContext ctx) {
-    MultiMap params = ctx.request().formAttributes();
+    MultiMap params = BrowserForms.form(ctx);
     checkSingle(params);
     StringBuilder query = new StringBuilder();
     for (String name : PARAMS) {
@@ -111,7 +112,7 @@ public final class LogoutEndpoint {
   }
 
   private void confirm(RoutingContext ctx) {
-    MultiMap form = ctx.request().formAttributes();
+    MultiMap form = BrowserForms.form(ctx);
     BrowserForms.checkCsrf(ctx, form, "Go back to the application and sign out again.");
     String decision = form.get("decision");
     if (!"logout".equals(decision) && !"stay".equals(decision)) {
@@ -178,8 +179,9 @@ public final class LogoutEndpoint {
     }
     String redirect = emptyToNull(params.get("post_logout_redirect_uri"));
     Optional<JWTClaimsSet> h = hint;
-    Future<Optional<JsonObject>> client = clientId == null ? Future.succeededFuture(Optional.empty())
-        : registry.get("clients", clientId);
+    // an id no client can have is unknown without asking the registry
+    Future<Optional<JsonObject>> client = !Parameters.plausibleClientId(clientId)
+        ? Future.succeededFuture(Optional.empty()) : registry.get("clients", clientId);
     return client.map(c -> {
       boolean registered = redirect != null && c.isPresent()
           && c.get().getJsonArray("postLogoutRedirectUris", new io.vertx.core.json.JsonArray()).contains(redirect);

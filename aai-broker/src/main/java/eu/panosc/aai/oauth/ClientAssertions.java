@@ -84,7 +84,8 @@ public final class ClientAssertions {
         && claims.getExpirationTime().toInstant().isAfter(now.minus(SKEW))
         && claims.getExpirationTime().toInstant().isBefore(now.plus(MAX_LIFETIME).plus(SKEW))
         && (claims.getNotBeforeTime() == null || !claims.getNotBeforeTime().toInstant().isAfter(now.plus(SKEW)))
-        && claims.getJWTID() != null && !claims.getJWTID().isBlank() && claims.getJWTID().length() <= 256;
+        && claims.getJWTID() != null && !claims.getJWTID().isBlank()
+        && eu.panosc.platform.input.Input.isClean(claims.getJWTID(), 256);
     if (!ok) {
       return Future.failedFuture(OAuthError.invalidClient(FAILED, false));
     }

@@ -1,5 +1,6 @@
 package eu.panosc.aai.oauth;
 
+import eu.panosc.platform.input.Input;
 import eu.panosc.registry.RegistryClient;
 import eu.panosc.registry.model.ClientSecrets;
 import io.vertx.core.Future;
@@ -20,6 +21,8 @@ import java.util.Optional;
  */
 public final class ClientAuthenticator {
   private static final String FAILED = "client authentication failed";
+  /** Longer secrets (from the Basic header, which no form rule checks) are refused unread. */
+  private static final int MAX_SECRET = 1024;
 
   private final RegistryClient registry;
   private final ClientAssertions assertions;
@@ -34,7 +37,7 @@ public final class ClientAuthenticator {
    *     grant then proves possession another way, e.g. PKCE)
    */
   public Future<AuthenticatedClient> authenticate(RoutingContext ctx, boolean allowPublic) {
-    MultiMap form = ctx.request().formAttributes();
+    MultiMap form = Parameters.form(ctx);
     String header = ctx.request().getHeader("Authorization");
     boolean basic = header != null && header.regionMatches(true, 0, "Basic ", 0, 6);
     boolean post = form.contains("client_secret");
@@ -72,6 +75,10 @@ public final class ClientAuthenticator {
       return Future.failedFuture(OAuthError.invalidClient("client authentication is required", false));
     }
     String method = basic ? "client_secret_basic" : post ? "client_secret_post" : "none";
+    if (!Parameters.plausibleClientId(clientId) || secret != null && !Input.isClean(secret, MAX_SECRET)) {
+      // no registered client has such an id (or secret): never sent to the registry
+      return Future.failedFuture(OAuthError.invalidClient(FAILED, basic));
+    }
     return registry.clientCredentials(clientId)
         .recover(e -> Future.failedFuture(OAuthError.serverError("the client registry is unavailable")))
         .compose(credentials -> check(clientId, secret, method, basic, credentials))
@@ -87,7 +94,7 @@ public final class ClientAuthenticator {
     }
     String clientId = ClientAssertions.claimedClient(assertion);
     String formId = form.get("client_id");
-    if (clientId == null || (formId != null && !formId.equals(clientId))) {
+    if (!Parameters.plausibleClientId(clientId) || (formId != null && !formId.equals(clientId))) {
       return Future.failedFuture(OAuthError.invalidClient(FAILED, false));
     }
     return registry.clientCredentials(clientId)

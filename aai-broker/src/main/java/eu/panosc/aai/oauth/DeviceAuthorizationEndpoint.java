@@ -9,7 +9,7 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
+import eu.panosc.platform.http.FormBodies;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -42,13 +42,12 @@ public final class DeviceAuthorizationEndpoint {
   }
 
   public void mount(Router router) {
-    router.post("/device_authorization").handler(BodyHandler.create().setBodyLimit(16 * 1024))
+    router.post("/device_authorization").handler(FormBodies.reader(16 * 1024))
         .handler(this::authorize);
   }
 
   private void authorize(RoutingContext ctx) {
-    TokenEndpoint.requireForm(ctx);
-    MultiMap form = ctx.request().formAttributes();
+    MultiMap form = TokenEndpoint.requireForm(ctx);
     clients.authenticate(ctx, true)
         .compose(client -> start(client, form))
         .onSuccess(started -> {

@@ -31,6 +31,17 @@ public final class DiscoveryEndpoint {
       .add("auth_time").add("nonce").add("acr").add("amr").add("azp").add("at_hash").add("name").add("email")
       .add("eduperson_entitlement").add("eduperson_assurance").add("sid").add("voperson_id");
 
+  /**
+   * The metadata as served at the server root where RFC 8414 §3 looks for it: {@code /.well-known/oauth-authorization-server}
+   * inserted before the issuer's path (e.g. {@code /.well-known/oauth-authorization-server/aai}), and likewise
+   * {@code /.well-known/openid-configuration/aai}, which some OpenID clients try (RFC 8414 §5).
+   */
+  public io.vertx.core.Handler<io.vertx.ext.web.RoutingContext> rootMetadataHandler() {
+    String json = metadata().encodePrettily();
+    return ctx -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        .putHeader(HttpHeaders.CACHE_CONTROL, "public, max-age=3600").end(json);
+  }
+
   public JsonObject metadata() {
     JsonArray authMethods = new JsonArray().add("client_secret_basic").add("client_secret_post").add("private_key_jwt");
     JsonObject meta = new JsonObject()
@@ -46,7 +57,8 @@ public final class DiscoveryEndpoint {
         .put("token_endpoint_auth_signing_alg_values_supported", new JsonArray(
             eu.panosc.platform.auth.SignatureCheck.ALLOWED.stream().map(a -> a.getName()).sorted().toList()))
         .put("introspection_endpoint_auth_methods_supported", authMethods)
-        .put("revocation_endpoint_auth_methods_supported", authMethods)
+        // RFC 7009 §5: public clients revoke their tokens with their client_id alone
+        .put("revocation_endpoint_auth_methods_supported", authMethods.copy().add("none"))
         .put("response_types_supported", new JsonArray().add("code"))
         .put("response_modes_supported", new JsonArray().add("query"))
         .put("code_challenge_methods_supported", new JsonArray().add("S256"))
@@ -79,10 +91,8 @@ public final class DiscoveryEndpoint {
   }
 
   public void mount(Router router) {
-    String json = metadata().encodePrettily();
     for (String path : new String[] {"/.well-known/openid-configuration", "/.well-known/oauth-authorization-server"}) {
-      router.get(path).handler(ctx -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-          .putHeader(HttpHeaders.CACHE_CONTROL, "public, max-age=3600").end(json));
+      serveMetadata(router, path);
     }
     router.get("/jwks").handler(ctx -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/jwk-set+json")
         .putHeader(HttpHeaders.CACHE_CONTROL, "public, max-age=300").end(keys.publishedKeys().toString()));

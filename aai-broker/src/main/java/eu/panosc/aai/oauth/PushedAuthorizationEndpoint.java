@@ -9,7 +9,7 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
+import eu.panosc.platform.http.FormBodies;
 import java.util.Objects;
 import java.util.Set;
 
@@ -44,12 +44,11 @@ public final class PushedAuthorizationEndpoint {
   }
 
   public void mount(Router router) {
-    router.post("/par").handler(BodyHandler.create().setBodyLimit(16 * 1024)).handler(this::push);
+    router.post("/par").handler(FormBodies.reader(16 * 1024)).handler(this::push);
   }
 
   private void push(RoutingContext ctx) {
-    TokenEndpoint.requireForm(ctx);
-    MultiMap form = ctx.request().formAttributes();
+    MultiMap form = TokenEndpoint.requireForm(ctx);
     clients.authenticate(ctx, true)
         .compose(client -> {
           if (!limiter.tryAcquire(client.clientId(), System.nanoTime())) {

@@ -2,6 +2,9 @@ package eu.panosc.aai.oauth;
 
 import com.nimbusds.jwt.JWTClaimsSet;
 import eu.panosc.aai.token.AccessTokens;
+import eu.panosc.aai.token.GrantStore;
+import eu.panosc.aai.token.Opaque;
+import eu.panosc.aai.user.PairwiseSubjects;
 import eu.panosc.aai.token.RateLimiter;
 import eu.panosc.aai.token.RevokedTokens;
 import io.micrometer.core.instrument.Counter;
@@ -13,7 +16,8 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
+import eu.panosc.platform.http.FormBodies;
+import eu.panosc.platform.input.InvalidInputException;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -31,72 +35,86 @@ public final class TokenEndpoint {
       "token_type_hint", "code", "redirect_uri", "refresh_token", "code_verifier", "device_code");
 
   private final ClientAuthenticator clients;
+  private final GrantStore grants;
+  private final PairwiseSubjects subjects;
   private final AccessTokens tokens;
   private final RevokedTokens revoked;
   private final RateLimiter limiter;
-  private final Map<String, Grant> grants;
+  private final Map<String, Grant> grantTypes;
   private final MeterRegistry meters;
   /** Counters looked up once, not per request (the token endpoint is the hot path). */
   private final Map<String, Counter> issuedCounters;
   private final Map<String, Counter> errorCounters = new java.util.concurrent.ConcurrentHashMap<>();
 
   public TokenEndpoint(ClientAuthenticator clients, AccessTokens tokens, List<Grant> grants,
-      RevokedTokens revoked, RateLimiter limiter, MeterRegistry meters) {
+      RevokedTokens revoked, RateLimiter limiter, MeterRegistry meters, GrantStore grantStore,
+      PairwiseSubjects subjects) {
     this.clients = Objects.requireNonNull(clients, "clients");
+    this.grants = Objects.requireNonNull(grantStore, "grantStore");
+    this.subjects = Objects.requireNonNull(subjects, "subjects");
     this.tokens = Objects.requireNonNull(tokens, "tokens");
     this.revoked = Objects.requireNonNull(revoked, "revoked");
     this.limiter = Objects.requireNonNull(limiter, "limiter");
     this.meters = Objects.requireNonNull(meters, "meters");
     Map<String, Grant> byType = new java.util.LinkedHashMap<>();
     grants.forEach(g -> byType.put(g.type(), g));
-    this.grants = Map.copyOf(byType);
+    this.grantTypes = Map.copyOf(byType);
     Map<String, Counter> issued = new java.util.HashMap<>();
     byType.keySet().forEach(type -> issued.put(type, meters.counter(METER_TOKENS, "grant_type", type)));
     this.issuedCounters = Map.copyOf(issued);
   }
 
   public Set<String> grantTypes() {
-    return grants.keySet();
+    return grantTypes.keySet();
   }
 
   public void mount(Router router) {
-    BodyHandler form = BodyHandler.create().setBodyLimit(64 * 1024);
+    io.vertx.core.Handler<RoutingContext> form = FormBodies.reader(64 * 1024);
     router.post("/token").handler(form).handler(this::token);
     router.post("/introspect").handler(form).handler(this::introspect);
     router.post("/revoke").handler(form).handler(this::revoke);
   }
 
-  /** Checks the form encoding and that no parameter is repeated (RFC 6749 §3.2). */
-  static void requireForm(RoutingContext ctx) {
+  /**
+   * The request's parameters, after checking the form encoding, every parameter ({@link Parameters}) and that no
+   * parameter is repeated (RFC 6749 §3.2).
+   */
+  static MultiMap requireForm(RoutingContext ctx) {
     String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
     if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
       throw OAuthError.invalidRequest("send the parameters as application/x-www-form-urlencoded");
     }
-    MultiMap form = ctx.request().formAttributes();
+    MultiMap form;
+    try {
+      form = Parameters.form(ctx);
+    } catch (InvalidInputException e) {
+      // RFC 6749 §5.2: a malformed request
+      throw OAuthError.invalidRequest(e.getMessage());
+    }
     for (String name : SINGLE_VALUED) {
       if (form.getAll(name).size() > 1) {
         throw OAuthError.invalidRequest("parameter " + name + " is repeated");
       }
     }
+    return form;
   }
 
   private void token(RoutingContext ctx) {
-    requireForm(ctx);
-    MultiMap form = ctx.request().formAttributes();
+    MultiMap form = requireForm(ctx);
     String grantType = form.get("grant_type");
     if (grantType == null) {
       throw OAuthError.invalidRequest("grant_type is required");
     }
-    Grant requested = grants.get(grantType);
+    Grant requested = grantTypes.get(grantType);
     clients.authenticate(ctx, requested != null && requested.allowsPublicClients())
         .compose(client -> {
           if (!limiter.tryAcquire(client.clientId(), System.nanoTime())) {
             return Future.failedFuture(OAuthError.slowDown(limiter.retryAfterSeconds()));
           }
-          var grant = grants.get(grantType);
+          var grant = grantTypes.get(grantType);
           if (grant == null) {
             return Future.failedFuture(OAuthError.unsupportedGrantType("grant_type " + grantType
-                + " is not supported here; supported: " + String.join(", ", grants.keySet())));
+                + " is not supported here; supported: " + String.join(", ", grantTypes.keySet())));
           }
           if (!client.grantTypes().contains(grantType)) {
             return Future.failedFuture(OAuthError.unauthorizedClient("this client is not registered for " + grantType));
@@ -117,20 +135,45 @@ public final class TokenEndpoint {
         });
   }
 
+  /**
+   * RFC 7662: an access token of this provider is active until it expires or is revoked (itself or its grant); a
+   * refresh token is described (token_type {@code refresh_token}) to the client it was issued to while it is current
+   * and its grant is not revoked. Everything else is {@code {"active": false}}.
+   */
   private void introspect(RoutingContext ctx) {
-    requireForm(ctx);
-    String token = ctx.request().formAttributes().get("token");
+    String token = requireForm(ctx).get("token");
     if (token == null) {
       throw OAuthError.invalidRequest("token is required");
     }
-    clients.authenticate(ctx, false).onSuccess(caller -> {
-      JsonObject answer = tokens.verifyOwn(token)
-          .filter(c -> !revoked.isRevoked(c.getJWTID()))
-          .map(TokenEndpoint::active)
-          .orElse(new JsonObject().put("active", false));
-      ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-          .putHeader(HttpHeaders.CACHE_CONTROL, "no-store").end(answer.encode());
-    }).onFailure(ctx::fail);
+    clients.authenticate(ctx, false)
+        .compose(caller -> describe(caller, token))
+        .onSuccess(answer -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+            .putHeader(HttpHeaders.CACHE_CONTROL, "no-store").end(answer.encode()))
+        .onFailure(ctx::fail);
+  }
+
+  private Future<JsonObject> describe(AuthenticatedClient caller, String token) {
+    var claims = tokens.verifyOwn(token).filter(c -> !revoked.isRevoked(c.getJWTID()));
+    if (claims.isPresent()) {
+      // the grant's state decides, as at userinfo (a revoked grant's tokens are inactive on every replica at once)
+      return grants.grantOfAccessToken(claims.get().getJWTID()).map(grant -> grant.isPresent() && grant.get().revoked()
+          ? inactive() : active(claims.get()));
+    }
+    if (!Opaque.isRandom(token)) {
+      return Future.succeededFuture(inactive());
+    }
+    return grants.describeRefreshToken(token).map(state -> state
+        .filter(s -> s.family().clientId().equals(caller.clientId()))
+        .map(s -> new JsonObject().put("active", true).put("token_type", "refresh_token")
+            .put("client_id", s.family().clientId())
+            .put("sub", subjects.subject(PairwiseSubjects.sectorOf(caller.document()), s.family().userId()))
+            .put("scope", String.join(" ", s.scopes())).put("iss", tokens.issuer())
+            .put("iat", s.issuedAt().getEpochSecond()).put("exp", s.expiresAt().getEpochSecond()))
+        .orElse(inactive()));
+  }
+
+  private static JsonObject inactive() {
+    return new JsonObject().put("active", false);
   }
 
   private static JsonObject active(JWTClaimsSet c) {
@@ -146,25 +189,41 @@ public final class TokenEndpoint {
     }
   }
 
-  /** RFC 7009 §2.2: 200 whether or not the token was valid; only the client it was issued to may revoke it. */
+  /**
+   * RFC 7009: an access token or a refresh token (whatever {@code token_type_hint} says: §2.1 lets the server search
+   * every type) is revoked; a refresh token revokes its whole grant, its other refresh tokens and its access tokens
+   * (§2.1 SHOULD). Only the client the token was issued to may revoke it (§2.1: others are refused,
+   * {@code unauthorized_client}); an unknown, invalid or expired token answers 200 (§2.2). Public clients revoke
+   * with their {@code client_id} alone (§5).
+   */
   private void revoke(RoutingContext ctx) {
-    requireForm(ctx);
-    String token = ctx.request().formAttributes().get("token");
+    String token = requireForm(ctx).get("token");
     if (token == null) {
       throw OAuthError.invalidRequest("token is required");
     }
     clients.authenticate(ctx, true)
         .compose(caller -> {
           var claims = tokens.verifyOwn(token);
-          if (claims.isEmpty()) {
+          if (claims.isPresent()) {
+            JWTClaimsSet c = claims.get();
+            String owner = (String) c.getClaim("client_id");
+            if (!caller.clientId().equals(owner)) {
+              return Future.failedFuture(OAuthError.unauthorizedClient("the token was issued to another client"));
+            }
+            return revoked.revoke(c.getJWTID(), owner, c.getExpirationTime().toInstant());
+          }
+          if (!Opaque.isRandom(token)) {
             return Future.succeededFuture();
           }
-          JWTClaimsSet c = claims.get();
-          String owner = (String) c.getClaim("client_id");
-          if (!caller.clientId().equals(owner)) {
-            return Future.failedFuture(OAuthError.unauthorizedClient("the token was issued to another client"));
-          }
-          return revoked.revoke(c.getJWTID(), owner, c.getExpirationTime().toInstant());
+          return grants.familyOfRefreshToken(token).compose(family -> {
+            if (family.isEmpty()) {
+              return Future.succeededFuture();
+            }
+            if (!caller.clientId().equals(family.get().clientId())) {
+              return Future.failedFuture(OAuthError.unauthorizedClient("the token was issued to another client"));
+            }
+            return grants.revokeFamily(family.get().id());
+          });
         })
         .onSuccess(v -> ctx.response().setStatusCode(200).putHeader(HttpHeaders.CACHE_CONTROL, "no-store").end())
         .onFailure(ctx::fail);

@@ -2,6 +2,7 @@ package eu.panosc.aai.oauth;
 
 import com.nimbusds.jwt.JWTClaimsSet;
 import eu.panosc.aai.token.AccessTokens;
+import eu.panosc.aai.token.GrantStore;
 import eu.panosc.aai.token.RevokedTokens;
 import eu.panosc.aai.user.PairwiseSubjects;
 import eu.panosc.registry.RegistryClient;
@@ -37,9 +38,11 @@ public final class TokenExchangeGrant implements Grant {
   private final RevokedTokens revoked;
   private final PairwiseSubjects subjects;
   private final RegistryClient registry;
+  private final GrantStore grants;
 
   public TokenExchangeGrant(AccessTokens tokens, RevokedTokens revoked, PairwiseSubjects subjects,
-      RegistryClient registry) {
+      RegistryClient registry, GrantStore grants) {
+    this.grants = Objects.requireNonNull(grants, "grants");
     this.tokens = Objects.requireNonNull(tokens, "tokens");
     this.revoked = Objects.requireNonNull(revoked, "revoked");
     this.subjects = Objects.requireNonNull(subjects, "subjects");
@@ -111,21 +114,31 @@ public final class TokenExchangeGrant implements Grant {
         scopes.add(s);
       }
     }
-    return subjectFor(subject, targets).map(newSub -> {
-      Map<String, Object> act = new LinkedHashMap<>();
-      act.put("sub", client.clientId());
-      Object previousAct = subject.getClaim("act");
-      if (previousAct != null) {
-        act.put("act", previousAct);
+    // the subject token's grant: the new token joins it, so that userinfo and introspection see one state and
+    // revoking the grant (logout, refresh token reuse, revocation) revokes the exchanged token too
+    return grants.grantOfAccessToken(subject.getJWTID()).compose(grant -> {
+      if (grant.isPresent() && grant.get().revoked()) {
+        return Future.failedFuture(OAuthError.invalidRequest("subject_token is invalid, expired or revoked"));
       }
-      String originalClient = (String) subject.getClaim("client_id");
-      AccessTokens.Issued issued = tokens.issue(newSub, client.clientId(), targets, scopes, claims -> {
-        claims.claim("act", act);
-        if (originalClient != null) {
-          claims.claim("original_client_id", originalClient);
+      return subjectFor(subject, targets).compose(newSub -> {
+        Map<String, Object> act = new LinkedHashMap<>();
+        act.put("sub", client.clientId());
+        Object previousAct = subject.getClaim("act");
+        if (previousAct != null) {
+          act.put("act", previousAct);
         }
-      }, tokens.algorithmFor(client.document()));
-      return new TokenResponse(issued, null, null, new JsonObject().put("issued_token_type", ACCESS_TOKEN));
+        String originalClient = (String) subject.getClaim("client_id");
+        AccessTokens.Issued issued = tokens.issue(newSub, client.clientId(), targets, scopes, claims -> {
+          claims.claim("act", act);
+          if (originalClient != null) {
+            claims.claim("original_client_id", originalClient);
+          }
+        }, tokens.algorithmFor(client.document()));
+        TokenResponse response = new TokenResponse(issued, null, null,
+            new JsonObject().put("issued_token_type", ACCESS_TOKEN));
+        return grant.isEmpty() ? Future.succeededFuture(response)
+            : grants.recordAccessToken(grant.get().familyId(), issued).map(v -> response);
+      });
     });
   }
 

@@ -12,7 +12,10 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
+import eu.panosc.platform.http.FormBodies;
+import eu.panosc.platform.input.Input;
+import eu.panosc.platform.input.InvalidInputException;
+import io.vertx.core.MultiMap;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -45,7 +48,7 @@ public final class UserInfoEndpoint {
 
   public void mount(Router router) {
     router.get("/userinfo").handler(this::userinfo);
-    router.post("/userinfo").handler(BodyHandler.create().setBodyLimit(16 * 1024)).handler(this::userinfo);
+    router.post("/userinfo").handler(FormBodies.reader(32 * 1024)).handler(this::userinfo);
   }
 
   private void userinfo(RoutingContext ctx) {
@@ -53,7 +56,19 @@ public final class UserInfoEndpoint {
     String token = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
     if (token == null && ctx.request().method().name().equals("POST")) {
       // RFC 6750 §2.2: form-encoded body parameter
-      token = ctx.request().formAttributes().get("access_token");
+      MultiMap form;
+      try {
+        form = Parameters.form(ctx);
+      } catch (InvalidInputException e) {
+        throw OAuthError.invalidRequest(e.getMessage());
+      }
+      if (form.getAll("access_token").size() > 1) {
+        throw OAuthError.invalidRequest("parameter access_token is repeated");
+      }
+      token = form.get("access_token");
+    } else if (token != null && !Input.isClean(token, Parameters.MAX_TOKEN)) {
+      // RFC 6750 §3.1: a malformed request
+      throw OAuthError.invalidRequest("the bearer token is malformed");
     }
     if (token == null) {
       throw OAuthError.invalidToken("a bearer access token is required");
@@ -67,10 +82,13 @@ public final class UserInfoEndpoint {
     if (!scopes.contains("openid")) {
       throw OAuthError.insufficientScope("the access token was not granted the openid scope");
     }
-    grants.userOfAccessToken(c.getJWTID())
-        .compose(user -> user.isEmpty() ? Future.failedFuture(OAuthError.invalidToken("the grant was revoked"))
-            : users.find(user.get()).compose(found -> releasesVopersonId(c).map(release -> new Answer(
-                found.map(Users.User::attributes).orElse(new JsonObject()), release ? user.get() : null))))
+    // the token's grant decides, as at introspection
+    grants.grantOfAccessToken(c.getJWTID())
+        .compose(grant -> grant.isEmpty()
+            ? Future.failedFuture(OAuthError.invalidToken("the access token was not issued for a person"))
+            : grant.get().revoked() ? Future.failedFuture(OAuthError.invalidToken("the grant was revoked"))
+            : users.find(grant.get().userId()).compose(found -> releasesVopersonId(c).map(release -> new Answer(
+                found.map(Users.User::attributes).orElse(new JsonObject()), release ? grant.get().userId() : null))))
         .onSuccess(answer -> {
           JsonObject attributes = answer.attributes();
           JsonObject out = new JsonObject().put("sub", c.getSubject());

@@ -17,6 +17,9 @@ import java.util.Optional;
  * (stored hashed) that the login and consent forms carry, for {@code lifetime}.
  */
 public final class PendingAuthorizations {
+  /** The field of a stored request naming the session its consent screen was shown to. */
+  public static final String SESSION_FIELD = "consentSessionSid";
+
   private final Pool pool;
   private final Clock clock;
   private final Duration lifetime;
@@ -32,6 +35,16 @@ public final class PendingAuthorizations {
     return pool.preparedQuery("INSERT INTO pending_authorization (id_hash, request, expires_at) VALUES ($1, $2, $3)")
         .execute(Tuple.of(Opaque.hash(id), request, clock.instant().plus(lifetime).atOffset(ZoneOffset.UTC)))
         .map(v -> id);
+  }
+
+  /**
+   * Binds the pending request to the browser session {@code sid} that is shown its consent screen: only that
+   * session may answer it ({@link #SESSION_FIELD} in the stored request).
+   */
+  public Future<Void> bindSession(String id, String sid) {
+    return pool.preparedQuery("UPDATE pending_authorization SET request = request || jsonb_build_object($2::text, $3::text)"
+            + " WHERE id_hash = $1")
+        .execute(Tuple.of(Opaque.hash(id), SESSION_FIELD, sid)).mapEmpty();
   }
 
   public Future<Optional<JsonObject>> find(String id) {

@@ -230,11 +230,53 @@ public final class GrantStore {
         });
   }
 
-  /** The canonical user an access token was issued for, when it was issued in a family that is not revoked. */
-  public Future<Optional<String>> userOfAccessToken(String jti) {
-    return pool.preparedQuery("SELECT t.user_id FROM family_access_token f JOIN token_family t ON t.id = f.family_id"
-            + " WHERE f.jti = $1 AND t.revoked_at IS NULL").execute(Tuple.of(jti))
-        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getString(0)));
+  /** The grant an access token was issued in: its family, user, and whether the grant was revoked. */
+  public record AccessTokenGrant(String familyId, String userId, boolean revoked) {}
+
+  /** The grant an access token was issued in (codes, refresh, device flow, or an exchange of such a token), if any. */
+  public Future<Optional<AccessTokenGrant>> grantOfAccessToken(String jti) {
+    return pool.preparedQuery("SELECT t.id, t.user_id, t.revoked_at FROM family_access_token f JOIN token_family t"
+            + " ON t.id = f.family_id WHERE f.jti = $1").execute(Tuple.of(jti))
+        .map(rows -> {
+          if (rows.size() == 0) {
+            return Optional.empty();
+          }
+          Row r = rows.iterator().next();
+          return Optional.of(new AccessTokenGrant(r.getString(0), r.getString(1), r.getOffsetDateTime(2) != null));
+        });
+  }
+
+  /** A refresh token as introspection describes it (RFC 7662 §2.2). */
+  public record RefreshTokenState(Family family, Set<String> scopes, Instant issuedAt, Instant expiresAt) {}
+
+  /** A current (not rotated, not expired) refresh token of a family that is not revoked, or empty. */
+  public Future<Optional<RefreshTokenState>> describeRefreshToken(String token) {
+    return pool.preparedQuery("SELECT family_id, scopes, created_at, expires_at FROM refresh_token WHERE token_hash = $1"
+            + " AND rotated_at IS NULL AND expires_at > $2")
+        .execute(Tuple.of(Opaque.hash(token), now()))
+        .compose(rows -> {
+          if (rows.size() == 0) {
+            return Future.succeededFuture(Optional.<RefreshTokenState>empty());
+          }
+          Row r = rows.iterator().next();
+          Set<String> scopes = new LinkedHashSet<>();
+          r.getJsonArray("scopes").forEach(sc -> scopes.add((String) sc));
+          Instant created = r.getOffsetDateTime("created_at").toInstant();
+          Instant expires = r.getOffsetDateTime("expires_at").toInstant();
+          return family(r.getString("family_id")).map(f -> f.filter(fam -> !fam.revoked())
+              .map(fam -> new RefreshTokenState(fam, scopes, created, expires)));
+        });
+  }
+
+  /**
+   * The family of a refresh token, current or already rotated (RFC 7009 §2.1: revoking a refresh token revokes its
+   * grant), or empty when the token is unknown.
+   */
+  public Future<Optional<Family>> familyOfRefreshToken(String token) {
+    return pool.preparedQuery("SELECT family_id FROM refresh_token WHERE token_hash = $1")
+        .execute(Tuple.of(Opaque.hash(token)))
+        .compose(rows -> rows.size() == 0 ? Future.succeededFuture(Optional.<Family>empty())
+            : family(rows.iterator().next().getString(0)));
   }
 
   /** Drops expired codes and families (and with them their tokens). */

@@ -62,8 +62,23 @@ public final class JwtSigner {
   /** Every public key tokens may have been signed with (current, next, recently retired; both algorithms). */
   public JWKSet publishedKeys() {
     List<JWK> all = new ArrayList<>();
-    ALGORITHMS.stream().filter(keys::containsKey).forEach(a -> all.addAll(keys.get(a).publishedKeys().getKeys()));
+    ALGORITHMS.stream().filter(keys::containsKey).forEach(a -> keys.get(a).publishedKeys().getKeys()
+        .forEach(k -> all.add(withAlgorithm(k, a))));
     return new JWKSet(all);
+  }
+
+  /** Every published key names its algorithm (RFC 7517 §4.4), so that verifiers never guess it from the header. */
+  private static JWK withAlgorithm(JWK key, JWSAlgorithm alg) {
+    if (key.getAlgorithm() != null) {
+      return key;
+    }
+    if (key instanceof com.nimbusds.jose.jwk.ECKey ec) {
+      return new com.nimbusds.jose.jwk.ECKey.Builder(ec).algorithm(alg).build();
+    }
+    if (key instanceof com.nimbusds.jose.jwk.RSAKey rsa) {
+      return new com.nimbusds.jose.jwk.RSAKey.Builder(rsa).algorithm(alg).build();
+    }
+    return key;
   }
 
   /**

@@ -20,6 +20,20 @@ public final class Opaque {
     return B64.encodeToString(b);
   }
 
+  /** Whether {@code value} has the shape of {@link #random()} (worth looking up). */
+  public static boolean isRandom(String value) {
+    if (value == null || value.length() != 43) {
+      return false;
+    }
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (!(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_')) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** What is stored instead of the value: base64url(SHA-256(value)). */
   public static String hash(String value) {
     return B64.encodeToString(sha256(value.getBytes(StandardCharsets.UTF_8)));

@@ -35,6 +35,8 @@ import eu.panosc.aai.user.DemoConnector;
 import eu.panosc.aai.user.PairwiseSubjects;
 import eu.panosc.aai.user.PasswordConnector;
 import eu.panosc.aai.user.Users;
+import eu.panosc.platform.crypto.EnvelopeEncryption;
+import eu.panosc.platform.crypto.KeyEncryptionKeys;
 import eu.panosc.platform.demo.DemoFederation;
 import eu.panosc.platform.config.ConfigNode;
 import eu.panosc.platform.service.ServiceContext;
@@ -107,9 +109,15 @@ public final class AaiApplication implements ServiceModule {
     RevokedTokens revoked = new RevokedTokens(context.pool(), context.clock());
     Optional<PasswordConnector> connector = context.demo()
         ? Optional.of(DemoConnector.create(DemoFederation.fixture(), true)) : Optional.empty();
-    return RotatingFederationKeys.open(new PgKeyStorage(context.pool(), "signing_key"), context.clock(),
-            Duration.ofDays(30), Duration.ofDays(2))
-        .compose(keys -> RotatingFederationKeys.open(new PgKeyStorage(context.pool(), "rsa_signing_key"),
+    AtomicReference<EnvelopeEncryption> sealed = new AtomicReference<>();
+    return context.vertx().executeBlocking(() -> KeyEncryptionKeys.load(context.config()), false)
+        .compose(envelopes -> {
+          sealed.set(envelopes);
+          return RotatingFederationKeys.open(new PgKeyStorage(context.pool(), "aai", "signing_key", envelopes),
+              context.clock(), Duration.ofDays(30), Duration.ofDays(2));
+        })
+        .compose(keys -> RotatingFederationKeys.open(
+            new PgKeyStorage(context.pool(), "aai", "rsa_signing_key", sealed.get()),
             context.clock(), Duration.ofDays(30), Duration.ofDays(2), RotatingFederationKeys.RSA_3072_RS256,
             context.vertx()).compose(rsaKeys ->
             PairwiseSubjects.open(context.pool(), context.clock()).compose(subjects ->

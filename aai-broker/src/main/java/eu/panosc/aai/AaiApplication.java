@@ -5,6 +5,7 @@ import eu.panosc.aai.authorize.AuthorizationService;
 import eu.panosc.aai.authorize.AuthorizeEndpoint;
 import eu.panosc.aai.authorize.LogoutEndpoint;
 import eu.panosc.aai.logout.BackChannelLogout;
+import eu.panosc.aai.logout.LogoutOutbox;
 import eu.panosc.aai.logout.SessionLogout;
 import eu.panosc.aai.device.DeviceFlow;
 import eu.panosc.aai.oauth.AuthorizationCodeGrant;
@@ -35,6 +36,8 @@ import eu.panosc.aai.user.DemoConnector;
 import eu.panosc.aai.user.PairwiseSubjects;
 import eu.panosc.aai.user.PasswordConnector;
 import eu.panosc.aai.user.Users;
+import eu.panosc.platform.crypto.EnvelopeEncryption;
+import eu.panosc.platform.crypto.KeyEncryptionKeys;
 import eu.panosc.platform.demo.DemoFederation;
 import eu.panosc.platform.config.ConfigNode;
 import eu.panosc.platform.service.ServiceContext;
@@ -97,7 +100,8 @@ public final class AaiApplication implements ServiceModule {
     Duration sessionLifetime = section.duration("sessionLifetime", Duration.ofHours(8));
     Duration purgeInterval = section.duration("purgeInterval", Duration.ofMinutes(10));
     Duration logoutTimeout = section.duration("backchannelLogoutTimeout", Duration.ofSeconds(5));
-    int logoutAttempts = section.integer("backchannelLogoutAttempts", 3, 1, 10);
+    int logoutAttempts = section.integer("backchannelLogoutAttempts", 8, 1, 50);
+    Duration logoutPoll = section.duration("backchannelLogoutPoll", Duration.ofSeconds(5));
     Duration logoutRetryDelay = section.duration("backchannelLogoutRetryDelay", Duration.ofSeconds(2));
     int rate = section.integer("tokenRatePerSecond", 1000, 1, 1_000_000);
     int burst = section.integer("tokenBurst", 2000, 1, 1_000_000);
@@ -108,9 +112,15 @@ public final class AaiApplication implements ServiceModule {
     RevokedTokens revoked = new RevokedTokens(context.pool(), context.clock());
     Optional<PasswordConnector> connector = context.demo()
         ? Optional.of(DemoConnector.create(DemoFederation.fixture(), true)) : Optional.empty();
-    return RotatingFederationKeys.open(new PgKeyStorage(context.pool(), "signing_key"), context.clock(),
-            Duration.ofDays(30), Duration.ofDays(2))
-        .compose(keys -> RotatingFederationKeys.open(new PgKeyStorage(context.pool(), "rsa_signing_key"),
+    AtomicReference<EnvelopeEncryption> sealed = new AtomicReference<>();
+    return context.vertx().executeBlocking(() -> KeyEncryptionKeys.load(context.config()), false)
+        .compose(envelopes -> {
+          sealed.set(envelopes);
+          return RotatingFederationKeys.open(new PgKeyStorage(context.pool(), "aai", "signing_key", envelopes),
+              context.clock(), Duration.ofDays(30), Duration.ofDays(2));
+        })
+        .compose(keys -> RotatingFederationKeys.open(
+            new PgKeyStorage(context.pool(), "aai", "rsa_signing_key", sealed.get()),
             context.clock(), Duration.ofDays(30), Duration.ofDays(2), RotatingFederationKeys.RSA_3072_RS256,
             context.vertx()).compose(rsaKeys ->
             PairwiseSubjects.open(context.pool(), context.clock()).compose(subjects ->
@@ -129,9 +139,11 @@ public final class AaiApplication implements ServiceModule {
           PendingAuthorizations pending = new PendingAuthorizations(context.pool(), context.clock(), PENDING_LIFETIME);
           PushedRequests pushed = new PushedRequests(context.pool(), context.clock(), PAR_LIFETIME);
           GrantStore grants = new GrantStore(context.pool(), context.clock(), revoked, CODE_LIFETIME, refreshLifetime);
-          backChannel = new BackChannelLogout(context.vertx(), registry, subjects, signer, issuer, context.clock(),
-              logoutTimeout, logoutAttempts, logoutRetryDelay, context.meters());
-          SessionLogout sessionLogout = new SessionLogout(sessions, grants, backChannel);
+          LogoutOutbox outbox = new LogoutOutbox(context.pool());
+          backChannel = new BackChannelLogout(context.vertx(), outbox, registry, subjects, signer, issuer,
+              context.clock(), logoutTimeout, logoutAttempts, logoutRetryDelay, context.meters());
+          backChannel.start(logoutPoll);
+          SessionLogout sessionLogout = new SessionLogout(context.pool(), sessions, grants, outbox, backChannel);
           timers.add(context.vertx().setPeriodic(Math.max(1, purgeInterval.toMillis()), t -> sessionLogout.purgeExpired()
               .compose(v -> pending.purgeExpired()).compose(v -> pushed.purgeExpired())
               .compose(v -> grants.purgeExpired())

@@ -77,6 +77,9 @@ class LogoutIT {
   /** How many more deliveries to a path are answered 503 before one is accepted. */
   static final Map<String, AtomicInteger> failFirst = new ConcurrentHashMap<>();
   static final Map<String, String> secrets = new ConcurrentHashMap<>();
+  static final Map<String, String> SETTINGS = Map.of("services.aai.backchannelLogoutRetryDelay", "200ms",
+      "services.aai.backchannelLogoutTimeout", "3s", "services.aai.purgeInterval", "1s",
+      "services.aai.backchannelLogoutPoll", "200ms", "services.aai.backchannelLogoutAttempts", "30");
 
   @BeforeAll
   static void start() throws Exception {
@@ -94,8 +97,7 @@ class LogoutIT {
         .toCompletableFuture().get(10, TimeUnit.SECONDS);
     rpBase = "http://localhost:" + rp.actualPort();
 
-    platform = AaiPlatform.start(dataDir, true, Map.of("services.aai.backchannelLogoutRetryDelay", "200ms",
-        "services.aai.backchannelLogoutTimeout", "3s", "services.aai.purgeInterval", "1s"), clock);
+    platform = AaiPlatform.start(dataDir, true, SETTINGS, clock);
     base = platform.baseUrl().toString();
     String admin = clientCredentials("registry-admin", "registry-admin-demo-secret", "registry:admin");
     register(admin, "portal-rp", "esrf", true);
@@ -432,9 +434,43 @@ class LogoutIT {
     assertThat(out.statusCode()).isEqualTo(200);
     await().atMost(Duration.ofSeconds(20)).until(() -> received.get("wiki-rp").size() >= before + 2);
     List<String> tokensSeen = List.copyOf(received.get("wiki-rp")).subList(before, before + 2);
-    assertThat(tokensSeen.get(1)).as("the same logout token again").isEqualTo(tokensSeen.get(0));
+    assertThat(sidOf(tokensSeen.get(1))).as("a logout token for the same session again")
+        .isEqualTo(sidOf(tokensSeen.get(0)));
     assertThat(validate(tokensSeen.get(1), "wiki-rp").getSessionID().getValue())
         .isEqualTo(tokens.getOIDCTokens().getIDToken().getJWTClaimsSet().getStringClaim("sid"));
     failFirst.remove("wiki-rp");
+  }
+
+  @Test
+  void backChannelWhenClientDownAcrossAPlatformRestartThenDeliveredAfterTheRestart() throws Exception {
+    failFirst.put("portal-rp", new AtomicInteger(Integer.MAX_VALUE));
+    int before = received.getOrDefault("portal-rp", new ConcurrentLinkedQueue<>()).size();
+    Browser browser = new Browser();
+    OIDCTokenResponse tokens = login(browser, "portal-rp", "bob");
+    String sid = tokens.getOIDCTokens().getIDToken().getJWTClaimsSet().getStringClaim("sid");
+    assertThat(browser.get(logoutUrl("id_token_hint", tokens.getOIDCTokens().getIDTokenString())).statusCode())
+        .isEqualTo(200);
+    // the relying party refuses with 503: the delivery stays in the outbox, retried
+    await().atMost(Duration.ofSeconds(20)).until(() -> received.getOrDefault("portal-rp",
+        new ConcurrentLinkedQueue<>()).stream().skip(before).filter(t -> sidOf(t).equals(sid)).count() >= 2);
+
+    platform.stop().get(60, TimeUnit.SECONDS);
+    failFirst.remove("portal-rp");
+    int afterStop = received.get("portal-rp").size();
+    platform = AaiPlatform.start(dataDir, true, SETTINGS, clock);
+    base = platform.baseUrl().toString();
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> received.get("portal-rp").stream().skip(afterStop)
+        .anyMatch(t -> sidOf(t).equals(sid)));
+    String token = received.get("portal-rp").stream().skip(afterStop).filter(t -> sidOf(t).equals(sid))
+        .findFirst().orElseThrow();
+    assertThat(validate(token, "portal-rp").getSessionID().getValue()).isEqualTo(sid);
+    var sql = platform.database().pool(platform.vertx(), "aai");
+    try {
+      await().atMost(Duration.ofSeconds(10)).until(() -> sql.query("SELECT count(*) FROM logout_delivery WHERE sid = '"
+          + sid + "'").execute().await().iterator().next().getLong(0) == 0);
+    } finally {
+      sql.close().await();
+    }
   }
 }

@@ -10,7 +10,10 @@ import eu.panosc.registry.store.PgRegistryStore;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
+import eu.panosc.platform.crypto.EnvelopeEncryption;
+import eu.panosc.platform.crypto.KeyEncryptionKeys;
 import eu.panosc.registry.federation.PgKeyStorage;
+import eu.panosc.registry.federation.PgSamlKeyStore;
 import eu.panosc.registry.federation.SamlPublishing;
 import eu.panosc.registry.federation.SamlSigningKey;
 import eu.panosc.registry.saml.Mdq;
@@ -35,7 +38,9 @@ import eu.panosc.registry.store.AuditEvent;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.client.WebClient;
 import java.time.Clock;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -82,8 +87,15 @@ public final class RegistryApplication implements ServiceModule {
     String entityId = context.baseUrl().toString();
     PgTrustMarkStore trustMarkStore = new PgTrustMarkStore(context.pool());
     RegistrySubordinates subordinates = new RegistrySubordinates(store, trustMarkStore, clock, context.meters());
-    return context.vertx().executeBlocking(() -> SamlSigningKey.load(context.section(), context.config().dataDir(),
-            context.baseUrl().getHost()), false)
+    AtomicReference<EnvelopeEncryption> sealed = new AtomicReference<>();
+    return context.vertx().executeBlocking(() -> KeyEncryptionKeys.load(context.config()), false)
+        .compose(envelopes -> {
+          sealed.set(envelopes);
+          return context.vertx().executeBlocking(() -> SamlSigningKey.configured(context.section()), false);
+        })
+        .compose(configured -> configured.isPresent() ? Future.succeededFuture(configured.get())
+            : new PgSamlKeyStore(context.pool(), sealed.get(), clock).open(context.vertx(),
+                samlKeySource(context.config().dataDir().resolve("registry"), context.baseUrl().getHost())))
         .map(signing -> {
           MetadataAggregate aggregate = new MetadataAggregate(signing, new MetadataAggregate.Settings(
               "urn:mace:panosc.eu:metadata", Duration.ofDays(7), Duration.ofHours(1)));
@@ -94,7 +106,8 @@ public final class RegistryApplication implements ServiceModule {
           return signing;
         })
         .compose(signing -> saml.get().rebuild())
-        .compose(v -> RotatingFederationKeys.open(new PgKeyStorage(context.pool(), "federation_key"), clock, Duration.ofDays(90),
+        .compose(v -> RotatingFederationKeys.open(
+            new PgKeyStorage(context.pool(), "registry", "federation_key", sealed.get()), clock, Duration.ofDays(90),
             Duration.ofDays(7)))
         .compose(keys -> {
           TrustAnchorSettings settings = new TrustAnchorSettings(entityId, Duration.ofDays(1),
@@ -121,6 +134,26 @@ public final class RegistryApplication implements ServiceModule {
           new AdminEndpoint(store, validator, auth, context.demo()).mount(router);
           return context.demo() ? DemoSeed.seed(store, validator).mapEmpty() : Future.succeededFuture();
         });
+  }
+
+  /** A key left in the data directory by an earlier version is imported (then its files go), else one is made. */
+  private static PgSamlKeyStore.Source samlKeySource(Path legacyDir, String subjectHost) {
+    return new PgSamlKeyStore.Source() {
+      @Override
+      public Optional<SamlSigningKey.Material> legacy() {
+        return SamlSigningKey.legacy(legacyDir);
+      }
+
+      @Override
+      public void imported() {
+        SamlSigningKey.deleteLegacy(legacyDir);
+      }
+
+      @Override
+      public SamlSigningKey.Material generate() {
+        return SamlSigningKey.generate(subjectHost);
+      }
+    };
   }
 
   @Override

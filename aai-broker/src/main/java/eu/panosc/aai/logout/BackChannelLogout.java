@@ -7,6 +7,7 @@ import eu.panosc.aai.user.PairwiseSubjects;
 import eu.panosc.registry.RegistryClient;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -17,10 +18,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,9 +30,13 @@ import org.slf4j.LoggerFactory;
  * registered a {@code backchannelLogoutUri} receives a logout token ({@code typ: logout+jwt}: {@code iss},
  * {@code aud} = the client id, {@code iat}, {@code exp} two minutes later, {@code jti}, the client's pairwise
  * {@code sub}, {@code sid}, the back-channel logout event; never a {@code nonce}) as the form-encoded
- * {@code logout_token}. Deliveries run in the background, each with a timeout; a connection failure, a timeout or
- * a 5xx answer is retried a bounded number of times with a growing pause, a 4xx is final (the client refused the
- * token). Failures are logged with the client id and the target host, never with the token.
+ * {@code logout_token}. Deliveries come from the {@link LogoutOutbox} (written in the transaction that ended the
+ * session): a worker on every replica claims due rows every {@code pollInterval} (and at once after a logout of this
+ * replica), signs a fresh token per attempt, and posts it with a timeout. A connection failure, a timeout or a 5xx
+ * answer is tried again later, the pause doubling from {@code retryDelay} up to five minutes, until
+ * {@code attempts} are spent; a 2xx or a 4xx (the client refused the token, §2.8) ends the delivery. Rows survive
+ * restarts, and claims use {@code SKIP LOCKED} and a lease, so replicas never deliver one row at the same time.
+ * Failures are logged with the client id and the target host, never with the token.
  *
  * @see <a href="https://openid.net/specs/openid-connect-backchannel-1_0.html">Back-Channel Logout 1.0</a>
  */
@@ -41,9 +46,14 @@ public final class BackChannelLogout {
   public static final JOSEObjectType TYPE = new JOSEObjectType("logout+jwt");
   /** Logout tokens are short-lived (§2.4 recommends at most two minutes). */
   static final Duration TOKEN_LIFETIME = Duration.ofMinutes(2);
+  /** The longest pause between two attempts. */
+  static final Duration MAX_RETRY_DELAY = Duration.ofMinutes(5);
+  /** Deliveries claimed per poll. */
+  static final int BATCH = 50;
   static final String METER = "panosc_aai_backchannel_logout_total";
 
   private final Vertx vertx;
+  private final LogoutOutbox outbox;
   private final RegistryClient registry;
   private final PairwiseSubjects subjects;
   private final JwtSigner signer;
@@ -54,15 +64,21 @@ public final class BackChannelLogout {
   private final Duration retryDelay;
   private final WebClient web;
   private final Map<String, Counter> outcomes;
+  private final AtomicBoolean polling = new AtomicBoolean();
+  private final AtomicBoolean again = new AtomicBoolean();
+  private volatile boolean stopped;
+  private long timer = -1;
 
   /**
    * @param timeout how long one delivery may take (connect and answer)
    * @param attempts deliveries per client at most (1 = no retry)
    * @param retryDelay pause before the second attempt; doubled before each further one
    */
-  public BackChannelLogout(Vertx vertx, RegistryClient registry, PairwiseSubjects subjects, JwtSigner signer,
-      String issuer, Clock clock, Duration timeout, int attempts, Duration retryDelay, MeterRegistry meters) {
+  public BackChannelLogout(Vertx vertx, LogoutOutbox outbox, RegistryClient registry, PairwiseSubjects subjects,
+      JwtSigner signer, String issuer, Clock clock, Duration timeout, int attempts, Duration retryDelay,
+      MeterRegistry meters) {
     this.vertx = Objects.requireNonNull(vertx, "vertx");
+    this.outbox = Objects.requireNonNull(outbox, "outbox");
     this.registry = Objects.requireNonNull(registry, "registry");
     this.subjects = Objects.requireNonNull(subjects, "subjects");
     this.signer = Objects.requireNonNull(signer, "signer");
@@ -95,70 +111,100 @@ public final class BackChannelLogout {
     return signer.sign(TYPE, claims.build(), client);
   }
 
-  /**
-   * Tells every client of {@code clientIds} with a registered {@code backchannelLogoutUri} that the session
-   * {@code sid} of {@code userId} ended. Returns at once; deliveries continue in the background and never fail
-   * the caller.
-   */
-  public void notify(String sid, String userId, List<String> clientIds) {
-    for (String clientId : clientIds) {
-      registry.get("clients", clientId).onComplete(ar -> {
-        if (ar.failed()) {
-          LOG.warn("back-channel logout to client {} skipped: the registry could not be read ({})", clientId,
-              ar.cause().toString());
-          outcomes.get("failed").increment();
-          return;
-        }
-        JsonObject client = ar.result().orElse(null);
-        String uri = client == null ? null : client.getString("backchannelLogoutUri");
-        if (uri == null) {
-          return;
-        }
-        String token;
-        try {
-          token = logoutToken(client, userId, sid);
-        } catch (RuntimeException e) {
-          LOG.warn("back-channel logout to client {} failed: the logout token could not be signed ({})", clientId,
-              e.toString());
-          outcomes.get("failed").increment();
-          return;
-        }
-        deliver(clientId, URI.create(uri), token, 1);
-      });
-    }
+  /** Polls the outbox every {@code interval} from now on (deliveries left by an earlier run go out first). */
+  public void start(Duration interval) {
+    timer = vertx.setPeriodic(1, Math.max(10, interval.toMillis()), t -> poll());
   }
 
-  private void deliver(String clientId, URI uri, String token, int attempt) {
-    web.postAbs(uri.toString()).timeout(timeout.toMillis())
-        .sendForm(MultiMap.caseInsensitiveMultiMap().add("logout_token", token))
+  /** Delivers what is due now, without waiting for the next poll (after a logout on this replica). */
+  public void poll() {
+    if (stopped) {
+      return;
+    }
+    if (!polling.compareAndSet(false, true)) {
+      again.set(true);
+      return;
+    }
+    // the lease outlasts a delivery, so no other replica claims the row while this one is still at it
+    outbox.claim(BATCH, timeout.multipliedBy(2).plusSeconds(5))
+        .compose(batch -> Future.join(batch.stream().map(this::deliver).toList()).map(batch.size()))
         .onComplete(ar -> {
+          polling.set(false);
+          if (ar.failed()) {
+            LOG.warn("back-channel logout outbox could not be read: {}", ar.cause().toString());
+          } else if (ar.result() == BATCH || again.getAndSet(false)) {
+            vertx.runOnContext(v -> poll());
+          }
+        });
+  }
+
+  private Future<Void> deliver(LogoutOutbox.Delivery d) {
+    return registry.get("clients", d.clientId()).compose(found -> {
+      JsonObject client = found.orElse(null);
+      String uri = client == null ? null : client.getString("backchannelLogoutUri");
+      if (uri == null) {
+        return outbox.done(d.id());
+      }
+      String token;
+      URI target;
+      try {
+        target = URI.create(uri);
+        token = logoutToken(client, d.userId(), d.sid());
+      } catch (RuntimeException e) {
+        LOG.warn("back-channel logout to client {} failed: the logout token could not be made ({})", d.clientId(),
+            e.getClass().getSimpleName());
+        outcomes.get("failed").increment();
+        return outbox.done(d.id());
+      }
+      return post(d, target, token);
+    }, e -> {
+      LOG.warn("back-channel logout to client {} waits: the registry could not be read ({})", d.clientId(),
+          e.toString());
+      return retry(d, null, "registry unavailable");
+    });
+  }
+
+  private Future<Void> post(LogoutOutbox.Delivery d, URI uri, String token) {
+    return web.postAbs(uri.toString()).timeout(timeout.toMillis())
+        .sendForm(MultiMap.caseInsensitiveMultiMap().add("logout_token", token))
+        .transform(ar -> {
           int status = ar.succeeded() ? ar.result().statusCode() : -1;
           if (status == 200 || status == 204) {
-            LOG.debug("back-channel logout delivered to client {} ({})", clientId, uri.getHost());
+            LOG.debug("back-channel logout delivered to client {} ({})", d.clientId(), uri.getHost());
             outcomes.get("delivered").increment();
-            return;
+            return outbox.done(d.id());
           }
           String why = ar.succeeded() ? "HTTP " + status : ar.cause().getClass().getSimpleName();
           if (status >= 400 && status < 500) {
             // §2.8: the client could not validate the token or log out; sending it again would not help
-            LOG.warn("back-channel logout to client {} ({}) refused: {}", clientId, uri.getHost(), why);
+            LOG.warn("back-channel logout to client {} ({}) refused: {}", d.clientId(), uri.getHost(), why);
             outcomes.get("refused").increment();
-            return;
+            return outbox.done(d.id());
           }
-          if (attempt >= attempts) {
-            LOG.warn("back-channel logout to client {} ({}) failed after {} attempts: {}", clientId, uri.getHost(),
-                attempt, why);
-            outcomes.get("failed").increment();
-            return;
-          }
-          long delay = retryDelay.toMillis() << (attempt - 1);
-          LOG.info("back-channel logout to client {} ({}) failed ({}); retrying in {} ms", clientId, uri.getHost(),
-              why, delay);
-          vertx.setTimer(Math.max(1, delay), t -> deliver(clientId, uri, token, attempt + 1));
+          return retry(d, uri, why);
         });
   }
 
+  private Future<Void> retry(LogoutOutbox.Delivery d, URI uri, String why) {
+    String host = uri == null ? "-" : uri.getHost();
+    if (d.attempt() >= attempts) {
+      LOG.warn("back-channel logout to client {} ({}) failed after {} attempts: {}", d.clientId(), host,
+          d.attempt(), why);
+      outcomes.get("failed").increment();
+      return outbox.done(d.id());
+    }
+    long millis = retryDelay.toMillis() << Math.min(20, d.attempt() - 1);
+    Duration delay = Duration.ofMillis(Math.max(1, Math.min(millis, MAX_RETRY_DELAY.toMillis())));
+    LOG.info("back-channel logout to client {} ({}) failed ({}); retrying in {} ms", d.clientId(), host, why,
+        delay.toMillis());
+    return outbox.retryLater(d.id(), delay, why);
+  }
+
   public void close() {
+    stopped = true;
+    if (timer >= 0) {
+      vertx.cancelTimer(timer);
+    }
     web.close();
   }
 }

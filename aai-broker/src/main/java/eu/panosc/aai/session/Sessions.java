@@ -6,6 +6,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
 import java.time.Duration;
@@ -78,10 +79,15 @@ public final class Sessions {
    * atomic delete, so two concurrent logouts end it once.
    */
   public Future<Optional<Ended>> end(String id) {
+    return end(pool, id);
+  }
+
+  /** {@link #end(String)} on {@code client}, e.g. inside the caller's transaction. */
+  public Future<Optional<Ended>> end(SqlClient client, String id) {
     if (id == null || id.isEmpty()) {
       return Future.succeededFuture(Optional.empty());
     }
-    return pool.preparedQuery("DELETE FROM browser_session WHERE id_hash = $1 RETURNING sid, user_id")
+    return client.preparedQuery("DELETE FROM browser_session WHERE id_hash = $1 RETURNING sid, user_id")
         .execute(Tuple.of(Opaque.hash(id)))
         .map(rows -> rows.size() == 0 ? Optional.<Ended>empty()
             : Optional.of(new Ended(rows.iterator().next().getString(0), rows.iterator().next().getString(1))));
@@ -89,7 +95,12 @@ public final class Sessions {
 
   /** Drops expired sessions; returns them, so that their clients can be told (back-channel logout). */
   public Future<List<Ended>> purgeExpired() {
-    return pool.preparedQuery("DELETE FROM browser_session WHERE expires_at < $1 RETURNING sid, user_id")
+    return purgeExpired(pool);
+  }
+
+  /** {@link #purgeExpired()} on {@code client}, e.g. inside the caller's transaction. */
+  public Future<List<Ended>> purgeExpired(SqlClient client) {
+    return client.preparedQuery("DELETE FROM browser_session WHERE expires_at < $1 RETURNING sid, user_id")
         .execute(Tuple.of(clock.instant().atOffset(ZoneOffset.UTC)))
         .map(rows -> {
           List<Ended> out = new java.util.ArrayList<>();

@@ -21,6 +21,10 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Signing keys that rotate on a schedule: a new one every {@code rotationPeriod}, of one {@link KeyType}
@@ -34,6 +38,7 @@ import java.util.Objects;
  * @see <a href="https://openid.net/specs/openid-federation-1_0.html#section-11.2">OpenID Federation 1.0 §11.2, Key Rollover for a Trust Anchor</a>
  */
 public final class RotatingFederationKeys implements FederationKeys {
+  private static final Logger LOG = LoggerFactory.getLogger(RotatingFederationKeys.class);
   /** How keys of one kind are made and read back. */
   public interface KeyType {
     /** A new private signing key with a thumbprint kid. */
@@ -140,17 +145,30 @@ public final class RotatingFederationKeys implements FederationKeys {
 
   /**
    * Reloads the records, ensures there is a current and a next key, drops keys retired longer than the
-   * overlap and saves when something changed. Succeeds with true when it changed the key set.
+   * overlap and saves when something changed, all in one {@link KeyStorage#update} (so replicas maintaining at the
+   * same instant generate one key, not one each). A stored record that is not a key of this type is logged and
+   * left alone, never used; when no stored key is usable, new ones are generated. Succeeds with true when it
+   * changed the key set.
    */
   public Future<Boolean> maintain() {
-    return storage.load().compose(records -> {
-      List<Loaded> loaded = records.stream().map(this::parse)
-          .sorted(Comparator.comparing(l -> l.record().activeFrom())).toList();
+    AtomicBoolean changed = new AtomicBoolean();
+    return storage.update(records -> {
+      List<KeyRecord> unusable = new ArrayList<>();
+      List<Loaded> loaded = new ArrayList<>();
+      for (KeyRecord r : records) {
+        Loaded l = parse(r);
+        if (l == null) {
+          unusable.add(r);
+        } else {
+          loaded.add(l);
+        }
+      }
+      loaded.sort(Comparator.comparing(l -> l.record().activeFrom()));
       Instant now = clock.instant();
       Loaded current = current(loaded, now);
       boolean needNext = current == null
           || loaded.stream().noneMatch(l -> l.record().activeFrom().isAfter(current.record().activeFrom()));
-      java.util.concurrent.Callable<List<Loaded>> completion = () -> {
+      Callable<List<Loaded>> completion = () -> {
         List<Loaded> out = new ArrayList<>(loaded);
         if (needNext) {
           Instant currentFrom = now;
@@ -173,13 +191,17 @@ public final class RotatingFederationKeys implements FederationKeys {
           complete = Future.failedFuture(e);
         }
       }
-      return complete.compose(list -> {
+      return complete.map(list -> {
         List<Loaded> kept = list.stream().filter(l -> published(list, l, now)).toList();
-        keys = kept;
-        boolean changed = needNext || kept.size() != loaded.size();
-        return changed ? storage.save(kept.stream().map(Loaded::record).toList()).map(true)
-            : Future.succeededFuture(false);
+        changed.set(needNext || kept.size() != loaded.size());
+        List<KeyRecord> wanted = new ArrayList<>(kept.stream().map(Loaded::record).toList());
+        wanted.addAll(unusable);
+        return changed.get() ? wanted : records;
       });
+    }).map(stored -> {
+      keys = stored.stream().map(this::parse).filter(Objects::nonNull)
+          .sorted(Comparator.comparing(l -> l.record().activeFrom())).toList();
+      return changed.get();
     });
   }
 
@@ -229,11 +251,17 @@ public final class RotatingFederationKeys implements FederationKeys {
     }
   }
 
+  /** The record as a key of this type, or null (logged) when it is not one. */
   private Loaded parse(KeyRecord record) {
     try {
-      return new Loaded(record, type.parse(record.privateJwk()));
+      JWK jwk = type.parse(record.privateJwk());
+      if (!jwk.isPrivate()) {
+        throw new ParseException("not a private key", 0);
+      }
+      return new Loaded(record, jwk);
     } catch (ParseException | RuntimeException e) {
-      throw new IllegalStateException("Stored key " + record.kid() + " is not an " + type.label() + " JWK", e);
+      LOG.warn("stored key {} is not a private {} JWK; it is skipped", record.kid(), type.label());
+      return null;
     }
   }
 }

@@ -57,7 +57,7 @@ class RotatingFederationKeysTest {
   }
 
   @Test
-  void openWhenRsaTypeThenRs256KeysRotateLikeEcAndAnEcStoreIsRefused() {
+  void openWhenRsaTypeThenRs256KeysRotateLikeEcAndAsEcTheyAreSkippedNotUsedNorDeleted() {
     RotatingFederationKeys rsa = RotatingFederationKeys.open(storage, clock, Duration.ofDays(30), Duration.ofDays(7),
         RotatingFederationKeys.RSA_3072_RS256, null).await();
     assertThat(rsa.signingKey()).isInstanceOf(com.nimbusds.jose.jwk.RSAKey.class);
@@ -65,8 +65,12 @@ class RotatingFederationKeysTest {
     assertThat(((com.nimbusds.jose.jwk.RSAKey) rsa.signingKey()).size()).isEqualTo(3072);
     assertThat(rsa.publishedKeys().getKeys()).hasSize(2).noneMatch(JWK::isPrivate);
 
-    // the same records read as EC keys: refused with the kid, not silently used
-    assertThat(RotatingFederationKeys.open(storage, clock, Duration.ofDays(30), Duration.ofDays(7)).failed()).isTrue();
+    // the same records read as EC keys: never used (start-up does not fail on them), kept, new EC keys made
+    RotatingFederationKeys ec = RotatingFederationKeys.open(storage, clock, Duration.ofDays(30), Duration.ofDays(7))
+        .await();
+    assertThat(ec.signingKey()).isInstanceOf(com.nimbusds.jose.jwk.ECKey.class);
+    assertThat(ec.publishedKeys().getKeys()).hasSize(2).allMatch(k -> k instanceof com.nimbusds.jose.jwk.ECKey);
+    assertThat(storage.load().await()).hasSize(4);
   }
 
   @Test

@@ -249,19 +249,41 @@ class SamlPublishingIT {
   }
 
   @Test
-  void signingKeyWhenNotConfiguredThenGeneratedOnceAndKeptAcrossRestarts() throws Exception {
+  void signingKeyWhenNotConfiguredThenGeneratedOnceSealedInTheDatabaseAndKeptAcrossRestarts() throws Exception {
     try (LocalIssuer issuer = LocalIssuer.start()) {
       Path data = dir.resolve("var2");
       Platform first = RegistryPlatform.start(data, issuer, false);
-      first.stop().get(60, TimeUnit.SECONDS);
-      Path store = data.resolve("registry").resolve("saml-signing.p12");
-      assertThat(store).exists();
-      byte[] before = Files.readAllBytes(store);
+      String before;
+      try {
+        before = signingCertificate(first);
+      } finally {
+        first.stop().get(60, TimeUnit.SECONDS);
+      }
+      // no key file in the data directory: the key is sealed in the database under the generated KEK (0600)
+      assertThat(data.resolve("registry").resolve("saml-signing.p12")).doesNotExist();
+      assertThat(data.resolve("registry").resolve("saml-signing.pass")).doesNotExist();
+      assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
+          Files.getPosixFilePermissions(data.resolve("keys").resolve("kek")))).isEqualTo("rw-------");
       Platform second = RegistryPlatform.start(data, issuer, false);
-      second.stop().get(60, TimeUnit.SECONDS);
-      assertThat(Files.readAllBytes(store)).isEqualTo(before);
-      assertThat(Files.getPosixFilePermissions(data.resolve("registry").resolve("saml-signing.pass")))
-          .hasSize(2);
+      try {
+        assertThat(signingCertificate(second)).isEqualTo(before);
+      } finally {
+        second.stop().get(60, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  /** The one stored signing certificate; its private key is stored sealed. */
+  private static String signingCertificate(Platform platform) {
+    io.vertx.sqlclient.Pool pool = platform.database().pool(platform.vertx(), "registry");
+    try {
+      var rows = pool.query("SELECT sealed_key, certificate FROM saml_signing_key").execute().await();
+      assertThat(rows.size()).isEqualTo(1);
+      var row = rows.iterator().next();
+      assertThat(row.getString(0)).startsWith("pk1.").doesNotContain("PRIVATE KEY");
+      return row.getString(1);
+    } finally {
+      pool.close().await();
     }
   }
 }

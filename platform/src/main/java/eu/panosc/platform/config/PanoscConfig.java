@@ -14,6 +14,7 @@ import java.util.Objects;
  * @param database the database to use; embedded PostgreSQL under {@code dataDir} unless a URL is set
  * @param logging log format and level
  * @param auth how service APIs verify bearer tokens
+ * @param keys where the key-encryption key of stored private keys comes from
  * @param services each service's own section ({@code services.<name>}), read by that service
  */
 public record PanoscConfig(
@@ -23,6 +24,7 @@ public record PanoscConfig(
     DatabaseConfig database,
     LoggingConfig logging,
     AuthConfig auth,
+    KeysConfig keys,
     Map<String, ConfigNode> services) {
 
   public static final String DEFAULT_DATA_DIR = "./var";
@@ -33,6 +35,7 @@ public record PanoscConfig(
     Objects.requireNonNull(database, "database");
     Objects.requireNonNull(logging, "logging");
     Objects.requireNonNull(auth, "auth");
+    Objects.requireNonNull(keys, "keys");
     services = Map.copyOf(services);
   }
 
@@ -44,13 +47,14 @@ public record PanoscConfig(
     DatabaseConfig database = root.read("database", DatabaseConfig::from);
     LoggingConfig logging = root.read("logging", LoggingConfig::from);
     AuthConfig auth = root.read("auth", AuthConfig::from);
+    KeysConfig keys = root.read("keys", KeysConfig::from);
     ConfigNode servicesNode = root.node("services");
     Map<String, ConfigNode> services = new java.util.LinkedHashMap<>();
     for (String name : servicesNode.keys()) {
       services.put(name, servicesNode.node(name));
     }
     root.rejectUnknownKeys();
-    return new PanoscConfig(server, dataDir, demo, database, logging, auth, services);
+    return new PanoscConfig(server, dataDir, demo, database, logging, auth, keys, services);
   }
 
   /** The section {@code services.<name>}, empty when absent. */

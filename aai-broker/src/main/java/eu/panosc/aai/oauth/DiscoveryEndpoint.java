@@ -32,7 +32,7 @@ public final class DiscoveryEndpoint {
       .add("eduperson_entitlement").add("eduperson_assurance").add("sid").add("voperson_id");
 
   /**
-   * The metadata as served at the server root where RFC 8414 §3 looks for it: {@code /.well-known/oauth-authorization-server}
+   * The metadata as served under the issuer and at the server root where RFC 8414 §3 looks for it: {@code /.well-known/oauth-authorization-server}
    * inserted before the issuer's path (e.g. {@code /.well-known/oauth-authorization-server/aai}), and likewise
    * {@code /.well-known/openid-configuration/aai}, which some OpenID clients try (RFC 8414 §5).
    */
@@ -91,8 +91,9 @@ public final class DiscoveryEndpoint {
   }
 
   public void mount(Router router) {
+    var metadata = rootMetadataHandler();
     for (String path : new String[] {"/.well-known/openid-configuration", "/.well-known/oauth-authorization-server"}) {
-      serveMetadata(router, path);
+      router.get(path).handler(metadata);
     }
     router.get("/jwks").handler(ctx -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/jwk-set+json")
         .putHeader(HttpHeaders.CACHE_CONTROL, "public, max-age=300").end(keys.publishedKeys().toString()));

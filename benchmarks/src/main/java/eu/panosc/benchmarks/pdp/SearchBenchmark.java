@@ -108,9 +108,10 @@ public class SearchBenchmark {
     Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
     DecisionEngine engine = new DecisionEngine(cache, registry, clock);
     service = new AuthzenService(engine, cache, registry, new DatasetFilters(engine, cache, registry, entitlements,
-        clock), clock);
+        clock), clock, new eu.panosc.pdp.authzen.PageTokens(new byte[32]));
     search = new AuthzenRequestParser.Search(new AccessRequest(new AccessRequest.Entity("user", "alice", Map.of()),
-        "read", Map.of(), new AccessRequest.Entity("dataset", null, Map.of()), Map.of()), "", 100);
+        "read", Map.of(), new AccessRequest.Entity("dataset", null, Map.of()), Map.of()), "", 100,
+        eu.panosc.pdp.authzen.PageTokens.binding("resource", "benchmark", new io.vertx.core.json.JsonObject()));
     AuthzenService.Page<String> first = service.searchResources(search);
     System.out.printf("%n[SearchBenchmark] %s: %d datasets, first page holds %d results, next_token %s%n",
         shape, datasets, first.results().size(), first.nextToken().isEmpty() ? "empty" : "present");

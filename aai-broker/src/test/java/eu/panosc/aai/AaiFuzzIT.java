@@ -37,7 +37,6 @@ class AaiFuzzIT {
   static FuzzFindings fuzz(Platform platform) {
     String base = platform.baseUrl().toString().replaceAll("/+$", "");
     DemoTokens tokens = new DemoTokens(platform.baseUrl());
-    String resolver = tokens.token("pdp-admin", "aai:resolve");
     String victim = tokens.token("scicat-esrf", "pdp:evaluate");
     // a real login page: its request handle and CSRF cookie make the form posts get past the first checks
     Browser browser = new Browser();
@@ -53,7 +52,7 @@ class AaiFuzzIT {
             return Map.of("Authorization", DemoTokens.basic("scicat-esrf"));
           }
           if (op.template().equals("/v1/resolve") || op.template().equals("/userinfo")) {
-            return Map.of("Authorization", "Bearer " + resolver);
+            return Map.of("Authorization", "Bearer " + tokens.token("pdp-admin", "aai:resolve"));
           }
           return Map.of("Cookie", cookie);
         })

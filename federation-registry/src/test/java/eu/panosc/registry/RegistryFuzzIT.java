@@ -58,10 +58,11 @@ class RegistryFuzzIT {
 
   static FuzzFindings fuzz(Platform platform, LocalIssuer issuer) {
     String api = platform.baseUrl().toString().replaceAll("/+$", "") + "/registry";
-    String token = issuer.token(api, "registry-admin", "registry:admin", "registry:read");
     OpenApiFuzzer.Builder fuzzer = OpenApiFuzzer.forService("federation-registry", URI.create(api))
-        .headers(op -> Map.of("Authorization", "Bearer " + token))
-        .stateProbe(() -> Http.getAuthorized(api + "/v1/changes", token).body())
+        .headers(op -> Map.of("Authorization", "Bearer " + issuer.token(api, "registry-admin", "registry:admin",
+            "registry:read")))
+        .stateProbe(() -> Http.getAuthorized(api + "/v1/changes", issuer.token(api, "resource-broker", "registry:read"))
+            .body())
         .example("sub", "https://fuzz.example/entity")
         .example("trust_anchor", api)
         .example("trust_mark_type", "https://panosc.eu/trust-marks/federation-member")

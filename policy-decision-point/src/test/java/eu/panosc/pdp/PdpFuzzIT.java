@@ -76,11 +76,12 @@ class PdpFuzzIT {
 
   static FuzzFindings fuzz(Platform platform) {
     String base = platform.baseUrl().toString().replaceAll("/+$", "");
-    String token = new DemoTokens(platform.baseUrl()).token("pdp-admin", ADMIN_SCOPES);
+    DemoTokens tokens = new DemoTokens(platform.baseUrl());
+    String token = tokens.token("pdp-admin", ADMIN_SCOPES);
     String subject = "{\"type\":\"user\",\"id\":\"alice@demo.panosc.eu\"}";
     String time = "\"context\":{\"time\":\"" + TODAY + "\"}";
     return OpenApiFuzzer.forService("policy-decision-point", URI.create(base + "/pdp"))
-        .headers(op -> Map.of("Authorization", "Bearer " + token))
+        .headers(op -> Map.of("Authorization", "Bearer " + tokens.token("pdp-admin", ADMIN_SCOPES)))
         // fresh ids for what the fuzzer writes; references to the demo federation so that writes get past them
         .example("/v1/facilities/{id} id", "fuzzfac")
         .example("/v1/proposals/{id} id", "esrf:FUZZ-1")

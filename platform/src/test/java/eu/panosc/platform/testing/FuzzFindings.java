@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
 public final class FuzzFindings {
   /** A Java stack frame ({@code at eu.panosc.X.y(}) or an exception class name in a response body. */
   static final Pattern LEAK = Pattern.compile(
-      "\\bat [a-z][\\w$]*(\\.[\\w$<>]+)+\\(|\\b\\w*(Exception|Throwable)\\b|\\bjava\\.(lang|util|io|time|net)\\.[A-Z]");
+      "\\bat [a-z][\\w$]*(\\.[\\w$<>]+)+\\(|\\b\\w*(Exception|Throwable)\\b|\\bjava\\.(lang|util|io|time|net)\\.[A-Z]\\w*");
 
   /** One broken promise: the operation, the input that broke it, the status (-1: no answer) and what came back. */
   public record Violation(String operation, String input, int status, String what, String excerpt) {

@@ -82,6 +82,8 @@ public final class OpenApiFuzzer {
   private final int maxCases;
   private final long seed;
   private final Duration timeout;
+  private final Duration budget;
+  private final Duration slow;
   private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
       .connectTimeout(Duration.ofSeconds(5)).followRedirects(HttpClient.Redirect.NEVER).build();
   private JsonObject document;
@@ -98,6 +100,8 @@ public final class OpenApiFuzzer {
     this.maxCases = b.maxCases;
     this.seed = b.seed;
     this.timeout = b.timeout;
+    this.budget = b.budget;
+    this.slow = b.slow;
   }
 
   /** A fuzzer for the service mounted at {@code mount} (e.g. {@code http://127.0.0.1:1234/pdp}). */
@@ -118,6 +122,8 @@ public final class OpenApiFuzzer {
     private int maxCases = 120;
     private long seed = 20261126L;
     private Duration timeout = Duration.ofSeconds(10);
+    private Duration budget = Duration.ofSeconds(120);
+    private Duration slow = Duration.ofSeconds(3);
 
     private Builder(String service, URI mount) {
       this.service = Objects.requireNonNull(service);
@@ -180,6 +186,21 @@ public final class OpenApiFuzzer {
       return this;
     }
 
+    /**
+     * How long the whole run may take (default 120 s); operations not reached by then are reported as one
+     * violation, so that a service that slows down under the inputs still ends the test in bounded time.
+     */
+    public Builder budget(Duration budget) {
+      this.budget = budget;
+      return this;
+    }
+
+    /** An answer slower than this is a violation (default 3 s). */
+    public Builder slow(Duration slow) {
+      this.slow = slow;
+      return this;
+    }
+
     /** Runs the whole document once and returns what was found (printed as well). */
     public FuzzFindings run() {
       return new OpenApiFuzzer(this).run();
@@ -198,9 +219,15 @@ public final class OpenApiFuzzer {
     document = new JsonObject(new String(doc.body(), StandardCharsets.UTF_8));
     List<Operation> operations = operations();
     String[] probe = {stateProbe == null ? null : stateProbe.get()};
-    for (Operation op : operations) {
-      for (Case c : select(op, cases(op))) {
-        execute(op, c, findings, probe);
+    long deadline = started + budget.toNanos();
+    for (int i = 0; i < operations.size(); i++) {
+      if (System.nanoTime() > deadline) {
+        findings.add("(run)", "time budget " + budget.toSeconds() + " s", -1, "run stopped; not fuzzed: "
+            + operations.subList(i, operations.size()).stream().map(Operation::name).toList(), "");
+        break;
+      }
+      for (Case c : select(operations.get(i), cases(operations.get(i)))) {
+        execute(operations.get(i), c, findings, probe);
       }
     }
     HttpResponse<byte[]> ready = send(HttpRequest.newBuilder(URI.create(mount + "/health/ready")).GET(), findings,
@@ -233,10 +260,15 @@ public final class OpenApiFuzzer {
       return; // a URI or header the HTTP client cannot express: not sendable, so not a finding
     }
     boolean oversized = c.body() != null && c.body().length > OVERSIZED;
+    long sentAt = System.nanoTime();
     HttpResponse<byte[]> response = oversized ? sendOversized(request, findings, op.name(), c.input())
         : send(request, findings, op.name(), c.input());
     if (response == null) {
       return;
+    }
+    long millis = (System.nanoTime() - sentAt) / 1_000_000;
+    if (millis > slow.toMillis()) {
+      findings.add(op.name(), c.input(), response.statusCode(), "slow: answered after " + millis + " ms", "");
     }
     String body = new String(response.body(), StandardCharsets.UTF_8);
     findings.response(op.name(), c.input(), response.statusCode(), body, sent(c));
@@ -274,7 +306,7 @@ public final class OpenApiFuzzer {
         return null;
       }
       try {
-        own.send(HttpRequest.newBuilder(URI.create(mount + "/health/live")).timeout(Duration.ofSeconds(5)).GET().build(),
+        own.send(HttpRequest.newBuilder(URI.create(mount + "/health/live")).timeout(Duration.ofSeconds(2)).GET().build(),
             HttpResponse.BodyHandlers.discarding());
       } catch (IOException e) {
         findings.add(op, input, response.statusCode(), "connection left unusable after an over-limit body (the next "
@@ -585,6 +617,9 @@ public final class OpenApiFuzzer {
     String[] pairs = baseline.split("&");
     for (int i = 0; i < pairs.length; i++) {
       String name = pairs[i].split("=", 2)[0];
+      if (name.isEmpty()) {
+        continue;
+      }
       for (Value v : FuzzInputs.formValues()) {
         String[] copy = pairs.clone();
         copy[i] = name + "=" + v.text();
@@ -702,9 +737,11 @@ public final class OpenApiFuzzer {
     if (FORM.equals(op.contentType())) {
       JsonObject schema = op.bodySchema();
       JsonArray required = schema.getJsonArray("required", new JsonArray());
+      JsonObject properties = schema.getJsonObject("properties", new JsonObject());
+      boolean all = properties.fieldNames().stream().noneMatch(f -> required.contains(f) || hasExample(op, f));
       List<String> pairs = new ArrayList<>();
-      schema.getJsonObject("properties", new JsonObject()).forEach(e -> {
-        if (required.contains(e.getKey()) || hasExample(op, e.getKey())) {
+      properties.forEach(e -> {
+        if (all || required.contains(e.getKey()) || hasExample(op, e.getKey())) {
           pairs.add(e.getKey() + "=" + encode(String.valueOf(example(op, e.getKey(), (JsonObject) e.getValue()))));
         }
       });

@@ -122,7 +122,7 @@ public final class OpenApiFuzzer {
     private int maxCases = 120;
     private long seed = 20261126L;
     private Duration timeout = Duration.ofSeconds(10);
-    private Duration budget = Duration.ofSeconds(120);
+    private Duration budget = Duration.ofSeconds(Long.getLong("fuzz.budgetSeconds", 120));
     private Duration slow = Duration.ofSeconds(3);
 
     private Builder(String service, URI mount) {
@@ -187,7 +187,7 @@ public final class OpenApiFuzzer {
     }
 
     /**
-     * How long the whole run may take (default 120 s); operations not reached by then are reported as one
+     * How long the whole run may take (default 120 s, or the system property {@code fuzz.budgetSeconds}); operations not reached by then are reported as one
      * violation, so that a service that slows down under the inputs still ends the test in bounded time.
      */
     public Builder budget(Duration budget) {

@@ -4,6 +4,7 @@ import eu.panosc.aai.user.PairwiseSubjects;
 import eu.panosc.platform.auth.BearerAuth;
 import eu.panosc.platform.http.ApiException;
 import eu.panosc.platform.http.JsonBodies;
+import eu.panosc.platform.input.Input;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -59,9 +60,9 @@ public final class SubjectResolutionEndpoint {
 
   private static String text(JsonObject body, String field) {
     Object v = body.getValue(field);
-    if (!(v instanceof String s) || s.isBlank() || s.length() > 512) {
+    if (!(v instanceof String s) || s.isBlank()) {
       throw ApiException.invalidField("/" + field, "must be a non-empty string");
     }
-    return s;
+    return Input.id("/" + field, s); // at most 512 characters, no control characters (a NUL never reaches PostgreSQL)
   }
 }

@@ -1,11 +1,12 @@
 package eu.panosc.registry.oidfed;
 
+import eu.panosc.platform.http.FormBodies;
 import eu.panosc.platform.http.RequestIds;
+import eu.panosc.platform.input.InvalidInputException;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.util.Objects;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -39,13 +40,20 @@ public final class FederationEndpoint {
     router.get(TrustAnchorSettings.RESOLVE).handler(ctx -> answer(ctx,
         p -> service.resolve(FederationRequestParser.resolve(p)), FederationMediaTypes.RESOLVE_RESPONSE));
     // OIDF 1.0 §8.4.1: the status request is a POST with a form-encoded trust_mark.
-    router.post(TrustAnchorSettings.TRUST_MARK_STATUS).handler(BodyHandler.create().setBodyLimit(MAX_FORM_BYTES));
+    router.post(TrustAnchorSettings.TRUST_MARK_STATUS).handler(FormBodies.reader(MAX_FORM_BYTES));
     router.post(TrustAnchorSettings.TRUST_MARK_STATUS).handler(ctx -> run(ctx, () -> {
       String type = ctx.request().getHeader("Content-Type");
-      if (type == null || !type.toLowerCase().startsWith("application/x-www-form-urlencoded")) {
+      if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
         throw FederationException.invalidRequest("Send trust_mark as application/x-www-form-urlencoded.");
       }
-      return service.trustMarks().status(FederationRequestParser.required(ctx.request().formAttributes(), "trust_mark"))
+      MultiMap form;
+      try {
+        form = FormBodies.of(ctx);
+      } catch (InvalidInputException e) {
+        // OIDF 1.0 §8.9: invalid_request, the request is malformed.
+        throw FederationException.invalidRequest("The form body is malformed: " + e.getMessage() + ".");
+      }
+      return service.trustMarks().status(FederationRequestParser.required(form, "trust_mark"))
           .onSuccess(jwt -> FederationResponseWriter.jwt(ctx, FederationMediaTypes.TRUST_MARK_STATUS_RESPONSE, jwt,
               "no-store"));
     }));

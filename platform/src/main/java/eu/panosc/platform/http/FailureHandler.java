@@ -38,6 +38,8 @@ public final class FailureHandler implements Handler<RoutingContext> {
       problem = forStatus(ctx.statusCode() < 400 ? 500 : ctx.statusCode(), null);
     } else if (failure instanceof io.vertx.core.json.DecodeException) {
       problem = forStatus(400, "The request body is not valid JSON.");
+    } else if (isBodyDecoding(failure)) {
+      problem = forStatus(400, "The request body could not be decoded as its Content-Type says.");
     } else {
       LOG.error("unhandled failure (rid={}) on {} {}", RequestIds.of(ctx), ctx.request().method(),
           ctx.request().path(), failure);
@@ -45,6 +47,28 @@ public final class FailureHandler implements Handler<RoutingContext> {
           + " when reporting it.");
     }
     write(ctx, problem);
+  }
+
+  /**
+   * Whether {@code failure} came from decoding a form or multipart body (Vert.x's {@code BodyHandler} hands such
+   * bodies to Netty's decoder, which throws on a malformed escape, a missing boundary or an oversized field):
+   * the client's fault, not ours.
+   */
+  private static boolean isBodyDecoding(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t.getClass().getName().startsWith("io.netty.handler.codec.http.multipart.")) {
+        return true;
+      }
+      for (StackTraceElement frame : t.getStackTrace()) {
+        if (frame.getClassName().startsWith("io.netty.handler.codec.http.multipart.")) {
+          return true;
+        }
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return false;
   }
 
   /**
@@ -62,30 +86,15 @@ public final class FailureHandler implements Handler<RoutingContext> {
   }
 
   /**
-   * Writes {@code problem} as the complete response. A request whose body was refused unread (413) would
-   * leave the rest of that body on the connection, and a client still sending it would wait forever: the
-   * answer says {@code Connection: close} and the connection is closed once it is written (RFC 9110 §15.5.14;
-   * on HTTP/2 only the stream is reset).
+   * Writes {@code problem} as the complete response. A request whose body was refused unread (413) leaves the rest
+   * of that body on the connection: {@link UnreadBodies} then says {@code Connection: close}, drains and closes.
    */
   public static void write(RoutingContext ctx, Problem problem) {
-    var response = ctx.response()
+    ctx.response()
         .setStatusCode(problem.status())
         .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
-        .putHeader(HttpHeaders.CACHE_CONTROL, "no-store");
-    boolean unreadBody = problem.status() == 413 && !ctx.request().isEnded();
-    boolean http1 = ctx.request().version() != io.vertx.core.http.HttpVersion.HTTP_2;
-    if (unreadBody && http1) {
-      response.putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
-    }
-    response.end(problem.toJson(ctx.request().path(), RequestIds.of(ctx)).encode()).onComplete(done -> {
-      if (unreadBody) {
-        if (http1) {
-          ctx.request().connection().close();
-        } else {
-          response.reset();
-        }
-      }
-    });
+        .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
+        .end(problem.toJson(ctx.request().path(), RequestIds.of(ctx)).encode());
   }
 
   static Problem forStatus(int status, String detail) {

@@ -27,7 +27,7 @@ final class ApiFixture {
 
   private static HttpServer start(Vertx vertx, Consumer<Router> routes, boolean bodyHandler) {
     Router router = Router.router(vertx);
-    router.route().handler(new RequestIds()).handler(new AccessLog());
+    router.route().handler(new UnreadBodies()).handler(new RequestIds()).handler(new AccessLog());
     if (bodyHandler) {
       // Vert.x 5: a BODY handler must not follow USER handlers on the same route.
       router.route().handler(BodyHandler.create().setBodyLimit(BODY_LIMIT));

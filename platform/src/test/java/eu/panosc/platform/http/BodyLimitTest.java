@@ -32,6 +32,7 @@ class BodyLimitTest {
         ctx.request().pause();
         ctx.vertx().setTimer(50, t -> ctx.next());
       });
+      router.post("/nobody").handler(ctx -> ctx.response().setStatusCode(409).end("no"));
       router.post("/paused").handler(BodyHandler.create().setBodyLimit(ApiFixture.BODY_LIMIT)).handler(ctx -> ctx.end("ok"));
     });
   }
@@ -70,6 +71,24 @@ class BodyLimitTest {
     String answer = exchange(head.getBytes(StandardCharsets.US_ASCII), framed);
 
     assertThat(answer).startsWith("HTTP/1.1 413");
+  }
+
+  @Test
+  void postWhenRouteReadsNoBodyAndOneMegabyteArrivesThenWholeAnswerThenClosed() throws IOException {
+    byte[] body = new byte[1024 * 1024];
+    java.util.Arrays.fill(body, (byte) 'x');
+    String head = "POST /nobody HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+        + "Content-Length: " + body.length + "\r\n\r\n";
+    try (Socket socket = new Socket("localhost", server.actualPort())) {
+      socket.setSoTimeout(3000);
+      OutputStream out = socket.getOutputStream();
+      out.write(head.getBytes(StandardCharsets.US_ASCII));
+      out.write(body);
+      out.flush();
+      String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+
+      assertThat(answer).startsWith("HTTP/1.1 409").containsIgnoringCase("connection: close").endsWith("no");
+    }
   }
 
   @Test

@@ -16,6 +16,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.junit5.VertxExtension;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
@@ -60,6 +61,7 @@ class FailureHandlerTest {
             new java.io.IOException("SECRET-XYZ cause"));
       });
       router.get("/input").handler(ctx -> eu.panosc.platform.input.Input.id("pid", "a\u0000b"));
+      router.post("/upload").handler(BodyHandler.create()).handler(ctx -> ctx.end("read"));
       router.get("/fail404").handler(ctx -> ctx.fail(404));
       router.get("/conflict").handler(ctx -> ctx.fail(ApiException.conflict("already exists")));
       router.get("/only-get").handler(ctx -> ctx.end("ok"));
@@ -121,6 +123,18 @@ class FailureHandlerTest {
     assertThat(body.getString("type")).isEqualTo("https://panosc.eu/problems/validation");
     assertThat(body.getString("detail")).isEqualTo("pid: must not contain control characters");
     assertThat(body.getJsonArray("errors").getJsonObject(0).getString("field")).isEqualTo("pid");
+    assertThat(failureLog.list).isEmpty();
+  }
+
+  @Test
+  void handleWhenFormBodyMalformedThen400NotLogged() {
+    HttpResponse<Buffer> response = client.post(server.actualPort(), "localhost", "/upload")
+        .putHeader("Content-Type", "application/x-www-form-urlencoded")
+        .sendBuffer(Buffer.buffer("a=%ZZb"))
+        .await();
+
+    JsonObject body = problem(response, 400);
+    assertThat(body.getString("detail")).contains("could not be decoded");
     assertThat(failureLog.list).isEmpty();
   }
 

@@ -10,7 +10,7 @@ import eu.panosc.pdp.engine.DecisionEngine;
 import eu.panosc.pdp.engine.EntitlementMapper;
 import eu.panosc.pdp.engine.PolicyFunctions;
 import eu.panosc.pdp.filter.DatasetFilters;
-import eu.panosc.pdp.filter.FilterEndpoint;
+import eu.panosc.pdp.authzen.FilterEndpoint;
 import eu.panosc.pdp.log.DecisionLog;
 import eu.panosc.pdp.policy.PgPolicyStore;
 import eu.panosc.pdp.policy.PolicyCompiler;

@@ -1,8 +1,8 @@
-package eu.panosc.pdp.filter;
+package eu.panosc.pdp.authzen;
 
-import eu.panosc.pdp.authzen.AuthzenException;
-import eu.panosc.pdp.authzen.AuthzenRequestParser;
 import eu.panosc.pdp.engine.AccessRequest;
+import eu.panosc.pdp.filter.DatasetFilters;
+import eu.panosc.pdp.filter.SqlColumns;
 import eu.panosc.platform.auth.BearerAuth;
 import eu.panosc.platform.http.ApiException;
 import eu.panosc.platform.http.Problem;

@@ -116,11 +116,11 @@ public final class AaiApplication implements ServiceModule {
     return context.vertx().executeBlocking(() -> KeyEncryptionKeys.load(context.config()), false)
         .compose(envelopes -> {
           sealed.set(envelopes);
-          return RotatingFederationKeys.open(new PgKeyStorage(context.pool(), "aai", "signing_key", envelopes),
+          return RotatingFederationKeys.open(new PgKeyStorage(context.pool(), "aai", "signing_key", envelopes, context.meters()),
               context.clock(), Duration.ofDays(30), Duration.ofDays(2));
         })
         .compose(keys -> RotatingFederationKeys.open(
-            new PgKeyStorage(context.pool(), "aai", "rsa_signing_key", sealed.get()),
+            new PgKeyStorage(context.pool(), "aai", "rsa_signing_key", sealed.get(), context.meters()),
             context.clock(), Duration.ofDays(30), Duration.ofDays(2), RotatingFederationKeys.RSA_3072_RS256,
             context.vertx()).compose(rsaKeys ->
             PairwiseSubjects.open(context.pool(), context.clock()).compose(subjects ->

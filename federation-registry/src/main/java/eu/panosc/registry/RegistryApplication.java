@@ -107,7 +107,7 @@ public final class RegistryApplication implements ServiceModule {
         })
         .compose(signing -> saml.get().rebuild())
         .compose(v -> RotatingFederationKeys.open(
-            new PgKeyStorage(context.pool(), "registry", "federation_key", sealed.get()), clock, Duration.ofDays(90),
+            new PgKeyStorage(context.pool(), "registry", "federation_key", sealed.get(), context.meters()), clock, Duration.ofDays(90),
             Duration.ofDays(7)))
         .compose(keys -> {
           TrustAnchorSettings settings = new TrustAnchorSettings(entityId, Duration.ofDays(1),

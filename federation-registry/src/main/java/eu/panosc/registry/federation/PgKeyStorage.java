@@ -33,18 +33,27 @@ import org.slf4j.LoggerFactory;
  * unknown KEK, or one that does not authenticate, is logged and left alone: it is neither used nor deleted.
  */
 public final class PgKeyStorage implements KeyStorage {
+  /** Gauge: rows of the table that could not be used at the last read (no key material, unknown KEK, tampered). */
+  public static final String UNUSABLE_ROWS = "panosc_keys_unusable_rows";
   private static final Logger LOG = LoggerFactory.getLogger(PgKeyStorage.class);
 
   private final Pool pool;
   private final String schema;
   private final String table;
   private final EnvelopeEncryption envelopes;
+  private final java.util.concurrent.atomic.AtomicInteger unusable = new java.util.concurrent.atomic.AtomicInteger();
 
   /**
    * @param schema the pool's schema, part of each row's identity in the envelope
    * @param table the table in it
    */
   public PgKeyStorage(Pool pool, String schema, String table, EnvelopeEncryption envelopes) {
+    this(pool, schema, table, envelopes, null);
+  }
+
+  /** As above, and publishes {@value #UNUSABLE_ROWS}{@code {table="<schema>.<table>"}} in {@code meters}. */
+  public PgKeyStorage(Pool pool, String schema, String table, EnvelopeEncryption envelopes,
+      io.micrometer.core.instrument.MeterRegistry meters) {
     this.pool = Objects.requireNonNull(pool, "pool");
     this.envelopes = Objects.requireNonNull(envelopes, "envelopes");
     if (!table.matches("[a-z_]{1,63}") || !schema.matches("[a-z_]{1,63}")) {
@@ -52,6 +61,16 @@ public final class PgKeyStorage implements KeyStorage {
     }
     this.schema = schema;
     this.table = table;
+    if (meters != null) {
+      io.micrometer.core.instrument.Gauge.builder(UNUSABLE_ROWS, unusable, java.util.concurrent.atomic.AtomicInteger::get)
+          .description("stored private keys that could not be used at the last read")
+          .tag("table", schema + "." + table).register(meters);
+    }
+  }
+
+  /** How many rows could not be used at the last read. */
+  public int unusableRows() {
+    return unusable.get();
   }
 
   /** The associated data that binds an envelope to its row. */
@@ -97,10 +116,12 @@ public final class PgKeyStorage implements KeyStorage {
   private Read read(List<Stored> rows) {
     List<KeyRecord> records = new ArrayList<>();
     List<KeyRecord> toSeal = new ArrayList<>();
+    int skipped = 0;
     for (Stored s : rows) {
       if (s.sealed() == null) {
         if (s.plaintext() == null) {
           LOG.warn("{}.{} key {} has no key material; skipped", schema, table, s.kid());
+          skipped++;
           continue;
         }
         KeyRecord r = new KeyRecord(s.kid(), s.plaintext(), s.activeFrom());
@@ -117,8 +138,10 @@ public final class PgKeyStorage implements KeyStorage {
       } catch (EnvelopeException e) {
         LOG.warn("{}.{} key {} cannot be used and is skipped: {} (configure its key-encryption key in"
             + " keys.previousKekFiles or keys.previousKekEnvs)", schema, table, s.kid(), e.getMessage());
+        skipped++;
       }
     }
+    unusable.set(skipped);
     return new Read(records, toSeal);
   }
 

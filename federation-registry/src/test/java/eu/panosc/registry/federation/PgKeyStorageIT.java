@@ -108,8 +108,12 @@ class PgKeyStorageIT {
   void loadWhenWrongKekThenRowsSkippedKeptAndNewKeysGenerated() {
     String kid = open(storage(pool, kek)).signingKey().getKeyID();
 
-    PgKeyStorage wrong = storage(pool, kek());
+    var meters = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+    PgKeyStorage wrong = new PgKeyStorage(pool, "registry", "federation_key",
+        new EnvelopeEncryption(kek(), List.of()), meters);
     assertThat(wrong.load().await()).isEmpty();
+    assertThat(meters.get(PgKeyStorage.UNUSABLE_ROWS).tag("table", "registry.federation_key").gauge().value())
+        .isEqualTo(2.0);
     RotatingFederationKeys other = open(wrong);
 
     assertThat(other.signingKey().getKeyID()).isNotEqualTo(kid);

@@ -8,6 +8,7 @@ import eu.panosc.platform.health.Lifecycle;
 import eu.panosc.platform.http.AccessLog;
 import eu.panosc.platform.http.FailureHandler;
 import eu.panosc.platform.http.RequestIds;
+import eu.panosc.platform.http.StrictPaths;
 import eu.panosc.platform.http.UnreadBodies;
 import eu.panosc.platform.metrics.Metrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -62,7 +63,8 @@ public final class PlatformVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Router root = Router.router(vertx);
-    root.route().handler(new UnreadBodies()).handler(new RequestIds()).handler(new AccessLog());
+    root.route().handler(new UnreadBodies()).handler(new RequestIds()).handler(new AccessLog())
+        .handler(new StrictPaths());
     root.get("/metrics").handler(Metrics.scrapeHandler(registry));
     root.route().failureHandler(new FailureHandler());
     FailureHandler.installErrorHandlers(root);

@@ -2,10 +2,8 @@ package eu.panosc.aai.logout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import eu.panosc.platform.config.DatabaseConfig;
-import eu.panosc.platform.db.Database;
+import eu.panosc.platform.testing.TestDatabase;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 import java.nio.file.Path;
@@ -13,7 +11,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
@@ -25,25 +22,19 @@ import org.junit.jupiter.api.io.TempDir;
 class LogoutOutboxIT {
   @TempDir
   static Path dataDir;
-  static Database db;
-  static Vertx vertx;
+  static TestDatabase db;
   static Pool a;
   static Pool b;
 
   @BeforeAll
   static void start() {
-    db = Database.open(new DatabaseConfig(Optional.empty(), 8, 0, Duration.ofSeconds(5)), dataDir);
-    db.migrate("aai");
-    vertx = Vertx.vertx();
-    a = db.pool(vertx, "aai");
-    b = db.pool(vertx, "aai");
+    db = TestDatabase.migrated(dataDir, "aai", 8);
+    a = db.pool();
+    b = db.pool();
   }
 
   @AfterAll
   static void stop() {
-    a.close().await();
-    b.close().await();
-    vertx.close().await();
     db.close();
   }
 

@@ -3,15 +3,13 @@ package eu.panosc.registry.federation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nimbusds.jose.jwk.JWK;
-import eu.panosc.platform.config.DatabaseConfig;
 import eu.panosc.platform.crypto.EnvelopeEncryption;
 import eu.panosc.platform.crypto.KeyEncryptionKey;
-import eu.panosc.platform.db.Database;
 import eu.panosc.platform.testing.MutableClock;
 import eu.panosc.registry.oidfed.KeyStorage.KeyRecord;
 import eu.panosc.registry.oidfed.RotatingFederationKeys;
+import eu.panosc.platform.testing.TestDatabase;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
@@ -22,7 +20,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -36,8 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
 class PgKeyStorageIT {
   @TempDir
   static Path dataDir;
-  static Database db;
-  static Vertx vertx;
+  static TestDatabase db;
   static Pool pool;
   static Pool replica;
 
@@ -46,18 +42,13 @@ class PgKeyStorageIT {
 
   @BeforeAll
   static void start() {
-    db = Database.open(new DatabaseConfig(Optional.empty(), 4, 0, Duration.ofSeconds(5)), dataDir);
-    db.migrate("registry");
-    vertx = Vertx.vertx();
-    pool = db.pool(vertx, "registry");
-    replica = db.pool(vertx, "registry");
+    db = TestDatabase.migrated(dataDir, "registry", 4);
+    pool = db.pool();
+    replica = db.pool();
   }
 
   @AfterAll
   static void stop() {
-    pool.close().await();
-    replica.close().await();
-    vertx.close().await();
     db.close();
   }
 
@@ -178,15 +169,15 @@ class PgKeyStorageIT {
   void maintainWhenTwoReplicasRotateAtTheSameInstantThenExactlyOneNewKey() {
     // from an empty table: one current and one next key, not two of each
     Future.all(RotatingFederationKeys.open(storage(pool, kek), clock, Duration.ofDays(90), Duration.ofDays(7),
-            RotatingFederationKeys.RSA_3072_RS256, vertx),
+            RotatingFederationKeys.RSA_3072_RS256, db.vertx()),
         RotatingFederationKeys.open(storage(replica, kek), clock, Duration.ofDays(90), Duration.ofDays(7),
-            RotatingFederationKeys.RSA_3072_RS256, vertx)).await();
+            RotatingFederationKeys.RSA_3072_RS256, db.vertx())).await();
     assertThat(rows()).hasSize(2);
 
     RotatingFederationKeys first = RotatingFederationKeys.open(storage(pool, kek), clock, Duration.ofDays(90),
-        Duration.ofDays(7), RotatingFederationKeys.RSA_3072_RS256, vertx).await();
+        Duration.ofDays(7), RotatingFederationKeys.RSA_3072_RS256, db.vertx()).await();
     RotatingFederationKeys second = RotatingFederationKeys.open(storage(replica, kek), clock, Duration.ofDays(90),
-        Duration.ofDays(7), RotatingFederationKeys.RSA_3072_RS256, vertx).await();
+        Duration.ofDays(7), RotatingFederationKeys.RSA_3072_RS256, db.vertx()).await();
     clock.advance(Duration.ofDays(91));
 
     var both = Future.all(first.maintain(), second.maintain()).await();

@@ -2,13 +2,11 @@ package eu.panosc.registry.federation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import eu.panosc.platform.config.DatabaseConfig;
 import eu.panosc.platform.crypto.EnvelopeEncryption;
 import eu.panosc.platform.crypto.KeyEncryptionKey;
-import eu.panosc.platform.db.Database;
 import eu.panosc.registry.federation.SamlSigningKey.Material;
 import eu.panosc.registry.saml.XmlSigning;
-import io.vertx.core.Vertx;
+import eu.panosc.platform.testing.TestDatabase;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import java.nio.file.Files;
@@ -16,7 +14,6 @@ import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
@@ -31,24 +28,19 @@ import org.junit.jupiter.api.io.TempDir;
 class PgSamlKeyStoreIT {
   @TempDir
   static Path dataDir;
-  static Database db;
-  static Vertx vertx;
+  static TestDatabase db;
   static Pool pool;
   static Material generated;
 
   @BeforeAll
   static void start() {
-    db = Database.open(new DatabaseConfig(Optional.empty(), 4, 0, Duration.ofSeconds(5)), dataDir);
-    db.migrate("registry");
-    vertx = Vertx.vertx();
-    pool = db.pool(vertx, "registry");
+    db = TestDatabase.migrated(dataDir, "registry", 4);
+    pool = db.pool();
     generated = SamlSigningKey.generate("registry.example");
   }
 
   @AfterAll
   static void stop() {
-    pool.close().await();
-    vertx.close().await();
     db.close();
   }
 
@@ -90,8 +82,8 @@ class PgSamlKeyStoreIT {
 
   @Test
   void openWhenNoKeyThenGeneratedOnceStoredSealedAndReadBackOnRestart() throws Exception {
-    XmlSigning first = store(kek).open(vertx, source(Optional.empty(), () -> { })).await();
-    XmlSigning again = store(kek).open(vertx, source(Optional.empty(), () -> { })).await();
+    XmlSigning first = store(kek).open(db.vertx(), source(Optional.empty(), () -> { })).await();
+    XmlSigning again = store(kek).open(db.vertx(), source(Optional.empty(), () -> { })).await();
 
     assertThat(generations).hasValue(1);
     assertThat(again.certificate()).isEqualTo(first.certificate());
@@ -102,14 +94,14 @@ class PgSamlKeyStoreIT {
 
   @Test
   void openWhenKekRotatedThenResealedAndWhenKekUnknownThenRowKeptAndNewKeyMade() {
-    XmlSigning first = store(kek).open(vertx, source(Optional.empty(), () -> { })).await();
+    XmlSigning first = store(kek).open(db.vertx(), source(Optional.empty(), () -> { })).await();
     KeyEncryptionKey next = PgKeyStorageIT.kek();
 
-    XmlSigning rotated = store(next, kek).open(vertx, source(Optional.empty(), () -> { })).await();
+    XmlSigning rotated = store(next, kek).open(db.vertx(), source(Optional.empty(), () -> { })).await();
 
     assertThat(rotated.certificate()).isEqualTo(first.certificate());
     assertThat(row().getString(1)).startsWith("pk1." + next.id() + ".");
-    store(PgKeyStorageIT.kek()).open(vertx, source(Optional.empty(), () -> { })).await();
+    store(PgKeyStorageIT.kek()).open(db.vertx(), source(Optional.empty(), () -> { })).await();
     assertThat(generations).hasValue(2);
   }
 
@@ -124,7 +116,7 @@ class PgSamlKeyStoreIT {
     }
     Files.writeString(dir.resolve(SamlSigningKey.LEGACY_PASSWORD), "pw\n");
 
-    XmlSigning imported = store(kek).open(vertx, source(SamlSigningKey.legacy(dir),
+    XmlSigning imported = store(kek).open(db.vertx(), source(SamlSigningKey.legacy(dir),
         () -> SamlSigningKey.deleteLegacy(dir))).await();
 
     assertThat(imported.certificate()).isEqualTo(generated.certificate());

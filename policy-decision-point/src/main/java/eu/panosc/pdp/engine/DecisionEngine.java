@@ -38,6 +38,11 @@ public final class DecisionEngine {
       return Decision.error(null, null, 400, "Unsupported resource type '" + request.resource().type()
           + "'; this PDP decides about resources of type dataset.", "This kind of resource is not known here.");
     }
+    if (relations.suspended() != null) {
+      // fail closed, and say why: the replica's view stopped following the writes and is being reloaded
+      return Decision.error(null, null, 503, "Decisions are suspended",
+          "Access cannot be decided right now; the PDP is reloading its data.");
+    }
     Optional<Relations.DatasetFacts> found = relations.dataset(request.resource().id());
     if (found.isEmpty()) {
       return Decision.error(null, null, 404, "Resource not found",

@@ -114,6 +114,7 @@ public final class RelationCache implements Relations {
   }
 
   /** Why the cache is suspended, or null when it answers. */
+  @Override
   public String suspended() {
     return suspended;
   }

@@ -10,6 +10,11 @@ import java.util.Set;
 
 /** The facts one decision needs, read from memory without blocking. */
 public interface Relations {
+  /** Why no decision can be made from these relations right now (e.g. a reload is pending), or null. */
+  default String suspended() {
+    return null;
+  }
+
   /** A dataset with its effective release date, or empty when unknown. */
   Optional<DatasetFacts> dataset(String pid);
 

@@ -107,4 +107,16 @@ class DecisionEngineTest {
     assertThat(d.permit()).isFalse();
     assertThat(d.errorStatus()).isEqualTo(404);
   }
+
+  @Test
+  void decideWhenRelationsSuspendedThenDenyWith503NotUnknownDataset() {
+    Fixtures.World w = Fixtures.world();
+    w.cache().suspend("a change batch could not be applied");
+
+    Decision d = w.engine().decide(request("pi@esrf", "read", "esrf/released"));
+
+    assertThat(d.permit()).isFalse();
+    assertThat(d.errorStatus()).isEqualTo(503);
+    assertThat(d.reasonUser()).contains("reloading");
+  }
 }

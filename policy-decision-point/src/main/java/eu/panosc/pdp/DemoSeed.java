@@ -1,7 +1,7 @@
 package eu.panosc.pdp;
 
-import eu.panosc.pdp.model.ChangeParser;
 import eu.panosc.pdp.model.Change;
+import eu.panosc.pdp.model.ChangeJson;
 import eu.panosc.platform.demo.DemoFederation;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -20,12 +20,12 @@ public final class DemoSeed {
     List<Change> out = new ArrayList<>();
     fixture.getJsonArray("facilities").forEach(o -> {
       JsonObject f = (JsonObject) o;
-      out.add(ChangeParser.parse(new JsonObject().put("type", "facility").put("id", f.getString("id"))
+      out.add(ChangeJson.read(new JsonObject().put("type", "facility").put("id", f.getString("id"))
           .put("name", f.getString("name")).put("embargoYears", f.getInteger("embargoYears", 3))));
     });
     fixture.getJsonArray("proposals").forEach(o -> {
       JsonObject p = (JsonObject) o;
-      out.add(ChangeParser.parse(new JsonObject().put("type", "proposal").put("id", p.getString("id"))
+      out.add(ChangeJson.read(new JsonObject().put("type", "proposal").put("id", p.getString("id"))
           .put("facility", p.getString("facility")).put("title", p.getString("title"))
           .put("start", p.getString("start")).put("end", p.getString("end"))));
     });
@@ -33,19 +33,19 @@ public final class DemoSeed {
       JsonObject p = (JsonObject) o;
       p.getJsonArray("members").forEach(m -> {
         JsonObject member = (JsonObject) m;
-        out.add(ChangeParser.parse(new JsonObject().put("type", "member").put("proposal", p.getString("id"))
+        out.add(ChangeJson.read(new JsonObject().put("type", "member").put("proposal", p.getString("id"))
             .put("user", member.getString("user")).put("role", member.getString("role"))
             .put("orcid", orcid(fixture, member.getString("user")))));
       });
     });
     fixture.getJsonArray("staffRoles").forEach(o -> {
       JsonObject s = ((JsonObject) o).copy().put("type", "staff");
-      out.add(ChangeParser.parse(s));
+      out.add(ChangeJson.read(s));
     });
     fixture.getJsonArray("datasets").forEach(o -> {
       JsonObject d = ((JsonObject) o).copy();
       d.remove("state");
-      out.add(ChangeParser.parse(d.put("type", "dataset")));
+      out.add(ChangeJson.read(d.put("type", "dataset")));
     });
     return out;
   }

@@ -2,6 +2,7 @@ package eu.panosc.pdp;
 
 import eu.panosc.pdp.admin.AdminEndpoint;
 import eu.panosc.pdp.admin.IngestEndpoint;
+import eu.panosc.pdp.authzen.AuthzenDecisions;
 import eu.panosc.pdp.authzen.AuthzenEndpoint;
 import eu.panosc.pdp.authzen.AuthzenService;
 import eu.panosc.pdp.authzen.PageTokens;
@@ -95,9 +96,9 @@ public final class PdpApplication implements ServiceModule {
     ConsistencyGate consistency = new ConsistencyGate(follower, settings.freshness().consistencyWait(),
         context.meters());
     PageTokens pageTokens = new PageTokens(null);
-    AuthzenEndpoint authzen = new AuthzenEndpoint(new AuthzenService(engine, cache, policies, filters, context.clock(),
-        pageTokens), context.baseUrl(), consistency, new PairwiseSubjects(subjectResolver(context, settings.aai())),
-        log.recorder());
+    AuthzenDecisions decisions = new AuthzenDecisions(new AuthzenService(engine, cache, policies, filters,
+        context.clock(), pageTokens), new PairwiseSubjects(subjectResolver(context, settings.aai())), log.recorder());
+    AuthzenEndpoint authzen = new AuthzenEndpoint(decisions, context.baseUrl(), consistency);
     authzen.mount(router, auth);
     metadata = authzen.metadataHandler();
     new FilterEndpoint(filters).mount(router, auth);

@@ -120,7 +120,7 @@ public final class AdminEndpoint {
     store.list(kind, state, facility)
         .onSuccess(members -> ctx.json(new JsonObject().put("items", new JsonArray(members.stream()
             .filter(m -> fixedState.isEmpty() || visible(m)).map(Member::toJson).toList()))))
-        .onFailure(ctx::fail);
+        .onFailure(e -> ctx.fail(StoreErrors.http(e)));
   }
 
   private void get(RoutingContext ctx, boolean approvedOnly) {
@@ -130,7 +130,7 @@ public final class AdminEndpoint {
         .map(m -> m.filter(x -> !approvedOnly || x.state() == OnboardingState.APPROVED && visible(x))
             .orElseThrow(() -> ApiException.notFound("no " + kind.collection() + " member '" + id + "'")))
         .onSuccess(m -> writeMember(ctx, 200, m, null))
-        .onFailure(ctx::fail);
+        .onFailure(e -> ctx.fail(StoreErrors.http(e)));
   }
 
   /** How an approved client authenticates: for the token endpoint only (scope registry:credentials). */
@@ -145,7 +145,7 @@ public final class AdminEndpoint {
             .put("version", m.version())))
         .onSuccess(json -> ctx.response().putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
             .putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(json.encode()))
-        .onFailure(ctx::fail);
+        .onFailure(e -> ctx.fail(StoreErrors.http(e)));
   }
 
   private boolean visible(Member m) {
@@ -160,7 +160,7 @@ public final class AdminEndpoint {
           ctx.response().putHeader(HttpHeaders.LOCATION, ctx.request().path() + "/" + urlEncode(m.id()));
           writeMember(ctx, 201, m, draft.clearSecret());
         })
-        .onFailure(ctx::fail);
+        .onFailure(e -> ctx.fail(StoreErrors.http(e)));
   }
 
   private void replace(RoutingContext ctx) {
@@ -181,28 +181,28 @@ public final class AdminEndpoint {
               writeMember(ctx, 200, m, secretIssued ? draft.clearSecret() : null);
               return m;
             }))
-        .onFailure(ctx::fail);
+        .onFailure(e -> ctx.fail(StoreErrors.http(e)));
   }
 
   private void delete(RoutingContext ctx) {
     MemberKind kind = kind(ctx);
     store.delete(kind, id(ctx), ifMatch(ctx), actor(ctx))
         .onSuccess(v -> ctx.response().setStatusCode(204).end())
-        .onFailure(ctx::fail);
+        .onFailure(e -> ctx.fail(StoreErrors.http(e)));
   }
 
   private void transition(RoutingContext ctx, OnboardingState target) {
     MemberKind kind = kind(ctx);
     store.transition(kind, id(ctx), target, actor(ctx))
         .onSuccess(m -> writeMember(ctx, 200, m, null))
-        .onFailure(ctx::fail);
+        .onFailure(e -> ctx.fail(StoreErrors.http(e)));
   }
 
   private void rotateSecret(RoutingContext ctx) {
     String secret = ClientSecrets.generate();
     store.setSecretHash(id(ctx), ClientSecrets.hash(secret), actor(ctx))
         .onSuccess(m -> writeMember(ctx, 200, m, secret))
-        .onFailure(ctx::fail);
+        .onFailure(e -> ctx.fail(StoreErrors.http(e)));
   }
 
   private void audit(RoutingContext ctx) {
@@ -215,7 +215,7 @@ public final class AdminEndpoint {
         .onSuccess(events -> ctx.json(new JsonObject()
             .put("items", new JsonArray(events.stream().map(e -> e.toJson()).toList()))
             .put("next", events.isEmpty() ? after : events.get(events.size() - 1).id())))
-        .onFailure(ctx::fail);
+        .onFailure(e -> ctx.fail(StoreErrors.http(e)));
   }
 
   static long longParam(RoutingContext ctx, String name, long fallback, long min, long max) {

@@ -1,7 +1,5 @@
 package eu.panosc.registry.store;
 
-import eu.panosc.platform.http.ApiException;
-import eu.panosc.platform.http.Problem;
 import eu.panosc.registry.model.Member;
 import eu.panosc.registry.model.MemberDraft;
 import eu.panosc.registry.model.MemberKind;
@@ -55,7 +53,7 @@ public final class PgRegistryStore implements RegistryStore {
             .execute(Tuple.of(draft.kind().dbName(), draft.id(), draft.facilityId(), state.dbName(), draft.document(),
                 draft.secretHash(), now())))
         .recover(e -> Future.failedFuture(isUnique(e)
-            ? ApiException.conflict("a " + label(draft.kind()) + " with id '" + draft.id() + "' is already registered")
+            ? StoreException.conflict("a " + label(draft.kind()) + " with id '" + draft.id() + "' is already registered")
             : e))
         .map(rows -> member(rows.iterator().next()))
         .compose(m -> audit(conn, actor, "create", m.kind(), m.id(), null, m.toJson()).map(ev -> Map.entry(m, ev))))
@@ -88,7 +86,7 @@ public final class PgRegistryStore implements RegistryStore {
           checkVersion(old, expectedVersion);
           if (!Objects.equals(old.facilityId(), draft.facilityId()) && draft.kind() != MemberKind.FACILITY) {
             // moving a member between facilities is an explicit re-registration, not an edit
-            return Future.failedFuture(ApiException.invalidField("/facility",
+            return Future.failedFuture(StoreException.invalidField("/facility",
                 "cannot change from '" + old.facilityId() + "'; delete and register again"));
           }
           return requireFacility(conn, draft)
@@ -109,7 +107,7 @@ public final class PgRegistryStore implements RegistryStore {
     return pool.withTransaction(conn -> lock(conn, kind, id)
         .compose(old -> {
           if (!old.state().canMoveTo(target)) {
-            return Future.failedFuture(ApiException.conflict(label(kind) + " '" + id + "' is " + old.state().dbName()
+            return Future.failedFuture(StoreException.conflict(label(kind) + " '" + id + "' is " + old.state().dbName()
                 + " and cannot become " + target.dbName()));
           }
           return conn.preparedQuery("UPDATE member SET state = $3, version = version + 1, updated_at = $4"
@@ -130,7 +128,7 @@ public final class PgRegistryStore implements RegistryStore {
           Future<Void> guard = kind != MemberKind.FACILITY ? Future.succeededFuture()
               : conn.preparedQuery("SELECT count(*) FROM member WHERE facility_id = $1").execute(Tuple.of(id))
                   .compose(rows -> rows.iterator().next().getLong(0) > 0
-                      ? Future.failedFuture(ApiException.conflict("facility '" + id
+                      ? Future.failedFuture(StoreException.conflict("facility '" + id
                           + "' still has registered members; delete them first"))
                       : Future.succeededFuture());
           return guard
@@ -150,7 +148,7 @@ public final class PgRegistryStore implements RegistryStore {
         .compose(old -> {
           String method = old.document().getString("authMethod");
           if (!"client_secret_basic".equals(method) && !"client_secret_post".equals(method)) {
-            return Future.failedFuture(ApiException.conflict("client '" + clientId + "' authenticates with " + method
+            return Future.failedFuture(StoreException.conflict("client '" + clientId + "' authenticates with " + method
                 + " and has no secret"));
           }
           return conn.preparedQuery("UPDATE member SET secret_hash = $2, version = version + 1, updated_at = $3"
@@ -203,7 +201,7 @@ public final class PgRegistryStore implements RegistryStore {
     return conn.preparedQuery("SELECT 1 FROM member WHERE kind = 'facility' AND id = $1 FOR SHARE")
         .execute(Tuple.of(draft.facilityId()))
         .compose(rows -> rows.size() == 1 ? Future.succeededFuture()
-            : Future.failedFuture(ApiException.invalidField("/facility",
+            : Future.failedFuture(StoreException.invalidField("/facility",
                 "no facility '" + draft.facilityId() + "' is registered")));
   }
 
@@ -228,7 +226,7 @@ public final class PgRegistryStore implements RegistryStore {
             return Future.succeededFuture();
           }
           Row other = rows.iterator().next();
-          return Future.failedFuture(ApiException.conflict("the federation entity id '" + entityId
+          return Future.failedFuture(StoreException.conflict("the federation entity id '" + entityId
               + "' is already registered for " + label(MemberKind.ofDb(other.getString("kind"))) + " '"
               + other.getString("id") + "'"));
         });
@@ -238,15 +236,14 @@ public final class PgRegistryStore implements RegistryStore {
     return conn.preparedQuery("SELECT " + COLUMNS + " FROM member WHERE kind = $1 AND id = $2 FOR UPDATE")
         .execute(Tuple.of(kind.dbName(), id))
         .compose(rows -> rows.size() == 0
-            ? Future.failedFuture(ApiException.notFound("no " + label(kind) + " '" + id + "' is registered"))
+            ? Future.failedFuture(StoreException.notFound("no " + label(kind) + " '" + id + "' is registered"))
             : Future.succeededFuture(member(rows.iterator().next())));
   }
 
   private static void checkVersion(Member old, OptionalLong expected) {
     if (expected.isPresent() && expected.getAsLong() != old.version()) {
-      throw new ApiException(new Problem(Problem.TYPE_BASE + "stale-version", "Precondition Failed", 412,
-          "the member is at version " + old.version() + ", not " + expected.getAsLong()
-              + "; fetch it again and retry", Map.of("currentVersion", old.version())));
+      throw StoreException.staleVersion(old.version(), "the member is at version " + old.version() + ", not "
+          + expected.getAsLong() + "; fetch it again and retry");
     }
   }
 

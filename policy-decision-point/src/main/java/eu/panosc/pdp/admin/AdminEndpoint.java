@@ -1,7 +1,7 @@
 package eu.panosc.pdp.admin;
 
 import eu.panosc.pdp.model.Change;
-import eu.panosc.pdp.model.ChangeParser;
+import eu.panosc.pdp.model.ChangeJson;
 import eu.panosc.pdp.policy.Policy;
 import eu.panosc.pdp.policy.PolicyException;
 import eu.panosc.pdp.policy.PolicyRegistry;
@@ -57,23 +57,23 @@ public final class AdminEndpoint {
     router.route("/v1/policies*").handler(admin);
 
     router.put("/v1/facilities/:id").handler(body).handler(rc -> put(rc, o -> o.put("id", param(rc, "id")),
-        o -> new Change.PutFacility(ChangeParser.facility(o))));
+        o -> new Change.PutFacility(ChangeJson.facility(o))));
     router.delete("/v1/facilities/:id").handler(rc -> write(rc, delete(rc, "facility", "id")));
     router.put("/v1/proposals/:id").handler(body).handler(rc -> put(rc, o -> o.put("id", param(rc, "id")),
-        o -> new Change.PutProposal(ChangeParser.proposal(o))));
+        o -> new Change.PutProposal(ChangeJson.proposal(o))));
     router.delete("/v1/proposals/:id").handler(rc -> write(rc, delete(rc, "proposal", "id")));
     router.put("/v1/members/:proposal/:user").handler(body).handler(rc -> put(rc,
         o -> o.put("proposal", param(rc, "proposal")).put("user", param(rc, "user")),
-        o -> new Change.PutMember(ChangeParser.member(o))));
+        o -> new Change.PutMember(ChangeJson.member(o))));
     router.delete("/v1/members/:proposal/:user").handler(rc -> write(rc, delete(rc, "member", "proposal", "user")));
     router.put("/v1/staff/:facility/:user/:role").handler(rc -> write(rc,
-        new Change.PutStaff(ChangeParser.staff(keys(rc, "facility", "user", "role")))));
+        new Change.PutStaff(ChangeJson.staff(keys(rc, "facility", "user", "role")))));
     router.delete("/v1/staff/:facility/:user/:role").handler(rc -> write(rc,
         delete(rc, "staff", "facility", "user", "role")));
     // A PID or DOI holds slashes: take the rest of the path. The router percent-decodes it once; it is not
     // decoded again (so ".../a+b" is the PID "a+b" and ".../%2541" is "%41").
     router.putWithRegex("/v1/datasets/(?<pid>.+)").handler(body).handler(rc -> put(rc,
-        o -> o.put("pid", param(rc, "pid")), o -> new Change.PutDataset(ChangeParser.dataset(o))));
+        o -> o.put("pid", param(rc, "pid")), o -> new Change.PutDataset(ChangeJson.dataset(o))));
     router.deleteWithRegex("/v1/datasets/(?<pid>.+)").handler(rc -> write(rc, delete(rc, "dataset", "pid")));
     router.getWithRegex("/v1/datasets/(?<pid>.+)").handler(this::getDataset);
 
@@ -97,7 +97,7 @@ public final class AdminEndpoint {
 
   /** A delete of {@code entity} by the named path parameters, checked like an ingest record. */
   private static Change delete(RoutingContext rc, String entity, String... names) {
-    return ChangeParser.delete(keys(rc, names).put("entity", entity));
+    return ChangeJson.delete(keys(rc, names).put("entity", entity));
   }
 
   /**

@@ -1,7 +1,7 @@
 package eu.panosc.pdp.admin;
 
 import eu.panosc.pdp.model.Change;
-import eu.panosc.pdp.model.ChangeParser;
+import eu.panosc.pdp.model.ChangeJson;
 import eu.panosc.pdp.store.ConsistencyToken;
 import eu.panosc.pdp.store.PdpStore;
 import eu.panosc.pdp.store.StoreException;
@@ -113,7 +113,7 @@ public final class IngestEndpoint {
         if (!(json instanceof JsonObject o)) {
           throw new IllegalArgumentException("a line must be one JSON object");
         }
-        change = ChangeParser.parse(o);
+        change = ChangeJson.read(o);
       } catch (DecodeException e) {
         failLine(line, "not valid JSON");
         return;

@@ -3,11 +3,10 @@ package eu.panosc.pdp.authzen;
 import eu.panosc.pdp.engine.AccessRequest;
 import eu.panosc.pdp.engine.Decision;
 import eu.panosc.pdp.log.DecisionRecorder;
-import eu.panosc.pdp.subject.PairwiseSubjects;
+import eu.panosc.pdp.store.ConsistencyToken;
 import eu.panosc.platform.auth.AccessTokenPrincipal;
 import eu.panosc.platform.auth.BearerAuth;
 import eu.panosc.platform.http.RequestIds;
-import io.vertx.core.Future;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -26,7 +25,7 @@ import java.util.Objects;
  * AuthZEN 1.0 over HTTPS: {@code POST /access/v1/evaluation}, {@code /access/v1/evaluations},
  * {@code /access/v1/search/{subject,resource,action}} (bearer scope {@code pdp:evaluate}) and
  * {@code GET /.well-known/authzen-configuration} (also at the root, RFC 8615 path-inserted). A thin
- * translation layer: parse, call {@link AuthzenService}, write.
+ * translation layer: parse, call {@link AuthzenDecisions} (pairwise subjects, decisions, the decision log), write.
  *
  * <p>The PDP decides at its own clock. A caller's {@code context.time} is honoured only when its token
  * also holds {@code pdp:simulate} (a what-if; the decision log marks such decisions simulated); without
@@ -41,25 +40,19 @@ public final class AuthzenEndpoint {
   public static final String SIMULATE_SCOPE = "pdp:simulate";
   private static final int MAX_BODY = 1024 * 1024;
 
-  private final AuthzenService service;
+  private final AuthzenDecisions decisions;
   private final AuthzenRequestParser parser = new AuthzenRequestParser();
   private final URI base;
   private final ConsistencyGate consistency;
-  private final PairwiseSubjects subjects;
-  private final DecisionRecorder log;
 
   /**
-   * {@code consistency} holds requests with a consistency token until this replica has caught up,
-   * {@code subjects} turns pairwise subject ids into canonical ones, {@code log} gives every answer its
-   * {@code context.id} and records it in the decision log.
+   * {@code decisions} resolves pairwise subjects, decides and records every answer in the decision log;
+   * {@code consistency} holds requests with a consistency token until this replica has caught up.
    */
-  public AuthzenEndpoint(AuthzenService service, URI base, ConsistencyGate consistency, PairwiseSubjects subjects,
-      DecisionRecorder log) {
-    this.service = Objects.requireNonNull(service, "service");
+  public AuthzenEndpoint(AuthzenDecisions decisions, URI base, ConsistencyGate consistency) {
+    this.decisions = Objects.requireNonNull(decisions, "decisions");
     this.base = Objects.requireNonNull(base, "base");
     this.consistency = Objects.requireNonNull(consistency, "consistency");
-    this.subjects = Objects.requireNonNull(subjects, "subjects");
-    this.log = Objects.requireNonNull(log, "log");
   }
 
   public void mount(Router router, BearerAuth auth) {
@@ -67,51 +60,61 @@ public final class AuthzenEndpoint {
     router.route("/access/v1/*").handler(BodyHandler.create().setBodyLimit(MAX_BODY))
         .handler(AuthzenEndpoint::echoRequestId)
         .handler(auth.requireScopes(EVALUATE_SCOPE).rendering(AuthzenEndpoint::rejection))
-        .handler(AuthzenEndpoint::requireJson).handler(consistency);
+        .handler(AuthzenEndpoint::requireJson).handler(this::consistent);
     router.post("/access/v1/evaluation").handler(rc -> {
-      AccessRequest request = parser.evaluation(parser.body(rc.body().buffer()));
-      evaluateOne(rc, "evaluation", clocked(rc, request));
+      AccessRequest request = clocked(rc, parser.evaluation(parser.body(rc.body().buffer())));
+      decisions.evaluate(caller(rc), "evaluation", request).map(AuthzenEndpoint::decision)
+          .onSuccess(body -> write(rc, body)).onFailure(rc::fail);
     });
     router.post("/access/v1/evaluations").handler(rc -> {
       AuthzenRequestParser.Evaluations request = clocked(rc, parser.evaluations(parser.body(rc.body().buffer())));
       if (request.single() != null) {
-        evaluateOne(rc, "evaluations", request.single());
+        decisions.evaluate(caller(rc), "evaluations", request.single()).map(AuthzenEndpoint::decision)
+            .onSuccess(body -> write(rc, body)).onFailure(rc::fail);
         return;
       }
-      canonical(request).map(resolved -> {
-        List<Decision> decisions = service.evaluate(resolved);
+      decisions.evaluate(caller(rc), request).map(answers -> {
         JsonArray items = new JsonArray();
-        for (int i = 0; i < decisions.size(); i++) {
-          Decision d = decisions.get(i);
-          items.add(decision(d, log.decision(rc, "evaluations", i, resolved.items().get(i).request(), d)));
-        }
+        answers.forEach(a -> items.add(decision(a)));
         return new JsonObject().put("evaluations", items);
       }).onSuccess(body -> write(rc, body)).onFailure(rc::fail);
     });
     router.post("/access/v1/search/resource").handler(rc -> {
-      var parsed = search(rc, "resource");
-      String type = parsed.request().resource().type();
-      canonical(parsed).map(search -> {
-        var page = search == null ? new AuthzenService.Page<String>(List.of(), "") : service.searchResources(search);
-        return page(page, id -> new JsonObject().put("type", type).put("id", id))
-            .put("context", searchContext(rc, "search/resource", (search == null ? parsed : search).request(), page));
-      }).onSuccess(body -> write(rc, body)).onFailure(rc::fail);
+      var search = search(rc, "resource");
+      String type = search.request().resource().type();
+      decisions.searchResources(caller(rc), search)
+          .map(a -> page(a, id -> new JsonObject().put("type", type).put("id", id)))
+          .onSuccess(body -> write(rc, body)).onFailure(rc::fail);
     });
     router.post("/access/v1/search/subject").handler(rc -> {
       var search = search(rc, "subject");
-      var page = service.searchSubjects(search);
       String type = search.request().subject().type();
-      write(rc, page(page, id -> new JsonObject().put("type", type).put("id", id))
-          .put("context", searchContext(rc, "search/subject", search.request(), page)));
+      decisions.searchSubjects(caller(rc), search)
+          .map(a -> page(a, id -> new JsonObject().put("type", type).put("id", id)))
+          .onSuccess(body -> write(rc, body)).onFailure(rc::fail);
     });
     router.post("/access/v1/search/action").handler(rc -> {
-      var parsed = search(rc, "action");
-      canonical(parsed).map(search -> {
-        var page = search == null ? new AuthzenService.Page<String>(List.of(), "") : service.searchActions(search);
-        return page(page, name -> new JsonObject().put("name", name))
-            .put("context", searchContext(rc, "search/action", (search == null ? parsed : search).request(), page));
-      }).onSuccess(body -> write(rc, body)).onFailure(rc::fail);
+      var search = search(rc, "action");
+      decisions.searchActions(caller(rc), search).map(a -> page(a, name -> new JsonObject().put("name", name)))
+          .onSuccess(body -> write(rc, body)).onFailure(rc::fail);
     });
+  }
+
+  /** Holds a request with {@code X-Consistency-Token} until this replica holds the write it names. */
+  private void consistent(RoutingContext rc) {
+    consistency.admit(rc.request().getHeader(ConsistencyToken.HEADER)).onSuccess(v -> rc.next()).onFailure(e -> {
+      if (e instanceof AuthzenException a && a.status() == 503) {
+        rc.response().putHeader("Retry-After", "1");
+      }
+      rc.fail(e);
+    });
+  }
+
+  /** Who asks, for the decision log: the token's client_id and the X-Request-ID the answer carries. */
+  private static DecisionRecorder.Caller caller(RoutingContext rc) {
+    AccessTokenPrincipal principal = rc.get(AccessTokenPrincipal.CONTEXT_KEY);
+    return new DecisionRecorder.Caller(principal == null ? null : principal.clientId(),
+        rc.response().headers().get(RequestIds.HEADER));
   }
 
   /** The metadata document's handler, also served at the root ({@code /.well-known/authzen-configuration/pdp}). */
@@ -121,11 +124,12 @@ public final class AuthzenEndpoint {
 
   /** A search of {@code kind}, its tokens bound to the caller, its time honoured as {@link #clocked} says. */
   private AuthzenRequestParser.Search search(RoutingContext rc, String kind) {
-    AuthzenRequestParser.Search s = parser.search(kind, parser.body(rc.body().buffer()), caller(rc));
+    AuthzenRequestParser.Search s = parser.search(kind, parser.body(rc.body().buffer()), binding(rc));
     return s.withRequest(clocked(rc, s.request()));
   }
 
-  private static String caller(RoutingContext rc) {
+  /** Whom a search's page tokens are bound to: the token's client_id, else its subject. */
+  private static String binding(RoutingContext rc) {
     AccessTokenPrincipal p = BearerAuth.principal(rc);
     return p.clientId() != null ? p.clientId() : p.subject();
   }
@@ -171,49 +175,6 @@ public final class AuthzenEndpoint {
     rc.response().putHeader("Content-Type", "application/json").end(Json.encode(detail));
   }
 
-  /** One decision, for the canonical subject (a pairwise one that cannot be resolved is denied). */
-  private void evaluateOne(RoutingContext rc, String kind, AccessRequest request) {
-    subjects.canonical(request).map(o -> {
-      Decision d = o.ok() ? service.evaluate(o.request()) : o.denial();
-      return decision(d, log.decision(rc, kind, null, o.ok() ? o.request() : request, d));
-    }).onSuccess(body -> write(rc, body)).onFailure(rc::fail);
-  }
-
-  /** A search answer's {@code context}: the id under which the search is in the decision log. */
-  private JsonObject searchContext(RoutingContext rc, String kind, AccessRequest request,
-      AuthzenService.Page<String> page) {
-    return new JsonObject().put("id", log.search(rc, kind, request, page.results().size(),
-        !page.nextToken().isEmpty()));
-  }
-
-  /** The items with canonical subjects; an item whose pairwise subject cannot be resolved becomes an error item. */
-  private Future<AuthzenRequestParser.Evaluations> canonical(AuthzenRequestParser.Evaluations e) {
-    List<AccessRequest> requests = e.items().stream().map(AuthzenRequestParser.Item::request).toList();
-    return subjects.canonical(requests).map(outcomes -> {
-      List<AuthzenRequestParser.Item> items = new ArrayList<>(requests.size());
-      for (int i = 0; i < requests.size(); i++) {
-        PairwiseSubjects.Outcome o = outcomes.get(i);
-        items.add(o == null ? e.items().get(i) : o.ok() ? new AuthzenRequestParser.Item(o.request(), null, 0)
-            : new AuthzenRequestParser.Item(null, o.message(), o.status()));
-      }
-      return new AuthzenRequestParser.Evaluations(null, items, e.semantic());
-    });
-  }
-
-  /**
-   * The search for the canonical subject; null when the subject is a pairwise id unknown at its facility
-   * (it may act on nothing: an empty page). An aai-broker that cannot answer makes the search a 503.
-   */
-  private Future<AuthzenRequestParser.Search> canonical(AuthzenRequestParser.Search search) {
-    return subjects.canonical(search.request()).compose(o -> {
-      if (o.ok()) {
-        return Future.succeededFuture(search.withRequest(o.request()));
-      }
-      return o.status() == 404 ? Future.succeededFuture(null)
-          : Future.failedFuture(new AuthzenException(o.status(), o.message()));
-    });
-  }
-
   /**
    * AuthZEN: a PDP MUST answer with the caller's X-Request-ID unchanged. The platform keeps only ids
    * that are safe tokens; here any printable value is echoed as given.
@@ -239,6 +200,10 @@ public final class AuthzenEndpoint {
     rc.json(json);
   }
 
+  static JsonObject decision(AuthzenDecisions.Answer answer) {
+    return decision(answer.decision(), answer.id());
+  }
+
   static JsonObject decision(Decision d, String id) {
     JsonObject admin = new JsonObject();
     if (d.policy() != null) {
@@ -256,11 +221,15 @@ public final class AuthzenEndpoint {
     return new JsonObject().put("decision", d.permit()).put("context", context);
   }
 
-  private static JsonObject page(AuthzenService.Page<String> page, java.util.function.Function<String, JsonObject> item) {
+  /** A search answer: the page's results and token, and in {@code context} the id of its decision log entry. */
+  private static JsonObject page(AuthzenDecisions.SearchAnswer answer,
+      java.util.function.Function<String, JsonObject> item) {
+    AuthzenService.Page<String> page = answer.page();
     JsonArray results = new JsonArray();
     page.results().forEach(r -> results.add(item.apply(r)));
     return new JsonObject().put("results", results)
-        .put("page", new JsonObject().put("next_token", page.nextToken()).put("count", page.results().size()));
+        .put("page", new JsonObject().put("next_token", page.nextToken()).put("count", page.results().size()))
+        .put("context", new JsonObject().put("id", answer.id()));
   }
 
   private static void write(RoutingContext rc, JsonObject body) {

@@ -4,8 +4,7 @@ import eu.panosc.pdp.store.CacheFollower;
 import eu.panosc.pdp.store.ConsistencyToken;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.vertx.core.Handler;
-import io.vertx.ext.web.RoutingContext;
+import io.vertx.core.Future;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.OptionalLong;
@@ -13,10 +12,11 @@ import java.util.OptionalLong;
 /**
  * Honours {@code X-Consistency-Token} on the AuthZEN routes: when this replica's cache has not yet
  * applied the write the token names, the request waits (without blocking the event loop) until it has,
- * at most {@code wait}; still behind then, it answers 503 with {@code Retry-After} instead of a decision
- * from a stale view (a PEP treats any error as deny). A token this PDP did not issue is a 400.
+ * at most {@code wait}; still behind then, it is refused (the endpoint answers 503 with {@code Retry-After})
+ * instead of being decided from a stale view (a PEP treats any error as deny). A token this PDP did not
+ * issue is a 400.
  */
-public final class ConsistencyGate implements Handler<RoutingContext> {
+public final class ConsistencyGate {
   public static final String METER = "panosc_pdp_consistency_waits_total";
 
   private final CacheFollower follower;
@@ -33,32 +33,32 @@ public final class ConsistencyGate implements Handler<RoutingContext> {
     this.stale = meters.counter(METER, "outcome", "stale");
   }
 
-  @Override
-  public void handle(RoutingContext rc) {
-    String token = rc.request().getHeader(ConsistencyToken.HEADER);
+  /**
+   * Completes once this replica's cache holds the write {@code token} names (at once without a token). Fails
+   * with an {@link AuthzenException}: 400 for a token this PDP did not issue, 503 when still behind after
+   * the wait.
+   */
+  public Future<Void> admit(String token) {
     if (token == null) {
-      rc.next();
-      return;
+      return Future.succeededFuture();
     }
     OptionalLong seq = ConsistencyToken.parse(token);
     if (seq.isEmpty()) {
-      throw AuthzenException.badRequest(ConsistencyToken.HEADER + " is not a consistency token this PDP issued");
+      return Future.failedFuture(
+          AuthzenException.badRequest(ConsistencyToken.HEADER + " is not a consistency token this PDP issued"));
     }
     if (follower.applied() >= seq.getAsLong()) {
       fresh.increment();
-      rc.next();
-      return;
+      return Future.succeededFuture();
     }
-    follower.await(seq.getAsLong(), wait).onComplete(ar -> {
+    return follower.await(seq.getAsLong(), wait).transform(ar -> {
       if (ar.succeeded() && ar.result()) {
         waited.increment();
-        rc.next();
-      } else {
-        stale.increment();
-        rc.response().putHeader("Retry-After", "1");
-        rc.fail(new AuthzenException(503, "This PDP replica has not yet applied the write named by "
-            + ConsistencyToken.HEADER + "; try again shortly"));
+        return Future.succeededFuture();
       }
+      stale.increment();
+      return Future.failedFuture(new AuthzenException(503, "This PDP replica has not yet applied the write named by "
+          + ConsistencyToken.HEADER + "; try again shortly"));
     });
   }
 }

@@ -2,9 +2,6 @@ package eu.panosc.pdp.log;
 
 import eu.panosc.pdp.engine.AccessRequest;
 import eu.panosc.pdp.engine.Decision;
-import eu.panosc.platform.auth.AccessTokenPrincipal;
-import eu.panosc.platform.http.RequestIds;
-import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -13,9 +10,9 @@ import java.util.UUID;
 import java.util.function.Consumer;
 
 /**
- * What the AuthZEN endpoint calls for every answer: gives the decision its id (the {@code context.id}
+ * What the AuthZEN service calls for every answer: gives the decision its id (the {@code context.id}
  * the caller sees, a UUIDv7) and hands the entry, with the caller's client_id and the answered
- * X-Request-ID, to the log. Costs the decision path an id, a timestamp and a queue offer; when the log
+ * X-Request-ID ({@link Caller}), to the log. Costs the decision path an id, a timestamp and a queue offer; when the log
  * is disabled only the id.
  */
 public final class DecisionRecorder {
@@ -27,31 +24,35 @@ public final class DecisionRecorder {
     this.sink = sink;
   }
 
+  /**
+   * Who asked, as the log keeps it: the token's {@code client_id} and the {@code X-Request-ID} the answer
+   * carries (either may be null).
+   */
+  public record Caller(String clientId, String requestId) {}
+
   /** Ids only, nothing recorded. */
   public static DecisionRecorder disabled(Clock clock) {
     return new DecisionRecorder(clock, null);
   }
 
   /** An evaluation ({@code item} null) or an evaluations item; {@code request} null when the item could not be parsed. */
-  public String decision(RoutingContext rc, String kind, Integer item, AccessRequest request, Decision d) {
-    return record(rc, kind, item, request, d, null);
+  public String decision(Caller caller, String kind, Integer item, AccessRequest request, Decision d) {
+    return record(caller, kind, item, request, d, null);
   }
 
   /** A search page, as one entry: the request and how many results the page held. */
-  public String search(RoutingContext rc, String kind, AccessRequest request, int count, boolean more) {
-    return record(rc, kind, null, request, null, new LogEntry.SearchSummary(count, more));
+  public String search(Caller caller, String kind, AccessRequest request, int count, boolean more) {
+    return record(caller, kind, null, request, null, new LogEntry.SearchSummary(count, more));
   }
 
-  private String record(RoutingContext rc, String kind, Integer item, AccessRequest request, Decision d,
+  private String record(Caller caller, String kind, Integer item, AccessRequest request, Decision d,
       LogEntry.SearchSummary search) {
     Instant at = clock.instant().truncatedTo(ChronoUnit.MICROS);
     UUID id = DecisionIds.next(at);
     if (sink != null) {
-      AccessTokenPrincipal principal = rc.get(AccessTokenPrincipal.CONTEXT_KEY);
       // the endpoint leaves context.time in a request only when it is honoured (scope pdp:simulate)
       boolean simulated = request != null && request.context().get("time") instanceof Instant;
-      sink.accept(new LogEntry(id, at, kind, item, principal == null ? null : principal.clientId(),
-          rc.response().headers().get(RequestIds.HEADER), request, d, search, simulated));
+      sink.accept(new LogEntry(id, at, kind, item, caller.clientId(), caller.requestId(), request, d, search, simulated));
     }
     return id.toString();
   }

@@ -1,6 +1,7 @@
 package eu.panosc.pdp.store;
 
 import eu.panosc.pdp.model.Change;
+import eu.panosc.pdp.model.ChangeJson;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.sqlclient.Pool;
@@ -50,7 +51,7 @@ public final class ChangeLog {
     return conn.query("UPDATE change_counter SET seq = seq + 1 RETURNING seq").execute()
         .map(rows -> rows.iterator().next().getLong(0))
         .compose(seq -> conn.preparedQuery("INSERT INTO change_log (seq, changes) VALUES ($1, $2)")
-            .execute(Tuple.of(seq, ChangeCodec.encode(changes)))
+            .execute(Tuple.of(seq, ChangeJson.writeAll(changes)))
             .compose(v -> conn.preparedQuery("SELECT pg_notify($1, $2)").execute(Tuple.of(CHANNEL, Long.toString(seq))))
             .map(seq));
   }
@@ -77,7 +78,7 @@ public final class ChangeLog {
   static Entry entry(long seq, Object stored) {
     try {
       JsonArray records = stored instanceof JsonArray a ? a : new JsonArray(String.valueOf(stored));
-      return new Entry(seq, ChangeCodec.decode(records));
+      return new Entry(seq, ChangeJson.readAll(records));
     } catch (RuntimeException e) {
       String reason = e instanceof eu.panosc.platform.input.InvalidInputException in
           ? in.field() + ": " + in.reason() : e.getClass().getSimpleName();

@@ -8,6 +8,7 @@ import eu.panosc.pdp.model.Facility;
 import eu.panosc.pdp.model.Member;
 import eu.panosc.pdp.model.Proposal;
 import eu.panosc.pdp.model.StaffRole;
+import eu.panosc.platform.input.InvalidInputException;
 import io.vertx.core.Future;
 import java.time.Instant;
 import java.util.List;
@@ -87,6 +88,25 @@ public abstract class PdpStoreContract {
     Snapshot s = await(store().snapshot());
     assertThat(s.members()).extracting(Member::proposal).doesNotContain("del-fac:P1");
     assertThat(s.proposals()).extracting(Proposal::id).doesNotContain("del-fac:P1");
+  }
+
+  @Test
+  void applyWhenOneChangeFailsTheInputRuleThenInvalidInputExceptionAndNothingWritten() throws Exception {
+    List<Change> changes = List.of(
+        new Change.PutFacility(new Facility("in-fac", "Facility", 3)),
+        new Change.PutMember(new Member("in-fac:P1", "bad\u0000user", null, "pi")));
+    Throwable failure = store().apply(changes).toCompletionStage().toCompletableFuture()
+        .handle((v, e) -> e).get(30, TimeUnit.SECONDS);
+    assertThat(unwrap(failure)).isInstanceOf(InvalidInputException.class);
+    assertThat(await(store().snapshot()).facilities()).extracting(Facility::id).doesNotContain("in-fac");
+  }
+
+  @Test
+  void applyWhenBatchesFollowEachOtherThenSequenceGrowsAndAnEmptyBatchAnswersNoNewer() throws Exception {
+    long first = await(store().apply(world("seqc-")));
+    long second = await(store().apply(List.of(new Change.DeleteStaff("seqc-carol", "seqc-fac", "data-manager"))));
+    assertThat(second).isGreaterThan(first);
+    assertThat(await(store().apply(List.of()))).isLessThanOrEqualTo(second);
   }
 
   @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import eu.panosc.pdp.PdpPlatform;
 import eu.panosc.pdp.model.Change;
+import eu.panosc.pdp.model.ChangeJson;
 import eu.panosc.platform.service.Platform;
 import eu.panosc.platform.testing.LocalIssuer;
 import io.vertx.core.Future;
@@ -129,7 +130,7 @@ class ReplicationIT {
         .compose(v -> conn.query("UPDATE change_counter SET seq = seq + 1 RETURNING seq").execute())
         .map(rows -> rows.iterator().next().getLong(0))
         .compose(seq -> conn.preparedQuery("INSERT INTO change_log (seq, changes) VALUES ($1, $2)")
-            .execute(Tuple.of(seq, ChangeCodec.encode(changes))).map(seq))));
+            .execute(Tuple.of(seq, ChangeJson.writeAll(changes))).map(seq))));
   }
 
   @Test

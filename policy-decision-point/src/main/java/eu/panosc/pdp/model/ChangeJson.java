@@ -2,24 +2,85 @@ package eu.panosc.pdp.model;
 
 import eu.panosc.platform.input.Input;
 import eu.panosc.platform.input.InvalidInputException;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * Reads one ingest record (an NDJSON line, a per-entity body with its key fields filled in from the path,
- * or a change log entry) into a {@link Change} that passed {@link Change#checked}: every id, text, date and
- * number is checked with the platform's {@link Input} rule before anything is stored. Faults are
+ * A {@link Change} as JSON, both ways: the ingest record that means it (an NDJSON line of the README, a
+ * per-entity body with its key fields filled in from the path) and the change log's stored batches, so a
+ * replica replays exactly what the writer applied.
+ *
+ * <p>Reading yields a {@link Change} that passed {@link Change#checked}: every id, text, date and number is
+ * checked with the platform's {@link Input} rule before anything is stored. Faults are
  * {@link InvalidInputException}s naming the field.
  */
-public final class ChangeParser {
+public final class ChangeJson {
   private static final int MAX_KEYWORD = 64;
 
-  private ChangeParser() {}
+  private ChangeJson() {}
+
+  /** Records as {@link #read} reads them, in order; an element that is not an object is refused by index. */
+  public static List<Change> readAll(JsonArray records) {
+    List<Change> out = new ArrayList<>(records.size());
+    for (int i = 0; i < records.size(); i++) {
+      if (!(records.getValue(i) instanceof JsonObject o)) {
+        throw new InvalidInputException("[" + i + "]", "must be an object");
+      }
+      out.add(read(o));
+    }
+    return out;
+  }
+
+  /** The records {@link #write} writes, in order. */
+  public static JsonArray writeAll(List<Change> changes) {
+    JsonArray out = new JsonArray();
+    changes.forEach(c -> out.add(write(c)));
+    return out;
+  }
+
+  /** The ingest record meaning {@code change}; {@link #read} reads it back as an equal change. */
+  public static JsonObject write(Change change) {
+    return switch (change) {
+      case Change.PutFacility(Facility f) -> new JsonObject().put("type", "facility").put("id", f.id())
+          .put("name", f.name()).put("embargoYears", f.embargoYears());
+      case Change.PutProposal(Proposal p) -> new JsonObject().put("type", "proposal").put("id", p.id())
+          .put("facility", p.facility()).put("title", p.title()).put("start", instant(p.start()))
+          .put("end", instant(p.end())).put("releaseDate", instant(p.releaseOverride()));
+      case Change.PutMember(Member m) -> new JsonObject().put("type", "member").put("proposal", m.proposal())
+          .put("user", m.user()).put("orcid", m.orcid()).put("role", m.role());
+      case Change.PutStaff(StaffRole s) -> new JsonObject().put("type", "staff").put("user", s.user())
+          .put("facility", s.facility()).put("role", s.role());
+      case Change.PutDataset(Dataset d) -> new JsonObject().put("type", "dataset").put("pid", d.pid())
+          .put("proposal", d.proposal()).put("facility", d.facility()).put("instrument", d.instrument())
+          .put("created", instant(d.created())).put("releaseDate", instant(d.releaseOverride()))
+          .put("public", d.isPublic())
+          .put("storage", new JsonObject().put("site", d.storageSite()).put("path", d.storagePath()))
+          .put("sizeBytes", d.sizeBytes());
+      case Change.DeleteFacility(String id) -> deleteRecord("facility").put("id", id);
+      case Change.DeleteProposal(String id) -> deleteRecord("proposal").put("id", id);
+      case Change.DeleteMember(String proposal, String user) -> deleteRecord("member").put("proposal", proposal)
+          .put("user", user);
+      case Change.DeleteStaff(String user, String facility, String role) -> deleteRecord("staff").put("user", user)
+          .put("facility", facility).put("role", role);
+      case Change.DeleteDataset(String pid) -> deleteRecord("dataset").put("pid", pid);
+    };
+  }
+
+  private static JsonObject deleteRecord(String entity) {
+    return new JsonObject().put("type", "delete").put("entity", entity);
+  }
+
+  private static String instant(Instant i) {
+    return i == null ? null : i.toString();
+  }
 
   /** A record with a {@code type}: facility, proposal, member, staff, dataset or delete. */
-  public static Change parse(JsonObject o) {
+  public static Change read(JsonObject o) {
     String type = text(o, "type", true, MAX_KEYWORD);
     return switch (type) {
       case "facility" -> new Change.PutFacility(facility(o));

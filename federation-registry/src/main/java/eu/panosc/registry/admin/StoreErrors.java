@@ -1,0 +1,26 @@
+package eu.panosc.registry.admin;
+
+import eu.panosc.platform.http.ApiException;
+import eu.panosc.platform.http.Problem;
+import eu.panosc.registry.store.StoreException;
+import java.util.Map;
+
+/** The registry store's refusals as HTTP problems (problem+json through the platform's failure handler). */
+final class StoreErrors {
+  private StoreErrors() {}
+
+  /** {@code failure} as the HTTP error it means: a {@link StoreException} mapped by reason, anything else as is. */
+  static Throwable http(Throwable failure) {
+    if (!(failure instanceof StoreException e)) {
+      return failure;
+    }
+    return switch (e.reason()) {
+      case NOT_FOUND -> ApiException.notFound(e.getMessage());
+      case CONFLICT -> ApiException.conflict(e.getMessage());
+      case INVALID_FIELD -> ApiException.invalidField(e.field(), e.getMessage());
+      // RFC 9110 §13.1.1: If-Match names a version that is not the current one
+      case STALE_VERSION -> new ApiException(new Problem(Problem.TYPE_BASE + "stale-version", "Precondition Failed",
+          412, e.getMessage(), Map.of("currentVersion", e.currentVersion())));
+    };
+  }
+}

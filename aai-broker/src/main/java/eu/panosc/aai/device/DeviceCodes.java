@@ -1,6 +1,6 @@
 package eu.panosc.aai.device;
 
-import eu.panosc.aai.token.Opaque;
+import eu.panosc.aai.protocol.Opaque;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.pgclient.PgException;

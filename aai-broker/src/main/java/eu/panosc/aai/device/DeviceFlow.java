@@ -1,9 +1,6 @@
 package eu.panosc.aai.device;
 
-import eu.panosc.aai.authorize.DeviceVerificationEndpoint;
 import eu.panosc.aai.oauth.ClientAuthenticator;
-import eu.panosc.aai.oauth.DeviceAuthorizationEndpoint;
-import eu.panosc.aai.oauth.DeviceCodeGrant;
 import eu.panosc.aai.oauth.Grant;
 import eu.panosc.aai.session.Consents;
 import eu.panosc.aai.session.Sessions;

@@ -1,6 +1,6 @@
 package eu.panosc.aai.session;
 
-import eu.panosc.aai.token.Opaque;
+import eu.panosc.aai.protocol.Opaque;
 import eu.panosc.aai.user.UpstreamIdentity;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;

@@ -1,5 +1,6 @@
 package eu.panosc.aai.token;
 
+import eu.panosc.aai.protocol.Opaque;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.sqlclient.Pool;

@@ -1,7 +1,5 @@
 package eu.panosc.aai.logout;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import eu.panosc.platform.config.DatabaseConfig;
 import eu.panosc.platform.db.Database;
 import io.vertx.core.Future;
@@ -20,6 +18,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** The logout outbox on real PostgreSQL, with two replicas (two pools) claiming at once. */
 class LogoutOutboxIT {

@@ -3,12 +3,14 @@ package eu.panosc.aai;
 import eu.panosc.aai.authorize.AuthorizationRequestParser;
 import eu.panosc.aai.authorize.AuthorizationService;
 import eu.panosc.aai.authorize.AuthorizeEndpoint;
+import eu.panosc.aai.authorize.PgPushedRequests;
 import eu.panosc.aai.authorize.PushedAuthorizationEndpoint;
 import eu.panosc.aai.authorize.PushedRequests;
 import eu.panosc.aai.device.DeviceFlow;
 import eu.panosc.aai.logout.BackChannelLogout;
 import eu.panosc.aai.logout.LogoutEndpoint;
 import eu.panosc.aai.logout.LogoutOutbox;
+import eu.panosc.aai.logout.PgLogoutOutbox;
 import eu.panosc.aai.logout.SessionLogout;
 import eu.panosc.aai.oauth.AuthorizationCodeGrant;
 import eu.panosc.aai.oauth.ClientAssertions;
@@ -22,11 +24,16 @@ import eu.panosc.aai.oauth.UserInfoEndpoint;
 import eu.panosc.aai.resolve.SubjectResolutionEndpoint;
 import eu.panosc.aai.session.Consents;
 import eu.panosc.aai.session.PendingAuthorizations;
+import eu.panosc.aai.session.PgConsents;
+import eu.panosc.aai.session.PgPendingAuthorizations;
+import eu.panosc.aai.session.PgSessions;
 import eu.panosc.aai.session.Sessions;
 import eu.panosc.aai.token.AccessTokens;
 import eu.panosc.aai.token.GrantStore;
 import eu.panosc.aai.token.IdTokens;
 import eu.panosc.aai.token.JwtSigner;
+import eu.panosc.aai.token.PgGrantStore;
+import eu.panosc.aai.token.PgRevokedTokens;
 import eu.panosc.aai.token.RateLimiter;
 import eu.panosc.aai.token.RevokedTokens;
 import eu.panosc.aai.token.ServiceAudiences;
@@ -35,6 +42,7 @@ import eu.panosc.aai.token.UserTokenIssuer;
 import eu.panosc.aai.user.DemoConnector;
 import eu.panosc.aai.user.PairwiseSubjects;
 import eu.panosc.aai.user.PasswordConnector;
+import eu.panosc.aai.user.PgUsers;
 import eu.panosc.aai.user.Users;
 import eu.panosc.platform.config.ConfigNode;
 import eu.panosc.platform.crypto.EnvelopeEncryption;
@@ -109,7 +117,7 @@ public final class AaiApplication implements ServiceModule {
         .orElse(URI.create(context.publicRoot() + "/registry"));
     String issuer = context.config().auth().issuerFor(context.publicRoot()).toString();
     ServiceAudiences audiences = new ServiceAudiences(context.publicRoot().toString());
-    RevokedTokens revoked = new RevokedTokens(context.pool(), context.clock());
+    RevokedTokens revoked = new PgRevokedTokens(context.pool(), context.clock());
     Optional<PasswordConnector> connector = context.demo()
         ? Optional.of(DemoConnector.create(DemoFederation.fixture(), true)) : Optional.empty();
     AtomicReference<EnvelopeEncryption> sealed = new AtomicReference<>();
@@ -134,12 +142,12 @@ public final class AaiApplication implements ServiceModule {
           AtomicReference<AccessTokens.Issued> self = new AtomicReference<>();
           registry = RegistryClient.http(context.vertx(), registryUrl, () -> Future.succeededFuture(
               selfToken(tokens, self, registryUrl.toString(), context.clock().instant()).jwt()));
-          Users users = new Users(context.pool(), context.clock());
-          Sessions sessions = new Sessions(context.pool(), context.clock(), sessionLifetime);
-          PendingAuthorizations pending = new PendingAuthorizations(context.pool(), context.clock(), PENDING_LIFETIME);
-          PushedRequests pushed = new PushedRequests(context.pool(), context.clock(), PAR_LIFETIME);
-          GrantStore grants = new GrantStore(context.pool(), context.clock(), revoked, CODE_LIFETIME, refreshLifetime);
-          LogoutOutbox outbox = new LogoutOutbox(context.pool());
+          Users users = new PgUsers(context.pool(), context.clock());
+          Sessions sessions = new PgSessions(context.pool(), context.clock(), sessionLifetime);
+          PendingAuthorizations pending = new PgPendingAuthorizations(context.pool(), context.clock(), PENDING_LIFETIME);
+          PushedRequests pushed = new PgPushedRequests(context.pool(), context.clock(), PAR_LIFETIME);
+          GrantStore grants = new PgGrantStore(context.pool(), context.clock(), revoked, CODE_LIFETIME, refreshLifetime);
+          LogoutOutbox outbox = new PgLogoutOutbox(context.pool());
           backChannel = new BackChannelLogout(context.vertx(), outbox, registry, subjects, signer, issuer,
               context.clock(), logoutTimeout, logoutAttempts, logoutRetryDelay, context.meters());
           backChannel.start(logoutPoll);
@@ -167,7 +175,7 @@ public final class AaiApplication implements ServiceModule {
                   new TokenExchangeGrant(tokens, revoked, subjects, registry, grants)),
               revoked, limiter, context.meters(), grants, subjects);
           AuthorizationService authorization = new AuthorizationService(registry, connector, users, sessions, pending,
-              new Consents(context.pool(), context.clock()), grants, issuer, context.clock());
+              new PgConsents(context.pool(), context.clock()), grants, issuer, context.clock());
           discovery = new DiscoveryEndpoint(issuer, signer, endpoint.grantTypes());
           discovery.mount(router);
           AuthorizationRequestParser parser = new AuthorizationRequestParser(registry, audiences, issuer, pushed);

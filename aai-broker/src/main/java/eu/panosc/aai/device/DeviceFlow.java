@@ -3,6 +3,7 @@ package eu.panosc.aai.device;
 import eu.panosc.aai.oauth.ClientAuthenticator;
 import eu.panosc.aai.oauth.Grant;
 import eu.panosc.aai.session.Consents;
+import eu.panosc.aai.session.PgConsents;
 import eu.panosc.aai.session.Sessions;
 import eu.panosc.aai.token.GrantStore;
 import eu.panosc.aai.token.ServiceAudiences;
@@ -54,7 +55,7 @@ public final class DeviceFlow {
     this.users = Objects.requireNonNull(users, "users");
     this.sessions = Objects.requireNonNull(sessions, "sessions");
     ConfigNode section = context.section();
-    this.devices = new DeviceCodes(context.pool(), context.clock(),
+    this.devices = new PgDeviceCodes(context.pool(), context.clock(),
         section.duration("deviceCodeLifetime", DEFAULT_LIFETIME), section.duration("devicePollInterval", DEFAULT_INTERVAL));
     this.grant = new DeviceCodeGrant(devices, grants, userTokens);
   }
@@ -68,7 +69,7 @@ public final class DeviceFlow {
   public void mount(Router router, ClientAuthenticator clients) {
     new DeviceAuthorizationEndpoint(clients, devices, audiences, issuer, context.clock()).mount(router);
     new DeviceVerificationEndpoint(devices, registry, connector, users, sessions,
-        new Consents(context.pool(), context.clock()), grants, new WrongCodeLimiter(context.clock()),
+        new PgConsents(context.pool(), context.clock()), grants, new WrongCodeLimiter(context.clock()),
         context.baseUrl().getPath(), "https".equals(context.baseUrl().getScheme())).mount(router);
   }
 

@@ -3,11 +3,11 @@ package eu.panosc.aai;
 import eu.panosc.aai.authorize.AuthorizationRequestParser;
 import eu.panosc.aai.authorize.AuthorizationService;
 import eu.panosc.aai.authorize.AuthorizeEndpoint;
-import eu.panosc.aai.authorize.LogoutEndpoint;
-import eu.panosc.aai.logout.BackChannelLogout;
-import eu.panosc.aai.logout.LogoutOutbox;
-import eu.panosc.aai.logout.SessionLogout;
+import eu.panosc.aai.authorize.PushedAuthorizationEndpoint;
 import eu.panosc.aai.device.DeviceFlow;
+import eu.panosc.aai.logout.BackChannelLogout;
+import eu.panosc.aai.logout.LogoutEndpoint;
+import eu.panosc.aai.logout.SessionLogout;
 import eu.panosc.aai.oauth.AuthorizationCodeGrant;
 import eu.panosc.aai.oauth.ClientAssertions;
 import eu.panosc.aai.oauth.ClientAuthenticator;
@@ -16,30 +16,20 @@ import eu.panosc.aai.oauth.DiscoveryEndpoint;
 import eu.panosc.aai.oauth.RefreshTokenGrant;
 import eu.panosc.aai.oauth.TokenEndpoint;
 import eu.panosc.aai.oauth.TokenExchangeGrant;
-import eu.panosc.aai.resolve.SubjectResolutionEndpoint;
 import eu.panosc.aai.oauth.UserInfoEndpoint;
-import eu.panosc.aai.session.Consents;
-import eu.panosc.aai.session.PendingAuthorizations;
-import eu.panosc.aai.session.PushedRequests;
-import eu.panosc.aai.oauth.PushedAuthorizationEndpoint;
-import eu.panosc.aai.session.Sessions;
+import eu.panosc.aai.resolve.SubjectResolutionEndpoint;
 import eu.panosc.aai.token.AccessTokens;
-import eu.panosc.aai.token.GrantStore;
 import eu.panosc.aai.token.IdTokens;
 import eu.panosc.aai.token.JwtSigner;
 import eu.panosc.aai.token.RateLimiter;
-import eu.panosc.aai.token.RevokedTokens;
 import eu.panosc.aai.token.ServiceAudiences;
 import eu.panosc.aai.token.TokenCustomizer;
 import eu.panosc.aai.token.UserTokenIssuer;
 import eu.panosc.aai.user.DemoConnector;
 import eu.panosc.aai.user.PairwiseSubjects;
 import eu.panosc.aai.user.PasswordConnector;
-import eu.panosc.aai.user.Users;
-import eu.panosc.platform.crypto.EnvelopeEncryption;
 import eu.panosc.platform.crypto.KeyEncryptionKeys;
 import eu.panosc.platform.demo.DemoFederation;
-import eu.panosc.platform.config.ConfigNode;
 import eu.panosc.platform.service.ServiceContext;
 import eu.panosc.platform.service.ServiceModule;
 import eu.panosc.registry.RegistryClient;
@@ -66,20 +56,24 @@ import org.slf4j.LoggerFactory;
  */
 public final class AaiApplication implements ServiceModule {
   private static final Logger LOG = LoggerFactory.getLogger(AaiApplication.class);
-  /** Authorization codes are valid this long (RFC 6749 §4.1.2 recommends at most 10 minutes). */
-  static final Duration CODE_LIFETIME = Duration.ofSeconds(60);
-  /** How long a login or consent form stays usable. */
-  static final Duration PENDING_LIFETIME = Duration.ofMinutes(15);
-  /** A pushed authorization request's {@code request_uri} is valid this long (RFC 9126 §2.2: short). */
-  static final Duration PAR_LIFETIME = Duration.ofSeconds(60);
   /** The registry scopes the provider grants itself to look up clients. */
   static final Set<String> SELF_SCOPES = Set.of("registry:read", "registry:credentials");
+  /** Signing keys rotate this often, the next key published this long ahead. */
+  private static final Duration KEY_ROTATION = Duration.ofDays(30);
+  private static final Duration KEY_OVERLAP = Duration.ofDays(2);
+  /** How often the revocation list is re-read, and signing keys and client assertions are maintained. */
+  private static final Duration REVOCATION_REFRESH = Duration.ofSeconds(5);
+  private static final Duration KEY_MAINTENANCE = Duration.ofHours(1);
+  private static final Duration ASSERTION_PURGE = Duration.ofMinutes(10);
 
   private final List<Long> timers = new ArrayList<>();
   private Vertx vertx;
   private RegistryClient registry;
   private BackChannelLogout backChannel;
   private DiscoveryEndpoint discovery;
+
+  /** What start-up loads before anything is wired: the signing keys and the pairwise-subject key. */
+  private record Keys(JwtSigner signer, PairwiseSubjects subjects) {}
 
   @Override
   public String name() {
@@ -91,99 +85,124 @@ public final class AaiApplication implements ServiceModule {
     return "single sign-on and per-facility tokens (OpenID provider)";
   }
 
+  /**
+   * Validates {@code services.aai}, loads the keys, starts following the revocation list, then wires the
+   * services and mounts the endpoints.
+   */
   @Override
   public Future<Void> mount(Router router, ServiceContext context) {
+    AaiSettings settings = AaiSettings.from(context.section(), context.publicRoot());
     vertx = context.vertx();
-    ConfigNode section = context.section();
-    Duration lifetime = section.duration("accessTokenLifetime", Duration.ofMinutes(5));
-    Duration refreshLifetime = section.duration("refreshTokenLifetime", Duration.ofHours(8));
-    Duration sessionLifetime = section.duration("sessionLifetime", Duration.ofHours(8));
-    Duration purgeInterval = section.duration("purgeInterval", Duration.ofMinutes(10));
-    Duration logoutTimeout = section.duration("backchannelLogoutTimeout", Duration.ofSeconds(5));
-    int logoutAttempts = section.integer("backchannelLogoutAttempts", 8, 1, 50);
-    Duration logoutPoll = section.duration("backchannelLogoutPoll", Duration.ofSeconds(5));
-    Duration logoutRetryDelay = section.duration("backchannelLogoutRetryDelay", Duration.ofSeconds(2));
-    int rate = section.integer("tokenRatePerSecond", 1000, 1, 1_000_000);
-    int burst = section.integer("tokenBurst", 2000, 1, 1_000_000);
-    URI registryUrl = section.optionalUri("registryUrl", Set.of("http", "https"))
-        .orElse(URI.create(context.publicRoot() + "/registry"));
+    AaiStores stores = AaiStores.postgres(context.pool(), context.clock(), settings);
+    return signingKeys(context)
+        .compose(signer -> PairwiseSubjects.open(context.pool(), context.clock()).map(s -> new Keys(signer, s)))
+        .compose(keys -> stores.revoked().start(vertx, REVOCATION_REFRESH.toMillis()).map(timer -> {
+          timers.add(timer);
+          return keys;
+        }))
+        .map(keys -> {
+          wire(router, context, settings, stores, keys);
+          return null;
+        });
+  }
+
+  /** The ES256 and RS256 signing keys, sealed under the key-encryption key, maintained every hour. */
+  private Future<JwtSigner> signingKeys(ServiceContext context) {
+    return vertx.executeBlocking(() -> KeyEncryptionKeys.load(context.config()), false)
+        .compose(envelopes -> RotatingFederationKeys.open(
+                new PgKeyStorage(context.pool(), "aai", "signing_key", envelopes, context.meters()),
+                context.clock(), KEY_ROTATION, KEY_OVERLAP)
+            .compose(ec -> RotatingFederationKeys.open(
+                    new PgKeyStorage(context.pool(), "aai", "rsa_signing_key", envelopes, context.meters()),
+                    context.clock(), KEY_ROTATION, KEY_OVERLAP, RotatingFederationKeys.RSA_3072_RS256, vertx)
+                .map(rsa -> {
+                  timers.add(vertx.setPeriodic(KEY_MAINTENANCE.toMillis(), t -> ec.maintain()
+                      .compose(v -> rsa.maintain())
+                      .onFailure(e -> LOG.warn("signing key maintenance failed: {}", e.toString()))));
+                  return new JwtSigner(ec, rsa);
+                })));
+  }
+
+  /** Builds the services on the loaded keys and mounts every endpoint. */
+  private void wire(Router router, ServiceContext context, AaiSettings settings, AaiStores stores, Keys keys) {
     String issuer = context.config().auth().issuerFor(context.publicRoot()).toString();
     ServiceAudiences audiences = new ServiceAudiences(context.publicRoot().toString());
-    RevokedTokens revoked = new RevokedTokens(context.pool(), context.clock());
     Optional<PasswordConnector> connector = context.demo()
         ? Optional.of(DemoConnector.create(DemoFederation.fixture(), true)) : Optional.empty();
-    AtomicReference<EnvelopeEncryption> sealed = new AtomicReference<>();
-    return context.vertx().executeBlocking(() -> KeyEncryptionKeys.load(context.config()), false)
-        .compose(envelopes -> {
-          sealed.set(envelopes);
-          return RotatingFederationKeys.open(new PgKeyStorage(context.pool(), "aai", "signing_key", envelopes, context.meters()),
-              context.clock(), Duration.ofDays(30), Duration.ofDays(2));
-        })
-        .compose(keys -> RotatingFederationKeys.open(
-            new PgKeyStorage(context.pool(), "aai", "rsa_signing_key", sealed.get(), context.meters()),
-            context.clock(), Duration.ofDays(30), Duration.ofDays(2), RotatingFederationKeys.RSA_3072_RS256,
-            context.vertx()).compose(rsaKeys ->
-            PairwiseSubjects.open(context.pool(), context.clock()).compose(subjects ->
-            revoked.start(context.vertx(), 5_000).map(timer -> {
-          timers.add(timer);
-          timers.add(context.vertx().setPeriodic(Duration.ofHours(1).toMillis(), t -> keys.maintain()
-              .compose(v -> rsaKeys.maintain())
-              .onFailure(e -> LOG.warn("signing key maintenance failed: {}", e.toString()))));
-          JwtSigner signer = new JwtSigner(keys, rsaKeys);
-          AccessTokens tokens = new AccessTokens(signer, issuer, context.clock(), lifetime);
-          AtomicReference<AccessTokens.Issued> self = new AtomicReference<>();
-          registry = RegistryClient.http(context.vertx(), registryUrl, () -> Future.succeededFuture(
-              selfToken(tokens, self, registryUrl.toString(), context.clock().instant()).jwt()));
-          Users users = new Users(context.pool(), context.clock());
-          Sessions sessions = new Sessions(context.pool(), context.clock(), sessionLifetime);
-          PendingAuthorizations pending = new PendingAuthorizations(context.pool(), context.clock(), PENDING_LIFETIME);
-          PushedRequests pushed = new PushedRequests(context.pool(), context.clock(), PAR_LIFETIME);
-          GrantStore grants = new GrantStore(context.pool(), context.clock(), revoked, CODE_LIFETIME, refreshLifetime);
-          LogoutOutbox outbox = new LogoutOutbox(context.pool());
-          backChannel = new BackChannelLogout(context.vertx(), outbox, registry, subjects, signer, issuer,
-              context.clock(), logoutTimeout, logoutAttempts, logoutRetryDelay, context.meters());
-          backChannel.start(logoutPoll);
-          SessionLogout sessionLogout = new SessionLogout(context.pool(), sessions, grants, outbox, backChannel);
-          timers.add(context.vertx().setPeriodic(Math.max(1, purgeInterval.toMillis()), t -> sessionLogout.purgeExpired()
-              .compose(v -> pending.purgeExpired()).compose(v -> pushed.purgeExpired())
-              .compose(v -> grants.purgeExpired())
-              .onFailure(e -> LOG.warn("purging expired sessions and grants failed: {}", e.toString()))));
-          IdTokens idTokens = new IdTokens(signer, issuer, context.clock(), lifetime);
-          UserTokenIssuer userTokens = new UserTokenIssuer(signer, tokens, idTokens,
-              subjects, grants, users, registry, List.of(TokenCustomizer.authentication(),
-                  TokenCustomizer.facilityEntitlements(), TokenCustomizer.vopersonId()));
-          ClientAssertions assertions = new ClientAssertions(context.pool(), context.clock(),
-              Set.of(issuer, issuer + "/token", issuer + "/introspect", issuer + "/revoke",
-                  issuer + "/device_authorization", issuer + "/par"));
-          timers.add(context.vertx().setPeriodic(Duration.ofMinutes(10).toMillis(), t -> assertions.purgeExpired()));
-          ClientAuthenticator clientAuthenticator = new ClientAuthenticator(registry, assertions);
-          DeviceFlow device = new DeviceFlow(context, registry, audiences, issuer, grants, userTokens, connector, users, sessions);
-          RateLimiter limiter = new RateLimiter(rate, burst);
-          TokenEndpoint endpoint = new TokenEndpoint(clientAuthenticator, tokens,
-              List.of(new ClientCredentialsGrant(tokens, audiences),
-                  new AuthorizationCodeGrant(grants, userTokens, context.clock()),
-                  new RefreshTokenGrant(grants, userTokens),
-                  device.grant(),
-                  new TokenExchangeGrant(tokens, revoked, subjects, registry, grants)),
-              revoked, limiter, context.meters(), grants, subjects);
-          AuthorizationService authorization = new AuthorizationService(registry, connector, users, sessions, pending,
-              new Consents(context.pool(), context.clock()), grants, issuer, context.clock());
-          discovery = new DiscoveryEndpoint(issuer, signer, endpoint.grantTypes());
-          discovery.mount(router);
-          AuthorizationRequestParser parser = new AuthorizationRequestParser(registry, audiences, issuer, pushed);
-          new PushedAuthorizationEndpoint(clientAuthenticator, parser, pushed, limiter).mount(router);
-          new AuthorizeEndpoint(parser, authorization,
-              context.baseUrl().getPath(), "https".equals(context.baseUrl().getScheme()),
-              sessionLifetime.toSeconds()).mount(router);
-          new LogoutEndpoint(idTokens, registry, sessions, users, sessionLogout, context.baseUrl().getPath(),
-              "https".equals(context.baseUrl().getScheme())).mount(router);
-          endpoint.mount(router);
-          device.mount(router, clientAuthenticator);
-          timers.add(device.startPurging(context.vertx()));
-          new UserInfoEndpoint(tokens, revoked, grants, users, registry).mount(router);
-          new SubjectResolutionEndpoint(subjects).mount(router, context.bearerAuth());
-          return null;
-        }))));
+    AccessTokens tokens = new AccessTokens(keys.signer(), issuer, context.clock(), settings.accessTokenLifetime());
+    IdTokens idTokens = new IdTokens(keys.signer(), issuer, context.clock(), settings.accessTokenLifetime());
+    registry = registryClient(context, settings.registryUrl(), tokens);
+    backChannel = backChannel(context, settings, stores, keys, issuer);
+    SessionLogout sessionLogout = new SessionLogout(context.pool(), stores.sessions(), stores.grants(),
+        stores.outbox(), backChannel);
+    purgePeriodically(settings.purgeInterval(), sessionLogout, stores);
+    UserTokenIssuer userTokens = new UserTokenIssuer(keys.signer(), tokens, idTokens, keys.subjects(),
+        stores.grants(), stores.users(), registry, List.of(TokenCustomizer.authentication(),
+            TokenCustomizer.facilityEntitlements(), TokenCustomizer.vopersonId()));
+    ClientAuthenticator clients = clientAuthenticator(context, issuer);
+    DeviceFlow device = new DeviceFlow(context, registry, audiences, issuer, stores.grants(), userTokens, connector,
+        stores.users(), stores.sessions(), stores.consents(), stores.devices());
+    RateLimiter limiter = new RateLimiter(settings.tokenRatePerSecond(), settings.tokenBurst());
+    TokenEndpoint tokenEndpoint = new TokenEndpoint(clients, tokens,
+        List.of(new ClientCredentialsGrant(tokens, audiences),
+            new AuthorizationCodeGrant(stores.grants(), userTokens, context.clock()),
+            new RefreshTokenGrant(stores.grants(), userTokens),
+            device.grant(),
+            new TokenExchangeGrant(tokens, stores.revoked(), keys.subjects(), registry, stores.grants())),
+        stores.revoked(), limiter, context.meters(), stores.grants(), keys.subjects());
+    AuthorizationService authorization = new AuthorizationService(registry, connector, stores.users(),
+        stores.sessions(), stores.pending(), stores.consents(), stores.grants(), issuer, context.clock());
+    AuthorizationRequestParser parser = new AuthorizationRequestParser(registry, audiences, issuer, stores.pushed());
+    String cookiePath = context.baseUrl().getPath();
+    boolean secureCookies = "https".equals(context.baseUrl().getScheme());
+
+    discovery = new DiscoveryEndpoint(issuer, keys.signer(), tokenEndpoint.grantTypes());
+    discovery.mount(router);
+    new PushedAuthorizationEndpoint(clients, parser, stores.pushed(), limiter).mount(router);
+    new AuthorizeEndpoint(parser, authorization, cookiePath, secureCookies, settings.sessionLifetime().toSeconds())
+        .mount(router);
+    new LogoutEndpoint(idTokens, registry, stores.sessions(), stores.users(), sessionLogout, cookiePath,
+        secureCookies).mount(router);
+    tokenEndpoint.mount(router);
+    device.mount(router, clients);
+    timers.add(device.startPurging(vertx));
+    new UserInfoEndpoint(tokens, stores.revoked(), stores.grants(), stores.users(), registry).mount(router);
+    new SubjectResolutionEndpoint(keys.subjects()).mount(router, context.bearerAuth());
+  }
+
+  /** The registry's client, authenticated with a token the provider issues to itself. */
+  private RegistryClient registryClient(ServiceContext context, URI registryUrl, AccessTokens tokens) {
+    AtomicReference<AccessTokens.Issued> self = new AtomicReference<>();
+    return RegistryClient.http(vertx, registryUrl, () -> Future.succeededFuture(
+        selfToken(tokens, self, registryUrl.toString(), context.clock().instant()).jwt()));
+  }
+
+  /** Back-channel logout deliveries from the outbox, started. */
+  private BackChannelLogout backChannel(ServiceContext context, AaiSettings settings, AaiStores stores, Keys keys,
+      String issuer) {
+    BackChannelLogout logout = new BackChannelLogout(vertx, stores.outbox(), registry, keys.subjects(),
+        keys.signer(), issuer, context.clock(), settings.backchannelLogoutTimeout(),
+        settings.backchannelLogoutAttempts(), settings.backchannelLogoutRetryDelay(), context.meters());
+    logout.start(settings.backchannelLogoutPoll());
+    return logout;
+  }
+
+  /** Drops expired sessions (announcing them over the back channel), pending and pushed requests, and grants. */
+  private void purgePeriodically(Duration interval, SessionLogout sessionLogout, AaiStores stores) {
+    timers.add(vertx.setPeriodic(Math.max(1, interval.toMillis()), t -> sessionLogout.purgeExpired()
+        .compose(v -> stores.pending().purgeExpired())
+        .compose(v -> stores.pushed().purgeExpired())
+        .compose(v -> stores.grants().purgeExpired())
+        .onFailure(e -> LOG.warn("purging expired sessions and grants failed: {}", e.toString()))));
+  }
+
+  /** Client authentication of every endpoint a client calls; assertions are accepted for these audiences. */
+  private ClientAuthenticator clientAuthenticator(ServiceContext context, String issuer) {
+    ClientAssertions assertions = new ClientAssertions(context.pool(), context.clock(),
+        Set.of(issuer, issuer + "/token", issuer + "/introspect", issuer + "/revoke",
+            issuer + "/device_authorization", issuer + "/par"));
+    timers.add(vertx.setPeriodic(ASSERTION_PURGE.toMillis(), t -> assertions.purgeExpired()));
+    return new ClientAuthenticator(registry, assertions);
   }
 
   /** RFC 8414 §3: the metadata at the path-inserted well-known locations of the server root. */

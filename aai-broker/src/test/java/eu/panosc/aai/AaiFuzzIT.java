@@ -1,8 +1,5 @@
 package eu.panosc.aai;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.assertAll;
-
 import eu.panosc.platform.service.Platform;
 import eu.panosc.platform.testing.DemoTokens;
 import eu.panosc.platform.testing.FuzzFindings;
@@ -18,6 +15,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertAll;
 
 /**
  * Every route of the aai-broker's OpenAPI document, plus the browser form endpoints it describes only in prose

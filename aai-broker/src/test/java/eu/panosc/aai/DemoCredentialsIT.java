@@ -1,7 +1,5 @@
 package eu.panosc.aai;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import com.nimbusds.oauth2.sdk.ClientCredentialsGrant;
 import com.nimbusds.oauth2.sdk.TokenErrorResponse;
 import com.nimbusds.oauth2.sdk.TokenRequest;
@@ -16,6 +14,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** The demo federation's published client secrets work with --demo and are refused without it. */
 class DemoCredentialsIT {

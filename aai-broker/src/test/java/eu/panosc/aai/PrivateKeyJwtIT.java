@@ -1,7 +1,5 @@
 package eu.panosc.aai;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
@@ -33,6 +31,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** private_key_jwt (RFC 7523) at the token endpoint, including replay, alg none and HMAC confusion. */
 class PrivateKeyJwtIT {

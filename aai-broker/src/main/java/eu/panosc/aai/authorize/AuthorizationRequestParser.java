@@ -1,8 +1,8 @@
 package eu.panosc.aai.authorize;
 
-import eu.panosc.aai.oauth.OAuthError;
-import eu.panosc.aai.oauth.Parameters;
-import eu.panosc.aai.session.PushedRequests;
+import eu.panosc.aai.browser.ErrorPage;
+import eu.panosc.aai.protocol.OAuthError;
+import eu.panosc.aai.protocol.Parameters;
 import eu.panosc.aai.token.ServiceAudiences;
 import eu.panosc.registry.RegistryClient;
 import io.vertx.core.Future;

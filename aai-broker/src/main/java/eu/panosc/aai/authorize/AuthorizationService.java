@@ -1,6 +1,8 @@
 package eu.panosc.aai.authorize;
 
-import eu.panosc.aai.oauth.OAuthError;
+import eu.panosc.aai.browser.ErrorPage;
+import eu.panosc.aai.browser.Pages;
+import eu.panosc.aai.protocol.OAuthError;
 import eu.panosc.aai.session.Consents;
 import eu.panosc.aai.session.PendingAuthorizations;
 import eu.panosc.aai.session.Sessions;
@@ -40,7 +42,6 @@ public final class AuthorizationService {
   /** A session was just started; set its cookie, then show {@code next}. */
   public record LoggedIn(String sessionId, Step next) implements Step {}
 
-  static final String WRONG_LOGIN = "The username or password is not correct. Please try again.";
 
   private final RegistryClient registry;
   private final Optional<PasswordConnector> connector;
@@ -165,7 +166,7 @@ public final class AuthorizationService {
     }
     return resume(pendingId).compose(p -> connector.get().login(username, password).compose(identity -> {
       if (identity.isEmpty()) {
-        return Future.succeededFuture(new Login(pendingId, Pages.displayName(p.client()), WRONG_LOGIN));
+        return Future.succeededFuture(new Login(pendingId, Pages.displayName(p.client()), Pages.WRONG_LOGIN));
       }
       return users.recordLogin(identity.get())
           .compose(u -> sessions.create(identity.get()))

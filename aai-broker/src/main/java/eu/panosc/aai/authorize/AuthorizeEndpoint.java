@@ -1,11 +1,14 @@
 package eu.panosc.aai.authorize;
 
+import eu.panosc.aai.browser.BrowserForms;
+import eu.panosc.aai.browser.ErrorPage;
+import eu.panosc.aai.browser.Pages;
 import eu.panosc.aai.session.Sessions;
+import eu.panosc.platform.http.FormBodies;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import eu.panosc.platform.http.FormBodies;
 import java.util.Objects;
 
 /**
@@ -16,7 +19,7 @@ import java.util.Objects;
  * stack trace), or redirects to the client once its redirect URI is validated.
  */
 public final class AuthorizeEndpoint {
-  public static final String CSRF_COOKIE = "panosc_aai_csrf";
+  public static final String CSRF_COOKIE = BrowserForms.CSRF_COOKIE;
 
   private final AuthorizationRequestParser parser;
   private final AuthorizationService service;

@@ -1,14 +1,9 @@
 package eu.panosc.aai.logout;
 
 import io.vertx.core.Future;
-import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
-import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * Back-channel logout deliveries still to make, in {@code aai.logout_delivery} (an outbox): enqueued in the
@@ -17,63 +12,28 @@ import java.util.Objects;
  * {@code next_attempt_at} moved past the delivery's time limit), so that several replicas never deliver one row at
  * the same time. Scheduling uses the database's clock, the same for every replica.
  */
-public final class LogoutOutbox {
+public interface LogoutOutbox {
   /** One delivery to make: tell {@code clientId} that {@code userId}'s session {@code sid} ended. */
-  public record Delivery(long id, String clientId, String userId, String sid, int attempt) {}
-
-  private final Pool pool;
-
-  public LogoutOutbox(Pool pool) {
-    this.pool = Objects.requireNonNull(pool, "pool");
-  }
+  record Delivery(long id, String clientId, String userId, String sid, int attempt) {}
 
   /**
    * Enqueues one delivery per client that got tokens in the session {@code sid}, on {@code client} (the caller's
    * transaction that ends the session). Succeeds with how many were enqueued.
    */
-  public Future<Integer> enqueue(SqlClient client, String sid, String userId) {
-    // the clients of the session: those with a token family of it that was issued an access token
-    return client.preparedQuery("INSERT INTO logout_delivery (client_id, user_id, sid)"
-            + " SELECT DISTINCT f.client_id, $2, $1 FROM token_family f WHERE f.session_sid = $1"
-            + " AND EXISTS (SELECT 1 FROM family_access_token a WHERE a.family_id = f.id)")
-        .execute(Tuple.of(sid, userId)).map(r -> r.rowCount());
-  }
+  Future<Integer> enqueue(SqlClient client, String sid, String userId);
 
   /**
    * Claims up to {@code limit} due deliveries for {@code lease}: no other claim sees them until it ends. Counts the
    * attempt.
    */
-  public Future<List<Delivery>> claim(int limit, Duration lease) {
-    return pool.preparedQuery("UPDATE logout_delivery SET attempts = attempts + 1,"
-            + " next_attempt_at = clock_timestamp() + make_interval(secs => $2)"
-            + " WHERE id IN (SELECT id FROM logout_delivery WHERE next_attempt_at <= clock_timestamp()"
-            + " ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED)"
-            + " RETURNING id, client_id, user_id, sid, attempts")
-        .execute(Tuple.of(limit, lease.toMillis() / 1000.0))
-        .map(rows -> {
-          List<Delivery> out = new ArrayList<>();
-          for (Row r : rows) {
-            out.add(new Delivery(r.getLong(0), r.getString(1), r.getString(2), r.getString(3), r.getInteger(4)));
-          }
-          return out;
-        });
-  }
+  Future<List<Delivery>> claim(int limit, Duration lease);
 
   /** The delivery is over (delivered, refused, or given up): the row goes. */
-  public Future<Void> done(long id) {
-    return pool.preparedQuery("DELETE FROM logout_delivery WHERE id = $1").execute(Tuple.of(id)).mapEmpty();
-  }
+  Future<Void> done(long id);
 
   /** The delivery failed and is tried again after {@code delay}; {@code error} is a short reason, never a token. */
-  public Future<Void> retryLater(long id, Duration delay, String error) {
-    return pool.preparedQuery("UPDATE logout_delivery SET next_attempt_at = clock_timestamp()"
-            + " + make_interval(secs => $2), last_error = $3 WHERE id = $1")
-        .execute(Tuple.of(id, delay.toMillis() / 1000.0, error)).mapEmpty();
-  }
+  Future<Void> retryLater(long id, Duration delay, String error);
 
   /** How many deliveries are waiting (for tests and metrics). */
-  public Future<Long> pending() {
-    return pool.query("SELECT count(*) FROM logout_delivery").execute()
-        .map(rows -> rows.iterator().next().getLong(0));
-  }
+  Future<Long> pending();
 }

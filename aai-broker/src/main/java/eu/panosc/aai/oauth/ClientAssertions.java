@@ -4,6 +4,7 @@ import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import eu.panosc.aai.protocol.OAuthError;
 import eu.panosc.platform.auth.InvalidTokenException;
 import eu.panosc.platform.auth.SignatureCheck;
 import io.vertx.core.Future;

@@ -1,5 +1,7 @@
 package eu.panosc.aai.oauth;
 
+import eu.panosc.aai.protocol.OAuthError;
+import eu.panosc.aai.protocol.Parameters;
 import eu.panosc.platform.input.Input;
 import eu.panosc.registry.RegistryClient;
 import eu.panosc.registry.model.ClientSecrets;

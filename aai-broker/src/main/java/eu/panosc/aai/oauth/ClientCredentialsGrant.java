@@ -1,7 +1,9 @@
 package eu.panosc.aai.oauth;
 
+import eu.panosc.aai.protocol.OAuthError;
 import eu.panosc.aai.token.AccessTokens;
 import eu.panosc.aai.token.ServiceAudiences;
+import eu.panosc.aai.token.TokenResponse;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import java.util.LinkedHashSet;

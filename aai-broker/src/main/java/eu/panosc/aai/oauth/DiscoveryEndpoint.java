@@ -16,6 +16,8 @@ import java.util.Set;
  * @see <a href="https://openid.net/specs/openid-connect-discovery-1_0.html#ProviderMetadata">OIDC Discovery §3</a>
  */
 public final class DiscoveryEndpoint {
+  /** RFC 8628 §3.4: the device flow's grant type, which brings the device authorization endpoint along. */
+  static final String DEVICE_CODE_GRANT = "urn:ietf:params:oauth:grant-type:device_code";
   private final String issuer;
   private final JwtSigner keys;
   private final Set<String> grantTypes;
@@ -83,7 +85,7 @@ public final class DiscoveryEndpoint {
         .put("backchannel_logout_session_supported", true)
         .put("frontchannel_logout_supported", false)
         .put("service_documentation", issuer + "/openapi.json");
-    if (grantTypes.contains(DeviceCodeGrant.TYPE)) {
+    if (grantTypes.contains(DEVICE_CODE_GRANT)) {
       // RFC 8628 §4
       meta.put("device_authorization_endpoint", issuer + "/device_authorization");
     }

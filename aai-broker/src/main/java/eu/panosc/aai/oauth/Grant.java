@@ -1,5 +1,6 @@
 package eu.panosc.aai.oauth;
 
+import eu.panosc.aai.token.TokenResponse;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 

@@ -1,6 +1,8 @@
 package eu.panosc.aai.oauth;
 
+import eu.panosc.aai.protocol.OAuthError;
 import eu.panosc.aai.token.GrantStore;
+import eu.panosc.aai.token.TokenResponse;
 import eu.panosc.aai.token.UserTokenIssuer;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;

@@ -1,12 +1,16 @@
 package eu.panosc.aai.oauth;
 
 import com.nimbusds.jwt.JWTClaimsSet;
+import eu.panosc.aai.protocol.OAuthError;
+import eu.panosc.aai.protocol.Opaque;
+import eu.panosc.aai.protocol.Parameters;
 import eu.panosc.aai.token.AccessTokens;
 import eu.panosc.aai.token.GrantStore;
-import eu.panosc.aai.token.Opaque;
-import eu.panosc.aai.user.PairwiseSubjects;
 import eu.panosc.aai.token.RateLimiter;
 import eu.panosc.aai.token.RevokedTokens;
+import eu.panosc.aai.user.PairwiseSubjects;
+import eu.panosc.platform.http.FormBodies;
+import eu.panosc.platform.input.InvalidInputException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
@@ -16,8 +20,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import eu.panosc.platform.http.FormBodies;
-import eu.panosc.platform.input.InvalidInputException;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -79,7 +81,7 @@ public final class TokenEndpoint {
    * The request's parameters, after checking the form encoding, every parameter ({@link Parameters}) and that no
    * parameter is repeated (RFC 6749 §3.2).
    */
-  static MultiMap requireForm(RoutingContext ctx) {
+  public static MultiMap requireForm(RoutingContext ctx) {
     String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
     if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
       throw OAuthError.invalidRequest("send the parameters as application/x-www-form-urlencoded");

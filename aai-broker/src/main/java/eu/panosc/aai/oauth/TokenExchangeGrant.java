@@ -1,9 +1,11 @@
 package eu.panosc.aai.oauth;
 
 import com.nimbusds.jwt.JWTClaimsSet;
+import eu.panosc.aai.protocol.OAuthError;
 import eu.panosc.aai.token.AccessTokens;
 import eu.panosc.aai.token.GrantStore;
 import eu.panosc.aai.token.RevokedTokens;
+import eu.panosc.aai.token.TokenResponse;
 import eu.panosc.aai.user.PairwiseSubjects;
 import eu.panosc.registry.RegistryClient;
 import io.vertx.core.Future;

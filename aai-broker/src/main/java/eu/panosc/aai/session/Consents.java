@@ -1,51 +1,12 @@
 package eu.panosc.aai.session;
 
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
-import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Tuple;
-import java.time.Clock;
-import java.time.ZoneOffset;
 import java.util.Collection;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Objects;
-import java.util.Set;
-import java.util.TreeSet;
 
 /** The scopes each user consented to for each client ({@code aai.consent}); later consents add scopes. */
-public final class Consents {
-  private final Pool pool;
-  private final Clock clock;
-
-  public Consents(Pool pool, Clock clock) {
-    this.pool = Objects.requireNonNull(pool, "pool");
-    this.clock = Objects.requireNonNull(clock, "clock");
-  }
-
+public interface Consents {
   /** Whether the user already consented to every one of {@code scopes} for the client. */
-  public Future<Boolean> covers(String userId, String clientId, Collection<String> scopes) {
-    return granted(userId, clientId).map(g -> g.containsAll(scopes));
-  }
+  Future<Boolean> covers(String userId, String clientId, Collection<String> scopes);
 
-  private Future<Set<String>> granted(String userId, String clientId) {
-    return pool.preparedQuery("SELECT scopes FROM consent WHERE user_id = $1 AND client_id = $2")
-        .execute(Tuple.of(userId, clientId))
-        .map(rows -> {
-          Set<String> out = new HashSet<>();
-          rows.forEach(r -> r.getJsonArray(0).forEach(s -> out.add((String) s)));
-          return out;
-        });
-  }
-
-  public Future<Void> remember(String userId, String clientId, Collection<String> scopes) {
-    return granted(userId, clientId).compose(old -> {
-      Set<String> all = new TreeSet<>(old);
-      all.addAll(scopes);
-      return pool.preparedQuery("INSERT INTO consent (user_id, client_id, scopes, granted_at) VALUES ($1, $2, $3, $4)"
-              + " ON CONFLICT (user_id, client_id) DO UPDATE SET scopes = EXCLUDED.scopes, granted_at = EXCLUDED.granted_at")
-          .execute(Tuple.of(userId, clientId, new JsonArray(List.copyOf(all)), clock.instant().atOffset(ZoneOffset.UTC)))
-          .mapEmpty();
-    });
-  }
+  Future<Void> remember(String userId, String clientId, Collection<String> scopes);
 }

@@ -1,22 +1,10 @@
 package eu.panosc.aai.token;
 
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
-import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.SqlClient;
-import io.vertx.sqlclient.Tuple;
-import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 
 /**
  * Authorization codes, refresh tokens and the token family they belong to, in schema {@code aai}.
@@ -24,266 +12,93 @@ import java.util.UUID;
  * single atomic updates, so a value works once. Revoking a family revokes its refresh tokens and, through
  * {@link RevokedTokens}, every access token issued in it.
  */
-public final class GrantStore {
+public interface GrantStore {
   /**
    * An authorization grant: who authorized which client for what; {@code sessionSid} is the browser session it was
    * given in (null for the device flow).
    */
-  public record Family(String id, String clientId, String userId, Set<String> scopes, List<String> audiences,
+  record Family(String id, String clientId, String userId, Set<String> scopes, List<String> audiences,
       Instant authTime, String acr, List<String> amr, Instant expiresAt, boolean revoked, String sessionSid) {}
 
   /** A redeemed code with what it was bound to. */
-  public record Code(Family family, String clientId, String redirectUri, String codeChallenge, String nonce,
+  record Code(Family family, String clientId, String redirectUri, String codeChallenge, String nonce,
       Instant expiresAt) {}
 
   /** The outcome of redeeming a code or rotating a refresh token. */
-  public sealed interface Outcome<T> {}
+  sealed interface Outcome<T> {}
 
-  public record Valid<T>(T value) implements Outcome<T> {}
+  record Valid<T>(T value) implements Outcome<T> {}
 
   /** The value was used before: its family must be revoked. */
-  public record Reused<T>(String familyId) implements Outcome<T> {}
+  record Reused<T>(String familyId) implements Outcome<T> {}
 
-  public record Unknown<T>() implements Outcome<T> {}
-
-  private final Pool pool;
-  private final Clock clock;
-  private final RevokedTokens revoked;
-  private final Duration codeLifetime;
-  private final Duration refreshLifetime;
-
-  public GrantStore(Pool pool, Clock clock, RevokedTokens revoked, Duration codeLifetime, Duration refreshLifetime) {
-    this.pool = Objects.requireNonNull(pool, "pool");
-    this.clock = Objects.requireNonNull(clock, "clock");
-    this.revoked = Objects.requireNonNull(revoked, "revoked");
-    this.codeLifetime = Objects.requireNonNull(codeLifetime, "codeLifetime");
-    this.refreshLifetime = Objects.requireNonNull(refreshLifetime, "refreshLifetime");
-  }
-
-  private OffsetDateTime now() {
-    return clock.instant().atOffset(ZoneOffset.UTC);
-  }
+  record Unknown<T>() implements Outcome<T> {}
 
   /**
    * Starts a family in the browser session {@code sessionSid} and issues its code; returns the code (only its hash
    * is stored).
    */
-  public Future<String> issueCode(String clientId, String userId, Set<String> scopes, List<String> audiences,
+  Future<String> issueCode(String clientId, String userId, Set<String> scopes, List<String> audiences,
       Instant authTime, String acr, List<String> amr, String redirectUri, String codeChallenge, String nonce,
-      String sessionSid) {
-    String family = UUID.randomUUID().toString();
-    String code = Opaque.random();
-    OffsetDateTime now = now();
-    return pool.withTransaction(c -> insertFamily(c, family, clientId, userId, scopes, audiences, authTime, acr, amr,
-                now, sessionSid)
-            .compose(v -> c.preparedQuery("INSERT INTO authorization_code (code_hash, family_id, client_id,"
-                    + " redirect_uri, code_challenge, nonce, expires_at) VALUES ($1,$2,$3,$4,$5,$6,$7)")
-                .execute(Tuple.of(Opaque.hash(code), family, clientId, redirectUri, codeChallenge, nonce,
-                    now.plus(codeLifetime)))))
-        .map(v -> code);
-  }
-
-  private Future<?> insertFamily(SqlClient c, String family, String clientId, String userId, Set<String> scopes,
-      List<String> audiences, Instant authTime, String acr, List<String> amr, OffsetDateTime now, String sessionSid) {
-    return c.preparedQuery("INSERT INTO token_family (id, client_id, user_id, scopes, audiences, auth_time, acr, amr,"
-            + " created_at, expires_at, session_sid) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)")
-        .execute(Tuple.of(family, clientId, userId, new JsonArray(List.copyOf(scopes)),
-            new JsonArray(audiences), authTime.atOffset(ZoneOffset.UTC), acr, new JsonArray(amr), now,
-            now.plus(refreshLifetime), sessionSid));
-  }
+      String sessionSid);
 
   /**
    * Starts a family without a code (the device flow, RFC 8628: the person approves in a browser, the device
    * redeems its device code); returns the family's id.
    */
-  public Future<String> createFamily(String clientId, String userId, Set<String> scopes, List<String> audiences,
-      Instant authTime, String acr, List<String> amr) {
-    String family = UUID.randomUUID().toString();
-    return insertFamily(pool, family, clientId, userId, scopes, audiences, authTime, acr, amr, now(), null)
-        .map(v -> family);
-  }
+  Future<String> createFamily(String clientId, String userId, Set<String> scopes, List<String> audiences,
+      Instant authTime, String acr, List<String> amr);
 
   /** Marks the code used and returns what it is bound to; a used code answers {@link Reused}. */
-  public Future<Outcome<Code>> redeemCode(String code) {
-    String hash = Opaque.hash(code);
-    return pool.preparedQuery("UPDATE authorization_code SET used_at = $2 WHERE code_hash = $1 AND used_at IS NULL"
-            + " RETURNING family_id, client_id, redirect_uri, code_challenge, nonce, expires_at")
-        .execute(Tuple.of(hash, now()))
-        .compose(rows -> {
-          if (rows.size() == 1) {
-            Row r = rows.iterator().next();
-            return family(r.getString("family_id")).map(f -> (Outcome<Code>) new Valid<>(new Code(f.orElseThrow(),
-                r.getString("client_id"), r.getString("redirect_uri"), r.getString("code_challenge"),
-                r.getString("nonce"), r.getOffsetDateTime("expires_at").toInstant())));
-          }
-          return pool.preparedQuery("SELECT family_id FROM authorization_code WHERE code_hash = $1").execute(Tuple.of(hash))
-              .map(used -> used.size() == 1 ? new Reused<>(used.iterator().next().getString(0)) : new Unknown<>());
-        });
-  }
+  Future<Outcome<Code>> redeemCode(String code);
 
-  public Future<Optional<Family>> family(String id) {
-    return pool.preparedQuery("SELECT * FROM token_family WHERE id = $1").execute(Tuple.of(id))
-        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(toFamily(rows.iterator().next())));
-  }
-
-  private static Family toFamily(Row r) {
-    Set<String> scopes = new LinkedHashSet<>();
-    r.getJsonArray("scopes").forEach(s -> scopes.add((String) s));
-    return new Family(r.getString("id"), r.getString("client_id"), r.getString("user_id"), scopes,
-        r.getJsonArray("audiences").stream().map(String::valueOf).toList(),
-        r.getOffsetDateTime("auth_time").toInstant(), r.getString("acr"),
-        r.getJsonArray("amr").stream().map(String::valueOf).toList(),
-        r.getOffsetDateTime("expires_at").toInstant(), r.getOffsetDateTime("revoked_at") != null,
-        r.getString("session_sid"));
-  }
+  Future<Optional<Family>> family(String id);
 
   /** Remembers an access token issued in the family, so that revoking the family revokes it. */
-  public Future<Void> recordAccessToken(String familyId, AccessTokens.Issued token) {
-    return pool.preparedQuery("INSERT INTO family_access_token (jti, family_id, expires_at) VALUES ($1, $2, $3)")
-        .execute(Tuple.of(token.jti(), familyId, token.expiresAt().atOffset(ZoneOffset.UTC))).mapEmpty();
-  }
+  Future<Void> recordAccessToken(String familyId, AccessTokens.Issued token);
 
   /** A new refresh token of the family, valid until the family expires; returns the token. */
-  public Future<String> issueRefreshToken(Family family) {
-    String token = Opaque.random();
-    return pool.preparedQuery("INSERT INTO refresh_token (token_hash, family_id, scopes, created_at, expires_at)"
-            + " VALUES ($1, $2, $3, $4, $5)")
-        .execute(Tuple.of(Opaque.hash(token), family.id(), new JsonArray(List.copyOf(family.scopes())), now(),
-            family.expiresAt().atOffset(ZoneOffset.UTC)))
-        .map(v -> token);
-  }
+  Future<String> issueRefreshToken(Family family);
 
   /**
    * Looks a refresh token up without using it: its family when it is current, {@link Reused} when it was
    * already rotated, else {@link Unknown}.
    */
-  public Future<Outcome<Family>> findRefreshToken(String token) {
-    return pool.preparedQuery("SELECT family_id, rotated_at, expires_at FROM refresh_token WHERE token_hash = $1")
-        .execute(Tuple.of(Opaque.hash(token)))
-        .compose(rows -> {
-          if (rows.size() == 0) {
-            return Future.succeededFuture(new Unknown<>());
-          }
-          Row r = rows.iterator().next();
-          if (r.getOffsetDateTime("rotated_at") != null) {
-            return Future.succeededFuture(new Reused<>(r.getString("family_id")));
-          }
-          if (!r.getOffsetDateTime("expires_at").toInstant().isAfter(clock.instant())) {
-            return Future.succeededFuture(new Unknown<>());
-          }
-          return family(r.getString("family_id")).map(f -> f.<Outcome<Family>>map(Valid::new).orElse(new Unknown<>()));
-        });
-  }
+  Future<Outcome<Family>> findRefreshToken(String token);
 
   /** Rotates (uses up) a current refresh token; false when another request used it first. */
-  public Future<Boolean> rotateRefreshToken(String token) {
-    return pool.preparedQuery("UPDATE refresh_token SET rotated_at = $2 WHERE token_hash = $1 AND rotated_at IS NULL")
-        .execute(Tuple.of(Opaque.hash(token), now()))
-        .map(rows -> rows.rowCount() == 1);
-  }
+  Future<Boolean> rotateRefreshToken(String token);
 
   /** Revokes the family: its refresh tokens stop working and its unexpired access tokens become inactive. */
-  public Future<Void> revokeFamily(String familyId) {
-    OffsetDateTime now = now();
-    return pool.preparedQuery("UPDATE token_family SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL")
-        .execute(Tuple.of(familyId, now))
-        .compose(v -> pool.preparedQuery("UPDATE refresh_token SET rotated_at = $2 WHERE family_id = $1"
-            + " AND rotated_at IS NULL").execute(Tuple.of(familyId, now)))
-        .compose(v -> pool.preparedQuery("SELECT f.jti, f.expires_at, t.client_id FROM family_access_token f"
-            + " JOIN token_family t ON t.id = f.family_id WHERE f.family_id = $1 AND f.expires_at > $2")
-            .execute(Tuple.of(familyId, now)))
-        .compose(rows -> {
-          Future<Void> all = Future.succeededFuture();
-          for (Row r : rows) {
-            all = all.compose(x -> revoked.revoke(r.getString(0), r.getString(2), r.getOffsetDateTime(1).toInstant()));
-          }
-          return all;
-        });
-  }
+  Future<Void> revokeFamily(String familyId);
 
   /**
    * The clients that got tokens in the browser session {@code sid} (a code redeemed, or tokens refreshed), in
    * client id order: the ones a back-channel logout goes to.
    */
-  public Future<List<String>> clientsOfSession(String sid) {
-    return pool.preparedQuery("SELECT DISTINCT f.client_id FROM token_family f WHERE f.session_sid = $1"
-            + " AND EXISTS (SELECT 1 FROM family_access_token a WHERE a.family_id = f.id) ORDER BY f.client_id")
-        .execute(Tuple.of(sid))
-        .map(rows -> {
-          List<String> out = new java.util.ArrayList<>();
-          rows.forEach(r -> out.add(r.getString(0)));
-          return out;
-        });
-  }
+  Future<List<String>> clientsOfSession(String sid);
 
   /** Revokes every grant given in the browser session {@code sid} (its refresh and access tokens, unused codes). */
-  public Future<Void> revokeSession(String sid) {
-    return pool.preparedQuery("SELECT id FROM token_family WHERE session_sid = $1 AND revoked_at IS NULL")
-        .execute(Tuple.of(sid))
-        .compose(rows -> {
-          Future<Void> all = Future.succeededFuture();
-          for (Row r : rows) {
-            String id = r.getString(0);
-            all = all.compose(x -> revokeFamily(id));
-          }
-          return all;
-        });
-  }
+  Future<Void> revokeSession(String sid);
 
   /** The grant an access token was issued in: its family, user, and whether the grant was revoked. */
-  public record AccessTokenGrant(String familyId, String userId, boolean revoked) {}
+  record AccessTokenGrant(String familyId, String userId, boolean revoked) {}
 
   /** The grant an access token was issued in (codes, refresh, device flow, or an exchange of such a token), if any. */
-  public Future<Optional<AccessTokenGrant>> grantOfAccessToken(String jti) {
-    return pool.preparedQuery("SELECT t.id, t.user_id, t.revoked_at FROM family_access_token f JOIN token_family t"
-            + " ON t.id = f.family_id WHERE f.jti = $1").execute(Tuple.of(jti))
-        .map(rows -> {
-          if (rows.size() == 0) {
-            return Optional.empty();
-          }
-          Row r = rows.iterator().next();
-          return Optional.of(new AccessTokenGrant(r.getString(0), r.getString(1), r.getOffsetDateTime(2) != null));
-        });
-  }
+  Future<Optional<AccessTokenGrant>> grantOfAccessToken(String jti);
 
   /** A refresh token as introspection describes it (RFC 7662 §2.2). */
-  public record RefreshTokenState(Family family, Set<String> scopes, Instant issuedAt, Instant expiresAt) {}
+  record RefreshTokenState(Family family, Set<String> scopes, Instant issuedAt, Instant expiresAt) {}
 
   /** A current (not rotated, not expired) refresh token of a family that is not revoked, or empty. */
-  public Future<Optional<RefreshTokenState>> describeRefreshToken(String token) {
-    return pool.preparedQuery("SELECT family_id, scopes, created_at, expires_at FROM refresh_token WHERE token_hash = $1"
-            + " AND rotated_at IS NULL AND expires_at > $2")
-        .execute(Tuple.of(Opaque.hash(token), now()))
-        .compose(rows -> {
-          if (rows.size() == 0) {
-            return Future.succeededFuture(Optional.<RefreshTokenState>empty());
-          }
-          Row r = rows.iterator().next();
-          Set<String> scopes = new LinkedHashSet<>();
-          r.getJsonArray("scopes").forEach(sc -> scopes.add((String) sc));
-          Instant created = r.getOffsetDateTime("created_at").toInstant();
-          Instant expires = r.getOffsetDateTime("expires_at").toInstant();
-          return family(r.getString("family_id")).map(f -> f.filter(fam -> !fam.revoked())
-              .map(fam -> new RefreshTokenState(fam, scopes, created, expires)));
-        });
-  }
+  Future<Optional<RefreshTokenState>> describeRefreshToken(String token);
 
   /**
    * The family of a refresh token, current or already rotated (RFC 7009 §2.1: revoking a refresh token revokes its
    * grant), or empty when the token is unknown.
    */
-  public Future<Optional<Family>> familyOfRefreshToken(String token) {
-    return pool.preparedQuery("SELECT family_id FROM refresh_token WHERE token_hash = $1")
-        .execute(Tuple.of(Opaque.hash(token)))
-        .compose(rows -> rows.size() == 0 ? Future.succeededFuture(Optional.<Family>empty())
-            : family(rows.iterator().next().getString(0)));
-  }
+  Future<Optional<Family>> familyOfRefreshToken(String token);
 
   /** Drops expired codes and families (and with them their tokens). */
-  public Future<Void> purgeExpired() {
-    OffsetDateTime cutoff = now().minusDays(1);
-    return pool.preparedQuery("DELETE FROM token_family WHERE expires_at < $1").execute(Tuple.of(cutoff))
-        .compose(v -> pool.preparedQuery("DELETE FROM authorization_code WHERE expires_at < $1")
-            .execute(Tuple.of(cutoff))).mapEmpty();
-  }
+  Future<Void> purgeExpired();
 }

@@ -2,56 +2,18 @@ package eu.panosc.aai.token;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Tuple;
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.util.Map;
-import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Access tokens revoked before expiry (RFC 7009): written to {@code aai.revoked_token}, held in memory
  * for introspection, re-read every few seconds so that every replica learns of a revocation; rows are
  * dropped once the token would have expired anyway.
  */
-public final class RevokedTokens {
-  private final Pool pool;
-  private final Clock clock;
-  private final Map<String, Instant> revoked = new ConcurrentHashMap<>();
-
-  public RevokedTokens(Pool pool, Clock clock) {
-    this.pool = Objects.requireNonNull(pool, "pool");
-    this.clock = Objects.requireNonNull(clock, "clock");
-  }
-
+public interface RevokedTokens {
   /** Loads the current set and keeps it fresh; returns the timer id. */
-  public Future<Long> start(Vertx vertx, long refreshMillis) {
-    return reload().map(v -> vertx.setPeriodic(refreshMillis, t -> reload()));
-  }
+  Future<Long> start(Vertx vertx, long refreshMillis);
 
-  Future<Void> reload() {
-    return pool.preparedQuery("DELETE FROM revoked_token WHERE expires_at < $1")
-        .execute(Tuple.of(clock.instant().atOffset(ZoneOffset.UTC)))
-        .compose(v -> pool.query("SELECT jti, expires_at FROM revoked_token").execute())
-        .map(rows -> {
-          rows.forEach(r -> revoked.put(r.getString(0), r.getOffsetDateTime(1).toInstant()));
-          Instant now = clock.instant();
-          revoked.values().removeIf(exp -> exp.isBefore(now));
-          return null;
-        });
-  }
+  boolean isRevoked(String jti);
 
-  public boolean isRevoked(String jti) {
-    return jti != null && revoked.containsKey(jti);
-  }
-
-  public Future<Void> revoke(String jti, String clientId, Instant expiresAt) {
-    revoked.put(jti, expiresAt);
-    return pool.preparedQuery("INSERT INTO revoked_token (jti, client_id, expires_at, revoked_at) VALUES ($1, $2, $3, $4)"
-            + " ON CONFLICT (jti) DO NOTHING")
-        .execute(Tuple.of(jti, clientId, expiresAt.atOffset(ZoneOffset.UTC), clock.instant().atOffset(ZoneOffset.UTC)))
-        .mapEmpty();
-  }
+  Future<Void> revoke(String jti, String clientId, Instant expiresAt);
 }

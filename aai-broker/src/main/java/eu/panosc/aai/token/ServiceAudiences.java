@@ -1,6 +1,6 @@
 package eu.panosc.aai.token;
 
-import eu.panosc.aai.oauth.OAuthError;
+import eu.panosc.aai.protocol.OAuthError;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;

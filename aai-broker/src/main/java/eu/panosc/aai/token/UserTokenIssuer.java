@@ -1,6 +1,5 @@
 package eu.panosc.aai.token;
 
-import eu.panosc.aai.oauth.TokenResponse;
 import eu.panosc.aai.user.PairwiseSubjects;
 import eu.panosc.aai.user.Users;
 import eu.panosc.registry.RegistryClient;

@@ -1,9 +1,9 @@
 package eu.panosc.aai.authorize;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.util.List;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 class RedirectUrisTest {
   @Test

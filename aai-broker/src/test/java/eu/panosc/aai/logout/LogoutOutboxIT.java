@@ -43,8 +43,8 @@ class LogoutOutboxIT {
     a.query("DELETE FROM logout_delivery").execute().await();
     a.preparedQuery("INSERT INTO logout_delivery (client_id, user_id, sid) VALUES ($1, 'u', 's')")
         .executeBatch(IntStream.range(0, 200).mapToObj(i -> Tuple.of("client-" + i)).toList()).await();
-    LogoutOutbox first = new LogoutOutbox(a);
-    LogoutOutbox second = new LogoutOutbox(b);
+    LogoutOutbox first = new PgLogoutOutbox(a);
+    LogoutOutbox second = new PgLogoutOutbox(b);
 
     List<Future<List<LogoutOutbox.Delivery>>> claims = new ArrayList<>();
     for (int i = 0; i < 10; i++) {
@@ -67,7 +67,7 @@ class LogoutOutboxIT {
   void retryLaterWhenDelayPassedThenClaimedAgainAndDoneRemovesIt() throws Exception {
     a.query("DELETE FROM logout_delivery").execute().await();
     a.query("INSERT INTO logout_delivery (client_id, user_id, sid) VALUES ('c', 'u', 's')").execute().await();
-    LogoutOutbox outbox = new LogoutOutbox(a);
+    LogoutOutbox outbox = new PgLogoutOutbox(a);
     LogoutOutbox.Delivery d = outbox.claim(10, Duration.ofMinutes(1)).await().get(0);
 
     outbox.retryLater(d.id(), Duration.ofMillis(100), "HTTP 503").await();

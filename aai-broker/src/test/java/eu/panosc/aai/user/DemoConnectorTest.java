@@ -1,10 +1,10 @@
 package eu.panosc.aai.user;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import eu.panosc.platform.demo.DemoFederation;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class DemoConnectorTest {
   final DemoConnector demo = DemoConnector.create(DemoFederation.fixture(), true);

@@ -1,9 +1,9 @@
 package eu.panosc.aai.user;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 class PairwiseSubjectsTest {
   final PairwiseSubjects subjects = new PairwiseSubjects(new byte[32], null);

@@ -1,21 +1,21 @@
-package eu.panosc.aai.authorize;
+package eu.panosc.aai.device;
 
-import eu.panosc.aai.device.DeviceCodes;
-import eu.panosc.aai.device.UserCodes;
-import eu.panosc.aai.device.WrongCodeLimiter;
+import eu.panosc.aai.browser.BrowserForms;
+import eu.panosc.aai.browser.ErrorPage;
+import eu.panosc.aai.browser.Pages;
+import eu.panosc.aai.protocol.Opaque;
 import eu.panosc.aai.session.Consents;
 import eu.panosc.aai.session.Sessions;
 import eu.panosc.aai.token.GrantStore;
-import eu.panosc.aai.token.Opaque;
 import eu.panosc.aai.user.PasswordConnector;
 import eu.panosc.aai.user.Users;
+import eu.panosc.platform.http.FormBodies;
 import eu.panosc.registry.RegistryClient;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import eu.panosc.platform.http.FormBodies;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -120,7 +120,7 @@ public final class DeviceVerificationEndpoint {
 
   /** Resolves the typed code to a pending request, counting every miss against the browser and its address. */
   private Future<Found> find(RoutingContext ctx, String typed) {
-    String browser = "browser:" + Opaque.hash(String.valueOf(BrowserForms.cookie(ctx, AuthorizeEndpoint.CSRF_COOKIE)));
+    String browser = "browser:" + Opaque.hash(String.valueOf(BrowserForms.cookie(ctx, BrowserForms.CSRF_COOKIE)));
     String address = "address:" + (ctx.request().remoteAddress() == null ? "?" : ctx.request().remoteAddress().hostAddress());
     if (limiter.blocked(browser, MAX_WRONG_PER_BROWSER) || limiter.blocked(address, MAX_WRONG_PER_ADDRESS)) {
       return Future.failedFuture(new CodePage(429, "Too many wrong codes. Wait a minute, then type the code your "
@@ -186,11 +186,11 @@ public final class DeviceVerificationEndpoint {
       return loginPage(ctx, found, null);
     }
     if (username == null || password == null) {
-      return loginPage(ctx, found, AuthorizationService.WRONG_LOGIN);
+      return loginPage(ctx, found, Pages.WRONG_LOGIN);
     }
     return connector.get().login(username, password).compose(identity -> {
       if (identity.isEmpty()) {
-        return loginPage(ctx, found, AuthorizationService.WRONG_LOGIN);
+        return loginPage(ctx, found, Pages.WRONG_LOGIN);
       }
       return users.recordLogin(identity.get())
           .compose(u -> sessions.create(identity.get()))

@@ -1,10 +1,10 @@
-package eu.panosc.aai.authorize;
+package eu.panosc.aai.browser;
 
-import eu.panosc.aai.oauth.Parameters;
-import eu.panosc.aai.token.Opaque;
-import eu.panosc.platform.input.InvalidInputException;
+import eu.panosc.aai.protocol.Opaque;
+import eu.panosc.aai.protocol.Parameters;
 import eu.panosc.platform.http.ProtocolError;
 import eu.panosc.platform.http.RequestIds;
+import eu.panosc.platform.input.InvalidInputException;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.Cookie;
@@ -19,48 +19,51 @@ import org.slf4j.LoggerFactory;
  * SameSite=Lax, Secure over https), the double-submit CSRF check, and a failure handler that always
  * answers an HTML page, never a stack trace.
  */
-final class BrowserForms {
+public final class BrowserForms {
+  /** The double-submit CSRF cookie of every form the provider shows. */
+  public static final String CSRF_COOKIE = "panosc_aai_csrf";
+
   private static final Logger LOG = LoggerFactory.getLogger(BrowserForms.class);
 
   private final String cookiePath;
   private final boolean secureCookies;
   private final long maxAgeSeconds;
 
-  BrowserForms(String cookiePath, boolean secureCookies, long maxAgeSeconds) {
+  public BrowserForms(String cookiePath, boolean secureCookies, long maxAgeSeconds) {
     this.cookiePath = Objects.requireNonNull(cookiePath, "cookiePath");
     this.secureCookies = secureCookies;
     this.maxAgeSeconds = maxAgeSeconds;
   }
 
-  static String cookie(RoutingContext ctx, String name) {
+  public static String cookie(RoutingContext ctx, String name) {
     Cookie c = ctx.request().getCookie(name);
     return c == null ? null : c.getValue();
   }
 
-  void setCookie(RoutingContext ctx, String name, String value) {
+  public void setCookie(RoutingContext ctx, String name, String value) {
     ctx.response().addCookie(Cookie.cookie(name, value).setPath(cookiePath).setHttpOnly(true).setSecure(secureCookies)
         .setSameSite(CookieSameSite.LAX).setMaxAge(maxAgeSeconds));
   }
 
   /** Tells the browser to forget the cookie {@code name} at once. */
-  void expireCookie(RoutingContext ctx, String name) {
+  public void expireCookie(RoutingContext ctx, String name) {
     ctx.response().addCookie(Cookie.cookie(name, "").setPath(cookiePath).setHttpOnly(true).setSecure(secureCookies)
         .setSameSite(CookieSameSite.LAX).setMaxAge(0));
   }
 
   /** The browser's CSRF token for forms, set as a cookie when it has none yet. */
-  String csrf(RoutingContext ctx) {
-    String existing = cookie(ctx, AuthorizeEndpoint.CSRF_COOKIE);
+  public String csrf(RoutingContext ctx) {
+    String existing = cookie(ctx, CSRF_COOKIE);
     if (existing != null && existing.length() == 43) {
       return existing;
     }
     String token = Opaque.random();
-    setCookie(ctx, AuthorizeEndpoint.CSRF_COOKIE, token);
+    setCookie(ctx, CSRF_COOKIE, token);
     return token;
   }
 
   /** The checked form body ({@link Parameters}); a malformed one is an error page (400). */
-  static MultiMap form(RoutingContext ctx) {
+  public static MultiMap form(RoutingContext ctx) {
     try {
       return Parameters.form(ctx);
     } catch (InvalidInputException e) {
@@ -69,7 +72,7 @@ final class BrowserForms {
   }
 
   /** The checked query string ({@link Parameters}); a malformed one is an error page (400). */
-  static MultiMap query(RoutingContext ctx) {
+  public static MultiMap query(RoutingContext ctx) {
     try {
       return Parameters.query(ctx);
     } catch (InvalidInputException e) {
@@ -83,8 +86,8 @@ final class BrowserForms {
   }
 
   /** Double-submit check: the form's csrf field equals the CSRF cookie set with the form. */
-  static void checkCsrf(RoutingContext ctx, MultiMap form, String whatToDo) {
-    if (!Opaque.equal(cookie(ctx, AuthorizeEndpoint.CSRF_COOKIE), form.get("csrf"))) {
+  public static void checkCsrf(RoutingContext ctx, MultiMap form, String whatToDo) {
+    if (!Opaque.equal(cookie(ctx, CSRF_COOKIE), form.get("csrf"))) {
       throw new ErrorPage(403, "This form could not be verified",
           "The form you sent could not be verified: it may be out of date, or it may have been sent by another site. "
               + whatToDo);
@@ -97,7 +100,7 @@ final class BrowserForms {
    * @param what what the person was doing, for the log ("sign-in") and the page ("Signing you in")
    * @param retry what to do after a request that could not be read
    */
-  static Handler<RoutingContext> failureHandler(String what, String doing, String retry) {
+  public static Handler<RoutingContext> failureHandler(String what, String doing, String retry) {
     return ctx -> {
       if (ctx.response().headWritten()) {
         ctx.response().reset();

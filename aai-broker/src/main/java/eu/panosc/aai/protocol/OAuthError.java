@@ -1,4 +1,4 @@
-package eu.panosc.aai.oauth;
+package eu.panosc.aai.protocol;
 
 import eu.panosc.platform.http.ProtocolError;
 import io.vertx.core.http.HttpHeaders;

@@ -1,6 +1,5 @@
-package eu.panosc.aai.oauth;
+package eu.panosc.aai.token;
 
-import eu.panosc.aai.token.AccessTokens;
 import io.vertx.core.json.JsonObject;
 import java.util.Objects;
 

@@ -1,4 +1,4 @@
-package eu.panosc.aai.authorize;
+package eu.panosc.aai.browser;
 
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
@@ -11,11 +11,14 @@ import java.util.Map;
  * pages are not cached and may not be framed.
  */
 public final class Pages {
-  static final Map<String, String> SCOPE_TEXT = Map.of(
+  public static final Map<String, String> SCOPE_TEXT = Map.of(
       "openid", "Confirm who you are (a pseudonymous identifier specific to this facility)",
       "profile", "Your name",
       "email", "Your e-mail address",
       "offline_access", "Stay signed in to the application while you are away (refresh tokens)");
+
+  /** What a person sees after a wrong username or password (never saying which). */
+  public static final String WRONG_LOGIN = "The username or password is not correct. Please try again.";
 
   private Pages() {}
 
@@ -29,7 +32,7 @@ public final class Pages {
         .end(html);
   }
 
-  static String escape(String s) {
+  public static String escape(String s) {
     if (s == null) {
       return "";
     }
@@ -62,12 +65,12 @@ public final class Pages {
         """.formatted(escape(title), escape(title), body);
   }
 
-  static String login(String pendingId, String csrf, String clientName, String connectorName, String message) {
+  public static String login(String pendingId, String csrf, String clientName, String connectorName, String message) {
     return loginForm("login", hidden("req", pendingId, "csrf", csrf), clientName, connectorName, message);
   }
 
   /** The login form posting to {@code action} with these (already rendered) hidden fields. */
-  static String loginForm(String action, String hiddenFields, String clientName, String connectorName, String message) {
+  public static String loginForm(String action, String hiddenFields, String clientName, String connectorName, String message) {
     String msg = message == null ? "" : "<p class=\"msg\" role=\"alert\">" + escape(message) + "</p>";
     return page("Sign in", """
         <p>Sign in to continue to <strong>%s</strong>.</p>
@@ -82,7 +85,7 @@ public final class Pages {
         """.formatted(escape(clientName), msg, escape(action), hiddenFields, escape(connectorName)));
   }
 
-  static String consent(String pendingId, String csrf, JsonObject client, String userName, List<String> scopes) {
+  public static String consent(String pendingId, String csrf, JsonObject client, String userName, List<String> scopes) {
     return consent("consent", hidden("req", pendingId, "csrf", csrf), client, userName, scopes, "",
         "Your choice is remembered for these permissions.");
   }
@@ -91,7 +94,7 @@ public final class Pages {
    * The consent screen posting to {@code action}; {@code preamble} is HTML the caller escaped, {@code note} plain
    * text under the buttons.
    */
-  static String consent(String action, String hiddenFields, JsonObject client, String userName, List<String> scopes,
+  public static String consent(String action, String hiddenFields, JsonObject client, String userName, List<String> scopes,
       String preamble, String note) {
     StringBuilder items = new StringBuilder();
     for (String s : scopes) {
@@ -116,7 +119,7 @@ public final class Pages {
   }
 
   /** Hidden form fields from name/value pairs, each on the form {@code <input type="hidden" name=".." value="..">}. */
-  static String hidden(String... nameValues) {
+  public static String hidden(String... nameValues) {
     StringBuilder out = new StringBuilder();
     for (int i = 0; i + 1 < nameValues.length; i += 2) {
       out.append("<input type=\"hidden\" name=\"").append(escape(nameValues[i])).append("\" value=\"")
@@ -129,7 +132,7 @@ public final class Pages {
    * The device flow's code entry page (RFC 8628 §3.3): {@code prefill} is the code from
    * {@code verification_uri_complete}, {@code message} what went wrong with the last code.
    */
-  static String deviceCode(String csrf, String prefill, String message) {
+  public static String deviceCode(String csrf, String prefill, String message) {
     String msg = message == null ? "" : "<p class=\"msg\" role=\"alert\">" + escape(message) + "</p>";
     return page("Sign in a device", """
         <p>Enter the code your device (for example <code>panosc login</code>) shows you.</p>
@@ -147,7 +150,7 @@ public final class Pages {
    * RP-Initiated Logout 1.0 §2: asks the person whether to sign out (posting to {@code logout/confirm} with the
    * request's parameters as hidden fields).
    */
-  static String logoutConfirm(String hiddenFields, String userName, String clientName) {
+  public static String logoutConfirm(String hiddenFields, String userName, String clientName) {
     String who = clientName == null ? "" : "<p><strong>" + escape(clientName) + "</strong> asks you to sign out.</p>";
     return page("Sign out?", """
         <p>You are signed in to the PaNOSC federation as <strong>%s</strong>.</p>
@@ -162,18 +165,18 @@ public final class Pages {
   }
 
   /** A final page of the device flow (approved or denied). */
-  static String message(String title, String message) {
+  public static String message(String title, String message) {
     return page(title, "<p>" + escape(message) + "</p>\n");
   }
 
-  static String error(String title, String message, String requestId) {
+  public static String error(String title, String message, String requestId) {
     return page(title, """
         <p>%s</p>
         <p class="small">If this keeps happening, tell the service desk this reference: %s</p>
         """.formatted(escape(message), escape(requestId)));
   }
 
-  static String displayName(JsonObject client) {
+  public static String displayName(JsonObject client) {
     String d = client.getString("description");
     return d != null ? d : client.getString("clientId");
   }

@@ -1,4 +1,4 @@
-package eu.panosc.aai.authorize;
+package eu.panosc.aai.browser;
 
 import eu.panosc.platform.http.ProtocolError;
 import eu.panosc.platform.http.RequestIds;

@@ -1,11 +1,14 @@
-package eu.panosc.aai.authorize;
+package eu.panosc.aai.logout;
 
 import com.nimbusds.jwt.JWTClaimsSet;
-import eu.panosc.aai.logout.SessionLogout;
-import eu.panosc.aai.oauth.Parameters;
+import eu.panosc.aai.browser.BrowserForms;
+import eu.panosc.aai.browser.ErrorPage;
+import eu.panosc.aai.browser.Pages;
+import eu.panosc.aai.protocol.Parameters;
 import eu.panosc.aai.session.Sessions;
 import eu.panosc.aai.token.IdTokens;
 import eu.panosc.aai.user.Users;
+import eu.panosc.platform.http.FormBodies;
 import eu.panosc.registry.RegistryClient;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -13,7 +16,6 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import eu.panosc.platform.http.FormBodies;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;

@@ -1,15 +1,17 @@
-package eu.panosc.aai.oauth;
+package eu.panosc.aai.device;
 
-import eu.panosc.aai.device.DeviceCodes;
-import eu.panosc.aai.device.UserCodes;
+import eu.panosc.aai.oauth.AuthenticatedClient;
+import eu.panosc.aai.oauth.ClientAuthenticator;
+import eu.panosc.aai.oauth.TokenEndpoint;
+import eu.panosc.aai.protocol.OAuthError;
 import eu.panosc.aai.token.ServiceAudiences;
+import eu.panosc.platform.http.FormBodies;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import eu.panosc.platform.http.FormBodies;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;

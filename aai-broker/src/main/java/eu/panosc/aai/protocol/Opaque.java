@@ -1,4 +1,4 @@
-package eu.panosc.aai.token;
+package eu.panosc.aai.protocol;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -39,7 +39,8 @@ public final class Opaque {
     return B64.encodeToString(sha256(value.getBytes(StandardCharsets.UTF_8)));
   }
 
-  static byte[] sha256(byte[] in) {
+  /** SHA-256 of {@code in}. */
+  public static byte[] sha256(byte[] in) {
     try {
       return MessageDigest.getInstance("SHA-256").digest(in);
     } catch (NoSuchAlgorithmException e) {

@@ -1,6 +1,6 @@
-package eu.panosc.aai.session;
+package eu.panosc.aai.authorize;
 
-import eu.panosc.aai.token.Opaque;
+import eu.panosc.aai.protocol.Opaque;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.json.JsonArray;
@@ -13,29 +13,24 @@ import java.time.ZoneOffset;
 import java.util.Objects;
 import java.util.Optional;
 
-/**
- * Pushed authorization requests (RFC 9126) in {@code aai.pushed_authorization_request}: the request's parameters
- * under the SHA-256 of a random {@code request_uri} ({@code urn:ietf:params:oauth:request_uri:} and 256 random
- * bits), bound to the client that pushed them, usable once and for {@link #lifetime()}.
- */
-public final class PushedRequests {
-  public static final String PREFIX = "urn:ietf:params:oauth:request_uri:";
-
+/** {@link PushedRequests} in PostgreSQL ({@code aai.pushed_authorization_request}), keyed by the SHA-256 of the request URI. */
+public final class PgPushedRequests implements PushedRequests {
   private final Pool pool;
   private final Clock clock;
   private final Duration lifetime;
 
-  public PushedRequests(Pool pool, Clock clock, Duration lifetime) {
+  public PgPushedRequests(Pool pool, Clock clock, Duration lifetime) {
     this.pool = Objects.requireNonNull(pool, "pool");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.lifetime = Objects.requireNonNull(lifetime, "lifetime");
   }
 
+  @Override
   public Duration lifetime() {
     return lifetime;
   }
 
-  /** Stores the parameters (every value of every name); returns the {@code request_uri}. */
+  @Override
   public Future<String> save(String clientId, MultiMap params) {
     JsonObject stored = new JsonObject();
     for (String name : params.names()) {
@@ -49,10 +44,7 @@ public final class PushedRequests {
         .map(v -> uri);
   }
 
-  /**
-   * Uses up the request {@code uri} pushed by {@code clientId}: its parameters, or empty when it is unknown, expired,
-   * used, or was pushed by another client (which leaves it usable by its own client).
-   */
+  @Override
   public Future<Optional<MultiMap>> consume(String uri, String clientId) {
     if (uri == null || !uri.startsWith(PREFIX) || uri.length() > 200) {
       return Future.succeededFuture(Optional.empty());
@@ -73,6 +65,7 @@ public final class PushedRequests {
         });
   }
 
+  @Override
   public Future<Void> purgeExpired() {
     return pool.preparedQuery("DELETE FROM pushed_authorization_request WHERE expires_at < $1")
         .execute(Tuple.of(clock.instant().atOffset(ZoneOffset.UTC))).mapEmpty();

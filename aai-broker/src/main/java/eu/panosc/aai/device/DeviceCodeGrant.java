@@ -1,7 +1,10 @@
-package eu.panosc.aai.oauth;
+package eu.panosc.aai.device;
 
-import eu.panosc.aai.device.DeviceCodes;
+import eu.panosc.aai.oauth.AuthenticatedClient;
+import eu.panosc.aai.oauth.Grant;
+import eu.panosc.aai.protocol.OAuthError;
 import eu.panosc.aai.token.GrantStore;
+import eu.panosc.aai.token.TokenResponse;
 import eu.panosc.aai.token.UserTokenIssuer;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;

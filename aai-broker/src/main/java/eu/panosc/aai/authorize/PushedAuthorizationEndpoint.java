@@ -1,15 +1,16 @@
-package eu.panosc.aai.oauth;
+package eu.panosc.aai.authorize;
 
-import eu.panosc.aai.authorize.AuthorizationRequestParser;
-import eu.panosc.aai.session.PushedRequests;
+import eu.panosc.aai.oauth.ClientAuthenticator;
+import eu.panosc.aai.oauth.TokenEndpoint;
+import eu.panosc.aai.protocol.OAuthError;
 import eu.panosc.aai.token.RateLimiter;
+import eu.panosc.platform.http.FormBodies;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import eu.panosc.platform.http.FormBodies;
 import java.util.Objects;
 import java.util.Set;
 

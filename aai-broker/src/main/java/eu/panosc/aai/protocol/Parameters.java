@@ -1,4 +1,4 @@
-package eu.panosc.aai.oauth;
+package eu.panosc.aai.protocol;
 
 import eu.panosc.platform.http.FormBodies;
 import eu.panosc.platform.input.Input;
@@ -19,7 +19,7 @@ import java.util.Map;
 public final class Parameters {
   static final int MAX_NAME = 128;
   static final int MAX_VALUE = 2048;
-  static final int MAX_TOKEN = 16 * 1024;
+  public static final int MAX_TOKEN = 16 * 1024;
   /** The registry's client ids are 3 to 64 characters; a longer one cannot name a client. */
   public static final int MAX_CLIENT_ID = 64;
   private static final Map<String, Integer> MAX = Map.ofEntries(

@@ -1,0 +1,120 @@
+package eu.panosc.aai;
+
+import eu.panosc.platform.config.ConfigException;
+import eu.panosc.platform.config.ConfigNode;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The {@code services.aai} configuration section, read and validated once at start-up: every key is checked
+ * against its bounds, and a key this record does not know (a typo) is refused, naming the known keys.
+ *
+ * @param accessTokenLifetime lifetime of access and ID tokens
+ * @param refreshTokenLifetime how long a user's grant (its refresh tokens) lasts, counted from the login
+ * @param sessionLifetime browser session (single sign-on) lifetime
+ * @param tokenRatePerSecond token requests per client and second, sustained
+ * @param tokenBurst token requests per client in a burst
+ * @param registryUrl where the federation-registry is
+ * @param deviceCodeLifetime how long a device code and its user code stay usable
+ * @param devicePollInterval the polling interval given to devices (whole seconds)
+ * @param purgeInterval how often expired sessions, pending and pushed requests and grants are dropped
+ * @param backchannelLogoutTimeout how long one back-channel logout delivery may take
+ * @param backchannelLogoutAttempts delivery attempts per client at most
+ * @param backchannelLogoutPoll how often each replica looks for due back-channel deliveries
+ * @param backchannelLogoutRetryDelay pause before the second delivery, doubled before each further one
+ */
+public record AaiSettings(Duration accessTokenLifetime, Duration refreshTokenLifetime, Duration sessionLifetime,
+    int tokenRatePerSecond, int tokenBurst, URI registryUrl, Duration deviceCodeLifetime, Duration devicePollInterval,
+    Duration purgeInterval, Duration backchannelLogoutTimeout, int backchannelLogoutAttempts,
+    Duration backchannelLogoutPoll, Duration backchannelLogoutRetryDelay) {
+
+  public static final Duration DEFAULT_ACCESS_TOKEN_LIFETIME = Duration.ofMinutes(5);
+  public static final Duration DEFAULT_REFRESH_TOKEN_LIFETIME = Duration.ofHours(8);
+  public static final Duration DEFAULT_SESSION_LIFETIME = Duration.ofHours(8);
+  public static final int DEFAULT_TOKEN_RATE = 1000;
+  public static final int DEFAULT_TOKEN_BURST = 2000;
+  public static final Duration DEFAULT_DEVICE_CODE_LIFETIME = Duration.ofMinutes(10);
+  public static final Duration DEFAULT_DEVICE_POLL_INTERVAL = Duration.ofSeconds(5);
+  public static final Duration DEFAULT_PURGE_INTERVAL = Duration.ofMinutes(10);
+  public static final Duration DEFAULT_LOGOUT_TIMEOUT = Duration.ofSeconds(5);
+  public static final int DEFAULT_LOGOUT_ATTEMPTS = 8;
+  public static final Duration DEFAULT_LOGOUT_POLL = Duration.ofSeconds(5);
+  public static final Duration DEFAULT_LOGOUT_RETRY_DELAY = Duration.ofSeconds(2);
+
+  public AaiSettings {
+    Objects.requireNonNull(accessTokenLifetime, "accessTokenLifetime");
+    Objects.requireNonNull(refreshTokenLifetime, "refreshTokenLifetime");
+    Objects.requireNonNull(sessionLifetime, "sessionLifetime");
+    Objects.requireNonNull(registryUrl, "registryUrl");
+    Objects.requireNonNull(deviceCodeLifetime, "deviceCodeLifetime");
+    Objects.requireNonNull(devicePollInterval, "devicePollInterval");
+    Objects.requireNonNull(purgeInterval, "purgeInterval");
+    Objects.requireNonNull(backchannelLogoutTimeout, "backchannelLogoutTimeout");
+    Objects.requireNonNull(backchannelLogoutPoll, "backchannelLogoutPoll");
+    Objects.requireNonNull(backchannelLogoutRetryDelay, "backchannelLogoutRetryDelay");
+  }
+
+  /**
+   * Reads {@code node} ({@code services.aai}); {@code registryUrl} defaults to {@code <publicRoot>/registry}.
+   *
+   * @throws ConfigException naming the first key that is malformed, out of bounds or unknown, and the fix
+   */
+  public static AaiSettings from(ConfigNode node, URI publicRoot) {
+    Objects.requireNonNull(node, "node");
+    Objects.requireNonNull(publicRoot, "publicRoot");
+    AaiSettings settings = new AaiSettings(
+        between(node, "accessTokenLifetime", DEFAULT_ACCESS_TOKEN_LIFETIME, Duration.ofSeconds(1), Duration.ofDays(1)),
+        between(node, "refreshTokenLifetime", DEFAULT_REFRESH_TOKEN_LIFETIME, Duration.ofMinutes(1),
+            Duration.ofDays(365)),
+        between(node, "sessionLifetime", DEFAULT_SESSION_LIFETIME, Duration.ofMinutes(1), Duration.ofDays(30)),
+        node.integer("tokenRatePerSecond", DEFAULT_TOKEN_RATE, 1, 1_000_000),
+        node.integer("tokenBurst", DEFAULT_TOKEN_BURST, 1, 1_000_000),
+        node.optionalUri("registryUrl", Set.of("http", "https"))
+            .orElse(URI.create(publicRoot.toString().replaceAll("/+$", "") + "/registry")),
+        between(node, "deviceCodeLifetime", DEFAULT_DEVICE_CODE_LIFETIME, Duration.ofMinutes(1), Duration.ofDays(1)),
+        wholeSeconds(node, "devicePollInterval",
+            between(node, "devicePollInterval", DEFAULT_DEVICE_POLL_INTERVAL, Duration.ofSeconds(1),
+                Duration.ofMinutes(1))),
+        between(node, "purgeInterval", DEFAULT_PURGE_INTERVAL, Duration.ofSeconds(1), Duration.ofDays(1)),
+        between(node, "backchannelLogoutTimeout", DEFAULT_LOGOUT_TIMEOUT, Duration.ofMillis(100),
+            Duration.ofMinutes(1)),
+        node.integer("backchannelLogoutAttempts", DEFAULT_LOGOUT_ATTEMPTS, 1, 50),
+        between(node, "backchannelLogoutPoll", DEFAULT_LOGOUT_POLL, Duration.ofMillis(100), Duration.ofHours(1)),
+        between(node, "backchannelLogoutRetryDelay", DEFAULT_LOGOUT_RETRY_DELAY, Duration.ofMillis(100),
+            Duration.ofHours(1)));
+    node.rejectUnknownKeys();
+    return settings;
+  }
+
+  private static Duration between(ConfigNode node, String key, Duration fallback, Duration min, Duration max) {
+    Duration d = node.duration(key, fallback);
+    if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
+      throw new ConfigException(node.path() + "." + key, "expected a duration from " + text(min) + " to "
+          + text(max) + " (such as " + text(fallback) + ", the default), got " + text(d));
+    }
+    return d;
+  }
+
+  private static Duration wholeSeconds(ConfigNode node, String key, Duration d) {
+    if (d.toNanosPart() != 0) {
+      throw new ConfigException(node.path() + "." + key, "expected whole seconds (RFC 8628 interval), such as 5s");
+    }
+    return d;
+  }
+
+  private static String text(Duration d) {
+    if (d.toMillis() % 1000 != 0) {
+      return d.toMillis() + "ms";
+    }
+    long s = d.toSeconds();
+    if (s % 86_400 == 0) {
+      return s / 86_400 + "d";
+    }
+    if (s % 3600 == 0) {
+      return s / 3600 + "h";
+    }
+    return s % 60 == 0 ? s / 60 + "m" : s + "s";
+  }
+}

@@ -1,0 +1,38 @@
+package eu.panosc.aai.user;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.util.Objects;
+import java.util.Optional;
+
+/** {@link Users} in PostgreSQL ({@code aai.app_user}). */
+public final class PgUsers implements Users {
+  private final Pool pool;
+  private final Clock clock;
+
+  public PgUsers(Pool pool, Clock clock) {
+    this.pool = Objects.requireNonNull(pool, "pool");
+    this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  @Override
+  public Future<User> recordLogin(UpstreamIdentity identity) {
+    var now = clock.instant().atOffset(ZoneOffset.UTC);
+    JsonObject attributes = identity.attributes();
+    return pool.preparedQuery("INSERT INTO app_user (id, attributes, first_login, last_login) VALUES ($1, $2, $3, $3)"
+            + " ON CONFLICT (id) DO UPDATE SET attributes = EXCLUDED.attributes, last_login = EXCLUDED.last_login")
+        .execute(Tuple.of(identity.userId(), attributes, now))
+        .map(v -> new User(identity.userId(), attributes));
+  }
+
+  @Override
+  public Future<Optional<User>> find(String id) {
+    return pool.preparedQuery("SELECT attributes FROM app_user WHERE id = $1").execute(Tuple.of(id))
+        .map(rows -> rows.size() == 0 ? Optional.empty()
+            : Optional.of(new User(id, (JsonObject) rows.iterator().next().getValue(0))));
+  }
+}

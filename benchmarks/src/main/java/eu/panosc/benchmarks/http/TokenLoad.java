@@ -28,12 +28,14 @@ import java.util.concurrent.TimeUnit;
 /**
  * Load driver for one HTTP endpoint, in one of two modes: {@code --mode token} (default), an OAuth 2.0
  * token endpoint receiving {@code client_credentials} grants (or the form in {@code --form-file}, e.g. a
- * token exchange) with {@code client_secret_basic}; {@code --mode authzen}, an AuthZEN evaluation endpoint
+ * token exchange, or in turn each line of {@code --forms-file}, e.g. exchanges of distinct subject tokens)
+ * with {@code client_secret_basic}; {@code --mode authzen}, an AuthZEN evaluation endpoint
  * receiving the JSON of {@code --body-file} with a bearer token, each answer's decision(s) checked against
  * {@code --expect}. Requests go over a fixed number of HTTP/1.1 keep-alive connections (Vert.x
  * {@code HttpClientAgent}, pool size = connections). Not a JMH benchmark: it measures a server running in
- * another process. The peer (Keycloak) is measured by the same driver, with the same settings, in the same
- * run of {@code benchmarks/token-benchmark.sh}; {@code compare} then reports the ratio.
+ * another process. {@code benchmarks/token-benchmark.sh} measures throughput and server CPU with the native
+ * {@code wrk}; with {@code BENCH_LATENCY=1} it also runs this driver against both servers, with the same
+ * settings, for latency at 80 % of saturation, and {@code compare} joins those results.
  *
  * <p>Phases, for one target:
  * <ol>
@@ -62,7 +64,7 @@ import java.util.concurrent.TimeUnit;
  *   --scope pdp:evaluate --connections 16 --warmup 10 --duration 20 [--server-pid PID] [--timeline t.csv] \
  *   --out ours.json
  * java -cp benchmarks.jar eu.panosc.benchmarks.http.TokenLoad run --name aai-broker \
- *   --url http://127.0.0.1:18080/aai/token --client-id scicat-esrf --client-secret ... --form-file exchange.form \
+ *   --url http://127.0.0.1:18080/aai/token --client-id scicat-esrf --client-secret ... --forms-file exchanges.txt \
  *   --out ours-exchange.json
  * java -cp benchmarks.jar eu.panosc.benchmarks.http.TokenLoad run --name pdp --mode authzen \
  *   --url http://127.0.0.1:18080/pdp/access/v1/evaluation --bearer ... --body-file eval.json --expect true \
@@ -133,7 +135,7 @@ public final class TokenLoad {
     RequestOptions request = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(url.toString())
         .putHeader(HttpHeaders.ACCEPT, "application/json")
         .setIdleTimeout(30_000);
-    Buffer body;
+    List<Buffer> bodies;
     Checker checker;
     String clientId = null;
     String scope = null;
@@ -147,18 +149,25 @@ public final class TokenLoad {
         // RFC 6749 §2.3.1: id and secret are form-urlencoded, then Base64
         String basic = "Basic " + Base64.getEncoder().encodeToString((form(clientId) + ":" + form(secret))
             .getBytes(StandardCharsets.UTF_8));
-        String grant = opts.containsKey("form-file")
-            ? Files.readString(Path.of(opts.get("form-file")), StandardCharsets.UTF_8).strip()
-            : "grant_type=client_credentials" + (scope == null ? "" : "&scope=" + form(scope));
-        body = Buffer.buffer(grant);
-        grantType = grantType(grant);
+        List<String> grants = opts.containsKey("forms-file")
+            ? Files.readAllLines(Path.of(opts.get("forms-file")), StandardCharsets.UTF_8).stream()
+                .map(String::strip).filter(l -> !l.isEmpty()).toList()
+            : List.of(opts.containsKey("form-file")
+                ? Files.readString(Path.of(opts.get("form-file")), StandardCharsets.UTF_8).strip()
+                : "grant_type=client_credentials" + (scope == null ? "" : "&scope=" + form(scope)));
+        if (grants.isEmpty()) {
+          throw new IllegalArgumentException("--forms-file " + opts.get("forms-file") + " has no form");
+        }
+        bodies = grants.stream().map(Buffer::buffer).toList();
+        grantType = grantType(grants.get(0));
         request.putHeader(HttpHeaders.AUTHORIZATION, basic)
             .putHeader(HttpHeaders.CONTENT_TYPE, "application/x-www-form-urlencoded");
         checker = AnswerChecks::tokenProblem;
       }
       case "authzen" -> {
         String bearer = required(opts, "bearer");
-        body = Buffer.buffer(Files.readString(Path.of(required(opts, "body-file")), StandardCharsets.UTF_8));
+        Buffer body = Buffer.buffer(Files.readString(Path.of(required(opts, "body-file")), StandardCharsets.UTF_8));
+        bodies = List.of(body);
         boolean expect = Boolean.parseBoolean(required(opts, "expect"));
         JsonObject json = body.toJsonObject();
         perRequest = json.containsKey("evaluations") ? json.getJsonArray("evaluations").size() : 1;
@@ -177,10 +186,10 @@ public final class TokenLoad {
         .build();
     // every request is sent from this one event-loop context, so its connections, callbacks and response
     // bodies all stay on one thread (the driver needs far less than one core)
-    Target target = new Target(client, request, body, vertx.getOrCreateContext(), checker);
+    Target target = new Target(client, request, bodies, vertx.getOrCreateContext(), checker);
     JsonObject result = new JsonObject().put("name", name).put("url", url.toString()).put("mode", mode)
         .put("clientId", clientId).put("scope", scope).put("grantType", grantType)
-        .put("decisionsPerRequest", perRequest)
+        .put("decisionsPerRequest", perRequest).put("distinctBodies", bodies.size())
         .put("connections", connections).put("warmupSeconds", warmup)
         .put("durationSeconds", duration).put("settleSeconds", settle).put("rateFraction", fraction)
         .put("started", Instant.now().toString()).put("driverJava", Runtime.version().toString())

@@ -1,7 +1,8 @@
 # Shared by the HTTP benchmark scripts (token-benchmark.sh, pdp-benchmark.sh); source it after setting
 # BENCH_NAME (the prefix of messages). Selects the JDK, sets JAVA and JAVA_FLAGS, the driver settings
 # (CONNECTIONS, WARMUP, DURATION, SETTLE, FRACTION from BENCH_CONNECTIONS, ...), and defines:
-#   say, die, load, port_free PORT, stop_pid PID NAME, wait_http URL SECONDS PID NAME LOG, build_jars JAR
+#   say, die, load, port_free PORT, stop_pid PID NAME, wait_http URL SECONDS PID NAME LOG, build_jars JAR,
+#   need_wrk, java_pid PID, cpu_ticks PID, basic_auth ID SECRET
 # shellcheck shell=bash
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 . "$ROOT/.mvn/select-jdk.sh"
@@ -11,7 +12,7 @@ JAVA_FLAGS=()
 [[ "$(panosc_jdk_major "$JAVA_HOME")" -ge 23 ]] && JAVA_FLAGS+=(--sun-misc-unsafe-memory-access=allow)
 export MAVEN_OPTS="${MAVEN_OPTS:-} ${JAVA_FLAGS[*]:-}"
 
-# Load-driver settings (TokenLoad) both scripts use.
+# Load-driver settings (TokenLoad; CONNECTIONS, WARMUP and DURATION also for wrk) both scripts use.
 CONNECTIONS="${BENCH_CONNECTIONS:-16}"
 WARMUP="${BENCH_WARMUP:-10}"
 DURATION="${BENCH_DURATION:-20}"
@@ -53,4 +54,31 @@ build_jars() {   # build_jars JAR: the benchmarks jar and the control plane, unl
     say "building the control plane (./mvnw -pl control-plane -am package)"
     ./mvnw -B -q -DskipTests -pl control-plane -am package
   fi
+}
+
+need_wrk() {   # the native load generator (Debian package wrk)
+  command -v wrk >/dev/null && return 0
+  die "wrk is required (the native load generator): install it with 'apt-get install wrk' (Debian/Ubuntu)"
+}
+
+java_pid() {   # java_pid PID: PID when it is a java process, else its first child that is (e.g. kc.sh's java)
+  local pid="$1" child
+  [[ "$(readlink "/proc/$pid/exe" 2>/dev/null)" == */java ]] && { echo "$pid"; return 0; }
+  for child in $(cat "/proc/$pid/task/"*/children 2>/dev/null); do
+    [[ "$(readlink "/proc/$child/exe" 2>/dev/null)" == */java ]] && { echo "$child"; return 0; }
+  done
+  die "no java process at or under pid $pid"
+}
+
+cpu_ticks() {   # cpu_ticks PID: utime + stime of the process so far, in clock ticks (getconf CLK_TCK per second)
+  local stat f
+  stat="$(cat "/proc/$1/stat")" || die "process $1 is gone"
+  stat="${stat##*) }"   # the fields after "(comm) ": state is field 3, utime 14, stime 15
+  read -r -a f <<<"$stat"
+  echo $((f[11] + f[12]))
+}
+
+basic_auth() {   # basic_auth ID SECRET: the Authorization value of client_secret_basic (RFC 6749 2.3.1)
+  python3 -c 'import sys, base64, urllib.parse as u
+print("Basic " + base64.b64encode((u.quote_plus(sys.argv[1]) + ":" + u.quote_plus(sys.argv[2])).encode()).decode())' "$1" "$2"
 }

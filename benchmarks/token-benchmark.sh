@@ -1,40 +1,50 @@
 #!/usr/bin/env bash
 # Token endpoint benchmark: client_credentials grants and RFC 8693 token exchanges (client_secret_basic, ES256
-# access tokens) against our aai-broker and against Keycloak 26.4.x, same driver, same settings, same machine,
-# one after the other in one run. See docs/benchmarks.md ("Token endpoint against Keycloak").
+# access tokens) against our aai-broker and against Keycloak (keycloak-quarkus-dist, start-dev), both on the same
+# JDK, both up at once, measured in alternating rounds by the native load generator wrk. See docs/benchmarks.md
+# ("Token endpoint against Keycloak").
 #
-#   benchmarks/token-benchmark.sh                    # 10 s warm-up, 20 s per measured phase, 16 connections
-#   BENCH_DURATION=60 BENCH_WARMUP=30 benchmarks/token-benchmark.sh
-#   BENCH_PHASES=token_exchange benchmarks/token-benchmark.sh
+#   benchmarks/token-benchmark.sh                          # 3 rounds, 10 s warm-up, 20 s per measured run, 16 connections
+#   BENCH_WARMUP=5 BENCH_DURATION=5 BENCH_ROUNDS=1 BENCH_SIGNING=0 benchmarks/token-benchmark.sh   # smoke run
+#   BENCH_PHASES=token_exchange BENCH_LATENCY=1 benchmarks/token-benchmark.sh
 #
-# Phases (grants), run in this order against each server while it is up: client_credentials (scope
-# pdp:evaluate), token_exchange (a user's access token, issued to the requesting client, exchanged for one for
-# another audience: ours scicat-esrf -> https://icat.ill.demo with alice's token from `panosc token`;
-# Keycloak's standard token exchange V2, bench-exchanger -> icat-ill with a password-grant token of user alice).
+# Phases (grants): client_credentials (scope pdp:evaluate) and token_exchange (a user's access token, issued to
+# the requesting client, exchanged for one for another audience: ours scicat-esrf -> https://icat.ill.demo with
+# alice's tokens; Keycloak's standard token exchange V2, bench-exchanger -> icat-ill with tokens of user alice).
+# The exchange phase cycles through BENCH_SUBJECT_TOKENS DISTINCT subject tokens, minted before the measurement
+# with refresh_token grants (one login, then a chain of refreshes), so no server can answer from a per-token cache.
 #
-# Steps: build benchmarks.jar (-Pbench) and the control plane; start `./panosc up --demo` on a fresh data
-# dir, check one token, run the driver, stop it; fetch keycloak-quarkus-dist with Maven (once), unzip it
-# under benchmarks/target, start `kc.sh start-dev` on JDK 17 with a fresh database, create an ES256 realm
-# and a confidential service-account client through the admin REST API, check that one token's header says
-# ES256, run the driver, stop it (for token_exchange, per server: get one subject token, check one exchange with
-# curl, then run the driver with that exchange as its form); run JMH Es256SigningBenchmark.sign (-t 2) as the raw signing ceiling;
-# join everything into benchmarks/results/<UTC date-time>-token-endpoint.json (JMH's own file beside it,
-# ...-token-endpoint-signing.json) and print one table per phase.
+# Steps: build benchmarks.jar (-Pbench) and the control plane; fetch keycloak-quarkus-dist with the Maven wrapper
+# into BENCH_CACHE (once) and unzip it there; start `./panosc up --demo` (fresh data dir) and `kc.sh start-dev`
+# (fresh dev database, same JDK), configure Keycloak (ES256 realm, clients, user) through its admin REST API,
+# check one answer of each grant from each server with curl (HTTP 200, ES256, issued_token_type); then for each
+# round, phase and server (the server order alternates by round): a wrk warm-up (first round only), then the
+# measured wrk run. Around each measured run the server's utime+stime is read from /proc/<pid>/stat; CPU per
+# grant = that CPU time / the HTTP 200 answers with an access_token that wrk counted (its Lua `done` prints the
+# counts; any non-200 answer or 200 without access_token fails the run). With BENCH_LATENCY=1 the JVM driver
+# (eu.panosc.benchmarks.http.TokenLoad) then measures latency at 80 % of saturation against both servers. With
+# BENCH_SIGNING=1, JMH Es256SigningBenchmark.sign (-t 2) is the raw signing ceiling.
+# Writes benchmarks/results/<UTC date-time>-token-endpoint.json (per round and median: grants/s, server CPU µs per
+# grant, ratios ours / Keycloak; ...-latency.json and ...-signing.json beside it when asked for) and prints a table.
 # Every server this script starts is stopped on exit, also on failure or Ctrl-C.
 #
+# Requires: wrk (`apt-get install wrk`), curl, python3, unzip.
 # Environment:
 #   BENCH_PHASES ("client_credentials token_exchange")   which grants to measure, in this order
-#   BENCH_CONNECTIONS (16)  BENCH_WARMUP (10 s)  BENCH_DURATION (20 s)  BENCH_SETTLE (2 s)
-#   BENCH_RATE_FRACTION (0.8)    open-loop rate as a fraction of the measured saturation throughput
+#   BENCH_ROUNDS (3)           measured runs per phase and server, alternating ours / Keycloak
+#   BENCH_CONNECTIONS (16)  BENCH_WRK_THREADS (2)  BENCH_WARMUP (10 s)  BENCH_DURATION (20 s)
+#   BENCH_SUBJECT_TOKENS (2000)   distinct subject tokens per server for token_exchange
+#   BENCH_LATENCY (0)          1 also runs TokenLoad (closed loop, then open loop at BENCH_RATE_FRACTION, 0.8)
+#   BENCH_SETTLE (2 s)  BENCH_RATE_FRACTION (0.8)  BENCH_TIMELINE (0)   TokenLoad settings (BENCH_LATENCY=1)
+#   BENCH_SIGNING (1)          0 skips the JMH raw-signing run
 #   BENCH_OURS_PORT (18080)  BENCH_KC_PORT (18180)  BENCH_KC_MGMT_PORT (19000, Keycloak's management interface)
-#   BENCH_KC_VERSION (26.4.7)
-#   KC_JAVA_HOME (/usr/lib/jvm/java-17-openjdk-amd64)   JDK for Keycloak
-#   BENCH_SIGNING (1)            0 skips the JMH raw-signing run
-#   BENCH_SKIP_BUILD (0)         1 reuses benchmarks/target/benchmarks.jar and control-plane's jar
+#   BENCH_KC_VERSION (26.7.3)  org.keycloak:keycloak-quarkus-dist version (Maven Central)
+#   BENCH_CACHE (~/.cache/panosc-benchmarks)   where the Keycloak distribution is kept between runs
+#   KC_JAVA_HOME (the JDK .mvn/select-jdk.sh selects, as for ours)   JDK for Keycloak
+#   BENCH_SKIP_BUILD (0)       1 reuses benchmarks/target/benchmarks.jar and control-plane's jar
 #   BENCH_OURS_LOG_LEVEL (info)  logging.level of the control plane (info writes one access-log line per request)
-#   BENCH_OURS_JAVA_OPTS ("")    extra JVM options of the control plane (e.g. -Xlog:gc*:file=gc.log)
-#   BENCH_DRIVER_JAVA_OPTS ("")  extra JVM options of the load driver
-#   BENCH_TIMELINE (0)           1 writes each open-loop phase's per-100-ms timeline CSV beside the result
+#   BENCH_OURS_JAVA_OPTS ("")  extra JVM options of the control plane (e.g. -Xlog:gc*:file=gc.log)
+#   BENCH_DRIVER_JAVA_OPTS ("")  extra JVM options of TokenLoad
 set -euo pipefail
 
 BENCH_NAME=token-benchmark
@@ -44,8 +54,13 @@ cd "$ROOT"
 OURS_PORT="${BENCH_OURS_PORT:-18080}"
 KC_PORT="${BENCH_KC_PORT:-18180}"
 KC_MGMT_PORT="${BENCH_KC_MGMT_PORT:-19000}"
-KC_VERSION="${BENCH_KC_VERSION:-26.4.7}"
-KC_JAVA_HOME="${KC_JAVA_HOME:-/usr/lib/jvm/java-17-openjdk-amd64}"
+KC_VERSION="${BENCH_KC_VERSION:-26.7.3}"
+KC_JAVA_HOME="${KC_JAVA_HOME:-$JAVA_HOME}"
+CACHE="${BENCH_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/panosc-benchmarks}"
+ROUNDS="${BENCH_ROUNDS:-3}"
+WRK_THREADS="${BENCH_WRK_THREADS:-2}"
+SUBJECTS="${BENCH_SUBJECT_TOKENS:-2000}"
+LATENCY="${BENCH_LATENCY:-0}"
 LOG_LEVEL="${BENCH_OURS_LOG_LEVEL:-info}"
 PHASES="${BENCH_PHASES:-client_credentials token_exchange}"
 for ph in $PHASES; do
@@ -53,18 +68,22 @@ for ph in $PHASES; do
     || { echo "token-benchmark: unknown phase '$ph' in BENCH_PHASES (client_credentials, token_exchange)" >&2; exit 2; }
 done
 [[ -n "${PHASES// /}" ]] || { echo "token-benchmark: BENCH_PHASES is empty" >&2; exit 2; }
+for n in ROUNDS WRK_THREADS SUBJECTS CONNECTIONS WARMUP DURATION; do
+  [[ "${!n}" =~ ^[1-9][0-9]*$ ]] || { echo "token-benchmark: $n must be a positive integer, not '${!n}'" >&2; exit 2; }
+done
 has_phase() { [[ " $PHASES " == *" $1 "* ]]; }
 read -r -a OURS_JAVA_OPTS <<<"${BENCH_OURS_JAVA_OPTS:-}"
 read -r -a DRIVER_JAVA_OPTS <<<"${BENCH_DRIVER_JAVA_OPTS:-}"
 
 LOAD_AT_START="$(cat /proc/loadavg)"
 JAR="$ROOT/benchmarks/target/benchmarks.jar"
-KC_BASE="$ROOT/benchmarks/target/keycloak"
+WRK_DIR="$ROOT/benchmarks/wrk"
+KC_BASE="$CACHE/keycloak"
 KC_HOME="$KC_BASE/keycloak-$KC_VERSION"
 STAMP="$(date -u +%Y-%m-%dT%H%M%SZ)"
 RESULTS="$ROOT/benchmarks/results"
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/token-benchmark.XXXXXX")"
-mkdir -p "$RESULTS"
+mkdir -p "$RESULTS" "$WORK/runs"
 
 OURS_PID=""
 KC_PID=""
@@ -84,21 +103,27 @@ token_alg() {
 t = json.load(sys.stdin)["access_token"].split(".")[0]
 print(json.loads(base64.urlsafe_b64decode(t + "=" * (-len(t) % 4)))["alg"])'
 }
+json_field() { python3 -c 'import sys, json; print(json.load(sys.stdin)[sys.argv[1]])' "$1"; }
+java_version() { "$1/bin/java" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.runtime.version/ {print $2}'; }
 
-for p in "$OURS_PORT" "$KC_PORT" "$KC_MGMT_PORT"; do port_free "$p" || die "port $p is in use; set BENCH_OURS_PORT / BENCH_KC_PORT"; done
+for p in "$OURS_PORT" "$KC_PORT" "$KC_MGMT_PORT"; do
+  port_free "$p" || die "port $p is in use; set BENCH_OURS_PORT / BENCH_KC_PORT / BENCH_KC_MGMT_PORT"
+done
+need_wrk
 command -v curl >/dev/null || die "curl is required"
-command -v python3 >/dev/null || die "python3 is required (token header checks)"
+command -v python3 >/dev/null || die "python3 is required (token checks, subject tokens, results)"
 command -v unzip >/dev/null || die "unzip is required"
-[[ -x "$KC_JAVA_HOME/bin/java" ]] || die "KC_JAVA_HOME=$KC_JAVA_HOME is not a JDK (Keycloak $KC_VERSION needs 17 or 21)"
+[[ -x "$KC_JAVA_HOME/bin/java" ]] || die "KC_JAVA_HOME=$KC_JAVA_HOME is not a JDK"
 
 # ------------------------------------------------------------------------------------------------ build
 build_jars "$JAR"
 if [[ ! -x "$KC_HOME/bin/kc.sh" ]]; then
   zip="$KC_BASE/keycloak-quarkus-dist-$KC_VERSION.zip"
   if [[ ! -f "$zip" ]]; then
-    say "fetching org.keycloak:keycloak-quarkus-dist:$KC_VERSION:zip from Maven Central (about 159 MB)"
+    say "fetching org.keycloak:keycloak-quarkus-dist:$KC_VERSION:zip with Maven into $KC_BASE (about 175 MB)"
+    mkdir -p "$KC_BASE"
     ./mvnw -B -q dependency:copy -Dartifact="org.keycloak:keycloak-quarkus-dist:$KC_VERSION:zip" \
-      -DoutputDirectory="$KC_BASE"
+      -DoutputDirectory="$KC_BASE" || die "could not fetch keycloak-quarkus-dist $KC_VERSION (set BENCH_KC_VERSION)"
   fi
   say "unzipping $zip"
   unzip -q -o "$zip" -d "$KC_BASE"
@@ -106,23 +131,41 @@ fi
 
 # The busiest processes right now (other builds share this machine); kept for the result file.
 busiest() { ps -eo pcpu=,etime=,args= --sort=-pcpu | head -6 | cut -c1-140 | sed 's/^ *//'; }
-driver() {   # driver NAME URL CLIENT SECRET PID OUT [--scope S | --form-file F]
-  local timeline=()
-  [[ "${BENCH_TIMELINE:-0}" == 1 ]] && timeline=(--timeline "$RESULTS/$STAMP-token-endpoint-$(basename "$6" .json)-timeline.csv")
-  "$JAVA" "${JAVA_FLAGS[@]}" "${DRIVER_JAVA_OPTS[@]}" -cp "$JAR" eu.panosc.benchmarks.http.TokenLoad run \
-    --name "$1" --url "$2" --client-id "$3" --client-secret "$4" --server-pid "$5" --out "$6" "${@:7}" \
-    "${timeline[@]}" --connections "$CONNECTIONS" --warmup "$WARMUP" --duration "$DURATION" --settle "$SETTLE" \
-    --rate-fraction "$FRACTION"
-}
 SCOPE="pdp:evaluate"
+CC_FORM="grant_type=client_credentials&scope=pdp%3Aevaluate"
 TX_GRANT="urn:ietf:params:oauth:grant-type:token-exchange"
 TX_ACCESS="urn:ietf:params:oauth:token-type:access_token"
-# exchange_form SUBJECT_TOKEN AUDIENCE: the form body of one token exchange, no trailing newline (curl sends it as is)
-exchange_form() {
-  python3 -c 'import sys, urllib.parse
-print(urllib.parse.urlencode({"grant_type": sys.argv[1], "subject_token": sys.argv[2],
-                              "subject_token_type": sys.argv[3], "audience": sys.argv[4]}), end="")' \
-    "$TX_GRANT" "$1" "$TX_ACCESS" "$2"
+
+# mint_forms URL CLIENT SECRET REFRESH_TOKEN AUDIENCE N OUT: N refresh_token grants over one connection, each with
+# the refresh token the previous answer gave (ours rotates them), each access token new; OUT gets one token
+# exchange form per line (subject_token = one of those access tokens). Fails on any non-200 or repeated token.
+mint_forms() {
+  python3 - "$@" <<'PY' || die "could not mint $6 subject tokens at $1"
+import sys, json, base64, http.client, urllib.parse as up
+url, cid, secret, rt, audience, n, out = sys.argv[1:8]
+u = up.urlsplit(url)
+conn = http.client.HTTPConnection(u.hostname, u.port, timeout=60)
+head = {"Authorization": "Basic " + base64.b64encode((up.quote_plus(cid) + ":" + up.quote_plus(secret)).encode()).decode(),
+        "Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json"}
+seen, lines = set(), []
+for i in range(int(n)):
+    conn.request("POST", u.path, up.urlencode({"grant_type": "refresh_token", "refresh_token": rt}), head)
+    r = conn.getresponse()
+    body = r.read()
+    if r.status != 200:
+        sys.exit("refresh %d: HTTP %d %s" % (i, r.status, body[:300]))
+    a = json.loads(body)
+    rt, token = a.get("refresh_token") or rt, a["access_token"]
+    if token in seen:
+        sys.exit("refresh %d gave a token seen before" % i)
+    seen.add(token)
+    lines.append(up.urlencode({"grant_type": "urn:ietf:params:oauth:grant-type:token-exchange", "subject_token": token,
+                               "subject_token_type": "urn:ietf:params:oauth:token-type:access_token",
+                               "audience": audience}))
+with open(out, "w") as f:
+    f.write("\n".join(lines) + "\n")
+PY
+  say "$(wc -l < "$7") distinct subject tokens in $7"
 }
 # check_exchange NAME URL CLIENT:SECRET FORM_FILE: one exchange with curl; HTTP 200, issued_token_type, ES256
 check_exchange() {
@@ -153,7 +196,7 @@ services:
     # the per-client limit (default 1000/s, burst 2000) would cap the benchmark; 1000000 is the maximum
     tokenRatePerSecond: 1000000
     tokenBurst: 1000000
-    # the subject token of the token_exchange phase must outlive the phase
+    # the subject tokens of the token_exchange phase must outlive the run
     accessTokenLifetime: 30m
 EOF
 say "starting the control plane on port $OURS_PORT ($(load))"
@@ -167,24 +210,17 @@ alg="$(curl -sf -u resource-broker:resource-broker-demo-secret -d grant_type=cli
   "$OURS_URL" | token_alg)" || die "no token from $OURS_URL (log: $WORK/panosc.log)"
 [[ "$alg" == ES256 ]] || die "aai-broker token alg is $alg, not ES256"
 say "aai-broker ready, token alg $alg ($(load))"
-busiest > "$WORK/ps-ours.txt"; say "busiest processes before the aai-broker run:"; cat "$WORK/ps-ours.txt" >&2
-if has_phase client_credentials; then
-  driver aai-broker "$OURS_URL" resource-broker resource-broker-demo-secret "$OURS_PID" \
-    "$WORK/ours-client_credentials.json" --scope "$SCOPE"
-fi
 if has_phase token_exchange; then
-  # alice logs in to scicat-esrf (the real code flow, headless, demo mode); scicat-esrf may exchange her token
-  # for https://icat.ill.demo (registry: tokenExchange.audiences)
-  say "aai-broker token_exchange: subject token for alice from scicat-esrf (panosc token) ($(load))"
-  OURS_SUBJECT="$(./panosc token --user alice --client scicat-esrf --scope "openid profile" --url "$OURS_BASE")" \
+  # alice logs in to scicat-esrf (the real code flow, headless, demo mode); scicat-esrf may exchange her tokens
+  # for https://icat.ill.demo (registry: tokenExchange.audiences); its refresh token mints the distinct ones
+  say "aai-broker token_exchange: alice's login at scicat-esrf (panosc token), then $SUBJECTS refreshes ($(load))"
+  answer="$(./panosc token --json --user alice --client scicat-esrf --scope "openid profile" --url "$OURS_BASE")" \
     || die "panosc token failed (log: $WORK/panosc.log)"
-  exchange_form "$OURS_SUBJECT" "https://icat.ill.demo" > "$WORK/ours-exchange.form"
+  mint_forms "$OURS_URL" scicat-esrf scicat-esrf-demo-secret "$(json_field refresh_token <<<"$answer")" \
+    "https://icat.ill.demo" "$SUBJECTS" "$WORK/ours-exchange.forms"
+  head -n 1 "$WORK/ours-exchange.forms" | tr -d '\n' > "$WORK/ours-exchange.form"
   check_exchange aai-broker "$OURS_URL" scicat-esrf:scicat-esrf-demo-secret "$WORK/ours-exchange.form"
-  driver aai-broker "$OURS_URL" scicat-esrf scicat-esrf-demo-secret "$OURS_PID" \
-    "$WORK/ours-token_exchange.json" --form-file "$WORK/ours-exchange.form"
 fi
-OURS_JAVA="$("$JAVA" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.runtime.version/ {print $2}')"
-stop_pid "$OURS_PID" "control plane"; OURS_PID=""
 
 # ------------------------------------------------------------------------------------------- Keycloak
 rm -rf "$KC_HOME/data"   # fresh dev database: the realm below is created on every run
@@ -198,8 +234,7 @@ wait_http "$KC/realms/master/.well-known/openid-configuration" 300 "$KC_PID" "Ke
 say "Keycloak ready; configuring realm 'bench' ($(load))"
 admin_login() {   # sets ADMIN; the master realm's tokens live 60 s, so log in again before each configuration step
   ADMIN="$(curl -sf -d grant_type=password -d client_id=admin-cli -d username=admin -d password=bench-admin \
-    "$KC/realms/master/protocol/openid-connect/token" | python3 -c 'import sys, json; print(json.load(sys.stdin)["access_token"])')" \
-    || die "Keycloak admin login failed"
+    "$KC/realms/master/protocol/openid-connect/token" | json_field access_token)" || die "Keycloak admin login failed"
 }
 admin_login
 kc_api() {   # kc_api METHOD PATH [JSON]
@@ -208,7 +243,7 @@ kc_api() {   # kc_api METHOD PATH [JSON]
 }
 kc_api POST /realms '{"realm":"bench","enabled":true,"defaultSignatureAlgorithm":"ES256"}' \
   || die "could not create realm bench"
-REALM_ID="$(kc_api GET /realms/bench | python3 -c 'import sys, json; print(json.load(sys.stdin)["id"])')"
+REALM_ID="$(kc_api GET /realms/bench | json_field id)"
 kc_api POST /realms/bench/components "{\"name\":\"ecdsa-p256-bench\",\"providerId\":\"ecdsa-generated\",
   \"providerType\":\"org.keycloak.keys.KeyProvider\",\"parentId\":\"$REALM_ID\",
   \"config\":{\"priority\":[\"200\"],\"enabled\":[\"true\"],\"active\":[\"true\"],\"ecdsaEllipticCurveKey\":[\"P-256\"]}}" \
@@ -234,13 +269,6 @@ echo "$answer" | python3 -c 'import sys, json, base64
 a = json.load(sys.stdin); t = a["access_token"].split(".")
 d = lambda s: json.loads(base64.urlsafe_b64decode(s + "=" * (-len(s) % 4)))
 print("token-benchmark: Keycloak token header", d(t[0]), "scope", d(t[1]).get("scope"), "length", len(a["access_token"]), file=sys.stderr)'
-KC_JAVA="$("$KC_JAVA_HOME/bin/java" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.runtime.version/ {print $2}')"
-say "Keycloak configured, token alg $alg ($(load))"
-busiest > "$WORK/ps-keycloak.txt"; say "busiest processes before the Keycloak run:"; cat "$WORK/ps-keycloak.txt" >&2
-if has_phase client_credentials; then
-  driver keycloak "$KC_URL" bench-client bench-client-secret "$KC_PID" "$WORK/keycloak-client_credentials.json" \
-    --scope "$SCOPE"
-fi
 if has_phase token_exchange; then
   # Standard token exchange (V2, supported and on by default since 26.2): the requesting client must be
   # confidential, have standard.token.exchange.enabled, and be in the subject token's audience; the target
@@ -268,37 +296,163 @@ if has_phase token_exchange; then
   USER_ID="$(kc_api GET '/realms/bench/users?username=alice&exact=true' | python3 -c 'import sys, json; print(json.load(sys.stdin)[0]["id"])')"
   kc_api PUT "/realms/bench/users/$USER_ID/reset-password" '{"type":"password","value":"alice-bench-password","temporary":false}' \
     || die "could not set alice's password"
-  KC_SUBJECT="$(curl -sf -u bench-exchanger:bench-exchanger-secret -d grant_type=password -d username=alice \
-    -d password=alice-bench-password -d scope=openid "$KC_URL" \
-    | python3 -c 'import sys, json; print(json.load(sys.stdin)["access_token"])')" \
-    || die "no password-grant token for alice from Keycloak"
-  exchange_form "$KC_SUBJECT" icat-ill > "$WORK/keycloak-exchange.form"
+  answer="$(curl -sf -u bench-exchanger:bench-exchanger-secret -d grant_type=password -d username=alice \
+    -d password=alice-bench-password -d scope=openid "$KC_URL")" || die "no password-grant token for alice from Keycloak"
+  say "Keycloak token_exchange: alice's password grant, then $SUBJECTS refreshes ($(load))"
+  mint_forms "$KC_URL" bench-exchanger bench-exchanger-secret "$(json_field refresh_token <<<"$answer")" \
+    icat-ill "$SUBJECTS" "$WORK/keycloak-exchange.forms"
+  head -n 1 "$WORK/keycloak-exchange.forms" | tr -d '\n' > "$WORK/keycloak-exchange.form"
   check_exchange keycloak "$KC_URL" bench-exchanger:bench-exchanger-secret "$WORK/keycloak-exchange.form"
-  driver keycloak "$KC_URL" bench-exchanger bench-exchanger-secret "$KC_PID" "$WORK/keycloak-token_exchange.json" \
-    --form-file "$WORK/keycloak-exchange.form"
 fi
+say "Keycloak configured, token alg $alg ($(load))"
+OURS_JAVA="$(java_version "$JAVA_HOME")"
+KC_JAVA="$(java_version "$KC_JAVA_HOME")"
+
+# ---------------------------------------------------------------------------------------- wrk rounds
+# What each (server, phase) sends: URL, client, secret, and the wrk script's last argument (form or forms file).
+target() {   # target SERVER PHASE: sets T_URL T_ID T_SECRET T_ARG T_PID
+  if [[ "$1" == ours ]]; then
+    T_URL="$OURS_URL"; T_PID="$(java_pid "$OURS_PID")"
+    if [[ "$2" == client_credentials ]]; then T_ID=resource-broker; T_SECRET=resource-broker-demo-secret; T_ARG="$CC_FORM"
+    else T_ID=scicat-esrf; T_SECRET=scicat-esrf-demo-secret; T_ARG="$WORK/ours-exchange.forms"; fi
+  else
+    T_URL="$KC_URL"; T_PID="$(java_pid "$KC_PID")"
+    if [[ "$2" == client_credentials ]]; then T_ID=bench-client; T_SECRET=bench-client-secret; T_ARG="$CC_FORM"
+    else T_ID=bench-exchanger; T_SECRET=bench-exchanger-secret; T_ARG="$WORK/keycloak-exchange.forms"; fi
+  fi
+}
+wrk_run() {   # wrk_run SERVER PHASE SECONDS OUT: one wrk run; OUT.txt is wrk's output, OUT.json the measurement
+  local server="$1" phase="$2" secs="$3" out="$4" before after basic
+  target "$server" "$phase"
+  basic="$(basic_auth "$T_ID" "$T_SECRET")"
+  before="$(cpu_ticks "$T_PID")"
+  wrk -t "$WRK_THREADS" -c "$CONNECTIONS" -d "${secs}s" --timeout 10s -s "$WRK_DIR/${phase//_/-}.lua" "$T_URL" \
+    -- "$basic" "$T_ARG" > "$out.txt" 2>&1 || { cat "$out.txt" >&2; die "wrk failed"; }
+  after="$(cpu_ticks "$T_PID")"
+  python3 - "$out" "$server" "$phase" "$T_PID" "$((after - before))" "$(getconf CLK_TCK)" <<'PY' \
+    || die "$server $phase: a non-200 answer, a 200 without access_token, or no WRK_RESULT line (see $out.txt)"
+import sys, json
+out, server, phase, pid, ticks, hz = sys.argv[1:7]
+line = next(l for l in open(out + ".txt") if l.startswith("WRK_RESULT "))
+w = json.loads(line[len("WRK_RESULT "):])
+seconds = w["durationUs"] / 1e6
+cpu = int(ticks) / int(hz)
+m = {"server": server, "phase": phase, "serverPid": int(pid), "wrk": w, "seconds": round(seconds, 3),
+     "grantsPerSecond": round(w["ok200"] / seconds, 1), "serverCpuSeconds": round(cpu, 2),
+     "serverCores": round(cpu / seconds, 2),
+     "serverCpuMicrosPerGrant": round(cpu * 1e6 / w["ok200"], 1) if w["ok200"] else None,
+     "loadavg": open("/proc/loadavg").read().strip()}
+json.dump(m, open(out + ".json", "w"), indent=2)
+bad = w["non200"] + w["noToken"]
+print("token-benchmark: %-8s %-18s %8.1f grants/s, server %.2f cores, %s µs CPU/grant, wrk p50 %.2f ms p99 %.2f ms, "
+      "non-200 %d, 200 without access_token %d, socket errors %s"
+      % (server, phase, m["grantsPerSecond"], m["serverCores"], m["serverCpuMicrosPerGrant"],
+         w["latencyUs"]["p50"] / 1e3, w["latencyUs"]["p99"] / 1e3, w["non200"], w["noToken"], w["socketErrors"]),
+      file=sys.stderr)
+sys.exit(3 if bad or not w["ok200"] else 0)
+PY
+}
+busiest > "$WORK/ps-before.txt"; say "busiest processes before the measurement:"; cat "$WORK/ps-before.txt" >&2
+for ((round = 1; round <= ROUNDS; round++)); do
+  order="ours keycloak"; ((round % 2 == 0)) && order="keycloak ours"
+  for ph in $PHASES; do
+    for server in $order; do
+      if ((round == 1)); then
+        say "round $round: $server $ph warm-up, ${WARMUP} s ($(load))"
+        wrk_run "$server" "$ph" "$WARMUP" "$WORK/runs/warmup-$server-$ph"
+      fi
+      say "round $round: $server $ph, ${DURATION} s ($(load))"
+      wrk_run "$server" "$ph" "$DURATION" "$WORK/runs/r$round-$server-$ph"
+    done
+  done
+done
+
+# ------------------------------------------------------------------------- latency at 80 % (optional)
+latency=()
+if [[ "$LATENCY" == 1 ]]; then
+  for ph in $PHASES; do
+    for server in ours keycloak; do
+      target "$server" "$ph"
+      if [[ "$ph" == client_credentials ]]; then form=(--scope "$SCOPE"); else form=(--forms-file "$T_ARG"); fi
+      timeline=()
+      [[ "${BENCH_TIMELINE:-0}" == 1 ]] && timeline=(--timeline "$RESULTS/$STAMP-token-endpoint-$server-$ph-timeline.csv")
+      say "latency: TokenLoad against $server $ph ($(load))"
+      "$JAVA" "${JAVA_FLAGS[@]}" "${DRIVER_JAVA_OPTS[@]}" -cp "$JAR" eu.panosc.benchmarks.http.TokenLoad run \
+        --name "$server" --url "$T_URL" --client-id "$T_ID" --client-secret "$T_SECRET" --server-pid "$T_PID" \
+        --out "$WORK/latency-$server-$ph.json" "${form[@]}" "${timeline[@]}" --connections "$CONNECTIONS" \
+        --warmup "$WARMUP" --duration "$DURATION" --settle "$SETTLE" --rate-fraction "$FRACTION"
+    done
+    latency+=(--"ours.$ph" "$WORK/latency-ours-$ph.json" --"peer.$ph" "$WORK/latency-keycloak-$ph.json")
+  done
+fi
+stop_pid "$OURS_PID" "control plane"; OURS_PID=""
 stop_pid "$KC_PID" "Keycloak"; KC_PID=""
 
 # --------------------------------------------------------------------------------- raw signing ceiling
-signing=()
+SIGNING_FILE=""
 if [[ "${BENCH_SIGNING:-1}" == 1 ]]; then
   say "JMH Es256SigningBenchmark.sign, 2 threads, SINGLE_FACILITY ($(load))"
+  SIGNING_FILE="$RESULTS/$STAMP-token-endpoint-signing.json"
   BENCH_SKIP_BUILD=1 "$ROOT/benchmarks/run.sh" 'Es256SigningBenchmark.sign' -p scenario=SINGLE_FACILITY \
-    -t 2 -wi 2 -i 3 -w 2s -r 2s -rf json -rff "$RESULTS/$STAMP-token-endpoint-signing.json" >&2
-  signing=(--signing "$RESULTS/$STAMP-token-endpoint-signing.json")
+    -t 2 -wi 2 -i 3 -w 2s -r 2s -rf json -rff "$SIGNING_FILE" >&2
+fi
+LATENCY_FILE=""
+if [[ "$LATENCY" == 1 ]]; then
+  LATENCY_FILE="$RESULTS/$STAMP-token-endpoint-latency.json"
+  "$JAVA" "${JAVA_FLAGS[@]}" -cp "$JAR" eu.panosc.benchmarks.http.TokenLoad compare "${latency[@]}" \
+    ${SIGNING_FILE:+--signing "$SIGNING_FILE"} --out "$LATENCY_FILE" >&2
 fi
 
 # ------------------------------------------------------------------------------------------------ join
 OUT="$RESULTS/$STAMP-token-endpoint.json"
-phase_files=()
-for ph in $PHASES; do phase_files+=(--"ours.$ph" "$WORK/ours-$ph.json" --"peer.$ph" "$WORK/keycloak-$ph.json"); done
-"$JAVA" "${JAVA_FLAGS[@]}" -cp "$JAR" eu.panosc.benchmarks.http.TokenLoad compare \
-  "${phase_files[@]}" "${signing[@]}" --out "$OUT" \
-  --env.started "$STAMP" --env.machine "$(nproc) CPUs, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')" \
-  --env.oursJava "$OURS_JAVA ($JAVA_HOME)" --env.keycloakJava "$KC_JAVA ($KC_JAVA_HOME)" \
-  --env.keycloak "keycloak-quarkus-dist $KC_VERSION, start-dev" --env.oursLogLevel "$LOG_LEVEL" \
-  --env.loadavgAtStart "$LOAD_AT_START" --env.loadavgAtEnd "$(cat /proc/loadavg)" --env.busiestBeforeOurs "$(cat "$WORK/ps-ours.txt")" \
-  --env.busiestBeforeKeycloak "$(cat "$WORK/ps-keycloak.txt")" \
-  --env.settings "phases=$PHASES connections=$CONNECTIONS warmup=${WARMUP}s duration=${DURATION}s settle=${SETTLE}s rateFraction=$FRACTION" \
-  --env.oursJavaOpts "${OURS_JAVA_OPTS[*]:-}" --env.driverJavaOpts "${DRIVER_JAVA_OPTS[*]:-}"
+python3 - "$OUT" "$WORK/runs" "$ROUNDS" "$PHASES" <<PY
+import sys, json, statistics
+out, runs, rounds, phases = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4].split()
+env = {
+  "started": "$STAMP",
+  "machine": "$(nproc) CPUs, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')",
+  "oursJava": "$OURS_JAVA ($JAVA_HOME)", "keycloakJava": "$KC_JAVA ($KC_JAVA_HOME)",
+  "keycloak": "keycloak-quarkus-dist $KC_VERSION, start-dev", "oursLogLevel": "$LOG_LEVEL",
+  "loadGenerator": "$(wrk -v 2>&1 | head -1 | cut -c1-60), $WRK_THREADS threads, $CONNECTIONS connections",
+  "settings": "phases=$PHASES rounds=$ROUNDS warmup=${WARMUP}s (first round) duration=${DURATION}s subjectTokens=$SUBJECTS",
+  "loadavgAtStart": "$LOAD_AT_START", "loadavgAtEnd": open("/proc/loadavg").read().strip(),
+  "oursJavaOpts": "${OURS_JAVA_OPTS[*]:-}",
+  "latencyFile": "$LATENCY_FILE" or None, "signingFile": "$SIGNING_FILE" or None,
+}
+env["busiestBefore"] = open("$WORK/ps-before.txt").read()
+ratio = lambda a, b: round(a / b, 3) if a and b else None
+result = {"benchmark": "token endpoint, ES256, wrk: " + ", ".join(phases), **env, "phases": {}}
+table = []
+for ph in phases:
+    per = []
+    for r in range(1, rounds + 1):
+        o = json.load(open("%s/r%d-ours-%s.json" % (runs, r, ph)))
+        k = json.load(open("%s/r%d-keycloak-%s.json" % (runs, r, ph)))
+        per.append({"round": r, "ours": o, "keycloak": k, "ratiosOursOverKeycloak": {
+            "grantsPerSecond": ratio(o["grantsPerSecond"], k["grantsPerSecond"]),
+            "serverCpuMicrosPerGrant": ratio(o["serverCpuMicrosPerGrant"], k["serverCpuMicrosPerGrant"])}})
+    med = lambda side, key: statistics.median(p[side][key] for p in per)
+    rat = lambda key: [p["ratiosOursOverKeycloak"][key] for p in per]
+    summary = {"oursGrantsPerSecond": med("ours", "grantsPerSecond"),
+               "keycloakGrantsPerSecond": med("keycloak", "grantsPerSecond"),
+               "oursServerCpuMicrosPerGrant": med("ours", "serverCpuMicrosPerGrant"),
+               "keycloakServerCpuMicrosPerGrant": med("keycloak", "serverCpuMicrosPerGrant"),
+               "ratioGrantsPerSecond": {"median": statistics.median(rat("grantsPerSecond")),
+                                        "min": min(rat("grantsPerSecond")), "max": max(rat("grantsPerSecond"))},
+               "ratioServerCpuMicrosPerGrant": {"median": statistics.median(rat("serverCpuMicrosPerGrant")),
+                                                "min": min(rat("serverCpuMicrosPerGrant")),
+                                                "max": max(rat("serverCpuMicrosPerGrant"))}}
+    result["phases"][ph] = {"rounds": per, "median": summary}
+    table.append("| %s | %.1f | %.1f | %.2f (%.2f–%.2f) | %.1f | %.1f | %.3f (%.3f–%.3f) |" % (
+        ph, summary["oursGrantsPerSecond"], summary["keycloakGrantsPerSecond"],
+        summary["ratioGrantsPerSecond"]["median"], summary["ratioGrantsPerSecond"]["min"], summary["ratioGrantsPerSecond"]["max"],
+        summary["oursServerCpuMicrosPerGrant"], summary["keycloakServerCpuMicrosPerGrant"],
+        summary["ratioServerCpuMicrosPerGrant"]["median"], summary["ratioServerCpuMicrosPerGrant"]["min"],
+        summary["ratioServerCpuMicrosPerGrant"]["max"]))
+json.dump(result, open(out, "w"), indent=2, ensure_ascii=False)
+print("\nmedian of %d round(s); ratios ours / Keycloak per round: median (min–max)\n" % rounds)
+print("| phase | ours grants/s | Keycloak grants/s | ratio | ours CPU µs/grant | Keycloak CPU µs/grant | ratio |")
+print("|---|---|---|---|---|---|---|")
+print("\n".join(table))
+PY
 say "done: $OUT"

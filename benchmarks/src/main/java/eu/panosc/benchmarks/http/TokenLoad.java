@@ -1,7 +1,5 @@
 package eu.panosc.benchmarks.http;
 
-import io.vertx.core.Context;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientAgent;
@@ -19,29 +17,25 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * Load driver for one HTTP endpoint, in one of two modes: {@code --mode token} (default), an OAuth 2.0
  * token endpoint receiving {@code client_credentials} grants (or the form in {@code --form-file}, e.g. a
- * token exchange) with {@code client_secret_basic}; {@code --mode authzen}, an AuthZEN evaluation endpoint
+ * token exchange, or in turn each line of {@code --forms-file}, e.g. exchanges of distinct subject tokens)
+ * with {@code client_secret_basic}; {@code --mode authzen}, an AuthZEN evaluation endpoint
  * receiving the JSON of {@code --body-file} with a bearer token, each answer's decision(s) checked against
  * {@code --expect}. Requests go over a fixed number of HTTP/1.1 keep-alive connections (Vert.x
  * {@code HttpClientAgent}, pool size = connections). Not a JMH benchmark: it measures a server running in
- * another process. The peer (Keycloak) is measured by the same driver, with the same settings, in the same
- * run of {@code benchmarks/token-benchmark.sh}; {@code compare} then reports the ratio.
+ * another process. {@code benchmarks/token-benchmark.sh} measures throughput and server CPU with the native
+ * {@code wrk}; with {@code BENCH_LATENCY=1} it also runs this driver against both servers, with the same
+ * settings, for latency at 80 % of saturation, and {@code compare} joins those results.
  *
  * <p>Phases, for one target:
  * <ol>
@@ -70,7 +64,7 @@ import java.util.concurrent.locks.LockSupport;
  *   --scope pdp:evaluate --connections 16 --warmup 10 --duration 20 [--server-pid PID] [--timeline t.csv] \
  *   --out ours.json
  * java -cp benchmarks.jar eu.panosc.benchmarks.http.TokenLoad run --name aai-broker \
- *   --url http://127.0.0.1:18080/aai/token --client-id scicat-esrf --client-secret ... --form-file exchange.form \
+ *   --url http://127.0.0.1:18080/aai/token --client-id scicat-esrf --client-secret ... --forms-file exchanges.txt \
  *   --out ours-exchange.json
  * java -cp benchmarks.jar eu.panosc.benchmarks.http.TokenLoad run --name pdp --mode authzen \
  *   --url http://127.0.0.1:18080/pdp/access/v1/evaluation --bearer ... --body-file eval.json --expect true \
@@ -81,7 +75,6 @@ import java.util.concurrent.locks.LockSupport;
  * </pre>
  */
 public final class TokenLoad {
-  private static final int MAX_ERROR_SAMPLES = 5;
 
   private TokenLoad() {}
 
@@ -142,7 +135,7 @@ public final class TokenLoad {
     RequestOptions request = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(url.toString())
         .putHeader(HttpHeaders.ACCEPT, "application/json")
         .setIdleTimeout(30_000);
-    Buffer body;
+    List<Buffer> bodies;
     Checker checker;
     String clientId = null;
     String scope = null;
@@ -156,25 +149,32 @@ public final class TokenLoad {
         // RFC 6749 §2.3.1: id and secret are form-urlencoded, then Base64
         String basic = "Basic " + Base64.getEncoder().encodeToString((form(clientId) + ":" + form(secret))
             .getBytes(StandardCharsets.UTF_8));
-        String grant = opts.containsKey("form-file")
-            ? Files.readString(Path.of(opts.get("form-file")), StandardCharsets.UTF_8).strip()
-            : "grant_type=client_credentials" + (scope == null ? "" : "&scope=" + form(scope));
-        body = Buffer.buffer(grant);
-        grantType = grantType(grant);
+        List<String> grants = opts.containsKey("forms-file")
+            ? Files.readAllLines(Path.of(opts.get("forms-file")), StandardCharsets.UTF_8).stream()
+                .map(String::strip).filter(l -> !l.isEmpty()).toList()
+            : List.of(opts.containsKey("form-file")
+                ? Files.readString(Path.of(opts.get("form-file")), StandardCharsets.UTF_8).strip()
+                : "grant_type=client_credentials" + (scope == null ? "" : "&scope=" + form(scope)));
+        if (grants.isEmpty()) {
+          throw new IllegalArgumentException("--forms-file " + opts.get("forms-file") + " has no form");
+        }
+        bodies = grants.stream().map(Buffer::buffer).toList();
+        grantType = grantType(grants.get(0));
         request.putHeader(HttpHeaders.AUTHORIZATION, basic)
             .putHeader(HttpHeaders.CONTENT_TYPE, "application/x-www-form-urlencoded");
-        checker = Target::tokenProblem;
+        checker = AnswerChecks::tokenProblem;
       }
       case "authzen" -> {
         String bearer = required(opts, "bearer");
-        body = Buffer.buffer(Files.readString(Path.of(required(opts, "body-file")), StandardCharsets.UTF_8));
+        Buffer body = Buffer.buffer(Files.readString(Path.of(required(opts, "body-file")), StandardCharsets.UTF_8));
+        bodies = List.of(body);
         boolean expect = Boolean.parseBoolean(required(opts, "expect"));
         JsonObject json = body.toJsonObject();
         perRequest = json.containsKey("evaluations") ? json.getJsonArray("evaluations").size() : 1;
         int items = perRequest;
         request.putHeader(HttpHeaders.AUTHORIZATION, "Bearer " + bearer)
             .putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
-        checker = (status, b) -> Target.decisionProblem(status, b, expect, items);
+        checker = (status, b) -> AnswerChecks.decisionProblem(status, b, expect, items);
       }
       default -> throw new IllegalArgumentException("--mode must be token or authzen, not " + mode);
     }
@@ -186,10 +186,10 @@ public final class TokenLoad {
         .build();
     // every request is sent from this one event-loop context, so its connections, callbacks and response
     // bodies all stay on one thread (the driver needs far less than one core)
-    Target target = new Target(client, request, body, vertx.getOrCreateContext(), checker);
+    Target target = new Target(client, request, bodies, vertx.getOrCreateContext(), checker);
     JsonObject result = new JsonObject().put("name", name).put("url", url.toString()).put("mode", mode)
         .put("clientId", clientId).put("scope", scope).put("grantType", grantType)
-        .put("decisionsPerRequest", perRequest)
+        .put("decisionsPerRequest", perRequest).put("distinctBodies", bodies.size())
         .put("connections", connections).put("warmupSeconds", warmup)
         .put("durationSeconds", duration).put("settleSeconds", settle).put("rateFraction", fraction)
         .put("started", Instant.now().toString()).put("driverJava", Runtime.version().toString())
@@ -272,499 +272,5 @@ public final class TokenLoad {
   static double round(double v, int digits) {
     double f = Math.pow(10, digits);
     return Math.round(v * f) / f;
-  }
-
-  // ------------------------------------------------------------------------------------------ target
-
-  /** Checks one answer: null when it is right, else what is wrong. */
-  @FunctionalInterface
-  interface Checker {
-    String problem(int status, Buffer body);
-  }
-
-  /** One endpoint: sends the request and checks its answer. */
-  static final class Target {
-    final HttpClientAgent client;
-    final RequestOptions request;
-    final Buffer body;
-    final AtomicLong ok = new AtomicLong();
-    final AtomicLong errors = new AtomicLong();
-    final List<String> errorSamples = java.util.Collections.synchronizedList(new ArrayList<>());
-    final Context context;
-    final Checker checker;
-
-    Target(HttpClientAgent client, RequestOptions request, Buffer body, Context context, Checker checker) {
-      this.client = client;
-      this.request = request;
-      this.body = body;
-      this.context = context;
-      this.checker = checker;
-    }
-
-    /** Completes with true when the answer passed every check, false (and an error counted) otherwise. */
-    Future<Boolean> call() {
-      return client.request(request)
-          .compose(req -> req.send(body))
-          .compose(resp -> resp.body().map(b -> check(resp.statusCode(), b)))
-          .otherwise(e -> {
-            error("request failed: " + e);
-            return false;
-          });
-    }
-
-    private boolean check(int status, Buffer b) {
-      String problem = checker.problem(status, b);
-      if (problem == null) {
-        ok.incrementAndGet();
-        return true;
-      }
-      error(problem);
-      return false;
-    }
-
-    /**
-     * Null when the answer is an AuthZEN decision equal to {@code expect} (for a batch: {@code items}
-     * decisions, all equal to it), else what is wrong.
-     */
-    static String decisionProblem(int status, Buffer b, boolean expect, int items) {
-      if (status != 200) {
-        return "HTTP " + status + ": " + abbreviate(b.toString());
-      }
-      try {
-        JsonObject json = b.toJsonObject();
-        if (json.containsKey("evaluations")) {
-          JsonArray answers = json.getJsonArray("evaluations");
-          if (answers.size() != items) {
-            return answers.size() + " decisions for " + items + " items";
-          }
-          for (int i = 0; i < answers.size(); i++) {
-            if (!Boolean.valueOf(expect).equals(answers.getJsonObject(i).getBoolean("decision"))) {
-              return "item " + i + ": decision is not " + expect + ": " + abbreviate(b.toString());
-            }
-          }
-          return null;
-        }
-        return Boolean.valueOf(expect).equals(json.getBoolean("decision")) ? null
-            : "decision is not " + expect + ": " + abbreviate(b.toString());
-      } catch (RuntimeException e) {
-        return "unreadable answer (" + e + "): " + abbreviate(b.toString());
-      }
-    }
-
-    /** Null when the answer is a Bearer access token signed ES256, else what is wrong. */
-    static String tokenProblem(int status, Buffer b) {
-      if (status != 200) {
-        return "HTTP " + status + ": " + abbreviate(b.toString());
-      }
-      try {
-        JsonObject json = b.toJsonObject();
-        String token = json.getString("access_token");
-        if (token == null) {
-          return "no access_token: " + abbreviate(b.toString());
-        }
-        if (!"bearer".equalsIgnoreCase(json.getString("token_type"))) {
-          return "token_type is " + json.getString("token_type");
-        }
-        int dot = token.indexOf('.');
-        if (dot <= 0 || token.indexOf('.', dot + 1) < 0) {
-          return "access_token is not a compact JWS";
-        }
-        JsonObject header = new JsonObject(new String(Base64.getUrlDecoder().decode(token.substring(0, dot)),
-            StandardCharsets.UTF_8));
-        if (!"ES256".equals(header.getString("alg"))) {
-          return "JWS alg is " + header.getString("alg") + ", not ES256";
-        }
-        return null;
-      } catch (RuntimeException e) {
-        return "unreadable answer (" + e + "): " + abbreviate(b.toString());
-      }
-    }
-
-    void error(String message) {
-      errors.incrementAndGet();
-      if (errorSamples.size() < MAX_ERROR_SAMPLES) {
-        errorSamples.add(message);
-      }
-    }
-
-    private static String abbreviate(String s) {
-      return s.length() > 200 ? s.substring(0, 200) + "..." : s;
-    }
-  }
-
-  // -------------------------------------------------------------------------------------- recording
-
-  /** Latencies (ns) of checked answers in one measured window; thread-safe, appends only. */
-  static final class Recorder {
-    private long[] values = new long[1 << 16];
-    private int size;
-    private final long startNanos = System.nanoTime();
-    private volatile boolean open = true;
-    private final AtomicLong failed = new AtomicLong();
-
-    boolean isOpen() {
-      return open;
-    }
-
-    synchronized void add(long nanos) {
-      if (!open) {
-        return;
-      }
-      if (size == values.length) {
-        values = Arrays.copyOf(values, size * 2);
-      }
-      values[size++] = nanos;
-    }
-
-    void failed() {
-      if (open) {
-        failed.incrementAndGet();
-      }
-    }
-
-    /** Closes the window; the window is from creation to now. */
-    Phase stop(Probe probe) {
-      long end = System.nanoTime();
-      long[] copy;
-      synchronized (this) {
-        open = false;
-        copy = Arrays.copyOf(values, size);
-      }
-      return new Phase(copy, (end - startNanos) / 1e9, failed.get(), probe.stop());
-    }
-
-    Phase stopAt(long startAt, long endAt, Probe probe) {
-      long[] copy;
-      synchronized (this) {
-        open = false;
-        copy = Arrays.copyOf(values, size);
-      }
-      return new Phase(copy, (endAt - startAt) / 1e9, failed.get(), probe.stop());
-    }
-  }
-
-  /** The results of one measured window. */
-  record Phase(long[] latencies, double seconds, long failed, JsonObject cpu) {
-    Phase {
-      Arrays.sort(latencies);
-    }
-
-    double throughput() {
-      return latencies.length / seconds;
-    }
-
-    /** Percentile in ms (nearest rank). */
-    double p(double q) {
-      if (latencies.length == 0) {
-        return Double.NaN;
-      }
-      int rank = (int) Math.ceil(q * latencies.length);
-      return latencies[Math.max(0, Math.min(latencies.length - 1, rank - 1))] / 1e6;
-    }
-
-    double max() {
-      return latencies.length == 0 ? Double.NaN : latencies[latencies.length - 1] / 1e6;
-    }
-
-    double mean() {
-      return Arrays.stream(latencies).average().orElse(Double.NaN) / 1e6;
-    }
-
-    JsonObject json() {
-      return new JsonObject().put("seconds", round(seconds, 3)).put("completed", latencies.length)
-          .put("failed", failed).put("throughput", round(throughput(), 1))
-          .put("latencyMs", new JsonObject().put("mean", round(mean(), 3)).put("p50", round(p(0.5), 3))
-              .put("p90", round(p(0.9), 3)).put("p99", round(p(0.99), 3)).put("p99.9", round(p(0.999), 3))
-              .put("max", round(max(), 3)))
-          .put("cpu", cpu);
-    }
-  }
-
-  /**
-   * CPU used during a window: by the server process ({@code /proc/<pid>/stat}, utime + stime), by this
-   * driver, and by the whole machine ({@code /proc/stat}), plus the load average at the end. Linux only;
-   * missing files give nulls.
-   */
-  static final class Probe {
-    private static final double TICK = 100.0; // USER_HZ; 100 on every Linux this runs on (getconf CLK_TCK)
-    private final long pid;
-    private final long startNanos = System.nanoTime();
-    private final long serverTicks;
-    private final long driverNanos;
-    private final long[] driverGc;
-    private final long[] machine;
-
-    private Probe(long pid) {
-      this.pid = pid;
-      this.serverTicks = serverTicks(pid);
-      this.driverNanos = driverCpu();
-      this.driverGc = driverGc();
-      this.machine = machine();
-    }
-
-    static Probe start(long pid) {
-      return new Probe(pid);
-    }
-
-    JsonObject stop() {
-      double wall = (System.nanoTime() - startNanos) / 1e9;
-      JsonObject j = new JsonObject().put("wallSeconds", round(wall, 3));
-      long st = serverTicks(pid);
-      if (st >= 0 && serverTicks >= 0) {
-        j.put("serverCpuSeconds", round((st - serverTicks) / TICK, 2));
-        j.put("serverCores", round((st - serverTicks) / TICK / wall, 2));
-      }
-      long dn = driverCpu();
-      if (dn >= 0 && driverNanos >= 0) {
-        j.put("driverCores", round((dn - driverNanos) / 1e9 / wall, 2));
-      }
-      long[] gc = driverGc();
-      j.put("driverGcCollections", gc[0] - driverGc[0]).put("driverGcMillis", gc[1] - driverGc[1]);
-      long[] m = machine();
-      if (m != null && machine != null && m[1] > machine[1]) {
-        j.put("machineBusyPercent", round(100.0 * (m[0] - machine[0]) / (m[1] - machine[1]), 1));
-      }
-      try {
-        j.put("loadavg", Files.readString(Path.of("/proc/loadavg")).trim());
-      } catch (IOException e) {
-        j.putNull("loadavg");
-      }
-      return j;
-    }
-
-    private static long serverTicks(long pid) {
-      if (pid <= 0) {
-        return -1;
-      }
-      try {
-        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return Long.parseLong(f[11]) + Long.parseLong(f[12]); // fields 14 and 15: utime, stime
-      } catch (IOException | RuntimeException e) {
-        return -1;
-      }
-    }
-
-    /** {collections, milliseconds} of this driver's garbage collectors so far. */
-    private static long[] driverGc() {
-      long count = 0;
-      long millis = 0;
-      for (var gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
-        count += Math.max(0, gc.getCollectionCount());
-        millis += Math.max(0, gc.getCollectionTime());
-      }
-      return new long[] {count, millis};
-    }
-
-    private static long driverCpu() {
-      return ProcessHandle.current().info().totalCpuDuration().map(d -> d.toNanos()).orElse(-1L);
-    }
-
-    /** {busy, total} jiffies of all CPUs. */
-    private static long[] machine() {
-      try {
-        String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split(" +");
-        long total = 0;
-        for (int i = 1; i < f.length && i <= 8; i++) {
-          total += Long.parseLong(f[i]);
-        }
-        long idle = Long.parseLong(f[4]) + Long.parseLong(f[5]);
-        return new long[] {total - idle, total};
-      } catch (IOException | RuntimeException e) {
-        return null;
-      }
-    }
-  }
-
-  // ------------------------------------------------------------------------------------ closed loop
-
-  /** {@code n} requests always in flight: each worker sends its next request when its answer is in. */
-  static final class ClosedLoop {
-    private final Target target;
-    private final int n;
-    private final AtomicBoolean running = new AtomicBoolean(true);
-    private final AtomicInteger inFlight = new AtomicInteger();
-    private volatile Recorder recorder;
-
-    ClosedLoop(Target target, int n) {
-      this.target = target;
-      this.n = n;
-    }
-
-    void start() {
-      target.context.runOnContext(v -> {
-        for (int i = 0; i < n; i++) {
-          next();
-        }
-      });
-    }
-
-    Recorder record() {
-      Recorder r = new Recorder();
-      recorder = r;
-      return r;
-    }
-
-    private void next() {
-      if (!running.get()) {
-        return;
-      }
-      inFlight.incrementAndGet();
-      long sent = System.nanoTime();
-      target.call().onComplete(ar -> {
-        long latency = System.nanoTime() - sent;
-        inFlight.decrementAndGet();
-        Recorder r = recorder;
-        if (r != null) {
-          if (Boolean.TRUE.equals(ar.result())) {
-            r.add(latency);
-          } else {
-            r.failed();
-          }
-        }
-        next();
-      });
-    }
-
-    void stopAndDrain() throws InterruptedException {
-      running.set(false);
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      while (inFlight.get() > 0 && System.nanoTime() < deadline) {
-        Thread.sleep(5);
-      }
-      if (inFlight.get() > 0) {
-        throw new IllegalStateException(inFlight.get() + " requests still in flight 60 s after the closed loop stopped");
-      }
-    }
-  }
-
-  // -------------------------------------------------------------------------------------- open loop
-
-  /**
-   * Constant-rate schedule; latency from each request's due time (coordinated-omission-correct). Besides
-   * the latencies it records, per request, the <em>driver delay</em>: from the due time to when the
-   * driver's event loop actually started the request. A large driver delay means the driver (its pacing
-   * thread or its event loop) was late, not the server; the rest of the latency is the connection pool's
-   * queue (more than {@code connections} in flight) and the server.
-   */
-  static final class OpenLoop {
-    private static final long BUCKET_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
-
-    private OpenLoop() {}
-
-    static Phase run(Target target, double rate, int settleSeconds, int seconds, long serverPid, Path timeline)
-        throws InterruptedException, IOException {
-      double period = 1e9 / rate;
-      long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50);
-      long startEpochMillis = System.currentTimeMillis() + 50;
-      long recordFrom = start + TimeUnit.SECONDS.toNanos(settleSeconds);
-      long recordTo = recordFrom + TimeUnit.SECONDS.toNanos(seconds);
-      Recorder recorder = new Recorder();
-      AtomicInteger inFlight = new AtomicInteger();
-      Probe probe = null;
-      long late = 0;
-      long firstRecorded = -1;
-      // per recorded request, by its index in the window: latency and driver delay (ns), -1 when failed
-      int slots = (int) Math.ceil(rate * seconds) + 2;
-      long[] latencies = new long[slots];
-      long[] delays = new long[slots];
-      Arrays.fill(latencies, -1);
-      Arrays.fill(delays, -1);
-      for (long i = 0; ; i++) {
-        long due = start + (long) (i * period);
-        if (due >= recordTo) {
-          break;
-        }
-        long now = System.nanoTime();
-        if (due > now) {
-          LockSupport.parkNanos(due - now);
-        } else if (now - due > 1_000_000) {
-          late++;
-        }
-        if (probe == null && due >= recordFrom) {
-          probe = Probe.start(serverPid);
-          firstRecorded = i;
-        }
-        boolean recorded = due >= recordFrom;
-        int slot = recorded && i - firstRecorded < slots ? (int) (i - firstRecorded) : -1;
-        inFlight.incrementAndGet();
-        target.context.runOnContext(v -> {
-          long begun = System.nanoTime();
-          target.call().onComplete(ar -> {
-            long latency = System.nanoTime() - due;
-            boolean ok = Boolean.TRUE.equals(ar.result());
-            if (slot >= 0) {
-              latencies[slot] = ok ? latency : -1;
-              delays[slot] = begun - due;
-            }
-            if (recorded) {
-              if (ok) {
-                recorder.add(latency);
-              } else {
-                recorder.failed.incrementAndGet();
-              }
-            }
-            inFlight.decrementAndGet(); // after the writes above: the reader below sees them
-          });
-        });
-      }
-      // wait for every scheduled request: a slow answer must be in the histogram, not dropped
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      while (inFlight.get() > 0 && System.nanoTime() < deadline) {
-        Thread.sleep(5);
-      }
-      if (inFlight.get() > 0) {
-        throw new IllegalStateException(inFlight.get() + " requests still in flight 60 s after the schedule ended");
-      }
-      Phase phase = recorder.stopAt(recordFrom, recordTo, probe == null ? Probe.start(serverPid) : probe);
-      phase.cpu().put("schedulerLateOver1ms", late);
-      int n = (int) Math.min(slots, Math.max(0, Math.round((recordTo - recordFrom) / period)));
-      long[] d = Arrays.stream(delays, 0, n).filter(x -> x >= 0).sorted().toArray();
-      if (d.length > 0) {
-        phase.cpu().put("driverDelayMs", new JsonObject()
-            .put("p50", round(d[(int) Math.ceil(0.5 * d.length) - 1] / 1e6, 3))
-            .put("p99", round(d[(int) Math.ceil(0.99 * d.length) - 1] / 1e6, 3))
-            .put("max", round(d[d.length - 1] / 1e6, 3)));
-      }
-      if (timeline != null) {
-        writeTimeline(timeline, latencies, delays, n, period, recordFrom - start, startEpochMillis);
-      }
-      return phase;
-    }
-
-    /**
-     * One CSV line per 100 ms of due times in the recorded window: its start (ms from the window's start,
-     * and epoch ms, to line up with GC logs), requests, failed, median and maximum latency, and maximum
-     * driver delay (ms).
-     */
-    private static void writeTimeline(Path file, long[] latencies, long[] delays, int n, double period,
-        long windowOffsetNanos, long startEpochMillis) throws IOException {
-      StringBuilder csv = new StringBuilder("windowMs,epochMs,requests,failed,p50Ms,maxMs,maxDriverDelayMs\n");
-      int i = 0;
-      while (i < n) {
-        long bucket = (long) (i * period) / BUCKET_NANOS;
-        List<Long> lat = new ArrayList<>();
-        int failed = 0;
-        long maxDelay = 0;
-        int j = i;
-        for (; j < n && (long) (j * period) / BUCKET_NANOS == bucket; j++) {
-          if (latencies[j] >= 0) {
-            lat.add(latencies[j]);
-          } else {
-            failed++;
-          }
-          maxDelay = Math.max(maxDelay, delays[j]);
-        }
-        lat.sort(null);
-        long windowMs = bucket * BUCKET_NANOS / 1_000_000;
-        csv.append(String.format(Locale.ROOT, "%d,%d,%d,%d,%.3f,%.3f,%.3f%n", windowMs,
-            startEpochMillis + windowOffsetNanos / 1_000_000 + windowMs, j - i, failed,
-            lat.isEmpty() ? Double.NaN : lat.get((lat.size() - 1) / 2) / 1e6,
-            lat.isEmpty() ? Double.NaN : lat.get(lat.size() - 1) / 1e6, maxDelay / 1e6));
-        i = j;
-      }
-      Files.createDirectories(file.toAbsolutePath().getParent());
-      Files.writeString(file, csv);
-    }
   }
 }

@@ -38,9 +38,9 @@ public abstract class ConsentsContract {
   @Test
   void rememberWhenTwoConsentsRaceThenBothScopesAreKept() {
     String user = existingUser("consent-user-" + UUID.randomUUID());
-    Future.join(store().remember(user, "client-a", List.of("openid")),
-        store().remember(user, "client-a", List.of("email"))).await();
+    List<String> scopes = List.of("openid", "email", "profile", "s1", "s2", "s3", "s4", "s5");
+    Future.join(scopes.stream().map(s -> store().remember(user, "client-a", List.of(s))).toList()).await();
 
-    assertThat(store().covers(user, "client-a", List.of("openid", "email")).await()).isTrue();
+    assertThat(store().covers(user, "client-a", scopes).await()).isTrue();
   }
 }

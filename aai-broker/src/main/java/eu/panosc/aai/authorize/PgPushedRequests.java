@@ -1,6 +1,7 @@
 package eu.panosc.aai.authorize;
 
 import eu.panosc.aai.protocol.Opaque;
+import eu.panosc.aai.protocol.Storable;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.json.JsonArray;
@@ -38,9 +39,10 @@ public final class PgPushedRequests implements PushedRequests {
     }
     String uri = PREFIX + Opaque.random();
     var now = clock.instant().atOffset(ZoneOffset.UTC);
-    return pool.preparedQuery("INSERT INTO pushed_authorization_request (uri_hash, client_id, params, expires_at)"
-            + " VALUES ($1, $2, $3, $4)")
-        .execute(Tuple.of(Opaque.hash(uri), clientId, stored, now.plus(lifetime)))
+    return Storable.checked("request", stored)
+        .compose(p -> pool.preparedQuery("INSERT INTO pushed_authorization_request (uri_hash, client_id, params,"
+                + " expires_at) VALUES ($1, $2, $3, $4)")
+            .execute(Tuple.of(Opaque.hash(uri), clientId, p, now.plus(lifetime))))
         .map(v -> uri);
   }
 

@@ -40,13 +40,12 @@ public final class PgConsents implements Consents {
 
   @Override
   public Future<Void> remember(String userId, String clientId, Collection<String> scopes) {
-    return granted(userId, clientId).compose(old -> {
-      Set<String> all = new TreeSet<>(old);
-      all.addAll(scopes);
-      return pool.preparedQuery("INSERT INTO consent (user_id, client_id, scopes, granted_at) VALUES ($1, $2, $3, $4)"
-              + " ON CONFLICT (user_id, client_id) DO UPDATE SET scopes = EXCLUDED.scopes, granted_at = EXCLUDED.granted_at")
-          .execute(Tuple.of(userId, clientId, new JsonArray(List.copyOf(all)), clock.instant().atOffset(ZoneOffset.UTC)))
-          .mapEmpty();
-    });
+    // one statement: concurrent consents of one user and client serialize on the row and each adds its scopes
+    return pool.preparedQuery("INSERT INTO consent (user_id, client_id, scopes, granted_at) VALUES ($1, $2, $3, $4)"
+            + " ON CONFLICT (user_id, client_id) DO UPDATE SET granted_at = EXCLUDED.granted_at, scopes ="
+            + " (SELECT jsonb_agg(DISTINCT s ORDER BY s) FROM jsonb_array_elements_text(consent.scopes || EXCLUDED.scopes) s)")
+        .execute(Tuple.of(userId, clientId, new JsonArray(List.copyOf(new TreeSet<>(scopes))),
+            clock.instant().atOffset(ZoneOffset.UTC)))
+        .mapEmpty();
   }
 }

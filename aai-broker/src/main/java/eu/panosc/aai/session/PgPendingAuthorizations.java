@@ -1,6 +1,7 @@
 package eu.panosc.aai.session;
 
 import eu.panosc.aai.protocol.Opaque;
+import eu.panosc.aai.protocol.Storable;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -26,8 +27,10 @@ public final class PgPendingAuthorizations implements PendingAuthorizations {
   @Override
   public Future<String> save(JsonObject request) {
     String id = Opaque.random();
-    return pool.preparedQuery("INSERT INTO pending_authorization (id_hash, request, expires_at) VALUES ($1, $2, $3)")
-        .execute(Tuple.of(Opaque.hash(id), request, clock.instant().plus(lifetime).atOffset(ZoneOffset.UTC)))
+    return Storable.checked("request", request)
+        .compose(r -> pool.preparedQuery("INSERT INTO pending_authorization (id_hash, request, expires_at)"
+                + " VALUES ($1, $2, $3)")
+            .execute(Tuple.of(Opaque.hash(id), r, clock.instant().plus(lifetime).atOffset(ZoneOffset.UTC))))
         .map(v -> id);
   }
 

@@ -1,6 +1,7 @@
 package eu.panosc.aai.session;
 
 import eu.panosc.aai.protocol.Opaque;
+import eu.panosc.aai.protocol.Storable;
 import eu.panosc.aai.user.UpstreamIdentity;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -36,10 +37,11 @@ public final class PgSessions implements Sessions {
   public Future<String> create(UpstreamIdentity identity) {
     String id = Opaque.random();
     var now = clock.instant().atOffset(ZoneOffset.UTC);
-    return pool.preparedQuery("INSERT INTO browser_session (id_hash, sid, user_id, auth_time, acr, amr, expires_at)"
-            + " VALUES ($1, $2, $3, $4, $5, $6, $7)")
-        .execute(Tuple.from(List.of(Opaque.hash(id), Opaque.random(), identity.userId(), now, identity.acr(),
-            new JsonArray(identity.amr()), now.plus(lifetime))))
+    return Storable.checked("login", new JsonArray(List.of(identity.userId(), identity.acr(), identity.amr())))
+        .compose(checked -> pool.preparedQuery("INSERT INTO browser_session (id_hash, sid, user_id, auth_time, acr,"
+                + " amr, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+            .execute(Tuple.from(List.of(Opaque.hash(id), Opaque.random(), identity.userId(), now, identity.acr(),
+                new JsonArray(identity.amr()), now.plus(lifetime)))))
         .map(v -> id);
   }
 

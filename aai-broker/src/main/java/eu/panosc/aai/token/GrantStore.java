@@ -54,7 +54,10 @@ public interface GrantStore {
 
   Future<Optional<Family>> family(String id);
 
-  /** Remembers an access token issued in the family, so that revoking the family revokes it. */
+  /**
+   * Remembers an access token issued in the family, so that revoking the family revokes it; when the family was
+   * revoked meanwhile (a concurrent reuse), the token is revoked at once.
+   */
   Future<Void> recordAccessToken(String familyId, AccessTokens.Issued token);
 
   /** A new refresh token of the family, valid until the family expires; returns the token. */

@@ -109,8 +109,14 @@ public final class PgGrantStore implements GrantStore {
 
   @Override
   public Future<Void> recordAccessToken(String familyId, AccessTokens.Issued token) {
+    // Read the family's state only after the insert committed: a revokeFamily that ran meanwhile (e.g. a code or
+    // refresh token reused concurrently) either saw this token or had marked the family revoked before this read.
     return pool.preparedQuery("INSERT INTO family_access_token (jti, family_id, expires_at) VALUES ($1, $2, $3)")
-        .execute(Tuple.of(token.jti(), familyId, token.expiresAt().atOffset(ZoneOffset.UTC))).mapEmpty();
+        .execute(Tuple.of(token.jti(), familyId, token.expiresAt().atOffset(ZoneOffset.UTC)))
+        .compose(v -> pool.preparedQuery("SELECT client_id FROM token_family WHERE id = $1 AND revoked_at IS NOT NULL")
+            .execute(Tuple.of(familyId)))
+        .compose(rows -> rows.size() == 0 ? Future.<Void>succeededFuture()
+            : revoked.revoke(token.jti(), rows.iterator().next().getString(0), token.expiresAt()));
   }
 
   @Override

@@ -1,5 +1,6 @@
 package eu.panosc.aai.user;
 
+import eu.panosc.aai.protocol.Storable;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -23,9 +24,11 @@ public final class PgUsers implements Users {
   public Future<User> recordLogin(UpstreamIdentity identity) {
     var now = clock.instant().atOffset(ZoneOffset.UTC);
     JsonObject attributes = identity.attributes();
-    return pool.preparedQuery("INSERT INTO app_user (id, attributes, first_login, last_login) VALUES ($1, $2, $3, $3)"
-            + " ON CONFLICT (id) DO UPDATE SET attributes = EXCLUDED.attributes, last_login = EXCLUDED.last_login")
-        .execute(Tuple.of(identity.userId(), attributes, now))
+    return Storable.checked("user", new JsonObject().put("id", identity.userId()).put("attributes", attributes))
+        .compose(checked -> pool.preparedQuery("INSERT INTO app_user (id, attributes, first_login, last_login)"
+                + " VALUES ($1, $2, $3, $3)"
+                + " ON CONFLICT (id) DO UPDATE SET attributes = EXCLUDED.attributes, last_login = EXCLUDED.last_login")
+            .execute(Tuple.of(identity.userId(), attributes, now)))
         .map(v -> new User(identity.userId(), attributes));
   }
 

@@ -119,10 +119,21 @@ public final class AuthorizationService {
   }
 
   private Future<Step> issue(AuthorizationRequest req, Sessions.Session s, String pendingId) {
-    return grants.issueCode(req.clientId(), s.userId(), Set.copyOf(req.scopes()), req.audiences(), s.authTime(),
-            s.acr(), s.amr(), req.redirectUri(), req.codeChallenge(), req.nonce(), s.sid())
-        .compose(code -> (pendingId == null ? Future.<Void>succeededFuture() : pending.delete(pendingId))
-            .map(v -> (Step) new Redirect(location(req, code))));
+    // claim the pending request first: of two concurrent answers to one consent screen only one gets a code
+    Future<Boolean> claimed = pendingId == null ? Future.succeededFuture(true) : pending.delete(pendingId);
+    return claimed.compose(won -> {
+      if (!won) {
+        return Future.failedFuture(alreadyAnswered());
+      }
+      return grants.issueCode(req.clientId(), s.userId(), Set.copyOf(req.scopes()), req.audiences(), s.authTime(),
+              s.acr(), s.amr(), req.redirectUri(), req.codeChallenge(), req.nonce(), s.sid())
+          .map(code -> (Step) new Redirect(location(req, code)));
+    });
+  }
+
+  private static ErrorPage alreadyAnswered() {
+    return new ErrorPage(400, "This sign-in was already completed",
+        "This page was already answered (perhaps in another tab). Go back to the application and start again.");
   }
 
   private String location(AuthorizationRequest req, String code) {
@@ -191,8 +202,8 @@ public final class AuthorizationService {
       }
       AuthorizationRequest req = p.request();
       if (!approve) {
-        return pending.delete(pendingId).compose(v -> Future.failedFuture(
-            back(req, OAuthError.accessDenied("the person did not allow access"))));
+        return pending.delete(pendingId).compose(won -> Future.failedFuture(won
+            ? back(req, OAuthError.accessDenied("the person did not allow access")) : alreadyAnswered()));
       }
       return consents.remember(session.get().userId(), req.clientId(), req.scopes())
           .compose(v -> issue(req, session.get(), pendingId));

@@ -23,7 +23,11 @@ public interface PendingAuthorizations {
 
   Future<Optional<JsonObject>> find(String id);
 
-  Future<Void> delete(String id);
+  /**
+   * Removes the request; true when this call removed it, false when it was already gone. Whoever gets true may
+   * act on the request (issue a code, answer access_denied): two concurrent consent posts cannot both do so.
+   */
+  Future<Boolean> delete(String id);
 
   Future<Void> purgeExpired();
 }

@@ -52,9 +52,9 @@ public final class PgPendingAuthorizations implements PendingAuthorizations {
   }
 
   @Override
-  public Future<Void> delete(String id) {
+  public Future<Boolean> delete(String id) {
     return pool.preparedQuery("DELETE FROM pending_authorization WHERE id_hash = $1").execute(Tuple.of(Opaque.hash(id)))
-        .mapEmpty();
+        .map(rows -> rows.rowCount() == 1);
   }
 
   @Override

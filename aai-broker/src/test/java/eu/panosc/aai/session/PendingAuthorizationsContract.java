@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import eu.panosc.aai.StoreFailures;
 import eu.panosc.platform.input.InvalidInputException;
 import eu.panosc.platform.testing.MutableClock;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.time.Duration;
@@ -42,9 +43,20 @@ public abstract class PendingAuthorizationsContract {
     String id = store.save(request()).await();
 
     assertThat(store.find(id).await()).contains(request());
-    store.delete(id).await();
+    assertThat(store.delete(id).await()).isTrue();
     assertThat(store.find(id).await()).isEmpty();
-    store.delete(id).await(); // deleting twice is harmless
+    assertThat(store.delete(id).await()).as("deleting twice is harmless and says so").isFalse();
+  }
+
+  @Test
+  void deleteWhenSixteenConcurrentClaimsThenExactlyOneWins() {
+    String id = store.save(request()).await();
+
+    java.util.List<Future<Boolean>> claims = java.util.stream.IntStream.range(0, 16)
+        .mapToObj(i -> store.delete(id)).toList();
+    Future.all(claims).await();
+
+    assertThat(claims.stream().filter(Future::result).count()).isEqualTo(1);
   }
 
   @Test

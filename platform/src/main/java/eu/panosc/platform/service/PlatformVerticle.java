@@ -98,6 +98,11 @@ public final class PlatformVerticle extends VerticleBase {
     return req -> active.handle(req);
   }
 
+  /** The root router, the modules' routers mounted beneath it. */
+  Router router() {
+    return active;
+  }
+
   HttpServerOptions serverOptions() {
     return new HttpServerOptions(serverOptions);
   }

@@ -131,6 +131,33 @@ class OpenApiDocumentsIT {
     }
   }
 
+  @Test
+  void routingWhenDocumentedPathWithUndocumentedMethodThen405OrAuthenticationFirst() {
+    for (ServiceModule module : modules) {
+      JsonObject paths = served(module).getJsonObject("paths");
+      for (String path : paths.fieldNames()) {
+        Set<String> documented = paths.getJsonObject(path).fieldNames();
+        String wrong = java.util.stream.Stream.of("patch", "delete", "put", "post", "get")
+            .filter(m -> !documented.contains(m)).findFirst().orElseThrow();
+        String url = platform.baseUrl() + module.mountPath() + path.replaceAll("\\{[^}]+}", "x");
+        var response = Http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
+            .method(wrong.toUpperCase(java.util.Locale.ROOT), java.net.http.HttpRequest.BodyPublishers.noBody())
+            .build());
+        // a protected path may ask for credentials before it looks at the method
+        assertThat(response.statusCode()).as("%s %s", wrong, url).isIn(405, 401);
+      }
+    }
+  }
+
+  @Test
+  void landingWhenEveryModuleMountedThenRootLinksEachAndEachMountRootAnswers() {
+    String root = Http.get(platform.baseUrl() + "/").body();
+    for (ServiceModule module : modules) {
+      assertThat(root).contains(platform.baseUrl() + module.mountPath() + "/openapi.json");
+      assertThat(Http.get(platform.baseUrl() + module.mountPath()).statusCode()).as(module.name()).isEqualTo(200);
+    }
+  }
+
   private static boolean covers(String route, String documented) {
     if (route.endsWith("*")) {
       String prefix = route.substring(0, route.length() - 1);

@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Mounts every {@link ServiceModule} on one HTTP server: migrates its schema, opens its pool, adds
- * the common routes (health, metrics, OpenAPI) and the module's own. Stopping is graceful: readiness
+ * the common routes (health, metrics, OpenAPI, the landing page at its root) and the module's own; the landing
+ * page at {@code /} links every service. Stopping is graceful: readiness
  * turns false, in-flight requests finish within the grace period, then pools close.
  */
 public final class PlatformVerticle extends VerticleBase {
@@ -86,6 +87,7 @@ public final class PlatformVerticle extends VerticleBase {
           return chain;
         })
         .map(v -> {
+          LandingPage.serveRoot(root.get("/"), this::baseUrl, modules);
           active = root;
           return null;
         })
@@ -137,6 +139,9 @@ public final class PlatformVerticle extends VerticleBase {
           return module.mount(router, ctx).map(router);
         })
         .map(router -> {
+          LandingPage.serveModule(router.get("/"), this::baseUrl, module);
+          LandingPage.serveModule(root.get(module.mountPath()), this::baseUrl, module);
+          UnmatchedRequests.install(router);
           router.route().failureHandler(new FailureHandler());
           FailureHandler.installErrorHandlers(router);
           root.route(module.mountPath() + "/*").subRouter(router);

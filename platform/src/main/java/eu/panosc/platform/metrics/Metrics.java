@@ -31,13 +31,14 @@ public final class Metrics {
 
   public static PrometheusMeterRegistry createRegistry() {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    // before any meter exists: Micrometer applies filters only to meters registered after them
+    registry.config().meterFilter(MeterFilter.replaceTagValues(ROUTE_TAG, Metrics::readableRoute));
     new ClassLoaderMetrics().bindTo(registry);
     new JvmMemoryMetrics().bindTo(registry);
     new JvmGcMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
     new UptimeMetrics().bindTo(registry);
-    registry.config().meterFilter(MeterFilter.replaceTagValues(ROUTE_TAG, Metrics::readableRoute));
     return registry;
   }
 

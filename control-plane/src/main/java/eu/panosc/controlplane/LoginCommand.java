@@ -39,7 +39,8 @@ final class LoginCommand implements Callable<Integer> {
   static final int EXIT_FAILED = 1;
   static final String DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code";
 
-  @Option(names = "--url", defaultValue = "http://localhost:8080", description = "Control plane URL (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--url", defaultValue = "${PANOSC_URL:-http://localhost:8080}",
+      description = "Control plane URL (default: the environment variable PANOSC_URL, else http://localhost:8080).")
   String url;
 
   @Option(names = "--client", defaultValue = "panosc-cli", description = "Client id (default: ${DEFAULT-VALUE}).")

@@ -1,7 +1,9 @@
 package eu.panosc.controlplane;
 
+import eu.panosc.platform.config.ConfigException;
 import eu.panosc.platform.config.ConfigLoader;
 import eu.panosc.platform.config.PanoscConfig;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -34,6 +36,27 @@ final class RuntimeOptions {
     if (demo) {
       overrides.put("demo", "true");
     }
-    return new ConfigLoader(env).load(Optional.ofNullable(config), overrides);
+    PanoscConfig loaded = new ConfigLoader(env).load(Optional.ofNullable(config), overrides);
+    checkDataDir(loaded.dataDir());
+    return loaded;
+  }
+
+  /**
+   * The data directory, or the nearest of its parents that exists, must be a directory; otherwise a configuration
+   * error (exit 2) says which path is in the way, before anything starts.
+   */
+  static void checkDataDir(Path dataDir) {
+    Path dir = dataDir.toAbsolutePath().normalize();
+    Path existing = dir;
+    while (existing != null && !Files.exists(existing)) {
+      existing = existing.getParent();
+    }
+    if (existing == null) {
+      return;
+    }
+    if (!Files.isDirectory(existing)) {
+      throw new ConfigException("dataDir", existing.equals(dir) ? dir + " is a file, not a directory"
+          : "cannot create " + dir + ": " + existing + " is a file, not a directory");
+    }
   }
 }

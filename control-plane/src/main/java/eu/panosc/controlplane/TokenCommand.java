@@ -56,7 +56,8 @@ final class TokenCommand implements Callable<Integer> {
   @Option(names = "--scope", defaultValue = "openid profile", description = "Scopes (default: ${DEFAULT-VALUE}).")
   String scope;
 
-  @Option(names = "--url", defaultValue = "http://localhost:8080", description = "Control plane URL (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--url", defaultValue = "${PANOSC_URL:-http://localhost:8080}",
+      description = "Control plane URL (default: the environment variable PANOSC_URL, else http://localhost:8080).")
   String url;
 
   @Option(names = "--json", description = "Print the whole token response as JSON instead of the access token.")

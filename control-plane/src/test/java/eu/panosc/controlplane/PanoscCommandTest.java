@@ -101,6 +101,54 @@ class PanoscCommandTest {
   }
 
   @Test
+  void upWhenDataDirIsAFileThenConfigErrorSayingSo(@TempDir Path dir) throws Exception {
+    Path file = Files.writeString(dir.resolve("not-a-dir"), "x");
+    Result r = run("up", "--data-dir", file.toString());
+    assertThat(r.exit()).isEqualTo(PanoscCommand.EXIT_CONFIG);
+    assertThat(r.err().strip()).doesNotContain("\n")
+        .isEqualTo("panosc: configuration error: dataDir: " + file.toAbsolutePath() + " is a file, not a directory");
+  }
+
+  @Test
+  void migrateWhenDataDirBelowAFileThenConfigErrorNamingTheFile(@TempDir Path dir) throws Exception {
+    Path file = Files.writeString(dir.resolve("not-a-dir"), "x");
+    Result r = run("migrate", "--data-dir", file.resolve("var").toString());
+    assertThat(r.exit()).isEqualTo(PanoscCommand.EXIT_CONFIG);
+    assertThat(r.err()).contains("cannot create " + file.resolve("var").toAbsolutePath())
+        .contains(file.toAbsolutePath() + " is a file, not a directory");
+  }
+
+  @Test
+  void tokenAndLoginWhenPanoscUrlSetThenItIsTheDefaultUrl() {
+    String before = System.getProperty("PANOSC_URL");
+    // picocli reads ${PANOSC_URL} from a system property first, then from the environment
+    System.setProperty("PANOSC_URL", "http://cp.example:9999");
+    try {
+      CommandLine.ParseResult token = PanoscCommand.newCommandLine().parseArgs("token", "--user", "alice");
+      assertThat(((TokenCommand) token.subcommand().commandSpec().userObject()).url).isEqualTo("http://cp.example:9999");
+      CommandLine.ParseResult login = PanoscCommand.newCommandLine().parseArgs("login");
+      assertThat(((LoginCommand) login.subcommand().commandSpec().userObject()).url).isEqualTo("http://cp.example:9999");
+      CommandLine.ParseResult explicit = PanoscCommand.newCommandLine()
+          .parseArgs("token", "--user", "alice", "--url", "http://other:1");
+      assertThat(((TokenCommand) explicit.subcommand().commandSpec().userObject()).url).isEqualTo("http://other:1");
+    } finally {
+      if (before == null) {
+        System.clearProperty("PANOSC_URL");
+      } else {
+        System.setProperty("PANOSC_URL", before);
+      }
+    }
+  }
+
+  @Test
+  void tokenWhenPanoscUrlUnsetThenLocalhost8080() {
+    org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv("PANOSC_URL") == null
+        && System.getProperty("PANOSC_URL") == null);
+    CommandLine.ParseResult token = PanoscCommand.newCommandLine().parseArgs("token", "--user", "alice");
+    assertThat(((TokenCommand) token.subcommand().commandSpec().userObject()).url).isEqualTo("http://localhost:8080");
+  }
+
+  @Test
   void modulesWhenLoadedThenAllFiveInStartOrder() {
     assertThat(Modules.all().stream().map(ServiceModule::name))
         .containsExactly("registry", "aai", "pdp", "broker", "accounting");

@@ -106,6 +106,10 @@ public final class EmbeddedDatabase implements AutoCloseable {
           .setServerConfig("listen_addresses", "127.0.0.1")
           .setServerConfig("max_connections", "200")
           .setServerConfig("fsync", "on")
+          // zonky's own JVM shutdown hook would stop PostgreSQL at SIGTERM while the graceful stop still serves
+          // (requests in flight, modules' LISTEN connections); Database.close stops it at the end of that stop,
+          // and the watchdog when the JVM ends without it
+          .setRegisterShutdownHook(false)
           .start();
       Files.writeString(dataDir.resolve("postgres.port"), Integer.toString(port));
     } catch (IOException | RuntimeException e) {

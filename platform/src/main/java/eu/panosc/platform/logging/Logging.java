@@ -55,6 +55,10 @@ public final class Logging {
     context.getLogger("org.flywaydb").setLevel(Level.WARN);
     context.getLogger("io.zonky").setLevel(Level.WARN);
     context.getLogger("io.netty").setLevel(Level.WARN);
+    RepeatedGaugeFilter gauges = new RepeatedGaugeFilter();
+    gauges.setContext(context);
+    gauges.start();
+    context.addTurboFilter(gauges);
     if (!SLF4JBridgeHandler.isInstalled()) {
       SLF4JBridgeHandler.removeHandlersForRootLogger();
       SLF4JBridgeHandler.install();

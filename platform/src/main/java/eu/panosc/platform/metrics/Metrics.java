@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Handler;
@@ -30,6 +31,8 @@ public final class Metrics {
 
   public static PrometheusMeterRegistry createRegistry() {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    // before any meter exists: Micrometer applies filters only to meters registered after them
+    registry.config().meterFilter(MeterFilter.replaceTagValues(ROUTE_TAG, Metrics::readableRoute));
     new ClassLoaderMetrics().bindTo(registry);
     new JvmMemoryMetrics().bindTo(registry);
     new JvmGcMetrics().bindTo(registry);
@@ -37,6 +40,28 @@ public final class Metrics {
     new ProcessorMetrics().bindTo(registry);
     new UptimeMetrics().bindTo(registry);
     return registry;
+  }
+
+  /** The tag Vert.x gives the routes a request matched ({@code Label.HTTP_ROUTE}). */
+  static final String ROUTE_TAG = "route";
+
+  /**
+   * The route label as a person reads it. Vert.x joins the names (paths) of every route a request matched with
+   * {@code >}: the module's mount ({@code /pdp/}), its prefix handlers ({@code /access/v1/}) and the endpoint
+   * ({@code /access/v1/evaluation}). The label keeps the mount and the last route matched:
+   * {@code /pdp/access/v1/evaluation}. Labels without {@code >} stay as they are.
+   */
+  static String readableRoute(String label) {
+    int first = label.indexOf('>');
+    if (first < 0) {
+      return label;
+    }
+    String mount = label.substring(0, first);
+    String last = label.substring(label.lastIndexOf('>') + 1);
+    if (mount.endsWith("/") && last.startsWith("/")) {
+      mount = mount.substring(0, mount.length() - 1);
+    }
+    return mount + last;
   }
 
   /** A Vert.x that reports into {@code registry}; HTTP metrics are labelled by route, not path. */

@@ -108,6 +108,11 @@ public final class Platform {
     return registry;
   }
 
+  /** Every method and path the server answers (once started), sub-routers included, in OpenAPI's spelling. */
+  public List<RouteTable.Entry> routes() {
+    return RouteTable.of(verticle.router());
+  }
+
   /** Graceful stop: readiness false, in-flight requests finish, then database and Vert.x close. */
   public CompletableFuture<Void> stop() {
     LOG.info("shutting down");

@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Mounts every {@link ServiceModule} on one HTTP server: migrates its schema, opens its pool, adds
- * the common routes (health, metrics, OpenAPI) and the module's own. Stopping is graceful: readiness
+ * the common routes (health, metrics, OpenAPI, the landing page at its root) and the module's own; the landing
+ * page at {@code /} links every service. Stopping is graceful: readiness
  * turns false, in-flight requests finish within the grace period, then pools close.
  */
 public final class PlatformVerticle extends VerticleBase {
@@ -49,6 +50,7 @@ public final class PlatformVerticle extends VerticleBase {
   private HttpServer server;
   private HttpServerOptions serverOptions;
   private volatile Router active;
+  private final java.util.Set<String> mounted = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private volatile URI baseUrl;
 
   public PlatformVerticle(PanoscConfig config, List<ServiceModule> modules, Database database,
@@ -65,6 +67,17 @@ public final class PlatformVerticle extends VerticleBase {
     Router root = Router.router(vertx);
     root.route().handler(new UnreadBodies()).handler(new RequestIds()).handler(new AccessLog())
         .handler(new StrictPaths());
+    // Listen first (the actual port gives the base URLs). While modules are mounted, one after the other, a mounted
+    // module already answers (a later one may read from it at start, e.g. the registry's change feed); every other
+    // path answers 503. The gate goes once every module is mounted.
+    io.vertx.ext.web.Route gate = root.route().handler(ctx -> {
+      if (isMounted(ctx.normalizedPath())) {
+        ctx.next();
+      } else {
+        FailureHandler.write(ctx,
+            eu.panosc.platform.http.Problem.of(503, "Service Unavailable", "The control plane is starting."));
+      }
+    });
     root.get("/metrics").handler(Metrics.scrapeHandler(registry));
     root.route().failureHandler(new FailureHandler());
     FailureHandler.installErrorHandlers(root);
@@ -72,11 +85,7 @@ public final class PlatformVerticle extends VerticleBase {
         .setHost(config.server().host()).setPort(config.server().port())
         .setCompressionSupported(true).setMaxHeaderSize(16 * 1024);
     server = vertx.createHttpServer(serverOptions);
-    // Listen first (the actual port gives the base URLs), answering 503 until every module is mounted.
-    Router starting = Router.router(vertx);
-    starting.route().handler(new RequestIds()).handler(ctx -> FailureHandler.write(ctx,
-        eu.panosc.platform.http.Problem.of(503, "Service Unavailable", "The control plane is starting.")));
-    active = starting;
+    active = root;
     return server.requestHandler(req -> active.handle(req)).listen()
         .recover(e -> Future.failedFuture(listenError(e)))
         .compose(s -> {
@@ -88,16 +97,31 @@ public final class PlatformVerticle extends VerticleBase {
           return chain;
         })
         .map(v -> {
-          active = root;
+          LandingPage.serveRoot(root.get("/"), this::baseUrl, modules);
+          gate.remove();
           return null;
         })
         .onSuccess(v -> LOG.info("listening on {}:{} with {} event loop(s), public base URL {}", config.server().host(),
             server.actualPort(), config.server().port() == 0 ? 1 : config.server().eventLoops(), baseUrl));
   }
 
+  private boolean isMounted(String path) {
+    for (String mount : mounted) {
+      if (path.equals(mount) || path.startsWith(mount + "/")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** The handler every server of this process gives its requests to (the mounted routers once started). */
   Handler<HttpServerRequest> requestHandler() {
     return req -> active.handle(req);
+  }
+
+  /** The root router, the modules' routers mounted beneath it. */
+  Router router() {
+    return active;
   }
 
   HttpServerOptions serverOptions() {
@@ -134,11 +158,15 @@ public final class PlatformVerticle extends VerticleBase {
           return module.mount(router, ctx).map(router);
         })
         .map(router -> {
+          LandingPage.serveModule(router.get("/"), this::baseUrl, module);
+          LandingPage.serveModule(root.get(module.mountPath()), this::baseUrl, module);
+          UnmatchedRequests.install(router);
           router.route().failureHandler(new FailureHandler());
           FailureHandler.installErrorHandlers(router);
           root.route(module.mountPath() + "/*").subRouter(router);
           module.wellKnown().forEach((suffix, handler) ->
               root.get("/.well-known/" + suffix + module.mountPath()).handler(handler));
+          mounted.add(module.mountPath());
           LOG.info("mounted {} at {} ({})", module.name(), module.mountPath(), module.title());
           return null;
         });

@@ -30,6 +30,7 @@ class AccessLogTest {
     server = ApiFixture.start(vertx, router -> {
       router.get("/x").handler(ctx -> ctx.end("hello"));
       router.get("/health/live").handler(ctx -> ctx.end("UP"));
+      router.get("/v1/changes").handler(ctx -> ctx.end("{}"));
     });
     client = WebClient.create(vertx);
   }
@@ -73,5 +74,26 @@ class AccessLogTest {
     assertThat(log.list).extracting(ILoggingEvent::getFormattedMessage)
         .noneMatch(line -> line.contains("/health/live"))
         .anyMatch(line -> line.startsWith("GET /x 200"));
+  }
+
+  @Test
+  void handleWhenLongPollThenNotLoggedAtInfoButShortPollIs() {
+    client.get(server.actualPort(), "localhost", "/v1/changes?after=3&wait=25").send().await();
+    client.get(server.actualPort(), "localhost", "/v1/changes?wait=0&after=3").send().await();
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> !log.list.isEmpty());
+    assertThat(log.list).extracting(ILoggingEvent::getFormattedMessage).hasSize(1)
+        .allMatch(line -> line.startsWith("GET /v1/changes 200"));
+  }
+
+  @Test
+  void isLongPollWhenWaitParameterThenOnlyNonZeroValues() {
+    assertThat(AccessLog.isLongPoll("wait=25")).isTrue();
+    assertThat(AccessLog.isLongPoll("after=7&wait=1")).isTrue();
+    assertThat(AccessLog.isLongPoll("wait=0")).isFalse();
+    assertThat(AccessLog.isLongPoll("wait=")).isFalse();
+    assertThat(AccessLog.isLongPoll("await=5")).isFalse();
+    assertThat(AccessLog.isLongPoll("after=7")).isFalse();
+    assertThat(AccessLog.isLongPoll(null)).isFalse();
   }
 }

@@ -104,6 +104,9 @@ class PlatformIT {
     HttpResponse<String> unknown = Http.get(base + "/nowhere");
     assertThat(unknown.statusCode()).isEqualTo(404);
     assertThat(new JsonObject(unknown.body()).getString("instance")).isEqualTo("/nowhere");
+    HttpResponse<String> put = Http.send(java.net.http.HttpRequest.newBuilder(
+        java.net.URI.create(base + "/items/health/ready")).PUT(java.net.http.HttpRequest.BodyPublishers.noBody()).build());
+    assertThat(put.headers().firstValue("Allow")).hasValue("GET");
     assertThat(Http.get(base + "/items/nowhere").statusCode()).isEqualTo(404);
     // (inside a mounted module the sub-router reports an unmatched method as 404: a Vert.x sub-router limit)
     HttpResponse<String> wrongMethod = Http.postJson(base + "/metrics", "{}");
@@ -145,6 +148,74 @@ class PlatformIT {
     assertThat(r.body()).contains("jvm_memory_used_bytes").contains("vertx_http_server_requests_total")
         .contains("vertx_pool_");
     assertThat(Http.get(base + "/items/metrics").body()).contains("jvm_memory_used_bytes");
+  }
+
+  @Test
+  @Order(5)
+  void metricsWhenModuleRouteServedThenRouteLabelIsMountPlusRoute() {
+    Http.get(base + "/items/items");
+    String body = Http.get(base + "/metrics").body();
+    assertThat(body).contains("route=\"/items/items\"").doesNotContain("/items/>");
+  }
+
+  @Test
+  @Order(6)
+  void landingWhenRootRequestedThenHtmlLinkingEveryServiceOrJson() {
+    HttpResponse<String> html = Http.get(base + "/");
+    assertThat(html.statusCode()).isEqualTo(200);
+    assertThat(html.headers().firstValue("Content-Type").orElse("")).startsWith("text/html");
+    assertThat(html.body()).contains("<a href=\"" + base + "/items/\"")
+        .contains(base + "/items/openapi.json").contains(base + "/items/health/ready").contains("docs/demo.md");
+
+    HttpResponse<String> json = Http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/"))
+        .header("Accept", "application/json").GET().build());
+    assertThat(json.statusCode()).isEqualTo(200);
+    assertThat(json.headers().firstValue("Content-Type").orElse("")).startsWith("application/json");
+    JsonObject page = new JsonObject(json.body());
+    JsonObject items = page.getJsonArray("services").getJsonObject(0);
+    assertThat(items.getString("name")).isEqualTo("items");
+    assertThat(items.getJsonObject("openapi").getString("yaml")).isEqualTo(base + "/items/openapi.yaml");
+    assertThat(items.getJsonObject("health").getString("live")).isEqualTo(base + "/items/health/live");
+    assertThat(page.getString("metrics")).isEqualTo(base + "/metrics");
+  }
+
+  @Test
+  @Order(6)
+  void landingWhenMountRootRequestedWithOrWithoutSlashThenServicePage() {
+    for (String path : List.of("/items", "/items/")) {
+      HttpResponse<String> r = Http.get(base + path);
+      assertThat(r.statusCode()).as(path).isEqualTo(200);
+      assertThat(r.body()).as(path).contains("items test service").contains(base + "/items/openapi.json");
+    }
+    HttpResponse<String> json = Http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/items"))
+        .header("Accept", "application/json").GET().build());
+    assertThat(new JsonObject(json.body()).getString("home")).isEqualTo(base + "/");
+  }
+
+  @Test
+  @Order(6)
+  void landingWhenNeitherHtmlNorJsonAcceptableThen406Problem() {
+    HttpResponse<String> r = Http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/"))
+        .header("Accept", "application/xml").GET().build());
+    assertThat(r.statusCode()).isEqualTo(406);
+    assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("application/problem+json");
+  }
+
+  @Test
+  @Order(6)
+  void routingWhenWrongMethodOnModuleOrRootPathThen405NotFoundOtherwise() {
+    for (String[] c : new String[][] {{"DELETE", "/items/items"}, {"PUT", "/items/health/ready"}, {"POST", "/"},
+        {"POST", "/items"}, {"POST", "/metrics"}}) {
+      HttpResponse<String> r = Http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + c[1]))
+          .method(c[0], java.net.http.HttpRequest.BodyPublishers.noBody()).build());
+      assertThat(r.statusCode()).as("%s %s", c[0], c[1]).isEqualTo(405);
+      assertThat(r.body()).as("%s %s", c[0], c[1]).contains("Method Not Allowed");
+    }
+    HttpResponse<String> put = Http.send(java.net.http.HttpRequest.newBuilder(
+        java.net.URI.create(base + "/items/health/ready")).PUT(java.net.http.HttpRequest.BodyPublishers.noBody()).build());
+    assertThat(put.headers().firstValue("Allow")).hasValue("GET");
+    assertThat(Http.get(base + "/items/nowhere").statusCode()).isEqualTo(404);
+    assertThat(Http.get(base + "/nowhere").statusCode()).isEqualTo(404);
   }
 
   @Test

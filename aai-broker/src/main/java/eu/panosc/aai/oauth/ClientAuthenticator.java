@@ -4,7 +4,7 @@ import eu.panosc.aai.protocol.OAuthError;
 import eu.panosc.aai.protocol.Parameters;
 import eu.panosc.platform.input.Input;
 import eu.panosc.registry.RegistryClient;
-import eu.panosc.registry.model.ClientSecrets;
+import eu.panosc.platform.auth.ClientSecrets;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.json.JsonObject;

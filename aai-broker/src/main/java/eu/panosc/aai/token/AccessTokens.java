@@ -6,7 +6,7 @@ import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import eu.panosc.platform.auth.SignatureCheck;
-import eu.panosc.registry.oidfed.FederationKeys;
+import eu.panosc.platform.keys.FederationKeys;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;

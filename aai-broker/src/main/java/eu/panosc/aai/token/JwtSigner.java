@@ -13,7 +13,7 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import eu.panosc.registry.oidfed.FederationKeys;
+import eu.panosc.platform.keys.FederationKeys;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;

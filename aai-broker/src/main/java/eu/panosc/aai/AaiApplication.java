@@ -32,7 +32,7 @@ import eu.panosc.platform.crypto.KeyEncryptionKeys;
 import eu.panosc.platform.demo.DemoFederation;
 import eu.panosc.platform.service.ServiceContext;
 import eu.panosc.platform.service.ServiceModule;
-import eu.panosc.registry.RegistryClient;
+import eu.panosc.aai.registry.RegistryClient;
 import eu.panosc.platform.keys.PgKeyStorage;
 import eu.panosc.platform.keys.RotatingFederationKeys;
 import io.vertx.core.Future;

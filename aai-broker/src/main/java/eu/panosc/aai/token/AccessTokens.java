@@ -60,8 +60,8 @@ public final class AccessTokens {
     return issuer;
   }
 
-  /** The algorithm the client (its registry document) is registered for ({@code tokenSigningAlg}, default ES256). */
-  public JWSAlgorithm algorithmFor(io.vertx.core.json.JsonObject client) {
+  /** The algorithm the client is registered for ({@code tokenSigningAlg}, default ES256). */
+  public JWSAlgorithm algorithmFor(eu.panosc.aai.registry.RegisteredClient client) {
     return signer.algorithmFor(client);
   }
 

@@ -1,7 +1,7 @@
 package eu.panosc.registry;
 
 import eu.panosc.platform.demo.DemoFederation;
-import eu.panosc.registry.model.ClientSecrets;
+import eu.panosc.platform.auth.ClientSecrets;
 import eu.panosc.registry.model.MemberDraft;
 import eu.panosc.registry.model.MemberKind;
 import eu.panosc.registry.model.MemberValidator;

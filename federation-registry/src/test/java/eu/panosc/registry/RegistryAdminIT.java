@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import eu.panosc.platform.service.Platform;
 import eu.panosc.platform.testing.Http;
 import eu.panosc.platform.testing.LocalIssuer;
-import eu.panosc.registry.model.ClientSecrets;
+import eu.panosc.platform.auth.ClientSecrets;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;

@@ -1,13 +1,13 @@
 package eu.panosc.aai.authorize;
 
+import eu.panosc.aai.registry.RegisteredClient;
 import eu.panosc.aai.browser.ErrorPage;
 import eu.panosc.aai.protocol.OAuthError;
 import eu.panosc.aai.protocol.Parameters;
 import eu.panosc.aai.token.ServiceAudiences;
-import eu.panosc.registry.RegistryClient;
+import eu.panosc.aai.registry.RegistryClient;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
-import io.vertx.core.json.JsonObject;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
@@ -27,8 +27,8 @@ public final class AuthorizationRequestParser {
   static final Set<String> PROMPTS = Set.of("none", "login", "consent", "select_account");
   private static final Pattern S256_CHALLENGE = Pattern.compile("[A-Za-z0-9_-]{43}");
 
-  /** The client's registry document and the validated request. */
-  public record Parsed(JsonObject client, AuthorizationRequest request) {}
+  /** The registered client and the validated request. */
+  public record Parsed(RegisteredClient client, AuthorizationRequest request) {}
 
   private final RegistryClient registry;
   private final ServiceAudiences audiences;
@@ -74,8 +74,8 @@ public final class AuthorizationRequestParser {
    * Validates a pushed authorization request (RFC 9126 §2.1) of the authenticated {@code client}: the same checks
    * as at {@code /authorize}, but every problem is an {@link OAuthError} for the client (JSON, RFC 6749 §5.2).
    */
-  public Parsed parsePushed(MultiMap form, JsonObject client) {
-    String clientId = client.getString("clientId");
+  public Parsed parsePushed(MultiMap form, RegisteredClient client) {
+    String clientId = client.clientId();
     if (form.getAll("client_id").size() > 1 || form.get("client_id") != null && !clientId.equals(form.get("client_id"))) {
       throw OAuthError.invalidRequest("client_id differs from the authenticated client");
     }
@@ -83,12 +83,11 @@ public final class AuthorizationRequestParser {
       // RFC 9126 §2.1: request_uri is not allowed in a pushed request
       throw OAuthError.invalidRequest("request_uri must not be pushed");
     }
-    if (!client.getJsonArray("grantTypes").contains("authorization_code")) {
+    if (!client.allows("authorization_code")) {
       throw OAuthError.unauthorizedClient("this client is not registered for the authorization code flow");
     }
     String redirectUri = form.get("redirect_uri");
-    List<String> registered = client.getJsonArray("redirectUris", new io.vertx.core.json.JsonArray()).stream()
-        .map(String::valueOf).toList();
+    List<String> registered = client.redirectUris();
     if (redirectUri == null || form.getAll("redirect_uri").size() > 1 || !RedirectUris.registered(registered, redirectUri)) {
       throw OAuthError.invalidRequest("redirect_uri is missing or not registered for this client");
     }
@@ -98,18 +97,17 @@ public final class AuthorizationRequestParser {
 
   private Future<Parsed> parseParams(MultiMap query) {
     String clientId = query.get("client_id");
-    Future<java.util.Optional<JsonObject>> found = Parameters.plausibleClientId(clientId)
-        ? registry.get("clients", clientId) : Future.succeededFuture(java.util.Optional.empty());
+    Future<java.util.Optional<RegisteredClient>> found = Parameters.plausibleClientId(clientId)
+        ? registry.client(clientId) : Future.succeededFuture(java.util.Optional.empty());
     return found
         .recover(e -> Future.failedFuture(new ErrorPage(503, "Sign-in temporarily unavailable",
             "The list of registered applications cannot be read right now. Please try again in a minute.")))
         .map(doc -> {
-          JsonObject client = doc.orElseThrow(() -> new ErrorPage(400, "Unknown application",
+          RegisteredClient client = doc.orElseThrow(() -> new ErrorPage(400, "Unknown application",
               "The application that sent you here is not registered with this federation (or is suspended), so you "
                   + "cannot sign in to it from here. Tell its operators."));
           String redirectUri = query.get("redirect_uri");
-          List<String> registered = client.getJsonArray("redirectUris", new io.vertx.core.json.JsonArray()).stream()
-              .map(String::valueOf).toList();
+          List<String> registered = client.redirectUris();
           // RFC 6749 §3.1.2.3, RFC 9700 §2.1: exact string match (any port for a native app's loopback URI, RFC 8252
           // §7.3); never redirect to an unvalidated URI
           if (redirectUri == null || query.getAll("redirect_uri").size() > 1 || !RedirectUris.registered(registered, redirectUri)) {
@@ -126,7 +124,7 @@ public final class AuthorizationRequestParser {
         });
   }
 
-  private AuthorizationRequest validate(MultiMap q, JsonObject client, String redirectUri, String state) {
+  private AuthorizationRequest validate(MultiMap q, RegisteredClient client, String redirectUri, String state) {
     for (String name : SINGLE) {
       if (q.getAll(name).size() > 1) {
         // RFC 6749 §3.1
@@ -148,7 +146,7 @@ public final class AuthorizationRequestParser {
     if (mode != null && !"query".equals(mode)) {
       throw OAuthError.invalidRequest("only response_mode=query is supported");
     }
-    if (!client.getJsonArray("grantTypes").contains("authorization_code")) {
+    if (!client.allows("authorization_code")) {
       throw OAuthError.unauthorizedClient("this client is not registered for the authorization code flow");
     }
     String scope = q.get("scope");
@@ -157,7 +155,7 @@ public final class AuthorizationRequestParser {
     }
     Set<String> scopes = new LinkedHashSet<>(List.of(scope.trim().split(" +")));
     for (String s : scopes) {
-      if (!client.getJsonArray("scopes").contains(s)) {
+      if (!client.scopes().contains(s)) {
         // RFC 6749 §4.1.2.1 invalid_scope
         throw OAuthError.invalidScope("scope " + s + " is not registered for this client");
       }
@@ -168,7 +166,7 @@ public final class AuthorizationRequestParser {
       if (method != null) {
         throw OAuthError.invalidRequest("code_challenge_method without code_challenge");
       }
-      if ("public".equals(client.getString("type"))) {
+      if (client.isPublic()) {
         // RFC 9700 §2.1.1: PKCE is required for public clients
         throw OAuthError.invalidRequest("code_challenge (PKCE, S256) is required for this client");
       }
@@ -213,7 +211,7 @@ public final class AuthorizationRequestParser {
     if (state != null && state.length() > 2048) {
       throw OAuthError.invalidRequest("state is longer than 2048 characters");
     }
-    return new AuthorizationRequest(client.getString("clientId"), redirectUri, List.copyOf(scopes), state, nonce,
+    return new AuthorizationRequest(client.clientId(), redirectUri, List.copyOf(scopes), state, nonce,
         challenge, prompt, maxAge, acr, audiences.forUser(client, scopes, q.getAll("resource")));
   }
 }

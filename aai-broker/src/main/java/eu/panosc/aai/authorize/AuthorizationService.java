@@ -1,5 +1,6 @@
 package eu.panosc.aai.authorize;
 
+import eu.panosc.aai.registry.RegisteredClient;
 import eu.panosc.aai.browser.ErrorPage;
 import eu.panosc.aai.browser.Pages;
 import eu.panosc.aai.protocol.OAuthError;
@@ -9,9 +10,8 @@ import eu.panosc.aai.session.Sessions;
 import eu.panosc.aai.token.GrantStore;
 import eu.panosc.aai.user.PasswordConnector;
 import eu.panosc.aai.user.Users;
-import eu.panosc.registry.RegistryClient;
+import eu.panosc.aai.registry.RegistryClient;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -33,7 +33,7 @@ public final class AuthorizationService {
   public record Login(String pendingId, String clientName, String message) implements Step {}
 
   /** The consent screen. */
-  public record Consent(String pendingId, JsonObject client, String userName, AuthorizationRequest request)
+  public record Consent(String pendingId, RegisteredClient client, String userName, AuthorizationRequest request)
       implements Step {}
 
   /** Back to the client with a code. */
@@ -71,11 +71,11 @@ public final class AuthorizationService {
   }
 
   /** A validated request arriving at {@code /authorize}, with the browser's session cookie (or null). */
-  public Future<Step> authorize(AuthorizationRequest request, JsonObject client, String sessionId) {
+  public Future<Step> authorize(AuthorizationRequest request, RegisteredClient client, String sessionId) {
     return sessions.find(sessionId).compose(session -> decide(request, client, session, null, false));
   }
 
-  private Future<Step> decide(AuthorizationRequest req, JsonObject client, Optional<Sessions.Session> session,
+  private Future<Step> decide(AuthorizationRequest req, RegisteredClient client, Optional<Sessions.Session> session,
       String pendingId, boolean justLoggedIn) {
     boolean mustLogIn = session.isEmpty()
         || !justLoggedIn && (req.prompt().contains("login") || req.maxAge() != null
@@ -159,14 +159,14 @@ public final class AuthorizationService {
       }
       AuthorizationRequest req = AuthorizationRequest.fromJson(found.get());
       String consentSid = found.get().getString(PendingAuthorizations.SESSION_FIELD);
-      return registry.get("clients", req.clientId()).map(client -> new PendingRequest(req, consentSid, client.orElseThrow(() ->
+      return registry.client(req.clientId()).map(client -> new PendingRequest(req, consentSid, client.orElseThrow(() ->
           new ErrorPage(400, "Unknown application", "The application you were signing in to is no longer registered "
               + "with this federation (or is suspended)."))));
     });
   }
 
   /** A pending request, the session its consent screen was shown to (or null), and its client. */
-  private record PendingRequest(AuthorizationRequest request, String consentSid, JsonObject client) {}
+  private record PendingRequest(AuthorizationRequest request, String consentSid, RegisteredClient client) {}
 
   /** The login form was posted: check the password with the connector, start a session, continue. */
   public Future<Step> login(String pendingId, String username, String password) {

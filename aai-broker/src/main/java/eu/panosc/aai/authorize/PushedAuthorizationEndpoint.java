@@ -55,7 +55,7 @@ public final class PushedAuthorizationEndpoint {
           if (!limiter.tryAcquire(client.clientId(), System.nanoTime())) {
             return Future.failedFuture(OAuthError.slowDown(limiter.retryAfterSeconds()));
           }
-          parser.parsePushed(form, client.document());
+          parser.parsePushed(form, client.registered());
           MultiMap kept = MultiMap.caseInsensitiveMultiMap();
           for (String name : form.names()) {
             if (!CREDENTIALS.contains(name)) {

@@ -1,7 +1,7 @@
 package eu.panosc.aai.browser;
 
+import eu.panosc.aai.registry.RegisteredClient;
 import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 import java.util.Map;
@@ -85,7 +85,7 @@ public final class Pages {
         """.formatted(escape(clientName), msg, escape(action), hiddenFields, escape(connectorName)));
   }
 
-  public static String consent(String pendingId, String csrf, JsonObject client, String userName, List<String> scopes) {
+  public static String consent(String pendingId, String csrf, RegisteredClient client, String userName, List<String> scopes) {
     return consent("consent", hidden("req", pendingId, "csrf", csrf), client, userName, scopes, "",
         "Your choice is remembered for these permissions.");
   }
@@ -94,14 +94,14 @@ public final class Pages {
    * The consent screen posting to {@code action}; {@code preamble} is HTML the caller escaped, {@code note} plain
    * text under the buttons.
    */
-  public static String consent(String action, String hiddenFields, JsonObject client, String userName, List<String> scopes,
+  public static String consent(String action, String hiddenFields, RegisteredClient client, String userName, List<String> scopes,
       String preamble, String note) {
     StringBuilder items = new StringBuilder();
     for (String s : scopes) {
       items.append("<li>").append(escape(SCOPE_TEXT.getOrDefault(s, "Use the service permission " + s)))
           .append(" <span class=\"small\">(").append(escape(s)).append(")</span></li>");
     }
-    String facility = client.getString("facility");
+    String facility = client.facility();
     return page("Allow access?", """
         <p>You are signed in as <strong>%s</strong>.</p>
         %s
@@ -115,7 +115,7 @@ public final class Pages {
         <p class="small">Application id: %s. %s</p>
         """.formatted(escape(userName), preamble, escape(displayName(client)),
         facility == null ? "" : " (facility " + escape(facility) + ")", items, escape(action), hiddenFields,
-        escape(client.getString("clientId")), escape(note)));
+        escape(client.clientId()), escape(note)));
   }
 
   /** Hidden form fields from name/value pairs, each on the form {@code <input type="hidden" name=".." value="..">}. */
@@ -176,8 +176,8 @@ public final class Pages {
         """.formatted(escape(message), escape(requestId)));
   }
 
-  public static String displayName(JsonObject client) {
-    String d = client.getString("description");
-    return d != null ? d : client.getString("clientId");
+  public static String displayName(RegisteredClient client) {
+    String d = client.description();
+    return d != null ? d : client.clientId();
   }
 }

@@ -89,7 +89,7 @@ public final class DeviceAuthorizationEndpoint {
     }
     List<String> aud;
     try {
-      aud = audiences.forUser(client.document(), scopes, form.getAll("resource"));
+      aud = audiences.forUser(client.registered(), scopes, form.getAll("resource"));
     } catch (OAuthError e) {
       return Future.failedFuture(e);
     }

@@ -65,7 +65,7 @@ public final class DeviceCodeGrant implements Grant {
           return Future.failedFuture(OAuthError.invalidGrant("the grant was revoked"));
         }
         GrantStore.Family f = family.get();
-        return issuer.issue(client.document(), f, f.scopes(), null);
+        return issuer.issue(client.registered(), f, f.scopes(), null);
       });
     });
   }

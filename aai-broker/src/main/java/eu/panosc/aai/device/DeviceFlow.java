@@ -10,7 +10,7 @@ import eu.panosc.aai.token.UserTokenIssuer;
 import eu.panosc.aai.user.PasswordConnector;
 import eu.panosc.aai.user.Users;
 import eu.panosc.platform.service.ServiceContext;
-import eu.panosc.registry.RegistryClient;
+import eu.panosc.aai.registry.RegistryClient;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import java.time.Duration;

@@ -1,5 +1,6 @@
 package eu.panosc.aai.device;
 
+import eu.panosc.aai.registry.RegisteredClient;
 import eu.panosc.aai.browser.BrowserForms;
 import eu.panosc.aai.browser.ErrorPage;
 import eu.panosc.aai.browser.Pages;
@@ -10,10 +11,9 @@ import eu.panosc.aai.token.GrantStore;
 import eu.panosc.aai.user.PasswordConnector;
 import eu.panosc.aai.user.Users;
 import eu.panosc.platform.http.FormBodies;
-import eu.panosc.registry.RegistryClient;
+import eu.panosc.aai.registry.RegistryClient;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Objects;
@@ -82,8 +82,8 @@ public final class DeviceVerificationEndpoint {
     }
   }
 
-  /** The pending request a typed code names, with its client's registry document. */
-  private record Found(DeviceCodes.Request request, JsonObject client, String userCode) {}
+  /** The pending request a typed code names, with its registered client. */
+  private record Found(DeviceCodes.Request request, RegisteredClient client, String userCode) {}
 
   private void show(RoutingContext ctx) {
     MultiMap query = BrowserForms.query(ctx);
@@ -133,7 +133,7 @@ public final class DeviceVerificationEndpoint {
           ? "Please type the code your device shows." : NOT_VALID));
     }
     return devices.findByUserCode(code.get()).compose(lookup -> switch (lookup) {
-      case DeviceCodes.Pending p -> registry.get("clients", p.request().clientId())
+      case DeviceCodes.Pending p -> registry.client(p.request().clientId())
           .recover(e -> Future.failedFuture(new ErrorPage(503, "Sign-in temporarily unavailable",
               "The list of registered applications cannot be read right now. Please try again in a minute.")))
           .map(client -> new Found(p.request(), client.orElseThrow(() -> new ErrorPage(400, "Unknown application",

@@ -1,16 +1,16 @@
 package eu.panosc.aai.logout;
 
+import eu.panosc.aai.registry.RegisteredClient;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jwt.JWTClaimsSet;
 import eu.panosc.aai.token.JwtSigner;
 import eu.panosc.aai.user.PairwiseSubjects;
-import eu.panosc.registry.RegistryClient;
+import eu.panosc.aai.registry.RegistryClient;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import java.net.URI;
@@ -97,10 +97,10 @@ public final class BackChannelLogout {
         "failed", meters.counter(METER, "outcome", "failed"));
   }
 
-  /** The logout token for {@code client} (its registry document) about {@code userId}'s session {@code sid}. */
-  public String logoutToken(JsonObject client, String userId, String sid) {
+  /** The logout token for {@code client} about {@code userId}'s session {@code sid}. */
+  public String logoutToken(RegisteredClient client, String userId, String sid) {
     Instant now = clock.instant();
-    JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder().issuer(issuer).audience(client.getString("clientId"))
+    JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder().issuer(issuer).audience(client.clientId())
         .issueTime(Date.from(now)).expirationTime(Date.from(now.plus(TOKEN_LIFETIME)))
         .jwtID(UUID.randomUUID().toString())
         .subject(subjects.subject(PairwiseSubjects.sectorOf(client), userId))
@@ -139,9 +139,9 @@ public final class BackChannelLogout {
   }
 
   private Future<Void> deliver(LogoutOutbox.Delivery d) {
-    return registry.get("clients", d.clientId()).compose(found -> {
-      JsonObject client = found.orElse(null);
-      String uri = client == null ? null : client.getString("backchannelLogoutUri");
+    return registry.client(d.clientId()).compose(found -> {
+      RegisteredClient client = found.orElse(null);
+      String uri = client == null ? null : client.backchannelLogoutUri();
       if (uri == null) {
         return outbox.done(d.id());
       }

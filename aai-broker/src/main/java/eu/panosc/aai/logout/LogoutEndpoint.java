@@ -1,5 +1,6 @@
 package eu.panosc.aai.logout;
 
+import eu.panosc.aai.registry.RegisteredClient;
 import com.nimbusds.jwt.JWTClaimsSet;
 import eu.panosc.aai.browser.BrowserForms;
 import eu.panosc.aai.browser.ErrorPage;
@@ -9,11 +10,10 @@ import eu.panosc.aai.session.Sessions;
 import eu.panosc.aai.token.IdTokens;
 import eu.panosc.aai.user.Users;
 import eu.panosc.platform.http.FormBodies;
-import eu.panosc.registry.RegistryClient;
+import eu.panosc.aai.registry.RegistryClient;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.net.URLEncoder;
@@ -49,7 +49,7 @@ public final class LogoutEndpoint {
       + "server (…/aai/logout) directly.";
 
   /** A checked request: the hint's claims, the client, the redirect when it is registered. */
-  record Request(MultiMap params, Optional<JWTClaimsSet> hint, JsonObject client, String redirect, String state,
+  record Request(MultiMap params, Optional<JWTClaimsSet> hint, RegisteredClient client, String redirect, String state,
       boolean redirectRefused) {}
 
   private final IdTokens idTokens;
@@ -182,11 +182,11 @@ public final class LogoutEndpoint {
     String redirect = emptyToNull(params.get("post_logout_redirect_uri"));
     Optional<JWTClaimsSet> h = hint;
     // an id no client can have is unknown without asking the registry
-    Future<Optional<JsonObject>> client = !Parameters.plausibleClientId(clientId)
-        ? Future.succeededFuture(Optional.empty()) : registry.get("clients", clientId);
+    Future<Optional<RegisteredClient>> client = !Parameters.plausibleClientId(clientId)
+        ? Future.succeededFuture(Optional.empty()) : registry.client(clientId);
     return client.map(c -> {
       boolean registered = redirect != null && c.isPresent()
-          && c.get().getJsonArray("postLogoutRedirectUris", new io.vertx.core.json.JsonArray()).contains(redirect);
+          && c.get().postLogoutRedirectUris().contains(redirect);
       return new Request(params, h, c.orElse(null), registered ? redirect : null, state,
           redirect != null && !registered);
     });

@@ -1,21 +1,21 @@
 package eu.panosc.aai.oauth;
 
-import io.vertx.core.json.JsonObject;
+import eu.panosc.aai.registry.RegisteredClient;
 import java.util.List;
 import java.util.Objects;
 
-/** A client that proved who it is at the token endpoint, with its registry document. */
-public record AuthenticatedClient(String clientId, JsonObject document) {
+/** A client that proved who it is at the token endpoint, as the registry has it. */
+public record AuthenticatedClient(String clientId, RegisteredClient registered) {
   public AuthenticatedClient {
     Objects.requireNonNull(clientId, "clientId");
-    Objects.requireNonNull(document, "document");
+    Objects.requireNonNull(registered, "registered");
   }
 
   public List<String> grantTypes() {
-    return document.getJsonArray("grantTypes").stream().map(String::valueOf).toList();
+    return registered.grantTypes();
   }
 
   public List<String> scopes() {
-    return document.getJsonArray("scopes").stream().map(String::valueOf).toList();
+    return registered.scopes();
   }
 }

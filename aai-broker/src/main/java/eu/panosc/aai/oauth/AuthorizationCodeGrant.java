@@ -90,6 +90,6 @@ public final class AuthorizationCodeGrant implements Grant {
     if (code.family().revoked()) {
       return Future.failedFuture(OAuthError.invalidGrant("the grant was revoked"));
     }
-    return issuer.issue(client.document(), code.family(), code.family().scopes(), code.nonce());
+    return issuer.issue(client.registered(), code.family(), code.family().scopes(), code.nonce());
   }
 }

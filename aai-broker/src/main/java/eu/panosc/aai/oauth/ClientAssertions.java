@@ -1,5 +1,6 @@
 package eu.panosc.aai.oauth;
 
+import eu.panosc.aai.registry.ClientCredentials;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jwt.JWTClaimsSet;
@@ -8,7 +9,6 @@ import eu.panosc.aai.protocol.OAuthError;
 import eu.panosc.platform.auth.InvalidTokenException;
 import eu.panosc.platform.auth.SignatureCheck;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
@@ -56,8 +56,8 @@ public final class ClientAssertions {
   }
 
   /** Checks the assertion for a client registered with {@code credentials}; fails with invalid_client. */
-  public Future<Void> verify(String assertion, String clientId, JsonObject credentials) {
-    if (!"private_key_jwt".equals(credentials.getString("authMethod")) || credentials.getJsonObject("jwks") == null) {
+  public Future<Void> verify(String assertion, String clientId, ClientCredentials credentials) {
+    if (!"private_key_jwt".equals(credentials.authMethod()) || credentials.jwks() == null) {
       return Future.failedFuture(OAuthError.invalidClient(FAILED, false));
     }
     JWTClaimsSet claims;
@@ -67,7 +67,7 @@ public final class ClientAssertions {
         // RFC 8725 §3.1: none, HS* and unknown algorithms are never accepted
         return Future.failedFuture(OAuthError.invalidClient(FAILED, false));
       }
-      JWKSet keys = JWKSet.parse(credentials.getJsonObject("jwks").encode());
+      JWKSet keys = credentials.jwks();
       String kid = jwt.getHeader().getKeyID();
       JWK key = kid != null ? keys.getKeyByKeyId(kid) : keys.getKeys().size() == 1 ? keys.getKeys().get(0) : null;
       if (key == null || !SignatureCheck.verify(jwt, key)) {

@@ -1,13 +1,14 @@
 package eu.panosc.aai.oauth;
 
+import eu.panosc.aai.registry.ClientCredentials;
+import eu.panosc.aai.registry.RegisteredClient;
 import eu.panosc.aai.protocol.OAuthError;
 import eu.panosc.aai.protocol.Parameters;
 import eu.panosc.platform.input.Input;
-import eu.panosc.registry.RegistryClient;
-import eu.panosc.registry.model.ClientSecrets;
+import eu.panosc.aai.registry.RegistryClient;
+import eu.panosc.platform.auth.ClientSecrets;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -81,10 +82,10 @@ public final class ClientAuthenticator {
       // no registered client has such an id (or secret): never sent to the registry
       return Future.failedFuture(OAuthError.invalidClient(FAILED, basic));
     }
-    return registry.clientCredentials(clientId)
+    return registry.credentials(clientId)
         .recover(e -> Future.failedFuture(OAuthError.serverError("the client registry is unavailable")))
         .compose(credentials -> check(clientId, secret, method, basic, credentials))
-        .compose(v -> registry.get("clients", clientId))
+        .compose(v -> registered(clientId))
         .map(doc -> new AuthenticatedClient(clientId, doc.orElseThrow(() -> OAuthError.invalidClient(FAILED, basic))));
   }
 
@@ -99,26 +100,31 @@ public final class ClientAuthenticator {
     if (!Parameters.plausibleClientId(clientId) || (formId != null && !formId.equals(clientId))) {
       return Future.failedFuture(OAuthError.invalidClient(FAILED, false));
     }
-    return registry.clientCredentials(clientId)
+    return registry.credentials(clientId)
         .recover(e -> Future.failedFuture(OAuthError.serverError("the client registry is unavailable")))
         .compose(credentials -> credentials.isEmpty()
             ? Future.failedFuture(OAuthError.invalidClient(FAILED, false))
             : assertions.verify(assertion, clientId, credentials.get()))
-        .compose(v -> registry.get("clients", clientId))
+        .compose(v -> registered(clientId))
         .map(doc -> new AuthenticatedClient(clientId, doc.orElseThrow(() -> OAuthError.invalidClient(FAILED, false))));
   }
 
+  /** The registered client, or server_error when the registry cannot be read or answers malformed (deny). */
+  private Future<Optional<RegisteredClient>> registered(String clientId) {
+    return registry.client(clientId)
+        .recover(e -> Future.failedFuture(OAuthError.serverError("the client registry is unavailable")));
+  }
+
   private static Future<Void> check(String clientId, String secret, String method, boolean basic,
-      Optional<JsonObject> credentials) {
+      Optional<ClientCredentials> credentials) {
     if (credentials.isEmpty()) {
       // compare anyway, so unknown and known clients take the same time
       ClientSecrets.matches(secret, "sha256$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
       return Future.failedFuture(OAuthError.invalidClient(FAILED, basic));
     }
-    JsonObject c = credentials.get();
-    boolean ok = "none".equals(method) ? "public".equals(c.getString("type"))
-        : ClientSecrets.matches(secret, c.getString("secretHash"));
-    if (!ok || !method.equals(c.getString("authMethod"))) {
+    ClientCredentials c = credentials.get();
+    boolean ok = "none".equals(method) ? "public".equals(c.type()) : ClientSecrets.matches(secret, c.secretHash());
+    if (!ok || !method.equals(c.authMethod())) {
       return Future.failedFuture(OAuthError.invalidClient(FAILED, basic));
     }
     return Future.succeededFuture();

@@ -47,7 +47,7 @@ public final class ClientCredentialsGrant implements Grant {
     }
     List<String> aud = audiences.audiencesOf(requested);
     List<String> resources = form.getAll("resource");
-    String registered = client.document().getString("audience");
+    String registered = client.registered().audience();
     if (!resources.isEmpty()) {
       for (String r : resources) {
         if (!aud.contains(r) && !r.equals(registered)) {
@@ -64,6 +64,6 @@ public final class ClientCredentialsGrant implements Grant {
       aud = List.of(registered);
     }
     return Future.succeededFuture(TokenResponse.of(tokens.issue(client.clientId(), client.clientId(), aud, requested,
-        b -> { }, tokens.algorithmFor(client.document()))));
+        b -> { }, tokens.algorithmFor(client.registered()))));
   }
 }

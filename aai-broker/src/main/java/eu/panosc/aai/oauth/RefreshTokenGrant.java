@@ -72,7 +72,7 @@ public final class RefreshTokenGrant implements Grant {
     }
     Set<String> granted = scopes;
     return grants.rotateRefreshToken(token).compose(rotated -> rotated
-        ? issuer.issue(client.document(), family, granted, null)
+        ? issuer.issue(client.registered(), family, granted, null)
         // used concurrently by another request: one of the two is not the legitimate client
         : grants.revokeFamily(family.id()).compose(v -> Future.failedFuture(
             OAuthError.invalidGrant("the refresh token was already used; every token of this grant is now revoked"))));

@@ -168,7 +168,7 @@ public final class TokenEndpoint {
         .filter(s -> s.family().clientId().equals(caller.clientId()))
         .map(s -> new JsonObject().put("active", true).put("token_type", "refresh_token")
             .put("client_id", s.family().clientId())
-            .put("sub", subjects.subject(PairwiseSubjects.sectorOf(caller.document()), s.family().userId()))
+            .put("sub", subjects.subject(PairwiseSubjects.sectorOf(caller.registered()), s.family().userId()))
             .put("scope", String.join(" ", s.scopes())).put("iss", tokens.issuer())
             .put("iat", s.issuedAt().getEpochSecond()).put("exp", s.expiresAt().getEpochSecond()))
         .orElse(inactive()));

@@ -1,5 +1,8 @@
 package eu.panosc.aai.oauth;
 
+import java.util.stream.Stream;
+import eu.panosc.aai.registry.ResourceServer;
+import eu.panosc.aai.registry.RegisteredClient;
 import com.nimbusds.jwt.JWTClaimsSet;
 import eu.panosc.aai.protocol.OAuthError;
 import eu.panosc.aai.token.AccessTokens;
@@ -7,10 +10,9 @@ import eu.panosc.aai.token.GrantStore;
 import eu.panosc.aai.token.RevokedTokens;
 import eu.panosc.aai.token.TokenResponse;
 import eu.panosc.aai.user.PairwiseSubjects;
-import eu.panosc.registry.RegistryClient;
+import eu.panosc.aai.registry.RegistryClient;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.text.ParseException;
 import java.util.ArrayList;
@@ -80,7 +82,7 @@ public final class TokenExchangeGrant implements Grant {
       return Future.failedFuture(OAuthError.invalidRequest("subject_token is invalid, expired or revoked"));
     }
     JWTClaimsSet subject = verified.get();
-    String ownAudience = client.document().getString("audience");
+    String ownAudience = client.registered().audience();
     List<String> subjectAudience = subject.getAudience();
     if (!subjectAudience.contains(client.clientId()) && (ownAudience == null || !subjectAudience.contains(ownAudience))) {
       return Future.failedFuture(OAuthError.invalidRequest("subject_token was not issued for this client"));
@@ -89,8 +91,7 @@ public final class TokenExchangeGrant implements Grant {
     if (targets.isEmpty()) {
       return Future.failedFuture(OAuthError.invalidRequest("audience or resource is required"));
     }
-    JsonObject policy = client.document().getJsonObject("tokenExchange", new JsonObject());
-    List<Object> allowed = policy.getJsonArray("audiences", new JsonArray()).getList();
+    List<String> allowed = client.registered().tokenExchangeAudiences();
     for (String t : targets) {
       if (!allowed.contains(t)) {
         // RFC 8693 §2.2.2 invalid_target: registry policy does not let this client reach t
@@ -135,7 +136,7 @@ public final class TokenExchangeGrant implements Grant {
           if (originalClient != null) {
             claims.claim("original_client_id", originalClient);
           }
-        }, tokens.algorithmFor(client.document()));
+        }, tokens.algorithmFor(client.registered()));
         TokenResponse response = new TokenResponse(issued, null, null,
             new JsonObject().put("issued_token_type", ACCESS_TOKEN));
         return grant.isEmpty() ? Future.succeededFuture(response)
@@ -151,7 +152,7 @@ public final class TokenExchangeGrant implements Grant {
     if (sub == null || sub.equals(sourceClient)) {
       return Future.succeededFuture(sub);
     }
-    return registry.get("clients", sourceClient)
+    return registry.client(sourceClient)
         .compose(source -> {
           if (source.isEmpty()) {
             return Future.failedFuture(OAuthError.invalidRequest("the subject token's client is no longer approved"));
@@ -165,12 +166,15 @@ public final class TokenExchangeGrant implements Grant {
 
   /** The one sector of the targets: the facility of the client or resource server with that audience. */
   private Future<String> targetSector(List<String> targets) {
-    return Future.all(registry.list("clients"), registry.list("resource-servers")).compose(all -> {
-      List<JsonObject> members = concat(all.resultAt(0), all.resultAt(1));
+    return Future.all(registry.clients(), registry.resourceServers()).compose(all -> {
+      List<RegisteredClient> clients = all.resultAt(0);
+      List<ResourceServer> servers = all.resultAt(1);
       Set<String> sectors = new LinkedHashSet<>();
       for (String t : targets) {
-        Optional<String> facility = members.stream().filter(m -> t.equals(m.getString("audience")))
-            .map(m -> m.getString("facility")).filter(Objects::nonNull).findFirst();
+        Optional<String> facility = Stream.concat(
+                clients.stream().filter(c -> t.equals(c.audience())).map(RegisteredClient::facility),
+                servers.stream().filter(r -> t.equals(r.audience())).map(ResourceServer::facility))
+            .filter(Objects::nonNull).findFirst();
         sectors.add(facility.map(f -> "facility:" + f).orElse("audience:" + t));
       }
       if (sectors.size() != 1) {

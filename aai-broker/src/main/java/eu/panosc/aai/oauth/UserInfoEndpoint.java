@@ -1,5 +1,6 @@
 package eu.panosc.aai.oauth;
 
+import eu.panosc.aai.registry.RegisteredClient;
 import com.nimbusds.jwt.JWTClaimsSet;
 import eu.panosc.aai.protocol.OAuthError;
 import eu.panosc.aai.protocol.Parameters;
@@ -11,7 +12,7 @@ import eu.panosc.aai.user.Users;
 import eu.panosc.platform.http.FormBodies;
 import eu.panosc.platform.input.Input;
 import eu.panosc.platform.input.InvalidInputException;
-import eu.panosc.registry.RegistryClient;
+import eu.panosc.aai.registry.RegistryClient;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
@@ -115,9 +116,9 @@ public final class UserInfoEndpoint {
     if (!(clientId instanceof String id)) {
       return Future.succeededFuture(false);
     }
-    return registry.get("clients", id).compose(client -> {
-      String facility = client.map(cl -> cl.getString("facility")).orElse(null);
-      return facility == null ? Future.succeededFuture(false) : registry.get("facilities", facility)
+    return registry.client(id).compose(client -> {
+      String facility = client.map(RegisteredClient::facility).orElse(null);
+      return facility == null ? Future.succeededFuture(false) : registry.facility(facility)
           .map(f -> TokenCustomizer.releasesVopersonId(f.orElse(null)));
     });
   }

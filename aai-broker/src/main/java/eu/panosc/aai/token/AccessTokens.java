@@ -6,7 +6,7 @@ import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import eu.panosc.platform.auth.SignatureCheck;
-import eu.panosc.registry.oidfed.FederationKeys;
+import eu.panosc.platform.keys.FederationKeys;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
@@ -60,8 +60,8 @@ public final class AccessTokens {
     return issuer;
   }
 
-  /** The algorithm the client (its registry document) is registered for ({@code tokenSigningAlg}, default ES256). */
-  public JWSAlgorithm algorithmFor(io.vertx.core.json.JsonObject client) {
+  /** The algorithm the client is registered for ({@code tokenSigningAlg}, default ES256). */
+  public JWSAlgorithm algorithmFor(eu.panosc.aai.registry.RegisteredClient client) {
     return signer.algorithmFor(client);
   }
 

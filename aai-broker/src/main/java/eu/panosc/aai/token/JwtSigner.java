@@ -1,5 +1,6 @@
 package eu.panosc.aai.token;
 
+import eu.panosc.aai.registry.RegisteredClient;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
@@ -13,8 +14,7 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import eu.panosc.registry.oidfed.FederationKeys;
-import io.vertx.core.json.JsonObject;
+import eu.panosc.platform.keys.FederationKeys;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -82,21 +82,20 @@ public final class JwtSigner {
   }
 
   /**
-   * The algorithm {@code client} (its registry document) is registered for: {@code tokenSigningAlg}, ES256 when
-   * absent. A value this signer cannot honour fails rather than silently using another algorithm.
+   * The algorithm {@code client} is registered for ({@code tokenSigningAlg}); ES256 for no client. A value this signer cannot honour fails rather than silently using another algorithm.
    */
-  public JWSAlgorithm algorithmFor(JsonObject client) {
-    String name = client == null ? null : client.getString("tokenSigningAlg");
+  public JWSAlgorithm algorithmFor(RegisteredClient client) {
+    String name = client == null ? null : client.tokenSigningAlg();
     JWSAlgorithm alg = name == null ? JWSAlgorithm.ES256 : JWSAlgorithm.parse(name);
     if (!keys.containsKey(alg)) {
-      throw new IllegalStateException("client " + client.getString("clientId") + " is registered for " + name
+      throw new IllegalStateException("client " + client.clientId() + " is registered for " + name
           + ", which this provider does not sign with");
     }
     return alg;
   }
 
-  /** Signs with the algorithm {@code client} (its registry document) is registered for. */
-  public String sign(JOSEObjectType type, JWTClaimsSet claims, JsonObject client) {
+  /** Signs with the algorithm {@code client} is registered for. */
+  public String sign(JOSEObjectType type, JWTClaimsSet claims, RegisteredClient client) {
     return sign(type, claims, algorithmFor(client));
   }
 

@@ -1,7 +1,7 @@
 package eu.panosc.aai.token;
 
+import eu.panosc.aai.registry.RegisteredClient;
 import eu.panosc.aai.protocol.OAuthError;
-import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -53,8 +53,8 @@ public final class ServiceAudiences {
    * (each must be the client's registered audience or a control-plane service, else {@code invalid_target}),
    * else the client's audience and the services of its service scopes, else the provider itself.
    */
-  public List<String> forUser(JsonObject client, Set<String> scopes, List<String> resources) {
-    String registered = client.getString("audience");
+  public List<String> forUser(RegisteredClient client, Set<String> scopes, List<String> resources) {
+    String registered = client.audience();
     if (!resources.isEmpty()) {
       for (String r : resources) {
         if (!r.equals(registered) && !isServiceAudience(r)) {

@@ -1,5 +1,7 @@
 package eu.panosc.aai.token;
 
+import eu.panosc.aai.registry.Facility;
+import eu.panosc.aai.registry.RegisteredClient;
 import com.nimbusds.jwt.JWTClaimsSet;
 import io.vertx.core.json.JsonObject;
 import java.util.Set;
@@ -12,10 +14,10 @@ import java.util.Set;
 @FunctionalInterface
 public interface TokenCustomizer {
   /**
-   * What a customizer may look at: the client's registry document, its facility's (null for a client without one
-   * or a facility not approved), the grant, the user's attributes.
+   * What a customizer may look at: the registered client, its facility (null for a client without one or a
+   * facility not approved), the grant, the user's attributes.
    */
-  record Context(JsonObject client, JsonObject facility, GrantStore.Family family, JsonObject user,
+  record Context(RegisteredClient client, Facility facility, GrantStore.Family family, JsonObject user,
       Set<String> scopes) {}
 
   void customize(Context context, JWTClaimsSet.Builder claims);
@@ -39,9 +41,9 @@ public interface TokenCustomizer {
     };
   }
 
-  /** Whether this facility document allows releasing {@code voperson_id}; false when absent or unset. */
-  static boolean releasesVopersonId(JsonObject facility) {
-    return facility != null && Boolean.TRUE.equals(facility.getBoolean("releaseVopersonId"));
+  /** Whether this facility allows releasing {@code voperson_id}; false when absent or unset. */
+  static boolean releasesVopersonId(Facility facility) {
+    return facility != null && facility.releaseVopersonId();
   }
 
   /**
@@ -50,7 +52,7 @@ public interface TokenCustomizer {
    */
   static TokenCustomizer facilityEntitlements() {
     return (c, claims) -> {
-      String facility = c.client().getString("facility");
+      String facility = c.client().facility();
       if (facility != null) {
         var mine = c.user().getJsonArray("eduperson_entitlement", new io.vertx.core.json.JsonArray()).stream()
             .map(String::valueOf).filter(e -> e.contains(":panosc:" + facility + ":")).toList();

@@ -1,8 +1,10 @@
 package eu.panosc.aai.token;
 
+import eu.panosc.aai.registry.Facility;
+import eu.panosc.aai.registry.RegisteredClient;
 import eu.panosc.aai.user.PairwiseSubjects;
 import eu.panosc.aai.user.Users;
-import eu.panosc.registry.RegistryClient;
+import eu.panosc.aai.registry.RegistryClient;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
@@ -40,10 +42,10 @@ public final class UserTokenIssuer {
    * @param scopes the scopes of this access token (the family's, or fewer on refresh)
    * @param nonce the authorization request's nonce, for the ID token of a code exchange
    */
-  public Future<TokenResponse> issue(JsonObject client, GrantStore.Family family, Set<String> scopes, String nonce) {
-    String facilityId = client.getString("facility");
-    Future<JsonObject> facility = facilityId == null ? Future.succeededFuture()
-        : registry.get("facilities", facilityId).map(f -> f.orElse(null));
+  public Future<TokenResponse> issue(RegisteredClient client, GrantStore.Family family, Set<String> scopes, String nonce) {
+    String facilityId = client.facility();
+    Future<Facility> facility = facilityId == null ? Future.succeededFuture()
+        : registry.facility(facilityId).map(f -> f.orElse(null));
     return facility.compose(fac -> subjects.record(PairwiseSubjects.sectorOf(client), family.userId())
         .compose(sub -> users.find(family.userId()).compose(user -> {
       JsonObject attributes = user.map(Users.User::attributes).orElse(new JsonObject());
@@ -55,7 +57,7 @@ public final class UserTokenIssuer {
           ? idTokens.issue(sub, family.clientId(), family.authTime(), nonce, family.acr(), family.amr(), at.jwt(),
               family.sessionSid(), alg)
           : null;
-      boolean refresh = client.getJsonArray("grantTypes").contains("refresh_token");
+      boolean refresh = client.allows("refresh_token");
       return grants.recordAccessToken(family.id(), at)
           .compose(v -> refresh ? grants.issueRefreshToken(family) : Future.succeededFuture((String) null))
           .map(rt -> new TokenResponse(at, rt, idToken, null));

@@ -1,5 +1,6 @@
 package eu.panosc.aai.user;
 
+import eu.panosc.aai.registry.RegisteredClient;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
@@ -49,10 +50,10 @@ public final class PairwiseSubjects {
         .map(rows -> new PairwiseSubjects(rows.iterator().next().getBuffer(0).getBytes(), pool));
   }
 
-  /** The sector of a registry client document: its facility, else its client id. */
-  public static String sectorOf(io.vertx.core.json.JsonObject client) {
-    String facility = client.getString("facility");
-    return facility != null ? "facility:" + facility : "client:" + client.getString("clientId");
+  /** The sector of a registered client: its facility, else its client id. */
+  public static String sectorOf(RegisteredClient client) {
+    String facility = client.facility();
+    return facility != null ? "facility:" + facility : "client:" + client.clientId();
   }
 
   /**

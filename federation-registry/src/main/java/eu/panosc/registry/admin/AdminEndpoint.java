@@ -7,7 +7,7 @@ import eu.panosc.platform.http.JsonBodies;
 import eu.panosc.platform.http.Problem;
 import eu.panosc.platform.http.RequestIds;
 import eu.panosc.platform.input.Input;
-import eu.panosc.registry.model.ClientSecrets;
+import eu.panosc.platform.auth.ClientSecrets;
 import eu.panosc.registry.model.Member;
 import eu.panosc.registry.model.MemberKind;
 import eu.panosc.registry.model.MemberValidator;

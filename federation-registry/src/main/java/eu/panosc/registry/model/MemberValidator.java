@@ -1,5 +1,6 @@
 package eu.panosc.registry.model;
 
+import eu.panosc.platform.auth.ClientSecrets;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import io.vertx.core.json.JsonArray;

@@ -1,5 +1,6 @@
 package eu.panosc.registry.oidfed;
 
+import eu.panosc.platform.keys.FederationKeys;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;

@@ -1,5 +1,6 @@
 package eu.panosc.registry.oidfed;
 
+import eu.panosc.platform.keys.FederationKeys;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

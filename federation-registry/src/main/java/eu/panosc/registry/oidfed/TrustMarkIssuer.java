@@ -1,5 +1,6 @@
 package eu.panosc.registry.oidfed;
 
+import eu.panosc.platform.keys.FederationKeys;
 import eu.panosc.registry.oidfed.TrustMarkStore.TrustMarkRecord;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;

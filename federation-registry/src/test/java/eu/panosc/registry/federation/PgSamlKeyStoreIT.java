@@ -49,7 +49,13 @@ class PgSamlKeyStoreIT {
     pool.query("DELETE FROM saml_signing_key").execute().await();
   }
 
-  final KeyEncryptionKey kek = PgKeyStorageIT.kek();
+  final KeyEncryptionKey kek = kek();
+
+  static KeyEncryptionKey kek() {
+    byte[] b = new byte[32];
+    new java.security.SecureRandom().nextBytes(b);
+    return KeyEncryptionKey.of(b);
+  }
   final AtomicInteger generations = new AtomicInteger();
 
   PgSamlKeyStore store(KeyEncryptionKey current, KeyEncryptionKey... previous) {
@@ -95,13 +101,13 @@ class PgSamlKeyStoreIT {
   @Test
   void openWhenKekRotatedThenResealedAndWhenKekUnknownThenRowKeptAndNewKeyMade() {
     XmlSigning first = store(kek).open(db.vertx(), source(Optional.empty(), () -> { })).await();
-    KeyEncryptionKey next = PgKeyStorageIT.kek();
+    KeyEncryptionKey next = kek();
 
     XmlSigning rotated = store(next, kek).open(db.vertx(), source(Optional.empty(), () -> { })).await();
 
     assertThat(rotated.certificate()).isEqualTo(first.certificate());
     assertThat(row().getString(1)).startsWith("pk1." + next.id() + ".");
-    store(PgKeyStorageIT.kek()).open(db.vertx(), source(Optional.empty(), () -> { })).await();
+    store(kek()).open(db.vertx(), source(Optional.empty(), () -> { })).await();
     assertThat(generations).hasValue(2);
   }
 

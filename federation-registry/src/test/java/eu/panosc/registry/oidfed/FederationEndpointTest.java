@@ -1,5 +1,7 @@
 package eu.panosc.registry.oidfed;
 
+import eu.panosc.platform.keys.RotatingFederationKeys;
+import eu.panosc.platform.keys.InMemoryKeyStorage;
 import eu.panosc.platform.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 

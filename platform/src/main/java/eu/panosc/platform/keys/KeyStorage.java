@@ -1,4 +1,4 @@
-package eu.panosc.registry.oidfed;
+package eu.panosc.platform.keys;
 
 import io.vertx.core.Future;
 import java.time.Instant;

@@ -1,4 +1,4 @@
-package eu.panosc.registry;
+package eu.panosc.aai.registry;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -18,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,7 +27,9 @@ import org.slf4j.LoggerFactory;
  * How other services read the registry: over its HTTP read API ({@code /registry/v1}, scope
  * {@code registry:read}), with a cache of approved members (including "not found" answers) that a
  * long poll on the change feed keeps fresh, so a newly approved client is usable within about a
- * second and a suspended one stops working as fast, without restarts.
+ * second and a suspended one stops working as fast, without restarts. Answers are parsed once into typed records
+ * ({@link RegisteredClient}, {@link ClientCredentials}, {@link Facility}, {@link ResourceServer}); a malformed
+ * answer fails with a {@link RegistryAnswerException}, so that callers deny.
  */
 public final class RegistryClient implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RegistryClient.class);
@@ -41,8 +44,8 @@ public final class RegistryClient implements AutoCloseable {
   private final WebClient web;
   private final String base;
   private final Supplier<Future<String>> token;
-  private final Map<String, Future<Optional<JsonObject>>> members = new ConcurrentHashMap<>();
-  private final Map<String, Future<List<JsonObject>>> lists = new ConcurrentHashMap<>();
+  private final Map<String, Future<Optional<?>>> members = new ConcurrentHashMap<>();
+  private final Map<String, Future<List<?>>> lists = new ConcurrentHashMap<>();
   private final List<Consumer<Change>> listeners = new CopyOnWriteArrayList<>();
   private final AtomicLong hits = new AtomicLong();
   private final AtomicLong misses = new AtomicLong();
@@ -68,65 +71,110 @@ public final class RegistryClient implements AutoCloseable {
     return client;
   }
 
-  /** An approved member of {@code collection} (e.g. {@code clients}), or empty; cached until it changes. */
-  public Future<Optional<JsonObject>> get(String collection, String id) {
-    String key = collection + "/" + id;
-    Future<Optional<JsonObject>> cached = members.get(key);
-    if (cached != null) {
-      hits.incrementAndGet();
-      return cached;
-    }
-    misses.incrementAndGet();
-    return cached(key, "/v1/" + collection + "/" + encode(id));
+  /** The approved client {@code id}, or empty; cached until it changes. Fails on a malformed answer. */
+  public Future<Optional<RegisteredClient>> client(String id) {
+    return member("clients/" + id, "/v1/clients/" + encode(id), RegistryRecords::client);
   }
 
   /**
-   * How an approved client authenticates ({@code authMethod}, {@code secretHash}, {@code jwks}); needs
-   * scopes {@code registry:read registry:credentials}. Cached, and forgotten when the client changes.
+   * How the approved client {@code id} authenticates; needs scopes {@code registry:read registry:credentials}.
+   * Cached, and forgotten when the client changes. Fails on a malformed answer.
    */
-  public Future<Optional<JsonObject>> clientCredentials(String clientId) {
-    String key = "clients/" + clientId + "/credentials";
-    Future<Optional<JsonObject>> cached = members.get(key);
-    if (cached != null) {
-      hits.incrementAndGet();
-      return cached;
-    }
-    misses.incrementAndGet();
-    return cached(key, "/v1/clients/" + encode(clientId) + "/credentials");
+  public Future<Optional<ClientCredentials>> credentials(String id) {
+    return member("clients/" + id + "/credentials", "/v1/clients/" + encode(id) + "/credentials",
+        RegistryRecords::credentials);
   }
 
-  private Future<Optional<JsonObject>> cached(String key, String path) {
+  /** The approved facility {@code id}, or empty; cached until it changes. Fails on a malformed answer. */
+  public Future<Optional<Facility>> facility(String id) {
+    return member("facilities/" + id, "/v1/facilities/" + encode(id), RegistryRecords::facility);
+  }
+
+  /** All approved clients; cached until one of them changes. Fails when one of them is malformed. */
+  public Future<List<RegisteredClient>> clients() {
+    return list("clients", RegistryRecords::client);
+  }
+
+  /** All approved resource servers; cached until one of them changes. Fails when one of them is malformed. */
+  public Future<List<ResourceServer>> resourceServers() {
+    return list("resource-servers", RegistryRecords::resourceServer);
+  }
+
+  @SuppressWarnings("unchecked")
+  private <T> Future<Optional<T>> member(String key, String path, Function<JsonObject, T> parse) {
+    Future<Optional<?>> cached = members.get(key);
+    if (cached != null) {
+      hits.incrementAndGet();
+      return (Future<Optional<T>>) (Future<?>) cached;
+    }
+    misses.incrementAndGet();
     if (members.size() >= MAX_CACHED) {
       members.clear();
     }
-    Future<Optional<JsonObject>> loaded = call(path).map(r -> switch (r.statusCode()) {
-      case 200 -> Optional.of(r.bodyAsJsonObject());
-      case 404 -> Optional.<JsonObject>empty();
+    Future<Optional<T>> loaded = call(path).map(r -> switch (r.statusCode()) {
+      case 200 -> Optional.of(parse.apply(body(r, path)));
+      case 404 -> Optional.<T>empty();
       default -> throw new IllegalStateException("registry answered " + r.statusCode() + " for " + path);
     });
-    members.put(key, loaded);
-    loaded.onFailure(e -> members.remove(key, loaded));
+    Future<Optional<?>> stored = (Future<Optional<?>>) (Future<?>) loaded;
+    members.put(key, stored);
+    loaded.onFailure(e -> {
+      members.remove(key, stored);
+      if (e instanceof RegistryAnswerException) {
+        LOG.warn("{}; denied", e.getMessage());
+      }
+    });
     return loaded;
   }
 
-  /** All approved members of {@code collection}; cached until one of them changes. */
-  public Future<List<JsonObject>> list(String collection) {
-    Future<List<JsonObject>> cached = lists.get(collection);
+  @SuppressWarnings("unchecked")
+  private <T> Future<List<T>> list(String collection, Function<JsonObject, T> parse) {
+    Future<List<?>> cached = lists.get(collection);
     if (cached != null) {
       hits.incrementAndGet();
-      return cached;
+      return (Future<List<T>>) (Future<?>) cached;
     }
     misses.incrementAndGet();
-    Future<List<JsonObject>> loaded = call("/v1/" + collection).map(r -> {
+    String path = "/v1/" + collection;
+    Future<List<T>> loaded = call(path).map(r -> {
       if (r.statusCode() != 200) {
         throw new IllegalStateException("registry answered " + r.statusCode() + " for " + collection);
       }
-      JsonArray items = r.bodyAsJsonObject().getJsonArray("items");
-      return items.stream().map(o -> (JsonObject) o).toList();
+      Object items = body(r, path).getValue("items");
+      if (!(items instanceof JsonArray array)) {
+        throw new RegistryAnswerException(collection, "items", "must be an array");
+      }
+      List<T> out = new java.util.ArrayList<>(array.size());
+      for (Object o : array) {
+        if (!(o instanceof JsonObject item)) {
+          throw new RegistryAnswerException(collection, "items", "must be an array of objects");
+        }
+        out.add(parse.apply(item));
+      }
+      return List.copyOf(out);
     });
-    lists.put(collection, loaded);
-    loaded.onFailure(e -> lists.remove(collection, loaded));
+    Future<List<?>> stored = (Future<List<?>>) (Future<?>) loaded;
+    lists.put(collection, stored);
+    loaded.onFailure(e -> {
+      lists.remove(collection, stored);
+      if (e instanceof RegistryAnswerException) {
+        LOG.warn("{}; denied", e.getMessage());
+      }
+    });
     return loaded;
+  }
+
+  /** The response body as a JSON object, or a {@link RegistryAnswerException}. */
+  private static JsonObject body(HttpResponse<io.vertx.core.buffer.Buffer> r, String path) {
+    try {
+      JsonObject body = r.bodyAsJsonObject();
+      if (body == null) {
+        throw new RegistryAnswerException(path, "body", "is empty");
+      }
+      return body;
+    } catch (io.vertx.core.json.DecodeException | ClassCastException e) {
+      throw new RegistryAnswerException(path, "body", "is not a JSON object");
+    }
   }
 
   /** Completes once the client follows the change feed: from then on every change reaches the cache. */

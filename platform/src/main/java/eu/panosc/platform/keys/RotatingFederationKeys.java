@@ -1,4 +1,4 @@
-package eu.panosc.registry.oidfed;
+package eu.panosc.platform.keys;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
@@ -10,7 +10,7 @@ import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
-import eu.panosc.registry.oidfed.KeyStorage.KeyRecord;
+import eu.panosc.platform.keys.KeyStorage.KeyRecord;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.text.ParseException;

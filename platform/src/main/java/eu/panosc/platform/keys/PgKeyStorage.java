@@ -1,8 +1,7 @@
-package eu.panosc.registry.federation;
+package eu.panosc.platform.keys;
 
 import eu.panosc.platform.crypto.EnvelopeEncryption;
 import eu.panosc.platform.crypto.EnvelopeException;
-import eu.panosc.registry.oidfed.KeyStorage;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -22,8 +21,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Signing keys in a table {@code (kid TEXT PRIMARY KEY, private_jwk TEXT, sealed_jwk TEXT, active_from TIMESTAMPTZ)}
- * of the pool's schema: the trust anchor's {@code federation_key}, the aai-broker's {@code signing_key} and
- * {@code rsa_signing_key}. The private JWK is stored sealed ({@link EnvelopeEncryption}: AES-256-GCM under the
+ * of the pool's schema (each service creates its own in its migrations): the registry's {@code federation_key}, the
+ * aai-broker's {@code signing_key} and {@code rsa_signing_key}. The private JWK is stored sealed ({@link EnvelopeEncryption}: AES-256-GCM under the
  * key-encryption key, the row's identity {@code <schema>.<table>/<kid>} as associated data); {@code private_jwk} only
  * holds plaintext written by versions before V20, which the next update seals and clears.
  *

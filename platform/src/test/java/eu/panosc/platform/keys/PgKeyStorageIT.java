@@ -1,4 +1,4 @@
-package eu.panosc.registry.federation;
+package eu.panosc.platform.keys;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,8 +6,7 @@ import com.nimbusds.jose.jwk.JWK;
 import eu.panosc.platform.crypto.EnvelopeEncryption;
 import eu.panosc.platform.crypto.KeyEncryptionKey;
 import eu.panosc.platform.testing.MutableClock;
-import eu.panosc.registry.oidfed.KeyStorage.KeyRecord;
-import eu.panosc.registry.oidfed.RotatingFederationKeys;
+import eu.panosc.platform.keys.KeyStorage.KeyRecord;
 import eu.panosc.platform.testing.TestDatabase;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
@@ -42,7 +41,7 @@ class PgKeyStorageIT {
 
   @BeforeAll
   static void start() {
-    db = TestDatabase.migrated(dataDir, "registry", 4);
+    db = TestDatabase.migrated(dataDir, "keys", 4);
     pool = db.pool();
     replica = db.pool();
   }
@@ -54,7 +53,7 @@ class PgKeyStorageIT {
 
   @BeforeEach
   void empty() {
-    pool.query("DELETE FROM federation_key").execute().await();
+    pool.query("DELETE FROM signing_key").execute().await();
   }
 
   static KeyEncryptionKey kek() {
@@ -64,7 +63,7 @@ class PgKeyStorageIT {
   }
 
   PgKeyStorage storage(Pool p, KeyEncryptionKey current, KeyEncryptionKey... previous) {
-    return new PgKeyStorage(p, "registry", "federation_key", new EnvelopeEncryption(current, List.of(previous)));
+    return new PgKeyStorage(p, "keys", "signing_key", new EnvelopeEncryption(current, List.of(previous)));
   }
 
   RotatingFederationKeys open(PgKeyStorage storage) {
@@ -73,7 +72,7 @@ class PgKeyStorageIT {
 
   static List<Row> rows() {
     List<Row> out = new ArrayList<>();
-    pool.query("SELECT kid, private_jwk, sealed_jwk FROM federation_key ORDER BY kid").execute().await()
+    pool.query("SELECT kid, private_jwk, sealed_jwk FROM signing_key ORDER BY kid").execute().await()
         .forEach(out::add);
     return out;
   }
@@ -100,10 +99,10 @@ class PgKeyStorageIT {
     String kid = open(storage(pool, kek)).signingKey().getKeyID();
 
     var meters = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
-    PgKeyStorage wrong = new PgKeyStorage(pool, "registry", "federation_key",
+    PgKeyStorage wrong = new PgKeyStorage(pool, "keys", "signing_key",
         new EnvelopeEncryption(kek(), List.of()), meters);
     assertThat(wrong.load().await()).isEmpty();
-    assertThat(meters.get(PgKeyStorage.UNUSABLE_ROWS).tag("table", "registry.federation_key").gauge().value())
+    assertThat(meters.get(PgKeyStorage.UNUSABLE_ROWS).tag("table", "keys.signing_key").gauge().value())
         .isEqualTo(2.0);
     RotatingFederationKeys other = open(wrong);
 
@@ -122,7 +121,7 @@ class PgKeyStorageIT {
     String sealedA = rows.get(0).getString(2);
     String sealedB = rows.get(1).getString(2);
     // swap the two envelopes: each is now in a row it was not sealed for
-    pool.preparedQuery("UPDATE federation_key SET sealed_jwk = $2 WHERE kid = $1")
+    pool.preparedQuery("UPDATE signing_key SET sealed_jwk = $2 WHERE kid = $1")
         .executeBatch(List.of(Tuple.of(a, sealedB), Tuple.of(b, sealedA))).await();
     assertThat(storage(pool, kek).load().await()).isEmpty();
 
@@ -130,7 +129,7 @@ class PgKeyStorageIT {
     char last = sealedA.charAt(sealedA.length() - 2);
     String flipped = sealedA.substring(0, sealedA.length() - 2) + (last == 'A' ? 'B' : 'A')
         + sealedA.charAt(sealedA.length() - 1);
-    pool.preparedQuery("UPDATE federation_key SET sealed_jwk = $2 WHERE kid = $1")
+    pool.preparedQuery("UPDATE signing_key SET sealed_jwk = $2 WHERE kid = $1")
         .executeBatch(List.of(Tuple.of(a, flipped), Tuple.of(b, sealedB))).await();
     assertThat(storage(pool, kek).load().await()).extracting(KeyRecord::kid).containsExactly(b);
   }
@@ -152,7 +151,7 @@ class PgKeyStorageIT {
   void openWhenPlaintextRowsFromAnOlderVersionThenSealedAndPlaintextCleared() throws Exception {
     JWK legacy = new com.nimbusds.jose.jwk.gen.ECKeyGenerator(com.nimbusds.jose.jwk.Curve.P_256)
         .keyIDFromThumbprint(true).generate();
-    pool.preparedQuery("INSERT INTO federation_key (kid, private_jwk, active_from) VALUES ($1, $2, $3)")
+    pool.preparedQuery("INSERT INTO signing_key (kid, private_jwk, active_from) VALUES ($1, $2, $3)")
         .execute(Tuple.of(legacy.getKeyID(), legacy.toJSONString(),
             clock.instant().minusSeconds(60).atOffset(ZoneOffset.UTC))).await();
 

@@ -1,10 +1,11 @@
-package eu.panosc.registry.oidfed;
+package eu.panosc.platform.keys;
 
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 
 /**
- * The trust anchor's Federation Entity Keys.
+ * A rotating set of signing keys: the one that signs now and the public keys to publish (the registry's Federation
+ * Entity Keys, the aai-broker's token signing keys).
  *
  * @see <a href="https://openid.net/specs/openid-federation-1_0.html#section-11.2">OpenID Federation 1.0, Key Rollover for a Trust Anchor</a>
  */

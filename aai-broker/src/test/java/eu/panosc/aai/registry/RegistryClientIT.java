@@ -1,4 +1,4 @@
-package eu.panosc.registry;
+package eu.panosc.aai.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -6,11 +6,14 @@ import static org.awaitility.Awaitility.await;
 import eu.panosc.platform.service.Platform;
 import eu.panosc.platform.testing.Http;
 import eu.panosc.platform.testing.LocalIssuer;
+import eu.panosc.platform.testing.PlatformLauncher;
+import eu.panosc.registry.RegistryApplication;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -19,7 +22,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A service's view of the registry over HTTP: cached, and fresh within seconds of a change. */
+/** The provider's view of the registry over HTTP: typed, cached, and fresh within seconds of a change. */
 class RegistryClientIT {
   @TempDir
   Path dataDir;
@@ -31,7 +34,8 @@ class RegistryClientIT {
   @Test
   void clientWhenMemberApprovedOrChangedThenSeenWithinSecondsAndCachedOtherwise() throws Exception {
     try (LocalIssuer issuer = LocalIssuer.start()) {
-      Platform platform = RegistryPlatform.start(dataDir, issuer, false);
+      Platform platform = PlatformLauncher.start(dataDir, List.of(new RegistryApplication()), false,
+          issuer.configOverrides(), Clock.systemUTC());
       String api = platform.baseUrl() + "/registry";
       String admin = issuer.token(api, "registry-admin", "registry:admin");
       String reader = issuer.token(api, "aai", "registry:read");
@@ -49,33 +53,35 @@ class RegistryClientIT {
 
         await().atMost(Duration.ofSeconds(5)).until(() -> seen.stream()
             .anyMatch(c -> c.memberId().equals("scicat") && c.action().equals("create")));
-        assertThat(result(client.get("clients", "scicat"))).as("pending clients are not visible").isEmpty();
+        assertThat(result(client.client("scicat"))).as("pending clients are not visible").isEmpty();
         long missesBefore = client.misses();
-        assertThat(result(client.get("clients", "scicat"))).isEmpty();
+        assertThat(result(client.client("scicat"))).isEmpty();
         assertThat(client.misses()).as("'not found' is cached too").isEqualTo(missesBefore);
 
         long approvedAt = System.nanoTime();
         Http.sendJson("POST", api + "/admin/v1/clients/scicat/approve", admin, null);
         await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50)).untilAsserted(() ->
-            assertThat(result(client.get("clients", "scicat"))).isPresent());
+            assertThat(result(client.client("scicat"))).isPresent());
         assertThat((System.nanoTime() - approvedAt) / 1_000_000).as("approval visible within seconds").isLessThan(5_000);
         assertThat(seen).anyMatch(c -> c.memberId().equals("scicat") && c.action().equals("approve"));
+        assertThat(result(client.clients())).extracting(RegisteredClient::clientId).containsExactly("scicat");
 
         long hitsBefore = client.hits();
-        Optional<JsonObject> cached = result(client.get("clients", "scicat"));
-        assertThat(cached.orElseThrow().getString("state")).isEqualTo("approved");
+        Optional<RegisteredClient> cached = result(client.client("scicat"));
+        assertThat(cached.orElseThrow().facility()).isEqualTo("esrf");
+        assertThat(cached.orElseThrow().grantTypes()).containsExactly("client_credentials");
         assertThat(client.hits()).isEqualTo(hitsBefore + 1);
 
-        assertThat(result(client.list("facilities"))).extracting(f -> f.getString("name")).containsExactly("ESRF");
+        assertThat(result(client.facility("esrf"))).map(Facility::name).contains("ESRF");
         Http.sendJson("PUT", api + "/admin/v1/facilities/esrf", admin, new JsonObject().put("id", "esrf")
             .put("name", "European Synchrotron").put("country", "FR").encode());
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
-            assertThat(result(client.list("facilities"))).extracting(f -> f.getString("name"))
-                .containsExactly("European Synchrotron"));
+            assertThat(result(client.facility("esrf"))).map(Facility::name).contains("European Synchrotron"));
 
         Http.sendJson("POST", api + "/admin/v1/clients/scicat/suspend", admin, null);
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
-            assertThat(result(client.get("clients", "scicat"))).as("suspension seen within seconds").isEmpty());
+            assertThat(result(client.client("scicat"))).as("suspension seen within seconds").isEmpty());
+        assertThat(result(client.clients())).isEmpty();
       } finally {
         client.close();
         platform.stop().get(60, TimeUnit.SECONDS);

@@ -1,0 +1,97 @@
+package eu.panosc.aai.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The client against a stub registry: typed answers, and a malformed answer is an error that is not cached. */
+class RegistryClientTest {
+  final Vertx vertx = Vertx.vertx();
+  final Map<String, String> answers = new ConcurrentHashMap<>();
+  HttpServer server;
+  RegistryClient client;
+
+  @BeforeEach
+  void start() {
+    server = vertx.createHttpServer().requestHandler(req -> {
+      if (req.path().equals("/registry/v1/changes")) {
+        if (req.params().contains("after")) {
+          return; // a long poll that never answers: no changes
+        }
+        req.response().putHeader("content-type", "application/json")
+            .end(new JsonObject().put("changes", new JsonArray()).put("latest", 0).encode());
+        return;
+      }
+      String body = answers.get(req.path());
+      if (body == null) {
+        req.response().setStatusCode(404).end();
+      } else {
+        req.response().putHeader("content-type", "application/json").end(body);
+      }
+    }).listen(0, "127.0.0.1").await();
+    client = RegistryClient.http(vertx, URI.create("http://127.0.0.1:" + server.actualPort() + "/registry"),
+        () -> Future.succeededFuture("t"));
+    client.ready().await();
+  }
+
+  @AfterEach
+  void stop() {
+    client.close();
+    vertx.close().await();
+  }
+
+  @Test
+  void clientWhenWellFormedThenTypedAndCached() {
+    answers.put("/registry/v1/clients/scicat", RegistryRecordsTest.clientDoc().encode());
+
+    assertThat(client.client("scicat").await()).map(RegisteredClient::facility).contains("esrf");
+    long misses = client.misses();
+    assertThat(client.client("scicat").await()).isPresent();
+    assertThat(client.misses()).isEqualTo(misses);
+    assertThat(client.client("unknown").await()).isEmpty();
+  }
+
+  @Test
+  void clientWhenAnswerMalformedThenFailsWithTheFieldAndIsAskedAgainNextTime() {
+    answers.put("/registry/v1/clients/scicat", RegistryRecordsTest.clientDoc().put("grantTypes", "all").encode());
+
+    assertThatThrownBy(() -> client.client("scicat").await()).isInstanceOf(RegistryAnswerException.class)
+        .hasMessageContaining("grantTypes");
+    answers.put("/registry/v1/clients/scicat", RegistryRecordsTest.clientDoc().encode());
+    assertThat(client.client("scicat").await()).isPresent();
+  }
+
+  @Test
+  void credentialsWhenBodyIsNotJsonThenMalformed() {
+    answers.put("/registry/v1/clients/scicat/credentials", "<html>oops</html>");
+
+    assertThatThrownBy(() -> client.credentials("scicat").await()).isInstanceOf(RegistryAnswerException.class)
+        .hasMessageContaining("body");
+  }
+
+  @Test
+  void listsWhenOneMemberMalformedThenTheWholeListFailsAndOtherwiseTyped() {
+    answers.put("/registry/v1/resource-servers", new JsonObject().put("items", new JsonArray()
+        .add(new JsonObject().put("audience", "https://a.example").put("facility", "esrf"))).encode());
+    assertThat(client.resourceServers().await()).extracting(ResourceServer::facility).containsExactly("esrf");
+
+    answers.put("/registry/v1/clients", new JsonObject().put("items", new JsonArray()
+        .add(RegistryRecordsTest.clientDoc()).add(new JsonObject().put("clientId", "broken"))).encode());
+    assertThatThrownBy(() -> client.clients().await()).isInstanceOf(RegistryAnswerException.class)
+        .hasMessageContaining("broken");
+    answers.put("/registry/v1/clients", new JsonObject().put("items", "none").encode());
+    assertThatThrownBy(() -> client.clients().await()).isInstanceOf(RegistryAnswerException.class)
+        .hasMessageContaining("items");
+  }
+}

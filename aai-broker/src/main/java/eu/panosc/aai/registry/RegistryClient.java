@@ -212,23 +212,19 @@ public final class RegistryClient implements AutoCloseable {
             return;
           }
           if (ar.succeeded() && ar.result().statusCode() == 200) {
-            JsonObject body = ar.result().bodyAsJsonObject();
-            boolean first = position < 0;
-            for (Object o : body.getJsonArray("changes")) {
-              JsonObject c = (JsonObject) o;
-              Change change = new Change(c.getLong("id"), c.getString("collection"), c.getString("memberId"),
-                  c.getString("action"));
-              String key = change.collection() + "/" + change.memberId();
-              members.keySet().removeIf(k -> k.equals(key) || k.startsWith(key + "/"));
-              lists.remove(change.collection());
-              listeners.forEach(l -> l.accept(change));
-            }
-            if (first) {
-              // anything cached before the feed's position was known may be stale
+            try {
+              apply(ar.result().bodyAsJsonObject());
+            } catch (RuntimeException malformed) {
+              // never follow on from an answer we could not read: forget everything cached (nothing can be stale
+              // then) and ask again from the same position
               members.clear();
               lists.clear();
+              long delay = Math.min(30_000, 500L << Math.min(failures, 6));
+              LOG.error("registry change feed answer malformed ({}); cache cleared, retrying in {} ms",
+                  malformed.getClass().getSimpleName(), delay);
+              vertx.setTimer(delay, t -> follow(failures + 1));
+              return;
             }
-            position = body.getLong("latest");
             following.tryComplete();
             follow(0);
           } else {
@@ -238,6 +234,42 @@ public final class RegistryClient implements AutoCloseable {
             vertx.setTimer(delay, t -> follow(failures + 1));
           }
         });
+  }
+
+  /** Forgets what the changes in {@code body} touched and moves the position; throws when the body is malformed. */
+  private void apply(JsonObject body) {
+    if (body == null || !(body.getValue("changes") instanceof io.vertx.core.json.JsonArray changes)
+        || !(body.getValue("latest") instanceof Number latest)) {
+      throw new IllegalArgumentException("changes and latest are required");
+    }
+    java.util.List<Change> parsed = new java.util.ArrayList<>();
+    for (Object o : changes) {
+      if (!(o instanceof JsonObject c) || !(c.getValue("id") instanceof Number id)
+          || !(c.getValue("collection") instanceof String collection)
+          || !(c.getValue("memberId") instanceof String memberId) || !(c.getValue("action") instanceof String action)) {
+        throw new IllegalArgumentException("a change needs id, collection, memberId and action");
+      }
+      parsed.add(new Change(id.longValue(), collection, memberId, action));
+    }
+    boolean first = position < 0;
+    for (Change change : parsed) {
+      String key = change.collection() + "/" + change.memberId();
+      members.keySet().removeIf(k -> k.equals(key) || k.startsWith(key + "/"));
+      lists.remove(change.collection());
+      for (Consumer<Change> l : listeners) {
+        try {
+          l.accept(change);
+        } catch (RuntimeException e) {
+          LOG.error("a registry change listener failed on {} {}", change.collection(), change.action(), e);
+        }
+      }
+    }
+    if (first) {
+      // anything cached before the feed's position was known may be stale
+      members.clear();
+      lists.clear();
+    }
+    position = latest.longValue();
   }
 
   private static String encode(String s) {

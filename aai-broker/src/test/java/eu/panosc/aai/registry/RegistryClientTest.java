@@ -19,6 +19,8 @@ import org.junit.jupiter.api.Test;
 class RegistryClientTest {
   final Vertx vertx = Vertx.vertx();
   final Map<String, String> answers = new ConcurrentHashMap<>();
+  final java.util.concurrent.atomic.AtomicReference<io.vertx.core.http.HttpServerRequest> poll =
+      new java.util.concurrent.atomic.AtomicReference<>();
   HttpServer server;
   RegistryClient client;
 
@@ -27,7 +29,8 @@ class RegistryClientTest {
     server = vertx.createHttpServer().requestHandler(req -> {
       if (req.path().equals("/registry/v1/changes")) {
         if (req.params().contains("after")) {
-          return; // a long poll that never answers: no changes
+          poll.set(req); // a long poll, answered by the test (answerPoll) or never
+          return;
         }
         req.response().putHeader("content-type", "application/json")
             .end(new JsonObject().put("changes", new JsonArray()).put("latest", 0).encode());
@@ -93,5 +96,36 @@ class RegistryClientTest {
     answers.put("/registry/v1/clients", new JsonObject().put("items", "none").encode());
     assertThatThrownBy(() -> client.clients().await()).isInstanceOf(RegistryAnswerException.class)
         .hasMessageContaining("items");
+  }
+
+  private void answerPoll(String body) {
+    long until = System.nanoTime() + 5_000_000_000L;
+    io.vertx.core.http.HttpServerRequest req;
+    while ((req = poll.getAndSet(null)) == null) {
+      assertThat(System.nanoTime()).as("a long poll arrives").isLessThan(until);
+      Thread.onSpinWait();
+    }
+    req.response().putHeader("content-type", "application/json").end(body);
+  }
+
+  @Test
+  void followWhenChangeFeedAnswerMalformedThenCacheClearedAndFollowingGoesOn() {
+    answers.put("/registry/v1/clients/scicat", RegistryRecordsTest.clientDoc().encode());
+    assertThat(client.client("scicat").await()).isPresent();
+    java.util.List<RegistryClient.Change> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    client.onChange(seen::add);
+
+    answerPoll("{\"changes\":[42],\"latest\":\"x\"}");
+    answerPoll(new JsonObject().put("changes", new JsonArray().add(new JsonObject().put("id", 7)
+        .put("collection", "clients").put("memberId", "other").put("action", "updated"))).put("latest", 7).encode());
+
+    long until = System.nanoTime() + 5_000_000_000L;
+    while (seen.isEmpty() && System.nanoTime() < until) {
+      Thread.onSpinWait();
+    }
+    assertThat(seen).extracting(RegistryClient.Change::memberId).containsExactly("other");
+    long misses = client.misses();
+    assertThat(client.client("scicat").await()).as("asked again after the malformed answer").isPresent();
+    assertThat(client.misses()).isEqualTo(misses + 1);
   }
 }

@@ -205,6 +205,12 @@ public final class AaiApplication implements ServiceModule {
     return new ClientAuthenticator(registry, assertions);
   }
 
+  @Override
+  public void checkConfig(eu.panosc.platform.config.ConfigNode section, eu.panosc.platform.config.PanoscConfig config,
+      URI publicRoot) {
+    AaiSettings.from(section, publicRoot);
+  }
+
   /** RFC 8414 §3: the metadata at the path-inserted well-known locations of the server root. */
   @Override
   public java.util.Map<String, io.vertx.core.Handler<io.vertx.ext.web.RoutingContext>> wellKnown() {

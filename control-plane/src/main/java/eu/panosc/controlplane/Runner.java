@@ -27,6 +27,7 @@ final class Runner {
       config = options.load(System.getenv());
       Logging.configure(config.logging());
       modules = select.apply(config);
+      Platform.checkConfig(config, modules);
     } catch (ConfigException | IllegalArgumentException e) {
       err.println("panosc: configuration error: " + e.getMessage());
       err.flush();

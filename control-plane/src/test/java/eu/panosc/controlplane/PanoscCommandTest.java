@@ -94,6 +94,20 @@ class PanoscCommandTest {
   }
 
   @Test
+  void upWhenServiceSectionHasTypoOrBadValueThenConfigErrorBeforeAnythingStarts(@TempDir Path dir) throws Exception {
+    Path typo = Files.writeString(dir.resolve("typo.yaml"), "services:\n  aai:\n    accesTokenLifetime: 5m\n");
+    Result r = run("up", "--config", typo.toString(), "--data-dir", dir.resolve("var").toString());
+    assertThat(r.exit()).isEqualTo(PanoscCommand.EXIT_CONFIG);
+    assertThat(r.err().strip()).doesNotContain("\n").contains("configuration error").contains("accesTokenLifetime");
+
+    Path bad = Files.writeString(dir.resolve("bad.yaml"), "services:\n  pdp:\n    decisionLog:\n      enabled: maybe\n");
+    r = run("up", "--config", bad.toString(), "--data-dir", dir.resolve("var").toString());
+    assertThat(r.exit()).isEqualTo(PanoscCommand.EXIT_CONFIG);
+    assertThat(r.err()).contains("configuration error").contains("services.pdp");
+    assertThat(dir.resolve("var").resolve("postgres")).as("nothing started").doesNotExist();
+  }
+
+  @Test
   void serveWhenUnknownServiceThenConfigErrorListingServices(@TempDir Path dir) {
     Result r = run("serve", "nosuch", "--data-dir", dir.toString());
     assertThat(r.exit()).isEqualTo(PanoscCommand.EXIT_CONFIG);

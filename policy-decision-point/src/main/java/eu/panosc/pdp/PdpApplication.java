@@ -74,6 +74,12 @@ public final class PdpApplication implements ServiceModule {
   }
 
   @Override
+  public void checkConfig(eu.panosc.platform.config.ConfigNode section, eu.panosc.platform.config.PanoscConfig config,
+      java.net.URI publicRoot) {
+    PdpSettings.from(section, config.auth().issuerFor(publicRoot), publicRoot, config.demo());
+  }
+
+  @Override
   public Future<Void> mount(Router router, ServiceContext context) {
     PdpSettings settings = PdpSettings.from(context.section(), context.config().auth().issuerFor(context.publicRoot()),
         context.publicRoot(), context.demo());

@@ -48,6 +48,11 @@ public final class Platform {
    */
   public static CompletableFuture<Platform> start(PanoscConfig config, List<ServiceModule> modules, Clock clock) {
     Objects.requireNonNull(config, "config");
+    try {
+      checkConfig(config, modules);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
     PrometheusMeterRegistry registry = Metrics.createRegistry();
     Vertx vertx = Metrics.vertx(registry);
     CompletableFuture<Platform> result = new CompletableFuture<>();
@@ -64,6 +69,17 @@ public final class Platform {
               }, false).onComplete(ignored -> vertx.close().onComplete(x -> result.completeExceptionally(e))));
         });
     return result;
+  }
+
+  /**
+   * Asks every module to check its {@code services.<name>} section before anything starts; throws the first
+   * {@link eu.panosc.platform.config.ConfigException}.
+   */
+  public static void checkConfig(PanoscConfig config, List<ServiceModule> modules) {
+    java.net.URI publicRoot = config.server().baseUrl(config.server().port() == 0 ? 8080 : config.server().port());
+    for (ServiceModule module : modules) {
+      module.checkConfig(config.service(module.name()), config, publicRoot);
+    }
   }
 
   /**

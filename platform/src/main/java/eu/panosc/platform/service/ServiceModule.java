@@ -35,6 +35,15 @@ public interface ServiceModule {
     return "openapi/" + name() + ".yaml";
   }
 
+  /**
+   * Checks this module's section {@code services.<name>} before anything starts (no database, no port yet), so a
+   * typo or a bad value is one line and exit 2 instead of a failure after PostgreSQL started. Throws
+   * {@link eu.panosc.platform.config.ConfigException} naming the key and the fix. {@code publicRoot} is the
+   * configured public URL (or {@code http://host:port} as configured). By default nothing is checked here.
+   */
+  default void checkConfig(eu.panosc.platform.config.ConfigNode section, eu.panosc.platform.config.PanoscConfig config,
+      java.net.URI publicRoot) {}
+
   /** Adds the service's own routes to {@code router}, which is mounted at {@link #mountPath()}. */
   Future<Void> mount(Router router, ServiceContext context);
 

@@ -1,12 +1,10 @@
 package eu.panosc.controlplane;
 
+import eu.panosc.controlplane.ControlPlaneHttp.Failure;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
@@ -19,7 +17,6 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -59,13 +56,6 @@ final class LoginCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  /** A one-line failure. */
-  static final class Failure extends Exception {
-    Failure(String message) {
-      super(message, null, false, false);
-    }
-  }
-
   @Override
   public Integer call() {
     PrintWriter err = spec.commandLine().getErr();
@@ -88,13 +78,13 @@ final class LoginCommand implements Callable<Integer> {
   }
 
   JsonObject run(PrintWriter err) throws Failure {
-    String base = url.replaceAll("/+$", "") + "/aai";
-    HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
-        .connectTimeout(Duration.ofSeconds(5)).build();
+    ControlPlaneHttp http = new ControlPlaneHttp(HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
+        .connectTimeout(Duration.ofSeconds(5)).build(), url, "panosc up");
+    String base = http.aai();
     Map<String, String> start = new LinkedHashMap<>();
     start.put("client_id", client);
     start.put("scope", scope);
-    HttpResponse<String> started = post(http, base + "/device_authorization", start);
+    HttpResponse<String> started = http.post(base + "/device_authorization", start);
     JsonObject device = json(started, "the device authorization endpoint");
     if (started.statusCode() != 200) {
       throw new Failure("the broker refused to start the sign-in: " + describe(device)
@@ -123,7 +113,7 @@ final class LoginCommand implements Callable<Integer> {
     poll.put("client_id", client);
     while (true) {
       sleep(interval);
-      HttpResponse<String> answer = post(http, base + "/token", poll);
+      HttpResponse<String> answer = http.post(base + "/token", poll);
       JsonObject body = json(answer, "the token endpoint");
       if (answer.statusCode() == 200 && body.getString("access_token") != null) {
         return body.put("issuer", base).put("client_id", client).put("obtained_at", Instant.now().toString())
@@ -176,25 +166,6 @@ final class LoginCommand implements Callable<Integer> {
   private void sleep(long seconds) throws Failure {
     try {
       Thread.sleep(Duration.ofSeconds(seconds));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new Failure("interrupted");
-    }
-  }
-
-  private HttpResponse<String> post(HttpClient http, String target, Map<String, String> fields) throws Failure {
-    String body = fields.entrySet().stream()
-        .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "=" + URLEncoder.encode(e.getValue(),
-            StandardCharsets.UTF_8))
-        .collect(Collectors.joining("&"));
-    try {
-      return http.send(HttpRequest.newBuilder(URI.create(target)).timeout(Duration.ofSeconds(30))
-          .header("Content-Type", "application/x-www-form-urlencoded")
-          .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-    } catch (IOException e) {
-      throw new Failure("cannot reach the control plane at " + url + " (is `panosc up` running?): " + e);
-    } catch (IllegalArgumentException e) {
-      throw new Failure("not a usable URL: " + url);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new Failure("interrupted");

@@ -1,12 +1,11 @@
 package eu.panosc.controlplane;
 
+import eu.panosc.controlplane.ControlPlaneHttp.Failure;
 import eu.panosc.platform.demo.DemoFederation;
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
 import java.net.CookieManager;
 import java.net.URI;
 import java.net.URLDecoder;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -24,7 +23,6 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -66,13 +64,6 @@ final class TokenCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  /** A one-line failure. */
-  static final class Failure extends Exception {
-    Failure(String message) {
-      super(message, null, false, false);
-    }
-  }
-
   @Override
   public Integer call() {
     try {
@@ -96,7 +87,9 @@ final class TokenCommand implements Callable<Integer> {
     if (app.getJsonArray("redirectUris", new io.vertx.core.json.JsonArray()).isEmpty()) {
       throw new Failure("client " + client + " does not use the authorization-code flow (no redirect URI)");
     }
-    String base = url.replaceAll("/+$", "") + "/aai";
+    ControlPlaneHttp http = new ControlPlaneHttp(HttpClient.newBuilder().cookieHandler(new CookieManager())
+        .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build(), url, "panosc up --demo");
+    String base = http.aai();
     String redirectUri = app.getJsonArray("redirectUris").getString(0);
     String verifier = random();
     String state = random();
@@ -109,17 +102,15 @@ final class TokenCommand implements Callable<Integer> {
     query.put("nonce", random());
     query.put("code_challenge", s256(verifier));
     query.put("code_challenge_method", "S256");
-    StringBuilder authorize = new StringBuilder(base + "/authorize?" + form(query));
-    audiences.forEach(a -> authorize.append("&resource=").append(enc(a)));
+    StringBuilder authorize = new StringBuilder(base + "/authorize?" + ControlPlaneHttp.form(query));
+    audiences.forEach(a -> authorize.append("&resource=").append(ControlPlaneHttp.enc(a)));
 
-    HttpClient http = HttpClient.newBuilder().cookieHandler(new CookieManager())
-        .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build();
-    HttpResponse<String> page = send(http, HttpRequest.newBuilder(URI.create(authorize.toString())).GET().build());
+    HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create(authorize.toString())).GET().build());
     if (isForm(page, "name=\"password\"")) {
       Map<String, String> login = hidden(page.body());
       login.put("username", person.getString("username"));
       login.put("password", person.getString("password"));
-      page = post(http, base + "/login", login);
+      page = http.post(base + "/login", login);
       if (isForm(page, "name=\"password\"")) {
         throw new Failure("the broker refused the demo password of " + user + " (is it running with --demo?)");
       }
@@ -127,7 +118,7 @@ final class TokenCommand implements Callable<Integer> {
     if (isForm(page, "name=\"decision\"")) {
       Map<String, String> consent = hidden(page.body());
       consent.put("decision", "approve");
-      page = post(http, base + "/consent", consent);
+      page = http.post(base + "/consent", consent);
     }
     if (page.statusCode() != 302) {
       throw new Failure("the broker did not issue a code: " + explain(page));
@@ -151,12 +142,12 @@ final class TokenCommand implements Callable<Integer> {
     HttpRequest.Builder token = HttpRequest.newBuilder(URI.create(base + "/token"))
         .header("Content-Type", "application/x-www-form-urlencoded");
     if (app.getString("secret") != null) {
-      token.header("Authorization", "Basic " + Base64.getEncoder().encodeToString((enc(client) + ":"
-          + enc(app.getString("secret"))).getBytes(StandardCharsets.UTF_8)));
+      token.header("Authorization", "Basic " + Base64.getEncoder().encodeToString((ControlPlaneHttp.enc(client) + ":"
+          + ControlPlaneHttp.enc(app.getString("secret"))).getBytes(StandardCharsets.UTF_8)));
     } else {
       exchange.put("client_id", client);
     }
-    HttpResponse<String> tokens = send(http, token.POST(HttpRequest.BodyPublishers.ofString(form(exchange))).build());
+    HttpResponse<String> tokens = http.send(token.POST(HttpRequest.BodyPublishers.ofString(ControlPlaneHttp.form(exchange))).build());
     JsonObject body;
     try {
       body = new JsonObject(tokens.body());
@@ -187,22 +178,6 @@ final class TokenCommand implements Callable<Integer> {
     return demo.getJsonArray(key).stream().map(o -> (JsonObject) o).filter(p).findFirst();
   }
 
-  private HttpResponse<String> post(HttpClient http, String target, Map<String, String> fields) throws Failure {
-    return send(http, HttpRequest.newBuilder(URI.create(target)).header("Content-Type", "application/x-www-form-urlencoded")
-        .POST(HttpRequest.BodyPublishers.ofString(form(fields))).build());
-  }
-
-  private HttpResponse<String> send(HttpClient http, HttpRequest request) throws Failure {
-    try {
-      return http.send(request, HttpResponse.BodyHandlers.ofString());
-    } catch (IOException e) {
-      throw new Failure("cannot reach the control plane at " + url + " (is `panosc up --demo` running?): " + e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new Failure("interrupted");
-    }
-  }
-
   private static Map<String, String> hidden(String html) {
     Map<String, String> out = new LinkedHashMap<>();
     Matcher m = HIDDEN.matcher(html);
@@ -224,14 +199,6 @@ final class TokenCommand implements Callable<Integer> {
       }
     }
     return out;
-  }
-
-  private static String form(Map<String, String> fields) {
-    return fields.entrySet().stream().map(e -> enc(e.getKey()) + "=" + enc(e.getValue())).collect(Collectors.joining("&"));
-  }
-
-  private static String enc(String s) {
-    return URLEncoder.encode(s, StandardCharsets.UTF_8);
   }
 
   private static String random() {

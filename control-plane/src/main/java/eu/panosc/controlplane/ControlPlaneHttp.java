@@ -1,0 +1,81 @@
+package eu.panosc.controlplane;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Collectors;
+
+/**
+ * What {@code panosc login} and {@code panosc token} share to talk to a running control plane: form posts and
+ * requests whose transport failures become one-line {@link Failure}s that say which URL was tried and what to
+ * start there.
+ */
+final class ControlPlaneHttp {
+  /** A one-line failure of a command, printed as {@code panosc: <message>}. */
+  static final class Failure extends Exception {
+    Failure(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  private final HttpClient http;
+  private final String url;
+  private final String startHint;
+
+  /**
+   * @param url the control plane's URL as the person gave it (shown in failures)
+   * @param startHint what should be running there, e.g. {@code panosc up --demo}
+   */
+  ControlPlaneHttp(HttpClient http, String url, String startHint) {
+    this.http = Objects.requireNonNull(http, "http");
+    this.url = Objects.requireNonNull(url, "url");
+    this.startHint = Objects.requireNonNull(startHint, "startHint");
+  }
+
+  /** The aai-broker's base URL under {@code url}. */
+  String aai() {
+    return url.replaceAll("/+$", "") + "/aai";
+  }
+
+  /** POSTs {@code fields} form-encoded to {@code target}, waiting at most 30 seconds for the answer. */
+  HttpResponse<String> post(String target, Map<String, String> fields) throws Failure {
+    HttpRequest request;
+    try {
+      request = HttpRequest.newBuilder(URI.create(target)).timeout(Duration.ofSeconds(30))
+          .header("Content-Type", "application/x-www-form-urlencoded")
+          .POST(HttpRequest.BodyPublishers.ofString(form(fields))).build();
+    } catch (IllegalArgumentException e) {
+      throw new Failure("not a usable URL: " + url);
+    }
+    return send(request);
+  }
+
+  /** Sends {@code request}; an unreachable control plane is a {@link Failure} naming the URL and what to start. */
+  HttpResponse<String> send(HttpRequest request) throws Failure {
+    try {
+      return http.send(request, HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new Failure("cannot reach the control plane at " + url + " (is `" + startHint + "` running?): " + e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new Failure("interrupted");
+    }
+  }
+
+  /** {@code application/x-www-form-urlencoded}, in the map's order. */
+  static String form(Map<String, String> fields) {
+    return fields.entrySet().stream().map(e -> enc(e.getKey()) + "=" + enc(e.getValue()))
+        .collect(Collectors.joining("&"));
+  }
+
+  static String enc(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8);
+  }
+}

@@ -75,25 +75,40 @@ final class Runner {
     out.println("  data        " + config.dataDir().toAbsolutePath().normalize()
         + (config.database().embedded() ? " (embedded PostgreSQL)" : ""));
     if (config.demo()) {
-      JsonObject demo = DemoFederation.fixture();
-      out.println("Demo credentials (public; refused without --demo):");
-      demo.getJsonArray("users").forEach(u -> {
-        JsonObject user = (JsonObject) u;
-        out.printf("  user   %-16s password %-22s %s%n", user.getString("username"), user.getString("password"),
-            user.getString("description"));
-      });
-      demo.getJsonArray("clients").forEach(c -> {
-        JsonObject client = (JsonObject) c;
-        if (client.getString("secret") != null) {
-          out.printf("  client %-16s secret   %-28s scopes %s%n", client.getString("clientId"),
-              client.getString("secret"), String.join(" ", client.getJsonArray("scopes").stream()
-                  .map(String::valueOf).toList()));
-        }
-      });
-      out.println("  everything: panosc demo-info --json");
+      demoLines(modules).forEach(out::println);
     }
     out.println("Stop with Ctrl-C (graceful).");
     out.flush();
+  }
+
+  /**
+   * What the banner says of the demo federation: its users and client secrets only where this process serves the
+   * aai-broker (they are its credentials); otherwise one line saying where they are.
+   */
+  static List<String> demoLines(List<ServiceModule> modules) {
+    List<String> lines = new java.util.ArrayList<>();
+    if (modules.stream().noneMatch(m -> m.name().equals("aai"))) {
+      lines.add("Demo federation data loaded for " + String.join(", ", modules.stream().map(ServiceModule::name).toList())
+          + "; its sign-in credentials belong to the aai-broker (panosc demo-info).");
+      return lines;
+    }
+    JsonObject demo = DemoFederation.fixture();
+    lines.add("Demo credentials (public; refused without --demo):");
+    demo.getJsonArray("users").forEach(u -> {
+      JsonObject user = (JsonObject) u;
+      lines.add(String.format("  user   %-16s password %-22s %s", user.getString("username"), user.getString("password"),
+          user.getString("description")));
+    });
+    demo.getJsonArray("clients").forEach(c -> {
+      JsonObject client = (JsonObject) c;
+      if (client.getString("secret") != null) {
+        lines.add(String.format("  client %-16s secret   %-28s scopes %s", client.getString("clientId"),
+            client.getString("secret"), String.join(" ", client.getJsonArray("scopes").stream()
+                .map(String::valueOf).toList())));
+      }
+    });
+    lines.add("  everything: panosc demo-info --json");
+    return lines;
   }
 
   static String oneLine(Throwable e) {

@@ -108,6 +108,16 @@ class PanoscCommandTest {
   }
 
   @Test
+  void demoLinesWhenAaiNotServedThenNoCredentialsOnlyWhereTheyAre() {
+    var all = Modules.all();
+    var pdpOnly = all.stream().filter(m -> m.name().equals("pdp")).toList();
+
+    assertThat(Runner.demoLines(pdpOnly)).singleElement().asString().contains("pdp").contains("panosc demo-info")
+        .doesNotContain("password");
+    assertThat(String.join("\n", Runner.demoLines(all))).contains("user   alice").contains("secret");
+  }
+
+  @Test
   void serveWhenUnknownServiceThenConfigErrorListingServices(@TempDir Path dir) {
     Result r = run("serve", "nosuch", "--data-dir", dir.toString());
     assertThat(r.exit()).isEqualTo(PanoscCommand.EXIT_CONFIG);

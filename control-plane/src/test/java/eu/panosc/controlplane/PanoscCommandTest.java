@@ -105,6 +105,23 @@ class PanoscCommandTest {
     assertThat(r.exit()).isEqualTo(PanoscCommand.EXIT_CONFIG);
     assertThat(r.err()).contains("configuration error").contains("services.pdp");
     assertThat(dir.resolve("var").resolve("postgres")).as("nothing started").doesNotExist();
+
+    Path registry = Files.writeString(dir.resolve("registry.yaml"),
+        "services:\n  registry:\n    samlSigningKeys: /etc/key.pem\n");
+    r = run("up", "--config", registry.toString(), "--data-dir", dir.resolve("var").toString());
+    assertThat(r.exit()).isEqualTo(PanoscCommand.EXIT_CONFIG);
+    assertThat(r.err()).contains("services.registry.samlSigningKeys").contains("unknown key");
+
+    Path half = Files.writeString(dir.resolve("half.yaml"), "services:\n  registry:\n    samlSigningKey: /etc/key.pem\n");
+    r = run("up", "--config", half.toString(), "--data-dir", dir.resolve("var").toString());
+    assertThat(r.exit()).isEqualTo(PanoscCommand.EXIT_CONFIG);
+    assertThat(r.err()).contains("must be given together");
+
+    Path missing = Files.writeString(dir.resolve("missing.yaml"), "services:\n  registry:\n    samlSigningKey: "
+        + dir.resolve("no-key.pem") + "\n    samlSigningCertificate: " + dir.resolve("no-cert.pem") + "\n");
+    r = run("up", "--config", missing.toString(), "--data-dir", dir.resolve("var").toString());
+    assertThat(r.exit()).isEqualTo(PanoscCommand.EXIT_CONFIG);
+    assertThat(r.err().strip()).doesNotContain("\n").contains("services.registry.samlSigningKey");
   }
 
   @Test

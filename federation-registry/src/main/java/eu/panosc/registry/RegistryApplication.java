@@ -73,6 +73,21 @@ public final class RegistryApplication implements ServiceModule {
   private long maintenanceTimer = -1;
   private Vertx vertx;
 
+  /** {@code services.registry}: only the operator's SAML signing key pair, both or neither, readable PEM files. */
+  @Override
+  public void checkConfig(eu.panosc.platform.config.ConfigNode section, eu.panosc.platform.config.PanoscConfig config,
+      java.net.URI publicRoot) {
+    try {
+      SamlSigningKey.configured(section);
+    } catch (eu.panosc.platform.config.ConfigException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new eu.panosc.platform.config.ConfigException(section.path() + ".samlSigningKey",
+          "cannot use the configured PEM files: " + e.getMessage());
+    }
+    section.rejectUnknownKeys();
+  }
+
   @Override
   public Future<Void> mount(Router router, ServiceContext context) {
     vertx = context.vertx();

@@ -50,7 +50,7 @@ record AaiStores(Users users, Sessions sessions, Consents consents, PendingAutho
 
   /** The PostgreSQL stores on {@code pool} (whose search path is the {@code aai} schema). */
   static AaiStores postgres(Pool pool, Clock clock, AaiSettings settings) {
-    RevokedTokens revoked = new PgRevokedTokens(pool, clock);
+    PgRevokedTokens revoked = new PgRevokedTokens(pool, clock);
     return new AaiStores(
         new PgUsers(pool, clock),
         new PgSessions(pool, clock, settings.sessionLifetime()),

@@ -46,7 +46,7 @@ public abstract class GrantStoreContract {
     store = newStore(clock, revoked, CODE_LIFETIME, REFRESH_LIFETIME);
   }
 
-  private String user() {
+  protected String user() {
     return existingUser("grant-user-" + UUID.randomUUID());
   }
 
@@ -55,12 +55,12 @@ public abstract class GrantStoreContract {
         List.of("pwd"), "https://client.example/cb", "challenge", "nonce-1", sid).await();
   }
 
-  private GrantStore.Family family(String user, String sid) {
+  protected GrantStore.Family family(String user, String sid) {
     String code = code(user, sid);
     return ((GrantStore.Valid<GrantStore.Code>) store.redeemCode(code).await()).value().family();
   }
 
-  private AccessTokens.Issued accessToken(Duration lifetime) {
+  protected AccessTokens.Issued accessToken(Duration lifetime) {
     return new AccessTokens.Issued("jwt", "jti-" + UUID.randomUUID(), clock.instant().plus(lifetime), Set.of("openid"),
         List.of("aud-1"));
   }
@@ -223,6 +223,24 @@ public abstract class GrantStoreContract {
     store.recordAccessToken(family.id(), late).await();
 
     assertThat(revoked.isRevoked(late.jti())).isTrue();
+  }
+
+  @Test
+  void revokeFamilyWhenAccessTokensAreRecordedMeanwhileThenEveryOneOfThemIsRevoked() {
+    GrantStore.Family family = family(user(), null);
+    List<AccessTokens.Issued> issued = new ArrayList<>();
+    List<Future<Void>> all = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      AccessTokens.Issued at = accessToken(Duration.ofMinutes(5));
+      issued.add(at);
+      all.add(store.recordAccessToken(family.id(), at));
+      if (i == 5) {
+        all.add(store.revokeFamily(family.id()));
+      }
+    }
+    Future.all(all).await();
+
+    assertThat(issued).allSatisfy(at -> assertThat(revoked.isRevoked(at.jti())).as(at.jti()).isTrue());
   }
 
   @Test

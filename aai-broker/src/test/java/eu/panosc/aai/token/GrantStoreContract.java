@@ -2,6 +2,8 @@ package eu.panosc.aai.token;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import eu.panosc.aai.StoreFailures;
+import eu.panosc.aai.store.Transactions;
 import eu.panosc.platform.testing.MutableClock;
 import io.vertx.core.Future;
 import java.time.Clock;
@@ -35,6 +37,9 @@ public abstract class GrantStoreContract {
   /** The store under test, with these lifetimes, revoking access tokens through {@code revoked}. */
   protected abstract GrantStore newStore(Clock clock, RevokedTokens revoked, Duration codeLifetime,
       Duration refreshLifetime);
+
+  /** The transactions of the store's backend. */
+  protected abstract Transactions transactions();
 
   /** Makes sure user {@code id} exists (grants belong to known users); returns it. */
   protected abstract String existingUser(String id);
@@ -277,6 +282,25 @@ public abstract class GrantStoreContract {
         o -> assertThat(o).isNotInstanceOf(GrantStore.Valid.class),
         o -> assertThat(((GrantStore.Valid<GrantStore.Code>) o).value().family().revoked()).isTrue());
     assertThat(store.clientsOfSession("sid-none").await()).isEmpty();
+  }
+
+  @Test
+  void revokeSessionWhenInATransactionThatRollsBackThenNothingIsRevokedAndWhenCommittedAllIs() throws Exception {
+    String sid = "sid-" + UUID.randomUUID();
+    GrantStore.Family family = family(user(), sid);
+    AccessTokens.Issued at = accessToken(Duration.ofMinutes(5));
+    store.recordAccessToken(family.id(), at).await();
+
+    assertThat(StoreFailures.of(transactions().inTransaction(tx -> store.revokeSession(tx, sid)
+        .compose(v -> Future.failedFuture(new IllegalStateException("later step failed")))))).isNotNull();
+
+    assertThat(store.family(family.id()).await()).hasValueSatisfying(f -> assertThat(f.revoked()).isFalse());
+    assertThat(revoked.isRevoked(at.jti())).isFalse();
+
+    transactions().inTransaction(tx -> store.revokeSession(tx, sid)).await();
+
+    assertThat(store.family(family.id()).await()).hasValueSatisfying(f -> assertThat(f.revoked()).isTrue());
+    assertThat(revoked.isRevoked(at.jti())).as("counted once committed").isTrue();
   }
 
   @Test

@@ -3,6 +3,8 @@ package eu.panosc.aai.token;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import eu.panosc.aai.StoreFailures;
+import eu.panosc.aai.store.PgTransactions;
+import eu.panosc.aai.store.Transactions;
 import eu.panosc.aai.user.PgUsers;
 import eu.panosc.aai.user.UpstreamIdentity;
 import eu.panosc.platform.testing.TestDatabase;
@@ -48,6 +50,11 @@ class PgGrantStoreIT extends GrantStoreContract {
   @Override
   protected GrantStore newStore(Clock clock, RevokedTokens revoked, Duration codeLifetime, Duration refreshLifetime) {
     return new PgGrantStore(pool, clock, (PgRevokedTokens) revoked, codeLifetime, refreshLifetime);
+  }
+
+  @Override
+  protected Transactions transactions() {
+    return new PgTransactions(pool);
   }
 
   @Override

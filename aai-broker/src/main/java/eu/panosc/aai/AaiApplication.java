@@ -133,7 +133,7 @@ public final class AaiApplication implements ServiceModule {
     IdTokens idTokens = new IdTokens(keys.signer(), issuer, context.clock(), settings.accessTokenLifetime());
     registry = registryClient(context, settings.registryUrl(), tokens);
     backChannel = backChannel(context, settings, stores, keys, issuer);
-    SessionLogout sessionLogout = new SessionLogout(context.pool(), stores.sessions(), stores.grants(),
+    SessionLogout sessionLogout = new SessionLogout(stores.transactions(), stores.sessions(), stores.grants(),
         stores.outbox(), backChannel);
     purgePeriodically(settings.purgeInterval(), sessionLogout, stores);
     UserTokenIssuer userTokens = new UserTokenIssuer(keys.signer(), tokens, idTokens, keys.subjects(),

@@ -12,6 +12,8 @@ import eu.panosc.aai.session.PgConsents;
 import eu.panosc.aai.session.PgPendingAuthorizations;
 import eu.panosc.aai.session.PgSessions;
 import eu.panosc.aai.session.Sessions;
+import eu.panosc.aai.store.PgTransactions;
+import eu.panosc.aai.store.Transactions;
 import eu.panosc.aai.token.GrantStore;
 import eu.panosc.aai.token.PgGrantStore;
 import eu.panosc.aai.token.PgRevokedTokens;
@@ -25,10 +27,12 @@ import java.util.Objects;
 
 /**
  * Every store of the aai-broker, in one place: each an interface of its feature package, here with its PostgreSQL
- * implementation (schema {@code aai}).
+ * implementation (schema {@code aai}); {@code transactions} lets a service write to several stores atomically
+ * without seeing SQL types.
  */
 record AaiStores(Users users, Sessions sessions, Consents consents, PendingAuthorizations pending,
-    PushedRequests pushed, GrantStore grants, RevokedTokens revoked, DeviceCodes devices, LogoutOutbox outbox) {
+    PushedRequests pushed, GrantStore grants, RevokedTokens revoked, DeviceCodes devices, LogoutOutbox outbox,
+    Transactions transactions) {
   /** Authorization codes are valid this long (RFC 6749 §4.1.2 recommends at most 10 minutes). */
   static final Duration CODE_LIFETIME = Duration.ofSeconds(60);
   /** How long a login or consent form stays usable. */
@@ -46,11 +50,12 @@ record AaiStores(Users users, Sessions sessions, Consents consents, PendingAutho
     Objects.requireNonNull(revoked, "revoked");
     Objects.requireNonNull(devices, "devices");
     Objects.requireNonNull(outbox, "outbox");
+    Objects.requireNonNull(transactions, "transactions");
   }
 
   /** The PostgreSQL stores on {@code pool} (whose search path is the {@code aai} schema). */
   static AaiStores postgres(Pool pool, Clock clock, AaiSettings settings) {
-    RevokedTokens revoked = new PgRevokedTokens(pool, clock);
+    PgRevokedTokens revoked = new PgRevokedTokens(pool, clock);
     return new AaiStores(
         new PgUsers(pool, clock),
         new PgSessions(pool, clock, settings.sessionLifetime()),
@@ -60,6 +65,7 @@ record AaiStores(Users users, Sessions sessions, Consents consents, PendingAutho
         new PgGrantStore(pool, clock, revoked, CODE_LIFETIME, settings.refreshTokenLifetime()),
         revoked,
         new PgDeviceCodes(pool, clock, settings.deviceCodeLifetime(), settings.devicePollInterval()),
-        new PgLogoutOutbox(pool));
+        new PgLogoutOutbox(pool),
+        new PgTransactions(pool));
   }
 }

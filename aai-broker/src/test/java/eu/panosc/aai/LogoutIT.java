@@ -270,6 +270,40 @@ class LogoutIT {
   }
 
   @Test
+  void logoutWhenRevokingTheGrantsFailsThenNothingEndedAndTheNextLogoutEndsAll() throws Exception {
+    Browser browser = new Browser();
+    OIDCTokenResponse portal = login(browser, "portal-rp", "alice");
+    String hint = portal.getOIDCTokens().getIDTokenString();
+    String sid = portal.getOIDCTokens().getIDToken().getJWTClaimsSet().getStringClaim("sid");
+    var sql = platform.database().pool(platform.vertx(), "aai");
+    try {
+      sql.query("CREATE OR REPLACE FUNCTION test_refuse_revocation() RETURNS trigger LANGUAGE plpgsql AS $$"
+          + " BEGIN RAISE EXCEPTION 'injected failure'; END $$").execute().await();
+      sql.query("CREATE TRIGGER test_refuse_revocation BEFORE INSERT ON revoked_token FOR EACH ROW"
+          + " EXECUTE FUNCTION test_refuse_revocation()").execute().await();
+
+      HttpResponse<String> failed = browser.get(logoutUrl("id_token_hint", hint));
+
+      assertThat(failed.statusCode()).isGreaterThanOrEqualTo(500);
+      assertThat(failed.body()).doesNotContain("injected failure", "Exception");
+      assertThat(sql.query("SELECT count(*) FROM logout_delivery WHERE sid = '" + sid + "'").execute().await()
+          .iterator().next().getLong(0)).as("no delivery without the logout").isZero();
+    } finally {
+      sql.query("DROP TRIGGER IF EXISTS test_refuse_revocation ON revoked_token").execute().await();
+      sql.close().await();
+    }
+    assertThat(signedIn(browser, "portal-rp")).as("the session was not ended").isTrue();
+    int before = received.getOrDefault("portal-rp", new ConcurrentLinkedQueue<>()).size();
+
+    assertThat(browser.get(logoutUrl("id_token_hint", hint)).statusCode()).isEqualTo(200);
+
+    assertThat(signedIn(browser, "portal-rp")).isFalse();
+    assertThat(refreshWorks("portal-rp", portal)).isFalse();
+    await().atMost(Duration.ofSeconds(20)).until(() -> received.getOrDefault("portal-rp",
+        new ConcurrentLinkedQueue<>()).stream().skip(before).anyMatch(t -> sidOf(t).equals(sid)));
+  }
+
+  @Test
   void logoutWhenNoHintThenConfirmationWithCsrfAndStayKeepsTheSession() throws Exception {
     Browser browser = new Browser();
     login(browser, "plain-rp", "bob");

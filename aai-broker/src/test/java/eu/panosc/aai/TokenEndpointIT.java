@@ -202,6 +202,37 @@ class TokenEndpointIT {
   }
 
   @Test
+  void revokeWhenTheRevocationCannotBeStoredThen503ToRetryAndTheTokenStaysActiveUntilARetrySucceeds()
+      throws Exception {
+    var auth = basic("resource-broker", "resource-broker-demo-secret");
+    var at = token(auth, new Scope("pdp:evaluate")).toSuccessResponse().getTokens().getAccessToken();
+    URI introspect = URI.create(base + "/aai/introspect");
+    var caller = basic("pdp-admin", "pdp-admin-demo-secret");
+    URI revoke = URI.create(base + "/aai/revoke");
+    var sql = platform.database().pool(platform.vertx(), "aai");
+    try {
+      sql.query("CREATE OR REPLACE FUNCTION test_refuse_revocation() RETURNS trigger LANGUAGE plpgsql AS $$"
+          + " BEGIN RAISE EXCEPTION 'injected failure'; END $$").execute().await();
+      sql.query("CREATE TRIGGER test_refuse_revocation BEFORE INSERT ON revoked_token FOR EACH ROW"
+          + " EXECUTE FUNCTION test_refuse_revocation()").execute().await();
+      var refused = new TokenRevocationRequest(revoke, auth, at).toHTTPRequest().send();
+
+      assertThat(refused.getStatusCode()).as("RFC 7009 §2.2.1: the client may retry").isEqualTo(503);
+      assertThat(refused.getHeaderValue("Retry-After")).isNotBlank();
+      assertThat(new JsonObject(refused.getBody()).getString("error")).isEqualTo("temporarily_unavailable");
+      assertThat(TokenIntrospectionResponse.parse(new TokenIntrospectionRequest(introspect, caller, at)
+          .toHTTPRequest().send()).toSuccessResponse().isActive()).as("no false success").isTrue();
+    } finally {
+      sql.query("DROP TRIGGER IF EXISTS test_refuse_revocation ON revoked_token").execute().await();
+      sql.close().await();
+    }
+
+    assertThat(new TokenRevocationRequest(revoke, auth, at).toHTTPRequest().send().getStatusCode()).isEqualTo(200);
+    assertThat(TokenIntrospectionResponse.parse(new TokenIntrospectionRequest(introspect, caller, at)
+        .toHTTPRequest().send()).toSuccessResponse().isActive()).isFalse();
+  }
+
+  @Test
   void tokenWhenOneClientFloodsThen429ForItOnly() throws Exception {
     int limited = 0;
     for (int i = 0; i < 30; i++) {

@@ -1,7 +1,7 @@
 package eu.panosc.aai.logout;
 
+import eu.panosc.aai.store.Transaction;
 import io.vertx.core.Future;
-import io.vertx.sqlclient.SqlClient;
 import java.time.Duration;
 import java.util.List;
 
@@ -17,10 +17,10 @@ public interface LogoutOutbox {
   record Delivery(long id, String clientId, String userId, String sid, int attempt) {}
 
   /**
-   * Enqueues one delivery per client that got tokens in the session {@code sid}, on {@code client} (the caller's
-   * transaction that ends the session). Succeeds with how many were enqueued.
+   * Enqueues one delivery per client that got tokens in the session {@code sid}, in {@code tx} (the caller's
+   * transaction that ends the session: a rollback enqueues nothing). Succeeds with how many were enqueued.
    */
-  Future<Integer> enqueue(SqlClient client, String sid, String userId);
+  Future<Integer> enqueue(Transaction tx, String sid, String userId);
 
   /**
    * Claims up to {@code limit} due deliveries for {@code lease}: no other claim sees them until it ends. Counts the

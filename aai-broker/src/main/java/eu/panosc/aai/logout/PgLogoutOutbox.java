@@ -1,9 +1,10 @@
 package eu.panosc.aai.logout;
 
+import eu.panosc.aai.store.PgTransactions;
+import eu.panosc.aai.store.Transaction;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,9 +20,9 @@ public final class PgLogoutOutbox implements LogoutOutbox {
   }
 
   @Override
-  public Future<Integer> enqueue(SqlClient client, String sid, String userId) {
+  public Future<Integer> enqueue(Transaction tx, String sid, String userId) {
     // the clients of the session: those with a token family of it that was issued an access token
-    return client.preparedQuery("INSERT INTO logout_delivery (client_id, user_id, sid)"
+    return PgTransactions.client(tx).preparedQuery("INSERT INTO logout_delivery (client_id, user_id, sid)"
             + " SELECT DISTINCT f.client_id, $2, $1 FROM token_family f WHERE f.session_sid = $1"
             + " AND EXISTS (SELECT 1 FROM family_access_token a WHERE a.family_id = f.id)")
         .execute(Tuple.of(sid, userId)).map(r -> r.rowCount());

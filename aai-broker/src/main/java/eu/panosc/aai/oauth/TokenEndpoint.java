@@ -24,6 +24,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The token ({@code POST /token}), introspection ({@code POST /introspect}, RFC 7662) and revocation
@@ -31,6 +33,7 @@ import java.util.Set;
  * applies its rate limit, and dispatches on {@code grant_type} to a grant; errors are RFC 6749 §5.2.
  */
 public final class TokenEndpoint {
+  private static final Logger LOG = LoggerFactory.getLogger(TokenEndpoint.class);
   public static final String METER_TOKENS = "panosc_aai_tokens_issued_total";
   public static final String METER_ERRORS = "panosc_aai_token_errors_total";
   static final Set<String> SINGLE_VALUED = Set.of("grant_type", "scope", "client_id", "client_secret", "token",
@@ -194,7 +197,8 @@ public final class TokenEndpoint {
   /**
    * RFC 7009: an access token or a refresh token (whatever {@code token_type_hint} says: §2.1 lets the server search
    * every type) is revoked; a refresh token revokes its whole grant, its other refresh tokens and its access tokens
-   * (§2.1 SHOULD). Only the client the token was issued to may revoke it (§2.1: others are refused,
+   * (§2.1 SHOULD). A revocation that could not be stored answers 503 {@code temporarily_unavailable} with
+   * Retry-After (§2.2.1), never 200. Only the client the token was issued to may revoke it (§2.1: others are refused,
    * {@code unauthorized_client}); an unknown, invalid or expired token answers 200 (§2.2). Public clients revoke
    * with their {@code client_id} alone (§5).
    */
@@ -228,6 +232,14 @@ public final class TokenEndpoint {
           });
         })
         .onSuccess(v -> ctx.response().setStatusCode(200).putHeader(HttpHeaders.CACHE_CONTROL, "no-store").end())
-        .onFailure(ctx::fail);
+        // a revocation that could not be stored did not happen: never a false 200, but an answer to retry (§2.2.1)
+        .onFailure(e -> {
+          if (e instanceof OAuthError) {
+            ctx.fail(e);
+            return;
+          }
+          LOG.warn("a revocation could not be stored: {}", e.toString());
+          ctx.fail(OAuthError.temporarilyUnavailable("the revocation could not be stored; retry later", 5));
+        });
   }
 }

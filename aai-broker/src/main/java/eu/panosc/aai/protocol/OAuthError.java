@@ -136,6 +136,14 @@ public final class OAuthError extends RuntimeException implements ProtocolError 
         false, retryAfterSeconds);
   }
 
+  /**
+   * RFC 7009 §2.2.1 (and RFC 6749 §4.1.2.1's {@code temporarily_unavailable}): 503 with Retry-After; the request
+   * did not take effect and may be sent again.
+   */
+  public static OAuthError temporarilyUnavailable(String description, int retryAfterSeconds) {
+    return new OAuthError("temporarily_unavailable", description, 503, false, retryAfterSeconds);
+  }
+
   public static OAuthError serverError(String description) {
     return new OAuthError("server_error", description, 500, false, null);
   }

@@ -2,6 +2,8 @@ package eu.panosc.aai.session;
 
 import eu.panosc.aai.protocol.Opaque;
 import eu.panosc.aai.protocol.Storable;
+import eu.panosc.aai.store.PgTransactions;
+import eu.panosc.aai.store.Transaction;
 import eu.panosc.aai.user.UpstreamIdentity;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -69,7 +71,11 @@ public final class PgSessions implements Sessions {
   }
 
   @Override
-  public Future<Optional<Ended>> end(SqlClient client, String id) {
+  public Future<Optional<Ended>> end(Transaction tx, String id) {
+    return end(PgTransactions.client(tx), id);
+  }
+
+  private Future<Optional<Ended>> end(SqlClient client, String id) {
     if (id == null || id.isEmpty()) {
       return Future.succeededFuture(Optional.empty());
     }
@@ -85,7 +91,11 @@ public final class PgSessions implements Sessions {
   }
 
   @Override
-  public Future<List<Ended>> purgeExpired(SqlClient client) {
+  public Future<List<Ended>> purgeExpired(Transaction tx) {
+    return purgeExpired(PgTransactions.client(tx));
+  }
+
+  private Future<List<Ended>> purgeExpired(SqlClient client) {
     return client.preparedQuery("DELETE FROM browser_session WHERE expires_at < $1 RETURNING sid, user_id")
         .execute(Tuple.of(clock.instant().atOffset(ZoneOffset.UTC)))
         .map(rows -> {

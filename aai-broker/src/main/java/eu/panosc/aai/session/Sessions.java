@@ -1,8 +1,8 @@
 package eu.panosc.aai.session;
 
+import eu.panosc.aai.store.Transaction;
 import eu.panosc.aai.user.UpstreamIdentity;
 import io.vertx.core.Future;
-import io.vertx.sqlclient.SqlClient;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -37,12 +37,12 @@ public interface Sessions {
    */
   Future<Optional<Ended>> end(String id);
 
-  /** {@link #end(String)} on {@code client}, e.g. inside the caller's transaction. */
-  Future<Optional<Ended>> end(SqlClient client, String id);
+  /** {@link #end(String)} in {@code tx}, with the caller's other writes (e.g. the back-channel logout outbox). */
+  Future<Optional<Ended>> end(Transaction tx, String id);
 
   /** Drops expired sessions; returns them, so that their clients can be told (back-channel logout). */
   Future<List<Ended>> purgeExpired();
 
-  /** {@link #purgeExpired()} on {@code client}, e.g. inside the caller's transaction. */
-  Future<List<Ended>> purgeExpired(SqlClient client);
+  /** {@link #purgeExpired()} in {@code tx}, with the caller's other writes. */
+  Future<List<Ended>> purgeExpired(Transaction tx);
 }

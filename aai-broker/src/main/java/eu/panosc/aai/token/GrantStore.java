@@ -1,5 +1,6 @@
 package eu.panosc.aai.token;
 
+import eu.panosc.aai.store.Transaction;
 import io.vertx.core.Future;
 import java.time.Instant;
 import java.util.List;
@@ -72,7 +73,10 @@ public interface GrantStore {
   /** Rotates (uses up) a current refresh token; false when another request used it first. */
   Future<Boolean> rotateRefreshToken(String token);
 
-  /** Revokes the family: its refresh tokens stop working and its unexpired access tokens become inactive. */
+  /**
+   * Revokes the family: its refresh tokens stop working and its unexpired access tokens become inactive; all of it
+   * or, on failure, nothing; again without harm.
+   */
   Future<Void> revokeFamily(String familyId);
 
   /**
@@ -81,8 +85,14 @@ public interface GrantStore {
    */
   Future<List<String>> clientsOfSession(String sid);
 
-  /** Revokes every grant given in the browser session {@code sid} (its refresh and access tokens, unused codes). */
+  /**
+   * Revokes every grant given in the browser session {@code sid} (its refresh and access tokens, unused codes): all
+   * of them or, on failure, none; again without harm.
+   */
   Future<Void> revokeSession(String sid);
+
+  /** {@link #revokeSession(String)} in {@code tx}, with the caller's other writes (e.g. ending the session). */
+  Future<Void> revokeSession(Transaction tx, String sid);
 
   /** The grant an access token was issued in: its family, user, and whether the grant was revoked. */
   record AccessTokenGrant(String familyId, String userId, boolean revoked) {}

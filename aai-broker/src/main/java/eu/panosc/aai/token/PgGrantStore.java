@@ -1,6 +1,8 @@
 package eu.panosc.aai.token;
 
 import eu.panosc.aai.protocol.Opaque;
+import eu.panosc.aai.store.PgTransactions;
+import eu.panosc.aai.store.Transaction;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.sqlclient.Pool;
@@ -12,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
@@ -23,11 +26,11 @@ import java.util.UUID;
 public final class PgGrantStore implements GrantStore {
   private final Pool pool;
   private final Clock clock;
-  private final RevokedTokens revoked;
+  private final PgRevokedTokens revoked;
   private final Duration codeLifetime;
   private final Duration refreshLifetime;
 
-  public PgGrantStore(Pool pool, Clock clock, RevokedTokens revoked, Duration codeLifetime, Duration refreshLifetime) {
+  public PgGrantStore(Pool pool, Clock clock, PgRevokedTokens revoked, Duration codeLifetime, Duration refreshLifetime) {
     this.pool = Objects.requireNonNull(pool, "pool");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.revoked = Objects.requireNonNull(revoked, "revoked");
@@ -157,21 +160,7 @@ public final class PgGrantStore implements GrantStore {
 
   @Override
   public Future<Void> revokeFamily(String familyId) {
-    OffsetDateTime now = now();
-    return pool.preparedQuery("UPDATE token_family SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL")
-        .execute(Tuple.of(familyId, now))
-        .compose(v -> pool.preparedQuery("UPDATE refresh_token SET rotated_at = $2 WHERE family_id = $1"
-            + " AND rotated_at IS NULL").execute(Tuple.of(familyId, now)))
-        .compose(v -> pool.preparedQuery("SELECT f.jti, f.expires_at, t.client_id FROM family_access_token f"
-            + " JOIN token_family t ON t.id = f.family_id WHERE f.family_id = $1 AND f.expires_at > $2")
-            .execute(Tuple.of(familyId, now)))
-        .compose(rows -> {
-          Future<Void> all = Future.succeededFuture();
-          for (Row r : rows) {
-            all = all.compose(x -> revoked.revoke(r.getString(0), r.getString(2), r.getOffsetDateTime(1).toInstant()));
-          }
-          return all;
-        });
+    return revokeFamilies("id = $1", familyId);
   }
 
   @Override
@@ -180,7 +169,7 @@ public final class PgGrantStore implements GrantStore {
             + " AND EXISTS (SELECT 1 FROM family_access_token a WHERE a.family_id = f.id) ORDER BY f.client_id")
         .execute(Tuple.of(sid))
         .map(rows -> {
-          List<String> out = new java.util.ArrayList<>();
+          List<String> out = new ArrayList<>();
           rows.forEach(r -> out.add(r.getString(0)));
           return out;
         });
@@ -188,17 +177,63 @@ public final class PgGrantStore implements GrantStore {
 
   @Override
   public Future<Void> revokeSession(String sid) {
-    return pool.preparedQuery("SELECT id FROM token_family WHERE session_sid = $1 AND revoked_at IS NULL")
-        .execute(Tuple.of(sid))
-        .compose(rows -> {
-          Future<Void> all = Future.succeededFuture();
-          for (Row r : rows) {
-            String id = r.getString(0);
-            all = all.compose(x -> revokeFamily(id));
-          }
-          return all;
+    return revokeFamilies("session_sid = $1", sid);
+  }
+
+  @Override
+  public Future<Void> revokeSession(Transaction tx, String sid) {
+    return revokeFamilies(PgTransactions.client(tx), "session_sid = $1", sid)
+        .map(tokens -> {
+          tx.afterCommit(() -> revoked.remember(tokens));
+          return null;
         });
   }
+
+  /**
+   * Revokes the families {@code where} selects (one parameter, {@code $1}) in one transaction: all of it or nothing,
+   * and again without harm (a family keeps its first revocation time). The families are locked first
+   * ({@code FOR UPDATE}, which also holds off a concurrent {@link #recordAccessToken} of theirs until the commit, so
+   * that one sees the family revoked and revokes its token itself); then their refresh tokens are used up and their
+   * unexpired access tokens written to the revocation list, which counts them here once committed.
+   */
+  private Future<Void> revokeFamilies(String where, String value) {
+    return pool.withTransaction(tx -> revokeFamilies(tx, where, value))
+        .map(tokens -> {
+          revoked.remember(tokens);
+          return null;
+        });
+  }
+
+  /** The revocation's statements on {@code tx}; returns the access tokens to count as revoked after the commit. */
+  private Future<List<PgRevokedTokens.Revocation>> revokeFamilies(SqlClient tx, String where, String value) {
+    OffsetDateTime now = now();
+    return tx.preparedQuery("SELECT id FROM token_family WHERE " + where + " ORDER BY id FOR UPDATE")
+        .execute(Tuple.of(value))
+        .compose(locked -> {
+          if (locked.size() == 0) {
+            return Future.succeededFuture(List.<PgRevokedTokens.Revocation>of());
+          }
+          String[] ids = new String[locked.size()];
+          int i = 0;
+          for (Row r : locked) {
+            ids[i++] = r.getString(0);
+          }
+          return tx.preparedQuery("UPDATE token_family SET revoked_at = $2 WHERE id = ANY($1) AND revoked_at IS NULL")
+              .execute(Tuple.of(ids, now))
+              .compose(v -> tx.preparedQuery("UPDATE refresh_token SET rotated_at = $2 WHERE family_id = ANY($1)"
+                  + " AND rotated_at IS NULL").execute(Tuple.of(ids, now)))
+              .compose(v -> tx.preparedQuery("SELECT a.jti, t.client_id, a.expires_at FROM family_access_token a"
+                  + " JOIN token_family t ON t.id = a.family_id WHERE a.family_id = ANY($1) AND a.expires_at > $2")
+                  .execute(Tuple.of(ids, now)))
+              .compose(rows -> {
+                List<PgRevokedTokens.Revocation> tokens = new ArrayList<>();
+                rows.forEach(r -> tokens.add(new PgRevokedTokens.Revocation(r.getString(0), r.getString(1),
+                    r.getOffsetDateTime(2).toInstant())));
+                return revoked.write(tx, tokens).map(tokens);
+              });
+        });
+  }
+
 
   @Override
   public Future<Optional<AccessTokenGrant>> grantOfAccessToken(String jti) {

@@ -3,10 +3,12 @@ package eu.panosc.aai.token;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -44,12 +46,40 @@ public final class PgRevokedTokens implements RevokedTokens {
     return jti != null && revoked.containsKey(jti);
   }
 
+  /**
+   * Written first, counted here only once the row is stored: a failed write fails the caller (who may try again)
+   * and leaves nothing that only this replica would know and a restart would forget.
+   */
   @Override
   public Future<Void> revoke(String jti, String clientId, Instant expiresAt) {
-    revoked.put(jti, expiresAt);
-    return pool.preparedQuery("INSERT INTO revoked_token (jti, client_id, expires_at, revoked_at) VALUES ($1, $2, $3, $4)"
-            + " ON CONFLICT (jti) DO NOTHING")
-        .execute(Tuple.of(jti, clientId, expiresAt.atOffset(ZoneOffset.UTC), clock.instant().atOffset(ZoneOffset.UTC)))
+    Revocation r = new Revocation(jti, clientId, expiresAt);
+    return write(pool, List.of(r)).map(v -> {
+      remember(List.of(r));
+      return null;
+    });
+  }
+
+  /** An access token to revoke: its id, the client it was issued to, when it expires. */
+  record Revocation(String jti, String clientId, Instant expiresAt) {}
+
+  /**
+   * Stores the revocations on {@code client} (e.g. inside a {@link PgGrantStore} transaction), keeping the first
+   * revocation time of a token revoked before; call {@link #remember} once that transaction committed.
+   */
+  Future<Void> write(SqlClient client, List<Revocation> revocations) {
+    if (revocations.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    var now = clock.instant().atOffset(ZoneOffset.UTC);
+    return client.preparedQuery("INSERT INTO revoked_token (jti, client_id, expires_at, revoked_at)"
+            + " VALUES ($1, $2, $3, $4) ON CONFLICT (jti) DO NOTHING")
+        .executeBatch(revocations.stream()
+            .map(r -> Tuple.of(r.jti(), r.clientId(), r.expiresAt().atOffset(ZoneOffset.UTC), now)).toList())
         .mapEmpty();
+  }
+
+  /** Counts stored revocations here at once (other replicas learn of them at their next reload). */
+  void remember(List<Revocation> revocations) {
+    revocations.forEach(r -> revoked.put(r.jti(), r.expiresAt()));
   }
 }

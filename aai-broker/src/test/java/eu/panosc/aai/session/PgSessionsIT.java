@@ -1,5 +1,7 @@
 package eu.panosc.aai.session;
 
+import eu.panosc.aai.store.PgTransactions;
+import eu.panosc.aai.store.Transactions;
 import eu.panosc.aai.user.PgUsers;
 import eu.panosc.aai.user.UpstreamIdentity;
 import eu.panosc.platform.testing.TestDatabase;
@@ -32,6 +34,11 @@ class PgSessionsIT extends SessionsContract {
   @Override
   protected Sessions newStore(Clock clock, Duration lifetime) {
     return new PgSessions(pool, clock, lifetime);
+  }
+
+  @Override
+  protected Transactions transactions() {
+    return new PgTransactions(pool);
   }
 
   @Override

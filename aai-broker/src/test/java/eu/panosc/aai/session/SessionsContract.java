@@ -3,6 +3,7 @@ package eu.panosc.aai.session;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import eu.panosc.aai.StoreFailures;
+import eu.panosc.aai.store.Transactions;
 import eu.panosc.aai.user.UpstreamIdentity;
 import eu.panosc.platform.input.InvalidInputException;
 import eu.panosc.platform.testing.MutableClock;
@@ -30,6 +31,9 @@ public abstract class SessionsContract {
   protected Sessions store;
 
   protected abstract Sessions newStore(Clock clock, Duration lifetime);
+
+  /** The transactions of the store's backend. */
+  protected abstract Transactions transactions();
 
   /** Makes sure the user of {@code identity} exists (a session belongs to a known user); returns the identity. */
   protected abstract UpstreamIdentity existingUser(UpstreamIdentity identity);
@@ -109,6 +113,36 @@ public abstract class SessionsContract {
     assertThat(all).filteredOn(f -> f.result().isPresent()).singleElement()
         .satisfies(f -> assertThat(f.result()).contains(new Sessions.Ended(sid, who.userId())));
     assertThat(store.find(id).await()).isEmpty();
+  }
+
+  @Test
+  void endWhenInATransactionThatRollsBackThenTheSessionLivesAndWhenCommittedItEnds() throws Exception {
+    UpstreamIdentity who = identity();
+    String id = store.create(who).await();
+    String sid = store.find(id).await().orElseThrow().sid();
+
+    Throwable failure = StoreFailures.of(transactions().inTransaction(tx -> store.end(tx, id)
+        .compose(ended -> Future.failedFuture(new IllegalStateException("later step failed")))));
+
+    assertThat(failure).hasMessage("later step failed");
+    assertThat(store.find(id).await()).isPresent();
+    assertThat(transactions().inTransaction(tx -> store.end(tx, id)).await())
+        .contains(new Sessions.Ended(sid, who.userId()));
+    assertThat(store.find(id).await()).isEmpty();
+  }
+
+  @Test
+  void purgeExpiredWhenInATransactionThatRollsBackThenTheExpiredSessionIsHandedBackAgainLater() throws Exception {
+    UpstreamIdentity who = identity();
+    String sid = store.find(store.create(who).await()).await().orElseThrow().sid();
+    clock.advance(LIFETIME.plusSeconds(1));
+    Sessions.Ended ended = new Sessions.Ended(sid, who.userId());
+
+    assertThat(StoreFailures.of(transactions().inTransaction(tx -> store.purgeExpired(tx)
+        .compose(all -> Future.failedFuture(new IllegalStateException("later step failed")))))).isNotNull();
+
+    assertThat(transactions().inTransaction(store::purgeExpired).await()).contains(ended);
+    assertThat(store.purgeExpired().await()).doesNotContain(ended);
   }
 
   @Test

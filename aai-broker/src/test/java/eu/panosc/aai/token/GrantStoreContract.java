@@ -2,6 +2,8 @@ package eu.panosc.aai.token;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import eu.panosc.aai.StoreFailures;
+import eu.panosc.aai.store.Transactions;
 import eu.panosc.platform.testing.MutableClock;
 import io.vertx.core.Future;
 import java.time.Clock;
@@ -36,6 +38,9 @@ public abstract class GrantStoreContract {
   protected abstract GrantStore newStore(Clock clock, RevokedTokens revoked, Duration codeLifetime,
       Duration refreshLifetime);
 
+  /** The transactions of the store's backend. */
+  protected abstract Transactions transactions();
+
   /** Makes sure user {@code id} exists (grants belong to known users); returns it. */
   protected abstract String existingUser(String id);
 
@@ -46,7 +51,7 @@ public abstract class GrantStoreContract {
     store = newStore(clock, revoked, CODE_LIFETIME, REFRESH_LIFETIME);
   }
 
-  private String user() {
+  protected String user() {
     return existingUser("grant-user-" + UUID.randomUUID());
   }
 
@@ -55,12 +60,12 @@ public abstract class GrantStoreContract {
         List.of("pwd"), "https://client.example/cb", "challenge", "nonce-1", sid).await();
   }
 
-  private GrantStore.Family family(String user, String sid) {
+  protected GrantStore.Family family(String user, String sid) {
     String code = code(user, sid);
     return ((GrantStore.Valid<GrantStore.Code>) store.redeemCode(code).await()).value().family();
   }
 
-  private AccessTokens.Issued accessToken(Duration lifetime) {
+  protected AccessTokens.Issued accessToken(Duration lifetime) {
     return new AccessTokens.Issued("jwt", "jti-" + UUID.randomUUID(), clock.instant().plus(lifetime), Set.of("openid"),
         List.of("aud-1"));
   }
@@ -226,6 +231,24 @@ public abstract class GrantStoreContract {
   }
 
   @Test
+  void revokeFamilyWhenAccessTokensAreRecordedMeanwhileThenEveryOneOfThemIsRevoked() {
+    GrantStore.Family family = family(user(), null);
+    List<AccessTokens.Issued> issued = new ArrayList<>();
+    List<Future<Void>> all = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      AccessTokens.Issued at = accessToken(Duration.ofMinutes(5));
+      issued.add(at);
+      all.add(store.recordAccessToken(family.id(), at));
+      if (i == 5) {
+        all.add(store.revokeFamily(family.id()));
+      }
+    }
+    Future.all(all).await();
+
+    assertThat(issued).allSatisfy(at -> assertThat(revoked.isRevoked(at.jti())).as(at.jti()).isTrue());
+  }
+
+  @Test
   void issueRefreshTokenWhenTheFamilyWasRevokedMeanwhileThenTheTokenIsNotValid() {
     GrantStore.Family family = family(user(), null);
     store.revokeFamily(family.id()).await();
@@ -259,6 +282,25 @@ public abstract class GrantStoreContract {
         o -> assertThat(o).isNotInstanceOf(GrantStore.Valid.class),
         o -> assertThat(((GrantStore.Valid<GrantStore.Code>) o).value().family().revoked()).isTrue());
     assertThat(store.clientsOfSession("sid-none").await()).isEmpty();
+  }
+
+  @Test
+  void revokeSessionWhenInATransactionThatRollsBackThenNothingIsRevokedAndWhenCommittedAllIs() throws Exception {
+    String sid = "sid-" + UUID.randomUUID();
+    GrantStore.Family family = family(user(), sid);
+    AccessTokens.Issued at = accessToken(Duration.ofMinutes(5));
+    store.recordAccessToken(family.id(), at).await();
+
+    assertThat(StoreFailures.of(transactions().inTransaction(tx -> store.revokeSession(tx, sid)
+        .compose(v -> Future.failedFuture(new IllegalStateException("later step failed")))))).isNotNull();
+
+    assertThat(store.family(family.id()).await()).hasValueSatisfying(f -> assertThat(f.revoked()).isFalse());
+    assertThat(revoked.isRevoked(at.jti())).isFalse();
+
+    transactions().inTransaction(tx -> store.revokeSession(tx, sid)).await();
+
+    assertThat(store.family(family.id()).await()).hasValueSatisfying(f -> assertThat(f.revoked()).isTrue());
+    assertThat(revoked.isRevoked(at.jti())).as("counted once committed").isTrue();
   }
 
   @Test

@@ -1,14 +1,23 @@
 package eu.panosc.aai.token;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import eu.panosc.aai.StoreFailures;
 import eu.panosc.platform.testing.TestDatabase;
 import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The revocation list contract on real PostgreSQL, each instance on its own pool (one per replica). */
+/**
+ * The revocation list contract on real PostgreSQL, each instance on its own pool (one per replica); and a revocation
+ * the database refuses (a trigger installed by the test) fails and is not counted in memory either.
+ */
 class PgRevokedTokensIT extends RevokedTokensContract {
   @TempDir
   static Path dataDir;
@@ -32,5 +41,31 @@ class PgRevokedTokensIT extends RevokedTokensContract {
   @Override
   protected Vertx vertx() {
     return db.vertx();
+  }
+
+  @Test
+  void revokeWhenTheDatabaseWriteFailsThenTheFailureIsReturnedAndTheTokenIsNotCountedAsRevoked() throws Exception {
+    Pool admin = db.pool();
+    RevokedTokens tokens = newRevokedTokens(clock);
+    String jti = "jti-" + UUID.randomUUID();
+    admin.query("CREATE OR REPLACE FUNCTION test_refuse_revocation() RETURNS trigger LANGUAGE plpgsql AS $$"
+        + " BEGIN RAISE EXCEPTION 'injected failure'; END $$").execute().await();
+    admin.query("CREATE TRIGGER test_refuse_revocation BEFORE INSERT ON revoked_token FOR EACH ROW"
+        + " EXECUTE FUNCTION test_refuse_revocation()").execute().await();
+    try {
+      assertThat(StoreFailures.of(tokens.revoke(jti, "client-a", clock.instant().plusSeconds(300)))).isNotNull();
+
+      assertThat(tokens.isRevoked(jti)).isFalse();
+    } finally {
+      admin.query("DROP TRIGGER IF EXISTS test_refuse_revocation ON revoked_token").execute().await();
+    }
+
+    tokens.revoke(jti, "client-a", clock.instant().plusSeconds(300)).await();
+
+    assertThat(tokens.isRevoked(jti)).isTrue();
+    RevokedTokens restarted = newRevokedTokens(clock);
+    long timer = restarted.start(db.vertx(), 60_000).await();
+    db.vertx().cancelTimer(timer);
+    assertThat(restarted.isRevoked(jti)).isTrue();
   }
 }

@@ -71,6 +71,7 @@ public final class AaiApplication implements ServiceModule {
   private RegistryClient registry;
   private BackChannelLogout backChannel;
   private DiscoveryEndpoint discovery;
+  private volatile AaiStores mounted;
 
   /** What start-up loads before anything is wired: the signing keys and the pairwise-subject key. */
   private record Keys(JwtSigner signer, PairwiseSubjects subjects) {}
@@ -94,6 +95,7 @@ public final class AaiApplication implements ServiceModule {
     AaiSettings settings = AaiSettings.from(context.section(), context.publicRoot());
     vertx = context.vertx();
     AaiStores stores = AaiStores.postgres(context.pool(), context.clock(), settings);
+    mounted = stores;
     return signingKeys(context)
         .compose(signer -> PairwiseSubjects.open(context.pool(), context.clock()).map(s -> new Keys(signer, s)))
         .compose(keys -> stores.revoked().start(vertx, REVOCATION_REFRESH.toMillis()).map(timer -> {
@@ -203,6 +205,24 @@ public final class AaiApplication implements ServiceModule {
             issuer + "/device_authorization", issuer + "/par"));
     timers.add(vertx.setPeriodic(ASSERTION_PURGE.toMillis(), t -> assertions.purgeExpired()));
     return new ClientAuthenticator(registry, assertions);
+  }
+
+  /** Ready while this replica follows the revocation list (a stale list could accept tokens revoked elsewhere). */
+  @Override
+  public List<eu.panosc.platform.health.ReadinessCheck> readinessChecks() {
+    return List.of(new eu.panosc.platform.health.ReadinessCheck() {
+      @Override
+      public String name() {
+        return "aai-revocation-list";
+      }
+
+      @Override
+      public Future<Void> check() {
+        AaiStores stores = mounted;
+        String problem = stores == null ? "the aai-broker is not mounted yet" : stores.revoked().staleness();
+        return problem == null ? Future.succeededFuture() : Future.failedFuture(problem);
+      }
+    });
   }
 
   @Override

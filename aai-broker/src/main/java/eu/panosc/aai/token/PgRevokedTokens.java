@@ -15,9 +15,13 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /** {@link RevokedTokens} in PostgreSQL ({@code aai.revoked_token}), mirrored in memory. */
 public final class PgRevokedTokens implements RevokedTokens {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PgRevokedTokens.class);
   private final Pool pool;
   private final Clock clock;
   private final Map<String, Instant> revoked = new ConcurrentHashMap<>();
+  private volatile Instant lastLoaded;
+  private volatile java.time.Duration tolerated = java.time.Duration.ofSeconds(15);
+  private volatile boolean failing;
 
   public PgRevokedTokens(Pool pool, Clock clock) {
     this.pool = Objects.requireNonNull(pool, "pool");
@@ -26,7 +30,19 @@ public final class PgRevokedTokens implements RevokedTokens {
 
   @Override
   public Future<Long> start(Vertx vertx, long refreshMillis) {
+    tolerated = java.time.Duration.ofMillis(Math.max(15_000, 3 * refreshMillis));
     return reload().map(v -> vertx.setPeriodic(refreshMillis, t -> reload()));
+  }
+
+  @Override
+  public String staleness() {
+    Instant last = lastLoaded;
+    if (last == null) {
+      return "the revocation list is not loaded yet";
+    }
+    return last.plus(tolerated).isBefore(clock.instant())
+        ? "the revocation list was last read at " + last + "; revocations made by other replicas may be missed"
+        : null;
   }
 
   Future<Void> reload() {
@@ -37,7 +53,19 @@ public final class PgRevokedTokens implements RevokedTokens {
           rows.forEach(r -> revoked.put(r.getString(0), r.getOffsetDateTime(1).toInstant()));
           Instant now = clock.instant();
           revoked.values().removeIf(exp -> exp.isBefore(now));
-          return null;
+          lastLoaded = now;
+          if (failing) {
+            failing = false;
+            LOG.info("the revocation list is read again");
+          }
+          return (Void) null;
+        })
+        .onFailure(e -> {
+          if (!failing) {
+            failing = true;
+            LOG.warn("cannot read the revocation list ({}); readiness goes down if this lasts {} s", e.toString(),
+                tolerated.toSeconds());
+          }
         });
   }
 

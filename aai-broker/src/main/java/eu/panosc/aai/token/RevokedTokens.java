@@ -16,4 +16,12 @@ public interface RevokedTokens {
   boolean isRevoked(String jti);
 
   Future<Void> revoke(String jti, String clientId, Instant expiresAt);
+
+  /**
+   * Why this replica's view may miss revocations made elsewhere (the periodic re-read has failed for a while),
+   * or null while it follows them. Readiness goes down while it is not null.
+   */
+  default String staleness() {
+    return null;
+  }
 }

@@ -68,4 +68,30 @@ class PgRevokedTokensIT extends RevokedTokensContract {
     db.vertx().cancelTimer(timer);
     assertThat(restarted.isRevoked(jti)).isTrue();
   }
+
+  @Test
+  void stalenessWhenReloadsFailLongerThanToleratedThenReportedAndClearedOnRecovery() throws Exception {
+    Pool admin = db.pool();
+    PgRevokedTokens tokens = new PgRevokedTokens(db.pool(), clock);
+    assertThat(tokens.staleness()).contains("not loaded");
+    long timer = tokens.start(db.vertx(), 3_600_000).await();
+    try {
+      assertThat(tokens.staleness()).isNull();
+      admin.query("ALTER TABLE revoked_token RENAME TO revoked_token_hidden").execute().await();
+      try {
+        clock.advance(java.time.Duration.ofSeconds(5));
+        assertThat(StoreFailures.of(tokens.reload())).isNotNull();
+        assertThat(tokens.staleness()).as("within the tolerance").isNull();
+        clock.advance(java.time.Duration.ofHours(3));
+        assertThat(StoreFailures.of(tokens.reload())).isNotNull();
+        assertThat(tokens.staleness()).contains("may be missed");
+      } finally {
+        admin.query("ALTER TABLE revoked_token_hidden RENAME TO revoked_token").execute().await();
+      }
+      tokens.reload().await();
+      assertThat(tokens.staleness()).isNull();
+    } finally {
+      db.vertx().cancelTimer(timer);
+    }
+  }
 }

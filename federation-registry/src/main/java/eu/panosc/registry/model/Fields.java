@@ -1,6 +1,5 @@
 package eu.panosc.registry.model;
 
-import eu.panosc.platform.http.ApiException;
 import eu.panosc.platform.input.Input;
 import eu.panosc.platform.input.InvalidInputException;
 import io.vertx.core.json.JsonArray;
@@ -45,8 +44,8 @@ final class Fields {
     return pointer + "/" + name;
   }
 
-  static ApiException invalid(String field, String reason) {
-    return ApiException.invalidField(field, reason);
+  static InvalidInputException invalid(String field, String reason) {
+    return new InvalidInputException(field, reason);
   }
 
   private Object raw(String name) {

@@ -86,7 +86,7 @@ public final class MemberValidator {
   /**
    * @param demo whether http://localhost redirect and API URLs are accepted
    * @param samlMetadata parses and validates an EntityDescriptor's XML into {@code {entityID, roles, ...}},
-   *     throwing an {@link eu.panosc.platform.http.ApiException} naming the problem
+   *     throwing an {@link eu.panosc.platform.input.InvalidInputException} naming the field (a 400 at the endpoint)
    */
   public MemberValidator(boolean demo, Function<String, JsonObject> samlMetadata) {
     this.demo = demo;

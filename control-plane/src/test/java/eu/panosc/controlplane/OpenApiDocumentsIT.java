@@ -141,7 +141,7 @@ class OpenApiDocumentsIT {
             .filter(m -> !documented.contains(m)).findFirst().orElseThrow();
         String url = platform.baseUrl() + module.mountPath() + path.replaceAll("\\{[^}]+}", "x");
         var response = Http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
-            .method(wrong.toUpperCase(java.util.Locale.ROOT), java.net.http.HttpRequest.BodyPublishers.noBody())
+            .timeout(java.time.Duration.ofSeconds(30)).method(wrong.toUpperCase(java.util.Locale.ROOT), java.net.http.HttpRequest.BodyPublishers.noBody())
             .build());
         // a protected path may ask for credentials before it looks at the method
         assertThat(response.statusCode()).as("%s %s", wrong, url).isIn(405, 401);

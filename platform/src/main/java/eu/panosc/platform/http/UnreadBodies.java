@@ -25,7 +25,7 @@ public final class UnreadBodies implements Handler<RoutingContext> {
   @Override
   public void handle(RoutingContext ctx) {
     HttpServerRequest request = ctx.request();
-    if (request.version() != HttpVersion.HTTP_2 && !request.isEnded()) {
+    if (request.version() != HttpVersion.HTTP_2 && declaresBody(request) && !request.isEnded()) {
       boolean[] unread = {false};
       ctx.addHeadersEndHandler(v -> {
         if (!request.isEnded()) {
@@ -40,6 +40,27 @@ public final class UnreadBodies implements Handler<RoutingContext> {
       });
     }
     ctx.next();
+  }
+
+  /**
+   * Whether the request says it carries a body ({@code Content-Length} above 0, or chunked). A request without one
+   * has nothing left unread even while its end is still being processed; and an {@code Upgrade} request (h2c) may
+   * be answered over HTTP/2, where {@code Connection} is not allowed.
+   */
+  static boolean declaresBody(HttpServerRequest request) {
+    if (request.headers().contains(HttpHeaders.UPGRADE)) {
+      return false;
+    }
+    String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+    if (length != null) {
+      try {
+        return Long.parseLong(length.trim()) > 0;
+      } catch (NumberFormatException e) {
+        return true; // malformed: the codec refuses it anyway; be safe and close
+      }
+    }
+    String encoding = request.getHeader(HttpHeaders.TRANSFER_ENCODING);
+    return encoding != null && !encoding.isBlank();
   }
 
   private static void drainThenClose(RoutingContext ctx) {

@@ -11,7 +11,7 @@ import picocli.CommandLine.Spec;
 /** {@code panosc demo-info}: the demo federation's fixed identifiers and credentials. */
 @Command(name = "demo-info", mixinStandardHelpOptions = true,
     description = "Print the demo federation: users, clients with their secrets and scopes, facilities, "
-        + "proposals, datasets, clusters. The same data docs/demo.md describes.")
+        + "proposals, datasets, SAML entities, clusters. The same data docs/demo.md describes.")
 final class DemoInfoCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print the whole fixture as JSON (for scripts and tests).")
   boolean json;
@@ -34,11 +34,14 @@ final class DemoInfoCommand implements Callable<Integer> {
         + "  " + u.getString("id") + "  " + u.getString("description"));
     section(out, "Clients", demo, "clients", c -> c.getString("clientId") + "  " + c.getString("type")
         + (c.getString("secret") == null ? "" : "  secret " + c.getString("secret"))
-        + "  scopes " + c.getJsonArray("scopes").encode());
+        + "  scopes " + c.getJsonArray("scopes").encode()
+        + (c.getJsonObject("federation") == null ? "" : "  entity id " + c.getJsonObject("federation").getString("entityId")));
     section(out, "Proposals", demo, "proposals", p -> p.getString("id") + "  " + p.getString("state")
         + "  release " + p.getString("releaseDate") + "  " + p.getString("title"));
     section(out, "Datasets", demo, "datasets", d -> d.getString("pid") + "  " + d.getString("proposal")
         + "  " + d.getString("state"));
+    section(out, "SAML entities", demo, "samlEntities", e -> e.getString("entityId") + "  " + e.getString("role")
+        + "  " + e.getString("description"));
     section(out, "Clusters", demo, "clusters", c -> c.getString("id") + "  " + c.getString("apiUrl")
         + "  " + c.getJsonObject("labels").encode());
     return 0;

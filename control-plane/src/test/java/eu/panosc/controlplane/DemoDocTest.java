@@ -49,6 +49,16 @@ class DemoDocTest {
     expected.addAll(ids(fixture, "clients", "secret"));
     expected.addAll(ids(fixture, "identityProviders", "id"));
     expected.addAll(ids(fixture, "clusters", "id"));
+    expected.addAll(ids(fixture, "samlEntities", "entityId"));
+    fixture.getJsonArray("clients").forEach(c -> {
+      JsonObject federation = ((JsonObject) c).getJsonObject("federation");
+      if (federation != null) {
+        expected.add(federation.getString("entityId"));
+        federation.getJsonObject("jwks").getJsonArray("keys").forEach(k -> expected.add(((JsonObject) k).getString("kid")));
+      }
+    });
+    fixture.getJsonObject("federation").getJsonObject("aaiBroker").getJsonObject("jwks").getJsonArray("keys")
+        .forEach(k -> expected.add(((JsonObject) k).getString("kid")));
     for (String id : expected) {
       assertThat(doc).as(id).contains("`" + id + "`");
     }

@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Registers the demo federation (docs/demo.md) as approved members, once: facilities, clients with
- * their published secrets, upstream IdPs and clusters. Every seeded document carries {@code demo: true}
+ * their published secrets (two of them with OpenID Federation entity ids), upstream IdPs, SAML entities and
+ * clusters. Every seeded document carries {@code demo: true}
  * so that nothing outside demo mode trusts it.
  */
 final class DemoSeed {
@@ -50,6 +51,14 @@ final class DemoSeed {
       MemberDraft d = validator.validate(MemberKind.OIDC_CLIENT, client);
       drafts.add(new MemberDraft(d.kind(), d.id(), d.facilityId(), d.document(),
           secret == null ? null : ClientSecrets.hash(secret), null));
+    });
+    demo.getJsonArray("samlEntities").forEach(e -> {
+      JsonObject entity = (JsonObject) e;
+      JsonObject body = new JsonObject().put("metadata", DemoFederation.samlMetadata(entity.getString("entityId")));
+      if (entity.getString("facility") != null) {
+        body.put("facility", entity.getString("facility"));
+      }
+      drafts.add(validator.validate(MemberKind.SAML_ENTITY, body));
     });
     demo.getJsonArray("clusters").forEach(c -> drafts.add(validator.validate(MemberKind.CLUSTER,
         ((JsonObject) c).copy())));

@@ -29,6 +29,7 @@ import eu.panosc.registry.oidfed.EntityStatementFetcher;
 import eu.panosc.registry.oidfed.EntityStatements;
 import eu.panosc.registry.oidfed.FederationEndpoint;
 import eu.panosc.registry.oidfed.FederationService;
+import eu.panosc.registry.oidfed.SubordinateSource;
 import eu.panosc.platform.keys.RotatingFederationKeys;
 import eu.panosc.registry.oidfed.TrustAnchorSettings;
 import eu.panosc.registry.oidfed.TrustAnchorStatements;
@@ -101,7 +102,12 @@ public final class RegistryApplication implements ServiceModule {
     Clock clock = context.clock();
     String entityId = context.baseUrl().toString();
     PgTrustMarkStore trustMarkStore = new PgTrustMarkStore(context.pool());
-    RegistrySubordinates subordinates = new RegistrySubordinates(store, trustMarkStore, clock, context.meters());
+    RegistrySubordinates registered = new RegistrySubordinates(store, trustMarkStore, clock, context.meters(),
+        context.demo());
+    SubordinateSource subordinates = context.demo()
+        ? new DemoSubordinates(registered, context.config().auth().issuerFor(context.publicRoot()).toString(),
+            context.config().auth().jwksFor(context.publicRoot()).toString())
+        : registered;
     AtomicReference<EnvelopeEncryption> sealed = new AtomicReference<>();
     return context.vertx().executeBlocking(() -> KeyEncryptionKeys.load(context.config()), false)
         .compose(envelopes -> {
@@ -116,7 +122,8 @@ public final class RegistryApplication implements ServiceModule {
               "urn:mace:panosc.eu:metadata", Duration.ofDays(7), Duration.ofHours(1)));
           saml.set(new SamlPublishing(context.vertx(), store,
               samlParser, new Mdq(signing, aggregate, new Mdq.Settings(Duration.ofDays(7), Duration.ofHours(1),
-                  Duration.ofMinutes(5)), clock), () -> UpstreamImport.approvedImports(context.pool()), context.meters()));
+                  Duration.ofMinutes(5)), clock), () -> UpstreamImport.approvedImports(context.pool()), context.meters(),
+              context.demo()));
           saml.get().mount(router);
           return signing;
         })

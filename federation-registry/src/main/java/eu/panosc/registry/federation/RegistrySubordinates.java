@@ -37,8 +37,15 @@ public final class RegistrySubordinates implements SubordinateSource {
   private final RegistryStore store;
   private final TrustMarkStore trustMarks;
   private final Clock clock;
+  private final boolean demo;
 
-  public RegistrySubordinates(RegistryStore store, TrustMarkStore trustMarks, Clock clock, MeterRegistry meters) {
+  /**
+   * @param demo whether the demo federation is active; outside demo mode members seeded for it
+   *     ({@code demo: true}) are never published, so nothing trusts demo entities left in the database
+   */
+  public RegistrySubordinates(RegistryStore store, TrustMarkStore trustMarks, Clock clock, MeterRegistry meters,
+      boolean demo) {
+    this.demo = demo;
     this.unpublishable = meters.counter(METER_UNPUBLISHABLE, "kind", "federation_entity");
     this.store = Objects.requireNonNull(store, "store");
     this.trustMarks = Objects.requireNonNull(trustMarks, "trustMarks");
@@ -52,7 +59,8 @@ public final class RegistrySubordinates implements SubordinateSource {
         Optional.empty());
     return Future.all(clients, servers, trustMarks.list(null, null)).map(all -> {
       List<TrustMarkStore.TrustMarkRecord> marks = all.resultAt(2);
-      List<Member> members = concat(all.resultAt(0), all.resultAt(1));
+      List<Member> members = concat(all.resultAt(0), all.resultAt(1)).stream()
+          .filter(m -> demo || !m.document().getBoolean("demo", false)).toList();
       java.util.Map<String, Long> holders = members.stream()
           .map(m -> m.document().getJsonObject("federation"))
           .filter(Objects::nonNull)

@@ -54,9 +54,17 @@ public final class SamlPublishing {
   private final java.util.function.Supplier<Future<List<String>>> importedXml;
   private final io.micrometer.core.instrument.Counter unpublishable;
 
-  /** @param importedXml the XML of entities imported from approved upstream IdPs' feeds */
+  private final boolean demo;
+
+  /**
+   * @param importedXml the XML of entities imported from approved upstream IdPs' feeds
+   * @param demo whether the demo federation is active; outside demo mode entities seeded for it
+   *     ({@code demo: true}) are never published
+   */
   public SamlPublishing(Vertx vertx, RegistryStore store, SamlMetadataParser parser, Mdq mdq,
-      java.util.function.Supplier<Future<List<String>>> importedXml, io.micrometer.core.instrument.MeterRegistry meters) {
+      java.util.function.Supplier<Future<List<String>>> importedXml, io.micrometer.core.instrument.MeterRegistry meters,
+      boolean demo) {
+    this.demo = demo;
     this.unpublishable = meters.counter(RegistrySubordinates.METER_UNPUBLISHABLE, "kind", MemberKind.SAML_ENTITY.dbName());
     this.importedXml = Objects.requireNonNull(importedXml, "importedXml");
     this.vertx = Objects.requireNonNull(vertx, "vertx");
@@ -95,6 +103,9 @@ public final class SamlPublishing {
           Map<String, SamlEntity> next = new HashMap<>(members.size() + upstream.size());
           java.time.Instant now = java.time.Instant.now();
           for (Member m : members) {
+            if (!demo && m.document().getBoolean("demo", false)) {
+              continue;
+            }
             try {
               String key = "m:" + m.id() + "#" + m.version();
               SamlEntity e = previous.get(key);

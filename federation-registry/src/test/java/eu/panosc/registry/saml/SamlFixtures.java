@@ -32,13 +32,13 @@ import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
 
 /** Keys, entity XML and an independent (JDK javax.xml.crypto) signer and verifier for the SAML tests. */
-final class SamlFixtures {
+public final class SamlFixtures {
   static final Instant NOW = Instant.parse("2026-03-01T12:00:00Z");
   static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
 
   private SamlFixtures() {}
 
-  static String resource(String name) {
+  public static String resource(String name) {
     try (InputStream in = SamlFixtures.class.getResourceAsStream("/saml/" + name)) {
       if (in == null) {
         throw new IllegalStateException("missing test resource " + name);
@@ -53,7 +53,7 @@ final class SamlFixtures {
     return XmlSigning.fromPem(resource(name + "-key.pem"), resource(name + "-cert.pem"));
   }
 
-  static X509Certificate certificate(String name) {
+  public static X509Certificate certificate(String name) {
     return XmlSigning.readCertificate(resource(name + "-cert.pem"));
   }
 
@@ -167,7 +167,7 @@ final class SamlFixtures {
   }
 
   /** Verifies the root's enveloped signature with the JDK's own XML Signature implementation. */
-  static boolean jdkVerifies(byte[] xml, Key key) {
+  public static boolean jdkVerifies(byte[] xml, Key key) {
     try {
       Document doc = parse(xml);
       Element root = doc.getDocumentElement();

@@ -5,45 +5,28 @@ import eu.panosc.aai.store.Transactions;
 import eu.panosc.aai.user.PgUsers;
 import eu.panosc.aai.user.UpstreamIdentity;
 import eu.panosc.platform.testing.TestDatabase;
-import io.vertx.sqlclient.Pool;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The browser session contract on real PostgreSQL (schema {@code aai}). */
 class PgSessionsIT extends SessionsContract {
-  @TempDir
-  static Path dataDir;
-  static TestDatabase db;
-  static Pool pool;
-
-  @BeforeAll
-  static void start() {
-    db = TestDatabase.migrated(dataDir, "aai", 8);
-    pool = db.pool();
-  }
-
-  @AfterAll
-  static void stop() {
-    db.close();
-  }
+  @RegisterExtension
+  static final TestDatabase db = TestDatabase.perClass("aai", 8);
 
   @Override
   protected Sessions newStore(Clock clock, Duration lifetime) {
-    return new PgSessions(pool, clock, lifetime);
+    return new PgSessions(db.shared(), clock, lifetime);
   }
 
   @Override
   protected Transactions transactions() {
-    return new PgTransactions(pool);
+    return new PgTransactions(db.shared());
   }
 
   @Override
   protected UpstreamIdentity existingUser(UpstreamIdentity identity) {
-    new PgUsers(pool, Clock.systemUTC()).recordLogin(identity).await();
+    new PgUsers(db.shared(), Clock.systemUTC()).recordLogin(identity).await();
     return identity;
   }
 }

@@ -8,17 +8,13 @@ import eu.panosc.aai.store.Transactions;
 import eu.panosc.aai.user.PgUsers;
 import eu.panosc.aai.user.UpstreamIdentity;
 import eu.panosc.platform.testing.TestDatabase;
-import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The grant store contract on real PostgreSQL (schema {@code aai}), and what only a database can show: a revocation
@@ -26,60 +22,47 @@ import org.junit.jupiter.api.io.TempDir;
  * a retry revokes everything.
  */
 class PgGrantStoreIT extends GrantStoreContract {
-  @TempDir
-  static Path dataDir;
-  static TestDatabase db;
-  static Pool pool;
-
-  @BeforeAll
-  static void start() {
-    db = TestDatabase.migrated(dataDir, "aai", 8);
-    pool = db.pool();
-  }
-
-  @AfterAll
-  static void stop() {
-    db.close();
-  }
+  @RegisterExtension
+  static final TestDatabase db = TestDatabase.perClass("aai", 8);
 
   @Override
   protected RevokedTokens newRevokedTokens(Clock clock) {
-    return new PgRevokedTokens(pool, clock);
+    return new PgRevokedTokens(db.shared(), clock);
   }
 
   @Override
   protected GrantStore newStore(Clock clock, RevokedTokens revoked, Duration codeLifetime, Duration refreshLifetime) {
-    return new PgGrantStore(pool, clock, (PgRevokedTokens) revoked, codeLifetime, refreshLifetime);
+    return new PgGrantStore(db.shared(), clock, (PgRevokedTokens) revoked, codeLifetime, refreshLifetime);
   }
 
   @Override
   protected Transactions transactions() {
-    return new PgTransactions(pool);
+    return new PgTransactions(db.shared());
   }
 
   @Override
   protected String existingUser(String id) {
-    new PgUsers(pool, Clock.systemUTC()).recordLogin(new UpstreamIdentity(id, "N", null, List.of(), List.of(), "acr",
+    new PgUsers(db.shared(), Clock.systemUTC()).recordLogin(new UpstreamIdentity(id, "N", null, List.of(), List.of(), "acr",
         List.of())).await();
     return id;
   }
 
   /** Makes every insert of {@code jti} into the revocation list fail, until {@link #healRevocations()}. */
   static void failRevocationOf(String jti) {
-    pool.query("CREATE OR REPLACE FUNCTION test_refuse_revocation() RETURNS trigger LANGUAGE plpgsql AS $$"
+    db.shared().query("CREATE OR REPLACE FUNCTION test_refuse_revocation() RETURNS trigger LANGUAGE plpgsql AS $$"
         + " BEGIN RAISE EXCEPTION 'injected failure'; END $$").execute().await();
-    pool.query("DROP TRIGGER IF EXISTS test_refuse_revocation ON revoked_token").execute().await();
-    pool.query("CREATE TRIGGER test_refuse_revocation BEFORE INSERT ON revoked_token FOR EACH ROW"
+    db.shared().query("DROP TRIGGER IF EXISTS test_refuse_revocation ON revoked_token").execute().await();
+    db.shared().query("CREATE TRIGGER test_refuse_revocation BEFORE INSERT ON revoked_token FOR EACH ROW"
         + " WHEN (NEW.jti = '" + jti.replace("'", "") + "') EXECUTE FUNCTION test_refuse_revocation()").execute()
         .await();
   }
 
   static void healRevocations() {
-    pool.query("DROP TRIGGER IF EXISTS test_refuse_revocation ON revoked_token").execute().await();
+    db.shared().query("DROP TRIGGER IF EXISTS test_refuse_revocation ON revoked_token").execute().await();
   }
 
   private static long storedRevocations(List<String> jtis) {
-    return pool.preparedQuery("SELECT count(*) FROM revoked_token WHERE jti = ANY($1)")
+    return db.shared().preparedQuery("SELECT count(*) FROM revoked_token WHERE jti = ANY($1)")
         .execute(Tuple.of(jtis.toArray(String[]::new))).await().iterator().next().getLong(0);
   }
 

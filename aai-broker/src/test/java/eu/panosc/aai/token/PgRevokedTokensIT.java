@@ -6,32 +6,18 @@ import eu.panosc.aai.StoreFailures;
 import eu.panosc.platform.testing.TestDatabase;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The revocation list contract on real PostgreSQL, each instance on its own pool (one per replica); and a revocation
  * the database refuses (a trigger installed by the test) fails and is not counted in memory either.
  */
 class PgRevokedTokensIT extends RevokedTokensContract {
-  @TempDir
-  static Path dataDir;
-  static TestDatabase db;
-
-  @BeforeAll
-  static void start() {
-    db = TestDatabase.migrated(dataDir, "aai", 2);
-  }
-
-  @AfterAll
-  static void stop() {
-    db.close();
-  }
+  @RegisterExtension
+  static final TestDatabase db = TestDatabase.perClass("aai", 2);
 
   @Override
   protected RevokedTokens newRevokedTokens(Clock clock) {

@@ -1,33 +1,16 @@
 package eu.panosc.aai.user;
 
 import eu.panosc.platform.testing.TestDatabase;
-import io.vertx.sqlclient.Pool;
-import java.nio.file.Path;
 import java.time.Clock;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The user store contract on real PostgreSQL (schema {@code aai}). */
 class PgUsersIT extends UsersContract {
-  @TempDir
-  static Path dataDir;
-  static TestDatabase db;
-  static Pool pool;
-
-  @BeforeAll
-  static void start() {
-    db = TestDatabase.migrated(dataDir, "aai", 4);
-    pool = db.pool();
-  }
-
-  @AfterAll
-  static void stop() {
-    db.close();
-  }
+  @RegisterExtension
+  static final TestDatabase db = TestDatabase.perClass("aai", 4);
 
   @Override
   protected Users newStore(Clock clock) {
-    return new PgUsers(pool, clock);
+    return new PgUsers(db.shared(), clock);
   }
 }

@@ -8,14 +8,14 @@ import eu.panosc.pdp.store.StoreException;
 import eu.panosc.platform.auth.BearerAuth;
 import eu.panosc.platform.http.ApiException;
 import eu.panosc.platform.http.FailureHandler;
+import eu.panosc.platform.http.LineReader;
 import eu.panosc.platform.http.Problem;
 import eu.panosc.platform.input.InvalidInputException;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.parsetools.RecordParser;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
@@ -36,6 +36,14 @@ public final class IngestEndpoint {
   public static final String MEDIA_TYPE = "application/x-ndjson";
   static final int BATCH = 1000;
   private static final int MAX_LINE = 1024 * 1024;
+  /** Ends the reading of a request that has been answered already (a bad line, a refused batch). */
+  private static final RuntimeException STOPPED = new Stopped();
+
+  private static final class Stopped extends RuntimeException {
+    Stopped() {
+      super("ingest stopped", null, false, false);
+    }
+  }
 
   private final PdpStore store;
 
@@ -65,8 +73,6 @@ public final class IngestEndpoint {
   /** One ingest request's state. Runs on the request's event loop only. */
   private final class Run {
     private final RoutingContext rc;
-    private final HttpServerRequest request;
-    private final RecordParser parser;
     private List<Change> batch = new ArrayList<>(BATCH);
     private long line;
     private long batchFirstLine = 1;
@@ -75,37 +81,33 @@ public final class IngestEndpoint {
     private long batches;
     /** The sequence number of the last committed batch; 0 before the first. */
     private long seq;
-    private boolean ended;
     private boolean finished;
-    private boolean writing;
 
     Run(RoutingContext rc) {
       this.rc = rc;
-      this.request = rc.request();
-      this.parser = RecordParser.newDelimited("\n", request).maxRecordSize(MAX_LINE);
     }
 
     void start() {
-      parser.exceptionHandler(e -> failLine(line + 1, e instanceof IllegalStateException
-          ? "line longer than " + MAX_LINE + " bytes" : "read error: " + e.getMessage()));
-      parser.endHandler(v -> {
-        ended = true;
-        if (!writing) {
-          flush(true);
+      new LineReader(rc.request(), MAX_LINE).read(this::record).onComplete(ar -> {
+        if (finished) {
+          return; // a bad line or a failed batch has answered already
         }
+        if (ar.failed()) {
+          failLine(ar.cause() instanceof LineReader.LineTooLongException tooLong ? tooLong.line() : line + 1,
+              ar.cause() instanceof LineReader.LineTooLongException ? "line longer than " + MAX_LINE + " bytes"
+                  : "read error: " + ar.cause().getMessage());
+          return;
+        }
+        flush().onSuccess(v -> succeed());
       });
-      parser.handler(this::record);
-      parser.resume();
     }
 
-    private void record(Buffer buffer) {
-      if (finished) {
-        return;
-      }
+    /** Parses one line into the batch; a full batch is written before the next line is read. */
+    private Future<Void> record(Buffer buffer) {
       line++;
       String text = buffer.toString(StandardCharsets.UTF_8).strip();
       if (text.isEmpty()) {
-        return;
+        return null;
       }
       Change change;
       try {
@@ -115,56 +117,36 @@ public final class IngestEndpoint {
         }
         change = ChangeJson.read(o);
       } catch (DecodeException e) {
-        failLine(line, "not valid JSON");
-        return;
+        return failLine(line, "not valid JSON");
       } catch (IllegalArgumentException | NullPointerException e) {
-        failLine(line, e.getMessage());
-        return;
+        return failLine(line, e.getMessage());
       }
       batch.add(change);
-      if (batch.size() >= BATCH) {
-        flush(false);
-      }
+      return batch.size() >= BATCH ? flush() : null;
     }
 
-    private void flush(boolean last) {
-      if (finished) {
-        return;
-      }
+    /** Writes the batch as one transaction; fails (having answered) when the store refuses it. */
+    private Future<Void> flush() {
       if (batch.isEmpty()) {
-        if (last) {
-          succeed();
-        }
-        return;
+        return Future.succeededFuture();
       }
       List<Change> toWrite = batch;
       long first = batchFirstLine;
       long lastLine = line;
       batch = new ArrayList<>(BATCH);
       batchFirstLine = line + 1;
-      writing = true;
-      parser.pause();
-      store.apply(toWrite).onComplete(ar -> {
-        writing = false;
-        if (finished) {
-          parser.resume();
-          return;
-        }
+      return store.apply(toWrite).transform(ar -> {
         if (ar.failed()) {
           boolean refused = ar.cause() instanceof StoreException || ar.cause() instanceof InvalidInputException;
           String reason = refused ? ar.cause().getMessage() : "the batch could not be written";
           fail(first, lastLine, reason, refused ? null : ar.cause());
-          return;
+          return Future.failedFuture(STOPPED);
         }
         committedLines = lastLine;
         seq = ar.result();
         changes += toWrite.size();
         batches++;
-        if (ended) {
-          flush(true);
-        } else {
-          parser.resume();
-        }
+        return Future.succeededFuture();
       });
     }
 
@@ -178,12 +160,10 @@ public final class IngestEndpoint {
       rc.json(answer);
     }
 
-    private void failLine(long at, String reason) {
-      if (writing) {
-        // the pending batch decides the answer when it completes; remember the fault
-        batch.clear();
-      }
+    /** Answers 400 for {@code at}; the failed future stops the reading (the rest of the body is dropped). */
+    private Future<Void> failLine(long at, String reason) {
       fail(at, at, reason, null);
+      return Future.failedFuture(STOPPED);
     }
 
     private void fail(long from, long to, String reason, Throwable cause) {
@@ -191,10 +171,6 @@ public final class IngestEndpoint {
         return;
       }
       finished = true;
-      // Read (and drop) the rest of the body so the client can finish sending and read the answer.
-      if (!writing && !ended) {
-        parser.resume();
-      }
       if (cause != null) {
         rc.fail(cause);
         return;

@@ -56,10 +56,11 @@ public final class AttributeMapper {
   private final CanonicalIdSelector selector;
   private final EntitlementPolicy entitlements;
   private final IdentityAttributes identityAttributes;
+  private final List<String> warnings;
 
   AttributeMapper(String upstreamId, UpstreamAttributes.Protocol protocol, InternalAttributeMap internal,
       SamlAttributeMap saml, ProcessorChain chain, RequiredAttributes required, CanonicalIdSelector selector,
-      EntitlementPolicy entitlements, IdentityAttributes identityAttributes) {
+      EntitlementPolicy entitlements, IdentityAttributes identityAttributes, List<String> warnings) {
     this.upstreamId = Objects.requireNonNull(upstreamId, "upstreamId");
     this.protocol = Objects.requireNonNull(protocol, "protocol");
     this.internal = Objects.requireNonNull(internal, "internal");
@@ -69,6 +70,12 @@ public final class AttributeMapper {
     this.selector = Objects.requireNonNull(selector, "selector");
     this.entitlements = Objects.requireNonNull(entitlements, "entitlements");
     this.identityAttributes = Objects.requireNonNull(identityAttributes, "identityAttributes");
+    this.warnings = List.copyOf(warnings);
+  }
+
+  /** What looked wrong but not fatal in the configuration (logged at start), e.g. a filter on an unknown name. */
+  public List<String> warnings() {
+    return warnings;
   }
 
   /**
@@ -102,13 +109,21 @@ public final class AttributeMapper {
       checkNames(internal, known, "identity.entitlements", ia.entitlements());
       checkNames(internal, known, "identity.assurance", ia.assurance());
     }
-    for (String w : chain.warnings()) {
+    List<String> warnings = new ArrayList<>(chain.warnings());
+    Set<String> defined = new LinkedHashSet<>(known);
+    internal.userIdToAttr().ifPresent(defined::add);
+    Set<String> undefined = chain.undefinedNames(defined);
+    if (!undefined.isEmpty()) {
+      warnings.add("the processors name attributes that " + internal.source() + " does not define, so they never "
+          + "apply (internal names are compared exactly): " + undefined);
+    }
+    for (String w : warnings) {
       LOG.warn("upstream {}: {}", settings.upstreamId(), w);
     }
     LOG.info("upstream {}: attribute processors {}", settings.upstreamId(), chain.describe());
     return new AttributeMapper(settings.upstreamId(), settings.protocol(), internal, saml, chain,
         new RequiredAttributes(settings.required()), new CanonicalIdSelector(settings.userId()),
-        new EntitlementPolicy(settings.trustedEntitlementAuthorities()), ia);
+        new EntitlementPolicy(settings.trustedEntitlementAuthorities()), ia, warnings);
   }
 
   private static void checkNames(InternalAttributeMap internal, Set<String> known, String key,

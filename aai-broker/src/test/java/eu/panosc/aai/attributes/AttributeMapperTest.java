@@ -65,7 +65,7 @@ class AttributeMapperTest {
     assertThat(m.untrustedEntitlements()).isEqualTo(1);
     assertThat(m.malformedEntitlements()).isEqualTo(1);
     assertThat(m.unmappedSamlNames()).containsExactly("urn:oid:1.2.3.4.5.6");
-    assertThat(m.attributes()).containsEntry("edupersonuniqueid", List.of("0f3a@umbrellaid.org"));
+    assertThat(m.attributes()).containsEntry("eduPersonUniqueId", List.of("0f3a@umbrellaid.org"));
   }
 
   @Test
@@ -168,5 +168,51 @@ class AttributeMapperTest {
 
     assertThatThrownBy(() -> mapper.identity(UpstreamAttributes.saml("other", IDP, null, List.of(), SCOPES, null,
         null))).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void loadWhenSatosaFilterWithBuiltInMapThenEveryNameDefined() {
+    AttributeMapper mapper = AttributeMapper.load(settings(UpstreamAttributes.Protocol.SAML, Optional.empty(),
+        List.of(SatosaCorpus.file("filter_attributes.yaml")), List.of(), IdentityAttributes.DEFAULT),
+        SatosaCorpus.reader());
+
+    // attr1 is the example's per-requester rule for a made-up attribute
+    assertThat(mapper.warnings()).singleElement().asString().endsWith("[attr1]");
+  }
+
+  @Test
+  void loadWhenFilterNamesAttributesTheMapLacksThenWarned() {
+    AttributeMapper mapper = AttributeMapper.load(settings(UpstreamAttributes.Protocol.SAML,
+        Optional.of(SatosaCorpus.file("internal_attributes.yaml")), List.of(SatosaCorpus.file("filter_attributes.yaml")),
+        List.of(), IdentityAttributes.DEFAULT), SatosaCorpus.reader());
+
+    assertThat(mapper.warnings()).singleElement().asString().contains("does not define")
+        .contains("eduPersonScopedAffiliation").contains("subject-id");
+  }
+
+  @Test
+  void identityWhenSatosaFilterWithBuiltInMapThenScopedValuesChecked() {
+    AttributeMapper mapper = AttributeMapper.load(settings(UpstreamAttributes.Protocol.SAML, Optional.empty(),
+        List.of(SatosaCorpus.file("filter_attributes.yaml")), List.of(), IdentityAttributes.DEFAULT),
+        SatosaCorpus.reader());
+
+    MappedIdentity m = mapper.identity(UpstreamAttributes.saml("umbrellaid", IDP, null, List.of(
+        uri("urn:oid:1.3.6.1.4.1.5923.1.1.1.13", "0f3a@umbrellaid.org"),
+        uri("urn:oid:1.3.6.1.4.1.5923.1.1.1.9", "member@umbrellaid.org", "member@esrf.fr")), SCOPES, null, null));
+
+    assertThat(m.attributes().get("eduPersonScopedAffiliation")).containsExactly("member@umbrellaid.org");
+  }
+
+  @Test
+  void identityWhenValuesWithControlCharactersOrHugeThenDropped() {
+    AttributeMapper mapper = AttributeMapper.load(settings(UpstreamAttributes.Protocol.SAML, Optional.empty(),
+        List.of(), List.of(), IdentityAttributes.DEFAULT), SatosaCorpus.reader());
+
+    MappedIdentity m = mapper.identity(UpstreamAttributes.saml("umbrellaid", IDP, null, List.of(
+        uri("urn:oid:1.3.6.1.4.1.5923.1.1.1.13", "0f3a@umbrellaid.org"),
+        uri("urn:oid:2.16.840.1.113730.3.1.241", "Eve\u0000Evil", "x".repeat(5000), "Eve")), SCOPES, null, null));
+
+    assertThat(m.attributes().get("displayname")).containsExactly("Eve");
+    assertThat(m.identity().displayName()).isEqualTo("Eve");
   }
 }

@@ -21,7 +21,9 @@ import java.util.Set;
  * listed order, without duplicates; a dotted name ({@code address.street_address}) reads a nested claim.
  * Outbound ({@link #fromInternal}), the first external name of the profile is written; a dotted name writes
  * nested objects, and two dotted names sharing a parent are merged into one object (SATOSA would keep only the
- * last). Differences from SATOSA, on purpose: values are de-duplicated; {@code false} and {@code 0} are kept as
+ * last). Values with control characters or longer than {@link #MAX_VALUE_LENGTH} characters are dropped (the
+ * platform's {@link eu.panosc.platform.input.Input} rule). Differences from SATOSA, on purpose: values are
+ * de-duplicated; {@code false} and {@code 0} are kept as
  * text; {@code template_attributes} (Mako templates) is refused at start with a clear message.
  *
  * @see <a href="https://github.com/IdentityPython/SATOSA/blob/master/doc/README.md">SATOSA: attribute mapping</a>
@@ -34,6 +36,8 @@ public final class InternalAttributeMap {
 
   private static final Set<String> TOP_KEYS = Set.of("attributes", "user_id_from_attrs", "user_id_to_attr", "hash");
   private static final String SEPARATOR = ".";
+  /** The longest attribute value taken from an upstream; longer values are dropped. */
+  public static final int MAX_VALUE_LENGTH = 4096;
 
   private final String source;
   private final Map<String, Map<String, List<String>>> attributes;
@@ -241,7 +245,7 @@ public final class InternalAttributeMap {
   private static void addScalar(Set<String> into, Object o) {
     if (o instanceof String || o instanceof Number || o instanceof Boolean) {
       String s = o.toString();
-      if (!s.isEmpty()) {
+      if (!s.isEmpty() && eu.panosc.platform.input.Input.isClean(s, MAX_VALUE_LENGTH)) {
         into.add(s);
       }
     }

@@ -31,6 +31,8 @@ public final class SamlAttributeMap {
   /** The class-path resource of the built-in map. */
   public static final String DEFAULT_RESOURCE = "attributes/saml-uri.yaml";
 
+  /** The longest attribute value taken from an IdP; longer values (and values with control characters) are dropped. */
+  public static final int MAX_VALUE_LENGTH = 4096;
   private static final Set<String> KEYS = Set.of("identifier", "fro", "to");
 
   /** NameFormat → (Name → friendly name). */
@@ -170,7 +172,7 @@ public final class SamlAttributeMap {
       }
       Set<String> into = values.computeIfAbsent(friendly.get(), k -> new LinkedHashSet<>());
       for (String v : a.values()) {
-        if (v != null && !v.isEmpty()) {
+        if (v != null && !v.isEmpty() && eu.panosc.platform.input.Input.isClean(v, MAX_VALUE_LENGTH)) {
           into.add(v);
         }
       }

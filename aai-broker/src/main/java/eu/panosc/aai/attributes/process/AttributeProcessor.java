@@ -13,4 +13,14 @@ public interface AttributeProcessor {
 
   /** A short description for start-up logs; never a secret. */
   String describe();
+
+  /** The internal attributes this step looks at by name (to warn at start about names no map defines). */
+  default java.util.Set<String> readsAttributes() {
+    return java.util.Set.of();
+  }
+
+  /** The internal attributes this step creates whatever the IdP sent. */
+  default java.util.Set<String> addsAttributes() {
+    return java.util.Set.of();
+  }
 }

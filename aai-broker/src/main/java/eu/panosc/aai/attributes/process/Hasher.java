@@ -118,6 +118,13 @@ public final class Hasher implements AttributeProcessor {
   }
 
   @Override
+  public Set<String> readsAttributes() {
+    Set<String> out = new java.util.TreeSet<>(defaults.attributes());
+    byRequester.values().forEach(s -> out.addAll(s.attributes()));
+    return out;
+  }
+
+  @Override
   public String describe() {
     return "Hasher (" + defaults.alg().pythonName() + ", " + defaults.attributes().size() + " attributes, "
         + byRequester.size() + " requester overrides)";

@@ -140,6 +140,13 @@ public final class PerAttributeProcessors implements AttributeProcessor {
   }
 
   @Override
+  public Set<String> readsAttributes() {
+    Set<String> out = new java.util.TreeSet<>();
+    steps.forEach(s -> out.add(s.attribute()));
+    return out;
+  }
+
+  @Override
   public String describe() {
     return "AttributeProcessor " + steps.stream().map(s -> s.attribute() + ":" + s.name()).toList();
   }

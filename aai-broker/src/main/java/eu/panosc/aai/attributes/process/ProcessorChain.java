@@ -102,6 +102,24 @@ public final class ProcessorChain {
     return processors.stream().map(AttributeProcessor::describe).toList();
   }
 
+  /**
+   * The attributes the processors look at by name that neither {@code defined} nor an earlier processor
+   * creates: such a filter or hash would never apply (names are compared exactly, as in SATOSA).
+   */
+  public java.util.Set<String> undefinedNames(java.util.Set<String> defined) {
+    java.util.Set<String> known = new java.util.HashSet<>(defined);
+    java.util.Set<String> out = new java.util.TreeSet<>();
+    for (AttributeProcessor p : processors) {
+      for (String n : p.readsAttributes()) {
+        if (!known.contains(n)) {
+          out.add(n);
+        }
+      }
+      known.addAll(p.addsAttributes());
+    }
+    return out;
+  }
+
   /** Warnings found while reading (e.g. a weak hash), for the start-up log. */
   public List<String> warnings() {
     return warnings;

@@ -38,6 +38,11 @@ public final class StaticValues implements AttributeProcessor {
   }
 
   @Override
+  public Set<String> addsAttributes() {
+    return values.keySet();
+  }
+
+  @Override
   public String describe() {
     return "AddStaticAttributes " + new java.util.TreeSet<>(values.keySet());
   }

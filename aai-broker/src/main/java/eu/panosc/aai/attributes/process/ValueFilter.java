@@ -138,6 +138,14 @@ public final class ValueFilter implements AttributeProcessor {
   }
 
   @Override
+  public Set<String> readsAttributes() {
+    Set<String> out = new java.util.TreeSet<>();
+    rules.values().forEach(m -> m.values().forEach(l -> l.forEach(r -> out.add(r.attribute()))));
+    out.remove("");
+    return out;
+  }
+
+  @Override
   public String describe() {
     int n = rules.values().stream().flatMap(m -> m.values().stream()).mapToInt(List::size).sum();
     return "FilterAttributeValues (" + n + " filters)";

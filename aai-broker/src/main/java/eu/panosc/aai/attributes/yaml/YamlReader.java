@@ -49,11 +49,11 @@ public final class YamlReader {
     String text;
     try {
       text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw new AttributeConfigException(file.toString(), 0, "is not UTF-8 text");
     } catch (IOException e) {
       throw new AttributeConfigException(file.toString(), 0, "cannot be read (" + e.getClass().getSimpleName()
           + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")");
-    } catch (RuntimeException e) {
-      throw new AttributeConfigException(file.toString(), 0, "is not UTF-8 text");
     }
     return parse(file.toString(), text);
   }

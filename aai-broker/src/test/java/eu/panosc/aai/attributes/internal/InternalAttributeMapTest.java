@@ -127,7 +127,16 @@ class InternalAttributeMapTest {
     InternalAttributeMap map = InternalAttributeMap.from(new YamlReader(n -> null)
         .resource("attributes/internal_attributes.yaml"));
 
-    assertThat(map.externalNames("edupersonentitlement", "saml")).containsExactly("eduPersonEntitlement");
-    assertThat(map.externalNames("vopersonid", "openid")).containsExactly("voperson_id");
+    assertThat(map.externalNames("eduPersonEntitlement", "saml")).containsExactly("eduPersonEntitlement");
+    assertThat(map.externalNames("voPersonID", "openid")).containsExactly("voperson_id");
+    assertThat(map.externalNames("subject-id", "saml")).containsExactly("subject-id");
+  }
+
+  @Test
+  void toInternalWhenClaimValueUnstorableThenDropped() {
+    Map<String, List<String>> internal = corpus().toInternal("openid", Map.of("email",
+        List.of("a@x.eu\r\nBcc: evil", "y".repeat(4097), "b@x.eu")));
+
+    assertThat(internal).containsExactly(Map.entry("mail", List.of("b@x.eu")));
   }
 }

@@ -47,8 +47,36 @@ public record UpstreamAttributes(Protocol protocol, String upstreamId, String id
     Objects.requireNonNull(upstreamId, "upstreamId");
     Objects.requireNonNull(idpEntityId, "idpEntityId");
     samlAttributes = List.copyOf(samlAttributes);
-    claims = Collections.unmodifiableMap(new LinkedHashMap<>(claims));
+    claims = plain(claims);
     scopes = List.copyOf(scopes);
+  }
+
+  /**
+   * A copy of {@code claims} in plain maps and lists: Vert.x {@code JsonObject}/{@code JsonArray} (as parsed from an
+   * ID token or userinfo response) become {@link Map}/{@link List}, so nested claims are found the same way.
+   */
+  private static Map<String, Object> plain(Map<String, ?> claims) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    claims.forEach((k, v) -> out.put(k, plainValue(v)));
+    return Collections.unmodifiableMap(out);
+  }
+
+  private static Object plainValue(Object v) {
+    if (v instanceof io.vertx.core.json.JsonObject o) {
+      return plain(o.getMap());
+    }
+    if (v instanceof Map<?, ?> m) {
+      Map<String, Object> out = new LinkedHashMap<>();
+      m.forEach((k, x) -> out.put(String.valueOf(k), plainValue(x)));
+      return Collections.unmodifiableMap(out);
+    }
+    if (v instanceof io.vertx.core.json.JsonArray a) {
+      return a.stream().map(UpstreamAttributes::plainValue).toList();
+    }
+    if (v instanceof List<?> l) {
+      return l.stream().map(UpstreamAttributes::plainValue).toList();
+    }
+    return v;
   }
 
   /** A SAML login. */

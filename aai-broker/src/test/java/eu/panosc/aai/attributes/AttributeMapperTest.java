@@ -215,4 +215,20 @@ class AttributeMapperTest {
     assertThat(m.attributes().get("displayname")).containsExactly("Eve");
     assertThat(m.identity().displayName()).isEqualTo("Eve");
   }
+
+  @Test
+  void identityWhenClaimsAsVertxJsonThenNestedAndListClaimsRead() {
+    AttributeMapper mapper = AttributeMapper.load(settings(UpstreamAttributes.Protocol.OIDC,
+        Optional.of(SatosaCorpus.file("internal_attributes.yaml")), List.of(), List.of(), IdentityAttributes.DEFAULT),
+        SatosaCorpus.reader());
+    io.vertx.core.json.JsonObject claims = new io.vertx.core.json.JsonObject("""
+        {"sub": "42", "email": ["a@x.eu", "b@x.eu"], "address": {"street_address": "1 Main St"}}""");
+
+    MappedIdentity m = mapper.identity(UpstreamAttributes.oidc("eduteams", "https://proxy.eduteams.org",
+        claims.getMap(), List.of(), null, null));
+
+    assertThat(m.identity().userId()).isEqualTo("https://proxy.eduteams.org!42");
+    assertThat(m.attributes()).containsEntry("address", List.of("1 Main St"))
+        .containsEntry("mail", List.of("a@x.eu", "b@x.eu"));
+  }
 }

@@ -57,6 +57,10 @@ public final class AttributeMapper {
   private final EntitlementPolicy entitlements;
   private final IdentityAttributes identityAttributes;
   private final List<String> warnings;
+  private final java.util.concurrent.atomic.LongAdder malformedEntitlements = new java.util.concurrent.atomic.LongAdder();
+  private final java.util.concurrent.atomic.LongAdder untrustedEntitlements = new java.util.concurrent.atomic.LongAdder();
+  private final Set<String> idpsWithDroppedEntitlements = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private static final int MAX_REMEMBERED_IDPS = 10_000;
 
   AttributeMapper(String upstreamId, UpstreamAttributes.Protocol protocol, InternalAttributeMap internal,
       SamlAttributeMap saml, ProcessorChain chain, RequiredAttributes required, CanonicalIdSelector selector,
@@ -136,6 +140,16 @@ public final class AttributeMapper {
     }
   }
 
+  /** Entitlements dropped as malformed since start (for a meter). */
+  public long malformedEntitlementsDropped() {
+    return malformedEntitlements.sum();
+  }
+
+  /** Entitlements dropped for an untrusted authority since start (for a meter). */
+  public long untrustedEntitlementsDropped() {
+    return untrustedEntitlements.sum();
+  }
+
   /** The upstream this mapper is for. */
   public String upstreamId() {
     return upstreamId;
@@ -184,8 +198,17 @@ public final class AttributeMapper {
     }
     EntitlementPolicy.Result ent = entitlements.filter(merged(processed, identityAttributes.entitlements()));
     if (ent.malformed() + ent.untrusted() > 0) {
-      LOG.info("upstream {}: IdP {} sent {} malformed and {} untrusted entitlements for a user; dropped", upstreamId,
-          in.idpEntityId(), ent.malformed(), ent.untrusted());
+      malformedEntitlements.add(ent.malformed());
+      untrustedEntitlements.add(ent.untrusted());
+      boolean first = idpsWithDroppedEntitlements.size() < MAX_REMEMBERED_IDPS
+          && idpsWithDroppedEntitlements.add(in.idpEntityId());
+      if (first) {
+        LOG.info("upstream {}: IdP {} sent {} malformed and {} untrusted entitlements; they are dropped (further drops "
+            + "from this IdP are only counted)", upstreamId, in.idpEntityId(), ent.malformed(), ent.untrusted());
+      } else {
+        LOG.debug("upstream {}: IdP {} sent {} malformed and {} untrusted entitlements; dropped", upstreamId,
+            in.idpEntityId(), ent.malformed(), ent.untrusted());
+      }
     }
     if (!unmapped.isEmpty()) {
       LOG.debug("upstream {}: IdP {} sent SAML attributes no attribute map knows: {}", upstreamId,

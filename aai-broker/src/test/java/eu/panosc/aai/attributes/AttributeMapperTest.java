@@ -64,6 +64,9 @@ class AttributeMapperTest {
     assertThat(id.acr()).isEqualTo(MFA);
     assertThat(m.untrustedEntitlements()).isEqualTo(1);
     assertThat(m.malformedEntitlements()).isEqualTo(1);
+    mapper.identity(UpstreamAttributes.saml("umbrellaid", IDP, null, umbrellaAttributes(), SCOPES, MFA, null));
+    assertThat(mapper.untrustedEntitlementsDropped()).isEqualTo(2);
+    assertThat(mapper.malformedEntitlementsDropped()).isEqualTo(2);
     assertThat(m.unmappedSamlNames()).containsExactly("urn:oid:1.2.3.4.5.6");
     assertThat(m.attributes()).containsEntry("eduPersonUniqueId", List.of("0f3a@umbrellaid.org"));
   }

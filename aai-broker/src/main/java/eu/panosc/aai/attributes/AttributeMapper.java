@@ -160,6 +160,27 @@ public final class AttributeMapper {
     return saml;
   }
 
+  /**
+   * The SAML attributes the internal map reads, as RequestedAttributes for the SP metadata: every friendly name of
+   * a {@code saml} profile that the attribute maps give a {@code uri} Name, once, in map order; required when it
+   * feeds a required internal attribute.
+   */
+  public List<RequestedSamlAttribute> requestedSamlAttributes() {
+    Map<String, RequestedSamlAttribute> out = new LinkedHashMap<>();
+    Set<String> requiredNames = new LinkedHashSet<>(required.names());
+    for (String attr : internal.names()) {
+      for (String friendly : internal.externalNames(attr, UpstreamAttributes.Protocol.SAML.profile())) {
+        var name = saml.samlName(friendly, SamlAttribute.URI);
+        if (name.isPresent()) {
+          boolean req = requiredNames.contains(attr);
+          out.merge(name.get(), new RequestedSamlAttribute(name.get(), SamlAttribute.URI, friendly, req),
+              (a, b) -> a.required() || !b.required() ? a : b);
+        }
+      }
+    }
+    return List.copyOf(out.values());
+  }
+
   /** The internal attribute map (e.g. to write outbound claims with {@link InternalAttributeMap#fromInternal}). */
   public InternalAttributeMap internalMap() {
     return internal;

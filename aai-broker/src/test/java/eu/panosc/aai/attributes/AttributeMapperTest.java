@@ -234,4 +234,19 @@ class AttributeMapperTest {
     assertThat(m.attributes()).containsEntry("address", List.of("1 Main St"))
         .containsEntry("mail", List.of("a@x.eu", "b@x.eu"));
   }
+
+  @Test
+  void requestedSamlAttributesWhenCorpusMapThenUriNamesOnceRequiredMarked() {
+    AttributeMapper mapper = AttributeMapper.load(settings(UpstreamAttributes.Protocol.SAML,
+        Optional.of(SatosaCorpus.file("internal_attributes.yaml")), List.of(), List.of("mail"),
+        IdentityAttributes.DEFAULT), SatosaCorpus.reader());
+
+    List<RequestedSamlAttribute> requested = mapper.requestedSamlAttributes();
+
+    // postaladdress, email, emailAddress and surname have no uri Name in the built-in map: left out
+    assertThat(requested).extracting(RequestedSamlAttribute::friendlyName).containsExactly("displayName",
+        "eduPersonTargetedID", "givenName", "mail", "cn", "sn");
+    assertThat(requested).filteredOn(RequestedSamlAttribute::required).singleElement()
+        .isEqualTo(new RequestedSamlAttribute("urn:oid:0.9.2342.19200300.100.1.3", SamlAttribute.URI, "mail", true));
+  }
 }

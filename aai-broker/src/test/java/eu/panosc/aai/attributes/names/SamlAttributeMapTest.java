@@ -137,4 +137,22 @@ class SamlAttributeMapTest {
     assertThatThrownBy(() -> builtIn("identifier: urn:a\n")).hasMessageContaining("needs 'fro'");
     assertThatThrownBy(() -> builtIn("fro: {x: y}\n")).hasMessageContaining("'identifier' is required");
   }
+
+  @Test
+  void builtInMapWhenReadThenEveryFriendlyNameOnce() {
+    YNode.Mapping fro = READER.resource(SamlAttributeMap.DEFAULT_RESOURCE).mapping("map").get("fro").mapping("fro");
+    List<String> friendly = fro.keys().stream().map(k -> fro.get(k).text(k)).toList();
+
+    assertThat(friendly).doesNotHaveDuplicates().hasSizeGreaterThan(60);
+  }
+
+  @Test
+  void builtInMapsWhenTogetherThenEverySamlNameOfTheInternalMapHasAUriName() {
+    SamlAttributeMap map = builtIn();
+    var internal = eu.panosc.aai.attributes.internal.InternalAttributeMap.from(
+        READER.resource("attributes/internal_attributes.yaml"));
+
+    assertThat(internal.externalNames("saml")).filteredOn(f -> map.samlName(f, SamlAttribute.URI).isEmpty())
+        .containsExactlyInAnyOrder("email", "emailAddress", "surname");
+  }
 }

@@ -1,11 +1,19 @@
 package eu.panosc.aai;
 
+import eu.panosc.aai.attributes.AttributeMapper;
+import eu.panosc.aai.attributes.UpstreamAttributeSettings;
+import eu.panosc.aai.attributes.yaml.AttributeConfigException;
+import eu.panosc.aai.attributes.yaml.YamlReader;
 import eu.panosc.platform.config.ConfigException;
 import eu.panosc.platform.config.ConfigNode;
 import java.net.URI;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * The {@code services.aai} configuration section, read and validated once at start-up: every key is checked
@@ -24,11 +32,17 @@ import java.util.Set;
  * @param backchannelLogoutAttempts delivery attempts per client at most
  * @param backchannelLogoutPoll how often each replica looks for due back-channel deliveries
  * @param backchannelLogoutRetryDelay pause before the second delivery, doubled before each further one
+ * @param upstreams per upstream id ({@code services.aai.upstreams.<id>}), how its attributes become an identity;
+ *     every file they name is read and checked at start
  */
 public record AaiSettings(Duration accessTokenLifetime, Duration refreshTokenLifetime, Duration sessionLifetime,
     int tokenRatePerSecond, int tokenBurst, URI registryUrl, Duration deviceCodeLifetime, Duration devicePollInterval,
     Duration purgeInterval, Duration backchannelLogoutTimeout, int backchannelLogoutAttempts,
-    Duration backchannelLogoutPoll, Duration backchannelLogoutRetryDelay) {
+    Duration backchannelLogoutPoll, Duration backchannelLogoutRetryDelay,
+    Map<String, UpstreamAttributeSettings> upstreams) {
+
+  /** An upstream id: lower-case letters, digits and dashes, as in {@code umbrellaid} or {@code eduteams}. */
+  private static final Pattern UPSTREAM_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
 
   public static final Duration DEFAULT_ACCESS_TOKEN_LIFETIME = Duration.ofMinutes(5);
   public static final Duration DEFAULT_REFRESH_TOKEN_LIFETIME = Duration.ofHours(8);
@@ -54,6 +68,17 @@ public record AaiSettings(Duration accessTokenLifetime, Duration refreshTokenLif
     Objects.requireNonNull(backchannelLogoutTimeout, "backchannelLogoutTimeout");
     Objects.requireNonNull(backchannelLogoutPoll, "backchannelLogoutPoll");
     Objects.requireNonNull(backchannelLogoutRetryDelay, "backchannelLogoutRetryDelay");
+    upstreams = Collections.unmodifiableMap(new LinkedHashMap<>(upstreams));
+  }
+
+  /** Settings without upstreams. */
+  public AaiSettings(Duration accessTokenLifetime, Duration refreshTokenLifetime, Duration sessionLifetime,
+      int tokenRatePerSecond, int tokenBurst, URI registryUrl, Duration deviceCodeLifetime,
+      Duration devicePollInterval, Duration purgeInterval, Duration backchannelLogoutTimeout,
+      int backchannelLogoutAttempts, Duration backchannelLogoutPoll, Duration backchannelLogoutRetryDelay) {
+    this(accessTokenLifetime, refreshTokenLifetime, sessionLifetime, tokenRatePerSecond, tokenBurst, registryUrl,
+        deviceCodeLifetime, devicePollInterval, purgeInterval, backchannelLogoutTimeout, backchannelLogoutAttempts,
+        backchannelLogoutPoll, backchannelLogoutRetryDelay, Map.of());
   }
 
   /**
@@ -62,6 +87,11 @@ public record AaiSettings(Duration accessTokenLifetime, Duration refreshTokenLif
    * @throws ConfigException naming the first key that is malformed, out of bounds or unknown, and the fix
    */
   public static AaiSettings from(ConfigNode node, URI publicRoot) {
+    return from(node, publicRoot, YamlReader.withSystemEnvironment());
+  }
+
+  /** As {@link #from(ConfigNode, URI)}, reading attribute files with {@code files} (tests give an environment). */
+  public static AaiSettings from(ConfigNode node, URI publicRoot, YamlReader files) {
     Objects.requireNonNull(node, "node");
     Objects.requireNonNull(publicRoot, "publicRoot");
     AaiSettings settings = new AaiSettings(
@@ -83,9 +113,32 @@ public record AaiSettings(Duration accessTokenLifetime, Duration refreshTokenLif
         node.integer("backchannelLogoutAttempts", DEFAULT_LOGOUT_ATTEMPTS, 1, 50),
         between(node, "backchannelLogoutPoll", DEFAULT_LOGOUT_POLL, Duration.ofMillis(100), Duration.ofHours(1)),
         between(node, "backchannelLogoutRetryDelay", DEFAULT_LOGOUT_RETRY_DELAY, Duration.ofMillis(100),
-            Duration.ofHours(1)));
+            Duration.ofHours(1)),
+        node.read("upstreams", n -> upstreams(n, files)));
     node.rejectUnknownKeys();
     return settings;
+  }
+
+  /** {@code upstreams.<id>.attributes}: checked, and every file it names read once, so a typo fails at start. */
+  private static Map<String, UpstreamAttributeSettings> upstreams(ConfigNode node, YamlReader files) {
+    Map<String, UpstreamAttributeSettings> out = new LinkedHashMap<>();
+    for (String id : node.keys()) {
+      if (!UPSTREAM_ID.matcher(id).matches()) {
+        node.node(id);
+        throw new ConfigException(node.path() + "." + id, "an upstream id is 1 to 63 lower-case letters, digits "
+            + "and dashes, such as umbrellaid");
+      }
+      ConfigNode upstream = node.node(id);
+      UpstreamAttributeSettings s = upstream.read("attributes", n -> UpstreamAttributeSettings.from(id, n));
+      upstream.rejectUnknownKeys();
+      try {
+        AttributeMapper.load(s, files);
+      } catch (AttributeConfigException | IllegalArgumentException e) {
+        throw new ConfigException(upstream.path() + ".attributes", e.getMessage());
+      }
+      out.put(id, s);
+    }
+    return out;
   }
 
   private static Duration between(ConfigNode node, String key, Duration fallback, Duration min, Duration max) {

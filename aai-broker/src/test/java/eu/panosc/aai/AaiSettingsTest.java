@@ -86,4 +86,71 @@ class AaiSettingsTest {
             e -> assertThat(e.key()).isEqualTo("services.aai.acessTokenLifetime"))
         .hasMessageContaining("unknown key").hasMessageContaining("accessTokenLifetime");
   }
+
+  private static AaiSettings readUpstream(Map<String, Object> attributes) {
+    return AaiSettings.from(ConfigNode.of("services.aai", Map.of("upstreams", Map.of("umbrellaid",
+        Map.of("attributes", attributes)))), ROOT, eu.panosc.aai.attributes.SatosaCorpus.reader());
+  }
+
+  @Test
+  void fromWhenUpstreamWithSatosaFilesThenReadAndChecked() {
+    String corpus = eu.panosc.aai.attributes.SatosaCorpus.dir().toString();
+    AaiSettings s = readUpstream(Map.of("internalAttributes", corpus + "/internal_attributes.yaml",
+        "processors", java.util.List.of(corpus + "/filter_attributes.yaml", corpus + "/hasher.yaml"),
+        "required", java.util.List.of("mail"), "userId", java.util.List.of("eduPersonUniqueId", "persistentNameId"),
+        "trustedEntitlementAuthorities", java.util.List.of("umbrellaid.org")));
+
+    var u = s.upstreams().get("umbrellaid");
+    assertThat(u.userId()).extracting(Enum::name).containsExactly("EDUPERSON_UNIQUE_ID", "PERSISTENT_NAME_ID");
+    assertThat(u.processors()).hasSize(2);
+    assertThat(u.trustedEntitlementAuthorities()).containsExactly("umbrellaid.org");
+  }
+
+  @Test
+  void fromWhenUpstreamAttributesKeyMisspeltThenRefusedNamingIt() {
+    assertThatThrownBy(() -> readUpstream(Map.of("requried", java.util.List.of("mail"))))
+        .isInstanceOfSatisfying(ConfigException.class,
+            e -> assertThat(e.key()).isEqualTo("services.aai.upstreams.umbrellaid.attributes.requried"))
+        .hasMessageContaining("unknown key");
+  }
+
+  @Test
+  void fromWhenUpstreamFileBrokenThenRefusedNamingFileAndLine(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    java.nio.file.Path file = java.nio.file.Files.writeString(dir.resolve("internal.yaml"),
+        "attributes:\n  mail: {saml: [mail]}\nuser_id_to_atr: mail\n");
+
+    assertThatThrownBy(() -> readUpstream(Map.of("internalAttributes", file.toString())))
+        .isInstanceOfSatisfying(ConfigException.class,
+            e -> assertThat(e.key()).isEqualTo("services.aai.upstreams.umbrellaid.attributes"))
+        .hasMessageContaining("internal.yaml line 3").hasMessageContaining("unknown key 'user_id_to_atr'");
+    assertThatThrownBy(() -> readUpstream(Map.of("processors", java.util.List.of(dir.resolve("absent.yaml").toString()))))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("absent.yaml: cannot be read");
+  }
+
+  @Test
+  void fromWhenUserIdIsEmailThenRefusedWithReason() {
+    assertThatThrownBy(() -> readUpstream(Map.of("userId", java.util.List.of("mail"))))
+        .isInstanceOfSatisfying(ConfigException.class,
+            e -> assertThat(e.key()).isEqualTo("services.aai.upstreams.umbrellaid.attributes.userId"))
+        .hasMessageContaining("e-mail addresses are reassigned");
+  }
+
+  @Test
+  void fromWhenUpstreamIdMalformedOrProtocolUnknownThenRefused() {
+    assertThatThrownBy(() -> AaiSettings.from(ConfigNode.of("services.aai", Map.of("upstreams",
+        Map.of("Umbrella ID", Map.of()))), ROOT)).isInstanceOfSatisfying(ConfigException.class,
+            e -> assertThat(e.key()).isEqualTo("services.aai.upstreams.Umbrella ID"));
+    assertThatThrownBy(() -> readUpstream(Map.of("protocol", "ws-fed")))
+        .hasMessageContaining("expected saml or oidc");
+  }
+
+  @Test
+  void fromWhenUpstreamWithoutAttributesSectionThenBuiltInDefaults() {
+    AaiSettings s = AaiSettings.from(ConfigNode.of("services.aai", Map.of("upstreams", Map.of("umbrellaid",
+        Map.of()))), ROOT);
+
+    assertThat(s.upstreams().get("umbrellaid").internalAttributes()).isEmpty();
+    assertThat(s.upstreams().get("umbrellaid").userId()).hasSize(5);
+  }
 }

@@ -1,0 +1,18 @@
+package eu.panosc.aai.saml.validate;
+
+/** A signed Assertion must verify (against the IdP's metadata certificates); an unsigned one passes on. */
+final class AssertionSignatureCheck implements Check {
+  private final SignatureVerifier verifier;
+
+  AssertionSignatureCheck(SignatureVerifier verifier) {
+    this.verifier = verifier;
+  }
+
+  @Override
+  public void check(Inspection in) {
+    if (in.assertion().getSignature() != null) {
+      verifier.verify(in.assertion(), in.expected.idpSigningCertificates(), "Assertion");
+      in.assertionSigned = true;
+    }
+  }
+}

@@ -1,0 +1,43 @@
+package eu.panosc.aai.saml.validate;
+
+import io.vertx.core.Future;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** {@link ReplayCache} of one process (tests, a single-replica deployment); purged on each use and on request. */
+public final class InMemoryReplayCache implements ReplayCache {
+  private final Clock clock;
+  private final ConcurrentHashMap<Key, Instant> used = new ConcurrentHashMap<>();
+
+  public InMemoryReplayCache(Clock clock) {
+    this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  private record Key(String issuer, String assertionId) {}
+
+  @Override
+  public Future<Boolean> firstUse(String issuer, String assertionId, Instant expires) {
+    Objects.requireNonNull(expires, "expires");
+    Key key = new Key(Objects.requireNonNull(issuer, "issuer"), Objects.requireNonNull(assertionId, "assertionId"));
+    Instant now = clock.instant();
+    boolean[] first = {false};
+    used.compute(key, (k, previous) -> {
+      if (previous == null || !previous.isAfter(now)) {
+        first[0] = true;
+        return expires;
+      }
+      return previous;
+    });
+    return Future.succeededFuture(first[0]);
+  }
+
+  @Override
+  public Future<Integer> purgeExpired() {
+    Instant now = clock.instant();
+    int before = used.size();
+    used.values().removeIf(expires -> !expires.isAfter(now));
+    return Future.succeededFuture(before - used.size());
+  }
+}

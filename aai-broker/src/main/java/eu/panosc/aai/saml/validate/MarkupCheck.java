@@ -1,0 +1,117 @@
+package eu.panosc.aai.saml.validate;
+
+import java.util.HashSet;
+import java.util.Set;
+import org.w3c.dom.Attr;
+import org.w3c.dom.Element;
+import org.w3c.dom.NamedNodeMap;
+import org.w3c.dom.Node;
+
+/**
+ * The document's shape, before any signature is looked at (signature-wrapping defence): no comments or processing
+ * instructions (canonicalisation drops them, so a comment inside signed text, e.g. {@code user@evil<!---->.com}, would
+ * not break the signature); exactly one Response (the root) and exactly one Assertion or EncryptedAssertion, a direct
+ * child of it; no ID value twice (a reference {@code #id} must name one element only).
+ *
+ * @see <a href="https://www.usenix.org/system/files/conference/usenixsecurity12/sec12-final91.pdf">On Breaking SAML
+ *     (XSW)</a>
+ */
+final class MarkupCheck implements Check {
+  static final String PROTOCOL = "urn:oasis:names:tc:SAML:2.0:protocol";
+  static final String ASSERTION = "urn:oasis:names:tc:SAML:2.0:assertion";
+
+  @Override
+  public void check(Inspection in) {
+    Element root = in.response.getDOM();
+    if (root == null) {
+      throw Check.reject(Reason.MALFORMED, "the Response has no DOM");
+    }
+    Counts counts = walk(root);
+    String id = in.response.getID();
+    if (counts.responses != 1) {
+      throw Check.reject(Reason.WRAPPING, "Response " + id + " contains another Response");
+    }
+    int direct = in.response.getAssertions().size() + in.response.getEncryptedAssertions().size();
+    if (direct != 1 || counts.assertions + counts.encryptedAssertions != 1) {
+      throw Check.reject(Reason.WRAPPING, "Response " + id + " must hold exactly one Assertion or EncryptedAssertion"
+          + " as its child; it holds " + direct + " as children and " + (counts.assertions + counts.encryptedAssertions)
+          + " in all");
+    }
+  }
+
+  /** The same rules for a decrypted assertion: no markup outside the signature, no nested assertion, unique IDs. */
+  static void checkDecrypted(Element assertion) {
+    Counts counts = walk(assertion);
+    if (counts.assertions != 1 || counts.responses != 0 || counts.encryptedAssertions != 0) {
+      throw Check.reject(Reason.WRAPPING, "the decrypted assertion contains another Assertion or Response");
+    }
+  }
+
+  private static final class Counts {
+    int responses;
+    int assertions;
+    int encryptedAssertions;
+    final Set<String> ids = new HashSet<>();
+  }
+
+  private static Counts walk(Element root) {
+    Counts counts = new Counts();
+    // iterative depth-first walk: the parser bounds the depth, this keeps the stack flat anyway
+    Node node = root;
+    while (node != null) {
+      visit(node, counts);
+      Node next = node.getFirstChild();
+      if (next == null) {
+        while (node != null && node != root && node.getNextSibling() == null) {
+          node = node.getParentNode();
+        }
+        next = node == null || node == root ? null : node.getNextSibling();
+      }
+      node = next;
+    }
+    return counts;
+  }
+
+  private static void visit(Node node, Counts counts) {
+    switch (node.getNodeType()) {
+      case Node.COMMENT_NODE -> throw Check.reject(Reason.UNSIGNED_MARKUP,
+          "the Response contains an XML comment, which no signature covers");
+      case Node.PROCESSING_INSTRUCTION_NODE -> throw Check.reject(Reason.UNSIGNED_MARKUP,
+          "the Response contains a processing instruction, which no signature covers");
+      case Node.ENTITY_REFERENCE_NODE -> throw Check.reject(Reason.DOCTYPE, "the Response contains an entity reference");
+      case Node.ELEMENT_NODE -> {
+        Element e = (Element) node;
+        String ns = e.getNamespaceURI();
+        String local = e.getLocalName();
+        if (PROTOCOL.equals(ns) && "Response".equals(local)) {
+          counts.responses++;
+        } else if (ASSERTION.equals(ns) && "Assertion".equals(local)) {
+          counts.assertions++;
+        } else if (ASSERTION.equals(ns) && "EncryptedAssertion".equals(local)) {
+          counts.encryptedAssertions++;
+        }
+        NamedNodeMap attributes = e.getAttributes();
+        for (int i = 0; i < attributes.getLength(); i++) {
+          Attr a = (Attr) attributes.item(i);
+          String name = a.getLocalName() == null ? a.getName() : a.getLocalName();
+          if (("ID".equals(name) || "Id".equals(name) || "id".equals(name)) && !counts.ids.add(a.getValue())) {
+            throw Check.reject(Reason.WRAPPING, "the ID " + printable(a.getValue()) + " appears twice");
+          }
+        }
+      }
+      default -> {
+        // text and CDATA (coalesced by the parser) carry content only
+      }
+    }
+  }
+
+  static String printable(String id) {
+    if (id == null) {
+      return "(none)";
+    }
+    String cut = id.length() > 80 ? id.substring(0, 80) + "…" : id;
+    StringBuilder b = new StringBuilder(cut.length());
+    cut.codePoints().forEach(c -> b.appendCodePoint(Character.isISOControl(c) ? '?' : c));
+    return b.toString();
+  }
+}

@@ -8,7 +8,7 @@ import org.w3c.dom.NamedNodeMap;
 import org.w3c.dom.Node;
 
 /**
- * The document's shape, before any signature is looked at (signature-wrapping defence): no comments or processing
+ * The document's shape, checked on the parsed DOM before anything is unmarshalled or any signature looked at (signature-wrapping defence): no comments or processing
  * instructions (canonicalisation drops them, so a comment inside signed text, e.g. {@code user@evil<!---->.com}, would
  * not break the signature); exactly one Response (the root) and exactly one Assertion or EncryptedAssertion, a direct
  * child of it; no ID value twice (a reference {@code #id} must name one element only).
@@ -16,26 +16,33 @@ import org.w3c.dom.Node;
  * @see <a href="https://www.usenix.org/system/files/conference/usenixsecurity12/sec12-final91.pdf">On Breaking SAML
  *     (XSW)</a>
  */
-final class MarkupCheck implements Check {
+final class MarkupCheck {
   static final String PROTOCOL = "urn:oasis:names:tc:SAML:2.0:protocol";
   static final String ASSERTION = "urn:oasis:names:tc:SAML:2.0:assertion";
 
-  @Override
-  public void check(Inspection in) {
-    Element root = in.response.getDOM();
-    if (root == null) {
-      throw Check.reject(Reason.MALFORMED, "the Response has no DOM");
+  private MarkupCheck() {}
+
+  /** Checks the parsed document before anything is unmarshalled or verified. */
+  static void check(Element root) {
+    if (!PROTOCOL.equals(root.getNamespaceURI()) || !"Response".equals(root.getLocalName())) {
+      throw Check.reject(Reason.MALFORMED, "the SAMLResponse is not a SAML 2.0 protocol Response");
     }
     Counts counts = walk(root);
-    String id = in.response.getID();
+    String id = printable(root.getAttributeNS(null, "ID"));
     if (counts.responses != 1) {
       throw Check.reject(Reason.WRAPPING, "Response " + id + " contains another Response");
     }
-    int direct = in.response.getAssertions().size() + in.response.getEncryptedAssertions().size();
-    if (direct != 1 || counts.assertions + counts.encryptedAssertions != 1) {
+    int direct = 0;
+    for (Node n = root.getFirstChild(); n != null; n = n.getNextSibling()) {
+      if (n instanceof Element e && ASSERTION.equals(e.getNamespaceURI())
+          && ("Assertion".equals(e.getLocalName()) || "EncryptedAssertion".equals(e.getLocalName()))) {
+        direct++;
+      }
+    }
+    int all = counts.assertions + counts.encryptedAssertions;
+    if (direct != 1 || all != 1) {
       throw Check.reject(Reason.WRAPPING, "Response " + id + " must hold exactly one Assertion or EncryptedAssertion"
-          + " as its child; it holds " + direct + " as children and " + (counts.assertions + counts.encryptedAssertions)
-          + " in all");
+          + " as its child; it holds " + direct + " as children and " + all + " in all");
     }
   }
 

@@ -7,10 +7,12 @@ import java.util.List;
 import java.util.Objects;
 import org.opensaml.core.xml.XMLObject;
 import org.opensaml.saml.saml2.core.Response;
+import org.w3c.dom.Element;
 
 /**
  * Validates a POSTed {@code SAMLResponse} (HTTP-POST binding: base64 of the XML) against an {@link Expectation}, as a
- * chain of small checks in a fixed order: the document's shape (no wrapping, no unsigned markup), status, the
+ * chain of small checks in a fixed order: the parsed document's shape (no wrapping, no unsigned markup; before
+ * unmarshalling), status, the
  * Response's signature, the one assertion (decrypted if need be), its signature, that something was signed, then
  * issuer, destination, InResponseTo, bearer confirmation, conditions and the authentication statement. Everything read
  * afterwards comes from the assertion the checks accepted. Blocking (parsing and RSA): call it off the event loop.
@@ -38,7 +40,7 @@ public final class SamlResponseValidator {
     this.maxPosted = maxPosted;
     this.xml = SamlXml.get();
     SignatureVerifier verifier = new SignatureVerifier();
-    this.checks = List.of(new MarkupCheck(), new StatusCheck(), new ResponseSignatureCheck(verifier),
+    this.checks = List.of(new StatusCheck(), new ResponseSignatureCheck(verifier),
         new AssertionSelectionCheck(), new AssertionSignatureCheck(verifier), new SignedCheck(), new IssuerCheck(),
         new DestinationCheck(), new InResponseToCheck(), new SubjectConfirmationCheck(), new ConditionsCheck(),
         new AuthnStatementCheck());
@@ -67,7 +69,9 @@ public final class SamlResponseValidator {
   public ValidatedLogin validateXml(byte[] document, Expectation expected) {
     XMLObject object;
     try {
-      object = xml.unmarshal(document, maxPosted);
+      Element root = xml.parse(document, maxPosted);
+      MarkupCheck.check(root);
+      object = xml.unmarshal(root);
     } catch (XmlRefusedException e) {
       throw Check.reject(switch (e.kind()) {
         case TOO_LARGE -> Reason.TOO_LARGE;

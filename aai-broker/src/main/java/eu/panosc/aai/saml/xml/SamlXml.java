@@ -116,6 +116,11 @@ public final class SamlXml {
    * attached to the returned object (signature verification needs it).
    */
   public XMLObject unmarshal(byte[] xml, int maxBytes) throws XmlRefusedException {
+    return unmarshal(parse(xml, maxBytes));
+  }
+
+  /** Parses {@code xml} (at most {@code maxBytes}) with the hardened pool; answers the document element. */
+  public Element parse(byte[] xml, int maxBytes) throws XmlRefusedException {
     if (xml.length > maxBytes) {
       throw new XmlRefusedException(XmlRefusedException.Kind.TOO_LARGE,
           "the XML has " + xml.length + " bytes, more than the " + maxBytes + " allowed");
@@ -134,9 +139,17 @@ public final class SamlXml {
       throw new XmlRefusedException(XmlRefusedException.Kind.MALFORMED, "the XML is not well-formed");
     }
     Element root = doc.getDocumentElement();
+    if (root == null) {
+      throw new XmlRefusedException(XmlRefusedException.Kind.MALFORMED, "the XML has no root element");
+    }
+    return root;
+  }
+
+  /** Unmarshals a parsed element (and its subtree) into OpenSAML objects that keep the DOM. */
+  public XMLObject unmarshal(Element root) throws XmlRefusedException {
     Unmarshaller unmarshaller =
         org.opensaml.core.xml.config.XMLObjectProviderRegistrySupport.getUnmarshallerFactory().getUnmarshaller(root);
-    if (root == null || unmarshaller == null) {
+    if (unmarshaller == null) {
       throw new XmlRefusedException(XmlRefusedException.Kind.MALFORMED, "the XML has no known root element");
     }
     try {

@@ -40,4 +40,9 @@ public final class InMemoryReplayCache implements ReplayCache {
     used.values().removeIf(expires -> !expires.isAfter(now));
     return Future.succeededFuture(before - used.size());
   }
+
+  /** Whether a record (live or expired, not yet purged) is held; for tests. */
+  boolean holds(String issuer, String assertionId) {
+    return used.containsKey(new Key(issuer, assertionId));
+  }
 }

@@ -86,7 +86,7 @@ final class AssertionSelectionCheck implements Check {
       throw Check.reject(Reason.MALFORMED, "the encrypted assertion of Response " + responseId + " has no data");
     }
     String dataAlgorithm = algorithm(data.getEncryptionMethod());
-    if (!DATA.contains(dataAlgorithm)) {
+    if (!SignatureVerifier.allowed(DATA, dataAlgorithm)) {
       throw Check.reject(Reason.ALGORITHM, "the encrypted assertion of Response " + responseId + " uses "
           + MarkupCheck.printable(dataAlgorithm) + "; only AES-GCM (128 or 256) is accepted");
     }
@@ -100,20 +100,20 @@ final class AssertionSelectionCheck implements Check {
     for (EncryptedKey key : keys) {
       EncryptionMethod method = key.getEncryptionMethod();
       String transport = algorithm(method);
-      if (!KEY_TRANSPORT.contains(transport)) {
+      if (!SignatureVerifier.allowed(KEY_TRANSPORT, transport)) {
         throw Check.reject(Reason.ALGORITHM, "the key of the encrypted assertion of Response " + responseId + " uses "
             + MarkupCheck.printable(transport) + "; only RSA-OAEP is accepted");
       }
       for (XMLObject o : method.getUnknownXMLObjects(DigestMethod.DEFAULT_ELEMENT_NAME)) {
         String digest = o instanceof DigestMethod d ? d.getAlgorithm() : null;
-        if (!OAEP_DIGESTS.contains(digest)) {
+        if (!SignatureVerifier.allowed(OAEP_DIGESTS, digest)) {
           throw Check.reject(Reason.ALGORITHM, "the key of the encrypted assertion of Response " + responseId
               + " uses OAEP digest " + MarkupCheck.printable(digest) + "; only SHA-1 or SHA-256 is accepted");
         }
       }
       for (XMLObject o : method.getUnknownXMLObjects(MGF.DEFAULT_ELEMENT_NAME)) {
         String mgf = o instanceof MGF m ? m.getAlgorithm() : null;
-        if (!MGFS.contains(mgf)) {
+        if (!SignatureVerifier.allowed(MGFS, mgf)) {
           throw Check.reject(Reason.ALGORITHM, "the key of the encrypted assertion of Response " + responseId
               + " uses mask generation " + MarkupCheck.printable(mgf) + "; only MGF1 with SHA-1 or SHA-256 is accepted");
         }

@@ -19,6 +19,11 @@ import org.w3c.dom.Node;
 final class MarkupCheck {
   static final String PROTOCOL = "urn:oasis:names:tc:SAML:2.0:protocol";
   static final String ASSERTION = "urn:oasis:names:tc:SAML:2.0:assertion";
+  static final String DS = "http://www.w3.org/2000/09/xmldsig#";
+  static final String XENC = "http://www.w3.org/2001/04/xmlenc#";
+  /** Elements whose text is base64: the library's decoder skips foreign characters, we do not. */
+  private static final java.util.Set<String> BASE64 =
+      java.util.Set.of("SignatureValue", "DigestValue", "CipherValue", "X509Certificate");
 
   private MarkupCheck() {}
 
@@ -29,6 +34,7 @@ final class MarkupCheck {
     }
     Counts counts = walk(root);
     String id = printable(root.getAttributeNS(null, "ID"));
+    envelope(root, id);
     if (counts.responses != 1) {
       throw Check.reject(Reason.WRAPPING, "Response " + id + " contains another Response");
     }
@@ -44,6 +50,55 @@ final class MarkupCheck {
       throw Check.reject(Reason.WRAPPING, "Response " + id + " must hold exactly one Assertion or EncryptedAssertion"
           + " as its child; it holds " + direct + " as children and " + all + " in all");
     }
+  }
+
+  /**
+   * The Response element as the schema has it (OpenSAML's unmarshaller would let a repeated element silently win):
+   * ID, Version 2.0 and IssueInstant; children Issuer?, Signature?, Extensions?, Status, then assertions; no text.
+   */
+  private static void envelope(Element root, String id) {
+    if (root.getAttributeNS(null, "ID").isEmpty() || !"2.0".equals(root.getAttributeNS(null, "Version"))
+        || root.getAttributeNS(null, "IssueInstant").isEmpty()) {
+      throw Check.reject(Reason.MALFORMED, "Response " + id + " lacks ID, Version 2.0 or IssueInstant");
+    }
+    int stage = 0;
+    for (Node n = root.getFirstChild(); n != null; n = n.getNextSibling()) {
+      if (n.getNodeType() == Node.TEXT_NODE) {
+        if (!n.getNodeValue().isBlank()) {
+          throw Check.reject(Reason.MALFORMED, "Response " + id + " has text outside its elements");
+        }
+        continue;
+      }
+      if (!(n instanceof Element e)) {
+        continue;
+      }
+      int at = position(e);
+      // each optional element at most once and in schema order; assertions (stage 5) may not be followed by others
+      if (at < 0 || at < stage || (at == stage && at < 5)) {
+        throw Check.reject(Reason.MALFORMED, "Response " + id + " has an unexpected, repeated or misplaced <"
+            + printable(e.getLocalName()) + ">");
+      }
+      stage = at;
+    }
+    if (stage < 4) {
+      throw Check.reject(Reason.MALFORMED, "Response " + id + " has no Status");
+    }
+  }
+
+  /** Schema position of a child of Response: Issuer 1, Signature 2, Extensions 3, Status 4, assertions 5; else -1. */
+  private static int position(Element e) {
+    String ns = e.getNamespaceURI();
+    String local = e.getLocalName();
+    if (ASSERTION.equals(ns)) {
+      return "Issuer".equals(local) ? 1 : "Assertion".equals(local) || "EncryptedAssertion".equals(local) ? 5 : -1;
+    }
+    if (DS.equals(ns)) {
+      return "Signature".equals(local) ? 2 : -1;
+    }
+    if (PROTOCOL.equals(ns)) {
+      return "Extensions".equals(local) ? 3 : "Status".equals(local) ? 4 : -1;
+    }
+    return -1;
   }
 
   /** The same rules for a decrypted assertion: no markup outside the signature, no nested assertion, unique IDs. */
@@ -106,8 +161,16 @@ final class MarkupCheck {
           }
         }
       }
+      case Node.TEXT_NODE, Node.CDATA_SECTION_NODE -> {
+        Node parent = node.getParentNode();
+        String ns = parent.getNamespaceURI();
+        if ((DS.equals(ns) || XENC.equals(ns)) && BASE64.contains(parent.getLocalName())
+            && !isBase64(node.getNodeValue())) {
+          throw Check.reject(Reason.MALFORMED, "the Response has a " + parent.getLocalName() + " that is not base64");
+        }
+      }
       default -> {
-        // text and CDATA (coalesced by the parser) carry content only
+        // attributes are read with their elements; nothing else carries content
       }
     }
   }
@@ -120,5 +183,17 @@ final class MarkupCheck {
     StringBuilder b = new StringBuilder(cut.length());
     cut.codePoints().forEach(c -> b.appendCodePoint(Character.isISOControl(c) ? '?' : c));
     return b.toString();
+  }
+
+  private static boolean isBase64(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      boolean ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '/'
+          || c == '=' || c == ' ' || c == '\n' || c == '\r' || c == '\t';
+      if (!ok) {
+        return false;
+      }
+    }
+    return true;
   }
 }

@@ -67,7 +67,7 @@ final class SignatureVerifier {
       throw Check.reject(Reason.SIGNATURE_PROFILE, "the signature of " + what + " " + MarkupCheck.printable(id)
           + " references " + MarkupCheck.printable(uri) + ", not the " + what + " itself");
     }
-    if (!SIGNATURE_ALGORITHMS.contains(signature.getSignatureAlgorithm()) || !DIGEST_ALGORITHMS.contains(digest)) {
+    if (!allowed(SIGNATURE_ALGORITHMS, signature.getSignatureAlgorithm()) || !allowed(DIGEST_ALGORITHMS, digest)) {
       throw Check.reject(Reason.SIGNATURE_PROFILE, "the signature of " + what + " " + MarkupCheck.printable(id)
           + " uses " + MarkupCheck.printable(signature.getSignatureAlgorithm()) + " with digest "
           + MarkupCheck.printable(digest) + "; only RSA/ECDSA with SHA-256/384/512 are accepted");
@@ -82,5 +82,10 @@ final class SignatureVerifier {
     }
     throw Check.reject(Reason.SIGNATURE_INVALID, "the signature of " + what + " " + MarkupCheck.printable(id)
         + " is not valid under any of the " + certificates.size() + " signing certificates in the IdP's metadata");
+  }
+
+  /** Whether {@code algorithm} is in {@code set}; a missing algorithm is not ({@code Set.of} throws on null). */
+  static boolean allowed(Set<String> set, String algorithm) {
+    return algorithm != null && set.contains(algorithm);
   }
 }

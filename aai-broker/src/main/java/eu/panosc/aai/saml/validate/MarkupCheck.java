@@ -62,6 +62,7 @@ final class MarkupCheck {
       throw Check.reject(Reason.MALFORMED, "Response " + id + " lacks ID, Version 2.0 or IssueInstant");
     }
     int stage = 0;
+    boolean status = false;
     for (Node n = root.getFirstChild(); n != null; n = n.getNextSibling()) {
       if (n.getNodeType() == Node.TEXT_NODE) {
         if (!n.getNodeValue().isBlank()) {
@@ -79,8 +80,9 @@ final class MarkupCheck {
             + printable(e.getLocalName()) + ">");
       }
       stage = at;
+      status |= at == 4;
     }
-    if (stage < 4) {
+    if (!status) {
       throw Check.reject(Reason.MALFORMED, "Response " + id + " has no Status");
     }
   }

@@ -6,7 +6,10 @@ import java.time.Instant;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** {@link ReplayCache} of one process (tests, a single-replica deployment); purged on each use and on request. */
+/**
+ * {@link ReplayCache} of one process (tests, a single-replica deployment without a database); a record whose assertion
+ * has expired is replaced on its next use and dropped by {@link #purgeExpired()} (see {@link #schedulePurge}).
+ */
 public final class InMemoryReplayCache implements ReplayCache {
   private final Clock clock;
   private final ConcurrentHashMap<Key, Instant> used = new ConcurrentHashMap<>();

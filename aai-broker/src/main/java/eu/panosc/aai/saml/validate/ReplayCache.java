@@ -1,6 +1,7 @@
 package eu.panosc.aai.saml.validate;
 
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import java.time.Instant;
 
 /**
@@ -18,4 +19,14 @@ public interface ReplayCache {
 
   /** Forgets records whose assertion has expired; answers how many were dropped. */
   Future<Integer> purgeExpired();
+
+  /**
+   * Purges every {@code periodMillis} on {@code vertx}'s timer (a failed purge is retried at the next tick: the
+   * records only take space, one-time use does not depend on them being gone); answers the timer id to cancel.
+   */
+  default long schedulePurge(Vertx vertx, long periodMillis) {
+    return vertx.setPeriodic(periodMillis, timer -> purgeExpired().onFailure(e -> org.slf4j.LoggerFactory
+        .getLogger(ReplayCache.class)
+        .warn("purging expired SAML assertion records failed ({}); retrying in {} ms", e.toString(), periodMillis)));
+  }
 }

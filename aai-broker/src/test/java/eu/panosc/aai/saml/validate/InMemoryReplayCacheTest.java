@@ -6,6 +6,23 @@ import java.util.Map;
 
 /** The replay cache contract in memory: every instance of one test is the same process-wide cache. */
 class InMemoryReplayCacheTest extends ReplayCacheContract {
+  private static io.vertx.core.Vertx vertx;
+
+  @org.junit.jupiter.api.BeforeAll
+  static void startVertx() {
+    vertx = io.vertx.core.Vertx.vertx();
+  }
+
+  @org.junit.jupiter.api.AfterAll
+  static void stopVertx() {
+    vertx.close().await();
+  }
+
+  @Override
+  protected io.vertx.core.Vertx vertx() {
+    return vertx;
+  }
+
   private final Map<Clock, InMemoryReplayCache> caches = new HashMap<>();
 
   @Override

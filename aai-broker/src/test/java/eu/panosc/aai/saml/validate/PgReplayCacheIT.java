@@ -23,6 +23,11 @@ class PgReplayCacheIT extends ReplayCacheContract {
   }
 
   @Override
+  protected io.vertx.core.Vertx vertx() {
+    return db.vertx();
+  }
+
+  @Override
   protected boolean remembered(String assertionId) {
     return db.shared().preparedQuery("SELECT 1 FROM saml_assertion_use WHERE issuer = $1 AND assertion_id = $2")
         .execute(Tuple.of(IDP, assertionId)).await().rowCount() == 1;

@@ -102,6 +102,23 @@ public abstract class ReplayCacheContract {
     assertThat(cache.firstUse(IDP, live, START.plusSeconds(600)).await()).isFalse();
   }
 
+  @Test
+  void schedulePurgeWhenRecordsExpireThenTheyAreDroppedWithoutBeingAsked() {
+    String expiring = assertionId();
+    cache.firstUse(IDP, expiring, START.plusSeconds(60)).await();
+    clock.advance(Duration.ofSeconds(61));
+
+    long timer = cache.schedulePurge(vertx(), 50);
+    try {
+      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> !remembered(expiring));
+    } finally {
+      vertx().cancelTimer(timer);
+    }
+  }
+
+  /** A Vert.x instance for timers. */
+  protected abstract io.vertx.core.Vertx vertx();
+
   /** Whether the backend still holds a record for {@code assertionId} of {@link #IDP} (expired or not). */
   protected abstract boolean remembered(String assertionId);
 }

@@ -1,6 +1,9 @@
 package eu.panosc.aai.saml.validate;
 
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.opensaml.core.xml.XMLObject;
@@ -18,6 +21,7 @@ import org.opensaml.xmlsec.encryption.support.ChainingEncryptedKeyResolver;
 import org.opensaml.xmlsec.encryption.support.DecryptionException;
 import org.opensaml.xmlsec.encryption.support.EncryptionConstants;
 import org.opensaml.xmlsec.encryption.support.InlineEncryptedKeyResolver;
+import org.opensaml.xmlsec.keyinfo.KeyInfoSupport;
 import org.opensaml.xmlsec.keyinfo.impl.StaticKeyInfoCredentialResolver;
 import org.opensaml.xmlsec.signature.DigestMethod;
 import org.opensaml.xmlsec.signature.support.SignatureConstants;
@@ -47,15 +51,15 @@ final class AssertionSelectionCheck implements Check {
     }
     EncryptedAssertion encrypted = in.response.getEncryptedAssertions().get(0);
     String responseId = MarkupCheck.printable(in.response.getID());
-    checkAlgorithms(encrypted, responseId);
+    List<EncryptedKey> encryptedKeys = checkAlgorithms(encrypted, responseId);
     List<Credential> keys = new ArrayList<>();
-    in.expected.decryptionKeys()
+    ordered(encryptedKeys, in.expected.decryptionKeys())
         .forEach(k -> keys.add(CredentialSupport.getSimpleCredential(k.certificate(), k.privateKey())));
     if (keys.isEmpty()) {
       throw Check.reject(Reason.DECRYPTION, "Response " + responseId
           + " carries an encrypted assertion but no SP decryption key is configured");
     }
-    Set<String> allowed = new java.util.HashSet<>();
+    Set<String> allowed = new HashSet<>();
     allowed.addAll(DATA);
     allowed.addAll(KEY_TRANSPORT);
     allowed.addAll(OAEP_DIGESTS);
@@ -80,7 +84,35 @@ final class AssertionSelectionCheck implements Check {
     in.encrypted = true;
   }
 
-  private static void checkAlgorithms(EncryptedAssertion encrypted, String responseId) {
+  /**
+   * Our keys, those whose certificate an EncryptedKey's KeyInfo names first: during a rotation the right key is tried
+   * first (the library logs every failed try as an error). A KeyInfo is only a hint; any key may still open the data.
+   */
+  static List<Expectation.DecryptionKey> ordered(List<EncryptedKey> encryptedKeys,
+      List<Expectation.DecryptionKey> keys) {
+    Set<X509Certificate> named = new HashSet<>();
+    for (EncryptedKey key : encryptedKeys) {
+      if (key.getKeyInfo() != null) {
+        try {
+          named.addAll(KeyInfoSupport.getCertificates(key.getKeyInfo()));
+        } catch (CertificateException | RuntimeException e) {
+          // an unreadable hint is no hint
+        }
+      }
+    }
+    if (named.isEmpty()) {
+      return keys;
+    }
+    List<Expectation.DecryptionKey> first = new ArrayList<>();
+    List<Expectation.DecryptionKey> rest = new ArrayList<>();
+    for (Expectation.DecryptionKey key : keys) {
+      (named.contains(key.certificate()) ? first : rest).add(key);
+    }
+    first.addAll(rest);
+    return first;
+  }
+
+  private static List<EncryptedKey> checkAlgorithms(EncryptedAssertion encrypted, String responseId) {
     EncryptedData data = encrypted.getEncryptedData();
     if (data == null) {
       throw Check.reject(Reason.MALFORMED, "the encrypted assertion of Response " + responseId + " has no data");
@@ -119,6 +151,7 @@ final class AssertionSelectionCheck implements Check {
         }
       }
     }
+    return keys;
   }
 
   private static String algorithm(EncryptionMethod method) {

@@ -83,4 +83,17 @@ class AssertionSelectionCheckTest {
 
     refused(() -> check.check(in), Reason.DECRYPTION);
   }
+
+  @Test
+  void orderedWhenTheEncryptedKeyNamesOurOldCertificateThenTheOldKeyIsTriedFirst() {
+    Inspection in = Inspections.of(FixtureIdp.valid().with(s -> s.encryption = new FixtureIdp.Encryption(
+        FixtureIdp.SP_OLD_KEY.certificate(), EncryptionConstants.ALGO_ID_BLOCKCIPHER_AES128_GCM,
+        EncryptionConstants.ALGO_ID_KEYTRANSPORT_RSAOAEP, null, null, true)));
+    var encryptedKeys = in.response.getEncryptedAssertions().get(0).getEncryptedData().getKeyInfo().getEncryptedKeys();
+    var current = FixtureIdp.SP_KEY.decryptionKey();
+    var old = FixtureIdp.SP_OLD_KEY.decryptionKey();
+
+    assertThat(AssertionSelectionCheck.ordered(encryptedKeys, List.of(current, old))).containsExactly(old, current);
+    assertThat(AssertionSelectionCheck.ordered(List.of(), List.of(current, old))).containsExactly(current, old);
+  }
 }

@@ -107,7 +107,12 @@ final class FixtureIdp {
   }
 
   /** How to encrypt the assertion: to whom, with which algorithms (null digest/MGF: the defaults). */
-  record Encryption(X509Certificate recipient, String dataAlgorithm, String keyAlgorithm, String digest, String mgf) {
+  record Encryption(X509Certificate recipient, String dataAlgorithm, String keyAlgorithm, String digest, String mgf,
+      boolean namesCertificate) {
+    Encryption(X509Certificate recipient, String dataAlgorithm, String keyAlgorithm, String digest, String mgf) {
+      this(recipient, dataAlgorithm, keyAlgorithm, digest, mgf, false);
+    }
+
     static Encryption standard() {
       return new Encryption(SP_KEY.certificate(), EncryptionConstants.ALGO_ID_BLOCKCIPHER_AES128_GCM,
           EncryptionConstants.ALGO_ID_KEYTRANSPORT_RSAOAEP, SignatureConstants.ALGO_ID_DIGEST_SHA1, null);
@@ -354,6 +359,12 @@ final class FixtureIdp {
     key.setAlgorithm(e.keyAlgorithm());
     if (e.digest() != null || e.mgf() != null) {
       key.setRSAOAEPParameters(new RSAOAEPParameters(e.digest(), e.mgf(), null));
+    }
+    if (e.namesCertificate()) {
+      org.opensaml.xmlsec.keyinfo.impl.X509KeyInfoGeneratorFactory names =
+          new org.opensaml.xmlsec.keyinfo.impl.X509KeyInfoGeneratorFactory();
+      names.setEmitEntityCertificate(true);
+      key.setKeyInfoGenerator(names.newInstance());
     }
     Encrypter encrypter = new Encrypter(data, key);
     encrypter.setKeyPlacement(Encrypter.KeyPlacement.INLINE);

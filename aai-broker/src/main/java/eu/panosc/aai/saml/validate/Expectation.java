@@ -11,6 +11,8 @@ import java.util.Objects;
  * What a Response must match: our SP entity id and assertion consumer service URL, the id of the AuthnRequest we sent
  * (unsolicited responses are refused), the IdP's entity id and signing certificates (from its metadata only, never from
  * the message), our decryption keys (several while a key is rotated), the time and the allowed clock skew.
+ *
+ * @see <a href="https://docs.oasis-open.org/security/saml/v2.0/saml-profiles-2.0-os.pdf">SAML 2.0 profiles §4.1.4.3</a>
  */
 public record Expectation(String spEntityId, String acsUrl, String requestId, String idpEntityId,
     List<X509Certificate> idpSigningCertificates, List<DecryptionKey> decryptionKeys, Instant now,

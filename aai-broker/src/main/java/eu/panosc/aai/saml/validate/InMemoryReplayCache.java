@@ -9,6 +9,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * {@link ReplayCache} of one process (tests, a single-replica deployment without a database); a record whose assertion
  * has expired is replaced on its next use and dropped by {@link #purgeExpired()} (see {@link #schedulePurge}).
+ *
+ * @see <a href="https://docs.oasis-open.org/security/saml/v2.0/saml-profiles-2.0-os.pdf">SAML 2.0 profiles §4.1.4.5</a>
  */
 public final class InMemoryReplayCache implements ReplayCache {
   private final Clock clock;

@@ -11,6 +11,8 @@ import java.util.Objects;
 /**
  * {@link ReplayCache} in PostgreSQL ({@code aai.saml_assertion_use}), shared by every replica: one statement inserts
  * the key or takes over an expired row, so concurrent uses on any replica are decided by the primary key.
+ *
+ * @see <a href="https://docs.oasis-open.org/security/saml/v2.0/saml-profiles-2.0-os.pdf">SAML 2.0 profiles §4.1.4.5</a>
  */
 public final class PgReplayCache implements ReplayCache {
   private final Pool pool;

@@ -1,6 +1,10 @@
 package eu.panosc.aai.saml.validate;
 
-/** Why a SAML Response was refused; each value is one check that failed. */
+/**
+ * Why a SAML Response was refused; each value is one check that failed.
+ *
+ * @see <a href="https://docs.oasis-open.org/security/saml/v2.0/saml-profiles-2.0-os.pdf">SAML 2.0 profiles §4.1.4</a>
+ */
 public enum Reason {
   /** The POSTed value or the decoded XML is larger than allowed. */
   TOO_LARGE,

@@ -9,6 +9,8 @@ import java.util.Objects;
  * the {@link ReplayCache} until its expiry plus the allowed skew (as long as a validator would still accept it). Fails
  * only with {@link SamlRejectedException}: {@link Reason#REPLAYED} for a second use, {@link
  * Reason#REPLAY_CACHE_UNAVAILABLE} when one-time use cannot be checked (the login is refused, not waved through).
+ *
+ * @see <a href="https://docs.oasis-open.org/security/saml/v2.0/saml-profiles-2.0-os.pdf">SAML 2.0 profiles §4.1.4.5</a>
  */
 public final class SamlResponseConsumer {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SamlResponseConsumer.class);

@@ -2,7 +2,11 @@ package eu.panosc.aai.saml.xml;
 
 import java.util.Objects;
 
-/** Bytes that {@link SamlXml} will not turn into XML objects, with the kind of refusal. */
+/**
+ * Bytes that {@link SamlXml} will not turn into XML objects, with the kind of refusal.
+ *
+ * @see <a href="https://www.w3.org/TR/xml/#sec-prolog-dtd">XML 1.0 §2.8 (document type declaration)</a>
+ */
 public final class XmlRefusedException extends Exception {
   private static final long serialVersionUID = 1L;
 

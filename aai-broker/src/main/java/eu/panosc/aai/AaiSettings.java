@@ -24,11 +24,13 @@ import java.util.Set;
  * @param backchannelLogoutAttempts delivery attempts per client at most
  * @param backchannelLogoutPoll how often each replica looks for due back-channel deliveries
  * @param backchannelLogoutRetryDelay pause before the second delivery, doubled before each further one
+ * @param trustAnchor the OpenID Federation trust anchor named in the entity configuration's {@code authority_hints}
+ *     (the registry's Entity Identifier)
  */
 public record AaiSettings(Duration accessTokenLifetime, Duration refreshTokenLifetime, Duration sessionLifetime,
     int tokenRatePerSecond, int tokenBurst, URI registryUrl, Duration deviceCodeLifetime, Duration devicePollInterval,
     Duration purgeInterval, Duration backchannelLogoutTimeout, int backchannelLogoutAttempts,
-    Duration backchannelLogoutPoll, Duration backchannelLogoutRetryDelay) {
+    Duration backchannelLogoutPoll, Duration backchannelLogoutRetryDelay, URI trustAnchor) {
 
   public static final Duration DEFAULT_ACCESS_TOKEN_LIFETIME = Duration.ofMinutes(5);
   public static final Duration DEFAULT_REFRESH_TOKEN_LIFETIME = Duration.ofHours(8);
@@ -54,10 +56,12 @@ public record AaiSettings(Duration accessTokenLifetime, Duration refreshTokenLif
     Objects.requireNonNull(backchannelLogoutTimeout, "backchannelLogoutTimeout");
     Objects.requireNonNull(backchannelLogoutPoll, "backchannelLogoutPoll");
     Objects.requireNonNull(backchannelLogoutRetryDelay, "backchannelLogoutRetryDelay");
+    Objects.requireNonNull(trustAnchor, "trustAnchor");
   }
 
   /**
-   * Reads {@code node} ({@code services.aai}); {@code registryUrl} defaults to {@code <publicRoot>/registry}.
+   * Reads {@code node} ({@code services.aai}); {@code registryUrl} and {@code trustAnchor} default to
+   * {@code <publicRoot>/registry}.
    *
    * @throws ConfigException naming the first key that is malformed, out of bounds or unknown, and the fix
    */
@@ -83,7 +87,8 @@ public record AaiSettings(Duration accessTokenLifetime, Duration refreshTokenLif
         node.integer("backchannelLogoutAttempts", DEFAULT_LOGOUT_ATTEMPTS, 1, 50),
         between(node, "backchannelLogoutPoll", DEFAULT_LOGOUT_POLL, Duration.ofMillis(100), Duration.ofHours(1)),
         between(node, "backchannelLogoutRetryDelay", DEFAULT_LOGOUT_RETRY_DELAY, Duration.ofMillis(100),
-            Duration.ofHours(1)));
+            Duration.ofHours(1)),
+        entityId(node, "trustAnchor", URI.create(publicRoot.toString().replaceAll("/+$", "") + "/registry")));
     node.rejectUnknownKeys();
     return settings;
   }
@@ -95,6 +100,16 @@ public record AaiSettings(Duration accessTokenLifetime, Duration refreshTokenLif
           + text(max) + " (such as " + text(fallback) + ", the default), got " + text(d));
     }
     return d;
+  }
+
+  /** An OpenID Federation Entity Identifier: an absolute http(s) URL without query or fragment (OIDF 1.0 §1.2). */
+  private static URI entityId(ConfigNode node, String key, URI fallback) {
+    URI uri = node.optionalUri(key, Set.of("http", "https")).orElse(fallback);
+    if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
+      throw new ConfigException(node.path() + "." + key,
+          "expected an Entity Identifier (a URL without query or fragment), such as " + fallback + ", got " + uri);
+    }
+    return uri;
   }
 
   private static Duration wholeSeconds(ConfigNode node, String key, Duration d) {

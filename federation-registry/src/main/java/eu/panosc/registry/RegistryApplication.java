@@ -5,6 +5,8 @@ import eu.panosc.platform.service.ServiceContext;
 import eu.panosc.platform.service.ServiceModule;
 import eu.panosc.registry.admin.AdminEndpoint;
 import eu.panosc.registry.admin.ChangeFeed;
+import eu.panosc.registry.admin.TrustMarkEndpoint;
+import eu.panosc.registry.admin.UpstreamImportEndpoint;
 import eu.panosc.registry.model.MemberValidator;
 import eu.panosc.registry.store.PgRegistryStore;
 import io.vertx.core.Future;
@@ -150,9 +152,11 @@ public final class RegistryApplication implements ServiceModule {
           new FederationEndpoint(new FederationService(statements, subordinates, resolver, trustMarks, signer, clock))
               .mount(router);
           feed.mount(router, auth);
-          new TrustMarkAdmin(trustMarks, trustMarkStore, subordinates, TRUST_MARK_TYPES).mount(router, auth);
-          new UpstreamImport(context.vertx(), context.pool(), store, samlParser, WebClient.create(context.vertx()), clock,
-              upstream -> saml.get().changed(MemberKind.UPSTREAM_IDP.dbName())).mount(router, auth);
+          new TrustMarkEndpoint(new TrustMarkAdmin(trustMarks, trustMarkStore, subordinates, TRUST_MARK_TYPES))
+              .mount(router, auth);
+          new UpstreamImportEndpoint(new UpstreamImport(context.vertx(), context.pool(), store, samlParser,
+              WebClient.create(context.vertx()), clock, upstream -> saml.get().changed(MemberKind.UPSTREAM_IDP.dbName())))
+              .mount(router, auth);
           new AdminEndpoint(store, validator, auth, context.demo()).mount(router);
           return context.demo() ? DemoSeed.seed(store, validator).mapEmpty() : Future.succeededFuture();
         });

@@ -238,6 +238,29 @@ class SamlPublishingIT {
         assertThat(getBytes(api + "/mdq/entities/" + enc(idpId), Map.of()).statusCode())
             .as("a refused feed leaves the last good import in place").isEqualTo(200);
 
+        assertThat(refused.body()).contains("/metadataUrl");
+
+        HttpResponse<String> unknown = Http.sendJson("POST", api + "/admin/v1/upstream-idps/no-such-idp/import",
+            admin, null);
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        assertThat(unknown.body()).contains("no upstream IdP 'no-such-idp'");
+        HttpResponse<String> oidc = Http.sendJson("POST", api + "/admin/v1/upstream-idps", admin, new JsonObject()
+            .put("id", "eduteams-oidc").put("protocol", "oidc").put("issuer", "https://proxy.eduteams.example").encode());
+        assertThat(oidc.statusCode()).as(oidc.body()).isEqualTo(201);
+        HttpResponse<String> oidcImport = Http.sendJson("POST", api + "/admin/v1/upstream-idps/eduteams-oidc/import",
+            admin, null);
+        assertThat(oidcImport.statusCode()).isEqualTo(409);
+        assertThat(oidcImport.body()).contains("only SAML feeds are imported");
+        HttpResponse<String> gone = Http.sendJson("POST", api + "/admin/v1/upstream-idps", admin, new JsonObject()
+            .put("id", "unreachable-feed").put("protocol", "saml")
+            .put("metadataUrl", "http://127.0.0.1:" + Http.freePort() + "/feed.xml")
+            .put("signingCertificate", SamlFixtures.resource("upstream-cert.pem")).encode());
+        assertThat(gone.statusCode()).as(gone.body()).isEqualTo(201);
+        HttpResponse<String> unreachable = Http.sendJson("POST", api + "/admin/v1/upstream-idps/unreachable-feed/import",
+            admin, null);
+        assertThat(unreachable.statusCode()).as(unreachable.body()).isEqualTo(503);
+        assertThat(unreachable.body()).contains("fetching http://127.0.0.1:");
+
         Http.sendJson("POST", api + "/admin/v1/upstream-idps/umbrellaid-feed/suspend", admin, null);
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
             assertThat(getBytes(api + "/mdq/entities/" + enc(idpId), Map.of()).statusCode()).isEqualTo(404));

@@ -33,14 +33,14 @@ import eu.panosc.aai.federation.EntityConfiguration;
 import eu.panosc.aai.federation.EntityConfigurationEndpoint;
 import eu.panosc.platform.crypto.EnvelopeEncryption;
 import eu.panosc.platform.crypto.KeyEncryptionKeys;
-import eu.panosc.platform.keys.FederationKeys;
+import eu.panosc.platform.keys.SigningKeys;
 import io.vertx.core.json.JsonObject;
 import eu.panosc.platform.demo.DemoFederation;
 import eu.panosc.platform.service.ServiceContext;
 import eu.panosc.platform.service.ServiceModule;
 import eu.panosc.aai.registry.RegistryClient;
 import eu.panosc.platform.keys.PgKeyStorage;
-import eu.panosc.platform.keys.RotatingFederationKeys;
+import eu.panosc.platform.keys.RotatingSigningKeys;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
@@ -80,7 +80,7 @@ public final class AaiApplication implements ServiceModule {
   private volatile AaiStores mounted;
 
   /** What start-up loads before anything is wired: the token and federation signing keys, the pairwise-subject key. */
-  private record Keys(JwtSigner signer, FederationKeys federation, PairwiseSubjects subjects) {}
+  private record Keys(JwtSigner signer, SigningKeys federation, PairwiseSubjects subjects) {}
 
   /** Federation Entity Keys rotate like the trust anchor's: every 90 days, the old one published 7 more days. */
   private static final Duration FEDERATION_KEY_ROTATION = Duration.ofDays(90);
@@ -125,12 +125,12 @@ public final class AaiApplication implements ServiceModule {
 
   /** The ES256 and RS256 signing keys, sealed under the key-encryption key, maintained every hour. */
   private Future<JwtSigner> signingKeys(ServiceContext context, EnvelopeEncryption envelopes) {
-    return RotatingFederationKeys.open(
+    return RotatingSigningKeys.open(
             new PgKeyStorage(context.pool(), "aai", "signing_key", envelopes, context.meters()),
             context.clock(), KEY_ROTATION, KEY_OVERLAP)
-        .compose(ec -> RotatingFederationKeys.open(
+        .compose(ec -> RotatingSigningKeys.open(
                 new PgKeyStorage(context.pool(), "aai", "rsa_signing_key", envelopes, context.meters()),
-                context.clock(), KEY_ROTATION, KEY_OVERLAP, RotatingFederationKeys.RSA_3072_RS256, vertx)
+                context.clock(), KEY_ROTATION, KEY_OVERLAP, RotatingSigningKeys.RSA_3072_RS256, vertx)
             .map(rsa -> {
               timers.add(vertx.setPeriodic(KEY_MAINTENANCE.toMillis(), t -> ec.maintain()
                   .compose(v -> rsa.maintain())
@@ -143,11 +143,11 @@ public final class AaiApplication implements ServiceModule {
    * The Federation Entity Keys signing the entity configuration: in demo mode the fixture's published key (the one
    * the demo trust anchor has on file), else EC P-256 keys sealed in {@code aai.federation_key}, maintained hourly.
    */
-  private Future<FederationKeys> federationKeys(ServiceContext context, EnvelopeEncryption envelopes) {
+  private Future<SigningKeys> federationKeys(ServiceContext context, EnvelopeEncryption envelopes) {
     if (context.demo()) {
       return Future.succeededFuture(DemoFederationKey.fromFixture());
     }
-    return RotatingFederationKeys.open(
+    return RotatingSigningKeys.open(
             new PgKeyStorage(context.pool(), "aai", "federation_key", envelopes, context.meters()),
             context.clock(), FEDERATION_KEY_ROTATION, FEDERATION_KEY_OVERLAP)
         .map(keys -> {

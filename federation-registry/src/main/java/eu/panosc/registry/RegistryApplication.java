@@ -32,7 +32,7 @@ import eu.panosc.registry.oidfed.EntityStatements;
 import eu.panosc.registry.oidfed.FederationEndpoint;
 import eu.panosc.registry.oidfed.FederationService;
 import eu.panosc.registry.oidfed.SubordinateSource;
-import eu.panosc.platform.keys.RotatingFederationKeys;
+import eu.panosc.platform.keys.RotatingSigningKeys;
 import eu.panosc.registry.oidfed.TrustAnchorSettings;
 import eu.panosc.registry.oidfed.TrustAnchorStatements;
 import eu.panosc.registry.oidfed.TrustChainResolver;
@@ -130,7 +130,7 @@ public final class RegistryApplication implements ServiceModule {
           return signing;
         })
         .compose(signing -> saml.get().rebuild())
-        .compose(v -> RotatingFederationKeys.open(
+        .compose(v -> RotatingSigningKeys.open(
             new PgKeyStorage(context.pool(), "registry", "federation_key", sealed.get(), context.meters()), clock, Duration.ofDays(90),
             Duration.ofDays(7)))
         .compose(keys -> {

@@ -4,7 +4,7 @@ import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import eu.panosc.platform.demo.DemoFederation;
-import eu.panosc.platform.keys.FederationKeys;
+import eu.panosc.platform.keys.SigningKeys;
 import io.vertx.core.json.JsonObject;
 import java.text.ParseException;
 import java.util.Objects;
@@ -15,7 +15,7 @@ import java.util.Objects;
  * federation resolves the broker without an operator registering its keys. Public like every demo credential;
  * never used outside demo mode, where the keys rotate in {@code aai.federation_key}.
  */
-public final class DemoFederationKey implements FederationKeys {
+public final class DemoFederationKey implements SigningKeys {
   private final ECKey key;
 
   private DemoFederationKey(ECKey key) {

@@ -9,7 +9,7 @@ import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import eu.panosc.platform.keys.FederationKeys;
+import eu.panosc.platform.keys.SigningKeys;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.text.ParseException;
@@ -42,7 +42,7 @@ public final class EntityConfiguration {
   private final List<String> authorityHints;
   private final Supplier<JsonObject> providerMetadata;
   private final JsonObject federationEntity;
-  private final FederationKeys keys;
+  private final SigningKeys keys;
   private final Clock clock;
   private final Duration lifetime;
   private volatile Signed last;
@@ -58,7 +58,7 @@ public final class EntityConfiguration {
    * @param lifetime {@code exp} - {@code iat}
    */
   public EntityConfiguration(String entityId, String trustAnchor, Supplier<JsonObject> providerMetadata,
-      JsonObject federationEntity, FederationKeys keys, Clock clock, Duration lifetime) {
+      JsonObject federationEntity, SigningKeys keys, Clock clock, Duration lifetime) {
     this.entityId = Objects.requireNonNull(entityId, "entityId");
     this.authorityHints = List.of(Objects.requireNonNull(trustAnchor, "trustAnchor"));
     this.providerMetadata = Objects.requireNonNull(providerMetadata, "providerMetadata");

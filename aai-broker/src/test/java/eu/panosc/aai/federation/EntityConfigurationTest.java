@@ -11,7 +11,7 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import eu.panosc.platform.keys.FederationKeys;
+import eu.panosc.platform.keys.SigningKeys;
 import eu.panosc.platform.testing.MutableClock;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -25,7 +25,7 @@ class EntityConfigurationTest {
   private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
 
   /** A key set whose signing key the test replaces (a rotation). */
-  private static class SwappableKeys implements FederationKeys {
+  private static class SwappableKeys implements SigningKeys {
     final AtomicReference<ECKey> key = new AtomicReference<>();
 
     SwappableKeys(ECKey first) {
@@ -47,7 +47,7 @@ class EntityConfigurationTest {
     return new ECKeyGenerator(Curve.P_256).keyID(kid).generate();
   }
 
-  private static EntityConfiguration configuration(FederationKeys keys, MutableClock clock) {
+  private static EntityConfiguration configuration(SigningKeys keys, MutableClock clock) {
     return new EntityConfiguration(ISSUER, TRUST_ANCHOR,
         () -> new JsonObject().put("issuer", ISSUER).put("jwks_uri", ISSUER + "/jwks"),
         new JsonObject().put("organization_name", "PaNOSC aai-broker"), keys, clock, Duration.ofDays(1));
@@ -108,7 +108,7 @@ class EntityConfigurationTest {
 
   @Test
   void signedWhenKeyIsPublicOnlyThenRefusesToSign() throws Exception {
-    FederationKeys publicOnly = new SwappableKeys(newKey("fed-1")) {
+    SigningKeys publicOnly = new SwappableKeys(newKey("fed-1")) {
       @Override
       public JWK signingKey() {
         return key.get().toPublicJWK();

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.nimbusds.jose.jwk.JWKSet;
 import eu.panosc.platform.input.InvalidInputException;
 import eu.panosc.platform.keys.InMemoryKeyStorage;
-import eu.panosc.platform.keys.RotatingFederationKeys;
+import eu.panosc.platform.keys.RotatingSigningKeys;
 import eu.panosc.registry.oidfed.EntityStatements;
 import eu.panosc.registry.oidfed.InMemoryTrustMarkStore;
 import eu.panosc.registry.oidfed.Subordinate;
@@ -46,7 +46,7 @@ class TrustMarkAdminTest {
 
   private static TrustMarkAdmin admin(InMemoryTrustMarkStore store) {
     Clock clock = Clock.systemUTC();
-    RotatingFederationKeys keys = RotatingFederationKeys.open(new InMemoryKeyStorage(), clock, Duration.ofDays(90),
+    RotatingSigningKeys keys = RotatingSigningKeys.open(new InMemoryKeyStorage(), clock, Duration.ofDays(90),
         Duration.ofDays(7)).result();
     TrustMarkIssuer issuer = new TrustMarkIssuer("https://cp.example/registry", new EntityStatements(keys), keys,
         store, clock);

@@ -158,6 +158,20 @@ class FederationEntityIT {
       kid = SignedJWT.parse(jwt).getHeader().getKeyID();
       assertThat(kid).isNotEqualTo("aai-broker-fed-1");
       assertThat(keys.getKeys()).as("current and next key").hasSize(2);
+      io.vertx.sqlclient.Pool sql = first.database().pool(first.vertx(), "aai");
+      try {
+        List<String> stored = new java.util.ArrayList<>();
+        for (io.vertx.sqlclient.Row r : sql.query("SELECT kid, private_jwk, sealed_jwk FROM federation_key").execute()
+            .await()) {
+          assertThat(r.getString(1)).as("no plaintext private key at rest").isNull();
+          assertThat(r.getString(2)).as("sealed under the key-encryption key").startsWith("pk1.");
+          stored.add(r.getString(0));
+        }
+        assertThat(stored).as("the published federation keys are the ones in aai.federation_key")
+            .containsExactlyInAnyOrderElementsOf(keys.getKeys().stream().map(JWK::getKeyID).toList());
+      } finally {
+        sql.close().await();
+      }
       assertThat(new JsonArray(Http.get(first.baseUrl() + "/registry/federation/list").body()).getList())
           .as("outside demo mode the broker is not a subordinate until an operator registers it").doesNotContain(aai);
       HttpResponse<String> resolved = Http.get(first.baseUrl() + "/registry/federation/resolve?sub=" + enc(aai)

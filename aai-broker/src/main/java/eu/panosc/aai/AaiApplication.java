@@ -28,13 +28,19 @@ import eu.panosc.aai.token.UserTokenIssuer;
 import eu.panosc.aai.user.DemoConnector;
 import eu.panosc.aai.user.PairwiseSubjects;
 import eu.panosc.aai.user.PasswordConnector;
+import eu.panosc.aai.federation.DemoFederationKey;
+import eu.panosc.aai.federation.EntityConfiguration;
+import eu.panosc.aai.federation.EntityConfigurationEndpoint;
+import eu.panosc.platform.crypto.EnvelopeEncryption;
 import eu.panosc.platform.crypto.KeyEncryptionKeys;
+import eu.panosc.platform.keys.SigningKeys;
+import io.vertx.core.json.JsonObject;
 import eu.panosc.platform.demo.DemoFederation;
 import eu.panosc.platform.service.ServiceContext;
 import eu.panosc.platform.service.ServiceModule;
 import eu.panosc.aai.registry.RegistryClient;
 import eu.panosc.platform.keys.PgKeyStorage;
-import eu.panosc.platform.keys.RotatingFederationKeys;
+import eu.panosc.platform.keys.RotatingSigningKeys;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
@@ -73,8 +79,14 @@ public final class AaiApplication implements ServiceModule {
   private DiscoveryEndpoint discovery;
   private volatile AaiStores mounted;
 
-  /** What start-up loads before anything is wired: the signing keys and the pairwise-subject key. */
-  private record Keys(JwtSigner signer, PairwiseSubjects subjects) {}
+  /** What start-up loads before anything is wired: the token and federation signing keys, the pairwise-subject key. */
+  private record Keys(JwtSigner signer, SigningKeys federation, PairwiseSubjects subjects) {}
+
+  /** Federation Entity Keys rotate like the trust anchor's: every 90 days, the old one published 7 more days. */
+  private static final Duration FEDERATION_KEY_ROTATION = Duration.ofDays(90);
+  private static final Duration FEDERATION_KEY_OVERLAP = Duration.ofDays(7);
+  /** {@code exp} - {@code iat} of the entity configuration. */
+  private static final Duration ENTITY_CONFIGURATION_LIFETIME = Duration.ofDays(1);
 
   @Override
   public String name() {
@@ -96,8 +108,11 @@ public final class AaiApplication implements ServiceModule {
     vertx = context.vertx();
     AaiStores stores = AaiStores.postgres(context.pool(), context.clock(), settings);
     mounted = stores;
-    return signingKeys(context)
-        .compose(signer -> PairwiseSubjects.open(context.pool(), context.clock()).map(s -> new Keys(signer, s)))
+    return vertx.executeBlocking(() -> KeyEncryptionKeys.load(context.config()), false)
+        .compose(envelopes -> signingKeys(context, envelopes)
+            .compose(signer -> federationKeys(context, envelopes)
+                .compose(federation -> PairwiseSubjects.open(context.pool(), context.clock())
+                    .map(subjects -> new Keys(signer, federation, subjects)))))
         .compose(keys -> stores.revoked().start(vertx, REVOCATION_REFRESH.toMillis()).map(timer -> {
           timers.add(timer);
           return keys;
@@ -109,20 +124,37 @@ public final class AaiApplication implements ServiceModule {
   }
 
   /** The ES256 and RS256 signing keys, sealed under the key-encryption key, maintained every hour. */
-  private Future<JwtSigner> signingKeys(ServiceContext context) {
-    return vertx.executeBlocking(() -> KeyEncryptionKeys.load(context.config()), false)
-        .compose(envelopes -> RotatingFederationKeys.open(
-                new PgKeyStorage(context.pool(), "aai", "signing_key", envelopes, context.meters()),
-                context.clock(), KEY_ROTATION, KEY_OVERLAP)
-            .compose(ec -> RotatingFederationKeys.open(
-                    new PgKeyStorage(context.pool(), "aai", "rsa_signing_key", envelopes, context.meters()),
-                    context.clock(), KEY_ROTATION, KEY_OVERLAP, RotatingFederationKeys.RSA_3072_RS256, vertx)
-                .map(rsa -> {
-                  timers.add(vertx.setPeriodic(KEY_MAINTENANCE.toMillis(), t -> ec.maintain()
-                      .compose(v -> rsa.maintain())
-                      .onFailure(e -> LOG.warn("signing key maintenance failed: {}", e.toString()))));
-                  return new JwtSigner(ec, rsa);
-                })));
+  private Future<JwtSigner> signingKeys(ServiceContext context, EnvelopeEncryption envelopes) {
+    return RotatingSigningKeys.open(
+            new PgKeyStorage(context.pool(), "aai", "signing_key", envelopes, context.meters()),
+            context.clock(), KEY_ROTATION, KEY_OVERLAP)
+        .compose(ec -> RotatingSigningKeys.open(
+                new PgKeyStorage(context.pool(), "aai", "rsa_signing_key", envelopes, context.meters()),
+                context.clock(), KEY_ROTATION, KEY_OVERLAP, RotatingSigningKeys.RSA_3072_RS256, vertx)
+            .map(rsa -> {
+              timers.add(vertx.setPeriodic(KEY_MAINTENANCE.toMillis(), t -> ec.maintain()
+                  .compose(v -> rsa.maintain())
+                  .onFailure(e -> LOG.warn("signing key maintenance failed: {}", e.toString()))));
+              return new JwtSigner(ec, rsa);
+            }));
+  }
+
+  /**
+   * The Federation Entity Keys signing the entity configuration: in demo mode the fixture's published key (the one
+   * the demo trust anchor has on file), else EC P-256 keys sealed in {@code aai.federation_key}, maintained hourly.
+   */
+  private Future<SigningKeys> federationKeys(ServiceContext context, EnvelopeEncryption envelopes) {
+    if (context.demo()) {
+      return Future.succeededFuture(DemoFederationKey.fromFixture());
+    }
+    return RotatingSigningKeys.open(
+            new PgKeyStorage(context.pool(), "aai", "federation_key", envelopes, context.meters()),
+            context.clock(), FEDERATION_KEY_ROTATION, FEDERATION_KEY_OVERLAP)
+        .map(keys -> {
+          timers.add(vertx.setPeriodic(KEY_MAINTENANCE.toMillis(), t -> keys.maintain()
+              .onFailure(e -> LOG.warn("federation key maintenance failed: {}", e.toString()))));
+          return keys;
+        });
   }
 
   /** Builds the services on the loaded keys and mounts every endpoint. */
@@ -160,6 +192,9 @@ public final class AaiApplication implements ServiceModule {
 
     discovery = new DiscoveryEndpoint(issuer, keys.signer(), tokenEndpoint.grantTypes());
     discovery.mount(router);
+    new EntityConfigurationEndpoint(new EntityConfiguration(issuer, settings.trustAnchor().toString(),
+        discovery::metadata, new JsonObject().put("organization_name", "PaNOSC aai-broker"), keys.federation(),
+        context.clock(), ENTITY_CONFIGURATION_LIFETIME)).mount(router);
     new PushedAuthorizationEndpoint(clients, parser, stores.pushed(), limiter).mount(router);
     new AuthorizeEndpoint(parser, authorization, cookiePath, secureCookies, settings.sessionLifetime().toSeconds())
         .mount(router);

@@ -32,13 +32,15 @@ import java.util.regex.Pattern;
  * @param backchannelLogoutAttempts delivery attempts per client at most
  * @param backchannelLogoutPoll how often each replica looks for due back-channel deliveries
  * @param backchannelLogoutRetryDelay pause before the second delivery, doubled before each further one
+ * @param trustAnchor the OpenID Federation trust anchor named in the entity configuration's {@code authority_hints}
+ *     (the registry's Entity Identifier)
  * @param upstreams per upstream id ({@code services.aai.upstreams.<id>}), how its attributes become an identity;
  *     every file they name is read and checked at start
  */
 public record AaiSettings(Duration accessTokenLifetime, Duration refreshTokenLifetime, Duration sessionLifetime,
     int tokenRatePerSecond, int tokenBurst, URI registryUrl, Duration deviceCodeLifetime, Duration devicePollInterval,
     Duration purgeInterval, Duration backchannelLogoutTimeout, int backchannelLogoutAttempts,
-    Duration backchannelLogoutPoll, Duration backchannelLogoutRetryDelay,
+    Duration backchannelLogoutPoll, Duration backchannelLogoutRetryDelay, URI trustAnchor,
     Map<String, UpstreamAttributeSettings> upstreams) {
 
   /** An upstream id: lower-case letters, digits and dashes, as in {@code umbrellaid} or {@code eduteams}. */
@@ -68,6 +70,7 @@ public record AaiSettings(Duration accessTokenLifetime, Duration refreshTokenLif
     Objects.requireNonNull(backchannelLogoutTimeout, "backchannelLogoutTimeout");
     Objects.requireNonNull(backchannelLogoutPoll, "backchannelLogoutPoll");
     Objects.requireNonNull(backchannelLogoutRetryDelay, "backchannelLogoutRetryDelay");
+    Objects.requireNonNull(trustAnchor, "trustAnchor");
     upstreams = Collections.unmodifiableMap(new LinkedHashMap<>(upstreams));
   }
 
@@ -75,14 +78,16 @@ public record AaiSettings(Duration accessTokenLifetime, Duration refreshTokenLif
   public AaiSettings(Duration accessTokenLifetime, Duration refreshTokenLifetime, Duration sessionLifetime,
       int tokenRatePerSecond, int tokenBurst, URI registryUrl, Duration deviceCodeLifetime,
       Duration devicePollInterval, Duration purgeInterval, Duration backchannelLogoutTimeout,
-      int backchannelLogoutAttempts, Duration backchannelLogoutPoll, Duration backchannelLogoutRetryDelay) {
+      int backchannelLogoutAttempts, Duration backchannelLogoutPoll, Duration backchannelLogoutRetryDelay,
+      URI trustAnchor) {
     this(accessTokenLifetime, refreshTokenLifetime, sessionLifetime, tokenRatePerSecond, tokenBurst, registryUrl,
         deviceCodeLifetime, devicePollInterval, purgeInterval, backchannelLogoutTimeout, backchannelLogoutAttempts,
-        backchannelLogoutPoll, backchannelLogoutRetryDelay, Map.of());
+        backchannelLogoutPoll, backchannelLogoutRetryDelay, trustAnchor, Map.of());
   }
 
   /**
-   * Reads {@code node} ({@code services.aai}); {@code registryUrl} defaults to {@code <publicRoot>/registry}.
+   * Reads {@code node} ({@code services.aai}); {@code registryUrl} and {@code trustAnchor} default to
+   * {@code <publicRoot>/registry}.
    *
    * @throws ConfigException naming the first key that is malformed, out of bounds or unknown, and the fix
    */
@@ -114,6 +119,7 @@ public record AaiSettings(Duration accessTokenLifetime, Duration refreshTokenLif
         between(node, "backchannelLogoutPoll", DEFAULT_LOGOUT_POLL, Duration.ofMillis(100), Duration.ofHours(1)),
         between(node, "backchannelLogoutRetryDelay", DEFAULT_LOGOUT_RETRY_DELAY, Duration.ofMillis(100),
             Duration.ofHours(1)),
+        entityId(node, "trustAnchor", URI.create(publicRoot.toString().replaceAll("/+$", "") + "/registry")),
         node.read("upstreams", n -> upstreams(n, files)));
     node.rejectUnknownKeys();
     return settings;
@@ -148,6 +154,16 @@ public record AaiSettings(Duration accessTokenLifetime, Duration refreshTokenLif
           + text(max) + " (such as " + text(fallback) + ", the default), got " + text(d));
     }
     return d;
+  }
+
+  /** An OpenID Federation Entity Identifier: an absolute http(s) URL without query or fragment (OIDF 1.0 §1.2). */
+  private static URI entityId(ConfigNode node, String key, URI fallback) {
+    URI uri = node.optionalUri(key, Set.of("http", "https")).orElse(fallback);
+    if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
+      throw new ConfigException(node.path() + "." + key,
+          "expected an Entity Identifier (a URL without query or fragment), such as " + fallback + ", got " + uri);
+    }
+    return uri;
   }
 
   private static Duration wholeSeconds(ConfigNode node, String key, Duration d) {

@@ -2,6 +2,7 @@ package eu.panosc.aai;
 
 import eu.panosc.platform.service.Platform;
 import eu.panosc.platform.testing.DemoTokens;
+import eu.panosc.platform.testing.FuzzCampaign;
 import eu.panosc.platform.testing.FuzzFindings;
 import eu.panosc.platform.testing.Http;
 import eu.panosc.platform.testing.OpenApiFuzzer;
@@ -11,13 +12,10 @@ import java.net.http.HttpRequest;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.assertAll;
 
 /**
  * Every route of the aai-broker's OpenAPI document, plus the browser form endpoints it describes only in prose
@@ -106,28 +104,7 @@ class AaiFuzzIT {
 
   @Test
   void everyRouteWhenFuzzedThenNoServerErrorNoLeakAndStillIssuesTokensAfterRestart() throws Exception {
-    Platform platform = AaiPlatform.start(dataDir, true, Map.of());
-    AtomicBoolean stopped = new AtomicBoolean();
-    try {
-      stillIssuesTokens(platform);
-      FuzzFindings findings = fuzz(platform);
-      assertAll("aai-broker after fuzzing",
-          findings::assertNone,
-          () -> stillIssuesTokens(platform),
-          () -> {
-            stopped.set(true);
-            platform.stop().get(60, TimeUnit.SECONDS);
-            Platform again = AaiPlatform.start(dataDir, true, Map.of());
-            try {
-              stillIssuesTokens(again);
-            } finally {
-              again.stop().get(60, TimeUnit.SECONDS);
-            }
-          });
-    } finally {
-      if (!stopped.get()) {
-        platform.stop().get(60, TimeUnit.SECONDS);
-      }
-    }
+    FuzzCampaign.run("aai-broker", () -> AaiPlatform.start(dataDir, true, Map.of()), AaiFuzzIT::stillIssuesTokens,
+        AaiFuzzIT::fuzz);
   }
 }

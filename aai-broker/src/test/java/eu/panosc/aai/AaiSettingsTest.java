@@ -36,6 +36,7 @@ class AaiSettingsTest {
     assertThat(s.backchannelLogoutAttempts()).isEqualTo(8);
     assertThat(s.backchannelLogoutPoll()).isEqualTo(Duration.ofSeconds(5));
     assertThat(s.backchannelLogoutRetryDelay()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(s.trustAnchor()).isEqualTo(URI.create("https://cp.example/registry"));
   }
 
   @Test
@@ -47,11 +48,12 @@ class AaiSettingsTest {
         Map.entry("deviceCodeLifetime", "5m"), Map.entry("devicePollInterval", "2s"),
         Map.entry("purgeInterval", "1s"), Map.entry("backchannelLogoutTimeout", "3s"),
         Map.entry("backchannelLogoutAttempts", "30"), Map.entry("backchannelLogoutPoll", "200ms"),
-        Map.entry("backchannelLogoutRetryDelay", "PT0.2S")));
+        Map.entry("backchannelLogoutRetryDelay", "PT0.2S"), Map.entry("trustAnchor", "https://ta.example/fed")));
 
     assertThat(s).isEqualTo(new AaiSettings(Duration.ofMinutes(30), Duration.ofDays(1), Duration.ofHours(2), 5, 10,
         URI.create("http://registry.internal:8080/registry"), Duration.ofMinutes(5), Duration.ofSeconds(2),
-        Duration.ofSeconds(1), Duration.ofSeconds(3), 30, Duration.ofMillis(200), Duration.ofMillis(200)));
+        Duration.ofSeconds(1), Duration.ofSeconds(3), 30, Duration.ofMillis(200), Duration.ofMillis(200),
+        URI.create("https://ta.example/fed")));
   }
 
   @ParameterizedTest
@@ -72,7 +74,10 @@ class AaiSettingsTest {
       "backchannelLogoutTimeout|2m|expected a duration from 100ms to 1m",
       "backchannelLogoutAttempts|51|expected an integer between 1 and 50",
       "backchannelLogoutPoll|10ms|expected a duration from 100ms to 1h",
-      "backchannelLogoutRetryDelay|2h|expected a duration from 100ms to 1h"})
+      "backchannelLogoutRetryDelay|2h|expected a duration from 100ms to 1h",
+      "trustAnchor|ftp://ta.example|expected an absolute URL with scheme http or https",
+      "trustAnchor|https://ta.example/fed?x=1|expected an Entity Identifier (a URL without query or fragment)",
+      "trustAnchor|https://ta.example/fed#top|expected an Entity Identifier (a URL without query or fragment)"})
   void fromWhenValueBadThenNamesKeyAndFix(String key, String value, String fix) {
     assertThatThrownBy(() -> read(Map.of(key, value)))
         .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.key()).isEqualTo("services.aai." + key))

@@ -16,9 +16,11 @@ import java.util.Set;
 
 /**
  * In demo mode, the registry's subordinates plus the aai-broker as an {@code openid_provider}: its entity id is
- * the issuer the deployment trusts, its metadata on file the aai-broker's endpoints under that issuer with
- * {@code jwks_uri} at the aai-broker's JWKS, and its federation keys the fixture's public demo keys. It hosts no
- * entity configuration, so {@code /federation/resolve} answers the metadata on file.
+ * the issuer the deployment trusts, its federation key on file the fixture's public demo key. It hosts its own
+ * entity configuration ({@code <issuer>/.well-known/openid-federation}, signed with that key), so
+ * {@code /federation/resolve} fetches and checks it; the subordinate statement pins {@code issuer} and
+ * {@code jwks_uri} (the aai-broker's token keys) with {@code value} and allows only the {@code openid_provider}
+ * entity type.
  */
 final class DemoSubordinates implements SubordinateSource {
   static final String OPENID_PROVIDER = "openid_provider";
@@ -31,7 +33,7 @@ final class DemoSubordinates implements SubordinateSource {
     this.aaiBroker = aaiBroker(issuer, jwksUri);
   }
 
-  /** The aai-broker's subordinate: {@code openid_provider} metadata under {@code issuer}. */
+  /** The aai-broker's subordinate: hosts its configuration; policy pins its issuer and token keys' URL. */
   static Subordinate aaiBroker(String issuer, String jwksUri) {
     JsonObject demo = DemoFederation.fixture().getJsonObject("federation").getJsonObject("aaiBroker");
     JWKSet jwks;
@@ -40,25 +42,12 @@ final class DemoSubordinates implements SubordinateSource {
     } catch (ParseException e) {
       throw new IllegalStateException("the demo fixture's aai-broker jwks does not parse", e);
     }
-    JsonObject op = new JsonObject()
-        .put("issuer", issuer)
-        .put("authorization_endpoint", issuer + "/authorize")
-        .put("token_endpoint", issuer + "/token")
-        .put("userinfo_endpoint", issuer + "/userinfo")
-        .put("jwks_uri", jwksUri)
-        .put("introspection_endpoint", issuer + "/introspect")
-        .put("revocation_endpoint", issuer + "/revoke")
-        .put("pushed_authorization_request_endpoint", issuer + "/par")
-        .put("end_session_endpoint", issuer + "/logout")
-        .put("response_types_supported", new JsonArray().add("code"))
-        .put("subject_types_supported", new JsonArray().add("pairwise"))
-        .put("id_token_signing_alg_values_supported", new JsonArray().add("ES256"))
-        .put("code_challenge_methods_supported", new JsonArray().add("S256"))
-        .put("token_endpoint_auth_methods_supported",
-            new JsonArray().add("client_secret_basic").add("client_secret_post").add("private_key_jwt").add("none"))
-        .put("organization_name", "PaNOSC aai-broker (demo)");
-    return new Subordinate(issuer, Set.of(OPENID_PROVIDER, "federation_entity"), jwks,
-        new JsonObject().put(OPENID_PROVIDER, op), new JsonObject(), new JsonObject(), false, false, List.of());
+    JsonObject policy = new JsonObject().put(OPENID_PROVIDER, new JsonObject()
+        .put("issuer", new JsonObject().put("value", issuer))
+        .put("jwks_uri", new JsonObject().put("value", jwksUri)));
+    JsonObject constraints = new JsonObject().put("allowed_entity_types", new JsonArray().add(OPENID_PROVIDER));
+    return new Subordinate(issuer, Set.of(OPENID_PROVIDER, "federation_entity"), jwks, new JsonObject(), policy,
+        constraints, false, true, List.of());
   }
 
   @Override

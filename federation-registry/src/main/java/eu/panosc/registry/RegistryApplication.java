@@ -5,6 +5,8 @@ import eu.panosc.platform.service.ServiceContext;
 import eu.panosc.platform.service.ServiceModule;
 import eu.panosc.registry.admin.AdminEndpoint;
 import eu.panosc.registry.admin.ChangeFeed;
+import eu.panosc.registry.admin.TrustMarkEndpoint;
+import eu.panosc.registry.admin.UpstreamImportEndpoint;
 import eu.panosc.registry.model.MemberValidator;
 import eu.panosc.registry.store.PgRegistryStore;
 import io.vertx.core.Future;
@@ -30,7 +32,7 @@ import eu.panosc.registry.oidfed.EntityStatements;
 import eu.panosc.registry.oidfed.FederationEndpoint;
 import eu.panosc.registry.oidfed.FederationService;
 import eu.panosc.registry.oidfed.SubordinateSource;
-import eu.panosc.platform.keys.RotatingFederationKeys;
+import eu.panosc.platform.keys.RotatingSigningKeys;
 import eu.panosc.registry.oidfed.TrustAnchorSettings;
 import eu.panosc.registry.oidfed.TrustAnchorStatements;
 import eu.panosc.registry.oidfed.TrustChainResolver;
@@ -128,7 +130,7 @@ public final class RegistryApplication implements ServiceModule {
           return signing;
         })
         .compose(signing -> saml.get().rebuild())
-        .compose(v -> RotatingFederationKeys.open(
+        .compose(v -> RotatingSigningKeys.open(
             new PgKeyStorage(context.pool(), "registry", "federation_key", sealed.get(), context.meters()), clock, Duration.ofDays(90),
             Duration.ofDays(7)))
         .compose(keys -> {
@@ -150,9 +152,11 @@ public final class RegistryApplication implements ServiceModule {
           new FederationEndpoint(new FederationService(statements, subordinates, resolver, trustMarks, signer, clock))
               .mount(router);
           feed.mount(router, auth);
-          new TrustMarkAdmin(trustMarks, trustMarkStore, subordinates, TRUST_MARK_TYPES).mount(router, auth);
-          new UpstreamImport(context.vertx(), context.pool(), store, samlParser, WebClient.create(context.vertx()), clock,
-              upstream -> saml.get().changed(MemberKind.UPSTREAM_IDP.dbName())).mount(router, auth);
+          new TrustMarkEndpoint(new TrustMarkAdmin(trustMarks, trustMarkStore, subordinates, TRUST_MARK_TYPES))
+              .mount(router, auth);
+          new UpstreamImportEndpoint(new UpstreamImport(context.vertx(), context.pool(), store, samlParser,
+              WebClient.create(context.vertx()), clock, upstream -> saml.get().changed(MemberKind.UPSTREAM_IDP.dbName())))
+              .mount(router, auth);
           new AdminEndpoint(store, validator, auth, context.demo()).mount(router);
           return context.demo() ? DemoSeed.seed(store, validator).mapEmpty() : Future.succeededFuture();
         });

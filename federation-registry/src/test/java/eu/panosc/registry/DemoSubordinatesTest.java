@@ -31,16 +31,28 @@ class DemoSubordinatesTest {
   };
 
   @Test
-  void aaiBrokerWhenBuiltThenOpenIdProviderMetadataUnderTheIssuerWithPublicKeysOnly() {
+  void aaiBrokerWhenBuiltThenHostsItsConfigurationWithPolicyPinningIssuerAndJwksUri() {
     Subordinate aai = DemoSubordinates.aaiBroker(ISSUER, ISSUER + "/jwks");
     assertThat(aai.entityId()).isEqualTo(ISSUER);
     assertThat(aai.entityTypes()).containsExactlyInAnyOrder("openid_provider", "federation_entity");
-    assertThat(aai.hostsEntityConfiguration()).isFalse();
-    JsonObject op = aai.metadata().getJsonObject("openid_provider");
-    assertThat(op.getString("issuer")).isEqualTo(ISSUER);
-    assertThat(op.getString("jwks_uri")).isEqualTo(ISSUER + "/jwks");
-    assertThat(op.getString("token_endpoint")).isEqualTo(ISSUER + "/token");
+    assertThat(aai.hostsEntityConfiguration()).isTrue();
+    JsonObject op = aai.metadataPolicy().getJsonObject("openid_provider");
+    assertThat(op.getJsonObject("issuer").getString("value")).isEqualTo(ISSUER);
+    assertThat(op.getJsonObject("jwks_uri").getString("value")).isEqualTo(ISSUER + "/jwks");
+    assertThat(aai.constraints().getJsonArray("allowed_entity_types").getList()).containsExactly("openid_provider");
     assertThat(aai.jwks().getKeys()).isNotEmpty().noneMatch(k -> k.isPrivate());
+  }
+
+  @Test
+  void aaiBrokerWhenBuiltThenItsKeyOnFileIsThePublicHalfOfTheFixtureSigningKey() throws Exception {
+    Subordinate aai = DemoSubordinates.aaiBroker(ISSUER, ISSUER + "/jwks");
+    com.nimbusds.jose.jwk.ECKey signing = com.nimbusds.jose.jwk.ECKey.parse(DemoFederation.fixture()
+        .getJsonObject("federation").getJsonObject("aaiBroker").getJsonObject("signingKey").encode());
+    assertThat(signing.isPrivate()).isTrue();
+    assertThat(aai.jwks().getKeys()).singleElement().satisfies(k -> {
+      assertThat(k.getKeyID()).isEqualTo(signing.getKeyID());
+      assertThat(k.computeThumbprint()).isEqualTo(signing.toPublicJWK().computeThumbprint());
+    });
   }
 
   @Test

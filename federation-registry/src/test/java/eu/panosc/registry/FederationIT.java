@@ -165,6 +165,20 @@ class FederationIT {
         HttpResponse<String> badMark = Http.sendJson("POST", registry + "/admin/v1/trust-marks", admin,
             new JsonObject().put("sub", "https://unknown.example").put("type", "https://refeds.org/sirtfi").encode());
         assertThat(badMark.statusCode()).isEqualTo(400);
+        assertThat(new JsonObject(badMark.body()).encode()).contains("/sub");
+        HttpResponse<String> unknownType = Http.sendJson("POST", registry + "/admin/v1/trust-marks", admin,
+            new JsonObject().put("sub", leaf).put("type", "https://other.example/mark").encode());
+        assertThat(unknownType.statusCode()).isEqualTo(400);
+        assertThat(unknownType.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(unknownType.body()).contains("/type").contains("https://refeds.org/sirtfi");
+        HttpResponse<String> badDays = Http.sendJson("POST", registry + "/admin/v1/trust-marks", admin,
+            new JsonObject().put("sub", leaf).put("type", "https://refeds.org/sirtfi").put("lifetimeDays", 0).encode());
+        assertThat(badDays.statusCode()).isEqualTo(400);
+        assertThat(badDays.body()).contains("/lifetimeDays");
+        HttpResponse<String> unknownMark = Http.sendJson("POST", registry + "/admin/v1/trust-marks/no-such-mark/revoke",
+            admin, null);
+        assertThat(unknownMark.statusCode()).isEqualTo(404);
+        assertThat(unknownMark.body()).contains("no trust mark 'no-such-mark'");
         String markId = new JsonObject(mark.body()).getString("id");
         assertThat(Http.sendJson("POST", registry + "/admin/v1/trust-marks/" + markId + "/revoke", admin, null)
             .statusCode()).isEqualTo(204);

@@ -9,19 +9,17 @@ import eu.panosc.platform.auth.ClientSecrets;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.sql.DriverManager;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The admin and read APIs against a real registry with embedded PostgreSQL, outside demo mode. */
 class RegistryAdminIT {
-  @TempDir
-  static Path dataDir;
+  @RegisterExtension
+  static final SharedRegistry registry = SharedRegistry.of(SharedRegistry.Kind.PLAIN);
 
   static LocalIssuer issuer;
   static Platform platform;
@@ -30,18 +28,12 @@ class RegistryAdminIT {
   static String reader;
 
   @BeforeAll
-  static void start() throws Exception {
-    issuer = LocalIssuer.start();
-    platform = RegistryPlatform.start(dataDir, issuer, false);
-    api = platform.baseUrl() + "/registry";
+  static void start() {
+    issuer = registry.issuer();
+    platform = registry.platform();
+    api = registry.api();
     admin = issuer.token(api, "registry-admin", "registry:admin");
     reader = issuer.token(api, "resource-broker", "registry:read");
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    platform.stop().get(60, TimeUnit.SECONDS);
-    issuer.close();
   }
 
   static HttpResponse<String> post(String path, JsonObject body) {

@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -40,6 +41,10 @@ class RegistryDemoIT {
 
   @TempDir
   Path dataDir;
+
+  /** The federation and SAML tests only read what the demo seeds: one demo registry serves both. */
+  @RegisterExtension
+  static final SharedRegistry shared = SharedRegistry.of(SharedRegistry.Kind.DEMO);
 
   private static String enc(String s) {
     return URLEncoder.encode(s, StandardCharsets.UTF_8);
@@ -126,105 +131,95 @@ class RegistryDemoIT {
   @Test
   void demoWhenStartedThenFederationListFetchAndResolveServeItsEntitiesAndTheAaiBroker() throws Exception {
     JsonObject fixture = DemoFederation.fixture();
-    try (LocalIssuer issuer = LocalIssuer.start()) {
-      Platform demo = start(issuer, true);
-      try {
-        String registry = demo.baseUrl() + "/registry";
-        String configuration = Http.get(registry + "/.well-known/openid-federation").body();
-        JWKSet taKeys = JWKSet.parse(SignedJWT.parse(configuration).getJWTClaimsSet().getJSONObjectClaim("jwks"));
-        FederationIT.verify(configuration, taKeys, "entity-statement+jwt");
+    LocalIssuer issuer = shared.issuer();
+    Platform demo = shared.platform();
+    String registry = demo.baseUrl() + "/registry";
+    String configuration = Http.get(registry + "/.well-known/openid-federation").body();
+    JWKSet taKeys = JWKSet.parse(SignedJWT.parse(configuration).getJWTClaimsSet().getJSONObjectClaim("jwks"));
+    FederationIT.verify(configuration, taKeys, "entity-statement+jwt");
 
-        List<String> entities = new ArrayList<>(clientEntityIds(fixture));
-        assertThat(entities).as("the fixture gives facility services entity ids").hasSizeGreaterThanOrEqualTo(2);
-        String aai = issuer.issuer();
-        JsonArray listed = new JsonArray(Http.get(registry + "/federation/list").body());
-        assertThat(listed.getList()).containsAll(entities).contains(aai);
-        assertThat(new JsonArray(Http.get(registry + "/federation/list?entity_type=openid_provider").body()).getList())
-            .containsExactly(aai);
-        assertThat(new JsonArray(Http.get(registry + "/federation/list?entity_type=openid_relying_party").body())
-            .getList()).containsExactlyInAnyOrderElementsOf(entities);
+    List<String> entities = new ArrayList<>(clientEntityIds(fixture));
+    assertThat(entities).as("the fixture gives facility services entity ids").hasSizeGreaterThanOrEqualTo(2);
+    String aai = issuer.issuer();
+    JsonArray listed = new JsonArray(Http.get(registry + "/federation/list").body());
+    assertThat(listed.getList()).containsAll(entities).contains(aai);
+    assertThat(new JsonArray(Http.get(registry + "/federation/list?entity_type=openid_provider").body()).getList())
+        .containsExactly(aai);
+    assertThat(new JsonArray(Http.get(registry + "/federation/list?entity_type=openid_relying_party").body())
+        .getList()).containsExactlyInAnyOrderElementsOf(entities);
 
-        for (String entityId : entities) {
-          HttpResponse<String> fetched = Http.get(registry + "/federation/fetch?sub=" + enc(entityId));
-          assertThat(fetched.statusCode()).as(entityId + ": " + fetched.body()).isEqualTo(200);
-          JWTClaimsSet statement = FederationIT.verify(fetched.body(), taKeys, "entity-statement+jwt");
-          assertThat(statement.getSubject()).isEqualTo(entityId);
-          assertThat(statement.getIssuer()).isEqualTo(registry);
-          assertThat(JWKSet.parse(statement.getJSONObjectClaim("jwks")).getKeys()).isNotEmpty();
+    for (String entityId : entities) {
+      HttpResponse<String> fetched = Http.get(registry + "/federation/fetch?sub=" + enc(entityId));
+      assertThat(fetched.statusCode()).as(entityId + ": " + fetched.body()).isEqualTo(200);
+      JWTClaimsSet statement = FederationIT.verify(fetched.body(), taKeys, "entity-statement+jwt");
+      assertThat(statement.getSubject()).isEqualTo(entityId);
+      assertThat(statement.getIssuer()).isEqualTo(registry);
+      assertThat(JWKSet.parse(statement.getJSONObjectClaim("jwks")).getKeys()).isNotEmpty();
 
-          HttpResponse<String> resolved = Http.get(registry + "/federation/resolve?sub=" + enc(entityId)
-              + "&trust_anchor=" + enc(registry));
-          assertThat(resolved.statusCode()).as(entityId + ": " + resolved.body()).isEqualTo(200);
-          JWTClaimsSet result = FederationIT.verify(resolved.body(), taKeys, "resolve-response+jwt");
-          assertThat(new JsonObject(result.getJSONObjectClaim("metadata")).getJsonObject("openid_relying_party"))
-              .as(entityId).isNotNull();
-          assertThat(result.getListClaim("trust_chain")).hasSize(2);
-        }
-        JsonObject scicat = fixture.getJsonArray("clients").stream().map(JsonObject.class::cast)
-            .filter(c -> "scicat-esrf".equals(c.getString("clientId"))).findFirst().orElseThrow();
-        JWTClaimsSet scicatResolved = FederationIT.verify(Http.get(registry + "/federation/resolve?sub="
-            + enc(scicat.getJsonObject("federation").getString("entityId")) + "&trust_anchor=" + enc(registry)).body(),
-            taKeys, "resolve-response+jwt");
-        assertThat(new JsonObject(scicatResolved.getJSONObjectClaim("metadata")).getJsonObject("openid_relying_party")
-            .getJsonArray("redirect_uris")).isEqualTo(scicat.getJsonArray("redirectUris"));
-
-        HttpResponse<String> aaiFetched = Http.get(registry + "/federation/fetch?sub=" + enc(aai));
-        assertThat(aaiFetched.statusCode()).as(aaiFetched.body()).isEqualTo(200);
-        JWTClaimsSet aaiStatement = FederationIT.verify(aaiFetched.body(), taKeys, "entity-statement+jwt");
-        assertThat(aaiStatement.getSubject()).isEqualTo(aai);
-        assertThat(JWKSet.parse(aaiStatement.getJSONObjectClaim("jwks")).getKeyByKeyId("aai-broker-fed-1")).isNotNull();
-        JsonObject op = new JsonObject(aaiStatement.getJSONObjectClaim("metadata")).getJsonObject("openid_provider");
-        assertThat(op.getString("issuer")).isEqualTo(aai);
-        assertThat(op.getString("jwks_uri")).isEqualTo(aai + "/jwks");
-        assertThat(op.getString("token_endpoint")).isEqualTo(aai + "/token");
-        assertThat(op.getString("authorization_endpoint")).isEqualTo(aai + "/authorize");
-
-        HttpResponse<String> aaiResolved = Http.get(registry + "/federation/resolve?sub=" + enc(aai) + "&trust_anchor="
-            + enc(registry));
-        assertThat(aaiResolved.statusCode()).as(aaiResolved.body()).isEqualTo(200);
-        JWTClaimsSet aaiResult = FederationIT.verify(aaiResolved.body(), taKeys, "resolve-response+jwt");
-        assertThat(new JsonObject(aaiResult.getJSONObjectClaim("metadata")).getJsonObject("openid_provider")
-            .getString("jwks_uri")).isEqualTo(aai + "/jwks");
-      } finally {
-        demo.stop().get(60, TimeUnit.SECONDS);
-      }
+      HttpResponse<String> resolved = Http.get(registry + "/federation/resolve?sub=" + enc(entityId)
+          + "&trust_anchor=" + enc(registry));
+      assertThat(resolved.statusCode()).as(entityId + ": " + resolved.body()).isEqualTo(200);
+      JWTClaimsSet result = FederationIT.verify(resolved.body(), taKeys, "resolve-response+jwt");
+      assertThat(new JsonObject(result.getJSONObjectClaim("metadata")).getJsonObject("openid_relying_party"))
+          .as(entityId).isNotNull();
+      assertThat(result.getListClaim("trust_chain")).hasSize(2);
     }
+    JsonObject scicat = fixture.getJsonArray("clients").stream().map(JsonObject.class::cast)
+        .filter(c -> "scicat-esrf".equals(c.getString("clientId"))).findFirst().orElseThrow();
+    JWTClaimsSet scicatResolved = FederationIT.verify(Http.get(registry + "/federation/resolve?sub="
+        + enc(scicat.getJsonObject("federation").getString("entityId")) + "&trust_anchor=" + enc(registry)).body(),
+        taKeys, "resolve-response+jwt");
+    assertThat(new JsonObject(scicatResolved.getJSONObjectClaim("metadata")).getJsonObject("openid_relying_party")
+        .getJsonArray("redirect_uris")).isEqualTo(scicat.getJsonArray("redirectUris"));
+
+    HttpResponse<String> aaiFetched = Http.get(registry + "/federation/fetch?sub=" + enc(aai));
+    assertThat(aaiFetched.statusCode()).as(aaiFetched.body()).isEqualTo(200);
+    JWTClaimsSet aaiStatement = FederationIT.verify(aaiFetched.body(), taKeys, "entity-statement+jwt");
+    assertThat(aaiStatement.getSubject()).isEqualTo(aai);
+    assertThat(JWKSet.parse(aaiStatement.getJSONObjectClaim("jwks")).getKeyByKeyId("aai-broker-fed-1")).isNotNull();
+    assertThat(aaiStatement.getClaim("metadata")).as("the aai-broker hosts its own configuration").isNull();
+    JsonObject op = new JsonObject(aaiStatement.getJSONObjectClaim("metadata_policy")).getJsonObject("openid_provider");
+    assertThat(op.getJsonObject("issuer").getString("value")).isEqualTo(aai);
+    assertThat(op.getJsonObject("jwks_uri").getString("value")).isEqualTo(aai + "/jwks");
+
+    // This registry runs without the aai-broker (a stand-in issuer serves no entity configuration): resolving the
+    // broker is a trust chain error naming the URL, not a server error. The aai-broker's ITs resolve it for real.
+    HttpResponse<String> aaiResolved = Http.get(registry + "/federation/resolve?sub=" + enc(aai) + "&trust_anchor="
+        + enc(registry));
+    assertThat(aaiResolved.statusCode()).as(aaiResolved.body()).isEqualTo(400);
+    assertThat(new JsonObject(aaiResolved.body()).getString("error")).isEqualTo("invalid_trust_chain");
+    assertThat(new JsonObject(aaiResolved.body()).getString("error_description"))
+        .contains(aai + "/.well-known/openid-federation");
   }
 
   @Test
   void demoWhenStartedThenSignedAggregateMdqAndDiscoveryCarryItsSamlEntities() throws Exception {
     JsonObject fixture = DemoFederation.fixture();
     PublicKey signer = SamlFixtures.certificate("registry").getPublicKey();
-    try (LocalIssuer issuer = LocalIssuer.start()) {
-      Platform demo = start(issuer, true);
-      try {
-        String registry = demo.baseUrl() + "/registry";
-        List<String> all = samlEntityIds(fixture, null);
-        assertThat(all).as("the fixture has SAML entities").hasSizeGreaterThanOrEqualTo(2);
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(new String(
-            getBytes(registry + "/mdq/entities").body(), StandardCharsets.UTF_8)).contains(all.get(all.size() - 1)));
+    Platform demo = shared.platform();
+    String registry = demo.baseUrl() + "/registry";
+    List<String> all = samlEntityIds(fixture, null);
+    assertThat(all).as("the fixture has SAML entities").hasSizeGreaterThanOrEqualTo(2);
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(new String(
+        getBytes(registry + "/mdq/entities").body(), StandardCharsets.UTF_8)).contains(all.get(all.size() - 1)));
 
-        HttpResponse<byte[]> aggregate = getBytes(registry + "/mdq/entities");
-        assertThat(aggregate.statusCode()).isEqualTo(200);
-        String xml = new String(aggregate.body(), StandardCharsets.UTF_8);
-        for (String entityId : all) {
-          assertThat(xml).contains("entityID=\"" + entityId + "\"");
-        }
-        assertThat(SamlFixtures.jdkVerifies(aggregate.body(), signer)).as("the aggregate's signature verifies").isTrue();
-
-        for (String entityId : all) {
-          HttpResponse<byte[]> one = getBytes(registry + "/mdq/entities/" + enc(entityId));
-          assertThat(one.statusCode()).as(entityId).isEqualTo(200);
-          assertThat(new String(one.body(), StandardCharsets.UTF_8)).contains("entityID=\"" + entityId + "\"");
-          assertThat(SamlFixtures.jdkVerifies(one.body(), signer)).as(entityId + " verifies").isTrue();
-        }
-
-        JsonArray disco = new JsonArray(Http.get(registry + "/discovery/idps.json").body());
-        assertThat(disco.stream().map(o -> ((JsonObject) o).getString("entityID")).toList())
-            .containsExactlyInAnyOrderElementsOf(samlEntityIds(fixture, "idp"));
-      } finally {
-        demo.stop().get(60, TimeUnit.SECONDS);
-      }
+    HttpResponse<byte[]> aggregate = getBytes(registry + "/mdq/entities");
+    assertThat(aggregate.statusCode()).isEqualTo(200);
+    String xml = new String(aggregate.body(), StandardCharsets.UTF_8);
+    for (String entityId : all) {
+      assertThat(xml).contains("entityID=\"" + entityId + "\"");
     }
+    assertThat(SamlFixtures.jdkVerifies(aggregate.body(), signer)).as("the aggregate's signature verifies").isTrue();
+
+    for (String entityId : all) {
+      HttpResponse<byte[]> one = getBytes(registry + "/mdq/entities/" + enc(entityId));
+      assertThat(one.statusCode()).as(entityId).isEqualTo(200);
+      assertThat(new String(one.body(), StandardCharsets.UTF_8)).contains("entityID=\"" + entityId + "\"");
+      assertThat(SamlFixtures.jdkVerifies(one.body(), signer)).as(entityId + " verifies").isTrue();
+    }
+
+    JsonArray disco = new JsonArray(Http.get(registry + "/discovery/idps.json").body());
+    assertThat(disco.stream().map(o -> ((JsonObject) o).getString("entityID")).toList())
+        .containsExactlyInAnyOrderElementsOf(samlEntityIds(fixture, "idp"));
   }
 }

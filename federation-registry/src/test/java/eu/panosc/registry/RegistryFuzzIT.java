@@ -1,9 +1,9 @@
 package eu.panosc.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.assertAll;
 
 import eu.panosc.platform.service.Platform;
+import eu.panosc.platform.testing.FuzzCampaign;
 import eu.panosc.platform.testing.FuzzFindings;
 import eu.panosc.platform.testing.Http;
 import eu.panosc.platform.testing.LocalIssuer;
@@ -12,8 +12,6 @@ import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -100,29 +98,8 @@ class RegistryFuzzIT {
   @Test
   void everyRouteWhenFuzzedThenNoServerErrorNoLeakAndStillServesAfterRestart() throws Exception {
     try (LocalIssuer issuer = LocalIssuer.start()) {
-      Platform platform = RegistryPlatform.start(dataDir, issuer, true);
-      AtomicBoolean stopped = new AtomicBoolean();
-      try {
-        servesDemo(platform, issuer);
-        FuzzFindings findings = fuzz(platform, issuer);
-        assertAll("federation-registry after fuzzing",
-            findings::assertNone,
-            () -> servesDemo(platform, issuer),
-            () -> {
-              stopped.set(true);
-              platform.stop().get(60, TimeUnit.SECONDS);
-              Platform again = RegistryPlatform.start(dataDir, issuer, true);
-              try {
-                servesDemo(again, issuer);
-              } finally {
-                again.stop().get(60, TimeUnit.SECONDS);
-              }
-            });
-      } finally {
-        if (!stopped.get()) {
-          platform.stop().get(60, TimeUnit.SECONDS);
-        }
-      }
+      FuzzCampaign.run("federation-registry", () -> RegistryPlatform.start(dataDir, issuer, true),
+          platform -> servesDemo(platform, issuer), platform -> fuzz(platform, issuer));
     }
   }
 }

@@ -23,18 +23,15 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Issue 9, items 7 and 17: what the registry refuses, and that bad input never answers 5xx. */
 class RegistryHardeningIT {
-  @TempDir
-  static Path dataDir;
+  @RegisterExtension
+  static final SharedRegistry registry = SharedRegistry.of(SharedRegistry.Kind.PLAIN);
 
   static LocalIssuer issuer;
   static Platform platform;
@@ -43,19 +40,13 @@ class RegistryHardeningIT {
   static String reader;
 
   @BeforeAll
-  static void start() throws Exception {
-    issuer = LocalIssuer.start();
-    platform = RegistryPlatform.start(dataDir, issuer, false);
-    api = platform.baseUrl() + "/registry";
+  static void start() {
+    issuer = registry.issuer();
+    platform = registry.platform();
+    api = registry.api();
     admin = issuer.token(api, "registry-admin", "registry:admin");
     reader = issuer.token(api, "resource-broker", "registry:read");
     assertThat(RegistryAdminIT.facilityCreated(api, admin, "hz")).isTrue();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    platform.stop().get(60, TimeUnit.SECONDS);
-    issuer.close();
   }
 
   static HttpResponse<String> post(String path, JsonObject body) {

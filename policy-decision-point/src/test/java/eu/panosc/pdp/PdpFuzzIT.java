@@ -1,11 +1,11 @@
 package eu.panosc.pdp;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.assertAll;
 
 import eu.panosc.aai.AaiApplication;
 import eu.panosc.platform.service.Platform;
 import eu.panosc.platform.testing.DemoTokens;
+import eu.panosc.platform.testing.FuzzCampaign;
 import eu.panosc.platform.testing.FuzzFindings;
 import eu.panosc.platform.testing.Http;
 import eu.panosc.platform.testing.OpenApiFuzzer;
@@ -19,8 +19,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -124,28 +122,6 @@ class PdpFuzzIT {
 
   @Test
   void everyRouteWhenFuzzedThenNoServerErrorNoLeakAndStillDecidesAfterRestart() throws Exception {
-    Platform platform = start(dataDir);
-    AtomicBoolean stopped = new AtomicBoolean();
-    try {
-      decidesAsDemo(platform);
-      FuzzFindings findings = fuzz(platform);
-      assertAll("policy-decision-point after fuzzing",
-          findings::assertNone,
-          () -> decidesAsDemo(platform),
-          () -> {
-            stopped.set(true);
-            platform.stop().get(60, TimeUnit.SECONDS);
-            Platform again = start(dataDir);
-            try {
-              decidesAsDemo(again);
-            } finally {
-              again.stop().get(60, TimeUnit.SECONDS);
-            }
-          });
-    } finally {
-      if (!stopped.get()) {
-        platform.stop().get(60, TimeUnit.SECONDS);
-      }
-    }
+    FuzzCampaign.run("policy-decision-point", () -> start(dataDir), PdpFuzzIT::decidesAsDemo, PdpFuzzIT::fuzz);
   }
 }

@@ -6,7 +6,7 @@ import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import eu.panosc.platform.auth.SignatureCheck;
-import eu.panosc.platform.keys.FederationKeys;
+import eu.panosc.platform.keys.SigningKeys;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
@@ -45,7 +45,7 @@ public final class AccessTokens {
   private final Clock clock;
   private final Duration lifetime;
 
-  public AccessTokens(FederationKeys keys, String issuer, Clock clock, Duration lifetime) {
+  public AccessTokens(SigningKeys keys, String issuer, Clock clock, Duration lifetime) {
     this(new JwtSigner(keys), issuer, clock, lifetime);
   }
 

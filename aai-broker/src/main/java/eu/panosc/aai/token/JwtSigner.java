@@ -14,7 +14,7 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import eu.panosc.platform.keys.FederationKeys;
+import eu.panosc.platform.keys.SigningKeys;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -32,18 +32,18 @@ public final class JwtSigner {
   /** The algorithms a client may be registered for; ES256 first (the default). */
   public static final List<JWSAlgorithm> ALGORITHMS = List.of(JWSAlgorithm.ES256, JWSAlgorithm.RS256);
 
-  private final Map<JWSAlgorithm, FederationKeys> keys;
+  private final Map<JWSAlgorithm, SigningKeys> keys;
   private final Map<JWSAlgorithm, Current> current = new ConcurrentHashMap<>();
 
   private record Current(String kid, JWSSigner signer) {}
 
   /** ES256 only (tests and tools). */
-  public JwtSigner(FederationKeys es256) {
+  public JwtSigner(SigningKeys es256) {
     this(es256, null);
   }
 
   /** @param rs256 the RSA keys, or null when RS256 is not offered */
-  public JwtSigner(FederationKeys es256, FederationKeys rs256) {
+  public JwtSigner(SigningKeys es256, SigningKeys rs256) {
     Objects.requireNonNull(es256, "es256");
     this.keys = rs256 == null ? Map.of(JWSAlgorithm.ES256, es256)
         : Map.of(JWSAlgorithm.ES256, es256, JWSAlgorithm.RS256, rs256);
@@ -116,7 +116,7 @@ public final class JwtSigner {
   }
 
   private Current current(JWSAlgorithm alg) {
-    FederationKeys set = Optional.ofNullable(keys.get(alg))
+    SigningKeys set = Optional.ofNullable(keys.get(alg))
         .orElseThrow(() -> new IllegalStateException("no " + alg + " keys"));
     JWK key = set.signingKey();
     Current s = current.get(alg);

@@ -15,7 +15,7 @@ import eu.panosc.platform.keys.InMemoryKeyStorage;
 import eu.panosc.registry.oidfed.InMemoryTrustMarkStore;
 import eu.panosc.registry.oidfed.MetadataPolicyEngine;
 import eu.panosc.registry.oidfed.ResolveRequest;
-import eu.panosc.platform.keys.RotatingFederationKeys;
+import eu.panosc.platform.keys.RotatingSigningKeys;
 import eu.panosc.registry.oidfed.Subordinate;
 import eu.panosc.registry.oidfed.SubordinateSource;
 import eu.panosc.registry.oidfed.TrustAnchorSettings;
@@ -89,7 +89,7 @@ public class CachedResolveBenchmark {
   public int subjects;
 
   private Vertx vertx;
-  private RotatingFederationKeys keys;
+  private RotatingSigningKeys keys;
   private TrustChainResolver resolver;
   private FederationService service;
   private EntityStatements signer;
@@ -117,7 +117,7 @@ public class CachedResolveBenchmark {
   public void setUp() throws Exception {
     Clock clock = Clock.systemUTC();
     vertx = Vertx.vertx();
-    keys = done(RotatingFederationKeys.open(new InMemoryKeyStorage(), clock, Duration.ofDays(30), Duration.ofDays(7)));
+    keys = done(RotatingSigningKeys.open(new InMemoryKeyStorage(), clock, Duration.ofDays(30), Duration.ofDays(7)));
     signer = new EntityStatements(keys);
     TrustAnchorSettings settings = new TrustAnchorSettings(TA, Duration.ofDays(1),
         new JsonObject().put("organization_name", "PaNOSC"), Set.of(SIRTFI));

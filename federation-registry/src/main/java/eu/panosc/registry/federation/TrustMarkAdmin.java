@@ -1,28 +1,34 @@
 package eu.panosc.registry.federation;
 
-import eu.panosc.platform.auth.BearerAuth;
-import eu.panosc.platform.http.ApiException;
-import eu.panosc.platform.http.JsonBodies;
-import eu.panosc.registry.admin.AdminEndpoint;
+import eu.panosc.platform.input.Input;
+import eu.panosc.platform.input.InvalidInputException;
 import eu.panosc.registry.oidfed.SubordinateSource;
 import eu.panosc.registry.oidfed.TrustMarkIssuer;
 import eu.panosc.registry.oidfed.TrustMarkStore;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.Router;
-import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
+import eu.panosc.registry.oidfed.TrustMarkStore.TrustMarkRecord;
+import eu.panosc.registry.store.StoreException;
+import io.vertx.core.Future;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 
 /**
- * Trust mark administration (scope {@code registry:admin}): {@code GET /admin/v1/trust-marks},
- * {@code POST /admin/v1/trust-marks} ({@code {sub, type, lifetimeDays?}}), and
- * {@code POST /admin/v1/trust-marks/{id}/revoke}. Status and listing for relying parties are the
- * OpenID Federation endpoints.
+ * Trust mark administration, behind {@code /admin/v1/trust-marks}: lists, issues and revokes the trust anchor's trust
+ * marks. Refusals are domain errors, mapped to HTTP by the admin endpoint: a bad value is an
+ * {@link InvalidInputException} naming the field, a subject that is no approved member a
+ * {@link StoreException#invalidField} of {@code /sub}, an unknown trust mark a {@link StoreException#notFound}.
+ * Status and listing for relying parties are the OpenID Federation endpoints.
+ *
+ * @see <a href="https://openid.net/specs/openid-federation-1_0.html#section-7">OpenID Federation 1.0 §7, Trust Marks</a>
  */
 public final class TrustMarkAdmin {
+  /** Lifetime of an issued trust mark when none is asked for, and its bounds, in days. */
+  public static final int DEFAULT_LIFETIME_DAYS = 365;
+  public static final int MAX_LIFETIME_DAYS = 3650;
+  /** Longest subject (an entity id) accepted. */
+  public static final int MAX_SUB = 2048;
+
   private final TrustMarkIssuer issuer;
   private final TrustMarkStore store;
   private final SubordinateSource subordinates;
@@ -35,65 +41,37 @@ public final class TrustMarkAdmin {
     this.types = Set.copyOf(types);
   }
 
-  public void mount(Router router, BearerAuth auth) {
-    router.route("/admin/v1/trust-marks*").handler(auth.requireScopes(AdminEndpoint.ADMIN_SCOPE));
-    router.get("/admin/v1/trust-marks").handler(this::list);
-    router.post("/admin/v1/trust-marks").handler(BodyHandler.create().setBodyLimit(16 * 1024)).handler(this::issue);
-    router.post("/admin/v1/trust-marks/:id/revoke").handler(this::revoke);
+  /** Trust marks, optionally of one type and/or about one subject. */
+  public Future<List<TrustMarkRecord>> list(String type, String sub) {
+    return store.list(type, sub);
   }
 
-  private void list(RoutingContext ctx) {
-    store.list(AdminEndpoint.query(ctx, "type").orElse(null), AdminEndpoint.query(ctx, "sub").orElse(null))
-        .onSuccess(records -> ctx.json(new JsonObject().put("items",
-            new JsonArray(records.stream().map(TrustMarkAdmin::json).toList()))))
-        .onFailure(ctx::fail);
-  }
-
-  private void issue(RoutingContext ctx) {
-    JsonObject body = JsonBodies.object(ctx);
-    for (String field : body.fieldNames()) {
-      if (!Set.of("sub", "type", "lifetimeDays").contains(field)) {
-        throw ApiException.invalidField("/" + field, "is not a known field here; known fields: sub, type, lifetimeDays");
+  /**
+   * Issues a trust mark of {@code type} about the approved member {@code sub}, valid {@code lifetimeDays}.
+   *
+   * @param lifetimeDays 1 to {@value #MAX_LIFETIME_DAYS}
+   */
+  public Future<TrustMarkRecord> issue(String sub, String type, int lifetimeDays) {
+    try {
+      Input.id("/sub", sub, MAX_SUB);
+      if (!types.contains(type)) {
+        throw new InvalidInputException("/type", "must be one of " + String.join(", ", types.stream().sorted().toList()));
       }
+      if (lifetimeDays < 1 || lifetimeDays > MAX_LIFETIME_DAYS) {
+        throw new InvalidInputException("/lifetimeDays", "must be an integer between 1 and " + MAX_LIFETIME_DAYS);
+      }
+    } catch (InvalidInputException e) {
+      return Future.failedFuture(e);
     }
-    Object sub = body.getValue("sub");
-    Object type = body.getValue("type");
-    Object days = body.getValue("lifetimeDays", 365);
-    if (!(sub instanceof String s) || s.isBlank()) {
-      throw ApiException.invalidField("/sub", "is required: the entity id of an approved federation member");
-    }
-    eu.panosc.platform.input.Input.id("/sub", s, AdminEndpoint.MAX_ID);
-    if (!(type instanceof String t) || !types.contains(t)) {
-      throw ApiException.invalidField("/type", "must be one of " + String.join(", ", types.stream().sorted().toList()));
-    }
-    if (!(days instanceof Integer d) || d < 1 || d > 3650) {
-      throw ApiException.invalidField("/lifetimeDays", "must be an integer between 1 and 3650");
-    }
-    subordinates.approved(s)
-        .compose(found -> found.isPresent() ? issuer.issue(s, t, Duration.ofDays(d), null, null)
-            : io.vertx.core.Future.failedFuture(ApiException.invalidField("/sub",
-                "no approved federation member has entity id '" + s + "'")))
-        .onSuccess(r -> ctx.response().setStatusCode(201).putHeader("Content-Type", "application/json")
-            .end(json(r).encode()))
-        .onFailure(ctx::fail);
+    return subordinates.approved(sub)
+        .compose(found -> found.isPresent() ? issuer.issue(sub, type, Duration.ofDays(lifetimeDays), null, null)
+            : Future.failedFuture(StoreException.invalidField("/sub",
+                "no approved federation member has entity id '" + sub + "'")));
   }
 
-  private void revoke(RoutingContext ctx) {
-    String id = AdminEndpoint.id(ctx);
-    issuer.revoke(id)
-        .onSuccess(found -> {
-          if (!found) {
-            ctx.fail(ApiException.notFound("no trust mark '" + id + "'"));
-          } else {
-            ctx.response().setStatusCode(204).end();
-          }
-        })
-        .onFailure(ctx::fail);
-  }
-
-  private static JsonObject json(TrustMarkStore.TrustMarkRecord r) {
-    return new JsonObject().put("id", r.id()).put("type", r.type()).put("sub", r.sub())
-        .put("issuedAt", r.issuedAt().toString()).put("expiresAt", r.expiresAt() == null ? null : r.expiresAt().toString())
-        .put("revokedAt", r.revokedAt() == null ? null : r.revokedAt().toString()).put("trustMark", r.jwt());
+  /** Revokes the trust mark {@code id}; fails with {@link StoreException#notFound} when there is none. */
+  public Future<Void> revoke(String id) {
+    return issuer.revoke(id).compose(found -> found ? Future.succeededFuture()
+        : Future.failedFuture(StoreException.notFound("no trust mark '" + id + "'")));
   }
 }

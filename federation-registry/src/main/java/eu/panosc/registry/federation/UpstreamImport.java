@@ -1,10 +1,5 @@
 package eu.panosc.registry.federation;
 
-import eu.panosc.platform.auth.AccessTokenPrincipal;
-import eu.panosc.platform.auth.BearerAuth;
-import eu.panosc.platform.http.ApiException;
-import eu.panosc.platform.http.RequestIds;
-import eu.panosc.registry.admin.AdminEndpoint;
 import eu.panosc.registry.model.Member;
 import eu.panosc.registry.model.MemberKind;
 import eu.panosc.registry.saml.MetadataException;
@@ -12,12 +7,11 @@ import eu.panosc.registry.saml.SamlEntity;
 import eu.panosc.registry.saml.SamlMetadataParser;
 import eu.panosc.registry.saml.XmlSigning;
 import eu.panosc.registry.store.RegistryStore;
+import eu.panosc.registry.store.StoreException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.Router;
-import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
@@ -28,18 +22,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * {@code POST /admin/v1/upstream-idps/{id}/import} (scope {@code registry:admin}): fetches a SAML
- * upstream IdP's metadata feed from its {@code metadataUrl}, verifies the feed's signature against the
- * pinned certificate and its {@code validUntil}, and replaces that upstream's imported entities in one
- * transaction. A feed that fails any check changes nothing. Imported entities are published in the
- * aggregate and MDQ while the upstream IdP is approved.
+ * Imports a SAML upstream IdP's metadata feed (behind {@code POST /admin/v1/upstream-idps/{id}/import}): fetches it
+ * from the upstream's {@code metadataUrl}, verifies the feed's signature against the pinned certificate and its
+ * {@code validUntil}, and replaces that upstream's imported entities in one transaction. A feed that fails any check
+ * changes nothing. Imported entities are published in the aggregate and MDQ while the upstream IdP is approved.
+ * Refusals are domain errors the admin endpoint maps to HTTP: {@link StoreException#notFound} (no such upstream),
+ * {@link StoreException#conflict} (an OpenID Connect upstream), {@link StoreException#invalidField} of
+ * {@code /metadataUrl} (the feed was refused), {@link FeedUnavailableException} (the feed could not be fetched).
  */
 public final class UpstreamImport {
-  private static final Logger LOG = LoggerFactory.getLogger(UpstreamImport.class);
   private static final int MAX_FEED_BYTES = 128 * 1024 * 1024;
 
   private final Vertx vertx;
@@ -62,47 +55,49 @@ public final class UpstreamImport {
     this.imported = Objects.requireNonNull(imported, "imported");
   }
 
-  public void mount(Router router, BearerAuth auth) {
-    router.post("/admin/v1/upstream-idps/:id/import").handler(auth.requireScopes(AdminEndpoint.ADMIN_SCOPE))
-        .handler(this::handle);
+  /** What an import did. */
+  public record Result(String upstream, int imported, List<String> rejected, java.time.Instant validUntil) {
+    public Result {
+      Objects.requireNonNull(upstream, "upstream");
+      rejected = List.copyOf(rejected);
+      Objects.requireNonNull(validUntil, "validUntil");
+    }
+
+    public JsonObject toJson() {
+      return new JsonObject().put("upstream", upstream).put("imported", imported)
+          .put("rejected", new JsonArray(rejected)).put("validUntil", validUntil.toString());
+    }
   }
 
-  private void handle(RoutingContext ctx) {
-    String id = AdminEndpoint.id(ctx);
-    AccessTokenPrincipal p = BearerAuth.principal(ctx);
-    store.get(MemberKind.UPSTREAM_IDP, id)
-        .map(m -> m.orElseThrow(() -> ApiException.notFound("no upstream IdP '" + id + "' is registered")))
-        .compose(upstream -> importFeed(upstream))
-        .onSuccess(result -> {
-          LOG.info("imported {} entities from upstream {} (by {}, rid={})", result.getInteger("imported"), id,
-              p.clientId() != null ? p.clientId() : p.subject(), RequestIds.of(ctx));
-          ctx.json(result);
-        })
-        .onFailure(ctx::fail);
+  /** Imports the feed of the registered upstream IdP {@code id}. */
+  public Future<Result> importFeed(String id) {
+    return store.get(MemberKind.UPSTREAM_IDP, id)
+        .compose(m -> m.isPresent() ? importFeed(m.get())
+            : Future.failedFuture(StoreException.notFound("no upstream IdP '" + id + "' is registered")));
   }
 
-  Future<JsonObject> importFeed(Member upstream) {
+  Future<Result> importFeed(Member upstream) {
     JsonObject d = upstream.document();
     if (!"saml".equals(d.getString("protocol"))) {
-      return Future.failedFuture(ApiException.conflict("upstream IdP '" + upstream.id()
+      return Future.failedFuture(StoreException.conflict("upstream IdP '" + upstream.id()
           + "' speaks OpenID Connect; only SAML feeds are imported"));
     }
     String url = d.getString("metadataUrl");
     return web.getAbs(url).timeout(60_000).send()
-        .recover(e -> Future.failedFuture(ApiException.unavailable("fetching " + url + " failed: " + e.getMessage())))
+        .recover(e -> Future.failedFuture(new FeedUnavailableException("fetching " + url + " failed: " + e.getMessage())))
         .compose(r -> {
           if (r.statusCode() != 200 || r.body() == null) {
-            return Future.failedFuture(ApiException.unavailable("fetching " + url + " answered HTTP " + r.statusCode()));
+            return Future.failedFuture(new FeedUnavailableException("fetching " + url + " answered HTTP " + r.statusCode()));
           }
           if (r.body().length() > MAX_FEED_BYTES) {
-            return Future.failedFuture(ApiException.unavailable("the feed at " + url + " is larger than 128 MB"));
+            return Future.failedFuture(new FeedUnavailableException("the feed at " + url + " is larger than 128 MB"));
           }
           byte[] bytes = r.body().getBytes();
           return vertx.executeBlocking(() -> {
             try {
               return parser.parseAggregate(bytes, XmlSigning.readCertificate(d.getString("signingCertificate")));
             } catch (MetadataException e) {
-              throw ApiException.invalidField("metadataUrl", "the feed was refused: " + e.getMessage());
+              throw StoreException.invalidField("/metadataUrl", "the feed was refused: " + e.getMessage());
             }
           }, false);
         })
@@ -119,9 +114,7 @@ public final class UpstreamImport {
                           + " VALUES ($1, $2, $3, $4)").executeBatch(rows).mapEmpty()))
               .map(v -> {
                 imported.accept(upstream.id());
-                return new JsonObject().put("upstream", upstream.id()).put("imported", rows.size())
-                    .put("rejected", new JsonArray(feed.rejected()))
-                    .put("validUntil", feed.validUntil().toString());
+                return new Result(upstream.id(), rows.size(), feed.rejected(), feed.validUntil());
               });
         });
   }

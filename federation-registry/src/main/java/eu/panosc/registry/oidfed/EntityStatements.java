@@ -1,6 +1,6 @@
 package eu.panosc.registry.oidfed;
 
-import eu.panosc.platform.keys.FederationKeys;
+import eu.panosc.platform.keys.SigningKeys;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
@@ -32,9 +32,9 @@ public final class EntityStatements {
   public static final Set<String> STANDARD_OPERATORS = Set.of("value", "add", "default", "one_of", "subset_of",
       "superset_of", "essential");
 
-  private final FederationKeys keys;
+  private final SigningKeys keys;
 
-  public EntityStatements(FederationKeys keys) {
+  public EntityStatements(SigningKeys keys) {
     this.keys = Objects.requireNonNull(keys, "keys");
   }
 

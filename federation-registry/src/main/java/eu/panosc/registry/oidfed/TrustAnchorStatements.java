@@ -1,6 +1,6 @@
 package eu.panosc.registry.oidfed;
 
-import eu.panosc.platform.keys.FederationKeys;
+import eu.panosc.platform.keys.SigningKeys;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -23,10 +23,10 @@ import java.util.Objects;
 public final class TrustAnchorStatements {
   private final TrustAnchorSettings settings;
   private final EntityStatements signer;
-  private final FederationKeys keys;
+  private final SigningKeys keys;
   private final Clock clock;
 
-  public TrustAnchorStatements(TrustAnchorSettings settings, EntityStatements signer, FederationKeys keys,
+  public TrustAnchorStatements(TrustAnchorSettings settings, EntityStatements signer, SigningKeys keys,
       Clock clock) {
     this.settings = Objects.requireNonNull(settings, "settings");
     this.signer = Objects.requireNonNull(signer, "signer");

@@ -1,6 +1,6 @@
 package eu.panosc.registry.oidfed;
 
-import eu.panosc.platform.keys.FederationKeys;
+import eu.panosc.platform.keys.SigningKeys;
 import eu.panosc.registry.oidfed.TrustMarkStore.TrustMarkRecord;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -22,11 +22,11 @@ import java.util.UUID;
 public final class TrustMarkIssuer {
   private final String issuer;
   private final EntityStatements signer;
-  private final FederationKeys keys;
+  private final SigningKeys keys;
   private final TrustMarkStore store;
   private final Clock clock;
 
-  public TrustMarkIssuer(String issuer, EntityStatements signer, FederationKeys keys, TrustMarkStore store,
+  public TrustMarkIssuer(String issuer, EntityStatements signer, SigningKeys keys, TrustMarkStore store,
       Clock clock) {
     this.issuer = Objects.requireNonNull(issuer, "issuer");
     this.signer = Objects.requireNonNull(signer, "signer");

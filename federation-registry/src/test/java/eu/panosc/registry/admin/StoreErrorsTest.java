@@ -28,6 +28,20 @@ class StoreErrorsTest {
   }
 
   @Test
+  void httpWhenUpstreamFeedUnavailableThen503NamingTheCause() {
+    ApiException e = (ApiException) StoreErrors.http(
+        new eu.panosc.registry.federation.FeedUnavailableException("fetching https://feed.example answered HTTP 502"));
+    assertThat(e.problem().status()).isEqualTo(503);
+    assertThat(e.problem().detail()).contains("HTTP 502");
+  }
+
+  @Test
+  void httpWhenInvalidInputThenUnchangedForTheFailureHandler() {
+    var invalid = new eu.panosc.platform.input.InvalidInputException("/type", "must be one of x");
+    assertThat(StoreErrors.http(invalid)).isSameAs(invalid);
+  }
+
+  @Test
   void httpWhenNotAStoreRefusalThenUnchanged() {
     IllegalStateException other = new IllegalStateException("x");
     assertThat(StoreErrors.http(other)).isSameAs(other);

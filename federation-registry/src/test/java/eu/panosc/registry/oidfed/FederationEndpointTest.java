@@ -1,6 +1,6 @@
 package eu.panosc.registry.oidfed;
 
-import eu.panosc.platform.keys.RotatingFederationKeys;
+import eu.panosc.platform.keys.RotatingSigningKeys;
 import eu.panosc.platform.keys.InMemoryKeyStorage;
 import eu.panosc.platform.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -55,7 +55,7 @@ class FederationEndpointTest {
   private String leafBase;
   private final Map<String, String> hosted = new ConcurrentHashMap<>();
   private final List<Subordinate> subordinates = new CopyOnWriteArrayList<>();
-  private RotatingFederationKeys keys;
+  private RotatingSigningKeys keys;
   private TrustChainResolver resolver;
   private TrustMarkIssuer trustMarks;
   private EntityStatements signer;
@@ -75,7 +75,7 @@ class FederationEndpointTest {
 
     int taPort = Http.freePort();
     ta = "http://localhost:" + taPort + "/registry";
-    keys = RotatingFederationKeys.open(new InMemoryKeyStorage(), clock, Duration.ofDays(30), Duration.ofDays(7))
+    keys = RotatingSigningKeys.open(new InMemoryKeyStorage(), clock, Duration.ofDays(30), Duration.ofDays(7))
         .await();
     signer = new EntityStatements(keys);
     TrustAnchorSettings settings = new TrustAnchorSettings(ta, Duration.ofDays(1),

@@ -22,7 +22,7 @@ public interface KeyStorage {
   Future<List<KeyRecord>> update(Function<List<KeyRecord>, Future<List<KeyRecord>>> updater);
 
   /**
-   * One Federation Entity Key.
+   * One stored signing key (a federation entity key or a token signing key).
    *
    * @param kid the key id (the JWK SHA-256 thumbprint)
    * @param privateJwk the private key as JWK JSON

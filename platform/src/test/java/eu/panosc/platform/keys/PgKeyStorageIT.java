@@ -66,8 +66,8 @@ class PgKeyStorageIT {
     return new PgKeyStorage(p, "keys", "signing_key", new EnvelopeEncryption(current, List.of(previous)));
   }
 
-  RotatingFederationKeys open(PgKeyStorage storage) {
-    return RotatingFederationKeys.open(storage, clock, Duration.ofDays(90), Duration.ofDays(7)).await();
+  RotatingSigningKeys open(PgKeyStorage storage) {
+    return RotatingSigningKeys.open(storage, clock, Duration.ofDays(90), Duration.ofDays(7)).await();
   }
 
   static List<Row> rows() {
@@ -79,7 +79,7 @@ class PgKeyStorageIT {
 
   @Test
   void openWhenKeysGeneratedThenRawRowsHoldNoPrivateKeyMaterialAndRestartReadsThemBack() throws Exception {
-    RotatingFederationKeys keys = open(storage(pool, kek));
+    RotatingSigningKeys keys = open(storage(pool, kek));
     JWK signing = keys.signingKey();
 
     List<Row> rows = rows();
@@ -104,7 +104,7 @@ class PgKeyStorageIT {
     assertThat(wrong.load().await()).isEmpty();
     assertThat(meters.get(PgKeyStorage.UNUSABLE_ROWS).tag("table", "keys.signing_key").gauge().value())
         .isEqualTo(2.0);
-    RotatingFederationKeys other = open(wrong);
+    RotatingSigningKeys other = open(wrong);
 
     assertThat(other.signingKey().getKeyID()).isNotEqualTo(kid);
     assertThat(rows()).hasSize(4).extracting(r -> r.getString(0)).contains(kid);
@@ -139,7 +139,7 @@ class PgKeyStorageIT {
     JWK signing = open(storage(pool, kek)).signingKey();
     KeyEncryptionKey next = kek();
 
-    RotatingFederationKeys rotated = open(storage(pool, next, kek));
+    RotatingSigningKeys rotated = open(storage(pool, next, kek));
 
     assertThat(rotated.signingKey()).isEqualTo(signing);
     assertThat(rows()).hasSize(2).allSatisfy(r -> assertThat(r.getString(2)).startsWith("pk1." + next.id() + "."));
@@ -155,7 +155,7 @@ class PgKeyStorageIT {
         .execute(Tuple.of(legacy.getKeyID(), legacy.toJSONString(),
             clock.instant().minusSeconds(60).atOffset(ZoneOffset.UTC))).await();
 
-    RotatingFederationKeys keys = open(storage(pool, kek));
+    RotatingSigningKeys keys = open(storage(pool, kek));
 
     assertThat(keys.signingKey()).isEqualTo(legacy);
     assertThat(rows()).allSatisfy(r -> {
@@ -167,16 +167,16 @@ class PgKeyStorageIT {
   @Test
   void maintainWhenTwoReplicasRotateAtTheSameInstantThenExactlyOneNewKey() {
     // from an empty table: one current and one next key, not two of each
-    Future.all(RotatingFederationKeys.open(storage(pool, kek), clock, Duration.ofDays(90), Duration.ofDays(7),
-            RotatingFederationKeys.RSA_3072_RS256, db.vertx()),
-        RotatingFederationKeys.open(storage(replica, kek), clock, Duration.ofDays(90), Duration.ofDays(7),
-            RotatingFederationKeys.RSA_3072_RS256, db.vertx())).await();
+    Future.all(RotatingSigningKeys.open(storage(pool, kek), clock, Duration.ofDays(90), Duration.ofDays(7),
+            RotatingSigningKeys.RSA_3072_RS256, db.vertx()),
+        RotatingSigningKeys.open(storage(replica, kek), clock, Duration.ofDays(90), Duration.ofDays(7),
+            RotatingSigningKeys.RSA_3072_RS256, db.vertx())).await();
     assertThat(rows()).hasSize(2);
 
-    RotatingFederationKeys first = RotatingFederationKeys.open(storage(pool, kek), clock, Duration.ofDays(90),
-        Duration.ofDays(7), RotatingFederationKeys.RSA_3072_RS256, db.vertx()).await();
-    RotatingFederationKeys second = RotatingFederationKeys.open(storage(replica, kek), clock, Duration.ofDays(90),
-        Duration.ofDays(7), RotatingFederationKeys.RSA_3072_RS256, db.vertx()).await();
+    RotatingSigningKeys first = RotatingSigningKeys.open(storage(pool, kek), clock, Duration.ofDays(90),
+        Duration.ofDays(7), RotatingSigningKeys.RSA_3072_RS256, db.vertx()).await();
+    RotatingSigningKeys second = RotatingSigningKeys.open(storage(replica, kek), clock, Duration.ofDays(90),
+        Duration.ofDays(7), RotatingSigningKeys.RSA_3072_RS256, db.vertx()).await();
     clock.advance(Duration.ofDays(91));
 
     var both = Future.all(first.maintain(), second.maintain()).await();

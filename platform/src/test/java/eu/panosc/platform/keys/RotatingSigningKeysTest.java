@@ -18,20 +18,20 @@ import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
 /** Keys rotate on schedule: current and next published, a replaced key kept for the overlap only. */
-class RotatingFederationKeysTest {
+class RotatingSigningKeysTest {
   private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
   private final InMemoryKeyStorage storage = new InMemoryKeyStorage();
 
-  private RotatingFederationKeys open() {
-    return RotatingFederationKeys.open(storage, clock, Duration.ofDays(30), Duration.ofDays(7)).await();
+  private RotatingSigningKeys open() {
+    return RotatingSigningKeys.open(storage, clock, Duration.ofDays(30), Duration.ofDays(7)).await();
   }
 
-  private static java.util.List<String> kids(RotatingFederationKeys keys) {
+  private static java.util.List<String> kids(RotatingSigningKeys keys) {
     return keys.publishedKeys().getKeys().stream().map(JWK::getKeyID).toList();
   }
 
   /** A JWT signed with the current key, its kid in the header. */
-  private SignedJWT sign(RotatingFederationKeys keys) throws JOSEException {
+  private SignedJWT sign(RotatingSigningKeys keys) throws JOSEException {
     ECKey key = (ECKey) keys.signingKey();
     SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(key.getKeyID()).build(),
         new JWTClaimsSet.Builder().issuer("https://issuer.example").subject("s").build());
@@ -47,7 +47,7 @@ class RotatingFederationKeysTest {
 
   @Test
   void openWhenEmptyThenCurrentAndNextPublishedAndOnlyPublicKeys() {
-    RotatingFederationKeys keys = open();
+    RotatingSigningKeys keys = open();
 
     assertThat(keys.publishedKeys().getKeys()).hasSize(2).noneMatch(JWK::isPrivate);
     assertThat(kids(keys)).contains(keys.signingKey().getKeyID());
@@ -57,7 +57,7 @@ class RotatingFederationKeysTest {
 
   @Test
   void rotationWhenPeriodPassedThenNewKeySignsAndOldStaysPublishedDuringOverlapOnly() throws Exception {
-    RotatingFederationKeys keys = open();
+    RotatingSigningKeys keys = open();
     String first = keys.signingKey().getKeyID();
     String next = kids(keys).stream().filter(k -> !k.equals(first)).findFirst().orElseThrow();
 
@@ -79,15 +79,15 @@ class RotatingFederationKeysTest {
 
   @Test
   void openWhenRsaTypeThenRs256KeysRotateLikeEcAndAsEcTheyAreSkippedNotUsedNorDeleted() {
-    RotatingFederationKeys rsa = RotatingFederationKeys.open(storage, clock, Duration.ofDays(30), Duration.ofDays(7),
-        RotatingFederationKeys.RSA_3072_RS256, null).await();
+    RotatingSigningKeys rsa = RotatingSigningKeys.open(storage, clock, Duration.ofDays(30), Duration.ofDays(7),
+        RotatingSigningKeys.RSA_3072_RS256, null).await();
     assertThat(rsa.signingKey()).isInstanceOf(com.nimbusds.jose.jwk.RSAKey.class);
     assertThat(rsa.signingKey().getAlgorithm()).isEqualTo(com.nimbusds.jose.JWSAlgorithm.RS256);
     assertThat(((com.nimbusds.jose.jwk.RSAKey) rsa.signingKey()).size()).isEqualTo(3072);
     assertThat(rsa.publishedKeys().getKeys()).hasSize(2).noneMatch(JWK::isPrivate);
 
     // the same records read as EC keys: never used (start-up does not fail on them), kept, new EC keys made
-    RotatingFederationKeys ec = RotatingFederationKeys.open(storage, clock, Duration.ofDays(30), Duration.ofDays(7))
+    RotatingSigningKeys ec = RotatingSigningKeys.open(storage, clock, Duration.ofDays(30), Duration.ofDays(7))
         .await();
     assertThat(ec.signingKey()).isInstanceOf(com.nimbusds.jose.jwk.ECKey.class);
     assertThat(ec.publishedKeys().getKeys()).hasSize(2).allMatch(k -> k instanceof com.nimbusds.jose.jwk.ECKey);

@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Signing keys that rotate on a schedule: a new one every {@code rotationPeriod}, of one {@link KeyType}
- * (EC P-256 for federation keys and ES256 tokens, RSA 3072 for RS256 tokens). The next key is published from the
+ * (EC P-256 for federation entity keys and ES256 tokens, RSA 3072 for RS256 tokens). The next key is published from the
  * moment it is generated (one period ahead of its first use), and a replaced key stays published for
  * {@code overlap} after its successor took over, so what it signed stays verifiable while caches refresh.
  * {@link #signingKey()} and {@link #publishedKeys()} are pure functions of the loaded records and the clock;
@@ -37,8 +37,8 @@ import org.slf4j.LoggerFactory;
  *
  * @see <a href="https://openid.net/specs/openid-federation-1_0.html#section-11.2">OpenID Federation 1.0 §11.2, Key Rollover for a Trust Anchor</a>
  */
-public final class RotatingFederationKeys implements FederationKeys {
-  private static final Logger LOG = LoggerFactory.getLogger(RotatingFederationKeys.class);
+public final class RotatingSigningKeys implements SigningKeys {
+  private static final Logger LOG = LoggerFactory.getLogger(RotatingSigningKeys.class);
   /** How keys of one kind are made and read back. */
   public interface KeyType {
     /** A new private signing key with a thumbprint kid. */
@@ -112,12 +112,12 @@ public final class RotatingFederationKeys implements FederationKeys {
   private record Loaded(KeyRecord record, JWK jwk) {}
 
   /** EC P-256 keys, generated in line. */
-  public RotatingFederationKeys(KeyStorage storage, Clock clock, Duration rotationPeriod, Duration overlap) {
+  public RotatingSigningKeys(KeyStorage storage, Clock clock, Duration rotationPeriod, Duration overlap) {
     this(storage, clock, rotationPeriod, overlap, EC_P256, null);
   }
 
   /** Keys of {@code type}; {@code vertx} runs the generation of slow types on a worker thread (null: in line). */
-  public RotatingFederationKeys(KeyStorage storage, Clock clock, Duration rotationPeriod, Duration overlap,
+  public RotatingSigningKeys(KeyStorage storage, Clock clock, Duration rotationPeriod, Duration overlap,
       KeyType type, Vertx vertx) {
     this.storage = Objects.requireNonNull(storage, "storage");
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -131,15 +131,15 @@ public final class RotatingFederationKeys implements FederationKeys {
   }
 
   /** Loads the stored EC keys, then {@link #maintain()}s them; the result is ready to sign. */
-  public static Future<RotatingFederationKeys> open(KeyStorage storage, Clock clock, Duration rotationPeriod,
+  public static Future<RotatingSigningKeys> open(KeyStorage storage, Clock clock, Duration rotationPeriod,
       Duration overlap) {
     return open(storage, clock, rotationPeriod, overlap, EC_P256, null);
   }
 
   /** Loads the stored keys of {@code type}, then {@link #maintain()}s them; the result is ready to sign. */
-  public static Future<RotatingFederationKeys> open(KeyStorage storage, Clock clock, Duration rotationPeriod,
+  public static Future<RotatingSigningKeys> open(KeyStorage storage, Clock clock, Duration rotationPeriod,
       Duration overlap, KeyType type, Vertx vertx) {
-    RotatingFederationKeys k = new RotatingFederationKeys(storage, clock, rotationPeriod, overlap, type, vertx);
+    RotatingSigningKeys k = new RotatingSigningKeys(storage, clock, rotationPeriod, overlap, type, vertx);
     return k.maintain().map(changed -> k);
   }
 

@@ -342,32 +342,56 @@ target() {   # target SERVER PHASE: sets T_URL T_ID T_SECRET T_ARG T_PID
     else T_ID=bench-exchanger; T_SECRET=bench-exchanger-secret; T_ARG="$WORK/keycloak-exchange.forms"; fi
   fi
 }
+# pg_ticks: CPU of our embedded PostgreSQL (its postmaster is not a child of the JVM): utime + stime + cutime + cstime
+# of the postmaster and of each live child, so a backend that exits during a run is counted through the
+# postmaster's cutime. 0 for Keycloak, whose dev database (H2) runs inside its JVM.
+pg_ticks() {
+  local pm pid stat f total=0
+  pm="$(head -n 1 "$WORK/panosc-data/postgres/postmaster.pid" 2>/dev/null)" && [[ -n "$pm" ]] || { echo 0; return; }
+  for pid in "$pm" $(cat "/proc/$pm/task/"*/children 2>/dev/null); do
+    stat="$(cat "/proc/$pid/stat" 2>/dev/null)" || continue
+    stat="${stat##*) }"
+    read -r -a f <<<"$stat"
+    total=$((total + f[11] + f[12] + f[13] + f[14]))
+  done
+  echo "$total"
+}
 wrk_run() {   # wrk_run SERVER PHASE SECONDS OUT: one wrk run; OUT.txt is wrk's output, OUT.json the measurement
-  local server="$1" phase="$2" secs="$3" out="$4" before after basic
+  local server="$1" phase="$2" secs="$3" out="$4" before after basic db_before=0 db_after=0
   target "$server" "$phase"
   basic="$(basic_auth "$T_ID" "$T_SECRET")"
+  [[ "$server" == ours ]] && db_before="$(pg_ticks)"
   before="$(cpu_ticks "$T_PID")"
   wrk -t "$WRK_THREADS" -c "$CONNECTIONS" -d "${secs}s" --timeout 10s -s "$WRK_DIR/${phase//_/-}.lua" "$T_URL" \
     -- "$basic" "$T_ARG" "$WRK_THREADS" > "$out.txt" 2>&1 || { cat "$out.txt" >&2; die "wrk failed"; }
   after="$(cpu_ticks "$T_PID")"
-  python3 - "$out" "$server" "$phase" "$T_PID" "$((after - before))" "$(getconf CLK_TCK)" <<'PY' \
+  [[ "$server" == ours ]] && db_after="$(pg_ticks)"
+  python3 - "$out" "$server" "$phase" "$T_PID" "$((after - before))" "$(getconf CLK_TCK)" "$((db_after - db_before))" "$SUBJECTS" <<'PY' \
     || die "$server $phase: a non-200 answer, a 200 without access_token, or no WRK_RESULT line (see $out.txt)"
 import sys, json
-out, server, phase, pid, ticks, hz = sys.argv[1:7]
+out, server, phase, pid, ticks, hz, db_ticks, subjects = sys.argv[1:9]
 line = next(l for l in open(out + ".txt") if l.startswith("WRK_RESULT "))
 w = json.loads(line[len("WRK_RESULT "):])
 seconds = w["durationUs"] / 1e6
 cpu = int(ticks) / int(hz)
+db = int(db_ticks) / int(hz)
 m = {"server": server, "phase": phase, "serverPid": int(pid), "wrk": w, "seconds": round(seconds, 3),
      "grantsPerSecond": round(w["ok200"] / seconds, 1), "serverCpuSeconds": round(cpu, 2),
      "serverCores": round(cpu / seconds, 2),
      "serverCpuMicrosPerGrant": round(cpu * 1e6 / w["ok200"], 1) if w["ok200"] else None,
+     # ours: + the embedded PostgreSQL's processes (Keycloak's H2 is inside its JVM, so there it is the same)
+     "databaseCpuSeconds": round(db, 2),
+     "serverAndDatabaseCpuMicrosPerGrant": round((cpu + db) * 1e6 / w["ok200"], 1) if w["ok200"] else None,
      "loadavg": open("/proc/loadavg").read().strip()}
+if phase == "token_exchange":
+    # each subject token was sent this many times in the run (ours remembers a verified token for up to 60 s)
+    m["usesPerSubjectToken"] = round(w["requests"] / int(subjects), 1)
 json.dump(m, open(out + ".json", "w"), indent=2)
 bad = w["non200"] + w["noToken"]
-print("token-benchmark: %-8s %-18s %8.1f grants/s, server %.2f cores, %s µs CPU/grant, wrk p50 %.2f ms p99 %.2f ms, "
-      "non-200 %d, 200 without access_token %d, socket errors %s"
+print("token-benchmark: %-8s %-18s %8.1f grants/s, server %.2f cores, %s µs CPU/grant (%s with its database), "
+      "wrk p50 %.2f ms p99 %.2f ms, non-200 %d, 200 without access_token %d, socket errors %s"
       % (server, phase, m["grantsPerSecond"], m["serverCores"], m["serverCpuMicrosPerGrant"],
+         m["serverAndDatabaseCpuMicrosPerGrant"],
          w["latencyUs"]["p50"] / 1e3, w["latencyUs"]["p99"] / 1e3, w["non200"], w["noToken"], w["socketErrors"]),
       file=sys.stderr)
 sys.exit(3 if bad or not w["ok200"] else 0)
@@ -451,29 +475,35 @@ for ph in phases:
         k = json.load(open("%s/r%d-keycloak-%s.json" % (runs, r, ph)))
         per.append({"round": r, "ours": o, "keycloak": k, "ratiosOursOverKeycloak": {
             "grantsPerSecond": ratio(o["grantsPerSecond"], k["grantsPerSecond"]),
-            "serverCpuMicrosPerGrant": ratio(o["serverCpuMicrosPerGrant"], k["serverCpuMicrosPerGrant"])}})
+            "serverCpuMicrosPerGrant": ratio(o["serverCpuMicrosPerGrant"], k["serverCpuMicrosPerGrant"]),
+            "serverAndDatabaseCpuMicrosPerGrant": ratio(o["serverAndDatabaseCpuMicrosPerGrant"],
+                                                        k["serverAndDatabaseCpuMicrosPerGrant"])}})
     med = lambda side, key: statistics.median(p[side][key] for p in per)
     rat = lambda key: [p["ratiosOursOverKeycloak"][key] for p in per]
     summary = {"oursGrantsPerSecond": med("ours", "grantsPerSecond"),
                "keycloakGrantsPerSecond": med("keycloak", "grantsPerSecond"),
                "oursServerCpuMicrosPerGrant": med("ours", "serverCpuMicrosPerGrant"),
                "keycloakServerCpuMicrosPerGrant": med("keycloak", "serverCpuMicrosPerGrant"),
+               "oursServerAndDatabaseCpuMicrosPerGrant": med("ours", "serverAndDatabaseCpuMicrosPerGrant"),
+               "ratioServerAndDatabaseCpuMicrosPerGrant": statistics.median(rat("serverAndDatabaseCpuMicrosPerGrant")),
                "ratioGrantsPerSecond": {"median": statistics.median(rat("grantsPerSecond")),
                                         "min": min(rat("grantsPerSecond")), "max": max(rat("grantsPerSecond"))},
                "ratioServerCpuMicrosPerGrant": {"median": statistics.median(rat("serverCpuMicrosPerGrant")),
                                                 "min": min(rat("serverCpuMicrosPerGrant")),
                                                 "max": max(rat("serverCpuMicrosPerGrant"))}}
     result["phases"][ph] = {"rounds": per, "median": summary}
-    table.append("| %s | %.1f | %.1f | %.2f (%.2f–%.2f) | %.1f | %.1f | %.3f (%.3f–%.3f) |" % (
+    table.append("| %s | %.1f | %.1f | %.2f (%.2f–%.2f) | %.1f | %.1f | %.1f | %.3f (%.3f–%.3f) | %.3f |" % (
         ph, summary["oursGrantsPerSecond"], summary["keycloakGrantsPerSecond"],
         summary["ratioGrantsPerSecond"]["median"], summary["ratioGrantsPerSecond"]["min"], summary["ratioGrantsPerSecond"]["max"],
-        summary["oursServerCpuMicrosPerGrant"], summary["keycloakServerCpuMicrosPerGrant"],
+        summary["oursServerCpuMicrosPerGrant"], summary["oursServerAndDatabaseCpuMicrosPerGrant"],
+        summary["keycloakServerCpuMicrosPerGrant"],
         summary["ratioServerCpuMicrosPerGrant"]["median"], summary["ratioServerCpuMicrosPerGrant"]["min"],
-        summary["ratioServerCpuMicrosPerGrant"]["max"]))
+        summary["ratioServerCpuMicrosPerGrant"]["max"], summary["ratioServerAndDatabaseCpuMicrosPerGrant"]))
 json.dump(result, open(out, "w"), indent=2, ensure_ascii=False)
 print("\nmedian of %d round(s); ratios ours / Keycloak per round: median (min–max)\n" % rounds)
-print("| phase | ours grants/s | Keycloak grants/s | ratio | ours CPU µs/grant | Keycloak CPU µs/grant | ratio |")
-print("|---|---|---|---|---|---|---|")
+print("| phase | ours grants/s | Keycloak grants/s | ratio | ours CPU µs/grant | ours + its PostgreSQL | Keycloak CPU µs/grant "
+      "(H2 inside) | ratio | ratio with ours' PostgreSQL |")
+print("|---|---|---|---|---|---|---|---|---|")
 print("\n".join(table))
 PY
 say "done: $OUT"

@@ -12,7 +12,10 @@
 # the requesting client, exchanged for one for another audience: ours scicat-esrf -> https://icat.ill.demo with
 # alice's tokens; Keycloak's standard token exchange V2, bench-exchanger -> icat-ill with tokens of user alice).
 # The exchange phase cycles through BENCH_SUBJECT_TOKENS DISTINCT subject tokens, minted before the measurement
-# with refresh_token grants (one login, then a chain of refreshes), so no server can answer from a per-token cache.
+# with refresh_token grants (BENCH_SUBJECT_SESSIONS logins, each continued by a chain of refreshes, the chains'
+# tokens interleaved line by line), so no server can answer from a per-token cache, and concurrent exchanges
+# rarely share a user session (token-exchange.lua gives each wrk thread its own sessions; Keycloak 26 writes the session's client-session row on every exchange; 16
+# concurrent exchanges of one session's tokens fail now and then with an optimistic-lock HTTP 500).
 #
 # Steps: build benchmarks.jar (-Pbench) and the control plane; fetch keycloak-quarkus-dist with the Maven wrapper
 # into BENCH_CACHE (once) and unzip it there; start `./panosc up --demo` (fresh data dir) and `kc.sh start-dev`
@@ -34,6 +37,7 @@
 #   BENCH_ROUNDS (3)           measured runs per phase and server, alternating ours / Keycloak
 #   BENCH_CONNECTIONS (16)  BENCH_WRK_THREADS (2)  BENCH_WARMUP (10 s)  BENCH_DURATION (20 s)
 #   BENCH_SUBJECT_TOKENS (2000)   distinct subject tokens per server for token_exchange
+#   BENCH_SUBJECT_SESSIONS (32)   logins (user sessions) they come from, per server (a multiple of BENCH_WRK_THREADS)
 #   BENCH_LATENCY (0)          1 also runs TokenLoad (closed loop, then open loop at BENCH_RATE_FRACTION, 0.8)
 #   BENCH_SETTLE (2 s)  BENCH_RATE_FRACTION (0.8)  BENCH_TIMELINE (0)   TokenLoad settings (BENCH_LATENCY=1)
 #   BENCH_SIGNING (1)          0 skips the JMH raw-signing run
@@ -60,6 +64,7 @@ CACHE="${BENCH_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/panosc-benchmarks}"
 ROUNDS="${BENCH_ROUNDS:-3}"
 WRK_THREADS="${BENCH_WRK_THREADS:-2}"
 SUBJECTS="${BENCH_SUBJECT_TOKENS:-2000}"
+SESSIONS="${BENCH_SUBJECT_SESSIONS:-32}"
 LATENCY="${BENCH_LATENCY:-0}"
 LOG_LEVEL="${BENCH_OURS_LOG_LEVEL:-info}"
 PHASES="${BENCH_PHASES:-client_credentials token_exchange}"
@@ -68,9 +73,11 @@ for ph in $PHASES; do
     || { echo "token-benchmark: unknown phase '$ph' in BENCH_PHASES (client_credentials, token_exchange)" >&2; exit 2; }
 done
 [[ -n "${PHASES// /}" ]] || { echo "token-benchmark: BENCH_PHASES is empty" >&2; exit 2; }
-for n in ROUNDS WRK_THREADS SUBJECTS CONNECTIONS WARMUP DURATION; do
+for n in ROUNDS WRK_THREADS SUBJECTS SESSIONS CONNECTIONS WARMUP DURATION; do
   [[ "${!n}" =~ ^[1-9][0-9]*$ ]] || { echo "token-benchmark: $n must be a positive integer, not '${!n}'" >&2; exit 2; }
 done
+((SESSIONS <= SUBJECTS && SESSIONS % WRK_THREADS == 0)) \
+  || { echo "token-benchmark: BENCH_SUBJECT_SESSIONS must be a multiple of BENCH_WRK_THREADS and at most BENCH_SUBJECT_TOKENS" >&2; exit 2; }
 has_phase() { [[ " $PHASES " == *" $1 "* ]]; }
 read -r -a OURS_JAVA_OPTS <<<"${BENCH_OURS_JAVA_OPTS:-}"
 read -r -a DRIVER_JAVA_OPTS <<<"${BENCH_DRIVER_JAVA_OPTS:-}"
@@ -136,26 +143,32 @@ CC_FORM="grant_type=client_credentials&scope=pdp%3Aevaluate"
 TX_GRANT="urn:ietf:params:oauth:grant-type:token-exchange"
 TX_ACCESS="urn:ietf:params:oauth:token-type:access_token"
 
-# mint_forms URL CLIENT SECRET REFRESH_TOKEN AUDIENCE N OUT: N refresh_token grants over one connection, each with
-# the refresh token the previous answer gave (ours rotates them), each access token new; OUT gets one token
-# exchange form per line (subject_token = one of those access tokens). Fails on any non-200 or repeated token.
+# mint_forms URL CLIENT SECRET REFRESH_TOKENS_FILE AUDIENCE N OUT: N refresh_token grants over one connection,
+# taking the sessions' refresh tokens (one per line of REFRESH_TOKENS_FILE, one per login) in turn, each with the
+# refresh token the previous answer of its session gave (ours rotates them), each access token new; OUT gets one
+# token exchange form per line (subject_token = one of those access tokens), so consecutive lines come from
+# different sessions. Fails on any non-200 or repeated token.
 mint_forms() {
   python3 - "$@" <<'PY' || die "could not mint $6 subject tokens at $1"
 import sys, json, base64, http.client, urllib.parse as up
-url, cid, secret, rt, audience, n, out = sys.argv[1:8]
+url, cid, secret, rts_file, audience, n, out = sys.argv[1:8]
+rts = [l.strip() for l in open(rts_file) if l.strip()]
+assert rts, "no refresh tokens in " + rts_file
 u = up.urlsplit(url)
 conn = http.client.HTTPConnection(u.hostname, u.port, timeout=60)
 head = {"Authorization": "Basic " + base64.b64encode((up.quote_plus(cid) + ":" + up.quote_plus(secret)).encode()).decode(),
         "Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json"}
 seen, lines = set(), []
 for i in range(int(n)):
+    k = i % len(rts)
+    rt = rts[k]
     conn.request("POST", u.path, up.urlencode({"grant_type": "refresh_token", "refresh_token": rt}), head)
     r = conn.getresponse()
     body = r.read()
     if r.status != 200:
         sys.exit("refresh %d: HTTP %d %s" % (i, r.status, body[:300]))
     a = json.loads(body)
-    rt, token = a.get("refresh_token") or rt, a["access_token"]
+    rts[k], token = a.get("refresh_token") or rt, a["access_token"]
     if token in seen:
         sys.exit("refresh %d gave a token seen before" % i)
     seen.add(token)
@@ -165,7 +178,7 @@ for i in range(int(n)):
 with open(out, "w") as f:
     f.write("\n".join(lines) + "\n")
 PY
-  say "$(wc -l < "$7") distinct subject tokens in $7"
+  say "$(wc -l < "$7") distinct subject tokens from $(grep -c . "$4") sessions in $7"
 }
 # check_exchange NAME URL CLIENT:SECRET FORM_FILE: one exchange with curl; HTTP 200, issued_token_type, ES256
 check_exchange() {
@@ -213,10 +226,14 @@ say "aai-broker ready, token alg $alg ($(load))"
 if has_phase token_exchange; then
   # alice logs in to scicat-esrf (the real code flow, headless, demo mode); scicat-esrf may exchange her tokens
   # for https://icat.ill.demo (registry: tokenExchange.audiences); its refresh token mints the distinct ones
-  say "aai-broker token_exchange: alice's login at scicat-esrf (panosc token), then $SUBJECTS refreshes ($(load))"
-  answer="$(./panosc token --json --user alice --client scicat-esrf --scope "openid profile" --url "$OURS_BASE")" \
-    || die "panosc token failed (log: $WORK/panosc.log)"
-  mint_forms "$OURS_URL" scicat-esrf scicat-esrf-demo-secret "$(json_field refresh_token <<<"$answer")" \
+  say "aai-broker token_exchange: $SESSIONS logins of alice at scicat-esrf (panosc token), then $SUBJECTS refreshes ($(load))"
+  : > "$WORK/ours-refresh.tokens"
+  for ((i = 0; i < SESSIONS; i++)); do
+    answer="$(./panosc token --json --user alice --client scicat-esrf --scope "openid profile" --url "$OURS_BASE")" \
+      || die "panosc token failed (log: $WORK/panosc.log)"
+    json_field refresh_token <<<"$answer" >> "$WORK/ours-refresh.tokens"
+  done
+  mint_forms "$OURS_URL" scicat-esrf scicat-esrf-demo-secret "$WORK/ours-refresh.tokens" \
     "https://icat.ill.demo" "$SUBJECTS" "$WORK/ours-exchange.forms"
   head -n 1 "$WORK/ours-exchange.forms" | tr -d '\n' > "$WORK/ours-exchange.form"
   check_exchange aai-broker "$OURS_URL" scicat-esrf:scicat-esrf-demo-secret "$WORK/ours-exchange.form"
@@ -296,10 +313,14 @@ if has_phase token_exchange; then
   USER_ID="$(kc_api GET '/realms/bench/users?username=alice&exact=true' | python3 -c 'import sys, json; print(json.load(sys.stdin)[0]["id"])')"
   kc_api PUT "/realms/bench/users/$USER_ID/reset-password" '{"type":"password","value":"alice-bench-password","temporary":false}' \
     || die "could not set alice's password"
-  answer="$(curl -sf -u bench-exchanger:bench-exchanger-secret -d grant_type=password -d username=alice \
-    -d password=alice-bench-password -d scope=openid "$KC_URL")" || die "no password-grant token for alice from Keycloak"
-  say "Keycloak token_exchange: alice's password grant, then $SUBJECTS refreshes ($(load))"
-  mint_forms "$KC_URL" bench-exchanger bench-exchanger-secret "$(json_field refresh_token <<<"$answer")" \
+  say "Keycloak token_exchange: $SESSIONS password grants of alice (one session each), then $SUBJECTS refreshes ($(load))"
+  : > "$WORK/keycloak-refresh.tokens"
+  for ((i = 0; i < SESSIONS; i++)); do
+    answer="$(curl -sf -u bench-exchanger:bench-exchanger-secret -d grant_type=password -d username=alice \
+      -d password=alice-bench-password -d scope=openid "$KC_URL")" || die "no password-grant token for alice from Keycloak"
+    json_field refresh_token <<<"$answer" >> "$WORK/keycloak-refresh.tokens"
+  done
+  mint_forms "$KC_URL" bench-exchanger bench-exchanger-secret "$WORK/keycloak-refresh.tokens" \
     icat-ill "$SUBJECTS" "$WORK/keycloak-exchange.forms"
   head -n 1 "$WORK/keycloak-exchange.forms" | tr -d '\n' > "$WORK/keycloak-exchange.form"
   check_exchange keycloak "$KC_URL" bench-exchanger:bench-exchanger-secret "$WORK/keycloak-exchange.form"
@@ -321,32 +342,56 @@ target() {   # target SERVER PHASE: sets T_URL T_ID T_SECRET T_ARG T_PID
     else T_ID=bench-exchanger; T_SECRET=bench-exchanger-secret; T_ARG="$WORK/keycloak-exchange.forms"; fi
   fi
 }
+# pg_ticks: CPU of our embedded PostgreSQL (its postmaster is not a child of the JVM): utime + stime + cutime + cstime
+# of the postmaster and of each live child, so a backend that exits during a run is counted through the
+# postmaster's cutime. 0 for Keycloak, whose dev database (H2) runs inside its JVM.
+pg_ticks() {
+  local pm pid stat f total=0
+  pm="$(head -n 1 "$WORK/panosc-data/postgres/postmaster.pid" 2>/dev/null)" && [[ -n "$pm" ]] || { echo 0; return; }
+  for pid in "$pm" $(cat "/proc/$pm/task/"*/children 2>/dev/null); do
+    stat="$(cat "/proc/$pid/stat" 2>/dev/null)" || continue
+    stat="${stat##*) }"
+    read -r -a f <<<"$stat"
+    total=$((total + f[11] + f[12] + f[13] + f[14]))
+  done
+  echo "$total"
+}
 wrk_run() {   # wrk_run SERVER PHASE SECONDS OUT: one wrk run; OUT.txt is wrk's output, OUT.json the measurement
-  local server="$1" phase="$2" secs="$3" out="$4" before after basic
+  local server="$1" phase="$2" secs="$3" out="$4" before after basic db_before=0 db_after=0
   target "$server" "$phase"
   basic="$(basic_auth "$T_ID" "$T_SECRET")"
+  [[ "$server" == ours ]] && db_before="$(pg_ticks)"
   before="$(cpu_ticks "$T_PID")"
   wrk -t "$WRK_THREADS" -c "$CONNECTIONS" -d "${secs}s" --timeout 10s -s "$WRK_DIR/${phase//_/-}.lua" "$T_URL" \
-    -- "$basic" "$T_ARG" > "$out.txt" 2>&1 || { cat "$out.txt" >&2; die "wrk failed"; }
+    -- "$basic" "$T_ARG" "$WRK_THREADS" > "$out.txt" 2>&1 || { cat "$out.txt" >&2; die "wrk failed"; }
   after="$(cpu_ticks "$T_PID")"
-  python3 - "$out" "$server" "$phase" "$T_PID" "$((after - before))" "$(getconf CLK_TCK)" <<'PY' \
+  [[ "$server" == ours ]] && db_after="$(pg_ticks)"
+  python3 - "$out" "$server" "$phase" "$T_PID" "$((after - before))" "$(getconf CLK_TCK)" "$((db_after - db_before))" "$SUBJECTS" <<'PY' \
     || die "$server $phase: a non-200 answer, a 200 without access_token, or no WRK_RESULT line (see $out.txt)"
 import sys, json
-out, server, phase, pid, ticks, hz = sys.argv[1:7]
+out, server, phase, pid, ticks, hz, db_ticks, subjects = sys.argv[1:9]
 line = next(l for l in open(out + ".txt") if l.startswith("WRK_RESULT "))
 w = json.loads(line[len("WRK_RESULT "):])
 seconds = w["durationUs"] / 1e6
 cpu = int(ticks) / int(hz)
+db = int(db_ticks) / int(hz)
 m = {"server": server, "phase": phase, "serverPid": int(pid), "wrk": w, "seconds": round(seconds, 3),
      "grantsPerSecond": round(w["ok200"] / seconds, 1), "serverCpuSeconds": round(cpu, 2),
      "serverCores": round(cpu / seconds, 2),
      "serverCpuMicrosPerGrant": round(cpu * 1e6 / w["ok200"], 1) if w["ok200"] else None,
+     # ours: + the embedded PostgreSQL's processes (Keycloak's H2 is inside its JVM, so there it is the same)
+     "databaseCpuSeconds": round(db, 2),
+     "serverAndDatabaseCpuMicrosPerGrant": round((cpu + db) * 1e6 / w["ok200"], 1) if w["ok200"] else None,
      "loadavg": open("/proc/loadavg").read().strip()}
+if phase == "token_exchange":
+    # each subject token was sent this many times in the run (ours remembers a verified token for up to 60 s)
+    m["usesPerSubjectToken"] = round(w["requests"] / int(subjects), 1)
 json.dump(m, open(out + ".json", "w"), indent=2)
 bad = w["non200"] + w["noToken"]
-print("token-benchmark: %-8s %-18s %8.1f grants/s, server %.2f cores, %s µs CPU/grant, wrk p50 %.2f ms p99 %.2f ms, "
-      "non-200 %d, 200 without access_token %d, socket errors %s"
+print("token-benchmark: %-8s %-18s %8.1f grants/s, server %.2f cores, %s µs CPU/grant (%s with its database), "
+      "wrk p50 %.2f ms p99 %.2f ms, non-200 %d, 200 without access_token %d, socket errors %s"
       % (server, phase, m["grantsPerSecond"], m["serverCores"], m["serverCpuMicrosPerGrant"],
+         m["serverAndDatabaseCpuMicrosPerGrant"],
          w["latencyUs"]["p50"] / 1e3, w["latencyUs"]["p99"] / 1e3, w["non200"], w["noToken"], w["socketErrors"]),
       file=sys.stderr)
 sys.exit(3 if bad or not w["ok200"] else 0)
@@ -414,7 +459,7 @@ env = {
   "oursJava": "$OURS_JAVA ($JAVA_HOME)", "keycloakJava": "$KC_JAVA ($KC_JAVA_HOME)",
   "keycloak": "keycloak-quarkus-dist $KC_VERSION, start-dev", "oursLogLevel": "$LOG_LEVEL",
   "loadGenerator": "$(wrk -v 2>&1 | head -1 | cut -c1-60), $WRK_THREADS threads, $CONNECTIONS connections",
-  "settings": "phases=$PHASES rounds=$ROUNDS warmup=${WARMUP}s (first round) duration=${DURATION}s subjectTokens=$SUBJECTS",
+  "settings": "phases=$PHASES rounds=$ROUNDS warmup=${WARMUP}s (first round) duration=${DURATION}s subjectTokens=$SUBJECTS subjectSessions=$SESSIONS",
   "loadavgAtStart": "$LOAD_AT_START", "loadavgAtEnd": open("/proc/loadavg").read().strip(),
   "oursJavaOpts": "${OURS_JAVA_OPTS[*]:-}",
   "latencyFile": "$LATENCY_FILE" or None, "signingFile": "$SIGNING_FILE" or None,
@@ -430,29 +475,35 @@ for ph in phases:
         k = json.load(open("%s/r%d-keycloak-%s.json" % (runs, r, ph)))
         per.append({"round": r, "ours": o, "keycloak": k, "ratiosOursOverKeycloak": {
             "grantsPerSecond": ratio(o["grantsPerSecond"], k["grantsPerSecond"]),
-            "serverCpuMicrosPerGrant": ratio(o["serverCpuMicrosPerGrant"], k["serverCpuMicrosPerGrant"])}})
+            "serverCpuMicrosPerGrant": ratio(o["serverCpuMicrosPerGrant"], k["serverCpuMicrosPerGrant"]),
+            "serverAndDatabaseCpuMicrosPerGrant": ratio(o["serverAndDatabaseCpuMicrosPerGrant"],
+                                                        k["serverAndDatabaseCpuMicrosPerGrant"])}})
     med = lambda side, key: statistics.median(p[side][key] for p in per)
     rat = lambda key: [p["ratiosOursOverKeycloak"][key] for p in per]
     summary = {"oursGrantsPerSecond": med("ours", "grantsPerSecond"),
                "keycloakGrantsPerSecond": med("keycloak", "grantsPerSecond"),
                "oursServerCpuMicrosPerGrant": med("ours", "serverCpuMicrosPerGrant"),
                "keycloakServerCpuMicrosPerGrant": med("keycloak", "serverCpuMicrosPerGrant"),
+               "oursServerAndDatabaseCpuMicrosPerGrant": med("ours", "serverAndDatabaseCpuMicrosPerGrant"),
+               "ratioServerAndDatabaseCpuMicrosPerGrant": statistics.median(rat("serverAndDatabaseCpuMicrosPerGrant")),
                "ratioGrantsPerSecond": {"median": statistics.median(rat("grantsPerSecond")),
                                         "min": min(rat("grantsPerSecond")), "max": max(rat("grantsPerSecond"))},
                "ratioServerCpuMicrosPerGrant": {"median": statistics.median(rat("serverCpuMicrosPerGrant")),
                                                 "min": min(rat("serverCpuMicrosPerGrant")),
                                                 "max": max(rat("serverCpuMicrosPerGrant"))}}
     result["phases"][ph] = {"rounds": per, "median": summary}
-    table.append("| %s | %.1f | %.1f | %.2f (%.2f–%.2f) | %.1f | %.1f | %.3f (%.3f–%.3f) |" % (
+    table.append("| %s | %.1f | %.1f | %.2f (%.2f–%.2f) | %.1f | %.1f | %.1f | %.3f (%.3f–%.3f) | %.3f |" % (
         ph, summary["oursGrantsPerSecond"], summary["keycloakGrantsPerSecond"],
         summary["ratioGrantsPerSecond"]["median"], summary["ratioGrantsPerSecond"]["min"], summary["ratioGrantsPerSecond"]["max"],
-        summary["oursServerCpuMicrosPerGrant"], summary["keycloakServerCpuMicrosPerGrant"],
+        summary["oursServerCpuMicrosPerGrant"], summary["oursServerAndDatabaseCpuMicrosPerGrant"],
+        summary["keycloakServerCpuMicrosPerGrant"],
         summary["ratioServerCpuMicrosPerGrant"]["median"], summary["ratioServerCpuMicrosPerGrant"]["min"],
-        summary["ratioServerCpuMicrosPerGrant"]["max"]))
+        summary["ratioServerCpuMicrosPerGrant"]["max"], summary["ratioServerAndDatabaseCpuMicrosPerGrant"]))
 json.dump(result, open(out, "w"), indent=2, ensure_ascii=False)
 print("\nmedian of %d round(s); ratios ours / Keycloak per round: median (min–max)\n" % rounds)
-print("| phase | ours grants/s | Keycloak grants/s | ratio | ours CPU µs/grant | Keycloak CPU µs/grant | ratio |")
-print("|---|---|---|---|---|---|---|")
+print("| phase | ours grants/s | Keycloak grants/s | ratio | ours CPU µs/grant | ours + its PostgreSQL | Keycloak CPU µs/grant "
+      "(H2 inside) | ratio | ratio with ours' PostgreSQL |")
+print("|---|---|---|---|---|---|---|---|---|")
 print("\n".join(table))
 PY
 say "done: $OUT"

@@ -156,6 +156,11 @@ class TokenEndpointIT {
     assertThat(new JsonObject(both.body()).getString("error")).isEqualTo("invalid_request");
     HttpResponse<String> repeated = form("/aai/token", "grant_type=client_credentials&scope=a&scope=b", auth);
     assertThat(new JsonObject(repeated.body()).getString("error_description")).contains("repeated");
+    HttpResponse<String> repeatedOtherCase = form("/aai/token", "grant_type=client_credentials&scope=registry:admin"
+        + "&Scope=registry:admin", auth);
+    assertThat(repeatedOtherCase.statusCode()).as("parameter names are compared case-insensitively").isEqualTo(400);
+    assertThat(new JsonObject(repeatedOtherCase.body()).getString("error_description"))
+        .isEqualTo("parameter scope is repeated");
     HttpResponse<String> password = form("/aai/token", "grant_type=password&username=a&password=b", auth);
     assertThat(new JsonObject(password.body()).getString("error")).isEqualTo("unsupported_grant_type");
     HttpResponse<String> json = Http.send(HttpRequest.newBuilder(tokenEndpoint).header("Content-Type", "application/json")

@@ -37,7 +37,7 @@ public final class ClientCredentialsGrant implements Grant {
     if (scope == null || scope.isBlank()) {
       allowed.stream().filter(audiences::isServiceScope).forEach(requested::add);
     } else {
-      for (String s : scope.trim().split(" +")) {
+      for (String s : Grant.scopeTokens(scope)) {
         if (!allowed.contains(s)) {
           // RFC 6749 §5.2 invalid_scope
           return Future.failedFuture(OAuthError.invalidScope("scope " + s + " is not granted to this client"));

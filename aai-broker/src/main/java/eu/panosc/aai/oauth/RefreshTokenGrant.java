@@ -7,7 +7,6 @@ import eu.panosc.aai.token.UserTokenIssuer;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 
@@ -62,7 +61,7 @@ public final class RefreshTokenGrant implements Grant {
     }
     Set<String> scopes = family.scopes();
     if (scope != null && !scope.isBlank()) {
-      scopes = new LinkedHashSet<>(List.of(scope.trim().split(" +")));
+      scopes = new LinkedHashSet<>(Grant.scopeTokens(scope));
       for (String s : scopes) {
         if (!family.scopes().contains(s)) {
           // RFC 6749 §6: MUST NOT include any scope not originally granted

@@ -96,9 +96,18 @@ public final class TokenEndpoint {
       // RFC 6749 §5.2: a malformed request
       throw OAuthError.invalidRequest(e.getMessage());
     }
-    for (String name : SINGLE_VALUED) {
-      if (form.getAll(name).size() > 1) {
-        throw OAuthError.invalidRequest("parameter " + name + " is repeated");
+    // one pass over the parameters (a form has a handful), not one lookup per single-valued name; the form's names
+    // are case-insensitive (as getAll was)
+    Set<String> seen = null;
+    for (Map.Entry<String, String> p : form) {
+      String name = p.getKey().toLowerCase(java.util.Locale.ROOT);
+      if (SINGLE_VALUED.contains(name)) {
+        if (seen == null) {
+          seen = new java.util.HashSet<>(8);
+        }
+        if (!seen.add(name)) {
+          throw OAuthError.invalidRequest("parameter " + name + " is repeated");
+        }
       }
     }
     return form;

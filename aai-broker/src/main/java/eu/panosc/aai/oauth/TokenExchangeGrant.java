@@ -110,7 +110,7 @@ public final class TokenExchangeGrant implements Grant {
     if (requested == null || requested.isBlank()) {
       scopes.addAll(subjectScopes);
     } else {
-      for (String s : requested.trim().split(" +")) {
+      for (String s : Grant.scopeTokens(requested)) {
         if (!subjectScopes.contains(s)) {
           return Future.failedFuture(OAuthError.invalidScope("scope " + s + " exceeds the subject token's scopes"));
         }

@@ -73,7 +73,7 @@ public final class RegistryClient implements AutoCloseable {
 
   /** The approved client {@code id}, or empty; cached until it changes. Fails on a malformed answer. */
   public Future<Optional<RegisteredClient>> client(String id) {
-    return member("clients/" + id, "/v1/clients/" + encode(id), RegistryRecords::client);
+    return member("clients/" + id, () -> "/v1/clients/" + encode(id), RegistryRecords::client);
   }
 
   /**
@@ -81,13 +81,13 @@ public final class RegistryClient implements AutoCloseable {
    * Cached, and forgotten when the client changes. Fails on a malformed answer.
    */
   public Future<Optional<ClientCredentials>> credentials(String id) {
-    return member("clients/" + id + "/credentials", "/v1/clients/" + encode(id) + "/credentials",
+    return member("clients/" + id + "/credentials", () -> "/v1/clients/" + encode(id) + "/credentials",
         RegistryRecords::credentials);
   }
 
   /** The approved facility {@code id}, or empty; cached until it changes. Fails on a malformed answer. */
   public Future<Optional<Facility>> facility(String id) {
-    return member("facilities/" + id, "/v1/facilities/" + encode(id), RegistryRecords::facility);
+    return member("facilities/" + id, () -> "/v1/facilities/" + encode(id), RegistryRecords::facility);
   }
 
   /** All approved clients; cached until one of them changes. Fails when one of them is malformed. */
@@ -101,13 +101,14 @@ public final class RegistryClient implements AutoCloseable {
   }
 
   @SuppressWarnings("unchecked")
-  private <T> Future<Optional<T>> member(String key, String path, Function<JsonObject, T> parse) {
+  private <T> Future<Optional<T>> member(String key, Supplier<String> pathOf, Function<JsonObject, T> parse) {
     Future<Optional<?>> cached = members.get(key);
     if (cached != null) {
       hits.incrementAndGet();
       return (Future<Optional<T>>) (Future<?>) cached;
     }
     misses.incrementAndGet();
+    String path = pathOf.get();
     if (members.size() >= MAX_CACHED) {
       members.clear();
     }

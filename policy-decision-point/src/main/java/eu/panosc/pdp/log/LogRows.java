@@ -26,6 +26,8 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class LogRows {
   static final String HASH_PREFIX = "hmac:";
+  /** The stored request of the common case (no properties, no context): not encoded per row. */
+  private static final String EMPTY = "{}";
 
   /** One row of {@code decision_log}; {@code request} and {@code result} are JSON text. */
   public record Row(UUID id, OffsetDateTime at, String kind, Integer item, String caller, String requestId,
@@ -112,7 +114,7 @@ public final class LogRows {
     String result = e.search() == null ? null
         : new JsonObject().put("count", e.search().count()).put("more", e.search().more()).encode();
     return new Row(e.id(), e.at().atOffset(ZoneOffset.UTC), e.kind(), e.item(), e.caller(), e.requestId(),
-        subjectType, subjectId, resourceType, resourceId, action, request.encode(),
+        subjectType, subjectId, resourceType, resourceId, action, request.isEmpty() ? EMPTY : request.encode(),
         d == null ? null : d.permit(), policy, version, d == null ? null : d.rule(), d == null ? null : d.relation(),
         d == null || !d.failed() ? null : d.errorStatus(), d == null || !d.failed() ? null : d.errorMessage(), result,
         e.simulated());

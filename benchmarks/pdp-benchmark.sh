@@ -13,6 +13,8 @@
 #                  alternating which server goes first. Around each run the CPU time (utime+stime, /proc) of the
 #                  server's JVM and of its PostgreSQL processes is read; every answer is counted (permit, deny,
 #                  other), a non-200 answer fails the run and the permit share must match the requests' (± 2 %);
+#                  before and after each run the decision log's queue must be empty (waited for, so its writes count
+#                  in the run's CPU), and its written and dropped counters (/metrics) are recorded;
 #   4. batch (BENCH_BATCH > 0): TokenLoad --mode authzen against /pdp/access/v1/evaluations with BENCH_BATCH items
 #                  per request, once per server.
 # Results: benchmarks/results/<UTC>-pdp-http.json (every run, medians, ratios log-on / log-off), ...-pdp-ingest-*.json,
@@ -220,18 +222,34 @@ done
 PERMIT_SHARE="$(python3 -c 'import json, sys; e = json.load(open(sys.argv[1])); print(sum(e) / len(e))' "$WORK/expected.json")"
 
 # 3. wrk rounds ------------------------------------------------------------------------------------
+metric() {  # metric MODE NAME: the value of a counter or gauge on the server's /metrics (0 when absent)
+  curl -sf "${URL[$1]}/metrics" | awk -v n="$2" '$1 == n {v = $2} END {printf "%d\n", v + 0}'
+}
+drained() {  # drained MODE: waits (up to 30 s) until the decision log's queue is empty, so its writes are counted
+  local i
+  for ((i = 0; i < 300; i++)); do
+    [[ "$(metric "$1" panosc_pdp_decision_log_queue)" == 0 ]] && return 0
+    sleep 0.1
+  done
+  say "decision log $1: the queue did not empty within 30 s after the run"
+}
 wrk_run() {   # wrk_run MODE SECONDS OUT: one wrk run; OUT.txt is wrk's output, OUT.json the measurement
-  local m="$1" secs="$2" out="$3" jvm pg jb pb ja pa
+  local m="$1" secs="$2" out="$3" jvm pg jb pb ja pa wb db wa da
   jvm="$(java_pid "${PID[$m]}")"
   read -r -a pg <<<"$(pg_pids "$m" | tr '\n' ' ')"
+  drained "$m"
+  wb="$(metric "$m" panosc_pdp_decision_log_written_total)"; db="$(metric "$m" panosc_pdp_decision_log_dropped_total)"
   jb="$(cpu_ticks "$jvm")"; pb="$(cpu_sum "${pg[@]}")"
   wrk -t "$WRK_THREADS" -c "$CONNECTIONS" -d "${secs}s" --timeout 10s -s "$WRK_DIR/pdp-evaluation.lua" \
     "${URL[$m]}/pdp/access/v1/evaluation" -- "Bearer ${EVAL[$m]}" "$WORK/bodies.ndjson" > "$out.txt" 2>&1 \
     || { cat "$out.txt" >&2; die "wrk failed"; }
+  drained "$m"   # the log's writes of this run belong to its CPU time
   ja="$(cpu_ticks "$jvm")"; pa="$(cpu_sum "${pg[@]}")"
+  wa="$(metric "$m" panosc_pdp_decision_log_written_total)"; da="$(metric "$m" panosc_pdp_decision_log_dropped_total)"
+  LOGGED=$((wa - wb)) DROPPED=$((da - db)) \
   python3 - "$out" "$m" "$jvm" "$((ja - jb))" "$((pa - pb))" "${#pg[@]}" "$(getconf CLK_TCK)" "$PERMIT_SHARE" <<'PY' \
     || die "decision log $m: a non-200 answer, an answer without a decision, a permit share off the requests', or no WRK_RESULT line (see $out.txt)"
-import sys, json
+import sys, json, os
 out, mode, pid, jticks, pticks, npg, hz, share = sys.argv[1:9]
 line = next(l for l in open(out + ".txt") if l.startswith("WRK_RESULT "))
 w = json.loads(line[len("WRK_RESULT "):])
@@ -245,6 +263,7 @@ m = {"decisionLog": mode, "serverPid": int(pid), "postgresProcesses": int(npg), 
      "jvmCpuMicrosPerDecision": round(jvm * 1e6 / decisions, 1) if decisions else None,
      "postgresCpuMicrosPerDecision": round(pg * 1e6 / decisions, 1) if decisions else None,
      "permitShare": round(w["permit"] / decisions, 4) if decisions else None,
+     "decisionLog": {"written": int(os.environ["LOGGED"]), "dropped": int(os.environ["DROPPED"])},
      "loadavg": open("/proc/loadavg").read().strip()}
 json.dump(m, open(out + ".json", "w"), indent=2)
 print("pdp-benchmark: decision log %-3s %8.1f decisions/s, JVM %.2f + PostgreSQL %.2f cores, %s µs CPU/decision "
@@ -254,6 +273,10 @@ print("pdp-benchmark: decision log %-3s %8.1f decisions/s, JVM %.2f + PostgreSQL
          m["postgresCpuMicrosPerDecision"],
          w["latencyUs"]["p50"] / 1e3, w["latencyUs"]["p99"] / 1e3, 100 * (m["permitShare"] or 0), 100 * float(share),
          w["non200"], w["other"], w["socketErrors"]), file=sys.stderr)
+if mode == "on":
+    print("pdp-benchmark: decision log on: %d rows written, %d dropped (wrk counted %d answers, the run's tail "
+          "may fall into the next run)" % (m["decisionLog"]["written"], m["decisionLog"]["dropped"], decisions),
+          file=sys.stderr)
 sys.exit(3 if w["non200"] or w["other"] or not decisions or abs(m["permitShare"] - float(share)) > 0.02 else 0)
 PY
 }
@@ -311,12 +334,16 @@ for m in modes:
                           "medianCpuMicrosPerDecision": statistics.median(r["cpuMicrosPerDecision"] for r in rs),
                           "medianPostgresCpuMicrosPerDecision":
                               statistics.median(r["postgresCpuMicrosPerDecision"] for r in rs),
-                          "medianP99Ms": statistics.median(r["wrk"]["latencyUs"]["p99"] / 1e3 for r in rs)}
+                          "medianP99Ms": statistics.median(r["wrk"]["latencyUs"]["p99"] / 1e3 for r in rs),
+                          "decisionLogDropped": sum(r["decisionLog"]["dropped"] for r in rs)}
     print("decision log %-3s: %s decisions/s (median %.0f), %s µs CPU/decision (median %.1f; PostgreSQL %s), p99 ms %s"
           % (m, [round(r["decisionsPerSecond"]) for r in rs], result["modes"][m]["medianDecisionsPerSecond"],
              [r["cpuMicrosPerDecision"] for r in rs], result["modes"][m]["medianCpuMicrosPerDecision"],
              [r["postgresCpuMicrosPerDecision"] for r in rs],
              [round(r["wrk"]["latencyUs"]["p99"] / 1e3, 2) for r in rs]))
+if "on" in modes:
+    print("decision log on: %d entries dropped in the measured runs (0 means every decision was logged)"
+          % result["modes"]["on"]["decisionLogDropped"])
 if "on" in modes and "off" in modes:
     on, off = result["modes"]["on"]["runs"], result["modes"]["off"]["runs"]
     per_round = [a["decisionsPerSecond"] / b["decisionsPerSecond"] for a, b in zip(on, off)]

@@ -38,6 +38,13 @@ public final class LogRows {
   private final DecisionLogSettings.SubjectMasking subjects;
   private final List<String[]> masks;
   private final Mac mac;
+  static final int HASHES_REMEMBERED = 4096;
+  private final Map<String, String> hashes = new java.util.LinkedHashMap<>(HASHES_REMEMBERED * 2, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+      return size() > HASHES_REMEMBERED;
+    }
+  };
 
   public LogRows(DecisionLogSettings settings, byte[] key) {
     this.subjects = settings.maskSubjects();
@@ -45,9 +52,17 @@ public final class LogRows {
     this.mac = mac(key);
   }
 
-  /** {@code hmac:<hex>} of a clear subject id: what {@code hash} mode stores. */
+  /**
+   * {@code hmac:<hex>} of a clear subject id: what {@code hash} mode stores. The most recent
+   * {@value #HASHES_REMEMBERED} subjects' values are remembered (the same users decide again and again).
+   */
   public String hash(String clearId) {
-    return hash(mac, clearId);
+    String known = hashes.get(clearId);
+    if (known == null) {
+      known = hash(mac, clearId);
+      hashes.put(clearId, known);
+    }
+    return known;
   }
 
   /** The same as {@link #hash(String)}, for callers on other threads (a {@link Mac} of their own). */

@@ -66,7 +66,7 @@ public record DecisionLogSettings(boolean enabled, SubjectMasking maskSubjects, 
       throw new ConfigException(node.path() + ".retention", "must be positive");
     }
     int maxRows = node.integer("maxRows", 10_000_000, 1, Integer.MAX_VALUE);
-    int capacity = node.integer("queueCapacity", 10_000, 1, 1_000_000);
+    int capacity = node.integer("queueCapacity", 50_000, 1, 1_000_000);
     int batch = node.integer("batchSize", 1000, 1, 5_000);
     int writers = node.integer("writers", 2, 1, 8);
     Duration flush = node.duration("flushInterval", Duration.ofMillis(200));

@@ -81,7 +81,7 @@ class PgDecisionLogIT {
     assertThat(nulls.containsKey("policy")).isFalse();
     assertThat(nulls.getJsonObject("request")).isEqualTo(new JsonObject());
 
-    // the subject and resource lookups (hash indexes) find the hostile values exactly, and only them
+    // the subject and resource lookups find the hostile values exactly, and only them
     for (String s : List.of("NULL", "{a,b}", "back\\slash", "'; DROP TABLE decision_log; --")) {
       List<PgDecisionLog.Keyed> bySubject = table.query(new DecisionQuery(List.of(s, "hmac:none"), null, null, null,
           null, null, 10, null)).await();

@@ -183,7 +183,8 @@ public final class DecisionLogWriter {
 
   /**
    * Stops the timers, refuses further entries (counted as dropped), writes what is queued and waits for
-   * a running purge, so nothing uses the pool once this completes.
+   * a running purge, so nothing uses the pool once this completes. Callable from any thread: the writing
+   * happens on the writer's context, where its write loops run.
    */
   public Future<Void> close() {
     vertx.cancelTimer(flushTimer);
@@ -192,6 +193,15 @@ public final class DecisionLogWriter {
     if (rows == null) {
       return Future.succeededFuture();
     }
+    if (context != null && Vertx.currentContext() != context) {
+      Promise<Void> done = Promise.promise();
+      context.runOnContext(v -> closeHere().onComplete(done));
+      return done.future();
+    }
+    return closeHere();
+  }
+
+  private Future<Void> closeHere() {
     return flush().compose(v -> queue.size() > 0 ? flush() : Future.succeededFuture())
         .compose(v -> purgeRun)
         .onComplete(v -> reportDrops(drops.remaining(queue.dropped())));

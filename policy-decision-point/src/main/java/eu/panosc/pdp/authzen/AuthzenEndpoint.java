@@ -1,7 +1,6 @@
 package eu.panosc.pdp.authzen;
 
 import eu.panosc.pdp.engine.AccessRequest;
-import eu.panosc.pdp.engine.Decision;
 import eu.panosc.pdp.log.DecisionRecorder;
 import eu.panosc.pdp.store.ConsistencyToken;
 import eu.panosc.platform.auth.AccessTokenPrincipal;
@@ -63,21 +62,19 @@ public final class AuthzenEndpoint {
         .handler(AuthzenEndpoint::requireJson).handler(this::consistent);
     router.post("/access/v1/evaluation").handler(rc -> {
       AccessRequest request = clocked(rc, parser.evaluation(parser.body(rc.body().buffer())));
-      decisions.evaluate(caller(rc), "evaluation", request).map(AuthzenEndpoint::decision)
+      decisions.evaluate(caller(rc), "evaluation", request).map(a -> AnswerJson.decision(a.decision(), a.id()))
           .onSuccess(body -> write(rc, body)).onFailure(rc::fail);
     });
     router.post("/access/v1/evaluations").handler(rc -> {
       AuthzenRequestParser.Evaluations request = clocked(rc, parser.evaluations(parser.body(rc.body().buffer())));
       if (request.single() != null) {
-        decisions.evaluate(caller(rc), "evaluations", request.single()).map(AuthzenEndpoint::decision)
+        decisions.evaluate(caller(rc), "evaluations", request.single())
+            .map(a -> AnswerJson.decision(a.decision(), a.id()))
             .onSuccess(body -> write(rc, body)).onFailure(rc::fail);
         return;
       }
-      decisions.evaluate(caller(rc), request).map(answers -> {
-        JsonArray items = new JsonArray();
-        answers.forEach(a -> items.add(decision(a)));
-        return new JsonObject().put("evaluations", items);
-      }).onSuccess(body -> write(rc, body)).onFailure(rc::fail);
+      decisions.evaluate(caller(rc), request).map(AnswerJson::evaluations)
+          .onSuccess(body -> write(rc, body)).onFailure(rc::fail);
     });
     router.post("/access/v1/search/resource").handler(rc -> {
       var search = search(rc, "resource");
@@ -200,27 +197,6 @@ public final class AuthzenEndpoint {
     rc.json(json);
   }
 
-  static JsonObject decision(AuthzenDecisions.Answer answer) {
-    return decision(answer.decision(), answer.id());
-  }
-
-  static JsonObject decision(Decision d, String id) {
-    JsonObject admin = new JsonObject();
-    if (d.policy() != null) {
-      admin.put("policy", d.policy());
-    }
-    if (d.rule() != null) {
-      admin.put("rule", d.rule());
-    }
-    admin.put("relation", d.relation());
-    JsonObject context = new JsonObject().put("id", id).put("reason_admin", admin)
-        .put("reason_user", new JsonObject().put("en", d.reasonUser()));
-    if (d.failed()) {
-      context.put("error", new JsonObject().put("status", d.errorStatus()).put("message", d.errorMessage()));
-    }
-    return new JsonObject().put("decision", d.permit()).put("context", context);
-  }
-
   /** A search answer: the page's results and token, and in {@code context} the id of its decision log entry. */
   private static JsonObject page(AuthzenDecisions.SearchAnswer answer,
       java.util.function.Function<String, JsonObject> item) {
@@ -235,5 +211,9 @@ public final class AuthzenEndpoint {
   private static void write(RoutingContext rc, JsonObject body) {
     rc.response().putHeader("Cache-Control", "no-store");
     rc.json(body);
+  }
+
+  private static void write(RoutingContext rc, io.vertx.core.buffer.Buffer body) {
+    rc.response().putHeader("Cache-Control", "no-store").putHeader("Content-Type", "application/json").end(body);
   }
 }

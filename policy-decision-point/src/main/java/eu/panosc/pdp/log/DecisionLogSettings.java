@@ -18,11 +18,13 @@ import java.util.Set;
  * @param maxRows at most this many rows are kept (the oldest beyond it are purged)
  * @param queueCapacity entries waiting in memory; beyond it entries are dropped and counted
  * @param batchSize rows per INSERT
+ * @param writers INSERTs that may run at once (each on its own pooled connection), so the log keeps up with
+ *     more decisions per second than one connection's round trips allow
  * @param flushInterval how often the queue is written
  * @param purgeInterval how often retention and maxRows are applied
  */
 public record DecisionLogSettings(boolean enabled, SubjectMasking maskSubjects, List<String> maskProperties,
-    Duration retention, int maxRows, int queueCapacity, int batchSize, Duration flushInterval,
+    Duration retention, int maxRows, int queueCapacity, int batchSize, int writers, Duration flushInterval,
     Duration purgeInterval) {
 
   /** How the subject id is stored. */
@@ -64,8 +66,9 @@ public record DecisionLogSettings(boolean enabled, SubjectMasking maskSubjects, 
       throw new ConfigException(node.path() + ".retention", "must be positive");
     }
     int maxRows = node.integer("maxRows", 10_000_000, 1, Integer.MAX_VALUE);
-    int capacity = node.integer("queueCapacity", 10_000, 1, 1_000_000);
-    int batch = node.integer("batchSize", 500, 1, 5_000);
+    int capacity = node.integer("queueCapacity", 50_000, 1, 1_000_000);
+    int batch = node.integer("batchSize", 1000, 1, 5_000);
+    int writers = node.integer("writers", 2, 1, 8);
     Duration flush = node.duration("flushInterval", Duration.ofMillis(200));
     Duration purge = node.duration("purgeInterval", Duration.ofHours(1));
     for (var d : List.of(java.util.Map.entry("flushInterval", flush), java.util.Map.entry("purgeInterval", purge))) {
@@ -73,7 +76,8 @@ public record DecisionLogSettings(boolean enabled, SubjectMasking maskSubjects, 
         throw new ConfigException(node.path() + "." + d.getKey(), "must be at least 1ms");
       }
     }
-    return new DecisionLogSettings(enabled, subjects, mask, retention, maxRows, capacity, batch, flush, purge);
+    return new DecisionLogSettings(enabled, subjects, mask, retention, maxRows, capacity, batch, writers, flush,
+        purge);
   }
 
   /** {@code subject|resource|action.properties[.key...]} or {@code context[.key...]}, keys non-empty. */

@@ -4,8 +4,10 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -16,16 +18,22 @@ import org.slf4j.LoggerFactory;
 /**
  * Drains the {@link DecisionQueue} into PostgreSQL and applies retention. Every {@code flushInterval}
  * (and as soon as a full batch is waiting) it writes the queue in batches of {@code batchSize} rows, one
- * INSERT each, until the queue is empty; every {@code purgeInterval} it deletes rows older than
+ * INSERT each, until the queue is empty, with up to {@code writers} INSERTs running at once (each a loop
+ * taking the next batch when its previous one is written; rows are keyed by time and id, so their order
+ * of arrival does not matter); every {@code purgeInterval} it deletes rows older than
  * {@code retention} and the oldest beyond {@code maxRows}. A failed write is logged without any of its
  * content, its rows counted in {@value #METER_FAILED} and dropped (never retried, so a database outage
- * cannot grow memory). {@link #close} stops the timers and writes what is still queued.
+ * cannot grow memory). Decisions the full queue dropped ({@link DecisionQueue}) are reported by a warning
+ * with their number at most once per {@link #DROP_REPORT_INTERVAL} (and once more at {@link #close}), so none is
+ * lost silently. {@link #close} stops the timers and writes what is still queued.
  * Runs on the context that called {@link #start}.
  */
 public final class DecisionLogWriter {
   public static final String METER_WRITTEN = "panosc_pdp_decision_log_written_total";
   public static final String METER_FAILED = "panosc_pdp_decision_log_failed_total";
   public static final String METER_PURGED = "panosc_pdp_decision_log_purged_total";
+  /** At most one warning about dropped decisions per this interval. */
+  public static final Duration DROP_REPORT_INTERVAL = Duration.ofSeconds(10);
   private static final Logger LOG = LoggerFactory.getLogger(DecisionLogWriter.class);
 
   private final Vertx vertx;
@@ -37,14 +45,15 @@ public final class DecisionLogWriter {
   private final Counter failed;
   private final Counter purged;
   private final AtomicBoolean kicked = new AtomicBoolean();
+  private final DropReport drops;
   private Context context;
   private LogRows rows;
   private byte[] key;
   private long flushTimer = -1;
   private long purgeTimer = -1;
-  private boolean writing;
+  /** The write loops running now, each completing when it found the queue empty. */
+  private final List<Future<Void>> running = new ArrayList<>();
   private boolean purging;
-  private Future<Void> inFlight = Future.succeededFuture();
   private Future<Void> purgeRun = Future.succeededFuture();
 
   public DecisionLogWriter(Vertx vertx, PgDecisionLog table, DecisionQueue queue, DecisionLogSettings settings,
@@ -57,6 +66,7 @@ public final class DecisionLogWriter {
     this.written = meters.counter(METER_WRITTEN);
     this.failed = meters.counter(METER_FAILED);
     this.purged = meters.counter(METER_PURGED);
+    this.drops = new DropReport(clock, DROP_REPORT_INTERVAL);
   }
 
   /** Loads (or creates) the HMAC key and starts the timers; call on the owning context. */
@@ -65,7 +75,10 @@ public final class DecisionLogWriter {
     return table.key().map(k -> {
       key = k;
       rows = new LogRows(settings, k);
-      flushTimer = vertx.setPeriodic(settings.flushInterval().toMillis(), t -> flush());
+      flushTimer = vertx.setPeriodic(settings.flushInterval().toMillis(), t -> {
+        reportDrops(drops.due(queue.dropped()));
+        flush();
+      });
       purgeTimer = vertx.setPeriodic(settings.purgeInterval().toMillis(), t -> purge());
       return null;
     });
@@ -87,17 +100,25 @@ public final class DecisionLogWriter {
     }
   }
 
-  /** Writes the queue until it is empty; while a write runs, answers that write's completion. */
+  /**
+   * Writes the queue until it is empty, starting write loops up to {@code writers} while entries wait;
+   * answers the completion of every loop running (none running and nothing queued: at once).
+   */
   Future<Void> flush() {
-    if (writing) {
-      return inFlight;
+    while (running.size() < settings.writers() && queue.size() > 0) {
+      Promise<Void> lane = Promise.promise();
+      running.add(lane.future());
+      drain().onComplete(v -> {
+        running.remove(lane.future());
+        lane.complete();
+      });
     }
-    writing = true;
-    inFlight = drain().eventually(() -> {
-      writing = false;
-      return Future.succeededFuture();
-    });
-    return inFlight;
+    return running.isEmpty() ? Future.succeededFuture() : Future.join(new ArrayList<>(running)).mapEmpty();
+  }
+
+  /** Write loops running now (for tests). */
+  int lanes() {
+    return running.size();
   }
 
   private Future<Void> drain() {
@@ -107,7 +128,16 @@ public final class DecisionLogWriter {
     }
     List<LogRows.Row> out = new ArrayList<>(batch.size());
     for (LogEntry e : batch) {
-      out.add(rows.row(e));
+      try {
+        out.add(rows.row(e));
+      } catch (RuntimeException ex) {
+        // never stop the write loop on one entry: counted and dropped like a failed write
+        failed.increment();
+        LOG.warn("decision log: an entry could not be converted and is dropped ({})", ex.getClass().getSimpleName());
+      }
+    }
+    if (out.isEmpty()) {
+      return drain();
     }
     return table.insert(out)
         .onSuccess(v -> written.increment(out.size()))
@@ -119,6 +149,13 @@ public final class DecisionLogWriter {
           return Future.succeededFuture();
         })
         .compose(v -> drain());
+  }
+
+  private void reportDrops(long n) {
+    if (n > 0) {
+      LOG.warn("decision log: {} decisions were not recorded (the queue of {} was full: the database is slow or "
+          + "down; or the service was stopping); counted in {}", n, settings.queueCapacity(), DecisionQueue.METER_DROPPED);
+    }
   }
 
   /** Applies retention and maxRows once; overlapping runs are skipped. */
@@ -146,7 +183,8 @@ public final class DecisionLogWriter {
 
   /**
    * Stops the timers, refuses further entries (counted as dropped), writes what is queued and waits for
-   * a running purge, so nothing uses the pool once this completes.
+   * a running purge, so nothing uses the pool once this completes. Callable from any thread: the writing
+   * happens on the writer's context, where its write loops run.
    */
   public Future<Void> close() {
     vertx.cancelTimer(flushTimer);
@@ -155,7 +193,17 @@ public final class DecisionLogWriter {
     if (rows == null) {
       return Future.succeededFuture();
     }
+    if (context != null && Vertx.currentContext() != context) {
+      Promise<Void> done = Promise.promise();
+      context.runOnContext(v -> closeHere().onComplete(done));
+      return done.future();
+    }
+    return closeHere();
+  }
+
+  private Future<Void> closeHere() {
     return flush().compose(v -> queue.size() > 0 ? flush() : Future.succeededFuture())
-        .compose(v -> purgeRun);
+        .compose(v -> purgeRun)
+        .onComplete(v -> reportDrops(drops.remaining(queue.dropped())));
   }
 }

@@ -26,6 +26,8 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class LogRows {
   static final String HASH_PREFIX = "hmac:";
+  /** The stored request of the common case (no properties, no context): not encoded per row. */
+  private static final String EMPTY = "{}";
 
   /** One row of {@code decision_log}; {@code request} and {@code result} are JSON text. */
   public record Row(UUID id, OffsetDateTime at, String kind, Integer item, String caller, String requestId,
@@ -36,6 +38,13 @@ public final class LogRows {
   private final DecisionLogSettings.SubjectMasking subjects;
   private final List<String[]> masks;
   private final Mac mac;
+  static final int HASHES_REMEMBERED = 4096;
+  private final Map<String, String> hashes = new java.util.LinkedHashMap<>(HASHES_REMEMBERED * 2, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+      return size() > HASHES_REMEMBERED;
+    }
+  };
 
   public LogRows(DecisionLogSettings settings, byte[] key) {
     this.subjects = settings.maskSubjects();
@@ -43,9 +52,17 @@ public final class LogRows {
     this.mac = mac(key);
   }
 
-  /** {@code hmac:<hex>} of a clear subject id: what {@code hash} mode stores. */
+  /**
+   * {@code hmac:<hex>} of a clear subject id: what {@code hash} mode stores. The most recent
+   * {@value #HASHES_REMEMBERED} subjects' values are remembered (the same users decide again and again).
+   */
   public String hash(String clearId) {
-    return hash(mac, clearId);
+    String known = hashes.get(clearId);
+    if (known == null) {
+      known = hash(mac, clearId);
+      hashes.put(clearId, known);
+    }
+    return known;
   }
 
   /** The same as {@link #hash(String)}, for callers on other threads (a {@link Mac} of their own). */
@@ -112,7 +129,7 @@ public final class LogRows {
     String result = e.search() == null ? null
         : new JsonObject().put("count", e.search().count()).put("more", e.search().more()).encode();
     return new Row(e.id(), e.at().atOffset(ZoneOffset.UTC), e.kind(), e.item(), e.caller(), e.requestId(),
-        subjectType, subjectId, resourceType, resourceId, action, request.encode(),
+        subjectType, subjectId, resourceType, resourceId, action, request.isEmpty() ? EMPTY : request.encode(),
         d == null ? null : d.permit(), policy, version, d == null ? null : d.rule(), d == null ? null : d.relation(),
         d == null || !d.failed() ? null : d.errorStatus(), d == null || !d.failed() ? null : d.errorMessage(), result,
         e.simulated());

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -42,6 +43,48 @@ class DecisionQueueTest {
     assertThat(queue.offer(entry(1))).isFalse();
     assertThat(queue.dropped()).isEqualTo(1.0);
     assertThat(queue.poll(10)).hasSize(1);
+  }
+
+  @Test
+  void offerWhenManyThreadsAndADrainerThenEveryEntryEitherTakenOnceOrCountedDropped() throws Exception {
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    DecisionQueue queue = new DecisionQueue(2_000, meters);
+    int threads = 4;
+    int each = 20_000;
+    java.util.concurrent.ConcurrentHashMap<Integer, Boolean> taken = new java.util.concurrent.ConcurrentHashMap<>();
+    java.util.concurrent.atomic.AtomicInteger accepted = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicBoolean producing = new java.util.concurrent.atomic.AtomicBoolean(true);
+    Thread drainer = new Thread(() -> {
+      while (producing.get() || queue.size() > 0) {
+        for (LogEntry e : queue.poll(100)) {
+          assertThat(taken.put(e.item(), true)).as("entry %s taken twice", e.item()).isNull();
+        }
+        assertThat(queue.size()).isBetween(0, 2_000);
+      }
+    });
+    drainer.start();
+    List<Thread> producers = new java.util.ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      int base = t * each;
+      Thread p = new Thread(() -> {
+        for (int i = 0; i < each; i++) {
+          if (queue.offer(entry(base + i))) {
+            accepted.incrementAndGet();
+          }
+        }
+      });
+      producers.add(p);
+      p.start();
+    }
+    for (Thread p : producers) {
+      p.join();
+    }
+    producing.set(false);
+    drainer.join();
+    assertThat(taken).hasSize(accepted.get());
+    assertThat(accepted.get() + (long) meters.counter(DecisionQueue.METER_DROPPED).count()).isEqualTo(threads * each);
+    assertThat(queue.size()).isZero();
+    assertThat(meters.get(DecisionQueue.METER_QUEUE).gauge().value()).isZero();
   }
 
   @Test

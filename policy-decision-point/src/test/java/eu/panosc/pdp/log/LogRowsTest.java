@@ -76,6 +76,22 @@ class LogRowsTest {
   }
 
   @Test
+  void hashWhenMoreSubjectsThanRememberedThenEveryValueStillTheKeyedHmac() {
+    LogRows rows = new LogRows(settings("hash", ""), KEY);
+    int n = LogRows.HASHES_REMEMBERED + 100;
+    for (int round = 0; round < 2; round++) {   // the second round finds the oldest forgotten, the newest remembered
+      for (int i = 0; i < n; i += 97) {
+        String user = "user" + i + "@demo";
+        assertThat(rows.hash(user)).isEqualTo(LogRows.hash(KEY, user));
+      }
+      for (int i = 0; i < n; i++) {
+        rows.hash("filler" + i);
+      }
+    }
+    assertThat(rows.hash("alice@demo.panosc.eu")).isNotEqualTo(rows.hash("bob@demo.panosc.eu"));
+  }
+
+  @Test
   void rowWhenDropAndPathsThenIdGoneAndOnlyThosePathsRemoved() {
     LogRows rows = new LogRows(settings("drop", "subject.properties.entitlements, context.ip,context.client.app"), KEY);
     LogRows.Row row = rows.row(entry());

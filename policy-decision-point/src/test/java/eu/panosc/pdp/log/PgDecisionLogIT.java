@@ -1,0 +1,203 @@
+package eu.panosc.pdp.log;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import eu.panosc.platform.testing.TestDatabase;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The decision log's batched insert (one {@code INSERT ... SELECT FROM unnest} of arrays per batch) on real
+ * PostgreSQL: values that are special in array or JSON syntax come back unchanged, a batch of the largest size
+ * is one statement, and the queries find rows through the subject and resource indexes.
+ */
+class PgDecisionLogIT {
+  @RegisterExtension
+  static final TestDatabase DB = TestDatabase.perClass("pdp", 4);
+
+  static final OffsetDateTime AT = Instant.parse("2026-12-07T03:00:00Z").atOffset(ZoneOffset.UTC);
+
+  static LogRows.Row row(UUID id, OffsetDateTime at, String subject, String resource, String text, String request) {
+    return new LogRows.Row(id, at, "evaluation", null, text, text, "user", subject, "dataset", resource, text,
+        request, false, text, 7, text, text, 500, text, null, false);
+  }
+
+  /** Texts that mean something to array literals ({, }, ",", \, quotes, NULL), to JSON and to SQL. */
+  static final List<String> HOSTILE = List.of("NULL", "null", "", " ", "{}", "{a,b}", "\"quoted\"", "back\\slash",
+      "a,b", "it's", "'; DROP TABLE decision_log; --", "ünïcödé ✓ 日本", "emoji 🧪🔬", "x".repeat(1024),
+      "{\"json\": [1, 2]}", "tab\tand\nnewline", "\\N", "$1");
+
+  @Test
+  void insertWhenValuesAreSpecialInArraysOrJsonThenEveryOneComesBackUnchanged() {
+    PgDecisionLog table = new PgDecisionLog(DB.shared());
+    List<LogRows.Row> rows = new ArrayList<>();
+    for (String s : HOSTILE) {
+      JsonObject request = new JsonObject().put("context", new JsonObject().put("note", s).put(s, List.of(s)));
+      rows.add(row(UUID.randomUUID(), AT, s, s, s, request.encode()));
+    }
+    // one row with every nullable column null
+    UUID empty = UUID.randomUUID();
+    rows.add(new LogRows.Row(empty, AT, "evaluations", 3, null, null, null, null, null, null, null, "{}", null, null,
+        null, null, null, null, null, null, true));
+    table.insert(rows).await();
+
+    for (LogRows.Row r : rows.subList(0, HOSTILE.size())) {
+      JsonObject back = table.find(r.id()).await().orElseThrow();
+      String s = r.caller();
+      assertThat(back.getString("caller")).isEqualTo(s);
+      assertThat(back.getString("requestId")).isEqualTo(s);
+      assertThat(back.getString("action")).isEqualTo(s);
+      assertThat(back.getJsonObject("subject").getString("id")).isEqualTo(s);
+      assertThat(back.getJsonObject("resource").getString("id")).isEqualTo(s);
+      assertThat(back.getJsonObject("policy").getString("name")).isEqualTo(s);
+      assertThat(back.getJsonObject("policy").getInteger("version")).isEqualTo(7);
+      assertThat(back.getJsonObject("policy").getString("rule")).isEqualTo(s);
+      assertThat(back.getJsonObject("error").getString("message")).isEqualTo(s);
+      assertThat(back.getJsonObject("request")).isEqualTo(new JsonObject(r.request()));
+      assertThat(back.getBoolean("decision")).isFalse();
+    }
+    JsonObject nulls = table.find(empty).await().orElseThrow();
+    assertThat(nulls.getInteger("item")).isEqualTo(3);
+    assertThat(nulls.getBoolean("simulated")).isTrue();
+    assertThat(nulls.containsKey("subject")).isFalse();
+    assertThat(nulls.containsKey("decision")).isFalse();
+    assertThat(nulls.containsKey("policy")).isFalse();
+    assertThat(nulls.getJsonObject("request")).isEqualTo(new JsonObject());
+
+    // the subject and resource lookups find the hostile values exactly, and only them
+    for (String s : List.of("NULL", "{a,b}", "back\\slash", "'; DROP TABLE decision_log; --")) {
+      List<PgDecisionLog.Keyed> bySubject = table.query(new DecisionQuery(List.of(s, "hmac:none"), null, null, null,
+          null, null, 10, null)).await();
+      assertThat(bySubject).extracting(k -> k.json().getJsonObject("subject").getString("id")).containsExactly(s);
+      List<PgDecisionLog.Keyed> byResource = table.query(new DecisionQuery(null, s, null, null, null, null, 10, null))
+          .await();
+      assertThat(byResource).extracting(k -> k.json().getJsonObject("resource").getString("id")).containsExactly(s);
+    }
+  }
+
+  @Test
+  void insertWhenLargestBatchThenEveryRowWrittenAndPagedNewestFirstByResource() {
+    PgDecisionLog table = new PgDecisionLog(DB.shared());
+    int n = 5_000;   // the largest batchSize the settings accept
+    List<LogRows.Row> rows = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      OffsetDateTime at = AT.plus(i, ChronoUnit.MICROS).plusHours(1);
+      rows.add(row(DecisionIds.next(at.toInstant()), at, "hmac:" + (i % 50), "10.1/BATCH-" + (i % 7), "t" + i, "{}"));
+    }
+    table.insert(rows).await();
+
+    // resource 10.1/BATCH-3: rows 3, 10, 17, ... newest first, paged by the keyset cursor without loss or repeat
+    Set<UUID> expected = rows.stream().filter(r -> r.resourceId().equals("10.1/BATCH-3")).map(LogRows.Row::id)
+        .collect(Collectors.toSet());
+    List<UUID> seen = new ArrayList<>();
+    DecisionQuery.Cursor after = null;
+    OffsetDateTime previous = null;
+    do {
+      List<PgDecisionLog.Keyed> page = table.query(new DecisionQuery(null, "10.1/BATCH-3", null, null, null, null,
+          100, after)).await();
+      List<PgDecisionLog.Keyed> shown = page.size() > 100 ? page.subList(0, 100) : page;
+      for (PgDecisionLog.Keyed k : shown) {
+        OffsetDateTime t = OffsetDateTime.parse(k.json().getString("time"));
+        assertThat(previous == null || !t.isAfter(previous)).isTrue();
+        previous = t;
+        seen.add(UUID.fromString(k.json().getString("id")));
+      }
+      after = page.size() > 100 ? shown.get(shown.size() - 1).cursor() : null;
+    } while (after != null);
+    assertThat(seen).hasSize(expected.size()).doesNotHaveDuplicates();
+    assertThat(Set.copyOf(seen)).isEqualTo(expected);
+  }
+
+  static DecisionLogSettings writerSettings(int capacity, int batch, int writers) {
+    return DecisionLogSettings.from(eu.panosc.platform.config.ConfigNode.of("services.pdp.decisionLog", Map.of(
+        "queueCapacity", capacity, "batchSize", batch, "writers", writers, "flushInterval", "1h")));
+  }
+
+  static long count(String where) {
+    return DB.shared().query("SELECT count(*) FROM decision_log WHERE " + where).execute().await().iterator().next()
+        .getLong(0);
+  }
+
+  /** Runs {@code body} on one Vert.x context (the writer's), returning what it yields. */
+  static <T> T onContext(Context context, java.util.function.Supplier<Future<T>> body) throws Exception {
+    CompletableFuture<T> out = new CompletableFuture<>();
+    context.runOnContext(v -> body.get().onComplete(ar -> {
+      if (ar.succeeded()) {
+        out.complete(ar.result());
+      } else {
+        out.completeExceptionally(ar.cause());
+      }
+    }));
+    return out.get(60, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void writerWhenManyQueuedThenWritersInsertAtOnceAndEveryEntryIsWrittenOnce() throws Exception {
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    DecisionLogSettings settings = writerSettings(20_000, 200, 3);
+    DecisionQueue queue = new DecisionQueue(settings.queueCapacity(), meters);
+    DecisionLogWriter writer = new DecisionLogWriter(DB.vertx(), new PgDecisionLog(DB.shared()), queue, settings,
+        Clock.systemUTC(), meters);
+    Context context = DB.vertx().getOrCreateContext();
+    String caller = "writer-" + UUID.randomUUID();
+    int n = 10_000;
+    int lanes = onContext(context, () -> writer.start().map(v -> {
+      for (int i = 0; i < n; i++) {
+        LogEntry e = LogRowsTest.entry();
+        writer.record(new LogEntry(e.id(), e.at(), e.kind(), i, caller, e.requestId(), e.request(), e.decision(),
+            null));
+      }
+      writer.flush();
+      return writer.lanes();
+    }));
+    assertThat(lanes).isEqualTo(3);
+    onContext(context, writer::close);
+    assertThat(count("caller = '" + caller + "'")).isEqualTo(n);
+    assertThat(count("caller = '" + caller + "' AND item IS NOT NULL")).isEqualTo(n);
+    assertThat(meters.counter(DecisionLogWriter.METER_WRITTEN).count()).isEqualTo(n);
+    assertThat(meters.counter(DecisionQueue.METER_DROPPED).count()).isZero();
+    assertThat(writer.lanes()).isZero();
+  }
+
+  @Test
+  void writerWhenQueueFullThenNewEntriesDroppedCountedAndTheQueuedOnesWritten() throws Exception {
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    DecisionLogSettings settings = writerSettings(10, 5, 2);
+    DecisionQueue queue = new DecisionQueue(settings.queueCapacity(), meters);
+    DecisionLogWriter writer = new DecisionLogWriter(DB.vertx(), new PgDecisionLog(DB.shared()), queue, settings,
+        Clock.systemUTC(), meters);
+    String caller = "overflow-" + UUID.randomUUID();
+    List<UUID> ids = new ArrayList<>();
+    // before start nothing is written: the queue of 10 takes the first 10, the next 15 are dropped, never blocking
+    long t0 = System.nanoTime();
+    for (int i = 0; i < 25; i++) {
+      LogEntry e = LogRowsTest.entry();
+      ids.add(e.id());
+      writer.record(new LogEntry(e.id(), e.at(), e.kind(), i, caller, null, e.request(), e.decision(), null));
+    }
+    assertThat(System.nanoTime() - t0).isLessThan(TimeUnit.SECONDS.toNanos(1));
+    assertThat(meters.counter(DecisionQueue.METER_DROPPED).count()).isEqualTo(15);
+    Context context = DB.vertx().getOrCreateContext();
+    onContext(context, () -> writer.start().compose(v -> writer.close()));
+    assertThat(count("caller = '" + caller + "'")).isEqualTo(10);
+    assertThat(count("caller = '" + caller + "' AND item < 10")).isEqualTo(10);   // the oldest are kept
+    assertThat(meters.counter(DecisionLogWriter.METER_WRITTEN).count()).isEqualTo(10);
+  }
+}

@@ -56,7 +56,14 @@ public final class SamlObjects {
       } catch (InitializationException e) {
         throw new IllegalStateException("OpenSAML cannot be initialised: " + e.getMessage(), e);
       }
-      parser = hardenedPool();
+      BasicParserPool pool = hardenedPool();
+      // OpenSAML's Decrypter parses decrypted plaintext with the registry's pool: give it a hardened one if none is set
+      var registry = org.opensaml.core.config.ConfigurationService
+          .get(org.opensaml.core.xml.config.XMLObjectProviderRegistry.class);
+      if (registry != null && registry.getParserPool() == null) {
+        registry.setParserPool(pool);
+      }
+      parser = pool;
     }
   }
 

@@ -102,6 +102,9 @@ class SamlDemoLoginIT {
     EntityDescriptor sp = metadata("/aai/saml2/sp/metadata");
     SpEndpoints endpoints = SpEndpoints.under(URI.create(base + "/aai"));
     assertThat(sp.getEntityID()).isEqualTo(endpoints.entityId());
+    assertThat(sp.getSPSSODescriptor("urn:oasis:names:tc:SAML:2.0:protocol").getAttributeConsumingServices().get(0)
+        .getRequestedAttributes()).as("from the built-in attribute maps").extracting(a -> a.getName())
+        .contains("urn:oid:1.3.6.1.4.1.5923.1.1.1.13", "urn:oid:0.9.2342.19200300.100.1.3");
     EntityDescriptor idp = metadata("/aai/demo/umbrellaid/metadata");
     BasicX509Credential idpKey = signingKeyOf(idp);
     String sso = idp.getIDPSSODescriptor("urn:oasis:names:tc:SAML:2.0:protocol").getSingleSignOnServices().get(0)
@@ -164,6 +167,23 @@ class SamlDemoLoginIT {
     HttpResponse<String> garbage = new Browser().get(sso + "?SAMLRequest=bm90IGRlZmxhdGU%3D");
     assertThat(garbage.statusCode()).isEqualTo(400);
     assertThat(garbage.body()).contains("Request not understood");
+  }
+
+  @Test
+  void samlKeysWhenStoredThenSealedUnderTheKekNeverPlaintext() {
+    Pool pool = platform.database().pool(platform.vertx(), "aai");
+    try {
+      for (String table : List.of("saml_sp_signing_key", "saml_sp_encryption_key", "saml_demo_idp_key")) {
+        var rows = pool.query("SELECT private_jwk, sealed_jwk FROM " + table).execute().await();
+        assertThat(rows.size()).as(table + ": current and next key").isEqualTo(2);
+        rows.forEach(r -> {
+          assertThat(r.getString(0)).as(table).isNull();
+          assertThat(r.getString(1)).as(table).startsWith("pk1.").doesNotContain("\"d\"");
+        });
+      }
+    } finally {
+      pool.close().await();
+    }
   }
 
   @Test

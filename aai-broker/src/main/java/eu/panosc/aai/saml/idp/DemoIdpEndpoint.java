@@ -56,18 +56,25 @@ public final class DemoIdpEndpoint {
     router.get(DemoIdp.PATH + "/slo").handler(this::slo).failureHandler(FAILURE);
   }
 
+  /** RSA signing and encryption run on a worker thread, not on the event loop. */
   private void sso(RoutingContext ctx) {
-    DemoIdp.Step step;
-    try {
-      step = idp.sso(ctx.request().query(), BrowserForms.cookie(ctx, SESSION_COOKIE));
-    } catch (IdpRefusal e) {
-      throw new ErrorPage(400, e.title(), e.getMessage());
-    }
-    switch (step) {
-      case DemoIdp.Step.LoginForm form -> Pages.write(ctx, 200, loginPage(ctx, form.loginId(), form.spEntityId(),
-          null));
-      case DemoIdp.Step.Post post -> writePost(ctx, post);
-    }
+    String query = ctx.request().query();
+    String session = BrowserForms.cookie(ctx, SESSION_COOKIE);
+    ctx.vertx().executeBlocking(() -> idp.sso(query, session), false).onComplete(done -> {
+      if (done.failed()) {
+        ctx.fail(page(done.cause()));
+        return;
+      }
+      switch (done.result()) {
+        case DemoIdp.Step.LoginForm form -> Pages.write(ctx, 200, loginPage(ctx, form.loginId(), form.spEntityId(),
+            null));
+        case DemoIdp.Step.Post post -> writePost(ctx, post);
+      }
+    });
+  }
+
+  private static Throwable page(Throwable failure) {
+    return failure instanceof IdpRefusal r ? new ErrorPage(400, r.title(), r.getMessage()) : failure;
   }
 
   private String loginPage(RoutingContext ctx, String loginId, String sp, String message) {
@@ -79,9 +86,12 @@ public final class DemoIdpEndpoint {
     MultiMap form = BrowserForms.form(ctx);
     BrowserForms.checkCsrf(ctx, form, "Go back to the application and sign in again.");
     String loginId = form.get("req");
-    idp.login(loginId, form.get("username"), form.get("password")).onComplete(done -> {
+    String username = form.get("username");
+    String password = form.get("password");
+    ctx.vertx().<io.vertx.core.Future<DemoIdp.LoginOutcome>>executeBlocking(
+        () -> idp.login(loginId, username, password), false).compose(f -> f).onComplete(done -> {
       if (done.failed()) {
-        ctx.fail(done.cause() instanceof IdpRefusal r ? new ErrorPage(400, r.title(), r.getMessage()) : done.cause());
+        ctx.fail(page(done.cause()));
         return;
       }
       switch (done.result()) {

@@ -155,7 +155,7 @@ public final class AaiApplication implements ServiceModule {
    * with --demo the demo IdP's signing key.
    */
   private Future<SamlKeySets> samlKeys(ServiceContext context) {
-    String host = context.publicRoot().getHost() == null ? "localhost" : context.publicRoot().getHost();
+    String host = SamlKeyType.commonNameFor(context.publicRoot().getHost(), "panosc-aai");
     return vertx.executeBlocking(() -> KeyEncryptionKeys.load(context.config()), false).compose(envelopes -> {
       Future<RotatingFederationKeys> signing = samlKeySet(context, envelopes, "saml_sp_signing_key",
           new SamlKeyType(host, KeyUse.SIGNATURE, context.clock()));
@@ -163,7 +163,8 @@ public final class AaiApplication implements ServiceModule {
           new SamlKeyType(host, KeyUse.ENCRYPTION, context.clock()));
       Future<RotatingFederationKeys> idp = context.demo()
           ? samlKeySet(context, envelopes, "saml_demo_idp_key",
-              new SamlKeyType("umbrellaid-demo." + host, KeyUse.SIGNATURE, context.clock()))
+              new SamlKeyType(SamlKeyType.commonNameFor("umbrellaid-demo." + host, "umbrellaid-demo"),
+                  KeyUse.SIGNATURE, context.clock()))
           : Future.succeededFuture();
       return Future.all(signing, encryption, idp).map(all -> {
         List<RotatingFederationKeys> sets = new ArrayList<>(List.of(signing.result(), encryption.result()));

@@ -54,6 +54,14 @@ public final class SamlKeyType implements RotatingFederationKeys.KeyType {
     }
   }
 
+  /**
+   * A certificate common name for the public host {@code host}: the host itself when it is a plain DNS name of at
+   * most 64 characters, else (an IPv6 literal, a very long name, none) {@code fallback}.
+   */
+  public static String commonNameFor(String host, String fallback) {
+    return host != null && host.matches("[A-Za-z0-9.\\-]{1,64}") ? host : fallback;
+  }
+
   @Override
   public JWK generate() throws JOSEException {
     try {

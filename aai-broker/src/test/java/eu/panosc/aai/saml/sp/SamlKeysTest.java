@@ -52,4 +52,13 @@ class SamlKeysTest {
     assertThatThrownBy(() -> new SamlKeyType("bad,cn=x", KeyUse.SIGNATURE, clock))
         .isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void commonNameForWhenHostIsNoPlainDnsNameThenFallback() {
+    assertThat(SamlKeyType.commonNameFor("panosc.example.org", "f")).isEqualTo("panosc.example.org");
+    assertThat(SamlKeyType.commonNameFor("[::1]", "f")).isEqualTo("f");
+    assertThat(SamlKeyType.commonNameFor(null, "f")).isEqualTo("f");
+    assertThat(SamlKeyType.commonNameFor("a".repeat(65), "f")).isEqualTo("f");
+    assertThat(SamlKeyType.commonNameFor("x,CN=evil", "f")).isEqualTo("f");
+  }
 }

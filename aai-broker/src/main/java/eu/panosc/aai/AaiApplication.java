@@ -18,6 +18,21 @@ import eu.panosc.aai.oauth.TokenEndpoint;
 import eu.panosc.aai.oauth.TokenExchangeGrant;
 import eu.panosc.aai.oauth.UserInfoEndpoint;
 import eu.panosc.aai.resolve.SubjectResolutionEndpoint;
+import eu.panosc.aai.saml.idp.DemoIdp;
+import eu.panosc.aai.saml.idp.DemoIdpEndpoint;
+import eu.panosc.aai.saml.sp.SamlKeyType;
+import eu.panosc.aai.saml.sp.SamlKeys;
+import eu.panosc.aai.saml.sp.SpEndpoints;
+import eu.panosc.aai.saml.sp.SpMetadata;
+import eu.panosc.aai.saml.sp.SpMetadataEndpoint;
+import eu.panosc.aai.attributes.AttributeMapper;
+import eu.panosc.aai.attributes.IdentityAttributes;
+import eu.panosc.aai.attributes.RequestedSamlAttribute;
+import eu.panosc.aai.attributes.UpstreamAttributeSettings;
+import eu.panosc.aai.attributes.UpstreamAttributes;
+import eu.panosc.aai.attributes.identity.UserIdSource;
+import eu.panosc.aai.attributes.yaml.YamlReader;
+import com.nimbusds.jose.jwk.KeyUse;
 import eu.panosc.aai.token.AccessTokens;
 import eu.panosc.aai.token.IdTokens;
 import eu.panosc.aai.token.JwtSigner;
@@ -88,6 +103,11 @@ public final class AaiApplication implements ServiceModule {
   /** {@code exp} - {@code iat} of the entity configuration. */
   private static final Duration ENTITY_CONFIGURATION_LIFETIME = Duration.ofDays(1);
 
+  /** The SAML SP's signing and encryption keys, and the demo IdP's key (null without --demo). */
+  private record SamlKeySets(SamlKeys spSigning, SamlKeys spEncryption, SamlKeys demoIdp) {}
+
+  private SamlKeySets saml;
+
   @Override
   public String name() {
     return "aai";
@@ -115,6 +135,10 @@ public final class AaiApplication implements ServiceModule {
                     .map(subjects -> new Keys(signer, federation, subjects)))))
         .compose(keys -> stores.revoked().start(vertx, REVOCATION_REFRESH.toMillis()).map(timer -> {
           timers.add(timer);
+          return keys;
+        }))
+        .compose(keys -> samlKeys(context).map(k -> {
+          saml = k;
           return keys;
         }))
         .map(keys -> {
@@ -155,6 +179,85 @@ public final class AaiApplication implements ServiceModule {
               .onFailure(e -> LOG.warn("federation key maintenance failed: {}", e.toString()))));
           return keys;
         });
+  }
+
+  /**
+   * The SAML keys (RSA 3072 with self-signed certificates, sealed like the token keys, rotated every 30 days with a
+   * 2-day overlap, generated on worker threads, maintained every hour): the SP's signing and encryption keys, and
+   * with --demo the demo IdP's signing key.
+   */
+  private Future<SamlKeySets> samlKeys(ServiceContext context) {
+    String host = SamlKeyType.commonNameFor(context.publicRoot().getHost(), "panosc-aai");
+    return vertx.executeBlocking(() -> KeyEncryptionKeys.load(context.config()), false).compose(envelopes -> {
+      Future<RotatingFederationKeys> signing = samlKeySet(context, envelopes, "saml_sp_signing_key",
+          new SamlKeyType(host, KeyUse.SIGNATURE, context.clock()));
+      Future<RotatingFederationKeys> encryption = samlKeySet(context, envelopes, "saml_sp_encryption_key",
+          new SamlKeyType(host, KeyUse.ENCRYPTION, context.clock()));
+      Future<RotatingFederationKeys> idp = context.demo()
+          ? samlKeySet(context, envelopes, "saml_demo_idp_key",
+              new SamlKeyType(SamlKeyType.commonNameFor("umbrellaid-demo." + host, "umbrellaid-demo"),
+                  KeyUse.SIGNATURE, context.clock()))
+          : Future.succeededFuture();
+      return Future.all(signing, encryption, idp).map(all -> {
+        List<RotatingFederationKeys> sets = new ArrayList<>(List.of(signing.result(), encryption.result()));
+        if (idp.result() != null) {
+          sets.add(idp.result());
+        }
+        timers.add(vertx.setPeriodic(KEY_MAINTENANCE.toMillis(), t -> {
+          Future<Boolean> chain = Future.succeededFuture();
+          for (RotatingFederationKeys k : sets) {
+            chain = chain.compose(v -> k.maintain());
+          }
+          chain.onFailure(e -> LOG.warn("SAML key maintenance failed: {}", e.toString()));
+        }));
+        return new SamlKeySets(new SamlKeys(signing.result()), new SamlKeys(encryption.result()),
+            idp.result() == null ? null : new SamlKeys(idp.result()));
+      });
+    });
+  }
+
+  private Future<RotatingFederationKeys> samlKeySet(ServiceContext context,
+      eu.panosc.platform.crypto.EnvelopeEncryption envelopes, String table, SamlKeyType type) {
+    return RotatingFederationKeys.open(new PgKeyStorage(context.pool(), "aai", table, envelopes, context.meters()),
+        context.clock(), KEY_ROTATION, KEY_OVERLAP, type, vertx);
+  }
+
+  /**
+   * The SP metadata at {@code /saml2/sp/metadata} ({@code RequestedAttribute}s from the SAML upstreams' attribute
+   * maps, or the built-in map when none is configured) and, with --demo, the demo IdP at {@code /demo/umbrellaid}
+   * that answers this SP. {@code POST /saml2/sp/acs} is not mounted here (the response validator's side).
+   */
+  private void wireSaml(Router router, ServiceContext context, AaiSettings settings, String issuer,
+      Optional<PasswordConnector> connector, String cookiePath, boolean secureCookies) {
+    String host = context.publicRoot().getHost() == null ? "localhost" : context.publicRoot().getHost();
+    SpMetadata metadata = new SpMetadata(SpEndpoints.under(context.baseUrl()), saml.spSigning(),
+        saml.spEncryption(), requestedSamlAttributes(settings), "security@" + host, context.clock());
+    SpMetadataEndpoint endpoint = new SpMetadataEndpoint(metadata, context.clock());
+    endpoint.mount(router);
+    if (context.demo() && connector.isPresent() && saml.demoIdp() != null) {
+      DemoIdp idp = new DemoIdp(context.baseUrl().toString(), saml.demoIdp(), () -> List.of(endpoint.current()),
+          connector.get(), context.clock());
+      new DemoIdpEndpoint(idp, cookiePath, secureCookies).mount(router);
+    }
+  }
+
+  /** What the SAML upstreams' attribute maps read, each Name once (required if any upstream requires it). */
+  private static List<RequestedSamlAttribute> requestedSamlAttributes(AaiSettings settings) {
+    List<UpstreamAttributeSettings> saml = settings.upstreams().values().stream()
+        .filter(u -> u.protocol() == UpstreamAttributes.Protocol.SAML).toList();
+    if (saml.isEmpty()) {
+      saml = List.of(new UpstreamAttributeSettings("umbrellaid", UpstreamAttributes.Protocol.SAML,
+          Optional.empty(), List.of(), List.of(), List.of(), UserIdSource.DEFAULT_ORDER, Set.of(), Optional.empty(),
+          IdentityAttributes.DEFAULT));
+    }
+    java.util.Map<String, RequestedSamlAttribute> byName = new java.util.LinkedHashMap<>();
+    YamlReader reader = YamlReader.withSystemEnvironment();
+    for (UpstreamAttributeSettings u : saml) {
+      for (RequestedSamlAttribute r : AttributeMapper.load(u, reader).requestedSamlAttributes()) {
+        byName.merge(r.name(), r, (a, b) -> a.required() ? a : b);
+      }
+    }
+    return List.copyOf(byName.values());
   }
 
   /** Builds the services on the loaded keys and mounts every endpoint. */
@@ -205,6 +308,7 @@ public final class AaiApplication implements ServiceModule {
     timers.add(device.startPurging(vertx));
     new UserInfoEndpoint(tokens, stores.revoked(), stores.grants(), stores.users(), registry).mount(router);
     new SubjectResolutionEndpoint(keys.subjects()).mount(router, context.bearerAuth());
+    wireSaml(router, context, settings, issuer, connector, cookiePath, secureCookies);
   }
 
   /** The registry's client, authenticated with a token the provider issues to itself. */

@@ -1,0 +1,194 @@
+package eu.panosc.aai;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.nimbusds.jose.jwk.KeyUse;
+import eu.panosc.aai.saml.sp.AuthnRequests;
+import eu.panosc.aai.saml.sp.SamlKeyType;
+import eu.panosc.aai.saml.sp.SamlKeys;
+import eu.panosc.aai.saml.sp.SamlObjects;
+import eu.panosc.aai.saml.sp.SpEndpoints;
+import eu.panosc.aai.saml.sp.TestSamlKeys;
+import eu.panosc.platform.config.KeysConfig;
+import eu.panosc.platform.crypto.KeyEncryptionKeys;
+import eu.panosc.platform.keys.PgKeyStorage;
+import eu.panosc.platform.keys.RotatingFederationKeys;
+import eu.panosc.platform.service.Platform;
+import eu.panosc.registry.saml.SamlSchema;
+import io.vertx.sqlclient.Pool;
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.opensaml.saml.saml2.core.Response;
+import org.opensaml.saml.saml2.metadata.EntityDescriptor;
+import org.opensaml.security.x509.BasicX509Credential;
+import org.opensaml.xmlsec.keyinfo.KeyInfoSupport;
+import org.opensaml.xmlsec.signature.support.SignatureValidator;
+
+/**
+ * The broker in demo mode walks the SAML login up to the ACS: SP metadata, a signed AuthnRequest, the demo
+ * UmbrellaID stand-in's SSO URL, the demo login, and a POST form to the ACS whose SAMLResponse verifies with the IdP's
+ * metadata key. (The ACS itself comes with the response validator.)
+ */
+class SamlDemoLoginIT {
+  private static final Pattern FORM_ACTION = Pattern.compile("<form method=\"post\" action=\"([^\"]+)\">");
+  @TempDir
+  static Path dataDir;
+  static Platform platform;
+  static String base;
+
+  @BeforeAll
+  static void start() throws Exception {
+    platform = AaiPlatform.start(dataDir, true, Map.of());
+    base = platform.baseUrl().toString().replaceAll("/+$", "");
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    platform.stop().get(60, TimeUnit.SECONDS);
+  }
+
+  /** The SP's signing keys as the broker stored them (sealed under the KEK the platform generated). */
+  static SamlKeys spSigningKeys() {
+    Pool pool = platform.database().pool(platform.vertx(), "aai");
+    try {
+      var envelopes = KeyEncryptionKeys.load(new KeysConfig(java.util.Optional.of(
+          dataDir.resolve(KeyEncryptionKeys.GENERATED)), java.util.Optional.empty(), List.of(), List.of()), dataDir,
+          false, Map.of());
+      return new SamlKeys(RotatingFederationKeys.open(new PgKeyStorage(pool, "aai", "saml_sp_signing_key", envelopes),
+          Clock.systemUTC(), Duration.ofDays(30), Duration.ofDays(2),
+          new SamlKeyType("test", KeyUse.SIGNATURE, Clock.systemUTC()), null).await());
+    } finally {
+      pool.close().await();
+    }
+  }
+
+  private static EntityDescriptor metadata(String path) throws Exception {
+    HttpResponse<String> r = new Browser().get(base + path);
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.headers().firstValue("Content-Type")).contains("application/samlmetadata+xml");
+    DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
+    f.setNamespaceAware(true);
+    SamlSchema.validate(f.newDocumentBuilder().parse(new ByteArrayInputStream(r.body()
+        .getBytes(StandardCharsets.UTF_8))).getDocumentElement());
+    return (EntityDescriptor) SamlObjects.parse(r.body().getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static BasicX509Credential signingKeyOf(EntityDescriptor idp) throws Exception {
+    var cert = KeyInfoSupport.getCertificates(idp.getIDPSSODescriptor("urn:oasis:names:tc:SAML:2.0:protocol")
+        .getKeyDescriptors().get(0).getKeyInfo()).get(0);
+    BasicX509Credential key = new BasicX509Credential(cert);
+    SignatureValidator.validate(idp.getSignature(), key);
+    return key;
+  }
+
+  @Test
+  void loginWhenDemoUserAtTheStandInThenPostFormToTheAcsWithAResponseSignedByTheIdpMetadataKey() throws Exception {
+    EntityDescriptor sp = metadata("/aai/saml2/sp/metadata");
+    SpEndpoints endpoints = SpEndpoints.under(URI.create(base + "/aai"));
+    assertThat(sp.getEntityID()).isEqualTo(endpoints.entityId());
+    assertThat(sp.getSPSSODescriptor("urn:oasis:names:tc:SAML:2.0:protocol").getAttributeConsumingServices().get(0)
+        .getRequestedAttributes()).as("from the built-in attribute maps").extracting(a -> a.getName())
+        .contains("urn:oid:1.3.6.1.4.1.5923.1.1.1.13", "urn:oid:0.9.2342.19200300.100.1.3");
+    EntityDescriptor idp = metadata("/aai/demo/umbrellaid/metadata");
+    BasicX509Credential idpKey = signingKeyOf(idp);
+    String sso = idp.getIDPSSODescriptor("urn:oasis:names:tc:SAML:2.0:protocol").getSingleSignOnServices().get(0)
+        .getLocation();
+    assertThat(sso).isEqualTo(base + "/aai/demo/umbrellaid/sso");
+
+    AuthnRequests.Redirect redirect = new AuthnRequests(endpoints, spSigningKeys(), Clock.systemUTC())
+        .redirect(sso, List.of(), false, "opaque-handle");
+    Browser browser = new Browser();
+    HttpResponse<String> loginPage = browser.get(redirect.url());
+    assertThat(loginPage.statusCode()).isEqualTo(200);
+    assertThat(loginPage.body()).contains("Sign in").contains(endpoints.entityId());
+    Map<String, String> hidden = Browser.hidden(loginPage.body());
+    hidden.put("username", "alice");
+    hidden.put("password", "alice-demo-pw");
+    HttpResponse<String> post = browser.post(base + "/aai/demo/umbrellaid/login", hidden);
+
+    assertThat(post.statusCode()).isEqualTo(200);
+    Matcher action = FORM_ACTION.matcher(post.body());
+    assertThat(action.find()).isTrue();
+    assertThat(action.group(1)).isEqualTo(base + "/aai/saml2/sp/acs");
+    assertThat(post.headers().firstValue("Content-Security-Policy").orElseThrow())
+        .contains("form-action " + base).contains("script-src 'sha256-");
+    Map<String, String> fields = Browser.hidden(post.body());
+    assertThat(fields.get("RelayState")).isEqualTo("opaque-handle");
+    Response response = (Response) SamlObjects.parse(Base64.getDecoder().decode(fields.get("SAMLResponse")));
+    SignatureValidator.validate(response.getSignature(), idpKey);
+    assertThat(response.getInResponseTo()).isEqualTo(redirect.requestId());
+    assertThat(response.getDestination()).isEqualTo(base + "/aai/saml2/sp/acs");
+    assertThat(response.getEncryptedAssertions()).as("the SP publishes an encryption key").hasSize(1);
+    assertThat(browser.cookie("panosc_demo_idp_session")).isNotNull();
+
+    HttpResponse<String> again = browser.get(new AuthnRequests(endpoints, spSigningKeys(), Clock.systemUTC())
+        .redirect(sso, List.of(), false, "h2").url());
+    assertThat(Browser.hidden(again.body())).as("single sign-on: answered without a login form")
+        .containsKey("SAMLResponse");
+    assertThat(browser.get(base + "/aai/demo/umbrellaid/slo").body()).contains("signed out of the demo");
+    assertThat(Browser.hidden(browser.get(new AuthnRequests(endpoints, spSigningKeys(), Clock.systemUTC())
+        .redirect(sso, List.of(), false, "h3").url()).body())).containsKey("req").doesNotContainKey("SAMLResponse");
+  }
+
+  @Test
+  void ssoWhenUnsignedOrForeignRequestThenHumanPageAndNoAnswer() throws Exception {
+    SpEndpoints endpoints = SpEndpoints.under(URI.create(base + "/aai"));
+    String sso = base + "/aai/demo/umbrellaid/sso";
+    String signed = new AuthnRequests(endpoints, spSigningKeys(), Clock.systemUTC())
+        .redirect(sso, List.of(), false, "h").url();
+    HttpResponse<String> unsigned = new Browser().get(signed.substring(0, signed.indexOf("&SigAlg=")));
+    assertThat(unsigned.statusCode()).isEqualTo(400);
+    assertThat(unsigned.headers().firstValue("Content-Type")).contains("text/html; charset=utf-8");
+    assertThat(unsigned.body()).contains("Login request refused").contains("not signed")
+        .doesNotContain("SAMLResponse").doesNotContain("Exception");
+
+    String foreign = new AuthnRequests(SpEndpoints.under(URI.create("https://evil.example/aai")),
+        TestSamlKeys.other(), Clock.systemUTC()).redirect(sso, List.of(), false, "h").url();
+    HttpResponse<String> refused = new Browser().get(foreign);
+    assertThat(refused.statusCode()).isEqualTo(400);
+    assertThat(refused.body()).contains("Unknown application").doesNotContain("SAMLResponse");
+
+    HttpResponse<String> garbage = new Browser().get(sso + "?SAMLRequest=bm90IGRlZmxhdGU%3D");
+    assertThat(garbage.statusCode()).isEqualTo(400);
+    assertThat(garbage.body()).contains("Request not understood");
+  }
+
+  @Test
+  void samlKeysWhenStoredThenSealedUnderTheKekNeverPlaintext() {
+    Pool pool = platform.database().pool(platform.vertx(), "aai");
+    try {
+      for (String table : List.of("saml_sp_signing_key", "saml_sp_encryption_key", "saml_demo_idp_key")) {
+        var rows = pool.query("SELECT private_jwk, sealed_jwk FROM " + table).execute().await();
+        assertThat(rows.size()).as(table + ": current and next key").isEqualTo(2);
+        rows.forEach(r -> {
+          assertThat(r.getString(0)).as(table).isNull();
+          assertThat(r.getString(1)).as(table).startsWith("pk1.").doesNotContain("\"d\"");
+        });
+      }
+    } finally {
+      pool.close().await();
+    }
+  }
+
+  @Test
+  void acsWhenPostedThenNotMountedYet() {
+    HttpResponse<String> r = new Browser().post(base + "/aai/saml2/sp/acs", Map.of("SAMLResponse", "x"));
+    assertThat(r.statusCode()).isEqualTo(404);
+  }
+}

@@ -189,23 +189,23 @@ public final class AaiApplication implements ServiceModule {
   private Future<SamlKeySets> samlKeys(ServiceContext context) {
     String host = SamlKeyType.commonNameFor(context.publicRoot().getHost(), "panosc-aai");
     return vertx.executeBlocking(() -> KeyEncryptionKeys.load(context.config()), false).compose(envelopes -> {
-      Future<RotatingFederationKeys> signing = samlKeySet(context, envelopes, "saml_sp_signing_key",
+      Future<RotatingSigningKeys> signing = samlKeySet(context, envelopes, "saml_sp_signing_key",
           new SamlKeyType(host, KeyUse.SIGNATURE, context.clock()));
-      Future<RotatingFederationKeys> encryption = samlKeySet(context, envelopes, "saml_sp_encryption_key",
+      Future<RotatingSigningKeys> encryption = samlKeySet(context, envelopes, "saml_sp_encryption_key",
           new SamlKeyType(host, KeyUse.ENCRYPTION, context.clock()));
-      Future<RotatingFederationKeys> idp = context.demo()
+      Future<RotatingSigningKeys> idp = context.demo()
           ? samlKeySet(context, envelopes, "saml_demo_idp_key",
               new SamlKeyType(SamlKeyType.commonNameFor("umbrellaid-demo." + host, "umbrellaid-demo"),
                   KeyUse.SIGNATURE, context.clock()))
           : Future.succeededFuture();
       return Future.all(signing, encryption, idp).map(all -> {
-        List<RotatingFederationKeys> sets = new ArrayList<>(List.of(signing.result(), encryption.result()));
+        List<RotatingSigningKeys> sets = new ArrayList<>(List.of(signing.result(), encryption.result()));
         if (idp.result() != null) {
           sets.add(idp.result());
         }
         timers.add(vertx.setPeriodic(KEY_MAINTENANCE.toMillis(), t -> {
           Future<Boolean> chain = Future.succeededFuture();
-          for (RotatingFederationKeys k : sets) {
+          for (RotatingSigningKeys k : sets) {
             chain = chain.compose(v -> k.maintain());
           }
           chain.onFailure(e -> LOG.warn("SAML key maintenance failed: {}", e.toString()));
@@ -216,9 +216,9 @@ public final class AaiApplication implements ServiceModule {
     });
   }
 
-  private Future<RotatingFederationKeys> samlKeySet(ServiceContext context,
+  private Future<RotatingSigningKeys> samlKeySet(ServiceContext context,
       eu.panosc.platform.crypto.EnvelopeEncryption envelopes, String table, SamlKeyType type) {
-    return RotatingFederationKeys.open(new PgKeyStorage(context.pool(), "aai", table, envelopes, context.meters()),
+    return RotatingSigningKeys.open(new PgKeyStorage(context.pool(), "aai", table, envelopes, context.meters()),
         context.clock(), KEY_ROTATION, KEY_OVERLAP, type, vertx);
   }
 

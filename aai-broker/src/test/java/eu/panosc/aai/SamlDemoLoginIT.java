@@ -12,7 +12,7 @@ import eu.panosc.aai.saml.sp.TestSamlKeys;
 import eu.panosc.platform.config.KeysConfig;
 import eu.panosc.platform.crypto.KeyEncryptionKeys;
 import eu.panosc.platform.keys.PgKeyStorage;
-import eu.panosc.platform.keys.RotatingFederationKeys;
+import eu.panosc.platform.keys.RotatingSigningKeys;
 import eu.panosc.platform.service.Platform;
 import eu.panosc.registry.saml.SamlSchema;
 import io.vertx.sqlclient.Pool;
@@ -70,7 +70,7 @@ class SamlDemoLoginIT {
       var envelopes = KeyEncryptionKeys.load(new KeysConfig(java.util.Optional.of(
           dataDir.resolve(KeyEncryptionKeys.GENERATED)), java.util.Optional.empty(), List.of(), List.of()), dataDir,
           false, Map.of());
-      return new SamlKeys(RotatingFederationKeys.open(new PgKeyStorage(pool, "aai", "saml_sp_signing_key", envelopes),
+      return new SamlKeys(RotatingSigningKeys.open(new PgKeyStorage(pool, "aai", "saml_sp_signing_key", envelopes),
           Clock.systemUTC(), Duration.ofDays(30), Duration.ofDays(2),
           new SamlKeyType("test", KeyUse.SIGNATURE, Clock.systemUTC()), null).await());
     } finally {

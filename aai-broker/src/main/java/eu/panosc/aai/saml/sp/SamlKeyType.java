@@ -5,7 +5,7 @@ import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.util.Base64;
-import eu.panosc.platform.keys.RotatingFederationKeys;
+import eu.panosc.platform.keys.RotatingSigningKeys;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
@@ -30,9 +30,9 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 /**
  * RSA 3072 keys for SAML: the private JWK carries a self-signed X.509 certificate ({@code x5c}), which is what SAML
  * metadata publishes in its {@code KeyDescriptor}s. Rotated and stored sealed by the platform's
- * {@link RotatingFederationKeys} like the token keys; a stored key without a certificate is not one of these.
+ * {@link RotatingSigningKeys} like the token keys; a stored key without a certificate is not one of these.
  */
-public final class SamlKeyType implements RotatingFederationKeys.KeyType {
+public final class SamlKeyType implements RotatingSigningKeys.KeyType {
   private static final SecureRandom RANDOM = new SecureRandom();
   /** The certificate outlives any key's use: rotation period plus overlap is far shorter. */
   static final Duration CERTIFICATE_VALIDITY = Duration.ofDays(3 * 365);

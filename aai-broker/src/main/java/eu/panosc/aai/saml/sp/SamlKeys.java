@@ -3,7 +3,7 @@ package eu.panosc.aai.saml.sp;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.RSAKey;
-import eu.panosc.platform.keys.FederationKeys;
+import eu.panosc.platform.keys.SigningKeys;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Objects;
@@ -14,9 +14,9 @@ import org.opensaml.security.x509.BasicX509Credential;
  * and the certificates to publish in metadata (current, next, recently retired).
  */
 public final class SamlKeys {
-  private final FederationKeys keys;
+  private final SigningKeys keys;
 
-  public SamlKeys(FederationKeys keys) {
+  public SamlKeys(SigningKeys keys) {
     this.keys = Objects.requireNonNull(keys, "keys");
   }
 

@@ -1,16 +1,10 @@
 package eu.panosc.aai.saml.sp;
 
+import eu.panosc.aai.saml.xml.SamlXml;
 import java.io.ByteArrayInputStream;
-import java.util.HashMap;
-import java.util.Map;
-import javax.xml.XMLConstants;
 import javax.xml.namespace.QName;
-import net.shibboleth.utilities.java.support.component.ComponentInitializationException;
-import net.shibboleth.utilities.java.support.xml.BasicParserPool;
 import net.shibboleth.utilities.java.support.xml.SerializeSupport;
 import net.shibboleth.utilities.java.support.xml.XMLParserException;
-import org.opensaml.core.config.InitializationException;
-import org.opensaml.core.config.InitializationService;
 import org.opensaml.core.xml.XMLObject;
 import org.opensaml.core.xml.config.XMLObjectProviderRegistrySupport;
 import org.opensaml.core.xml.io.MarshallingException;
@@ -33,59 +27,14 @@ import org.w3c.dom.Element;
  * enveloped signing (RSA-SHA256, exclusive c14n, SHA-256 digest, the signer's certificate as KeyInfo) and hardened
  * parsing of messages we receive (no DTD, no external entities, no XInclude).
  *
- * <p>A minimal private initialiser: the response-validation side's {@code saml.xml.SamlXml} does the same once it is
- * merged, and this class can then delegate to it.
+ * <p>Initialisation and the hardened parser pool are {@link SamlXml}'s (one pool for everything SAML parses).
  */
 public final class SamlObjects {
-  private static final Object LOCK = new Object();
-  private static volatile BasicParserPool parser;
-
   private SamlObjects() {}
 
-  /** Initialises OpenSAML once per class loader (safe to call from every constructor). */
+  /** Initialises OpenSAML once per class loader, through {@link SamlXml} (safe to call from every constructor). */
   public static void init() {
-    if (parser != null) {
-      return;
-    }
-    synchronized (LOCK) {
-      if (parser != null) {
-        return;
-      }
-      try {
-        InitializationService.initialize();
-      } catch (InitializationException e) {
-        throw new IllegalStateException("OpenSAML cannot be initialised: " + e.getMessage(), e);
-      }
-      BasicParserPool pool = hardenedPool();
-      // OpenSAML's Decrypter parses decrypted plaintext with the registry's pool: give it a hardened one if none is set
-      var registry = org.opensaml.core.config.ConfigurationService
-          .get(org.opensaml.core.xml.config.XMLObjectProviderRegistry.class);
-      if (registry != null && registry.getParserPool() == null) {
-        registry.setParserPool(pool);
-      }
-      parser = pool;
-    }
-  }
-
-  private static BasicParserPool hardenedPool() {
-    BasicParserPool pool = new BasicParserPool();
-    pool.setNamespaceAware(true);
-    pool.setExpandEntityReferences(false);
-    pool.setXincludeAware(false);
-    pool.setIgnoreComments(false);
-    Map<String, Boolean> features = new HashMap<>();
-    features.put(XMLConstants.FEATURE_SECURE_PROCESSING, true);
-    features.put("http://apache.org/xml/features/disallow-doctype-decl", true);
-    features.put("http://xml.org/sax/features/external-general-entities", false);
-    features.put("http://xml.org/sax/features/external-parameter-entities", false);
-    features.put("http://apache.org/xml/features/nonvalidating/load-external-dtd", false);
-    pool.setBuilderFeatures(features);
-    try {
-      pool.initialize();
-    } catch (ComponentInitializationException e) {
-      throw new IllegalStateException("the XML parser cannot be hardened: " + e.getMessage(), e);
-    }
-    return pool;
+    SamlXml.get();
   }
 
   /** A new, empty SAML object of the element {@code name}. */
@@ -166,7 +115,7 @@ public final class SamlObjects {
   public static XMLObject parse(byte[] xml) {
     init();
     try {
-      Document doc = parser.parse(new ByteArrayInputStream(xml));
+      Document doc = SamlXml.get().parserPool().parse(new ByteArrayInputStream(xml));
       Element root = doc.getDocumentElement();
       var unmarshaller = XMLObjectProviderRegistrySupport.getUnmarshallerFactory().getUnmarshaller(root);
       if (unmarshaller == null) {

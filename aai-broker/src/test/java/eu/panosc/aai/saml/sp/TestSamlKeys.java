@@ -2,7 +2,7 @@ package eu.panosc.aai.saml.sp;
 
 import com.nimbusds.jose.jwk.KeyUse;
 import eu.panosc.platform.keys.InMemoryKeyStorage;
-import eu.panosc.platform.keys.RotatingFederationKeys;
+import eu.panosc.platform.keys.RotatingSigningKeys;
 import java.time.Clock;
 import java.time.Duration;
 
@@ -36,8 +36,8 @@ public final class TestSamlKeys {
     return other;
   }
 
-  public static RotatingFederationKeys rotating(String cn, KeyUse use, Clock clock) {
-    return RotatingFederationKeys.open(new InMemoryKeyStorage(), clock, Duration.ofDays(30), Duration.ofDays(2),
+  public static RotatingSigningKeys rotating(String cn, KeyUse use, Clock clock) {
+    return RotatingSigningKeys.open(new InMemoryKeyStorage(), clock, Duration.ofDays(30), Duration.ofDays(2),
         new SamlKeyType(cn, use, clock), null).await();
   }
 

@@ -21,7 +21,15 @@ import eu.panosc.aai.resolve.SubjectResolutionEndpoint;
 import eu.panosc.aai.saml.idp.DemoIdp;
 import eu.panosc.aai.saml.idp.DemoIdpEndpoint;
 import eu.panosc.aai.saml.sp.SamlKeyType;
+import eu.panosc.aai.saml.sp.AuthnRequests;
+import eu.panosc.aai.saml.sp.PgSamlFlows;
+import eu.panosc.aai.saml.sp.SamlFlows;
 import eu.panosc.aai.saml.sp.SamlKeys;
+import eu.panosc.aai.saml.sp.SamlLogin;
+import eu.panosc.aai.saml.validate.PgReplayCache;
+import eu.panosc.aai.saml.validate.ReplayCache;
+import eu.panosc.aai.saml.validate.SamlResponseConsumer;
+import eu.panosc.aai.saml.validate.SamlResponseValidator;
 import eu.panosc.aai.saml.sp.SpEndpoints;
 import eu.panosc.aai.saml.sp.SpMetadata;
 import eu.panosc.aai.saml.sp.SpMetadataEndpoint;
@@ -86,6 +94,9 @@ public final class AaiApplication implements ServiceModule {
   private static final Duration REVOCATION_REFRESH = Duration.ofSeconds(5);
   private static final Duration KEY_MAINTENANCE = Duration.ofHours(1);
   private static final Duration ASSERTION_PURGE = Duration.ofMinutes(10);
+  /** How long a person has to sign in at a SAML IdP; expired flows and used assertion ids are purged this often. */
+  private static final Duration SAML_FLOW_LIFETIME = Duration.ofMinutes(15);
+  private static final Duration SAML_PURGE = Duration.ofMinutes(10);
 
   private final List<Long> timers = new ArrayList<>();
   private Vertx vertx;
@@ -225,31 +236,49 @@ public final class AaiApplication implements ServiceModule {
   /**
    * The SP metadata at {@code /saml2/sp/metadata} ({@code RequestedAttribute}s from the SAML upstreams' attribute
    * maps, or the built-in map when none is configured) and, with --demo, the demo IdP at {@code /demo/umbrellaid}
-   * that answers this SP. {@code POST /saml2/sp/acs} is not mounted here (the response validator's side).
+   * that answers this SP, and the SAML login through it (the login page's link, the ACS at {@code /saml2/sp/acs}).
+   * Without --demo no SAML IdP is configured yet, so there is no SAML login (empty).
    */
-  private void wireSaml(Router router, ServiceContext context, AaiSettings settings, String issuer,
+  private Optional<SamlLogin> wireSaml(Router router, ServiceContext context, AaiSettings settings,
       Optional<PasswordConnector> connector, String cookiePath, boolean secureCookies) {
     String host = context.publicRoot().getHost() == null ? "localhost" : context.publicRoot().getHost();
-    SpMetadata metadata = new SpMetadata(SpEndpoints.under(context.baseUrl()), saml.spSigning(),
-        saml.spEncryption(), requestedSamlAttributes(settings), "security@" + host, context.clock());
+    SpEndpoints sp = SpEndpoints.under(context.baseUrl());
+    SpMetadata metadata = new SpMetadata(sp, saml.spSigning(), saml.spEncryption(), requestedSamlAttributes(settings),
+        "security@" + host, context.clock());
     SpMetadataEndpoint endpoint = new SpMetadataEndpoint(metadata, context.clock());
     endpoint.mount(router);
-    if (context.demo() && connector.isPresent() && saml.demoIdp() != null) {
-      DemoIdp idp = new DemoIdp(context.baseUrl().toString(), saml.demoIdp(), () -> List.of(endpoint.current()),
-          connector.get(), context.clock());
-      new DemoIdpEndpoint(idp, cookiePath, secureCookies).mount(router);
+    if (!context.demo() || connector.isEmpty() || saml.demoIdp() == null) {
+      return Optional.empty();
     }
+    DemoIdp idp = new DemoIdp(context.baseUrl().toString(), saml.demoIdp(), () -> List.of(endpoint.current()),
+        connector.get(), context.clock());
+    new DemoIdpEndpoint(idp, cookiePath, secureCookies).mount(router);
+    UpstreamAttributeSettings upstream = samlUpstreams(settings).get(0);
+    SamlKeys idpKeys = saml.demoIdp();
+    SamlFlows flows = new PgSamlFlows(context.pool(), context.clock(), SAML_FLOW_LIFETIME);
+    ReplayCache replays = new PgReplayCache(context.pool(), context.clock());
+    timers.add(replays.schedulePurge(vertx, SAML_PURGE.toMillis()));
+    timers.add(vertx.setPeriodic(SAML_PURGE.toMillis(), t -> flows.purgeExpired()
+        .onFailure(e -> LOG.warn("purging SAML login flows failed: {}", e.toString()))));
+    return Optional.of(new SamlLogin(sp, new AuthnRequests(sp, saml.spSigning(), context.clock()), flows,
+        new SamlResponseConsumer(vertx, new SamlResponseValidator(), replays), saml.spEncryption(),
+        new SamlLogin.Idp(upstream.upstreamId(), idp.entityId(), "UmbrellaID (demo)", idp.ssoUrl(), idpKeys::published,
+            List::of),
+        AttributeMapper.load(upstream, YamlReader.withSystemEnvironment()), context.clock()));
+  }
+
+  /** The SAML upstreams configured, or the built-in {@code umbrellaid} one (default maps) when none is. */
+  private static List<UpstreamAttributeSettings> samlUpstreams(AaiSettings settings) {
+    List<UpstreamAttributeSettings> saml = settings.upstreams().values().stream()
+        .filter(u -> u.protocol() == UpstreamAttributes.Protocol.SAML).toList();
+    return saml.isEmpty() ? List.of(new UpstreamAttributeSettings("umbrellaid", UpstreamAttributes.Protocol.SAML,
+        Optional.empty(), List.of(), List.of(), List.of(), UserIdSource.DEFAULT_ORDER, Set.of(), Optional.empty(),
+        IdentityAttributes.DEFAULT)) : saml;
   }
 
   /** What the SAML upstreams' attribute maps read, each Name once (required if any upstream requires it). */
   private static List<RequestedSamlAttribute> requestedSamlAttributes(AaiSettings settings) {
-    List<UpstreamAttributeSettings> saml = settings.upstreams().values().stream()
-        .filter(u -> u.protocol() == UpstreamAttributes.Protocol.SAML).toList();
-    if (saml.isEmpty()) {
-      saml = List.of(new UpstreamAttributeSettings("umbrellaid", UpstreamAttributes.Protocol.SAML,
-          Optional.empty(), List.of(), List.of(), List.of(), UserIdSource.DEFAULT_ORDER, Set.of(), Optional.empty(),
-          IdentityAttributes.DEFAULT));
-    }
+    List<UpstreamAttributeSettings> saml = samlUpstreams(settings);
     java.util.Map<String, RequestedSamlAttribute> byName = new java.util.LinkedHashMap<>();
     YamlReader reader = YamlReader.withSystemEnvironment();
     for (UpstreamAttributeSettings u : saml) {
@@ -299,8 +328,9 @@ public final class AaiApplication implements ServiceModule {
         discovery::metadata, new JsonObject().put("organization_name", "PaNOSC aai-broker"), keys.federation(),
         context.clock(), ENTITY_CONFIGURATION_LIFETIME)).mount(router);
     new PushedAuthorizationEndpoint(clients, parser, stores.pushed(), limiter).mount(router);
-    new AuthorizeEndpoint(parser, authorization, cookiePath, secureCookies, settings.sessionLifetime().toSeconds())
-        .mount(router);
+    Optional<SamlLogin> samlLogin = wireSaml(router, context, settings, connector, cookiePath, secureCookies);
+    new AuthorizeEndpoint(parser, authorization, cookiePath, secureCookies, settings.sessionLifetime().toSeconds(),
+        samlLogin).mount(router);
     new LogoutEndpoint(idTokens, registry, stores.sessions(), stores.users(), sessionLogout, cookiePath,
         secureCookies).mount(router);
     tokenEndpoint.mount(router);
@@ -308,7 +338,6 @@ public final class AaiApplication implements ServiceModule {
     timers.add(device.startPurging(vertx));
     new UserInfoEndpoint(tokens, stores.revoked(), stores.grants(), stores.users(), registry).mount(router);
     new SubjectResolutionEndpoint(keys.subjects()).mount(router, context.bearerAuth());
-    wireSaml(router, context, settings, issuer, connector, cookiePath, secureCookies);
   }
 
   /** The registry's client, authenticated with a token the provider issues to itself. */

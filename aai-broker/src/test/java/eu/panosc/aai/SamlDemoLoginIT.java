@@ -43,9 +43,11 @@ import org.opensaml.xmlsec.signature.support.SignatureValidator;
 /**
  * The broker in demo mode walks the SAML login up to the ACS: SP metadata, a signed AuthnRequest, the demo
  * UmbrellaID stand-in's SSO URL, the demo login, and a POST form to the ACS whose SAMLResponse verifies with the IdP's
- * metadata key. (The ACS itself comes with the response validator.)
+ * metadata key; then the whole OIDC login through it: the login page's link, the ACS (session, consent, a code the
+ * client exchanges for tokens carrying the assertion's acr) and its refusals (replay, unknown handle, tampering).
  */
 class SamlDemoLoginIT {
+  private static final Pattern UPSTREAM_LINK = Pattern.compile("<a class=\"upstream\" href=\"([^\"]+)\">");
   private static final Pattern FORM_ACTION = Pattern.compile("<form method=\"post\" action=\"([^\"]+)\">");
   @TempDir
   static Path dataDir;
@@ -186,9 +188,100 @@ class SamlDemoLoginIT {
     }
   }
 
+  /** Follows the login page's "Sign in with UmbrellaID" link, logs in at the stand-in; the auto-post form's fields. */
+  private static Map<String, String> throughTheStandIn(Browser browser, HttpResponse<String> loginPage, String user) {
+    Matcher link = UPSTREAM_LINK.matcher(loginPage.body());
+    assertThat(link.find()).as(loginPage.body()).isTrue();
+    HttpResponse<String> toIdp = browser.get(base + "/aai/" + link.group(1).replace("&amp;", "&"));
+    assertThat(toIdp.statusCode()).as(toIdp.body()).isEqualTo(303);
+    String sso = Browser.location(toIdp);
+    assertThat(sso).startsWith(base + "/aai/demo/umbrellaid/sso?SAMLRequest=").contains("&RelayState=")
+        .contains("&Signature=");
+    HttpResponse<String> idpLogin = browser.get(sso);
+    Map<String, String> form = Browser.hidden(idpLogin.body());
+    form.put("username", user);
+    form.put("password", user + "-demo-pw");
+    HttpResponse<String> post = browser.post(base + "/aai/demo/umbrellaid/login", form);
+    assertThat(post.statusCode()).as(post.body()).isEqualTo(200);
+    return Browser.hidden(post.body());
+  }
+
+  private static String pkceChallenge(String verifier) throws Exception {
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(java.security.MessageDigest.getInstance("SHA-256")
+        .digest(verifier.getBytes(StandardCharsets.US_ASCII)));
+  }
+
   @Test
-  void acsWhenPostedThenNotMountedYet() {
-    HttpResponse<String> r = new Browser().post(base + "/aai/saml2/sp/acs", Map.of("SAMLResponse", "x"));
-    assertThat(r.statusCode()).isEqualTo(404);
+  void loginWhenThroughTheStandInThenSessionConsentAndACodeTheClientExchanges() throws Exception {
+    String verifier = "v".repeat(20) + java.util.UUID.randomUUID();
+    String redirectUri = "http://127.0.0.1/callback";
+    String authorize = base + "/aai/authorize?response_type=code&scope=openid%20email&client_id=panosc-cli&state=s1"
+        + "&redirect_uri=" + Browser.enc(redirectUri) + "&code_challenge=" + pkceChallenge(verifier)
+        + "&code_challenge_method=S256";
+    Browser browser = new Browser();
+    HttpResponse<String> loginPage = browser.get(authorize);
+    assertThat(loginPage.statusCode()).isEqualTo(200);
+    assertThat(loginPage.body()).contains("Sign in with UmbrellaID (demo)").contains("name=\"password\"");
+
+    Map<String, String> posted = throughTheStandIn(browser, loginPage, "alice");
+    HttpResponse<String> consent = browser.post(base + "/aai/saml2/sp/acs", posted);
+    assertThat(consent.statusCode()).as(consent.body()).isEqualTo(200);
+    assertThat(consent.body()).contains("Allow access?").contains("action=\"../../consent\"");
+    assertThat(browser.cookie("panosc_aai_session")).as("a broker session after the SAML login").isNotNull();
+    HttpResponse<String> redirect = browser.consent(base, consent, true);
+    assertThat(redirect.statusCode()).as(redirect.body()).isEqualTo(302);
+    URI back = URI.create(Browser.location(redirect));
+    assertThat(back.toString()).startsWith(redirectUri + "?").contains("state=s1");
+    String code = java.util.Arrays.stream(back.getRawQuery().split("&")).filter(p -> p.startsWith("code="))
+        .map(p -> java.net.URLDecoder.decode(p.substring(5), StandardCharsets.UTF_8)).findFirst().orElseThrow();
+    HttpResponse<String> tokens = browser.post(base + "/aai/token", Map.of("grant_type", "authorization_code",
+        "code", code, "redirect_uri", redirectUri, "client_id", "panosc-cli", "code_verifier", verifier));
+    assertThat(tokens.statusCode()).as(tokens.body()).isEqualTo(200);
+    io.vertx.core.json.JsonObject idToken = new io.vertx.core.json.JsonObject(new String(Base64.getUrlDecoder()
+        .decode(new io.vertx.core.json.JsonObject(tokens.body()).getString("id_token").split("\\.")[1]),
+        StandardCharsets.UTF_8));
+    assertThat(idToken.getString("acr")).as("the assertion's AuthnContextClassRef").isNotBlank()
+        .isNotEqualTo("urn:oasis:names:tc:SAML:2.0:ac:classes:unspecified");
+    assertThat(idToken.getString("sub")).isNotBlank();
+
+    HttpResponse<String> replayed = new Browser().post(base + "/aai/saml2/sp/acs", posted);
+    assertThat(replayed.statusCode()).isEqualTo(400);
+    assertThat(replayed.headers().firstValue("Content-Type")).contains("text/html; charset=utf-8");
+    assertThat(replayed.body()).contains("Sign-in already used").doesNotContain("Exception");
+  }
+
+  @Test
+  void acsWhenUnknownHandleTamperedResponseOrNothingThenHumanPageAndNoSession() throws Exception {
+    Browser browser = new Browser();
+    HttpResponse<String> loginPage = browser.get(base + "/aai/authorize?response_type=code&scope=openid"
+        + "&client_id=panosc-cli&state=s2&redirect_uri=" + Browser.enc("http://127.0.0.1/callback")
+        + "&code_challenge=" + pkceChallenge("w".repeat(50)) + "&code_challenge_method=S256");
+    Map<String, String> posted = throughTheStandIn(browser, loginPage, "alice");
+
+    Map<String, String> unknown = new java.util.HashMap<>(posted);
+    unknown.put("RelayState", "not-a-handle-we-issued");
+    HttpResponse<String> r1 = new Browser().post(base + "/aai/saml2/sp/acs", unknown);
+    assertThat(r1.statusCode()).isEqualTo(400);
+    assertThat(r1.body()).contains("Sign-in not known here");
+
+    Map<String, String> tampered = new java.util.HashMap<>(posted);
+    String xml = new String(Base64.getDecoder().decode(posted.get("SAMLResponse")), StandardCharsets.UTF_8);
+    tampered.put("SAMLResponse", Base64.getEncoder().encodeToString(xml.replaceFirst("IssueInstant=\"",
+        "IssueInstant=\"1").getBytes(StandardCharsets.UTF_8)));
+    Browser victim = new Browser();
+    HttpResponse<String> r2 = victim.post(base + "/aai/saml2/sp/acs", tampered);
+    assertThat(r2.statusCode()).isEqualTo(400);
+    assertThat(r2.body()).contains("Sign-in answer not accepted").doesNotContain("Exception");
+    assertThat(victim.cookie("panosc_aai_session")).isNull();
+    HttpResponse<String> r3 = new Browser().post(base + "/aai/saml2/sp/acs", posted);
+    assertThat(r3.statusCode()).as("the flow was used by the refused answer").isEqualTo(400);
+    assertThat(r3.body()).contains("Sign-in already used");
+
+    HttpResponse<String> empty = new Browser().post(base + "/aai/saml2/sp/acs", Map.of());
+    assertThat(empty.statusCode()).isEqualTo(400);
+    assertThat(empty.body()).contains("Sign-in answer incomplete");
+    HttpResponse<String> badStart = new Browser().get(base + "/aai/saml2/sp/login?req=nothing-pending");
+    assertThat(badStart.statusCode()).isEqualTo(400);
+    assertThat(badStart.body()).contains("This page has expired");
   }
 }

@@ -9,6 +9,7 @@ import eu.panosc.aai.session.PendingAuthorizations;
 import eu.panosc.aai.session.Sessions;
 import eu.panosc.aai.token.GrantStore;
 import eu.panosc.aai.user.PasswordConnector;
+import eu.panosc.aai.user.UpstreamIdentity;
 import eu.panosc.aai.user.Users;
 import eu.panosc.aai.registry.RegistryClient;
 import io.vertx.core.Future;
@@ -179,12 +180,26 @@ public final class AuthorizationService {
       if (identity.isEmpty()) {
         return Future.succeededFuture(new Login(pendingId, Pages.displayName(p.client()), Pages.WRONG_LOGIN));
       }
-      return users.recordLogin(identity.get())
-          .compose(u -> sessions.create(identity.get()))
-          .compose(sid -> sessions.find(sid)
-              .compose(s -> decide(p.request(), p.client(), s, pendingId, true))
-              .map(next -> (Step) new LoggedIn(sid, next)));
+      return loggedIn(p, pendingId, identity.get());
     }));
+  }
+
+  /** The pending authorization {@code pendingId} (an upstream login about to start for it), or an error page. */
+  public Future<AuthorizationRequest> pendingRequest(String pendingId) {
+    return resume(pendingId).map(PendingRequest::request);
+  }
+
+  /** An upstream (SAML, OIDC) login for the pending authorization finished: start a session, continue. */
+  public Future<Step> upstreamLogin(String pendingId, UpstreamIdentity identity) {
+    return resume(pendingId).compose(p -> loggedIn(p, pendingId, identity));
+  }
+
+  private Future<Step> loggedIn(PendingRequest p, String pendingId, UpstreamIdentity identity) {
+    return users.recordLogin(identity)
+        .compose(u -> sessions.create(identity))
+        .compose(sid -> sessions.find(sid)
+            .compose(s -> decide(p.request(), p.client(), s, pendingId, true))
+            .map(next -> (Step) new LoggedIn(sid, next)));
   }
 
   /** The consent form was posted by the person of {@code sessionId}. */

@@ -69,6 +69,43 @@ public final class Pages {
     return loginForm("login", hidden("req", pendingId, "csrf", csrf), clientName, connectorName, message);
   }
 
+  /** A way to sign in at an upstream identity provider: a link (relative to the page) and its label. */
+  public record UpstreamLink(String href, String label) {}
+
+  /**
+   * The login page with links to upstream identity providers (e.g. UmbrellaID over SAML) above the password form
+   * (present only when a password connector is, i.e. the demo users). {@code base} prefixes the form's relative
+   * action: empty on pages served at the provider's root, {@code ../../} on pages answered at {@code saml2/sp/acs}.
+   */
+  public static String login(String base, String pendingId, String csrf, String clientName, String connectorName,
+      String message, List<UpstreamLink> upstreams, boolean passwordForm) {
+    if (upstreams.isEmpty()) {
+      return loginForm(base + "login", hidden("req", pendingId, "csrf", csrf), clientName, connectorName, message);
+    }
+    StringBuilder links = new StringBuilder("<ul class=\"upstreams\">");
+    for (UpstreamLink u : upstreams) {
+      links.append("<li><a class=\"upstream\" href=\"").append(escape(u.href())).append("\">Sign in with ")
+          .append(escape(u.label())).append("</a></li>");
+    }
+    links.append("</ul>");
+    String msg = message == null ? "" : "<p class=\"msg\" role=\"alert\">" + escape(message) + "</p>";
+    String form = passwordForm ? """
+        <p class="small">Or with a demo account (%s):</p>
+        <form method="post" action="%s">
+        %s
+        <label for="username">Username</label><input type="text" id="username" name="username" autocomplete="username" required>
+        <label for="password">Password</label><input type="password" id="password" name="password" autocomplete="current-password" required>
+        <button type="submit">Sign in</button>
+        </form>""".formatted(escape(connectorName), escape(base + "login"), hidden("req", pendingId, "csrf", csrf))
+        : "";
+    return page("Sign in", """
+        <p>Sign in to continue to <strong>%s</strong>.</p>
+        %s
+        %s
+        %s
+        """.formatted(escape(clientName), msg, links, form));
+  }
+
   /** The login form posting to {@code action} with these (already rendered) hidden fields. */
   public static String loginForm(String action, String hiddenFields, String clientName, String connectorName, String message) {
     String msg = message == null ? "" : "<p class=\"msg\" role=\"alert\">" + escape(message) + "</p>";

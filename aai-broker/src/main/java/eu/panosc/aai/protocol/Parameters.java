@@ -12,7 +12,7 @@ import java.util.Map;
  * §3.1 ignores unknown ones, but a pushed request stores them): strictly encoded ({@link FormBodies}), names of at
  * most {@value #MAX_NAME} characters, values free of control characters, valid UTF-8 and bounded ({@link #maxOf}):
  * tokens and assertions {@value #MAX_TOKEN}, {@code client_id} {@value #MAX_CLIENT_ID} (what the registry can
- * register), everything else {@value #MAX_VALUE}. A refusal is an {@link InvalidInputException} naming the
+ * register), a SAML Response {@value #MAX_SAML_RESPONSE}, everything else {@value #MAX_VALUE}. A refusal is an {@link InvalidInputException} naming the
  * parameter, which OAuth endpoints answer as {@code invalid_request} and the pages a person sees as an error page;
  * nothing refused reaches PostgreSQL or the registry.
  */
@@ -22,12 +22,14 @@ public final class Parameters {
   public static final int MAX_TOKEN = 16 * 1024;
   /** The registry's client ids are 3 to 64 characters; a longer one cannot name a client. */
   public static final int MAX_CLIENT_ID = 64;
+  /** A POSTed SAML Response (base64): the SAML response validator's own bound. */
+  public static final int MAX_SAML_RESPONSE = 256 * 1024;
   private static final Map<String, Integer> MAX = Map.ofEntries(
       Map.entry("client_id", MAX_CLIENT_ID),
       Map.entry("token", MAX_TOKEN), Map.entry("access_token", MAX_TOKEN), Map.entry("refresh_token", MAX_TOKEN),
       Map.entry("subject_token", MAX_TOKEN), Map.entry("actor_token", MAX_TOKEN),
       Map.entry("client_assertion", MAX_TOKEN), Map.entry("id_token_hint", MAX_TOKEN),
-      Map.entry("request", MAX_TOKEN));
+      Map.entry("request", MAX_TOKEN), Map.entry("SAMLResponse", MAX_SAML_RESPONSE));
   private static final String FORM_KEY = Parameters.class.getName() + ".form";
   private static final String QUERY_KEY = Parameters.class.getName() + ".query";
 

@@ -222,6 +222,18 @@ public final class RotatingSigningKeys implements SigningKeys {
         .toList());
   }
 
+  @Override
+  public List<JWK> publishedPrivateKeys() {
+    Instant now = clock.instant();
+    List<Loaded> list = keys;
+    JWK current = signingKey();
+    List<JWK> out = new java.util.ArrayList<>();
+    out.add(current);
+    list.stream().filter(l -> published(list, l, now)).map(Loaded::jwk).filter(k -> !k.equals(current))
+        .forEach(out::add);
+    return List.copyOf(out);
+  }
+
   /** The latest key whose activation time has come. */
   private static Loaded current(List<Loaded> list, Instant now) {
     Loaded current = null;

@@ -18,4 +18,12 @@ public interface SigningKeys {
 
   /** The public keys to publish (an entity configuration's {@code jwks}, a JWKS endpoint): current, next and recently retired. */
   JWKSet publishedKeys();
+
+  /**
+   * The private keys of every published key, current first: what a recipient may have encrypted to (an encryption
+   * key set while it rotates). By default only the current key.
+   */
+  default java.util.List<JWK> publishedPrivateKeys() {
+    return java.util.List.of(signingKey());
+  }
 }

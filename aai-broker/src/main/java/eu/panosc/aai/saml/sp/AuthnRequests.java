@@ -33,6 +33,13 @@ public final class AuthnRequests {
     this.clock = Objects.requireNonNull(clock, "clock");
   }
 
+  /** A new AuthnRequest ID: 160 random bits, an xs:ID (starts with an underscore). */
+  public static String newRequestId() {
+    byte[] id = new byte[20];
+    RANDOM.nextBytes(id);
+    return "_" + HexFormat.of().formatHex(id);
+  }
+
   /** A redirect to the IdP: the URL to send the browser to, and the AuthnRequest's ID. */
   public record Redirect(String url, String requestId) {}
 
@@ -43,7 +50,13 @@ public final class AuthnRequests {
    * @param relayState the opaque flow handle
    */
   public Redirect redirect(String ssoUrl, List<String> requestedAcr, boolean forceAuthn, String relayState) {
-    AuthnRequest request = request(ssoUrl, requestedAcr, forceAuthn);
+    return redirect(ssoUrl, requestedAcr, forceAuthn, relayState, newRequestId());
+  }
+
+  /** As {@link #redirect(String, List, boolean, String)}, with the AuthnRequest ID chosen by the caller. */
+  public Redirect redirect(String ssoUrl, List<String> requestedAcr, boolean forceAuthn, String relayState,
+      String requestId) {
+    AuthnRequest request = request(ssoUrl, requestedAcr, forceAuthn, requestId);
     String query = RedirectBinding.signedQuery("SAMLRequest", SamlObjects.toXml(request), relayState,
         signing.current().getPrivateKey());
     return new Redirect(ssoUrl + (ssoUrl.contains("?") ? "&" : "?") + query, request.getID());
@@ -51,11 +64,13 @@ public final class AuthnRequests {
 
   /** The unsigned AuthnRequest (signed over the query by {@link #redirect}). */
   AuthnRequest request(String ssoUrl, List<String> requestedAcr, boolean forceAuthn) {
+    return request(ssoUrl, requestedAcr, forceAuthn, newRequestId());
+  }
+
+  private AuthnRequest request(String ssoUrl, List<String> requestedAcr, boolean forceAuthn, String requestId) {
     Objects.requireNonNull(ssoUrl, "ssoUrl");
     AuthnRequest request = SamlObjects.build(AuthnRequest.DEFAULT_ELEMENT_NAME);
-    byte[] id = new byte[20];
-    RANDOM.nextBytes(id);
-    request.setID("_" + HexFormat.of().formatHex(id));
+    request.setID(Objects.requireNonNull(requestId, "requestId"));
     request.setVersion(SAMLVersion.VERSION_20);
     request.setIssueInstant(clock.instant());
     request.setDestination(ssoUrl);

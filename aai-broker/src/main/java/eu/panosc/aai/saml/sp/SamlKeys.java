@@ -39,6 +39,11 @@ public final class SamlKeys {
     return List.copyOf(out);
   }
 
+  /** Every published key with its private part, current first (the keys an IdP may have encrypted to). */
+  public List<BasicX509Credential> publishedCredentials() {
+    return keys.publishedPrivateKeys().stream().map(SamlKeys::credential).toList();
+  }
+
   static BasicX509Credential credential(JWK jwk) {
     try {
       RSAKey rsa = jwk.toRSAKey();

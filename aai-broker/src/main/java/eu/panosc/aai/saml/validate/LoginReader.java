@@ -1,5 +1,6 @@
 package eu.panosc.aai.saml.validate;
 
+import eu.panosc.aai.attributes.names.SamlAttribute;
 import eu.panosc.platform.input.Input;
 import eu.panosc.platform.input.InvalidInputException;
 import java.time.Instant;

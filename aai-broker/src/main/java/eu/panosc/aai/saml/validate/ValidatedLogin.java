@@ -1,5 +1,6 @@
 package eu.panosc.aai.saml.validate;
 
+import eu.panosc.aai.attributes.names.SamlAttribute;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;

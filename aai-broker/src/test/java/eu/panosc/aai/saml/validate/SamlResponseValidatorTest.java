@@ -1,5 +1,6 @@
 package eu.panosc.aai.saml.validate;
 
+import eu.panosc.aai.attributes.names.SamlAttribute;
 import static eu.panosc.aai.saml.validate.FixtureIdp.IDP;
 import static eu.panosc.aai.saml.validate.FixtureIdp.NOW;
 import static eu.panosc.aai.saml.validate.FixtureIdp.SP;

@@ -74,7 +74,7 @@ public final class AuthorizeEndpoint {
         .compose(req -> login.start(pendingId, req.acrValues(), req.prompt().contains("login")))
         .onSuccess(url -> ctx.response().setStatusCode(303).putHeader(HttpHeaders.LOCATION, url)
             .putHeader(HttpHeaders.CACHE_CONTROL, "no-store").end())
-        .onFailure(e -> ctx.fail(page(e)));
+        .onFailure(ctx::fail);
   }
 
   /** {@code POST /saml2/sp/acs}: the IdP's Response (HTTP-POST binding); a session, then on to consent or the client. */
@@ -85,12 +85,9 @@ public final class AuthorizeEndpoint {
             response == null ? null : response.getBytes(java.nio.charset.StandardCharsets.US_ASCII))
         .compose(done -> service.upstreamLogin(done.pendingId(), done.identity()))
         .onSuccess(step -> write(ctx, step, "../../"))
-        .onFailure(e -> ctx.fail(page(e)));
+        .onFailure(ctx::fail);
   }
 
-  private static Throwable page(Throwable e) {
-    return e instanceof SamlLogin.SamlLoginException s ? new ErrorPage(s.status(), s.title(), s.getMessage()) : e;
-  }
 
   private void authorize(RoutingContext ctx, MultiMap params) {
     parser.parse(params)

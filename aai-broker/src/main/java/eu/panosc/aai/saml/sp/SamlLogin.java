@@ -6,6 +6,7 @@ import eu.panosc.aai.attributes.MissingAttributesException;
 import eu.panosc.aai.attributes.UpstreamAttributes;
 import eu.panosc.aai.attributes.identity.NoUsableUserIdException;
 import eu.panosc.aai.attributes.scope.IdpScope;
+import eu.panosc.aai.browser.ErrorPage;
 import eu.panosc.aai.saml.validate.Expectation;
 import eu.panosc.aai.saml.validate.SamlRejectedException;
 import eu.panosc.aai.saml.validate.SamlResponseConsumer;
@@ -25,8 +26,8 @@ import org.slf4j.LoggerFactory;
  * A login through one SAML IdP, both halves: {@link #start} remembers the flow server-side under an opaque RelayState
  * handle and answers the signed HTTP-Redirect to the IdP; {@link #finish} takes the flow back (once), validates the
  * POSTed Response against it (signature with the IdP's metadata keys only, InResponseTo = our request, audience,
- * times, one-time use), and maps the verified assertion's attributes to an {@link UpstreamIdentity}. No HTTP types:
- * failures are {@link SamlLoginException}s saying what the person can do, with the operator's reason logged.
+ * times, one-time use), and maps the verified assertion's attributes to an {@link UpstreamIdentity}. Failures are
+ * {@link ErrorPage}s saying what the person can do (as the authorization service's), with the operator's reason logged.
  */
 public final class SamlLogin {
   private static final Logger LOG = LoggerFactory.getLogger(SamlLogin.class);
@@ -48,26 +49,6 @@ public final class SamlLogin {
 
   /** A finished login: the pending OIDC authorization it continues, and who logged in. */
   public record Finished(String pendingId, UpstreamIdentity identity) {}
-
-  /** Why a SAML login cannot go on, for the person ({@code title}, {@code message}) with an HTTP-like status. */
-  public static final class SamlLoginException extends RuntimeException {
-    private final int status;
-    private final String title;
-
-    public SamlLoginException(int status, String title, String message) {
-      super(message, null, false, false);
-      this.status = status;
-      this.title = title;
-    }
-
-    public int status() {
-      return status;
-    }
-
-    public String title() {
-      return title;
-    }
-  }
 
   private final SpEndpoints sp;
   private final AuthnRequests requests;
@@ -105,7 +86,7 @@ public final class SamlLogin {
     try {
       flow = new SamlFlow(requestId, idp.entityId(), pendingId, requestedAcr);
     } catch (IllegalArgumentException e) {
-      return Future.failedFuture(new SamlLoginException(400, "Sign-in request not understood",
+      return Future.failedFuture(new ErrorPage(400, "Sign-in request not understood",
           "This sign-in request could not be read. Go back to the application and start again."));
     }
     return flows.start(flow).map(handle -> requests.redirect(idp.ssoUrl(), flow.requestedAcr(), forceAuthn, handle,
@@ -115,18 +96,18 @@ public final class SamlLogin {
   /** The IdP posted {@code samlResponse} (base64) with {@code relayState}: the identity, or a failed future. */
   public Future<Finished> finish(String relayState, byte[] samlResponse) {
     if (relayState == null || relayState.isEmpty() || samlResponse == null || samlResponse.length == 0) {
-      return Future.failedFuture(new SamlLoginException(400, "Sign-in answer incomplete",
+      return Future.failedFuture(new ErrorPage(400, "Sign-in answer incomplete",
           "The identity provider's answer did not reach us complete. Go back to the application and sign in again."));
     }
     return flows.take(relayState).compose(lookup -> switch (lookup) {
       case SamlFlows.Lookup.Found found -> validate(found.flow(), samlResponse);
-      case SamlFlows.Lookup.Expired e -> Future.failedFuture(new SamlLoginException(400, "Sign-in took too long",
+      case SamlFlows.Lookup.Expired e -> Future.failedFuture(new ErrorPage(400, "Sign-in took too long",
           "This sign-in was started more than " + flows.lifetime().toMinutes() + " minutes ago and has expired. Go "
               + "back to the application and sign in again."));
-      case SamlFlows.Lookup.Replayed r -> Future.failedFuture(new SamlLoginException(400, "Sign-in already used",
+      case SamlFlows.Lookup.Replayed r -> Future.failedFuture(new ErrorPage(400, "Sign-in already used",
           "This sign-in answer was already used (a reload or the back button?). Go back to the application and sign "
               + "in again."));
-      case SamlFlows.Lookup.Missing m -> Future.failedFuture(new SamlLoginException(400, "Sign-in not known here",
+      case SamlFlows.Lookup.Missing m -> Future.failedFuture(new ErrorPage(400, "Sign-in not known here",
           "We have no record of this sign-in (it was not started here, or is long gone). Go back to the application "
               + "and sign in again."));
     });
@@ -141,14 +122,14 @@ public final class SamlLogin {
           idp.signingCertificates().get(), keys, clock.instant(), SKEW);
     } catch (RuntimeException e) {
       LOG.error("SAML login through {} cannot be checked: {}", flow.idpEntityId(), e.getMessage());
-      return Future.failedFuture(new SamlLoginException(503, "Sign-in unavailable",
+      return Future.failedFuture(new ErrorPage(503, "Sign-in unavailable",
           "The identity provider's keys are not available to us right now, so we cannot check its answer. Please try "
               + "again later."));
     }
     return consumer.consume(samlResponse, expected).recover(e -> {
       if (e instanceof SamlRejectedException rejected) {
         LOG.warn("SAML Response from {} refused: {}", flow.idpEntityId(), rejected.getMessage());
-        return Future.failedFuture(new SamlLoginException(400, "Sign-in answer not accepted",
+        return Future.failedFuture(new ErrorPage(400, "Sign-in answer not accepted",
             "The answer from " + idp.displayName() + " could not be accepted, so you are not signed in. Go back to "
                 + "the application and sign in again; if this repeats, tell the service desk the time it happened."));
       }
@@ -165,12 +146,12 @@ public final class SamlLogin {
       mapped = mapper.identity(in);
     } catch (MissingAttributesException e) {
       LOG.warn("SAML login through {} lacks required attributes {}", login.idpEntityId(), e.missing());
-      return Future.failedFuture(new SamlLoginException(403, "Information missing",
+      return Future.failedFuture(new ErrorPage(403, "Information missing",
           idp.displayName() + " did not release what this service needs to sign you in: " + String.join(", ",
               e.missing()) + ". Ask your home organisation to release these attributes to this service."));
     } catch (NoUsableUserIdException e) {
       LOG.warn("SAML login through {} has no usable user identifier (tried {})", login.idpEntityId(), e.tried());
-      return Future.failedFuture(new SamlLoginException(403, "No identifier released",
+      return Future.failedFuture(new ErrorPage(403, "No identifier released",
           idp.displayName() + " did not release a persistent identifier for you, so we cannot recognise you on your "
               + "next visit. Ask your home organisation to release one (subject-id, eduPersonUniqueId or a persistent "
               + "NameID) to this service."));
@@ -178,7 +159,7 @@ public final class SamlLogin {
     if (!flow.requestedAcr().isEmpty() && !flow.requestedAcr().contains(mapped.identity().acr())) {
       LOG.warn("SAML login through {} authenticated with {} instead of the requested {}", login.idpEntityId(),
           mapped.identity().acr(), flow.requestedAcr());
-      return Future.failedFuture(new SamlLoginException(403, "Stronger sign-in needed",
+      return Future.failedFuture(new ErrorPage(403, "Stronger sign-in needed",
           "The application asked for a stronger sign-in (" + String.join(", ", flow.requestedAcr()) + ") than "
               + idp.displayName() + " performed. Sign in again with multi-factor authentication."));
     }

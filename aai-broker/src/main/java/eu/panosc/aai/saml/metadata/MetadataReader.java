@@ -34,7 +34,9 @@ import org.opensaml.saml.security.impl.SAMLSignatureProfileValidator;
 import org.opensaml.security.credential.UsageType;
 import org.opensaml.security.x509.BasicX509Credential;
 import org.opensaml.xmlsec.keyinfo.KeyInfoSupport;
+import org.apache.xml.security.exceptions.XMLSecurityException;
 import org.opensaml.xmlsec.signature.Signature;
+import org.opensaml.xmlsec.signature.impl.SignatureImpl;
 import org.opensaml.xmlsec.signature.support.SignatureConstants;
 import org.opensaml.xmlsec.signature.support.SignatureException;
 import org.opensaml.xmlsec.signature.support.SignatureValidator;
@@ -53,6 +55,8 @@ final class MetadataReader {
       SignatureConstants.ALGO_ID_SIGNATURE_RSA_SHA256, SignatureConstants.ALGO_ID_SIGNATURE_RSA_SHA384,
       SignatureConstants.ALGO_ID_SIGNATURE_RSA_SHA512, SignatureConstants.ALGO_ID_SIGNATURE_ECDSA_SHA256,
       SignatureConstants.ALGO_ID_SIGNATURE_ECDSA_SHA384, SignatureConstants.ALGO_ID_SIGNATURE_ECDSA_SHA512);
+  private static final Set<String> DIGEST_ALGORITHMS = Set.of(SignatureConstants.ALGO_ID_DIGEST_SHA256,
+      SignatureConstants.ALGO_ID_DIGEST_SHA384, SignatureConstants.ALGO_ID_DIGEST_SHA512);
 
   private final SamlXml xml = SamlXml.get();
   private final int maxBytes;
@@ -129,6 +133,19 @@ final class MetadataReader {
     if (algorithm == null || !SIGNATURE_ALGORITHMS.contains(algorithm)) {
       throw new MetadataRefusedException(MetadataRefusedException.Kind.SIGNATURE_INVALID,
           "the metadata is signed with " + printable(algorithm) + "; only RSA/ECDSA with SHA-256/384/512 are accepted");
+    }
+    String digest = null;
+    if (signature instanceof SignatureImpl impl && impl.getXMLSignature() != null) {
+      try {
+        var method = impl.getXMLSignature().getSignedInfo().item(0).getMessageDigestAlgorithm();
+        digest = method == null ? null : method.getAlgorithmURI();
+      } catch (XMLSecurityException | RuntimeException e) {
+        digest = null;
+      }
+    }
+    if (digest == null || !DIGEST_ALGORITHMS.contains(digest)) {
+      throw new MetadataRefusedException(MetadataRefusedException.Kind.SIGNATURE_INVALID,
+          "the metadata signature uses the digest " + printable(digest) + "; only SHA-256/384/512 are accepted");
     }
     try {
       SignatureValidator.validate(signature, new BasicX509Credential(pinned));

@@ -141,6 +141,11 @@ final class MetadataFixture {
 
   /** {@code xml} with its root signed by {@code key} (enveloped, exclusive c14n, RSA-SHA256), ID added. */
   static byte[] signed(String xml, KeyMaterial key) {
+    return signed(xml, key, SignatureConstants.ALGO_ID_SIGNATURE_RSA_SHA256, SignatureConstants.ALGO_ID_DIGEST_SHA256);
+  }
+
+  /** {@code xml} with its root signed by {@code key} with the given signature and digest algorithms. */
+  static byte[] signed(String xml, KeyMaterial key, String signatureAlgorithm, String digestAlgorithm) {
     try {
       var root = SamlXml.get().unmarshal(bytes(xml), Integer.MAX_VALUE);
       if (root instanceof EntitiesDescriptor es) {
@@ -152,9 +157,11 @@ final class MetadataFixture {
           .getBuilderOrThrow(Signature.DEFAULT_ELEMENT_NAME).buildObject(Signature.DEFAULT_ELEMENT_NAME);
       signature.setSigningCredential(
           CredentialSupport.getSimpleCredential(key.certificate(), key.keys().getPrivate()));
-      signature.setSignatureAlgorithm(SignatureConstants.ALGO_ID_SIGNATURE_RSA_SHA256);
+      signature.setSignatureAlgorithm(signatureAlgorithm);
       signature.setCanonicalizationAlgorithm(SignatureConstants.ALGO_ID_C14N_EXCL_OMIT_COMMENTS);
       ((org.opensaml.saml.common.SignableSAMLObject) root).setSignature(signature);
+      ((org.opensaml.saml.common.SAMLObjectContentReference) signature.getContentReferences().get(0))
+          .setDigestAlgorithm(digestAlgorithm);
       root.releaseDOM();
       root.releaseChildrenDOM(true);
       var element = XMLObjectSupport.marshall(root);

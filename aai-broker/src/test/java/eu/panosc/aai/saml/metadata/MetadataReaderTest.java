@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.opensaml.xmlsec.signature.support.SignatureConstants;
 
 class MetadataReaderTest {
   private static final String IDP = "https://idp.example.org/idp/shibboleth";
@@ -92,6 +93,15 @@ class MetadataReaderTest {
     byte[] altered = bytes(s.replace(IDP + "/sso", "https://attacker.example/sso"));
 
     assertRefused(altered, MetadataRefusedException.Kind.SIGNATURE_INVALID, "pinned certificate");
+  }
+
+  @Test
+  void sha1SignatureOrDigestThenRefused() {
+    String doc = aggregate("2031-05-08T00:00:00Z", null, smallIdp(IDP));
+    assertRefused(signed(doc, FEDERATION, SignatureConstants.ALGO_ID_SIGNATURE_RSA_SHA1,
+        SignatureConstants.ALGO_ID_DIGEST_SHA256), MetadataRefusedException.Kind.SIGNATURE_INVALID, "rsa-sha1");
+    assertRefused(signed(doc, FEDERATION, SignatureConstants.ALGO_ID_SIGNATURE_RSA_SHA256,
+        SignatureConstants.ALGO_ID_DIGEST_SHA1), MetadataRefusedException.Kind.SIGNATURE_INVALID, "digest");
   }
 
   @Test

@@ -12,10 +12,12 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Executor;
+import java.util.zip.GZIPInputStream;
 
 /**
- * Fetches metadata over HTTP(S) with the JDK client: {@code Accept: application/samlmetadata+xml}, a timeout, no
- * redirects to other schemes, and the body read to at most the allowed size (a larger body is refused, not buffered).
+ * Fetches metadata over HTTP(S) with the JDK client: {@code Accept: application/samlmetadata+xml}, gzip accepted, a
+ * timeout, and the (decompressed) body read to at most the allowed size: a larger body, or a gzip bomb, is refused,
+ * not buffered.
  * Reading happens on {@code executor}, never on an event loop.
  */
 public final class HttpMetadataFetcher implements MetadataFetcher {
@@ -34,14 +36,17 @@ public final class HttpMetadataFetcher implements MetadataFetcher {
   public Future<Optional<byte[]>> fetch(URI uri, int maxBytes) {
     Promise<Optional<byte[]>> promise = Promise.promise();
     HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout)
-        .header("Accept", "application/samlmetadata+xml, application/xml;q=0.5").GET().build();
+        .header("Accept", "application/samlmetadata+xml, application/xml;q=0.5").header("Accept-Encoding", "gzip")
+        .GET().build();
     client.sendAsync(request, HttpResponse.BodyHandlers.ofInputStream()).whenCompleteAsync((response, error) -> {
       if (error != null) {
         promise.fail(new MetadataRefusedException(MetadataRefusedException.Kind.UNAVAILABLE,
             "fetching " + uri + " failed: " + error.getClass().getSimpleName()));
         return;
       }
-      try (InputStream in = response.body()) {
+      try (InputStream raw = response.body();
+          InputStream in = response.headers().firstValue("Content-Encoding").filter("gzip"::equalsIgnoreCase)
+              .isPresent() ? new GZIPInputStream(raw) : raw) {
         if (response.statusCode() == 404) {
           promise.complete(Optional.empty());
         } else if (response.statusCode() != 200) {

@@ -1,5 +1,6 @@
 package eu.panosc.aai.saml.metadata;
 
+import eu.panosc.platform.input.Input;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.net.URI;
@@ -66,8 +67,7 @@ public final class MdqMetadataSource implements IdpMetadataSource {
   @Override
   public Future<Optional<IdpMetadata>> lookup(String entityId) {
     Objects.requireNonNull(entityId, "entityId");
-    if (entityId.isEmpty() || entityId.length() > MAX_ENTITY_ID || !entityId.chars().allMatch(c -> c > 0x20
-        && c != 0x7f)) {
+    if (entityId.isEmpty() || !Input.isClean(entityId, MAX_ENTITY_ID) || entityId.chars().anyMatch(c -> c == ' ')) {
       return Future.succeededFuture(Optional.empty());
     }
     Instant now = clock.instant();

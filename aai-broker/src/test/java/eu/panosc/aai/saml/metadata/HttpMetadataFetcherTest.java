@@ -32,6 +32,15 @@ class HttpMetadataFetcherTest {
       accept.set(exchange.getRequestHeaders().getFirst("Accept"));
       String path = exchange.getRequestURI().getPath();
       byte[] body = "<md:EntitiesDescriptor/>".repeat(path.equals("/big") ? 100 : 1).getBytes(StandardCharsets.UTF_8);
+      if (path.startsWith("/gzip") && "gzip".equals(exchange.getRequestHeaders().getFirst("Accept-Encoding"))) {
+        java.io.ByteArrayOutputStream zipped = new java.io.ByteArrayOutputStream();
+        try (var gz = new java.util.zip.GZIPOutputStream(zipped)) {
+          gz.write(new byte[path.equals("/gzip-bomb") ? 10_000_000 : 0]);
+          gz.write("<md:EntitiesDescriptor/>".getBytes(StandardCharsets.UTF_8));
+        }
+        body = zipped.toByteArray();
+        exchange.getResponseHeaders().set("Content-Encoding", "gzip");
+      }
       int status = switch (path) {
         case "/missing" -> 404;
         case "/broken" -> 503;
@@ -75,6 +84,14 @@ class HttpMetadataFetcherTest {
     assertThat(await(fetcher.fetch(url("/feed.xml"), 1000))).hasValueSatisfying(
         b -> assertThat(new String(b, StandardCharsets.UTF_8)).isEqualTo("<md:EntitiesDescriptor/>"));
     assertThat(accept.get()).startsWith("application/samlmetadata+xml");
+  }
+
+  @Test
+  void gzipThenDecompressedAndBoundedAfterDecompression() throws Exception {
+    assertThat(await(fetcher.fetch(url("/gzip"), 1000))).hasValueSatisfying(
+        b -> assertThat(new String(b, StandardCharsets.UTF_8)).isEqualTo("<md:EntitiesDescriptor/>"));
+    assertThat(failure(fetcher.fetch(url("/gzip-bomb"), 1_000_000)).kind())
+        .isEqualTo(MetadataRefusedException.Kind.TOO_LARGE);
   }
 
   @Test

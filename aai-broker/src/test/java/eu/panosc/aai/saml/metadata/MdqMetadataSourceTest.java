@@ -128,6 +128,8 @@ class MdqMetadataSourceTest {
   void malformedEntityIdThenEmptyWithoutFetching() {
     assertThat(result(source.lookup(""))).isEmpty();
     assertThat(result(source.lookup("https://a.example.org/\nidp"))).isEmpty();
+    assertThat(result(source.lookup("https://a.example.org/ idp"))).isEmpty();
+    assertThat(result(source.lookup("https://a.example.org/\ud800"))).isEmpty();
     assertThat(result(source.lookup("https://" + "a".repeat(1100)))).isEmpty();
     assertThat(fetcher.requests).isEmpty();
   }

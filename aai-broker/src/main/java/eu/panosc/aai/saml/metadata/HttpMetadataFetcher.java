@@ -15,12 +15,15 @@ import java.util.concurrent.Executor;
 import java.util.zip.GZIPInputStream;
 
 /**
- * Fetches metadata over HTTP(S) with the JDK client: {@code Accept: application/samlmetadata+xml}, gzip accepted, a
- * timeout, and the (decompressed) body read to at most the allowed size: a larger body, or a gzip bomb, is refused,
- * not buffered.
- * Reading happens on {@code executor}, never on an event loop.
+ * Fetches metadata over HTTP(S) with the JDK client: {@code Accept: application/samlmetadata+xml}, gzip accepted,
+ * {@code If-None-Match} when an ETag is known (a 304 keeps the held copy without parsing it again), a timeout, and the
+ * (decompressed) body read to at most the allowed size: a larger body, or a gzip bomb, is refused, not buffered.
+ * Reading and the callers' parsing happen on {@code executor}, never on an event loop.
  */
 public final class HttpMetadataFetcher implements MetadataFetcher {
+  /** An ETag longer than this is not kept. */
+  private static final int MAX_ETAG = 256;
+
   private final HttpClient client;
   private final Duration timeout;
   private final Executor executor;
@@ -34,38 +37,50 @@ public final class HttpMetadataFetcher implements MetadataFetcher {
 
   @Override
   public Future<Optional<byte[]>> fetch(URI uri, int maxBytes) {
-    Promise<Optional<byte[]>> promise = Promise.promise();
-    HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout)
-        .header("Accept", "application/samlmetadata+xml, application/xml;q=0.5").header("Accept-Encoding", "gzip")
-        .GET().build();
-    client.sendAsync(request, HttpResponse.BodyHandlers.ofInputStream()).whenCompleteAsync((response, error) -> {
-      if (error != null) {
-        promise.fail(new MetadataRefusedException(MetadataRefusedException.Kind.UNAVAILABLE,
-            "fetching " + uri + " failed: " + error.getClass().getSimpleName()));
-        return;
-      }
-      try (InputStream raw = response.body();
-          InputStream in = response.headers().firstValue("Content-Encoding").filter("gzip"::equalsIgnoreCase)
-              .isPresent() ? new GZIPInputStream(raw) : raw) {
-        if (response.statusCode() == 404) {
-          promise.complete(Optional.empty());
-        } else if (response.statusCode() != 200) {
-          promise.fail(new MetadataRefusedException(MetadataRefusedException.Kind.UNAVAILABLE,
-              "fetching " + uri + " answered HTTP " + response.statusCode()));
-        } else {
-          byte[] body = in.readNBytes(maxBytes + 1);
-          if (body.length > maxBytes) {
-            promise.fail(new MetadataRefusedException(MetadataRefusedException.Kind.TOO_LARGE,
-                "the metadata at " + uri + " has more than the " + maxBytes + " bytes allowed"));
-          } else {
-            promise.complete(Optional.of(body));
+    return fetch(uri, maxBytes, Optional.empty()).map(f -> f.status() == Fetched.Status.OK ? Optional.of(f.body())
+        : Optional.empty());
+  }
+
+  @Override
+  public Future<Fetched> fetch(URI uri, int maxBytes, Optional<String> etag) {
+    Promise<Fetched> promise = Promise.promise();
+    HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout)
+        .header("Accept", "application/samlmetadata+xml, application/xml;q=0.5").header("Accept-Encoding", "gzip");
+    etag.ifPresent(e -> request.header("If-None-Match", e));
+    client.sendAsync(request.GET().build(), HttpResponse.BodyHandlers.ofInputStream())
+        .whenCompleteAsync((response, error) -> {
+          if (error != null) {
+            promise.fail(new MetadataRefusedException(MetadataRefusedException.Kind.UNAVAILABLE,
+                "fetching " + uri + " failed: " + error.getClass().getSimpleName()));
+            return;
           }
-        }
-      } catch (IOException e) {
-        promise.fail(new MetadataRefusedException(MetadataRefusedException.Kind.UNAVAILABLE,
-            "reading " + uri + " failed: " + e.getClass().getSimpleName()));
-      }
-    }, executor);
+          try (InputStream raw = response.body();
+              InputStream in = response.headers().firstValue("Content-Encoding").filter("gzip"::equalsIgnoreCase)
+                  .isPresent() ? new GZIPInputStream(raw) : raw) {
+            Optional<String> tag = response.headers().firstValue("ETag")
+                .filter(t -> t.length() <= MAX_ETAG && t.chars().allMatch(c -> c >= 0x21 && c <= 0x7e));
+            int status = response.statusCode();
+            if (status == 304 && etag.isPresent()) {
+              promise.complete(new Fetched(Fetched.Status.NOT_MODIFIED, new byte[0], etag));
+            } else if (status == 404) {
+              promise.complete(new Fetched(Fetched.Status.NOT_FOUND, new byte[0], Optional.empty()));
+            } else if (status != 200) {
+              promise.fail(new MetadataRefusedException(MetadataRefusedException.Kind.UNAVAILABLE,
+                  "fetching " + uri + " answered HTTP " + status));
+            } else {
+              byte[] body = in.readNBytes(maxBytes + 1);
+              if (body.length > maxBytes) {
+                promise.fail(new MetadataRefusedException(MetadataRefusedException.Kind.TOO_LARGE,
+                    "the metadata at " + uri + " has more than the " + maxBytes + " bytes allowed"));
+              } else {
+                promise.complete(new Fetched(Fetched.Status.OK, body, tag));
+              }
+            }
+          } catch (IOException e) {
+            promise.fail(new MetadataRefusedException(MetadataRefusedException.Kind.UNAVAILABLE,
+                "reading " + uri + " failed: " + e.getClass().getSimpleName()));
+          }
+        }, executor);
     return promise.future();
   }
 }

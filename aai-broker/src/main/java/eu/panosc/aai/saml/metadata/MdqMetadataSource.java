@@ -32,7 +32,7 @@ public final class MdqMetadataSource implements IdpMetadataSource {
   static final int MAX_ENTITY_ID = 1024;
 
   /** A cached answer: metadata, or none (a 404) until {@code nextRefresh}. */
-  private record Entry(Optional<IdpMetadata> metadata, Instant nextRefresh) {}
+  private record Entry(Optional<IdpMetadata> metadata, Instant nextRefresh, Optional<String> etag) {}
 
   private final URI base;
   private final X509Certificate pinned;
@@ -100,42 +100,56 @@ public final class MdqMetadataSource implements IdpMetadataSource {
     }
     fetches.incrementAndGet();
     URI url = urlOf(entityId);
-    fetcher.fetch(url, maxBytes).compose(body -> {
-      if (body.isEmpty()) {
-        return Future.succeededFuture(Optional.<IdpMetadata>empty());
-      }
-      try {
-        MetadataDocument d = reader.read(body.get(), Optional.of(pinned), clock.instant());
-        IdpMetadata m = d.byEntityId().get(entityId);
-        if (m == null) {
-          return Future.failedFuture(new MetadataRefusedException(MetadataRefusedException.Kind.MALFORMED,
-              "the MDQ answer for " + MetadataReader.printable(entityId) + " has no IdP of that entityID"));
-        }
-        return Future.succeededFuture(Optional.of(m));
-      } catch (MetadataRefusedException ex) {
-        return Future.failedFuture(ex);
+    Entry held = cache.get(entityId);
+    Optional<IdpMetadata> heldMetadata = held == null ? Optional.empty()
+        : held.metadata().filter(m -> m.validAt(clock.instant()));
+    Optional<String> etag = heldMetadata.isPresent() ? held.etag() : Optional.empty();
+    fetcher.fetch(url, maxBytes, etag).compose(f -> {
+      switch (f.status()) {
+        case NOT_FOUND:
+          return Future.succeededFuture(new Entry(Optional.empty(), Instant.MIN, Optional.empty()));
+        case NOT_MODIFIED:
+          if (heldMetadata.isEmpty()) {
+            return Future.failedFuture(new MetadataRefusedException(MetadataRefusedException.Kind.UNAVAILABLE,
+                "the MDQ responder answered 304 to an unconditional request"));
+          }
+          return Future.succeededFuture(new Entry(heldMetadata, Instant.MIN, etag));
+        default:
+          try {
+            MetadataDocument d = reader.read(f.body(), Optional.of(pinned), clock.instant());
+            IdpMetadata m = d.byEntityId().get(entityId);
+            if (m == null) {
+              return Future.failedFuture(new MetadataRefusedException(MetadataRefusedException.Kind.MALFORMED,
+                  "the MDQ answer for " + MetadataReader.printable(entityId) + " has no IdP of that entityID"));
+            }
+            return Future.succeededFuture(new Entry(Optional.of(m), Instant.MIN, f.etag()));
+          } catch (MetadataRefusedException ex) {
+            return Future.failedFuture(ex);
+          }
       }
     }).onComplete(ar -> {
       Instant now = clock.instant();
       Entry before = cache.get(entityId);
       Optional<IdpMetadata> answer;
       Throwable failure = null;
-      if (ar.succeeded()) {
-        answer = ar.result();
+      if (ar.succeeded() && ar.result().metadata().map(m -> m.validAt(now)).orElse(true)) {
+        answer = ar.result().metadata();
         Instant next = answer.map(m -> policy.nextRefresh(now, m.validUntil(), m.cacheDuration()))
             .orElse(now.plus(negativeTtl));
-        put(entityId, new Entry(answer, next));
+        put(entityId, new Entry(answer, next, ar.result().etag()));
       } else {
-        String reason = ar.cause() instanceof MetadataRefusedException r ? r.kind() + ": " + r.getMessage()
-            : ar.cause().toString();
+        Throwable cause = ar.succeeded() ? new MetadataRefusedException(MetadataRefusedException.Kind.EXPIRED,
+            "the unchanged MDQ metadata expired") : ar.cause();
+        String reason = cause instanceof MetadataRefusedException r ? r.kind() + ": " + r.getMessage()
+            : cause.toString();
         if (before != null && before.metadata().isPresent() && before.metadata().get().validAt(now)) {
           answer = before.metadata();
-          cache.put(entityId, new Entry(answer, policy.retry(now)));
+          cache.put(entityId, new Entry(answer, policy.retry(now), before.etag()));
           LOG.warn("MDQ metadata for {} from {} refused ({}); keeping the copy valid until {}",
               MetadataReader.printable(entityId), url, reason, answer.get().validUntil());
         } else {
           answer = Optional.empty();
-          failure = ar.cause();
+          failure = cause;
           cache.remove(entityId);
           LOG.error("MDQ metadata for {} from {} refused ({}) and no valid copy is left: logins through this IdP "
               + "fail until it is fixed (check the MDQ URL, the pinned registry certificate and clocks)",

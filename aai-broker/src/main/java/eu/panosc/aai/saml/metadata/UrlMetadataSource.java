@@ -21,7 +21,9 @@ import org.slf4j.LoggerFactory;
 public final class UrlMetadataSource implements IdpMetadataSource {
   private static final Logger LOG = LoggerFactory.getLogger(UrlMetadataSource.class);
 
-  private record Loaded(MetadataDocument document, Instant nextRefresh) {}
+  private record Loaded(MetadataDocument document, Instant nextRefresh, Optional<String> etag) {}
+
+  private record Result(MetadataDocument document, Optional<String> etag, boolean changed) {}
 
   private final URI url;
   private final X509Certificate pinned;
@@ -70,28 +72,46 @@ public final class UrlMetadataSource implements IdpMetadataSource {
       inflight = promise.future();
       fetches++;
     }
-    fetcher.fetch(url, maxBytes).compose(body -> {
-      if (body.isEmpty()) {
-        return Future.failedFuture(new MetadataRefusedException(MetadataRefusedException.Kind.UNAVAILABLE,
-            "the metadata URL " + url + " answered 404"));
-      }
-      try {
-        return Future.succeededFuture(reader.read(body.get(), Optional.of(pinned), clock.instant()));
-      } catch (MetadataRefusedException e) {
-        return Future.failedFuture(e);
+    Loaded held = current;
+    Optional<String> etag = held != null && clock.instant().isBefore(held.document().validUntil()) ? held.etag()
+        : Optional.empty();
+    fetcher.fetch(url, maxBytes, etag).compose(f -> {
+      switch (f.status()) {
+        case NOT_FOUND:
+          return Future.failedFuture(new MetadataRefusedException(MetadataRefusedException.Kind.UNAVAILABLE,
+              "the metadata URL " + url + " answered 404"));
+        case NOT_MODIFIED:
+          if (held == null || etag.isEmpty()) {
+            return Future.failedFuture(new MetadataRefusedException(MetadataRefusedException.Kind.UNAVAILABLE,
+                "the metadata URL " + url + " answered 304 to an unconditional request"));
+          }
+          return Future.succeededFuture(new Result(held.document(), etag, false));
+        default:
+          try {
+            return Future.succeededFuture(
+                new Result(reader.read(f.body(), Optional.of(pinned), clock.instant()), f.etag(), true));
+          } catch (MetadataRefusedException e) {
+            return Future.failedFuture(e);
+          }
       }
     }).onComplete(ar -> {
       Instant now = clock.instant();
       Loaded before = current;
-      if (ar.succeeded()) {
-        MetadataDocument d = ar.result();
-        current = new Loaded(d, policy.nextRefresh(now, d.validUntil(), d.cacheDuration()));
-        LOG.info("SAML metadata from {} loaded: {} IdPs, valid until {}", url, d.byEntityId().size(), d.validUntil());
+      Throwable cause = null;
+      if (ar.succeeded() && now.isBefore(ar.result().document().validUntil())) {
+        MetadataDocument d = ar.result().document();
+        current = new Loaded(d, policy.nextRefresh(now, d.validUntil(), d.cacheDuration()), ar.result().etag());
+        if (ar.result().changed()) {
+          LOG.info("SAML metadata from {} loaded: {} IdPs, valid until {}", url, d.byEntityId().size(),
+              d.validUntil());
+        }
       } else {
-        String reason = ar.cause() instanceof MetadataRefusedException r ? r.kind() + ": " + r.getMessage()
-            : ar.cause().toString();
+        cause = ar.succeeded() ? new MetadataRefusedException(MetadataRefusedException.Kind.EXPIRED,
+            "the unchanged metadata expired at " + ar.result().document().validUntil()) : ar.cause();
+        String reason = cause instanceof MetadataRefusedException r ? r.kind() + ": " + r.getMessage()
+            : cause.toString();
         if (before != null && now.isBefore(before.document().validUntil())) {
-          current = new Loaded(before.document(), policy.retry(now));
+          current = new Loaded(before.document(), policy.retry(now), before.etag());
           LOG.warn("SAML metadata from {} refused ({}); keeping the copy valid until {}, retrying at {}", url, reason,
               before.document().validUntil(), policy.retry(now));
         } else {
@@ -102,12 +122,11 @@ public final class UrlMetadataSource implements IdpMetadataSource {
       synchronized (this) {
         inflight = null;
       }
-      if (ar.succeeded()) {
-        promise.complete(ar.result());
-      } else if (before != null && now.isBefore(before.document().validUntil())) {
-        promise.complete(before.document());
+      Loaded after = current;
+      if (after != null && now.isBefore(after.document().validUntil())) {
+        promise.complete(after.document());
       } else {
-        promise.fail(ar.cause());
+        promise.fail(cause);
       }
     });
     return promise.future();

@@ -41,6 +41,14 @@ class HttpMetadataFetcherTest {
         body = zipped.toByteArray();
         exchange.getResponseHeaders().set("Content-Encoding", "gzip");
       }
+      if (path.equals("/tagged")) {
+        exchange.getResponseHeaders().set("ETag", "\"t1\"");
+        if ("\"t1\"".equals(exchange.getRequestHeaders().getFirst("If-None-Match"))) {
+          exchange.sendResponseHeaders(304, -1);
+          exchange.close();
+          return;
+        }
+      }
       int status = switch (path) {
         case "/missing" -> 404;
         case "/broken" -> 503;
@@ -92,6 +100,19 @@ class HttpMetadataFetcherTest {
         b -> assertThat(new String(b, StandardCharsets.UTF_8)).isEqualTo("<md:EntitiesDescriptor/>"));
     assertThat(failure(fetcher.fetch(url("/gzip-bomb"), 1_000_000)).kind())
         .isEqualTo(MetadataRefusedException.Kind.TOO_LARGE);
+  }
+
+  @Test
+  void etagThenReturnedAndConditionalRequestAnsweredNotModified() throws Exception {
+    MetadataFetcher.Fetched first = fetcher.fetch(url("/tagged"), 1000, Optional.empty()).toCompletionStage()
+        .toCompletableFuture().get(10, TimeUnit.SECONDS);
+    assertThat(first.status()).isEqualTo(MetadataFetcher.Fetched.Status.OK);
+    assertThat(first.etag()).contains("\"t1\"");
+
+    MetadataFetcher.Fetched second = fetcher.fetch(url("/tagged"), 1000, first.etag()).toCompletionStage()
+        .toCompletableFuture().get(10, TimeUnit.SECONDS);
+    assertThat(second.status()).isEqualTo(MetadataFetcher.Fetched.Status.NOT_MODIFIED);
+    assertThat(second.body()).isEmpty();
   }
 
   @Test

@@ -62,6 +62,22 @@ class MdqMetadataSourceTest {
   }
 
   @Test
+  void etagKnownThenRefreshIsConditionalAndNotModifiedKeepsTheEntity() {
+    fetcher.answer(A_URL, entity(A, "2031-05-02T00:00:00Z", "PT1H"));
+    fetcher.etag(A_URL, "\"a1\"");
+    result(source.lookup(A));
+    fetcher.answer(A_URL, "unparseable".getBytes());
+
+    clock.advance(Duration.ofHours(1));
+    assertThat(result(source.lookup(A))).isPresent();
+    clock.advance(Duration.ofMinutes(59));
+    assertThat(result(source.lookup(A))).isPresent();
+
+    assertThat(fetcher.conditions).containsExactly(Optional.empty(), Optional.of("\"a1\""));
+    assertThat(fetcher.requests).hasSize(2);
+  }
+
+  @Test
   void notFoundThenRememberedForTheNegativeTtlOnly() {
     fetcher.notFound(A_URL);
 

@@ -18,6 +18,29 @@ final class ScriptedFetcher implements MetadataFetcher {
   final List<URI> requests = new ArrayList<>();
   private final List<Runnable> held = new ArrayList<>();
   private boolean hold;
+  private final Map<URI, String> etags = new HashMap<>();
+  /** The If-None-Match of every conditional request, in order. */
+  final List<Optional<String>> conditions = new ArrayList<>();
+
+  /** Answers carry {@code etag}; a request naming it is answered 304. */
+  synchronized void etag(URI uri, String etag) {
+    etags.put(uri, etag);
+  }
+
+  @Override
+  public Future<Fetched> fetch(URI uri, int maxBytes, Optional<String> etag) {
+    String current;
+    synchronized (this) {
+      conditions.add(etag);
+      current = etags.get(uri);
+      if (current != null && etag.isPresent() && etag.get().equals(current)) {
+        requests.add(uri);
+        return Future.succeededFuture(new Fetched(Fetched.Status.NOT_MODIFIED, new byte[0], etag));
+      }
+    }
+    return fetch(uri, maxBytes).map(b -> b.map(x -> new Fetched(Fetched.Status.OK, x, Optional.ofNullable(current)))
+        .orElseGet(() -> new Fetched(Fetched.Status.NOT_FOUND, new byte[0], Optional.empty())));
+  }
 
   synchronized void answer(URI uri, byte[] body) {
     answers.put(uri, Future.succeededFuture(Optional.of(body)));

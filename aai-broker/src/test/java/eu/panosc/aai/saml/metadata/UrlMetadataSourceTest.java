@@ -57,6 +57,23 @@ class UrlMetadataSourceTest {
   }
 
   @Test
+  void etagKnownThenRefreshIsConditionalAndNotModifiedKeepsTheCopyWithoutReparsing() {
+    fetcher.answer(URL, signed(aggregate("2031-05-08T00:00:00Z", "PT1H", smallIdp(A)), FEDERATION));
+    fetcher.etag(URL, "\"v1\"");
+    result(source.lookup(A));
+    fetcher.answer(URL, "unparseable: a 304 must not make the source read a body".getBytes());
+
+    clock.advance(Duration.ofHours(1));
+    assertThat(result(source.lookup(A))).isPresent();
+    assertThat(result(source.lookup(A))).isPresent();
+
+    assertThat(fetcher.conditions).containsExactly(Optional.empty(), Optional.of("\"v1\""));
+    clock.advance(Duration.ofMinutes(59));
+    assertThat(result(source.lookup(A))).as("the 304 restarted the cache duration").isPresent();
+    assertThat(fetcher.requests).hasSize(2);
+  }
+
+  @Test
   void refreshRefusedThenLastGoodCopyServedUntilItsValidUntilAndNeverAfter() {
     fetcher.answer(URL, signed(aggregate("2031-05-01T12:00:00Z", "PT10M", smallIdp(A)), FEDERATION));
     result(source.lookup(A));

@@ -81,6 +81,16 @@ class MetadataReaderTest {
   }
 
   @Test
+  void signedEntityWrappedInUnsignedAggregateThenRefused() {
+    String signedEntity = new String(signed(smallIdp(IDP).replace(" entityID=",
+        " validUntil=\"2031-05-08T00:00:00Z\" entityID="), FEDERATION), StandardCharsets.UTF_8)
+        .replaceFirst("^<\\?xml[^>]*>", "");
+    byte[] wrapped = bytes(aggregate("2031-05-08T00:00:00Z", null, signedEntity, smallIdp("https://evil.example/idp")));
+
+    assertRefused(wrapped, MetadataRefusedException.Kind.UNSIGNED, "not signed");
+  }
+
+  @Test
   void documentSignedByAnotherKeyThenRefused() {
     assertRefused(signed(aggregate("2031-05-08T00:00:00Z", null, smallIdp(IDP)), OTHER),
         MetadataRefusedException.Kind.SIGNATURE_INVALID, "pinned certificate");

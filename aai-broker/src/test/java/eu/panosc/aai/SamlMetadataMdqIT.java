@@ -7,6 +7,7 @@ import eu.panosc.aai.saml.metadata.IdpMetadata;
 import eu.panosc.aai.saml.metadata.MdqMetadataSource;
 import eu.panosc.aai.saml.metadata.MetadataRefusedException;
 import eu.panosc.aai.saml.metadata.RefreshPolicy;
+import eu.panosc.aai.saml.metadata.UrlMetadataSource;
 import eu.panosc.platform.service.Platform;
 import java.io.ByteArrayInputStream;
 import java.math.BigInteger;
@@ -37,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The aai-broker's MDQ client against the real federation-registry in demo mode (one process, as {@code panosc up
  * --demo} runs them): the registry signs with a key whose certificate the client pins, and the client looks up the
- * UmbrellaID stand-in the demo federation publishes.
+ * UmbrellaID stand-in the demo federation publishes; the URL source reads the registry's signed aggregate.
  */
 class SamlMetadataMdqIT {
   private static final String UMBRELLAID = "https://umbrellaid.demo/idp";
@@ -76,6 +77,17 @@ class SamlMetadataMdqIT {
 
       assertThat(source.lookup("https://unknown.demo/idp").toCompletionStage().toCompletableFuture()
           .get(30, TimeUnit.SECONDS)).as("a 404 is an empty answer").isEmpty();
+
+      UrlMetadataSource aggregate = new UrlMetadataSource(URI.create(mdq + "/entities"), registryCert, fetcher,
+          1 << 24, policy, Clock.systemUTC());
+      Optional<IdpMetadata> esrf = aggregate.lookup("https://idp.esrf.demo/idp").toCompletionStage()
+          .toCompletableFuture().get(30, TimeUnit.SECONDS);
+      assertThat(esrf).as("the signed aggregate, verified and indexed").isPresent();
+      assertThat(esrf.get().signingCertificates()).isNotEmpty();
+      assertThat(aggregate.lookup(UMBRELLAID).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS)
+          .map(x -> x.singleSignOn().get(IdpMetadata.Binding.REDIRECT))).contains("https://umbrellaid.demo/idp/sso");
+      assertThat(aggregate.lookup("https://icat.ill.demo/saml/sp").toCompletionStage().toCompletableFuture()
+          .get(30, TimeUnit.SECONDS)).as("an SP is not an IdP").isEmpty();
 
       MdqMetadataSource wrongPin = new MdqMetadataSource(mdq, otherCert, fetcher, 1 << 20, policy,
           Duration.ofMinutes(1), 1000, Clock.systemUTC());

@@ -54,9 +54,7 @@ public final class HttpMetadataFetcher implements MetadataFetcher {
                 "fetching " + uri + " failed: " + error.getClass().getSimpleName()));
             return;
           }
-          try (InputStream raw = response.body();
-              InputStream in = response.headers().firstValue("Content-Encoding").filter("gzip"::equalsIgnoreCase)
-                  .isPresent() ? new GZIPInputStream(raw) : raw) {
+          try (InputStream raw = response.body()) {
             Optional<String> tag = response.headers().firstValue("ETag")
                 .filter(t -> t.length() <= MAX_ETAG && t.chars().allMatch(c -> c >= 0x21 && c <= 0x7e));
             int status = response.statusCode();
@@ -68,7 +66,9 @@ public final class HttpMetadataFetcher implements MetadataFetcher {
               promise.fail(new MetadataRefusedException(MetadataRefusedException.Kind.UNAVAILABLE,
                   "fetching " + uri + " answered HTTP " + status));
             } else {
-              byte[] body = in.readNBytes(maxBytes + 1);
+              boolean gzip = response.headers().firstValue("Content-Encoding").filter("gzip"::equalsIgnoreCase)
+                  .isPresent();
+              byte[] body = (gzip ? new GZIPInputStream(raw) : raw).readNBytes(maxBytes + 1);
               if (body.length > maxBytes) {
                 promise.fail(new MetadataRefusedException(MetadataRefusedException.Kind.TOO_LARGE,
                     "the metadata at " + uri + " has more than the " + maxBytes + " bytes allowed"));

@@ -49,6 +49,12 @@ class HttpMetadataFetcherTest {
           return;
         }
       }
+      if (path.equals("/gzip-missing")) {
+        exchange.getResponseHeaders().set("Content-Encoding", "gzip");
+        exchange.sendResponseHeaders(404, -1);
+        exchange.close();
+        return;
+      }
       int status = switch (path) {
         case "/missing" -> 404;
         case "/broken" -> 503;
@@ -118,6 +124,7 @@ class HttpMetadataFetcherTest {
   @Test
   void notFoundThenEmpty() throws Exception {
     assertThat(await(fetcher.fetch(url("/missing"), 1000))).isEmpty();
+    assertThat(await(fetcher.fetch(url("/gzip-missing"), 1000))).as("an empty gzip-labelled 404").isEmpty();
   }
 
   @Test

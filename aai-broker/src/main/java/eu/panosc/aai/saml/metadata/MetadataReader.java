@@ -46,7 +46,8 @@ import org.w3c.dom.Element;
  * Reads a SAML metadata document (an {@code EntitiesDescriptor}, possibly nested, or one {@code EntityDescriptor})
  * with the hardened {@link SamlXml} parser, verifies the signature on its root against a pinned certificate only (the
  * SAML signature profile, SHA-2 RSA/ECDSA; a KeyInfo in the document is never used), refuses it once expired, and
- * indexes its IdPs by entity id. OpenSAML types stay inside this class.
+ * indexes its IdPs by entity id. An IdP listed twice is left out (which of its copies holds the right keys cannot be
+ * told). OpenSAML types stay inside this class.
  */
 final class MetadataReader {
   static final String SHIBMD_NS = "urn:mace:shibboleth:metadata:1.0";
@@ -109,8 +110,10 @@ final class MetadataReader {
           "the metadata expired at " + validUntil + " (now " + now + ")");
     }
     Map<String, IdpMetadata> byId = new HashMap<>();
-    collect(root, until, cacheDuration, byId);
-    return new MetadataDocument(byId, until, Optional.ofNullable(cacheDuration));
+    Set<String> duplicates = new java.util.TreeSet<>();
+    collect(root, until, cacheDuration, byId, duplicates);
+    duplicates.forEach(byId::remove);
+    return new MetadataDocument(byId, until, Optional.ofNullable(cacheDuration), duplicates);
   }
 
   private static void verify(SignableSAMLObject root, X509Certificate pinned) throws MetadataRefusedException {
@@ -156,15 +159,16 @@ final class MetadataReader {
     }
   }
 
-  private static void collect(XMLObject node, Instant until, Duration cache, Map<String, IdpMetadata> out) {
+  private static void collect(XMLObject node, Instant until, Duration cache, Map<String, IdpMetadata> out,
+      Set<String> duplicates) {
     if (node instanceof EntitiesDescriptor es) {
       Instant u = earlier(until, es.getValidUntil());
       Duration c = shorter(cache, es.getCacheDuration());
       for (EntitiesDescriptor nested : es.getEntitiesDescriptors()) {
-        collect(nested, u, c, out);
+        collect(nested, u, c, out, duplicates);
       }
       for (EntityDescriptor e : es.getEntityDescriptors()) {
-        collect(e, u, c, out);
+        collect(e, u, c, out, duplicates);
       }
     } else if (node instanceof EntityDescriptor e) {
       IDPSSODescriptor idp = e.getIDPSSODescriptor(SAMLConstants.SAML20P_NS);
@@ -172,7 +176,9 @@ final class MetadataReader {
         return;
       }
       IdpMetadata m = idp(e, idp, earlier(until, e.getValidUntil()), shorter(cache, e.getCacheDuration()));
-      out.putIfAbsent(m.entityId(), m);
+      if (out.putIfAbsent(m.entityId(), m) != null) {
+        duplicates.add(m.entityId());
+      }
     }
   }
 

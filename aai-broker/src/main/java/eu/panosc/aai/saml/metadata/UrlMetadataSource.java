@@ -104,6 +104,11 @@ public final class UrlMetadataSource implements IdpMetadataSource {
         if (ar.result().changed()) {
           LOG.info("SAML metadata from {} loaded: {} IdPs, valid until {}", url, d.byEntityId().size(),
               d.validUntil());
+          if (!d.duplicates().isEmpty()) {
+            LOG.warn("SAML metadata from {} lists {} IdP entity ids more than once; they are left out (ask the "
+                + "publisher to fix it): {}", url, d.duplicates().size(),
+                MetadataReader.printable(String.join(" ", d.duplicates())));
+          }
         }
       } else {
         cause = ar.succeeded() ? new MetadataRefusedException(MetadataRefusedException.Kind.EXPIRED,

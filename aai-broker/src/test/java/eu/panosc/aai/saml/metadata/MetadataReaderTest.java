@@ -75,6 +75,15 @@ class MetadataReaderTest {
   }
 
   @Test
+  void idpListedTwiceThenLeftOutAndNamed() throws Exception {
+    MetadataDocument d = reader.read(signed(aggregate("2031-05-08T00:00:00Z", null, smallIdp(IDP), smallIdp(IDP),
+        smallIdp("https://b.example.org/idp")), FEDERATION), Optional.of(FEDERATION.certificate()), NOW);
+
+    assertThat(d.byEntityId()).containsOnlyKeys("https://b.example.org/idp");
+    assertThat(d.duplicates()).containsExactly(IDP);
+  }
+
+  @Test
   void unsignedDocumentWhenKeyPinnedThenRefused() {
     assertRefused(bytes(aggregate("2031-05-08T00:00:00Z", null, smallIdp(IDP))), MetadataRefusedException.Kind.UNSIGNED,
         "not signed");

@@ -4,6 +4,7 @@ import eu.panosc.aai.attributes.AttributeMapper;
 import eu.panosc.aai.attributes.UpstreamAttributeSettings;
 import eu.panosc.aai.attributes.yaml.AttributeConfigException;
 import eu.panosc.aai.attributes.yaml.YamlReader;
+import eu.panosc.aai.saml.metadata.MetadataSettings;
 import eu.panosc.platform.config.ConfigException;
 import eu.panosc.platform.config.ConfigNode;
 import java.net.URI;
@@ -12,6 +13,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -36,12 +38,14 @@ import java.util.regex.Pattern;
  *     (the registry's Entity Identifier)
  * @param upstreams per upstream id ({@code services.aai.upstreams.<id>}), how its attributes become an identity;
  *     every file they name is read and checked at start
+ * @param upstreamMetadata per upstream id ({@code services.aai.upstreams.<id>.metadata}), where its SAML IdP metadata
+ *     comes from (MDQ, a signed URL or a file, with the pinned signing certificate); upstreams without are absent
  */
 public record AaiSettings(Duration accessTokenLifetime, Duration refreshTokenLifetime, Duration sessionLifetime,
     int tokenRatePerSecond, int tokenBurst, URI registryUrl, Duration deviceCodeLifetime, Duration devicePollInterval,
     Duration purgeInterval, Duration backchannelLogoutTimeout, int backchannelLogoutAttempts,
     Duration backchannelLogoutPoll, Duration backchannelLogoutRetryDelay, URI trustAnchor,
-    Map<String, UpstreamAttributeSettings> upstreams) {
+    Map<String, UpstreamAttributeSettings> upstreams, Map<String, MetadataSettings> upstreamMetadata) {
 
   /** An upstream id: lower-case letters, digits and dashes, as in {@code umbrellaid} or {@code eduteams}. */
   private static final Pattern UPSTREAM_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
@@ -72,6 +76,18 @@ public record AaiSettings(Duration accessTokenLifetime, Duration refreshTokenLif
     Objects.requireNonNull(backchannelLogoutRetryDelay, "backchannelLogoutRetryDelay");
     Objects.requireNonNull(trustAnchor, "trustAnchor");
     upstreams = Collections.unmodifiableMap(new LinkedHashMap<>(upstreams));
+    upstreamMetadata = Collections.unmodifiableMap(new LinkedHashMap<>(upstreamMetadata));
+  }
+
+  /** Settings without upstream metadata. */
+  public AaiSettings(Duration accessTokenLifetime, Duration refreshTokenLifetime, Duration sessionLifetime,
+      int tokenRatePerSecond, int tokenBurst, URI registryUrl, Duration deviceCodeLifetime,
+      Duration devicePollInterval, Duration purgeInterval, Duration backchannelLogoutTimeout,
+      int backchannelLogoutAttempts, Duration backchannelLogoutPoll, Duration backchannelLogoutRetryDelay,
+      URI trustAnchor, Map<String, UpstreamAttributeSettings> upstreams) {
+    this(accessTokenLifetime, refreshTokenLifetime, sessionLifetime, tokenRatePerSecond, tokenBurst, registryUrl,
+        deviceCodeLifetime, devicePollInterval, purgeInterval, backchannelLogoutTimeout, backchannelLogoutAttempts,
+        backchannelLogoutPoll, backchannelLogoutRetryDelay, trustAnchor, upstreams, Map.of());
   }
 
   /** Settings without upstreams. */
@@ -82,7 +98,7 @@ public record AaiSettings(Duration accessTokenLifetime, Duration refreshTokenLif
       URI trustAnchor) {
     this(accessTokenLifetime, refreshTokenLifetime, sessionLifetime, tokenRatePerSecond, tokenBurst, registryUrl,
         deviceCodeLifetime, devicePollInterval, purgeInterval, backchannelLogoutTimeout, backchannelLogoutAttempts,
-        backchannelLogoutPoll, backchannelLogoutRetryDelay, trustAnchor, Map.of());
+        backchannelLogoutPoll, backchannelLogoutRetryDelay, trustAnchor, Map.of(), Map.of());
   }
 
   /**
@@ -99,6 +115,7 @@ public record AaiSettings(Duration accessTokenLifetime, Duration refreshTokenLif
   public static AaiSettings from(ConfigNode node, URI publicRoot, YamlReader files) {
     Objects.requireNonNull(node, "node");
     Objects.requireNonNull(publicRoot, "publicRoot");
+    Map<String, MetadataSettings> metadata = new LinkedHashMap<>();
     AaiSettings settings = new AaiSettings(
         between(node, "accessTokenLifetime", DEFAULT_ACCESS_TOKEN_LIFETIME, Duration.ofSeconds(1), Duration.ofDays(1)),
         between(node, "refreshTokenLifetime", DEFAULT_REFRESH_TOKEN_LIFETIME, Duration.ofMinutes(1),
@@ -120,13 +137,17 @@ public record AaiSettings(Duration accessTokenLifetime, Duration refreshTokenLif
         between(node, "backchannelLogoutRetryDelay", DEFAULT_LOGOUT_RETRY_DELAY, Duration.ofMillis(100),
             Duration.ofHours(1)),
         entityId(node, "trustAnchor", URI.create(publicRoot.toString().replaceAll("/+$", "") + "/registry")),
-        node.read("upstreams", n -> upstreams(n, files)));
+        node.read("upstreams", n -> upstreams(n, files, metadata)), metadata);
     node.rejectUnknownKeys();
     return settings;
   }
 
-  /** {@code upstreams.<id>.attributes}: checked, and every file it names read once, so a typo fails at start. */
-  private static Map<String, UpstreamAttributeSettings> upstreams(ConfigNode node, YamlReader files) {
+  /**
+   * {@code upstreams.<id>.attributes}: checked, and every file it names read once, so a typo fails at start; each
+   * {@code upstreams.<id>.metadata} is checked and put into {@code metadata}.
+   */
+  private static Map<String, UpstreamAttributeSettings> upstreams(ConfigNode node, YamlReader files,
+      Map<String, MetadataSettings> metadata) {
     Map<String, UpstreamAttributeSettings> out = new LinkedHashMap<>();
     for (String id : node.keys()) {
       if (!UPSTREAM_ID.matcher(id).matches()) {
@@ -136,6 +157,8 @@ public record AaiSettings(Duration accessTokenLifetime, Duration refreshTokenLif
       }
       ConfigNode upstream = node.node(id);
       UpstreamAttributeSettings s = upstream.read("attributes", n -> UpstreamAttributeSettings.from(id, n));
+      Optional<MetadataSettings> m = upstream.read("metadata", MetadataSettings::from);
+      m.ifPresent(x -> metadata.put(id, x));
       upstream.rejectUnknownKeys();
       try {
         AttributeMapper.load(s, files);

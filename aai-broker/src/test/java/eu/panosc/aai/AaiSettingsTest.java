@@ -158,4 +158,25 @@ class AaiSettingsTest {
     assertThat(s.upstreams().get("umbrellaid").internalAttributes()).isEmpty();
     assertThat(s.upstreams().get("umbrellaid").userId()).hasSize(5);
   }
+
+  @Test
+  void fromWhenUpstreamMetadataFileThenReadIntoUpstreamMetadata(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    java.nio.file.Path file = java.nio.file.Files.writeString(dir.resolve("idp.xml"), "<x/>");
+    AaiSettings s = AaiSettings.from(ConfigNode.of("services.aai", Map.of("upstreams", Map.of("umbrellaid",
+        Map.of("metadata", Map.of("file", file.toString())), "other", Map.of()))), ROOT);
+
+    assertThat(s.upstreamMetadata()).containsOnlyKeys("umbrellaid");
+    assertThat(s.upstreamMetadata().get("umbrellaid").kind())
+        .isEqualTo(eu.panosc.aai.saml.metadata.MetadataSettings.Kind.FILE);
+  }
+
+  @Test
+  void fromWhenUpstreamMetadataUrlWithoutCertificateThenRefusedNamingTheKey() {
+    assertThatThrownBy(() -> AaiSettings.from(ConfigNode.of("services.aai", Map.of("upstreams", Map.of("umbrellaid",
+        Map.of("metadata", Map.of("mdq", "https://panosc.example/registry/mdq"))))), ROOT))
+        .isInstanceOfSatisfying(ConfigException.class,
+            e -> assertThat(e.key()).isEqualTo("services.aai.upstreams.umbrellaid.metadata.certificate"))
+        .hasMessageContaining("pinned");
+  }
 }

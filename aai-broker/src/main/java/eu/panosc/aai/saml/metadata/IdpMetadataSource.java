@@ -1,0 +1,13 @@
+package eu.panosc.aai.saml.metadata;
+
+import io.vertx.core.Future;
+import java.util.Optional;
+
+/**
+ * Where an upstream's IdP metadata comes from (the registry's MDQ endpoint, a signed metadata URL, a file). A lookup
+ * answers only verified, unexpired metadata; empty when the source does not know the entity; a failed future
+ * ({@link MetadataRefusedException}) when the source cannot answer and has no usable earlier copy.
+ */
+public interface IdpMetadataSource {
+  Future<Optional<IdpMetadata>> lookup(String entityId);
+}

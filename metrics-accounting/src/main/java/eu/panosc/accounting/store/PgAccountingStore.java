@@ -121,7 +121,7 @@ public final class PgAccountingStore implements AccountingStore {
       OffsetDateTime at, int[] counts) {
     String[] sources = conflicting.stream().map(UsageRecord::source).toArray(String[]::new);
     String[] ids = conflicting.stream().map(UsageRecord::recordId).toArray(String[]::new);
-    return conn.preparedQuery(LOCK).execute(Tuple.of(sources, ids)).compose(rows -> {
+    return conn.preparedQuery(LOCK).execute(Tuple.from(new Object[] {sources, ids})).compose(rows -> {
       Map<UsageRecord.Key, UsageRecord> stored = new HashMap<>();
       for (Row row : rows) {
         UsageRecord r = read(row);

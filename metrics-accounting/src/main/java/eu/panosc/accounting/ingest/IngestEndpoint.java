@@ -43,21 +43,22 @@ public final class IngestEndpoint {
   }
 
   public void mount(Router router, BearerAuth auth) {
-    long bodyLimit = (long) service.maxRecords() * 4096L;
+    // a BodyHandler cannot follow the token check in a route's handler list: it is called from dispatch
+    BodyHandler body = BodyHandler.create().setBodyLimit((long) service.maxRecords() * 4096L);
     router.post("/v1/records").handler(rc -> {
       rc.request().pause(); // no byte of the body may be lost while the token is checked
       rc.next();
-    }).handler(auth.requireScopes(SCOPE)).handler(this::dispatch)
-        .handler(BodyHandler.create().setBodyLimit(bodyLimit)).handler(this::jsonArray);
+    }).handler(auth.requireScopes(SCOPE)).handler(rc -> dispatch(rc, body))
+        .handler(this::jsonArray);
   }
 
-  private void dispatch(RoutingContext rc) {
+  private void dispatch(RoutingContext rc, BodyHandler body) {
     String type = rc.request().getHeader("Content-Type");
     String base = type == null ? "" : type.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
     if (base.equals(NDJSON) || base.equals("application/jsonl")) {
       ndjson(rc);
     } else if (base.equals("application/json")) {
-      rc.next();
+      body.handle(rc); // reads the body (resuming the request), then continues with jsonArray
     } else {
       rc.request().resume();
       rc.fail(new ApiException(new Problem("about:blank", "Unsupported Media Type", 415,

@@ -72,26 +72,23 @@ public final class PgAccountingStore implements AccountingStore {
 
   @Override
   public Future<IngestOutcome> ingest(List<UsageRecord> batch, Instant receivedAt) {
-    BatchPlan plan = BatchPlan.of(batch);
-    int late = (int) batch.stream().filter(UsageRecord::late).count();
-    return attempt(plan, batch.size(), late, receivedAt, 1);
+    return attempt(BatchPlan.of(batch), batch.size(), receivedAt, 1);
   }
 
-  private Future<IngestOutcome> attempt(BatchPlan plan, int received, int late, Instant receivedAt, int n) {
+  private Future<IngestOutcome> attempt(BatchPlan plan, int received, Instant receivedAt, int n) {
     if (plan.unique.isEmpty()) {
-      return Future.succeededFuture(new IngestOutcome(received, 0, 0, plan.duplicates, plan.stale, late));
+      return Future.succeededFuture(new IngestOutcome(received, 0, 0, plan.duplicates, plan.stale, 0));
     }
-    return pool.withTransaction(conn -> write(conn, plan, received, late, receivedAt)).recover(e -> {
+    return pool.withTransaction(conn -> write(conn, plan, received, receivedAt)).recover(e -> {
       if (n < ATTEMPTS && e instanceof PgException pg
           && ("40P01".equals(pg.getSqlState()) || "40001".equals(pg.getSqlState()))) {
-        return attempt(plan, received, late, receivedAt, n + 1);
+        return attempt(plan, received, receivedAt, n + 1);
       }
       return Future.failedFuture(e);
     });
   }
 
-  private Future<IngestOutcome> write(SqlConnection conn, BatchPlan plan, int received, int late,
-      Instant receivedAt) {
+  private Future<IngestOutcome> write(SqlConnection conn, BatchPlan plan, int received, Instant receivedAt) {
     List<UsageRecord> rs = plan.unique;
     OffsetDateTime at = utc(receivedAt);
     return conn.preparedQuery(INSERT).execute(insertTuple(rs, at)).compose(inserted -> {
@@ -101,18 +98,19 @@ public final class PgAccountingStore implements AccountingStore {
       }
       RollupDelta delta = new RollupDelta();
       List<UsageRecord> conflicting = new ArrayList<>();
+      int[] counts = new int[] {fresh.size(), 0, plan.duplicates, plan.stale, 0};
       for (UsageRecord r : rs) {
         if (fresh.contains(r.key())) {
           delta.add(r);
+          counts[4] += r.late() ? 1 : 0;
         } else {
           conflicting.add(r);
         }
       }
-      int[] counts = new int[] {fresh.size(), 0, plan.duplicates, plan.stale};
       Future<Void> replaced = conflicting.isEmpty() ? Future.succeededFuture()
           : replaceOlder(conn, conflicting, delta, at, counts);
       return replaced.compose(v -> applyRollups(conn, delta))
-          .map(v -> new IngestOutcome(received, counts[0], counts[1], counts[2], counts[3], late));
+          .map(v -> new IngestOutcome(received, counts[0], counts[1], counts[2], counts[3], counts[4]));
     });
   }
 
@@ -138,6 +136,7 @@ public final class PgAccountingStore implements AccountingStore {
               incoming.community(), incoming.metric().wire(), utc(incoming.start()), utc(incoming.end()),
               incoming.value().toPlainString(), incoming.late(), at}));
           counts[1]++;
+          counts[4] += incoming.late() ? 1 : 0;
         } else if (current != null && BatchPlan.isStale(current, incoming)) {
           counts[3]++;
         } else {

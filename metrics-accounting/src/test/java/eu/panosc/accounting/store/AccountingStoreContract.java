@@ -146,8 +146,10 @@ abstract class AccountingStoreContract {
 
   @Test
   void reportWhenLateRecordsThenRowFlaggedWithLateValue() {
-    ingest(store(), rec("on-time", "2026-11-05T10:00:00Z", "2026-11-05T11:00:00Z", "3"),
-        rec("late", "2026-11-05T10:00:00Z", "2026-11-05T11:00:00Z", "2").withLate(true));
+    UsageRecord onTime = rec("on-time", "2026-11-05T10:00:00Z", "2026-11-05T11:00:00Z", "3");
+    UsageRecord late = rec("late", "2026-11-05T10:00:00Z", "2026-11-05T11:00:00Z", "2").withLate(true);
+    assertThat(ingest(store(), onTime, late).late()).isEqualTo(1);
+    assertThat(ingest(store(), onTime, late).late()).as("a retried late record is not late again").isZero();
     ReportRow row = report("2026-11-01T00:00:00Z..2026-12-01T00:00:00Z", Granularity.MONTH).get(0);
     assertThat(row.late()).isTrue();
     assertThat(row.value()).isEqualByComparingTo("5");

@@ -97,7 +97,9 @@ public final class IngestEndpoint {
       line[0]++;
       String text = buffer.toString(StandardCharsets.UTF_8).strip();
       if (text.isEmpty()) {
-        return null;
+        // blank lines are allowed, but not without bound
+        return line[0] > 2L * service.maxRecords() + 1000 ? Future.failedFuture(ApiException.badRequest(
+            "The body holds more than " + (2L * service.maxRecords() + 1000) + " lines.")) : null;
       }
       if (values.size() >= service.maxRecords()) {
         return Future.failedFuture(ApiException.badRequest("The batch holds more than " + service.maxRecords()

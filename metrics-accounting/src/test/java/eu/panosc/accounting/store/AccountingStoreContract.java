@@ -126,6 +126,18 @@ abstract class AccountingStoreContract {
   }
 
   @Test
+  void ingestWhenTheDatabaseRefusesOneRecordThenNothingOfTheBatchIsStored() {
+    UsageRecord good = rec("good", "2026-11-05T10:00:00Z", "2026-11-05T11:00:00Z", "5");
+    // PostgreSQL text cannot hold NUL: the service's Input rule refuses it; here it reaches the store
+    UsageRecord bad = rec("bad", "2026-11-05T10:00:00Z", "2026-11-05T11:00:00Z", "1", false, "a\u0000b", "p1");
+    assertThat(store().ingest(List.of(good, bad), NOW).toCompletionStage().toCompletableFuture())
+        .failsWithin(java.time.Duration.ofSeconds(30));
+    assertThat(report("2026-11-01T00:00:00Z..2026-12-01T00:00:00Z", Granularity.MONTH)).isEmpty();
+    assertThat(ingest(store(), good).accepted()).as("the good record's key was not kept").isEqualTo(1);
+    assertThat(total("2026-11-05T10:00:00Z..2026-11-05T11:00:00Z", Granularity.HOUR)).isEqualByComparingTo("5");
+  }
+
+  @Test
   void reportWhenUsersRecurAcrossBucketsThenDistinctCountsAreExactNotSummed() {
     ingest(store(), rec("1", "2026-11-05T10:00:00Z", "2026-11-05T10:00:00Z", "1", false, "alice", "p1"),
         rec("2", "2026-11-06T10:00:00Z", "2026-11-06T10:00:00Z", "1", false, "alice", "p1"),

@@ -202,6 +202,12 @@ public final class PgAccountingStore implements AccountingStore {
         new BigDecimal(row.getString("value")), row.getBoolean("cumulative"), row.getBoolean("late"));
   }
 
+  /** A sum without trailing zeros and without an exponent (100, not 1E+2). */
+  private static BigDecimal plain(String numeric) {
+    BigDecimal d = new BigDecimal(numeric).stripTrailingZeros();
+    return d.scale() < 0 ? d.setScale(0) : d;
+  }
+
   private static OffsetDateTime utc(Instant t) {
     return t.atOffset(ZoneOffset.UTC);
   }
@@ -232,8 +238,7 @@ public final class PgAccountingStore implements AccountingStore {
           group.put(d, v.isEmpty() ? null : v);
         }
         out.add(new ReportRow(group, Metric.parse(row.getString("metric")).orElseThrow(),
-            new BigDecimal(row.getString("value")).stripTrailingZeros(),
-            new BigDecimal(row.getString("late_value")).stripTrailingZeros(), row.getLong("late_records") > 0,
+            plain(row.getString("value")), plain(row.getString("late_value")), row.getLong("late_records") > 0,
             row.getLong("users"), row.getLong("proposals")));
       }
       return out;

@@ -71,6 +71,8 @@ abstract class AccountingStoreContract {
     assertThat(ingest(replica(), b, a, a)).isEqualTo(new IngestOutcome(3, 0, 0, 3, 0, 0));
     assertThat(total("2026-11-01T00:00:00Z..2026-12-01T00:00:00Z", Granularity.MONTH)).isEqualByComparingTo("10");
     assertThat(total("2026-11-05T10:00:00Z..2026-11-05T11:00:00Z", Granularity.HOUR)).isEqualByComparingTo("10");
+    assertThat(total("2026-11-05T10:00:00Z..2026-11-05T11:00:00Z", Granularity.HOUR).toString())
+        .as("plain, without exponent or trailing zeros").isEqualTo("10");
   }
 
   @Test

@@ -115,6 +115,39 @@ abstract class AccountingStoreContract {
   }
 
   @Test
+  void ingestWhenReplicasRaceCumulativeVersionsThenTheLatestStandsAlone() throws Exception {
+    // versions 1..40 of one cumulative record: version v ends v hours after the start and holds v core-hours
+    List<UsageRecord> versions = new ArrayList<>();
+    for (int v = 1; v <= 40; v++) {
+      versions.add(rec("vm-race", "2026-11-10T00:00:00Z", Instant.parse("2026-11-10T00:00:00Z").plusSeconds(3600L * v)
+          .toString(), String.valueOf(v), true, "u" + v, "p1"));
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      Future<?> odd = pool.submit(() -> {
+        for (int v = 39; v >= 1; v -= 2) {
+          store().ingest(List.of(versions.get(v - 1)), NOW).await();
+        }
+      });
+      Future<?> even = pool.submit(() -> {
+        for (int v = 2; v <= 40; v += 2) {
+          replica().ingest(List.of(versions.get(v - 1)), NOW).await();
+        }
+      });
+      odd.get(120, TimeUnit.SECONDS);
+      even.get(120, TimeUnit.SECONDS);
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(total("2026-11-01T00:00:00Z..2026-12-01T00:00:00Z", Granularity.MONTH)).isEqualByComparingTo("40");
+    assertThat(total("2026-11-10T00:00:00Z..2026-11-12T00:00:00Z", Granularity.DAY)).isEqualByComparingTo("40");
+    assertThat(total("2026-11-10T00:00:00Z..2026-11-12T00:00:00Z", Granularity.HOUR)).isEqualByComparingTo("40");
+    assertThat(total("2026-11-11T15:00:00Z..2026-11-11T16:00:00Z", Granularity.HOUR)).isEqualByComparingTo("1");
+    assertThat(report("2026-11-01T00:00:00Z..2026-12-01T00:00:00Z", Granularity.MONTH).get(0).uniqueUsers())
+        .as("only the latest version's user").isEqualTo(1);
+  }
+
+  @Test
   void ingestWhenRecordStraddlesHourDayAndMonthThenProRatedIntoEach() {
     // 4 hours from 2026-10-31T22:00 to 2026-11-01T02:00, 8 core-hours
     ingest(store(), rec("x", "2026-10-31T22:00:00Z", "2026-11-01T02:00:00Z", "8"));

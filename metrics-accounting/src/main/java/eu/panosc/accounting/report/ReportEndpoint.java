@@ -50,30 +50,45 @@ public final class ReportEndpoint {
         .onFailure(rc::fail);
   }
 
-  /** CSV when the client asks for it (and not for JSON first); 406 when it accepts neither. */
+  /**
+   * CSV when the client names {@code text/csv} with a weight above that of an explicit {@code application/json}
+   * (wildcards alone mean JSON); JSON without an Accept header; 406 when it accepts neither.
+   */
   static boolean wantsCsv(String accept) {
     if (accept == null || accept.isBlank()) {
       return false;
     }
-    boolean json = false;
-    boolean csv = false;
+    double json = 0;
+    double csv = 0;
+    boolean wildcardJson = false;
+    boolean wildcardCsv = false;
     for (String part : accept.split(",")) {
       String[] pieces = part.split(";");
       String type = pieces[0].trim().toLowerCase(Locale.ROOT);
-      if (quality(pieces) <= 0) {
+      double q = quality(pieces);
+      if (!(q > 0)) {
         continue; // q=0: not acceptable (RFC 9110 section 12.4.2)
       }
       switch (type) {
-        case "application/json", "application/*", "*/*" -> json = true;
-        case CSV, "text/*" -> csv = true;
+        case "application/json" -> json = Math.max(json, q);
+        case CSV -> csv = Math.max(csv, q);
+        case "application/*" -> wildcardJson = true;
+        case "text/*" -> wildcardCsv = true;
+        case "*/*" -> wildcardJson = wildcardCsv = true;
         default -> { }
       }
     }
-    if (!json && !csv) {
-      throw new ApiException(Problem.of(406, "Not Acceptable",
-          "Reports are available as application/json and text/csv."));
+    if (csv > 0 && csv > json) {
+      return true;
     }
-    return csv && !json;
+    if (json > 0 || wildcardJson) {
+      return false;
+    }
+    if (wildcardCsv) {
+      return true;
+    }
+    throw new ApiException(Problem.of(406, "Not Acceptable",
+        "Reports are available as application/json and text/csv."));
   }
 
   private static double quality(String[] pieces) {

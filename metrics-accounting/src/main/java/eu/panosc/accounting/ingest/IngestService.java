@@ -1,5 +1,6 @@
 package eu.panosc.accounting.ingest;
 
+import eu.panosc.accounting.model.Granularity;
 import eu.panosc.accounting.model.IngestOutcome;
 import eu.panosc.accounting.model.InvalidBatchException;
 import eu.panosc.accounting.model.RecordError;
@@ -20,6 +21,11 @@ import java.util.Objects;
  */
 public final class IngestService {
   static final int MAX_ERRORS = 100;
+  /**
+   * The most hour buckets one batch may touch (the sum over its records): each is a rollup upsert in the batch's
+   * transaction, so this bounds a transaction's work (10 000 records of 20 hours each pass).
+   */
+  public static final long MAX_BATCH_HOURS = 200_000;
 
   private final AccountingStore store;
   private final Clock clock;
@@ -27,15 +33,17 @@ public final class IngestService {
   private final Duration lateAfter;
   private final Duration futureTolerance;
   private final int maxRecords;
+  private final long maxBatchHours;
 
   public IngestService(AccountingStore store, Clock clock, Duration lateAfter, Duration maxRecordDuration,
-      Duration futureTolerance, int maxRecords) {
+      Duration futureTolerance, int maxRecords, long maxBatchHours) {
     this.store = Objects.requireNonNull(store, "store");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.reader = new RecordReader(maxRecordDuration);
     this.lateAfter = Objects.requireNonNull(lateAfter, "lateAfter");
     this.futureTolerance = Objects.requireNonNull(futureTolerance, "futureTolerance");
     this.maxRecords = maxRecords;
+    this.maxBatchHours = maxBatchHours;
   }
 
   public int maxRecords() {
@@ -56,6 +64,7 @@ public final class IngestService {
     Instant latestEnd = now.plus(futureTolerance);
     List<RecordError> errors = new ArrayList<>();
     List<UsageRecord> records = new ArrayList<>(values.size());
+    long hours = 0;
     for (int i = 0; i < values.size(); i++) {
       UsageRecord r = reader.read(i, values.get(i), errors);
       if (r == null) {
@@ -66,11 +75,26 @@ public final class IngestService {
         continue;
       }
       records.add(r.withLate(r.end().isBefore(lateBefore)));
+      hours += hourBuckets(r);
     }
     if (!errors.isEmpty()) {
       return Future.failedFuture(new InvalidBatchException(errors.size() + " error(s) in the batch; nothing was "
           + "stored", errors.subList(0, Math.min(errors.size(), MAX_ERRORS))));
     }
+    if (hours > maxBatchHours) {
+      return Future.failedFuture(new InvalidBatchException("the batch's records span " + hours + " hour buckets"
+          + " together; at most " + maxBatchHours + " per batch: split it", List.of()));
+    }
     return store.ingest(records, now);
+  }
+
+  /** How many hour buckets a record's shares fall into. */
+  static long hourBuckets(UsageRecord r) {
+    Instant first = Granularity.HOUR.floor(r.start());
+    if (!r.end().isAfter(r.start())) {
+      return 1;
+    }
+    long whole = Duration.between(first, r.end()).toHours();
+    return Granularity.HOUR.aligned(r.end()) ? whole : whole + 1;
   }
 }

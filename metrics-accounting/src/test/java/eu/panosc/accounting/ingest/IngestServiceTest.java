@@ -41,7 +41,7 @@ class IngestServiceTest {
 
   final RecordingStore store = new RecordingStore();
   final IngestService service = new IngestService(store, Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofDays(2),
-      Duration.ofDays(31), Duration.ofMinutes(15), 3);
+      Duration.ofDays(31), Duration.ofMinutes(15), 3, 50);
 
   static JsonObject record(String id, String end) {
     return new JsonObject().put("source", "s").put("recordId", id).put("facility", "f").put("installation", "i")
@@ -88,6 +88,18 @@ class IngestServiceTest {
     bad.remove("installation");
     assertThat(errors(service.ingest(List.of(bad)))).extracting(RecordError::field)
         .containsExactlyInAnyOrder("facility", "installation", "user", "start", "value", "cumulative");
+    assertThat(store.stored).isEmpty();
+  }
+
+  @Test
+  void ingestWhenRecordsSpanTooManyHoursTogetherThenRefusedWhole() {
+    JsonObject day = record("d1", "2026-11-30T00:00:00Z").put("start", "2026-11-29T00:00:00Z");
+    JsonObject dayAndMore = record("d2", "2026-11-30T02:00:00Z").put("start", "2026-11-29T00:30:00Z");
+    // 24 + 26 hour buckets: exactly the limit
+    assertThat(service.ingest(List.of(day, dayAndMore)).succeeded()).isTrue();
+    store.stored.clear();
+    JsonObject oneMore = record("d3", "2026-11-30T00:00:00Z");
+    assertThat(service.ingest(List.of(day, dayAndMore, oneMore)).cause()).hasMessageContaining("51 hour buckets");
     assertThat(store.stored).isEmpty();
   }
 }

@@ -102,4 +102,18 @@ class IngestServiceTest {
     assertThat(service.ingest(List.of(day, dayAndMore, oneMore)).cause()).hasMessageContaining("51 hour buckets");
     assertThat(store.stored).isEmpty();
   }
+
+  @Test
+  void hourBucketsWhenCountedThenAsManyAsTheRollupShares() {
+    String[][] spans = {{"2026-11-05T10:00:00Z", "2026-11-05T10:00:00Z"}, {"2026-11-05T10:00:00Z",
+        "2026-11-05T11:00:00Z"}, {"2026-11-05T10:30:00Z", "2026-11-05T11:00:00.000001Z"}, {"2026-11-05T10:59:59Z",
+        "2026-11-07T00:00:00Z"}, {"2026-10-31T23:15:00Z", "2026-11-01T00:45:00Z"}};
+    for (String[] span : spans) {
+      UsageRecord r = new UsageRecord("s", "r", "f", "i", null, null, null, null, null,
+          eu.panosc.accounting.model.Metric.SESSIONS, Instant.parse(span[0]), Instant.parse(span[1]),
+          java.math.BigDecimal.ONE, false, false);
+      assertThat(IngestService.hourBuckets(r)).as(span[0] + ".." + span[1]).isEqualTo(
+          eu.panosc.accounting.rollup.ProRating.shares(r, eu.panosc.accounting.model.Granularity.HOUR).size());
+    }
+  }
 }

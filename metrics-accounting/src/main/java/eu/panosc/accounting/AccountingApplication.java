@@ -40,7 +40,7 @@ public final class AccountingApplication implements ServiceModule {
     PgAccountingStore store = new PgAccountingStore(context.pool());
     BearerAuth auth = context.bearerAuth();
     new IngestEndpoint(new IngestService(store, context.clock(), settings.lateAfter(), settings.maxRecordDuration(),
-        settings.futureTolerance(), settings.maxBatchRecords(), IngestService.MAX_BATCH_HOURS)).mount(router, auth);
+        settings.futureTolerance(), settings.maxBatchRecords(), IngestService.MAX_BATCH_HOURS, context.meters())).mount(router, auth);
     new ReportEndpoint(store).mount(router, auth);
     return Future.succeededFuture();
   }

@@ -6,6 +6,9 @@ import eu.panosc.accounting.model.InvalidBatchException;
 import eu.panosc.accounting.model.RecordError;
 import eu.panosc.accounting.model.UsageRecord;
 import eu.panosc.accounting.store.AccountingStore;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import java.time.Clock;
 import java.time.Duration;
@@ -20,6 +23,14 @@ import java.util.Objects;
  * whose {@code end} lies more than {@code lateAfter} before now.
  */
 public final class IngestService {
+  /** Records of committed batches, by {@code outcome}: accepted, replaced, duplicate, stale. */
+  public static final String METER_RECORDS = "panosc_accounting_records_total";
+  /** Of those that counted (accepted or replacing), the late ones. */
+  public static final String METER_LATE = "panosc_accounting_records_late_total";
+  /** Batches refused whole (a bad record, too many records or hours). */
+  public static final String METER_REFUSED = "panosc_accounting_batches_refused_total";
+  /** How long after its {@code end} each record of a committed batch arrived (the senders' lag). */
+  public static final String METER_LAG = "panosc_accounting_record_lag_seconds";
   static final int MAX_ERRORS = 100;
   /**
    * The most hour buckets one batch may touch (the sum over its records): each is a rollup upsert in the batch's
@@ -34,9 +45,13 @@ public final class IngestService {
   private final Duration futureTolerance;
   private final int maxRecords;
   private final long maxBatchHours;
+  private final MeterRegistry meters;
+  private final Counter refused;
+  private final Counter late;
+  private final DistributionSummary lag;
 
   public IngestService(AccountingStore store, Clock clock, Duration lateAfter, Duration maxRecordDuration,
-      Duration futureTolerance, int maxRecords, long maxBatchHours) {
+      Duration futureTolerance, int maxRecords, long maxBatchHours, MeterRegistry meters) {
     this.store = Objects.requireNonNull(store, "store");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.reader = new RecordReader(maxRecordDuration);
@@ -44,6 +59,10 @@ public final class IngestService {
     this.futureTolerance = Objects.requireNonNull(futureTolerance, "futureTolerance");
     this.maxRecords = maxRecords;
     this.maxBatchHours = maxBatchHours;
+    this.meters = Objects.requireNonNull(meters, "meters");
+    this.refused = meters.counter(METER_REFUSED);
+    this.late = meters.counter(METER_LATE);
+    this.lag = DistributionSummary.builder(METER_LAG).baseUnit("seconds").register(meters);
   }
 
   public int maxRecords() {
@@ -52,14 +71,33 @@ public final class IngestService {
 
   /** Validates the decoded JSON values (one per record) and stores them; fails with InvalidBatchException. */
   public Future<IngestOutcome> ingest(List<Object> values) {
+    Instant now = clock.instant();
+    List<UsageRecord> records;
+    try {
+      records = check(values, now);
+    } catch (InvalidBatchException e) {
+      refused.increment();
+      return Future.failedFuture(e);
+    }
+    return store.ingest(records, now).onSuccess(o -> {
+      meters.counter(METER_RECORDS, "outcome", "accepted").increment(o.accepted());
+      meters.counter(METER_RECORDS, "outcome", "replaced").increment(o.replaced());
+      meters.counter(METER_RECORDS, "outcome", "duplicate").increment(o.duplicates());
+      meters.counter(METER_RECORDS, "outcome", "stale").increment(o.stale());
+      late.increment(o.late());
+      for (UsageRecord r : records) {
+        lag.record(Math.max(0, Duration.between(r.end(), now).toMillis()) / 1000.0);
+      }
+    });
+  }
+
+  private List<UsageRecord> check(List<Object> values, Instant now) {
     if (values.isEmpty()) {
-      return Future.failedFuture(new InvalidBatchException("the batch holds no record", List.of()));
+      throw new InvalidBatchException("the batch holds no record", List.of());
     }
     if (values.size() > maxRecords) {
-      return Future.failedFuture(new InvalidBatchException("the batch holds more than " + maxRecords
-          + " records; split it", List.of()));
+      throw new InvalidBatchException("the batch holds more than " + maxRecords + " records; split it", List.of());
     }
-    Instant now = clock.instant();
     Instant lateBefore = now.minus(lateAfter);
     Instant latestEnd = now.plus(futureTolerance);
     List<RecordError> errors = new ArrayList<>();
@@ -78,14 +116,14 @@ public final class IngestService {
       hours += hourBuckets(r);
     }
     if (!errors.isEmpty()) {
-      return Future.failedFuture(new InvalidBatchException(errors.size() + " error(s) in the batch; nothing was "
-          + "stored", errors.subList(0, Math.min(errors.size(), MAX_ERRORS))));
+      throw new InvalidBatchException(errors.size() + " error(s) in the batch; nothing was stored",
+          errors.subList(0, Math.min(errors.size(), MAX_ERRORS)));
     }
     if (hours > maxBatchHours) {
-      return Future.failedFuture(new InvalidBatchException("the batch's records span " + hours + " hour buckets"
-          + " together; at most " + maxBatchHours + " per batch: split it", List.of()));
+      throw new InvalidBatchException("the batch's records span " + hours + " hour buckets together; at most "
+          + maxBatchHours + " per batch: split it", List.of());
     }
-    return store.ingest(records, now);
+    return records;
   }
 
   /** How many hour buckets a record's shares fall into. */

@@ -78,6 +78,10 @@ class AccountingApiIT {
     assertThat(november.getInteger("uniqueUsers")).isEqualTo(2);
     assertThat(monthRow("2026-12").getDouble("value")).isEqualTo(1.0);
     assertThat(monthRow("2026-11-30T23").getDouble("value")).isEqualTo(1.0);
+    String metrics = eu.panosc.platform.testing.Http.get(ingest.base() + "/metrics").body();
+    assertThat(metrics).contains("panosc_accounting_records_total{outcome=\"accepted\"}")
+        .contains("panosc_accounting_records_total{outcome=\"duplicate\"}")
+        .contains("panosc_accounting_record_lag_seconds_count");
   }
 
   @Test

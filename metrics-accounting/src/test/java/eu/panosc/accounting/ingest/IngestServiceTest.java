@@ -40,8 +40,10 @@ class IngestServiceTest {
   }
 
   final RecordingStore store = new RecordingStore();
+  final io.micrometer.core.instrument.simple.SimpleMeterRegistry meters =
+      new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
   final IngestService service = new IngestService(store, Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofDays(2),
-      Duration.ofDays(31), Duration.ofMinutes(15), 3, 50);
+      Duration.ofDays(31), Duration.ofMinutes(15), 3, 50, meters);
 
   static JsonObject record(String id, String end) {
     return new JsonObject().put("source", "s").put("recordId", id).put("facility", "f").put("installation", "i")
@@ -115,5 +117,16 @@ class IngestServiceTest {
       assertThat(IngestService.hourBuckets(r)).as(span[0] + ".." + span[1]).isEqualTo(
           eu.panosc.accounting.rollup.ProRating.shares(r, eu.panosc.accounting.model.Granularity.HOUR).size());
     }
+  }
+
+  @Test
+  void ingestWhenCommittedOrRefusedThenCounted() {
+    service.ingest(List.of(record("a", "2026-12-01T11:00:00Z"), record("b", "2026-12-01T10:00:00Z")));
+    service.ingest(List.of(record("c", "2026-12-01T14:00:00Z")));
+    assertThat(meters.counter(IngestService.METER_RECORDS, "outcome", "accepted").count()).isEqualTo(2.0);
+    assertThat(meters.counter(IngestService.METER_REFUSED).count()).isEqualTo(1.0);
+    var lag = meters.get(IngestService.METER_LAG).summary();
+    assertThat(lag.count()).isEqualTo(2);
+    assertThat(lag.totalAmount()).isEqualTo(3600.0 + 7200.0);
   }
 }

@@ -1,14 +1,22 @@
 package eu.panosc.accounting;
 
+import eu.panosc.accounting.ingest.IngestEndpoint;
+import eu.panosc.accounting.ingest.IngestService;
+import eu.panosc.accounting.report.ReportEndpoint;
+import eu.panosc.accounting.store.PgAccountingStore;
+import eu.panosc.platform.auth.BearerAuth;
+import eu.panosc.platform.config.ConfigNode;
+import eu.panosc.platform.config.PanoscConfig;
 import eu.panosc.platform.service.ServiceContext;
 import eu.panosc.platform.service.ServiceModule;
 import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
+import java.net.URI;
 
 /**
- * Composition root of the metrics-accounting service, mounted at {@code /accounting}: usage records and reports for EOSC operators.
- * The platform provides its schema, health, metrics and OpenAPI routes; its own API follows in
- * its issue.
+ * Composition root of the metrics-accounting service, mounted at {@code /accounting}: loss-free ingest of usage
+ * records ({@code POST /v1/records}) with rollups maintained in the same transaction, and reports over them
+ * ({@code GET /v1/reports}).
  */
 public final class AccountingApplication implements ServiceModule {
   @Override
@@ -22,7 +30,18 @@ public final class AccountingApplication implements ServiceModule {
   }
 
   @Override
+  public void checkConfig(ConfigNode section, PanoscConfig config, URI publicRoot) {
+    AccountingSettings.from(section);
+  }
+
+  @Override
   public Future<Void> mount(Router router, ServiceContext context) {
+    AccountingSettings settings = AccountingSettings.from(context.section());
+    PgAccountingStore store = new PgAccountingStore(context.pool());
+    BearerAuth auth = context.bearerAuth();
+    new IngestEndpoint(new IngestService(store, context.clock(), settings.lateAfter(), settings.maxRecordDuration(),
+        settings.futureTolerance(), settings.maxBatchRecords(), IngestService.MAX_BATCH_HOURS, context.meters())).mount(router, auth);
+    new ReportEndpoint(store).mount(router, auth);
     return Future.succeededFuture();
   }
 }

@@ -1,0 +1,174 @@
+package eu.panosc.accounting.ingest;
+
+import eu.panosc.accounting.model.IngestOutcome;
+import eu.panosc.accounting.model.InvalidBatchException;
+import eu.panosc.accounting.model.RecordError;
+import eu.panosc.platform.auth.BearerAuth;
+import eu.panosc.platform.http.ApiException;
+import eu.panosc.platform.http.FailureHandler;
+import eu.panosc.platform.http.LineReader;
+import eu.panosc.platform.http.Problem;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * {@code POST /v1/records} (scope {@code accounting:ingest}): a batch of usage records as a JSON array
+ * ({@code application/json}) or NDJSON ({@code application/x-ndjson}, one object per line, read with the
+ * platform's {@link LineReader}). The batch is one transaction: the 200 answer is sent after the commit; a bad
+ * record refuses the whole batch with a 400 problem listing each record index, field and reason.
+ */
+public final class IngestEndpoint {
+  public static final String SCOPE = "accounting:ingest";
+  public static final String NDJSON = "application/x-ndjson";
+  static final int MAX_LINE = 64 * 1024;
+  static final String PROBLEM_TYPE = Problem.TYPE_BASE + "invalid-batch";
+
+  private final IngestService service;
+
+  public IngestEndpoint(IngestService service) {
+    this.service = Objects.requireNonNull(service, "service");
+  }
+
+  public void mount(Router router, BearerAuth auth) {
+    // a BodyHandler cannot follow the token check in a route's handler list: it is called from dispatch
+    BodyHandler body = BodyHandler.create().setBodyLimit((long) service.maxRecords() * 4096L);
+    router.post("/v1/records").handler(rc -> {
+      rc.request().pause(); // no byte of the body may be lost while the token is checked
+      rc.next();
+    }).handler(auth.requireScopes(SCOPE)).handler(rc -> dispatch(rc, body))
+        .handler(this::jsonArray);
+  }
+
+  private void dispatch(RoutingContext rc, BodyHandler body) {
+    String type = rc.request().getHeader("Content-Type");
+    String base = type == null ? "" : type.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+    if (base.equals(NDJSON) || base.equals("application/jsonl")) {
+      ndjson(rc);
+    } else if (base.equals("application/json")) {
+      body.handle(rc); // reads the body (resuming the request), then continues with jsonArray
+    } else {
+      rc.request().resume();
+      rc.fail(new ApiException(new Problem("about:blank", "Unsupported Media Type", 415,
+          "Send the records as a JSON array (application/json) or as " + NDJSON + ", one object per line.",
+          Map.of())));
+    }
+  }
+
+  private void jsonArray(RoutingContext rc) {
+    Buffer body = rc.body() == null ? null : rc.body().buffer();
+    if (body == null || body.length() == 0) {
+      rc.fail(ApiException.badRequest("The request body is empty; a JSON array of records is expected."));
+      return;
+    }
+    Object json;
+    try {
+      json = Json.decodeValue(body);
+    } catch (DecodeException e) {
+      rc.fail(ApiException.badRequest("The request body is not valid JSON."));
+      return;
+    }
+    if (!(json instanceof JsonArray array)) {
+      rc.fail(ApiException.badRequest("The request body must be a JSON array of records."));
+      return;
+    }
+    List<Object> values = new ArrayList<>(array.size());
+    array.forEach(values::add);
+    store(rc, values, List.of());
+  }
+
+  private void ndjson(RoutingContext rc) {
+    List<Object> values = new ArrayList<>();
+    List<RecordError> errors = new ArrayList<>();
+    long[] line = new long[1];
+    new LineReader(rc.request(), MAX_LINE).read(buffer -> {
+      line[0]++;
+      String text = buffer.toString(StandardCharsets.UTF_8).strip();
+      if (text.isEmpty()) {
+        // blank lines are allowed, but not without bound
+        return line[0] > 2L * service.maxRecords() + 1000 ? Future.failedFuture(ApiException.badRequest(
+            "The body holds more than " + (2L * service.maxRecords() + 1000) + " lines.")) : null;
+      }
+      if (values.size() >= service.maxRecords()) {
+        return Future.failedFuture(ApiException.badRequest("The batch holds more than " + service.maxRecords()
+            + " records; split it."));
+      }
+      try {
+        values.add(Json.decodeValue(text));
+      } catch (DecodeException e) {
+        errors.add(new RecordError(values.size(), "", "line " + line[0] + " is not valid JSON"));
+        values.add(null);
+      }
+      return null;
+    }).onComplete(ar -> {
+      if (ar.failed()) {
+        rc.fail(ar.cause() instanceof LineReader.LineTooLongException tooLong
+            ? ApiException.badRequest("Line " + tooLong.line() + " is longer than " + MAX_LINE + " bytes.")
+            : ar.cause() instanceof ApiException ? ar.cause()
+            : ApiException.badRequest("The request body could not be read."));
+        return;
+      }
+      store(rc, values, errors);
+    });
+  }
+
+  private void store(RoutingContext rc, List<Object> values, List<RecordError> lineErrors) {
+    Future<IngestOutcome> outcome;
+    if (!lineErrors.isEmpty()) {
+      // records that are not JSON: report them together with the field errors of the others
+      List<Object> checked = new ArrayList<>(values);
+      lineErrors.forEach(e -> checked.set(e.record(), new JsonObject()));
+      outcome = service.ingest(checked).recover(e -> Future.failedFuture(merge(lineErrors, e)));
+    } else {
+      outcome = service.ingest(values);
+    }
+    outcome.onSuccess(o -> rc.json(new JsonObject().put("received", o.received()).put("accepted", o.accepted())
+        .put("replaced", o.replaced()).put("duplicates", o.duplicates()).put("stale", o.stale())
+        .put("late", o.late()))).onFailure(e -> {
+          if (e instanceof InvalidBatchException invalid) {
+            FailureHandler.write(rc, problem(invalid));
+          } else {
+            rc.fail(e);
+          }
+        });
+  }
+
+  /** Line errors replace the errors the placeholder objects of those lines caused. */
+  private static Throwable merge(List<RecordError> lineErrors, Throwable e) {
+    if (!(e instanceof InvalidBatchException invalid)) {
+      return e;
+    }
+    java.util.Set<Integer> bad = new java.util.HashSet<>();
+    lineErrors.forEach(l -> bad.add(l.record()));
+    List<RecordError> all = new ArrayList<>(lineErrors);
+    invalid.errors().stream().filter(r -> !bad.contains(r.record())).forEach(all::add);
+    all.sort(java.util.Comparator.comparingInt(RecordError::record));
+    return new InvalidBatchException(invalid.getMessage(), all.subList(0, Math.min(all.size(),
+        IngestService.MAX_ERRORS)));
+  }
+
+  static Problem problem(InvalidBatchException e) {
+    JsonArray errors = new JsonArray();
+    for (RecordError r : e.errors()) {
+      errors.add(new JsonObject().put("record", r.record()).put("field", r.field()).put("pointer", r.pointer())
+          .put("reason", r.reason()));
+    }
+    String detail = e.errors().isEmpty() ? e.getMessage() + "."
+        : "Record " + e.errors().get(0).record() + (e.errors().get(0).field().isEmpty() ? ""
+            : ", field " + e.errors().get(0).field()) + ": " + e.errors().get(0).reason() + ". " + e.getMessage()
+            + ": the whole batch was refused.";
+    return new Problem(PROBLEM_TYPE, "Invalid batch", 400, detail, Map.of("errors", errors));
+  }
+}

@@ -1,0 +1,138 @@
+package eu.panosc.accounting.ingest;
+
+import eu.panosc.accounting.model.Granularity;
+import eu.panosc.accounting.model.IngestOutcome;
+import eu.panosc.accounting.model.InvalidBatchException;
+import eu.panosc.accounting.model.RecordError;
+import eu.panosc.accounting.model.UsageRecord;
+import eu.panosc.accounting.store.AccountingStore;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Checks a whole batch (every record, every field) and hands it to the store as one transaction; a batch with
+ * any bad record is refused whole with all its errors (at most {@link #MAX_ERRORS} listed). Marks records late
+ * whose {@code end} lies more than {@code lateAfter} before now.
+ */
+public final class IngestService {
+  /** Records of committed batches, by {@code outcome}: accepted, replaced, duplicate, stale. */
+  public static final String METER_RECORDS = "panosc_accounting_records_total";
+  /** Of those that counted (accepted or replacing), the late ones. */
+  public static final String METER_LATE = "panosc_accounting_records_late_total";
+  /** Batches refused whole (a bad record, too many records or hours). */
+  public static final String METER_REFUSED = "panosc_accounting_batches_refused_total";
+  /** How long after its {@code end} each record of a committed batch arrived (the senders' lag). */
+  public static final String METER_LAG = "panosc_accounting_record_lag_seconds";
+  static final int MAX_ERRORS = 100;
+  /**
+   * The most hour buckets one batch may touch (the sum over its records): each is a rollup upsert in the batch's
+   * transaction, so this bounds a transaction's work (10 000 records of 20 hours each pass).
+   */
+  public static final long MAX_BATCH_HOURS = 200_000;
+
+  private final AccountingStore store;
+  private final Clock clock;
+  private final RecordReader reader;
+  private final Duration lateAfter;
+  private final Duration futureTolerance;
+  private final int maxRecords;
+  private final long maxBatchHours;
+  private final MeterRegistry meters;
+  private final Counter refused;
+  private final Counter late;
+  private final DistributionSummary lag;
+
+  public IngestService(AccountingStore store, Clock clock, Duration lateAfter, Duration maxRecordDuration,
+      Duration futureTolerance, int maxRecords, long maxBatchHours, MeterRegistry meters) {
+    this.store = Objects.requireNonNull(store, "store");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.reader = new RecordReader(maxRecordDuration);
+    this.lateAfter = Objects.requireNonNull(lateAfter, "lateAfter");
+    this.futureTolerance = Objects.requireNonNull(futureTolerance, "futureTolerance");
+    this.maxRecords = maxRecords;
+    this.maxBatchHours = maxBatchHours;
+    this.meters = Objects.requireNonNull(meters, "meters");
+    this.refused = meters.counter(METER_REFUSED);
+    this.late = meters.counter(METER_LATE);
+    this.lag = DistributionSummary.builder(METER_LAG).baseUnit("seconds").register(meters);
+  }
+
+  public int maxRecords() {
+    return maxRecords;
+  }
+
+  /** Validates the decoded JSON values (one per record) and stores them; fails with InvalidBatchException. */
+  public Future<IngestOutcome> ingest(List<Object> values) {
+    Instant now = clock.instant();
+    List<UsageRecord> records;
+    try {
+      records = check(values, now);
+    } catch (InvalidBatchException e) {
+      refused.increment();
+      return Future.failedFuture(e);
+    }
+    return store.ingest(records, now).onSuccess(o -> {
+      meters.counter(METER_RECORDS, "outcome", "accepted").increment(o.accepted());
+      meters.counter(METER_RECORDS, "outcome", "replaced").increment(o.replaced());
+      meters.counter(METER_RECORDS, "outcome", "duplicate").increment(o.duplicates());
+      meters.counter(METER_RECORDS, "outcome", "stale").increment(o.stale());
+      late.increment(o.late());
+      for (UsageRecord r : records) {
+        lag.record(Math.max(0, Duration.between(r.end(), now).toMillis()) / 1000.0);
+      }
+    });
+  }
+
+  private List<UsageRecord> check(List<Object> values, Instant now) {
+    if (values.isEmpty()) {
+      throw new InvalidBatchException("the batch holds no record", List.of());
+    }
+    if (values.size() > maxRecords) {
+      throw new InvalidBatchException("the batch holds more than " + maxRecords + " records; split it", List.of());
+    }
+    Instant lateBefore = now.minus(lateAfter);
+    Instant latestEnd = now.plus(futureTolerance);
+    List<RecordError> errors = new ArrayList<>();
+    List<UsageRecord> records = new ArrayList<>(values.size());
+    long hours = 0;
+    for (int i = 0; i < values.size(); i++) {
+      UsageRecord r = reader.read(i, values.get(i), errors);
+      if (r == null) {
+        continue;
+      }
+      if (r.end().isAfter(latestEnd)) {
+        errors.add(new RecordError(i, "end", "must not lie in the future"));
+        continue;
+      }
+      records.add(r.withLate(r.end().isBefore(lateBefore)));
+      hours += hourBuckets(r);
+    }
+    if (!errors.isEmpty()) {
+      throw new InvalidBatchException(errors.size() + " error(s) in the batch; nothing was stored",
+          errors.subList(0, Math.min(errors.size(), MAX_ERRORS)));
+    }
+    if (hours > maxBatchHours) {
+      throw new InvalidBatchException("the batch's records span " + hours + " hour buckets together; at most "
+          + maxBatchHours + " per batch: split it", List.of());
+    }
+    return records;
+  }
+
+  /** How many hour buckets a record's shares fall into. */
+  static long hourBuckets(UsageRecord r) {
+    Instant first = Granularity.HOUR.floor(r.start());
+    if (!r.end().isAfter(r.start())) {
+      return 1;
+    }
+    long whole = Duration.between(first, r.end()).toHours();
+    return Granularity.HOUR.aligned(r.end()) ? whole : whole + 1;
+  }
+}

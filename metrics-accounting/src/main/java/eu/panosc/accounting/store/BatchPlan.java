@@ -1,0 +1,54 @@
+package eu.panosc.accounting.store;
+
+import eu.panosc.accounting.model.UsageRecord;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.TreeMap;
+
+/**
+ * A batch reduced to one record per key before it meets the database, in key order: of repeated non-cumulative
+ * records the first counts (the others are duplicates); of repeated cumulative records the one with the latest
+ * {@code end} (the others are stale, an equal {@code end} a duplicate).
+ */
+final class BatchPlan {
+  final List<UsageRecord> unique;
+  final int duplicates;
+  final int stale;
+
+  private BatchPlan(List<UsageRecord> unique, int duplicates, int stale) {
+    this.unique = unique;
+    this.duplicates = duplicates;
+    this.stale = stale;
+  }
+
+  static BatchPlan of(Collection<UsageRecord> batch) {
+    TreeMap<UsageRecord.Key, UsageRecord> byKey = new TreeMap<>();
+    int duplicates = 0;
+    int stale = 0;
+    for (UsageRecord r : batch) {
+      UsageRecord seen = byKey.get(r.key());
+      if (seen == null) {
+        byKey.put(r.key(), r);
+      } else if (seen.cumulative() && r.cumulative() && r.end().isAfter(seen.end())) {
+        byKey.put(r.key(), r);
+        stale++;
+      } else if (seen.cumulative() && r.cumulative() && r.end().isBefore(seen.end())) {
+        stale++;
+      } else {
+        duplicates++;
+      }
+    }
+    return new BatchPlan(new ArrayList<>(byKey.values()), duplicates, stale);
+  }
+
+  /** Whether {@code incoming} supersedes the stored {@code current} (both cumulative, later end). */
+  static boolean replaces(UsageRecord current, UsageRecord incoming) {
+    return current.cumulative() && incoming.cumulative() && incoming.end().isAfter(current.end());
+  }
+
+  /** Whether {@code incoming} is an older cumulative version of {@code current}. */
+  static boolean isStale(UsageRecord current, UsageRecord incoming) {
+    return current.cumulative() && incoming.cumulative() && incoming.end().isBefore(current.end());
+  }
+}

@@ -1,0 +1,247 @@
+package eu.panosc.accounting.store;
+
+import eu.panosc.accounting.model.Dimension;
+import eu.panosc.accounting.model.IngestOutcome;
+import eu.panosc.accounting.model.Metric;
+import eu.panosc.accounting.model.ReportQuery;
+import eu.panosc.accounting.model.ReportRow;
+import eu.panosc.accounting.model.UsageRecord;
+import eu.panosc.accounting.rollup.RollupDelta;
+import eu.panosc.accounting.rollup.RollupKey;
+import io.vertx.core.Future;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The PostgreSQL store. One batch is one transaction: the new records are inserted in key order with
+ * {@code ON CONFLICT DO NOTHING} (a concurrent writer of the same key waits for the other's commit and then
+ * finds it), the stored versions of cumulative records are locked ({@code FOR UPDATE}) and replaced when older,
+ * and the rollups change by additive upserts in key order. A deadlock or serialization failure retries the whole
+ * transaction (nothing of it was committed).
+ */
+public final class PgAccountingStore implements AccountingStore {
+  private static final int ATTEMPTS = 5;
+  private static final String RECORD_COLUMNS = "source, record_id, facility, installation, cluster, session, "
+      + "user_id, proposal, community, metric, start_at, end_at, value, cumulative, late, received_at";
+  private static final String INSERT = "INSERT INTO usage_record (" + RECORD_COLUMNS + ") SELECT source, record_id, "
+      + "facility, installation, cluster, session, user_id, proposal, community, metric, start_at, end_at, "
+      + "value::numeric, cumulative, late, $16 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], "
+      + "$5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::timestamptz[], "
+      + "$12::timestamptz[], $13::text[], $14::bool[], $15::bool[]) AS t(source, record_id, facility, installation, "
+      + "cluster, session, user_id, proposal, community, metric, start_at, end_at, value, cumulative, late) "
+      + "ORDER BY source, record_id ON CONFLICT (source, record_id) DO NOTHING RETURNING source, record_id";
+  private static final String LOCK = "SELECT source, record_id, facility, installation, cluster, session, user_id, "
+      + "proposal, community, metric, start_at, end_at, value::text AS value, cumulative, late FROM usage_record "
+      + "WHERE (source, record_id) IN (SELECT * FROM unnest($1::text[], $2::text[])) ORDER BY source, record_id "
+      + "FOR UPDATE";
+  private static final String REPLACE = "UPDATE usage_record SET facility = $3, installation = $4, cluster = $5, "
+      + "session = $6, user_id = $7, proposal = $8, community = $9, metric = $10, start_at = $11, end_at = $12, "
+      + "value = $13::text::numeric, late = $14, received_at = $15 WHERE source = $1 AND record_id = $2";
+  private static final String ROLLUP = "INSERT INTO rollup AS r (granularity, bucket, facility, installation, "
+      + "proposal, community, metric, value, late_value, records, late_records) VALUES ($1, $2, $3, $4, $5, $6, $7, "
+      + "$8::text::numeric, $9::text::numeric, $10, $11) ON CONFLICT (granularity, bucket, facility, installation, "
+      + "proposal, community, metric) DO UPDATE SET value = r.value + excluded.value, late_value = r.late_value + "
+      + "excluded.late_value, records = r.records + excluded.records, late_records = r.late_records + "
+      + "excluded.late_records";
+  private static final String USERS = "INSERT INTO rollup_user AS u (granularity, bucket, facility, installation, "
+      + "proposal, community, metric, user_id, refs) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT "
+      + "(granularity, bucket, facility, installation, proposal, community, metric, user_id) DO UPDATE SET "
+      + "refs = u.refs + excluded.refs";
+
+  private final Pool pool;
+
+  public PgAccountingStore(Pool pool) {
+    this.pool = Objects.requireNonNull(pool, "pool");
+  }
+
+  @Override
+  public Future<IngestOutcome> ingest(List<UsageRecord> batch, Instant receivedAt) {
+    return attempt(BatchPlan.of(batch), batch.size(), receivedAt, 1);
+  }
+
+  private Future<IngestOutcome> attempt(BatchPlan plan, int received, Instant receivedAt, int n) {
+    if (plan.unique.isEmpty()) {
+      return Future.succeededFuture(new IngestOutcome(received, 0, 0, plan.duplicates, plan.stale, 0));
+    }
+    return pool.withTransaction(conn -> write(conn, plan, received, receivedAt)).recover(e -> {
+      if (n < ATTEMPTS && e instanceof PgException pg
+          && ("40P01".equals(pg.getSqlState()) || "40001".equals(pg.getSqlState()))) {
+        return attempt(plan, received, receivedAt, n + 1);
+      }
+      return Future.failedFuture(e);
+    });
+  }
+
+  private Future<IngestOutcome> write(SqlConnection conn, BatchPlan plan, int received, Instant receivedAt) {
+    List<UsageRecord> rs = plan.unique;
+    OffsetDateTime at = utc(receivedAt);
+    return conn.preparedQuery(INSERT).execute(insertTuple(rs, at)).compose(inserted -> {
+      Set<UsageRecord.Key> fresh = new HashSet<>();
+      for (Row row : inserted) {
+        fresh.add(new UsageRecord.Key(row.getString(0), row.getString(1)));
+      }
+      RollupDelta delta = new RollupDelta();
+      List<UsageRecord> conflicting = new ArrayList<>();
+      int[] counts = new int[] {fresh.size(), 0, plan.duplicates, plan.stale, 0};
+      for (UsageRecord r : rs) {
+        if (fresh.contains(r.key())) {
+          delta.add(r);
+          counts[4] += r.late() ? 1 : 0;
+        } else {
+          conflicting.add(r);
+        }
+      }
+      Future<Void> replaced = conflicting.isEmpty() ? Future.succeededFuture()
+          : replaceOlder(conn, conflicting, delta, at, counts);
+      return replaced.compose(v -> applyRollups(conn, delta))
+          .map(v -> new IngestOutcome(received, counts[0], counts[1], counts[2], counts[3], counts[4]));
+    });
+  }
+
+  /** Locks the stored versions of the conflicting keys; replaces older cumulative ones, counts the rest. */
+  private Future<Void> replaceOlder(SqlConnection conn, List<UsageRecord> conflicting, RollupDelta delta,
+      OffsetDateTime at, int[] counts) {
+    String[] sources = conflicting.stream().map(UsageRecord::source).toArray(String[]::new);
+    String[] ids = conflicting.stream().map(UsageRecord::recordId).toArray(String[]::new);
+    return conn.preparedQuery(LOCK).execute(Tuple.from(new Object[] {sources, ids})).compose(rows -> {
+      Map<UsageRecord.Key, UsageRecord> stored = new HashMap<>();
+      for (Row row : rows) {
+        UsageRecord r = read(row);
+        stored.put(r.key(), r);
+      }
+      List<Tuple> updates = new ArrayList<>();
+      for (UsageRecord incoming : conflicting) {
+        UsageRecord current = stored.get(incoming.key());
+        if (current != null && BatchPlan.replaces(current, incoming)) {
+          delta.subtract(current);
+          delta.add(incoming);
+          updates.add(Tuple.from(new Object[] {incoming.source(), incoming.recordId(), incoming.facility(),
+              incoming.installation(), incoming.cluster(), incoming.session(), incoming.user(), incoming.proposal(),
+              incoming.community(), incoming.metric().wire(), utc(incoming.start()), utc(incoming.end()),
+              incoming.value().toPlainString(), incoming.late(), at}));
+          counts[1]++;
+          counts[4] += incoming.late() ? 1 : 0;
+        } else if (current != null && BatchPlan.isStale(current, incoming)) {
+          counts[3]++;
+        } else {
+          counts[2]++;
+        }
+      }
+      return updates.isEmpty() ? Future.<Void>succeededFuture()
+          : conn.preparedQuery(REPLACE).executeBatch(updates).<Void>mapEmpty();
+    });
+  }
+
+  private static Future<Void> applyRollups(SqlConnection conn, RollupDelta delta) {
+    List<Tuple> sums = new ArrayList<>();
+    delta.sums().forEach((k, s) -> sums.add(Tuple.from(new Object[] {k.granularity().wire(), utc(k.bucket()),
+        k.facility(), k.installation(), k.proposal(), k.community(), k.metric(), s.value().toPlainString(),
+        s.lateValue().toPlainString(), s.records(), s.lateRecords()})));
+    List<Tuple> users = new ArrayList<>();
+    delta.users().forEach((u, refs) -> {
+      RollupKey k = u.row();
+      users.add(Tuple.from(new Object[] {k.granularity().wire(), utc(k.bucket()), k.facility(), k.installation(),
+          k.proposal(), k.community(), k.metric(), u.user(), refs}));
+    });
+    Future<Void> first = sums.isEmpty() ? Future.succeededFuture()
+        : conn.preparedQuery(ROLLUP).executeBatch(sums).mapEmpty();
+    return first.compose(v -> users.isEmpty() ? Future.<Void>succeededFuture()
+        : conn.preparedQuery(USERS).executeBatch(users).<Void>mapEmpty());
+  }
+
+  private static Tuple insertTuple(List<UsageRecord> rs, OffsetDateTime at) {
+    int n = rs.size();
+    String[][] text = new String[11][n];
+    OffsetDateTime[] start = new OffsetDateTime[n];
+    OffsetDateTime[] end = new OffsetDateTime[n];
+    Boolean[] cumulative = new Boolean[n];
+    Boolean[] late = new Boolean[n];
+    for (int i = 0; i < n; i++) {
+      UsageRecord r = rs.get(i);
+      text[0][i] = r.source();
+      text[1][i] = r.recordId();
+      text[2][i] = r.facility();
+      text[3][i] = r.installation();
+      text[4][i] = r.cluster();
+      text[5][i] = r.session();
+      text[6][i] = r.user();
+      text[7][i] = r.proposal();
+      text[8][i] = r.community();
+      text[9][i] = r.metric().wire();
+      text[10][i] = r.value().toPlainString();
+      start[i] = utc(r.start());
+      end[i] = utc(r.end());
+      cumulative[i] = r.cumulative();
+      late[i] = r.late();
+    }
+    return Tuple.from(new Object[] {text[0], text[1], text[2], text[3], text[4], text[5], text[6], text[7], text[8],
+        text[9], start, end, text[10], cumulative, late, at});
+  }
+
+  private static UsageRecord read(Row row) {
+    return new UsageRecord(row.getString("source"), row.getString("record_id"), row.getString("facility"),
+        row.getString("installation"), row.getString("cluster"), row.getString("session"), row.getString("user_id"),
+        row.getString("proposal"), row.getString("community"), Metric.parse(row.getString("metric")).orElseThrow(),
+        row.getOffsetDateTime("start_at").toInstant(), row.getOffsetDateTime("end_at").toInstant(),
+        new BigDecimal(row.getString("value")), row.getBoolean("cumulative"), row.getBoolean("late"));
+  }
+
+  /** A sum without trailing zeros and without an exponent (100, not 1E+2). */
+  private static BigDecimal plain(String numeric) {
+    BigDecimal d = new BigDecimal(numeric).stripTrailingZeros();
+    return d.scale() < 0 ? d.setScale(0) : d;
+  }
+
+  private static OffsetDateTime utc(Instant t) {
+    return t.atOffset(ZoneOffset.UTC);
+  }
+
+  @Override
+  public Future<List<ReportRow>> report(ReportQuery q) {
+    String dims = q.groupBy().stream().map(d -> d.wire() + ", ").collect(Collectors.joining());
+    String using = q.groupBy().stream().map(Dimension::wire).collect(Collectors.joining(", "))
+        + (q.groupBy().isEmpty() ? "metric" : ", metric");
+    String where = " WHERE granularity = $1 AND bucket >= $2 AND bucket < $3"
+        + (q.metrics().isEmpty() ? "" : " AND metric = ANY($4::text[])");
+    String sql = "WITH s AS (SELECT " + dims + "metric, sum(value) AS value, sum(late_value) AS late_value, "
+        + "sum(late_records)::bigint AS late_records, count(DISTINCT NULLIF(proposal, '')) AS proposals FROM rollup" + where
+        + " AND records > 0 GROUP BY " + using + "), u AS (SELECT " + dims + "metric, count(DISTINCT user_id) AS users"
+        + " FROM rollup_user" + where + " AND refs > 0 GROUP BY " + using + ") SELECT " + dims
+        + "metric, value::text AS value, late_value::text AS late_value, late_records, proposals, "
+        + "coalesce(u.users, 0) AS users FROM s LEFT JOIN u USING (" + using + ") ORDER BY " + using;
+    List<Object> params = new ArrayList<>(List.of(q.granularity().wire(), utc(q.from()), utc(q.to())));
+    if (!q.metrics().isEmpty()) {
+      params.add(q.metrics().stream().map(Metric::wire).toArray(String[]::new));
+    }
+    return pool.preparedQuery(sql).execute(Tuple.from(params)).map(rows -> {
+      List<ReportRow> out = new ArrayList<>();
+      for (Row row : rows) {
+        Map<Dimension, String> group = new EnumMap<>(Dimension.class);
+        for (Dimension d : q.groupBy()) {
+          String v = row.getString(d.wire());
+          group.put(d, v.isEmpty() ? null : v);
+        }
+        out.add(new ReportRow(group, Metric.parse(row.getString("metric")).orElseThrow(),
+            plain(row.getString("value")), plain(row.getString("late_value")), row.getLong("late_records") > 0,
+            row.getLong("users"), row.getLong("proposals")));
+      }
+      return out;
+    });
+  }
+}

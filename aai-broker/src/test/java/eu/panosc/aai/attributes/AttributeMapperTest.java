@@ -135,8 +135,9 @@ class AttributeMapperTest {
 
   @Test
   void loadWhenRequiredNotAnInternalAttributeThenError() {
+    Path internal = SatosaCorpus.file("internal_attributes.yaml"); // outside the lambda: a missing corpus skips
     assertThatThrownBy(() -> AttributeMapper.load(settings(UpstreamAttributes.Protocol.SAML,
-        Optional.of(SatosaCorpus.file("internal_attributes.yaml")), List.of(), List.of("email"),
+        Optional.of(internal), List.of(), List.of("email"),
         IdentityAttributes.DEFAULT), SatosaCorpus.reader())).isInstanceOf(AttributeConfigException.class)
         .hasMessageContaining("required: 'email' is not an internal attribute");
   }

@@ -37,26 +37,11 @@ public final class LocalIssuer implements AutoCloseable {
   }
 
   public static LocalIssuer start() {
-    return start(java.time.Duration.ZERO);
-  }
-
-  /**
-   * An issuer whose JWKS answers only after {@code jwksDelay}: a protected route's first request then waits
-   * for the key, paused, while its body arrives (the case of a request body read only after authentication).
-   */
-  public static LocalIssuer start(java.time.Duration jwksDelay) {
     try {
       ECKey key = new ECKeyGenerator(Curve.P_256).keyID("test-" + UUID.randomUUID()).generate();
       HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
       byte[] jwks = new JWKSet(key.toPublicJWK()).toString().getBytes(StandardCharsets.UTF_8);
       server.createContext("/aai/jwks", exchange -> {
-        if (!jwksDelay.isZero()) {
-          try {
-            Thread.sleep(jwksDelay.toMillis());
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-        }
         exchange.getResponseHeaders().add("Content-Type", "application/jwk-set+json");
         exchange.sendResponseHeaders(200, jwks.length);
         exchange.getResponseBody().write(jwks);

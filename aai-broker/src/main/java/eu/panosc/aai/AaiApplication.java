@@ -243,7 +243,11 @@ public final class AaiApplication implements ServiceModule {
       Optional<PasswordConnector> connector, String cookiePath, boolean secureCookies) {
     String host = context.publicRoot().getHost() == null ? "localhost" : context.publicRoot().getHost();
     SpEndpoints sp = SpEndpoints.under(context.baseUrl());
-    SpMetadata metadata = new SpMetadata(sp, saml.spSigning(), saml.spEncryption(), requestedSamlAttributes(settings),
+    // each SAML upstream's attribute files are read once: for the metadata's RequestedAttributes and the login
+    YamlReader reader = YamlReader.withSystemEnvironment();
+    List<UpstreamAttributeSettings> upstreams = samlUpstreams(settings);
+    List<AttributeMapper> mappers = upstreams.stream().map(u -> AttributeMapper.load(u, reader)).toList();
+    SpMetadata metadata = new SpMetadata(sp, saml.spSigning(), saml.spEncryption(), requestedSamlAttributes(mappers),
         "security@" + host, context.clock());
     SpMetadataEndpoint endpoint = new SpMetadataEndpoint(metadata, context.clock());
     endpoint.mount(router);
@@ -253,7 +257,7 @@ public final class AaiApplication implements ServiceModule {
     DemoIdp idp = new DemoIdp(context.baseUrl().toString(), saml.demoIdp(), () -> List.of(endpoint.current()),
         connector.get(), context.clock());
     new DemoIdpEndpoint(idp, cookiePath, secureCookies).mount(router);
-    UpstreamAttributeSettings upstream = samlUpstreams(settings).get(0);
+    UpstreamAttributeSettings upstream = upstreams.get(0);
     SamlKeys idpKeys = saml.demoIdp();
     SamlFlows flows = new PgSamlFlows(context.pool(), context.clock(), SAML_FLOW_LIFETIME);
     ReplayCache replays = new PgReplayCache(context.pool(), context.clock());
@@ -264,7 +268,7 @@ public final class AaiApplication implements ServiceModule {
         new SamlResponseConsumer(vertx, new SamlResponseValidator(), replays), saml.spEncryption(),
         new SamlLogin.Idp(upstream.upstreamId(), idp.entityId(), "UmbrellaID (demo)", idp.ssoUrl(), idpKeys::published,
             List::of),
-        AttributeMapper.load(upstream, YamlReader.withSystemEnvironment()), context.clock()));
+        mappers.get(0), context.clock()));
   }
 
   /** The SAML upstreams configured, or the built-in {@code umbrellaid} one (default maps) when none is. */
@@ -277,12 +281,10 @@ public final class AaiApplication implements ServiceModule {
   }
 
   /** What the SAML upstreams' attribute maps read, each Name once (required if any upstream requires it). */
-  private static List<RequestedSamlAttribute> requestedSamlAttributes(AaiSettings settings) {
-    List<UpstreamAttributeSettings> saml = samlUpstreams(settings);
+  private static List<RequestedSamlAttribute> requestedSamlAttributes(List<AttributeMapper> mappers) {
     java.util.Map<String, RequestedSamlAttribute> byName = new java.util.LinkedHashMap<>();
-    YamlReader reader = YamlReader.withSystemEnvironment();
-    for (UpstreamAttributeSettings u : saml) {
-      for (RequestedSamlAttribute r : AttributeMapper.load(u, reader).requestedSamlAttributes()) {
+    for (AttributeMapper mapper : mappers) {
+      for (RequestedSamlAttribute r : mapper.requestedSamlAttributes()) {
         byName.merge(r.name(), r, (a, b) -> a.required() ? a : b);
       }
     }

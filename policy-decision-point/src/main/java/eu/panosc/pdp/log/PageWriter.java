@@ -3,6 +3,7 @@ package eu.panosc.pdp.log;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Tuple;
+import java.security.MessageDigest;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -27,16 +28,17 @@ final class PageWriter {
     OffsetDateTime last = null;
     Map<String, Long> subjects = new HashMap<>();
     Map<String, Long> resources = new HashMap<>();
+    MessageDigest md5 = PgDecisionLog.md5();
     StringBuilder body = new StringBuilder(rows.size() * 320).append('[');
     for (LogRows.Row r : rows) {
       OffsetDateTime at = r.at().withOffsetSameInstant(ZoneOffset.UTC);
       first = first == null || at.isBefore(first) ? at : first;
       last = last == null || at.isAfter(last) ? at : last;
       if (r.subjectId() != null) {
-        subjects.computeIfAbsent(r.subjectId(), PgDecisionLog::key);
+        subjects.computeIfAbsent(r.subjectId(), id -> PgDecisionLog.key(md5, id));
       }
       if (r.resourceId() != null) {
-        resources.computeIfAbsent(r.resourceId(), PgDecisionLog::key);
+        resources.computeIfAbsent(r.resourceId(), id -> PgDecisionLog.key(md5, id));
       }
       if (body.length() > 1) {
         body.append(',');

@@ -67,9 +67,17 @@ public final class PgDecisionLog {
    * it only narrows the pages a lookup reads.
    */
   public static long key(String id) {
+    return key(md5(), id);
+  }
+
+  /** {@link #key(String)} with a digest of the caller's (reset by each use), for many keys in a row. */
+  static long key(MessageDigest md5, String id) {
+    return ByteBuffer.wrap(md5.digest(id.getBytes(StandardCharsets.UTF_8))).getLong();
+  }
+
+  static MessageDigest md5() {
     try {
-      byte[] md5 = MessageDigest.getInstance("MD5").digest(id.getBytes(StandardCharsets.UTF_8));
-      return ByteBuffer.wrap(md5).getLong();
+      return MessageDigest.getInstance("MD5");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("MD5 is not available", e);
     }

@@ -1,5 +1,6 @@
 package eu.panosc.pdp.log;
 
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Tuple;
@@ -12,8 +13,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One batch of rows as the parameters of one {@code decision_log_page} INSERT: its time span, the distinct keys
- * of its subjects and resources, and its rows as a JSON array (members named as the {@code decision_log} view's
+ * One batch of rows as the parameters of one {@code decision_log_page} INSERT: its time span, the Bloom filters
+ * of its subject and resource ids ({@link PageBloom}), and its rows as a JSON array (members named as the {@code decision_log} view's
  * columns, nulls left out). PostgreSQL cannot store the character NUL in text or jsonb; a NUL in any value is
  * written as U+FFFD, so one such value cannot cost the batch its other rows.
  */
@@ -26,19 +27,19 @@ final class PageWriter {
   static Tuple page(List<LogRows.Row> rows) {
     OffsetDateTime first = null;
     OffsetDateTime last = null;
-    Map<String, Long> subjects = new HashMap<>();
-    Map<String, Long> resources = new HashMap<>();
-    MessageDigest md5 = PgDecisionLog.md5();
+    Map<String, PageBloom.Hashes> subjects = new HashMap<>();
+    Map<String, PageBloom.Hashes> resources = new HashMap<>();
+    MessageDigest md5 = PageBloom.md5();
     StringBuilder body = new StringBuilder(rows.size() * 320).append('[');
     for (LogRows.Row r : rows) {
       OffsetDateTime at = r.at().withOffsetSameInstant(ZoneOffset.UTC);
       first = first == null || at.isBefore(first) ? at : first;
       last = last == null || at.isAfter(last) ? at : last;
       if (r.subjectId() != null) {
-        subjects.computeIfAbsent(r.subjectId(), id -> PgDecisionLog.key(md5, id));
+        subjects.computeIfAbsent(r.subjectId(), id -> PageBloom.hashes(md5, id));
       }
       if (r.resourceId() != null) {
-        resources.computeIfAbsent(r.resourceId(), id -> PgDecisionLog.key(md5, id));
+        resources.computeIfAbsent(r.resourceId(), id -> PageBloom.hashes(md5, id));
       }
       if (body.length() > 1) {
         body.append(',');
@@ -46,11 +47,8 @@ final class PageWriter {
       row(body, r, at);
     }
     body.append(']');
-    return Tuple.of(first, last, rows.size(), distinct(subjects), distinct(resources), body.toString());
-  }
-
-  private static Long[] distinct(Map<String, Long> keys) {
-    return keys.values().stream().distinct().toArray(Long[]::new);
+    return Tuple.of(first, last, rows.size(), Buffer.buffer(PageBloom.of(subjects.values())),
+        Buffer.buffer(PageBloom.of(resources.values())), body.toString());
   }
 
   static void row(StringBuilder b, LogRows.Row r, OffsetDateTime at) {

@@ -7,10 +7,6 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -25,9 +21,9 @@ import java.util.UUID;
 
 /**
  * The decision log in PostgreSQL ({@code db/pdp/V12__decision_log_pages.sql}): each written batch is one row of
- * {@code decision_log_page} (its decisions as a jsonb array, its time span, and the keys of the subjects and
- * resources it mentions, GIN-indexed), read back one decision at a time through {@code jsonb_to_recordset}. A
- * lookup reads the pages newest first, a few at a time, filters their rows exactly (a key only narrows the pages)
+ * {@code decision_log_page} (its decisions as the text of a JSON array, its time span, and Bloom filters of the
+ * subject and resource ids it mentions), read back one decision at a time through {@code jsonb_to_recordset}. A
+ * lookup reads the pages newest first, a few at a time, filters their rows exactly (a filter only narrows the pages)
  * and returns them in the log's order (time, then id, newest first) across pages whose spans overlap (two writers
  * write at once). Also the purge, the lookup by id, and the HMAC key.
  */
@@ -37,8 +33,8 @@ public final class PgDecisionLog {
       + "request_id text, subject_type text, subject_id text, resource_type text, resource_id text, action text, "
       + "request jsonb, decision boolean, policy text, policy_version integer, rule text, relation text, "
       + "error_status integer, error_message text, result jsonb, simulated boolean)";
-  private static final String INSERT = "INSERT INTO decision_log_page (first_at, last_at, row_count, subjects, "
-      + "resources, body) VALUES ($1, $2, $3, $4::bigint[], $5::bigint[], $6::text::jsonb)";
+  private static final String INSERT = "INSERT INTO decision_log_page (first_at, last_at, row_count, subject_filter, "
+      + "resource_filter, body) VALUES ($1, $2, $3, $4, $5, $6)";
   /** Pages read by the first step of a lookup; each further step reads twice as many, up to {@link #MAX_CHUNK}. */
   static final int FIRST_CHUNK = 8;
   static final int MAX_CHUNK = 256;
@@ -59,28 +55,6 @@ public final class PgDecisionLog {
         .execute(Tuple.of(Buffer.buffer(fresh)))
         .compose(v -> pool.query("SELECT key FROM decision_log_key WHERE id = 1").execute())
         .map(rows -> rows.iterator().next().getBuffer("key").getBytes());
-  }
-
-  /**
-   * The page key of a subject or resource id: the first 8 bytes of MD5 of its UTF-8 text, big-endian, as
-   * PostgreSQL computes {@code ('x' || left(md5(text), 16))::bit(64)::bigint}. Not a secret and not unique:
-   * it only narrows the pages a lookup reads.
-   */
-  public static long key(String id) {
-    return key(md5(), id);
-  }
-
-  /** {@link #key(String)} with a digest of the caller's (reset by each use), for many keys in a row. */
-  static long key(MessageDigest md5, String id) {
-    return ByteBuffer.wrap(md5.digest(id.getBytes(StandardCharsets.UTF_8))).getLong();
-  }
-
-  static MessageDigest md5() {
-    try {
-      return MessageDigest.getInstance("MD5");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("MD5 is not available", e);
-    }
   }
 
   /** Writes the rows as one page (one INSERT); the rows may come in any order. */
@@ -113,7 +87,7 @@ public final class PgDecisionLog {
                   + "SELECT coalesce(sum(row_count), 0)::bigint FROM d").execute(max).map(rows -> n + count(rows)))
               .compose(n -> c.preparedQuery("WITH k AS (" + UPTO + "), b AS (SELECT id, $1 - (upto - row_count) AS keep "
                   + "FROM k WHERE upto > $1 AND upto - row_count < $1), t AS (SELECT p.id, x.e FROM b "
-                  + "JOIN decision_log_page p ON p.id = b.id, LATERAL (SELECT e FROM jsonb_array_elements(p.body) e "
+                  + "JOIN decision_log_page p ON p.id = b.id, LATERAL (SELECT e FROM jsonb_array_elements(p.body::jsonb) e "
                   + "ORDER BY (e->>'decided_at')::timestamptz DESC, (e->>'id')::uuid DESC LIMIT b.keep) x" + TRIM_END)
                   .execute(max).map(rows -> n + count(rows)));
         }));
@@ -127,12 +101,12 @@ public final class PgDecisionLog {
 
   /**
    * Rewrites the pages of the rows {@code t(id, e)} selects (page id, kept element) to hold only them; answers how
-   * many rows left. The keys of a trimmed page are kept (a superset: a lookup may read it for nothing).
+   * many rows left. The filters of a trimmed page are kept (a superset: a lookup may read it for nothing).
    */
-  private static final String TRIM = "SELECT p.id, e FROM decision_log_page p, jsonb_array_elements(p.body) e, "
+  private static final String TRIM = "SELECT p.id, e FROM decision_log_page p, jsonb_array_elements(p.body::jsonb) e, "
       + "jsonb_to_record(e) AS r(decided_at timestamptz) ";
   private static final String TRIM_END = "), "
-      + "n AS (SELECT id, jsonb_agg(e) AS body, count(*)::int AS row_count, "
+      + "n AS (SELECT id, jsonb_agg(e)::text AS body, count(*)::int AS row_count, "
       + "min((e->>'decided_at')::timestamptz) AS first_at, max((e->>'decided_at')::timestamptz) AS last_at "
       + "FROM t GROUP BY id), "
       + "u AS (UPDATE decision_log_page p SET body = n.body, row_count = n.row_count, first_at = n.first_at, "
@@ -150,7 +124,7 @@ public final class PgDecisionLog {
       return Future.succeededFuture(Optional.empty());   // not an id this log issued
     }
     Instant ms = DecisionIds.instant(id);
-    return pool.preparedQuery("SELECT r.* FROM decision_log_page p, jsonb_to_recordset(p.body) AS " + RECORD
+    return pool.preparedQuery("SELECT r.* FROM decision_log_page p, jsonb_to_recordset(p.body::jsonb) AS " + RECORD
             + " WHERE p.last_at >= $1 AND p.first_at < $2 AND r.id = $3")
         .execute(Tuple.of(ms.atOffset(ZoneOffset.UTC), ms.plusMillis(1).atOffset(ZoneOffset.UTC), id))
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(json(rows.iterator().next())));
@@ -212,12 +186,12 @@ public final class PgDecisionLog {
       StringBuilder sql = new StringBuilder("SELECT id, last_at FROM decision_log_page WHERE true");
       List<Object> args = new ArrayList<>();
       if (q.subjects() != null) {
-        args.add(q.subjects().stream().map(PgDecisionLog::key).toArray(Long[]::new));
-        sql.append(" AND subjects && $").append(args.size()).append("::bigint[]");
+        sql.append(" AND ").append(PageBloom.sqlMayContainAny("subject_filter", q.subjects().size(), args.size() + 1));
+        q.subjects().forEach(s -> addHashes(args, s));
       }
       if (q.resource() != null) {
-        args.add(new Long[] {key(q.resource())});
-        sql.append(" AND resources && $").append(args.size()).append("::bigint[]");
+        sql.append(" AND ").append(PageBloom.sqlMayContainAny("resource_filter", 1, args.size() + 1));
+        addHashes(args, q.resource());
       }
       if (q.since() != null) {
         args.add(q.since().atOffset(ZoneOffset.UTC));
@@ -245,8 +219,14 @@ public final class PgDecisionLog {
       });
     }
 
+    private static void addHashes(List<Object> args, String id) {
+      PageBloom.Hashes h = PageBloom.hashes(id);
+      args.add(h.h1());
+      args.add(h.h2());
+    }
+
     private Future<List<Keyed>> rows(Long[] pageIds) {
-      StringBuilder sql = new StringBuilder("SELECT r.* FROM decision_log_page p, jsonb_to_recordset(p.body) AS ")
+      StringBuilder sql = new StringBuilder("SELECT r.* FROM decision_log_page p, jsonb_to_recordset(p.body::jsonb) AS ")
           .append(RECORD).append(" WHERE p.id = ANY($1::bigint[])");
       List<Object> args = new ArrayList<>();
       args.add(pageIds);

@@ -1,0 +1,22 @@
+package eu.panosc.accounting.export;
+
+import eu.panosc.accounting.model.Granularity;
+import eu.panosc.accounting.model.UsageRecord;
+import io.vertx.core.Future;
+import java.time.Instant;
+import java.util.List;
+
+/** What the exports read: rollup sums per bucket, and the records of analysis sessions in a range. */
+public interface ExportStore {
+  /**
+   * The rollup sums per bucket × facility × installation × proposal × metric of the {@code granularity} buckets in
+   * {@code [from, to)}, ordered by bucket, facility, installation, proposal and metric.
+   */
+  Future<List<BucketUsage>> bucketUsage(Instant from, Instant to, Granularity granularity);
+
+  /**
+   * The stored records that name a session and overlap {@code [from, to)} (a record with {@code start == end}
+   * overlaps when its start lies inside), ordered by facility, installation, session, start.
+   */
+  Future<List<UsageRecord>> sessionRecords(Instant from, Instant to);
+}

@@ -1,0 +1,79 @@
+package eu.panosc.accounting.export;
+
+import eu.panosc.accounting.model.Granularity;
+import eu.panosc.accounting.model.Metric;
+import eu.panosc.accounting.model.UsageRecord;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The exports' reads on PostgreSQL. Session records are found through the partial index on {@code start_at} (V2):
+ * no record lasts longer than the largest {@code maxRecordDuration} allowed (366 days), so one that overlaps the range
+ * started at most that long before it, whatever the setting was when it arrived.
+ */
+public final class PgExportStore implements ExportStore {
+  private static final String BUCKETS = "SELECT bucket, facility, installation, proposal, metric, "
+      + "sum(value)::text AS value FROM rollup WHERE granularity = $1 AND bucket >= $2 AND bucket < $3 AND records > 0 "
+      + "GROUP BY bucket, facility, installation, proposal, metric ORDER BY bucket, facility, installation, proposal, "
+      + "metric";
+  private static final String SESSIONS = "SELECT source, record_id, facility, installation, cluster, session, user_id, "
+      + "proposal, community, metric, start_at, end_at, value::text AS value, cumulative, late FROM usage_record "
+      + "WHERE session IS NOT NULL AND start_at >= $1 AND start_at < $3 AND (end_at > $2 OR (end_at = start_at AND "
+      + "start_at >= $2)) ORDER BY facility, installation, session, start_at, source, record_id";
+
+  private static final Duration LONGEST_RECORD = Duration.ofDays(366);
+
+  private final Pool pool;
+
+  public PgExportStore(Pool pool) {
+    this.pool = Objects.requireNonNull(pool, "pool");
+  }
+
+  @Override
+  public Future<List<BucketUsage>> bucketUsage(Instant from, Instant to, Granularity granularity) {
+    return pool.preparedQuery(BUCKETS).execute(Tuple.of(granularity.wire(), from.atOffset(ZoneOffset.UTC),
+        to.atOffset(ZoneOffset.UTC))).map(rows -> {
+          List<BucketUsage> out = new ArrayList<>();
+          for (Row r : rows) {
+            String proposal = r.getString("proposal");
+            out.add(new BucketUsage(r.getOffsetDateTime("bucket").toInstant(), r.getString("facility"),
+                r.getString("installation"), proposal.isEmpty() ? null : proposal,
+                Metric.parse(r.getString("metric")).orElseThrow(), plain(r.getString("value"))));
+          }
+          return out;
+        });
+  }
+
+  @Override
+  public Future<List<UsageRecord>> sessionRecords(Instant from, Instant to) {
+    Instant earliest = from.minus(LONGEST_RECORD);
+    return pool.preparedQuery(SESSIONS).execute(Tuple.of(earliest.atOffset(ZoneOffset.UTC),
+        from.atOffset(ZoneOffset.UTC), to.atOffset(ZoneOffset.UTC))).map(rows -> {
+          List<UsageRecord> out = new ArrayList<>();
+          for (Row row : rows) {
+            out.add(new UsageRecord(row.getString("source"), row.getString("record_id"), row.getString("facility"),
+                row.getString("installation"), row.getString("cluster"), row.getString("session"),
+                row.getString("user_id"), row.getString("proposal"), row.getString("community"),
+                Metric.parse(row.getString("metric")).orElseThrow(), row.getOffsetDateTime("start_at").toInstant(),
+                row.getOffsetDateTime("end_at").toInstant(), new BigDecimal(row.getString("value")),
+                row.getBoolean("cumulative"), row.getBoolean("late")));
+          }
+          return out;
+        });
+  }
+
+  /** A sum without trailing zeros and without an exponent (100, not 1E+2). */
+  static BigDecimal plain(String numeric) {
+    BigDecimal d = new BigDecimal(numeric).stripTrailingZeros();
+    return d.scale() < 0 ? d.setScale(0) : d;
+  }
+}

@@ -15,7 +15,7 @@ CREATE TABLE eosc_export (
   remote_id text,
   in_flight boolean NOT NULL DEFAULT false,
   attempts integer NOT NULL DEFAULT 0,
-  next_attempt_at timestamptz NOT NULL DEFAULT '-infinity',
+  next_attempt_at timestamptz NOT NULL DEFAULT '1970-01-01T00:00:00Z',
   lease_owner text,
   lease_until timestamptz,
   last_error text,

@@ -4,6 +4,7 @@ import eu.panosc.accounting.export.PgExportStore;
 import eu.panosc.accounting.export.api.ExportEndpoint;
 import eu.panosc.accounting.export.apel.ApelExport;
 import eu.panosc.accounting.export.eosc.EoscExport;
+import eu.panosc.accounting.export.eosc.EoscPusher;
 import eu.panosc.accounting.export.eosc.EoscSettings;
 import eu.panosc.accounting.ingest.IngestEndpoint;
 import eu.panosc.accounting.ingest.IngestService;
@@ -24,6 +25,8 @@ import java.net.URI;
  * ({@code GET /v1/reports}).
  */
 public final class AccountingApplication implements ServiceModule {
+  private EoscPusher eoscPusher;
+
   @Override
   public String name() {
     return "accounting";
@@ -51,6 +54,15 @@ public final class AccountingApplication implements ServiceModule {
     EoscSettings eosc = EoscSettings.from(context.section().node("eosc"));
     PgExportStore exports = new PgExportStore(context.pool());
     new ExportEndpoint(new EoscExport(exports, eosc), new ApelExport(exports, context.clock())).mount(router, auth);
+    if (eosc.enabled()) {
+      eoscPusher = EoscPusher.create(context.vertx(), eosc, context.pool(), context.clock(), context.meters());
+      eoscPusher.start();
+    }
     return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<Void> stop() {
+    return eoscPusher == null ? Future.succeededFuture() : eoscPusher.stop();
   }
 }

@@ -62,7 +62,8 @@ final class ClientCredentialsTokenSource implements TokenSource {
         .header("Accept", "application/json").POST(HttpRequest.BodyPublishers.ofString(form)).build();
     return Future.fromCompletionStage(http.sendAsync(request, HttpResponse.BodyHandlers.ofString()), context)
         .recover(e -> Future.failedFuture(new TokenException("the token endpoint " + endpoint + " is unreachable: "
-            + e.getClass().getSimpleName())))
+            + (e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e)
+            .getClass().getSimpleName())))
         .compose(r -> {
           JsonObject body;
           try {

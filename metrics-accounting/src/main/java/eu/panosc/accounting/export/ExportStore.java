@@ -10,7 +10,7 @@ import java.util.List;
 public interface ExportStore {
   /**
    * The rollup sums per bucket × facility × installation × proposal × metric of the {@code granularity} buckets in
-   * {@code [from, to)}, ordered by bucket, facility, installation, proposal and metric.
+   * {@code [from, to)}, ordered by bucket, facility, installation, proposal (none first) and metric.
    */
   Future<List<BucketUsage>> bucketUsage(Instant from, Instant to, Granularity granularity);
 

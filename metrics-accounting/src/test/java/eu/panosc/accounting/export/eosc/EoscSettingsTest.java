@@ -86,6 +86,13 @@ class EoscSettingsTest {
   }
 
   @Test
+  void checkConfigWhenPushEnabledButIncompleteThenRefusedBeforeStart() {
+    assertThatThrownBy(() -> new eu.panosc.accounting.AccountingApplication().checkConfig(ConfigNode.of(
+        "services.accounting", Map.of("eosc", Map.of("enabled", "true"))), null, null))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("services.accounting.eosc.url");
+  }
+
+  @Test
   void clientSecretWhenPrintedThenRedacted() {
     Map<String, Object> m = enabled();
     m.remove("tokenFile");

@@ -184,7 +184,7 @@ public final class EoscPusher {
   }
 
   private Future<Boolean> correct(LedgerEntry e) {
-    return client.patch(e.key().installationId(), e.remoteId(), new JsonObject().put("value", e.desired()))
+    return client.patch(e.key().installationId(), e.remoteId(), new JsonObject().put("value", plain(e.desired())))
         .compose(a -> {
           if (a.ok()) {
             count("corrected");
@@ -242,11 +242,17 @@ public final class EoscPusher {
   static JsonObject record(LedgerEntry e) {
     JsonObject o = new JsonObject().put("metric_definition_id", e.key().metricDefinitionId())
         .put("time_period_start", e.key().periodStart().toString())
-        .put("time_period_end", e.periodEnd().toString()).put("value", e.desired());
+        .put("time_period_end", e.periodEnd().toString()).put("value", plain(e.desired()));
     if (!e.key().groupId().isEmpty()) {
       o.put("group_id", e.key().groupId());
     }
     return o;
+  }
+
+  /** A number without trailing zeros and without an exponent (100, not 1E+2 or 100.000). */
+  static BigDecimal plain(BigDecimal d) {
+    BigDecimal s = d.stripTrailingZeros();
+    return s.scale() < 0 ? s.setScale(0) : s;
   }
 
   private Future<Boolean> failed(LedgerEntry e, boolean inFlight, Optional<Duration> retryAfter, String error) {

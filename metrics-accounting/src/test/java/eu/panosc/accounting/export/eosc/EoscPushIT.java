@@ -294,6 +294,15 @@ class EoscPushIT {
   }
 
   @Test
+  void recordWhenSentThenValueWithoutTrailingZerosOrExponent() {
+    LedgerEntry e = new LedgerEntry(new LedgerEntry.Key("i", "d", "P1", Instant.parse("2026-10-01T00:00:00Z")),
+        Instant.parse("2026-11-01T00:00:00Z"), new BigDecimal("100.000000000000"), null, null, false, 0);
+    assertThat(EoscPusher.record(e).encode()).isEqualTo("{\"metric_definition_id\":\"d\","
+        + "\"time_period_start\":\"2026-10-01T00:00:00Z\",\"time_period_end\":\"2026-11-01T00:00:00Z\","
+        + "\"value\":100,\"group_id\":\"P1\"}");
+  }
+
+  @Test
   void matchesWhenServiceRecordDiffersInAnyKeyThenNot() {
     LedgerEntry e = new LedgerEntry(new LedgerEntry.Key("i", "d", "", Instant.parse("2026-10-01T00:00:00Z")),
         Instant.parse("2026-11-01T00:00:00Z"), BigDecimal.ONE, null, null, true, 0);

@@ -40,6 +40,12 @@ public interface EoscLedger {
    */
   Future<Boolean> fail(LedgerEntry.Key key, String owner, boolean inFlight, Instant nextAttempt, String error);
 
+  /**
+   * Records that the service no longer holds the row's record (a PATCH found no such id): it is posted again in
+   * full. False when {@code owner} no longer holds the claim.
+   */
+  Future<Boolean> forget(LedgerEntry.Key key, String owner, String error);
+
   /** When the earliest due row can next be claimed, if any row is due. */
   Future<Optional<Instant>> nextDue();
 

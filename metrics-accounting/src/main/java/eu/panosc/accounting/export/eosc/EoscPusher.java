@@ -190,6 +190,12 @@ public final class EoscPusher {
             count("corrected");
             return ledger.confirm(e.key(), owner, e.desired(), null, clock.instant());
           }
+          if (a.status() == 404) {
+            String why = "record " + e.remoteId() + " is gone from the service (404 to PATCH): posting it again";
+            LOG.warn("EOSC accounting push of {} {} {} {}: {}", e.key().installationId(), e.key().metricDefinitionId(),
+                e.key().groupId(), e.key().periodStart(), why);
+            return ledger.forget(e.key(), owner, why).map(x -> false);
+          }
           return failed(e, false, a.retryAfter(), "PATCH of record " + e.remoteId() + " answered HTTP " + a.status()
               + reason(a));
         }, err -> failed(e, false, Optional.empty(), "PATCH failed: " + describe(err)));

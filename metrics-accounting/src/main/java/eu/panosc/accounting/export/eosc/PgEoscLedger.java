@@ -50,6 +50,8 @@ public final class PgEoscLedger implements EoscLedger {
   private static final String FAIL = "UPDATE eosc_export SET in_flight = $6, attempts = attempts + 1, "
       + "next_attempt_at = $7, last_error = $8, lease_owner = NULL, lease_until = NULL WHERE " + KEY
       + " AND lease_owner = $5";
+  private static final String FORGET = "UPDATE eosc_export SET sent = NULL, remote_id = NULL, in_flight = false, "
+      + "last_error = $6, lease_owner = NULL, lease_until = NULL WHERE " + KEY + " AND lease_owner = $5";
   private static final String NEXT_DUE = "SELECT min(greatest(next_attempt_at, coalesce(lease_until, "
       + "next_attempt_at))) AS due FROM eosc_export WHERE sent IS DISTINCT FROM desired";
   private static final String ROWS = "SELECT installation_id, metric_definition_id, group_id, period_start, "
@@ -116,6 +118,12 @@ public final class PgEoscLedger implements EoscLedger {
     return pool.preparedQuery(FAIL).execute(Tuple.from(new Object[] {key.installationId(), key.metricDefinitionId(),
         key.groupId(), utc(key.periodStart()), owner, inFlight, utc(nextAttempt), error}))
         .map(rs -> rs.rowCount() == 1);
+  }
+
+  @Override
+  public Future<Boolean> forget(LedgerEntry.Key key, String owner, String error) {
+    return pool.preparedQuery(FORGET).execute(Tuple.from(new Object[] {key.installationId(), key.metricDefinitionId(),
+        key.groupId(), utc(key.periodStart()), owner, error})).map(rs -> rs.rowCount() == 1);
   }
 
   @Override

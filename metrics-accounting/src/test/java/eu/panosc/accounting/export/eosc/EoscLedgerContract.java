@@ -114,4 +114,22 @@ abstract class EoscLedgerContract {
     assertThat(correction.sent()).isEqualByComparingTo("10");
     assertThat(correction.desired()).isEqualByComparingTo("11");
   }
+
+  @Test
+  void forgetWhenTheServiceLostTheRecordThenDueForAFullPostAgain() {
+    ingest("1", "P1", "2026-10-10T10:00:00Z", "2026-10-10T12:00:00Z", "10");
+    refresh();
+    LedgerEntry e = ledger().claim("a", NOW, NOW.plusSeconds(60), 10).await().getFirst();
+    ledger().confirm(e.key(), "a", new BigDecimal("10"), "m1", NOW).await();
+    ingest("2", "P1", "2026-10-11T10:00:00Z", "2026-10-11T12:00:00Z", "1");
+    refresh();
+    LedgerEntry correction = ledger().claim("a", NOW, NOW.plusSeconds(60), 10).await().getFirst();
+    assertThat(ledger().forget(correction.key(), "b", "x").await()).as("not b's claim").isFalse();
+    assertThat(ledger().forget(correction.key(), "a", "gone").await()).isTrue();
+    LedgerEntry again = ledger().claim("a", NOW, NOW.plusSeconds(60), 10).await().getFirst();
+    assertThat(again.remoteId()).isNull();
+    assertThat(again.sent()).isNull();
+    assertThat(again.needsLookup()).as("we know the service has none").isFalse();
+    assertThat(again.desired()).isEqualByComparingTo("11");
+  }
 }

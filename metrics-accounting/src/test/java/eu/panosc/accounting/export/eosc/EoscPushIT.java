@@ -222,6 +222,19 @@ class EoscPushIT {
   }
 
   @Test
+  void correctionWhenTheServiceDeletedTheRecordThenPostedAgainInFull() {
+    usage();
+    pusher().runOnce().await();
+    String id = eosc.metrics().stream().filter(m -> "P2".equals(m.getString("group_id"))).findFirst().orElseThrow()
+        .getString("metric_id");
+    eosc.delete(id);
+    ingest(rec("late", "hpc", "P2", Metric.CPU_CORE_HOURS, "2026-10-20T10:00:00Z", "2026-10-20T11:00:00Z", "1"));
+    clock.advance(Duration.ofHours(1));
+    pushUntilSettled(pusher(), 5);
+    assertThat(held()).hasSize(4).contains("inst-A def-cpu P2 2026-10-01T00:00:00Z..2026-11-01T00:00:00Z=5");
+  }
+
+  @Test
   void replicaWhenDiedAfterPostingThenAnotherFindsTheRecordInsteadOfPostingAgain() {
     usage();
     PgEoscLedger ledger = new PgEoscLedger(DB.shared());

@@ -69,6 +69,11 @@ final class FakeEoscService implements AutoCloseable {
     return id;
   }
 
+  /** Deletes a record, as an operator of the service might. */
+  synchronized void delete(String id) {
+    metrics.remove(id);
+  }
+
   synchronized List<JsonObject> metrics() {
     return metrics.values().stream().map(JsonObject::copy).toList();
   }

@@ -5,6 +5,7 @@ import eu.panosc.accounting.model.UsageRecord;
 import io.vertx.core.Future;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.Consumer;
 
 /** What the exports read: rollup sums per bucket, and the records of analysis sessions in a range. */
 public interface ExportStore {
@@ -15,8 +16,10 @@ public interface ExportStore {
   Future<List<BucketUsage>> bucketUsage(Instant from, Instant to, Granularity granularity);
 
   /**
-   * The stored records that name a session and overlap {@code [from, to)} (a record with {@code start == end}
-   * overlaps when its start lies inside), ordered by facility, installation, session, start.
+   * Hands {@code perSession} the stored records that name a session and overlap {@code [from, to)} (a record with
+   * {@code start == end} overlaps when its start lies inside), one session (facility × installation × session) at a
+   * time, each ordered by start; sessions in order of facility, installation, session. Only one session's records
+   * are held at once, however many the range has.
    */
-  Future<List<UsageRecord>> sessionRecords(Instant from, Instant to);
+  Future<Void> sessionRecords(Instant from, Instant to, Consumer<List<UsageRecord>> perSession);
 }

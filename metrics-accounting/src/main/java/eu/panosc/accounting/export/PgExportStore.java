@@ -4,6 +4,7 @@ import eu.panosc.accounting.model.Granularity;
 import eu.panosc.accounting.model.Metric;
 import eu.panosc.accounting.model.UsageRecord;
 import io.vertx.core.Future;
+import io.vertx.sqlclient.Cursor;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
@@ -14,6 +15,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * The exports' reads on PostgreSQL. Session records are found through the partial index on {@code start_at} (V2):
@@ -31,6 +33,8 @@ public final class PgExportStore implements ExportStore {
       + "start_at >= $2)) ORDER BY facility, installation, session, start_at, source, record_id";
 
   private static final Duration LONGEST_RECORD = Duration.ofDays(366);
+  /** Rows read from the cursor at a time. */
+  static final int FETCH = 1000;
 
   private final Pool pool;
 
@@ -54,21 +58,48 @@ public final class PgExportStore implements ExportStore {
   }
 
   @Override
-  public Future<List<UsageRecord>> sessionRecords(Instant from, Instant to) {
-    Instant earliest = from.minus(LONGEST_RECORD);
-    return pool.preparedQuery(SESSIONS).execute(Tuple.of(earliest.atOffset(ZoneOffset.UTC),
-        from.atOffset(ZoneOffset.UTC), to.atOffset(ZoneOffset.UTC))).map(rows -> {
-          List<UsageRecord> out = new ArrayList<>();
-          for (Row row : rows) {
-            out.add(new UsageRecord(row.getString("source"), row.getString("record_id"), row.getString("facility"),
-                row.getString("installation"), row.getString("cluster"), row.getString("session"),
-                row.getString("user_id"), row.getString("proposal"), row.getString("community"),
-                Metric.parse(row.getString("metric")).orElseThrow(), row.getOffsetDateTime("start_at").toInstant(),
-                row.getOffsetDateTime("end_at").toInstant(), new BigDecimal(row.getString("value")),
-                row.getBoolean("cumulative"), row.getBoolean("late")));
-          }
-          return out;
-        });
+  public Future<Void> sessionRecords(Instant from, Instant to, Consumer<List<UsageRecord>> perSession) {
+    Tuple args = Tuple.of(from.minus(LONGEST_RECORD).atOffset(ZoneOffset.UTC), from.atOffset(ZoneOffset.UTC),
+        to.atOffset(ZoneOffset.UTC));
+    return pool.withTransaction(conn -> conn.prepare(SESSIONS).compose(ps -> {
+      Cursor cursor = ps.cursor(args);
+      List<UsageRecord> current = new ArrayList<>();
+      return readAll(cursor, current, perSession).eventually(cursor::close).map(v -> {
+        if (!current.isEmpty()) {
+          perSession.accept(List.copyOf(current));
+        }
+        return (Void) null;
+      });
+    }));
+  }
+
+  /** Reads the cursor to its end, handing over each session once its last record has been read. */
+  private static Future<Void> readAll(Cursor cursor, List<UsageRecord> current,
+      Consumer<List<UsageRecord>> perSession) {
+    return cursor.read(FETCH).compose(rows -> {
+      for (Row row : rows) {
+        UsageRecord r = record(row);
+        if (!current.isEmpty() && !sameSession(current.getFirst(), r)) {
+          perSession.accept(List.copyOf(current));
+          current.clear();
+        }
+        current.add(r);
+      }
+      return cursor.hasMore() ? readAll(cursor, current, perSession) : Future.succeededFuture();
+    });
+  }
+
+  private static boolean sameSession(UsageRecord a, UsageRecord b) {
+    return a.facility().equals(b.facility()) && a.installation().equals(b.installation())
+        && a.session().equals(b.session());
+  }
+
+  private static UsageRecord record(Row row) {
+    return new UsageRecord(row.getString("source"), row.getString("record_id"), row.getString("facility"),
+        row.getString("installation"), row.getString("cluster"), row.getString("session"), row.getString("user_id"),
+        row.getString("proposal"), row.getString("community"), Metric.parse(row.getString("metric")).orElseThrow(),
+        row.getOffsetDateTime("start_at").toInstant(), row.getOffsetDateTime("end_at").toInstant(),
+        new BigDecimal(row.getString("value")), row.getBoolean("cumulative"), row.getBoolean("late"));
   }
 
   /** A sum without trailing zeros and without an exponent (100, not 1E+2). */

@@ -49,8 +49,28 @@ abstract class ExportStoreContract {
         rec("instant", "s3", "P1", "2026-11-01T00:00:00Z", "2026-11-01T00:00:00Z", "1"),
         rec("no-session", null, "P1", "2026-11-05T00:00:00Z", "2026-11-05T01:00:00Z", "1"),
         rec("after", "s4", "P1", "2026-12-01T00:00:00Z", "2026-12-01T01:00:00Z", "1")), NOW).await();
-    List<UsageRecord> rs = exports().sessionRecords(Instant.parse("2026-11-01T00:00:00Z"),
-        Instant.parse("2026-12-01T00:00:00Z")).await().stream().filter(r -> facility.equals(r.facility())).toList();
-    assertThat(rs).extracting(UsageRecord::session).containsExactly("s1", "s3");
+    List<List<UsageRecord>> sessions = new java.util.ArrayList<>();
+    exports().sessionRecords(Instant.parse("2026-11-01T00:00:00Z"), Instant.parse("2026-12-01T00:00:00Z"),
+        sessions::add).await();
+    assertThat(sessions.stream().filter(s -> facility.equals(s.getFirst().facility())).map(s -> s.getFirst()
+        .session())).containsExactly("s1", "s3");
+  }
+
+  @Test
+  void sessionRecordsWhenMoreRowsThanOneFetchThenEachSessionWholeOnce() {
+    List<UsageRecord> many = new java.util.ArrayList<>();
+    for (int i = 0; i < 2500; i++) {
+      many.add(rec("m" + i, "s-" + (i % 7), "P1", "2026-11-0" + (1 + i % 9) + "T10:00:00Z",
+          "2026-11-0" + (1 + i % 9) + "T11:00:00Z", "1"));
+    }
+    store().ingest(many, NOW).await();
+    List<List<UsageRecord>> sessions = new java.util.ArrayList<>();
+    exports().sessionRecords(Instant.parse("2026-11-01T00:00:00Z"), Instant.parse("2026-12-01T00:00:00Z"),
+        sessions::add).await();
+    List<List<UsageRecord>> mine = sessions.stream().filter(s -> facility.equals(s.getFirst().facility())).toList();
+    assertThat(mine).hasSize(7).allSatisfy(s -> assertThat(s.stream().map(UsageRecord::session).distinct())
+        .hasSize(1));
+    assertThat(mine.stream().mapToInt(List::size).sum()).isEqualTo(2500);
+    assertThat(mine.getFirst()).isSortedAccordingTo(java.util.Comparator.comparing(UsageRecord::start));
   }
 }

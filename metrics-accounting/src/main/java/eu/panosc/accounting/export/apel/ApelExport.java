@@ -47,7 +47,9 @@ public final class ApelExport {
   public Future<List<CloudRecord>> records(YearMonth month) {
     Instant from = month.atDay(1).atStartOfDay().toInstant(ZoneOffset.UTC);
     Instant to = month.plusMonths(1).atDay(1).atStartOfDay().toInstant(ZoneOffset.UTC);
-    return store.sessionRecords(from, to).map(rs -> build(rs, from, to, clock.instant()));
+    Instant now = clock.instant();
+    List<CloudRecord> out = new ArrayList<>();
+    return store.sessionRecords(from, to, rs -> out.add(session(rs, from, to, now))).map(v -> out);
   }
 
   static List<CloudRecord> build(List<UsageRecord> records, Instant from, Instant to, Instant now) {
@@ -56,11 +58,13 @@ public final class ApelExport {
       bySession.computeIfAbsent(List.of(r.facility(), r.installation(), r.session()), k -> new ArrayList<>()).add(r);
     }
     List<CloudRecord> out = new ArrayList<>();
-    bySession.forEach((key, rs) -> out.add(session(key, rs, from, to, now)));
+    bySession.forEach((key, rs) -> out.add(session(rs, from, to, now)));
     return out;
   }
 
-  private static CloudRecord session(List<String> key, List<UsageRecord> rs, Instant from, Instant to, Instant now) {
+  /** The CloudRecord of one session's records (same facility, installation and session). */
+  static CloudRecord session(List<UsageRecord> rs, Instant from, Instant to, Instant now) {
+    List<String> key = List.of(rs.getFirst().facility(), rs.getFirst().installation(), rs.getFirst().session());
     Instant start = rs.getFirst().start();
     Instant end = rs.getFirst().end();
     String user = null;

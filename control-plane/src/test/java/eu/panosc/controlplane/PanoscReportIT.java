@@ -157,6 +157,9 @@ class PanoscReportIT {
     Run down = panosc("report", "--url", "http://127.0.0.1:" + Http.freePort(), "--token", "x", "--period", "2026-11");
     assertThat(down.exit()).isEqualTo(ReportCommand.EXIT_FAILED);
     assertThat(down.err()).startsWith("panosc: cannot reach the control plane").doesNotContain("\n");
+    Run unwritable = panosc(clientArgs("--period", "2026-11", "--output", out.resolve("no/such/dir/r.txt").toString()));
+    assertThat(unwritable.exit()).isEqualTo(ReportCommand.EXIT_FAILED);
+    assertThat(unwritable.err()).startsWith("panosc: cannot write ").doesNotContain("\n");
     Run badFormat = panosc(clientArgs("--period", "2026-11", "--format", "xml"));
     assertThat(badFormat.exit()).isEqualTo(2);
     assertThat(badFormat.err()).contains("--format");

@@ -143,6 +143,10 @@ public record EoscSettings(boolean enabled, Optional<URI> url, Map<Installation,
       if (!Input.isClean(id, Input.MAX_ID)) {
         throw new ConfigException(node.path() + "." + key, "expected a metric definition id");
       }
+      if (out.containsValue(id)) {
+        throw new ConfigException(node.path() + "." + key, "the metric definition id " + id + " is already given "
+            + "to another metric; each metric needs its own (the service would add their values up)");
+      }
       out.put(m, id);
     }
     return out;

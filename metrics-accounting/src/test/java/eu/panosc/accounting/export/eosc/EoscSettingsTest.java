@@ -72,6 +72,9 @@ class EoscSettingsTest {
         .hasMessageContaining("services.accounting.eosc.installations.no-slash").hasMessageContaining("facility/");
     assertThatThrownBy(() -> of(Map.of("metricDefinitions", Map.of("bananas", "x"))))
         .hasMessageContaining("unknown metric");
+    assertThatThrownBy(() -> of(Map.of("metricDefinitions", new java.util.TreeMap<>(Map.of("cpu_core_hours", "d",
+        "gpu_hours", "d"))))).hasMessageContaining("services.accounting.eosc.metricDefinitions.gpu_hours")
+        .hasMessageContaining("already given");
     assertThatThrownBy(() -> of(Map.of("url", "ftp://x"))).hasMessageContaining("services.accounting.eosc.url");
     assertThatThrownBy(() -> of(Map.of("interval", "0s"))).hasMessageContaining("services.accounting.eosc.interval");
     assertThatThrownBy(() -> of(Map.of("since", "2026-13"))).hasMessageContaining("since");

@@ -49,6 +49,9 @@ public interface EoscLedger {
   /** When the earliest due row can next be claimed, if any row is due. */
   Future<Optional<Instant>> nextDue();
 
+  /** How many rows are due (not yet confirmed with their current value), for the backlog gauge. */
+  Future<Long> backlog();
+
   /** Every row, for operators and tests. */
   Future<List<Row>> rows();
 

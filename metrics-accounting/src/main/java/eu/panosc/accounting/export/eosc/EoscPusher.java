@@ -41,6 +41,8 @@ public final class EoscPusher {
   /** Pages of the installation's metrics read when looking a record up. */
   static final int MAX_PAGES = 50;
   public static final String METER = "panosc.accounting.eosc.records";
+  /** Gauge: ledger rows not yet confirmed by the service with their current value, after the last cycle. */
+  public static final String BACKLOG = "panosc.accounting.eosc.backlog";
   private static final Logger LOG = LoggerFactory.getLogger(EoscPusher.class);
 
   private final Vertx vertx;
@@ -52,6 +54,7 @@ public final class EoscPusher {
   private final MeterRegistry meters;
   private final String owner = UUID.randomUUID().toString();
   private final Duration lease;
+  private final java.util.concurrent.atomic.AtomicLong backlog = new java.util.concurrent.atomic.AtomicLong();
   private volatile boolean stopped;
   private long timer = -1;
   private Future<?> running = Future.succeededFuture();
@@ -66,6 +69,7 @@ public final class EoscPusher {
     this.backoff = Objects.requireNonNull(backoff, "backoff");
     this.meters = Objects.requireNonNull(meters, "meters");
     this.lease = settings.requestTimeout().multipliedBy(MAX_PAGES + 4).plusMinutes(1);
+    meters.gauge(BACKLOG, backlog);
   }
 
   /**
@@ -125,7 +129,11 @@ public final class EoscPusher {
     Instant since = settings.since().map(m -> m.atDay(1).atStartOfDay().toInstant(ZoneOffset.UTC))
         .orElse(Input.MIN_INSTANT);
     return ledger.refresh(since, closedBefore, settings.installations(), settings.metricDefinitions())
-        .compose(changed -> drain(0));
+        .compose(changed -> drain(0))
+        .compose(n -> ledger.backlog().map(b -> {
+          backlog.set(b);
+          return n;
+        }));
   }
 
   private Future<Integer> drain(int done) {

@@ -135,6 +135,12 @@ public final class PgEoscLedger implements EoscLedger {
   }
 
   @Override
+  public Future<Long> backlog() {
+    return pool.query("SELECT count(*) AS n FROM eosc_export WHERE sent IS DISTINCT FROM desired").execute()
+        .map(rows -> rows.iterator().next().getLong("n"));
+  }
+
+  @Override
   public Future<List<Row>> rows() {
     return pool.query(ROWS).execute().map(rows -> {
       List<EoscLedger.Row> out = new ArrayList<>();

@@ -70,6 +70,7 @@ abstract class EoscLedgerContract {
       ingest("r" + i, "P" + i, "2026-10-10T10:00:00Z", "2026-10-10T12:00:00Z", "1");
     }
     refresh();
+    assertThat(ledger().backlog().await()).isEqualTo(5);
     List<LedgerEntry> a = ledger().claim("a", NOW, NOW.plusSeconds(60), 3).await();
     List<LedgerEntry> b = ledger().claim("b", NOW, NOW.plusSeconds(60), 10).await();
     assertThat(a).hasSize(3);
@@ -80,6 +81,7 @@ abstract class EoscLedgerContract {
     assertThat(ledger().confirm(a.getFirst().key(), "a", BigDecimal.ONE, "x", NOW).await())
         .as("a's lease is gone").isFalse();
     assertThat(ledger().confirm(a.getFirst().key(), "c", BigDecimal.ONE, "x", NOW).await()).isTrue();
+    assertThat(ledger().backlog().await()).isEqualTo(4);
     assertThat(ledger().rows().await()).filteredOn(r -> r.key().equals(a.getFirst().key())).singleElement()
         .satisfies(r -> {
           assertThat(r.sent()).isEqualByComparingTo("1");

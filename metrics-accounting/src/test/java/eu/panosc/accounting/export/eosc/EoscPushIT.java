@@ -51,6 +51,7 @@ class EoscPushIT {
   @TempDir
   Path dir;
   final MutableClock clock = new MutableClock(NOW);
+  final SimpleMeterRegistry meters = new SimpleMeterRegistry();
   final String facility = "f-" + UUID.randomUUID();
   FakeEoscService eosc;
   ListAppender<ILoggingEvent> logs;
@@ -95,7 +96,7 @@ class EoscPushIT {
             s.clientId().orElseThrow(), s.clientSecret().orElseThrow(), s.scope(), s.requestTimeout(), clock));
     return new EoscPusher(DB.vertx(), new PgEoscLedger(pool), new EoscClient(http, context,
         URI.create(eosc.url()), tokens, s.requestTimeout(), clock), s, clock,
-        new Backoff(s.backoffBase(), s.backoffMax(), new Random(7)), new SimpleMeterRegistry());
+        new Backoff(s.backoffBase(), s.backoffMax(), new Random(7)), meters);
   }
 
   EoscPusher pusher() {
@@ -176,6 +177,8 @@ class EoscPushIT {
     EoscPusher p = pusher();
     eosc.stop(); // connection refused
     assertThat(p.runOnce().await()).isZero();
+    assertThat(meters.get(EoscPusher.BACKLOG).gauge().value()).isEqualTo(4.0);
+    assertThat(meters.get(EoscPusher.METER).tag("outcome", "failed").counter().count()).isEqualTo(4.0);
     assertThat(ledger()).allSatisfy(r -> {
       assertThat(r.inFlight()).as("a refused connection sent nothing").isFalse();
       assertThat(r.lastError()).contains("ConnectException");
@@ -186,6 +189,7 @@ class EoscPushIT {
     clock.advance(Duration.ofMinutes(1));
     pushUntilSettled(p, 30);
     assertThat(held()).containsExactlyElementsOf(EXPECTED);
+    assertThat(meters.get(EoscPusher.BACKLOG).gauge().value()).isZero();
     assertThat(ledger()).allSatisfy(r -> assertThat(r.sent()).isEqualByComparingTo(r.desired()));
     assertThat(eosc.requests()).anyMatch(r -> r.startsWith("GET /accounting-system"));
   }

@@ -1,5 +1,11 @@
 package eu.panosc.accounting;
 
+import eu.panosc.accounting.export.PgExportStore;
+import eu.panosc.accounting.export.api.ExportEndpoint;
+import eu.panosc.accounting.export.apel.ApelExport;
+import eu.panosc.accounting.export.eosc.EoscExport;
+import eu.panosc.accounting.export.eosc.EoscPusher;
+import eu.panosc.accounting.export.eosc.EoscSettings;
 import eu.panosc.accounting.ingest.IngestEndpoint;
 import eu.panosc.accounting.ingest.IngestService;
 import eu.panosc.accounting.report.ReportEndpoint;
@@ -19,6 +25,8 @@ import java.net.URI;
  * ({@code GET /v1/reports}).
  */
 public final class AccountingApplication implements ServiceModule {
+  private EoscPusher eoscPusher;
+
   @Override
   public String name() {
     return "accounting";
@@ -32,6 +40,7 @@ public final class AccountingApplication implements ServiceModule {
   @Override
   public void checkConfig(ConfigNode section, PanoscConfig config, URI publicRoot) {
     AccountingSettings.from(section);
+    EoscSettings.from(section.node("eosc"));
   }
 
   @Override
@@ -42,6 +51,18 @@ public final class AccountingApplication implements ServiceModule {
     new IngestEndpoint(new IngestService(store, context.clock(), settings.lateAfter(), settings.maxRecordDuration(),
         settings.futureTolerance(), settings.maxBatchRecords(), IngestService.MAX_BATCH_HOURS, context.meters())).mount(router, auth);
     new ReportEndpoint(store).mount(router, auth);
+    EoscSettings eosc = EoscSettings.from(context.section().node("eosc"));
+    PgExportStore exports = new PgExportStore(context.pool());
+    new ExportEndpoint(new EoscExport(exports, eosc), new ApelExport(exports, context.clock())).mount(router, auth);
+    if (eosc.enabled()) {
+      eoscPusher = EoscPusher.create(context.vertx(), eosc, context.pool(), context.clock(), context.meters());
+      eoscPusher.start();
+    }
     return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<Void> stop() {
+    return eoscPusher == null ? Future.succeededFuture() : eoscPusher.stop();
   }
 }

@@ -52,7 +52,9 @@ final class PageWriter {
   }
 
   static void row(StringBuilder b, LogRows.Row r, OffsetDateTime at) {
-    b.append("{\"id\":\"").append(r.id()).append("\",\"decided_at\":\"").append(TIME.format(at)).append('"');
+    b.append("{\"id\":\"").append(r.id()).append("\",\"decided_at\":\"");
+    time(b, at);
+    b.append('"');
     text(b, "kind", r.kind());
     number(b, "item", r.item());
     text(b, "caller", r.caller());
@@ -77,6 +79,29 @@ final class PageWriter {
       b.append(",\"simulated\":true");
     }
     b.append('}');
+  }
+
+  /** {@code at} (UTC) as RFC 3339 with microseconds, written digit by digit (DateTimeFormatter costs ~1 µs). */
+  static void time(StringBuilder b, OffsetDateTime when) {
+    OffsetDateTime at = when.getOffset().equals(ZoneOffset.UTC) ? when : when.withOffsetSameInstant(ZoneOffset.UTC);
+    if (at.getYear() < 1 || at.getYear() > 9999) {
+      b.append(TIME.format(at));
+      return;
+    }
+    pad(b, at.getYear(), 4).append('-');
+    pad(b, at.getMonthValue(), 2).append('-');
+    pad(b, at.getDayOfMonth(), 2).append('T');
+    pad(b, at.getHour(), 2).append(':');
+    pad(b, at.getMinute(), 2).append(':');
+    pad(b, at.getSecond(), 2).append('.');
+    pad(b, at.getNano() / 1000, 6).append('Z');
+  }
+
+  private static StringBuilder pad(StringBuilder b, int value, int digits) {
+    for (int d = digits - 1, scale = (int) Math.pow(10, d); d >= 0; d--, scale /= 10) {
+      b.append((char) ('0' + value / scale % 10));
+    }
+    return b;
   }
 
   private static void text(StringBuilder b, String name, String value) {

@@ -82,6 +82,17 @@ class PageWriterTest {
   }
 
   @Test
+  void timeWhenAnyInstantThenRfc3339WithMicrosecondsInUtc() {
+    for (String t : List.of("0001-01-01T00:00:00Z", "2026-12-07T05:00:00.123456Z", "9999-12-31T23:59:59.999999Z",
+        "2024-02-29T12:34:56.000001Z", "1970-01-01T00:00:00.100000Z")) {
+      StringBuilder b = new StringBuilder();
+      PageWriter.time(b, Instant.parse(t).atOffset(ZoneOffset.ofHours(2)));
+      assertThat(Instant.parse(b.toString())).isEqualTo(Instant.parse(t));
+      assertThat(b.toString()).matches("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{6}Z");
+    }
+  }
+
+  @Test
   void withoutNulWhenJsonHoldsNulInKeysValuesAndArraysThenEachBecomesReplacement() {
     String json = new JsonObject().put("a\0", new JsonArray().add("x\0y").add(3).add(new JsonObject().put("k", "\0")))
         .encode();

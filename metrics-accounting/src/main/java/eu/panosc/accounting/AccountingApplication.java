@@ -3,6 +3,7 @@ package eu.panosc.accounting;
 import eu.panosc.accounting.ingest.IngestEndpoint;
 import eu.panosc.accounting.ingest.IngestService;
 import eu.panosc.accounting.report.ReportEndpoint;
+import eu.panosc.accounting.report.ReportService;
 import eu.panosc.accounting.store.PgAccountingStore;
 import eu.panosc.platform.auth.BearerAuth;
 import eu.panosc.platform.config.ConfigNode;
@@ -41,7 +42,8 @@ public final class AccountingApplication implements ServiceModule {
     BearerAuth auth = context.bearerAuth();
     new IngestEndpoint(new IngestService(store, context.clock(), settings.lateAfter(), settings.maxRecordDuration(),
         settings.futureTolerance(), settings.maxBatchRecords(), IngestService.MAX_BATCH_HOURS, context.meters())).mount(router, auth);
-    new ReportEndpoint(store).mount(router, auth);
+    ReportService reports = new ReportService(store, store);
+    new ReportEndpoint(reports).mount(router, auth);
     return Future.succeededFuture();
   }
 }

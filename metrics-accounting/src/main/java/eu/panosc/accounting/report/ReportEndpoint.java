@@ -3,7 +3,6 @@ package eu.panosc.accounting.report;
 import eu.panosc.accounting.model.Dimension;
 import eu.panosc.accounting.model.ReportQuery;
 import eu.panosc.accounting.model.ReportRow;
-import eu.panosc.accounting.store.AccountingStore;
 import eu.panosc.platform.auth.BearerAuth;
 import eu.panosc.platform.http.ApiException;
 import eu.panosc.platform.http.Problem;
@@ -29,8 +28,8 @@ public final class ReportEndpoint {
 
   private final ReportService service;
 
-  public ReportEndpoint(AccountingStore store) {
-    this.service = new ReportService(Objects.requireNonNull(store, "store"));
+  public ReportEndpoint(ReportService service) {
+    this.service = Objects.requireNonNull(service, "service");
   }
 
   public void mount(Router router, BearerAuth auth) {

@@ -5,6 +5,7 @@ import eu.panosc.accounting.model.Metric;
 import eu.panosc.accounting.model.ReportQuery;
 import eu.panosc.accounting.model.ReportRow;
 import eu.panosc.accounting.store.AccountingStore;
+import eu.panosc.accounting.store.BusinessMetricsStore;
 import io.vertx.core.Future;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -23,9 +24,11 @@ import java.util.Set;
  */
 public final class ReportService {
   private final AccountingStore store;
+  private final BusinessMetricsStore business;
 
-  public ReportService(AccountingStore store) {
+  public ReportService(AccountingStore store, BusinessMetricsStore business) {
     this.store = Objects.requireNonNull(store, "store");
+    this.business = Objects.requireNonNull(business, "business");
   }
 
   /** The rows of {@code q}; a time series is filled with zero rows so that every bucket appears. */
@@ -38,7 +41,7 @@ public final class ReportService {
     Future<List<ReportRow>> communities = store.report(q.regrouped(List.of(Dimension.COMMUNITY),
         List.of(Metric.CPU_CORE_HOURS)));
     Future<List<ReportRow>> facilities = store.report(q.regrouped(List.of(Dimension.FACILITY), q.metrics()));
-    return store.businessMetrics(q).compose(business -> communities.compose(c -> facilities.map(f -> {
+    return business.businessMetrics(q).compose(business -> communities.compose(c -> facilities.map(f -> {
       List<ReportSummary.CommunityValue> byCommunity = c.stream()
           .map(r -> new ReportSummary.CommunityValue(r.group().get(Dimension.COMMUNITY), r.value())).toList();
       return new ReportSummary(business, byCommunity, shares(f));

@@ -1,6 +1,5 @@
 package eu.panosc.accounting.store;
 
-import eu.panosc.accounting.model.BusinessMetrics;
 import eu.panosc.accounting.model.IngestOutcome;
 import eu.panosc.accounting.model.ReportQuery;
 import eu.panosc.accounting.model.ReportRow;
@@ -23,11 +22,4 @@ public interface AccountingStore {
 
   /** The report's rows, ordered by the group's dimensions and then metric. */
   Future<List<ReportRow>> report(ReportQuery query);
-
-  /**
-   * The business-model counts of the query's period and filters (its grouping is ignored): active users, new users
-   * (first seen in the period), sessions overlapping the period and their median length; each exact, and read from
-   * tables maintained at ingest, so the time does not grow with the number of records.
-   */
-  Future<BusinessMetrics> businessMetrics(ReportQuery query);
 }

@@ -36,7 +36,7 @@ import java.util.stream.Collectors;
  * and the rollups change by additive upserts in key order. A deadlock or serialization failure retries the whole
  * transaction (nothing of it was committed).
  */
-public final class PgAccountingStore implements AccountingStore {
+public final class PgAccountingStore implements AccountingStore, BusinessMetricsStore {
   private static final int ATTEMPTS = 5;
   private static final String RECORD_COLUMNS = "source, record_id, facility, installation, cluster, session, "
       + "user_id, proposal, community, metric, start_at, end_at, value, cumulative, late, received_at";

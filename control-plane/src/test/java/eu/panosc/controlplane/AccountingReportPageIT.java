@@ -49,8 +49,11 @@ class AccountingReportPageIT {
   @BeforeAll
   static void start() throws Exception {
     assumeTrue(WebDriver.available(), "chromium and chromedriver (Debian chromium, chromium-driver) are not installed");
+    // the demo client registers http://127.0.0.1/accounting/reports/callback, a loopback URI valid on any port
+    int port = Http.freePort();
     platform = PlatformLauncher.start(dataDir, List.of(new RegistryApplication(), new AaiApplication(),
-        new AccountingApplication()), true, Map.of(), Clock.systemUTC());
+        new AccountingApplication()), true, Map.of("server.port", Integer.toString(port), "server.publicBaseUrl",
+        "http://127.0.0.1:" + port), Clock.systemUTC());
     base = platform.baseUrl().toString().replaceAll("/+$", "");
     String token = new DemoTokens(platform.baseUrl()).token("resource-broker", "accounting:ingest");
     String records = String.join("\n",
@@ -135,7 +138,7 @@ class AccountingReportPageIT {
       // charts: SVG with accessible titles, values derived from the ingested core-hour records
       assertThat(b.findAll("svg[role=img] > title")).hasSize(4);
       assertThat(bars(b, "chart-facility")).containsExactlyInAnyOrderEntriesOf(Map.of("esrf", "16", "ill", "4"));
-      assertThat(b.attribute(b.find("svg#chart-facility g.bar[data-label=esrf]"), "textContent"))
+      assertThat(b.property(b.find("svg#chart-facility g.bar[data-label=esrf]"), "textContent"))
           .contains("80.00 %");
       assertThat(bars(b, "chart-community")).containsExactlyInAnyOrderEntriesOf(Map.of("mx", "16", "saxs", "4"));
       assertThat(bars(b, "chart-proposal")).containsExactlyInAnyOrderEntriesOf(Map.of("esrf:MX-2415", "16",
@@ -161,7 +164,7 @@ class AccountingReportPageIT {
       b.click(b.find("#apply"));
       WebDriver.await("the filtered page", () -> url(b).contains("facility=ill"));
       assertThat(bars(b, "chart-facility")).containsExactlyEntriesOf(Map.of("ill", "4"));
-      assertThat(b.attribute(b.find("svg#chart-facility g.bar"), "textContent")).contains("100.00 %");
+      assertThat(b.property(b.find("svg#chart-facility g.bar"), "textContent")).contains("100.00 %");
       assertThat(b.text(b.find("#active-users"))).isEqualTo("1");
       assertThat(b.text(b.find("#median-session"))).isEqualTo("4 h 00 min 00 s");
 

@@ -24,7 +24,7 @@ import java.util.function.Supplier;
 final class WebDriver implements AutoCloseable {
   static final Path CHROMIUM = Path.of("/usr/bin/chromium");
   static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
-  private static final String ELEMENT = "element-6066-11e4-a52e-4a53069b1cfe";
+  private static final String ELEMENT = "element-6066-11e4-a52e-4f735466cecf";
 
   private final Process driver;
   private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -113,6 +113,12 @@ final class WebDriver implements AutoCloseable {
 
   String attribute(String element, String name) throws IOException {
     Object v = command("GET", "/element/" + element + "/attribute/" + name, null).getValue("value");
+    return v == null ? null : v.toString();
+  }
+
+  /** A DOM property, e.g. {@code textContent} (an SVG element has no WebDriver text of its own). */
+  String property(String element, String name) throws IOException {
+    Object v = command("GET", "/element/" + element + "/property/" + name, null).getValue("value");
     return v == null ? null : v.toString();
   }
 

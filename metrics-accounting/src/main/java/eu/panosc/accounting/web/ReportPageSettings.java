@@ -43,7 +43,9 @@ public record ReportPageSettings(Optional<String> clientId, String clientSecret,
     node.rejectUnknownKeys();
     if (clientId.isEmpty() && demo) {
       JsonObject client = DemoFederation.fixture().getJsonArray("clients").stream().map(JsonObject.class::cast)
-          .filter(c -> DEMO_CLIENT.equals(c.getString("clientId"))).findFirst().orElseThrow();
+          .filter(c -> DEMO_CLIENT.equals(c.getString("clientId"))).findFirst()
+          .orElseThrow(() -> new ConfigException(node.path() + ".clientId", "the demo federation has no client "
+              + DEMO_CLIENT + "; set clientId, clientSecret and readerEntitlements"));
       return new ReportPageSettings(Optional.of(DEMO_CLIENT), client.getString("secret"),
           readers.isEmpty() ? List.of(DEMO_READER) : readers, lifetime);
     }

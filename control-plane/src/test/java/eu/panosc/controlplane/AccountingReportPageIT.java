@@ -182,8 +182,26 @@ class AccountingReportPageIT {
       assertThat(b.text(b.find("#error"))).startsWith("period:");
       assertThat(b.attribute(b.find("#period"), "value")).isEqualTo("2026-13");
 
-      // sign out: the page session ends, the broker is asked to end its own
+      // the session cookie: HttpOnly, SameSite=Lax, for the accounting service only; a sign-out without the
+      // page's CSRF token (another site's form) is refused and the session stays
       b.get(base + "/accounting/reports?period=2026-11");
+      io.vertx.core.json.JsonObject cookie = b.cookie("panosc_acct_session");
+      assertThat(cookie.getBoolean("httpOnly")).isTrue();
+      assertThat(cookie.getString("sameSite")).isEqualTo("Lax");
+      assertThat(cookie.getString("path")).isEqualTo("/accounting");
+      HttpResponse<String> forged = Http.send(HttpRequest.newBuilder(URI.create(base + "/accounting/reports/logout"))
+          .header("Cookie", "panosc_acct_session=" + cookie.getString("value"))
+          .header("Content-Type", "application/x-www-form-urlencoded")
+          .POST(HttpRequest.BodyPublishers.ofString("csrf=guessed")).build());
+      assertThat(forged.statusCode()).isEqualTo(403);
+      assertThat(forged.body()).contains("CSRF check");
+      HttpResponse<String> csvWithSession = Http.send(HttpRequest.newBuilder(URI.create(base
+          + "/accounting/reports/report.csv?period=2026-11&groupBy=facility&metric=cpu_core_hours"))
+          .header("Cookie", "panosc_acct_session=" + cookie.getString("value")).GET().build());
+      assertThat(csvWithSession.statusCode()).isEqualTo(200);
+      assertThat(csvWithSession.body()).contains("\r\n2026-11-01T00:00:00Z,2026-12-01T00:00:00Z,esrf,cpu_core_hours,16,");
+
+      // sign out: the page session ends, the broker is asked to end its own
       b.click(b.find("#logout"));
       WebDriver.await("the broker's sign-out page", () -> url(b).startsWith(base + "/aai/logout"));
       b.get(base + "/accounting/reports/report.csv?period=2026-11");

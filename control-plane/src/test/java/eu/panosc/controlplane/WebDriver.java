@@ -134,6 +134,11 @@ final class WebDriver implements AutoCloseable {
     command("POST", "/element/" + element + "/value", new JsonObject().put("text", text));
   }
 
+  /** A cookie of the current page's domain as WebDriver describes it (name, value, path, httpOnly, sameSite...). */
+  JsonObject cookie(String name) throws IOException {
+    return command("GET", "/cookie/" + name, null).getJsonObject("value");
+  }
+
   /** Waits up to 15 s for the condition, polling. */
   static void await(String what, Supplier<Boolean> condition) throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();

@@ -114,4 +114,17 @@ class ReportPageIT {
     assertThat(css.statusCode()).isEqualTo(200);
     assertThat(css.headers().firstValue("Content-Type").orElse("")).startsWith("text/css");
   }
+
+  @Test
+  void everyRouteWhenFuzzedWithThePageConfiguredThenNoServerError() {
+    eu.panosc.platform.testing.FuzzFindings findings = eu.panosc.platform.testing.OpenApiFuzzer
+        .forService("metrics-accounting", URI.create(base))
+        .example("period", "2026-11")
+        .example("metric", "cpu_core_hours")
+        .formEndpoint("POST", "/reports/logout", "csrf")
+        .maxCasesPerOperation(60)
+        .run();
+    findings.assertNone();
+    assertThat(findings.requestCount()).isGreaterThan(100);
+  }
 }

@@ -6,6 +6,7 @@ import eu.panosc.accounting.model.Metric;
 import eu.panosc.accounting.model.ReportQuery;
 import eu.panosc.accounting.report.ReportRequestParser;
 import eu.panosc.accounting.report.ReportService;
+import eu.panosc.platform.input.InvalidInputException;
 import io.vertx.core.Future;
 import java.time.Clock;
 import java.time.Duration;
@@ -38,6 +39,9 @@ final class ReportPageService {
 
   /** The whole-period query of the form; throws {@code InvalidInputException} naming the field. */
   ReportQuery query(ReportPageView.Form f) {
+    if (Metric.parse(f.metric()).isEmpty()) {
+      throw new InvalidInputException("metric", "choose one of " + Metric.names());
+    }
     return ReportRequestParser.parse(f.period(), List.of(), List.of(f.metric()), d -> filter(f, d), null);
   }
 

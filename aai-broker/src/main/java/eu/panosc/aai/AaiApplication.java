@@ -20,6 +20,12 @@ import eu.panosc.aai.oauth.UserInfoEndpoint;
 import eu.panosc.aai.resolve.SubjectResolutionEndpoint;
 import eu.panosc.aai.saml.idp.DemoIdp;
 import eu.panosc.aai.saml.idp.DemoIdpEndpoint;
+import eu.panosc.aai.logout.UpstreamLogout;
+import eu.panosc.aai.saml.slo.PgSamlSessions;
+import eu.panosc.aai.saml.slo.SamlSessions;
+import eu.panosc.aai.saml.slo.SingleLogout;
+import eu.panosc.aai.saml.slo.SingleLogoutEndpoint;
+import eu.panosc.aai.saml.sp.SamlSessionRecorder;
 import eu.panosc.aai.saml.sp.SamlKeyType;
 import eu.panosc.aai.saml.sp.AuthnRequests;
 import eu.panosc.aai.saml.sp.PgSamlFlows;
@@ -118,6 +124,8 @@ public final class AaiApplication implements ServiceModule {
   private record SamlKeySets(SamlKeys spSigning, SamlKeys spEncryption, SamlKeys demoIdp) {}
 
   private SamlKeySets saml;
+  /** The demo UmbrellaID stand-in (with --demo), the one IdP Single Logout knows today. */
+  private DemoIdp demoIdp;
 
   @Override
   public String name() {
@@ -257,6 +265,7 @@ public final class AaiApplication implements ServiceModule {
     DemoIdp idp = new DemoIdp(context.baseUrl().toString(), saml.demoIdp(), () -> List.of(endpoint.current()),
         connector.get(), context.clock());
     new DemoIdpEndpoint(idp, cookiePath, secureCookies).mount(router);
+    demoIdp = idp;
     UpstreamAttributeSettings upstream = upstreams.get(0);
     SamlKeys idpKeys = saml.demoIdp();
     SamlFlows flows = new PgSamlFlows(context.pool(), context.clock(), SAML_FLOW_LIFETIME);
@@ -331,15 +340,35 @@ public final class AaiApplication implements ServiceModule {
         context.clock(), ENTITY_CONFIGURATION_LIFETIME)).mount(router);
     new PushedAuthorizationEndpoint(clients, parser, stores.pushed(), limiter).mount(router);
     Optional<SamlLogin> samlLogin = wireSaml(router, context, settings, connector, cookiePath, secureCookies);
+    Optional<SingleLogout> slo = samlLogin.map(login -> singleLogout(context, settings, sessionLogout, login));
+    slo.ifPresent(s -> new SingleLogoutEndpoint(s, stores.sessions(), cookiePath, secureCookies).mount(router));
     new AuthorizeEndpoint(parser, authorization, cookiePath, secureCookies, settings.sessionLifetime().toSeconds(),
-        samlLogin).mount(router);
+        samlLogin, slo.<SamlSessionRecorder>map(s -> s).orElse(SamlSessionRecorder.NONE)).mount(router);
     new LogoutEndpoint(idTokens, registry, stores.sessions(), stores.users(), sessionLogout, cookiePath,
-        secureCookies).mount(router);
+        secureCookies, slo.<UpstreamLogout>map(s -> s).orElse(UpstreamLogout.NONE)).mount(router);
     tokenEndpoint.mount(router);
     device.mount(router, clients);
     timers.add(device.startPurging(vertx));
     new UserInfoEndpoint(tokens, stores.revoked(), stores.grants(), stores.users(), registry).mount(router);
     new SubjectResolutionEndpoint(keys.subjects()).mount(router, context.bearerAuth());
+  }
+
+  /**
+   * SAML Single Logout at {@code /saml2/sp/slo} for the IdP of {@code login} (today the demo stand-in): subjects
+   * and logouts in flight in {@code aai.saml_session} / {@code aai.saml_logout_state} (V26), purged with the flows.
+   */
+  private SingleLogout singleLogout(ServiceContext context, AaiSettings settings, SessionLogout sessionLogout,
+      SamlLogin login) {
+    SamlLogin.Idp upstream = login.idp();
+    SingleLogout.Idp idp = new SingleLogout.Idp(upstream.entityId(), upstream.displayName(), demoIdp.sloUrl(),
+        upstream.signingCertificates());
+    SamlSessions store = new PgSamlSessions(context.pool(), context.clock(), SAML_FLOW_LIFETIME);
+    timers.add(vertx.setPeriodic(SAML_PURGE.toMillis(), t -> store.purgeExpired()
+        .onFailure(e -> LOG.warn("purging SAML logout state failed: {}", e.toString()))));
+    return new SingleLogout(vertx, SpEndpoints.under(context.baseUrl()), saml.spSigning(),
+        entityId -> idp.entityId().equals(entityId) ? Optional.of(idp) : Optional.empty(), store, sessionLogout,
+        backChannel, new PgReplayCache(context.pool(), context.clock()), settings.sessionLifetime(),
+        settings.backchannelLogoutTimeout().plusSeconds(1), context.clock());
   }
 
   /** The registry's client, authenticated with a token the provider issues to itself. */

@@ -191,14 +191,29 @@ public final class AuthorizationService {
 
   /** An upstream (SAML, OIDC) login for the pending authorization finished: start a session, continue. */
   public Future<Step> upstreamLogin(String pendingId, UpstreamIdentity identity) {
-    return resume(pendingId).compose(p -> loggedIn(p, pendingId, identity));
+    return upstreamLogin(pendingId, identity, sid -> Future.succeededFuture());
+  }
+
+  /**
+   * As {@link #upstreamLogin(String, UpstreamIdentity)}, telling {@code sessionStarted} the new session's {@code sid}
+   * before continuing (Single Logout remembers the upstream session under it).
+   */
+  public Future<Step> upstreamLogin(String pendingId, UpstreamIdentity identity,
+      java.util.function.Function<String, Future<Void>> sessionStarted) {
+    return resume(pendingId).compose(p -> loggedIn(p, pendingId, identity, sessionStarted));
   }
 
   private Future<Step> loggedIn(PendingRequest p, String pendingId, UpstreamIdentity identity) {
+    return loggedIn(p, pendingId, identity, sid -> Future.succeededFuture());
+  }
+
+  private Future<Step> loggedIn(PendingRequest p, String pendingId, UpstreamIdentity identity,
+      java.util.function.Function<String, Future<Void>> sessionStarted) {
     return users.recordLogin(identity)
         .compose(u -> sessions.create(identity))
         .compose(sid -> sessions.find(sid)
-            .compose(s -> decide(p.request(), p.client(), s, pendingId, true))
+            .compose(s -> (s.isPresent() ? sessionStarted.apply(s.get().sid()) : Future.<Void>succeededFuture())
+                .compose(v -> decide(p.request(), p.client(), s, pendingId, true)))
             .map(next -> (Step) new LoggedIn(sid, next)));
   }
 

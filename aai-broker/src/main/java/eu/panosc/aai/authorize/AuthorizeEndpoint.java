@@ -34,6 +34,8 @@ public final class AuthorizeEndpoint {
   private final BrowserForms forms;
   /** Sign-in through a SAML IdP (UmbrellaID), when configured. */
   private final Optional<SamlLogin> saml;
+  /** Told of each session a SAML login starts (Single Logout). */
+  private final eu.panosc.aai.saml.sp.SamlSessionRecorder samlSessions;
   /** Every failure on these routes is HTML for the person, or a redirect to the validated client. */
   private static final io.vertx.core.Handler<RoutingContext> FAILURE = BrowserForms.failureHandler("sign-in",
       "Signing you in", "This sign-in request could not be read. Go back to the application and try again.");
@@ -45,6 +47,14 @@ public final class AuthorizeEndpoint {
 
   public AuthorizeEndpoint(AuthorizationRequestParser parser, AuthorizationService service, String cookiePath,
       boolean secureCookies, long sessionSeconds, Optional<SamlLogin> saml) {
+    this(parser, service, cookiePath, secureCookies, sessionSeconds, saml,
+        eu.panosc.aai.saml.sp.SamlSessionRecorder.NONE);
+  }
+
+  public AuthorizeEndpoint(AuthorizationRequestParser parser, AuthorizationService service, String cookiePath,
+      boolean secureCookies, long sessionSeconds, Optional<SamlLogin> saml,
+      eu.panosc.aai.saml.sp.SamlSessionRecorder samlSessions) {
+    this.samlSessions = Objects.requireNonNull(samlSessions, "samlSessions");
     this.parser = Objects.requireNonNull(parser, "parser");
     this.service = Objects.requireNonNull(service, "service");
     this.forms = new BrowserForms(cookiePath, secureCookies, sessionSeconds);
@@ -83,7 +93,8 @@ public final class AuthorizeEndpoint {
     String response = form.get("SAMLResponse");
     saml.orElseThrow().finish(form.get("RelayState"),
             response == null ? null : response.getBytes(java.nio.charset.StandardCharsets.US_ASCII))
-        .compose(done -> service.upstreamLogin(done.pendingId(), done.identity()))
+        .compose(done -> service.upstreamLogin(done.pendingId(), done.identity(), sid -> done.subject() == null
+            ? io.vertx.core.Future.succeededFuture() : samlSessions.started(sid, done.subject())))
         .onSuccess(step -> write(ctx, step, "../../"))
         .onFailure(ctx::fail);
   }

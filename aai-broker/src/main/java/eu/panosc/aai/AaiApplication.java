@@ -25,7 +25,8 @@ import eu.panosc.aai.saml.slo.PgSamlSessions;
 import eu.panosc.aai.saml.slo.SamlSessions;
 import eu.panosc.aai.saml.slo.SingleLogout;
 import eu.panosc.aai.saml.slo.SingleLogoutEndpoint;
-import eu.panosc.aai.saml.sp.SamlSessionRecorder;
+import eu.panosc.aai.saml.sp.SamlSubject;
+import eu.panosc.aai.register.TermsOfUse;
 import eu.panosc.aai.saml.sp.SamlKeyType;
 import eu.panosc.aai.saml.sp.AuthnRequests;
 import eu.panosc.aai.saml.sp.PgSamlFlows;
@@ -146,6 +147,7 @@ public final class AaiApplication implements ServiceModule {
     AaiSettings settings = AaiSettings.from(context.section(), context.publicRoot());
     vertx = context.vertx();
     AaiStores stores = AaiStores.postgres(context.pool(), context.clock(), settings);
+    TermsOfUse terms = TermsOfUse.from(context.section().node("termsOfUse"), context.publicRoot());
     mounted = stores;
     return vertx.executeBlocking(() -> KeyEncryptionKeys.load(context.config()), false)
         .compose(envelopes -> signingKeys(context, envelopes)
@@ -160,10 +162,28 @@ public final class AaiApplication implements ServiceModule {
           saml = k;
           return keys;
         }))
+        .compose(keys -> preRegisterDemoUsers(context, stores, terms).map(keys))
         .map(keys -> {
-          wire(router, context, settings, stores, keys);
+          wire(router, context, settings, stores, keys, terms);
           return null;
         });
+  }
+
+  /**
+   * With --demo, the demo users alice, bob and carol have registered already (accepted the current terms of use), so
+   * their SAML logins go straight on; dave has not, so his first SAML login shows the registration page.
+   */
+  private static Future<Void> preRegisterDemoUsers(ServiceContext context, AaiStores stores, TermsOfUse terms) {
+    if (!context.demo()) {
+      return Future.succeededFuture();
+    }
+    Future<Void> all = Future.succeededFuture();
+    for (var identity : DemoConnector.create(DemoFederation.fixture(), true).identities()) {
+      if (!identity.userId().startsWith("dave@")) {
+        all = all.compose(v -> stores.users().register(identity, true, terms.version()).mapEmpty());
+      }
+    }
+    return all;
   }
 
   /** The ES256 and RS256 signing keys, sealed under the key-encryption key, maintained every hour. */
@@ -301,7 +321,8 @@ public final class AaiApplication implements ServiceModule {
   }
 
   /** Builds the services on the loaded keys and mounts every endpoint. */
-  private void wire(Router router, ServiceContext context, AaiSettings settings, AaiStores stores, Keys keys) {
+  private void wire(Router router, ServiceContext context, AaiSettings settings, AaiStores stores, Keys keys,
+      TermsOfUse terms) {
     String issuer = context.config().auth().issuerFor(context.publicRoot()).toString();
     ServiceAudiences audiences = new ServiceAudiences(context.publicRoot().toString());
     Optional<PasswordConnector> connector = context.demo()
@@ -327,11 +348,16 @@ public final class AaiApplication implements ServiceModule {
             device.grant(),
             new TokenExchangeGrant(tokens, stores.revoked(), keys.subjects(), registry, stores.grants())),
         stores.revoked(), limiter, context.meters(), stores.grants(), keys.subjects());
-    AuthorizationService authorization = new AuthorizationService(registry, connector, stores.users(),
-        stores.sessions(), stores.pending(), stores.consents(), stores.grants(), issuer, context.clock());
-    AuthorizationRequestParser parser = new AuthorizationRequestParser(registry, audiences, issuer, stores.pushed());
     String cookiePath = context.baseUrl().getPath();
     boolean secureCookies = "https".equals(context.baseUrl().getScheme());
+    Optional<SamlLogin> samlLogin = wireSaml(router, context, settings, connector, cookiePath, secureCookies);
+    Optional<SingleLogout> slo = samlLogin.map(login -> singleLogout(context, settings, sessionLogout, login));
+    AuthorizationService authorization = new AuthorizationService(registry, connector, stores.users(),
+        stores.sessions(), stores.pending(), stores.consents(), stores.grants(), issuer, context.clock(),
+        Optional.of(new AuthorizationService.Registration(terms, stores.registrations())),
+        slo.<AuthorizationService.UpstreamSessions>map(s -> (sid, upstream) -> s.started(sid,
+            SamlSubject.fromJson(upstream))).orElse(AuthorizationService.UpstreamSessions.NONE));
+    AuthorizationRequestParser parser = new AuthorizationRequestParser(registry, audiences, issuer, stores.pushed());
 
     discovery = new DiscoveryEndpoint(issuer, keys.signer(), tokenEndpoint.grantTypes());
     discovery.mount(router);
@@ -339,11 +365,9 @@ public final class AaiApplication implements ServiceModule {
         discovery::metadata, new JsonObject().put("organization_name", "PaNOSC aai-broker"), keys.federation(),
         context.clock(), ENTITY_CONFIGURATION_LIFETIME)).mount(router);
     new PushedAuthorizationEndpoint(clients, parser, stores.pushed(), limiter).mount(router);
-    Optional<SamlLogin> samlLogin = wireSaml(router, context, settings, connector, cookiePath, secureCookies);
-    Optional<SingleLogout> slo = samlLogin.map(login -> singleLogout(context, settings, sessionLogout, login));
     slo.ifPresent(s -> new SingleLogoutEndpoint(s, stores.sessions(), cookiePath, secureCookies).mount(router));
     new AuthorizeEndpoint(parser, authorization, cookiePath, secureCookies, settings.sessionLifetime().toSeconds(),
-        samlLogin, slo.<SamlSessionRecorder>map(s -> s).orElse(SamlSessionRecorder.NONE)).mount(router);
+        samlLogin).mount(router);
     new LogoutEndpoint(idTokens, registry, stores.sessions(), stores.users(), sessionLogout, cookiePath,
         secureCookies, slo.<UpstreamLogout>map(s -> s).orElse(UpstreamLogout.NONE)).mount(router);
     tokenEndpoint.mount(router);
@@ -394,6 +418,7 @@ public final class AaiApplication implements ServiceModule {
         .compose(v -> stores.pending().purgeExpired())
         .compose(v -> stores.pushed().purgeExpired())
         .compose(v -> stores.grants().purgeExpired())
+        .compose(v -> stores.registrations().purgeExpired())
         .onFailure(e -> LOG.warn("purging expired sessions and grants failed: {}", e.toString()))));
   }
 

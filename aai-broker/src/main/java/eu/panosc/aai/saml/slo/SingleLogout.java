@@ -5,7 +5,6 @@ import eu.panosc.aai.logout.SessionLogout;
 import eu.panosc.aai.logout.UpstreamLogout;
 import eu.panosc.aai.saml.sp.AuthnRequests;
 import eu.panosc.aai.saml.sp.SamlKeys;
-import eu.panosc.aai.saml.sp.SamlSessionRecorder;
 import eu.panosc.aai.saml.sp.SamlSubject;
 import eu.panosc.aai.saml.sp.SpEndpoints;
 import eu.panosc.aai.saml.validate.ReplayCache;
@@ -42,7 +41,7 @@ import org.slf4j.LoggerFactory;
  *
  * @see <a href="https://docs.oasis-open.org/security/saml/v2.0/saml-profiles-2.0-os.pdf">SAML 2.0 profiles §4.4</a>
  */
-public final class SingleLogout implements UpstreamLogout, SamlSessionRecorder {
+public final class SingleLogout implements UpstreamLogout {
   private static final Logger LOG = LoggerFactory.getLogger(SingleLogout.class);
   static final String SUCCESS = "urn:oasis:names:tc:SAML:2.0:status:Success";
   static final String REQUESTER = "urn:oasis:names:tc:SAML:2.0:status:Requester";
@@ -108,7 +107,7 @@ public final class SingleLogout implements UpstreamLogout, SamlSessionRecorder {
     this.clock = Objects.requireNonNull(clock, "clock");
   }
 
-  @Override
+  /** The broker session {@code sid} was started by a SAML login of {@code subject}: remembered until it expires. */
   public Future<Void> started(String sid, SamlSubject subject) {
     return store.remember(sid, subject, clock.instant().plus(sessionLifetime));
   }

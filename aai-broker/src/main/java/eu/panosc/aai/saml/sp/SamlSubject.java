@@ -19,4 +19,17 @@ public record SamlSubject(String idpEntityId, String nameId, String nameIdFormat
     Input.text("spNameQualifier", spNameQualifier, 1024, false);
     Input.text("sessionIndex", sessionIndex, 1024, false);
   }
+
+  /** As JSON (members named like the components; absent values left out). */
+  public io.vertx.core.json.JsonObject toJson() {
+    return new io.vertx.core.json.JsonObject().put("idpEntityId", idpEntityId).put("nameId", nameId)
+        .put("nameIdFormat", nameIdFormat).put("nameQualifier", nameQualifier).put("spNameQualifier", spNameQualifier)
+        .put("sessionIndex", sessionIndex);
+  }
+
+  /** From {@link #toJson()}. */
+  public static SamlSubject fromJson(io.vertx.core.json.JsonObject j) {
+    return new SamlSubject(j.getString("idpEntityId"), j.getString("nameId"), j.getString("nameIdFormat"),
+        j.getString("nameQualifier"), j.getString("spNameQualifier"), j.getString("sessionIndex"));
+  }
 }

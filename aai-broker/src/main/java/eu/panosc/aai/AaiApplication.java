@@ -171,17 +171,25 @@ public final class AaiApplication implements ServiceModule {
 
   /**
    * With --demo, the demo users alice, bob and carol have registered already (accepted the current terms of use), so
-   * their SAML logins go straight on; dave has not, so his first SAML login shows the registration page.
+   * their SAML logins go straight on; dave has not, so his first SAML login shows the registration page. Each is
+   * registered under both ids a login through the stand-in can be keyed on: the subject-id (when the IdP's scope is
+   * known) and the persistent NameID.
    */
   private static Future<Void> preRegisterDemoUsers(ServiceContext context, AaiStores stores, TermsOfUse terms) {
     if (!context.demo()) {
       return Future.succeededFuture();
     }
+    String sp = SpEndpoints.under(context.baseUrl()).entityId();
     Future<Void> all = Future.succeededFuture();
     for (var identity : DemoConnector.create(DemoFederation.fixture(), true).identities()) {
-      if (!identity.userId().startsWith("dave@")) {
-        all = all.compose(v -> stores.users().register(identity, true, terms.version()).mapEmpty());
+      if (identity.userId().startsWith("dave@")) {
+        continue;
       }
+      var persistent = new eu.panosc.aai.user.UpstreamIdentity(DemoIdp.persistentUserId(
+          context.baseUrl().toString(), sp, identity.userId()), identity.displayName(), identity.email(),
+          identity.entitlements(), identity.assurance(), identity.acr(), identity.amr());
+      all = all.compose(v -> stores.users().register(identity, true, terms.version()))
+          .compose(v -> stores.users().register(persistent, true, terms.version()).mapEmpty());
     }
     return all;
   }

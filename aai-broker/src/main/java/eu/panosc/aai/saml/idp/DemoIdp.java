@@ -105,6 +105,16 @@ public final class DemoIdp {
     return base;
   }
 
+  /**
+   * The persistent NameID this IdP (under {@code aaiBase}) gives {@code userId} at the SP {@code spEntityId}, in the
+   * canonical-id form of a persistent NameID ({@code <IdP entity id>!<value>}): what a login through it is keyed on
+   * when no scoped identifier is usable (the demo fixture pre-registers its users under it).
+   */
+  public static String persistentUserId(String aaiBase, String spEntityId, String userId) {
+    String entityId = aaiBase.replaceAll("/+$", "") + PATH;
+    return entityId + "!" + new DemoResponses(entityId, null).pseudonym(spEntityId, userId);
+  }
+
   public String ssoUrl() {
     return base + "/sso";
   }

@@ -245,7 +245,7 @@ class SamlSingleLogoutIT {
     assertThat(atIdp.statusCode()).as(atIdp.body()).isEqualTo(303);
     String back = Browser.location(atIdp);
     assertThat(back).startsWith(base + "/aai/saml2/sp/slo?SAMLResponse=");
-    assertThat(browser.get(base + "/aai/demo/umbrellaid/").body()).contains("not signed in");
+    assertThat(browser.get(base + "/aai/demo/umbrellaid/account").body()).contains("not signed in");
 
     HttpResponse<String> done = browser.get(back);
     assertThat(done.statusCode()).as(done.body()).isEqualTo(303);
@@ -264,7 +264,7 @@ class SamlSingleLogoutIT {
     OIDCTokenResponse wiki = login(browser, "wiki-slo", "bob");
     String sid = sidOf(portal);
 
-    HttpResponse<String> idpPage = browser.get(base + "/aai/demo/umbrellaid/");
+    HttpResponse<String> idpPage = browser.get(base + "/aai/demo/umbrellaid/account");
     assertThat(idpPage.body()).contains("Sign out of all applications");
     HttpResponse<String> start = browser.post(base + "/aai/demo/umbrellaid/logout", Browser.hidden(idpPage.body()));
     assertThat(start.statusCode()).as(start.body()).isEqualTo(303);
@@ -300,7 +300,7 @@ class SamlSingleLogoutIT {
     OIDCTokenResponse flaky = login(browser, "flaky-slo", "alice");
     failFirst.put("flaky-slo", new AtomicInteger(1));
 
-    HttpResponse<String> idpPage = browser.get(base + "/aai/demo/umbrellaid/");
+    HttpResponse<String> idpPage = browser.get(base + "/aai/demo/umbrellaid/account");
     String toSp = Browser.location(browser.post(base + "/aai/demo/umbrellaid/logout",
         Browser.hidden(idpPage.body())));
     HttpResponse<String> atSp = browser.get(toSp);
@@ -369,7 +369,7 @@ class SamlSingleLogoutIT {
     OIDCTokenResponse portal = login(browser, "portal-slo", "alice");
     String sid = sidOf(portal);
     // the IdP's own LogoutRequest (HTTP-Redirect) tells us what it names; the same, sent over HTTP-POST, ends it
-    HttpResponse<String> idpPage = browser.get(base + "/aai/demo/umbrellaid/");
+    HttpResponse<String> idpPage = browser.get(base + "/aai/demo/umbrellaid/account");
     LogoutMessage named = LogoutCodec.redirect(query(Browser.location(browser.post(base
         + "/aai/demo/umbrellaid/logout", Browser.hidden(idpPage.body())))), issuer -> Optional.of(idpKeys.published()));
     String slo = base + "/aai/saml2/sp/slo";

@@ -21,7 +21,7 @@ import java.util.Objects;
 /**
  * The demo IdP's routes under {@code /demo/umbrellaid} of the aai-broker (only with {@code --demo}):
  * {@code GET metadata}, {@code GET sso} (HTTP-Redirect AuthnRequest), {@code POST login} (the demo login form),
- * {@code GET slo} (Single Logout, HTTP-Redirect), {@code GET /} (its page) and {@code POST logout} (IdP-initiated
+ * {@code GET slo} (Single Logout, HTTP-Redirect), {@code GET account} (its page) and {@code POST logout} (IdP-initiated
  * logout from its page). Every refusal is a human page (400) naming what is wrong; the answer to the SP is an
  * auto-submitting HTTP-POST form.
  */
@@ -55,7 +55,7 @@ public final class DemoIdpEndpoint {
     router.post(DemoIdp.PATH + "/login").handler(FormBodies.reader(16 * 1024)).handler(this::login)
         .failureHandler(FAILURE);
     router.get(DemoIdp.PATH + "/slo").handler(this::slo).failureHandler(FAILURE);
-    router.get(DemoIdp.PATH + "/").handler(this::home).failureHandler(FAILURE);
+    router.get(DemoIdp.PATH + "/account").handler(this::home).failureHandler(FAILURE);
     router.post(DemoIdp.PATH + "/logout").handler(FormBodies.reader(16 * 1024)).handler(this::startLogout)
         .failureHandler(FAILURE);
   }

@@ -348,6 +348,20 @@ class SamlSingleLogoutIT {
         anyone, "_c6", TestSamlKeys.other().current(), now, Duration.ofMinutes(5))));
     assertThat(posted.statusCode()).isEqualTo(400);
     assertThat(posted.body()).contains("Sign-out request not accepted");
+    for (Map<String, String> form : List.of(Map.<String, String>of(), Map.of("RelayState", "x"),
+        Map.of("SAMLRequest", "a", "SAMLResponse", "b"))) {
+      HttpResponse<String> r = new Browser().post(slo, form);
+      assertThat(r.statusCode()).as(form.toString()).isEqualTo(400);
+      assertThat(r.body()).as(form.toString()).contains("Sign-out request not accepted");
+    }
+    // a LogoutResponse signed by the IdP but answering no logout of ours (a RelayState we never issued)
+    HttpResponse<String> stray = new Browser().get(LogoutCodec.redirectResponse(slo, idp, "_never-sent",
+        "urn:oasis:names:tc:SAML:2.0:status:Success", null, "A".repeat(43), idpKeys.current(), now));
+    assertThat(stray.statusCode()).isEqualTo(400);
+    assertThat(stray.body()).contains("Sign-out not known here");
+    // the demo IdP's own sign-out form is CSRF-protected
+    HttpResponse<String> forged = browser.post(idp + "/logout", Map.of("csrf", "B".repeat(43)));
+    assertThat(forged.statusCode()).isEqualTo(403);
     assertThat(signedIn(browser, "portal-slo")).as("no session ended by a refused request").isTrue();
 
     // a valid request naming nobody here: a signed Requester/UnknownPrincipal answer to the IdP, nothing ended

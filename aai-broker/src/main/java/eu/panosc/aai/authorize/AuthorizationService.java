@@ -93,8 +93,8 @@ public final class AuthorizationService {
   }
 
   public AuthorizationService(RegistryClient registry, Optional<PasswordConnector> connector, Users users,
-      Sessions sessions, PendingAuthorizations pending, Consents consents, GrantStore grants, String issuer, Clock clock,
-      Optional<Registration> registration, UpstreamSessions upstreamSessions) {
+      Sessions sessions, PendingAuthorizations pending, Consents consents, GrantStore grants, String issuer,
+      Clock clock, Optional<Registration> registration, UpstreamSessions upstreamSessions) {
     this.registration = Objects.requireNonNull(registration, "registration");
     this.upstreamSessions = Objects.requireNonNull(upstreamSessions, "upstreamSessions");
     this.registry = Objects.requireNonNull(registry, "registry");

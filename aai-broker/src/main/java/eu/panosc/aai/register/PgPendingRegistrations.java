@@ -46,8 +46,8 @@ public final class PgPendingRegistrations implements PendingRegistrations {
   @Override
   public Future<String> save(PendingRegistration r) {
     String handle = Opaque.random();
-    return checked(r).compose(ok -> pool.preparedQuery("INSERT INTO pending_registration (handle_hash, pending_id, identity, upstream,"
-            + " expires_at) VALUES ($1, $2, $3, $4, $5)")
+    return checked(r).compose(ok -> pool.preparedQuery("INSERT INTO pending_registration (handle_hash, pending_id,"
+            + " identity, upstream, expires_at) VALUES ($1, $2, $3, $4, $5)")
         .execute(Tuple.from(java.util.Arrays.asList(Opaque.hash(handle), r.pendingId(),
             PendingRegistration.toJson(r.identity()), r.upstream(),
             clock.instant().plus(lifetime).atOffset(ZoneOffset.UTC)))))

@@ -75,6 +75,19 @@ class UserRegistrationIT {
     }
   }
 
+  /** How many broker sessions Single Logout remembers for the stand-in's NameID of the demo user {@code id}. */
+  static long samlSessions(String id) {
+    Pool pool = platform.database().pool(platform.vertx(), "aai");
+    try {
+      String samlId = eu.panosc.aai.saml.idp.DemoIdp.persistentUserId(base + "/aai", base
+          + "/aai/saml2/sp/metadata", id);
+      return pool.preparedQuery("SELECT count(*) FROM saml_session WHERE idp_entity_id || '!' || name_id = $1")
+          .execute(Tuple.of(samlId)).await().iterator().next().getLong(0);
+    } finally {
+      pool.close().await();
+    }
+  }
+
   static void sql(String statement) {
     Pool pool = platform.database().pool(platform.vertx(), "aai");
     try {
@@ -95,6 +108,7 @@ class UserRegistrationIT {
         .contains("(version 2031-07)").contains("action=\"../../register\"");
     assertThat(browser.cookie("panosc_aai_session")).as("no session before registering").isNull();
     assertThat(user("dave@demo.panosc.eu")).as("nothing stored before the submit").isNull();
+    assertThat(samlSessions("dave@demo.panosc.eu")).isZero();
     Map<String, String> form = Browser.hidden(page.body());
     form.put("name", "Dave Jensen");
     form.put("email", "dave@home.example");
@@ -125,6 +139,8 @@ class UserRegistrationIT {
     assertThat(dave.getBoolean(2)).as("an edited e-mail is not verified").isFalse();
     assertThat(dave.getJsonObject(0).getString("email")).isEqualTo("dave@home.example");
     assertThat(dave.getOffsetDateTime(3)).isNotNull();
+    assertThat(samlSessions("dave@demo.panosc.eu")).as("Single Logout knows the session started on submit")
+        .isEqualTo(1);
 
     HttpResponse<String> again = browser.post(base + "/aai/register", form);
     assertThat(again.statusCode()).isEqualTo(400);

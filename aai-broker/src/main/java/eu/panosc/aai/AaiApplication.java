@@ -20,6 +20,13 @@ import eu.panosc.aai.oauth.UserInfoEndpoint;
 import eu.panosc.aai.resolve.SubjectResolutionEndpoint;
 import eu.panosc.aai.saml.idp.DemoIdp;
 import eu.panosc.aai.saml.idp.DemoIdpEndpoint;
+import eu.panosc.aai.logout.UpstreamLogout;
+import eu.panosc.aai.saml.slo.PgSamlSessions;
+import eu.panosc.aai.saml.slo.SamlSessions;
+import eu.panosc.aai.saml.slo.SingleLogout;
+import eu.panosc.aai.saml.slo.SingleLogoutEndpoint;
+import eu.panosc.aai.saml.sp.SamlSubject;
+import eu.panosc.aai.register.TermsOfUse;
 import eu.panosc.aai.saml.sp.SamlKeyType;
 import eu.panosc.aai.saml.sp.AuthnRequests;
 import eu.panosc.aai.saml.sp.PgSamlFlows;
@@ -118,6 +125,8 @@ public final class AaiApplication implements ServiceModule {
   private record SamlKeySets(SamlKeys spSigning, SamlKeys spEncryption, SamlKeys demoIdp) {}
 
   private SamlKeySets saml;
+  /** The demo UmbrellaID stand-in (with --demo), the one IdP Single Logout knows today. */
+  private DemoIdp demoIdp;
 
   @Override
   public String name() {
@@ -138,6 +147,7 @@ public final class AaiApplication implements ServiceModule {
     AaiSettings settings = AaiSettings.from(context.section(), context.publicRoot());
     vertx = context.vertx();
     AaiStores stores = AaiStores.postgres(context.pool(), context.clock(), settings);
+    TermsOfUse terms = TermsOfUse.from(context.section().node("termsOfUse"), context.publicRoot());
     mounted = stores;
     return vertx.executeBlocking(() -> KeyEncryptionKeys.load(context.config()), false)
         .compose(envelopes -> signingKeys(context, envelopes)
@@ -152,10 +162,36 @@ public final class AaiApplication implements ServiceModule {
           saml = k;
           return keys;
         }))
+        .compose(keys -> preRegisterDemoUsers(context, stores, terms).map(keys))
         .map(keys -> {
-          wire(router, context, settings, stores, keys);
+          wire(router, context, settings, stores, keys, terms);
           return null;
         });
+  }
+
+  /**
+   * With --demo, the demo users alice, bob and carol have registered already (accepted the current terms of use), so
+   * their SAML logins go straight on; dave has not, so his first SAML login shows the registration page. Each is
+   * registered under both ids a login through the stand-in can be keyed on: the subject-id (when the IdP's scope is
+   * known) and the persistent NameID.
+   */
+  private static Future<Void> preRegisterDemoUsers(ServiceContext context, AaiStores stores, TermsOfUse terms) {
+    if (!context.demo()) {
+      return Future.succeededFuture();
+    }
+    String sp = SpEndpoints.under(context.baseUrl()).entityId();
+    Future<Void> all = Future.succeededFuture();
+    for (var identity : DemoConnector.create(DemoFederation.fixture(), true).identities()) {
+      if (identity.userId().startsWith("dave@")) {
+        continue;
+      }
+      var persistent = new eu.panosc.aai.user.UpstreamIdentity(DemoIdp.persistentUserId(
+          context.baseUrl().toString(), sp, identity.userId()), identity.displayName(), identity.email(),
+          identity.entitlements(), identity.assurance(), identity.acr(), identity.amr());
+      all = all.compose(v -> stores.users().register(identity, true, terms.version()))
+          .compose(v -> stores.users().register(persistent, true, terms.version()).mapEmpty());
+    }
+    return all;
   }
 
   /** The ES256 and RS256 signing keys, sealed under the key-encryption key, maintained every hour. */
@@ -257,6 +293,7 @@ public final class AaiApplication implements ServiceModule {
     DemoIdp idp = new DemoIdp(context.baseUrl().toString(), saml.demoIdp(), () -> List.of(endpoint.current()),
         connector.get(), context.clock());
     new DemoIdpEndpoint(idp, cookiePath, secureCookies).mount(router);
+    demoIdp = idp;
     UpstreamAttributeSettings upstream = upstreams.get(0);
     SamlKeys idpKeys = saml.demoIdp();
     SamlFlows flows = new PgSamlFlows(context.pool(), context.clock(), SAML_FLOW_LIFETIME);
@@ -292,7 +329,8 @@ public final class AaiApplication implements ServiceModule {
   }
 
   /** Builds the services on the loaded keys and mounts every endpoint. */
-  private void wire(Router router, ServiceContext context, AaiSettings settings, AaiStores stores, Keys keys) {
+  private void wire(Router router, ServiceContext context, AaiSettings settings, AaiStores stores, Keys keys,
+      TermsOfUse terms) {
     String issuer = context.config().auth().issuerFor(context.publicRoot()).toString();
     ServiceAudiences audiences = new ServiceAudiences(context.publicRoot().toString());
     Optional<PasswordConnector> connector = context.demo()
@@ -318,11 +356,16 @@ public final class AaiApplication implements ServiceModule {
             device.grant(),
             new TokenExchangeGrant(tokens, stores.revoked(), keys.subjects(), registry, stores.grants())),
         stores.revoked(), limiter, context.meters(), stores.grants(), keys.subjects());
-    AuthorizationService authorization = new AuthorizationService(registry, connector, stores.users(),
-        stores.sessions(), stores.pending(), stores.consents(), stores.grants(), issuer, context.clock());
-    AuthorizationRequestParser parser = new AuthorizationRequestParser(registry, audiences, issuer, stores.pushed());
     String cookiePath = context.baseUrl().getPath();
     boolean secureCookies = "https".equals(context.baseUrl().getScheme());
+    Optional<SamlLogin> samlLogin = wireSaml(router, context, settings, connector, cookiePath, secureCookies);
+    Optional<SingleLogout> slo = samlLogin.map(login -> singleLogout(context, settings, sessionLogout, login));
+    AuthorizationService authorization = new AuthorizationService(registry, connector, stores.users(),
+        stores.sessions(), stores.pending(), stores.consents(), stores.grants(), issuer, context.clock(),
+        Optional.of(new AuthorizationService.Registration(terms, stores.registrations())),
+        slo.<AuthorizationService.UpstreamSessions>map(s -> (sid, upstream) -> s.started(sid,
+            SamlSubject.fromJson(upstream))).orElse(AuthorizationService.UpstreamSessions.NONE));
+    AuthorizationRequestParser parser = new AuthorizationRequestParser(registry, audiences, issuer, stores.pushed());
 
     discovery = new DiscoveryEndpoint(issuer, keys.signer(), tokenEndpoint.grantTypes());
     discovery.mount(router);
@@ -330,16 +373,34 @@ public final class AaiApplication implements ServiceModule {
         discovery::metadata, new JsonObject().put("organization_name", "PaNOSC aai-broker"), keys.federation(),
         context.clock(), ENTITY_CONFIGURATION_LIFETIME)).mount(router);
     new PushedAuthorizationEndpoint(clients, parser, stores.pushed(), limiter).mount(router);
-    Optional<SamlLogin> samlLogin = wireSaml(router, context, settings, connector, cookiePath, secureCookies);
+    slo.ifPresent(s -> new SingleLogoutEndpoint(s, stores.sessions(), cookiePath, secureCookies).mount(router));
     new AuthorizeEndpoint(parser, authorization, cookiePath, secureCookies, settings.sessionLifetime().toSeconds(),
         samlLogin).mount(router);
     new LogoutEndpoint(idTokens, registry, stores.sessions(), stores.users(), sessionLogout, cookiePath,
-        secureCookies).mount(router);
+        secureCookies, slo.<UpstreamLogout>map(s -> s).orElse(UpstreamLogout.NONE)).mount(router);
     tokenEndpoint.mount(router);
     device.mount(router, clients);
     timers.add(device.startPurging(vertx));
     new UserInfoEndpoint(tokens, stores.revoked(), stores.grants(), stores.users(), registry).mount(router);
     new SubjectResolutionEndpoint(keys.subjects()).mount(router, context.bearerAuth());
+  }
+
+  /**
+   * SAML Single Logout at {@code /saml2/sp/slo} for the IdP of {@code login} (today the demo stand-in): subjects
+   * and logouts in flight in {@code aai.saml_session} / {@code aai.saml_logout_state} (V26), purged with the flows.
+   */
+  private SingleLogout singleLogout(ServiceContext context, AaiSettings settings, SessionLogout sessionLogout,
+      SamlLogin login) {
+    SamlLogin.Idp upstream = login.idp();
+    SingleLogout.Idp idp = new SingleLogout.Idp(upstream.entityId(), upstream.displayName(), demoIdp.sloUrl(),
+        upstream.signingCertificates());
+    SamlSessions store = new PgSamlSessions(context.pool(), context.clock(), SAML_FLOW_LIFETIME);
+    timers.add(vertx.setPeriodic(SAML_PURGE.toMillis(), t -> store.purgeExpired()
+        .onFailure(e -> LOG.warn("purging SAML logout state failed: {}", e.toString()))));
+    return new SingleLogout(vertx, SpEndpoints.under(context.baseUrl()), saml.spSigning(),
+        entityId -> idp.entityId().equals(entityId) ? Optional.of(idp) : Optional.empty(), store, sessionLogout,
+        backChannel, new PgReplayCache(context.pool(), context.clock()), settings.sessionLifetime(),
+        settings.backchannelLogoutTimeout().plusSeconds(1), context.clock());
   }
 
   /** The registry's client, authenticated with a token the provider issues to itself. */
@@ -365,6 +426,7 @@ public final class AaiApplication implements ServiceModule {
         .compose(v -> stores.pending().purgeExpired())
         .compose(v -> stores.pushed().purgeExpired())
         .compose(v -> stores.grants().purgeExpired())
+        .compose(v -> stores.registrations().purgeExpired())
         .onFailure(e -> LOG.warn("purging expired sessions and grants failed: {}", e.toString()))));
   }
 

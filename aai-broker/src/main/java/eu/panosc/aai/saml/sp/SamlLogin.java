@@ -47,8 +47,15 @@ public final class SamlLogin {
     }
   }
 
-  /** A finished login: the pending OIDC authorization it continues, and who logged in. */
-  public record Finished(String pendingId, UpstreamIdentity identity) {}
+  /**
+   * A finished login: the pending OIDC authorization it continues, who logged in, and the SAML subject (NameID,
+   * SessionIndex) for Single Logout (null when the assertion had no NameID).
+   */
+  public record Finished(String pendingId, UpstreamIdentity identity, SamlSubject subject) {
+    public Finished(String pendingId, UpstreamIdentity identity) {
+      this(pendingId, identity, null);
+    }
+  }
 
   private final SpEndpoints sp;
   private final AuthnRequests requests;
@@ -137,6 +144,12 @@ public final class SamlLogin {
     }).compose(login -> identity(flow, login));
   }
 
+  /** What Single Logout needs of the verified assertion; null without a NameID (nothing to name in a logout). */
+  private static SamlSubject subject(ValidatedLogin login) {
+    return login.nameId() == null ? null : new SamlSubject(login.idpEntityId(), login.nameId(), login.nameIdFormat(),
+        login.nameQualifier(), login.spNameQualifier(), login.sessionIndex());
+  }
+
   private Future<Finished> identity(SamlFlow flow, ValidatedLogin login) {
     UpstreamAttributes in = UpstreamAttributes.saml(idp.upstreamId(), login.idpEntityId(),
         login.nameId() == null ? null : new UpstreamAttributes.NameId(login.nameId(), login.nameIdFormat()),
@@ -163,6 +176,6 @@ public final class SamlLogin {
           "The application asked for a stronger sign-in (" + String.join(", ", flow.requestedAcr()) + ") than "
               + idp.displayName() + " performed. Sign in again with multi-factor authentication."));
     }
-    return Future.succeededFuture(new Finished(flow.pendingId(), mapped.identity()));
+    return Future.succeededFuture(new Finished(flow.pendingId(), mapped.identity(), subject(login)));
   }
 }

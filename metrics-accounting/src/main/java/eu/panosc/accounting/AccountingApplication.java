@@ -1,5 +1,6 @@
 package eu.panosc.accounting;
 
+import eu.panosc.accounting.demo.DemoUsage;
 import eu.panosc.accounting.ingest.IngestEndpoint;
 import eu.panosc.accounting.ingest.IngestService;
 import eu.panosc.accounting.report.ReportEndpoint;
@@ -7,6 +8,7 @@ import eu.panosc.accounting.store.PgAccountingStore;
 import eu.panosc.platform.auth.BearerAuth;
 import eu.panosc.platform.config.ConfigNode;
 import eu.panosc.platform.config.PanoscConfig;
+import eu.panosc.platform.demo.DemoFederation;
 import eu.panosc.platform.service.ServiceContext;
 import eu.panosc.platform.service.ServiceModule;
 import io.vertx.core.Future;
@@ -42,6 +44,8 @@ public final class AccountingApplication implements ServiceModule {
     new IngestEndpoint(new IngestService(store, context.clock(), settings.lateAfter(), settings.maxRecordDuration(),
         settings.futureTolerance(), settings.maxBatchRecords(), IngestService.MAX_BATCH_HOURS, context.meters())).mount(router, auth);
     new ReportEndpoint(store).mount(router, auth);
-    return Future.succeededFuture();
+    // demo mode: a few months of usage for the demo federation, idempotent (a restart adds only the new days)
+    return context.demo() ? DemoUsage.seed(store, DemoFederation.fixture(), context.clock().instant())
+        : Future.succeededFuture();
   }
 }

@@ -2,7 +2,7 @@
 # Benchmark of metrics-accounting (issue 12 goals: ingest over HTTP at ≥ 50 % of a raw PostgreSQL COPY of the same
 # rows into the same database; a monthly report by facility × community in ≤ 500 ms, not growing with the number of
 # records: 1 M, 10 M, 100 M). Starts `panosc up --demo` once (embedded PostgreSQL under a temporary directory), then:
-#   1. ingest: BENCH_RECORDS distinct usage records per round (1–4 hours each, so 2–5 hour buckets; 6 metrics,
+#   1. ingest (skipped with BENCH_ROUNDS=0): BENCH_RECORDS distinct usage records per round (1–4 hours each, so 2–5 hour buckets; 6 metrics,
 #      2 000 proposals, 20 000 users) as NDJSON batch files of BENCH_BATCH_RECORDS, posted once each with curl by
 #      BENCH_CONCURRENCY parallel senders (a lean driver: xargs -P + curl) to POST /accounting/v1/records; every answer
 #      must say accepted = the batch's size, and the database must then hold every record. The same rows, as CSV, go
@@ -22,7 +22,7 @@
 #   benchmarks/accounting-benchmark.sh
 #   BENCH_SKIP_BUILD=1 BENCH_RECORDS=20000 BENCH_ROUNDS=1 BENCH_REPORT_SIZES="1000000" benchmarks/accounting-benchmark.sh   # smoke
 #
-# Environment: BENCH_RECORDS (200000), BENCH_BATCH_RECORDS (5000), BENCH_CONCURRENCY (2), BENCH_ROUNDS (2),
+# Environment: BENCH_RECORDS (200000), BENCH_BATCH_RECORDS (5000), BENCH_CONCURRENCY (2), BENCH_ROUNDS (2; 0: no ingest),
 # BENCH_REPORT_SIZES ("1000000 10000000 100000000"), BENCH_REPORT_WARMUP (3), BENCH_REPORT_RUNS (10),
 # BENCH_OURS_PORT (18480), BENCH_SKIP_BUILD=1 (reuse panosc.jar). Requires: curl, python3, psql (any version ≥ 12).
 # Never part of the test command.
@@ -40,7 +40,8 @@ ROUNDS="${BENCH_ROUNDS:-2}"
 SIZES="${BENCH_REPORT_SIZES:-1000000 10000000 100000000}"
 RWARM="${BENCH_REPORT_WARMUP:-3}"
 RRUNS="${BENCH_REPORT_RUNS:-10}"
-for n in RECORDS BATCH CONC ROUNDS RWARM RRUNS; do
+[[ "$ROUNDS" =~ ^[0-9]+$ ]] || die "BENCH_ROUNDS must be a number (0 skips the ingest part)"
+for n in RECORDS BATCH CONC RWARM RRUNS; do
   [[ "${!n}" =~ ^[1-9][0-9]*$ ]] || die "$n must be a positive integer, not '${!n}'"
 done
 for s in $SIZES; do [[ "$s" =~ ^[1-9][0-9]*$ ]] || die "BENCH_REPORT_SIZES must be positive integers, not '$s'"; done
@@ -73,6 +74,9 @@ fi
 cat > "$WORK/panosc.yaml" <<EOF
 logging:
   level: warn
+services:
+  aai:
+    accessTokenLifetime: 60m
 EOF
 say "starting the control plane on port $PORT ($(load))"
 PANOSC_JAVA_OPTS="-Djava.io.tmpdir=$WORK" ./panosc up --demo --port "$PORT" --data-dir "$WORK/data" \
@@ -84,6 +88,22 @@ PGPORT="$(cat "$WORK/data/postgres.port")"
 export PGHOST=127.0.0.1 PGPORT PGUSER=postgres PGDATABASE=postgres
 sql() { psql -X -q -v ON_ERROR_STOP=1 -At "$@"; }
 sql -c "CREATE TABLE accounting.bench_copy (LIKE accounting.usage_record INCLUDING ALL)"
+JVM_PID="$(java_pid "$PANOSC_PID")"
+pg_pids() {  # the postmaster of this run's data directory and its children (backends, WAL writer, ...)
+  local p root=""
+  for p in $(pgrep -x postgres || true); do
+    if tr '\0' ' ' < "/proc/$p/cmdline" 2>/dev/null | grep -qF -- "$WORK/data"; then root="$p"; break; fi
+  done
+  [[ -n "$root" ]] || return 0
+  echo "$root"
+  pgrep -P "$root" || true
+}
+cpu_sum() {  # utime+stime of the processes still running, in clock ticks
+  local t=0 p
+  for p in "$@"; do [[ -r "/proc/$p/stat" ]] && t=$((t + $(cpu_ticks "$p"))); done
+  echo "$t"
+}
+TCK="$(getconf CLK_TCK)"
 
 token() {  # token CLIENT SCOPE
   curl -sf -u "$1:$1-demo-secret" -d grant_type=client_credentials -d "scope=$2" "$URL/aai/token" | json '["access_token"]'
@@ -144,7 +164,12 @@ for ((r = 1; r <= ROUNDS; r++)); do
   order=(http copy); ((r % 2 == 0)) && order=(copy http)
   for what in "${order[@]}"; do
     if [[ "$what" == http ]]; then
+      mapfile -t PGS < <(pg_pids)
+      j0="$(cpu_ticks "$JVM_PID")"; g0="$(cpu_sum "${PGS[@]}")"
       l="$(load)"; t0="$(now)"; post_all "$d"; t1="$(now)"
+      jvm_cpu="$(python3 -c "print(round(($(cpu_ticks "$JVM_PID") - $j0) / $TCK, 2))")"
+      pg_cpu="$(python3 -c "print(round(($(cpu_sum "${PGS[@]}") - $g0) / $TCK, 2))")"
+      say "round $r http: CPU seconds: JVM $jvm_cpu, PostgreSQL $pg_cpu (backends alive at the start)"
       stored="$(sql -c "SELECT count(*) FROM accounting.usage_record WHERE source = 'bench-r$r'")"
       [[ "$stored" == "$RECORDS" ]] || die "round $r: $stored records stored, expected $RECORDS"
       rate="$(python3 -c "print(round($RECORDS / ($t1 - $t0), 1))")"; HTTP_RATES+=("$rate")
@@ -158,11 +183,12 @@ for ((r = 1; r <= ROUNDS; r++)); do
       rate="$(python3 -c "print(round($RECORDS / ($t1 - $t0), 1))")"; COPY_RATES+=("$rate")
       say "round $r copy: $RECORDS rows in $(python3 -c "print(round($t1 - $t0, 2))") s = $rate rows/s ($l)"
     fi
-    echo "{\"round\": $r, \"what\": \"$what\", \"records\": $RECORDS, \"seconds\": $(python3 -c "print(round($t1 - $t0, 3))"), \"perSecond\": $rate, \"load\": \"$l\"}" >> "$ROUNDS_JSON"
+    cpu=""; [[ "$what" == http ]] && cpu=", \"jvmCpuSeconds\": $jvm_cpu, \"postgresCpuSeconds\": $pg_cpu"
+    echo "{\"round\": $r, \"what\": \"$what\"$cpu, \"records\": $RECORDS, \"seconds\": $(python3 -c "print(round($t1 - $t0, 3))"), \"perSecond\": $rate, \"load\": \"$l\"}" >> "$ROUNDS_JSON"
   done
   rm -rf "$d"
 done
-python3 - "$ROUNDS_JSON" "$RECORDS" "$BATCH" "$CONC" > "$RESULTS/$STAMP-accounting-ingest.json" <<'EOF'
+((ROUNDS > 0)) && python3 - "$ROUNDS_JSON" "$RECORDS" "$BATCH" "$CONC" > "$RESULTS/$STAMP-accounting-ingest.json" <<'EOF'
 import json, statistics, sys
 runs = [json.loads(l) for l in open(sys.argv[1])]
 http = [r["perSecond"] for r in runs if r["what"] == "http"]
@@ -171,7 +197,7 @@ print(json.dumps({"records": int(sys.argv[2]), "batchRecords": int(sys.argv[3]),
                   "runs": runs, "httpMedian": statistics.median(http), "copyMedian": statistics.median(copy),
                   "ratioHttpToCopy": round(statistics.median(http) / statistics.median(copy), 4)}, indent=2))
 EOF
-python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print("accounting-benchmark: ingest medians: HTTP %s records/s, COPY %s rows/s, ratio %s" % (d["httpMedian"], d["copyMedian"], d["ratioHttpToCopy"]))' "$RESULTS/$STAMP-accounting-ingest.json" >&2
+((ROUNDS > 0)) && python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print("accounting-benchmark: ingest medians: HTTP %s records/s, COPY %s rows/s, ratio %s" % (d["httpMedian"], d["copyMedian"], d["ratioHttpToCopy"]))' "$RESULTS/$STAMP-accounting-ingest.json" >&2
 
 # 2. report over generated rollups ------------------------------------------------------------------------------
 REPORT_JSON="$WORK/report.jsonl"
@@ -212,6 +238,7 @@ EOF
   expected="$(sql -c "SELECT sum(value) FROM accounting.rollup WHERE bucket = '2026-06-01T00:00:00Z' AND metric = 'cpu_core_hours'")"
   say "generated in $(python3 -c "print(round($t1 - $t0, 1))") s: $rows rollup rows, $urows rollup_user rows"
   q="$URL/accounting/v1/reports?period=2026-06&groupBy=facility,community"
+  READ="$(token eosc-accounting accounting:read)" || die "no accounting:read token"   # generating may outlast one
   times=()
   for ((k = 1; k <= RWARM + RRUNS; k++)); do
     t="$(curl -sf -o "$WORK/report.json" -w '%{time_total}' -H "Authorization: Bearer $READ" "$q")" \

@@ -7,6 +7,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -16,6 +17,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
@@ -130,9 +132,9 @@ public final class DemoUsage {
     String installation = o.facility() + "-hpc";
     String cluster = o.facility() + "-k8s";
     String session = "demo-" + o.key().replace(':', '-') + "-" + day;
-    BigDecimal hours = BigDecimal.valueOf(minutes).divide(BigDecimal.valueOf(60), 4, java.math.RoundingMode.HALF_EVEN);
+    BigDecimal hours = BigDecimal.valueOf(minutes).divide(BigDecimal.valueOf(60), 4, RoundingMode.HALF_EVEN);
     int cores = 4 << pick(seed + "/cores", 4); // 4, 8, 16 or 32
-    Map<Metric, BigDecimal> values = new java.util.EnumMap<>(Metric.class);
+    Map<Metric, BigDecimal> values = new EnumMap<>(Metric.class);
     values.put(Metric.CPU_CORE_HOURS, hours.multiply(BigDecimal.valueOf(cores)));
     values.put(Metric.MEMORY_GIB_HOURS, hours.multiply(BigDecimal.valueOf(4L * cores)));
     if (o.community().contains("crystallography")) {

@@ -8,6 +8,7 @@ import eu.panosc.accounting.model.UsageRecord;
 import eu.panosc.accounting.store.AccountingStore;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import java.time.Clock;
@@ -16,6 +17,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Checks a whole batch (every record, every field) and hands it to the store as one transaction; a batch with
@@ -55,7 +57,7 @@ public final class IngestService {
   private final Counter refused;
   private final Counter late;
   private final DistributionSummary lag;
-  private final java.util.concurrent.atomic.AtomicLong latestEnd = new java.util.concurrent.atomic.AtomicLong(Long.MIN_VALUE);
+  private final AtomicLong latestEnd = new AtomicLong(Long.MIN_VALUE);
 
   public IngestService(AccountingStore store, Clock clock, Duration lateAfter, Duration maxRecordDuration,
       Duration futureTolerance, int maxRecords, long maxBatchHours, MeterRegistry meters) {
@@ -73,7 +75,7 @@ public final class IngestService {
     for (String outcome : new String[] {"accepted", "replaced", "duplicate", "stale"}) {
       meters.counter(METER_RECORDS, "outcome", outcome); // exposed (as 0) before the first batch
     }
-    io.micrometer.core.instrument.Gauge.builder(METER_INGEST_LAG, this, IngestService::ingestLagSeconds)
+    Gauge.builder(METER_INGEST_LAG, this, IngestService::ingestLagSeconds)
         .baseUnit("seconds").register(meters);
   }
 
@@ -115,8 +117,7 @@ public final class IngestService {
         lag.record(Math.max(0, Duration.between(r.end(), now).toMillis()) / 1000.0);
         newest = Math.max(newest, r.end().toEpochMilli());
       }
-      long batchNewest = newest;
-      latestEnd.accumulateAndGet(batchNewest, Math::max);
+      latestEnd.accumulateAndGet(newest, Math::max);
     });
   }
 

@@ -15,6 +15,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -107,8 +109,16 @@ class PanoscAccountingCrashIT {
     for (int b = 0; b < BATCHES; b++) {
       bodies.add(body(b));
     }
-    PanoscProcess first = PanoscProcess.start(dir, data, "--demo").awaitReady(Duration.ofSeconds(180));
-    String lastMonth = java.time.YearMonth.now(java.time.ZoneOffset.UTC).minusMonths(1).toString();
+    PanoscProcess first = PanoscProcess.start(dir, data, "--demo");
+    try {
+      killRestartRetry(first.awaitReady(Duration.ofSeconds(180)), data, bodies);
+    } finally {
+      first.process().destroyForcibly(); // already killed, unless a step before the kill failed
+    }
+  }
+
+  private void killRestartRetry(PanoscProcess first, Path data, List<String> bodies) throws Exception {
+    String lastMonth = YearMonth.now(ZoneOffset.UTC).minusMonths(1).toString();
     JsonObject demoBefore = report(first, first.token("eosc-accounting", "accounting:read"),
         "period=" + lastMonth + "&groupBy=facility,proposal");
     assertThat(demoBefore.getJsonArray("rows")).as("the demo seed fills last month").isNotEmpty();
@@ -154,8 +164,9 @@ class PanoscAccountingCrashIT {
     assertThat(acknowledged.size()).isLessThan(BATCHES);
 
     // 2. Restart on the same data; the demo seed runs again and changes nothing.
-    PanoscProcess second = PanoscProcess.start(dir, data, "--demo").awaitReady(Duration.ofSeconds(120));
+    PanoscProcess second = PanoscProcess.start(dir, data, "--demo");
     try {
+      second.awaitReady(Duration.ofSeconds(120));
       String read = second.token("eosc-accounting", "accounting:read");
       assertThat(report(second, read, "period=" + lastMonth + "&groupBy=facility,proposal")).isEqualTo(demoBefore);
 

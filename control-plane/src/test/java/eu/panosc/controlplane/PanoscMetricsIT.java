@@ -34,8 +34,9 @@ class PanoscMetricsIT {
     Map<String, String> documented = MetricsDoc.documented();
     assertThat(documented).containsKeys("panosc_accounting_records_total", "panosc_accounting_record_lag_seconds",
         "panosc_accounting_ingest_lag_seconds", "panosc_pdp_decisions_total", "panosc_aai_tokens_issued_total");
-    PanoscProcess panosc = PanoscProcess.start(dir, dir.resolve("var"), "--demo").awaitReady(Duration.ofSeconds(180));
+    PanoscProcess panosc = PanoscProcess.start(dir, dir.resolve("var"), "--demo");
     try {
+      panosc.awaitReady(Duration.ofSeconds(180));
       // a meter with a series per error code appears with the first error: make one
       HttpResponse<String> refused = Http.send(HttpRequest.newBuilder(URI.create(panosc.base() + "/aai/token"))
           .header("Content-Type", "application/x-www-form-urlencoded")

@@ -1,5 +1,6 @@
 package eu.panosc.accounting;
 
+import eu.panosc.accounting.demo.DemoUsage;
 import eu.panosc.accounting.export.PgExportStore;
 import eu.panosc.accounting.export.api.ExportEndpoint;
 import eu.panosc.accounting.export.apel.ApelExport;
@@ -14,6 +15,7 @@ import eu.panosc.accounting.store.PgAccountingStore;
 import eu.panosc.platform.auth.BearerAuth;
 import eu.panosc.platform.config.ConfigNode;
 import eu.panosc.platform.config.PanoscConfig;
+import eu.panosc.platform.demo.DemoFederation;
 import eu.panosc.platform.service.ServiceContext;
 import eu.panosc.platform.service.ServiceModule;
 import io.vertx.core.Future;
@@ -74,7 +76,9 @@ public final class AccountingApplication implements ServiceModule {
       eoscPusher = EoscPusher.create(context.vertx(), eosc, context.pool(), context.clock(), context.meters());
       eoscPusher.start();
     }
-    return Future.succeededFuture();
+    // demo mode: a few months of usage for the demo federation, idempotent (a restart adds only the new days)
+    return context.demo() ? DemoUsage.seed(store, DemoFederation.fixture(), context.clock().instant())
+        : Future.succeededFuture();
   }
 
   @Override

@@ -8,6 +8,7 @@ import eu.panosc.accounting.model.UsageRecord;
 import eu.panosc.accounting.store.AccountingStore;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import java.time.Clock;
@@ -16,6 +17,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Checks a whole batch (every record, every field) and hands it to the store as one transaction; a batch with
@@ -32,6 +34,11 @@ public final class IngestService {
   public static final String METER_REFUSED = "panosc_accounting_batches_refused_total";
   /** How long after its {@code end} each record of a committed batch arrived (the senders' lag). */
   public static final String METER_LAG = "panosc_accounting_record_lag_seconds";
+  /**
+   * Gauge: how far the usage data this process committed lags behind now (now minus the latest {@code end} of any
+   * record of a committed batch since start); NaN before the first batch.
+   */
+  public static final String METER_INGEST_LAG = "panosc_accounting_ingest_lag_seconds";
   static final int MAX_ERRORS = 100;
   /**
    * The most hour buckets one batch may touch (the sum over its records): each is a rollup upsert in the batch's
@@ -50,6 +57,7 @@ public final class IngestService {
   private final Counter refused;
   private final Counter late;
   private final DistributionSummary lag;
+  private final AtomicLong latestEnd = new AtomicLong(Long.MIN_VALUE);
 
   public IngestService(AccountingStore store, Clock clock, Duration lateAfter, Duration maxRecordDuration,
       Duration futureTolerance, int maxRecords, long maxBatchHours, MeterRegistry meters) {
@@ -64,6 +72,11 @@ public final class IngestService {
     this.refused = meters.counter(METER_REFUSED);
     this.late = meters.counter(METER_LATE);
     this.lag = DistributionSummary.builder(METER_LAG).baseUnit("seconds").register(meters);
+    for (String outcome : new String[] {"accepted", "replaced", "duplicate", "stale"}) {
+      meters.counter(METER_RECORDS, "outcome", outcome); // exposed (as 0) before the first batch
+    }
+    Gauge.builder(METER_INGEST_LAG, this, IngestService::ingestLagSeconds)
+        .baseUnit("seconds").register(meters);
   }
 
   public int maxRecords() {
@@ -99,9 +112,12 @@ public final class IngestService {
       meters.counter(METER_RECORDS, "outcome", "duplicate").increment(o.duplicates());
       meters.counter(METER_RECORDS, "outcome", "stale").increment(o.stale());
       late.increment(o.late());
+      long newest = Long.MIN_VALUE;
       for (UsageRecord r : records) {
         lag.record(Math.max(0, Duration.between(r.end(), now).toMillis()) / 1000.0);
+        newest = Math.max(newest, r.end().toEpochMilli());
       }
+      latestEnd.accumulateAndGet(newest, Math::max);
     });
   }
 
@@ -138,6 +154,12 @@ public final class IngestService {
           + maxBatchHours + " per batch: split it", List.of());
     }
     return records;
+  }
+
+  /** The value of {@value #METER_INGEST_LAG}. */
+  double ingestLagSeconds() {
+    long end = latestEnd.get();
+    return end == Long.MIN_VALUE ? Double.NaN : Math.max(0, clock.millis() - end) / 1000.0;
   }
 
   /** How many hour buckets a record's shares fall into. */

@@ -129,4 +129,16 @@ class IngestServiceTest {
     assertThat(lag.count()).isEqualTo(2);
     assertThat(lag.totalAmount()).isEqualTo(3600.0 + 7200.0);
   }
+
+  @Test
+  void ingestLagGaugeWhenBatchesCommittedThenAgeOfTheNewestEndAndNaNBefore() {
+    assertThat(meters.get(IngestService.METER_INGEST_LAG).gauge().value()).isNaN();
+    assertThat(meters.get(IngestService.METER_RECORDS).tag("outcome", "duplicate").counter().count()).isZero();
+    service.ingest(List.of(record("a", "2026-12-01T09:00:00Z"), record("b", "2026-12-01T10:30:00Z")));
+    assertThat(meters.get(IngestService.METER_INGEST_LAG).gauge().value()).isEqualTo(5400.0);
+    service.ingest(List.of(record("c", "2026-12-01T08:00:00Z"))); // older data does not make it lag more
+    assertThat(meters.get(IngestService.METER_INGEST_LAG).gauge().value()).isEqualTo(5400.0);
+    service.ingest(List.of(record("d", "2026-12-01T14:00:00Z"))); // refused (future): changes nothing
+    assertThat(meters.get(IngestService.METER_INGEST_LAG).gauge().value()).isEqualTo(5400.0);
+  }
 }

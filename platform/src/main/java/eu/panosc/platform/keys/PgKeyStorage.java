@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class PgKeyStorage implements KeyStorage {
   /** Gauge: rows of the table that could not be used at the last read (no key material, unknown KEK, tampered). */
-  public static final String UNUSABLE_ROWS = "panosc_keys_unusable_rows";
+  public static final String UNUSABLE_ROWS = "panosc_platform_keys_unusable_rows";
   private static final Logger LOG = LoggerFactory.getLogger(PgKeyStorage.class);
 
   private final Pool pool;

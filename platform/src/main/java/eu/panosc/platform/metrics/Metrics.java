@@ -22,7 +22,7 @@ import java.util.EnumSet;
 /**
  * One Prometheus registry per process, fed by the JVM binders, by Vert.x (HTTP server and client,
  * SQL pools: {@code vertx_http_server_*}, {@code vertx_pool_*}, {@code vertx_sql_*}) and by each
- * service's own meters (named {@code panosc_<service>_*}, documented in the module README).
+ * service's own meters (named {@code panosc_<service>_*}, all listed in {@code docs/metrics.md}).
  */
 public final class Metrics {
   public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";

@@ -21,8 +21,8 @@ public final class DecisionLog {
     PgDecisionLog table = new PgDecisionLog(context.pool());
     DecisionQueue queue = new DecisionQueue(settings.queueCapacity(), context.meters());
     this.writer = new DecisionLogWriter(context.vertx(), table, queue, settings, context.clock(), context.meters());
-    this.recorder = settings.enabled() ? new DecisionRecorder(context.clock(), writer::record)
-        : DecisionRecorder.disabled(context.clock());
+    this.recorder = settings.enabled() ? new DecisionRecorder(context.clock(), writer::record, context.meters())
+        : DecisionRecorder.disabled(context.clock(), context.meters());
     this.endpoint = new DecisionLogEndpoint(table, writer::key);
   }
 

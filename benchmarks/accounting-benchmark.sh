@@ -1,0 +1,271 @@
+#!/usr/bin/env bash
+# Benchmark of metrics-accounting (issue 12 goals: ingest over HTTP at ≥ 50 % of a raw PostgreSQL COPY of the same
+# rows into the same database; a monthly report by facility × community in ≤ 500 ms, not growing with the number of
+# records: 1 M, 10 M, 100 M). Starts `panosc up --demo` once (embedded PostgreSQL under a temporary directory), then:
+#   1. ingest (skipped with BENCH_ROUNDS=0): BENCH_RECORDS distinct usage records per round (1–4 hours each, so 2–5 hour buckets; 6 metrics,
+#      2 000 proposals, 20 000 users) as NDJSON batch files of BENCH_BATCH_RECORDS, posted once each with curl by
+#      BENCH_CONCURRENCY parallel senders (a lean driver: xargs -P + curl) to POST /accounting/v1/records; every answer
+#      must say accepted = the batch's size, and the database must then hold every record. The same rows, as CSV, go
+#      to a raw `COPY accounting.bench_copy FROM STDIN` (psql; a table LIKE usage_record INCLUDING ALL: same columns,
+#      key and checks, no rollups) in the same database. BENCH_ROUNDS rounds, alternating which goes first, each
+#      with new record ids; ratio = HTTP records/s ÷ COPY rows/s.
+#   2. report: for each size in BENCH_REPORT_SIZES, the rollup tables are emptied and refilled INSIDE PostgreSQL with
+#      generate_series: N virtual records (12 months 2025-07..2026-06, 2 000 proposals of 6 facilities and 20
+#      communities, 2 installations per facility, 6 metrics, 10 users per proposal) aggregated straight into the
+#      month rows of `rollup` and `rollup_user` as ingest would have made them (records never cross a month, so
+#      nothing is pro-rated). Hour and day rows are NOT generated: a month report reads month rows only. Then
+#      GET /accounting/v1/reports?period=2026-06&groupBy=facility,community is timed with curl (BENCH_REPORT_WARMUP
+#      warm-up calls, then BENCH_REPORT_RUNS timed); every answer must hold 360 rows whose cpu_core_hours sum equals
+#      the rollup's sum for that month. The tables are vacuumed and analysed after each fill (as autovacuum would
+#      have done over the months ingest took), so index-only scans see an up-to-date visibility map.
+# Results: benchmarks/results/<UTC>-accounting-ingest.json and ...-accounting-report.json; a summary on stderr.
+#
+#   benchmarks/accounting-benchmark.sh
+#   BENCH_SKIP_BUILD=1 BENCH_RECORDS=20000 BENCH_ROUNDS=1 BENCH_REPORT_SIZES="1000000" benchmarks/accounting-benchmark.sh   # smoke
+#
+# Environment: BENCH_RECORDS (200000), BENCH_BATCH_RECORDS (5000), BENCH_CONCURRENCY (2), BENCH_ROUNDS (2; 0: no ingest),
+# BENCH_REPORT_SIZES ("1000000 10000000 100000000"; none: no report part), BENCH_REPORT_WARMUP (3), BENCH_REPORT_RUNS (10),
+# BENCH_OURS_PORT (18480), BENCH_SKIP_BUILD=1 (reuse panosc.jar). Requires: curl, python3, psql (any version ≥ 12).
+# Never part of the test command.
+set -euo pipefail
+
+BENCH_NAME=accounting-benchmark
+. "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
+cd "$ROOT"
+
+PORT="${BENCH_OURS_PORT:-18480}"
+RECORDS="${BENCH_RECORDS:-200000}"
+BATCH="${BENCH_BATCH_RECORDS:-5000}"
+CONC="${BENCH_CONCURRENCY:-2}"
+ROUNDS="${BENCH_ROUNDS:-2}"
+SIZES="${BENCH_REPORT_SIZES:-1000000 10000000 100000000}"
+RWARM="${BENCH_REPORT_WARMUP:-3}"
+RRUNS="${BENCH_REPORT_RUNS:-10}"
+[[ "$ROUNDS" =~ ^[0-9]+$ ]] || die "BENCH_ROUNDS must be a number (0 skips the ingest part)"
+for n in RECORDS BATCH CONC RWARM RRUNS; do
+  [[ "${!n}" =~ ^[1-9][0-9]*$ ]] || die "$n must be a positive integer, not '${!n}'"
+done
+[[ "$SIZES" == none ]] && SIZES=""
+for s in $SIZES; do [[ "$s" =~ ^[1-9][0-9]*$ ]] || die "BENCH_REPORT_SIZES must be positive integers, not '$s'"; done
+((BATCH <= 10000)) || die "BENCH_BATCH_RECORDS must be at most 10000 (services.accounting.maxBatchRecords)"
+command -v curl >/dev/null || die "curl is required"
+command -v python3 >/dev/null || die "python3 is required"
+command -v psql >/dev/null || die "psql is required (apt-get install postgresql-client)"
+port_free "$PORT" || die "port $PORT is in use; set BENCH_OURS_PORT"
+
+STAMP="$(date -u +%Y-%m-%dT%H%M%SZ)"
+RESULTS="$ROOT/benchmarks/results"
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/accounting-benchmark.XXXXXX")"
+mkdir -p "$RESULTS"
+PANOSC_PID=""
+cleanup() {
+  local rc=$?
+  stop_pid "$PANOSC_PID" "control plane"
+  if [[ $rc -ne 0 ]]; then say "failed (exit $rc); logs kept in $WORK"; else rm -rf "$WORK"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+json() { python3 -c "import sys, json; print(json.load(sys.stdin)$1)"; }
+now() { date +%s.%N; }
+
+if [[ "${BENCH_SKIP_BUILD:-0}" != 1 || ! -f control-plane/target/panosc.jar ]]; then
+  say "building the control plane (./mvnw -pl control-plane -am package)"
+  ./mvnw -B -q -DskipTests -pl control-plane -am package
+fi
+
+cat > "$WORK/panosc.yaml" <<EOF
+logging:
+  level: warn
+services:
+  aai:
+    accessTokenLifetime: 60m
+EOF
+say "starting the control plane on port $PORT ($(load))"
+PANOSC_JAVA_OPTS="-Djava.io.tmpdir=$WORK" ./panosc up --demo --port "$PORT" --data-dir "$WORK/data" \
+  --config "$WORK/panosc.yaml" > "$WORK/panosc.log" 2>&1 &
+PANOSC_PID=$!
+URL="http://127.0.0.1:$PORT"
+wait_http "$URL/accounting/health/ready" 240 "$PANOSC_PID" "control plane" "$WORK/panosc.log"
+PGPORT="$(cat "$WORK/data/postgres.port")"
+export PGHOST=127.0.0.1 PGPORT PGUSER=postgres PGDATABASE=postgres
+sql() { psql -X -q -v ON_ERROR_STOP=1 -At "$@"; }
+sql -c "CREATE TABLE accounting.bench_copy (LIKE accounting.usage_record INCLUDING ALL)"
+JVM_PID="$(java_pid "$PANOSC_PID")"
+pg_pids() {  # the postmaster of this run's data directory and its children (backends, WAL writer, ...)
+  local p root=""
+  for p in $(pgrep -x postgres || true); do
+    if tr '\0' ' ' < "/proc/$p/cmdline" 2>/dev/null | grep -qF -- "$WORK/data"; then root="$p"; break; fi
+  done
+  [[ -n "$root" ]] || return 0
+  echo "$root"
+  pgrep -P "$root" || true
+}
+cpu_sum() {  # utime+stime of the processes still running, in clock ticks
+  local t=0 p
+  for p in "$@"; do [[ -r "/proc/$p/stat" ]] && t=$((t + $(cpu_ticks "$p"))); done
+  echo "$t"
+}
+TCK="$(getconf CLK_TCK)"
+
+token() {  # token CLIENT SCOPE
+  curl -sf -u "$1:$1-demo-secret" -d grant_type=client_credentials -d "scope=$2" "$URL/aai/token" | json '["access_token"]'
+}
+INGEST="$(token resource-broker accounting:ingest)" || die "no accounting:ingest token"
+READ="$(token eosc-accounting accounting:read)" || die "no accounting:read token"
+
+# 1. ingest ---------------------------------------------------------------------------------------------------
+generate() {  # generate ROUND DIR: batch files DIR/batch-*.ndjson and DIR/rows.csv (the same rows, COPY's shape)
+  python3 - "$1" "$2" "$RECORDS" "$BATCH" <<'EOF'
+import csv, json, os, sys
+from datetime import datetime, timedelta, timezone
+rnd_round, out, n, batch = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+metrics = ["cpu_core_hours", "gpu_hours", "memory_gib_hours", "storage_gib_days", "data_staged_gib", "sessions"]
+base = datetime(2026, 6, 1, tzinfo=timezone.utc)
+received = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+def z(t): return t.strftime("%Y-%m-%dT%H:%M:%SZ")
+rows = open(os.path.join(out, "rows.csv"), "w", newline="")
+w = csv.writer(rows)
+f = None
+for i in range(n):
+    if i % batch == 0:
+        if f: f.close()
+        f = open(os.path.join(out, "batch-%06d.ndjson" % (i // batch)), "w")
+    h = (i * 2654435761 + int(rnd_round) * 97) % 4294967296
+    p = h % 2000; fac = p % 6
+    start = base + timedelta(minutes=(h // 2000) % (29 * 24 * 60))
+    end = start + timedelta(minutes=60 + (i * 37) % 180)
+    rec = {"source": "bench-r" + rnd_round, "recordId": "r%09d" % i, "facility": "f%d" % fac,
+           "installation": "f%d-i%d" % (fac, i % 2), "cluster": "k%d" % fac, "session": "s%09d" % i,
+           "user": "u%05d" % (p * 10 + i % 10), "proposal": "P%04d" % p, "community": "c%d" % (p % 20),
+           "metric": metrics[i % 6], "start": z(start), "end": z(end), "value": "%d.%02d" % (1 + i % 50, i % 100)}
+    line = json.dumps({k: v for k, v in rec.items() if k != "value"}, separators=(",", ":"))
+    f.write(line[:-1] + ',"value":' + rec["value"] + "}\n")   # a JSON number with exactly two decimals
+    w.writerow([rec["source"] + "-copy", rec["recordId"], rec["facility"], rec["installation"], rec["cluster"],
+                rec["session"], rec["user"], rec["proposal"], rec["community"], rec["metric"], rec["start"],
+                rec["end"], rec["value"], "f", "t", received])
+f.close(); rows.close()
+EOF
+}
+
+post_all() {  # post_all DIR: every batch once, CONC in parallel; fails unless each answer accepted the whole batch
+  find "$1" -name 'batch-*.ndjson' | sort | xargs -P "$CONC" -I{} sh -c '
+    n=$(wc -l < "$1")
+    a=$(curl -sS -H "Authorization: Bearer $2" -H "Content-Type: application/x-ndjson" --data-binary "@$1" \
+      "$3/accounting/v1/records") || { echo "ingest of $1 failed" >&2; exit 1; }
+    case "$a" in *"\"accepted\":$n,"*) ;; *) echo "ingest of $1: $a (expected accepted $n)" >&2; exit 1 ;; esac
+  ' _ {} "$INGEST" "$URL"
+}
+
+declare -a HTTP_RATES=() COPY_RATES=()
+ROUNDS_JSON="$WORK/rounds.jsonl"
+: > "$ROUNDS_JSON"
+for ((r = 1; r <= ROUNDS; r++)); do
+  d="$WORK/round-$r"; mkdir -p "$d"
+  say "round $r: generating $RECORDS records in batches of $BATCH"
+  generate "$r" "$d"
+  order=(http copy); ((r % 2 == 0)) && order=(copy http)
+  for what in "${order[@]}"; do
+    if [[ "$what" == http ]]; then
+      mapfile -t PGS < <(pg_pids)
+      j0="$(cpu_ticks "$JVM_PID")"; g0="$(cpu_sum "${PGS[@]}")"
+      l="$(load)"; t0="$(now)"; post_all "$d"; t1="$(now)"
+      jvm_cpu="$(python3 -c "print(round(($(cpu_ticks "$JVM_PID") - $j0) / $TCK, 2))")"
+      pg_cpu="$(python3 -c "print(round(($(cpu_sum "${PGS[@]}") - $g0) / $TCK, 2))")"
+      say "round $r http: CPU seconds: JVM $jvm_cpu, PostgreSQL $pg_cpu (backends alive at the start)"
+      stored="$(sql -c "SELECT count(*) FROM accounting.usage_record WHERE source = 'bench-r$r'")"
+      [[ "$stored" == "$RECORDS" ]] || die "round $r: $stored records stored, expected $RECORDS"
+      rate="$(python3 -c "print(round($RECORDS / ($t1 - $t0), 1))")"; HTTP_RATES+=("$rate")
+      say "round $r http: $RECORDS records in $(python3 -c "print(round($t1 - $t0, 2))") s = $rate records/s ($l)"
+    else
+      sql -c "TRUNCATE accounting.bench_copy"
+      l="$(load)"; t0="$(now)"
+      sql -c "\\copy accounting.bench_copy FROM '$d/rows.csv' WITH (FORMAT csv)"; t1="$(now)"
+      stored="$(sql -c "SELECT count(*) FROM accounting.bench_copy")"
+      [[ "$stored" == "$RECORDS" ]] || die "round $r: COPY stored $stored rows, expected $RECORDS"
+      rate="$(python3 -c "print(round($RECORDS / ($t1 - $t0), 1))")"; COPY_RATES+=("$rate")
+      say "round $r copy: $RECORDS rows in $(python3 -c "print(round($t1 - $t0, 2))") s = $rate rows/s ($l)"
+    fi
+    cpu=""; [[ "$what" == http ]] && cpu=", \"jvmCpuSeconds\": $jvm_cpu, \"postgresCpuSeconds\": $pg_cpu"
+    echo "{\"round\": $r, \"what\": \"$what\"$cpu, \"records\": $RECORDS, \"seconds\": $(python3 -c "print(round($t1 - $t0, 3))"), \"perSecond\": $rate, \"load\": \"$l\"}" >> "$ROUNDS_JSON"
+  done
+  rm -rf "$d"
+done
+((ROUNDS > 0)) && python3 - "$ROUNDS_JSON" "$RECORDS" "$BATCH" "$CONC" > "$RESULTS/$STAMP-accounting-ingest.json" <<'EOF'
+import json, statistics, sys
+runs = [json.loads(l) for l in open(sys.argv[1])]
+http = [r["perSecond"] for r in runs if r["what"] == "http"]
+copy = [r["perSecond"] for r in runs if r["what"] == "copy"]
+print(json.dumps({"records": int(sys.argv[2]), "batchRecords": int(sys.argv[3]), "concurrency": int(sys.argv[4]),
+                  "runs": runs, "httpMedian": statistics.median(http), "copyMedian": statistics.median(copy),
+                  "ratioHttpToCopy": round(statistics.median(http) / statistics.median(copy), 4)}, indent=2))
+EOF
+((ROUNDS > 0)) && python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print("accounting-benchmark: ingest medians: HTTP %s records/s, COPY %s rows/s, ratio %s" % (d["httpMedian"], d["copyMedian"], d["ratioHttpToCopy"]))' "$RESULTS/$STAMP-accounting-ingest.json" >&2
+
+# 2. report over generated rollups ------------------------------------------------------------------------------
+REPORT_JSON="$WORK/report.jsonl"
+: > "$REPORT_JSON"
+for n in $SIZES; do
+  say "generating the month rollups of $n records inside PostgreSQL ($(load))"
+  t0="$(now)"
+  sql <<EOF
+SET work_mem = '256MB';
+TRUNCATE accounting.rollup, accounting.rollup_user;
+CREATE UNLOGGED TABLE accounting.bench_gen AS
+  SELECT (i % 12)::int AS m, (h % 2000)::int AS p, ((h / 2000) % 6)::int AS metric, ((h / 12000) % 2)::int AS inst,
+         ((h / 24000) % 10)::int AS slot, count(*) AS records, sum(i % 16) AS quarters
+  FROM (SELECT i, abs(hashint8(i))::bigint AS h FROM generate_series(1::bigint, $n::bigint) AS i) AS g
+  GROUP BY 1, 2, 3, 4, 5;
+INSERT INTO accounting.rollup (granularity, bucket, facility, installation, proposal, community, metric, value,
+    late_value, records, late_records)
+  SELECT 'month', timestamptz '2025-07-01 00:00:00+00' + make_interval(months => m), 'f' || (p % 6),
+         'f' || (p % 6) || '-i' || inst, 'P' || lpad(p::text, 4, '0'), 'c' || (p % 20),
+         (ARRAY['cpu_core_hours','gpu_hours','memory_gib_hours','storage_gib_days','data_staged_gib','sessions'])[metric + 1],
+         sum(records) + sum(quarters) * 0.25, 0, sum(records), 0
+  FROM accounting.bench_gen GROUP BY m, p, metric, inst;
+INSERT INTO accounting.rollup_user (granularity, bucket, facility, installation, proposal, community, metric, user_id, refs)
+  SELECT 'month', timestamptz '2025-07-01 00:00:00+00' + make_interval(months => m), 'f' || (p % 6),
+         'f' || (p % 6) || '-i' || inst, 'P' || lpad(p::text, 4, '0'), 'c' || (p % 20),
+         (ARRAY['cpu_core_hours','gpu_hours','memory_gib_hours','storage_gib_days','data_staged_gib','sessions'])[metric + 1],
+         'u' || lpad((p * 10 + slot)::text, 5, '0'), records
+  FROM accounting.bench_gen;
+DROP TABLE accounting.bench_gen;
+VACUUM (ANALYZE) accounting.rollup;
+VACUUM (ANALYZE) accounting.rollup_user;
+EOF
+  t1="$(now)"
+  rows="$(sql -c "SELECT count(*) FROM accounting.rollup")"
+  urows="$(sql -c "SELECT count(*) FROM accounting.rollup_user")"
+  recs="$(sql -c "SELECT sum(records) FROM accounting.rollup")"
+  [[ "$recs" == "$n" ]] || die "the generated rollups count $recs records, expected $n"
+  expected="$(sql -c "SELECT sum(value) FROM accounting.rollup WHERE bucket = '2026-06-01T00:00:00Z' AND metric = 'cpu_core_hours'")"
+  say "generated in $(python3 -c "print(round($t1 - $t0, 1))") s: $rows rollup rows, $urows rollup_user rows"
+  q="$URL/accounting/v1/reports?period=2026-06&groupBy=facility,community"
+  READ="$(token eosc-accounting accounting:read)" || die "no accounting:read token"   # generating may outlast one
+  times=()
+  for ((k = 1; k <= RWARM + RRUNS; k++)); do
+    t="$(curl -sf -o "$WORK/report.json" -w '%{time_total}' -H "Authorization: Bearer $READ" "$q")" \
+      || die "report failed: $(cat "$WORK/report.json" 2>/dev/null)"
+    python3 - "$WORK/report.json" "$expected" <<'EOF' || die "wrong report answer"
+import json, sys
+from decimal import Decimal
+d = json.load(open(sys.argv[1]), parse_float=Decimal)
+rows = d["rows"]
+cpu = sum(Decimal(str(r["value"])) for r in rows if r["metric"] == "cpu_core_hours")
+assert len(rows) == 360, len(rows)
+assert cpu == Decimal(sys.argv[2]), (cpu, sys.argv[2])
+EOF
+    ((k > RWARM)) && times+=("$t")
+  done
+  l="$(load)"
+  python3 - "$n" "$rows" "$urows" "$(python3 -c "print(round($t1 - $t0, 1))")" "$l" "${times[@]}" >> "$REPORT_JSON" <<'EOF'
+import json, statistics, sys
+ms = [round(float(t) * 1000, 1) for t in sys.argv[6:]]
+print(json.dumps({"records": int(sys.argv[1]), "rollupRows": int(sys.argv[2]), "rollupUserRows": int(sys.argv[3]),
+                  "generateSeconds": float(sys.argv[4]), "load": sys.argv[5], "reportMs": ms,
+                  "medianMs": statistics.median(ms)}))
+EOF
+  say "report over $n records: median $(tail -1 "$REPORT_JSON" | json '["medianMs"]') ms of $RRUNS ($l)"
+done
+[[ -n "$SIZES" ]] && python3 -c 'import json,sys; print(json.dumps({"query": "period=2026-06&groupBy=facility,community", "sizes": [json.loads(l) for l in open(sys.argv[1])]}, indent=2))' \
+  "$REPORT_JSON" > "$RESULTS/$STAMP-accounting-report.json"
+say "results in $RESULTS ($STAMP-accounting-*.json)"

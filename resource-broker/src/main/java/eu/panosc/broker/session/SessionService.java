@@ -65,6 +65,10 @@ public final class SessionService {
   private final Map<String, String> pendingSecrets = new ConcurrentHashMap<>();
   /** Sessions this process has started (so an absent pod afterwards means it vanished). */
   private final Set<String> started = ConcurrentHashMap.newKeySet();
+  /** Sessions whose start is in flight in this process (the reconciler leaves them to it). */
+  private final Set<String> starting = ConcurrentHashMap.newKeySet();
+  /** How long a create owns its PENDING or PLACING session before the reconciler takes it over. */
+  static final java.time.Duration CREATE_GRACE = java.time.Duration.ofSeconds(30);
 
   public SessionService(BrokerStore store, Placer placer, List<Cluster> clusters, Map<String, SessionDriver> drivers,
       AccessCheck access, DatasetLocations locations, Rules rules, Clock clock) {
@@ -200,7 +204,11 @@ public final class SessionService {
   }
 
   private Future<Session> startAndObserve(Session s) {
-    return start(s, new LinkedHashSet<>()).compose(x -> advance(s.id())).map(o -> o.orElse(s));
+    if (!starting.add(s.id())) {
+      return Future.succeededFuture(s);
+    }
+    return start(s, new LinkedHashSet<>()).andThen(x -> starting.remove(s.id()))
+        .compose(x -> advance(s.id())).map(o -> o.orElse(s));
   }
 
   /**
@@ -332,7 +340,10 @@ public final class SessionService {
       Session s = o.get();
       Instant now = clock.instant();
       return switch (s.state()) {
-        case PENDING, PLACING -> catalogueOf(s).compose(c -> place(id, c, Set.of())).map(Optional::of);
+        // a create in progress owns its session; after the grace it was interrupted (a restart): placed here
+        case PENDING, PLACING -> now.isBefore(s.updated().plus(CREATE_GRACE)) ? Future.succeededFuture(o)
+            : catalogueOf(s).compose(c -> place(id, c, Set.of())).compose(x -> x.state() == SessionState.STARTING
+                ? startAndObserve(x) : Future.succeededFuture(x)).map(Optional::of);
         case STOPPING -> finishStop(s).map(Optional::of);
         case STARTING, RUNNING -> {
           if (!now.isBefore(s.expiresAt())) {
@@ -340,14 +351,24 @@ public final class SessionService {
             yield store.update(id, x -> x.withState(SessionState.STOPPING, now)).compose(x -> finishStop(x.orElseThrow()))
                 .map(Optional::of);
           }
-          Future<Session> ensured = s.state() == SessionState.STARTING && !started.contains(id) ? start(s, new LinkedHashSet<>())
-              : Future.succeededFuture(s);
+          if (starting.contains(id)) {
+            yield Future.succeededFuture(o); // its start is in flight
+          }
+          Future<Session> ensured = s.state() == SessionState.STARTING && !started.contains(id)
+              ? startGuarded(s) : Future.succeededFuture(s);
           yield ensured.compose(x -> x.state() != SessionState.STARTING && x.state() != SessionState.RUNNING
               ? Future.succeededFuture(Optional.of(x)) : observe(x));
         }
         default -> Future.succeededFuture(o);
       };
     });
+  }
+
+  private Future<Session> startGuarded(Session s) {
+    if (!starting.add(s.id())) {
+      return Future.succeededFuture(s);
+    }
+    return start(s, new LinkedHashSet<>()).andThen(x -> starting.remove(s.id()));
   }
 
   private Future<Optional<Session>> observe(Session s) {

@@ -211,7 +211,8 @@ class KubernetesClustersTest {
     eventually(() -> pod("ill-k8s", id) != null);
     assertThat(await(service.advance(id)).orElseThrow().state()).isEqualTo(SessionState.STARTING);
     markReady("ill-k8s", id);
-    Session s = await(service.advance(id)).orElseThrow();
+    eventually(() -> await(service.advance(id)).orElseThrow().state() == SessionState.RUNNING);
+    Session s = session(id);
     assertThat(s.state()).isEqualTo(SessionState.RUNNING);
     assertThat(s.url()).contains("http://panosc-" + id + ".sessions.svc:8888/");
   }
@@ -327,8 +328,29 @@ class KubernetesClustersTest {
     String id = c.session().id();
     eventually(() -> pod("ill-k8s", id) != null);
     clock.advance(Duration.ofMinutes(6));
-    Session s = await(service.advance(id)).orElseThrow();
-    assertThat(s.state()).isEqualTo(SessionState.FAILED);
+    // once the background start finished, the next step sees the timeout
+    eventually(() -> await(service.advance(id)).orElseThrow().state() == SessionState.FAILED);
+    Session s = session(id);
     assertThat(s.failure()).contains("the session did not become ready within 300 s");
+  }
+
+  @Test
+  void reconcileWhenCreateWasInterruptedThenLeftAloneDuringGraceThenFailedWithTheReason() {
+    Session orphan = new Session("spending0000000000001", "alice@demo.panosc.eu", Optional.empty(), List.of(ESRF_PID),
+        "gpu", "jupyter", new Resources(4, 16_384, 1), Optional.empty(), SessionState.PENDING, Optional.empty(),
+        Optional.empty(), Optional.empty(), "ab".repeat(32), clock.instant(), clock.instant(),
+        clock.instant().plus(Duration.ofDays(14)), clock.instant());
+    await(store.create(orphan, new eu.panosc.broker.model.Quota(2, Optional.empty())));
+    await(reconciler.pass());
+    assertThat(session(orphan.id()).state()).isEqualTo(SessionState.PENDING);
+    clock.advance(Duration.ofMinutes(1));
+    await(reconciler.pass());
+    Session s = session(orphan.id());
+    assertThat(s.state()).isEqualTo(SessionState.FAILED);
+    assertThat(s.cluster()).contains("esrf-k8s");
+    assertThat(s.failure().orElseThrow()).contains("access secret did not reach the cluster");
+    assertThat(pod("esrf-k8s", orphan.id())).isNotNull(); // removed as an orphan by the next pass
+    await(reconciler.pass());
+    assertThat(pod("esrf-k8s", orphan.id())).isNull();
   }
 }

@@ -189,6 +189,9 @@ class BrokerApiIT {
     assertThat(json(broker.get("/v1/sessions", broker.token("root", "broker:admin"))).getJsonArray("sessions")
         .stream().map(o -> ((JsonObject) o).getString("id"))).contains(id);
     assertThat(broker.get("/v1/sessions/" + "x".repeat(65), frank).statusCode()).isEqualTo(400);
+    HttpResponse<String> patch = Http.send(HttpRequest.newBuilder(URI.create(broker.base() + "/v1/sessions/" + id))
+        .method("PATCH", HttpRequest.BodyPublishers.noBody()).build());
+    assertThat(patch.statusCode()).isEqualTo(401);
     broker.delete("/v1/sessions/" + id, frank);
   }
 

@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * Runs sessions on this machine, for {@code panosc up --demo} and a newcomer's first session: either a configured
  * command (e.g. {@code jupyter lab}) started on a free port, or, without a command, a small built-in web page showing
  * the session's datasets. A session is READY once its port answers HTTP. The built-in page answers only requests
- * carrying the session's access secret as a bearer token; a command receives the secret as a file
+ * carrying the session's access secret, as a bearer token or as the password of HTTP Basic authentication (so a
+ * browser asks for it; any user name); a command receives the secret as a file
  * ({@code {secretFile}}), never in its arguments or environment.
  *
  * <p>Placeholders in the command: {@code {port}}, {@code {secretFile}}, {@code {session}}, {@code {workDir}}.
@@ -78,7 +79,7 @@ public final class LocalProcessDriver implements SessionDriver {
   }
 
   private Future<Void> page(LaunchSpec spec) {
-    byte[] expected = ("Bearer " + spec.secret().get()).getBytes(StandardCharsets.UTF_8);
+    byte[] expected = spec.secret().get().getBytes(StandardCharsets.UTF_8);
     String html = BuiltInPage.html(spec);
     HttpServer server = vertx.createHttpServer();
     server.requestHandler(req -> answer(req, expected, html));
@@ -92,16 +93,37 @@ public final class LocalProcessDriver implements SessionDriver {
   }
 
   private static void answer(HttpServerRequest req, byte[] expected, String html) {
-    String auth = req.getHeader("Authorization");
-    boolean ok = auth != null && MessageDigest.isEqual(expected, auth.getBytes(StandardCharsets.UTF_8));
-    if (!ok) {
-      req.response().setStatusCode(401).putHeader("WWW-Authenticate", "Bearer realm=\"panosc-session\"")
-          .putHeader("Content-Type", "text/plain; charset=utf-8")
-          .end("Send this session's access secret as a bearer token.\n");
+    byte[] given = presented(req.getHeader("Authorization"));
+    if (given == null || !MessageDigest.isEqual(expected, given)) {
+      req.response().headers().add("WWW-Authenticate", "Basic realm=\"panosc-session\", charset=\"UTF-8\"")
+          .add("WWW-Authenticate", "Bearer realm=\"panosc-session\"");
+      req.response().setStatusCode(401).putHeader("Content-Type", "text/plain; charset=utf-8")
+          .end("Send this session's access secret as a bearer token, or as the password (any user name).\n");
       return;
     }
     req.response().putHeader("Content-Type", "text/html; charset=utf-8").putHeader("Cache-Control", "no-store")
         .end(html);
+  }
+
+  /** The secret a request presents: a bearer token, or the password of Basic authentication (RFC 7617). */
+  static byte[] presented(String authorization) {
+    if (authorization == null) {
+      return null;
+    }
+    if (authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return authorization.substring(7).getBytes(StandardCharsets.UTF_8);
+    }
+    if (authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
+      try {
+        String pair = new String(java.util.Base64.getDecoder().decode(authorization.substring(6).trim()),
+            StandardCharsets.UTF_8);
+        int colon = pair.indexOf(':');
+        return colon < 0 ? null : pair.substring(colon + 1).getBytes(StandardCharsets.UTF_8);
+      } catch (IllegalArgumentException e) {
+        return null;
+      }
+    }
+    return null;
   }
 
   private Future<Void> process(LaunchSpec spec) {

@@ -91,7 +91,19 @@ class LocalProcessDriverTest {
     await(d.start(new LaunchSpec(s, Fixtures.image("jupyter"), Fixtures.flavour("small", 1, 1024, 0),
         Optional.of("sec"), List.of())));
     String url = ready(d, "sc").url().orElseThrow();
-    assertThat(Http.getAuthorized(url, "wrong").statusCode()).isEqualTo(401);
+    var refused = Http.getAuthorized(url, "wrong");
+    assertThat(refused.statusCode()).isEqualTo(401);
+    assertThat(refused.headers().allValues("WWW-Authenticate")).anyMatch(v -> v.startsWith("Basic "));
+    assertThat(Http.get(url).statusCode()).isEqualTo(401);
+    assertThat(Http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).header("Authorization",
+        "Basic " + java.util.Base64.getEncoder().encodeToString("alice:wrong".getBytes())).build()).statusCode())
+        .isEqualTo(401);
+    assertThat(Http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).header("Authorization",
+        "Basic !!!").build()).statusCode()).isEqualTo(401);
+    // a browser: Basic authentication with the secret as password
+    assertThat(Http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).header("Authorization",
+        "Basic " + java.util.Base64.getEncoder().encodeToString("alice:sec".getBytes())).build()).statusCode())
+        .isEqualTo(200);
     var page = Http.getAuthorized(url, "sec");
     assertThat(page.statusCode()).isEqualTo(200);
     assertThat(page.body()).contains("esrf:&lt;b&gt;x&lt;/b&gt;").doesNotContain("<b>x</b>").contains("10.5/a");

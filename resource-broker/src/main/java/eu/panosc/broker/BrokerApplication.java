@@ -5,7 +5,9 @@ import eu.panosc.broker.driver.SessionDriver;
 import eu.panosc.broker.driver.kubernetes.KubernetesDriver;
 import eu.panosc.broker.driver.local.LocalProcessDriver;
 import eu.panosc.broker.model.Cluster;
+import eu.panosc.broker.pdp.CanonicalSubjects;
 import eu.panosc.broker.pdp.PdpClient;
+import eu.panosc.broker.pdp.ServiceTokens;
 import eu.panosc.broker.placement.Placer;
 import eu.panosc.broker.session.AccessCheck;
 import eu.panosc.broker.session.Reconciler;
@@ -62,13 +64,16 @@ public final class BrokerApplication implements ServiceModule {
         .issuerFor(context.publicRoot()), context.publicRoot(), context.demo());
     PgBrokerStore store = new PgBrokerStore(context.pool());
     web = WebClient.create(context.vertx(), new WebClientOptions().setConnectTimeout(3000));
-    AccessCheck access = settings.pdp().<AccessCheck>map(p -> new PdpClient(web, new PdpClient.Settings(
-        p.evaluationsEndpoint(), p.tokenEndpoint(), p.clientId(), p.clientSecret(), p.timeout()), context.clock()))
-        .orElseGet(() -> {
-          LOG.warn("services.broker.pdp has no client credentials: sessions with datasets are refused (503)");
-          return (user, datasets) -> Future.failedFuture(new IllegalStateException(
-              "no PDP client is configured (services.broker.pdp.clientId)"));
-        });
+    AccessCheck access = settings.pdp().<AccessCheck>map(p -> {
+      ServiceTokens tokens = new ServiceTokens(web, p.tokenEndpoint(), p.clientId(), p.clientSecret(), p.timeout(),
+          context.clock());
+      return new PdpClient(web, p.evaluationsEndpoint(), tokens,
+          new CanonicalSubjects(web, tokens, p.resolveEndpoint()));
+    }).orElseGet(() -> {
+      LOG.warn("services.broker.pdp has no client credentials: sessions with datasets are refused (503)");
+      return (caller, datasets) -> Future.failedFuture(new IllegalStateException(
+          "no PDP client is configured (services.broker.pdp.clientId)"));
+    });
     Map<String, SessionDriver> byCluster = new LinkedHashMap<>();
     for (Cluster c : settings.clusters()) {
       SessionDriver d = c.kind() == Cluster.Kind.KUBERNETES

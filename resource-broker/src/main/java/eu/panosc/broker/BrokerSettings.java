@@ -41,7 +41,8 @@ public record BrokerSettings(Rules rules, List<Cluster> clusters, List<Flavour> 
     DatasetLocations datasets, Optional<Pdp> pdp, Duration reconcileInterval, Map<String, List<String>> localCommands) {
 
   /** The PDP's evaluations endpoint and the broker's client at the aai-broker. */
-  public record Pdp(URI evaluationsEndpoint, URI tokenEndpoint, String clientId, String clientSecret, Duration timeout) {
+  public record Pdp(URI evaluationsEndpoint, URI tokenEndpoint, URI resolveEndpoint, String clientId,
+      String clientSecret, Duration timeout) {
     @Override
     public String toString() {
       return "Pdp[" + evaluationsEndpoint + ", client " + clientId + "]";
@@ -212,6 +213,7 @@ public record BrokerSettings(Rules rules, List<Cluster> clusters, List<Flavour> 
         .orElseGet(() -> URI.create(root + "/pdp/access/v1/evaluations"));
     URI token = n.optionalUri("tokenEndpoint", schemes)
         .orElseGet(() -> URI.create(issuer.toString().replaceAll("/+$", "") + "/token"));
+    URI resolve = n.optionalUri("resolveEndpoint", schemes).orElseGet(() -> URI.create(root + "/aai/v1/resolve"));
     Optional<String> id = n.optionalString("clientId");
     Optional<String> secret = n.optionalString("clientSecret");
     Duration timeout = positive(n, "timeout", Duration.ofSeconds(3));
@@ -227,7 +229,7 @@ public record BrokerSettings(Rules rules, List<Cluster> clusters, List<Flavour> 
     if (id.isEmpty()) {
       return Optional.empty();
     }
-    return Optional.of(new Pdp(evaluations, token, id.get(), secret.orElseThrow(), timeout));
+    return Optional.of(new Pdp(evaluations, token, resolve, id.get(), secret.orElseThrow(), timeout));
   }
 
   static Cluster demoCluster() {

@@ -24,12 +24,15 @@ import java.util.concurrent.atomic.AtomicReference;
  * images) and the real PDP (demo proposals and datasets), trusting a {@link LocalIssuer}. The aai-broker's
  * client-credentials grant is stood in for by a small token endpoint in the test that checks the broker's demo
  * client secret and mints a {@code pdp:evaluate} token from the same issuer; the PDP verifies it as it would the
- * aai-broker's.
+ * aai-broker's. The aai-broker's subject resolution is stood in for by a {@code /resolve} that knows no pairwise
+ * subject (404), so the broker asks the PDP about the token's {@code sub} itself (here already the canonical id);
+ * {@code resolved} counts the calls.
  */
 public final class BrokerPlatform implements AutoCloseable {
   public final LocalIssuer issuer = LocalIssuer.start();
   private final HttpServer tokenEndpoint;
   private final AtomicReference<String> pdpBase = new AtomicReference<>();
+  public final java.util.concurrent.atomic.AtomicInteger resolved = new java.util.concurrent.atomic.AtomicInteger();
   public Platform platform;
 
   public BrokerPlatform() {
@@ -56,6 +59,11 @@ public final class BrokerPlatform implements AutoCloseable {
       exchange.getResponseBody().write(body);
       exchange.close();
     });
+    tokenEndpoint.createContext("/resolve", exchange -> {
+      resolved.incrementAndGet();
+      exchange.sendResponseHeaders(404, -1);
+      exchange.close();
+    });
     tokenEndpoint.start();
   }
 
@@ -63,6 +71,8 @@ public final class BrokerPlatform implements AutoCloseable {
     Map<String, String> overrides = new HashMap<>(issuer.configOverrides());
     overrides.put("services.broker.pdp.tokenEndpoint", "http://127.0.0.1:" + tokenEndpoint.getAddress().getPort()
         + "/token");
+    overrides.put("services.broker.pdp.resolveEndpoint", "http://127.0.0.1:" + tokenEndpoint.getAddress().getPort()
+        + "/resolve");
     overrides.put("services.broker.reconcileInterval", "200ms");
     overrides.putAll(extra);
     platform = PlatformLauncher.start(dataDir, List.of(new PdpApplication(), new BrokerApplication()), true, overrides,

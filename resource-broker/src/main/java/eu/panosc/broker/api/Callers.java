@@ -4,6 +4,7 @@ import eu.panosc.broker.model.Caller;
 import eu.panosc.platform.auth.AccessTokenPrincipal;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -48,6 +49,9 @@ public final class Callers {
         }
       }
     }
-    return new Caller(p.subject(), staff, p.hasScope(ADMIN_SCOPE), proposals, facilities);
+    Optional<String> canonical = p.claims().get("voperson_id") instanceof String v && !v.isBlank()
+        ? Optional.of(v) : Optional.empty();
+    return new Caller(p.subject(), staff, p.hasScope(ADMIN_SCOPE), proposals, facilities,
+        Optional.ofNullable(p.clientId()), canonical);
   }
 }

@@ -1,19 +1,14 @@
 package eu.panosc.broker.pdp;
 
+import eu.panosc.broker.model.Caller;
 import eu.panosc.broker.session.AccessCheck;
 import io.vertx.core.Future;
-import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -21,69 +16,52 @@ import java.util.Optional;
 /**
  * Asks the policy-decision-point, over its public AuthZEN 1.0 API, whether a user may {@code analyse} datasets:
  * one {@code POST /access/v1/evaluations} with {@code deny_on_first_deny} semantics, so the PDP stops at the first
- * refused dataset, which is the answer. Authenticates with a client_credentials token (scope
- * {@code pdp:evaluate}) from the aai-broker, kept until 30 s before it expires; a 401 drops it and retries once.
+ * refused dataset, which is the answer. The subject is the caller's canonical id ({@link CanonicalSubjects}). The
+ * broker authenticates with its client-credentials token (scope {@code pdp:evaluate}, {@link ServiceTokens}); a 401
+ * drops it and retries once.
  *
  * @see <a href="https://openid.net/specs/authorization-api-1_0.html">AuthZEN 1.0 §Access Evaluations API</a>
  */
 public final class PdpClient implements AccessCheck {
   static final String SCOPE = "pdp:evaluate";
 
-  /** Where and as whom the PDP is asked. */
-  public record Settings(URI evaluationsEndpoint, URI tokenEndpoint, String clientId, String clientSecret,
-      Duration timeout) {
-    public Settings {
-      Objects.requireNonNull(evaluationsEndpoint, "evaluationsEndpoint");
-      Objects.requireNonNull(tokenEndpoint, "tokenEndpoint");
-      Objects.requireNonNull(clientId, "clientId");
-      Objects.requireNonNull(clientSecret, "clientSecret");
-      Objects.requireNonNull(timeout, "timeout");
-    }
-
-    @Override
-    public String toString() {
-      return "Settings[evaluationsEndpoint=" + evaluationsEndpoint + ", tokenEndpoint=" + tokenEndpoint + ", clientId="
-          + clientId + ", clientSecret=(set)]";
-    }
-  }
-
   private final WebClient web;
-  private final Settings settings;
-  private final Clock clock;
-  private Token token;
-  private Future<Token> fetching;
+  private final URI evaluationsEndpoint;
+  private final ServiceTokens tokens;
+  private final CanonicalSubjects subjects;
 
-  private record Token(String value, Instant refreshAfter) {}
-
-  public PdpClient(WebClient web, Settings settings, Clock clock) {
+  public PdpClient(WebClient web, URI evaluationsEndpoint, ServiceTokens tokens, CanonicalSubjects subjects) {
     this.web = Objects.requireNonNull(web, "web");
-    this.settings = Objects.requireNonNull(settings, "settings");
-    this.clock = Objects.requireNonNull(clock, "clock");
+    this.evaluationsEndpoint = Objects.requireNonNull(evaluationsEndpoint, "evaluationsEndpoint");
+    this.tokens = Objects.requireNonNull(tokens, "tokens");
+    this.subjects = Objects.requireNonNull(subjects, "subjects");
   }
 
   @Override
-  public Future<Optional<Denial>> firstDenied(String user, List<String> datasets) {
-    JsonArray items = new JsonArray();
-    datasets.forEach(d -> items.add(new JsonObject().put("resource", new JsonObject().put("type", "dataset")
-        .put("id", d))));
-    JsonObject body = new JsonObject().put("subject", new JsonObject().put("type", "user").put("id", user))
-        .put("action", new JsonObject().put("name", ACTION)).put("evaluations", items)
-        .put("options", new JsonObject().put("evaluations_semantic", "deny_on_first_deny"));
-    return token().compose(t -> call(t, body)).compose(r -> {
-      if (r.statusCode() == 401) {
-        forget();
-        return token().compose(t -> call(t, body));
-      }
-      return Future.succeededFuture(r);
-    }).compose(r -> answer(r, datasets));
+  public Future<Optional<Denial>> firstDenied(Caller caller, List<String> datasets) {
+    return subjects.of(caller).compose(user -> {
+      JsonArray items = new JsonArray();
+      datasets.forEach(d -> items.add(new JsonObject().put("resource", new JsonObject().put("type", "dataset")
+          .put("id", d))));
+      JsonObject body = new JsonObject().put("subject", new JsonObject().put("type", "user").put("id", user))
+          .put("action", new JsonObject().put("name", ACTION)).put("evaluations", items)
+          .put("options", new JsonObject().put("evaluations_semantic", "deny_on_first_deny"));
+      return call(body).compose(r -> {
+        if (r.statusCode() == 401) {
+          tokens.forget(SCOPE);
+          return call(body);
+        }
+        return Future.succeededFuture(r);
+      }).compose(r -> answer(r, datasets));
+    });
   }
 
-  private Future<HttpResponse<Buffer>> call(Token t, JsonObject body) {
-    return web.postAbs(settings.evaluationsEndpoint().toString()).timeout(settings.timeout().toMillis())
-        .putHeader("Authorization", "Bearer " + t.value()).putHeader("Accept", "application/json")
-        .sendJsonObject(body)
+  private Future<HttpResponse<Buffer>> call(JsonObject body) {
+    return tokens.token(SCOPE).compose(t -> web.postAbs(evaluationsEndpoint.toString())
+        .timeout(tokens.timeout().toMillis()).putHeader("Authorization", "Bearer " + t)
+        .putHeader("Accept", "application/json").sendJsonObject(body)
         .recover(e -> Future.failedFuture(new IllegalStateException("the PDP is unreachable ("
-            + e.getClass().getSimpleName() + ")")));
+            + e.getClass().getSimpleName() + ")"))));
   }
 
   private static Future<Optional<Denial>> answer(HttpResponse<Buffer> r, List<String> datasets) {
@@ -123,58 +101,5 @@ public final class PdpClient implements AccessCheck {
       return s;
     }
     return ctx.getValue("reason") instanceof String s ? s : "";
-  }
-
-  private synchronized void forget() {
-    token = null;
-  }
-
-  private synchronized Future<Token> token() {
-    if (token != null && clock.instant().isBefore(token.refreshAfter())) {
-      return Future.succeededFuture(token);
-    }
-    if (fetching == null) {
-      fetching = fetchToken().andThen(ar -> {
-        synchronized (this) {
-          fetching = null;
-          if (ar.succeeded()) {
-            token = ar.result();
-          }
-        }
-      });
-    }
-    return fetching;
-  }
-
-  private Future<Token> fetchToken() {
-    String basic = Base64.getEncoder().encodeToString((form(settings.clientId()) + ":" + form(settings.clientSecret()))
-        .getBytes(StandardCharsets.UTF_8));
-    MultiMap form = MultiMap.caseInsensitiveMultiMap().add("grant_type", "client_credentials").add("scope", SCOPE);
-    Instant asked = clock.instant();
-    return web.postAbs(settings.tokenEndpoint().toString()).timeout(settings.timeout().toMillis())
-        .putHeader("Authorization", "Basic " + basic).putHeader("Accept", "application/json").sendForm(form)
-        .recover(e -> Future.failedFuture(new IllegalStateException("the token endpoint is unreachable ("
-            + e.getClass().getSimpleName() + ")")))
-        .compose(r -> {
-          JsonObject body;
-          try {
-            body = new JsonObject(r.bodyAsString());
-          } catch (RuntimeException e) {
-            body = new JsonObject();
-          }
-          if (r.statusCode() != 200 || !(body.getValue("access_token") instanceof String value)) {
-            // RFC 6749 §5.2: the error code only, never the body
-            String error = body.getValue("error") instanceof String s ? s : "HTTP " + r.statusCode();
-            return Future.failedFuture(new IllegalStateException("the token endpoint refused client "
-                + settings.clientId() + ": " + error));
-          }
-          long expiresIn = body.getValue("expires_in") instanceof Number n ? n.longValue() : 60;
-          return Future.succeededFuture(new Token(value, asked.plusSeconds(Math.max(0, expiresIn - 30))));
-        });
-  }
-
-  /** RFC 6749 §2.3.1: form-encoded before Basic encoding. */
-  private static String form(String s) {
-    return java.net.URLEncoder.encode(s, StandardCharsets.UTF_8);
   }
 }

@@ -10,10 +10,10 @@ public interface AccessCheck {
   String ACTION = "analyse";
 
   /**
-   * The first of {@code datasets} that {@code user} may not analyse, with the PDP's reason when it gave one; empty
+   * The first of {@code datasets} that {@code caller} may not analyse, with the PDP's reason when it gave one; empty
    * when every one is permitted. Fails when the PDP cannot be asked.
    */
-  Future<Optional<Denial>> firstDenied(String user, List<String> datasets);
+  Future<Optional<Denial>> firstDenied(eu.panosc.broker.model.Caller caller, List<String> datasets);
 
   /** A refused dataset and the reason the PDP gave (may be empty). */
   record Denial(String dataset, String reason) {}

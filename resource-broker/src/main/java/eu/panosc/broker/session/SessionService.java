@@ -106,10 +106,11 @@ public final class SessionService {
     return catalogue(caller, request).compose(chosen -> {
       if (request.proposal().isPresent() && !caller.admin() && !caller.proposals().contains(request.proposal().get())) {
         return Future.failedFuture(new BrokerException(BrokerException.Kind.FORBIDDEN, request.proposal().get(),
-            "You are not a member of proposal " + request.proposal().get() + ", so a session cannot be charged to it."));
+            "Your token does not show you as a member of proposal " + request.proposal().get()
+                + " (its eduperson_entitlement claim), so a session cannot be charged to it."));
       }
       Future<Optional<AccessCheck.Denial>> denied = request.datasets().isEmpty()
-          ? Future.succeededFuture(Optional.empty()) : access.firstDenied(caller.user(), request.datasets());
+          ? Future.succeededFuture(Optional.empty()) : access.firstDenied(caller, request.datasets());
       return denied.recover(e -> Future.failedFuture(new BrokerException(BrokerException.Kind.UNAVAILABLE, null,
           "The policy decision point could not be asked whether you may analyse these datasets ("
               + e.getMessage() + "); try again later."))).compose(d -> {

@@ -131,6 +131,7 @@ class BrokerApiIT {
     assertThat(r.headers().firstValue("Content-Type")).contains("application/problem+json");
     assertThat(json(r).getString("resource")).isEqualTo(EMBARGOED);
     assertThat(json(r).getString("detail")).startsWith("You may not analyse dataset " + EMBARGOED);
+    assertThat(broker.resolved.get()).as("the pairwise sub was looked up").isPositive();
     assertThat(json(broker.get("/v1/sessions", broker.token(DAVE))).getJsonArray("sessions")).isEmpty();
   }
 

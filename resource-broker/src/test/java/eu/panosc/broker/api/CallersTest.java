@@ -28,6 +28,16 @@ class CallersTest {
     assertThat(c.staff()).isTrue();
     assertThat(c.admin()).isFalse();
     assertThat(c.roles()).containsExactly("user", "staff");
+    assertThat(c.client()).contains("panosc-cli");
+    assertThat(c.canonical()).isEmpty();
+  }
+
+  @Test
+  void ofWhenVopersonIdReleasedThenCanonicalFromIt() {
+    var p = new AccessTokenPrincipal("pairwise-xyz", "scicat-esrf", Set.of(), Instant.parse("2026-12-07T10:00:00Z"),
+        Map.of("voperson_id", "alice@demo.panosc.eu"));
+    assertThat(Callers.of(p).canonical()).contains("alice@demo.panosc.eu");
+    assertThat(Callers.of(p).user()).isEqualTo("pairwise-xyz");
   }
 
   @Test

@@ -6,6 +6,8 @@ CREATE TABLE flavour (
   cpu bigint NOT NULL CHECK (cpu >= 0),
   memory_mi bigint NOT NULL CHECK (memory_mi >= 0),
   gpu bigint NOT NULL CHECK (gpu >= 0),
+  -- GiB of per-session scratch space (a volume claim on Kubernetes); 0: none
+  scratch_gi integer NOT NULL DEFAULT 0 CHECK (scratch_gi >= 0),
   -- {"proposals":[...],"facilities":[...],"roles":[...]}; all empty: everyone
   visibility jsonb NOT NULL
 );

@@ -173,7 +173,7 @@ public record BrokerSettings(Rules rules, List<Cluster> clusters, List<Flavour> 
       checkName(n.path() + "." + id, id);
       Flavour flavour = guarded(f.path(), () -> new Flavour(id, f.string("title", id),
           new Resources(f.integer("cpu", 1, 1, 10_000), f.integer("memoryMi", 2048, 64, 100_000_000),
-              f.integer("gpu", 0, 0, 1_000)), visibility(f.node("visibleTo"))));
+              f.integer("gpu", 0, 0, 1_000)), visibility(f.node("visibleTo")), f.integer("scratchGi", 0, 0, 100_000)));
       f.rejectUnknownKeys();
       out.add(flavour);
     }

@@ -41,7 +41,7 @@ final class SessionJson {
 
   static JsonObject flavour(Flavour f) {
     return new JsonObject().put("id", f.id()).put("title", f.title()).put("cpu", f.resources().cpu())
-        .put("memoryMi", f.resources().memoryMi()).put("gpu", f.resources().gpu())
+        .put("memoryMi", f.resources().memoryMi()).put("gpu", f.resources().gpu()).put("scratchGi", f.scratchGi())
         .put("visibility", visibility(f.visibility()));
   }
 

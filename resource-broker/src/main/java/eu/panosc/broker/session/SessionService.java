@@ -253,7 +253,8 @@ public final class SessionService {
       }
       // the session keeps the resources it was created with
       Flavour f = flavour.get();
-      return Future.succeededFuture(new Chosen(image.get(), new Flavour(f.id(), f.title(), s.resources(), f.visibility())));
+      return Future.succeededFuture(new Chosen(image.get(), new Flavour(f.id(), f.title(), s.resources(), f.visibility(),
+          f.scratchGi())));
     }));
   }
 

@@ -52,21 +52,22 @@ public final class PgBrokerStore implements BrokerStore {
 
   @Override
   public Future<Void> putFlavour(Flavour f) {
-    return pool.preparedQuery("INSERT INTO flavour (id, title, cpu, memory_mi, gpu, visibility) VALUES ($1, $2, $3, "
-        + "$4, $5, $6) ON CONFLICT (id) DO UPDATE SET title = excluded.title, cpu = excluded.cpu, memory_mi = "
-        + "excluded.memory_mi, gpu = excluded.gpu, visibility = excluded.visibility")
+    return pool.preparedQuery("INSERT INTO flavour (id, title, cpu, memory_mi, gpu, visibility, scratch_gi) VALUES ($1, "
+        + "$2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO UPDATE SET title = excluded.title, cpu = excluded.cpu, "
+        + "memory_mi = excluded.memory_mi, gpu = excluded.gpu, visibility = excluded.visibility, "
+        + "scratch_gi = excluded.scratch_gi")
         .execute(Tuple.of(f.id(), f.title(), f.resources().cpu(), f.resources().memoryMi(), f.resources().gpu(),
-            json(f.visibility()))).mapEmpty();
+            json(f.visibility()), f.scratchGi())).mapEmpty();
   }
 
   @Override
   public Future<List<Flavour>> flavours() {
-    return pool.query("SELECT id, title, cpu, memory_mi, gpu, visibility FROM flavour ORDER BY id").execute()
+    return pool.query("SELECT id, title, cpu, memory_mi, gpu, visibility, scratch_gi FROM flavour ORDER BY id").execute()
         .map(rows -> {
           List<Flavour> out = new ArrayList<>();
           rows.forEach(r -> out.add(new Flavour(r.getString("id"), r.getString("title"),
               new Resources(r.getLong("cpu"), r.getLong("memory_mi"), r.getLong("gpu")),
-              visibility(r.getJsonObject("visibility")))));
+              visibility(r.getJsonObject("visibility")), r.getInteger("scratch_gi"))));
           return out;
         });
   }

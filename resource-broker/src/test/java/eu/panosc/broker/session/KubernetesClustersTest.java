@@ -77,7 +77,7 @@ class KubernetesClustersTest {
       drivers.put(c.id(), KubernetesDriver.connect(vertx, c.kubernetes().orElseThrow()));
     }
     store = new InMemoryBrokerStore();
-    await(store.putFlavour(new Flavour("gpu", "GPU", new Resources(4, 16_384, 1), Visibility.EVERYONE)));
+    await(store.putFlavour(new Flavour("gpu", "GPU", new Resources(4, 16_384, 1), Visibility.EVERYONE, 20)));
     await(store.putImage(new Image("jupyter", "JupyterLab", Image.Kind.JUPYTER, "quay.io/jupyter/scipy-notebook:2025-03-17",
         "http", 8888, Visibility.EVERYONE, Set.of())));
     clock = new MutableClock(Instant.parse("2026-12-01T09:00:00Z"));
@@ -168,7 +168,8 @@ class KubernetesClustersTest {
     assertThat(box.getResources().getLimits()).isEqualTo(want);
     assertThat(box.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
     // the dataset: read-only from the site's claim, at its path below the claim's root
-    var data = pod.getSpec().getVolumes().stream().filter(v -> v.getPersistentVolumeClaim() != null).toList();
+    var data = pod.getSpec().getVolumes().stream().filter(v -> v.getPersistentVolumeClaim() != null
+        && !v.getName().equals("scratch")).toList();
     assertThat(data).hasSize(1);
     assertThat(data.get(0).getPersistentVolumeClaim().getClaimName()).isEqualTo("esrf-gpfs-claim");
     assertThat(data.get(0).getPersistentVolumeClaim().getReadOnly()).isTrue();
@@ -177,7 +178,8 @@ class KubernetesClustersTest {
     assertThat(dataMount.getReadOnly()).isTrue();
     assertThat(dataMount.getMountPath()).isEqualTo("/data/1");
     assertThat(dataMount.getSubPath()).isEqualTo("visitor/mx2415/id23-1/20250312");
-    assertThat(box.getVolumeMounts()).allMatch(m -> Boolean.TRUE.equals(m.getReadOnly()));
+    assertThat(box.getVolumeMounts()).filteredOn(m -> !m.getName().equals("scratch"))
+        .allMatch(m -> Boolean.TRUE.equals(m.getReadOnly()));
     // the access secret: only in the Secret, mounted as a file; never in env, command or args
     var secretVolume = pod.getSpec().getVolumes().stream().filter(v -> v.getSecret() != null).findFirst().orElseThrow();
     assertThat(secretVolume.getSecret().getSecretName()).isEqualTo(SessionObjects.name(id));
@@ -198,6 +200,20 @@ class KubernetesClustersTest {
       assertThat(owner.get(0).getName()).isEqualTo(SessionObjects.name(id));
       assertThat(owner.get(0).getUid()).isEqualTo(pod.getMetadata().getUid());
     }
+    // scratch space: a claim of the flavour's size, owned by the pod, mounted read-write at /scratch
+    eventually(() -> kubelets.get("esrf-k8s").persistentVolumeClaims().inNamespace(NS)
+        .withName(SessionObjects.scratchName(id)).get() != null);
+    var scratch = kubelets.get("esrf-k8s").persistentVolumeClaims().inNamespace(NS)
+        .withName(SessionObjects.scratchName(id)).get();
+    assertThat(scratch.getSpec().getResources().getRequests()).isEqualTo(Map.of("storage", new Quantity("20Gi")));
+    assertThat(scratch.getSpec().getAccessModes()).containsExactly("ReadWriteOnce");
+    assertThat(scratch.getMetadata().getOwnerReferences().get(0).getUid()).isEqualTo(pod.getMetadata().getUid());
+    assertThat(scratch.getMetadata().getLabels()).containsEntry("panosc.eu/session", id);
+    var scratchVolume = pod.getSpec().getVolumes().stream().filter(v -> v.getName().equals("scratch")).findFirst()
+        .orElseThrow();
+    assertThat(scratchVolume.getPersistentVolumeClaim().getClaimName()).isEqualTo(SessionObjects.scratchName(id));
+    assertThat(box.getVolumeMounts().stream().filter(m -> m.getName().equals("scratch")).findFirst().orElseThrow()
+        .getMountPath()).isEqualTo("/scratch");
     // nothing elsewhere
     assertThat(pod("ill-k8s", id)).isNull();
     assertThat(pod("eosc-cloud", id)).isNull();
@@ -249,7 +265,8 @@ class KubernetesClustersTest {
     assertThat(s.placement().orElseThrow()).startsWith("ill-k8s scored")
         .contains("esrf-k8s (unhealthy: ").contains("mounts none of the data's storage sites");
     // no mount for data the cluster cannot reach
-    assertThat(pod("ill-k8s", id).getSpec().getVolumes()).noneMatch(v -> v.getPersistentVolumeClaim() != null);
+    assertThat(pod("ill-k8s", id).getSpec().getVolumes()).noneMatch(v -> v.getPersistentVolumeClaim() != null
+        && !v.getName().equals("scratch"));
   }
 
   @Test
@@ -308,6 +325,8 @@ class KubernetesClustersTest {
     assertThat(pod("esrf-k8s", id)).isNull();
     assertThat(kubelets.get("esrf-k8s").secrets().inNamespace(NS).withName(SessionObjects.name(id)).get()).isNull();
     assertThat(kubelets.get("esrf-k8s").services().inNamespace(NS).withName(SessionObjects.name(id)).get()).isNull();
+    assertThat(kubelets.get("esrf-k8s").persistentVolumeClaims().inNamespace(NS)
+        .withName(SessionObjects.scratchName(id)).get()).isNull();
   }
 
   @Test

@@ -48,7 +48,7 @@ abstract class BrokerStoreContract {
     String a = "z" + UUID.randomUUID().toString().substring(0, 8);
     await(s.putFlavour(new Flavour(a, "first", SMALL, Visibility.EVERYONE)));
     Flavour second = new Flavour(a, "second", new Resources(4, 8192, 1),
-        new Visibility(Set.of("esrf:MX-2415"), Set.of("esrf"), Set.of("staff")));
+        new Visibility(Set.of("esrf:MX-2415"), Set.of("esrf"), Set.of("staff")), 50);
     await(s.putFlavour(second));
     assertThat(await(s.flavours())).filteredOn(f -> f.id().equals(a)).containsExactly(second);
     Image image = new Image(a, "Desk", Image.Kind.DESKTOP, "r/desk:1", "guacamole", 8080,

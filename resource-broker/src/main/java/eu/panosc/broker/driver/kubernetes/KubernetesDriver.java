@@ -25,7 +25,7 @@ import java.util.concurrent.Callable;
 /**
  * Runs sessions on a Kubernetes cluster through Fabric8, sharing the service's Vert.x instance
  * ({@link Vertx5HttpClientFactory}). Start creates the Pod if absent, then creates or updates its Secret and Service
- * (owned by the Pod); the session is READY only when the Pod's {@code Ready} condition is true. Fabric8 calls block,
+ * and creates its scratch volume claim if the flavour has one (all owned by the Pod); the session is READY only when the Pod's {@code Ready} condition is true. Fabric8 calls block,
  * so they run on worker threads.
  */
 public final class KubernetesDriver implements SessionDriver {
@@ -79,6 +79,12 @@ public final class KubernetesDriver implements SessionDriver {
       }
       client.services().inNamespace(namespace).resource(SessionObjects.service(spec, namespace, pod)).unlock()
           .createOr(NonDeletingOperation::update);
+      if (spec.flavour().scratchGi() > 0 && client.persistentVolumeClaims().inNamespace(namespace)
+          .withName(SessionObjects.scratchName(spec.session().id())).get() == null) {
+        // a claim's size is not changed once bound: created once
+        client.persistentVolumeClaims().inNamespace(namespace).resource(SessionObjects.scratch(spec, namespace, pod))
+            .create();
+      }
       return null;
     });
   }
@@ -114,6 +120,7 @@ public final class KubernetesDriver implements SessionDriver {
       client.pods().inNamespace(namespace).withName(name).delete();
       client.secrets().inNamespace(namespace).withName(name).delete();
       client.services().inNamespace(namespace).withName(name).delete();
+      client.persistentVolumeClaims().inNamespace(namespace).withName(SessionObjects.scratchName(sessionId)).delete();
       return null;
     });
   }

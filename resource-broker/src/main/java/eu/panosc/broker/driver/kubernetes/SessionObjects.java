@@ -5,6 +5,8 @@ import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -26,8 +28,9 @@ import java.util.Map;
 /**
  * The desired Kubernetes objects of one session, as pure functions of its {@link LaunchSpec}: a Pod (requests and
  * limits from the flavour, datasets mounted read-only from their storage site's claim, the access secret mounted
- * as a file, never in environment or arguments), a Secret holding the access secret and a Service in front of the
- * Pod; Secret and Service are owned by the Pod, so deleting it removes them.
+ * as a file, never in environment or arguments), a Secret holding the access secret, a Service in front of the Pod
+ * and, when the flavour has scratch space, a volume claim mounted read-write at {@code /scratch}; all owned by the
+ * Pod, so deleting it removes them.
  */
 public final class SessionObjects {
   public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
@@ -76,6 +79,11 @@ public final class SessionObjects {
     volumes.add(new VolumeBuilder().withName("access-secret").withNewSecret().withSecretName(name)
         .withDefaultMode(0400).endSecret().build());
     mounts.add(new VolumeMountBuilder().withName("access-secret").withMountPath(SECRET_DIR).withReadOnly(true).build());
+    if (spec.flavour().scratchGi() > 0) {
+      volumes.add(new VolumeBuilder().withName("scratch").withNewPersistentVolumeClaim().withClaimName(scratchName(
+          spec.session().id())).withReadOnly(false).endPersistentVolumeClaim().build());
+      mounts.add(new VolumeMountBuilder().withName("scratch").withMountPath("/scratch").withReadOnly(false).build());
+    }
     List<String> claims = new ArrayList<>();
     for (LaunchSpec.DataMount m : spec.mounts()) {
       if (!claims.contains(m.claim())) {
@@ -100,6 +108,20 @@ public final class SessionObjects {
             .withNewSecurityContext().withAllowPrivilegeEscalation(false).endSecurityContext()
             .build())
         .withVolumes(volumes).endSpec().build();
+  }
+
+  /** The name of the session's scratch volume claim. */
+  public static String scratchName(String sessionId) {
+    return name(sessionId) + "-scratch";
+  }
+
+  /** The session's scratch space (when its flavour has some): ReadWriteOnce, owned by the Pod. */
+  public static PersistentVolumeClaim scratch(LaunchSpec spec, String namespace, Pod owner) {
+    return new PersistentVolumeClaimBuilder().withNewMetadata().withName(scratchName(spec.session().id()))
+        .withNamespace(namespace).withLabels(labels(spec)).withOwnerReferences(ownedBy(owner)).endMetadata()
+        .withNewSpec().withAccessModes("ReadWriteOnce").withNewResources()
+        .withRequests(Map.of("storage", new Quantity(spec.flavour().scratchGi() + "Gi"))).endResources().endSpec()
+        .build();
   }
 
   public static Secret secret(LaunchSpec spec, String namespace, String value, Pod owner) {

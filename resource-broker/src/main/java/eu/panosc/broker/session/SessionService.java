@@ -451,8 +451,14 @@ public final class SessionService {
     });
   }
 
+  /** The active sessions; what this process remembers about sessions no longer active is forgotten. */
   public Future<List<Session>> active() {
-    return store.active();
+    return store.active().onSuccess(active -> {
+      Set<String> ids = new java.util.HashSet<>();
+      active.forEach(x -> ids.add(x.id()));
+      // (a session started meanwhile may be dropped too: its next step then starts it again, idempotently)
+      started.retainAll(ids);
+    });
   }
 
   /** Whether {@code secret} is the access secret of {@code session} (constant-time). */

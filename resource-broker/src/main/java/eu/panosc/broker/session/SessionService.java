@@ -1,7 +1,6 @@
 package eu.panosc.broker.session;
 
 import eu.panosc.broker.driver.LaunchSpec;
-import eu.panosc.broker.driver.Observation;
 import eu.panosc.broker.driver.SessionDriver;
 import eu.panosc.broker.model.Caller;
 import eu.panosc.broker.model.Cluster;
@@ -10,11 +9,9 @@ import eu.panosc.broker.model.Image;
 import eu.panosc.broker.model.Limits;
 import eu.panosc.broker.model.Quota;
 import eu.panosc.broker.model.QuotaExceededException;
-import eu.panosc.broker.model.Resources;
 import eu.panosc.broker.model.Session;
 import eu.panosc.broker.model.SessionState;
 import eu.panosc.broker.placement.ClusterState;
-import eu.panosc.broker.placement.Placement;
 import eu.panosc.broker.placement.PlacementRequest;
 import eu.panosc.broker.placement.Placer;
 import eu.panosc.broker.store.BrokerStore;
@@ -27,7 +24,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -59,8 +55,7 @@ public final class SessionService {
   private final DatasetLocations locations;
   private final Rules rules;
   private final Clock clock;
-  /** Clusters that did not answer, with the reason; placement skips them until a probe succeeds. */
-  private final Map<String, String> unhealthy = new ConcurrentHashMap<>();
+  private final ClusterWatch watch;
   /** Access secrets of sessions not yet started on their cluster (never stored). */
   private final Map<String, String> pendingSecrets = new ConcurrentHashMap<>();
   /** Sessions this process has started (so an absent pod afterwards means it vanished). */
@@ -87,6 +82,7 @@ public final class SessionService {
     this.locations = Objects.requireNonNull(locations, "locations");
     this.rules = Objects.requireNonNull(rules, "rules");
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.watch = new ClusterWatch(store, this.clusters.values(), this.drivers);
   }
 
   public Future<List<Flavour>> flavours(Caller caller) {
@@ -173,29 +169,11 @@ public final class SessionService {
         .compose(s -> store.active().map(active -> {
           Session session = s.orElseThrow();
           PlacementRequest request = new PlacementRequest(chosen.flavour(), chosen.image(), sites(session.datasets()));
-          return placer.place(request, states(active, avoid));
+          return placer.place(request, watch.states(active, avoid));
         })).compose(p -> store.update(id, s -> p.cluster().isPresent()
             ? s.placed(p.cluster().get(), p.reason(), clock.instant())
             : s.unplaceable(p.reason(), clock.instant())).map(Optional::orElseThrow))
         .onSuccess(s -> LOG.info("session {}: {} {}", id, s.state(), s.placement().orElse("")));
-  }
-
-  /** The clusters as placement sees them now: health and what active sessions use. */
-  public Future<List<ClusterState>> clusterStates() {
-    return store.active().map(active -> states(active, Set.of()));
-  }
-
-  private List<ClusterState> states(List<Session> active, Set<String> avoid) {
-    Map<String, Resources> used = new HashMap<>();
-    for (Session s : active) {
-      s.cluster().ifPresent(c -> used.merge(c, s.resources(), Resources::plus));
-    }
-    List<ClusterState> out = new ArrayList<>();
-    for (Cluster c : clusters.values()) {
-      String reason = avoid.contains(c.id()) ? "did not answer when starting this session" : unhealthy.get(c.id());
-      out.add(new ClusterState(c, reason == null, Optional.ofNullable(reason), used.getOrDefault(c.id(), Resources.NONE)));
-    }
-    return out;
   }
 
   private Set<String> sites(List<String> datasets) {
@@ -229,7 +207,7 @@ public final class SessionService {
         return failIfActive(s.id(), "starting on " + clusterId + " failed: " + e.getMessage());
       }
       String why = probe.cause().getMessage();
-      unhealthy.put(clusterId, why == null ? "not answering" : why);
+      watch.markUnhealthy(clusterId, why);
       avoided.add(clusterId);
       LOG.warn("session {}: cluster {} does not answer ({}); placing it again", s.id(), clusterId, why);
       return catalogueOf(s).compose(chosen -> place(s.id(), chosen, avoided)).compose(next -> {
@@ -398,57 +376,19 @@ public final class SessionService {
     });
   }
 
+  /** The clusters as placement sees them now: health and what active sessions use. */
+  public Future<List<ClusterState>> clusterStates() {
+    return store.active().map(active -> watch.states(active, Set.of()));
+  }
+
   /** Probes every cluster, recording which answer; called by the reconciler. */
   public Future<Map<String, Optional<String>>> probeClusters() {
-    Map<String, Optional<String>> out = new ConcurrentHashMap<>();
-    List<Future<Void>> all = new ArrayList<>();
-    for (Cluster c : clusters.values()) {
-      all.add(drivers.get(c.id()).probe().transform(ar -> {
-        if (ar.succeeded()) {
-          unhealthy.remove(c.id());
-          out.put(c.id(), Optional.empty());
-        } else {
-          String why = ar.cause().getMessage() == null ? "not answering" : ar.cause().getMessage();
-          unhealthy.put(c.id(), why);
-          out.put(c.id(), Optional.of(why));
-        }
-        return Future.<Void>succeededFuture();
-      }));
-    }
-    return Future.join(all).map(x -> out);
+    return watch.probe();
   }
 
   /** Removes, from every healthy cluster, sessions the broker does not know as active there; answers how many. */
   public Future<Integer> removeOrphans() {
-    List<Future<Integer>> all = new ArrayList<>();
-    for (Cluster c : clusters.values()) {
-      if (unhealthy.containsKey(c.id())) {
-        continue;
-      }
-      SessionDriver driver = drivers.get(c.id());
-      // list the cluster first, then the store: a session started after the store was read cannot be taken for an orphan
-      all.add(driver.sessions().compose(running -> store.active().compose(active -> {
-        Set<String> known = new LinkedHashSet<>();
-        active.stream().filter(s -> s.cluster().equals(Optional.of(c.id()))).forEach(s -> known.add(s.id()));
-        List<Future<Void>> stops = new ArrayList<>();
-        for (String id : running) {
-          if (!known.contains(id)) {
-            LOG.info("cluster {}: removing orphan session {}", c.id(), id);
-            stops.add(driver.stop(id));
-          }
-        }
-        return Future.all(stops).map(x -> stops.size());
-      })));
-    }
-    return Future.join(all).map(cf -> {
-      int n = 0;
-      for (int i = 0; i < cf.size(); i++) {
-        if (cf.succeeded(i)) {
-          n += cf.<Integer>resultAt(i);
-        }
-      }
-      return n;
-    });
+    return watch.removeOrphans();
   }
 
   /** The active sessions; what this process remembers about sessions no longer active is forgotten. */

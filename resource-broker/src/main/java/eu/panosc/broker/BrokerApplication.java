@@ -1,16 +1,48 @@
 package eu.panosc.broker;
 
+import eu.panosc.broker.api.SessionsEndpoint;
+import eu.panosc.broker.driver.SessionDriver;
+import eu.panosc.broker.driver.kubernetes.KubernetesDriver;
+import eu.panosc.broker.driver.local.LocalProcessDriver;
+import eu.panosc.broker.model.Cluster;
+import eu.panosc.broker.pdp.CanonicalSubjects;
+import eu.panosc.broker.pdp.PdpClient;
+import eu.panosc.broker.pdp.ServiceTokens;
+import eu.panosc.broker.placement.Placer;
+import eu.panosc.broker.session.AccessCheck;
+import eu.panosc.broker.session.Reconciler;
+import eu.panosc.broker.session.SessionService;
+import eu.panosc.broker.store.PgBrokerStore;
+import eu.panosc.broker.store.PgLeaderLock;
+import eu.panosc.platform.config.ConfigNode;
+import eu.panosc.platform.config.PanoscConfig;
 import eu.panosc.platform.service.ServiceContext;
 import eu.panosc.platform.service.ServiceModule;
 import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Composition root of the resource-broker service, mounted at {@code /broker}: Jupyter and remote-desktop analysis sessions on facility and EOSC clusters.
- * The platform provides its schema, health, metrics and OpenAPI routes; its own API follows in
- * its issue.
+ * Composition root of the resource-broker service, mounted at {@code /broker}: Jupyter and remote-desktop analysis
+ * sessions placed on facility and EOSC clusters near their data ({@code /v1/images}, {@code /v1/flavours},
+ * {@code /v1/sessions}), run by the Kubernetes or the local process driver, kept true by a reconciler that runs on
+ * one replica at a time (PostgreSQL advisory lock).
  */
 public final class BrokerApplication implements ServiceModule {
+  private static final Logger LOG = LoggerFactory.getLogger(BrokerApplication.class);
+
+  private final List<SessionDriver> drivers = new ArrayList<>();
+  private Reconciler reconciler;
+  private WebClient web;
+
   @Override
   public String name() {
     return "broker";
@@ -22,7 +54,61 @@ public final class BrokerApplication implements ServiceModule {
   }
 
   @Override
+  public void checkConfig(ConfigNode section, PanoscConfig config, URI publicRoot) {
+    BrokerSettings.from(section, config.auth().issuerFor(publicRoot), publicRoot, config.demo());
+  }
+
+  @Override
   public Future<Void> mount(Router router, ServiceContext context) {
-    return Future.succeededFuture();
+    BrokerSettings settings = BrokerSettings.from(context.section(), context.config().auth()
+        .issuerFor(context.publicRoot()), context.publicRoot(), context.demo());
+    PgBrokerStore store = new PgBrokerStore(context.pool());
+    web = WebClient.create(context.vertx(), new WebClientOptions().setConnectTimeout(3000));
+    AccessCheck access = settings.pdp().<AccessCheck>map(p -> {
+      ServiceTokens tokens = new ServiceTokens(web, p.tokenEndpoint(), p.clientId(), p.clientSecret(), p.timeout(),
+          context.clock());
+      return new PdpClient(web, p.evaluationsEndpoint(), tokens,
+          new CanonicalSubjects(web, tokens, p.resolveEndpoint()));
+    }).orElseGet(() -> {
+      LOG.warn("services.broker.pdp has no client credentials: sessions with datasets are refused (503)");
+      return (caller, datasets) -> Future.failedFuture(new IllegalStateException(
+          "no PDP client is configured (services.broker.pdp.clientId)"));
+    });
+    Map<String, SessionDriver> byCluster = new LinkedHashMap<>();
+    for (Cluster c : settings.clusters()) {
+      SessionDriver d = c.kind() == Cluster.Kind.KUBERNETES
+          ? KubernetesDriver.connect(context.vertx(), c.kubernetes().orElseThrow())
+          : new LocalProcessDriver(context.vertx(), settings.localCommands().getOrDefault(c.id(), List.of()),
+              context.config().dataDir().resolve("broker-sessions").resolve(c.id()));
+      drivers.add(d);
+      byCluster.put(c.id(), d);
+    }
+    SessionService sessions = new SessionService(store, Placer.standard(), settings.clusters(), byCluster, access,
+        settings.datasets(), settings.rules(), context.clock());
+    new SessionsEndpoint(sessions).mount(router, context.bearerAuth());
+    reconciler = new Reconciler(context.vertx(), sessions, new PgLeaderLock(context.pool(), "broker.reconciler"),
+        settings.reconcileInterval());
+    Future<Void> catalogue = Future.succeededFuture();
+    for (var f : settings.flavours()) {
+      catalogue = catalogue.compose(x -> store.putFlavour(f));
+    }
+    for (var i : settings.images()) {
+      catalogue = catalogue.compose(x -> store.putImage(i));
+    }
+    return catalogue.onSuccess(x -> reconciler.start());
+  }
+
+  @Override
+  public Future<Void> stop() {
+    Future<Void> r = reconciler == null ? Future.succeededFuture() : reconciler.stop().otherwiseEmpty();
+    return r.compose(x -> {
+      List<Future<Void>> all = new ArrayList<>();
+      drivers.forEach(d -> all.add(d.close()));
+      return Future.join(all).<Void>mapEmpty().otherwiseEmpty();
+    }).onComplete(x -> {
+      if (web != null) {
+        web.close();
+      }
+    });
   }
 }

@@ -1,0 +1,2 @@
+/** Benchmarks of the resource-broker: placement decisions over many clusters. */
+package eu.panosc.benchmarks.broker;

@@ -1,0 +1,56 @@
+package eu.panosc.broker.api;
+
+import eu.panosc.broker.model.Flavour;
+import eu.panosc.broker.model.Image;
+import eu.panosc.broker.model.Session;
+import eu.panosc.broker.model.SessionState;
+import eu.panosc.broker.model.Visibility;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+/** The JSON forms of sessions, images and flavours in the broker's API. */
+final class SessionJson {
+  private SessionJson() {}
+
+  static JsonObject session(Session s) {
+    JsonObject o = new JsonObject().put("id", s.id()).put("owner", s.owner());
+    s.proposal().ifPresent(p -> o.put("proposal", p));
+    o.put("datasets", new JsonArray(s.datasets().stream().map(Object.class::cast).toList()))
+        .put("image", s.image()).put("flavour", s.flavour())
+        .put("resources", new JsonObject().put("cpu", s.resources().cpu()).put("memoryMi", s.resources().memoryMi())
+            .put("gpu", s.resources().gpu()))
+        .put("state", s.state().name());
+    if (s.state() == SessionState.RUNNING) {
+      s.url().ifPresent(u -> o.put("url", u));
+    }
+    if (s.placement().isPresent()) {
+      JsonObject p = new JsonObject().put("reason", s.placement().get());
+      s.cluster().ifPresent(c -> p.put("cluster", c));
+      o.put("placement", p);
+    }
+    s.failure().ifPresent(f -> o.put("failure", f));
+    o.put("created", s.created().toString()).put("updated", s.updated().toString())
+        .put("expiresAt", s.expiresAt().toString());
+    return o;
+  }
+
+  static JsonObject image(Image i) {
+    return new JsonObject().put("id", i.id()).put("title", i.title()).put("kind", i.kind().name().toLowerCase(java.util.Locale.ROOT))
+        .put("protocol", i.protocol()).put("port", i.port()).put("visibility", visibility(i.visibility()));
+  }
+
+  static JsonObject flavour(Flavour f) {
+    return new JsonObject().put("id", f.id()).put("title", f.title()).put("cpu", f.resources().cpu())
+        .put("memoryMi", f.resources().memoryMi()).put("gpu", f.resources().gpu()).put("scratchGi", f.scratchGi())
+        .put("visibility", visibility(f.visibility()));
+  }
+
+  private static JsonObject visibility(Visibility v) {
+    return new JsonObject().put("proposals", sorted(v.proposals())).put("facilities", sorted(v.facilities()))
+        .put("roles", sorted(v.roles()));
+  }
+
+  private static JsonArray sorted(java.util.Set<String> s) {
+    return new JsonArray(s.stream().sorted().map(Object.class::cast).toList());
+  }
+}

@@ -1,0 +1,2 @@
+/** The broker's HTTP API: parse, call the session service, write. */
+package eu.panosc.broker.api;

@@ -1,0 +1,163 @@
+package eu.panosc.broker.driver.kubernetes;
+
+import eu.panosc.broker.driver.LaunchSpec;
+import eu.panosc.broker.driver.Observation;
+import eu.panosc.broker.driver.SessionDriver;
+import eu.panosc.broker.model.Cluster;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
+import io.fabric8.kubernetes.client.vertx5.Vertx5HttpClientFactory;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.Callable;
+
+/**
+ * Runs sessions on a Kubernetes cluster through Fabric8, sharing the service's Vert.x instance
+ * ({@link Vertx5HttpClientFactory}). Start creates the Pod if absent, then creates or updates its Secret and Service
+ * and creates its scratch volume claim if the flavour has one (all owned by the Pod); the session is READY only when the Pod's {@code Ready} condition is true. Fabric8 calls block,
+ * so they run on worker threads.
+ */
+public final class KubernetesDriver implements SessionDriver {
+  private final Vertx vertx;
+  private final KubernetesClient client;
+  private final String namespace;
+
+  public KubernetesDriver(Vertx vertx, KubernetesClient client, String namespace) {
+    this.vertx = Objects.requireNonNull(vertx, "vertx");
+    this.client = Objects.requireNonNull(client, "client");
+    this.namespace = Objects.requireNonNull(namespace, "namespace");
+  }
+
+  /** A driver for {@code target}, its client speaking through {@code vertx}. */
+  public static KubernetesDriver connect(Vertx vertx, Cluster.KubernetesTarget target) {
+    ConfigBuilder config = new ConfigBuilder(Config.empty()).withMasterUrl(target.apiUrl())
+        .withNamespace(target.namespace()).withTrustCerts(target.trustCerts()).withConnectionTimeout(3_000)
+        .withRequestTimeout(5_000).withRequestRetryBackoffLimit(0);
+    target.tokenFile().ifPresent(f -> {
+      try {
+        config.withOauthToken(Files.readString(Path.of(f)).strip());
+      } catch (java.io.IOException e) {
+        throw new IllegalStateException("cannot read the cluster token file " + f + ": " + e.getMessage(), e);
+      }
+    });
+    KubernetesClient client = new KubernetesClientBuilder().withConfig(config.build())
+        .withHttpClientFactory(new Vertx5HttpClientFactory(vertx)).build();
+    return new KubernetesDriver(vertx, client, target.namespace());
+  }
+
+  private <T> Future<T> blocking(Callable<T> work) {
+    return vertx.executeBlocking(work, false);
+  }
+
+  @Override
+  public Future<Void> start(LaunchSpec spec) {
+    return blocking(() -> {
+      String name = SessionObjects.name(spec.session().id());
+      Pod pod = client.pods().inNamespace(namespace).withName(name).get();
+      if (pod == null) {
+        // Pods are immutable in most fields: created once, never updated
+        pod = client.pods().inNamespace(namespace).resource(SessionObjects.pod(spec, namespace)).create();
+      }
+      Secret existing = client.secrets().inNamespace(namespace).withName(name).get();
+      if (spec.secret().isPresent()) {
+        client.secrets().inNamespace(namespace).resource(SessionObjects.secret(spec, namespace, spec.secret().get(), pod))
+            .unlock().createOr(NonDeletingOperation::update);
+      } else if (existing == null) {
+        throw new IllegalStateException("the session's access secret did not reach the cluster before the broker "
+            + "restarted");
+      }
+      client.services().inNamespace(namespace).resource(SessionObjects.service(spec, namespace, pod)).unlock()
+          .createOr(NonDeletingOperation::update);
+      if (spec.flavour().scratchGi() > 0 && client.persistentVolumeClaims().inNamespace(namespace)
+          .withName(SessionObjects.scratchName(spec.session().id())).get() == null) {
+        // a claim's size is not changed once bound: created once
+        client.persistentVolumeClaims().inNamespace(namespace).resource(SessionObjects.scratch(spec, namespace, pod))
+            .create();
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public Future<Observation> observe(String sessionId) {
+    return blocking(() -> {
+      Pod pod = client.pods().inNamespace(namespace).withName(SessionObjects.name(sessionId)).get();
+      if (pod == null || pod.getMetadata().getDeletionTimestamp() != null) {
+        return Observation.absent();
+      }
+      var status = pod.getStatus();
+      if (status != null && ("Failed".equals(status.getPhase()) || "Succeeded".equals(status.getPhase()))) {
+        return Observation.failed("the session's pod " + status.getPhase().toLowerCase(java.util.Locale.ROOT)
+            + (status.getReason() == null ? "" : ": " + status.getReason()));
+      }
+      boolean ready = status != null && status.getConditions() != null && status.getConditions().stream()
+          .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+      if (!ready) {
+        return Observation.starting();
+      }
+      int port = pod.getSpec().getContainers().get(0).getPorts().get(0).getContainerPort();
+      return Observation.ready(SessionObjects.url(sessionId, namespace, port));
+    });
+  }
+
+  @Override
+  public Future<Void> stop(String sessionId) {
+    return blocking(() -> {
+      String name = SessionObjects.name(sessionId);
+      // the Secret and Service are owned by the Pod; deleted explicitly too, as a cluster without a garbage
+      // collector (or a Pod already gone) would keep them
+      client.pods().inNamespace(namespace).withName(name).delete();
+      client.secrets().inNamespace(namespace).withName(name).delete();
+      client.services().inNamespace(namespace).withName(name).delete();
+      client.persistentVolumeClaims().inNamespace(namespace).withName(SessionObjects.scratchName(sessionId)).delete();
+      return null;
+    });
+  }
+
+  @Override
+  public Future<Set<String>> sessions() {
+    return blocking(() -> {
+      Set<String> ids = new LinkedHashSet<>();
+      client.pods().inNamespace(namespace).withLabel(SessionObjects.MANAGED_BY, SessionObjects.MANAGER).list()
+          .getItems().forEach(p -> {
+            String id = p.getMetadata().getLabels().get(SessionObjects.SESSION);
+            if (id != null) {
+              ids.add(id);
+            }
+          });
+      return ids;
+    });
+  }
+
+  @Override
+  public Future<Void> probe() {
+    return blocking(() -> {
+      try {
+        client.pods().inNamespace(namespace).withLabel(SessionObjects.MANAGED_BY, SessionObjects.MANAGER).list();
+        return null;
+      } catch (KubernetesClientException e) {
+        throw new IllegalStateException("the API server " + client.getMasterUrl() + " does not answer"
+            + (e.getCode() > 0 ? " (HTTP " + e.getCode() + ")" : ""), e);
+      }
+    });
+  }
+
+  @Override
+  public Future<Void> close() {
+    return blocking(() -> {
+      client.close();
+      return null;
+    });
+  }
+}

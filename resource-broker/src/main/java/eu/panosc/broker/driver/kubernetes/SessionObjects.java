@@ -1,0 +1,151 @@
+package eu.panosc.broker.driver.kubernetes;
+
+import eu.panosc.broker.driver.LaunchSpec;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The desired Kubernetes objects of one session, as pure functions of its {@link LaunchSpec}: a Pod (requests and
+ * limits from the flavour, datasets mounted read-only from their storage site's claim, the access secret mounted
+ * as a file, never in environment or arguments), a Secret holding the access secret, a Service in front of the Pod
+ * and, when the flavour has scratch space, a volume claim mounted read-write at {@code /scratch}; all owned by the
+ * Pod, so deleting it removes them.
+ */
+public final class SessionObjects {
+  public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
+  public static final String MANAGER = "panosc-resource-broker";
+  public static final String SESSION = "panosc.eu/session";
+  public static final String SECRET_DIR = "/var/run/secrets/panosc";
+  public static final String SECRET_KEY = "access-secret";
+  static final String GPU = "nvidia.com/gpu";
+
+  private SessionObjects() {}
+
+  /** The name of every object of the session. */
+  public static String name(String sessionId) {
+    return "panosc-" + sessionId;
+  }
+
+  public static Map<String, String> labels(LaunchSpec spec) {
+    Map<String, String> labels = new LinkedHashMap<>();
+    labels.put(MANAGED_BY, MANAGER);
+    labels.put("app.kubernetes.io/component", "analysis-session");
+    labels.put(SESSION, spec.session().id());
+    labels.put("panosc.eu/image", spec.image().id());
+    labels.put("panosc.eu/flavour", spec.flavour().id());
+    return labels;
+  }
+
+  private static Map<String, String> annotations(LaunchSpec spec) {
+    Map<String, String> a = new LinkedHashMap<>();
+    a.put("panosc.eu/owner", spec.session().owner());
+    spec.session().proposal().ifPresent(p -> a.put("panosc.eu/proposal", p));
+    a.put("panosc.eu/datasets", String.join(",", spec.session().datasets()));
+    return a;
+  }
+
+  public static Pod pod(LaunchSpec spec, String namespace) {
+    String name = name(spec.session().id());
+    var r = spec.flavour().resources();
+    Map<String, Quantity> amounts = new LinkedHashMap<>();
+    amounts.put("cpu", new Quantity(Long.toString(r.cpu())));
+    amounts.put("memory", new Quantity(r.memoryMi() + "Mi"));
+    if (r.gpu() > 0) {
+      amounts.put(GPU, new Quantity(Long.toString(r.gpu())));
+    }
+    List<Volume> volumes = new ArrayList<>();
+    List<VolumeMount> mounts = new ArrayList<>();
+    volumes.add(new VolumeBuilder().withName("access-secret").withNewSecret().withSecretName(name)
+        .withDefaultMode(0400).endSecret().build());
+    mounts.add(new VolumeMountBuilder().withName("access-secret").withMountPath(SECRET_DIR).withReadOnly(true).build());
+    if (spec.flavour().scratchGi() > 0) {
+      volumes.add(new VolumeBuilder().withName("scratch").withNewPersistentVolumeClaim().withClaimName(scratchName(
+          spec.session().id())).withReadOnly(false).endPersistentVolumeClaim().build());
+      mounts.add(new VolumeMountBuilder().withName("scratch").withMountPath("/scratch").withReadOnly(false).build());
+    }
+    List<String> claims = new ArrayList<>();
+    for (LaunchSpec.DataMount m : spec.mounts()) {
+      if (!claims.contains(m.claim())) {
+        claims.add(m.claim());
+        volumes.add(new VolumeBuilder().withName("data-" + claims.size()).withNewPersistentVolumeClaim()
+            .withClaimName(m.claim()).withReadOnly(true).endPersistentVolumeClaim().build());
+      }
+      mounts.add(new VolumeMountBuilder().withName("data-" + (claims.indexOf(m.claim()) + 1))
+          .withMountPath(m.mountPath()).withSubPath(m.subPath()).withReadOnly(true).build());
+    }
+    return new PodBuilder().withNewMetadata().withName(name).withNamespace(namespace).withLabels(labels(spec))
+        .withAnnotations(annotations(spec)).endMetadata()
+        .withNewSpec().withRestartPolicy("Always").withAutomountServiceAccountToken(false)
+        .withContainers(new ContainerBuilder().withName("session").withImage(spec.image().reference())
+            .addNewPort().withName("session").withContainerPort(spec.image().port()).withProtocol("TCP").endPort()
+            .withNewResources().withRequests(amounts).withLimits(amounts).endResources()
+            .addNewEnv().withName("PANOSC_SESSION").withValue(spec.session().id()).endEnv()
+            .addNewEnv().withName("PANOSC_SECRET_FILE").withValue(SECRET_DIR + "/" + SECRET_KEY).endEnv()
+            .withVolumeMounts(mounts)
+            .withNewReadinessProbe().withNewTcpSocket().withPort(new IntOrString(spec.image().port())).endTcpSocket()
+            .withPeriodSeconds(5).endReadinessProbe()
+            .withNewSecurityContext().withAllowPrivilegeEscalation(false).endSecurityContext()
+            .build())
+        .withVolumes(volumes).endSpec().build();
+  }
+
+  /** The name of the session's scratch volume claim. */
+  public static String scratchName(String sessionId) {
+    return name(sessionId) + "-scratch";
+  }
+
+  /** The session's scratch space (when its flavour has some): ReadWriteOnce, owned by the Pod. */
+  public static PersistentVolumeClaim scratch(LaunchSpec spec, String namespace, Pod owner) {
+    return new PersistentVolumeClaimBuilder().withNewMetadata().withName(scratchName(spec.session().id()))
+        .withNamespace(namespace).withLabels(labels(spec)).withOwnerReferences(ownedBy(owner)).endMetadata()
+        .withNewSpec().withAccessModes("ReadWriteOnce").withNewResources()
+        .withRequests(Map.of("storage", new Quantity(spec.flavour().scratchGi() + "Gi"))).endResources().endSpec()
+        .build();
+  }
+
+  public static Secret secret(LaunchSpec spec, String namespace, String value, Pod owner) {
+    return new SecretBuilder().withNewMetadata().withName(name(spec.session().id())).withNamespace(namespace)
+        .withLabels(labels(spec)).withOwnerReferences(ownedBy(owner)).endMetadata().withType("Opaque")
+        .withData(Map.of(SECRET_KEY, Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8))))
+        .build();
+  }
+
+  public static Service service(LaunchSpec spec, String namespace, Pod owner) {
+    return new ServiceBuilder().withNewMetadata().withName(name(spec.session().id())).withNamespace(namespace)
+        .withLabels(labels(spec)).withOwnerReferences(ownedBy(owner)).endMetadata()
+        .withNewSpec().withType("ClusterIP").withSelector(Map.of(SESSION, spec.session().id()))
+        .addNewPort().withName("session").withProtocol("TCP").withPort(spec.image().port())
+        .withTargetPort(new IntOrString(spec.image().port())).endPort().endSpec().build();
+  }
+
+  static OwnerReference ownedBy(Pod pod) {
+    return new OwnerReferenceBuilder().withApiVersion("v1").withKind("Pod").withName(pod.getMetadata().getName())
+        .withUid(pod.getMetadata().getUid()).withController(true).withBlockOwnerDeletion(true).build();
+  }
+
+  /** The in-cluster URL of the session's Service. */
+  public static String url(String sessionId, String namespace, int port) {
+    return "http://" + name(sessionId) + "." + namespace + ".svc:" + port + "/";
+  }
+}

@@ -1,0 +1,2 @@
+/** The Kubernetes driver: Pod, Secret and Service per session through Fabric8. */
+package eu.panosc.broker.driver.kubernetes;

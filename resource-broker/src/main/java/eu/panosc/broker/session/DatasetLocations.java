@@ -1,0 +1,21 @@
+package eu.panosc.broker.session;
+
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Where datasets lie: their storage site and path there. Read from configuration
+ * ({@code services.broker.datasets}) and, in demo mode, the demo federation, until the catalogue tells.
+ */
+public record DatasetLocations(Map<String, Location> byPid) {
+  /** A dataset's storage site and its path on that site. */
+  public record Location(String site, String path) {}
+
+  public DatasetLocations {
+    byPid = Map.copyOf(byPid);
+  }
+
+  public Optional<Location> locate(String pid) {
+    return Optional.ofNullable(byPid.get(pid));
+  }
+}

@@ -1,0 +1,432 @@
+package eu.panosc.broker.session;
+
+import eu.panosc.broker.driver.LaunchSpec;
+import eu.panosc.broker.driver.SessionDriver;
+import eu.panosc.broker.model.Caller;
+import eu.panosc.broker.model.Cluster;
+import eu.panosc.broker.model.Flavour;
+import eu.panosc.broker.model.Image;
+import eu.panosc.broker.model.Limits;
+import eu.panosc.broker.model.Quota;
+import eu.panosc.broker.model.QuotaExceededException;
+import eu.panosc.broker.model.Session;
+import eu.panosc.broker.model.SessionState;
+import eu.panosc.broker.placement.ClusterState;
+import eu.panosc.broker.placement.PlacementRequest;
+import eu.panosc.broker.placement.Placer;
+import eu.panosc.broker.store.BrokerStore;
+import io.vertx.core.Future;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sessions: what a user may use, creating one (visibility, the PDP's {@code analyse} check on every dataset, quota,
+ * placement, start), listing, stopping, and {@link #advance} — one step of a session's lifecycle toward the truth
+ * its cluster reports, which the reconciler runs for every active session.
+ */
+public final class SessionService {
+  private static final Logger LOG = LoggerFactory.getLogger(SessionService.class);
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private static final char[] ID_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
+
+  private final BrokerStore store;
+  private final Placer placer;
+  private final Map<String, Cluster> clusters;
+  private final Map<String, SessionDriver> drivers;
+  private final AccessCheck access;
+  private final DatasetLocations locations;
+  private final Rules rules;
+  private final Clock clock;
+  private final ClusterWatch watch;
+  /** Access secrets of sessions not yet started on their cluster (never stored). */
+  private final Map<String, String> pendingSecrets = new ConcurrentHashMap<>();
+  /** Sessions this process has started (so an absent pod afterwards means it vanished). */
+  private final Set<String> started = ConcurrentHashMap.newKeySet();
+  /** Sessions whose start is in flight in this process (the reconciler leaves them to it). */
+  private final Set<String> starting = ConcurrentHashMap.newKeySet();
+  /** How long a create owns its PENDING or PLACING session before the reconciler takes it over. */
+  static final java.time.Duration CREATE_GRACE = java.time.Duration.ofSeconds(30);
+
+  public SessionService(BrokerStore store, Placer placer, List<Cluster> clusters, Map<String, SessionDriver> drivers,
+      AccessCheck access, DatasetLocations locations, Rules rules, Clock clock) {
+    this.store = Objects.requireNonNull(store, "store");
+    this.placer = Objects.requireNonNull(placer, "placer");
+    Map<String, Cluster> byId = new LinkedHashMap<>();
+    clusters.forEach(c -> byId.put(c.id(), c));
+    this.clusters = Map.copyOf(byId);
+    this.drivers = Map.copyOf(drivers);
+    for (Cluster c : clusters) {
+      if (!this.drivers.containsKey(c.id())) {
+        throw new IllegalArgumentException("no driver for cluster " + c.id());
+      }
+    }
+    this.access = Objects.requireNonNull(access, "access");
+    this.locations = Objects.requireNonNull(locations, "locations");
+    this.rules = Objects.requireNonNull(rules, "rules");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.watch = new ClusterWatch(store, this.clusters.values(), this.drivers);
+  }
+
+  public Future<List<Flavour>> flavours(Caller caller) {
+    return store.flavours().map(all -> all.stream().filter(f -> f.visibility().allows(caller)).toList());
+  }
+
+  public Future<List<Image>> images(Caller caller) {
+    return store.images().map(all -> all.stream().filter(i -> i.visibility().allows(caller)).toList());
+  }
+
+  public Limits limits(Caller caller) {
+    return caller.staff() ? rules.staff() : rules.user();
+  }
+
+  /** Creates a session, places it and starts it in the background; answers once it is placed (or failed to be). */
+  public Future<Created> create(Caller caller, NewSession request) {
+    return catalogue(caller, request).compose(chosen -> {
+      if (request.proposal().isPresent() && !caller.admin() && !caller.proposals().contains(request.proposal().get())) {
+        return Future.failedFuture(new BrokerException(BrokerException.Kind.FORBIDDEN, request.proposal().get(),
+            "Your token does not show you as a member of proposal " + request.proposal().get()
+                + " (its eduperson_entitlement claim), so a session cannot be charged to it."));
+      }
+      Future<Optional<AccessCheck.Denial>> denied = request.datasets().isEmpty()
+          ? Future.succeededFuture(Optional.empty()) : access.firstDenied(caller, request.datasets());
+      return denied.recover(e -> Future.failedFuture(new BrokerException(BrokerException.Kind.UNAVAILABLE, null,
+          "The policy decision point could not be asked whether you may analyse these datasets ("
+              + e.getMessage() + "); try again later."))).compose(d -> {
+                if (d.isPresent()) {
+                  return Future.failedFuture(new BrokerException(BrokerException.Kind.FORBIDDEN, d.get().dataset(),
+                      "You may not analyse dataset " + d.get().dataset()
+                          + (d.get().reason().isBlank() ? "." : ": " + d.get().reason())));
+                }
+                return insert(caller, request, chosen);
+              });
+    });
+  }
+
+  private record Chosen(Image image, Flavour flavour) {}
+
+  private Future<Chosen> catalogue(Caller caller, NewSession request) {
+    return images(caller).compose(images -> flavours(caller).compose(flavours -> {
+      Optional<Image> image = images.stream().filter(i -> i.id().equals(request.image())).findFirst();
+      if (image.isEmpty()) {
+        return Future.failedFuture(BrokerException.invalid("image", "unknown image '" + request.image()
+            + "'; GET /broker/v1/images lists the ones you may use"));
+      }
+      Optional<Flavour> flavour = flavours.stream().filter(f -> f.id().equals(request.flavour())).findFirst();
+      if (flavour.isEmpty()) {
+        return Future.failedFuture(BrokerException.invalid("flavour", "unknown flavour '" + request.flavour()
+            + "'; GET /broker/v1/flavours lists the ones you may use"));
+      }
+      return Future.succeededFuture(new Chosen(image.get(), flavour.get()));
+    }));
+  }
+
+  private Future<Created> insert(Caller caller, NewSession request, Chosen chosen) {
+    Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+    String id = newId();
+    String secret = newSecret();
+    Limits limits = limits(caller);
+    Session session = new Session(id, caller.user(), request.proposal(), request.datasets(), chosen.flavour().id(),
+        chosen.image().id(), chosen.flavour().resources(), Optional.empty(), SessionState.PENDING, Optional.empty(),
+        Optional.empty(), Optional.empty(), sha256(secret), now, now, now.plus(limits.lifetime()), now);
+    Quota quota = new Quota(limits.maxActive(), rules.proposalQuota());
+    return store.create(session, quota).recover(e -> Future.failedFuture(e instanceof QuotaExceededException q
+        ? new BrokerException(BrokerException.Kind.QUOTA, q.limit(), q.getMessage()) : e))
+        .compose(s -> {
+          pendingSecrets.put(id, secret);
+          return place(id, chosen, Set.of());
+        })
+        .map(s -> {
+          if (s.state() == SessionState.STARTING) {
+            startAndObserve(s).onFailure(e -> LOG.warn("session {}: start failed: {}", id, e.getMessage()));
+          } else {
+            pendingSecrets.remove(id);
+          }
+          return new Created(s, secret);
+        });
+  }
+
+  /** PLACING, then STARTING on the chosen cluster, or FAILED when none can run it. */
+  private Future<Session> place(String id, Chosen chosen, Set<String> avoid) {
+    return store.update(id, s -> s.withState(SessionState.PLACING, clock.instant()))
+        .compose(s -> store.active().map(active -> {
+          Session session = s.orElseThrow();
+          PlacementRequest request = new PlacementRequest(chosen.flavour(), chosen.image(), sites(session.datasets()));
+          return placer.place(request, watch.states(active, avoid));
+        })).compose(p -> store.update(id, s -> p.cluster().isPresent()
+            ? s.placed(p.cluster().get(), p.reason(), clock.instant())
+            : s.unplaceable(p.reason(), clock.instant())).map(Optional::orElseThrow))
+        .onSuccess(s -> LOG.info("session {}: {} {}", id, s.state(), s.placement().orElse("")));
+  }
+
+  private Set<String> sites(List<String> datasets) {
+    Set<String> sites = new LinkedHashSet<>();
+    datasets.forEach(d -> locations.locate(d).ifPresent(l -> sites.add(l.site())));
+    return sites;
+  }
+
+  private Future<Session> startAndObserve(Session s) {
+    if (!starting.add(s.id())) {
+      return Future.succeededFuture(s);
+    }
+    return start(s, new LinkedHashSet<>()).andThen(x -> starting.remove(s.id()))
+        .compose(x -> advance(s.id())).map(o -> o.orElse(s));
+  }
+
+  /**
+   * Starts a STARTING session on its cluster. When the cluster does not answer it is marked unhealthy and the
+   * session placed again elsewhere (or FAILED with the reason).
+   */
+  private Future<Session> start(Session s, Set<String> avoided) {
+    String clusterId = s.cluster().orElseThrow();
+    SessionDriver driver = drivers.get(clusterId);
+    return launchSpec(s).compose(spec -> driver.start(spec)).map(x -> {
+      started.add(s.id());
+      pendingSecrets.remove(s.id());
+      return s;
+    }).recover(e -> driver.probe().transform(probe -> {
+      if (probe.succeeded()) {
+        pendingSecrets.remove(s.id());
+        return failIfActive(s.id(), "starting on " + clusterId + " failed: " + e.getMessage());
+      }
+      String why = probe.cause().getMessage();
+      watch.markUnhealthy(clusterId, why);
+      avoided.add(clusterId);
+      LOG.warn("session {}: cluster {} does not answer ({}); placing it again", s.id(), clusterId, why);
+      return catalogueOf(s).compose(chosen -> place(s.id(), chosen, avoided)).compose(next -> {
+        if (next.state() != SessionState.STARTING) {
+          pendingSecrets.remove(s.id());
+          String reason = "cluster " + clusterId + " does not answer (" + why + "), and " + next.placement().orElse("");
+          return store.update(s.id(), x -> x.failed(reason, clock.instant())).map(o -> o.orElse(next));
+        }
+        return start(next, avoided);
+      });
+    }));
+  }
+
+  private Future<Chosen> catalogueOf(Session s) {
+    return store.images().compose(images -> store.flavours().compose(flavours -> {
+      Optional<Image> image = images.stream().filter(i -> i.id().equals(s.image())).findFirst();
+      Optional<Flavour> flavour = flavours.stream().filter(f -> f.id().equals(s.flavour())).findFirst();
+      if (image.isEmpty() || flavour.isEmpty()) {
+        return Future.failedFuture(new IllegalStateException("image " + s.image() + " or flavour " + s.flavour()
+            + " was removed from the catalogue"));
+      }
+      // the session keeps the resources it was created with
+      Flavour f = flavour.get();
+      return Future.succeededFuture(new Chosen(image.get(), new Flavour(f.id(), f.title(), s.resources(), f.visibility(),
+          f.scratchGi())));
+    }));
+  }
+
+  private Future<LaunchSpec> launchSpec(Session s) {
+    Cluster cluster = clusters.get(s.cluster().orElseThrow());
+    return catalogueOf(s).map(chosen -> {
+      List<LaunchSpec.DataMount> mounts = new ArrayList<>();
+      int n = 0;
+      for (String pid : s.datasets()) {
+        n++;
+        Optional<DatasetLocations.Location> at = locations.locate(pid);
+        if (at.isPresent() && cluster.storageSites().containsKey(at.get().site())) {
+          Cluster.StorageMount m = cluster.storageSites().get(at.get().site());
+          String sub = relative(m.root(), at.get().path());
+          mounts.add(new LaunchSpec.DataMount(pid, m.claim(), sub, "/data/" + n));
+        }
+      }
+      return new LaunchSpec(s, chosen.image(), chosen.flavour(), Optional.ofNullable(pendingSecrets.get(s.id())),
+          mounts);
+    });
+  }
+
+  private static String relative(String root, String path) {
+    String r = root.endsWith("/") ? root : root + "/";
+    String p = path.startsWith(r) ? path.substring(r.length()) : path.replaceFirst("^/+", "");
+    return p.replaceAll("/+$", "");
+  }
+
+  private Future<Session> failIfActive(String id, String reason) {
+    return store.update(id, s -> s.state().active() ? s.failed(reason, clock.instant()) : s)
+        .map(o -> o.orElseThrow());
+  }
+
+  public Future<Session> get(Caller caller, String id) {
+    return store.get(id).compose(s -> {
+      if (s.isEmpty() || !(caller.admin() || s.get().owner().equals(caller.user()))) {
+        // another user's session is as unknown as a missing one
+        return Future.failedFuture(BrokerException.notFound("There is no session " + id + " of yours."));
+      }
+      return Future.succeededFuture(s.get());
+    });
+  }
+
+  /** The caller's sessions; every session for an administrator. */
+  public Future<List<Session>> list(Caller caller) {
+    return store.list(caller.admin() ? Optional.empty() : Optional.of(caller.user()));
+  }
+
+  /** Stops a session: STOPPING, then STOPPED once its cluster removed it (the reconciler retries otherwise). */
+  public Future<Session> stop(Caller caller, String id) {
+    return get(caller, id).compose(s -> {
+      if (!s.state().active()) {
+        return Future.succeededFuture(s);
+      }
+      return store.update(id, x -> x.state().active() ? x.withState(SessionState.STOPPING, clock.instant()) : x)
+          .map(Optional::orElseThrow).compose(x -> x.state() == SessionState.STOPPING ? finishStop(x)
+              : Future.succeededFuture(x));
+    });
+  }
+
+  private Future<Session> finishStop(Session s) {
+    pendingSecrets.remove(s.id());
+    Future<Void> removed = s.cluster().isEmpty() ? Future.succeededFuture() : drivers.get(s.cluster().get()).stop(s.id());
+    return removed.compose(x -> {
+      started.remove(s.id());
+      return store.update(s.id(), y -> y.state() == SessionState.STOPPING ? y.withState(SessionState.STOPPED,
+          clock.instant()) : y).map(Optional::orElseThrow);
+    }, e -> {
+      LOG.warn("session {}: stopping on {} failed ({}); the reconciler retries", s.id(), s.cluster().orElse("-"),
+          e.getMessage());
+      return Future.succeededFuture(s);
+    });
+  }
+
+  /**
+   * One step of the session's lifecycle toward its cluster's truth: an unplaced session is placed, a STARTING one
+   * started (idempotently) and RUNNING once its endpoint is ready, a vanished one FAILED, an expired one stopped,
+   * a STOPPING one stopped. Empty if the session does not exist.
+   */
+  public Future<Optional<Session>> advance(String id) {
+    return store.get(id).compose(o -> {
+      if (o.isEmpty() || !o.get().state().active()) {
+        return Future.succeededFuture(o);
+      }
+      Session s = o.get();
+      Instant now = clock.instant();
+      return switch (s.state()) {
+        // a create in progress owns its session; after the grace it was interrupted (a restart): placed here
+        case PENDING, PLACING -> now.isBefore(s.updated().plus(CREATE_GRACE)) ? Future.succeededFuture(o)
+            : catalogueOf(s).compose(c -> place(id, c, Set.of())).compose(x -> x.state() == SessionState.STARTING
+                ? startAndObserve(x) : Future.succeededFuture(x)).map(Optional::of);
+        case STOPPING -> finishStop(s).map(Optional::of);
+        case STARTING, RUNNING -> {
+          if (!now.isBefore(s.expiresAt())) {
+            LOG.info("session {}: lifetime ended at {}; stopping it", id, s.expiresAt());
+            yield store.update(id, x -> x.withState(SessionState.STOPPING, now)).compose(x -> finishStop(x.orElseThrow()))
+                .map(Optional::of);
+          }
+          if (starting.contains(id)) {
+            yield Future.succeededFuture(o); // its start is in flight
+          }
+          Future<Session> ensured = s.state() == SessionState.STARTING && !started.contains(id)
+              ? startGuarded(s) : Future.succeededFuture(s);
+          yield ensured.compose(x -> x.state() != SessionState.STARTING && x.state() != SessionState.RUNNING
+              ? Future.succeededFuture(Optional.of(x)) : observe(x));
+        }
+        default -> Future.succeededFuture(o);
+      };
+    });
+  }
+
+  private Future<Session> startGuarded(Session s) {
+    if (!starting.add(s.id())) {
+      return Future.succeededFuture(s);
+    }
+    return start(s, new LinkedHashSet<>()).andThen(x -> starting.remove(s.id()));
+  }
+
+  private Future<Optional<Session>> observe(Session s) {
+    String clusterId = s.cluster().orElseThrow();
+    return drivers.get(clusterId).observe(s.id()).compose(ob -> {
+      Instant now = clock.instant();
+      return store.update(s.id(), x -> {
+        if (x.state() != SessionState.STARTING && x.state() != SessionState.RUNNING) {
+          return x; // stopped meanwhile
+        }
+        return switch (ob.phase()) {
+          case READY -> x.state() == SessionState.RUNNING && x.url().equals(ob.url()) ? x : x.running(ob.url().orElseThrow(), now);
+          case FAILED -> x.failed(ob.reason().orElse("the session failed on " + clusterId), now);
+          case ABSENT -> x.failed("the session vanished from cluster " + clusterId
+              + " (its pod or process was removed outside the broker)", now);
+          case STARTING -> x.state() == SessionState.STARTING && !now.isBefore(x.updated().plus(rules.startTimeout()))
+              ? x.failed("the session did not become ready within " + rules.startTimeout().toSeconds() + " s", now)
+              : x;
+        };
+      });
+    }, e -> {
+      // the cluster did not answer: truth unknown, keep the state; probes mark it unhealthy
+      LOG.warn("session {}: cannot observe it on {}: {}", s.id(), clusterId, e.getMessage());
+      return Future.succeededFuture(Optional.of(s));
+    });
+  }
+
+  /** The clusters as placement sees them now: health and what active sessions use. */
+  public Future<List<ClusterState>> clusterStates() {
+    return store.active().map(active -> watch.states(active, Set.of()));
+  }
+
+  /** Probes every cluster, recording which answer; called by the reconciler. */
+  public Future<Map<String, Optional<String>>> probeClusters() {
+    return watch.probe();
+  }
+
+  /** Removes, from every healthy cluster, sessions the broker does not know as active there; answers how many. */
+  public Future<Integer> removeOrphans() {
+    return watch.removeOrphans();
+  }
+
+  /** The active sessions; what this process remembers about sessions no longer active is forgotten. */
+  public Future<List<Session>> active() {
+    return store.active().onSuccess(active -> {
+      Set<String> ids = new java.util.HashSet<>();
+      active.forEach(x -> ids.add(x.id()));
+      // (a session started meanwhile may be dropped too: its next step then starts it again, idempotently)
+      started.retainAll(ids);
+    });
+  }
+
+  /** Whether {@code secret} is the access secret of {@code session} (constant-time). */
+  public static boolean secretMatches(Session session, String secret) {
+    return MessageDigest.isEqual(session.secretHash().getBytes(StandardCharsets.US_ASCII),
+        sha256(secret).getBytes(StandardCharsets.US_ASCII));
+  }
+
+  static String newId() {
+    char[] c = new char[20];
+    for (int i = 0; i < c.length; i++) {
+      c[i] = ID_CHARS[RANDOM.nextInt(ID_CHARS.length)];
+    }
+    // DNS-1123 label friendly (Kubernetes object names): starts with a letter
+    return "s" + new String(c).toLowerCase(Locale.ROOT);
+  }
+
+  static String newSecret() {
+    byte[] b = new byte[32];
+    RANDOM.nextBytes(b);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+  }
+
+  static String sha256(String s) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

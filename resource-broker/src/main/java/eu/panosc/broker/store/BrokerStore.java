@@ -1,0 +1,50 @@
+package eu.panosc.broker.store;
+
+import eu.panosc.broker.model.Flavour;
+import eu.panosc.broker.model.Image;
+import eu.panosc.broker.model.Quota;
+import eu.panosc.broker.model.Session;
+import io.vertx.core.Future;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+
+/**
+ * Where the broker keeps its catalogue (flavours, images) and its sessions. Every implementation passes
+ * {@code BrokerStoreContract}.
+ */
+public interface BrokerStore {
+  /** Inserts or replaces a flavour. */
+  Future<Void> putFlavour(Flavour flavour);
+
+  /** Every flavour, ordered by id. */
+  Future<List<Flavour>> flavours();
+
+  /** Inserts or replaces an image. */
+  Future<Void> putImage(Image image);
+
+  /** Every image, ordered by id. */
+  Future<List<Image>> images();
+
+  /**
+   * Inserts a new session unless that would exceed {@code quota}: the check and the insert are atomic against
+   * every other {@code create}, so concurrent creates never exceed it. Fails with
+   * {@link eu.panosc.broker.model.QuotaExceededException} naming the limit.
+   */
+  Future<Session> create(Session session, Quota quota);
+
+  Future<Optional<Session>> get(String id);
+
+  /** Sessions of {@code owner} (every session when empty), newest first. */
+  Future<List<Session>> list(Optional<String> owner);
+
+  /** Sessions in an active state (not STOPPED or FAILED), oldest first. */
+  Future<List<Session>> active();
+
+  /**
+   * Applies {@code updater} to the current session and stores its answer, atomically (no other update of the
+   * session interleaves). An updater answering its argument unchanged writes nothing. Empty if there is no such
+   * session.
+   */
+  Future<Optional<Session>> update(String id, UnaryOperator<Session> updater);
+}

@@ -1,0 +1,127 @@
+package eu.panosc.broker.store;
+
+import eu.panosc.broker.model.Flavour;
+import eu.panosc.broker.model.Image;
+import eu.panosc.broker.model.Quota;
+import eu.panosc.broker.model.Resources;
+import eu.panosc.broker.model.Session;
+import io.vertx.core.Future;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.UnaryOperator;
+
+/** A {@link BrokerStore} in memory, for tests and benchmarks; one monitor makes every operation atomic. */
+public final class InMemoryBrokerStore implements BrokerStore {
+  private final Map<String, Flavour> flavours = new TreeMap<>();
+  private final Map<String, Image> images = new TreeMap<>();
+  private final Map<String, Session> sessions = new TreeMap<>();
+
+  @Override
+  public synchronized Future<Void> putFlavour(Flavour flavour) {
+    flavours.put(flavour.id(), flavour);
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public synchronized Future<List<Flavour>> flavours() {
+    return Future.succeededFuture(List.copyOf(flavours.values()));
+  }
+
+  @Override
+  public synchronized Future<Void> putImage(Image image) {
+    images.put(image.id(), image);
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public synchronized Future<List<Image>> images() {
+    return Future.succeededFuture(List.copyOf(images.values()));
+  }
+
+  @Override
+  public synchronized Future<Session> create(Session session, Quota quota) {
+    if (sessions.containsKey(session.id())) {
+      return Future.failedFuture(new IllegalStateException("session " + session.id() + " exists"));
+    }
+    long own = sessions.values().stream().filter(s -> s.state().active() && s.owner().equals(session.owner())).count();
+    List<Session> sameProposal = sessions.values().stream().filter(s -> s.state().active()
+        && s.proposal().isPresent() && s.proposal().equals(session.proposal())).toList();
+    Resources use = sameProposal.stream().map(Session::resources).reduce(Resources.NONE, Resources::plus);
+    try {
+      Quotas.check(session, quota, own, sameProposal.size(), use);
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+    sessions.put(session.id(), session);
+    return Future.succeededFuture(session);
+  }
+
+  @Override
+  public synchronized Future<Optional<Session>> get(String id) {
+    return Future.succeededFuture(Optional.ofNullable(sessions.get(id)));
+  }
+
+  @Override
+  public synchronized Future<List<Session>> list(Optional<String> owner) {
+    List<Session> out = new ArrayList<>(sessions.values().stream()
+        .filter(s -> owner.isEmpty() || s.owner().equals(owner.get())).toList());
+    out.sort(Comparator.comparing(Session::created).reversed().thenComparing(Session::id));
+    return Future.succeededFuture(out);
+  }
+
+  @Override
+  public synchronized Future<List<Session>> active() {
+    List<Session> out = new ArrayList<>(sessions.values().stream().filter(s -> s.state().active()).toList());
+    out.sort(Comparator.comparing(Session::created).thenComparing(Session::id));
+    return Future.succeededFuture(out);
+  }
+
+  @Override
+  public synchronized Future<Optional<Session>> update(String id, UnaryOperator<Session> updater) {
+    Session current = sessions.get(id);
+    if (current == null) {
+      return Future.succeededFuture(Optional.empty());
+    }
+    Session next;
+    try {
+      next = updater.apply(current);
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+    if (!next.id().equals(id)) {
+      return Future.failedFuture(new IllegalArgumentException("an update may not change the session id"));
+    }
+    sessions.put(id, next);
+    return Future.succeededFuture(Optional.of(next));
+  }
+
+  /** Leadership within one process: the first caller leads until it releases. */
+  public static final class Lock implements LeaderLock {
+    private static final Object GUARD = new Object();
+    private static Lock holder;
+
+    @Override
+    public Future<Boolean> tryLead() {
+      synchronized (GUARD) {
+        if (holder == null) {
+          holder = this;
+        }
+        return Future.succeededFuture(holder == this);
+      }
+    }
+
+    @Override
+    public Future<Void> release() {
+      synchronized (GUARD) {
+        if (holder == this) {
+          holder = null;
+        }
+      }
+      return Future.succeededFuture();
+    }
+  }
+}

@@ -1,0 +1,216 @@
+package eu.panosc.broker.store;
+
+import eu.panosc.broker.model.Flavour;
+import eu.panosc.broker.model.Image;
+import eu.panosc.broker.model.Quota;
+import eu.panosc.broker.model.Resources;
+import eu.panosc.broker.model.Session;
+import eu.panosc.broker.model.SessionState;
+import eu.panosc.broker.model.Visibility;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+
+/**
+ * The {@link BrokerStore} on PostgreSQL (schema {@code broker}). A create takes transaction-scoped advisory locks on
+ * its owner and its proposal (always in that order, so two creates never deadlock) before counting what is active,
+ * so concurrent creates for one user or one proposal are serialised and never exceed a quota; updates lock the
+ * session's row ({@code SELECT ... FOR UPDATE}).
+ */
+public final class PgBrokerStore implements BrokerStore {
+  private static final String COLUMNS = "id, owner_id, proposal, datasets, flavour, image, cpu, memory_mi, gpu, cluster, "
+      + "state, url, placement, failure, secret_hash, created, updated, expires_at, last_activity";
+  private static final String ACTIVE = "state NOT IN ('STOPPED', 'FAILED')";
+  private static final String LOCK = "SELECT pg_advisory_xact_lock(hashtextextended($1, 7031))";
+  private static final String INSERT = "INSERT INTO session (" + COLUMNS + ") VALUES "
+      + "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)";
+  private static final String UPDATE = "UPDATE session SET owner_id = $2, proposal = $3, datasets = $4, flavour = $5, "
+      + "image = $6, cpu = $7, memory_mi = $8, gpu = $9, cluster = $10, state = $11, url = $12, placement = $13, "
+      + "failure = $14, secret_hash = $15, created = $16, updated = $17, expires_at = $18, last_activity = $19 "
+      + "WHERE id = $1";
+
+  private final Pool pool;
+
+  public PgBrokerStore(Pool pool) {
+    this.pool = Objects.requireNonNull(pool, "pool");
+  }
+
+  @Override
+  public Future<Void> putFlavour(Flavour f) {
+    return pool.preparedQuery("INSERT INTO flavour (id, title, cpu, memory_mi, gpu, visibility, scratch_gi) VALUES ($1, "
+        + "$2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO UPDATE SET title = excluded.title, cpu = excluded.cpu, "
+        + "memory_mi = excluded.memory_mi, gpu = excluded.gpu, visibility = excluded.visibility, "
+        + "scratch_gi = excluded.scratch_gi")
+        .execute(Tuple.of(f.id(), f.title(), f.resources().cpu(), f.resources().memoryMi(), f.resources().gpu(),
+            json(f.visibility()), f.scratchGi())).mapEmpty();
+  }
+
+  @Override
+  public Future<List<Flavour>> flavours() {
+    return pool.query("SELECT id, title, cpu, memory_mi, gpu, visibility, scratch_gi FROM flavour ORDER BY id").execute()
+        .map(rows -> {
+          List<Flavour> out = new ArrayList<>();
+          rows.forEach(r -> out.add(new Flavour(r.getString("id"), r.getString("title"),
+              new Resources(r.getLong("cpu"), r.getLong("memory_mi"), r.getLong("gpu")),
+              visibility(r.getJsonObject("visibility")), r.getInteger("scratch_gi"))));
+          return out;
+        });
+  }
+
+  @Override
+  public Future<Void> putImage(Image i) {
+    return pool.preparedQuery("INSERT INTO image (id, title, kind, reference, protocol, port, visibility, clusters) "
+        + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (id) DO UPDATE SET title = excluded.title, kind = "
+        + "excluded.kind, reference = excluded.reference, protocol = excluded.protocol, port = excluded.port, "
+        + "visibility = excluded.visibility, clusters = excluded.clusters")
+        .execute(Tuple.from(new Object[] {i.id(), i.title(), i.kind().name(), i.reference(), i.protocol(), i.port(),
+            json(i.visibility()), i.clusters().stream().sorted().toArray(String[]::new)})).mapEmpty();
+  }
+
+  @Override
+  public Future<List<Image>> images() {
+    return pool.query("SELECT id, title, kind, reference, protocol, port, visibility, clusters FROM image ORDER BY id")
+        .execute().map(rows -> {
+          List<Image> out = new ArrayList<>();
+          rows.forEach(r -> out.add(new Image(r.getString("id"), r.getString("title"),
+              Image.Kind.valueOf(r.getString("kind")), r.getString("reference"), r.getString("protocol"),
+              r.getInteger("port"), visibility(r.getJsonObject("visibility")),
+              Set.of(r.getArrayOfStrings("clusters")))));
+          return out;
+        });
+  }
+
+  @Override
+  public Future<Session> create(Session s, Quota quota) {
+    return pool.withTransaction(conn -> conn.preparedQuery(LOCK).execute(Tuple.of("broker.user:" + s.owner()))
+        .compose(x -> s.proposal().isEmpty() ? Future.succeededFuture()
+            : conn.preparedQuery(LOCK).execute(Tuple.of("broker.proposal:" + s.proposal().get())).mapEmpty())
+        .compose(x -> conn.preparedQuery("SELECT count(*) FROM session WHERE owner_id = $1 AND " + ACTIVE)
+            .execute(Tuple.of(s.owner())))
+        .compose(own -> proposalUse(conn, s.proposal()).compose(use -> {
+          Quotas.check(s, quota, own.iterator().next().getLong(0), use.getLong(0),
+              new Resources(use.getLong(1), use.getLong(2), use.getLong(3)));
+          return conn.preparedQuery(INSERT).execute(tuple(s));
+        })).map(x -> s));
+  }
+
+  private static Future<Row> proposalUse(SqlConnection conn, Optional<String> proposal) {
+    if (proposal.isEmpty()) {
+      return conn.query("SELECT 0::bigint, 0::bigint, 0::bigint, 0::bigint").execute().map(r -> r.iterator().next());
+    }
+    return conn.preparedQuery("SELECT count(*), coalesce(sum(cpu), 0)::bigint, coalesce(sum(memory_mi), 0)::bigint, "
+        + "coalesce(sum(gpu), 0)::bigint FROM session WHERE proposal = $1 AND " + ACTIVE)
+        .execute(Tuple.of(proposal.get())).map(r -> r.iterator().next());
+  }
+
+  @Override
+  public Future<Optional<Session>> get(String id) {
+    return pool.preparedQuery("SELECT " + COLUMNS + " FROM session WHERE id = $1").execute(Tuple.of(id))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(session(rows.iterator().next())));
+  }
+
+  @Override
+  public Future<List<Session>> list(Optional<String> owner) {
+    var query = owner.isPresent()
+        ? pool.preparedQuery("SELECT " + COLUMNS + " FROM session WHERE owner_id = $1 ORDER BY created DESC, id")
+            .execute(Tuple.of(owner.get()))
+        : pool.query("SELECT " + COLUMNS + " FROM session ORDER BY created DESC, id").execute();
+    return query.map(rows -> {
+      List<Session> out = new ArrayList<>();
+      rows.forEach(r -> out.add(session(r)));
+      return out;
+    });
+  }
+
+  @Override
+  public Future<List<Session>> active() {
+    return pool.query("SELECT " + COLUMNS + " FROM session WHERE " + ACTIVE + " ORDER BY created, id").execute()
+        .map(rows -> {
+          List<Session> out = new ArrayList<>();
+          rows.forEach(r -> out.add(session(r)));
+          return out;
+        });
+  }
+
+  @Override
+  public Future<Optional<Session>> update(String id, UnaryOperator<Session> updater) {
+    return pool.withTransaction(conn -> conn.preparedQuery("SELECT " + COLUMNS + " FROM session WHERE id = $1 FOR UPDATE")
+        .execute(Tuple.of(id)).compose(rows -> {
+          if (rows.size() == 0) {
+            return Future.succeededFuture(Optional.<Session>empty());
+          }
+          Session current = session(rows.iterator().next());
+          Session next = updater.apply(current);
+          if (!next.id().equals(id)) {
+            return Future.failedFuture(new IllegalArgumentException("an update may not change the session id"));
+          }
+          if (next.equals(current)) {
+            return Future.succeededFuture(Optional.of(current));
+          }
+          return conn.preparedQuery(UPDATE).execute(tuple(next)).map(x -> Optional.of(next));
+        }));
+  }
+
+  private static Tuple tuple(Session s) {
+    return Tuple.from(new Object[] {s.id(), s.owner(), s.proposal().orElse(null), s.datasets().toArray(String[]::new),
+        s.flavour(), s.image(), s.resources().cpu(), s.resources().memoryMi(), s.resources().gpu(),
+        s.cluster().orElse(null), s.state().name(), s.url().orElse(null), s.placement().orElse(null),
+        s.failure().orElse(null), s.secretHash(), utc(s.created()), utc(s.updated()), utc(s.expiresAt()),
+        utc(s.lastActivity())});
+  }
+
+  private static Session session(Row r) {
+    return new Session(r.getString("id"), r.getString("owner_id"), Optional.ofNullable(r.getString("proposal")),
+        Arrays.asList(r.getArrayOfStrings("datasets")), r.getString("flavour"), r.getString("image"),
+        new Resources(r.getLong("cpu"), r.getLong("memory_mi"), r.getLong("gpu")),
+        Optional.ofNullable(r.getString("cluster")), SessionState.valueOf(r.getString("state")),
+        Optional.ofNullable(r.getString("url")), Optional.ofNullable(r.getString("placement")),
+        Optional.ofNullable(r.getString("failure")), r.getString("secret_hash"), instant(r, "created"),
+        instant(r, "updated"), instant(r, "expires_at"), instant(r, "last_activity"));
+  }
+
+  private static Instant instant(Row r, String column) {
+    return r.getOffsetDateTime(column).toInstant();
+  }
+
+  private static OffsetDateTime utc(Instant i) {
+    return i.atOffset(ZoneOffset.UTC);
+  }
+
+  private static JsonObject json(Visibility v) {
+    return new JsonObject().put("proposals", sorted(v.proposals())).put("facilities", sorted(v.facilities()))
+        .put("roles", sorted(v.roles()));
+  }
+
+  private static JsonArray sorted(Set<String> s) {
+    return new JsonArray(s.stream().sorted().map(Object.class::cast).toList());
+  }
+
+  private static Visibility visibility(JsonObject o) {
+    return new Visibility(strings(o.getJsonArray("proposals")), strings(o.getJsonArray("facilities")),
+        strings(o.getJsonArray("roles")));
+  }
+
+  private static Set<String> strings(JsonArray a) {
+    Set<String> out = new LinkedHashSet<>();
+    if (a != null) {
+      a.forEach(v -> out.add(String.valueOf(v)));
+    }
+    return out;
+  }
+}

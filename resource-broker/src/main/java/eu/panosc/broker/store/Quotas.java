@@ -1,0 +1,41 @@
+package eu.panosc.broker.store;
+
+import eu.panosc.broker.model.Quota;
+import eu.panosc.broker.model.QuotaExceededException;
+import eu.panosc.broker.model.Resources;
+import eu.panosc.broker.model.Session;
+
+/** The quota rule both stores apply, given what is active now. */
+final class Quotas {
+  private Quotas() {}
+
+  /**
+   * Throws if {@code next} does not fit: {@code ownerActive} active sessions of its owner, and {@code proposalCount}
+   * active sessions using {@code proposalUse} of its proposal.
+   */
+  static void check(Session next, Quota quota, long ownerActive, long proposalCount, Resources proposalUse) {
+    if (ownerActive + 1 > quota.maxActivePerUser()) {
+      throw new QuotaExceededException("user.maxActive", "You already have " + ownerActive
+          + " active sessions; the limit (user.maxActive) is " + quota.maxActivePerUser()
+          + ". Stop one before starting another.");
+    }
+    if (next.proposal().isPresent() && quota.proposal().isPresent()) {
+      Quota.ProposalQuota q = quota.proposal().get();
+      String p = next.proposal().get();
+      if (proposalCount + 1 > q.sessions()) {
+        throw new QuotaExceededException("proposal.sessions", "Proposal " + p + " already has " + proposalCount
+            + " active sessions; its limit (proposal.sessions) is " + q.sessions() + ".");
+      }
+      if (proposalUse.cpu() + next.resources().cpu() > q.cpu()) {
+        throw new QuotaExceededException("proposal.cpu", "Proposal " + p + " uses " + proposalUse.cpu()
+            + " CPU cores; this session's " + next.resources().cpu() + " would exceed its limit (proposal.cpu) of "
+            + q.cpu() + ".");
+      }
+      if (proposalUse.gpu() + next.resources().gpu() > q.gpu()) {
+        throw new QuotaExceededException("proposal.gpu", "Proposal " + p + " uses " + proposalUse.gpu()
+            + " GPUs; this session's " + next.resources().gpu() + " would exceed its limit (proposal.gpu) of "
+            + q.gpu() + ".");
+      }
+    }
+  }
+}

@@ -1,0 +1,89 @@
+package eu.panosc.broker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import eu.panosc.broker.model.Cluster;
+import eu.panosc.broker.model.Image;
+import eu.panosc.broker.model.Limits;
+import eu.panosc.platform.config.ConfigException;
+import eu.panosc.platform.config.ConfigNode;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class BrokerSettingsTest {
+  static final URI ISSUER = URI.create("https://panosc.example/aai");
+  static final URI ROOT = URI.create("https://panosc.example");
+
+  static BrokerSettings read(Map<String, Object> values, boolean demo) {
+    return BrokerSettings.from(ConfigNode.of("services.broker", values), ISSUER, ROOT, demo);
+  }
+
+  @Test
+  void fromWhenEmptyOutsideDemoThenVisaDefaultsNoClustersNoPdp() {
+    BrokerSettings s = read(Map.of(), false);
+    assertThat(s.rules().user()).isEqualTo(new Limits(2, Duration.ofDays(14), Duration.ofDays(4)));
+    assertThat(s.rules().staff()).isEqualTo(new Limits(2, Duration.ofDays(60), Duration.ofDays(8)));
+    assertThat(s.rules().proposalQuota()).isEmpty();
+    assertThat(s.clusters()).isEmpty();
+    assertThat(s.flavours()).isEmpty();
+    assertThat(s.pdp()).isEmpty();
+  }
+
+  @Test
+  void fromWhenDemoThenLocalClusterFlavoursImagesDatasetsAndDemoClient() {
+    BrokerSettings s = read(Map.of(), true);
+    assertThat(s.clusters()).extracting(Cluster::id).containsExactly("local");
+    assertThat(s.clusters().get(0).kind()).isEqualTo(Cluster.Kind.LOCAL);
+    assertThat(s.clusters().get(0).sites()).contains("esrf-gpfs", "ill-nfs");
+    assertThat(s.images()).extracting(Image::kind).containsExactly(Image.Kind.JUPYTER, Image.Kind.DESKTOP);
+    assertThat(s.datasets().locate("10.15151/ESRF-DC-2415001")).hasValueSatisfying(l ->
+        assertThat(l.site()).isEqualTo("esrf-gpfs"));
+    assertThat(s.pdp().orElseThrow().clientId()).isEqualTo("resource-broker");
+    assertThat(s.pdp().orElseThrow().evaluationsEndpoint().toString())
+        .isEqualTo("https://panosc.example/pdp/access/v1/evaluations");
+    assertThat(s.pdp().orElseThrow().tokenEndpoint().toString()).isEqualTo("https://panosc.example/aai/token");
+    assertThat(s.pdp().toString()).doesNotContain("demo-secret");
+  }
+
+  @Test
+  void fromWhenFullConfigThenEveryValueRead() {
+    BrokerSettings s = read(Map.of(
+        "limits", Map.of("user", Map.of("maxActive", 3, "lifetime", "7d")),
+        "proposalQuota", Map.of("sessions", 4, "cpu", 32, "gpu", 2),
+        "clusters", Map.of("esrf-k8s", Map.of("kind", "kubernetes", "facility", "esrf", "apiUrl",
+            "https://k8s.esrf.example:6443", "namespace", "sessions", "preference", 80,
+            "capacity", Map.of("cpu", 512, "memoryMi", 4_194_304, "gpu", 16),
+            "storageSites", Map.of("esrf-gpfs", Map.of("claim", "gpfs-ro", "root", "/data")))),
+        "flavours", Map.of("gpu", Map.of("cpu", 4, "memoryMi", 16384, "gpu", 1,
+            "visibleTo", Map.of("roles", List.of("staff"), "proposals", List.of("esrf:MX-2415"))))),
+        false);
+    assertThat(s.rules().user()).isEqualTo(new Limits(3, Duration.ofDays(7), Duration.ofDays(4)));
+    assertThat(s.rules().proposalQuota().orElseThrow().gpu()).isEqualTo(2);
+    Cluster c = s.clusters().get(0);
+    assertThat(c.kubernetes().orElseThrow().apiUrl()).isEqualTo("https://k8s.esrf.example:6443");
+    assertThat(c.storageSites().get("esrf-gpfs")).isEqualTo(new Cluster.StorageMount("gpfs-ro", "/data"));
+    assertThat(c.preference()).isEqualTo(80);
+    assertThat(c.eosc()).isFalse();
+    assertThat(s.flavours().get(0).visibility().roles()).containsExactly("staff");
+  }
+
+  @Test
+  void fromWhenBadValuesThenErrorNamesTheKey() {
+    assertThatThrownBy(() -> read(Map.of("clusters", Map.of("x", Map.of("kind", "kubernetes"))), false))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("services.broker.clusters.x.apiUrl");
+    assertThatThrownBy(() -> read(Map.of("clusters", Map.of("Bad_Id", Map.of("kind", "local"))), false))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("services.broker.clusters.Bad_Id");
+    assertThatThrownBy(() -> read(Map.of("limits", Map.of("user", Map.of("lifetime", "0s"))), false))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("services.broker.limits.user.lifetime");
+    assertThatThrownBy(() -> read(Map.of("colour", "red"), false))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("services.broker.colour");
+    assertThatThrownBy(() -> read(Map.of("pdp", Map.of("clientId", "x")), false))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("services.broker.pdp.clientSecret");
+    assertThatThrownBy(() -> read(Map.of("images", Map.of("j", Map.of("reference", "r", "clusters", List.of("nope")))),
+        false)).isInstanceOf(ConfigException.class).hasMessageContaining("services.broker.images.j.clusters");
+  }
+}

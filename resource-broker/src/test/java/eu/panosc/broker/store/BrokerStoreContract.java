@@ -1,0 +1,198 @@
+package eu.panosc.broker.store;
+
+import static eu.panosc.broker.Fixtures.T0;
+import static eu.panosc.broker.Fixtures.session;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import eu.panosc.broker.Fixtures;
+import eu.panosc.broker.model.Flavour;
+import eu.panosc.broker.model.Image;
+import eu.panosc.broker.model.Quota;
+import eu.panosc.broker.model.QuotaExceededException;
+import eu.panosc.broker.model.Resources;
+import eu.panosc.broker.model.Session;
+import eu.panosc.broker.model.SessionState;
+import eu.panosc.broker.model.Visibility;
+import io.vertx.core.Future;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletionException;
+import org.junit.jupiter.api.Test;
+
+/** What every {@link BrokerStore} guarantees; each implementation runs it. */
+abstract class BrokerStoreContract {
+  static final Resources SMALL = new Resources(2, 4096, 0);
+  static final Quota TWO = new Quota(2, Optional.empty());
+
+  abstract BrokerStore store();
+
+  static String id() {
+    return "s" + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
+  }
+
+  static String user() {
+    return "u-" + UUID.randomUUID() + "@demo.panosc.eu";
+  }
+
+  static <T> T await(Future<T> f) {
+    return f.toCompletionStage().toCompletableFuture().join();
+  }
+
+  @Test
+  void catalogueWhenPutTwiceThenReplacedAndListedById() {
+    BrokerStore s = store();
+    String a = "z" + UUID.randomUUID().toString().substring(0, 8);
+    await(s.putFlavour(new Flavour(a, "first", SMALL, Visibility.EVERYONE)));
+    Flavour second = new Flavour(a, "second", new Resources(4, 8192, 1),
+        new Visibility(Set.of("esrf:MX-2415"), Set.of("esrf"), Set.of("staff")), 50);
+    await(s.putFlavour(second));
+    assertThat(await(s.flavours())).filteredOn(f -> f.id().equals(a)).containsExactly(second);
+    Image image = new Image(a, "Desk", Image.Kind.DESKTOP, "r/desk:1", "guacamole", 8080,
+        new Visibility(Set.of(), Set.of("ill"), Set.of()), Set.of("ill-k8s", "eosc-cloud"));
+    await(s.putImage(Fixtures.image(a)));
+    await(s.putImage(image));
+    assertThat(await(s.images())).filteredOn(i -> i.id().equals(a)).containsExactly(image);
+    List<String> ids = await(s.flavours()).stream().map(Flavour::id).toList();
+    assertThat(ids).isSorted();
+  }
+
+  @Test
+  void createWhenReadBackThenEveryFieldEqual() {
+    BrokerStore s = store();
+    Session created = new Session(id(), user(), Optional.of("esrf:MX-2415"), List.of("10.15151/ESRF-DC-2415001",
+        "10.15151/ESRF-DC-2415002"), "medium", "jupyter", new Resources(2, 4096, 1), Optional.empty(),
+        SessionState.PENDING, Optional.empty(), Optional.empty(), Optional.empty(), "cd".repeat(32), T0,
+        T0.plusMillis(1), T0.plusSeconds(86_400), T0.plusNanos(1000));
+    await(s.create(created, TWO));
+    assertThat(await(s.get(created.id()))).contains(created);
+    assertThat(await(s.get("nope"))).isEmpty();
+  }
+
+  @Test
+  void createWhenOwnerHasMaxActiveThenQuotaNamesTheLimitAndEndedOnesDoNotCount() {
+    BrokerStore s = store();
+    String u = user();
+    await(s.create(session(id(), u, null, SMALL, SessionState.RUNNING), TWO));
+    await(s.create(session(id(), u, null, SMALL, SessionState.STOPPED), TWO));
+    await(s.create(session(id(), u, null, SMALL, SessionState.FAILED), TWO));
+    Session second = await(s.create(session(id(), u, null, SMALL, SessionState.PENDING), TWO));
+    assertThatThrownBy(() -> await(s.create(session(id(), u, null, SMALL, SessionState.PENDING), TWO)))
+        .isInstanceOf(CompletionException.class).cause().isInstanceOf(QuotaExceededException.class)
+        .satisfies(e -> assertThat(((QuotaExceededException) e).limit()).isEqualTo("user.maxActive"));
+    // another user is not affected
+    await(s.create(session(id(), user(), null, SMALL, SessionState.PENDING), TWO));
+    await(s.update(second.id(), x -> x.withState(SessionState.STOPPED, T0)));
+    await(s.create(session(id(), u, null, SMALL, SessionState.PENDING), TWO));
+  }
+
+  @Test
+  void createWhenProposalAggregateExceededThenLimitNamed() {
+    BrokerStore s = store();
+    String p = "esrf:P-" + UUID.randomUUID();
+    Quota q = new Quota(10, Optional.of(new Quota.ProposalQuota(3, 6, 1)));
+    await(s.create(session(id(), user(), p, new Resources(2, 1, 1), SessionState.RUNNING), q));
+    assertThat(limitOf(s, session(id(), user(), p, new Resources(1, 1, 1), SessionState.PENDING), q))
+        .isEqualTo("proposal.gpu");
+    await(s.create(session(id(), user(), p, new Resources(4, 1, 0), SessionState.PENDING), q));
+    assertThat(limitOf(s, session(id(), user(), p, new Resources(1, 1, 0), SessionState.PENDING), q))
+        .isEqualTo("proposal.cpu");
+    await(s.create(session(id(), user(), p, new Resources(0, 1, 0), SessionState.PENDING), q));
+    assertThat(limitOf(s, session(id(), user(), p, new Resources(0, 1, 0), SessionState.PENDING), q))
+        .isEqualTo("proposal.sessions");
+    // without a proposal, only the user's limit applies
+    await(s.create(session(id(), user(), null, new Resources(100, 1, 10), SessionState.PENDING), q));
+  }
+
+  static String limitOf(BrokerStore s, Session next, Quota q) {
+    try {
+      await(s.create(next, q));
+      return null;
+    } catch (CompletionException e) {
+      return ((QuotaExceededException) e.getCause()).limit();
+    }
+  }
+
+  @Test
+  void createWhenTwentyInParallelForOneUserThenNeverMoreThanTheLimit() {
+    BrokerStore s = store();
+    String u = user();
+    List<Future<Session>> all = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      all.add(s.create(session(id(), u, null, SMALL, SessionState.PENDING), TWO));
+    }
+    await(Future.join(all).otherwiseEmpty());
+    long ok = all.stream().filter(Future::succeeded).count();
+    assertThat(ok).isEqualTo(2);
+    assertThat(all.stream().filter(Future::failed).map(Future::cause))
+        .allMatch(e -> e instanceof QuotaExceededException q && q.limit().equals("user.maxActive"));
+    assertThat(await(s.list(Optional.of(u)))).hasSize(2);
+  }
+
+  @Test
+  void createWhenTwentyInParallelForOneProposalByManyUsersThenAggregateHolds() {
+    BrokerStore s = store();
+    String p = "ill:P-" + UUID.randomUUID();
+    Quota q = new Quota(2, Optional.of(new Quota.ProposalQuota(5, 1000, 1000)));
+    List<Future<Session>> all = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      all.add(s.create(session(id(), user(), p, SMALL, SessionState.PENDING), q));
+    }
+    await(Future.join(all).otherwiseEmpty());
+    assertThat(all.stream().filter(Future::succeeded).count()).isEqualTo(5);
+    assertThat(await(s.active()).stream().filter(x -> x.proposal().equals(Optional.of(p)))).hasSize(5);
+  }
+
+  @Test
+  void listWhenOwnerThenOnlyTheirsNewestFirstAndActiveOnlyActive() {
+    BrokerStore s = store();
+    String u = user();
+    Session old = session(id(), u, null, SMALL, SessionState.STOPPED);
+    Session newer = withCreated(session(id(), u, null, SMALL, SessionState.RUNNING), T0.plusSeconds(60));
+    await(s.create(old, new Quota(5, Optional.empty())));
+    await(s.create(newer, new Quota(5, Optional.empty())));
+    await(s.create(session(id(), user(), null, SMALL, SessionState.RUNNING), TWO));
+    assertThat(await(s.list(Optional.of(u)))).extracting(Session::id).containsExactly(newer.id(), old.id());
+    assertThat(await(s.list(Optional.empty())).size()).isGreaterThanOrEqualTo(3);
+    assertThat(await(s.active())).extracting(Session::id).contains(newer.id()).doesNotContain(old.id());
+  }
+
+  static Session withCreated(Session s, java.time.Instant at) {
+    return new Session(s.id(), s.owner(), s.proposal(), s.datasets(), s.flavour(), s.image(), s.resources(),
+        s.cluster(), s.state(), s.url(), s.placement(), s.failure(), s.secretHash(), at, at, s.expiresAt(),
+        s.lastActivity());
+  }
+
+  @Test
+  void updateWhenConcurrentThenEveryUpdaterSeesTheOthersResult() {
+    BrokerStore s = store();
+    Session x = await(s.create(session(id(), user(), null, SMALL, SessionState.PENDING), TWO));
+    List<Future<Optional<Session>>> all = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      all.add(s.update(x.id(), c -> new Session(c.id(), c.owner(), c.proposal(), c.datasets(), c.flavour(),
+          c.image(), new Resources(c.resources().cpu() + 1, c.resources().memoryMi(), 0), c.cluster(), c.state(),
+          c.url(), c.placement(), c.failure(), c.secretHash(), c.created(), c.updated(), c.expiresAt(),
+          c.lastActivity())));
+    }
+    await(Future.all(all));
+    assertThat(await(s.get(x.id())).orElseThrow().resources().cpu()).isEqualTo(12);
+    assertThat(await(s.update("missing", c -> c))).isEmpty();
+  }
+
+  @Test
+  void updateWhenPlacedAndRunningThenStateClusterUrlReasonStored() {
+    BrokerStore s = store();
+    Session x = await(s.create(session(id(), user(), null, SMALL, SessionState.PENDING), TWO));
+    await(s.update(x.id(), c -> c.placed("esrf-k8s", "esrf-k8s scored 1100", T0.plusSeconds(1))));
+    Session running = await(s.update(x.id(), c -> c.running("http://x/", T0.plusSeconds(2)))).orElseThrow();
+    assertThat(await(s.get(x.id()))).contains(running);
+    assertThat(running.cluster()).contains("esrf-k8s");
+    assertThat(running.placement()).contains("esrf-k8s scored 1100");
+    Session failed = await(s.update(x.id(), c -> c.failed("the pod vanished", T0.plusSeconds(3)))).orElseThrow();
+    assertThat(failed.failure()).contains("the pod vanished");
+    assertThat(failed.url()).isEmpty();
+  }
+}

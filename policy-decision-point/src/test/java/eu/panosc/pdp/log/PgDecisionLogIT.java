@@ -158,6 +158,20 @@ class PgDecisionLogIT {
         .isEmpty();
   }
 
+  /** A page's body is never compressed with pglz (its cost per page exceeded all the rest): lz4, else stored as is. */
+  @Test
+  void bodyWhenStoredThenLz4WhereAvailableElseUncompressed() {
+    io.vertx.sqlclient.Row column = DB.shared().query("SELECT a.attstorage::text, a.attcompression::text, "
+        + "(SELECT 'lz4' = ANY (enumvals) FROM pg_settings WHERE name = 'default_toast_compression') AS lz4 "
+        + "FROM pg_attribute a WHERE a.attrelid = 'decision_log_page'::regclass AND a.attname = 'body'").execute()
+        .await().iterator().next();
+    if (column.getBoolean("lz4")) {
+      assertThat(column.getString("attcompression")).isEqualTo("l");
+    } else {
+      assertThat(column.getString("attstorage")).isEqualTo("e");
+    }
+  }
+
   /** The filter's SQL test (PostgreSQL's get_bit) agrees with the Java one for ids in the filter and not in it. */
   @Test
   void filterWhenTestedByPostgresqlThenItAgreesWithJava() {

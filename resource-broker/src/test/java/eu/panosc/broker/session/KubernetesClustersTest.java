@@ -319,6 +319,10 @@ class KubernetesClustersTest {
     Created c = await(service.create(alice, new NewSession("jupyter", "gpu", List.of(ESRF_PID), Optional.empty())));
     String id = c.session().id();
     eventually(() -> pod("esrf-k8s", id) != null);
+    // RUNNING first: a session still STARTING 14 days later would (rightly) fail its start timeout instead
+    markReady("esrf-k8s", id);
+    await(reconciler.pass());
+    assertThat(session(id).state()).isEqualTo(SessionState.RUNNING);
     clock.advance(Duration.ofDays(14));
     await(reconciler.pass());
     assertThat(session(id).state()).isEqualTo(SessionState.STOPPED);

@@ -26,6 +26,13 @@ import eu.panosc.aai.saml.sp.PgSamlFlows;
 import eu.panosc.aai.saml.sp.SamlFlows;
 import eu.panosc.aai.saml.sp.SamlKeys;
 import eu.panosc.aai.saml.sp.SamlLogin;
+import eu.panosc.aai.saml.sp.SamlUpstream;
+import eu.panosc.aai.saml.metadata.HttpMetadataFetcher;
+import eu.panosc.aai.saml.metadata.IdpMetadata;
+import eu.panosc.aai.saml.metadata.IdpMetadataSource;
+import eu.panosc.aai.saml.metadata.MetadataRefusedException;
+import eu.panosc.aai.saml.metadata.MetadataSettings;
+import eu.panosc.aai.registry.SpRegistration;
 import eu.panosc.aai.saml.validate.PgReplayCache;
 import eu.panosc.aai.saml.validate.ReplayCache;
 import eu.panosc.aai.saml.validate.SamlResponseConsumer;
@@ -87,6 +94,8 @@ public final class AaiApplication implements ServiceModule {
   private static final Logger LOG = LoggerFactory.getLogger(AaiApplication.class);
   /** The registry scopes the provider grants itself to look up clients. */
   static final Set<String> SELF_SCOPES = Set.of("registry:read", "registry:credentials");
+  /** The scope of the separate token that registers the SAML SP (the registry has no narrower one for this). */
+  static final Set<String> REGISTRATION_SCOPES = Set.of("registry:admin");
   /** Signing keys rotate this often, the next key published this long ahead. */
   private static final Duration KEY_ROTATION = Duration.ofDays(30);
   private static final Duration KEY_OVERLAP = Duration.ofDays(2);
@@ -118,6 +127,13 @@ public final class AaiApplication implements ServiceModule {
   private record SamlKeySets(SamlKeys spSigning, SamlKeys spEncryption, SamlKeys demoIdp) {}
 
   private SamlKeySets saml;
+  /** The SP's current signed metadata and entity id, for its registration in the federation-registry. */
+  private java.util.function.Supplier<String> spMetadata;
+  private String spEntityId;
+  private java.util.concurrent.ExecutorService metadataExecutor;
+  private SpRegistration spRegistration;
+  /** How often the SP's registration in the federation-registry is checked (its metadata is valid 7 days). */
+  private static final Duration SP_REGISTRATION_INTERVAL = Duration.ofHours(12);
 
   @Override
   public String name() {
@@ -235,9 +251,10 @@ public final class AaiApplication implements ServiceModule {
 
   /**
    * The SP metadata at {@code /saml2/sp/metadata} ({@code RequestedAttribute}s from the SAML upstreams' attribute
-   * maps, or the built-in map when none is configured) and, with --demo, the demo IdP at {@code /demo/umbrellaid}
-   * that answers this SP, and the SAML login through it (the login page's link, the ACS at {@code /saml2/sp/acs}).
-   * Without --demo no SAML IdP is configured yet, so there is no SAML login (empty).
+   * maps, or the built-in map when none is configured), and the SAML login through every upstream: each configured
+   * upstream with a {@code metadata} section (MDQ, a signed URL or a file; several at once, each with its own attribute
+   * mapper) and, with --demo, the UmbrellaID stand-in at {@code /demo/umbrellaid} (for the first SAML upstream without
+   * metadata, or the built-in {@code umbrellaid} one). Empty when there is no upstream to log in through.
    */
   private Optional<SamlLogin> wireSaml(Router router, ServiceContext context, AaiSettings settings,
       Optional<PasswordConnector> connector, String cookiePath, boolean secureCookies) {
@@ -251,33 +268,87 @@ public final class AaiApplication implements ServiceModule {
         "security@" + host, context.clock());
     SpMetadataEndpoint endpoint = new SpMetadataEndpoint(metadata, context.clock());
     endpoint.mount(router);
-    if (!context.demo() || connector.isEmpty() || saml.demoIdp() == null) {
+    spMetadata = endpoint::current;
+    spEntityId = sp.entityId();
+    List<SamlUpstream> logins = new ArrayList<>();
+    for (int i = 0; i < upstreams.size(); i++) {
+      UpstreamAttributeSettings u = upstreams.get(i);
+      MetadataSettings m = settings.upstreamMetadata().get(u.upstreamId());
+      if (m != null) {
+        logins.add(new SamlUpstream(u.upstreamId(), m.entityId(), m.displayName(), openMetadata(u.upstreamId(), m,
+            context), mappers.get(i)));
+      }
+    }
+    if (context.demo() && connector.isPresent() && saml.demoIdp() != null) {
+      int demo = 0;
+      while (demo < upstreams.size() && settings.upstreamMetadata().containsKey(upstreams.get(demo).upstreamId())) {
+        demo++;
+      }
+      DemoIdp idp = new DemoIdp(context.baseUrl().toString(), saml.demoIdp(), () -> List.of(endpoint.current()),
+          connector.get(), context.clock());
+      new DemoIdpEndpoint(idp, cookiePath, secureCookies).mount(router);
+      UpstreamAttributeSettings upstream = demo < upstreams.size() ? upstreams.get(demo) : builtInUmbrellaid();
+      AttributeMapper mapper = demo < upstreams.size() ? mappers.get(demo) : AttributeMapper.load(upstream, reader);
+      String upstreamId = logins.stream().anyMatch(l -> l.upstreamId().equals(upstream.upstreamId()))
+          ? upstream.upstreamId() + "-demo" : upstream.upstreamId();
+      logins.add(0, new SamlUpstream(upstreamId, Optional.of(idp.entityId()), Optional.of("UmbrellaID (demo)"),
+          demoIdpMetadata(idp, saml.demoIdp()), mapper));
+    }
+    if (logins.isEmpty()) {
       return Optional.empty();
     }
-    DemoIdp idp = new DemoIdp(context.baseUrl().toString(), saml.demoIdp(), () -> List.of(endpoint.current()),
-        connector.get(), context.clock());
-    new DemoIdpEndpoint(idp, cookiePath, secureCookies).mount(router);
-    UpstreamAttributeSettings upstream = upstreams.get(0);
-    SamlKeys idpKeys = saml.demoIdp();
     SamlFlows flows = new PgSamlFlows(context.pool(), context.clock(), SAML_FLOW_LIFETIME);
     ReplayCache replays = new PgReplayCache(context.pool(), context.clock());
     timers.add(replays.schedulePurge(vertx, SAML_PURGE.toMillis()));
     timers.add(vertx.setPeriodic(SAML_PURGE.toMillis(), t -> flows.purgeExpired()
         .onFailure(e -> LOG.warn("purging SAML login flows failed: {}", e.toString()))));
+    LOG.info("SAML login through {}", logins.stream().map(l -> l.upstreamId() + l.entityId().map(e -> " (" + e + ")")
+        .orElse(" (discovery)")).toList());
     return Optional.of(new SamlLogin(sp, new AuthnRequests(sp, saml.spSigning(), context.clock()), flows,
-        new SamlResponseConsumer(vertx, new SamlResponseValidator(), replays), saml.spEncryption(),
-        new SamlLogin.Idp(upstream.upstreamId(), idp.entityId(), "UmbrellaID (demo)", idp.ssoUrl(), idpKeys::published,
-            List::of),
-        mappers.get(0), context.clock()));
+        new SamlResponseConsumer(vertx, new SamlResponseValidator(), replays), saml.spEncryption(), logins,
+        context.clock()));
+  }
+
+  /** The demo stand-in's metadata, made from its current keys at each lookup (they rotate). */
+  private static IdpMetadataSource demoIdpMetadata(DemoIdp idp, SamlKeys keys) {
+    return entityId -> Future.succeededFuture(entityId.equals(idp.entityId())
+        ? Optional.of(new IdpMetadata(idp.entityId(), keys.published(), List.of(),
+            java.util.Map.of(IdpMetadata.Binding.REDIRECT, idp.ssoUrl()), java.util.Map.of(), List.of(), List.of(),
+            java.util.Map.of(), Optional.of("UmbrellaID (demo)"), Instant.MAX, Optional.empty()))
+        : Optional.empty());
+  }
+
+  /**
+   * The metadata source of one upstream; a file is read and verified now (a broken file stops the start with the
+   * reason), URL and MDQ sources fetch on first use and refresh as their documents say.
+   */
+  private IdpMetadataSource openMetadata(String upstreamId, MetadataSettings m, ServiceContext context) {
+    if (metadataExecutor == null) {
+      metadataExecutor = java.util.concurrent.Executors.newFixedThreadPool(2, r -> {
+        Thread t = new Thread(r, "saml-metadata");
+        t.setDaemon(true);
+        return t;
+      });
+    }
+    try {
+      return m.open(new HttpMetadataFetcher(m.timeout(), metadataExecutor), context.clock());
+    } catch (MetadataRefusedException e) {
+      throw new IllegalStateException("services.aai.upstreams." + upstreamId + ".metadata: the metadata was refused ("
+          + e.kind() + ": " + e.getMessage() + ")", e);
+    }
   }
 
   /** The SAML upstreams configured, or the built-in {@code umbrellaid} one (default maps) when none is. */
   private static List<UpstreamAttributeSettings> samlUpstreams(AaiSettings settings) {
     List<UpstreamAttributeSettings> saml = settings.upstreams().values().stream()
         .filter(u -> u.protocol() == UpstreamAttributes.Protocol.SAML).toList();
-    return saml.isEmpty() ? List.of(new UpstreamAttributeSettings("umbrellaid", UpstreamAttributes.Protocol.SAML,
-        Optional.empty(), List.of(), List.of(), List.of(), UserIdSource.DEFAULT_ORDER, Set.of(), Optional.empty(),
-        IdentityAttributes.DEFAULT)) : saml;
+    return saml.isEmpty() ? List.of(builtInUmbrellaid()) : saml;
+  }
+
+  /** The built-in {@code umbrellaid} upstream: the default attribute maps and user-id order. */
+  private static UpstreamAttributeSettings builtInUmbrellaid() {
+    return new UpstreamAttributeSettings("umbrellaid", UpstreamAttributes.Protocol.SAML, Optional.empty(), List.of(),
+        List.of(), List.of(), UserIdSource.DEFAULT_ORDER, Set.of(), Optional.empty(), IdentityAttributes.DEFAULT);
   }
 
   /** What the SAML upstreams' attribute maps read, each Name once (required if any upstream requires it). */
@@ -318,11 +389,13 @@ public final class AaiApplication implements ServiceModule {
             device.grant(),
             new TokenExchangeGrant(tokens, stores.revoked(), keys.subjects(), registry, stores.grants())),
         stores.revoked(), limiter, context.meters(), stores.grants(), keys.subjects());
-    AuthorizationService authorization = new AuthorizationService(registry, connector, stores.users(),
-        stores.sessions(), stores.pending(), stores.consents(), stores.grants(), issuer, context.clock());
-    AuthorizationRequestParser parser = new AuthorizationRequestParser(registry, audiences, issuer, stores.pushed());
     String cookiePath = context.baseUrl().getPath();
     boolean secureCookies = "https".equals(context.baseUrl().getScheme());
+    Optional<SamlLogin> samlLogin = wireSaml(router, context, settings, connector, cookiePath, secureCookies);
+    AuthorizationService authorization = new AuthorizationService(registry, connector, stores.users(),
+        stores.sessions(), stores.pending(), stores.consents(), stores.grants(), issuer, context.clock(),
+        samlLogin.isPresent());
+    AuthorizationRequestParser parser = new AuthorizationRequestParser(registry, audiences, issuer, stores.pushed());
 
     discovery = new DiscoveryEndpoint(issuer, keys.signer(), tokenEndpoint.grantTypes());
     discovery.mount(router);
@@ -330,7 +403,6 @@ public final class AaiApplication implements ServiceModule {
         discovery::metadata, new JsonObject().put("organization_name", "PaNOSC aai-broker"), keys.federation(),
         context.clock(), ENTITY_CONFIGURATION_LIFETIME)).mount(router);
     new PushedAuthorizationEndpoint(clients, parser, stores.pushed(), limiter).mount(router);
-    Optional<SamlLogin> samlLogin = wireSaml(router, context, settings, connector, cookiePath, secureCookies);
     new AuthorizeEndpoint(parser, authorization, cookiePath, secureCookies, settings.sessionLifetime().toSeconds(),
         samlLogin).mount(router);
     new LogoutEndpoint(idTokens, registry, stores.sessions(), stores.users(), sessionLogout, cookiePath,
@@ -340,13 +412,27 @@ public final class AaiApplication implements ServiceModule {
     timers.add(device.startPurging(vertx));
     new UserInfoEndpoint(tokens, stores.revoked(), stores.grants(), stores.users(), registry).mount(router);
     new SubjectResolutionEndpoint(keys.subjects()).mount(router, context.bearerAuth());
+    registerSp(context, settings.registryUrl(), tokens);
+  }
+
+  /**
+   * Keeps the SP registered in the federation-registry (its admin API, with a token the broker issues itself for the
+   * registry's {@code registry:admin} scope only), so IdPs reading the signed aggregate or MDQ know it; retried, never
+   * fatal.
+   */
+  private void registerSp(ServiceContext context, URI registryUrl, AccessTokens tokens) {
+    AtomicReference<AccessTokens.Issued> admin = new AtomicReference<>();
+    spRegistration = new SpRegistration(vertx, registryUrl, () -> Future.succeededFuture(selfToken(tokens, admin,
+        registryUrl.toString(), context.clock().instant(), REGISTRATION_SCOPES).jwt()), spEntityId, spMetadata);
+    // after the server listens: the registry may be mounted in this very process
+    vertx.setTimer(1000, t -> spRegistration.start(SP_REGISTRATION_INTERVAL));
   }
 
   /** The registry's client, authenticated with a token the provider issues to itself. */
   private RegistryClient registryClient(ServiceContext context, URI registryUrl, AccessTokens tokens) {
     AtomicReference<AccessTokens.Issued> self = new AtomicReference<>();
     return RegistryClient.http(vertx, registryUrl, () -> Future.succeededFuture(
-        selfToken(tokens, self, registryUrl.toString(), context.clock().instant()).jwt()));
+        selfToken(tokens, self, registryUrl.toString(), context.clock().instant(), SELF_SCOPES).jwt()));
   }
 
   /** Back-channel logout deliveries from the outbox, started. */
@@ -413,10 +499,10 @@ public final class AaiApplication implements ServiceModule {
 
   /** A token the provider issues to itself for the registry, renewed a minute before it expires. */
   private static AccessTokens.Issued selfToken(AccessTokens tokens, AtomicReference<AccessTokens.Issued> cache,
-      String registryAudience, Instant now) {
+      String registryAudience, Instant now, Set<String> scopes) {
     AccessTokens.Issued current = cache.get();
     if (current == null || current.expiresAt().minusSeconds(60).isBefore(now)) {
-      current = tokens.issue("aai-broker", "aai-broker", List.of(registryAudience), SELF_SCOPES);
+      current = tokens.issue("aai-broker", "aai-broker", List.of(registryAudience), scopes);
       cache.set(current);
     }
     return current;
@@ -432,6 +518,12 @@ public final class AaiApplication implements ServiceModule {
     }
     if (backChannel != null) {
       backChannel.close();
+    }
+    if (spRegistration != null) {
+      spRegistration.close();
+    }
+    if (metadataExecutor != null) {
+      metadataExecutor.shutdownNow();
     }
     return Future.succeededFuture();
   }

@@ -6,6 +6,7 @@ import com.nimbusds.jose.jwk.KeyUse;
 import eu.panosc.aai.saml.sp.AuthnRequests;
 import eu.panosc.aai.saml.sp.SamlKeyType;
 import eu.panosc.aai.saml.sp.SamlKeys;
+import eu.panosc.aai.saml.sp.SamlLogin;
 import eu.panosc.aai.saml.sp.SamlObjects;
 import eu.panosc.aai.saml.sp.SpEndpoints;
 import eu.panosc.aai.saml.sp.TestSamlKeys;
@@ -244,10 +245,13 @@ class SamlDemoLoginIT {
         .isNotEqualTo("urn:oasis:names:tc:SAML:2.0:ac:classes:unspecified");
     assertThat(idToken.getString("sub")).isNotBlank();
 
-    HttpResponse<String> replayed = new Browser().post(base + "/aai/saml2/sp/acs", posted);
+    HttpResponse<String> replayed = browser.post(base + "/aai/saml2/sp/acs", posted);
     assertThat(replayed.statusCode()).isEqualTo(400);
     assertThat(replayed.headers().firstValue("Content-Type")).contains("text/html; charset=utf-8");
     assertThat(replayed.body()).contains("Sign-in already used").doesNotContain("Exception");
+    HttpResponse<String> elsewhere = new Browser().post(base + "/aai/saml2/sp/acs", posted);
+    assertThat(elsewhere.statusCode()).as("another browser has no flow cookie").isEqualTo(403);
+    assertThat(elsewhere.body()).contains("Sign-in started elsewhere");
   }
 
   @Test
@@ -260,7 +264,10 @@ class SamlDemoLoginIT {
 
     Map<String, String> unknown = new java.util.HashMap<>(posted);
     unknown.put("RelayState", "not-a-handle-we-issued");
-    HttpResponse<String> r1 = new Browser().post(base + "/aai/saml2/sp/acs", unknown);
+    Browser withCookie = new Browser();
+    withCookie.setCookie(base, SamlLogin.flowCookieName("not-a-handle-we-issued"),
+        SamlLogin.binding("not-a-handle-we-issued"));
+    HttpResponse<String> r1 = withCookie.post(base + "/aai/saml2/sp/acs", unknown);
     assertThat(r1.statusCode()).isEqualTo(400);
     assertThat(r1.body()).contains("Sign-in not known here");
 
@@ -269,11 +276,15 @@ class SamlDemoLoginIT {
     tampered.put("SAMLResponse", Base64.getEncoder().encodeToString(xml.replaceFirst("IssueInstant=\"",
         "IssueInstant=\"1").getBytes(StandardCharsets.UTF_8)));
     Browser victim = new Browser();
-    HttpResponse<String> r2 = victim.post(base + "/aai/saml2/sp/acs", tampered);
+    HttpResponse<String> injected = victim.post(base + "/aai/saml2/sp/acs", tampered);
+    assertThat(injected.statusCode()).as("login CSRF: the victim's browser did not start this flow").isEqualTo(403);
+    assertThat(injected.body()).contains("Sign-in started elsewhere").doesNotContain("Exception");
+    assertThat(victim.cookie("panosc_aai_session")).isNull();
+    HttpResponse<String> r2 = browser.post(base + "/aai/saml2/sp/acs", tampered);
     assertThat(r2.statusCode()).isEqualTo(400);
     assertThat(r2.body()).contains("Sign-in answer not accepted").doesNotContain("Exception");
-    assertThat(victim.cookie("panosc_aai_session")).isNull();
-    HttpResponse<String> r3 = new Browser().post(base + "/aai/saml2/sp/acs", posted);
+    assertThat(browser.cookie("panosc_aai_session")).isNull();
+    HttpResponse<String> r3 = browser.post(base + "/aai/saml2/sp/acs", posted);
     assertThat(r3.statusCode()).as("the flow was used by the refused answer").isEqualTo(400);
     assertThat(r3.body()).contains("Sign-in already used");
 
@@ -283,5 +294,28 @@ class SamlDemoLoginIT {
     HttpResponse<String> badStart = new Browser().get(base + "/aai/saml2/sp/login?req=nothing-pending");
     assertThat(badStart.statusCode()).isEqualTo(400);
     assertThat(badStart.body()).contains("This page has expired");
+  }
+
+  @Test
+  void acsWhenTheStandInAnswersNoAuthnContextToAnMfaRequestThenUnmetAuthenticationRequirementsAtTheClient()
+      throws Exception {
+    Browser browser = new Browser();
+    HttpResponse<String> loginPage = browser.get(base + "/aai/authorize?response_type=code&scope=openid"
+        + "&client_id=panosc-cli&state=mfa-1&redirect_uri=" + Browser.enc("http://127.0.0.1/callback")
+        + "&code_challenge=" + pkceChallenge("q".repeat(50)) + "&code_challenge_method=S256"
+        + "&acr_values=" + Browser.enc("https://refeds.org/profile/mfa"));
+    Map<String, String> posted = throughTheStandIn(browser, loginPage, "alice");
+    String xml = new String(Base64.getDecoder().decode(posted.get("SAMLResponse")), StandardCharsets.UTF_8);
+    assertThat(xml).as("the stand-in cannot do MFA").contains("urn:oasis:names:tc:SAML:2.0:status:NoAuthnContext");
+
+    HttpResponse<String> back = browser.post(base + "/aai/saml2/sp/acs", posted);
+
+    assertThat(back.statusCode()).as(back.body()).isEqualTo(302);
+    String location = Browser.location(back);
+    assertThat(location).startsWith("http://127.0.0.1/callback?").contains("error=unmet_authentication_requirements")
+        .contains("state=mfa-1").doesNotContain("code=");
+    assertThat(browser.cookie("panosc_aai_session")).as("no session").isNull();
+    HttpResponse<String> again = browser.post(base + "/aai/saml2/sp/acs", posted);
+    assertThat(again.statusCode()).as("the pending authorization ended").isEqualTo(400);
   }
 }

@@ -122,7 +122,10 @@ public final class AuthorizeEndpoint {
         .onFailure(ctx::fail);
   }
 
-  /** {@code POST /saml2/sp/acs}: the IdP's Response (HTTP-POST binding); a session, then on to consent or the client. */
+  /**
+   * {@code POST /saml2/sp/acs}: the IdP's Response (HTTP-POST binding); a session, then on to consent or the client.
+   * The flow cookie stays until it expires (the flow itself is used up), so a reload says "already used".
+   */
   private void samlFinish(RoutingContext ctx) {
     MultiMap form = BrowserForms.form(ctx);
     String response = form.get("SAMLResponse");
@@ -134,13 +137,6 @@ public final class AuthorizeEndpoint {
         .compose(done -> service.upstreamLogin(done.pendingId(), done.identity()))
         .recover(e -> e instanceof SamlLogin.UnmetAuthentication unmet
             ? service.unmetAuthentication(unmet.pendingId(), unmet.getMessage()) : Future.failedFuture(e))
-        .onComplete(ar -> {
-          if (cookieName != null && BrowserForms.cookie(ctx, cookieName) != null) {
-            ctx.response().addCookie(Cookie.cookie(cookieName, "").setPath(cookiePath).setHttpOnly(true)
-                .setSecure(secureCookies).setSameSite(secureCookies ? CookieSameSite.NONE : CookieSameSite.LAX)
-                .setMaxAge(0));
-          }
-        })
         .onSuccess(step -> write(ctx, step, "../../"))
         .onFailure(ctx::fail);
   }

@@ -77,13 +77,22 @@ public final class SamlLogin {
     private static final long serialVersionUID = 1L;
     private final String pendingId;
 
+    /** @param description for the client's {@code error_description}: reduced to RFC 6749's characters, 300 at most */
     public UnmetAuthentication(String pendingId, String description) {
-      super(description, null, false, false);
+      super(errorDescription(description), null, false, false);
       this.pendingId = Objects.requireNonNull(pendingId, "pendingId");
     }
 
     public String pendingId() {
       return pendingId;
+    }
+
+    /** RFC 6749 §4.1.2.1: error_description is %x20-21 / %x23-5B / %x5D-7E; anything else becomes '?'. */
+    static String errorDescription(String text) {
+      StringBuilder b = new StringBuilder();
+      text.codePoints().limit(300).forEach(c -> b.append(c >= 0x20 && c <= 0x7e && c != '"' && c != '\\'
+          ? (char) c : '?'));
+      return b.toString();
     }
   }
 

@@ -117,9 +117,16 @@ class SamlLoginTest {
     return new SamlUpstream(id, Optional.of(entityId), Optional.ofNullable(name), source, mapper);
   }
 
+  /** The failure of {@code f}, waited for (validation runs on a worker thread). */
   private static <T> Throwable failure(Future<T> f) {
-    assertThat(f.failed()).as("failed").isTrue();
-    return f.cause();
+    try {
+      f.toCompletionStage().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      return e.getCause();
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+    throw new AssertionError("expected a failure, got " + f.result());
   }
 
   @Test
@@ -268,5 +275,13 @@ class SamlLoginTest {
     assertThat(a).startsWith(SamlLogin.FLOW_COOKIE_PREFIX).matches("[A-Za-z0-9_]+")
         .isEqualTo(SamlLogin.flowCookieName("handle-a")).isNotEqualTo(SamlLogin.flowCookieName("handle-b"));
     assertThat(SamlLogin.binding("handle-a")).hasSize(43).doesNotContain("handle-a");
+  }
+
+  @Test
+  void unmetAuthenticationWhenTheDescriptionHasQuotesOrNonAsciiThenOnlyRfc6749Characters() {
+    String d = new SamlLogin.UnmetAuthentication("p", "Universit\u00e9 \"A\" \\ said x".repeat(30)).getMessage();
+
+    assertThat(d).hasSizeLessThanOrEqualTo(300).startsWith("Universit? ?A? ? said x")
+        .matches("[\\x20-\\x21\\x23-\\x5b\\x5d-\\x7e]+");
   }
 }

@@ -81,6 +81,9 @@ class SamlKeycloakLoginIT {
     config.put("services.aai.upstreams.keycloak-expired.metadata.file", expiredIdp.toString());
     config.put("services.aai.upstreams.keycloak-expired.metadata.entityId", idpEntityId);
     config.put("services.aai.upstreams.keycloak-expired.metadata.displayName", "Keycloak (expired certificate)");
+    // an upstream without a listed IdP: reached through the login page's discovery box (as an eduGAIN aggregate)
+    config.put("services.aai.upstreams.federation.metadata.file", idp.toString());
+    config.put("services.aai.upstreams.federation.attributes.userId", "voPersonID");
     platform = AaiPlatform.start(dataDir.resolve("var"), true, config);
     base = platform.baseUrl().toString().replaceAll("/+$", "");
     HttpResponse<String> sp = new Browser().get(base + "/aai/saml2/sp/metadata");
@@ -273,5 +276,35 @@ class SamlKeycloakLoginIT {
     assertThat(param(location, "error_description")).contains("https://refeds.org/profile/mfa");
     assertThat(param(location, "code")).isNull();
     assertThat(browser.cookie("panosc_aai_session")).as("no session").isNull();
+  }
+
+  @Test
+  void discoveryWhenSearchedByWordsExactEntityIdOrUnknownThenListRedirectOrHumanPage() throws Exception {
+    Browser browser = new Browser();
+    HttpResponse<String> loginPage = browser.get(authorize("kc5", "d".repeat(50), ""));
+    assertThat(loginPage.body()).as("an upstream without a listed IdP: the search box")
+        .contains("<form method=\"get\" action=\"saml2/sp/login\" class=\"discovery\">");
+    String req = Browser.hidden(loginPage.body()).get("req");
+
+    HttpResponse<String> words = browser.get(base + "/aai/saml2/sp/login?req=" + Browser.enc(req) + "&idp=realms");
+    assertThat(words.statusCode()).isEqualTo(200);
+    assertThat(links(words.body())).as(words.body()).containsValue("../../saml2/sp/login?req=" + Browser.enc(req)
+        + "&upstream=federation&entity=" + Browser.enc(idpEntityId));
+
+    HttpResponse<String> exact = browser.get(base + "/aai/saml2/sp/login?req=" + Browser.enc(req) + "&idp="
+        + Browser.enc(idpEntityId));
+    assertThat(exact.statusCode()).as(exact.body()).isEqualTo(303);
+    assertThat(Browser.location(exact)).startsWith(keycloak.baseUrl() + "/realms/panosc/protocol/saml?SAMLRequest=");
+
+    HttpResponse<String> unknown = browser.get(base + "/aai/saml2/sp/login?req=" + Browser.enc(req)
+        + "&idp=" + Browser.enc("https://nowhere.example/idp"));
+    assertThat(unknown.statusCode()).isEqualTo(404);
+    assertThat(unknown.headers().firstValue("Content-Type")).contains("text/html; charset=utf-8");
+    assertThat(unknown.body()).contains("No identity provider we know matches").contains("name=\"idp\"");
+
+    HttpResponse<String> notOurs = browser.get(base + "/aai/saml2/sp/login?req=" + Browser.enc(req)
+        + "&upstream=federation&entity=" + Browser.enc("https://nowhere.example/idp"));
+    assertThat(notOurs.statusCode()).isEqualTo(400);
+    assertThat(notOurs.body()).contains("Identity provider not known");
   }
 }

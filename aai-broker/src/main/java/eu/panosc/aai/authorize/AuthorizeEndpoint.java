@@ -79,8 +79,8 @@ public final class AuthorizeEndpoint {
   /**
    * {@code GET /saml2/sp/login?req=<pending>&upstream=<id>[&entity=<entityID>]}: to the IdP with a signed
    * AuthnRequest (the login page's links), setting the flow cookie that binds the answer to this browser; or
-   * {@code ?req=<pending>&idp=<entityID or words>} from the discovery box: straight to the one IdP whose entity id it
-   * is, else a page listing the IdPs that match (or saying none does).
+   * {@code ?req=<pending>&idp=<entityID or words>} from the discovery box: straight to the IdP whose entity id it is,
+   * else a page listing the IdPs that match (or saying none does).
    */
   private void samlStart(RoutingContext ctx) {
     MultiMap q = BrowserForms.query(ctx);
@@ -89,8 +89,9 @@ public final class AuthorizeEndpoint {
     String query = q.get("idp");
     if (query != null && q.get("upstream") == null) {
       service.pendingRequest(pendingId).compose(req -> login.search(query).map(found -> {
+        // an exact entity id goes straight there (through the first upstream, in configuration order, that has it)
         List<SamlLogin.Choice> exact = found.stream().filter(c -> c.entityId().equals(query.strip())).toList();
-        if (exact.size() == 1) {
+        if (!exact.isEmpty()) {
           return exact.get(0);
         }
         Pages.write(ctx, found.isEmpty() ? 404 : 200, Pages.discovery("../../", pendingId, query,

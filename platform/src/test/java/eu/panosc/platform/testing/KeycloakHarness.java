@@ -121,8 +121,8 @@ public final class KeycloakHarness {
       env.put("KC_BOOTSTRAP_ADMIN_USERNAME", ADMIN);
       env.put("KC_BOOTSTRAP_ADMIN_PASSWORD", ADMIN_PASSWORD);
       env.remove("JAVA_OPTS");
-      // a test IdP serves a handful of logins: start fast on a busy machine (C1 only, serial GC) rather than peak
-      env.put("JAVA_OPTS_APPEND", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC");
+      // a test IdP serves a handful of logins: start fast on a busy machine (C1 only) rather than reach peak speed
+      env.put("JAVA_OPTS_APPEND", "-XX:TieredStopAtLevel=1");
       Process process = pb.start();
       Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(process), "keycloak-stop"));
       String base = "http://127.0.0.1:" + port;

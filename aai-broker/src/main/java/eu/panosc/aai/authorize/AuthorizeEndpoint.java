@@ -13,6 +13,7 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import eu.panosc.aai.saml.sp.SamlLogin;
+import eu.panosc.aai.saml.sp.SamlUpstream;
 import eu.panosc.aai.saml.sp.SpEndpoints;
 import java.util.List;
 import java.util.Objects;
@@ -89,8 +90,12 @@ public final class AuthorizeEndpoint {
     String query = q.get("idp");
     if (query != null && q.get("upstream") == null) {
       service.pendingRequest(pendingId).compose(req -> login.search(query).map(found -> {
-        // an exact entity id goes straight there (through the first upstream, in configuration order, that has it)
-        List<SamlLogin.Choice> exact = found.stream().filter(c -> c.entityId().equals(query.strip())).toList();
+        // an exact entity id goes straight there: through the first discovery upstream that knows it (the box is
+        // theirs), else the first upstream listing it
+        java.util.Set<String> listed = new java.util.HashSet<>();
+        login.upstreams().stream().filter(SamlUpstream::listed).forEach(u -> listed.add(u.upstreamId()));
+        List<SamlLogin.Choice> exact = found.stream().filter(c -> c.entityId().equals(query.strip()))
+            .sorted(java.util.Comparator.comparing(c -> listed.contains(c.upstreamId()))).toList();
         if (!exact.isEmpty()) {
           return exact.get(0);
         }

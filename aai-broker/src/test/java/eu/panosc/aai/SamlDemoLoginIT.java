@@ -7,6 +7,18 @@ import eu.panosc.aai.saml.sp.AuthnRequests;
 import eu.panosc.aai.saml.sp.SamlKeyType;
 import eu.panosc.aai.saml.sp.SamlKeys;
 import eu.panosc.aai.saml.sp.SamlLogin;
+import eu.panosc.aai.registry.SpRegistration;
+import eu.panosc.aai.saml.sp.SpMetadata;
+import com.nimbusds.oauth2.sdk.TokenRequest;
+import com.nimbusds.oauth2.sdk.TokenResponse;
+import com.nimbusds.oauth2.sdk.auth.ClientSecretBasic;
+import com.nimbusds.oauth2.sdk.auth.Secret;
+import com.nimbusds.oauth2.sdk.id.ClientID;
+import eu.panosc.platform.testing.Http;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.net.URLEncoder;
+import java.util.concurrent.atomic.AtomicReference;
 import eu.panosc.aai.saml.sp.SamlObjects;
 import eu.panosc.aai.saml.sp.SpEndpoints;
 import eu.panosc.aai.saml.sp.TestSamlKeys;
@@ -55,14 +67,23 @@ class SamlDemoLoginIT {
   static Platform platform;
   static String base;
 
+  /** What the broker's own SP registration logged (attached before the start, as it runs a second after). */
+  static final ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> REGISTRATION_LOG =
+      new ch.qos.logback.core.read.ListAppender<>();
+
   @BeforeAll
   static void start() throws Exception {
+    REGISTRATION_LOG.start();
+    ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(SpRegistration.class))
+        .addAppender(REGISTRATION_LOG);
     platform = AaiPlatform.start(dataDir, true, Map.of());
     base = platform.baseUrl().toString().replaceAll("/+$", "");
   }
 
   @AfterAll
   static void stop() throws Exception {
+    ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(SpRegistration.class))
+        .detachAppender(REGISTRATION_LOG);
     platform.stop().get(60, TimeUnit.SECONDS);
   }
 
@@ -317,5 +338,72 @@ class SamlDemoLoginIT {
     assertThat(browser.cookie("panosc_aai_session")).as("no session").isNull();
     HttpResponse<String> again = browser.post(base + "/aai/saml2/sp/acs", posted);
     assertThat(again.statusCode()).as("the pending authorization ended").isEqualTo(400);
+  }
+
+  private static final String SP_ID = "https://sp.test.example/aai/saml2/sp/metadata";
+
+  private static String adminToken(String base) throws Exception {
+    return TokenResponse.parse(new TokenRequest(URI.create(base + "/aai/token"),
+        new ClientSecretBasic(new ClientID("registry-admin"), new Secret("registry-admin-demo-secret")),
+        new com.nimbusds.oauth2.sdk.ClientCredentialsGrant(), new com.nimbusds.oauth2.sdk.Scope("registry:admin"))
+        .toHTTPRequest().send()).toSuccessResponse().getTokens().getAccessToken().getValue();
+  }
+
+  private static String metadata(boolean rotated) {
+    return new SpMetadata(SpEndpoints.under(URI.create("https://sp.test.example/aai")),
+        rotated ? TestSamlKeys.other() : TestSamlKeys.signing(), TestSamlKeys.encryption(), List.of(),
+        "security@sp.test.example", Clock.systemUTC()).signedXml();
+  }
+
+  /**
+   * The broker's SP keeps itself registered in the real federation-registry (one process in demo mode) through the
+   * registry's public admin API: registered and approved, then served over MDQ; unchanged metadata is left alone, new
+   * metadata (rotated keys) replaces the old, a member an administrator suspended stays suspended. The broker's own
+   * start-up registration uses a token it issues itself; its public URL here is http, which the registry refuses as
+   * an SP entityID (https or urn only), so that attempt is checked to reach the registry's validation (the token was
+   * accepted) and to be logged and retried; the round trips use an https SP entity id.
+   */
+  @Test
+  void registerWhenRunAgainstTheRegistryThenApprovedServedOverMdqUpdatedAndSuspensionRespected() throws Exception {
+    var log = REGISTRATION_LOG;
+    for (int i = 0; i < 40 && log.list.isEmpty(); i++) {
+      Thread.sleep(250);
+    }
+    assertThat(log.list).as("the broker's own attempt reached the registry's validation (its token was accepted)")
+        .anySatisfy(e -> assertThat(e.getFormattedMessage()).contains("HTTP 400")
+            .contains("must be an absolute https URL or a urn").contains("retrying in"));
+
+    String token = adminToken(base);
+    AtomicReference<String> xml = new AtomicReference<>(metadata(false));
+    SpRegistration registration = new SpRegistration(platform.vertx(), URI.create(base + "/registry"),
+        () -> Future.succeededFuture(token), SP_ID, xml::get);
+    try {
+      assertThat(registration.registerOnce().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS))
+          .isEqualTo(SpRegistration.Outcome.REGISTERED);
+      String member = base + "/registry/admin/v1/saml-entities/" + URLEncoder.encode(SP_ID, StandardCharsets.UTF_8);
+      JsonObject stored = new JsonObject(Http.getAuthorized(member, token).body());
+      assertThat(stored.getString("state")).isEqualTo("approved");
+      HttpResponse<String> mdq = Http.get(base + "/registry/mdq/entities/" + URLEncoder.encode(SP_ID,
+          StandardCharsets.UTF_8));
+      assertThat(mdq.statusCode()).as(mdq.body()).isEqualTo(200);
+      assertThat(mdq.body()).contains("entityID=\"" + SP_ID + "\"").contains("SPSSODescriptor");
+
+      assertThat(registration.registerOnce().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS))
+          .isEqualTo(SpRegistration.Outcome.UNCHANGED);
+
+      xml.set(metadata(true));
+      assertThat(registration.registerOnce().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS))
+          .isEqualTo(SpRegistration.Outcome.UPDATED);
+      assertThat(new JsonObject(Http.getAuthorized(member, token).body()).getString("metadata"))
+          .isEqualTo(xml.get());
+
+      assertThat(Http.sendJson("POST", member + "/suspend", token, null).statusCode()).isEqualTo(200);
+      assertThat(registration.registerOnce().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS))
+          .isEqualTo(SpRegistration.Outcome.SUSPENDED);
+      assertThat(new JsonObject(Http.getAuthorized(member, token).body()).getString("state"))
+          .as("an administrator's suspension stands").isEqualTo("suspended");
+    } finally {
+      registration.close();
+    }
   }
 }

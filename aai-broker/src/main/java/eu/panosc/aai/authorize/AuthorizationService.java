@@ -63,8 +63,8 @@ public final class AuthorizationService {
 
   /** As above; {@code upstreamLogins}: upstream identity providers are configured (the login page links to them). */
   public AuthorizationService(RegistryClient registry, Optional<PasswordConnector> connector, Users users,
-      Sessions sessions, PendingAuthorizations pending, Consents consents, GrantStore grants, String issuer, Clock clock,
-      boolean upstreamLogins) {
+      Sessions sessions, PendingAuthorizations pending, Consents consents, GrantStore grants, String issuer,
+      Clock clock, boolean upstreamLogins) {
     this.upstreamLogins = upstreamLogins;
     this.registry = Objects.requireNonNull(registry, "registry");
     this.connector = Objects.requireNonNull(connector, "connector");

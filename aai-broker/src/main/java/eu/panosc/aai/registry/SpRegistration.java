@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * registered and approved; present with other metadata (rotated keys, a new validUntil), its document is replaced
  * ({@code If-Match} its version); pending, it is approved. A member an administrator suspended is left suspended.
  * Failures are logged and retried with back-off (never fatal: logins work without it, only IdPs reading the
- * registry would not see the SP).
+ * registry would not see the SP); a refused document (400, such as an http entity id) only at the next round.
  */
 public final class SpRegistration implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SpRegistration.class);
@@ -78,13 +78,19 @@ public final class SpRegistration implements AutoCloseable {
           LOG.info("SAML SP {} in the federation-registry: {}", entityId, ar.result());
         }
         delay = interval.toMillis();
+      } else if (ar.cause() instanceof Refused refused && refused.status == 400) {
+        // the registry refuses the document itself (e.g. an http entity id): trying again soon cannot help
+        delay = interval.toMillis();
+        LOG.warn("the federation-registry refuses the SAML SP {} ({}); trying again in {} (logins work; IdPs reading "
+            + "the registry's metadata do not see this SP)", entityId, refused.getMessage(), interval);
       } else {
         delay = Math.min(interval.toMillis(), Math.min(300_000, 1000L << Math.min(failures, 8)));
         LOG.warn("registering the SAML SP {} in the federation-registry failed ({}); retrying in {} ms (logins work; "
             + "IdPs reading the registry's metadata do not see this SP until it succeeds)", entityId,
             ar.cause().getMessage(), delay);
       }
-      timer = vertx.setTimer(Math.max(1, delay), t -> round(interval, ar.succeeded() ? 0 : failures + 1));
+      boolean transientFailure = ar.failed() && !(ar.cause() instanceof Refused r && r.status == 400);
+      timer = vertx.setTimer(Math.max(1, delay), t -> round(interval, transientFailure ? failures + 1 : 0));
     });
   }
 
@@ -114,7 +120,7 @@ public final class SpRegistration implements AutoCloseable {
             yield updated.compose(o -> "approved".equals(state) ? Future.succeededFuture(o)
                 : approve(token, member, o == Outcome.UNCHANGED ? Outcome.APPROVED : o));
           }
-          default -> Future.failedFuture(new IllegalStateException("reading the member answered HTTP "
+          default -> Future.failedFuture(new Refused(read.statusCode(), "reading the member answered HTTP "
               + read.statusCode() + problem(read)));
         }));
   }
@@ -126,7 +132,18 @@ public final class SpRegistration implements AutoCloseable {
 
   private static Future<HttpResponse<Buffer>> expect(Future<HttpResponse<Buffer>> call, int status, String doing) {
     return call.compose(r -> r.statusCode() == status ? Future.succeededFuture(r)
-        : Future.failedFuture(new IllegalStateException(doing + " answered HTTP " + r.statusCode() + problem(r))));
+        : Future.failedFuture(new Refused(r.statusCode(), doing + " answered HTTP " + r.statusCode() + problem(r))));
+  }
+
+  /** The registry answered {@code status} where another was expected. */
+  static final class Refused extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    final int status;
+
+    Refused(int status, String message) {
+      super(message, null, false, false);
+      this.status = status;
+    }
   }
 
   private static JsonObject json(HttpResponse<Buffer> r) {

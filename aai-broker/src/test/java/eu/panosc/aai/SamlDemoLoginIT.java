@@ -383,8 +383,14 @@ class SamlDemoLoginIT {
       String member = base + "/registry/admin/v1/saml-entities/" + URLEncoder.encode(SP_ID, StandardCharsets.UTF_8);
       JsonObject stored = new JsonObject(Http.getAuthorized(member, token).body());
       assertThat(stored.getString("state")).isEqualTo("approved");
-      HttpResponse<String> mdq = Http.get(base + "/registry/mdq/entities/" + URLEncoder.encode(SP_ID,
-          StandardCharsets.UTF_8));
+      // the registry rebuilds its signed metadata after the change: poll a little
+      HttpResponse<String> mdq = null;
+      for (int i = 0; i < 60 && (mdq == null || mdq.statusCode() != 200); i++) {
+        if (mdq != null) {
+          Thread.sleep(250);
+        }
+        mdq = Http.get(base + "/registry/mdq/entities/" + URLEncoder.encode(SP_ID, StandardCharsets.UTF_8));
+      }
       assertThat(mdq.statusCode()).as(mdq.body()).isEqualTo(200);
       assertThat(mdq.body()).contains("entityID=\"" + SP_ID + "\"").contains("SPSSODescriptor");
 

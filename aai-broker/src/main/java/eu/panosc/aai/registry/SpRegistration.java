@@ -28,6 +28,8 @@ import org.slf4j.LoggerFactory;
 public final class SpRegistration implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SpRegistration.class);
   private static final String COLLECTION = "/admin/v1/saml-entities";
+  /** Failures in a row logged at INFO before WARN (1 + 2 + 4 s of retries cover a slow start of the platform). */
+  private static final int QUIET_FAILURES = 3;
 
   /** What one round did. */
   public enum Outcome {
@@ -81,13 +83,24 @@ public final class SpRegistration implements AutoCloseable {
       } else if (ar.cause() instanceof Refused refused && refused.status == 400) {
         // the registry refuses the document itself (e.g. an http entity id): trying again soon cannot help
         delay = interval.toMillis();
-        LOG.warn("the federation-registry refuses the SAML SP {} ({}); trying again in {} (logins work; IdPs reading "
-            + "the registry's metadata do not see this SP)", entityId, refused.getMessage(), interval);
+        if (entityId.startsWith("http://")) {
+          // expected on a local http demo: the registry publishes https and urn entity ids only
+          LOG.info("the federation-registry refuses the SAML SP {} ({}); expected for a broker on plain http, trying "
+              + "again in {} (logins work)", entityId, refused.getMessage(), interval);
+        } else {
+          LOG.warn("the federation-registry refuses the SAML SP {} ({}); trying again in {} (logins work; IdPs "
+              + "reading the registry's metadata do not see this SP)", entityId, refused.getMessage(), interval);
+        }
       } else {
         delay = Math.min(interval.toMillis(), Math.min(300_000, 1000L << Math.min(failures, 8)));
-        LOG.warn("registering the SAML SP {} in the federation-registry failed ({}); retrying in {} ms (logins work; "
-            + "IdPs reading the registry's metadata do not see this SP until it succeeds)", entityId,
-            ar.cause().getMessage(), delay);
+        // the first failures are usually the start-up (the registry, maybe in this process, not serving yet)
+        String message = "registering the SAML SP {} in the federation-registry failed ({}); retrying in {} ms (logins "
+            + "work; IdPs reading the registry's metadata do not see this SP until it succeeds)";
+        if (failures < QUIET_FAILURES) {
+          LOG.info(message, entityId, ar.cause().getMessage(), delay);
+        } else {
+          LOG.warn(message, entityId, ar.cause().getMessage(), delay);
+        }
       }
       boolean transientFailure = ar.failed() && !(ar.cause() instanceof Refused r && r.status == 400);
       timer = vertx.setTimer(Math.max(1, delay), t -> round(interval, transientFailure ? failures + 1 : 0));

@@ -20,6 +20,13 @@ import eu.panosc.aai.oauth.UserInfoEndpoint;
 import eu.panosc.aai.resolve.SubjectResolutionEndpoint;
 import eu.panosc.aai.saml.idp.DemoIdp;
 import eu.panosc.aai.saml.idp.DemoIdpEndpoint;
+import eu.panosc.aai.logout.UpstreamLogout;
+import eu.panosc.aai.saml.slo.PgSamlSessions;
+import eu.panosc.aai.saml.slo.SamlSessions;
+import eu.panosc.aai.saml.slo.SingleLogout;
+import eu.panosc.aai.saml.slo.SingleLogoutEndpoint;
+import eu.panosc.aai.saml.sp.SamlSubject;
+import eu.panosc.aai.register.TermsOfUse;
 import eu.panosc.aai.saml.sp.SamlKeyType;
 import eu.panosc.aai.saml.sp.AuthnRequests;
 import eu.panosc.aai.saml.sp.PgSamlFlows;
@@ -134,6 +141,8 @@ public final class AaiApplication implements ServiceModule {
   private SpRegistration spRegistration;
   /** How often the SP's registration in the federation-registry is checked (its metadata is valid 7 days). */
   private static final Duration SP_REGISTRATION_INTERVAL = Duration.ofHours(12);
+  /** The demo UmbrellaID stand-in (with --demo), the one IdP Single Logout knows today. */
+  private DemoIdp demoIdp;
 
   @Override
   public String name() {
@@ -154,6 +163,7 @@ public final class AaiApplication implements ServiceModule {
     AaiSettings settings = AaiSettings.from(context.section(), context.publicRoot());
     vertx = context.vertx();
     AaiStores stores = AaiStores.postgres(context.pool(), context.clock(), settings);
+    TermsOfUse terms = TermsOfUse.from(context.section().node("termsOfUse"), context.publicRoot());
     mounted = stores;
     return vertx.executeBlocking(() -> KeyEncryptionKeys.load(context.config()), false)
         .compose(envelopes -> signingKeys(context, envelopes)
@@ -168,10 +178,36 @@ public final class AaiApplication implements ServiceModule {
           saml = k;
           return keys;
         }))
+        .compose(keys -> preRegisterDemoUsers(context, stores, terms).map(keys))
         .map(keys -> {
-          wire(router, context, settings, stores, keys);
+          wire(router, context, settings, stores, keys, terms);
           return null;
         });
+  }
+
+  /**
+   * With --demo, the demo users alice, bob and carol have registered already (accepted the current terms of use), so
+   * their SAML logins go straight on; dave has not, so his first SAML login shows the registration page. Each is
+   * registered under both ids a login through the stand-in can be keyed on: the subject-id (when the IdP's scope is
+   * known) and the persistent NameID.
+   */
+  private static Future<Void> preRegisterDemoUsers(ServiceContext context, AaiStores stores, TermsOfUse terms) {
+    if (!context.demo()) {
+      return Future.succeededFuture();
+    }
+    String sp = SpEndpoints.under(context.baseUrl()).entityId();
+    Future<Void> all = Future.succeededFuture();
+    for (var identity : DemoConnector.create(DemoFederation.fixture(), true).identities()) {
+      if (identity.userId().startsWith("dave@")) {
+        continue;
+      }
+      var persistent = new eu.panosc.aai.user.UpstreamIdentity(DemoIdp.persistentUserId(
+          context.baseUrl().toString(), sp, identity.userId()), identity.displayName(), identity.email(),
+          identity.entitlements(), identity.assurance(), identity.acr(), identity.amr());
+      all = all.compose(v -> stores.users().register(identity, true, terms.version()))
+          .compose(v -> stores.users().register(persistent, true, terms.version()).mapEmpty());
+    }
+    return all;
   }
 
   /** The ES256 and RS256 signing keys, sealed under the key-encryption key, maintained every hour. */
@@ -287,6 +323,7 @@ public final class AaiApplication implements ServiceModule {
       DemoIdp idp = new DemoIdp(context.baseUrl().toString(), saml.demoIdp(), () -> List.of(endpoint.current()),
           connector.get(), context.clock());
       new DemoIdpEndpoint(idp, cookiePath, secureCookies).mount(router);
+      demoIdp = idp;
       UpstreamAttributeSettings upstream = demo < upstreams.size() ? upstreams.get(demo) : builtInUmbrellaid();
       AttributeMapper mapper = demo < upstreams.size() ? mappers.get(demo) : AttributeMapper.load(upstream, reader);
       String upstreamId = logins.stream().anyMatch(l -> l.upstreamId().equals(upstream.upstreamId()))
@@ -363,7 +400,8 @@ public final class AaiApplication implements ServiceModule {
   }
 
   /** Builds the services on the loaded keys and mounts every endpoint. */
-  private void wire(Router router, ServiceContext context, AaiSettings settings, AaiStores stores, Keys keys) {
+  private void wire(Router router, ServiceContext context, AaiSettings settings, AaiStores stores, Keys keys,
+      TermsOfUse terms) {
     String issuer = context.config().auth().issuerFor(context.publicRoot()).toString();
     ServiceAudiences audiences = new ServiceAudiences(context.publicRoot().toString());
     Optional<PasswordConnector> connector = context.demo()
@@ -392,9 +430,12 @@ public final class AaiApplication implements ServiceModule {
     String cookiePath = context.baseUrl().getPath();
     boolean secureCookies = "https".equals(context.baseUrl().getScheme());
     Optional<SamlLogin> samlLogin = wireSaml(router, context, settings, connector, cookiePath, secureCookies);
+    Optional<SingleLogout> slo = samlLogin.map(login -> singleLogout(context, settings, sessionLogout, login));
     AuthorizationService authorization = new AuthorizationService(registry, connector, stores.users(),
         stores.sessions(), stores.pending(), stores.consents(), stores.grants(), issuer, context.clock(),
-        samlLogin.isPresent());
+        samlLogin.isPresent(), Optional.of(new AuthorizationService.Registration(terms, stores.registrations())),
+        slo.<AuthorizationService.UpstreamSessions>map(s -> (sid, upstream) -> s.started(sid,
+            SamlSubject.fromJson(upstream))).orElse(AuthorizationService.UpstreamSessions.NONE));
     AuthorizationRequestParser parser = new AuthorizationRequestParser(registry, audiences, issuer, stores.pushed());
 
     discovery = new DiscoveryEndpoint(issuer, keys.signer(), tokenEndpoint.grantTypes());
@@ -403,10 +444,11 @@ public final class AaiApplication implements ServiceModule {
         discovery::metadata, new JsonObject().put("organization_name", "PaNOSC aai-broker"), keys.federation(),
         context.clock(), ENTITY_CONFIGURATION_LIFETIME)).mount(router);
     new PushedAuthorizationEndpoint(clients, parser, stores.pushed(), limiter).mount(router);
+    slo.ifPresent(s -> new SingleLogoutEndpoint(s, stores.sessions(), cookiePath, secureCookies).mount(router));
     new AuthorizeEndpoint(parser, authorization, cookiePath, secureCookies, settings.sessionLifetime().toSeconds(),
         samlLogin).mount(router);
     new LogoutEndpoint(idTokens, registry, stores.sessions(), stores.users(), sessionLogout, cookiePath,
-        secureCookies).mount(router);
+        secureCookies, slo.<UpstreamLogout>map(s -> s).orElse(UpstreamLogout.NONE)).mount(router);
     tokenEndpoint.mount(router);
     device.mount(router, clients);
     timers.add(device.startPurging(vertx));
@@ -426,6 +468,24 @@ public final class AaiApplication implements ServiceModule {
         registryUrl.toString(), context.clock().instant(), REGISTRATION_SCOPES).jwt()), spEntityId, spMetadata);
     // after the server listens: the registry may be mounted in this very process
     vertx.setTimer(1000, t -> spRegistration.start(SP_REGISTRATION_INTERVAL));
+  }
+
+  /**
+   * SAML Single Logout at {@code /saml2/sp/slo} for the IdP of {@code login} (today the demo stand-in): subjects
+   * and logouts in flight in {@code aai.saml_session} / {@code aai.saml_logout_state} (V26), purged with the flows.
+   */
+  private SingleLogout singleLogout(ServiceContext context, AaiSettings settings, SessionLogout sessionLogout,
+      SamlLogin login) {
+    SingleLogout.Idp idp = demoIdp == null ? null : new SingleLogout.Idp(demoIdp.entityId(), "UmbrellaID (demo)",
+        demoIdp.sloUrl(), saml.demoIdp()::published);
+    SamlSessions store = new PgSamlSessions(context.pool(), context.clock(), SAML_FLOW_LIFETIME);
+    timers.add(vertx.setPeriodic(SAML_PURGE.toMillis(), t -> store.purgeExpired()
+        .onFailure(e -> LOG.warn("purging SAML logout state failed: {}", e.toString()))));
+    return new SingleLogout(vertx, SpEndpoints.under(context.baseUrl()), saml.spSigning(),
+        entityId -> idp != null && idp.entityId().equals(entityId) ? Optional.of(idp) : Optional.empty(), store,
+        sessionLogout,
+        backChannel, new PgReplayCache(context.pool(), context.clock()), settings.sessionLifetime(),
+        settings.backchannelLogoutTimeout().plusSeconds(1), context.clock());
   }
 
   /** The registry's client, authenticated with a token the provider issues to itself. */
@@ -451,6 +511,7 @@ public final class AaiApplication implements ServiceModule {
         .compose(v -> stores.pending().purgeExpired())
         .compose(v -> stores.pushed().purgeExpired())
         .compose(v -> stores.grants().purgeExpired())
+        .compose(v -> stores.registrations().purgeExpired())
         .onFailure(e -> LOG.warn("purging expired sessions and grants failed: {}", e.toString()))));
   }
 

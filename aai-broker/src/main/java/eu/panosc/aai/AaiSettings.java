@@ -138,6 +138,8 @@ public record AaiSettings(Duration accessTokenLifetime, Duration refreshTokenLif
             Duration.ofHours(1)),
         entityId(node, "trustAnchor", URI.create(publicRoot.toString().replaceAll("/+$", "") + "/registry")),
         node.read("upstreams", n -> upstreams(n, files, metadata)), metadata);
+    // read (and checked) here so a typo fails at start; the registration reads it with TermsOfUse.from
+    node.read("termsOfUse", n -> eu.panosc.aai.register.TermsOfUse.from(n, publicRoot));
     node.rejectUnknownKeys();
     return settings;
   }

@@ -5,6 +5,8 @@ import eu.panosc.aai.authorize.PushedRequests;
 import eu.panosc.aai.device.DeviceCodes;
 import eu.panosc.aai.device.PgDeviceCodes;
 import eu.panosc.aai.logout.LogoutOutbox;
+import eu.panosc.aai.register.PendingRegistrations;
+import eu.panosc.aai.register.PgPendingRegistrations;
 import eu.panosc.aai.logout.PgLogoutOutbox;
 import eu.panosc.aai.session.Consents;
 import eu.panosc.aai.session.PendingAuthorizations;
@@ -32,7 +34,7 @@ import java.util.Objects;
  */
 record AaiStores(Users users, Sessions sessions, Consents consents, PendingAuthorizations pending,
     PushedRequests pushed, GrantStore grants, RevokedTokens revoked, DeviceCodes devices, LogoutOutbox outbox,
-    Transactions transactions) {
+    Transactions transactions, PendingRegistrations registrations) {
   /** Authorization codes are valid this long (RFC 6749 §4.1.2 recommends at most 10 minutes). */
   static final Duration CODE_LIFETIME = Duration.ofSeconds(60);
   /** How long a login or consent form stays usable. */
@@ -51,6 +53,7 @@ record AaiStores(Users users, Sessions sessions, Consents consents, PendingAutho
     Objects.requireNonNull(devices, "devices");
     Objects.requireNonNull(outbox, "outbox");
     Objects.requireNonNull(transactions, "transactions");
+    Objects.requireNonNull(registrations, "registrations");
   }
 
   /** The PostgreSQL stores on {@code pool} (whose search path is the {@code aai} schema). */
@@ -66,6 +69,7 @@ record AaiStores(Users users, Sessions sessions, Consents consents, PendingAutho
         revoked,
         new PgDeviceCodes(pool, clock, settings.deviceCodeLifetime(), settings.devicePollInterval()),
         new PgLogoutOutbox(pool),
-        new PgTransactions(pool));
+        new PgTransactions(pool),
+        new PgPendingRegistrations(pool, clock, PENDING_LIFETIME));
   }
 }

@@ -69,6 +69,26 @@ final class ControlPlaneHttp {
     }
   }
 
+  /**
+   * Sends {@code request} and hands back the body as a stream (for long downloads); an unreachable control plane is
+   * a {@link Failure} as in {@link #send}.
+   */
+  HttpResponse<java.io.InputStream> stream(HttpRequest request) throws Failure {
+    try {
+      return http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+    } catch (IOException e) {
+      throw new Failure("cannot reach the control plane at " + url + " (is `" + startHint + "` running?): " + e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new Failure("interrupted");
+    }
+  }
+
+  /** The control plane's URL as given, without trailing slashes. */
+  String base() {
+    return url.replaceAll("/+$", "");
+  }
+
   /** {@code application/x-www-form-urlencoded}, in the map's order. */
   static String form(Map<String, String> fields) {
     return fields.entrySet().stream().map(e -> enc(e.getKey()) + "=" + enc(e.getValue()))

@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
     description = "PaNOSC control plane: single sign-on, per-facility tokens, dataset access decisions, "
         + "analysis sessions and usage accounting for photon and neutron facilities.",
     subcommands = {UpCommand.class, ServeCommand.class, MigrateCommand.class, VersionCommand.class,
-        DemoInfoCommand.class, TokenCommand.class, LoginCommand.class, CommandLine.HelpCommand.class})
+        DemoInfoCommand.class, TokenCommand.class, LoginCommand.class, ReportCommand.class,
+        CommandLine.HelpCommand.class})
 public final class PanoscCommand {
   /** Exit code for configuration errors. */
   static final int EXIT_CONFIG = 2;

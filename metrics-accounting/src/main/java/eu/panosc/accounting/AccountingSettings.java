@@ -22,6 +22,8 @@ public record AccountingSettings(Duration lateAfter, Duration maxRecordDuration,
         Duration.ofDays(366));
     int maxBatch = node.integer("maxBatchRecords", 10_000, 1, 100_000);
     Duration future = between(node, "futureTolerance", Duration.ofMinutes(15), Duration.ZERO, Duration.ofDays(1));
+    node.node("eosc"); // the EOSC push's own section, read and checked by export.eosc.EoscSettings
+    node.node("reportPage"); // read by web.ReportPageSettings
     node.rejectUnknownKeys();
     return new AccountingSettings(lateAfter, maxDuration, maxBatch, future);
   }

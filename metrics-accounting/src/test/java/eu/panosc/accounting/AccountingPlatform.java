@@ -27,7 +27,13 @@ public final class AccountingPlatform {
   private AccountingPlatform() {}
 
   public static Platform start(Path dataDir, LocalIssuer issuer) throws Exception {
+    return start(dataDir, issuer, Map.of());
+  }
+
+  /** With further configuration overrides (dotted keys). */
+  public static Platform start(Path dataDir, LocalIssuer issuer, Map<String, String> extra) throws Exception {
     Map<String, String> overrides = new HashMap<>(issuer.configOverrides());
+    overrides.putAll(extra);
     overrides.put("services.accounting.lateAfter", Duration.between(LATE_BEFORE, Instant.now()).toMinutes() + "m");
     return PlatformLauncher.start(dataDir, List.of(new AccountingApplication()), false, overrides,
         Clock.systemUTC());

@@ -1,6 +1,10 @@
 package eu.panosc.aai.authorize;
 
+import eu.panosc.aai.register.PendingRegistration;
+import eu.panosc.aai.register.PendingRegistrations;
+import eu.panosc.aai.register.TermsOfUse;
 import eu.panosc.aai.registry.RegisteredClient;
+import eu.panosc.platform.input.Input;
 import eu.panosc.aai.browser.ErrorPage;
 import eu.panosc.aai.browser.Pages;
 import eu.panosc.aai.protocol.OAuthError;
@@ -40,6 +44,13 @@ public final class AuthorizationService {
   /** Back to the client with a code. */
   public record Redirect(String location) implements Step {}
 
+  /**
+   * The first-login registration page: {@code name} prefilled from the IdP, the e-mail address to confirm, the terms of
+   * use to accept ({@code termsChanged}: the person accepted an earlier version); {@code message} after a problem.
+   */
+  public record Register(String handle, String clientName, String name, String email, TermsOfUse terms,
+      boolean termsChanged, String message) implements Step {}
+
   /** A session was just started; set its cookie, then show {@code next}. */
   public record LoggedIn(String sessionId, Step next) implements Step {}
 
@@ -55,17 +66,45 @@ public final class AuthorizationService {
   private final Clock clock;
   /** Whether upstream identity providers (SAML) are configured, so a login page is shown without a password form. */
   private final boolean upstreamLogins;
+  /** First-login registration of upstream logins (none: users are created at their first login). */
+  private final Optional<Registration> registration;
+  private final UpstreamSessions upstreamSessions;
+
+  /**
+   * First-login registration: the terms of use to accept, and where pages shown and not yet submitted wait.
+   */
+  public record Registration(TermsOfUse terms, PendingRegistrations pending) {
+    public Registration {
+      Objects.requireNonNull(terms, "terms");
+      Objects.requireNonNull(pending, "pending");
+    }
+  }
+
+  /** Told of each session an upstream login starts, with what the upstream said about it (Single Logout). */
+  @FunctionalInterface
+  public interface UpstreamSessions {
+    Future<Void> started(String sid, io.vertx.core.json.JsonObject upstream);
+
+    UpstreamSessions NONE = (sid, upstream) -> Future.succeededFuture();
+  }
 
   public AuthorizationService(RegistryClient registry, Optional<PasswordConnector> connector, Users users,
       Sessions sessions, PendingAuthorizations pending, Consents consents, GrantStore grants, String issuer, Clock clock) {
-    this(registry, connector, users, sessions, pending, consents, grants, issuer, clock, false);
+    this(registry, connector, users, sessions, pending, consents, grants, issuer, clock, false, Optional.empty(),
+        UpstreamSessions.NONE);
   }
 
-  /** As above; {@code upstreamLogins}: upstream identity providers are configured (the login page links to them). */
+  /**
+   * As above; {@code upstreamLogins}: upstream identity providers are configured (the login page links to them);
+   * {@code registration}: first-login registration of upstream logins; {@code upstreamSessions}: told of the sessions
+   * upstream logins start.
+   */
   public AuthorizationService(RegistryClient registry, Optional<PasswordConnector> connector, Users users,
       Sessions sessions, PendingAuthorizations pending, Consents consents, GrantStore grants, String issuer,
-      Clock clock, boolean upstreamLogins) {
+      Clock clock, boolean upstreamLogins, Optional<Registration> registration, UpstreamSessions upstreamSessions) {
     this.upstreamLogins = upstreamLogins;
+    this.registration = Objects.requireNonNull(registration, "registration");
+    this.upstreamSessions = Objects.requireNonNull(upstreamSessions, "upstreamSessions");
     this.registry = Objects.requireNonNull(registry, "registry");
     this.connector = Objects.requireNonNull(connector, "connector");
     this.users = Objects.requireNonNull(users, "users");
@@ -201,7 +240,84 @@ public final class AuthorizationService {
 
   /** An upstream (SAML, OIDC) login for the pending authorization finished: start a session, continue. */
   public Future<Step> upstreamLogin(String pendingId, UpstreamIdentity identity) {
-    return resume(pendingId).compose(p -> loggedIn(p, pendingId, identity));
+    return upstreamLogin(pendingId, identity, null);
+  }
+
+  /**
+   * An upstream login finished; {@code upstream} (or null) is what the upstream said about its session (for Single
+   * Logout, told to {@link UpstreamSessions} once the broker session starts). With registration configured, a person
+   * who has not accepted the current terms of use (first login, or a new version) gets the registration page first;
+   * nothing about them is stored until they submit it.
+   */
+  public Future<Step> upstreamLogin(String pendingId, UpstreamIdentity identity,
+      io.vertx.core.json.JsonObject upstream) {
+    return resume(pendingId).compose(p -> {
+      if (registration.isEmpty()) {
+        return users.recordLogin(identity).compose(u -> startSession(p, pendingId, identity, upstream));
+      }
+      TermsOfUse terms = registration.get().terms();
+      return users.acceptedTerms(identity.userId()).compose(accepted -> {
+        if (accepted.filter(terms.version()::equals).isPresent()) {
+          return users.recordLogin(identity).compose(u -> startSession(p, pendingId, identity, upstream));
+        }
+        return registration.get().pending().save(new PendingRegistration(pendingId, identity, upstream))
+            .map(handle -> (Step) new Register(handle, Pages.displayName(p.client()), identity.displayName(),
+                identity.email(), terms, accepted.isPresent(), null));
+      });
+    });
+  }
+
+  /**
+   * The registration page {@code handle} was submitted: with the terms accepted and a name and e-mail address that
+   * can be stored, the user is created (or updated) with them (the e-mail unverified when it differs from the IdP's),
+   * a session starts and the authorization continues; otherwise the page again with a message.
+   */
+  public Future<Step> register(String handle, String name, String email, boolean termsAccepted) {
+    if (registration.isEmpty()) {
+      return Future.failedFuture(new ErrorPage(404, "No registration here", "This server does not register users."));
+    }
+    PendingRegistrations store = registration.get().pending();
+    TermsOfUse terms = registration.get().terms();
+    return store.find(handle).compose(found -> {
+      if (found.isEmpty()) {
+        return Future.failedFuture(new ErrorPage(400, "Registration expired", "This registration page is no longer "
+            + "valid (it expired, or was already submitted). Go back to the application and sign in again."));
+      }
+      PendingRegistration r = found.get();
+      String problem = registrationProblem(name, email, termsAccepted, terms);
+      if (problem != null) {
+        return resume(r.pendingId()).map(p -> (Step) new Register(handle, Pages.displayName(p.client()),
+            Input.isClean(name, 256) ? name : r.identity().displayName(),
+            Input.isClean(email, 254) ? email : r.identity().email(), terms, false, problem));
+      }
+      return store.take(handle).compose(taken -> {
+        if (taken.isEmpty()) {
+          return Future.failedFuture(new ErrorPage(400, "Registration already submitted", "This registration was "
+              + "already submitted (perhaps in another tab). Go back to the application and sign in again."));
+        }
+        UpstreamIdentity idp = r.identity();
+        UpstreamIdentity confirmed = new UpstreamIdentity(idp.userId(), name.strip(), email.strip(),
+            idp.entitlements(), idp.assurance(), idp.acr(), idp.amr());
+        boolean verified = idp.email() != null && idp.email().equalsIgnoreCase(email.strip());
+        return resume(r.pendingId()).compose(p -> users.register(confirmed, verified, terms.version())
+            .compose(u -> startSession(p, r.pendingId(), confirmed, r.upstream())));
+      });
+    });
+  }
+
+  /** What is wrong with a submitted registration, for the person; null when nothing. */
+  static String registrationProblem(String name, String email, boolean termsAccepted, TermsOfUse terms) {
+    if (name == null || name.isBlank() || !Input.isClean(name, 256)) {
+      return "Please give your name (at most 256 characters).";
+    }
+    if (email == null || !Input.isClean(email, 254) || !email.strip().matches("[^@\\s]{1,64}@[^@\\s]+\\.[^@\\s]+")) {
+      return "Please give an e-mail address such as name@example.org.";
+    }
+    if (!termsAccepted) {
+      return "To use the federation's services you need to accept its terms of use (version " + terms.version()
+          + ").";
+    }
+    return null;
   }
 
   /**
@@ -215,10 +331,17 @@ public final class AuthorizationService {
   }
 
   private Future<Step> loggedIn(PendingRequest p, String pendingId, UpstreamIdentity identity) {
-    return users.recordLogin(identity)
-        .compose(u -> sessions.create(identity))
+    return users.recordLogin(identity).compose(u -> startSession(p, pendingId, identity, null));
+  }
+
+  /** Starts the session of a recorded user, tells the upstream's listener, continues the authorization. */
+  private Future<Step> startSession(PendingRequest p, String pendingId, UpstreamIdentity identity,
+      io.vertx.core.json.JsonObject upstream) {
+    return sessions.create(identity)
         .compose(sid -> sessions.find(sid)
-            .compose(s -> decide(p.request(), p.client(), s, pendingId, true))
+            .compose(s -> (s.isPresent() && upstream != null ? upstreamSessions.started(s.get().sid(), upstream)
+                    : Future.<Void>succeededFuture())
+                .compose(v -> decide(p.request(), p.client(), s, pendingId, true)))
             .map(next -> (Step) new LoggedIn(sid, next)));
   }
 

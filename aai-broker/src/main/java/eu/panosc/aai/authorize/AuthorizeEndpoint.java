@@ -28,6 +28,8 @@ import java.util.Optional;
  */
 public final class AuthorizeEndpoint {
   public static final String CSRF_COOKIE = BrowserForms.CSRF_COOKIE;
+  /** The first-login registration form's target. */
+  public static final String REGISTER_PATH = "/register";
   /** Where the login page's "Sign in with <IdP>" link goes. */
   public static final String SAML_LOGIN_PATH = "/saml2/sp/login";
   /** The ACS form's limit: a 256 KiB SAMLResponse (the validator's bound), percent-encoded. */
@@ -68,6 +70,7 @@ public final class AuthorizeEndpoint {
         .failureHandler(FAILURE);
     router.post("/login").handler(form).handler(this::login).failureHandler(FAILURE);
     router.post("/consent").handler(form).handler(this::consent).failureHandler(FAILURE);
+    router.post(REGISTER_PATH).handler(form).handler(this::register).failureHandler(FAILURE);
     if (saml.isPresent()) {
       router.get(SAML_LOGIN_PATH).handler(this::samlStart).failureHandler(FAILURE);
       // the IdP's POST is cross-site: no CSRF token; the flow cookie, the one-time RelayState handle and InResponseTo
@@ -140,7 +143,8 @@ public final class AuthorizeEndpoint {
     saml.orElseThrow().finish(relayState,
             response == null ? null : response.getBytes(java.nio.charset.StandardCharsets.US_ASCII),
             cookieName == null ? null : BrowserForms.cookie(ctx, cookieName))
-        .compose(done -> service.upstreamLogin(done.pendingId(), done.identity()))
+        .compose(done -> service.upstreamLogin(done.pendingId(), done.identity(),
+            done.subject() == null ? null : done.subject().toJson()))
         .recover(e -> e instanceof SamlLogin.UnmetAuthentication unmet
             ? service.unmetAuthentication(unmet.pendingId(), unmet.getMessage()) : Future.failedFuture(e))
         .onSuccess(step -> write(ctx, step, "../../"))
@@ -169,6 +173,15 @@ public final class AuthorizeEndpoint {
     MultiMap form = BrowserForms.form(ctx);
     BrowserForms.checkCsrf(ctx, form, "Go back to the application and start signing in again.");
     service.login(form.get("req"), form.get("username"), form.get("password"))
+        .onSuccess(step -> write(ctx, step))
+        .onFailure(ctx::fail);
+  }
+
+  /** {@code POST /register}: the first-login registration form (CSRF double submit). */
+  private void register(RoutingContext ctx) {
+    MultiMap form = BrowserForms.form(ctx);
+    BrowserForms.checkCsrf(ctx, form, "Go back to the application and sign in again.");
+    service.register(form.get("reg"), form.get("name"), form.get("email"), "accept".equals(form.get("terms")))
         .onSuccess(step -> write(ctx, step))
         .onFailure(ctx::fail);
   }
@@ -208,6 +221,10 @@ public final class AuthorizeEndpoint {
       case AuthorizationService.Consent c -> Pages.write(ctx, 200, Pages.consent(base + "consent",
           Pages.hidden("req", c.pendingId(), "csrf", forms.csrf(ctx)), c.client(), c.userName(), c.request().scopes(),
           "", "Your choice is remembered for these permissions."));
+      case AuthorizationService.Register r -> Pages.write(ctx, r.message() == null ? 200 : 400,
+          Pages.registration(base + REGISTER_PATH.substring(1), Pages.hidden("reg", r.handle(), "csrf",
+              forms.csrf(ctx)), r.clientName(), r.name(), r.email(), r.terms().url().toString(), r.terms().version(),
+              r.termsChanged(), r.message()));
       case AuthorizationService.Redirect r -> ctx.response().setStatusCode(302)
           .putHeader(HttpHeaders.LOCATION, r.location()).putHeader(HttpHeaders.CACHE_CONTROL, "no-store").end();
     }

@@ -243,6 +243,34 @@ public final class Pages {
         """.formatted(escape(userName), who, hiddenFields));
   }
 
+  /**
+   * The first-login registration page posting to {@code action}: the name (prefilled from the identity provider), the
+   * e-mail address to confirm (an edited one is kept as unverified), and the federation's terms of use to accept
+   * ({@code termsChanged}: the person accepted an earlier version); {@code message} says what was wrong.
+   */
+  public static String registration(String action, String hiddenFields, String clientName, String name, String email,
+      String termsUrl, String termsVersion, boolean termsChanged, String message) {
+    String msg = message == null ? "" : "<p class=\"msg\" role=\"alert\">" + escape(message) + "</p>";
+    String intro = termsChanged
+        ? "The federation's terms of use have changed since you last accepted them. Please read and accept the new "
+            + "version to continue."
+        : "This is your first sign-in to the PaNOSC federation. Please check your details and accept the terms of use.";
+    return page("Welcome", """
+        <p>%s</p>
+        <p>You are signing in to <strong>%s</strong>.</p>
+        %s
+        <form method="post" action="%s">
+        %s
+        <label for="name">Name</label><input type="text" id="name" name="name" value="%s" autocomplete="name" required>
+        <label for="email">E-mail address</label><input type="text" id="email" name="email" value="%s" autocomplete="email" required>
+        <p class="small">This is the address your identity provider gave us. If you change it, it is kept as not yet verified.</p>
+        <label><input type="checkbox" name="terms" value="accept" required> I accept the <a href="%s" rel="noopener" target="_blank">terms of use of the PaNOSC federation</a> (version %s).</label>
+        <button type="submit">Continue</button>
+        </form>
+        """.formatted(escape(intro), escape(clientName), msg, escape(action), hiddenFields,
+        escape(name == null ? "" : name), escape(email == null ? "" : email), escape(termsUrl), escape(termsVersion)));
+  }
+
   /** A final page of the device flow (approved or denied). */
   public static String message(String title, String message) {
     return page(title, "<p>" + escape(message) + "</p>\n");

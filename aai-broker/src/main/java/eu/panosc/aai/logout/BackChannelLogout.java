@@ -16,6 +16,7 @@ import io.vertx.ext.web.client.WebClientOptions;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Set;
 import java.time.Instant;
 import java.util.Date;
 import java.util.Map;
@@ -67,6 +68,7 @@ public final class BackChannelLogout {
   private final AtomicBoolean polling = new AtomicBoolean();
   private final AtomicBoolean again = new AtomicBoolean();
   private volatile boolean stopped;
+  private final java.util.Queue<DeliveryWatch> watches = new java.util.concurrent.ConcurrentLinkedQueue<>();
   private long timer = -1;
 
   /**
@@ -111,6 +113,65 @@ public final class BackChannelLogout {
     return signer.sign(TYPE, claims.build(), client);
   }
 
+  /**
+   * Starts recording the first delivery outcome of every delivery for the sessions {@code sids} made by this replica
+   * (an IdP-initiated SAML logout answers PartialLogout when a facility was not reached). Call before ending the
+   * sessions, so that no outcome is missed; {@link DeliveryWatch#allDelivered} then waits for them.
+   */
+  public DeliveryWatch watch(java.util.Collection<String> sids) {
+    DeliveryWatch w = new DeliveryWatch(Set.copyOf(sids));
+    watches.add(w);
+    return w;
+  }
+
+  /** Outcomes of the deliveries for some sessions, as this replica makes them. */
+  public final class DeliveryWatch {
+    private final Set<String> sids;
+    private final java.util.concurrent.atomic.AtomicInteger reached = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger missed = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile Runnable changed = () -> {};
+
+    private DeliveryWatch(Set<String> sids) {
+      this.sids = sids;
+    }
+
+    private void report(String sid, boolean ok) {
+      if (sids.contains(sid)) {
+        (ok ? reached : missed).incrementAndGet();
+        changed.run();
+      }
+    }
+
+    /**
+     * True once {@code expected} deliveries have reached their clients (a 2xx, or a client without a back-channel
+     * URI: nobody to tell); false as soon as one was refused or failed, or when {@code within} has passed first (a
+     * slow client, or a delivery another replica claimed). Stops watching either way.
+     */
+    public Future<Boolean> allDelivered(int expected, Duration within) {
+      io.vertx.core.Promise<Boolean> done = io.vertx.core.Promise.promise();
+      Runnable check = () -> {
+        if (missed.get() > 0) {
+          done.tryComplete(false);
+        } else if (reached.get() >= expected) {
+          done.tryComplete(true);
+        }
+      };
+      changed = check;
+      check.run();
+      long t = vertx.setTimer(Math.max(1, within.toMillis()), id -> done.tryComplete(false));
+      return done.future().onComplete(ar -> {
+        vertx.cancelTimer(t);
+        watches.remove(this);
+      });
+    }
+  }
+
+  private void report(String sid, boolean ok) {
+    for (DeliveryWatch w : watches) {
+      w.report(sid, ok);
+    }
+  }
+
   /** Polls the outbox every {@code interval} from now on (deliveries left by an earlier run go out first). */
   public void start(Duration interval) {
     timer = vertx.setPeriodic(1, Math.max(10, interval.toMillis()), t -> poll());
@@ -143,6 +204,7 @@ public final class BackChannelLogout {
       RegisteredClient client = found.orElse(null);
       String uri = client == null ? null : client.backchannelLogoutUri();
       if (uri == null) {
+        report(d.sid(), true);
         return outbox.done(d.id());
       }
       String token;
@@ -154,6 +216,7 @@ public final class BackChannelLogout {
         LOG.warn("back-channel logout to client {} failed: the logout token could not be made ({})", d.clientId(),
             e.getClass().getSimpleName());
         outcomes.get("failed").increment();
+        report(d.sid(), false);
         return outbox.done(d.id());
       }
       return post(d, target, token);
@@ -172,6 +235,7 @@ public final class BackChannelLogout {
           if (status == 200 || status == 204) {
             LOG.debug("back-channel logout delivered to client {} ({})", d.clientId(), uri.getHost());
             outcomes.get("delivered").increment();
+            report(d.sid(), true);
             return outbox.done(d.id());
           }
           String why = ar.succeeded() ? "HTTP " + status : ar.cause().getClass().getSimpleName();
@@ -179,6 +243,7 @@ public final class BackChannelLogout {
             // §2.8: the client could not validate the token or log out; sending it again would not help
             LOG.warn("back-channel logout to client {} ({}) refused: {}", d.clientId(), uri.getHost(), why);
             outcomes.get("refused").increment();
+            report(d.sid(), false);
             return outbox.done(d.id());
           }
           return retry(d, uri, why);
@@ -186,6 +251,7 @@ public final class BackChannelLogout {
   }
 
   private Future<Void> retry(LogoutOutbox.Delivery d, URI uri, String why) {
+    report(d.sid(), false);
     String host = uri == null ? "-" : uri.getHost();
     if (d.attempt() >= attempts) {
       LOG.warn("back-channel logout to client {} ({}) failed after {} attempts: {}", d.clientId(), host,

@@ -39,6 +39,7 @@ import java.util.Optional;
  * @see <a href="https://openid.net/specs/openid-connect-rpinitiated-1_0.html">RP-Initiated Logout 1.0</a>
  */
 public final class LogoutEndpoint {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LogoutEndpoint.class);
   static final List<String> PARAMS = List.of("id_token_hint", "client_id", "post_logout_redirect_uri", "state",
       "logout_hint", "ui_locales");
   private static final int MAX_STATE = 2048;
@@ -58,9 +59,17 @@ public final class LogoutEndpoint {
   private final Users users;
   private final SessionLogout logout;
   private final BrowserForms forms;
+  /** Ends the upstream (SAML IdP) session too, when the session came from one. */
+  private final UpstreamLogout upstream;
 
   public LogoutEndpoint(IdTokens idTokens, RegistryClient registry, Sessions sessions, Users users,
       SessionLogout logout, String cookiePath, boolean secureCookies) {
+    this(idTokens, registry, sessions, users, logout, cookiePath, secureCookies, UpstreamLogout.NONE);
+  }
+
+  public LogoutEndpoint(IdTokens idTokens, RegistryClient registry, Sessions sessions, Users users,
+      SessionLogout logout, String cookiePath, boolean secureCookies, UpstreamLogout upstream) {
+    this.upstream = Objects.requireNonNull(upstream, "upstream");
     this.idTokens = Objects.requireNonNull(idTokens, "idTokens");
     this.registry = Objects.requireNonNull(registry, "registry");
     this.sessions = Objects.requireNonNull(sessions, "sessions");
@@ -130,12 +139,28 @@ public final class LogoutEndpoint {
     }).onFailure(ctx::fail);
   }
 
+  /**
+   * Ends the session; when it came from a SAML IdP, the browser then goes to the IdP with a LogoutRequest (the
+   * redirect follows after the IdP's answer). A failure to start the upstream logout leaves the person signed out
+   * here (logged), never on an error page.
+   */
   private Future<Void> end(RoutingContext ctx, String cookie, Request req) {
-    return logout.end(cookie).map(ended -> {
-      forms.expireCookie(ctx, Sessions.COOKIE);
-      finish(ctx, req);
-      return null;
-    });
+    return logout.end(cookie).compose(ended -> ended.isEmpty() ? Future.succeededFuture(Optional.<String>empty())
+            : upstream.after(ended.get().sid(), req.redirect(), req.state()).recover(e -> {
+              LOG.warn("session {} ended here, but the upstream logout could not be started: {}", ended.get().sid(),
+                  e.toString());
+              return Future.succeededFuture(Optional.empty());
+            }))
+        .map(next -> {
+          forms.expireCookie(ctx, Sessions.COOKIE);
+          if (next.isPresent()) {
+            ctx.response().setStatusCode(303).putHeader(HttpHeaders.LOCATION, next.get())
+                .putHeader(HttpHeaders.CACHE_CONTROL, "no-store").end();
+          } else {
+            finish(ctx, req);
+          }
+          return null;
+        });
   }
 
   /** Back to the registered redirect (with state), else a page saying the person is signed out. */

@@ -50,6 +50,38 @@ public final class SessionLogout {
     });
   }
 
+  /** Sessions ended together, and how many back-channel deliveries were enqueued for them. */
+  public record EndedSessions(List<Sessions.Ended> ended, int deliveries) {}
+
+  /**
+   * Ends the sessions {@code sids} (an IdP-initiated SAML logout names sessions, not cookies) exactly as
+   * {@link #end(String)} ends one, all in one transaction; sessions already gone are skipped.
+   */
+  public Future<EndedSessions> endSessions(List<String> sids) {
+    return transactions.inTransaction(tx -> {
+      Future<EndedSessions> chain = Future.succeededFuture(new EndedSessions(List.of(), 0));
+      for (String sid : sids) {
+        chain = chain.compose(so -> sessions.endSid(tx, sid).compose(ended -> {
+          if (ended.isEmpty()) {
+            return Future.succeededFuture(so);
+          }
+          return outbox.enqueue(tx, sid, ended.get().userId())
+              .compose(n -> grants.revokeSession(tx, sid).map(v -> {
+                List<Sessions.Ended> all = new java.util.ArrayList<>(so.ended());
+                all.add(ended.get());
+                return new EndedSessions(List.copyOf(all), so.deliveries() + n);
+              }));
+        }));
+      }
+      return chain;
+    }).map(done -> {
+      if (!done.ended().isEmpty()) {
+        backChannel.poll();
+      }
+      return done;
+    });
+  }
+
   /** Drops expired sessions and enqueues the deliveries to their clients, in one transaction. */
   public Future<Void> purgeExpired() {
     return transactions.inTransaction(tx -> sessions.purgeExpired(tx).compose(ended -> {

@@ -24,12 +24,15 @@ public final class Parameters {
   public static final int MAX_CLIENT_ID = 64;
   /** A POSTed SAML Response (base64): the SAML response validator's own bound. */
   public static final int MAX_SAML_RESPONSE = 256 * 1024;
+  /** A POSTed SAML LogoutRequest (base64, Single Logout over HTTP-POST). */
+  public static final int MAX_SAML_REQUEST = 64 * 1024;
   private static final Map<String, Integer> MAX = Map.ofEntries(
       Map.entry("client_id", MAX_CLIENT_ID),
       Map.entry("token", MAX_TOKEN), Map.entry("access_token", MAX_TOKEN), Map.entry("refresh_token", MAX_TOKEN),
       Map.entry("subject_token", MAX_TOKEN), Map.entry("actor_token", MAX_TOKEN),
       Map.entry("client_assertion", MAX_TOKEN), Map.entry("id_token_hint", MAX_TOKEN),
-      Map.entry("request", MAX_TOKEN), Map.entry("SAMLResponse", MAX_SAML_RESPONSE));
+      Map.entry("request", MAX_TOKEN), Map.entry("SAMLResponse", MAX_SAML_RESPONSE),
+      Map.entry("SAMLRequest", MAX_SAML_REQUEST));
   private static final String FORM_KEY = Parameters.class.getName() + ".form";
   private static final String QUERY_KEY = Parameters.class.getName() + ".query";
 

@@ -86,6 +86,17 @@ public final class PgSessions implements Sessions {
   }
 
   @Override
+  public Future<Optional<Ended>> endSid(Transaction tx, String sid) {
+    if (sid == null || sid.isEmpty()) {
+      return Future.succeededFuture(Optional.empty());
+    }
+    return PgTransactions.client(tx).preparedQuery("DELETE FROM browser_session WHERE sid = $1 RETURNING sid, user_id")
+        .execute(Tuple.of(sid))
+        .map(rows -> rows.size() == 0 ? Optional.<Ended>empty()
+            : Optional.of(new Ended(rows.iterator().next().getString(0), rows.iterator().next().getString(1))));
+  }
+
+  @Override
   public Future<List<Ended>> purgeExpired() {
     return purgeExpired(pool);
   }

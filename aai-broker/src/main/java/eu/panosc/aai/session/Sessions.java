@@ -40,6 +40,12 @@ public interface Sessions {
   /** {@link #end(String)} in {@code tx}, with the caller's other writes (e.g. the back-channel logout outbox). */
   Future<Optional<Ended>> end(Transaction tx, String id);
 
+  /**
+   * Ends the session whose {@code sid} this is (an IdP-initiated SAML logout names sessions, not cookies), in
+   * {@code tx}; empty when there was none. One atomic delete, like {@link #end(Transaction, String)}.
+   */
+  Future<Optional<Ended>> endSid(Transaction tx, String sid);
+
   /** Drops expired sessions; returns them, so that their clients can be told (back-channel logout). */
   Future<List<Ended>> purgeExpired();
 

@@ -93,4 +93,9 @@ public final class DemoConnector implements PasswordConnector {
       throw new IllegalStateException(e);
     }
   }
+
+  /** Every demo user's identity (the fixture pre-registers some of them). */
+  public java.util.List<UpstreamIdentity> identities() {
+    return users.values().stream().map(DemoUser::identity).toList();
+  }
 }

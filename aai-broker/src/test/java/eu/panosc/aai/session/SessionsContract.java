@@ -132,6 +132,22 @@ public abstract class SessionsContract {
   }
 
   @Test
+  void endSidWhenTheSessionsSidThenItEndsOnceAndOtherSessionsLive() {
+    UpstreamIdentity who = identity();
+    String id = store.create(who).await();
+    String other = store.create(who).await();
+    String sid = store.find(id).await().orElseThrow().sid();
+
+    assertThat(transactions().inTransaction(tx -> store.endSid(tx, sid)).await())
+        .contains(new Sessions.Ended(sid, who.userId()));
+    assertThat(store.find(id).await()).isEmpty();
+    assertThat(store.find(other).await()).as("another session of the same user").isPresent();
+    assertThat(transactions().inTransaction(tx -> store.endSid(tx, sid)).await()).isEmpty();
+    assertThat(transactions().inTransaction(tx -> store.endSid(tx, "no-such-sid")).await()).isEmpty();
+    assertThat(transactions().inTransaction(tx -> store.endSid(tx, null)).await()).isEmpty();
+  }
+
+  @Test
   void purgeExpiredWhenInATransactionThatRollsBackThenTheExpiredSessionIsHandedBackAgainLater() throws Exception {
     UpstreamIdentity who = identity();
     String sid = store.find(store.create(who).await()).await().orElseThrow().sid();

@@ -58,4 +58,37 @@ public abstract class UsersContract {
     }
     assertThat(store.find(id).await()).contains(before);
   }
+
+  @Test
+  void registerWhenFirstThenTermsAcceptedAndLaterLoginsKeepTheConfirmedNameAndEmail() {
+    Users store = newStore(clock);
+    String id = "user-" + UUID.randomUUID();
+    assertThat(store.acceptedTerms(id).await()).isEmpty();
+
+    Users.User registered = store.register(new UpstreamIdentity(id, "Ann Typed", "ann@typed.example", List.of(),
+        List.of(), "acr", List.of()), false, "2031-01").await();
+
+    assertThat(store.acceptedTerms(id).await()).contains("2031-01");
+    assertThat(registered.attributes().getBoolean("email_verified")).isFalse();
+    Users.User later = store.recordLogin(identity(id, "Ann From IdP", List.of("urn:new"))).await();
+    assertThat(later.attributes().getString("name")).isEqualTo("Ann Typed");
+    assertThat(later.attributes().getString("email")).isEqualTo("ann@typed.example");
+    assertThat(later.attributes().getBoolean("email_verified")).isFalse();
+    assertThat(later.attributes().getJsonArray("eduperson_entitlement")).containsExactly("urn:new");
+    assertThat(store.find(id).await()).contains(later);
+  }
+
+  @Test
+  void registerWhenUserExistedFromEarlierLoginsThenTermsRecordedAndAcceptedAgainReplacesTheVersion() {
+    Users store = newStore(clock);
+    String id = "user-" + UUID.randomUUID();
+    store.recordLogin(identity(id, "Ann", List.of())).await();
+    assertThat(store.acceptedTerms(id).await()).as("a user from before registration").isEmpty();
+
+    store.register(identity(id, "Ann", List.of()), true, "1").await();
+    store.register(identity(id, "Ann", List.of()), true, "2").await();
+
+    assertThat(store.acceptedTerms(id).await()).contains("2");
+    assertThat(store.find(id).await().orElseThrow().attributes().getBoolean("email_verified")).isTrue();
+  }
 }

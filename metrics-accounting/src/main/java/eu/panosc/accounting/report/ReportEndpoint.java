@@ -3,11 +3,11 @@ package eu.panosc.accounting.report;
 import eu.panosc.accounting.model.Dimension;
 import eu.panosc.accounting.model.ReportQuery;
 import eu.panosc.accounting.model.ReportRow;
-import eu.panosc.accounting.store.AccountingStore;
 import eu.panosc.platform.auth.BearerAuth;
 import eu.panosc.platform.http.ApiException;
 import eu.panosc.platform.http.Problem;
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -26,10 +26,10 @@ public final class ReportEndpoint {
   public static final String SCOPE = "accounting:read";
   static final String CSV = "text/csv";
 
-  private final AccountingStore store;
+  private final ReportService service;
 
-  public ReportEndpoint(AccountingStore store) {
-    this.store = Objects.requireNonNull(store, "store");
+  public ReportEndpoint(ReportService service) {
+    this.service = Objects.requireNonNull(service, "service");
   }
 
   public void mount(Router router, BearerAuth auth) {
@@ -44,10 +44,16 @@ public final class ReportEndpoint {
       rc.fail(e);
       return;
     }
-    Future.succeededFuture().map(v -> ReportRequestParser.parse(rc.queryParams().get("period"),
-        rc.queryParams().getAll("groupBy"), rc.queryParams().getAll("metric")))
-        .compose(q -> store.report(q).map(rows -> csv ? writeCsv(rc, q, rows) : writeJson(rc, q, rows)))
+    Future.succeededFuture().map(v -> parse(rc.queryParams()))
+        .compose(q -> service.rows(q).compose(rows -> csv ? Future.succeededFuture(writeCsv(rc, q, rows))
+            : service.summary(q).map(summary -> writeJson(rc, q, rows, summary))))
         .onFailure(rc::fail);
+  }
+
+  /** The query of a request's parameters (the API's and the report page's). */
+  public static ReportQuery parse(MultiMap params) {
+    return ReportRequestParser.parse(params.get("period"), params.getAll("groupBy"), params.getAll("metric"),
+        d -> params.getAll(d.wire()), params.get("interval"));
   }
 
   /**
@@ -105,11 +111,21 @@ public final class ReportEndpoint {
     return 1;
   }
 
-  private static Void writeJson(RoutingContext rc, ReportQuery q, List<ReportRow> rows) {
+  private static Void writeJson(RoutingContext rc, ReportQuery q, List<ReportRow> rows, ReportSummary summary) {
+    rc.response().putHeader("Cache-Control", "no-store");
+    rc.json(json(q, rows, summary));
+    return null;
+  }
+
+  /** The JSON report document. */
+  public static JsonObject json(ReportQuery q, List<ReportRow> rows, ReportSummary summary) {
     JsonArray out = new JsonArray();
     boolean late = false;
     for (ReportRow r : rows) {
       JsonObject o = new JsonObject();
+      if (q.timeSeries()) {
+        o.put("bucket", r.bucket().toString());
+      }
       for (Dimension d : q.groupBy()) {
         o.put(d.wire(), r.group().get(d));
       }
@@ -118,30 +134,59 @@ public final class ReportEndpoint {
       out.add(o);
       late |= r.late();
     }
-    rc.response().putHeader("Cache-Control", "no-store");
-    rc.json(new JsonObject().put("from", q.from().toString()).put("to", q.to().toString())
+    JsonObject filters = new JsonObject();
+    q.filters().forEach((d, values) -> filters.put(d.wire(), new JsonArray(values)));
+    JsonObject doc = new JsonObject().put("from", q.from().toString()).put("to", q.to().toString())
         .put("granularity", q.granularity().wire())
+        .put("interval", q.timeSeries() ? q.granularity().wire() : null)
         .put("groupBy", new JsonArray(q.groupBy().stream().map(Dimension::wire).toList()))
-        .put("late", late).put("rows", out));
-    return null;
+        .put("filters", filters).put("late", late).put("rows", out);
+    if (summary != null) {
+      doc.put("summary", summaryJson(summary));
+    }
+    return doc;
+  }
+
+  private static JsonObject summaryJson(ReportSummary s) {
+    JsonArray communities = new JsonArray();
+    s.cpuCoreHoursByCommunity().forEach(c -> communities.add(new JsonObject().put("community", c.community())
+        .put("value", c.value())));
+    JsonArray shares = new JsonArray();
+    s.facilityShares().forEach(f -> shares.add(new JsonObject().put("facility", f.facility())
+        .put("metric", f.metric().wire()).put("value", f.value()).put("percent", f.percent())));
+    return new JsonObject().put("activeUsers", s.business().activeUsers()).put("newUsers", s.business().newUsers())
+        .put("sessions", s.business().sessions())
+        .put("medianSessionSeconds", s.business().medianSessionSeconds())
+        .put("cpuCoreHoursByCommunity", communities).put("facilityShares", shares);
   }
 
   private static Void writeCsv(RoutingContext rc, ReportQuery q, List<ReportRow> rows) {
+    rc.response().putHeader("Content-Type", CSV + "; charset=utf-8; header=present")
+        .putHeader("Content-Disposition", "attachment; filename=\"accounting-report.csv\"")
+        .putHeader("Cache-Control", "no-store").end(csv(q, rows));
+    return null;
+  }
+
+  /** The CSV report document (RFC 4180, header line, CRLF). */
+  public static String csv(ReportQuery q, List<ReportRow> rows) {
     StringBuilder sb = new StringBuilder();
     List<String> header = new ArrayList<>(List.of("from", "to"));
+    if (q.timeSeries()) {
+      header.add("bucket");
+    }
     q.groupBy().forEach(d -> header.add(d.wire()));
     header.addAll(List.of("metric", "value", "late_value", "late", "unique_users", "unique_proposals"));
     sb.append(Csv.line(header));
     for (ReportRow r : rows) {
       List<String> cells = new ArrayList<>(List.of(q.from().toString(), q.to().toString()));
+      if (q.timeSeries()) {
+        cells.add(r.bucket().toString());
+      }
       q.groupBy().forEach(d -> cells.add(r.group().get(d)));
       cells.addAll(List.of(r.metric().wire(), r.value().toPlainString(), r.lateValue().toPlainString(),
           Boolean.toString(r.late()), Long.toString(r.uniqueUsers()), Long.toString(r.uniqueProposals())));
       sb.append(Csv.line(cells));
     }
-    rc.response().putHeader("Content-Type", CSV + "; charset=utf-8; header=present")
-        .putHeader("Content-Disposition", "attachment; filename=\"accounting-report.csv\"")
-        .putHeader("Cache-Control", "no-store").end(sb.toString());
-    return null;
+    return sb.toString();
   }
 }

@@ -1,5 +1,6 @@
 package eu.panosc.accounting.store;
 
+import eu.panosc.accounting.model.BusinessMetrics;
 import eu.panosc.accounting.model.Dimension;
 import eu.panosc.accounting.model.IngestOutcome;
 import eu.panosc.accounting.model.Metric;
@@ -35,7 +36,7 @@ import java.util.stream.Collectors;
  * and the rollups change by additive upserts in key order. A deadlock or serialization failure retries the whole
  * transaction (nothing of it was committed).
  */
-public final class PgAccountingStore implements AccountingStore {
+public final class PgAccountingStore implements AccountingStore, BusinessMetricsStore {
   private static final int ATTEMPTS = 5;
   private static final String RECORD_COLUMNS = "source, record_id, facility, installation, cluster, session, "
       + "user_id, proposal, community, metric, start_at, end_at, value, cumulative, late, received_at";
@@ -98,25 +99,28 @@ public final class PgAccountingStore implements AccountingStore {
       }
       RollupDelta delta = new RollupDelta();
       List<UsageRecord> conflicting = new ArrayList<>();
+      List<UsageRecord> counted = new ArrayList<>();
       int[] counts = new int[] {fresh.size(), 0, plan.duplicates, plan.stale, 0};
       for (UsageRecord r : rs) {
         if (fresh.contains(r.key())) {
           delta.add(r);
+          counted.add(r);
           counts[4] += r.late() ? 1 : 0;
         } else {
           conflicting.add(r);
         }
       }
       Future<Void> replaced = conflicting.isEmpty() ? Future.succeededFuture()
-          : replaceOlder(conn, conflicting, delta, at, counts);
+          : replaceOlder(conn, conflicting, delta, at, counts, counted);
       return replaced.compose(v -> applyRollups(conn, delta))
+          .compose(v -> PgBusinessMetrics.maintain(conn, counted))
           .map(v -> new IngestOutcome(received, counts[0], counts[1], counts[2], counts[3], counts[4]));
     });
   }
 
   /** Locks the stored versions of the conflicting keys; replaces older cumulative ones, counts the rest. */
   private Future<Void> replaceOlder(SqlConnection conn, List<UsageRecord> conflicting, RollupDelta delta,
-      OffsetDateTime at, int[] counts) {
+      OffsetDateTime at, int[] counts, List<UsageRecord> counted) {
     String[] sources = conflicting.stream().map(UsageRecord::source).toArray(String[]::new);
     String[] ids = conflicting.stream().map(UsageRecord::recordId).toArray(String[]::new);
     return conn.preparedQuery(LOCK).execute(Tuple.from(new Object[] {sources, ids})).compose(rows -> {
@@ -131,6 +135,7 @@ public final class PgAccountingStore implements AccountingStore {
         if (current != null && BatchPlan.replaces(current, incoming)) {
           delta.subtract(current);
           delta.add(incoming);
+          counted.add(incoming);
           updates.add(Tuple.from(new Object[] {incoming.source(), incoming.recordId(), incoming.facility(),
               incoming.installation(), incoming.cluster(), incoming.session(), incoming.user(), incoming.proposal(),
               incoming.community(), incoming.metric().wire(), utc(incoming.start()), utc(incoming.end()),
@@ -214,21 +219,21 @@ public final class PgAccountingStore implements AccountingStore {
 
   @Override
   public Future<List<ReportRow>> report(ReportQuery q) {
-    String dims = q.groupBy().stream().map(d -> d.wire() + ", ").collect(Collectors.joining());
-    String using = q.groupBy().stream().map(Dimension::wire).collect(Collectors.joining(", "))
-        + (q.groupBy().isEmpty() ? "metric" : ", metric");
-    String where = " WHERE granularity = $1 AND bucket >= $2 AND bucket < $3"
-        + (q.metrics().isEmpty() ? "" : " AND metric = ANY($4::text[])");
+    List<String> cols = new ArrayList<>();
+    if (q.timeSeries()) {
+      cols.add("bucket");
+    }
+    q.groupBy().forEach(d -> cols.add(d.wire()));
+    String dims = cols.stream().map(c -> c + ", ").collect(Collectors.joining());
+    String using = String.join(", ", cols) + (cols.isEmpty() ? "metric" : ", metric");
+    List<Object> params = new ArrayList<>(List.of(q.granularity().wire(), utc(q.from()), utc(q.to())));
+    String where = " WHERE granularity = $1 AND bucket >= $2 AND bucket < $3" + filters(q, params);
     String sql = "WITH s AS (SELECT " + dims + "metric, sum(value) AS value, sum(late_value) AS late_value, "
         + "sum(late_records)::bigint AS late_records, count(DISTINCT NULLIF(proposal, '')) AS proposals FROM rollup" + where
         + " AND records > 0 GROUP BY " + using + "), u AS (SELECT " + dims + "metric, count(DISTINCT user_id) AS users"
         + " FROM rollup_user" + where + " AND refs > 0 GROUP BY " + using + ") SELECT " + dims
         + "metric, value::text AS value, late_value::text AS late_value, late_records, proposals, "
         + "coalesce(u.users, 0) AS users FROM s LEFT JOIN u USING (" + using + ") ORDER BY " + using;
-    List<Object> params = new ArrayList<>(List.of(q.granularity().wire(), utc(q.from()), utc(q.to())));
-    if (!q.metrics().isEmpty()) {
-      params.add(q.metrics().stream().map(Metric::wire).toArray(String[]::new));
-    }
     return pool.preparedQuery(sql).execute(Tuple.from(params)).map(rows -> {
       List<ReportRow> out = new ArrayList<>();
       for (Row row : rows) {
@@ -237,11 +242,31 @@ public final class PgAccountingStore implements AccountingStore {
           String v = row.getString(d.wire());
           group.put(d, v.isEmpty() ? null : v);
         }
-        out.add(new ReportRow(group, Metric.parse(row.getString("metric")).orElseThrow(),
+        Instant bucket = q.timeSeries() ? row.getOffsetDateTime("bucket").toInstant() : null;
+        out.add(new ReportRow(bucket, group, Metric.parse(row.getString("metric")).orElseThrow(),
             plain(row.getString("value")), plain(row.getString("late_value")), row.getLong("late_records") > 0,
             row.getLong("users"), row.getLong("proposals")));
       }
       return out;
     });
+  }
+
+  /**
+   * The query's metric and dimension filters as SQL conditions on rollup columns, each value a parameter appended to
+   * {@code params} (column names come from the {@link Dimension} enum, never from the request).
+   */
+  static String filters(ReportQuery q, List<Object> params) {
+    StringBuilder sb = new StringBuilder();
+    if (!q.metrics().isEmpty()) {
+      params.add(q.metrics().stream().map(Metric::wire).toArray(String[]::new));
+      sb.append(" AND metric = ANY($").append(params.size()).append("::text[])");
+    }
+    sb.append(PgBusinessMetrics.dimensionFilters(q, params));
+    return sb.toString();
+  }
+
+  @Override
+  public Future<BusinessMetrics> businessMetrics(ReportQuery q) {
+    return PgBusinessMetrics.read(pool, q);
   }
 }

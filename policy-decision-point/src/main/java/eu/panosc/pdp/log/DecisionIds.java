@@ -20,4 +20,9 @@ public final class DecisionIds {
     long lsb = (r.nextLong() & 0x3FFF_FFFF_FFFF_FFFFL) | 0x8000_0000_0000_0000L;
     return new UUID(msb, lsb);
   }
+
+  /** The millisecond a UUIDv7 id was made in (its first 48 bits). */
+  public static Instant instant(UUID id) {
+    return Instant.ofEpochMilli(id.getMostSignificantBits() >>> 16);
+  }
 }

@@ -13,6 +13,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -24,9 +25,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The decision log's batched insert (one {@code INSERT ... SELECT FROM unnest} of arrays per batch) on real
- * PostgreSQL: values that are special in array or JSON syntax come back unchanged, a batch of the largest size
- * is one statement, and the queries find rows through the subject and resource indexes.
+ * The decision log in pages (one {@code decision_log_page} row per written batch) on real PostgreSQL: values
+ * that are special in JSON, SQL or text come back unchanged (NUL as U+FFFD), a batch of the largest size is one
+ * page, lookups find exactly the matching rows through the page keys and return them newest first across pages
+ * whose time spans overlap, and the purge removes exactly the rows beyond its limits, rewriting straddling pages.
  */
 class PgDecisionLogIT {
   @RegisterExtension
@@ -50,10 +52,10 @@ class PgDecisionLogIT {
     List<LogRows.Row> rows = new ArrayList<>();
     for (String s : HOSTILE) {
       JsonObject request = new JsonObject().put("context", new JsonObject().put("note", s).put(s, List.of(s)));
-      rows.add(row(UUID.randomUUID(), AT, s, s, s, request.encode()));
+      rows.add(row(DecisionIds.next(AT.toInstant()), AT, s, s, s, request.encode()));
     }
     // one row with every nullable column null
-    UUID empty = UUID.randomUUID();
+    UUID empty = DecisionIds.next(AT.toInstant());
     rows.add(new LogRows.Row(empty, AT, "evaluations", 3, null, null, null, null, null, null, null, "{}", null, null,
         null, null, null, null, null, null, true));
     table.insert(rows).await();
@@ -123,6 +125,157 @@ class PgDecisionLogIT {
     } while (after != null);
     assertThat(seen).hasSize(expected.size()).doesNotHaveDuplicates();
     assertThat(Set.copyOf(seen)).isEqualTo(expected);
+  }
+
+  @Test
+  void insertWhenAValueHoldsNulThenItIsStoredAsReplacementAndTheRestOfTheBatchToo() {
+    PgDecisionLog table = new PgDecisionLog(DB.shared());
+    UUID nul = DecisionIds.next(AT.toInstant());
+    UUID plain = DecisionIds.next(AT.toInstant());
+    String request = new JsonObject().put("context", new JsonObject().put("k\0ey", "va\0lue")
+        .put("list", List.of("\0"))).encode();
+    table.insert(List.of(row(nul, AT, "nul\0subject", "nul-resource", "a\0b", request),
+        row(plain, AT, "plain-subject", "plain-resource", "plain", "{}"))).await();
+
+    JsonObject back = table.find(nul).await().orElseThrow();
+    assertThat(back.getString("caller")).isEqualTo("a\uFFFDb");
+    assertThat(back.getJsonObject("subject").getString("id")).isEqualTo("nul\uFFFDsubject");
+    assertThat(back.getJsonObject("request").getJsonObject("context").getString("k\uFFFDey")).isEqualTo("va\uFFFDlue");
+    assertThat(back.getJsonObject("request").getJsonObject("context").getJsonArray("list").getString(0))
+        .isEqualTo("\uFFFD");
+    assertThat(table.find(plain).await()).isPresent();
+  }
+
+  @Test
+  void findWhenIdIsNotOneThisLogIssuedOrAbsentThenEmpty() {
+    PgDecisionLog table = new PgDecisionLog(DB.shared());
+    UUID written = DecisionIds.next(AT.toInstant());
+    table.insert(List.of(row(written, AT, "find-subject", "find-resource", "find", "{}"))).await();
+    assertThat(table.find(written).await()).isPresent();
+    assertThat(table.find(UUID.randomUUID()).await()).isEmpty();                      // version 4: not ours
+    assertThat(table.find(DecisionIds.next(AT.toInstant())).await()).isEmpty();       // same millisecond, not written
+    assertThat(table.find(new UUID(written.getMostSignificantBits(), written.getLeastSignificantBits() ^ 1)).await())
+        .isEmpty();
+  }
+
+  /** The filter's SQL test (PostgreSQL's get_bit) agrees with the Java one for ids in the filter and not in it. */
+  @Test
+  void filterWhenTestedByPostgresqlThenItAgreesWithJava() {
+    List<PageBloom.Hashes> in = new ArrayList<>();
+    for (String s : HOSTILE) {
+      in.add(PageBloom.hashes(s));
+    }
+    byte[] filter = PageBloom.of(in);
+    String sql = "SELECT " + PageBloom.sqlMayContainAny("$1::bytea", 2, 2);
+    int falsePositives = 0;
+    for (int i = 0; i < 400; i++) {
+      String present = HOSTILE.get(i % HOSTILE.size());
+      String absent = "absent-" + i;
+      PageBloom.Hashes p = PageBloom.hashes(present);
+      PageBloom.Hashes a = PageBloom.hashes(absent);
+      boolean both = DB.shared().preparedQuery(sql).execute(io.vertx.sqlclient.Tuple.of(
+          io.vertx.core.buffer.Buffer.buffer(filter), p.h1(), p.h2(), a.h1(), a.h2())).await().iterator().next()
+          .getBoolean(0);
+      assertThat(both).isTrue();
+      boolean onlyAbsent = DB.shared().preparedQuery("SELECT " + PageBloom.sqlMayContainAny("$1::bytea", 1, 2))
+          .execute(io.vertx.sqlclient.Tuple.of(io.vertx.core.buffer.Buffer.buffer(filter), a.h1(), a.h2())).await()
+          .iterator().next().getBoolean(0);
+      assertThat(onlyAbsent).as(absent).isEqualTo(PageBloom.mayContain(filter, a));
+      falsePositives += onlyAbsent ? 1 : 0;
+    }
+    assertThat(falsePositives).isLessThan(40);   // ~1 % expected
+    assertThat(DB.shared().preparedQuery("SELECT " + PageBloom.sqlMayContainAny("$1::bytea", 1, 2))
+        .execute(io.vertx.sqlclient.Tuple.of(null, 1L, 2L)).await().iterator().next().getBoolean(0)).isTrue();
+  }
+
+  /**
+   * Two writers' pages overlap in time: page A holds the even microseconds, page B the odd ones and three rows at
+   * the same instant as A's (ties broken by id). Every lookup, paged 3 at a time, returns exactly the matching rows
+   * in the log's order (time, then id, newest first), without loss or repeat, also when the pages were written in
+   * the other order.
+   */
+  @Test
+  void queryWhenPagesOverlapInTimeThenRowsComeInGlobalOrderWithoutLossOrRepeat() {
+    PgDecisionLog table = new PgDecisionLog(DB.shared());
+    String tag = UUID.randomUUID().toString();
+    OffsetDateTime base = AT.plusDays(2);
+    List<LogRows.Row> a = new ArrayList<>();
+    List<LogRows.Row> b = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      OffsetDateTime at = base.plus(i * 2L, ChronoUnit.MICROS);
+      a.add(row(DecisionIds.next(at.toInstant()), at, "s-" + tag + "-" + (i % 3), "r-" + tag, "a", "{}"));
+      OffsetDateTime odd = base.plus(i * 2L + 1, ChronoUnit.MICROS);
+      b.add(row(DecisionIds.next(odd.toInstant()), odd, "s-" + tag + "-" + (i % 3), "r-" + tag, "b", "{}"));
+    }
+    for (int i = 0; i < 3; i++) {
+      OffsetDateTime tie = base.plus(i * 10L, ChronoUnit.MICROS);
+      b.add(row(DecisionIds.next(tie.toInstant()), tie, "s-" + tag + "-tie", "r-" + tag, "b", "{}"));
+    }
+    table.insert(b.subList(0, 40)).await();
+    table.insert(a).await();
+    table.insert(b.subList(40, b.size())).await();
+    List<LogRows.Row> all = new ArrayList<>(a);
+    all.addAll(b);
+    Comparator<LogRows.Row> newestFirst = Comparator.comparing(LogRows.Row::at).thenComparing(LogRows.Row::id)
+        .reversed();
+
+    List<UUID> expected = all.stream().sorted(newestFirst).map(LogRows.Row::id).toList();
+    assertThat(pageThrough(table, null, "r-" + tag, 3)).isEqualTo(expected);
+
+    List<String> subjects = List.of("s-" + tag + "-1", "s-" + tag + "-tie", "hmac:nobody");
+    List<UUID> bySubject = all.stream().filter(r -> subjects.contains(r.subjectId())).sorted(newestFirst)
+        .map(LogRows.Row::id).toList();
+    assertThat(pageThrough(table, subjects, null, 3)).isEqualTo(bySubject);
+    assertThat(pageThrough(table, subjects, "r-" + tag, 100)).isEqualTo(bySubject);
+    assertThat(pageThrough(table, List.of("s-" + tag + "-none"), null, 3)).isEmpty();
+  }
+
+  static List<UUID> pageThrough(PgDecisionLog table, List<String> subjects, String resource, int limit) {
+    List<UUID> seen = new ArrayList<>();
+    DecisionQuery.Cursor after = null;
+    do {
+      List<PgDecisionLog.Keyed> page = table.query(new DecisionQuery(subjects, resource, null, null, null, null,
+          limit, after)).await();
+      List<PgDecisionLog.Keyed> shown = page.size() > limit ? page.subList(0, limit) : page;
+      shown.forEach(k -> seen.add(UUID.fromString(k.json().getString("id"))));
+      after = page.size() > limit ? shown.get(shown.size() - 1).cursor() : null;
+    } while (after != null);
+    return seen;
+  }
+
+  /**
+   * Retention and maxRows remove exactly the rows beyond them: whole pages by DELETE, and the page straddling a
+   * limit rewritten with only its rows within it (its span narrowed), so lookups and counts stay exact.
+   */
+  @Test
+  void purgeWhenPagesStraddleTheLimitsThenExactlyTheRowsBeyondThemGo() {
+    PgDecisionLog table = new PgDecisionLog(DB.shared());
+    DB.shared().query("DELETE FROM decision_log_page").execute().await();
+    OffsetDateTime base = AT.minusDays(10);
+    List<LogRows.Row> all = new ArrayList<>();
+    for (int page = 0; page < 4; page++) {
+      List<LogRows.Row> rows = new ArrayList<>();
+      for (int i = 0; i < 10; i++) {
+        OffsetDateTime at = base.plusMinutes(page * 10L + i);
+        rows.add(row(DecisionIds.next(at.toInstant()), at, "purge-" + i, "purge-resource", "p", "{}"));
+      }
+      table.insert(rows).await();
+      all.addAll(rows);
+    }
+    // retention: minute 15 is the cutoff, inside the second page
+    int purged = table.purge(base.plusMinutes(15).toInstant(), 1_000).await();
+    assertThat(purged).isEqualTo(15);
+    assertThat(count("true")).isEqualTo(25);
+    assertThat(count("decided_at < '" + base.plusMinutes(15) + "'")).isZero();
+    assertThat(DB.shared().query("SELECT min(first_at) FROM decision_log_page").execute().await().iterator().next()
+        .getOffsetDateTime(0).toInstant()).isEqualTo(base.plusMinutes(15).toInstant());
+    // maxRows 12 of the 25 left (minutes 15..19, 20..29, 30..39): the newest 12 stay, minutes 28..39
+    assertThat(table.purge(base.minusDays(1).toInstant(), 12).await()).isEqualTo(13);
+    List<UUID> left = pageThrough(table, null, "purge-resource", 100);
+    assertThat(left).isEqualTo(all.subList(28, 40).reversed().stream().map(LogRows.Row::id).toList());
+    assertThat(table.purge(base.minusDays(1).toInstant(), 12).await()).isZero();
+    assertThat(DB.shared().query("SELECT sum(row_count) FROM decision_log_page").execute().await().iterator().next()
+        .getLong(0)).isEqualTo(12);
   }
 
   static DecisionLogSettings writerSettings(int capacity, int batch, int writers) {

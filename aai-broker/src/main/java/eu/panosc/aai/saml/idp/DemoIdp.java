@@ -1,7 +1,12 @@
 package eu.panosc.aai.saml.idp;
 
 import eu.panosc.aai.protocol.Opaque;
+import eu.panosc.aai.saml.slo.LogoutChecks;
+import eu.panosc.aai.saml.slo.LogoutCodec;
+import eu.panosc.aai.saml.slo.LogoutMessage;
+import eu.panosc.aai.saml.slo.SloRefusedException;
 import eu.panosc.aai.saml.sp.RedirectBinding;
+import eu.panosc.aai.saml.sp.SamlSubject;
 import eu.panosc.aai.saml.sp.SamlKeys;
 import eu.panosc.aai.saml.sp.SamlMessageException;
 import eu.panosc.aai.saml.sp.SamlObjects;
@@ -24,7 +29,6 @@ import org.opensaml.core.xml.XMLObject;
 import org.opensaml.saml.common.xml.SAMLConstants;
 import org.opensaml.saml.saml2.core.AuthnContextClassRef;
 import org.opensaml.saml.saml2.core.AuthnRequest;
-import org.opensaml.saml.saml2.core.LogoutRequest;
 import org.opensaml.saml.saml2.core.NameIDType;
 import org.opensaml.saml.saml2.metadata.EntityDescriptor;
 import org.opensaml.saml.saml2.metadata.IDPSSODescriptor;
@@ -62,7 +66,18 @@ public final class DemoIdp {
   record Pending(KnownSp sp, String requestId, String relayState, List<String> requestedAcr, boolean forceAuthn,
       Instant expiresAt) {}
 
-  record Session(UpstreamIdentity user, Instant authnInstant, String sessionIndex, Instant expiresAt) {}
+  /** An IdP session, and the service providers it answered (whom an IdP-initiated logout tells). */
+  record Session(UpstreamIdentity user, Instant authnInstant, String sessionIndex, Instant expiresAt,
+      java.util.Set<String> sps) {
+    Session(UpstreamIdentity user, Instant authnInstant, String sessionIndex, Instant expiresAt) {
+      this(user, authnInstant, sessionIndex, expiresAt, ConcurrentHashMap.newKeySet());
+    }
+  }
+
+  /** An IdP-initiated logout waiting for the SP's LogoutResponse. */
+  record PendingLogout(String spEntityId, Instant expiresAt) {}
+
+  private final Map<String, PendingLogout> logouts = new ConcurrentHashMap<>();
 
   /** What the SSO endpoint does next. */
   public sealed interface Step {
@@ -88,6 +103,16 @@ public final class DemoIdp {
 
   public String entityId() {
     return base;
+  }
+
+  /**
+   * The persistent NameID this IdP (under {@code aaiBase}) gives {@code userId} at the SP {@code spEntityId}, in the
+   * canonical-id form of a persistent NameID ({@code <IdP entity id>!<value>}): what a login through it is keyed on
+   * when no scoped identifier is usable (the demo fixture pre-registers its users under it).
+   */
+  public static String persistentUserId(String aaiBase, String spEntityId, String userId) {
+    String entityId = aaiBase.replaceAll("/+$", "") + PATH;
+    return entityId + "!" + new DemoResponses(entityId, null).pseudonym(spEntityId, userId);
   }
 
   public String ssoUrl() {
@@ -225,25 +250,139 @@ public final class DemoIdp {
     return p == null ? Optional.empty() : Optional.of(p.sp().entityId());
   }
 
+  /** What the Single Logout endpoint does next. */
+  public sealed interface LogoutOutcome {
+    /** Show a page: {@code ended} says whether an IdP session was ended. */
+    record Page(String title, String message) implements LogoutOutcome {}
+
+    /** Send the browser to {@code location} (a signed LogoutRequest or LogoutResponse for an SP). */
+    record Redirect(String location) implements LogoutOutcome {}
+  }
+
   /**
-   * Single logout: ends the IdP session {@code sessionId}. A LogoutRequest in {@code rawQuery}, if there is one,
-   * must come signed from a known SP like an AuthnRequest. Succeeds with true when a session was ended.
+   * The Single Logout endpoint (HTTP-Redirect, the raw query): an SP's signed LogoutRequest ends the IdP session it
+   * names (or the browser's, {@code sessionId}) and is answered with a signed LogoutResponse to the SP's Single
+   * Logout endpoint; an SP's signed LogoutResponse completes an IdP-initiated logout; without either, the browser's
+   * IdP session simply ends.
    *
-   * @throws IdpRefusal when a LogoutRequest is present but not acceptable
+   * @throws IdpRefusal when a message is present but not acceptable (unsigned, unknown SP, bad signature, stale,
+   *     not addressed here, not answering our request)
    */
-  public boolean logout(String rawQuery, String sessionId) {
-    if (rawQuery != null && rawQuery.contains("SAMLRequest=")) {
-      RedirectBinding.Received received = received(rawQuery, "SAMLRequest");
-      if (!(parse(received.message()) instanceof LogoutRequest request)) {
-        throw new IdpRefusal("Not a logout request", "The application sent something other than a SAML logout "
-            + "request.");
-      }
-      knownAndSigned(request.getIssuer() == null ? null : request.getIssuer().getValue(), received);
+  public LogoutOutcome logout(String rawQuery, String sessionId) {
+    boolean request = rawQuery != null && (rawQuery.startsWith("SAMLRequest=") || rawQuery.contains("&SAMLRequest="));
+    boolean response = rawQuery != null && (rawQuery.startsWith("SAMLResponse=")
+        || rawQuery.contains("&SAMLResponse="));
+    if (!request && !response) {
+      boolean ended = sessionId != null && sessions.remove(Opaque.hash(sessionId)) != null;
+      return new LogoutOutcome.Page("Signed out", ended ? "You are signed out of the demo identity provider."
+          : "You were not signed in at the demo identity provider.");
     }
-    return sessionId != null && sessions.remove(Opaque.hash(sessionId)) != null;
+    LogoutMessage m;
+    try {
+      m = LogoutCodec.redirect(rawQuery, this::spKeys);
+      LogoutChecks.destination(m, sloUrl());
+      LogoutChecks.fresh(m, clock.instant(), Duration.ofMinutes(2));
+    } catch (SloRefusedException e) {
+      throw logoutRefused(e);
+    }
+    return m.kind() == LogoutMessage.Kind.REQUEST ? spLogout(m, sessionId) : spAnswered(m);
+  }
+
+  private LogoutOutcome spLogout(LogoutMessage m, String sessionId) {
+    KnownSp sp = known(m.issuer());
+    DemoResponses responses = new DemoResponses(entityId(), keys.current());
+    // the session the request names (NameID and SessionIndex), else the browser's own
+    Session named = sessions.entrySet().stream()
+        .filter(e -> m.sessionIndexes().contains(e.getValue().sessionIndex())
+            && responses.pseudonym(sp.entityId(), e.getValue().user().userId()).equals(m.nameId()))
+        .map(Map.Entry::getKey).findFirst().map(sessions::remove).orElse(null);
+    if (named == null && sessionId != null) {
+      sessions.remove(Opaque.hash(sessionId));
+    }
+    String slo = sp.singleLogout().orElseThrow(() -> new IdpRefusal("Signed out", "You are signed out of the demo "
+        + "identity provider. The application lists no sign-out address, so you stay here."));
+    return new LogoutOutcome.Redirect(LogoutCodec.redirectResponse(slo, entityId(), m.id(),
+        "urn:oasis:names:tc:SAML:2.0:status:Success", null, m.relayState(), keys.current(), clock.instant()));
+  }
+
+  private LogoutOutcome spAnswered(LogoutMessage m) {
+    PendingLogout p = m.inResponseTo() == null ? null : logouts.remove(m.inResponseTo());
+    if (p == null || !p.spEntityId().equals(m.issuer()) || p.expiresAt().isBefore(clock.instant())) {
+      throw new IdpRefusal("Sign-out answer not accepted", "This answer does not belong to a sign-out started here "
+          + "(already used, too late, or from another application).");
+    }
+    if (!LogoutChecks.succeeded(m)) {
+      return new LogoutOutcome.Page("Not signed out everywhere", "You are signed out of the demo identity provider, "
+          + "but the application reported a problem signing you out there.");
+    }
+    return new LogoutOutcome.Page("Signed out everywhere", LogoutCodec.PARTIAL_LOGOUT.equals(m.subStatus())
+        ? "You are signed out of the demo identity provider and of the PaNOSC federation, but not every facility "
+            + "could be told yet (partial logout)."
+        : "You are signed out of the demo identity provider and of the PaNOSC federation (every facility was told).");
+  }
+
+  /**
+   * IdP-initiated logout from the demo IdP's page: ends the IdP session {@code sessionId} and sends the browser to
+   * the first service provider it answered with a signed LogoutRequest naming the session (persistent NameID,
+   * SessionIndex); a session that answered no SP just ends.
+   */
+  public LogoutOutcome startLogout(String sessionId) {
+    Session session = session(sessionId);
+    if (session == null) {
+      return new LogoutOutcome.Page("Signed out", "You were not signed in at the demo identity provider.");
+    }
+    sessions.remove(Opaque.hash(sessionId));
+    for (String spId : session.sps()) {
+      KnownSp sp;
+      try {
+        sp = known(spId);
+      } catch (IdpRefusal e) {
+        continue;
+      }
+      if (sp.singleLogout().isEmpty()) {
+        continue;
+      }
+      Instant now = clock.instant();
+      logouts.values().removeIf(l -> l.expiresAt().isBefore(now));
+      String requestId = DemoResponses.newId();
+      logouts.put(requestId, new PendingLogout(sp.entityId(), now.plus(LOGIN_LIFETIME)));
+      DemoResponses responses = new DemoResponses(entityId(), keys.current());
+      SamlSubject subject = new SamlSubject(entityId(), responses.pseudonym(sp.entityId(), session.user().userId()),
+          NameIDType.PERSISTENT, entityId(), sp.entityId(), session.sessionIndex());
+      return new LogoutOutcome.Redirect(LogoutCodec.redirectRequest(sp.singleLogout().get(), entityId(), subject,
+          requestId, Opaque.random(), keys.current(), now, Duration.ofMinutes(5)));
+    }
+    return new LogoutOutcome.Page("Signed out", "You are signed out of the demo identity provider.");
+  }
+
+  /** Whether {@code sessionId} is a live IdP session, and who is signed in (for the IdP's page). */
+  public Optional<String> signedIn(String sessionId) {
+    Session s = session(sessionId);
+    return s == null ? Optional.empty() : Optional.of(s.user().userId());
+  }
+
+  private Optional<List<X509Certificate>> spKeys(String issuer) {
+    try {
+      return Optional.of(known(issuer).signing());
+    } catch (IdpRefusal e) {
+      return Optional.empty();
+    }
+  }
+
+  private static IdpRefusal logoutRefused(SloRefusedException e) {
+    return new IdpRefusal("Sign-out request refused", "The application's sign-out message was refused ("
+        + switch (e.reason()) {
+          case UNSIGNED -> "it is not signed";
+          case UNKNOWN_ISSUER -> "the application is not known here";
+          case SIGNATURE_INVALID -> "its signature does not verify with the application's keys";
+          case DESTINATION -> "it is addressed to another identity provider";
+          case EXPIRED, NOT_YET_VALID -> "it is too old or from the future";
+          default -> "it could not be read";
+        } + "). Nothing was done.");
   }
 
   private Step.Post answer(Pending p, Session session) {
+    session.sps().add(p.sp().entityId());
     DemoResponses responses = new DemoResponses(entityId(), keys.current());
     Instant now = clock.instant();
     String response = !p.requestedAcr().isEmpty() && !p.requestedAcr().contains(session.user().acr())

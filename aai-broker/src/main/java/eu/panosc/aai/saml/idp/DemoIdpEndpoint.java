@@ -20,8 +20,9 @@ import java.util.Objects;
 
 /**
  * The demo IdP's routes under {@code /demo/umbrellaid} of the aai-broker (only with {@code --demo}):
- * {@code GET metadata}, {@code GET sso} (HTTP-Redirect AuthnRequest), {@code POST login} (the demo login form) and
- * {@code GET slo}. Every refusal is a human page (400) naming what is wrong; the answer to the SP is an
+ * {@code GET metadata}, {@code GET sso} (HTTP-Redirect AuthnRequest), {@code POST login} (the demo login form),
+ * {@code GET slo} (Single Logout, HTTP-Redirect), {@code GET account} (its page) and {@code POST logout} (IdP-initiated
+ * logout from its page). Every refusal is a human page (400) naming what is wrong; the answer to the SP is an
  * auto-submitting HTTP-POST form.
  */
 public final class DemoIdpEndpoint {
@@ -54,6 +55,9 @@ public final class DemoIdpEndpoint {
     router.post(DemoIdp.PATH + "/login").handler(FormBodies.reader(16 * 1024)).handler(this::login)
         .failureHandler(FAILURE);
     router.get(DemoIdp.PATH + "/slo").handler(this::slo).failureHandler(FAILURE);
+    router.get(DemoIdp.PATH + "/account").handler(this::home).failureHandler(FAILURE);
+    router.post(DemoIdp.PATH + "/logout").handler(FormBodies.reader(16 * 1024)).handler(this::startLogout)
+        .failureHandler(FAILURE);
   }
 
   /** RSA signing and encryption run on a worker thread, not on the event loop. */
@@ -107,18 +111,58 @@ public final class DemoIdpEndpoint {
     });
   }
 
+  /** HTTP-Redirect LogoutRequest or LogoutResponse of an SP, or a plain sign-out; RSA and parsing off the loop. */
   private void slo(RoutingContext ctx) {
-    boolean ended;
-    try {
-      ended = idp.logout(ctx.request().query(), BrowserForms.cookie(ctx, SESSION_COOKIE));
-    } catch (IdpRefusal e) {
-      throw new ErrorPage(400, e.title(), e.getMessage());
+    String query = ctx.request().query();
+    String session = BrowserForms.cookie(ctx, SESSION_COOKIE);
+    ctx.vertx().executeBlocking(() -> idp.logout(query, session), false).onComplete(done -> {
+      if (done.failed()) {
+        ctx.fail(page(done.cause()));
+        return;
+      }
+      writeLogout(ctx, done.result(), idp.signedIn(session).isEmpty());
+    });
+  }
+
+  /** The IdP's own page: who is signed in here, and "Sign out of all applications" (IdP-initiated logout). */
+  private void home(RoutingContext ctx) {
+    String session = BrowserForms.cookie(ctx, SESSION_COOKIE);
+    String user = idp.signedIn(session).orElse(null);
+    Pages.write(ctx, 200, user == null
+        ? Pages.message("UmbrellaID (demo)", "You are not signed in at the demo identity provider.")
+        : """
+            <!DOCTYPE html>
+            <html lang="en"><head><meta charset="utf-8"><title>UmbrellaID (demo)</title></head>
+            <body><h1>UmbrellaID (demo)</h1><p>You are signed in as %s.</p>
+            <form method="post" action="logout">%s<button type="submit">Sign out of all applications</button></form>
+            </body></html>
+            """.formatted(Pages.escape(user), Pages.hidden("csrf", forms.csrf(ctx))));
+  }
+
+  /** {@code POST logout} (CSRF-checked): ends the IdP session and starts the IdP-initiated logout at the SP. */
+  private void startLogout(RoutingContext ctx) {
+    MultiMap form = BrowserForms.form(ctx);
+    BrowserForms.checkCsrf(ctx, form, "Open the identity provider's page again and sign out from there.");
+    String session = BrowserForms.cookie(ctx, SESSION_COOKIE);
+    ctx.vertx().executeBlocking(() -> idp.startLogout(session), false).onComplete(done -> {
+      if (done.failed()) {
+        ctx.fail(page(done.cause()));
+        return;
+      }
+      writeLogout(ctx, done.result(), true);
+    });
+  }
+
+  private void writeLogout(RoutingContext ctx, DemoIdp.LogoutOutcome outcome, boolean sessionGone) {
+    if (sessionGone) {
+      ctx.response().addCookie(Cookie.cookie(SESSION_COOKIE, "").setPath(cookiePath).setHttpOnly(true)
+          .setSecure(secureCookies).setSameSite(CookieSameSite.LAX).setMaxAge(0));
     }
-    ctx.response().addCookie(Cookie.cookie(SESSION_COOKIE, "").setPath(cookiePath).setHttpOnly(true)
-        .setSecure(secureCookies).setSameSite(CookieSameSite.LAX).setMaxAge(0));
-    Pages.write(ctx, 200, Pages.message("Signed out", ended
-        ? "You are signed out of the demo identity provider."
-        : "You were not signed in at the demo identity provider."));
+    switch (outcome) {
+      case DemoIdp.LogoutOutcome.Page p -> Pages.write(ctx, 200, Pages.message(p.title(), p.message()));
+      case DemoIdp.LogoutOutcome.Redirect r -> ctx.response().setStatusCode(303)
+          .putHeader(HttpHeaders.LOCATION, r.location()).putHeader(HttpHeaders.CACHE_CONTROL, "no-store").end();
+    }
   }
 
   /** The auto-submitting HTTP-POST form (SAML Bindings §3.5), allowed to post only to the SP's ACS origin. */

@@ -210,7 +210,7 @@ final class DemoResponses {
   }
 
   /** A per-SP persistent NameID: the user is not linkable across SPs by it. */
-  private String pseudonym(String spEntityId, String userId) {
+  String pseudonym(String spEntityId, String userId) {
     try {
       byte[] h = MessageDigest.getInstance("SHA-256").digest((entityId + "|" + spEntityId + "|" + userId)
           .getBytes(StandardCharsets.UTF_8));

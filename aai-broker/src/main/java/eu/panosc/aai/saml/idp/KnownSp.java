@@ -17,13 +17,18 @@ import org.opensaml.xmlsec.keyinfo.KeyInfoSupport;
 
 /**
  * A service provider the demo IdP answers, as its SAML metadata describes it: entity id, the HTTP-POST assertion
- * consumer service, the certificates its AuthnRequests must be signed with, and its encryption certificate (the
- * first one listed: the current key), if any.
+ * consumer service, the certificates its AuthnRequests must be signed with, its encryption certificate (the
+ * first one listed: the current key), if any, and its HTTP-Redirect Single Logout endpoint, if any.
  */
 record KnownSp(String entityId, String assertionConsumer, List<X509Certificate> signing,
-    Optional<X509Certificate> encryption) {
+    Optional<X509Certificate> encryption, Optional<String> singleLogout) {
   KnownSp {
     signing = List.copyOf(signing);
+  }
+
+  KnownSp(String entityId, String assertionConsumer, List<X509Certificate> signing,
+      Optional<X509Certificate> encryption) {
+    this(entityId, assertionConsumer, signing, encryption, Optional.empty());
   }
 
   /**
@@ -57,7 +62,10 @@ record KnownSp(String entityId, String assertionConsumer, List<X509Certificate> 
     if (signing.isEmpty()) {
       throw new IllegalArgumentException(entity.getEntityID() + " has no signing key");
     }
-    return new KnownSp(entity.getEntityID(), acs, signing, encryption.stream().findFirst());
+    Optional<String> slo = sp.getSingleLogoutServices().stream()
+        .filter(l -> SAMLConstants.SAML2_REDIRECT_BINDING_URI.equals(l.getBinding()))
+        .map(l -> l.getResponseLocation() != null ? l.getResponseLocation() : l.getLocation()).findFirst();
+    return new KnownSp(entity.getEntityID(), acs, signing, encryption.stream().findFirst(), slo);
   }
 
   private static List<X509Certificate> certificates(KeyDescriptor kd) {

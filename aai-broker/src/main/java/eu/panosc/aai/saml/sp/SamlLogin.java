@@ -66,8 +66,15 @@ public final class SamlLogin {
   /** A started login: where to send the browser, and the flow's RelayState handle (bind it with {@link #binding}). */
   public record Started(String url, String handle) {}
 
-  /** A finished login: the pending OIDC authorization it continues, and who logged in. */
-  public record Finished(String pendingId, UpstreamIdentity identity) {}
+  /**
+   * A finished login: the pending OIDC authorization it continues, who logged in, and the SAML subject (NameID,
+   * SessionIndex) for Single Logout (null when the assertion had no NameID).
+   */
+  public record Finished(String pendingId, UpstreamIdentity identity, SamlSubject subject) {
+    public Finished(String pendingId, UpstreamIdentity identity) {
+      this(pendingId, identity, null);
+    }
+  }
 
   /**
    * The IdP did not (or said it cannot) authenticate as the client required ({@code acr_values}): the pending
@@ -340,6 +347,12 @@ public final class SamlLogin {
         .findFirst().orElse(upstreams.values().iterator().next());
   }
 
+  /** What Single Logout needs of the verified assertion; null without a NameID (nothing to name in a logout). */
+  private static SamlSubject subject(ValidatedLogin login) {
+    return login.nameId() == null ? null : new SamlSubject(login.idpEntityId(), login.nameId(), login.nameIdFormat(),
+        login.nameQualifier(), login.spNameQualifier(), login.sessionIndex());
+  }
+
   private Future<Finished> validate(SamlFlow flow, byte[] samlResponse) {
     SamlUpstream upstream = upstreamOf(flow);
     if (upstream == null) {
@@ -405,7 +418,7 @@ public final class SamlLogin {
       return Future.failedFuture(new UnmetAuthentication(flow.pendingId(), idp.name() + " authenticated with "
           + mapped.identity().acr() + ", not with the required " + String.join(" ", flow.requestedAcr())));
     }
-    return Future.succeededFuture(new Finished(flow.pendingId(), mapped.identity()));
+    return Future.succeededFuture(new Finished(flow.pendingId(), mapped.identity(), subject(login)));
   }
 
   /** {@code s} safe for a log line: control characters replaced, at most 200 characters. */

@@ -184,10 +184,12 @@ class DemoIdpTest {
     assertThat(idp.sso(query(requests, List.of(), false), first.sessionId())).isInstanceOf(DemoIdp.Step.Post.class);
     assertThat(idp.sso(query(requests, List.of(), true), first.sessionId()))
         .as("prompt=login: ForceAuthn").isInstanceOf(DemoIdp.Step.LoginForm.class);
-    assertThat(idp.logout(null, first.sessionId())).isTrue();
+    assertThat(idp.logout(null, first.sessionId())).isEqualTo(new DemoIdp.LogoutOutcome.Page("Signed out",
+        "You are signed out of the demo identity provider."));
     assertThat(idp.sso(query(requests, List.of(), false), first.sessionId()))
         .isInstanceOf(DemoIdp.Step.LoginForm.class);
-    assertThat(idp.logout(null, first.sessionId())).isFalse();
+    assertThat(idp.logout(null, first.sessionId())).isEqualTo(new DemoIdp.LogoutOutcome.Page("Signed out",
+        "You were not signed in at the demo identity provider."));
   }
 
   @Test
@@ -201,5 +203,91 @@ class DemoIdpTest {
         .isEqualTo(StatusCode.NO_AUTHN_CONTEXT);
     assertThat(response.getAssertions()).isEmpty();
     assertThat(response.getEncryptedAssertions()).isEmpty();
+  }
+
+  private java.util.function.Function<String, java.util.Optional<List<java.security.cert.X509Certificate>>> idpKeysOf() {
+    return issuer -> issuer.equals(idp.entityId()) ? java.util.Optional.of(idpKeys.published())
+        : java.util.Optional.empty();
+  }
+
+  private java.util.function.Function<String, java.util.Optional<List<java.security.cert.X509Certificate>>> spKeysOf() {
+    return issuer -> issuer.equals(SP.entityId()) ? java.util.Optional.of(TestSamlKeys.signing().published())
+        : java.util.Optional.empty();
+  }
+
+  private static String rawQuery(String url) {
+    return URI.create(url).getRawQuery();
+  }
+
+  @Test
+  void logoutWhenSignedSpLogoutRequestThenSessionEndsAndSignedSuccessToTheSpsSloWithRelayState() {
+    DemoIdp.LoginOutcome.Done done = loginAsAlice(query(requests, List.of(), false));
+    // the NameID the SP saw in the (encrypted) assertion, computed as the IdP computes it; no SessionIndex: the session
+    // is the browser's
+    var subject = new eu.panosc.aai.saml.sp.SamlSubject(idp.entityId(), nameIdOfAlice(), "urn:oasis:names:tc:SAML:2.0"
+        + ":nameid-format:persistent", idp.entityId(), SP.entityId(), null);
+    String url = eu.panosc.aai.saml.slo.LogoutCodec.redirectRequest(idp.sloUrl(), SP.entityId(), subject, "_spreq1",
+        "handle-1", TestSamlKeys.signing().current(), clock.instant(), Duration.ofMinutes(5));
+
+    DemoIdp.LogoutOutcome out = idp.logout(rawQuery(url), done.sessionId());
+
+    assertThat(out).isInstanceOf(DemoIdp.LogoutOutcome.Redirect.class);
+    String location = ((DemoIdp.LogoutOutcome.Redirect) out).location();
+    assertThat(location).startsWith(SP.singleLogout() + "?SAMLResponse=");
+    var answer = eu.panosc.aai.saml.slo.LogoutCodec.redirect(rawQuery(location), idpKeysOf());
+    assertThat(answer.inResponseTo()).isEqualTo("_spreq1");
+    assertThat(answer.relayState()).isEqualTo("handle-1");
+    assertThat(answer.destination()).isEqualTo(SP.singleLogout());
+    assertThat(eu.panosc.aai.saml.slo.LogoutChecks.succeeded(answer)).isTrue();
+    assertThat(idp.signedIn(done.sessionId())).as("the IdP session ended").isEmpty();
+  }
+
+  private String nameIdOfAlice() {
+    return new DemoResponses(idp.entityId(), idpKeys.current()).pseudonym(SP.entityId(), "alice@demo.panosc.eu");
+  }
+
+  @Test
+  void logoutWhenSpLogoutRequestUnsignedForeignOrAddressedElsewhereThenRefusedAndSessionLives() {
+    DemoIdp.LoginOutcome.Done done = loginAsAlice(query(requests, List.of(), false));
+    var subject = new eu.panosc.aai.saml.sp.SamlSubject(idp.entityId(), nameIdOfAlice(), null, null, null, null);
+    String signed = eu.panosc.aai.saml.slo.LogoutCodec.redirectRequest(idp.sloUrl(), SP.entityId(), subject, "_x1",
+        null, TestSamlKeys.signing().current(), clock.instant(), Duration.ofMinutes(5));
+    String unsigned = rawQuery(signed).substring(0, rawQuery(signed).indexOf("&SigAlg="));
+    String foreign = eu.panosc.aai.saml.slo.LogoutCodec.redirectRequest(idp.sloUrl(), SP.entityId(), subject, "_x2",
+        null, TestSamlKeys.other().current(), clock.instant(), Duration.ofMinutes(5));
+    String elsewhere = eu.panosc.aai.saml.slo.LogoutCodec.redirectRequest("https://other.example/slo", SP.entityId(),
+        subject, "_x3", null, TestSamlKeys.signing().current(), clock.instant(), Duration.ofMinutes(5));
+
+    assertThatThrownBy(() -> idp.logout(unsigned, done.sessionId())).isInstanceOf(IdpRefusal.class)
+        .hasMessageContaining("not signed");
+    assertThatThrownBy(() -> idp.logout(rawQuery(foreign), done.sessionId())).isInstanceOf(IdpRefusal.class)
+        .hasMessageContaining("signature does not verify");
+    assertThatThrownBy(() -> idp.logout(rawQuery(elsewhere), done.sessionId())).isInstanceOf(IdpRefusal.class)
+        .hasMessageContaining("another identity provider");
+    assertThat(idp.signedIn(done.sessionId())).as("nothing ended by a refused request").isPresent();
+  }
+
+  @Test
+  void startLogoutWhenSessionAnsweredTheSpThenSignedLogoutRequestNamingItAndTheAnswerCompletesIt() {
+    DemoIdp.LoginOutcome.Done done = loginAsAlice(query(requests, List.of(), false));
+
+    DemoIdp.LogoutOutcome out = idp.startLogout(done.sessionId());
+
+    String location = ((DemoIdp.LogoutOutcome.Redirect) out).location();
+    assertThat(location).startsWith(SP.singleLogout() + "?SAMLRequest=");
+    var request = eu.panosc.aai.saml.slo.LogoutCodec.redirect(rawQuery(location), idpKeysOf());
+    assertThat(request.nameId()).isEqualTo(nameIdOfAlice());
+    assertThat(request.sessionIndexes()).hasSize(1);
+    assertThat(request.spNameQualifier()).isEqualTo(SP.entityId());
+    assertThat(idp.signedIn(done.sessionId())).isEmpty();
+
+    String answer = eu.panosc.aai.saml.slo.LogoutCodec.redirectResponse(idp.sloUrl(), SP.entityId(), request.id(),
+        "urn:oasis:names:tc:SAML:2.0:status:Success", eu.panosc.aai.saml.slo.LogoutCodec.PARTIAL_LOGOUT,
+        request.relayState(), TestSamlKeys.signing().current(), clock.instant());
+    assertThat(idp.logout(rawQuery(answer), null)).isInstanceOfSatisfying(DemoIdp.LogoutOutcome.Page.class,
+        p -> assertThat(p.message()).contains("partial logout"));
+    assertThatThrownBy(() -> idp.logout(rawQuery(answer), null)).as("an answer completes its logout once")
+        .isInstanceOf(IdpRefusal.class).hasMessageContaining("does not belong");
+    assertThat(idp.startLogout(done.sessionId())).isInstanceOf(DemoIdp.LogoutOutcome.Page.class);
   }
 }

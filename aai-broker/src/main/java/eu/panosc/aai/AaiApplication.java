@@ -141,8 +141,6 @@ public final class AaiApplication implements ServiceModule {
   private SpRegistration spRegistration;
   /** How often the SP's registration in the federation-registry is checked (its metadata is valid 7 days). */
   private static final Duration SP_REGISTRATION_INTERVAL = Duration.ofHours(12);
-  /** The demo UmbrellaID stand-in (with --demo), the one IdP Single Logout knows today. */
-  private DemoIdp demoIdp;
 
   @Override
   public String name() {
@@ -323,7 +321,6 @@ public final class AaiApplication implements ServiceModule {
       DemoIdp idp = new DemoIdp(context.baseUrl().toString(), saml.demoIdp(), () -> List.of(endpoint.current()),
           connector.get(), context.clock());
       new DemoIdpEndpoint(idp, cookiePath, secureCookies).mount(router);
-      demoIdp = idp;
       UpstreamAttributeSettings upstream = demo < upstreams.size() ? upstreams.get(demo) : builtInUmbrellaid();
       AttributeMapper mapper = demo < upstreams.size() ? mappers.get(demo) : AttributeMapper.load(upstream, reader);
       String upstreamId = logins.stream().anyMatch(l -> l.upstreamId().equals(upstream.upstreamId()))
@@ -348,11 +345,26 @@ public final class AaiApplication implements ServiceModule {
 
   /** The demo stand-in's metadata, made from its current keys at each lookup (they rotate). */
   private static IdpMetadataSource demoIdpMetadata(DemoIdp idp, SamlKeys keys) {
-    return entityId -> Future.succeededFuture(entityId.equals(idp.entityId())
-        ? Optional.of(new IdpMetadata(idp.entityId(), keys.published(), List.of(),
-            java.util.Map.of(IdpMetadata.Binding.REDIRECT, idp.ssoUrl()), java.util.Map.of(), List.of(), List.of(),
-            java.util.Map.of(), Optional.of("UmbrellaID (demo)"), Instant.MAX, Optional.empty()))
-        : Optional.empty());
+    return new IdpMetadataSource() {
+      @Override
+      public Future<Optional<IdpMetadata>> lookup(String entityId) {
+        return Future.succeededFuture(entityId.equals(idp.entityId()) ? Optional.of(current()) : Optional.empty());
+      }
+
+      @Override
+      public List<IdpMetadata> known(Instant now) {
+        return List.of(current());
+      }
+
+      /** Built at each use, so the stand-in's key rotation is followed. */
+      private IdpMetadata current() {
+        return new IdpMetadata(idp.entityId(), keys.published(), List.of(),
+            java.util.Map.of(IdpMetadata.Binding.REDIRECT, idp.ssoUrl()),
+            java.util.Map.of(IdpMetadata.Binding.REDIRECT, idp.sloUrl()),
+            List.of(new IdpMetadata.Scope(DemoIdp.SCOPE, false)), List.of(), java.util.Map.of(),
+            Optional.of("UmbrellaID (demo)"), Instant.MAX, Optional.empty());
+      }
+    };
   }
 
   /**
@@ -471,20 +483,19 @@ public final class AaiApplication implements ServiceModule {
   }
 
   /**
-   * SAML Single Logout at {@code /saml2/sp/slo} for the IdP of {@code login} (today the demo stand-in): subjects
+   * SAML Single Logout at {@code /saml2/sp/slo} with every IdP {@code login} reaches (each upstream's metadata source
+   * names its HTTP-Redirect SingleLogoutService and signing keys; the demo stand-in among them): subjects
    * and logouts in flight in {@code aai.saml_session} / {@code aai.saml_logout_state} (V26), purged with the flows.
    */
   private SingleLogout singleLogout(ServiceContext context, AaiSettings settings, SessionLogout sessionLogout,
       SamlLogin login) {
-    SingleLogout.Idp idp = demoIdp == null ? null : new SingleLogout.Idp(demoIdp.entityId(), "UmbrellaID (demo)",
-        demoIdp.sloUrl(), saml.demoIdp()::published);
     SamlSessions store = new PgSamlSessions(context.pool(), context.clock(), SAML_FLOW_LIFETIME);
     timers.add(vertx.setPeriodic(SAML_PURGE.toMillis(), t -> store.purgeExpired()
         .onFailure(e -> LOG.warn("purging SAML logout state failed: {}", e.toString()))));
     return new SingleLogout(vertx, SpEndpoints.under(context.baseUrl()), saml.spSigning(),
-        entityId -> idp != null && idp.entityId().equals(entityId) ? Optional.of(idp) : Optional.empty(), store,
-        sessionLogout,
-        backChannel, new PgReplayCache(context.pool(), context.clock()), settings.sessionLifetime(),
+        entityId -> login.logoutIdp(entityId).map(idp -> new SingleLogout.Idp(idp.entityId(), idp.displayName(),
+            idp.sloUrl(), () -> login.logoutIdp(entityId).map(SamlLogin.LogoutIdp::signingCertificates)
+                .orElse(List.of()))), store, sessionLogout, backChannel, new PgReplayCache(context.pool(), context.clock()), settings.sessionLifetime(),
         settings.backchannelLogoutTimeout().plusSeconds(1), context.clock());
   }
 

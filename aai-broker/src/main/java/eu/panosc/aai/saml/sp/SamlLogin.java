@@ -240,6 +240,52 @@ public final class SamlLogin {
     });
   }
 
+  /**
+   * What SAML Single Logout needs of an IdP: its entity id, the name pages show, its HTTP-Redirect
+   * SingleLogoutService location and its signing certificates valid now.
+   */
+  public record LogoutIdp(String entityId, String displayName, String sloUrl,
+      List<X509Certificate> signingCertificates) {
+    public LogoutIdp {
+      Objects.requireNonNull(entityId, "entityId");
+      Objects.requireNonNull(displayName, "displayName");
+      Objects.requireNonNull(sloUrl, "sloUrl");
+      signingCertificates = List.copyOf(signingCertificates);
+    }
+  }
+
+  /**
+   * The IdP {@code entityId} as Single Logout sees it, from the metadata an upstream's source holds now (never a
+   * fetch: a login through it looked it up, so an MDQ source has it cached; an aggregate or file holds all of its
+   * IdPs): an upstream listing one IdP answers only for that one, a discovery upstream for any IdP its source holds.
+   * Empty when no upstream holds valid metadata of it, or its metadata has no HTTP-Redirect SingleLogoutService.
+   */
+  public Optional<LogoutIdp> logoutIdp(String entityId) {
+    if (entityId == null) {
+      return Optional.empty();
+    }
+    Instant now = clock.instant();
+    for (SamlUpstream u : upstreams.values()) {
+      if (u.entityId().isPresent() && !u.entityId().get().equals(entityId)) {
+        continue;
+      }
+      for (IdpMetadata m : u.metadata().known(now)) {
+        if (!m.entityId().equals(entityId)) {
+          continue;
+        }
+        String slo = m.singleLogout().get(IdpMetadata.Binding.REDIRECT);
+        if (slo == null) {
+          LOG.info("SAML IdP {} (upstream {}) has no HTTP-Redirect SingleLogoutService in its metadata; Single "
+              + "Logout with it is skipped", printable(entityId), u.upstreamId());
+          return Optional.empty();
+        }
+        return Optional.of(new LogoutIdp(entityId, u.displayName().or(m::displayName).orElse(entityId), slo,
+            m.signingCertificates().stream().filter(c -> validAt(c, now)).toList()));
+      }
+    }
+    return Optional.empty();
+  }
+
   /** An IdP's verified metadata, its usable signing certificates and the name to show. */
   private record Usable(IdpMetadata metadata, List<X509Certificate> certificates, String name) {}
 

@@ -284,4 +284,44 @@ class SamlLoginTest {
     assertThat(d).hasSizeLessThanOrEqualTo(300).startsWith("Universit? ?A? ? said x")
         .matches("[\\x20-\\x21\\x23-\\x5b\\x5d-\\x7e]+");
   }
+
+  private static IdpMetadata withSlo(String entityId, String name, List<X509Certificate> certs) {
+    return new IdpMetadata(entityId, certs, List.of(), Map.of(IdpMetadata.Binding.REDIRECT, entityId + "/sso"),
+        Map.of(IdpMetadata.Binding.REDIRECT, entityId + "/slo", IdpMetadata.Binding.POST, entityId + "/slo-post"),
+        List.of(), List.of(), Map.of(), Optional.ofNullable(name), Instant.MAX, Optional.empty());
+  }
+
+  @Test
+  void singleLogoutFindsTheIdpOfEveryUpstreamInItsMetadata() {
+    SamlLogin login = login(listed("umbrellaid", UMBRELLA, "UmbrellaID", source(withSlo(UMBRELLA, "Umbrella md",
+            List.of(valid, expired)), withSlo(EDU_B, "College B", List.of(valid)))),
+        new SamlUpstream("edugain", Optional.empty(), Optional.empty(), source(withSlo(EDU_A, "University A",
+            List.of(valid)), idp(EDU_B, "College B", List.of(valid), true)), mapper));
+
+    SamlLogin.LogoutIdp umbrella = login.logoutIdp(UMBRELLA).orElseThrow();
+    assertThat(umbrella.displayName()).as("the configured name wins").isEqualTo("UmbrellaID");
+    assertThat(umbrella.sloUrl()).isEqualTo(UMBRELLA + "/slo");
+    assertThat(umbrella.signingCertificates()).as("only certificates valid now").containsExactly(valid);
+
+    SamlLogin.LogoutIdp a = login.logoutIdp(EDU_A).orElseThrow();
+    assertThat(a.displayName()).as("a discovery upstream's IdP: named by its metadata").isEqualTo("University A");
+    assertThat(a.sloUrl()).isEqualTo(EDU_A + "/slo");
+
+    assertThat(login.logoutIdp(EDU_B)).as("the listed upstream holds B but does not log in through it; the "
+        + "discovery upstream's B has no SingleLogoutService").isEmpty();
+    assertThat(login.logoutIdp("https://unknown.example/idp")).isEmpty();
+    assertThat(login.logoutIdp(null)).isEmpty();
+  }
+
+  @Test
+  void singleLogoutSeesOnlyMetadataTheSourceHoldsNow() {
+    IdpMetadataSource notYetFetched = new IdpMetadataSource() {
+      @Override
+      public Future<Optional<IdpMetadata>> lookup(String entityId) {
+        return Future.succeededFuture(Optional.of(withSlo(entityId, null, List.of(valid))));
+      }
+    };
+    assertThat(login(listed("mdq", UMBRELLA, null, notYetFetched)).logoutIdp(UMBRELLA))
+        .as("no fetch on the logout path: a source that holds nothing yet answers nothing").isEmpty();
+  }
 }

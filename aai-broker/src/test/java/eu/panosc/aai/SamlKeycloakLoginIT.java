@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * {@code mail} required) and {@code keycloak-expired} (the same descriptor with its signing certificate replaced by an
  * expired one of the same key). Cases: a full login through Keycloak's login form to tokens carrying Keycloak's
  * attributes; an attribute Keycloak does not release; the expired certificate; an {@code acr_values} Keycloak does
- * not meet.
+ * not meet; SP-initiated Single Logout through Keycloak and back to the client's {@code post_logout_redirect_uri}.
  */
 class SamlKeycloakLoginIT {
   private static final Pattern UPSTREAM_LINK = Pattern.compile("<a class=\"upstream\" href=\"([^\"]+)\">Sign in with "
@@ -172,6 +172,21 @@ class SamlKeycloakLoginIT {
     return fields;
   }
 
+  /**
+   * Past the first-login registration page, if {@code page} is one (alice's first login through Keycloak in this run,
+   * whichever test makes it): her name and Keycloak's address confirmed, the terms accepted; the page that follows.
+   */
+  private static HttpResponse<String> registered(Browser browser, HttpResponse<String> page) {
+    if (page.statusCode() != 200 || !page.body().contains("action=\"../../register\"")) {
+      return page;
+    }
+    Map<String, String> form = Browser.hidden(page.body());
+    form.put("name", "Alice Keycloak");
+    form.put("email", "alice@keycloak.test");
+    form.put("terms", "accept");
+    return browser.post(base + "/aai/register", form);
+  }
+
   private static String param(URI uri, String name) {
     return Arrays.stream(uri.getRawQuery().split("&")).filter(p -> p.startsWith(name + "="))
         .map(p -> URLDecoder.decode(p.substring(name.length() + 1), StandardCharsets.UTF_8)).findFirst().orElse(null);
@@ -187,7 +202,7 @@ class SamlKeycloakLoginIT {
         .contains("Keycloak (test)", "Keycloak (expired certificate)", "UmbrellaID (demo)");
 
     Map<String, String> answer = throughKeycloak(browser, loginPage, "alice");
-    HttpResponse<String> consent = browser.post(base + "/aai/saml2/sp/acs", answer);
+    HttpResponse<String> consent = registered(browser, browser.post(base + "/aai/saml2/sp/acs", answer));
     assertThat(consent.statusCode()).as(consent.body()).isEqualTo(200);
     assertThat(consent.body()).contains("Allow access?").contains("Alice Keycloak");
     HttpResponse<String> redirect = browser.consent(base, consent, true);
@@ -306,5 +321,90 @@ class SamlKeycloakLoginIT {
         + "&upstream=federation&entity=" + Browser.enc("https://nowhere.example/idp"));
     assertThat(notOurs.statusCode()).isEqualTo(400);
     assertThat(notOurs.body()).contains("Identity provider not known");
+  }
+
+  /**
+   * SP-initiated Single Logout with Keycloak: the broker's signed LogoutRequest goes to the SingleLogoutService of
+   * Keycloak's metadata (the {@code keycloak} upstream's file), Keycloak ends its session and answers with a signed
+   * LogoutResponse that the broker verifies under the same metadata's key, then the browser goes on to the client's
+   * registered {@code post_logout_redirect_uri}.
+   */
+  @Test
+  void logoutWhenClientLogsOutAfterAKeycloakLoginThenKeycloakLoggedOutAndBackToThePostLogoutUri() throws Exception {
+    String admin = com.nimbusds.oauth2.sdk.TokenResponse.parse(new com.nimbusds.oauth2.sdk.TokenRequest(
+        URI.create(base + "/aai/token"), new com.nimbusds.oauth2.sdk.auth.ClientSecretBasic(
+            new com.nimbusds.oauth2.sdk.id.ClientID("registry-admin"),
+            new com.nimbusds.oauth2.sdk.auth.Secret("registry-admin-demo-secret")),
+        new com.nimbusds.oauth2.sdk.ClientCredentialsGrant(), new com.nimbusds.oauth2.sdk.Scope("registry:admin"))
+        .toHTTPRequest().send()).toSuccessResponse().getTokens().getAccessToken().getValue();
+    String client = "kc-slo-portal";
+    String callback = "http://127.0.0.1/cb/" + client;
+    String signedOut = "http://127.0.0.1/signed-out/" + client;
+    HttpResponse<String> created = eu.panosc.platform.testing.Http.sendJson("POST",
+        base + "/registry/admin/v1/clients", admin, new JsonObject().put("clientId", client).put("facility", "esrf")
+            .put("type", "confidential").put("grantTypes", new io.vertx.core.json.JsonArray().add("authorization_code"))
+            .put("redirectUris", new io.vertx.core.json.JsonArray().add(callback))
+            .put("postLogoutRedirectUris", new io.vertx.core.json.JsonArray().add(signedOut))
+            .put("scopes", new io.vertx.core.json.JsonArray().add("openid").add("profile")).encode());
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    String secret = new JsonObject(created.body()).getString("clientSecret");
+    assertThat(eu.panosc.platform.testing.Http.sendJson("POST", base + "/registry/admin/v1/clients/" + client
+        + "/approve", admin, null).statusCode()).isEqualTo(200);
+
+    Browser browser = new Browser();
+    HttpResponse<String> loginPage = browser.get(base + "/aai/authorize?response_type=code&scope=openid%20profile"
+        + "&client_id=" + client + "&state=s&nonce=n&redirect_uri=" + Browser.enc(callback));
+    assertThat(loginPage.statusCode()).as(loginPage.body()).isEqualTo(200);
+    HttpResponse<String> page = registered(browser, browser.post(base + "/aai/saml2/sp/acs",
+        throughKeycloak(browser, loginPage, "alice")));
+    if (page.statusCode() == 200 && page.body().contains("Allow access?")) {
+      page = browser.consent(base, page, true);
+    }
+    assertThat(page.statusCode()).as(page.body()).isEqualTo(302);
+    String code = param(URI.create(Browser.location(page)), "code");
+    String idToken = com.nimbusds.openid.connect.sdk.OIDCTokenResponseParser.parse(
+        new com.nimbusds.oauth2.sdk.TokenRequest(URI.create(base + "/aai/token"),
+            new com.nimbusds.oauth2.sdk.auth.ClientSecretBasic(new com.nimbusds.oauth2.sdk.id.ClientID(client),
+                new com.nimbusds.oauth2.sdk.auth.Secret(secret)),
+            new com.nimbusds.oauth2.sdk.AuthorizationCodeGrant(new com.nimbusds.oauth2.sdk.AuthorizationCode(code),
+                URI.create(callback))).toHTTPRequest().send())
+        .toSuccessResponse().getTokens().toOIDCTokens().getIDTokenString();
+
+    HttpResponse<String> out = browser.get(base + "/aai/logout?id_token_hint=" + idToken
+        + "&post_logout_redirect_uri=" + Browser.enc(signedOut) + "&state=kcs");
+    assertThat(out.statusCode()).as(out.body()).isEqualTo(303);
+    String toKeycloak = Browser.location(out);
+    assertThat(toKeycloak).as("the SingleLogoutService of Keycloak's metadata")
+        .startsWith(keycloak.baseUrl() + "/realms/panosc/protocol/saml?SAMLRequest=").contains("&Signature=");
+
+    HttpResponse<String> atKeycloak = browser.get(toKeycloak);
+    HttpResponse<String> done;
+    if (atKeycloak.statusCode() / 100 == 3) {
+      String back = Browser.location(atKeycloak);
+      assertThat(back).startsWith(base + "/aai/saml2/sp/slo?SAMLResponse=");
+      done = browser.get(back);
+    } else {
+      assertThat(atKeycloak.statusCode()).as(atKeycloak.body()).isEqualTo(200);
+      Matcher action = POST_ACTION.matcher(atKeycloak.body());
+      assertThat(action.find()).as(atKeycloak.body()).isTrue();
+      assertThat(action.group(1)).isEqualTo(base + "/aai/saml2/sp/slo");
+      Map<String, String> fields = new HashMap<>();
+      Matcher f = POST_FIELD.matcher(atKeycloak.body());
+      while (f.find()) {
+        fields.put(f.group(1), f.group(2).replace("&#x2b;", "+").replace("&#x3d;", "=").replace("&#x2f;", "/")
+            .replace("&amp;", "&"));
+      }
+      assertThat(fields).containsKey("SAMLResponse");
+      done = browser.post(base + "/aai/saml2/sp/slo", fields);
+    }
+    assertThat(done.statusCode()).as(done.body()).isEqualTo(303);
+    assertThat(Browser.location(done)).isEqualTo(signedOut + "?state=kcs");
+
+    HttpResponse<String> again = browser.get(base + "/aai/authorize?response_type=code&scope=openid%20profile"
+        + "&client_id=" + client + "&state=s2&nonce=n&redirect_uri=" + Browser.enc(callback));
+    HttpResponse<String> toIdp = browser.get(base + "/aai/" + links(again.body()).get("Keycloak (test)"));
+    HttpResponse<String> kcAgain = browser.get(Browser.location(toIdp));
+    assertThat(kcAgain.statusCode()).as(kcAgain.body()).isEqualTo(200);
+    assertThat(KC_FORM.matcher(kcAgain.body()).find()).as("Keycloak's session ended: its login form again").isTrue();
   }
 }

@@ -258,32 +258,34 @@ public final class SamlLogin {
    * The IdP {@code entityId} as Single Logout sees it, from the metadata an upstream's source holds now (never a
    * fetch: a login through it looked it up, so an MDQ source has it cached; an aggregate or file holds all of its
    * IdPs): an upstream listing one IdP answers only for that one, a discovery upstream for any IdP its source holds.
-   * Empty when no upstream holds valid metadata of it, or its metadata has no HTTP-Redirect SingleLogoutService.
+   * Several upstreams may hold it (the same IdP listed and in an aggregate): the first whose metadata has an HTTP-Redirect
+   * SingleLogoutService and a signing certificate valid now, else the first with the endpoint (its messages then fail
+   * verification, logged). Empty when no upstream holds valid metadata of it with an HTTP-Redirect SingleLogoutService.
    */
   public Optional<LogoutIdp> logoutIdp(String entityId) {
     if (entityId == null) {
       return Optional.empty();
     }
     Instant now = clock.instant();
+    LogoutIdp withoutKeys = null;
     for (SamlUpstream u : upstreams.values()) {
       if (u.entityId().isPresent() && !u.entityId().get().equals(entityId)) {
         continue;
       }
       for (IdpMetadata m : u.metadata().known(now)) {
-        if (!m.entityId().equals(entityId)) {
+        String slo = m.singleLogout().get(IdpMetadata.Binding.REDIRECT);
+        if (!m.entityId().equals(entityId) || slo == null) {
           continue;
         }
-        String slo = m.singleLogout().get(IdpMetadata.Binding.REDIRECT);
-        if (slo == null) {
-          LOG.info("SAML IdP {} (upstream {}) has no HTTP-Redirect SingleLogoutService in its metadata; Single "
-              + "Logout with it is skipped", printable(entityId), u.upstreamId());
-          return Optional.empty();
+        LogoutIdp idp = new LogoutIdp(entityId, u.displayName().or(m::displayName).orElse(entityId), slo,
+            m.signingCertificates().stream().filter(c -> validAt(c, now)).toList());
+        if (!idp.signingCertificates().isEmpty()) {
+          return Optional.of(idp);
         }
-        return Optional.of(new LogoutIdp(entityId, u.displayName().or(m::displayName).orElse(entityId), slo,
-            m.signingCertificates().stream().filter(c -> validAt(c, now)).toList()));
+        withoutKeys = withoutKeys == null ? idp : withoutKeys;
       }
     }
-    return Optional.empty();
+    return Optional.ofNullable(withoutKeys);
   }
 
   /** An IdP's verified metadata, its usable signing certificates and the name to show. */

@@ -309,6 +309,12 @@ class SamlLoginTest {
 
     assertThat(login.logoutIdp(EDU_B)).as("the listed upstream holds B but does not log in through it; the "
         + "discovery upstream's B has no SingleLogoutService").isEmpty();
+    assertThat(login(listed("expired", UMBRELLA, "Expired", source(withSlo(UMBRELLA, null, List.of(expired)))),
+        listed("current", UMBRELLA, "Current", source(withSlo(UMBRELLA, null, List.of(valid)))))
+        .logoutIdp(UMBRELLA).orElseThrow().displayName())
+        .as("the same IdP in two upstreams: the one with a certificate valid now").isEqualTo("Current");
+    assertThat(login(listed("expired", UMBRELLA, "Expired", source(withSlo(UMBRELLA, null, List.of(expired)))))
+        .logoutIdp(UMBRELLA).orElseThrow().signingCertificates()).as("none valid: no key to verify with").isEmpty();
     assertThat(login.logoutIdp("https://unknown.example/idp")).isEmpty();
     assertThat(login.logoutIdp(null)).isEmpty();
   }

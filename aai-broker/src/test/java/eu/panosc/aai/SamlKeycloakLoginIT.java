@@ -40,7 +40,8 @@ import org.slf4j.LoggerFactory;
  * {@code mail} required) and {@code keycloak-expired} (the same descriptor with its signing certificate replaced by an
  * expired one of the same key). Cases: a full login through Keycloak's login form to tokens carrying Keycloak's
  * attributes; an attribute Keycloak does not release; the expired certificate; an {@code acr_values} Keycloak does
- * not meet; SP-initiated Single Logout through Keycloak and back to the client's {@code post_logout_redirect_uri}.
+ * not meet; SP-initiated Single Logout through Keycloak and back to the client's {@code post_logout_redirect_uri};
+ * IdP-initiated Single Logout (alice signs out at Keycloak, which tells the broker over the front channel).
  */
 class SamlKeycloakLoginIT {
   private static final Pattern UPSTREAM_LINK = Pattern.compile("<a class=\"upstream\" href=\"([^\"]+)\">Sign in with "
@@ -406,5 +407,57 @@ class SamlKeycloakLoginIT {
     HttpResponse<String> kcAgain = browser.get(Browser.location(toIdp));
     assertThat(kcAgain.statusCode()).as(kcAgain.body()).isEqualTo(200);
     assertThat(KC_FORM.matcher(kcAgain.body()).find()).as("Keycloak's session ended: its login form again").isTrue();
+  }
+
+  /**
+   * IdP-initiated Single Logout from Keycloak: alice signs out at Keycloak (its OIDC logout page, confirmed); Keycloak
+   * sends her browser to the broker's Single Logout endpoint with a signed LogoutRequest (front-channel), the broker
+   * ends her session and answers with a signed LogoutResponse back to Keycloak.
+   */
+  @Test
+  void logoutWhenAliceSignsOutAtKeycloakThenTheBrokerSessionEnds() throws Exception {
+    Browser browser = new Browser();
+    HttpResponse<String> loginPage = browser.get(authorize("kc7", "i".repeat(50), ""));
+    HttpResponse<String> page = registered(browser, browser.post(base + "/aai/saml2/sp/acs",
+        throughKeycloak(browser, loginPage, "alice")));
+    assertThat(page.statusCode()).as("consent, or the code when alice consented before: " + page.body())
+        .isIn(200, 302);
+    assertThat(browser.cookie("panosc_aai_session")).as("signed in at the broker").isNotNull();
+
+    HttpResponse<String> step = browser.get(keycloak.baseUrl() + "/realms/panosc/protocol/openid-connect/logout");
+    boolean atBroker = false;
+    for (int hops = 0; hops < 10 && !atBroker; hops++) {
+      if (step.statusCode() / 100 == 3) {
+        String next = Browser.location(step);
+        next = next.startsWith("/") ? keycloak.baseUrl() + next : next;
+        atBroker = next.startsWith(base + "/aai/saml2/sp/slo?SAMLRequest=");
+        step = browser.get(next);
+      } else {
+        assertThat(step.statusCode()).as(step.body()).isEqualTo(200);
+        Matcher action = POST_ACTION.matcher(step.body());
+        assertThat(action.find()).as("a form to go on with: " + step.body()).isTrue();
+        String to = action.group(1).replace("&amp;", "&");
+        Map<String, String> fields = new HashMap<>();
+        Matcher f = Pattern.compile("<input[^>]*name=\"([^\"]+)\"[^>]*value=\"([^\"]*)\"").matcher(step.body());
+        while (f.find()) {
+          fields.put(f.group(1), f.group(2).replace("&#x2b;", "+").replace("&#x3d;", "=").replace("&#x2f;", "/")
+              .replace("&amp;", "&"));
+        }
+        fields.putIfAbsent("confirmLogout", "Logout");
+        atBroker = to.equals(base + "/aai/saml2/sp/slo");
+        step = browser.post(to.startsWith("/") ? keycloak.baseUrl() + to : to, fields);
+      }
+    }
+    assertThat(atBroker).as("Keycloak sent a LogoutRequest to the broker").isTrue();
+    assertThat(step.statusCode()).as(step.body()).isEqualTo(303);
+    assertThat(Browser.location(step)).as("the broker's LogoutResponse, to Keycloak's SingleLogoutService")
+        .startsWith(keycloak.baseUrl() + "/realms/panosc/protocol/saml?SAMLResponse=");
+    assertThat(browser.cookie("panosc_aai_session")).as("the broker session ended").isNull();
+    HttpResponse<String> atKeycloak = browser.get(Browser.location(step));
+    assertThat(atKeycloak.statusCode() / 100).as(atKeycloak.body()).isIn(2, 3);
+
+    HttpResponse<String> again = browser.get(authorize("kc8", "j".repeat(50), ""));
+    assertThat(again.body()).as("signed out: the login page again, not the consent screen")
+        .contains("Sign in with Keycloak (test)").doesNotContain("Allow access?");
   }
 }

@@ -33,6 +33,13 @@ import eu.panosc.aai.saml.sp.PgSamlFlows;
 import eu.panosc.aai.saml.sp.SamlFlows;
 import eu.panosc.aai.saml.sp.SamlKeys;
 import eu.panosc.aai.saml.sp.SamlLogin;
+import eu.panosc.aai.saml.sp.SamlUpstream;
+import eu.panosc.aai.saml.metadata.HttpMetadataFetcher;
+import eu.panosc.aai.saml.metadata.IdpMetadata;
+import eu.panosc.aai.saml.metadata.IdpMetadataSource;
+import eu.panosc.aai.saml.metadata.MetadataRefusedException;
+import eu.panosc.aai.saml.metadata.MetadataSettings;
+import eu.panosc.aai.registry.SpRegistration;
 import eu.panosc.aai.saml.validate.PgReplayCache;
 import eu.panosc.aai.saml.validate.ReplayCache;
 import eu.panosc.aai.saml.validate.SamlResponseConsumer;
@@ -94,6 +101,8 @@ public final class AaiApplication implements ServiceModule {
   private static final Logger LOG = LoggerFactory.getLogger(AaiApplication.class);
   /** The registry scopes the provider grants itself to look up clients. */
   static final Set<String> SELF_SCOPES = Set.of("registry:read", "registry:credentials");
+  /** The scope of the separate token that registers the SAML SP (the registry has no narrower one for this). */
+  static final Set<String> REGISTRATION_SCOPES = Set.of("registry:admin");
   /** Signing keys rotate this often, the next key published this long ahead. */
   private static final Duration KEY_ROTATION = Duration.ofDays(30);
   private static final Duration KEY_OVERLAP = Duration.ofDays(2);
@@ -125,8 +134,13 @@ public final class AaiApplication implements ServiceModule {
   private record SamlKeySets(SamlKeys spSigning, SamlKeys spEncryption, SamlKeys demoIdp) {}
 
   private SamlKeySets saml;
-  /** The demo UmbrellaID stand-in (with --demo), the one IdP Single Logout knows today. */
-  private DemoIdp demoIdp;
+  /** The SP's current signed metadata and entity id, for its registration in the federation-registry. */
+  private java.util.function.Supplier<String> spMetadata;
+  private String spEntityId;
+  private java.util.concurrent.ExecutorService metadataExecutor;
+  private SpRegistration spRegistration;
+  /** How often the SP's registration in the federation-registry is checked (its metadata is valid 7 days). */
+  private static final Duration SP_REGISTRATION_INTERVAL = Duration.ofHours(12);
 
   @Override
   public String name() {
@@ -271,9 +285,10 @@ public final class AaiApplication implements ServiceModule {
 
   /**
    * The SP metadata at {@code /saml2/sp/metadata} ({@code RequestedAttribute}s from the SAML upstreams' attribute
-   * maps, or the built-in map when none is configured) and, with --demo, the demo IdP at {@code /demo/umbrellaid}
-   * that answers this SP, and the SAML login through it (the login page's link, the ACS at {@code /saml2/sp/acs}).
-   * Without --demo no SAML IdP is configured yet, so there is no SAML login (empty).
+   * maps, or the built-in map when none is configured), and the SAML login through every upstream: each configured
+   * upstream with a {@code metadata} section (MDQ, a signed URL or a file; several at once, each with its own attribute
+   * mapper) and, with --demo, the UmbrellaID stand-in at {@code /demo/umbrellaid} (for the first SAML upstream without
+   * metadata, or the built-in {@code umbrellaid} one). Empty when there is no upstream to log in through.
    */
   private Optional<SamlLogin> wireSaml(Router router, ServiceContext context, AaiSettings settings,
       Optional<PasswordConnector> connector, String cookiePath, boolean secureCookies) {
@@ -287,34 +302,102 @@ public final class AaiApplication implements ServiceModule {
         "security@" + host, context.clock());
     SpMetadataEndpoint endpoint = new SpMetadataEndpoint(metadata, context.clock());
     endpoint.mount(router);
-    if (!context.demo() || connector.isEmpty() || saml.demoIdp() == null) {
+    spMetadata = endpoint::current;
+    spEntityId = sp.entityId();
+    List<SamlUpstream> logins = new ArrayList<>();
+    for (int i = 0; i < upstreams.size(); i++) {
+      UpstreamAttributeSettings u = upstreams.get(i);
+      MetadataSettings m = settings.upstreamMetadata().get(u.upstreamId());
+      if (m != null) {
+        logins.add(new SamlUpstream(u.upstreamId(), m.entityId(), m.displayName(), openMetadata(u.upstreamId(), m,
+            context), mappers.get(i)));
+      }
+    }
+    if (context.demo() && connector.isPresent() && saml.demoIdp() != null) {
+      int demo = 0;
+      while (demo < upstreams.size() && settings.upstreamMetadata().containsKey(upstreams.get(demo).upstreamId())) {
+        demo++;
+      }
+      DemoIdp idp = new DemoIdp(context.baseUrl().toString(), saml.demoIdp(), () -> List.of(endpoint.current()),
+          connector.get(), context.clock());
+      new DemoIdpEndpoint(idp, cookiePath, secureCookies).mount(router);
+      UpstreamAttributeSettings upstream = demo < upstreams.size() ? upstreams.get(demo) : builtInUmbrellaid();
+      AttributeMapper mapper = demo < upstreams.size() ? mappers.get(demo) : AttributeMapper.load(upstream, reader);
+      String upstreamId = logins.stream().anyMatch(l -> l.upstreamId().equals(upstream.upstreamId()))
+          ? upstream.upstreamId() + "-demo" : upstream.upstreamId();
+      logins.add(0, new SamlUpstream(upstreamId, Optional.of(idp.entityId()), Optional.of("UmbrellaID (demo)"),
+          demoIdpMetadata(idp, saml.demoIdp()), mapper));
+    }
+    if (logins.isEmpty()) {
       return Optional.empty();
     }
-    DemoIdp idp = new DemoIdp(context.baseUrl().toString(), saml.demoIdp(), () -> List.of(endpoint.current()),
-        connector.get(), context.clock());
-    new DemoIdpEndpoint(idp, cookiePath, secureCookies).mount(router);
-    demoIdp = idp;
-    UpstreamAttributeSettings upstream = upstreams.get(0);
-    SamlKeys idpKeys = saml.demoIdp();
     SamlFlows flows = new PgSamlFlows(context.pool(), context.clock(), SAML_FLOW_LIFETIME);
     ReplayCache replays = new PgReplayCache(context.pool(), context.clock());
     timers.add(replays.schedulePurge(vertx, SAML_PURGE.toMillis()));
     timers.add(vertx.setPeriodic(SAML_PURGE.toMillis(), t -> flows.purgeExpired()
         .onFailure(e -> LOG.warn("purging SAML login flows failed: {}", e.toString()))));
+    LOG.info("SAML login through {}", logins.stream().map(l -> l.upstreamId() + l.entityId().map(e -> " (" + e + ")")
+        .orElse(" (discovery)")).toList());
     return Optional.of(new SamlLogin(sp, new AuthnRequests(sp, saml.spSigning(), context.clock()), flows,
-        new SamlResponseConsumer(vertx, new SamlResponseValidator(), replays), saml.spEncryption(),
-        new SamlLogin.Idp(upstream.upstreamId(), idp.entityId(), "UmbrellaID (demo)", idp.ssoUrl(), idpKeys::published,
-            List::of),
-        mappers.get(0), context.clock()));
+        new SamlResponseConsumer(vertx, new SamlResponseValidator(), replays), saml.spEncryption(), logins,
+        context.clock()));
+  }
+
+  /** The demo stand-in's metadata, made from its current keys at each lookup (they rotate). */
+  private static IdpMetadataSource demoIdpMetadata(DemoIdp idp, SamlKeys keys) {
+    return new IdpMetadataSource() {
+      @Override
+      public Future<Optional<IdpMetadata>> lookup(String entityId) {
+        return Future.succeededFuture(entityId.equals(idp.entityId()) ? Optional.of(current()) : Optional.empty());
+      }
+
+      @Override
+      public List<IdpMetadata> known(Instant now) {
+        return List.of(current());
+      }
+
+      /** Built at each use, so the stand-in's key rotation is followed. */
+      private IdpMetadata current() {
+        return new IdpMetadata(idp.entityId(), keys.published(), List.of(),
+            java.util.Map.of(IdpMetadata.Binding.REDIRECT, idp.ssoUrl()),
+            java.util.Map.of(IdpMetadata.Binding.REDIRECT, idp.sloUrl()),
+            List.of(new IdpMetadata.Scope(DemoIdp.SCOPE, false)), List.of(), java.util.Map.of(),
+            Optional.of("UmbrellaID (demo)"), Instant.MAX, Optional.empty());
+      }
+    };
+  }
+
+  /**
+   * The metadata source of one upstream; a file is read and verified now (a broken file stops the start with the
+   * reason), URL and MDQ sources fetch on first use and refresh as their documents say.
+   */
+  private IdpMetadataSource openMetadata(String upstreamId, MetadataSettings m, ServiceContext context) {
+    if (metadataExecutor == null) {
+      metadataExecutor = java.util.concurrent.Executors.newFixedThreadPool(2, r -> {
+        Thread t = new Thread(r, "saml-metadata");
+        t.setDaemon(true);
+        return t;
+      });
+    }
+    try {
+      return m.open(new HttpMetadataFetcher(m.timeout(), metadataExecutor), context.clock());
+    } catch (MetadataRefusedException e) {
+      throw new IllegalStateException("services.aai.upstreams." + upstreamId + ".metadata: the metadata was refused ("
+          + e.kind() + ": " + e.getMessage() + ")", e);
+    }
   }
 
   /** The SAML upstreams configured, or the built-in {@code umbrellaid} one (default maps) when none is. */
   private static List<UpstreamAttributeSettings> samlUpstreams(AaiSettings settings) {
     List<UpstreamAttributeSettings> saml = settings.upstreams().values().stream()
         .filter(u -> u.protocol() == UpstreamAttributes.Protocol.SAML).toList();
-    return saml.isEmpty() ? List.of(new UpstreamAttributeSettings("umbrellaid", UpstreamAttributes.Protocol.SAML,
-        Optional.empty(), List.of(), List.of(), List.of(), UserIdSource.DEFAULT_ORDER, Set.of(), Optional.empty(),
-        IdentityAttributes.DEFAULT)) : saml;
+    return saml.isEmpty() ? List.of(builtInUmbrellaid()) : saml;
+  }
+
+  /** The built-in {@code umbrellaid} upstream: the default attribute maps and user-id order. */
+  private static UpstreamAttributeSettings builtInUmbrellaid() {
+    return new UpstreamAttributeSettings("umbrellaid", UpstreamAttributes.Protocol.SAML, Optional.empty(), List.of(),
+        List.of(), List.of(), UserIdSource.DEFAULT_ORDER, Set.of(), Optional.empty(), IdentityAttributes.DEFAULT);
   }
 
   /** What the SAML upstreams' attribute maps read, each Name once (required if any upstream requires it). */
@@ -362,7 +445,7 @@ public final class AaiApplication implements ServiceModule {
     Optional<SingleLogout> slo = samlLogin.map(login -> singleLogout(context, settings, sessionLogout, login));
     AuthorizationService authorization = new AuthorizationService(registry, connector, stores.users(),
         stores.sessions(), stores.pending(), stores.consents(), stores.grants(), issuer, context.clock(),
-        Optional.of(new AuthorizationService.Registration(terms, stores.registrations())),
+        samlLogin.isPresent(), Optional.of(new AuthorizationService.Registration(terms, stores.registrations())),
         slo.<AuthorizationService.UpstreamSessions>map(s -> (sid, upstream) -> s.started(sid,
             SamlSubject.fromJson(upstream))).orElse(AuthorizationService.UpstreamSessions.NONE));
     AuthorizationRequestParser parser = new AuthorizationRequestParser(registry, audiences, issuer, stores.pushed());
@@ -383,23 +466,36 @@ public final class AaiApplication implements ServiceModule {
     timers.add(device.startPurging(vertx));
     new UserInfoEndpoint(tokens, stores.revoked(), stores.grants(), stores.users(), registry).mount(router);
     new SubjectResolutionEndpoint(keys.subjects()).mount(router, context.bearerAuth());
+    registerSp(context, settings.registryUrl(), tokens);
   }
 
   /**
-   * SAML Single Logout at {@code /saml2/sp/slo} for the IdP of {@code login} (today the demo stand-in): subjects
+   * Keeps the SP registered in the federation-registry (its admin API, with a token the broker issues itself for the
+   * registry's {@code registry:admin} scope only), so IdPs reading the signed aggregate or MDQ know it; retried, never
+   * fatal.
+   */
+  private void registerSp(ServiceContext context, URI registryUrl, AccessTokens tokens) {
+    AtomicReference<AccessTokens.Issued> admin = new AtomicReference<>();
+    spRegistration = new SpRegistration(vertx, registryUrl, () -> Future.succeededFuture(selfToken(tokens, admin,
+        registryUrl.toString(), context.clock().instant(), REGISTRATION_SCOPES).jwt()), spEntityId, spMetadata);
+    // after the server listens: the registry may be mounted in this very process
+    vertx.setTimer(1000, t -> spRegistration.start(SP_REGISTRATION_INTERVAL));
+  }
+
+  /**
+   * SAML Single Logout at {@code /saml2/sp/slo} with every IdP {@code login} reaches (each upstream's metadata source
+   * names its HTTP-Redirect SingleLogoutService and signing keys; the demo stand-in among them): subjects
    * and logouts in flight in {@code aai.saml_session} / {@code aai.saml_logout_state} (V26), purged with the flows.
    */
   private SingleLogout singleLogout(ServiceContext context, AaiSettings settings, SessionLogout sessionLogout,
       SamlLogin login) {
-    SamlLogin.Idp upstream = login.idp();
-    SingleLogout.Idp idp = new SingleLogout.Idp(upstream.entityId(), upstream.displayName(), demoIdp.sloUrl(),
-        upstream.signingCertificates());
     SamlSessions store = new PgSamlSessions(context.pool(), context.clock(), SAML_FLOW_LIFETIME);
     timers.add(vertx.setPeriodic(SAML_PURGE.toMillis(), t -> store.purgeExpired()
         .onFailure(e -> LOG.warn("purging SAML logout state failed: {}", e.toString()))));
     return new SingleLogout(vertx, SpEndpoints.under(context.baseUrl()), saml.spSigning(),
-        entityId -> idp.entityId().equals(entityId) ? Optional.of(idp) : Optional.empty(), store, sessionLogout,
-        backChannel, new PgReplayCache(context.pool(), context.clock()), settings.sessionLifetime(),
+        entityId -> login.logoutIdp(entityId).map(idp -> new SingleLogout.Idp(idp.entityId(), idp.displayName(),
+            idp.sloUrl(), () -> login.logoutIdp(entityId).map(SamlLogin.LogoutIdp::signingCertificates)
+                .orElse(List.of()))), store, sessionLogout, backChannel, new PgReplayCache(context.pool(), context.clock()), settings.sessionLifetime(),
         settings.backchannelLogoutTimeout().plusSeconds(1), context.clock());
   }
 
@@ -407,7 +503,7 @@ public final class AaiApplication implements ServiceModule {
   private RegistryClient registryClient(ServiceContext context, URI registryUrl, AccessTokens tokens) {
     AtomicReference<AccessTokens.Issued> self = new AtomicReference<>();
     return RegistryClient.http(vertx, registryUrl, () -> Future.succeededFuture(
-        selfToken(tokens, self, registryUrl.toString(), context.clock().instant()).jwt()));
+        selfToken(tokens, self, registryUrl.toString(), context.clock().instant(), SELF_SCOPES).jwt()));
   }
 
   /** Back-channel logout deliveries from the outbox, started. */
@@ -475,10 +571,10 @@ public final class AaiApplication implements ServiceModule {
 
   /** A token the provider issues to itself for the registry, renewed a minute before it expires. */
   private static AccessTokens.Issued selfToken(AccessTokens tokens, AtomicReference<AccessTokens.Issued> cache,
-      String registryAudience, Instant now) {
+      String registryAudience, Instant now, Set<String> scopes) {
     AccessTokens.Issued current = cache.get();
     if (current == null || current.expiresAt().minusSeconds(60).isBefore(now)) {
-      current = tokens.issue("aai-broker", "aai-broker", List.of(registryAudience), SELF_SCOPES);
+      current = tokens.issue("aai-broker", "aai-broker", List.of(registryAudience), scopes);
       cache.set(current);
     }
     return current;
@@ -494,6 +590,12 @@ public final class AaiApplication implements ServiceModule {
     }
     if (backChannel != null) {
       backChannel.close();
+    }
+    if (spRegistration != null) {
+      spRegistration.close();
+    }
+    if (metadataExecutor != null) {
+      metadataExecutor.shutdownNow();
     }
     return Future.succeededFuture();
   }

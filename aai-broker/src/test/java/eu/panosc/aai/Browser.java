@@ -21,7 +21,7 @@ final class Browser {
   private static final Pattern HIDDEN = Pattern.compile("<input type=\"hidden\" name=\"([^\"]+)\" value=\"([^\"]*)\">");
 
   final CookieManager cookies = new CookieManager();
-  private final HttpClient http = HttpClient.newBuilder().cookieHandler(cookies)
+  private final HttpClient http = HttpClient.newBuilder().cookieHandler(new LoopbackIsSecure(cookies))
       .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build();
 
   HttpResponse<String> get(String url) {
@@ -92,5 +92,30 @@ final class Browser {
   static String location(HttpResponse<String> r) {
     return r.headers().firstValue("Location").orElseThrow(() -> new AssertionError("no redirect: " + r.statusCode()
         + " " + r.body()));
+  }
+
+  /**
+   * As browsers do, treats http://localhost and http://127.0.0.1 as a secure context: cookies marked Secure (Keycloak
+   * sets its login cookies so) are sent there too. The JDK's CookieManager alone sends them only over https.
+   */
+  private static final class LoopbackIsSecure extends java.net.CookieHandler {
+    private final CookieManager jar;
+
+    LoopbackIsSecure(CookieManager jar) {
+      this.jar = jar;
+    }
+
+    @Override
+    public java.util.Map<String, java.util.List<String>> get(URI uri, java.util.Map<String, java.util.List<String>>
+        headers) throws IOException {
+      boolean loopback = "http".equals(uri.getScheme())
+          && ("127.0.0.1".equals(uri.getHost()) || "localhost".equals(uri.getHost()));
+      return jar.get(loopback ? URI.create("https" + uri.toString().substring("http".length())) : uri, headers);
+    }
+
+    @Override
+    public void put(URI uri, java.util.Map<String, java.util.List<String>> headers) throws IOException {
+      jar.put(uri, headers);
+    }
   }
 }

@@ -6,6 +6,19 @@ import com.nimbusds.jose.jwk.KeyUse;
 import eu.panosc.aai.saml.sp.AuthnRequests;
 import eu.panosc.aai.saml.sp.SamlKeyType;
 import eu.panosc.aai.saml.sp.SamlKeys;
+import eu.panosc.aai.saml.sp.SamlLogin;
+import eu.panosc.aai.registry.SpRegistration;
+import eu.panosc.aai.saml.sp.SpMetadata;
+import com.nimbusds.oauth2.sdk.TokenRequest;
+import com.nimbusds.oauth2.sdk.TokenResponse;
+import com.nimbusds.oauth2.sdk.auth.ClientSecretBasic;
+import com.nimbusds.oauth2.sdk.auth.Secret;
+import com.nimbusds.oauth2.sdk.id.ClientID;
+import eu.panosc.platform.testing.Http;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.net.URLEncoder;
+import java.util.concurrent.atomic.AtomicReference;
 import eu.panosc.aai.saml.sp.SamlObjects;
 import eu.panosc.aai.saml.sp.SpEndpoints;
 import eu.panosc.aai.saml.sp.TestSamlKeys;
@@ -54,14 +67,23 @@ class SamlDemoLoginIT {
   static Platform platform;
   static String base;
 
+  /** What the broker's own SP registration logged (attached before the start, as it runs a second after). */
+  static final ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> REGISTRATION_LOG =
+      new ch.qos.logback.core.read.ListAppender<>();
+
   @BeforeAll
   static void start() throws Exception {
+    REGISTRATION_LOG.start();
+    ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(SpRegistration.class))
+        .addAppender(REGISTRATION_LOG);
     platform = AaiPlatform.start(dataDir, true, Map.of());
     base = platform.baseUrl().toString().replaceAll("/+$", "");
   }
 
   @AfterAll
   static void stop() throws Exception {
+    ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(SpRegistration.class))
+        .detachAppender(REGISTRATION_LOG);
     platform.stop().get(60, TimeUnit.SECONDS);
   }
 
@@ -244,10 +266,13 @@ class SamlDemoLoginIT {
         .isNotEqualTo("urn:oasis:names:tc:SAML:2.0:ac:classes:unspecified");
     assertThat(idToken.getString("sub")).isNotBlank();
 
-    HttpResponse<String> replayed = new Browser().post(base + "/aai/saml2/sp/acs", posted);
+    HttpResponse<String> replayed = browser.post(base + "/aai/saml2/sp/acs", posted);
     assertThat(replayed.statusCode()).isEqualTo(400);
     assertThat(replayed.headers().firstValue("Content-Type")).contains("text/html; charset=utf-8");
     assertThat(replayed.body()).contains("Sign-in already used").doesNotContain("Exception");
+    HttpResponse<String> elsewhere = new Browser().post(base + "/aai/saml2/sp/acs", posted);
+    assertThat(elsewhere.statusCode()).as("another browser has no flow cookie").isEqualTo(403);
+    assertThat(elsewhere.body()).contains("Sign-in started elsewhere");
   }
 
   @Test
@@ -260,7 +285,10 @@ class SamlDemoLoginIT {
 
     Map<String, String> unknown = new java.util.HashMap<>(posted);
     unknown.put("RelayState", "not-a-handle-we-issued");
-    HttpResponse<String> r1 = new Browser().post(base + "/aai/saml2/sp/acs", unknown);
+    Browser withCookie = new Browser();
+    withCookie.setCookie(base, SamlLogin.flowCookieName("not-a-handle-we-issued"),
+        SamlLogin.binding("not-a-handle-we-issued"));
+    HttpResponse<String> r1 = withCookie.post(base + "/aai/saml2/sp/acs", unknown);
     assertThat(r1.statusCode()).isEqualTo(400);
     assertThat(r1.body()).contains("Sign-in not known here");
 
@@ -269,11 +297,15 @@ class SamlDemoLoginIT {
     tampered.put("SAMLResponse", Base64.getEncoder().encodeToString(xml.replaceFirst("IssueInstant=\"",
         "IssueInstant=\"1").getBytes(StandardCharsets.UTF_8)));
     Browser victim = new Browser();
-    HttpResponse<String> r2 = victim.post(base + "/aai/saml2/sp/acs", tampered);
+    HttpResponse<String> injected = victim.post(base + "/aai/saml2/sp/acs", tampered);
+    assertThat(injected.statusCode()).as("login CSRF: the victim's browser did not start this flow").isEqualTo(403);
+    assertThat(injected.body()).contains("Sign-in started elsewhere").doesNotContain("Exception");
+    assertThat(victim.cookie("panosc_aai_session")).isNull();
+    HttpResponse<String> r2 = browser.post(base + "/aai/saml2/sp/acs", tampered);
     assertThat(r2.statusCode()).isEqualTo(400);
     assertThat(r2.body()).contains("Sign-in answer not accepted").doesNotContain("Exception");
-    assertThat(victim.cookie("panosc_aai_session")).isNull();
-    HttpResponse<String> r3 = new Browser().post(base + "/aai/saml2/sp/acs", posted);
+    assertThat(browser.cookie("panosc_aai_session")).isNull();
+    HttpResponse<String> r3 = browser.post(base + "/aai/saml2/sp/acs", posted);
     assertThat(r3.statusCode()).as("the flow was used by the refused answer").isEqualTo(400);
     assertThat(r3.body()).contains("Sign-in already used");
 
@@ -283,5 +315,101 @@ class SamlDemoLoginIT {
     HttpResponse<String> badStart = new Browser().get(base + "/aai/saml2/sp/login?req=nothing-pending");
     assertThat(badStart.statusCode()).isEqualTo(400);
     assertThat(badStart.body()).contains("This page has expired");
+  }
+
+  @Test
+  void acsWhenTheStandInAnswersNoAuthnContextToAnMfaRequestThenUnmetAuthenticationRequirementsAtTheClient()
+      throws Exception {
+    Browser browser = new Browser();
+    HttpResponse<String> loginPage = browser.get(base + "/aai/authorize?response_type=code&scope=openid"
+        + "&client_id=panosc-cli&state=mfa-1&redirect_uri=" + Browser.enc("http://127.0.0.1/callback")
+        + "&code_challenge=" + pkceChallenge("q".repeat(50)) + "&code_challenge_method=S256"
+        + "&acr_values=" + Browser.enc("https://refeds.org/profile/mfa"));
+    Map<String, String> posted = throughTheStandIn(browser, loginPage, "alice");
+    String xml = new String(Base64.getDecoder().decode(posted.get("SAMLResponse")), StandardCharsets.UTF_8);
+    assertThat(xml).as("the stand-in cannot do MFA").contains("urn:oasis:names:tc:SAML:2.0:status:NoAuthnContext");
+
+    HttpResponse<String> back = browser.post(base + "/aai/saml2/sp/acs", posted);
+
+    assertThat(back.statusCode()).as(back.body()).isEqualTo(302);
+    String location = Browser.location(back);
+    assertThat(location).startsWith("http://127.0.0.1/callback?").contains("error=unmet_authentication_requirements")
+        .contains("state=mfa-1").doesNotContain("code=");
+    assertThat(browser.cookie("panosc_aai_session")).as("no session").isNull();
+    HttpResponse<String> again = browser.post(base + "/aai/saml2/sp/acs", posted);
+    assertThat(again.statusCode()).as("the pending authorization ended").isEqualTo(400);
+  }
+
+  private static final String SP_ID = "https://sp.test.example/aai/saml2/sp/metadata";
+
+  private static String adminToken(String base) throws Exception {
+    return TokenResponse.parse(new TokenRequest(URI.create(base + "/aai/token"),
+        new ClientSecretBasic(new ClientID("registry-admin"), new Secret("registry-admin-demo-secret")),
+        new com.nimbusds.oauth2.sdk.ClientCredentialsGrant(), new com.nimbusds.oauth2.sdk.Scope("registry:admin"))
+        .toHTTPRequest().send()).toSuccessResponse().getTokens().getAccessToken().getValue();
+  }
+
+  private static String metadata(boolean rotated) {
+    return new SpMetadata(SpEndpoints.under(URI.create("https://sp.test.example/aai")),
+        rotated ? TestSamlKeys.other() : TestSamlKeys.signing(), TestSamlKeys.encryption(), List.of(),
+        "security@sp.test.example", Clock.systemUTC()).signedXml();
+  }
+
+  /**
+   * The broker's SP keeps itself registered in the real federation-registry (one process in demo mode) through the
+   * registry's public admin API: registered and approved, then served over MDQ; unchanged metadata is left alone, new
+   * metadata (rotated keys) replaces the old, a member an administrator suspended stays suspended. The broker's own
+   * start-up registration uses a token it issues itself; its public URL here is http, which the registry refuses as
+   * an SP entityID (https or urn only), so that attempt is checked to reach the registry's validation (the token was
+   * accepted) and to be logged and retried; the round trips use an https SP entity id.
+   */
+  @Test
+  void registerWhenRunAgainstTheRegistryThenApprovedServedOverMdqUpdatedAndSuspensionRespected() throws Exception {
+    var log = REGISTRATION_LOG;
+    for (int i = 0; i < 40 && log.list.isEmpty(); i++) {
+      Thread.sleep(250);
+    }
+    assertThat(log.list).as("the broker's own attempt reached the registry's validation (its token was accepted)")
+        .singleElement().satisfies(e -> assertThat(e.getFormattedMessage()).contains("HTTP 400")
+            .contains("must be an absolute https URL or a urn").contains("trying again in PT12H"));
+
+    String token = adminToken(base);
+    AtomicReference<String> xml = new AtomicReference<>(metadata(false));
+    SpRegistration registration = new SpRegistration(platform.vertx(), URI.create(base + "/registry"),
+        () -> Future.succeededFuture(token), SP_ID, xml::get);
+    try {
+      assertThat(registration.registerOnce().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS))
+          .isEqualTo(SpRegistration.Outcome.REGISTERED);
+      String member = base + "/registry/admin/v1/saml-entities/" + URLEncoder.encode(SP_ID, StandardCharsets.UTF_8);
+      JsonObject stored = new JsonObject(Http.getAuthorized(member, token).body());
+      assertThat(stored.getString("state")).isEqualTo("approved");
+      // the registry rebuilds its signed metadata after the change: poll a little
+      HttpResponse<String> mdq = null;
+      for (int i = 0; i < 60 && (mdq == null || mdq.statusCode() != 200); i++) {
+        if (mdq != null) {
+          Thread.sleep(250);
+        }
+        mdq = Http.get(base + "/registry/mdq/entities/" + URLEncoder.encode(SP_ID, StandardCharsets.UTF_8));
+      }
+      assertThat(mdq.statusCode()).as(mdq.body()).isEqualTo(200);
+      assertThat(mdq.body()).contains("entityID=\"" + SP_ID + "\"").contains("SPSSODescriptor");
+
+      assertThat(registration.registerOnce().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS))
+          .isEqualTo(SpRegistration.Outcome.UNCHANGED);
+
+      xml.set(metadata(true));
+      assertThat(registration.registerOnce().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS))
+          .isEqualTo(SpRegistration.Outcome.UPDATED);
+      assertThat(new JsonObject(Http.getAuthorized(member, token).body()).getString("metadata"))
+          .isEqualTo(xml.get());
+
+      assertThat(Http.sendJson("POST", member + "/suspend", token, null).statusCode()).isEqualTo(200);
+      assertThat(registration.registerOnce().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS))
+          .isEqualTo(SpRegistration.Outcome.SUSPENDED);
+      assertThat(new JsonObject(Http.getAuthorized(member, token).body()).getString("state"))
+          .as("an administrator's suspension stands").isEqualTo("suspended");
+    } finally {
+      registration.close();
+    }
   }
 }

@@ -61,14 +61,15 @@ class UserRegistrationIT {
     return browser.post(base + "/aai/saml2/sp/acs", fields);
   }
 
-  /** The user a SAML login through the stand-in keyed on (the persistent NameID) for the demo user {@code id}. */
+  /**
+   * The user a SAML login through the stand-in keyed on for the demo user {@code id}: its subject-id, which passes the
+   * scope check against the stand-in's {@code shibmd:Scope}.
+   */
   static Row user(String id) {
     Pool pool = platform.database().pool(platform.vertx(), "aai");
     try {
-      String samlId = eu.panosc.aai.saml.idp.DemoIdp.persistentUserId(base + "/aai", base
-          + "/aai/saml2/sp/metadata", id);
       var rows = pool.preparedQuery("SELECT attributes, terms_version, email_verified, terms_accepted_at FROM app_user"
-          + " WHERE id = $1").execute(Tuple.of(samlId)).await();
+          + " WHERE id = $1").execute(Tuple.of(id)).await();
       return rows.size() == 0 ? null : rows.iterator().next();
     } finally {
       pool.close().await();

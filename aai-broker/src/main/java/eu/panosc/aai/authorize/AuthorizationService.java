@@ -64,6 +64,8 @@ public final class AuthorizationService {
   private final GrantStore grants;
   private final String issuer;
   private final Clock clock;
+  /** Whether upstream identity providers (SAML) are configured, so a login page is shown without a password form. */
+  private final boolean upstreamLogins;
   /** First-login registration of upstream logins (none: users are created at their first login). */
   private final Optional<Registration> registration;
   private final UpstreamSessions upstreamSessions;
@@ -88,13 +90,19 @@ public final class AuthorizationService {
 
   public AuthorizationService(RegistryClient registry, Optional<PasswordConnector> connector, Users users,
       Sessions sessions, PendingAuthorizations pending, Consents consents, GrantStore grants, String issuer, Clock clock) {
-    this(registry, connector, users, sessions, pending, consents, grants, issuer, clock, Optional.empty(),
+    this(registry, connector, users, sessions, pending, consents, grants, issuer, clock, false, Optional.empty(),
         UpstreamSessions.NONE);
   }
 
+  /**
+   * As above; {@code upstreamLogins}: upstream identity providers are configured (the login page links to them);
+   * {@code registration}: first-login registration of upstream logins; {@code upstreamSessions}: told of the sessions
+   * upstream logins start.
+   */
   public AuthorizationService(RegistryClient registry, Optional<PasswordConnector> connector, Users users,
       Sessions sessions, PendingAuthorizations pending, Consents consents, GrantStore grants, String issuer,
-      Clock clock, Optional<Registration> registration, UpstreamSessions upstreamSessions) {
+      Clock clock, boolean upstreamLogins, Optional<Registration> registration, UpstreamSessions upstreamSessions) {
+    this.upstreamLogins = upstreamLogins;
     this.registration = Objects.requireNonNull(registration, "registration");
     this.upstreamSessions = Objects.requireNonNull(upstreamSessions, "upstreamSessions");
     this.registry = Objects.requireNonNull(registry, "registry");
@@ -127,7 +135,7 @@ public final class AuthorizationService {
         // OIDC Core §3.1.2.6
         return Future.failedFuture(back(req, OAuthError.loginRequired("the person must log in")));
       }
-      if (connector.isEmpty()) {
+      if (connector.isEmpty() && !upstreamLogins) {
         return Future.failedFuture(new ErrorPage(503, "Sign-in not available",
             "No way to sign in is configured on this server yet. (The demo users can sign in only when the "
                 + "control plane runs with --demo.)"));
@@ -310,6 +318,16 @@ public final class AuthorizationService {
           + ").";
     }
     return null;
+  }
+
+  /**
+   * The upstream login for the pending authorization could not meet the authentication the client required: the
+   * pending request ends, and the client gets {@code unmet_authentication_requirements} (OpenID Connect Core Unmet
+   * Authentication Requirements 1.0) with its state, at its validated redirect URI.
+   */
+  public Future<Step> unmetAuthentication(String pendingId, String description) {
+    return resume(pendingId).compose(p -> pending.delete(pendingId).compose(won -> Future.failedFuture(won
+        ? back(p.request(), OAuthError.unmetAuthenticationRequirements(description)) : alreadyAnswered())));
   }
 
   private Future<Step> loggedIn(PendingRequest p, String pendingId, UpstreamIdentity identity) {

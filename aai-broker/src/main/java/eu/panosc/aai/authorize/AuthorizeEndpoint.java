@@ -5,11 +5,15 @@ import eu.panosc.aai.browser.ErrorPage;
 import eu.panosc.aai.browser.Pages;
 import eu.panosc.aai.session.Sessions;
 import eu.panosc.platform.http.FormBodies;
+import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
+import io.vertx.core.http.Cookie;
+import io.vertx.core.http.CookieSameSite;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import eu.panosc.aai.saml.sp.SamlLogin;
+import eu.panosc.aai.saml.sp.SamlUpstream;
 import eu.panosc.aai.saml.sp.SpEndpoints;
 import java.util.List;
 import java.util.Objects;
@@ -34,6 +38,10 @@ public final class AuthorizeEndpoint {
   private final AuthorizationRequestParser parser;
   private final AuthorizationService service;
   private final BrowserForms forms;
+  private final String cookiePath;
+  private final boolean secureCookies;
+  /** The flow cookie lives as long as a person may take at the IdP (the flow's own lifetime bounds it too). */
+  private static final long SAML_FLOW_COOKIE_SECONDS = 30 * 60;
   /** Sign-in through a SAML IdP (UmbrellaID), when configured. */
   private final Optional<SamlLogin> saml;
   /** Every failure on these routes is HTML for the person, or a redirect to the validated client. */
@@ -50,6 +58,8 @@ public final class AuthorizeEndpoint {
     this.parser = Objects.requireNonNull(parser, "parser");
     this.service = Objects.requireNonNull(service, "service");
     this.forms = new BrowserForms(cookiePath, secureCookies, sessionSeconds);
+    this.cookiePath = cookiePath;
+    this.secureCookies = secureCookies;
     this.saml = Objects.requireNonNull(saml, "saml");
   }
 
@@ -63,35 +73,94 @@ public final class AuthorizeEndpoint {
     router.post(REGISTER_PATH).handler(form).handler(this::register).failureHandler(FAILURE);
     if (saml.isPresent()) {
       router.get(SAML_LOGIN_PATH).handler(this::samlStart).failureHandler(FAILURE);
-      // the IdP's POST is cross-site: no CSRF token; the one-time RelayState handle and InResponseTo bind it instead
+      // the IdP's POST is cross-site: no CSRF token; the flow cookie, the one-time RelayState handle and InResponseTo
+      // bind it instead
       router.post(SpEndpoints.ACS_PATH).handler(FormBodies.reader(ACS_BODY_LIMIT)).handler(this::samlFinish)
           .failureHandler(FAILURE);
     }
   }
 
-  /** {@code GET /saml2/sp/login?req=<pending>}: to the IdP with a signed AuthnRequest (the login page links here). */
+  /**
+   * {@code GET /saml2/sp/login?req=<pending>&upstream=<id>[&entity=<entityID>]}: to the IdP with a signed
+   * AuthnRequest (the login page's links), setting the flow cookie that binds the answer to this browser; or
+   * {@code ?req=<pending>&idp=<entityID or words>} from the discovery box: straight to the IdP whose entity id it is,
+   * else a page listing the IdPs that match (or saying none does).
+   */
   private void samlStart(RoutingContext ctx) {
-    String pendingId = BrowserForms.query(ctx).get("req");
+    MultiMap q = BrowserForms.query(ctx);
+    String pendingId = q.get("req");
     SamlLogin login = saml.orElseThrow();
+    String query = q.get("idp");
+    if (query != null && q.get("upstream") == null) {
+      service.pendingRequest(pendingId).compose(req -> login.search(query).map(found -> {
+        // an exact entity id goes straight there: through the first discovery upstream that knows it (the box is
+        // theirs), else the first upstream listing it
+        java.util.Set<String> listed = new java.util.HashSet<>();
+        login.upstreams().stream().filter(SamlUpstream::listed).forEach(u -> listed.add(u.upstreamId()));
+        List<SamlLogin.Choice> exact = found.stream().filter(c -> c.entityId().equals(query.strip()))
+            .sorted(java.util.Comparator.comparing(c -> listed.contains(c.upstreamId()))).toList();
+        if (!exact.isEmpty()) {
+          return exact.get(0);
+        }
+        Pages.write(ctx, found.isEmpty() ? 404 : 200, Pages.discovery("../../", pendingId, query,
+            links("../../", pendingId, found), found.isEmpty()));
+        return null;
+      })).onSuccess(choice -> {
+        if (choice != null) {
+          redirectToIdp(ctx, login, pendingId, choice.upstreamId(), choice.entityId());
+        }
+      }).onFailure(ctx::fail);
+      return;
+    }
+    redirectToIdp(ctx, login, pendingId, q.get("upstream"), q.get("entity"));
+  }
+
+  private void redirectToIdp(RoutingContext ctx, SamlLogin login, String pendingId, String upstream, String entity) {
     service.pendingRequest(pendingId)
-        .compose(req -> login.start(pendingId, req.acrValues(), req.prompt().contains("login")))
-        .onSuccess(url -> ctx.response().setStatusCode(303).putHeader(HttpHeaders.LOCATION, url)
-            .putHeader(HttpHeaders.CACHE_CONTROL, "no-store").end())
+        .compose(req -> login.start(pendingId, upstream, entity, req.acrValues(), req.prompt().contains("login")))
+        .onSuccess(started -> {
+          // the IdP's POST back is cross-site: over https the cookie must be SameSite=None (and so Secure) to come
+          // along; over plain http (a local demo) browsers refuse SameSite=None, so Lax (same-site IdPs only)
+          ctx.response().addCookie(Cookie.cookie(SamlLogin.flowCookieName(started.handle()),
+                  SamlLogin.binding(started.handle())).setPath(cookiePath).setHttpOnly(true).setSecure(secureCookies)
+              .setSameSite(secureCookies ? CookieSameSite.NONE : CookieSameSite.LAX)
+              .setMaxAge(SAML_FLOW_COOKIE_SECONDS));
+          ctx.response().setStatusCode(303).putHeader(HttpHeaders.LOCATION, started.url())
+              .putHeader(HttpHeaders.CACHE_CONTROL, "no-store").end();
+        })
         .onFailure(ctx::fail);
   }
 
-  /** {@code POST /saml2/sp/acs}: the IdP's Response (HTTP-POST binding); a session, then on to consent or the client. */
+  /**
+   * {@code POST /saml2/sp/acs}: the IdP's Response (HTTP-POST binding); a session, then on to consent or the client.
+   * The flow cookie stays until it expires (the flow itself is used up), so a reload says "already used".
+   */
   private void samlFinish(RoutingContext ctx) {
     MultiMap form = BrowserForms.form(ctx);
     String response = form.get("SAMLResponse");
-    saml.orElseThrow().finish(form.get("RelayState"),
-            response == null ? null : response.getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+    String relayState = form.get("RelayState");
+    String cookieName = relayState == null || relayState.isEmpty() ? null : SamlLogin.flowCookieName(relayState);
+    saml.orElseThrow().finish(relayState,
+            response == null ? null : response.getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+            cookieName == null ? null : BrowserForms.cookie(ctx, cookieName))
         .compose(done -> service.upstreamLogin(done.pendingId(), done.identity(),
             done.subject() == null ? null : done.subject().toJson()))
+        .recover(e -> e instanceof SamlLogin.UnmetAuthentication unmet
+            ? service.unmetAuthentication(unmet.pendingId(), unmet.getMessage()) : Future.failedFuture(e))
         .onSuccess(step -> write(ctx, step, "../../"))
         .onFailure(ctx::fail);
   }
 
+  /** Links to the SAML login of each choice, relative to a page whose way back to the provider's root is base. */
+  private static List<Pages.UpstreamLink> links(String base, String pendingId, List<SamlLogin.Choice> choices) {
+    return choices.stream().map(c -> new Pages.UpstreamLink(base + SAML_LOGIN_PATH.substring(1) + "?req="
+        + enc(pendingId) + "&upstream=" + enc(c.upstreamId()) + "&entity=" + enc(c.entityId()), c.displayName()))
+        .toList();
+  }
+
+  private static String enc(String s) {
+    return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8);
+  }
 
   private void authorize(RoutingContext ctx, MultiMap params) {
     parser.parse(params)
@@ -140,11 +209,15 @@ public final class AuthorizeEndpoint {
         forms.setCookie(ctx, Sessions.COOKIE, in.sessionId());
         write(ctx, in.next(), base);
       }
-      case AuthorizationService.Login l -> Pages.write(ctx, 200, Pages.login(base, l.pendingId(), forms.csrf(ctx),
-          l.clientName(), service.connector().map(c -> "Sign in with: " + c.displayName()).orElse(""), l.message(),
-          saml.map(s -> List.of(new Pages.UpstreamLink(base + SAML_LOGIN_PATH.substring(1) + "?req="
-              + java.net.URLEncoder.encode(l.pendingId(), java.nio.charset.StandardCharsets.UTF_8),
-              s.idp().displayName()))).orElse(List.of()), service.connector().isPresent()));
+      case AuthorizationService.Login l -> {
+        Future<List<SamlLogin.Choice>> choices = saml.map(SamlLogin::choices)
+            .orElse(Future.succeededFuture(List.of()));
+        String csrf = forms.csrf(ctx);
+        choices.onSuccess(found -> Pages.write(ctx, 200, Pages.login(base, l.pendingId(), csrf, l.clientName(),
+            service.connector().map(c -> "Sign in with: " + c.displayName()).orElse(""), l.message(),
+            links(base, l.pendingId(), found), service.connector().isPresent(),
+            saml.filter(SamlLogin::discovery).isPresent()))).onFailure(ctx::fail);
+      }
       case AuthorizationService.Consent c -> Pages.write(ctx, 200, Pages.consent(base + "consent",
           Pages.hidden("req", c.pendingId(), "csrf", forms.csrf(ctx)), c.client(), c.userName(), c.request().scopes(),
           "", "Your choice is remembered for these permissions."));

@@ -79,15 +79,18 @@ public final class Pages {
    */
   public static String login(String base, String pendingId, String csrf, String clientName, String connectorName,
       String message, List<UpstreamLink> upstreams, boolean passwordForm) {
-    if (upstreams.isEmpty()) {
+    return login(base, pendingId, csrf, clientName, connectorName, message, upstreams, passwordForm, false);
+  }
+
+  /**
+   * As above; with {@code discoveryBox} a search box for identity providers that are not listed (an eduGAIN
+   * aggregate, MDQ): the person types their organisation's name or entity id.
+   */
+  public static String login(String base, String pendingId, String csrf, String clientName, String connectorName,
+      String message, List<UpstreamLink> upstreams, boolean passwordForm, boolean discoveryBox) {
+    if (upstreams.isEmpty() && !discoveryBox) {
       return loginForm(base + "login", hidden("req", pendingId, "csrf", csrf), clientName, connectorName, message);
     }
-    StringBuilder links = new StringBuilder("<ul class=\"upstreams\">");
-    for (UpstreamLink u : upstreams) {
-      links.append("<li><a class=\"upstream\" href=\"").append(escape(u.href())).append("\">Sign in with ")
-          .append(escape(u.label())).append("</a></li>");
-    }
-    links.append("</ul>");
     String msg = message == null ? "" : "<p class=\"msg\" role=\"alert\">" + escape(message) + "</p>";
     String form = passwordForm ? """
         <p class="small">Or with a demo account (%s):</p>
@@ -103,7 +106,46 @@ public final class Pages {
         %s
         %s
         %s
-        """.formatted(escape(clientName), msg, links, form));
+        %s
+        """.formatted(escape(clientName), msg, upstreamList(upstreams),
+        discoveryBox ? discoveryForm(base, pendingId, "") : "", form));
+  }
+
+  private static String upstreamList(List<UpstreamLink> upstreams) {
+    if (upstreams.isEmpty()) {
+      return "";
+    }
+    StringBuilder links = new StringBuilder("<ul class=\"upstreams\">");
+    for (UpstreamLink u : upstreams) {
+      links.append("<li><a class=\"upstream\" href=\"").append(escape(u.href())).append("\">Sign in with ")
+          .append(escape(u.label())).append("</a></li>");
+    }
+    return links.append("</ul>").toString();
+  }
+
+  /** The discovery box: a GET form to {@code saml2/sp/login} with the pending request and the text typed. */
+  private static String discoveryForm(String base, String pendingId, String query) {
+    return """
+        <form method="get" action="%s" class="discovery">
+        %s
+        <label for="idp">Or find your organisation (name or entity id)</label><input type="text" id="idp" name="idp" value="%s" required>
+        <button type="submit">Find</button>
+        </form>""".formatted(escape(base + "saml2/sp/login"), hidden("req", pendingId), escape(query));
+  }
+
+  /**
+   * The discovery box's answer: the identity providers matching {@code query} as links, or (none) a page saying we
+   * do not know it, with the box to try again.
+   */
+  public static String discovery(String base, String pendingId, String query, List<UpstreamLink> matches,
+      boolean none) {
+    String text = none
+        ? "<p class=\"msg\" role=\"alert\">No identity provider we know matches \u201c" + escape(query)
+            + "\u201d. Check the spelling, try your organisation's name, or go back and choose another way to sign "
+            + "in.</p>"
+        : "<p>Identity providers matching \u201c" + escape(query) + "\u201d:</p>";
+    return page("Find your organisation", text + "\n" + upstreamList(matches) + "\n"
+        + discoveryForm(base, pendingId, query));
   }
 
   /** The login form posting to {@code action} with these (already rendered) hidden fields. */

@@ -89,6 +89,14 @@ public final class OAuthError extends RuntimeException implements ProtocolError 
     return new OAuthError("consent_required", description, 400, false, null);
   }
 
+  /**
+   * OpenID Connect Core Unmet Authentication Requirements 1.0: the provider (here: the upstream identity provider)
+   * could not authenticate the person as the client required ({@code acr_values}).
+   */
+  public static OAuthError unmetAuthenticationRequirements(String description) {
+    return new OAuthError("unmet_authentication_requirements", description, 400, false, null);
+  }
+
   /** OIDC Core §6: the request or request_uri parameter. */
   public static OAuthError requestNotSupported(String description) {
     return new OAuthError("request_not_supported", description, 400, false, null);

@@ -101,6 +101,12 @@ public final class DemoIdp {
     this.clock = Objects.requireNonNull(clock, "clock");
   }
 
+  /**
+   * The stand-in's {@code shibmd:Scope}: the demo users' subject-ids ({@code alice@demo.panosc.eu}) are scoped to it,
+   * so a login through it is keyed on the subject-id rather than the persistent NameID.
+   */
+  public static final String SCOPE = "demo.panosc.eu";
+
   public String entityId() {
     return base;
   }

@@ -31,6 +31,11 @@ public final class FileMetadataSource implements IdpMetadataSource {
   }
 
   @Override
+  public java.util.List<IdpMetadata> known(java.time.Instant now) {
+    return document.valid(now);
+  }
+
+  @Override
   public Future<Optional<IdpMetadata>> lookup(String entityId) {
     return Future.succeededFuture(document.find(entityId, clock.instant()));
   }

@@ -1,6 +1,8 @@
 package eu.panosc.aai.saml.metadata;
 
 import io.vertx.core.Future;
+import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -10,4 +12,12 @@ import java.util.Optional;
  */
 public interface IdpMetadataSource {
   Future<Optional<IdpMetadata>> lookup(String entityId);
+
+  /**
+   * The IdPs this source holds right now and still valid at {@code now}, for the login page's discovery search (an
+   * aggregate: all of it; MDQ: only the entities looked up before; never a fetch).
+   */
+  default List<IdpMetadata> known(Instant now) {
+    return List.of();
+  }
 }

@@ -87,6 +87,11 @@ public final class MdqMetadataSource implements IdpMetadataSource {
     return fetch(entityId);
   }
 
+  @Override
+  public java.util.List<IdpMetadata> known(Instant now) {
+    return cache.values().stream().flatMap(e -> e.metadata().stream()).filter(m -> m.validAt(now)).toList();
+  }
+
   /** The document URL of {@code entityId}. */
   URI urlOf(String entityId) {
     return URI.create(base + "/entities/" + URLEncoder.encode(entityId, StandardCharsets.UTF_8).replace("+", "%20"));

@@ -21,6 +21,11 @@ record MetadataDocument(Map<String, IdpMetadata> byEntityId, Instant validUntil,
     Objects.requireNonNull(cacheDuration, "cacheDuration");
   }
 
+  /** The IdPs of this document still valid at {@code now}. */
+  java.util.List<IdpMetadata> valid(Instant now) {
+    return byEntityId.values().stream().filter(m -> m.validAt(now)).toList();
+  }
+
   /** The IdP {@code entityId} if it is in this document and still valid at {@code now}. */
   Optional<IdpMetadata> find(String entityId, Instant now) {
     IdpMetadata m = byEntityId.get(entityId);

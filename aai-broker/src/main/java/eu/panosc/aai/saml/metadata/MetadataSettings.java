@@ -20,7 +20,8 @@ import java.util.Set;
  * The {@code services.aai.upstreams.<id>.metadata} section: where an upstream's IdP metadata comes from, exactly one
  * of {@code mdq} (the registry's MDQ base URL, such as {@code https://panosc.example/registry/mdq}), {@code url} (a
  * signed aggregate or entity) or {@code file} (tests and the demo), with the pinned signing {@code certificate} (a PEM
- * file; required for {@code mdq} and {@code url}), and the refresh bounds. Checked at start: the certificate is read
+ * file; required for {@code mdq} and {@code url}), the refresh bounds, and optionally the one IdP to list
+ * ({@code entityId}, with its {@code displayName}). Checked at start: the certificate is read
  * and parsed, a file must be readable.
  *
  * @param kind which source
@@ -31,10 +32,13 @@ import java.util.Set;
  * @param refresh refresh interval bounds ({@code minRefresh}, {@code maxRefresh})
  * @param negativeCacheTtl how long an MDQ 404 is remembered
  * @param timeout connect and read timeout of a fetch
+ * @param entityId the one IdP of this source the login page lists ({@code entityId}); empty: the source's IdPs are
+ *     reached through the login page's discovery box (an aggregate or MDQ)
+ * @param displayName what the login page calls the IdP ({@code displayName}); empty: its metadata's display name
  */
 public record MetadataSettings(Kind kind, Optional<URI> location, Optional<Path> file,
     Optional<X509Certificate> certificate, int maxBytes, RefreshPolicy refresh, Duration negativeCacheTtl,
-    Duration timeout) {
+    Duration timeout, Optional<String> entityId, Optional<String> displayName) {
 
   /** The kinds of source. */
   public enum Kind {
@@ -58,6 +62,8 @@ public record MetadataSettings(Kind kind, Optional<URI> location, Optional<Path>
     Objects.requireNonNull(refresh, "refresh");
     Objects.requireNonNull(negativeCacheTtl, "negativeCacheTtl");
     Objects.requireNonNull(timeout, "timeout");
+    Objects.requireNonNull(entityId, "entityId");
+    Objects.requireNonNull(displayName, "displayName");
     if (kind == Kind.FILE ? file.isEmpty() : location.isEmpty() || certificate.isEmpty()) {
       throw new IllegalArgumentException(kind + " metadata needs " + (kind == Kind.FILE ? "a file"
           : "a URL and a pinned certificate"));
@@ -103,8 +109,20 @@ public record MetadataSettings(Kind kind, Optional<URI> location, Optional<Path>
     Duration negative = between(node, "negativeCacheTtl", DEFAULT_NEGATIVE_CACHE_TTL, Duration.ZERO,
         Duration.ofHours(1));
     Duration timeout = between(node, "timeout", DEFAULT_TIMEOUT, Duration.ofSeconds(1), Duration.ofMinutes(5));
+    Optional<String> entityId = node.optionalString("entityId").map(String::strip);
+    if (entityId.isPresent() && (entityId.get().isEmpty() || !eu.panosc.platform.input.Input.isClean(entityId.get(),
+        1024) || entityId.get().chars().anyMatch(Character::isWhitespace))) {
+      throw new ConfigException(node.path() + ".entityId", "expected the IdP's SAML entityID (at most 1024 characters, "
+          + "no spaces), such as https://umbrellaid.org/idp");
+    }
+    Optional<String> displayName = node.optionalString("displayName").map(String::strip);
+    if (displayName.isPresent() && (displayName.get().isEmpty() || !eu.panosc.platform.input.Input.isClean(
+        displayName.get(), 200))) {
+      throw new ConfigException(node.path() + ".displayName", "expected a name of 1 to 200 printable characters, "
+          + "such as UmbrellaID");
+    }
     return Optional.of(new MetadataSettings(kind, mdq.or(() -> url), file, certificate, maxBytes,
-        new RefreshPolicy(min, max), negative, timeout));
+        new RefreshPolicy(min, max), negative, timeout, entityId, displayName));
   }
 
   /**

@@ -61,6 +61,12 @@ public final class UrlMetadataSource implements IdpMetadataSource {
     return refresh().map(d -> d.find(entityId, clock.instant()));
   }
 
+  @Override
+  public java.util.List<IdpMetadata> known(Instant now) {
+    Loaded c = current;
+    return c == null ? java.util.List.of() : c.document().valid(now);
+  }
+
   /** Fetches (or joins the fetch under way); answers the current document afterwards. */
   Future<MetadataDocument> refresh() {
     Promise<MetadataDocument> promise;

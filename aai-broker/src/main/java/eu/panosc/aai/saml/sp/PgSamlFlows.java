@@ -14,7 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
-/** {@link SamlFlows} in PostgreSQL ({@code aai.saml_flow_state}, V23), shared by every replica. */
+/** {@link SamlFlows} in PostgreSQL ({@code aai.saml_flow_state}, V23; its upstream since V25), shared by every replica. */
 public final class PgSamlFlows implements SamlFlows {
   private final Pool pool;
   private final Clock clock;
@@ -37,9 +37,9 @@ public final class PgSamlFlows implements SamlFlows {
     String handle = Opaque.random();
     OffsetDateTime expires = clock.instant().plus(lifetime).atOffset(ZoneOffset.UTC);
     return pool.preparedQuery("INSERT INTO saml_flow_state (handle_hash, request_id, idp_entity_id, pending_id,"
-            + " requested_acr, expires_at) VALUES ($1, $2, $3, $4, $5, $6)")
+            + " requested_acr, expires_at, upstream_id) VALUES ($1, $2, $3, $4, $5, $6, $7)")
         .execute(Tuple.of(Opaque.hash(handle), flow.requestId(), flow.idpEntityId(), flow.pendingId(),
-            new JsonArray(flow.requestedAcr()), expires))
+            new JsonArray(flow.requestedAcr()), expires, flow.upstreamId()))
         .map(rows -> handle);
   }
 
@@ -52,7 +52,7 @@ public final class PgSamlFlows implements SamlFlows {
     OffsetDateTime now = clock.instant().atOffset(ZoneOffset.UTC);
     return pool.preparedQuery("UPDATE saml_flow_state SET consumed_at = $2 WHERE handle_hash = $1"
             + " AND consumed_at IS NULL AND expires_at > $2"
-            + " RETURNING request_id, idp_entity_id, pending_id, requested_acr")
+            + " RETURNING request_id, idp_entity_id, pending_id, requested_acr, upstream_id")
         .execute(Tuple.of(hash, now))
         .compose(rows -> {
           if (rows.size() == 1) {
@@ -73,7 +73,8 @@ public final class PgSamlFlows implements SamlFlows {
     JsonArray acr = (JsonArray) row.getValue(3);
     List<String> requested = new ArrayList<>();
     acr.forEach(v -> requested.add(String.valueOf(v)));
-    return new Lookup.Found(new SamlFlow(row.getString(0), row.getString(1), row.getString(2), requested));
+    return new Lookup.Found(new SamlFlow(row.getString(0), row.getString(1), row.getString(2), requested,
+        row.getString(4)));
   }
 
   @Override

@@ -10,7 +10,8 @@ import org.w3c.dom.Node;
 /**
  * The document's shape, checked on the parsed DOM before anything is unmarshalled or any signature looked at (signature-wrapping defence): no comments or processing
  * instructions (canonicalisation drops them, so a comment inside signed text, e.g. {@code user@evil<!---->.com}, would
- * not break the signature); exactly one Response (the root) and exactly one Assertion or EncryptedAssertion, a direct
+ * not break the signature); exactly one Response (the root) and exactly one Assertion or EncryptedAssertion (none only
+ * in a failure answer, whose top-level status is not Success), a direct
  * child of it; no ID value twice (a reference {@code #id} must name one element only).
  *
  * @see <a href="https://www.usenix.org/system/files/conference/usenixsecurity12/sec12-final91.pdf">On Breaking SAML
@@ -26,6 +27,22 @@ final class MarkupCheck {
       java.util.Set.of("SignatureValue", "DigestValue", "CipherValue", "X509Certificate");
 
   private MarkupCheck() {}
+
+  /** Whether the Response's top-level StatusCode (its direct Status child) is Success. */
+  private static boolean successStatus(Element root) {
+    for (Node n = root.getFirstChild(); n != null; n = n.getNextSibling()) {
+      if (n instanceof Element status && PROTOCOL.equals(status.getNamespaceURI())
+          && "Status".equals(status.getLocalName())) {
+        for (Node c = status.getFirstChild(); c != null; c = c.getNextSibling()) {
+          if (c instanceof Element code && PROTOCOL.equals(code.getNamespaceURI())
+              && "StatusCode".equals(code.getLocalName())) {
+            return "urn:oasis:names:tc:SAML:2.0:status:Success".equals(code.getAttributeNS(null, "Value"));
+          }
+        }
+      }
+    }
+    return false;
+  }
 
   /** Checks the parsed document before anything is unmarshalled or verified. */
   static void check(Element root) {
@@ -46,6 +63,10 @@ final class MarkupCheck {
       }
     }
     int all = counts.assertions + counts.encryptedAssertions;
+    if (direct == 0 && all == 0 && !successStatus(root)) {
+      // an IdP's failure answer (e.g. NoAuthnContext) carries no assertion; the status check refuses it with its code
+      return;
+    }
     if (direct != 1 || all != 1) {
       throw Check.reject(Reason.WRAPPING, "Response " + id + " must hold exactly one Assertion or EncryptedAssertion"
           + " as its child; it holds " + direct + " as children and " + all + " in all");

@@ -20,6 +20,13 @@ public enum Reason {
   WRAPPING,
   /** The top-level status code is not Success. */
   STATUS,
+  /**
+   * The IdP answered our request with {@code NoAuthnContext} or {@code RequestUnsupported}: it cannot authenticate
+   * as strongly as asked (the client gets OpenID Connect's {@code unmet_authentication_requirements}).
+   */
+  AUTHN_CONTEXT_UNMET,
+  /** The Response's IssueInstant is missing, in the future or too old (beyond the allowed skew). */
+  ISSUE_INSTANT,
   /** Neither the Response nor the Assertion is signed. */
   UNSIGNED,
   /** An encrypted assertion whose plaintext is unsigned inside an unsigned Response. */

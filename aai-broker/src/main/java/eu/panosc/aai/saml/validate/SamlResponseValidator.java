@@ -12,7 +12,7 @@ import org.w3c.dom.Element;
 /**
  * Validates a POSTed {@code SAMLResponse} (HTTP-POST binding: base64 of the XML) against an {@link Expectation}, as a
  * chain of small checks in a fixed order: the parsed document's shape (no wrapping, no unsigned markup; before
- * unmarshalling), status, the
+ * unmarshalling), status, the Response's IssueInstant, the
  * Response's signature, the one assertion (decrypted if need be), its signature, that something was signed, then
  * issuer, destination, InResponseTo, bearer confirmation, conditions and the authentication statement. Everything read
  * afterwards comes from the assertion the checks accepted. Blocking (parsing and RSA): call it off the event loop.
@@ -40,7 +40,7 @@ public final class SamlResponseValidator {
     this.maxPosted = maxPosted;
     this.xml = SamlXml.get();
     SignatureVerifier verifier = new SignatureVerifier();
-    this.checks = List.of(new StatusCheck(), new ResponseSignatureCheck(verifier),
+    this.checks = List.of(new StatusCheck(), new IssueInstantCheck(), new ResponseSignatureCheck(verifier),
         new AssertionSelectionCheck(), new AssertionSignatureCheck(verifier), new SignedCheck(), new IssuerCheck(),
         new DestinationCheck(), new InResponseToCheck(), new SubjectConfirmationCheck(), new ConditionsCheck(),
         new AuthnStatementCheck());

@@ -22,7 +22,7 @@ public abstract class SamlFlowsContract {
   protected static final Duration LIFETIME = Duration.ofMinutes(10);
   private static final Instant START = Instant.parse("2031-05-01T10:00:00Z");
   private static final SamlFlow FLOW = new SamlFlow("_0123abcd", "https://umbrellaid.example/idp", "pending-42",
-      List.of("https://refeds.org/profile/mfa"));
+      List.of("https://refeds.org/profile/mfa"), "umbrellaid");
 
   protected MutableClock clock;
   protected SamlFlows flows;

@@ -270,12 +270,21 @@ class CraftedResponsesTest {
 
   @Test
   void expiredWhenPastNotOnOrAfterAndSkewThenExpired() {
-    refused(FixtureIdp.xml(valid()), expectation(NOW.plusSeconds(300 + 61)), Reason.EXPIRED);
+    // the Response itself is fresh (its IssueInstant passes), only the assertion's window is over
+    refused(FixtureIdp.xml(valid().with(s -> s.responseIssueInstant = NOW.plusSeconds(300 + 61))),
+        expectation(NOW.plusSeconds(300 + 61)), Reason.EXPIRED);
   }
 
   @Test
   void notYetValidWhenBeforeNotBeforeAndSkewThenNotYetValid() {
-    refused(FixtureIdp.xml(valid()), expectation(NOW.minusSeconds(30 + 61)), Reason.NOT_YET_VALID);
+    refused(FixtureIdp.xml(valid().with(s -> s.responseIssueInstant = NOW.minusSeconds(30 + 61))),
+        expectation(NOW.minusSeconds(30 + 61)), Reason.NOT_YET_VALID);
+  }
+
+  @Test
+  void issueInstantWhenResponseIssuedAnHourAgoThenIssueInstant() {
+    refused(FixtureIdp.xml(valid().with(s -> s.responseIssueInstant = NOW.minusSeconds(3600))), expectation(NOW),
+        Reason.ISSUE_INSTANT);
   }
 
   // --- XML parsing ----------------------------------------------------------------------------------------------

@@ -136,6 +136,10 @@ final class FixtureIdp {
     Instant notOnOrAfter = NOW.plusSeconds(300);
     Instant confirmationNotOnOrAfter = NOW.plusSeconds(300);
     String statusCode = StatusCode.SUCCESS;
+    /** A second-level status code (null: none), such as {@link StatusCode#NO_AUTHN_CONTEXT}. */
+    String secondStatusCode;
+    /** The Response's IssueInstant when it differs from the assertion's (null: {@link #issueInstant}). */
+    Instant responseIssueInstant;
     String nameId = "alice-7c1f@idp.example.org";
     String nameIdFormat = NameIDType.PERSISTENT;
     int attributes = 3;
@@ -173,7 +177,7 @@ final class FixtureIdp {
       Response response = build(Response.DEFAULT_ELEMENT_NAME);
       response.setID(spec.responseId);
       response.setVersion(SAMLVersion.VERSION_20);
-      response.setIssueInstant(spec.issueInstant);
+      response.setIssueInstant(spec.responseIssueInstant != null ? spec.responseIssueInstant : spec.issueInstant);
       response.setDestination(spec.destination);
       response.setInResponseTo(spec.inResponseTo);
       if (spec.responseIssuer != null) {
@@ -182,6 +186,11 @@ final class FixtureIdp {
       Status status = build(Status.DEFAULT_ELEMENT_NAME);
       StatusCode code = build(StatusCode.DEFAULT_ELEMENT_NAME);
       code.setValue(spec.statusCode);
+      if (spec.secondStatusCode != null) {
+        StatusCode second = build(StatusCode.DEFAULT_ELEMENT_NAME);
+        second.setValue(spec.secondStatusCode);
+        code.setStatusCode(second);
+      }
       status.setStatusCode(code);
       response.setStatus(status);
       Assertion assertion = assertion(spec);

@@ -99,4 +99,31 @@ class MarkupCheckTest {
 
     refused(() -> MarkupCheck.check(Dom.assertion(doc)), Reason.MALFORMED);
   }
+
+  /** A Response of {@code spec} with its assertion taken out (an IdP's failure answer has none). */
+  static byte[] withoutAssertion(FixtureIdp.Spec spec) {
+    Document doc = Dom.parse(FixtureIdp.xml(spec));
+    Element assertion = Dom.assertion(doc);
+    assertion.getParentNode().removeChild(assertion);
+    return Dom.bytes(doc);
+  }
+
+  @Test
+  void checkWhenAFailureAnswerWithoutAssertionThenPassesForTheStatusCheckToRefuse() {
+    byte[] xml = withoutAssertion(FixtureIdp.valid().with(s -> {
+      s.signAssertion = false;
+      s.statusCode = org.opensaml.saml.saml2.core.StatusCode.RESPONDER;
+      s.secondStatusCode = org.opensaml.saml.saml2.core.StatusCode.NO_AUTHN_CONTEXT;
+    }));
+
+    assertThatCode(() -> MarkupCheck.check(root(xml))).doesNotThrowAnyException();
+    refused(() -> new SamlResponseValidator().validateXml(xml, FixtureIdp.expectation()), Reason.AUTHN_CONTEXT_UNMET);
+  }
+
+  @Test
+  void checkWhenASuccessAnswerWithoutAssertionThenWrapping() {
+    byte[] xml = withoutAssertion(FixtureIdp.valid().with(s -> s.signAssertion = false));
+
+    refused(() -> MarkupCheck.check(root(xml)), Reason.WRAPPING);
+  }
 }

@@ -16,9 +16,45 @@ class StatusCheckTest {
   }
 
   @Test
-  void checkWhenResponderThenStatusNamingTheCode() {
-    Inspection in = Inspections.of(FixtureIdp.valid().with(s -> s.statusCode = StatusCode.RESPONDER));
+  void checkWhenResponderWithoutDetailThenStatusNamingTheCode() {
+    String message = refused(() -> check.check(Inspections.of(FixtureIdp.valid().with(
+        s -> s.statusCode = StatusCode.RESPONDER))), Reason.STATUS);
 
-    assertThat(refused(() -> check.check(in), Reason.STATUS)).contains(StatusCode.RESPONDER);
+    assertThat(message).contains(StatusCode.RESPONDER);
+  }
+
+  @Test
+  void checkWhenNoAuthnContextForOurRequestThenAuthnContextUnmet() {
+    String message = refused(() -> check.check(Inspections.of(FixtureIdp.valid().with(s -> {
+      s.statusCode = StatusCode.RESPONDER;
+      s.secondStatusCode = StatusCode.NO_AUTHN_CONTEXT;
+    }))), Reason.AUTHN_CONTEXT_UNMET);
+
+    assertThat(message).contains(StatusCode.NO_AUTHN_CONTEXT);
+  }
+
+  @Test
+  void checkWhenRequestUnsupportedForOurRequestThenAuthnContextUnmet() {
+    refused(() -> check.check(Inspections.of(FixtureIdp.valid().with(s -> {
+      s.statusCode = StatusCode.REQUESTER;
+      s.secondStatusCode = StatusCode.REQUEST_UNSUPPORTED;
+    }))), Reason.AUTHN_CONTEXT_UNMET);
+  }
+
+  @Test
+  void checkWhenNoAuthnContextButNotInAnswerToOurRequestThenPlainStatus() {
+    refused(() -> check.check(Inspections.of(FixtureIdp.valid().with(s -> {
+      s.statusCode = StatusCode.RESPONDER;
+      s.secondStatusCode = StatusCode.NO_AUTHN_CONTEXT;
+      s.inResponseTo = "_someone-elses-request";
+    }))), Reason.STATUS);
+  }
+
+  @Test
+  void checkWhenOtherSecondLevelCodeThenPlainStatus() {
+    refused(() -> check.check(Inspections.of(FixtureIdp.valid().with(s -> {
+      s.statusCode = StatusCode.RESPONDER;
+      s.secondStatusCode = StatusCode.AUTHN_FAILED;
+    }))), Reason.STATUS);
   }
 }

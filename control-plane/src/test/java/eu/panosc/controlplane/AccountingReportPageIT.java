@@ -57,14 +57,15 @@ class AccountingReportPageIT {
     base = platform.baseUrl().toString().replaceAll("/+$", "");
     String token = new DemoTokens(platform.baseUrl()).token("resource-broker", "accounting:ingest");
     String records = String.join("\n",
-        rec("r1", "esrf", "esrf:MX-2415", "mx", "u1", "s1", "cpu_core_hours", "2026-11-05T10:00:00Z",
-            "2026-11-05T12:00:00Z", "6"),
-        rec("r2", "esrf", "esrf:MX-2415", "mx", "u2", "s2", "cpu_core_hours", "2026-11-06T08:00:00Z",
-            "2026-11-06T09:00:00Z", "10"),
-        rec("r3", "ill", "ill:9-10-1650", "saxs", "u3", "s3", "cpu_core_hours", "2026-11-06T10:00:00Z",
-            "2026-11-06T14:00:00Z", "4"),
-        rec("r4", "esrf", "esrf:HC-4410", "<b>hc</b>", "u1", "s4", "gpu_hours", "2026-11-20T00:00:00Z",
-            "2026-11-20T02:00:00Z", "3")) + "\n";
+        // November 2025: `panosc up --demo` seeds usage for the last three months (DemoUsage), never this far back
+        rec("r1", "esrf", "esrf:MX-2415", "mx", "u1", "s1", "cpu_core_hours", "2025-11-05T10:00:00Z",
+            "2025-11-05T12:00:00Z", "6"),
+        rec("r2", "esrf", "esrf:MX-2415", "mx", "u2", "s2", "cpu_core_hours", "2025-11-06T08:00:00Z",
+            "2025-11-06T09:00:00Z", "10"),
+        rec("r3", "ill", "ill:9-10-1650", "saxs", "u3", "s3", "cpu_core_hours", "2025-11-06T10:00:00Z",
+            "2025-11-06T14:00:00Z", "4"),
+        rec("r4", "esrf", "esrf:HC-4410", "<b>hc</b>", "u1", "s4", "gpu_hours", "2025-11-20T00:00:00Z",
+            "2025-11-20T02:00:00Z", "3")) + "\n";
     HttpResponse<String> r = Http.send(HttpRequest.newBuilder(URI.create(base + "/accounting/v1/records"))
         .header("Authorization", "Bearer " + token).header("Content-Type", "application/x-ndjson")
         .POST(HttpRequest.BodyPublishers.ofString(records)).build());
@@ -132,7 +133,7 @@ class AccountingReportPageIT {
   @Test
   void reportPageWhenReaderSignsInThenChartsFiltersCsvAndSignOut() throws Exception {
     try (WebDriver b = new WebDriver(downloads)) {
-      signIn(b, "carol", "?period=2026-11");
+      signIn(b, "carol", "?period=2025-11");
       assertThat(b.title()).isEqualTo("Accounting reports");
       assertThat(b.text(b.find("#who"))).isEqualTo("Carol Dubois");
       // charts: SVG with accessible titles, values derived from the ingested core-hour records
@@ -144,8 +145,8 @@ class AccountingReportPageIT {
       assertThat(bars(b, "chart-proposal")).containsExactlyInAnyOrderEntriesOf(Map.of("esrf:MX-2415", "16",
           "ill:9-10-1650", "4"));
       Map<String, String> days = bars(b, "chart-time");
-      assertThat(days).hasSize(30).containsEntry("2026-11-05", "6").containsEntry("2026-11-06", "14")
-          .containsEntry("2026-11-20", "0");
+      assertThat(days).hasSize(30).containsEntry("2025-11-05", "6").containsEntry("2025-11-06", "14")
+          .containsEntry("2025-11-20", "0");
       assertThat(b.text(b.find("#active-users"))).isEqualTo("3");
       assertThat(b.text(b.find("#new-users"))).isEqualTo("3");
       assertThat(b.text(b.find("#sessions"))).isEqualTo("4");
@@ -175,7 +176,7 @@ class AccountingReportPageIT {
       String text = Files.readString(csv, StandardCharsets.UTF_8);
       assertThat(text.split("\r\n")).containsExactly(
           "from,to,facility,community,proposal,metric,value,late_value,late,unique_users,unique_proposals",
-          "2026-11-01T00:00:00Z,2026-12-01T00:00:00Z,ill,saxs,ill:9-10-1650,cpu_core_hours,4,4,true,1,1");
+          "2025-11-01T00:00:00Z,2025-12-01T00:00:00Z,ill,saxs,ill:9-10-1650,cpu_core_hours,4,4,true,1,1");
 
       // a bad period: a human page naming the field, the form kept
       b.get(base + "/accounting/reports?period=2026-13");
@@ -184,7 +185,7 @@ class AccountingReportPageIT {
 
       // the session cookie: HttpOnly, SameSite=Lax, for the accounting service only; a sign-out without the
       // page's CSRF token (another site's form) is refused and the session stays
-      b.get(base + "/accounting/reports?period=2026-11");
+      b.get(base + "/accounting/reports?period=2025-11");
       io.vertx.core.json.JsonObject cookie = b.cookie("panosc_acct_session");
       assertThat(cookie.getBoolean("httpOnly")).isTrue();
       assertThat(cookie.getString("sameSite")).isEqualTo("Lax");
@@ -196,15 +197,15 @@ class AccountingReportPageIT {
       assertThat(forged.statusCode()).isEqualTo(403);
       assertThat(forged.body()).contains("CSRF check");
       HttpResponse<String> csvWithSession = Http.send(HttpRequest.newBuilder(URI.create(base
-          + "/accounting/reports/report.csv?period=2026-11&groupBy=facility&metric=cpu_core_hours"))
+          + "/accounting/reports/report.csv?period=2025-11&groupBy=facility&metric=cpu_core_hours"))
           .header("Cookie", "panosc_acct_session=" + cookie.getString("value")).GET().build());
       assertThat(csvWithSession.statusCode()).isEqualTo(200);
-      assertThat(csvWithSession.body()).contains("\r\n2026-11-01T00:00:00Z,2026-12-01T00:00:00Z,esrf,cpu_core_hours,16,");
+      assertThat(csvWithSession.body()).contains("\r\n2025-11-01T00:00:00Z,2025-12-01T00:00:00Z,esrf,cpu_core_hours,16,");
 
       // sign out: the page session ends, the broker is asked to end its own
       b.click(b.find("#logout"));
       WebDriver.await("the broker's sign-out page", () -> url(b).startsWith(base + "/aai/logout"));
-      b.get(base + "/accounting/reports/report.csv?period=2026-11");
+      b.get(base + "/accounting/reports/report.csv?period=2025-11");
       assertThat(b.text(b.find("#message"))).contains("needs a signed-in report reader");
     }
   }
@@ -217,7 +218,7 @@ class AccountingReportPageIT {
       assertThat(b.title()).isEqualTo("Accounting reports: access denied");
       assertThat(b.text(b.find("#forbidden"))).isEqualTo("You may not read accounting reports");
       assertThat(b.findAll("svg")).isEmpty();
-      b.get(base + "/accounting/reports/report.csv?period=2026-11");
+      b.get(base + "/accounting/reports/report.csv?period=2025-11");
       assertThat(b.findAll("#forbidden")).hasSize(1);
     }
   }
@@ -231,7 +232,7 @@ class AccountingReportPageIT {
     String csp = callback.headers().firstValue("Content-Security-Policy").orElse("");
     assertThat(csp).contains("default-src 'none'").contains("frame-ancestors 'none'").doesNotContain("script-src")
         .doesNotContain("unsafe-inline");
-    HttpResponse<String> start = Http.send(HttpRequest.newBuilder(URI.create(base + "/accounting/reports?period=2026-11"))
+    HttpResponse<String> start = Http.send(HttpRequest.newBuilder(URI.create(base + "/accounting/reports?period=2025-11"))
         .GET().build());
     assertThat(start.statusCode()).isEqualTo(302);
     assertThat(start.headers().firstValue("Location").orElse("")).startsWith(base + "/aai/authorize?")

@@ -50,12 +50,13 @@ class PanoscReportIT {
     base = platform.baseUrl().toString().replaceAll("/+$", "");
     ingestToken = clientToken("resource-broker", "accounting:ingest");
     JsonArray batch = new JsonArray();
+    // November 2025: `panosc up --demo` seeds usage for the last three months (DemoUsage), never this far back
     String[][] usage = {{"esrf", "MX-1", "8"}, {"esrf", "MX-2", "2.5"}, {"ill", "=cmd", "4"}};
     for (int i = 0; i < usage.length; i++) {
       batch.add(new JsonObject().put("source", "report-it").put("recordId", "r" + i).put("facility", usage[i][0])
           .put("installation", usage[i][0] + "-cloud").put("user", "u" + i).put("proposal", usage[i][1])
-          .put("community", "mx").put("metric", "cpu_core_hours").put("start", "2026-11-05T10:00:00Z")
-          .put("end", "2026-11-05T12:00:00Z").put("value", Double.parseDouble(usage[i][2])));
+          .put("community", "mx").put("metric", "cpu_core_hours").put("start", "2025-11-05T10:00:00Z")
+          .put("end", "2025-11-05T12:00:00Z").put("value", Double.parseDouble(usage[i][2])));
     }
     HttpResponse<String> r = Http.send(HttpRequest.newBuilder(URI.create(base + "/accounting/v1/records"))
         .header("Authorization", "Bearer " + ingestToken).header("Content-Type", "application/json")
@@ -99,11 +100,11 @@ class PanoscReportIT {
 
   @Test
   void reportWhenByFacilityThenTableOfTheMonth() {
-    Run run = panosc(clientArgs("--period", "2026-11", "--by", "facility"));
+    Run run = panosc(clientArgs("--period", "2025-11", "--by", "facility"));
     assertThat(run.exit()).as(run.err()).isZero();
     assertThat(run.err()).as("no progress when standard error is not a terminal").isEmpty();
     List<String> lines = run.out().lines().toList();
-    assertThat(lines.get(0)).isEqualTo("Usage 2026-11-01T00:00:00Z .. 2026-12-01T00:00:00Z (month rollups)");
+    assertThat(lines.get(0)).isEqualTo("Usage 2025-11-01T00:00:00Z .. 2025-12-01T00:00:00Z (month rollups)");
     assertThat(lines.get(1)).matches("facility\\s+metric\\s+value\\s+users\\s+proposals\\s+late");
     assertThat(lines).anyMatch(l -> l.matches("esrf\\s+cpu_core_hours\\s+10\\.5\\s+2\\s+2\\s+late"))
         .anyMatch(l -> l.matches("ill\\s+cpu_core_hours\\s+4\\s+1\\s+1\\s+late"));
@@ -113,7 +114,7 @@ class PanoscReportIT {
   void reportWhenCsvToFileWithTokenThenFileHoldsTheServiceCsvAndProgressDrawn() throws Exception {
     Path file = out.resolve("nov.csv");
     Run run = panosc("report", "--url", base, "--token", clientToken("eosc-accounting", "accounting:read"),
-        "--period", "2026-11", "--by", "facility,proposal", "--metric", "cpu_core_hours", "--format", "csv",
+        "--period", "2025-11", "--by", "facility,proposal", "--metric", "cpu_core_hours", "--format", "csv",
         "--output", file.toString(), "--progress", "always");
     assertThat(run.exit()).as(run.err()).isZero();
     assertThat(run.out()).isEmpty();
@@ -125,7 +126,7 @@ class PanoscReportIT {
 
   @Test
   void reportWhenJsonThenTheServiceDocument() {
-    Run run = panosc(clientArgs("--period", "2026-11-05", "--format", "json"));
+    Run run = panosc(clientArgs("--period", "2025-11-05", "--format", "json"));
     assertThat(run.exit()).as(run.err()).isZero();
     JsonObject doc = new JsonObject(run.out());
     assertThat(doc.getString("granularity")).isEqualTo("day");
@@ -138,29 +139,29 @@ class PanoscReportIT {
     assertThat(badPeriod.exit()).isEqualTo(ReportCommand.EXIT_BAD_REQUEST);
     assertThat(badPeriod.err()).startsWith("panosc: the accounting service refused the report: ")
         .contains("period").doesNotContain("\n");
-    Run badDimension = panosc(clientArgs("--period", "2026-11", "--by", "planet"));
+    Run badDimension = panosc(clientArgs("--period", "2025-11", "--by", "planet"));
     assertThat(badDimension.exit()).isEqualTo(ReportCommand.EXIT_BAD_REQUEST);
     assertThat(badDimension.err()).contains("groupBy").contains("unknown dimension");
-    Run wrongScope = panosc("report", "--url", base, "--token", ingestToken, "--period", "2026-11");
+    Run wrongScope = panosc("report", "--url", base, "--token", ingestToken, "--period", "2025-11");
     assertThat(wrongScope.exit()).isEqualTo(ReportCommand.EXIT_UNAUTHORIZED);
     assertThat(wrongScope.err()).contains("accounting:read").doesNotContain("\n").doesNotContain(ingestToken);
-    Run badToken = panosc("report", "--url", base, "--token", "not-a-jwt", "--period", "2026-11");
+    Run badToken = panosc("report", "--url", base, "--token", "not-a-jwt", "--period", "2025-11");
     assertThat(badToken.exit()).isEqualTo(ReportCommand.EXIT_UNAUTHORIZED);
     assertThat(badToken.err()).startsWith("panosc: the accounting service refused the report").doesNotContain("\n");
     Run badSecret = panosc("report", "--url", base, "--client", "eosc-accounting", "--client-secret", "wrong",
-        "--period", "2026-11");
+        "--period", "2025-11");
     assertThat(badSecret.exit()).isEqualTo(ReportCommand.EXIT_UNAUTHORIZED);
     assertThat(badSecret.err()).startsWith("panosc: the token endpoint refused client eosc-accounting")
         .doesNotContain("wrong");
-    Run noToken = panosc("report", "--url", base, "--period", "2026-11");
+    Run noToken = panosc("report", "--url", base, "--period", "2025-11");
     assertThat(noToken.exit()).isIn(ReportCommand.EXIT_UNAUTHORIZED);
-    Run down = panosc("report", "--url", "http://127.0.0.1:" + Http.freePort(), "--token", "x", "--period", "2026-11");
+    Run down = panosc("report", "--url", "http://127.0.0.1:" + Http.freePort(), "--token", "x", "--period", "2025-11");
     assertThat(down.exit()).isEqualTo(ReportCommand.EXIT_FAILED);
     assertThat(down.err()).startsWith("panosc: cannot reach the control plane").doesNotContain("\n");
-    Run unwritable = panosc(clientArgs("--period", "2026-11", "--output", out.resolve("no/such/dir/r.txt").toString()));
+    Run unwritable = panosc(clientArgs("--period", "2025-11", "--output", out.resolve("no/such/dir/r.txt").toString()));
     assertThat(unwritable.exit()).isEqualTo(ReportCommand.EXIT_FAILED);
     assertThat(unwritable.err()).startsWith("panosc: cannot write ").doesNotContain("\n");
-    Run badFormat = panosc(clientArgs("--period", "2026-11", "--format", "xml"));
+    Run badFormat = panosc(clientArgs("--period", "2025-11", "--format", "xml"));
     assertThat(badFormat.exit()).isEqualTo(2);
     assertThat(badFormat.err()).contains("--format");
   }

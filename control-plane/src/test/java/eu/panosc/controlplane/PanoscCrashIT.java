@@ -54,22 +54,9 @@ class PanoscCrashIT {
   record Run(Process process, String base, Path out, Path err, long startedNanos) {}
 
   private Run start(Path data, String... extra) throws Exception {
-    int port = Http.freePort();
-    Path jar = Path.of("target", "panosc.jar").toAbsolutePath();
-    assertThat(jar).exists();
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "--enable-native-access=ALL-UNNAMED"));
-    if (Runtime.version().feature() >= 23) {
-      cmd.add("--sun-misc-unsafe-memory-access=allow");
-    }
-    cmd.addAll(List.of("-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"), "-jar", jar.toString(),
-        "up", "--port", Integer.toString(port), "--data-dir", data.toString()));
-    cmd.addAll(List.of(extra));
-    Path out = dir.resolve("out-" + port + ".txt");
-    Path err = dir.resolve("err-" + port + ".txt");
     long started = System.nanoTime();
-    Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-    return new Run(p, "http://localhost:" + port, out, err, started);
+    PanoscProcess p = PanoscProcess.start(dir, data, extra);
+    return new Run(p.process(), p.base(), p.out(), p.err(), started);
   }
 
   private static void awaitReady(Run run, Duration bound) {

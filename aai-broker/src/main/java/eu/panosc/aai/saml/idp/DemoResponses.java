@@ -29,7 +29,6 @@ import org.opensaml.saml.saml2.core.Issuer;
 import org.opensaml.saml.saml2.core.NameID;
 import org.opensaml.saml.saml2.core.NameIDType;
 import org.opensaml.saml.saml2.core.Response;
-import org.opensaml.saml.saml2.core.Status;
 import org.opensaml.saml.saml2.core.StatusCode;
 import org.opensaml.saml.saml2.core.Subject;
 import org.opensaml.saml.saml2.core.SubjectConfirmation;
@@ -98,16 +97,7 @@ final class DemoResponses {
     response.setInResponseTo(requestId);
     response.setDestination(sp.assertionConsumer());
     response.setIssuer(issuer());
-    Status s = SamlObjects.build(Status.DEFAULT_ELEMENT_NAME);
-    StatusCode code = SamlObjects.build(StatusCode.DEFAULT_ELEMENT_NAME);
-    code.setValue(status);
-    if (subStatus != null) {
-      StatusCode sub = SamlObjects.build(StatusCode.DEFAULT_ELEMENT_NAME);
-      sub.setValue(subStatus);
-      code.setStatusCode(sub);
-    }
-    s.setStatusCode(code);
-    response.setStatus(s);
+    response.setStatus(SamlObjects.status(status, subStatus));
     return response;
   }
 

@@ -30,7 +30,6 @@ import org.opensaml.saml.saml2.core.LogoutRequest;
 import org.opensaml.saml.saml2.core.LogoutResponse;
 import org.opensaml.saml.saml2.core.NameID;
 import org.opensaml.saml.saml2.core.SessionIndex;
-import org.opensaml.saml.saml2.core.Status;
 import org.opensaml.saml.saml2.core.StatusCode;
 import org.opensaml.security.x509.BasicX509Credential;
 
@@ -92,16 +91,7 @@ public final class LogoutCodec {
     response.setDestination(destination);
     response.setInResponseTo(inResponseTo);
     response.setIssuer(issuer(issuer));
-    Status s = SamlObjects.build(Status.DEFAULT_ELEMENT_NAME);
-    StatusCode code = SamlObjects.build(StatusCode.DEFAULT_ELEMENT_NAME);
-    code.setValue(status);
-    if (subStatus != null) {
-      StatusCode sub = SamlObjects.build(StatusCode.DEFAULT_ELEMENT_NAME);
-      sub.setValue(subStatus);
-      code.setStatusCode(sub);
-    }
-    s.setStatusCode(code);
-    response.setStatus(s);
+    response.setStatus(SamlObjects.status(status, subStatus));
     return response;
   }
 

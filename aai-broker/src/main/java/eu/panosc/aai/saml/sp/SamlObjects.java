@@ -56,6 +56,20 @@ public final class SamlObjects {
   }
 
   /** The object as DOM (marshalled now, or its existing DOM). */
+  /** A Status with the top-level code {@code status} and, when not null, the second-level code {@code subStatus}. */
+  public static org.opensaml.saml.saml2.core.Status status(String status, String subStatus) {
+    org.opensaml.saml.saml2.core.Status s = build(org.opensaml.saml.saml2.core.Status.DEFAULT_ELEMENT_NAME);
+    org.opensaml.saml.saml2.core.StatusCode code = build(org.opensaml.saml.saml2.core.StatusCode.DEFAULT_ELEMENT_NAME);
+    code.setValue(status);
+    if (subStatus != null) {
+      org.opensaml.saml.saml2.core.StatusCode sub = build(org.opensaml.saml.saml2.core.StatusCode.DEFAULT_ELEMENT_NAME);
+      sub.setValue(subStatus);
+      code.setStatusCode(sub);
+    }
+    s.setStatusCode(code);
+    return s;
+  }
+
   public static Element marshal(XMLObject object) {
     init();
     try {

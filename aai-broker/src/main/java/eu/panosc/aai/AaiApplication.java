@@ -17,6 +17,17 @@ import eu.panosc.aai.oauth.RefreshTokenGrant;
 import eu.panosc.aai.oauth.TokenEndpoint;
 import eu.panosc.aai.oauth.TokenExchangeGrant;
 import eu.panosc.aai.oauth.UserInfoEndpoint;
+import eu.panosc.aai.oauth.ExternalSubjectTokens;
+import eu.panosc.aai.oidc.OidcEndpoints;
+import eu.panosc.aai.oidc.OidcFlows;
+import eu.panosc.aai.oidc.OidcLogin;
+import eu.panosc.aai.oidc.OidcLogout;
+import eu.panosc.aai.oidc.OidcProvider;
+import eu.panosc.aai.oidc.OidcSession;
+import eu.panosc.aai.oidc.OidcUpstream;
+import eu.panosc.aai.oidc.PgOidcFlows;
+import eu.panosc.aai.oidc.PgOidcSessions;
+import eu.panosc.aai.oidc.UpstreamAccessTokens;
 import eu.panosc.aai.resolve.SubjectResolutionEndpoint;
 import eu.panosc.aai.saml.idp.DemoIdp;
 import eu.panosc.aai.saml.idp.DemoIdpEndpoint;
@@ -429,6 +440,12 @@ public final class AaiApplication implements ServiceModule {
         stores.grants(), stores.users(), registry, List.of(TokenCustomizer.authentication(),
             TokenCustomizer.facilityEntitlements(), TokenCustomizer.vopersonId()));
     ClientAuthenticator clients = clientAuthenticator(context, issuer);
+    Optional<OidcLogin> oidcLogin = oidcLogin(context, settings, keys);
+    Optional<OidcLogout> oidcLogout = oidcLogin.map(l -> new OidcLogout(l, new PgOidcSessions(context.pool(),
+        context.clock(), settings.sessionLifetime()), sessionLogout, context.baseUrl().toString().replaceAll("/+$", "")
+        + OidcEndpoints.LOGGED_OUT_PATH, context.clock()));
+    oidcLogout.ifPresent(l -> timers.add(vertx.setPeriodic(SAML_PURGE.toMillis(), t -> l.purgeExpired()
+        .onFailure(e -> LOG.warn("purging OIDC upstream sessions failed: {}", e.toString())))));
     DeviceFlow device = new DeviceFlow(context, registry, audiences, issuer, stores.grants(), userTokens, connector,
         stores.users(), stores.sessions(), stores.consents(), stores.devices());
     RateLimiter limiter = new RateLimiter(settings.tokenRatePerSecond(), settings.tokenBurst());
@@ -437,7 +454,9 @@ public final class AaiApplication implements ServiceModule {
             new AuthorizationCodeGrant(stores.grants(), userTokens, context.clock()),
             new RefreshTokenGrant(stores.grants(), userTokens),
             device.grant(),
-            new TokenExchangeGrant(tokens, stores.revoked(), keys.subjects(), registry, stores.grants())),
+            new TokenExchangeGrant(tokens, stores.revoked(), keys.subjects(), registry, stores.grants(),
+                oidcLogin.<ExternalSubjectTokens>map(l -> new UpstreamAccessTokens(l, stores.users(), context.clock()))
+                    .orElse(ExternalSubjectTokens.NONE))),
         stores.revoked(), limiter, context.meters(), stores.grants(), keys.subjects());
     String cookiePath = context.baseUrl().getPath();
     boolean secureCookies = "https".equals(context.baseUrl().getScheme());
@@ -445,9 +464,10 @@ public final class AaiApplication implements ServiceModule {
     Optional<SingleLogout> slo = samlLogin.map(login -> singleLogout(context, settings, sessionLogout, login));
     AuthorizationService authorization = new AuthorizationService(registry, connector, stores.users(),
         stores.sessions(), stores.pending(), stores.consents(), stores.grants(), issuer, context.clock(),
-        samlLogin.isPresent(), Optional.of(new AuthorizationService.Registration(terms, stores.registrations())),
-        slo.<AuthorizationService.UpstreamSessions>map(s -> (sid, upstream) -> s.started(sid,
-            SamlSubject.fromJson(upstream))).orElse(AuthorizationService.UpstreamSessions.NONE));
+        samlLogin.isPresent() || oidcLogin.isPresent(),
+        Optional.of(new AuthorizationService.Registration(terms, stores.registrations())),
+        upstreamSessions(slo.<AuthorizationService.UpstreamSessions>map(s -> (sid, upstream) -> s.started(sid,
+            SamlSubject.fromJson(upstream))).orElse(AuthorizationService.UpstreamSessions.NONE), oidcLogout));
     AuthorizationRequestParser parser = new AuthorizationRequestParser(registry, audiences, issuer, stores.pushed());
 
     discovery = new DiscoveryEndpoint(issuer, keys.signer(), tokenEndpoint.grantTypes());
@@ -457,16 +477,68 @@ public final class AaiApplication implements ServiceModule {
         context.clock(), ENTITY_CONFIGURATION_LIFETIME)).mount(router);
     new PushedAuthorizationEndpoint(clients, parser, stores.pushed(), limiter).mount(router);
     slo.ifPresent(s -> new SingleLogoutEndpoint(s, stores.sessions(), cookiePath, secureCookies).mount(router));
-    new AuthorizeEndpoint(parser, authorization, cookiePath, secureCookies, settings.sessionLifetime().toSeconds(),
-        samlLogin).mount(router);
+    AuthorizeEndpoint authorizeEndpoint = new AuthorizeEndpoint(parser, authorization, cookiePath, secureCookies,
+        settings.sessionLifetime().toSeconds(), samlLogin);
+    authorizeEndpoint.mount(router);
+    oidcLogin.ifPresent(l -> {
+      OidcEndpoints oidc = new OidcEndpoints(l, oidcLogout.orElseThrow(), authorization, authorizeEndpoint,
+          cookiePath, secureCookies);
+      oidc.mount(router);
+      authorizeEndpoint.withUpstreamLinks(oidc::links);
+    });
     new LogoutEndpoint(idTokens, registry, stores.sessions(), stores.users(), sessionLogout, cookiePath,
-        secureCookies, slo.<UpstreamLogout>map(s -> s).orElse(UpstreamLogout.NONE)).mount(router);
+        secureCookies, upstreamLogout(slo.<UpstreamLogout>map(s -> s).orElse(UpstreamLogout.NONE), oidcLogout))
+        .mount(router);
     tokenEndpoint.mount(router);
     device.mount(router, clients);
     timers.add(device.startPurging(vertx));
     new UserInfoEndpoint(tokens, stores.revoked(), stores.grants(), stores.users(), registry).mount(router);
     new SubjectResolutionEndpoint(keys.subjects()).mount(router, context.bearerAuth());
     registerSp(context, settings.registryUrl(), tokens);
+  }
+
+  /**
+   * Sign-in through the upstream OpenID providers of {@code services.aai.upstreams.<id>.oidc} (each with its attribute
+   * mapper; discovery and keys fetched on first use), its flows in {@code aai.oidc_flow_state} (V29), purged with the
+   * SAML ones; {@code private_key_jwt} assertions signed RS256 with the broker's own token keys. Empty without any.
+   */
+  private Optional<OidcLogin> oidcLogin(ServiceContext context, AaiSettings settings, Keys keys) {
+    if (settings.oidcUpstreams().isEmpty()) {
+      return Optional.empty();
+    }
+    YamlReader reader = YamlReader.withSystemEnvironment();
+    io.vertx.ext.web.client.WebClient web = io.vertx.ext.web.client.WebClient.create(vertx,
+        new io.vertx.ext.web.client.WebClientOptions().setFollowRedirects(false).setUserAgent("panosc-aai-broker"));
+    List<OidcUpstream> upstreams = new ArrayList<>();
+    settings.oidcUpstreams().forEach((id, o) -> upstreams.add(new OidcUpstream(id, new OidcProvider(o, web,
+        context.clock()), AttributeMapper.load(settings.upstreams().get(id), reader))));
+    OidcFlows flows = new PgOidcFlows(context.pool(), context.clock(), SAML_FLOW_LIFETIME);
+    timers.add(vertx.setPeriodic(SAML_PURGE.toMillis(), t -> flows.purgeExpired()
+        .onFailure(e -> LOG.warn("purging OIDC sign-in flows failed: {}", e.toString()))));
+    LOG.info("OIDC sign-in through {}", upstreams.stream().map(u -> u.id() + " (" + u.provider().settings().issuerId()
+        + ")").toList());
+    return Optional.of(new OidcLogin(upstreams, flows, context.baseUrl().toString().replaceAll("/+$", "")
+        + OidcEndpoints.CALLBACK_PATH, claims -> keys.signer().sign(com.nimbusds.jose.JOSEObjectType.JWT, claims,
+        com.nimbusds.jose.JWSAlgorithm.RS256), context.clock()));
+  }
+
+  /** Sessions started by SAML sign-ins go to {@code saml}, those of OIDC sign-ins to {@code oidc}. */
+  private static AuthorizationService.UpstreamSessions upstreamSessions(AuthorizationService.UpstreamSessions saml,
+      Optional<OidcLogout> oidc) {
+    if (oidc.isEmpty()) {
+      return saml;
+    }
+    return (sid, upstream) -> OidcSession.isOidc(upstream)
+        ? oidc.get().started(sid, OidcSession.fromJson(sid, upstream)) : saml.started(sid, upstream);
+  }
+
+  /** After a broker logout: the SAML IdP's Single Logout when the session came from one, else the OIDC OP's logout. */
+  private static UpstreamLogout upstreamLogout(UpstreamLogout saml, Optional<OidcLogout> oidc) {
+    if (oidc.isEmpty()) {
+      return saml;
+    }
+    return (sid, redirect, state) -> saml.after(sid, redirect, state).compose(next -> next.isPresent()
+        ? Future.succeededFuture(next) : oidc.get().after(sid, redirect, state));
   }
 
   /**

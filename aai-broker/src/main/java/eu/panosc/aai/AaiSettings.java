@@ -4,6 +4,7 @@ import eu.panosc.aai.attributes.AttributeMapper;
 import eu.panosc.aai.attributes.UpstreamAttributeSettings;
 import eu.panosc.aai.attributes.yaml.AttributeConfigException;
 import eu.panosc.aai.attributes.yaml.YamlReader;
+import eu.panosc.aai.oidc.OidcUpstreamSettings;
 import eu.panosc.aai.saml.metadata.MetadataSettings;
 import eu.panosc.platform.config.ConfigException;
 import eu.panosc.platform.config.ConfigNode;
@@ -40,12 +41,15 @@ import java.util.regex.Pattern;
  *     every file they name is read and checked at start
  * @param upstreamMetadata per upstream id ({@code services.aai.upstreams.<id>.metadata}), where its SAML IdP metadata
  *     comes from (MDQ, a signed URL or a file, with the pinned signing certificate); upstreams without are absent
+ * @param oidcUpstreams per upstream id ({@code services.aai.upstreams.<id>.oidc}), the upstream OpenID provider the
+ *     broker signs people in through (a ready profile, eduteams or myaccessid, or everything given)
  */
 public record AaiSettings(Duration accessTokenLifetime, Duration refreshTokenLifetime, Duration sessionLifetime,
     int tokenRatePerSecond, int tokenBurst, URI registryUrl, Duration deviceCodeLifetime, Duration devicePollInterval,
     Duration purgeInterval, Duration backchannelLogoutTimeout, int backchannelLogoutAttempts,
     Duration backchannelLogoutPoll, Duration backchannelLogoutRetryDelay, URI trustAnchor,
-    Map<String, UpstreamAttributeSettings> upstreams, Map<String, MetadataSettings> upstreamMetadata) {
+    Map<String, UpstreamAttributeSettings> upstreams, Map<String, MetadataSettings> upstreamMetadata,
+    Map<String, OidcUpstreamSettings> oidcUpstreams) {
 
   /** An upstream id: lower-case letters, digits and dashes, as in {@code umbrellaid} or {@code eduteams}. */
   private static final Pattern UPSTREAM_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
@@ -77,6 +81,19 @@ public record AaiSettings(Duration accessTokenLifetime, Duration refreshTokenLif
     Objects.requireNonNull(trustAnchor, "trustAnchor");
     upstreams = Collections.unmodifiableMap(new LinkedHashMap<>(upstreams));
     upstreamMetadata = Collections.unmodifiableMap(new LinkedHashMap<>(upstreamMetadata));
+    oidcUpstreams = Collections.unmodifiableMap(new LinkedHashMap<>(oidcUpstreams));
+  }
+
+  /** Settings without OpenID Connect upstreams. */
+  public AaiSettings(Duration accessTokenLifetime, Duration refreshTokenLifetime, Duration sessionLifetime,
+      int tokenRatePerSecond, int tokenBurst, URI registryUrl, Duration deviceCodeLifetime,
+      Duration devicePollInterval, Duration purgeInterval, Duration backchannelLogoutTimeout,
+      int backchannelLogoutAttempts, Duration backchannelLogoutPoll, Duration backchannelLogoutRetryDelay,
+      URI trustAnchor, Map<String, UpstreamAttributeSettings> upstreams,
+      Map<String, MetadataSettings> upstreamMetadata) {
+    this(accessTokenLifetime, refreshTokenLifetime, sessionLifetime, tokenRatePerSecond, tokenBurst, registryUrl,
+        deviceCodeLifetime, devicePollInterval, purgeInterval, backchannelLogoutTimeout, backchannelLogoutAttempts,
+        backchannelLogoutPoll, backchannelLogoutRetryDelay, trustAnchor, upstreams, upstreamMetadata, Map.of());
   }
 
   /** Settings without upstream metadata. */
@@ -116,6 +133,7 @@ public record AaiSettings(Duration accessTokenLifetime, Duration refreshTokenLif
     Objects.requireNonNull(node, "node");
     Objects.requireNonNull(publicRoot, "publicRoot");
     Map<String, MetadataSettings> metadata = new LinkedHashMap<>();
+    Map<String, OidcUpstreamSettings> oidc = new LinkedHashMap<>();
     AaiSettings settings = new AaiSettings(
         between(node, "accessTokenLifetime", DEFAULT_ACCESS_TOKEN_LIFETIME, Duration.ofSeconds(1), Duration.ofDays(1)),
         between(node, "refreshTokenLifetime", DEFAULT_REFRESH_TOKEN_LIFETIME, Duration.ofMinutes(1),
@@ -137,7 +155,7 @@ public record AaiSettings(Duration accessTokenLifetime, Duration refreshTokenLif
         between(node, "backchannelLogoutRetryDelay", DEFAULT_LOGOUT_RETRY_DELAY, Duration.ofMillis(100),
             Duration.ofHours(1)),
         entityId(node, "trustAnchor", URI.create(publicRoot.toString().replaceAll("/+$", "") + "/registry")),
-        node.read("upstreams", n -> upstreams(n, files, metadata)), metadata);
+        node.read("upstreams", n -> upstreams(n, files, metadata, oidc)), metadata, oidc);
     // read (and checked) here so a typo fails at start; the registration reads it with TermsOfUse.from
     node.read("termsOfUse", n -> eu.panosc.aai.register.TermsOfUse.from(n, publicRoot));
     node.rejectUnknownKeys();
@@ -149,7 +167,7 @@ public record AaiSettings(Duration accessTokenLifetime, Duration refreshTokenLif
    * {@code upstreams.<id>.metadata} is checked and put into {@code metadata}.
    */
   private static Map<String, UpstreamAttributeSettings> upstreams(ConfigNode node, YamlReader files,
-      Map<String, MetadataSettings> metadata) {
+      Map<String, MetadataSettings> metadata, Map<String, OidcUpstreamSettings> oidc) {
     Map<String, UpstreamAttributeSettings> out = new LinkedHashMap<>();
     for (String id : node.keys()) {
       if (!UPSTREAM_ID.matcher(id).matches()) {
@@ -161,6 +179,16 @@ public record AaiSettings(Duration accessTokenLifetime, Duration refreshTokenLif
       UpstreamAttributeSettings s = upstream.read("attributes", n -> UpstreamAttributeSettings.from(id, n));
       Optional<MetadataSettings> m = upstream.read("metadata", MetadataSettings::from);
       m.ifPresent(x -> metadata.put(id, x));
+      // an OpenID Connect upstream (services.aai.upstreams.<id>.oidc): its OP, and OIDC defaults for its attributes
+      if (upstream.has("oidc")) {
+        if (m.isPresent()) {
+          throw new ConfigException(upstream.path(), "an upstream is SAML (metadata) or OpenID Connect (oidc), not both");
+        }
+        OidcUpstreamSettings o = upstream.read("oidc", n -> OidcUpstreamSettings.from(id, n));
+        ConfigNode attributes = upstream.node("attributes");
+        s = o.attributes(s, attributes.has("protocol"), attributes.has("userId"));
+        oidc.put(id, o);
+      }
       upstream.rejectUnknownKeys();
       try {
         AttributeMapper.load(s, files);

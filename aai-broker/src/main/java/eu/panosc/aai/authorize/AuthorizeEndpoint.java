@@ -158,6 +158,26 @@ public final class AuthorizeEndpoint {
         .toList();
   }
 
+  /** Further upstreams the login page links to (OpenID Connect OPs): (base, pending id) to links. */
+  private java.util.function.BiFunction<String, String, List<Pages.UpstreamLink>> moreLinks = (b, p) -> List.of();
+
+  /** Adds the links {@code more} gives (for a page's base and pending id) to the login page, after the SAML ones. */
+  public AuthorizeEndpoint withUpstreamLinks(
+      java.util.function.BiFunction<String, String, List<Pages.UpstreamLink>> more) {
+    this.moreLinks = Objects.requireNonNull(more, "more");
+    return this;
+  }
+
+  private List<Pages.UpstreamLink> withMoreLinks(List<Pages.UpstreamLink> saml, String base, String pendingId) {
+    List<Pages.UpstreamLink> more = moreLinks.apply(base, pendingId);
+    if (more.isEmpty()) {
+      return saml;
+    }
+    List<Pages.UpstreamLink> all = new java.util.ArrayList<>(saml);
+    all.addAll(more);
+    return all;
+  }
+
   private static String enc(String s) {
     return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8);
   }
@@ -202,8 +222,11 @@ public final class AuthorizeEndpoint {
     write(ctx, step, "");
   }
 
-  /** Writes {@code step}; {@code base} leads from the page's URL back to the provider's root (for relative links). */
-  private void write(RoutingContext ctx, AuthorizationService.Step step, String base) {
+  /**
+   * Writes {@code step}; {@code base} leads from the page's URL back to the provider's root (for relative links). Also
+   * for the other upstream sign-ins' routes (OpenID Connect), which end in the same steps.
+   */
+  public void write(RoutingContext ctx, AuthorizationService.Step step, String base) {
     switch (step) {
       case AuthorizationService.LoggedIn in -> {
         forms.setCookie(ctx, Sessions.COOKIE, in.sessionId());
@@ -215,7 +238,7 @@ public final class AuthorizeEndpoint {
         String csrf = forms.csrf(ctx);
         choices.onSuccess(found -> Pages.write(ctx, 200, Pages.login(base, l.pendingId(), csrf, l.clientName(),
             service.connector().map(c -> "Sign in with: " + c.displayName()).orElse(""), l.message(),
-            links(base, l.pendingId(), found), service.connector().isPresent(),
+            withMoreLinks(links(base, l.pendingId(), found), base, l.pendingId()), service.connector().isPresent(),
             saml.filter(SamlLogin::discovery).isPresent()))).onFailure(ctx::fail);
       }
       case AuthorizationService.Consent c -> Pages.write(ctx, 200, Pages.consent(base + "consent",

@@ -43,9 +43,18 @@ public final class TokenExchangeGrant implements Grant {
   private final PairwiseSubjects subjects;
   private final RegistryClient registry;
   private final GrantStore grants;
+  /** Upstream OPs' access tokens that may be exchanged too. */
+  private final ExternalSubjectTokens external;
 
   public TokenExchangeGrant(AccessTokens tokens, RevokedTokens revoked, PairwiseSubjects subjects,
       RegistryClient registry, GrantStore grants) {
+    this(tokens, revoked, subjects, registry, grants, ExternalSubjectTokens.NONE);
+  }
+
+  /** As above; {@code external}: upstream OPs' access tokens accepted as subject tokens. */
+  public TokenExchangeGrant(AccessTokens tokens, RevokedTokens revoked, PairwiseSubjects subjects,
+      RegistryClient registry, GrantStore grants, ExternalSubjectTokens external) {
+    this.external = Objects.requireNonNull(external, "external");
     this.grants = Objects.requireNonNull(grants, "grants");
     this.tokens = Objects.requireNonNull(tokens, "tokens");
     this.revoked = Objects.requireNonNull(revoked, "revoked");
@@ -78,6 +87,9 @@ public final class TokenExchangeGrant implements Grant {
     }
     // RFC 8693 §2.2.2: an invalid or unacceptable subject_token is invalid_request
     Optional<JWTClaimsSet> verified = tokens.verifyOwn(subjectToken).filter(c -> !revoked.isRevoked(c.getJWTID()));
+    if (verified.isEmpty() && external.accepts(subjectToken)) {
+      return exchangeExternal(client, form, subjectToken);
+    }
     if (verified.isEmpty()) {
       return Future.failedFuture(OAuthError.invalidRequest("subject_token is invalid, expired or revoked"));
     }
@@ -143,6 +155,43 @@ public final class TokenExchangeGrant implements Grant {
             : grants.recordAccessToken(grant.get().familyId(), issued).map(v -> response);
       });
     });
+  }
+
+  /**
+   * An upstream OP's access token (eduTEAMS, MyAccessID) as subject token: verified by the OP's keys and resolved to an
+   * existing broker user (else {@code invalid_grant}); the new token carries the target facility's pairwise
+   * {@code sub}, {@code act: {sub: <client>}}, and the requested scopes, each registered for the client (none: no
+   * scope). It belongs to no grant of the broker (there was no sign-in here), so it ends with its lifetime.
+   */
+  private Future<TokenResponse> exchangeExternal(AuthenticatedClient client, MultiMap form, String subjectToken) {
+    List<String> targets = new ArrayList<>(new LinkedHashSet<>(concat(form.getAll("audience"),
+        form.getAll("resource"))));
+    if (targets.isEmpty()) {
+      return Future.failedFuture(OAuthError.invalidRequest("audience or resource is required"));
+    }
+    for (String t : targets) {
+      if (!client.registered().tokenExchangeAudiences().contains(t)) {
+        // RFC 8693 §2.2.2 invalid_target: registry policy does not let this client reach t
+        return Future.failedFuture(OAuthError.invalidTarget("this client may not exchange tokens for " + t));
+      }
+    }
+    Set<String> scopes = new LinkedHashSet<>();
+    String requested = form.get("scope");
+    if (requested != null && !requested.isBlank()) {
+      for (String s : Grant.scopeTokens(requested)) {
+        if (!client.registered().scopes().contains(s)) {
+          return Future.failedFuture(OAuthError.invalidScope("scope " + s + " is not registered for this client"));
+        }
+        scopes.add(s);
+      }
+    }
+    return external.userOf(subjectToken)
+        .compose(user -> targetSector(targets).compose(sector -> subjects.record(sector, user)))
+        .map(sub -> {
+          AccessTokens.Issued issued = tokens.issue(sub, client.clientId(), targets, scopes,
+              claims -> claims.claim("act", Map.of("sub", client.clientId())), tokens.algorithmFor(client.registered()));
+          return new TokenResponse(issued, null, null, new JsonObject().put("issued_token_type", ACCESS_TOKEN));
+        });
   }
 
   /** The subject's identifier at the targets: a client stays itself; a user gets the target facility's pairwise id. */

@@ -1,0 +1,201 @@
+package eu.panosc.aai.oidc;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import eu.panosc.aai.attributes.UpstreamAttributeSettings;
+import eu.panosc.aai.attributes.UpstreamAttributes;
+import eu.panosc.platform.config.ConfigException;
+import eu.panosc.platform.config.ConfigNode;
+import eu.panosc.platform.config.Secret;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The {@code services.aai.upstreams.<id>.oidc} section: one upstream OpenID provider the broker signs people in
+ * through, as a relying party (a ready {@link OidcProfile} or everything given). Read and checked at start.
+ *
+ * @param upstreamId the upstream's configuration id
+ * @param profile the ready profile it starts from, if any
+ * @param issuer the OP's issuer; its discovery document is {@code <issuer>/.well-known/openid-configuration}
+ * @param clientId the broker's client id at the OP
+ * @param clientSecret the secret for {@code client_secret_basic} / {@code client_secret_post}
+ * @param clientAuth how the broker authenticates at the OP's token endpoint
+ * @param scopes the scopes asked for ({@code openid} always among them)
+ * @param displayName what the login page calls it
+ * @param algorithms the ID token signature algorithms accepted (never {@code none}, never HMAC)
+ * @param skew clock skew allowed for {@code exp}, {@code iat}
+ * @param maxAge how old an ID token's {@code iat} may be
+ * @param userinfo whether the userinfo endpoint is asked too (its claims merged; its {@code sub} must match)
+ * @param logout whether a broker logout also ends the session at the OP (RP-initiated logout, when it has an
+ *     {@code end_session_endpoint})
+ * @param exchangeAudiences for RFC 8693 exchange of this OP's access tokens: the token's {@code aud} must contain one
+ *     of these, or its {@code azp} be one (default: the broker's client id); empty list in config: no exchange
+ * @param tokenExchange whether this OP's access tokens may be exchanged at all
+ * @param timeout how long a request to the OP may take
+ * @param discoveryRefresh how long a discovery document and JWKS are used before they are fetched again
+ * @param jwksRefetch the least time between two JWKS fetches caused by an unknown {@code kid}
+ */
+public record OidcUpstreamSettings(String upstreamId, Optional<OidcProfile> profile, URI issuer, String clientId,
+    Optional<Secret> clientSecret, ClientAuth clientAuth, List<String> scopes, String displayName,
+    Set<JWSAlgorithm> algorithms, Duration skew, Duration maxAge, boolean userinfo, boolean logout,
+    Set<String> exchangeAudiences, boolean tokenExchange, Duration timeout, Duration discoveryRefresh,
+    Duration jwksRefetch) {
+
+  /** How the broker authenticates at the OP's token endpoint (OIDC Core §9). */
+  public enum ClientAuth {
+    CLIENT_SECRET_BASIC("client_secret_basic"), CLIENT_SECRET_POST("client_secret_post"),
+    PRIVATE_KEY_JWT("private_key_jwt");
+
+    private final String configName;
+
+    ClientAuth(String configName) {
+      this.configName = configName;
+    }
+
+    public String configName() {
+      return configName;
+    }
+  }
+
+  /** Asymmetric algorithms only: HMAC would need a shared secret as key, {@code none} has no signature. */
+  public static final Set<JWSAlgorithm> ASYMMETRIC = Set.of(JWSAlgorithm.RS256, JWSAlgorithm.RS384,
+      JWSAlgorithm.RS512, JWSAlgorithm.PS256, JWSAlgorithm.PS384, JWSAlgorithm.PS512, JWSAlgorithm.ES256,
+      JWSAlgorithm.ES384, JWSAlgorithm.ES512);
+  public static final Set<JWSAlgorithm> DEFAULT_ALGORITHMS = Set.of(JWSAlgorithm.RS256, JWSAlgorithm.PS256,
+      JWSAlgorithm.ES256);
+
+  public OidcUpstreamSettings {
+    Objects.requireNonNull(upstreamId, "upstreamId");
+    Objects.requireNonNull(profile, "profile");
+    Objects.requireNonNull(issuer, "issuer");
+    Objects.requireNonNull(clientId, "clientId");
+    Objects.requireNonNull(clientSecret, "clientSecret");
+    Objects.requireNonNull(clientAuth, "clientAuth");
+    scopes = List.copyOf(scopes);
+    Objects.requireNonNull(displayName, "displayName");
+    algorithms = Set.copyOf(algorithms);
+    Objects.requireNonNull(skew, "skew");
+    Objects.requireNonNull(maxAge, "maxAge");
+    exchangeAudiences = Set.copyOf(exchangeAudiences);
+    Objects.requireNonNull(timeout, "timeout");
+    Objects.requireNonNull(discoveryRefresh, "discoveryRefresh");
+    Objects.requireNonNull(jwksRefetch, "jwksRefetch");
+  }
+
+  /** The issuer as it must appear in {@code iss} (exactly the configured string). */
+  public String issuerId() {
+    return issuer.toString();
+  }
+
+  /**
+   * Reads {@code node} (the {@code oidc} section of upstream {@code upstreamId}).
+   *
+   * @throws ConfigException naming the first key that is missing, malformed or out of bounds
+   */
+  public static OidcUpstreamSettings from(String upstreamId, ConfigNode node) {
+    Optional<OidcProfile> profile = node.optionalString("profile").map(name -> OidcProfile.byName(name)
+        .orElseThrow(() -> new ConfigException(node.path() + ".profile", "expected eduteams or myaccessid, got '"
+            + name + "'")));
+    URI issuer = node.optionalUri("issuer", Set.of("http", "https")).or(() -> profile.map(OidcProfile::issuer))
+        .orElseThrow(() -> new ConfigException(node.path() + ".issuer", "the OP's issuer is required (or a profile: "
+            + "eduteams, myaccessid)"));
+    if (issuer.getRawQuery() != null || issuer.getRawFragment() != null || issuer.getHost() == null) {
+      throw new ConfigException(node.path() + ".issuer", "expected an https URL without query or fragment, got "
+          + issuer);
+    }
+    if ("http".equals(issuer.getScheme()) && !loopback(issuer.getHost())) {
+      // OIDC Core §3.1.3.7 / Discovery §4.3: the issuer is https (plain http only for a local test OP)
+      throw new ConfigException(node.path() + ".issuer", "expected https (plain http only on 127.0.0.1, [::1] or "
+          + "localhost), got " + issuer);
+    }
+    String clientId = node.optionalString("clientId").orElseThrow(() -> new ConfigException(node.path()
+        + ".clientId", "the broker's client id at the OP is required"));
+    if (clientId.isBlank() || clientId.length() > 255 || clientId.chars().anyMatch(Character::isISOControl)) {
+      throw new ConfigException(node.path() + ".clientId", "expected 1 to 255 printable characters");
+    }
+    Optional<Secret> secret = node.optionalString("clientSecret").map(Secret::new);
+    ClientAuth auth = switch (node.string("clientAuth", secret.isPresent() ? "client_secret_basic"
+        : "private_key_jwt")) {
+      case "client_secret_basic" -> ClientAuth.CLIENT_SECRET_BASIC;
+      case "client_secret_post" -> ClientAuth.CLIENT_SECRET_POST;
+      case "private_key_jwt" -> ClientAuth.PRIVATE_KEY_JWT;
+      default -> throw new ConfigException(node.path() + ".clientAuth", "expected client_secret_basic, "
+          + "client_secret_post or private_key_jwt");
+    };
+    if (auth != ClientAuth.PRIVATE_KEY_JWT && secret.map(s -> s.value().isBlank()).orElse(true)) {
+      throw new ConfigException(node.path() + ".clientSecret", "required for " + auth.configName()
+          + " (or use clientAuth: private_key_jwt, the broker's own keys at <issuer>/jwks)");
+    }
+    List<String> scopes = new ArrayList<>(node.stringList("scopes"));
+    if (scopes.isEmpty()) {
+      scopes.addAll(profile.map(OidcProfile::scopes).orElse(List.of("openid", "profile", "email")));
+    }
+    if (!scopes.contains("openid")) {
+      scopes.add(0, "openid");
+    }
+    for (String s : scopes) {
+      if (s.isEmpty() || !s.chars().allMatch(c -> c > 0x20 && c < 0x7f && c != '"' && c != '\\')) {
+        throw new ConfigException(node.path() + ".scopes", "a scope is printable ASCII without spaces, got '" + s
+            + "'");
+      }
+    }
+    String displayName = node.optionalString("displayName").or(() -> profile.map(OidcProfile::displayName))
+        .orElse(issuer.getHost());
+    Set<JWSAlgorithm> algs = new LinkedHashSet<>();
+    for (String a : node.stringList("algorithms")) {
+      JWSAlgorithm alg = JWSAlgorithm.parse(a);
+      if (!ASYMMETRIC.contains(alg)) {
+        throw new ConfigException(node.path() + ".algorithms", "only asymmetric signature algorithms (RS256, PS256, "
+            + "ES256, ...) are accepted, got '" + a + "'");
+      }
+      algs.add(alg);
+    }
+    List<String> exchange = node.has("exchangeAudiences") ? node.stringList("exchangeAudiences") : List.of(clientId);
+    OidcUpstreamSettings s = new OidcUpstreamSettings(upstreamId, profile, issuer, clientId, secret, auth, scopes,
+        displayName, algs.isEmpty() ? DEFAULT_ALGORITHMS : algs,
+        between(node, "skew", Duration.ofMinutes(2), Duration.ZERO, Duration.ofMinutes(10)),
+        between(node, "maxAge", Duration.ofMinutes(10), Duration.ofMinutes(1), Duration.ofHours(1)),
+        node.bool("userinfo", true), node.bool("logout", true), Set.copyOf(exchange),
+        node.bool("tokenExchange", !exchange.isEmpty()),
+        between(node, "timeout", Duration.ofSeconds(10), Duration.ofMillis(100), Duration.ofMinutes(1)),
+        between(node, "discoveryRefresh", Duration.ofHours(1), Duration.ofMinutes(1), Duration.ofDays(7)),
+        between(node, "jwksRefetch", Duration.ofMinutes(1), Duration.ofSeconds(1), Duration.ofHours(1)));
+    return s;
+  }
+
+  /**
+   * The upstream's attribute settings with this OP's defaults where the {@code attributes} section gave none: the OIDC
+   * profile of the internal map, the profile's user-id order and entitlement authorities.
+   */
+  public UpstreamAttributeSettings attributes(UpstreamAttributeSettings given, boolean protocolGiven,
+      boolean userIdGiven) {
+    if (protocolGiven && given.protocol() != UpstreamAttributes.Protocol.OIDC) {
+      throw new ConfigException("services.aai.upstreams." + upstreamId + ".attributes.protocol",
+          "an upstream with an oidc section reads claims: protocol is oidc (or leave it out)");
+    }
+    return new UpstreamAttributeSettings(given.upstreamId(), UpstreamAttributes.Protocol.OIDC,
+        given.internalAttributes(), given.samlAttributeMaps(), given.processors(), given.required(),
+        userIdGiven ? given.userId() : profile.map(OidcProfile::userId)
+            .orElse(UpstreamAttributeSettings.OIDC_DEFAULT_ORDER),
+        given.trustedEntitlementAuthorities().isEmpty() ? profile.map(OidcProfile::entitlementAuthorities)
+            .orElse(Set.of()) : given.trustedEntitlementAuthorities(), given.hashSalt(), given.identity());
+  }
+
+  private static boolean loopback(String host) {
+    return "127.0.0.1".equals(host) || "[::1]".equals(host) || "localhost".equals(host);
+  }
+
+  private static Duration between(ConfigNode node, String key, Duration fallback, Duration min, Duration max) {
+    Duration d = node.duration(key, fallback);
+    if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
+      throw new ConfigException(node.path() + "." + key, "expected a duration from " + min + " to " + max + ", got "
+          + d);
+    }
+    return d;
+  }
+}

@@ -107,7 +107,8 @@ public final class UpstreamJwts {
     try {
       if (RSA.contains(alg) && key instanceof RSAKey rsa) {
         verifier = new RSASSAVerifier(rsa);
-      } else if (key instanceof ECKey ec && Curve.forJWSAlgorithm(header.getAlgorithm()).contains(ec.getCurve())) {
+      } else if (key instanceof ECKey ec && alg.startsWith("ES")
+          && Curve.forJWSAlgorithm(header.getAlgorithm()).contains(ec.getCurve())) {
         verifier = new ECDSAVerifier(ec);
       } else {
         throw new TokenRejectedException(Reason.ALGORITHM, "key " + printableKid(jws) + " does not fit algorithm "

@@ -131,7 +131,15 @@ public record OidcUpstreamSettings(String upstreamId, Optional<OidcProfile> prof
       throw new ConfigException(node.path() + ".clientSecret", "required for " + auth.configName()
           + " (or use clientAuth: private_key_jwt, the broker's own keys at <issuer>/jwks)");
     }
-    List<String> scopes = new ArrayList<>(node.stringList("scopes"));
+    // a list, or one value in OAuth's scope syntax (space-separated)
+    List<String> scopes = new ArrayList<>();
+    for (String entry : node.stringList("scopes")) {
+      for (String s : entry.strip().split(" +")) {
+        if (!s.isEmpty() && !scopes.contains(s)) {
+          scopes.add(s);
+        }
+      }
+    }
     if (scopes.isEmpty()) {
       scopes.addAll(profile.map(OidcProfile::scopes).orElse(List.of("openid", "profile", "email")));
     }

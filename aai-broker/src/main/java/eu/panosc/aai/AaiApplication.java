@@ -17,7 +17,6 @@ import eu.panosc.aai.oauth.RefreshTokenGrant;
 import eu.panosc.aai.oauth.TokenEndpoint;
 import eu.panosc.aai.oauth.TokenExchangeGrant;
 import eu.panosc.aai.oauth.UserInfoEndpoint;
-import eu.panosc.aai.oauth.ExternalSubjectTokens;
 import eu.panosc.aai.oidc.OidcEndpoints;
 import eu.panosc.aai.oidc.OidcFlows;
 import eu.panosc.aai.oidc.OidcLogin;
@@ -440,12 +439,13 @@ public final class AaiApplication implements ServiceModule {
         stores.grants(), stores.users(), registry, List.of(TokenCustomizer.authentication(),
             TokenCustomizer.facilityEntitlements(), TokenCustomizer.vopersonId()));
     ClientAuthenticator clients = clientAuthenticator(context, issuer);
-    Optional<OidcLogin> oidcLogin = oidcLogin(context, settings, keys);
-    Optional<OidcLogout> oidcLogout = oidcLogin.map(l -> new OidcLogout(l, new PgOidcSessions(context.pool(),
-        context.clock(), settings.sessionLifetime()), sessionLogout, context.baseUrl().toString().replaceAll("/+$", "")
-        + OidcEndpoints.LOGGED_OUT_PATH, context.clock()));
-    oidcLogout.ifPresent(l -> timers.add(vertx.setPeriodic(SAML_PURGE.toMillis(), t -> l.purgeExpired()
-        .onFailure(e -> LOG.warn("purging OIDC upstream sessions failed: {}", e.toString())))));
+    // the OIDC routes are mounted without upstreams too (they answer that no such OP is known)
+    OidcLogin oidcLogin = oidcLogin(context, settings, keys);
+    OidcLogout oidcLogout = new OidcLogout(oidcLogin, new PgOidcSessions(context.pool(), context.clock(),
+        settings.sessionLifetime()), sessionLogout, context.baseUrl().toString().replaceAll("/+$", "")
+        + OidcEndpoints.LOGGED_OUT_PATH, context.clock());
+    timers.add(vertx.setPeriodic(SAML_PURGE.toMillis(), t -> oidcLogout.purgeExpired()
+        .onFailure(e -> LOG.warn("purging OIDC upstream sessions failed: {}", e.toString()))));
     DeviceFlow device = new DeviceFlow(context, registry, audiences, issuer, stores.grants(), userTokens, connector,
         stores.users(), stores.sessions(), stores.consents(), stores.devices());
     RateLimiter limiter = new RateLimiter(settings.tokenRatePerSecond(), settings.tokenBurst());
@@ -455,8 +455,7 @@ public final class AaiApplication implements ServiceModule {
             new RefreshTokenGrant(stores.grants(), userTokens),
             device.grant(),
             new TokenExchangeGrant(tokens, stores.revoked(), keys.subjects(), registry, stores.grants(),
-                oidcLogin.<ExternalSubjectTokens>map(l -> new UpstreamAccessTokens(l, stores.users(), context.clock()))
-                    .orElse(ExternalSubjectTokens.NONE))),
+                new UpstreamAccessTokens(oidcLogin, stores.users(), context.clock()))),
         stores.revoked(), limiter, context.meters(), stores.grants(), keys.subjects());
     String cookiePath = context.baseUrl().getPath();
     boolean secureCookies = "https".equals(context.baseUrl().getScheme());
@@ -464,7 +463,7 @@ public final class AaiApplication implements ServiceModule {
     Optional<SingleLogout> slo = samlLogin.map(login -> singleLogout(context, settings, sessionLogout, login));
     AuthorizationService authorization = new AuthorizationService(registry, connector, stores.users(),
         stores.sessions(), stores.pending(), stores.consents(), stores.grants(), issuer, context.clock(),
-        samlLogin.isPresent() || oidcLogin.isPresent(),
+        samlLogin.isPresent() || !oidcLogin.upstreams().isEmpty(),
         Optional.of(new AuthorizationService.Registration(terms, stores.registrations())),
         upstreamSessions(slo.<AuthorizationService.UpstreamSessions>map(s -> (sid, upstream) -> s.started(sid,
             SamlSubject.fromJson(upstream))).orElse(AuthorizationService.UpstreamSessions.NONE), oidcLogout));
@@ -480,12 +479,10 @@ public final class AaiApplication implements ServiceModule {
     AuthorizeEndpoint authorizeEndpoint = new AuthorizeEndpoint(parser, authorization, cookiePath, secureCookies,
         settings.sessionLifetime().toSeconds(), samlLogin);
     authorizeEndpoint.mount(router);
-    oidcLogin.ifPresent(l -> {
-      OidcEndpoints oidc = new OidcEndpoints(l, oidcLogout.orElseThrow(), authorization, authorizeEndpoint,
-          cookiePath, secureCookies);
-      oidc.mount(router);
-      authorizeEndpoint.withUpstreamLinks(oidc::links);
-    });
+    OidcEndpoints oidc = new OidcEndpoints(oidcLogin, oidcLogout, authorization, authorizeEndpoint, cookiePath,
+        secureCookies);
+    oidc.mount(router);
+    authorizeEndpoint.withUpstreamLinks(oidc::links);
     new LogoutEndpoint(idTokens, registry, stores.sessions(), stores.users(), sessionLogout, cookiePath,
         secureCookies, upstreamLogout(slo.<UpstreamLogout>map(s -> s).orElse(UpstreamLogout.NONE), oidcLogout))
         .mount(router);
@@ -500,12 +497,10 @@ public final class AaiApplication implements ServiceModule {
   /**
    * Sign-in through the upstream OpenID providers of {@code services.aai.upstreams.<id>.oidc} (each with its attribute
    * mapper; discovery and keys fetched on first use), its flows in {@code aai.oidc_flow_state} (V29), purged with the
-   * SAML ones; {@code private_key_jwt} assertions signed RS256 with the broker's own token keys. Empty without any.
+   * SAML ones; {@code private_key_jwt} assertions signed RS256 with the broker's own token keys. Without any upstream
+   * it knows no OP (every route answers so).
    */
-  private Optional<OidcLogin> oidcLogin(ServiceContext context, AaiSettings settings, Keys keys) {
-    if (settings.oidcUpstreams().isEmpty()) {
-      return Optional.empty();
-    }
+  private OidcLogin oidcLogin(ServiceContext context, AaiSettings settings, Keys keys) {
     YamlReader reader = YamlReader.withSystemEnvironment();
     io.vertx.ext.web.client.WebClient web = io.vertx.ext.web.client.WebClient.create(vertx,
         new io.vertx.ext.web.client.WebClientOptions().setFollowRedirects(false).setUserAgent("panosc-aai-broker"));
@@ -515,30 +510,26 @@ public final class AaiApplication implements ServiceModule {
     OidcFlows flows = new PgOidcFlows(context.pool(), context.clock(), SAML_FLOW_LIFETIME);
     timers.add(vertx.setPeriodic(SAML_PURGE.toMillis(), t -> flows.purgeExpired()
         .onFailure(e -> LOG.warn("purging OIDC sign-in flows failed: {}", e.toString()))));
-    LOG.info("OIDC sign-in through {}", upstreams.stream().map(u -> u.id() + " (" + u.provider().settings().issuerId()
-        + ")").toList());
-    return Optional.of(new OidcLogin(upstreams, flows, context.baseUrl().toString().replaceAll("/+$", "")
+    if (!upstreams.isEmpty()) {
+      LOG.info("OIDC sign-in through {}", upstreams.stream().map(u -> u.id() + " (" + u.provider().settings()
+          .issuerId() + ")").toList());
+    }
+    return new OidcLogin(upstreams, flows, context.baseUrl().toString().replaceAll("/+$", "")
         + OidcEndpoints.CALLBACK_PATH, claims -> keys.signer().sign(com.nimbusds.jose.JOSEObjectType.JWT, claims,
-        com.nimbusds.jose.JWSAlgorithm.RS256), context.clock()));
+        com.nimbusds.jose.JWSAlgorithm.RS256), context.clock());
   }
 
   /** Sessions started by SAML sign-ins go to {@code saml}, those of OIDC sign-ins to {@code oidc}. */
   private static AuthorizationService.UpstreamSessions upstreamSessions(AuthorizationService.UpstreamSessions saml,
-      Optional<OidcLogout> oidc) {
-    if (oidc.isEmpty()) {
-      return saml;
-    }
+      OidcLogout oidc) {
     return (sid, upstream) -> OidcSession.isOidc(upstream)
-        ? oidc.get().started(sid, OidcSession.fromJson(sid, upstream)) : saml.started(sid, upstream);
+        ? oidc.started(sid, OidcSession.fromJson(sid, upstream)) : saml.started(sid, upstream);
   }
 
   /** After a broker logout: the SAML IdP's Single Logout when the session came from one, else the OIDC OP's logout. */
-  private static UpstreamLogout upstreamLogout(UpstreamLogout saml, Optional<OidcLogout> oidc) {
-    if (oidc.isEmpty()) {
-      return saml;
-    }
+  private static UpstreamLogout upstreamLogout(UpstreamLogout saml, OidcLogout oidc) {
     return (sid, redirect, state) -> saml.after(sid, redirect, state).compose(next -> next.isPresent()
-        ? Future.succeededFuture(next) : oidc.get().after(sid, redirect, state));
+        ? Future.succeededFuture(next) : oidc.after(sid, redirect, state));
   }
 
   /**

@@ -212,7 +212,7 @@ public final class UpstreamJwts {
 
   private static void subject(JWTClaimsSet c) {
     String sub = c.getSubject();
-    if (sub == null || sub.isEmpty() || sub.length() > 255) {
+    if (sub == null || sub.isEmpty() || !eu.panosc.platform.input.Input.isClean(sub, 255)) {
       throw new TokenRejectedException(Reason.SUBJECT, "no usable sub");
     }
   }

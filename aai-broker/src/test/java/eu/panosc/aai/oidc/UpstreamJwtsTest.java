@@ -157,6 +157,8 @@ class UpstreamJwtsTest {
   @Test
   void checkIdTokenWhenNoSubjectThenRefused() {
     refused(() -> idToken(TestOp.idToken(NOW, NONCE).subject(null).build()), Reason.SUBJECT);
+    refused(() -> idToken(TestOp.idToken(NOW, NONCE).subject("a\u0000b").build()), Reason.SUBJECT);
+    refused(() -> idToken(TestOp.idToken(NOW, NONCE).subject("x".repeat(256)).build()), Reason.SUBJECT);
   }
 
   private static JWTClaimsSet.Builder logoutToken() {

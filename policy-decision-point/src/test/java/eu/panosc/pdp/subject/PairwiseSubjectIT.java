@@ -101,6 +101,11 @@ class PairwiseSubjectIT {
   }
 
   static String clientToken(String clientId, String scope) {
+    return clientTokenAt(base, clientId, scope);
+  }
+
+  /** A client-credentials token of the demo client {@code clientId} from the aai-broker at {@code base}. */
+  static String clientTokenAt(String base, String clientId, String scope) {
     HttpResponse<String> r = Http.send(HttpRequest.newBuilder(URI.create(base + "/aai/token"))
         .header("Authorization", basic(clientId)).header("Content-Type", "application/x-www-form-urlencoded")
         .POST(HttpRequest.BodyPublishers.ofString(form(Map.of("grant_type", "client_credentials", "scope", scope))))
@@ -112,8 +117,32 @@ class PairwiseSubjectIT {
   /** A browser: cookies kept, redirects not followed. */
   static final class Browser {
     private static final Pattern HIDDEN = Pattern.compile("<input type=\"hidden\" name=\"([^\"]+)\" value=\"([^\"]*)\">");
-    private final HttpClient http = HttpClient.newBuilder().cookieHandler(new CookieManager())
+    private final HttpClient http = HttpClient.newBuilder().cookieHandler(new LoopbackIsSecure(new CookieManager()))
         .followRedirects(HttpClient.Redirect.NEVER).build();
+
+    /**
+     * As browsers do, treats http://127.0.0.1 and http://localhost as a secure context, so cookies marked Secure (as
+     * Keycloak's login cookies are) come along there too; the JDK's CookieManager alone sends them only over https.
+     */
+    private static final class LoopbackIsSecure extends java.net.CookieHandler {
+      private final CookieManager jar;
+
+      LoopbackIsSecure(CookieManager jar) {
+        this.jar = jar;
+      }
+
+      @Override
+      public Map<String, List<String>> get(URI uri, Map<String, List<String>> headers) throws IOException {
+        boolean loopback = "http".equals(uri.getScheme())
+            && ("127.0.0.1".equals(uri.getHost()) || "localhost".equals(uri.getHost()));
+        return jar.get(loopback ? URI.create("https" + uri.toString().substring("http".length())) : uri, headers);
+      }
+
+      @Override
+      public void put(URI uri, Map<String, List<String>> headers) throws IOException {
+        jar.put(uri, headers);
+      }
+    }
 
     HttpResponse<String> send(HttpRequest r) {
       try {

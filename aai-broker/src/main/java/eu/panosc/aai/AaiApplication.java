@@ -502,8 +502,9 @@ public final class AaiApplication implements ServiceModule {
    */
   private OidcLogin oidcLogin(ServiceContext context, AaiSettings settings, Keys keys) {
     YamlReader reader = YamlReader.withSystemEnvironment();
-    io.vertx.ext.web.client.WebClient web = io.vertx.ext.web.client.WebClient.create(vertx,
-        new io.vertx.ext.web.client.WebClientOptions().setFollowRedirects(false).setUserAgent("panosc-aai-broker"));
+    io.vertx.ext.web.client.WebClient web = settings.oidcUpstreams().isEmpty() ? null
+        : io.vertx.ext.web.client.WebClient.create(vertx, new io.vertx.ext.web.client.WebClientOptions()
+            .setFollowRedirects(false).setUserAgent("panosc-aai-broker"));
     List<OidcUpstream> upstreams = new ArrayList<>();
     settings.oidcUpstreams().forEach((id, o) -> upstreams.add(new OidcUpstream(id, new OidcProvider(o, web,
         context.clock()), AttributeMapper.load(settings.upstreams().get(id), reader))));

@@ -110,6 +110,12 @@ class OidcStandInLoginIT {
     config.put("services.aai.upstreams.standin-pkj.oidc.clientId", "broker-pkj");
     config.put("services.aai.upstreams.standin-pkj.oidc.clientAuth", "private_key_jwt");
     config.put("services.aai.upstreams.standin-pkj.attributes.userId", "sub");
+    // an OP nobody answers for (a free port): its sign-in is a 503 page, never a redirect into nowhere
+    config.put("services.aai.upstreams.down.oidc.issuer", "http://127.0.0.1:" + Http.freePort());
+    config.put("services.aai.upstreams.down.oidc.displayName", "Unreachable OP");
+    config.put("services.aai.upstreams.down.oidc.clientId", "broker");
+    config.put("services.aai.upstreams.down.oidc.clientSecret", "s");
+    config.put("services.aai.upstreams.down.oidc.timeout", "2s");
     platform = AaiPlatform.start(dataDir.resolve("var"), true, config);
     base = platform.baseUrl().toString().replaceAll("/+$", "");
   }
@@ -349,5 +355,18 @@ class OidcStandInLoginIT {
     var unknown = new Browser().get(base + "/aai/oidc/login?req=nothing&upstream=standin");
     assertThat(unknown.statusCode()).isEqualTo(400);
     assertThat(unknown.body()).contains("expired");
+
+    Browser browser = new Browser();
+    var loginPage = browser.get(base + "/aai/authorize?response_type=code&scope=openid&client_id=scicat-esrf"
+        + "&state=s&redirect_uri=" + Browser.enc(SCICAT_REDIRECT));
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("href=\"(oidc/login\\?req=[^&\"]+)&amp;upstream=")
+        .matcher(loginPage.body());
+    assertThat(m.find()).as(loginPage.body()).isTrue();
+    var noSuchOp = browser.get(base + "/aai/" + m.group(1) + "&upstream=nope");
+    assertThat(noSuchOp.statusCode()).isEqualTo(400);
+    assertThat(noSuchOp.body()).contains("Identity provider not known");
+    var down = browser.get(base + "/aai/" + m.group(1) + "&upstream=down");
+    assertThat(down.statusCode()).as(down.body()).isEqualTo(503);
+    assertThat(down.body()).contains("Sign-in through Unreachable OP unavailable");
   }
 }

@@ -34,6 +34,8 @@ import eu.panosc.aai.saml.sp.SamlFlows;
 import eu.panosc.aai.saml.sp.SamlKeys;
 import eu.panosc.aai.saml.sp.SamlLogin;
 import eu.panosc.aai.saml.sp.SamlUpstream;
+import eu.panosc.aai.saml.sp.UpstreamAuthorities;
+import eu.panosc.aai.registry.UpstreamIdp;
 import eu.panosc.aai.saml.metadata.HttpMetadataFetcher;
 import eu.panosc.aai.saml.metadata.IdpMetadata;
 import eu.panosc.aai.saml.metadata.IdpMetadataSource;
@@ -340,7 +342,17 @@ public final class AaiApplication implements ServiceModule {
         .orElse(" (discovery)")).toList());
     return Optional.of(new SamlLogin(sp, new AuthnRequests(sp, saml.spSigning(), context.clock()), flows,
         new SamlResponseConsumer(vertx, new SamlResponseValidator(), replays), saml.spEncryption(), logins,
-        context.clock()));
+        context.clock(), registryAuthorities()));
+  }
+
+  /**
+   * The registry's trusted entitlement authorities of a SAML upstream: those of the approved SAML upstream IdP member
+   * with the upstream's id (none when there is no such member, or it is an OIDC one).
+   */
+  private UpstreamAuthorities registryAuthorities() {
+    RegistryClient client = registry;
+    return upstreamId -> client.upstreamIdp(upstreamId).map(found -> found.filter(u -> "saml".equals(u.protocol()))
+        .map(UpstreamIdp::trustedEntitlementAuthorities).orElse(Set.of()));
   }
 
   /** The demo stand-in's metadata, made from its current keys at each lookup (they rotate). */

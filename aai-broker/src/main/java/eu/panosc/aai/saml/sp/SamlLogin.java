@@ -110,9 +110,20 @@ public final class SamlLogin {
   private final SamlKeys encryption;
   private final Map<String, SamlUpstream> upstreams;
   private final Clock clock;
+  private final UpstreamAuthorities authorities;
 
   public SamlLogin(SpEndpoints sp, AuthnRequests requests, SamlFlows flows, SamlResponseConsumer consumer,
       SamlKeys encryption, List<SamlUpstream> upstreams, Clock clock) {
+    this(sp, requests, flows, consumer, encryption, upstreams, clock, UpstreamAuthorities.NONE);
+  }
+
+  /**
+   * @param authorities the entitlement authorities each upstream is trusted for beyond its configured list (the
+   *     registry's upstream IdP member of the same id)
+   */
+  public SamlLogin(SpEndpoints sp, AuthnRequests requests, SamlFlows flows, SamlResponseConsumer consumer,
+      SamlKeys encryption, List<SamlUpstream> upstreams, Clock clock, UpstreamAuthorities authorities) {
+    this.authorities = Objects.requireNonNull(authorities, "authorities");
     this.sp = Objects.requireNonNull(sp, "sp");
     this.requests = Objects.requireNonNull(requests, "requests");
     this.flows = Objects.requireNonNull(flows, "flows");
@@ -433,11 +444,28 @@ public final class SamlLogin {
                   + "application and sign in again; if this repeats, tell the service desk the time it happened."));
         }
         return Future.failedFuture(e);
-      }).compose(login -> identity(flow, upstream, idp, login));
+      }).compose(login -> trustedAuthorities(upstream).compose(trusted -> identity(flow, upstream, idp, login,
+          trusted)));
     });
   }
 
-  private Future<Finished> identity(SamlFlow flow, SamlUpstream upstream, Usable idp, ValidatedLogin login) {
+  /** The registry's further trusted entitlement authorities of {@code upstream}; none when it cannot say. */
+  private Future<java.util.Set<String>> trustedAuthorities(SamlUpstream upstream) {
+    Future<java.util.Set<String>> lookup;
+    try {
+      lookup = authorities.of(upstream.upstreamId());
+    } catch (RuntimeException e) {
+      lookup = Future.failedFuture(e);
+    }
+    return lookup.recover(e -> {
+      LOG.warn("the registry's trusted entitlement authorities of upstream {} are not available ({}); only the "
+          + "configured ones apply to this login", upstream.upstreamId(), e.toString());
+      return Future.succeededFuture(java.util.Set.of());
+    });
+  }
+
+  private Future<Finished> identity(SamlFlow flow, SamlUpstream upstream, Usable idp, ValidatedLogin login,
+      java.util.Set<String> trusted) {
     List<IdpScope> scopes = idp.metadata().scopes().stream()
         .map(s -> s.regexp() ? IdpScope.regexp(s.value()) : IdpScope.literal(s.value())).toList();
     UpstreamAttributes in = UpstreamAttributes.saml(upstream.upstreamId(), login.idpEntityId(),
@@ -445,7 +473,7 @@ public final class SamlLogin {
         login.attributes(), scopes, login.authnContextClassRef(), sp.entityId());
     MappedIdentity mapped;
     try {
-      mapped = upstream.mapper().identity(in);
+      mapped = upstream.mapper().identity(in, trusted);
     } catch (MissingAttributesException e) {
       LOG.warn("SAML login through {} (upstream {}) lacks required attributes {}", printable(login.idpEntityId()),
           upstream.upstreamId(), e.missing());

@@ -505,10 +505,20 @@ public final class AaiApplication implements ServiceModule {
     timers.add(vertx.setPeriodic(SAML_PURGE.toMillis(), t -> store.purgeExpired()
         .onFailure(e -> LOG.warn("purging SAML logout state failed: {}", e.toString()))));
     return new SingleLogout(vertx, SpEndpoints.under(context.baseUrl()), saml.spSigning(),
-        entityId -> login.logoutIdp(entityId).map(idp -> new SingleLogout.Idp(idp.entityId(), idp.displayName(),
-            idp.sloUrl(), () -> login.logoutIdp(entityId).map(SamlLogin.LogoutIdp::signingCertificates)
-                .orElse(List.of()))), store, sessionLogout, backChannel, new PgReplayCache(context.pool(), context.clock()), settings.sessionLifetime(),
-        settings.backchannelLogoutTimeout().plusSeconds(1), context.clock());
+        entityId -> login.logoutIdp(entityId).map(idp -> logoutIdp(login, idp)),
+        entityId -> login.fetchLogoutIdp(entityId).map(found -> found.map(idp -> logoutIdp(login, idp))),
+        store, sessionLogout, backChannel, new PgReplayCache(context.pool(), context.clock()),
+        settings.sessionLifetime(), settings.backchannelLogoutTimeout().plusSeconds(1), context.clock());
+  }
+
+  /** Single Logout's view of an IdP: its SLO endpoint and binding, its signing keys as the metadata holds them. */
+  private static SingleLogout.Idp logoutIdp(SamlLogin login, SamlLogin.LogoutIdp idp) {
+    eu.panosc.aai.saml.slo.LogoutCodec.Binding binding = idp.sloBinding() == null ? null
+        : idp.sloBinding() == IdpMetadata.Binding.REDIRECT ? eu.panosc.aai.saml.slo.LogoutCodec.Binding.REDIRECT
+            : eu.panosc.aai.saml.slo.LogoutCodec.Binding.POST;
+    return new SingleLogout.Idp(idp.entityId(), idp.displayName(), idp.sloUrl(), binding,
+        () -> login.logoutIdp(idp.entityId()).map(SamlLogin.LogoutIdp::signingCertificates)
+            .orElse(idp.signingCertificates()));
   }
 
   /** The registry's client, authenticated with a token the provider issues to itself. */

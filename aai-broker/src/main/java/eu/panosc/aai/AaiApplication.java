@@ -392,7 +392,7 @@ public final class AaiApplication implements ServiceModule {
       });
     }
     try {
-      return m.open(new HttpMetadataFetcher(m.timeout(), metadataExecutor), context.clock());
+      return m.open(new HttpMetadataFetcher(m.timeout(), metadataExecutor), context.clock(), metadataExecutor);
     } catch (MetadataRefusedException e) {
       throw new IllegalStateException("services.aai.upstreams." + upstreamId + ".metadata: the metadata was refused ("
           + e.kind() + ": " + e.getMessage() + ")", e);

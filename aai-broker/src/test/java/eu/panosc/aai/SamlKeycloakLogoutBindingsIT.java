@@ -252,4 +252,52 @@ class SamlKeycloakLogoutBindingsIT {
     assertThat(again.body()).as("signed out at the broker: the login page").contains("Sign in with Keycloak kc-local")
         .doesNotContain("Allow access?");
   }
+
+  /**
+   * IdP-initiated from the HTTP-POST-only realm: alice signs out at Keycloak, which sends a LogoutRequest to the
+   * broker; the broker ends her session and answers with a signed LogoutResponse in an auto-submitting form to the
+   * realm's HTTP-POST SingleLogoutService (no HTTP-Redirect one is in its metadata), which Keycloak accepts.
+   */
+  @Test
+  void logoutWhenAliceSignsOutAtAPostOnlyIdpThenTheAnswerIsPostedBack() throws Exception {
+    Browser browser = new Browser();
+    login(browser, "Keycloak kc-post");
+    assertThat(browser.cookie("panosc_aai_session")).isNotNull();
+
+    HttpResponse<String> step = browser.get(keycloak.baseUrl() + "/realms/panosc-post/protocol/openid-connect/logout");
+    boolean atBroker = false;
+    for (int hops = 0; hops < 10 && !atBroker; hops++) {
+      if (step.statusCode() / 100 == 3) {
+        String next = Browser.location(step);
+        next = next.startsWith("/") ? keycloak.baseUrl() + next : next;
+        atBroker = next.startsWith(base + "/aai/saml2/sp/slo?");
+        step = browser.get(next);
+      } else {
+        assertThat(step.statusCode()).as(step.body()).isEqualTo(200);
+        Matcher action = FORM_ACTION.matcher(step.body());
+        assertThat(action.find()).as("a form to go on with: " + step.body()).isTrue();
+        String to = action.group(1).replace("&amp;", "&");
+        Map<String, String> fields = inputs(step.body());
+        fields.putIfAbsent("confirmLogout", "Logout");
+        atBroker = to.equals(base + "/aai/saml2/sp/slo");
+        step = browser.post(to.startsWith("/") ? keycloak.baseUrl() + to : to, fields);
+      }
+    }
+    assertThat(atBroker).as("Keycloak sent a LogoutRequest to the broker").isTrue();
+    assertThat(step.statusCode()).as("the answer as an auto-submitting form: " + step.body()).isEqualTo(200);
+    assertThat(step.headers().firstValue("Content-Security-Policy").orElseThrow())
+        .contains("form-action " + keycloak.baseUrl()).contains("script-src 'sha256-");
+    Matcher action = FORM_ACTION.matcher(step.body());
+    assertThat(action.find()).isTrue();
+    String slo = action.group(1).replace("&amp;", "&");
+    assertThat(slo).startsWith(keycloak.baseUrl() + "/realms/panosc-post/protocol/saml");
+    Map<String, String> fields = inputs(step.body());
+    assertThat(fields).containsKey("SAMLResponse");
+    assertThat(new String(java.util.Base64.getDecoder().decode(fields.get("SAMLResponse")), StandardCharsets.UTF_8))
+        .contains("LogoutResponse").contains("urn:oasis:names:tc:SAML:2.0:status:Success").contains("ds:Signature");
+    assertThat(browser.cookie("panosc_aai_session")).as("the broker session ended").isNull();
+    HttpResponse<String> atKeycloak = browser.post(slo, fields);
+    assertThat(atKeycloak.statusCode() / 100).as("Keycloak accepted the answer: " + atKeycloak.body()).isIn(2, 3);
+    assertThat(atKeycloak.body()).doesNotContainIgnoringCase("invalid");
+  }
 }

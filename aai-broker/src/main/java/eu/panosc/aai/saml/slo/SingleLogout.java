@@ -185,14 +185,22 @@ public final class SingleLogout implements UpstreamLogout {
         .compose(handle -> vertx.executeBlocking(() -> idp.binding() == LogoutCodec.Binding.REDIRECT
             ? (UpstreamLogout.Step) new UpstreamLogout.Step.Redirect(LogoutCodec.redirectRequest(idp.sloUrl(),
                 sp.entityId(), subject, requestId, handle, signing.current(), clock.instant(), REQUEST_VALIDITY))
-            : new UpstreamLogout.Step.Post(idp.sloUrl(), java.util.Map.of("SAMLRequest", LogoutCodec.postRequest(
-                idp.sloUrl(), sp.entityId(), subject, requestId, signing.current(), clock.instant(),
-                REQUEST_VALIDITY), "RelayState", handle)), false))
+            : new UpstreamLogout.Step.Post(idp.sloUrl(), postFields(LogoutCodec.postRequest(idp.sloUrl(),
+                sp.entityId(), subject, requestId, signing.current(), clock.instant(), REQUEST_VALIDITY), handle)),
+            false))
         .compose(step -> store.forget(sid).map(v -> {
           LOG.info("session {} ended; LogoutRequest {} sent to {} over HTTP-{}", sid, requestId,
               subject.idpEntityId(), idp.binding() == LogoutCodec.Binding.REDIRECT ? "Redirect" : "POST");
           return step;
         }));
+  }
+
+  /** The HTTP-POST binding's fields, in the order SAML Bindings §3.5.4 lists them. */
+  private static java.util.Map<String, String> postFields(String samlRequest, String relayState) {
+    java.util.Map<String, String> fields = new java.util.LinkedHashMap<>();
+    fields.put("SAMLRequest", samlRequest);
+    fields.put("RelayState", relayState);
+    return fields;
   }
 
   /** The IdP as its metadata says now; when no source holds it any more, {@link #fetch} may look it up again. */

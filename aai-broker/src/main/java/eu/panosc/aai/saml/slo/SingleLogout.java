@@ -104,8 +104,7 @@ public final class SingleLogout implements UpstreamLogout {
   private final Duration deliveryWait;
   private final Clock clock;
   private final Function<String, Future<Optional<Idp>>> fetch;
-  /** How long verifying a logout message waits for its issuer's metadata to be fetched again. */
-  static final Duration FETCH_WAIT = Duration.ofSeconds(15);
+  private final LogoutReceiver receiver;
 
   public SingleLogout(Vertx vertx, SpEndpoints sp, SamlKeys signing, Function<String, Optional<Idp>> idps,
       SamlSessions store, SessionLogout sessions, BackChannelLogout backChannel, ReplayCache replays,
@@ -125,6 +124,7 @@ public final class SingleLogout implements UpstreamLogout {
       BackChannelLogout backChannel, ReplayCache replays, Duration sessionLifetime, Duration deliveryWait,
       Clock clock) {
     this.fetch = Objects.requireNonNull(fetch, "fetch");
+    this.receiver = new LogoutReceiver(vertx, idps, fetch);
     this.vertx = Objects.requireNonNull(vertx, "vertx");
     this.sp = Objects.requireNonNull(sp, "sp");
     this.signing = Objects.requireNonNull(signing, "signing");
@@ -209,36 +209,17 @@ public final class SingleLogout implements UpstreamLogout {
     return known.isPresent() ? Future.succeededFuture(known) : fetch.apply(entityId);
   }
 
-  /** A message received over HTTP-Redirect (the raw query), verified off the event loop. */
-  public Future<LogoutMessage> receiveRedirect(String rawQuery) {
-    return vertx.executeBlocking(() -> LogoutCodec.redirect(rawQuery, this::keysOf), false);
-  }
-
-  /** A message received over HTTP-POST ({@code SAMLRequest} or {@code SAMLResponse}), verified off the event loop. */
-  public Future<LogoutMessage> receivePost(String parameter, String value, String relayState) {
-    return vertx.executeBlocking(() -> LogoutCodec.post(parameter, value, relayState, this::keysOf), false);
-  }
-
   /**
-   * The signing keys of a message's issuer (on a worker thread): an IdP with a SingleLogoutService; one that no source
-   * holds any more is looked up again ({@link #fetch}, e.g. over MDQ), waited for at most {@link #FETCH_WAIT}.
+   * A message received over HTTP-Redirect (the raw query), verified off the event loop; an issuer no metadata source
+   * holds now is looked up again first ({@link LogoutReceiver}).
    */
-  private Optional<List<X509Certificate>> keysOf(String issuer) {
-    Optional<Idp> idp = idps.apply(issuer);
-    if (idp.isEmpty()) {
-      try {
-        idp = fetch.apply(issuer).toCompletionStage().toCompletableFuture()
-            .get(FETCH_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-        LOG.warn("the metadata of logout message issuer {} could not be fetched again: {}",
-            LogoutCodec.printable(issuer), e.toString());
-        return Optional.empty();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return Optional.empty();
-      }
-    }
-    return idp.filter(i -> i.sloUrl() != null).map(i -> i.signingCertificates().get());
+  public Future<LogoutMessage> receiveRedirect(String rawQuery) {
+    return receiver.redirect(rawQuery);
+  }
+
+  /** A message received over HTTP-POST ({@code SAMLRequest} or {@code SAMLResponse}), as {@link #receiveRedirect}. */
+  public Future<LogoutMessage> receivePost(String parameter, String value, String relayState) {
+    return receiver.post(parameter, value, relayState);
   }
 
   /** A verified message: the IdP's answer to our logout, or its own LogoutRequest. */

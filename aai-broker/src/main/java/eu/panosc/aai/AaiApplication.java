@@ -44,6 +44,8 @@ import eu.panosc.aai.saml.sp.SamlFlows;
 import eu.panosc.aai.saml.sp.SamlKeys;
 import eu.panosc.aai.saml.sp.SamlLogin;
 import eu.panosc.aai.saml.sp.SamlUpstream;
+import eu.panosc.aai.saml.sp.UpstreamAuthorities;
+import eu.panosc.aai.registry.UpstreamIdp;
 import eu.panosc.aai.saml.metadata.HttpMetadataFetcher;
 import eu.panosc.aai.saml.metadata.IdpMetadata;
 import eu.panosc.aai.saml.metadata.IdpMetadataSource;
@@ -350,7 +352,17 @@ public final class AaiApplication implements ServiceModule {
         .orElse(" (discovery)")).toList());
     return Optional.of(new SamlLogin(sp, new AuthnRequests(sp, saml.spSigning(), context.clock()), flows,
         new SamlResponseConsumer(vertx, new SamlResponseValidator(), replays), saml.spEncryption(), logins,
-        context.clock()));
+        context.clock(), registryAuthorities()));
+  }
+
+  /**
+   * The registry's trusted entitlement authorities of a SAML upstream: those of the approved SAML upstream IdP member
+   * with the upstream's id (none when there is no such member, or it is an OIDC one).
+   */
+  private UpstreamAuthorities registryAuthorities() {
+    RegistryClient client = registry;
+    return upstreamId -> client.upstreamIdp(upstreamId).map(found -> found.filter(u -> "saml".equals(u.protocol()))
+        .map(UpstreamIdp::trustedEntitlementAuthorities).orElse(Set.of()));
   }
 
   /** The demo stand-in's metadata, made from its current keys at each lookup (they rotate). */
@@ -390,7 +402,7 @@ public final class AaiApplication implements ServiceModule {
       });
     }
     try {
-      return m.open(new HttpMetadataFetcher(m.timeout(), metadataExecutor), context.clock());
+      return m.open(new HttpMetadataFetcher(m.timeout(), metadataExecutor), context.clock(), metadataExecutor);
     } catch (MetadataRefusedException e) {
       throw new IllegalStateException("services.aai.upstreams." + upstreamId + ".metadata: the metadata was refused ("
           + e.kind() + ": " + e.getMessage() + ")", e);
@@ -557,10 +569,20 @@ public final class AaiApplication implements ServiceModule {
     timers.add(vertx.setPeriodic(SAML_PURGE.toMillis(), t -> store.purgeExpired()
         .onFailure(e -> LOG.warn("purging SAML logout state failed: {}", e.toString()))));
     return new SingleLogout(vertx, SpEndpoints.under(context.baseUrl()), saml.spSigning(),
-        entityId -> login.logoutIdp(entityId).map(idp -> new SingleLogout.Idp(idp.entityId(), idp.displayName(),
-            idp.sloUrl(), () -> login.logoutIdp(entityId).map(SamlLogin.LogoutIdp::signingCertificates)
-                .orElse(List.of()))), store, sessionLogout, backChannel, new PgReplayCache(context.pool(), context.clock()), settings.sessionLifetime(),
-        settings.backchannelLogoutTimeout().plusSeconds(1), context.clock());
+        entityId -> login.logoutIdp(entityId).map(idp -> logoutIdp(login, idp)),
+        entityId -> login.fetchLogoutIdp(entityId).map(found -> found.map(idp -> logoutIdp(login, idp))),
+        store, sessionLogout, backChannel, new PgReplayCache(context.pool(), context.clock()),
+        settings.sessionLifetime(), settings.backchannelLogoutTimeout().plusSeconds(1), context.clock());
+  }
+
+  /** Single Logout's view of an IdP: its SLO endpoint and binding, its signing keys as the metadata holds them. */
+  private static SingleLogout.Idp logoutIdp(SamlLogin login, SamlLogin.LogoutIdp idp) {
+    eu.panosc.aai.saml.slo.LogoutCodec.Binding binding = idp.sloBinding() == null ? null
+        : idp.sloBinding() == IdpMetadata.Binding.REDIRECT ? eu.panosc.aai.saml.slo.LogoutCodec.Binding.REDIRECT
+            : eu.panosc.aai.saml.slo.LogoutCodec.Binding.POST;
+    return new SingleLogout.Idp(idp.entityId(), idp.displayName(), idp.sloUrl(), binding,
+        () -> login.logoutIdp(idp.entityId()).map(SamlLogin.LogoutIdp::signingCertificates)
+            .orElse(idp.signingCertificates()));
   }
 
   /** The registry's client, authenticated with a token the provider issues to itself. */

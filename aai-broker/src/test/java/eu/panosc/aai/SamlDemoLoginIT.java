@@ -340,6 +340,45 @@ class SamlDemoLoginIT {
     assertThat(again.statusCode()).as("the pending authorization ended").isEqualTo(400);
   }
 
+  /**
+   * OIDC Core 5.5.1.1: an essential {@code acr} in the {@code claims} parameter is required exactly as
+   * {@code acr_values} are (the stand-in cannot do MFA: unmet_authentication_requirements at the client); a voluntary
+   * one is a preference (the login goes on); a malformed {@code claims} is invalid_request at the client.
+   */
+  @Test
+  void authorizeWhenClaimsParameterAsksAcrThenEssentialRequiredVoluntaryPreferenceMalformedRefused()
+      throws Exception {
+    String authorize = base + "/aai/authorize?response_type=code&scope=openid&client_id=panosc-cli"
+        + "&redirect_uri=" + Browser.enc("http://127.0.0.1/callback") + "&code_challenge=" + pkceChallenge(
+            "c".repeat(50)) + "&code_challenge_method=S256&claims=";
+    Browser browser = new Browser();
+    HttpResponse<String> loginPage = browser.get(authorize + Browser.enc("{\"id_token\":{\"acr\":{\"essential\":"
+        + "true,\"values\":[\"https://refeds.org/profile/mfa\"]}}}") + "&state=claims-1");
+    Map<String, String> posted = throughTheStandIn(browser, loginPage, "alice");
+    String xml = new String(Base64.getDecoder().decode(posted.get("SAMLResponse")), StandardCharsets.UTF_8);
+    assertThat(xml).as("asked upstream as RequestedAuthnContext, which the stand-in cannot meet")
+        .contains("urn:oasis:names:tc:SAML:2.0:status:NoAuthnContext");
+    HttpResponse<String> back = browser.post(base + "/aai/saml2/sp/acs", posted);
+    assertThat(back.statusCode()).as(back.body()).isEqualTo(302);
+    assertThat(Browser.location(back)).startsWith("http://127.0.0.1/callback?")
+        .contains("error=unmet_authentication_requirements").contains("state=claims-1").doesNotContain("code=");
+
+    Browser voluntary = new Browser();
+    HttpResponse<String> page = voluntary.get(authorize + Browser.enc("{\"id_token\":{\"acr\":{\"values\":"
+        + "[\"https://refeds.org/profile/mfa\"]}}}") + "&state=claims-2");
+    Map<String, String> answer = throughTheStandIn(voluntary, page, "alice");
+    assertThat(new String(Base64.getDecoder().decode(answer.get("SAMLResponse")), StandardCharsets.UTF_8))
+        .doesNotContain("NoAuthnContext");
+    HttpResponse<String> consent = voluntary.post(base + "/aai/saml2/sp/acs", answer);
+    assertThat(consent.statusCode()).as("a voluntary acr does not stop the login: " + consent.body()).isIn(200, 302);
+    assertThat(voluntary.cookie("panosc_aai_session")).isNotNull();
+
+    HttpResponse<String> malformed = new Browser().get(authorize + Browser.enc("{\"id_token\":{\"acr\":"
+        + "\"https://refeds.org/profile/mfa\"}}") + "&state=claims-3");
+    assertThat(malformed.statusCode()).as(malformed.body()).isEqualTo(302);
+    assertThat(Browser.location(malformed)).contains("error=invalid_request").contains("state=claims-3");
+  }
+
   private static final String SP_ID = "https://sp.test.example/aai/saml2/sp/metadata";
 
   private static String adminToken(String base) throws Exception {

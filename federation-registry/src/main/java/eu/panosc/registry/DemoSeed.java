@@ -27,6 +27,16 @@ final class DemoSeed {
 
   private DemoSeed() {}
 
+  /** The first X.509 certificate of a SAML metadata document, as PEM. */
+  static String pem(String metadata) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("<ds:X509Certificate>([^<]+)</ds:X509Certificate>")
+        .matcher(metadata);
+    if (!m.find()) {
+      throw new IllegalStateException("the demo SAML metadata has no certificate");
+    }
+    return "-----BEGIN CERTIFICATE-----\n" + m.group(1).replaceAll("\\s", "") + "\n-----END CERTIFICATE-----\n";
+  }
+
   static Future<Integer> seed(RegistryStore store, MemberValidator validator) {
     JsonObject demo = DemoFederation.fixture();
     List<MemberDraft> drafts = new ArrayList<>();
@@ -37,6 +47,13 @@ final class DemoSeed {
       if ("oidc".equals(idp.getString("protocol"))) {
         drafts.add(validator.validate(MemberKind.UPSTREAM_IDP, new JsonObject().put("id", idp.getString("id"))
             .put("protocol", "oidc").put("issuer", idp.getString("issuer")).put("displayName", idp.getString("description"))
+            .put("trustedEntitlementAuthorities", idp.getJsonArray("trustedEntitlementAuthorities"))));
+      } else if ("saml".equals(idp.getString("protocol")) && idp.getString("metadataUrl") != null) {
+        // the signing certificate pinned for its feed: the one of its IdP entity in the fixture
+        drafts.add(validator.validate(MemberKind.UPSTREAM_IDP, new JsonObject().put("id", idp.getString("id"))
+            .put("protocol", "saml").put("metadataUrl", idp.getString("metadataUrl"))
+            .put("signingCertificate", pem(DemoFederation.samlMetadata(idp.getString("entityId"))))
+            .put("displayName", idp.getString("description"))
             .put("trustedEntitlementAuthorities", idp.getJsonArray("trustedEntitlementAuthorities"))));
       }
     });

@@ -36,8 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
  * list, fetch, resolve; SAML aggregate, MDQ, discovery) and is invisible to readers outside demo mode.
  */
 class RegistryDemoIT {
-  /** Facilities (6), clients (9), the OIDC upstream (1), SAML entities (3) and clusters (7) of the fixture. */
-  private static final int SEEDED = 26;
+  /** Facilities (6), clients (9), the OIDC and SAML upstreams (2), SAML entities (3) and clusters (7) of the fixture. */
+  private static final int SEEDED = 27;
 
   @TempDir
   Path dataDir;

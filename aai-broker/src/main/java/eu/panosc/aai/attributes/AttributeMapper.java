@@ -194,7 +194,20 @@ public final class AttributeMapper {
    * @throws IllegalArgumentException when {@code in} is for another upstream or protocol (a wiring error)
    */
   public MappedIdentity identity(UpstreamAttributes in) {
+    return identity(in, Set.of());
+  }
+
+  /**
+   * Maps one login, trusting the entitlement authorities {@code moreTrustedAuthorities} besides the configured
+   * {@code trustedEntitlementAuthorities} (e.g. the registry's list for this upstream, read at login time).
+   *
+   * @throws NoUsableUserIdException when no configured source gives a canonical user id
+   * @throws MissingAttributesException when required attributes were not released
+   * @throws IllegalArgumentException when {@code in} is for another upstream or protocol (a wiring error)
+   */
+  public MappedIdentity identity(UpstreamAttributes in, Set<String> moreTrustedAuthorities) {
     Objects.requireNonNull(in, "in");
+    Objects.requireNonNull(moreTrustedAuthorities, "moreTrustedAuthorities");
     if (!in.upstreamId().equals(upstreamId) || in.protocol() != protocol) {
       throw new IllegalArgumentException("attributes of " + in.upstreamId() + " (" + in.protocol()
           + ") given to the mapper of " + upstreamId + " (" + protocol + ")");
@@ -217,18 +230,21 @@ public final class AttributeMapper {
     if (!missing.isEmpty()) {
       throw new MissingAttributesException(in.idpEntityId(), missing);
     }
-    EntitlementPolicy.Result ent = entitlements.filter(merged(processed, identityAttributes.entitlements()));
+    EntitlementPolicy.Result ent = entitlements.with(moreTrustedAuthorities)
+        .filter(merged(processed, identityAttributes.entitlements()));
     if (ent.malformed() + ent.untrusted() > 0) {
       malformedEntitlements.add(ent.malformed());
       untrustedEntitlements.add(ent.untrusted());
+      // INFO the first time an IdP sends drops from a given set of untrusted authorities; DEBUG afterwards
       boolean first = idpsWithDroppedEntitlements.size() < MAX_REMEMBERED_IDPS
-          && idpsWithDroppedEntitlements.add(in.idpEntityId());
+          && idpsWithDroppedEntitlements.add(in.idpEntityId() + " " + ent.untrustedAuthorities());
       if (first) {
-        LOG.info("upstream {}: IdP {} sent {} malformed and {} untrusted entitlements; they are dropped (further drops "
-            + "from this IdP are only counted)", upstreamId, in.idpEntityId(), ent.malformed(), ent.untrusted());
+        LOG.info("upstream {}: IdP {} sent {} malformed and {} untrusted entitlements (authorities {}, not in the "
+            + "trusted list); they are dropped (further such drops from this IdP are only counted)", upstreamId,
+            printable(in.idpEntityId()), ent.malformed(), ent.untrusted(), ent.untrustedAuthorities());
       } else {
-        LOG.debug("upstream {}: IdP {} sent {} malformed and {} untrusted entitlements; dropped", upstreamId,
-            in.idpEntityId(), ent.malformed(), ent.untrusted());
+        LOG.debug("upstream {}: IdP {} sent {} malformed and {} untrusted entitlements (authorities {}); dropped",
+            upstreamId, printable(in.idpEntityId()), ent.malformed(), ent.untrusted(), ent.untrustedAuthorities());
       }
     }
     if (!unmapped.isEmpty()) {
@@ -242,6 +258,16 @@ public final class AttributeMapper {
         first(processed, identityAttributes.displayName(), MAX_DISPLAY_NAME),
         first(processed, identityAttributes.email(), MAX_EMAIL), ent.values(), assurance, acr, List.of());
     return new MappedIdentity(identity, userId.source(), processed, unmapped, ent.malformed(), ent.untrusted());
+  }
+
+  /** {@code s} safe for a log line: control characters replaced, at most 200 characters. */
+  private static String printable(String s) {
+    if (s == null) {
+      return "(none)";
+    }
+    StringBuilder b = new StringBuilder();
+    s.codePoints().limit(200).forEach(c -> b.appendCodePoint(Character.isISOControl(c) ? '?' : c));
+    return b.toString();
   }
 
   /** SATOSA's subject id: the concatenated values of {@code user_id_from_attrs}, else the canonical id. */

@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
  */
 public final class AuthorizationRequestParser {
   static final Set<String> SINGLE = Set.of("client_id", "redirect_uri", "response_type", "scope", "state", "nonce",
-      "code_challenge", "code_challenge_method", "prompt", "max_age", "acr_values", "response_mode");
+      "code_challenge", "code_challenge_method", "prompt", "max_age", "acr_values", "response_mode", "claims");
   static final Set<String> PROMPTS = Set.of("none", "login", "consent", "select_account");
   private static final Pattern S256_CHALLENGE = Pattern.compile("[A-Za-z0-9_-]{43}");
 
@@ -204,6 +204,13 @@ public final class AuthorizationRequestParser {
       }
     }
     List<String> acr = q.get("acr_values") == null ? List.of() : List.of(q.get("acr_values").trim().split(" +"));
+    List<String> essentialAcr = ClaimsParameter.essentialAcr(q.get("claims"));
+    if (!essentialAcr.isEmpty()) {
+      // OIDC Core 5.5.1.1: the claims parameter's essential acr values, required as acr_values are
+      Set<String> all = new LinkedHashSet<>(acr);
+      all.addAll(essentialAcr);
+      acr = List.copyOf(all);
+    }
     String nonce = q.get("nonce");
     if (nonce != null && nonce.length() > 512) {
       throw OAuthError.invalidRequest("nonce is longer than 512 characters");

@@ -276,6 +276,12 @@ public final class Pages {
     return page(title, "<p>" + escape(message) + "</p>\n");
   }
 
+  /** A final page with one link on (e.g. back to the application). */
+  public static String message(String title, String message, String linkText, String href) {
+    return page(title, "<p>" + escape(message) + "</p>\n<p><a href=\"" + escape(href) + "\">" + escape(linkText)
+        + "</a></p>\n");
+  }
+
   public static String error(String title, String message, String requestId) {
     return page(title, """
         <p>%s</p>

@@ -145,22 +145,42 @@ public final class LogoutEndpoint {
    * here (logged), never on an error page.
    */
   private Future<Void> end(RoutingContext ctx, String cookie, Request req) {
-    return logout.end(cookie).compose(ended -> ended.isEmpty() ? Future.succeededFuture(Optional.<String>empty())
-            : upstream.after(ended.get().sid(), req.redirect(), req.state()).recover(e -> {
+    return logout.end(cookie).compose(ended -> ended.isEmpty()
+            ? Future.succeededFuture(Optional.<UpstreamLogout.Step>empty())
+            : upstream.next(ended.get().sid(), req.redirect(), req.state()).recover(e -> {
               LOG.warn("session {} ended here, but the upstream logout could not be started: {}", ended.get().sid(),
                   e.toString());
               return Future.succeededFuture(Optional.empty());
             }))
         .map(next -> {
           forms.expireCookie(ctx, Sessions.COOKIE);
-          if (next.isPresent()) {
-            ctx.response().setStatusCode(303).putHeader(HttpHeaders.LOCATION, next.get())
-                .putHeader(HttpHeaders.CACHE_CONTROL, "no-store").end();
-          } else {
-            finish(ctx, req);
+          switch (next.orElse(null)) {
+            case UpstreamLogout.Step.Redirect r -> ctx.response().setStatusCode(303)
+                .putHeader(HttpHeaders.LOCATION, r.location()).putHeader(HttpHeaders.CACHE_CONTROL, "no-store").end();
+            case UpstreamLogout.Step.Post p -> eu.panosc.aai.browser.AutoPost.write(ctx, "Signing you out", p.action(),
+                p.fields());
+            case UpstreamLogout.Step.LocalOnly l -> localOnly(ctx, req, l.upstreamName());
+            case null -> finish(ctx, req);
           }
           return null;
         });
+  }
+
+  /**
+   * Signed out here, but the upstream the session came from offers no logout we can start: the page says so (its
+   * session there may live on) and links on to the registered redirect, if any.
+   */
+  private static void localOnly(RoutingContext ctx, Request req, String upstreamName) {
+    String text = "You are signed out of the PaNOSC federation. " + upstreamName + " does not let us sign you out "
+        + "there, so you may still be signed in at " + upstreamName + ": to end that too, sign out there or close your "
+        + "browser.";
+    if (req.redirect() == null) {
+      Pages.write(ctx, 200, Pages.message("You are signed out here", text));
+      return;
+    }
+    String location = req.redirect() + (req.state() == null ? "" : (req.redirect().contains("?") ? "&" : "?")
+        + "state=" + encode(req.state()));
+    Pages.write(ctx, 200, Pages.message("You are signed out here", text, "Continue to the application", location));
   }
 
   /** Back to the registered redirect (with state), else a page saying the person is signed out. */

@@ -15,4 +15,28 @@ public interface UpstreamLogout {
 
   /** No upstream logout. */
   UpstreamLogout NONE = (sid, redirect, state) -> Future.succeededFuture(Optional.empty());
+
+  /** Where the browser goes once the broker session has ended and an upstream session is to end too. */
+  sealed interface Step {
+    /** On (303) to {@code location} (e.g. SAML HTTP-Redirect binding). */
+    record Redirect(String location) implements Step {}
+
+    /** An auto-submitting form posting {@code fields} to {@code action} (e.g. SAML HTTP-POST binding). */
+    record Post(String action, java.util.Map<String, String> fields) implements Step {
+      public Post {
+        fields = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(fields));
+      }
+    }
+
+    /**
+     * The session came from upstream {@code upstreamName}, which offers no logout the broker can start: the person is
+     * signed out here only, and the page says so.
+     */
+    record LocalOnly(String upstreamName) implements Step {}
+  }
+
+  /** As {@link #after}, with every way on: by default, {@link #after}'s URL as a redirect. */
+  default Future<Optional<Step>> next(String sid, String redirect, String state) {
+    return after(sid, redirect, state).map(url -> url.map(Step.Redirect::new));
+  }
 }

@@ -90,6 +90,11 @@ public final class RegistryClient implements AutoCloseable {
     return member("facilities/" + id, () -> "/v1/facilities/" + encode(id), RegistryRecords::facility);
   }
 
+  /** The approved upstream IdP {@code id}, or empty; cached until it changes. Fails on a malformed answer. */
+  public Future<Optional<UpstreamIdp>> upstreamIdp(String id) {
+    return member("upstream-idps/" + id, () -> "/v1/upstream-idps/" + encode(id), RegistryRecords::upstreamIdp);
+  }
+
   /** All approved clients; cached until one of them changes. Fails when one of them is malformed. */
   public Future<List<RegisteredClient>> clients() {
     return list("clients", RegistryRecords::client);

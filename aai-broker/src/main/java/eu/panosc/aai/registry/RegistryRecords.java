@@ -70,6 +70,21 @@ public final class RegistryRecords {
     return new ResourceServer(audience, r.optional("facility"), r.strings("scopes", false));
   }
 
+  /** An upstream IdP document; its trusted entitlement authorities in lower case. */
+  public static UpstreamIdp upstreamIdp(JsonObject doc) {
+    Reader r = new Reader(doc, "upstream IdP");
+    String id = r.required("id");
+    r = new Reader(doc, "upstream IdP " + id);
+    Set<String> authorities = new java.util.LinkedHashSet<>();
+    for (String a : r.strings("trustedEntitlementAuthorities", false)) {
+      if (!eu.panosc.platform.input.Input.isClean(a, 253)) {
+        throw r.invalid("trustedEntitlementAuthorities", "must be domain names");
+      }
+      authorities.add(a.toLowerCase(java.util.Locale.ROOT));
+    }
+    return new UpstreamIdp(id, r.oneOf("protocol", UpstreamIdp.PROTOCOLS, null), authorities);
+  }
+
   /** Typed reads of one document's fields; errors name the member and field, never a value. */
   private record Reader(JsonObject doc, String member) {
     Reader {

@@ -71,6 +71,46 @@ class AttributeMapperTest {
     assertThat(m.attributes()).containsEntry("eduPersonUniqueId", List.of("0f3a@umbrellaid.org"));
   }
 
+  /**
+   * The registry's list for the upstream is trusted besides the configured one; what neither trusts is dropped before
+   * it reaches the identity, and the INFO line names the count and the authority, never the person or the value.
+   */
+  @Test
+  void identityWhenMoreTrustedAuthoritiesThenTheyCountAndForeignOnesAreDroppedAndLogged() {
+    ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory
+        .getLogger(AttributeMapper.class);
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> appender =
+        new ch.qos.logback.core.read.ListAppender<>();
+    appender.start();
+    log.addAppender(appender);
+    try {
+      AttributeMapper mapper = AttributeMapper.load(new UpstreamAttributeSettings("umbrellaid",
+          UpstreamAttributes.Protocol.SAML, Optional.empty(), List.of(), List.of(), List.of(),
+          UserIdSource.DEFAULT_ORDER, Set.of(), Optional.empty(), IdentityAttributes.DEFAULT), SatosaCorpus.reader());
+      String registry = "urn:geant:demo.panosc.eu:group:panosc:esrf:MX-2415:role=pi";
+      String foreign = "urn:geant:demo.panosc.eu:group:panosc:esrf:MX-9999:role=pi#foreign.example";
+      List<SamlAttribute> attributes = List.of(uri("urn:oid:1.3.6.1.4.1.5923.1.1.1.13", "0f3a@umbrellaid.org"),
+          uri("urn:oid:1.3.6.1.4.1.5923.1.1.1.7", registry, foreign));
+
+      MappedIdentity withRegistry = mapper.identity(UpstreamAttributes.saml("umbrellaid", IDP, null, attributes,
+          SCOPES, MFA, null), Set.of("demo.panosc.eu"));
+      MappedIdentity without = mapper.identity(UpstreamAttributes.saml("umbrellaid", IDP, null, attributes, SCOPES,
+          MFA, null));
+
+      assertThat(withRegistry.identity().entitlements()).containsExactly(registry + "#demo.panosc.eu");
+      assertThat(withRegistry.untrustedEntitlements()).isEqualTo(1);
+      assertThat(without.identity().entitlements()).as("configured list empty, no registry list").isEmpty();
+      assertThat(appender.list).filteredOn(e -> e.getLevel() == ch.qos.logback.classic.Level.INFO)
+          .map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+          .anySatisfy(m -> assertThat(m).contains("IdP " + IDP + " sent 0 malformed and 1 untrusted")
+              .contains("[foreign.example]"))
+          .anySatisfy(m -> assertThat(m).contains("2 untrusted").contains("[demo.panosc.eu, foreign.example]"))
+          .allSatisfy(m -> assertThat(m).doesNotContain("0f3a").doesNotContain("MX-"));
+    } finally {
+      log.detachAppender(appender);
+    }
+  }
+
   @Test
   void identityWhenSatosaCorpusFilesThenAcceptedAsIsAndApplied() {
     AttributeMapper mapper = AttributeMapper.load(settings(UpstreamAttributes.Protocol.SAML,

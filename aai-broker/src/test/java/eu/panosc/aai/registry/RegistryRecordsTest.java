@@ -190,4 +190,23 @@ class RegistryRecordsTest {
     assertThatThrownBy(() -> RegistryRecords.resourceServer(new JsonObject().put("audience", "https://a.example")
         .put("scopes", "data:read"))).isInstanceOf(RegistryAnswerException.class).hasMessageContaining("scopes");
   }
+
+  @Test
+  void upstreamIdpWhenWellFormedThenAuthoritiesLowerCaseAndWhenMalformedThenRefusedNamingTheField() {
+    assertThat(RegistryRecords.upstreamIdp(new JsonObject().put("id", "umbrellaid").put("protocol", "saml")
+        .put("metadataUrl", "https://umbrellaid.org/md.xml").put("trustedEntitlementAuthorities",
+            new JsonArray().add("UmbrellaID.org").add("eduteams.org"))))
+        .isEqualTo(new UpstreamIdp("umbrellaid", "saml", java.util.Set.of("umbrellaid.org", "eduteams.org")));
+    assertThat(RegistryRecords.upstreamIdp(new JsonObject().put("id", "edu").put("protocol", "oidc"))
+        .trustedEntitlementAuthorities()).isEmpty();
+    assertThatThrownBy(() -> RegistryRecords.upstreamIdp(new JsonObject().put("id", "x").put("protocol", "ldap")))
+        .isInstanceOf(RegistryAnswerException.class).hasMessageContaining("protocol");
+    assertThatThrownBy(() -> RegistryRecords.upstreamIdp(new JsonObject().put("id", "x").put("protocol", "saml")
+        .put("trustedEntitlementAuthorities", "umbrellaid.org"))).isInstanceOf(RegistryAnswerException.class)
+        .hasMessageContaining("trustedEntitlementAuthorities");
+    assertThatThrownBy(() -> RegistryRecords.upstreamIdp(new JsonObject().put("id", "x").put("protocol", "saml")
+        .put("trustedEntitlementAuthorities", new JsonArray().add("evil\norg"))))
+        .isInstanceOf(RegistryAnswerException.class).hasMessageContaining("trustedEntitlementAuthorities")
+        .hasMessageNotContaining("evil");
+  }
 }

@@ -131,12 +131,18 @@ public record MetadataSettings(Kind kind, Optional<URI> location, Optional<Path>
    * @throws MetadataRefusedException if the file cannot be read or is refused
    */
   public IdpMetadataSource open(MetadataFetcher fetcher, Clock clock) throws MetadataRefusedException {
+    return open(fetcher, clock, Runnable::run);
+  }
+
+  /** As {@link #open(MetadataFetcher, Clock)}, a file source reading its file again on {@code files}. */
+  public IdpMetadataSource open(MetadataFetcher fetcher, Clock clock, java.util.concurrent.Executor files)
+      throws MetadataRefusedException {
     return switch (kind) {
       case MDQ -> new MdqMetadataSource(location.orElseThrow(), certificate.orElseThrow(), fetcher, maxBytes, refresh,
           negativeCacheTtl, MDQ_MAX_ENTRIES, clock);
       case URL -> new UrlMetadataSource(location.orElseThrow(), certificate.orElseThrow(), fetcher, maxBytes, refresh,
           clock);
-      case FILE -> new FileMetadataSource(file.orElseThrow(), certificate, maxBytes, clock);
+      case FILE -> new FileMetadataSource(file.orElseThrow(), certificate, maxBytes, refresh, clock, files);
     };
   }
 

@@ -51,14 +51,25 @@ public final class SingleLogout implements UpstreamLogout {
   /** How long our LogoutRequest is valid (its NotOnOrAfter). */
   static final Duration REQUEST_VALIDITY = Duration.ofMinutes(5);
 
-  /** An IdP we log out at: entity id, its name for pages, its HTTP-Redirect SLO endpoint, its signing keys. */
-  public record Idp(String entityId, String displayName, String sloUrl,
+  /**
+   * An IdP we log out at: entity id, its name for pages, its SLO endpoint and that endpoint's binding (HTTP-Redirect,
+   * else HTTP-POST; both null when it has none: its sessions end here only), its signing keys.
+   */
+  public record Idp(String entityId, String displayName, String sloUrl, LogoutCodec.Binding binding,
       Supplier<List<X509Certificate>> signingCertificates) {
     public Idp {
       Objects.requireNonNull(entityId, "entityId");
       Objects.requireNonNull(displayName, "displayName");
-      Objects.requireNonNull(sloUrl, "sloUrl");
+      if ((sloUrl == null) != (binding == null)) {
+        throw new IllegalArgumentException("a Single Logout location needs its binding");
+      }
       Objects.requireNonNull(signingCertificates, "signingCertificates");
+    }
+
+    /** An IdP with an HTTP-Redirect SLO endpoint. */
+    public Idp(String entityId, String displayName, String sloUrl, Supplier<List<X509Certificate>> signingCertificates) {
+      this(entityId, displayName, Objects.requireNonNull(sloUrl, "sloUrl"), LogoutCodec.Binding.REDIRECT,
+          signingCertificates);
     }
   }
 
@@ -72,6 +83,13 @@ public final class SingleLogout implements UpstreamLogout {
 
     /** Answer the IdP's request: send the browser to {@code location} (a signed LogoutResponse). */
     record Answer(String location, List<String> endedSids, boolean partial) implements Outcome {}
+
+    /**
+     * Answer the IdP's request over HTTP-POST (it has no HTTP-Redirect SLO endpoint): an auto-submitting form posting
+     * {@code fields} ({@code SAMLResponse} with an enveloped signature, {@code RelayState}) to {@code action}.
+     */
+    record PostAnswer(String action, java.util.Map<String, String> fields, List<String> endedSids, boolean partial)
+        implements Outcome {}
   }
 
   private final Vertx vertx;
@@ -85,15 +103,28 @@ public final class SingleLogout implements UpstreamLogout {
   private final Duration sessionLifetime;
   private final Duration deliveryWait;
   private final Clock clock;
+  private final Function<String, Future<Optional<Idp>>> fetch;
+  private final LogoutReceiver receiver;
+
+  public SingleLogout(Vertx vertx, SpEndpoints sp, SamlKeys signing, Function<String, Optional<Idp>> idps,
+      SamlSessions store, SessionLogout sessions, BackChannelLogout backChannel, ReplayCache replays,
+      Duration sessionLifetime, Duration deliveryWait, Clock clock) {
+    this(vertx, sp, signing, idps, id -> Future.succeededFuture(Optional.empty()), store, sessions, backChannel,
+        replays, sessionLifetime, deliveryWait, clock);
+  }
 
   /**
-   * @param idps the IdPs by entity id (their metadata)
+   * @param idps the IdPs by entity id (their metadata as the sources hold it now)
+   * @param fetch looks an IdP up again when {@code idps} no longer knows it (e.g. evicted from an MDQ cache)
    * @param sessionLifetime how long a broker session lives (the subject is remembered as long)
    * @param deliveryWait how long an IdP-initiated logout waits for the back-channel deliveries before answering
    */
   public SingleLogout(Vertx vertx, SpEndpoints sp, SamlKeys signing, Function<String, Optional<Idp>> idps,
-      SamlSessions store, SessionLogout sessions, BackChannelLogout backChannel, ReplayCache replays,
-      Duration sessionLifetime, Duration deliveryWait, Clock clock) {
+      Function<String, Future<Optional<Idp>>> fetch, SamlSessions store, SessionLogout sessions,
+      BackChannelLogout backChannel, ReplayCache replays, Duration sessionLifetime, Duration deliveryWait,
+      Clock clock) {
+    this.fetch = Objects.requireNonNull(fetch, "fetch");
+    this.receiver = new LogoutReceiver(vertx, idps, fetch);
     this.vertx = Objects.requireNonNull(vertx, "vertx");
     this.sp = Objects.requireNonNull(sp, "sp");
     this.signing = Objects.requireNonNull(signing, "signing");
@@ -112,42 +143,83 @@ public final class SingleLogout implements UpstreamLogout {
     return store.remember(sid, subject, clock.instant().plus(sessionLifetime));
   }
 
+  /** The HTTP-Redirect URL of {@link #next}, when that is how the IdP is reached; empty otherwise. */
   @Override
   public Future<Optional<String>> after(String sid, String redirect, String state) {
+    return next(sid, redirect, state).map(step -> step.filter(UpstreamLogout.Step.Redirect.class::isInstance)
+        .map(r -> ((UpstreamLogout.Step.Redirect) r).location()));
+  }
+
+  /**
+   * SP-initiated: once the broker session {@code sid} has ended, a signed LogoutRequest to its IdP over HTTP-Redirect,
+   * else HTTP-POST (an auto-submitting form); an IdP with no SingleLogoutService is a local-only logout the page
+   * names. Empty when the session did not come from a SAML login, or its IdP is no longer known.
+   */
+  @Override
+  public Future<Optional<UpstreamLogout.Step>> next(String sid, String redirect, String state) {
     return store.find(sid).compose(found -> {
       if (found.isEmpty()) {
         return Future.succeededFuture(Optional.empty());
       }
       SamlSubject subject = found.get();
-      Optional<Idp> idp = idps.apply(subject.idpEntityId());
-      if (idp.isEmpty()) {
-        LOG.warn("session {} ended here; its IdP {} is no longer known, so it is not logged out there", sid,
-            subject.idpEntityId());
-        return store.forget(sid).map(Optional.empty());
-      }
-      String requestId = AuthnRequests.newRequestId();
-      return store.startLogout(new SamlSessions.LogoutFlow(requestId, subject.idpEntityId(), redirect, state))
-          .compose(handle -> vertx.executeBlocking(() -> LogoutCodec.redirectRequest(idp.get().sloUrl(),
-              sp.entityId(), subject, requestId, handle, signing.current(), clock.instant(), REQUEST_VALIDITY), false))
-          .compose(url -> store.forget(sid).map(v -> {
-            LOG.info("session {} ended; LogoutRequest {} sent to {}", sid, requestId, subject.idpEntityId());
-            return Optional.of(url);
-          }));
+      return resolve(subject.idpEntityId()).compose(idp -> {
+        if (idp.isEmpty()) {
+          LOG.warn("session {} ended here; its IdP {} is no longer known, so it is not logged out there", sid,
+              subject.idpEntityId());
+          return store.forget(sid).map(Optional.<UpstreamLogout.Step>empty());
+        }
+        if (idp.get().sloUrl() == null) {
+          LOG.info("session {} ended here; its IdP {} has no SingleLogoutService in its metadata, so it is logged out "
+              + "here only", sid, subject.idpEntityId());
+          return store.forget(sid).map(Optional.<UpstreamLogout.Step>of(
+              new UpstreamLogout.Step.LocalOnly(idp.get().displayName())));
+        }
+        return start(sid, subject, idp.get(), redirect, state).map(Optional::of);
+      });
     });
   }
 
-  /** A message received over HTTP-Redirect (the raw query), verified off the event loop. */
+  private Future<UpstreamLogout.Step> start(String sid, SamlSubject subject, Idp idp, String redirect, String state) {
+    String requestId = AuthnRequests.newRequestId();
+    return store.startLogout(new SamlSessions.LogoutFlow(requestId, subject.idpEntityId(), redirect, state))
+        .compose(handle -> vertx.executeBlocking(() -> idp.binding() == LogoutCodec.Binding.REDIRECT
+            ? (UpstreamLogout.Step) new UpstreamLogout.Step.Redirect(LogoutCodec.redirectRequest(idp.sloUrl(),
+                sp.entityId(), subject, requestId, handle, signing.current(), clock.instant(), REQUEST_VALIDITY))
+            : new UpstreamLogout.Step.Post(idp.sloUrl(), postFields(LogoutCodec.postRequest(idp.sloUrl(),
+                sp.entityId(), subject, requestId, signing.current(), clock.instant(), REQUEST_VALIDITY), handle)),
+            false))
+        .compose(step -> store.forget(sid).map(v -> {
+          LOG.info("session {} ended; LogoutRequest {} sent to {} over HTTP-{}", sid, requestId,
+              subject.idpEntityId(), idp.binding() == LogoutCodec.Binding.REDIRECT ? "Redirect" : "POST");
+          return step;
+        }));
+  }
+
+  /** The HTTP-POST binding's fields, in the order SAML Bindings §3.5.4 lists them. */
+  private static java.util.Map<String, String> postFields(String samlRequest, String relayState) {
+    java.util.Map<String, String> fields = new java.util.LinkedHashMap<>();
+    fields.put("SAMLRequest", samlRequest);
+    fields.put("RelayState", relayState);
+    return fields;
+  }
+
+  /** The IdP as its metadata says now; when no source holds it any more, {@link #fetch} may look it up again. */
+  private Future<Optional<Idp>> resolve(String entityId) {
+    Optional<Idp> known = idps.apply(entityId);
+    return known.isPresent() ? Future.succeededFuture(known) : fetch.apply(entityId);
+  }
+
+  /**
+   * A message received over HTTP-Redirect (the raw query), verified off the event loop; an issuer no metadata source
+   * holds now is looked up again first ({@link LogoutReceiver}).
+   */
   public Future<LogoutMessage> receiveRedirect(String rawQuery) {
-    return vertx.executeBlocking(() -> LogoutCodec.redirect(rawQuery, this::keysOf), false);
+    return receiver.redirect(rawQuery);
   }
 
-  /** A message received over HTTP-POST ({@code SAMLRequest} or {@code SAMLResponse}), verified off the event loop. */
+  /** A message received over HTTP-POST ({@code SAMLRequest} or {@code SAMLResponse}), as {@link #receiveRedirect}. */
   public Future<LogoutMessage> receivePost(String parameter, String value, String relayState) {
-    return vertx.executeBlocking(() -> LogoutCodec.post(parameter, value, relayState, this::keysOf), false);
-  }
-
-  private Optional<List<X509Certificate>> keysOf(String issuer) {
-    return idps.apply(issuer).map(idp -> idp.signingCertificates().get());
+    return receiver.post(parameter, value, relayState);
   }
 
   /** A verified message: the IdP's answer to our logout, or its own LogoutRequest. */
@@ -185,7 +257,13 @@ public final class SingleLogout implements UpstreamLogout {
   private Future<Outcome> request(LogoutMessage m) {
     LogoutChecks.destination(m, sp.singleLogout());
     LogoutChecks.fresh(m, clock.instant(), SKEW);
-    Idp idp = idps.apply(m.issuer()).orElseThrow();
+    return resolve(m.issuer()).compose(found -> found.filter(i -> i.sloUrl() != null).isEmpty()
+        ? Future.failedFuture(new SloRefusedException(SloReason.UNKNOWN_ISSUER, "LogoutRequest " + m.id() + " of "
+            + m.issuer() + ": the IdP has no SingleLogoutService to answer at"))
+        : request(m, found.get()));
+  }
+
+  private Future<Outcome> request(LogoutMessage m, Idp idp) {
     java.time.Instant until = m.issueInstant().plus(LogoutChecks.MAX_AGE).plus(SKEW).plus(SKEW);
     return replays.firstUse(m.issuer(), "logout:" + m.id(), until)
         .recover(e -> Future.failedFuture(new SloRefusedException(SloReason.REPLAY_CACHE_UNAVAILABLE,
@@ -224,6 +302,17 @@ public final class SingleLogout implements UpstreamLogout {
 
   private Future<Outcome> answer(Idp idp, LogoutMessage m, String status, String subStatus, List<String> ended,
       boolean partial) {
+    if (idp.binding() == LogoutCodec.Binding.POST) {
+      return vertx.executeBlocking(() -> {
+        java.util.Map<String, String> fields = new java.util.LinkedHashMap<>();
+        fields.put("SAMLResponse", LogoutCodec.postResponse(idp.sloUrl(), sp.entityId(), m.id(), status, subStatus,
+            signing.current(), clock.instant()));
+        if (m.relayState() != null) {
+          fields.put("RelayState", m.relayState());
+        }
+        return (Outcome) new Outcome.PostAnswer(idp.sloUrl(), fields, ended, partial);
+      }, false);
+    }
     return vertx.executeBlocking(() -> (Outcome) new Outcome.Answer(LogoutCodec.redirectResponse(idp.sloUrl(),
         sp.entityId(), m.id(), status, subStatus, m.relayState(), signing.current(), clock.instant()), ended,
         partial), false);

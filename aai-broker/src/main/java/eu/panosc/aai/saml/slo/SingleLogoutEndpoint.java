@@ -78,6 +78,8 @@ public final class SingleLogoutEndpoint {
   private static void write(RoutingContext ctx, SingleLogout.Outcome outcome) {
     switch (outcome) {
       case SingleLogout.Outcome.Answer a -> redirect(ctx, a.location());
+      case SingleLogout.Outcome.PostAnswer p -> eu.panosc.aai.browser.AutoPost.write(ctx, "Signing you out",
+          p.action(), p.fields());
       case SingleLogout.Outcome.SignedOut s when s.confirmed() && s.redirect() != null -> redirect(ctx,
           s.state() == null ? s.redirect() : s.redirect() + (s.redirect().contains("?") ? "&" : "?") + "state="
               + URLEncoder.encode(s.state(), StandardCharsets.UTF_8).replace("+", "%20"));

@@ -110,9 +110,20 @@ public final class SamlLogin {
   private final SamlKeys encryption;
   private final Map<String, SamlUpstream> upstreams;
   private final Clock clock;
+  private final UpstreamAuthorities authorities;
 
   public SamlLogin(SpEndpoints sp, AuthnRequests requests, SamlFlows flows, SamlResponseConsumer consumer,
       SamlKeys encryption, List<SamlUpstream> upstreams, Clock clock) {
+    this(sp, requests, flows, consumer, encryption, upstreams, clock, UpstreamAuthorities.NONE);
+  }
+
+  /**
+   * @param authorities the entitlement authorities each upstream is trusted for beyond its configured list (the
+   *     registry's upstream IdP member of the same id)
+   */
+  public SamlLogin(SpEndpoints sp, AuthnRequests requests, SamlFlows flows, SamlResponseConsumer consumer,
+      SamlKeys encryption, List<SamlUpstream> upstreams, Clock clock, UpstreamAuthorities authorities) {
+    this.authorities = Objects.requireNonNull(authorities, "authorities");
     this.sp = Objects.requireNonNull(sp, "sp");
     this.requests = Objects.requireNonNull(requests, "requests");
     this.flows = Objects.requireNonNull(flows, "flows");
@@ -241,16 +252,30 @@ public final class SamlLogin {
   }
 
   /**
-   * What SAML Single Logout needs of an IdP: its entity id, the name pages show, its HTTP-Redirect
-   * SingleLogoutService location and its signing certificates valid now.
+   * What SAML Single Logout needs of an IdP: its entity id, the name pages show, its SingleLogoutService location and
+   * binding (HTTP-Redirect when it offers one, else HTTP-POST; both null when it offers neither, so a logout can only
+   * be local) and its signing certificates valid now.
    */
-  public record LogoutIdp(String entityId, String displayName, String sloUrl,
+  public record LogoutIdp(String entityId, String displayName, String sloUrl, IdpMetadata.Binding sloBinding,
       List<X509Certificate> signingCertificates) {
     public LogoutIdp {
       Objects.requireNonNull(entityId, "entityId");
       Objects.requireNonNull(displayName, "displayName");
-      Objects.requireNonNull(sloUrl, "sloUrl");
+      if ((sloUrl == null) != (sloBinding == null)) {
+        throw new IllegalArgumentException("a Single Logout location needs its binding");
+      }
       signingCertificates = List.copyOf(signingCertificates);
+    }
+
+    /** An IdP with an HTTP-Redirect SingleLogoutService. */
+    public LogoutIdp(String entityId, String displayName, String sloUrl, List<X509Certificate> signingCertificates) {
+      this(entityId, displayName, Objects.requireNonNull(sloUrl, "sloUrl"), IdpMetadata.Binding.REDIRECT,
+          signingCertificates);
+    }
+
+    /** Whether the IdP has a SingleLogoutService we can use. */
+    public boolean singleLogout() {
+      return sloUrl != null;
     }
   }
 
@@ -258,9 +283,10 @@ public final class SamlLogin {
    * The IdP {@code entityId} as Single Logout sees it, from the metadata an upstream's source holds now (never a
    * fetch: a login through it looked it up, so an MDQ source has it cached; an aggregate or file holds all of its
    * IdPs): an upstream listing one IdP answers only for that one, a discovery upstream for any IdP its source holds.
-   * Several upstreams may hold it (the same IdP listed and in an aggregate): the first whose metadata has an HTTP-Redirect
-   * SingleLogoutService and a signing certificate valid now, else the first with the endpoint (its messages then fail
-   * verification, logged). Empty when no upstream holds valid metadata of it with an HTTP-Redirect SingleLogoutService.
+   * Its SingleLogoutService is the HTTP-Redirect one, else the HTTP-POST one. Several upstreams may hold it (the same
+   * IdP listed and in an aggregate): the first whose metadata has a SingleLogoutService and a signing certificate valid
+   * now, else the first with the endpoint (its messages then fail verification, logged), else the first holding it at
+   * all (no SingleLogoutService: logged out here only). Empty when no upstream holds valid metadata of it.
    */
   public Optional<LogoutIdp> logoutIdp(String entityId) {
     if (entityId == null) {
@@ -268,24 +294,60 @@ public final class SamlLogin {
     }
     Instant now = clock.instant();
     LogoutIdp withoutKeys = null;
+    LogoutIdp withoutSlo = null;
     for (SamlUpstream u : upstreams.values()) {
       if (u.entityId().isPresent() && !u.entityId().get().equals(entityId)) {
         continue;
       }
       for (IdpMetadata m : u.metadata().known(now)) {
-        String slo = m.singleLogout().get(IdpMetadata.Binding.REDIRECT);
-        if (!m.entityId().equals(entityId) || slo == null) {
+        if (!m.entityId().equals(entityId)) {
           continue;
         }
-        LogoutIdp idp = new LogoutIdp(entityId, u.displayName().or(m::displayName).orElse(entityId), slo,
-            m.signingCertificates().stream().filter(c -> validAt(c, now)).toList());
+        IdpMetadata.Binding binding = m.singleLogout().containsKey(IdpMetadata.Binding.REDIRECT)
+            ? IdpMetadata.Binding.REDIRECT : m.singleLogout().containsKey(IdpMetadata.Binding.POST)
+                ? IdpMetadata.Binding.POST : null;
+        String name = u.displayName().or(m::displayName).orElse(entityId);
+        List<X509Certificate> valid = m.signingCertificates().stream().filter(c -> validAt(c, now)).toList();
+        if (binding == null) {
+          withoutSlo = withoutSlo == null ? new LogoutIdp(entityId, name, null, null, valid) : withoutSlo;
+          continue;
+        }
+        LogoutIdp idp = new LogoutIdp(entityId, name, m.singleLogout().get(binding), binding, valid);
         if (!idp.signingCertificates().isEmpty()) {
           return Optional.of(idp);
         }
         withoutKeys = withoutKeys == null ? idp : withoutKeys;
       }
     }
-    return Optional.ofNullable(withoutKeys);
+    return Optional.ofNullable(withoutKeys != null ? withoutKeys : withoutSlo);
+  }
+
+  /**
+   * As {@link #logoutIdp}, but when no source holds the IdP now (an MDQ cache evicted it since the login), it is looked
+   * up again through every upstream that may log in through it (an MDQ source fetches it; a listed upstream only for its
+   * own IdP), then answered from what the sources hold. A source that cannot answer counts as not knowing it.
+   */
+  public Future<Optional<LogoutIdp>> fetchLogoutIdp(String entityId) {
+    Optional<LogoutIdp> known = logoutIdp(entityId);
+    if (known.isPresent() || entityId == null || !eu.panosc.platform.input.Input.isClean(entityId, MAX_QUERY)) {
+      return Future.succeededFuture(known);
+    }
+    List<Future<Optional<IdpMetadata>>> lookups = new ArrayList<>();
+    for (SamlUpstream u : upstreams.values()) {
+      if (u.entityId().isEmpty() || u.entityId().get().equals(entityId)) {
+        lookups.add(u.metadata().lookup(entityId).otherwise(e -> {
+          LOG.warn("SAML metadata of IdP {} (upstream {}) could not be fetched again for a logout: {}",
+              printable(entityId), u.upstreamId(), e.getMessage());
+          return Optional.empty();
+        }));
+      }
+    }
+    return Future.join(lookups).transform(done -> {
+      Optional<LogoutIdp> again = logoutIdp(entityId);
+      LOG.info("SAML IdP {} was no longer held by any metadata source; fetched again for a logout: {}",
+          printable(entityId), again.isPresent() ? "found" : "not found");
+      return Future.succeededFuture(again);
+    });
   }
 
   /** An IdP's verified metadata, its usable signing certificates and the name to show. */
@@ -433,11 +495,28 @@ public final class SamlLogin {
                   + "application and sign in again; if this repeats, tell the service desk the time it happened."));
         }
         return Future.failedFuture(e);
-      }).compose(login -> identity(flow, upstream, idp, login));
+      }).compose(login -> trustedAuthorities(upstream).compose(trusted -> identity(flow, upstream, idp, login,
+          trusted)));
     });
   }
 
-  private Future<Finished> identity(SamlFlow flow, SamlUpstream upstream, Usable idp, ValidatedLogin login) {
+  /** The registry's further trusted entitlement authorities of {@code upstream}; none when it cannot say. */
+  private Future<java.util.Set<String>> trustedAuthorities(SamlUpstream upstream) {
+    Future<java.util.Set<String>> lookup;
+    try {
+      lookup = authorities.of(upstream.upstreamId());
+    } catch (RuntimeException e) {
+      lookup = Future.failedFuture(e);
+    }
+    return lookup.recover(e -> {
+      LOG.warn("the registry's trusted entitlement authorities of upstream {} are not available ({}); only the "
+          + "configured ones apply to this login", upstream.upstreamId(), e.toString());
+      return Future.succeededFuture(java.util.Set.of());
+    });
+  }
+
+  private Future<Finished> identity(SamlFlow flow, SamlUpstream upstream, Usable idp, ValidatedLogin login,
+      java.util.Set<String> trusted) {
     List<IdpScope> scopes = idp.metadata().scopes().stream()
         .map(s -> s.regexp() ? IdpScope.regexp(s.value()) : IdpScope.literal(s.value())).toList();
     UpstreamAttributes in = UpstreamAttributes.saml(upstream.upstreamId(), login.idpEntityId(),
@@ -445,7 +524,7 @@ public final class SamlLogin {
         login.attributes(), scopes, login.authnContextClassRef(), sp.entityId());
     MappedIdentity mapped;
     try {
-      mapped = upstream.mapper().identity(in);
+      mapped = upstream.mapper().identity(in, trusted);
     } catch (MissingAttributesException e) {
       LOG.warn("SAML login through {} (upstream {}) lacks required attributes {}", printable(login.idpEntityId()),
           upstream.upstreamId(), e.missing());

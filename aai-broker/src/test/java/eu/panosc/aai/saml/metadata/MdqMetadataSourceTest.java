@@ -165,6 +165,26 @@ class MdqMetadataSourceTest {
     assertThat(fetcher.requests).as("the positive entry stayed").hasSize(5);
   }
 
+  /**
+   * A full cache is cleared: an IdP a person logged in through is then no longer held ({@code known}, what Single Logout
+   * reads first), and looking it up again fetches it over MDQ (what Single Logout does next).
+   */
+  @Test
+  void cacheFullOfPositiveEntriesThenClearedAndAnEvictedEntityIsFetchedAgain() {
+    fetcher.answer(A_URL, entity(A, "2031-05-02T00:00:00Z", "PT1H"));
+    result(source.lookup(A));
+    for (int i = 0; i < 3; i++) {
+      String id = "https://b" + i + ".example.org/idp";
+      fetcher.answer(source.urlOf(id), entity(id, "2031-05-02T00:00:00Z", "PT1H"));
+      result(source.lookup(id));
+    }
+    assertThat(source.known(NOW).stream().map(IdpMetadata::entityId)).as("A was evicted").doesNotContain(A);
+
+    assertThat(result(source.lookup(A)).map(IdpMetadata::entityId)).contains(A);
+    assertThat(fetcher.requests.stream().filter(A_URL::equals).count()).as("fetched again over MDQ").isEqualTo(2);
+    assertThat(source.known(NOW).stream().map(IdpMetadata::entityId)).contains(A);
+  }
+
   private void assertRefused(MetadataRefusedException.Kind kind) {
     Future<Optional<IdpMetadata>> f = source.lookup(A);
     assertThat(f.failed()).isTrue();

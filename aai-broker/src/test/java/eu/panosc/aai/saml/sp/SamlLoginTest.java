@@ -307,8 +307,11 @@ class SamlLoginTest {
     assertThat(a.displayName()).as("a discovery upstream's IdP: named by its metadata").isEqualTo("University A");
     assertThat(a.sloUrl()).isEqualTo(EDU_A + "/slo");
 
-    assertThat(login.logoutIdp(EDU_B)).as("the listed upstream holds B but does not log in through it; the "
-        + "discovery upstream's B has no SingleLogoutService").isEmpty();
+    SamlLogin.LogoutIdp b = login.logoutIdp(EDU_B).orElseThrow();
+    assertThat(b.singleLogout()).as("the listed upstream holds B but does not log in through it; the discovery "
+        + "upstream's B has no SingleLogoutService: a local-only logout, named").isFalse();
+    assertThat(b.displayName()).isEqualTo("College B");
+    assertThat(umbrella.sloBinding()).as("HTTP-Redirect preferred").isEqualTo(IdpMetadata.Binding.REDIRECT);
     assertThat(login(listed("expired", UMBRELLA, "Expired", source(withSlo(UMBRELLA, null, List.of(expired)))),
         listed("current", UMBRELLA, "Current", source(withSlo(UMBRELLA, null, List.of(valid)))))
         .logoutIdp(UMBRELLA).orElseThrow().displayName())
@@ -320,14 +323,61 @@ class SamlLoginTest {
   }
 
   @Test
-  void singleLogoutSeesOnlyMetadataTheSourceHoldsNow() {
-    IdpMetadataSource notYetFetched = new IdpMetadataSource() {
+  void singleLogoutWhenTheIdpOffersOnlyHttpPostThenThePostEndpoint() {
+    IdpMetadata postOnly = new IdpMetadata(EDU_A, List.of(valid), List.of(), Map.of(IdpMetadata.Binding.REDIRECT,
+        EDU_A + "/sso"), Map.of(IdpMetadata.Binding.POST, EDU_A + "/slo-post"), List.of(), List.of(), Map.of(),
+        Optional.of("University A"), Instant.MAX, Optional.empty());
+
+    SamlLogin.LogoutIdp a = login(listed("uni-a", EDU_A, null, source(postOnly))).logoutIdp(EDU_A).orElseThrow();
+
+    assertThat(a.sloUrl()).isEqualTo(EDU_A + "/slo-post");
+    assertThat(a.sloBinding()).isEqualTo(IdpMetadata.Binding.POST);
+    assertThat(a.signingCertificates()).containsExactly(valid);
+  }
+
+  /**
+   * An MDQ source that evicted the IdP since the login holds nothing now: {@code logoutIdp} (no fetch) answers nothing,
+   * {@code fetchLogoutIdp} looks it up again through the upstream's source and answers from what it then holds.
+   */
+  @Test
+  void singleLogoutWhenTheSourceNoLongerHoldsTheIdpThenFetchedAgain() throws Exception {
+    java.util.concurrent.atomic.AtomicInteger lookups = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.Map<String, IdpMetadata> cache = new java.util.concurrent.ConcurrentHashMap<>();
+    IdpMetadataSource evicting = new IdpMetadataSource() {
       @Override
       public Future<Optional<IdpMetadata>> lookup(String entityId) {
-        return Future.succeededFuture(Optional.of(withSlo(entityId, null, List.of(valid))));
+        lookups.incrementAndGet();
+        IdpMetadata m = withSlo(entityId, "Umbrella md", List.of(valid));
+        cache.put(entityId, m);
+        return Future.succeededFuture(Optional.of(m));
+      }
+
+      @Override
+      public List<IdpMetadata> known(Instant now) {
+        return List.copyOf(cache.values());
       }
     };
-    assertThat(login(listed("mdq", UMBRELLA, null, notYetFetched)).logoutIdp(UMBRELLA))
-        .as("no fetch on the logout path: a source that holds nothing yet answers nothing").isEmpty();
+    SamlLogin login = login(listed("mdq", UMBRELLA, null, evicting), listed("other", EDU_A, null, source()));
+
+    assertThat(login.logoutIdp(UMBRELLA)).as("not held now: nothing without a fetch").isEmpty();
+    SamlLogin.LogoutIdp fetched = login.fetchLogoutIdp(UMBRELLA).toCompletionStage().toCompletableFuture()
+        .get(10, java.util.concurrent.TimeUnit.SECONDS).orElseThrow();
+    assertThat(fetched.sloUrl()).isEqualTo(UMBRELLA + "/slo");
+    assertThat(lookups.get()).as("only the upstream that logs in through it is asked").isEqualTo(1);
+    assertThat(login.fetchLogoutIdp(UMBRELLA).toCompletionStage().toCompletableFuture()
+        .get(10, java.util.concurrent.TimeUnit.SECONDS)).isPresent();
+    assertThat(lookups.get()).as("held again: no second fetch").isEqualTo(1);
+    assertThat(login.fetchLogoutIdp("https://unknown.example/idp").toCompletionStage().toCompletableFuture()
+        .get(10, java.util.concurrent.TimeUnit.SECONDS)).as("an IdP no upstream logs in through").isEmpty();
+    assertThat(lookups.get()).isEqualTo(1);
+    IdpMetadataSource failing = new IdpMetadataSource() {
+      @Override
+      public Future<Optional<IdpMetadata>> lookup(String entityId) {
+        return Future.failedFuture(new IllegalStateException("MDQ down"));
+      }
+    };
+    assertThat(login(listed("down", UMBRELLA, null, failing)).fetchLogoutIdp(UMBRELLA).toCompletionStage()
+        .toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS)).as("a source that cannot answer")
+        .isEmpty();
   }
 }

@@ -32,6 +32,9 @@ public final class KubernetesDriver implements SessionDriver {
   private final Vertx vertx;
   private final KubernetesClient client;
   private final String namespace;
+  /** Upstreams of sessions the proxy reached (Service and secret read once), forgotten when the session stops. */
+  private final java.util.Map<String, eu.panosc.broker.driver.Upstream> upstreams =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   public KubernetesDriver(Vertx vertx, KubernetesClient client, String namespace) {
     this.vertx = Objects.requireNonNull(vertx, "vertx");
@@ -111,8 +114,37 @@ public final class KubernetesDriver implements SessionDriver {
     });
   }
 
+  /**
+   * The session's Service (in-cluster DNS name and port) and its access secret read from its Secret; remembered until
+   * the session stops. The broker must run where the cluster's Service names resolve (in the cluster), else the
+   * Ingress with forward-auth is the way in.
+   */
+  @Override
+  public Future<java.util.Optional<eu.panosc.broker.driver.Upstream>> upstream(String sessionId) {
+    var known = upstreams.get(sessionId);
+    if (known != null) {
+      return Future.succeededFuture(java.util.Optional.of(known));
+    }
+    return blocking(() -> {
+      String name = SessionObjects.name(sessionId);
+      var service = client.services().inNamespace(namespace).withName(name).get();
+      Secret secret = client.secrets().inNamespace(namespace).withName(name).get();
+      if (service == null || secret == null || secret.getData() == null
+          || !secret.getData().containsKey(SessionObjects.SECRET_KEY)) {
+        return java.util.Optional.<eu.panosc.broker.driver.Upstream>empty();
+      }
+      String value = new String(java.util.Base64.getDecoder().decode(secret.getData().get(SessionObjects.SECRET_KEY)),
+          java.nio.charset.StandardCharsets.UTF_8);
+      var up = eu.panosc.broker.driver.Upstream.bearer(name + "." + namespace + ".svc",
+          service.getSpec().getPorts().get(0).getPort(), value);
+      upstreams.put(sessionId, up);
+      return java.util.Optional.of(up);
+    });
+  }
+
   @Override
   public Future<Void> stop(String sessionId) {
+    upstreams.remove(sessionId);
     return blocking(() -> {
       String name = SessionObjects.name(sessionId);
       // the Secret and Service are owned by the Pod; deleted explicitly too, as a cluster without a garbage

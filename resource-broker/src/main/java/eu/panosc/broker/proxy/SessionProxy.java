@@ -85,6 +85,10 @@ public final class SessionProxy {
     BearerAuthHandler checked = bearer.rendering((rc, status, detail) -> Refusals.write(rc, status,
         status == 401 ? "invalid-token" : "insufficient-scope", "Your bearer token was not accepted: " + detail + "."));
     router.route("/s/:id").handler(rc -> {
+      if (rc.request().path().endsWith("/")) {
+        rc.next(); // Vert.x matches "/s/:id" with a trailing slash too
+        return;
+      }
       String q = rc.request().query();
       rc.response().setStatusCode(308).putHeader(HttpHeaders.LOCATION, rc.request().path() + "/"
           + (q == null ? "" : "?" + q)).end();
@@ -169,12 +173,12 @@ public final class SessionProxy {
     activity.seen(id);
     if (isWebSocket(req)) {
       activity.opened(id);
-      req.connection().closeHandler(v -> activity.closed(id));
     }
     HttpProxy proxy = HttpProxy.reverseProxy(new ProxyOptions().setSupportWebSocket(true), client)
         .origin(t.upstream().port(), t.upstream().host())
         .addInterceptor(new Forwarding(t.upstream(), prefix, publicRoot, req.remoteAddress() == null ? null
-            : req.remoteAddress().hostAddress()));
+            : req.remoteAddress().hostAddress(), isWebSocket(req) ? () -> activity.closed(id) : null), true);
+    // true: the interceptor applies to WebSocket upgrades too (else the caller's credentials would pass)
     proxy.handle(req);
   }
 
@@ -249,12 +253,32 @@ public final class SessionProxy {
     private final String prefix;
     private final URI publicRoot;
     private final String clientAddress;
+    private final Runnable onTunnelClosed;
 
-    Forwarding(Upstream upstream, String prefix, URI publicRoot, String clientAddress) {
+    Forwarding(Upstream upstream, String prefix, URI publicRoot, String clientAddress, Runnable onTunnelClosed) {
       this.upstream = upstream;
       this.prefix = prefix;
       this.publicRoot = publicRoot;
       this.clientAddress = clientAddress;
+      this.onTunnelClosed = onTunnelClosed;
+    }
+
+    /** A WebSocket tunnel: once set up, its end (either side closing) is reported. */
+    @Override
+    public Future<Void> handleProxyResponse(ProxyContext ctx) {
+      if (onTunnelClosed == null || !ctx.isWebSocket() || ctx.response().getStatusCode() != 101) {
+        if (onTunnelClosed != null) {
+          onTunnelClosed.run(); // the upgrade was refused: no tunnel
+        }
+        return ctx.sendResponse();
+      }
+      return ctx.sendResponse().andThen(ar -> ctx.request().proxiedRequest().toNetSocket().onComplete(so -> {
+        if (so.succeeded()) {
+          so.result().endHandler(v -> onTunnelClosed.run());
+        } else {
+          onTunnelClosed.run(); // no socket to watch: do not count it as open forever
+        }
+      }));
     }
 
     @Override

@@ -178,7 +178,7 @@ public final class PgBrokerStore implements BrokerStore {
     }
     return pool.preparedQuery("UPDATE session s SET last_activity = greatest(s.last_activity, v.at) FROM "
         + "unnest($1::text[], $2::timestamptz[]) AS v(id, at) WHERE s.id = v.id")
-        .execute(Tuple.of(ids, at)).mapEmpty();
+        .execute(Tuple.tuple().addValue(ids).addValue(at)).mapEmpty();
   }
 
   private static Tuple tuple(Session s) {

@@ -111,8 +111,10 @@ public final class AccessGate {
       return Future.succeededFuture(d.share()).compose(share -> mode(caller, s, share, intent));
     }
     return shares.shares(s.id()).compose(all -> {
-      Optional<Share> share = all.stream().filter(x -> x.grantee().equals(Optional.of(caller.user()))
-          && x.activeAt(now)).reduce((a, b) -> b);
+      // a share names the user as the broker sees them (the token's sub) or by their canonical id (voperson_id)
+      Optional<Share> share = all.stream().filter(x -> x.activeAt(now) && x.grantee().isPresent()
+          && (x.grantee().get().equals(caller.user()) || x.grantee().equals(caller.canonical())))
+          .reduce((a, b) -> b);
       if (share.isEmpty()) {
         return Future.failedFuture(new AccessException(AccessException.Kind.FORBIDDEN, "not-shared",
             "Session " + s.id() + " is not yours and is not shared with you."));

@@ -4,6 +4,7 @@ import eu.panosc.broker.model.Caller;
 import eu.panosc.broker.model.Limits;
 import eu.panosc.broker.model.Session;
 import eu.panosc.broker.model.SessionState;
+import eu.panosc.broker.session.BrokerException;
 import eu.panosc.broker.session.SessionService;
 import eu.panosc.broker.store.BrokerStore;
 import io.vertx.core.Future;
@@ -31,7 +32,9 @@ public final class Lifetimes {
   }
 
   public Future<Session> extend(Caller caller, String id, Optional<Instant> requested) {
-    return sessions.get(caller, id).compose(s -> {
+    return sessions.get(caller, id).recover(e -> Future.failedFuture(e instanceof BrokerException b
+        && b.kind() == BrokerException.Kind.NOT_FOUND ? new AccessException(AccessException.Kind.NOT_FOUND,
+            "no-session", b.getMessage()) : e)).compose(s -> {
       if (!s.state().active() || s.state() == SessionState.STOPPING) {
         return Future.failedFuture(new AccessException(AccessException.Kind.CONFLICT, "not-active",
             "Session " + id + " is " + s.state() + ": only a session that is not stopping can be extended."));

@@ -34,7 +34,9 @@ public final class Refusals {
     if (rc.response().ended() || rc.response().closed()) {
       return;
     }
-    rc.request().resume();
+    if (!rc.request().isEnded()) {
+      rc.request().resume(); // let an unread body drain (the platform's UnreadBodies)
+    }
     if (status == 401 && !rc.response().headers().contains("WWW-Authenticate")) {
       rc.response().putHeader("WWW-Authenticate", "Bearer realm=\"panosc-broker\"");
     }

@@ -85,7 +85,8 @@ public final class BrokerApplication implements ServiceModule {
     Map<String, SessionDriver> byCluster = new LinkedHashMap<>();
     for (Cluster c : settings.clusters()) {
       SessionDriver d = c.kind() == Cluster.Kind.KUBERNETES
-          ? KubernetesDriver.connect(context.vertx(), c.kubernetes().orElseThrow())
+          ? KubernetesDriver.connect(context.vertx(), c.kubernetes().orElseThrow(),
+              java.util.Optional.ofNullable(settings.ingresses().get(c.id())))
           : new LocalProcessDriver(context.vertx(), settings.localCommands().getOrDefault(c.id(), List.of()),
               context.config().dataDir().resolve("broker-sessions").resolve(c.id()));
       drivers.add(d);

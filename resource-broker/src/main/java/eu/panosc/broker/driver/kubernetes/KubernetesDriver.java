@@ -37,13 +37,28 @@ public final class KubernetesDriver implements SessionDriver {
       new java.util.concurrent.ConcurrentHashMap<>();
 
   public KubernetesDriver(Vertx vertx, KubernetesClient client, String namespace) {
+    this(vertx, client, namespace, java.util.Optional.empty());
+  }
+
+  /** With {@code ingress}: every session also gets an Ingress with the broker's forward-auth. */
+  public KubernetesDriver(Vertx vertx, KubernetesClient client, String namespace,
+      java.util.Optional<IngressSettings> ingress) {
     this.vertx = Objects.requireNonNull(vertx, "vertx");
     this.client = Objects.requireNonNull(client, "client");
     this.namespace = Objects.requireNonNull(namespace, "namespace");
+    this.ingress = Objects.requireNonNull(ingress, "ingress");
   }
+
+  private final java.util.Optional<IngressSettings> ingress;
 
   /** A driver for {@code target}, its client speaking through {@code vertx}. */
   public static KubernetesDriver connect(Vertx vertx, Cluster.KubernetesTarget target) {
+    return connect(vertx, target, java.util.Optional.empty());
+  }
+
+  /** A driver for {@code target} that also creates each session's Ingress when {@code ingress} is given. */
+  public static KubernetesDriver connect(Vertx vertx, Cluster.KubernetesTarget target,
+      java.util.Optional<IngressSettings> ingress) {
     ConfigBuilder config = new ConfigBuilder(Config.empty()).withMasterUrl(target.apiUrl())
         .withNamespace(target.namespace()).withTrustCerts(target.trustCerts()).withConnectionTimeout(3_000)
         .withRequestTimeout(5_000).withRequestRetryBackoffLimit(0);
@@ -56,7 +71,7 @@ public final class KubernetesDriver implements SessionDriver {
     });
     KubernetesClient client = new KubernetesClientBuilder().withConfig(config.build())
         .withHttpClientFactory(new Vertx5HttpClientFactory(vertx)).build();
-    return new KubernetesDriver(vertx, client, target.namespace());
+    return new KubernetesDriver(vertx, client, target.namespace(), ingress);
   }
 
   private <T> Future<T> blocking(Callable<T> work) {
@@ -82,6 +97,11 @@ public final class KubernetesDriver implements SessionDriver {
       }
       client.services().inNamespace(namespace).resource(SessionObjects.service(spec, namespace, pod)).unlock()
           .createOr(NonDeletingOperation::update);
+      if (ingress.isPresent()) {
+        client.network().v1().ingresses().inNamespace(namespace)
+            .resource(SessionObjects.ingress(spec, namespace, pod, ingress.get())).unlock()
+            .createOr(NonDeletingOperation::update);
+      }
       if (spec.flavour().scratchGi() > 0 && client.persistentVolumeClaims().inNamespace(namespace)
           .withName(SessionObjects.scratchName(spec.session().id())).get() == null) {
         // a claim's size is not changed once bound: created once
@@ -152,6 +172,9 @@ public final class KubernetesDriver implements SessionDriver {
       client.pods().inNamespace(namespace).withName(name).delete();
       client.secrets().inNamespace(namespace).withName(name).delete();
       client.services().inNamespace(namespace).withName(name).delete();
+      if (ingress.isPresent()) {
+        client.network().v1().ingresses().inNamespace(namespace).withName(name).delete();
+      }
       client.persistentVolumeClaims().inNamespace(namespace).withName(SessionObjects.scratchName(sessionId)).delete();
       return null;
     });

@@ -70,7 +70,9 @@ PANOSC_PID=$!
 URL="http://127.0.0.1:$PORT"
 wait_http "$URL/broker/health/ready" 240 "$PANOSC_PID" "control plane" "$WORK/panosc.log"
 
-TOKEN="$(./panosc token --user alice --audience "$URL/broker" --url "$URL" 2>"$WORK/token.err")" \
+# the broker's audience is its public URL (http://localhost:<port>/broker under panosc up)
+TOKEN="$(./panosc token --user alice --audience "http://localhost:$PORT/broker" --url "http://localhost:$PORT" \
+  2>"$WORK/token.err")" \
   || { cat "$WORK/token.err" >&2; die "no broker token for alice"; }
 CREATED="$(curl -sf -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
   -d '{"image":"jupyter","flavour":"small","datasets":["10.15151/ESRF-DC-2415002"]}' "$URL/broker/v1/sessions")" \

@@ -52,7 +52,8 @@ import java.util.regex.Pattern;
  *   <li>{@code GET /v1/auth}: forward-auth for nginx {@code auth_request}, ingress-nginx and Traefik ForwardAuth;
  *   the session from {@code X-Panosc-Session}, else the session id found in {@code X-Forwarded-Uri} or
  *   {@code X-Original-URI}; the method from {@code X-Forwarded-Method} or {@code X-Original-Method}; 200 with
- *   {@code X-Panosc-User} and {@code X-Panosc-Access}, else 401/403/404/409.</li>
+ *   {@code X-Panosc-User} and {@code X-Panosc-Access}, else 401 or 403 (nginx {@code auth_request} knows no other
+ *   refusal: a session that ended, is unknown or not yet running is a 403 naming why in {@code reason}).</li>
  * </ul>
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc9110#section-7.6.1">RFC 9110 §7.6.1: Connection (hop-by-hop)</a>
@@ -212,7 +213,16 @@ public final class SessionProxy {
           rc.response().putHeader("X-Panosc-User", grant.user())
               .putHeader("X-Panosc-Access", grant.owner() ? "owner" : grant.mode().name().toLowerCase(Locale.ROOT))
               .putHeader(HttpHeaders.CACHE_CONTROL, "no-store").setStatusCode(200).end();
-        }).onFailure(e -> Refusals.fail(rc, e));
+        }).onFailure(e -> {
+          // nginx auth_request knows only 2xx, 401 and 403 (anything else becomes its 500): a session that ended
+          // or does not run yet is a 403 here, its reason kept
+          if (e instanceof AccessException a && (a.kind() == AccessException.Kind.NOT_FOUND
+              || a.kind() == AccessException.Kind.CONFLICT)) {
+            Refusals.write(rc, 403, a.reason(), a.getMessage());
+          } else {
+            Refusals.fail(rc, e);
+          }
+        });
   }
 
   static String forwardedSession(HttpServerRequest req) {

@@ -412,4 +412,101 @@ class SessionProxyIT {
     assertThat(SessionProxy.SESSION_IN_URI.matcher("/x/sabcdefghij0123456789").find()).isTrue();
     assertThat(SessionProxy.SESSION_IN_URI.matcher("/x/sabcdefghij0123456789x/").find()).isFalse();
   }
+
+  /**
+   * A real nginx (Debian package, {@code auth_request} module) in front of the upstream, asking the broker's
+   * {@code /broker/v1/auth} before every request, as {@code auth_request} deployments and ingress-nginx do.
+   */
+  @Test
+  void forwardAuthWhenBehindRealNginxThenOwnerPassesWithUserHeaderAndOthersAre401Or403() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isExecutable(java.nio.file.Path.of(
+        "/usr/sbin/nginx")), "nginx is not installed (apt-get install nginx-light)");
+    java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("nginx-forward-auth");
+    int port;
+    try (var socket = new java.net.ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    String conf = """
+        worker_processes 1;
+        error_log %1$s/error.log warn;
+        pid %1$s/nginx.pid;
+        events { worker_connections 64; }
+        http {
+          access_log off;
+          client_body_temp_path %1$s/body; proxy_temp_path %1$s/proxy; fastcgi_temp_path %1$s/fastcgi;
+          uwsgi_temp_path %1$s/uwsgi; scgi_temp_path %1$s/scgi;
+          server {
+            listen 127.0.0.1:%2$d;
+            location /broker/s/ {
+              auth_request /_panosc_auth;
+              auth_request_set $panosc_user $upstream_http_x_panosc_user;
+              proxy_set_header X-Panosc-User $panosc_user;
+              proxy_set_header Authorization "Bearer %3$s";
+              proxy_pass http://127.0.0.1:%4$d;
+            }
+            location = /_panosc_auth {
+              internal;
+              proxy_pass http://127.0.0.1:%5$d/broker/v1/auth;
+              proxy_pass_request_body off;
+              proxy_set_header Content-Length "";
+              proxy_set_header X-Original-URI $request_uri;
+              proxy_set_header X-Original-Method $request_method;
+            }
+          }
+        }
+        """.formatted(dir, port, SECRET, upstream.actualPort(), broker.actualPort());
+    java.nio.file.Files.writeString(dir.resolve("nginx.conf"), conf);
+    Process nginx = new ProcessBuilder("/usr/sbin/nginx", "-p", dir.toString(), "-c", dir.resolve("nginx.conf")
+        .toString(), "-g", "daemon off;").redirectErrorStream(true).redirectOutput(dir.resolve("out.log").toFile())
+        .start();
+    try {
+      java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder()
+          .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+      java.util.function.BiFunction<String, String[], java.net.http.HttpResponse<String>> call = (path, headers) -> {
+        var b = java.net.http.HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .timeout(Duration.ofSeconds(10));
+        for (int i = 0; i < headers.length; i += 2) {
+          b.header(headers[i], headers[i + 1]);
+        }
+        try {
+          return client.send(b.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        } catch (Exception e) {
+          return null;
+        }
+      };
+      Session s = session("alice", SessionState.RUNNING);
+      long end = System.nanoTime() + 10_000_000_000L;
+      java.net.http.HttpResponse<String> first;
+      do {
+        first = call.apply("/broker/s/" + s.id() + "/lab", new String[] {"Authorization", "Bearer " + token("alice")});
+        if (first == null) {
+          Thread.sleep(100);
+        }
+      } while (first == null && System.nanoTime() < end);
+      assertThat(first).as("nginx answers (%s)", dir).isNotNull();
+      assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
+      JsonObject echoed = new JsonObject(first.body()).getJsonObject("headers");
+      assertThat(echoed.getString("x-panosc-user")).isEqualTo("alice");
+      assertThat(echoed.getString("authorization")).isEqualTo("Bearer " + SECRET);
+      assertThat(call.apply("/broker/s/" + s.id() + "/", new String[0]).statusCode()).isEqualTo(401);
+      assertThat(call.apply("/broker/s/" + s.id() + "/", new String[] {"Authorization", "Bearer " + token("mallory")})
+          .statusCode()).isEqualTo(403);
+      Session stopped = session("alice", SessionState.STOPPED);
+      assertThat(call.apply("/broker/s/" + stopped.id() + "/", new String[] {"Authorization", "Bearer "
+          + token("alice")}).statusCode()).as("an ended session: 403, not nginx's 500").isEqualTo(403);
+      await(sharing.share(Fixtures.user("alice"), s.id(), new ShareRequest(Optional.of("bob"), Share.Mode.READ_ONLY,
+          Optional.empty())));
+      var bobGet = call.apply("/broker/s/" + s.id() + "/", new String[] {"Authorization", "Bearer " + token("bob")});
+      assertThat(bobGet.statusCode()).isEqualTo(200);
+      assertThat(new JsonObject(bobGet.body()).getJsonObject("headers").getString("x-panosc-user")).isEqualTo("bob");
+      var bobPost = client.send(java.net.http.HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+          + "/broker/s/" + s.id() + "/api/kernels")).header("Authorization", "Bearer " + token("bob"))
+          .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{}")).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertThat(bobPost.statusCode()).isEqualTo(403);
+    } finally {
+      nginx.destroy();
+      nginx.waitFor(10, TimeUnit.SECONDS);
+    }
+  }
 }

@@ -95,7 +95,9 @@ public final class SessionProxy {
           + (q == null ? "" : "?" + q)).end();
     });
     router.route("/s/:id/*").handler(rc -> identify(rc, checked, id(rc))).handler(this::forward);
-    router.get("/v1/sessions/:id/open").handler(checked).handler(this::open);
+    // the token is checked before the method (an undocumented method asks for credentials first)
+    router.route("/v1/sessions/:id/open").handler(checked);
+    router.get("/v1/sessions/:id/open").handler(this::open);
     router.get("/v1/auth").handler(rc -> {
       String id = forwardedSession(rc.request());
       if (id == null) {

@@ -68,6 +68,7 @@ class SessionProxyIT {
   static ActivityRecorder activity;
   static Sharing sharing;
   static String audience;
+  static eu.panosc.broker.events.SessionEvents events;
   static final Set<String> MEMBERS = Set.of("alice", "bob", "bea");
 
   @BeforeAll
@@ -113,6 +114,9 @@ class SessionProxyIT {
     new SessionProxy(gate, s -> Future.succeededFuture(Optional.of(Upstream.bearer("127.0.0.1", upstreamPort, SECRET))),
         activity, new LaunchCookies(key, clock), proxyClient, URI.create("https://broker.example/")).mount(sub,
         auth.requireScopes());
+    events = new eu.panosc.broker.events.SessionEvents(100);
+    new eu.panosc.broker.events.SessionEventsEndpoint(events, store, eu.panosc.broker.api.SessionJson::session,
+        Duration.ofMillis(200), clock).mount(sub, auth.requireScopes(), "broker:admin");
     sub.route().failureHandler(new FailureHandler());
     root.route("/broker/*").subRouter(sub);
     http = vertx.createHttpClient();
@@ -507,6 +511,78 @@ class SessionProxyIT {
     } finally {
       nginx.destroy();
       nginx.waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  /** Reads a response body as text until {@code done} holds or 10 s pass; answers what arrived. */
+  static String readStream(String path, String token, java.util.function.Predicate<String> done) throws Exception {
+    StringBuilder got = new StringBuilder();
+    CompletableFuture<String> finished = new CompletableFuture<>();
+    RequestOptions o = new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1").setPort(broker.actualPort())
+        .setURI(path).addHeader("Authorization", "Bearer " + token);
+    http.request(o).compose(req -> req.send()).onSuccess(r -> {
+      r.handler(b -> {
+        synchronized (got) {
+          got.append(b.toString());
+          if (done.test(got.toString())) {
+            finished.complete(got.toString());
+            r.request().connection().close();
+          }
+        }
+      });
+      r.endHandler(v -> finished.complete(got.toString()));
+    }).onFailure(finished::completeExceptionally);
+    try {
+      return finished.get(10, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      synchronized (got) {
+        return got.toString();
+      }
+    }
+  }
+
+  @Test
+  void eventsWhenIdleThenSnapshotThenHeartbeatComments() throws Exception {
+    long start = System.nanoTime();
+    String seen = readStream("/broker/v1/sessions/events", token("zoe"), t -> t.split(": heartbeat", -1).length > 2);
+    assertThat(seen).startsWith(": session events of your sessions").contains("event: snapshot")
+        .contains("data: {\"sessions\":[]}");
+    assertThat(seen.split(": heartbeat", -1)).as("two heartbeats (every 200 ms here)").hasSizeGreaterThan(2);
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(9));
+  }
+
+  @Test
+  void eventsWhenPublishedThenStreamedToTheOwnerNotToOthers() throws Exception {
+    CompletableFuture<String> zoe = CompletableFuture.supplyAsync(() -> {
+      try {
+        return readStream("/broker/v1/sessions/events", token("yan"), t -> t.contains("event: session"));
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    Thread.sleep(500);
+    events.publish(Fixtures.session("sotheruser0000000000a", "xia", null, new Resources(1, 1, 0),
+        SessionState.RUNNING));
+    events.publish(Fixtures.session("syanssession00000000a", "yan", null, new Resources(1, 1, 0),
+        SessionState.RUNNING));
+    String got = zoe.get(15, TimeUnit.SECONDS);
+    assertThat(got).contains("event: session").contains("syanssession00000000a").doesNotContain("sotheruser");
+  }
+
+  @Test
+  void eventsWhenTheTokenExpiresThenTheStreamEnds() throws Exception {
+    String t = token("zed");
+    // the broker's clock one second before the token's exp
+    Instant exp = com.nimbusds.jwt.SignedJWT.parse(t).getJWTClaimsSet().getExpirationTime().toInstant();
+    Duration shift = Duration.between(clock.instant(), exp.minusSeconds(1));
+    clock.advance(shift);
+    try {
+      long start = System.nanoTime();
+      String got = readStream("/broker/v1/sessions/events", t, x -> false);
+      assertThat(got).contains("event: expired");
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(9));
+    } finally {
+      clock.advance(shift.negated());
     }
   }
 }

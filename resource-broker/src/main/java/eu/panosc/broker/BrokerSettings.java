@@ -36,9 +36,11 @@ import java.util.Set;
  * @param pdp how to reach the PDP; empty: no client credentials, sessions with datasets are refused with 503
  * @param reconcileInterval how often the reconciler runs
  * @param localCommands per local cluster, its command (empty: the built-in page)
+ * @param ingresses per Kubernetes cluster with an {@code ingress} section, how sessions get an Ingress
  */
 public record BrokerSettings(Rules rules, List<Cluster> clusters, List<Flavour> flavours, List<Image> images,
-    DatasetLocations datasets, Optional<Pdp> pdp, Duration reconcileInterval, Map<String, List<String>> localCommands) {
+    DatasetLocations datasets, Optional<Pdp> pdp, Duration reconcileInterval, Map<String, List<String>> localCommands,
+    Map<String, eu.panosc.broker.driver.kubernetes.IngressSettings> ingresses) {
 
   /** The PDP's evaluations endpoint and the broker's client at the aai-broker. */
   public record Pdp(URI evaluationsEndpoint, URI tokenEndpoint, URI resolveEndpoint, String clientId,
@@ -67,8 +69,9 @@ public record BrokerSettings(Rules rules, List<Cluster> clusters, List<Flavour> 
     Duration startTimeout = positive(node, "startTimeout", Duration.ofMinutes(5));
     Duration interval = positive(node, "reconcileInterval", Duration.ofSeconds(10));
     Map<String, List<String>> commands = new LinkedHashMap<>();
-    List<Cluster> clusters = node.has("clusters") || !demo ? clusters(node.node("clusters"), commands)
-        : List.of(demoCluster());
+    Map<String, eu.panosc.broker.driver.kubernetes.IngressSettings> ingresses = new LinkedHashMap<>();
+    List<Cluster> clusters = node.has("clusters") || !demo ? clusters(node.node("clusters"), commands, ingresses,
+        publicRoot) : List.of(demoCluster());
     List<Flavour> flavours = node.has("flavours") || !demo ? flavours(node.node("flavours")) : demoFlavours();
     List<Image> images = node.has("images") || !demo ? images(node.node("images")) : demoImages();
     Set<String> clusterIds = new LinkedHashSet<>();
@@ -85,7 +88,7 @@ public record BrokerSettings(Rules rules, List<Cluster> clusters, List<Flavour> 
     Optional<Pdp> pdp = pdp(node.node("pdp"), issuer, publicRoot, demo);
     node.rejectUnknownKeys();
     return new BrokerSettings(new Rules(user, staff, proposal, startTimeout), clusters, flavours, images, datasets,
-        pdp, interval, commands);
+        pdp, interval, commands, ingresses);
   }
 
   private static Limits limits(ConfigNode n, Limits fallback) {
@@ -104,7 +107,8 @@ public record BrokerSettings(Rules rules, List<Cluster> clusters, List<Flavour> 
     return d;
   }
 
-  private static List<Cluster> clusters(ConfigNode n, Map<String, List<String>> commands) {
+  private static List<Cluster> clusters(ConfigNode n, Map<String, List<String>> commands,
+      Map<String, eu.panosc.broker.driver.kubernetes.IngressSettings> ingresses, URI publicRoot) {
     List<Cluster> out = new ArrayList<>();
     for (String id : n.keys()) {
       ConfigNode c = n.node(id);
@@ -135,6 +139,9 @@ public record BrokerSettings(Rules rules, List<Cluster> clusters, List<Flavour> 
             c.path() + ".apiUrl", "is required for a kubernetes cluster: the API server's URL"));
         target = Optional.of(new Cluster.KubernetesTarget(api.toString(), c.string("namespace", "panosc-sessions"),
             c.optionalString("tokenFile"), c.bool("trustCerts", false)));
+        if (c.has("ingress")) {
+          ingresses.put(id, ingress(c.node("ingress"), publicRoot));
+        }
       } else {
         commands.put(id, c.stringList("command"));
       }
@@ -142,6 +149,21 @@ public record BrokerSettings(Rules rules, List<Cluster> clusters, List<Flavour> 
       out.add(new Cluster(id, kind, facility, capacity, sites, labels, preference, target));
     }
     return out;
+  }
+
+  /**
+   * A cluster's {@code ingress}: {@code host} (default: the broker's public host), {@code pathPrefix} (default
+   * {@code /broker/s/}), {@code authUrl} (default {@code <public URL>/broker/v1/auth}), {@code className},
+   * {@code tlsSecret}.
+   */
+  private static eu.panosc.broker.driver.kubernetes.IngressSettings ingress(ConfigNode n, URI publicRoot) {
+    String root = publicRoot.toString().replaceAll("/+$", "");
+    var settings = guarded(n.path(), () -> new eu.panosc.broker.driver.kubernetes.IngressSettings(
+        n.string("host", publicRoot.getHost()), n.string("pathPrefix", "/broker/s/"),
+        n.optionalUri("authUrl", Set.of("http", "https")).orElseGet(() -> URI.create(root + "/broker/v1/auth")),
+        n.optionalString("className"), n.optionalString("tlsSecret")));
+    n.rejectUnknownKeys();
+    return settings;
   }
 
   private static void checkName(String key, String id) {

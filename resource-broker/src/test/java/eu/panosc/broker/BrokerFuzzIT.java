@@ -68,6 +68,8 @@ class BrokerFuzzIT {
         .headers(op -> Map.of("Authorization", "Bearer " + broker.token("fuzz@demo.panosc.eu")))
         .example("id", "sabcdefghijklmnopqrst")
         .baseline("POST", "/v1/sessions", BASELINE)
+        // an event stream never ends: SessionAccessIT covers it
+        .skip("GET", "/v1/sessions/events")
         .stateProbe(() -> broker.get("/v1/flavours", broker.token("probe@demo.panosc.eu")).body())
         .run();
   }

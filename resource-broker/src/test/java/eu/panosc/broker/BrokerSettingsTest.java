@@ -86,4 +86,24 @@ class BrokerSettingsTest {
     assertThatThrownBy(() -> read(Map.of("images", Map.of("j", Map.of("reference", "r", "clusters", List.of("nope")))),
         false)).isInstanceOf(ConfigException.class).hasMessageContaining("services.broker.images.j.clusters");
   }
+
+  @Test
+  void fromWhenClusterHasIngressThenDefaultsFromThePublicUrlAndTyposNamed() {
+    Map<String, Object> cluster = new java.util.LinkedHashMap<>(Map.of("kind", "kubernetes", "apiUrl",
+        "https://k8s.esrf.example:6443"));
+    cluster.put("ingress", Map.of("className", "nginx"));
+    BrokerSettings s = read(Map.of("clusters", Map.of("esrf-k8s", cluster)), false);
+    var ingress = s.ingresses().get("esrf-k8s");
+    assertThat(ingress.host()).isEqualTo("panosc.example");
+    assertThat(ingress.path("sx")).isEqualTo("/broker/s/sx/");
+    assertThat(ingress.authUrl().toString()).isEqualTo("https://panosc.example/broker/v1/auth");
+    assertThat(ingress.className()).contains("nginx");
+    assertThat(ingress.tlsSecret()).isEmpty();
+    cluster.put("ingress", Map.of("hots", "x"));
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> read(Map.of("clusters", Map.of("esrf-k8s", cluster)),
+        false)).hasMessageContaining("services.broker.clusters.esrf-k8s.ingress.hots");
+    cluster.put("ingress", Map.of("pathPrefix", "sessions"));
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> read(Map.of("clusters", Map.of("esrf-k8s", cluster)),
+        false)).hasMessageContaining("pathPrefix");
+  }
 }

@@ -9,10 +9,10 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 /** The JSON forms of sessions, images and flavours in the broker's API. */
-final class SessionJson {
+public final class SessionJson {
   private SessionJson() {}
 
-  static JsonObject session(Session s) {
+  public static JsonObject session(Session s) {
     JsonObject o = new JsonObject().put("id", s.id()).put("owner", s.owner());
     s.proposal().ifPresent(p -> o.put("proposal", p));
     o.put("datasets", new JsonArray(s.datasets().stream().map(Object.class::cast).toList()))

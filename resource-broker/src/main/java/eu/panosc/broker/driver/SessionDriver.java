@@ -27,4 +27,12 @@ public interface SessionDriver {
   default Future<Void> close() {
     return Future.succeededFuture();
   }
+
+  /**
+   * Where the broker's proxy reaches the session and how it presents the access secret there; empty when the
+   * session does not run on this cluster (or the driver cannot be reached through the broker).
+   */
+  default Future<java.util.Optional<Upstream>> upstream(String sessionId) {
+    return Future.succeededFuture(java.util.Optional.empty());
+  }
 }

@@ -47,4 +47,10 @@ public interface BrokerStore {
    * session.
    */
   Future<Optional<Session>> update(String id, UnaryOperator<Session> updater);
+
+  /**
+   * Records activity (e.g. proxied traffic): each session's {@code lastActivity} becomes the later of its stored
+   * value and the given instant; unknown sessions are skipped. The idle culler reads {@code lastActivity}.
+   */
+  Future<Void> touch(java.util.Map<String, java.time.Instant> lastSeen);
 }

@@ -99,6 +99,15 @@ public final class InMemoryBrokerStore implements BrokerStore {
     return Future.succeededFuture(Optional.of(next));
   }
 
+  @Override
+  public synchronized Future<Void> touch(Map<String, java.time.Instant> lastSeen) {
+    lastSeen.forEach((id, at) -> sessions.computeIfPresent(id, (k, s) -> at.isAfter(s.lastActivity())
+        ? new Session(s.id(), s.owner(), s.proposal(), s.datasets(), s.flavour(), s.image(), s.resources(),
+            s.cluster(), s.state(), s.url(), s.placement(), s.failure(), s.secretHash(), s.created(), s.updated(),
+            s.expiresAt(), at) : s));
+    return Future.succeededFuture();
+  }
+
   /** Leadership within one process: the first caller leads until it releases. */
   public static final class Lock implements LeaderLock {
     private static final Object GUARD = new Object();

@@ -166,6 +166,21 @@ public final class PgBrokerStore implements BrokerStore {
         }));
   }
 
+  @Override
+  public Future<Void> touch(java.util.Map<String, Instant> lastSeen) {
+    if (lastSeen.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    String[] ids = lastSeen.keySet().toArray(String[]::new);
+    OffsetDateTime[] at = new OffsetDateTime[ids.length];
+    for (int i = 0; i < ids.length; i++) {
+      at[i] = utc(lastSeen.get(ids[i]));
+    }
+    return pool.preparedQuery("UPDATE session s SET last_activity = greatest(s.last_activity, v.at) FROM "
+        + "unnest($1::text[], $2::timestamptz[]) AS v(id, at) WHERE s.id = v.id")
+        .execute(Tuple.tuple().addValue(ids).addValue(at)).mapEmpty();
+  }
+
   private static Tuple tuple(Session s) {
     return Tuple.from(new Object[] {s.id(), s.owner(), s.proposal().orElse(null), s.datasets().toArray(String[]::new),
         s.flavour(), s.image(), s.resources().cpu(), s.resources().memoryMi(), s.resources().gpu(),

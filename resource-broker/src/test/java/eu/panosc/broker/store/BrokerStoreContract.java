@@ -195,4 +195,21 @@ abstract class BrokerStoreContract {
     assertThat(failed.failure()).contains("the pod vanished");
     assertThat(failed.url()).isEmpty();
   }
+
+  @Test
+  void touchWhenLaterThenLastActivityMovesAndNeverBackAndUnknownIsSkipped() {
+    BrokerStore s = store();
+    Session x = await(s.create(session(id(), user(), null, SMALL, SessionState.RUNNING), TWO));
+    Session y = await(s.create(session(id(), user(), null, SMALL, SessionState.RUNNING), TWO));
+    await(s.touch(java.util.Map.of(x.id(), T0.plusSeconds(60), y.id(), T0.plusSeconds(30), "missing",
+        T0.plusSeconds(5))));
+    assertThat(await(s.get(x.id())).orElseThrow().lastActivity()).isEqualTo(T0.plusSeconds(60));
+    assertThat(await(s.get(y.id())).orElseThrow().lastActivity()).isEqualTo(T0.plusSeconds(30));
+    await(s.touch(java.util.Map.of(x.id(), T0.plusSeconds(10))));
+    assertThat(await(s.get(x.id())).orElseThrow().lastActivity()).isEqualTo(T0.plusSeconds(60));
+    Session after = await(s.get(x.id())).orElseThrow();
+    assertThat(after.updated()).isEqualTo(x.updated());
+    assertThat(after.state()).isEqualTo(SessionState.RUNNING);
+    await(s.touch(java.util.Map.of()));
+  }
 }

@@ -32,15 +32,33 @@ public final class KubernetesDriver implements SessionDriver {
   private final Vertx vertx;
   private final KubernetesClient client;
   private final String namespace;
+  /** Upstreams of sessions the proxy reached (Service and secret read once), forgotten when the session stops. */
+  private final java.util.Map<String, eu.panosc.broker.driver.Upstream> upstreams =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   public KubernetesDriver(Vertx vertx, KubernetesClient client, String namespace) {
+    this(vertx, client, namespace, java.util.Optional.empty());
+  }
+
+  /** With {@code ingress}: every session also gets an Ingress with the broker's forward-auth. */
+  public KubernetesDriver(Vertx vertx, KubernetesClient client, String namespace,
+      java.util.Optional<IngressSettings> ingress) {
     this.vertx = Objects.requireNonNull(vertx, "vertx");
     this.client = Objects.requireNonNull(client, "client");
     this.namespace = Objects.requireNonNull(namespace, "namespace");
+    this.ingress = Objects.requireNonNull(ingress, "ingress");
   }
+
+  private final java.util.Optional<IngressSettings> ingress;
 
   /** A driver for {@code target}, its client speaking through {@code vertx}. */
   public static KubernetesDriver connect(Vertx vertx, Cluster.KubernetesTarget target) {
+    return connect(vertx, target, java.util.Optional.empty());
+  }
+
+  /** A driver for {@code target} that also creates each session's Ingress when {@code ingress} is given. */
+  public static KubernetesDriver connect(Vertx vertx, Cluster.KubernetesTarget target,
+      java.util.Optional<IngressSettings> ingress) {
     ConfigBuilder config = new ConfigBuilder(Config.empty()).withMasterUrl(target.apiUrl())
         .withNamespace(target.namespace()).withTrustCerts(target.trustCerts()).withConnectionTimeout(3_000)
         .withRequestTimeout(5_000).withRequestRetryBackoffLimit(0);
@@ -53,7 +71,7 @@ public final class KubernetesDriver implements SessionDriver {
     });
     KubernetesClient client = new KubernetesClientBuilder().withConfig(config.build())
         .withHttpClientFactory(new Vertx5HttpClientFactory(vertx)).build();
-    return new KubernetesDriver(vertx, client, target.namespace());
+    return new KubernetesDriver(vertx, client, target.namespace(), ingress);
   }
 
   private <T> Future<T> blocking(Callable<T> work) {
@@ -79,6 +97,11 @@ public final class KubernetesDriver implements SessionDriver {
       }
       client.services().inNamespace(namespace).resource(SessionObjects.service(spec, namespace, pod)).unlock()
           .createOr(NonDeletingOperation::update);
+      if (ingress.isPresent()) {
+        client.network().v1().ingresses().inNamespace(namespace)
+            .resource(SessionObjects.ingress(spec, namespace, pod, ingress.get())).unlock()
+            .createOr(NonDeletingOperation::update);
+      }
       if (spec.flavour().scratchGi() > 0 && client.persistentVolumeClaims().inNamespace(namespace)
           .withName(SessionObjects.scratchName(spec.session().id())).get() == null) {
         // a claim's size is not changed once bound: created once
@@ -111,8 +134,37 @@ public final class KubernetesDriver implements SessionDriver {
     });
   }
 
+  /**
+   * The session's Service (in-cluster DNS name and port) and its access secret read from its Secret; remembered until
+   * the session stops. The broker must run where the cluster's Service names resolve (in the cluster), else the
+   * Ingress with forward-auth is the way in.
+   */
+  @Override
+  public Future<java.util.Optional<eu.panosc.broker.driver.Upstream>> upstream(String sessionId) {
+    var known = upstreams.get(sessionId);
+    if (known != null) {
+      return Future.succeededFuture(java.util.Optional.of(known));
+    }
+    return blocking(() -> {
+      String name = SessionObjects.name(sessionId);
+      var service = client.services().inNamespace(namespace).withName(name).get();
+      Secret secret = client.secrets().inNamespace(namespace).withName(name).get();
+      if (service == null || secret == null || secret.getData() == null
+          || !secret.getData().containsKey(SessionObjects.SECRET_KEY)) {
+        return java.util.Optional.<eu.panosc.broker.driver.Upstream>empty();
+      }
+      String value = new String(java.util.Base64.getDecoder().decode(secret.getData().get(SessionObjects.SECRET_KEY)),
+          java.nio.charset.StandardCharsets.UTF_8);
+      var up = eu.panosc.broker.driver.Upstream.bearer(name + "." + namespace + ".svc",
+          service.getSpec().getPorts().get(0).getPort(), value);
+      upstreams.put(sessionId, up);
+      return java.util.Optional.of(up);
+    });
+  }
+
   @Override
   public Future<Void> stop(String sessionId) {
+    upstreams.remove(sessionId);
     return blocking(() -> {
       String name = SessionObjects.name(sessionId);
       // the Secret and Service are owned by the Pod; deleted explicitly too, as a cluster without a garbage
@@ -120,6 +172,9 @@ public final class KubernetesDriver implements SessionDriver {
       client.pods().inNamespace(namespace).withName(name).delete();
       client.secrets().inNamespace(namespace).withName(name).delete();
       client.services().inNamespace(namespace).withName(name).delete();
+      if (ingress.isPresent()) {
+        client.network().v1().ingresses().inNamespace(namespace).withName(name).delete();
+      }
       client.persistentVolumeClaims().inNamespace(namespace).withName(SessionObjects.scratchName(sessionId)).delete();
       return null;
     });

@@ -148,4 +148,34 @@ public final class SessionObjects {
   public static String url(String sessionId, String namespace, int port) {
     return "http://" + name(sessionId) + "." + namespace + ".svc:" + port + "/";
   }
+
+  /** Annotations of ingress-nginx that make it ask the broker's forward-auth before every request. */
+  public static final String NGINX = "nginx.ingress.kubernetes.io/";
+
+  /**
+   * The session's Ingress: {@code host}, path {@code <prefix><id>/} (Prefix) to the session's Service, owned by the
+   * Pod; ingress-nginx asks the broker's forward-auth ({@code auth-url}) before every request and passes on who
+   * the caller is ({@code auth-response-headers}); long timeouts for WebSockets; TLS when a secret is named.
+   */
+  public static io.fabric8.kubernetes.api.model.networking.v1.Ingress ingress(LaunchSpec spec, String namespace,
+      Pod owner, IngressSettings settings) {
+    String name = name(spec.session().id());
+    Map<String, String> annotations = new LinkedHashMap<>();
+    annotations.put(NGINX + "auth-url", settings.authUrl().toString());
+    annotations.put(NGINX + "auth-method", "GET");
+    annotations.put(NGINX + "auth-response-headers", "X-Panosc-User,X-Panosc-Access");
+    annotations.put(NGINX + "proxy-read-timeout", "3600");
+    annotations.put(NGINX + "proxy-send-timeout", "3600");
+    var builder = new io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder().withNewMetadata().withName(name)
+        .withNamespace(namespace).withLabels(labels(spec)).withAnnotations(annotations)
+        .withOwnerReferences(ownedBy(owner)).endMetadata().withNewSpec();
+    settings.className().ifPresent(builder::withIngressClassName);
+    builder.addNewRule().withHost(settings.host()).withNewHttp().addNewPath().withPath(settings.path(
+        spec.session().id())).withPathType("Prefix").withNewBackend().withNewService().withName(name)
+        .withNewPort().withNumber(spec.image().port()).endPort().endService().endBackend().endPath().endHttp()
+        .endRule();
+    settings.tlsSecret().ifPresent(secret -> builder.addNewTl().withHosts(settings.host()).withSecretName(secret)
+        .endTl());
+    return builder.endSpec().build();
+  }
 }

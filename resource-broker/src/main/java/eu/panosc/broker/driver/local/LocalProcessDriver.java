@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * browser asks for it; any user name); a command receives the secret as a file
  * ({@code {secretFile}}), never in its arguments or environment.
  *
- * <p>Placeholders in the command: {@code {port}}, {@code {secretFile}}, {@code {session}}, {@code {workDir}}.
+ * <p>Placeholders in the command: {@code {port}}, {@code {secretFile}}, {@code {session}}, {@code {workDir}},
+ * {@code {basePath}} (the path the broker's proxy serves the session under, {@code /broker/s/<id>/}).
  */
 public final class LocalProcessDriver implements SessionDriver {
   private static final Logger LOG = LoggerFactory.getLogger(LocalProcessDriver.class);
@@ -49,11 +50,13 @@ public final class LocalProcessDriver implements SessionDriver {
 
   private sealed interface Running permits Page, Process {
     int port();
+
+    String secret();
   }
 
-  private record Page(HttpServer server, int port) implements Running {}
+  private record Page(HttpServer server, int port, String secret) implements Running {}
 
-  private record Process(java.lang.Process process, int port, Path dir) implements Running {}
+  private record Process(java.lang.Process process, int port, Path dir, String secret) implements Running {}
 
   /** {@code command} empty: the built-in page. {@code workRoot}: where each session gets its directory. */
   public LocalProcessDriver(Vertx vertx, List<String> command, Path workRoot) {
@@ -84,7 +87,7 @@ public final class LocalProcessDriver implements SessionDriver {
     HttpServer server = vertx.createHttpServer();
     server.requestHandler(req -> answer(req, expected, html));
     return server.listen(0, host).map(s -> {
-      Running previous = running.putIfAbsent(spec.session().id(), new Page(s, s.actualPort()));
+      Running previous = running.putIfAbsent(spec.session().id(), new Page(s, s.actualPort(), spec.secret().get()));
       if (previous != null) {
         s.close();
       }
@@ -138,12 +141,13 @@ public final class LocalProcessDriver implements SessionDriver {
       List<String> args = new ArrayList<>();
       for (String a : command) {
         args.add(a.replace("{port}", Integer.toString(port)).replace("{secretFile}", secretFile.toString())
-            .replace("{session}", id).replace("{workDir}", dir.toString()));
+            .replace("{session}", id).replace("{workDir}", dir.toString())
+            .replace("{basePath}", "/broker/s/" + id + "/"));
       }
       ProcessBuilder pb = new ProcessBuilder(args).directory(dir.toFile())
           .redirectErrorStream(true).redirectOutput(dir.resolve("output.log").toFile());
       java.lang.Process p = pb.start();
-      running.put(id, new Process(p, port, dir));
+      running.put(id, new Process(p, port, dir, spec.secret().get()));
       LOG.info("session {}: started local process {} on port {}", id, p.pid(), port);
       return null;
     }, false);
@@ -169,6 +173,13 @@ public final class LocalProcessDriver implements SessionDriver {
     // READY once the port answers HTTP at all (the page itself wants the secret)
     return web.getAbs(url).timeout(2000).send().map(resp -> Observation.ready(url))
         .otherwise(e -> Observation.starting());
+  }
+
+  @Override
+  public Future<java.util.Optional<eu.panosc.broker.driver.Upstream>> upstream(String sessionId) {
+    Running r = running.get(sessionId);
+    return Future.succeededFuture(r == null ? java.util.Optional.empty()
+        : java.util.Optional.of(eu.panosc.broker.driver.Upstream.bearer(host, r.port(), r.secret())));
   }
 
   @Override

@@ -1,0 +1,66 @@
+package eu.panosc.broker.events;
+
+import static eu.panosc.broker.Fixtures.T0;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import eu.panosc.broker.Fixtures;
+import eu.panosc.broker.model.Quota;
+import eu.panosc.broker.model.Resources;
+import eu.panosc.broker.model.Session;
+import eu.panosc.broker.model.SessionState;
+import eu.panosc.broker.store.InMemoryBrokerStore;
+import io.vertx.core.Future;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class SessionEventsTest {
+  static <T> T await(Future<T> f) {
+    return f.toCompletionStage().toCompletableFuture().join();
+  }
+
+  static Session session(String id, String owner) {
+    return Fixtures.session(id, owner, null, new Resources(1, 1, 0), SessionState.PENDING);
+  }
+
+  @Test
+  void storeWhenCreatedAndStateChangesThenOneEventEachAndNoneForOtherUpdates() {
+    SessionEvents events = new SessionEvents(10);
+    List<SessionEvent> seen = new ArrayList<>();
+    events.subscribe(seen::add);
+    EventingBrokerStore store = new EventingBrokerStore(new InMemoryBrokerStore(), events);
+    await(store.create(session("s1", "alice"), new Quota(5, Optional.empty())));
+    await(store.update("s1", s -> s.placed("local", "why", T0)));
+    await(store.update("s1", s -> s.placed("local", "why again", T0.plusSeconds(1)))); // same state: no event
+    await(store.update("s1", s -> s.running("http://x/", T0.plusSeconds(2))));
+    await(store.update("missing", s -> s));
+    assertThat(seen).extracting(e -> e.session().state()).containsExactly(SessionState.PENDING,
+        SessionState.STARTING, SessionState.RUNNING);
+    assertThat(seen).extracting(SessionEvent::seq).containsExactly(1L, 2L, 3L);
+  }
+
+  @Test
+  void afterWhenResumableThenMissedOnesOfTheFilterElseEmpty() {
+    SessionEvents events = new SessionEvents(3);
+    String start = events.latestId();
+    events.publish(session("a1", "alice"));
+    events.publish(session("b1", "bob"));
+    String afterB = events.latestId();
+    events.publish(session("a2", "alice"));
+    assertThat(events.after(start, s -> s.owner().equals("alice")).orElseThrow())
+        .extracting(e -> e.session().id()).containsExactly("a1", "a2");
+    assertThat(events.after(afterB, s -> true).orElseThrow()).extracting(e -> e.session().id())
+        .containsExactly("a2");
+    assertThat(events.after(events.latestId(), s -> true).orElseThrow()).isEmpty();
+    events.publish(session("a3", "alice"));
+    events.publish(session("a4", "alice"));
+    // the buffer holds 3: resuming from the start would miss a1
+    assertThat(events.after(start, s -> true)).isEmpty();
+    assertThat(events.after("deadbeef-1", s -> true)).isEmpty();
+    assertThat(events.after("garbage", s -> true)).isEmpty();
+    String prefix = start.substring(0, start.lastIndexOf('-') + 1);
+    assertThat(events.after(prefix + "99", s -> true)).isEmpty();
+    assertThat(events.after(prefix + "x", s -> true)).isEmpty();
+  }
+}

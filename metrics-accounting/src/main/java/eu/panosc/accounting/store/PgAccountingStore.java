@@ -2,6 +2,7 @@ package eu.panosc.accounting.store;
 
 import eu.panosc.accounting.model.BusinessMetrics;
 import eu.panosc.accounting.model.Dimension;
+import eu.panosc.accounting.model.Granularity;
 import eu.panosc.accounting.model.IngestOutcome;
 import eu.panosc.accounting.model.Metric;
 import eu.panosc.accounting.model.ReportQuery;
@@ -256,11 +257,22 @@ public final class PgAccountingStore implements AccountingStore, BusinessMetrics
     String dims = cols.stream().map(c -> c + ", ").collect(Collectors.joining());
     String using = String.join(", ", cols) + (cols.isEmpty() ? "metric" : ", metric");
     List<Object> params = new ArrayList<>(List.of(q.granularity().wire(), utc(q.from()), utc(q.to())));
-    String where = " WHERE granularity = $1 AND bucket >= $2 AND bucket < $3" + filters(q, params);
+    String filters = filters(q, params);
+    String where = " WHERE granularity = $1 AND bucket >= $2 AND bucket < $3" + filters;
+    int grouping = groupingFor(q.granularity(), q.timeSeries(), q.from(), q.to(), q.groupBy(), q.filters());
+    String users;
+    if (grouping >= 0) {
+      // exact distinct users per group kept by the worker: one row per group (and bucket)
+      params.add((short) grouping);
+      users = "SELECT " + dims + "metric, users FROM rollup_group_users WHERE bucket >= $2 AND bucket < $3 AND "
+          + "grouping = $" + params.size() + " AND metric <> ''" + filters;
+    } else {
+      users = "SELECT " + dims + "metric, count(DISTINCT user_id) AS users FROM rollup_user" + where
+          + " AND refs > 0 GROUP BY " + using;
+    }
     String sql = "WITH s AS (SELECT " + dims + "metric, sum(value) AS value, sum(late_value) AS late_value, "
         + "sum(late_records)::bigint AS late_records, count(DISTINCT NULLIF(proposal, '')) AS proposals FROM rollup" + where
-        + " AND records > 0 GROUP BY " + using + "), u AS (SELECT " + dims + "metric, count(DISTINCT user_id) AS users"
-        + " FROM rollup_user" + where + " AND refs > 0 GROUP BY " + using + ") SELECT " + dims
+        + " AND records > 0 GROUP BY " + using + "), u AS (" + users + ") SELECT " + dims
         + "metric, value::text AS value, late_value::text AS late_value, late_records, proposals, "
         + "coalesce(u.users, 0) AS users FROM s LEFT JOIN u USING (" + using + ") ORDER BY " + using;
     return pool.preparedQuery(sql).execute(Tuple.from(params)).map(rows -> {
@@ -278,6 +290,43 @@ public final class PgAccountingStore implements AccountingStore, BusinessMetrics
       }
       return out;
     });
+  }
+
+  /**
+   * The grouping of {@code rollup_group_users} that holds the exact distinct users of a report's rows, or -1 when
+   * none does: rows must be of one month bucket each (a month period, or a month series), grouped and filtered by
+   * facility and community only, and a filtered dimension not grouped must have one value (its group is then that
+   * value's).
+   */
+  static int groupingFor(Granularity g, boolean series, Instant from, Instant to, List<Dimension> groupBy,
+      Map<Dimension, List<String>> filters) {
+    if (g != Granularity.MONTH || !(series || to.equals(Granularity.MONTH.next(from)))) {
+      return -1;
+    }
+    int grouping = 0;
+    for (Dimension d : groupBy) {
+      int bit = bit(d);
+      if (bit < 0) {
+        return -1;
+      }
+      grouping |= bit;
+    }
+    for (Map.Entry<Dimension, List<String>> f : filters.entrySet()) {
+      int bit = bit(f.getKey());
+      if (bit < 0 || (!groupBy.contains(f.getKey()) && f.getValue().size() != 1)) {
+        return -1;
+      }
+      grouping |= bit;
+    }
+    return grouping;
+  }
+
+  private static int bit(Dimension d) {
+    return switch (d) {
+      case FACILITY -> 1;
+      case COMMUNITY -> 4;
+      default -> -1;
+    };
   }
 
   /**

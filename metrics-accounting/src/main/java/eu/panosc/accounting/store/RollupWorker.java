@@ -76,6 +76,24 @@ public final class RollupWorker {
   private static final String LEAVE = "DELETE FROM rollup_user WHERE refs = 0 AND (granularity, bucket, facility, "
       + "installation, proposal, community, metric, user_id) IN (SELECT * FROM unnest($1::text[], $2::timestamptz[], "
       + "$3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[]))";
+  private static final String GROUP_USERS = "WITH d AS (SELECT * FROM unnest($1::timestamptz[], $2::int2[], "
+      + "$3::text[], $4::text[], $5::text[], $6::text[], $7::int8[]) WITH ORDINALITY AS t(bucket, grouping, facility, "
+      + "community, metric, user_id, n, o)), up AS (INSERT INTO rollup_group_user AS g (bucket, grouping, facility, "
+      + "community, metric, user_id, refs) SELECT bucket, grouping, facility, community, metric, user_id, n FROM d "
+      + "ORDER BY o ON CONFLICT (bucket, grouping, facility, community, metric, user_id) DO UPDATE SET refs = g.refs + "
+      + "excluded.refs RETURNING bucket, grouping, facility, community, metric, user_id, refs) SELECT up.bucket, "
+      + "up.grouping, up.facility, up.community, up.metric, up.user_id, up.refs, up.refs - d.n AS old FROM up JOIN d "
+      + "USING (bucket, grouping, facility, community, metric, user_id) WHERE (up.refs > 0) <> (up.refs - d.n > 0) "
+      + "OR up.refs = 0";
+  private static final String GROUP_COUNTS = "INSERT INTO rollup_group_users AS c (bucket, grouping, facility, "
+      + "community, metric, users) SELECT b, g, f, c, m, n FROM unnest($1::timestamptz[], $2::int2[], $3::text[], "
+      + "$4::text[], $5::text[], $6::int8[]) WITH ORDINALITY AS t(b, g, f, c, m, n, o) ORDER BY o ON CONFLICT (bucket, "
+      + "grouping, facility, community, metric) DO UPDATE SET users = c.users + excluded.users";
+  private static final String GROUP_LEAVE = "DELETE FROM rollup_group_user WHERE refs = 0 AND (bucket, grouping, "
+      + "facility, community, metric, user_id) IN (SELECT * FROM unnest($1::timestamptz[], $2::int2[], $3::text[], "
+      + "$4::text[], $5::text[], $6::text[]))";
+  /** The groupings kept in {@code rollup_group_user}: bit 1 facility, bit 4 community. */
+  static final int[] GROUPINGS = {0, 1, 4, 5};
   private static final String STATUS = "SELECT count(*) FILTER (WHERE sign > 0) AS pending, min(queued_at) AS oldest, "
       + "now() AS now FROM rollup_pending";
   private static final String ANY_PENDING = "SELECT now() AS now, EXISTS (SELECT 1 FROM rollup_pending) AS pending";
@@ -204,7 +222,8 @@ public final class RollupWorker {
         delta.subtract(r);
       }
     }
-    return sums(conn, delta).compose(v -> users(conn, delta)).compose(v -> PgBusinessMetrics.maintain(conn, counted));
+    return sums(conn, delta).compose(v -> users(conn, delta)).compose(v -> groups(conn, delta))
+        .compose(v -> PgBusinessMetrics.maintain(conn, counted));
   }
 
   private static Future<Void> sums(SqlConnection conn, RollupDelta delta) {
@@ -267,6 +286,126 @@ public final class RollupWorker {
       }
     }
     return conn.preparedQuery(LEAVE).execute(Tuple.from((Object[]) cols)).mapEmpty();
+  }
+
+  /** A member of a month's group set: bucket, grouping, facility, community, metric ('' all), user. */
+  private record GroupMember(Instant bucket, int grouping, String facility, String community, String metric,
+      String user) implements Comparable<GroupMember> {
+    private static final java.util.Comparator<GroupMember> ORDER = java.util.Comparator.comparing(GroupMember::bucket)
+        .thenComparingInt(GroupMember::grouping).thenComparing(GroupMember::facility)
+        .thenComparing(GroupMember::community).thenComparing(GroupMember::metric).thenComparing(GroupMember::user);
+
+    @Override
+    public int compareTo(GroupMember o) {
+      return ORDER.compare(this, o);
+    }
+
+    GroupMember group() {
+      return new GroupMember(bucket, grouping, facility, community, metric, "");
+    }
+  }
+
+  /**
+   * The month user sets per report grouping: each month user delta moves the user's reference count in every
+   * grouping (and for its metric and for all metrics); members moving in or out change the group's count.
+   */
+  private static Future<Void> groups(SqlConnection conn, RollupDelta delta) {
+    java.util.TreeMap<GroupMember, Long> members = new java.util.TreeMap<>();
+    delta.users().forEach((u, n) -> {
+      RollupKey k = u.row();
+      if (k.granularity() != eu.panosc.accounting.model.Granularity.MONTH) {
+        return;
+      }
+      for (int g : GROUPINGS) {
+        String f = (g & 1) != 0 ? k.facility() : "";
+        String c = (g & 4) != 0 ? k.community() : "";
+        members.merge(new GroupMember(k.bucket(), g, f, c, k.metric(), u.user()), n, Long::sum);
+        members.merge(new GroupMember(k.bucket(), g, f, c, "", u.user()), n, Long::sum);
+      }
+    });
+    members.values().removeIf(n -> n == 0);
+    if (members.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    int n = members.size();
+    OffsetDateTime[] bucket = new OffsetDateTime[n];
+    Short[] grouping = new Short[n];
+    String[][] text = new String[4][n];
+    Long[] refs = new Long[n];
+    int i = 0;
+    for (Map.Entry<GroupMember, Long> e : members.entrySet()) {
+      GroupMember m = e.getKey();
+      bucket[i] = m.bucket().atOffset(ZoneOffset.UTC);
+      grouping[i] = (short) m.grouping();
+      text[0][i] = m.facility();
+      text[1][i] = m.community();
+      text[2][i] = m.metric();
+      text[3][i] = m.user();
+      refs[i++] = e.getValue();
+    }
+    return conn.preparedQuery(GROUP_USERS).execute(Tuple.from(new Object[] {bucket, grouping, text[0], text[1],
+        text[2], text[3], refs})).compose(rows -> {
+          java.util.TreeMap<GroupMember, Long> counts = new java.util.TreeMap<>();
+          List<GroupMember> gone = new ArrayList<>();
+          for (Row r : rows) {
+            GroupMember m = new GroupMember(r.getOffsetDateTime("bucket").toInstant(), r.getInteger("grouping"),
+                r.getString("facility"), r.getString("community"), r.getString("metric"), r.getString("user_id"));
+            long now = r.getLong("refs");
+            long old = r.getLong("old");
+            if (now > 0 != old > 0) {
+              counts.merge(m.group(), now > 0 ? 1L : -1L, Long::sum);
+            }
+            if (now == 0) {
+              gone.add(m);
+            }
+          }
+          counts.values().removeIf(c -> c == 0);
+          return groupCounts(conn, counts).compose(v -> groupLeave(conn, gone));
+        });
+  }
+
+  private static Future<Void> groupCounts(SqlConnection conn, Map<GroupMember, Long> counts) {
+    if (counts.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    int n = counts.size();
+    OffsetDateTime[] bucket = new OffsetDateTime[n];
+    Short[] grouping = new Short[n];
+    String[][] text = new String[3][n];
+    Long[] users = new Long[n];
+    int i = 0;
+    for (Map.Entry<GroupMember, Long> e : counts.entrySet()) {
+      GroupMember m = e.getKey();
+      bucket[i] = m.bucket().atOffset(ZoneOffset.UTC);
+      grouping[i] = (short) m.grouping();
+      text[0][i] = m.facility();
+      text[1][i] = m.community();
+      text[2][i] = m.metric();
+      users[i++] = e.getValue();
+    }
+    return conn.preparedQuery(GROUP_COUNTS).execute(Tuple.from(new Object[] {bucket, grouping, text[0], text[1],
+        text[2], users})).mapEmpty();
+  }
+
+  private static Future<Void> groupLeave(SqlConnection conn, List<GroupMember> gone) {
+    if (gone.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    int n = gone.size();
+    OffsetDateTime[] bucket = new OffsetDateTime[n];
+    Short[] grouping = new Short[n];
+    String[][] text = new String[4][n];
+    for (int i = 0; i < n; i++) {
+      GroupMember m = gone.get(i);
+      bucket[i] = m.bucket().atOffset(ZoneOffset.UTC);
+      grouping[i] = (short) m.grouping();
+      text[0][i] = m.facility();
+      text[1][i] = m.community();
+      text[2][i] = m.metric();
+      text[3][i] = m.user();
+    }
+    return conn.preparedQuery(GROUP_LEAVE).execute(Tuple.from(new Object[] {bucket, grouping, text[0], text[1],
+        text[2], text[3]})).mapEmpty();
   }
 
   /** How complete the rollups are now. */

@@ -213,6 +213,33 @@ class RollupJournalIT {
           r.getLong("n"));
     }
     assertThat(actual).isEqualTo(expected);
+
+    // distinct users per month: the per-group counts (facility) and the user sets (facility x installation) agree
+    // with the records
+    PgAccountingStore store = new PgAccountingStore(DB.shared());
+    for (String month : List.of("2026-11-01T00:00:00Z", "2026-12-01T00:00:00Z")) {
+      Instant from = Instant.parse(month);
+      Instant to = Granularity.MONTH.next(from);
+      long users = DB.shared().preparedQuery("SELECT count(DISTINCT user_id) AS n FROM usage_record WHERE facility = $1 "
+          + "AND start_at < $3 AND (end_at > $2 OR start_at >= $2)").execute(Tuple.of(facility,
+              from.atOffset(java.time.ZoneOffset.UTC), to.atOffset(java.time.ZoneOffset.UTC))).await().iterator().next()
+          .getLong("n");
+      ReportQuery byFacility = new ReportQuery(from, to, Granularity.MONTH, List.of(Dimension.FACILITY), List.of(),
+          Map.of(Dimension.FACILITY, List.of(facility)), false);
+      assertThat(PgAccountingStore.groupingFor(Granularity.MONTH, false, from, to, byFacility.groupBy(),
+          byFacility.filters())).as("read from the per-group counts").isEqualTo(1);
+      assertThat(store.report(byFacility).await()).singleElement().extracting(ReportRow::uniqueUsers).isEqualTo(users);
+      assertThat(store.businessMetrics(byFacility).await().activeUsers()).isEqualTo(users);
+      for (Row r : DB.shared().preparedQuery("SELECT installation, count(DISTINCT user_id) AS n FROM usage_record "
+          + "WHERE facility = $1 AND start_at < $3 AND (end_at > $2 OR start_at >= $2) GROUP BY 1").execute(Tuple.of(
+              facility, from.atOffset(java.time.ZoneOffset.UTC), to.atOffset(java.time.ZoneOffset.UTC))).await()) {
+        ReportQuery byInstallation = new ReportQuery(from, to, Granularity.MONTH, List.of(Dimension.INSTALLATION),
+            List.of(), Map.of(Dimension.FACILITY, List.of(facility), Dimension.INSTALLATION,
+                List.of(r.getString("installation"))), false);
+        assertThat(store.report(byInstallation).await()).singleElement().extracting(ReportRow::uniqueUsers)
+            .isEqualTo(r.getLong("n"));
+      }
+    }
   }
 
   @Test

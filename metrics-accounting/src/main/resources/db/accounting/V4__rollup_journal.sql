@@ -64,3 +64,11 @@ GROUP BY bucket, user_id, CUBE (facility, community), GROUPING SETS ((metric), (
 INSERT INTO rollup_group_users (bucket, grouping, facility, community, metric, users)
 SELECT bucket, grouping, facility, community, metric, count(*) FROM rollup_group_user
 GROUP BY bucket, grouping, facility, community, metric;
+
+-- The worker's upserts mostly update rows in place (value, refs, users: no indexed column changes); free space on
+-- each page lets PostgreSQL make them HOT updates (no new index entries). Applies to pages written from now on.
+ALTER TABLE rollup SET (fillfactor = 70);
+ALTER TABLE rollup_user SET (fillfactor = 70);
+ALTER TABLE rollup_group_user SET (fillfactor = 70);
+ALTER TABLE rollup_group_users SET (fillfactor = 70);
+ALTER TABLE usage_session SET (fillfactor = 80);

@@ -47,9 +47,9 @@ public final class RollupWorker {
   static final int CLAIM_ROWS = 5000;
   /** Hour buckets one step's claimed rows may span together (about), as an ingest batch. */
   static final long CLAIM_HOURS = 200_000;
-  public static final String METER_PENDING = "panosc.accounting.rollup.pending.records";
-  public static final String METER_LAG = "panosc.accounting.rollup.lag.seconds";
-  public static final String METER_APPLIED = "panosc.accounting.rollup.records";
+  public static final String METER_PENDING = "panosc_accounting_rollup_pending_records";
+  public static final String METER_LAG = "panosc_accounting_rollup_lag_seconds";
+  public static final String METER_APPLIED = "panosc_accounting_rollup_records_total";
 
   private static final String CLAIM = "DELETE FROM rollup_pending WHERE ctid = ANY(ARRAY(SELECT id FROM (SELECT id, "
       + "sum(cost) OVER (ROWS UNBOUNDED PRECEDING) - cost AS before FROM (SELECT ctid AS id, "

@@ -85,7 +85,7 @@ public final class PgAccountingStore implements AccountingStore, BusinessMetrics
   public Future<IngestOutcome> ingest(List<UsageRecord> batch, Instant receivedAt) {
     return attempt(BatchPlan.of(batch), batch.size(), receivedAt, 1).onSuccess(o -> {
       if (o.accepted() + o.replaced() > 0) {
-        rollups.kick();
+        rollups.acknowledged();
       }
     });
   }

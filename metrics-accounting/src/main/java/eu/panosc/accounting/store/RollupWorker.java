@@ -37,8 +37,11 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Readers that must be exact call {@link #await}: it helps (it runs steps itself, waiting for the lock at most
  * the read wait) until every journal row acknowledged before the call is applied, or the wait is over; the status
- * it answers says how complete the rollups are. {@link #start} runs steps in the background (on a timer and after
- * each ingest) and keeps the lag meters.
+ * it answers says how complete the rollups are. {@link #start} runs steps in the background and keeps the lag
+ * meters. The background steps yield to ingest: they start (or go on) only once this replica has acknowledged no
+ * batch for {@link #QUIET}, unless the oldest record this replica acknowledged and has not seen rolled up is older
+ * than {@link #MAX_YIELD}: a burst of batches is acknowledged at full speed and rolled up right after it, and under
+ * sustained load the lag stays near that bound (readers still wait for, and help with, what they need).
  */
 public final class RollupWorker {
   /** Key of the advisory lock held by the one worker step running at a time ("panoscRL"). */
@@ -49,6 +52,10 @@ public final class RollupWorker {
   static final long CLAIM_HOURS = 200_000;
   public static final String METER_PENDING = "panosc_accounting_rollup_pending_records";
   public static final String METER_LAG = "panosc_accounting_rollup_lag_seconds";
+  /** How long after this replica's last acknowledged batch the background steps start. */
+  static final Duration QUIET = Duration.ofMillis(200);
+  /** The background steps stop yielding to ingest once this replica's oldest unrolled acknowledgement is this old. */
+  static final Duration MAX_YIELD = Duration.ofSeconds(10);
   public static final String METER_APPLIED = "panosc_accounting_rollup_records_total";
 
   private static final String CLAIM = "DELETE FROM rollup_pending WHERE ctid = ANY(ARRAY(SELECT id FROM (SELECT id, "
@@ -108,6 +115,10 @@ public final class RollupWorker {
   private volatile double lagSeconds;
   private volatile Vertx vertx;
   private volatile boolean stopped;
+  /** System.nanoTime() of this replica's last acknowledged batch. */
+  private volatile long lastIngest = System.nanoTime() - QUIET.toNanos();
+  /** System.nanoTime() of the first batch acknowledged since the background steps last found nothing; 0: none. */
+  private final AtomicLong unrolledSince = new AtomicLong();
   private volatile long timer = -1;
   private Counter applied;
 
@@ -128,7 +139,21 @@ public final class RollupWorker {
     Gauge.builder(METER_PENDING, pendingGauge, AtomicLong::get).register(meters);
     Gauge.builder(METER_LAG, this, w -> w.lagSeconds).baseUnit("seconds").register(meters);
     this.vertx = v;
-    timer = v.setPeriodic(interval.toMillis(), id -> kick());
+    timer = v.setPeriodic(Math.min(interval.toMillis(), QUIET.toMillis()), id -> kick());
+  }
+
+  /** A batch was acknowledged: the background steps yield for a moment (see the class comment). */
+  public void acknowledged() {
+    long now = System.nanoTime();
+    lastIngest = now;
+    unrolledSince.compareAndSet(0, now);
+  }
+
+  /** Whether the background steps should leave the machine to ingest now. */
+  boolean yielding() {
+    long now = System.nanoTime();
+    long since = unrolledSince.get();
+    return now - lastIngest < QUIET.toNanos() && (since == 0 || now - since < MAX_YIELD.toNanos());
   }
 
   /** Stops the background steps (a step under way finishes; what it did not claim stays pending). */
@@ -141,9 +166,12 @@ public final class RollupWorker {
     stopped = true;
   }
 
-  /** Starts background steps now unless they run already (then they run once more); a no-op unless started. */
+  /**
+   * Starts background steps now unless they run already (then they run once more) or yield to ingest; a no-op
+   * unless started.
+   */
   public void kick() {
-    if (vertx == null) {
+    if (vertx == null || yielding()) {
       return;
     }
     if (!running.compareAndSet(false, true)) {
@@ -151,8 +179,13 @@ public final class RollupWorker {
       return;
     }
     again.set(false);
+    long started = System.nanoTime();
     drain().onComplete(r -> {
       running.set(false);
+      if (r.succeeded() && !yielding()) {
+        // ran until nothing was left (or another replica holds the lock): what was acknowledged before is done
+        unrolledSince.updateAndGet(since -> since != 0 && since < started ? 0 : since);
+      }
       status().onSuccess(s -> {
         pendingGauge.set(s.pendingRecords());
         lagSeconds = s.pendingRecords() == 0 ? 0 : Math.max(0,
@@ -170,7 +203,8 @@ public final class RollupWorker {
   }
 
   private Future<Long> drain(long done) {
-    return step(null).compose(n -> n > 0 && !stopped ? drain(done + n) : Future.succeededFuture(done + n));
+    return step(null).compose(n -> n > 0 && !stopped && !(vertx != null && yielding()) ? drain(done + n)
+        : Future.succeededFuture(done + n));
   }
 
   /**

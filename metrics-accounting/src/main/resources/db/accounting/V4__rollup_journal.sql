@@ -1,26 +1,32 @@
 -- Rollups leave the acknowledged transaction (issue 12, ingest >= 50 % of COPY). An ingest commits its records and,
--- in the same transaction, one journal row per change the rollups still have to take: +1 for a record that counts
--- (new, or a cumulative record replacing its predecessor), -1 for the replaced predecessor (its old content, so
--- that exactly its shares are subtracted). The roll-up worker (one at a time: an advisory lock) claims rows by
--- DELETE ... RETURNING and applies their deltas to rollup, rollup_user, user_first_seen and usage_session in the
+-- in the same statement, one journal row holding, as parallel arrays, one entry per change the rollups still have
+-- to take: +1 for a record that counts (new, or a cumulative record replacing its predecessor), -1 for a replaced
+-- predecessor (its old content, so that exactly its shares are subtracted). One row per batch, not per record: the
+-- journal costs the ingest one (compressed) tuple. The roll-up worker (one at a time: an advisory lock) claims rows
+-- by DELETE ... RETURNING and applies their deltas to rollup, rollup_user, user_first_seen and usage_session in the
 -- same transaction: a row is applied exactly once, whatever crashes or commits out of order. No index: rows are
--- appended at ingest and claimed in any order (the deltas are additive); the table stays small when the worker
--- keeps up. queued_at is the ingest transaction's start, so every row an earlier-started read could see has a
--- smaller or equal queued_at (reads wait for those).
+-- appended at ingest and claimed in any order (the deltas are additive). queued_at is the ingest transaction's
+-- start, so every row an earlier-started read could see has a smaller or equal queued_at (reads wait for those).
+-- records (the +1 entries), hours (about the hour buckets the entries span), first_start and last_end summarize
+-- the row for the worker's step size, the lag and the exports' overlap checks.
 CREATE TABLE rollup_pending (
-  sign smallint NOT NULL CHECK (sign IN (-1, 1)),
-  facility text NOT NULL,
-  installation text NOT NULL,
-  session text,
-  user_id text,
-  proposal text,
-  community text,
-  metric text NOT NULL,
-  start_at timestamptz NOT NULL,
-  end_at timestamptz NOT NULL,
-  value numeric NOT NULL,
-  late boolean NOT NULL,
-  queued_at timestamptz NOT NULL DEFAULT now()
+  records integer NOT NULL,
+  hours bigint NOT NULL,
+  first_start timestamptz NOT NULL,
+  last_end timestamptz NOT NULL,
+  queued_at timestamptz NOT NULL DEFAULT now(),
+  sign smallint[] NOT NULL,
+  facility text[] NOT NULL,
+  installation text[] NOT NULL,
+  session text[] NOT NULL,
+  user_id text[] NOT NULL,
+  proposal text[] NOT NULL,
+  community text[] NOT NULL,
+  metric text[] NOT NULL,
+  start_at timestamptz[] NOT NULL,
+  end_at timestamptz[] NOT NULL,
+  value numeric[] NOT NULL,
+  late boolean[] NOT NULL
 );
 
 -- Users leave a bucket's set when their reference count drops to zero (rows are deleted then, so reports read

@@ -38,9 +38,12 @@ public final class PgExportStore implements ExportStore {
   /** Rows read from the cursor at a time. */
   static final int FETCH = 1000;
 
-  /** Whether acknowledged records not rolled up yet overlap [$1, $2) (as the rollups' pro-rating counts them). */
-  private static final String PENDING_IN = "SELECT EXISTS (SELECT 1 FROM rollup_pending WHERE start_at < $2 AND "
-      + "(end_at > $1 OR start_at >= $1)) AS pending";
+  /**
+   * Whether acknowledged records not rolled up yet may overlap [$1, $2) (each journal row by the span of its
+   * entries: a superset of the rollups' pro-rating).
+   */
+  private static final String PENDING_IN = "SELECT EXISTS (SELECT 1 FROM rollup_pending WHERE first_start < $2 AND "
+      + "(last_end > $1 OR first_start >= $1)) AS pending";
 
   private final Pool pool;
   private final RollupWorker rollups;

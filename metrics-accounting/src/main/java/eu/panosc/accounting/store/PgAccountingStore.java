@@ -42,24 +42,30 @@ public final class PgAccountingStore implements AccountingStore, BusinessMetrics
   private static final int ATTEMPTS = 5;
   private static final String RECORD_COLUMNS = "source, record_id, facility, installation, cluster, session, "
       + "user_id, proposal, community, metric, start_at, end_at, value, cumulative, late, received_at";
-  private static final String JOURNAL_COLUMNS = "sign, facility, installation, session, user_id, proposal, "
-      + "community, metric, start_at, end_at, value, late";
-  /** The new records, and a +1 journal row for each of them, in one statement. */
+  private static final String JOURNAL_COLUMNS = "records, hours, first_start, last_end, sign, facility, installation, "
+      + "session, user_id, proposal, community, metric, start_at, end_at, value, late";
+  /** The journal row's summary and entry arrays of a set of entries {@code e} (sign s). */
+  private static final String JOURNAL_AGGREGATES = "count(*) FILTER (WHERE s > 0), sum(ceil(extract(epoch FROM "
+      + "end_at - start_at) / 3600)::bigint + 3), min(start_at), max(end_at), array_agg(s), array_agg(facility), "
+      + "array_agg(installation), array_agg(session), array_agg(user_id), array_agg(proposal), array_agg(community), "
+      + "array_agg(metric), array_agg(start_at), array_agg(end_at), array_agg(value), array_agg(late)";
+  /** The new records, and one journal row with a +1 entry for each of them, in one statement. */
   private static final String INSERT = "WITH ins AS (INSERT INTO usage_record (" + RECORD_COLUMNS + ") SELECT source, "
       + "record_id, facility, installation, cluster, session, user_id, proposal, community, metric, start_at, end_at, "
       + "value::numeric, cumulative, late, $16 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], "
       + "$5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::timestamptz[], "
-      + "$12::timestamptz[], $13::text[], $14::bool[], $15::bool[]) AS t(source, record_id, facility, installation, "
-      + "cluster, session, user_id, proposal, community, metric, start_at, end_at, value, cumulative, late) "
-      + "ORDER BY source, record_id ON CONFLICT (source, record_id) DO NOTHING RETURNING source, record_id, facility, "
-      + "installation, session, user_id, proposal, community, metric, start_at, end_at, value, late), "
-      + "j AS (INSERT INTO rollup_pending (" + JOURNAL_COLUMNS + ") SELECT 1, facility, installation, session, user_id, "
-      + "proposal, community, metric, start_at, end_at, value, late FROM ins) SELECT source, record_id FROM ins";
-  /** Journal rows of replaced cumulative records: -1 with the old content, +1 with the new. */
-  private static final String JOURNAL = "INSERT INTO rollup_pending (" + JOURNAL_COLUMNS + ") SELECT s, f, i, ss, u, "
-      + "p, c, m, st, en, v::numeric, l FROM unnest($1::int2[], $2::text[], $3::text[], $4::text[], $5::text[], "
-      + "$6::text[], $7::text[], $8::text[], $9::timestamptz[], $10::timestamptz[], $11::text[], $12::bool[]) "
-      + "AS t(s, f, i, ss, u, p, c, m, st, en, v, l)";
+      + "$12::timestamptz[], $13::text[], $14::bool[], $15::bool[]) WITH ORDINALITY AS t(source, record_id, facility, "
+      + "installation, cluster, session, user_id, proposal, community, metric, start_at, end_at, value, cumulative, "
+      + "late, o) ORDER BY o ON CONFLICT (source, record_id) DO NOTHING RETURNING source, record_id, facility, "
+      + "installation, session, user_id, proposal, community, metric, start_at, end_at, value, late, 1::int2 AS s), "
+      + "j AS (INSERT INTO rollup_pending (" + JOURNAL_COLUMNS + ") SELECT " + JOURNAL_AGGREGATES + " FROM ins "
+      + "HAVING count(*) > 0) SELECT source, record_id FROM ins";
+  /** A journal row for replaced cumulative records: -1 entries with the old content, +1 with the new. */
+  private static final String JOURNAL = "INSERT INTO rollup_pending (" + JOURNAL_COLUMNS + ") SELECT "
+      + JOURNAL_AGGREGATES + " FROM (SELECT s, f AS facility, i AS installation, ss AS session, u AS user_id, "
+      + "p AS proposal, c AS community, m AS metric, st AS start_at, en AS end_at, v::numeric AS value, l AS late "
+      + "FROM unnest($1::int2[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], "
+      + "$9::timestamptz[], $10::timestamptz[], $11::text[], $12::bool[]) AS t(s, f, i, ss, u, p, c, m, st, en, v, l)) e";
   private static final String LOCK = "SELECT source, record_id, facility, installation, cluster, session, user_id, "
       + "proposal, community, metric, start_at, end_at, value::text AS value, cumulative, late FROM usage_record "
       + "WHERE (source, record_id) IN (SELECT * FROM unnest($1::text[], $2::text[])) ORDER BY source, record_id "

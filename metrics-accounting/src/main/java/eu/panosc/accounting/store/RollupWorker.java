@@ -44,6 +44,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * sustained load the lag stays near that bound (readers still wait for, and help with, what they need).
  */
 public final class RollupWorker {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RollupWorker.class);
   /** Key of the advisory lock held by the one worker step running at a time ("panoscRL"). */
   static final long LOCK = 0x70616e6f7363524cL;
   /** Journal rows claimed by one step at most. */
@@ -58,11 +59,12 @@ public final class RollupWorker {
   static final Duration MAX_YIELD = Duration.ofSeconds(10);
   public static final String METER_APPLIED = "panosc_accounting_rollup_records_total";
 
+  /** Journal rows (each one ingest batch's entries) until about CLAIM_ROWS entries or CLAIM_HOURS, at least one. */
   private static final String CLAIM = "DELETE FROM rollup_pending WHERE ctid = ANY(ARRAY(SELECT id FROM (SELECT id, "
-      + "sum(cost) OVER (ROWS UNBOUNDED PRECEDING) - cost AS before FROM (SELECT ctid AS id, "
-      + "ceil(extract(epoch FROM end_at - start_at) / 3600)::bigint + 3 AS cost FROM rollup_pending LIMIT $1) s) c "
-      + "WHERE before < $2)) RETURNING sign, facility, installation, session, "
-      + "user_id, proposal, community, metric, start_at, end_at, value::text AS value, late";
+      + "sum(n) OVER (ROWS UNBOUNDED PRECEDING) - n AS before_n, sum(hours) OVER (ROWS UNBOUNDED PRECEDING) - hours "
+      + "AS before_h FROM (SELECT ctid AS id, cardinality(sign) AS n, hours FROM rollup_pending LIMIT 100) s) c "
+      + "WHERE before_n < $1 AND before_h < $2)) RETURNING sign, facility, installation, session, user_id, proposal, "
+      + "community, metric, start_at, end_at, value::text[] AS value, late";
   private static final String ROLLUP = "INSERT INTO rollup AS r (granularity, bucket, facility, installation, "
       + "proposal, community, metric, value, late_value, records, late_records) SELECT g, b, f, i, p, c, m, "
       + "v::numeric, lv::numeric, n, ln FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], "
@@ -101,7 +103,7 @@ public final class RollupWorker {
       + "$4::text[], $5::text[], $6::text[]))";
   /** The groupings kept in {@code rollup_group_user}: bit 1 facility, bit 4 community. */
   static final int[] GROUPINGS = {0, 1, 4, 5};
-  private static final String STATUS = "SELECT count(*) FILTER (WHERE sign > 0) AS pending, min(queued_at) AS oldest, "
+  private static final String STATUS = "SELECT coalesce(sum(records), 0)::bigint AS pending, min(queued_at) AS oldest, "
       + "now() AS now FROM rollup_pending";
   private static final String ANY_PENDING = "SELECT now() AS now, EXISTS (SELECT 1 FROM rollup_pending) AS pending";
   private static final String PENDING_BEFORE = "SELECT EXISTS (SELECT 1 FROM rollup_pending WHERE queued_at <= $1) "
@@ -182,6 +184,10 @@ public final class RollupWorker {
     long started = System.nanoTime();
     drain().onComplete(r -> {
       running.set(false);
+      if (r.failed()) {
+        // the claimed rows of the failed step stay pending; the next tick tries again
+        LOG.warn("roll-up step failed; retrying on the next tick: {}", r.cause().toString());
+      }
       if (r.succeeded() && !yielding()) {
         // ran until nothing was left (or another replica holds the lock): what was acknowledged before is done
         unrolledSince.updateAndGet(since -> since != 0 && since < started ? 0 : since);
@@ -218,7 +224,7 @@ public final class RollupWorker {
         return Future.succeededFuture(0);
       }
       return conn.preparedQuery(CLAIM).execute(Tuple.of(CLAIM_ROWS, CLAIM_HOURS))
-          .compose(rows -> apply(conn, rows).map(v -> rows.rowCount()));
+          .compose(rows -> apply(conn, rows));
     })).onSuccess(n -> {
       if (applied != null) {
         applied.increment(n);
@@ -237,27 +243,43 @@ public final class RollupWorker {
         .map(rs -> true);
   }
 
-  private static Future<Void> apply(SqlConnection conn, RowSet<Row> claimed) {
+  /** Applies the claimed journal rows; the number of entries. */
+  private static Future<Integer> apply(SqlConnection conn, RowSet<Row> claimed) {
     if (claimed.rowCount() == 0) {
-      return Future.succeededFuture();
+      return Future.succeededFuture(0);
     }
     RollupDelta delta = new RollupDelta();
     List<UsageRecord> counted = new ArrayList<>();
+    int entries = 0;
     for (Row row : claimed) {
-      UsageRecord r = new UsageRecord("journal", "", row.getString("facility"), row.getString("installation"), null,
-          row.getString("session"), row.getString("user_id"), row.getString("proposal"), row.getString("community"),
-          Metric.parse(row.getString("metric")).orElseThrow(), row.getOffsetDateTime("start_at").toInstant(),
-          row.getOffsetDateTime("end_at").toInstant(), new BigDecimal(row.getString("value")), false,
-          row.getBoolean("late"));
-      if (row.getInteger("sign") > 0) {
-        delta.add(r);
-        counted.add(r);
-      } else {
-        delta.subtract(r);
+      Short[] sign = row.getArrayOfShorts("sign");
+      String[] facility = row.getArrayOfStrings("facility");
+      String[] installation = row.getArrayOfStrings("installation");
+      String[] session = row.getArrayOfStrings("session");
+      String[] user = row.getArrayOfStrings("user_id");
+      String[] proposal = row.getArrayOfStrings("proposal");
+      String[] community = row.getArrayOfStrings("community");
+      String[] metric = row.getArrayOfStrings("metric");
+      OffsetDateTime[] start = row.getArrayOfOffsetDateTimes("start_at");
+      OffsetDateTime[] end = row.getArrayOfOffsetDateTimes("end_at");
+      String[] value = row.getArrayOfStrings("value");
+      Boolean[] late = row.getArrayOfBooleans("late");
+      for (int i = 0; i < sign.length; i++) {
+        UsageRecord r = new UsageRecord("journal", "", facility[i], installation[i], null, session[i], user[i],
+            proposal[i], community[i], Metric.parse(metric[i]).orElseThrow(), start[i].toInstant(),
+            end[i].toInstant(), new BigDecimal(value[i]), false, late[i]);
+        if (sign[i] > 0) {
+          delta.add(r);
+          counted.add(r);
+        } else {
+          delta.subtract(r);
+        }
       }
+      entries += sign.length;
     }
+    int applied = entries;
     return sums(conn, delta).compose(v -> users(conn, delta)).compose(v -> groups(conn, delta))
-        .compose(v -> PgBusinessMetrics.maintain(conn, counted));
+        .compose(v -> PgBusinessMetrics.maintain(conn, counted)).map(v -> applied);
   }
 
   private static Future<Void> sums(SqlConnection conn, RollupDelta delta) {

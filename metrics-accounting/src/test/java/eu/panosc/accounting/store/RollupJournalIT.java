@@ -61,8 +61,8 @@ class RollupJournalIT {
   }
 
   long pendingRows(Pool pool) {
-    return pool.preparedQuery("SELECT count(*) AS n FROM rollup_pending WHERE facility = $1")
-        .execute(Tuple.of(facility)).await().iterator().next().getLong("n");
+    return pool.preparedQuery("SELECT coalesce(sum(records), 0)::bigint AS n FROM rollup_pending WHERE $1 = "
+        + "ANY(facility)").execute(Tuple.of(facility)).await().iterator().next().getLong("n");
   }
 
   List<ReportRow> monthReport(AccountingStore store) {
@@ -77,6 +77,9 @@ class RollupJournalIT {
     store.ingest(List.of(rec("a", "2026-11-05T10:30:00Z", "2026-11-05T12:30:00Z", "8", false, "u1"),
         rec("b", "2026-11-05T10:00:00Z", "2026-11-05T11:00:00Z", "2", false, "u2")), NOW).await();
     assertThat(pendingRows(DB.shared())).as("acknowledged, not rolled up yet").isEqualTo(2);
+    assertThat(DB.shared().preparedQuery("SELECT count(*) AS n FROM rollup_pending WHERE $1 = ANY(facility)")
+        .execute(Tuple.of(facility)).await().iterator().next().getLong("n")).as("one journal row per batch")
+        .isEqualTo(1);
     assertThat(rollupSum(DB.shared(), "hour")).isEqualByComparingTo("0");
 
     RollupStatus status = store.awaitRollups().await();
@@ -119,7 +122,7 @@ class RollupJournalIT {
     SqlConnection conn = dying.getConnection().await();
     conn.query("BEGIN").execute().await();
     // the worker's claim and a part of its upserts, then the process dies before the commit
-    assertThat(conn.preparedQuery("DELETE FROM rollup_pending WHERE facility = $1").execute(Tuple.of(facility))
+    assertThat(conn.preparedQuery("DELETE FROM rollup_pending WHERE $1 = ANY(facility)").execute(Tuple.of(facility))
         .await().rowCount()).isEqualTo(1);
     conn.preparedQuery("INSERT INTO rollup (granularity, bucket, facility, installation, proposal, community, metric, "
         + "value, late_value, records, late_records) VALUES ('month', '2026-11-01T00:00:00Z', $1, 'inst', 'p1', 'mx', "

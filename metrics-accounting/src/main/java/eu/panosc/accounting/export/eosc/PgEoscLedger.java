@@ -34,7 +34,7 @@ public final class PgEoscLedger implements EoscLedger {
       + "ON m.facility = r.facility AND m.installation = r.installation "
       + "JOIN unnest($4::text[], $5::text[]) AS d(metric, definition_id) ON d.metric = r.metric "
       + "WHERE r.granularity = 'month' AND r.bucket >= $6 AND r.bucket < $7 AND r.bucket NOT IN (SELECT "
-      + "generate_series(date_trunc('month', p.start_at AT TIME ZONE 'UTC'), date_trunc('month', p.end_at AT TIME "
+      + "generate_series(date_trunc('month', p.first_start AT TIME ZONE 'UTC'), date_trunc('month', p.last_end AT TIME "
       + "ZONE 'UTC'), interval '1 month') AT TIME ZONE 'UTC' FROM rollup_pending p) GROUP BY 1, 2, 3, 4 "
       + "ON CONFLICT (installation_id, metric_definition_id, group_id, period_start) DO UPDATE "
       + "SET desired = excluded.desired WHERE e.desired IS DISTINCT FROM excluded.desired";

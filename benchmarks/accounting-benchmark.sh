@@ -16,7 +16,9 @@
 #      communities, 2 installations per facility, 6 metrics, 10 users per proposal) aggregated straight into the
 #      month rows of `rollup`, `rollup_user` and the per-grouping user sets and counts (`rollup_group_user`,
 #      `rollup_group_users`, V4) as the roll-up worker would have made them (records never cross a month, so
-#      nothing is pro-rated). Hour and day rows are NOT generated: a month report reads month rows only. Then
+#      nothing is pro-rated), and `user_first_seen`; `usage_session` is emptied and NOT generated (the generated
+#      records name no session; the report's exact median session length reads every session of the period, so its
+#      time follows sessions, not records). Hour and day rows are NOT generated: a month report reads month rows only. Then
 #      GET /accounting/v1/reports?period=2026-06&groupBy=facility,community is timed with curl (BENCH_REPORT_WARMUP
 #      warm-up calls, then BENCH_REPORT_RUNS timed); every answer must hold 360 rows whose cpu_core_hours sum equals
 #      the rollup's sum for that month. The tables are vacuumed and analysed after each fill (as autovacuum would
@@ -226,7 +228,8 @@ for n in $SIZES; do
   t0="$(now)"
   sql <<EOF
 SET work_mem = '256MB';
-TRUNCATE accounting.rollup, accounting.rollup_user, accounting.rollup_group_user, accounting.rollup_group_users;
+TRUNCATE accounting.rollup, accounting.rollup_user, accounting.rollup_group_user, accounting.rollup_group_users,
+  accounting.user_first_seen, accounting.usage_session;
 CREATE UNLOGGED TABLE accounting.bench_gen AS
   SELECT (i % 12)::int AS m, (h % 2000)::int AS p, ((h / 2000) % 6)::int AS metric, ((h / 12000) % 2)::int AS inst,
          ((h / 24000) % 10)::int AS slot, count(*) AS records, sum(i % 16) AS quarters
@@ -245,6 +248,11 @@ INSERT INTO accounting.rollup_user (granularity, bucket, facility, installation,
          (ARRAY['cpu_core_hours','gpu_hours','memory_gib_hours','storage_gib_days','data_staged_gib','sessions'])[metric + 1],
          'u' || lpad((p * 10 + slot)::text, 5, '0'), records
   FROM accounting.bench_gen;
+-- each user's first start per dimension combination, as ingest keeps it (the month's start here)
+INSERT INTO accounting.user_first_seen (facility, installation, proposal, community, user_id, first_at)
+  SELECT 'f' || (p % 6), 'f' || (p % 6) || '-i' || inst, 'P' || lpad(p::text, 4, '0'), 'c' || (p % 20),
+         'u' || lpad((p * 10 + slot)::text, 5, '0'), timestamptz '2025-07-01 00:00:00+00' + make_interval(months => min(m))
+  FROM accounting.bench_gen GROUP BY p, inst, slot;
 DROP TABLE accounting.bench_gen;
 -- the month user sets per report grouping and their sizes, as the roll-up worker keeps them (V4)
 INSERT INTO accounting.rollup_group_user (bucket, grouping, facility, community, metric, user_id, refs)

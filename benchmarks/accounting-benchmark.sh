@@ -5,15 +5,20 @@
 #   1. ingest (skipped with BENCH_ROUNDS=0): BENCH_RECORDS distinct usage records per round (1–4 hours each, so 2–5 hour buckets; 6 metrics,
 #      2 000 proposals, 20 000 users) as NDJSON batch files of BENCH_BATCH_RECORDS, posted once each with curl by
 #      BENCH_CONCURRENCY parallel senders (a lean driver: xargs -P + curl) to POST /accounting/v1/records; every answer
-#      must say accepted = the batch's size, and the database must then hold every record. The same rows, as CSV, go
+#      must say accepted = the batch's size, and the database must then hold every record ("acknowledged" rate). Then
+#      the background roll-up is timed until the journal (rollup_pending) is empty and the June month rollups sum to
+#      the records ("rolled up" rate, from the first post); CPU seconds of the JVM and PostgreSQL for both. The same rows, as CSV, go
 #      to a raw `COPY accounting.bench_copy FROM STDIN` (psql; a table LIKE usage_record INCLUDING ALL: same columns,
 #      key and checks, no rollups) in the same database. BENCH_ROUNDS rounds, alternating which goes first, each
 #      with new record ids; ratio = HTTP records/s ÷ COPY rows/s.
 #   2. report: for each size in BENCH_REPORT_SIZES, the rollup tables are emptied and refilled INSIDE PostgreSQL with
 #      generate_series: N virtual records (12 months 2025-07..2026-06, 2 000 proposals of 6 facilities and 20
 #      communities, 2 installations per facility, 6 metrics, 10 users per proposal) aggregated straight into the
-#      month rows of `rollup` and `rollup_user` as ingest would have made them (records never cross a month, so
-#      nothing is pro-rated). Hour and day rows are NOT generated: a month report reads month rows only. Then
+#      month rows of `rollup`, `rollup_user` and the per-grouping user sets and counts (`rollup_group_user`,
+#      `rollup_group_users`, V4) as the roll-up worker would have made them (records never cross a month, so
+#      nothing is pro-rated), and `user_first_seen`; `usage_session` is emptied and NOT generated (the generated
+#      records name no session; the report's exact median session length reads every session of the period, so its
+#      time follows sessions, not records). Hour and day rows are NOT generated: a month report reads month rows only. Then
 #      GET /accounting/v1/reports?period=2026-06&groupBy=facility,community is timed with curl (BENCH_REPORT_WARMUP
 #      warm-up calls, then BENCH_REPORT_RUNS timed); every answer must hold 360 rows whose cpu_core_hours sum equals
 #      the rollup's sum for that month. The tables are vacuumed and analysed after each fill (as autovacuum would
@@ -156,7 +161,7 @@ post_all() {  # post_all DIR: every batch once, CONC in parallel; fails unless e
   ' _ {} "$INGEST" "$URL"
 }
 
-declare -a HTTP_RATES=() COPY_RATES=()
+declare -a HTTP_RATES=() COPY_RATES=() ROLLED_RATES=()
 ROUNDS_JSON="$WORK/rounds.jsonl"
 : > "$ROUNDS_JSON"
 for ((r = 1; r <= ROUNDS; r++)); do
@@ -171,11 +176,22 @@ for ((r = 1; r <= ROUNDS; r++)); do
       l="$(load)"; t0="$(now)"; post_all "$d"; t1="$(now)"
       jvm_cpu="$(python3 -c "print(round(($(cpu_ticks "$JVM_PID") - $j0) / $TCK, 2))")"
       pg_cpu="$(python3 -c "print(round(($(cpu_sum "${PGS[@]}") - $g0) / $TCK, 2))")"
-      say "round $r http: CPU seconds: JVM $jvm_cpu, PostgreSQL $pg_cpu (backends alive at the start)"
+      say "round $r http: CPU seconds until acknowledged: JVM $jvm_cpu, PostgreSQL $pg_cpu (backends alive at the start)"
       stored="$(sql -c "SELECT count(*) FROM accounting.usage_record WHERE source = 'bench-r$r'")"
       [[ "$stored" == "$RECORDS" ]] || die "round $r: $stored records stored, expected $RECORDS"
       rate="$(python3 -c "print(round($RECORDS / ($t1 - $t0), 1))")"; HTTP_RATES+=("$rate")
-      say "round $r http: $RECORDS records in $(python3 -c "print(round($t1 - $t0, 2))") s = $rate records/s ($l)"
+      say "round $r http: $RECORDS records acknowledged in $(python3 -c "print(round($t1 - $t0, 2))") s = $rate records/s ($l)"
+      # the background roll-up catching up: until the journal is empty (polled every 50 ms)
+      while [[ "$(sql -c "SELECT EXISTS (SELECT 1 FROM accounting.rollup_pending)")" == t ]]; do sleep 0.05; done
+      t2="$(now)"
+      jvm_cpu2="$(python3 -c "print(round(($(cpu_ticks "$JVM_PID") - $j0) / $TCK, 2))")"
+      pg_cpu2="$(python3 -c "print(round(($(cpu_sum "${PGS[@]}") - $g0) / $TCK, 2))")"
+      month="$(sql -c "SELECT sum(value) FROM accounting.rollup WHERE granularity = 'month' AND bucket >= '2026-06-01' AND bucket < '2026-07-01' AND facility LIKE 'f_'")"
+      want="$(sql -c "SELECT sum(value) FROM accounting.usage_record WHERE source LIKE 'bench-r%'")"
+      [[ "$month" == "$want" || "$(python3 -c "from decimal import Decimal as D; print(D('$month') == D('$want'))")" == True ]] \
+        || die "round $r: the June month rollups hold $month, the records $want"
+      rolled="$(python3 -c "print(round($RECORDS / ($t2 - $t0), 1))")"; ROLLED_RATES+=("$rolled")
+      say "round $r http: rolled up $(python3 -c "print(round($t2 - $t1, 2))") s after the last acknowledgement: $rolled records/s from the first post to rolled up; CPU seconds to then: JVM $jvm_cpu2, PostgreSQL $pg_cpu2"
     else
       sql -c "TRUNCATE accounting.bench_copy"
       l="$(load)"; t0="$(now)"
@@ -185,7 +201,7 @@ for ((r = 1; r <= ROUNDS; r++)); do
       rate="$(python3 -c "print(round($RECORDS / ($t1 - $t0), 1))")"; COPY_RATES+=("$rate")
       say "round $r copy: $RECORDS rows in $(python3 -c "print(round($t1 - $t0, 2))") s = $rate rows/s ($l)"
     fi
-    cpu=""; [[ "$what" == http ]] && cpu=", \"jvmCpuSeconds\": $jvm_cpu, \"postgresCpuSeconds\": $pg_cpu"
+    cpu=""; [[ "$what" == http ]] && cpu=", \"jvmCpuSeconds\": $jvm_cpu, \"postgresCpuSeconds\": $pg_cpu, \"rolledUpSeconds\": $(python3 -c "print(round($t2 - $t0, 3))"), \"rolledUpPerSecond\": $rolled, \"jvmCpuSecondsRolledUp\": $jvm_cpu2, \"postgresCpuSecondsRolledUp\": $pg_cpu2"
     echo "{\"round\": $r, \"what\": \"$what\"$cpu, \"records\": $RECORDS, \"seconds\": $(python3 -c "print(round($t1 - $t0, 3))"), \"perSecond\": $rate, \"load\": \"$l\"}" >> "$ROUNDS_JSON"
   done
   rm -rf "$d"
@@ -194,12 +210,15 @@ done
 import json, statistics, sys
 runs = [json.loads(l) for l in open(sys.argv[1])]
 http = [r["perSecond"] for r in runs if r["what"] == "http"]
+rolled = [r["rolledUpPerSecond"] for r in runs if r["what"] == "http"]
 copy = [r["perSecond"] for r in runs if r["what"] == "copy"]
 print(json.dumps({"records": int(sys.argv[2]), "batchRecords": int(sys.argv[3]), "concurrency": int(sys.argv[4]),
                   "runs": runs, "httpMedian": statistics.median(http), "copyMedian": statistics.median(copy),
-                  "ratioHttpToCopy": round(statistics.median(http) / statistics.median(copy), 4)}, indent=2))
+                  "ratioHttpToCopy": round(statistics.median(http) / statistics.median(copy), 4),
+                  "rolledUpMedian": statistics.median(rolled),
+                  "ratioRolledUpToCopy": round(statistics.median(rolled) / statistics.median(copy), 4)}, indent=2))
 EOF
-((ROUNDS > 0)) && python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print("accounting-benchmark: ingest medians: HTTP %s records/s, COPY %s rows/s, ratio %s" % (d["httpMedian"], d["copyMedian"], d["ratioHttpToCopy"]))' "$RESULTS/$STAMP-accounting-ingest.json" >&2
+((ROUNDS > 0)) && python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print("accounting-benchmark: ingest medians: HTTP acknowledged %s records/s, COPY %s rows/s, ratio %s; rolled up %s records/s (ratio %s)" % (d["httpMedian"], d["copyMedian"], d["ratioHttpToCopy"], d["rolledUpMedian"], d["ratioRolledUpToCopy"]))' "$RESULTS/$STAMP-accounting-ingest.json" >&2
 
 # 2. report over generated rollups ------------------------------------------------------------------------------
 REPORT_JSON="$WORK/report.jsonl"
@@ -209,7 +228,8 @@ for n in $SIZES; do
   t0="$(now)"
   sql <<EOF
 SET work_mem = '256MB';
-TRUNCATE accounting.rollup, accounting.rollup_user;
+TRUNCATE accounting.rollup, accounting.rollup_user, accounting.rollup_group_user, accounting.rollup_group_users,
+  accounting.user_first_seen, accounting.usage_session;
 CREATE UNLOGGED TABLE accounting.bench_gen AS
   SELECT (i % 12)::int AS m, (h % 2000)::int AS p, ((h / 2000) % 6)::int AS metric, ((h / 12000) % 2)::int AS inst,
          ((h / 24000) % 10)::int AS slot, count(*) AS records, sum(i % 16) AS quarters
@@ -228,17 +248,34 @@ INSERT INTO accounting.rollup_user (granularity, bucket, facility, installation,
          (ARRAY['cpu_core_hours','gpu_hours','memory_gib_hours','storage_gib_days','data_staged_gib','sessions'])[metric + 1],
          'u' || lpad((p * 10 + slot)::text, 5, '0'), records
   FROM accounting.bench_gen;
+-- each user's first start per dimension combination, as ingest keeps it (the month's start here)
+INSERT INTO accounting.user_first_seen (facility, installation, proposal, community, user_id, first_at)
+  SELECT 'f' || (p % 6), 'f' || (p % 6) || '-i' || inst, 'P' || lpad(p::text, 4, '0'), 'c' || (p % 20),
+         'u' || lpad((p * 10 + slot)::text, 5, '0'), timestamptz '2025-07-01 00:00:00+00' + make_interval(months => min(m))
+  FROM accounting.bench_gen GROUP BY p, inst, slot;
 DROP TABLE accounting.bench_gen;
+-- the month user sets per report grouping and their sizes, as the roll-up worker keeps them (V4)
+INSERT INTO accounting.rollup_group_user (bucket, grouping, facility, community, metric, user_id, refs)
+  SELECT bucket, (CASE WHEN GROUPING(facility) = 0 THEN 1 ELSE 0 END) + (CASE WHEN GROUPING(community) = 0 THEN 4 ELSE 0 END),
+         coalesce(facility, ''), coalesce(community, ''), coalesce(metric, ''), user_id, sum(refs)
+  FROM accounting.rollup_user WHERE granularity = 'month'
+  GROUP BY bucket, user_id, CUBE (facility, community), GROUPING SETS ((metric), ());
+INSERT INTO accounting.rollup_group_users (bucket, grouping, facility, community, metric, users)
+  SELECT bucket, grouping, facility, community, metric, count(*) FROM accounting.rollup_group_user
+  GROUP BY bucket, grouping, facility, community, metric;
 VACUUM (ANALYZE) accounting.rollup;
 VACUUM (ANALYZE) accounting.rollup_user;
+VACUUM (ANALYZE) accounting.rollup_group_user;
+VACUUM (ANALYZE) accounting.rollup_group_users;
 EOF
   t1="$(now)"
   rows="$(sql -c "SELECT count(*) FROM accounting.rollup")"
   urows="$(sql -c "SELECT count(*) FROM accounting.rollup_user")"
+  grows="$(sql -c "SELECT count(*) FROM accounting.rollup_group_user")"
   recs="$(sql -c "SELECT sum(records) FROM accounting.rollup")"
   [[ "$recs" == "$n" ]] || die "the generated rollups count $recs records, expected $n"
   expected="$(sql -c "SELECT sum(value) FROM accounting.rollup WHERE bucket = '2026-06-01T00:00:00Z' AND metric = 'cpu_core_hours'")"
-  say "generated in $(python3 -c "print(round($t1 - $t0, 1))") s: $rows rollup rows, $urows rollup_user rows"
+  say "generated in $(python3 -c "print(round($t1 - $t0, 1))") s: $rows rollup rows, $urows rollup_user rows, $grows rollup_group_user rows"
   q="$URL/accounting/v1/reports?period=2026-06&groupBy=facility,community"
   READ="$(token eosc-accounting accounting:read)" || die "no accounting:read token"   # generating may outlast one
   times=()
@@ -257,10 +294,11 @@ EOF
     ((k > RWARM)) && times+=("$t")
   done
   l="$(load)"
-  python3 - "$n" "$rows" "$urows" "$(python3 -c "print(round($t1 - $t0, 1))")" "$l" "${times[@]}" >> "$REPORT_JSON" <<'EOF'
+  python3 - "$n" "$rows" "$urows" "$(python3 -c "print(round($t1 - $t0, 1))")" "$l" "$grows" "${times[@]}" >> "$REPORT_JSON" <<'EOF'
 import json, statistics, sys
-ms = [round(float(t) * 1000, 1) for t in sys.argv[6:]]
+ms = [round(float(t) * 1000, 1) for t in sys.argv[7:]]
 print(json.dumps({"records": int(sys.argv[1]), "rollupRows": int(sys.argv[2]), "rollupUserRows": int(sys.argv[3]),
+                  "rollupGroupUserRows": int(sys.argv[6]),
                   "generateSeconds": float(sys.argv[4]), "load": sys.argv[5], "reportMs": ms,
                   "medianMs": statistics.median(ms)}))
 EOF

@@ -12,6 +12,7 @@ import eu.panosc.accounting.ingest.IngestService;
 import eu.panosc.accounting.report.ReportEndpoint;
 import eu.panosc.accounting.report.ReportService;
 import eu.panosc.accounting.store.PgAccountingStore;
+import eu.panosc.accounting.store.RollupWorker;
 import eu.panosc.platform.auth.BearerAuth;
 import eu.panosc.platform.config.ConfigNode;
 import eu.panosc.platform.config.PanoscConfig;
@@ -34,11 +35,14 @@ import java.util.Set;
 
 /**
  * Composition root of the metrics-accounting service, mounted at {@code /accounting}: loss-free ingest of usage
- * records ({@code POST /v1/records}) with rollups maintained in the same transaction, and reports over them
+ * records ({@code POST /v1/records}) with rollups folded in after the acknowledgement, and reports over them
  * ({@code GET /v1/reports}).
  */
 public final class AccountingApplication implements ServiceModule {
+  /** How often the background roll-up looks for work another replica acknowledged. */
+  static final Duration ROLLUP_INTERVAL = Duration.ofSeconds(1);
   private EoscPusher eoscPusher;
+  private RollupWorker rollups;
 
   @Override
   public String name() {
@@ -60,7 +64,10 @@ public final class AccountingApplication implements ServiceModule {
   @Override
   public Future<Void> mount(Router router, ServiceContext context) {
     AccountingSettings settings = AccountingSettings.from(context.section());
-    PgAccountingStore store = new PgAccountingStore(context.pool());
+    // rollups are folded in after the acknowledgement, in the background (every second and after each ingest)
+    rollups = new RollupWorker(context.pool(), settings.readWait());
+    rollups.start(context.vertx(), ROLLUP_INTERVAL, context.meters());
+    PgAccountingStore store = new PgAccountingStore(context.pool(), rollups);
     BearerAuth auth = context.bearerAuth();
     new IngestEndpoint(new IngestService(store, context.clock(), settings.lateAfter(), settings.maxRecordDuration(),
         settings.futureTolerance(), settings.maxBatchRecords(), IngestService.MAX_BATCH_HOURS, context.meters())).mount(router, auth);
@@ -70,7 +77,7 @@ public final class AccountingApplication implements ServiceModule {
     new ReportPageEndpoint(page.clientId().isEmpty() ? null : login(context, page), new PgPageSessions(context.pool()),
         reports, context.baseUrl(), context.clock()).mount(router);
     EoscSettings eosc = EoscSettings.from(context.section().node("eosc"));
-    PgExportStore exports = new PgExportStore(context.pool());
+    PgExportStore exports = new PgExportStore(context.pool(), rollups);
     new ExportEndpoint(new EoscExport(exports, eosc), new ApelExport(exports, context.clock())).mount(router, auth);
     if (eosc.enabled()) {
       eoscPusher = EoscPusher.create(context.vertx(), eosc, context.pool(), context.clock(), context.meters());
@@ -83,6 +90,9 @@ public final class AccountingApplication implements ServiceModule {
 
   @Override
   public Future<Void> stop() {
+    if (rollups != null) {
+      rollups.stop();
+    }
     return eoscPusher == null ? Future.succeededFuture() : eoscPusher.stop();
   }
 

@@ -12,9 +12,11 @@ import java.time.Duration;
  * @param maxRecordDuration the longest {@code end - start} of one record (its rollup work grows with it)
  * @param maxBatchRecords the most records in one ingest request (one transaction)
  * @param futureTolerance how far in the future a record's {@code end} may lie (clock skew of the sender)
+ * @param readWait how long a report or export waits at most for the rollups to take the records acknowledged before
+ *     it (then it answers with the lag stated, or an export refuses)
  */
 public record AccountingSettings(Duration lateAfter, Duration maxRecordDuration, int maxBatchRecords,
-    Duration futureTolerance) {
+    Duration futureTolerance, Duration readWait) {
 
   public static AccountingSettings from(ConfigNode node) {
     Duration lateAfter = between(node, "lateAfter", Duration.ofDays(2), Duration.ofMinutes(1), Duration.ofDays(3660));
@@ -22,10 +24,11 @@ public record AccountingSettings(Duration lateAfter, Duration maxRecordDuration,
         Duration.ofDays(366));
     int maxBatch = node.integer("maxBatchRecords", 10_000, 1, 100_000);
     Duration future = between(node, "futureTolerance", Duration.ofMinutes(15), Duration.ZERO, Duration.ofDays(1));
+    Duration readWait = between(node, "readWait", Duration.ofSeconds(2), Duration.ZERO, Duration.ofSeconds(30));
     node.node("eosc"); // the EOSC push's own section, read and checked by export.eosc.EoscSettings
     node.node("reportPage"); // read by web.ReportPageSettings
     node.rejectUnknownKeys();
-    return new AccountingSettings(lateAfter, maxDuration, maxBatch, future);
+    return new AccountingSettings(lateAfter, maxDuration, maxBatch, future, readWait);
   }
 
   private static Duration between(ConfigNode node, String key, Duration fallback, Duration min, Duration max) {

@@ -13,14 +13,15 @@ class AccountingSettingsTest {
   @Test
   void fromWhenEmptyThenDefaults() {
     assertThat(AccountingSettings.from(ConfigNode.empty("services.accounting"))).isEqualTo(new AccountingSettings(
-        Duration.ofDays(2), Duration.ofDays(31), 10_000, Duration.ofMinutes(15)));
+        Duration.ofDays(2), Duration.ofDays(31), 10_000, Duration.ofMinutes(15), Duration.ofSeconds(2)));
   }
 
   @Test
   void fromWhenSetThenRead() {
     AccountingSettings s = AccountingSettings.from(ConfigNode.of("services.accounting", Map.of("lateAfter", "6h",
-        "maxRecordDuration", "7d", "maxBatchRecords", 500, "futureTolerance", "0s")));
-    assertThat(s).isEqualTo(new AccountingSettings(Duration.ofHours(6), Duration.ofDays(7), 500, Duration.ZERO));
+        "maxRecordDuration", "7d", "maxBatchRecords", 500, "futureTolerance", "0s", "readWait", "0s")));
+    assertThat(s).isEqualTo(new AccountingSettings(Duration.ofHours(6), Duration.ofDays(7), 500, Duration.ZERO,
+        Duration.ZERO));
   }
 
   @Test

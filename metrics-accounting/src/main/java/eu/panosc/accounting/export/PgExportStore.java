@@ -2,7 +2,9 @@ package eu.panosc.accounting.export;
 
 import eu.panosc.accounting.model.Granularity;
 import eu.panosc.accounting.model.Metric;
+import eu.panosc.accounting.model.RollupsBehindException;
 import eu.panosc.accounting.model.UsageRecord;
+import eu.panosc.accounting.store.RollupWorker;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Cursor;
 import io.vertx.sqlclient.Pool;
@@ -36,14 +38,39 @@ public final class PgExportStore implements ExportStore {
   /** Rows read from the cursor at a time. */
   static final int FETCH = 1000;
 
-  private final Pool pool;
+  /**
+   * Whether acknowledged records not rolled up yet may overlap [$1, $2) (each journal row by the span of its
+   * entries: a superset of the rollups' pro-rating).
+   */
+  private static final String PENDING_IN = "SELECT EXISTS (SELECT 1 FROM rollup_pending WHERE first_start < $2 AND "
+      + "(last_end > $1 OR first_start >= $1)) AS pending";
 
-  public PgExportStore(Pool pool) {
+  private final Pool pool;
+  private final RollupWorker rollups;
+
+  public PgExportStore(Pool pool, RollupWorker rollups) {
     this.pool = Objects.requireNonNull(pool, "pool");
+    this.rollups = Objects.requireNonNull(rollups, "rollups");
   }
 
+  public PgExportStore(Pool pool) {
+    this(pool, new RollupWorker(pool));
+  }
+
+  /**
+   * Waits (bounded) for the rollups to hold every record acknowledged before the call; fails with
+   * {@link RollupsBehindException} when records still pending fall into the range, so an export is never short.
+   */
   @Override
   public Future<List<BucketUsage>> bucketUsage(Instant from, Instant to, Granularity granularity) {
+    return rollups.await().compose(status -> status.complete() ? Future.succeededFuture()
+        : pool.preparedQuery(PENDING_IN).execute(Tuple.of(from.atOffset(ZoneOffset.UTC), to.atOffset(ZoneOffset.UTC)))
+            .compose(rs -> rs.iterator().next().getBoolean("pending")
+                ? Future.failedFuture(new RollupsBehindException(status)) : Future.succeededFuture()))
+        .compose(v -> read(from, to, granularity));
+  }
+
+  private Future<List<BucketUsage>> read(Instant from, Instant to, Granularity granularity) {
     return pool.preparedQuery(BUCKETS).execute(Tuple.of(granularity.wire(), from.atOffset(ZoneOffset.UTC),
         to.atOffset(ZoneOffset.UTC))).map(rows -> {
           List<BucketUsage> out = new ArrayList<>();

@@ -3,6 +3,7 @@ package eu.panosc.accounting.report;
 import eu.panosc.accounting.model.Dimension;
 import eu.panosc.accounting.model.ReportQuery;
 import eu.panosc.accounting.model.ReportRow;
+import eu.panosc.accounting.model.RollupStatus;
 import eu.panosc.platform.auth.BearerAuth;
 import eu.panosc.platform.http.ApiException;
 import eu.panosc.platform.http.Problem;
@@ -45,8 +46,9 @@ public final class ReportEndpoint {
       return;
     }
     Future.succeededFuture().map(v -> parse(rc.queryParams()))
-        .compose(q -> service.rows(q).compose(rows -> csv ? Future.succeededFuture(writeCsv(rc, q, rows))
-            : service.summary(q).map(summary -> writeJson(rc, q, rows, summary))))
+        .compose(q -> service.awaitRollups().compose(status -> service.rows(q).compose(rows -> csv
+            ? Future.succeededFuture(writeCsv(rc, q, rows))
+            : service.summary(q).map(summary -> writeJson(rc, q, rows, summary, status)))))
         .onFailure(rc::fail);
   }
 
@@ -111,9 +113,11 @@ public final class ReportEndpoint {
     return 1;
   }
 
-  private static Void writeJson(RoutingContext rc, ReportQuery q, List<ReportRow> rows, ReportSummary summary) {
+  private static Void writeJson(RoutingContext rc, ReportQuery q, List<ReportRow> rows, ReportSummary summary,
+      RollupStatus status) {
     rc.response().putHeader("Cache-Control", "no-store");
-    rc.json(json(q, rows, summary));
+    rc.json(json(q, rows, summary).put("completeUntil", status.completeUntil().toString())
+        .put("pendingRecords", status.pendingRecords()));
     return null;
   }
 

@@ -4,6 +4,7 @@ import eu.panosc.accounting.model.Dimension;
 import eu.panosc.accounting.model.Metric;
 import eu.panosc.accounting.model.ReportQuery;
 import eu.panosc.accounting.model.ReportRow;
+import eu.panosc.accounting.model.RollupStatus;
 import eu.panosc.accounting.store.AccountingStore;
 import eu.panosc.accounting.store.BusinessMetricsStore;
 import io.vertx.core.Future;
@@ -29,6 +30,14 @@ public final class ReportService {
   public ReportService(AccountingStore store, BusinessMetricsStore business) {
     this.store = Objects.requireNonNull(store, "store");
     this.business = Objects.requireNonNull(business, "business");
+  }
+
+  /**
+   * Waits (bounded) until the rollups hold every record acknowledged before the call; call it before reading rows
+   * or the summary. The status says how complete the rollups are (records still pending when the wait ended first).
+   */
+  public Future<RollupStatus> awaitRollups() {
+    return store.awaitRollups();
   }
 
   /** The rows of {@code q}; a time series is filled with zero rows so that every bucket appears. */

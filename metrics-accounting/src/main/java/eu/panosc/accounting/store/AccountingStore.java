@@ -3,6 +3,7 @@ package eu.panosc.accounting.store;
 import eu.panosc.accounting.model.IngestOutcome;
 import eu.panosc.accounting.model.ReportQuery;
 import eu.panosc.accounting.model.ReportRow;
+import eu.panosc.accounting.model.RollupStatus;
 import eu.panosc.accounting.model.UsageRecord;
 import io.vertx.core.Future;
 import java.time.Instant;
@@ -11,7 +12,7 @@ import java.util.List;
 /**
  * Where usage records and their rollups live. Implementations keep both consistent under concurrent writers
  * (several replicas): a record's key is stored at most once, a cumulative record replaces its predecessor only
- * when its {@code end} is later, and the rollups change in the same commit as the records.
+ * when its {@code end} is later, and every record acknowledged reaches the rollups exactly once, after the commit.
  */
 public interface AccountingStore {
   /**
@@ -20,6 +21,12 @@ public interface AccountingStore {
    */
   Future<IngestOutcome> ingest(List<UsageRecord> batch, Instant receivedAt);
 
-  /** The report's rows, ordered by the group's dimensions and then metric. */
+  /**
+   * Waits (bounded) until the rollups hold every record acknowledged before the call; the status then (pending
+   * records when the wait ended first). Reads that must be exact call it first.
+   */
+  Future<RollupStatus> awaitRollups();
+
+  /** The report's rows from the rollups as they are, ordered by the group's dimensions and then metric. */
   Future<List<ReportRow>> report(ReportQuery query);
 }

@@ -2,13 +2,13 @@ package eu.panosc.accounting.store;
 
 import eu.panosc.accounting.model.BusinessMetrics;
 import eu.panosc.accounting.model.Dimension;
+import eu.panosc.accounting.model.Granularity;
 import eu.panosc.accounting.model.IngestOutcome;
 import eu.panosc.accounting.model.Metric;
 import eu.panosc.accounting.model.ReportQuery;
 import eu.panosc.accounting.model.ReportRow;
+import eu.panosc.accounting.model.RollupStatus;
 import eu.panosc.accounting.model.UsageRecord;
-import eu.panosc.accounting.rollup.RollupDelta;
-import eu.panosc.accounting.rollup.RollupKey;
 import io.vertx.core.Future;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
@@ -33,20 +33,39 @@ import java.util.stream.Collectors;
  * The PostgreSQL store. One batch is one transaction: the new records are inserted in key order with
  * {@code ON CONFLICT DO NOTHING} (a concurrent writer of the same key waits for the other's commit and then
  * finds it), the stored versions of cumulative records are locked ({@code FOR UPDATE}) and replaced when older,
- * and the rollups change by additive upserts in key order. A deadlock or serialization failure retries the whole
- * transaction (nothing of it was committed).
+ * and every change the rollups must take is appended to the journal {@code rollup_pending} in the same transaction
+ * (a +1 row per record that counts, a -1 row with the old content of a replaced one). The {@link RollupWorker}
+ * folds the journal into the rollups after the acknowledgement; {@link #awaitRollups} waits for it. A deadlock or
+ * serialization failure retries the whole transaction (nothing of it was committed).
  */
 public final class PgAccountingStore implements AccountingStore, BusinessMetricsStore {
   private static final int ATTEMPTS = 5;
   private static final String RECORD_COLUMNS = "source, record_id, facility, installation, cluster, session, "
       + "user_id, proposal, community, metric, start_at, end_at, value, cumulative, late, received_at";
-  private static final String INSERT = "INSERT INTO usage_record (" + RECORD_COLUMNS + ") SELECT source, record_id, "
-      + "facility, installation, cluster, session, user_id, proposal, community, metric, start_at, end_at, "
+  private static final String JOURNAL_COLUMNS = "records, hours, first_start, last_end, sign, facility, installation, "
+      + "session, user_id, proposal, community, metric, start_at, end_at, value, late";
+  /** The journal row's summary and entry arrays of a set of entries {@code e} (sign s). */
+  private static final String JOURNAL_AGGREGATES = "count(*) FILTER (WHERE s > 0), sum(ceil(extract(epoch FROM "
+      + "end_at - start_at) / 3600)::bigint + 3), min(start_at), max(end_at), array_agg(s), array_agg(facility), "
+      + "array_agg(installation), array_agg(session), array_agg(user_id), array_agg(proposal), array_agg(community), "
+      + "array_agg(metric), array_agg(start_at), array_agg(end_at), array_agg(value), array_agg(late)";
+  /** The new records, and one journal row with a +1 entry for each of them, in one statement. */
+  private static final String INSERT = "WITH ins AS (INSERT INTO usage_record (" + RECORD_COLUMNS + ") SELECT source, "
+      + "record_id, facility, installation, cluster, session, user_id, proposal, community, metric, start_at, end_at, "
       + "value::numeric, cumulative, late, $16 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], "
       + "$5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::timestamptz[], "
-      + "$12::timestamptz[], $13::text[], $14::bool[], $15::bool[]) AS t(source, record_id, facility, installation, "
-      + "cluster, session, user_id, proposal, community, metric, start_at, end_at, value, cumulative, late) "
-      + "ORDER BY source, record_id ON CONFLICT (source, record_id) DO NOTHING RETURNING source, record_id";
+      + "$12::timestamptz[], $13::text[], $14::bool[], $15::bool[]) WITH ORDINALITY AS t(source, record_id, facility, "
+      + "installation, cluster, session, user_id, proposal, community, metric, start_at, end_at, value, cumulative, "
+      + "late, o) ORDER BY o ON CONFLICT (source, record_id) DO NOTHING RETURNING source, record_id, facility, "
+      + "installation, session, user_id, proposal, community, metric, start_at, end_at, value, late, 1::int2 AS s), "
+      + "j AS (INSERT INTO rollup_pending (" + JOURNAL_COLUMNS + ") SELECT " + JOURNAL_AGGREGATES + " FROM ins "
+      + "HAVING count(*) > 0) SELECT source, record_id FROM ins";
+  /** A journal row for replaced cumulative records: -1 entries with the old content, +1 with the new. */
+  private static final String JOURNAL = "INSERT INTO rollup_pending (" + JOURNAL_COLUMNS + ") SELECT "
+      + JOURNAL_AGGREGATES + " FROM (SELECT s, f AS facility, i AS installation, ss AS session, u AS user_id, "
+      + "p AS proposal, c AS community, m AS metric, st AS start_at, en AS end_at, v::numeric AS value, l AS late "
+      + "FROM unnest($1::int2[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], "
+      + "$9::timestamptz[], $10::timestamptz[], $11::text[], $12::bool[]) AS t(s, f, i, ss, u, p, c, m, st, en, v, l)) e";
   private static final String LOCK = "SELECT source, record_id, facility, installation, cluster, session, user_id, "
       + "proposal, community, metric, start_at, end_at, value::text AS value, cumulative, late FROM usage_record "
       + "WHERE (source, record_id) IN (SELECT * FROM unnest($1::text[], $2::text[])) ORDER BY source, record_id "
@@ -54,26 +73,32 @@ public final class PgAccountingStore implements AccountingStore, BusinessMetrics
   private static final String REPLACE = "UPDATE usage_record SET facility = $3, installation = $4, cluster = $5, "
       + "session = $6, user_id = $7, proposal = $8, community = $9, metric = $10, start_at = $11, end_at = $12, "
       + "value = $13::text::numeric, late = $14, received_at = $15 WHERE source = $1 AND record_id = $2";
-  private static final String ROLLUP = "INSERT INTO rollup AS r (granularity, bucket, facility, installation, "
-      + "proposal, community, metric, value, late_value, records, late_records) VALUES ($1, $2, $3, $4, $5, $6, $7, "
-      + "$8::text::numeric, $9::text::numeric, $10, $11) ON CONFLICT (granularity, bucket, facility, installation, "
-      + "proposal, community, metric) DO UPDATE SET value = r.value + excluded.value, late_value = r.late_value + "
-      + "excluded.late_value, records = r.records + excluded.records, late_records = r.late_records + "
-      + "excluded.late_records";
-  private static final String USERS = "INSERT INTO rollup_user AS u (granularity, bucket, facility, installation, "
-      + "proposal, community, metric, user_id, refs) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT "
-      + "(granularity, bucket, facility, installation, proposal, community, metric, user_id) DO UPDATE SET "
-      + "refs = u.refs + excluded.refs";
-
   private final Pool pool;
+  private final RollupWorker rollups;
 
-  public PgAccountingStore(Pool pool) {
+  /** A store whose rollups are applied by {@code rollups} (kicked after each ingest when it runs in the background). */
+  public PgAccountingStore(Pool pool, RollupWorker rollups) {
     this.pool = Objects.requireNonNull(pool, "pool");
+    this.rollups = Objects.requireNonNull(rollups, "rollups");
+  }
+
+  /** A store with a worker of its own that runs only while a read waits ({@link #awaitRollups}). */
+  public PgAccountingStore(Pool pool) {
+    this(pool, new RollupWorker(pool));
   }
 
   @Override
   public Future<IngestOutcome> ingest(List<UsageRecord> batch, Instant receivedAt) {
-    return attempt(BatchPlan.of(batch), batch.size(), receivedAt, 1);
+    return attempt(BatchPlan.of(batch), batch.size(), receivedAt, 1).onSuccess(o -> {
+      if (o.accepted() + o.replaced() > 0) {
+        rollups.acknowledged();
+      }
+    });
+  }
+
+  @Override
+  public Future<RollupStatus> awaitRollups() {
+    return rollups.await();
   }
 
   private Future<IngestOutcome> attempt(BatchPlan plan, int received, Instant receivedAt, int n) {
@@ -97,30 +122,26 @@ public final class PgAccountingStore implements AccountingStore, BusinessMetrics
       for (Row row : inserted) {
         fresh.add(new UsageRecord.Key(row.getString(0), row.getString(1)));
       }
-      RollupDelta delta = new RollupDelta();
       List<UsageRecord> conflicting = new ArrayList<>();
-      List<UsageRecord> counted = new ArrayList<>();
       int[] counts = new int[] {fresh.size(), 0, plan.duplicates, plan.stale, 0};
       for (UsageRecord r : rs) {
         if (fresh.contains(r.key())) {
-          delta.add(r);
-          counted.add(r);
           counts[4] += r.late() ? 1 : 0;
         } else {
           conflicting.add(r);
         }
       }
+      List<UsageRecord[]> replacements = new ArrayList<>();
       Future<Void> replaced = conflicting.isEmpty() ? Future.succeededFuture()
-          : replaceOlder(conn, conflicting, delta, at, counts, counted);
-      return replaced.compose(v -> applyRollups(conn, delta))
-          .compose(v -> PgBusinessMetrics.maintain(conn, counted))
+          : replaceOlder(conn, conflicting, at, counts, replacements);
+      return replaced.compose(v -> journal(conn, replacements))
           .map(v -> new IngestOutcome(received, counts[0], counts[1], counts[2], counts[3], counts[4]));
     });
   }
 
   /** Locks the stored versions of the conflicting keys; replaces older cumulative ones, counts the rest. */
-  private Future<Void> replaceOlder(SqlConnection conn, List<UsageRecord> conflicting, RollupDelta delta,
-      OffsetDateTime at, int[] counts, List<UsageRecord> counted) {
+  private Future<Void> replaceOlder(SqlConnection conn, List<UsageRecord> conflicting, OffsetDateTime at, int[] counts,
+      List<UsageRecord[]> replacements) {
     String[] sources = conflicting.stream().map(UsageRecord::source).toArray(String[]::new);
     String[] ids = conflicting.stream().map(UsageRecord::recordId).toArray(String[]::new);
     return conn.preparedQuery(LOCK).execute(Tuple.from(new Object[] {sources, ids})).compose(rows -> {
@@ -133,9 +154,7 @@ public final class PgAccountingStore implements AccountingStore, BusinessMetrics
       for (UsageRecord incoming : conflicting) {
         UsageRecord current = stored.get(incoming.key());
         if (current != null && BatchPlan.replaces(current, incoming)) {
-          delta.subtract(current);
-          delta.add(incoming);
-          counted.add(incoming);
+          replacements.add(new UsageRecord[] {current, incoming});
           updates.add(Tuple.from(new Object[] {incoming.source(), incoming.recordId(), incoming.facility(),
               incoming.installation(), incoming.cluster(), incoming.session(), incoming.user(), incoming.proposal(),
               incoming.community(), incoming.metric().wire(), utc(incoming.start()), utc(incoming.end()),
@@ -153,21 +172,38 @@ public final class PgAccountingStore implements AccountingStore, BusinessMetrics
     });
   }
 
-  private static Future<Void> applyRollups(SqlConnection conn, RollupDelta delta) {
-    List<Tuple> sums = new ArrayList<>();
-    delta.sums().forEach((k, s) -> sums.add(Tuple.from(new Object[] {k.granularity().wire(), utc(k.bucket()),
-        k.facility(), k.installation(), k.proposal(), k.community(), k.metric(), s.value().toPlainString(),
-        s.lateValue().toPlainString(), s.records(), s.lateRecords()})));
-    List<Tuple> users = new ArrayList<>();
-    delta.users().forEach((u, refs) -> {
-      RollupKey k = u.row();
-      users.add(Tuple.from(new Object[] {k.granularity().wire(), utc(k.bucket()), k.facility(), k.installation(),
-          k.proposal(), k.community(), k.metric(), u.user(), refs}));
-    });
-    Future<Void> first = sums.isEmpty() ? Future.succeededFuture()
-        : conn.preparedQuery(ROLLUP).executeBatch(sums).mapEmpty();
-    return first.compose(v -> users.isEmpty() ? Future.<Void>succeededFuture()
-        : conn.preparedQuery(USERS).executeBatch(users).<Void>mapEmpty());
+  /** Journal rows for replacements: the old version out (-1), the new one in (+1). */
+  private static Future<Void> journal(SqlConnection conn, List<UsageRecord[]> replacements) {
+    if (replacements.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    int n = replacements.size() * 2;
+    Short[] sign = new Short[n];
+    String[][] text = new String[7][n];
+    OffsetDateTime[] start = new OffsetDateTime[n];
+    OffsetDateTime[] end = new OffsetDateTime[n];
+    String[] value = new String[n];
+    Boolean[] late = new Boolean[n];
+    int i = 0;
+    for (UsageRecord[] pair : replacements) {
+      for (int k = 0; k < 2; k++) {
+        UsageRecord r = pair[k];
+        sign[i] = (short) (k == 0 ? -1 : 1);
+        text[0][i] = r.facility();
+        text[1][i] = r.installation();
+        text[2][i] = r.session();
+        text[3][i] = r.user();
+        text[4][i] = r.proposal();
+        text[5][i] = r.community();
+        text[6][i] = r.metric().wire();
+        start[i] = utc(r.start());
+        end[i] = utc(r.end());
+        value[i] = r.value().toPlainString();
+        late[i++] = r.late();
+      }
+    }
+    return conn.preparedQuery(JOURNAL).execute(Tuple.from(new Object[] {sign, text[0], text[1], text[2], text[3],
+        text[4], text[5], text[6], start, end, value, late})).mapEmpty();
   }
 
   private static Tuple insertTuple(List<UsageRecord> rs, OffsetDateTime at) {
@@ -227,11 +263,22 @@ public final class PgAccountingStore implements AccountingStore, BusinessMetrics
     String dims = cols.stream().map(c -> c + ", ").collect(Collectors.joining());
     String using = String.join(", ", cols) + (cols.isEmpty() ? "metric" : ", metric");
     List<Object> params = new ArrayList<>(List.of(q.granularity().wire(), utc(q.from()), utc(q.to())));
-    String where = " WHERE granularity = $1 AND bucket >= $2 AND bucket < $3" + filters(q, params);
+    String filters = filters(q, params);
+    String where = " WHERE granularity = $1 AND bucket >= $2 AND bucket < $3" + filters;
+    int grouping = groupingFor(q.granularity(), q.timeSeries(), q.from(), q.to(), q.groupBy(), q.filters());
+    String users;
+    if (grouping >= 0) {
+      // exact distinct users per group kept by the worker: one row per group (and bucket)
+      params.add((short) grouping);
+      users = "SELECT " + dims + "metric, users FROM rollup_group_users WHERE bucket >= $2 AND bucket < $3 AND "
+          + "grouping = $" + params.size() + " AND metric <> ''" + filters;
+    } else {
+      users = "SELECT " + dims + "metric, count(DISTINCT user_id) AS users FROM rollup_user" + where
+          + " AND refs > 0 GROUP BY " + using;
+    }
     String sql = "WITH s AS (SELECT " + dims + "metric, sum(value) AS value, sum(late_value) AS late_value, "
         + "sum(late_records)::bigint AS late_records, count(DISTINCT NULLIF(proposal, '')) AS proposals FROM rollup" + where
-        + " AND records > 0 GROUP BY " + using + "), u AS (SELECT " + dims + "metric, count(DISTINCT user_id) AS users"
-        + " FROM rollup_user" + where + " AND refs > 0 GROUP BY " + using + ") SELECT " + dims
+        + " AND records > 0 GROUP BY " + using + "), u AS (" + users + ") SELECT " + dims
         + "metric, value::text AS value, late_value::text AS late_value, late_records, proposals, "
         + "coalesce(u.users, 0) AS users FROM s LEFT JOIN u USING (" + using + ") ORDER BY " + using;
     return pool.preparedQuery(sql).execute(Tuple.from(params)).map(rows -> {
@@ -249,6 +296,43 @@ public final class PgAccountingStore implements AccountingStore, BusinessMetrics
       }
       return out;
     });
+  }
+
+  /**
+   * The grouping of {@code rollup_group_users} that holds the exact distinct users of a report's rows, or -1 when
+   * none does: rows must be of one month bucket each (a month period, or a month series), grouped and filtered by
+   * facility and community only, and a filtered dimension not grouped must have one value (its group is then that
+   * value's).
+   */
+  static int groupingFor(Granularity g, boolean series, Instant from, Instant to, List<Dimension> groupBy,
+      Map<Dimension, List<String>> filters) {
+    if (g != Granularity.MONTH || !(series || to.equals(Granularity.MONTH.next(from)))) {
+      return -1;
+    }
+    int grouping = 0;
+    for (Dimension d : groupBy) {
+      int bit = bit(d);
+      if (bit < 0) {
+        return -1;
+      }
+      grouping |= bit;
+    }
+    for (Map.Entry<Dimension, List<String>> f : filters.entrySet()) {
+      int bit = bit(f.getKey());
+      if (bit < 0 || (!groupBy.contains(f.getKey()) && f.getValue().size() != 1)) {
+        return -1;
+      }
+      grouping |= bit;
+    }
+    return grouping;
+  }
+
+  private static int bit(Dimension d) {
+    return switch (d) {
+      case FACILITY -> 1;
+      case COMMUNITY -> 4;
+      default -> -1;
+    };
   }
 
   /**

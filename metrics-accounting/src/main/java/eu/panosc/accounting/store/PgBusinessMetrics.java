@@ -98,8 +98,19 @@ final class PgBusinessMetrics {
    */
   static Future<BusinessMetrics> read(Pool pool, ReportQuery q) {
     List<Object> p1 = new ArrayList<>(List.of(q.granularity().wire(), utc(q.from()), utc(q.to())));
-    String active = "SELECT count(DISTINCT user_id) AS n FROM rollup_user WHERE granularity = $1 AND bucket >= $2 "
-        + "AND bucket < $3 AND refs > 0" + PgAccountingStore.filters(q, p1);
+    int grouping = q.metrics().size() > 1 ? -1
+        : PgAccountingStore.groupingFor(q.granularity(), false, q.from(), q.to(), List.of(), q.filters());
+    String active;
+    if (grouping >= 0) {
+      // the month's exact user count of the filtered group, for the one metric or all ('')
+      p1.add((short) grouping);
+      p1.add(q.metrics().isEmpty() ? "" : q.metrics().getFirst().wire());
+      active = "SELECT coalesce(sum(users), 0)::bigint AS n FROM rollup_group_users WHERE $1::text IS NOT NULL AND "
+          + "bucket >= $2 AND bucket < $3 AND grouping = $4 AND metric = $5" + dimensionFilters(q, p1);
+    } else {
+      active = "SELECT count(DISTINCT user_id) AS n FROM rollup_user WHERE granularity = $1 AND bucket >= $2 "
+          + "AND bucket < $3 AND refs > 0" + PgAccountingStore.filters(q, p1);
+    }
     List<Object> p2 = new ArrayList<>(List.of(utc(q.from()), utc(q.to())));
     String fresh = "SELECT count(*) AS n FROM (SELECT user_id FROM user_first_seen WHERE first_at < $2"
         + dimensionFilters(q, p2) + " GROUP BY user_id HAVING min(first_at) >= $1) f";

@@ -51,7 +51,7 @@ final class ReportPageService {
     ReportQuery series = ReportRequestParser.parse(f.period(), List.of(), List.of(f.metric()), d -> filter(f, d),
         interval);
     List<Metric> metric = q.metrics();
-    return reports.summary(q).compose(summary -> reports.rows(series).compose(time ->
+    return reports.awaitRollups().compose(status -> reports.summary(q)).compose(summary -> reports.rows(series).compose(time ->
         reports.rows(q.regrouped(List.of(Dimension.FACILITY), metric)).compose(facilities ->
             reports.rows(q.regrouped(List.of(Dimension.COMMUNITY), metric)).compose(communities ->
                 reports.rows(q.regrouped(List.of(Dimension.PROPOSAL), metric)).map(proposals ->

@@ -55,6 +55,10 @@ class AccountingApiIT {
   JsonObject monthRow(String period) {
     HttpResponse<String> r = read.report("period=" + period + "&groupBy=facility", null);
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    // the report waited for the roll-up of what was acknowledged before it, and says so
+    JsonObject doc = new JsonObject(r.body());
+    assertThat(doc.getLong("pendingRecords")).as(r.body()).isZero();
+    assertThat(java.time.Instant.parse(doc.getString("completeUntil"))).isNotNull();
     for (Object o : new JsonObject(r.body()).getJsonArray("rows")) {
       JsonObject row = (JsonObject) o;
       if (facility.equals(row.getString("facility"))) {

@@ -34,6 +34,11 @@ class IngestServiceTest {
     }
 
     @Override
+    public Future<eu.panosc.accounting.model.RollupStatus> awaitRollups() {
+      return Future.succeededFuture(new eu.panosc.accounting.model.RollupStatus(0, NOW));
+    }
+
+    @Override
     public Future<List<ReportRow>> report(ReportQuery query) {
       return Future.succeededFuture(List.of());
     }

@@ -52,6 +52,7 @@ abstract class AccountingStoreContract {
     String[] ends = period.split("\\.\\.");
     List<Dimension> by = new ArrayList<>(List.of(Dimension.FACILITY));
     by.addAll(List.of(more));
+    assertThat(store().awaitRollups().await().complete()).as("the rollups caught up within the read wait").isTrue();
     List<ReportRow> rows = store().report(new ReportQuery(Instant.parse(ends[0]), Instant.parse(ends[1]), g, by,
         List.of())).await();
     return rows.stream().filter(r -> facility.equals(r.group().get(Dimension.FACILITY))).toList();

@@ -40,8 +40,10 @@ abstract class BusinessMetricsContract {
         metric, Instant.parse(start), Instant.parse(end), new BigDecimal(value), false, false);
   }
 
+  /** Ingests, then waits for the rollups to take the batch (as every report does before it reads). */
   void ingest(AccountingStore s, UsageRecord... records) {
     s.ingest(List.of(records), NOW).await();
+    assertThat(s.awaitRollups().await().complete()).isTrue();
   }
 
   ReportQuery query(Instant from, Instant to, Granularity g, List<Dimension> by, List<String> facilities,

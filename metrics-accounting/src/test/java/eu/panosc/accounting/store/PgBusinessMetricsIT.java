@@ -27,6 +27,11 @@ class PgBusinessMetricsIT extends BusinessMetricsContract {
       }
 
       @Override
+      public io.vertx.core.Future<eu.panosc.accounting.model.RollupStatus> awaitRollups() {
+        return pg.awaitRollups();
+      }
+
+      @Override
       public io.vertx.core.Future<java.util.List<eu.panosc.accounting.model.ReportRow>> report(
           eu.panosc.accounting.model.ReportQuery query) {
         return pg.report(query);

@@ -7,8 +7,10 @@ import eu.panosc.accounting.export.eosc.EoscRecord;
 import eu.panosc.accounting.export.eosc.EoscSettings;
 import eu.panosc.accounting.export.eosc.MetricDefinition;
 import eu.panosc.accounting.model.Metric;
+import eu.panosc.accounting.model.RollupsBehindException;
 import eu.panosc.accounting.report.Period;
 import eu.panosc.platform.auth.BearerAuth;
+import eu.panosc.platform.http.ApiException;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -42,7 +44,14 @@ public final class ExportEndpoint {
 
   private void eosc(RoutingContext rc) {
     Future.succeededFuture().map(v -> ExportRequestParser.period(rc.queryParams()))
-        .compose(p -> eosc.records(p).map(rs -> writeEosc(rc, p, rs))).onFailure(rc::fail);
+        .compose(p -> eosc.records(p).map(rs -> writeEosc(rc, p, rs))).onFailure(e -> {
+          if (e instanceof RollupsBehindException behind) {
+            rc.response().putHeader("Retry-After", "5");
+            rc.fail(ApiException.unavailable(behind.getMessage()));
+          } else {
+            rc.fail(e);
+          }
+        });
   }
 
   private void apel(RoutingContext rc) {

@@ -1,6 +1,7 @@
 package eu.panosc.accounting.export.eosc;
 
 import eu.panosc.accounting.model.Metric;
+import eu.panosc.accounting.store.RollupWorker;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
@@ -32,7 +33,9 @@ public final class PgEoscLedger implements EoscLedger {
       + "JOIN unnest($1::text[], $2::text[], $3::text[]) AS m(facility, installation, installation_id) "
       + "ON m.facility = r.facility AND m.installation = r.installation "
       + "JOIN unnest($4::text[], $5::text[]) AS d(metric, definition_id) ON d.metric = r.metric "
-      + "WHERE r.granularity = 'month' AND r.bucket >= $6 AND r.bucket < $7 GROUP BY 1, 2, 3, 4 "
+      + "WHERE r.granularity = 'month' AND r.bucket >= $6 AND r.bucket < $7 AND r.bucket NOT IN (SELECT "
+      + "generate_series(date_trunc('month', p.first_start AT TIME ZONE 'UTC'), date_trunc('month', p.last_end AT TIME "
+      + "ZONE 'UTC'), interval '1 month') AT TIME ZONE 'UTC' FROM rollup_pending p) GROUP BY 1, 2, 3, 4 "
       + "ON CONFLICT (installation_id, metric_definition_id, group_id, period_start) DO UPDATE "
       + "SET desired = excluded.desired WHERE e.desired IS DISTINCT FROM excluded.desired";
   private static final String CLAIM = "WITH c AS (SELECT installation_id, metric_definition_id, group_id, period_start, "
@@ -59,9 +62,15 @@ public final class PgEoscLedger implements EoscLedger {
       + "FROM eosc_export ORDER BY period_start, installation_id, metric_definition_id, group_id";
 
   private final Pool pool;
+  private final RollupWorker rollups;
+
+  public PgEoscLedger(Pool pool, RollupWorker rollups) {
+    this.pool = Objects.requireNonNull(pool, "pool");
+    this.rollups = Objects.requireNonNull(rollups, "rollups");
+  }
 
   public PgEoscLedger(Pool pool) {
-    this.pool = Objects.requireNonNull(pool, "pool");
+    this(pool, new RollupWorker(pool));
   }
 
   @Override
@@ -87,9 +96,11 @@ public final class PgEoscLedger implements EoscLedger {
     Tuple t = Tuple.from(new Object[] {facilities.toArray(String[]::new), names.toArray(String[]::new),
         ids.toArray(String[]::new), metrics.toArray(String[]::new), definitions.toArray(String[]::new), utc(since),
         utc(closedBefore)});
-    return pool.withTransaction(conn -> conn.preparedQuery("SELECT pg_advisory_xact_lock($1)")
-        .execute(Tuple.of(REFRESH_LOCK)).compose(v -> conn.preparedQuery(REFRESH).execute(t))
-        .map(rs -> rs.rowCount()));
+    // months that acknowledged records not rolled up yet overlap are left as they are (not exported short); the
+    // wait first lets the worker pass what was acknowledged before this cycle
+    return rollups.await().compose(status -> pool.withTransaction(conn -> conn
+        .preparedQuery("SELECT pg_advisory_xact_lock($1)").execute(Tuple.of(REFRESH_LOCK))
+        .compose(v -> conn.preparedQuery(REFRESH).execute(t)).map(rs -> rs.rowCount())));
   }
 
   @Override

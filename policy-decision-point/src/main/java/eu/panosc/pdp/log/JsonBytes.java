@@ -26,6 +26,11 @@ final class JsonBytes {
     return length > 0 && bytes[length - 1] == (byte) c;
   }
 
+  /** A copy of what was written, as a Vert.x buffer (one copy). */
+  io.vertx.core.buffer.Buffer buffer() {
+    return io.vertx.core.buffer.Buffer.buffer(length).appendBytes(bytes, 0, length);
+  }
+
   /** A copy of what was written. */
   byte[] toByteArray() {
     return Arrays.copyOf(bytes, length);
@@ -116,8 +121,28 @@ final class JsonBytes {
   /** A JSON string. */
   JsonBytes string(String s) {
     ascii('"');
-    utf8(s, true);
+    if (!plain(s)) {
+      utf8(s, true);
+    }
     return ascii('"');
+  }
+
+  /**
+   * Copies {@code s} when it is printable ASCII with nothing to escape (ids, names: the common case) in one bulk
+   * copy, answering true; false (nothing written) otherwise. ISO-8859-1 encoding is a plain copy of a Latin-1
+   * string; a character beyond it becomes '?', so a '?' sends the string the slow way.
+   */
+  private boolean plain(String s) {
+    byte[] latin1 = s.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    for (byte x : latin1) {
+      if (x < 0x20 || x == '"' || x == '\\' || x == '?' || x == 0x7F) {   // negative: 0x80 and above
+        return false;
+      }
+    }
+    room(latin1.length);
+    System.arraycopy(latin1, 0, bytes, length, latin1.length);
+    length += latin1.length;
+    return true;
   }
 
   /** Text that is JSON already, UTF-8 encoded as it is. */

@@ -37,6 +37,20 @@ final class PageWriter {
   static final List<String> COMMON = List.of("kind", "caller", "subject_type", "resource_type", "action", "request",
       "decision", "policy", "policy_version", "rule", "relation");
 
+  /**
+   * The filter hashes of the subjects seen last, per thread (pages are written on the writer's context): the same
+   * users decide again and again, and their ids are the remembered pseudonyms of {@link LogRows}, so MD5 runs once
+   * per user rather than once per user and page. Resources are hashed per page (far more distinct ids).
+   */
+  static final int SUBJECTS_REMEMBERED = 32_768;
+  private static final ThreadLocal<Map<String, PageBloom.Hashes>> SUBJECT_HASHES = ThreadLocal.withInitial(
+      () -> new java.util.LinkedHashMap<>(1024, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, PageBloom.Hashes> eldest) {
+          return size() > SUBJECTS_REMEMBERED;
+        }
+      });
+
   private PageWriter() {}
 
   /**
@@ -46,18 +60,28 @@ final class PageWriter {
   static Tuple page(List<LogRows.Row> rows) {
     OffsetDateTime first = null;
     OffsetDateTime last = null;
-    Map<String, PageBloom.Hashes> subjects = new HashMap<>();
-    Map<String, PageBloom.Hashes> resources = new HashMap<>();
+    long firstUs = Long.MAX_VALUE;
+    long lastUs = Long.MIN_VALUE;
+    Map<String, PageBloom.Hashes> subjects = new HashMap<>(rows.size() * 2);
+    Map<String, PageBloom.Hashes> resources = new HashMap<>(rows.size() * 2);
+    Map<String, PageBloom.Hashes> known = SUBJECT_HASHES.get();
     MessageDigest md5 = PageBloom.md5();
     LogRows.Row common = rows.get(0);
     JsonBytes body = new JsonBytes(rows.size() * 320);
     body.ascii('[');
     for (LogRows.Row r : rows) {
       OffsetDateTime at = r.at().withOffsetSameInstant(ZoneOffset.UTC);
-      first = first == null || at.isBefore(first) ? at : first;
-      last = last == null || at.isAfter(last) ? at : last;
+      long us = Math.addExact(Math.multiplyExact(at.toEpochSecond(), 1_000_000L), at.getNano() / 1000);
+      if (us < firstUs) {
+        firstUs = us;
+        first = at;
+      }
+      if (us > lastUs) {
+        lastUs = us;
+        last = at;
+      }
       if (r.subjectId() != null) {
-        subjects.computeIfAbsent(r.subjectId(), id -> PageBloom.hashes(md5, id));
+        subjects.computeIfAbsent(r.subjectId(), id -> known.computeIfAbsent(id, i -> PageBloom.hashes(md5, i)));
       }
       if (r.resourceId() != null) {
         resources.computeIfAbsent(r.resourceId(), id -> PageBloom.hashes(md5, id));
@@ -69,7 +93,7 @@ final class PageWriter {
     }
     body.ascii(']');
     return Tuple.of(first, last, rows.size(), Buffer.buffer(PageBloom.of(subjects.values())),
-        Buffer.buffer(PageBloom.of(resources.values())), common(common), Buffer.buffer(body.toByteArray()));
+        Buffer.buffer(PageBloom.of(resources.values())), common(common), body.buffer());
   }
 
   /** The common values taken from {@code r}: its members of {@link #COMMON} that are not null, as JSON text. */

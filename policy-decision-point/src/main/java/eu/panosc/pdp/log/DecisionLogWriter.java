@@ -17,10 +17,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Drains the {@link DecisionQueue} into PostgreSQL and applies retention. Every {@code flushInterval}
- * (and as soon as a full batch is waiting) it writes the queue in batches of {@code batchSize} rows, one
- * INSERT each, until the queue is empty, with up to {@code writers} INSERTs running at once (each a loop
- * taking the next batch when its previous one is written; rows are keyed by time and id, so their order
- * of arrival does not matter); every {@code purgeInterval} it deletes rows older than
+ * it writes what is queued, and as soon as a full batch is waiting it writes that, in batches of {@code batchSize}
+ * rows, one INSERT (one page) each, with up to {@code writers} INSERTs running at once (each a loop taking the next
+ * full batch when its previous one is written; fewer than a batch wait for the next tick, so a busy log writes full
+ * pages rather than a small one behind each full one; rows are keyed by time and id, so their order of arrival does
+ * not matter); every {@code purgeInterval} it deletes rows older than
  * {@code retention} and the oldest beyond {@code maxRows}. A failed write is logged without any of its
  * content, its rows counted in {@value #METER_FAILED} and dropped (never retried, so a database outage
  * cannot grow memory). Decisions the full queue dropped ({@link DecisionQueue}) are reported by a warning
@@ -95,23 +96,35 @@ public final class DecisionLogWriter {
         && kicked.compareAndSet(false, true)) {
       context.runOnContext(v -> {
         kicked.set(false);
-        flush();
+        write(settings.batchSize(), false);
       });
     }
   }
 
   /**
-   * Writes the queue until it is empty, starting write loops up to {@code writers} while entries wait;
-   * answers the completion of every loop running (none running and nothing queued: at once).
+   * Writes what is queued now (the timer's write): one batch of whatever waits, then full batches while they wait,
+   * with up to {@code writers} loops at once; answers the completion of every loop running (none running and nothing
+   * queued: at once). What is left, fewer than a batch, waits for the next full batch or the next tick, so a busy log
+   * writes full pages instead of a small one after each full one.
    */
   Future<Void> flush() {
-    while (running.size() < settings.writers() && queue.size() > 0) {
+    return write(1, false);
+  }
+
+  /**
+   * Starts write loops up to {@code writers} while at least {@code first} entries wait (a full batch for every loop
+   * after the first); each loop then goes on while a full batch waits, or, {@code untilEmpty}, while anything does.
+   */
+  private Future<Void> write(int first, boolean untilEmpty) {
+    int minimum = first;
+    while (running.size() < settings.writers() && queue.size() >= minimum) {
       Promise<Void> lane = Promise.promise();
       running.add(lane.future());
-      drain().onComplete(v -> {
+      drain(untilEmpty).onComplete(v -> {
         running.remove(lane.future());
         lane.complete();
       });
+      minimum = untilEmpty ? 1 : settings.batchSize();
     }
     return running.isEmpty() ? Future.succeededFuture() : Future.join(new ArrayList<>(running)).mapEmpty();
   }
@@ -121,7 +134,7 @@ public final class DecisionLogWriter {
     return running.size();
   }
 
-  private Future<Void> drain() {
+  private Future<Void> drain(boolean untilEmpty) {
     List<LogEntry> batch = queue.poll(settings.batchSize());
     if (batch.isEmpty()) {
       return Future.succeededFuture();
@@ -137,7 +150,7 @@ public final class DecisionLogWriter {
       }
     }
     if (out.isEmpty()) {
-      return drain();
+      return more(untilEmpty);
     }
     return table.insert(out)
         .onSuccess(v -> written.increment(out.size()))
@@ -148,7 +161,12 @@ public final class DecisionLogWriter {
               e.getClass().getSimpleName());
           return Future.succeededFuture();
         })
-        .compose(v -> drain());
+        .compose(v -> more(untilEmpty));
+  }
+
+  /** The loop's next batch: while a full one waits, or, {@code untilEmpty}, while anything does. */
+  private Future<Void> more(boolean untilEmpty) {
+    return untilEmpty || queue.size() >= settings.batchSize() ? drain(untilEmpty) : Future.succeededFuture();
   }
 
   private void reportDrops(long n) {
@@ -202,7 +220,7 @@ public final class DecisionLogWriter {
   }
 
   private Future<Void> closeHere() {
-    return flush().compose(v -> queue.size() > 0 ? flush() : Future.succeededFuture())
+    return write(1, true).compose(v -> queue.size() > 0 ? write(1, true) : Future.succeededFuture())
         .compose(v -> purgeRun)
         .onComplete(v -> reportDrops(drops.remaining(queue.dropped())));
   }

@@ -6,6 +6,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -22,7 +23,7 @@ import javax.crypto.spec.SecretKeySpec;
  * replaced by {@code hmac:<hex>} (HMAC-SHA256 under the key stored in {@code decision_log_key}, so the
  * same user always maps to the same value and an administrator can search with the clear id), or
  * dropped; and every configured property path removed from the stored request. Not thread-safe (one
- * {@link Mac}); used by the writer on its own context.
+ * {@link Hmac} and its cache); used by the writer on its own context.
  */
 public final class LogRows {
   static final String HASH_PREFIX = "hmac:";
@@ -37,8 +38,12 @@ public final class LogRows {
 
   private final DecisionLogSettings.SubjectMasking subjects;
   private final List<String[]> masks;
-  private final Mac mac;
-  static final int HASHES_REMEMBERED = 4096;
+  private final Hmac mac;
+  /**
+   * Subjects whose pseudonym is remembered: a facility's active users for a while (~200 bytes each, ~6 MB when
+   * full). At 4 096 a load of 20 000 distinct users missed four times in five (docs/benchmarks.md).
+   */
+  static final int HASHES_REMEMBERED = 32_768;
   private final Map<String, String> hashes = new java.util.LinkedHashMap<>(HASHES_REMEMBERED * 2, 0.75f, true) {
     @Override
     protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
@@ -49,7 +54,7 @@ public final class LogRows {
   public LogRows(DecisionLogSettings settings, byte[] key) {
     this.subjects = settings.maskSubjects();
     this.masks = settings.maskProperties().stream().map(p -> p.split("\\.")).toList();
-    this.mac = mac(key);
+    this.mac = new Hmac(Objects.requireNonNull(key, "key"));
   }
 
   /**
@@ -59,10 +64,67 @@ public final class LogRows {
   public String hash(String clearId) {
     String known = hashes.get(clearId);
     if (known == null) {
-      known = hash(mac, clearId);
+      known = mac.pseudonym(clearId);
       hashes.put(clearId, known);
     }
     return known;
+  }
+
+  /**
+   * HMAC-SHA256 (RFC 2104) with the key's two padded blocks hashed once, at construction: each value then costs two
+   * SHA-256 compressions (its inner and outer hash) instead of four, plus two copies of a digest's state.
+   */
+  static final class Hmac {
+    private static final int BLOCK = 64;
+    private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+    private final MessageDigest inner;
+    private final MessageDigest outer;
+
+    Hmac(byte[] key) {
+      MessageDigest sha = sha256();
+      byte[] k = key.length > BLOCK ? sha.digest(key) : key;
+      byte[] ipad = new byte[BLOCK];
+      byte[] opad = new byte[BLOCK];
+      for (int i = 0; i < BLOCK; i++) {
+        byte b = i < k.length ? k[i] : 0;
+        ipad[i] = (byte) (b ^ 0x36);
+        opad[i] = (byte) (b ^ 0x5c);
+      }
+      inner = sha256();
+      inner.update(ipad);
+      outer = sha256();
+      outer.update(opad);
+    }
+
+    /** {@code hmac:<hex>} of the UTF-8 bytes of {@code clearId}. */
+    String pseudonym(String clearId) {
+      byte[] mac;
+      try {
+        MessageDigest i = (MessageDigest) inner.clone();
+        MessageDigest o = (MessageDigest) outer.clone();
+        o.update(i.digest(clearId.getBytes(StandardCharsets.UTF_8)));
+        mac = o.digest();
+      } catch (CloneNotSupportedException e) {
+        throw new IllegalStateException("SHA-256 digests cannot be copied", e);
+      }
+      byte[] out = new byte[HASH_PREFIX.length() + 2 * mac.length];
+      for (int i = 0; i < HASH_PREFIX.length(); i++) {
+        out[i] = (byte) HASH_PREFIX.charAt(i);
+      }
+      for (int i = 0, at = HASH_PREFIX.length(); i < mac.length; i++) {
+        out[at++] = HEX[(mac[i] >> 4) & 0xF];
+        out[at++] = HEX[mac[i] & 0xF];
+      }
+      return new String(out, StandardCharsets.ISO_8859_1);
+    }
+
+    private static MessageDigest sha256() {
+      try {
+        return MessageDigest.getInstance("SHA-256");
+      } catch (GeneralSecurityException e) {
+        throw new IllegalStateException("SHA-256 is not available", e);
+      }
+    }
   }
 
   /** The same as {@link #hash(String)}, for callers on other threads (a {@link Mac} of their own). */

@@ -20,9 +20,10 @@ import java.util.PriorityQueue;
 import java.util.UUID;
 
 /**
- * The decision log in PostgreSQL ({@code db/pdp/V12__decision_log_pages.sql}): each written batch is one row of
- * {@code decision_log_page} (its decisions as the text of a JSON array, its time span, and Bloom filters of the
- * subject and resource ids it mentions), read back one decision at a time through {@code jsonb_to_recordset}. A
+ * The decision log in PostgreSQL ({@code db/pdp/V12__decision_log_pages.sql}, {@code V13__decision_log_page_common.sql}):
+ * each written batch is one row of {@code decision_log_page} (its decisions as the text of a JSON array, the values
+ * its rows share, its time span, and Bloom filters of the subject and resource ids it mentions), read back one
+ * decision at a time ({@code PAGE_ROWS}). A
  * lookup reads the pages newest first, a few at a time, filters their rows exactly (a filter only narrows the pages)
  * and returns them in the log's order (time, then id, newest first) across pages whose spans overlap (two writers
  * write at once). Also the purge, the lookup by id, and the HMAC key.
@@ -33,8 +34,15 @@ public final class PgDecisionLog {
       + "request_id text, subject_type text, subject_id text, resource_type text, resource_id text, action text, "
       + "request jsonb, decision boolean, policy text, policy_version integer, rule text, relation text, "
       + "error_status integer, error_message text, result jsonb, simulated boolean)";
-  private static final String INSERT = "INSERT INTO decision_log_page (first_at, last_at, row_count, subject_filter, "
-      + "resource_filter, body) VALUES ($1, $2, $3, $4, $5, $6)";
+  /**
+   * The rows of the pages {@code p}, each as {@link #RECORD}: a row's members over the page's common values
+   * ({@code V13__decision_log_page_common.sql}; pages written before it have none).
+   */
+  static final String PAGE_ROWS = "decision_log_page p, jsonb_array_elements(p.body::jsonb) e, "
+      + "jsonb_to_record(coalesce(p.common, '{}'::jsonb) || e) AS " + RECORD;
+  /** The body comes as UTF-8 bytes ({@link PageWriter}), so the client sends them without encoding a string. */
+  static final String INSERT = "INSERT INTO decision_log_page (first_at, last_at, row_count, subject_filter, "
+      + "resource_filter, common, body) VALUES ($1, $2, $3, $4, $5, $6::text::jsonb, convert_from($7, 'UTF8'))";
   /** Pages read by the first step of a lookup; each further step reads twice as many, up to {@link #MAX_CHUNK}. */
   static final int FIRST_CHUNK = 8;
   static final int MAX_CHUNK = 256;
@@ -62,7 +70,12 @@ public final class PgDecisionLog {
     if (rows.isEmpty()) {
       return Future.succeededFuture();
     }
-    return pool.preparedQuery(INSERT).execute(PageWriter.page(rows)).mapEmpty();
+    return insertPage(PageWriter.page(rows));
+  }
+
+  /** Writes one page built by {@link PageWriter#page}. */
+  Future<Void> insertPage(Tuple page) {
+    return pool.preparedQuery(INSERT).execute(page).mapEmpty();
   }
 
   /**
@@ -124,8 +137,7 @@ public final class PgDecisionLog {
       return Future.succeededFuture(Optional.empty());   // not an id this log issued
     }
     Instant ms = DecisionIds.instant(id);
-    return pool.preparedQuery("SELECT r.* FROM decision_log_page p, jsonb_to_recordset(p.body::jsonb) AS " + RECORD
-            + " WHERE p.last_at >= $1 AND p.first_at < $2 AND r.id = $3")
+    return pool.preparedQuery("SELECT r.* FROM " + PAGE_ROWS + " WHERE p.last_at >= $1 AND p.first_at < $2 AND r.id = $3")
         .execute(Tuple.of(ms.atOffset(ZoneOffset.UTC), ms.plusMillis(1).atOffset(ZoneOffset.UTC), id))
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(json(rows.iterator().next())));
   }
@@ -226,8 +238,8 @@ public final class PgDecisionLog {
     }
 
     private Future<List<Keyed>> rows(Long[] pageIds) {
-      StringBuilder sql = new StringBuilder("SELECT r.* FROM decision_log_page p, jsonb_to_recordset(p.body::jsonb) AS ")
-          .append(RECORD).append(" WHERE p.id = ANY($1::bigint[])");
+      StringBuilder sql = new StringBuilder("SELECT r.* FROM ").append(PAGE_ROWS)
+          .append(" WHERE p.id = ANY($1::bigint[])");
       List<Object> args = new ArrayList<>();
       args.add(pageIds);
       if (q.subjects() != null) {

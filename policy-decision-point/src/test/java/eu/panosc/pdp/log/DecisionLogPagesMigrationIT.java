@@ -22,7 +22,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * The migration to pages ({@code V12__decision_log_pages.sql}) run on a schema holding the former one-row-per-decision
  * table with 2 500 rows (hostile texts, nulls, simulated ones): every row comes back through the {@code decision_log}
- * view unchanged, in pages of at most 1 000 in time order, without filters (so every lookup reads them).
+ * view unchanged, in pages of at most 1 000 in time order, without filters (so every lookup reads them); then
+ * {@code V13__decision_log_page_common.sql}: those pages still read unchanged, and a page written with common values
+ * ({@link PageWriter}) reads beside them, every value as written.
  */
 class DecisionLogPagesMigrationIT {
   @RegisterExtension
@@ -42,11 +44,7 @@ class DecisionLogPagesMigrationIT {
 
   @Test
   void migrateWhenOldRowsExistThenEveryOneIsInThePagesUnchanged() throws IOException {
-    String v12;
-    try (InputStream in = getClass().getResourceAsStream("/db/pdp/V12__decision_log_pages.sql")) {
-      v12 = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    }
-    String script = v12;
+    String script = resource("/db/pdp/V12__decision_log_pages.sql");
     SqlConnection c = DB.shared().getConnection().await();
     try {
       c.query("CREATE SCHEMA before_pages; SET search_path TO before_pages, public").execute().await();
@@ -87,10 +85,47 @@ class DecisionLogPagesMigrationIT {
       JsonObject one = c.preparedQuery("SELECT request FROM decision_log WHERE request <> '{}'::jsonb LIMIT 1")
           .execute(Tuple.tuple()).await().iterator().next().getJsonObject(0);
       assertThat(one.getJsonObject("context").getString("q")).isEqualTo("a\"b");
+
+      // V13 (common values per page): the pages V12 wrote read as before, and a page written now reads beside them
+      c.query(resource("/db/pdp/V13__decision_log_page_common.sql")).execute().await();
+      assertThat(rows(c, "SELECT " + COLUMNS + " FROM decision_log")).isEqualTo(before);
+      List<LogRows.Row> fresh = new ArrayList<>();
+      for (int i = 0; i < PgDecisionLogIT.HOSTILE.size() * 2; i++) {
+        String s = PgDecisionLogIT.HOSTILE.get(i % PgDecisionLogIT.HOSTILE.size());
+        boolean odd = i % 3 == 1;
+        fresh.add(new LogRows.Row(DecisionIds.next(PageWriterTest.AT.toInstant()), PageWriterTest.AT.plusSeconds(i),
+            odd ? "evaluations" : "evaluation", odd ? i : null, odd ? null : "pep", odd ? s : null, "user",
+            "hmac:" + i, odd ? null : "dataset", s, "read", odd ? new JsonObject().put("context",
+            new JsonObject().put("s", s)).encode() : "{}", odd ? null : i % 2 == 0, "panosc-data", odd ? null : 2,
+            odd ? s : "proposal-member", "member", odd ? 500 : null, odd ? s : null,
+            i % 5 == 0 ? "{\"count\":" + i + ",\"more\":false}" : null, i % 4 == 0));
+      }
+      c.preparedQuery(PgDecisionLog.INSERT).execute(PageWriter.page(fresh)).await();
+      Map<String, List<Object>> all = rows(c, "SELECT " + COLUMNS + " FROM decision_log");
+      assertThat(all).hasSize(2500 + fresh.size());
+      for (LogRows.Row r : fresh) {
+        assertThat(all.get(r.id().toString())).as(r.toString()).isEqualTo(expected(c, r));
+      }
     } finally {
       c.query("RESET search_path").execute().await();
       c.close().await();
     }
+  }
+
+  static String resource(String name) throws IOException {
+    try (InputStream in = DecisionLogPagesMigrationIT.class.getResourceAsStream(name)) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  /** The row as {@link #COLUMNS} reads it (request and result as PostgreSQL prints jsonb). */
+  private static List<Object> expected(SqlConnection c, LogRows.Row r) {
+    Row json = c.preparedQuery("SELECT $1::text::jsonb::text, $2::text::jsonb::text").execute(Tuple.of(r.request(), r.result()))
+        .await().iterator().next();
+    return java.util.Arrays.asList(r.id(), r.at().toInstant(), r.kind(), r.item(), r.caller(), r.requestId(),
+        r.subjectType(), r.subjectId(), r.resourceType(), r.resourceId(), r.action(), json.getString(0), r.decision(),
+        r.policy(), r.policyVersion(), r.rule(), r.relation(), r.errorStatus(), r.errorMessage(), json.getString(1),
+        r.simulated());
   }
 
   private static Map<String, List<Object>> rows(SqlConnection c, String sql) {

@@ -76,6 +76,28 @@ class LogRowsTest {
   }
 
   @Test
+  void hmacWhenAnyKeyAndTextThenTheSameAsJavaxCryptoMac() throws Exception {
+    java.util.Random rnd = new java.util.Random(3);
+    for (int keyLength : new int[] {1, 32, 63, 64, 65, 200}) {
+      byte[] key = new byte[keyLength];
+      rnd.nextBytes(key);
+      LogRows.Hmac hmac = new LogRows.Hmac(key);
+      for (int n = 0; n < 300; n += 7) {
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+          text.append((char) (i % 3 == 0 ? 'a' + rnd.nextInt(26) : 0x20 + rnd.nextInt(0x3000)));
+        }
+        String t = n == 0 ? "" : text.toString() + "\uD83E\uDDEA";
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+        mac.init(new javax.crypto.spec.SecretKeySpec(key, "HmacSHA256"));
+        String expected = "hmac:" + java.util.HexFormat.of().formatHex(mac.doFinal(t.getBytes(StandardCharsets.UTF_8)));
+        assertThat(hmac.pseudonym(t)).as("key %d, text %d", keyLength, n).isEqualTo(expected);
+        assertThat(hmac.pseudonym(t)).isEqualTo(expected);   // the pads' states are copied, never consumed
+      }
+    }
+  }
+
+  @Test
   void hashWhenMoreSubjectsThanRememberedThenEveryValueStillTheKeyedHmac() {
     LogRows rows = new LogRows(settings("hash", ""), KEY);
     int n = LogRows.HASHES_REMEMBERED + 100;

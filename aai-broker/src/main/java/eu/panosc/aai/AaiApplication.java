@@ -1,5 +1,13 @@
 package eu.panosc.aai;
 
+import eu.panosc.aai.account.AccountEndpoint;
+import eu.panosc.aai.account.AccountService;
+import eu.panosc.aai.account.Identities;
+import eu.panosc.aai.account.PgIdentities;
+import eu.panosc.aai.discovery.Catalogs;
+import eu.panosc.aai.discovery.IdpDiscoveryEndpoint;
+import eu.panosc.aai.discovery.DiscoveryPage;
+import eu.panosc.aai.discovery.UpstreamCatalog;
 import eu.panosc.aai.authorize.AuthorizationRequestParser;
 import eu.panosc.aai.authorize.AuthorizationService;
 import eu.panosc.aai.authorize.AuthorizeEndpoint;
@@ -443,11 +451,12 @@ public final class AaiApplication implements ServiceModule {
     boolean secureCookies = "https".equals(context.baseUrl().getScheme());
     Optional<SamlLogin> samlLogin = wireSaml(router, context, settings, connector, cookiePath, secureCookies);
     Optional<SingleLogout> slo = samlLogin.map(login -> singleLogout(context, settings, sessionLogout, login));
+    Identities identities = new PgIdentities(context.pool(), context.clock());
     AuthorizationService authorization = new AuthorizationService(registry, connector, stores.users(),
         stores.sessions(), stores.pending(), stores.consents(), stores.grants(), issuer, context.clock(),
         samlLogin.isPresent(), Optional.of(new AuthorizationService.Registration(terms, stores.registrations())),
         slo.<AuthorizationService.UpstreamSessions>map(s -> (sid, upstream) -> s.started(sid,
-            SamlSubject.fromJson(upstream))).orElse(AuthorizationService.UpstreamSessions.NONE));
+            SamlSubject.fromJson(upstream))).orElse(AuthorizationService.UpstreamSessions.NONE), identities);
     AuthorizationRequestParser parser = new AuthorizationRequestParser(registry, audiences, issuer, stores.pushed());
 
     discovery = new DiscoveryEndpoint(issuer, keys.signer(), tokenEndpoint.grantTypes());
@@ -457,8 +466,19 @@ public final class AaiApplication implements ServiceModule {
         context.clock(), ENTITY_CONFIGURATION_LIFETIME)).mount(router);
     new PushedAuthorizationEndpoint(clients, parser, stores.pushed(), limiter).mount(router);
     slo.ifPresent(s -> new SingleLogoutEndpoint(s, stores.sessions(), cookiePath, secureCookies).mount(router));
+    // every login connector's catalog: the discovery page lists what they offer (a new connector adds its own here)
+    List<UpstreamCatalog> catalogs = new ArrayList<>();
+    connector.ifPresent(c -> catalogs.add(Catalogs.password(c)));
+    samlLogin.ifPresent(l -> catalogs.add(Catalogs.saml(l)));
+    UpstreamCatalog catalog = UpstreamCatalog.of(catalogs);
+    DiscoveryPage discoveryPage = new DiscoveryPage(catalog, samlLogin.map(SamlLogin::discovery).orElse(false));
     new AuthorizeEndpoint(parser, authorization, cookiePath, secureCookies, settings.sessionLifetime().toSeconds(),
-        samlLogin).mount(router);
+        samlLogin).withDiscovery(discoveryPage).mount(router);
+    new IdpDiscoveryEndpoint(discoveryPage, authorization, cookiePath, secureCookies,
+        settings.sessionLifetime().toSeconds()).mount(router);
+    new AccountEndpoint(new AccountService(identities, stores.users(), stores.sessions(), stores.consents(),
+        stores.pending(), sessionLogout, registry, catalog), cookiePath, secureCookies,
+        settings.sessionLifetime().toSeconds()).mount(router);
     new LogoutEndpoint(idTokens, registry, stores.sessions(), stores.users(), sessionLogout, cookiePath,
         secureCookies, slo.<UpstreamLogout>map(s -> s).orElse(UpstreamLogout.NONE)).mount(router);
     tokenEndpoint.mount(router);

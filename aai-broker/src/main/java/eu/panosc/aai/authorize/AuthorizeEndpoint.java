@@ -1,6 +1,8 @@
 package eu.panosc.aai.authorize;
 
 import eu.panosc.aai.browser.BrowserForms;
+import eu.panosc.aai.discovery.IdpDiscoveryEndpoint;
+import eu.panosc.aai.discovery.DiscoveryPage;
 import eu.panosc.aai.browser.ErrorPage;
 import eu.panosc.aai.browser.Pages;
 import eu.panosc.aai.session.Sessions;
@@ -44,6 +46,10 @@ public final class AuthorizeEndpoint {
   private static final long SAML_FLOW_COOKIE_SECONDS = 30 * 60;
   /** Sign-in through a SAML IdP (UmbrellaID), when configured. */
   private final Optional<SamlLogin> saml;
+  /** The discovery page the sign-in page is (none: the login page with the SAML links, as before discovery). */
+  private Optional<DiscoveryPage> discovery = Optional.empty();
+  /** The request context key of the client's {@code idp_hint}. */
+  private static final String IDP_HINT = "panosc.idp_hint";
   /** Every failure on these routes is HTML for the person, or a redirect to the validated client. */
   private static final io.vertx.core.Handler<RoutingContext> FAILURE = BrowserForms.failureHandler("sign-in",
       "Signing you in", "This sign-in request could not be read. Go back to the application and try again.");
@@ -61,6 +67,12 @@ public final class AuthorizeEndpoint {
     this.cookiePath = cookiePath;
     this.secureCookies = secureCookies;
     this.saml = Objects.requireNonNull(saml, "saml");
+  }
+
+  /** Makes the sign-in page the discovery page {@code page} (call before {@link #mount}). */
+  public AuthorizeEndpoint withDiscovery(DiscoveryPage page) {
+    this.discovery = Optional.of(page);
+    return this;
   }
 
   public void mount(Router router) {
@@ -117,8 +129,12 @@ public final class AuthorizeEndpoint {
 
   private void redirectToIdp(RoutingContext ctx, SamlLogin login, String pendingId, String upstream, String entity) {
     service.pendingRequest(pendingId)
+        .compose(req -> service.chooseUpstream(pendingId, upstream).map(req))
         .compose(req -> login.start(pendingId, upstream, entity, req.acrValues(), req.prompt().contains("login")))
         .onSuccess(started -> {
+          if (upstream != null) {
+            IdpDiscoveryEndpoint.remember(ctx, upstream, cookiePath, secureCookies);
+          }
           // the IdP's POST back is cross-site: over https the cookie must be SameSite=None (and so Secure) to come
           // along; over plain http (a local demo) browsers refuse SameSite=None, so Lax (same-site IdPs only)
           ctx.response().addCookie(Cookie.cookie(SamlLogin.flowCookieName(started.handle()),
@@ -163,6 +179,7 @@ public final class AuthorizeEndpoint {
   }
 
   private void authorize(RoutingContext ctx, MultiMap params) {
+    ctx.put(IDP_HINT, params.get("idp_hint"));
     parser.parse(params)
         .compose(p -> service.authorize(p.request(), p.client(), BrowserForms.cookie(ctx, Sessions.COOKIE)))
         .onSuccess(step -> write(ctx, step))
@@ -173,7 +190,12 @@ public final class AuthorizeEndpoint {
     MultiMap form = BrowserForms.form(ctx);
     BrowserForms.checkCsrf(ctx, form, "Go back to the application and start signing in again.");
     service.login(form.get("req"), form.get("username"), form.get("password"))
-        .onSuccess(step -> write(ctx, step))
+        .onSuccess(step -> {
+          if (step instanceof AuthorizationService.LoggedIn) {
+            service.connector().ifPresent(c -> IdpDiscoveryEndpoint.remember(ctx, c.id(), cookiePath, secureCookies));
+          }
+          write(ctx, step);
+        })
         .onFailure(ctx::fail);
   }
 
@@ -209,6 +231,18 @@ public final class AuthorizeEndpoint {
         forms.setCookie(ctx, Sessions.COOKIE, in.sessionId());
         write(ctx, in.next(), base);
       }
+      case AuthorizationService.Login l when discovery.isPresent() -> {
+        String csrf = forms.csrf(ctx);
+        String hint = ctx.get(IDP_HINT);
+        service.find(l.pendingId()).compose(p -> discovery.get().answer(new DiscoveryPage.Request(l.pendingId(),
+                p.clientName(), p.allowedUpstreams(), l.message(), hint, null, IdpDiscoveryEndpoint.remembered(ctx), csrf,
+                base)))
+            .onSuccess(outcome -> IdpDiscoveryEndpoint.write(ctx, outcome, cookiePath, secureCookies))
+            .onFailure(ctx::fail);
+      }
+      case AuthorizationService.AccountNext a -> ctx.response().setStatusCode(303)
+          .putHeader(HttpHeaders.LOCATION, base + (a.confirmLink() ? "account/link?req=" + enc(a.pendingId()) : "account"))
+          .putHeader(HttpHeaders.CACHE_CONTROL, "no-store").end();
       case AuthorizationService.Login l -> {
         Future<List<SamlLogin.Choice>> choices = saml.map(SamlLogin::choices)
             .orElse(Future.succeededFuture(List.of()));

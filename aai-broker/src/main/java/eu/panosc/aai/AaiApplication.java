@@ -147,6 +147,8 @@ public final class AaiApplication implements ServiceModule {
   private String spEntityId;
   private java.util.concurrent.ExecutorService metadataExecutor;
   private SpRegistration spRegistration;
+  /** Reads the registry's discovery feed (the discovery page's registry IdPs), when a discovery upstream exists. */
+  private io.vertx.ext.web.client.WebClient feedClient;
   /** How often the SP's registration in the federation-registry is checked (its metadata is valid 7 days). */
   private static final Duration SP_REGISTRATION_INTERVAL = Duration.ofHours(12);
 
@@ -470,6 +472,8 @@ public final class AaiApplication implements ServiceModule {
     List<UpstreamCatalog> catalogs = new ArrayList<>();
     connector.ifPresent(c -> catalogs.add(Catalogs.password(c)));
     samlLogin.ifPresent(l -> catalogs.add(Catalogs.saml(l)));
+    samlLogin.flatMap(l -> l.upstreams().stream().filter(u -> !u.listed()).findFirst())
+        .ifPresent(u -> catalogs.add(registryIdps(u.upstreamId(), settings.registryUrl(), context)));
     UpstreamCatalog catalog = UpstreamCatalog.of(catalogs);
     DiscoveryPage discoveryPage = new DiscoveryPage(catalog, samlLogin.map(SamlLogin::discovery).orElse(false));
     new AuthorizeEndpoint(parser, authorization, cookiePath, secureCookies, settings.sessionLifetime().toSeconds(),
@@ -487,6 +491,21 @@ public final class AaiApplication implements ServiceModule {
     new UserInfoEndpoint(tokens, stores.revoked(), stores.grants(), stores.users(), registry).mount(router);
     new SubjectResolutionEndpoint(keys.subjects()).mount(router, context.bearerAuth());
     registerSp(context, settings.registryUrl(), tokens);
+  }
+
+  /**
+   * The IdPs approved in the federation-registry (its public discovery feed, read at most every 5 minutes), offered
+   * through the first SAML upstream that reaches IdPs through discovery.
+   */
+  private UpstreamCatalog registryIdps(String upstreamId, URI registryUrl, ServiceContext context) {
+    if (feedClient == null) {
+      feedClient = io.vertx.ext.web.client.WebClient.create(vertx);
+    }
+    String url = registryUrl.toString().replaceAll("/+$", "") + "/discovery/idps.json";
+    io.vertx.ext.web.client.WebClient web = feedClient;
+    return new eu.panosc.aai.discovery.DiscoJsonCatalog(upstreamId, () -> web.getAbs(url).timeout(5000).send()
+        .compose(r -> r.statusCode() == 200 ? Future.succeededFuture(r.bodyAsString())
+            : Future.failedFuture("HTTP " + r.statusCode() + " from " + url)), context.clock(), Duration.ofMinutes(5));
   }
 
   /**
@@ -613,6 +632,9 @@ public final class AaiApplication implements ServiceModule {
     }
     if (spRegistration != null) {
       spRegistration.close();
+    }
+    if (feedClient != null) {
+      feedClient.close();
     }
     if (metadataExecutor != null) {
       metadataExecutor.shutdownNow();

@@ -185,7 +185,7 @@ class RegistryAdminIT {
     assertField(post("/admin/v1/clients", client("icat4", "ill4").put("allowedUpstreams",
         new JsonArray().add("https://evil.example/"))), 400, "/allowedUpstreams/0", "an upstream id");
     assertField(post("/admin/v1/clients", client("icat4", "ill4").put("allowedUpstreams",
-        new JsonArray().add("umbrellaid").add("umbrellaid"))), 400, "/allowedUpstreams/1", "listed twice");
+        new JsonArray().add("umbrellaid").add("umbrellaid"))), 400, "/allowedUpstreams/1", "duplicates an earlier item");
     JsonArray many = new JsonArray();
     for (int i = 0; i < 21; i++) {
       many.add("up" + i);

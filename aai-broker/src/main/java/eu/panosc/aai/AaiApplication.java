@@ -4,6 +4,7 @@ import eu.panosc.aai.account.AccountEndpoint;
 import eu.panosc.aai.account.AccountService;
 import eu.panosc.aai.account.Identities;
 import eu.panosc.aai.account.PgIdentities;
+import eu.panosc.aai.account.ResolvingConnector;
 import eu.panosc.aai.discovery.Catalogs;
 import eu.panosc.aai.discovery.IdpDiscoveryEndpoint;
 import eu.panosc.aai.discovery.DiscoveryPage;
@@ -439,8 +440,10 @@ public final class AaiApplication implements ServiceModule {
         stores.grants(), stores.users(), registry, List.of(TokenCustomizer.authentication(),
             TokenCustomizer.facilityEntitlements(), TokenCustomizer.vopersonId()));
     ClientAuthenticator clients = clientAuthenticator(context, issuer);
-    DeviceFlow device = new DeviceFlow(context, registry, audiences, issuer, stores.grants(), userTokens, connector,
-        stores.users(), stores.sessions(), stores.consents(), stores.devices());
+    Identities identities = new PgIdentities(context.pool(), context.clock());
+    DeviceFlow device = new DeviceFlow(context, registry, audiences, issuer, stores.grants(), userTokens,
+        connector.<PasswordConnector>map(c -> new ResolvingConnector(c, identities)), stores.users(),
+        stores.sessions(), stores.consents(), stores.devices());
     RateLimiter limiter = new RateLimiter(settings.tokenRatePerSecond(), settings.tokenBurst());
     TokenEndpoint tokenEndpoint = new TokenEndpoint(clients, tokens,
         List.of(new ClientCredentialsGrant(tokens, audiences),
@@ -453,7 +456,6 @@ public final class AaiApplication implements ServiceModule {
     boolean secureCookies = "https".equals(context.baseUrl().getScheme());
     Optional<SamlLogin> samlLogin = wireSaml(router, context, settings, connector, cookiePath, secureCookies);
     Optional<SingleLogout> slo = samlLogin.map(login -> singleLogout(context, settings, sessionLogout, login));
-    Identities identities = new PgIdentities(context.pool(), context.clock());
     AuthorizationService authorization = new AuthorizationService(registry, connector, stores.users(),
         stores.sessions(), stores.pending(), stores.consents(), stores.grants(), issuer, context.clock(),
         samlLogin.isPresent(), Optional.of(new AuthorizationService.Registration(terms, stores.registrations())),

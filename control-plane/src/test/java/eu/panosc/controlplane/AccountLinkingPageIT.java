@@ -78,40 +78,49 @@ class AccountLinkingPageIT {
     }
   }
 
+  /** Waits for {@code condition}; on timeout the message names where the browser is and what it shows. */
+  static void await(WebDriver b, String what, java.util.function.Supplier<Boolean> condition) throws Exception {
+    try {
+      WebDriver.await(what, condition);
+    } catch (AssertionError e) {
+      throw new AssertionError(e.getMessage() + " at " + b.currentUrl() + ": " + b.source(), e);
+    }
+  }
+
   @Test
   void accountWhenAliceLinksTheUmbrellaIdStandInThenBothIdentitiesAreListed() throws Exception {
     try (WebDriver b = new WebDriver(downloads)) {
       b.get(base + "/aai/account");
-      WebDriver.await("the discovery page", () -> url(b).startsWith(base + "/aai/discovery?req="));
+      await(b, "the discovery page", () -> url(b).startsWith(base + "/aai/discovery?req="));
       String discovery = b.currentUrl();
       assertThat(b.attribute(b.find("html"), "lang")).isEqualTo("en");
       assertThat(b.text(b.find("label[for=q]"))).contains("Find your identity provider");
       assertThat(b.text(b.find("a.upstream"))).isEqualTo("Sign in with UmbrellaID (demo)");
 
       b.type(b.find("#q"), "umbrella\uE007");
-      WebDriver.await("the filtered page", () -> url(b).contains("q=umbrella"));
+      await(b, "the filtered page", () -> url(b).contains("q=umbrella"));
       assertThat(b.findAll("a.upstream")).hasSize(1);
       assertThat(exists(b, "#password")).as("the demo form does not match").isFalse();
 
       b.get(discovery);
       b.type(b.find("#username"), "alice");
       b.type(b.find("#password"), "alice-demo-pw\uE007");
-      WebDriver.await("the account page", () -> url(b).equals(base + "/aai/account") && exists(b, "h1"));
+      await(b, "the account page", () -> url(b).equals(base + "/aai/account") && exists(b, "h1"));
       assertThat(b.text(b.find("h1"))).isEqualTo("Your account");
       assertThat(body(b)).contains("alice@demo.panosc.eu").contains("(this browser)");
 
       b.click(b.find("form[action='/aai/account/link'] button"));
-      WebDriver.await("the discovery page of the link", () -> url(b).startsWith(base + "/aai/discovery?req="));
+      await(b, "the discovery page of the link", () -> url(b).startsWith(base + "/aai/discovery?req="));
       b.click(b.find("a.upstream"));
-      WebDriver.await("the stand-in's login form", () -> url(b).startsWith(base + "/aai/demo/umbrellaid/")
+      await(b, "the stand-in's login form", () -> url(b).startsWith(base + "/aai/demo/umbrellaid/")
           && exists(b, "#password"));
       b.type(b.find("#username"), "dave");
       b.type(b.find("#password"), "dave-demo-pw\uE007");
-      WebDriver.await("the confirmation page", () -> url(b).startsWith(base + "/aai/account/link?req="));
+      await(b, "the confirmation page", () -> url(b).startsWith(base + "/aai/account/link?req="));
       assertThat(b.text(b.find("h1"))).isEqualTo("Link this account?");
       assertThat(body(b)).contains("UmbrellaID (demo)").contains("dave@demo.panosc.eu");
       b.click(b.find("form[action='/aai/account/link/confirm'] button"));
-      WebDriver.await("the account page again", () -> url(b).equals(base + "/aai/account") && exists(b, "tr.identity"));
+      await(b, "the account page again", () -> url(b).equals(base + "/aai/account") && exists(b, "tr.identity"));
       assertThat(b.findAll("tr.identity")).hasSize(2);
       assertThat(body(b)).contains("dave@demo.panosc.eu").contains("UmbrellaID (demo)").contains("Demo users");
       assertThat(b.findAll("form[action='/aai/account/sessions/end'] button")).hasSize(1);

@@ -68,6 +68,21 @@ public abstract class IdentitiesContract {
   }
 
   @Test
+  void ofWhenAUserFromBeforeLinkingThenTheirOwnIdIsTheirOneIdentity() {
+    UpstreamIdentity old = new UpstreamIdentity("old-" + run + "@example.org", "Olga", "olga@example.org", List.of(),
+        List.of(), "https://refeds.org/sfa", List.of());
+    users.recordLogin(old).await();
+
+    assertThat(store.owner(old.userId()).await()).contains(old.userId());
+    assertThat(store.of(old.userId()).await()).singleElement().satisfies(i -> {
+      assertThat(i.subject()).isEqualTo(old.userId());
+      assertThat(i.upstream()).as("not recorded").isNull();
+      assertThat(i.displayName()).isEqualTo("Olga");
+    });
+    assertThat(store.unlink(old.userId(), old.userId()).await()).isEqualTo(Identities.UnlinkOutcome.PRIMARY);
+  }
+
+  @Test
   void linkWhenFreeThenResolvesToTheUserAndListedAfterTheirOwn() {
     String alice = user("alice", "Alice", "alice@example.org");
     clock.advance(java.time.Duration.ofMinutes(5));

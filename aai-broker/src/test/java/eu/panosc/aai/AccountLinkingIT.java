@@ -270,6 +270,19 @@ class AccountLinkingIT {
   }
 
   @Test
+  void idpHintWhenPushedThenTheRequestUriSkipsThePageToo() throws Exception {
+    HttpResponse<String> pushed = new Browser().post(base + "/aai/par", Map.of("client_id", "panosc-cli",
+        "response_type", "code", "scope", "openid", "redirect_uri", CLI_REDIRECT, "code_challenge", pkce("p".repeat(50)),
+        "code_challenge_method", "S256", "state", "par", "idp_hint", "umbrellaid"));
+    assertThat(pushed.statusCode()).as(pushed.body()).isEqualTo(201);
+    String requestUri = new JsonObject(pushed.body()).getString("request_uri");
+    HttpResponse<String> straight = new Browser().get(base + "/aai/authorize?client_id=panosc-cli&request_uri="
+        + Browser.enc(requestUri));
+    assertThat(straight.statusCode()).as(straight.body()).isEqualTo(303);
+    assertThat(Browser.location(straight)).startsWith("saml2/sp/login?req=").contains("&upstream=umbrellaid");
+  }
+
+  @Test
   void allowedUpstreamsWhenClientRestrictedThenOnlyThoseOfferedAndAForcedLoginElsewhereRefused() throws Exception {
     Browser browser = new Browser();
     HttpResponse<String> only = browser.get(authorize("umbrella-only", ""));

@@ -179,9 +179,11 @@ public final class AuthorizeEndpoint {
   }
 
   private void authorize(RoutingContext ctx, MultiMap params) {
-    ctx.put(IDP_HINT, params.get("idp_hint"));
     parser.parse(params)
-        .compose(p -> service.authorize(p.request(), p.client(), BrowserForms.cookie(ctx, Sessions.COOKIE)))
+        .compose(p -> {
+          ctx.put(IDP_HINT, p.idpHint());
+          return service.authorize(p.request(), p.client(), BrowserForms.cookie(ctx, Sessions.COOKIE));
+        })
         .onSuccess(step -> write(ctx, step))
         .onFailure(ctx::fail);
   }

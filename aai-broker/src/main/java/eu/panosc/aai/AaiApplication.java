@@ -483,7 +483,7 @@ public final class AaiApplication implements ServiceModule {
     new IdpDiscoveryEndpoint(discoveryPage, authorization, cookiePath, secureCookies,
         settings.sessionLifetime().toSeconds()).mount(router);
     new AccountEndpoint(new AccountService(identities, stores.users(), stores.sessions(), stores.consents(),
-        stores.pending(), sessionLogout, registry, catalog), cookiePath, secureCookies,
+        stores.pending(), sessionLogout, registry, catalog, stores.grants()), cookiePath, secureCookies,
         settings.sessionLifetime().toSeconds()).mount(router);
     new LogoutEndpoint(idTokens, registry, stores.sessions(), stores.users(), sessionLogout, cookiePath,
         secureCookies, slo.<UpstreamLogout>map(s -> s).orElse(UpstreamLogout.NONE)).mount(router);

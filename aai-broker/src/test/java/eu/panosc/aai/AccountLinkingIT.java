@@ -331,13 +331,23 @@ class AccountLinkingIT {
     // a consent, then revoked
     HttpResponse<String> consent = carol.get(authorizeCli(""));
     assertThat(consent.body()).contains("Allow access?");
-    assertThat(carol.consent(base, consent, true).statusCode()).isEqualTo(302);
+    HttpResponse<String> withCode = carol.consent(base, consent, true);
+    assertThat(withCode.statusCode()).isEqualTo(302);
+    HttpResponse<String> tokens = new Browser().post(base + "/aai/token", Map.of("grant_type", "authorization_code",
+        "code", code(withCode), "redirect_uri", CLI_REDIRECT, "client_id", "panosc-cli", "code_verifier", "v".repeat(50)));
+    assertThat(tokens.statusCode()).as(tokens.body()).isEqualTo(200);
+    String refreshToken = new JsonObject(tokens.body()).getString("refresh_token");
+    assertThat(refreshToken).isNotNull();
     account = carol.get(base + "/aai/account");
     assertThat(account.body()).contains("class=\"consent\"").contains("openid");
     Map<String, String> revoke = form(account, "/aai/account/consents/revoke", "client", "panosc-cli");
     HttpResponse<String> revoked = carol.post(base + "/aai/account/consents/revoke", revoke);
     assertThat(revoked.statusCode()).as(revoked.body()).isEqualTo(303);
     assertThat(carol.get(base + "/aai/account").body()).doesNotContain("class=\"consent\"");
+    HttpResponse<String> refreshed = new Browser().post(base + "/aai/token", Map.of("grant_type", "refresh_token",
+        "refresh_token", refreshToken, "client_id", "panosc-cli"));
+    assertThat(refreshed.statusCode()).as("the grant went with the consent").isEqualTo(400);
+    assertThat(refreshed.body()).contains("invalid_grant");
     assertThat(carol.get(authorizeCli("")).body()).as("asked again").contains("Allow access?");
     HttpResponse<String> again = carol.post(base + "/aai/account/consents/revoke", revoke);
     assertThat(again.statusCode()).isEqualTo(404);

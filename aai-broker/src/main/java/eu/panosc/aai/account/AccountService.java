@@ -9,6 +9,7 @@ import eu.panosc.aai.registry.RegistryClient;
 import eu.panosc.aai.session.Consents;
 import eu.panosc.aai.session.PendingAuthorizations;
 import eu.panosc.aai.session.Sessions;
+import eu.panosc.aai.token.GrantStore;
 import eu.panosc.aai.user.UpstreamIdentity;
 import eu.panosc.aai.user.Users;
 import io.vertx.core.Future;
@@ -47,9 +48,12 @@ public final class AccountService {
   private final SessionLogout logout;
   private final RegistryClient registry;
   private final UpstreamCatalog catalog;
+  private final GrantStore grants;
 
   public AccountService(Identities identities, Users users, Sessions sessions, Consents consents,
-      PendingAuthorizations pending, SessionLogout logout, RegistryClient registry, UpstreamCatalog catalog) {
+      PendingAuthorizations pending, SessionLogout logout, RegistryClient registry, UpstreamCatalog catalog,
+      GrantStore grants) {
+    this.grants = Objects.requireNonNull(grants, "grants");
     this.identities = Objects.requireNonNull(identities, "identities");
     this.users = Objects.requireNonNull(users, "users");
     this.sessions = Objects.requireNonNull(sessions, "sessions");
@@ -151,10 +155,16 @@ public final class AccountService {
     }));
   }
 
-  /** Revokes the signed-in user's consent for {@code clientId}; false when there was none. */
+  /**
+   * Revokes the signed-in user's consent for {@code clientId} and every grant they gave it (its refresh tokens stop
+   * working, its access tokens are listed as revoked); false when there was no consent. The grants go first, so a
+   * failure leaves the consent listed and a retry does both.
+   */
   public Future<Boolean> revokeConsent(String sessionCookie, String clientId) {
     return signedIn(sessionCookie).compose(s -> clientId == null ? Future.succeededFuture(false)
-        : consents.revoke(s.userId(), clientId));
+        : consents.given(s.userId()).compose(given -> given.stream().noneMatch(g -> g.clientId().equals(clientId))
+            ? Future.succeededFuture(false)
+            : grants.revokeClientGrants(s.userId(), clientId).compose(v -> consents.revoke(s.userId(), clientId))));
   }
 
   private Future<Sessions.Session> signedIn(String sessionCookie) {

@@ -38,7 +38,8 @@ final class AccountPages {
     for (AccountService.IdentityView v : o.identities()) {
       Identities.LinkedIdentity i = v.identity();
       b.append("<tr class=\"identity\"><td>").append(escape(v.upstreamName())).append("</td><td>")
-          .append(escape(i.displayName())).append("</td><td><code>").append(escape(i.subject())).append("</code></td><td>")
+          .append(escape(i.displayName())).append("</td><td><code>").append(escape(i.subject()))
+          .append("</code></td><td>")
           .append(escape(AccountEndpoint.time(i.linkedAt()))).append("</td><td>");
       if (v.primary()) {
         b.append("<span class=\"small\">your account's first identity</span>");
@@ -106,6 +107,7 @@ final class AccountPages {
   static String taken(String root) {
     return Pages.document("Linked to another account", STYLE + "<p class=\"msg\" role=\"alert\">The account you "
         + "signed in with belongs to another user of this federation already, so it cannot be linked to yours. "
-        + "Nothing was changed.</p><p>If both are yours, ask the service desk to merge them.</p><p><a href=\"" + escape(root + "/account") + "\">Back to your account</a></p>");
+        + "Nothing was changed.</p><p>If both are yours, ask the service desk to merge them.</p><p><a href=\""
+        + escape(root + "/account") + "\">Back to your account</a></p>");
   }
 }

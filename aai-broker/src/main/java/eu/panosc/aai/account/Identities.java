@@ -14,7 +14,9 @@ import java.util.Optional;
  * confirmation ({@link #link}); nothing here compares e-mail addresses or names.
  */
 public interface Identities {
-  /** One identity of a user: its subject, the upstream (null when unknown), its display name, when linked and last used. */
+  /**
+   * One identity of a user: its subject, the upstream (null when unknown), its display name, when linked and last used.
+   */
   record LinkedIdentity(String subject, String userId, String upstream, String displayName, Instant linkedAt,
       Instant lastLogin) {}
 

@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
  * The identity providers approved in the federation-registry, from its discovery feed ({@code /registry/discovery/
  * idps.json}, pyFF discojson), offered through the SAML upstream {@code upstreamId} that reaches them through discovery
  * (its metadata source holds the registry's IdPs, e.g. the registry's MDQ). Each IdP is found by its name and its
- * scopes (its domains); entries hidden from discovery (REFEDS hide-from-discovery) and entries that break the input rule
- * are left out. The feed is read at most every {@code refresh}; a feed that cannot be read or parsed leaves the last
+ * scopes (its domains); entries hidden from discovery (REFEDS hide-from-discovery) and entries that break the input
+ * rule are left out. The feed is read at most every {@code refresh}; a feed that cannot be read or parsed leaves the last
  * good list (none at first) and is logged.
  */
 public final class DiscoJsonCatalog implements UpstreamCatalog {

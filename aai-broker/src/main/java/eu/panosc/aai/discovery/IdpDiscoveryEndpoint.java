@@ -45,7 +45,8 @@ public final class IdpDiscoveryEndpoint {
     String req = q.get("req");
     if (req == null || req.isEmpty()) {
       throw new ErrorPage(400, "Start from your application",
-          "This page lets you choose how to sign in to an application. Go to the application and choose Sign in there.");
+          "This page lets you choose how to sign in to an application. Go to the application and choose Sign in "
+              + "there.");
     }
     String csrf = forms.csrf(ctx);
     pending.find(req).compose(p -> page.answer(new DiscoveryPage.Request(req, p.clientName(), p.allowedUpstreams(),
@@ -67,7 +68,8 @@ public final class IdpDiscoveryEndpoint {
   }
 
   /** Writes the page, or sends the browser on (remembering the choice). */
-  public static void write(RoutingContext ctx, DiscoveryPage.Outcome outcome, String cookiePath, boolean secureCookies) {
+  public static void write(RoutingContext ctx, DiscoveryPage.Outcome outcome, String cookiePath,
+      boolean secureCookies) {
     switch (outcome) {
       case DiscoveryPage.Show s -> Pages.write(ctx, s.status(), s.html());
       case DiscoveryPage.Go g -> {

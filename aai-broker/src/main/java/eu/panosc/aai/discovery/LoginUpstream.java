@@ -38,7 +38,8 @@ public record LoginUpstream(String key, String upstreamId, String displayName, L
     if (lowerNeedle.isEmpty()) {
       return true;
     }
-    if (displayName.toLowerCase(Locale.ROOT).contains(lowerNeedle) || key.toLowerCase(Locale.ROOT).contains(lowerNeedle)) {
+    if (displayName.toLowerCase(Locale.ROOT).contains(lowerNeedle)
+        || key.toLowerCase(Locale.ROOT).contains(lowerNeedle)) {
       return true;
     }
     return domains.stream().anyMatch(d -> d.toLowerCase(Locale.ROOT).contains(lowerNeedle));

@@ -5,7 +5,8 @@ import java.util.Base64;
 
 /**
  * The remembered choice of identity provider: a cookie holding the chosen upstream's key (base64url, so any key is a
- * valid cookie value), HttpOnly, SameSite=Lax, Secure over https, on the provider's path, kept {@link #MAX_AGE_SECONDS}.
+ * valid cookie value), HttpOnly, SameSite=Lax, Secure over https, on the provider's path, kept
+ * {@link #MAX_AGE_SECONDS}.
  * What it holds only orders the page (the choice is shown first); it never skips the page or sends anyone anywhere.
  */
 public final class RememberedChoice {

@@ -31,10 +31,18 @@ public final class Catalogs {
       List<LoginUpstream> out = new ArrayList<>();
       for (SamlLogin.Choice c : choices) {
         out.add(new LoginUpstream(c.upstreamId(), c.upstreamId(), c.displayName(), domains(c.entityId()), SAML_START,
-            Map.of("upstream", c.upstreamId(), "entity", c.entityId()), false));
+            samlStart(c.upstreamId(), c.entityId()), false));
       }
       return out;
     });
+  }
+
+  /** The SAML start's parameters, in a fixed order: {@code upstream}, then {@code entity}. */
+  static Map<String, String> samlStart(String upstreamId, String entityId) {
+    Map<String, String> params = new java.util.LinkedHashMap<>();
+    params.put("upstream", upstreamId);
+    params.put("entity", entityId);
+    return params;
   }
 
   /** The host of an entity id that is a URL (a urn has none). */

@@ -9,7 +9,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -79,7 +78,7 @@ public final class DiscoJsonCatalog implements UpstreamCatalog {
           Arrays.stream(s.split(",")).map(String::strip).filter(x -> !x.isEmpty()).forEach(domains::add);
         }
         out.add(new LoginUpstream(entityId, upstreamId, title, domains, Catalogs.SAML_START,
-            Map.of("upstream", upstreamId, "entity", entityId), false));
+            Catalogs.samlStart(upstreamId, entityId), false));
       } catch (RuntimeException bad) {
         // a missing or unusable entityID or title: not offered
       }

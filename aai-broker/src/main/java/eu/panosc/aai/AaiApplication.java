@@ -565,10 +565,25 @@ public final class AaiApplication implements ServiceModule {
         ? oidc.started(sid, OidcSession.fromJson(sid, upstream)) : saml.started(sid, upstream);
   }
 
-  /** After a broker logout: the SAML IdP's Single Logout when the session came from one, else the OIDC OP's logout. */
+  /**
+   * After a broker logout: the SAML IdP's Single Logout when the session came from one, else the OIDC OP's logout.
+   * Both ways on are joined, {@code next} too: SAML's HTTP-POST form and its "signed out here only" page are not
+   * redirects, so a join of {@code after} alone would lose them.
+   */
   private static UpstreamLogout upstreamLogout(UpstreamLogout saml, OidcLogout oidc) {
-    return (sid, redirect, state) -> saml.after(sid, redirect, state).compose(next -> next.isPresent()
-        ? Future.succeededFuture(next) : oidc.after(sid, redirect, state));
+    return new UpstreamLogout() {
+      @Override
+      public Future<Optional<String>> after(String sid, String redirect, String state) {
+        return saml.after(sid, redirect, state).compose(next -> next.isPresent()
+            ? Future.succeededFuture(next) : oidc.after(sid, redirect, state));
+      }
+
+      @Override
+      public Future<Optional<UpstreamLogout.Step>> next(String sid, String redirect, String state) {
+        return saml.next(sid, redirect, state).compose(next -> next.isPresent()
+            ? Future.succeededFuture(next) : oidc.next(sid, redirect, state));
+      }
+    };
   }
 
   /**

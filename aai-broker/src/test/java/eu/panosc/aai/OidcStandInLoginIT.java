@@ -622,6 +622,21 @@ class OidcStandInLoginIT {
       assertThat(viaUmbrella.statusCode()).as(viaUmbrella.body()).isEqualTo(302);
       assertThat(esrfSub(code(viaUmbrella))).isEqualTo(aliceSub);
 
+      // the account page, signed in to through eduTEAMS: alice's account
+      Browser acc = new Browser();
+      HttpResponse<String> toSignIn = acc.get(base + "/aai/account");
+      assertThat(toSignIn.statusCode()).isEqualTo(303);
+      String accountDiscovery = follow(base + "/aai/account", toSignIn);
+      HttpResponse<String> signInPage = acc.get(accountDiscovery);
+      HttpResponse<String> signedIn = throughTheOp(acc, URI.create(accountDiscovery)
+          .resolve(upstreamLink(signInPage, "eduteams")).toString());
+      assertThat(signedIn.statusCode()).as(signedIn.body()).isEqualTo(303);
+      assertThat(follow(base + "/aai/oidc/callback", signedIn)).isEqualTo(base + "/aai/account");
+      HttpResponse<String> alicesAccount = acc.get(base + "/aai/account");
+      assertThat(alicesAccount.statusCode()).as(alicesAccount.body()).isEqualTo(200);
+      assertThat(alicesAccount.body()).contains("alice@demo.panosc.eu");
+      assertThat(hiddenValues(alicesAccount, "subject")).singleElement().asString().endsWith("alice-at-eduteams");
+
       // another eduTEAMS person is not alice (never matched on name or e-mail: the stand-in sends the same ones)
       opSub.set("someone-else-at-eduteams");
       Browser o = new Browser();

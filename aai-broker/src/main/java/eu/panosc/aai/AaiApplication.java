@@ -1,5 +1,14 @@
 package eu.panosc.aai;
 
+import eu.panosc.aai.account.AccountEndpoint;
+import eu.panosc.aai.account.AccountService;
+import eu.panosc.aai.account.Identities;
+import eu.panosc.aai.account.PgIdentities;
+import eu.panosc.aai.account.ResolvingConnector;
+import eu.panosc.aai.discovery.Catalogs;
+import eu.panosc.aai.discovery.IdpDiscoveryEndpoint;
+import eu.panosc.aai.discovery.DiscoveryPage;
+import eu.panosc.aai.discovery.UpstreamCatalog;
 import eu.panosc.aai.authorize.AuthorizationRequestParser;
 import eu.panosc.aai.authorize.AuthorizationService;
 import eu.panosc.aai.authorize.AuthorizeEndpoint;
@@ -151,6 +160,8 @@ public final class AaiApplication implements ServiceModule {
   private String spEntityId;
   private java.util.concurrent.ExecutorService metadataExecutor;
   private SpRegistration spRegistration;
+  /** Reads the registry's discovery feed (the discovery page's registry IdPs), when a discovery upstream exists. */
+  private io.vertx.ext.web.client.WebClient feedClient;
   /** How often the SP's registration in the federation-registry is checked (its metadata is valid 7 days). */
   private static final Duration SP_REGISTRATION_INTERVAL = Duration.ofHours(12);
 
@@ -458,8 +469,10 @@ public final class AaiApplication implements ServiceModule {
         + OidcEndpoints.LOGGED_OUT_PATH, context.clock());
     timers.add(vertx.setPeriodic(SAML_PURGE.toMillis(), t -> oidcLogout.purgeExpired()
         .onFailure(e -> LOG.warn("purging OIDC upstream sessions failed: {}", e.toString()))));
-    DeviceFlow device = new DeviceFlow(context, registry, audiences, issuer, stores.grants(), userTokens, connector,
-        stores.users(), stores.sessions(), stores.consents(), stores.devices());
+    Identities identities = new PgIdentities(context.pool(), context.clock());
+    DeviceFlow device = new DeviceFlow(context, registry, audiences, issuer, stores.grants(), userTokens,
+        connector.<PasswordConnector>map(c -> new ResolvingConnector(c, identities)), stores.users(),
+        stores.sessions(), stores.consents(), stores.devices());
     RateLimiter limiter = new RateLimiter(settings.tokenRatePerSecond(), settings.tokenBurst());
     TokenEndpoint tokenEndpoint = new TokenEndpoint(clients, tokens,
         List.of(new ClientCredentialsGrant(tokens, audiences),
@@ -478,7 +491,8 @@ public final class AaiApplication implements ServiceModule {
         samlLogin.isPresent() || !oidcLogin.upstreams().isEmpty(),
         Optional.of(new AuthorizationService.Registration(terms, stores.registrations())),
         upstreamSessions(slo.<AuthorizationService.UpstreamSessions>map(s -> (sid, upstream) -> s.started(sid,
-            SamlSubject.fromJson(upstream))).orElse(AuthorizationService.UpstreamSessions.NONE), oidcLogout));
+            SamlSubject.fromJson(upstream))).orElse(AuthorizationService.UpstreamSessions.NONE), oidcLogout),
+        identities);
     AuthorizationRequestParser parser = new AuthorizationRequestParser(registry, audiences, issuer, stores.pushed());
 
     discovery = new DiscoveryEndpoint(issuer, keys.signer(), tokenEndpoint.grantTypes());
@@ -488,13 +502,25 @@ public final class AaiApplication implements ServiceModule {
         context.clock(), ENTITY_CONFIGURATION_LIFETIME)).mount(router);
     new PushedAuthorizationEndpoint(clients, parser, stores.pushed(), limiter).mount(router);
     slo.ifPresent(s -> new SingleLogoutEndpoint(s, stores.sessions(), cookiePath, secureCookies).mount(router));
+    // every login connector's catalog: the discovery page lists what they offer (a new connector adds its own here)
+    List<UpstreamCatalog> catalogs = new ArrayList<>();
+    connector.ifPresent(c -> catalogs.add(Catalogs.password(c)));
+    samlLogin.ifPresent(l -> catalogs.add(Catalogs.saml(l)));
+    catalogs.add(OidcEndpoints.catalog(oidcLogin));
+    samlLogin.flatMap(l -> l.upstreams().stream().filter(u -> !u.listed()).findFirst())
+        .ifPresent(u -> catalogs.add(registryIdps(u.upstreamId(), settings.registryUrl(), context)));
+    UpstreamCatalog catalog = UpstreamCatalog.of(catalogs);
+    DiscoveryPage discoveryPage = new DiscoveryPage(catalog, samlLogin.map(SamlLogin::discovery).orElse(false));
     AuthorizeEndpoint authorizeEndpoint = new AuthorizeEndpoint(parser, authorization, cookiePath, secureCookies,
-        settings.sessionLifetime().toSeconds(), samlLogin);
+        settings.sessionLifetime().toSeconds(), samlLogin).withDiscovery(discoveryPage);
     authorizeEndpoint.mount(router);
-    OidcEndpoints oidc = new OidcEndpoints(oidcLogin, oidcLogout, authorization, authorizeEndpoint, cookiePath,
-        secureCookies);
-    oidc.mount(router);
-    authorizeEndpoint.withUpstreamLinks(oidc::links);
+    new OidcEndpoints(oidcLogin, oidcLogout, authorization, authorizeEndpoint, cookiePath, secureCookies)
+        .mount(router);
+    new IdpDiscoveryEndpoint(discoveryPage, authorization, cookiePath, secureCookies,
+        settings.sessionLifetime().toSeconds()).mount(router);
+    new AccountEndpoint(new AccountService(identities, stores.users(), stores.sessions(), stores.consents(),
+        stores.pending(), sessionLogout, registry, catalog, stores.grants()), cookiePath, secureCookies,
+        settings.sessionLifetime().toSeconds()).mount(router);
     new LogoutEndpoint(idTokens, registry, stores.sessions(), stores.users(), sessionLogout, cookiePath,
         secureCookies, upstreamLogout(slo.<UpstreamLogout>map(s -> s).orElse(UpstreamLogout.NONE), oidcLogout))
         .mount(router);
@@ -539,10 +565,40 @@ public final class AaiApplication implements ServiceModule {
         ? oidc.started(sid, OidcSession.fromJson(sid, upstream)) : saml.started(sid, upstream);
   }
 
-  /** After a broker logout: the SAML IdP's Single Logout when the session came from one, else the OIDC OP's logout. */
+  /**
+   * After a broker logout: the SAML IdP's Single Logout when the session came from one, else the OIDC OP's logout.
+   * Both ways on are joined, {@code next} too: SAML's HTTP-POST form and its "signed out here only" page are not
+   * redirects, so a join of {@code after} alone would lose them.
+   */
   private static UpstreamLogout upstreamLogout(UpstreamLogout saml, OidcLogout oidc) {
-    return (sid, redirect, state) -> saml.after(sid, redirect, state).compose(next -> next.isPresent()
-        ? Future.succeededFuture(next) : oidc.after(sid, redirect, state));
+    return new UpstreamLogout() {
+      @Override
+      public Future<Optional<String>> after(String sid, String redirect, String state) {
+        return saml.after(sid, redirect, state).compose(next -> next.isPresent()
+            ? Future.succeededFuture(next) : oidc.after(sid, redirect, state));
+      }
+
+      @Override
+      public Future<Optional<UpstreamLogout.Step>> next(String sid, String redirect, String state) {
+        return saml.next(sid, redirect, state).compose(next -> next.isPresent()
+            ? Future.succeededFuture(next) : oidc.next(sid, redirect, state));
+      }
+    };
+  }
+
+  /**
+   * The IdPs approved in the federation-registry (its public discovery feed, read at most every 5 minutes), offered
+   * through the first SAML upstream that reaches IdPs through discovery.
+   */
+  private UpstreamCatalog registryIdps(String upstreamId, URI registryUrl, ServiceContext context) {
+    if (feedClient == null) {
+      feedClient = io.vertx.ext.web.client.WebClient.create(vertx);
+    }
+    String url = registryUrl.toString().replaceAll("/+$", "") + "/discovery/idps.json";
+    io.vertx.ext.web.client.WebClient web = feedClient;
+    return new eu.panosc.aai.discovery.DiscoJsonCatalog(upstreamId, () -> web.getAbs(url).timeout(5000).send()
+        .compose(r -> r.statusCode() == 200 ? Future.succeededFuture(r.bodyAsString())
+            : Future.failedFuture("HTTP " + r.statusCode() + " from " + url)), context.clock(), Duration.ofMinutes(5));
   }
 
   /**
@@ -679,6 +735,9 @@ public final class AaiApplication implements ServiceModule {
     }
     if (spRegistration != null) {
       spRegistration.close();
+    }
+    if (feedClient != null) {
+      feedClient.close();
     }
     if (metadataExecutor != null) {
       metadataExecutor.shutdownNow();

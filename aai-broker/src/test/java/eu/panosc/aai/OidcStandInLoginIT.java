@@ -14,16 +14,24 @@ import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
-import eu.panosc.aai.oidc.OidcLogin;
+import com.nimbusds.oauth2.sdk.ClientCredentialsGrant;
+import com.nimbusds.oauth2.sdk.Scope;
+import com.nimbusds.oauth2.sdk.TokenRequest;
+import com.nimbusds.oauth2.sdk.TokenResponse;
+import com.nimbusds.oauth2.sdk.auth.ClientSecretBasic;
+import com.nimbusds.oauth2.sdk.auth.Secret;
+import com.nimbusds.oauth2.sdk.id.ClientID;
 import eu.panosc.platform.service.Platform;
 import eu.panosc.platform.testing.Http;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.URLDecoder;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -32,10 +40,13 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.Date;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -50,6 +61,10 @@ import org.junit.jupiter.api.io.TempDir;
  * the challenge), {@code client_secret_post}, and for the second upstream a {@code private_key_jwt} assertion verified
  * against the broker's published JWKS. Also: a callback in another browser (no flow cookie), a replayed state, another
  * issuer in the RFC 9207 {@code iss}, the OP's {@code error=access_denied}, a userinfo answer about another subject.
+ * With the demo's upstreams beside it (the password form, the UmbrellaID stand-in over SAML) and the stand-in also
+ * configured with the {@code eduteams} profile: the OPs on the discovery page, {@code idp_hint} to one, a client that
+ * does not allow it (the 403 page for a forced sign-in), and alice linking her UmbrellaID identity with an eduTEAMS one
+ * ({@code prompt=login} at the OP) and getting the same pairwise {@code sub} at ESRF through either.
  */
 class OidcStandInLoginIT {
   private static final String SCICAT_REDIRECT = "http://localhost:3000/auth/callback";
@@ -70,6 +85,11 @@ class OidcStandInLoginIT {
   static final AtomicReference<java.util.function.Function<JWTClaimsSet, String>> signer =
       new AtomicReference<>(c -> sign(c, KEY));
   static final AtomicReference<String> userinfoSub = new AtomicReference<>();
+  /** The subject the stand-in signs in (ID token and userinfo). */
+  static final AtomicReference<String> opSub = new AtomicReference<>("standin-user-1");
+  /** The {@code prompt} of the last authorization request the stand-in saw (null: none). */
+  static final AtomicReference<String> lastPrompt = new AtomicReference<>();
+  static String admin;
   static final AtomicReference<String> lastClientAuth = new AtomicReference<>();
   /** code to (nonce, challenge, client id) of the authorization requests seen. */
   static final Map<String, String[]> codes = new ConcurrentHashMap<>();
@@ -110,6 +130,12 @@ class OidcStandInLoginIT {
     config.put("services.aai.upstreams.standin-pkj.oidc.clientId", "broker-pkj");
     config.put("services.aai.upstreams.standin-pkj.oidc.clientAuth", "private_key_jwt");
     config.put("services.aai.upstreams.standin-pkj.attributes.userId", "sub");
+    // the eduTEAMS profile (its name, scopes, user id voPersonID then sub) with the issuer overridden to the stand-in
+    config.put("services.aai.upstreams.eduteams.oidc.profile", "eduteams");
+    config.put("services.aai.upstreams.eduteams.oidc.issuer", issuer);
+    config.put("services.aai.upstreams.eduteams.oidc.clientId", "broker");
+    config.put("services.aai.upstreams.eduteams.oidc.clientSecret", "broker-secret");
+    config.put("services.aai.upstreams.eduteams.oidc.clientAuth", "client_secret_post");
     // an OP nobody answers for (a free port): its sign-in is a 503 page, never a redirect into nowhere
     config.put("services.aai.upstreams.down.oidc.issuer", "http://127.0.0.1:" + Http.freePort());
     config.put("services.aai.upstreams.down.oidc.displayName", "Unreachable OP");
@@ -118,6 +144,12 @@ class OidcStandInLoginIT {
     config.put("services.aai.upstreams.down.oidc.timeout", "2s");
     platform = AaiPlatform.start(dataDir.resolve("var"), true, config);
     base = platform.baseUrl().toString().replaceAll("/+$", "");
+    admin = TokenResponse.parse(new TokenRequest(URI.create(base + "/aai/token"),
+        new ClientSecretBasic(new ClientID("registry-admin"), new Secret("registry-admin-demo-secret")),
+        new ClientCredentialsGrant(), new Scope("registry:admin")).toHTTPRequest().send()).toSuccessResponse()
+        .getTokens().getAccessToken().getValue();
+    restrictedClient("umbrella-only", "umbrellaid");
+    restrictedClient("eduteams-only", "eduteams");
   }
 
   @AfterAll
@@ -140,6 +172,7 @@ class OidcStandInLoginIT {
           .end(new JsonObject(new JWKSet(KEY.toPublicJWK()).toJSONObject()).encode());
       case "/auth" -> {
         String code = "code-" + java.util.UUID.randomUUID();
+        lastPrompt.set(req.getParam("prompt"));
         codes.put(code, new String[] {req.getParam("nonce"), req.getParam("code_challenge"), req.getParam("client_id")});
         String back = req.getParam("redirect_uri") + "?code=" + code + "&state=" + req.getParam("state");
         req.response().setStatusCode(302).putHeader("Location", back).end();
@@ -158,7 +191,7 @@ class OidcStandInLoginIT {
           return;
         }
         Instant now = Instant.now();
-        JWTClaimsSet.Builder b = new JWTClaimsSet.Builder().issuer(issuer).subject("standin-user-1").audience(seen[2])
+        JWTClaimsSet.Builder b = new JWTClaimsSet.Builder().issuer(issuer).subject(opSub.get()).audience(seen[2])
             .claim("nonce", seen[0]).issueTime(Date.from(now)).expirationTime(Date.from(now.plusSeconds(300)))
             .claim("name", "Stand-in Person").claim("email", "person@standin.test").claim("sid", "op-sid-1");
         req.response().putHeader("Content-Type", "application/json").end(new JsonObject()
@@ -166,7 +199,7 @@ class OidcStandInLoginIT {
             .put("id_token", signer.get().apply(claims.get().apply(b).build())).encode());
       });
       case "/userinfo" -> req.response().putHeader("Content-Type", "application/json").end(new JsonObject()
-          .put("sub", userinfoSub.get() == null ? "standin-user-1" : userinfoSub.get()).encode());
+          .put("sub", userinfoSub.get() == null ? opSub.get() : userinfoSub.get()).encode());
       default -> req.response().setStatusCode(404).end();
     }
   }
@@ -368,5 +401,251 @@ class OidcStandInLoginIT {
     var down = browser.get(base + "/aai/" + m.group(1) + "&upstream=down");
     assertThat(down.statusCode()).as(down.body()).isEqualTo(503);
     assertThat(down.body()).contains("Sign-in through Unreachable OP unavailable");
+  }
+
+  // --- the OIDC upstreams on the discovery page, allowedUpstreams, idp_hint and account linking ---
+
+  private static final String ESRF_REDIRECT = SCICAT_REDIRECT;
+  private static final Pattern UPSTREAM_LINK = Pattern.compile("<a class=\"upstream\" href=\"([^\"]+)\">");
+
+  /** A public client whose users may sign in only through {@code upstream}, approved in the registry. */
+  static void restrictedClient(String id, String upstream) {
+    JsonObject c = new JsonObject().put("clientId", id).put("type", "public")
+        .put("grantTypes", new JsonArray().add("authorization_code"))
+        .put("redirectUris", new JsonArray().add("http://localhost:9/cb/" + id))
+        .put("scopes", new JsonArray().add("openid")).put("allowedUpstreams", new JsonArray().add(upstream));
+    HttpResponse<String> created = Http.sendJson("POST", base + "/registry/admin/v1/clients", admin, c.encode());
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    assertThat(Http.sendJson("POST", base + "/registry/admin/v1/clients/" + id + "/approve", admin, null)
+        .statusCode()).isEqualTo(200);
+  }
+
+  static String authorize(String client, String extra) {
+    return base + "/aai/authorize?response_type=code&scope=openid&client_id=" + client + "&state=s&redirect_uri="
+        + Browser.enc("http://localhost:9/cb/" + client) + "&code_challenge=" + "E".repeat(43)
+        + "&code_challenge_method=S256" + extra;
+  }
+
+  static String esrfAuthorize(String extra) {
+    return base + "/aai/authorize?response_type=code&scope=openid&client_id=scicat-esrf&state=e&redirect_uri="
+        + Browser.enc(ESRF_REDIRECT) + extra;
+  }
+
+  /** The page's link to {@code upstream} (HTML-unescaped, relative to the page), or null. */
+  static String upstreamLink(HttpResponse<String> page, String upstream) {
+    Matcher m = UPSTREAM_LINK.matcher(page.body());
+    while (m.find()) {
+      String href = m.group(1).replace("&amp;", "&");
+      if (href.matches(".*[?&]upstream=" + Pattern.quote(upstream) + "(&.*)?")) {
+        return href;
+      }
+    }
+    return null;
+  }
+
+  static String follow(String from, HttpResponse<String> r) {
+    return URI.create(from).resolve(Browser.location(r)).toString();
+  }
+
+  /** From an OIDC start URL: to the stand-in OP and back to the callback; the callback's answer. */
+  static HttpResponse<String> throughTheOp(Browser browser, String start) {
+    HttpResponse<String> toOp = browser.get(start);
+    assertThat(toOp.statusCode()).as(toOp.body()).isEqualTo(303);
+    HttpResponse<String> atOp = browser.get(Browser.location(toOp));
+    assertThat(atOp.statusCode()).isEqualTo(302);
+    return browser.get(Browser.location(atOp));
+  }
+
+  /** From a sign-in page at {@code pageUrl}: the UmbrellaID stand-in (SAML) as {@code user}; the ACS's answer. */
+  static HttpResponse<String> throughUmbrellaId(Browser browser, String pageUrl, HttpResponse<String> page,
+      String user) {
+    String link = upstreamLink(page, "umbrellaid");
+    assertThat(link).as(page.body()).isNotNull();
+    HttpResponse<String> toIdp = browser.get(URI.create(pageUrl).resolve(link).toString());
+    assertThat(toIdp.statusCode()).as(toIdp.body()).isEqualTo(303);
+    Map<String, String> form = Browser.hidden(browser.get(Browser.location(toIdp)).body());
+    form.put("username", user);
+    form.put("password", user + "-demo-pw");
+    HttpResponse<String> post = browser.post(base + "/aai/demo/umbrellaid/login", form);
+    assertThat(post.statusCode()).as(post.body()).isEqualTo(200);
+    return browser.post(base + "/aai/saml2/sp/acs", Browser.hidden(post.body()));
+  }
+
+  /** The hidden fields of the (first) form posting to {@code action}. */
+  static Map<String, String> form(HttpResponse<String> page, String action) {
+    Matcher m = Pattern.compile("<form method=\"post\" action=\"" + Pattern.quote(action) + "\">(.*?)</form>")
+        .matcher(page.body());
+    assertThat(m.find()).as(page.body()).isTrue();
+    return new HashMap<>(Browser.hidden(m.group(1)));
+  }
+
+  static List<String> hiddenValues(HttpResponse<String> page, String name) {
+    Matcher m = Pattern.compile("<input type=\"hidden\" name=\"" + name + "\" value=\"([^\"]*)\">").matcher(page.body());
+    List<String> out = new java.util.ArrayList<>();
+    while (m.find()) {
+      out.add(m.group(1).replace("&amp;", "&"));
+    }
+    return out;
+  }
+
+  static String code(HttpResponse<String> redirect) {
+    String location = Browser.location(redirect);
+    assertThat(location).startsWith(ESRF_REDIRECT);
+    return Arrays.stream(URI.create(location).getRawQuery().split("&")).filter(p -> p.startsWith("code="))
+        .map(p -> URLDecoder.decode(p.substring(5), StandardCharsets.UTF_8)).findFirst()
+        .orElseThrow(() -> new AssertionError(location));
+  }
+
+  /** The ID token's {@code sub} for scicat-esrf (facility esrf) from the code. */
+  static String esrfSub(String code) {
+    String body = "grant_type=authorization_code&code=" + Browser.enc(code) + "&redirect_uri="
+        + Browser.enc(ESRF_REDIRECT);
+    HttpResponse<String> tokens = Http.send(java.net.http.HttpRequest.newBuilder(URI.create(base + "/aai/token"))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+            "scicat-esrf:scicat-esrf-demo-secret".getBytes(StandardCharsets.UTF_8)))
+        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build());
+    assertThat(tokens.statusCode()).as(tokens.body()).isEqualTo(200);
+    return new JsonObject(new String(Base64.getUrlDecoder().decode(new JsonObject(tokens.body())
+        .getString("id_token").split("\\.")[1]), StandardCharsets.UTF_8)).getString("sub");
+  }
+
+  @Test
+  void discoveryWhenOidcUpstreamsConfiguredThenListedBesideTheOthersSearchableAndTheChoiceRemembered() {
+    Browser browser = new Browser();
+    HttpResponse<String> page = browser.get(esrfAuthorize(""));
+    assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
+    assertThat(page.body()).contains("Sign in with eduTEAMS").contains("Sign in with Stand-in OP")
+        .contains("Sign in with UmbrellaID (demo)").contains("name=\"password\"");
+    String req = Browser.hidden(page.body()).get("req");
+    assertThat(upstreamLink(page, "eduteams")).isEqualTo("oidc/login?req=" + Browser.enc(req) + "&upstream=eduteams");
+
+    HttpResponse<String> found = browser.get(base + "/aai/discovery?req=" + Browser.enc(req) + "&q=EDUteams");
+    assertThat(found.statusCode()).isEqualTo(200);
+    assertThat(found.body()).contains("Sign in with eduTEAMS").doesNotContain("Stand-in OP")
+        .doesNotContain("UmbrellaID");
+
+    // starting at an OP remembers it: the next sign-in page lists it first
+    HttpResponse<String> toOp = browser.get(base + "/aai/" + upstreamLink(page, "standin"));
+    assertThat(toOp.statusCode()).as(toOp.body()).isEqualTo(303);
+    assertThat(Browser.location(toOp)).startsWith(issuer + "/auth?");
+    assertThat(toOp.headers().allValues("Set-Cookie")).anyMatch(c -> c.startsWith("panosc_aai_idp="));
+    HttpResponse<String> again = browser.get(esrfAuthorize(""));
+    assertThat(again.body()).containsSubsequence("Your last choice", "Sign in with Stand-in OP",
+        "Sign in with UmbrellaID (demo)");
+  }
+
+  @Test
+  void idpHintWhenAnOidcUpstreamThenThePageIsSkippedToItsStart() {
+    Browser browser = new Browser();
+    HttpResponse<String> straight = browser.get(esrfAuthorize("&idp_hint=eduteams"));
+    assertThat(straight.statusCode()).as(straight.body()).isEqualTo(303);
+    String start = Browser.location(straight);
+    assertThat(start).startsWith("oidc/login?req=").endsWith("&upstream=eduteams");
+    HttpResponse<String> toOp = browser.get(base + "/aai/" + start);
+    assertThat(toOp.statusCode()).as(toOp.body()).isEqualTo(303);
+    assertThat(Browser.location(toOp)).startsWith(issuer + "/auth?").contains("client_id=broker");
+
+    HttpResponse<String> onlyOne = new Browser().get(authorize("eduteams-only", ""));
+    assertThat(onlyOne.statusCode()).as("one upstream allowed, an OIDC one: the page is skipped").isEqualTo(303);
+    assertThat(Browser.location(onlyOne)).startsWith("oidc/login?req=").endsWith("&upstream=eduteams");
+  }
+
+  @Test
+  void oidcLoginWhenTheClientDoesNotAllowTheUpstreamThenNotOfferedAndAForcedStartRefusedWith403() {
+    Browser browser = new Browser();
+    HttpResponse<String> only = browser.get(authorize("umbrella-only", ""));
+    assertThat(only.statusCode()).isEqualTo(303);
+    String start = Browser.location(only);
+    assertThat(start).startsWith("saml2/sp/login?req=");
+    String req = URLDecoder.decode(start.replaceAll(".*req=([^&]+).*", "$1"), StandardCharsets.UTF_8);
+
+    HttpResponse<String> hinted = browser.get(authorize("umbrella-only", "&idp_hint=eduteams"));
+    assertThat(hinted.statusCode()).isEqualTo(200);
+    assertThat(hinted.body()).contains("not available for it here").contains("Sign in with UmbrellaID (demo)")
+        .doesNotContain("eduTEAMS").doesNotContain("oidc/login");
+
+    HttpResponse<String> forced = browser.get(base + "/aai/oidc/login?req=" + Browser.enc(req) + "&upstream=eduteams");
+    assertThat(forced.statusCode()).isEqualTo(403);
+    assertThat(forced.body()).contains("Not available for this application").doesNotContain("Exception");
+    assertThat(forced.headers().firstValue("Location")).as("never to the OP").isEmpty();
+    assertThat(forced.headers().allValues("Set-Cookie")).noneMatch(c -> c.startsWith("panosc_oidc_flow_"));
+  }
+
+  @Test
+  void linkWhenAliceLinksUmbrellaIdAndEduteamsThenSheGetsTheSamePairwiseSubAtEsrfThroughEither() {
+    // alice at ESRF through the UmbrellaID stand-in (SAML)
+    Browser a = new Browser();
+    HttpResponse<String> page = a.get(esrfAuthorize(""));
+    HttpResponse<String> acs = throughUmbrellaId(a, esrfAuthorize(""), page, "alice");
+    HttpResponse<String> back = acs.statusCode() == 200 ? a.consent(base, acs, true) : acs;
+    assertThat(back.statusCode()).as(back.body()).isEqualTo(302);
+    String aliceSub = esrfSub(code(back));
+
+    // link: the account page, the discovery page, eduTEAMS with prompt=login, the confirmation
+    opSub.set("alice-at-eduteams");
+    try {
+      HttpResponse<String> account = a.get(base + "/aai/account");
+      assertThat(account.statusCode()).as(account.body()).isEqualTo(200);
+      HttpResponse<String> toDiscovery = a.post(base + "/aai/account/link", form(account, "/aai/account/link"));
+      assertThat(toDiscovery.statusCode()).isEqualTo(303);
+      String discoveryUrl = follow(base + "/aai/account/link", toDiscovery);
+      HttpResponse<String> discovery = a.get(discoveryUrl);
+      assertThat(discovery.body()).contains("your PaNOSC account").contains("Sign in with eduTEAMS");
+      String start = URI.create(discoveryUrl).resolve(upstreamLink(discovery, "eduteams")).toString();
+      HttpResponse<String> callback = throughTheOp(a, start);
+      assertThat(lastPrompt).as("a link signs in afresh at the OP").hasValue("login");
+      assertThat(callback.statusCode()).as(callback.body()).isEqualTo(303);
+      String confirmUrl = follow(base + "/aai/oidc/callback", callback);
+      assertThat(confirmUrl).startsWith(base + "/aai/account/link?req=");
+      HttpResponse<String> confirm = a.get(confirmUrl);
+      assertThat(confirm.statusCode()).as(confirm.body()).isEqualTo(200);
+      assertThat(confirm.body()).contains("Link this account?").contains("eduTEAMS");
+      HttpResponse<String> linked = a.post(base + "/aai/account/link/confirm", form(confirm, "/aai/account/link/confirm"));
+      assertThat(linked.statusCode()).as(linked.body()).isEqualTo(303);
+      account = a.get(base + "/aai/account");
+      assertThat(hiddenValues(account, "subject")).singleElement().asString().endsWith("alice-at-eduteams");
+      assertThat(account.body()).contains("eduTEAMS");
+
+      // a fresh browser at ESRF through eduTEAMS (idp_hint): alice, consented already, with her sub
+      Browser e = new Browser();
+      HttpResponse<String> hinted = e.get(esrfAuthorize("&idp_hint=eduteams"));
+      assertThat(hinted.statusCode()).isEqualTo(303);
+      HttpResponse<String> viaEduteams = throughTheOp(e, base + "/aai/" + Browser.location(hinted));
+      assertThat(lastPrompt.get()).as("no prompt=login for an ordinary sign-in").isNull();
+      assertThat(viaEduteams.statusCode()).as(viaEduteams.body()).isEqualTo(302);
+      assertThat(esrfSub(code(viaEduteams))).isEqualTo(aliceSub);
+
+      // and through UmbrellaID again: the same sub
+      Browser u = new Browser();
+      HttpResponse<String> viaUmbrella = throughUmbrellaId(u, esrfAuthorize(""), u.get(esrfAuthorize("")), "alice");
+      assertThat(viaUmbrella.statusCode()).as(viaUmbrella.body()).isEqualTo(302);
+      assertThat(esrfSub(code(viaUmbrella))).isEqualTo(aliceSub);
+
+      // the account page, signed in to through eduTEAMS: alice's account
+      Browser acc = new Browser();
+      HttpResponse<String> toSignIn = acc.get(base + "/aai/account");
+      assertThat(toSignIn.statusCode()).isEqualTo(303);
+      String accountDiscovery = follow(base + "/aai/account", toSignIn);
+      HttpResponse<String> signInPage = acc.get(accountDiscovery);
+      HttpResponse<String> signedIn = throughTheOp(acc, URI.create(accountDiscovery)
+          .resolve(upstreamLink(signInPage, "eduteams")).toString());
+      assertThat(signedIn.statusCode()).as(signedIn.body()).isEqualTo(303);
+      assertThat(follow(base + "/aai/oidc/callback", signedIn)).isEqualTo(base + "/aai/account");
+      HttpResponse<String> alicesAccount = acc.get(base + "/aai/account");
+      assertThat(alicesAccount.statusCode()).as(alicesAccount.body()).isEqualTo(200);
+      assertThat(alicesAccount.body()).contains("alice@demo.panosc.eu");
+      assertThat(hiddenValues(alicesAccount, "subject")).singleElement().asString().endsWith("alice-at-eduteams");
+
+      // another eduTEAMS person is not alice (never matched on name or e-mail: the stand-in sends the same ones)
+      opSub.set("someone-else-at-eduteams");
+      Browser o = new Browser();
+      HttpResponse<String> other = throughTheOp(o, base + "/aai/" + Browser.location(o.get(esrfAuthorize(
+          "&idp_hint=eduteams"))));
+      assertThat(other.statusCode()).as("a new user: the registration page").isEqualTo(200);
+      assertThat(other.body()).contains("action=\"../register\"");
+    } finally {
+      opSub.set("standin-user-1");
+    }
   }
 }

@@ -176,6 +176,35 @@ class RegistryAdminIT {
   }
 
   @Test
+  void createClientWhenAllowedUpstreamsThenIdsCheckedAndKept() {
+    post("/admin/v1/facilities", facility("ill4"));
+    assertField(post("/admin/v1/clients", client("icat4", "ill4").put("allowedUpstreams", "umbrellaid")), 400,
+        "/allowedUpstreams", "must be an array of strings");
+    assertField(post("/admin/v1/clients", client("icat4", "ill4").put("allowedUpstreams",
+        new JsonArray().add("UmbrellaID"))), 400, "/allowedUpstreams/0", "an upstream id");
+    assertField(post("/admin/v1/clients", client("icat4", "ill4").put("allowedUpstreams",
+        new JsonArray().add("https://evil.example/"))), 400, "/allowedUpstreams/0", "an upstream id");
+    assertField(post("/admin/v1/clients", client("icat4", "ill4").put("allowedUpstreams",
+        new JsonArray().add("umbrellaid").add("umbrellaid"))), 400, "/allowedUpstreams/1", "duplicates an earlier item");
+    JsonArray many = new JsonArray();
+    for (int i = 0; i < 21; i++) {
+      many.add("up" + i);
+    }
+    assertField(post("/admin/v1/clients", client("icat4", "ill4").put("allowedUpstreams", many)), 400,
+        "/allowedUpstreams", "at most 20");
+    JsonObject service = client("icat4", "ill4").put("type", "service")
+        .put("grantTypes", new JsonArray().add("client_credentials")).put("allowedUpstreams", new JsonArray().add("demo"));
+    assertField(post("/admin/v1/clients", service), 400, "/allowedUpstreams", "signs users in");
+    HttpResponse<String> ok = post("/admin/v1/clients", client("icat4", "ill4")
+        .put("allowedUpstreams", new JsonArray().add("umbrellaid").add("demo")));
+    assertThat(ok.statusCode()).as(ok.body()).isEqualTo(201);
+    assertThat(new JsonObject(ok.body()).getJsonArray("allowedUpstreams").getList())
+        .containsExactly("umbrellaid", "demo");
+    HttpResponse<String> all = post("/admin/v1/clients", client("icat5", "ill4"));
+    assertThat(new JsonObject(all.body()).containsKey("allowedUpstreams")).as("absent: every upstream").isFalse();
+  }
+
+  @Test
   void createConfidentialClientThenSecretReturnedOnceAndOnlyItsHashStored() throws Exception {
     post("/admin/v1/facilities", facility("esrf2"));
     HttpResponse<String> r = post("/admin/v1/clients", client("scicat", "esrf2"));

@@ -27,8 +27,15 @@ public final class AuthorizationRequestParser {
   static final Set<String> PROMPTS = Set.of("none", "login", "consent", "select_account");
   private static final Pattern S256_CHALLENGE = Pattern.compile("[A-Za-z0-9_-]{43}");
 
-  /** The registered client and the validated request. */
-  public record Parsed(RegisteredClient client, AuthorizationRequest request) {}
+  /**
+   * The registered client, the validated request, and the identity provider the client suggests ({@code idp_hint}, also
+   * from a pushed request; null when absent or repeated), which the discovery page checks.
+   */
+  public record Parsed(RegisteredClient client, AuthorizationRequest request, String idpHint) {
+    public Parsed(RegisteredClient client, AuthorizationRequest request) {
+      this(client, request, null);
+    }
+  }
 
   private final RegistryClient registry;
   private final ServiceAudiences audiences;
@@ -117,7 +124,8 @@ public final class AuthorizationRequestParser {
           }
           String state = query.getAll("state").size() == 1 ? query.get("state") : null;
           try {
-            return new Parsed(client, validate(query, client, redirectUri, state));
+            return new Parsed(client, validate(query, client, redirectUri, state),
+                query.getAll("idp_hint").size() == 1 ? query.get("idp_hint") : null);
           } catch (OAuthError e) {
             throw e.toRedirect(redirectUri, state, issuer);
           }

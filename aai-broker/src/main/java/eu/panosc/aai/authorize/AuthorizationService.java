@@ -1,5 +1,8 @@
 package eu.panosc.aai.authorize;
 
+import eu.panosc.aai.account.AccountFlow;
+import eu.panosc.aai.account.Identities;
+import eu.panosc.aai.discovery.PendingLogins;
 import eu.panosc.aai.register.PendingRegistration;
 import eu.panosc.aai.register.PendingRegistrations;
 import eu.panosc.aai.register.TermsOfUse;
@@ -30,7 +33,7 @@ import java.util.Set;
  * {@code prompt=consent}), answers {@code login_required} / {@code consent_required} for {@code prompt=none}
  * (OIDC Core §3.1.2.6), and finally issues a code bound to the request.
  */
-public final class AuthorizationService {
+public final class AuthorizationService implements PendingLogins {
   /** What the browser is shown next. */
   public sealed interface Step {}
 
@@ -54,6 +57,12 @@ public final class AuthorizationService {
   /** A session was just started; set its cookie, then show {@code next}. */
   public record LoggedIn(String sessionId, Step next) implements Step {}
 
+  /**
+   * An account flow continues at the account pages: the account page itself (signed in), or the confirmation page of
+   * the link {@code pendingId} ({@code confirmLink}).
+   */
+  public record AccountNext(String pendingId, boolean confirmLink) implements Step {}
+
 
   private final RegistryClient registry;
   private final Optional<PasswordConnector> connector;
@@ -69,6 +78,8 @@ public final class AuthorizationService {
   /** First-login registration of upstream logins (none: users are created at their first login). */
   private final Optional<Registration> registration;
   private final UpstreamSessions upstreamSessions;
+  /** Which user each upstream identity belongs to (account linking). */
+  private final Identities identities;
 
   /**
    * First-login registration: the terms of use to accept, and where pages shown and not yet submitted wait.
@@ -102,6 +113,16 @@ public final class AuthorizationService {
   public AuthorizationService(RegistryClient registry, Optional<PasswordConnector> connector, Users users,
       Sessions sessions, PendingAuthorizations pending, Consents consents, GrantStore grants, String issuer,
       Clock clock, boolean upstreamLogins, Optional<Registration> registration, UpstreamSessions upstreamSessions) {
+    this(registry, connector, users, sessions, pending, consents, grants, issuer, clock, upstreamLogins, registration,
+        upstreamSessions, Identities.NONE);
+  }
+
+  /** As above; {@code identities}: the linked identities a login resolves through to its user. */
+  public AuthorizationService(RegistryClient registry, Optional<PasswordConnector> connector, Users users,
+      Sessions sessions, PendingAuthorizations pending, Consents consents, GrantStore grants, String issuer,
+      Clock clock, boolean upstreamLogins, Optional<Registration> registration, UpstreamSessions upstreamSessions,
+      Identities identities) {
+    this.identities = Objects.requireNonNull(identities, "identities");
     this.upstreamLogins = upstreamLogins;
     this.registration = Objects.requireNonNull(registration, "registration");
     this.upstreamSessions = Objects.requireNonNull(upstreamSessions, "upstreamSessions");
@@ -207,16 +228,26 @@ public final class AuthorizationService {
             "This sign-in page is no longer valid (it expired, or was already used). Go back to the application and "
                 + "start again."));
       }
+      if (found.get().containsKey(AccountFlow.FIELD)) {
+        return Future.failedFuture(new ErrorPage(400, "This page belongs to your account sign-in",
+            "This page is part of signing in to your account page, not to an application. Open your account page and "
+                + "start again."));
+      }
       AuthorizationRequest req = AuthorizationRequest.fromJson(found.get());
       String consentSid = found.get().getString(PendingAuthorizations.SESSION_FIELD);
-      return registry.client(req.clientId()).map(client -> new PendingRequest(req, consentSid, client.orElseThrow(() ->
+      String chosen = found.get().getString(CHOSEN_UPSTREAM);
+      return registry.client(req.clientId()).map(client -> new PendingRequest(req, consentSid, chosen, client.orElseThrow(() ->
           new ErrorPage(400, "Unknown application", "The application you were signing in to is no longer registered "
               + "with this federation (or is suspended)."))));
     });
   }
 
   /** A pending request, the session its consent screen was shown to (or null), and its client. */
-  private record PendingRequest(AuthorizationRequest request, String consentSid, RegisteredClient client) {}
+  private record PendingRequest(AuthorizationRequest request, String consentSid, String chosenUpstream,
+      RegisteredClient client) {}
+
+  /** The field of a pending request naming the upstream the person chose to sign in through. */
+  static final String CHOSEN_UPSTREAM = "chosenUpstream";
 
   /** The login form was posted: check the password with the connector, start a session, continue. */
   public Future<Step> login(String pendingId, String username, String password) {
@@ -225,17 +256,118 @@ public final class AuthorizationService {
           "Signing in with a username and password is not possible on this server. (The demo users exist only when "
               + "the control plane runs with --demo.)"));
     }
-    return resume(pendingId).compose(p -> connector.get().login(username, password).compose(identity -> {
-      if (identity.isEmpty()) {
-        return Future.succeededFuture(new Login(pendingId, Pages.displayName(p.client()), Pages.WRONG_LOGIN));
+    String upstreamId = connector.get().id();
+    return accountFlow(pendingId).compose(flow -> {
+      if (flow.isPresent()) {
+        return connector.get().login(username, password).compose(identity -> identity.isEmpty()
+            ? Future.succeededFuture(new Login(pendingId, AccountFlow.CLIENT_NAME, Pages.WRONG_LOGIN))
+            : account(flow.get(), pendingId, upstreamId, identity.get(), null));
       }
-      return loggedIn(p, pendingId, identity.get());
-    }));
+      return resume(pendingId).compose(p -> {
+        if (!p.client().allowsUpstream(upstreamId)) {
+          return Future.failedFuture(upstreamNotAllowed());
+        }
+        return connector.get().login(username, password).compose(identity -> {
+          if (identity.isEmpty()) {
+            return Future.succeededFuture(new Login(pendingId, Pages.displayName(p.client()), Pages.WRONG_LOGIN));
+          }
+          return loggedIn(p, pendingId, identity.get(), upstreamId);
+        });
+      });
+    });
   }
 
   /** The pending authorization {@code pendingId} (an upstream login about to start for it), or an error page. */
   public Future<AuthorizationRequest> pendingRequest(String pendingId) {
-    return resume(pendingId).map(PendingRequest::request);
+    return accountFlow(pendingId).compose(flow -> flow.isPresent()
+        // an account flow has no client: a link always signs in afresh at the upstream (the identity to link)
+        ? Future.succeededFuture(new AuthorizationRequest(AccountFlow.FIELD, "", java.util.List.of(), null, null, null,
+            flow.get().kind() == AccountFlow.Kind.LINK ? Set.of("login") : Set.of(), null, java.util.List.of(),
+            java.util.List.of()))
+        : resume(pendingId).map(PendingRequest::request));
+  }
+
+  /** The pending sign-in for the discovery page: its client's name and allowed upstreams (an account flow: all). */
+  @Override
+  public Future<PendingLogin> find(String pendingId) {
+    return accountFlow(pendingId).compose(flow -> flow.isPresent()
+        ? Future.succeededFuture(new PendingLogin(AccountFlow.CLIENT_NAME, java.util.List.of()))
+        : resume(pendingId).map(p -> new PendingLogin(Pages.displayName(p.client()), p.client().allowedUpstreams())));
+  }
+
+  /**
+   * The person chose to sign in through {@code upstreamId} for the pending sign-in: refused (a page) when its client
+   * may not use that upstream (the registry's {@code allowedUpstreams}), else remembered for the identity's record.
+   */
+  public Future<Void> chooseUpstream(String pendingId, String upstreamId) {
+    return accountFlow(pendingId).compose(flow -> flow.isPresent() ? Future.succeededFuture()
+        : resume(pendingId).compose(p -> p.client().allowsUpstream(upstreamId) ? Future.<Void>succeededFuture()
+            : Future.failedFuture(upstreamNotAllowed())))
+        .compose(v -> upstreamId == null ? Future.succeededFuture()
+            : pending.attach(pendingId, new io.vertx.core.json.JsonObject().put(CHOSEN_UPSTREAM, upstreamId)));
+  }
+
+  private static ErrorPage upstreamNotAllowed() {
+    return new ErrorPage(403, "Not available for this application",
+        "This application does not accept sign-ins through this identity provider. Go back and choose one of those "
+            + "the sign-in page offers.");
+  }
+
+  /** The account flow {@code pendingId} is, if it is one. */
+  private Future<Optional<AccountFlow>> accountFlow(String pendingId) {
+    return pending.find(pendingId).map(found -> found.flatMap(AccountFlow::from));
+  }
+
+  /** The identity as its user: the user it is linked to, else itself (a new user's id is its first identity). */
+  private Future<UpstreamIdentity> canonical(UpstreamIdentity identity) {
+    return identities.owner(identity.userId()).map(owner -> owner.filter(o -> !o.equals(identity.userId()))
+        .map(o -> new UpstreamIdentity(o, identity.displayName(), identity.email(), identity.entitlements(),
+            identity.assurance(), identity.acr(), identity.amr()))
+        .orElse(identity));
+  }
+
+  /**
+   * An account flow's upstream login finished: signing in to the account page starts a session (with the
+   * registration page first for someone who never registered); a link keeps the identity for the confirmation page.
+   */
+  private Future<Step> account(AccountFlow flow, String pendingId, String upstreamId, UpstreamIdentity identity,
+      io.vertx.core.json.JsonObject upstream) {
+    if (flow.kind() == AccountFlow.Kind.LINK) {
+      return pending.find(pendingId).compose(found -> {
+        String chosen = found.map(j -> j.getString(CHOSEN_UPSTREAM)).orElse(null);
+        return pending.attach(pendingId, AccountFlow.released(identity, upstreamId != null ? upstreamId : chosen))
+            .map(v -> (Step) new AccountNext(pendingId, true));
+      });
+    }
+    return canonical(identity).compose(user -> {
+      Future<Boolean> registered = registration.isEmpty() ? Future.succeededFuture(true)
+          : users.acceptedTerms(user.userId()).map(a -> a.filter(registration.get().terms().version()::equals)
+              .isPresent());
+      return registered.compose(ok -> {
+        if (!ok) {
+          return registration.get().pending().save(new PendingRegistration(pendingId, identity, upstream))
+              .map(handle -> (Step) new Register(handle, AccountFlow.CLIENT_NAME, identity.displayName(),
+                  identity.email(), registration.get().terms(), false, null));
+        }
+        return pending.find(pendingId).compose(found -> accountSession(pendingId, identity, user,
+            upstreamId != null ? upstreamId : found.map(j -> j.getString(CHOSEN_UPSTREAM)).orElse(null), upstream,
+            false));
+      });
+    });
+  }
+
+  /** A signed-in account flow: the user recorded (registered), the identity remembered, a session, the account page. */
+  private Future<Step> accountSession(String pendingId, UpstreamIdentity original, UpstreamIdentity user,
+      String upstreamId, io.vertx.core.json.JsonObject upstream, boolean alreadyRecorded) {
+    Future<?> recorded = alreadyRecorded ? Future.succeededFuture() : users.recordLogin(user);
+    return recorded.compose(u -> identities.remember(original.userId(), user.userId(), upstreamId,
+            original.displayName()))
+        .compose(v -> pending.delete(pendingId))
+        .compose(won -> sessions.create(user))
+        .compose(sid -> sessions.find(sid)
+            .compose(s -> s.isPresent() && upstream != null ? upstreamSessions.started(s.get().sid(), upstream)
+                : Future.<Void>succeededFuture())
+            .map(v -> (Step) new LoggedIn(sid, new AccountNext(pendingId, false))));
   }
 
   /** An upstream (SAML, OIDC) login for the pending authorization finished: start a session, continue. */
@@ -251,20 +383,29 @@ public final class AuthorizationService {
    */
   public Future<Step> upstreamLogin(String pendingId, UpstreamIdentity identity,
       io.vertx.core.json.JsonObject upstream) {
-    return resume(pendingId).compose(p -> {
+    return accountFlow(pendingId).compose(flow -> flow.isPresent()
+        ? account(flow.get(), pendingId, null, identity, upstream)
+        : resume(pendingId).compose(p -> canonical(identity).compose(user -> {
       if (registration.isEmpty()) {
-        return users.recordLogin(identity).compose(u -> startSession(p, pendingId, identity, upstream));
+        return users.recordLogin(user).compose(u -> remember(identity, user, p.chosenUpstream()))
+            .compose(u -> startSession(p, pendingId, user, upstream));
       }
       TermsOfUse terms = registration.get().terms();
-      return users.acceptedTerms(identity.userId()).compose(accepted -> {
+      return users.acceptedTerms(user.userId()).compose(accepted -> {
         if (accepted.filter(terms.version()::equals).isPresent()) {
-          return users.recordLogin(identity).compose(u -> startSession(p, pendingId, identity, upstream));
+          return users.recordLogin(user).compose(u -> remember(identity, user, p.chosenUpstream()))
+              .compose(u -> startSession(p, pendingId, user, upstream));
         }
         return registration.get().pending().save(new PendingRegistration(pendingId, identity, upstream))
             .map(handle -> (Step) new Register(handle, Pages.displayName(p.client()), identity.displayName(),
                 identity.email(), terms, accepted.isPresent(), null));
       });
-    });
+    })));
+  }
+
+  /** Records that {@code original} signed in as {@code user} (through {@code upstreamId}, or null when unknown). */
+  private Future<Void> remember(UpstreamIdentity original, UpstreamIdentity user, String upstreamId) {
+    return identities.remember(original.userId(), user.userId(), upstreamId, original.displayName());
   }
 
   /**
@@ -286,7 +427,7 @@ public final class AuthorizationService {
       PendingRegistration r = found.get();
       String problem = registrationProblem(name, email, termsAccepted, terms);
       if (problem != null) {
-        return resume(r.pendingId()).map(p -> (Step) new Register(handle, Pages.displayName(p.client()),
+        return clientName(r.pendingId()).map(clientName -> (Step) new Register(handle, clientName,
             Input.isClean(name, 256) ? name : r.identity().displayName(),
             Input.isClean(email, 254) ? email : r.identity().email(), terms, false, problem));
       }
@@ -299,10 +440,26 @@ public final class AuthorizationService {
         UpstreamIdentity confirmed = new UpstreamIdentity(idp.userId(), name.strip(), email.strip(),
             idp.entitlements(), idp.assurance(), idp.acr(), idp.amr());
         boolean verified = idp.email() != null && idp.email().equalsIgnoreCase(email.strip());
-        return resume(r.pendingId()).compose(p -> users.register(confirmed, verified, terms.version())
-            .compose(u -> startSession(p, r.pendingId(), confirmed, r.upstream())));
+        return pending.find(r.pendingId()).compose(stored -> {
+          Optional<AccountFlow> flow = stored.flatMap(AccountFlow::from);
+          String chosen = stored.map(j -> j.getString(CHOSEN_UPSTREAM)).orElse(null);
+          if (flow.isPresent()) {
+            return canonical(confirmed).compose(user -> users.register(user, verified, terms.version())
+                .compose(u -> accountSession(r.pendingId(), confirmed, user, chosen, r.upstream(), true)));
+          }
+          return resume(r.pendingId()).compose(p -> canonical(confirmed).compose(user -> users.register(user,
+                  verified, terms.version())
+              .compose(u -> remember(confirmed, user, chosen))
+              .compose(u -> startSession(p, r.pendingId(), user, r.upstream()))));
+        });
       });
     });
+  }
+
+  /** What the pages call the pending sign-in's client (an account flow: the account). */
+  private Future<String> clientName(String pendingId) {
+    return accountFlow(pendingId).compose(flow -> flow.isPresent() ? Future.succeededFuture(AccountFlow.CLIENT_NAME)
+        : resume(pendingId).map(p -> Pages.displayName(p.client())));
   }
 
   /** What is wrong with a submitted registration, for the person; null when nothing. */
@@ -330,8 +487,10 @@ public final class AuthorizationService {
         ? back(p.request(), OAuthError.unmetAuthenticationRequirements(description)) : alreadyAnswered())));
   }
 
-  private Future<Step> loggedIn(PendingRequest p, String pendingId, UpstreamIdentity identity) {
-    return users.recordLogin(identity).compose(u -> startSession(p, pendingId, identity, null));
+  private Future<Step> loggedIn(PendingRequest p, String pendingId, UpstreamIdentity identity, String upstreamId) {
+    return canonical(identity).compose(user -> users.recordLogin(user)
+        .compose(u -> remember(identity, user, upstreamId))
+        .compose(u -> startSession(p, pendingId, user, null)));
   }
 
   /** Starts the session of a recorded user, tells the upstream's listener, continues the authorization. */

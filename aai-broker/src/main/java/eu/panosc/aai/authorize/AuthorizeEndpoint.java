@@ -1,6 +1,8 @@
 package eu.panosc.aai.authorize;
 
 import eu.panosc.aai.browser.BrowserForms;
+import eu.panosc.aai.discovery.IdpDiscoveryEndpoint;
+import eu.panosc.aai.discovery.DiscoveryPage;
 import eu.panosc.aai.browser.ErrorPage;
 import eu.panosc.aai.browser.Pages;
 import eu.panosc.aai.session.Sessions;
@@ -44,6 +46,10 @@ public final class AuthorizeEndpoint {
   private static final long SAML_FLOW_COOKIE_SECONDS = 30 * 60;
   /** Sign-in through a SAML IdP (UmbrellaID), when configured. */
   private final Optional<SamlLogin> saml;
+  /** The discovery page the sign-in page is (none: the login page with the SAML links, as before discovery). */
+  private Optional<DiscoveryPage> discovery = Optional.empty();
+  /** The request context key of the client's {@code idp_hint}. */
+  private static final String IDP_HINT = "panosc.idp_hint";
   /** Every failure on these routes is HTML for the person, or a redirect to the validated client. */
   private static final io.vertx.core.Handler<RoutingContext> FAILURE = BrowserForms.failureHandler("sign-in",
       "Signing you in", "This sign-in request could not be read. Go back to the application and try again.");
@@ -61,6 +67,12 @@ public final class AuthorizeEndpoint {
     this.cookiePath = cookiePath;
     this.secureCookies = secureCookies;
     this.saml = Objects.requireNonNull(saml, "saml");
+  }
+
+  /** Makes the sign-in page the discovery page {@code page} (call before {@link #mount}). */
+  public AuthorizeEndpoint withDiscovery(DiscoveryPage page) {
+    this.discovery = Optional.of(page);
+    return this;
   }
 
   public void mount(Router router) {
@@ -117,8 +129,12 @@ public final class AuthorizeEndpoint {
 
   private void redirectToIdp(RoutingContext ctx, SamlLogin login, String pendingId, String upstream, String entity) {
     service.pendingRequest(pendingId)
+        .compose(req -> service.chooseUpstream(pendingId, upstream).map(req))
         .compose(req -> login.start(pendingId, upstream, entity, req.acrValues(), req.prompt().contains("login")))
         .onSuccess(started -> {
+          if (upstream != null) {
+            IdpDiscoveryEndpoint.remember(ctx, upstream, cookiePath, secureCookies);
+          }
           // the IdP's POST back is cross-site: over https the cookie must be SameSite=None (and so Secure) to come
           // along; over plain http (a local demo) browsers refuse SameSite=None, so Lax (same-site IdPs only)
           ctx.response().addCookie(Cookie.cookie(SamlLogin.flowCookieName(started.handle()),
@@ -158,33 +174,16 @@ public final class AuthorizeEndpoint {
         .toList();
   }
 
-  /** Further upstreams the login page links to (OpenID Connect OPs): (base, pending id) to links. */
-  private java.util.function.BiFunction<String, String, List<Pages.UpstreamLink>> moreLinks = (b, p) -> List.of();
-
-  /** Adds the links {@code more} gives (for a page's base and pending id) to the login page, after the SAML ones. */
-  public AuthorizeEndpoint withUpstreamLinks(
-      java.util.function.BiFunction<String, String, List<Pages.UpstreamLink>> more) {
-    this.moreLinks = Objects.requireNonNull(more, "more");
-    return this;
-  }
-
-  private List<Pages.UpstreamLink> withMoreLinks(List<Pages.UpstreamLink> saml, String base, String pendingId) {
-    List<Pages.UpstreamLink> more = moreLinks.apply(base, pendingId);
-    if (more.isEmpty()) {
-      return saml;
-    }
-    List<Pages.UpstreamLink> all = new java.util.ArrayList<>(saml);
-    all.addAll(more);
-    return all;
-  }
-
   private static String enc(String s) {
     return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8);
   }
 
   private void authorize(RoutingContext ctx, MultiMap params) {
     parser.parse(params)
-        .compose(p -> service.authorize(p.request(), p.client(), BrowserForms.cookie(ctx, Sessions.COOKIE)))
+        .compose(p -> {
+          ctx.put(IDP_HINT, p.idpHint());
+          return service.authorize(p.request(), p.client(), BrowserForms.cookie(ctx, Sessions.COOKIE));
+        })
         .onSuccess(step -> write(ctx, step))
         .onFailure(ctx::fail);
   }
@@ -193,7 +192,12 @@ public final class AuthorizeEndpoint {
     MultiMap form = BrowserForms.form(ctx);
     BrowserForms.checkCsrf(ctx, form, "Go back to the application and start signing in again.");
     service.login(form.get("req"), form.get("username"), form.get("password"))
-        .onSuccess(step -> write(ctx, step))
+        .onSuccess(step -> {
+          if (step instanceof AuthorizationService.LoggedIn) {
+            service.connector().ifPresent(c -> IdpDiscoveryEndpoint.remember(ctx, c.id(), cookiePath, secureCookies));
+          }
+          write(ctx, step);
+        })
         .onFailure(ctx::fail);
   }
 
@@ -232,13 +236,25 @@ public final class AuthorizeEndpoint {
         forms.setCookie(ctx, Sessions.COOKIE, in.sessionId());
         write(ctx, in.next(), base);
       }
+      case AuthorizationService.Login l when discovery.isPresent() -> {
+        String csrf = forms.csrf(ctx);
+        String hint = ctx.get(IDP_HINT);
+        service.find(l.pendingId()).compose(p -> discovery.get().answer(new DiscoveryPage.Request(l.pendingId(),
+                p.clientName(), p.allowedUpstreams(), l.message(), hint, null, IdpDiscoveryEndpoint.remembered(ctx), csrf,
+                base)))
+            .onSuccess(outcome -> IdpDiscoveryEndpoint.write(ctx, outcome, cookiePath, secureCookies))
+            .onFailure(ctx::fail);
+      }
+      case AuthorizationService.AccountNext a -> ctx.response().setStatusCode(303)
+          .putHeader(HttpHeaders.LOCATION, base + (a.confirmLink() ? "account/link?req=" + enc(a.pendingId()) : "account"))
+          .putHeader(HttpHeaders.CACHE_CONTROL, "no-store").end();
       case AuthorizationService.Login l -> {
         Future<List<SamlLogin.Choice>> choices = saml.map(SamlLogin::choices)
             .orElse(Future.succeededFuture(List.of()));
         String csrf = forms.csrf(ctx);
         choices.onSuccess(found -> Pages.write(ctx, 200, Pages.login(base, l.pendingId(), csrf, l.clientName(),
             service.connector().map(c -> "Sign in with: " + c.displayName()).orElse(""), l.message(),
-            withMoreLinks(links(base, l.pendingId(), found), base, l.pendingId()), service.connector().isPresent(),
+            links(base, l.pendingId(), found), service.connector().isPresent(),
             saml.filter(SamlLogin::discovery).isPresent()))).onFailure(ctx::fail);
       }
       case AuthorizationService.Consent c -> Pages.write(ctx, 200, Pages.consent(base + "consent",

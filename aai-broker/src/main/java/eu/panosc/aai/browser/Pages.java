@@ -293,4 +293,9 @@ public final class Pages {
     String d = client.description();
     return d != null ? d : client.clientId();
   }
+
+  /** A whole page (title, the body HTML the caller escaped) in the provider's page frame. */
+  public static String document(String title, String body) {
+    return page(title, body);
+  }
 }

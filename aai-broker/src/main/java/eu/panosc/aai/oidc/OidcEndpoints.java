@@ -4,6 +4,9 @@ import eu.panosc.aai.authorize.AuthorizationService;
 import eu.panosc.aai.authorize.AuthorizeEndpoint;
 import eu.panosc.aai.browser.BrowserForms;
 import eu.panosc.aai.browser.Pages;
+import eu.panosc.aai.discovery.IdpDiscoveryEndpoint;
+import eu.panosc.aai.discovery.LoginUpstream;
+import eu.panosc.aai.discovery.UpstreamCatalog;
 import eu.panosc.aai.oauth.TokenEndpoint;
 import eu.panosc.aai.protocol.OAuthError;
 import eu.panosc.platform.http.FormBodies;
@@ -17,6 +20,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,10 +61,15 @@ public final class OidcEndpoints {
     this.secureCookies = secureCookies;
   }
 
-  /** The login page's links to the OPs, relative to a page whose way back to the provider's root is {@code base}. */
-  public List<Pages.UpstreamLink> links(String base, String pendingId) {
-    return login.choices().stream().map(c -> new Pages.UpstreamLink(base + LOGIN_PATH.substring(1) + "?req="
-        + OidcLogin.enc(pendingId) + "&upstream=" + OidcLogin.enc(c.upstreamId()), c.displayName())).toList();
+  /**
+   * The OPs for the discovery page: each configured upstream (key and upstream id: its id, so {@code idp_hint} and a
+   * client's {@code allowedUpstreams} name it so; found also by its issuer's host), signing in at {@code oidc/login}.
+   */
+  public static UpstreamCatalog catalog(OidcLogin login) {
+    List<LoginUpstream> offered = login.upstreams().stream().map(u -> new LoginUpstream(u.id(), u.id(),
+        u.provider().settings().displayName(), List.of(u.provider().settings().issuer().getHost()),
+        LOGIN_PATH.substring(1), Map.of("upstream", u.id()), false)).toList();
+    return () -> Future.succeededFuture(offered);
   }
 
   public void mount(Router router) {
@@ -73,9 +82,16 @@ public final class OidcEndpoints {
   private void start(RoutingContext ctx) {
     MultiMap q = BrowserForms.query(ctx);
     String pendingId = q.get("req");
+    String upstream = q.get("upstream");
+    // as the SAML start: the client must allow this upstream (else the 403 page); the choice is kept with the
+    // pending sign-in, so the identity is recorded as having come through it (and a link flow links it)
     service.pendingRequest(pendingId)
-        .compose(req -> login.start(pendingId, q.get("upstream"), req.acrValues(), req.prompt().contains("login")))
+        // an OP we do not know is refused by start (its own page), never remembered as the choice
+        .compose(req -> login.byId(upstream).isEmpty() ? Future.succeededFuture(req)
+            : service.chooseUpstream(pendingId, upstream).map(req))
+        .compose(req -> login.start(pendingId, upstream, req.acrValues(), req.prompt().contains("login")))
         .onSuccess(started -> {
+          IdpDiscoveryEndpoint.remember(ctx, upstream, cookiePath, secureCookies);
           // the OP sends the browser back with a top-level GET: SameSite=Lax comes along
           ctx.response().addCookie(Cookie.cookie(OidcLogin.flowCookieName(started.handle()),
                   OidcLogin.binding(started.handle())).setPath(cookiePath).setHttpOnly(true).setSecure(secureCookies)

@@ -22,12 +22,13 @@ import java.util.Set;
  * @param audience the audience of its own resource server, or null
  * @param description a display text, or null
  * @param tokenExchangeAudiences the audiences it may exchange tokens for (RFC 8693)
+ * @param allowedUpstreams the upstreams its users may sign in through ({@code allowedUpstreams}); empty: every one
  * @see <a href="https://www.rfc-editor.org/rfc/rfc7591#section-2">RFC 7591 §2, Client Metadata</a>
  */
 public record RegisteredClient(String clientId, String type, String facility, List<String> grantTypes,
     String authMethod, List<String> redirectUris, List<String> scopes, List<String> postLogoutRedirectUris,
     String tokenSigningAlg, String backchannelLogoutUri, boolean backchannelLogoutSessionRequired, String audience,
-    String description, List<String> tokenExchangeAudiences) {
+    String description, List<String> tokenExchangeAudiences, List<String> allowedUpstreams) {
 
   /** The client types the registry knows. */
   public static final Set<String> TYPES = Set.of("public", "confidential", "service");
@@ -47,6 +48,22 @@ public record RegisteredClient(String clientId, String type, String facility, Li
     scopes = List.copyOf(scopes);
     postLogoutRedirectUris = List.copyOf(postLogoutRedirectUris);
     tokenExchangeAudiences = List.copyOf(tokenExchangeAudiences);
+    allowedUpstreams = List.copyOf(allowedUpstreams);
+  }
+
+  /** A client whose users may sign in through every upstream. */
+  public RegisteredClient(String clientId, String type, String facility, List<String> grantTypes,
+      String authMethod, List<String> redirectUris, List<String> scopes, List<String> postLogoutRedirectUris,
+      String tokenSigningAlg, String backchannelLogoutUri, boolean backchannelLogoutSessionRequired, String audience,
+      String description, List<String> tokenExchangeAudiences) {
+    this(clientId, type, facility, grantTypes, authMethod, redirectUris, scopes, postLogoutRedirectUris,
+        tokenSigningAlg, backchannelLogoutUri, backchannelLogoutSessionRequired, audience, description,
+        tokenExchangeAudiences, List.of());
+  }
+
+  /** Whether its users may sign in through the upstream {@code upstreamId} (no restriction registered: yes). */
+  public boolean allowsUpstream(String upstreamId) {
+    return allowedUpstreams.isEmpty() || allowedUpstreams.contains(upstreamId);
   }
 
   /** A public client (it cannot keep a secret; PKCE is required). */

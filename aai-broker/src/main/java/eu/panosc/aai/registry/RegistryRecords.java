@@ -30,7 +30,7 @@ public final class RegistryRecords {
         r.strings("redirectUris", false), r.strings("scopes", true), r.strings("postLogoutRedirectUris", false),
         r.oneOf("tokenSigningAlg", RegisteredClient.SIGNING_ALGS, "ES256"), r.optional("backchannelLogoutUri"),
         r.bool("backchannelLogoutSessionRequired"), r.optional("audience"), r.optional("description"),
-        exchangeAudiences);
+        exchangeAudiences, r.strings("allowedUpstreams", false));
   }
 
   /** A client's credentials document. */

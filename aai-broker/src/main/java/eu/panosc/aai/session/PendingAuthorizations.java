@@ -23,6 +23,9 @@ public interface PendingAuthorizations {
 
   Future<Optional<JsonObject>> find(String id);
 
+  /** Adds {@code fields} to the stored request (e.g. the upstream the person chose); nothing when it is gone. */
+  Future<Void> attach(String id, JsonObject fields);
+
   /**
    * Removes the request; true when this call removed it, false when it was already gone. Whoever gets true may
    * act on the request (issue a code, answer access_denied): two concurrent consent posts cannot both do so.

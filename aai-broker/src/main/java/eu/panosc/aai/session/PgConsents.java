@@ -48,4 +48,22 @@ public final class PgConsents implements Consents {
             clock.instant().atOffset(ZoneOffset.UTC)))
         .mapEmpty();
   }
+
+  @Override
+  public Future<List<Given>> given(String userId) {
+    return pool.preparedQuery("SELECT client_id, scopes, granted_at FROM consent WHERE user_id = $1 ORDER BY client_id")
+        .execute(Tuple.of(userId))
+        .map(rows -> {
+          List<Given> out = new java.util.ArrayList<>();
+          rows.forEach(r -> out.add(new Given(r.getString(0), r.getJsonArray(1).stream().map(String::valueOf).toList(),
+              r.getOffsetDateTime(2).toInstant())));
+          return out;
+        });
+  }
+
+  @Override
+  public Future<Boolean> revoke(String userId, String clientId) {
+    return pool.preparedQuery("DELETE FROM consent WHERE user_id = $1 AND client_id = $2")
+        .execute(Tuple.of(userId, clientId)).map(rows -> rows.rowCount() == 1);
+  }
 }

@@ -42,6 +42,17 @@ public final class PgPendingAuthorizations implements PendingAuthorizations {
   }
 
   @Override
+  public Future<Void> attach(String id, JsonObject fields) {
+    if (id == null || id.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return Storable.checked("request", fields)
+        .compose(f -> pool.preparedQuery("UPDATE pending_authorization SET request = request || $2 WHERE id_hash = $1")
+            .execute(Tuple.of(Opaque.hash(id), f)))
+        .mapEmpty();
+  }
+
+  @Override
   public Future<Optional<JsonObject>> find(String id) {
     if (id == null || id.isEmpty()) {
       return Future.succeededFuture(Optional.empty());

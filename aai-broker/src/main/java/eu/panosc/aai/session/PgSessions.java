@@ -36,6 +36,19 @@ public final class PgSessions implements Sessions {
   }
 
   @Override
+  public Future<List<Active>> active(String userId) {
+    return pool.preparedQuery("SELECT sid, auth_time, expires_at, acr FROM browser_session WHERE user_id = $1"
+            + " AND expires_at > $2 ORDER BY auth_time DESC LIMIT 100")
+        .execute(Tuple.of(userId, clock.instant().atOffset(ZoneOffset.UTC)))
+        .map(rows -> {
+          List<Active> out = new java.util.ArrayList<>();
+          rows.forEach(r -> out.add(new Active(r.getString(0), r.getOffsetDateTime(1).toInstant(),
+              r.getOffsetDateTime(2).toInstant(), r.getString(3))));
+          return out;
+        });
+  }
+
+  @Override
   public Future<String> create(UpstreamIdentity identity) {
     String id = Opaque.random();
     var now = clock.instant().atOffset(ZoneOffset.UTC);

@@ -26,6 +26,12 @@ public interface Sessions {
 
   Duration lifetime();
 
+  /** A live session as its user sees it on the account page. */
+  record Active(String sid, Instant authTime, Instant expiresAt, String acr) {}
+
+  /** The user's live sessions, newest first. */
+  Future<List<Active>> active(String userId);
+
   /** Starts a session for a fresh login; returns the id to put in the cookie. */
   Future<String> create(UpstreamIdentity identity);
 

@@ -94,6 +94,12 @@ public interface GrantStore {
   /** {@link #revokeSession(String)} in {@code tx}, with the caller's other writes (e.g. ending the session). */
   Future<Void> revokeSession(Transaction tx, String sid);
 
+  /**
+   * Revokes every grant of the user for the client (the person revoked their consent on the account page), as
+   * {@link #revokeFamily} revokes one: refresh tokens stop working, access tokens are listed as revoked.
+   */
+  Future<Void> revokeClientGrants(String userId, String clientId);
+
   /** The grant an access token was issued in: its family, user, and whether the grant was revoked. */
   record AccessTokenGrant(String familyId, String userId, boolean revoked) {}
 

@@ -160,7 +160,7 @@ public final class PgGrantStore implements GrantStore {
 
   @Override
   public Future<Void> revokeFamily(String familyId) {
-    return revokeFamilies("id = $1", familyId);
+    return revokeFamilies("id = $1", Tuple.of(familyId));
   }
 
   @Override
@@ -177,12 +177,17 @@ public final class PgGrantStore implements GrantStore {
 
   @Override
   public Future<Void> revokeSession(String sid) {
-    return revokeFamilies("session_sid = $1", sid);
+    return revokeFamilies("session_sid = $1", Tuple.of(sid));
+  }
+
+  @Override
+  public Future<Void> revokeClientGrants(String userId, String clientId) {
+    return revokeFamilies("user_id = $1 AND client_id = $2", Tuple.of(userId, clientId));
   }
 
   @Override
   public Future<Void> revokeSession(Transaction tx, String sid) {
-    return revokeFamilies(PgTransactions.client(tx), "session_sid = $1", sid)
+    return revokeFamilies(PgTransactions.client(tx), "session_sid = $1", Tuple.of(sid))
         .map(tokens -> {
           tx.afterCommit(() -> revoked.remember(tokens));
           return null;
@@ -190,14 +195,14 @@ public final class PgGrantStore implements GrantStore {
   }
 
   /**
-   * Revokes the families {@code where} selects (one parameter, {@code $1}) in one transaction: all of it or nothing,
+   * Revokes the families {@code where} selects (with {@code params}) in one transaction: all of it or nothing,
    * and again without harm (a family keeps its first revocation time). The families are locked first
    * ({@code FOR UPDATE}, which also holds off a concurrent {@link #recordAccessToken} of theirs until the commit, so
    * that one sees the family revoked and revokes its token itself); then their refresh tokens are used up and their
    * unexpired access tokens written to the revocation list, which counts them here once committed.
    */
-  private Future<Void> revokeFamilies(String where, String value) {
-    return pool.withTransaction(tx -> revokeFamilies(tx, where, value))
+  private Future<Void> revokeFamilies(String where, Tuple params) {
+    return pool.withTransaction(tx -> revokeFamilies(tx, where, params))
         .map(tokens -> {
           revoked.remember(tokens);
           return null;
@@ -205,10 +210,10 @@ public final class PgGrantStore implements GrantStore {
   }
 
   /** The revocation's statements on {@code tx}; returns the access tokens to count as revoked after the commit. */
-  private Future<List<PgRevokedTokens.Revocation>> revokeFamilies(SqlClient tx, String where, String value) {
+  private Future<List<PgRevokedTokens.Revocation>> revokeFamilies(SqlClient tx, String where, Tuple params) {
     OffsetDateTime now = now();
     return tx.preparedQuery("SELECT id FROM token_family WHERE " + where + " ORDER BY id FOR UPDATE")
-        .execute(Tuple.of(value))
+        .execute(params)
         .compose(locked -> {
           if (locked.size() == 0) {
             return Future.succeededFuture(List.<PgRevokedTokens.Revocation>of());

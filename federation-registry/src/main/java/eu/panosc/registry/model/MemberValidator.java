@@ -133,6 +133,19 @@ public final class MemberValidator {
     return new MemberDraft(MemberKind.FACILITY, id, null, doc, null, null);
   }
 
+  /** The device authorization grant, a way of signing users in like authorization_code. */
+  private static final String DEVICE_CODE = "urn:ietf:params:oauth:grant-type:device_code";
+
+  /**
+   * {@code allowedUpstreams}: the aai-broker upstreams (ids as in {@code services.aai.upstreams}, e.g. {@code umbrellaid},
+   * and {@code demo} for the demo form) a client's users may sign in through; absent or empty: every upstream. Each an id
+   * of 2-32 characters a-z 0-9 -, at most 20, none twice (the
+   * list check refuses duplicates).
+   */
+  private static List<String> allowedUpstreams(Fields f) {
+    return f.strings("allowedUpstreams", SLUG, "an upstream id (2-32 characters a-z 0-9 -)", false, 20);
+  }
+
   MemberDraft client(JsonObject body) {
     Fields f = Fields.of(body);
     String clientId = f.requiredString("clientId", CLIENT_ID, "3-64 characters of A-Z a-z 0-9 . _ -");
@@ -163,6 +176,7 @@ public final class MemberValidator {
     var audience = f.url("audience", false, demo);
     String description = f.text("description", 500, false);
     JsonObject federation = federation(f);
+    List<String> allowedUpstreams = allowedUpstreams(f);
     JsonObject exchangeIn = f.object("tokenExchange", false);
     JsonObject exchange = null;
     if (exchangeIn != null) {
@@ -204,6 +218,10 @@ public final class MemberValidator {
     if (backchannel != null && !logsUsersIn) {
       throw Fields.invalid("/backchannelLogoutUri", "only a client that signs users in (authorization_code) gets logout tokens");
     }
+    if (!allowedUpstreams.isEmpty() && !logsUsersIn && !grants.contains(DEVICE_CODE)) {
+      throw Fields.invalid("/allowedUpstreams", "only a client that signs users in (authorization_code or device_code) "
+          + "chooses their identity providers");
+    }
     if (backchannelSession && backchannel == null) {
       throw Fields.invalid("/backchannelLogoutSessionRequired", "needs a backchannelLogoutUri");
     }
@@ -225,6 +243,9 @@ public final class MemberValidator {
     }
     if (jwks != null) {
       doc.put("jwks", jwks);
+    }
+    if (!allowedUpstreams.isEmpty()) {
+      doc.put("allowedUpstreams", new JsonArray(allowedUpstreams));
     }
     if (audience != null) {
       doc.put("audience", audience.toString());

@@ -3,8 +3,9 @@ package eu.panosc.accounting.store;
 import eu.panosc.accounting.model.UsageRecord;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
-import java.util.TreeMap;
 
 /**
  * A batch reduced to one record per key before it meets the database, in key order: of repeated non-cumulative
@@ -12,6 +13,10 @@ import java.util.TreeMap;
  * {@code end} (the others are stale, an equal {@code end} a duplicate).
  */
 final class BatchPlan {
+  private static final Comparator<UsageRecord> KEY_ORDER = (a, b) -> {
+    int c = a.source().compareTo(b.source());
+    return c != 0 ? c : a.recordId().compareTo(b.recordId());
+  };
   final List<UsageRecord> unique;
   final int duplicates;
   final int stale;
@@ -23,7 +28,9 @@ final class BatchPlan {
   }
 
   static BatchPlan of(Collection<UsageRecord> batch) {
-    TreeMap<UsageRecord.Key, UsageRecord> byKey = new TreeMap<>();
+    // a hash map and one sort of the survivors: half the comparisons of a tree map's get and put per record, and
+    // linear when the sender already sent them in key order
+    HashMap<UsageRecord.Key, UsageRecord> byKey = HashMap.newHashMap(batch.size());
     int duplicates = 0;
     int stale = 0;
     for (UsageRecord r : batch) {
@@ -39,7 +46,9 @@ final class BatchPlan {
         duplicates++;
       }
     }
-    return new BatchPlan(new ArrayList<>(byKey.values()), duplicates, stale);
+    List<UsageRecord> unique = new ArrayList<>(byKey.values());
+    unique.sort(KEY_ORDER);
+    return new BatchPlan(unique, duplicates, stale);
   }
 
   /** Whether {@code incoming} supersedes the stored {@code current} (both cumulative, later end). */

@@ -89,10 +89,19 @@ public final class PgAccountingStore implements AccountingStore, BusinessMetrics
 
   @Override
   public Future<IngestOutcome> ingest(List<UsageRecord> batch, Instant receivedAt) {
-    return attempt(BatchPlan.of(batch), batch.size(), receivedAt, 1).onSuccess(o -> {
-      if (o.accepted() + o.replaced() > 0) {
+    rollups.ingestStarted();
+    Future<IngestOutcome> outcome;
+    try {
+      outcome = attempt(BatchPlan.of(batch), batch.size(), receivedAt, 1);
+    } catch (RuntimeException e) {
+      rollups.ingestEnded();
+      throw e;
+    }
+    return outcome.onComplete(r -> {
+      if (r.succeeded() && r.result().accepted() + r.result().replaced() > 0) {
         rollups.acknowledged();
       }
+      rollups.ingestEnded();
     });
   }
 

@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -39,7 +40,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * the read wait) until every journal row acknowledged before the call is applied, or the wait is over; the status
  * it answers says how complete the rollups are. {@link #start} runs steps in the background and keeps the lag
  * meters. The background steps yield to ingest: they start (or go on) only once this replica has acknowledged no
- * batch for {@link #QUIET}, unless the oldest record this replica acknowledged and has not seen rolled up is older
+ * batch for {@link #QUIET} and is storing none, unless the oldest record this replica acknowledged and has not seen rolled up is older
  * than {@link #MAX_YIELD}: a burst of batches is acknowledged at full speed and rolled up right after it, and under
  * sustained load the lag stays near that bound (readers still wait for, and help with, what they need).
  */
@@ -121,6 +122,8 @@ public final class RollupWorker {
   private volatile long lastIngest = System.nanoTime() - QUIET.toNanos();
   /** System.nanoTime() of the first batch acknowledged since the background steps last found nothing; 0: none. */
   private final AtomicLong unrolledSince = new AtomicLong();
+  /** Ingest transactions of this replica under way. */
+  private final AtomicInteger ingesting = new AtomicInteger();
   private volatile long timer = -1;
   private Counter applied;
 
@@ -151,11 +154,34 @@ public final class RollupWorker {
     unrolledSince.compareAndSet(0, now);
   }
 
-  /** Whether the background steps should leave the machine to ingest now. */
+  /** An ingest transaction of this replica starts: the background steps yield while it runs (bounded as above). */
+  public void ingestStarted() {
+    ingesting.incrementAndGet();
+  }
+
+  /** The ingest transaction announced by {@link #ingestStarted} ended, committed or not. */
+  public void ingestEnded() {
+    ingesting.decrementAndGet();
+  }
+
+  /** Ingest transactions of this replica under way now. */
+  int ingesting() {
+    return ingesting.get();
+  }
+
+  /**
+   * Whether the background steps should leave the machine to ingest now: within {@link #QUIET} of the last
+   * acknowledged batch, or while a batch of this replica is being stored once it has acknowledged work not yet
+   * rolled up (batches under way back to back leave gaps longer than QUIET between their acknowledgements) — never
+   * once that work is {@link #MAX_YIELD} old.
+   */
   boolean yielding() {
     long now = System.nanoTime();
     long since = unrolledSince.get();
-    return now - lastIngest < QUIET.toNanos() && (since == 0 || now - since < MAX_YIELD.toNanos());
+    if (since != 0 && now - since >= MAX_YIELD.toNanos()) {
+      return false;
+    }
+    return now - lastIngest < QUIET.toNanos() || (since != 0 && ingesting.get() > 0);
   }
 
   /** Stops the background steps (a step under way finishes; what it did not claim stays pending). */

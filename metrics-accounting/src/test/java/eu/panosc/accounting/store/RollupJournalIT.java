@@ -96,6 +96,28 @@ class RollupJournalIT {
   }
 
   @Test
+  void workerWhenThisReplicaStoresABatchAfterAnAcknowledgementThenYieldsUntilItEnds() throws Exception {
+    RollupWorker worker = new RollupWorker(DB.shared());
+    assertThat(worker.yielding()).as("nothing stored yet").isFalse();
+    worker.ingestStarted();
+    assertThat(worker.yielding()).as("nothing of this replica waits to be rolled up: no reason to wait").isFalse();
+    worker.acknowledged();
+    assertThat(worker.yielding()).as("right after an acknowledgement").isTrue();
+    Thread.sleep(RollupWorker.QUIET.toMillis() + 100);
+    assertThat(worker.yielding()).as("a batch still being stored, longer than QUIET after the last one").isTrue();
+    worker.ingestEnded();
+    assertThat(worker.yielding()).as("no batch under way, QUIET over").isFalse();
+
+    PgAccountingStore store = new PgAccountingStore(DB.shared(), worker);
+    store.ingest(List.of(rec("y1", "2026-11-30T10:00:00Z", "2026-11-30T11:00:00Z", "1", false, "u1")), NOW)
+        .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    Throwable failed = store.ingest(List.of(rec("y2\u0000", "2026-11-30T10:00:00Z", "2026-11-30T11:00:00Z", "1",
+        false, "u1")), NOW).toCompletionStage().toCompletableFuture().handle((o, e) -> e).get(30, TimeUnit.SECONDS);
+    assertThat(failed).as("PostgreSQL refuses a NUL in text").isNotNull();
+    assertThat(worker.ingesting()).as("every batch, committed or failed, ended").isZero();
+  }
+
+  @Test
   void processKilledBeforeRollupThenRestartedReadIsExact() {
     Pool dying = DB.pool();
     new PgAccountingStore(dying).ingest(List.of(

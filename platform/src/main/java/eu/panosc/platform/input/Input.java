@@ -3,6 +3,7 @@ package eu.panosc.platform.input;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
+import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 
@@ -84,13 +85,84 @@ public final class Input {
     if (value.length() > 64) {
       throw new InvalidInputException(field, "must be an RFC 3339 date-time such as 2026-01-31T00:00:00Z");
     }
-    Instant parsed;
+    Instant parsed = common(value);
     try {
-      parsed = OffsetDateTime.parse(value).toInstant();
+      if (parsed == null) {
+        parsed = OffsetDateTime.parse(value).toInstant();
+      }
     } catch (java.time.DateTimeException e) {
       throw new InvalidInputException(field, "must be an RFC 3339 date-time such as 2026-01-31T00:00:00Z");
     }
     return instant(field, parsed, true);
+  }
+
+  /**
+   * The common shape {@code yyyy-MM-ddTHH:mm:ss[.f{1,9}](Z|+HH:mm|-HH:mm)} without {@code DateTimeFormatter} (hot on
+   * bulk ingest: several times cheaper), or null for anything else, including values out of range, which
+   * {@link OffsetDateTime#parse} then reads or refuses as before: whatever this accepts, {@code OffsetDateTime.parse}
+   * accepts with the same instant.
+   */
+  static Instant common(String v) {
+    int n = v.length();
+    if (n < 20 || n > 35 || v.charAt(4) != '-' || v.charAt(7) != '-' || v.charAt(10) != 'T' || v.charAt(13) != ':'
+        || v.charAt(16) != ':') {
+      return null;
+    }
+    int year = digits(v, 0, 4);
+    int month = digits(v, 5, 2);
+    int day = digits(v, 8, 2);
+    int hour = digits(v, 11, 2);
+    int minute = digits(v, 14, 2);
+    int second = digits(v, 17, 2);
+    if (year < 0 || month < 1 || month > 12 || day < 1 || day > 31 || hour < 0 || hour > 23 || minute < 0
+        || minute > 59 || second < 0 || second > 59) {
+      return null;
+    }
+    int i = 19;
+    int nanos = 0;
+    if (v.charAt(i) == '.') {
+      int from = ++i;
+      while (i < n && i - from < 9 && v.charAt(i) >= '0' && v.charAt(i) <= '9') {
+        nanos = nanos * 10 + (v.charAt(i++) - '0');
+      }
+      if (i == from) {
+        return null;
+      }
+      for (int k = i - from; k < 9; k++) {
+        nanos *= 10;
+      }
+    }
+    int offset;
+    if (i == n - 1 && v.charAt(i) == 'Z') {
+      offset = 0;
+    } else if (i == n - 6 && (v.charAt(i) == '+' || v.charAt(i) == '-') && v.charAt(i + 3) == ':') {
+      int oh = digits(v, i + 1, 2);
+      int om = digits(v, i + 4, 2);
+      if (oh < 0 || oh > 17 || om < 0 || om > 59) {
+        return null;
+      }
+      offset = (oh * 3600 + om * 60) * (v.charAt(i) == '-' ? -1 : 1);
+    } else {
+      return null;
+    }
+    if (day > 28 && day > YearMonth.of(year, month).lengthOfMonth()) {
+      return null;
+    }
+    long epochDay = LocalDate.of(year, month, day).toEpochDay();
+    return Instant.ofEpochSecond(epochDay * 86_400L + hour * 3600L + minute * 60L + second - offset, nanos);
+  }
+
+  /** The value of {@code count} ASCII digits from {@code at}, or -1 if one is not a digit. */
+  private static int digits(String s, int at, int count) {
+    int value = 0;
+    for (int i = at; i < at + count; i++) {
+      char c = s.charAt(i);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      value = value * 10 + (c - '0');
+    }
+    return value;
   }
 
   /** A calendar date within years 1 to 9999. */

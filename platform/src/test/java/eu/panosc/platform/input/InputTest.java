@@ -94,4 +94,59 @@ class InputTest {
     assertThatThrownBy(() -> Input.range("x", Double.NaN, 0, 1)).hasMessageContaining("finite");
     assertThatThrownBy(() -> Input.range("x", Double.POSITIVE_INFINITY, 0, 1)).hasMessageContaining("finite");
   }
+
+  @Test
+  void instantWhenCommonShapeThenReadWithoutTheFormatterAsTheFormatterWould() {
+    // the fast path takes the shapes senders use; anything else goes to OffsetDateTime.parse
+    for (String v : new String[] {"2026-11-05T10:00:00Z", "2024-02-29T23:59:59.5+01:00", "0001-01-01T00:00:00Z",
+        "9999-12-31T23:59:59.999999999Z", "2026-01-01T00:00:00-17:59", "2026-06-30T12:34:56.123456-00:00"}) {
+      assertThat(Input.common(v)).as(v).isNotNull().isEqualTo(java.time.OffsetDateTime.parse(v).toInstant());
+    }
+    // shapes left to the formatter (which accepts some of them): never misread here
+    for (String v : new String[] {"2026-11-05t10:00:00Z", "2026-11-05T10:00Z", "2026-11-05T10:00:00z",
+        "2026-11-05T10:00:00+01", "2026-11-05T10:00:00.Z", "2026-02-29T00:00:00Z", "2026-04-31T00:00:00Z",
+        "2026-11-05T24:00:00Z", "2026-11-05T10:60:00Z", "2026-11-05T10:00:60Z", "2026-13-05T10:00:00Z",
+        "2026-00-05T10:00:00Z", "2026-11-00T10:00:00Z", "2026-11-05T10:00:00+18:00", "2026-11-05T10:00:00+01:60",
+        "2026-11-05T10:00:00.1234567890Z", "+2026-11-05T10:00:00Z", "2026-11-05T10:00:0\u0660Z",
+        "2026-11-05T10:00:00 Z", "2026-11-05T10:00:00+01:00:00"}) {
+      assertThat(Input.common(v)).as(v).isNull();
+    }
+    assertThat(Input.instant("t", "2026-11-05T10:00Z", true)).isEqualTo(Instant.parse("2026-11-05T10:00:00Z"));
+    assertThatThrownBy(() -> Input.instant("t", "2026-02-29T00:00:00Z", true)).hasMessageContaining("RFC 3339");
+  }
+
+  @Test
+  void instantWhenRandomTextNearTheCommonShapeThenFastPathNeverDisagreesWithTheFormatter() {
+    java.util.Random random = new java.util.Random(12);
+    String alphabet = "0123456789-:.TtZz+ ";
+    int fast = 0;
+    for (int i = 0; i < 200_000; i++) {
+      StringBuilder sb = new StringBuilder(String.format("%04d-%02d-%02dT%02d:%02d:%02d", random.nextInt(10_000),
+          random.nextInt(14), random.nextInt(33), random.nextInt(25), random.nextInt(61), random.nextInt(61)));
+      switch (random.nextInt(4)) {
+        case 0 -> sb.append('.').append(random.nextInt(1_000_000_000));
+        case 1 -> sb.append('.').append(random.nextInt(1000));
+        default -> { }
+      }
+      sb.append(random.nextBoolean() ? "Z" : String.format("%c%02d:%02d", random.nextBoolean() ? '+' : '-',
+          random.nextInt(20), random.nextInt(61)));
+      for (int k = random.nextInt(3); k > 0; k--) { // a few random edits
+        int at = random.nextInt(sb.length());
+        char c = alphabet.charAt(random.nextInt(alphabet.length()));
+        switch (random.nextInt(3)) {
+          case 0 -> sb.setCharAt(at, c);
+          case 1 -> sb.insert(at, c);
+          default -> sb.deleteCharAt(at);
+        }
+      }
+      String v = sb.toString();
+      Instant quick = Input.common(v);
+      if (quick == null) {
+        continue;
+      }
+      fast++;
+      assertThat(java.time.OffsetDateTime.parse(v).toInstant()).as(v).isEqualTo(quick);
+    }
+    assertThat(fast).as("values the fast path read").isGreaterThan(20_000);
+  }
 }

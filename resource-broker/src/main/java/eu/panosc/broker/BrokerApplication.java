@@ -1,6 +1,10 @@
 package eu.panosc.broker;
 
 import eu.panosc.broker.api.SessionsEndpoint;
+import eu.panosc.broker.clusters.ClusterDirectory;
+import eu.panosc.broker.clusters.CredentialsResolver;
+import eu.panosc.broker.clusters.RegistryClusters;
+import eu.panosc.broker.clusters.RegistrySettings;
 import eu.panosc.broker.driver.SessionDriver;
 import eu.panosc.broker.driver.kubernetes.KubernetesDriver;
 import eu.panosc.broker.driver.local.LocalProcessDriver;
@@ -18,6 +22,8 @@ import eu.panosc.platform.config.ConfigNode;
 import eu.panosc.platform.config.PanoscConfig;
 import eu.panosc.platform.service.ServiceContext;
 import eu.panosc.platform.service.ServiceModule;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.vertx5.Vertx5HttpClientFactory;
 import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.client.WebClient;
@@ -27,6 +33,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +48,7 @@ public final class BrokerApplication implements ServiceModule {
 
   private final List<SessionDriver> drivers = new ArrayList<>();
   private Reconciler reconciler;
+  private RegistryClusters registryClusters;
   private WebClient web;
 
   @Override
@@ -64,9 +72,10 @@ public final class BrokerApplication implements ServiceModule {
         .issuerFor(context.publicRoot()), context.publicRoot(), context.demo());
     PgBrokerStore store = new PgBrokerStore(context.pool());
     web = WebClient.create(context.vertx(), new WebClientOptions().setConnectTimeout(3000));
+    Optional<ServiceTokens> serviceTokens = settings.pdp().map(p -> new ServiceTokens(web, p.tokenEndpoint(),
+        p.clientId(), p.clientSecret(), p.timeout(), context.clock()));
     AccessCheck access = settings.pdp().<AccessCheck>map(p -> {
-      ServiceTokens tokens = new ServiceTokens(web, p.tokenEndpoint(), p.clientId(), p.clientSecret(), p.timeout(),
-          context.clock());
+      ServiceTokens tokens = serviceTokens.orElseThrow();
       return new PdpClient(web, p.evaluationsEndpoint(), tokens,
           new CanonicalSubjects(web, tokens, p.resolveEndpoint()));
     }).orElseGet(() -> {
@@ -83,7 +92,15 @@ public final class BrokerApplication implements ServiceModule {
       drivers.add(d);
       byCluster.put(c.id(), d);
     }
-    SessionService sessions = new SessionService(store, Placer.standard(), settings.clusters(), byCluster, access,
+    ClusterDirectory directory = ClusterDirectory.of(settings.clusters(), byCluster);
+    Future<Void> fromRegistry = Future.succeededFuture();
+    if (settings.clusterRegistry().isPresent()) {
+      registryClusters = registryClusters(context, settings.clusterRegistry().get(), serviceTokens.orElseThrow(),
+          directory);
+      // the broker starts with its configured clusters even when the registry cannot be read yet
+      fromRegistry = registryClusters.start().otherwiseEmpty();
+    }
+    SessionService sessions = new SessionService(store, Placer.standard(), directory, access,
         settings.datasets(), settings.rules(), context.clock());
     new SessionsEndpoint(sessions).mount(router, context.bearerAuth());
     reconciler = new Reconciler(context.vertx(), sessions, new PgLeaderLock(context.pool(), "broker.reconciler"),
@@ -95,13 +112,31 @@ public final class BrokerApplication implements ServiceModule {
     for (var i : settings.images()) {
       catalogue = catalogue.compose(x -> store.putImage(i));
     }
-    return catalogue.onSuccess(x -> reconciler.start());
+    Future<Void> clustersRead = fromRegistry;
+    return catalogue.compose(x -> clustersRead).onSuccess(x -> reconciler.start());
+  }
+
+  private RegistryClusters registryClusters(ServiceContext context, RegistrySettings rs, ServiceTokens tokens,
+      ClusterDirectory directory) {
+    CredentialsResolver credentials;
+    if (rs.credentialsDirectory().isPresent()) {
+      credentials = CredentialsResolver.mounted(context.vertx(), rs.credentialsDirectory().get());
+    } else {
+      // the broker's own cluster (in-cluster service account), where the credentials' Secrets lie
+      credentials = CredentialsResolver.kubernetesSecrets(context.vertx(), new KubernetesClientBuilder()
+          .withHttpClientFactory(new Vertx5HttpClientFactory(context.vertx())).build(),
+          rs.credentialsNamespace().orElseThrow());
+    }
+    return new RegistryClusters(context.vertx(), web, rs.registry(), () -> tokens.token("registry:read"), directory,
+        credentials, (cluster, token) -> KubernetesDriver.connect(context.vertx(), cluster.kubernetes().orElseThrow(),
+            token), rs.namespace(), rs.refresh());
   }
 
   @Override
   public Future<Void> stop() {
     Future<Void> r = reconciler == null ? Future.succeededFuture() : reconciler.stop().otherwiseEmpty();
-    return r.compose(x -> {
+    Future<Void> rc = registryClusters == null ? Future.succeededFuture() : registryClusters.close();
+    return r.compose(x -> rc).compose(x -> {
       List<Future<Void>> all = new ArrayList<>();
       drivers.forEach(d -> all.add(d.close()));
       return Future.join(all).<Void>mapEmpty().otherwiseEmpty();

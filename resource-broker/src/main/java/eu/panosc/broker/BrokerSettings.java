@@ -1,5 +1,6 @@
 package eu.panosc.broker;
 
+import eu.panosc.broker.clusters.RegistrySettings;
 import eu.panosc.broker.model.Cluster;
 import eu.panosc.broker.model.Flavour;
 import eu.panosc.broker.model.Image;
@@ -36,9 +37,11 @@ import java.util.Set;
  * @param pdp how to reach the PDP; empty: no client credentials, sessions with datasets are refused with 503
  * @param reconcileInterval how often the reconciler runs
  * @param localCommands per local cluster, its command (empty: the built-in page)
+ * @param clusterRegistry clusters also read from the federation-registry; empty: only the configured ones
  */
 public record BrokerSettings(Rules rules, List<Cluster> clusters, List<Flavour> flavours, List<Image> images,
-    DatasetLocations datasets, Optional<Pdp> pdp, Duration reconcileInterval, Map<String, List<String>> localCommands) {
+    DatasetLocations datasets, Optional<Pdp> pdp, Duration reconcileInterval, Map<String, List<String>> localCommands,
+    Optional<RegistrySettings> clusterRegistry) {
 
   /** The PDP's evaluations endpoint and the broker's client at the aai-broker. */
   public record Pdp(URI evaluationsEndpoint, URI tokenEndpoint, URI resolveEndpoint, String clientId,
@@ -83,9 +86,15 @@ public record BrokerSettings(Rules rules, List<Cluster> clusters, List<Flavour> 
     }
     DatasetLocations datasets = node.has("datasets") || !demo ? datasets(node.node("datasets")) : demoDatasets();
     Optional<Pdp> pdp = pdp(node.node("pdp"), issuer, publicRoot, demo);
+    Optional<RegistrySettings> clusterRegistry = node.has("clusterRegistry")
+        ? Optional.of(RegistrySettings.from(node.node("clusterRegistry"), publicRoot)) : Optional.empty();
+    if (clusterRegistry.isPresent() && pdp.isEmpty()) {
+      throw new ConfigException(node.path() + ".clusterRegistry", "needs the broker's client credentials "
+          + "(services.broker.pdp.clientId/clientSecret, a client with scope registry:read)");
+    }
     node.rejectUnknownKeys();
     return new BrokerSettings(new Rules(user, staff, proposal, startTimeout), clusters, flavours, images, datasets,
-        pdp, interval, commands);
+        pdp, interval, commands, clusterRegistry);
   }
 
   private static Limits limits(ConfigNode n, Limits fallback) {

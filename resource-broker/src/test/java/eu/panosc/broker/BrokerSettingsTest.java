@@ -86,4 +86,39 @@ class BrokerSettingsTest {
     assertThatThrownBy(() -> read(Map.of("images", Map.of("j", Map.of("reference", "r", "clusters", List.of("nope")))),
         false)).isInstanceOf(ConfigException.class).hasMessageContaining("services.broker.images.j.clusters");
   }
+
+  @Test
+  void fromWhenClusterRegistryThenDefaultsFromThePublicUrlAndOneCredentialsSource() {
+    assertThat(read(Map.of(), true).clusterRegistry()).isEmpty();
+    BrokerSettings s = read(Map.of("clusterRegistry", Map.of("credentialsDirectory", "/var/run/secrets/clusters")),
+        true);
+    var r = s.clusterRegistry().orElseThrow();
+    assertThat(r.registry()).isEqualTo(URI.create("https://panosc.example/registry"));
+    assertThat(r.namespace()).isEqualTo("panosc-sessions");
+    assertThat(r.credentialsDirectory()).contains(java.nio.file.Path.of("/var/run/secrets/clusters"));
+    assertThat(r.credentialsNamespace()).isEmpty();
+    assertThat(r.refresh()).isEqualTo(Duration.ofMinutes(5));
+    var k = read(Map.of("clusterRegistry", Map.of("url", "https://registry.example/registry", "namespace", "sessions",
+        "credentialsNamespace", "panosc", "refresh", "30s")), true).clusterRegistry().orElseThrow();
+    assertThat(k.registry()).isEqualTo(URI.create("https://registry.example/registry"));
+    assertThat(k.credentialsNamespace()).contains("panosc");
+    assertThat(k.refresh()).isEqualTo(Duration.ofSeconds(30));
+  }
+
+  @Test
+  void fromWhenClusterRegistryBadThenErrorNamesTheKey() {
+    assertThatThrownBy(() -> read(Map.of("clusterRegistry", Map.of()), true))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("services.broker.clusterRegistry.credentialsDirectory");
+    assertThatThrownBy(() -> read(Map.of("clusterRegistry", Map.of("credentialsDirectory", "/a",
+        "credentialsNamespace", "b")), true))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("exactly one");
+    assertThatThrownBy(() -> read(Map.of("clusterRegistry", Map.of("credentialsNamespace", "Bad_NS")), true))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("services.broker.clusterRegistry.credentialsNamespace");
+    assertThatThrownBy(() -> read(Map.of("clusterRegistry", Map.of("credentialsDirectory", "/a", "colour", "red")),
+        true)).isInstanceOf(ConfigException.class).hasMessageContaining("services.broker.clusterRegistry.colour");
+    // outside demo mode without client credentials the registry cannot be read
+    assertThatThrownBy(() -> read(Map.of("clusterRegistry", Map.of("credentialsDirectory", "/a")), false))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("services.broker.clusterRegistry")
+        .hasMessageContaining("registry:read");
+  }
 }

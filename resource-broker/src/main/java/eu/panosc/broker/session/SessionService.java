@@ -1,5 +1,6 @@
 package eu.panosc.broker.session;
 
+import eu.panosc.broker.clusters.ClusterDirectory;
 import eu.panosc.broker.driver.LaunchSpec;
 import eu.panosc.broker.driver.SessionDriver;
 import eu.panosc.broker.model.Caller;
@@ -25,7 +26,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -49,8 +49,7 @@ public final class SessionService {
 
   private final BrokerStore store;
   private final Placer placer;
-  private final Map<String, Cluster> clusters;
-  private final Map<String, SessionDriver> drivers;
+  private final ClusterDirectory directory;
   private final AccessCheck access;
   private final DatasetLocations locations;
   private final Rules rules;
@@ -67,22 +66,20 @@ public final class SessionService {
 
   public SessionService(BrokerStore store, Placer placer, List<Cluster> clusters, Map<String, SessionDriver> drivers,
       AccessCheck access, DatasetLocations locations, Rules rules, Clock clock) {
+    this(store, placer, ClusterDirectory.of(clusters, drivers), access, locations, rules, clock);
+  }
+
+  /** With a live {@code directory}: clusters from the federation-registry come and go while the broker runs. */
+  public SessionService(BrokerStore store, Placer placer, ClusterDirectory directory, AccessCheck access,
+      DatasetLocations locations, Rules rules, Clock clock) {
     this.store = Objects.requireNonNull(store, "store");
     this.placer = Objects.requireNonNull(placer, "placer");
-    Map<String, Cluster> byId = new LinkedHashMap<>();
-    clusters.forEach(c -> byId.put(c.id(), c));
-    this.clusters = Map.copyOf(byId);
-    this.drivers = Map.copyOf(drivers);
-    for (Cluster c : clusters) {
-      if (!this.drivers.containsKey(c.id())) {
-        throw new IllegalArgumentException("no driver for cluster " + c.id());
-      }
-    }
+    this.directory = Objects.requireNonNull(directory, "directory");
     this.access = Objects.requireNonNull(access, "access");
     this.locations = Objects.requireNonNull(locations, "locations");
     this.rules = Objects.requireNonNull(rules, "rules");
     this.clock = Objects.requireNonNull(clock, "clock");
-    this.watch = new ClusterWatch(store, this.clusters.values(), this.drivers);
+    this.watch = new ClusterWatch(store, directory);
   }
 
   public Future<List<Flavour>> flavours(Caller caller) {
@@ -196,7 +193,7 @@ public final class SessionService {
    */
   private Future<Session> start(Session s, Set<String> avoided) {
     String clusterId = s.cluster().orElseThrow();
-    SessionDriver driver = drivers.get(clusterId);
+    SessionDriver driver = directory.driver(clusterId);
     return launchSpec(s).compose(spec -> driver.start(spec)).map(x -> {
       started.add(s.id());
       pendingSecrets.remove(s.id());
@@ -237,7 +234,11 @@ public final class SessionService {
   }
 
   private Future<LaunchSpec> launchSpec(Session s) {
-    Cluster cluster = clusters.get(s.cluster().orElseThrow());
+    Optional<Cluster> known = directory.cluster(s.cluster().orElseThrow());
+    if (known.isEmpty()) {
+      return Future.failedFuture(new IllegalStateException("cluster " + s.cluster().get() + " is no longer registered"));
+    }
+    Cluster cluster = known.get();
     return catalogueOf(s).map(chosen -> {
       List<LaunchSpec.DataMount> mounts = new ArrayList<>();
       int n = 0;
@@ -295,7 +296,7 @@ public final class SessionService {
 
   private Future<Session> finishStop(Session s) {
     pendingSecrets.remove(s.id());
-    Future<Void> removed = s.cluster().isEmpty() ? Future.succeededFuture() : drivers.get(s.cluster().get()).stop(s.id());
+    Future<Void> removed = s.cluster().isEmpty() ? Future.succeededFuture() : directory.driver(s.cluster().get()).stop(s.id());
     return removed.compose(x -> {
       started.remove(s.id());
       return store.update(s.id(), y -> y.state() == SessionState.STOPPING ? y.withState(SessionState.STOPPED,
@@ -353,7 +354,7 @@ public final class SessionService {
 
   private Future<Optional<Session>> observe(Session s) {
     String clusterId = s.cluster().orElseThrow();
-    return drivers.get(clusterId).observe(s.id()).compose(ob -> {
+    return directory.driver(clusterId).observe(s.id()).compose(ob -> {
       Instant now = clock.instant();
       return store.update(s.id(), x -> {
         if (x.state() != SessionState.STARTING && x.state() != SessionState.RUNNING) {

@@ -16,6 +16,9 @@ import eu.panosc.broker.placement.Placer;
 import eu.panosc.broker.session.AccessCheck;
 import eu.panosc.broker.session.Reconciler;
 import eu.panosc.broker.session.SessionService;
+import eu.panosc.broker.staging.KubernetesStaging;
+import eu.panosc.broker.staging.PgStagingStore;
+import eu.panosc.broker.staging.Staging;
 import eu.panosc.broker.store.PgBrokerStore;
 import eu.panosc.broker.store.PgLeaderLock;
 import eu.panosc.platform.config.ConfigNode;
@@ -102,6 +105,9 @@ public final class BrokerApplication implements ServiceModule {
     }
     SessionService sessions = new SessionService(store, Placer.standard(), directory, access,
         settings.datasets(), settings.rules(), context.clock());
+    sessions.staging(new Staging(new PgStagingStore(context.pool()), settings.staging(), id -> directory.entry(id)
+        .flatMap(e -> e.driver() instanceof KubernetesDriver k ? Optional.of(new KubernetesStaging(context.vertx(),
+            k.client(), k.namespace(), settings.staging())) : Optional.empty()), context.clock()));
     new SessionsEndpoint(sessions).mount(router, context.bearerAuth());
     reconciler = new Reconciler(context.vertx(), sessions, new PgLeaderLock(context.pool(), "broker.reconciler"),
         settings.reconcileInterval());

@@ -10,6 +10,7 @@ import eu.panosc.broker.model.Resources;
 import eu.panosc.broker.model.Visibility;
 import eu.panosc.broker.session.DatasetLocations;
 import eu.panosc.broker.session.Rules;
+import eu.panosc.broker.staging.StagingSettings;
 import eu.panosc.platform.config.ConfigException;
 import eu.panosc.platform.config.ConfigNode;
 import eu.panosc.platform.demo.DemoFederation;
@@ -38,10 +39,11 @@ import java.util.Set;
  * @param reconcileInterval how often the reconciler runs
  * @param localCommands per local cluster, its command (empty: the built-in page)
  * @param clusterRegistry clusters also read from the federation-registry; empty: only the configured ones
+ * @param staging how data is staged onto clusters that cannot mount it
  */
 public record BrokerSettings(Rules rules, List<Cluster> clusters, List<Flavour> flavours, List<Image> images,
     DatasetLocations datasets, Optional<Pdp> pdp, Duration reconcileInterval, Map<String, List<String>> localCommands,
-    Optional<RegistrySettings> clusterRegistry) {
+    Optional<RegistrySettings> clusterRegistry, StagingSettings staging) {
 
   /** The PDP's evaluations endpoint and the broker's client at the aai-broker. */
   public record Pdp(URI evaluationsEndpoint, URI tokenEndpoint, URI resolveEndpoint, String clientId,
@@ -92,9 +94,10 @@ public record BrokerSettings(Rules rules, List<Cluster> clusters, List<Flavour> 
       throw new ConfigException(node.path() + ".clusterRegistry", "needs the broker's client credentials "
           + "(services.broker.pdp.clientId/clientSecret, a client with scope registry:read)");
     }
+    StagingSettings staging = StagingSettings.from(node.node("staging"));
     node.rejectUnknownKeys();
     return new BrokerSettings(new Rules(user, staff, proposal, startTimeout), clusters, flavours, images, datasets,
-        pdp, interval, commands, clusterRegistry);
+        pdp, interval, commands, clusterRegistry, staging);
   }
 
   private static Limits limits(ConfigNode n, Limits fallback) {
@@ -209,7 +212,17 @@ public record BrokerSettings(Rules rules, List<Cluster> clusters, List<Flavour> 
     Map<String, DatasetLocations.Location> out = new LinkedHashMap<>();
     for (String pid : n.keys()) {
       ConfigNode d = n.node(pid);
-      out.put(pid, new DatasetLocations.Location(d.requiredString("site"), d.string("path", "/")));
+      String sizeText = d.string("sizeBytes", "0");
+      long size;
+      try {
+        size = Long.parseLong(sizeText);
+      } catch (NumberFormatException e) {
+        size = -1;
+      }
+      if (size < 0) {
+        throw new ConfigException(d.path() + ".sizeBytes", "expected a number of bytes (0 or more)");
+      }
+      out.put(pid, new DatasetLocations.Location(d.requiredString("site"), d.string("path", "/"), size));
       d.rejectUnknownKeys();
     }
     return new DatasetLocations(out);
@@ -269,7 +282,8 @@ public record BrokerSettings(Rules rules, List<Cluster> clusters, List<Flavour> 
     for (Object o : DemoFederation.fixture().getJsonArray("datasets")) {
       JsonObject d = (JsonObject) o;
       JsonObject st = d.getJsonObject("storage");
-      out.put(d.getString("pid"), new DatasetLocations.Location(st.getString("site"), st.getString("path")));
+      out.put(d.getString("pid"), new DatasetLocations.Location(st.getString("site"), st.getString("path"),
+          d.getLong("sizeBytes", 0L)));
     }
     return new DatasetLocations(out);
   }

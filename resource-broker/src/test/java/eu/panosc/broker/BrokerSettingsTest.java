@@ -121,4 +121,28 @@ class BrokerSettingsTest {
         .isInstanceOf(ConfigException.class).hasMessageContaining("services.broker.clusterRegistry")
         .hasMessageContaining("registry:read");
   }
+
+  @Test
+  void fromWhenStagingThenEndpointsImageDeadlineAndBadValuesNamed() {
+    var d = read(Map.of(), true).staging();
+    assertThat(d.image()).isEqualTo(eu.panosc.broker.staging.StagingSettings.DEFAULT_IMAGE);
+    assertThat(d.deadline()).isEqualTo(Duration.ofHours(24));
+    assertThat(d.endpoints()).isEmpty();
+    var s = read(Map.of("staging", Map.of("image", "r.example/rclone:1", "deadline", "2h",
+        "endpoints", Map.of("esrf-gpfs", "https://data.esrf.example/dav"))), false).staging();
+    assertThat(s.image()).isEqualTo("r.example/rclone:1");
+    assertThat(s.deadline()).isEqualTo(Duration.ofHours(2));
+    assertThat(s.endpoint("esrf-gpfs")).contains(URI.create("https://data.esrf.example/dav"));
+    assertThatThrownBy(() -> read(Map.of("staging", Map.of("endpoints", Map.of("esrf-gpfs",
+        "https://user:pw@data.esrf.example/dav"))), false)).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("services.broker.staging.endpoints.esrf-gpfs").hasMessageNotContaining("pw");
+    assertThatThrownBy(() -> read(Map.of("staging", Map.of("endpoints", Map.of("esrf-gpfs", "ftp://x.example"))),
+        false)).isInstanceOf(ConfigException.class).hasMessageContaining("services.broker.staging.endpoints.esrf-gpfs");
+    assertThatThrownBy(() -> read(Map.of("staging", Map.of("deadline", "10s")), false))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("services.broker.staging.deadline");
+    assertThatThrownBy(() -> read(Map.of("staging", Map.of("image", "a b")), false))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("services.broker.staging.image");
+    assertThatThrownBy(() -> read(Map.of("datasets", Map.of("10.5/x", Map.of("site", "s", "sizeBytes", "-3"))), false))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("services.broker.datasets.10.5/x.sizeBytes");
+  }
 }

@@ -5,6 +5,7 @@ import eu.panosc.broker.model.Image;
 import eu.panosc.broker.model.Session;
 import eu.panosc.broker.model.SessionState;
 import eu.panosc.broker.model.Visibility;
+import eu.panosc.broker.staging.StagingProgress;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -31,6 +32,20 @@ final class SessionJson {
     s.failure().ifPresent(f -> o.put("failure", f));
     o.put("created", s.created().toString()).put("updated", s.updated().toString())
         .put("expiresAt", s.expiresAt().toString());
+    return o;
+  }
+
+  /** The session with its staging progress, when its data was staged. */
+  static JsonObject session(Session s, java.util.Map<String, StagingProgress> staging) {
+    JsonObject o = session(s);
+    StagingProgress p = staging.get(s.id());
+    if (p != null) {
+      JsonObject j = new JsonObject().put("state", p.state().name()).put("datasets", p.datasets())
+          .put("done", p.done()).put("bytesTotal", p.bytesTotal()).put("bytesDone", p.bytesDone())
+          .put("job", p.job()).put("started", p.started().toString()).put("updated", p.updated().toString());
+      p.reason().ifPresent(r -> j.put("reason", r));
+      o.put("staging", j);
+    }
     return o;
   }
 

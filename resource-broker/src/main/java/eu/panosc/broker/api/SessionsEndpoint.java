@@ -51,13 +51,15 @@ public final class SessionsEndpoint {
       rc.next();
     }).handler(user).handler(body::handle).handler(this::create);
     router.get("/v1/sessions").handler(user).handler(rc -> service.list(caller(rc))
-        .onSuccess(list -> rc.json(new JsonObject().put("sessions",
-            new JsonArray(list.stream().map(SessionJson::session).map(Object.class::cast).toList()))))
+        .compose(list -> service.stagingProgress(list).map(staging -> new JsonObject().put("sessions",
+            new JsonArray(list.stream().map(s -> SessionJson.session(s, staging)).map(Object.class::cast).toList()))))
+        .onSuccess(rc::json)
         .onFailure(e -> fail(rc, e)));
     // one session: the token is checked before the method, so an undocumented method asks for credentials first
     router.route("/v1/sessions/:id").handler(user);
     router.get("/v1/sessions/:id").handler(rc -> service.get(caller(rc), id(rc))
-        .onSuccess(s -> rc.json(SessionJson.session(s))).onFailure(e -> fail(rc, e)));
+        .compose(s -> service.stagingProgress(java.util.List.of(s)).map(staging -> SessionJson.session(s, staging)))
+        .onSuccess(rc::json).onFailure(e -> fail(rc, e)));
     router.delete("/v1/sessions/:id").handler(rc -> service.stop(caller(rc), id(rc))
         .onSuccess(s -> rc.response().setStatusCode(202).putHeader("Content-Type", "application/json")
             .end(SessionJson.session(s).encode()))

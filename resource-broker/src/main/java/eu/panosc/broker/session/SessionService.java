@@ -15,6 +15,9 @@ import eu.panosc.broker.model.SessionState;
 import eu.panosc.broker.placement.ClusterState;
 import eu.panosc.broker.placement.PlacementRequest;
 import eu.panosc.broker.placement.Placer;
+import eu.panosc.broker.staging.Staging;
+import eu.panosc.broker.staging.StagingJob;
+import eu.panosc.broker.staging.StagingProgress;
 import eu.panosc.broker.store.BrokerStore;
 import io.vertx.core.Future;
 import java.nio.charset.StandardCharsets;
@@ -61,6 +64,8 @@ public final class SessionService {
   private final Set<String> started = ConcurrentHashMap.newKeySet();
   /** Sessions whose start is in flight in this process (the reconciler leaves them to it). */
   private final Set<String> starting = ConcurrentHashMap.newKeySet();
+  /** Data staging for clusters that cannot mount a session's datasets; empty: such datasets are not provided. */
+  private volatile Optional<Staging> staging = Optional.empty();
   /** How long a create owns its PENDING or PLACING session before the reconciler takes it over. */
   static final java.time.Duration CREATE_GRACE = java.time.Duration.ofSeconds(30);
 
@@ -80,6 +85,12 @@ public final class SessionService {
     this.rules = Objects.requireNonNull(rules, "rules");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.watch = new ClusterWatch(store, directory);
+  }
+
+  /** Stages data (state STAGING) when the chosen cluster cannot mount a session's datasets; call before use. */
+  public SessionService staging(Staging s) {
+    this.staging = Optional.of(s);
+    return this;
   }
 
   public Future<List<Flavour>> flavours(Caller caller) {
@@ -153,6 +164,8 @@ public final class SessionService {
         .map(s -> {
           if (s.state() == SessionState.STARTING) {
             startAndObserve(s).onFailure(e -> LOG.warn("session {}: start failed: {}", id, e.getMessage()));
+          } else if (s.state() == SessionState.STAGING) {
+            beginStaging(s).onFailure(e -> LOG.warn("session {}: staging failed: {}", id, e.getMessage()));
           } else {
             pendingSecrets.remove(id);
           }
@@ -170,6 +183,7 @@ public final class SessionService {
         })).compose(p -> store.update(id, s -> p.cluster().isPresent()
             ? s.placed(p.cluster().get(), p.reason(), clock.instant())
             : s.unplaceable(p.reason(), clock.instant())).map(Optional::orElseThrow))
+        .compose(s -> s.state() == SessionState.STARTING ? routeStaging(s) : Future.succeededFuture(s))
         .onSuccess(s -> LOG.info("session {}: {} {}", id, s.state(), s.placement().orElse("")));
   }
 
@@ -208,6 +222,9 @@ public final class SessionService {
       avoided.add(clusterId);
       LOG.warn("session {}: cluster {} does not answer ({}); placing it again", s.id(), clusterId, why);
       return catalogueOf(s).compose(chosen -> place(s.id(), chosen, avoided)).compose(next -> {
+        if (next.state() == SessionState.STAGING) {
+          return beginStaging(next);
+        }
         if (next.state() != SessionState.STARTING) {
           pendingSecrets.remove(s.id());
           String reason = "cluster " + clusterId + " does not answer (" + why + "), and " + next.placement().orElse("");
@@ -249,6 +266,9 @@ public final class SessionService {
           Cluster.StorageMount m = cluster.storageSites().get(at.get().site());
           String sub = relative(m.root(), at.get().path());
           mounts.add(new LaunchSpec.DataMount(pid, m.claim(), sub, "/data/" + n));
+        } else if (at.isPresent() && stages(cluster, at.get())) {
+          // copied by staging into the session's scratch claim; mounted read-only like a site's data
+          mounts.add(new LaunchSpec.DataMount(pid, Staging.claim(s.id()), StagingJob.subPath(n), "/data/" + n));
         }
       }
       return new LaunchSpec(s, chosen.image(), chosen.flavour(), Optional.ofNullable(pendingSecrets.get(s.id())),
@@ -296,7 +316,10 @@ public final class SessionService {
 
   private Future<Session> finishStop(Session s) {
     pendingSecrets.remove(s.id());
-    Future<Void> removed = s.cluster().isEmpty() ? Future.succeededFuture() : directory.driver(s.cluster().get()).stop(s.id());
+    Future<Void> jobRemoved = s.cluster().isEmpty() || staging.isEmpty() ? Future.succeededFuture()
+        : staging.get().remove(s.cluster().get(), s.id()).otherwiseEmpty();
+    Future<Void> removed = s.cluster().isEmpty() ? jobRemoved
+        : jobRemoved.compose(x -> directory.driver(s.cluster().get()).stop(s.id()));
     return removed.compose(x -> {
       started.remove(s.id());
       return store.update(s.id(), y -> y.state() == SessionState.STOPPING ? y.withState(SessionState.STOPPED,
@@ -324,7 +347,16 @@ public final class SessionService {
         // a create in progress owns its session; after the grace it was interrupted (a restart): placed here
         case PENDING, PLACING -> now.isBefore(s.updated().plus(CREATE_GRACE)) ? Future.succeededFuture(o)
             : catalogueOf(s).compose(c -> place(id, c, Set.of())).compose(x -> x.state() == SessionState.STARTING
-                ? startAndObserve(x) : Future.succeededFuture(x)).map(Optional::of);
+                ? startAndObserve(x) : x.state() == SessionState.STAGING ? beginStaging(x) : Future.succeededFuture(x))
+                .map(Optional::of);
+        case STAGING -> {
+          if (!now.isBefore(s.expiresAt())) {
+            LOG.info("session {}: lifetime ended at {} while staging; stopping it", id, s.expiresAt());
+            yield store.update(id, x -> x.withState(SessionState.STOPPING, now)).compose(x -> finishStop(x.orElseThrow()))
+                .map(Optional::of);
+          }
+          yield checkStaging(s).map(Optional::of);
+        }
         case STOPPING -> finishStop(s).map(Optional::of);
         case STARTING, RUNNING -> {
           if (!now.isBefore(s.expiresAt())) {
@@ -375,6 +407,123 @@ public final class SessionService {
       LOG.warn("session {}: cannot observe it on {}: {}", s.id(), clusterId, e.getMessage());
       return Future.succeededFuture(Optional.of(s));
     });
+  }
+
+  /** What staging a session on its cluster needs: nothing, a Job, or a refusal naming why it cannot be staged. */
+  private record StagingPlan(Optional<StagingJob> job, Optional<String> refusal) {
+    static final StagingPlan NONE = new StagingPlan(Optional.empty(), Optional.empty());
+  }
+
+  /** Whether a dataset at {@code at} is staged onto {@code cluster} (it cannot mount the site; staging can copy). */
+  private boolean stages(Cluster cluster, DatasetLocations.Location at) {
+    return staging.isPresent() && cluster.kind() == Cluster.Kind.KUBERNETES && !cluster.storageSites().containsKey(
+        at.site()) && staging.get().canStage(cluster.id()) && staging.get().settings().endpoint(at.site()).isPresent();
+  }
+
+  private Future<StagingPlan> stagingPlan(Session s) {
+    Optional<Cluster> on = s.cluster().flatMap(directory::cluster);
+    if (staging.isEmpty() || on.isEmpty() || on.get().kind() != Cluster.Kind.KUBERNETES
+        || !staging.get().canStage(on.get().id())) {
+      return Future.succeededFuture(StagingPlan.NONE);
+    }
+    Cluster cluster = on.get();
+    List<StagingJob.Item> items = new ArrayList<>();
+    int n = 0;
+    for (String pid : s.datasets()) {
+      n++;
+      Optional<DatasetLocations.Location> at = locations.locate(pid);
+      if (at.isEmpty() || cluster.storageSites().containsKey(at.get().site())) {
+        continue;
+      }
+      Optional<java.net.URI> endpoint = staging.get().settings().endpoint(at.get().site());
+      if (endpoint.isEmpty()) {
+        return Future.succeededFuture(new StagingPlan(Optional.empty(), Optional.of("dataset " + pid
+            + " lies on storage site " + at.get().site() + ", which cluster " + cluster.id() + " cannot mount, and that "
+            + "site has no data endpoint to stage it from (services.broker.staging.endpoints." + at.get().site() + ")")));
+      }
+      items.add(new StagingJob.Item(n, pid, source(endpoint.get(), at.get().path()), at.get().sizeBytes()));
+    }
+    if (items.isEmpty()) {
+      return Future.succeededFuture(StagingPlan.NONE);
+    }
+    return catalogueOf(s).map(chosen -> {
+      long bytes = items.stream().mapToLong(StagingJob.Item::sizeBytes).sum();
+      long gi = chosen.flavour().scratchGi() + (bytes + (1L << 30) - 1) / (1L << 30) + 1;
+      Map<String, String> labels = new java.util.LinkedHashMap<>();
+      labels.put("app.kubernetes.io/managed-by", "panosc-resource-broker");
+      labels.put("app.kubernetes.io/component", "data-staging");
+      labels.put("panosc.eu/staging-for", s.id());
+      return new StagingPlan(Optional.of(new StagingJob(s.id(), Staging.claim(s.id()), gi, items, labels)),
+          Optional.empty());
+    });
+  }
+
+  private static java.net.URI source(java.net.URI endpoint, String path) {
+    String base = endpoint.getPath() == null ? "" : endpoint.getPath().replaceAll("/+$", "");
+    String p = path.startsWith("/") ? path : "/" + path;
+    try {
+      return new java.net.URI(endpoint.getScheme(), endpoint.getAuthority(), base + p, null, null);
+    } catch (java.net.URISyntaxException e) {
+      throw new IllegalArgumentException("cannot build the staging source from " + endpoint + " and " + path, e);
+    }
+  }
+
+  /** A just-placed STARTING session: STAGING when its cluster cannot mount its data, FAILED when that cannot be staged. */
+  private Future<Session> routeStaging(Session s) {
+    return stagingPlan(s).compose(plan -> {
+      if (plan.refusal().isPresent()) {
+        return failIfActive(s.id(), plan.refusal().get());
+      }
+      if (plan.job().isEmpty()) {
+        return Future.succeededFuture(s);
+      }
+      return store.update(s.id(), x -> x.state() == SessionState.STARTING
+          ? x.withState(SessionState.STAGING, clock.instant()) : x).map(Optional::orElseThrow);
+    });
+  }
+
+  /** Creates the staging Job of a STAGING session (idempotent); FAILED when that is refused. */
+  private Future<Session> beginStaging(Session s) {
+    return stagingPlan(s).compose(plan -> {
+      if (plan.job().isEmpty()) {
+        return failIfActive(s.id(), plan.refusal().orElse("nothing to stage on " + s.cluster().orElse("-")));
+      }
+      return staging.orElseThrow().begin(s.cluster().orElseThrow(), plan.job().get()).map(p -> s);
+    }).recover(e -> failIfActive(s.id(), "staging the data on " + s.cluster().orElse("-") + " could not start: "
+        + e.getMessage()));
+  }
+
+  /** One step of a STAGING session: progress recorded; STARTING (and started) once copied; FAILED with the reason. */
+  private Future<Session> checkStaging(Session s) {
+    String cluster = s.cluster().orElseThrow();
+    return stagingPlan(s).compose(plan -> {
+      if (plan.job().isEmpty()) {
+        return failIfActive(s.id(), plan.refusal().orElse("staging is no longer possible on " + cluster));
+      }
+      return staging.orElseThrow().check(cluster, plan.job().get()).compose(p -> switch (p.state()) {
+        case RUNNING -> Future.succeededFuture(s);
+        case SUCCEEDED -> staging.get().remove(cluster, s.id()).otherwiseEmpty()
+            .compose(x -> store.update(s.id(), y -> y.state() == SessionState.STAGING
+                ? y.withState(SessionState.STARTING, clock.instant()) : y))
+            .map(Optional::orElseThrow)
+            .compose(x -> x.state() == SessionState.STARTING ? startAndObserve(x) : Future.succeededFuture(x));
+        case FAILED -> staging.get().remove(cluster, s.id()).otherwiseEmpty()
+            .compose(x -> failIfActive(s.id(), "staging the data on " + cluster + " failed ("
+                + p.done() + " of " + p.datasets() + " datasets copied): " + p.reason().orElse("the Job failed")));
+      });
+    }).recover(e -> {
+      // the cluster did not answer: truth unknown, keep the state
+      LOG.warn("session {}: cannot check its staging on {}: {}", s.id(), cluster, e.getMessage());
+      return Future.succeededFuture(s);
+    });
+  }
+
+  /** The staging progress of those of {@code sessions} whose data was staged. */
+  public Future<Map<String, StagingProgress>> stagingProgress(List<Session> sessions) {
+    if (staging.isEmpty()) {
+      return Future.succeededFuture(Map.of());
+    }
+    return staging.get().progress(sessions.stream().map(Session::id).toList());
   }
 
   /** The clusters as placement sees them now: health and what active sessions use. */

@@ -69,6 +69,15 @@ public final class KubernetesDriver implements SessionDriver {
     return new KubernetesDriver(vertx, client, target.namespace());
   }
 
+  /** The client (shared with staging on the same cluster). */
+  public KubernetesClient client() {
+    return client;
+  }
+
+  public String namespace() {
+    return namespace;
+  }
+
   private <T> Future<T> blocking(Callable<T> work) {
     return vertx.executeBlocking(work, false);
   }

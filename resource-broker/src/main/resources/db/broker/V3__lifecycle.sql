@@ -19,3 +19,29 @@ CREATE TABLE session_staging (
   started timestamptz NOT NULL,
   updated timestamptz NOT NULL
 );
+
+-- what the idle culler knows about a session's use besides proxied traffic (session.last_activity):
+--   kernel_at / kernel_busy: the session's last kernel activity, and whether a kernel was busy at its last report
+--   desktop_at: the last desktop input; gpu_at: the last report showing GPU utilisation above 5 %
+--   reported_at: the last report; all fed by the session itself (POST /broker/v1/sessions/{id}/activity with its
+--   access secret); inactivity_seconds: its owner's limit when it was created (4 d users, 8 d staff by default)
+CREATE TABLE session_activity (
+  session_id text PRIMARY KEY REFERENCES session (id) ON DELETE CASCADE,
+  inactivity_seconds bigint NOT NULL CHECK (inactivity_seconds > 0),
+  kernel_at timestamptz,
+  kernel_busy boolean NOT NULL DEFAULT false,
+  desktop_at timestamptz,
+  gpu_at timestamptz,
+  reported_at timestamptz
+);
+
+-- warnings before an idle cull or the end of a lifetime, and that a session was culled or expired (shown in the API)
+CREATE TABLE session_notice (
+  session_id text NOT NULL REFERENCES session (id) ON DELETE CASCADE,
+  kind text NOT NULL CHECK (kind IN ('IDLE_WARNING', 'LIFETIME_WARNING', 'CULLED', 'EXPIRED')),
+  due timestamptz NOT NULL,
+  lead_hours integer NOT NULL CHECK (lead_hours >= 0),
+  issued timestamptz NOT NULL,
+  message text NOT NULL,
+  PRIMARY KEY (session_id, kind, due, lead_hours)
+);

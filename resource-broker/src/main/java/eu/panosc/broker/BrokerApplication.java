@@ -1,6 +1,10 @@
 package eu.panosc.broker;
 
+import eu.panosc.broker.api.ActivityEndpoint;
 import eu.panosc.broker.api.SessionsEndpoint;
+import eu.panosc.broker.cull.ActivityService;
+import eu.panosc.broker.cull.Culler;
+import eu.panosc.broker.cull.PgLifecycleStore;
 import eu.panosc.broker.clusters.ClusterDirectory;
 import eu.panosc.broker.clusters.CredentialsResolver;
 import eu.panosc.broker.clusters.RegistryClusters;
@@ -108,9 +112,13 @@ public final class BrokerApplication implements ServiceModule {
     sessions.staging(new Staging(new PgStagingStore(context.pool()), settings.staging(), id -> directory.entry(id)
         .flatMap(e -> e.driver() instanceof KubernetesDriver k ? Optional.of(new KubernetesStaging(context.vertx(),
             k.client(), k.namespace(), settings.staging())) : Optional.empty()), context.clock()));
-    new SessionsEndpoint(sessions).mount(router, context.bearerAuth());
+    PgLifecycleStore lifecycle = new PgLifecycleStore(context.pool());
+    sessions.idleLimits(lifecycle::register);
+    Culler culler = new Culler(sessions, lifecycle, context.clock());
+    new SessionsEndpoint(sessions).notices(culler::notices).mount(router, context.bearerAuth());
+    new ActivityEndpoint(new ActivityService(store, lifecycle, context.clock())).mount(router);
     reconciler = new Reconciler(context.vertx(), sessions, new PgLeaderLock(context.pool(), "broker.reconciler"),
-        settings.reconcileInterval());
+        settings.reconcileInterval()).beforeEachPass(culler::sweep);
     Future<Void> catalogue = Future.succeededFuture();
     for (var f : settings.flavours()) {
       catalogue = catalogue.compose(x -> store.putFlavour(f));

@@ -1,5 +1,6 @@
 package eu.panosc.broker.api;
 
+import eu.panosc.broker.cull.Notice;
 import eu.panosc.broker.model.Flavour;
 import eu.panosc.broker.model.Image;
 import eu.panosc.broker.model.Session;
@@ -47,6 +48,16 @@ final class SessionJson {
       o.put("staging", j);
     }
     return o;
+  }
+
+  /** Adds {@code warnings}: notices before the session ends (idle, lifetime) and that it was culled or expired. */
+  static JsonObject withWarnings(JsonObject session, java.util.List<Notice> notices) {
+    if (!notices.isEmpty()) {
+      session.put("warnings", new JsonArray(notices.stream().map(n -> (Object) new JsonObject()
+          .put("kind", n.kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'))
+          .put("due", n.due().toString()).put("issued", n.issued().toString()).put("message", n.message())).toList()));
+    }
+    return session;
   }
 
   static JsonObject image(Image i) {

@@ -66,6 +66,7 @@ public final class SessionService {
   private final Set<String> starting = ConcurrentHashMap.newKeySet();
   /** Data staging for clusters that cannot mount a session's datasets; empty: such datasets are not provided. */
   private volatile Optional<Staging> staging = Optional.empty();
+  private volatile Optional<IdleLimits> idleLimits = Optional.empty();
   /** How long a create owns its PENDING or PLACING session before the reconciler takes it over. */
   static final java.time.Duration CREATE_GRACE = java.time.Duration.ofSeconds(30);
 
@@ -85,6 +86,12 @@ public final class SessionService {
     this.rules = Objects.requireNonNull(rules, "rules");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.watch = new ClusterWatch(store, directory);
+  }
+
+  /** Records each new session's inactivity limit for the idle culler; call before use. */
+  public SessionService idleLimits(IdleLimits limits) {
+    this.idleLimits = Optional.of(limits);
+    return this;
   }
 
   /** Stages data (state STAGING) when the chosen cluster cannot mount a session's datasets; call before use. */
@@ -157,6 +164,11 @@ public final class SessionService {
     Quota quota = new Quota(limits.maxActive(), rules.proposalQuota());
     return store.create(session, quota).recover(e -> Future.failedFuture(e instanceof QuotaExceededException q
         ? new BrokerException(BrokerException.Kind.QUOTA, q.limit(), q.getMessage()) : e))
+        .compose(s -> idleLimits.map(l -> l.register(id, limits.inactivity(), now).recover(e -> {
+          LOG.warn("session {}: its inactivity limit was not recorded ({}); the culler uses the users' default", id,
+              e.getMessage());
+          return Future.succeededFuture();
+        })).orElseGet(Future::succeededFuture).map(s))
         .compose(s -> {
           pendingSecrets.put(id, secret);
           return place(id, chosen, Set.of());

@@ -24,7 +24,9 @@ import eu.panosc.broker.staging.KubernetesStaging;
 import eu.panosc.broker.staging.PgStagingStore;
 import eu.panosc.broker.staging.Staging;
 import eu.panosc.broker.store.PgBrokerStore;
+import eu.panosc.broker.store.LeaderLock;
 import eu.panosc.broker.store.PgLeaderLock;
+import eu.panosc.broker.leader.LeaseLeaderLock;
 import eu.panosc.platform.config.ConfigNode;
 import eu.panosc.platform.config.PanoscConfig;
 import eu.panosc.platform.service.ServiceContext;
@@ -56,6 +58,7 @@ public final class BrokerApplication implements ServiceModule {
   private final List<SessionDriver> drivers = new ArrayList<>();
   private Reconciler reconciler;
   private RegistryClusters registryClusters;
+  private io.fabric8.kubernetes.client.KubernetesClient leaseClient;
   private WebClient web;
 
   @Override
@@ -117,8 +120,15 @@ public final class BrokerApplication implements ServiceModule {
     Culler culler = new Culler(sessions, lifecycle, context.clock());
     new SessionsEndpoint(sessions).notices(culler::notices).mount(router, context.bearerAuth());
     new ActivityEndpoint(new ActivityService(store, lifecycle, context.clock())).mount(router);
-    reconciler = new Reconciler(context.vertx(), sessions, new PgLeaderLock(context.pool(), "broker.reconciler"),
-        settings.reconcileInterval()).beforeEachPass(culler::sweep);
+    LeaderLock leader = settings.leaderLease().<LeaderLock>map(l -> {
+      leaseClient = new KubernetesClientBuilder().withHttpClientFactory(new Vertx5HttpClientFactory(context.vertx()))
+          .build();
+      return LeaseLeaderLock.withDefaults(context.vertx(), leaseClient, l.namespace(), l.name(), l.identity()
+          .or(() -> Optional.ofNullable(System.getenv("HOSTNAME"))).orElseGet(() -> "broker-" + java.util.UUID
+              .randomUUID()));
+    }).orElseGet(() -> new PgLeaderLock(context.pool(), "broker.reconciler"));
+    reconciler = new Reconciler(context.vertx(), sessions, leader, settings.reconcileInterval())
+        .beforeEachPass(culler::sweep);
     Future<Void> catalogue = Future.succeededFuture();
     for (var f : settings.flavours()) {
       catalogue = catalogue.compose(x -> store.putFlavour(f));
@@ -155,6 +165,9 @@ public final class BrokerApplication implements ServiceModule {
       drivers.forEach(d -> all.add(d.close()));
       return Future.join(all).<Void>mapEmpty().otherwiseEmpty();
     }).onComplete(x -> {
+      if (leaseClient != null) {
+        leaseClient.close();
+      }
       if (web != null) {
         web.close();
       }

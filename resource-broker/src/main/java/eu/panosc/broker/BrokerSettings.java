@@ -1,6 +1,7 @@
 package eu.panosc.broker;
 
 import eu.panosc.broker.clusters.RegistrySettings;
+import eu.panosc.broker.leader.LeaseSettings;
 import eu.panosc.broker.model.Cluster;
 import eu.panosc.broker.model.Flavour;
 import eu.panosc.broker.model.Image;
@@ -40,10 +41,11 @@ import java.util.Set;
  * @param localCommands per local cluster, its command (empty: the built-in page)
  * @param clusterRegistry clusters also read from the federation-registry; empty: only the configured ones
  * @param staging how data is staged onto clusters that cannot mount it
+ * @param leaderLease elect the reconciler's replica through a Kubernetes Lease; empty: PostgreSQL advisory lock
  */
 public record BrokerSettings(Rules rules, List<Cluster> clusters, List<Flavour> flavours, List<Image> images,
     DatasetLocations datasets, Optional<Pdp> pdp, Duration reconcileInterval, Map<String, List<String>> localCommands,
-    Optional<RegistrySettings> clusterRegistry, StagingSettings staging) {
+    Optional<RegistrySettings> clusterRegistry, StagingSettings staging, Optional<LeaseSettings> leaderLease) {
 
   /** The PDP's evaluations endpoint and the broker's client at the aai-broker. */
   public record Pdp(URI evaluationsEndpoint, URI tokenEndpoint, URI resolveEndpoint, String clientId,
@@ -95,9 +97,11 @@ public record BrokerSettings(Rules rules, List<Cluster> clusters, List<Flavour> 
           + "(services.broker.pdp.clientId/clientSecret, a client with scope registry:read)");
     }
     StagingSettings staging = StagingSettings.from(node.node("staging"));
+    Optional<LeaseSettings> lease = node.has("leaderLease") ? Optional.of(LeaseSettings.from(node.node("leaderLease")))
+        : Optional.empty();
     node.rejectUnknownKeys();
     return new BrokerSettings(new Rules(user, staff, proposal, startTimeout), clusters, flavours, images, datasets,
-        pdp, interval, commands, clusterRegistry, staging);
+        pdp, interval, commands, clusterRegistry, staging, lease);
   }
 
   private static Limits limits(ConfigNode n, Limits fallback) {

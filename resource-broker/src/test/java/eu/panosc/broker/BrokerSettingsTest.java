@@ -145,4 +145,19 @@ class BrokerSettingsTest {
     assertThatThrownBy(() -> read(Map.of("datasets", Map.of("10.5/x", Map.of("site", "s", "sizeBytes", "-3"))), false))
         .isInstanceOf(ConfigException.class).hasMessageContaining("services.broker.datasets.10.5/x.sizeBytes");
   }
+
+  @Test
+  void fromWhenLeaderLeaseThenReadAndBadNamesRefused() {
+    assertThat(read(Map.of(), true).leaderLease()).isEmpty();
+    var l = read(Map.of("leaderLease", Map.of("namespace", "panosc")), true).leaderLease().orElseThrow();
+    assertThat(l.namespace()).isEqualTo("panosc");
+    assertThat(l.name()).isEqualTo("panosc-broker-reconciler");
+    assertThat(l.identity()).isEmpty();
+    assertThat(read(Map.of("leaderLease", Map.of("namespace", "panosc", "identity", "broker-0")), true).leaderLease()
+        .orElseThrow().identity()).contains("broker-0");
+    assertThatThrownBy(() -> read(Map.of("leaderLease", Map.of()), true)).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("services.broker.leaderLease.namespace");
+    assertThatThrownBy(() -> read(Map.of("leaderLease", Map.of("namespace", "panosc", "name", "Bad_Name")), true))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("services.broker.leaderLease.name");
+  }
 }

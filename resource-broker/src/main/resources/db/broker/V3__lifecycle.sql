@@ -45,3 +45,24 @@ CREATE TABLE session_notice (
   message text NOT NULL,
   PRIMARY KEY (session_id, kind, due, lead_hours)
 );
+
+-- usage for metrics-accounting: each session's accounted-until mark, and the outbox of records (written in the
+-- same transaction as the mark moves; record_id with source resource-broker is accounting's idempotency key)
+CREATE TABLE session_usage (
+  session_id text PRIMARY KEY,
+  accounted_until timestamptz NOT NULL,
+  final boolean NOT NULL DEFAULT false
+);
+
+CREATE TABLE usage_outbox (
+  record_id text PRIMARY KEY,
+  session_id text NOT NULL,
+  payload jsonb NOT NULL,
+  created timestamptz NOT NULL,
+  due timestamptz NOT NULL,
+  attempts integer NOT NULL DEFAULT 0,
+  last_error text,
+  delivered timestamptz
+);
+
+CREATE INDEX usage_outbox_due ON usage_outbox (created, record_id) WHERE delivered IS NULL;

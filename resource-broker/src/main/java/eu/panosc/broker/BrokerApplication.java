@@ -24,7 +24,12 @@ import eu.panosc.broker.staging.KubernetesStaging;
 import eu.panosc.broker.staging.PgStagingStore;
 import eu.panosc.broker.staging.Staging;
 import eu.panosc.broker.store.PgBrokerStore;
+import eu.panosc.broker.staging.StagingProgress;
 import eu.panosc.broker.store.LeaderLock;
+import eu.panosc.broker.usage.PgUsageStore;
+import eu.panosc.broker.usage.UsageDelivery;
+import eu.panosc.broker.usage.UsageMeter;
+import eu.panosc.broker.usage.UsageSettings;
 import eu.panosc.broker.store.PgLeaderLock;
 import eu.panosc.broker.leader.LeaseLeaderLock;
 import eu.panosc.platform.config.ConfigNode;
@@ -112,12 +117,28 @@ public final class BrokerApplication implements ServiceModule {
     }
     SessionService sessions = new SessionService(store, Placer.standard(), directory, access,
         settings.datasets(), settings.rules(), context.clock());
-    sessions.staging(new Staging(new PgStagingStore(context.pool()), settings.staging(), id -> directory.entry(id)
+    PgStagingStore stagingStore = new PgStagingStore(context.pool());
+    sessions.staging(new Staging(stagingStore, settings.staging(), id -> directory.entry(id)
         .flatMap(e -> e.driver() instanceof KubernetesDriver k ? Optional.of(new KubernetesStaging(context.vertx(),
             k.client(), k.namespace(), settings.staging())) : Optional.empty()), context.clock()));
     PgLifecycleStore lifecycle = new PgLifecycleStore(context.pool());
-    sessions.idleLimits(lifecycle::register);
     Culler culler = new Culler(sessions, lifecycle, context.clock());
+    java.util.function.Supplier<Future<?>> firstInPass = culler::sweep;
+    if (settings.usage().isPresent()) {
+      UsageSettings us = settings.usage().get();
+      PgUsageStore usage = new PgUsageStore(context.pool());
+      sessions.idleLimits((id, inactivity, at) -> lifecycle.register(id, inactivity, at)
+          .compose(x -> usage.begin(id, at)));
+      UsageMeter meter = new UsageMeter(store, usage, directory, id -> stagingStore.get(id).map(p -> p
+          .filter(x -> x.state() == StagingProgress.State.SUCCEEDED).map(StagingProgress::bytesTotal)), us.period(),
+          context.clock());
+      UsageDelivery delivery = new UsageDelivery(web, us.accounting(), () -> serviceTokens.orElseThrow()
+          .token("accounting:ingest"), usage, context.clock(), us.batch());
+      // each step runs whatever the previous one did; a failure is logged by the reconciler
+      firstInPass = () -> culler.sweep().transform(x -> meter.sweep()).transform(x -> delivery.deliver());
+    } else {
+      sessions.idleLimits(lifecycle::register);
+    }
     new SessionsEndpoint(sessions).notices(culler::notices).mount(router, context.bearerAuth());
     new ActivityEndpoint(new ActivityService(store, lifecycle, context.clock())).mount(router);
     LeaderLock leader = settings.leaderLease().<LeaderLock>map(l -> {
@@ -128,7 +149,7 @@ public final class BrokerApplication implements ServiceModule {
               .randomUUID()));
     }).orElseGet(() -> new PgLeaderLock(context.pool(), "broker.reconciler"));
     reconciler = new Reconciler(context.vertx(), sessions, leader, settings.reconcileInterval())
-        .beforeEachPass(culler::sweep);
+        .beforeEachPass(firstInPass);
     Future<Void> catalogue = Future.succeededFuture();
     for (var f : settings.flavours()) {
       catalogue = catalogue.compose(x -> store.putFlavour(f));

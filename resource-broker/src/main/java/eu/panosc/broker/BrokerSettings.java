@@ -2,6 +2,7 @@ package eu.panosc.broker;
 
 import eu.panosc.broker.clusters.RegistrySettings;
 import eu.panosc.broker.leader.LeaseSettings;
+import eu.panosc.broker.usage.UsageSettings;
 import eu.panosc.broker.model.Cluster;
 import eu.panosc.broker.model.Flavour;
 import eu.panosc.broker.model.Image;
@@ -42,10 +43,12 @@ import java.util.Set;
  * @param clusterRegistry clusters also read from the federation-registry; empty: only the configured ones
  * @param staging how data is staged onto clusters that cannot mount it
  * @param leaderLease elect the reconciler's replica through a Kubernetes Lease; empty: PostgreSQL advisory lock
+ * @param usage usage records to metrics-accounting; empty: none
  */
 public record BrokerSettings(Rules rules, List<Cluster> clusters, List<Flavour> flavours, List<Image> images,
     DatasetLocations datasets, Optional<Pdp> pdp, Duration reconcileInterval, Map<String, List<String>> localCommands,
-    Optional<RegistrySettings> clusterRegistry, StagingSettings staging, Optional<LeaseSettings> leaderLease) {
+    Optional<RegistrySettings> clusterRegistry, StagingSettings staging, Optional<LeaseSettings> leaderLease,
+    Optional<UsageSettings> usage) {
 
   /** The PDP's evaluations endpoint and the broker's client at the aai-broker. */
   public record Pdp(URI evaluationsEndpoint, URI tokenEndpoint, URI resolveEndpoint, String clientId,
@@ -99,9 +102,15 @@ public record BrokerSettings(Rules rules, List<Cluster> clusters, List<Flavour> 
     StagingSettings staging = StagingSettings.from(node.node("staging"));
     Optional<LeaseSettings> lease = node.has("leaderLease") ? Optional.of(LeaseSettings.from(node.node("leaderLease")))
         : Optional.empty();
+    Optional<UsageSettings> usage = node.has("usage") ? Optional.of(UsageSettings.from(node.node("usage"), publicRoot))
+        : Optional.empty();
+    if (usage.isPresent() && pdp.isEmpty()) {
+      throw new ConfigException(node.path() + ".usage", "needs the broker's client credentials "
+          + "(services.broker.pdp.clientId/clientSecret, a client with scope accounting:ingest)");
+    }
     node.rejectUnknownKeys();
     return new BrokerSettings(new Rules(user, staff, proposal, startTimeout), clusters, flavours, images, datasets,
-        pdp, interval, commands, clusterRegistry, staging, lease);
+        pdp, interval, commands, clusterRegistry, staging, lease, usage);
   }
 
   private static Limits limits(ConfigNode n, Limits fallback) {

@@ -160,4 +160,19 @@ class BrokerSettingsTest {
     assertThatThrownBy(() -> read(Map.of("leaderLease", Map.of("namespace", "panosc", "name", "Bad_Name")), true))
         .isInstanceOf(ConfigException.class).hasMessageContaining("services.broker.leaderLease.name");
   }
+
+  @Test
+  void fromWhenUsageThenAccountingUrlPeriodBatchAndBadValuesNamed() {
+    assertThat(read(Map.of(), true).usage()).isEmpty();
+    var u = read(Map.of("usage", Map.of()), true).usage().orElseThrow();
+    assertThat(u.accounting()).isEqualTo(URI.create("https://panosc.example/accounting"));
+    assertThat(u.period()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(u.batch()).isEqualTo(500);
+    assertThatThrownBy(() -> read(Map.of("usage", Map.of("batch", "0")), true)).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("services.broker.usage.batch");
+    assertThatThrownBy(() -> read(Map.of("usage", Map.of("accountingUrl", "ftp://x")), true))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("services.broker.usage.accountingUrl");
+    assertThatThrownBy(() -> read(Map.of("usage", Map.of()), false)).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("accounting:ingest");
+  }
 }

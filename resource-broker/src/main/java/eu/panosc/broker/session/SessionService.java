@@ -188,15 +188,46 @@ public final class SessionService {
   /** PLACING, then STARTING on the chosen cluster, or FAILED when none can run it. */
   private Future<Session> place(String id, Chosen chosen, Set<String> avoid) {
     return store.update(id, s -> s.withState(SessionState.PLACING, clock.instant()))
-        .compose(s -> store.active().map(active -> {
-          Session session = s.orElseThrow();
-          PlacementRequest request = new PlacementRequest(chosen.flavour(), chosen.image(), sites(session.datasets()));
-          return placer.place(request, watch.states(active, avoid));
-        })).compose(p -> store.update(id, s -> p.cluster().isPresent()
-            ? s.placed(p.cluster().get(), p.reason(), clock.instant())
-            : s.unplaceable(p.reason(), clock.instant())).map(Optional::orElseThrow))
+        .compose(s -> placeOnce(id, chosen, avoid, 1))
         .compose(s -> s.state() == SessionState.STARTING ? routeStaging(s) : Future.succeededFuture(s))
         .onSuccess(s -> LOG.info("session {}: {} {}", id, s.state(), s.placement().orElse("")));
+  }
+
+  /** How often a placement is tried again when a concurrent placement took the chosen cluster's capacity first. */
+  static final int PLACEMENT_ATTEMPTS = 5;
+
+  /**
+   * Chooses a cluster from what is active now and reserves the session's resources there atomically
+   * ({@link BrokerStore#reserve}); when a concurrent placement filled the cluster meanwhile, chooses again from the
+   * new truth.
+   */
+  private Future<Session> placeOnce(String id, Chosen chosen, Set<String> avoid, int attempt) {
+    return store.active().compose(active -> {
+      Session session = active.stream().filter(x -> x.id().equals(id)).findFirst().orElse(null);
+      if (session == null) {
+        return store.get(id).map(Optional::orElseThrow); // stopped meanwhile
+      }
+      PlacementRequest request = new PlacementRequest(chosen.flavour(), chosen.image(), sites(session.datasets()));
+      var p = placer.place(request, watch.states(active, avoid));
+      Instant now = clock.instant();
+      if (p.cluster().isEmpty()) {
+        return store.update(id, s -> s.unplaceable(p.reason(), now)).map(Optional::orElseThrow);
+      }
+      String cluster = p.cluster().get();
+      var capacity = directory.cluster(cluster).map(Cluster::capacity).orElse(eu.panosc.broker.model.Resources.NONE);
+      return store.reserve(id, cluster, capacity, s -> s.placed(cluster, p.reason(), now)).compose(placed -> {
+        if (placed.isPresent()) {
+          return Future.succeededFuture(placed.get());
+        }
+        if (attempt >= PLACEMENT_ATTEMPTS) {
+          return store.update(id, s -> s.unplaceable("no cluster had room for the session after " + attempt
+              + " attempts (concurrent placements took the capacity first); last choice: " + p.reason(), now))
+              .map(Optional::orElseThrow);
+        }
+        LOG.info("session {}: {} filled up meanwhile; placing it again", id, cluster);
+        return placeOnce(id, chosen, avoid, attempt + 1);
+      });
+    });
   }
 
   private Set<String> sites(List<String> datasets) {

@@ -166,6 +166,33 @@ public final class PgBrokerStore implements BrokerStore {
         }));
   }
 
+  @Override
+  public Future<Optional<Session>> reserve(String id, String cluster, Resources capacity,
+      UnaryOperator<Session> placed) {
+    return pool.withTransaction(conn -> conn.preparedQuery(LOCK).execute(Tuple.of("broker.cluster:" + cluster))
+        .compose(x -> conn.preparedQuery("SELECT coalesce(sum(cpu), 0)::bigint, coalesce(sum(memory_mi), 0)::bigint, "
+            + "coalesce(sum(gpu), 0)::bigint FROM session WHERE cluster = $1 AND id <> $2 AND " + ACTIVE)
+            .execute(Tuple.of(cluster, id)))
+        .compose(used -> conn.preparedQuery("SELECT " + COLUMNS + " FROM session WHERE id = $1 FOR UPDATE")
+            .execute(Tuple.of(id)).compose(rows -> {
+              if (rows.size() == 0) {
+                return Future.succeededFuture(Optional.<Session>empty());
+              }
+              Row u = used.iterator().next();
+              Session current = session(rows.iterator().next());
+              if (!Quotas.fits(new Resources(u.getLong(0), u.getLong(1), u.getLong(2)), current.resources(),
+                  capacity)) {
+                return Future.succeededFuture(Optional.<Session>empty());
+              }
+              Session next = placed.apply(current);
+              if (!next.id().equals(id) || !next.cluster().equals(Optional.of(cluster))) {
+                return Future.failedFuture(new IllegalArgumentException("a reservation must place the session on "
+                    + cluster));
+              }
+              return conn.preparedQuery(UPDATE).execute(tuple(next)).map(x -> Optional.of(next));
+            })));
+  }
+
   private static Tuple tuple(Session s) {
     return Tuple.from(new Object[] {s.id(), s.owner(), s.proposal().orElse(null), s.datasets().toArray(String[]::new),
         s.flavour(), s.image(), s.resources().cpu(), s.resources().memoryMi(), s.resources().gpu(),

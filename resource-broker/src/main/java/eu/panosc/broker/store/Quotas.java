@@ -38,4 +38,10 @@ final class Quotas {
       }
     }
   }
+
+  /** Whether {@code next} fits beside {@code used} within {@code capacity}, in every dimension. */
+  static boolean fits(Resources used, Resources next, Resources capacity) {
+    return used.cpu() + next.cpu() <= capacity.cpu() && used.memoryMi() + next.memoryMi() <= capacity.memoryMi()
+        && used.gpu() + next.gpu() <= capacity.gpu();
+  }
 }

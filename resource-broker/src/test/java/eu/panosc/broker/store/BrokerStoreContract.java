@@ -195,4 +195,34 @@ abstract class BrokerStoreContract {
     assertThat(failed.failure()).contains("the pod vanished");
     assertThat(failed.url()).isEmpty();
   }
+
+  @Test
+  void reserveWhenParallelOnOneClusterThenNeverOverbooked() {
+    BrokerStore s = store();
+    String cluster = "c-" + UUID.randomUUID().toString().substring(0, 8);
+    Resources capacity = new Resources(10, 1_000_000, 1);
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      ids.add(await(s.create(session(id(), user(), null, SMALL, SessionState.PLACING), TWO)).id());
+    }
+    List<Future<Optional<Session>>> all = new ArrayList<>();
+    for (String id : ids) {
+      all.add(s.reserve(id, cluster, capacity, c -> c.placed(cluster, "test", T0.plusSeconds(1))));
+    }
+    await(Future.join(all));
+    long placed = all.stream().filter(f -> f.result().isPresent()).count();
+    // 2 CPUs each in 10: exactly 5 fit
+    assertThat(placed).isEqualTo(5);
+    assertThat(await(s.active()).stream().filter(x -> x.cluster().equals(Optional.of(cluster)))).hasSize(5)
+        .allSatisfy(x -> assertThat(x.state()).isEqualTo(SessionState.STARTING));
+    // a GPU session does not fit a cluster whose GPU is taken; an ended session frees its share
+    Session gpu1 = await(s.create(session(id(), user(), null, new Resources(0, 1, 1), SessionState.PLACING), TWO));
+    Session gpu2 = await(s.create(session(id(), user(), null, new Resources(0, 1, 1), SessionState.PLACING), TWO));
+    String other = cluster + "-g";
+    assertThat(await(s.reserve(gpu1.id(), other, capacity, c -> c.placed(other, "t", T0)))).isPresent();
+    assertThat(await(s.reserve(gpu2.id(), other, capacity, c -> c.placed(other, "t", T0)))).isEmpty();
+    await(s.update(gpu1.id(), c -> c.withState(SessionState.STOPPED, T0)));
+    assertThat(await(s.reserve(gpu2.id(), other, capacity, c -> c.placed(other, "t", T0)))).isPresent();
+    assertThat(await(s.reserve("missing", other, capacity, c -> c.placed(other, "t", T0)))).isEmpty();
+  }
 }

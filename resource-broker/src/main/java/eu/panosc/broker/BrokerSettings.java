@@ -70,8 +70,9 @@ public record BrokerSettings(Rules rules, List<Cluster> clusters, List<Flavour> 
     Optional<Quota.ProposalQuota> proposal = Optional.empty();
     if (node.has("proposalQuota")) {
       ConfigNode q = node.node("proposalQuota");
+      long coreHours = q.has("coreHours") ? q.integer("coreHours", 0, 0, Integer.MAX_VALUE) : Long.MAX_VALUE;
       proposal = Optional.of(new Quota.ProposalQuota(q.integer("sessions", 10, 1, 1_000_000),
-          q.integer("cpu", 64, 0, 10_000_000), q.integer("gpu", 4, 0, 1_000_000)));
+          q.integer("cpu", 64, 0, 10_000_000), q.integer("gpu", 4, 0, 1_000_000), coreHours));
       q.rejectUnknownKeys();
     }
     Duration startTimeout = positive(node, "startTimeout", Duration.ofMinutes(5));

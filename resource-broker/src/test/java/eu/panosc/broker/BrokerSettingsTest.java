@@ -175,4 +175,15 @@ class BrokerSettingsTest {
     assertThatThrownBy(() -> read(Map.of("usage", Map.of()), false)).isInstanceOf(ConfigException.class)
         .hasMessageContaining("accounting:ingest");
   }
+
+  @Test
+  void fromWhenProposalCoreHoursThenReadAndAbsentMeansNoLimit() {
+    var q = read(Map.of("proposalQuota", Map.of("coreHours", "5000")), false).rules().proposalQuota().orElseThrow();
+    assertThat(q.coreHours()).isEqualTo(5000);
+    assertThat(q.limitsCoreHours()).isTrue();
+    assertThat(read(Map.of("proposalQuota", Map.of()), false).rules().proposalQuota().orElseThrow().limitsCoreHours())
+        .isFalse();
+    assertThatThrownBy(() -> read(Map.of("proposalQuota", Map.of("coreHours", "-1")), false))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("services.broker.proposalQuota.coreHours");
+  }
 }

@@ -53,6 +53,9 @@ public final class InMemoryBrokerStore implements BrokerStore {
     Resources use = sameProposal.stream().map(Session::resources).reduce(Resources.NONE, Resources::plus);
     try {
       Quotas.check(session, quota, own, sameProposal.size(), use);
+      double coreHours = sessions.values().stream().filter(s -> s.proposal().isPresent()
+          && s.proposal().equals(session.proposal())).mapToDouble(s -> Quotas.coreHours(s, session.created())).sum();
+      Quotas.checkCoreHours(session, quota, coreHours);
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }

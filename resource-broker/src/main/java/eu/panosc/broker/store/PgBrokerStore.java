@@ -105,8 +105,22 @@ public final class PgBrokerStore implements BrokerStore {
         .compose(own -> proposalUse(conn, s.proposal()).compose(use -> {
           Quotas.check(s, quota, own.iterator().next().getLong(0), use.getLong(0),
               new Resources(use.getLong(1), use.getLong(2), use.getLong(3)));
+          return coreHoursUsed(conn, s, quota);
+        }).compose(used -> {
+          Quotas.checkCoreHours(s, quota, used);
           return conn.preparedQuery(INSERT).execute(tuple(s));
         })).map(x -> s));
+  }
+
+  /** Core-hours the proposal's placed sessions used up to the new session's creation (under the proposal's lock). */
+  private static Future<Double> coreHoursUsed(SqlConnection conn, Session s, Quota quota) {
+    if (s.proposal().isEmpty() || quota.proposal().isEmpty() || !quota.proposal().get().limitsCoreHours()) {
+      return Future.succeededFuture(0.0);
+    }
+    return conn.preparedQuery("SELECT coalesce(sum(cpu * greatest(0, extract(epoch FROM (CASE WHEN " + ACTIVE
+        + " THEN $2 ELSE updated END) - created)) / 3600.0), 0)::float8 FROM session WHERE proposal = $1 "
+        + "AND cluster IS NOT NULL").execute(Tuple.of(s.proposal().get(), utc(s.created())))
+        .map(r -> r.iterator().next().getDouble(0));
   }
 
   private static Future<Row> proposalUse(SqlConnection conn, Optional<String> proposal) {

@@ -36,6 +36,11 @@ public final class ActivityEndpoint {
   public void mount(Router router) {
     router.post("/v1/sessions/:id/activity").handler(BodyHandler.create().setBodyLimit(4 * 1024))
         .handler(this::report);
+    // any other method on the path: 405 naming the one allowed (not a 404)
+    router.route("/v1/sessions/:id/activity").handler(rc -> {
+      rc.response().putHeader("Allow", "POST");
+      rc.fail(405);
+    });
   }
 
   private void report(RoutingContext rc) {

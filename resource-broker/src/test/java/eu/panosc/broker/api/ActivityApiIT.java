@@ -80,6 +80,10 @@ class ActivityApiIT {
         + "/activity")).header("Content-Type", "application/json")
         .POST(java.net.http.HttpRequest.BodyPublishers.ofString(ok)).build()).statusCode()).isEqualTo(401);
 
+    HttpResponse<String> patch = Http.sendJson("PATCH", broker.base() + "/v1/sessions/" + id + "/activity", secret, ok);
+    assertThat(patch.statusCode()).isEqualTo(405);
+    assertThat(patch.headers().firstValue("Allow")).hasValue("POST");
+
     HttpResponse<String> badGpu = report(id, secret, "{\"gpu\":{\"utilisation\":101}}");
     assertThat(badGpu.statusCode()).isEqualTo(400);
     assertThat(badGpu.body()).contains("/gpu/utilisation");

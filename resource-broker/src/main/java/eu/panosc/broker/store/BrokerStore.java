@@ -53,4 +53,13 @@ public interface BrokerStore {
    * value and the given instant; unknown sessions are skipped. The idle culler reads {@code lastActivity}.
    */
   Future<Void> touch(java.util.Map<String, java.time.Instant> lastSeen);
+
+  /**
+   * Places session {@code id} on {@code cluster} atomically against every other placement there: applies
+   * {@code placed} (which sets the cluster) only if the resources of the cluster's other active sessions plus this
+   * session's fit {@code capacity} in every dimension; concurrent reservations on one cluster are serialised, so a
+   * cluster is never overbooked. Answers the placed session; empty when it does not fit (or there is no session).
+   */
+  Future<Optional<Session>> reserve(String id, String cluster, eu.panosc.broker.model.Resources capacity,
+      UnaryOperator<Session> placed);
 }

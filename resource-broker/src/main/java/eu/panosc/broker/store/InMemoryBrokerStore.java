@@ -53,6 +53,9 @@ public final class InMemoryBrokerStore implements BrokerStore {
     Resources use = sameProposal.stream().map(Session::resources).reduce(Resources.NONE, Resources::plus);
     try {
       Quotas.check(session, quota, own, sameProposal.size(), use);
+      double coreHours = sessions.values().stream().filter(s -> s.proposal().isPresent()
+          && s.proposal().equals(session.proposal())).mapToDouble(s -> Quotas.coreHours(s, session.created())).sum();
+      Quotas.checkCoreHours(session, quota, coreHours);
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
@@ -109,6 +112,30 @@ public final class InMemoryBrokerStore implements BrokerStore {
   }
 
   /** Leadership within one process: the first caller leads until it releases. */
+  @Override
+  public synchronized Future<Optional<Session>> reserve(String id, String cluster,
+      eu.panosc.broker.model.Resources capacity, UnaryOperator<Session> placed) {
+    Session current = sessions.get(id);
+    if (current == null) {
+      return Future.succeededFuture(Optional.empty());
+    }
+    eu.panosc.broker.model.Resources used = eu.panosc.broker.model.Resources.NONE;
+    for (Session s : sessions.values()) {
+      if (!s.id().equals(id) && s.state().active() && s.cluster().equals(Optional.of(cluster))) {
+        used = used.plus(s.resources());
+      }
+    }
+    if (!Quotas.fits(used, current.resources(), capacity)) {
+      return Future.succeededFuture(Optional.empty());
+    }
+    Session next = placed.apply(current);
+    if (!next.id().equals(id) || !next.cluster().equals(Optional.of(cluster))) {
+      return Future.failedFuture(new IllegalArgumentException("a reservation must place the session on " + cluster));
+    }
+    sessions.put(id, next);
+    return Future.succeededFuture(Optional.of(next));
+  }
+
   public static final class Lock implements LeaderLock {
     private static final Object GUARD = new Object();
     private static Lock holder;

@@ -44,7 +44,8 @@ public interface BrokerStore {
   /**
    * Applies {@code updater} to the current session and stores its answer, atomically (no other update of the
    * session interleaves). An updater answering its argument unchanged writes nothing. Empty if there is no such
-   * session.
+   * session. {@code lastActivity} never goes back: the stored one is the later of the current and the updater's, so an
+   * update never loses activity recorded by {@link #touch} (answers the session as stored).
    */
   Future<Optional<Session>> update(String id, UnaryOperator<Session> updater);
 

@@ -98,16 +98,15 @@ public final class InMemoryBrokerStore implements BrokerStore {
     if (!next.id().equals(id)) {
       return Future.failedFuture(new IllegalArgumentException("an update may not change the session id"));
     }
+    // an updater built from an older read must not take back activity recorded since (touch)
+    next = next.activeAt(current.lastActivity());
     sessions.put(id, next);
     return Future.succeededFuture(Optional.of(next));
   }
 
   @Override
   public synchronized Future<Void> touch(Map<String, java.time.Instant> lastSeen) {
-    lastSeen.forEach((id, at) -> sessions.computeIfPresent(id, (k, s) -> at.isAfter(s.lastActivity())
-        ? new Session(s.id(), s.owner(), s.proposal(), s.datasets(), s.flavour(), s.image(), s.resources(),
-            s.cluster(), s.state(), s.url(), s.placement(), s.failure(), s.secretHash(), s.created(), s.updated(),
-            s.expiresAt(), at) : s));
+    lastSeen.forEach((id, at) -> sessions.computeIfPresent(id, (k, s) -> s.activeAt(at)));
     return Future.succeededFuture();
   }
 
@@ -132,6 +131,7 @@ public final class InMemoryBrokerStore implements BrokerStore {
     if (!next.id().equals(id) || !next.cluster().equals(Optional.of(cluster))) {
       return Future.failedFuture(new IllegalArgumentException("a reservation must place the session on " + cluster));
     }
+    next = next.activeAt(current.lastActivity());
     sessions.put(id, next);
     return Future.succeededFuture(Optional.of(next));
   }

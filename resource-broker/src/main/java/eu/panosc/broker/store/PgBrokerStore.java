@@ -41,8 +41,10 @@ public final class PgBrokerStore implements BrokerStore {
       + "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)";
   private static final String UPDATE = "UPDATE session SET owner_id = $2, proposal = $3, datasets = $4, flavour = $5, "
       + "image = $6, cpu = $7, memory_mi = $8, gpu = $9, cluster = $10, state = $11, url = $12, placement = $13, "
-      + "failure = $14, secret_hash = $15, created = $16, updated = $17, expires_at = $18, last_activity = $19 "
-      + "WHERE id = $1";
+      + "failure = $14, secret_hash = $15, created = $16, updated = $17, expires_at = $18, "
+      // activity never goes back: a concurrent touch (proxied traffic) or an updater built from an older read keeps
+      // the later instant; RETURNING gives what is stored
+      + "last_activity = greatest(last_activity, $19) WHERE id = $1 RETURNING " + COLUMNS;
 
   private final Pool pool;
 
@@ -176,7 +178,7 @@ public final class PgBrokerStore implements BrokerStore {
           if (next.equals(current)) {
             return Future.succeededFuture(Optional.of(current));
           }
-          return conn.preparedQuery(UPDATE).execute(tuple(next)).map(x -> Optional.of(next));
+          return conn.preparedQuery(UPDATE).execute(tuple(next)).map(r -> Optional.of(session(r.iterator().next())));
         }));
   }
 
@@ -218,7 +220,8 @@ public final class PgBrokerStore implements BrokerStore {
                 return Future.failedFuture(new IllegalArgumentException("a reservation must place the session on "
                     + cluster));
               }
-              return conn.preparedQuery(UPDATE).execute(tuple(next)).map(x -> Optional.of(next));
+              return conn.preparedQuery(UPDATE).execute(tuple(next))
+                  .map(r -> Optional.of(session(r.iterator().next())));
             })));
   }
 

@@ -167,6 +167,56 @@ class CullerTest {
         .containsOnly(SessionState.RUNNING);
   }
 
+  /**
+   * One "last active" from both sources: proxied traffic as the reverse proxy records it ({@code ActivityRecorder}
+   * flushing through {@code BrokerStore.touch} into {@code last_activity}) and what the session reports
+   * ({@code session_activity}); whichever is later counts, and a reconciler update in between loses neither.
+   */
+  @Test
+  void idleWhenProxiedTrafficAndReportsBothExistThenTheLaterOfThemCounts() {
+    var proxy = new eu.panosc.broker.access.ActivityRecorder(store, clock);
+    String proxiedLater = running(Duration.ofDays(4), Duration.ofDays(30));
+    String reportedLater = running(Duration.ofDays(4), Duration.ofDays(30));
+    // day 1: traffic through the proxy to reportedLater; a desktop report of proxiedLater
+    at(Duration.ofDays(1));
+    proxy.seen(reportedLater);
+    await(proxy.flush());
+    await(lifecycle.report(proxiedLater, new ActivityReport(Optional.empty(), Optional.empty(),
+        Optional.of(clock.instant()), Optional.empty()), clock.instant()));
+    // day 2.5: reportedLater's kernel reports an interaction; day 3: traffic through the proxy to proxiedLater
+    at(Duration.ofDays(2).plusHours(12));
+    await(lifecycle.report(reportedLater, new ActivityReport(Optional.of(clock.instant()), Optional.of(false),
+        Optional.empty(), Optional.empty()), clock.instant()));
+    at(Duration.ofDays(3));
+    Session stale = session(proxiedLater);
+    proxy.seen(proxiedLater);
+    await(proxy.flush());
+    assertThat(session(proxiedLater).lastActivity()).isEqualTo(T0.plus(Duration.ofDays(3)));
+    // an update built from a read before the flush (as a reconciler pass may do) keeps the proxied activity
+    await(store.update(proxiedLater, x -> stale.running("http://127.0.0.1:2/", stale.updated())));
+    assertThat(session(proxiedLater).lastActivity()).isEqualTo(T0.plus(Duration.ofDays(3)));
+    // day 5.5 + 1 h: reportedLater warned (due 6.5 d), proxiedLater not (due 7 d); neither culled
+    at(Duration.ofDays(5).plusHours(13));
+    assertThat(await(culler.sweep())).isEqualTo(new Culler.Sweep(1, 0, 0));
+    assertThat(notices(reportedLater)).singleElement().satisfies(x -> assertThat(x.due())
+        .isEqualTo(T0.plus(Duration.ofDays(6).plusHours(12))));
+    assertThat(notices(proxiedLater)).isEmpty();
+    at(Duration.ofDays(6).plusHours(12));
+    assertThat(await(culler.sweep()).culled()).isEqualTo(1);
+    assertThat(session(reportedLater).state()).isEqualTo(SessionState.STOPPED);
+    assertThat(notices(reportedLater).get(1).message()).contains("no activity since "
+        + T0.plus(Duration.ofDays(2).plusHours(12)));
+    assertThat(session(proxiedLater).state()).isEqualTo(SessionState.RUNNING);
+    at(Duration.ofDays(6).plusHours(23));
+    assertThat(await(culler.sweep()).culled()).isZero();
+    at(Duration.ofDays(7));
+    assertThat(await(culler.sweep()).culled()).isEqualTo(1);
+    assertThat(session(proxiedLater).state()).isEqualTo(SessionState.STOPPED);
+    assertThat(notices(proxiedLater)).extracting(Notice::kind).containsExactly(Notice.Kind.IDLE_WARNING,
+        Notice.Kind.CULLED);
+    assertThat(notices(proxiedLater).get(1).message()).contains("no activity since " + T0.plus(Duration.ofDays(3)));
+  }
+
   @Test
   void idleWhenStaffThenTheirEightDaysApplyAndNotYetRunningIsNeverCulledAsIdle() {
     Caller staff = new Caller("sam@demo.panosc.eu", true, false, Set.of(), Set.of("esrf"));

@@ -214,6 +214,54 @@ abstract class BrokerStoreContract {
   }
 
   @Test
+  void updateWhenTouchedMeanwhileThenTheActivityIsKeptEvenByAnUpdaterFromAnOlderRead() {
+    BrokerStore s = store();
+    Session x = await(s.create(session(id(), user(), null, SMALL, SessionState.STARTING), TWO));
+    Session stale = await(s.get(x.id())).orElseThrow();
+    await(s.touch(java.util.Map.of(x.id(), T0.plusSeconds(90))));
+    // an unrelated update on the current value
+    Session running = await(s.update(x.id(), c -> c.running("http://s/", T0.plusSeconds(100)))).orElseThrow();
+    assertThat(running.lastActivity()).isEqualTo(T0.plusSeconds(90));
+    assertThat(await(s.get(x.id())).orElseThrow().lastActivity()).isEqualTo(T0.plusSeconds(90));
+    // an updater that ignores the current value and answers a copy of what it read before the touch
+    Session answered = await(s.update(x.id(), c -> stale.running("http://s/", T0.plusSeconds(110)))).orElseThrow();
+    assertThat(answered.lastActivity()).isEqualTo(T0.plusSeconds(90));
+    Session stored = await(s.get(x.id())).orElseThrow();
+    assertThat(stored.lastActivity()).isEqualTo(T0.plusSeconds(90));
+    assertThat(stored.state()).isEqualTo(SessionState.RUNNING);
+    assertThat(stored.updated()).isEqualTo(T0.plusSeconds(110));
+    // an update may move the activity forward
+    assertThat(await(s.update(x.id(), c -> c.activeAt(T0.plusSeconds(200)))).orElseThrow().lastActivity())
+        .isEqualTo(T0.plusSeconds(200));
+    assertThat(await(s.get(x.id())).orElseThrow().lastActivity()).isEqualTo(T0.plusSeconds(200));
+  }
+
+  @Test
+  void updateWhenTouchedConcurrentlyThenNoActivityIsLost() {
+    BrokerStore s = store();
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      ids.add(await(s.create(session(id(), user(), null, SMALL, SessionState.RUNNING), TWO)).id());
+    }
+    List<Session> before = new ArrayList<>();
+    for (String id : ids) {
+      before.add(await(s.get(id)).orElseThrow());
+    }
+    List<Future<?>> all = new ArrayList<>();
+    for (int i = 0; i < ids.size(); i++) {
+      Session old = before.get(i);
+      all.add(s.update(ids.get(i), c -> old.withState(SessionState.STOPPING, T0.plusSeconds(5))));
+      all.add(s.touch(java.util.Map.of(ids.get(i), T0.plusSeconds(60 + i))));
+    }
+    await(Future.join(all));
+    for (int i = 0; i < ids.size(); i++) {
+      Session stored = await(s.get(ids.get(i))).orElseThrow();
+      assertThat(stored.lastActivity()).isEqualTo(T0.plusSeconds(60 + i));
+      assertThat(stored.state()).isEqualTo(SessionState.STOPPING);
+    }
+  }
+
+  @Test
   void reserveWhenParallelOnOneClusterThenNeverOverbooked() {
     BrokerStore s = store();
     String cluster = "c-" + UUID.randomUUID().toString().substring(0, 8);

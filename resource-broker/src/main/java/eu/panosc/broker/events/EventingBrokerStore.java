@@ -78,6 +78,11 @@ public final class EventingBrokerStore implements BrokerStore {
     }).onSuccess(after -> after.ifPresent(s -> publishIfChanged(before.get(), s)));
   }
 
+  @Override
+  public Future<Map<String, Resources>> usedByCluster() {
+    return delegate.usedByCluster();
+  }
+
   private void publishIfChanged(Session before, Session after) {
     if (before == null || before.state() != after.state() || !before.expiresAt().equals(after.expiresAt())) {
       events.publish(after);

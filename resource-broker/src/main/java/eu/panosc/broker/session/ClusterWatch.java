@@ -47,6 +47,11 @@ final class ClusterWatch {
     for (Session s : active) {
       s.cluster().ifPresent(c -> used.merge(c, s.resources(), Resources::plus));
     }
+    return states(used, avoid);
+  }
+
+  /** The clusters' states given what their active sessions hold ({@code used}, per cluster). */
+  List<ClusterState> states(Map<String, Resources> used, Set<String> avoid) {
     List<ClusterState> out = new ArrayList<>();
     for (Cluster c : directory.clusters()) {
       String reason = avoid.contains(c.id()) ? "did not answer when starting this session" : unhealthy.get(c.id());

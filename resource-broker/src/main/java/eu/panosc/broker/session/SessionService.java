@@ -202,31 +202,34 @@ public final class SessionService {
    * new truth.
    */
   private Future<Session> placeOnce(String id, Chosen chosen, Set<String> avoid, int attempt) {
-    return store.active().compose(active -> {
-      Session session = active.stream().filter(x -> x.id().equals(id)).findFirst().orElse(null);
-      if (session == null) {
-        return store.get(id).map(Optional::orElseThrow); // stopped meanwhile
+    // the session and the clusters' use, not every active session: a create's cost must not grow with them
+    return store.get(id).map(Optional::orElseThrow).compose(session -> !session.state().active()
+        ? Future.succeededFuture(session) // stopped meanwhile
+        : store.usedByCluster().compose(used -> placeAgainst(session, chosen, avoid, attempt, used)));
+  }
+
+  private Future<Session> placeAgainst(Session session, Chosen chosen, Set<String> avoid, int attempt,
+      java.util.Map<String, eu.panosc.broker.model.Resources> used) {
+    String id = session.id();
+    PlacementRequest request = new PlacementRequest(chosen.flavour(), chosen.image(), sites(session.datasets()));
+    var p = placer.place(request, watch.states(used, avoid));
+    Instant now = clock.instant();
+    if (p.cluster().isEmpty()) {
+      return store.update(id, s -> s.unplaceable(p.reason(), now)).map(Optional::orElseThrow);
+    }
+    String cluster = p.cluster().get();
+    var capacity = directory.cluster(cluster).map(Cluster::capacity).orElse(eu.panosc.broker.model.Resources.NONE);
+    return store.reserve(id, cluster, capacity, s -> s.placed(cluster, p.reason(), now)).compose(placed -> {
+      if (placed.isPresent()) {
+        return Future.succeededFuture(placed.get());
       }
-      PlacementRequest request = new PlacementRequest(chosen.flavour(), chosen.image(), sites(session.datasets()));
-      var p = placer.place(request, watch.states(active, avoid));
-      Instant now = clock.instant();
-      if (p.cluster().isEmpty()) {
-        return store.update(id, s -> s.unplaceable(p.reason(), now)).map(Optional::orElseThrow);
+      if (attempt >= PLACEMENT_ATTEMPTS) {
+        return store.update(id, s -> s.unplaceable("no cluster had room for the session after " + attempt
+            + " attempts (concurrent placements took the capacity first); last choice: " + p.reason(), now))
+            .map(Optional::orElseThrow);
       }
-      String cluster = p.cluster().get();
-      var capacity = directory.cluster(cluster).map(Cluster::capacity).orElse(eu.panosc.broker.model.Resources.NONE);
-      return store.reserve(id, cluster, capacity, s -> s.placed(cluster, p.reason(), now)).compose(placed -> {
-        if (placed.isPresent()) {
-          return Future.succeededFuture(placed.get());
-        }
-        if (attempt >= PLACEMENT_ATTEMPTS) {
-          return store.update(id, s -> s.unplaceable("no cluster had room for the session after " + attempt
-              + " attempts (concurrent placements took the capacity first); last choice: " + p.reason(), now))
-              .map(Optional::orElseThrow);
-        }
-        LOG.info("session {}: {} filled up meanwhile; placing it again", id, cluster);
-        return placeOnce(id, chosen, avoid, attempt + 1);
-      });
+      LOG.info("session {}: {} filled up meanwhile; placing it again", id, cluster);
+      return placeOnce(id, chosen, avoid, attempt + 1);
     });
   }
 

@@ -63,4 +63,10 @@ public interface BrokerStore {
    */
   Future<Optional<Session>> reserve(String id, String cluster, eu.panosc.broker.model.Resources capacity,
       UnaryOperator<Session> placed);
+
+  /**
+   * Per cluster, the resources its active sessions hold (what placement scores against), without reading every
+   * session; clusters holding none are absent.
+   */
+  Future<java.util.Map<String, eu.panosc.broker.model.Resources>> usedByCluster();
 }

@@ -110,6 +110,17 @@ public final class InMemoryBrokerStore implements BrokerStore {
     return Future.succeededFuture();
   }
 
+  @Override
+  public synchronized Future<Map<String, eu.panosc.broker.model.Resources>> usedByCluster() {
+    Map<String, eu.panosc.broker.model.Resources> out = new java.util.HashMap<>();
+    for (Session s : sessions.values()) {
+      if (s.state().active()) {
+        s.cluster().ifPresent(c -> out.merge(c, s.resources(), eu.panosc.broker.model.Resources::plus));
+      }
+    }
+    return Future.succeededFuture(out);
+  }
+
   /** Leadership within one process: the first caller leads until it releases. */
   @Override
   public synchronized Future<Optional<Session>> reserve(String id, String cluster,

@@ -225,6 +225,18 @@ public final class PgBrokerStore implements BrokerStore {
             })));
   }
 
+  @Override
+  public Future<java.util.Map<String, Resources>> usedByCluster() {
+    return pool.query("SELECT cluster, sum(cpu)::bigint, sum(memory_mi)::bigint, sum(gpu)::bigint FROM session "
+        + "WHERE cluster IS NOT NULL AND " + ACTIVE + " GROUP BY cluster").execute().map(rows -> {
+          java.util.Map<String, Resources> out = new java.util.HashMap<>();
+          for (Row r : rows) {
+            out.put(r.getString(0), new Resources(r.getLong(1), r.getLong(2), r.getLong(3)));
+          }
+          return out;
+        });
+  }
+
   private static Tuple tuple(Session s) {
     return Tuple.from(new Object[] {s.id(), s.owner(), s.proposal().orElse(null), s.datasets().toArray(String[]::new),
         s.flavour(), s.image(), s.resources().cpu(), s.resources().memoryMi(), s.resources().gpu(),

@@ -262,6 +262,30 @@ abstract class BrokerStoreContract {
   }
 
   @Test
+  void usedByClusterWhenPlacedEndedAndUnplacedThenOnlyActivePlacedOnesSummedPerCluster() {
+    BrokerStore s = store();
+    String a = "ua-" + UUID.randomUUID().toString().substring(0, 8);
+    String b = a + "-b";
+    String u = user();
+    Quota many = new Quota(100, Optional.empty());
+    Session a1 = await(s.create(session(id(), u, null, new Resources(2, 100, 0), SessionState.PLACING), many));
+    Session a2 = await(s.create(session(id(), u, null, new Resources(3, 200, 1), SessionState.PLACING), many));
+    Session b1 = await(s.create(session(id(), u, null, new Resources(5, 500, 0), SessionState.PLACING), many));
+    Session ended = await(s.create(session(id(), u, null, new Resources(7, 700, 0), SessionState.PLACING), many));
+    await(s.create(session(id(), u, null, new Resources(11, 1100, 0), SessionState.PLACING), many)); // never placed
+    Resources room = new Resources(1000, 100_000, 10);
+    for (Session x : List.of(a1, a2, ended)) {
+      assertThat(await(s.reserve(x.id(), a, room, c -> c.placed(a, "t", T0)))).isPresent();
+    }
+    assertThat(await(s.reserve(b1.id(), b, room, c -> c.placed(b, "t", T0)))).isPresent();
+    await(s.update(ended.id(), c -> c.withState(SessionState.STOPPED, T0.plusSeconds(1))));
+    java.util.Map<String, Resources> used = await(s.usedByCluster());
+    assertThat(used.get(a)).isEqualTo(new Resources(5, 300, 1));
+    assertThat(used.get(b)).isEqualTo(new Resources(5, 500, 0));
+    assertThat(used).doesNotContainKey(a + "-none");
+  }
+
+  @Test
   void reserveWhenParallelOnOneClusterThenNeverOverbooked() {
     BrokerStore s = store();
     String cluster = "c-" + UUID.randomUUID().toString().substring(0, 8);

@@ -46,6 +46,10 @@ final class LoginCommand implements Callable<Integer> {
   @Option(names = "--scope", defaultValue = "openid profile", description = "Scopes (default: ${DEFAULT-VALUE}).")
   String scope;
 
+  @Option(names = "--resource", paramLabel = "URL",
+      description = "Ask for a token for this resource server (RFC 8707), e.g. <url>/broker for panosc session.")
+  String resource;
+
   @Option(names = "--tokens-file", paramLabel = "FILE",
       description = "Where to save the tokens (default: $XDG_CONFIG_HOME/panosc/tokens.json, else ~/.config/panosc/tokens.json).")
   Path tokensFile;
@@ -84,6 +88,9 @@ final class LoginCommand implements Callable<Integer> {
     Map<String, String> start = new LinkedHashMap<>();
     start.put("client_id", client);
     start.put("scope", scope);
+    if (resource != null) {
+      start.put("resource", resource);
+    }
     HttpResponse<String> started = http.post(base + "/device_authorization", start);
     JsonObject device = json(started, "the device authorization endpoint");
     if (started.statusCode() != 200) {
@@ -111,6 +118,9 @@ final class LoginCommand implements Callable<Integer> {
     poll.put("grant_type", DEVICE_GRANT);
     poll.put("device_code", deviceCode);
     poll.put("client_id", client);
+    if (resource != null) {
+      poll.put("resource", resource);
+    }
     while (true) {
       sleep(interval);
       HttpResponse<String> answer = http.post(base + "/token", poll);

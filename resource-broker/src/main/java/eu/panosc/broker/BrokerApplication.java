@@ -1,6 +1,14 @@
 package eu.panosc.broker;
 
+import eu.panosc.broker.api.ActivityEndpoint;
 import eu.panosc.broker.api.SessionsEndpoint;
+import eu.panosc.broker.cull.ActivityService;
+import eu.panosc.broker.cull.Culler;
+import eu.panosc.broker.cull.PgLifecycleStore;
+import eu.panosc.broker.clusters.ClusterDirectory;
+import eu.panosc.broker.clusters.CredentialsResolver;
+import eu.panosc.broker.clusters.RegistryClusters;
+import eu.panosc.broker.clusters.RegistrySettings;
 import eu.panosc.broker.driver.SessionDriver;
 import eu.panosc.broker.driver.kubernetes.KubernetesDriver;
 import eu.panosc.broker.driver.local.LocalProcessDriver;
@@ -12,12 +20,24 @@ import eu.panosc.broker.placement.Placer;
 import eu.panosc.broker.session.AccessCheck;
 import eu.panosc.broker.session.Reconciler;
 import eu.panosc.broker.session.SessionService;
+import eu.panosc.broker.staging.KubernetesStaging;
+import eu.panosc.broker.staging.PgStagingStore;
+import eu.panosc.broker.staging.Staging;
 import eu.panosc.broker.store.PgBrokerStore;
+import eu.panosc.broker.staging.StagingProgress;
+import eu.panosc.broker.store.LeaderLock;
+import eu.panosc.broker.usage.PgUsageStore;
+import eu.panosc.broker.usage.UsageDelivery;
+import eu.panosc.broker.usage.UsageMeter;
+import eu.panosc.broker.usage.UsageSettings;
 import eu.panosc.broker.store.PgLeaderLock;
+import eu.panosc.broker.leader.LeaseLeaderLock;
 import eu.panosc.platform.config.ConfigNode;
 import eu.panosc.platform.config.PanoscConfig;
 import eu.panosc.platform.service.ServiceContext;
 import eu.panosc.platform.service.ServiceModule;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.vertx5.Vertx5HttpClientFactory;
 import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.client.WebClient;
@@ -27,6 +47,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +62,8 @@ public final class BrokerApplication implements ServiceModule {
 
   private final List<SessionDriver> drivers = new ArrayList<>();
   private Reconciler reconciler;
+  private RegistryClusters registryClusters;
+  private io.fabric8.kubernetes.client.KubernetesClient leaseClient;
   private WebClient web;
   // reaching sessions: proxy client, activity batching (see eu.panosc.broker.proxy, .access, .events)
   private io.vertx.core.http.HttpClient proxyClient;
@@ -72,9 +95,10 @@ public final class BrokerApplication implements ServiceModule {
     var events = new eu.panosc.broker.events.SessionEvents(1000);
     var store = new eu.panosc.broker.events.EventingBrokerStore(new PgBrokerStore(context.pool()), events);
     web = WebClient.create(context.vertx(), new WebClientOptions().setConnectTimeout(3000));
+    Optional<ServiceTokens> serviceTokens = settings.pdp().map(p -> new ServiceTokens(web, p.tokenEndpoint(),
+        p.clientId(), p.clientSecret(), p.timeout(), context.clock()));
     AccessCheck access = settings.pdp().<AccessCheck>map(p -> {
-      ServiceTokens tokens = new ServiceTokens(web, p.tokenEndpoint(), p.clientId(), p.clientSecret(), p.timeout(),
-          context.clock());
+      ServiceTokens tokens = serviceTokens.orElseThrow();
       return new PdpClient(web, p.evaluationsEndpoint(), tokens,
           new CanonicalSubjects(web, tokens, p.resolveEndpoint()));
     }).orElseGet(() -> {
@@ -92,13 +116,54 @@ public final class BrokerApplication implements ServiceModule {
       drivers.add(d);
       byCluster.put(c.id(), d);
     }
-    SessionService sessions = new SessionService(store, Placer.standard(), settings.clusters(), byCluster, access,
+    ClusterDirectory directory = ClusterDirectory.of(settings.clusters(), byCluster);
+    Future<Void> fromRegistry = Future.succeededFuture();
+    if (settings.clusterRegistry().isPresent()) {
+      registryClusters = registryClusters(context, settings.clusterRegistry().get(), serviceTokens.orElseThrow(),
+          directory);
+      // the broker starts with its configured clusters even when the registry cannot be read yet
+      fromRegistry = registryClusters.start().otherwiseEmpty();
+    }
+    SessionService sessions = new SessionService(store, Placer.standard(), directory, access,
         settings.datasets(), settings.rules(), context.clock());
+    PgStagingStore stagingStore = new PgStagingStore(context.pool());
+    sessions.staging(new Staging(stagingStore, settings.staging(), id -> directory.entry(id)
+        .flatMap(e -> e.driver() instanceof KubernetesDriver k ? Optional.of(new KubernetesStaging(context.vertx(),
+            k.client(), k.namespace(), settings.staging())) : Optional.empty()), context.clock()));
+    PgLifecycleStore lifecycle = new PgLifecycleStore(context.pool());
+    Culler culler = new Culler(sessions, lifecycle, context.clock());
+    java.util.function.Supplier<Future<?>> firstInPass = culler::sweep;
+    if (settings.usage().isPresent()) {
+      UsageSettings us = settings.usage().get();
+      PgUsageStore usage = new PgUsageStore(context.pool());
+      sessions.idleLimits((id, inactivity, at) -> lifecycle.register(id, inactivity, at)
+          .compose(x -> usage.begin(id, at)));
+      UsageMeter meter = new UsageMeter(store, usage, directory, id -> stagingStore.get(id).map(p -> p
+          .filter(x -> x.state() == StagingProgress.State.SUCCEEDED).map(StagingProgress::bytesTotal)), us.period(),
+          context.clock());
+      UsageDelivery delivery = new UsageDelivery(web, us.accounting(), () -> serviceTokens.orElseThrow()
+          .token("accounting:ingest"), usage, context.clock(), us.batch());
+      // each step runs whatever the previous one did; a failure is logged by the reconciler
+      firstInPass = () -> culler.sweep().transform(x -> meter.sweep()).transform(x -> delivery.deliver());
+    } else {
+      sessions.idleLimits(lifecycle::register);
+    }
     var auth = context.bearerAuth();
-    Future<Void> routes = mountAccess(router, context, auth, store, events, sessions, access, byCluster)
-        .onSuccess(x -> new SessionsEndpoint(sessions).mount(router, auth));
-    reconciler = new Reconciler(context.vertx(), sessions, new PgLeaderLock(context.pool(), "broker.reconciler"),
-        settings.reconcileInterval());
+    // the access routes first (SessionsEndpoint's /v1/sessions/:id would take /v1/sessions/events)
+    Future<Void> routes = mountAccess(router, context, auth, store, events, sessions, access, directory)
+        .onSuccess(x -> {
+          new SessionsEndpoint(sessions).notices(culler::notices).mount(router, auth);
+          new ActivityEndpoint(new ActivityService(store, lifecycle, context.clock())).mount(router);
+        });
+    LeaderLock leader = settings.leaderLease().<LeaderLock>map(l -> {
+      leaseClient = new KubernetesClientBuilder().withHttpClientFactory(new Vertx5HttpClientFactory(context.vertx()))
+          .build();
+      return LeaseLeaderLock.withDefaults(context.vertx(), leaseClient, l.namespace(), l.name(), l.identity()
+          .or(() -> Optional.ofNullable(System.getenv("HOSTNAME"))).orElseGet(() -> "broker-" + java.util.UUID
+              .randomUUID()));
+    }).orElseGet(() -> new PgLeaderLock(context.pool(), "broker.reconciler"));
+    reconciler = new Reconciler(context.vertx(), sessions, leader, settings.reconcileInterval())
+        .beforeEachPass(firstInPass);
     Future<Void> catalogue = routes;
     for (var f : settings.flavours()) {
       catalogue = catalogue.compose(x -> store.putFlavour(f));
@@ -106,7 +171,24 @@ public final class BrokerApplication implements ServiceModule {
     for (var i : settings.images()) {
       catalogue = catalogue.compose(x -> store.putImage(i));
     }
-    return catalogue.onSuccess(x -> reconciler.start());
+    Future<Void> clustersRead = fromRegistry;
+    return catalogue.compose(x -> clustersRead).onSuccess(x -> reconciler.start());
+  }
+
+  private RegistryClusters registryClusters(ServiceContext context, RegistrySettings rs, ServiceTokens tokens,
+      ClusterDirectory directory) {
+    CredentialsResolver credentials;
+    if (rs.credentialsDirectory().isPresent()) {
+      credentials = CredentialsResolver.mounted(context.vertx(), rs.credentialsDirectory().get());
+    } else {
+      // the broker's own cluster (in-cluster service account), where the credentials' Secrets lie
+      credentials = CredentialsResolver.kubernetesSecrets(context.vertx(), new KubernetesClientBuilder()
+          .withHttpClientFactory(new Vertx5HttpClientFactory(context.vertx())).build(),
+          rs.credentialsNamespace().orElseThrow());
+    }
+    return new RegistryClusters(context.vertx(), web, rs.registry(), () -> tokens.token("registry:read"), directory,
+        credentials, (cluster, token) -> KubernetesDriver.connect(context.vertx(), cluster.kubernetes().orElseThrow(),
+            token), rs.namespace(), rs.refresh());
   }
 
   /**
@@ -116,7 +198,7 @@ public final class BrokerApplication implements ServiceModule {
    */
   private Future<Void> mountAccess(Router router, ServiceContext context, eu.panosc.platform.auth.BearerAuth auth,
       eu.panosc.broker.store.BrokerStore store, eu.panosc.broker.events.SessionEvents events, SessionService sessions,
-      AccessCheck pdp, Map<String, SessionDriver> byCluster) {
+      AccessCheck pdp, ClusterDirectory directory) {
     vertx = context.vertx();
     var accessStore = new eu.panosc.broker.store.PgAccessStore(context.pool());
     var gate = new eu.panosc.broker.access.AccessGate(store, accessStore, pdp, context.clock());
@@ -131,8 +213,9 @@ public final class BrokerApplication implements ServiceModule {
       var user = auth.requireScopes();
       new eu.panosc.broker.events.SessionEventsEndpoint(events, store, eu.panosc.broker.api.SessionJson::session,
           java.time.Duration.ofSeconds(15), context.clock()).mount(router, user, eu.panosc.broker.api.Callers.ADMIN_SCOPE);
-      new eu.panosc.broker.proxy.SessionProxy(gate, s -> s.cluster().isEmpty() || !byCluster.containsKey(s.cluster().get())
-          ? Future.succeededFuture(java.util.Optional.empty()) : byCluster.get(s.cluster().get()).upstream(s.id()),
+      // through the live directory: configured clusters and those read from the registry alike
+      new eu.panosc.broker.proxy.SessionProxy(gate, s -> s.cluster().flatMap(directory::entry)
+          .map(e -> e.driver().upstream(s.id())).orElseGet(() -> Future.succeededFuture(Optional.empty())),
           activity, new eu.panosc.broker.proxy.LaunchCookies(key, context.clock()), proxyClient, context.publicRoot())
           .mount(router, user);
       new eu.panosc.broker.share.SharesEndpoint(new eu.panosc.broker.access.Sharing(store, accessStore, pdp, gate,
@@ -149,11 +232,16 @@ public final class BrokerApplication implements ServiceModule {
     Future<?> flushed = activity == null ? Future.succeededFuture() : activity.flush();
     Future<Void> r = flushed.otherwiseEmpty().compose(f -> reconciler == null ? Future.succeededFuture()
         : reconciler.stop().otherwiseEmpty());
-    return r.compose(x -> {
+    Future<Void> rc = r.compose(x -> registryClusters == null ? Future.succeededFuture()
+        : registryClusters.close().otherwiseEmpty());
+    return rc.compose(x -> {
       List<Future<Void>> all = new ArrayList<>();
       drivers.forEach(d -> all.add(d.close()));
       return Future.join(all).<Void>mapEmpty().otherwiseEmpty();
     }).onComplete(x -> {
+      if (leaseClient != null) {
+        leaseClient.close();
+      }
       if (web != null) {
         web.close();
       }

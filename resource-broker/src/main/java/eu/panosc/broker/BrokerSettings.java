@@ -1,5 +1,8 @@
 package eu.panosc.broker;
 
+import eu.panosc.broker.clusters.RegistrySettings;
+import eu.panosc.broker.leader.LeaseSettings;
+import eu.panosc.broker.usage.UsageSettings;
 import eu.panosc.broker.model.Cluster;
 import eu.panosc.broker.model.Flavour;
 import eu.panosc.broker.model.Image;
@@ -9,6 +12,7 @@ import eu.panosc.broker.model.Resources;
 import eu.panosc.broker.model.Visibility;
 import eu.panosc.broker.session.DatasetLocations;
 import eu.panosc.broker.session.Rules;
+import eu.panosc.broker.staging.StagingSettings;
 import eu.panosc.platform.config.ConfigException;
 import eu.panosc.platform.config.ConfigNode;
 import eu.panosc.platform.demo.DemoFederation;
@@ -37,10 +41,16 @@ import java.util.Set;
  * @param reconcileInterval how often the reconciler runs
  * @param localCommands per local cluster, its command (empty: the built-in page)
  * @param ingresses per Kubernetes cluster with an {@code ingress} section, how sessions get an Ingress
+ * @param clusterRegistry clusters also read from the federation-registry; empty: only the configured ones
+ * @param staging how data is staged onto clusters that cannot mount it
+ * @param leaderLease elect the reconciler's replica through a Kubernetes Lease; empty: PostgreSQL advisory lock
+ * @param usage usage records to metrics-accounting; empty: none
  */
 public record BrokerSettings(Rules rules, List<Cluster> clusters, List<Flavour> flavours, List<Image> images,
     DatasetLocations datasets, Optional<Pdp> pdp, Duration reconcileInterval, Map<String, List<String>> localCommands,
-    Map<String, eu.panosc.broker.driver.kubernetes.IngressSettings> ingresses) {
+    Map<String, eu.panosc.broker.driver.kubernetes.IngressSettings> ingresses,
+    Optional<RegistrySettings> clusterRegistry, StagingSettings staging, Optional<LeaseSettings> leaderLease,
+    Optional<UsageSettings> usage) {
 
   /** The PDP's evaluations endpoint and the broker's client at the aai-broker. */
   public record Pdp(URI evaluationsEndpoint, URI tokenEndpoint, URI resolveEndpoint, String clientId,
@@ -62,8 +72,9 @@ public record BrokerSettings(Rules rules, List<Cluster> clusters, List<Flavour> 
     Optional<Quota.ProposalQuota> proposal = Optional.empty();
     if (node.has("proposalQuota")) {
       ConfigNode q = node.node("proposalQuota");
+      long coreHours = q.has("coreHours") ? q.integer("coreHours", 0, 0, Integer.MAX_VALUE) : Long.MAX_VALUE;
       proposal = Optional.of(new Quota.ProposalQuota(q.integer("sessions", 10, 1, 1_000_000),
-          q.integer("cpu", 64, 0, 10_000_000), q.integer("gpu", 4, 0, 1_000_000)));
+          q.integer("cpu", 64, 0, 10_000_000), q.integer("gpu", 4, 0, 1_000_000), coreHours));
       q.rejectUnknownKeys();
     }
     Duration startTimeout = positive(node, "startTimeout", Duration.ofMinutes(5));
@@ -86,9 +97,24 @@ public record BrokerSettings(Rules rules, List<Cluster> clusters, List<Flavour> 
     }
     DatasetLocations datasets = node.has("datasets") || !demo ? datasets(node.node("datasets")) : demoDatasets();
     Optional<Pdp> pdp = pdp(node.node("pdp"), issuer, publicRoot, demo);
+    Optional<RegistrySettings> clusterRegistry = node.has("clusterRegistry")
+        ? Optional.of(RegistrySettings.from(node.node("clusterRegistry"), publicRoot)) : Optional.empty();
+    if (clusterRegistry.isPresent() && pdp.isEmpty()) {
+      throw new ConfigException(node.path() + ".clusterRegistry", "needs the broker's client credentials "
+          + "(services.broker.pdp.clientId/clientSecret, a client with scope registry:read)");
+    }
+    StagingSettings staging = StagingSettings.from(node.node("staging"));
+    Optional<LeaseSettings> lease = node.has("leaderLease") ? Optional.of(LeaseSettings.from(node.node("leaderLease")))
+        : Optional.empty();
+    Optional<UsageSettings> usage = node.has("usage") ? Optional.of(UsageSettings.from(node.node("usage"), publicRoot))
+        : Optional.empty();
+    if (usage.isPresent() && pdp.isEmpty()) {
+      throw new ConfigException(node.path() + ".usage", "needs the broker's client credentials "
+          + "(services.broker.pdp.clientId/clientSecret, a client with scope accounting:ingest)");
+    }
     node.rejectUnknownKeys();
     return new BrokerSettings(new Rules(user, staff, proposal, startTimeout), clusters, flavours, images, datasets,
-        pdp, interval, commands, ingresses);
+        pdp, interval, commands, ingresses, clusterRegistry, staging, lease, usage);
   }
 
   private static Limits limits(ConfigNode n, Limits fallback) {
@@ -222,7 +248,17 @@ public record BrokerSettings(Rules rules, List<Cluster> clusters, List<Flavour> 
     Map<String, DatasetLocations.Location> out = new LinkedHashMap<>();
     for (String pid : n.keys()) {
       ConfigNode d = n.node(pid);
-      out.put(pid, new DatasetLocations.Location(d.requiredString("site"), d.string("path", "/")));
+      String sizeText = d.string("sizeBytes", "0");
+      long size;
+      try {
+        size = Long.parseLong(sizeText);
+      } catch (NumberFormatException e) {
+        size = -1;
+      }
+      if (size < 0) {
+        throw new ConfigException(d.path() + ".sizeBytes", "expected a number of bytes (0 or more)");
+      }
+      out.put(pid, new DatasetLocations.Location(d.requiredString("site"), d.string("path", "/"), size));
       d.rejectUnknownKeys();
     }
     return new DatasetLocations(out);
@@ -282,7 +318,8 @@ public record BrokerSettings(Rules rules, List<Cluster> clusters, List<Flavour> 
     for (Object o : DemoFederation.fixture().getJsonArray("datasets")) {
       JsonObject d = (JsonObject) o;
       JsonObject st = d.getJsonObject("storage");
-      out.put(d.getString("pid"), new DatasetLocations.Location(st.getString("site"), st.getString("path")));
+      out.put(d.getString("pid"), new DatasetLocations.Location(st.getString("site"), st.getString("path"),
+          d.getLong("sizeBytes", 0L)));
     }
     return new DatasetLocations(out);
   }

@@ -34,6 +34,8 @@ public final class BrokerPlatform implements AutoCloseable {
   private final AtomicReference<String> pdpBase = new AtomicReference<>();
   public final java.util.concurrent.atomic.AtomicInteger resolved = new java.util.concurrent.atomic.AtomicInteger();
   public Platform platform;
+  /** Audiences of tokens for scopes other than pdp:evaluate (e.g. accounting:ingest → the accounting's URL). */
+  public final Map<String, String> audienceByScope = new java.util.concurrent.ConcurrentHashMap<>();
 
   public BrokerPlatform() {
     try {
@@ -46,7 +48,14 @@ public final class BrokerPlatform implements AutoCloseable {
     tokenEndpoint.createContext("/token", exchange -> {
       byte[] body;
       int status;
-      if (expected.equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
+      String form = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+      String scope = java.net.URLDecoder.decode(form.replaceAll("(^|.*&)scope=([^&]*).*", "$2"), StandardCharsets.UTF_8);
+      if (expected.equals(exchange.getRequestHeaders().getFirst("Authorization")) && audienceByScope.containsKey(scope)) {
+        // another resource server the broker calls (e.g. accounting): a token for it
+        body = ("{\"access_token\":\"" + issuer.token(audienceByScope.get(scope), "resource-broker", scope)
+            + "\",\"token_type\":\"Bearer\",\"expires_in\":300}").getBytes(StandardCharsets.UTF_8);
+        status = 200;
+      } else if (expected.equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
         body = ("{\"access_token\":\"" + issuer.token(pdpBase.get(), "resource-broker", "pdp:evaluate")
             + "\",\"token_type\":\"Bearer\",\"expires_in\":300}").getBytes(StandardCharsets.UTF_8);
         status = 200;

@@ -106,4 +106,104 @@ class BrokerSettingsTest {
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> read(Map.of("clusters", Map.of("esrf-k8s", cluster)),
         false)).hasMessageContaining("pathPrefix");
   }
+
+  @Test
+  void fromWhenClusterRegistryThenDefaultsFromThePublicUrlAndOneCredentialsSource() {
+    assertThat(read(Map.of(), true).clusterRegistry()).isEmpty();
+    BrokerSettings s = read(Map.of("clusterRegistry", Map.of("credentialsDirectory", "/var/run/secrets/clusters")),
+        true);
+    var r = s.clusterRegistry().orElseThrow();
+    assertThat(r.registry()).isEqualTo(URI.create("https://panosc.example/registry"));
+    assertThat(r.namespace()).isEqualTo("panosc-sessions");
+    assertThat(r.credentialsDirectory()).contains(java.nio.file.Path.of("/var/run/secrets/clusters"));
+    assertThat(r.credentialsNamespace()).isEmpty();
+    assertThat(r.refresh()).isEqualTo(Duration.ofMinutes(5));
+    var k = read(Map.of("clusterRegistry", Map.of("url", "https://registry.example/registry", "namespace", "sessions",
+        "credentialsNamespace", "panosc", "refresh", "30s")), true).clusterRegistry().orElseThrow();
+    assertThat(k.registry()).isEqualTo(URI.create("https://registry.example/registry"));
+    assertThat(k.credentialsNamespace()).contains("panosc");
+    assertThat(k.refresh()).isEqualTo(Duration.ofSeconds(30));
+  }
+
+  @Test
+  void fromWhenClusterRegistryBadThenErrorNamesTheKey() {
+    assertThatThrownBy(() -> read(Map.of("clusterRegistry", Map.of()), true))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("services.broker.clusterRegistry.credentialsDirectory");
+    assertThatThrownBy(() -> read(Map.of("clusterRegistry", Map.of("credentialsDirectory", "/a",
+        "credentialsNamespace", "b")), true))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("exactly one");
+    assertThatThrownBy(() -> read(Map.of("clusterRegistry", Map.of("credentialsNamespace", "Bad_NS")), true))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("services.broker.clusterRegistry.credentialsNamespace");
+    assertThatThrownBy(() -> read(Map.of("clusterRegistry", Map.of("credentialsDirectory", "/a", "colour", "red")),
+        true)).isInstanceOf(ConfigException.class).hasMessageContaining("services.broker.clusterRegistry.colour");
+    // outside demo mode without client credentials the registry cannot be read
+    assertThatThrownBy(() -> read(Map.of("clusterRegistry", Map.of("credentialsDirectory", "/a")), false))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("services.broker.clusterRegistry")
+        .hasMessageContaining("registry:read");
+  }
+
+  @Test
+  void fromWhenStagingThenEndpointsImageDeadlineAndBadValuesNamed() {
+    var d = read(Map.of(), true).staging();
+    assertThat(d.image()).isEqualTo(eu.panosc.broker.staging.StagingSettings.DEFAULT_IMAGE);
+    assertThat(d.deadline()).isEqualTo(Duration.ofHours(24));
+    assertThat(d.endpoints()).isEmpty();
+    var s = read(Map.of("staging", Map.of("image", "r.example/rclone:1", "deadline", "2h",
+        "endpoints", Map.of("esrf-gpfs", "https://data.esrf.example/dav"))), false).staging();
+    assertThat(s.image()).isEqualTo("r.example/rclone:1");
+    assertThat(s.deadline()).isEqualTo(Duration.ofHours(2));
+    assertThat(s.endpoint("esrf-gpfs")).contains(URI.create("https://data.esrf.example/dav"));
+    assertThatThrownBy(() -> read(Map.of("staging", Map.of("endpoints", Map.of("esrf-gpfs",
+        "https://user:pw@data.esrf.example/dav"))), false)).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("services.broker.staging.endpoints.esrf-gpfs").hasMessageNotContaining("pw");
+    assertThatThrownBy(() -> read(Map.of("staging", Map.of("endpoints", Map.of("esrf-gpfs", "ftp://x.example"))),
+        false)).isInstanceOf(ConfigException.class).hasMessageContaining("services.broker.staging.endpoints.esrf-gpfs");
+    assertThatThrownBy(() -> read(Map.of("staging", Map.of("deadline", "10s")), false))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("services.broker.staging.deadline");
+    assertThatThrownBy(() -> read(Map.of("staging", Map.of("image", "a b")), false))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("services.broker.staging.image");
+    assertThatThrownBy(() -> read(Map.of("datasets", Map.of("10.5/x", Map.of("site", "s", "sizeBytes", "-3"))), false))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("services.broker.datasets.10.5/x.sizeBytes");
+  }
+
+  @Test
+  void fromWhenLeaderLeaseThenReadAndBadNamesRefused() {
+    assertThat(read(Map.of(), true).leaderLease()).isEmpty();
+    var l = read(Map.of("leaderLease", Map.of("namespace", "panosc")), true).leaderLease().orElseThrow();
+    assertThat(l.namespace()).isEqualTo("panosc");
+    assertThat(l.name()).isEqualTo("panosc-broker-reconciler");
+    assertThat(l.identity()).isEmpty();
+    assertThat(read(Map.of("leaderLease", Map.of("namespace", "panosc", "identity", "broker-0")), true).leaderLease()
+        .orElseThrow().identity()).contains("broker-0");
+    assertThatThrownBy(() -> read(Map.of("leaderLease", Map.of()), true)).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("services.broker.leaderLease.namespace");
+    assertThatThrownBy(() -> read(Map.of("leaderLease", Map.of("namespace", "panosc", "name", "Bad_Name")), true))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("services.broker.leaderLease.name");
+  }
+
+  @Test
+  void fromWhenUsageThenAccountingUrlPeriodBatchAndBadValuesNamed() {
+    assertThat(read(Map.of(), true).usage()).isEmpty();
+    var u = read(Map.of("usage", Map.of()), true).usage().orElseThrow();
+    assertThat(u.accounting()).isEqualTo(URI.create("https://panosc.example/accounting"));
+    assertThat(u.period()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(u.batch()).isEqualTo(500);
+    assertThatThrownBy(() -> read(Map.of("usage", Map.of("batch", "0")), true)).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("services.broker.usage.batch");
+    assertThatThrownBy(() -> read(Map.of("usage", Map.of("accountingUrl", "ftp://x")), true))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("services.broker.usage.accountingUrl");
+    assertThatThrownBy(() -> read(Map.of("usage", Map.of()), false)).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("accounting:ingest");
+  }
+
+  @Test
+  void fromWhenProposalCoreHoursThenReadAndAbsentMeansNoLimit() {
+    var q = read(Map.of("proposalQuota", Map.of("coreHours", "5000")), false).rules().proposalQuota().orElseThrow();
+    assertThat(q.coreHours()).isEqualTo(5000);
+    assertThat(q.limitsCoreHours()).isTrue();
+    assertThat(read(Map.of("proposalQuota", Map.of()), false).rules().proposalQuota().orElseThrow().limitsCoreHours())
+        .isFalse();
+    assertThatThrownBy(() -> read(Map.of("proposalQuota", Map.of("coreHours", "-1")), false))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("services.broker.proposalQuota.coreHours");
+  }
 }

@@ -1,10 +1,12 @@
 package eu.panosc.broker.api;
 
+import eu.panosc.broker.cull.Notice;
 import eu.panosc.broker.model.Flavour;
 import eu.panosc.broker.model.Image;
 import eu.panosc.broker.model.Session;
 import eu.panosc.broker.model.SessionState;
 import eu.panosc.broker.model.Visibility;
+import eu.panosc.broker.staging.StagingProgress;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -32,6 +34,30 @@ public final class SessionJson {
     o.put("created", s.created().toString()).put("updated", s.updated().toString())
         .put("expiresAt", s.expiresAt().toString());
     return o;
+  }
+
+  /** The session with its staging progress, when its data was staged. */
+  static JsonObject session(Session s, java.util.Map<String, StagingProgress> staging) {
+    JsonObject o = session(s);
+    StagingProgress p = staging.get(s.id());
+    if (p != null) {
+      JsonObject j = new JsonObject().put("state", p.state().name()).put("datasets", p.datasets())
+          .put("done", p.done()).put("bytesTotal", p.bytesTotal()).put("bytesDone", p.bytesDone())
+          .put("job", p.job()).put("started", p.started().toString()).put("updated", p.updated().toString());
+      p.reason().ifPresent(r -> j.put("reason", r));
+      o.put("staging", j);
+    }
+    return o;
+  }
+
+  /** Adds {@code warnings}: notices before the session ends (idle, lifetime) and that it was culled or expired. */
+  static JsonObject withWarnings(JsonObject session, java.util.List<Notice> notices) {
+    if (!notices.isEmpty()) {
+      session.put("warnings", new JsonArray(notices.stream().map(n -> (Object) new JsonObject()
+          .put("kind", n.kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'))
+          .put("due", n.due().toString()).put("issued", n.issued().toString()).put("message", n.message())).toList()));
+    }
+    return session;
   }
 
   static JsonObject image(Image i) {

@@ -1,6 +1,8 @@
 package eu.panosc.broker.api;
 
+import eu.panosc.broker.cull.Notice;
 import eu.panosc.broker.model.Caller;
+import eu.panosc.broker.model.Session;
 import eu.panosc.broker.session.BrokerException;
 import eu.panosc.broker.session.SessionService;
 import eu.panosc.platform.auth.BearerAuth;
@@ -29,6 +31,9 @@ public final class SessionsEndpoint {
   static final String QUOTA_TYPE = Problem.TYPE_BASE + "quota-exceeded";
 
   private final SessionService service;
+  private volatile java.util.function.Function<java.util.List<Session>,
+      io.vertx.core.Future<Map<String, java.util.List<Notice>>>> notices =
+      list -> io.vertx.core.Future.succeededFuture(Map.of());
 
   public SessionsEndpoint(SessionService service) {
     this.service = Objects.requireNonNull(service, "service");
@@ -51,17 +56,32 @@ public final class SessionsEndpoint {
       rc.next();
     }).handler(user).handler(body::handle).handler(this::create);
     router.get("/v1/sessions").handler(user).handler(rc -> service.list(caller(rc))
-        .onSuccess(list -> rc.json(new JsonObject().put("sessions",
-            new JsonArray(list.stream().map(SessionJson::session).map(Object.class::cast).toList()))))
+        .compose(this::render).map(list -> new JsonObject().put("sessions", new JsonArray(list)))
+        .onSuccess(rc::json)
         .onFailure(e -> fail(rc, e)));
     // one session: the token is checked before the method, so an undocumented method asks for credentials first
     router.route("/v1/sessions/:id").handler(user);
     router.get("/v1/sessions/:id").handler(rc -> service.get(caller(rc), id(rc))
-        .onSuccess(s -> rc.json(SessionJson.session(s))).onFailure(e -> fail(rc, e)));
+        .compose(s -> render(java.util.List.of(s))).map(list -> list.get(0))
+        .onSuccess(rc::json).onFailure(e -> fail(rc, e)));
     router.delete("/v1/sessions/:id").handler(rc -> service.stop(caller(rc), id(rc))
         .onSuccess(s -> rc.response().setStatusCode(202).putHeader("Content-Type", "application/json")
             .end(SessionJson.session(s).encode()))
         .onFailure(e -> fail(rc, e)));
+  }
+
+  /** Shows {@code notices} (warnings before a session ends, culled, expired) in sessions' JSON as {@code warnings}. */
+  public SessionsEndpoint notices(java.util.function.Function<java.util.List<Session>,
+      io.vertx.core.Future<Map<String, java.util.List<Notice>>>> notices) {
+    this.notices = Objects.requireNonNull(notices, "notices");
+    return this;
+  }
+
+  /** The sessions' JSON with their staging progress and warnings. */
+  private io.vertx.core.Future<java.util.List<Object>> render(java.util.List<Session> list) {
+    return service.stagingProgress(list).compose(staging -> notices.apply(list).map(warnings -> list.stream()
+        .map(s -> (Object) SessionJson.withWarnings(SessionJson.session(s, staging),
+            warnings.getOrDefault(s.id(), java.util.List.of()))).toList()));
   }
 
   private void create(RoutingContext rc) {

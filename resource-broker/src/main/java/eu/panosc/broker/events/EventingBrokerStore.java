@@ -3,6 +3,7 @@ package eu.panosc.broker.events;
 import eu.panosc.broker.model.Flavour;
 import eu.panosc.broker.model.Image;
 import eu.panosc.broker.model.Quota;
+import eu.panosc.broker.model.Resources;
 import eu.panosc.broker.model.Session;
 import eu.panosc.broker.store.BrokerStore;
 import io.vertx.core.Future;
@@ -74,16 +75,32 @@ public final class EventingBrokerStore implements BrokerStore {
     return delegate.update(id, current -> {
       before.set(current);
       return updater.apply(current);
-    }).onSuccess(after -> after.ifPresent(s -> {
-      Session b = before.get();
-      if (b == null || b.state() != s.state() || !b.expiresAt().equals(s.expiresAt())) {
-        events.publish(s);
-      }
-    }));
+    }).onSuccess(after -> after.ifPresent(s -> publishIfChanged(before.get(), s)));
+  }
+
+  @Override
+  public Future<Map<String, Resources>> usedByCluster() {
+    return delegate.usedByCluster();
+  }
+
+  private void publishIfChanged(Session before, Session after) {
+    if (before == null || before.state() != after.state() || !before.expiresAt().equals(after.expiresAt())) {
+      events.publish(after);
+    }
   }
 
   @Override
   public Future<Void> touch(Map<String, Instant> lastSeen) {
     return delegate.touch(lastSeen);
+  }
+
+  @Override
+  public Future<Optional<Session>> reserve(String id, String cluster, Resources capacity,
+      UnaryOperator<Session> placed) {
+    AtomicReference<Session> before = new AtomicReference<>();
+    return delegate.reserve(id, cluster, capacity, current -> {
+      before.set(current);
+      return placed.apply(current);
+    }).onSuccess(after -> after.ifPresent(s -> publishIfChanged(before.get(), s)));
   }
 }

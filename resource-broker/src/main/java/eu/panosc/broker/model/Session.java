@@ -40,6 +40,12 @@ public record Session(String id, String owner, Optional<String> proposal, List<S
     Objects.requireNonNull(lastActivity, "lastActivity");
   }
 
+  /** This session last seen in use at {@code at}, or at its own {@code lastActivity} if that is later (never back). */
+  public Session activeAt(Instant at) {
+    return at.isAfter(lastActivity) ? new Session(id, owner, proposal, datasets, flavour, image, resources, cluster,
+        state, url, placement, failure, secretHash, created, updated, expiresAt, at) : this;
+  }
+
   public Session withState(SessionState s, Instant now) {
     return new Session(id, owner, proposal, datasets, flavour, image, resources, cluster, s, url, placement, failure,
         secretHash, created, now, expiresAt, lastActivity);

@@ -1,5 +1,6 @@
 package eu.panosc.broker.session;
 
+import eu.panosc.broker.clusters.ClusterDirectory;
 import eu.panosc.broker.driver.SessionDriver;
 import eu.panosc.broker.model.Cluster;
 import eu.panosc.broker.model.Resources;
@@ -8,7 +9,6 @@ import eu.panosc.broker.placement.ClusterState;
 import eu.panosc.broker.store.BrokerStore;
 import io.vertx.core.Future;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -28,15 +28,13 @@ final class ClusterWatch {
   private static final Logger LOG = LoggerFactory.getLogger(ClusterWatch.class);
 
   private final BrokerStore store;
-  private final List<Cluster> clusters;
-  private final Map<String, SessionDriver> drivers;
+  private final ClusterDirectory directory;
   /** Clusters that did not answer, with the reason; placement skips them until a probe succeeds. */
   private final Map<String, String> unhealthy = new ConcurrentHashMap<>();
 
-  ClusterWatch(BrokerStore store, Collection<Cluster> clusters, Map<String, SessionDriver> drivers) {
+  ClusterWatch(BrokerStore store, ClusterDirectory directory) {
     this.store = Objects.requireNonNull(store, "store");
-    this.clusters = List.copyOf(clusters);
-    this.drivers = Map.copyOf(drivers);
+    this.directory = Objects.requireNonNull(directory, "directory");
   }
 
   void markUnhealthy(String cluster, String why) {
@@ -49,8 +47,13 @@ final class ClusterWatch {
     for (Session s : active) {
       s.cluster().ifPresent(c -> used.merge(c, s.resources(), Resources::plus));
     }
+    return states(used, avoid);
+  }
+
+  /** The clusters' states given what their active sessions hold ({@code used}, per cluster). */
+  List<ClusterState> states(Map<String, Resources> used, Set<String> avoid) {
     List<ClusterState> out = new ArrayList<>();
-    for (Cluster c : clusters) {
+    for (Cluster c : directory.clusters()) {
       String reason = avoid.contains(c.id()) ? "did not answer when starting this session" : unhealthy.get(c.id());
       out.add(new ClusterState(c, reason == null, Optional.ofNullable(reason),
           used.getOrDefault(c.id(), Resources.NONE)));
@@ -62,8 +65,8 @@ final class ClusterWatch {
   Future<Map<String, Optional<String>>> probe() {
     Map<String, Optional<String>> out = new ConcurrentHashMap<>();
     List<Future<Void>> all = new ArrayList<>();
-    for (Cluster c : clusters) {
-      all.add(drivers.get(c.id()).probe().transform(ar -> {
+    for (Cluster c : directory.clusters()) {
+      all.add(directory.driver(c.id()).probe().transform(ar -> {
         if (ar.succeeded()) {
           unhealthy.remove(c.id());
           out.put(c.id(), Optional.empty());
@@ -81,11 +84,11 @@ final class ClusterWatch {
   /** Removes, from every healthy cluster, sessions the broker does not know as active there; answers how many. */
   Future<Integer> removeOrphans() {
     List<Future<Integer>> all = new ArrayList<>();
-    for (Cluster c : clusters) {
+    for (Cluster c : directory.clusters()) {
       if (unhealthy.containsKey(c.id())) {
         continue;
       }
-      SessionDriver driver = drivers.get(c.id());
+      SessionDriver driver = directory.driver(c.id());
       // the cluster first, then the store: a session started after the store was read cannot be taken for an orphan
       all.add(driver.sessions().compose(running -> store.active().compose(active -> {
         Set<String> known = new LinkedHashSet<>();

@@ -8,8 +8,12 @@ import java.util.Optional;
  * ({@code services.broker.datasets}) and, in demo mode, the demo federation, until the catalogue tells.
  */
 public record DatasetLocations(Map<String, Location> byPid) {
-  /** A dataset's storage site and its path on that site. */
-  public record Location(String site, String path) {}
+  /** A dataset's storage site, its path on that site and its size in bytes (0: unknown). */
+  public record Location(String site, String path, long sizeBytes) {
+    public Location(String site, String path) {
+      this(site, path, 0);
+    }
+  }
 
   public DatasetLocations {
     byPid = Map.copyOf(byPid);

@@ -26,6 +26,8 @@ public final class Reconciler {
   private final Duration interval;
   private final AtomicBoolean running = new AtomicBoolean();
   private long timer = -1;
+  /** Runs first in every pass this replica leads (the idle culler), so under the same leadership. */
+  private volatile java.util.function.Supplier<Future<?>> first = Future::succeededFuture;
 
   /** What one pass did; {@code led} false when another replica leads. */
   public record Pass(boolean led, int orphansRemoved, int sessionsAdvanced) {}
@@ -35,6 +37,12 @@ public final class Reconciler {
     this.sessions = Objects.requireNonNull(sessions, "sessions");
     this.lock = Objects.requireNonNull(lock, "lock");
     this.interval = Objects.requireNonNull(interval, "interval");
+  }
+
+  /** Runs {@code step} first in every pass this replica leads; a failure is logged and the pass goes on. */
+  public Reconciler beforeEachPass(java.util.function.Supplier<Future<?>> step) {
+    this.first = Objects.requireNonNull(step, "step");
+    return this;
   }
 
   public void start() {
@@ -56,7 +64,10 @@ public final class Reconciler {
       if (!leads) {
         return Future.succeededFuture(new Pass(false, 0, 0));
       }
-      return sessions.probeClusters().compose(h -> sessions.removeOrphans()).compose(orphans -> sessions.active()
+      return first.get().<Object>map(x -> x).recover(e -> {
+        LOG.warn("reconciliation: the first step failed: {}", e.getMessage());
+        return Future.succeededFuture();
+      }).compose(x -> sessions.probeClusters()).compose(h -> sessions.removeOrphans()).compose(orphans -> sessions.active()
           .compose(active -> advanceAll(active).map(n -> new Pass(true, orphans, n))));
     });
   }

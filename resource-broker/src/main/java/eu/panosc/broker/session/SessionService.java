@@ -1,5 +1,6 @@
 package eu.panosc.broker.session;
 
+import eu.panosc.broker.clusters.ClusterDirectory;
 import eu.panosc.broker.driver.LaunchSpec;
 import eu.panosc.broker.driver.SessionDriver;
 import eu.panosc.broker.model.Caller;
@@ -14,6 +15,9 @@ import eu.panosc.broker.model.SessionState;
 import eu.panosc.broker.placement.ClusterState;
 import eu.panosc.broker.placement.PlacementRequest;
 import eu.panosc.broker.placement.Placer;
+import eu.panosc.broker.staging.Staging;
+import eu.panosc.broker.staging.StagingJob;
+import eu.panosc.broker.staging.StagingProgress;
 import eu.panosc.broker.store.BrokerStore;
 import io.vertx.core.Future;
 import java.nio.charset.StandardCharsets;
@@ -25,7 +29,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -49,8 +52,7 @@ public final class SessionService {
 
   private final BrokerStore store;
   private final Placer placer;
-  private final Map<String, Cluster> clusters;
-  private final Map<String, SessionDriver> drivers;
+  private final ClusterDirectory directory;
   private final AccessCheck access;
   private final DatasetLocations locations;
   private final Rules rules;
@@ -62,27 +64,40 @@ public final class SessionService {
   private final Set<String> started = ConcurrentHashMap.newKeySet();
   /** Sessions whose start is in flight in this process (the reconciler leaves them to it). */
   private final Set<String> starting = ConcurrentHashMap.newKeySet();
+  /** Data staging for clusters that cannot mount a session's datasets; empty: such datasets are not provided. */
+  private volatile Optional<Staging> staging = Optional.empty();
+  private volatile Optional<IdleLimits> idleLimits = Optional.empty();
   /** How long a create owns its PENDING or PLACING session before the reconciler takes it over. */
   static final java.time.Duration CREATE_GRACE = java.time.Duration.ofSeconds(30);
 
   public SessionService(BrokerStore store, Placer placer, List<Cluster> clusters, Map<String, SessionDriver> drivers,
       AccessCheck access, DatasetLocations locations, Rules rules, Clock clock) {
+    this(store, placer, ClusterDirectory.of(clusters, drivers), access, locations, rules, clock);
+  }
+
+  /** With a live {@code directory}: clusters from the federation-registry come and go while the broker runs. */
+  public SessionService(BrokerStore store, Placer placer, ClusterDirectory directory, AccessCheck access,
+      DatasetLocations locations, Rules rules, Clock clock) {
     this.store = Objects.requireNonNull(store, "store");
     this.placer = Objects.requireNonNull(placer, "placer");
-    Map<String, Cluster> byId = new LinkedHashMap<>();
-    clusters.forEach(c -> byId.put(c.id(), c));
-    this.clusters = Map.copyOf(byId);
-    this.drivers = Map.copyOf(drivers);
-    for (Cluster c : clusters) {
-      if (!this.drivers.containsKey(c.id())) {
-        throw new IllegalArgumentException("no driver for cluster " + c.id());
-      }
-    }
+    this.directory = Objects.requireNonNull(directory, "directory");
     this.access = Objects.requireNonNull(access, "access");
     this.locations = Objects.requireNonNull(locations, "locations");
     this.rules = Objects.requireNonNull(rules, "rules");
     this.clock = Objects.requireNonNull(clock, "clock");
-    this.watch = new ClusterWatch(store, this.clusters.values(), this.drivers);
+    this.watch = new ClusterWatch(store, directory);
+  }
+
+  /** Records each new session's inactivity limit for the idle culler; call before use. */
+  public SessionService idleLimits(IdleLimits limits) {
+    this.idleLimits = Optional.of(limits);
+    return this;
+  }
+
+  /** Stages data (state STAGING) when the chosen cluster cannot mount a session's datasets; call before use. */
+  public SessionService staging(Staging s) {
+    this.staging = Optional.of(s);
+    return this;
   }
 
   public Future<List<Flavour>> flavours(Caller caller) {
@@ -149,6 +164,11 @@ public final class SessionService {
     Quota quota = new Quota(limits.maxActive(), rules.proposalQuota());
     return store.create(session, quota).recover(e -> Future.failedFuture(e instanceof QuotaExceededException q
         ? new BrokerException(BrokerException.Kind.QUOTA, q.limit(), q.getMessage()) : e))
+        .compose(s -> idleLimits.map(l -> l.register(id, limits.inactivity(), now).recover(e -> {
+          LOG.warn("session {}: its inactivity limit was not recorded ({}); the culler uses the users' default", id,
+              e.getMessage());
+          return Future.succeededFuture();
+        })).orElseGet(Future::succeededFuture).map(s))
         .compose(s -> {
           pendingSecrets.put(id, secret);
           return place(id, chosen, Set.of());
@@ -156,6 +176,8 @@ public final class SessionService {
         .map(s -> {
           if (s.state() == SessionState.STARTING) {
             startAndObserve(s).onFailure(e -> LOG.warn("session {}: start failed: {}", id, e.getMessage()));
+          } else if (s.state() == SessionState.STAGING) {
+            beginStaging(s).onFailure(e -> LOG.warn("session {}: staging failed: {}", id, e.getMessage()));
           } else {
             pendingSecrets.remove(id);
           }
@@ -166,14 +188,49 @@ public final class SessionService {
   /** PLACING, then STARTING on the chosen cluster, or FAILED when none can run it. */
   private Future<Session> place(String id, Chosen chosen, Set<String> avoid) {
     return store.update(id, s -> s.withState(SessionState.PLACING, clock.instant()))
-        .compose(s -> store.active().map(active -> {
-          Session session = s.orElseThrow();
-          PlacementRequest request = new PlacementRequest(chosen.flavour(), chosen.image(), sites(session.datasets()));
-          return placer.place(request, watch.states(active, avoid));
-        })).compose(p -> store.update(id, s -> p.cluster().isPresent()
-            ? s.placed(p.cluster().get(), p.reason(), clock.instant())
-            : s.unplaceable(p.reason(), clock.instant())).map(Optional::orElseThrow))
+        .compose(s -> placeOnce(id, chosen, avoid, 1))
+        .compose(s -> s.state() == SessionState.STARTING ? routeStaging(s) : Future.succeededFuture(s))
         .onSuccess(s -> LOG.info("session {}: {} {}", id, s.state(), s.placement().orElse("")));
+  }
+
+  /** How often a placement is tried again when a concurrent placement took the chosen cluster's capacity first. */
+  static final int PLACEMENT_ATTEMPTS = 5;
+
+  /**
+   * Chooses a cluster from what is active now and reserves the session's resources there atomically
+   * ({@link BrokerStore#reserve}); when a concurrent placement filled the cluster meanwhile, chooses again from the
+   * new truth.
+   */
+  private Future<Session> placeOnce(String id, Chosen chosen, Set<String> avoid, int attempt) {
+    // the session and the clusters' use, not every active session: a create's cost must not grow with them
+    return store.get(id).map(Optional::orElseThrow).compose(session -> !session.state().active()
+        ? Future.succeededFuture(session) // stopped meanwhile
+        : store.usedByCluster().compose(used -> placeAgainst(session, chosen, avoid, attempt, used)));
+  }
+
+  private Future<Session> placeAgainst(Session session, Chosen chosen, Set<String> avoid, int attempt,
+      java.util.Map<String, eu.panosc.broker.model.Resources> used) {
+    String id = session.id();
+    PlacementRequest request = new PlacementRequest(chosen.flavour(), chosen.image(), sites(session.datasets()));
+    var p = placer.place(request, watch.states(used, avoid));
+    Instant now = clock.instant();
+    if (p.cluster().isEmpty()) {
+      return store.update(id, s -> s.unplaceable(p.reason(), now)).map(Optional::orElseThrow);
+    }
+    String cluster = p.cluster().get();
+    var capacity = directory.cluster(cluster).map(Cluster::capacity).orElse(eu.panosc.broker.model.Resources.NONE);
+    return store.reserve(id, cluster, capacity, s -> s.placed(cluster, p.reason(), now)).compose(placed -> {
+      if (placed.isPresent()) {
+        return Future.succeededFuture(placed.get());
+      }
+      if (attempt >= PLACEMENT_ATTEMPTS) {
+        return store.update(id, s -> s.unplaceable("no cluster had room for the session after " + attempt
+            + " attempts (concurrent placements took the capacity first); last choice: " + p.reason(), now))
+            .map(Optional::orElseThrow);
+      }
+      LOG.info("session {}: {} filled up meanwhile; placing it again", id, cluster);
+      return placeOnce(id, chosen, avoid, attempt + 1);
+    });
   }
 
   private Set<String> sites(List<String> datasets) {
@@ -196,7 +253,7 @@ public final class SessionService {
    */
   private Future<Session> start(Session s, Set<String> avoided) {
     String clusterId = s.cluster().orElseThrow();
-    SessionDriver driver = drivers.get(clusterId);
+    SessionDriver driver = directory.driver(clusterId);
     return launchSpec(s).compose(spec -> driver.start(spec)).map(x -> {
       started.add(s.id());
       pendingSecrets.remove(s.id());
@@ -211,6 +268,9 @@ public final class SessionService {
       avoided.add(clusterId);
       LOG.warn("session {}: cluster {} does not answer ({}); placing it again", s.id(), clusterId, why);
       return catalogueOf(s).compose(chosen -> place(s.id(), chosen, avoided)).compose(next -> {
+        if (next.state() == SessionState.STAGING) {
+          return beginStaging(next);
+        }
         if (next.state() != SessionState.STARTING) {
           pendingSecrets.remove(s.id());
           String reason = "cluster " + clusterId + " does not answer (" + why + "), and " + next.placement().orElse("");
@@ -237,7 +297,11 @@ public final class SessionService {
   }
 
   private Future<LaunchSpec> launchSpec(Session s) {
-    Cluster cluster = clusters.get(s.cluster().orElseThrow());
+    Optional<Cluster> known = directory.cluster(s.cluster().orElseThrow());
+    if (known.isEmpty()) {
+      return Future.failedFuture(new IllegalStateException("cluster " + s.cluster().get() + " is no longer registered"));
+    }
+    Cluster cluster = known.get();
     return catalogueOf(s).map(chosen -> {
       List<LaunchSpec.DataMount> mounts = new ArrayList<>();
       int n = 0;
@@ -248,6 +312,9 @@ public final class SessionService {
           Cluster.StorageMount m = cluster.storageSites().get(at.get().site());
           String sub = relative(m.root(), at.get().path());
           mounts.add(new LaunchSpec.DataMount(pid, m.claim(), sub, "/data/" + n));
+        } else if (at.isPresent() && stages(cluster, at.get())) {
+          // copied by staging into the session's scratch claim; mounted read-only like a site's data
+          mounts.add(new LaunchSpec.DataMount(pid, Staging.claim(s.id()), StagingJob.subPath(n), "/data/" + n));
         }
       }
       return new LaunchSpec(s, chosen.image(), chosen.flavour(), Optional.ofNullable(pendingSecrets.get(s.id())),
@@ -295,7 +362,10 @@ public final class SessionService {
 
   private Future<Session> finishStop(Session s) {
     pendingSecrets.remove(s.id());
-    Future<Void> removed = s.cluster().isEmpty() ? Future.succeededFuture() : drivers.get(s.cluster().get()).stop(s.id());
+    Future<Void> jobRemoved = s.cluster().isEmpty() || staging.isEmpty() ? Future.succeededFuture()
+        : staging.get().remove(s.cluster().get(), s.id()).otherwiseEmpty();
+    Future<Void> removed = s.cluster().isEmpty() ? jobRemoved
+        : jobRemoved.compose(x -> directory.driver(s.cluster().get()).stop(s.id()));
     return removed.compose(x -> {
       started.remove(s.id());
       return store.update(s.id(), y -> y.state() == SessionState.STOPPING ? y.withState(SessionState.STOPPED,
@@ -323,7 +393,16 @@ public final class SessionService {
         // a create in progress owns its session; after the grace it was interrupted (a restart): placed here
         case PENDING, PLACING -> now.isBefore(s.updated().plus(CREATE_GRACE)) ? Future.succeededFuture(o)
             : catalogueOf(s).compose(c -> place(id, c, Set.of())).compose(x -> x.state() == SessionState.STARTING
-                ? startAndObserve(x) : Future.succeededFuture(x)).map(Optional::of);
+                ? startAndObserve(x) : x.state() == SessionState.STAGING ? beginStaging(x) : Future.succeededFuture(x))
+                .map(Optional::of);
+        case STAGING -> {
+          if (!now.isBefore(s.expiresAt())) {
+            LOG.info("session {}: lifetime ended at {} while staging; stopping it", id, s.expiresAt());
+            yield store.update(id, x -> x.withState(SessionState.STOPPING, now)).compose(x -> finishStop(x.orElseThrow()))
+                .map(Optional::of);
+          }
+          yield checkStaging(s).map(Optional::of);
+        }
         case STOPPING -> finishStop(s).map(Optional::of);
         case STARTING, RUNNING -> {
           if (!now.isBefore(s.expiresAt())) {
@@ -353,7 +432,7 @@ public final class SessionService {
 
   private Future<Optional<Session>> observe(Session s) {
     String clusterId = s.cluster().orElseThrow();
-    return drivers.get(clusterId).observe(s.id()).compose(ob -> {
+    return directory.driver(clusterId).observe(s.id()).compose(ob -> {
       Instant now = clock.instant();
       return store.update(s.id(), x -> {
         if (x.state() != SessionState.STARTING && x.state() != SessionState.RUNNING) {
@@ -374,6 +453,123 @@ public final class SessionService {
       LOG.warn("session {}: cannot observe it on {}: {}", s.id(), clusterId, e.getMessage());
       return Future.succeededFuture(Optional.of(s));
     });
+  }
+
+  /** What staging a session on its cluster needs: nothing, a Job, or a refusal naming why it cannot be staged. */
+  private record StagingPlan(Optional<StagingJob> job, Optional<String> refusal) {
+    static final StagingPlan NONE = new StagingPlan(Optional.empty(), Optional.empty());
+  }
+
+  /** Whether a dataset at {@code at} is staged onto {@code cluster} (it cannot mount the site; staging can copy). */
+  private boolean stages(Cluster cluster, DatasetLocations.Location at) {
+    return staging.isPresent() && cluster.kind() == Cluster.Kind.KUBERNETES && !cluster.storageSites().containsKey(
+        at.site()) && staging.get().canStage(cluster.id()) && staging.get().settings().endpoint(at.site()).isPresent();
+  }
+
+  private Future<StagingPlan> stagingPlan(Session s) {
+    Optional<Cluster> on = s.cluster().flatMap(directory::cluster);
+    if (staging.isEmpty() || on.isEmpty() || on.get().kind() != Cluster.Kind.KUBERNETES
+        || !staging.get().canStage(on.get().id())) {
+      return Future.succeededFuture(StagingPlan.NONE);
+    }
+    Cluster cluster = on.get();
+    List<StagingJob.Item> items = new ArrayList<>();
+    int n = 0;
+    for (String pid : s.datasets()) {
+      n++;
+      Optional<DatasetLocations.Location> at = locations.locate(pid);
+      if (at.isEmpty() || cluster.storageSites().containsKey(at.get().site())) {
+        continue;
+      }
+      Optional<java.net.URI> endpoint = staging.get().settings().endpoint(at.get().site());
+      if (endpoint.isEmpty()) {
+        return Future.succeededFuture(new StagingPlan(Optional.empty(), Optional.of("dataset " + pid
+            + " lies on storage site " + at.get().site() + ", which cluster " + cluster.id() + " cannot mount, and that "
+            + "site has no data endpoint to stage it from (services.broker.staging.endpoints." + at.get().site() + ")")));
+      }
+      items.add(new StagingJob.Item(n, pid, source(endpoint.get(), at.get().path()), at.get().sizeBytes()));
+    }
+    if (items.isEmpty()) {
+      return Future.succeededFuture(StagingPlan.NONE);
+    }
+    return catalogueOf(s).map(chosen -> {
+      long bytes = items.stream().mapToLong(StagingJob.Item::sizeBytes).sum();
+      long gi = chosen.flavour().scratchGi() + (bytes + (1L << 30) - 1) / (1L << 30) + 1;
+      Map<String, String> labels = new java.util.LinkedHashMap<>();
+      labels.put("app.kubernetes.io/managed-by", "panosc-resource-broker");
+      labels.put("app.kubernetes.io/component", "data-staging");
+      labels.put("panosc.eu/staging-for", s.id());
+      return new StagingPlan(Optional.of(new StagingJob(s.id(), Staging.claim(s.id()), gi, items, labels)),
+          Optional.empty());
+    });
+  }
+
+  private static java.net.URI source(java.net.URI endpoint, String path) {
+    String base = endpoint.getPath() == null ? "" : endpoint.getPath().replaceAll("/+$", "");
+    String p = path.startsWith("/") ? path : "/" + path;
+    try {
+      return new java.net.URI(endpoint.getScheme(), endpoint.getAuthority(), base + p, null, null);
+    } catch (java.net.URISyntaxException e) {
+      throw new IllegalArgumentException("cannot build the staging source from " + endpoint + " and " + path, e);
+    }
+  }
+
+  /** A just-placed STARTING session: STAGING when its cluster cannot mount its data, FAILED when that cannot be staged. */
+  private Future<Session> routeStaging(Session s) {
+    return stagingPlan(s).compose(plan -> {
+      if (plan.refusal().isPresent()) {
+        return failIfActive(s.id(), plan.refusal().get());
+      }
+      if (plan.job().isEmpty()) {
+        return Future.succeededFuture(s);
+      }
+      return store.update(s.id(), x -> x.state() == SessionState.STARTING
+          ? x.withState(SessionState.STAGING, clock.instant()) : x).map(Optional::orElseThrow);
+    });
+  }
+
+  /** Creates the staging Job of a STAGING session (idempotent); FAILED when that is refused. */
+  private Future<Session> beginStaging(Session s) {
+    return stagingPlan(s).compose(plan -> {
+      if (plan.job().isEmpty()) {
+        return failIfActive(s.id(), plan.refusal().orElse("nothing to stage on " + s.cluster().orElse("-")));
+      }
+      return staging.orElseThrow().begin(s.cluster().orElseThrow(), plan.job().get()).map(p -> s);
+    }).recover(e -> failIfActive(s.id(), "staging the data on " + s.cluster().orElse("-") + " could not start: "
+        + e.getMessage()));
+  }
+
+  /** One step of a STAGING session: progress recorded; STARTING (and started) once copied; FAILED with the reason. */
+  private Future<Session> checkStaging(Session s) {
+    String cluster = s.cluster().orElseThrow();
+    return stagingPlan(s).compose(plan -> {
+      if (plan.job().isEmpty()) {
+        return failIfActive(s.id(), plan.refusal().orElse("staging is no longer possible on " + cluster));
+      }
+      return staging.orElseThrow().check(cluster, plan.job().get()).compose(p -> switch (p.state()) {
+        case RUNNING -> Future.succeededFuture(s);
+        case SUCCEEDED -> staging.get().remove(cluster, s.id()).otherwiseEmpty()
+            .compose(x -> store.update(s.id(), y -> y.state() == SessionState.STAGING
+                ? y.withState(SessionState.STARTING, clock.instant()) : y))
+            .map(Optional::orElseThrow)
+            .compose(x -> x.state() == SessionState.STARTING ? startAndObserve(x) : Future.succeededFuture(x));
+        case FAILED -> staging.get().remove(cluster, s.id()).otherwiseEmpty()
+            .compose(x -> failIfActive(s.id(), "staging the data on " + cluster + " failed ("
+                + p.done() + " of " + p.datasets() + " datasets copied): " + p.reason().orElse("the Job failed")));
+      });
+    }).recover(e -> {
+      // the cluster did not answer: truth unknown, keep the state
+      LOG.warn("session {}: cannot check its staging on {}: {}", s.id(), cluster, e.getMessage());
+      return Future.succeededFuture(s);
+    });
+  }
+
+  /** The staging progress of those of {@code sessions} whose data was staged. */
+  public Future<Map<String, StagingProgress>> stagingProgress(List<Session> sessions) {
+    if (staging.isEmpty()) {
+      return Future.succeededFuture(Map.of());
+    }
+    return staging.get().progress(sessions.stream().map(Session::id).toList());
   }
 
   /** The clusters as placement sees them now: health and what active sessions use. */

@@ -44,7 +44,8 @@ public interface BrokerStore {
   /**
    * Applies {@code updater} to the current session and stores its answer, atomically (no other update of the
    * session interleaves). An updater answering its argument unchanged writes nothing. Empty if there is no such
-   * session.
+   * session. {@code lastActivity} never goes back: the stored one is the later of the current and the updater's, so an
+   * update never loses activity recorded by {@link #touch} (answers the session as stored).
    */
   Future<Optional<Session>> update(String id, UnaryOperator<Session> updater);
 
@@ -53,4 +54,19 @@ public interface BrokerStore {
    * value and the given instant; unknown sessions are skipped. The idle culler reads {@code lastActivity}.
    */
   Future<Void> touch(java.util.Map<String, java.time.Instant> lastSeen);
+
+  /**
+   * Places session {@code id} on {@code cluster} atomically against every other placement there: applies
+   * {@code placed} (which sets the cluster) only if the resources of the cluster's other active sessions plus this
+   * session's fit {@code capacity} in every dimension; concurrent reservations on one cluster are serialised, so a
+   * cluster is never overbooked. Answers the placed session; empty when it does not fit (or there is no session).
+   */
+  Future<Optional<Session>> reserve(String id, String cluster, eu.panosc.broker.model.Resources capacity,
+      UnaryOperator<Session> placed);
+
+  /**
+   * Per cluster, the resources its active sessions hold (what placement scores against), without reading every
+   * session; clusters holding none are absent.
+   */
+  Future<java.util.Map<String, eu.panosc.broker.model.Resources>> usedByCluster();
 }

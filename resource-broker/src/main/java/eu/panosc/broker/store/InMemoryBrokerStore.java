@@ -53,6 +53,9 @@ public final class InMemoryBrokerStore implements BrokerStore {
     Resources use = sameProposal.stream().map(Session::resources).reduce(Resources.NONE, Resources::plus);
     try {
       Quotas.check(session, quota, own, sameProposal.size(), use);
+      double coreHours = sessions.values().stream().filter(s -> s.proposal().isPresent()
+          && s.proposal().equals(session.proposal())).mapToDouble(s -> Quotas.coreHours(s, session.created())).sum();
+      Quotas.checkCoreHours(session, quota, coreHours);
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
@@ -95,20 +98,55 @@ public final class InMemoryBrokerStore implements BrokerStore {
     if (!next.id().equals(id)) {
       return Future.failedFuture(new IllegalArgumentException("an update may not change the session id"));
     }
+    // an updater built from an older read must not take back activity recorded since (touch)
+    next = next.activeAt(current.lastActivity());
     sessions.put(id, next);
     return Future.succeededFuture(Optional.of(next));
   }
 
   @Override
   public synchronized Future<Void> touch(Map<String, java.time.Instant> lastSeen) {
-    lastSeen.forEach((id, at) -> sessions.computeIfPresent(id, (k, s) -> at.isAfter(s.lastActivity())
-        ? new Session(s.id(), s.owner(), s.proposal(), s.datasets(), s.flavour(), s.image(), s.resources(),
-            s.cluster(), s.state(), s.url(), s.placement(), s.failure(), s.secretHash(), s.created(), s.updated(),
-            s.expiresAt(), at) : s));
+    lastSeen.forEach((id, at) -> sessions.computeIfPresent(id, (k, s) -> s.activeAt(at)));
     return Future.succeededFuture();
   }
 
+  @Override
+  public synchronized Future<Map<String, eu.panosc.broker.model.Resources>> usedByCluster() {
+    Map<String, eu.panosc.broker.model.Resources> out = new java.util.HashMap<>();
+    for (Session s : sessions.values()) {
+      if (s.state().active()) {
+        s.cluster().ifPresent(c -> out.merge(c, s.resources(), eu.panosc.broker.model.Resources::plus));
+      }
+    }
+    return Future.succeededFuture(out);
+  }
+
   /** Leadership within one process: the first caller leads until it releases. */
+  @Override
+  public synchronized Future<Optional<Session>> reserve(String id, String cluster,
+      eu.panosc.broker.model.Resources capacity, UnaryOperator<Session> placed) {
+    Session current = sessions.get(id);
+    if (current == null) {
+      return Future.succeededFuture(Optional.empty());
+    }
+    eu.panosc.broker.model.Resources used = eu.panosc.broker.model.Resources.NONE;
+    for (Session s : sessions.values()) {
+      if (!s.id().equals(id) && s.state().active() && s.cluster().equals(Optional.of(cluster))) {
+        used = used.plus(s.resources());
+      }
+    }
+    if (!Quotas.fits(used, current.resources(), capacity)) {
+      return Future.succeededFuture(Optional.empty());
+    }
+    Session next = placed.apply(current);
+    if (!next.id().equals(id) || !next.cluster().equals(Optional.of(cluster))) {
+      return Future.failedFuture(new IllegalArgumentException("a reservation must place the session on " + cluster));
+    }
+    next = next.activeAt(current.lastActivity());
+    sessions.put(id, next);
+    return Future.succeededFuture(Optional.of(next));
+  }
+
   public static final class Lock implements LeaderLock {
     private static final Object GUARD = new Object();
     private static Lock holder;

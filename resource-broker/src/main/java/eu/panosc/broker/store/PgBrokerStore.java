@@ -41,8 +41,10 @@ public final class PgBrokerStore implements BrokerStore {
       + "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)";
   private static final String UPDATE = "UPDATE session SET owner_id = $2, proposal = $3, datasets = $4, flavour = $5, "
       + "image = $6, cpu = $7, memory_mi = $8, gpu = $9, cluster = $10, state = $11, url = $12, placement = $13, "
-      + "failure = $14, secret_hash = $15, created = $16, updated = $17, expires_at = $18, last_activity = $19 "
-      + "WHERE id = $1";
+      + "failure = $14, secret_hash = $15, created = $16, updated = $17, expires_at = $18, "
+      // activity never goes back: a concurrent touch (proxied traffic) or an updater built from an older read keeps
+      // the later instant; RETURNING gives what is stored
+      + "last_activity = greatest(last_activity, $19) WHERE id = $1 RETURNING " + COLUMNS;
 
   private final Pool pool;
 
@@ -105,8 +107,22 @@ public final class PgBrokerStore implements BrokerStore {
         .compose(own -> proposalUse(conn, s.proposal()).compose(use -> {
           Quotas.check(s, quota, own.iterator().next().getLong(0), use.getLong(0),
               new Resources(use.getLong(1), use.getLong(2), use.getLong(3)));
+          return coreHoursUsed(conn, s, quota);
+        }).compose(used -> {
+          Quotas.checkCoreHours(s, quota, used);
           return conn.preparedQuery(INSERT).execute(tuple(s));
         })).map(x -> s));
+  }
+
+  /** Core-hours the proposal's placed sessions used up to the new session's creation (under the proposal's lock). */
+  private static Future<Double> coreHoursUsed(SqlConnection conn, Session s, Quota quota) {
+    if (s.proposal().isEmpty() || quota.proposal().isEmpty() || !quota.proposal().get().limitsCoreHours()) {
+      return Future.succeededFuture(0.0);
+    }
+    return conn.preparedQuery("SELECT coalesce(sum(cpu * greatest(0, extract(epoch FROM (CASE WHEN " + ACTIVE
+        + " THEN $2 ELSE updated END) - created)) / 3600.0), 0)::float8 FROM session WHERE proposal = $1 "
+        + "AND cluster IS NOT NULL").execute(Tuple.of(s.proposal().get(), utc(s.created())))
+        .map(r -> r.iterator().next().getDouble(0));
   }
 
   private static Future<Row> proposalUse(SqlConnection conn, Optional<String> proposal) {
@@ -162,7 +178,7 @@ public final class PgBrokerStore implements BrokerStore {
           if (next.equals(current)) {
             return Future.succeededFuture(Optional.of(current));
           }
-          return conn.preparedQuery(UPDATE).execute(tuple(next)).map(x -> Optional.of(next));
+          return conn.preparedQuery(UPDATE).execute(tuple(next)).map(r -> Optional.of(session(r.iterator().next())));
         }));
   }
 
@@ -179,6 +195,46 @@ public final class PgBrokerStore implements BrokerStore {
     return pool.preparedQuery("UPDATE session s SET last_activity = greatest(s.last_activity, v.at) FROM "
         + "unnest($1::text[], $2::timestamptz[]) AS v(id, at) WHERE s.id = v.id")
         .execute(Tuple.tuple().addValue(ids).addValue(at)).mapEmpty();
+  }
+
+  @Override
+  public Future<Optional<Session>> reserve(String id, String cluster, Resources capacity,
+      UnaryOperator<Session> placed) {
+    return pool.withTransaction(conn -> conn.preparedQuery(LOCK).execute(Tuple.of("broker.cluster:" + cluster))
+        .compose(x -> conn.preparedQuery("SELECT coalesce(sum(cpu), 0)::bigint, coalesce(sum(memory_mi), 0)::bigint, "
+            + "coalesce(sum(gpu), 0)::bigint FROM session WHERE cluster = $1 AND id <> $2 AND " + ACTIVE)
+            .execute(Tuple.of(cluster, id)))
+        .compose(used -> conn.preparedQuery("SELECT " + COLUMNS + " FROM session WHERE id = $1 FOR UPDATE")
+            .execute(Tuple.of(id)).compose(rows -> {
+              if (rows.size() == 0) {
+                return Future.succeededFuture(Optional.<Session>empty());
+              }
+              Row u = used.iterator().next();
+              Session current = session(rows.iterator().next());
+              if (!Quotas.fits(new Resources(u.getLong(0), u.getLong(1), u.getLong(2)), current.resources(),
+                  capacity)) {
+                return Future.succeededFuture(Optional.<Session>empty());
+              }
+              Session next = placed.apply(current);
+              if (!next.id().equals(id) || !next.cluster().equals(Optional.of(cluster))) {
+                return Future.failedFuture(new IllegalArgumentException("a reservation must place the session on "
+                    + cluster));
+              }
+              return conn.preparedQuery(UPDATE).execute(tuple(next))
+                  .map(r -> Optional.of(session(r.iterator().next())));
+            })));
+  }
+
+  @Override
+  public Future<java.util.Map<String, Resources>> usedByCluster() {
+    return pool.query("SELECT cluster, sum(cpu)::bigint, sum(memory_mi)::bigint, sum(gpu)::bigint FROM session "
+        + "WHERE cluster IS NOT NULL AND " + ACTIVE + " GROUP BY cluster").execute().map(rows -> {
+          java.util.Map<String, Resources> out = new java.util.HashMap<>();
+          for (Row r : rows) {
+            out.put(r.getString(0), new Resources(r.getLong(1), r.getLong(2), r.getLong(3)));
+          }
+          return out;
+        });
   }
 
   private static Tuple tuple(Session s) {

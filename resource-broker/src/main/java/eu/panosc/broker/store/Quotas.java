@@ -38,4 +38,36 @@ final class Quotas {
       }
     }
   }
+
+  /**
+   * Throws if the proposal of {@code next} has used up its core-hours: {@code usedCoreHours} by its sessions so far.
+   * Future use is not known, so a session is refused only once the limit is reached.
+   */
+  static void checkCoreHours(Session next, Quota quota, double usedCoreHours) {
+    if (next.proposal().isEmpty() || quota.proposal().isEmpty() || !quota.proposal().get().limitsCoreHours()) {
+      return;
+    }
+    long limit = quota.proposal().get().coreHours();
+    if (usedCoreHours >= limit) {
+      throw new QuotaExceededException("proposal.coreHours", "Proposal " + next.proposal().get() + " has used "
+          + String.format(java.util.Locale.ROOT, "%.1f", usedCoreHours) + " core-hours; its limit (proposal.coreHours)"
+          + " is " + limit + ".");
+    }
+  }
+
+  /** Core-hours {@code s} used up to {@code at} (from its creation to its end, or {@code at} while active). */
+  static double coreHours(Session s, java.time.Instant at) {
+    if (s.cluster().isEmpty()) {
+      return 0;
+    }
+    java.time.Instant end = s.state().active() ? at : s.updated();
+    long ms = Math.max(0, java.time.Duration.between(s.created(), end).toMillis());
+    return s.resources().cpu() * ms / 3_600_000.0;
+  }
+
+  /** Whether {@code next} fits beside {@code used} within {@code capacity}, in every dimension. */
+  static boolean fits(Resources used, Resources next, Resources capacity) {
+    return used.cpu() + next.cpu() <= capacity.cpu() && used.memoryMi() + next.memoryMi() <= capacity.memoryMi()
+        && used.gpu() + next.gpu() <= capacity.gpu();
+  }
 }

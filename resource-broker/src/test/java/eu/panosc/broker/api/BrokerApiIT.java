@@ -56,10 +56,15 @@ class BrokerApiIT {
   }
 
   static JsonObject awaitState(String id, String token, String state) throws InterruptedException {
+    return awaitStateOn(broker, id, token, state);
+  }
+
+  /** Polls the session on {@code on} until it is in {@code state} (20 s at most). */
+  static JsonObject awaitStateOn(BrokerPlatform on, String id, String token, String state) throws InterruptedException {
     long end = System.nanoTime() + 20_000_000_000L;
     JsonObject s;
     do {
-      s = json(broker.get("/v1/sessions/" + id, token));
+      s = json(on.get("/v1/sessions/" + id, token));
       if (s.getString("state").equals(state)) {
         return s;
       }

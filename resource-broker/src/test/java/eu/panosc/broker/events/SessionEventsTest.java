@@ -41,6 +41,30 @@ class SessionEventsTest {
   }
 
   @Test
+  void storeWhenReservedThenStagedThenStartedThenEachStateIsAnEventAndARefusedReservationNone() {
+    SessionEvents events = new SessionEvents(10);
+    List<SessionEvent> seen = new ArrayList<>();
+    events.subscribe(seen::add);
+    EventingBrokerStore store = new EventingBrokerStore(new InMemoryBrokerStore(), events);
+    Resources capacity = new Resources(1, 1, 0);
+    await(store.create(session("r1", "alice"), new Quota(5, Optional.empty())));
+    await(store.create(session("r2", "alice"), new Quota(5, Optional.empty())));
+    await(store.update("r1", s -> s.withState(SessionState.PLACING, T0)));
+    await(store.update("r2", s -> s.withState(SessionState.PLACING, T0)));
+    assertThat(await(store.reserve("r1", "k8s", capacity, s -> s.placed("k8s", "near the data", T0)))).isPresent();
+    // the cluster is full: r2 stays PLACING, no event
+    assertThat(await(store.reserve("r2", "k8s", capacity, s -> s.placed("k8s", "near the data", T0)))).isEmpty();
+    await(store.update("r1", s -> s.withState(SessionState.STAGING, T0.plusSeconds(1))));
+    await(store.update("r1", s -> s.withState(SessionState.STARTING, T0.plusSeconds(2))));
+    assertThat(seen).filteredOn(e -> e.session().id().equals("r1")).extracting(e -> e.session().state())
+        .containsExactly(SessionState.PENDING, SessionState.PLACING, SessionState.STARTING, SessionState.STAGING,
+            SessionState.STARTING);
+    assertThat(seen).filteredOn(e -> e.session().id().equals("r2")).extracting(e -> e.session().state())
+        .containsExactly(SessionState.PENDING, SessionState.PLACING);
+    assertThat(seen.get(seen.size() - 2).session().state()).isEqualTo(SessionState.STAGING);
+  }
+
+  @Test
   void afterWhenResumableThenMissedOnesOfTheFilterElseEmpty() {
     SessionEvents events = new SessionEvents(3);
     String start = events.latestId();

@@ -131,6 +131,11 @@ class KubernetesClustersTest {
     return kubelets.get(cluster).pods().inNamespace(NS).withName(SessionObjects.name(session)).get();
   }
 
+  /** Waits until the session's start finished on {@code cluster}: its Service is created after the Pod and Secret. */
+  void startedOn(String cluster, String id) {
+    eventually(() -> kubelets.get(cluster).services().inNamespace(NS).withName(SessionObjects.name(id)).get() != null);
+  }
+
   Session session(String id) {
     return await(store.get(id)).orElseThrow();
   }
@@ -224,7 +229,7 @@ class KubernetesClustersTest {
     Created c = await(service.create(alice, new NewSession("jupyter", "gpu", List.of(ILL_PID), Optional.empty())));
     String id = c.session().id();
     assertThat(c.session().cluster()).contains("ill-k8s");
-    eventually(() -> pod("ill-k8s", id) != null);
+    startedOn("ill-k8s", id);
     assertThat(await(service.advance(id)).orElseThrow().state()).isEqualTo(SessionState.STARTING);
     markReady("ill-k8s", id);
     eventually(() -> await(service.advance(id)).orElseThrow().state() == SessionState.RUNNING);
@@ -237,7 +242,8 @@ class KubernetesClustersTest {
   void startWhenRepeatedThenSamePodAndNoError() {
     Created c = await(service.create(alice, new NewSession("jupyter", "gpu", List.of(ESRF_PID), Optional.empty())));
     String id = c.session().id();
-    eventually(() -> pod("esrf-k8s", id) != null);
+    // the first start has finished once its Service (created after the Pod and the Secret) exists
+    eventually(() -> kubelets.get("esrf-k8s").services().inNamespace(NS).withName(SessionObjects.name(id)).get() != null);
     String uid = pod("esrf-k8s", id).getMetadata().getUid();
     // a new service (as after a restart) starts it again: create-or-update keeps the pod and its secret
     SessionService restarted = new SessionService(store, Placer.standard(), List.copyOf(clustersOf()), drivers,
@@ -283,7 +289,7 @@ class KubernetesClustersTest {
   void reconcileWhenPodDeletedBehindTheBrokersBackThenFailedAndOrphanPodRemoved() {
     Created c = await(service.create(alice, new NewSession("jupyter", "gpu", List.of(ESRF_PID), Optional.empty())));
     String id = c.session().id();
-    eventually(() -> pod("esrf-k8s", id) != null);
+    startedOn("esrf-k8s", id);
     markReady("esrf-k8s", id);
     assertThat(await(reconciler.pass())).isEqualTo(new Reconciler.Pass(true, 0, 1));
     assertThat(session(id).state()).isEqualTo(SessionState.RUNNING);
@@ -318,7 +324,7 @@ class KubernetesClustersTest {
   void reconcileWhenLifetimeEndedThenStoppedAndObjectsRemoved() {
     Created c = await(service.create(alice, new NewSession("jupyter", "gpu", List.of(ESRF_PID), Optional.empty())));
     String id = c.session().id();
-    eventually(() -> pod("esrf-k8s", id) != null);
+    startedOn("esrf-k8s", id);
     // RUNNING first: a session still STARTING 14 days later would (rightly) fail its start timeout instead
     markReady("esrf-k8s", id);
     await(reconciler.pass());
@@ -337,7 +343,7 @@ class KubernetesClustersTest {
   void stopWhenOwnerThenStoppedAndObjectsRemovedAndOthersCannot() {
     Created c = await(service.create(alice, new NewSession("jupyter", "gpu", List.of(ILL_PID), Optional.empty())));
     String id = c.session().id();
-    eventually(() -> pod("ill-k8s", id) != null);
+    startedOn("ill-k8s", id);
     Caller mallory = new Caller("mallory@demo.panosc.eu", false, false, Set.of(), Set.of());
     assertThat(await(service.stop(mallory, id).otherwise(e -> null))).isNull();
     assertThat(pod("ill-k8s", id)).isNotNull();
@@ -349,7 +355,7 @@ class KubernetesClustersTest {
   void startWhenNotReadyWithinTimeoutThenFailed() {
     Created c = await(service.create(alice, new NewSession("jupyter", "gpu", List.of(ILL_PID), Optional.empty())));
     String id = c.session().id();
-    eventually(() -> pod("ill-k8s", id) != null);
+    startedOn("ill-k8s", id);
     clock.advance(Duration.ofMinutes(6));
     // once the background start finished, the next step sees the timeout
     eventually(() -> await(service.advance(id)).orElseThrow().state() == SessionState.FAILED);

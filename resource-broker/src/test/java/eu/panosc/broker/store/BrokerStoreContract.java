@@ -212,4 +212,154 @@ abstract class BrokerStoreContract {
     assertThat(after.state()).isEqualTo(SessionState.RUNNING);
     await(s.touch(java.util.Map.of()));
   }
+
+  @Test
+  void updateWhenTouchedMeanwhileThenTheActivityIsKeptEvenByAnUpdaterFromAnOlderRead() {
+    BrokerStore s = store();
+    Session x = await(s.create(session(id(), user(), null, SMALL, SessionState.STARTING), TWO));
+    Session stale = await(s.get(x.id())).orElseThrow();
+    await(s.touch(java.util.Map.of(x.id(), T0.plusSeconds(90))));
+    // an unrelated update on the current value
+    Session running = await(s.update(x.id(), c -> c.running("http://s/", T0.plusSeconds(100)))).orElseThrow();
+    assertThat(running.lastActivity()).isEqualTo(T0.plusSeconds(90));
+    assertThat(await(s.get(x.id())).orElseThrow().lastActivity()).isEqualTo(T0.plusSeconds(90));
+    // an updater that ignores the current value and answers a copy of what it read before the touch
+    Session answered = await(s.update(x.id(), c -> stale.running("http://s/", T0.plusSeconds(110)))).orElseThrow();
+    assertThat(answered.lastActivity()).isEqualTo(T0.plusSeconds(90));
+    Session stored = await(s.get(x.id())).orElseThrow();
+    assertThat(stored.lastActivity()).isEqualTo(T0.plusSeconds(90));
+    assertThat(stored.state()).isEqualTo(SessionState.RUNNING);
+    assertThat(stored.updated()).isEqualTo(T0.plusSeconds(110));
+    // an update may move the activity forward
+    assertThat(await(s.update(x.id(), c -> c.activeAt(T0.plusSeconds(200)))).orElseThrow().lastActivity())
+        .isEqualTo(T0.plusSeconds(200));
+    assertThat(await(s.get(x.id())).orElseThrow().lastActivity()).isEqualTo(T0.plusSeconds(200));
+  }
+
+  @Test
+  void updateWhenTouchedConcurrentlyThenNoActivityIsLost() {
+    BrokerStore s = store();
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      ids.add(await(s.create(session(id(), user(), null, SMALL, SessionState.RUNNING), TWO)).id());
+    }
+    List<Session> before = new ArrayList<>();
+    for (String id : ids) {
+      before.add(await(s.get(id)).orElseThrow());
+    }
+    List<Future<?>> all = new ArrayList<>();
+    for (int i = 0; i < ids.size(); i++) {
+      Session old = before.get(i);
+      all.add(s.update(ids.get(i), c -> old.withState(SessionState.STOPPING, T0.plusSeconds(5))));
+      all.add(s.touch(java.util.Map.of(ids.get(i), T0.plusSeconds(60 + i))));
+    }
+    await(Future.join(all));
+    for (int i = 0; i < ids.size(); i++) {
+      Session stored = await(s.get(ids.get(i))).orElseThrow();
+      assertThat(stored.lastActivity()).isEqualTo(T0.plusSeconds(60 + i));
+      assertThat(stored.state()).isEqualTo(SessionState.STOPPING);
+    }
+  }
+
+  @Test
+  void usedByClusterWhenPlacedEndedAndUnplacedThenOnlyActivePlacedOnesSummedPerCluster() {
+    BrokerStore s = store();
+    String a = "ua-" + UUID.randomUUID().toString().substring(0, 8);
+    String b = a + "-b";
+    String u = user();
+    Quota many = new Quota(100, Optional.empty());
+    Session a1 = await(s.create(session(id(), u, null, new Resources(2, 100, 0), SessionState.PLACING), many));
+    Session a2 = await(s.create(session(id(), u, null, new Resources(3, 200, 1), SessionState.PLACING), many));
+    Session b1 = await(s.create(session(id(), u, null, new Resources(5, 500, 0), SessionState.PLACING), many));
+    Session ended = await(s.create(session(id(), u, null, new Resources(7, 700, 0), SessionState.PLACING), many));
+    await(s.create(session(id(), u, null, new Resources(11, 1100, 0), SessionState.PLACING), many)); // never placed
+    Resources room = new Resources(1000, 100_000, 10);
+    for (Session x : List.of(a1, a2, ended)) {
+      assertThat(await(s.reserve(x.id(), a, room, c -> c.placed(a, "t", T0)))).isPresent();
+    }
+    assertThat(await(s.reserve(b1.id(), b, room, c -> c.placed(b, "t", T0)))).isPresent();
+    await(s.update(ended.id(), c -> c.withState(SessionState.STOPPED, T0.plusSeconds(1))));
+    java.util.Map<String, Resources> used = await(s.usedByCluster());
+    assertThat(used.get(a)).isEqualTo(new Resources(5, 300, 1));
+    assertThat(used.get(b)).isEqualTo(new Resources(5, 500, 0));
+    assertThat(used).doesNotContainKey(a + "-none");
+  }
+
+  @Test
+  void reserveWhenParallelOnOneClusterThenNeverOverbooked() {
+    BrokerStore s = store();
+    String cluster = "c-" + UUID.randomUUID().toString().substring(0, 8);
+    Resources capacity = new Resources(10, 1_000_000, 1);
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      ids.add(await(s.create(session(id(), user(), null, SMALL, SessionState.PLACING), TWO)).id());
+    }
+    List<Future<Optional<Session>>> all = new ArrayList<>();
+    for (String id : ids) {
+      all.add(s.reserve(id, cluster, capacity, c -> c.placed(cluster, "test", T0.plusSeconds(1))));
+    }
+    await(Future.join(all));
+    long placed = all.stream().filter(f -> f.result().isPresent()).count();
+    // 2 CPUs each in 10: exactly 5 fit
+    assertThat(placed).isEqualTo(5);
+    assertThat(await(s.active()).stream().filter(x -> x.cluster().equals(Optional.of(cluster)))).hasSize(5)
+        .allSatisfy(x -> assertThat(x.state()).isEqualTo(SessionState.STARTING));
+    // a GPU session does not fit a cluster whose GPU is taken; an ended session frees its share
+    Session gpu1 = await(s.create(session(id(), user(), null, new Resources(0, 1, 1), SessionState.PLACING), TWO));
+    Session gpu2 = await(s.create(session(id(), user(), null, new Resources(0, 1, 1), SessionState.PLACING), TWO));
+    String other = cluster + "-g";
+    assertThat(await(s.reserve(gpu1.id(), other, capacity, c -> c.placed(other, "t", T0)))).isPresent();
+    assertThat(await(s.reserve(gpu2.id(), other, capacity, c -> c.placed(other, "t", T0)))).isEmpty();
+    await(s.update(gpu1.id(), c -> c.withState(SessionState.STOPPED, T0)));
+    assertThat(await(s.reserve(gpu2.id(), other, capacity, c -> c.placed(other, "t", T0)))).isPresent();
+    assertThat(await(s.reserve("missing", other, capacity, c -> c.placed(other, "t", T0)))).isEmpty();
+  }
+
+  /** A placed session of {@code proposal} with {@code cpu} cores, created at {@code created}, ended at {@code end}. */
+  static Session used(String proposal, long cpu, java.time.Instant created, java.time.Instant end) {
+    Session x = session(id(), user(), proposal, new Resources(cpu, 1024, 0), SessionState.PENDING);
+    return new Session(x.id(), x.owner(), x.proposal(), x.datasets(), x.flavour(), x.image(), x.resources(),
+        Optional.of("esrf-k8s"), end == null ? SessionState.RUNNING : SessionState.STOPPED, Optional.empty(),
+        Optional.of("t"), Optional.empty(), x.secretHash(), created, end == null ? created : end,
+        created.plus(java.time.Duration.ofDays(14)), created);
+  }
+
+  @Test
+  void createWhenTheProposalUsedItsCoreHoursThenRefusedNamingTheLimitAndParallelCreatesAgree() {
+    BrokerStore s = store();
+    String p = "esrf:CH-" + UUID.randomUUID().toString().substring(0, 8);
+    Quota q = new Quota(100, Optional.of(new Quota.ProposalQuota(100, 10_000, 100, 100)));
+    // ended: 8 cores × 10 h = 80; running: 2 cores since 5 h before the next create = 10; never placed: nothing
+    await(s.create(used(p, 8, T0, T0.plus(java.time.Duration.ofHours(10))), q));
+    java.time.Instant at = T0.plus(java.time.Duration.ofHours(20));
+    await(s.create(used(p, 2, at.minus(java.time.Duration.ofHours(5)), null), q));
+    await(s.create(session(id(), user(), p, new Resources(64, 1024, 0), SessionState.FAILED), q));
+    Session next = session(id(), user(), p, SMALL, SessionState.PENDING);
+    Session atTime = new Session(next.id(), next.owner(), next.proposal(), next.datasets(), next.flavour(),
+        next.image(), next.resources(), next.cluster(), next.state(), next.url(), next.placement(), next.failure(),
+        next.secretHash(), at, at, at.plus(java.time.Duration.ofDays(14)), at);
+    // 90 < 100: allowed
+    assertThat(await(s.create(atTime, q)).id()).isEqualTo(next.id());
+    // 5 more hours: the running one reaches 100 (2 × 10 h); the new one has held 2 cores for 5 h: 110 ≥ 100
+    java.time.Instant later = at.plus(java.time.Duration.ofHours(5));
+    await(s.update(next.id(), c -> c.placed("esrf-k8s", "t", at)));
+    List<Future<Session>> all = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      Session n = session(id(), user(), p, SMALL, SessionState.PENDING);
+      all.add(s.create(new Session(n.id(), n.owner(), n.proposal(), n.datasets(), n.flavour(), n.image(), n.resources(),
+          n.cluster(), n.state(), n.url(), n.placement(), n.failure(), n.secretHash(), later, later,
+          later.plus(java.time.Duration.ofDays(14)), later), q));
+    }
+    await(Future.join(all).otherwiseEmpty());
+    assertThat(all).allSatisfy(f -> {
+      assertThat(f.failed()).isTrue();
+      assertThat(f.cause()).isInstanceOf(QuotaExceededException.class);
+      assertThat(((QuotaExceededException) f.cause()).limit()).isEqualTo("proposal.coreHours");
+      assertThat(f.cause().getMessage()).contains("110.0 core-hours").contains("100");
+    });
+    // without a core-hour limit the same create passes
+    Session free = session(id(), user(), p, SMALL, SessionState.PENDING);
+    assertThat(await(s.create(free, new Quota(100, Optional.of(new Quota.ProposalQuota(100, 10_000, 100))))).id())
+        .isEqualTo(free.id());
+  }
 }

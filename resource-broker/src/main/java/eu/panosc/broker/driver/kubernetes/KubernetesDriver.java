@@ -74,6 +74,28 @@ public final class KubernetesDriver implements SessionDriver {
     return new KubernetesDriver(vertx, client, target.namespace(), ingress);
   }
 
+  /**
+   * A driver for {@code target} presenting {@code token} (a cluster from the federation-registry, its
+   * {@code credentialsRef} resolved by the broker), its client speaking through {@code vertx}.
+   */
+  public static KubernetesDriver connect(Vertx vertx, Cluster.KubernetesTarget target, String token) {
+    Config config = new ConfigBuilder(Config.empty()).withMasterUrl(target.apiUrl())
+        .withNamespace(target.namespace()).withTrustCerts(target.trustCerts()).withConnectionTimeout(3_000)
+        .withRequestTimeout(5_000).withRequestRetryBackoffLimit(0).withOauthToken(token).build();
+    KubernetesClient client = new KubernetesClientBuilder().withConfig(config)
+        .withHttpClientFactory(new Vertx5HttpClientFactory(vertx)).build();
+    return new KubernetesDriver(vertx, client, target.namespace());
+  }
+
+  /** The client (shared with staging on the same cluster). */
+  public KubernetesClient client() {
+    return client;
+  }
+
+  public String namespace() {
+    return namespace;
+  }
+
   private <T> Future<T> blocking(Callable<T> work) {
     return vertx.executeBlocking(work, false);
   }

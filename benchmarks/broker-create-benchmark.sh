@@ -1,0 +1,127 @@
+#!/usr/bin/env bash
+# End-to-end session creations per second through the resource-broker's API (issue 13 goal: >= 100/s), the PDP
+# check included. Starts BENCH_CLUSTERS Fabric8 mock Kubernetes API servers in CRUD mode (MockClusters: they stand
+# in for the clusters, which cannot run here), then `panosc up --demo` (embedded PostgreSQL, the real aai-broker and
+# policy-decision-point) with those clusters configured, then SessionCreateLoad drives POST /broker/v1/sessions with
+# BENCH_CONNECTIONS requests always in flight, in the same run:
+#   pdp:  alice, a session with dataset 10.15151/ESRF-DC-2415002: each create asks the real PDP (client-credentials
+#         token, subject resolution, AuthZEN evaluation), then quota, placement with capacity reservation, answer;
+#   peer: bob, the same create without datasets (no PDP call): the ratio pdp/peer is what the PDP check costs.
+# A warm-up per phase, then BENCH_ROUNDS measured runs per phase, alternating which goes first. Every answer must be
+# 202 with the session STARTING on a benchmark cluster; afterwards the Pods in the mock API servers must reach the
+# number of sessions created (the Kubernetes driver creates Pod, Service and Secret after the answer).
+# The reconciler runs every 10 min here (BENCH_RECONCILE), so its passes over thousands of STARTING sessions, which
+# never run on a mock API server, do not mix into the measurement.
+# Results: benchmarks/results/<UTC>-broker-create.json and a summary on stdout.
+#
+#   benchmarks/broker-create-benchmark.sh
+#   BENCH_SKIP_BUILD=1 BENCH_ROUNDS=3 BENCH_DURATION=10 benchmarks/broker-create-benchmark.sh
+#
+# Environment: BENCH_CLUSTERS (3), BENCH_ROUNDS (3), BENCH_CONNECTIONS (16), BENCH_WARMUP (5 s), BENCH_DURATION
+# (10 s; a user may hold at most 10 000 active sessions, so keep rate x time under that), BENCH_OURS_PORT (18690),
+# BENCH_RECONCILE (10m), BENCH_SKIP_BUILD=1 (reuse benchmarks.jar and panosc.jar).
+# Requires: curl, python3.
+set -euo pipefail
+
+BENCH_NAME=broker-create-benchmark
+BENCH_WARMUP="${BENCH_WARMUP:-5}"
+BENCH_DURATION="${BENCH_DURATION:-10}"
+. "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
+cd "$ROOT"
+
+PORT="${BENCH_OURS_PORT:-18690}"
+ROUNDS="${BENCH_ROUNDS:-3}"
+CLUSTERS="${BENCH_CLUSTERS:-3}"
+RECONCILE="${BENCH_RECONCILE:-10m}"
+for n in ROUNDS CLUSTERS CONNECTIONS WARMUP DURATION PORT; do
+  [[ "${!n}" =~ ^[1-9][0-9]*$ ]] || die "$n must be a positive integer, not '${!n}'"
+done
+[[ "$RECONCILE" =~ ^[1-9][0-9]*(s|m|h)$ ]] || die "BENCH_RECONCILE must be a duration such as 10m"
+command -v curl >/dev/null || die "curl is required"
+command -v python3 >/dev/null || die "python3 is required"
+
+JAR="$ROOT/benchmarks/target/benchmarks.jar"
+LOAD_AT_START="$(cat /proc/loadavg)"
+STAMP="$(date -u +%Y-%m-%dT%H%M%SZ)"
+RESULTS="$ROOT/benchmarks/results"
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/broker-create-benchmark.XXXXXX")"
+mkdir -p "$RESULTS"
+PANOSC_PID=""
+MOCK_PID=""
+cleanup() {
+  local rc=$?
+  stop_pid "$PANOSC_PID" "control plane"
+  stop_pid "$MOCK_PID" "mock API servers"
+  if [[ $rc -ne 0 ]]; then say "failed (exit $rc); logs kept in $WORK"; else rm -rf "$WORK"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+build_jars "$JAR"
+
+say "starting $CLUSTERS mock Kubernetes API servers"
+"$JAVA" "${JAVA_FLAGS[@]}" -cp "$JAR" eu.panosc.benchmarks.broker.MockClusters "$CLUSTERS" "$WORK/apis.txt" \
+  > "$WORK/mock.log" 2>&1 &
+MOCK_PID=$!
+for ((i = 0; i < 120; i++)); do
+  [[ -s "$WORK/apis.txt" ]] && break
+  kill -0 "$MOCK_PID" 2>/dev/null || { cat "$WORK/mock.log" >&2; die "the mock API servers did not start"; }
+  sleep 0.5
+done
+[[ -s "$WORK/apis.txt" ]] || die "the mock API servers did not start in 60 s"
+mapfile -t APIS < "$WORK/apis.txt"
+
+{
+  echo "logging:"
+  echo "  level: warn"
+  echo "services:"
+  echo "  aai:"
+  echo "    accessTokenLifetime: 60m"
+  echo "  broker:"
+  echo "    reconcileInterval: $RECONCILE"
+  echo "    limits:"
+  echo "      user: {maxActive: 10000}"
+  echo "    clusters:"
+  for ((i = 0; i < ${#APIS[@]}; i++)); do
+    echo "      bench-k8s-$i:"
+    echo "        kind: kubernetes"
+    echo "        apiUrl: ${APIS[$i]}"
+    echo "        facility: esrf"
+    echo "        capacity: {cpu: 1000000, memoryMi: 500000000, gpu: 0}"
+    echo "        storageSites: {esrf-gpfs: {claim: esrf-gpfs}}"
+  done
+} > "$WORK/panosc.yaml"
+
+port_free "$PORT" || die "port $PORT is taken (BENCH_OURS_PORT)"
+say "starting the control plane on port $PORT ($(load))"
+PANOSC_JAVA_OPTS="-Djava.io.tmpdir=$WORK" ./panosc up --demo --port "$PORT" --data-dir "$WORK/data" \
+  --config "$WORK/panosc.yaml" > "$WORK/panosc.log" 2>&1 &
+PANOSC_PID=$!
+URL="http://127.0.0.1:$PORT"
+wait_http "$URL/broker/health/ready" 240 "$PANOSC_PID" "control plane" "$WORK/panosc.log"
+
+token() {
+  ./panosc token --user "$1" --audience "http://localhost:$PORT/broker" --url "http://localhost:$PORT" \
+    2>"$WORK/token.err" || { cat "$WORK/token.err" >&2; die "no broker token for $1"; }
+}
+ALICE="$(token alice)"
+BOB="$(token bob)"
+
+say "load: $CONNECTIONS in flight, warm-up ${WARMUP} s, $ROUNDS x ${DURATION} s per phase ($(load))"
+OUT="$RESULTS/$STAMP-broker-create.json"
+"$JAVA" "${JAVA_FLAGS[@]}" -cp "$JAR" eu.panosc.benchmarks.broker.SessionCreateLoad --url "$URL" \
+  --pdp-token "$ALICE" --peer-token "$BOB" --dataset 10.15151/ESRF-DC-2415002 \
+  --apis "$(IFS=,; echo "${APIS[*]}")" --cluster-prefix bench-k8s- --concurrency "$CONNECTIONS" \
+  --warmup "$WARMUP" --duration "$DURATION" --rounds "$ROUNDS" --out "$WORK/load.json" > /dev/null
+
+python3 - "$WORK/load.json" "$OUT" "$LOAD_AT_START" "$(cat /proc/loadavg)" "$("$JAVA" -version 2>&1 | head -1)" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+r.update({"benchmark": "broker-create", "load_at_start": sys.argv[3], "load_at_end": sys.argv[4], "jdk": sys.argv[5]})
+json.dump(r, open(sys.argv[2], "w"), indent=2)
+print("session creations/s, median of %d rounds: with PDP check %.1f, without (peer) %.1f, ratio %.3f; "
+      "%d sessions, %d Pods in the mock clusters after %.1f s; load %s -> %s"
+      % (r["rounds"], r["medianPerSecondPdp"], r["medianPerSecondPeer"], r["ratioPdpToPeer"], r["sessionsCreated"],
+         r["podsInClusters"], r["podWaitSeconds"], sys.argv[3], sys.argv[4]))
+PY
+say "results: $OUT"

@@ -194,7 +194,7 @@ public final class UpstreamAccessTokens implements ExternalSubjectTokens {
   /**
    * An RFC 7662 answer of {@code s}'s OP as claims, checked as a JWT access token is ({@link
    * UpstreamJwts#checkAccessToken}): {@code active} must be {@code true}; a missing {@code iss} is the OP asked; its
-   * {@code client_id} counts as {@code azp}; a {@code token_type} other than Bearer (a refresh token, a DPoP-bound
+   * {@code client_id} counts as {@code azp}; {@code iat} may be missing; a {@code token_type} other than Bearer (a refresh token, a DPoP-bound
    * token) is refused.
    *
    * @throws TokenRejectedException naming the failed check
@@ -208,20 +208,24 @@ public final class UpstreamAccessTokens implements ExternalSubjectTokens {
         || "urn:ietf:params:oauth:token-type:access_token".equals(t)))) {
       throw new TokenRejectedException(Reason.TOKEN_TYPE, "token_type is not Bearer");
     }
-    Map<String, Object> m = new LinkedHashMap<>(answer.getMap());
+    JsonObject m = answer.copy();
     m.remove("active");
     m.remove("token_type");
-    m.putIfAbsent("iss", s.issuerId());
-    if (!m.containsKey("azp") && m.get("client_id") instanceof String clientId) {
+    if (!m.containsKey("iss")) {
+      m.put("iss", s.issuerId());
+    }
+    if (!m.containsKey("azp") && m.getValue("client_id") instanceof String clientId) {
       m.put("azp", clientId);
     }
     JWTClaimsSet c;
     try {
-      c = JWTClaimsSet.parse(m);
+      c = JWTClaimsSet.parse(m.encode());
     } catch (java.text.ParseException | RuntimeException e) {
       throw new TokenRejectedException(Reason.MALFORMED, "the introspection answer's claims are not well-formed");
     }
-    UpstreamJwts.checkAccessToken(c, s, now);
+    // RFC 7662 §2.2: iat is OPTIONAL in an answer (the OP has just said the token is active); if given, it is checked
+    UpstreamJwts.checkAccessToken(c.getIssueTime() != null ? c : new JWTClaimsSet.Builder(c).issueTime(Date.from(now))
+        .build(), s, now);
     return c;
   }
 

@@ -694,7 +694,7 @@ class OidcStandInLoginIT {
   }
 
   /** {@code sub} signs in at ESRF through the private_key_jwt upstream, registering: a broker user from then on. */
-  private static void registerThroughPkj(String sub) {
+  private static String registerThroughPkj(String sub) {
     opSub.set(sub);
     try {
       AtCallback at = toCallback("standin-pkj");
@@ -712,6 +712,7 @@ class OidcStandInLoginIT {
       }
       assertThat(page.statusCode()).as(page.body()).isEqualTo(302);
       assertThat(Browser.location(page)).startsWith(SCICAT_REDIRECT);
+      return code(page);
     } finally {
       opSub.set("standin-user-1");
     }
@@ -745,7 +746,7 @@ class OidcStandInLoginIT {
 
   @Test
   void tokenExchangeWhenOpaqueTokenInactiveForeignUnknownUserOrOpFailingThenOAuthErrorsNever500() {
-    registerThroughPkj("opaque-holder-2");
+    String code = registerThroughPkj("opaque-holder-2");
     HttpResponse<String> unknown = exchange("never-issued-token");
     assertThat(unknown.statusCode()).as(unknown.body()).isEqualTo(400);
     assertThat(new JsonObject(unknown.body()).getString("error")).isEqualTo("invalid_request");
@@ -773,6 +774,19 @@ class OidcStandInLoginIT {
     assertThat(down.statusCode()).as(down.body()).isEqualTo(503);
     assertThat(new JsonObject(down.body()).getString("error")).isEqualTo("temporarily_unavailable");
     assertThat(down.body()).doesNotContain("opaque-op-fails");
+
+    HttpResponse<String> tokens = Http.send(java.net.http.HttpRequest.newBuilder(URI.create(base + "/aai/token"))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+            "scicat-esrf:scicat-esrf-demo-secret".getBytes(StandardCharsets.UTF_8)))
+        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("grant_type=authorization_code&code="
+            + Browser.enc(code) + "&redirect_uri=" + Browser.enc(SCICAT_REDIRECT))).build());
+    String refresh = new JsonObject(tokens.body()).getString("refresh_token");
+    assertThat(refresh).as(tokens.body()).isNotNull();
+    HttpResponse<String> ownRefresh = exchange(refresh);
+    assertThat(ownRefresh.statusCode()).isEqualTo(400);
+    assertThat(new JsonObject(ownRefresh.body()).getString("error_description")).contains("refresh token");
+    assertThat(introspections).as("the broker's own refresh token is never sent to the OP").doesNotContainKey(refresh);
 
     HttpResponse<String> notAToken = exchange("has spaces in it");
     assertThat(notAToken.statusCode()).as("never sent to the OP").isEqualTo(400);

@@ -164,7 +164,8 @@ public final class UpstreamAccessTokens implements ExternalSubjectTokens {
       try {
         claims = introspectedClaims(answer.result(), upstream.provider().settings(), now);
       } catch (TokenRejectedException e) {
-        return Future.failedFuture(e);
+        return Future.failedFuture(new TokenRejectedException(e.reason(), "active at " + upstream.id() + ", but "
+            + e.getMessage()));
       }
       remember(key, new Introspected(upstream.id(), claims, min(claims.getExpirationTime().toInstant(),
           now.plus(MAX_CACHE))));

@@ -90,6 +90,10 @@ class OidcStandInLoginIT {
   /** The {@code prompt} of the last authorization request the stand-in saw (null: none). */
   static final AtomicReference<String> lastPrompt = new AtomicReference<>();
   static String admin;
+  /** The stand-in's opaque access tokens: token to its RFC 7662 answer (unknown ones are inactive). */
+  static final Map<String, JsonObject> opaqueTokens = new ConcurrentHashMap<>();
+  /** How often each token was introspected at the stand-in. */
+  static final Map<String, Integer> introspections = new ConcurrentHashMap<>();
   static final AtomicReference<String> lastClientAuth = new AtomicReference<>();
   /** code to (nonce, challenge, client id) of the authorization requests seen. */
   static final Map<String, String[]> codes = new ConcurrentHashMap<>();
@@ -130,6 +134,7 @@ class OidcStandInLoginIT {
     config.put("services.aai.upstreams.standin-pkj.oidc.clientId", "broker-pkj");
     config.put("services.aai.upstreams.standin-pkj.oidc.clientAuth", "private_key_jwt");
     config.put("services.aai.upstreams.standin-pkj.attributes.userId", "sub");
+    config.put("services.aai.upstreams.standin-pkj.oidc.introspection", "true");
     // the eduTEAMS profile (its name, scopes, user id voPersonID then sub) with the issuer overridden to the stand-in
     config.put("services.aai.upstreams.eduteams.oidc.profile", "eduteams");
     config.put("services.aai.upstreams.eduteams.oidc.issuer", issuer);
@@ -167,7 +172,7 @@ class OidcStandInLoginIT {
       case "/.well-known/openid-configuration" -> req.response().putHeader("Content-Type", "application/json")
           .end(new JsonObject().put("issuer", issuer).put("authorization_endpoint", issuer + "/auth")
               .put("token_endpoint", issuer + "/token").put("userinfo_endpoint", issuer + "/userinfo")
-              .put("jwks_uri", issuer + "/jwks").encode());
+              .put("jwks_uri", issuer + "/jwks").put("introspection_endpoint", issuer + "/introspect").encode());
       case "/jwks" -> req.response().putHeader("Content-Type", "application/json")
           .end(new JsonObject(new JWKSet(KEY.toPublicJWK()).toJSONObject()).encode());
       case "/auth" -> {
@@ -197,6 +202,25 @@ class OidcStandInLoginIT {
         req.response().putHeader("Content-Type", "application/json").end(new JsonObject()
             .put("access_token", "opaque-at").put("token_type", "Bearer")
             .put("id_token", signer.get().apply(claims.get().apply(b).build())).encode());
+      });
+      case "/introspect" -> req.body().onSuccess(body -> {
+        MultiMap form = io.vertx.core.MultiMap.caseInsensitiveMultiMap();
+        for (String p : body.toString().split("&")) {
+          String[] kv = p.split("=", 2);
+          form.add(URLDecoder.decode(kv[0], StandardCharsets.UTF_8), URLDecoder.decode(kv.length > 1 ? kv[1] : "",
+              StandardCharsets.UTF_8));
+        }
+        String token = form.get("token");
+        introspections.merge(String.valueOf(token), 1, Integer::sum);
+        if (!"broker-pkj".equals(form.get("client_id")) || !clientAuthenticated(form, "broker-pkj")) {
+          req.response().setStatusCode(401).putHeader("Content-Type", "application/json")
+              .end(new JsonObject().put("error", "invalid_client").encode());
+        } else if ("opaque-op-fails".equals(token)) {
+          req.response().setStatusCode(500).end("internal error");
+        } else {
+          req.response().putHeader("Content-Type", "application/json").end(opaqueTokens.getOrDefault(token,
+              new JsonObject().put("active", false)).encode());
+        }
       });
       case "/userinfo" -> req.response().putHeader("Content-Type", "application/json").end(new JsonObject()
           .put("sub", userinfoSub.get() == null ? opSub.get() : userinfoSub.get()).encode());
@@ -647,5 +671,125 @@ class OidcStandInLoginIT {
     } finally {
       opSub.set("standin-user-1");
     }
+  }
+
+  // --- external token exchange of opaque upstream access tokens (RFC 7662 introspection at the stand-in) ---
+
+  private static HttpResponse<String> exchange(String subjectToken) {
+    return Http.send(java.net.http.HttpRequest.newBuilder(URI.create(base + "/aai/token"))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+            "scicat-esrf:scicat-esrf-demo-secret".getBytes(StandardCharsets.UTF_8)))
+        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("grant_type=" + Browser.enc(
+            "urn:ietf:params:oauth:grant-type:token-exchange") + "&subject_token=" + Browser.enc(subjectToken)
+            + "&subject_token_type=" + Browser.enc("urn:ietf:params:oauth:token-type:access_token") + "&audience="
+            + Browser.enc("https://icat.ill.demo"))).build());
+  }
+
+  /** The stand-in's active answer for a token of {@code sub} issued to {@code clientId}. */
+  private static JsonObject activeAnswer(String sub, String clientId) {
+    return new JsonObject().put("active", true).put("iss", issuer).put("sub", sub).put("client_id", clientId)
+        .put("token_type", "Bearer").put("exp", Instant.now().plusSeconds(300).getEpochSecond())
+        .put("iat", Instant.now().getEpochSecond());
+  }
+
+  /** {@code sub} signs in at ESRF through the private_key_jwt upstream, registering: a broker user from then on. */
+  private static String registerThroughPkj(String sub) {
+    opSub.set(sub);
+    try {
+      AtCallback at = toCallback("standin-pkj");
+      HttpResponse<String> page = at.browser().get(at.callback());
+      for (int step = 0; step < 3 && page.statusCode() == 200; step++) {
+        if (page.body().contains("action=\"../register\"")) {
+          Map<String, String> reg = Browser.hidden(page.body());
+          reg.put("name", "Opaque Holder");
+          reg.put("email", sub + "@standin.test");
+          reg.put("terms", "accept");
+          page = at.browser().post(base + "/aai/register", reg);
+        } else {
+          page = at.browser().consent(base, page, true);
+        }
+      }
+      assertThat(page.statusCode()).as(page.body()).isEqualTo(302);
+      assertThat(Browser.location(page)).startsWith(SCICAT_REDIRECT);
+      return code(page);
+    } finally {
+      opSub.set("standin-user-1");
+    }
+  }
+
+  @Test
+  void tokenExchangeWhenOpaqueTokenActiveAtTheOpThenIllTokenAndTheAnswerCachedNotAskedTwice() throws Exception {
+    registerThroughPkj("opaque-holder");
+    opaqueTokens.put("opaque-at-holder-1", activeAnswer("opaque-holder", "broker-pkj"));
+
+    HttpResponse<String> r = exchange("opaque-at-holder-1");
+
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    JsonObject answer = new JsonObject(r.body());
+    assertThat(answer.getString("issued_token_type")).isEqualTo("urn:ietf:params:oauth:token-type:access_token");
+    JWTClaimsSet ill = SignedJWT.parse(answer.getString("access_token")).getJWTClaimsSet();
+    assertThat(ill.getAudience()).containsExactly("https://icat.ill.demo");
+    assertThat(ill.getJSONObjectClaim("act")).containsEntry("sub", "scicat-esrf");
+    assertThat(ill.getSubject()).as("a pairwise sub, not the upstream's").isNotEqualTo("opaque-holder")
+        .doesNotContain("@");
+    assertThat(lastClientAuth).as("the broker authenticated at the introspection endpoint").hasValue(
+        "private_key_jwt");
+
+    HttpResponse<String> again = exchange("opaque-at-holder-1");
+    assertThat(again.statusCode()).as(again.body()).isEqualTo(200);
+    assertThat(SignedJWT.parse(new JsonObject(again.body()).getString("access_token")).getJWTClaimsSet()
+        .getSubject()).isEqualTo(ill.getSubject());
+    assertThat(introspections.get("opaque-at-holder-1")).as("the second exchange used the cached answer")
+        .isEqualTo(1);
+  }
+
+  @Test
+  void tokenExchangeWhenOpaqueTokenInactiveForeignUnknownUserOrOpFailingThenOAuthErrorsNever500() {
+    String code = registerThroughPkj("opaque-holder-2");
+    HttpResponse<String> unknown = exchange("never-issued-token");
+    assertThat(unknown.statusCode()).as(unknown.body()).isEqualTo(400);
+    assertThat(new JsonObject(unknown.body()).getString("error")).isEqualTo("invalid_request");
+    assertThat(new JsonObject(unknown.body()).getString("error_description")).contains("inactive")
+        .doesNotContain("never-issued-token");
+
+    opaqueTokens.put("opaque-at-other-client", activeAnswer("opaque-holder-2", "another-client"));
+    HttpResponse<String> foreign = exchange("opaque-at-other-client");
+    assertThat(foreign.statusCode()).isEqualTo(400);
+    assertThat(new JsonObject(foreign.body()).getString("error")).isEqualTo("invalid_request");
+    assertThat(new JsonObject(foreign.body()).getString("error_description")).contains("audience");
+
+    opaqueTokens.put("opaque-at-expired", activeAnswer("opaque-holder-2", "broker-pkj").put("exp",
+        Instant.now().minusSeconds(3600).getEpochSecond()));
+    HttpResponse<String> expired = exchange("opaque-at-expired");
+    assertThat(new JsonObject(expired.body()).getString("error_description")).contains("expired");
+
+    opaqueTokens.put("opaque-at-stranger", activeAnswer("never-signed-in-here", "broker-pkj"));
+    HttpResponse<String> stranger = exchange("opaque-at-stranger");
+    assertThat(stranger.statusCode()).isEqualTo(400);
+    assertThat(new JsonObject(stranger.body()).getString("error")).isEqualTo("invalid_grant");
+    assertThat(new JsonObject(stranger.body()).getString("error_description")).contains("sign in through the broker");
+
+    HttpResponse<String> down = exchange("opaque-op-fails");
+    assertThat(down.statusCode()).as(down.body()).isEqualTo(503);
+    assertThat(new JsonObject(down.body()).getString("error")).isEqualTo("temporarily_unavailable");
+    assertThat(down.body()).doesNotContain("opaque-op-fails");
+
+    HttpResponse<String> tokens = Http.send(java.net.http.HttpRequest.newBuilder(URI.create(base + "/aai/token"))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+            "scicat-esrf:scicat-esrf-demo-secret".getBytes(StandardCharsets.UTF_8)))
+        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("grant_type=authorization_code&code="
+            + Browser.enc(code) + "&redirect_uri=" + Browser.enc(SCICAT_REDIRECT))).build());
+    String refresh = new JsonObject(tokens.body()).getString("refresh_token");
+    assertThat(refresh).as(tokens.body()).isNotNull();
+    HttpResponse<String> ownRefresh = exchange(refresh);
+    assertThat(ownRefresh.statusCode()).isEqualTo(400);
+    assertThat(new JsonObject(ownRefresh.body()).getString("error_description")).contains("refresh token");
+    assertThat(introspections).as("the broker's own refresh token is never sent to the OP").doesNotContainKey(refresh);
+
+    HttpResponse<String> notAToken = exchange("has spaces in it");
+    assertThat(notAToken.statusCode()).as("never sent to the OP").isEqualTo(400);
+    assertThat(introspections).doesNotContainKey("has spaces in it");
   }
 }

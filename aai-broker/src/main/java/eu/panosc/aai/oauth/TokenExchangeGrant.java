@@ -185,7 +185,11 @@ public final class TokenExchangeGrant implements Grant {
         scopes.add(s);
       }
     }
-    return external.userOf(subjectToken)
+    // one of this provider's refresh tokens (opaque too) is never sent to an upstream OP for introspection
+    return grants.familyOfRefreshToken(subjectToken).compose(own -> own.isPresent()
+        ? Future.failedFuture(OAuthError.invalidRequest("subject_token is a refresh token of this provider, not an "
+            + "access token"))
+        : external.userOf(subjectToken))
         .compose(user -> targetSector(targets).compose(sector -> subjects.record(sector, user)))
         .map(sub -> {
           AccessTokens.Issued issued = tokens.issue(sub, client.clientId(), targets, scopes,

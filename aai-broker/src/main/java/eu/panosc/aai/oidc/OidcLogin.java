@@ -258,16 +258,7 @@ public final class OidcLogin {
     OidcUpstreamSettings s = upstream.provider().settings();
     MultiMap form = MultiMap.caseInsensitiveMultiMap().add("grant_type", "authorization_code").add("code", code)
         .add("redirect_uri", redirectUri).add("code_verifier", verifier);
-    String authorization = null;
-    switch (s.clientAuth()) {
-      case CLIENT_SECRET_BASIC -> authorization = "Basic " + Base64.getEncoder().encodeToString((formEnc(s.clientId())
-          + ":" + formEnc(s.clientSecret().orElseThrow().value())).getBytes(StandardCharsets.UTF_8));
-      case CLIENT_SECRET_POST -> form.add("client_id", s.clientId()).add("client_secret",
-          s.clientSecret().orElseThrow().value());
-      case PRIVATE_KEY_JWT -> form.add("client_id", s.clientId())
-          .add("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer")
-          .add("client_assertion", assertion(s, m.tokenEndpoint()));
-    }
+    String authorization = authenticate(s, m, form);
     return upstream.provider().postForm(m.tokenEndpoint(), form, authorization).map(r -> {
       if (r.statusCode() != 200) {
         JsonObject err = null;
@@ -284,6 +275,44 @@ public final class OidcLogin {
         throw new IllegalStateException("its token endpoint answered without an id_token");
       }
       return tokens;
+    });
+  }
+
+  /**
+   * The broker's client authentication at {@code s}'s OP as configured, added to {@code form}; the
+   * {@code Authorization} header value for {@code client_secret_basic}, else null. A {@code private_key_jwt} assertion
+   * has the token endpoint as audience, at the introspection endpoint too (RFC 7523 §3: the authorization server).
+   */
+  private String authenticate(OidcUpstreamSettings s, ProviderMetadata m, MultiMap form) {
+    String authorization = null;
+    switch (s.clientAuth()) {
+      case CLIENT_SECRET_BASIC -> authorization = "Basic " + Base64.getEncoder().encodeToString((formEnc(s.clientId())
+          + ":" + formEnc(s.clientSecret().orElseThrow().value())).getBytes(StandardCharsets.UTF_8));
+      case CLIENT_SECRET_POST -> form.add("client_id", s.clientId()).add("client_secret",
+          s.clientSecret().orElseThrow().value());
+      case PRIVATE_KEY_JWT -> form.add("client_id", s.clientId())
+          .add("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer")
+          .add("client_assertion", assertion(s, m.tokenEndpoint()));
+    }
+    return authorization;
+  }
+
+  /**
+   * RFC 7662 introspection of {@code token} at {@code upstream}'s {@code introspection_endpoint} (from its discovery
+   * document), the broker authenticated as at the token endpoint: the OP's answer. Fails with
+   * {@link IllegalStateException} when the OP has no such endpoint, cannot be reached or does not answer 200 with a
+   * JSON object (the message never holds the token).
+   */
+  public Future<JsonObject> introspect(OidcUpstream upstream, String token) {
+    OidcUpstreamSettings s = upstream.provider().settings();
+    return upstream.provider().metadata().compose(m -> {
+      if (m.introspectionEndpoint().isEmpty()) {
+        return Future.failedFuture(new IllegalStateException("its discovery document has no introspection_endpoint"));
+      }
+      MultiMap form = MultiMap.caseInsensitiveMultiMap().add("token", token).add("token_type_hint", "access_token");
+      String authorization = authenticate(s, m, form);
+      return upstream.provider().postForm(m.introspectionEndpoint().get(), form, authorization)
+          .map(r -> OidcProvider.json(r, m.introspectionEndpoint().get()));
     });
   }
 

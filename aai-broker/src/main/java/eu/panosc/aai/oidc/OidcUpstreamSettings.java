@@ -36,6 +36,9 @@ import java.util.Set;
  * @param exchangeAudiences for RFC 8693 exchange of this OP's access tokens: the token's {@code aud} must contain one
  *     of these, or its {@code azp} be one (default: the broker's client id); empty list in config: no exchange
  * @param tokenExchange whether this OP's access tokens may be exchanged at all
+ * @param introspection whether opaque (non-JWT) subject tokens are checked at this OP's RFC 7662
+ *     {@code introspection_endpoint} (client authentication as at its token endpoint); off by default, because an
+ *     opaque token does not say who issued it and is sent to each OP that has this on, in configuration order
  * @param timeout how long a request to the OP may take
  * @param discoveryRefresh how long a discovery document and JWKS are used before they are fetched again
  * @param jwksRefetch the least time between two JWKS fetches caused by an unknown {@code kid}
@@ -43,8 +46,8 @@ import java.util.Set;
 public record OidcUpstreamSettings(String upstreamId, Optional<OidcProfile> profile, URI issuer, String clientId,
     Optional<Secret> clientSecret, ClientAuth clientAuth, List<String> scopes, String displayName,
     Set<JWSAlgorithm> algorithms, Duration skew, Duration maxAge, boolean userinfo, boolean logout,
-    Set<String> exchangeAudiences, boolean tokenExchange, Duration timeout, Duration discoveryRefresh,
-    Duration jwksRefetch) {
+    Set<String> exchangeAudiences, boolean tokenExchange, boolean introspection, Duration timeout,
+    Duration discoveryRefresh, Duration jwksRefetch) {
 
   /** How the broker authenticates at the OP's token endpoint (OIDC Core §9). */
   public enum ClientAuth {
@@ -164,12 +167,16 @@ public record OidcUpstreamSettings(String upstreamId, Optional<OidcProfile> prof
       algs.add(alg);
     }
     List<String> exchange = node.has("exchangeAudiences") ? node.stringList("exchangeAudiences") : List.of(clientId);
+    if (node.bool("introspection", false) && (exchange.isEmpty() || !node.bool("tokenExchange", true))) {
+      throw new ConfigException(node.path() + ".introspection", "introspection checks subject tokens of token "
+          + "exchange, which is off for this upstream (tokenExchange: false or exchangeAudiences empty)");
+    }
     OidcUpstreamSettings s = new OidcUpstreamSettings(upstreamId, profile, issuer, clientId, secret, auth, scopes,
         displayName, algs.isEmpty() ? DEFAULT_ALGORITHMS : algs,
         between(node, "skew", Duration.ofMinutes(2), Duration.ZERO, Duration.ofMinutes(10)),
         between(node, "maxAge", Duration.ofMinutes(10), Duration.ofMinutes(1), Duration.ofHours(1)),
         node.bool("userinfo", true), node.bool("logout", true), Set.copyOf(exchange),
-        node.bool("tokenExchange", !exchange.isEmpty()),
+        node.bool("tokenExchange", !exchange.isEmpty()), node.bool("introspection", false),
         between(node, "timeout", Duration.ofSeconds(10), Duration.ofMillis(100), Duration.ofMinutes(1)),
         between(node, "discoveryRefresh", Duration.ofHours(1), Duration.ofMinutes(1), Duration.ofDays(7)),
         between(node, "jwksRefetch", Duration.ofMinutes(1), Duration.ofSeconds(1), Duration.ofHours(1)));

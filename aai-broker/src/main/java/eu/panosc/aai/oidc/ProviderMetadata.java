@@ -12,7 +12,8 @@ import java.util.Optional;
  * @see <a href="https://openid.net/specs/openid-connect-discovery-1_0.html#ProviderMetadata">OIDC Discovery §3</a>
  */
 public record ProviderMetadata(String issuer, URI authorizationEndpoint, URI tokenEndpoint,
-    Optional<URI> userinfoEndpoint, URI jwksUri, Optional<URI> endSessionEndpoint) {
+    Optional<URI> userinfoEndpoint, URI jwksUri, Optional<URI> endSessionEndpoint,
+    Optional<URI> introspectionEndpoint) {
   public ProviderMetadata {
     Objects.requireNonNull(issuer, "issuer");
     Objects.requireNonNull(authorizationEndpoint, "authorizationEndpoint");
@@ -20,6 +21,7 @@ public record ProviderMetadata(String issuer, URI authorizationEndpoint, URI tok
     Objects.requireNonNull(userinfoEndpoint, "userinfoEndpoint");
     Objects.requireNonNull(jwksUri, "jwksUri");
     Objects.requireNonNull(endSessionEndpoint, "endSessionEndpoint");
+    Objects.requireNonNull(introspectionEndpoint, "introspectionEndpoint");
   }
 
   /**
@@ -38,7 +40,8 @@ public record ProviderMetadata(String issuer, URI authorizationEndpoint, URI tok
     return new ProviderMetadata(s, endpoint(doc, "authorization_endpoint", loopback).orElseThrow(() -> missing(
         "authorization_endpoint")), endpoint(doc, "token_endpoint", loopback).orElseThrow(() -> missing(
         "token_endpoint")), endpoint(doc, "userinfo_endpoint", loopback), endpoint(doc, "jwks_uri", loopback)
-        .orElseThrow(() -> missing("jwks_uri")), endpoint(doc, "end_session_endpoint", loopback));
+        .orElseThrow(() -> missing("jwks_uri")), endpoint(doc, "end_session_endpoint", loopback),
+        endpoint(doc, "introspection_endpoint", loopback));
   }
 
   private static IllegalArgumentException missing(String name) {

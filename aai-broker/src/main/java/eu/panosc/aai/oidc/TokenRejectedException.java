@@ -9,7 +9,7 @@ public final class TokenRejectedException extends RuntimeException {
   /** Which check refused the token. */
   public enum Reason {
     MALFORMED, ALGORITHM, UNKNOWN_KEY, SIGNATURE, ISSUER, AUDIENCE, AUTHORIZED_PARTY, NONCE, EXPIRED, NOT_YET_VALID,
-    TOO_OLD, SUBJECT, EVENTS, NONCE_PRESENT, SESSION, TOKEN_TYPE
+    TOO_OLD, SUBJECT, EVENTS, NONCE_PRESENT, SESSION, TOKEN_TYPE, INACTIVE
   }
 
   private final Reason reason;

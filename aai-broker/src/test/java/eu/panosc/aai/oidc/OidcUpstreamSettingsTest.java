@@ -11,6 +11,7 @@ import eu.panosc.aai.attributes.identity.UserIdSource;
 import eu.panosc.platform.config.ConfigException;
 import eu.panosc.platform.config.ConfigNode;
 import java.net.URI;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -75,6 +76,17 @@ class OidcUpstreamSettingsTest {
     assertThat(o.logout()).isFalse();
     assertThat(o.skew().toSeconds()).isEqualTo(30);
     assertThat(o.displayName()).isEqualTo("127.0.0.1");
+    assertThat(o.introspection()).as("opaque tokens are not sent to an OP unless asked").isFalse();
+  }
+
+  @Test
+  void fromWhenIntrospectionOnThenReadAndRefusedWithoutTokenExchange() {
+    assertThat(read(Map.of("oidc", Map.of("profile", "eduteams", "clientId", "c", "clientSecret", "s",
+        "introspection", true))).oidcUpstreams().get("eduteams").introspection()).isTrue();
+    refused(Map.of("profile", "eduteams", "clientId", "c", "clientSecret", "s", "introspection", true,
+        "tokenExchange", false), "oidc.introspection", "tokenExchange");
+    refused(Map.of("profile", "eduteams", "clientId", "c", "clientSecret", "s", "introspection", true,
+        "exchangeAudiences", List.of()), "oidc.introspection", "exchangeAudiences");
   }
 
   private static void refused(Map<String, Object> oidc, String key, String text) {

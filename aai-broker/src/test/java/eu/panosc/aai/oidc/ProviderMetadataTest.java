@@ -21,6 +21,17 @@ class ProviderMetadataTest {
     assertThat(m.tokenEndpoint()).hasToString("https://op.example.org/token");
     assertThat(m.endSessionEndpoint()).isPresent();
     assertThat(m.userinfoEndpoint()).isPresent();
+    assertThat(m.introspectionEndpoint()).as("not in the document").isEmpty();
+  }
+
+  @Test
+  void parseWhenIntrospectionEndpointThenReadAndHttpsRequired() {
+    assertThat(ProviderMetadata.parse(doc("https://op.example.org").put("introspection_endpoint",
+        "https://op.example.org/introspect"), "https://op.example.org").introspectionEndpoint())
+        .hasValueSatisfying(u -> assertThat(u).hasToString("https://op.example.org/introspect"));
+    assertThatThrownBy(() -> ProviderMetadata.parse(doc("https://op.example.org").put("introspection_endpoint",
+        "http://op.example.org/introspect"), "https://op.example.org")).hasMessageContaining("introspection_endpoint")
+        .hasMessageContaining("https");
   }
 
   @Test

@@ -1,6 +1,7 @@
 package eu.panosc.pdp.mesh;
 
 import eu.panosc.platform.http.RequestIds;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -21,6 +22,9 @@ public final class ExtAuthzEndpoint {
   public static final String PATH = "/v1/ext-authz";
   public static final String ENVOY_PREFIX = PATH + "/envoy";
   private static final String REALM = "panosc";
+  /** The methods a gateway may forward (nginx asks with the original request's method). */
+  static final List<HttpMethod> METHODS = List.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.POST, HttpMethod.PUT,
+      HttpMethod.PATCH, HttpMethod.DELETE, HttpMethod.OPTIONS);
   private final ExtAuthzService service;
 
   public ExtAuthzEndpoint(ExtAuthzService service) {
@@ -29,8 +33,10 @@ public final class ExtAuthzEndpoint {
 
   /** {@code router} is the PDP's router (mounted at {@code /pdp}). */
   public void mount(Router router) {
-    router.route(PATH).handler(rc -> answer(rc, forwardAuth(rc)));
-    router.route(ENVOY_PREFIX + "/*").handler(rc -> answer(rc, envoy(rc)));
+    for (HttpMethod m : METHODS) {
+      router.route(m, PATH).handler(rc -> answer(rc, forwardAuth(rc)));
+      router.route(m, ENVOY_PREFIX + "/*").handler(rc -> answer(rc, envoy(rc)));
+    }
   }
 
   private static ExtAuthzRequest forwardAuth(RoutingContext rc) {

@@ -13,7 +13,7 @@ import java.util.Objects;
  * {@code X-Original-Method}/{@code X-Original-URI}) and Traefik ForwardAuth ({@code X-Forwarded-Method}/
  * {@code X-Forwarded-Uri}), any method; and {@code /pdp/v1/ext-authz/envoy/<original path>} for Envoy's HTTP
  * ext_authz (original method as the method, original path after the prefix). The resource server is the
- * {@code service} query parameter (or {@code X-Panosc-Service} header, for Envoy), else
+ * {@code service} query parameter (or, on the Envoy route only, the {@code X-Panosc-Service} header), else
  * {@code X-Forwarded-Host}/{@code Host}. Answers: 200 with {@code x-panosc-subject} and {@code x-panosc-decision-id};
  * 401 with {@code WWW-Authenticate: Bearer ...}; 403 with the reason as plain text and in {@code x-panosc-reason}.
  * Never another status for a request the gateway forwards (nginx would turn it into a 500).
@@ -43,20 +43,26 @@ public final class ExtAuthzEndpoint {
     var h = rc.request().headers();
     String method = first(h.get("X-Original-Method"), h.get("X-Forwarded-Method"));
     String uri = first(h.get("X-Original-URI"), h.get("X-Forwarded-Uri"));
-    return request(rc, method, uri == null ? null : withoutQuery(uri));
+    // nginx passes the client's own headers into the subrequest: X-Panosc-Service is not taken here
+    return request(rc, method, uri == null ? null : withoutQuery(uri), false);
   }
 
   private static ExtAuthzRequest envoy(RoutingContext rc) {
     String raw = rc.request().path();
     int at = raw.indexOf(ENVOY_PREFIX);
     String original = at < 0 ? null : raw.substring(at + ENVOY_PREFIX.length());
-    return request(rc, rc.request().method().name(), original == null || original.isEmpty() ? "/" : original);
+    return request(rc, rc.request().method().name(), original == null || original.isEmpty() ? "/" : original, true);
   }
 
-  private static ExtAuthzRequest request(RoutingContext rc, String method, String path) {
+  /**
+   * {@code serviceHeader}: whether {@code X-Panosc-Service} may name the service (Envoy sends only the headers it is
+   * told to, and {@code headers_to_add} overrides a client's; nginx and Traefik pass the client's headers on).
+   */
+  private static ExtAuthzRequest request(RoutingContext rc, String method, String path, boolean serviceHeader) {
     var h = rc.request().headers();
     List<String> services = rc.queryParam("service");
-    String svc = services.size() == 1 ? services.get(0) : services.isEmpty() ? h.get("X-Panosc-Service") : "";
+    String svc = services.size() == 1 ? services.get(0)
+        : !services.isEmpty() ? "" : serviceHeader ? h.get("X-Panosc-Service") : null;
     String host = first(h.get("X-Forwarded-Host"), h.get("Host"));
     if (host != null && host.indexOf(',') >= 0) {
       host = host.substring(0, host.indexOf(',')).trim();  // several proxies: the client's is the first

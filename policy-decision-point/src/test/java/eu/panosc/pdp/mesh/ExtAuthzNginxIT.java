@@ -197,6 +197,9 @@ class ExtAuthzNginxIT {
         "Authorization", "Basic YTpi");
     assertThat(basic.headers().firstValue("WWW-Authenticate").orElseThrow()).contains("invalid_request");
 
+    assertThat(pdp("GET", "/v1/ext-authz", "X-Original-Method", "GET", "X-Original-URI", "/api/v3/health",
+        "X-Panosc-Service", audience, "X-Forwarded-Host", "unknown.example").statusCode())
+        .as("a client's X-Panosc-Service is not taken on the nginx/Traefik route").isEqualTo(403);
     assertThat(pdp("GET", "/v1/ext-authz?service=" + enc("https://unknown.example"), "X-Original-Method", "GET",
         "X-Original-URI", "/api/v3/health").statusCode()).as("unknown service").isEqualTo(403);
     assertThat(pdp("GET", "/v1/ext-authz?service=" + enc(audience)).statusCode())
@@ -209,6 +212,41 @@ class ExtAuthzNginxIT {
     var missingDataset = pdp("GET", "/v1/ext-authz/envoy/api/v3/datasets/10.0/none", "X-Panosc-Service", audience,
         "Authorization", alice);
     assertThat(missingDataset.statusCode()).isEqualTo(403);
+  }
+
+  /** A resource server suspended in the registry stops passing within seconds (the PDP follows the change feed). */
+  @Test
+  void registryChangeWhenServerSuspendedThenItsRequestsDenied() throws Exception {
+    String admin = issuer.token(base + "/registry", "registry-admin", "registry:admin");
+    String other = "http://localhost:" + Http.freePort();
+    var created = Http.sendJson("POST", base + "/registry/admin/v1/resource-servers", admin, new JsonObject()
+        .put("audience", other).put("facility", "esrf").put("routeRules", new io.vertx.core.json.JsonArray(
+            "[{\"path\":\"/status\",\"public\":true}]")).encode());
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    String[] ask = {"X-Original-Method", "GET", "X-Original-URI", "/status"};
+    Thread.sleep(1500);  // the creation reached the PDP through the change feed (about a second)
+    assertThat(pdp("GET", "/v1/ext-authz?service=" + enc(other), ask).statusCode())
+        .as("pending: not published, so unknown").isEqualTo(403);
+    assertThat(Http.sendJson("POST", base + "/registry/admin/v1/resource-servers/" + enc(other) + "/approve", admin,
+        "{}").statusCode()).isEqualTo(200);
+    assertThat(until(() -> pdp("GET", "/v1/ext-authz?service=" + enc(other), ask).statusCode(), 200)).isEqualTo(200);
+    assertThat(Http.sendJson("POST", base + "/registry/admin/v1/resource-servers/" + enc(other) + "/suspend", admin,
+        "{}").statusCode()).isEqualTo(200);
+    assertThat(until(() -> pdp("GET", "/v1/ext-authz?service=" + enc(other), ask).statusCode(), 403)).isEqualTo(403);
+  }
+
+  /** Polls {@code status} until it answers {@code want} or 10 s passed; the last answer. */
+  private static int until(java.util.function.IntSupplier status, int want) throws InterruptedException {
+    long end = System.nanoTime() + 10_000_000_000L;
+    int last;
+    do {
+      last = status.getAsInt();
+      if (last == want) {
+        return last;
+      }
+      Thread.sleep(100);
+    } while (System.nanoTime() < end);
+    return last;
   }
 
   @Test

@@ -137,8 +137,12 @@ class OpenApiDocumentsIT {
       JsonObject paths = served(module).getJsonObject("paths");
       for (String path : paths.fieldNames()) {
         Set<String> documented = paths.getJsonObject(path).fieldNames();
-        String wrong = java.util.stream.Stream.of("patch", "delete", "put", "post", "get")
-            .filter(m -> !documented.contains(m)).findFirst().orElseThrow();
+        var undocumented = java.util.stream.Stream.of("patch", "delete", "put", "post", "get")
+            .filter(m -> !documented.contains(m)).findFirst();
+        if (undocumented.isEmpty()) {
+          continue;  // a path answering every method (the PDP's forward-auth) has no wrong one
+        }
+        String wrong = undocumented.get();
         String url = platform.baseUrl() + module.mountPath() + path.replaceAll("\\{[^}]+}", "x");
         var response = Http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
             .timeout(java.time.Duration.ofSeconds(30)).method(wrong.toUpperCase(java.util.Locale.ROOT), java.net.http.HttpRequest.BodyPublishers.noBody())

@@ -41,7 +41,9 @@ class RegistryFuzzIT {
           + "\"scopes\":[\"openid\",\"profile\"],\"tokenSigningAlg\":\"ES256\",\"audience\":\"https://fuzz.example\","
           + "\"description\":\"fuzz\"}",
       "resource-servers", "{\"audience\":\"https://fuzz-rs.example\",\"facility\":\"esrf\",\"scopes\":[\"fuzz:read\"],"
-          + "\"description\":\"fuzz\"}",
+          + "\"description\":\"fuzz\",\"routeRules\":[{\"methods\":[\"GET\"],\"path\":\"/api/v3/datasets/{pid+}\","
+          + "\"action\":\"read\",\"resource\":{\"type\":\"dataset\",\"id\":\"{pid}\"}},"
+          + "{\"path\":\"/api/v3/health\",\"public\":true}]}",
       "saml-entities", new JsonObject().put("metadata", SAML_SP).put("facility", "esrf").encode(),
       "upstream-idps", "{\"id\":\"fuzz-oidc\",\"protocol\":\"oidc\",\"displayName\":\"Fuzz\","
           + "\"issuer\":\"https://fuzz-idp.example\",\"trustedEntitlementAuthorities\":[\"fuzz.example\"]}",

@@ -56,6 +56,7 @@ public final class PdpApplication implements ServiceModule {
   private volatile CacheFollower follower;
   private volatile Runnable stopPolicyPoll = () -> { };
   private volatile io.vertx.core.Handler<io.vertx.ext.web.RoutingContext> metadata;
+  private volatile eu.panosc.pdp.mesh.RegistryRoutes meshRoutes;
 
   @Override
   public String name() {
@@ -108,6 +109,7 @@ public final class PdpApplication implements ServiceModule {
     authzen.mount(router, auth);
     metadata = authzen.metadataHandler();
     new FilterEndpoint(filters).mount(router, auth);
+    mountExtAuthz(router, context, settings, decisions);
     log.mount(router, auth, AdminEndpoint.ADMIN_SCOPE);
     new IngestEndpoint(store).mount(router, auth);
     new AdminEndpoint(store, cache, policies).mount(router, auth);
@@ -129,6 +131,33 @@ public final class PdpApplication implements ServiceModule {
   public java.util.Map<String, io.vertx.core.Handler<io.vertx.ext.web.RoutingContext>> wellKnown() {
     var m = metadata;
     return m == null ? java.util.Map.of() : java.util.Map.of("authzen-configuration", m);
+  }
+
+  /**
+   * The forward-auth for gateways (issue 15): route rules from the registry (read with the PDP's aai client and
+   * scope {@code registry:read}; without credentials the routes stay unknown and every request is denied), tokens
+   * verified against the platform issuer's JWKS for each resource server's audience.
+   */
+  private void mountExtAuthz(Router router, ServiceContext context, PdpSettings settings, AuthzenDecisions decisions) {
+    eu.panosc.pdp.mesh.RouteSource routes;
+    if (settings.aai().enabled()) {
+      AaiClient tokens = new AaiClient(WebClient.create(context.vertx()), settings.aai(), context.clock(),
+          "registry:read");
+      eu.panosc.pdp.mesh.RegistryRoutes registry = new eu.panosc.pdp.mesh.RegistryRoutes(context.vertx(),
+          settings.meshRegistry(), tokens::accessToken);
+      meshRoutes = registry;
+      registry.start();
+      routes = registry;
+    } else {
+      LOG.warn("forward-auth (/pdp/v1/ext-authz) denies every request: services.pdp.aai.clientId and clientSecret"
+          + " are not set, so the registry's route rules cannot be read");
+      routes = java.util.Optional::empty;
+    }
+    var base = new eu.panosc.platform.auth.BearerAuthConfig(context.config().auth().issuerFor(context.publicRoot())
+        .toString(), java.util.Set.of(context.baseUrl().toString()), context.config().auth().jwksFor(context.publicRoot()))
+        .withClockSkew(context.config().auth().clockSkew());
+    new eu.panosc.pdp.mesh.ExtAuthzEndpoint(new eu.panosc.pdp.mesh.ExtAuthzService(routes,
+        new eu.panosc.pdp.mesh.TokenChecks(context.vertx(), base, context.clock()), decisions)).mount(router);
   }
 
   /** Every {@code poll}, activates policy versions another replica stored (one check at a time). */
@@ -166,6 +195,10 @@ public final class PdpApplication implements ServiceModule {
   @Override
   public Future<Void> stop() {
     stopPolicyPoll.run();
+    var mesh = meshRoutes;
+    if (mesh != null) {
+      mesh.close();
+    }
     CacheFollower f = follower;
     DecisionLog l = decisionLog;
     return (f == null ? Future.<Void>succeededFuture() : f.stop())

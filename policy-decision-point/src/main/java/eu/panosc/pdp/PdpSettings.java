@@ -24,9 +24,12 @@ import java.util.regex.PatternSyntaxException;
  * @param decisionLog the {@code decisionLog} subsection
  * @param freshness how replicas follow each other's writes
  * @param aai how pairwise subject ids are resolved ({@code services.pdp.aai})
+ * @param meshRegistry where the forward-auth reads resource servers and route rules ({@code mesh.registryUrl},
+ *     default {@code <publicBaseUrl>/registry})
  */
 public record PdpSettings(Set<String> trustedEntitlementAuthorities, String entitlementPattern,
-    Optional<Path> policyDir, DecisionLogSettings decisionLog, Freshness freshness, AaiSettings aai) {
+    Optional<Path> policyDir, DecisionLogSettings decisionLog, Freshness freshness, AaiSettings aai,
+    URI meshRegistry) {
 
   /**
    * How this replica follows the change log.
@@ -76,7 +79,13 @@ public record PdpSettings(Set<String> trustedEntitlementAuthorities, String enti
     DecisionLogSettings decisionLog = node.read("decisionLog", DecisionLogSettings::from);
     Freshness freshness = Freshness.from(node);
     AaiSettings aai = node.read("aai", n -> AaiSettings.from(n, issuer, publicRoot, demo));
+    URI meshRegistry = node.read("mesh", n -> {
+      URI u = n.optionalUri("registryUrl", Set.of("http", "https"))
+          .orElseGet(() -> URI.create(publicRoot.toString().replaceAll("/+$", "") + "/registry"));
+      n.rejectUnknownKeys();
+      return u;
+    });
     node.rejectUnknownKeys();
-    return new PdpSettings(Set.copyOf(authorities), pattern, dir, decisionLog, freshness, aai);
+    return new PdpSettings(Set.copyOf(authorities), pattern, dir, decisionLog, freshness, aai, meshRegistry);
   }
 }

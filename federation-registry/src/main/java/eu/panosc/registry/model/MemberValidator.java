@@ -1,6 +1,8 @@
 package eu.panosc.registry.model;
 
 import eu.panosc.platform.auth.ClientSecrets;
+import eu.panosc.platform.input.InvalidInputException;
+import eu.panosc.platform.mesh.RouteRule;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import io.vertx.core.json.JsonArray;
@@ -272,16 +274,67 @@ public final class MemberValidator {
     List<String> scopes = f.strings("scopes", SCOPE, "a scope token (RFC 6749 §3.3)", false, 50);
     String description = f.text("description", 500, false);
     JsonObject federation = federation(f);
+    JsonArray routeRules = routeRules(f);
     f.rejectUnknown();
     JsonObject doc = new JsonObject().put("audience", audience.toString()).put("facility", facility)
         .put("scopes", new JsonArray(scopes));
     if (description != null) {
       doc.put("description", description);
     }
+    if (!routeRules.isEmpty()) {
+      doc.put("routeRules", routeRules);
+    }
     if (federation != null) {
       doc.put("federation", federation);
     }
     return new MemberDraft(MemberKind.RESOURCE_SERVER, audience.toString(), facility, doc, null, null);
+  }
+
+  /**
+   * A resource server's route rules (issue 15, read by the PDP's forward-auth): an ordered list of
+   * {@code {methods, path, action, resource {type, id}, public}}, each checked by the platform's
+   * {@link RouteRule#parse} (templates parsed, referenced variables exist, bounded sizes); stored canonical.
+   */
+  static JsonArray routeRules(Fields f) {
+    JsonArray in = f.array("routeRules");
+    if (in.size() > RouteRule.MAX_RULES) {
+      throw Fields.invalid("/routeRules", "must have at most " + RouteRule.MAX_RULES + " rules");
+    }
+    JsonArray out = new JsonArray();
+    for (int i = 0; i < in.size(); i++) {
+      String at = "/routeRules/" + i;
+      if (!(in.getValue(i) instanceof JsonObject o)) {
+        throw Fields.invalid(at, "must be an object");
+      }
+      Fields fr = new Fields(o, at);
+      List<String> methods = fr.strings("methods", null, "an HTTP method", false, 16);
+      String path = fr.optionalString("path", null, null);
+      String action = fr.optionalString("action", null, null);
+      JsonObject resource = fr.object("resource", false);
+      boolean isPublic = fr.bool("public", false);
+      String type = null;
+      String id = null;
+      if (resource != null) {
+        Fields res = new Fields(resource, at + "/resource");
+        type = res.optionalString("type", null, null);
+        id = res.optionalString("id", null, null);
+        res.rejectUnknown();
+      }
+      fr.rejectUnknown();
+      RouteRule rule;
+      try {
+        rule = RouteRule.parse(at, methods, path, action, type, id, isPublic);
+      } catch (InvalidInputException e) {
+        throw Fields.invalid(e.field(), e.reason());
+      }
+      JsonObject stored = new JsonObject().put("methods", new JsonArray(rule.methods())).put("path", rule.path());
+      if (rule.action() != null) {
+        stored.put("action", rule.action())
+            .put("resource", new JsonObject().put("type", rule.resourceType()).put("id", rule.resourceId()));
+      }
+      out.add(stored.put("public", rule.isPublic()));
+    }
+    return out;
   }
 
   MemberDraft samlEntity(JsonObject body) {

@@ -67,11 +67,18 @@ public final class LocalIssuer implements AutoCloseable {
 
   /** A token for {@code audience} (a service URL such as {@code http://localhost:8080/registry}). */
   public String token(String audience, String clientId, String... scopes) {
+    return token(audience, clientId, Map.of(), scopes);
+  }
+
+  /** The same with {@code extra} claims (e.g. {@code sub}, {@code voperson_id}), which override the defaults. */
+  public String token(String audience, String clientId, Map<String, Object> extra, String... scopes) {
     Date now = new Date();
-    JWTClaimsSet claims = new JWTClaimsSet.Builder()
+    JWTClaimsSet.Builder b = new JWTClaimsSet.Builder()
         .issuer(issuer).subject(clientId).audience(audience).claim("client_id", clientId)
         .claim("scope", String.join(" ", scopes)).issueTime(now).jwtID(UUID.randomUUID().toString())
-        .expirationTime(new Date(now.getTime() + 300_000)).build();
+        .expirationTime(new Date(now.getTime() + 300_000));
+    extra.forEach(b::claim);
+    JWTClaimsSet claims = b.build();
     SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).type(new JOSEObjectType("at+jwt"))
         .keyID(key.getKeyID()).build(), claims);
     try {

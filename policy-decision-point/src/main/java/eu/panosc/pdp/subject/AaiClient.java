@@ -30,15 +30,27 @@ public final class AaiClient {
   private final WebClient web;
   private final AaiSettings settings;
   private final Clock clock;
+  private final String scope;
   private Token token;
   private Future<Token> fetching;
 
   private record Token(String value, Instant refreshAfter) {}
 
   public AaiClient(WebClient web, AaiSettings settings, Clock clock) {
+    this(web, settings, clock, SCOPE);
+  }
+
+  /** A client whose tokens carry {@code scope} instead (e.g. {@code registry:read} for the forward-auth's routes). */
+  public AaiClient(WebClient web, AaiSettings settings, Clock clock, String scope) {
     this.web = Objects.requireNonNull(web, "web");
     this.settings = Objects.requireNonNull(settings, "settings");
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.scope = Objects.requireNonNull(scope, "scope");
+  }
+
+  /** A client_credentials access token of the PDP's client (kept until 30 s before it expires). */
+  public Future<String> accessToken() {
+    return token().map(Token::value);
   }
 
   /** The canonical id behind {@code sub} at {@code facility}, or empty when the aai-broker does not know it. */
@@ -105,7 +117,7 @@ public final class AaiClient {
   private Future<Token> fetchToken() {
     String basic = Base64.getEncoder().encodeToString((form(settings.clientId().orElseThrow()) + ":"
         + form(settings.clientSecret().orElseThrow())).getBytes(StandardCharsets.UTF_8));
-    MultiMap form = MultiMap.caseInsensitiveMultiMap().add("grant_type", "client_credentials").add("scope", SCOPE);
+    MultiMap form = MultiMap.caseInsensitiveMultiMap().add("grant_type", "client_credentials").add("scope", scope);
     Instant asked = clock.instant();
     return web.postAbs(settings.tokenEndpoint().toString())
         .timeout(settings.timeout().toMillis())

@@ -109,7 +109,7 @@ class TokenEndpointIT {
     assertThat(post.indicatesSuccess()).isTrue();
     assertThat(post.toSuccessResponse().getTokens().getAccessToken().getScope().toStringList())
         .as("no scope requested: every service scope registered").containsExactlyInAnyOrder("pdp:admin", "pdp:evaluate",
-            "pdp:simulate", "aai:resolve");
+            "pdp:simulate", "aai:resolve", "registry:read");
   }
 
   @Test

@@ -236,7 +236,7 @@ public final class RegistryClient implements AutoCloseable {
           } else {
             long delay = Math.min(30_000, 500L << Math.min(failures, 6));
             LOG.warn("registry change feed unavailable ({}); retrying in {} ms", ar.succeeded()
-                ? "HTTP " + ar.result().statusCode() : ar.cause().toString(), delay);
+                ? "HTTP " + ar.result().statusCode() : String.valueOf(ar.cause().getMessage()), delay);
             vertx.setTimer(delay, t -> follow(failures + 1));
           }
         });

@@ -212,7 +212,12 @@ public final class RollupWorker {
       running.set(false);
       if (r.failed()) {
         // the claimed rows of the failed step stay pending; the next tick tries again
-        LOG.warn("roll-up step failed; retrying on the next tick: {}", r.cause().toString());
+        if (stopped) {
+          // a step cut by the shutdown (its pool closing): the journal keeps its rows for the next start
+          LOG.debug("roll-up step ended by the shutdown; its rows stay pending: {}", r.cause().getMessage());
+        } else {
+          LOG.warn("roll-up step failed; retrying on the next tick: {}", r.cause().toString());
+        }
       }
       if (r.succeeded() && !yielding()) {
         // ran until nothing was left (or another replica holds the lock): what was acknowledged before is done

@@ -12,7 +12,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.BooleanSupplier;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.api.model.rbac.Role;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -70,6 +74,7 @@ class ChartLeaderElectionTest {
     assertThat(ns).isEqualTo(Chart.NAMESPACE);
     assertThat(name).isEqualTo("panosc-broker-reconciler");
 
+    k8s.takeCalls(); // the chart's objects being applied
     LeaseLeaderLock a = replica(ns, name, "panosc-broker-7d9f-a");
     LeaseLeaderLock b = replica(ns, name, "panosc-broker-7d9f-b");
     leads(a);
@@ -91,6 +96,24 @@ class ChartLeaderElectionTest {
     assertThat(k8s.client.leases().inNamespace(ns).withName(name).get().getSpec().getHolderIdentity())
         .isEqualTo(other.identity());
     other.release().await();
+
+    // what the election asked of the API server is exactly what the chart's Role grants
+    Set<String> calls = new TreeSet<>(k8s.takeCalls());
+    assertThat(calls).containsExactlyInAnyOrder("coordination.k8s.io/leases:create",
+        "coordination.k8s.io/leases/panosc-broker-reconciler:get",
+        "coordination.k8s.io/leases/panosc-broker-reconciler:patch");
+    Role role = Chart.one(objects, Role.class, "panosc-broker-leader");
+    Set<String> granted = new TreeSet<>();
+    for (PolicyRule r : role.getRules()) {
+      for (String verb : r.getVerbs()) {
+        for (String res : r.getResources()) {
+          String names = r.getResourceNames() == null || r.getResourceNames().isEmpty() ? ""
+              : "/" + String.join(",", r.getResourceNames());
+          granted.add(r.getApiGroups().getFirst() + "/" + res + names + ":" + verb);
+        }
+      }
+    }
+    assertThat(granted).isEqualTo(calls);
   }
 
   LeaseLeaderLock replica(String ns, String name, String identity) {

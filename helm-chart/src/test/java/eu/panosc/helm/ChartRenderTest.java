@@ -154,7 +154,7 @@ class ChartRenderTest {
   void rbacIsExactlyWhatTheBrokersCodeCalls() {
     List<HasMetadata> full = render("full");
     Role leader = Chart.one(full, Role.class, "panosc-broker-leader");
-    assertThat(rules(leader)).containsExactly("coordination.k8s.io/leases/panosc-broker-reconciler:get,update",
+    assertThat(rules(leader)).containsExactly("coordination.k8s.io/leases/panosc-broker-reconciler:get,patch",
         "coordination.k8s.io/leases:create");
     List<Role> sessions = Chart.all(full, Role.class).stream().filter(r -> r.getMetadata().getName()
         .equals("panosc-broker-sessions")).toList();

@@ -44,4 +44,39 @@ final class MockCluster implements AutoCloseable {
     client.close();
     server.destroy();
   }
+
+  /**
+   * The API calls the mock server received since the last call, as RBAC sees them:
+   * {@code group/resource/name:verb} ({@code resource:verb} for the core group, no name for create and list).
+   */
+  java.util.List<String> takeCalls() throws InterruptedException {
+    java.util.List<String> out = new java.util.ArrayList<>();
+    io.fabric8.mockwebserver.http.RecordedRequest r;
+    while ((r = server.takeRequest(10, java.util.concurrent.TimeUnit.MILLISECONDS)) != null) {
+      out.add(rbac(r.getMethod(), r.getPath()));
+    }
+    return out;
+  }
+
+  static String rbac(String method, String pathAndQuery) {
+    String path = pathAndQuery.split("\\?")[0];
+    String[] p = path.substring(1).split("/");
+    // /api/v1/namespaces/{ns}/{resource}[/{name}] or /apis/{group}/{version}/namespaces/{ns}/{resource}[/{name}]
+    int i = p[0].equals("api") ? 2 : 3;
+    String group = p[0].equals("api") ? "" : p[1] + "/";
+    if (!p[i].equals("namespaces") || p.length < i + 3) {
+      return method + " " + path;
+    }
+    String resource = p[i + 2];
+    String name = p.length > i + 3 ? "/" + p[i + 3] : "";
+    String verb = switch (method) {
+      case "GET" -> name.isEmpty() ? (pathAndQuery.contains("watch=true") ? "watch" : "list") : "get";
+      case "POST" -> "create";
+      case "PUT" -> "update";
+      case "PATCH" -> "patch";
+      case "DELETE" -> name.isEmpty() ? "deletecollection" : "delete";
+      default -> method;
+    };
+    return group + resource + name + ":" + verb;
+  }
 }

@@ -181,3 +181,23 @@ seccompProfile:
 {{- end -}}
 {{- end -}}
 {{- end -}}
+
+{{/* Combinations the schema cannot express, each failing with the value's name. */}}
+{{- define "panosc.checks" -}}
+{{- range $name, $s := .Values.services -}}
+{{- if $s.enabled -}}
+{{- $auto := false -}}
+{{- if $s.autoscaling -}}{{- $auto = $s.autoscaling.enabled -}}{{- end -}}
+{{- $min := int $s.replicas -}}
+{{- if $auto -}}
+{{- $min = int $s.autoscaling.minReplicas -}}
+{{- if gt (int $s.autoscaling.minReplicas) (int $s.autoscaling.maxReplicas) -}}
+{{- fail (printf "services.%s.autoscaling: minReplicas (%d) is above maxReplicas (%d)" $name (int $s.autoscaling.minReplicas) (int $s.autoscaling.maxReplicas)) -}}
+{{- end -}}
+{{- end -}}
+{{- if and (not (kindIs "string" $s.pdb.minAvailable)) (ge (int $s.pdb.minAvailable) $min) -}}
+{{- fail (printf "services.%s.pdb.minAvailable (%d) must be below the replicas (%d), or no node could ever be drained" $name (int $s.pdb.minAvailable) $min) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}

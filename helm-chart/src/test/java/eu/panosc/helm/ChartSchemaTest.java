@@ -52,6 +52,11 @@ class ChartSchemaTest {
       cnpg.instances                           | 0                                    | at '/cnpg/instances'
       services.pdp.config.aai.clientSecret     | plain-text-secret                    | services.pdp.config.aai.clientSecret: a secret must not be written in values
       services.broker.config.pdp.clientSecret  | s3cr3t                               | services.broker.config.pdp.clientSecret: a secret must not be written in values
+      services.registry.pdb.minAvailable       | 2                                    | services.registry.pdb.minAvailable (2) must be below the replicas (2)
+      services.aai.autoscaling.minReplicas     | 9                                    | services.aai.autoscaling: minReplicas (9) is above maxReplicas (8)
+      cnpg.backup.enabled                      | true                                 | at '/cnpg/backup/destinationPath'
+      networkPolicy.ingressNamespaceSelector.matchLabelz | x                                    | matchLabelz
+      podDefaults.tolerations[0].operator      | Maybe                                | at '/podDefaults/tolerations/0/operator'
       """)
   void badValueIsRefusedNamingIt(String key, String value, String message, @TempDir Path work) throws Exception {
     Map<String, Object> values = new LinkedHashMap<>();

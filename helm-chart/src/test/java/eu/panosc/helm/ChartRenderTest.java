@@ -45,11 +45,18 @@ class ChartRenderTest {
   static final Map<String, String> MOUNTS = Map.of("registry", "/registry", "aai", "/aai", "pdp", "/pdp", "broker",
       "/broker", "accounting", "/accounting");
 
-  static List<HasMetadata> render(String valuesCase) {
-    return Chart.parse(switch (valuesCase) {
+  /** Rendered once per values case (objects are only read); the KEK test renders afresh. */
+  static final Map<String, String> RENDERED = new java.util.concurrent.ConcurrentHashMap<>();
+
+  static String renderText(String valuesCase) {
+    return switch (valuesCase) {
       case "required" -> Chart.template(null, Chart.REQUIRED);
       default -> Chart.template(Chart.ci(valuesCase + "-values.yaml"), Map.of());
-    });
+    };
+  }
+
+  static List<HasMetadata> render(String valuesCase) {
+    return Chart.parse(RENDERED.computeIfAbsent(valuesCase, ChartRenderTest::renderText));
   }
 
   @ParameterizedTest
@@ -236,7 +243,7 @@ class ChartRenderTest {
     assertThat(kek.getMetadata().getAnnotations()).containsEntry("helm.sh/resource-policy", "keep");
     byte[] key = Base64.getDecoder().decode(new String(Base64.getDecoder().decode(kek.getData().get("kek"))));
     assertThat(key).hasSize(32);
-    assertThat(Chart.one(render("required"), Secret.class, "panosc-kek").getData().get("kek"))
+    assertThat(Chart.one(Chart.parse(renderText("required")), Secret.class, "panosc-kek").getData().get("kek"))
         .as("a new key per install render").isNotEqualTo(kek.getData().get("kek"));
     // full: an existing KEK, a previous one for rotation, no Secret rendered at all
     List<HasMetadata> full = render("full");

@@ -229,6 +229,11 @@ class ChartRenderTest {
         e.getTo()).extracting(t -> t.getNamespaceSelector() == null ? null : t.getNamespaceSelector().getMatchLabels()
         .get("kubernetes.io/metadata.name"))
         .containsExactly("panosc-sessions", "panosc-staging"));
+    // an extra peer (a facility gateway's namespace) reaches the PDP, and only the PDP
+    assertThat(Chart.all(objects, NetworkPolicy.class)).filteredOn(p -> p.getSpec().getIngress() != null && p.getSpec()
+        .getIngress().stream().flatMap(i -> i.getFrom().stream()).anyMatch(f -> f.getNamespaceSelector() != null
+            && "facility-gw".equals(f.getNamespaceSelector().getMatchLabels().get("kubernetes.io/metadata.name"))))
+        .extracting(p -> p.getMetadata().getName()).containsExactly("panosc-pdp");
     NetworkPolicy migrate = Chart.one(objects, NetworkPolicy.class, "panosc-migrate");
     assertThat(migrate.getSpec().getIngress()).isNullOrEmpty();
     assertThat(migrate.getSpec().getEgress()).hasSize(2);

@@ -57,6 +57,7 @@ class ChartSchemaTest {
       cnpg.backup.enabled                      | true                                 | at '/cnpg/backup/destinationPath'
       networkPolicy.ingressNamespaceSelector.matchLabelz | x                                    | matchLabelz
       podDefaults.tolerations[0].operator      | Maybe                                | at '/podDefaults/tolerations/0/operator'
+      networkPolicy.allowFrom.nosuch[0].podSelector.matchLabels.a | b             | nosuch
       """)
   void badValueIsRefusedNamingIt(String key, String value, String message, @TempDir Path work) throws Exception {
     Map<String, Object> values = new LinkedHashMap<>();

@@ -1,24 +1,17 @@
 package eu.panosc.keycloak.dataset;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import eu.panosc.keycloak.pdp.PdpClient;
 import eu.panosc.keycloak.pdp.PdpSettings;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
-import java.net.http.HttpClient;
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 import org.keycloak.models.AuthenticatedClientSessionModel;
-import org.keycloak.models.FederatedIdentityModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.UserModel;
 import org.keycloak.protocol.oidc.OIDCLoginProtocol;
@@ -40,10 +33,6 @@ import org.keycloak.services.clientpolicy.executor.ClientPolicyExecutorProvider;
 public final class DatasetAudienceExecutor
     implements ClientPolicyExecutorProvider<DatasetAudienceExecutor.Configuration> {
   private static final Logger LOG = Logger.getLogger(DatasetAudienceExecutor.class);
-  private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(2)).build();
-  /** PDP clients by settings, so the client-credentials token is reused across requests. */
-  private static final Map<PdpSettings, PdpClient> CLIENTS = new ConcurrentHashMap<>();
 
   private final KeycloakSession session;
   private Configuration configuration;
@@ -144,7 +133,7 @@ public final class DatasetAudienceExecutor
 
   /** The datasets named by the requested scope and the {@code resource} / {@code audience} parameters. */
   Set<String> named(String scope, MultivaluedMap<String, String> params) {
-    String prefix = configuration.prefix;
+    String prefix = configuration.prefix == null || configuration.prefix.isBlank() ? "dataset:" : configuration.prefix;
     Set<String> out = new LinkedHashSet<>();
     List<String> values = new ArrayList<>();
     if (scope != null) {
@@ -165,41 +154,31 @@ public final class DatasetAudienceExecutor
   }
 
   private void check(UserModel user, Set<String> datasets) throws ClientPolicyException {
-    List<String> problems = configuration.problems();
-    if (!problems.isEmpty()) {
-      LOG.warnf("%s executor misconfigured, refusing dataset tokens: %s", DatasetAudienceExecutorFactory.ID, problems);
-      throw new ClientPolicyException("temporarily_unavailable",
-          "Dataset access cannot be checked now; the facility must fix its configuration.",
-          Response.Status.SERVICE_UNAVAILABLE);
-    }
-    FederatedIdentityModel link = session.users().getFederatedIdentity(session.getContext().getRealm(), user,
-        configuration.identityProvider);
-    if (link == null || link.getUserId() == null) {
-      throw new ClientPolicyException("access_denied", "Datasets can be granted only to users signed in through the"
-          + " federation.", Response.Status.BAD_REQUEST);
-    }
     PdpSettings settings;
     try {
       settings = PdpSettings.parse(configuration.asMap());
     } catch (PdpSettings.InvalidSetting e) {
-      throw new IllegalStateException(e.getMessage()); // problems() was empty: cannot happen
+      LOG.warnf("%s executor misconfigured, refusing dataset tokens: %s", DatasetAudienceExecutorFactory.ID,
+          e.getMessage());
+      throw new ClientPolicyException("temporarily_unavailable",
+          "Dataset access cannot be checked now; the facility must fix its configuration.",
+          Response.Status.SERVICE_UNAVAILABLE);
     }
-    PdpClient client = CLIENTS.computeIfAbsent(settings, s -> new PdpClient(s, HTTP, Clock.systemUTC()));
-    Instant deadline = Instant.now().plus(settings.budget());
-    for (String pid : datasets) {
-      boolean allowed;
-      try {
-        allowed = client.evaluate(link.getUserId(), "read", pid, deadline);
-      } catch (PdpClient.PdpUnavailable e) {
-        LOG.warnf("dataset check for user %s unavailable: %s", user.getId(), e.getMessage());
+    DatasetAccess.Outcome outcome = DatasetAccess.check(session, session.getContext().getRealm(), user,
+        configuration.identityProvider, settings, datasets);
+    switch (outcome.verdict()) {
+      case ALLOWED:
+        return;
+      case NOT_FEDERATED:
+        throw new ClientPolicyException("access_denied", "Datasets can be granted only to users signed in through"
+            + " the federation.", Response.Status.BAD_REQUEST);
+      case UNAVAILABLE:
         throw new ClientPolicyException("temporarily_unavailable", "Dataset access could not be checked; try again"
             + " shortly.", Response.Status.SERVICE_UNAVAILABLE);
-      }
-      if (!allowed) {
-        // RFC 6749 §4.1.2.1 / §5.2: the resource owner (here: the federation's policy) denied the request
-        throw new ClientPolicyException("access_denied", "You may not read dataset " + pid + ".",
-            Response.Status.BAD_REQUEST);
-      }
+      default:
+        // RFC 6749 §4.1.2.1: the resource owner (here: the federation's policy) denied the request
+        throw new ClientPolicyException("access_denied", "You may not read dataset " + outcome.dataset().orElse("")
+            + ".", Response.Status.BAD_REQUEST);
     }
   }
 }

@@ -119,6 +119,23 @@ class FacilityKeycloakFederationIT {
             .put("description", "datasets named in a token request must be readable")
             .put("executors", new JsonArray().add(new JsonObject().put("executor", "panosc-dataset-audience")
                 .put("configuration", pdpConfig().put("prefix", "dataset:")))))).encode()), 204);
+    // the browser side: a post-login flow of the identity provider with our authenticator
+    String flows = "/realms/" + REALM + "/authentication/flows";
+    expect(keycloak.admin("POST", flows, new JsonObject().put("alias", "panosc-post-login").put("providerId",
+        "basic-flow").put("topLevel", true).put("builtIn", false).put("description", "dataset check").encode()), 201);
+    expect(keycloak.admin("POST", flows + "/panosc-post-login/executions/execution", new JsonObject()
+        .put("provider", "panosc-dataset-access").encode()), 201);
+    JsonObject execution = new JsonArray(keycloak.admin("GET", flows + "/panosc-post-login/executions", null).body())
+        .getJsonObject(0);
+    expect(keycloak.admin("PUT", flows + "/panosc-post-login/executions", execution.copy()
+        .put("requirement", "REQUIRED").encode()), 202, 204);
+    expect(keycloak.admin("POST", "/realms/" + REALM + "/authentication/executions/" + execution.getString("id")
+        + "/config", new JsonObject().put("alias", "panosc-dataset-access").put("config", pdpConfig()).encode()), 201);
+    JsonObject stored = new JsonObject(keycloak.admin("GET", "/realms/" + REALM + "/identity-provider/instances/"
+        + IDP, null).body());
+    expect(keycloak.admin("PUT", "/realms/" + REALM + "/identity-provider/instances/" + IDP,
+        stored.put("postBrokerLoginFlowAlias", "panosc-post-login").encode()), 204);
+
     expect(keycloak.admin("PUT", "/realms/" + REALM + "/client-policies/policies", new JsonObject()
         .put("policies", new JsonArray().add(new JsonObject().put("name", "panosc-datasets").put("enabled", true)
             .put("conditions", new JsonArray().add(new JsonObject().put("condition", "any-client")
@@ -150,8 +167,8 @@ class FacilityKeycloakFederationIT {
             .put("userinfo.token.claim", "false"));
   }
 
-  private static void expect(HttpResponse<String> r, int status) {
-    assertThat(r.statusCode()).as(r.request().method() + " " + r.uri() + ": " + r.body()).isEqualTo(status);
+  private static void expect(HttpResponse<String> r, Integer... statuses) {
+    assertThat(r.statusCode()).as(r.request().method() + " " + r.uri() + ": " + r.body()).isIn((Object[]) statuses);
   }
 
   static String clientToken(String id, String secret, String scope) {
@@ -306,5 +323,23 @@ class FacilityKeycloakFederationIT {
                 .put("configuration", pdpConfig().put("pdpUrl", "not a url"))))))
             .encode());
     assertThat(profile.statusCode()).as(profile.body()).isEqualTo(400);
+  }
+
+  @Test
+  void browserLoginWhenTheRequestNamesADatasetThePdpDeniesThenAnErrorPageAndNoCode() {
+    String start = kc + "/realms/" + REALM + "/protocol/openid-connect/auth?response_type=code&client_id=portal"
+        + "&state=s1&scope=openid&kc_idp_hint=" + IDP + "&redirect_uri=" + FederationBrowser.enc(CALLBACK)
+        + "&dataset=";
+    HttpResponse<String> page = new FederationBrowser().walk(start + FederationBrowser.enc(ILL_EMBARGOED), base, "bob",
+        CALLBACK);
+    assertThat(page.statusCode()).as(page.body()).isEqualTo(403);
+    assertThat(page.headers().firstValue("Content-Type").orElse("")).startsWith("text/html");
+    assertThat(page.body()).contains("You may not read dataset " + ILL_EMBARGOED)
+        .doesNotContain("Exception");
+
+    HttpResponse<String> allowed = new FederationBrowser().walk(start + FederationBrowser.enc(XFEL_EMBARGOED), base,
+        "bob", CALLBACK);
+    assertThat(allowed.statusCode()).as(allowed.body()).isEqualTo(302);
+    assertThat(allowed.headers().firstValue("Location").orElseThrow()).contains("code=");
   }
 }

@@ -75,13 +75,25 @@ final class FederationBrowser {
    * page it got stuck on otherwise.
    */
   String signIn(String start, String aaiBase, String user, String redirectPrefix) {
+    HttpResponse<String> r = walk(start, aaiBase, user, redirectPrefix);
+    if (r.statusCode() == 302 || r.statusCode() == 303) {
+      return r.uri().resolve(r.headers().firstValue("Location").orElseThrow()).toString();
+    }
+    throw new AssertionError("sign-in stuck at " + r.uri() + " (" + r.statusCode() + "):\n" + r.body());
+  }
+
+  /**
+   * As {@link #signIn}, but answers the last response: the redirect to {@code redirectPrefix}, or the first page
+   * that is none of the aai-broker's sign-in pages (e.g. an error page).
+   */
+  HttpResponse<String> walk(String start, String aaiBase, String user, String redirectPrefix) {
     HttpResponse<String> r = get(start);
     for (int step = 0; step < 30; step++) {
       if (r.statusCode() == 302 || r.statusCode() == 303) {
         String location = r.headers().firstValue("Location").orElseThrow();
         URI next = r.uri().resolve(location);
         if (next.toString().startsWith(redirectPrefix)) {
-          return next.toString();
+          return r;
         }
         r = get(next.toString());
       } else if (r.statusCode() == 200 && r.body().contains("name=\"password\"") && r.uri().getPath().startsWith("/aai")) {
@@ -92,7 +104,7 @@ final class FederationBrowser {
       } else if (r.statusCode() == 200 && r.body().contains("Allow access?")) {
         r = post(aaiBase + "/aai/consent", with(r, Map.of("decision", "approve")));
       } else {
-        throw new AssertionError("sign-in stuck at " + r.uri() + " (" + r.statusCode() + "):\n" + r.body());
+        return r;
       }
     }
     throw new AssertionError("sign-in did not finish in 30 steps, last at " + r.uri());

@@ -32,7 +32,8 @@ class ProviderJarStartIT {
       "org.keycloak.protocol.ProtocolMapper", "protocol-mapper",
       "org.keycloak.services.clientpolicy.executor.ClientPolicyExecutorProviderFactory", "client-policy-executor",
       "org.keycloak.events.EventListenerProviderFactory", "eventsListener",
-      "org.keycloak.services.resource.RealmResourceProviderFactory", "realm-restapi-extension");
+      "org.keycloak.services.resource.RealmResourceProviderFactory", "realm-restapi-extension",
+      "org.keycloak.authentication.AuthenticatorFactory", "authenticator");
 
   @Test
   void everyProviderOfTheJarIsListedAndTheLogHasNoSpiWarning() throws Exception {

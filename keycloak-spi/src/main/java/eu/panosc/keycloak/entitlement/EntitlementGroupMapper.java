@@ -149,9 +149,13 @@ public final class EntitlementGroupMapper extends AbstractIdentityProviderMapper
         }
       });
     }
-    if (!rejected.isEmpty()) {
+    if (rejected.containsKey(ProposalEntitlement.Rejection.MALFORMED)
+        || rejected.containsKey(ProposalEntitlement.Rejection.UNTRUSTED_AUTHORITY)) {
       LOG.warnf("ignored entitlements of user %s from identity provider %s: %s", user.getId(),
           model.getIdentityProviderAlias(), rejected);
+    } else if (!rejected.isEmpty()) {
+      // other groups of the community (e.g. a facility's staff group) are normal, not a problem
+      LOG.debugf("entitlements of user %s that are no proposal: %s", user.getId(), rejected);
     }
     String prefix = "/" + root + "/";
     List<GroupModel> stale = new ArrayList<>();

@@ -20,6 +20,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -145,7 +146,7 @@ public final class KeycloakHarness {
       for (Path jar : launch.providers()) {
         Files.copy(jar, home.resolve("providers").resolve(jar.getFileName()), StandardCopyOption.REPLACE_EXISTING);
       }
-      List<String> command = new java.util.ArrayList<>(List.of(home.resolve("bin/kc.sh").toString(), "start-dev",
+      List<String> command = new ArrayList<>(List.of(home.resolve("bin/kc.sh").toString(), "start-dev",
           "--db", "dev-mem", "--http-host", "127.0.0.1", "--http-port", Integer.toString(port),
           "--http-management-port", Integer.toString(management)));
       command.addAll(launch.arguments());

@@ -33,6 +33,10 @@ import eu.panosc.aai.oidc.OidcLogout;
 import eu.panosc.aai.oidc.OidcProvider;
 import eu.panosc.aai.oidc.OidcSession;
 import eu.panosc.aai.oidc.OidcUpstream;
+import eu.panosc.aai.oidc.OidcUpstreams;
+import eu.panosc.aai.oidc.RegistryOidcUpstreams;
+import eu.panosc.aai.oidc.RegistryUpstreamSettings;
+import eu.panosc.aai.oidc.UpstreamSecrets;
 import eu.panosc.aai.oidc.PgOidcFlows;
 import eu.panosc.aai.oidc.PgOidcSessions;
 import eu.panosc.aai.oidc.UpstreamAccessTokens;
@@ -160,6 +164,8 @@ public final class AaiApplication implements ServiceModule {
   private String spEntityId;
   private java.util.concurrent.ExecutorService metadataExecutor;
   private SpRegistration spRegistration;
+  /** Whether the registry's OpenID providers are sign-in upstreams ({@code registryUpstreams.enabled}). */
+  private boolean registryOidcUpstreams;
   /** Reads the registry's discovery feed (the discovery page's registry IdPs), when a discovery upstream exists. */
   private io.vertx.ext.web.client.WebClient feedClient;
   /** How often the SP's registration in the federation-registry is checked (its metadata is valid 7 days). */
@@ -488,7 +494,7 @@ public final class AaiApplication implements ServiceModule {
     Optional<SingleLogout> slo = samlLogin.map(login -> singleLogout(context, settings, sessionLogout, login));
     AuthorizationService authorization = new AuthorizationService(registry, connector, stores.users(),
         stores.sessions(), stores.pending(), stores.consents(), stores.grants(), issuer, context.clock(),
-        samlLogin.isPresent() || !oidcLogin.upstreams().isEmpty(),
+        samlLogin.isPresent() || !oidcLogin.upstreams().isEmpty() || registryOidcUpstreams,
         Optional.of(new AuthorizationService.Registration(terms, stores.registrations())),
         upstreamSessions(slo.<AuthorizationService.UpstreamSessions>map(s -> (sid, upstream) -> s.started(sid,
             SamlSubject.fromJson(upstream))).orElse(AuthorizationService.UpstreamSessions.NONE), oidcLogout),
@@ -540,7 +546,8 @@ public final class AaiApplication implements ServiceModule {
    */
   private OidcLogin oidcLogin(ServiceContext context, AaiSettings settings, Keys keys) {
     YamlReader reader = YamlReader.withSystemEnvironment();
-    io.vertx.ext.web.client.WebClient web = settings.oidcUpstreams().isEmpty() ? null
+    RegistryUpstreamSettings fromRegistry = RegistryUpstreamSettings.from(context.section().node("registryUpstreams"));
+    io.vertx.ext.web.client.WebClient web = settings.oidcUpstreams().isEmpty() && !fromRegistry.enabled() ? null
         : io.vertx.ext.web.client.WebClient.create(vertx, new io.vertx.ext.web.client.WebClientOptions()
             .setFollowRedirects(false).setUserAgent("panosc-aai-broker"));
     List<OidcUpstream> upstreams = new ArrayList<>();
@@ -553,7 +560,20 @@ public final class AaiApplication implements ServiceModule {
       LOG.info("OIDC sign-in through {}", upstreams.stream().map(u -> u.id() + " (" + u.provider().settings()
           .issuerId() + ")").toList());
     }
-    return new OidcLogin(upstreams, flows, context.baseUrl().toString().replaceAll("/+$", "")
+    OidcUpstreams source = OidcUpstreams.fixed(upstreams);
+    if (fromRegistry.enabled()) {
+      // the registry's approved OpenID providers too (upstream-idps of protocol oidc with the broker's clientId)
+      Set<String> reserved = new java.util.HashSet<>(settings.upstreams().keySet());
+      reserved.add("demo");
+      RegistryOidcUpstreams registryOps = new RegistryOidcUpstreams(source, reserved, registry,
+          new UpstreamSecrets(vertx, fromRegistry.credentialsDirectory()),
+          (s, registered) -> new OidcProvider(s, web, context.clock()), reader).follow();
+      registry.ready().onSuccess(v -> registryOps.refresh());
+      timers.add(vertx.setPeriodic(fromRegistry.refresh().toMillis(), t -> registryOps.refresh()));
+      source = registryOps;
+    }
+    registryOidcUpstreams = fromRegistry.enabled();
+    return new OidcLogin(source, flows, context.baseUrl().toString().replaceAll("/+$", "")
         + OidcEndpoints.CALLBACK_PATH, claims -> keys.signer().sign(com.nimbusds.jose.JOSEObjectType.JWT, claims,
         com.nimbusds.jose.JWSAlgorithm.RS256), context.clock());
   }

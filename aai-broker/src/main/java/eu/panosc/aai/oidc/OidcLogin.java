@@ -17,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.Collections;
 import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -72,7 +71,7 @@ public final class OidcLogin {
     }
   }
 
-  private final Map<String, OidcUpstream> upstreams;
+  private final OidcUpstreams upstreams;
   private final OidcFlows flows;
   private final String redirectUri;
   private final ClientAssertionSigner assertions;
@@ -81,35 +80,35 @@ public final class OidcLogin {
   /** {@code redirectUri}: the broker's callback ({@code <issuer>/oidc/callback}), registered at every OP. */
   public OidcLogin(List<OidcUpstream> upstreams, OidcFlows flows, String redirectUri, ClientAssertionSigner assertions,
       Clock clock) {
-    Map<String, OidcUpstream> byId = new LinkedHashMap<>();
-    for (OidcUpstream u : upstreams) {
-      if (byId.putIfAbsent(u.id(), u) != null) {
-        throw new IllegalArgumentException("OIDC upstream " + u.id() + " given twice");
-      }
-    }
-    this.upstreams = Collections.unmodifiableMap(byId);
+    this(OidcUpstreams.fixed(upstreams), flows, redirectUri, assertions, clock);
+  }
+
+  /** As above, the upstreams from {@code upstreams} (configured ones, and those of the registry). */
+  public OidcLogin(OidcUpstreams upstreams, OidcFlows flows, String redirectUri, ClientAssertionSigner assertions,
+      Clock clock) {
+    this.upstreams = Objects.requireNonNull(upstreams, "upstreams");
     this.flows = Objects.requireNonNull(flows, "flows");
     this.redirectUri = Objects.requireNonNull(redirectUri, "redirectUri");
     this.assertions = Objects.requireNonNull(assertions, "assertions");
     this.clock = Objects.requireNonNull(clock, "clock");
   }
 
-  /** The upstreams, in configuration order. */
+  /** The upstreams known now, configured ones first. */
   public List<OidcUpstream> upstreams() {
-    return List.copyOf(upstreams.values());
+    return upstreams.current();
   }
 
   public List<Choice> choices() {
-    return upstreams.values().stream().map(u -> new Choice(u.id(), u.provider().settings().displayName())).toList();
+    return upstreams().stream().map(u -> new Choice(u.id(), u.provider().settings().displayName())).toList();
   }
 
-  /** The upstream with {@code issuer} (exactly), if configured. */
+  /** The upstream with {@code issuer} (exactly), if known now. */
   public java.util.Optional<OidcUpstream> byIssuer(String issuer) {
-    return upstreams.values().stream().filter(u -> u.provider().settings().issuerId().equals(issuer)).findFirst();
+    return upstreams().stream().filter(u -> u.provider().settings().issuerId().equals(issuer)).findFirst();
   }
 
   public java.util.Optional<OidcUpstream> byId(String id) {
-    return java.util.Optional.ofNullable(id == null ? null : upstreams.get(id));
+    return id == null ? java.util.Optional.empty() : upstreams().stream().filter(u -> u.id().equals(id)).findFirst();
   }
 
   /** The flow store (sign-outs are kept there too). */
@@ -123,10 +122,27 @@ public final class OidcLogin {
    * {@code acr_values} and {@code prompt=login} passed on.
    */
   public Future<Started> start(String pendingId, String upstreamId, List<String> requestedAcr, boolean forceLogin) {
-    OidcUpstream upstream = upstreamId == null ? null : upstreams.get(upstreamId);
-    if (upstream == null) {
-      return Future.failedFuture(unknownOp());
-    }
+    java.util.Optional<OidcUpstream> known = byId(upstreamId);
+    return usable(upstreamId, "start").compose(found -> found.isPresent()
+        ? start(found.get(), pendingId, requestedAcr, forceLogin)
+        : Future.failedFuture(known.isPresent() ? withdrawn(known.get().provider().settings().displayName())
+            : unknownOp()));
+  }
+
+  /**
+   * The upstream {@code id} if it may be used now (a registry OP: approved right now); a source that cannot tell is
+   * the "unavailable" page, never a sign-in through an OP whose standing is unknown.
+   */
+  private Future<java.util.Optional<OidcUpstream>> usable(String id, String when) {
+    return upstreams.usable(id).recover(e -> {
+      LOG.error("OIDC upstream {} cannot be checked at sign-in {}: {}", id, when, e.getMessage());
+      String name = byId(id).map(u -> u.provider().settings().displayName()).orElse("this identity provider");
+      return Future.failedFuture(unavailable(name));
+    });
+  }
+
+  private Future<Started> start(OidcUpstream upstream, String pendingId, List<String> requestedAcr,
+      boolean forceLogin) {
     OidcUpstreamSettings s = upstream.provider().settings();
     return upstream.provider().metadata().recover(e -> {
       LOG.error("OIDC upstream {}: {}; sign-ins through it are refused", upstream.id(), e.getMessage());
@@ -204,11 +220,20 @@ public final class OidcLogin {
   }
 
   private Future<Finished> answered(OidcFlow flow, MultiMap params) {
-    OidcUpstream upstream = upstreams.get(flow.upstreamId());
-    if (upstream == null) {
-      LOG.error("OIDC sign-in flow names upstream {}, which is no longer configured", flow.upstreamId());
-      return Future.failedFuture(unknownOp());
-    }
+    java.util.Optional<OidcUpstream> known = byId(flow.upstreamId());
+    return usable(flow.upstreamId(), "callback").compose(found -> {
+      if (found.isEmpty()) {
+        // suspended (or removed) while the person was at the OP: nothing of this answer is used
+        LOG.warn("OIDC sign-in answer through upstream {} refused: the upstream is no longer usable (suspended or "
+            + "removed while the sign-in was under way)", flow.upstreamId());
+        return Future.failedFuture(withdrawn(known.map(u -> u.provider().settings().displayName())
+            .orElse("this identity provider")));
+      }
+      return answered(found.get(), flow, params);
+    });
+  }
+
+  private Future<Finished> answered(OidcUpstream upstream, OidcFlow flow, MultiMap params) {
     OidcUpstreamSettings s = upstream.provider().settings();
     String iss = params.get("iss");
     if (iss != null && !iss.equals(s.issuerId())) {
@@ -393,6 +418,13 @@ public final class OidcLogin {
     return new ErrorPage(400, "Identity provider not known",
         "We do not know this identity provider, so we cannot send you there to sign in. Go back and choose another "
             + "way to sign in.");
+  }
+
+  /** An upstream the federation no longer offers (suspended in the registry), before or during a sign-in. */
+  static ErrorPage withdrawn(String name) {
+    return new ErrorPage(403, "Sign-in through " + name + " not possible", name + " is not available for signing in "
+        + "to the PaNOSC federation at the moment, so you are not signed in. Go back to the application and choose "
+        + "another way to sign in.");
   }
 
   private static ErrorPage notKnown() {

@@ -184,6 +184,44 @@ public record OidcUpstreamSettings(String upstreamId, Optional<OidcProfile> prof
   }
 
   /**
+   * An upstream OP registered in the federation-registry (not configured): the defaults of a configured one, its
+   * {@code scopes} (or {@code openid profile email}), and no token exchange of its access tokens (that is configured).
+   *
+   * @throws IllegalArgumentException naming what is wrong (an issuer that is not https, a client id that is not text)
+   */
+  public static OidcUpstreamSettings registered(String upstreamId, URI issuer, String clientId,
+      Optional<Secret> clientSecret, ClientAuth clientAuth, List<String> scopes, Optional<String> displayName) {
+    if (issuer.getRawQuery() != null || issuer.getRawFragment() != null || issuer.getHost() == null
+        || !("https".equals(issuer.getScheme()) || "http".equals(issuer.getScheme()) && loopback(issuer.getHost()))) {
+      throw new IllegalArgumentException("its issuer is not an https URL without query or fragment");
+    }
+    if (clientId.isBlank() || clientId.length() > 255 || clientId.chars().anyMatch(Character::isISOControl)) {
+      throw new IllegalArgumentException("its clientId is not 1 to 255 printable characters");
+    }
+    if (clientAuth != ClientAuth.PRIVATE_KEY_JWT && clientSecret.map(x -> x.value().isBlank()).orElse(true)) {
+      throw new IllegalArgumentException("it has no client secret for " + clientAuth.configName());
+    }
+    List<String> all = new ArrayList<>(scopes.isEmpty() ? List.of("openid", "profile", "email") : scopes);
+    if (!all.contains("openid")) {
+      all.add(0, "openid");
+    }
+    return new OidcUpstreamSettings(upstreamId, Optional.empty(), issuer, clientId, clientSecret, clientAuth,
+        List.copyOf(new LinkedHashSet<>(all)), displayName.orElse(issuer.getHost()), DEFAULT_ALGORITHMS,
+        Duration.ofMinutes(2), Duration.ofMinutes(10), true, true, Set.of(), false, false, Duration.ofSeconds(10),
+        Duration.ofHours(1), Duration.ofMinutes(1));
+  }
+
+  /** The client authentication named {@code name} in configuration and the registry. */
+  public static Optional<ClientAuth> clientAuth(String name) {
+    for (ClientAuth a : ClientAuth.values()) {
+      if (a.configName().equals(name)) {
+        return Optional.of(a);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
    * The upstream's attribute settings with this OP's defaults where the {@code attributes} section gave none: the OIDC
    * profile of the internal map, the profile's user-id order and entitlement authorities.
    */

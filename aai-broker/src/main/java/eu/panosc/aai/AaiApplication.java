@@ -550,9 +550,13 @@ public final class AaiApplication implements ServiceModule {
     io.vertx.ext.web.client.WebClient web = settings.oidcUpstreams().isEmpty() && !fromRegistry.enabled() ? null
         : io.vertx.ext.web.client.WebClient.create(vertx, new io.vertx.ext.web.client.WebClientOptions()
             .setFollowRedirects(false).setUserAgent("panosc-aai-broker"));
+    // OpenID Federation: one resolver (its cache of trust chains) for every OP trusted through a trust anchor
+    eu.panosc.aai.federation.trust.TrustChainResolver federation = web == null ? null
+        : new eu.panosc.aai.federation.trust.TrustChainResolver(new eu.panosc.aai.federation.trust
+            .HttpStatementFetcher(web, Duration.ofSeconds(10)), context.clock(), Duration.ofMinutes(2));
     List<OidcUpstream> upstreams = new ArrayList<>();
     settings.oidcUpstreams().forEach((id, o) -> upstreams.add(new OidcUpstream(id, new OidcProvider(o, web,
-        context.clock()), AttributeMapper.load(settings.upstreams().get(id), reader))));
+        context.clock(), federation), AttributeMapper.load(settings.upstreams().get(id), reader))));
     OidcFlows flows = new PgOidcFlows(context.pool(), context.clock(), SAML_FLOW_LIFETIME);
     timers.add(vertx.setPeriodic(SAML_PURGE.toMillis(), t -> flows.purgeExpired()
         .onFailure(e -> LOG.warn("purging OIDC sign-in flows failed: {}", e.toString()))));
@@ -567,7 +571,7 @@ public final class AaiApplication implements ServiceModule {
       reserved.add("demo");
       RegistryOidcUpstreams registryOps = new RegistryOidcUpstreams(source, reserved, registry,
           new UpstreamSecrets(vertx, fromRegistry.credentialsDirectory()),
-          (s, registered) -> new OidcProvider(s, web, context.clock()), reader).follow();
+          (s, registered) -> new OidcProvider(s, web, context.clock(), federation), reader).follow();
       registry.ready().onSuccess(v -> registryOps.refresh());
       timers.add(vertx.setPeriodic(fromRegistry.refresh().toMillis(), t -> registryOps.refresh()));
       source = registryOps;

@@ -2,6 +2,7 @@ package eu.panosc.aai.oidc;
 
 import com.nimbusds.jose.JWSAlgorithm;
 import eu.panosc.aai.attributes.UpstreamAttributeSettings;
+import eu.panosc.aai.federation.trust.TrustChainResolver;
 import eu.panosc.aai.attributes.UpstreamAttributes;
 import eu.panosc.platform.config.ConfigException;
 import eu.panosc.platform.config.ConfigNode;
@@ -42,12 +43,14 @@ import java.util.Set;
  * @param timeout how long a request to the OP may take
  * @param discoveryRefresh how long a discovery document and JWKS are used before they are fetched again
  * @param jwksRefetch the least time between two JWKS fetches caused by an unknown {@code kid}
+ * @param trustAnchor when the OP is trusted through OpenID Federation: the trust anchor its issuer (its Entity
+ *     Identifier) is resolved to; its metadata then comes from the trust chain, not from discovery
  */
 public record OidcUpstreamSettings(String upstreamId, Optional<OidcProfile> profile, URI issuer, String clientId,
     Optional<Secret> clientSecret, ClientAuth clientAuth, List<String> scopes, String displayName,
     Set<JWSAlgorithm> algorithms, Duration skew, Duration maxAge, boolean userinfo, boolean logout,
     Set<String> exchangeAudiences, boolean tokenExchange, boolean introspection, Duration timeout,
-    Duration discoveryRefresh, Duration jwksRefetch) {
+    Duration discoveryRefresh, Duration jwksRefetch, Optional<TrustChainResolver.TrustAnchor> trustAnchor) {
 
   /** How the broker authenticates at the OP's token endpoint (OIDC Core §9). */
   public enum ClientAuth {
@@ -88,6 +91,7 @@ public record OidcUpstreamSettings(String upstreamId, Optional<OidcProfile> prof
     Objects.requireNonNull(timeout, "timeout");
     Objects.requireNonNull(discoveryRefresh, "discoveryRefresh");
     Objects.requireNonNull(jwksRefetch, "jwksRefetch");
+    Objects.requireNonNull(trustAnchor, "trustAnchor");
   }
 
   /** The issuer as it must appear in {@code iss} (exactly the configured string). */
@@ -179,7 +183,8 @@ public record OidcUpstreamSettings(String upstreamId, Optional<OidcProfile> prof
         node.bool("tokenExchange", !exchange.isEmpty()), node.bool("introspection", false),
         between(node, "timeout", Duration.ofSeconds(10), Duration.ofMillis(100), Duration.ofMinutes(1)),
         between(node, "discoveryRefresh", Duration.ofHours(1), Duration.ofMinutes(1), Duration.ofDays(7)),
-        between(node, "jwksRefetch", Duration.ofMinutes(1), Duration.ofSeconds(1), Duration.ofHours(1)));
+        between(node, "jwksRefetch", Duration.ofMinutes(1), Duration.ofSeconds(1), Duration.ofHours(1)),
+        trustAnchor(node, issuer));
     return s;
   }
 
@@ -190,7 +195,8 @@ public record OidcUpstreamSettings(String upstreamId, Optional<OidcProfile> prof
    * @throws IllegalArgumentException naming what is wrong (an issuer that is not https, a client id that is not text)
    */
   public static OidcUpstreamSettings registered(String upstreamId, URI issuer, String clientId,
-      Optional<Secret> clientSecret, ClientAuth clientAuth, List<String> scopes, Optional<String> displayName) {
+      Optional<Secret> clientSecret, ClientAuth clientAuth, List<String> scopes, Optional<String> displayName,
+      Optional<URI> trustAnchor) {
     if (issuer.getRawQuery() != null || issuer.getRawFragment() != null || issuer.getHost() == null
         || !("https".equals(issuer.getScheme()) || "http".equals(issuer.getScheme()) && loopback(issuer.getHost()))) {
       throw new IllegalArgumentException("its issuer is not an https URL without query or fragment");
@@ -208,7 +214,8 @@ public record OidcUpstreamSettings(String upstreamId, Optional<OidcProfile> prof
     return new OidcUpstreamSettings(upstreamId, Optional.empty(), issuer, clientId, clientSecret, clientAuth,
         List.copyOf(new LinkedHashSet<>(all)), displayName.orElse(issuer.getHost()), DEFAULT_ALGORITHMS,
         Duration.ofMinutes(2), Duration.ofMinutes(10), true, true, Set.of(), false, false, Duration.ofSeconds(10),
-        Duration.ofHours(1), Duration.ofMinutes(1));
+        Duration.ofHours(1), Duration.ofMinutes(1), trustAnchor.map(t -> new TrustChainResolver.TrustAnchor(
+            t.toString().replaceAll("/+$", ""), Optional.empty())));
   }
 
   /** The client authentication named {@code name} in configuration and the registry. */
@@ -237,6 +244,41 @@ public record OidcUpstreamSettings(String upstreamId, Optional<OidcProfile> prof
             .orElse(UpstreamAttributeSettings.OIDC_DEFAULT_ORDER),
         given.trustedEntitlementAuthorities().isEmpty() ? profile.map(OidcProfile::entitlementAuthorities)
             .orElse(Set.of()) : given.trustedEntitlementAuthorities(), given.hashSalt(), given.identity());
+  }
+
+  /**
+   * {@code trustAnchor} (an Entity Identifier other than the issuer) and {@code trustAnchorJwks} (a JWK Set file with
+   * the anchor's Federation Entity Keys, obtained out of band; without it the anchor's own configuration's keys).
+   */
+  private static Optional<TrustChainResolver.TrustAnchor> trustAnchor(ConfigNode node, URI issuer) {
+    Optional<URI> anchor = node.optionalUri("trustAnchor", Set.of("http", "https"));
+    Optional<String> jwksFile = node.optionalString("trustAnchorJwks");
+    if (anchor.isEmpty()) {
+      if (jwksFile.isPresent()) {
+        throw new ConfigException(node.path() + ".trustAnchorJwks", "only with trustAnchor");
+      }
+      return Optional.empty();
+    }
+    URI ta = anchor.get();
+    if (ta.getRawQuery() != null || ta.getRawFragment() != null || ta.getHost() == null || ta.equals(issuer)
+        || "http".equals(ta.getScheme()) && !loopback(ta.getHost())) {
+      throw new ConfigException(node.path() + ".trustAnchor", "expected the trust anchor's Entity Identifier (an "
+          + "https URL without query or fragment, other than the issuer), got " + ta);
+    }
+    Optional<com.nimbusds.jose.jwk.JWKSet> keys = Optional.empty();
+    if (jwksFile.isPresent()) {
+      try {
+        com.nimbusds.jose.jwk.JWKSet set = com.nimbusds.jose.jwk.JWKSet.load(new java.io.File(jwksFile.get()));
+        if (set.getKeys().isEmpty() || set.getKeys().stream().anyMatch(com.nimbusds.jose.jwk.JWK::isPrivate)) {
+          throw new ConfigException(node.path() + ".trustAnchorJwks", "expected public keys, at least one");
+        }
+        keys = Optional.of(set);
+      } catch (java.io.IOException | java.text.ParseException e) {
+        throw new ConfigException(node.path() + ".trustAnchorJwks", "not a readable JWK Set file: "
+            + jwksFile.get());
+      }
+    }
+    return Optional.of(new TrustChainResolver.TrustAnchor(ta.toString().replaceAll("/+$", ""), keys));
   }
 
   private static boolean loopback(String host) {

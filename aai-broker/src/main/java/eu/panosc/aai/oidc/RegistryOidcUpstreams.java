@@ -137,7 +137,7 @@ public final class RegistryOidcUpstreams implements OidcUpstreams {
         : secrets.resolve(rp.credentialsRef().orElse("")).map(Optional::of);
     return secret.map(s -> {
       OidcUpstreamSettings settings = OidcUpstreamSettings.registered(member.id(), rp.issuer(), rp.clientId(), s, auth,
-          rp.scopes(), member.displayName());
+          rp.scopes(), member.displayName(), rp.trustAnchor());
       AttributeMapper mapper = AttributeMapper.load(new UpstreamAttributeSettings(member.id(),
           UpstreamAttributes.Protocol.OIDC, Optional.empty(), List.of(), List.of(), List.of(),
           UpstreamAttributeSettings.OIDC_DEFAULT_ORDER, member.trustedEntitlementAuthorities(), Optional.empty(),

@@ -33,6 +33,7 @@ import eu.panosc.aai.oidc.OidcLogout;
 import eu.panosc.aai.oidc.OidcProvider;
 import eu.panosc.aai.oidc.OidcSession;
 import eu.panosc.aai.oidc.OidcUpstream;
+import eu.panosc.aai.oidc.OidcUpstreamSettings;
 import eu.panosc.aai.oidc.OidcUpstreams;
 import eu.panosc.aai.oidc.RegistryOidcUpstreams;
 import eu.panosc.aai.oidc.RegistryUpstreamSettings;
@@ -504,7 +505,8 @@ public final class AaiApplication implements ServiceModule {
     discovery = new DiscoveryEndpoint(issuer, keys.signer(), tokenEndpoint.grantTypes());
     discovery.mount(router);
     new EntityConfigurationEndpoint(new EntityConfiguration(issuer, settings.trustAnchor().toString(),
-        discovery::metadata, new JsonObject().put("organization_name", "PaNOSC aai-broker"), keys.federation(),
+        discovery::metadata, new JsonObject().put("organization_name", "PaNOSC aai-broker"),
+        relyingPartyMetadata(context, settings, issuer), keys.federation(),
         context.clock(), ENTITY_CONFIGURATION_LIFETIME)).mount(router);
     new PushedAuthorizationEndpoint(clients, parser, stores.pushed(), limiter).mount(router);
     slo.ifPresent(s -> new SingleLogoutEndpoint(s, stores.sessions(), cookiePath, secureCookies).mount(router));
@@ -555,8 +557,11 @@ public final class AaiApplication implements ServiceModule {
         : new eu.panosc.aai.federation.trust.TrustChainResolver(new eu.panosc.aai.federation.trust
             .HttpStatementFetcher(web, Duration.ofSeconds(10)), context.clock(), Duration.ofMinutes(2));
     List<OidcUpstream> upstreams = new ArrayList<>();
-    settings.oidcUpstreams().forEach((id, o) -> upstreams.add(new OidcUpstream(id, new OidcProvider(o, web,
-        context.clock(), federation), AttributeMapper.load(settings.upstreams().get(id), reader))));
+    // automatic registration (OpenID Federation): the broker's client id at the OP is its own Entity Identifier
+    String entityId = context.config().auth().issuerFor(context.publicRoot()).toString();
+    settings.oidcUpstreams().forEach((id, o) -> upstreams.add(new OidcUpstream(id, new OidcProvider(
+        o.automaticRegistration() ? o.withClientId(entityId) : o, web, context.clock(), federation),
+        AttributeMapper.load(settings.upstreams().get(id), reader))));
     OidcFlows flows = new PgOidcFlows(context.pool(), context.clock(), SAML_FLOW_LIFETIME);
     timers.add(vertx.setPeriodic(SAML_PURGE.toMillis(), t -> flows.purgeExpired()
         .onFailure(e -> LOG.warn("purging OIDC sign-in flows failed: {}", e.toString()))));
@@ -580,6 +585,31 @@ public final class AaiApplication implements ServiceModule {
     return new OidcLogin(source, flows, context.baseUrl().toString().replaceAll("/+$", "")
         + OidcEndpoints.CALLBACK_PATH, claims -> keys.signer().sign(com.nimbusds.jose.JOSEObjectType.JWT, claims,
         com.nimbusds.jose.JWSAlgorithm.RS256), context.clock());
+  }
+
+  /**
+   * The broker's {@code openid_relying_party} metadata in its entity configuration (OpenID Federation 1.0 §12.1), when
+   * an upstream OP is configured for automatic registration: what such an OP resolves the broker's client from.
+   */
+  private static Optional<JsonObject> relyingPartyMetadata(ServiceContext context, AaiSettings settings,
+      String issuer) {
+    if (settings.oidcUpstreams().values().stream().noneMatch(OidcUpstreamSettings::automaticRegistration)) {
+      return Optional.empty();
+    }
+    String base = context.baseUrl().toString().replaceAll("/+$", "");
+    return Optional.of(new JsonObject()
+        .put("client_registration_types", new io.vertx.core.json.JsonArray().add("automatic"))
+        .put("client_name", "PaNOSC aai-broker")
+        .put("redirect_uris", new io.vertx.core.json.JsonArray().add(base + OidcEndpoints.CALLBACK_PATH))
+        .put("post_logout_redirect_uris", new io.vertx.core.json.JsonArray().add(base + OidcEndpoints.LOGGED_OUT_PATH))
+        .put("backchannel_logout_uri", base + OidcEndpoints.BACKCHANNEL_PATH)
+        .put("backchannel_logout_session_required", true)
+        .put("response_types", new io.vertx.core.json.JsonArray().add("code"))
+        .put("grant_types", new io.vertx.core.json.JsonArray().add("authorization_code"))
+        .put("token_endpoint_auth_method", "private_key_jwt")
+        .put("token_endpoint_auth_signing_alg", "RS256")
+        .put("request_object_signing_alg", "RS256")
+        .put("jwks_uri", issuer + "/jwks"));
   }
 
   /** Sessions started by SAML sign-ins go to {@code saml}, those of OIDC sign-ins to {@code oidc}. */

@@ -81,10 +81,15 @@ class OidcFederationLoginIT {
     Entity op = Federation.entity(root + "/op");
     Entity forgedOp = Federation.entity(root + "/op-forged");
     Entity vouched = Federation.entity(root + "/op-forged");
+    Entity manualOp = Federation.entity(root + "/op-manual");
     federation.configuration(ta, List.of(), Federation.superiorMetadata(ta.id()), 86400);
     federation.configuration(intermediate, List.of(ta.id()), Federation.superiorMetadata(intermediate.id()), 86400);
     federation.configuration(op, List.of(intermediate.id()), opMetadata(op.id()), 86400);
     federation.configuration(forgedOp, List.of(intermediate.id()), opMetadata(forgedOp.id()), 86400);
+    JsonObject manual = opMetadata(manualOp.id());
+    manual.getJsonObject("openid_provider").remove("client_registration_types_supported");
+    federation.configuration(manualOp, List.of(intermediate.id()), manual, 86400);
+    federation.statement(intermediate, manualOp.id(), manualOp.publicJwks(), null, 86400);
     federation.statement(ta, intermediate.id(), intermediate.publicJwks(), new JsonObject().put("openid_provider",
         new JsonObject().put("token_endpoint", new JsonObject().put("value", op.id() + "/token"))
             .put("jwks_uri", new JsonObject().put("essential", true))), 86400);
@@ -112,6 +117,17 @@ class OidcFederationLoginIT {
     config.put("services.aai.upstreams.fedop-elsewhere.oidc.clientId", "broker");
     config.put("services.aai.upstreams.fedop-elsewhere.oidc.clientSecret", "broker-secret");
     config.put("services.aai.upstreams.fedop-elsewhere.attributes.userId", "sub");
+    // automatic registration: no client id, no secret; the broker's Entity Identifier is its client id at the OP
+    config.put("services.aai.upstreams.fedop-auto.oidc.issuer", op.id());
+    config.put("services.aai.upstreams.fedop-auto.oidc.trustAnchor", ta.id());
+    config.put("services.aai.upstreams.fedop-auto.oidc.registration", "automatic");
+    config.put("services.aai.upstreams.fedop-auto.oidc.displayName", "Federated OP (automatic)");
+    config.put("services.aai.upstreams.fedop-auto.attributes.userId", "sub");
+    config.put("services.aai.upstreams.fedop-manual.oidc.issuer", manualOp.id());
+    config.put("services.aai.upstreams.fedop-manual.oidc.trustAnchor", ta.id());
+    config.put("services.aai.upstreams.fedop-manual.oidc.registration", "automatic");
+    config.put("services.aai.upstreams.fedop-manual.oidc.displayName", "Manual-only OP");
+    config.put("services.aai.upstreams.fedop-manual.attributes.userId", "sub");
     platform = AaiPlatform.start(dataDir.resolve("var"), true, config);
     base = platform.baseUrl().toString().replaceAll("/+$", "");
   }
@@ -120,7 +136,8 @@ class OidcFederationLoginIT {
   private static JsonObject opMetadata(String id) {
     return new JsonObject().put("openid_provider", new JsonObject().put("issuer", id)
         .put("authorization_endpoint", id + "/auth").put("token_endpoint", id + "/token-gone")
-        .put("jwks_uri", id + "/jwks").put("scopes_supported", new JsonArray().add("openid")));
+        .put("jwks_uri", id + "/jwks").put("scopes_supported", new JsonArray().add("openid"))
+        .put("client_registration_types_supported", new JsonArray().add("automatic")));
   }
 
   @AfterAll
@@ -150,6 +167,23 @@ class OidcFederationLoginIT {
       case "/op/jwks" -> req.response().putHeader("Content-Type", "application/json")
           .end(new JsonObject(new JWKSet(OP_KEY.toPublicJWK()).toJSONObject()).encode());
       case "/op/auth" -> {
+        if (req.getParam("request") != null) {
+          String clientId = req.getParam("client_id");
+          String requestObject = req.getParam("request");
+          vertx.executeBlocking(() -> automaticRegistration(clientId, requestObject), false).onComplete(ar -> {
+            if (ar.failed()) {
+              lastRefusal.set(ar.cause().getMessage());
+              req.response().setStatusCode(400).end("refused: " + ar.cause().getMessage());
+              return;
+            }
+            JWTClaimsSet r = ar.result();
+            String code = "code-" + java.util.UUID.randomUUID();
+            codes.put(code, new String[] {String.valueOf(r.getClaim("nonce")), clientId});
+            req.response().setStatusCode(302).putHeader("Location", r.getClaim("redirect_uri") + "?code=" + code
+                + "&state=" + r.getClaim("state")).end();
+          });
+          return;
+        }
         String code = "code-" + java.util.UUID.randomUUID();
         codes.put(code, new String[] {req.getParam("nonce"), req.getParam("client_id")});
         req.response().setStatusCode(302).putHeader("Location", req.getParam("redirect_uri") + "?code=" + code
@@ -163,14 +197,17 @@ class OidcFederationLoginIT {
               ? URLDecoder.decode(kv[1], StandardCharsets.UTF_8) : "");
         }
         String[] seen = codes.remove(form.get("code"));
-        if (seen == null || !"broker-secret".equals(form.get("client_secret"))) {
+        boolean authenticated = seen != null && (seen[1].equals(form.get("client_id"))
+            && "broker-secret".equals(form.get("client_secret"))
+            || form.get("client_assertion") != null && assertionValid(form.get("client_assertion"), seen[1]));
+        if (!authenticated) {
           req.response().setStatusCode(400).putHeader("Content-Type", "application/json")
               .end(new JsonObject().put("error", "invalid_grant").encode());
           return;
         }
         realTokenCalls.incrementAndGet();
         Instant now = Instant.now();
-        JWTClaimsSet c = new JWTClaimsSet.Builder().issuer(root + "/op").subject("fed-user-1").audience("broker")
+        JWTClaimsSet c = new JWTClaimsSet.Builder().issuer(root + "/op").subject("fed-user-1").audience(seen[1])
             .claim("nonce", seen[0]).issueTime(Date.from(now)).expirationTime(Date.from(now.plusSeconds(300)))
             .claim("name", "Federated Person").build();
         req.response().putHeader("Content-Type", "application/json").end(new JsonObject()
@@ -179,6 +216,63 @@ class OidcFederationLoginIT {
       case "/op/userinfo" -> req.response().putHeader("Content-Type", "application/json")
           .end(new JsonObject().put("sub", "fed-user-1").encode());
       default -> req.response().setStatusCode(404).end();
+    }
+  }
+
+  static final java.util.concurrent.atomic.AtomicReference<String> lastRefusal = new java.util.concurrent.atomic
+      .AtomicReference<>();
+  static final java.util.concurrent.atomic.AtomicReference<String> registeredClient = new java.util.concurrent
+      .atomic.AtomicReference<>();
+
+  /**
+   * What the stand-in OP checks of an automatic registration (a simplified RP resolution: the broker's self-signed
+   * entity configuration and its {@code openid_relying_party} metadata, not its chain to the anchor): the request
+   * object's {@code iss} and {@code client_id} are the query's {@code client_id}, {@code aud} this OP, not expired,
+   * signed by a key at the metadata's {@code jwks_uri}; its {@code redirect_uri} among the registered ones.
+   */
+  private static JWTClaimsSet automaticRegistration(String clientId, String requestObject) throws Exception {
+    String ecJwt = eu.panosc.platform.testing.Http.get(clientId + "/.well-known/openid-federation").body();
+    SignedJWT ec = SignedJWT.parse(ecJwt);
+    JWKSet fedKeys = JWKSet.parse(((Map<?, ?>) ec.getJWTClaimsSet().getClaim("jwks")).entrySet().stream()
+        .collect(java.util.stream.Collectors.toMap(e -> (String) e.getKey(), e -> (Object) e.getValue())));
+    if (!ec.verify(new com.nimbusds.jose.crypto.ECDSAVerifier((com.nimbusds.jose.jwk.ECKey) fedKeys.getKeyByKeyId(
+        ec.getHeader().getKeyID())))) {
+      throw new IllegalStateException("the RP's entity configuration is not self-signed");
+    }
+    JsonObject rp = new JsonObject(ec.getJWTClaimsSet().toString()).getJsonObject("metadata")
+        .getJsonObject("openid_relying_party");
+    if (rp == null || !rp.getJsonArray("client_registration_types").contains("automatic")) {
+      throw new IllegalStateException("no openid_relying_party metadata for automatic registration");
+    }
+    SignedJWT request = SignedJWT.parse(requestObject);
+    JWKSet rpKeys = JWKSet.parse(eu.panosc.platform.testing.Http.get(rp.getString("jwks_uri")).body());
+    com.nimbusds.jose.jwk.RSAKey key = (com.nimbusds.jose.jwk.RSAKey) rpKeys.getKeyByKeyId(
+        request.getHeader().getKeyID());
+    JWTClaimsSet c = request.getJWTClaimsSet();
+    if (key == null || !request.verify(new com.nimbusds.jose.crypto.RSASSAVerifier(key))
+        || !clientId.equals(c.getIssuer()) || !clientId.equals(c.getClaim("client_id"))
+        || !c.getAudience().contains(root + "/op") || c.getExpirationTime().toInstant().isBefore(Instant.now())
+        || c.getJWTID() == null || !"S256".equals(c.getClaim("code_challenge_method"))
+        || !rp.getJsonArray("redirect_uris").contains(c.getClaim("redirect_uri"))) {
+      throw new IllegalStateException("request object not acceptable");
+    }
+    registeredClient.set(clientId);
+    return c;
+  }
+
+  /** A private_key_jwt assertion of {@code clientId}, by a key at its registered jwks_uri. */
+  private static boolean assertionValid(String assertion, String clientId) {
+    try {
+      SignedJWT jwt = SignedJWT.parse(assertion);
+      JWKSet keys = JWKSet.parse(eu.panosc.platform.testing.Http.get(base + "/aai/jwks").body());
+      com.nimbusds.jose.jwk.RSAKey key = (com.nimbusds.jose.jwk.RSAKey) keys.getKeyByKeyId(
+          jwt.getHeader().getKeyID());
+      JWTClaimsSet c = jwt.getJWTClaimsSet();
+      return key != null && jwt.verify(new com.nimbusds.jose.crypto.RSASSAVerifier(key))
+          && clientId.equals(c.getIssuer()) && clientId.equals(c.getSubject())
+          && c.getAudience().contains(root + "/op/token");
+    } catch (Exception e) {
+      return false;
     }
   }
 
@@ -247,5 +341,38 @@ class OidcFederationLoginIT {
 
     assertThat(start.statusCode()).as(start.body()).isEqualTo(503);
     assertThat(start.body()).contains("Sign-in through Elsewhere OP unavailable");
+  }
+
+  @Test
+  void signInWhenAutomaticRegistrationThenASignedRequestObjectWithTheBrokersEntityIdAndItsRpMetadataPublished() {
+    JsonObject rpMetadata = new JsonObject(new String(java.util.Base64.getUrlDecoder().decode(
+        eu.panosc.platform.testing.Http.get(base + "/aai/.well-known/openid-federation").body().split("\\.")[1]),
+        StandardCharsets.UTF_8)).getJsonObject("metadata").getJsonObject("openid_relying_party");
+    assertThat(rpMetadata.getJsonArray("client_registration_types")).containsExactly("automatic");
+    assertThat(rpMetadata.getJsonArray("redirect_uris")).containsExactly(base + "/aai/oidc/callback");
+    assertThat(rpMetadata.getString("token_endpoint_auth_method")).isEqualTo("private_key_jwt");
+    Browser browser = new Browser();
+    HttpResponse<String> toOp = browser.get(link(browser, "fedop-auto"));
+    assertThat(toOp.statusCode()).as(toOp.body()).isEqualTo(303);
+    assertThat(Browser.location(toOp)).startsWith(root + "/op/auth?").contains("request=")
+        .contains("client_id=" + Browser.enc(base + "/aai")).doesNotContain("nonce=");
+    HttpResponse<String> atOp = browser.get(Browser.location(toOp));
+    assertThat(atOp.statusCode()).as(atOp.body() + " " + lastRefusal.get()).isEqualTo(302);
+
+    HttpResponse<String> page = browser.get(Browser.location(atOp));
+
+    assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
+    assertThat(page.body()).contains("action=\"../register\"").contains("Federated Person");
+    assertThat(registeredClient.get()).isEqualTo(base + "/aai");
+  }
+
+  @Test
+  void signInWhenAutomaticRegistrationButTheOpDoesNotOfferItThenUnavailablePage() {
+    Browser browser = new Browser();
+
+    HttpResponse<String> start = browser.get(link(browser, "fedop-manual"));
+
+    assertThat(start.statusCode()).as(start.body()).isEqualTo(503);
+    assertThat(start.body()).contains("Sign-in through Manual-only OP unavailable");
   }
 }

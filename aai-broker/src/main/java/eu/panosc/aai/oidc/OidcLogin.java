@@ -158,6 +158,10 @@ public final class OidcLogin {
             "This sign-in request could not be read. Go back to the application and start again."));
       }
       return flows.start(flow).map(handle -> {
+        if (s.automaticRegistration()) {
+          return new Started(automaticRegistrationUrl(s, m, handle, nonce, verifier, requestedAcr, forceLogin),
+              handle);
+        }
         StringBuilder url = new StringBuilder(m.authorizationEndpoint().toString())
             .append(m.authorizationEndpoint().getRawQuery() == null ? '?' : '&')
             .append("response_type=code&client_id=").append(enc(s.clientId()))
@@ -176,6 +180,33 @@ public final class OidcLogin {
         return new Started(url.toString(), handle);
       });
     });
+  }
+
+  /**
+   * OpenID Federation 1.0 §12.1.1.1 (automatic registration, request object): {@code client_id} is the broker's Entity
+   * Identifier and every authorization parameter travels in a request object signed RS256 with the broker's own keys
+   * (those its {@code openid_relying_party} metadata points to with {@code jwks_uri}; the Federation Entity Keys only sign
+   * entity statements), {@code aud} the OP's issuer, {@code jti} and a minute's lifetime; {@code response_type},
+   * {@code client_id} and {@code scope} also as query parameters (OIDC Core §6.1).
+   */
+  private String automaticRegistrationUrl(OidcUpstreamSettings s, ProviderMetadata m, String handle, String nonce,
+      String verifier, List<String> requestedAcr, boolean forceLogin) {
+    Instant now = clock.instant();
+    String scope = String.join(" ", s.scopes());
+    JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder().issuer(s.clientId()).audience(s.issuerId())
+        .jwtID(Opaque.random()).issueTime(Date.from(now)).expirationTime(Date.from(now.plusSeconds(60)))
+        .claim("client_id", s.clientId()).claim("response_type", "code").claim("redirect_uri", redirectUri)
+        .claim("scope", scope).claim("state", handle).claim("nonce", nonce)
+        .claim("code_challenge", Opaque.s256(verifier)).claim("code_challenge_method", "S256");
+    if (!requestedAcr.isEmpty()) {
+      claims.claim("acr_values", String.join(" ", requestedAcr));
+    }
+    if (forceLogin) {
+      claims.claim("prompt", "login");
+    }
+    return m.authorizationEndpoint() + (m.authorizationEndpoint().getRawQuery() == null ? "?" : "&")
+        + "response_type=code&client_id=" + enc(s.clientId()) + "&scope=" + enc(scope) + "&request="
+        + assertions.sign(claims.build());
   }
 
   /** The flow cookie's name for {@code handle}. */

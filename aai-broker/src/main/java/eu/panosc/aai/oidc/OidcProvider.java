@@ -90,7 +90,15 @@ public final class OidcProvider {
           + "broker resolves no trust chains"));
     }
     return federation.resolve(settings.issuerId(), anchor, "openid_provider")
-        .map(r -> ProviderMetadata.parse(r.metadata(), settings.issuerId()))
+        .map(r -> {
+          if (settings.automaticRegistration()
+              && !ProviderMetadata.clientRegistrationTypes(r.metadata()).contains("automatic")) {
+            // OIDF 1.0 §12.1: an OP offering automatic registration lists it in client_registration_types_supported
+            throw new IllegalStateException("it does not offer automatic registration "
+                + "(client_registration_types_supported)");
+          }
+          return ProviderMetadata.parse(r.metadata(), settings.issuerId());
+        })
         .recover(e -> Future.failedFuture(new IllegalStateException("no valid OpenID Federation trust chain to "
             + anchor.entityId() + " (" + (e instanceof TrustChainException t ? t.reason().name().toLowerCase(
                 java.util.Locale.ROOT) + ": " : "") + e.getMessage() + ")", e)));

@@ -45,12 +45,15 @@ import java.util.Set;
  * @param jwksRefetch the least time between two JWKS fetches caused by an unknown {@code kid}
  * @param trustAnchor when the OP is trusted through OpenID Federation: the trust anchor its issuer (its Entity
  *     Identifier) is resolved to; its metadata then comes from the trust chain, not from discovery
+ * @param automaticRegistration whether the broker registers itself at the OP automatically (OpenID Federation 1.0
+ *     §12.1): its client id is then its own Entity Identifier and its authorization requests are signed request objects
  */
 public record OidcUpstreamSettings(String upstreamId, Optional<OidcProfile> profile, URI issuer, String clientId,
     Optional<Secret> clientSecret, ClientAuth clientAuth, List<String> scopes, String displayName,
     Set<JWSAlgorithm> algorithms, Duration skew, Duration maxAge, boolean userinfo, boolean logout,
     Set<String> exchangeAudiences, boolean tokenExchange, boolean introspection, Duration timeout,
-    Duration discoveryRefresh, Duration jwksRefetch, Optional<TrustChainResolver.TrustAnchor> trustAnchor) {
+    Duration discoveryRefresh, Duration jwksRefetch, Optional<TrustChainResolver.TrustAnchor> trustAnchor,
+    boolean automaticRegistration) {
 
   /** How the broker authenticates at the OP's token endpoint (OIDC Core §9). */
   public enum ClientAuth {
@@ -120,9 +123,28 @@ public record OidcUpstreamSettings(String upstreamId, Optional<OidcProfile> prof
       throw new ConfigException(node.path() + ".issuer", "expected https (plain http only on 127.0.0.1, [::1] or "
           + "localhost), got " + issuer);
     }
-    String clientId = node.optionalString("clientId").orElseThrow(() -> new ConfigException(node.path()
-        + ".clientId", "the broker's client id at the OP is required"));
-    if (clientId.isBlank() || clientId.length() > 255 || clientId.chars().anyMatch(Character::isISOControl)) {
+    boolean automatic = switch (node.string("registration", "none")) {
+      case "none" -> false;
+      case "automatic" -> true;
+      default -> throw new ConfigException(node.path() + ".registration", "expected none (the broker's client is "
+          + "registered at the OP by hand) or automatic (OpenID Federation automatic registration)");
+    };
+    if (automatic) {
+      if (!node.has("trustAnchor")) {
+        throw new ConfigException(node.path() + ".registration", "automatic registration needs a trustAnchor (the OP "
+            + "resolves the broker's trust chain to it)");
+      }
+      if (node.has("clientId") || node.has("clientSecret")
+          || !"private_key_jwt".equals(node.string("clientAuth", "private_key_jwt"))) {
+        throw new ConfigException(node.path() + ".registration", "with automatic registration the client id is the "
+            + "broker's Entity Identifier and it authenticates with private_key_jwt: leave out clientId, clientSecret "
+            + "and clientAuth");
+      }
+    }
+    String clientId = automatic ? "" : node.optionalString("clientId").orElseThrow(() -> new ConfigException(
+        node.path() + ".clientId", "the broker's client id at the OP is required"));
+    if (!automatic && (clientId.isBlank() || clientId.length() > 255
+        || clientId.chars().anyMatch(Character::isISOControl))) {
       throw new ConfigException(node.path() + ".clientId", "expected 1 to 255 printable characters");
     }
     Optional<Secret> secret = node.optionalString("clientSecret").map(Secret::new);
@@ -184,7 +206,7 @@ public record OidcUpstreamSettings(String upstreamId, Optional<OidcProfile> prof
         between(node, "timeout", Duration.ofSeconds(10), Duration.ofMillis(100), Duration.ofMinutes(1)),
         between(node, "discoveryRefresh", Duration.ofHours(1), Duration.ofMinutes(1), Duration.ofDays(7)),
         between(node, "jwksRefetch", Duration.ofMinutes(1), Duration.ofSeconds(1), Duration.ofHours(1)),
-        trustAnchor(node, issuer));
+        trustAnchor(node, issuer), automatic);
     return s;
   }
 
@@ -215,7 +237,15 @@ public record OidcUpstreamSettings(String upstreamId, Optional<OidcProfile> prof
         List.copyOf(new LinkedHashSet<>(all)), displayName.orElse(issuer.getHost()), DEFAULT_ALGORITHMS,
         Duration.ofMinutes(2), Duration.ofMinutes(10), true, true, Set.of(), false, false, Duration.ofSeconds(10),
         Duration.ofHours(1), Duration.ofMinutes(1), trustAnchor.map(t -> new TrustChainResolver.TrustAnchor(
-            t.toString().replaceAll("/+$", ""), Optional.empty())));
+            t.toString().replaceAll("/+$", ""), Optional.empty())), false);
+  }
+
+  /** These settings with the client id {@code id} (automatic registration: the broker's Entity Identifier). */
+  public OidcUpstreamSettings withClientId(String id) {
+    return new OidcUpstreamSettings(upstreamId, profile, issuer, id, clientSecret, clientAuth, scopes, displayName,
+        algorithms, skew, maxAge, userinfo, logout, exchangeAudiences.isEmpty() || !exchangeAudiences.contains(clientId)
+            ? exchangeAudiences : Set.of(id), tokenExchange, introspection, timeout, discoveryRefresh, jwksRefetch,
+        trustAnchor, automaticRegistration);
   }
 
   /** The client authentication named {@code name} in configuration and the registry. */

@@ -166,4 +166,22 @@ class OidcUpstreamSettingsTest {
     assertThatThrownBy(() -> TestOp.settings(Map.of("trustAnchorJwks", jwks.toString())))
         .isInstanceOf(ConfigException.class).hasMessageContaining("only with trustAnchor");
   }
+
+  @Test
+  void fromWhenAutomaticRegistrationThenNoClientCredentialsAndWhenMisusedThenRefused() {
+    Map<String, Object> auto = Map.of("issuer", TestOp.ISSUER, "trustAnchor", "https://ta.example.org",
+        "registration", "automatic");
+    OidcUpstreamSettings s = OidcUpstreamSettings.from("op", ConfigNode.of("services.aai.upstreams.op.oidc", auto));
+    assertThat(s.automaticRegistration()).isTrue();
+    assertThat(s.clientAuth()).isEqualTo(OidcUpstreamSettings.ClientAuth.PRIVATE_KEY_JWT);
+    assertThat(s.withClientId("https://panosc.example.org/aai").clientId()).isEqualTo("https://panosc.example.org/aai");
+    assertThat(TestOp.settings().automaticRegistration()).isFalse();
+
+    assertThatThrownBy(() -> TestOp.settings(Map.of("registration", "automatic"))).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("oidc.registration").hasMessageContaining("trustAnchor");
+    assertThatThrownBy(() -> TestOp.settings(Map.of("registration", "automatic", "trustAnchor",
+        "https://ta.example.org"))).isInstanceOf(ConfigException.class).hasMessageContaining("leave out clientId");
+    assertThatThrownBy(() -> TestOp.settings(Map.of("registration", "explicit"))).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("oidc.registration");
+  }
 }

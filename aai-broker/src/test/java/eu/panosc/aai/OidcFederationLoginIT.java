@@ -375,4 +375,43 @@ class OidcFederationLoginIT {
     assertThat(start.statusCode()).as(start.body()).isEqualTo(503);
     assertThat(start.body()).contains("Sign-in through Manual-only OP unavailable");
   }
+
+  @Test
+  void signInWhenARegistryOpNamesATrustAnchorThenItsMetadataComesFromTheChainToo() throws Exception {
+    String admin = com.nimbusds.oauth2.sdk.TokenResponse.parse(new com.nimbusds.oauth2.sdk.TokenRequest(
+        java.net.URI.create(base + "/aai/token"), new com.nimbusds.oauth2.sdk.auth.ClientSecretBasic(
+            new com.nimbusds.oauth2.sdk.id.ClientID("registry-admin"), new com.nimbusds.oauth2.sdk.auth.Secret(
+                "registry-admin-demo-secret")), new com.nimbusds.oauth2.sdk.ClientCredentialsGrant(),
+        new com.nimbusds.oauth2.sdk.Scope("registry:admin")).toHTTPRequest().send()).toSuccessResponse().getTokens()
+        .getAccessToken().getValue();
+    JsonObject idp = new JsonObject().put("id", "fedreg").put("protocol", "oidc").put("issuer", root + "/op")
+        .put("displayName", "Federated OP from the registry").put("clientId", "broker-reg")
+        .put("trustAnchor", root + "/ta");
+    HttpResponse<String> created = eu.panosc.platform.testing.Http.sendJson("POST", base
+        + "/registry/admin/v1/upstream-idps", admin, idp.encode());
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    assertThat(eu.panosc.platform.testing.Http.sendJson("POST", base + "/registry/admin/v1/upstream-idps/fedreg"
+        + "/approve", admin, null).statusCode()).isEqualTo(200);
+    Browser browser = new Browser();
+    String start = null;
+    for (int i = 0; i < 150 && start == null; i++) {
+      HttpResponse<String> page = browser.get(base + "/aai/authorize?response_type=code&scope=openid"
+          + "&client_id=scicat-esrf&state=s&redirect_uri=" + Browser.enc(REDIRECT));
+      Matcher m = Pattern.compile("href=\"(oidc/login\\?req=[^\"]+&amp;upstream=fedreg)\"").matcher(page.body());
+      if (m.find()) {
+        start = base + "/aai/" + m.group(1).replace("&amp;", "&");
+      } else {
+        Thread.sleep(200);
+      }
+    }
+    assertThat(start).as("the registry's OP never listed").isNotNull();
+
+    HttpResponse<String> toOp = browser.get(start);
+    assertThat(toOp.statusCode()).as(toOp.body()).isEqualTo(303);
+    HttpResponse<String> page = browser.get(Browser.location(browser.get(Browser.location(toOp))));
+
+    // private_key_jwt (no credentialsRef) at the token endpoint the anchor's policy pins
+    assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
+    assertThat(page.body()).contains("action=\"../register\"");
+  }
 }

@@ -33,6 +33,11 @@ import eu.panosc.aai.oidc.OidcLogout;
 import eu.panosc.aai.oidc.OidcProvider;
 import eu.panosc.aai.oidc.OidcSession;
 import eu.panosc.aai.oidc.OidcUpstream;
+import eu.panosc.aai.oidc.OidcUpstreamSettings;
+import eu.panosc.aai.oidc.OidcUpstreams;
+import eu.panosc.aai.oidc.RegistryOidcUpstreams;
+import eu.panosc.aai.oidc.RegistryUpstreamSettings;
+import eu.panosc.aai.oidc.UpstreamSecrets;
 import eu.panosc.aai.oidc.PgOidcFlows;
 import eu.panosc.aai.oidc.PgOidcSessions;
 import eu.panosc.aai.oidc.UpstreamAccessTokens;
@@ -160,6 +165,8 @@ public final class AaiApplication implements ServiceModule {
   private String spEntityId;
   private java.util.concurrent.ExecutorService metadataExecutor;
   private SpRegistration spRegistration;
+  /** Whether the registry's OpenID providers are sign-in upstreams ({@code registryUpstreams.enabled}). */
+  private boolean registryOidcUpstreams;
   /** Reads the registry's discovery feed (the discovery page's registry IdPs), when a discovery upstream exists. */
   private io.vertx.ext.web.client.WebClient feedClient;
   /** How often the SP's registration in the federation-registry is checked (its metadata is valid 7 days). */
@@ -488,7 +495,7 @@ public final class AaiApplication implements ServiceModule {
     Optional<SingleLogout> slo = samlLogin.map(login -> singleLogout(context, settings, sessionLogout, login));
     AuthorizationService authorization = new AuthorizationService(registry, connector, stores.users(),
         stores.sessions(), stores.pending(), stores.consents(), stores.grants(), issuer, context.clock(),
-        samlLogin.isPresent() || !oidcLogin.upstreams().isEmpty(),
+        samlLogin.isPresent() || !oidcLogin.upstreams().isEmpty() || registryOidcUpstreams,
         Optional.of(new AuthorizationService.Registration(terms, stores.registrations())),
         upstreamSessions(slo.<AuthorizationService.UpstreamSessions>map(s -> (sid, upstream) -> s.started(sid,
             SamlSubject.fromJson(upstream))).orElse(AuthorizationService.UpstreamSessions.NONE), oidcLogout),
@@ -498,7 +505,8 @@ public final class AaiApplication implements ServiceModule {
     discovery = new DiscoveryEndpoint(issuer, keys.signer(), tokenEndpoint.grantTypes());
     discovery.mount(router);
     new EntityConfigurationEndpoint(new EntityConfiguration(issuer, settings.trustAnchor().toString(),
-        discovery::metadata, new JsonObject().put("organization_name", "PaNOSC aai-broker"), keys.federation(),
+        discovery::metadata, new JsonObject().put("organization_name", "PaNOSC aai-broker"),
+        relyingPartyMetadata(context, settings, issuer), keys.federation(),
         context.clock(), ENTITY_CONFIGURATION_LIFETIME)).mount(router);
     new PushedAuthorizationEndpoint(clients, parser, stores.pushed(), limiter).mount(router);
     slo.ifPresent(s -> new SingleLogoutEndpoint(s, stores.sessions(), cookiePath, secureCookies).mount(router));
@@ -540,12 +548,20 @@ public final class AaiApplication implements ServiceModule {
    */
   private OidcLogin oidcLogin(ServiceContext context, AaiSettings settings, Keys keys) {
     YamlReader reader = YamlReader.withSystemEnvironment();
-    io.vertx.ext.web.client.WebClient web = settings.oidcUpstreams().isEmpty() ? null
+    RegistryUpstreamSettings fromRegistry = RegistryUpstreamSettings.from(context.section().node("registryUpstreams"));
+    io.vertx.ext.web.client.WebClient web = settings.oidcUpstreams().isEmpty() && !fromRegistry.enabled() ? null
         : io.vertx.ext.web.client.WebClient.create(vertx, new io.vertx.ext.web.client.WebClientOptions()
             .setFollowRedirects(false).setUserAgent("panosc-aai-broker"));
+    // OpenID Federation: one resolver (its cache of trust chains) for every OP trusted through a trust anchor
+    eu.panosc.aai.federation.trust.TrustChainResolver federation = web == null ? null
+        : new eu.panosc.aai.federation.trust.TrustChainResolver(new eu.panosc.aai.federation.trust
+            .HttpStatementFetcher(web, Duration.ofSeconds(10)), context.clock(), Duration.ofMinutes(2));
     List<OidcUpstream> upstreams = new ArrayList<>();
-    settings.oidcUpstreams().forEach((id, o) -> upstreams.add(new OidcUpstream(id, new OidcProvider(o, web,
-        context.clock()), AttributeMapper.load(settings.upstreams().get(id), reader))));
+    // automatic registration (OpenID Federation): the broker's client id at the OP is its own Entity Identifier
+    String entityId = context.config().auth().issuerFor(context.publicRoot()).toString();
+    settings.oidcUpstreams().forEach((id, o) -> upstreams.add(new OidcUpstream(id, new OidcProvider(
+        o.automaticRegistration() ? o.withClientId(entityId) : o, web, context.clock(), federation),
+        AttributeMapper.load(settings.upstreams().get(id), reader))));
     OidcFlows flows = new PgOidcFlows(context.pool(), context.clock(), SAML_FLOW_LIFETIME);
     timers.add(vertx.setPeriodic(SAML_PURGE.toMillis(), t -> flows.purgeExpired()
         .onFailure(e -> LOG.warn("purging OIDC sign-in flows failed: {}", e.toString()))));
@@ -553,9 +569,47 @@ public final class AaiApplication implements ServiceModule {
       LOG.info("OIDC sign-in through {}", upstreams.stream().map(u -> u.id() + " (" + u.provider().settings()
           .issuerId() + ")").toList());
     }
-    return new OidcLogin(upstreams, flows, context.baseUrl().toString().replaceAll("/+$", "")
+    OidcUpstreams source = OidcUpstreams.fixed(upstreams);
+    if (fromRegistry.enabled()) {
+      // the registry's approved OpenID providers too (upstream-idps of protocol oidc with the broker's clientId)
+      Set<String> reserved = new java.util.HashSet<>(settings.upstreams().keySet());
+      reserved.add("demo");
+      RegistryOidcUpstreams registryOps = new RegistryOidcUpstreams(source, reserved, registry,
+          new UpstreamSecrets(vertx, fromRegistry.credentialsDirectory()),
+          (s, registered) -> new OidcProvider(s, web, context.clock(), federation), reader).follow();
+      registry.ready().onSuccess(v -> registryOps.refresh());
+      timers.add(vertx.setPeriodic(fromRegistry.refresh().toMillis(), t -> registryOps.refresh()));
+      source = registryOps;
+    }
+    registryOidcUpstreams = fromRegistry.enabled();
+    return new OidcLogin(source, flows, context.baseUrl().toString().replaceAll("/+$", "")
         + OidcEndpoints.CALLBACK_PATH, claims -> keys.signer().sign(com.nimbusds.jose.JOSEObjectType.JWT, claims,
         com.nimbusds.jose.JWSAlgorithm.RS256), context.clock());
+  }
+
+  /**
+   * The broker's {@code openid_relying_party} metadata in its entity configuration (OpenID Federation 1.0 §12.1), when
+   * an upstream OP is configured for automatic registration: what such an OP resolves the broker's client from.
+   */
+  private static Optional<JsonObject> relyingPartyMetadata(ServiceContext context, AaiSettings settings,
+      String issuer) {
+    if (settings.oidcUpstreams().values().stream().noneMatch(OidcUpstreamSettings::automaticRegistration)) {
+      return Optional.empty();
+    }
+    String base = context.baseUrl().toString().replaceAll("/+$", "");
+    return Optional.of(new JsonObject()
+        .put("client_registration_types", new io.vertx.core.json.JsonArray().add("automatic"))
+        .put("client_name", "PaNOSC aai-broker")
+        .put("redirect_uris", new io.vertx.core.json.JsonArray().add(base + OidcEndpoints.CALLBACK_PATH))
+        .put("post_logout_redirect_uris", new io.vertx.core.json.JsonArray().add(base + OidcEndpoints.LOGGED_OUT_PATH))
+        .put("backchannel_logout_uri", base + OidcEndpoints.BACKCHANNEL_PATH)
+        .put("backchannel_logout_session_required", true)
+        .put("response_types", new io.vertx.core.json.JsonArray().add("code"))
+        .put("grant_types", new io.vertx.core.json.JsonArray().add("authorization_code"))
+        .put("token_endpoint_auth_method", "private_key_jwt")
+        .put("token_endpoint_auth_signing_alg", "RS256")
+        .put("request_object_signing_alg", "RS256")
+        .put("jwks_uri", issuer + "/jwks"));
   }
 
   /** Sessions started by SAML sign-ins go to {@code saml}, those of OIDC sign-ins to {@code oidc}. */

@@ -158,6 +158,8 @@ public record AaiSettings(Duration accessTokenLifetime, Duration refreshTokenLif
         node.read("upstreams", n -> upstreams(n, files, metadata, oidc)), metadata, oidc);
     // read (and checked) here so a typo fails at start; the registration reads it with TermsOfUse.from
     node.read("termsOfUse", n -> eu.panosc.aai.register.TermsOfUse.from(n, publicRoot));
+    // likewise services.aai.registryUpstreams (the registry's OpenID providers), read with RegistryUpstreamSettings.from
+    node.read("registryUpstreams", eu.panosc.aai.oidc.RegistryUpstreamSettings::from);
     node.rejectUnknownKeys();
     return settings;
   }

@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -49,6 +50,8 @@ public final class EntityConfiguration {
 
   private record Signed(String jwt, String kid, Instant at) {}
 
+  private final Optional<JsonObject> relyingParty;
+
   /**
    * @param entityId the broker's Entity Identifier (its issuer)
    * @param trustAnchor the superior named in {@code authority_hints}
@@ -59,6 +62,17 @@ public final class EntityConfiguration {
    */
   public EntityConfiguration(String entityId, String trustAnchor, Supplier<JsonObject> providerMetadata,
       JsonObject federationEntity, SigningKeys keys, Clock clock, Duration lifetime) {
+    this(entityId, trustAnchor, providerMetadata, federationEntity, Optional.empty(), keys, clock, lifetime);
+  }
+
+  /**
+   * As above, with {@code openid_relying_party} metadata when the broker registers itself automatically at upstream OPs
+   * (OIDF 1.0 §12.1: it signs in there with its Entity Identifier as {@code client_id}).
+   */
+  public EntityConfiguration(String entityId, String trustAnchor, Supplier<JsonObject> providerMetadata,
+      JsonObject federationEntity, Optional<JsonObject> relyingParty, SigningKeys keys, Clock clock,
+      Duration lifetime) {
+    this.relyingParty = Objects.requireNonNull(relyingParty, "relyingParty").map(JsonObject::copy);
     this.entityId = Objects.requireNonNull(entityId, "entityId");
     this.authorityHints = List.of(Objects.requireNonNull(trustAnchor, "trustAnchor"));
     this.providerMetadata = Objects.requireNonNull(providerMetadata, "providerMetadata");
@@ -91,6 +105,10 @@ public final class EntityConfiguration {
         // OIDF 1.0 §5.1.3 (OpenID Connect OP metadata): REQUIRED. Clients are registered out of band in the
         // federation-registry; neither automatic nor explicit registration is offered, hence the empty array.
         .put("client_registration_types_supported", new JsonArray());
+    JsonObject metadata = new JsonObject()
+        .put("openid_provider", provider)
+        .put("federation_entity", federationEntity.copy());
+    relyingParty.ifPresent(rp -> metadata.put("openid_relying_party", rp.copy()));
     return new JsonObject()
         .put("iss", entityId)
         .put("sub", entityId)
@@ -98,9 +116,7 @@ public final class EntityConfiguration {
         .put("exp", now.plus(lifetime).getEpochSecond())
         .put("jwks", new JsonObject(keys.publishedKeys().toJSONObject(true)))
         .put("authority_hints", new JsonArray(authorityHints))
-        .put("metadata", new JsonObject()
-            .put("openid_provider", provider)
-            .put("federation_entity", federationEntity.copy()));
+        .put("metadata", metadata);
   }
 
   private static String sign(JWK key, JsonObject claims) {

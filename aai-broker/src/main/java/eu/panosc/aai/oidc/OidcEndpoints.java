@@ -66,10 +66,10 @@ public final class OidcEndpoints {
    * client's {@code allowedUpstreams} name it so; found also by its issuer's host), signing in at {@code oidc/login}.
    */
   public static UpstreamCatalog catalog(OidcLogin login) {
-    List<LoginUpstream> offered = login.upstreams().stream().map(u -> new LoginUpstream(u.id(), u.id(),
+    // asked at each page: the registry's OPs come and go
+    return () -> Future.succeededFuture(login.upstreams().stream().map(u -> new LoginUpstream(u.id(), u.id(),
         u.provider().settings().displayName(), List.of(u.provider().settings().issuer().getHost()),
-        LOGIN_PATH.substring(1), Map.of("upstream", u.id()), false)).toList();
-    return () -> Future.succeededFuture(offered);
+        LOGIN_PATH.substring(1), Map.of("upstream", u.id()), false)).toList());
   }
 
   public void mount(Router router) {

@@ -17,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.Collections;
 import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -72,7 +71,7 @@ public final class OidcLogin {
     }
   }
 
-  private final Map<String, OidcUpstream> upstreams;
+  private final OidcUpstreams upstreams;
   private final OidcFlows flows;
   private final String redirectUri;
   private final ClientAssertionSigner assertions;
@@ -81,35 +80,35 @@ public final class OidcLogin {
   /** {@code redirectUri}: the broker's callback ({@code <issuer>/oidc/callback}), registered at every OP. */
   public OidcLogin(List<OidcUpstream> upstreams, OidcFlows flows, String redirectUri, ClientAssertionSigner assertions,
       Clock clock) {
-    Map<String, OidcUpstream> byId = new LinkedHashMap<>();
-    for (OidcUpstream u : upstreams) {
-      if (byId.putIfAbsent(u.id(), u) != null) {
-        throw new IllegalArgumentException("OIDC upstream " + u.id() + " given twice");
-      }
-    }
-    this.upstreams = Collections.unmodifiableMap(byId);
+    this(OidcUpstreams.fixed(upstreams), flows, redirectUri, assertions, clock);
+  }
+
+  /** As above, the upstreams from {@code upstreams} (configured ones, and those of the registry). */
+  public OidcLogin(OidcUpstreams upstreams, OidcFlows flows, String redirectUri, ClientAssertionSigner assertions,
+      Clock clock) {
+    this.upstreams = Objects.requireNonNull(upstreams, "upstreams");
     this.flows = Objects.requireNonNull(flows, "flows");
     this.redirectUri = Objects.requireNonNull(redirectUri, "redirectUri");
     this.assertions = Objects.requireNonNull(assertions, "assertions");
     this.clock = Objects.requireNonNull(clock, "clock");
   }
 
-  /** The upstreams, in configuration order. */
+  /** The upstreams known now, configured ones first. */
   public List<OidcUpstream> upstreams() {
-    return List.copyOf(upstreams.values());
+    return upstreams.current();
   }
 
   public List<Choice> choices() {
-    return upstreams.values().stream().map(u -> new Choice(u.id(), u.provider().settings().displayName())).toList();
+    return upstreams().stream().map(u -> new Choice(u.id(), u.provider().settings().displayName())).toList();
   }
 
-  /** The upstream with {@code issuer} (exactly), if configured. */
+  /** The upstream with {@code issuer} (exactly), if known now. */
   public java.util.Optional<OidcUpstream> byIssuer(String issuer) {
-    return upstreams.values().stream().filter(u -> u.provider().settings().issuerId().equals(issuer)).findFirst();
+    return upstreams().stream().filter(u -> u.provider().settings().issuerId().equals(issuer)).findFirst();
   }
 
   public java.util.Optional<OidcUpstream> byId(String id) {
-    return java.util.Optional.ofNullable(id == null ? null : upstreams.get(id));
+    return id == null ? java.util.Optional.empty() : upstreams().stream().filter(u -> u.id().equals(id)).findFirst();
   }
 
   /** The flow store (sign-outs are kept there too). */
@@ -123,10 +122,27 @@ public final class OidcLogin {
    * {@code acr_values} and {@code prompt=login} passed on.
    */
   public Future<Started> start(String pendingId, String upstreamId, List<String> requestedAcr, boolean forceLogin) {
-    OidcUpstream upstream = upstreamId == null ? null : upstreams.get(upstreamId);
-    if (upstream == null) {
-      return Future.failedFuture(unknownOp());
-    }
+    java.util.Optional<OidcUpstream> known = byId(upstreamId);
+    return usable(upstreamId, "start").compose(found -> found.isPresent()
+        ? start(found.get(), pendingId, requestedAcr, forceLogin)
+        : Future.failedFuture(known.isPresent() ? withdrawn(known.get().provider().settings().displayName())
+            : unknownOp()));
+  }
+
+  /**
+   * The upstream {@code id} if it may be used now (a registry OP: approved right now); a source that cannot tell is
+   * the "unavailable" page, never a sign-in through an OP whose standing is unknown.
+   */
+  private Future<java.util.Optional<OidcUpstream>> usable(String id, String when) {
+    return upstreams.usable(id).recover(e -> {
+      LOG.error("OIDC upstream {} cannot be checked at sign-in {}: {}", id, when, e.getMessage());
+      String name = byId(id).map(u -> u.provider().settings().displayName()).orElse("this identity provider");
+      return Future.failedFuture(unavailable(name));
+    });
+  }
+
+  private Future<Started> start(OidcUpstream upstream, String pendingId, List<String> requestedAcr,
+      boolean forceLogin) {
     OidcUpstreamSettings s = upstream.provider().settings();
     return upstream.provider().metadata().recover(e -> {
       LOG.error("OIDC upstream {}: {}; sign-ins through it are refused", upstream.id(), e.getMessage());
@@ -142,6 +158,10 @@ public final class OidcLogin {
             "This sign-in request could not be read. Go back to the application and start again."));
       }
       return flows.start(flow).map(handle -> {
+        if (s.automaticRegistration()) {
+          return new Started(automaticRegistrationUrl(s, m, handle, nonce, verifier, requestedAcr, forceLogin),
+              handle);
+        }
         StringBuilder url = new StringBuilder(m.authorizationEndpoint().toString())
             .append(m.authorizationEndpoint().getRawQuery() == null ? '?' : '&')
             .append("response_type=code&client_id=").append(enc(s.clientId()))
@@ -160,6 +180,33 @@ public final class OidcLogin {
         return new Started(url.toString(), handle);
       });
     });
+  }
+
+  /**
+   * OpenID Federation 1.0 §12.1.1.1 (automatic registration, request object): {@code client_id} is the broker's Entity
+   * Identifier and every authorization parameter travels in a request object signed RS256 with the broker's own keys
+   * (those its {@code openid_relying_party} metadata points to with {@code jwks_uri}; the Federation Entity Keys only sign
+   * entity statements), {@code aud} the OP's issuer, {@code jti} and a minute's lifetime; {@code response_type},
+   * {@code client_id} and {@code scope} also as query parameters (OIDC Core §6.1).
+   */
+  private String automaticRegistrationUrl(OidcUpstreamSettings s, ProviderMetadata m, String handle, String nonce,
+      String verifier, List<String> requestedAcr, boolean forceLogin) {
+    Instant now = clock.instant();
+    String scope = String.join(" ", s.scopes());
+    JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder().issuer(s.clientId()).audience(s.issuerId())
+        .jwtID(Opaque.random()).issueTime(Date.from(now)).expirationTime(Date.from(now.plusSeconds(60)))
+        .claim("client_id", s.clientId()).claim("response_type", "code").claim("redirect_uri", redirectUri)
+        .claim("scope", scope).claim("state", handle).claim("nonce", nonce)
+        .claim("code_challenge", Opaque.s256(verifier)).claim("code_challenge_method", "S256");
+    if (!requestedAcr.isEmpty()) {
+      claims.claim("acr_values", String.join(" ", requestedAcr));
+    }
+    if (forceLogin) {
+      claims.claim("prompt", "login");
+    }
+    return m.authorizationEndpoint() + (m.authorizationEndpoint().getRawQuery() == null ? "?" : "&")
+        + "response_type=code&client_id=" + enc(s.clientId()) + "&scope=" + enc(scope) + "&request="
+        + assertions.sign(claims.build());
   }
 
   /** The flow cookie's name for {@code handle}. */
@@ -204,11 +251,20 @@ public final class OidcLogin {
   }
 
   private Future<Finished> answered(OidcFlow flow, MultiMap params) {
-    OidcUpstream upstream = upstreams.get(flow.upstreamId());
-    if (upstream == null) {
-      LOG.error("OIDC sign-in flow names upstream {}, which is no longer configured", flow.upstreamId());
-      return Future.failedFuture(unknownOp());
-    }
+    java.util.Optional<OidcUpstream> known = byId(flow.upstreamId());
+    return usable(flow.upstreamId(), "callback").compose(found -> {
+      if (found.isEmpty()) {
+        // suspended (or removed) while the person was at the OP: nothing of this answer is used
+        LOG.warn("OIDC sign-in answer through upstream {} refused: the upstream is no longer usable (suspended or "
+            + "removed while the sign-in was under way)", flow.upstreamId());
+        return Future.failedFuture(withdrawn(known.map(u -> u.provider().settings().displayName())
+            .orElse("this identity provider")));
+      }
+      return answered(found.get(), flow, params);
+    });
+  }
+
+  private Future<Finished> answered(OidcUpstream upstream, OidcFlow flow, MultiMap params) {
     OidcUpstreamSettings s = upstream.provider().settings();
     String iss = params.get("iss");
     if (iss != null && !iss.equals(s.issuerId())) {
@@ -393,6 +449,13 @@ public final class OidcLogin {
     return new ErrorPage(400, "Identity provider not known",
         "We do not know this identity provider, so we cannot send you there to sign in. Go back and choose another "
             + "way to sign in.");
+  }
+
+  /** An upstream the federation no longer offers (suspended in the registry), before or during a sign-in. */
+  static ErrorPage withdrawn(String name) {
+    return new ErrorPage(403, "Sign-in through " + name + " not possible", name + " is not available for signing in "
+        + "to the PaNOSC federation at the moment, so you are not signed in. Go back to the application and choose "
+        + "another way to sign in.");
   }
 
   private static ErrorPage notKnown() {

@@ -1,6 +1,8 @@
 package eu.panosc.aai.oidc;
 
 import com.nimbusds.jose.jwk.JWK;
+import eu.panosc.aai.federation.trust.TrustChainException;
+import eu.panosc.aai.federation.trust.TrustChainResolver;
 import com.nimbusds.jose.jwk.JWKSet;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -30,6 +32,7 @@ public final class OidcProvider {
   private final OidcUpstreamSettings settings;
   private final WebClient web;
   private final Clock clock;
+  private final TrustChainResolver federation;
   private Cached<ProviderMetadata> metadata;
   private Cached<JWKSet> jwks;
   private Instant lastKeyRefetch = Instant.EPOCH;
@@ -37,17 +40,34 @@ public final class OidcProvider {
   private record Cached<T>(T value, Instant fetchedAt) {}
 
   public OidcProvider(OidcUpstreamSettings settings, WebClient web, Clock clock) {
+    this(settings, web, clock, null);
+  }
+
+  /**
+   * As above; an OP with a {@code trustAnchor} takes its metadata from its OpenID Federation trust chain resolved by
+   * {@code federation} (null: such an OP is never usable).
+   */
+  public OidcProvider(OidcUpstreamSettings settings, WebClient web, Clock clock, TrustChainResolver federation) {
     this.settings = Objects.requireNonNull(settings, "settings");
     this.web = Objects.requireNonNull(web, "web");
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.federation = federation;
   }
 
   public OidcUpstreamSettings settings() {
     return settings;
   }
 
-  /** The discovery document: cached, refetched after {@code discoveryRefresh}. */
+  /**
+   * The OP's metadata. From its discovery document: cached, refetched after {@code discoveryRefresh} (a failed refetch
+   * keeps the last good copy). Through OpenID Federation: its {@code openid_provider} metadata from the trust chain to
+   * the configured anchor, policy applied, kept until the chain's earliest {@code exp}; a chain that does not hold fails
+   * (never a last copy: an OP whose chain broke is not trusted).
+   */
   public synchronized Future<ProviderMetadata> metadata() {
+    if (settings.trustAnchor().isPresent()) {
+      return federated(settings.trustAnchor().get());
+    }
     Cached<ProviderMetadata> m = metadata;
     Instant now = clock.instant();
     if (m != null && now.isBefore(m.fetchedAt().plus(settings.discoveryRefresh()))) {
@@ -62,6 +82,26 @@ public final class OidcProvider {
       return parsed;
     }).recover(e -> m != null ? Future.succeededFuture(m.value()) : Future.failedFuture(
         new IllegalStateException("discovery document " + url + " not usable: " + e.getMessage(), e)));
+  }
+
+  private Future<ProviderMetadata> federated(TrustChainResolver.TrustAnchor anchor) {
+    if (federation == null) {
+      return Future.failedFuture(new IllegalStateException("it is to be trusted through OpenID Federation, and this "
+          + "broker resolves no trust chains"));
+    }
+    return federation.resolve(settings.issuerId(), anchor, "openid_provider")
+        .map(r -> {
+          if (settings.automaticRegistration()
+              && !ProviderMetadata.clientRegistrationTypes(r.metadata()).contains("automatic")) {
+            // OIDF 1.0 §12.1: an OP offering automatic registration lists it in client_registration_types_supported
+            throw new IllegalStateException("it does not offer automatic registration "
+                + "(client_registration_types_supported)");
+          }
+          return ProviderMetadata.parse(r.metadata(), settings.issuerId());
+        })
+        .recover(e -> Future.failedFuture(new IllegalStateException("no valid OpenID Federation trust chain to "
+            + anchor.entityId() + " (" + (e instanceof TrustChainException t ? t.reason().name().toLowerCase(
+                java.util.Locale.ROOT) + ": " : "") + e.getMessage() + ")", e)));
   }
 
   /**

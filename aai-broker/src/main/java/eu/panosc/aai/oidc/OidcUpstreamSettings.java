@@ -2,6 +2,7 @@ package eu.panosc.aai.oidc;
 
 import com.nimbusds.jose.JWSAlgorithm;
 import eu.panosc.aai.attributes.UpstreamAttributeSettings;
+import eu.panosc.aai.federation.trust.TrustChainResolver;
 import eu.panosc.aai.attributes.UpstreamAttributes;
 import eu.panosc.platform.config.ConfigException;
 import eu.panosc.platform.config.ConfigNode;
@@ -42,12 +43,17 @@ import java.util.Set;
  * @param timeout how long a request to the OP may take
  * @param discoveryRefresh how long a discovery document and JWKS are used before they are fetched again
  * @param jwksRefetch the least time between two JWKS fetches caused by an unknown {@code kid}
+ * @param trustAnchor when the OP is trusted through OpenID Federation: the trust anchor its issuer (its Entity
+ *     Identifier) is resolved to; its metadata then comes from the trust chain, not from discovery
+ * @param automaticRegistration whether the broker registers itself at the OP automatically (OpenID Federation 1.0
+ *     §12.1): its client id is then its own Entity Identifier and its authorization requests are signed request objects
  */
 public record OidcUpstreamSettings(String upstreamId, Optional<OidcProfile> profile, URI issuer, String clientId,
     Optional<Secret> clientSecret, ClientAuth clientAuth, List<String> scopes, String displayName,
     Set<JWSAlgorithm> algorithms, Duration skew, Duration maxAge, boolean userinfo, boolean logout,
     Set<String> exchangeAudiences, boolean tokenExchange, boolean introspection, Duration timeout,
-    Duration discoveryRefresh, Duration jwksRefetch) {
+    Duration discoveryRefresh, Duration jwksRefetch, Optional<TrustChainResolver.TrustAnchor> trustAnchor,
+    boolean automaticRegistration) {
 
   /** How the broker authenticates at the OP's token endpoint (OIDC Core §9). */
   public enum ClientAuth {
@@ -88,6 +94,7 @@ public record OidcUpstreamSettings(String upstreamId, Optional<OidcProfile> prof
     Objects.requireNonNull(timeout, "timeout");
     Objects.requireNonNull(discoveryRefresh, "discoveryRefresh");
     Objects.requireNonNull(jwksRefetch, "jwksRefetch");
+    Objects.requireNonNull(trustAnchor, "trustAnchor");
   }
 
   /** The issuer as it must appear in {@code iss} (exactly the configured string). */
@@ -116,9 +123,28 @@ public record OidcUpstreamSettings(String upstreamId, Optional<OidcProfile> prof
       throw new ConfigException(node.path() + ".issuer", "expected https (plain http only on 127.0.0.1, [::1] or "
           + "localhost), got " + issuer);
     }
-    String clientId = node.optionalString("clientId").orElseThrow(() -> new ConfigException(node.path()
-        + ".clientId", "the broker's client id at the OP is required"));
-    if (clientId.isBlank() || clientId.length() > 255 || clientId.chars().anyMatch(Character::isISOControl)) {
+    boolean automatic = switch (node.string("registration", "none")) {
+      case "none" -> false;
+      case "automatic" -> true;
+      default -> throw new ConfigException(node.path() + ".registration", "expected none (the broker's client is "
+          + "registered at the OP by hand) or automatic (OpenID Federation automatic registration)");
+    };
+    if (automatic) {
+      if (!node.has("trustAnchor")) {
+        throw new ConfigException(node.path() + ".registration", "automatic registration needs a trustAnchor (the OP "
+            + "resolves the broker's trust chain to it)");
+      }
+      if (node.has("clientId") || node.has("clientSecret")
+          || !"private_key_jwt".equals(node.string("clientAuth", "private_key_jwt"))) {
+        throw new ConfigException(node.path() + ".registration", "with automatic registration the client id is the "
+            + "broker's Entity Identifier and it authenticates with private_key_jwt: leave out clientId, clientSecret "
+            + "and clientAuth");
+      }
+    }
+    String clientId = automatic ? "" : node.optionalString("clientId").orElseThrow(() -> new ConfigException(
+        node.path() + ".clientId", "the broker's client id at the OP is required"));
+    if (!automatic && (clientId.isBlank() || clientId.length() > 255
+        || clientId.chars().anyMatch(Character::isISOControl))) {
       throw new ConfigException(node.path() + ".clientId", "expected 1 to 255 printable characters");
     }
     Optional<Secret> secret = node.optionalString("clientSecret").map(Secret::new);
@@ -179,8 +205,57 @@ public record OidcUpstreamSettings(String upstreamId, Optional<OidcProfile> prof
         node.bool("tokenExchange", !exchange.isEmpty()), node.bool("introspection", false),
         between(node, "timeout", Duration.ofSeconds(10), Duration.ofMillis(100), Duration.ofMinutes(1)),
         between(node, "discoveryRefresh", Duration.ofHours(1), Duration.ofMinutes(1), Duration.ofDays(7)),
-        between(node, "jwksRefetch", Duration.ofMinutes(1), Duration.ofSeconds(1), Duration.ofHours(1)));
+        between(node, "jwksRefetch", Duration.ofMinutes(1), Duration.ofSeconds(1), Duration.ofHours(1)),
+        trustAnchor(node, issuer), automatic);
     return s;
+  }
+
+  /**
+   * An upstream OP registered in the federation-registry (not configured): the defaults of a configured one, its
+   * {@code scopes} (or {@code openid profile email}), and no token exchange of its access tokens (that is configured).
+   *
+   * @throws IllegalArgumentException naming what is wrong (an issuer that is not https, a client id that is not text)
+   */
+  public static OidcUpstreamSettings registered(String upstreamId, URI issuer, String clientId,
+      Optional<Secret> clientSecret, ClientAuth clientAuth, List<String> scopes, Optional<String> displayName,
+      Optional<URI> trustAnchor) {
+    if (issuer.getRawQuery() != null || issuer.getRawFragment() != null || issuer.getHost() == null
+        || !("https".equals(issuer.getScheme()) || "http".equals(issuer.getScheme()) && loopback(issuer.getHost()))) {
+      throw new IllegalArgumentException("its issuer is not an https URL without query or fragment");
+    }
+    if (clientId.isBlank() || clientId.length() > 255 || clientId.chars().anyMatch(Character::isISOControl)) {
+      throw new IllegalArgumentException("its clientId is not 1 to 255 printable characters");
+    }
+    if (clientAuth != ClientAuth.PRIVATE_KEY_JWT && clientSecret.map(x -> x.value().isBlank()).orElse(true)) {
+      throw new IllegalArgumentException("it has no client secret for " + clientAuth.configName());
+    }
+    List<String> all = new ArrayList<>(scopes.isEmpty() ? List.of("openid", "profile", "email") : scopes);
+    if (!all.contains("openid")) {
+      all.add(0, "openid");
+    }
+    return new OidcUpstreamSettings(upstreamId, Optional.empty(), issuer, clientId, clientSecret, clientAuth,
+        List.copyOf(new LinkedHashSet<>(all)), displayName.orElse(issuer.getHost()), DEFAULT_ALGORITHMS,
+        Duration.ofMinutes(2), Duration.ofMinutes(10), true, true, Set.of(), false, false, Duration.ofSeconds(10),
+        Duration.ofHours(1), Duration.ofMinutes(1), trustAnchor.map(t -> new TrustChainResolver.TrustAnchor(
+            t.toString().replaceAll("/+$", ""), Optional.empty())), false);
+  }
+
+  /** These settings with the client id {@code id} (automatic registration: the broker's Entity Identifier). */
+  public OidcUpstreamSettings withClientId(String id) {
+    return new OidcUpstreamSettings(upstreamId, profile, issuer, id, clientSecret, clientAuth, scopes, displayName,
+        algorithms, skew, maxAge, userinfo, logout, exchangeAudiences.isEmpty() || !exchangeAudiences.contains(clientId)
+            ? exchangeAudiences : Set.of(id), tokenExchange, introspection, timeout, discoveryRefresh, jwksRefetch,
+        trustAnchor, automaticRegistration);
+  }
+
+  /** The client authentication named {@code name} in configuration and the registry. */
+  public static Optional<ClientAuth> clientAuth(String name) {
+    for (ClientAuth a : ClientAuth.values()) {
+      if (a.configName().equals(name)) {
+        return Optional.of(a);
+      }
+    }
+    return Optional.empty();
   }
 
   /**
@@ -199,6 +274,41 @@ public record OidcUpstreamSettings(String upstreamId, Optional<OidcProfile> prof
             .orElse(UpstreamAttributeSettings.OIDC_DEFAULT_ORDER),
         given.trustedEntitlementAuthorities().isEmpty() ? profile.map(OidcProfile::entitlementAuthorities)
             .orElse(Set.of()) : given.trustedEntitlementAuthorities(), given.hashSalt(), given.identity());
+  }
+
+  /**
+   * {@code trustAnchor} (an Entity Identifier other than the issuer) and {@code trustAnchorJwks} (a JWK Set file with
+   * the anchor's Federation Entity Keys, obtained out of band; without it the anchor's own configuration's keys).
+   */
+  private static Optional<TrustChainResolver.TrustAnchor> trustAnchor(ConfigNode node, URI issuer) {
+    Optional<URI> anchor = node.optionalUri("trustAnchor", Set.of("http", "https"));
+    Optional<String> jwksFile = node.optionalString("trustAnchorJwks");
+    if (anchor.isEmpty()) {
+      if (jwksFile.isPresent()) {
+        throw new ConfigException(node.path() + ".trustAnchorJwks", "only with trustAnchor");
+      }
+      return Optional.empty();
+    }
+    URI ta = anchor.get();
+    if (ta.getRawQuery() != null || ta.getRawFragment() != null || ta.getHost() == null || ta.equals(issuer)
+        || "http".equals(ta.getScheme()) && !loopback(ta.getHost())) {
+      throw new ConfigException(node.path() + ".trustAnchor", "expected the trust anchor's Entity Identifier (an "
+          + "https URL without query or fragment, other than the issuer), got " + ta);
+    }
+    Optional<com.nimbusds.jose.jwk.JWKSet> keys = Optional.empty();
+    if (jwksFile.isPresent()) {
+      try {
+        com.nimbusds.jose.jwk.JWKSet set = com.nimbusds.jose.jwk.JWKSet.load(new java.io.File(jwksFile.get()));
+        if (set.getKeys().isEmpty() || set.getKeys().stream().anyMatch(com.nimbusds.jose.jwk.JWK::isPrivate)) {
+          throw new ConfigException(node.path() + ".trustAnchorJwks", "expected public keys, at least one");
+        }
+        keys = Optional.of(set);
+      } catch (java.io.IOException | java.text.ParseException e) {
+        throw new ConfigException(node.path() + ".trustAnchorJwks", "not a readable JWK Set file: "
+            + jwksFile.get());
+      }
+    }
+    return Optional.of(new TrustChainResolver.TrustAnchor(ta.toString().replaceAll("/+$", ""), keys));
   }
 
   private static boolean loopback(String host) {

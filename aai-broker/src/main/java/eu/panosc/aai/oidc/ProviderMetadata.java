@@ -25,6 +25,24 @@ public record ProviderMetadata(String issuer, URI authorizationEndpoint, URI tok
   }
 
   /**
+   * The OP's {@code client_registration_types_supported} (OpenID Federation 1.0 §5.1.3) in {@code doc}; empty when
+   * absent or not an array of strings.
+   */
+  public static java.util.Set<String> clientRegistrationTypes(JsonObject doc) {
+    Object v = doc.getValue("client_registration_types_supported");
+    if (!(v instanceof io.vertx.core.json.JsonArray a)) {
+      return java.util.Set.of();
+    }
+    java.util.Set<String> out = new java.util.HashSet<>();
+    a.forEach(x -> {
+      if (x instanceof String t) {
+        out.add(t);
+      }
+    });
+    return java.util.Set.copyOf(out);
+  }
+
+  /**
    * Reads {@code doc} fetched for {@code expectedIssuer}.
    *
    * @throws IllegalArgumentException saying what is wrong (for the operator's log)

@@ -95,6 +95,11 @@ public final class RegistryClient implements AutoCloseable {
     return member("upstream-idps/" + id, () -> "/v1/upstream-idps/" + encode(id), RegistryRecords::upstreamIdp);
   }
 
+  /** All approved upstream IdPs; cached until one of them changes. Fails when one of them is malformed. */
+  public Future<List<UpstreamIdp>> upstreamIdps() {
+    return list("upstream-idps", RegistryRecords::upstreamIdp);
+  }
+
   /** All approved clients; cached until one of them changes. Fails when one of them is malformed. */
   public Future<List<RegisteredClient>> clients() {
     return list("clients", RegistryRecords::client);

@@ -82,7 +82,34 @@ public final class RegistryRecords {
       }
       authorities.add(a.toLowerCase(java.util.Locale.ROOT));
     }
-    return new UpstreamIdp(id, r.oneOf("protocol", UpstreamIdp.PROTOCOLS, null), authorities);
+    String protocol = r.oneOf("protocol", UpstreamIdp.PROTOCOLS, null);
+    String displayName = r.optional("displayName");
+    if (displayName != null && !eu.panosc.platform.input.Input.isClean(displayName, 256)) {
+      throw r.invalid("displayName", "must be text of at most 256 characters");
+    }
+    java.util.Optional<UpstreamIdp.RelyingParty> rp = java.util.Optional.empty();
+    String clientId = r.optional("clientId");
+    if ("oidc".equals(protocol) && clientId != null) {
+      if (!eu.panosc.platform.input.Input.isClean(clientId, 255)) {
+        throw r.invalid("clientId", "must be text of at most 255 characters");
+      }
+      String credentialsRef = r.optional("credentialsRef");
+      if (credentialsRef != null && !eu.panosc.platform.input.Input.isClean(credentialsRef, 210)) {
+        throw r.invalid("credentialsRef", "must be a reference such as secret/<name>");
+      }
+      List<String> scopes = r.strings("scopes", false);
+      for (String s : scopes) {
+        if (!s.chars().allMatch(c -> c > 0x20 && c < 0x7f && c != '"' && c != '\\')) {
+          throw r.invalid("scopes", "must be OAuth scopes");
+        }
+      }
+      String trustAnchor = r.optional("trustAnchor");
+      rp = java.util.Optional.of(new UpstreamIdp.RelyingParty(r.url("issuer"), clientId, r.oneOf("clientAuth",
+          UpstreamIdp.CLIENT_AUTH, credentialsRef == null ? "private_key_jwt" : "client_secret_basic"),
+          java.util.Optional.ofNullable(credentialsRef), scopes, trustAnchor == null ? java.util.Optional.empty()
+              : java.util.Optional.of(r.url("trustAnchor"))));
+    }
+    return new UpstreamIdp(id, protocol, authorities, java.util.Optional.ofNullable(displayName), rp);
   }
 
   /** Typed reads of one document's fields; errors name the member and field, never a value. */
@@ -125,6 +152,21 @@ public final class RegistryRecords {
         throw invalid(field, "must be one of " + String.join(", ", allowed.stream().sorted().toList()));
       }
       return v;
+    }
+
+    /** A required absolute http(s) URL without fragment. */
+    java.net.URI url(String field) {
+      String v = required(field);
+      try {
+        java.net.URI u = new java.net.URI(v);
+        if (u.getHost() == null || u.getRawFragment() != null || !("https".equals(u.getScheme())
+            || "http".equals(u.getScheme()))) {
+          throw invalid(field, "must be an http(s) URL");
+        }
+        return u;
+      } catch (java.net.URISyntaxException e) {
+        throw invalid(field, "must be an http(s) URL");
+      }
     }
 
     boolean bool(String field) {

@@ -54,6 +54,23 @@ class EntityConfigurationTest {
   }
 
   @Test
+  void signedWhenRelyingPartyMetadataGivenThenPublishedBesideTheOthersAndWithoutItAbsent() throws Exception {
+    ECKey key = newKey("fed-1");
+    JsonObject rp = new JsonObject().put("client_registration_types", new io.vertx.core.json.JsonArray()
+        .add("automatic")).put("jwks_uri", ISSUER + "/jwks");
+    SignedJWT with = SignedJWT.parse(new EntityConfiguration(ISSUER, TRUST_ANCHOR,
+        () -> new JsonObject().put("issuer", ISSUER), new JsonObject(), java.util.Optional.of(rp),
+        new SwappableKeys(key), new MutableClock(T0), Duration.ofDays(1)).signed());
+    SignedJWT without = SignedJWT.parse(configuration(new SwappableKeys(key), new MutableClock(T0)).signed());
+
+    JsonObject metadata = new JsonObject(with.getJWTClaimsSet().getJSONObjectClaim("metadata"));
+    assertThat(metadata.getJsonObject("openid_relying_party")).isEqualTo(rp);
+    assertThat(metadata.fieldNames()).contains("openid_provider", "federation_entity");
+    assertThat(new JsonObject(without.getJWTClaimsSet().getJSONObjectClaim("metadata")).fieldNames())
+        .containsExactlyInAnyOrder("openid_provider", "federation_entity");
+  }
+
+  @Test
   void signedWhenAskedThenSelfSignedEntityStatementWithHintsKeysAndBothEntityTypes() throws Exception {
     ECKey key = newKey("fed-1");
     MutableClock clock = new MutableClock(T0);

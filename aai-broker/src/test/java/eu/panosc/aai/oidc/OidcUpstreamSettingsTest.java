@@ -140,4 +140,48 @@ class OidcUpstreamSettingsTest {
     assertThat(o.toString()).doesNotContain("very-secret-value");
     assertThat(Set.of(o.clientSecret().orElseThrow().value())).containsExactly("very-secret-value");
   }
+
+  @Test
+  void fromWhenTrustAnchorThenReadAndWhenBadThenTheKeyNamed(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    assertThat(TestOp.settings().trustAnchor()).isEmpty();
+    var anchored = TestOp.settings(Map.of("trustAnchor", "https://ta.example.org/"));
+    assertThat(anchored.trustAnchor().orElseThrow().entityId()).isEqualTo("https://ta.example.org");
+    assertThat(anchored.trustAnchor().orElseThrow().keys()).isEmpty();
+
+    java.nio.file.Path jwks = dir.resolve("ta.jwks");
+    java.nio.file.Files.writeString(jwks, new com.nimbusds.jose.jwk.JWKSet(TestOp.EC.toPublicJWK()).toString());
+    assertThat(TestOp.settings(Map.of("trustAnchor", "https://ta.example.org", "trustAnchorJwks", jwks.toString()))
+        .trustAnchor().orElseThrow().keys().orElseThrow().getKeys()).hasSize(1);
+
+    java.nio.file.Path secret = dir.resolve("private.jwks");
+    java.nio.file.Files.writeString(secret, new com.nimbusds.jose.jwk.JWKSet(TestOp.EC).toString(false));
+    assertThatThrownBy(() -> TestOp.settings(Map.of("trustAnchor", "https://ta.example.org", "trustAnchorJwks",
+        secret.toString()))).isInstanceOf(ConfigException.class).hasMessageContaining("trustAnchorJwks")
+        .hasMessageContaining("public keys");
+    assertThatThrownBy(() -> TestOp.settings(Map.of("trustAnchor", "http://ta.example.org")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("oidc.trustAnchor");
+    assertThatThrownBy(() -> TestOp.settings(Map.of("trustAnchor", TestOp.ISSUER)))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("other than the issuer");
+    assertThatThrownBy(() -> TestOp.settings(Map.of("trustAnchorJwks", jwks.toString())))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("only with trustAnchor");
+  }
+
+  @Test
+  void fromWhenAutomaticRegistrationThenNoClientCredentialsAndWhenMisusedThenRefused() {
+    Map<String, Object> auto = Map.of("issuer", TestOp.ISSUER, "trustAnchor", "https://ta.example.org",
+        "registration", "automatic");
+    OidcUpstreamSettings s = OidcUpstreamSettings.from("op", ConfigNode.of("services.aai.upstreams.op.oidc", auto));
+    assertThat(s.automaticRegistration()).isTrue();
+    assertThat(s.clientAuth()).isEqualTo(OidcUpstreamSettings.ClientAuth.PRIVATE_KEY_JWT);
+    assertThat(s.withClientId("https://panosc.example.org/aai").clientId()).isEqualTo("https://panosc.example.org/aai");
+    assertThat(TestOp.settings().automaticRegistration()).isFalse();
+
+    assertThatThrownBy(() -> TestOp.settings(Map.of("registration", "automatic"))).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("oidc.registration").hasMessageContaining("trustAnchor");
+    assertThatThrownBy(() -> TestOp.settings(Map.of("registration", "automatic", "trustAnchor",
+        "https://ta.example.org"))).isInstanceOf(ConfigException.class).hasMessageContaining("leave out clientId");
+    assertThatThrownBy(() -> TestOp.settings(Map.of("registration", "explicit"))).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("oidc.registration");
+  }
 }

@@ -209,4 +209,35 @@ class RegistryRecordsTest {
         .isInstanceOf(RegistryAnswerException.class).hasMessageContaining("trustedEntitlementAuthorities")
         .hasMessageNotContaining("evil");
   }
+
+  @Test
+  void upstreamIdpWhenOidcWithTheBrokersClientThenItsRelyingPartyAndWhenMalformedThenRefused() {
+    JsonObject op = new JsonObject().put("id", "partner").put("protocol", "oidc").put("issuer", "https://op.example")
+        .put("displayName", "Partner").put("clientId", "broker").put("clientAuth", "client_secret_post")
+        .put("credentialsRef", "secret/partner").put("scopes", new JsonArray().add("openid").add("entitlements"))
+        .put("trustAnchor", "https://ta.example");
+
+    UpstreamIdp parsed = RegistryRecords.upstreamIdp(op);
+
+    assertThat(parsed.displayName()).contains("Partner");
+    UpstreamIdp.RelyingParty rp = parsed.relyingParty().orElseThrow();
+    assertThat(rp.issuer()).hasToString("https://op.example");
+    assertThat(rp.clientId()).isEqualTo("broker");
+    assertThat(rp.clientAuth()).isEqualTo("client_secret_post");
+    assertThat(rp.credentialsRef()).contains("secret/partner");
+    assertThat(rp.scopes()).containsExactly("openid", "entitlements");
+    assertThat(rp.trustAnchor()).contains(java.net.URI.create("https://ta.example"));
+    // without a clientId the OP is no sign-in upstream; without a credentialsRef the broker signs its own assertion
+    assertThat(RegistryRecords.upstreamIdp(op.copy().put("clientId", null)).relyingParty()).isEmpty();
+    assertThat(RegistryRecords.upstreamIdp(op.copy().put("clientAuth", null).put("credentialsRef", null))
+        .relyingParty().orElseThrow().clientAuth()).isEqualTo("private_key_jwt");
+    assertThatThrownBy(() -> RegistryRecords.upstreamIdp(op.copy().put("clientAuth", "none")))
+        .isInstanceOf(RegistryAnswerException.class).hasMessageContaining("clientAuth");
+    assertThatThrownBy(() -> RegistryRecords.upstreamIdp(op.copy().put("issuer", "ftp://op.example")))
+        .isInstanceOf(RegistryAnswerException.class).hasMessageContaining("issuer");
+    assertThatThrownBy(() -> RegistryRecords.upstreamIdp(op.copy().put("issuer", null)))
+        .isInstanceOf(RegistryAnswerException.class).hasMessageContaining("issuer");
+    assertThatThrownBy(() -> RegistryRecords.upstreamIdp(op.copy().put("scopes", new JsonArray().add("a b"))))
+        .isInstanceOf(RegistryAnswerException.class).hasMessageContaining("scopes");
+  }
 }

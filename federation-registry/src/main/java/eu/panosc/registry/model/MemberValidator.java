@@ -29,6 +29,7 @@ public final class MemberValidator {
   static final Pattern LABEL_VALUE = Pattern.compile("([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?");
   static final Pattern INSTRUMENT = Pattern.compile("[a-z0-9-]+:[a-z0-9._-]{1,64}");
   static final Pattern AUTHORITY = Pattern.compile("[A-Za-z0-9.-]{1,253}");
+  static final Pattern CLIENT_AUTH = Pattern.compile("client_secret_basic|client_secret_post|private_key_jwt");
 
   static final Set<String> GRANT_TYPES = Set.of("authorization_code", "refresh_token", "client_credentials",
       "urn:ietf:params:oauth:grant-type:device_code", "urn:ietf:params:oauth:grant-type:token-exchange");
@@ -357,7 +358,42 @@ public final class MemberValidator {
     String cert = body.getValue("signingCertificate") == null ? null : f.document("signingCertificate", 20_000);
     List<String> authorities = f.strings("trustedEntitlementAuthorities", AUTHORITY, "a domain such as eduteams.org",
         false, 20);
+    // OpenID Connect only: how the aai-broker signs in at the OP as a relying party (its secret stays with the broker)
+    String clientId = f.text("clientId", 255, false);
+    String clientAuth = f.optionalString("clientAuth", CLIENT_AUTH, "client_secret_basic, client_secret_post or "
+        + "private_key_jwt");
+    String credentialsRef = f.optionalString("credentialsRef", CREDENTIALS_REF, "a reference such as "
+        + "secret/eduteams-client (never the secret itself)");
+    List<String> scopes = f.strings("scopes", SCOPE, "an OAuth scope", false, 20);
+    var trustAnchor = f.url("trustAnchor", false, demo);
     f.rejectUnknown();
+    if (protocol == Protocol.SAML) {
+      for (String oidcOnly : List.of("clientId", "clientAuth", "credentialsRef", "scopes", "trustAnchor")) {
+        if (body.getValue(oidcOnly) != null) {
+          throw Fields.invalid("/" + oidcOnly, "is only for an OpenID Connect provider");
+        }
+      }
+    } else {
+      if (clientId == null && (clientAuth != null || credentialsRef != null || !scopes.isEmpty())) {
+        throw Fields.invalid("/clientId", "is required with clientAuth, credentialsRef or scopes (the aai-broker's "
+            + "client id at the OP)");
+      }
+      String auth = clientAuth != null ? clientAuth : credentialsRef != null ? "client_secret_basic"
+          : "private_key_jwt";
+      if (clientId != null && !"private_key_jwt".equals(auth) && credentialsRef == null) {
+        throw Fields.invalid("/credentialsRef", "is required for " + auth + " (the reference to the client secret "
+            + "the aai-broker holds)");
+      }
+      if ("private_key_jwt".equals(auth) && credentialsRef != null) {
+        throw Fields.invalid("/credentialsRef", "is not used with private_key_jwt (the aai-broker signs with its own "
+            + "keys)");
+      }
+      if (trustAnchor != null && (trustAnchor.getRawQuery() != null || trustAnchor.toString().equals(
+          issuerOrNull(body)))) {
+        throw Fields.invalid("/trustAnchor", "must be an Entity Identifier without query, other than the issuer");
+      }
+      clientAuth = clientId == null ? null : auth;
+    }
     if (protocol == Protocol.SAML) {
       if (metadataUrl == null) {
         throw Fields.invalid("/metadataUrl", "is required for a SAML identity provider");
@@ -375,7 +411,23 @@ public final class MemberValidator {
         .put("displayName", name).put("metadataUrl", metadataUrl == null ? null : metadataUrl.toString())
         .put("issuer", issuer == null ? null : issuer.toString()).put("signingCertificate", cert)
         .put("trustedEntitlementAuthorities", new JsonArray(authorities));
+    if (clientId != null) {
+      doc.put("clientId", clientId).put("clientAuth", clientAuth);
+      if (credentialsRef != null) {
+        doc.put("credentialsRef", credentialsRef);
+      }
+      if (!scopes.isEmpty()) {
+        doc.put("scopes", new JsonArray(scopes));
+      }
+    }
+    if (trustAnchor != null) {
+      doc.put("trustAnchor", trustAnchor.toString());
+    }
     return new MemberDraft(MemberKind.UPSTREAM_IDP, id, null, doc, null, null);
+  }
+
+  private static String issuerOrNull(JsonObject body) {
+    return body.getValue("issuer") instanceof String s ? s : null;
   }
 
   MemberDraft cluster(JsonObject body) {

@@ -95,19 +95,19 @@ public final class RegistryClient implements AutoCloseable {
     return member("upstream-idps/" + id, () -> "/v1/upstream-idps/" + encode(id), RegistryRecords::upstreamIdp);
   }
 
-  /** All approved upstream IdPs; cached until one of them changes. Fails when one of them is malformed. */
+  /** All approved upstream IdPs; cached until one of them changes. A malformed member is left out (and logged). */
   public Future<List<UpstreamIdp>> upstreamIdps() {
-    return list("upstream-idps", RegistryRecords::upstreamIdp);
+    return list("upstream-idps", RegistryRecords::upstreamIdp, true);
   }
 
   /** All approved clients; cached until one of them changes. Fails when one of them is malformed. */
   public Future<List<RegisteredClient>> clients() {
-    return list("clients", RegistryRecords::client);
+    return list("clients", RegistryRecords::client, false);
   }
 
   /** All approved resource servers; cached until one of them changes. Fails when one of them is malformed. */
   public Future<List<ResourceServer>> resourceServers() {
-    return list("resource-servers", RegistryRecords::resourceServer);
+    return list("resource-servers", RegistryRecords::resourceServer, false);
   }
 
   @SuppressWarnings("unchecked")
@@ -139,7 +139,12 @@ public final class RegistryClient implements AutoCloseable {
   }
 
   @SuppressWarnings("unchecked")
-  private <T> Future<List<T>> list(String collection, Function<JsonObject, T> parse) {
+  /**
+   * One collection, cached until it changes. {@code skipMalformed}: a malformed member is left out (logged with its
+   * id and reason) so one bad row cannot stop the list from following the registry; otherwise the whole list fails
+   * (the callers that decide on it deny).
+   */
+  private <T> Future<List<T>> list(String collection, Function<JsonObject, T> parse, boolean skipMalformed) {
     Future<List<?>> cached = lists.get(collection);
     if (cached != null) {
       hits.incrementAndGet();
@@ -160,7 +165,14 @@ public final class RegistryClient implements AutoCloseable {
         if (!(o instanceof JsonObject item)) {
           throw new RegistryAnswerException(collection, "items", "must be an array of objects");
         }
-        out.add(parse.apply(item));
+        try {
+          out.add(parse.apply(item));
+        } catch (RegistryAnswerException e) {
+          if (!skipMalformed) {
+            throw e;
+          }
+          LOG.warn("{} (member {}); left out", e.getMessage(), loggableId(item.getValue("id")));
+        }
       }
       return List.copyOf(out);
     });
@@ -173,6 +185,11 @@ public final class RegistryClient implements AutoCloseable {
       }
     });
     return loaded;
+  }
+
+  /** A member's id for a log line: only a well-formed id is printed. */
+  private static String loggableId(Object id) {
+    return id instanceof String s && s.length() <= 200 && s.chars().allMatch(c -> c > 0x20 && c < 0x7f) ? s : "?";
   }
 
   /** The response body as a JSON object, or a {@link RegistryAnswerException}. */

@@ -98,6 +98,16 @@ class RegistryClientTest {
         .hasMessageContaining("items");
   }
 
+  @Test
+  void upstreamIdpsWhenOneMemberMalformedThenItIsLeftOutAndTheOthersFollow() {
+    answers.put("/registry/v1/upstream-idps", new JsonObject().put("items", new JsonArray()
+        .add(new JsonObject().put("id", "umbrellaid").put("protocol", "saml"))
+        .add(new JsonObject().put("id", "bad\nid").put("protocol", "ldap"))
+        .add(new JsonObject().put("id", "edu").put("protocol", "oidc"))).encode());
+
+    assertThat(client.upstreamIdps().await()).extracting(UpstreamIdp::id).containsExactly("umbrellaid", "edu");
+  }
+
   private void answerPoll(String body) {
     long until = System.nanoTime() + 5_000_000_000L;
     io.vertx.core.http.HttpServerRequest req;

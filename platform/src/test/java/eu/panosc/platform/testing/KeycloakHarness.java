@@ -75,7 +75,7 @@ public final class KeycloakHarness {
       throw new IllegalStateException("Keycloak failed to start earlier in this JVM", failed);
     }
     try {
-      instance = start(zip);
+      instance = start(zip, Launch.PLAIN);
       return instance;
     } catch (Exception | Error e) {
       failed = e;
@@ -96,26 +96,60 @@ public final class KeycloakHarness {
         "keycloak-quarkus-dist-" + VERSION + ".zip"));
   }
 
-  private static KeycloakHarness start(Path zip) throws Exception {
+  /**
+   * How to launch a Keycloak: the name of its home directory under the cache ({@code keycloak-<VERSION>} for the plain
+   * one; a Keycloak with other providers needs a home of its own, since a change of {@code providers/} makes Keycloak
+   * re-run its build step), the provider jars copied into its {@code providers/} (replacing what was there) and extra
+   * {@code kc.sh start-dev} arguments.
+   */
+  public record Launch(String home, List<Path> providers, List<String> arguments) {
+    /** The plain Keycloak of {@link #shared()}. */
+    public static final Launch PLAIN = new Launch("keycloak-" + VERSION, List.of(), List.of());
+
+    public Launch {
+      if (!home.matches("[A-Za-z0-9._-]+")) {
+        throw new IllegalArgumentException("home must be a plain directory name: " + home);
+      }
+      providers = List.copyOf(providers);
+      arguments = List.copyOf(arguments);
+    }
+  }
+
+  /**
+   * Starts a further Keycloak as {@code launch} says (the caller keeps it, one per JVM; a shutdown hook stops it).
+   * Skips the calling test when the distribution zip is missing.
+   */
+  public static KeycloakHarness start(Launch launch) throws Exception {
+    Path zip = distributionZip();
+    Assumptions.assumeTrue(Files.isRegularFile(zip), "Keycloak " + VERSION + " distribution not found at " + zip
+        + " (fetch it with: ./mvnw dependency:get -Dartifact=org.keycloak:keycloak-quarkus-dist:" + VERSION + ":zip)");
+    return start(zip, launch);
+  }
+
+  private static KeycloakHarness start(Path zip, Launch launch) throws Exception {
     Path cache = Path.of(System.getProperty("keycloak.cache",
         Path.of(System.getProperty("user.home"), ".cache", "panosc-tests").toString()));
     Files.createDirectories(cache);
-    Path home = cache.resolve("keycloak-" + VERSION);
+    Path home = cache.resolve(launch.home());
     int port = freePort();
     int management = freePort();
     Path log = Path.of("target", "keycloak-" + port + ".log").toAbsolutePath();
     Files.createDirectories(log.getParent());
     Instant begin = Instant.now();
     // the lock keeps two builds (modules run in parallel) from unpacking or re-building one directory at once
-    try (FileChannel channel = FileChannel.open(cache.resolve("keycloak-" + VERSION + ".lock"),
+    try (FileChannel channel = FileChannel.open(cache.resolve(launch.home() + ".lock"),
         StandardOpenOption.CREATE, StandardOpenOption.WRITE); FileLock lock = channel.lock()) {
       if (!Files.isExecutable(home.resolve("bin/kc.sh"))) {
         unzip(zip, cache, home);
       }
-      ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/kc.sh").toString(), "start-dev", "--db", "dev-mem",
-          "--http-host", "127.0.0.1", "--http-port", Integer.toString(port), "--http-management-port",
-          Integer.toString(management))
-          .redirectErrorStream(true).redirectOutput(log.toFile());
+      for (Path jar : launch.providers()) {
+        Files.copy(jar, home.resolve("providers").resolve(jar.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+      }
+      List<String> command = new java.util.ArrayList<>(List.of(home.resolve("bin/kc.sh").toString(), "start-dev",
+          "--db", "dev-mem", "--http-host", "127.0.0.1", "--http-port", Integer.toString(port),
+          "--http-management-port", Integer.toString(management)));
+      command.addAll(launch.arguments());
+      ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
       Map<String, String> env = pb.environment();
       env.put("JAVA_HOME", System.getProperty("java.home"));
       env.put("KC_BOOTSTRAP_ADMIN_USERNAME", ADMIN);

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.net.CookieManager;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -31,7 +30,8 @@ public final class OidcFlows {
   /** Authorization code flow through Keycloak's login page: LOGIN, then CODE_TO_TOKEN. Answers the token response. */
   public JsonObject browserLogin(String clientId, String secret, String redirectUri, String user, String password)
       throws IOException, InterruptedException {
-    HttpClient browser = HttpClient.newBuilder().cookieHandler(new CookieManager())
+    // Keycloak's session cookies are Secure (SameSite=None); over http://127.0.0.1 they are carried by hand
+    HttpClient browser = HttpClient.newBuilder()
         .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(10)).build();
     String auth = realmUrl + "/protocol/openid-connect/auth?" + form(Map.of("client_id", clientId, "redirect_uri",
         redirectUri, "response_type", "code", "scope", "openid", "state", "st-1"));
@@ -41,8 +41,11 @@ public final class OidcFlows {
     Matcher m = FORM_ACTION.matcher(page.body());
     assertThat(m.find()).as("the login form in " + page.body()).isTrue();
     String action = m.group(1).replace("&amp;", "&");
+    String cookies = page.headers().allValues("Set-Cookie").stream().map(c -> c.split(";", 2)[0])
+        .collect(Collectors.joining("; "));
     HttpResponse<String> posted = browser.send(HttpRequest.newBuilder(URI.create(action))
         .timeout(Duration.ofSeconds(60)).header("Content-Type", "application/x-www-form-urlencoded")
+        .header("Cookie", cookies)
         .POST(HttpRequest.BodyPublishers.ofString(form(Map.of("username", user, "password", password,
             "credentialId", "")))).build(), HttpResponse.BodyHandlers.ofString());
     assertThat(posted.statusCode()).as(posted.body()).isEqualTo(302);

@@ -22,6 +22,7 @@
 #
 # Environment: BENCH_ROUNDS (3) BENCH_CONNECTIONS (16) BENCH_WRK_THREADS (2) BENCH_WARMUP (10) BENCH_DURATION (20)
 #   BENCH_KC_PORT (18280) BENCH_KC_MGMT_PORT (19100) BENCH_KC_VERSION (26.7.3) BENCH_QUEUE_MB (1024)
+#   BENCH_FSYNC_INTERVAL_MS (0: every record forced to disk before the token is answered; n: forced every n ms)
 #   BENCH_CACHE (~/.cache/panosc-benchmarks) BENCH_SKIP_BUILD (0: 1 reuses keycloak-spi/target's jar)
 set -euo pipefail
 
@@ -35,10 +36,12 @@ KC_VERSION="${BENCH_KC_VERSION:-26.7.3}"
 ROUNDS="${BENCH_ROUNDS:-3}"
 WRK_THREADS="${BENCH_WRK_THREADS:-2}"
 QUEUE_MB="${BENCH_QUEUE_MB:-1024}"
+FSYNC_MS="${BENCH_FSYNC_INTERVAL_MS:-0}"
 CACHE="${BENCH_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/panosc-benchmarks}"
 for n in ROUNDS WRK_THREADS CONNECTIONS WARMUP DURATION QUEUE_MB; do
   [[ "${!n}" =~ ^[1-9][0-9]*$ ]] || die "$n must be a positive integer, not '${!n}'"
 done
+[[ "$FSYNC_MS" =~ ^[0-9]+$ ]] || die "BENCH_FSYNC_INTERVAL_MS must be a non-negative integer, not '$FSYNC_MS'"
 need_wrk
 command -v curl >/dev/null || die "curl is required"
 command -v unzip >/dev/null || die "unzip is required"
@@ -87,6 +90,7 @@ U="--spi-events-listener--panosc-usage--"
 JAVA_HOME="$JAVA_HOME" KC_BOOTSTRAP_ADMIN_USERNAME=admin KC_BOOTSTRAP_ADMIN_PASSWORD=admin \
   "$KC_HOME/bin/kc.sh" start-dev --db dev-mem --http-host 127.0.0.1 --http-port "$KC_PORT" \
   --http-management-port "$KC_MGMT_PORT" "${U}facility=bench" "${U}directory=$QUEUE" "${U}max-queue-mb=$QUEUE_MB" \
+  "${U}fsync-interval-ms=$FSYNC_MS" \
   >"$KC_LOG" 2>&1 &
 KC_PID=$!
 KC="http://127.0.0.1:$KC_PORT"
@@ -152,7 +156,7 @@ say "queue check: $n records for $OURS_TOKENS counted tokens of bench-ours (+ at
 
 OUT="$RESULTS/$STAMP-keycloak-spi.json"
 python3 - "$WORK/runs" "$ROUNDS" "$OUT" "$LOAD_AT_START" "$(cat /proc/loadavg)" "$("$JAVA_HOME/bin/java" -version 2>&1 | head -1)" \
-  "$KC_VERSION" "$CONNECTIONS" "$WRK_THREADS" "$DURATION" "$OURS_TOKENS" <<'EOF'
+  "$KC_VERSION" "$CONNECTIONS" "$WRK_THREADS" "$DURATION" "$OURS_TOKENS" "$FSYNC_MS" <<'EOF'
 import json, statistics, sys
 runs, rounds, out = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 rows = []
@@ -168,7 +172,7 @@ summary["throughputRatioOursToPlain"] = summary["tokensPerS"]["ours"] / summary[
 summary["p99AddedMs"] = summary["p99Ms"]["ours"] - summary["p99Ms"]["plain"]
 doc = {"benchmark": "keycloak-spi token issuance", "keycloak": sys.argv[7], "jdk": sys.argv[6],
        "connections": int(sys.argv[8]), "wrkThreads": int(sys.argv[9]), "durationS": int(sys.argv[10]),
-       "loadavgStart": sys.argv[4], "loadavgEnd": sys.argv[5], "oursTokensQueued": int(sys.argv[11]),
+       "fsyncIntervalMs": int(sys.argv[12]), "loadavgStart": sys.argv[4], "loadavgEnd": sys.argv[5], "oursTokensQueued": int(sys.argv[11]),
        "rounds": rows, "median": summary}
 json.dump(doc, open(out, "w"), indent=2)
 print(f"{'round':>5} {'plain tok/s':>12} {'ours tok/s':>11} {'plain p50':>10} {'ours p50':>9} {'plain p99':>10} {'ours p99':>9}")

@@ -18,6 +18,11 @@ import java.util.Objects;
  * side file. Crash safety: a line whose append did not finish (no trailing newline) is cut at the next open, since
  * its append never returned; the side file is replaced atomically, so a crash repeats at most the last batch
  * (duplicates are harmless downstream: idempotency keys). When everything is shipped the file is truncated.
+ *
+ * <p>Group commit: appends write under the queue's lock, then force outside it; one {@code force} covers every line
+ * written before it, so concurrent appenders share one disk flush instead of queueing for one each. With
+ * {@code forceEachAppend} false an append returns once written (in the page cache: a Keycloak crash loses nothing,
+ * an OS crash or power loss what was not forced yet) and {@link #force()} is called periodically instead.
  */
 public final class DiskQueue implements AutoCloseable {
   private static final byte NL = '\n';
@@ -26,8 +31,14 @@ public final class DiskQueue implements AutoCloseable {
   private final Path offsetFile;
   private final long maxBytes;
   private final FileChannel channel;
+  private final boolean forceEachAppend;
+  private final Object forceLock = new Object();
   private long size;
   private long offset;
+  /** Bytes ever appended by this instance (guarded by this). */
+  private long appended;
+  /** Of those, how many are known forced to disk. */
+  private volatile long forced;
 
   /** A run of whole lines from {@code start} up to {@code end} (exclusive, byte offsets). */
   public record Batch(List<String> lines, long end) {
@@ -42,6 +53,12 @@ public final class DiskQueue implements AutoCloseable {
 
   /** Opens (creating if needed) the queue stored as {@code data} and {@code data + ".offset"}. */
   public DiskQueue(Path data, long maxBytes) throws IOException {
+    this(data, maxBytes, true);
+  }
+
+  /** As above; {@code forceEachAppend} false: appends are forced by {@link #force()} calls only. */
+  public DiskQueue(Path data, long maxBytes, boolean forceEachAppend) throws IOException {
+    this.forceEachAppend = forceEachAppend;
     this.data = Objects.requireNonNull(data);
     this.offsetFile = data.resolveSibling(data.getFileName() + ".offset");
     if (maxBytes < 1) {
@@ -99,25 +116,58 @@ public final class DiskQueue implements AutoCloseable {
   }
 
   /**
-   * Appends one line (without newline) and forces it to disk. Returns false, appending nothing, when the queue
-   * would grow past its bound.
+   * Appends one line (without newline) and, unless the queue forces periodically, forces it to disk before
+   * returning. Returns false, appending nothing, when the queue would grow past its bound.
    */
-  public synchronized boolean append(String line) throws IOException {
+  public boolean append(String line) throws IOException {
     if (line.indexOf('\n') >= 0 || line.indexOf('\r') >= 0) {
       throw new IllegalArgumentException("a queued line must not contain line breaks");
     }
     byte[] bytes = (line + "\n").getBytes(StandardCharsets.UTF_8);
-    if (size + bytes.length > maxBytes) {
-      return false;
+    long mine;
+    synchronized (this) {
+      if (size + bytes.length > maxBytes) {
+        return false;
+      }
+      ByteBuffer buf = ByteBuffer.wrap(bytes);
+      long pos = size;
+      while (buf.hasRemaining()) {
+        pos += channel.write(buf, pos);
+      }
+      size = pos;
+      appended += bytes.length;
+      mine = appended;
     }
-    ByteBuffer buf = ByteBuffer.wrap(bytes);
-    long pos = size;
-    while (buf.hasRemaining()) {
-      pos += channel.write(buf, pos);
+    if (forceEachAppend) {
+      forceUpTo(mine);
     }
-    channel.force(false);
-    size = pos;
     return true;
+  }
+
+  /** Forces every line appended so far to disk (one flush for all waiting appenders). */
+  public void force() throws IOException {
+    long target;
+    synchronized (this) {
+      target = appended;
+    }
+    forceUpTo(target);
+  }
+
+  private void forceUpTo(long upTo) throws IOException {
+    if (forced >= upTo) {
+      return;
+    }
+    synchronized (forceLock) {
+      if (forced >= upTo) {
+        return; // an appender that came first forced our line too
+      }
+      long target;
+      synchronized (this) {
+        target = appended;
+      }
+      channel.force(false);
+      forced = target;
+    }
   }
 
   /** Up to {@code maxLines} lines (and about {@code maxBytes} bytes) not yet acknowledged, oldest first. */

@@ -20,18 +20,25 @@ public final class UsageOutbox implements AutoCloseable {
 
   private final Path directory;
   private final long maxBytesPerRealm;
+  private final boolean forceEachAppend;
   private final Map<String, DiskQueue> queues = new ConcurrentHashMap<>();
 
   public UsageOutbox(Path directory, long maxBytesPerRealm) throws IOException {
+    this(directory, maxBytesPerRealm, true);
+  }
+
+  /** {@code forceEachAppend} false: appends are forced to disk by {@link #forceAll()} only. */
+  public UsageOutbox(Path directory, long maxBytesPerRealm, boolean forceEachAppend) throws IOException {
     this.directory = directory;
     this.maxBytesPerRealm = maxBytesPerRealm;
+    this.forceEachAppend = forceEachAppend;
     Files.createDirectories(directory);
     try (Stream<Path> files = Files.list(directory)) {
       for (Path f : files.filter(p -> p.getFileName().toString().endsWith(SUFFIX)).toList()) {
         String name = f.getFileName().toString();
         String realm = decode(name.substring(0, name.length() - SUFFIX.length()));
         if (realm != null) {
-          queues.put(realm, new DiskQueue(f, maxBytesPerRealm));
+          queues.put(realm, new DiskQueue(f, maxBytesPerRealm, forceEachAppend));
         }
       }
     }
@@ -46,7 +53,7 @@ public final class UsageOutbox implements AutoCloseable {
     synchronized (queues) {
       q = queues.get(realm);
       if (q == null) {
-        q = new DiskQueue(directory.resolve(encode(realm) + SUFFIX), maxBytesPerRealm);
+        q = new DiskQueue(directory.resolve(encode(realm) + SUFFIX), maxBytesPerRealm, forceEachAppend);
         queues.put(realm, q);
       }
       return q;
@@ -56,6 +63,13 @@ public final class UsageOutbox implements AutoCloseable {
   /** Appends a record line to the realm's queue, forced to disk; false when that queue is full. */
   public boolean append(String realm, String line) throws IOException {
     return queue(realm).append(line);
+  }
+
+  /** Forces every queue's appended lines to disk. */
+  public void forceAll() throws IOException {
+    for (DiskQueue q : queues.values()) {
+      q.force();
+    }
   }
 
   /** The realms that have a queue (possibly empty). */
@@ -107,6 +121,7 @@ public final class UsageOutbox implements AutoCloseable {
   @Override
   public void close() throws IOException {
     for (DiskQueue q : queues.values()) {
+      q.force();
       q.close();
     }
   }

@@ -14,7 +14,8 @@ import java.util.stream.Collectors;
  */
 public record UsageSettings(Path directory, long maxQueueBytes, URI accountingUrl, URI tokenEndpoint, String clientId,
     String clientSecret, String scope, String facility, String source, String federationIdAttribute,
-    String identityProvider, Set<String> eventTypes, int batchSize, Duration shipInterval, Duration maxBackoff) {
+    String identityProvider, Set<String> eventTypes, int batchSize, Duration shipInterval, Duration maxBackoff,
+    Duration fsyncInterval) {
 
   /** Reads the settings through {@code get(key)} (null when unset). */
   public static UsageSettings read(Function<String, String> get, Path defaultDirectory) {
@@ -36,7 +37,8 @@ public record UsageSettings(Path directory, long maxQueueBytes, URI accountingUr
         or(get.apply("source"), "keycloak"), or(get.apply("federation-id-attribute"), "panosc_subject"),
         or(get.apply("identity-provider"), "panosc"), eventTypes, (int) positive(get, "batch-size", 500),
         Duration.ofMillis(positive(get, "ship-interval-ms", 1000)),
-        Duration.ofMillis(positive(get, "max-backoff-ms", 60_000)));
+        Duration.ofMillis(positive(get, "max-backoff-ms", 60_000)),
+        Duration.ofMillis(nonNegative(get, "fsync-interval-ms")));
   }
 
   private static URI uri(Function<String, String> get, String key) {
@@ -68,6 +70,22 @@ public record UsageSettings(Path directory, long maxQueueBytes, URI accountingUr
       return n;
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("panosc-usage: " + key + " must be a positive integer, not " + v);
+    }
+  }
+
+  private static long nonNegative(Function<String, String> get, String key) {
+    String v = get.apply(key);
+    if (blank(v)) {
+      return 0;
+    }
+    try {
+      long n = Long.parseLong(v.trim());
+      if (n < 0 || n > 10_000) {
+        throw new NumberFormatException();
+      }
+      return n;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("panosc-usage: " + key + " must be an integer from 0 to 10000, not " + v);
     }
   }
 

@@ -157,6 +157,30 @@ class DiskQueueTest {
   }
 
   @Test
+  void withPeriodicForcingAppendsAreReadableAtOnceAndSurviveAReopen() throws Exception {
+    Path f = dir.resolve("r.ndjson");
+    try (DiskQueue q = new DiskQueue(f, 1 << 20, false)) {
+      ExecutorService pool = Executors.newFixedThreadPool(4);
+      for (int t = 0; t < 4; t++) {
+        int thread = t;
+        pool.submit(() -> {
+          for (int i = 0; i < 25; i++) {
+            q.append("t" + thread + "-" + i);
+          }
+          return null;
+        });
+      }
+      pool.shutdown();
+      assertThat(pool.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
+      assertThat(q.peek(1000, 1 << 16).lines()).hasSize(100);
+      q.force();
+    }
+    try (DiskQueue q = new DiskQueue(f, 1 << 20)) {
+      assertThat(q.peek(1000, 1 << 16).lines()).hasSize(100).doesNotHaveDuplicates();
+    }
+  }
+
+  @Test
   void appendingToAQueueWrittenByAnotherRunContinuesIt() throws Exception {
     Path f = dir.resolve("r.ndjson");
     Files.writeString(f, "old\n", StandardOpenOption.CREATE);

@@ -21,6 +21,7 @@ class UsageSettingsTest {
     assertThat(s.scope()).isEqualTo("accounting:ingest");
     assertThat(s.identityProvider()).isEqualTo("panosc");
     assertThat(s.maxBackoff()).isEqualTo(Duration.ofMinutes(1));
+    assertThat(s.fsyncInterval()).as("forced before Keycloak answers").isZero();
   }
 
   @Test
@@ -34,6 +35,10 @@ class UsageSettingsTest {
   void badValuesNameTheirKey() {
     assertThatThrownBy(() -> UsageSettings.read(Map.of("max-queue-mb", "-3")::get, Path.of("/q")))
         .hasMessageContaining("max-queue-mb must be a positive integer");
+    assertThatThrownBy(() -> UsageSettings.read(Map.of("fsync-interval-ms", "20000")::get, Path.of("/q")))
+        .hasMessageContaining("fsync-interval-ms must be an integer from 0 to 10000");
+    assertThat(UsageSettings.read(Map.of("fsync-interval-ms", "50")::get, Path.of("/q")).fsyncInterval())
+        .isEqualTo(Duration.ofMillis(50));
     assertThatThrownBy(() -> UsageSettings.read(Map.of("accounting-url", "ftp://x", "token-endpoint", "https://t",
         "client-id", "c", "client-secret", "s")::get, Path.of("/q"))).hasMessageContaining("accounting-url must be");
   }

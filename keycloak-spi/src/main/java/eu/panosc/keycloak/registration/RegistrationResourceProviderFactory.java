@@ -4,13 +4,16 @@ import eu.panosc.keycloak.oauth.ClientCredentials;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.jboss.logging.Logger;
 import org.keycloak.Config;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.provider.ProviderConfigurationBuilder;
+import org.keycloak.provider.ServerInfoAwareProviderFactory;
 import org.keycloak.services.resource.RealmResourceProvider;
 import org.keycloak.services.resource.RealmResourceProviderFactory;
 
@@ -18,7 +21,8 @@ import org.keycloak.services.resource.RealmResourceProviderFactory;
  * The {@code panosc} realm resource ({@code /realms/<realm>/panosc/...}); settings are server-wide
  * ({@code --spi-realm-restapi-extension--panosc--<key>}, listed with help texts under Server info → Providers).
  */
-public final class RegistrationResourceProviderFactory implements RealmResourceProviderFactory {
+public final class RegistrationResourceProviderFactory implements RealmResourceProviderFactory,
+    ServerInfoAwareProviderFactory {
   public static final String ID = "panosc";
   private static final Logger LOG = Logger.getLogger(RegistrationResourceProviderFactory.class);
 
@@ -64,6 +68,22 @@ public final class RegistrationResourceProviderFactory implements RealmResourceP
 
   @Override
   public void close() {}
+
+  /** Shown under Provider info in the admin console: the effective settings, never the secret. */
+  @Override
+  public Map<String, String> getOperationalInfo() {
+    Map<String, String> info = new LinkedHashMap<>();
+    if (settings == null) {
+      info.put("registry-url", "(not configured: registration answers 503)");
+      return info;
+    }
+    info.put("registry-url", settings.registryUrl().toString());
+    info.put("facility", settings.facility());
+    info.put("token-endpoint", settings.tokenEndpoint().toString());
+    info.put("client-id", settings.clientId());
+    info.put("scope", settings.scope());
+    return info;
+  }
 
   @Override
   public String getId() {

@@ -21,13 +21,15 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.provider.ProviderConfigurationBuilder;
+import org.keycloak.provider.ServerInfoAwareProviderFactory;
 
 /**
  * The {@code panosc-usage} event listener: enable it per realm (Realm settings → Events → Event listeners). Its
  * settings are server-wide ({@code --spi-events-listener--panosc-usage--<key>}, listed with help texts under
  * Server info → Providers). Owns the on-disk outbox and the background shipper.
  */
-public final class UsageEventListenerProviderFactory implements EventListenerProviderFactory {
+public final class UsageEventListenerProviderFactory implements EventListenerProviderFactory,
+    ServerInfoAwareProviderFactory {
   public static final String ID = "panosc-usage";
   private static final Logger LOG = Logger.getLogger(UsageEventListenerProviderFactory.class);
   private static final long FULL_WARNING_EVERY_MS = 60_000;
@@ -139,6 +141,26 @@ public final class UsageEventListenerProviderFactory implements EventListenerPro
         LOG.warnf("panosc-usage: closing the queue: %s", e.getMessage());
       }
     }
+  }
+
+  /** Shown under Provider info in the admin console: the effective settings (never the secret) and counters. */
+  @Override
+  public Map<String, String> getOperationalInfo() {
+    Map<String, String> info = new java.util.LinkedHashMap<>();
+    UsageSettings s = settings;
+    if (s == null) {
+      return info;
+    }
+    info.put("facility", String.valueOf(s.facility()));
+    info.put("accounting-url", String.valueOf(s.accountingUrl()));
+    info.put("token-endpoint", String.valueOf(s.tokenEndpoint()));
+    info.put("client-id", String.valueOf(s.clientId()));
+    info.put("directory", s.directory().toString());
+    info.put("max-queue-mb", Long.toString(s.maxQueueBytes() >> 20));
+    info.put("fsync-interval-ms", Long.toString(s.fsyncInterval().toMillis()));
+    info.put("events", String.join(",", new java.util.TreeSet<>(s.eventTypes())));
+    info.put("dropped-because-full", Long.toString(dropped.get()));
+    return info;
   }
 
   @Override

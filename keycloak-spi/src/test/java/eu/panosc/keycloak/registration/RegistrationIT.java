@@ -160,6 +160,22 @@ class RegistrationIT {
     assertThat(new JsonObject(plain.body()).getInteger("status")).isEqualTo(403);
   }
 
+  @Test
+  void providerInfoShowsTheEffectiveSettingsButNoSecret() {
+    HttpResponse<String> info = keycloak.admin("GET", "/serverinfo", null);
+    assertThat(info.statusCode()).isEqualTo(200);
+    JsonObject providers = new JsonObject(info.body()).getJsonObject("providers");
+    JsonObject registration = providers.getJsonObject("realm-restapi-extension").getJsonObject("providers")
+        .getJsonObject("panosc").getJsonObject("operationalInfo");
+    assertThat(registration.getString("registry-url")).isEqualTo(PanoscPeers.BASE + "/registry");
+    assertThat(registration.getString("facility")).isEqualTo(PanoscPeers.FACILITY);
+    JsonObject usage = providers.getJsonObject("eventsListener").getJsonObject("providers")
+        .getJsonObject("panosc-usage").getJsonObject("operationalInfo");
+    assertThat(usage.getString("accounting-url")).isEqualTo(PanoscPeers.BASE + "/accounting");
+    assertThat(usage.getString("fsync-interval-ms")).isEqualTo("0");
+    assertThat(info.body()).doesNotContain("registry-admin-demo-secret").doesNotContain("resource-broker-demo-secret");
+  }
+
   /**
    * The registry client with a wrong secret against the real aai-broker (this Keycloak's configured credentials are
    * right, and changing them needs a Keycloak restart): the whole call fails with the token endpoint's answer.

@@ -34,8 +34,10 @@ public final class FacilityKeycloak {
       String home = "keycloak-" + KeycloakHarness.VERSION + "-spi-"
           + Integer.toHexString(Path.of("").toAbsolutePath().toString().hashCode());
       // debug logging of our packages lands in the log the smoke IT reads
-      instance = KeycloakHarness.start(new KeycloakHarness.Launch(home, List.of(jar),
-          List.of("--log-level=INFO,eu.panosc:debug")));
+      List<String> arguments = new java.util.ArrayList<>(List.of("--log-level=INFO,eu.panosc:debug"));
+      // kc-b: the usage listener and the registration resource point at the ITs' platform (PanoscPeers)
+      arguments.addAll(eu.panosc.keycloak.peers.PanoscPeers.keycloakArguments());
+      instance = KeycloakHarness.start(new KeycloakHarness.Launch(home, List.of(jar), arguments));
       return instance;
     } catch (Exception | Error e) {
       failed = e;

@@ -43,6 +43,9 @@ public final class AccountingApplication implements ServiceModule {
   static final Duration ROLLUP_INTERVAL = Duration.ofSeconds(1);
   private EoscPusher eoscPusher;
   private RollupWorker rollups;
+  private PgAccountingStore store;
+  /** JDBC connections of the ingest's COPY path (each holds one batch's transaction at a time). */
+  static final int COPY_CONNECTIONS = 4;
 
   @Override
   public String name() {
@@ -67,7 +70,9 @@ public final class AccountingApplication implements ServiceModule {
     // rollups are folded in after the acknowledgement, in the background (every second and after each ingest)
     rollups = new RollupWorker(context.pool(), settings.readWait());
     rollups.start(context.vertx(), ROLLUP_INTERVAL, context.meters());
-    PgAccountingStore store = new PgAccountingStore(context.pool(), rollups);
+    // ingest streams each batch with COPY over JDBC when the database's address is known (always in a platform)
+    store = context.databaseTarget().map(t -> PgAccountingStore.withCopy(context.pool(), rollups, context.vertx(), t,
+        schema(), COPY_CONNECTIONS)).orElseGet(() -> new PgAccountingStore(context.pool(), rollups));
     BearerAuth auth = context.bearerAuth();
     new IngestEndpoint(new IngestService(store, context.clock(), settings.lateAfter(), settings.maxRecordDuration(),
         settings.futureTolerance(), settings.maxBatchRecords(), IngestService.MAX_BATCH_HOURS, context.meters())).mount(router, auth);
@@ -92,6 +97,9 @@ public final class AccountingApplication implements ServiceModule {
   public Future<Void> stop() {
     if (rollups != null) {
       rollups.stop();
+    }
+    if (store != null) {
+      store.close();
     }
     return eoscPusher == null ? Future.succeededFuture() : eoscPusher.stop();
   }

@@ -39,8 +39,6 @@ import java.util.Set;
  * ({@code GET /v1/reports}).
  */
 public final class AccountingApplication implements ServiceModule {
-  /** How often the background roll-up looks for work another replica acknowledged. */
-  static final Duration ROLLUP_INTERVAL = Duration.ofSeconds(1);
   private EoscPusher eoscPusher;
   private RollupWorker rollups;
   private PgAccountingStore store;
@@ -68,8 +66,9 @@ public final class AccountingApplication implements ServiceModule {
   public Future<Void> mount(Router router, ServiceContext context) {
     AccountingSettings settings = AccountingSettings.from(context.section());
     // rollups are folded in after the acknowledgement, in the background (every second and after each ingest)
-    rollups = new RollupWorker(context.pool(), settings.readWait());
-    rollups.start(context.vertx(), ROLLUP_INTERVAL, context.meters());
+    rollups = new RollupWorker(context.pool(), settings.readWait(), settings.rollupQuiet(),
+        settings.rollupMaxYield());
+    rollups.start(context.vertx(), settings.rollupInterval(), context.meters());
     // ingest streams each batch with COPY over JDBC when the database's address is known (always in a platform)
     store = context.databaseTarget().map(t -> PgAccountingStore.withCopy(context.pool(), rollups, context.vertx(), t,
         schema(), COPY_CONNECTIONS)).orElseGet(() -> new PgAccountingStore(context.pool(), rollups));

@@ -54,10 +54,13 @@ public final class RollupWorker {
   static final long CLAIM_HOURS = 200_000;
   public static final String METER_PENDING = "panosc_accounting_rollup_pending_records";
   public static final String METER_LAG = "panosc_accounting_rollup_lag_seconds";
-  /** How long after this replica's last acknowledged batch the background steps start. */
-  static final Duration QUIET = Duration.ofMillis(200);
-  /** The background steps stop yielding to ingest once this replica's oldest unrolled acknowledgement is this old. */
-  static final Duration MAX_YIELD = Duration.ofSeconds(10);
+  /** How long after this replica's last acknowledged batch the background steps start (default). */
+  public static final Duration QUIET = Duration.ofMillis(200);
+  /**
+   * The background steps stop yielding to ingest once this replica's oldest unrolled acknowledgement is this old
+   * (default).
+   */
+  public static final Duration MAX_YIELD = Duration.ofSeconds(10);
   public static final String METER_APPLIED = "panosc_accounting_rollup_records_total";
 
   /** Journal rows (each one ingest batch's entries) until about CLAIM_ROWS entries or CLAIM_HOURS, at least one. */
@@ -119,7 +122,9 @@ public final class RollupWorker {
   private volatile Vertx vertx;
   private volatile boolean stopped;
   /** System.nanoTime() of this replica's last acknowledged batch. */
-  private volatile long lastIngest = System.nanoTime() - QUIET.toNanos();
+  private final Duration quiet;
+  private final Duration maxYield;
+  private volatile long lastIngest;
   /** System.nanoTime() of the first batch acknowledged since the background steps last found nothing; 0: none. */
   private final AtomicLong unrolledSince = new AtomicLong();
   /** Ingest transactions of this replica under way. */
@@ -129,8 +134,21 @@ public final class RollupWorker {
 
   /** @param readWait how long {@link #await} waits at most for the rollups to catch up */
   public RollupWorker(Pool pool, Duration readWait) {
+    this(pool, readWait, QUIET, MAX_YIELD);
+  }
+
+  /**
+   * @param readWait how long {@link #await} waits at most for the rollups to catch up
+   * @param quiet how long after this replica's last acknowledged batch the background steps start
+   * @param maxYield how old this replica's oldest unrolled acknowledgement may get before the background steps stop
+   *     yielding to ingest
+   */
+  public RollupWorker(Pool pool, Duration readWait, Duration quiet, Duration maxYield) {
     this.pool = Objects.requireNonNull(pool, "pool");
     this.readWait = Objects.requireNonNull(readWait, "readWait");
+    this.quiet = Objects.requireNonNull(quiet, "quiet");
+    this.maxYield = Objects.requireNonNull(maxYield, "maxYield");
+    this.lastIngest = System.nanoTime() - quiet.toNanos();
   }
 
   /** A worker whose reads wait at most 2 s. */
@@ -144,7 +162,7 @@ public final class RollupWorker {
     Gauge.builder(METER_PENDING, pendingGauge, AtomicLong::get).register(meters);
     Gauge.builder(METER_LAG, this, w -> w.lagSeconds).baseUnit("seconds").register(meters);
     this.vertx = v;
-    timer = v.setPeriodic(Math.min(interval.toMillis(), QUIET.toMillis()), id -> kick());
+    timer = v.setPeriodic(Math.max(1, Math.min(interval.toMillis(), quiet.toMillis())), id -> kick());
   }
 
   /** A batch was acknowledged: the background steps yield for a moment (see the class comment). */
@@ -170,18 +188,19 @@ public final class RollupWorker {
   }
 
   /**
-   * Whether the background steps should leave the machine to ingest now: within {@link #QUIET} of the last
+   * Whether the background steps should leave the machine to ingest now: within the quiet time ({@link #QUIET}
+   * unless configured) of the last
    * acknowledged batch, or while a batch of this replica is being stored once it has acknowledged work not yet
    * rolled up (batches under way back to back leave gaps longer than QUIET between their acknowledgements) — never
-   * once that work is {@link #MAX_YIELD} old.
+   * once that work is the maximum yield ({@link #MAX_YIELD} unless configured) old.
    */
   boolean yielding() {
     long now = System.nanoTime();
     long since = unrolledSince.get();
-    if (since != 0 && now - since >= MAX_YIELD.toNanos()) {
+    if (since != 0 && now - since >= maxYield.toNanos()) {
       return false;
     }
-    return now - lastIngest < QUIET.toNanos() || (since != 0 && ingesting.get() > 0);
+    return now - lastIngest < quiet.toNanos() || (since != 0 && ingesting.get() > 0);
   }
 
   /** Stops the background steps (a step under way finishes; what it did not claim stays pending). */

@@ -207,6 +207,9 @@ class AccountingApiIT {
         "text/csv");
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(r.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/csv");
+    // the JSON answer's completeness, as headers: the read waited for the roll-up, nothing is missing
+    assertThat(r.headers().firstValue("Accounting-Pending-Records")).hasValue("0");
+    assertThat(r.headers().firstValue("Accounting-Complete-Until").map(java.time.Instant::parse)).isPresent();
     String[] lines = r.body().split("\r\n");
     assertThat(lines[0]).isEqualTo("from,to,facility,community,metric,value,late_value,late,unique_users,"
         + "unique_proposals");

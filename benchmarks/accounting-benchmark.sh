@@ -187,7 +187,7 @@ for ((r = 1; r <= ROUNDS; r++)); do
       l="$(load)"; t0="$(now)"; post_all "$d"; t1="$(now)"
       jvm_cpu="$(python3 -c "print(round(($(cpu_ticks "$JVM_PID") - $j0) / $TCK, 2))")"
       pg_cpu="$(python3 -c "print(round(($(cpu_sum "${PGS[@]}") + $(cpu_sum $(pg_new)) - $g0) / $TCK, 2))")"
-      say "round $r http: CPU seconds until acknowledged: JVM $jvm_cpu, PostgreSQL $pg_cpu (backends alive at the start)"
+      say "round $r http: CPU seconds until acknowledged: JVM $jvm_cpu, PostgreSQL $pg_cpu (processes alive at the start and started since)"
       stored="$(sql -c "SELECT count(*) FROM accounting.usage_record WHERE source = 'bench-r$r'")"
       [[ "$stored" == "$RECORDS" ]] || die "round $r: $stored records stored, expected $RECORDS"
       rate="$(python3 -c "print(round($RECORDS / ($t1 - $t0), 1))")"; HTTP_RATES+=("$rate")

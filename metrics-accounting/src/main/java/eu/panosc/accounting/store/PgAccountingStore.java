@@ -39,7 +39,9 @@ import java.util.stream.Collectors;
  * and every change the rollups must take is appended to the journal {@code rollup_pending} in the same transaction
  * (a +1 row per record that counts, a -1 row with the old content of a replaced one). The {@link RollupWorker}
  * folds the journal into the rollups after the acknowledgement; {@link #awaitRollups} waits for it. A deadlock or
- * serialization failure retries the whole transaction (nothing of it was committed).
+ * serialization failure retries the whole transaction (nothing of it was committed). A store made with
+ * {@link #withCopy} writes batches through PostgreSQL {@code COPY} instead ({@link CopyBatchWriter}: same outcome,
+ * same journal, one JDBC transaction); reads and the roll-up always use the Vert.x pool.
  */
 public final class PgAccountingStore implements AccountingStore, BusinessMetricsStore {
   private static final int ATTEMPTS = 5;

@@ -39,10 +39,11 @@ import java.util.Set;
  * ({@code GET /v1/reports}).
  */
 public final class AccountingApplication implements ServiceModule {
-  /** How often the background roll-up looks for work another replica acknowledged. */
-  static final Duration ROLLUP_INTERVAL = Duration.ofSeconds(1);
   private EoscPusher eoscPusher;
   private RollupWorker rollups;
+  private PgAccountingStore store;
+  /** JDBC connections of the ingest's COPY path (each holds one batch's transaction at a time). */
+  static final int COPY_CONNECTIONS = 4;
 
   @Override
   public String name() {
@@ -65,9 +66,12 @@ public final class AccountingApplication implements ServiceModule {
   public Future<Void> mount(Router router, ServiceContext context) {
     AccountingSettings settings = AccountingSettings.from(context.section());
     // rollups are folded in after the acknowledgement, in the background (every second and after each ingest)
-    rollups = new RollupWorker(context.pool(), settings.readWait());
-    rollups.start(context.vertx(), ROLLUP_INTERVAL, context.meters());
-    PgAccountingStore store = new PgAccountingStore(context.pool(), rollups);
+    rollups = new RollupWorker(context.pool(), settings.readWait(), settings.rollupQuiet(),
+        settings.rollupMaxYield());
+    rollups.start(context.vertx(), settings.rollupInterval(), context.meters());
+    // ingest streams each batch with COPY over JDBC when the database's address is known (always in a platform)
+    store = context.databaseTarget().map(t -> PgAccountingStore.withCopy(context.pool(), rollups, context.vertx(), t,
+        schema(), COPY_CONNECTIONS)).orElseGet(() -> new PgAccountingStore(context.pool(), rollups));
     BearerAuth auth = context.bearerAuth();
     new IngestEndpoint(new IngestService(store, context.clock(), settings.lateAfter(), settings.maxRecordDuration(),
         settings.futureTolerance(), settings.maxBatchRecords(), IngestService.MAX_BATCH_HOURS, context.meters())).mount(router, auth);
@@ -92,6 +96,9 @@ public final class AccountingApplication implements ServiceModule {
   public Future<Void> stop() {
     if (rollups != null) {
       rollups.stop();
+    }
+    if (store != null) {
+      store.close();
     }
     return eoscPusher == null ? Future.succeededFuture() : eoscPusher.stop();
   }

@@ -14,9 +14,14 @@ import java.time.Duration;
  * @param futureTolerance how far in the future a record's {@code end} may lie (clock skew of the sender)
  * @param readWait how long a report or export waits at most for the rollups to take the records acknowledged before
  *     it (then it answers with the lag stated, or an export refuses)
+ * @param rollupInterval how often the background roll-up looks for work another replica acknowledged
+ * @param rollupQuiet how long after this replica's last acknowledged batch the background roll-up starts
+ * @param rollupMaxYield how old this replica's oldest acknowledged, not yet rolled-up batch may get before the
+ *     background roll-up runs alongside ingest
  */
 public record AccountingSettings(Duration lateAfter, Duration maxRecordDuration, int maxBatchRecords,
-    Duration futureTolerance, Duration readWait) {
+    Duration futureTolerance, Duration readWait, Duration rollupInterval, Duration rollupQuiet,
+    Duration rollupMaxYield) {
 
   public static AccountingSettings from(ConfigNode node) {
     Duration lateAfter = between(node, "lateAfter", Duration.ofDays(2), Duration.ofMinutes(1), Duration.ofDays(3660));
@@ -25,10 +30,14 @@ public record AccountingSettings(Duration lateAfter, Duration maxRecordDuration,
     int maxBatch = node.integer("maxBatchRecords", 10_000, 1, 100_000);
     Duration future = between(node, "futureTolerance", Duration.ofMinutes(15), Duration.ZERO, Duration.ofDays(1));
     Duration readWait = between(node, "readWait", Duration.ofSeconds(2), Duration.ZERO, Duration.ofSeconds(30));
+    Duration interval = between(node, "rollupInterval", Duration.ofSeconds(1), Duration.ofMillis(100),
+        Duration.ofHours(1));
+    Duration quiet = between(node, "rollupQuiet", Duration.ofMillis(200), Duration.ZERO, Duration.ofHours(1));
+    Duration maxYield = between(node, "rollupMaxYield", Duration.ofSeconds(10), Duration.ZERO, Duration.ofHours(1));
     node.node("eosc"); // the EOSC push's own section, read and checked by export.eosc.EoscSettings
     node.node("reportPage"); // read by web.ReportPageSettings
     node.rejectUnknownKeys();
-    return new AccountingSettings(lateAfter, maxDuration, maxBatch, future, readWait);
+    return new AccountingSettings(lateAfter, maxDuration, maxBatch, future, readWait, interval, quiet, maxYield);
   }
 
   private static Duration between(ConfigNode node, String key, Duration fallback, Duration min, Duration max) {
@@ -41,6 +50,9 @@ public record AccountingSettings(Duration lateAfter, Duration maxRecordDuration,
   }
 
   private static String text(Duration d) {
+    if (d.toMillis() % 1000 != 0) {
+      return d.toMillis() + "ms";
+    }
     return d.toSeconds() % 86_400 == 0 ? d.toDays() + "d" : d.toSeconds() % 60 == 0 ? d.toMinutes() + "m"
         : d.toSeconds() + "s";
   }

@@ -17,7 +17,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -73,6 +72,15 @@ public final class IngestEndpoint {
       rc.fail(ApiException.badRequest("The request body is empty; a JSON array of records is expected."));
       return;
     }
+    int bad = Utf8.firstInvalid(body, 0, body.length());
+    if (bad >= 0) {
+      long line = 1;
+      for (int i = 0; i < bad; i++) {
+        line += body.getByte(i) == '\n' ? 1 : 0;
+      }
+      rc.fail(ApiException.badRequest(Utf8.refusal(line, bad)));
+      return;
+    }
     Object json;
     try {
       json = Json.decodeValue(body);
@@ -93,10 +101,16 @@ public final class IngestEndpoint {
     List<Object> values = new ArrayList<>();
     List<RecordError> errors = new ArrayList<>();
     long[] line = new long[1];
+    long[] offset = new long[1]; // of the line's first byte in the body
     new LineReader(rc.request(), MAX_LINE).read(buffer -> {
       line[0]++;
-      String text = buffer.toString(StandardCharsets.UTF_8).strip();
-      if (text.isEmpty()) {
+      long at = offset[0];
+      offset[0] += buffer.length() + 1;
+      int bad = Utf8.firstInvalid(buffer, 0, buffer.length());
+      if (bad >= 0) {
+        return Future.failedFuture(ApiException.badRequest(Utf8.refusal(line[0], at + bad)));
+      }
+      if (isBlank(buffer)) {
         // blank lines are allowed, but not without bound
         return line[0] > 2L * service.maxRecords() + 1000 ? Future.failedFuture(ApiException.badRequest(
             "The body holds more than " + (2L * service.maxRecords() + 1000) + " lines.")) : null;
@@ -106,7 +120,7 @@ public final class IngestEndpoint {
             + " records; split it."));
       }
       try {
-        values.add(Json.decodeValue(text));
+        values.add(Json.decodeValue(buffer)); // from the bytes: no String per line
       } catch (DecodeException e) {
         errors.add(new RecordError(values.size(), "", "line " + line[0] + " is not valid JSON"));
         values.add(null);
@@ -122,6 +136,17 @@ public final class IngestEndpoint {
       }
       store(rc, values, errors);
     });
+  }
+
+  /** Whether a line holds only JSON whitespace (space, tab, carriage return). */
+  private static boolean isBlank(Buffer line) {
+    for (int i = 0, n = line.length(); i < n; i++) {
+      byte b = line.getByte(i);
+      if (b != ' ' && b != '\t' && b != '\r') {
+        return false;
+      }
+    }
+    return true;
   }
 
   private void store(RoutingContext rc, List<Object> values, List<RecordError> lineErrors) {

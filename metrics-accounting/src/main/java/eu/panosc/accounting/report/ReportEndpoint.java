@@ -27,6 +27,10 @@ public final class ReportEndpoint {
   public static final String SCOPE = "accounting:read";
   static final String CSV = "text/csv";
 
+  /** CSV answers: every record acknowledged before this instant is in the report. */
+  public static final String HEADER_COMPLETE_UNTIL = "Accounting-Complete-Until";
+  /** CSV answers: acknowledged records not rolled up yet (not in the report). */
+  public static final String HEADER_PENDING_RECORDS = "Accounting-Pending-Records";
   private final ReportService service;
 
   public ReportEndpoint(ReportService service) {
@@ -47,7 +51,7 @@ public final class ReportEndpoint {
     }
     Future.succeededFuture().map(v -> parse(rc.queryParams()))
         .compose(q -> service.awaitRollups().compose(status -> service.rows(q).compose(rows -> csv
-            ? Future.succeededFuture(writeCsv(rc, q, rows))
+            ? Future.succeededFuture(writeCsv(rc, q, rows, status))
             : service.summary(q).map(summary -> writeJson(rc, q, rows, summary, status)))))
         .onFailure(rc::fail);
   }
@@ -164,11 +168,18 @@ public final class ReportEndpoint {
         .put("cpuCoreHoursByCommunity", communities).put("facilityShares", shares);
   }
 
-  private static Void writeCsv(RoutingContext rc, ReportQuery q, List<ReportRow> rows) {
+  private static Void writeCsv(RoutingContext rc, ReportQuery q, List<ReportRow> rows, RollupStatus status) {
+    statusHeaders(rc.response(), status);
     rc.response().putHeader("Content-Type", CSV + "; charset=utf-8; header=present")
         .putHeader("Content-Disposition", "attachment; filename=\"accounting-report.csv\"")
         .putHeader("Cache-Control", "no-store").end(csv(q, rows));
     return null;
+  }
+
+  /** The JSON answer's {@code completeUntil} and {@code pendingRecords} for a CSV answer, as response headers. */
+  public static void statusHeaders(io.vertx.core.http.HttpServerResponse response, RollupStatus status) {
+    response.putHeader(HEADER_COMPLETE_UNTIL, status.completeUntil().toString())
+        .putHeader(HEADER_PENDING_RECORDS, Long.toString(status.pendingRecords()));
   }
 
   /** The CSV report document (RFC 4180, header line, CRLF). */

@@ -9,13 +9,16 @@ import eu.panosc.accounting.model.ReportQuery;
 import eu.panosc.accounting.model.ReportRow;
 import eu.panosc.accounting.model.RollupStatus;
 import eu.panosc.accounting.model.UsageRecord;
+import eu.panosc.platform.db.DatabaseTarget;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.math.BigDecimal;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -36,16 +39,18 @@ import java.util.stream.Collectors;
  * and every change the rollups must take is appended to the journal {@code rollup_pending} in the same transaction
  * (a +1 row per record that counts, a -1 row with the old content of a replaced one). The {@link RollupWorker}
  * folds the journal into the rollups after the acknowledgement; {@link #awaitRollups} waits for it. A deadlock or
- * serialization failure retries the whole transaction (nothing of it was committed).
+ * serialization failure retries the whole transaction (nothing of it was committed). A store made with
+ * {@link #withCopy} writes batches through PostgreSQL {@code COPY} instead ({@link CopyBatchWriter}: same outcome,
+ * same journal, one JDBC transaction); reads and the roll-up always use the Vert.x pool.
  */
 public final class PgAccountingStore implements AccountingStore, BusinessMetricsStore {
   private static final int ATTEMPTS = 5;
   private static final String RECORD_COLUMNS = "source, record_id, facility, installation, cluster, session, "
       + "user_id, proposal, community, metric, start_at, end_at, value, cumulative, late, received_at";
-  private static final String JOURNAL_COLUMNS = "records, hours, first_start, last_end, sign, facility, installation, "
+  static final String JOURNAL_COLUMNS = "records, hours, first_start, last_end, sign, facility, installation, "
       + "session, user_id, proposal, community, metric, start_at, end_at, value, late";
   /** The journal row's summary and entry arrays of a set of entries {@code e} (sign s). */
-  private static final String JOURNAL_AGGREGATES = "count(*) FILTER (WHERE s > 0), sum(ceil(extract(epoch FROM "
+  static final String JOURNAL_AGGREGATES = "count(*) FILTER (WHERE s > 0), sum(ceil(extract(epoch FROM "
       + "end_at - start_at) / 3600)::bigint + 3), min(start_at), max(end_at), array_agg(s), array_agg(facility), "
       + "array_agg(installation), array_agg(session), array_agg(user_id), array_agg(proposal), array_agg(community), "
       + "array_agg(metric), array_agg(start_at), array_agg(end_at), array_agg(value), array_agg(late)";
@@ -75,11 +80,35 @@ public final class PgAccountingStore implements AccountingStore, BusinessMetrics
       + "value = $13::text::numeric, late = $14, received_at = $15 WHERE source = $1 AND record_id = $2";
   private final Pool pool;
   private final RollupWorker rollups;
+  private final JdbcConnections copy;
 
   /** A store whose rollups are applied by {@code rollups} (kicked after each ingest when it runs in the background). */
   public PgAccountingStore(Pool pool, RollupWorker rollups) {
+    this(pool, rollups, null);
+  }
+
+  private PgAccountingStore(Pool pool, RollupWorker rollups, JdbcConnections copy) {
     this.pool = Objects.requireNonNull(pool, "pool");
     this.rollups = Objects.requireNonNull(rollups, "rollups");
+    this.copy = copy;
+  }
+
+  /**
+   * A store that ingests through PostgreSQL {@code COPY} ({@link CopyBatchWriter}) on a pool of at most
+   * {@code copyConnections} JDBC connections to {@code target}'s {@code schema}, run on Vert.x worker threads; reads
+   * and the roll-up use {@code pool}. {@link #close()} closes the JDBC connections.
+   */
+  public static PgAccountingStore withCopy(Pool pool, RollupWorker rollups, Vertx vertx, DatabaseTarget target,
+      String schema, int copyConnections) {
+    return new PgAccountingStore(pool, rollups,
+        new JdbcConnections(vertx, target, schema, copyConnections, CopyBatchWriter.CREATE_STAGING));
+  }
+
+  /** Closes the JDBC connections of the COPY path, if any (the pool belongs to the caller). */
+  public void close() {
+    if (copy != null) {
+      copy.close();
+    }
   }
 
   /** A store with a worker of its own that runs only while a read waits ({@link #awaitRollups}). */
@@ -114,10 +143,28 @@ public final class PgAccountingStore implements AccountingStore, BusinessMetrics
     if (plan.unique.isEmpty()) {
       return Future.succeededFuture(new IngestOutcome(received, 0, 0, plan.duplicates, plan.stale, 0));
     }
+    if (copy != null) {
+      return attemptCopy(plan, received, receivedAt, 1, false);
+    }
     return pool.withTransaction(conn -> write(conn, plan, received, receivedAt)).recover(e -> {
       if (n < ATTEMPTS && e instanceof PgException pg
           && ("40P01".equals(pg.getSqlState()) || "40001".equals(pg.getSqlState()))) {
         return attempt(plan, received, receivedAt, n + 1);
+      }
+      return Future.failedFuture(e);
+    });
+  }
+
+  /**
+   * The COPY path: first without a conflict check; a stored key (23505) retries the batch checked, a deadlock or
+   * serialization failure retries it as it was.
+   */
+  private Future<IngestOutcome> attemptCopy(BatchPlan plan, int received, Instant receivedAt, int n,
+      boolean checked) {
+    return copy.inTransaction(conn -> CopyBatchWriter.write(conn, plan, received, receivedAt, checked)).recover(e -> {
+      String state = e instanceof SQLException sql ? sql.getSQLState() : null;
+      if (n < ATTEMPTS && ("23505".equals(state) || "40P01".equals(state) || "40001".equals(state))) {
+        return attemptCopy(plan, received, receivedAt, n + 1, checked || "23505".equals(state));
       }
       return Future.failedFuture(e);
     });

@@ -1,5 +1,7 @@
 package eu.panosc.accounting.store;
 
+import static eu.panosc.accounting.store.DeltaUpsert.col;
+
 import eu.panosc.accounting.model.Metric;
 import eu.panosc.accounting.model.RollupStatus;
 import eu.panosc.accounting.model.UsageRecord;
@@ -54,10 +56,13 @@ public final class RollupWorker {
   static final long CLAIM_HOURS = 200_000;
   public static final String METER_PENDING = "panosc_accounting_rollup_pending_records";
   public static final String METER_LAG = "panosc_accounting_rollup_lag_seconds";
-  /** How long after this replica's last acknowledged batch the background steps start. */
-  static final Duration QUIET = Duration.ofMillis(200);
-  /** The background steps stop yielding to ingest once this replica's oldest unrolled acknowledgement is this old. */
-  static final Duration MAX_YIELD = Duration.ofSeconds(10);
+  /** How long after this replica's last acknowledged batch the background steps start (default). */
+  public static final Duration QUIET = Duration.ofMillis(200);
+  /**
+   * The background steps stop yielding to ingest once this replica's oldest unrolled acknowledgement is this old
+   * (default).
+   */
+  public static final Duration MAX_YIELD = Duration.ofSeconds(10);
   public static final String METER_APPLIED = "panosc_accounting_rollup_records_total";
 
   /** Journal rows (each one ingest batch's entries) until about CLAIM_ROWS entries or CLAIM_HOURS, at least one. */
@@ -66,42 +71,38 @@ public final class RollupWorker {
       + "AS before_h FROM (SELECT ctid AS id, cardinality(sign) AS n, hours FROM rollup_pending LIMIT 100) s) c "
       + "WHERE before_n < $1 AND before_h < $2)) RETURNING sign, facility, installation, session, user_id, proposal, "
       + "community, metric, start_at, end_at, value::text[] AS value, late";
-  private static final String ROLLUP = "INSERT INTO rollup AS r (granularity, bucket, facility, installation, "
-      + "proposal, community, metric, value, late_value, records, late_records) SELECT g, b, f, i, p, c, m, "
-      + "v::numeric, lv::numeric, n, ln FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], "
-      + "$6::text[], $7::text[], $8::text[], $9::text[], $10::int8[], $11::int8[]) WITH ORDINALITY "
-      + "AS t(g, b, f, i, p, c, m, v, lv, n, ln, o) ORDER BY o ON CONFLICT (granularity, bucket, facility, "
-      + "installation, proposal, community, metric) DO UPDATE SET value = r.value + excluded.value, late_value = "
-      + "r.late_value + excluded.late_value, records = r.records + excluded.records, late_records = r.late_records + "
-      + "excluded.late_records";
-  private static final String USERS = "WITH up AS (INSERT INTO rollup_user AS u (granularity, bucket, facility, installation, "
-      + "proposal, community, metric, user_id, refs) SELECT g, b, f, i, p, c, m, uid, n FROM unnest($1::text[], "
-      + "$2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::int8[]) "
-      + "WITH ORDINALITY AS t(g, b, f, i, p, c, m, uid, n, o) ORDER BY o ON CONFLICT (granularity, bucket, facility, "
-      + "installation, proposal, community, metric, user_id) DO UPDATE SET refs = u.refs + excluded.refs "
-      + "RETURNING granularity, bucket, facility, installation, proposal, community, metric, user_id, refs) "
-      + "SELECT granularity, bucket, facility, installation, proposal, community, metric, user_id FROM up "
-      + "WHERE refs = 0";
+  private static final List<DeltaUpsert.Column> ROLLUP_KEY = List.of(col("granularity", "text"),
+      col("bucket", "timestamptz"), col("facility", "text"), col("installation", "text"), col("proposal", "text"),
+      col("community", "text"), col("metric", "text"));
+  /** Sums per rollup row (numeric sums sent as text). */
+  static final DeltaUpsert ROLLUP = new DeltaUpsert("rollup", ROLLUP_KEY, List.of(col("value", "text", "numeric"),
+      col("late_value", "text", "numeric"), col("records", "int8"), col("late_records", "int8")));
+  /** Reference counts of the users of each rollup row. */
+  static final DeltaUpsert USERS = new DeltaUpsert("rollup_user", java.util.stream.Stream.concat(ROLLUP_KEY.stream(),
+      java.util.stream.Stream.of(col("user_id", "text"))).toList(), List.of(col("refs", "int8")));
+  /** Reference counts of the month user sets per report grouping. */
+  static final DeltaUpsert GROUP_USER = new DeltaUpsert("rollup_group_user", List.of(col("bucket", "timestamptz"),
+      col("grouping", "int2"), col("facility", "text"), col("community", "text"), col("metric", "text"),
+      col("user_id", "text")), List.of(col("refs", "int8")));
+  /** The sizes of those sets. */
+  static final DeltaUpsert GROUP_USERS = new DeltaUpsert("rollup_group_users", List.of(col("bucket", "timestamptz"),
+      col("grouping", "int2"), col("facility", "text"), col("community", "text"), col("metric", "text")),
+      List.of(col("users", "int8")));
+  /** The user upsert; answers the members whose count reached exactly 0 (to {@link #LEAVE}). */
+  private static final String USERS_UPSERT = "WITH up AS (" + USERS.upsert() + " RETURNING granularity, bucket, "
+      + "facility, installation, proposal, community, metric, user_id, refs) SELECT granularity, bucket, facility, "
+      + "installation, proposal, community, metric, user_id FROM up WHERE refs = 0";
   /** A user whose reference count reached exactly 0 leaves the set (a negative count waits for its +1). */
-  private static final String LEAVE = "DELETE FROM rollup_user WHERE refs = 0 AND (granularity, bucket, facility, "
-      + "installation, proposal, community, metric, user_id) IN (SELECT * FROM unnest($1::text[], $2::timestamptz[], "
-      + "$3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[]))";
-  private static final String GROUP_USERS = "WITH d AS (SELECT * FROM unnest($1::timestamptz[], $2::int2[], "
-      + "$3::text[], $4::text[], $5::text[], $6::text[], $7::int8[]) WITH ORDINALITY AS t(bucket, grouping, facility, "
-      + "community, metric, user_id, n, o)), up AS (INSERT INTO rollup_group_user AS g (bucket, grouping, facility, "
-      + "community, metric, user_id, refs) SELECT bucket, grouping, facility, community, metric, user_id, n FROM d "
-      + "ORDER BY o ON CONFLICT (bucket, grouping, facility, community, metric, user_id) DO UPDATE SET refs = g.refs + "
-      + "excluded.refs RETURNING bucket, grouping, facility, community, metric, user_id, refs) SELECT up.bucket, "
-      + "up.grouping, up.facility, up.community, up.metric, up.user_id, up.refs, up.refs - d.n AS old FROM up JOIN d "
-      + "USING (bucket, grouping, facility, community, metric, user_id) WHERE (up.refs > 0) <> (up.refs - d.n > 0) "
-      + "OR up.refs = 0";
-  private static final String GROUP_COUNTS = "INSERT INTO rollup_group_users AS c (bucket, grouping, facility, "
-      + "community, metric, users) SELECT b, g, f, c, m, n FROM unnest($1::timestamptz[], $2::int2[], $3::text[], "
-      + "$4::text[], $5::text[], $6::int8[]) WITH ORDINALITY AS t(b, g, f, c, m, n, o) ORDER BY o ON CONFLICT (bucket, "
-      + "grouping, facility, community, metric) DO UPDATE SET users = c.users + excluded.users";
-  private static final String GROUP_LEAVE = "DELETE FROM rollup_group_user WHERE refs = 0 AND (bucket, grouping, "
-      + "facility, community, metric, user_id) IN (SELECT * FROM unnest($1::timestamptz[], $2::int2[], $3::text[], "
-      + "$4::text[], $5::text[], $6::text[]))";
+  private static final String LEAVE = USERS.leave();
+  /** The group members' upsert; answers those that joined or left (their count crossed 0) and those at exactly 0. */
+  private static final String GROUP_USERS_UPSERT = "WITH d AS (SELECT * FROM " + GROUP_USER.input() + "), up AS ("
+      + GROUP_USER.upsertFrom("d") + " RETURNING bucket, grouping, facility, community, metric, user_id, refs) "
+      + "SELECT up.bucket, up.grouping, up.facility, up.community, up.metric, up.user_id, up.refs, up.refs - d.refs "
+      + "AS old FROM up JOIN d USING (bucket, grouping, facility, community, metric, user_id) WHERE (up.refs > 0) <> "
+      + "(up.refs - d.refs > 0) OR up.refs = 0";
+  private static final String ROLLUP_UPSERT = ROLLUP.upsert();
+  private static final String GROUP_COUNTS = GROUP_USERS.upsert();
+  private static final String GROUP_LEAVE = GROUP_USER.leave();
   /** The groupings kept in {@code rollup_group_user}: bit 1 facility, bit 4 community. */
   static final int[] GROUPINGS = {0, 1, 4, 5};
   private static final String STATUS = "SELECT coalesce(sum(records), 0)::bigint AS pending, min(queued_at) AS oldest, "
@@ -119,7 +120,9 @@ public final class RollupWorker {
   private volatile Vertx vertx;
   private volatile boolean stopped;
   /** System.nanoTime() of this replica's last acknowledged batch. */
-  private volatile long lastIngest = System.nanoTime() - QUIET.toNanos();
+  private final Duration quiet;
+  private final Duration maxYield;
+  private volatile long lastIngest;
   /** System.nanoTime() of the first batch acknowledged since the background steps last found nothing; 0: none. */
   private final AtomicLong unrolledSince = new AtomicLong();
   /** Ingest transactions of this replica under way. */
@@ -129,8 +132,21 @@ public final class RollupWorker {
 
   /** @param readWait how long {@link #await} waits at most for the rollups to catch up */
   public RollupWorker(Pool pool, Duration readWait) {
+    this(pool, readWait, QUIET, MAX_YIELD);
+  }
+
+  /**
+   * @param readWait how long {@link #await} waits at most for the rollups to catch up
+   * @param quiet how long after this replica's last acknowledged batch the background steps start
+   * @param maxYield how old this replica's oldest unrolled acknowledgement may get before the background steps stop
+   *     yielding to ingest
+   */
+  public RollupWorker(Pool pool, Duration readWait, Duration quiet, Duration maxYield) {
     this.pool = Objects.requireNonNull(pool, "pool");
     this.readWait = Objects.requireNonNull(readWait, "readWait");
+    this.quiet = Objects.requireNonNull(quiet, "quiet");
+    this.maxYield = Objects.requireNonNull(maxYield, "maxYield");
+    this.lastIngest = System.nanoTime() - quiet.toNanos();
   }
 
   /** A worker whose reads wait at most 2 s. */
@@ -144,7 +160,7 @@ public final class RollupWorker {
     Gauge.builder(METER_PENDING, pendingGauge, AtomicLong::get).register(meters);
     Gauge.builder(METER_LAG, this, w -> w.lagSeconds).baseUnit("seconds").register(meters);
     this.vertx = v;
-    timer = v.setPeriodic(Math.min(interval.toMillis(), QUIET.toMillis()), id -> kick());
+    timer = v.setPeriodic(Math.max(1, Math.min(interval.toMillis(), quiet.toMillis())), id -> kick());
   }
 
   /** A batch was acknowledged: the background steps yield for a moment (see the class comment). */
@@ -170,18 +186,19 @@ public final class RollupWorker {
   }
 
   /**
-   * Whether the background steps should leave the machine to ingest now: within {@link #QUIET} of the last
+   * Whether the background steps should leave the machine to ingest now: within the quiet time ({@link #QUIET}
+   * unless configured) of the last
    * acknowledged batch, or while a batch of this replica is being stored once it has acknowledged work not yet
    * rolled up (batches under way back to back leave gaps longer than QUIET between their acknowledgements) — never
-   * once that work is {@link #MAX_YIELD} old.
+   * once that work is the maximum yield ({@link #MAX_YIELD} unless configured) old.
    */
   boolean yielding() {
     long now = System.nanoTime();
     long since = unrolledSince.get();
-    if (since != 0 && now - since >= MAX_YIELD.toNanos()) {
+    if (since != 0 && now - since >= maxYield.toNanos()) {
       return false;
     }
-    return now - lastIngest < QUIET.toNanos() || (since != 0 && ingesting.get() > 0);
+    return now - lastIngest < quiet.toNanos() || (since != 0 && ingesting.get() > 0);
   }
 
   /** Stops the background steps (a step under way finishes; what it did not claim stays pending). */
@@ -332,7 +349,7 @@ public final class RollupWorker {
       records[i] = e.getValue().records();
       lateRecords[i++] = e.getValue().lateRecords();
     }
-    return conn.preparedQuery(ROLLUP).execute(Tuple.from(new Object[] {k.granularity, k.bucket, k.facility,
+    return conn.preparedQuery(ROLLUP_UPSERT).execute(Tuple.from(new Object[] {k.granularity, k.bucket, k.facility,
         k.installation, k.proposal, k.community, k.metric, value, late, records, lateRecords})).mapEmpty();
   }
 
@@ -351,7 +368,7 @@ public final class RollupWorker {
       user[i] = e.getKey().user();
       refs[i++] = e.getValue();
     }
-    return conn.preparedQuery(USERS).execute(Tuple.from(new Object[] {k.granularity, k.bucket, k.facility,
+    return conn.preparedQuery(USERS_UPSERT).execute(Tuple.from(new Object[] {k.granularity, k.bucket, k.facility,
         k.installation, k.proposal, k.community, k.metric, user, refs})).compose(rows -> {
           List<Row> gone = new ArrayList<>();
           rows.forEach(gone::add);
@@ -430,7 +447,7 @@ public final class RollupWorker {
       text[3][i] = m.user();
       refs[i++] = e.getValue();
     }
-    return conn.preparedQuery(GROUP_USERS).execute(Tuple.from(new Object[] {bucket, grouping, text[0], text[1],
+    return conn.preparedQuery(GROUP_USERS_UPSERT).execute(Tuple.from(new Object[] {bucket, grouping, text[0], text[1],
         text[2], text[3], refs})).compose(rows -> {
           java.util.TreeMap<GroupMember, Long> counts = new java.util.TreeMap<>();
           List<GroupMember> gone = new ArrayList<>();

@@ -187,7 +187,10 @@ public final class ReportPageEndpoint {
             RequestIds.of(rc), false));
         return;
       }
-      reports.awaitRollups().compose(status -> reports.rows(q)).onFailure(e -> unavailable(rc, e)).onSuccess(rows -> security(rc.response())
+      reports.awaitRollups().compose(status -> reports.rows(q).map(rows -> {
+        ReportEndpoint.statusHeaders(rc.response(), status);
+        return rows;
+      })).onFailure(e -> unavailable(rc, e)).onSuccess(rows -> security(rc.response())
           .putHeader("Content-Type", "text/csv; charset=utf-8; header=present")
           .putHeader("Content-Disposition", "attachment; filename=\"accounting-report.csv\"")
           .end(ReportEndpoint.csv(q, rows)));

@@ -51,11 +51,12 @@ final class ReportPageService {
     ReportQuery series = ReportRequestParser.parse(f.period(), List.of(), List.of(f.metric()), d -> filter(f, d),
         interval);
     List<Metric> metric = q.metrics();
-    return reports.awaitRollups().compose(status -> reports.summary(q)).compose(summary -> reports.rows(series).compose(time ->
+    return reports.awaitRollups().compose(status -> reports.summary(q).compose(summary -> reports.rows(series).compose(time ->
         reports.rows(q.regrouped(List.of(Dimension.FACILITY), metric)).compose(facilities ->
             reports.rows(q.regrouped(List.of(Dimension.COMMUNITY), metric)).compose(communities ->
                 reports.rows(q.regrouped(List.of(Dimension.PROPOSAL), metric)).map(proposals ->
-                    new ReportPageView.Data(summary, time, interval, facilities, communities, proposals))))));
+                    new ReportPageView.Data(summary, time, interval, facilities, communities, proposals,
+                        status)))))));
   }
 
   /** The CSV link's query: the form's period, metric and filters, by facility, community and proposal. */

@@ -1,6 +1,7 @@
 package eu.panosc.accounting.web;
 
 import eu.panosc.accounting.model.BusinessMetrics;
+import eu.panosc.accounting.model.RollupStatus;
 import eu.panosc.accounting.model.Dimension;
 import eu.panosc.accounting.model.Metric;
 import eu.panosc.accounting.model.ReportRow;
@@ -19,7 +20,7 @@ final class ReportPageView {
 
   /** Everything a report page shows. */
   record Data(ReportSummary summary, List<ReportRow> series, String interval, List<ReportRow> byFacility,
-      List<ReportRow> byCommunity, List<ReportRow> byProposal) {}
+      List<ReportRow> byCommunity, List<ReportRow> byProposal, RollupStatus status) {}
 
   private ReportPageView() {}
 
@@ -28,6 +29,12 @@ final class ReportPageView {
     header(sb, base, s);
     form(sb, base, form, null);
     BusinessMetrics b = d.summary().business();
+    if (!d.status().complete()) {
+      // the roll-up is behind: say what these numbers leave out (acknowledged records are never lost)
+      sb.append("<p class=\"lag\" id=\"lag\" role=\"status\">").append(d.status().pendingRecords())
+          .append(" acknowledged record(s) are not in these numbers yet; complete until ")
+          .append(Html.esc(d.status().completeUntil().toString())).append(". Reload in a few seconds.</p>");
+    }
     sb.append("<section aria-labelledby=\"summary-h\"><h2 id=\"summary-h\">Summary</h2><dl class=\"summary\">")
         .append(item("active-users", "Active users", Long.toString(b.activeUsers())))
         .append(item("new-users", "New users", Long.toString(b.newUsers())))

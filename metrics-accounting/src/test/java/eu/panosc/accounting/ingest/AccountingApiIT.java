@@ -132,6 +132,40 @@ class AccountingApiIT {
     assertThat(monthRow("2026-11")).isNull();
   }
 
+  /** Invalid UTF-8 is refused whole, with the same problem in both formats, and nothing is stored (never U+FFFD). */
+  @Test
+  void postWhenBodyIsNotUtf8ThenBothFormatsRefuseItTheSameWay() {
+    String good = record("utf8-ok", "2026-11-30T10:00:00Z", "2026-11-30T10:00:00Z", 1).encode();
+    String bad = record("utf8-bad", "2026-11-30T10:00:00Z", "2026-11-30T10:00:00Z", 1).put("user", "BAD").encode();
+    int at = good.length() + 1 + bad.indexOf("BAD");
+    // an overlong "/" (C0 AF) inside a string value on line 2: "[" and "\n," put it 2 bytes later in the array
+    byte[] ndjson = (good + "\n" + bad + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] array = ("[" + good + "\n," + bad + "]").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    for (byte[] body : new byte[][] {ndjson, array}) {
+      int i = new String(body, java.nio.charset.StandardCharsets.ISO_8859_1).indexOf("BAD");
+      body[i] = (byte) 0xC0;
+      body[i + 1] = (byte) 0xAF;
+    }
+    HttpResponse<String> n = postBytes("application/x-ndjson", ndjson);
+    HttpResponse<String> a = postBytes("application/json", array);
+    for (HttpResponse<String> r : java.util.List.of(n, a)) {
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+      assertThat(r.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+    }
+    assertThat(new JsonObject(n.body()).getString("detail"))
+        .isEqualTo("The request body is not valid UTF-8 (line 2, byte offset " + at + "); send the records as UTF-8.");
+    assertThat(new JsonObject(a.body()).getString("detail"))
+        .isEqualTo("The request body is not valid UTF-8 (line 2, byte offset " + (at + 2) + "); send the records as UTF-8.");
+    assertThat(new JsonObject(n.body()).getString("type")).isEqualTo(new JsonObject(a.body()).getString("type"));
+    assertThat(monthRow("2026-11")).as("nothing of either batch was stored").isNull();
+  }
+
+  private HttpResponse<String> postBytes(String contentType, byte[] body) {
+    return eu.panosc.platform.testing.Http.send(java.net.http.HttpRequest.newBuilder(
+        java.net.URI.create(ingest.base() + "/v1/records")).header("Authorization", "Bearer " + ingest.token())
+        .header("Content-Type", contentType).POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body)).build());
+  }
+
   @Test
   void postWhenMalformedBodiesThenClearProblems() {
     assertThat(ingest.post("application/json", "{}").statusCode()).isEqualTo(400);
@@ -173,6 +207,9 @@ class AccountingApiIT {
         "text/csv");
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(r.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/csv");
+    // the JSON answer's completeness, as headers: the read waited for the roll-up, nothing is missing
+    assertThat(r.headers().firstValue("Accounting-Pending-Records")).hasValue("0");
+    assertThat(r.headers().firstValue("Accounting-Complete-Until").map(java.time.Instant::parse)).isPresent();
     String[] lines = r.body().split("\r\n");
     assertThat(lines[0]).isEqualTo("from,to,facility,community,metric,value,late_value,late,unique_users,"
         + "unique_proposals");

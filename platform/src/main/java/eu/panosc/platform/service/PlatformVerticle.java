@@ -154,7 +154,7 @@ public final class PlatformVerticle extends VerticleBase {
           router.get("/openapi.yaml").handler(ctx -> ctx.response()
               .putHeader(HttpHeaders.CONTENT_TYPE, "application/yaml").end(doc.yaml()));
           ServiceContext ctx = new ServiceContext(vertx, config, config.service(module.name()), pool, registry,
-              clock, lifecycle, base, URI.create(base + module.mountPath()));
+              clock, lifecycle, base, URI.create(base + module.mountPath()), database.target());
           return module.mount(router, ctx).map(router);
         })
         .map(router -> {

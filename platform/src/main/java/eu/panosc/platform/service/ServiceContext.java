@@ -4,6 +4,7 @@ import eu.panosc.platform.auth.BearerAuth;
 import eu.panosc.platform.auth.BearerAuthConfig;
 import eu.panosc.platform.config.ConfigNode;
 import eu.panosc.platform.config.PanoscConfig;
+import eu.panosc.platform.db.DatabaseTarget;
 import eu.panosc.platform.health.Lifecycle;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
@@ -15,7 +16,7 @@ import java.util.Objects;
 /**
  * What the platform hands a {@link ServiceModule}: its Vert.x, its own database pool (search path set
  * to its schema), its configuration section, the process-wide meter registry and clock, and the
- * public URL at which it is mounted.
+ * public URL at which it is mounted, and (when known) where its database is.
  */
 public record ServiceContext(
     Vertx vertx,
@@ -26,7 +27,8 @@ public record ServiceContext(
     Clock clock,
     Lifecycle lifecycle,
     URI publicRoot,
-    URI baseUrl) {
+    URI baseUrl,
+    DatabaseTarget database) {
 
   public ServiceContext {
     Objects.requireNonNull(vertx, "vertx");
@@ -38,6 +40,20 @@ public record ServiceContext(
     Objects.requireNonNull(lifecycle, "lifecycle");
     Objects.requireNonNull(publicRoot, "publicRoot");
     Objects.requireNonNull(baseUrl, "baseUrl");
+  }
+
+  /** Without the database's address (a module then has only its {@link #pool()}). */
+  public ServiceContext(Vertx vertx, PanoscConfig config, ConfigNode section, Pool pool, MeterRegistry meters,
+      Clock clock, Lifecycle lifecycle, URI publicRoot, URI baseUrl) {
+    this(vertx, config, section, pool, meters, clock, lifecycle, publicRoot, baseUrl, null);
+  }
+
+  /**
+   * Where the module's database is, for the few paths the pool cannot serve (e.g. PostgreSQL {@code COPY} through
+   * JDBC); empty when the context was made without it. The module's schema is {@link ServiceModule#schema()}.
+   */
+  public java.util.Optional<DatabaseTarget> databaseTarget() {
+    return java.util.Optional.ofNullable(database);
   }
 
   /**

@@ -82,6 +82,11 @@ public final class TestDatabase implements AutoCloseable, BeforeAllCallback, Aft
     return shared;
   }
 
+  /** Where the database is (for JDBC paths); its schema is the one given at creation. */
+  public eu.panosc.platform.db.DatabaseTarget target() {
+    return db.target();
+  }
+
   public Vertx vertx() {
     return vertx;
   }

@@ -60,7 +60,8 @@ import java.util.concurrent.TimeUnit;
  * policy), served both as Envoy's gRPC {@code Check} ({@link CheckServer}) and as the HTTP forward-auth
  * ({@link ExtAuthzEndpoint} under {@code /pdp}). Tokens are real ES256 RFC 9068 tokens of a local issuer (the
  * platform's test issuer, its JWKS over HTTP), verified by the PDP's {@link TokenChecks} (signatures remembered, claims
- * checked per request). The decision log is off (it needs PostgreSQL; its cost is measured by pdp-benchmark.sh).
+ * checked per request; every token's signature is verified once before the run, as after its first request). The
+ * decision log is off (it needs PostgreSQL; its cost is measured by pdp-benchmark.sh).
  *
  * <p>Writes REQUESTS-FILE: one line per request, {@code token TAB path TAB permit|deny} (3 in 4 permitted: the user is
  * a member of the dataset's proposal), then prints {@code READY}.
@@ -127,7 +128,12 @@ public final class ExtAuthzBenchServer {
       }
     }, new DeploymentOptions().setInstances(loops)).await(60, TimeUnit.SECONDS);
 
-    writeRequests(issuer, requestsFile, requests);
+    String[] minted = writeRequests(issuer, requestsFile, requests);
+    // steady state: each token's signature verified once (as after its first request), then remembered by the
+    // PDP's TokenVerifier; claims are still checked on every request
+    for (String t : minted) {
+      tokens.apply(t, AUDIENCE).await(60, TimeUnit.SECONDS);
+    }
     System.out.println("READY grpc=" + grpc.port() + " http=" + httpPort + " eventLoops=" + loops);
     System.out.flush();
     Thread.currentThread().join();
@@ -166,9 +172,8 @@ public final class ExtAuthzBenchServer {
   }
 
   /** One token per user (valid 2 h); each request a user and a dataset of their proposal (3 in 4) or another's. */
-  static void writeRequests(LocalIssuer issuer, Path file, int n) throws Exception {
+  static String[] writeRequests(LocalIssuer issuer, Path file, int n) throws Exception {
     String[] tokens = new String[MEMBERS];
-    // (the tokens' signatures are verified by the server during the driver's warm-up, then remembered)
     Date exp = new Date(System.currentTimeMillis() + TimeUnit.HOURS.toMillis(2));
     for (int m = 0; m < MEMBERS; m++) {
       tokens[m] = issuer.token(AUDIENCE, "scicat-bench", Map.of("sub", "pairwise-" + m, "voperson_id", user(m),
@@ -185,5 +190,6 @@ public final class ExtAuthzBenchServer {
         w.write(tokens[m] + "\t/api/v3/datasets/" + dataset(d) + "\t" + (permit ? "permit" : "deny") + "\n");
       }
     }
+    return tokens;
   }
 }

@@ -20,7 +20,9 @@ import io.vertx.grpc.common.MessageSizeOverflowException;
 import io.vertx.grpc.common.ServiceMethod;
 import io.vertx.grpc.common.ServiceName;
 import io.vertx.grpc.server.GrpcProtocol;
-import io.vertx.grpc.server.GrpcServer;
+import io.grpc.BindableService;
+import io.vertx.grpcio.server.GrpcIoServer;
+import io.vertx.grpcio.server.GrpcIoServiceBridge;
 import io.vertx.grpc.server.GrpcServerOptions;
 import io.vertx.grpc.server.GrpcServerRequest;
 import java.util.List;
@@ -66,10 +68,16 @@ public final class CheckServer {
    */
   public static Future<CheckServer> start(Vertx vertx, GrpcCheckSettings settings, ExtAuthzService service,
       int eventLoops) {
+    return start(vertx, settings, service, eventLoops, List.of());
+  }
+
+  /** The same, also serving {@code others} (grpc-java services, e.g. the xDS control plane's ADS) on the port. */
+  public static Future<CheckServer> start(Vertx vertx, GrpcCheckSettings settings, ExtAuthzService service,
+      int eventLoops, List<BindableService> others) {
     Objects.requireNonNull(service, "service");
     AtomicInteger actual = new AtomicInteger();
     int instances = settings.port() == 0 ? 1 : Math.max(1, eventLoops);
-    return vertx.deployVerticle(() -> new Instance(settings, service, actual),
+    return vertx.deployVerticle(() -> new Instance(settings, service, others, actual),
             new DeploymentOptions().setInstances(instances))
         .map(id -> {
           LOG.info("Envoy ext_authz gRPC Check listening on {}:{} ({}, {} event loop(s))", settings.host(),
@@ -92,11 +100,14 @@ public final class CheckServer {
   private static final class Instance extends AbstractVerticle {
     private final GrpcCheckSettings settings;
     private final ExtAuthzService service;
+    private final List<BindableService> others;
     private final AtomicInteger actual;
 
-    Instance(GrpcCheckSettings settings, ExtAuthzService service, AtomicInteger actual) {
+    Instance(GrpcCheckSettings settings, ExtAuthzService service, List<BindableService> others,
+        AtomicInteger actual) {
       this.settings = settings;
       this.service = service;
+      this.others = List.copyOf(others);
       this.actual = actual;
     }
 
@@ -109,8 +120,11 @@ public final class CheckServer {
           grpcOptions.removeEnabledProtocol(p);  // Envoy speaks gRPC over HTTP/2 only; no gRPC-Web, no transcoding
         }
       }
-      GrpcServer grpc = GrpcServer.server(vertx, grpcOptions);
+      GrpcIoServer grpc = GrpcIoServer.server(vertx, grpcOptions);
       grpc.callHandler(CHECK, call -> new Call(call, service).start());
+      for (BindableService other : others) {
+        GrpcIoServiceBridge.bridge(other).bind(grpc);
+      }
       HttpServerOptions options = new HttpServerOptions().setHost(settings.host()).setPort(settings.port());
       if (settings.tlsCert().isPresent()) {
         options.setSsl(true).setUseAlpn(true).setKeyCertOptions(new PemKeyCertOptions()

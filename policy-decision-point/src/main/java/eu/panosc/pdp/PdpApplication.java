@@ -58,6 +58,7 @@ public final class PdpApplication implements ServiceModule {
   private volatile io.vertx.core.Handler<io.vertx.ext.web.RoutingContext> metadata;
   private volatile eu.panosc.pdp.mesh.RegistryRoutes meshRoutes;
   private volatile eu.panosc.pdp.mesh.grpc.CheckServer checkServer;
+  private volatile eu.panosc.pdp.mesh.xds.AdsControlPlane xds;
 
   @Override
   public String name() {
@@ -164,9 +165,24 @@ public final class PdpApplication implements ServiceModule {
     if (!settings.meshGrpc().enabled()) {
       return Future.succeededFuture();
     }
-    // Envoy's gRPC ext_authz Check on its own port, deciding through the same ExtAuthzService
+    // Envoy's gRPC ext_authz Check on its own port, deciding through the same ExtAuthzService; the xDS control
+    // plane's ADS beside it when enabled (snapshots from the same route source, so from the registry's change feed)
+    List<io.grpc.BindableService> others = new ArrayList<>();
+    if (settings.meshXds().enabled()) {
+      var grpc = settings.meshGrpc();
+      var plane = new eu.panosc.pdp.mesh.xds.AdsControlPlane(context.vertx(), routes, settings.meshXds().checkHost(),
+          () -> checkServer == null ? grpc.port() : checkServer.port(), settings.meshXds().listenerPort());
+      xds = plane;
+      others.add(plane.ads());
+    }
     return eu.panosc.pdp.mesh.grpc.CheckServer.start(context.vertx(), settings.meshGrpc(), extAuthz,
-        context.config().server().eventLoops()).onSuccess(s -> checkServer = s).mapEmpty();
+        context.config().server().eventLoops(), others).onSuccess(s -> {
+          checkServer = s;
+          var plane = xds;
+          if (plane != null) {
+            plane.start(java.time.Duration.ofMillis(500));
+          }
+        }).mapEmpty();
   }
 
   /** Every {@code poll}, activates policy versions another replica stored (one check at a time). */
@@ -207,6 +223,10 @@ public final class PdpApplication implements ServiceModule {
     var mesh = meshRoutes;
     if (mesh != null) {
       mesh.close();
+    }
+    var plane = xds;
+    if (plane != null) {
+      plane.close();
     }
     var grpc = checkServer;
     if (grpc != null) {

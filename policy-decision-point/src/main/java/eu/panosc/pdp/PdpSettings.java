@@ -3,6 +3,7 @@ package eu.panosc.pdp;
 import eu.panosc.pdp.engine.EntitlementMapper;
 import eu.panosc.pdp.log.DecisionLogSettings;
 import eu.panosc.pdp.mesh.GrpcCheckSettings;
+import eu.panosc.pdp.mesh.XdsSettings;
 import eu.panosc.pdp.subject.AaiSettings;
 import eu.panosc.platform.config.ConfigException;
 import eu.panosc.platform.config.ConfigNode;
@@ -28,10 +29,11 @@ import java.util.regex.PatternSyntaxException;
  * @param meshRegistry where the forward-auth reads resource servers and route rules ({@code mesh.registryUrl},
  *     default {@code <publicBaseUrl>/registry})
  * @param meshGrpc Envoy's gRPC ext_authz {@code Check} server ({@code mesh.grpc}; off unless a port is set)
+ * @param meshXds the xDS control plane ({@code mesh.xds}; off by default)
  */
 public record PdpSettings(Set<String> trustedEntitlementAuthorities, String entitlementPattern,
     Optional<Path> policyDir, DecisionLogSettings decisionLog, Freshness freshness, AaiSettings aai,
-    URI meshRegistry, GrpcCheckSettings meshGrpc) {
+    URI meshRegistry, GrpcCheckSettings meshGrpc, XdsSettings meshXds) {
 
   /**
    * How this replica follows the change log.
@@ -85,9 +87,10 @@ public record PdpSettings(Set<String> trustedEntitlementAuthorities, String enti
     URI meshRegistry = mesh.optionalUri("registryUrl", Set.of("http", "https"))
         .orElseGet(() -> URI.create(publicRoot.toString().replaceAll("/+$", "") + "/registry"));
     GrpcCheckSettings meshGrpc = mesh.read("grpc", GrpcCheckSettings::from);
+    XdsSettings meshXds = mesh.read("xds", n -> XdsSettings.from(n, meshGrpc));
     mesh.rejectUnknownKeys();
     node.rejectUnknownKeys();
     return new PdpSettings(Set.copyOf(authorities), pattern, dir, decisionLog, freshness, aai, meshRegistry,
-        meshGrpc);
+        meshGrpc, meshXds);
   }
 }

@@ -33,7 +33,7 @@ public final class AdsControlPlane implements AutoCloseable {
   private final Vertx vertx;
   private final RouteSource routes;
   private final String checkHost;
-  private final int checkPort;
+  private final java.util.function.IntSupplier checkPort;
   private final int listenerPort;
   private final SimpleCache<String> cache = new SimpleCache<>(node -> GROUP);
   private final V3DiscoveryServer server;
@@ -43,6 +43,12 @@ public final class AdsControlPlane implements AutoCloseable {
   private long timer = -1;
 
   public AdsControlPlane(Vertx vertx, RouteSource routes, String checkHost, int checkPort, int listenerPort) {
+    this(vertx, routes, checkHost, () -> checkPort, listenerPort);
+  }
+
+  /** {@code checkPort} is read at each snapshot (the Check server's port may be known only once it listens). */
+  public AdsControlPlane(Vertx vertx, RouteSource routes, String checkHost, java.util.function.IntSupplier checkPort,
+      int listenerPort) {
     this.vertx = vertx;
     this.routes = routes;
     this.checkHost = checkHost;
@@ -80,7 +86,7 @@ public final class AdsControlPlane implements AutoCloseable {
     }
     served = now.get();
     long v = version.incrementAndGet();
-    cache.setSnapshot(GROUP, XdsResources.snapshot(served, checkHost, checkPort, listenerPort, Long.toString(v)));
+    cache.setSnapshot(GROUP, XdsResources.snapshot(served, checkHost, checkPort.getAsInt(), listenerPort, Long.toString(v)));
     LOG.info("xDS snapshot version {}: {} service(s)", v, served.size());
   }
 

@@ -44,6 +44,13 @@ class CheckServerTlsTest {
     assertThatThrownBy(() -> GrpcCheckSettings.from(ConfigNode.of("services.pdp.mesh.grpc",
         Map.of("port", 1, "maxRequestBytes", 10))))
         .isInstanceOf(ConfigException.class).hasMessageContaining("maxRequestBytes");
+    // the xDS control plane is served on the gRPC port
+    assertThatThrownBy(() -> eu.panosc.pdp.mesh.XdsSettings.from(ConfigNode.of("services.pdp.mesh.xds",
+        Map.of("enabled", true)), GrpcCheckSettings.disabled()))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("services.pdp.mesh.grpc.port");
+    var xds = eu.panosc.pdp.mesh.XdsSettings.from(ConfigNode.of("services.pdp.mesh.xds", Map.of("enabled", true)), s);
+    assertThat(xds.listenerPort()).isEqualTo(10000);
+    assertThat(xds.checkHost()).isEqualTo("127.0.0.1");
   }
 
   @Test

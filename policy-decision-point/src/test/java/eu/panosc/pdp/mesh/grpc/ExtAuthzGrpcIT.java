@@ -39,7 +39,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Envoy's gRPC {@code Check} against the running PDP (issue 15): the real federation-registry and PDP (demo data) in
  * one platform with {@code services.pdp.mesh.grpc.port} set, a resource server with route rules registered and
  * approved through the registry's admin API, and a grpc-java client (the api jar's generated stub) asking like Envoy
- * does: the same table as {@code ExtAuthzNginxIT}. Envoy itself does not run here (no package).
+ * does: the same table as {@code ExtAuthzNginxIT}; and an ADS client subscribing like Envoy to the xDS control plane
+ * on the same port, following the registry's approvals and suspensions. Envoy itself does not run here (no package).
  *
  * <p>Stand-ins, as in {@code ExtAuthzNginxIT}: user tokens are minted by the test's {@link LocalIssuer} (RFC 9068
  * shape, {@code voperson_id}), and the PDP's client_credentials token for the registry comes from a small in-test
@@ -66,6 +67,7 @@ class ExtAuthzGrpcIT {
     config.put("server.port", Integer.toString(pdpPort));
     config.put("server.publicBaseUrl", "http://127.0.0.1:" + pdpPort);
     config.put("services.pdp.mesh.grpc.port", Integer.toString(grpcPort));
+    config.put("services.pdp.mesh.xds.enabled", "true");
     String registryAudience = "http://127.0.0.1:" + pdpPort + "/registry";
     config.put("services.pdp.aai.tokenEndpoint", "http://127.0.0.1:" + tokenEndpoint.getAddress().getPort() + "/token");
     tokenEndpoint.createContext("/token", ex -> {
@@ -234,5 +236,82 @@ class ExtAuthzGrpcIT {
     CheckResponse empty = AuthorizationGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
         .check(CheckRequest.getDefaultInstance());
     assertThat(empty.getDeniedResponse().getStatus().getCodeValue()).as("malformed: fail closed").isEqualTo(403);
+  }
+
+  /** The xDS control plane follows the registry: an approved resource server appears, a suspended one goes. */
+  @Test
+  void adsWhenRegistryApprovesAndSuspendsThenClustersFollow() throws Exception {
+    var received = new java.util.concurrent.LinkedBlockingQueue<io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse>();
+    var stream = io.envoyproxy.envoy.service.discovery.v3.AggregatedDiscoveryServiceGrpc.newStub(channel)
+        .streamAggregatedResources(new io.grpc.stub.StreamObserver<>() {
+          @Override
+          public void onNext(io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse r) {
+            received.add(r);
+          }
+
+          @Override
+          public void onError(Throwable t) {
+          }
+
+          @Override
+          public void onCompleted() {
+          }
+        });
+    String cds = "type.googleapis.com/envoy.config.cluster.v3.Cluster";
+    var node = io.envoyproxy.envoy.config.core.v3.Node.newBuilder().setId("envoy-it").build();
+    java.util.function.BiConsumer<String, String> ask = (version, nonce) -> stream.onNext(
+        io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest.newBuilder().setNode(node).setTypeUrl(cds)
+            .setVersionInfo(version).setResponseNonce(nonce).build());
+    ask.accept("", "");
+    var first = received.poll(20, TimeUnit.SECONDS);
+    assertThat(first).isNotNull();
+    assertThat(names(first)).contains("panosc-pdp-check", "service-scicat.esrf.example-443");
+    ask.accept(first.getVersionInfo(), first.getNonce());
+
+    String admin = issuer.token(base + "/registry", "registry-admin", "registry:admin");
+    String other = "https://icat.ill.example";
+    var created = Http.sendJson("POST", base + "/registry/admin/v1/resource-servers", admin, new JsonObject()
+        .put("audience", other).put("facility", "ill").put("routeRules", new JsonArray(
+            "[{\"path\":\"/status\",\"public\":true}]")).encode());
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    assertThat(Http.sendJson("POST", base + "/registry/admin/v1/resource-servers/" + enc(other) + "/approve", admin,
+        "{}").statusCode()).isEqualTo(200);
+    var added = awaitCds(received, ask, r -> names(r).contains("service-icat.ill.example-443"));
+    assertThat(Long.parseLong(added.getVersionInfo())).isGreaterThan(Long.parseLong(first.getVersionInfo()));
+    assertThat(Http.sendJson("POST", base + "/registry/admin/v1/resource-servers/" + enc(other) + "/suspend", admin,
+        "{}").statusCode()).isEqualTo(200);
+    var removed = awaitCds(received, ask, r -> !names(r).contains("service-icat.ill.example-443"));
+    assertThat(names(removed)).contains("service-scicat.esrf.example-443");
+    stream.onCompleted();
+  }
+
+  static List<String> names(io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse r) {
+    return r.getResourcesList().stream().map(a -> {
+      try {
+        return a.unpack(io.envoyproxy.envoy.config.cluster.v3.Cluster.class).getName();
+      } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+        throw new AssertionError(e);
+      }
+    }).toList();
+  }
+
+  /** ACKs every response until one satisfies {@code done} (within 20 s). */
+  static io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse awaitCds(
+      java.util.concurrent.BlockingQueue<io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse> received,
+      java.util.function.BiConsumer<String, String> ack,
+      java.util.function.Predicate<io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse> done)
+      throws InterruptedException {
+    long end = System.nanoTime() + 20_000_000_000L;
+    while (System.nanoTime() < end) {
+      var r = received.poll(1, TimeUnit.SECONDS);
+      if (r == null) {
+        continue;
+      }
+      ack.accept(r.getVersionInfo(), r.getNonce());
+      if (done.test(r)) {
+        return r;
+      }
+    }
+    throw new AssertionError("no matching CDS response within 20 s");
   }
 }

@@ -8,7 +8,7 @@
 #            at BENCH_RATE_FRACTION of that throughput for BENCH_DURATION s (latency from the scheduled send time);
 #   2. http: wrk (wrk/ext-authz.lua) against /pdp/v1/ext-authz with the same requests, BENCH_CONNECTIONS
 #            connections, warm-up then BENCH_DURATION s (closed loop; wrk's latency is at full load).
-# Around each measured phase the server's and the driver's CPU time (utime+stime, /proc) is read. Every gRPC answer
+# The two phases alternate which goes first from round to round. Around each measured phase the server's and the driver's CPU time (utime+stime, /proc) is read. Every gRPC answer
 # is checked against the expected decision (a wrong one fails the run); wrk's 200/403 counts must match the expected
 # permit share (± 2 %).
 # Results: benchmarks/results/<UTC>-mesh-check.json and a summary on stdout.
@@ -16,7 +16,7 @@
 #   benchmarks/mesh-check-benchmark.sh
 #   BENCH_SKIP_BUILD=1 BENCH_ROUNDS=1 benchmarks/mesh-check-benchmark.sh
 #
-# Environment: BENCH_ROUNDS (2), BENCH_EVENT_LOOPS (2), BENCH_CONNECTIONS (16), BENCH_CONCURRENCY (64),
+# Environment: BENCH_USERS (200 users, one token each), BENCH_ROUNDS (2), BENCH_EVENT_LOOPS (2), BENCH_CONNECTIONS (16), BENCH_CONCURRENCY (64),
 # BENCH_WRK_THREADS (2), BENCH_WARMUP (10), BENCH_DURATION (20), BENCH_RATE_FRACTION (0.8), BENCH_GRPC_PORT (19191;
 # HTTP on the next port), BENCH_SKIP_BUILD=1 (reuse benchmarks.jar). Requires: wrk (`apt-get install wrk`), python3.
 set -euo pipefail
@@ -30,8 +30,9 @@ LOOPS="${BENCH_EVENT_LOOPS:-2}"
 CONCURRENCY="${BENCH_CONCURRENCY:-64}"
 WRK_THREADS="${BENCH_WRK_THREADS:-2}"
 GRPC_PORT="${BENCH_GRPC_PORT:-19191}"
+USERS="${BENCH_USERS:-200}"
 HTTP_PORT=$((GRPC_PORT + 1))
-for n in ROUNDS LOOPS CONCURRENCY WRK_THREADS CONNECTIONS WARMUP DURATION GRPC_PORT; do
+for n in USERS ROUNDS LOOPS CONCURRENCY WRK_THREADS CONNECTIONS WARMUP DURATION GRPC_PORT; do
   [[ "${!n}" =~ ^[1-9][0-9]*$ ]] || die "$n must be a positive integer, not '${!n}'"
 done
 need_wrk
@@ -60,7 +61,7 @@ fi
 
 say "starting the benchmark server ($(load))"
 "$JAVA" "${JAVA_FLAGS[@]}" -Xms512m -Xmx1g -XX:+UseParallelGC -cp "$JAR" \
-  eu.panosc.benchmarks.mesh.ExtAuthzBenchServer "$GRPC_PORT" "$HTTP_PORT" "$LOOPS" "$WORK/requests.tsv" 20000 \
+  eu.panosc.benchmarks.mesh.ExtAuthzBenchServer "$GRPC_PORT" "$HTTP_PORT" "$LOOPS" "$WORK/requests.tsv" 20000 "$USERS" \
   > "$WORK/server.log" 2>&1 &
 SERVER=$!
 for ((i = 0; i < 240; i++)); do
@@ -72,7 +73,8 @@ grep -q '^READY' "$WORK/server.log" || die "the benchmark server is not ready af
 SERVICE="https%3A%2F%2Fscicat.bench.example"
 TCK="$(getconf CLK_TCK)"
 
-for ((r = 1; r <= ROUNDS; r++)); do
+grpc_phase() {  # grpc_phase ROUND
+  local r="$1" s0 s1
   say "round $r: gRPC Check ($(load))"
   s0="$(cpu_ticks "$SERVER")"
   "$JAVA" "${JAVA_FLAGS[@]}" -Xmx512m -cp "$JAR" eu.panosc.benchmarks.mesh.CheckLoad "$GRPC_PORT" \
@@ -80,8 +82,10 @@ for ((r = 1; r <= ROUNDS; r++)); do
     2> "$WORK/grpc-$r.err" || { cat "$WORK/grpc-$r.out" "$WORK/grpc-$r.err" >&2; die "the gRPC driver failed"; }
   s1="$(cpu_ticks "$SERVER")"
   grep '^CHECK_RESULT ' "$WORK/grpc-$r.out" | sed 's/^CHECK_RESULT //' > "$WORK/grpc-$r.json"
-  echo "$(( (s1 - s0) ))" > "$WORK/grpc-$r.servercpu"
-
+  echo "$((s1 - s0))" > "$WORK/grpc-$r.servercpu"
+}
+http_phase() {  # http_phase ROUND
+  local r="$1" s0 s1
   say "round $r: HTTP forward-auth with wrk ($(load))"
   wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" -s benchmarks/wrk/ext-authz.lua \
     "http://127.0.0.1:$HTTP_PORT" -- "$WORK/requests.tsv" "$SERVICE" > /dev/null
@@ -90,7 +94,11 @@ for ((r = 1; r <= ROUNDS; r++)); do
     "http://127.0.0.1:$HTTP_PORT" -- "$WORK/requests.tsv" "$SERVICE" > "$WORK/http-$r.out"
   s1="$(cpu_ticks "$SERVER")"
   grep '^WRK_RESULT ' "$WORK/http-$r.out" | sed 's/^WRK_RESULT //' > "$WORK/http-$r.json"
-  echo "$(( (s1 - s0) ))" > "$WORK/http-$r.servercpu"
+  echo "$((s1 - s0))" > "$WORK/http-$r.servercpu"
+}
+for ((r = 1; r <= ROUNDS; r++)); do
+  # alternate which goes first (the verified-signature cache and the JITs favour the second)
+  if ((r % 2)); then grpc_phase "$r"; http_phase "$r"; else http_phase "$r"; grpc_phase "$r"; fi
 done
 
 python3 - "$WORK" "$ROUNDS" "$TCK" "$RESULTS/$STAMP-mesh-check.json" "$LOAD_AT_START" "$(cat /proc/loadavg)" \

@@ -66,7 +66,11 @@ import java.util.concurrent.TimeUnit;
  * <p>Writes REQUESTS-FILE: one line per request, {@code token TAB path TAB permit|deny} (3 in 4 permitted: the user is
  * a member of the dataset's proposal), then prints {@code READY}.
  *
- * <pre>java -cp benchmarks.jar eu.panosc.benchmarks.mesh.ExtAuthzBenchServer GRPC-PORT HTTP-PORT EVENT-LOOPS REQUESTS-FILE [REQUESTS]</pre>
+ * <p>USERS (default 200) users send requests, each with one token: the PDP's TokenVerifier remembers a verified
+ * signature for 60 s, so every token is verified again each minute (ES256, about a millisecond of CPU on a busy
+ * machine); with 2 000 users that re-verification dominates a run on a busy machine.
+ *
+ * <pre>java -cp benchmarks.jar eu.panosc.benchmarks.mesh.ExtAuthzBenchServer GRPC-PORT HTTP-PORT EVENT-LOOPS REQUESTS-FILE [REQUESTS [USERS]]</pre>
  */
 public final class ExtAuthzBenchServer {
   static final String AUDIENCE = "https://scicat.bench.example";
@@ -86,6 +90,7 @@ public final class ExtAuthzBenchServer {
     int loops = Integer.parseInt(args[2]);
     Path requestsFile = Path.of(args[3]);
     int requests = args.length > 4 ? Integer.parseInt(args[4]) : 20_000;
+    int users = args.length > 5 ? Integer.parseInt(args[5]) : 200;
 
     Clock clock = Clock.systemUTC();
     RelationCache cache = new RelationCache();
@@ -128,7 +133,7 @@ public final class ExtAuthzBenchServer {
       }
     }, new DeploymentOptions().setInstances(loops)).await(60, TimeUnit.SECONDS);
 
-    String[] minted = writeRequests(issuer, requestsFile, requests);
+    String[] minted = writeRequests(issuer, requestsFile, requests, users);
     // steady state: each token's signature verified once (as after its first request), then remembered by the
     // PDP's TokenVerifier; claims are still checked on every request
     for (String t : minted) {
@@ -172,17 +177,17 @@ public final class ExtAuthzBenchServer {
   }
 
   /** One token per user (valid 2 h); each request a user and a dataset of their proposal (3 in 4) or another's. */
-  static String[] writeRequests(LocalIssuer issuer, Path file, int n) throws Exception {
-    String[] tokens = new String[MEMBERS];
+  static String[] writeRequests(LocalIssuer issuer, Path file, int n, int users) throws Exception {
+    String[] tokens = new String[Math.min(users, MEMBERS)];
     Date exp = new Date(System.currentTimeMillis() + TimeUnit.HOURS.toMillis(2));
-    for (int m = 0; m < MEMBERS; m++) {
+    for (int m = 0; m < tokens.length; m++) {
       tokens[m] = issuer.token(AUDIENCE, "scicat-bench", Map.of("sub", "pairwise-" + m, "voperson_id", user(m),
           "exp", exp), "openid");
     }
     Random random = new Random(15);
     try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
       for (int i = 0; i < n; i++) {
-        int m = random.nextInt(MEMBERS);
+        int m = random.nextInt(tokens.length);
         int p = m % PROPOSALS;
         boolean permit = random.nextInt(4) != 0;
         int q = permit ? p : (p + 1 + random.nextInt(PROPOSALS - 1)) % PROPOSALS;

@@ -1,6 +1,7 @@
 package eu.panosc.pdp.mesh.xds;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.Any;
 import eu.panosc.pdp.mesh.ExtAuthzServiceTest;
@@ -41,6 +42,7 @@ import org.junit.jupiter.api.Test;
  * DiscoveryRequest per type, ACK with version and nonce, NACK with error_detail), served on the same port as
  * {@code Check}. The resources are unpacked with Envoy's own protos. Envoy itself does not run here (no package).
  */
+@SuppressWarnings("unchecked")
 class AdsControlPlaneTest {
   static final String CDS = "type.googleapis.com/envoy.config.cluster.v3.Cluster";
   static final String LDS = "type.googleapis.com/envoy.config.listener.v3.Listener";
@@ -226,5 +228,26 @@ class AdsControlPlaneTest {
     assertThat(third.getVersionInfo()).isEqualTo("3");
     assertThat(unpack(third, Cluster.class)).extracting(Cluster::getName)
         .containsExactlyInAnyOrder(XdsResources.CHECK_CLUSTER, "service-icat.ill.example-8080");
+  }
+
+  /** docs/envoy-bootstrap.yaml parses into Envoy's Bootstrap (unknown fields refused) and points ADS at the PDP. */
+  @Test
+  void bootstrapExampleWhenParsedWithEnvoysProtosThenValid() throws Exception {
+    Object yaml = new org.yaml.snakeyaml.Yaml().load(java.nio.file.Files.readString(
+        java.nio.file.Path.of("../docs/envoy-bootstrap.yaml")));
+    String json = new io.vertx.core.json.JsonObject((java.util.Map<String, Object>) yaml).encode();
+    var builder = io.envoyproxy.envoy.config.bootstrap.v3.Bootstrap.newBuilder();
+    com.google.protobuf.util.JsonFormat.parser().usingTypeRegistry(com.google.protobuf.util.JsonFormat.TypeRegistry
+        .newBuilder().add(io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions.getDescriptor())
+        .build()).merge(json, builder);
+    var bootstrap = builder.build();
+    assertThat(bootstrap.getDynamicResources().getAdsConfig().getGrpcServices(0).getEnvoyGrpc().getClusterName())
+        .isEqualTo("panosc_xds");
+    assertThat(bootstrap.getDynamicResources().getCdsConfig().hasAds()).isTrue();
+    assertThat(bootstrap.getStaticResources().getClusters(0).getTypedExtensionProtocolOptionsMap())
+        .containsKey("envoy.extensions.upstreams.http.v3.HttpProtocolOptions");
+    assertThatThrownBy(() -> com.google.protobuf.util.JsonFormat.parser().merge("{\"nodes\": {}}",
+        io.envoyproxy.envoy.config.bootstrap.v3.Bootstrap.newBuilder()))
+        .as("a misspelt field is refused").isInstanceOf(com.google.protobuf.InvalidProtocolBufferException.class);
   }
 }

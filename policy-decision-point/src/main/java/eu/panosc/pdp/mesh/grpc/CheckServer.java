@@ -125,7 +125,11 @@ public final class CheckServer {
       for (BindableService other : others) {
         GrpcIoServiceBridge.bridge(other).bind(grpc);
       }
-      HttpServerOptions options = new HttpServerOptions().setHost(settings.host()).setPort(settings.port());
+      // HTTP/2 windows of 1 MiB per stream and 16 MiB per connection (65 535 bytes by default): a gateway multiplexes
+      // many checks, each a few KiB, over one connection
+      HttpServerOptions options = new HttpServerOptions().setHost(settings.host()).setPort(settings.port())
+          .setInitialSettings(new io.vertx.core.http.Http2Settings().setInitialWindowSize(1 << 20))
+          .setHttp2ConnectionWindowSize(16 << 20);
       if (settings.tlsCert().isPresent()) {
         options.setSsl(true).setUseAlpn(true).setKeyCertOptions(new PemKeyCertOptions()
             .setCertPath(settings.tlsCert().get().toString()).setKeyPath(settings.tlsKey().orElseThrow().toString()));

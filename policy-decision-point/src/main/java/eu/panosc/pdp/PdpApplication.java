@@ -57,6 +57,8 @@ public final class PdpApplication implements ServiceModule {
   private volatile Runnable stopPolicyPoll = () -> { };
   private volatile io.vertx.core.Handler<io.vertx.ext.web.RoutingContext> metadata;
   private volatile eu.panosc.pdp.mesh.RegistryRoutes meshRoutes;
+  private volatile eu.panosc.pdp.mesh.grpc.CheckServer checkServer;
+  private volatile eu.panosc.pdp.mesh.xds.AdsControlPlane xds;
 
   @Override
   public String name() {
@@ -109,7 +111,7 @@ public final class PdpApplication implements ServiceModule {
     authzen.mount(router, auth);
     metadata = authzen.metadataHandler();
     new FilterEndpoint(filters).mount(router, auth);
-    mountExtAuthz(router, context, settings, decisions);
+    Future<Void> grpcCheck = mountExtAuthz(router, context, settings, decisions);
     log.mount(router, auth, AdminEndpoint.ADMIN_SCOPE);
     new IngestEndpoint(store).mount(router, auth);
     new AdminEndpoint(store, cache, policies).mount(router, auth);
@@ -123,7 +125,7 @@ public final class PdpApplication implements ServiceModule {
         .onSuccess(v -> pollPolicies(context, policies, settings.freshness().poll()))
         .compose(v -> settings.policyDir().map(dir -> loadPolicyDir(context, policies, dir))
             .orElse(Future.succeededFuture()))
-        .compose(v -> log.start()).compose(v -> pageKey.mapEmpty());
+        .compose(v -> log.start()).compose(v -> pageKey.mapEmpty()).compose(v -> grpcCheck);
   }
 
   /** The AuthZEN metadata, also at {@code /.well-known/authzen-configuration/pdp} (RFC 8615 path-inserted). */
@@ -138,7 +140,8 @@ public final class PdpApplication implements ServiceModule {
    * scope {@code registry:read}; without credentials the routes stay unknown and every request is denied), tokens
    * verified against the platform issuer's JWKS for each resource server's audience.
    */
-  private void mountExtAuthz(Router router, ServiceContext context, PdpSettings settings, AuthzenDecisions decisions) {
+  private Future<Void> mountExtAuthz(Router router, ServiceContext context, PdpSettings settings,
+      AuthzenDecisions decisions) {
     eu.panosc.pdp.mesh.RouteSource routes;
     if (settings.aai().enabled()) {
       AaiClient tokens = new AaiClient(WebClient.create(context.vertx()), settings.aai(), context.clock(),
@@ -156,8 +159,30 @@ public final class PdpApplication implements ServiceModule {
     var base = new eu.panosc.platform.auth.BearerAuthConfig(context.config().auth().issuerFor(context.publicRoot())
         .toString(), java.util.Set.of(context.baseUrl().toString()), context.config().auth().jwksFor(context.publicRoot()))
         .withClockSkew(context.config().auth().clockSkew());
-    new eu.panosc.pdp.mesh.ExtAuthzEndpoint(new eu.panosc.pdp.mesh.ExtAuthzService(routes,
-        new eu.panosc.pdp.mesh.TokenChecks(context.vertx(), base, context.clock()), decisions)).mount(router);
+    var extAuthz = new eu.panosc.pdp.mesh.ExtAuthzService(routes,
+        new eu.panosc.pdp.mesh.TokenChecks(context.vertx(), base, context.clock()), decisions);
+    new eu.panosc.pdp.mesh.ExtAuthzEndpoint(extAuthz).mount(router);
+    if (!settings.meshGrpc().enabled()) {
+      return Future.succeededFuture();
+    }
+    // Envoy's gRPC ext_authz Check on its own port, deciding through the same ExtAuthzService; the xDS control
+    // plane's ADS beside it when enabled (snapshots from the same route source, so from the registry's change feed)
+    List<io.grpc.BindableService> others = new ArrayList<>();
+    if (settings.meshXds().enabled()) {
+      var grpc = settings.meshGrpc();
+      var plane = new eu.panosc.pdp.mesh.xds.AdsControlPlane(context.vertx(), routes, settings.meshXds().checkHost(),
+          () -> checkServer == null ? grpc.port() : checkServer.port(), settings.meshXds().listenerPort());
+      xds = plane;
+      others.add(plane.ads());
+    }
+    return eu.panosc.pdp.mesh.grpc.CheckServer.start(context.vertx(), settings.meshGrpc(), extAuthz,
+        context.config().server().eventLoops(), others).onSuccess(s -> {
+          checkServer = s;
+          var plane = xds;
+          if (plane != null) {
+            plane.start(java.time.Duration.ofMillis(500));
+          }
+        }).mapEmpty();
   }
 
   /** Every {@code poll}, activates policy versions another replica stored (one check at a time). */
@@ -198,6 +223,14 @@ public final class PdpApplication implements ServiceModule {
     var mesh = meshRoutes;
     if (mesh != null) {
       mesh.close();
+    }
+    var plane = xds;
+    if (plane != null) {
+      plane.close();
+    }
+    var grpc = checkServer;
+    if (grpc != null) {
+      grpc.close();
     }
     CacheFollower f = follower;
     DecisionLog l = decisionLog;

@@ -2,6 +2,8 @@ package eu.panosc.pdp;
 
 import eu.panosc.pdp.engine.EntitlementMapper;
 import eu.panosc.pdp.log.DecisionLogSettings;
+import eu.panosc.pdp.mesh.GrpcCheckSettings;
+import eu.panosc.pdp.mesh.XdsSettings;
 import eu.panosc.pdp.subject.AaiSettings;
 import eu.panosc.platform.config.ConfigException;
 import eu.panosc.platform.config.ConfigNode;
@@ -26,10 +28,12 @@ import java.util.regex.PatternSyntaxException;
  * @param aai how pairwise subject ids are resolved ({@code services.pdp.aai})
  * @param meshRegistry where the forward-auth reads resource servers and route rules ({@code mesh.registryUrl},
  *     default {@code <publicBaseUrl>/registry})
+ * @param meshGrpc Envoy's gRPC ext_authz {@code Check} server ({@code mesh.grpc}; off unless a port is set)
+ * @param meshXds the xDS control plane ({@code mesh.xds}; off by default)
  */
 public record PdpSettings(Set<String> trustedEntitlementAuthorities, String entitlementPattern,
     Optional<Path> policyDir, DecisionLogSettings decisionLog, Freshness freshness, AaiSettings aai,
-    URI meshRegistry) {
+    URI meshRegistry, GrpcCheckSettings meshGrpc, XdsSettings meshXds) {
 
   /**
    * How this replica follows the change log.
@@ -79,13 +83,14 @@ public record PdpSettings(Set<String> trustedEntitlementAuthorities, String enti
     DecisionLogSettings decisionLog = node.read("decisionLog", DecisionLogSettings::from);
     Freshness freshness = Freshness.from(node);
     AaiSettings aai = node.read("aai", n -> AaiSettings.from(n, issuer, publicRoot, demo));
-    URI meshRegistry = node.read("mesh", n -> {
-      URI u = n.optionalUri("registryUrl", Set.of("http", "https"))
-          .orElseGet(() -> URI.create(publicRoot.toString().replaceAll("/+$", "") + "/registry"));
-      n.rejectUnknownKeys();
-      return u;
-    });
+    ConfigNode mesh = node.node("mesh");
+    URI meshRegistry = mesh.optionalUri("registryUrl", Set.of("http", "https"))
+        .orElseGet(() -> URI.create(publicRoot.toString().replaceAll("/+$", "") + "/registry"));
+    GrpcCheckSettings meshGrpc = mesh.read("grpc", GrpcCheckSettings::from);
+    XdsSettings meshXds = mesh.read("xds", n -> XdsSettings.from(n, meshGrpc));
+    mesh.rejectUnknownKeys();
     node.rejectUnknownKeys();
-    return new PdpSettings(Set.copyOf(authorities), pattern, dir, decisionLog, freshness, aai, meshRegistry);
+    return new PdpSettings(Set.copyOf(authorities), pattern, dir, decisionLog, freshness, aai, meshRegistry,
+        meshGrpc, meshXds);
   }
 }

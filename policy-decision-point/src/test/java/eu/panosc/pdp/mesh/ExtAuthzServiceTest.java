@@ -38,9 +38,9 @@ import org.junit.jupiter.params.provider.CsvSource;
  * that user for the audience {@code https://scicat.esrf.example}, anything else fails as the platform's verifier
  * would.
  */
-class ExtAuthzServiceTest {
-  static final String AUD = "https://scicat.esrf.example";
-  static final MeshService SCICAT = new MeshService(AUD, "esrf", "scicat.esrf.example", List.of(
+public class ExtAuthzServiceTest {
+  public static final String AUD = "https://scicat.esrf.example";
+  public static final MeshService SCICAT = new MeshService(AUD, "esrf", "scicat.esrf.example", List.of(
       RouteRule.parse("/r/0", List.of("GET"), "/api/v3/datasets/{pid+}", "read", "dataset", "{pid}", false),
       RouteRule.parse("/r/1", List.of(), "/api/v3/health", null, null, null, true),
       RouteRule.parse("/r/2", List.of("POST"), "/api/v3/publish/{pid+}", "publish", "dataset", "{pid}",
@@ -66,7 +66,13 @@ class ExtAuthzServiceTest {
         Fixtures.NOW.plusSeconds(300), claims));
   };
 
-  static ExtAuthzService service(RouteSource routes) {
+  /** The service over the fixture world with {@link #VERIFY} (also the gRPC Check tests' backend). */
+  public static ExtAuthzService service(RouteSource routes) {
+    return service(routes, VERIFY);
+  }
+
+  public static ExtAuthzService service(RouteSource routes,
+      BiFunction<String, String, Future<AccessTokenPrincipal>> verify) {
     Fixtures.World w = Fixtures.world();
     Clock clock = Clock.fixed(Fixtures.NOW, ZoneOffset.UTC);
     DatasetFilters filters = new DatasetFilters(w.engine(), w.cache(), w.registry(),
@@ -76,7 +82,7 @@ class ExtAuthzServiceTest {
     AaiSettings aai = AaiSettings.from(ConfigNode.empty("aai"), URI.create("http://issuer.example/aai"),
         URI.create("http://localhost"), false);
     PairwiseSubjects subjects = new PairwiseSubjects(new SubjectResolver(null, aai, clock, new SimpleMeterRegistry()));
-    return new ExtAuthzService(routes, VERIFY, new AuthzenDecisions(authzen, subjects,
+    return new ExtAuthzService(routes, verify, new AuthzenDecisions(authzen, subjects,
         DecisionRecorder.disabled(clock)));
   }
 

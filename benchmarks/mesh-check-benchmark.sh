@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# Envoy's gRPC ext_authz Check against the HTTP forward-auth, same server, same run (issue 15; goal: >= 20 000 Check/s
+# on 2 cores, p99 <= 2 ms at 80 % of that load). Starts ExtAuthzBenchServer (the PDP's ExtAuthzService over a
+# generated world of 10 000 embargoed datasets and 2 000 users with real ES256 tokens; gRPC Check and
+# /pdp/v1/ext-authz on two ports, BENCH_EVENT_LOOPS event loops), then per round:
+#   1. grpc: CheckLoad (grpc-java driver, its own JVM): closed loop with BENCH_CONCURRENCY calls in flight over
+#            BENCH_CONNECTIONS HTTP/2 connections for BENCH_WARMUP + BENCH_DURATION s (throughput), then an open loop
+#            at BENCH_RATE_FRACTION of that throughput for BENCH_DURATION s (latency from the scheduled send time);
+#   2. http: wrk (wrk/ext-authz.lua) against /pdp/v1/ext-authz with the same requests, BENCH_CONNECTIONS
+#            connections, warm-up then BENCH_DURATION s (closed loop; wrk's latency is at full load).
+# The two phases alternate which goes first from round to round. Around each measured phase the server's and the driver's CPU time (utime+stime, /proc) is read. Every gRPC answer
+# is checked against the expected decision (a wrong one fails the run); wrk's 200/403 counts must match the expected
+# permit share (± 2 %).
+# Results: benchmarks/results/<UTC>-mesh-check.json and a summary on stdout.
+#
+#   benchmarks/mesh-check-benchmark.sh
+#   BENCH_SKIP_BUILD=1 BENCH_ROUNDS=1 benchmarks/mesh-check-benchmark.sh
+#
+# Environment: BENCH_USERS (200 users, one token each), BENCH_ROUNDS (2), BENCH_EVENT_LOOPS (2), BENCH_CONNECTIONS (16), BENCH_CONCURRENCY (64),
+# BENCH_WRK_THREADS (2), BENCH_WARMUP (10), BENCH_DURATION (20), BENCH_RATE_FRACTION (0.8), BENCH_GRPC_PORT (19191;
+# HTTP on the next port), BENCH_SKIP_BUILD=1 (reuse benchmarks.jar). Requires: wrk (`apt-get install wrk`), python3.
+set -euo pipefail
+
+BENCH_NAME=mesh-check-benchmark
+. "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
+cd "$ROOT"
+
+ROUNDS="${BENCH_ROUNDS:-2}"
+LOOPS="${BENCH_EVENT_LOOPS:-2}"
+CONCURRENCY="${BENCH_CONCURRENCY:-64}"
+WRK_THREADS="${BENCH_WRK_THREADS:-2}"
+GRPC_PORT="${BENCH_GRPC_PORT:-19191}"
+USERS="${BENCH_USERS:-200}"
+HTTP_PORT=$((GRPC_PORT + 1))
+for n in USERS ROUNDS LOOPS CONCURRENCY WRK_THREADS CONNECTIONS WARMUP DURATION GRPC_PORT; do
+  [[ "${!n}" =~ ^[1-9][0-9]*$ ]] || die "$n must be a positive integer, not '${!n}'"
+done
+need_wrk
+command -v python3 >/dev/null || die "python3 is required"
+port_free "$GRPC_PORT" && port_free "$HTTP_PORT" || die "port $GRPC_PORT or $HTTP_PORT is in use; set BENCH_GRPC_PORT"
+
+LOAD_AT_START="$(cat /proc/loadavg)"
+JAR="$ROOT/benchmarks/target/benchmarks.jar"
+STAMP="$(date -u +%Y-%m-%dT%H%M%SZ)"
+RESULTS="$ROOT/benchmarks/results"
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/mesh-check-benchmark.XXXXXX")"
+mkdir -p "$RESULTS"
+SERVER=""
+cleanup() {
+  local rc=$?
+  stop_pid "$SERVER" "benchmark server"
+  if [[ $rc -ne 0 ]]; then say "failed (exit $rc); logs kept in $WORK"; else rm -rf "$WORK"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+if [[ "${BENCH_SKIP_BUILD:-0}" != 1 || ! -f "$JAR" ]]; then
+  say "building $JAR (./mvnw -Pbench -pl benchmarks -am package)"
+  ./mvnw -B -q -Pbench -pl benchmarks -am package -DskipTests
+fi
+
+say "starting the benchmark server ($(load))"
+"$JAVA" "${JAVA_FLAGS[@]}" -Xms512m -Xmx1g -XX:+UseParallelGC -cp "$JAR" \
+  eu.panosc.benchmarks.mesh.ExtAuthzBenchServer "$GRPC_PORT" "$HTTP_PORT" "$LOOPS" "$WORK/requests.tsv" 20000 "$USERS" \
+  > "$WORK/server.log" 2>&1 &
+SERVER=$!
+for ((i = 0; i < 240; i++)); do
+  grep -q '^READY' "$WORK/server.log" 2>/dev/null && break
+  kill -0 "$SERVER" 2>/dev/null || { tail -30 "$WORK/server.log" >&2; die "the benchmark server exited"; }
+  sleep 0.5
+done
+grep -q '^READY' "$WORK/server.log" || die "the benchmark server is not ready after 120 s"
+SERVICE="https%3A%2F%2Fscicat.bench.example"
+TCK="$(getconf CLK_TCK)"
+
+grpc_phase() {  # grpc_phase ROUND
+  local r="$1" s0 s1
+  say "round $r: gRPC Check ($(load))"
+  s0="$(cpu_ticks "$SERVER")"
+  "$JAVA" "${JAVA_FLAGS[@]}" -Xmx512m -cp "$JAR" eu.panosc.benchmarks.mesh.CheckLoad "$GRPC_PORT" \
+    "$WORK/requests.tsv" "$CONNECTIONS" "$CONCURRENCY" "$WARMUP" "$DURATION" "$FRACTION" > "$WORK/grpc-$r.out" \
+    2> "$WORK/grpc-$r.err" || { cat "$WORK/grpc-$r.out" "$WORK/grpc-$r.err" >&2; die "the gRPC driver failed"; }
+  s1="$(cpu_ticks "$SERVER")"
+  grep '^CHECK_RESULT ' "$WORK/grpc-$r.out" | sed 's/^CHECK_RESULT //' > "$WORK/grpc-$r.json"
+  echo "$((s1 - s0))" > "$WORK/grpc-$r.servercpu"
+}
+http_phase() {  # http_phase ROUND
+  local r="$1" s0 s1
+  say "round $r: HTTP forward-auth with wrk ($(load))"
+  wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" -s benchmarks/wrk/ext-authz.lua \
+    "http://127.0.0.1:$HTTP_PORT" -- "$WORK/requests.tsv" "$SERVICE" > /dev/null
+  s0="$(cpu_ticks "$SERVER")"
+  wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency -s benchmarks/wrk/ext-authz.lua \
+    "http://127.0.0.1:$HTTP_PORT" -- "$WORK/requests.tsv" "$SERVICE" > "$WORK/http-$r.out"
+  s1="$(cpu_ticks "$SERVER")"
+  grep '^WRK_RESULT ' "$WORK/http-$r.out" | sed 's/^WRK_RESULT //' > "$WORK/http-$r.json"
+  echo "$((s1 - s0))" > "$WORK/http-$r.servercpu"
+}
+for ((r = 1; r <= ROUNDS; r++)); do
+  # alternate which goes first (the verified-signature cache and the JITs favour the second)
+  if ((r % 2)); then grpc_phase "$r"; http_phase "$r"; else http_phase "$r"; grpc_phase "$r"; fi
+done
+
+python3 - "$WORK" "$ROUNDS" "$TCK" "$RESULTS/$STAMP-mesh-check.json" "$LOAD_AT_START" "$(cat /proc/loadavg)" \
+  "$LOOPS" "$CONNECTIONS" "$CONCURRENCY" "$WARMUP" "$DURATION" "$FRACTION" "$("$JAVA" -version 2>&1 | head -1)" <<'EOF'
+import json, sys, statistics
+work, rounds, tck, out = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+runs = []
+for r in range(1, rounds + 1):
+    g = json.load(open(f"{work}/grpc-{r}.json"))
+    h = json.load(open(f"{work}/http-{r}.json"))
+    gcpu = int(open(f"{work}/grpc-{r}.servercpu").read()) / tck
+    hcpu = int(open(f"{work}/http-{r}.servercpu").read()) / tck
+    hrate = h["requests"] / (h["durationUs"] / 1e6)
+    share = h["ok200"] / max(1, h["ok200"] + h["denied403"])
+    expected = h["expectedPermits"] / max(1, h["requests"])
+    if h["other"] or any(h["socketErrors"].values()) or abs(share - expected) > 0.02:
+        sys.exit(f"round {r}: the HTTP answers do not match the requests: {h}")
+    runs.append({"round": r, "grpc": g, "grpcServerCpuSeconds": gcpu, "http": h, "httpPerSecond": round(hrate, 1),
+                 "httpServerCpuSeconds": hcpu, "httpPermitShare": round(share, 4), "expectedPermitShare": round(expected, 4)})
+med = lambda xs: statistics.median(xs)
+summary = {
+    "grpcChecksPerSecond": med([x["grpc"]["closed"]["perSecond"] for x in runs]),
+    "grpcOpenLoopPerSecond": med([x["grpc"]["open"]["targetPerSecond"] for x in runs]),
+    "grpcOpenP50Us": med([x["grpc"]["open"]["latencyUs"]["p50"] for x in runs]),
+    "grpcOpenP99Us": med([x["grpc"]["open"]["latencyUs"]["p99"] for x in runs]),
+    "httpPerSecond": med([x["httpPerSecond"] for x in runs]),
+    "httpP99UsAtFullLoad": med([x["http"]["latencyUs"]["p99"] for x in runs]),
+}
+summary["ratioGrpcOverHttp"] = round(summary["grpcChecksPerSecond"] / summary["httpPerSecond"], 3)
+doc = {"stamp": out.rsplit("/", 1)[-1].split("-mesh")[0], "java": sys.argv[13], "loadAtStart": sys.argv[5],
+       "loadAtEnd": sys.argv[6], "eventLoops": int(sys.argv[7]), "connections": int(sys.argv[8]),
+       "concurrency": int(sys.argv[9]), "warmupSeconds": int(sys.argv[10]), "durationSeconds": int(sys.argv[11]),
+       "rateFraction": float(sys.argv[12]), "runs": runs, "median": summary}
+json.dump(doc, open(out, "w"), indent=1)
+print(json.dumps(summary))
+for x in runs:
+    g, dur = x["grpc"], x["grpc"]["closed"]["seconds"]
+    print(f"round {x['round']}: gRPC {g['closed']['perSecond']:.0f}/s (server CPU {x['grpcServerCpuSeconds']:.1f} s "
+          f"incl. warm-up and open loop, driver CPU {g['closed']['driverCpuSeconds']:.1f} s in {dur:.0f} s); open loop "
+          f"{g['open']['targetPerSecond']:.0f}/s p50 {g['open']['latencyUs']['p50']:.0f} us p99 "
+          f"{g['open']['latencyUs']['p99']:.0f} us; HTTP {x['httpPerSecond']:.0f}/s p99 {x['http']['latencyUs']['p99']} us "
+          f"(server CPU {x['httpServerCpuSeconds']:.1f} s)")
+print("results: " + out)
+EOF

@@ -143,7 +143,8 @@ public final class AaiApplication implements ServiceModule {
   private volatile AaiStores mounted;
 
   /** What start-up loads before anything is wired: the token and federation signing keys, the pairwise-subject key. */
-  private record Keys(JwtSigner signer, SigningKeys federation, PairwiseSubjects subjects) {}
+  private record Keys(JwtSigner signer, SigningKeys federation, PairwiseSubjects subjects,
+      EnvelopeEncryption envelopes) {}
 
   /** Federation Entity Keys rotate like the trust anchor's: every 90 days, the old one published 7 more days. */
   private static final Duration FEDERATION_KEY_ROTATION = Duration.ofDays(90);
@@ -183,14 +184,19 @@ public final class AaiApplication implements ServiceModule {
   public Future<Void> mount(Router router, ServiceContext context) {
     AaiSettings settings = AaiSettings.from(context.section(), context.publicRoot());
     vertx = context.vertx();
-    AaiStores stores = AaiStores.postgres(context.pool(), context.clock(), settings);
     TermsOfUse terms = TermsOfUse.from(context.section().node("termsOfUse"), context.publicRoot());
-    mounted = stores;
     return vertx.executeBlocking(() -> KeyEncryptionKeys.load(context.config()), false)
-        .compose(envelopes -> signingKeys(context, envelopes)
-            .compose(signer -> federationKeys(context, envelopes)
-                .compose(federation -> PairwiseSubjects.open(context.pool(), context.clock())
-                    .map(subjects -> new Keys(signer, federation, subjects)))))
+        .compose(envelopes -> mount(router, context, settings, terms, envelopes));
+  }
+
+  private Future<Void> mount(Router router, ServiceContext context, AaiSettings settings, TermsOfUse terms,
+      EnvelopeEncryption envelopes) {
+    AaiStores stores = AaiStores.postgres(context.pool(), context.clock(), settings, envelopes);
+    mounted = stores;
+    return signingKeys(context, envelopes)
+        .compose(signer -> federationKeys(context, envelopes)
+            .compose(federation -> PairwiseSubjects.open(context.pool(), context.clock())
+                .map(subjects -> new Keys(signer, federation, subjects, envelopes))))
         .compose(keys -> stores.revoked().start(vertx, REVOCATION_REFRESH.toMillis()).map(timer -> {
           timers.add(timer);
           return keys;
@@ -465,7 +471,7 @@ public final class AaiApplication implements ServiceModule {
     // the OIDC routes are mounted without upstreams too (they answer that no such OP is known)
     OidcLogin oidcLogin = oidcLogin(context, settings, keys);
     OidcLogout oidcLogout = new OidcLogout(oidcLogin, new PgOidcSessions(context.pool(), context.clock(),
-        settings.sessionLifetime()), sessionLogout, context.baseUrl().toString().replaceAll("/+$", "")
+        settings.sessionLifetime(), keys.envelopes()), sessionLogout, context.baseUrl().toString().replaceAll("/+$", "")
         + OidcEndpoints.LOGGED_OUT_PATH, context.clock());
     timers.add(vertx.setPeriodic(SAML_PURGE.toMillis(), t -> oidcLogout.purgeExpired()
         .onFailure(e -> LOG.warn("purging OIDC upstream sessions failed: {}", e.toString()))));

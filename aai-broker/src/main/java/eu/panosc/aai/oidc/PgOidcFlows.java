@@ -10,7 +10,7 @@ import java.time.Duration;
 import java.util.List;
 
 /** {@link OidcFlows} in PostgreSQL ({@code aai.oidc_flow_state}, V29: the flow as JSON), shared by every replica. */
-public final class PgOidcFlows implements OidcFlows {
+public final class PgOidcFlows extends PgOneTimeStates<OidcFlow> implements OidcFlows {
   private static final PgOneTimeStates.Codec<OidcFlow> CODEC = new PgOneTimeStates.Codec<>() {
     @Override
     public List<String> columns() {
@@ -28,34 +28,12 @@ public final class PgOidcFlows implements OidcFlows {
     }
   };
 
-  private final PgOneTimeStates<OidcFlow> states;
-
   public PgOidcFlows(Pool pool, Clock clock, Duration lifetime) {
-    this.states = new PgOneTimeStates<>(pool, clock, lifetime, "oidc_flow_state", CODEC);
-  }
-
-  @Override
-  public Duration lifetime() {
-    return states.lifetime();
-  }
-
-  @Override
-  public Future<String> start(OidcFlow flow) {
-    return states.start(flow);
+    super(pool, clock, lifetime, "oidc_flow_state", CODEC);
   }
 
   @Override
   public Future<Lookup> take(String handle) {
-    return states.take(handle).map(t -> switch (t.status()) {
-      case FOUND -> new Lookup.Found(t.state());
-      case EXPIRED -> new Lookup.Expired();
-      case REPLAYED -> new Lookup.Replayed();
-      case MISSING -> new Lookup.Missing();
-    });
-  }
-
-  @Override
-  public Future<Void> purgeExpired() {
-    return states.purgeExpired();
+    return takeOnce(handle, Lookup.Found::new, Lookup.Expired::new, Lookup.Replayed::new, Lookup.Missing::new);
   }
 }

@@ -12,6 +12,8 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
@@ -21,10 +23,12 @@ import java.util.regex.Pattern;
  * which a {@link Codec} writes and reads. A handle is taken once: the first {@link #take} gets the state (of
  * concurrent takes, also on two replicas, one wins), later ones learn it was {@link Status#REPLAYED}; an unused handle
  * past its lifetime is {@link Status#EXPIRED}; anything else (never issued, malformed, purged) {@link Status#MISSING}.
+ * A store of one kind of state extends this class with its table and {@link Codec} and answers its own lookup type
+ * through {@link #takeOnce}.
  *
  * @param <T> the state kept
  */
-public final class PgOneTimeStates<T> {
+public abstract class PgOneTimeStates<T> {
   private static final Pattern NAME = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
 
   /** How a state is kept in its table's own columns. */
@@ -39,11 +43,8 @@ public final class PgOneTimeStates<T> {
     T read(Row row);
   }
 
-  /** What a handle turned out to be. */
+  /** What a handle turned out to be (the lookup types of the stores name these four). */
   public enum Status { FOUND, EXPIRED, REPLAYED, MISSING }
-
-  /** The outcome of a {@link #take}: the state when {@link Status#FOUND}, else null. */
-  public record Taken<T>(Status status, T state) {}
 
   private final Pool pool;
   private final Clock clock;
@@ -54,8 +55,8 @@ public final class PgOneTimeStates<T> {
   private final String consumed;
   private final String purge;
 
-  /** {@code table}: a table (a constant of the caller, never input) with the columns described above. */
-  public PgOneTimeStates(Pool pool, Clock clock, Duration lifetime, String table, Codec<T> codec) {
+  /** {@code table}: a table (a constant of the subclass, never input) with the columns described above. */
+  protected PgOneTimeStates(Pool pool, Clock clock, Duration lifetime, String table, Codec<T> codec) {
     this.pool = Objects.requireNonNull(pool, "pool");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.lifetime = Objects.requireNonNull(lifetime, "lifetime");
@@ -79,12 +80,12 @@ public final class PgOneTimeStates<T> {
   }
 
   /** How long a handle stays usable. */
-  public Duration lifetime() {
+  public final Duration lifetime() {
     return lifetime;
   }
 
   /** Remembers {@code state}; succeeds with its new handle. */
-  public Future<String> start(T state) {
+  public final Future<String> start(T state) {
     Objects.requireNonNull(state, "state");
     String handle = Opaque.random();
     List<Object> values = new ArrayList<>();
@@ -94,24 +95,28 @@ public final class PgOneTimeStates<T> {
     return pool.preparedQuery(insert).execute(Tuple.from(values)).map(rows -> handle);
   }
 
-  /** The state of {@code handle}, used up at once. */
-  public Future<Taken<T>> take(String handle) {
+  /**
+   * The state of {@code handle}, used up at once, as the caller's lookup type: {@code found} of the state, or what
+   * {@code expired}, {@code replayed} or {@code missing} make.
+   */
+  protected final <L> Future<L> takeOnce(String handle, Function<T, L> found, Supplier<L> expired,
+      Supplier<L> replayed, Supplier<L> missing) {
     if (!Opaque.isRandom(handle)) {
-      return Future.succeededFuture(new Taken<>(Status.MISSING, null));
+      return Future.succeededFuture(missing.get());
     }
     String hash = Opaque.hash(handle);
     OffsetDateTime now = clock.instant().atOffset(ZoneOffset.UTC);
     return pool.preparedQuery(take).execute(Tuple.of(hash, now)).compose(rows -> {
       if (rows.size() == 1) {
-        return Future.succeededFuture(new Taken<>(Status.FOUND, codec.read(rows.iterator().next())));
+        return Future.succeededFuture(found.apply(codec.read(rows.iterator().next())));
       }
-      return pool.preparedQuery(consumed).execute(Tuple.of(hash)).map(r -> new Taken<T>(r.size() == 0
-          ? Status.MISSING : r.iterator().next().getBoolean(0) ? Status.REPLAYED : Status.EXPIRED, null));
+      return pool.preparedQuery(consumed).execute(Tuple.of(hash)).map(r -> r.size() == 0 ? missing.get()
+          : r.iterator().next().getBoolean(0) ? replayed.get() : expired.get());
     });
   }
 
   /** Drops states whose lifetime ended more than a lifetime ago (until then a replay is still told apart). */
-  public Future<Void> purgeExpired() {
+  public final Future<Void> purgeExpired() {
     return pool.preparedQuery(purge).execute(Tuple.of(clock.instant().minus(lifetime).atOffset(ZoneOffset.UTC)))
         .mapEmpty();
   }

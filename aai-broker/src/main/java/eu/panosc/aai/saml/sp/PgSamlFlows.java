@@ -12,7 +12,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /** {@link SamlFlows} in PostgreSQL ({@code aai.saml_flow_state}, V23; its upstream since V25), shared by every replica. */
-public final class PgSamlFlows implements SamlFlows {
+public final class PgSamlFlows extends PgOneTimeStates<SamlFlow> implements SamlFlows {
   private static final PgOneTimeStates.Codec<SamlFlow> CODEC = new PgOneTimeStates.Codec<>() {
     @Override
     public List<String> columns() {
@@ -33,34 +33,12 @@ public final class PgSamlFlows implements SamlFlows {
     }
   };
 
-  private final PgOneTimeStates<SamlFlow> states;
-
   public PgSamlFlows(Pool pool, Clock clock, Duration lifetime) {
-    this.states = new PgOneTimeStates<>(pool, clock, lifetime, "saml_flow_state", CODEC);
-  }
-
-  @Override
-  public Duration lifetime() {
-    return states.lifetime();
-  }
-
-  @Override
-  public Future<String> start(SamlFlow flow) {
-    return states.start(flow);
+    super(pool, clock, lifetime, "saml_flow_state", CODEC);
   }
 
   @Override
   public Future<Lookup> take(String handle) {
-    return states.take(handle).map(t -> switch (t.status()) {
-      case FOUND -> new Lookup.Found(t.state());
-      case EXPIRED -> new Lookup.Expired();
-      case REPLAYED -> new Lookup.Replayed();
-      case MISSING -> new Lookup.Missing();
-    });
-  }
-
-  @Override
-  public Future<Void> purgeExpired() {
-    return states.purgeExpired();
+    return takeOnce(handle, Lookup.Found::new, Lookup.Expired::new, Lookup.Replayed::new, Lookup.Missing::new);
   }
 }

@@ -728,6 +728,21 @@ public final class AaiApplication implements ServiceModule {
     return current;
   }
 
+  /**
+   * The registry's change feed and the SP registration stop before the HTTP server (requests in flight still read the
+   * registry through the client, closed in {@link #stop()}).
+   */
+  @Override
+  public Future<Void> stopFeeds() {
+    if (registry != null) {
+      registry.stopFollowing();
+    }
+    if (spRegistration != null) {
+      spRegistration.close();
+    }
+    return Future.succeededFuture();
+  }
+
   @Override
   public Future<Void> stop() {
     if (vertx != null) {

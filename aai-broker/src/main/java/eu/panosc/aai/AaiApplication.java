@@ -49,6 +49,7 @@ import eu.panosc.aai.register.TermsOfUse;
 import eu.panosc.aai.saml.sp.SamlKeyType;
 import eu.panosc.aai.saml.sp.AuthnRequests;
 import eu.panosc.aai.saml.sp.PgSamlFlows;
+import eu.panosc.aai.saml.xml.SamlXml;
 import eu.panosc.aai.saml.sp.SamlFlows;
 import eu.panosc.aai.saml.sp.SamlKeys;
 import eu.panosc.aai.saml.sp.SamlLogin;
@@ -205,6 +206,11 @@ public final class AaiApplication implements ServiceModule {
           saml = k;
           return keys;
         }))
+        // OpenSAML's one-time initialisation takes seconds on a busy machine: on a worker, never the event loop
+        .compose(keys -> vertx.executeBlocking(() -> {
+          SamlXml.get();
+          return keys;
+        }, false))
         .compose(keys -> preRegisterDemoUsers(context, stores, terms).map(keys))
         .map(keys -> {
           wire(router, context, settings, stores, keys, terms);

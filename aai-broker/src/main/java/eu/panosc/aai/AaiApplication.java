@@ -54,6 +54,7 @@ import eu.panosc.aai.register.TermsOfUse;
 import eu.panosc.aai.saml.sp.SamlKeyType;
 import eu.panosc.aai.saml.sp.AuthnRequests;
 import eu.panosc.aai.saml.sp.PgSamlFlows;
+import eu.panosc.aai.saml.xml.SamlXml;
 import eu.panosc.aai.saml.sp.SamlFlows;
 import eu.panosc.aai.saml.sp.SamlKeys;
 import eu.panosc.aai.saml.sp.SamlLogin;
@@ -148,7 +149,8 @@ public final class AaiApplication implements ServiceModule {
   private volatile AaiStores mounted;
 
   /** What start-up loads before anything is wired: the token and federation signing keys, the pairwise-subject key. */
-  private record Keys(JwtSigner signer, SigningKeys federation, PairwiseSubjects subjects) {}
+  private record Keys(JwtSigner signer, SigningKeys federation, PairwiseSubjects subjects,
+      EnvelopeEncryption envelopes) {}
 
   /** Federation Entity Keys rotate like the trust anchor's: every 90 days, the old one published 7 more days. */
   private static final Duration FEDERATION_KEY_ROTATION = Duration.ofDays(90);
@@ -190,14 +192,19 @@ public final class AaiApplication implements ServiceModule {
   public Future<Void> mount(Router router, ServiceContext context) {
     AaiSettings settings = AaiSettings.from(context.section(), context.publicRoot());
     vertx = context.vertx();
-    AaiStores stores = AaiStores.postgres(context.pool(), context.clock(), settings);
     TermsOfUse terms = TermsOfUse.from(context.section().node("termsOfUse"), context.publicRoot());
-    mounted = stores;
     return vertx.executeBlocking(() -> KeyEncryptionKeys.load(context.config()), false)
-        .compose(envelopes -> signingKeys(context, envelopes)
-            .compose(signer -> federationKeys(context, envelopes)
-                .compose(federation -> PairwiseSubjects.open(context.pool(), context.clock())
-                    .map(subjects -> new Keys(signer, federation, subjects)))))
+        .compose(envelopes -> mount(router, context, settings, terms, envelopes));
+  }
+
+  private Future<Void> mount(Router router, ServiceContext context, AaiSettings settings, TermsOfUse terms,
+      EnvelopeEncryption envelopes) {
+    AaiStores stores = AaiStores.postgres(context.pool(), context.clock(), settings, envelopes);
+    mounted = stores;
+    return signingKeys(context, envelopes)
+        .compose(signer -> federationKeys(context, envelopes)
+            .compose(federation -> PairwiseSubjects.open(context.pool(), context.clock())
+                .map(subjects -> new Keys(signer, federation, subjects, envelopes))))
         .compose(keys -> stores.revoked().start(vertx, REVOCATION_REFRESH.toMillis()).map(timer -> {
           timers.add(timer);
           return keys;
@@ -206,6 +213,11 @@ public final class AaiApplication implements ServiceModule {
           saml = k;
           return keys;
         }))
+        // OpenSAML's one-time initialisation takes seconds on a busy machine: on a worker, never the event loop
+        .compose(keys -> vertx.executeBlocking(() -> {
+          SamlXml.get();
+          return keys;
+        }, false))
         .compose(keys -> preRegisterDemoUsers(context, stores, terms).map(keys))
         .map(keys -> {
           wire(router, context, settings, stores, keys, terms);
@@ -472,7 +484,7 @@ public final class AaiApplication implements ServiceModule {
     // the OIDC routes are mounted without upstreams too (they answer that no such OP is known)
     OidcLogin oidcLogin = oidcLogin(context, settings, keys);
     OidcLogout oidcLogout = new OidcLogout(oidcLogin, new PgOidcSessions(context.pool(), context.clock(),
-        settings.sessionLifetime()), sessionLogout, context.baseUrl().toString().replaceAll("/+$", "")
+        settings.sessionLifetime(), keys.envelopes()), sessionLogout, context.baseUrl().toString().replaceAll("/+$", "")
         + OidcEndpoints.LOGGED_OUT_PATH, context.clock());
     timers.add(vertx.setPeriodic(SAML_PURGE.toMillis(), t -> oidcLogout.purgeExpired()
         .onFailure(e -> LOG.warn("purging OIDC upstream sessions failed: {}", e.toString()))));
@@ -774,6 +786,21 @@ public final class AaiApplication implements ServiceModule {
       cache.set(current);
     }
     return current;
+  }
+
+  /**
+   * The registry's change feed and the SP registration stop before the HTTP server (requests in flight still read the
+   * registry through the client, closed in {@link #stop()}).
+   */
+  @Override
+  public Future<Void> stopFeeds() {
+    if (registry != null) {
+      registry.stopFollowing();
+    }
+    if (spRegistration != null) {
+      spRegistration.close();
+    }
+    return Future.succeededFuture();
   }
 
   @Override

@@ -22,6 +22,7 @@ import eu.panosc.aai.token.PgRevokedTokens;
 import eu.panosc.aai.token.RevokedTokens;
 import eu.panosc.aai.user.PgUsers;
 import eu.panosc.aai.user.Users;
+import eu.panosc.platform.crypto.EnvelopeEncryption;
 import io.vertx.sqlclient.Pool;
 import java.time.Clock;
 import java.time.Duration;
@@ -56,8 +57,11 @@ record AaiStores(Users users, Sessions sessions, Consents consents, PendingAutho
     Objects.requireNonNull(registrations, "registrations");
   }
 
-  /** The PostgreSQL stores on {@code pool} (whose search path is the {@code aai} schema). */
-  static AaiStores postgres(Pool pool, Clock clock, AaiSettings settings) {
+  /**
+   * The PostgreSQL stores on {@code pool} (whose search path is the {@code aai} schema); {@code envelopes} seal what
+   * they keep of upstream tokens.
+   */
+  static AaiStores postgres(Pool pool, Clock clock, AaiSettings settings, EnvelopeEncryption envelopes) {
     PgRevokedTokens revoked = new PgRevokedTokens(pool, clock);
     return new AaiStores(
         new PgUsers(pool, clock),
@@ -70,6 +74,6 @@ record AaiStores(Users users, Sessions sessions, Consents consents, PendingAutho
         new PgDeviceCodes(pool, clock, settings.deviceCodeLifetime(), settings.devicePollInterval()),
         new PgLogoutOutbox(pool),
         new PgTransactions(pool),
-        new PgPendingRegistrations(pool, clock, PENDING_LIFETIME));
+        new PgPendingRegistrations(pool, clock, PENDING_LIFETIME, envelopes));
   }
 }

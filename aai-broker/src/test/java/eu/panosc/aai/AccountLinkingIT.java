@@ -1,24 +1,18 @@
 package eu.panosc.aai;
 
+import static eu.panosc.aai.SignInSteps.code;
+import static eu.panosc.aai.SignInSteps.follow;
+import static eu.panosc.aai.SignInSteps.form;
+import static eu.panosc.aai.SignInSteps.hiddenValues;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.nimbusds.oauth2.sdk.ClientCredentialsGrant;
-import com.nimbusds.oauth2.sdk.Scope;
-import com.nimbusds.oauth2.sdk.TokenRequest;
-import com.nimbusds.oauth2.sdk.TokenResponse;
-import com.nimbusds.oauth2.sdk.auth.ClientSecretBasic;
-import com.nimbusds.oauth2.sdk.auth.Secret;
-import com.nimbusds.oauth2.sdk.id.ClientID;
 import eu.panosc.platform.service.Platform;
-import eu.panosc.platform.testing.Http;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -38,9 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * another user is refused with a page; unlinking.
  */
 class AccountLinkingIT {
-  private static final Pattern UPSTREAM_LINK = Pattern.compile("<a class=\"upstream\" href=\"([^\"]+)\">");
   private static final String CLI_REDIRECT = "http://127.0.0.1/callback";
-  private static final String ESRF_REDIRECT = "http://localhost:3000/auth/callback";
 
   @TempDir
   static Path dataDir;
@@ -52,10 +44,7 @@ class AccountLinkingIT {
   static void start() throws Exception {
     platform = AaiPlatform.start(dataDir, true, Map.of());
     base = platform.baseUrl().toString().replaceAll("/+$", "");
-    admin = TokenResponse.parse(new TokenRequest(URI.create(base + "/aai/token"),
-        new ClientSecretBasic(new ClientID("registry-admin"), new Secret("registry-admin-demo-secret")),
-        new ClientCredentialsGrant(), new Scope("registry:admin")).toHTTPRequest().send()).toSuccessResponse()
-        .getTokens().getAccessToken().getValue();
+    admin = SignInSteps.registryAdminToken(base);
     restrictedClient("umbrella-only", "umbrellaid");
     restrictedClient("demo-only", "demo");
   }
@@ -67,14 +56,7 @@ class AccountLinkingIT {
 
   /** A public client whose users may sign in only through {@code upstream}, approved. */
   static void restrictedClient(String id, String upstream) {
-    JsonObject c = new JsonObject().put("clientId", id).put("type", "public")
-        .put("grantTypes", new JsonArray().add("authorization_code"))
-        .put("redirectUris", new JsonArray().add("http://localhost:9/cb/" + id))
-        .put("scopes", new JsonArray().add("openid")).put("allowedUpstreams", new JsonArray().add(upstream));
-    HttpResponse<String> created = Http.sendJson("POST", base + "/registry/admin/v1/clients", admin, c.encode());
-    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
-    assertThat(Http.sendJson("POST", base + "/registry/admin/v1/clients/" + id + "/approve", admin, null)
-        .statusCode()).isEqualTo(200);
+    SignInSteps.restrictedClient(base, admin, id, upstream);
   }
 
   static String pkce(String verifier) throws Exception {
@@ -101,33 +83,13 @@ class AccountLinkingIT {
     return req;
   }
 
-  static String firstUpstreamLink(HttpResponse<String> page) {
-    Matcher link = UPSTREAM_LINK.matcher(page.body());
-    assertThat(link.find()).as(page.body()).isTrue();
-    return link.group(1).replace("&amp;", "&");
-  }
-
-  /** Resolves a Location (absolute path or relative) against the URL it answered. */
-  static String follow(String from, HttpResponse<String> r) {
-    return URI.create(from).resolve(Browser.location(r)).toString();
-  }
-
   /**
    * From a sign-in page served at {@code pageUrl}: the UmbrellaID link, the stand-in's login as {@code user}, the
    * auto-post to the ACS; the ACS's answer.
    */
   static HttpResponse<String> throughTheStandIn(Browser browser, String pageUrl, HttpResponse<String> page,
       String user) {
-    String start = URI.create(pageUrl).resolve(firstUpstreamLink(page)).toString();
-    HttpResponse<String> toIdp = browser.get(start);
-    assertThat(toIdp.statusCode()).as(toIdp.body()).isEqualTo(303);
-    HttpResponse<String> idpLogin = browser.get(Browser.location(toIdp));
-    Map<String, String> form = Browser.hidden(idpLogin.body());
-    form.put("username", user);
-    form.put("password", user + "-demo-pw");
-    HttpResponse<String> post = browser.post(base + "/aai/demo/umbrellaid/login", form);
-    assertThat(post.statusCode()).as(post.body()).isEqualTo(200);
-    return browser.post(base + "/aai/saml2/sp/acs", Browser.hidden(post.body()));
+    return SignInSteps.throughUmbrellaId(browser, base, pageUrl, page, user);
   }
 
   /** Signs {@code browser} in to the account page with the demo password form; the account page. */
@@ -147,52 +109,13 @@ class AccountLinkingIT {
     return account;
   }
 
-  /** The hidden fields of the form posting to {@code action} on {@code page}. */
-  static Map<String, String> form(HttpResponse<String> page, String action, String field, String value) {
-    Pattern p = Pattern.compile("<form method=\"post\" action=\"" + Pattern.quote(action) + "\">(.*?)</form>");
-    Matcher m = p.matcher(page.body());
-    while (m.find()) {
-      Map<String, String> hidden = Browser.hidden(m.group(1));
-      if (field == null || value.equals(hidden.get(field))) {
-        return new HashMap<>(hidden);
-      }
-    }
-    throw new AssertionError("no form to " + action + " with " + field + "=" + value + " in " + page.body());
-  }
-
-  static List<String> hiddenValues(HttpResponse<String> page, String name) {
-    Matcher m = Pattern.compile("<input type=\"hidden\" name=\"" + name + "\" value=\"([^\"]*)\">").matcher(page.body());
-    List<String> out = new java.util.ArrayList<>();
-    while (m.find()) {
-      out.add(m.group(1).replace("&amp;", "&"));
-    }
-    return out;
-  }
-
-  static String code(HttpResponse<String> redirect) {
-    String location = Browser.location(redirect);
-    return java.util.Arrays.stream(URI.create(location).getRawQuery().split("&")).filter(p -> p.startsWith("code="))
-        .map(p -> java.net.URLDecoder.decode(p.substring(5), StandardCharsets.UTF_8)).findFirst()
-        .orElseThrow(() -> new AssertionError(location));
-  }
-
   /** The ID token's {@code sub} for scicat-esrf (facility esrf) from the code. */
   static String esrfSub(String code) {
-    String body = "grant_type=authorization_code&code=" + Browser.enc(code) + "&redirect_uri=" + Browser.enc(ESRF_REDIRECT);
-    HttpResponse<String> tokens = Http.send(java.net.http.HttpRequest.newBuilder(URI.create(base + "/aai/token"))
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
-            "scicat-esrf:scicat-esrf-demo-secret".getBytes(StandardCharsets.UTF_8)))
-        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build());
-    assertThat(tokens.statusCode()).as(tokens.body()).isEqualTo(200);
-    JsonObject id = new JsonObject(new String(Base64.getUrlDecoder().decode(new JsonObject(tokens.body())
-        .getString("id_token").split("\\.")[1]), StandardCharsets.UTF_8));
-    return id.getString("sub");
+    return SignInSteps.esrfSub(base, code);
   }
 
   static String esrfAuthorize() {
-    return base + "/aai/authorize?response_type=code&scope=openid&client_id=scicat-esrf&state=e&redirect_uri="
-        + Browser.enc(ESRF_REDIRECT);
+    return SignInSteps.esrfAuthorize(base, "");
   }
 
   @Test

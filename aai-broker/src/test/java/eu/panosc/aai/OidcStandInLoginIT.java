@@ -1,5 +1,9 @@
 package eu.panosc.aai;
 
+import static eu.panosc.aai.SignInSteps.follow;
+import static eu.panosc.aai.SignInSteps.form;
+import static eu.panosc.aai.SignInSteps.hiddenValues;
+import static eu.panosc.aai.SignInSteps.upstreamLink;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nimbusds.jose.JOSEObjectType;
@@ -14,20 +18,12 @@ import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
-import com.nimbusds.oauth2.sdk.ClientCredentialsGrant;
-import com.nimbusds.oauth2.sdk.Scope;
-import com.nimbusds.oauth2.sdk.TokenRequest;
-import com.nimbusds.oauth2.sdk.TokenResponse;
-import com.nimbusds.oauth2.sdk.auth.ClientSecretBasic;
-import com.nimbusds.oauth2.sdk.auth.Secret;
-import com.nimbusds.oauth2.sdk.id.ClientID;
 import eu.panosc.platform.service.Platform;
 import eu.panosc.platform.testing.Http;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.URLDecoder;
@@ -40,7 +36,6 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.Date;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -149,10 +144,7 @@ class OidcStandInLoginIT {
     config.put("services.aai.upstreams.down.oidc.timeout", "2s");
     platform = AaiPlatform.start(dataDir.resolve("var"), true, config);
     base = platform.baseUrl().toString().replaceAll("/+$", "");
-    admin = TokenResponse.parse(new TokenRequest(URI.create(base + "/aai/token"),
-        new ClientSecretBasic(new ClientID("registry-admin"), new Secret("registry-admin-demo-secret")),
-        new ClientCredentialsGrant(), new Scope("registry:admin")).toHTTPRequest().send()).toSuccessResponse()
-        .getTokens().getAccessToken().getValue();
+    admin = SignInSteps.registryAdminToken(base);
     restrictedClient("umbrella-only", "umbrellaid");
     restrictedClient("eduteams-only", "eduteams");
   }
@@ -430,18 +422,10 @@ class OidcStandInLoginIT {
   // --- the OIDC upstreams on the discovery page, allowedUpstreams, idp_hint and account linking ---
 
   private static final String ESRF_REDIRECT = SCICAT_REDIRECT;
-  private static final Pattern UPSTREAM_LINK = Pattern.compile("<a class=\"upstream\" href=\"([^\"]+)\">");
 
   /** A public client whose users may sign in only through {@code upstream}, approved in the registry. */
   static void restrictedClient(String id, String upstream) {
-    JsonObject c = new JsonObject().put("clientId", id).put("type", "public")
-        .put("grantTypes", new JsonArray().add("authorization_code"))
-        .put("redirectUris", new JsonArray().add("http://localhost:9/cb/" + id))
-        .put("scopes", new JsonArray().add("openid")).put("allowedUpstreams", new JsonArray().add(upstream));
-    HttpResponse<String> created = Http.sendJson("POST", base + "/registry/admin/v1/clients", admin, c.encode());
-    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
-    assertThat(Http.sendJson("POST", base + "/registry/admin/v1/clients/" + id + "/approve", admin, null)
-        .statusCode()).isEqualTo(200);
+    SignInSteps.restrictedClient(base, admin, id, upstream);
   }
 
   static String authorize(String client, String extra) {
@@ -451,24 +435,7 @@ class OidcStandInLoginIT {
   }
 
   static String esrfAuthorize(String extra) {
-    return base + "/aai/authorize?response_type=code&scope=openid&client_id=scicat-esrf&state=e&redirect_uri="
-        + Browser.enc(ESRF_REDIRECT) + extra;
-  }
-
-  /** The page's link to {@code upstream} (HTML-unescaped, relative to the page), or null. */
-  static String upstreamLink(HttpResponse<String> page, String upstream) {
-    Matcher m = UPSTREAM_LINK.matcher(page.body());
-    while (m.find()) {
-      String href = m.group(1).replace("&amp;", "&");
-      if (href.matches(".*[?&]upstream=" + Pattern.quote(upstream) + "(&.*)?")) {
-        return href;
-      }
-    }
-    return null;
-  }
-
-  static String follow(String from, HttpResponse<String> r) {
-    return URI.create(from).resolve(Browser.location(r)).toString();
+    return SignInSteps.esrfAuthorize(base, extra);
   }
 
   /** From an OIDC start URL: to the stand-in OP and back to the callback; the callback's answer. */
@@ -483,55 +450,17 @@ class OidcStandInLoginIT {
   /** From a sign-in page at {@code pageUrl}: the UmbrellaID stand-in (SAML) as {@code user}; the ACS's answer. */
   static HttpResponse<String> throughUmbrellaId(Browser browser, String pageUrl, HttpResponse<String> page,
       String user) {
-    String link = upstreamLink(page, "umbrellaid");
-    assertThat(link).as(page.body()).isNotNull();
-    HttpResponse<String> toIdp = browser.get(URI.create(pageUrl).resolve(link).toString());
-    assertThat(toIdp.statusCode()).as(toIdp.body()).isEqualTo(303);
-    Map<String, String> form = Browser.hidden(browser.get(Browser.location(toIdp)).body());
-    form.put("username", user);
-    form.put("password", user + "-demo-pw");
-    HttpResponse<String> post = browser.post(base + "/aai/demo/umbrellaid/login", form);
-    assertThat(post.statusCode()).as(post.body()).isEqualTo(200);
-    return browser.post(base + "/aai/saml2/sp/acs", Browser.hidden(post.body()));
-  }
-
-  /** The hidden fields of the (first) form posting to {@code action}. */
-  static Map<String, String> form(HttpResponse<String> page, String action) {
-    Matcher m = Pattern.compile("<form method=\"post\" action=\"" + Pattern.quote(action) + "\">(.*?)</form>")
-        .matcher(page.body());
-    assertThat(m.find()).as(page.body()).isTrue();
-    return new HashMap<>(Browser.hidden(m.group(1)));
-  }
-
-  static List<String> hiddenValues(HttpResponse<String> page, String name) {
-    Matcher m = Pattern.compile("<input type=\"hidden\" name=\"" + name + "\" value=\"([^\"]*)\">").matcher(page.body());
-    List<String> out = new java.util.ArrayList<>();
-    while (m.find()) {
-      out.add(m.group(1).replace("&amp;", "&"));
-    }
-    return out;
+    return SignInSteps.throughUmbrellaId(browser, base, pageUrl, page, user);
   }
 
   static String code(HttpResponse<String> redirect) {
-    String location = Browser.location(redirect);
-    assertThat(location).startsWith(ESRF_REDIRECT);
-    return Arrays.stream(URI.create(location).getRawQuery().split("&")).filter(p -> p.startsWith("code="))
-        .map(p -> URLDecoder.decode(p.substring(5), StandardCharsets.UTF_8)).findFirst()
-        .orElseThrow(() -> new AssertionError(location));
+    assertThat(Browser.location(redirect)).startsWith(ESRF_REDIRECT);
+    return SignInSteps.code(redirect);
   }
 
   /** The ID token's {@code sub} for scicat-esrf (facility esrf) from the code. */
   static String esrfSub(String code) {
-    String body = "grant_type=authorization_code&code=" + Browser.enc(code) + "&redirect_uri="
-        + Browser.enc(ESRF_REDIRECT);
-    HttpResponse<String> tokens = Http.send(java.net.http.HttpRequest.newBuilder(URI.create(base + "/aai/token"))
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
-            "scicat-esrf:scicat-esrf-demo-secret".getBytes(StandardCharsets.UTF_8)))
-        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build());
-    assertThat(tokens.statusCode()).as(tokens.body()).isEqualTo(200);
-    return new JsonObject(new String(Base64.getUrlDecoder().decode(new JsonObject(tokens.body())
-        .getString("id_token").split("\\.")[1]), StandardCharsets.UTF_8)).getString("sub");
+    return SignInSteps.esrfSub(base, code);
   }
 
   @Test

@@ -1,32 +1,25 @@
 package eu.panosc.controlplane;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import eu.panosc.aai.AaiApplication;
 import eu.panosc.accounting.AccountingApplication;
-import eu.panosc.platform.service.Platform;
 import eu.panosc.platform.testing.DemoTokens;
 import eu.panosc.platform.testing.Http;
-import eu.panosc.platform.testing.PlatformLauncher;
 import eu.panosc.registry.RegistryApplication;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -38,24 +31,18 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class AccountingReportPageIT {
   @TempDir
-  static Path dataDir;
-
-  @TempDir
   static Path downloads;
 
-  static Platform platform;
+  @RegisterExtension
+  static final DemoStack STACK = new DemoStack(RegistryApplication::new, AaiApplication::new,
+      AccountingApplication::new).onLoopbackPort()
+      .onlyIf(WebDriver::available, "chromium and chromedriver (Debian chromium, chromium-driver) are not installed");
   static String base;
 
   @BeforeAll
   static void start() throws Exception {
-    assumeTrue(WebDriver.available(), "chromium and chromedriver (Debian chromium, chromium-driver) are not installed");
-    // the demo client registers http://127.0.0.1/accounting/reports/callback, a loopback URI valid on any port
-    int port = Http.freePort();
-    platform = PlatformLauncher.start(dataDir, List.of(new RegistryApplication(), new AaiApplication(),
-        new AccountingApplication()), true, Map.of("server.port", Integer.toString(port), "server.publicBaseUrl",
-        "http://127.0.0.1:" + port), Clock.systemUTC());
-    base = platform.baseUrl().toString().replaceAll("/+$", "");
-    String token = new DemoTokens(platform.baseUrl()).token("resource-broker", "accounting:ingest");
+    base = STACK.base();
+    String token = new DemoTokens(STACK.platform().baseUrl()).token("resource-broker", "accounting:ingest");
     String records = String.join("\n",
         // November 2025: `panosc up --demo` seeds usage for the last three months (DemoUsage), never this far back
         rec("r1", "esrf", "esrf:MX-2415", "mx", "u1", "s1", "cpu_core_hours", "2025-11-05T10:00:00Z",
@@ -80,45 +67,22 @@ class AccountingReportPageIT {
         .put("value", Double.parseDouble(value)).encode();
   }
 
-  @AfterAll
-  static void stop() throws Exception {
-    if (platform != null) {
-      platform.stop().get(60, TimeUnit.SECONDS);
-    }
-  }
-
   /** Signs a demo user in from the report page through the broker's login (and, first time, consent) page. */
   static void signIn(WebDriver b, String user, String query) throws Exception {
     b.get(base + "/accounting/reports" + query);
     try {
-      WebDriver.await("the aai-broker's login form", () -> exists(b, "#password"));
+      WebDriver.await("the aai-broker's login form", () -> b.has("#password"));
     } catch (AssertionError e) {
       throw new AssertionError(e.getMessage() + " at " + b.currentUrl() + ": " + b.source(), e);
     }
     assertThat(b.currentUrl()).startsWith(base + "/aai/authorize");
     b.type(b.find("#username"), user);
     b.type(b.find("#password"), user + "-demo-pw\uE007");
-    WebDriver.await("consent or the report page", () -> exists(b, "button[value=approve]") || exists(b, "main h1"));
-    if (exists(b, "button[value=approve]")) {
+    WebDriver.await("consent or the report page", () -> b.has("button[value=approve]") || b.has("main h1"));
+    if (b.has("button[value=approve]")) {
       b.click(b.find("button[value=approve]"));
     }
-    WebDriver.await("the report page", () -> url(b).startsWith(base + "/accounting/reports"));
-  }
-
-  static boolean exists(WebDriver b, String css) {
-    try {
-      return !b.findAll(css).isEmpty();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  static String url(WebDriver b) {
-    try {
-      return b.currentUrl();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    WebDriver.await("the report page", () -> b.urlNow().startsWith(base + "/accounting/reports"));
   }
 
   /** label -> data-value of the bars of one chart. */
@@ -155,7 +119,7 @@ class AccountingReportPageIT {
       // gpu hours: the community name with markup is shown as text, never as HTML
       b.click(b.find("#metric option[value=gpu_hours]"));
       b.click(b.find("#apply"));
-      WebDriver.await("the gpu chart", () -> url(b).contains("metric=gpu_hours"));
+      WebDriver.await("the gpu chart", () -> b.urlNow().contains("metric=gpu_hours"));
       assertThat(bars(b, "chart-community")).containsExactlyEntriesOf(Map.of("<b>hc</b>", "3"));
       assertThat(b.findAll("svg#chart-community b")).isEmpty();
 
@@ -163,7 +127,7 @@ class AccountingReportPageIT {
       b.click(b.find("#metric option[value=cpu_core_hours]"));
       b.type(b.find("#facility"), "ill");
       b.click(b.find("#apply"));
-      WebDriver.await("the filtered page", () -> url(b).contains("facility=ill"));
+      WebDriver.await("the filtered page", () -> b.urlNow().contains("facility=ill"));
       assertThat(bars(b, "chart-facility")).containsExactlyEntriesOf(Map.of("ill", "4"));
       assertThat(b.property(b.find("svg#chart-facility g.bar"), "textContent")).contains("100.00 %");
       assertThat(b.text(b.find("#active-users"))).isEqualTo("1");
@@ -204,7 +168,7 @@ class AccountingReportPageIT {
 
       // sign out: the page session ends, the broker is asked to end its own
       b.click(b.find("#logout"));
-      WebDriver.await("the broker's sign-out page", () -> url(b).startsWith(base + "/aai/logout"));
+      WebDriver.await("the broker's sign-out page", () -> b.urlNow().startsWith(base + "/aai/logout"));
       b.get(base + "/accounting/reports/report.csv?period=2025-11");
       assertThat(b.text(b.find("#message"))).contains("needs a signed-in report reader");
     }
@@ -214,7 +178,7 @@ class AccountingReportPageIT {
   void reportPageWhenUserWithoutRoleThenForbiddenPage() throws Exception {
     try (WebDriver b = new WebDriver(downloads.resolve("alice"))) {
       signIn(b, "alice", "");
-      WebDriver.await("the 403 page", () -> exists(b, "#forbidden"));
+      WebDriver.await("the 403 page", () -> b.has("#forbidden"));
       assertThat(b.title()).isEqualTo("Accounting reports: access denied");
       assertThat(b.text(b.find("#forbidden"))).isEqualTo("You may not read accounting reports");
       assertThat(b.findAll("svg")).isEmpty();

@@ -5,24 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import eu.panosc.aai.AaiApplication;
 import eu.panosc.broker.BrokerApplication;
 import eu.panosc.pdp.PdpApplication;
-import eu.panosc.platform.service.Platform;
 import eu.panosc.platform.testing.Http;
-import eu.panosc.platform.testing.PlatformLauncher;
 import eu.panosc.registry.RegistryApplication;
 import io.vertx.core.json.JsonObject;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
-import java.time.Clock;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The resource-broker in demo mode with the real aai-broker, registry and PDP, as under {@code panosc up --demo}: a
@@ -32,32 +22,18 @@ import picocli.CommandLine;
 class BrokerDemoIT {
   static final String EMBARGOED = "10.15151/ESRF-DC-2415001";
 
-  @TempDir
-  static Path dataDir;
-  static Platform platform;
+  @RegisterExtension
+  static final DemoStack STACK = new DemoStack(RegistryApplication::new, AaiApplication::new, PdpApplication::new,
+      BrokerApplication::new);
   static String base;
 
   @BeforeAll
-  static void start() throws Exception {
-    platform = PlatformLauncher.start(dataDir, List.of(new RegistryApplication(), new AaiApplication(),
-        new PdpApplication(), new BrokerApplication()), true, Map.of(), Clock.systemUTC());
-    base = platform.baseUrl().toString().replaceAll("/+$", "");
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    platform.stop().get(60, TimeUnit.SECONDS);
+  static void start() {
+    base = STACK.base();
   }
 
   static String token(String user) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cl = PanoscCommand.newCommandLine();
-    cl.setOut(new PrintWriter(out));
-    cl.setErr(new PrintWriter(err));
-    int exit = cl.execute("token", "--user", user, "--audience", base + "/broker", "--url", base);
-    assertThat(exit).as(err.toString()).isZero();
-    return out.toString().trim();
+    return Cli.token(base, user, base + "/broker");
   }
 
   static HttpResponse<String> create(String token, String json) {

@@ -1,17 +1,17 @@
 package eu.panosc.controlplane;
 
+import static eu.panosc.controlplane.Cli.panosc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import eu.panosc.aai.AaiApplication;
 import eu.panosc.accounting.AccountingApplication;
+import eu.panosc.controlplane.Cli.Run;
 import eu.panosc.platform.service.Platform;
 import eu.panosc.platform.testing.Http;
 import eu.panosc.platform.testing.PlatformLauncher;
 import eu.panosc.registry.RegistryApplication;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -27,7 +27,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code panosc report} against a running registry, aai-broker and accounting service in demo mode (embedded
@@ -77,18 +76,6 @@ class PanoscReportIT {
   @AfterAll
   static void stop() throws Exception {
     platform.stop().get(60, TimeUnit.SECONDS);
-  }
-
-  record Run(int exit, String out, String err) {}
-
-  static Run panosc(String... args) {
-    StringWriter o = new StringWriter();
-    StringWriter e = new StringWriter();
-    CommandLine cl = PanoscCommand.newCommandLine();
-    cl.setOut(new PrintWriter(o));
-    cl.setErr(new PrintWriter(e));
-    int exit = cl.execute(args);
-    return new Run(exit, o.toString(), e.toString().trim());
   }
 
   String[] clientArgs(String... more) {

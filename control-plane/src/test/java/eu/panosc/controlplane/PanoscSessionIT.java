@@ -1,26 +1,18 @@
 package eu.panosc.controlplane;
 
+import static eu.panosc.controlplane.Cli.panosc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import eu.panosc.aai.AaiApplication;
 import eu.panosc.broker.BrokerApplication;
+import eu.panosc.controlplane.Cli.Run;
 import eu.panosc.pdp.PdpApplication;
-import eu.panosc.platform.service.Platform;
-import eu.panosc.platform.testing.PlatformLauncher;
 import eu.panosc.registry.RegistryApplication;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code panosc session create|list|stop} against the real broker in demo mode with the real aai-broker, registry
@@ -29,33 +21,16 @@ import picocli.CommandLine;
  */
 class PanoscSessionIT {
   static final String EMBARGOED = "10.15151/ESRF-DC-2415001";
-  @TempDir
+  @RegisterExtension
+  static final DemoStack STACK = new DemoStack(RegistryApplication::new, AaiApplication::new, PdpApplication::new,
+      BrokerApplication::new);
   static Path dataDir;
-  static Platform platform;
   static String base;
 
   @BeforeAll
-  static void start() throws Exception {
-    platform = PlatformLauncher.start(dataDir, List.of(new RegistryApplication(), new AaiApplication(),
-        new PdpApplication(), new BrokerApplication()), true, Map.of(), Clock.systemUTC());
-    base = platform.baseUrl().toString().replaceAll("/+$", "");
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    platform.stop().get(60, TimeUnit.SECONDS);
-  }
-
-  record Run(int exit, String out, String err) {}
-
-  static Run panosc(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cl = PanoscCommand.newCommandLine();
-    cl.setOut(new PrintWriter(out));
-    cl.setErr(new PrintWriter(err));
-    int exit = cl.execute(args);
-    return new Run(exit, out.toString(), err.toString());
+  static void start() {
+    base = STACK.base();
+    dataDir = STACK.dataDir();
   }
 
   @Test

@@ -1,58 +1,29 @@
 package eu.panosc.controlplane;
 
+import static eu.panosc.controlplane.Cli.panosc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import eu.panosc.aai.AaiApplication;
-import eu.panosc.platform.service.Platform;
+import eu.panosc.controlplane.Cli.Run;
 import eu.panosc.platform.testing.Http;
-import eu.panosc.platform.testing.PlatformLauncher;
 import eu.panosc.registry.RegistryApplication;
 import io.vertx.core.json.JsonObject;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.time.Clock;
 import java.util.Base64;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@code panosc token} against a running registry and aai-broker in demo mode (embedded PostgreSQL). */
 class PanoscTokenIT {
-  @TempDir
-  static Path dataDir;
 
-  static Platform platform;
+  @RegisterExtension
+  static final DemoStack STACK = new DemoStack(RegistryApplication::new, AaiApplication::new);
   static String base;
 
   @BeforeAll
-  static void start() throws Exception {
-    platform = PlatformLauncher.start(dataDir, List.of(new RegistryApplication(), new AaiApplication()), true,
-        Map.of(), Clock.systemUTC());
-    base = platform.baseUrl().toString().replaceAll("/+$", "");
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    platform.stop().get(60, TimeUnit.SECONDS);
-  }
-
-  record Run(int exit, String out, String err) {}
-
-  static Run panosc(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cl = PanoscCommand.newCommandLine();
-    cl.setOut(new PrintWriter(out));
-    cl.setErr(new PrintWriter(err));
-    int exit = cl.execute(args);
-    return new Run(exit, out.toString().trim(), err.toString().trim());
+  static void start() {
+    base = STACK.base();
   }
 
   static JsonObject payload(String jwt) {

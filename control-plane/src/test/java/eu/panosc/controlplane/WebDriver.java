@@ -3,6 +3,7 @@ package eu.panosc.controlplane;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -137,6 +138,33 @@ final class WebDriver implements AutoCloseable {
   /** A cookie of the current page's domain as WebDriver describes it (name, value, path, httpOnly, sameSite...). */
   JsonObject cookie(String name) throws IOException {
     return command("GET", "/cookie/" + name, null).getJsonObject("value");
+  }
+
+  /** Whether an element matches a CSS selector now (for {@link #await} conditions: no checked exception). */
+  boolean has(String css) {
+    try {
+      return !findAll(css).isEmpty();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** {@link #currentUrl()} without a checked exception (for {@link #await} conditions). */
+  String urlNow() {
+    try {
+      return currentUrl();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The page's visible text (the body element's). */
+  String bodyText() {
+    try {
+      return text(find("body"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** Waits up to 15 s for the condition, polling. */

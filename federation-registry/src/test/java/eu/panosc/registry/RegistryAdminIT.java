@@ -300,6 +300,8 @@ class RegistryAdminIT {
     JsonObject cluster = new JsonObject().put("id", "psi-k8s").put("apiUrl", "https://k8s.psi.example:6443")
         .put("credentialsRef", "eyJhbGciOiJSUzI1NiJ9.token").put("capacity", new JsonObject().put("cpu", 8).put("memoryGi", 32));
     assertField(post("/admin/v1/clusters", cluster), 400, "/credentialsRef", "never the credentials");
+    assertField(post("/admin/v1/clusters", cluster.copy().put("credentialsRef", "secret/../x")), 400,
+        "/credentialsRef", "\"..\"");
     assertField(post("/admin/v1/clusters", cluster.copy().put("credentialsRef", "secret/psi").put("kubeconfig", "x")),
         400, "/kubeconfig", "not a known field");
     assertField(post("/admin/v1/clusters", cluster.copy().put("credentialsRef", "secret/psi")

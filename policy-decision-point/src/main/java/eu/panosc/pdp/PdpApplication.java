@@ -214,16 +214,27 @@ public final class PdpApplication implements ServiceModule {
   }
 
   /**
-   * Stops following the change log, then writes the decisions still queued (the server no longer takes
-   * requests, the pool is still open).
+   * Stops polling the policy directory and following the registry's route rules before the HTTP server stops (the
+   * rules read so far keep answering the requests still in flight).
    */
   @Override
-  public Future<Void> stop() {
+  public Future<Void> stopFeeds() {
     stopPolicyPoll.run();
     var mesh = meshRoutes;
     if (mesh != null) {
       mesh.close();
     }
+    return Future.succeededFuture();
+  }
+
+  /**
+   * Stops following the change log (and what {@link #stopFeeds()} stops, if it was not called), then writes the
+   * decisions still queued (the server no longer takes requests, the pool is still open).
+   */
+  @Override
+  public Future<Void> stop() {
+    stopFeeds();
+    // the gRPC Check server and its xDS service stop with the servers, after the drain
     var plane = xds;
     if (plane != null) {
       plane.close();

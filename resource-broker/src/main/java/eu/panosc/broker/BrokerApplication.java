@@ -224,6 +224,15 @@ public final class BrokerApplication implements ServiceModule {
     });
   }
 
+  /** The registry's cluster feed stops before the HTTP server (the clusters stay until {@link #stop()}). */
+  @Override
+  public Future<Void> stopFeeds() {
+    if (registryClusters != null) {
+      registryClusters.stopFollowing();
+    }
+    return Future.succeededFuture();
+  }
+
   @Override
   public Future<Void> stop() {
     if (activityTimer >= 0) {

@@ -11,13 +11,19 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A real platform (embedded PostgreSQL) in demo mode serving the broker (local process driver, demo flavours and
@@ -26,9 +32,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * client secret and mints a {@code pdp:evaluate} token from the same issuer; the PDP verifies it as it would the
  * aai-broker's. The aai-broker's subject resolution is stood in for by a {@code /resolve} that knows no pairwise
  * subject (404), so the broker asks the PDP about the token's {@code sub} itself (here already the canonical id);
- * {@code resolved} counts the calls.
+ * {@code resolved} counts the calls. As a static {@code @RegisterExtension} field ({@link #forClass}) it starts before a
+ * test class's first test in a fresh data directory and closes after its last.
  */
-public final class BrokerPlatform implements AutoCloseable {
+public final class BrokerPlatform implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
   public final LocalIssuer issuer = LocalIssuer.start();
   private final HttpServer tokenEndpoint;
   private final AtomicReference<String> pdpBase = new AtomicReference<>();
@@ -36,6 +43,34 @@ public final class BrokerPlatform implements AutoCloseable {
   public Platform platform;
   /** Audiences of tokens for scopes other than pdp:evaluate (e.g. accounting:ingest → the accounting's URL). */
   public final Map<String, String> audienceByScope = new java.util.concurrent.ConcurrentHashMap<>();
+  private Map<String, String> classConfig = Map.of();
+  private Path classDataDir;
+
+  /** One platform for a test class, with {@code extra} configuration (see the class comment). */
+  public static BrokerPlatform forClass(Map<String, String> extra) {
+    BrokerPlatform b = new BrokerPlatform();
+    b.classConfig = Map.copyOf(extra);
+    return b;
+  }
+
+  @Override
+  public void beforeAll(ExtensionContext context) throws Exception {
+    classDataDir = Files.createTempDirectory("broker-platform");
+    start(classDataDir, classConfig);
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) throws Exception {
+    try {
+      close();
+    } finally {
+      try (Stream<Path> all = Files.walk(classDataDir)) {
+        all.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+      } catch (IOException | RuntimeException leftOver) {
+        // a leftover temporary directory is no test failure
+      }
+    }
+  }
 
   public BrokerPlatform() {
     try {

@@ -3,6 +3,7 @@ package eu.panosc.aai.account;
 import io.vertx.core.Future;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -58,30 +59,40 @@ public interface Identities {
   Future<List<LinkedIdentity>> of(String userId);
 
   /** No linking: every identity is its own user (for wiring without the account pages). */
-  Identities NONE = new Identities() {
-    @Override
-    public Future<Optional<String>> owner(String subject) {
-      return Future.succeededFuture(Optional.empty());
-    }
+  Identities NONE = fixed(Map.of());
 
-    @Override
-    public Future<Void> remember(String subject, String userId, String upstream, String displayName) {
-      return Future.succeededFuture();
-    }
+  /**
+   * Linking fixed in advance: {@code owners} maps an identity (subject) to the user it belongs to, every other identity
+   * is its own user; nothing is remembered, a link is always {@link LinkOutcome#TAKEN} and an unlink
+   * {@link UnlinkOutcome#NOT_YOURS} (for wiring without the account pages, and for tests).
+   */
+  static Identities fixed(Map<String, String> owners) {
+    Map<String, String> fixed = Map.copyOf(owners);
+    return new Identities() {
+      @Override
+      public Future<Optional<String>> owner(String subject) {
+        return Future.succeededFuture(Optional.ofNullable(subject == null ? null : fixed.get(subject)));
+      }
 
-    @Override
-    public Future<LinkOutcome> link(String subject, String userId, String upstream, String displayName) {
-      return Future.succeededFuture(LinkOutcome.TAKEN);
-    }
+      @Override
+      public Future<Void> remember(String subject, String userId, String upstream, String displayName) {
+        return Future.succeededFuture();
+      }
 
-    @Override
-    public Future<UnlinkOutcome> unlink(String userId, String subject) {
-      return Future.succeededFuture(UnlinkOutcome.NOT_YOURS);
-    }
+      @Override
+      public Future<LinkOutcome> link(String subject, String userId, String upstream, String displayName) {
+        return Future.succeededFuture(LinkOutcome.TAKEN);
+      }
 
-    @Override
-    public Future<List<LinkedIdentity>> of(String userId) {
-      return Future.succeededFuture(List.of());
-    }
-  };
+      @Override
+      public Future<UnlinkOutcome> unlink(String userId, String subject) {
+        return Future.succeededFuture(UnlinkOutcome.NOT_YOURS);
+      }
+
+      @Override
+      public Future<List<LinkedIdentity>> of(String userId) {
+        return Future.succeededFuture(List.of());
+      }
+    };
+  }
 }

@@ -1,5 +1,7 @@
 package eu.panosc.aai.oidc;
 
+import eu.panosc.platform.crypto.EnvelopeEncryption;
+import eu.panosc.platform.crypto.EnvelopeException;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -11,18 +13,34 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** {@link OidcSessions} in PostgreSQL ({@code aai.oidc_session}, V30). */
+/**
+ * {@link OidcSessions} in PostgreSQL ({@code aai.oidc_session}, V30). The OP's ID token is sealed at rest
+ * ({@link EnvelopeEncryption} under the deployment's key-encryption key, associated data
+ * {@code aai.oidc_session/<sid>}); a row written before that (plaintext) is still read, and a row that does not open
+ * (another KEK, changed, moved from another row) reads as no upstream session, with a warning, so one bad row never
+ * stops a sign-out.
+ */
 public final class PgOidcSessions implements OidcSessions {
+  private static final Logger LOG = LoggerFactory.getLogger(PgOidcSessions.class);
   private final Pool pool;
   private final Clock clock;
   private final Duration lifetime;
+  private final EnvelopeEncryption envelopes;
 
   /** {@code lifetime}: the broker sessions' lifetime (how long an entry is kept). */
-  public PgOidcSessions(Pool pool, Clock clock, Duration lifetime) {
+  public PgOidcSessions(Pool pool, Clock clock, Duration lifetime, EnvelopeEncryption envelopes) {
     this.pool = Objects.requireNonNull(pool, "pool");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.lifetime = Objects.requireNonNull(lifetime, "lifetime");
+    this.envelopes = Objects.requireNonNull(envelopes, "envelopes");
+  }
+
+  /** The associated data of the ID token sealed in the row of broker session {@code sid}. */
+  static String context(String sid) {
+    return "aai.oidc_session/" + sid;
   }
 
   @Override
@@ -33,7 +51,7 @@ public final class PgOidcSessions implements OidcSessions {
             + " EXCLUDED.upstream_id, issuer = EXCLUDED.issuer, subject = EXCLUDED.subject, upstream_sid ="
             + " EXCLUDED.upstream_sid, id_token = EXCLUDED.id_token, expires_at = EXCLUDED.expires_at")
         .execute(Tuple.tuple().addString(s.sid()).addString(s.upstreamId()).addString(s.issuer())
-            .addString(s.subject()).addString(s.upstreamSid()).addString(s.idToken())
+            .addString(s.subject()).addString(s.upstreamSid()).addString(envelopes.sealText(s.idToken(), context(s.sid())))
             .addOffsetDateTime(clock.instant().plus(lifetime).atOffset(ZoneOffset.UTC)))
         .mapEmpty();
   }
@@ -46,12 +64,21 @@ public final class PgOidcSessions implements OidcSessions {
     return pool.preparedQuery("SELECT sid, upstream_id, issuer, subject, upstream_sid, id_token FROM oidc_session"
             + " WHERE sid = $1 AND expires_at > $2")
         .execute(Tuple.of(sid, clock.instant().atOffset(ZoneOffset.UTC)))
-        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(session(rows.iterator().next())));
+        .map(rows -> rows.size() == 0 ? Optional.empty() : session(rows.iterator().next()));
   }
 
-  private static OidcSession session(Row r) {
-    return new OidcSession(r.getString(0), r.getString(1), r.getString(2), r.getString(3), r.getString(4),
-        r.getString(5));
+  private Optional<OidcSession> session(Row r) {
+    String stored = r.getString(5);
+    String idToken;
+    try {
+      idToken = EnvelopeEncryption.isEnvelope(stored) ? envelopes.openText(stored, context(r.getString(0))) : stored;
+    } catch (EnvelopeException e) {
+      // neither the token nor the sid is logged: the reason says which way the row is broken
+      LOG.warn("an upstream OIDC session's ID token does not open ({}); signing out there is skipped", e.reason());
+      return Optional.empty();
+    }
+    return Optional.of(new OidcSession(r.getString(0), r.getString(1), r.getString(2), r.getString(3), r.getString(4),
+        idToken));
   }
 
   @Override

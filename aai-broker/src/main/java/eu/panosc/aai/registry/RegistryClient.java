@@ -304,9 +304,17 @@ public final class RegistryClient implements AutoCloseable {
     return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
   }
 
+  /**
+   * Stops following the change feed (an answer in flight is dropped without a retry); reads still work, from the
+   * cache or the registry. Called at shutdown before the HTTP server stops.
+   */
+  public void stopFollowing() {
+    closed = true;
+  }
+
   @Override
   public void close() {
-    closed = true;
+    stopFollowing();
     web.close();
   }
 }

@@ -177,6 +177,9 @@ public final class SpRegistration implements AutoCloseable {
 
   @Override
   public void close() {
+    if (closed) {
+      return;
+    }
     closed = true;
     if (timer >= 0) {
       vertx.cancelTimer(timer);

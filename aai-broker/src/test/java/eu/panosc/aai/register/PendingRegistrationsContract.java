@@ -61,6 +61,17 @@ public abstract class PendingRegistrationsContract {
   }
 
   @Test
+  void findWhenOidcUpstreamWithIdTokenThenItComesBackIntact() {
+    PendingRegistration oidc = new PendingRegistration("pending-3", DAVE, new JsonObject().put("protocol", "oidc")
+        .put("upstream", "eduteams").put("iss", "https://proxy.eduteams.org").put("sub", "dave")
+        .put("id_token", "eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJkYXZlIn0.c2ln"));
+    String handle = store.save(oidc).await();
+
+    assertThat(store.find(handle).await()).contains(oidc);
+    assertThat(store.take(handle).await()).contains(oidc);
+  }
+
+  @Test
   void findWhenExpiredUnknownOrMalformedThenEmpty() {
     String handle = store.save(REG).await();
     clock.advance(LIFETIME);

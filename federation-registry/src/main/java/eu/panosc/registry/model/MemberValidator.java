@@ -437,6 +437,12 @@ public final class MemberValidator {
     var api = f.url("apiUrl", true, demo);
     String credentialsRef = f.requiredString("credentialsRef", CREDENTIALS_REF,
         "a reference such as secret/esrf-k8s-kubeconfig (never the credentials themselves)");
+    for (String segment : credentialsRef.split("/", -1)) {
+      if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
+        throw Fields.invalid("/credentialsRef", "a reference's path has no empty, \".\" or \"..\" segments"
+            + " (such as secret/esrf-k8s-kubeconfig)");
+      }
+    }
     JsonObject capacityIn = f.object("capacity", true);
     Fields c = new Fields(capacityIn, "/capacity");
     JsonObject capacity = new JsonObject().put("cpu", c.integer("cpu", 0, 1, 1_000_000))

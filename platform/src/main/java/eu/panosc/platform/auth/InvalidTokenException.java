@@ -4,11 +4,12 @@ import java.util.Objects;
 
 /**
  * A bearer token was rejected; {@link #reason()} is a short description that is safe to return to the
- * client and never contains the token itself.
+ * client and never contains the token itself. A {@link SigningKeysUnavailableException} says the token could not be
+ * checked at all (the issuer's keys could not be had), not that it is bad.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc6750#section-3.1">RFC 6750 §3.1: invalid_token</a>
  */
-public final class InvalidTokenException extends RuntimeException {
+public sealed class InvalidTokenException extends RuntimeException permits SigningKeysUnavailableException {
 
   private final String reason;
 

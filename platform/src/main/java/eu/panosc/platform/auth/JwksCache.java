@@ -29,7 +29,6 @@ public final class JwksCache {
   private static final long FETCH_TIMEOUT_MILLIS = Duration.ofSeconds(5).toMillis();
   private static final int MAX_JWKS_BYTES = 256 * 1024;
   static final String UNKNOWN_KEY = "unknown signing key";
-  static final String KEYS_UNAVAILABLE = "signing keys unavailable";
 
   private final WebClient webClient;
   private final BearerAuthConfig config;
@@ -71,7 +70,7 @@ public final class JwksCache {
       }
       if (inFlight == null && lastAttempt != null
           && now.isBefore(lastAttempt.plus(config.jwksMinRefreshInterval()))) {
-        return Future.failedFuture(new InvalidTokenException(fresh ? UNKNOWN_KEY : KEYS_UNAVAILABLE));
+        return Future.failedFuture(fresh ? new InvalidTokenException(UNKNOWN_KEY) : new SigningKeysUnavailableException());
       }
       refresh = inFlight != null ? inFlight : startFetch(now);
     }
@@ -80,7 +79,7 @@ public final class JwksCache {
 
   private synchronized Future<JWK> lookupAfterRefresh(String kid) {
     if (!isFresh(clock.instant())) {
-      return Future.failedFuture(new InvalidTokenException(KEYS_UNAVAILABLE));
+      return Future.failedFuture(new SigningKeysUnavailableException());
     }
     JWK key = keys.getKeyByKeyId(kid);
     return key != null

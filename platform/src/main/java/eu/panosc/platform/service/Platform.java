@@ -135,11 +135,12 @@ public final class Platform {
     verticle.lifecycle().markStopping(); // readiness is false from this call on
     CompletableFuture<Void> done = new CompletableFuture<>();
     long drainMillis = config.server().drainDelay().toMillis();
-    // keep serving (readiness already 503) so load balancers notice; then every server finishes its
-    // in-flight requests (extra servers first), then modules, pools, the database and Vert.x close
+    // keep serving (readiness already 503) so load balancers notice; then the modules' feeds stop, every server
+    // finishes its in-flight requests (extra servers first), then modules, pools, the database and Vert.x close
     Future<Void> drained = drainMillis == 0 ? Future.succeededFuture()
         : Future.future(p -> vertx.setTimer(drainMillis, t -> p.complete()));
     drained
+        .compose(v -> verticle.stopFeeds())
         .compose(v -> extraServers == null ? Future.succeededFuture() : vertx.undeploy(extraServers))
         .eventually(() -> vertx.undeploy(deploymentId))
         .eventually(() -> vertx.executeBlocking(() -> {

@@ -52,6 +52,7 @@ public final class PlatformVerticle extends VerticleBase {
   private volatile Router active;
   private final java.util.Set<String> mounted = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private volatile URI baseUrl;
+  private Future<Void> feedsStopped;
 
   public PlatformVerticle(PanoscConfig config, List<ServiceModule> modules, Database database,
       PrometheusMeterRegistry registry, Clock clock) {
@@ -185,13 +186,26 @@ public final class PlatformVerticle extends VerticleBase {
     return lifecycle;
   }
 
+  /**
+   * Stops every module's feeds ({@link ServiceModule#stopFeeds()}) once, before any HTTP server of this platform stops;
+   * a module's failure there is ignored (its {@code stop()} still runs).
+   */
+  public synchronized Future<Void> stopFeeds() {
+    if (feedsStopped == null) {
+      feedsStopped = Future.join(modules.stream().map(ServiceModule::stopFeeds).toList()).<Void>mapEmpty()
+          .otherwiseEmpty();
+    }
+    return feedsStopped;
+  }
+
   @Override
   public Future<?> stop() {
     lifecycle.markStopping();
     long graceMillis = config.server().shutdownGrace().toMillis();
-    // the drain delay already passed (Platform.stop); finish in-flight requests before any pool closes
-    Future<Void> closed = server == null ? Future.succeededFuture()
-        : server.shutdown(graceMillis, TimeUnit.MILLISECONDS);
+    // the drain delay already passed (Platform.stop) and the feeds stopped (none retries against the closing
+    // port); in-flight requests finish before the modules release what they hold and any pool closes
+    Future<Void> closed = stopFeeds().compose(v -> server == null ? Future.succeededFuture()
+        : server.shutdown(graceMillis, TimeUnit.MILLISECONDS));
     return closed
         .eventually(() -> Future.join(modules.stream().map(ServiceModule::stop).toList()))
         .eventually(() -> Future.join(pools.stream().map(Pool::close).toList()))

@@ -67,6 +67,16 @@ public interface ServiceModule {
     return Map.of();
   }
 
+  /**
+   * Stops following other services (change feeds, long polls, polling and registration timers) at shutdown, before
+   * the HTTP server stops: a feed that learns of the closing server no longer retries against the closed port (in
+   * one process the modules follow each other through it). Requests in flight are still served afterwards, so nothing
+   * they need closes here; that is {@link #stop()}'s. Called once, after the drain delay.
+   */
+  default Future<Void> stopFeeds() {
+    return Future.succeededFuture();
+  }
+
   /** Releases what {@link #mount} acquired; called after the HTTP server stopped taking requests. */
   default Future<Void> stop() {
     return Future.succeededFuture();

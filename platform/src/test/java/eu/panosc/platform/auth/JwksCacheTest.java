@@ -60,19 +60,21 @@ class JwksCacheTest {
     clock.advance(Duration.ofSeconds(11));
 
     assertFailure(cache.key("other"), JwksCache.UNKNOWN_KEY);
+    assertThat(cause(cache.key("other"))).as("a bad token, not an outage")
+        .isNotInstanceOf(SigningKeysUnavailableException.class);
     assertThat(jwks.hits()).isEqualTo(2);
     assertThat(cache.key("k1").await().getKeyID()).isEqualTo("k1");
 
     clock.advance(Duration.ofMinutes(10));
-    assertFailure(cache.key("k1"), JwksCache.KEYS_UNAVAILABLE);
+    assertKeysUnavailable(cache.key("k1"));
     assertThat(jwks.hits()).isEqualTo(3);
   }
 
   @Test
   void failedFirstFetchIsRetriedOnlyAfterMinRefreshInterval() {
     jwks.respondWith(503);
-    assertFailure(cache.key("k1"), JwksCache.KEYS_UNAVAILABLE);
-    assertFailure(cache.key("k1"), JwksCache.KEYS_UNAVAILABLE);
+    assertKeysUnavailable(cache.key("k1"));
+    assertKeysUnavailable(cache.key("k1"));
     assertThat(jwks.hits()).isEqualTo(1);
 
     jwks.respondWith(200);
@@ -92,7 +94,17 @@ class JwksCacheTest {
   }
 
   private static void assertFailure(Future<JWK> lookup, String reason) {
-    Throwable cause = lookup.transform(ar -> Future.succeededFuture(ar.cause())).await();
-    assertThat(cause).isInstanceOfSatisfying(InvalidTokenException.class, e -> assertThat(e.reason()).isEqualTo(reason));
+    assertThat(cause(lookup)).isInstanceOfSatisfying(InvalidTokenException.class,
+        e -> assertThat(e.reason()).isEqualTo(reason));
+  }
+
+  /** The outage is told by its type (a forward-auth denies and lets the client retry), with its client-safe reason. */
+  private static void assertKeysUnavailable(Future<JWK> lookup) {
+    assertThat(cause(lookup)).isInstanceOfSatisfying(SigningKeysUnavailableException.class,
+        e -> assertThat(e.reason()).isEqualTo(SigningKeysUnavailableException.REASON));
+  }
+
+  private static Throwable cause(Future<JWK> lookup) {
+    return lookup.transform(ar -> Future.succeededFuture(ar.cause())).await();
   }
 }

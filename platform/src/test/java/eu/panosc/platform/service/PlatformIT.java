@@ -35,6 +35,8 @@ class PlatformIT {
   static Path dataDir;
 
   static Platform platform;
+  /** The module of the platform started first (the one stopped in order 9). */
+  static ItemsModule items;
   static String base;
 
   static PanoscConfig config(Path dir, int port) {
@@ -44,12 +46,17 @@ class PlatformIT {
   }
 
   static Platform start(PanoscConfig config) throws Exception {
-    return Platform.start(config, List.of(new ItemsModule()), Clock.systemUTC()).get(120, TimeUnit.SECONDS);
+    return start(config, new ItemsModule());
+  }
+
+  static Platform start(PanoscConfig config, ItemsModule module) throws Exception {
+    return Platform.start(config, List.of(module), Clock.systemUTC()).get(120, TimeUnit.SECONDS);
   }
 
   @BeforeAll
   static void startPlatform() throws Exception {
-    platform = start(config(dataDir, Http.freePort()));
+    items = new ItemsModule();
+    platform = start(config(dataDir, Http.freePort()), items);
     base = platform.baseUrl().toString();
   }
 
@@ -268,6 +275,8 @@ class PlatformIT {
     assertThat(finished.statusCode()).isEqualTo(200);
     assertThat(finished.body()).isEqualTo("done");
     assertThatThrownBy(() -> Http.get(base + "/items/health/live")).isInstanceOf(RuntimeException.class);
+    assertThat(items.shutdown()).as("feeds stop while the server still answers (not ready), modules after it closed")
+        .containsExactly("stopFeeds 503", "stop refused");
 
     platform = start(config(dataDir, 0));
     base = platform.baseUrl().toString();

@@ -5,6 +5,7 @@ import eu.panosc.pdp.engine.AccessRequest;
 import eu.panosc.pdp.log.DecisionRecorder;
 import eu.panosc.platform.auth.AccessTokenPrincipal;
 import eu.panosc.platform.auth.InvalidTokenException;
+import eu.panosc.platform.auth.SigningKeysUnavailableException;
 import eu.panosc.platform.input.Input;
 import eu.panosc.platform.mesh.RouteRule;
 import io.vertx.core.Future;
@@ -34,7 +35,6 @@ public final class ExtAuthzService {
   /** The decision log's kind for these decisions. */
   public static final String KIND = "ext-authz";
   /** The platform's reason when the issuer's JWKS cannot be fetched: not the token's fault, so a 403, not a 401. */
-  private static final String KEYS_UNAVAILABLE = "signing keys unavailable";
 
   private final RouteSource routes;
   private final BiFunction<String, String, Future<AccessTokenPrincipal>> verify;
@@ -85,7 +85,7 @@ public final class ExtAuthzService {
     }
     return verify.apply(token, s.audience()).transform(ar -> {
       if (ar.failed()) {
-        if (ar.cause() instanceof InvalidTokenException e && !KEYS_UNAVAILABLE.equals(e.getMessage())) {
+        if (ar.cause() instanceof InvalidTokenException e && !(e instanceof SigningKeysUnavailableException)) {
           return Future.succeededFuture(new ExtAuthzOutcome.Unauthenticated("invalid_token", e.getMessage()));
         }
         LOG.warn("forward-auth: token keys unavailable ({}); denied", ar.cause().getClass().getSimpleName());

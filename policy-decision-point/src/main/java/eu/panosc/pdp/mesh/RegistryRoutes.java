@@ -146,6 +146,9 @@ public final class RegistryRoutes implements RouteSource, AutoCloseable {
 
   @Override
   public void close() {
+    if (closed) {
+      return;
+    }
     closed = true;
     web.close();
   }

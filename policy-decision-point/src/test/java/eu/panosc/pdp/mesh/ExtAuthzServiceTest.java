@@ -14,6 +14,7 @@ import eu.panosc.pdp.subject.PairwiseSubjects;
 import eu.panosc.pdp.subject.SubjectResolver;
 import eu.panosc.platform.auth.AccessTokenPrincipal;
 import eu.panosc.platform.auth.InvalidTokenException;
+import eu.panosc.platform.auth.SigningKeysUnavailableException;
 import eu.panosc.platform.config.ConfigNode;
 import eu.panosc.platform.mesh.RouteRule;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -48,6 +49,10 @@ public class ExtAuthzServiceTest {
 
   static final BiFunction<String, String, Future<AccessTokenPrincipal>> VERIFY = (token, audience) -> {
     if (token.equals("keys-down")) {
+      return Future.failedFuture(new SigningKeysUnavailableException());
+    }
+    if (token.equals("says-keys-unavailable")) {
+      // a bad token whose reason reads like the keys' outage is still a bad token (401), not a deny-and-retry
       return Future.failedFuture(new InvalidTokenException("signing keys unavailable"));
     }
     if (token.equals("boom")) {
@@ -114,6 +119,7 @@ public class ExtAuthzServiceTest {
       "GET  | /api/v3/datasets/esrf/embargoed         | https://scicat.esrf.example | null | Bearer garbage      | 401   | invalid_token",
       "GET  | /api/v3/datasets/esrf/embargoed         | https://scicat.esrf.example | null | Bearer user:pi@esrf:other | 401 | wrong audience",
       "GET  | /api/v3/datasets/esrf/embargoed         | https://scicat.esrf.example | null | Bearer keys-down    | deny  | could not be checked",
+      "GET  | /api/v3/datasets/esrf/embargoed         | https://scicat.esrf.example | null | Bearer says-keys-unavailable | 401 | signing keys unavailable",
       "GET  | /api/v3/datasets/esrf/embargoed         | https://scicat.esrf.example | null | Bearer boom         | deny  | could not be checked",
       "DELETE | /api/v3/datasets/esrf/embargoed       | https://scicat.esrf.example | null | Bearer user:pi@esrf | deny  | No access rule covers DELETE",
       "GET  | /api/v3/instruments                     | https://scicat.esrf.example | null | Bearer user:pi@esrf | deny  | No access rule",

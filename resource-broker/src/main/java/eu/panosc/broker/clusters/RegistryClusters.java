@@ -295,12 +295,20 @@ public final class RegistryClusters {
     return n.longValue();
   }
 
-  /** Stops following; closes the drivers of registry clusters and removes them. */
-  public Future<Void> close() {
+  /**
+   * Stops following the registry's change feed and refreshing (a call in flight ends without a retry or a warning);
+   * the registry clusters stay usable. Called at shutdown before the HTTP server stops.
+   */
+  public void stopFollowing() {
     closed = true;
     if (refreshTimer >= 0) {
       vertx.cancelTimer(refreshTimer);
     }
+  }
+
+  /** Stops following; closes the drivers of registry clusters and removes them. */
+  public Future<Void> close() {
+    stopFollowing();
     List<Future<Void>> all = new ArrayList<>();
     for (String id : directory.ids(ClusterDirectory.Source.REGISTRY)) {
       directory.remove(id).ifPresent(d -> all.add(d.close()));

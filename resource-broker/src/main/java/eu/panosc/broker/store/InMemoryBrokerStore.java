@@ -19,6 +19,7 @@ public final class InMemoryBrokerStore implements BrokerStore {
   private final Map<String, Flavour> flavours = new TreeMap<>();
   private final Map<String, Image> images = new TreeMap<>();
   private final Map<String, Session> sessions = new TreeMap<>();
+  private final Leadership leadership = new Leadership();
 
   @Override
   public synchronized Future<Void> putFlavour(Flavour flavour) {
@@ -147,25 +148,42 @@ public final class InMemoryBrokerStore implements BrokerStore {
     return Future.succeededFuture(Optional.of(next));
   }
 
+  /**
+   * A new replica's leadership of this store: of the locks of one store one leads at a time (until it releases); locks
+   * of different stores never contend.
+   */
+  public Lock lock() {
+    return new Lock(leadership);
+  }
+
+  /** Which lock of one store leads (null: none); its monitor guards it. */
+  private static final class Leadership {
+    private Lock holder;
+  }
+
+  /** {@link LeaderLock} among the replicas sharing one {@link InMemoryBrokerStore} (see {@link #lock()}). */
   public static final class Lock implements LeaderLock {
-    private static final Object GUARD = new Object();
-    private static Lock holder;
+    private final Leadership leadership;
+
+    private Lock(Leadership leadership) {
+      this.leadership = leadership;
+    }
 
     @Override
     public Future<Boolean> tryLead() {
-      synchronized (GUARD) {
-        if (holder == null) {
-          holder = this;
+      synchronized (leadership) {
+        if (leadership.holder == null) {
+          leadership.holder = this;
         }
-        return Future.succeededFuture(holder == this);
+        return Future.succeededFuture(leadership.holder == this);
       }
     }
 
     @Override
     public Future<Void> release() {
-      synchronized (GUARD) {
-        if (holder == this) {
-          holder = null;
+      synchronized (leadership) {
+        if (leadership.holder == this) {
+          leadership.holder = null;
         }
       }
       return Future.succeededFuture();

@@ -6,13 +6,10 @@ import eu.panosc.broker.BrokerPlatform;
 import eu.panosc.platform.testing.Http;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Path;
 import java.net.http.HttpResponse;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Activity reports and warnings through the API (demo mode, real PDP, local process driver; see
@@ -22,20 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ActivityApiIT {
   static final String ALICE = "alice@demo.panosc.eu";
-  @TempDir
-  static Path dataDir;
-  static BrokerPlatform broker;
-
-  @BeforeAll
-  static void start() throws Exception {
-    broker = new BrokerPlatform();
-    broker.start(dataDir, Map.of("services.broker.limits.user.lifetime", "30h"));
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    broker.close();
-  }
+  @RegisterExtension
+  static final BrokerPlatform broker = BrokerPlatform.forClass(Map.of("services.broker.limits.user.lifetime", "30h"));
 
   static HttpResponse<String> report(String id, String secret, String json) {
     return Http.sendJson("POST", broker.base() + "/v1/sessions/" + id + "/activity", secret, json);

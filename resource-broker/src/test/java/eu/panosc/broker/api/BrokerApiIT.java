@@ -9,17 +9,14 @@ import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The broker's API end to end in demo mode: the real PDP decides (demo proposals and datasets), sessions run on the
@@ -31,20 +28,8 @@ class BrokerApiIT {
   static final String ALICE = "alice@demo.panosc.eu";
   static final String DAVE = "dave@demo.panosc.eu";
 
-  @TempDir
-  static Path dataDir;
-  static BrokerPlatform broker;
-
-  @BeforeAll
-  static void start() throws Exception {
-    broker = new BrokerPlatform();
-    broker.start(dataDir, Map.of());
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    broker.close();
-  }
+  @RegisterExtension
+  static final BrokerPlatform broker = BrokerPlatform.forClass(Map.of());
 
   static String body(String image, String flavour, String... datasets) {
     return new JsonObject().put("image", image).put("flavour", flavour)

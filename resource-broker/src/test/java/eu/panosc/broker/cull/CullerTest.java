@@ -262,7 +262,7 @@ class CullerTest {
   @Test
   void reconcilerWhenItLeadsThenTheCullerRunsFirstInItsPass() {
     String id = running(Duration.ofDays(4), Duration.ofDays(14));
-    InMemoryBrokerStore.Lock lock = new InMemoryBrokerStore.Lock();
+    InMemoryBrokerStore.Lock lock = store.lock();
     Reconciler reconciler = new Reconciler(vertx, service, lock, Duration.ofHours(1)).beforeEachPass(culler::sweep);
     try {
       at(Duration.ofDays(14));

@@ -2,6 +2,7 @@ package eu.panosc.broker.cull;
 
 import java.util.UUID;
 
+/** The lifecycle store contract in memory (a binding: the tests are {@link LifecycleStoreContract}'s). */
 class InMemoryLifecycleStoreTest extends LifecycleStoreContract {
   @Override
   LifecycleStore store() {

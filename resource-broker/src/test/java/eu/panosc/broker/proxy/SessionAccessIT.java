@@ -19,10 +19,8 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Reaching, sharing, extending and watching sessions end to end in demo mode: the real PDP decides (alice and bob are
@@ -39,20 +37,8 @@ class SessionAccessIT {
   static final HttpClient CLIENT = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
       .connectTimeout(Duration.ofSeconds(5)).build();
 
-  @TempDir
-  static Path dataDir;
-  static BrokerPlatform broker;
-
-  @BeforeAll
-  static void start() throws Exception {
-    broker = new BrokerPlatform();
-    broker.start(dataDir, Map.of());
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    broker.close();
-  }
+  @RegisterExtension
+  static final BrokerPlatform broker = BrokerPlatform.forClass(Map.of());
 
   static JsonObject json(HttpResponse<String> r) {
     return new JsonObject(r.body());

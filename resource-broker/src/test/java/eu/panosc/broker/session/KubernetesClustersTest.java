@@ -86,7 +86,7 @@ class KubernetesClustersTest {
         ILL_PID, new DatasetLocations.Location("ill-nfs", "/ill/data/2025/d22/9-10-1650")));
     service = new SessionService(store, Placer.standard(), clusters, drivers,
         (user, datasets) -> Future.succeededFuture(Optional.empty()), locations, Rules.defaults(), clock);
-    lock = new InMemoryBrokerStore.Lock();
+    lock = store.lock();
     reconciler = new Reconciler(vertx, service, lock, Duration.ofHours(1));
   }
 
@@ -310,7 +310,7 @@ class KubernetesClustersTest {
 
   @Test
   void reconcileWhenAnotherReplicaLeadsThenDoesNothing() {
-    InMemoryBrokerStore.Lock other = new InMemoryBrokerStore.Lock();
+    InMemoryBrokerStore.Lock other = store.lock();
     assertThat(await(other.tryLead())).isTrue();
     try {
       assertThat(await(reconciler.pass())).isEqualTo(new Reconciler.Pass(false, 0, 0));

@@ -101,7 +101,7 @@ class StagingTest {
         (user, datasets) -> Future.succeededFuture(Optional.empty()), locations, Rules.defaults(), clock);
     service.staging(new Staging(progress, settings, id -> id.equals("eosc-cloud")
         ? Optional.of(new KubernetesStaging(vertx, k.client(), k.namespace(), settings)) : Optional.empty(), clock));
-    reconciler = new Reconciler(vertx, service, new InMemoryBrokerStore.Lock(), Duration.ofHours(1));
+    reconciler = new Reconciler(vertx, service, store.lock(), Duration.ofHours(1));
   }
 
   @AfterEach

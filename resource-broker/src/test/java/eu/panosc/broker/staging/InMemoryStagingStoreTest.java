@@ -2,6 +2,7 @@ package eu.panosc.broker.staging;
 
 import java.util.UUID;
 
+/** The staging store contract in memory (a binding: the tests are {@link StagingStoreContract}'s). */
 class InMemoryStagingStoreTest extends StagingStoreContract {
   @Override
   StagingStore store() {

@@ -30,6 +30,9 @@ abstract class BrokerStoreContract {
 
   abstract BrokerStore store();
 
+  /** A new replica's leadership lock, contending with every other lock this method returns in the same test. */
+  abstract LeaderLock replicaLock();
+
   static String id() {
     return "s" + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
   }
@@ -40,6 +43,21 @@ abstract class BrokerStoreContract {
 
   static <T> T await(Future<T> f) {
     return f.toCompletionStage().toCompletableFuture().join();
+  }
+
+  @Test
+  void leaderLockWhenTwoReplicasThenOneLeadsUntilItReleases() {
+    LeaderLock a = replicaLock();
+    LeaderLock b = replicaLock();
+    assertThat(await(a.tryLead())).isTrue();
+    assertThat(await(b.tryLead())).isFalse();
+    assertThat(await(a.tryLead())).isTrue();
+    await(a.release());
+    assertThat(await(b.tryLead())).isTrue();
+    assertThat(await(a.tryLead())).isFalse();
+    await(b.release());
+    assertThat(await(a.tryLead())).as("free again after the leader released").isTrue();
+    await(a.release());
   }
 
   @Test

@@ -1,9 +1,6 @@
 package eu.panosc.broker.store;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import eu.panosc.platform.testing.TestDatabase;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -19,16 +16,8 @@ class PgBrokerStoreIT extends BrokerStoreContract {
     return new PgBrokerStore(DB.shared());
   }
 
-  @Test
-  void leaderLockWhenTwoReplicasThenOneLeadsUntilItReleases() {
-    PgLeaderLock a = new PgLeaderLock(DB.pool(), "test.reconciler");
-    PgLeaderLock b = new PgLeaderLock(DB.pool(), "test.reconciler");
-    assertThat(await(a.tryLead())).isTrue();
-    assertThat(await(b.tryLead())).isFalse();
-    assertThat(await(a.tryLead())).isTrue();
-    await(a.release());
-    assertThat(await(b.tryLead())).isTrue();
-    assertThat(await(a.tryLead())).isFalse();
-    await(b.release());
+  @Override
+  LeaderLock replicaLock() {
+    return new PgLeaderLock(DB.pool(), "test.reconciler");
   }
 }

@@ -68,6 +68,11 @@ class LogRowsTest {
     assertThat(stored).startsWith("hmac:").hasSize(5 + 64).doesNotContain("alice");
     assertThat(rows.row(entry()).subjectId()).isEqualTo(stored);
     assertThat(LogRows.hash(KEY, "alice@demo.panosc.eu")).isEqualTo(stored);
+    // the page filter's hashes come with the remembered pseudonym: those of the stored value, not of the clear id
+    assertThat(rows.row(entry()).subjectFilter()).isEqualTo(PageBloom.hashes(stored));
+    assertThat(new LogRows(settings("none", null), KEY).row(entry()).subjectFilter())
+        .isEqualTo(PageBloom.hashes("alice@demo.panosc.eu"));
+    assertThat(new LogRows(settings("drop", null), KEY).row(entry()).subjectFilter()).isNull();
     assertThat(LogRows.hash("another key of thirty-two bytes!".getBytes(StandardCharsets.US_ASCII),
         "alice@demo.panosc.eu")).isNotEqualTo(stored);
     // an empty mask list keeps everything the caller sent

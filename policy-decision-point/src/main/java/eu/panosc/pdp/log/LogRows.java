@@ -214,15 +214,9 @@ public final class LogRows {
     String policy = null;
     Integer version = null;
     if (d != null && d.policy() != null) {
-      int at = d.policy().lastIndexOf("@v");
-      policy = at > 0 ? d.policy().substring(0, at) : d.policy();
-      if (at > 0) {
-        try {
-          version = Integer.valueOf(d.policy().substring(at + 2));
-        } catch (NumberFormatException ex) {
-          policy = d.policy();
-        }
-      }
+      Policy p = policy(d.policy());
+      policy = p.name();
+      version = p.version();
     }
     String result = e.search() == null ? null
         : new JsonObject().put("count", e.search().count()).put("more", e.search().more()).encode();
@@ -231,6 +225,30 @@ public final class LogRows {
         d == null ? null : d.permit(), policy, version, d == null ? null : d.rule(), d == null ? null : d.relation(),
         d == null || !d.failed() ? null : d.errorStatus(), d == null || !d.failed() ? null : d.errorMessage(), result,
         e.simulated(), subjectFilter);
+  }
+
+  /** A decision's {@code name@vN} split into name and version (version null when it has none). */
+  record Policy(String name, Integer version) {}
+
+  /** The last policy split: nearly every decision names the same one or two policies. */
+  private String lastPolicyText;
+  private Policy lastPolicy;
+
+  private Policy policy(String text) {
+    if (!text.equals(lastPolicyText)) {
+      int at = text.lastIndexOf("@v");
+      Policy p = new Policy(text, null);
+      if (at > 0) {
+        try {
+          p = new Policy(text.substring(0, at), Integer.valueOf(text.substring(at + 2)));
+        } catch (NumberFormatException ex) {
+          // not a version: the whole text is the name
+        }
+      }
+      lastPolicyText = text;
+      lastPolicy = p;
+    }
+    return lastPolicy;
   }
 
   private static void putProperties(JsonObject request, String what, Map<String, Object> properties) {

@@ -181,4 +181,17 @@ class LogRowsTest {
     assertThatThrownBy(() -> DecisionLogSettings.from(ConfigNode.of("services.pdp.decisionLog",
         Map.of("maxRows", "-1")))).isInstanceOf(ConfigException.class).hasMessageContaining("maxRows");
   }
+
+  @Test
+  void rowWhenPoliciesAlternateThenEachSplitIntoNameAndVersion() {
+    LogRows rows = new LogRows(settings("hash", null), KEY);
+    String[][] cases = {{"panosc-data@v3", "panosc-data", "3"}, {"other@v12", "other", "12"}, {"plain", "plain", null},
+        {"odd@vX", "odd@vX", null}, {"panosc-data@v3", "panosc-data", "3"}, {"a@b@v7", "a@b", "7"}};
+    for (String[] c : cases) {
+      LogRows.Row row = rows.row(new LogEntry(UUID.randomUUID(), T, "evaluation", null, "portal", null, request(),
+          new Decision(false, c[0], null, null, "no", 0, null), null));
+      assertThat(row.policy()).as(c[0]).isEqualTo(c[1]);
+      assertThat(row.policyVersion()).as(c[0]).isEqualTo(c[2] == null ? null : Integer.valueOf(c[2]));
+    }
+  }
 }

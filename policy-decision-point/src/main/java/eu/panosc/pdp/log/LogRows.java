@@ -187,7 +187,9 @@ public final class LogRows {
     String resourceType = null;
     String resourceId = null;
     String action = null;
-    JsonObject request = new JsonObject();
+    // most requests carry no properties and no context: nothing to build or mask, the stored request is {}
+    JsonObject request = r == null || r.subject().properties().isEmpty() && r.resource().properties().isEmpty()
+        && r.actionProperties().isEmpty() && r.context().isEmpty() ? null : new JsonObject();
     if (r != null) {
       subjectType = r.subject().type();
       Stored stored = r.subject().id() == null ? null : switch (subjects) {
@@ -200,14 +202,16 @@ public final class LogRows {
       resourceType = r.resource().type();
       resourceId = r.resource().id();
       action = r.action().isEmpty() ? null : r.action();
-      putProperties(request, "subject", r.subject().properties());
-      putProperties(request, "resource", r.resource().properties());
-      putProperties(request, "action", r.actionProperties());
-      if (!r.context().isEmpty()) {
-        request.put("context", json(r.context()));
-      }
-      for (String[] path : masks) {
-        remove(request, path, 0);
+      if (request != null) {
+        putProperties(request, "subject", r.subject().properties());
+        putProperties(request, "resource", r.resource().properties());
+        putProperties(request, "action", r.actionProperties());
+        if (!r.context().isEmpty()) {
+          request.put("context", json(r.context()));
+        }
+        for (String[] path : masks) {
+          remove(request, path, 0);
+        }
       }
     }
     Decision d = e.decision();
@@ -221,7 +225,7 @@ public final class LogRows {
     String result = e.search() == null ? null
         : new JsonObject().put("count", e.search().count()).put("more", e.search().more()).encode();
     return new Row(e.id(), e.at().atOffset(ZoneOffset.UTC), e.kind(), e.item(), e.caller(), e.requestId(),
-        subjectType, subjectId, resourceType, resourceId, action, request.isEmpty() ? EMPTY : request.encode(),
+        subjectType, subjectId, resourceType, resourceId, action, request == null || request.isEmpty() ? EMPTY : request.encode(),
         d == null ? null : d.permit(), policy, version, d == null ? null : d.rule(), d == null ? null : d.relation(),
         d == null || !d.failed() ? null : d.errorStatus(), d == null || !d.failed() ? null : d.errorMessage(), result,
         e.simulated(), subjectFilter);

@@ -194,4 +194,20 @@ class LogRowsTest {
       assertThat(row.policyVersion()).as(c[0]).isEqualTo(c[2] == null ? null : Integer.valueOf(c[2]));
     }
   }
+
+  @Test
+  void rowWhenNoPropertiesOrOnlyMaskedOnesThenStoredRequestIsEmptyObject() {
+    LogRows rows = new LogRows(settings("hash", null), KEY);   // default mask: subject.properties
+    AccessRequest bare = new AccessRequest(new AccessRequest.Entity("user", "bob", null), "read", null,
+        new AccessRequest.Entity("dataset", "10.1/B", null), null);
+    AccessRequest masked = new AccessRequest(new AccessRequest.Entity("user", "bob", Map.of("email", "b@x")), "read",
+        null, new AccessRequest.Entity("dataset", "10.1/B", null), null);
+    for (AccessRequest r : List.of(bare, masked)) {
+      LogRows.Row row = rows.row(new LogEntry(UUID.randomUUID(), T, "evaluation", null, "portal", null, r,
+          new Decision(true, "p@v1", "r", null, "ok", 0, null), null));
+      assertThat(row.request()).isEqualTo("{}");
+      assertThat(row.resourceId()).isEqualTo("10.1/B");
+      assertThat(row.subjectId()).isEqualTo(rows.hash("bob"));
+    }
+  }
 }

@@ -39,8 +39,8 @@ public final class DecisionLog {
   }
 
   /**
-   * Loads the HMAC key and starts writing and purging, on an event loop apart from the caller's (the HTTP server's);
-   * call at the end of the module's mount.
+   * Loads the HMAC key and starts writing and purging, on a worker context of its own (never on an event loop that
+   * serves HTTP); call at the end of the module's mount.
    */
   public Future<Void> start() {
     return writer.startApart();

@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * cannot grow memory). Decisions the full queue dropped ({@link DecisionQueue}) are reported by a warning
  * with their number at most once per {@link #DROP_REPORT_INTERVAL} (and once more at {@link #close}), so none is
  * lost silently. {@link #close} stops the timers and writes what is still queued.
- * Runs on the context that called {@link #start} (or on its own event loop: {@link #startApart}).
+ * Runs on the context that called {@link #start} (or on a worker context of its own: {@link #startApart}).
  */
 public final class DecisionLogWriter {
   public static final String METER_WRITTEN = "panosc_pdp_decision_log_written_total";
@@ -89,19 +89,17 @@ public final class DecisionLogWriter {
   }
 
   /**
-   * As {@link #start}, but on an event loop of its own: a new event-loop context on another event-loop thread than
-   * the caller's when the Vert.x instance has another (the HTTP server's loop then only answers requests; each page
-   * is ~3–6 ms of masking and JSON that would otherwise run between two requests on it: docs/benchmarks.md, "The
-   * decision log's cost over HTTP"). Completes on the caller's context.
+   * As {@link #start}, but on a context of its own off every event loop: a worker context (its tasks run one at a
+   * time, in order, on the worker pool; the writer never blocks, it only waits for the database's answers). On an
+   * event loop of its own it could still land on one that serves HTTP (event loops are handed out in turn, and the
+   * HTTP servers take theirs after the module mounted: JFR found it on the second server's loop); there each page,
+   * ~3–6 ms of masking and JSON, ran between two requests (docs/benchmarks.md, "The decision log's cost over HTTP").
+   * Completes on the caller's context.
    */
   public Future<Void> startApart() {
     VertxInternal vx = (VertxInternal) vertx;
     ContextInternal caller = vx.getOrCreateContext();
-    ContextInternal own = vx.createEventLoopContext();
-    // event loops are handed out in turn: a few more tries find another thread than the caller's (if there is one)
-    for (int i = 0; i < 16 && own.nettyEventLoop() == caller.nettyEventLoop(); i++) {
-      own = vx.createEventLoopContext();
-    }
+    ContextInternal own = vx.createWorkerContext();
     PromiseInternal<Void> started = caller.promise();
     own.runOnContext(v -> start().onComplete(started));
     return started.future();

@@ -369,7 +369,7 @@ class PgDecisionLogIT {
   }
 
   @Test
-  void writerWhenStartedApartThenOnAnotherEventLoopCompletingOnTheCallersAndEveryEntryWritten() throws Exception {
+  void writerWhenStartedApartThenOffTheEventLoopsCompletingOnTheCallersAndEveryEntryWritten() throws Exception {
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
     DecisionLogSettings settings = writerSettings(20_000, 100, 2);
     DecisionQueue queue = new DecisionQueue(settings.queueCapacity(), meters);
@@ -387,12 +387,14 @@ class PgDecisionLogIT {
     }));
     assertThat(completedOnCaller).isTrue();
     Context own = writer.context();
-    assertThat(own.isEventLoopContext()).isTrue();
+    assertThat(own.isEventLoopContext()).isFalse();
+    assertThat(own.isWorkerContext()).isTrue();
     CompletableFuture<Thread> ownThread = new CompletableFuture<>();
     own.runOnContext(v -> ownThread.complete(Thread.currentThread()));
     CompletableFuture<Thread> callerThread = new CompletableFuture<>();
     caller.runOnContext(v -> callerThread.complete(Thread.currentThread()));
     assertThat(ownThread.get(10, TimeUnit.SECONDS)).isNotSameAs(callerThread.get(10, TimeUnit.SECONDS));
+    assertThat(ownThread.get().getName()).doesNotContain("eventloop");
     onContext(caller, writer::close);   // close from the caller's context writes the rest on the writer's
     assertThat(count("caller = '" + callerName + "'")).isEqualTo(n);
     assertThat(meters.counter(DecisionLogWriter.METER_WRITTEN).count()).isEqualTo(n);

@@ -38,9 +38,12 @@ public final class DecisionLog {
     endpoint.mount(router, auth, adminScope);
   }
 
-  /** Loads the HMAC key and starts writing and purging; call at the end of the module's mount. */
+  /**
+   * Loads the HMAC key and starts writing and purging, on a worker context of its own (never on an event loop that
+   * serves HTTP); call at the end of the module's mount.
+   */
   public Future<Void> start() {
-    return writer.start();
+    return writer.startApart();
   }
 
   /** Writes what is queued; call when the module stops (after the server stopped taking requests). */

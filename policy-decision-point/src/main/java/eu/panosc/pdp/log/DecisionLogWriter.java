@@ -6,6 +6,9 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.internal.PromiseInternal;
+import io.vertx.core.internal.VertxInternal;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * cannot grow memory). Decisions the full queue dropped ({@link DecisionQueue}) are reported by a warning
  * with their number at most once per {@link #DROP_REPORT_INTERVAL} (and once more at {@link #close}), so none is
  * lost silently. {@link #close} stops the timers and writes what is still queued.
- * Runs on the context that called {@link #start}.
+ * Runs on the context that called {@link #start} (or on a worker context of its own: {@link #startApart}).
  */
 public final class DecisionLogWriter {
   public static final String METER_WRITTEN = "panosc_pdp_decision_log_written_total";
@@ -83,6 +86,28 @@ public final class DecisionLogWriter {
       purgeTimer = vertx.setPeriodic(settings.purgeInterval().toMillis(), t -> purge());
       return null;
     });
+  }
+
+  /**
+   * As {@link #start}, but on a context of its own off every event loop: a worker context (its tasks run one at a
+   * time, in order, on the worker pool; the writer never blocks, it only waits for the database's answers). On an
+   * event loop of its own it could still land on one that serves HTTP (event loops are handed out in turn, and the
+   * HTTP servers take theirs after the module mounted: JFR found it on the second server's loop); there each page,
+   * ~3–6 ms of masking and JSON, ran between two requests (docs/benchmarks.md, "The decision log's cost over HTTP").
+   * Completes on the caller's context.
+   */
+  public Future<Void> startApart() {
+    VertxInternal vx = (VertxInternal) vertx;
+    ContextInternal caller = vx.getOrCreateContext();
+    ContextInternal own = vx.createWorkerContext();
+    PromiseInternal<Void> started = caller.promise();
+    own.runOnContext(v -> start().onComplete(started));
+    return started.future();
+  }
+
+  /** The context the writer runs on (after {@link #start}; for tests). */
+  Context context() {
+    return context;
   }
 
   /** The HMAC key (after {@link #start}). */
@@ -211,8 +236,10 @@ public final class DecisionLogWriter {
     if (rows == null) {
       return Future.succeededFuture();
     }
-    if (context != null && Vertx.currentContext() != context) {
-      Promise<Void> done = Promise.promise();
+    Context current = Vertx.currentContext();
+    if (context != null && current != context) {
+      // completes on the caller's context (the module's stop goes on there), not on the writer's
+      Promise<Void> done = current instanceof ContextInternal c ? c.promise() : Promise.promise();
       context.runOnContext(v -> closeHere().onComplete(done));
       return done.future();
     }

@@ -128,20 +128,22 @@ final class JsonBytes {
   }
 
   /**
-   * Copies {@code s} when it is printable ASCII with nothing to escape (ids, names: the common case) in one bulk
-   * copy, answering true; false (nothing written) otherwise. ISO-8859-1 encoding is a plain copy of a Latin-1
-   * string; a character beyond it becomes '?', so a '?' sends the string the slow way.
+   * Copies {@code s} when it is printable ASCII with nothing to escape (ids, names: the common case), checking and
+   * copying in one pass without an intermediate array, answering true; false (nothing written) otherwise.
    */
   private boolean plain(String s) {
-    byte[] latin1 = s.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
-    for (byte x : latin1) {
-      if (x < 0x20 || x == '"' || x == '\\' || x == '?' || x == 0x7F) {   // negative: 0x80 and above
+    int n = s.length();
+    room(n);
+    byte[] out = bytes;
+    int at = length;
+    for (int i = 0; i < n; i++) {
+      char c = s.charAt(i);
+      if (c < 0x20 || c >= 0x7F || c == '"' || c == '\\') {
         return false;
       }
+      out[at + i] = (byte) c;
     }
-    room(latin1.length);
-    System.arraycopy(latin1, 0, bytes, length, latin1.length);
-    length += latin1.length;
+    length = at + n;
     return true;
   }
 

@@ -10,6 +10,7 @@ import java.security.MessageDigest;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -30,26 +31,45 @@ public final class LogRows {
   /** The stored request of the common case (no properties, no context): not encoded per row. */
   private static final String EMPTY = "{}";
 
-  /** One row of {@code decision_log}; {@code request} and {@code result} are JSON text. */
+  /**
+   * One row of {@code decision_log}; {@code request} and {@code result} are JSON text. {@code subjectFilter} is the
+   * {@link PageBloom} hashes of {@code subjectId} as stored, when known (remembered with the pseudonym), else null
+   * and the page computes them.
+   */
   public record Row(UUID id, OffsetDateTime at, String kind, Integer item, String caller, String requestId,
       String subjectType, String subjectId, String resourceType, String resourceId, String action, String request,
       Boolean decision, String policy, Integer policyVersion, String rule, String relation, Integer errorStatus,
-      String errorMessage, String result, boolean simulated) {}
+      String errorMessage, String result, boolean simulated, PageBloom.Hashes subjectFilter) {
+
+    /** A row whose subject's filter hashes the page computes. */
+    public Row(UUID id, OffsetDateTime at, String kind, Integer item, String caller, String requestId,
+        String subjectType, String subjectId, String resourceType, String resourceId, String action, String request,
+        Boolean decision, String policy, Integer policyVersion, String rule, String relation, Integer errorStatus,
+        String errorMessage, String result, boolean simulated) {
+      this(id, at, kind, item, caller, requestId, subjectType, subjectId, resourceType, resourceId, action, request,
+          decision, policy, policyVersion, rule, relation, errorStatus, errorMessage, result, simulated, null);
+    }
+  }
+
+  /** A subject id as stored (its pseudonym, or the clear id) and the {@link PageBloom} hashes of that value. */
+  record Stored(String value, PageBloom.Hashes filter) {}
 
   private final DecisionLogSettings.SubjectMasking subjects;
   private final List<String[]> masks;
   private final Hmac mac;
   /**
-   * Subjects whose pseudonym is remembered: a facility's active users for a while (~200 bytes each, ~6 MB when
-   * full). At 4 096 a load of 20 000 distinct users missed four times in five (docs/benchmarks.md).
+   * Subjects whose stored value (pseudonym) and its filter hashes are remembered: a facility's active users for a
+   * while. Two generations of {@value #HASHES_REMEMBERED} each: a subject is looked up in the recent one, then in the
+   * older one (and copied to the recent one); when the recent one is full it becomes the older one and the oldest
+   * generation is let go. So the last {@value #HASHES_REMEMBERED} subjects are always remembered (at most twice as
+   * many, ~250 bytes each: ≤ ~16 MB), and a lookup only reads the map, where the access-ordered map used before
+   * relinked its entries on every hit (cold memory, a quarter of the writer's samples in JFR). At 4 096 a load of
+   * 20 000 distinct users missed four times in five (docs/benchmarks.md).
    */
   static final int HASHES_REMEMBERED = 32_768;
-  private final Map<String, String> hashes = new java.util.LinkedHashMap<>(HASHES_REMEMBERED * 2, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
-      return size() > HASHES_REMEMBERED;
-    }
-  };
+  private Map<String, Stored> recent = new HashMap<>(HASHES_REMEMBERED * 2);
+  private Map<String, Stored> older = Map.of();
+  private final MessageDigest md5 = PageBloom.md5();
 
   public LogRows(DecisionLogSettings settings, byte[] key) {
     this.subjects = settings.maskSubjects();
@@ -62,10 +82,23 @@ public final class LogRows {
    * {@value #HASHES_REMEMBERED} subjects' values are remembered (the same users decide again and again).
    */
   public String hash(String clearId) {
-    String known = hashes.get(clearId);
+    return stored(clearId, true).value();
+  }
+
+  /** The remembered stored value of a subject ({@code hmac:<hex>} when {@code hash}, else the id) with its hashes. */
+  private Stored stored(String clearId, boolean hash) {
+    Stored known = recent.get(clearId);
     if (known == null) {
-      known = mac.pseudonym(clearId);
-      hashes.put(clearId, known);
+      known = older.get(clearId);
+      if (known == null) {
+        String value = hash ? mac.pseudonym(clearId) : clearId;
+        known = new Stored(value, PageBloom.hashes(md5, value));
+      }
+      if (recent.size() >= HASHES_REMEMBERED) {
+        older = recent;
+        recent = new HashMap<>(HASHES_REMEMBERED * 2);
+      }
+      recent.put(clearId, known);
     }
     return known;
   }
@@ -150,51 +183,76 @@ public final class LogRows {
     AccessRequest r = e.request();
     String subjectType = null;
     String subjectId = null;
+    PageBloom.Hashes subjectFilter = null;
     String resourceType = null;
     String resourceId = null;
     String action = null;
-    JsonObject request = new JsonObject();
+    // most requests carry no properties and no context: nothing to build or mask, the stored request is {}
+    JsonObject request = r == null || r.subject().properties().isEmpty() && r.resource().properties().isEmpty()
+        && r.actionProperties().isEmpty() && r.context().isEmpty() ? null : new JsonObject();
     if (r != null) {
       subjectType = r.subject().type();
-      subjectId = r.subject().id() == null ? null : switch (subjects) {
-        case NONE -> r.subject().id();
-        case HASH -> hash(r.subject().id());
+      Stored stored = r.subject().id() == null ? null : switch (subjects) {
+        case NONE -> stored(r.subject().id(), false);
+        case HASH -> stored(r.subject().id(), true);
         case DROP -> null;
       };
+      subjectId = stored == null ? null : stored.value();
+      subjectFilter = stored == null ? null : stored.filter();
       resourceType = r.resource().type();
       resourceId = r.resource().id();
       action = r.action().isEmpty() ? null : r.action();
-      putProperties(request, "subject", r.subject().properties());
-      putProperties(request, "resource", r.resource().properties());
-      putProperties(request, "action", r.actionProperties());
-      if (!r.context().isEmpty()) {
-        request.put("context", json(r.context()));
-      }
-      for (String[] path : masks) {
-        remove(request, path, 0);
+      if (request != null) {
+        putProperties(request, "subject", r.subject().properties());
+        putProperties(request, "resource", r.resource().properties());
+        putProperties(request, "action", r.actionProperties());
+        if (!r.context().isEmpty()) {
+          request.put("context", json(r.context()));
+        }
+        for (String[] path : masks) {
+          remove(request, path, 0);
+        }
       }
     }
     Decision d = e.decision();
     String policy = null;
     Integer version = null;
     if (d != null && d.policy() != null) {
-      int at = d.policy().lastIndexOf("@v");
-      policy = at > 0 ? d.policy().substring(0, at) : d.policy();
-      if (at > 0) {
-        try {
-          version = Integer.valueOf(d.policy().substring(at + 2));
-        } catch (NumberFormatException ex) {
-          policy = d.policy();
-        }
-      }
+      Policy p = policy(d.policy());
+      policy = p.name();
+      version = p.version();
     }
     String result = e.search() == null ? null
         : new JsonObject().put("count", e.search().count()).put("more", e.search().more()).encode();
     return new Row(e.id(), e.at().atOffset(ZoneOffset.UTC), e.kind(), e.item(), e.caller(), e.requestId(),
-        subjectType, subjectId, resourceType, resourceId, action, request.isEmpty() ? EMPTY : request.encode(),
+        subjectType, subjectId, resourceType, resourceId, action, request == null || request.isEmpty() ? EMPTY : request.encode(),
         d == null ? null : d.permit(), policy, version, d == null ? null : d.rule(), d == null ? null : d.relation(),
         d == null || !d.failed() ? null : d.errorStatus(), d == null || !d.failed() ? null : d.errorMessage(), result,
-        e.simulated());
+        e.simulated(), subjectFilter);
+  }
+
+  /** A decision's {@code name@vN} split into name and version (version null when it has none). */
+  record Policy(String name, Integer version) {}
+
+  /** The last policy split: nearly every decision names the same one or two policies. */
+  private String lastPolicyText;
+  private Policy lastPolicy;
+
+  private Policy policy(String text) {
+    if (!text.equals(lastPolicyText)) {
+      int at = text.lastIndexOf("@v");
+      Policy p = new Policy(text, null);
+      if (at > 0) {
+        try {
+          p = new Policy(text.substring(0, at), Integer.valueOf(text.substring(at + 2)));
+        } catch (NumberFormatException ex) {
+          // not a version: the whole text is the name
+        }
+      }
+      lastPolicyText = text;
+      lastPolicy = p;
+    }
+    return lastPolicy;
   }
 
   private static void putProperties(JsonObject request, String what, Map<String, Object> properties) {

@@ -37,20 +37,6 @@ final class PageWriter {
   static final List<String> COMMON = List.of("kind", "caller", "subject_type", "resource_type", "action", "request",
       "decision", "policy", "policy_version", "rule", "relation");
 
-  /**
-   * The filter hashes of the subjects seen last, per thread (pages are written on the writer's context): the same
-   * users decide again and again, and their ids are the remembered pseudonyms of {@link LogRows}, so MD5 runs once
-   * per user rather than once per user and page. Resources are hashed per page (far more distinct ids).
-   */
-  static final int SUBJECTS_REMEMBERED = 32_768;
-  private static final ThreadLocal<Map<String, PageBloom.Hashes>> SUBJECT_HASHES = ThreadLocal.withInitial(
-      () -> new java.util.LinkedHashMap<>(1024, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, PageBloom.Hashes> eldest) {
-          return size() > SUBJECTS_REMEMBERED;
-        }
-      });
-
   private PageWriter() {}
 
   /**
@@ -64,7 +50,6 @@ final class PageWriter {
     long lastUs = Long.MIN_VALUE;
     Map<String, PageBloom.Hashes> subjects = new HashMap<>(rows.size() * 2);
     Map<String, PageBloom.Hashes> resources = new HashMap<>(rows.size() * 2);
-    Map<String, PageBloom.Hashes> known = SUBJECT_HASHES.get();
     MessageDigest md5 = PageBloom.md5();
     LogRows.Row common = rows.get(0);
     JsonBytes body = new JsonBytes(rows.size() * 320);
@@ -81,7 +66,9 @@ final class PageWriter {
         last = at;
       }
       if (r.subjectId() != null) {
-        subjects.computeIfAbsent(r.subjectId(), id -> known.computeIfAbsent(id, i -> PageBloom.hashes(md5, i)));
+        // the hashes remembered with the subject's pseudonym ({@link LogRows}): MD5 once per user, not per page
+        PageBloom.Hashes h = r.subjectFilter();
+        subjects.computeIfAbsent(r.subjectId(), id -> h != null ? h : PageBloom.hashes(md5, id));
       }
       if (r.resourceId() != null) {
         resources.computeIfAbsent(r.resourceId(), id -> PageBloom.hashes(md5, id));

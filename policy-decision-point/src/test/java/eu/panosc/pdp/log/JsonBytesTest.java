@@ -57,4 +57,12 @@ class JsonBytesTest {
     }
     assertThat(new JsonBytes(1).padded(42, 6).toString()).isEqualTo("000042");
   }
+
+  @Test
+  void stringWhenEscapeAfterPlainPrefixThenWrittenOnceEscaped() {
+    JsonBytes b = new JsonBytes(1);
+    b.string("plain-id").ascii(',').string("ends with a quote\"").ascii(',').string("del\u007f?").ascii(',')
+        .string("é");
+    assertThat(b.toString()).isEqualTo("\"plain-id\",\"ends with a quote\\\"\",\"del\u007f?\",\"é\"");
+  }
 }

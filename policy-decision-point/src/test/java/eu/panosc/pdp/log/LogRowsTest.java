@@ -68,6 +68,11 @@ class LogRowsTest {
     assertThat(stored).startsWith("hmac:").hasSize(5 + 64).doesNotContain("alice");
     assertThat(rows.row(entry()).subjectId()).isEqualTo(stored);
     assertThat(LogRows.hash(KEY, "alice@demo.panosc.eu")).isEqualTo(stored);
+    // the page filter's hashes come with the remembered pseudonym: those of the stored value, not of the clear id
+    assertThat(rows.row(entry()).subjectFilter()).isEqualTo(PageBloom.hashes(stored));
+    assertThat(new LogRows(settings("none", null), KEY).row(entry()).subjectFilter())
+        .isEqualTo(PageBloom.hashes("alice@demo.panosc.eu"));
+    assertThat(new LogRows(settings("drop", null), KEY).row(entry()).subjectFilter()).isNull();
     assertThat(LogRows.hash("another key of thirty-two bytes!".getBytes(StandardCharsets.US_ASCII),
         "alice@demo.panosc.eu")).isNotEqualTo(stored);
     // an empty mask list keeps everything the caller sent
@@ -175,5 +180,34 @@ class LogRowsTest {
         Map.of("retention", "0s")))).isInstanceOf(ConfigException.class).hasMessageContaining("retention");
     assertThatThrownBy(() -> DecisionLogSettings.from(ConfigNode.of("services.pdp.decisionLog",
         Map.of("maxRows", "-1")))).isInstanceOf(ConfigException.class).hasMessageContaining("maxRows");
+  }
+
+  @Test
+  void rowWhenPoliciesAlternateThenEachSplitIntoNameAndVersion() {
+    LogRows rows = new LogRows(settings("hash", null), KEY);
+    String[][] cases = {{"panosc-data@v3", "panosc-data", "3"}, {"other@v12", "other", "12"}, {"plain", "plain", null},
+        {"odd@vX", "odd@vX", null}, {"panosc-data@v3", "panosc-data", "3"}, {"a@b@v7", "a@b", "7"}};
+    for (String[] c : cases) {
+      LogRows.Row row = rows.row(new LogEntry(UUID.randomUUID(), T, "evaluation", null, "portal", null, request(),
+          new Decision(false, c[0], null, null, "no", 0, null), null));
+      assertThat(row.policy()).as(c[0]).isEqualTo(c[1]);
+      assertThat(row.policyVersion()).as(c[0]).isEqualTo(c[2] == null ? null : Integer.valueOf(c[2]));
+    }
+  }
+
+  @Test
+  void rowWhenNoPropertiesOrOnlyMaskedOnesThenStoredRequestIsEmptyObject() {
+    LogRows rows = new LogRows(settings("hash", null), KEY);   // default mask: subject.properties
+    AccessRequest bare = new AccessRequest(new AccessRequest.Entity("user", "bob", null), "read", null,
+        new AccessRequest.Entity("dataset", "10.1/B", null), null);
+    AccessRequest masked = new AccessRequest(new AccessRequest.Entity("user", "bob", Map.of("email", "b@x")), "read",
+        null, new AccessRequest.Entity("dataset", "10.1/B", null), null);
+    for (AccessRequest r : List.of(bare, masked)) {
+      LogRows.Row row = rows.row(new LogEntry(UUID.randomUUID(), T, "evaluation", null, "portal", null, r,
+          new Decision(true, "p@v1", "r", null, "ok", 0, null), null));
+      assertThat(row.request()).isEqualTo("{}");
+      assertThat(row.resourceId()).isEqualTo("10.1/B");
+      assertThat(row.subjectId()).isEqualTo(rows.hash("bob"));
+    }
   }
 }

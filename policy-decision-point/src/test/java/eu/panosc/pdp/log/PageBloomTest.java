@@ -41,4 +41,28 @@ class PageBloomTest {
     long bit = h.bit(0, 64);
     assertThat(filter[(int) (bit / 8)] & (1 << (bit % 8))).isNotZero();
   }
+
+  @Test
+  void ofWhenAnyHashesAndSizeThenExactlyTheBitsOfTheDocumentedFormula() {
+    java.util.Random rnd = new java.util.Random(7);
+    for (int ids : new int[] {1, 3, 10, 999, 1000}) {
+      List<PageBloom.Hashes> in = new ArrayList<>();
+      for (int k = 0; k < ids; k++) {
+        // unsigned 32-bit values, the extremes included
+        long h1 = k == 0 ? 0xFFFF_FFFFL : rnd.nextLong() & 0xFFFF_FFFFL;
+        long h2 = k == 0 ? 0xFFFF_FFFFL : k == 1 ? 0 : rnd.nextLong() & 0xFFFF_FFFFL;
+        in.add(new PageBloom.Hashes(h1, h2));
+      }
+      byte[] filter = PageBloom.of(in);
+      byte[] expected = new byte[filter.length];
+      long bits = filter.length * 8L;
+      for (PageBloom.Hashes h : in) {
+        for (int i = 0; i < PageBloom.PROBES; i++) {
+          long n = (h.h1() + i * h.h2()) % bits;
+          expected[(int) (n / 8)] |= (byte) (1 << (n % 8));
+        }
+      }
+      assertThat(filter).as("%d ids", ids).isEqualTo(expected);
+    }
+  }
 }

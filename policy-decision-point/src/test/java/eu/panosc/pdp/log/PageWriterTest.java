@@ -161,4 +161,21 @@ class PageWriterTest {
     assertThat(clean.getJsonArray("a\uFFFD").getInteger(1)).isEqualTo(3);
     assertThat(clean.getJsonArray("a\uFFFD").getJsonObject(2).getString("k")).isEqualTo("\uFFFD");
   }
+
+  @Test
+  void pageWhenRowsCarryRememberedHashesThenTheSubjectFilterIsTheComputedOne() {
+    LogRows masked = new LogRows(LogRowsTest.settings("hash", null), LogRowsTest.KEY);
+    List<LogRows.Row> remembered = List.of(masked.row(LogRowsTest.entry()), masked.row(LogRowsTest.entry()));
+    assertThat(remembered.get(0).subjectFilter()).isNotNull();
+    List<LogRows.Row> computed = remembered.stream().map(r -> new LogRows.Row(r.id(), r.at(), r.kind(), r.item(),
+        r.caller(), r.requestId(), r.subjectType(), r.subjectId(), r.resourceType(), r.resourceId(), r.action(),
+        r.request(), r.decision(), r.policy(), r.policyVersion(), r.rule(), r.relation(), r.errorStatus(),
+        r.errorMessage(), r.result(), r.simulated())).toList();
+    assertThat(computed.get(0).subjectFilter()).isNull();
+    Tuple a = PageWriter.page(remembered);
+    Tuple b = PageWriter.page(computed);
+    assertThat(a.getBuffer(3).getBytes()).isEqualTo(b.getBuffer(3).getBytes());
+    assertThat(PageBloom.mayContain(a.getBuffer(3).getBytes(), PageBloom.hashes(remembered.get(0).subjectId()))).isTrue();
+    assertThat(a.getBuffer(6).getBytes()).isEqualTo(b.getBuffer(6).getBytes());   // the same body
+  }
 }

@@ -367,4 +367,37 @@ class PgDecisionLogIT {
     assertThat(count("caller = '" + caller + "' AND item < 10")).isEqualTo(10);   // the oldest are kept
     assertThat(meters.counter(DecisionLogWriter.METER_WRITTEN).count()).isEqualTo(10);
   }
+
+  @Test
+  void writerWhenStartedApartThenOffTheEventLoopsCompletingOnTheCallersAndEveryEntryWritten() throws Exception {
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    DecisionLogSettings settings = writerSettings(20_000, 100, 2);
+    DecisionQueue queue = new DecisionQueue(settings.queueCapacity(), meters);
+    DecisionLogWriter writer = new DecisionLogWriter(DB.vertx(), new PgDecisionLog(DB.shared()), queue, settings,
+        Clock.systemUTC(), meters);
+    Context caller = DB.vertx().getOrCreateContext();
+    String callerName = "apart-" + UUID.randomUUID();
+    int n = 1_050;
+    boolean completedOnCaller = onContext(caller, () -> writer.startApart().map(v -> {
+      for (int i = 0; i < n; i++) {
+        LogEntry e = LogRowsTest.entry();
+        writer.record(new LogEntry(e.id(), e.at(), e.kind(), i, callerName, null, e.request(), e.decision(), null));
+      }
+      return io.vertx.core.Vertx.currentContext() == caller;
+    }));
+    assertThat(completedOnCaller).isTrue();
+    Context own = writer.context();
+    assertThat(own.isEventLoopContext()).isFalse();
+    assertThat(own.isWorkerContext()).isTrue();
+    CompletableFuture<Thread> ownThread = new CompletableFuture<>();
+    own.runOnContext(v -> ownThread.complete(Thread.currentThread()));
+    CompletableFuture<Thread> callerThread = new CompletableFuture<>();
+    caller.runOnContext(v -> callerThread.complete(Thread.currentThread()));
+    assertThat(ownThread.get(10, TimeUnit.SECONDS)).isNotSameAs(callerThread.get(10, TimeUnit.SECONDS));
+    assertThat(ownThread.get().getName()).doesNotContain("eventloop");
+    onContext(caller, writer::close);   // close from the caller's context writes the rest on the writer's
+    assertThat(count("caller = '" + callerName + "'")).isEqualTo(n);
+    assertThat(meters.counter(DecisionLogWriter.METER_WRITTEN).count()).isEqualTo(n);
+    assertThat(meters.counter(DecisionQueue.METER_DROPPED).count()).isZero();
+  }
 }

@@ -2,7 +2,7 @@ package eu.panosc.helm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import eu.panosc.broker.leader.LeaseLeaderLock;
+import eu.panosc.platform.leader.LeaseLeaderLock;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;

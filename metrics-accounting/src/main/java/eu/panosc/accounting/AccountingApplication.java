@@ -43,6 +43,8 @@ public final class AccountingApplication implements ServiceModule {
   static final Duration ROLLUP_INTERVAL = Duration.ofSeconds(1);
   private EoscPusher eoscPusher;
   private RollupWorker rollups;
+  /** The roll-up steps and the EOSC push run on one replica (eu.panosc.platform.leader). */
+  private eu.panosc.platform.leader.Leadership leadership;
 
   @Override
   public String name() {
@@ -66,7 +68,8 @@ public final class AccountingApplication implements ServiceModule {
     AccountingSettings settings = AccountingSettings.from(context.section());
     // rollups are folded in after the acknowledgement, in the background (every second and after each ingest)
     rollups = new RollupWorker(context.pool(), settings.readWait());
-    rollups.start(context.vertx(), ROLLUP_INTERVAL, context.meters());
+    leadership = context.leadership(name());
+    rollups.start(context.vertx(), ROLLUP_INTERVAL, context.meters(), leadership.singleton("rollup"));
     PgAccountingStore store = new PgAccountingStore(context.pool(), rollups);
     BearerAuth auth = context.bearerAuth();
     new IngestEndpoint(new IngestService(store, context.clock(), settings.lateAfter(), settings.maxRecordDuration(),
@@ -80,7 +83,8 @@ public final class AccountingApplication implements ServiceModule {
     PgExportStore exports = new PgExportStore(context.pool(), rollups);
     new ExportEndpoint(new EoscExport(exports, eosc), new ApelExport(exports, context.clock())).mount(router, auth);
     if (eosc.enabled()) {
-      eoscPusher = EoscPusher.create(context.vertx(), eosc, context.pool(), context.clock(), context.meters());
+      eoscPusher = EoscPusher.create(context.vertx(), eosc, context.pool(), context.clock(), context.meters())
+          .under(leadership.singleton("eosc-push"));
       eoscPusher.start();
     }
     // demo mode: a few months of usage for the demo federation, idempotent (a restart adds only the new days)
@@ -93,7 +97,9 @@ public final class AccountingApplication implements ServiceModule {
     if (rollups != null) {
       rollups.stop();
     }
-    return eoscPusher == null ? Future.succeededFuture() : eoscPusher.stop();
+    Future<Void> pushed = eoscPusher == null ? Future.succeededFuture() : eoscPusher.stop();
+    var leaders = leadership;
+    return leaders == null ? pushed : pushed.transform(x -> leaders.close());
   }
 
   /** The report page's OIDC client: tokens from the configured issuer, verified against its JWKS. */

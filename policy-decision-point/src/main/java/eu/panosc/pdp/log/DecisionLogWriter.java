@@ -56,6 +56,8 @@ public final class DecisionLogWriter {
   private final List<Future<Void>> running = new ArrayList<>();
   private boolean purging;
   private Future<Void> purgeRun = Future.succeededFuture();
+  /** When set, the timer's purge runs only on the replica leading this singleton (eu.panosc.platform.leader). */
+  private eu.panosc.platform.leader.Singleton purgeLeader;
 
   public DecisionLogWriter(Vertx vertx, PgDecisionLog table, DecisionQueue queue, DecisionLogSettings settings,
       Clock clock, MeterRegistry meters) {
@@ -80,9 +82,21 @@ public final class DecisionLogWriter {
         reportDrops(drops.due(queue.dropped()));
         flush();
       });
-      purgeTimer = vertx.setPeriodic(settings.purgeInterval().toMillis(), t -> purge());
+      purgeTimer = vertx.setPeriodic(settings.purgeInterval().toMillis(), t -> {
+        var leader = purgeLeader;
+        if (leader == null) {
+          purge();
+        } else {
+          leader.ifLeader(this::purge);
+        }
+      });
       return null;
     });
+  }
+
+  /** Runs the periodic purge on the replica leading {@code singleton} only; call before {@link #start}. */
+  public void purgeUnder(eu.panosc.platform.leader.Singleton singleton) {
+    this.purgeLeader = Objects.requireNonNull(singleton, "singleton");
   }
 
   /** The HMAC key (after {@link #start}). */

@@ -147,7 +147,8 @@ public final class InMemoryBrokerStore implements BrokerStore {
     return Future.succeededFuture(Optional.of(next));
   }
 
-  public static final class Lock implements LeaderLock {
+  /** Leadership within one JVM (tests and single-process use): the first instance to ask leads until it releases. */
+  public static final class Lock implements eu.panosc.platform.leader.LeaderLock {
     private static final Object GUARD = new Object();
     private static Lock holder;
 

@@ -10,7 +10,7 @@ import eu.panosc.broker.session.Reconciler;
 import eu.panosc.broker.session.Rules;
 import eu.panosc.broker.session.SessionService;
 import eu.panosc.broker.store.PgBrokerStore;
-import eu.panosc.broker.store.PgLeaderLock;
+import eu.panosc.platform.leader.PgLeaderLock;
 import eu.panosc.platform.testing.TestDatabase;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

@@ -2,6 +2,7 @@ package eu.panosc.broker.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import eu.panosc.platform.leader.PgLeaderLock;
 import eu.panosc.platform.testing.TestDatabase;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;

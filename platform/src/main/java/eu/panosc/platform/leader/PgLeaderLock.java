@@ -1,4 +1,4 @@
-package eu.panosc.broker.store;
+package eu.panosc.platform.leader;
 
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
@@ -7,15 +7,18 @@ import io.vertx.sqlclient.Tuple;
 import java.util.Objects;
 
 /**
- * Leadership through a session-level PostgreSQL advisory lock held on one dedicated connection: whichever replica
- * holds it leads; it is released with {@link #release} or when the connection (or the replica) dies.
+ * Leadership through a session-level PostgreSQL advisory lock held on one dedicated connection taken from the pool:
+ * whichever replica holds it leads; it is released with {@link #release}, or by PostgreSQL when the connection (or
+ * the replica) dies, and a lost connection is noticed at the next {@link #tryLead}, which then answers false. The
+ * leader keeps that connection out of its pool for as long as it leads.
  */
 public final class PgLeaderLock implements LeaderLock {
+  private static final String KEY = "hashtextextended($1, 7031)";
   private final Pool pool;
   private final String name;
   private SqlConnection held;
 
-  /** {@code name} identifies the singleton, e.g. {@code broker.reconciler}. */
+  /** {@code name} identifies the singleton across the federation, e.g. {@code broker.reconciler}. */
   public PgLeaderLock(Pool pool, String name) {
     this.pool = Objects.requireNonNull(pool, "pool");
     this.name = Objects.requireNonNull(name, "name");
@@ -28,10 +31,11 @@ public final class PgLeaderLock implements LeaderLock {
       // still ours as long as the connection answers
       return c.query("SELECT 1").execute().map(x -> true).recover(e -> {
         forget(c);
+        c.close();
         return Future.succeededFuture(false);
       });
     }
-    return pool.getConnection().compose(c -> c.preparedQuery("SELECT pg_try_advisory_lock(hashtextextended($1, 7031))")
+    return pool.getConnection().compose(c -> c.preparedQuery("SELECT pg_try_advisory_lock(" + KEY + ")")
         .execute(Tuple.of(name)).map(rows -> rows.iterator().next().getBoolean(0)).compose(got -> {
           if (got) {
             synchronized (this) {
@@ -57,7 +61,7 @@ public final class PgLeaderLock implements LeaderLock {
     if (c == null) {
       return Future.succeededFuture();
     }
-    return c.preparedQuery("SELECT pg_advisory_unlock(hashtextextended($1, 7031))").execute(Tuple.of(name))
+    return c.preparedQuery("SELECT pg_advisory_unlock(" + KEY + ")").execute(Tuple.of(name))
         .transform(x -> c.close());
   }
 }

@@ -186,6 +186,7 @@ public final class AaiApplication implements ServiceModule {
     AaiSettings settings = AaiSettings.from(context.section(), context.publicRoot());
     vertx = context.vertx();
     leadership = context.leadership(name());
+    keyRotation(); // registers panosc_platform_leader at start
     AaiStores stores = AaiStores.postgres(context.pool(), context.clock(), settings);
     TermsOfUse terms = TermsOfUse.from(context.section().node("termsOfUse"), context.publicRoot());
     mounted = stores;

@@ -20,8 +20,8 @@ import java.util.Optional;
  */
 public record LeaderConfig(Kind kind, Optional<String> namespace, String leaseName, Optional<String> identity,
     Duration leaseDuration, Duration renewDeadline, Duration retryPeriod) {
-  /** Lease names are {@code <leaseName>-<service>-<singleton>}: the prefix stays short so the whole is a DNS label. */
-  private static final String PREFIX = "[a-z0-9]([-a-z0-9]{0,28}[a-z0-9])?";
+  /** Lease names are {@code <leaseName>-<service>-<singleton>}: a DNS subdomain; the prefix stays at most 50 characters (a release name). */
+  private static final String PREFIX = "[a-z0-9]([-a-z0-9]{0,48}[a-z0-9])?";
   private static final String DNS_LABEL = "[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?";
 
   /** Which election. */
@@ -55,7 +55,7 @@ public record LeaderConfig(Kind kind, Optional<String> namespace, String leaseNa
     String leaseName = n.string("leaseName", "panosc");
     if (!leaseName.matches(PREFIX)) {
       throw new ConfigException(n.keyOf("leaseName"),
-          "must be lower-case letters, digits and '-', at most 30 characters, starting and ending alphanumeric");
+          "must be lower-case letters, digits and '-', at most 50 characters, starting and ending alphanumeric");
     }
     Optional<String> identity = n.optionalString("identity");
     if (identity.isPresent() && (identity.get().length() > 200 || !identity.get().matches("[A-Za-z0-9._-]+"))) {

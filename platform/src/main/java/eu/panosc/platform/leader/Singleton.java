@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
 /**
  * One singleton of one service (e.g. {@code registry}/{@code key-rotation}): runs a job only while this replica
  * holds its {@link LeaderLock}. Each change of leadership is logged once (service, singleton, this replica's
- * identity; never a credential) and exported as the gauge {@code panosc_leader{service,singleton}} (1 leading, 0
+ * identity; never a credential) and exported as the gauge {@code panosc_platform_leader{service,singleton}} (1 leading, 0
  * not). A lock that cannot be asked (database or API server unreachable) counts as not leading: a replica must not
  * act while another may.
  */
@@ -32,7 +32,7 @@ public final class Singleton implements LeaderLock {
     this.name = Objects.requireNonNull(name, "name");
     this.identity = Objects.requireNonNull(identity, "identity");
     this.lock = Objects.requireNonNull(lock, "lock");
-    meters.gauge("panosc_leader", Tags.of("service", service, "singleton", name), leading);
+    meters.gauge("panosc_platform_leader", Tags.of("service", service, "singleton", name), leading);
   }
 
   public String service() {

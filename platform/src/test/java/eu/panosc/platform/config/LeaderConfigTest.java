@@ -40,7 +40,7 @@ class LeaderConfigTest {
       "{kind: lease}|leader.namespace|is required when kind is lease",
       "{kind: lease, namespace: Bad_NS}|leader.namespace|DNS label",
       "{leaseName: Panosc}|leader.leaseName|lower-case",
-      "{leaseName: a-very-long-prefix-of-the-lease-names}|leader.leaseName|at most 30",
+      "{leaseName: a-very-long-prefix-of-the-lease-names-that-goes-on-and-on-x}|leader.leaseName|at most 50",
       "{identity: 'pod name'}|leader.identity|letters, digits",
       "{leaseDuration: 10s}|leader.leaseDuration|longer than renewDeadline",
       "{renewDeadline: 2s}|leader.renewDeadline|1.2 × retryPeriod",

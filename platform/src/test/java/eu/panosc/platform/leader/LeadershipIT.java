@@ -15,7 +15,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Two replicas of a service (each its own pool and meter registry) running the same singletons under
- * {@link Leadership} with the default PostgreSQL kind: every job runs on one replica only, {@code panosc_leader} says
+ * {@link Leadership} with the default PostgreSQL kind: every job runs on one replica only, {@code panosc_platform_leader} says
  * which, and when the leading replica shuts down the other runs the jobs from then on.
  */
 class LeadershipIT {
@@ -34,7 +34,7 @@ class LeadershipIT {
     }
 
     double gauge(String singleton) {
-      return meters.get("panosc_leader").tag("service", "svc").tag("singleton", singleton).gauge().value();
+      return meters.get("panosc_platform_leader").tag("service", "svc").tag("singleton", singleton).gauge().value();
     }
   }
 

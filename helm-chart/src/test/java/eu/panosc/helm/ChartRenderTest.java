@@ -188,7 +188,10 @@ class ChartRenderTest {
           + "get,update", "persistentvolumeclaims:create,delete,get", "pods:create,delete,get,list",
           "secrets:create,delete,get,update", "services:create,delete,get,update");
     }
-    assertThat(Chart.all(full, RoleBinding.class)).hasSize(3).allSatisfy(b -> {
+    // one binding per service's leader Role (checked above), and the broker's own three
+    assertThat(Chart.all(full, RoleBinding.class)).hasSize(3 + 4);
+    assertThat(Chart.all(full, RoleBinding.class).stream().filter(b -> "broker".equals(b.getMetadata().getLabels()
+        .get("app.kubernetes.io/component"))).toList()).hasSize(3).allSatisfy(b -> {
       assertThat(b.getSubjects()).singleElement().satisfies(s -> {
         assertThat(s.getName()).isEqualTo("panosc-broker");
         assertThat(s.getNamespace()).isEqualTo(Chart.NAMESPACE);

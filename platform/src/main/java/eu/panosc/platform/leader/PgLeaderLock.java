@@ -17,6 +17,7 @@ public final class PgLeaderLock implements LeaderLock {
   private final Pool pool;
   private final String name;
   private SqlConnection held;
+  private Future<Boolean> acquiring;
 
   /** {@code name} identifies the singleton across the federation, e.g. {@code broker.reconciler}. */
   public PgLeaderLock(Pool pool, String name) {
@@ -35,8 +36,13 @@ public final class PgLeaderLock implements LeaderLock {
         return Future.succeededFuture(false);
       });
     }
-    return pool.getConnection().compose(c -> c.preparedQuery("SELECT pg_try_advisory_lock(" + KEY + ")")
-        .execute(Tuple.of(name)).map(rows -> rows.iterator().next().getBoolean(0)).compose(got -> {
+    if (acquiring != null) {
+      // one attempt at a time: a second connection would be another session, refused by our own lock
+      return acquiring;
+    }
+    Future<Boolean> attempt = pool.getConnection().compose(c -> c
+        .preparedQuery("SELECT pg_try_advisory_lock(" + KEY + ")").execute(Tuple.of(name))
+        .map(rows -> rows.iterator().next().getBoolean(0)).compose(got -> {
           if (got) {
             synchronized (this) {
               held = c;
@@ -46,6 +52,15 @@ public final class PgLeaderLock implements LeaderLock {
           }
           return c.close().map(false);
         }, e -> c.close().transform(x -> Future.failedFuture(e))));
+    acquiring = attempt;
+    attempt.onComplete(x -> {
+      synchronized (this) {
+        if (acquiring == attempt) {
+          acquiring = null;
+        }
+      }
+    });
+    return attempt;
   }
 
   private synchronized void forget(SqlConnection c) {

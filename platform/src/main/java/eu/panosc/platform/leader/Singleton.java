@@ -26,6 +26,7 @@ public final class Singleton implements LeaderLock {
   private final LeaderLock lock;
   private final AtomicInteger leading = new AtomicInteger();
   private Boolean last;
+  private volatile boolean unreachable;
 
   public Singleton(String service, String name, String identity, LeaderLock lock, MeterRegistry meters) {
     this.service = Objects.requireNonNull(service, "service");
@@ -57,8 +58,15 @@ public final class Singleton implements LeaderLock {
     } catch (RuntimeException e) {
       asked = Future.failedFuture(e);
     }
-    return asked.recover(e -> {
-      LOG.warn("{}/{}: cannot ask for leadership ({}); not leading", service, name, e.getMessage());
+    return asked.map(now -> {
+      unreachable = false;
+      return now;
+    }).recover(e -> {
+      if (!unreachable) {
+        // once until it can be asked again (jobs tick every second)
+        LOG.warn("{}/{}: cannot ask for leadership ({}); not leading", service, name, e.getMessage());
+      }
+      unreachable = true;
       return Future.succeededFuture(false);
     }).map(now -> {
       changed(now);

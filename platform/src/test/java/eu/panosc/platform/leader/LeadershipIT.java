@@ -77,6 +77,20 @@ class LeadershipIT {
   }
 
   @Test
+  void leadWhenTwoSingletonsOfOneReplicaAskAtOnceThenBothLead() {
+    Replica a = replica();
+    try {
+      Future<Boolean> purge = a.leadership().singleton("purge").lead();
+      Future<Boolean> rotation = a.leadership().singleton("key-rotation").lead();
+      assertThat(await(purge)).isTrue();
+      assertThat(await(rotation)).as("the same replica's lock, asked while the first ask is under way").isTrue();
+    } finally {
+      await(a.leadership().close());
+      await(a.pool().close());
+    }
+  }
+
+  @Test
   void ifLeaderWhenTheLockCannotBeAskedThenTheJobDoesNotRun() {
     Replica a = replica();
     await(a.pool().close());

@@ -198,10 +198,11 @@ class ChartRenderTest {
       });
       assertThat(b.getRoleRef().getKind()).isEqualTo("Role");
     });
-    // nothing for anyone else, and no cluster-wide rights at all
+    // nothing else, and no cluster-wide rights at all
     assertThat(full).noneMatch(o -> o.getKind().startsWith("Cluster") && o.getApiVersion().startsWith("rbac"));
     assertThat(Chart.all(render("required"), Role.class)).extracting(r -> r.getMetadata().getName())
-        .containsExactly("panosc-broker-leader");
+        .containsExactlyInAnyOrder("panosc-registry-leader", "panosc-aai-leader", "panosc-pdp-leader",
+            "panosc-broker-leader", "panosc-accounting-leader");
   }
 
   static Set<String> fromComponents(NetworkPolicy p) {

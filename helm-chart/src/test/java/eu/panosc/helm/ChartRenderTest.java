@@ -240,7 +240,14 @@ class ChartRenderTest {
         assertThat(e.getPorts()).extracting(port -> port.getPort().getIntVal()).containsExactly(5432);
       });
       boolean external = p.getSpec().getEgress().stream().flatMap(e -> e.getTo() == null ? java.util.stream.Stream
-          .empty() : e.getTo().stream()).anyMatch(t -> t.getIpBlock() != null);
+          .empty() : e.getTo().stream()).anyMatch(t -> t.getIpBlock() != null && !t.getIpBlock().getCidr()
+          .equals("172.18.0.2/32"));
+      // every service reaches the API server (networkPolicy.apiServer) for its leader-election Leases, on its port
+      assertThat(p.getSpec().getEgress()).as("%s to the API server", name).anySatisfy(e -> {
+        assertThat(e.getTo()).singleElement().satisfies(t -> assertThat(t.getIpBlock().getCidr())
+            .isEqualTo("172.18.0.2/32"));
+        assertThat(e.getPorts()).extracting(port -> port.getPort().getIntVal()).containsExactly(6443);
+      });
       assertThat(external).as("%s reaches beyond the cluster", name).isEqualTo(Set.of("aai", "broker", "accounting")
           .contains(name));
     }

@@ -63,6 +63,16 @@ accounting: {module: metrics-accounting, mount: /accounting}
 {{- end -}}
 {{- end -}}
 
+{{/* Each service's singletons, run under leader election (eu.panosc.platform.leader): their Leases are
+     <fullname>-<service>-<singleton>; keep in step with the services' Leadership.singleton(...) calls. */}}
+{{- define "panosc.singletons" -}}
+registry: [key-rotation]
+aai: [key-rotation]
+pdp: [decision-log-purge, change-log-prune]
+broker: [reconciler]
+accounting: [rollup, eosc-push]
+{{- end -}}
+
 {{/* The configuration file of one service (or of `migrate` with name ""): (dict "root" $ "name" "pdp") */}}
 {{- define "panosc.config" -}}
 {{- $root := .root -}}
@@ -100,11 +110,11 @@ accounting: {module: metrics-accounting, mount: /accounting}
     "tokenEndpoint" (printf "%s/aai/token" $aai) "resolveEndpoint" (printf "%s/aai/v1/resolve" $aai)) -}}
 {{- if hasKey $own "clusterRegistry" -}}{{- $_ := set $internal "clusterRegistry" (dict "url" (printf "%s/registry" $registry)) -}}{{- end -}}
 {{- if hasKey $own "usage" -}}{{- $_ := set $internal "usage" (dict "accountingUrl" (printf "%s/accounting" $accounting)) -}}{{- end -}}
-{{- if $v.services.broker.leaderLease.enabled -}}
-{{- $_ := set $internal "leaderLease" (dict "namespace" $root.Release.Namespace "name" $v.services.broker.leaderLease.name) -}}
-{{- end -}}
 {{- end -}}
 {{- $_ := set $cfg "services" (dict .name (merge $own $internal)) -}}
+{{- if eq $v.leaderElection.kind "lease" -}}
+{{- $_ := set $cfg "leader" (dict "kind" "lease" "namespace" $root.Release.Namespace "leaseName" (include "panosc.fullname" $root)) -}}
+{{- end -}}
 {{- end -}}
 {{- toYaml $cfg -}}
 {{- end -}}

@@ -142,6 +142,8 @@ public final class AaiApplication implements ServiceModule {
   private static final Duration SAML_PURGE = Duration.ofMinutes(10);
 
   private final List<Long> timers = new ArrayList<>();
+  /** Key rotation runs on one replica (singleton key-rotation); the others reload the keys it stored. */
+  private eu.panosc.platform.leader.Leadership leadership;
   private Vertx vertx;
   private RegistryClient registry;
   private BackChannelLogout backChannel;
@@ -192,6 +194,8 @@ public final class AaiApplication implements ServiceModule {
   public Future<Void> mount(Router router, ServiceContext context) {
     AaiSettings settings = AaiSettings.from(context.section(), context.publicRoot());
     vertx = context.vertx();
+    leadership = context.leadership(name());
+    keyRotation(); // registers panosc_platform_leader at start
     TermsOfUse terms = TermsOfUse.from(context.section().node("termsOfUse"), context.publicRoot());
     return vertx.executeBlocking(() -> KeyEncryptionKeys.load(context.config()), false)
         .compose(envelopes -> mount(router, context, settings, terms, envelopes));
@@ -259,8 +263,9 @@ public final class AaiApplication implements ServiceModule {
                 new PgKeyStorage(context.pool(), "aai", "rsa_signing_key", envelopes, context.meters()),
                 context.clock(), KEY_ROTATION, KEY_OVERLAP, RotatingSigningKeys.RSA_3072_RS256, vertx)
             .map(rsa -> {
-              timers.add(vertx.setPeriodic(KEY_MAINTENANCE.toMillis(), t -> ec.maintain()
-                  .compose(v -> rsa.maintain())
+              timers.add(vertx.setPeriodic(KEY_MAINTENANCE.toMillis(), t -> keyRotation()
+                  .either(() -> ec.maintain().compose(v -> rsa.maintain()).mapEmpty(),
+                      () -> ec.reload().compose(v -> rsa.reload()))
                   .onFailure(e -> LOG.warn("signing key maintenance failed: {}", e.toString()))));
               return new JwtSigner(ec, rsa);
             }));
@@ -278,7 +283,8 @@ public final class AaiApplication implements ServiceModule {
             new PgKeyStorage(context.pool(), "aai", "federation_key", envelopes, context.meters()),
             context.clock(), FEDERATION_KEY_ROTATION, FEDERATION_KEY_OVERLAP)
         .map(keys -> {
-          timers.add(vertx.setPeriodic(KEY_MAINTENANCE.toMillis(), t -> keys.maintain()
+          timers.add(vertx.setPeriodic(KEY_MAINTENANCE.toMillis(), t -> keyRotation()
+              .either(() -> keys.maintain().mapEmpty(), keys::reload)
               .onFailure(e -> LOG.warn("federation key maintenance failed: {}", e.toString()))));
           return keys;
         });
@@ -306,13 +312,19 @@ public final class AaiApplication implements ServiceModule {
         if (idp.result() != null) {
           sets.add(idp.result());
         }
-        timers.add(vertx.setPeriodic(KEY_MAINTENANCE.toMillis(), t -> {
-          Future<Boolean> chain = Future.succeededFuture();
+        timers.add(vertx.setPeriodic(KEY_MAINTENANCE.toMillis(), t -> keyRotation().<Void>either(() -> {
+          Future<Void> chain = Future.succeededFuture();
           for (RotatingSigningKeys k : sets) {
-            chain = chain.compose(v -> k.maintain());
+            chain = chain.compose(v -> k.maintain().mapEmpty());
           }
-          chain.onFailure(e -> LOG.warn("SAML key maintenance failed: {}", e.toString()));
-        }));
+          return chain;
+        }, () -> {
+          Future<Void> chain = Future.succeededFuture();
+          for (RotatingSigningKeys k : sets) {
+            chain = chain.compose(v -> k.reload());
+          }
+          return chain;
+        }).onFailure(e -> LOG.warn("SAML key maintenance failed: {}", e.toString()))));
         return new SamlKeySets(new SamlKeys(signing.result()), new SamlKeys(encryption.result()),
             idp.result() == null ? null : new SamlKeys(idp.result()));
       });
@@ -823,6 +835,10 @@ public final class AaiApplication implements ServiceModule {
     if (metadataExecutor != null) {
       metadataExecutor.shutdownNow();
     }
-    return Future.succeededFuture();
+    return leadership == null ? Future.succeededFuture() : leadership.close();
+  }
+
+  private eu.panosc.platform.leader.Singleton keyRotation() {
+    return leadership.singleton("key-rotation");
   }
 }

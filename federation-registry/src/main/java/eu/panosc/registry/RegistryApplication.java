@@ -74,6 +74,7 @@ public final class RegistryApplication implements ServiceModule {
       Set.of("https://panosc.eu/trust-marks/federation-member", "https://refeds.org/sirtfi");
 
   private long maintenanceTimer = -1;
+  private eu.panosc.platform.leader.Leadership leadership;
   private Vertx vertx;
 
   /** {@code services.registry}: only the operator's SAML signing key pair, both or neither, readable PEM files. */
@@ -147,7 +148,11 @@ public final class RegistryApplication implements ServiceModule {
             resolver.invalidateAll();
             saml.get().changed(ev.kind());
           });
-          maintenanceTimer = context.vertx().setPeriodic(Duration.ofHours(1).toMillis(), t -> keys.maintain()
+          // one replica rotates the keys (its transaction stays the guard); the others reload what it stored
+          leadership = context.leadership(name());
+          var rotation = leadership.singleton("key-rotation");
+          maintenanceTimer = context.vertx().setPeriodic(Duration.ofHours(1).toMillis(), t -> rotation
+              .either(() -> keys.maintain().mapEmpty(), keys::reload)
               .onFailure(e -> LOG.warn("federation key maintenance failed: {}", e.toString())));
           new FederationEndpoint(new FederationService(statements, subordinates, resolver, trustMarks, signer, clock))
               .mount(router);
@@ -187,6 +192,6 @@ public final class RegistryApplication implements ServiceModule {
     if (vertx != null && maintenanceTimer >= 0) {
       vertx.cancelTimer(maintenanceTimer);
     }
-    return Future.succeededFuture();
+    return leadership == null ? Future.succeededFuture() : leadership.close();
   }
 }

@@ -2,7 +2,7 @@ package eu.panosc.helm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import eu.panosc.broker.leader.LeaseLeaderLock;
+import eu.panosc.platform.leader.LeaseLeaderLock;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
@@ -67,10 +67,11 @@ class ChartLeaderElectionTest {
     objects.forEach(k8s::apply);
     Map<String, Object> cfg = new Yaml().load(Chart.one(objects, ConfigMap.class, "panosc-config").getData()
         .get("broker.yaml"));
-    Map<String, Object> lease = (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>) cfg
-        .get("services")).get("broker")).get("leaderLease");
-    String ns = (String) lease.get("namespace");
-    String name = (String) lease.get("name");
+    Map<String, Object> election = (Map<String, Object>) cfg.get("leader");
+    assertThat(election.get("kind")).isEqualTo("lease");
+    String ns = (String) election.get("namespace");
+    // the name Leadership gives the broker's singleton "reconciler": <leaseName>-<service>-<singleton>
+    String name = election.get("leaseName") + "-broker-reconciler";
     assertThat(ns).isEqualTo(Chart.NAMESPACE);
     assertThat(name).isEqualTo("panosc-broker-reconciler");
 

@@ -125,8 +125,8 @@ class ChartRenderTest {
           .containsExactly("topology.kubernetes.io/zone", "kubernetes.io/hostname");
       assertThat(pod.getTopologySpreadConstraints()).allSatisfy(t -> assertThat(t.getLabelSelector().getMatchLabels())
           .containsEntry("app.kubernetes.io/component", name));
-      // a token only for the broker (Leases, sessions)
-      assertThat(pod.getAutomountServiceAccountToken()).as(name).isEqualTo(name.equals("broker"));
+      // a token for every service by default: each one's singletons hold Leases (leaderElection.kind lease)
+      assertThat(pod.getAutomountServiceAccountToken()).as(name).isTrue();
       assertThat(pod.getServiceAccountName()).isEqualTo("panosc-" + name);
       // the database credentials only from a Secret
       assertThat(c.getEnv()).filteredOn(e -> e.getName().startsWith("PANOSC_DB_")).hasSize(2)
@@ -160,9 +160,25 @@ class ChartRenderTest {
   @Test
   void rbacIsExactlyWhatTheBrokersCodeCalls() {
     List<HasMetadata> full = render("full");
-    Role leader = Chart.one(full, Role.class, "panosc-broker-leader");
-    assertThat(rules(leader)).containsExactly("coordination.k8s.io/leases/panosc-broker-reconciler:get,patch",
-        "coordination.k8s.io/leases:create");
+    // each service may create Leases and get/patch only its own singletons' ones (Leadership.singleton calls)
+    Map<String, String> leases = Map.of(
+        "registry", "panosc-registry-key-rotation",
+        "aai", "panosc-aai-key-rotation",
+        "pdp", "panosc-pdp-decision-log-purge,panosc-pdp-change-log-prune",
+        "broker", "panosc-broker-reconciler",
+        "accounting", "panosc-accounting-rollup,panosc-accounting-eosc-push");
+    assertThat(Chart.all(full, Role.class)).extracting(r -> r.getMetadata().getName()).filteredOn(n -> n.endsWith(
+        "-leader")).containsExactlyInAnyOrder(leases.keySet().stream().map(s -> "panosc-" + s + "-leader")
+        .toArray(String[]::new));
+    leases.forEach((service, names) -> {
+      Role leader = Chart.one(full, Role.class, "panosc-" + service + "-leader");
+      assertThat(rules(leader)).as(service).containsExactly("coordination.k8s.io/leases/" + names + ":get,patch",
+          "coordination.k8s.io/leases:create");
+      RoleBinding b = Chart.one(full, RoleBinding.class, "panosc-" + service + "-leader");
+      assertThat(b.getSubjects()).singleElement().satisfies(sub -> assertThat(sub.getName())
+          .isEqualTo("panosc-" + service));
+      assertThat(b.getRoleRef().getName()).isEqualTo("panosc-" + service + "-leader");
+    });
     List<Role> sessions = Chart.all(full, Role.class).stream().filter(r -> r.getMetadata().getName()
         .equals("panosc-broker-sessions")).toList();
     assertThat(sessions).extracting(r -> r.getMetadata().getNamespace()).containsExactly("panosc-sessions",
@@ -172,17 +188,21 @@ class ChartRenderTest {
           + "get,update", "persistentvolumeclaims:create,delete,get", "pods:create,delete,get,list",
           "secrets:create,delete,get,update", "services:create,delete,get,update");
     }
-    assertThat(Chart.all(full, RoleBinding.class)).hasSize(3).allSatisfy(b -> {
+    // one binding per service's leader Role (checked above), and the broker's own three
+    assertThat(Chart.all(full, RoleBinding.class)).hasSize(3 + 4);
+    assertThat(Chart.all(full, RoleBinding.class).stream().filter(b -> "broker".equals(b.getMetadata().getLabels()
+        .get("app.kubernetes.io/component"))).toList()).hasSize(3).allSatisfy(b -> {
       assertThat(b.getSubjects()).singleElement().satisfies(s -> {
         assertThat(s.getName()).isEqualTo("panosc-broker");
         assertThat(s.getNamespace()).isEqualTo(Chart.NAMESPACE);
       });
       assertThat(b.getRoleRef().getKind()).isEqualTo("Role");
     });
-    // nothing for anyone else, and no cluster-wide rights at all
+    // nothing else, and no cluster-wide rights at all
     assertThat(full).noneMatch(o -> o.getKind().startsWith("Cluster") && o.getApiVersion().startsWith("rbac"));
     assertThat(Chart.all(render("required"), Role.class)).extracting(r -> r.getMetadata().getName())
-        .containsExactly("panosc-broker-leader");
+        .containsExactlyInAnyOrder("panosc-registry-leader", "panosc-aai-leader", "panosc-pdp-leader",
+            "panosc-broker-leader", "panosc-accounting-leader");
   }
 
   static Set<String> fromComponents(NetworkPolicy p) {
@@ -220,7 +240,14 @@ class ChartRenderTest {
         assertThat(e.getPorts()).extracting(port -> port.getPort().getIntVal()).containsExactly(5432);
       });
       boolean external = p.getSpec().getEgress().stream().flatMap(e -> e.getTo() == null ? java.util.stream.Stream
-          .empty() : e.getTo().stream()).anyMatch(t -> t.getIpBlock() != null);
+          .empty() : e.getTo().stream()).anyMatch(t -> t.getIpBlock() != null && !t.getIpBlock().getCidr()
+          .equals("172.18.0.2/32"));
+      // every service reaches the API server (networkPolicy.apiServer) for its leader-election Leases, on its port
+      assertThat(p.getSpec().getEgress()).as("%s to the API server", name).anySatisfy(e -> {
+        assertThat(e.getTo()).singleElement().satisfies(t -> assertThat(t.getIpBlock() == null ? null
+            : t.getIpBlock().getCidr()).isEqualTo("172.18.0.2/32"));
+        assertThat(e.getPorts()).extracting(port -> port.getPort().getIntVal()).containsExactly(6443);
+      });
       assertThat(external).as("%s reaches beyond the cluster", name).isEqualTo(Set.of("aai", "broker", "accounting")
           .contains(name));
     }
@@ -276,7 +303,7 @@ class ChartRenderTest {
     Map<String, Object> broker = yaml.load(cfg.get("broker.yaml"));
     assertThat(broker.toString()).contains("evaluationsEndpoint=http://panosc-pdp.panosc.svc:8080/pdp/access/v1/"
         + "evaluations").contains("accountingUrl=http://panosc-accounting.panosc.svc:8080/accounting")
-        .contains("leaderLease={name=panosc-broker-reconciler, namespace=panosc}")
+        .contains("leader={kind=lease, leaseName=panosc, namespace=panosc}")
         .contains("publicBaseUrl=https://panosc.example.org").contains("drainDelay=10s, ").contains(
             "shutdownGrace=30s");
     assertThat(cfg.get("aai.yaml")).contains("registryUrl: http://panosc-registry.panosc.svc:8080/registry")

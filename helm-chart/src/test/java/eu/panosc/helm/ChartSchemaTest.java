@@ -42,7 +42,7 @@ class ChartSchemaTest {
       services.aai.resources.requests.cpu      | lots                                 | at '/services/aai/resources/requests/cpu'
       services.registry.autoscaling.enabled    | true                                 | autoscaling
       services.broker.sessionNamespaces[0]     | Bad_Namespace                        | at '/services/broker/sessionNamespaces/0'
-      services.broker.leaderLease.name         | UPPER                                | at '/services/broker/leaderLease/name'
+      leaderElection.kind                      | zookeeper                            | at '/leaderElection/kind'
       services.broker.secretEnv[0].name        | PANOSC_DB_PASSWORD                   | at '/services/broker/secretEnv/0/name'
       keys.previousSecrets[0]                  | a/b                                  | at '/keys/previousSecrets/0'
       ingress.certManager.issuerKind           | Vault                                | at '/ingress/certManager/issuerKind'

@@ -25,16 +25,16 @@ class ChartTogglesTest {
   void switchedOffFeaturesRenderNothing() {
     List<HasMetadata> objects = render(Map.of("ingress.enabled", false, "networkPolicy.enabled", false,
         "grafanaDashboard.enabled", false, "serviceMonitor.force", false, "keys.existingSecret", "my-kek",
-        "services.broker.leaderLease.enabled", false));
+        "leaderElection.kind", "postgres"));
     assertThat(objects).extracting(HasMetadata::getKind).doesNotContain("Ingress", "NetworkPolicy", "Secret", "Role",
         "RoleBinding", "ServiceMonitor");
     assertThat(Chart.all(objects, ConfigMap.class)).extracting(c -> c.getMetadata().getName())
         .containsExactly("panosc-config");
-    // without a Lease and without session namespaces the broker needs no token either
-    assertThat(Chart.one(objects, Deployment.class, "panosc-broker").getSpec().getTemplate().getSpec()
-        .getAutomountServiceAccountToken()).isFalse();
-    assertThat(Chart.one(objects, ConfigMap.class, "panosc-config").getData().get("broker.yaml"))
-        .doesNotContain("leaderLease");
+    // leader election through PostgreSQL and no session namespaces: no service needs a token
+    assertThat(Chart.all(objects, Deployment.class)).allSatisfy(d -> assertThat(d.getSpec().getTemplate().getSpec()
+        .getAutomountServiceAccountToken()).as(d.getMetadata().getName()).isFalse());
+    assertThat(Chart.one(objects, ConfigMap.class, "panosc-config").getData().values())
+        .allSatisfy(cfg -> assertThat(cfg).doesNotContain("leader:"));
     // forced on, the ServiceMonitor appears even where the Prometheus operator's API is not served
     assertThat(render(Map.of("serviceMonitor.force", true))).extracting(HasMetadata::getKind)
         .contains("ServiceMonitor");

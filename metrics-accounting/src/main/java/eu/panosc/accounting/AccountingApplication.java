@@ -44,6 +44,8 @@ public final class AccountingApplication implements ServiceModule {
   private PgAccountingStore store;
   /** JDBC connections of the ingest's COPY path (each holds one batch's transaction at a time). */
   static final int COPY_CONNECTIONS = 4;
+  /** The roll-up steps and the EOSC push run on one replica (eu.panosc.platform.leader). */
+  private eu.panosc.platform.leader.Leadership leadership;
 
   @Override
   public String name() {
@@ -68,7 +70,8 @@ public final class AccountingApplication implements ServiceModule {
     // rollups are folded in after the acknowledgement, in the background (every second and after each ingest)
     rollups = new RollupWorker(context.pool(), settings.readWait(), settings.rollupQuiet(),
         settings.rollupMaxYield());
-    rollups.start(context.vertx(), settings.rollupInterval(), context.meters());
+    leadership = context.leadership(name());
+    rollups.start(context.vertx(), settings.rollupInterval(), context.meters(), leadership.singleton("rollup"));
     // ingest streams each batch with COPY over JDBC when the database's address is known (always in a platform)
     store = context.databaseTarget().map(t -> PgAccountingStore.withCopy(context.pool(), rollups, context.vertx(), t,
         schema(), COPY_CONNECTIONS)).orElseGet(() -> new PgAccountingStore(context.pool(), rollups));
@@ -84,7 +87,8 @@ public final class AccountingApplication implements ServiceModule {
     PgExportStore exports = new PgExportStore(context.pool(), rollups);
     new ExportEndpoint(new EoscExport(exports, eosc), new ApelExport(exports, context.clock())).mount(router, auth);
     if (eosc.enabled()) {
-      eoscPusher = EoscPusher.create(context.vertx(), eosc, context.pool(), context.clock(), context.meters());
+      eoscPusher = EoscPusher.create(context.vertx(), eosc, context.pool(), context.clock(), context.meters())
+          .under(leadership.singleton("eosc-push"));
       eoscPusher.start();
     }
     // demo mode: a few months of usage for the demo federation, idempotent (a restart adds only the new days)
@@ -100,7 +104,9 @@ public final class AccountingApplication implements ServiceModule {
     if (store != null) {
       store.close();
     }
-    return eoscPusher == null ? Future.succeededFuture() : eoscPusher.stop();
+    Future<Void> pushed = eoscPusher == null ? Future.succeededFuture() : eoscPusher.stop();
+    var leaders = leadership;
+    return leaders == null ? pushed : pushed.transform(x -> leaders.close());
   }
 
   /** The report page's OIDC client: tokens from the configured issuer, verified against its JWKS. */

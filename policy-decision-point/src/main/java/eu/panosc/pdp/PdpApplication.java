@@ -53,6 +53,8 @@ public final class PdpApplication implements ServiceModule {
   private static final Logger LOG = LoggerFactory.getLogger(PdpApplication.class);
   private static final java.time.Duration LISTEN_RETRY = java.time.Duration.ofSeconds(1);
   private volatile DecisionLog decisionLog;
+  /** The decision-log purge and the change-log prune run on one replica (eu.panosc.platform.leader). */
+  private volatile eu.panosc.platform.leader.Leadership leadership;
   private volatile CacheFollower follower;
   private volatile Runnable stopPolicyPoll = () -> { };
   private volatile io.vertx.core.Handler<io.vertx.ext.web.RoutingContext> metadata;
@@ -102,6 +104,9 @@ public final class PdpApplication implements ServiceModule {
     DatasetFilters filters = new DatasetFilters(engine, cache, policies, entitlements, context.clock());
     DecisionLog log = new DecisionLog(context, settings.decisionLog());
     decisionLog = log;
+    var leaders = context.leadership(name());
+    leadership = leaders;
+    log.purgeUnder(leaders.singleton("decision-log-purge"));
     ConsistencyGate consistency = new ConsistencyGate(follower, settings.freshness().consistencyWait(),
         context.meters());
     PageTokens pageTokens = new PageTokens(null);
@@ -119,7 +124,8 @@ public final class PdpApplication implements ServiceModule {
     ChangeListener listener = new ChangeListener(context.vertx(), context.pool(), follower::announced,
         () -> follower.catchUp("reconnect"), LISTEN_RETRY);
     Future<byte[]> pageKey = new PgAuthzenKey(context.pool()).load().onSuccess(pageTokens::useKey);
-    return follower.start(listener, settings.freshness().poll(), settings.freshness().retention())
+    return follower.start(listener, settings.freshness().poll(), settings.freshness().retention(),
+            leaders.singleton("change-log-prune"))
         .compose(v -> context.demo() ? store.apply(DemoSeed.changes()).<Void>mapEmpty() : Future.<Void>succeededFuture())
         .compose(v -> policies.start())
         .onSuccess(v -> pollPolicies(context, policies, settings.freshness().poll()))
@@ -245,8 +251,10 @@ public final class PdpApplication implements ServiceModule {
     }
     CacheFollower f = follower;
     DecisionLog l = decisionLog;
+    var leaders = leadership;
     return (f == null ? Future.<Void>succeededFuture() : f.stop())
-        .transform(ar -> l == null ? Future.<Void>succeededFuture() : l.close());
+        .transform(ar -> l == null ? Future.<Void>succeededFuture() : l.close())
+        .transform(ar -> leaders == null ? Future.<Void>succeededFuture() : leaders.close());
   }
 
   /** Submits each policy file whose text differs from the active version; a refused file is logged. */

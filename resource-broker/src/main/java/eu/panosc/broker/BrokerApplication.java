@@ -25,13 +25,10 @@ import eu.panosc.broker.staging.PgStagingStore;
 import eu.panosc.broker.staging.Staging;
 import eu.panosc.broker.store.PgBrokerStore;
 import eu.panosc.broker.staging.StagingProgress;
-import eu.panosc.broker.store.LeaderLock;
 import eu.panosc.broker.usage.PgUsageStore;
 import eu.panosc.broker.usage.UsageDelivery;
 import eu.panosc.broker.usage.UsageMeter;
 import eu.panosc.broker.usage.UsageSettings;
-import eu.panosc.broker.store.PgLeaderLock;
-import eu.panosc.broker.leader.LeaseLeaderLock;
 import eu.panosc.platform.config.ConfigNode;
 import eu.panosc.platform.config.PanoscConfig;
 import eu.panosc.platform.service.ServiceContext;
@@ -63,7 +60,7 @@ public final class BrokerApplication implements ServiceModule {
   private final List<SessionDriver> drivers = new ArrayList<>();
   private Reconciler reconciler;
   private RegistryClusters registryClusters;
-  private io.fabric8.kubernetes.client.KubernetesClient leaseClient;
+  private eu.panosc.platform.leader.Leadership leadership;
   private WebClient web;
   // reaching sessions: proxy client, activity batching (see eu.panosc.broker.proxy, .access, .events)
   private io.vertx.core.http.HttpClient proxyClient;
@@ -155,13 +152,9 @@ public final class BrokerApplication implements ServiceModule {
           new SessionsEndpoint(sessions).notices(culler::notices).mount(router, auth);
           new ActivityEndpoint(new ActivityService(store, lifecycle, context.clock())).mount(router);
         });
-    LeaderLock leader = settings.leaderLease().<LeaderLock>map(l -> {
-      leaseClient = new KubernetesClientBuilder().withHttpClientFactory(new Vertx5HttpClientFactory(context.vertx()))
-          .build();
-      return LeaseLeaderLock.withDefaults(context.vertx(), leaseClient, l.namespace(), l.name(), l.identity()
-          .or(() -> Optional.ofNullable(System.getenv("HOSTNAME"))).orElseGet(() -> "broker-" + java.util.UUID
-              .randomUUID()));
-    }).orElseGet(() -> new PgLeaderLock(context.pool(), "broker.reconciler"));
+    // the reconciler (and the culler, usage meter and delivery run before each of its passes) on one replica
+    leadership = context.leadership(name());
+    var leader = leadership.singleton("reconciler");
     reconciler = new Reconciler(context.vertx(), sessions, leader, settings.reconcileInterval())
         .beforeEachPass(firstInPass);
     Future<Void> catalogue = routes;
@@ -248,8 +241,8 @@ public final class BrokerApplication implements ServiceModule {
       drivers.forEach(d -> all.add(d.close()));
       return Future.join(all).<Void>mapEmpty().otherwiseEmpty();
     }).onComplete(x -> {
-      if (leaseClient != null) {
-        leaseClient.close();
+      if (leadership != null) {
+        leadership.close();
       }
       if (web != null) {
         web.close();

@@ -1,7 +1,6 @@
 package eu.panosc.broker;
 
 import eu.panosc.broker.clusters.RegistrySettings;
-import eu.panosc.broker.leader.LeaseSettings;
 import eu.panosc.broker.usage.UsageSettings;
 import eu.panosc.broker.model.Cluster;
 import eu.panosc.broker.model.Flavour;
@@ -43,13 +42,12 @@ import java.util.Set;
  * @param ingresses per Kubernetes cluster with an {@code ingress} section, how sessions get an Ingress
  * @param clusterRegistry clusters also read from the federation-registry; empty: only the configured ones
  * @param staging how data is staged onto clusters that cannot mount it
- * @param leaderLease elect the reconciler's replica through a Kubernetes Lease; empty: PostgreSQL advisory lock
  * @param usage usage records to metrics-accounting; empty: none
  */
 public record BrokerSettings(Rules rules, List<Cluster> clusters, List<Flavour> flavours, List<Image> images,
     DatasetLocations datasets, Optional<Pdp> pdp, Duration reconcileInterval, Map<String, List<String>> localCommands,
     Map<String, eu.panosc.broker.driver.kubernetes.IngressSettings> ingresses,
-    Optional<RegistrySettings> clusterRegistry, StagingSettings staging, Optional<LeaseSettings> leaderLease,
+    Optional<RegistrySettings> clusterRegistry, StagingSettings staging,
     Optional<UsageSettings> usage) {
 
   /** The PDP's evaluations endpoint and the broker's client at the aai-broker. */
@@ -104,8 +102,6 @@ public record BrokerSettings(Rules rules, List<Cluster> clusters, List<Flavour> 
           + "(services.broker.pdp.clientId/clientSecret, a client with scope registry:read)");
     }
     StagingSettings staging = StagingSettings.from(node.node("staging"));
-    Optional<LeaseSettings> lease = node.has("leaderLease") ? Optional.of(LeaseSettings.from(node.node("leaderLease")))
-        : Optional.empty();
     Optional<UsageSettings> usage = node.has("usage") ? Optional.of(UsageSettings.from(node.node("usage"), publicRoot))
         : Optional.empty();
     if (usage.isPresent() && pdp.isEmpty()) {
@@ -114,7 +110,7 @@ public record BrokerSettings(Rules rules, List<Cluster> clusters, List<Flavour> 
     }
     node.rejectUnknownKeys();
     return new BrokerSettings(new Rules(user, staff, proposal, startTimeout), clusters, flavours, images, datasets,
-        pdp, interval, commands, ingresses, clusterRegistry, staging, lease, usage);
+        pdp, interval, commands, ingresses, clusterRegistry, staging, usage);
   }
 
   private static Limits limits(ConfigNode n, Limits fallback) {

@@ -156,11 +156,29 @@ public final class RollupWorker {
 
   /** Runs steps in the background every {@code interval} and after each {@link #kick}; registers the lag meters. */
   public void start(Vertx v, Duration interval, MeterRegistry meters) {
+    start(v, interval, meters, null);
+  }
+
+  /**
+   * As {@link #start(Vertx, Duration, MeterRegistry)}, but the periodic steps run only on the replica leading
+   * {@code leader} (eu.panosc.platform.leader); the kicks after this replica's own ingests still run here, so its
+   * reads wait no longer than before.
+   */
+  public void start(Vertx v, Duration interval, MeterRegistry meters, eu.panosc.platform.leader.Singleton leader) {
     applied = meters.counter(METER_APPLIED);
     Gauge.builder(METER_PENDING, pendingGauge, AtomicLong::get).register(meters);
     Gauge.builder(METER_LAG, this, w -> w.lagSeconds).baseUnit("seconds").register(meters);
     this.vertx = v;
-    timer = v.setPeriodic(Math.max(1, Math.min(interval.toMillis(), quiet.toMillis())), id -> kick());
+    timer = v.setPeriodic(Math.max(1, Math.min(interval.toMillis(), quiet.toMillis())), id -> {
+      if (leader == null) {
+        kick();
+      } else {
+        leader.ifLeader(() -> {
+          kick();
+          return io.vertx.core.Future.succeededFuture();
+        });
+      }
+    });
   }
 
   /** A batch was acknowledged: the background steps yield for a moment (see the class comment). */

@@ -15,6 +15,7 @@ import java.util.Objects;
  * @param logging log format and level
  * @param auth how service APIs verify bearer tokens
  * @param keys where the key-encryption key of stored private keys comes from
+ * @param leader how replicas elect the one running each singleton ({@link LeaderConfig}); default postgres
  * @param services each service's own section ({@code services.<name>}), read by that service
  */
 public record PanoscConfig(
@@ -25,6 +26,7 @@ public record PanoscConfig(
     LoggingConfig logging,
     AuthConfig auth,
     KeysConfig keys,
+    LeaderConfig leader,
     Map<String, ConfigNode> services) {
 
   public static final String DEFAULT_DATA_DIR = "./var";
@@ -36,6 +38,7 @@ public record PanoscConfig(
     Objects.requireNonNull(logging, "logging");
     Objects.requireNonNull(auth, "auth");
     Objects.requireNonNull(keys, "keys");
+    Objects.requireNonNull(leader, "leader");
     services = Map.copyOf(services);
   }
 
@@ -48,13 +51,14 @@ public record PanoscConfig(
     LoggingConfig logging = root.read("logging", LoggingConfig::from);
     AuthConfig auth = root.read("auth", AuthConfig::from);
     KeysConfig keys = root.read("keys", KeysConfig::from);
+    LeaderConfig leader = root.read("leader", LeaderConfig::from);
     ConfigNode servicesNode = root.node("services");
     Map<String, ConfigNode> services = new java.util.LinkedHashMap<>();
     for (String name : servicesNode.keys()) {
       services.put(name, servicesNode.node(name));
     }
     root.rejectUnknownKeys();
-    return new PanoscConfig(server, dataDir, demo, database, logging, auth, keys, services);
+    return new PanoscConfig(server, dataDir, demo, database, logging, auth, keys, leader, services);
   }
 
   /** The section {@code services.<name>}, empty when absent. */

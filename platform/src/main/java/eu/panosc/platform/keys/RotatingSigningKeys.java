@@ -205,6 +205,19 @@ public final class RotatingSigningKeys implements SigningKeys {
     });
   }
 
+  /**
+   * Reloads the stored keys without changing them: what a replica runs instead of {@link #maintain()} while another
+   * replica leads the key rotation (eu.panosc.platform.leader), so it signs with and publishes the keys the leader
+   * generated.
+   */
+  public Future<Void> reload() {
+    return storage.load().map(stored -> {
+      keys = stored.stream().map(this::parse).filter(Objects::nonNull)
+          .sorted(Comparator.comparing(l -> l.record().activeFrom())).toList();
+      return null;
+    });
+  }
+
   @Override
   public JWK signingKey() {
     Loaded current = current(keys, clock.instant());

@@ -6,6 +6,7 @@ import eu.panosc.platform.config.ConfigNode;
 import eu.panosc.platform.config.PanoscConfig;
 import eu.panosc.platform.db.DatabaseTarget;
 import eu.panosc.platform.health.Lifecycle;
+import eu.panosc.platform.leader.Leadership;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
@@ -66,6 +67,14 @@ public record ServiceContext(
         java.util.Set.of(baseUrl.toString()), config.auth().jwksFor(publicRoot))
         .withClockSkew(config.auth().clockSkew());
     return BearerAuth.create(vertx, auth, clock);
+  }
+
+  /**
+   * The leader election of this service's singletons (root setting {@code leader}); call once per service, in
+   * {@code mount}, and {@link Leadership#close} it in {@code stop}.
+   */
+  public Leadership leadership(String service) {
+    return Leadership.create(vertx, config.leader(), pool, meters, service);
   }
 
   /** True when running with the demo federation and its published credentials. */

@@ -163,7 +163,7 @@ class PanoscConfigTest {
   void loadStringWhenUnknownTopLevelKeyThenErrorNamesKeyAndListsKnownKeys() {
     assertRejected("sever:\n  port: 9090\n", "sever")
         .hasMessage("sever: unknown key; known keys here are "
-            + "[auth, dataDir, database, demo, keys, logging, server, services]");
+            + "[auth, dataDir, database, demo, keys, leader, logging, server, services]");
   }
 
   @Test

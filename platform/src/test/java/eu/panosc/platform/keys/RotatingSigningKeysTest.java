@@ -100,4 +100,21 @@ class RotatingSigningKeysTest {
 
     assertThat(open().signingKey().getKeyID()).isEqualTo(kid);
   }
+
+  @Test
+  void reloadWhenTheLeadingReplicaRotatedThenTheFollowerSignsWithAndPublishesTheNewKeys() throws Exception {
+    RotatingSigningKeys leader = open();
+    RotatingSigningKeys follower = open();
+    clock.advance(Duration.ofDays(31));
+    assertThat(leader.maintain().await()).isTrue();
+    java.util.List<String> before = kids(follower);
+    assertThat(kids(follower)).isNotEqualTo(kids(leader));
+
+    follower.reload().await();
+
+    assertThat(kids(follower)).isEqualTo(kids(leader)).isNotEqualTo(before);
+    assertThat(follower.signingKey().getKeyID()).isEqualTo(leader.signingKey().getKeyID());
+    assertThat(verifies(sign(follower), leader.publishedKeys())).isTrue();
+    assertThat(storage.load().await()).as("reload changes nothing stored").hasSize(kids(leader).size());
+  }
 }

@@ -26,6 +26,11 @@ public final class DecisionLog {
     this.endpoint = new DecisionLogEndpoint(table, writer::key);
   }
 
+  /** Purges on the replica leading {@code singleton} only (call before the writer starts). */
+  public void purgeUnder(eu.panosc.platform.leader.Singleton singleton) {
+    writer.purgeUnder(singleton);
+  }
+
   public DecisionRecorder recorder() {
     return recorder;
   }

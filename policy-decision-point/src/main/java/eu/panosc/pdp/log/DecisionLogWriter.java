@@ -59,6 +59,8 @@ public final class DecisionLogWriter {
   private final List<Future<Void>> running = new ArrayList<>();
   private boolean purging;
   private Future<Void> purgeRun = Future.succeededFuture();
+  /** When set, the timer's purge runs only on the replica leading this singleton (eu.panosc.platform.leader). */
+  private eu.panosc.platform.leader.Singleton purgeLeader;
 
   public DecisionLogWriter(Vertx vertx, PgDecisionLog table, DecisionQueue queue, DecisionLogSettings settings,
       Clock clock, MeterRegistry meters) {
@@ -83,7 +85,14 @@ public final class DecisionLogWriter {
         reportDrops(drops.due(queue.dropped()));
         flush();
       });
-      purgeTimer = vertx.setPeriodic(settings.purgeInterval().toMillis(), t -> purge());
+      purgeTimer = vertx.setPeriodic(settings.purgeInterval().toMillis(), t -> {
+        var leader = purgeLeader;
+        if (leader == null) {
+          purge();
+        } else {
+          leader.ifLeader(this::purge);
+        }
+      });
       return null;
     });
   }
@@ -108,6 +117,11 @@ public final class DecisionLogWriter {
   /** The context the writer runs on (after {@link #start}; for tests). */
   Context context() {
     return context;
+  }
+
+  /** Runs the periodic purge on the replica leading {@code singleton} only; call before {@link #start}. */
+  public void purgeUnder(eu.panosc.platform.leader.Singleton singleton) {
+    this.purgeLeader = Objects.requireNonNull(singleton, "singleton");
   }
 
   /** The HMAC key (after {@link #start}). */

@@ -74,6 +74,7 @@ public final class CacheFollower {
   private final TreeMap<Long, List<Waiter>> waiters = new TreeMap<>();
   private final List<Long> timers = new ArrayList<>();
   private ChangeListener listener;
+  private eu.panosc.platform.leader.Singleton pruneLeader;
 
   private record Waiter(Context context, Promise<Boolean> promise) {}
 
@@ -104,12 +105,20 @@ public final class CacheFollower {
    * the poll), a poll of the log's head every {@code poll}, pruning of entries older than {@code retention}.
    */
   public Future<Void> start(ChangeListener listener, Duration poll, Duration retention) {
+    return start(listener, poll, retention, null);
+  }
+
+  /** As {@link #start(ChangeListener, Duration, Duration)}, pruning only on the replica leading {@code pruneLeader}. */
+  public Future<Void> start(ChangeListener listener, Duration poll, Duration retention,
+      eu.panosc.platform.leader.Singleton pruneLeader) {
+    this.pruneLeader = pruneLeader;
     return reload().onSuccess(v -> {
       synchronized (this) {
         this.listener = listener;
         timers.add(vertx.setPeriodic(poll.toMillis(), id -> poll()));
         long pruneEvery = Math.max(1000, Math.min(retention.toMillis(), Duration.ofMinutes(1).toMillis()));
-        timers.add(vertx.setPeriodic(pruneEvery, id -> log.prune(retention)
+        timers.add(vertx.setPeriodic(pruneEvery, id -> (pruneLeader == null ? log.prune(retention)
+            : pruneLeader.ifLeader(() -> log.prune(retention)))
             .onFailure(e -> LOG.warn("pruning the change log failed: {}", e.toString()))));
       }
       if (listener != null) {

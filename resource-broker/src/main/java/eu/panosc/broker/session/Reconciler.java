@@ -1,7 +1,7 @@
 package eu.panosc.broker.session;
 
 import eu.panosc.broker.model.Session;
-import eu.panosc.broker.store.LeaderLock;
+import eu.panosc.platform.leader.LeaderLock;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;

@@ -161,8 +161,8 @@ public final class InMemoryBrokerStore implements BrokerStore {
     private Lock holder;
   }
 
-  /** {@link LeaderLock} among the replicas sharing one {@link InMemoryBrokerStore} (see {@link #lock()}). */
-  public static final class Lock implements LeaderLock {
+  /** {@link eu.panosc.platform.leader.LeaderLock} among the replicas sharing one {@link InMemoryBrokerStore} (see {@link #lock()}). */
+  public static final class Lock implements eu.panosc.platform.leader.LeaderLock {
     private final Leadership leadership;
 
     private Lock(Leadership leadership) {

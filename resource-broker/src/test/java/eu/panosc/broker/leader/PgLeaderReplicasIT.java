@@ -10,7 +10,8 @@ import eu.panosc.broker.session.Reconciler;
 import eu.panosc.broker.session.Rules;
 import eu.panosc.broker.session.SessionService;
 import eu.panosc.broker.store.PgBrokerStore;
-import eu.panosc.broker.store.PgLeaderLock;
+import eu.panosc.platform.config.LeaderConfig;
+import eu.panosc.platform.leader.Leadership;
 import eu.panosc.platform.testing.TestDatabase;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -45,7 +46,10 @@ class PgLeaderReplicasIT {
         new eu.panosc.broker.driver.local.LocalProcessDriver(vertx, List.of(), java.nio.file.Path.of("target",
             "leader-it"))), (u, d) -> Future.succeededFuture(Optional.empty()), new DatasetLocations(Map.of()),
         Rules.defaults(), Clock.systemUTC());
-    return new Reconciler(vertx, service, new PgLeaderLock(pool, "broker.reconciler.it"), Duration.ofHours(1))
+    // the broker's wiring: its Leadership (the default postgres kind) and the singleton "reconciler"
+    var leader = Leadership.create(vertx, LeaderConfig.postgres(), pool,
+        new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), "broker").singleton("reconciler");
+    return new Reconciler(vertx, service, leader, Duration.ofHours(1))
         .beforeEachPass(() -> {
           culled.incrementAndGet();
           return Future.succeededFuture();

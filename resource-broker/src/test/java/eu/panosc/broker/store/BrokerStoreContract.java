@@ -14,6 +14,7 @@ import eu.panosc.broker.model.Resources;
 import eu.panosc.broker.model.Session;
 import eu.panosc.broker.model.SessionState;
 import eu.panosc.broker.model.Visibility;
+import eu.panosc.platform.leader.LeaderLock;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.List;

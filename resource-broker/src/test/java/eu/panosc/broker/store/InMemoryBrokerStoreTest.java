@@ -2,6 +2,7 @@ package eu.panosc.broker.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import eu.panosc.platform.leader.LeaderLock;
 import org.junit.jupiter.api.Test;
 
 /** The store contract in memory; and leadership belongs to one store, not to the process. */

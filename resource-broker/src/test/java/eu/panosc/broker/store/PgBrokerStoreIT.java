@@ -1,5 +1,7 @@
 package eu.panosc.broker.store;
 
+import eu.panosc.platform.leader.LeaderLock;
+import eu.panosc.platform.leader.PgLeaderLock;
 import eu.panosc.platform.testing.TestDatabase;
 import org.junit.jupiter.api.extension.RegisterExtension;
 

@@ -58,6 +58,7 @@ public final class EoscPusher {
   private volatile boolean stopped;
   private long timer = -1;
   private Future<?> running = Future.succeededFuture();
+  private volatile eu.panosc.platform.leader.Singleton leader;
 
   public EoscPusher(Vertx vertx, EoscLedger ledger, EoscClient client, EoscSettings settings, Clock clock,
       Backoff backoff, MeterRegistry meters) {
@@ -92,6 +93,12 @@ public final class EoscPusher {
         new Backoff(settings.backoffBase(), settings.backoffMax(), new java.security.SecureRandom()), meters);
   }
 
+  /** Cycles run only on the replica leading {@code singleton} (eu.panosc.platform.leader); call before start. */
+  public EoscPusher under(eu.panosc.platform.leader.Singleton singleton) {
+    this.leader = Objects.requireNonNull(singleton, "singleton");
+    return this;
+  }
+
   /** Runs a first cycle soon, then every {@code interval}, or sooner when a retry is due. */
   public void start() {
     schedule(Duration.ofSeconds(1));
@@ -111,7 +118,9 @@ public final class EoscPusher {
       return;
     }
     timer = vertx.setTimer(Math.max(1, delay.toMillis()), id -> {
-      Future<Duration> cycle = runOnce().recover(e -> {
+      var l = leader;
+      Future<Integer> once = l == null ? runOnce() : l.ifLeader(this::runOnce).map(r -> r.orElse(0));
+      Future<Duration> cycle = once.recover(e -> {
         LOG.warn("EOSC accounting push cycle failed: {}", e.toString());
         return Future.succeededFuture(0);
       }).compose(n -> ledger.nextDue()).map(due -> due.map(d -> Duration.between(clock.instant(), d))

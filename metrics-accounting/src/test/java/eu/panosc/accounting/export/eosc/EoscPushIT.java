@@ -329,4 +329,41 @@ class EoscPushIT {
     assertThat(EoscPusher.matches(e, m.copy().put("metric_definition_id", "other"))).isFalse();
     assertThat(EoscPusher.matches(e, m.copy().put("time_period_end", "2026-10-31T00:00:00Z"))).isFalse();
   }
+
+  /**
+   * Two replicas, each its pusher started under the accounting service's singleton {@code eosc-push} (the wiring of
+   * AccountingApplication, default PostgreSQL election): only the leader pushes, so only one token is ever fetched
+   * (each pusher has its own token source) and every record arrives once.
+   */
+  @Test
+  void startWhenTwoReplicasUnderLeaderElectionThenOnlyTheLeaderPushes() throws Exception {
+    usage();
+    List<eu.panosc.platform.leader.Leadership> leaderships = new ArrayList<>();
+    List<EoscPusher> pushers = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      Pool pool = DB.pool();
+      var leadership = eu.panosc.platform.leader.Leadership.create(DB.vertx(),
+          eu.panosc.platform.config.LeaderConfig.postgres(), pool, new SimpleMeterRegistry(), "accounting");
+      leaderships.add(leadership);
+      pushers.add(pusher(pool, config()).under(leadership.singleton("eosc-push")));
+    }
+    try {
+      pushers.forEach(EoscPusher::start);
+      long end = System.nanoTime() + 20_000_000_000L;
+      while (!held().equals(EXPECTED) && System.nanoTime() < end) {
+        Thread.sleep(100);
+      }
+      assertThat(held()).containsExactlyElementsOf(EXPECTED);
+      Thread.sleep(1500); // the other replica's first cycle is due by now too
+      assertThat(eosc.tokensIssued()).as("only the leading replica asked for a token").isEqualTo(1);
+      assertThat(eosc.requests().stream().filter(r -> r.startsWith("POST /accounting-system"))).hasSize(4);
+    } finally {
+      for (EoscPusher p : pushers) {
+        p.stop().await();
+      }
+      for (var l : leaderships) {
+        l.close().await();
+      }
+    }
+  }
 }

@@ -1,6 +1,5 @@
-package eu.panosc.broker.leader;
+package eu.panosc.platform.leader;
 
-import eu.panosc.broker.store.LeaderLock;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
@@ -21,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * the first {@link #tryLead} starts the election in the background; it answers whether this replica holds the Lease
  * now. The holder renews it every {@code retryPeriod}; a holder that cannot renew within {@code renewDeadline} stops
  * leading, and another replica takes the Lease once {@code leaseDuration} has passed without renewal. {@link #release}
- * gives the Lease up at once (release on cancel), so a replica shutting down hands over without waiting.
+ * gives the Lease up at once (release on cancel), so a replica shutting down hands over without waiting. Changes of
+ * leadership are logged at debug here; {@link Singleton} logs them once at info.
  */
 public final class LeaseLeaderLock implements LeaderLock {
   private static final Logger LOG = LoggerFactory.getLogger(LeaseLeaderLock.class);
@@ -88,10 +88,10 @@ public final class LeaseLeaderLock implements LeaderLock {
               .withRenewDeadline(renewDeadline).withRetryPeriod(retryPeriod).withReleaseOnCancel(true)
               .withLeaderCallbacks(new LeaderCallbacks(() -> {
                 leading.set(true);
-                LOG.info("{} leads (Lease {}/{})", identity, namespace, name);
+                LOG.debug("{} leads (Lease {}/{})", identity, namespace, name);
               }, () -> {
                 leading.set(false);
-                LOG.info("{} no longer leads (Lease {}/{})", identity, namespace, name);
+                LOG.debug("{} no longer leads (Lease {}/{})", identity, namespace, name);
               }, leader -> LOG.debug("Lease {}/{} is held by {}", namespace, name, leader))).build()).build();
           running = elector.start();
         } catch (RuntimeException e) {

@@ -135,7 +135,15 @@ public final class SessionFeed {
           lostAt = null;
           conn.closeHandler(v -> lost());
         }
-        return since == null ? Future.<Void>succeededFuture() : catchUp(since);
+        return since == null ? Future.<Void>succeededFuture() : catchUp(since).recover(e -> {
+          // not caught up: listen again from scratch (the close reconnects) and catch up from the same instant
+          LOG.warn("session feed: catch-up read failed ({}); reconnecting", e.getMessage());
+          synchronized (this) {
+            lostAt = since;
+          }
+          conn.close();
+          return Future.succeededFuture();
+        });
       }, e -> {
         conn.close();
         return Future.failedFuture(e);
@@ -157,7 +165,9 @@ public final class SessionFeed {
       if (closed) {
         return;
       }
-      lostAt = clock.instant();
+      if (lostAt == null) { // else an earlier loss not yet caught up
+        lostAt = clock.instant();
+      }
     }
     LOG.warn("session feed: listening connection lost; reconnecting");
     retryLater();

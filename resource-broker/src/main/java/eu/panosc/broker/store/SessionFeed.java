@@ -135,14 +135,14 @@ public final class SessionFeed {
           lostAt = null;
           conn.closeHandler(v -> lost());
         }
-        return since == null ? Future.<Void>succeededFuture() : catchUp(since).recover(e -> {
+        return since == null ? Future.<Void>succeededFuture() : catchUp(since).<Void>recover(e -> {
           // not caught up: listen again from scratch (the close reconnects) and catch up from the same instant
           LOG.warn("session feed: catch-up read failed ({}); reconnecting", e.getMessage());
           synchronized (this) {
             lostAt = since;
           }
           conn.close();
-          return Future.succeededFuture();
+          return Future.<Void>succeededFuture();
         });
       }, e -> {
         conn.close();

@@ -67,6 +67,7 @@ public final class BrokerApplication implements ServiceModule {
   private eu.panosc.broker.access.ActivityRecorder activity;
   private long activityTimer = -1;
   private io.vertx.core.Vertx vertx;
+  private eu.panosc.broker.store.SessionFeed feed;
   /** How often proxied activity is written to the store. */
   static final java.time.Duration ACTIVITY_FLUSH = java.time.Duration.ofSeconds(30);
 
@@ -90,7 +91,13 @@ public final class BrokerApplication implements ServiceModule {
     BrokerSettings settings = BrokerSettings.from(context.section(), context.config().auth()
         .issuerFor(context.publicRoot()), context.publicRoot(), context.demo());
     var events = new eu.panosc.broker.events.SessionEvents(1000);
-    var store = new eu.panosc.broker.events.EventingBrokerStore(new PgBrokerStore(context.pool()), events);
+    var store = new eu.panosc.broker.events.EventingBrokerStore(new PgBrokerStore(context.pool(),
+        Optional.of(events.origin())), events);
+    // changes made by other replicas reach this one's event streams (LISTEN/NOTIFY; it reconnects by itself)
+    feed = new eu.panosc.broker.store.SessionFeed(context.vertx(), context.pool(), events.origin(),
+        new eu.panosc.broker.events.RemoteSessionChanges(store, events), context.clock(),
+        java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(30));
+    feed.start();
     web = WebClient.create(context.vertx(), new WebClientOptions().setConnectTimeout(3000));
     Optional<ServiceTokens> serviceTokens = settings.pdp().map(p -> new ServiceTokens(web, p.tokenEndpoint(),
         p.clientId(), p.clientSecret(), p.timeout(), context.clock()));
@@ -228,6 +235,9 @@ public final class BrokerApplication implements ServiceModule {
 
   @Override
   public Future<Void> stop() {
+    if (feed != null) {
+      feed.close();
+    }
     if (activityTimer >= 0) {
       vertx.cancelTimer(activityTimer);
     }

@@ -36,8 +36,29 @@ public final class SessionEvents {
 
   /** Records that {@code session} is now as given (created, or its state changed) and tells every listener. */
   public void publish(Session session) {
+    publish(session, false);
+  }
+
+  /**
+   * Like {@link #publish} unless the newest buffered event of that session already shows it in the same state with
+   * the same end and update time: a change made by another replica, which may be announced more than once (a
+   * notice and a catch-up read, or a read that already saw a later change). Answers whether it was published.
+   */
+  public boolean publishIfNew(Session session) {
+    return publish(session, true);
+  }
+
+  /** This process's epoch: the prefix of its event ids, and the origin its announcements to other replicas carry. */
+  public String origin() {
+    return epoch;
+  }
+
+  private boolean publish(Session session, boolean onlyIfNew) {
     SessionEvent e;
     synchronized (this) {
+      if (onlyIfNew && alreadyTold(session)) {
+        return false;
+      }
       seq++;
       e = new SessionEvent(epoch + "-" + seq, seq, session);
       buffer.addLast(e);
@@ -48,6 +69,20 @@ public final class SessionEvents {
     for (Consumer<SessionEvent> l : listeners) {
       l.accept(e);
     }
+    return true;
+  }
+
+  private boolean alreadyTold(Session s) {
+    var it = buffer.descendingIterator();
+    while (it.hasNext()) {
+      Session told = it.next().session();
+      if (told.id().equals(s.id())) {
+        // nothing new to tell, or an older read (a late notice) that would take an event back
+        return told.state() == s.state() && told.expiresAt().equals(s.expiresAt())
+            || s.updated().isBefore(told.updated());
+      }
+    }
+    return false;
   }
 
   /** Calls {@code listener} with every later event until the returned handle is run. */

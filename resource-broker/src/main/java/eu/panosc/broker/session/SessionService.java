@@ -159,7 +159,7 @@ public final class SessionService {
     String secret = newSecret();
     Limits limits = limits(caller);
     Session session = new Session(id, caller.user(), request.proposal(), request.datasets(), chosen.flavour().id(),
-        chosen.image().id(), chosen.flavour().resources(), Optional.empty(), SessionState.PENDING, Optional.empty(),
+        chosen.image().id(), chosen.flavour().resources(), Optional.empty(), SessionState.PLACING, Optional.empty(),
         Optional.empty(), Optional.empty(), sha256(secret), now, now, now.plus(limits.lifetime()), now);
     Quota quota = new Quota(limits.maxActive(), rules.proposalQuota());
     return store.create(session, quota).recover(e -> Future.failedFuture(e instanceof QuotaExceededException q
@@ -171,7 +171,8 @@ public final class SessionService {
         })).orElseGet(Future::succeededFuture).map(s))
         .compose(s -> {
           pendingSecrets.put(id, secret);
-          return place(id, chosen, Set.of());
+          // inserted PLACING (one round trip less than PENDING then PLACING), placed from what was inserted
+          return placeFrom(s, chosen);
         })
         .map(s -> {
           if (s.state() == SessionState.STARTING) {
@@ -189,8 +190,18 @@ public final class SessionService {
   private Future<Session> place(String id, Chosen chosen, Set<String> avoid) {
     return store.update(id, s -> s.withState(SessionState.PLACING, clock.instant()))
         .compose(s -> placeOnce(id, chosen, avoid, 1))
-        .compose(s -> s.state() == SessionState.STARTING ? routeStaging(s) : Future.succeededFuture(s))
-        .onSuccess(s -> LOG.info("session {}: {} {}", id, s.state(), s.placement().orElse("")));
+        .compose(s -> placed(id, s));
+  }
+
+  /** A session just created PLACING: placed without reading it again. */
+  private Future<Session> placeFrom(Session created, Chosen chosen) {
+    return store.usedByCluster().compose(used -> placeAgainst(created, chosen, Set.of(), 1, used))
+        .compose(s -> placed(created.id(), s));
+  }
+
+  private Future<Session> placed(String id, Session s) {
+    return (s.state() == SessionState.STARTING ? routeStaging(s) : Future.succeededFuture(s))
+        .onSuccess(x -> LOG.info("session {}: {} {}", id, x.state(), x.placement().orElse("")));
   }
 
   /** How often a placement is tried again when a concurrent placement took the chosen cluster's capacity first. */

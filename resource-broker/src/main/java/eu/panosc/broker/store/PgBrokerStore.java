@@ -46,10 +46,34 @@ public final class PgBrokerStore implements BrokerStore {
       // the later instant; RETURNING gives what is stored
       + "last_activity = greatest(last_activity, $19) WHERE id = $1 RETURNING " + COLUMNS;
 
-  private final Pool pool;
+  /** The channel on which every creation and change of state or end is announced (see {@link SessionFeed}). */
+  public static final String CHANNEL = "panosc_broker_session";
+  // the announcement rides on the statement that makes the change: no extra round trip, sent at commit
+  private static final String INSERT_NOTIFY = "WITH i AS (" + INSERT + " RETURNING id) SELECT pg_notify($20, $21) "
+      + "FROM i";
+  private static final String UPDATE_NOTIFY = "WITH u AS (" + UPDATE + ") SELECT u.*, pg_notify($20, $21) FROM u";
 
+  private final Pool pool;
+  private final Optional<String> origin;
+
+  /** A store that announces nothing (one replica, or tests). */
   public PgBrokerStore(Pool pool) {
+    this(pool, Optional.empty());
+  }
+
+  /**
+   * A store that announces each creation and each change of a session's state or end on {@link #CHANNEL}, in the
+   * transaction that makes it, as {@code <origin> <session id> <state>} ({@link SessionFeed.Notice}): no secret, and
+   * {@code origin} (this replica's event epoch) lets the replica that made the change ignore its own.
+   */
+  public PgBrokerStore(Pool pool, Optional<String> origin) {
     this.pool = Objects.requireNonNull(pool, "pool");
+    this.origin = Objects.requireNonNull(origin, "origin");
+    origin.ifPresent(o -> {
+      if (!o.matches("[A-Za-z0-9_.-]{1,64}")) {
+        throw new IllegalArgumentException("origin must be 1 to 64 letters, digits, '.', '_' or '-'");
+      }
+    });
   }
 
   @Override
@@ -110,7 +134,8 @@ public final class PgBrokerStore implements BrokerStore {
           return coreHoursUsed(conn, s, quota);
         }).compose(used -> {
           Quotas.checkCoreHours(s, quota, used);
-          return conn.preparedQuery(INSERT).execute(tuple(s));
+          return origin.isEmpty() ? conn.preparedQuery(INSERT).execute(tuple(s))
+              : conn.preparedQuery(INSERT_NOTIFY).execute(notifying(tuple(s), s));
         })).map(x -> s));
   }
 
@@ -178,7 +203,7 @@ public final class PgBrokerStore implements BrokerStore {
           if (next.equals(current)) {
             return Future.succeededFuture(Optional.of(current));
           }
-          return conn.preparedQuery(UPDATE).execute(tuple(next)).map(r -> Optional.of(session(r.iterator().next())));
+          return write(conn, current, next);
         }));
   }
 
@@ -220,8 +245,7 @@ public final class PgBrokerStore implements BrokerStore {
                 return Future.failedFuture(new IllegalArgumentException("a reservation must place the session on "
                     + cluster));
               }
-              return conn.preparedQuery(UPDATE).execute(tuple(next))
-                  .map(r -> Optional.of(session(r.iterator().next())));
+              return write(conn, current, next);
             })));
   }
 
@@ -235,6 +259,19 @@ public final class PgBrokerStore implements BrokerStore {
           }
           return out;
         });
+  }
+
+  /** The UPDATE of {@code next}, announcing it when its state or end changed (and this store announces). */
+  private Future<Optional<Session>> write(SqlConnection conn, Session current, Session next) {
+    boolean announce = origin.isPresent()
+        && (current.state() != next.state() || !current.expiresAt().equals(next.expiresAt()));
+    return (announce ? conn.preparedQuery(UPDATE_NOTIFY).execute(notifying(tuple(next), next))
+        : conn.preparedQuery(UPDATE).execute(tuple(next))).map(r -> Optional.of(session(r.iterator().next())));
+  }
+
+  private Tuple notifying(Tuple t, Session s) {
+    String payload = new SessionFeed.Notice(origin.orElseThrow(), s.id(), s.state()).payload();
+    return t.addValue(CHANNEL).addValue(payload);
   }
 
   private static Tuple tuple(Session s) {

@@ -321,7 +321,7 @@ class SessionAccessIT {
         assertThat(data.getString("id")).as("only the caller's sessions").isEqualTo(id);
         states.add(data.getString("state"));
       } while (!states.contains("RUNNING"));
-      assertThat(states).startsWith("PENDING").contains("STARTING");
+      assertThat(states).startsWith("PLACING").contains("STARTING");
       lastId = field(e, "id");
       assertThat(lastId).isNotBlank();
       broker.delete("/v1/sessions/" + other, broker.token("grace@demo.panosc.eu"));

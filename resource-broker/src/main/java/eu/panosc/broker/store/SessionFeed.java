@@ -1,0 +1,216 @@
+package eu.panosc.broker.store;
+
+import eu.panosc.broker.model.SessionState;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgConnection;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Session changes made by other replicas, as PostgreSQL announces them on {@link PgBrokerStore#CHANNEL}
+ * ({@code LISTEN}/{@code NOTIFY}). One connection of the pool is held for listening; when it is lost (a database
+ * restart, {@code pg_terminate_backend}) the feed connects again after a backoff doubling from {@code minBackoff} to
+ * {@code maxBackoff}, and once listening again reads every session changed since shortly before the connection was
+ * lost ({@code session.updated}), so a change announced while nobody listened is not lost. Notices of this
+ * replica's own changes (its {@code origin}) are ignored. The listener gets session ids only; whoever publishes the
+ * events re-reads the session and drops what it already told (a catch-up may repeat a change).
+ */
+public final class SessionFeed {
+  private static final Logger LOG = LoggerFactory.getLogger(SessionFeed.class);
+  /** How far before the lost connection a catch-up reads: replicas' clocks differ and commits take time. */
+  static final Duration CATCH_UP_SLACK = Duration.ofSeconds(30);
+
+  /** One announcement: which replica changed which session into which state. Payload {@code <origin> <id> <state>}. */
+  public record Notice(String origin, String session, SessionState state) {
+    /** PostgreSQL refuses a NOTIFY payload of 8000 bytes or more. */
+    static final int MAX_PAYLOAD_BYTES = 7999;
+
+    public Notice {
+      Objects.requireNonNull(origin, "origin");
+      Objects.requireNonNull(session, "session");
+      Objects.requireNonNull(state, "state");
+    }
+
+    public String payload() {
+      String p = origin + " " + session + " " + state.name();
+      if (p.getBytes(StandardCharsets.UTF_8).length > MAX_PAYLOAD_BYTES) {
+        throw new IllegalArgumentException("a session notice must stay under 8000 bytes");
+      }
+      return p;
+    }
+
+    /** The notice in {@code payload}, or empty when it is not one (another writer on the channel). */
+    public static Optional<Notice> parse(String payload) {
+      String[] parts = payload == null ? new String[0] : payload.split(" ", -1);
+      if (parts.length != 3 || parts[0].isEmpty() || parts[1].isEmpty()) {
+        return Optional.empty();
+      }
+      try {
+        return Optional.of(new Notice(parts[0], parts[1], SessionState.valueOf(parts[2])));
+      } catch (IllegalArgumentException e) {
+        return Optional.empty();
+      }
+    }
+  }
+
+  private final Vertx vertx;
+  private final Pool pool;
+  private final String origin;
+  private final Consumer<String> changed;
+  private final Clock clock;
+  private final Duration minBackoff;
+  private final Duration maxBackoff;
+  private SqlConnection connection;
+  private Instant lostAt;
+  private Duration backoff;
+  private long timer = -1;
+  private boolean closed;
+  private long connects;
+
+  /**
+   * @param origin this replica's origin (as its {@link PgBrokerStore} announces it): those notices are ignored
+   * @param changed called on the event loop with the id of a session another replica created or changed
+   */
+  public SessionFeed(Vertx vertx, Pool pool, String origin, Consumer<String> changed, Clock clock,
+      Duration minBackoff, Duration maxBackoff) {
+    this.vertx = Objects.requireNonNull(vertx, "vertx");
+    this.pool = Objects.requireNonNull(pool, "pool");
+    this.origin = Objects.requireNonNull(origin, "origin");
+    this.changed = Objects.requireNonNull(changed, "changed");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    if (minBackoff.isNegative() || minBackoff.isZero() || maxBackoff.compareTo(minBackoff) < 0) {
+      throw new IllegalArgumentException("backoff must be positive and minBackoff <= maxBackoff");
+    }
+    this.minBackoff = minBackoff;
+    this.maxBackoff = maxBackoff;
+    this.backoff = minBackoff;
+  }
+
+  /** Starts listening; completes once the first LISTEN succeeded (later losses reconnect on their own). */
+  public synchronized Future<Void> start() {
+    return listen();
+  }
+
+  /** How many times the feed has been listening (1 after start, +1 per reconnect); for tests and metrics. */
+  public synchronized long connects() {
+    return connects;
+  }
+
+  private synchronized Future<Void> listen() {
+    if (closed) {
+      return Future.succeededFuture();
+    }
+    return pool.getConnection().compose(conn -> {
+      PgConnection pg = PgConnection.cast(conn);
+      pg.notificationHandler(n -> {
+        if (PgBrokerStore.CHANNEL.equals(n.getChannel())) {
+          Notice.parse(n.getPayload()).filter(x -> !x.origin().equals(origin))
+              .ifPresent(x -> changed.accept(x.session()));
+        }
+      });
+      return conn.query("LISTEN " + PgBrokerStore.CHANNEL).execute().compose(x -> {
+        Instant since;
+        synchronized (this) {
+          if (closed) {
+            conn.close();
+            return Future.succeededFuture();
+          }
+          connection = conn;
+          connects++;
+          backoff = minBackoff;
+          since = lostAt;
+          lostAt = null;
+          conn.closeHandler(v -> lost());
+        }
+        return since == null ? Future.<Void>succeededFuture() : catchUp(since).<Void>recover(e -> {
+          // not caught up: listen again from scratch (the close reconnects) and catch up from the same instant
+          LOG.warn("session feed: catch-up read failed ({}); reconnecting", e.getMessage());
+          synchronized (this) {
+            lostAt = since;
+          }
+          conn.close();
+          return Future.<Void>succeededFuture();
+        });
+      }, e -> {
+        conn.close();
+        return Future.failedFuture(e);
+      });
+    }).onFailure(e -> {
+      LOG.warn("session feed: cannot listen for other replicas' session changes ({}); retrying", e.getMessage());
+      synchronized (this) {
+        if (lostAt == null) {
+          lostAt = clock.instant();
+        }
+      }
+      retryLater();
+    });
+  }
+
+  private void lost() {
+    synchronized (this) {
+      connection = null;
+      if (closed) {
+        return;
+      }
+      if (lostAt == null) { // else an earlier loss not yet caught up
+        lostAt = clock.instant();
+      }
+    }
+    LOG.warn("session feed: listening connection lost; reconnecting");
+    retryLater();
+  }
+
+  private synchronized void retryLater() {
+    if (closed || timer >= 0) {
+      return;
+    }
+    long delay = backoff.toMillis();
+    backoff = backoff.multipliedBy(2).compareTo(maxBackoff) > 0 ? maxBackoff : backoff.multipliedBy(2);
+    timer = vertx.setTimer(delay, t -> {
+      synchronized (this) {
+        timer = -1;
+      }
+      listen();
+    });
+  }
+
+  /** Every session changed since shortly before {@code since}: what was announced while nobody listened. */
+  private Future<Void> catchUp(Instant since) {
+    return pool.preparedQuery("SELECT id FROM session WHERE updated >= $1 ORDER BY updated, id")
+        .execute(Tuple.of(since.minus(CATCH_UP_SLACK).atOffset(ZoneOffset.UTC))).map(rows -> {
+          for (Row r : rows) {
+            changed.accept(r.getString(0));
+          }
+          LOG.info("session feed: listening again; {} session(s) changed since {} re-read", rows.size(), since);
+          return (Void) null;
+        });
+  }
+
+  /** Stops listening and gives the connection back. */
+  public Future<Void> close() {
+    SqlConnection c;
+    synchronized (this) {
+      closed = true;
+      if (timer >= 0) {
+        vertx.cancelTimer(timer);
+        timer = -1;
+      }
+      c = connection;
+      connection = null;
+    }
+    return c == null ? Future.succeededFuture() : c.close();
+  }
+}

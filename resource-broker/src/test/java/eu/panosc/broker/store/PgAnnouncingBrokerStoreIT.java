@@ -1,5 +1,7 @@
 package eu.panosc.broker.store;
 
+import eu.panosc.platform.leader.LeaderLock;
+import eu.panosc.platform.leader.PgLeaderLock;
 import eu.panosc.platform.testing.TestDatabase;
 import java.util.Optional;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -15,5 +17,10 @@ class PgAnnouncingBrokerStoreIT extends BrokerStoreContract {
   @Override
   BrokerStore store() {
     return new PgBrokerStore(DB.shared(), Optional.of("it-origin"));
+  }
+
+  @Override
+  LeaderLock replicaLock() {
+    return new PgLeaderLock(DB.pool(), "test.reconciler");
   }
 }

@@ -67,7 +67,7 @@ accounting: {module: metrics-accounting, mount: /accounting}
      <fullname>-<service>-<singleton>; keep in step with the services' Leadership.singleton(...) calls. */}}
 {{- define "panosc.singletons" -}}
 registry: [key-rotation]
-aai: [key-rotation]
+aai: [key-rotation, purge]
 pdp: [decision-log-purge, change-log-prune]
 broker: [reconciler]
 accounting: [rollup, eosc-push]

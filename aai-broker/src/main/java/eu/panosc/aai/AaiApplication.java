@@ -387,9 +387,8 @@ public final class AaiApplication implements ServiceModule {
     }
     SamlFlows flows = new PgSamlFlows(context.pool(), context.clock(), SAML_FLOW_LIFETIME);
     ReplayCache replays = new PgReplayCache(context.pool(), context.clock());
-    timers.add(replays.schedulePurge(vertx, SAML_PURGE.toMillis()));
-    timers.add(vertx.setPeriodic(SAML_PURGE.toMillis(), t -> flows.purgeExpired()
-        .onFailure(e -> LOG.warn("purging SAML login flows failed: {}", e.toString()))));
+    timers.add(purgeEvery(SAML_PURGE, "expired SAML assertion records", replays::purgeExpired));
+    timers.add(purgeEvery(SAML_PURGE, "SAML login flows", flows::purgeExpired));
     LOG.info("SAML login through {}", logins.stream().map(l -> l.upstreamId() + l.entityId().map(e -> " (" + e + ")")
         .orElse(" (discovery)")).toList());
     return Optional.of(new SamlLogin(sp, new AuthnRequests(sp, saml.spSigning(), context.clock()), flows,
@@ -498,8 +497,7 @@ public final class AaiApplication implements ServiceModule {
     OidcLogout oidcLogout = new OidcLogout(oidcLogin, new PgOidcSessions(context.pool(), context.clock(),
         settings.sessionLifetime(), keys.envelopes()), sessionLogout, context.baseUrl().toString().replaceAll("/+$", "")
         + OidcEndpoints.LOGGED_OUT_PATH, context.clock());
-    timers.add(vertx.setPeriodic(SAML_PURGE.toMillis(), t -> oidcLogout.purgeExpired()
-        .onFailure(e -> LOG.warn("purging OIDC upstream sessions failed: {}", e.toString()))));
+    timers.add(purgeEvery(SAML_PURGE, "OIDC upstream sessions", oidcLogout::purgeExpired));
     Identities identities = new PgIdentities(context.pool(), context.clock());
     DeviceFlow device = new DeviceFlow(context, registry, audiences, issuer, stores.grants(), userTokens,
         connector.<PasswordConnector>map(c -> new ResolvingConnector(c, identities)), stores.users(),
@@ -558,7 +556,7 @@ public final class AaiApplication implements ServiceModule {
         .mount(router);
     tokenEndpoint.mount(router);
     device.mount(router, clients);
-    timers.add(device.startPurging(vertx));
+    timers.add(purgeEvery(DeviceFlow.PURGE, "expired device requests", device::purgeExpired));
     new UserInfoEndpoint(tokens, stores.revoked(), stores.grants(), stores.users(), registry).mount(router);
     new SubjectResolutionEndpoint(keys.subjects()).mount(router, context.bearerAuth());
     registerSp(context, settings.registryUrl(), tokens);
@@ -587,8 +585,7 @@ public final class AaiApplication implements ServiceModule {
         o.automaticRegistration() ? o.withClientId(entityId) : o, web, context.clock(), federation),
         AttributeMapper.load(settings.upstreams().get(id), reader))));
     OidcFlows flows = new PgOidcFlows(context.pool(), context.clock(), SAML_FLOW_LIFETIME);
-    timers.add(vertx.setPeriodic(SAML_PURGE.toMillis(), t -> flows.purgeExpired()
-        .onFailure(e -> LOG.warn("purging OIDC sign-in flows failed: {}", e.toString()))));
+    timers.add(purgeEvery(SAML_PURGE, "OIDC sign-in flows", flows::purgeExpired));
     if (!upstreams.isEmpty()) {
       LOG.info("OIDC sign-in through {}", upstreams.stream().map(u -> u.id() + " (" + u.provider().settings()
           .issuerId() + ")").toList());
@@ -700,8 +697,7 @@ public final class AaiApplication implements ServiceModule {
   private SingleLogout singleLogout(ServiceContext context, AaiSettings settings, SessionLogout sessionLogout,
       SamlLogin login) {
     SamlSessions store = new PgSamlSessions(context.pool(), context.clock(), SAML_FLOW_LIFETIME);
-    timers.add(vertx.setPeriodic(SAML_PURGE.toMillis(), t -> store.purgeExpired()
-        .onFailure(e -> LOG.warn("purging SAML logout state failed: {}", e.toString()))));
+    timers.add(purgeEvery(SAML_PURGE, "SAML logout state", store::purgeExpired));
     return new SingleLogout(vertx, SpEndpoints.under(context.baseUrl()), saml.spSigning(),
         entityId -> login.logoutIdp(entityId).map(idp -> logoutIdp(login, idp)),
         entityId -> login.fetchLogoutIdp(entityId).map(found -> found.map(idp -> logoutIdp(login, idp))),
@@ -738,12 +734,22 @@ public final class AaiApplication implements ServiceModule {
 
   /** Drops expired sessions (announcing them over the back channel), pending and pushed requests, and grants. */
   private void purgePeriodically(Duration interval, SessionLogout sessionLogout, AaiStores stores) {
-    timers.add(vertx.setPeriodic(Math.max(1, interval.toMillis()), t -> sessionLogout.purgeExpired()
+    timers.add(purgeEvery(interval, "expired sessions and grants", () -> sessionLogout.purgeExpired()
         .compose(v -> stores.pending().purgeExpired())
         .compose(v -> stores.pushed().purgeExpired())
         .compose(v -> stores.grants().purgeExpired())
-        .compose(v -> stores.registrations().purgeExpired())
-        .onFailure(e -> LOG.warn("purging expired sessions and grants failed: {}", e.toString()))));
+        .compose(v -> stores.registrations().purgeExpired())));
+  }
+
+  /**
+   * Every {@code every}, runs {@code purge} (a deletion of expired rows) on the replica leading the service's
+   * {@code purge} singleton only (eu.panosc.platform.leader): the rows are shared, one replica deleting them is
+   * enough. A failure is logged and tried again at the next tick.
+   */
+  private long purgeEvery(Duration every, String what, java.util.function.Supplier<Future<?>> purge) {
+    var purges = leadership.singleton("purge");
+    return vertx.setPeriodic(Math.max(1, every.toMillis()), t -> purges.ifLeader(() -> purge.get().mapEmpty())
+        .onFailure(e -> LOG.warn("purging {} failed: {}", what, e.toString())));
   }
 
   /** Client authentication of every endpoint a client calls; assertions are accepted for these audiences. */
@@ -751,7 +757,7 @@ public final class AaiApplication implements ServiceModule {
     ClientAssertions assertions = new ClientAssertions(context.pool(), context.clock(),
         Set.of(issuer, issuer + "/token", issuer + "/introspect", issuer + "/revoke",
             issuer + "/device_authorization", issuer + "/par"));
-    timers.add(vertx.setPeriodic(ASSERTION_PURGE.toMillis(), t -> assertions.purgeExpired()));
+    timers.add(purgeEvery(ASSERTION_PURGE, "used client assertions", assertions::purgeExpired));
     return new ClientAuthenticator(registry, assertions);
   }
 

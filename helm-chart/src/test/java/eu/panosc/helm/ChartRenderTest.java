@@ -163,7 +163,7 @@ class ChartRenderTest {
     // each service may create Leases and get/patch only its own singletons' ones (Leadership.singleton calls)
     Map<String, String> leases = Map.of(
         "registry", "panosc-registry-key-rotation",
-        "aai", "panosc-aai-key-rotation",
+        "aai", "panosc-aai-key-rotation,panosc-aai-purge",
         "pdp", "panosc-pdp-decision-log-purge,panosc-pdp-change-log-prune",
         "broker", "panosc-broker-reconciler",
         "accounting", "panosc-accounting-rollup,panosc-accounting-eosc-push");

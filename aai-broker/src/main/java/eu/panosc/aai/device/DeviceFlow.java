@@ -11,13 +11,11 @@ import eu.panosc.aai.user.PasswordConnector;
 import eu.panosc.aai.user.Users;
 import eu.panosc.platform.service.ServiceContext;
 import eu.panosc.aai.registry.RegistryClient;
-import io.vertx.core.Vertx;
+import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The OAuth 2.0 Device Authorization Grant (RFC 8628), wired in one place: the device authorization endpoint
@@ -26,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * {@link DeviceCodes}' ({@code services.aai.deviceCodeLifetime}, {@code devicePollInterval}).
  */
 public final class DeviceFlow {
-  private static final Logger LOG = LoggerFactory.getLogger(DeviceFlow.class);
+  /** How often expired device requests are purged ({@link #purgeExpired}). */
+  public static final Duration PURGE = Duration.ofMinutes(10);
 
   private final ServiceContext context;
   private final RegistryClient registry;
@@ -69,9 +68,8 @@ public final class DeviceFlow {
         context.baseUrl().getPath(), "https".equals(context.baseUrl().getScheme())).mount(router);
   }
 
-  /** Purges old device requests every 10 minutes; returns the timer id. */
-  public long startPurging(Vertx vertx) {
-    return vertx.setPeriodic(Duration.ofMinutes(10).toMillis(), t -> devices.purgeExpired()
-        .onFailure(e -> LOG.warn("purging expired device requests failed: {}", e.toString())));
+  /** Deletes expired device requests (run every {@link #PURGE} by one replica). */
+  public Future<Void> purgeExpired() {
+    return devices.purgeExpired();
   }
 }

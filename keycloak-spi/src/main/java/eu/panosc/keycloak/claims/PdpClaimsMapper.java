@@ -68,7 +68,8 @@ public final class PdpClaimsMapper extends AbstractOIDCProtocolMapper
   private static final List<ProviderConfigProperty> CONFIG;
 
   static {
-    List<ProviderConfigProperty> config = ProviderConfigurationBuilder.create()
+    List<ProviderConfigProperty> config =
+        PdpSettings.connectionProperties(ProviderConfigurationBuilder.create()
         .property().name(GROUP_ROOT).label("Group root").type(ProviderConfigProperty.STRING_TYPE)
         .defaultValue("proposals")
         .helpText("The top-level group whose /<facility>/<proposal>[/<role>] subgroups are the proposals claim.").add()
@@ -79,17 +80,7 @@ public final class PdpClaimsMapper extends AbstractOIDCProtocolMapper
         .property().name(IDENTITY_PROVIDER).label("Federation identity provider").type(ProviderConfigProperty.STRING_TYPE)
         .defaultValue("panosc")
         .helpText("The alias of the aai-broker identity provider; the user's link to it holds the pairwise 'sub' the"
-            + " PDP is asked about. Users without that link get no datasets.").add()
-        .property().name(PdpSettings.PDP_URL).label("PDP URL").type(ProviderConfigProperty.STRING_TYPE)
-        .helpText("The PDP's base URL, e.g. https://panosc.example/pdp (AuthZEN paths are appended).").add()
-        .property().name(PdpSettings.TOKEN_ENDPOINT).label("Token endpoint").type(ProviderConfigProperty.STRING_TYPE)
-        .helpText("The aai-broker's token endpoint, e.g. https://panosc.example/aai/token.").add()
-        .property().name(PdpSettings.CLIENT_ID).label("PDP client id").type(ProviderConfigProperty.STRING_TYPE)
-        .helpText("A federation client with client_credentials and scope pdp:evaluate.").add()
-        .property().name(PdpSettings.CLIENT_SECRET).label("PDP client secret").type(ProviderConfigProperty.PASSWORD)
-        .secret(true).helpText("Its secret (client_secret_basic).").add()
-        .property().name(PdpSettings.FACILITY).label("Facility").type(ProviderConfigProperty.STRING_TYPE)
-        .helpText("The federation's id of this facility (e.g. esrf): the facility of the users' pairwise 'sub'.").add()
+            + " PDP is asked about. Users without that link get no datasets.").add())
         .property().name(PdpSettings.BUDGET_MS).label("Time budget (ms)").type(ProviderConfigProperty.STRING_TYPE)
         .defaultValue("200").helpText("The longest one token issuance waits for the PDP (1 to 60000 ms).").add()
         .property().name(CACHE_TTL).label("Cache time (s)").type(ProviderConfigProperty.STRING_TYPE)

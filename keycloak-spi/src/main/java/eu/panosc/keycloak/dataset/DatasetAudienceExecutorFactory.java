@@ -13,24 +13,15 @@ import org.keycloak.services.clientpolicy.executor.ClientPolicyExecutorProviderF
 /** Makes {@link DatasetAudienceExecutor}s; lists their configuration (with help texts) for the admin console. */
 public final class DatasetAudienceExecutorFactory implements ClientPolicyExecutorProviderFactory {
   public static final String ID = "panosc-dataset-audience";
-  private static final List<ProviderConfigProperty> CONFIG = ProviderConfigurationBuilder.create()
+  private static final List<ProviderConfigProperty> CONFIG =
+      PdpSettings.connectionProperties(ProviderConfigurationBuilder.create()
       .property().name(DatasetAudienceExecutor.Configuration.PREFIX).label("Dataset prefix")
       .type(ProviderConfigProperty.STRING_TYPE).defaultValue("dataset:")
       .helpText("A requested scope, 'resource' or 'audience' value starting with this prefix names a dataset (the"
           + " rest is its PID); the PDP must allow the user to read it, else the token is refused.").add()
       .property().name(DatasetAudienceExecutor.Configuration.IDENTITY_PROVIDER).label("Federation identity provider")
       .type(ProviderConfigProperty.STRING_TYPE).defaultValue("panosc")
-      .helpText("The alias of the aai-broker identity provider whose link holds the user's pairwise 'sub'.").add()
-      .property().name(PdpSettings.PDP_URL).label("PDP URL").type(ProviderConfigProperty.STRING_TYPE)
-      .helpText("The PDP's base URL, e.g. https://panosc.example/pdp.").add()
-      .property().name(PdpSettings.TOKEN_ENDPOINT).label("Token endpoint").type(ProviderConfigProperty.STRING_TYPE)
-      .helpText("The aai-broker's token endpoint, e.g. https://panosc.example/aai/token.").add()
-      .property().name(PdpSettings.CLIENT_ID).label("PDP client id").type(ProviderConfigProperty.STRING_TYPE)
-      .helpText("A federation client with client_credentials and scope pdp:evaluate.").add()
-      .property().name(PdpSettings.CLIENT_SECRET).label("PDP client secret").type(ProviderConfigProperty.PASSWORD)
-      .secret(true).helpText("Its secret (client_secret_basic).").add()
-      .property().name(PdpSettings.FACILITY).label("Facility").type(ProviderConfigProperty.STRING_TYPE)
-      .helpText("The federation's id of this facility (e.g. esrf).").add()
+      .helpText("The alias of the aai-broker identity provider whose link holds the user's pairwise 'sub'.").add())
       .property().name(PdpSettings.BUDGET_MS).label("Time budget (ms)").type(ProviderConfigProperty.STRING_TYPE)
       .defaultValue("200").helpText("The longest one token request waits for the PDP (1 to 60000 ms); then it is"
           + " refused (temporarily_unavailable).").add()

@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.keycloak.provider.ProviderConfigProperty;
+import org.keycloak.provider.ProviderConfigurationBuilder;
 
 /**
  * The PDP connection of one mapper or executor, read from its Keycloak configuration: the PDP's base URL (e.g.
@@ -21,6 +23,25 @@ public record PdpSettings(URI pdpUrl, URI tokenEndpoint, String clientId, String
   public static final String CLIENT_SECRET = "pdpClientSecret";
   public static final String FACILITY = "facility";
   public static final String BUDGET_MS = "budgetMillis";
+
+  /**
+   * Adds the PDP connection's properties (PDP URL, token endpoint, client id and secret, facility) with their help
+   * texts to {@code b}: one list for every provider that asks the PDP (the claims mapper, the dataset executor and
+   * authenticator), read back by {@link #parse}.
+   */
+  public static ProviderConfigurationBuilder connectionProperties(ProviderConfigurationBuilder b) {
+    return b.property().name(PDP_URL).label("PDP URL").type(ProviderConfigProperty.STRING_TYPE)
+        .helpText("The PDP's base URL, e.g. https://panosc.example/pdp (AuthZEN paths are appended).").add()
+        .property().name(TOKEN_ENDPOINT).label("Token endpoint").type(ProviderConfigProperty.STRING_TYPE)
+        .helpText("The aai-broker's token endpoint, e.g. https://panosc.example/aai/token.").add()
+        .property().name(CLIENT_ID).label("PDP client id").type(ProviderConfigProperty.STRING_TYPE)
+        .helpText("A federation client with client_credentials and scope pdp:evaluate.").add()
+        .property().name(CLIENT_SECRET).label("PDP client secret").type(ProviderConfigProperty.PASSWORD)
+        .secret(true).helpText("Its secret (client_secret_basic).").add()
+        .property().name(FACILITY).label("Facility").type(ProviderConfigProperty.STRING_TYPE)
+        .helpText("The federation's id of this facility (e.g. esrf): the facility of the users' pairwise 'sub'.")
+        .add();
+  }
   /** The budget when none is configured. */
   public static final Duration DEFAULT_BUDGET = Duration.ofMillis(200);
 

@@ -3,9 +3,12 @@
 # on 2 cores, p99 <= 2 ms at 80 % of that load). Starts ExtAuthzBenchServer (the PDP's ExtAuthzService over a
 # generated world of 10 000 embargoed datasets and 2 000 users with real ES256 tokens; gRPC Check and
 # /pdp/v1/ext-authz on two ports, BENCH_EVENT_LOOPS event loops), then per round:
-#   1. grpc: CheckLoad (grpc-java driver, its own JVM): closed loop with BENCH_CONCURRENCY calls in flight over
-#            BENCH_CONNECTIONS HTTP/2 connections for BENCH_WARMUP + BENCH_DURATION s (throughput), then an open loop
-#            at BENCH_RATE_FRACTION of that throughput for BENCH_DURATION s (latency from the scheduled send time);
+#   1. grpc: the native driver benchmarks/grpc-load/checkload.c (C, libnghttp2, one thread; built here with cc; the
+#            requests written by CheckBodies from the same requests file), or with BENCH_GRPC_DRIVER=java CheckLoad
+#            (grpc-java, its own JVM — it takes 0.5-0.9 of a core itself, which the server then lacks): closed loop with
+#            BENCH_CONCURRENCY calls in flight over BENCH_CONNECTIONS HTTP/2 connections for BENCH_WARMUP +
+#            BENCH_DURATION s (throughput), then an open loop at BENCH_RATE_FRACTION of that throughput for
+#            BENCH_DURATION s (latency from each call's scheduled send time);
 #   2. http: wrk (wrk/ext-authz.lua) against /pdp/v1/ext-authz with the same requests, BENCH_CONNECTIONS
 #            connections, warm-up then BENCH_DURATION s (closed loop; wrk's latency is at full load).
 # The two phases alternate which goes first from round to round. Around each measured phase the server's and the driver's CPU time (utime+stime, /proc) is read. Every gRPC answer
@@ -18,7 +21,9 @@
 #
 # Environment: BENCH_USERS (200 users, one token each), BENCH_ROUNDS (2), BENCH_EVENT_LOOPS (2), BENCH_CONNECTIONS (16), BENCH_CONCURRENCY (64),
 # BENCH_WRK_THREADS (2), BENCH_WARMUP (10), BENCH_DURATION (20), BENCH_RATE_FRACTION (0.8), BENCH_GRPC_PORT (19191;
-# HTTP on the next port), BENCH_SKIP_BUILD=1 (reuse benchmarks.jar). Requires: wrk (`apt-get install wrk`), python3.
+# HTTP on the next port), BENCH_GRPC_DRIVER (native | java), BENCH_SKIP_BUILD=1 (reuse benchmarks.jar).
+# Requires: wrk (`apt-get install wrk`), python3; for the native driver a C compiler and libnghttp2's headers
+# (`apt-get install gcc libnghttp2-dev`).
 set -euo pipefail
 
 BENCH_NAME=mesh-check-benchmark
@@ -36,6 +41,12 @@ for n in USERS ROUNDS LOOPS CONCURRENCY WRK_THREADS CONNECTIONS WARMUP DURATION 
   [[ "${!n}" =~ ^[1-9][0-9]*$ ]] || die "$n must be a positive integer, not '${!n}'"
 done
 need_wrk
+DRIVER="${BENCH_GRPC_DRIVER:-native}"
+[[ "$DRIVER" == native || "$DRIVER" == java ]] || die "BENCH_GRPC_DRIVER must be native or java, not '$DRIVER'"
+if [[ "$DRIVER" == native ]]; then
+  command -v cc >/dev/null && [[ -f /usr/include/nghttp2/nghttp2.h ]] \
+    || die "the native gRPC driver needs a C compiler and libnghttp2's headers: apt-get install gcc libnghttp2-dev"
+fi
 command -v python3 >/dev/null || die "python3 is required"
 port_free "$GRPC_PORT" && port_free "$HTTP_PORT" || die "port $GRPC_PORT or $HTTP_PORT is in use; set BENCH_GRPC_PORT"
 
@@ -70,6 +81,11 @@ for ((i = 0; i < 240; i++)); do
   sleep 0.5
 done
 grep -q '^READY' "$WORK/server.log" || die "the benchmark server is not ready after 120 s"
+if [[ "$DRIVER" == native ]]; then
+  cc -O2 -Wall -o "$WORK/checkload" benchmarks/grpc-load/checkload.c -lnghttp2 || die "building checkload failed"
+  "$JAVA" "${JAVA_FLAGS[@]}" -cp "$JAR" eu.panosc.benchmarks.mesh.CheckBodies "$WORK/requests.tsv" "$WORK/bodies.bin" \
+    > /dev/null 2>&1 || die "writing the gRPC request bodies failed"
+fi
 SERVICE="https%3A%2F%2Fscicat.bench.example"
 TCK="$(getconf CLK_TCK)"
 
@@ -77,9 +93,14 @@ grpc_phase() {  # grpc_phase ROUND
   local r="$1" s0 s1
   say "round $r: gRPC Check ($(load))"
   s0="$(cpu_ticks "$SERVER")"
-  "$JAVA" "${JAVA_FLAGS[@]}" -Xmx512m -cp "$JAR" eu.panosc.benchmarks.mesh.CheckLoad "$GRPC_PORT" \
-    "$WORK/requests.tsv" "$CONNECTIONS" "$CONCURRENCY" "$WARMUP" "$DURATION" "$FRACTION" > "$WORK/grpc-$r.out" \
-    2> "$WORK/grpc-$r.err" || { cat "$WORK/grpc-$r.out" "$WORK/grpc-$r.err" >&2; die "the gRPC driver failed"; }
+  if [[ "$DRIVER" == native ]]; then
+    "$WORK/checkload" 127.0.0.1 "$GRPC_PORT" "$WORK/bodies.bin" "$CONNECTIONS" "$CONCURRENCY" "$WARMUP" "$DURATION" \
+      "$FRACTION" > "$WORK/grpc-$r.out" 2> "$WORK/grpc-$r.err"
+  else
+    "$JAVA" "${JAVA_FLAGS[@]}" -Xmx512m -cp "$JAR" eu.panosc.benchmarks.mesh.CheckLoad "$GRPC_PORT" \
+      "$WORK/requests.tsv" "$CONNECTIONS" "$CONCURRENCY" "$WARMUP" "$DURATION" "$FRACTION" > "$WORK/grpc-$r.out" \
+      2> "$WORK/grpc-$r.err"
+  fi || { cat "$WORK/grpc-$r.out" "$WORK/grpc-$r.err" >&2; die "the gRPC driver failed"; }
   s1="$(cpu_ticks "$SERVER")"
   grep '^CHECK_RESULT ' "$WORK/grpc-$r.out" | sed 's/^CHECK_RESULT //' > "$WORK/grpc-$r.json"
   echo "$((s1 - s0))" > "$WORK/grpc-$r.servercpu"
@@ -102,7 +123,7 @@ for ((r = 1; r <= ROUNDS; r++)); do
 done
 
 python3 - "$WORK" "$ROUNDS" "$TCK" "$RESULTS/$STAMP-mesh-check.json" "$LOAD_AT_START" "$(cat /proc/loadavg)" \
-  "$LOOPS" "$CONNECTIONS" "$CONCURRENCY" "$WARMUP" "$DURATION" "$FRACTION" "$("$JAVA" -version 2>&1 | head -1)" <<'EOF'
+  "$LOOPS" "$CONNECTIONS" "$CONCURRENCY" "$WARMUP" "$DURATION" "$FRACTION" "$("$JAVA" -version 2>&1 | head -1)" "$DRIVER" <<'EOF'
 import json, sys, statistics
 work, rounds, tck, out = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
 runs = []
@@ -131,7 +152,7 @@ summary["ratioGrpcOverHttp"] = round(summary["grpcChecksPerSecond"] / summary["h
 doc = {"stamp": out.rsplit("/", 1)[-1].split("-mesh")[0], "java": sys.argv[13], "loadAtStart": sys.argv[5],
        "loadAtEnd": sys.argv[6], "eventLoops": int(sys.argv[7]), "connections": int(sys.argv[8]),
        "concurrency": int(sys.argv[9]), "warmupSeconds": int(sys.argv[10]), "durationSeconds": int(sys.argv[11]),
-       "rateFraction": float(sys.argv[12]), "runs": runs, "median": summary}
+       "rateFraction": float(sys.argv[12]), "grpcDriver": sys.argv[14], "runs": runs, "median": summary}
 json.dump(doc, open(out, "w"), indent=1)
 print(json.dumps(summary))
 for x in runs:

@@ -97,7 +97,7 @@ public final class PdpApplication implements ServiceModule {
     EntitlementMapper entitlements = new EntitlementMapper(settings.entitlementPattern(),
         settings.trustedEntitlementAuthorities());
     PolicyRegistry policies = new PolicyRegistry(new PolicyCompiler(new PolicyFunctions(cache, entitlements)),
-        new PgPolicyStore(context.pool()));
+        new PgPolicyStore(context.pool()), context.vertx());
     DecisionEngine engine = new DecisionEngine(cache, policies, context.clock());
     BearerAuth auth = context.bearerAuth();
 
@@ -272,19 +272,19 @@ public final class PdpApplication implements ServiceModule {
     }).compose(files -> {
       Future<Void> chain = Future.succeededFuture();
       for (String[] f : files) {
-        chain = chain.compose(v -> {
-          try {
-            var checked = policies.check(f[0], f[1]);
-            var active = policies.forFacility(checked.facility());
-            if (active != null && active.facility().equals(checked.facility()) && active.source().equals(f[1])) {
-              return Future.succeededFuture();
-            }
-            return policies.submit(f[0], f[1]).mapEmpty();
-          } catch (PolicyException e) {
+        chain = chain.compose(v -> policies.check(f[0], f[1]).compose(checked -> {
+          var active = policies.forFacility(checked.facility());
+          if (active != null && active.facility().equals(checked.facility()) && active.source().equals(f[1])) {
+            return Future.<Void>succeededFuture();
+          }
+          return policies.submit(f[0], f[1]).<Void>mapEmpty();
+        }).recover(e -> {
+          if (e instanceof PolicyException) {
             LOG.error("policy refused, the previous version stays active: {}", e.getMessage());
             return Future.succeededFuture();
           }
-        });
+          return Future.failedFuture(e);
+        }));
       }
       return chain;
     }).recover(e -> {

@@ -181,18 +181,7 @@ public final class AdminEndpoint {
     if (!source.isEmpty()) {
       Input.document("body", source, MAX_BODY);
     }
-    Future<Policy> result;
-    try {
-      Policy checked = policies.check(file, source);
-      if (!checked.facility().equals(facility)) {
-        throw new PolicyException(file, 0, "the file is for facility '" + checked.facility()
-            + "' but was sent for '" + facility + "'");
-      }
-      result = policies.submit(file, source);
-    } catch (PolicyException e) {
-      result = Future.failedFuture(e);
-    }
-    result.onSuccess(p -> rc.json(summary(p))).onFailure(e -> {
+    policies.submit(file, source, facility).onSuccess(p -> rc.json(summary(p))).onFailure(e -> {
       if (e instanceof PolicyException pe) {
         rc.fail(new ApiException(new Problem(Problem.TYPE_BASE + "invalid-policy", "Invalid policy", 400,
             pe.getMessage() + " The previous version stays active.",

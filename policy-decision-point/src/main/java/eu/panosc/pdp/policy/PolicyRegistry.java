@@ -1,6 +1,7 @@
 package eu.panosc.pdp.policy;
 
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -16,6 +17,9 @@ import org.slf4j.LoggerFactory;
  * The active policy of each facility. A new version becomes active only once it compiled and was
  * stored; a refused one leaves the previous version active. Facilities without their own policy use
  * the default ({@code "*"}), which starts as the built-in PaNOSC data policy.
+ *
+ * <p>Compiling a policy (YAML parse, CEL type-check and planning) takes milliseconds to seconds under load, so with a
+ * {@link Vertx} it runs on a worker thread, never on the event loop that answers decisions.
  */
 public final class PolicyRegistry {
   /** The built-in default policy's classpath resource. */
@@ -25,13 +29,33 @@ public final class PolicyRegistry {
 
   private final PolicyCompiler compiler;
   private final PolicyStore store;
+  private final Vertx vertx;
   private volatile Map<String, Policy> active = Map.of();
   /** facility → a stored version that did not compile here, not tried again. */
   private final Map<String, Integer> refused = new java.util.concurrent.ConcurrentHashMap<>();
 
+  /** Compiles on the calling thread (tests). */
   public PolicyRegistry(PolicyCompiler compiler, PolicyStore store) {
+    this(compiler, store, null);
+  }
+
+  /** Compiles on {@code vertx}'s worker threads (null: on the calling thread). */
+  public PolicyRegistry(PolicyCompiler compiler, PolicyStore store, Vertx vertx) {
     this.compiler = Objects.requireNonNull(compiler, "compiler");
     this.store = Objects.requireNonNull(store, "store");
+    this.vertx = vertx;
+  }
+
+  /** Compiles {@code source}; fails with the {@link PolicyException} when it is refused. */
+  private Future<Policy> compile(String file, String source, int version) {
+    if (vertx == null) {
+      try {
+        return Future.succeededFuture(compiler.compile(file, source, version));
+      } catch (PolicyException e) {
+        return Future.failedFuture(e);
+      }
+    }
+    return vertx.executeBlocking(() -> compiler.compile(file, source, version), false);
   }
 
   /** Activates the newest stored version of each policy, storing the built-in default first if none. */
@@ -41,16 +65,19 @@ public final class PolicyRegistry {
         return submit("default.yaml", builtInDefault()).compose(p -> store.latest());
       }
       return Future.succeededFuture(stored);
-    }).map(stored -> {
+    }).compose(stored -> {
+      Future<Void> chain = Future.succeededFuture();
       for (PolicyStore.StoredPolicy s : stored) {
-        try {
-          activate(compiler.compile(s.file(), s.source(), s.version()));
-        } catch (PolicyException e) {
+        chain = chain.compose(v -> compile(s.file(), s.source(), s.version()).<Void>map(p -> {
+          activate(p);
+          return null;
+        }).recover(e -> {
           LOG.error("stored policy {} v{} no longer compiles, not active: {}", s.facility(), s.version(),
               e.getMessage());
-        }
+          return Future.succeededFuture();
+        }));
       }
-      return null;
+      return chain;
     });
   }
 
@@ -67,46 +94,59 @@ public final class PolicyRegistry {
       if (!newer) {
         return Future.succeededFuture();
       }
-      return store.latest().map(stored -> {
+      return store.latest().compose(stored -> {
+        Future<Void> chain = Future.succeededFuture();
         for (PolicyStore.StoredPolicy s : stored) {
-          Policy current = active.get(s.facility());
-          if (current != null && current.version() >= s.version()
-              || Integer.valueOf(s.version()).equals(refused.get(s.facility()))) {
-            continue;
-          }
-          try {
-            activate(compiler.compile(s.file(), s.source(), s.version()));
-            LOG.info("policy {} v{} stored by another replica now active", s.facility(), s.version());
-          } catch (PolicyException e) {
-            refused.put(s.facility(), s.version());
-            LOG.error("stored policy {} v{} does not compile here, the previous version stays: {}", s.facility(),
-                s.version(), e.getMessage());
-          }
+          chain = chain.compose(v -> {
+            Policy current = active.get(s.facility());
+            if (current != null && current.version() >= s.version()
+                || Integer.valueOf(s.version()).equals(refused.get(s.facility()))) {
+              return Future.succeededFuture();
+            }
+            return compile(s.file(), s.source(), s.version()).<Void>map(p -> {
+              activate(p);
+              LOG.info("policy {} v{} stored by another replica now active", s.facility(), s.version());
+              return null;
+            }).recover(e -> {
+              refused.put(s.facility(), s.version());
+              LOG.error("stored policy {} v{} does not compile here, the previous version stays: {}", s.facility(),
+                  s.version(), e.getMessage());
+              return Future.succeededFuture();
+            });
+          });
         }
-        return null;
+        return chain;
       });
     });
   }
 
   /** Checks {@code source}; when valid stores it as a new version and activates it. */
   public Future<Policy> submit(String file, String source) {
-    Policy candidate;
-    try {
-      candidate = compiler.compile(file, source, 0);
-    } catch (PolicyException e) {
-      return Future.failedFuture(e);
-    }
-    return store.add(candidate.facility(), file, source).map(version -> {
-      Policy p = candidate.withVersion(version);
-      activate(p);
-      LOG.info("policy {} for facility {} now active ({})", p.label(), p.facility(), file);
-      return p;
+    return submit(file, source, null);
+  }
+
+  /**
+   * Checks {@code source}; when valid and for {@code facility} (any facility when null) stores it as a new version
+   * and activates it. A refusal fails with the {@link PolicyException}.
+   */
+  public Future<Policy> submit(String file, String source, String facility) {
+    return compile(file, source, 0).compose(candidate -> {
+      if (facility != null && !candidate.facility().equals(facility)) {
+        return Future.failedFuture(new PolicyException(file, 0, "the file is for facility '" + candidate.facility()
+            + "' but was sent for '" + facility + "'"));
+      }
+      return store.add(candidate.facility(), file, source).map(version -> {
+        Policy p = candidate.withVersion(version);
+        activate(p);
+        LOG.info("policy {} for facility {} now active ({})", p.label(), p.facility(), file);
+        return p;
+      });
     });
   }
 
-  /** Checks {@code source} without storing it. */
-  public Policy check(String file, String source) throws PolicyException {
-    return compiler.compile(file, source, 0);
+  /** Checks {@code source} without storing it; a refusal fails with the {@link PolicyException}. */
+  public Future<Policy> check(String file, String source) {
+    return compile(file, source, 0);
   }
 
   private synchronized void activate(Policy p) {

@@ -86,8 +86,8 @@ public final class RegistryOidcUpstreams implements OidcUpstreams {
   @Override
   public Future<Optional<OidcUpstream>> usable(String id) {
     return configured.usable(id).compose(found -> {
-      if (found.isPresent() || !possibleId(id) || reserved.contains(id)) {
-        return Future.succeededFuture(found);  // an id no registry member can have is unknown, not asked for
+      if (found.isPresent() || reserved.contains(id)) {
+        return Future.succeededFuture(found);
       }
       return registry.upstreamIdp(id).compose(member -> {
         if (member.isEmpty() || member.get().relyingParty().isEmpty()) {
@@ -97,16 +97,6 @@ public final class RegistryOidcUpstreams implements OidcUpstreams {
         return upstream(member.get()).map(Optional::of);
       });
     });
-  }
-
-  /** Whether {@code id} can name a registry member (the platform's identifier rule). */
-  private static boolean possibleId(String id) {
-    try {
-      eu.panosc.platform.input.Input.id("upstream", id);
-      return true;
-    } catch (eu.panosc.platform.input.InvalidInputException e) {
-      return false;
-    }
   }
 
   /** Reads the registry's approved OPs again; on failure the last list stays. */

@@ -44,6 +44,8 @@ public final class RegistryClient implements AutoCloseable {
   private final WebClient web;
   private final String base;
   private final Supplier<Future<String>> token;
+  /** The longest member id the registry accepts. */
+  static final int MAX_MEMBER_ID = 2048;
   private final Map<String, Future<Optional<?>>> members = new ConcurrentHashMap<>();
   private final Map<String, Future<List<?>>> lists = new ConcurrentHashMap<>();
   private final List<Consumer<Change>> listeners = new CopyOnWriteArrayList<>();
@@ -73,7 +75,7 @@ public final class RegistryClient implements AutoCloseable {
 
   /** The approved client {@code id}, or empty; cached until it changes. Fails on a malformed answer. */
   public Future<Optional<RegisteredClient>> client(String id) {
-    return member("clients/" + id, () -> "/v1/clients/" + encode(id), RegistryRecords::client);
+    return member(id, "clients/" + id, () -> "/v1/clients/" + encode(id), RegistryRecords::client);
   }
 
   /**
@@ -81,18 +83,18 @@ public final class RegistryClient implements AutoCloseable {
    * Cached, and forgotten when the client changes. Fails on a malformed answer.
    */
   public Future<Optional<ClientCredentials>> credentials(String id) {
-    return member("clients/" + id + "/credentials", () -> "/v1/clients/" + encode(id) + "/credentials",
+    return member(id, "clients/" + id + "/credentials", () -> "/v1/clients/" + encode(id) + "/credentials",
         RegistryRecords::credentials);
   }
 
   /** The approved facility {@code id}, or empty; cached until it changes. Fails on a malformed answer. */
   public Future<Optional<Facility>> facility(String id) {
-    return member("facilities/" + id, () -> "/v1/facilities/" + encode(id), RegistryRecords::facility);
+    return member(id, "facilities/" + id, () -> "/v1/facilities/" + encode(id), RegistryRecords::facility);
   }
 
   /** The approved upstream IdP {@code id}, or empty; cached until it changes. Fails on a malformed answer. */
   public Future<Optional<UpstreamIdp>> upstreamIdp(String id) {
-    return member("upstream-idps/" + id, () -> "/v1/upstream-idps/" + encode(id), RegistryRecords::upstreamIdp);
+    return member(id, "upstream-idps/" + id, () -> "/v1/upstream-idps/" + encode(id), RegistryRecords::upstreamIdp);
   }
 
   /** All approved upstream IdPs; cached until one of them changes. A malformed member is left out (and logged). */
@@ -110,8 +112,27 @@ public final class RegistryClient implements AutoCloseable {
     return list("resource-servers", RegistryRecords::resourceServer, false);
   }
 
+  /**
+   * Whether {@code id} can name a registry member: the registry checks every member id with the platform's
+   * identifier rule ({@code Input.id}, at most {@value #MAX_MEMBER_ID} characters, no control characters), so an id
+   * outside it (empty, a control character, too long) is unknown without a request — a request for it would only
+   * fail and turn "unknown" into "registry unavailable".
+   */
+  static boolean possibleId(String id) {
+    try {
+      eu.panosc.platform.input.Input.id("id", id, MAX_MEMBER_ID);
+      return true;
+    } catch (eu.panosc.platform.input.InvalidInputException e) {
+      return false;
+    }
+  }
+
   @SuppressWarnings("unchecked")
-  private <T> Future<Optional<T>> member(String key, Supplier<String> pathOf, Function<JsonObject, T> parse) {
+  private <T> Future<Optional<T>> member(String id, String key, Supplier<String> pathOf,
+      Function<JsonObject, T> parse) {
+    if (!possibleId(id)) {
+      return Future.succeededFuture(Optional.empty());  // no member can have it: unknown, the registry not asked
+    }
     Future<Optional<?>> cached = members.get(key);
     if (cached != null) {
       hits.incrementAndGet();

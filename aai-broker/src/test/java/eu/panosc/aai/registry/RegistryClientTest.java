@@ -66,6 +66,22 @@ class RegistryClientTest {
   }
 
   @Test
+  void membersWhenIdNoMemberCanHaveThenUnknownWithoutAskingTheRegistry() {
+    // the stand-in would fail every member request: an id outside the registry's rule must not reach it
+    server.close().await();
+    long misses = client.misses();
+    for (String id : new String[] {"", "a\u0000b", "line\nbreak", "x".repeat(RegistryClient.MAX_MEMBER_ID + 1)}) {
+      assertThat(client.upstreamIdp(id).await()).as("upstream %s", id).isEmpty();
+      assertThat(client.client(id).await()).isEmpty();
+      assertThat(client.credentials(id).await()).isEmpty();
+      assertThat(client.facility(id).await()).isEmpty();
+    }
+    assertThat(client.misses()).isEqualTo(misses);
+    assertThat(RegistryClient.possibleId("x".repeat(RegistryClient.MAX_MEMBER_ID))).isTrue();
+    assertThat(RegistryClient.possibleId("https://op.example/entity")).isTrue();
+  }
+
+  @Test
   void clientWhenAnswerMalformedThenFailsWithTheFieldAndIsAskedAgainNextTime() {
     answers.put("/registry/v1/clients/scicat", RegistryRecordsTest.clientDoc().put("grantTypes", "all").encode());
 

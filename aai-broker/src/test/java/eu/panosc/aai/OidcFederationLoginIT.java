@@ -8,7 +8,6 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
-import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import eu.panosc.aai.federation.trust.Federation;
@@ -29,7 +28,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -50,7 +48,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class OidcFederationLoginIT {
   private static final String REDIRECT = "http://localhost:3000/auth/callback";
-  private static final RSAKey OP_KEY = rsa();
+  private static final RSAKey OP_KEY = SignInSteps.rsaKey("fed-op-1");
 
   @TempDir
   static Path dataDir;
@@ -62,14 +60,6 @@ class OidcFederationLoginIT {
   static final Federation federation = new Federation();
   static final Map<String, String[]> codes = new ConcurrentHashMap<>();
   static final AtomicInteger realTokenCalls = new AtomicInteger();
-
-  private static RSAKey rsa() {
-    try {
-      return new RSAKeyGenerator(2048).keyID("fed-op-1").generate();
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-  }
 
   @BeforeAll
   static void start() throws Exception {
@@ -142,12 +132,7 @@ class OidcFederationLoginIT {
 
   @AfterAll
   static void stop() throws Exception {
-    if (platform != null) {
-      platform.stop().get(60, TimeUnit.SECONDS);
-    }
-    if (vertx != null) {
-      vertx.close().await();
-    }
+    SignInSteps.stop(platform, vertx);
   }
 
   private static void handle(HttpServerRequest req) {

@@ -8,16 +8,8 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
-import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import com.nimbusds.oauth2.sdk.ClientCredentialsGrant;
-import com.nimbusds.oauth2.sdk.Scope;
-import com.nimbusds.oauth2.sdk.TokenRequest;
-import com.nimbusds.oauth2.sdk.TokenResponse;
-import com.nimbusds.oauth2.sdk.auth.ClientSecretBasic;
-import com.nimbusds.oauth2.sdk.auth.Secret;
-import com.nimbusds.oauth2.sdk.id.ClientID;
 import eu.panosc.platform.service.Platform;
 import eu.panosc.platform.testing.Http;
 import io.vertx.core.Vertx;
@@ -56,7 +48,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class OidcRegistryUpstreamIT {
   private static final String REDIRECT = "http://localhost:3000/auth/callback";
-  private static final RSAKey KEY = rsa();
+  private static final RSAKey KEY = SignInSteps.rsaKey("reg-op-1");
 
   @TempDir
   static Path dataDir;
@@ -73,14 +65,6 @@ class OidcRegistryUpstreamIT {
   /** The Basic credentials last presented at the token endpoint (decoded). */
   static volatile String lastBasic;
 
-  private static RSAKey rsa() {
-    try {
-      return new RSAKeyGenerator(2048).keyID("reg-op-1").generate();
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
   @BeforeAll
   static void start() throws Exception {
     vertx = Vertx.vertx();
@@ -92,28 +76,18 @@ class OidcRegistryUpstreamIT {
     platform = AaiPlatform.start(dataDir.resolve("var"), true, Map.of(
         "services.aai.registryUpstreams.credentialsDirectory", secrets.toString()));
     base = platform.baseUrl().toString().replaceAll("/+$", "");
-    admin = TokenResponse.parse(new TokenRequest(URI.create(base + "/aai/token"),
-        new ClientSecretBasic(new ClientID("registry-admin"), new Secret("registry-admin-demo-secret")),
-        new ClientCredentialsGrant(), new Scope("registry:admin")).toHTTPRequest().send()).toSuccessResponse()
-        .getTokens().getAccessToken().getValue();
+    admin = SignInSteps.registryAdminToken(base);
   }
 
   @AfterAll
   static void stop() throws Exception {
-    if (platform != null) {
-      platform.stop().get(60, TimeUnit.SECONDS);
-    }
-    if (vertx != null) {
-      vertx.close().await();
-    }
+    SignInSteps.stop(platform, vertx);
   }
 
   private static void handle(HttpServerRequest req) {
     switch (req.path()) {
       case "/.well-known/openid-configuration" -> req.response().putHeader("Content-Type", "application/json")
-          .end(new JsonObject().put("issuer", issuer).put("authorization_endpoint", issuer + "/auth")
-              .put("token_endpoint", issuer + "/token").put("userinfo_endpoint", issuer + "/userinfo")
-              .put("jwks_uri", issuer + "/jwks").encode());
+          .end(SignInSteps.discovery(issuer).encode());
       case "/jwks" -> req.response().putHeader("Content-Type", "application/json")
           .end(new JsonObject(new JWKSet(KEY.toPublicJWK()).toJSONObject()).encode());
       case "/auth" -> {

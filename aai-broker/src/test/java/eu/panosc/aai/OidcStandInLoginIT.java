@@ -14,7 +14,6 @@ import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
-import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
@@ -38,7 +37,6 @@ import java.util.Date;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -63,9 +61,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class OidcStandInLoginIT {
   private static final String SCICAT_REDIRECT = "http://localhost:3000/auth/callback";
-  private static final RSAKey KEY = rsa("op-key-1");
+  private static final RSAKey KEY = SignInSteps.rsaKey("op-key-1");
   /** Same kid, another key: a forged signature. */
-  private static final RSAKey FORGED = rsa("op-key-1");
+  private static final RSAKey FORGED = SignInSteps.rsaKey("op-key-1");
 
   @TempDir
   static Path dataDir;
@@ -92,14 +90,6 @@ class OidcStandInLoginIT {
   static final AtomicReference<String> lastClientAuth = new AtomicReference<>();
   /** code to (nonce, challenge, client id) of the authorization requests seen. */
   static final Map<String, String[]> codes = new ConcurrentHashMap<>();
-
-  private static RSAKey rsa(String kid) {
-    try {
-      return new RSAKeyGenerator(2048).keyID(kid).generate();
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-  }
 
   static String sign(JWTClaimsSet c, RSAKey key) {
     try {
@@ -151,20 +141,13 @@ class OidcStandInLoginIT {
 
   @AfterAll
   static void stop() throws Exception {
-    if (platform != null) {
-      platform.stop().get(60, TimeUnit.SECONDS);
-    }
-    if (vertx != null) {
-      vertx.close().await();
-    }
+    SignInSteps.stop(platform, vertx);
   }
 
   private static void handle(HttpServerRequest req) {
     switch (req.path()) {
       case "/.well-known/openid-configuration" -> req.response().putHeader("Content-Type", "application/json")
-          .end(new JsonObject().put("issuer", issuer).put("authorization_endpoint", issuer + "/auth")
-              .put("token_endpoint", issuer + "/token").put("userinfo_endpoint", issuer + "/userinfo")
-              .put("jwks_uri", issuer + "/jwks").put("introspection_endpoint", issuer + "/introspect").encode());
+          .end(SignInSteps.discovery(issuer).put("introspection_endpoint", issuer + "/introspect").encode());
       case "/jwks" -> req.response().putHeader("Content-Type", "application/json")
           .end(new JsonObject(new JWKSet(KEY.toPublicJWK()).toJSONObject()).encode());
       case "/auth" -> {

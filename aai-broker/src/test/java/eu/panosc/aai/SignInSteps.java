@@ -38,6 +38,32 @@ final class SignInSteps {
   private SignInSteps() {}
 
   /** A {@code registry:admin} token of the demo client {@code registry-admin}, from the broker at {@code base}. */
+  /** A fresh 2048-bit RSA key {@code kid} for an in-test OP. */
+  static com.nimbusds.jose.jwk.RSAKey rsaKey(String kid) {
+    try {
+      return new com.nimbusds.jose.jwk.gen.RSAKeyGenerator(2048).keyID(kid).generate();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** An in-test OP's discovery document: its endpoints under {@code issuer}. */
+  static JsonObject discovery(String issuer) {
+    return new JsonObject().put("issuer", issuer).put("authorization_endpoint", issuer + "/auth")
+        .put("token_endpoint", issuer + "/token").put("userinfo_endpoint", issuer + "/userinfo")
+        .put("jwks_uri", issuer + "/jwks");
+  }
+
+  /** Stops the platform, then the in-test servers' Vert.x (either may be null: its start failed). */
+  static void stop(eu.panosc.platform.service.Platform platform, io.vertx.core.Vertx vertx) throws Exception {
+    if (platform != null) {
+      platform.stop().get(60, java.util.concurrent.TimeUnit.SECONDS);
+    }
+    if (vertx != null) {
+      vertx.close().await();
+    }
+  }
+
   static String registryAdminToken(String base) throws Exception {
     return TokenResponse.parse(new TokenRequest(URI.create(base + "/aai/token"),
         new ClientSecretBasic(new ClientID("registry-admin"), new Secret("registry-admin-demo-secret")),

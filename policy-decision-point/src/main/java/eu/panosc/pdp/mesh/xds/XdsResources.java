@@ -182,8 +182,9 @@ public final class XdsResources {
     RouteMatch.Builder m = RouteMatch.newBuilder()
         .setSafeRegex(RegexMatcher.newBuilder().setRegex(pathRegex(rule.path())));
     if (!rule.methods().isEmpty()) {
-      m.addHeaders(HeaderMatcher.newBuilder().setName(":method").setSafeRegexMatch(RegexMatcher.newBuilder()
-          .setRegex(String.join("|", rule.methods()))));
+      m.addHeaders(HeaderMatcher.newBuilder().setName(":method").setStringMatch(
+          io.envoyproxy.envoy.type.matcher.v3.StringMatcher.newBuilder().setSafeRegex(RegexMatcher.newBuilder()
+              .setRegex(String.join("|", rule.methods())))));
     }
     return m.build();
   }

@@ -182,7 +182,7 @@ class AdsJwtAuthnNodeGroupsTest {
     Route entity = icat.getRoutes(1);
     assertThat(entity.getMatch().getSafeRegex().getRegex()).isEqualTo("/icat/entity/[^/]+");
     assertThat(entity.getMatch().getHeaders(0).getName()).isEqualTo(":method");
-    assertThat(entity.getMatch().getHeaders(0).getSafeRegexMatch().getRegex()).isEqualTo("GET|HEAD");
+    assertThat(entity.getMatch().getHeaders(0).getStringMatch().getSafeRegex().getRegex()).isEqualTo("GET|HEAD");
     assertThat(perRoute(entity).getRequirementName()).isEqualTo("service-icat.ill.example-8080");
     Route rest = icat.getRoutes(2);
     assertThat(rest.getMatch().getPrefix()).isEqualTo("/");

@@ -151,7 +151,8 @@ public final class XdsResources {
       // no filter-level rules: every route of every virtual host carries its own PerRouteConfig
       hcmb.addHttpFilters(HttpFilter.newBuilder().setName(JWT_AUTHN).setTypedConfig(Any.pack(jwtAuthn.build())));
     }
-    HttpConnectionManager hcm = hcmb.addHttpFilters(HttpFilter.newBuilder().setName(EXT_AUTHZ).setTypedConfig(Any.pack(ExtAuthz.newBuilder()
+    HttpConnectionManager hcm = hcmb
+        .addHttpFilters(HttpFilter.newBuilder().setName(EXT_AUTHZ).setTypedConfig(Any.pack(ExtAuthz.newBuilder()
             .setTransportApiVersion(ApiVersion.V3).setFailureModeAllow(false)
             .setGrpcService(GrpcService.newBuilder().setTimeout(Duration.newBuilder().setSeconds(1))
                 .setEnvoyGrpc(GrpcService.EnvoyGrpc.newBuilder().setClusterName(CHECK_CLUSTER)))

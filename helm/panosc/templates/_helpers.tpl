@@ -105,6 +105,18 @@ accounting: [rollup, eosc-push]
 {{- else if eq .name "pdp" -}}
 {{- $internal = dict "aai" (dict "tokenEndpoint" (printf "%s/aai/token" $aai) "resolveEndpoint" (printf "%s/aai/v1/resolve" $aai))
     "mesh" (dict "registryUrl" (printf "%s/registry" $registry)) -}}
+{{- if $v.mesh.grpc.enabled -}}
+{{- $grpc := dict "port" (int $v.mesh.grpc.port) "host" "0.0.0.0" -}}
+{{- if $v.mesh.grpc.tls.existingSecret -}}
+{{- $_ := set $grpc "tlsCert" "/etc/panosc/mesh-tls/tls.crt" -}}
+{{- $_ := set $grpc "tlsKey" "/etc/panosc/mesh-tls/tls.key" -}}
+{{- end -}}
+{{- $_ := set $internal.mesh "grpc" $grpc -}}
+{{- if $v.mesh.xds.enabled -}}
+{{- $_ := set $internal.mesh "xds" (dict "enabled" true "listenerPort" (int $v.mesh.xds.listenerPort)
+    "checkHost" ($v.mesh.xds.checkHost | default (printf "%s-pdp.%s.svc" (include "panosc.fullname" $root) $root.Release.Namespace))) -}}
+{{- end -}}
+{{- end -}}
 {{- else if eq .name "broker" -}}
 {{- $internal = dict "pdp" (dict "evaluationsEndpoint" (printf "%s/pdp/access/v1/evaluations" $pdp)
     "tokenEndpoint" (printf "%s/aai/token" $aai) "resolveEndpoint" (printf "%s/aai/v1/resolve" $aai)) -}}

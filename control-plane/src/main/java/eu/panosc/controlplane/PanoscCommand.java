@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         + "analysis sessions and usage accounting for photon and neutron facilities.",
     subcommands = {UpCommand.class, ServeCommand.class, MigrateCommand.class, VersionCommand.class,
         DemoInfoCommand.class, TokenCommand.class, LoginCommand.class, ReportCommand.class,
-        SessionCommand.class,
+        SessionCommand.class, MeshCommand.class,
         CommandLine.HelpCommand.class})
 public final class PanoscCommand {
   /** Exit code for configuration errors. */

@@ -231,8 +231,10 @@ class ChartRenderTest {
       assertThat(p.getSpec().getPolicyTypes()).containsExactly("Ingress", "Egress");
       assertThat(fromComponents(p)).as("callers of %s", name).isEqualTo(in.get(name));
       assertThat(toComponents(p)).as("callees of %s", name).isEqualTo(out.get(name));
+      // the full values open the PDP's gRPC ext_authz port too (mesh.grpc)
       assertThat(p.getSpec().getIngress()).singleElement().satisfies(i -> assertThat(i.getPorts())
-          .extracting(port -> port.getPort().getIntVal()).containsExactly(8080));
+          .extracting(port -> port.getPort().getIntVal())
+          .containsExactlyElementsOf(name.equals("pdp") ? List.of(8080, 9191) : List.of(8080)));
       // the database: the CNPG cluster's pods on 5432
       assertThat(p.getSpec().getEgress()).anySatisfy(e -> {
         assertThat(e.getTo()).singleElement().satisfies(t -> assertThat(t.getPodSelector().getMatchLabels())

@@ -177,7 +177,9 @@ public final class PdpApplication implements ServiceModule {
     if (settings.meshXds().enabled()) {
       var grpc = settings.meshGrpc();
       var plane = new eu.panosc.pdp.mesh.xds.AdsControlPlane(context.vertx(), routes, settings.meshXds().checkHost(),
-          () -> checkServer == null ? grpc.port() : checkServer.port(), settings.meshXds().listenerPort());
+          () -> checkServer == null ? grpc.port() : checkServer.port(), settings.meshXds().listenerPort(),
+          java.util.Optional.of(new eu.panosc.pdp.mesh.xds.XdsResources.TokenIssuer(base.issuer(),
+              context.config().auth().jwksFor(context.publicRoot()))));
       xds = plane;
       others.add(plane.ads());
     }

@@ -352,6 +352,169 @@ class ExtAuthzNginxIT {
     }
   }
 
+  /**
+   * The PDP down or slower than nginx's timeout for the auth subrequest, seen from a client of nginx: fail closed,
+   * nginx answers 500 (any subrequest status other than 2xx, 401, 403 is an error for {@code auth_request}) and the
+   * upstream is never reached, on protected and public routes alike (nginx asks the PDP before every request; the
+   * PDP's public rules cannot answer when the PDP does not). "Down" is a port nothing listens on; "slow" is the real
+   * PDP behind a {@link DelayingRelay} (a TCP relay in the test that holds each answer back for 3 s), with
+   * {@code proxy_read_timeout 500ms}. The same relay with no delay answers normally, so the relay itself is not what
+   * fails.
+   */
+  @Test
+  void nginxAuthRequestWhenPdpDownOrSlowerThanTheTimeoutThen500AndTheUpstreamNeverReached() throws Exception {
+    Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/sbin/nginx")),
+        "nginx is not installed (apt-get install nginx-light)");
+    awaitRoutes();
+    Path dir = Files.createTempDirectory("nginx-ext-authz-failure");
+    int dead = Http.freePort();
+    // one nginx server (port) per case, each as the documented configuration: down, slow, relayed without delay
+    Map<String, Integer> ports = Map.of("down", Http.freePort(), "slow", Http.freePort(), "relayed", Http.freePort());
+    try (DelayingRelay slow = new DelayingRelay(platform.baseUrl().getPort(), 3000);
+        DelayingRelay fast = new DelayingRelay(platform.baseUrl().getPort(), 0)) {
+      Map<String, Integer> pdpPorts = Map.of("down", dead, "slow", slow.port(), "relayed", fast.port());
+      StringBuilder servers = new StringBuilder();
+      for (String name : List.of("down", "slow", "relayed")) {
+        servers.append("""
+              server {
+                listen 127.0.0.1:%1$d;
+                location /api/ {
+                  auth_request /_panosc_authz;
+                  proxy_pass http://127.0.0.1:%3$d;
+                }
+                location = /_panosc_authz {
+                  internal;
+                  proxy_pass http://127.0.0.1:%2$d/pdp/v1/ext-authz?service=%4$s;
+                  proxy_pass_request_body off;
+                  proxy_set_header Content-Length "";
+                  proxy_set_header X-Original-URI $request_uri;
+                  proxy_set_header X-Original-Method $request_method;
+                  proxy_connect_timeout 500ms;
+                  proxy_read_timeout 500ms;
+                }
+              }
+            """.formatted(ports.get(name), pdpPorts.get(name), upstream.getAddress().getPort(), enc(audience)));
+      }
+      String conf = """
+          worker_processes 1;
+          error_log %1$s/error.log warn;
+          pid %1$s/nginx.pid;
+          events { worker_connections 256; }
+          http {
+            access_log off;
+            client_body_temp_path %1$s/body; proxy_temp_path %1$s/proxy; fastcgi_temp_path %1$s/fastcgi;
+            uwsgi_temp_path %1$s/uwsgi; scgi_temp_path %1$s/scgi;
+          %2$s
+          }
+          """.formatted(dir, servers);
+      Files.writeString(dir.resolve("nginx.conf"), conf);
+      Process nginx = new ProcessBuilder("/usr/sbin/nginx", "-p", dir.toString(), "-c", dir.resolve("nginx.conf")
+          .toString(), "-g", "daemon off;").redirectErrorStream(true).redirectOutput(dir.resolve("out.log").toFile())
+          .start();
+      try {
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        String alice = "Bearer " + userToken("alice", audience);
+        // the relay without delay: the PDP's usual answers, so nginx, the relay and the config work
+        long end = System.nanoTime() + 10_000_000_000L;
+        HttpResponse<String> relayed = null;
+        while (relayed == null && System.nanoTime() < end) {
+          relayed = call(client, ports.get("relayed"), "/api/v3/datasets/" + EMBARGOED, alice);
+          if (relayed == null) {
+            Thread.sleep(100);
+          }
+        }
+        assertThat(relayed).as("nginx answers (%s)", dir).isNotNull();
+        assertThat(relayed.statusCode()).as(relayed.body()).isEqualTo(200);
+        assertThat(relayed.body()).contains("upstream saw GET /api/v3/datasets/" + EMBARGOED);
+        assertThat(call(client, ports.get("relayed"), "/api/v3/health", null).statusCode()).isEqualTo(200);
+
+        for (String path : List.of("/api/v3/datasets/" + EMBARGOED, "/api/v3/health")) {
+          var down = call(client, ports.get("down"), path, alice);
+          assertThat(down.statusCode()).as("PDP down, %s", path).isEqualTo(500);
+          assertThat(down.body()).doesNotContain("upstream saw");
+
+          long t0 = System.nanoTime();
+          var late = call(client, ports.get("slow"), path, alice);
+          long ms = (System.nanoTime() - t0) / 1_000_000;
+          assertThat(late.statusCode()).as("PDP slower than proxy_read_timeout, %s", path).isEqualTo(500);
+          assertThat(late.body()).doesNotContain("upstream saw");
+          assertThat(ms).as("nginx gives up at its timeout, not when the PDP answers (3 s)").isLessThan(2500);
+        }
+        assertThat(Files.readString(dir.resolve("error.log"))).as("nginx says why")
+            .contains("auth request unexpected status: 50");
+      } finally {
+        nginx.destroy();
+        nginx.waitFor(10, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  /**
+   * A TCP relay on 127.0.0.1 to {@code target}, holding the first bytes of each connection's answer back for
+   * {@code delayMillis}: a slow PDP (or a slow network to it) without changing the PDP.
+   */
+  static final class DelayingRelay implements AutoCloseable {
+    private final java.net.ServerSocket server;
+    private final List<java.net.Socket> open = java.util.Collections.synchronizedList(new ArrayList<>());
+
+    DelayingRelay(int target, long delayMillis) throws java.io.IOException {
+      server = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+      Thread.ofVirtual().start(() -> {
+        while (!server.isClosed()) {
+          try {
+            java.net.Socket in = server.accept();
+            java.net.Socket out = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), target);
+            open.add(in);
+            open.add(out);
+            Thread.ofVirtual().start(() -> pipe(in, out, 0));
+            Thread.ofVirtual().start(() -> pipe(out, in, delayMillis));
+          } catch (java.io.IOException e) {
+            return;
+          }
+        }
+      });
+    }
+
+    int port() {
+      return server.getLocalPort();
+    }
+
+    private static void pipe(java.net.Socket from, java.net.Socket to, long delayFirst) {
+      byte[] buf = new byte[8192];
+      try {
+        boolean first = true;
+        for (int n = from.getInputStream().read(buf); n >= 0; n = from.getInputStream().read(buf)) {
+          if (first && delayFirst > 0) {
+            Thread.sleep(delayFirst);
+          }
+          first = false;
+          to.getOutputStream().write(buf, 0, n);
+          to.getOutputStream().flush();
+        }
+        to.shutdownOutput();
+      } catch (java.io.IOException | InterruptedException e) {
+        // the other side went away (nginx gave up): the relay's connection ends with it
+      } finally {
+        try {
+          from.close();
+          to.close();
+        } catch (java.io.IOException ignored) {
+          // closing
+        }
+      }
+    }
+
+    @Override
+    public void close() throws java.io.IOException {
+      server.close();
+      synchronized (open) {
+        for (java.net.Socket s : open) {
+          s.close();
+        }
+      }
+    }
+  }
+
   /** Sequential requests through nginx with and without {@code auth_request}, interleaved; printed p50/p99. */
   private static void latency(HttpClient client, int port, String alice) throws Exception {
     int n = 400;

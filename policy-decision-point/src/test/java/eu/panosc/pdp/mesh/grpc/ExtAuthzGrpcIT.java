@@ -284,6 +284,49 @@ class ExtAuthzGrpcIT {
     stream.onCompleted();
   }
 
+  /**
+   * The running PDP's listener has jwt_authn with the configured issuer and JWKS (auth.issuer, auth.jwksUri), and a
+   * proxy naming facility esrf in its node metadata gets ESRF's service only.
+   */
+  @Test
+  void adsWhenAFacilityProxySubscribesThenItsListenerChecksTokensOfTheConfiguredIssuer() throws Exception {
+    var received = new java.util.concurrent.LinkedBlockingQueue<io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse>();
+    var stream = io.envoyproxy.envoy.service.discovery.v3.AggregatedDiscoveryServiceGrpc.newStub(channel)
+        .streamAggregatedResources(new io.grpc.stub.StreamObserver<>() {
+          @Override
+          public void onNext(io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse r) {
+            received.add(r);
+          }
+
+          @Override
+          public void onError(Throwable t) {
+          }
+
+          @Override
+          public void onCompleted() {
+          }
+        });
+    var node = io.envoyproxy.envoy.config.core.v3.Node.newBuilder().setId("envoy-esrf-it")
+        .setMetadata(com.google.protobuf.Struct.newBuilder().putFields("facility",
+            com.google.protobuf.Value.newBuilder().setStringValue("esrf").build())).build();
+    String lds = "type.googleapis.com/envoy.config.listener.v3.Listener";
+    stream.onNext(io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest.newBuilder().setNode(node)
+        .setTypeUrl(lds).build());
+    var r = received.poll(20, TimeUnit.SECONDS);
+    assertThat(r).as("an LDS response").isNotNull();
+    var hcm = r.getResources(0).unpack(io.envoyproxy.envoy.config.listener.v3.Listener.class).getFilterChains(0)
+        .getFilters(0).getTypedConfig().unpack(io.envoyproxy.envoy.extensions.filters.network
+            .http_connection_manager.v3.HttpConnectionManager.class);
+    var jwt = hcm.getHttpFilters(0).getTypedConfig().unpack(
+        io.envoyproxy.envoy.extensions.filters.http.jwt_authn.v3.JwtAuthentication.class);
+    assertThat(jwt.getProvidersMap()).containsOnlyKeys("service-scicat.esrf.example-443");
+    var provider = jwt.getProvidersOrThrow("service-scicat.esrf.example-443");
+    assertThat(provider.getIssuer()).isEqualTo(issuer.issuer());
+    assertThat(provider.getRemoteJwks().getHttpUri().getUri()).isEqualTo(issuer.issuer() + "/jwks");
+    assertThat(provider.getAudiencesList()).containsExactly(AUDIENCE);
+    stream.onCompleted();
+  }
+
   static List<String> names(io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse r) {
     return r.getResourcesList().stream().map(a -> {
       try {

@@ -244,6 +244,9 @@ class AdsControlPlaneTest {
     assertThat(bootstrap.getDynamicResources().getAdsConfig().getGrpcServices(0).getEnvoyGrpc().getClusterName())
         .isEqualTo("panosc_xds");
     assertThat(bootstrap.getDynamicResources().getCdsConfig().hasAds()).isTrue();
+    assertThat(bootstrap.getNode().getMetadata().getFieldsOrThrow("facility").getStringValue()).isEqualTo("esrf");
+    assertThat(new AdsControlPlane(vertx, Optional::empty, "h", 1, 2).group(bootstrap.getNode()))
+        .as("its node group").isEqualTo("facility:esrf");
     assertThat(bootstrap.getStaticResources().getClusters(0).getTypedExtensionProtocolOptionsMap())
         .containsKey("envoy.extensions.upstreams.http.v3.HttpProtocolOptions");
     assertThatThrownBy(() -> com.google.protobuf.util.JsonFormat.parser().merge("{\"nodes\": {}}",

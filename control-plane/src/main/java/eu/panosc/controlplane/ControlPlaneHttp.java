@@ -25,6 +25,19 @@ final class ControlPlaneHttp {
     }
   }
 
+  /** A refusal that ends a command with {@code exit} and a one-line message. */
+  static final class Refused extends Exception {
+    final int exit;
+
+    Refused(int exit, String message) {
+      super(message, null, false, false);
+      this.exit = exit;
+    }
+  }
+
+  /** The exit code of a command whose credentials were missing or refused. */
+  static final int EXIT_UNAUTHORIZED = 3;
+
   private final HttpClient http;
   private final String url;
   private final String startHint;
@@ -82,6 +95,52 @@ final class ControlPlaneHttp {
       Thread.currentThread().interrupt();
       throw new Failure("interrupted");
     }
+  }
+
+  /**
+   * The bearer token of a command that needs {@code scope}: {@code token} (else {@code PANOSC_TOKEN}) as given, or,
+   * with {@code client}, one the aai-broker's token endpoint issues to that client by the client-credentials grant
+   * (its secret from {@code clientSecret}, else {@code PANOSC_CLIENT_SECRET}; never shown). Missing or refused
+   * credentials are a {@link Refused} with {@link #EXIT_UNAUTHORIZED}.
+   */
+  String bearer(String token, String client, String clientSecret, java.util.function.Function<String, String> env,
+      String scope) throws Failure, Refused {
+    String given = token != null ? token : env.apply("PANOSC_TOKEN");
+    if (client == null) {
+      if (given == null || given.isBlank()) {
+        throw new Refused(EXIT_UNAUTHORIZED, "no token: give --token (or PANOSC_TOKEN) or --client with "
+            + "--client-secret (or PANOSC_CLIENT_SECRET); this needs scope " + scope);
+      }
+      return given.trim();
+    }
+    String secret = clientSecret != null ? clientSecret : env.apply("PANOSC_CLIENT_SECRET");
+    if (secret == null) {
+      throw new Refused(EXIT_UNAUTHORIZED, "--client needs --client-secret (or PANOSC_CLIENT_SECRET)");
+    }
+    HttpRequest request;
+    try {
+      request = HttpRequest.newBuilder(URI.create(aai() + "/token")).timeout(Duration.ofSeconds(30))
+          .header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString((enc(client) + ":"
+              + enc(secret)).getBytes(StandardCharsets.UTF_8)))
+          .header("Content-Type", "application/x-www-form-urlencoded")
+          .POST(HttpRequest.BodyPublishers.ofString(form(Map.of("grant_type", "client_credentials",
+              "scope", scope)))).build();
+    } catch (IllegalArgumentException e) {
+      throw new Failure("not a usable URL: " + url);
+    }
+    HttpResponse<String> r = send(request);
+    io.vertx.core.json.JsonObject body;
+    try {
+      body = new io.vertx.core.json.JsonObject(r.body());
+    } catch (RuntimeException e) {
+      throw new Failure("the token endpoint answered " + r.statusCode() + " without JSON");
+    }
+    if (r.statusCode() != 200 || !(body.getValue("access_token") instanceof String t)) {
+      throw new Refused(EXIT_UNAUTHORIZED, "the token endpoint refused client " + client + ": "
+          + body.getString("error", "HTTP " + r.statusCode())
+          + (body.getValue("error_description") instanceof String d ? ": " + d : ""));
+    }
+    return t;
   }
 
   /** The control plane's URL as given, without trailing slashes. */

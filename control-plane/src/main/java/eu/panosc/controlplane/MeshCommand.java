@@ -1,6 +1,7 @@
 package eu.panosc.controlplane;
 
 import eu.panosc.controlplane.ControlPlaneHttp.Failure;
+import eu.panosc.controlplane.ControlPlaneHttp.Refused;
 import eu.panosc.platform.input.Input;
 import eu.panosc.platform.input.InvalidInputException;
 import io.vertx.core.json.JsonArray;
@@ -10,10 +11,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,18 +29,8 @@ import picocli.CommandLine.Spec;
 final class MeshCommand {
   static final int EXIT_FAILED = 1;
   static final int EXIT_BAD_INPUT = 2;
-  static final int EXIT_UNAUTHORIZED = 3;
+  static final int EXIT_UNAUTHORIZED = ControlPlaneHttp.EXIT_UNAUTHORIZED;
   static final String SCOPE = "registry:read";
-
-  /** A failure with its exit code. */
-  static final class Refused extends Exception {
-    final int exit;
-
-    Refused(int exit, String message) {
-      super(message, null, false, false);
-      this.exit = exit;
-    }
-  }
 
   /**
    * {@code panosc mesh istio --facility <id>}: reads the facility's approved resource servers and their route rules
@@ -146,7 +135,7 @@ final class MeshCommand {
       ControlPlaneHttp reg = new ControlPlaneHttp(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
           .connectTimeout(Duration.ofSeconds(5)).build(), registry, "panosc serve registry");
       String[] keys = issuerAndJwks(http);
-      String bearer = token(http);
+      String bearer = http.bearer(token, client, clientSecret, env, SCOPE);
       HttpResponse<String> f = get(reg, registry + "/v1/facilities/" + ControlPlaneHttp.enc(id).replace("+", "%20"),
           bearer);
       if (f.statusCode() == 404) {
@@ -246,45 +235,6 @@ final class MeshCommand {
             + "); give --issuer and --jwks-uri");
       }
       return new String[] {issuer != null ? issuer : iss, jwksUri != null ? jwksUri : jwks};
-    }
-
-    private String token(ControlPlaneHttp http) throws Failure, Refused {
-      String given = token != null ? token : env.apply("PANOSC_TOKEN");
-      if (client == null) {
-        if (given == null || given.isBlank()) {
-          throw new Refused(EXIT_UNAUTHORIZED, "no token: give --token (or PANOSC_TOKEN) or --client with "
-              + "--client-secret (or PANOSC_CLIENT_SECRET); the registry needs scope " + SCOPE);
-        }
-        return given.trim();
-      }
-      String secret = clientSecret != null ? clientSecret : env.apply("PANOSC_CLIENT_SECRET");
-      if (secret == null) {
-        throw new Refused(EXIT_UNAUTHORIZED, "--client needs --client-secret (or PANOSC_CLIENT_SECRET)");
-      }
-      HttpRequest request;
-      try {
-        request = HttpRequest.newBuilder(URI.create(http.aai() + "/token")).timeout(Duration.ofSeconds(30))
-            .header("Authorization", "Basic " + Base64.getEncoder().encodeToString((ControlPlaneHttp.enc(client)
-                + ":" + ControlPlaneHttp.enc(secret)).getBytes(StandardCharsets.UTF_8)))
-            .header("Content-Type", "application/x-www-form-urlencoded")
-            .POST(HttpRequest.BodyPublishers.ofString(ControlPlaneHttp.form(Map.of("grant_type",
-                "client_credentials", "scope", SCOPE)))).build();
-      } catch (IllegalArgumentException e) {
-        throw new Failure("not a usable URL: " + url);
-      }
-      HttpResponse<String> r = http.send(request);
-      JsonObject body;
-      try {
-        body = new JsonObject(r.body());
-      } catch (RuntimeException e) {
-        throw new Failure("the token endpoint answered " + r.statusCode() + " without JSON");
-      }
-      if (r.statusCode() != 200 || !(body.getValue("access_token") instanceof String t)) {
-        throw new Refused(EXIT_UNAUTHORIZED, "the token endpoint refused client " + client + ": "
-            + body.getString("error", "HTTP " + r.statusCode())
-            + (body.getValue("error_description") instanceof String d ? ": " + d : ""));
-      }
-      return t;
     }
 
     private static HttpResponse<String> get(ControlPlaneHttp http, String target, String bearer) throws Failure {

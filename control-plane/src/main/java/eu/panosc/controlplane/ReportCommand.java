@@ -1,6 +1,7 @@
 package eu.panosc.controlplane;
 
 import eu.panosc.controlplane.ControlPlaneHttp.Failure;
+import eu.panosc.controlplane.ControlPlaneHttp.Refused;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;
@@ -18,7 +19,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -44,22 +44,12 @@ import picocli.CommandLine.Spec;
 final class ReportCommand implements Callable<Integer> {
   static final int EXIT_FAILED = 1;
   static final int EXIT_BAD_REQUEST = 2;
-  static final int EXIT_UNAUTHORIZED = 3;
+  static final int EXIT_UNAUTHORIZED = ControlPlaneHttp.EXIT_UNAUTHORIZED;
   static final String SCOPE = "accounting:read";
 
   enum Format { table, csv, json }
 
   enum Progress { auto, always, never }
-
-  /** A failure with its exit code. */
-  static final class Refused extends Exception {
-    final int exit;
-
-    Refused(int exit, String message) {
-      super(message, null, false, false);
-      this.exit = exit;
-    }
-  }
 
   @Option(names = "--period", required = true, paramLabel = "PERIOD",
       description = "UTC month 2026-11, day 2026-11-05, hour 2026-11-05T10, or from..to of these.")
@@ -137,7 +127,7 @@ final class ReportCommand implements Callable<Integer> {
   String run(PrintWriter err) throws Failure, Refused {
     ControlPlaneHttp http = new ControlPlaneHttp(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(Duration.ofSeconds(5)).build(), url, "panosc up");
-    String bearer = token(http);
+    String bearer = http.bearer(token, client, clientSecret, env, SCOPE);
     Map<String, String> query = new LinkedHashMap<>();
     query.put("period", period);
     if (!by.isEmpty()) {
@@ -164,45 +154,6 @@ final class ReportCommand implements Callable<Integer> {
       case json -> new JsonObject(body).encodePrettily() + "\n";
       case table -> table(new JsonObject(body));
     };
-  }
-
-  private String token(ControlPlaneHttp http) throws Failure, Refused {
-    String given = token != null ? token : env.apply("PANOSC_TOKEN");
-    if (client == null) {
-      if (given == null || given.isBlank()) {
-        throw new Refused(EXIT_UNAUTHORIZED, "no token: give --token (or PANOSC_TOKEN) or --client with "
-            + "--client-secret (or PANOSC_CLIENT_SECRET)");
-      }
-      return given.trim();
-    }
-    String secret = clientSecret != null ? clientSecret : env.apply("PANOSC_CLIENT_SECRET");
-    if (secret == null) {
-      throw new Refused(EXIT_UNAUTHORIZED, "--client needs --client-secret (or PANOSC_CLIENT_SECRET)");
-    }
-    HttpRequest request;
-    try {
-      request = HttpRequest.newBuilder(URI.create(http.aai() + "/token")).timeout(Duration.ofSeconds(30))
-          .header("Authorization", "Basic " + Base64.getEncoder().encodeToString((ControlPlaneHttp.enc(client) + ":"
-              + ControlPlaneHttp.enc(secret)).getBytes(StandardCharsets.UTF_8)))
-          .header("Content-Type", "application/x-www-form-urlencoded")
-          .POST(HttpRequest.BodyPublishers.ofString(ControlPlaneHttp.form(Map.of("grant_type", "client_credentials",
-              "scope", SCOPE)))).build();
-    } catch (IllegalArgumentException e) {
-      throw new Failure("not a usable URL: " + url);
-    }
-    HttpResponse<String> r = http.send(request);
-    JsonObject body;
-    try {
-      body = new JsonObject(r.body());
-    } catch (RuntimeException e) {
-      throw new Failure("the token endpoint answered " + r.statusCode() + " without JSON");
-    }
-    if (r.statusCode() != 200 || !(body.getValue("access_token") instanceof String t)) {
-      throw new Refused(EXIT_UNAUTHORIZED, "the token endpoint refused client " + client + ": "
-          + body.getString("error", "HTTP " + r.statusCode())
-          + (body.getValue("error_description") instanceof String d ? ": " + d : ""));
-    }
-    return t;
   }
 
   /** Reads the body, drawing the progress line when wanted. */

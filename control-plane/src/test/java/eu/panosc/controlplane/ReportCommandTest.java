@@ -39,7 +39,7 @@ class ReportCommandTest {
 
   @Test
   void refusalWhenProblemThenTitleDetailAndExitCode() {
-    ReportCommand.Refused r = ReportCommand.refusal(400, new JsonObject().put("title", "Bad Request")
+    ControlPlaneHttp.Refused r = ReportCommand.refusal(400, new JsonObject().put("title", "Bad Request")
         .put("detail", "period: must be a month").encode());
     assertThat(r.exit).isEqualTo(ReportCommand.EXIT_BAD_REQUEST);
     assertThat(r.getMessage()).isEqualTo("the accounting service refused the report: Bad Request: period: must be a "

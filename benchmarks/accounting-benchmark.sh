@@ -27,6 +27,7 @@
 #
 #   benchmarks/accounting-benchmark.sh
 #   BENCH_SKIP_BUILD=1 BENCH_RECORDS=20000 BENCH_ROUNDS=1 BENCH_REPORT_SIZES="1000000" benchmarks/accounting-benchmark.sh   # smoke
+#   BENCH_JFR=/tmp/acct.jfr ...      # record the control plane with JDK Flight Recorder (profile settings)
 #   BENCH_ROLLUP_MAX_YIELD=60s ...   # services.accounting.rollupMaxYield (default 10s): the background roll-up
 #                                    # waits this long into a burst before running alongside ingest
 # PostgreSQL CPU counts the processes alive when the HTTP part starts and those started during it (the COPY path's
@@ -93,7 +94,11 @@ if [[ -n "${BENCH_ROLLUP_MAX_YIELD:-}" ]]; then  # how long the background roll-
   printf '  accounting:\n    rollupMaxYield: %s\n' "$BENCH_ROLLUP_MAX_YIELD" >> "$WORK/panosc.yaml"
 fi
 say "starting the control plane on port $PORT ($(load))"
-PANOSC_JAVA_OPTS="-Djava.io.tmpdir=$WORK" ./panosc up --demo --port "$PORT" --data-dir "$WORK/data" \
+JFR_OPTS=""
+if [[ -n "${BENCH_JFR:-}" ]]; then  # a JFR recording (profile settings) of the control plane's whole run
+  JFR_OPTS=" -XX:StartFlightRecording=filename=$BENCH_JFR,settings=profile,dumponexit=true"
+fi
+PANOSC_JAVA_OPTS="-Djava.io.tmpdir=$WORK$JFR_OPTS" ./panosc up --demo --port "$PORT" --data-dir "$WORK/data" \
   --config "$WORK/panosc.yaml" > "$WORK/panosc.log" 2>&1 &
 PANOSC_PID=$!
 URL="http://127.0.0.1:$PORT"

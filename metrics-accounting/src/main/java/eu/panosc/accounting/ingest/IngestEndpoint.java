@@ -3,6 +3,7 @@ package eu.panosc.accounting.ingest;
 import eu.panosc.accounting.model.IngestOutcome;
 import eu.panosc.accounting.model.InvalidBatchException;
 import eu.panosc.accounting.model.RecordError;
+import eu.panosc.accounting.model.UsageRecord;
 import eu.panosc.platform.auth.BearerAuth;
 import eu.panosc.platform.http.ApiException;
 import eu.panosc.platform.http.FailureHandler;
@@ -10,8 +11,6 @@ import eu.panosc.platform.http.LineReader;
 import eu.panosc.platform.http.Problem;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -26,8 +25,9 @@ import java.util.Objects;
 /**
  * {@code POST /v1/records} (scope {@code accounting:ingest}): a batch of usage records as a JSON array
  * ({@code application/json}) or NDJSON ({@code application/x-ndjson}, one object per line, read with the
- * platform's {@link LineReader}). The batch is one transaction: the 200 answer is sent after the commit; a bad
- * record refuses the whole batch with a 400 problem listing each record index, field and reason.
+ * platform's {@link LineReader}). Both are read straight from their bytes into records by a
+ * {@link RecordStreamParser} on a worker thread. The batch is one transaction: the 200 answer is sent after the
+ * commit; a bad record refuses the whole batch with a 400 problem listing each record index, field and reason.
  */
 public final class IngestEndpoint {
   public static final String SCOPE = "accounting:ingest";
@@ -36,9 +36,11 @@ public final class IngestEndpoint {
   static final String PROBLEM_TYPE = Problem.TYPE_BASE + "invalid-batch";
 
   private final IngestService service;
+  private final RecordStreamParser parser;
 
   public IngestEndpoint(IngestService service) {
     this.service = Objects.requireNonNull(service, "service");
+    this.parser = service.parser();
   }
 
   public void mount(Router router, BearerAuth auth) {
@@ -81,25 +83,13 @@ public final class IngestEndpoint {
       rc.fail(ApiException.badRequest(Utf8.refusal(line, bad)));
       return;
     }
-    Object json;
-    try {
-      json = Json.decodeValue(body);
-    } catch (DecodeException e) {
-      rc.fail(ApiException.badRequest("The request body is not valid JSON."));
-      return;
-    }
-    if (!(json instanceof JsonArray array)) {
-      rc.fail(ApiException.badRequest("The request body must be a JSON array of records."));
-      return;
-    }
-    List<Object> values = new ArrayList<>(array.size());
-    array.forEach(values::add);
-    store(rc, values, List.of());
+    // read straight into records, on a worker (see IngestService.ingestParsed)
+    store(rc, service.ingestParsed(() -> parser.array(body, service.maxRecords())));
   }
 
   private void ndjson(RoutingContext rc) {
-    List<Object> values = new ArrayList<>();
-    List<RecordError> errors = new ArrayList<>();
+    List<Buffer> lines = new ArrayList<>();
+    List<Long> numbers = new ArrayList<>();
     long[] line = new long[1];
     long[] offset = new long[1]; // of the line's first byte in the body
     new LineReader(rc.request(), MAX_LINE).read(buffer -> {
@@ -115,16 +105,12 @@ public final class IngestEndpoint {
         return line[0] > 2L * service.maxRecords() + 1000 ? Future.failedFuture(ApiException.badRequest(
             "The body holds more than " + (2L * service.maxRecords() + 1000) + " lines.")) : null;
       }
-      if (values.size() >= service.maxRecords()) {
+      if (lines.size() >= service.maxRecords()) {
         return Future.failedFuture(ApiException.badRequest("The batch holds more than " + service.maxRecords()
             + " records; split it."));
       }
-      try {
-        values.add(Json.decodeValue(buffer)); // from the bytes: no String per line
-      } catch (DecodeException e) {
-        errors.add(new RecordError(values.size(), "", "line " + line[0] + " is not valid JSON"));
-        values.add(null);
-      }
+      lines.add(buffer); // parsed on a worker, from the bytes: no String per line
+      numbers.add(line[0]);
       return null;
     }).onComplete(ar -> {
       if (ar.failed()) {
@@ -134,7 +120,14 @@ public final class IngestEndpoint {
             : ApiException.badRequest("The request body could not be read."));
         return;
       }
-      store(rc, values, errors);
+      store(rc, service.ingestParsed(() -> {
+        List<UsageRecord> records = new ArrayList<>(lines.size());
+        List<RecordError> errors = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+          parser.line(lines.get(i), numbers.get(i), i, records, errors);
+        }
+        return new RecordStreamParser.ParsedBatch(lines.size(), records, errors);
+      }));
     });
   }
 
@@ -149,39 +142,18 @@ public final class IngestEndpoint {
     return true;
   }
 
-  private void store(RoutingContext rc, List<Object> values, List<RecordError> lineErrors) {
-    Future<IngestOutcome> outcome;
-    if (!lineErrors.isEmpty()) {
-      // records that are not JSON: report them together with the field errors of the others
-      List<Object> checked = new ArrayList<>(values);
-      lineErrors.forEach(e -> checked.set(e.record(), new JsonObject()));
-      outcome = service.ingest(checked).recover(e -> Future.failedFuture(merge(lineErrors, e)));
-    } else {
-      outcome = service.ingest(values);
-    }
+  private static void store(RoutingContext rc, Future<IngestOutcome> outcome) {
     outcome.onSuccess(o -> rc.json(new JsonObject().put("received", o.received()).put("accepted", o.accepted())
         .put("replaced", o.replaced()).put("duplicates", o.duplicates()).put("stale", o.stale())
         .put("late", o.late()))).onFailure(e -> {
           if (e instanceof InvalidBatchException invalid) {
             FailureHandler.write(rc, problem(invalid));
+          } else if (e instanceof RecordStreamParser.MalformedBodyException malformed) {
+            rc.fail(ApiException.badRequest(malformed.getMessage()));
           } else {
             rc.fail(e);
           }
         });
-  }
-
-  /** Line errors replace the errors the placeholder objects of those lines caused. */
-  private static Throwable merge(List<RecordError> lineErrors, Throwable e) {
-    if (!(e instanceof InvalidBatchException invalid)) {
-      return e;
-    }
-    java.util.Set<Integer> bad = new java.util.HashSet<>();
-    lineErrors.forEach(l -> bad.add(l.record()));
-    List<RecordError> all = new ArrayList<>(lineErrors);
-    invalid.errors().stream().filter(r -> !bad.contains(r.record())).forEach(all::add);
-    all.sort(java.util.Comparator.comparingInt(RecordError::record));
-    return new InvalidBatchException(invalid.getMessage(), all.subList(0, Math.min(all.size(),
-        IngestService.MAX_ERRORS)));
   }
 
   static Problem problem(InvalidBatchException e) {

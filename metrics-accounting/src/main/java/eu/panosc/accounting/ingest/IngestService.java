@@ -49,6 +49,7 @@ public final class IngestService {
   private final AccountingStore store;
   private final Clock clock;
   private final RecordReader reader;
+  private final RecordStreamParser parser;
   private final Duration lateAfter;
   private final Duration futureTolerance;
   private final int maxRecords;
@@ -64,6 +65,7 @@ public final class IngestService {
     this.store = Objects.requireNonNull(store, "store");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.reader = new RecordReader(maxRecordDuration);
+    this.parser = new RecordStreamParser(maxRecordDuration);
     this.lateAfter = Objects.requireNonNull(lateAfter, "lateAfter");
     this.futureTolerance = Objects.requireNonNull(futureTolerance, "futureTolerance");
     this.maxRecords = maxRecords;
@@ -83,26 +85,47 @@ public final class IngestService {
     return maxRecords;
   }
 
-  /** Validates the decoded JSON values (one per record) and stores them; fails with InvalidBatchException. */
-  public Future<IngestOutcome> ingest(List<Object> values) {
+  /** The streaming parser with this service's record checks. */
+  RecordStreamParser parser() {
+    return parser;
+  }
+
+  /**
+   * Reads a batch with {@code parse} (on a worker thread when called on a Vert.x context: parsing and checking
+   * 10 000 records is CPU work), checks what the parser did not (empty or too large batch, future ends, hour
+   * buckets), marks late records and stores them; fails with InvalidBatchException, or with what {@code parse}
+   * throws.
+   */
+  Future<IngestOutcome> ingestParsed(java.util.function.Supplier<RecordStreamParser.ParsedBatch> parse) {
     Instant now = clock.instant();
-    // checking 10 000 records and their hour buckets is CPU work: on a worker, never on an event loop
+    return checked(() -> check(parse.get(), now)).compose(records -> store(records, now));
+  }
+
+  /** The records {@code check} answers, computed on a worker when on a Vert.x context; refusals counted. */
+  private Future<List<UsageRecord>> checked(java.util.concurrent.Callable<List<UsageRecord>> check) {
     io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
     Future<List<UsageRecord>> checked;
     if (context == null) {
       try {
-        checked = Future.succeededFuture(check(values, now));
-      } catch (InvalidBatchException e) {
+        checked = Future.succeededFuture(check.call());
+      } catch (Exception e) {
         checked = Future.failedFuture(e);
       }
     } else {
-      checked = context.executeBlocking(() -> check(values, now), false);
+      checked = context.executeBlocking(check, false);
     }
     return checked.onFailure(e -> {
       if (e instanceof InvalidBatchException) {
         refused.increment();
       }
-    }).compose(records -> store(records, now));
+    });
+  }
+
+  /** Validates the decoded JSON values (one per record) and stores them; fails with InvalidBatchException. */
+  public Future<IngestOutcome> ingest(List<Object> values) {
+    Instant now = clock.instant();
+    // checking 10 000 records and their hour buckets is CPU work: on a worker, never on an event loop
+    return checked(() -> check(values, now)).compose(records -> store(records, now));
   }
 
   private Future<IngestOutcome> store(List<UsageRecord> records, Instant now) {
@@ -122,28 +145,54 @@ public final class IngestService {
   }
 
   private List<UsageRecord> check(List<Object> values, Instant now) {
-    if (values.isEmpty()) {
+    checkSize(values.size());
+    List<RecordError> errors = new ArrayList<>();
+    List<UsageRecord> read = new ArrayList<>(values.size());
+    for (int i = 0; i < values.size(); i++) {
+      read.add(reader.read(i, values.get(i), errors));
+    }
+    return check(read, errors, now);
+  }
+
+  private List<UsageRecord> check(RecordStreamParser.ParsedBatch batch, Instant now) {
+    checkSize(batch.count());
+    return check(batch.records(), new ArrayList<>(batch.errors()), now);
+  }
+
+  private void checkSize(int count) {
+    if (count == 0) {
       throw new InvalidBatchException("the batch holds no record", List.of());
     }
-    if (values.size() > maxRecords) {
+    if (count > maxRecords) {
       throw new InvalidBatchException("the batch holds more than " + maxRecords + " records; split it", List.of());
     }
+  }
+
+  /**
+   * The records as stored, from those read ({@code read.get(i)} is record i, null when refused; {@code errors} are
+   * the reading's, in record order): the end not in the future, late marked, the hour buckets within the limit.
+   */
+  private List<UsageRecord> check(List<UsageRecord> read, List<RecordError> errors, Instant now) {
     Instant lateBefore = now.minus(lateAfter);
     Instant latestEnd = now.plus(futureTolerance);
-    List<RecordError> errors = new ArrayList<>();
-    List<UsageRecord> records = new ArrayList<>(values.size());
+    List<UsageRecord> records = new ArrayList<>(read.size());
+    boolean interleaved = false;
     long hours = 0;
-    for (int i = 0; i < values.size(); i++) {
-      UsageRecord r = reader.read(i, values.get(i), errors);
+    for (int i = 0; i < read.size(); i++) {
+      UsageRecord r = read.get(i);
       if (r == null) {
         continue;
       }
       if (r.end().isAfter(latestEnd)) {
+        interleaved |= !errors.isEmpty() && errors.get(errors.size() - 1).record() > i;
         errors.add(new RecordError(i, "end", "must not lie in the future"));
         continue;
       }
       records.add(r.withLate(r.end().isBefore(lateBefore)));
       hours += hourBuckets(r);
+    }
+    if (interleaved) {
+      errors.sort(java.util.Comparator.comparingInt(RecordError::record)); // stable: a record's own order kept
     }
     if (!errors.isEmpty()) {
       throw new InvalidBatchException(errors.size() + " error(s) in the batch; nothing was stored",

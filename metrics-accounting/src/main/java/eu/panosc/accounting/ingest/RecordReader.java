@@ -23,11 +23,24 @@ final class RecordReader {
   static final double MAX_VALUE = 1e15;
   static final Set<String> FIELDS = Set.of("source", "recordId", "facility", "installation", "cluster", "session",
       "user", "proposal", "community", "metric", "start", "end", "value", "cumulative");
+  private static final String EXPECTED = String.join(", ", FIELDS.stream().sorted().toList());
 
   private final Duration maxDuration;
 
   RecordReader(Duration maxDuration) {
     this.maxDuration = maxDuration;
+  }
+
+  /**
+   * A record object's members as the checks see them: {@link #get} answers a member's value (a {@code String}, a
+   * {@code Number}, a {@code Boolean}, any other object for a nested array or object) or null when the member is
+   * absent or JSON {@code null}; {@link #names} lists at least every member name that is not in {@link #FIELDS},
+   * once each, in the order of their first appearance.
+   */
+  interface Fields {
+    Object get(String name);
+
+    Iterable<String> names();
   }
 
   /** The record at {@code index}, or null with its errors added to {@code errors}. */
@@ -36,11 +49,25 @@ final class RecordReader {
       errors.add(new RecordError(index, "", "must be a JSON object"));
       return null;
     }
+    return read(index, new Fields() {
+      @Override
+      public Object get(String name) {
+        return o.getValue(name);
+      }
+
+      @Override
+      public Iterable<String> names() {
+        return o.fieldNames();
+      }
+    }, errors);
+  }
+
+  /** The record at {@code index} from its members, or null with its errors added to {@code errors}. */
+  UsageRecord read(int index, Fields o, List<RecordError> errors) {
     int before = errors.size();
-    for (String name : o.fieldNames()) {
+    for (String name : o.names()) {
       if (!FIELDS.contains(name)) {
-        errors.add(new RecordError(index, safeName(name), "unknown field; expected one of " + String.join(", ",
-            FIELDS.stream().sorted().toList())));
+        errors.add(new RecordError(index, safeName(name), "unknown field; expected one of " + EXPECTED));
       }
     }
     String source = id(index, o, "source", true, errors);
@@ -53,7 +80,7 @@ final class RecordReader {
     String proposal = id(index, o, "proposal", false, errors);
     String community = id(index, o, "community", false, errors);
     Metric metric = null;
-    Object m = o.getValue("metric");
+    Object m = o.get("metric");
     if (m == null) {
       errors.add(new RecordError(index, "metric", "is required"));
     } else if (!(m instanceof String s) || (metric = Metric.parse(s).orElse(null)) == null) {
@@ -70,7 +97,7 @@ final class RecordReader {
       }
     }
     BigDecimal value = null;
-    Object v = o.getValue("value");
+    Object v = o.get("value");
     if (v == null) {
       errors.add(new RecordError(index, "value", "is required"));
     } else if (!(v instanceof Number n)) {
@@ -83,7 +110,7 @@ final class RecordReader {
       }
     }
     boolean cumulative = false;
-    Object c = o.getValue("cumulative");
+    Object c = o.get("cumulative");
     if (c != null && !(c instanceof Boolean)) {
       errors.add(new RecordError(index, "cumulative", "must be true or false"));
     } else if (c != null) {
@@ -96,8 +123,8 @@ final class RecordReader {
         metric, start, end, value, cumulative, false);
   }
 
-  private static String id(int index, JsonObject o, String field, boolean required, List<RecordError> errors) {
-    Object v = o.getValue(field);
+  private static String id(int index, Fields o, String field, boolean required, List<RecordError> errors) {
+    Object v = o.get(field);
     if (v == null) {
       if (required) {
         errors.add(new RecordError(index, field, "is required"));
@@ -116,8 +143,8 @@ final class RecordReader {
     }
   }
 
-  private static Instant instant(int index, JsonObject o, String field, List<RecordError> errors) {
-    Object v = o.getValue(field);
+  private static Instant instant(int index, Fields o, String field, List<RecordError> errors) {
+    Object v = o.get(field);
     if (v != null && !(v instanceof String)) {
       errors.add(new RecordError(index, field, "must be an RFC 3339 date-time such as 2026-01-31T00:00:00Z"));
       return null;

@@ -22,8 +22,15 @@ public enum Metric {
     return wire;
   }
 
+  private static final Metric[] ALL = values();
+
   public static Optional<Metric> parse(String name) {
-    return Arrays.stream(values()).filter(m -> m.wire.equals(name)).findFirst();
+    for (Metric m : ALL) { // no stream: called once per ingested record
+      if (m.wire.equals(name)) {
+        return Optional.of(m);
+      }
+    }
+    return Optional.empty();
   }
 
   /** The wire names, comma-separated, for error messages. */

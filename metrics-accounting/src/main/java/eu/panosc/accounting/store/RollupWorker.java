@@ -413,13 +413,23 @@ public final class RollupWorker {
   /** A member of a month's group set: bucket, grouping, facility, community, metric ('' all), user. */
   private record GroupMember(Instant bucket, int grouping, String facility, String community, String metric,
       String user) implements Comparable<GroupMember> {
-    private static final java.util.Comparator<GroupMember> ORDER = java.util.Comparator.comparing(GroupMember::bucket)
-        .thenComparingInt(GroupMember::grouping).thenComparing(GroupMember::facility)
-        .thenComparing(GroupMember::community).thenComparing(GroupMember::metric).thenComparing(GroupMember::user);
-
+    /** By bucket, grouping, facility, community, metric, user; by hand (hot in the roll-up). */
     @Override
     public int compareTo(GroupMember o) {
-      return ORDER.compare(this, o);
+      int c = bucket.compareTo(o.bucket);
+      if (c == 0) {
+        c = Integer.compare(grouping, o.grouping);
+      }
+      if (c == 0) {
+        c = facility.compareTo(o.facility);
+      }
+      if (c == 0) {
+        c = community.compareTo(o.community);
+      }
+      if (c == 0) {
+        c = metric.compareTo(o.metric);
+      }
+      return c != 0 ? c : user.compareTo(o.user);
     }
 
     GroupMember group() {

@@ -91,12 +91,15 @@ public final class BrokerApplication implements ServiceModule {
     BrokerSettings settings = BrokerSettings.from(context.section(), context.config().auth()
         .issuerFor(context.publicRoot()), context.publicRoot(), context.demo());
     var events = new eu.panosc.broker.events.SessionEvents(1000);
-    var store = new eu.panosc.broker.events.EventingBrokerStore(new PgBrokerStore(context.pool(),
-        Optional.of(events.origin())), events);
-    // changes made by other replicas reach this one's event streams (LISTEN/NOTIFY; it reconnects by itself)
-    feed = new eu.panosc.broker.store.SessionFeed(context.vertx(), context.pool(), events.origin(),
-        new eu.panosc.broker.events.RemoteSessionChanges(store, events), context.clock(),
-        java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(30));
+    // every replica tells every change in the order of the notices PostgreSQL delivers (this one's own included),
+    // under the notice's id: a stream resumes on any replica (see eu.panosc.broker.events.FeedEvents)
+    var announcer = new eu.panosc.broker.store.Announcer(events.origin());
+    var views = new eu.panosc.broker.events.PgSessionViews(context.pool());
+    var feedEvents = new eu.panosc.broker.events.FeedEvents(context.vertx(), views, events);
+    announcer.listener(feedEvents);
+    var store = new PgBrokerStore(context.pool(), announcer);
+    feed = new eu.panosc.broker.store.SessionFeed(context.vertx(), context.pool(), feedEvents::notice,
+        feedEvents::changed, context.clock(), java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(30));
     feed.start();
     web = WebClient.create(context.vertx(), new WebClientOptions().setConnectTimeout(3000));
     Optional<ServiceTokens> serviceTokens = settings.pdp().map(p -> new ServiceTokens(web, p.tokenEndpoint(),
@@ -130,11 +133,11 @@ public final class BrokerApplication implements ServiceModule {
     }
     SessionService sessions = new SessionService(store, Placer.standard(), directory, access,
         settings.datasets(), settings.rules(), context.clock());
-    PgStagingStore stagingStore = new PgStagingStore(context.pool());
+    PgStagingStore stagingStore = new PgStagingStore(context.pool(), Optional.of(announcer));
     sessions.staging(new Staging(stagingStore, settings.staging(), id -> directory.entry(id)
         .flatMap(e -> e.driver() instanceof KubernetesDriver k ? Optional.of(new KubernetesStaging(context.vertx(),
             k.client(), k.namespace(), settings.staging())) : Optional.empty()), context.clock()));
-    PgLifecycleStore lifecycle = new PgLifecycleStore(context.pool());
+    PgLifecycleStore lifecycle = new PgLifecycleStore(context.pool(), Optional.of(announcer));
     Culler culler = new Culler(sessions, lifecycle, context.clock());
     java.util.function.Supplier<Future<?>> firstInPass = culler::sweep;
     if (settings.usage().isPresent()) {
@@ -154,7 +157,7 @@ public final class BrokerApplication implements ServiceModule {
     }
     var auth = context.bearerAuth();
     // the access routes first (SessionsEndpoint's /v1/sessions/:id would take /v1/sessions/events)
-    Future<Void> routes = mountAccess(router, context, auth, store, events, sessions, access, directory)
+    Future<Void> routes = mountAccess(router, context, auth, store, events, views, sessions, access, directory)
         .onSuccess(x -> {
           new SessionsEndpoint(sessions).notices(culler::notices).mount(router, auth);
           new ActivityEndpoint(new ActivityService(store, lifecycle, context.clock())).mount(router);
@@ -197,8 +200,8 @@ public final class BrokerApplication implements ServiceModule {
    * extending.
    */
   private Future<Void> mountAccess(Router router, ServiceContext context, eu.panosc.platform.auth.BearerAuth auth,
-      eu.panosc.broker.store.BrokerStore store, eu.panosc.broker.events.SessionEvents events, SessionService sessions,
-      AccessCheck pdp, ClusterDirectory directory) {
+      eu.panosc.broker.store.BrokerStore store, eu.panosc.broker.events.SessionEvents events,
+      eu.panosc.broker.events.SessionViews views, SessionService sessions, AccessCheck pdp, ClusterDirectory directory) {
     vertx = context.vertx();
     var accessStore = new eu.panosc.broker.store.PgAccessStore(context.pool());
     var gate = new eu.panosc.broker.access.AccessGate(store, accessStore, pdp, context.clock());
@@ -211,7 +214,7 @@ public final class BrokerApplication implements ServiceModule {
     new java.security.SecureRandom().nextBytes(candidate);
     return accessStore.cookieKey(candidate).map(key -> {
       var user = auth.requireScopes();
-      new eu.panosc.broker.events.SessionEventsEndpoint(events, store, eu.panosc.broker.api.SessionJson::session,
+      new eu.panosc.broker.events.SessionEventsEndpoint(events, views, eu.panosc.broker.api.SessionJson::view,
           java.time.Duration.ofSeconds(15), context.clock()).mount(router, user, eu.panosc.broker.api.Callers.ADMIN_SCOPE);
       // through the live directory: configured clusters and those read from the registry alike
       new eu.panosc.broker.proxy.SessionProxy(gate, s -> s.cluster().flatMap(directory::entry)

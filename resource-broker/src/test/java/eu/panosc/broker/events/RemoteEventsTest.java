@@ -51,23 +51,27 @@ class RemoteEventsTest {
   }
 
   @Test
-  void noticeWhenWrittenThenReadBackAndCarriesNoMoreThanOriginIdAndState() {
-    Notice n = new Notice("a1b2c3d4", "sabc", SessionState.RUNNING);
-    assertThat(n.payload()).isEqualTo("a1b2c3d4 sabc RUNNING");
+  void noticeWhenWrittenThenReadBackAndCarriesNoMoreThanOriginNumberIdAndChange() {
+    Notice n = new Notice("a1b2c3d4", 7, "sabc", "RUNNING");
+    assertThat(n.payload()).isEqualTo("a1b2c3d4 7 sabc RUNNING");
+    assertThat(n.id()).isEqualTo("a1b2c3d4:7");
     assertThat(Notice.parse(n.payload())).contains(n);
+    assertThat(Notice.parse("a1 8 sabc staging")).contains(new Notice("a1", 8, "sabc", Notice.STAGING));
+    assertThat(Notice.parse("a1 9 sabc warning")).contains(new Notice("a1", 9, "sabc", Notice.WARNING));
   }
 
   @ParameterizedTest
   @NullSource
-  @ValueSource(strings = {"", "a1 sabc", "a1 sabc RUNNING extra", "a1 sabc SLEEPING", " sabc RUNNING", "a1  RUNNING",
-      "a1 sabc running"})
+  @ValueSource(strings = {"", "a1 sabc", "a1 sabc RUNNING", "a1 1 sabc RUNNING extra", "a1 1 sabc SLEEPING",
+      " 1 sabc RUNNING", "a1 1  RUNNING", "a1 1 sabc running", "a1 0 sabc RUNNING", "a1 -1 sabc RUNNING",
+      "a1 x sabc RUNNING", "a1 99999999999999999999 sabc RUNNING", "a1 1 sabc Staging"})
   void noticeWhenPayloadIsNotOneOfOursThenIgnored(String payload) {
     assertThat(Notice.parse(payload)).isEqualTo(Optional.empty());
   }
 
   @Test
   void noticeWhenPayloadWouldReach8000BytesThenRefused() {
-    assertThatThrownBy(() -> new Notice("a", "s".repeat(8000), SessionState.RUNNING).payload())
+    assertThatThrownBy(() -> new Notice("a", 1, "s".repeat(8000), "RUNNING").payload())
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("8000 bytes");
   }
 }

@@ -68,6 +68,8 @@ public final class BrokerApplication implements ServiceModule {
   private long activityTimer = -1;
   private io.vertx.core.Vertx vertx;
   private eu.panosc.broker.store.SessionFeed feed;
+  /** Where the pod informers' observations go (set once the session service exists). */
+  private volatile SessionService watched;
   /** How often proxied activity is written to the store. */
   static final java.time.Duration ACTIVITY_FLUSH = java.time.Duration.ofSeconds(30);
 
@@ -133,6 +135,9 @@ public final class BrokerApplication implements ServiceModule {
     }
     SessionService sessions = new SessionService(store, Placer.standard(), directory, access,
         settings.datasets(), settings.rules(), context.clock());
+    // pod changes reach sessions through one informer per Kubernetes cluster; the reconciler's pass stays the net
+    watched = sessions;
+    byCluster.forEach(this::watchPods);
     PgStagingStore stagingStore = new PgStagingStore(context.pool(), Optional.of(announcer));
     sessions.staging(new Staging(stagingStore, settings.staging(), id -> directory.entry(id)
         .flatMap(e -> e.driver() instanceof KubernetesDriver k ? Optional.of(new KubernetesStaging(context.vertx(),
@@ -178,6 +183,19 @@ public final class BrokerApplication implements ServiceModule {
     return catalogue.compose(x -> clustersRead).onSuccess(x -> reconciler.start());
   }
 
+  /** Follows the pods of {@code driver}'s cluster (Kubernetes) with an informer into the sessions' state. */
+  private void watchPods(String clusterId, SessionDriver driver) {
+    if (driver instanceof KubernetesDriver k) {
+      k.watch((id, observation) -> {
+        SessionService s = watched;
+        if (s != null) {
+          s.observed(clusterId, id, observation).onFailure(e -> LOG.warn("session {}: its pod's change on {} was "
+              + "not applied ({}); the reconciler will", id, clusterId, e.getMessage()));
+        }
+      });
+    }
+  }
+
   private RegistryClusters registryClusters(ServiceContext context, RegistrySettings rs, ServiceTokens tokens,
       ClusterDirectory directory) {
     CredentialsResolver credentials;
@@ -190,8 +208,11 @@ public final class BrokerApplication implements ServiceModule {
           rs.credentialsNamespace().orElseThrow());
     }
     return new RegistryClusters(context.vertx(), web, rs.registry(), () -> tokens.token("registry:read"), directory,
-        credentials, (cluster, token) -> KubernetesDriver.connect(context.vertx(), cluster.kubernetes().orElseThrow(),
-            token), rs.namespace(), rs.refresh());
+        credentials, (cluster, token) -> {
+          KubernetesDriver d = KubernetesDriver.connect(context.vertx(), cluster.kubernetes().orElseThrow(), token);
+          watchPods(cluster.id(), d);
+          return d;
+        }, rs.namespace(), rs.refresh());
   }
 
   /**

@@ -169,8 +169,9 @@ public final class KubernetesDriver implements SessionDriver {
    * Watches this cluster's session pods with one Fabric8 informer (list, then watch, through the same client and so the
    * service's Vert.x): {@code listener} gets the session's id and what its pod says whenever a session pod is added,
    * changes or is deleted ({@link Observation#absent()}). When the cluster stops answering the informer keeps trying
-   * (Fabric8's reconnect backoff); once it watches again the pods are listed and compared with the informer's cache,
-   * so what changed meanwhile (a pod deleted) is told even when the resumed watch does not replay it. Other clusters'
+   * (Fabric8's reconnect backoff) and, while it does not watch, the pods are listed (once per lapse, as soon as the
+   * cluster answers) and compared with the informer's cache, so what changed meanwhile (a pod deleted) is told even
+   * when the resumed watch does not replay it. Other clusters'
    * informers are separate. Stopped by {@link #close()}. The listener runs on the informer's or a worker thread.
    */
   public synchronized void watch(java.util.function.BiConsumer<String, Observation> listener) {
@@ -219,18 +220,16 @@ public final class KubernetesDriver implements SessionDriver {
     });
     this.listener = listener;
     // a watch resumed after an outage may not replay what happened meanwhile (an API server restored, a proxy that
-    // cut the stream): once the informer watches again, the pods are listed once and compared with its cache
+    // cut the stream): while the informer does not watch, the pods are listed (once the cluster answers) and compared
+    // with its cache
     lapseTimer = vertx.setPeriodic(LAPSE_CHECK.toMillis(), t -> {
-      boolean now = watching();
-      if (!now) {
-        lapsed = watchedOnce; // not yet watching after the start is no lapse: its first list tells everything
-      } else if (!watchedOnce) {
-        watchedOnce = true;
-      } else if (lapsed) {
-        lapsed = false;
-        relist().onFailure(e -> {
-          lapsed = true;
-          LOG.warn("pods of {} not listed again ({}); trying again", client.getMasterUrl(), e.getMessage());
+      if (watching()) {
+        relistedInLapse = false;
+      } else if (!relistedInLapse && !relisting) {
+        relisting = true;
+        relist().onComplete(ar -> {
+          relisting = false;
+          relistedInLapse = ar.succeeded();
         });
       }
     });
@@ -239,8 +238,8 @@ public final class KubernetesDriver implements SessionDriver {
   /** How often the informer's watch is checked for a lapse. */
   static final java.time.Duration LAPSE_CHECK = java.time.Duration.ofSeconds(1);
   private java.util.function.BiConsumer<String, Observation> listener;
-  private volatile boolean lapsed;
-  private volatile boolean watchedOnce;
+  private volatile boolean relistedInLapse;
+  private volatile boolean relisting;
   private long lapseTimer = -1;
 
   /**
@@ -256,6 +255,7 @@ public final class KubernetesDriver implements SessionDriver {
     }
     return blocking(() -> {
       Set<String> listed = new LinkedHashSet<>();
+      // fails while the cluster does not answer: tried again at the next check
       for (Pod p : client.pods().inNamespace(namespace).withLabel(SessionObjects.MANAGED_BY, SessionObjects.MANAGER)
           .list().getItems()) {
         String id = sessionOf(p);
@@ -272,7 +272,10 @@ public final class KubernetesDriver implements SessionDriver {
           l.accept(id, Observation.absent());
         }
       }
-      LOG.info("pods of {} watched again: {} listed, {} gone meanwhile", client.getMasterUrl(), listed.size(), gone);
+      if (gone > 0) {
+        LOG.info("pods of {} listed while not watched: {} listed, {} gone meanwhile", client.getMasterUrl(),
+            listed.size(), gone);
+      }
       return null;
     });
   }

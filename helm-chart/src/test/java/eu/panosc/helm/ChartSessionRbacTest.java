@@ -84,7 +84,7 @@ class ChartSessionRbacTest {
 
     KubernetesDriver driver = KubernetesDriver.connect(vertx, target, Optional.of(ingress));
     try {
-      driver.watch((session, observation) -> { }); // its pod informer: list, then watch
+      driver.watch((sessionId, observation) -> { }); // its pod informer: list, then watch
       long deadline = System.nanoTime() + 20_000_000_000L;
       while (!driver.watching()) {
         assertThat(System.nanoTime()).as("the informer watches within 20 s").isLessThan(deadline);

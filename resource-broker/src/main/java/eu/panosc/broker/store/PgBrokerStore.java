@@ -78,7 +78,8 @@ public final class PgBrokerStore implements BrokerStore {
     this(pool, Optional.of(Objects.requireNonNull(announcer, "announcer")), true);
   }
 
-  private PgBrokerStore(Pool pool, Optional<Announcer> announcer, boolean unused) {
+  // (the flag only tells this constructor apart from the public one taking an origin: both take an Optional)
+  private PgBrokerStore(Pool pool, Optional<Announcer> announcer, boolean announcing) {
     this.pool = Objects.requireNonNull(pool, "pool");
     this.announcer = announcer;
   }

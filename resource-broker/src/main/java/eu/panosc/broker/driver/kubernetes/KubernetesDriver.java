@@ -146,32 +146,30 @@ public final class KubernetesDriver implements SessionDriver {
 
   /** What {@code pod} (null: none) says about its session. */
   static Observation observation(Pod pod, String sessionId, String namespace) {
-    {
-      if (pod == null || pod.getMetadata().getDeletionTimestamp() != null) {
-        return Observation.absent();
-      }
-      var status = pod.getStatus();
-      if (status != null && ("Failed".equals(status.getPhase()) || "Succeeded".equals(status.getPhase()))) {
-        return Observation.failed("the session's pod " + status.getPhase().toLowerCase(java.util.Locale.ROOT)
-            + (status.getReason() == null ? "" : ": " + status.getReason()));
-      }
-      boolean ready = status != null && status.getConditions() != null && status.getConditions().stream()
-          .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
-      if (!ready) {
-        return Observation.starting();
-      }
-      int port = pod.getSpec().getContainers().get(0).getPorts().get(0).getContainerPort();
-      return Observation.ready(SessionObjects.url(sessionId, namespace, port));
+    if (pod == null || pod.getMetadata().getDeletionTimestamp() != null) {
+      return Observation.absent();
     }
+    var status = pod.getStatus();
+    if (status != null && ("Failed".equals(status.getPhase()) || "Succeeded".equals(status.getPhase()))) {
+      return Observation.failed("the session's pod " + status.getPhase().toLowerCase(java.util.Locale.ROOT)
+          + (status.getReason() == null ? "" : ": " + status.getReason()));
+    }
+    boolean ready = status != null && status.getConditions() != null && status.getConditions().stream()
+        .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+    if (!ready) {
+      return Observation.starting();
+    }
+    int port = pod.getSpec().getContainers().get(0).getPorts().get(0).getContainerPort();
+    return Observation.ready(SessionObjects.url(sessionId, namespace, port));
   }
 
   /**
    * Watches this cluster's session pods with one Fabric8 informer (list, then watch, through the same client and so the
    * service's Vert.x): {@code listener} gets the session's id and what its pod says whenever a session pod is added,
    * changes or is deleted ({@link Observation#absent()}). When the cluster stops answering the informer keeps trying
-   * (Fabric8's reconnect backoff) and, while it does not watch, the pods are listed (once per lapse, as soon as the
-   * cluster answers) and compared with the informer's cache, so what changed meanwhile (a pod deleted) is told even
-   * when the resumed watch does not replay it. Other clusters'
+   * (Fabric8's reconnect backoff); once a check ({@link #LAPSE_CHECK}) finds it not watching, the pods are listed as
+   * soon as the cluster answers again and compared with the informer's cache, so what changed meanwhile (a pod
+   * deleted) is told even when the resumed watch does not replay it. Other clusters'
    * informers are separate. Stopped by {@link #close()}. The listener runs on the informer's or a worker thread.
    */
   public synchronized void watch(java.util.function.BiConsumer<String, Observation> listener) {
@@ -223,22 +221,29 @@ public final class KubernetesDriver implements SessionDriver {
     // cut the stream): while the informer does not watch, the pods are listed (once the cluster answers) and compared
     // with its cache
     lapseTimer = vertx.setPeriodic(LAPSE_CHECK.toMillis(), t -> {
-      if (watching()) {
-        relistedInLapse = false;
-      } else if (!relistedInLapse && !relisting) {
+      if (!watching()) {
+        relistOwed = true;
+      }
+      // owed until a list succeeds: one tried while the cluster was still down is tried again, watching or not
+      if (relistOwed && !relisting) {
         relisting = true;
+        relistOwed = false;
         relist().onComplete(ar -> {
           relisting = false;
-          relistedInLapse = ar.succeeded();
+          if (ar.failed()) {
+            relistOwed = true;
+          }
         });
       }
     });
   }
 
+  private volatile boolean relistOwed;
+  private volatile Set<String> lastGone = Set.of();
+
   /** How often the informer's watch is checked for a lapse. */
   static final java.time.Duration LAPSE_CHECK = java.time.Duration.ofSeconds(1);
   private java.util.function.BiConsumer<String, Observation> listener;
-  private volatile boolean relistedInLapse;
   private volatile boolean relisting;
   private long lapseTimer = -1;
 
@@ -264,18 +269,19 @@ public final class KubernetesDriver implements SessionDriver {
           l.accept(id, observation(p, id, namespace));
         }
       }
-      int gone = 0;
+      Set<String> gone = new LinkedHashSet<>();
       for (Pod p : i.getStore().list()) {
         String id = sessionOf(p);
         if (id != null && !listed.contains(id)) {
-          gone++;
+          gone.add(id);
           l.accept(id, Observation.absent());
         }
       }
-      if (gone > 0) {
+      if (!gone.equals(lastGone)) { // said once, not at every check of a long lapse
         LOG.info("pods of {} listed while not watched: {} listed, {} gone meanwhile", client.getMasterUrl(),
-            listed.size(), gone);
+            listed.size(), gone.size());
       }
+      lastGone = gone;
       return null;
     });
   }

@@ -99,7 +99,10 @@ public final class BrokerApplication implements ServiceModule {
     var views = new eu.panosc.broker.events.PgSessionViews(context.pool());
     var feedEvents = new eu.panosc.broker.events.FeedEvents(context.vertx(), views, events);
     announcer.listener(feedEvents);
-    var store = new PgBrokerStore(context.pool(), announcer);
+    // this replica's own changes also reach its access gate at once, after their commit, not only with their notice
+    var localChanges = new eu.panosc.broker.events.SessionEvents(1);
+    var store = new eu.panosc.broker.events.EventingBrokerStore(new PgBrokerStore(context.pool(), announcer),
+        localChanges);
     feed = new eu.panosc.broker.store.SessionFeed(context.vertx(), context.pool(), feedEvents::notice,
         feedEvents::changed, context.clock(), java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(30));
     feed.start();
@@ -162,7 +165,8 @@ public final class BrokerApplication implements ServiceModule {
     }
     var auth = context.bearerAuth();
     // the access routes first (SessionsEndpoint's /v1/sessions/:id would take /v1/sessions/events)
-    Future<Void> routes = mountAccess(router, context, auth, store, events, views, sessions, access, directory)
+    Future<Void> routes = mountAccess(router, context, auth, store, events, localChanges, views, sessions, access,
+        directory)
         .onSuccess(x -> {
           new SessionsEndpoint(sessions).notices(culler::notices).mount(router, auth);
           new ActivityEndpoint(new ActivityService(store, lifecycle, context.clock())).mount(router);
@@ -222,11 +226,13 @@ public final class BrokerApplication implements ServiceModule {
    */
   private Future<Void> mountAccess(Router router, ServiceContext context, eu.panosc.platform.auth.BearerAuth auth,
       eu.panosc.broker.store.BrokerStore store, eu.panosc.broker.events.SessionEvents events,
-      eu.panosc.broker.events.SessionViews views, SessionService sessions, AccessCheck pdp, ClusterDirectory directory) {
+      eu.panosc.broker.events.SessionEvents localChanges, eu.panosc.broker.events.SessionViews views,
+      SessionService sessions, AccessCheck pdp, ClusterDirectory directory) {
     vertx = context.vertx();
     var accessStore = new eu.panosc.broker.store.PgAccessStore(context.pool());
     var gate = new eu.panosc.broker.access.AccessGate(store, accessStore, pdp, context.clock());
     events.subscribe(e -> gate.forget(e.session().id()));
+    localChanges.subscribe(e -> gate.forget(e.session().id()));
     activity = new eu.panosc.broker.access.ActivityRecorder(store, context.clock());
     activityTimer = vertx.setPeriodic(ACTIVITY_FLUSH.toMillis(), t -> activity.flush());
     proxyClient = vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions().setConnectTimeout(3000)

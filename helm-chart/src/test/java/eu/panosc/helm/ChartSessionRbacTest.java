@@ -35,7 +35,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The chart's Role in a session namespace against what the resource-broker's code really asks of the API server:
- * its {@code KubernetesDriver} (sessions with scratch space and an Ingress: start, start again, observe, list, stop)
+ * its {@code KubernetesDriver} (its pod informer; sessions with scratch space and an Ingress: start, start again,
+ * observe, list, stop)
  * and {@code KubernetesStaging} (start, observe, remove) run against a Fabric8 mock API server (CRUD mode; no real
  * API server can run here), every request recorded and turned into the RBAC verb it needs. Every call must be
  * granted, and every grant must have been used.
@@ -83,6 +84,12 @@ class ChartSessionRbacTest {
 
     KubernetesDriver driver = KubernetesDriver.connect(vertx, target, Optional.of(ingress));
     try {
+      driver.watch((sessionId, observation) -> { }); // its pod informer: list, then watch
+      long deadline = System.nanoTime() + 20_000_000_000L;
+      while (!driver.watching()) {
+        assertThat(System.nanoTime()).as("the informer watches within 20 s").isLessThan(deadline);
+        Thread.sleep(20);
+      }
       await(driver.start(spec));
       await(driver.start(spec)); // again: everything exists, the Secret, Service and Ingress are updated
       await(driver.observe(id));

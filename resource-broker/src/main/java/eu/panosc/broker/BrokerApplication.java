@@ -68,6 +68,8 @@ public final class BrokerApplication implements ServiceModule {
   private long activityTimer = -1;
   private io.vertx.core.Vertx vertx;
   private eu.panosc.broker.store.SessionFeed feed;
+  /** Where the pod informers' observations go (set once the session service exists). */
+  private volatile SessionService watched;
   /** How often proxied activity is written to the store. */
   static final java.time.Duration ACTIVITY_FLUSH = java.time.Duration.ofSeconds(30);
 
@@ -91,12 +93,18 @@ public final class BrokerApplication implements ServiceModule {
     BrokerSettings settings = BrokerSettings.from(context.section(), context.config().auth()
         .issuerFor(context.publicRoot()), context.publicRoot(), context.demo());
     var events = new eu.panosc.broker.events.SessionEvents(1000);
-    var store = new eu.panosc.broker.events.EventingBrokerStore(new PgBrokerStore(context.pool(),
-        Optional.of(events.origin())), events);
-    // changes made by other replicas reach this one's event streams (LISTEN/NOTIFY; it reconnects by itself)
-    feed = new eu.panosc.broker.store.SessionFeed(context.vertx(), context.pool(), events.origin(),
-        new eu.panosc.broker.events.RemoteSessionChanges(store, events), context.clock(),
-        java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(30));
+    // every replica tells every change in the order of the notices PostgreSQL delivers (this one's own included),
+    // under the notice's id: a stream resumes on any replica (see eu.panosc.broker.events.FeedEvents)
+    var announcer = new eu.panosc.broker.store.Announcer(events.origin());
+    var views = new eu.panosc.broker.events.PgSessionViews(context.pool());
+    var feedEvents = new eu.panosc.broker.events.FeedEvents(context.vertx(), views, events);
+    announcer.listener(feedEvents);
+    // this replica's own changes also reach its access gate at once, after their commit, not only with their notice
+    var localChanges = new eu.panosc.broker.events.SessionEvents(1);
+    var store = new eu.panosc.broker.events.EventingBrokerStore(new PgBrokerStore(context.pool(), announcer),
+        localChanges);
+    feed = new eu.panosc.broker.store.SessionFeed(context.vertx(), context.pool(), feedEvents::notice,
+        feedEvents::changed, context.clock(), java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(30));
     feed.start();
     web = WebClient.create(context.vertx(), new WebClientOptions().setConnectTimeout(3000));
     Optional<ServiceTokens> serviceTokens = settings.pdp().map(p -> new ServiceTokens(web, p.tokenEndpoint(),
@@ -130,11 +138,14 @@ public final class BrokerApplication implements ServiceModule {
     }
     SessionService sessions = new SessionService(store, Placer.standard(), directory, access,
         settings.datasets(), settings.rules(), context.clock());
-    PgStagingStore stagingStore = new PgStagingStore(context.pool());
+    // pod changes reach sessions through one informer per Kubernetes cluster; the reconciler's pass stays the net
+    watched = sessions;
+    byCluster.forEach(this::watchPods);
+    PgStagingStore stagingStore = new PgStagingStore(context.pool(), Optional.of(announcer));
     sessions.staging(new Staging(stagingStore, settings.staging(), id -> directory.entry(id)
         .flatMap(e -> e.driver() instanceof KubernetesDriver k ? Optional.of(new KubernetesStaging(context.vertx(),
             k.client(), k.namespace(), settings.staging())) : Optional.empty()), context.clock()));
-    PgLifecycleStore lifecycle = new PgLifecycleStore(context.pool());
+    PgLifecycleStore lifecycle = new PgLifecycleStore(context.pool(), Optional.of(announcer));
     Culler culler = new Culler(sessions, lifecycle, context.clock());
     java.util.function.Supplier<Future<?>> firstInPass = culler::sweep;
     if (settings.usage().isPresent()) {
@@ -154,7 +165,8 @@ public final class BrokerApplication implements ServiceModule {
     }
     var auth = context.bearerAuth();
     // the access routes first (SessionsEndpoint's /v1/sessions/:id would take /v1/sessions/events)
-    Future<Void> routes = mountAccess(router, context, auth, store, events, sessions, access, directory)
+    Future<Void> routes = mountAccess(router, context, auth, store, events, localChanges, views, sessions, access,
+        directory)
         .onSuccess(x -> {
           new SessionsEndpoint(sessions).notices(culler::notices).mount(router, auth);
           new ActivityEndpoint(new ActivityService(store, lifecycle, context.clock())).mount(router);
@@ -175,6 +187,19 @@ public final class BrokerApplication implements ServiceModule {
     return catalogue.compose(x -> clustersRead).onSuccess(x -> reconciler.start());
   }
 
+  /** Follows the pods of {@code driver}'s cluster (Kubernetes) with an informer into the sessions' state. */
+  private void watchPods(String clusterId, SessionDriver driver) {
+    if (driver instanceof KubernetesDriver k) {
+      k.watch((id, observation) -> {
+        SessionService s = watched;
+        if (s != null) {
+          s.observed(clusterId, id, observation).onFailure(e -> LOG.warn("session {}: its pod's change on {} was "
+              + "not applied ({}); the reconciler will", id, clusterId, e.getMessage()));
+        }
+      });
+    }
+  }
+
   private RegistryClusters registryClusters(ServiceContext context, RegistrySettings rs, ServiceTokens tokens,
       ClusterDirectory directory) {
     CredentialsResolver credentials;
@@ -187,8 +212,11 @@ public final class BrokerApplication implements ServiceModule {
           rs.credentialsNamespace().orElseThrow());
     }
     return new RegistryClusters(context.vertx(), web, rs.registry(), () -> tokens.token("registry:read"), directory,
-        credentials, (cluster, token) -> KubernetesDriver.connect(context.vertx(), cluster.kubernetes().orElseThrow(),
-            token), rs.namespace(), rs.refresh());
+        credentials, (cluster, token) -> {
+          KubernetesDriver d = KubernetesDriver.connect(context.vertx(), cluster.kubernetes().orElseThrow(), token);
+          watchPods(cluster.id(), d);
+          return d;
+        }, rs.namespace(), rs.refresh());
   }
 
   /**
@@ -197,12 +225,14 @@ public final class BrokerApplication implements ServiceModule {
    * extending.
    */
   private Future<Void> mountAccess(Router router, ServiceContext context, eu.panosc.platform.auth.BearerAuth auth,
-      eu.panosc.broker.store.BrokerStore store, eu.panosc.broker.events.SessionEvents events, SessionService sessions,
-      AccessCheck pdp, ClusterDirectory directory) {
+      eu.panosc.broker.store.BrokerStore store, eu.panosc.broker.events.SessionEvents events,
+      eu.panosc.broker.events.SessionEvents localChanges, eu.panosc.broker.events.SessionViews views,
+      SessionService sessions, AccessCheck pdp, ClusterDirectory directory) {
     vertx = context.vertx();
     var accessStore = new eu.panosc.broker.store.PgAccessStore(context.pool());
     var gate = new eu.panosc.broker.access.AccessGate(store, accessStore, pdp, context.clock());
     events.subscribe(e -> gate.forget(e.session().id()));
+    localChanges.subscribe(e -> gate.forget(e.session().id()));
     activity = new eu.panosc.broker.access.ActivityRecorder(store, context.clock());
     activityTimer = vertx.setPeriodic(ACTIVITY_FLUSH.toMillis(), t -> activity.flush());
     proxyClient = vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions().setConnectTimeout(3000)
@@ -211,7 +241,7 @@ public final class BrokerApplication implements ServiceModule {
     new java.security.SecureRandom().nextBytes(candidate);
     return accessStore.cookieKey(candidate).map(key -> {
       var user = auth.requireScopes();
-      new eu.panosc.broker.events.SessionEventsEndpoint(events, store, eu.panosc.broker.api.SessionJson::session,
+      new eu.panosc.broker.events.SessionEventsEndpoint(events, views, eu.panosc.broker.api.SessionJson::view,
           java.time.Duration.ofSeconds(15), context.clock()).mount(router, user, eu.panosc.broker.api.Callers.ADMIN_SCOPE);
       // through the live directory: configured clusters and those read from the registry alike
       new eu.panosc.broker.proxy.SessionProxy(gate, s -> s.cluster().flatMap(directory::entry)

@@ -50,6 +50,13 @@ public final class SessionJson {
     return o;
   }
 
+  /** A session's view (events): as {@code GET /v1/sessions/{id}} shows it, with its staging progress and warnings. */
+  public static JsonObject view(eu.panosc.broker.events.SessionView v) {
+    java.util.Map<String, StagingProgress> staging = v.staging().map(p -> java.util.Map.of(v.session().id(), p))
+        .orElse(java.util.Map.of());
+    return withWarnings(session(v.session(), staging), v.warnings());
+  }
+
   /** Adds {@code warnings}: notices before the session ends (idle, lifetime) and that it was culled or expired. */
   static JsonObject withWarnings(JsonObject session, java.util.List<Notice> notices) {
     if (!notices.isEmpty()) {

@@ -1,5 +1,8 @@
 package eu.panosc.broker.cull;
 
+import eu.panosc.broker.store.Announcer;
+import eu.panosc.broker.store.PgBrokerStore;
+import eu.panosc.broker.store.SessionFeed;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -22,9 +25,16 @@ import java.util.Optional;
  */
 public final class PgLifecycleStore implements LifecycleStore {
   private final Pool pool;
+  private final Optional<Announcer> announcer;
 
   public PgLifecycleStore(Pool pool) {
+    this(pool, Optional.empty());
+  }
+
+  /** A store that announces each new notice of a session (a warning before its end, culled, expired). */
+  public PgLifecycleStore(Pool pool, Optional<Announcer> announcer) {
     this.pool = Objects.requireNonNull(pool, "pool");
+    this.announcer = Objects.requireNonNull(announcer, "announcer");
   }
 
   private static OffsetDateTime t(Instant i) {
@@ -79,10 +89,16 @@ public final class PgLifecycleStore implements LifecycleStore {
 
   @Override
   public Future<Boolean> notify(Notice n) {
-    return pool.preparedQuery("INSERT INTO session_notice (session_id, kind, due, lead_hours, issued, message) "
-        + "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (session_id, kind, due, lead_hours) DO NOTHING")
-        .execute(Tuple.of(n.sessionId(), n.kind().name(), t(n.due()), n.leadHours(), t(n.issued()), n.message()))
-        .map(rows -> rows.rowCount() == 1);
+    String insert = "INSERT INTO session_notice (session_id, kind, due, lead_hours, issued, message) "
+        + "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (session_id, kind, due, lead_hours) DO NOTHING";
+    Tuple t = Tuple.of(n.sessionId(), n.kind().name(), t(n.due()), n.leadHours(), t(n.issued()), n.message());
+    if (announcer.isEmpty()) {
+      return pool.preparedQuery(insert).execute(t).map(rows -> rows.rowCount() == 1);
+    }
+    // announced only when the notice is new; one row answered then
+    SessionFeed.Notice announced = announcer.get().next(n.sessionId(), SessionFeed.Notice.WARNING);
+    return pool.preparedQuery("WITH i AS (" + insert + " RETURNING session_id) SELECT pg_notify($7, $8) FROM i")
+        .execute(t.addValue(PgBrokerStore.CHANNEL).addValue(announced.payload())).map(rows -> rows.size() == 1);
   }
 
   @Override

@@ -6,21 +6,39 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HexFormat;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
- * The state changes of sessions this process made, in order, the last {@code capacity} of them kept for resuming a
- * stream ({@code Last-Event-ID}). Event ids are {@code <epoch>-<seq>}: the epoch is random per process, so an id from
- * before a restart (or from another replica) is recognised as not resumable here.
+ * The changes of sessions this process tells its event streams, in order, the last {@code capacity} of them kept for
+ * resuming a stream ({@code Last-Event-ID}).
+ *
+ * <p>An event's id is either one every replica gives the same change — the id of the PostgreSQL notice that announced
+ * it ({@code <origin>:<n>}, {@link #publish(String, SessionView, boolean)}), so a stream can resume on any replica
+ * that received that notice — or one of this process only ({@code <epoch>-<seq>}, {@link #publish(Session)}: the
+ * in-memory store, and changes read again after the notice connection was lost). Resuming finds the id in the buffer
+ * and replays what followed it; an id the buffer does not hold (older, unknown, from before a restart) cannot be
+ * resumed. A notice whose change was already told (or is older than what was told) is kept as a silent position, so a
+ * stream resuming from its id on another replica still resumes; a stream resuming from before such a position but
+ * after the event that made it silent gets that event's session again under the position's id (replicas may read
+ * the same notice at different moments, so the stream may not have it): on resume a change may come twice, never
+ * not at all.
  */
 public final class SessionEvents {
+  /** A told event, or a silent position: {@code told} the event that already told what it would have. */
+  private record Entry(String id, long seq, SessionEvent event, SessionEvent told) {}
+
+  /** Where a stream resumes: the local sequence number of its last event and what followed it. */
+  public record Resume(long seq, List<SessionEvent> events) {}
+
   private final int capacity;
   private final String epoch;
-  private final Deque<SessionEvent> buffer = new ArrayDeque<>();
+  private final Deque<Entry> buffer = new ArrayDeque<>();
   private final List<Consumer<SessionEvent>> listeners = new CopyOnWriteArrayList<>();
   private long seq;
 
@@ -36,35 +54,36 @@ public final class SessionEvents {
 
   /** Records that {@code session} is now as given (created, or its state changed) and tells every listener. */
   public void publish(Session session) {
-    publish(session, false);
+    publish(null, SessionView.of(session), false);
   }
 
   /**
    * Like {@link #publish} unless the newest buffered event of that session already shows it in the same state with
-   * the same end and update time: a change made by another replica, which may be announced more than once (a
-   * notice and a catch-up read, or a read that already saw a later change). Answers whether it was published.
+   * the same end (or a later one): a change read again, which may be announced more than once (a notice and a
+   * catch-up read, or a read that already saw a later change). Answers whether it was published.
    */
   public boolean publishIfNew(Session session) {
-    return publish(session, true);
+    return publish(null, SessionView.of(session), true);
   }
 
-  /** This process's epoch: the prefix of its event ids, and the origin its announcements to other replicas carry. */
-  public String origin() {
-    return epoch;
-  }
-
-  private boolean publish(Session session, boolean onlyIfNew) {
+  /**
+   * Publishes {@code view} under {@code id} (a notice's id, the same on every replica; null for one of this process).
+   * With {@code onlyIfNew}, a view that tells nothing new about its session ({@link SessionView#sameAs}) or is older
+   * than what was told takes the id's position silently. Answers whether an event was published.
+   */
+  public boolean publish(String id, SessionView view, boolean onlyIfNew) {
+    Objects.requireNonNull(view, "view");
     SessionEvent e;
     synchronized (this) {
-      if (onlyIfNew && alreadyTold(session)) {
+      seq++;
+      String eventId = id == null ? epoch + "-" + seq : id;
+      SessionEvent told = onlyIfNew ? alreadyTold(view) : null;
+      if (told != null) {
+        add(new Entry(eventId, seq, null, told));
         return false;
       }
-      seq++;
-      e = new SessionEvent(epoch + "-" + seq, seq, session);
-      buffer.addLast(e);
-      if (buffer.size() > capacity) {
-        buffer.removeFirst();
-      }
+      e = new SessionEvent(eventId, seq, view);
+      add(new Entry(eventId, seq, e, null));
     }
     for (Consumer<SessionEvent> l : listeners) {
       l.accept(e);
@@ -72,17 +91,34 @@ public final class SessionEvents {
     return true;
   }
 
-  private boolean alreadyTold(Session s) {
-    var it = buffer.descendingIterator();
+  /** Keeps {@code id} as a silent position (a notice with nothing to tell), so a stream can resume from it. */
+  public synchronized void skip(String id) {
+    seq++;
+    add(new Entry(Objects.requireNonNull(id, "id"), seq, null, null));
+  }
+
+  private void add(Entry entry) {
+    buffer.addLast(entry);
+    if (buffer.size() > capacity) {
+      buffer.removeFirst();
+    }
+  }
+
+  /** This process's epoch: the prefix of its own event ids, and the origin of its notices to the other replicas. */
+  public String origin() {
+    return epoch;
+  }
+
+  /** The newest event of {@code v}'s session when it already told {@code v} (or more), else null. */
+  private SessionEvent alreadyTold(SessionView v) {
+    Iterator<Entry> it = buffer.descendingIterator();
     while (it.hasNext()) {
-      Session told = it.next().session();
-      if (told.id().equals(s.id())) {
-        // nothing new to tell, or an older read (a late notice) that would take an event back
-        return told.state() == s.state() && told.expiresAt().equals(s.expiresAt())
-            || s.updated().isBefore(told.updated());
+      SessionEvent told = it.next().event();
+      if (told != null && told.session().id().equals(v.session().id())) {
+        return v.sameAs(told.view()) || v.olderThan(told.view()) ? told : null;
       }
     }
-    return false;
+    return null;
   }
 
   /** Calls {@code listener} with every later event until the returned handle is run. */
@@ -93,33 +129,62 @@ public final class SessionEvents {
 
   /**
    * The buffered events after {@code lastEventId} that {@code filter} accepts; empty when that id cannot be resumed
-   * from here (malformed, another process's, or older than the buffer).
+   * from here (malformed, unknown, or older than the buffer).
    */
-  public synchronized Optional<List<SessionEvent>> after(String lastEventId, Predicate<Session> filter) {
-    int dash = lastEventId.lastIndexOf('-');
-    if (dash < 0 || !lastEventId.substring(0, dash).equals(epoch)) {
-      return Optional.empty();
+  public Optional<List<SessionEvent>> after(String lastEventId, Predicate<Session> filter) {
+    return resume(lastEventId, filter).map(Resume::events);
+  }
+
+  /** Like {@link #after}, with the local sequence number of the event the stream resumes after. */
+  public synchronized Optional<Resume> resume(String lastEventId, Predicate<Session> filter) {
+    long from = -1;
+    if (lastEventId.equals(epoch + "-0")) {
+      // a snapshot taken before this process told anything: resumable while nothing was dropped
+      if (buffer.isEmpty() || buffer.peekFirst().seq() == 1) {
+        from = 0;
+      }
+    } else {
+      for (Iterator<Entry> it = buffer.descendingIterator(); it.hasNext(); ) {
+        Entry e = it.next();
+        if (e.id().equals(lastEventId)) {
+          from = e.seq();
+          break;
+        }
+      }
     }
-    long last;
-    try {
-      last = Long.parseLong(lastEventId.substring(dash + 1));
-    } catch (NumberFormatException e) {
-      return Optional.empty();
-    }
-    if (last > seq || (!buffer.isEmpty() && last < buffer.peekFirst().seq() - 1)) {
+    if (from < 0) {
       return Optional.empty();
     }
     List<SessionEvent> out = new ArrayList<>();
-    for (SessionEvent e : buffer) {
-      if (e.seq() > last && filter.test(e.session())) {
-        out.add(e);
+    java.util.Set<Long> replayed = new java.util.HashSet<>();
+    for (Entry e : buffer) {
+      if (e.seq() <= from) {
+        continue;
+      }
+      if (e.event() != null) {
+        if (filter.test(e.event().session())) {
+          out.add(e.event());
+        }
+      } else if (e.told() != null && e.told().seq() <= from && filter.test(e.told().session())
+          && replayed.add(e.told().seq())) {
+        // another replica may have told this notice's change where this one had told it before: the stream resuming
+        // may not have it, so it gets what this replica told (at worst once more)
+        out.add(new SessionEvent(e.id(), e.seq(), e.told().view()));
       }
     }
-    return Optional.of(out);
+    return Optional.of(new Resume(from, out));
   }
 
-  /** The id of the newest event (or {@code <epoch>-0}); a stream that starts from a snapshot resumes from it. */
+  /** The id of the newest event or position (or {@code <epoch>-0}); a stream that starts from a snapshot resumes from it. */
   public synchronized String latestId() {
-    return epoch + "-" + seq;
+    return buffer.isEmpty() ? epoch + "-0" : buffer.peekLast().id();
   }
+
+  /** {@link #latestId()} with its local sequence number, read together. */
+  public synchronized Mark mark() {
+    return new Mark(latestId(), seq);
+  }
+
+  /** A position in this process's events: its id and local sequence number. */
+  public record Mark(String id, long seq) {}
 }

@@ -24,26 +24,34 @@ import java.util.function.Predicate;
 /**
  * {@code GET /v1/sessions/events}: server-sent events of the state changes of the caller's sessions (every
  * session's for {@code broker:admin}). Each change is an {@code event: session} whose data is the session as
- * {@code GET /v1/sessions/{id}} shows it. A client resuming with {@code Last-Event-ID} gets the changes it missed
- * from the in-memory buffer; when that id cannot be resumed here (unknown, too old, another replica's or from before a
- * restart), or without one, the stream starts with an {@code event: snapshot} holding all the caller's sessions.
+ * {@code GET /v1/sessions/{id}} shows it (with its staging progress and warnings). A client resuming with
+ * {@code Last-Event-ID} gets the changes it missed from the in-memory buffer — on any replica, as events announced
+ * through PostgreSQL carry the same id everywhere ({@link FeedEvents}); when that id cannot be resumed here (unknown,
+ * too old, from before a restart, or this replica's own after a lost notice connection), or without one, the stream
+ * starts with an {@code event: snapshot} holding all the caller's sessions.
  * A comment line is sent every {@code heartbeat} so intermediaries keep the connection; the stream ends when the
- * caller's token expires (the broker learns of a logout only so). Changes made by another replica reach only its
- * own streams.
+ * caller's token expires (the broker learns of a logout only so).
  *
  * @see <a href="https://html.spec.whatwg.org/multipage/server-sent-events.html">HTML: server-sent events</a>
  */
 public final class SessionEventsEndpoint {
   private final SessionEvents events;
-  private final BrokerStore store;
-  private final Function<Session, JsonObject> json;
+  private final SessionViews views;
+  private final Function<SessionView, JsonObject> json;
   private final Duration heartbeat;
   private final Clock clock;
 
+  /** Sessions without staging or warnings (the in-memory store). */
   public SessionEventsEndpoint(SessionEvents events, BrokerStore store, Function<Session, JsonObject> json,
       Duration heartbeat, Clock clock) {
+    this(events, SessionViews.plain(store), v -> json.apply(v.session()), heartbeat, clock);
+  }
+
+  /** Sessions as {@code views} reads them for a snapshot; each event's data is {@code json} of its view. */
+  public SessionEventsEndpoint(SessionEvents events, SessionViews views, Function<SessionView, JsonObject> json,
+      Duration heartbeat, Clock clock) {
     this.events = Objects.requireNonNull(events, "events");
-    this.store = Objects.requireNonNull(store, "store");
+    this.views = Objects.requireNonNull(views, "views");
     this.json = Objects.requireNonNull(json, "json");
     this.heartbeat = Objects.requireNonNull(heartbeat, "heartbeat");
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -64,10 +72,6 @@ public final class SessionEventsEndpoint {
         .putHeader("X-Accel-Buffering", "no");
     r.write(": session events of " + (admin ? "every user" : "your sessions") + "\n\n");
     State state = new State();
-    String last = rc.request().getHeader("Last-Event-ID");
-    Optional<List<SessionEvent>> replay = last == null ? Optional.empty() : events.after(last.strip(), mine);
-    long baseSeq = seqOf(replay.isPresent() ? last.strip() : events.latestId());
-    state.lastSeq = baseSeq;
     Runnable unsubscribe = events.subscribe(e -> ctx.runOnContext(v -> {
       if (mine.test(e.session())) {
         if (state.live) {
@@ -77,6 +81,12 @@ public final class SessionEventsEndpoint {
         }
       }
     }));
+    // subscribed first: an event published meanwhile runs on this context after this handler, and is either in the
+    // replay (sent once: sequence numbers) or after the mark
+    String last = rc.request().getHeader("Last-Event-ID");
+    Optional<SessionEvents.Resume> replay = last == null ? Optional.empty() : events.resume(last.strip(), mine);
+    SessionEvents.Mark snapshotMark = events.mark();
+    state.lastSeq = replay.map(SessionEvents.Resume::seq).orElse(snapshotMark.seq());
     long beat = rc.vertx().setPeriodic(heartbeat.toMillis(), t -> r.write(": heartbeat\n\n"));
     long remaining = Math.max(1, Duration.between(clock.instant(), p.expiresAt()).toMillis());
     long expiry = rc.vertx().setTimer(remaining, t -> {
@@ -94,12 +104,12 @@ public final class SessionEventsEndpoint {
       rc.vertx().cancelTimer(expiry);
     });
     if (replay.isPresent()) {
-      replay.get().forEach(e -> send(r, state, e));
+      replay.get().events().forEach(e -> send(r, state, e));
       goLive(r, state);
       return;
     }
-    String snapshotId = events.latestId();
-    store.list(admin ? Optional.empty() : Optional.of(p.subject())).onComplete(ar -> {
+    String snapshotId = snapshotMark.id();
+    views.list(admin ? Optional.empty() : Optional.of(p.subject())).onComplete(ar -> {
       if (r.ended() || r.closed()) {
         return;
       }
@@ -133,15 +143,6 @@ public final class SessionEventsEndpoint {
       return;
     }
     state.lastSeq = e.seq();
-    r.write("id: " + e.id() + "\nevent: session\ndata: " + json.apply(e.session()).encode() + "\n\n");
-  }
-
-  private static long seqOf(String id) {
-    int dash = id.lastIndexOf('-');
-    try {
-      return Long.parseLong(id.substring(dash + 1));
-    } catch (RuntimeException e) {
-      return 0;
-    }
+    r.write("id: " + e.id() + "\nevent: session\ndata: " + json.apply(e.view()).encode() + "\n\n");
   }
 }

@@ -434,6 +434,39 @@ public final class SessionService {
     });
   }
 
+  /**
+   * Applies what a watch of cluster {@code clusterId} reported about session {@code id}'s pod (an informer event),
+   * without waiting for the reconciler: ready → RUNNING, failed → FAILED, absent → FAILED for a RUNNING session
+   * (a STARTING one may simply not be created yet: the reconciler starts it again). Nothing while its start is in
+   * flight here (that start observes when done), for a session on another cluster, or for a state it is not in.
+   * Answers the session when it changed.
+   */
+  public Future<Optional<Session>> observed(String clusterId, String id, eu.panosc.broker.driver.Observation ob) {
+    if (ob.phase() == eu.panosc.broker.driver.Observation.Phase.STARTING || starting.contains(id)) {
+      return Future.succeededFuture(Optional.empty());
+    }
+    java.util.function.Predicate<Session> applies = x -> x.cluster().equals(Optional.of(clusterId))
+        && switch (ob.phase()) {
+          case READY -> x.state() == SessionState.STARTING
+              || x.state() == SessionState.RUNNING && !x.url().equals(ob.url());
+          case FAILED -> x.state() == SessionState.STARTING || x.state() == SessionState.RUNNING;
+          case ABSENT -> x.state() == SessionState.RUNNING;
+          case STARTING -> false;
+        };
+    return store.get(id).compose(o -> {
+      if (o.isEmpty() || !applies.test(o.get())) {
+        return Future.succeededFuture(Optional.<Session>empty());
+      }
+      Instant now = clock.instant();
+      return store.update(id, x -> !applies.test(x) ? x : switch (ob.phase()) {
+        case READY -> x.running(ob.url().orElseThrow(), now);
+        case FAILED -> x.failed(ob.reason().orElse("the session failed on " + clusterId), now);
+        default -> x.failed("the session vanished from cluster " + clusterId
+            + " (its pod or process was removed outside the broker)", now);
+      });
+    });
+  }
+
   private Future<Session> startGuarded(Session s) {
     if (!starting.add(s.id())) {
       return Future.succeededFuture(s);

@@ -54,26 +54,34 @@ public final class PgBrokerStore implements BrokerStore {
   private static final String UPDATE_NOTIFY = "WITH u AS (" + UPDATE + ") SELECT u.*, pg_notify($20, $21) FROM u";
 
   private final Pool pool;
-  private final Optional<String> origin;
+  private final Optional<Announcer> announcer;
 
   /** A store that announces nothing (one replica, or tests). */
   public PgBrokerStore(Pool pool) {
-    this(pool, Optional.empty());
+    this(pool, Optional.<Announcer>empty(), true);
   }
 
   /**
    * A store that announces each creation and each change of a session's state or end on {@link #CHANNEL}, in the
-   * transaction that makes it, as {@code <origin> <session id> <state>} ({@link SessionFeed.Notice}): no secret, and
-   * {@code origin} (this replica's event epoch) lets the replica that made the change ignore its own.
+   * transaction that makes it, as {@code <origin> <n> <session id> <state>} ({@link SessionFeed.Notice}): no secret;
+   * {@code origin} (this replica's event epoch) and the number {@code n} make the notice's id.
    */
   public PgBrokerStore(Pool pool, Optional<String> origin) {
+    this(pool, origin.map(Announcer::new), true);
+  }
+
+  /**
+   * A store whose announcements {@code announcer} numbers ({@code <origin> <n> <session id> <state>}) and whose
+   * listener learns each session exactly as written.
+   */
+  public PgBrokerStore(Pool pool, Announcer announcer) {
+    this(pool, Optional.of(Objects.requireNonNull(announcer, "announcer")), true);
+  }
+
+  // (the flag only tells this constructor apart from the public one taking an origin: both take an Optional)
+  private PgBrokerStore(Pool pool, Optional<Announcer> announcer, boolean announcing) {
     this.pool = Objects.requireNonNull(pool, "pool");
-    this.origin = Objects.requireNonNull(origin, "origin");
-    origin.ifPresent(o -> {
-      if (!o.matches("[A-Za-z0-9_.-]{1,64}")) {
-        throw new IllegalArgumentException("origin must be 1 to 64 letters, digits, '.', '_' or '-'");
-      }
-    });
+    this.announcer = announcer;
   }
 
   @Override
@@ -123,6 +131,8 @@ public final class PgBrokerStore implements BrokerStore {
 
   @Override
   public Future<Session> create(Session s, Quota quota) {
+    Optional<SessionFeed.Notice> notice = announcer.map(a -> a.next(s.id(), s.state().name()));
+    notice.ifPresent(n -> announcer.get().written(n, s));
     return pool.withTransaction(conn -> conn.preparedQuery(LOCK).execute(Tuple.of("broker.user:" + s.owner()))
         .compose(x -> s.proposal().isEmpty() ? Future.succeededFuture()
             : conn.preparedQuery(LOCK).execute(Tuple.of("broker.proposal:" + s.proposal().get())).mapEmpty())
@@ -134,9 +144,9 @@ public final class PgBrokerStore implements BrokerStore {
           return coreHoursUsed(conn, s, quota);
         }).compose(used -> {
           Quotas.checkCoreHours(s, quota, used);
-          return origin.isEmpty() ? conn.preparedQuery(INSERT).execute(tuple(s))
-              : conn.preparedQuery(INSERT_NOTIFY).execute(notifying(tuple(s), s));
-        })).map(x -> s));
+          return notice.isEmpty() ? conn.preparedQuery(INSERT).execute(tuple(s))
+              : conn.preparedQuery(INSERT_NOTIFY).execute(tuple(s).addValue(CHANNEL).addValue(notice.get().payload()));
+        })).map(x -> s).onFailure(e -> notice.ifPresent(n -> announcer.get().abandoned(n))));
   }
 
   /** Core-hours the proposal's placed sessions used up to the new session's creation (under the proposal's lock). */
@@ -263,15 +273,21 @@ public final class PgBrokerStore implements BrokerStore {
 
   /** The UPDATE of {@code next}, announcing it when its state or end changed (and this store announces). */
   private Future<Optional<Session>> write(SqlConnection conn, Session current, Session next) {
-    boolean announce = origin.isPresent()
+    boolean announce = announcer.isPresent()
         && (current.state() != next.state() || !current.expiresAt().equals(next.expiresAt()));
-    return (announce ? conn.preparedQuery(UPDATE_NOTIFY).execute(notifying(tuple(next), next))
-        : conn.preparedQuery(UPDATE).execute(tuple(next))).map(r -> Optional.of(session(r.iterator().next())));
-  }
-
-  private Tuple notifying(Tuple t, Session s) {
-    String payload = new SessionFeed.Notice(origin.orElseThrow(), s.id(), s.state()).payload();
-    return t.addValue(CHANNEL).addValue(payload);
+    if (!announce) {
+      return conn.preparedQuery(UPDATE).execute(tuple(next)).map(r -> Optional.of(session(r.iterator().next())));
+    }
+    Announcer a = announcer.get();
+    SessionFeed.Notice n = a.next(next.id(), next.state().name());
+    // the listener learns the row as stored (last_activity never goes back), so it is told from the statement's
+    // answer; the notification itself is sent only at commit, after this
+    return conn.preparedQuery(UPDATE_NOTIFY).execute(tuple(next).addValue(CHANNEL).addValue(n.payload()))
+        .map(r -> {
+          Session stored = session(r.iterator().next());
+          a.written(n, stored);
+          return Optional.of(stored);
+        }).onFailure(e -> a.abandoned(n));
   }
 
   private static Tuple tuple(Session s) {
@@ -282,7 +298,8 @@ public final class PgBrokerStore implements BrokerStore {
         utc(s.lastActivity())});
   }
 
-  private static Session session(Row r) {
+  /** The session in a row holding the {@code session} table's columns by name (e.g. {@code SELECT s.*}). */
+  public static Session session(Row r) {
     return new Session(r.getString("id"), r.getString("owner_id"), Optional.ofNullable(r.getString("proposal")),
         Arrays.asList(r.getArrayOfStrings("datasets")), r.getString("flavour"), r.getString("image"),
         new Resources(r.getLong("cpu"), r.getLong("memory_mi"), r.getLong("gpu")),

@@ -24,42 +24,69 @@ import org.slf4j.LoggerFactory;
  * ({@code LISTEN}/{@code NOTIFY}). One connection of the pool is held for listening; when it is lost (a database
  * restart, {@code pg_terminate_backend}) the feed connects again after a backoff doubling from {@code minBackoff} to
  * {@code maxBackoff}, and once listening again reads every session changed since shortly before the connection was
- * lost ({@code session.updated}), so a change announced while nobody listened is not lost. Notices of this
- * replica's own changes (its {@code origin}) are ignored. The listener gets session ids only; whoever publishes the
- * events re-reads the session and drops what it already told (a catch-up may repeat a change).
+ * lost ({@code session.updated}, {@code session_staging.updated}, {@code session_notice.issued}), so a change
+ * announced while nobody listened is not lost. Every notice reaches the listener, this replica's own included, in the
+ * order of the commits that sent them (PostgreSQL delivers notifications so), which is the same on every replica;
+ * whoever publishes the events reads the sessions and drops what it already told (a catch-up may repeat a change).
  */
 public final class SessionFeed {
   private static final Logger LOG = LoggerFactory.getLogger(SessionFeed.class);
   /** How far before the lost connection a catch-up reads: replicas' clocks differ and commits take time. */
   static final Duration CATCH_UP_SLACK = Duration.ofSeconds(30);
 
-  /** One announcement: which replica changed which session into which state. Payload {@code <origin> <id> <state>}. */
-  public record Notice(String origin, String session, SessionState state) {
+  /**
+   * One announcement: replica {@code origin}'s {@code seq}-th notice, that session {@code session} was created or
+   * changed ({@code change}: its new state's name, {@code staging} for its staging progress, {@code warning} for a new
+   * notice before its end). Payload {@code <origin> <seq> <session> <change>}: no secret.
+   */
+  public record Notice(String origin, long seq, String session, String change) {
     /** PostgreSQL refuses a NOTIFY payload of 8000 bytes or more. */
     static final int MAX_PAYLOAD_BYTES = 7999;
+    public static final String STAGING = "staging";
+    public static final String WARNING = "warning";
 
     public Notice {
       Objects.requireNonNull(origin, "origin");
       Objects.requireNonNull(session, "session");
-      Objects.requireNonNull(state, "state");
+      Objects.requireNonNull(change, "change");
+      if (seq < 1 || !validChange(change)) {
+        throw new IllegalArgumentException("a notice has a positive number and a state, staging or warning");
+      }
+    }
+
+    /** The id every replica gives the event of this notice. */
+    public String id() {
+      return origin + ":" + seq;
     }
 
     public String payload() {
-      String p = origin + " " + session + " " + state.name();
+      String p = origin + " " + seq + " " + session + " " + change;
       if (p.getBytes(StandardCharsets.UTF_8).length > MAX_PAYLOAD_BYTES) {
         throw new IllegalArgumentException("a session notice must stay under 8000 bytes");
       }
       return p;
     }
 
+    private static boolean validChange(String change) {
+      if (change.equals(STAGING) || change.equals(WARNING)) {
+        return true;
+      }
+      try {
+        SessionState.valueOf(change);
+        return true;
+      } catch (IllegalArgumentException e) {
+        return false;
+      }
+    }
+
     /** The notice in {@code payload}, or empty when it is not one (another writer on the channel). */
     public static Optional<Notice> parse(String payload) {
       String[] parts = payload == null ? new String[0] : payload.split(" ", -1);
-      if (parts.length != 3 || parts[0].isEmpty() || parts[1].isEmpty()) {
+      if (parts.length != 4 || parts[0].isEmpty() || parts[2].isEmpty() || !parts[1].matches("[1-9][0-9]{0,18}")) {
         return Optional.empty();
       }
       try {
-        return Optional.of(new Notice(parts[0], parts[1], SessionState.valueOf(parts[2])));
+        return Optional.of(new Notice(parts[0], Long.parseLong(parts[1]), parts[2], parts[3]));
       } catch (IllegalArgumentException e) {
         return Optional.empty();
       }
@@ -68,7 +95,7 @@ public final class SessionFeed {
 
   private final Vertx vertx;
   private final Pool pool;
-  private final String origin;
+  private final Consumer<Notice> notices;
   private final Consumer<String> changed;
   private final Clock clock;
   private final Duration minBackoff;
@@ -81,14 +108,14 @@ public final class SessionFeed {
   private long connects;
 
   /**
-   * @param origin this replica's origin (as its {@link PgBrokerStore} announces it): those notices are ignored
-   * @param changed called on the event loop with the id of a session another replica created or changed
+   * @param notices called on the event loop with every notice, this replica's own included, in commit order
+   * @param changed called on the event loop with the id of a session that may have changed while nobody listened
    */
-  public SessionFeed(Vertx vertx, Pool pool, String origin, Consumer<String> changed, Clock clock,
+  public SessionFeed(Vertx vertx, Pool pool, Consumer<Notice> notices, Consumer<String> changed, Clock clock,
       Duration minBackoff, Duration maxBackoff) {
     this.vertx = Objects.requireNonNull(vertx, "vertx");
     this.pool = Objects.requireNonNull(pool, "pool");
-    this.origin = Objects.requireNonNull(origin, "origin");
+    this.notices = Objects.requireNonNull(notices, "notices");
     this.changed = Objects.requireNonNull(changed, "changed");
     this.clock = Objects.requireNonNull(clock, "clock");
     if (minBackoff.isNegative() || minBackoff.isZero() || maxBackoff.compareTo(minBackoff) < 0) {
@@ -117,8 +144,7 @@ public final class SessionFeed {
       PgConnection pg = PgConnection.cast(conn);
       pg.notificationHandler(n -> {
         if (PgBrokerStore.CHANNEL.equals(n.getChannel())) {
-          Notice.parse(n.getPayload()).filter(x -> !x.origin().equals(origin))
-              .ifPresent(x -> changed.accept(x.session()));
+          Notice.parse(n.getPayload()).ifPresent(notices);
         }
       });
       return conn.query("LISTEN " + PgBrokerStore.CHANNEL).execute().compose(x -> {
@@ -187,9 +213,14 @@ public final class SessionFeed {
     });
   }
 
-  /** Every session changed since shortly before {@code since}: what was announced while nobody listened. */
+  /**
+   * Every session changed since shortly before {@code since} (its state, its staging progress or a new notice): what
+   * was announced while nobody listened.
+   */
   private Future<Void> catchUp(Instant since) {
-    return pool.preparedQuery("SELECT id FROM session WHERE updated >= $1 ORDER BY updated, id")
+    return pool.preparedQuery("SELECT id FROM (SELECT id, updated FROM session WHERE updated >= $1 UNION ALL "
+        + "SELECT session_id, updated FROM session_staging WHERE updated >= $1 UNION ALL "
+        + "SELECT session_id, issued FROM session_notice WHERE issued >= $1) c GROUP BY id ORDER BY max(updated), id")
         .execute(Tuple.of(since.minus(CATCH_UP_SLACK).atOffset(ZoneOffset.UTC))).map(rows -> {
           for (Row r : rows) {
             changed.accept(r.getString(0));

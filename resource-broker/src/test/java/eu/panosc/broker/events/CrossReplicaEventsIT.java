@@ -6,6 +6,7 @@ import eu.panosc.broker.Fixtures;
 import eu.panosc.broker.model.Quota;
 import eu.panosc.broker.model.Resources;
 import eu.panosc.broker.model.SessionState;
+import eu.panosc.broker.store.Announcer;
 import eu.panosc.broker.store.PgBrokerStore;
 import eu.panosc.broker.store.SessionFeed;
 import eu.panosc.platform.testing.TestDatabase;
@@ -24,8 +25,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Two broker replicas on one embedded PostgreSQL, each with its own pool, event buffer, announcing store and
- * {@link SessionFeed}: a change made through replica A reaches the event subscribers of replica B exactly once (and A's
- * own subscribers once, not again through the feed); after B's listening connection is killed
+ * {@link SessionFeed} and {@link FeedEvents}: a change made through replica A reaches the event subscribers of replica B
+ * exactly once, under the same id as A's own subscribers get it; after B's listening connection is killed
  * ({@code pg_terminate_backend}) B listens again, a change made while it was not listening arrives through the
  * catch-up read, and the next change arrives as a notice.
  */
@@ -33,7 +34,7 @@ class CrossReplicaEventsIT {
   @RegisterExtension
   static final TestDatabase DB = TestDatabase.perClass("broker", 4);
 
-  record Replica(SessionEvents events, EventingBrokerStore store, SessionFeed feed, List<SessionEvent> seen) {}
+  record Replica(SessionEvents events, PgBrokerStore store, SessionFeed feed, List<SessionEvent> seen) {}
 
   // instants are the real clock's: the catch-up after a lost connection reads by session.updated
   private final List<SessionFeed> feeds = new CopyOnWriteArrayList<>();
@@ -45,9 +46,11 @@ class CrossReplicaEventsIT {
   Replica replica(Duration backoff) {
     Pool pool = DB.pool();
     SessionEvents events = new SessionEvents(100);
-    EventingBrokerStore store = new EventingBrokerStore(new PgBrokerStore(pool, Optional.of(events.origin())), events);
-    SessionFeed feed = new SessionFeed(DB.vertx(), pool, events.origin(), new RemoteSessionChanges(store, events),
-        Clock.systemUTC(), backoff, backoff.multipliedBy(4));
+    Announcer announcer = new Announcer(events.origin());
+    FeedEvents feedEvents = new FeedEvents(DB.vertx(), new PgSessionViews(pool), events);
+    PgBrokerStore store = new PgBrokerStore(pool, announcer.listener(feedEvents));
+    SessionFeed feed = new SessionFeed(DB.vertx(), pool, feedEvents::notice, feedEvents::changed, Clock.systemUTC(),
+        backoff, backoff.multipliedBy(4));
     feeds.add(feed);
     List<SessionEvent> seen = new CopyOnWriteArrayList<>();
     events.subscribe(seen::add);
@@ -89,7 +92,9 @@ class CrossReplicaEventsIT {
 
     assertThat(states(b, "sx1")).containsExactly(SessionState.PLACING, SessionState.STARTING, SessionState.RUNNING);
     assertThat(states(a, "sx1")).containsExactly(SessionState.PLACING, SessionState.STARTING, SessionState.RUNNING);
-    assertThat(b.seen()).allSatisfy(e -> assertThat(e.id()).startsWith(b.events().origin() + "-"));
+    // one id per notice, the same on both replicas: A's (the writer's) numbered notices
+    assertThat(b.seen()).extracting(SessionEvent::id).containsExactlyElementsOf(a.seen().stream()
+        .map(SessionEvent::id).toList()).allSatisfy(id -> assertThat(id).startsWith(a.events().origin() + ":"));
   }
 
   @Test

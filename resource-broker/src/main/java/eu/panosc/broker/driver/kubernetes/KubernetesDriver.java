@@ -12,6 +12,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.vertx5.Vertx5HttpClientFactory;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -26,10 +28,12 @@ import java.util.concurrent.Callable;
  * Runs sessions on a Kubernetes cluster through Fabric8, sharing the service's Vert.x instance
  * ({@link Vertx5HttpClientFactory}). Start creates the Pod if absent, then creates or updates its Secret and Service
  * and creates its scratch volume claim if the flavour has one (all owned by the Pod); the session is READY only when the Pod's {@code Ready} condition is true. Fabric8 calls block,
- * so they run on worker threads.
+ * so they run on worker threads. {@link #watch} follows the session pods with an informer.
  */
 public final class KubernetesDriver implements SessionDriver {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(KubernetesDriver.class);
   private final Vertx vertx;
+  private SharedIndexInformer<Pod> informer;
   private final KubernetesClient client;
   private final String namespace;
   /** Upstreams of sessions the proxy reached (Service and secret read once), forgotten when the session stops. */
@@ -136,24 +140,160 @@ public final class KubernetesDriver implements SessionDriver {
 
   @Override
   public Future<Observation> observe(String sessionId) {
-    return blocking(() -> {
-      Pod pod = client.pods().inNamespace(namespace).withName(SessionObjects.name(sessionId)).get();
-      if (pod == null || pod.getMetadata().getDeletionTimestamp() != null) {
-        return Observation.absent();
-      }
-      var status = pod.getStatus();
-      if (status != null && ("Failed".equals(status.getPhase()) || "Succeeded".equals(status.getPhase()))) {
-        return Observation.failed("the session's pod " + status.getPhase().toLowerCase(java.util.Locale.ROOT)
-            + (status.getReason() == null ? "" : ": " + status.getReason()));
-      }
-      boolean ready = status != null && status.getConditions() != null && status.getConditions().stream()
-          .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
-      if (!ready) {
-        return Observation.starting();
-      }
-      int port = pod.getSpec().getContainers().get(0).getPorts().get(0).getContainerPort();
-      return Observation.ready(SessionObjects.url(sessionId, namespace, port));
+    return blocking(() -> observation(client.pods().inNamespace(namespace).withName(SessionObjects.name(sessionId))
+        .get(), sessionId, namespace));
+  }
+
+  /** What {@code pod} (null: none) says about its session. */
+  static Observation observation(Pod pod, String sessionId, String namespace) {
+    if (pod == null || pod.getMetadata().getDeletionTimestamp() != null) {
+      return Observation.absent();
+    }
+    var status = pod.getStatus();
+    if (status != null && ("Failed".equals(status.getPhase()) || "Succeeded".equals(status.getPhase()))) {
+      return Observation.failed("the session's pod " + status.getPhase().toLowerCase(java.util.Locale.ROOT)
+          + (status.getReason() == null ? "" : ": " + status.getReason()));
+    }
+    boolean ready = status != null && status.getConditions() != null && status.getConditions().stream()
+        .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+    if (!ready) {
+      return Observation.starting();
+    }
+    int port = pod.getSpec().getContainers().get(0).getPorts().get(0).getContainerPort();
+    return Observation.ready(SessionObjects.url(sessionId, namespace, port));
+  }
+
+  /**
+   * Watches this cluster's session pods with one Fabric8 informer (list, then watch, through the same client and so the
+   * service's Vert.x): {@code listener} gets the session's id and what its pod says whenever a session pod is added,
+   * changes or is deleted ({@link Observation#absent()}). When the cluster stops answering the informer keeps trying
+   * (Fabric8's reconnect backoff); once a check ({@link #LAPSE_CHECK}) finds it not watching, the pods are listed as
+   * soon as the cluster answers again and compared with the informer's cache, so what changed meanwhile (a pod
+   * deleted) is told even when the resumed watch does not replay it. Other clusters'
+   * informers are separate. Stopped by {@link #close()}. The listener runs on the informer's or a worker thread.
+   */
+  public synchronized void watch(java.util.function.BiConsumer<String, Observation> listener) {
+    Objects.requireNonNull(listener, "listener");
+    if (informer != null) {
+      throw new IllegalStateException("this driver already watches its pods");
+    }
+    informer = client.pods().inNamespace(namespace).withLabel(SessionObjects.MANAGED_BY, SessionObjects.MANAGER)
+        .runnableInformer(0);
+    informer.exceptionHandler((started, e) -> {
+      LOG.warn("pods of {} not watched ({}); trying again", client.getMasterUrl(), e.getMessage());
+      return true;
     });
+    informer.addEventHandler(new ResourceEventHandler<Pod>() {
+      @Override
+      public void onAdd(Pod pod) {
+        tell(pod, false);
+      }
+
+      @Override
+      public void onUpdate(Pod before, Pod pod) {
+        tell(pod, false);
+      }
+
+      @Override
+      public void onDelete(Pod pod, boolean finalStateUnknown) {
+        tell(pod, true);
+      }
+
+      private void tell(Pod pod, boolean deleted) {
+        String id = sessionOf(pod);
+        if (id == null) {
+          return;
+        }
+        try {
+          listener.accept(id, deleted ? Observation.absent() : observation(pod, id, namespace));
+        } catch (RuntimeException e) {
+          LOG.warn("session {}: its pod's change was not applied ({})", id, e.getMessage());
+        }
+      }
+    });
+    informer.start().whenComplete((x, e) -> {
+      if (e != null) {
+        LOG.warn("the pod informer of {} stopped: {}", client.getMasterUrl(), e.getMessage());
+      }
+    });
+    this.listener = listener;
+    // a watch resumed after an outage may not replay what happened meanwhile (an API server restored, a proxy that
+    // cut the stream): while the informer does not watch, the pods are listed (once the cluster answers) and compared
+    // with its cache
+    lapseTimer = vertx.setPeriodic(LAPSE_CHECK.toMillis(), t -> {
+      if (!watching()) {
+        relistOwed = true;
+      }
+      // owed until a list succeeds: one tried while the cluster was still down is tried again, watching or not
+      if (relistOwed && !relisting) {
+        relisting = true;
+        relistOwed = false;
+        relist().onComplete(ar -> {
+          relisting = false;
+          if (ar.failed()) {
+            relistOwed = true;
+          }
+        });
+      }
+    });
+  }
+
+  private volatile boolean relistOwed;
+  private volatile Set<String> lastGone = Set.of();
+
+  /** How often the informer's watch is checked for a lapse. */
+  static final java.time.Duration LAPSE_CHECK = java.time.Duration.ofSeconds(1);
+  private java.util.function.BiConsumer<String, Observation> listener;
+  private volatile boolean relisting;
+  private long lapseTimer = -1;
+
+  /**
+   * Lists the session pods and tells the listener what each says, and that each pod the informer still holds but the
+   * cluster no longer has is gone.
+   */
+  private Future<Void> relist() {
+    SharedIndexInformer<Pod> i;
+    java.util.function.BiConsumer<String, Observation> l;
+    synchronized (this) {
+      i = informer;
+      l = listener;
+    }
+    return blocking(() -> {
+      Set<String> listed = new LinkedHashSet<>();
+      // fails while the cluster does not answer: tried again at the next check
+      for (Pod p : client.pods().inNamespace(namespace).withLabel(SessionObjects.MANAGED_BY, SessionObjects.MANAGER)
+          .list().getItems()) {
+        String id = sessionOf(p);
+        if (id != null) {
+          listed.add(id);
+          l.accept(id, observation(p, id, namespace));
+        }
+      }
+      Set<String> gone = new LinkedHashSet<>();
+      for (Pod p : i.getStore().list()) {
+        String id = sessionOf(p);
+        if (id != null && !listed.contains(id)) {
+          gone.add(id);
+          l.accept(id, Observation.absent());
+        }
+      }
+      if (!gone.equals(lastGone)) { // said once, not at every check of a long lapse
+        LOG.info("pods of {} listed while not watched: {} listed, {} gone meanwhile", client.getMasterUrl(),
+            listed.size(), gone.size());
+      }
+      lastGone = gone;
+      return null;
+    });
+  }
+
+  private static String sessionOf(Pod pod) {
+    var labels = pod.getMetadata().getLabels();
+    return labels == null ? null : labels.get(SessionObjects.SESSION);
+  }
+
+  /** Whether this driver's pod informer is watching (false while its cluster does not answer); for tests. */
+  public synchronized boolean watching() {
+    return informer != null && informer.isWatching();
   }
 
   /**
@@ -232,7 +372,18 @@ public final class KubernetesDriver implements SessionDriver {
 
   @Override
   public Future<Void> close() {
+    SharedIndexInformer<Pod> i;
+    synchronized (this) {
+      i = informer;
+      if (lapseTimer >= 0) {
+        vertx.cancelTimer(lapseTimer);
+        lapseTimer = -1;
+      }
+    }
     return blocking(() -> {
+      if (i != null) {
+        i.stop();
+      }
       client.close();
       return null;
     });

@@ -33,7 +33,7 @@ import org.keycloak.services.clientpolicy.executor.ClientPolicyExecutorProvider;
  * (fail closed; the latter raised as {@code temporarily_unavailable}, 503). At a refresh the named datasets are the
  * refresh request's {@code scope} (else the scope of the original authorization request) and its {@code resource} /
  * {@code audience} values, so a dataset granted at login is checked again at each refresh. Token exchange is not
- * covered (Keycloak 26.7 offers no client-policy event with the exchanged user before the token is issued).
+ * covered (Keycloak 26.7's {@code TOKEN_EXCHANGE_REQUEST} context carries the form parameters, not the user).
  */
 public final class DatasetAudienceExecutor
     implements ClientPolicyExecutorProvider<DatasetAudienceExecutor.Configuration> {

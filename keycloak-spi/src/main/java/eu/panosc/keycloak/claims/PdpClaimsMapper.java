@@ -154,7 +154,7 @@ public final class PdpClaimsMapper extends AbstractOIDCProtocolMapper
     }
   }
 
-  private record State(Map<String, String> config, Settings settings, Optional<PdpClient> client,
+  private record State(String key, Map<String, String> config, Settings settings, Optional<PdpClient> client,
       DatasetCache cache) {
   }
 
@@ -201,11 +201,18 @@ public final class PdpClaimsMapper extends AbstractOIDCProtocolMapper
       KeycloakSession session, ClientSessionContext clientSessionCtx) {
     State state = state(model);
     UserModel user = userSession.getUser();
-    token.getOtherClaims().put("proposals", proposals(user, state.settings().root()));
+    // one issuance (access token, ID token, userinfo) reads the groups once
+    String proposalsMemo = "panosc.proposals." + state.key();
+    Object proposals = clientSessionCtx.getAttribute(proposalsMemo, Object.class);
+    if (proposals == null) {
+      proposals = proposals(user, state.settings().root());
+      clientSessionCtx.setAttribute(proposalsMemo, proposals);
+    }
+    token.getOtherClaims().put("proposals", proposals);
     if (!state.settings().datasets() || state.client().isEmpty()) {
       return;
     }
-    String memo = "panosc.datasets." + model.getId();
+    String memo = "panosc.datasets." + state.key();
     Object known = clientSessionCtx.getAttribute(memo, Object.class);
     if (known == null) {
       known = datasets(session, userSession.getRealm(), user, state);
@@ -275,8 +282,12 @@ public final class PdpClaimsMapper extends AbstractOIDCProtocolMapper
   }
 
   private static State state(ProtocolMapperModel model) {
-    Map<String, String> config = Map.copyOf(model.getConfig());
     String key = model.getId() != null ? model.getId() : model.getName();
+    State known = STATES.get(key);
+    if (known != null && known.config().equals(model.getConfig())) {
+      return known; // every token after the first: no copy, no lock
+    }
+    Map<String, String> config = Map.copyOf(model.getConfig());
     return STATES.compute(key, (k, old) -> {
       if (old != null && old.config().equals(config)) {
         return old;
@@ -290,7 +301,7 @@ public final class PdpClaimsMapper extends AbstractOIDCProtocolMapper
         settings = new Settings("proposals", false, "panosc", Optional.empty(), Duration.ZERO, 1, false);
       }
       Optional<PdpClient> client = settings.pdp().map(p -> new PdpClient(p, HTTP, Clock.systemUTC()));
-      return new State(config, settings, client, new DatasetCache(settings.ttl(), settings.cacheSize(),
+      return new State(k, config, settings, client, new DatasetCache(settings.ttl(), settings.cacheSize(),
           Clock.systemUTC()));
     });
   }

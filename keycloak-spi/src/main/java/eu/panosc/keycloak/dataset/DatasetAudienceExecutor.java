@@ -18,17 +18,22 @@ import org.keycloak.protocol.oidc.OIDCLoginProtocol;
 import org.keycloak.representations.idm.ClientPolicyExecutorConfigurationRepresentation;
 import org.keycloak.services.clientpolicy.ClientPolicyContext;
 import org.keycloak.services.clientpolicy.ClientPolicyException;
+import org.keycloak.services.clientpolicy.context.TokenRefreshResponseContext;
 import org.keycloak.services.clientpolicy.context.TokenRequestContext;
 import org.keycloak.services.clientpolicy.executor.ClientPolicyExecutorProvider;
 
 /**
- * Client-policy executor: at the token request of the authorization-code grant, every dataset the request names
+ * Client-policy executor: at the token request of the authorization-code grant and at every refresh (Keycloak's
+ * {@code TOKEN_REFRESH_RESPONSE} event, before the refreshed tokens are sent), every dataset the request names
  * (a requested scope, or a {@code resource} / {@code audience} value, starting with the configured prefix, e.g.
  * {@code dataset:10.15151/ESRF-DC-2415001}) must be readable by the user, as the PDP decides (AuthZEN evaluation,
  * action {@code read}, the user's pairwise {@code sub} at the facility). A denial refuses the token with
  * {@code access_denied} naming the dataset (Keycloak's code grant sends it as {@code invalid_grant}, 400, with this
  * description); a user without a federation link, or a PDP that cannot answer within the budget, refuses it too
- * (fail closed; the latter raised as {@code temporarily_unavailable}, 503).
+ * (fail closed; the latter raised as {@code temporarily_unavailable}, 503). At a refresh the named datasets are the
+ * refresh request's {@code scope} (else the scope of the original authorization request) and its {@code resource} /
+ * {@code audience} values, so a dataset granted at login is checked again at each refresh. Token exchange is not
+ * covered (Keycloak 26.7's {@code TOKEN_EXCHANGE_REQUEST} context carries the form parameters, not the user).
  */
 public final class DatasetAudienceExecutor
     implements ClientPolicyExecutorProvider<DatasetAudienceExecutor.Configuration> {
@@ -126,7 +131,22 @@ public final class DatasetAudienceExecutor
       }
       Set<String> datasets = named(clientSession.getNote(OIDCLoginProtocol.SCOPE_PARAM), token.getParams());
       if (!datasets.isEmpty()) {
-        check(clientSession.getUserSession().getUser(), datasets);
+        check(clientSession.getUserSession().getUser(), datasets, "access_denied");
+      }
+    } else if (context instanceof TokenRefreshResponseContext refresh) {
+      AuthenticatedClientSessionModel clientSession = refresh.getClientSession();
+      if (clientSession == null || clientSession.getUserSession() == null) {
+        return; // Keycloak itself refuses a refresh without a session
+      }
+      MultivaluedMap<String, String> params = refresh.getParams();
+      String requested = params == null ? null : params.getFirst(OIDCLoginProtocol.SCOPE_PARAM);
+      String scope = requested != null && !requested.isBlank() ? requested
+          : clientSession.getNote(OIDCLoginProtocol.SCOPE_PARAM);
+      Set<String> datasets = named(scope, params);
+      if (!datasets.isEmpty()) {
+        // Keycloak's refresh grant sends the executor's error as it is; invalid_grant (RFC 6749 §5.2) is what the
+        // code grant answers for the same refusal
+        check(clientSession.getUserSession().getUser(), datasets, "invalid_grant");
       }
     }
   }
@@ -153,7 +173,7 @@ public final class DatasetAudienceExecutor
     return out;
   }
 
-  private void check(UserModel user, Set<String> datasets) throws ClientPolicyException {
+  private void check(UserModel user, Set<String> datasets, String denied) throws ClientPolicyException {
     PdpSettings settings;
     try {
       settings = PdpSettings.parse(configuration.asMap());
@@ -170,14 +190,14 @@ public final class DatasetAudienceExecutor
       case ALLOWED:
         return;
       case NOT_FEDERATED:
-        throw new ClientPolicyException("access_denied", "Datasets can be granted only to users signed in through"
+        throw new ClientPolicyException(denied, "Datasets can be granted only to users signed in through"
             + " the federation.", Response.Status.BAD_REQUEST);
       case UNAVAILABLE:
         throw new ClientPolicyException("temporarily_unavailable", "Dataset access could not be checked; try again"
             + " shortly.", Response.Status.SERVICE_UNAVAILABLE);
       default:
         // RFC 6749 §4.1.2.1: the resource owner (here: the federation's policy) denied the request
-        throw new ClientPolicyException("access_denied", "You may not read dataset " + outcome.dataset().orElse("")
+        throw new ClientPolicyException(denied, "You may not read dataset " + outcome.dataset().orElse("")
             + ".", Response.Status.BAD_REQUEST);
     }
   }

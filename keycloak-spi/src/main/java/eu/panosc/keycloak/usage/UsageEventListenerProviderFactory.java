@@ -190,10 +190,12 @@ public final class UsageEventListenerProviderFactory implements EventListenerPro
             + "persistent disk.").add()
         .property().name("max-queue-mb").type("string").defaultValue("64").label("Queue bound (MiB per realm)")
         .helpText("When a realm's queue reaches this size, new records are dropped and a warning is logged.").add()
-        .property().name("fsync-interval-ms").type("string").defaultValue("0").label("Disk flush interval (ms)")
-        .helpText("0: every record is forced to disk before Keycloak answers (group commit; a crash of Keycloak or "
-            + "of the machine loses nothing). n > 0: records are written before Keycloak answers and forced every n ms "
-            + "(a Keycloak crash loses nothing, a power loss up to n ms of records); less latency on slow disks.").add()
+        .property().name("fsync-interval-ms").type("string")
+        .defaultValue(Long.toString(UsageSettings.DEFAULT_FSYNC_INTERVAL_MS)).label("Disk flush interval (ms)")
+        .helpText("n > 0 (default 100): records are written before Keycloak answers and forced to disk every n ms (a "
+            + "crash or kill of Keycloak loses nothing; a power loss or OS crash up to the last n ms of records). 0: "
+            + "every record is forced before Keycloak answers (group commit; nothing lost even at a power loss, but "
+            + "each token waits for a disk flush).").add()
         .property().name("events").type("string").defaultValue(String.join(",", UsageRecords.DEFAULT_TYPES))
         .label("Event types").helpText("Comma-separated Keycloak event types turned into records.").add()
         .property().name("federation-id-attribute").type("string").defaultValue("panosc_subject")

@@ -17,6 +17,14 @@ public record UsageSettings(Path directory, long maxQueueBytes, URI accountingUr
     String identityProvider, Set<String> eventTypes, int batchSize, Duration shipInterval, Duration maxBackoff,
     Duration fsyncInterval) {
 
+  /**
+   * The default {@code fsync-interval-ms}: records are written (to the page cache) before Keycloak answers and forced
+   * to disk every 100 ms. A crash or {@code kill -9} of Keycloak loses nothing; a power loss or OS crash can lose the
+   * records of the last 100 ms. 0 forces each record before the answer, which on a slow disk costs the disk's flush
+   * latency per token (docs/benchmarks.md).
+   */
+  public static final long DEFAULT_FSYNC_INTERVAL_MS = 100;
+
   /** Reads the settings through {@code get(key)} (null when unset). */
   public static UsageSettings read(Function<String, String> get, Path defaultDirectory) {
     String dir = get.apply("directory");
@@ -38,7 +46,7 @@ public record UsageSettings(Path directory, long maxQueueBytes, URI accountingUr
         or(get.apply("identity-provider"), "panosc"), eventTypes, (int) positive(get, "batch-size", 500),
         Duration.ofMillis(positive(get, "ship-interval-ms", 1000)),
         Duration.ofMillis(positive(get, "max-backoff-ms", 60_000)),
-        Duration.ofMillis(nonNegative(get, "fsync-interval-ms")));
+        Duration.ofMillis(nonNegative(get, "fsync-interval-ms", DEFAULT_FSYNC_INTERVAL_MS)));
   }
 
   private static URI uri(Function<String, String> get, String key) {
@@ -73,10 +81,10 @@ public record UsageSettings(Path directory, long maxQueueBytes, URI accountingUr
     }
   }
 
-  private static long nonNegative(Function<String, String> get, String key) {
+  private static long nonNegative(Function<String, String> get, String key, long dflt) {
     String v = get.apply(key);
     if (blank(v)) {
-      return 0;
+      return dflt;
     }
     try {
       long n = Long.parseLong(v.trim());

@@ -285,6 +285,75 @@ class FacilityKeycloakFederationIT {
     assertThat(allowed.statusCode()).as(allowed.body()).isEqualTo(200);
   }
 
+  /** A refresh_token grant of the portal with {@code extra} form parameters. */
+  private static HttpResponse<String> refresh(String refreshToken, String extra) {
+    return Http.send(HttpRequest.newBuilder(URI.create(kc + "/realms/" + REALM + "/protocol/openid-connect/token"))
+        .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(("portal:" + PORTAL_SECRET)
+            .getBytes(StandardCharsets.UTF_8)))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .POST(HttpRequest.BodyPublishers.ofString("grant_type=refresh_token&refresh_token="
+            + FederationBrowser.enc(refreshToken) + extra)).build());
+  }
+
+  private static String refreshTokenOf(HttpResponse<String> tokenAnswer) {
+    assertThat(tokenAnswer.statusCode()).as(tokenAnswer.body()).isEqualTo(200);
+    return new JsonObject(tokenAnswer.body()).getString("refresh_token");
+  }
+
+  @Test
+  void datasetResourceAtARefreshWhenThePdpDeniesThenInvalidGrantAndWhenItAllowsThenTokens() {
+    String refreshToken = refreshTokenOf(portalToken("bob", "openid"));
+
+    HttpResponse<String> denied = refresh(refreshToken, "&resource=" + FederationBrowser.enc("dataset:"
+        + ILL_EMBARGOED));
+    assertThat(denied.statusCode()).as(denied.body()).isEqualTo(400);
+    JsonObject error = new JsonObject(denied.body());
+    assertThat(error.getString("error")).isEqualTo("invalid_grant");
+    assertThat(error.getString("error_description")).isEqualTo("You may not read dataset " + ILL_EMBARGOED + ".");
+
+    HttpResponse<String> allowed = refresh(refreshToken, "&resource=" + FederationBrowser.enc("dataset:"
+        + XFEL_EMBARGOED));
+    assertThat(allowed.statusCode()).as(allowed.body()).isEqualTo(200);
+    assertThat(new JsonObject(allowed.body()).getString("access_token")).isNotBlank();
+    // a refresh naming no dataset is not the executor's business
+    assertThat(refresh(refreshToken, "").statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void datasetExecutorWhenThePdpIsUnavailableThenRefusedFailClosed() {
+    // a token obtained while the PDP is reachable, refreshed after the executor's PDP has gone
+    String refreshToken = refreshTokenOf(portalToken("bob", "openid"));
+    String profiles = "/realms/" + REALM + "/client-policies/profiles";
+    String saved = keycloak.admin("GET", profiles, null).body();
+    String dead = "http://127.0.0.1:" + Http.freePort();
+    expect(keycloak.admin("PUT", profiles, new JsonObject().put("profiles", new JsonArray().add(new JsonObject()
+        .put("name", "panosc-datasets").put("executors", new JsonArray().add(new JsonObject()
+            .put("executor", "panosc-dataset-audience").put("configuration", pdpConfig().put("prefix", "dataset:")
+                .put("pdpUrl", dead + "/pdp").put("budgetMillis", "300")))))).encode()), 204);
+    try {
+      HttpResponse<String> atRefresh = refresh(refreshToken, "&resource=" + FederationBrowser.enc("dataset:"
+          + XFEL_EMBARGOED));
+      assertThat(atRefresh.statusCode()).as(atRefresh.body()).isEqualTo(503);
+      JsonObject refreshError = new JsonObject(atRefresh.body());
+      assertThat(refreshError.getString("error")).isEqualTo("temporarily_unavailable");
+      assertThat(refreshError.getString("error_description"))
+          .isEqualTo("Dataset access could not be checked; try again shortly.");
+
+      // the code grant answers every client-policy refusal as invalid_grant, with the executor's description
+      HttpResponse<String> atCode = tokenAt("portal", "bob", "openid", "&resource="
+          + FederationBrowser.enc("dataset:" + XFEL_EMBARGOED));
+      assertThat(atCode.statusCode()).as(atCode.body()).isEqualTo(400);
+      JsonObject codeError = new JsonObject(atCode.body());
+      assertThat(codeError.getString("error")).isEqualTo("invalid_grant");
+      assertThat(codeError.getString("error_description"))
+          .isEqualTo("Dataset access could not be checked; try again shortly.");
+      // without a dataset the PDP is not needed
+      assertThat(refresh(refreshToken, "").statusCode()).isEqualTo(200);
+    } finally {
+      expect(keycloak.admin("PUT", profiles, saved), 204);
+    }
+  }
+
   @Test
   void pdpOutageWhenFailOpenThenDatasetsUnavailableAndWhenFailClosedThenNoToken() {
     String dead = "http://127.0.0.1:" + Http.freePort();

@@ -172,7 +172,7 @@ class RegistrationIT {
     JsonObject usage = providers.getJsonObject("eventsListener").getJsonObject("providers")
         .getJsonObject("panosc-usage").getJsonObject("operationalInfo");
     assertThat(usage.getString("accounting-url")).isEqualTo(PanoscPeers.BASE + "/accounting");
-    assertThat(usage.getString("fsync-interval-ms")).isEqualTo("0");
+    assertThat(usage.getString("fsync-interval-ms")).as("the default").isEqualTo("100");
     assertThat(info.body()).doesNotContain("registry-admin-demo-secret").doesNotContain("resource-broker-demo-secret");
   }
 

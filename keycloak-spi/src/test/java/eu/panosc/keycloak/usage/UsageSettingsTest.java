@@ -21,7 +21,8 @@ class UsageSettingsTest {
     assertThat(s.scope()).isEqualTo("accounting:ingest");
     assertThat(s.identityProvider()).isEqualTo("panosc");
     assertThat(s.maxBackoff()).isEqualTo(Duration.ofMinutes(1));
-    assertThat(s.fsyncInterval()).as("forced before Keycloak answers").isZero();
+    assertThat(s.fsyncInterval()).as("written before Keycloak answers, forced every 100 ms")
+        .isEqualTo(Duration.ofMillis(100));
   }
 
   @Test
@@ -39,6 +40,8 @@ class UsageSettingsTest {
         .hasMessageContaining("fsync-interval-ms must be an integer from 0 to 10000");
     assertThat(UsageSettings.read(Map.of("fsync-interval-ms", "50")::get, Path.of("/q")).fsyncInterval())
         .isEqualTo(Duration.ofMillis(50));
+    assertThat(UsageSettings.read(Map.of("fsync-interval-ms", "0")::get, Path.of("/q")).fsyncInterval())
+        .as("0 still chooses a flush before every answer").isZero();
     assertThatThrownBy(() -> UsageSettings.read(Map.of("accounting-url", "ftp://x", "token-endpoint", "https://t",
         "client-id", "c", "client-secret", "s")::get, Path.of("/q"))).hasMessageContaining("accounting-url must be");
   }

@@ -19,7 +19,8 @@
 #
 # Environment: BENCH_CLUSTERS (3), BENCH_ROUNDS (3), BENCH_CONNECTIONS (16), BENCH_WARMUP (5 s), BENCH_DURATION
 # (10 s; a user may hold at most 10 000 active sessions, so keep rate x time under that), BENCH_OURS_PORT (18690),
-# BENCH_RECONCILE (10m), BENCH_SKIP_BUILD=1 (reuse benchmarks.jar and panosc.jar).
+# BENCH_RECONCILE (10m), BENCH_SKIP_BUILD=1 (reuse benchmarks.jar and panosc.jar), BENCH_PANOSC_JAVA_OPTS (added to the
+# control plane's JVM, e.g. -XX:StartFlightRecording=settings=profile,filename=/tmp/create.jfr).
 # Requires: curl, python3.
 set -euo pipefail
 
@@ -94,7 +95,7 @@ mapfile -t APIS < "$WORK/apis.txt"
 
 port_free "$PORT" || die "port $PORT is taken (BENCH_OURS_PORT)"
 say "starting the control plane on port $PORT ($(load))"
-PANOSC_JAVA_OPTS="-Djava.io.tmpdir=$WORK" ./panosc up --demo --port "$PORT" --data-dir "$WORK/data" \
+PANOSC_JAVA_OPTS="-Djava.io.tmpdir=$WORK ${BENCH_PANOSC_JAVA_OPTS:-}" ./panosc up --demo --port "$PORT" --data-dir "$WORK/data" \
   --config "$WORK/panosc.yaml" > "$WORK/panosc.log" 2>&1 &
 PANOSC_PID=$!
 URL="http://127.0.0.1:$PORT"

@@ -68,6 +68,7 @@ public final class SessionFeed {
 
   private final Vertx vertx;
   private final Pool pool;
+  private final java.util.function.Supplier<Future<SqlConnection>> listenOn;
   private final String origin;
   private final Consumer<String> changed;
   private final Clock clock;
@@ -86,8 +87,18 @@ public final class SessionFeed {
    */
   public SessionFeed(Vertx vertx, Pool pool, String origin, Consumer<String> changed, Clock clock,
       Duration minBackoff, Duration maxBackoff) {
+    this(vertx, pool, pool::getConnection, origin, changed, clock, minBackoff, maxBackoff);
+  }
+
+  /**
+   * Listening on a connection of its own from {@code listenOn} (e.g. {@code PgConnection.connect}), so the pool's few
+   * connections all serve requests; {@code pool} serves the catch-up reads.
+   */
+  public SessionFeed(Vertx vertx, Pool pool, java.util.function.Supplier<Future<SqlConnection>> listenOn, String origin,
+      Consumer<String> changed, Clock clock, Duration minBackoff, Duration maxBackoff) {
     this.vertx = Objects.requireNonNull(vertx, "vertx");
     this.pool = Objects.requireNonNull(pool, "pool");
+    this.listenOn = Objects.requireNonNull(listenOn, "listenOn");
     this.origin = Objects.requireNonNull(origin, "origin");
     this.changed = Objects.requireNonNull(changed, "changed");
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -113,7 +124,7 @@ public final class SessionFeed {
     if (closed) {
       return Future.succeededFuture();
     }
-    return pool.getConnection().compose(conn -> {
+    return listenOn.get().compose(conn -> {
       PgConnection pg = PgConnection.cast(conn);
       pg.notificationHandler(n -> {
         if (PgBrokerStore.CHANNEL.equals(n.getChannel())) {

@@ -65,6 +65,8 @@ public final class PgBrokerStore implements BrokerStore {
   private volatile Remembered<List<Image>> images;
   /** Counts puts: a read that a put overtook is not remembered. */
   private final java.util.concurrent.atomic.AtomicLong puts = new java.util.concurrent.atomic.AtomicLong();
+  /** Transactions that would wait for the same advisory lock, in line in this process first. */
+  private final KeyedQueue inLine = new KeyedQueue();
 
   private record Remembered<T>(Future<T> value, long untilNanos) {
     boolean fresh() {
@@ -178,6 +180,11 @@ public final class PgBrokerStore implements BrokerStore {
 
   @Override
   public Future<Session> create(Session s, Quota quota) {
+    // one owner's creates wait for each other here, not holding pooled connections while they wait for the lock
+    return inLine.run("broker.user:" + s.owner(), () -> createNow(s, quota));
+  }
+
+  private Future<Session> createNow(Session s, Quota quota) {
     return pool.withTransaction(conn -> conn.preparedQuery(LOCK).execute(Tuple.of("broker.user:" + s.owner()))
         .compose(x -> s.proposal().isEmpty() ? Future.succeededFuture()
             : conn.preparedQuery(LOCK).execute(Tuple.of("broker.proposal:" + s.proposal().get())).mapEmpty())
@@ -282,6 +289,12 @@ public final class PgBrokerStore implements BrokerStore {
 
   @Override
   public Future<Optional<Session>> reserve(String id, String cluster, Resources capacity,
+      UnaryOperator<Session> placed) {
+    // one cluster's reservations wait for each other here, not holding pooled connections while they wait for the lock
+    return inLine.run("broker.cluster:" + cluster, () -> reserveNow(id, cluster, capacity, placed));
+  }
+
+  private Future<Optional<Session>> reserveNow(String id, String cluster, Resources capacity,
       UnaryOperator<Session> placed) {
     // under the cluster's lock, one statement reads the session (locking its row) and what the cluster's other
     // active sessions hold: its snapshot is taken after the lock was granted, so it sees every earlier reservation

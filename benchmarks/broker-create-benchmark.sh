@@ -12,6 +12,8 @@
 # number of sessions created (the Kubernetes driver creates Pod, Service and Secret after the answer).
 # The reconciler runs every 10 min here (BENCH_RECONCILE), so its passes over thousands of STARTING sessions, which
 # never run on a mock API server, do not mix into the measurement.
+# Also per session created (a busy machine changes these far less than the rate): CPU of the control plane's JVM and
+# of its PostgreSQL, and PostgreSQL transactions (needs psql; the PDP's and aai-broker's included).
 # Results: benchmarks/results/<UTC>-broker-create.json and a summary on stdout.
 #
 #   benchmarks/broker-create-benchmark.sh
@@ -19,7 +21,8 @@
 #
 # Environment: BENCH_CLUSTERS (3), BENCH_ROUNDS (3), BENCH_CONNECTIONS (16), BENCH_WARMUP (5 s), BENCH_DURATION
 # (10 s; a user may hold at most 10 000 active sessions, so keep rate x time under that), BENCH_OURS_PORT (18690),
-# BENCH_RECONCILE (10m), BENCH_SKIP_BUILD=1 (reuse benchmarks.jar and panosc.jar).
+# BENCH_RECONCILE (10m), BENCH_SKIP_BUILD=1 (reuse benchmarks.jar and panosc.jar), BENCH_PANOSC_JAVA_OPTS (added to the
+# control plane's JVM, e.g. -XX:StartFlightRecording=settings=profile,filename=/tmp/create.jfr).
 # Requires: curl, python3.
 set -euo pipefail
 
@@ -94,7 +97,7 @@ mapfile -t APIS < "$WORK/apis.txt"
 
 port_free "$PORT" || die "port $PORT is taken (BENCH_OURS_PORT)"
 say "starting the control plane on port $PORT ($(load))"
-PANOSC_JAVA_OPTS="-Djava.io.tmpdir=$WORK" ./panosc up --demo --port "$PORT" --data-dir "$WORK/data" \
+PANOSC_JAVA_OPTS="-Djava.io.tmpdir=$WORK ${BENCH_PANOSC_JAVA_OPTS:-}" ./panosc up --demo --port "$PORT" --data-dir "$WORK/data" \
   --config "$WORK/panosc.yaml" > "$WORK/panosc.log" 2>&1 &
 PANOSC_PID=$!
 URL="http://127.0.0.1:$PORT"
@@ -107,21 +110,56 @@ token() {
 ALICE="$(token alice)"
 BOB="$(token bob)"
 
+# The cost per create, which a busy machine changes far less than the rate: CPU of the control plane's JVM and of its
+# PostgreSQL (postmaster and backends), and PostgreSQL transactions (xact_commit + xact_rollback of the database, the
+# PDP's and aai-broker's included), over the whole load (warm-ups and the wait for the Pods included) / sessions.
+JVM_PID="$(java_pid "$PANOSC_PID")"
+PGPORT_FILE="$WORK/data/postgres.port"
+pg_pids() {  # the postmaster of this run's data directory and its children
+  local p root=""
+  for p in $(pgrep -x postgres || true); do
+    if tr '\0' ' ' < "/proc/$p/cmdline" 2>/dev/null | grep -qF -- "$WORK/data"; then root="$p"; break; fi
+  done
+  [[ -n "$root" ]] || return 0
+  echo "$root"
+  pgrep -P "$root" || true
+}
+cpu_sum() { local t=0 p; for p in "$@"; do [[ -r "/proc/$p/stat" ]] && t=$((t + $(cpu_ticks "$p"))); done; echo "$t"; }
+xacts() {  # transactions of the database so far (-1 without psql)
+  command -v psql >/dev/null && [[ -s "$PGPORT_FILE" ]] || { echo -1; return 0; }
+  PGHOST=127.0.0.1 PGPORT="$(cat "$PGPORT_FILE")" PGUSER=postgres psql -X -At -d postgres -c \
+    "SELECT sum(xact_commit + xact_rollback) FROM pg_stat_database" 2>/dev/null || echo -1
+}
+
 say "load: $CONNECTIONS in flight, warm-up ${WARMUP} s, $ROUNDS x ${DURATION} s per phase ($(load))"
 OUT="$RESULTS/$STAMP-broker-create.json"
+mapfile -t PGS < <(pg_pids)
+J0="$(cpu_ticks "$JVM_PID")"; G0="$(cpu_sum "${PGS[@]}")"; X0="$(xacts)"
 "$JAVA" "${JAVA_FLAGS[@]}" -cp "$JAR" eu.panosc.benchmarks.broker.SessionCreateLoad --url "$URL" \
   --pdp-token "$ALICE" --peer-token "$BOB" --dataset 10.15151/ESRF-DC-2415002 \
   --apis "$(IFS=,; echo "${APIS[*]}")" --cluster-prefix bench-k8s- --concurrency "$CONNECTIONS" \
   --warmup "$WARMUP" --duration "$DURATION" --rounds "$ROUNDS" --out "$WORK/load.json" > /dev/null
+J1="$(cpu_ticks "$JVM_PID")"; X1="$(xacts)"
+mapfile -t PGS2 < <(pg_pids)
+G1="$(cpu_sum "${PGS2[@]}")"  # backends opened meanwhile count from zero; ended ones are lost (none here: pooled)
 
-python3 - "$WORK/load.json" "$OUT" "$LOAD_AT_START" "$(cat /proc/loadavg)" "$("$JAVA" -version 2>&1 | head -1)" <<'PY'
+python3 - "$WORK/load.json" "$OUT" "$LOAD_AT_START" "$(cat /proc/loadavg)" "$("$JAVA" -version 2>&1 | head -1)" \
+  "$((J1 - J0))" "$((G1 - G0))" "$(getconf CLK_TCK)" "$X0" "$X1" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))
-r.update({"benchmark": "broker-create", "load_at_start": sys.argv[3], "load_at_end": sys.argv[4], "jdk": sys.argv[5]})
+jvm, pg, tck, x0, x1 = int(sys.argv[6]), int(sys.argv[7]), int(sys.argv[8]), int(sys.argv[9]), int(sys.argv[10])
+created = r["sessionsCreated"]
+r.update({"benchmark": "broker-create", "load_at_start": sys.argv[3], "load_at_end": sys.argv[4], "jdk": sys.argv[5],
+          "jvmCpuSeconds": round(jvm / tck, 2), "postgresCpuSeconds": round(pg / tck, 2),
+          "jvmCpuMsPerSession": round(1000.0 * jvm / tck / created, 2) if created else None,
+          "postgresCpuMsPerSession": round(1000.0 * pg / tck / created, 2) if created else None,
+          "postgresTransactionsPerSession": round((x1 - x0) / created, 2) if created and x0 >= 0 and x1 >= 0 else None})
 json.dump(r, open(sys.argv[2], "w"), indent=2)
 print("session creations/s, median of %d rounds: with PDP check %.1f, without (peer) %.1f, ratio %.3f; "
       "%d sessions, %d Pods in the mock clusters after %.1f s; load %s -> %s"
-      % (r["rounds"], r["medianPerSecondPdp"], r["medianPerSecondPeer"], r["ratioPdpToPeer"], r["sessionsCreated"],
+      % (r["rounds"], r["medianPerSecondPdp"], r["medianPerSecondPeer"], r["ratioPdpToPeer"], created,
          r["podsInClusters"], r["podWaitSeconds"], sys.argv[3], sys.argv[4]))
+print("per session (whole load): JVM CPU %s ms, PostgreSQL CPU %s ms, PostgreSQL transactions %s"
+      % (r["jvmCpuMsPerSession"], r["postgresCpuMsPerSession"], r["postgresTransactionsPerSession"]))
 PY
 say "results: $OUT"

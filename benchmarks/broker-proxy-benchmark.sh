@@ -17,7 +17,8 @@
 #   BENCH_SKIP_BUILD=1 BENCH_ROUNDS=5 benchmarks/broker-proxy-benchmark.sh
 #
 # Environment: BENCH_ROUNDS (3), BENCH_CONNECTIONS (16), BENCH_WRK_THREADS (2), BENCH_WARMUP (10 s),
-# BENCH_DURATION (20 s), BENCH_OURS_PORT (18680), BENCH_SKIP_BUILD=1 (reuse panosc.jar).
+# BENCH_DURATION (20 s), BENCH_OURS_PORT (18680), BENCH_SKIP_BUILD=1 (reuse panosc.jar), BENCH_PANOSC_JAVA_OPTS (added
+# to the control plane's JVM, e.g. -XX:StartFlightRecording=settings=profile,filename=/tmp/proxy.jfr).
 # Requires: wrk (`apt-get install wrk`), curl, python3.
 set -euo pipefail
 
@@ -64,7 +65,7 @@ services:
 YAML
 port_free "$PORT" || die "port $PORT is taken (BENCH_OURS_PORT)"
 say "starting the control plane on port $PORT ($(load))"
-PANOSC_JAVA_OPTS="-Djava.io.tmpdir=$WORK" ./panosc up --demo --port "$PORT" --data-dir "$WORK/data" \
+PANOSC_JAVA_OPTS="-Djava.io.tmpdir=$WORK ${BENCH_PANOSC_JAVA_OPTS:-}" ./panosc up --demo --port "$PORT" --data-dir "$WORK/data" \
   --config "$WORK/panosc.yaml" > "$WORK/panosc.log" 2>&1 &
 PANOSC_PID=$!
 URL="http://127.0.0.1:$PORT"

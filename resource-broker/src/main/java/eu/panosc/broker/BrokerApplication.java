@@ -63,7 +63,7 @@ public final class BrokerApplication implements ServiceModule {
   private eu.panosc.platform.leader.Leadership leadership;
   private WebClient web;
   // reaching sessions: proxy client, activity batching (see eu.panosc.broker.proxy, .access, .events)
-  private io.vertx.core.http.HttpClient proxyClient;
+  private eu.panosc.broker.proxy.EventLoopClients proxyClient;
   private eu.panosc.broker.access.ActivityRecorder activity;
   private long activityTimer = -1;
   private io.vertx.core.Vertx vertx;
@@ -103,7 +103,13 @@ public final class BrokerApplication implements ServiceModule {
     var localChanges = new eu.panosc.broker.events.SessionEvents(1);
     var store = new eu.panosc.broker.events.EventingBrokerStore(new PgBrokerStore(context.pool(), announcer),
         localChanges);
-    feed = new eu.panosc.broker.store.SessionFeed(context.vertx(), context.pool(), feedEvents::notice,
+    // listening on a connection of its own where the database's address is known: the pool's connections (4 by
+    // default, one of them the leader lock's) all serve requests
+    java.util.function.Supplier<Future<io.vertx.sqlclient.SqlConnection>> listenOn = context.databaseTarget()
+        .<java.util.function.Supplier<Future<io.vertx.sqlclient.SqlConnection>>>map(t -> () -> io.vertx.pgclient
+            .PgConnection.connect(context.vertx(), t.connectOptions(schema())).map(c -> c))
+        .orElse(context.pool()::getConnection);
+    feed = new eu.panosc.broker.store.SessionFeed(context.vertx(), context.pool(), listenOn, feedEvents::notice,
         feedEvents::changed, context.clock(), java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(30));
     feed.start();
     web = WebClient.create(context.vertx(), new WebClientOptions().setConnectTimeout(3000));
@@ -235,8 +241,11 @@ public final class BrokerApplication implements ServiceModule {
     localChanges.subscribe(e -> gate.forget(e.session().id()));
     activity = new eu.panosc.broker.access.ActivityRecorder(store, context.clock());
     activityTimer = vertx.setPeriodic(ACTIVITY_FLUSH.toMillis(), t -> activity.flush());
-    proxyClient = vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions().setConnectTimeout(3000)
-        .setKeepAlive(true).setIdleTimeout(60), new io.vertx.core.http.PoolOptions().setHttp1MaxSize(64));
+    // kept-alive upstream connections, one client per event loop: a proxied exchange stays on its caller's thread
+    var loopVertx = vertx;
+    proxyClient = new eu.panosc.broker.proxy.EventLoopClients(() -> loopVertx.createHttpClient(
+        new io.vertx.core.http.HttpClientOptions().setConnectTimeout(3000).setKeepAlive(true).setIdleTimeout(60),
+        new io.vertx.core.http.PoolOptions().setHttp1MaxSize(64)));
     byte[] candidate = new byte[32];
     new java.security.SecureRandom().nextBytes(candidate);
     return accessStore.cookieKey(candidate).map(key -> {

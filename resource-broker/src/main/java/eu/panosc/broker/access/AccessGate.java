@@ -25,15 +25,17 @@ import org.slf4j.LoggerFactory;
  * whose mode allows the intent, and only while the PDP answers that they may {@code analyse} every dataset of the
  * session. Every decision on a shared access is written to the access log and logged as a structured line.
  *
- * <p>To keep the proxy's overhead small a session is re-read from the store at most every {@link #SESSION_TTL}
- * (and at once after {@link #forget}, which state changes on this replica call), and a sharee's granted decision is
+ * <p>To keep the proxy's overhead small a session read from the store is remembered until its next event
+ * ({@link #forget}, which every state change calls: this replica's own, and other replicas' through the session feed,
+ * which catches up after a lost connection), at most {@link #SESSION_TTL} as a safety net; so a request to a session
+ * costs no database read. A read that a {@link #forget} overtook is not remembered. A sharee's granted decision is
  * reused for {@link #SHARE_TTL}; revoking on this replica takes effect at once, on another replica within
  * {@link #SHARE_TTL}.
  */
 public final class AccessGate {
   private static final Logger LOG = LoggerFactory.getLogger(AccessGate.class);
   private static final Logger ACCESS = LoggerFactory.getLogger("eu.panosc.broker.share-access");
-  static final Duration SESSION_TTL = Duration.ofSeconds(1);
+  static final Duration SESSION_TTL = Duration.ofSeconds(30);
   static final Duration SHARE_TTL = Duration.ofSeconds(30);
   private static final int MAX_CACHED = 10_000;
 
@@ -43,6 +45,8 @@ public final class AccessGate {
   private final Clock clock;
   private final Map<String, Cached> cache = new ConcurrentHashMap<>();
   private final Map<String, Decided> decisions = new ConcurrentHashMap<>();
+  /** Counts {@link #forget} calls: a session read that one overtook may be stale and is not remembered. */
+  private final java.util.concurrent.atomic.AtomicLong forgets = new java.util.concurrent.atomic.AtomicLong();
 
   private record Cached(Session session, Instant until) {}
 
@@ -70,6 +74,7 @@ public final class AccessGate {
 
   /** Drops what is remembered about the session (its state changed, or a share was revoked). */
   public void forget(String sessionId) {
+    forgets.incrementAndGet();
     cache.remove(sessionId);
     decisions.keySet().removeIf(k -> k.startsWith(sessionId + "\n"));
   }
@@ -89,6 +94,7 @@ public final class AccessGate {
     if (c != null && now.isBefore(c.until())) {
       return Future.succeededFuture(c.session());
     }
+    long forgotten = forgets.get();
     return sessions.get(id).compose(s -> {
       if (s.isEmpty()) {
         cache.remove(id);
@@ -98,7 +104,9 @@ public final class AccessGate {
       if (cache.size() >= MAX_CACHED) {
         cache.clear();
       }
-      cache.put(id, new Cached(s.get(), now.plus(SESSION_TTL)));
+      if (forgets.get() == forgotten) {
+        cache.put(id, new Cached(s.get(), now.plus(SESSION_TTL)));
+      }
       return Future.succeededFuture(s.get());
     });
   }

@@ -69,11 +69,21 @@ public final class SessionProxy {
   private final Function<Session, Future<Optional<Upstream>>> upstreams;
   private final ActivityRecorder activity;
   private final LaunchCookies cookies;
-  private final HttpClient client;
+  private final java.util.function.Supplier<HttpClient> client;
   private final URI publicRoot;
 
   public SessionProxy(AccessGate gate, Function<Session, Future<Optional<Upstream>>> upstreams,
       ActivityRecorder activity, LaunchCookies cookies, HttpClient client, URI publicRoot) {
+    this(gate, upstreams, activity, cookies, () -> client, publicRoot);
+  }
+
+  /**
+   * With {@code client} choosing the upstream client per request (e.g. {@link EventLoopClients}: the caller's event
+   * loop's own, so a proxied exchange stays on one thread).
+   */
+  public SessionProxy(AccessGate gate, Function<Session, Future<Optional<Upstream>>> upstreams,
+      ActivityRecorder activity, LaunchCookies cookies, java.util.function.Supplier<HttpClient> client,
+      URI publicRoot) {
     this.gate = Objects.requireNonNull(gate, "gate");
     this.upstreams = Objects.requireNonNull(upstreams, "upstreams");
     this.activity = Objects.requireNonNull(activity, "activity");
@@ -177,7 +187,7 @@ public final class SessionProxy {
     if (isWebSocket(req)) {
       activity.opened(id);
     }
-    HttpProxy proxy = HttpProxy.reverseProxy(new ProxyOptions().setSupportWebSocket(true), client)
+    HttpProxy proxy = HttpProxy.reverseProxy(new ProxyOptions().setSupportWebSocket(true), client.get())
         .origin(t.upstream().port(), t.upstream().host())
         .addInterceptor(new Forwarding(t.upstream(), prefix, publicRoot, req.remoteAddress() == null ? null
             : req.remoteAddress().hostAddress(), isWebSocket(req) ? () -> activity.closed(id) : null), true);

@@ -37,6 +37,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -478,7 +479,7 @@ public final class SessionService {
     String clusterId = s.cluster().orElseThrow();
     return directory.driver(clusterId).observe(s.id()).compose(ob -> {
       Instant now = clock.instant();
-      return store.update(s.id(), x -> {
+      UnaryOperator<Session> toTruth = x -> {
         if (x.state() != SessionState.STARTING && x.state() != SessionState.RUNNING) {
           return x; // stopped meanwhile
         }
@@ -491,7 +492,13 @@ public final class SessionService {
               ? x.failed("the session did not become ready within " + rules.startTimeout().toSeconds() + " s", now)
               : x;
         };
-      });
+      };
+      // nothing to change as the session was just read (still starting, or running where it ran): no write, no
+      // transaction (a change made meanwhile is the next step's to see)
+      if (toTruth.apply(s).equals(s)) {
+        return Future.succeededFuture(Optional.of(s));
+      }
+      return store.update(s.id(), toTruth);
     }, e -> {
       // the cluster did not answer: truth unknown, keep the state; probes mark it unhealthy
       LOG.warn("session {}: cannot observe it on {}: {}", s.id(), clusterId, e.getMessage());

@@ -53,8 +53,26 @@ public final class PgBrokerStore implements BrokerStore {
       + "FROM i";
   private static final String UPDATE_NOTIFY = "WITH u AS (" + UPDATE + ") SELECT u.*, pg_notify($20, $21) FROM u";
 
+  /**
+   * How long the catalogue (flavours, images) read from the database is served from memory: every create reads it,
+   * it changes only when a replica starts with another configuration. A put through this store drops it at once.
+   */
+  static final java.time.Duration CATALOGUE_TTL = java.time.Duration.ofSeconds(5);
+
   private final Pool pool;
   private final Optional<Announcer> announcer;
+  private volatile Remembered<List<Flavour>> flavours;
+  private volatile Remembered<List<Image>> images;
+  /** Counts puts: a read that a put overtook is not remembered. */
+  private final java.util.concurrent.atomic.AtomicLong puts = new java.util.concurrent.atomic.AtomicLong();
+  /** Transactions that would wait for the same advisory lock, in line in this process first. */
+  private final KeyedQueue inLine = new KeyedQueue();
+
+  private record Remembered<T>(Future<T> value, long untilNanos) {
+    boolean fresh() {
+      return System.nanoTime() - untilNanos < 0;
+    }
+  }
 
   /** A store that announces nothing (one replica, or tests). */
   public PgBrokerStore(Pool pool) {
@@ -91,18 +109,42 @@ public final class PgBrokerStore implements BrokerStore {
         + "memory_mi = excluded.memory_mi, gpu = excluded.gpu, visibility = excluded.visibility, "
         + "scratch_gi = excluded.scratch_gi")
         .execute(Tuple.of(f.id(), f.title(), f.resources().cpu(), f.resources().memoryMi(), f.resources().gpu(),
-            json(f.visibility()), f.scratchGi())).mapEmpty();
+            json(f.visibility()), f.scratchGi())).<Void>mapEmpty().andThen(x -> {
+              puts.incrementAndGet();
+              flavours = null;
+            });
   }
 
   @Override
   public Future<List<Flavour>> flavours() {
+    Remembered<List<Flavour>> known = flavours;
+    if (known != null && known.fresh()) {
+      return known.value();
+    }
+    long before = puts.get();
+    Future<List<Flavour>> read = readFlavours();
+    remember(read, before, r -> flavours = r);
+    return read;
+  }
+
+  /** Keeps a successful read for {@link #CATALOGUE_TTL}; not a failed one, nor one a put overtook. */
+  private <T> void remember(Future<T> read, long putsBefore, java.util.function.Consumer<Remembered<T>> keep) {
+    long until = System.nanoTime() + CATALOGUE_TTL.toNanos();
+    read.onSuccess(x -> {
+      if (puts.get() == putsBefore) {
+        keep.accept(new Remembered<>(Future.succeededFuture(x), until));
+      }
+    });
+  }
+
+  private Future<List<Flavour>> readFlavours() {
     return pool.query("SELECT id, title, cpu, memory_mi, gpu, visibility, scratch_gi FROM flavour ORDER BY id").execute()
         .map(rows -> {
           List<Flavour> out = new ArrayList<>();
           rows.forEach(r -> out.add(new Flavour(r.getString("id"), r.getString("title"),
               new Resources(r.getLong("cpu"), r.getLong("memory_mi"), r.getLong("gpu")),
               visibility(r.getJsonObject("visibility")), r.getInteger("scratch_gi"))));
-          return out;
+          return List.copyOf(out);
         });
   }
 
@@ -113,11 +155,26 @@ public final class PgBrokerStore implements BrokerStore {
         + "excluded.kind, reference = excluded.reference, protocol = excluded.protocol, port = excluded.port, "
         + "visibility = excluded.visibility, clusters = excluded.clusters")
         .execute(Tuple.from(new Object[] {i.id(), i.title(), i.kind().name(), i.reference(), i.protocol(), i.port(),
-            json(i.visibility()), i.clusters().stream().sorted().toArray(String[]::new)})).mapEmpty();
+            json(i.visibility()), i.clusters().stream().sorted().toArray(String[]::new)})).<Void>mapEmpty()
+        .andThen(x -> {
+          puts.incrementAndGet();
+          images = null;
+        });
   }
 
   @Override
   public Future<List<Image>> images() {
+    Remembered<List<Image>> known = images;
+    if (known != null && known.fresh()) {
+      return known.value();
+    }
+    long before = puts.get();
+    Future<List<Image>> read = readImages();
+    remember(read, before, r -> images = r);
+    return read;
+  }
+
+  private Future<List<Image>> readImages() {
     return pool.query("SELECT id, title, kind, reference, protocol, port, visibility, clusters FROM image ORDER BY id")
         .execute().map(rows -> {
           List<Image> out = new ArrayList<>();
@@ -125,12 +182,17 @@ public final class PgBrokerStore implements BrokerStore {
               Image.Kind.valueOf(r.getString("kind")), r.getString("reference"), r.getString("protocol"),
               r.getInteger("port"), visibility(r.getJsonObject("visibility")),
               Set.of(r.getArrayOfStrings("clusters")))));
-          return out;
+          return List.copyOf(out);
         });
   }
 
   @Override
   public Future<Session> create(Session s, Quota quota) {
+    // one owner's creates wait for each other here, not holding pooled connections while they wait for the lock
+    return inLine.run("broker.user:" + s.owner(), () -> createNow(s, quota));
+  }
+
+  private Future<Session> createNow(Session s, Quota quota) {
     Optional<SessionFeed.Notice> notice = announcer.map(a -> a.next(s.id(), s.state().name()));
     notice.ifPresent(n -> announcer.get().written(n, s));
     return pool.withTransaction(conn -> conn.preparedQuery(LOCK).execute(Tuple.of("broker.user:" + s.owner()))
@@ -139,8 +201,7 @@ public final class PgBrokerStore implements BrokerStore {
         .compose(x -> conn.preparedQuery("SELECT count(*) FROM session WHERE owner_id = $1 AND " + ACTIVE)
             .execute(Tuple.of(s.owner())))
         .compose(own -> proposalUse(conn, s.proposal()).compose(use -> {
-          Quotas.check(s, quota, own.iterator().next().getLong(0), use.getLong(0),
-              new Resources(use.getLong(1), use.getLong(2), use.getLong(3)));
+          Quotas.check(s, quota, own.iterator().next().getLong(0), use[0], new Resources(use[1], use[2], use[3]));
           return coreHoursUsed(conn, s, quota);
         }).compose(used -> {
           Quotas.checkCoreHours(s, quota, used);
@@ -160,13 +221,17 @@ public final class PgBrokerStore implements BrokerStore {
         .map(r -> r.iterator().next().getDouble(0));
   }
 
-  private static Future<Row> proposalUse(SqlConnection conn, Optional<String> proposal) {
+  /** Sessions and resources the proposal's active sessions hold; nothing (and no round trip) without a proposal. */
+  private static Future<long[]> proposalUse(SqlConnection conn, Optional<String> proposal) {
     if (proposal.isEmpty()) {
-      return conn.query("SELECT 0::bigint, 0::bigint, 0::bigint, 0::bigint").execute().map(r -> r.iterator().next());
+      return Future.succeededFuture(new long[4]);
     }
     return conn.preparedQuery("SELECT count(*), coalesce(sum(cpu), 0)::bigint, coalesce(sum(memory_mi), 0)::bigint, "
         + "coalesce(sum(gpu), 0)::bigint FROM session WHERE proposal = $1 AND " + ACTIVE)
-        .execute(Tuple.of(proposal.get())).map(r -> r.iterator().next());
+        .execute(Tuple.of(proposal.get())).map(r -> {
+          Row row = r.iterator().next();
+          return new long[] {row.getLong(0), row.getLong(1), row.getLong(2), row.getLong(3)};
+        });
   }
 
   @Override
@@ -235,19 +300,27 @@ public final class PgBrokerStore implements BrokerStore {
   @Override
   public Future<Optional<Session>> reserve(String id, String cluster, Resources capacity,
       UnaryOperator<Session> placed) {
+    // one cluster's reservations wait for each other here, not holding pooled connections while they wait for the lock
+    return inLine.run("broker.cluster:" + cluster, () -> reserveNow(id, cluster, capacity, placed));
+  }
+
+  private Future<Optional<Session>> reserveNow(String id, String cluster, Resources capacity,
+      UnaryOperator<Session> placed) {
+    // under the cluster's lock, one statement reads the session (locking its row) and what the cluster's other
+    // active sessions hold: its snapshot is taken after the lock was granted, so it sees every earlier reservation
     return pool.withTransaction(conn -> conn.preparedQuery(LOCK).execute(Tuple.of("broker.cluster:" + cluster))
-        .compose(x -> conn.preparedQuery("SELECT coalesce(sum(cpu), 0)::bigint, coalesce(sum(memory_mi), 0)::bigint, "
-            + "coalesce(sum(gpu), 0)::bigint FROM session WHERE cluster = $1 AND id <> $2 AND " + ACTIVE)
-            .execute(Tuple.of(cluster, id)))
-        .compose(used -> conn.preparedQuery("SELECT " + COLUMNS + " FROM session WHERE id = $1 FOR UPDATE")
-            .execute(Tuple.of(id)).compose(rows -> {
+        .compose(x -> conn.preparedQuery("SELECT " + COLUMNS + ", u.used_cpu, u.used_memory_mi, u.used_gpu FROM session, "
+            + "LATERAL (SELECT coalesce(sum(o.cpu), 0)::bigint AS used_cpu, coalesce(sum(o.memory_mi), 0)::bigint AS "
+            + "used_memory_mi, coalesce(sum(o.gpu), 0)::bigint AS used_gpu FROM session o WHERE o.cluster = $1 AND "
+            + "o.id <> $2 AND o." + ACTIVE + ") u WHERE session.id = $2 FOR UPDATE OF session")
+            .execute(Tuple.of(cluster, id)).compose(rows -> {
               if (rows.size() == 0) {
                 return Future.succeededFuture(Optional.<Session>empty());
               }
-              Row u = used.iterator().next();
-              Session current = session(rows.iterator().next());
-              if (!Quotas.fits(new Resources(u.getLong(0), u.getLong(1), u.getLong(2)), current.resources(),
-                  capacity)) {
+              Row u = rows.iterator().next();
+              Session current = session(u);
+              if (!Quotas.fits(new Resources(u.getLong("used_cpu"), u.getLong("used_memory_mi"),
+                  u.getLong("used_gpu")), current.resources(), capacity)) {
                 return Future.succeededFuture(Optional.<Session>empty());
               }
               Session next = placed.apply(current);

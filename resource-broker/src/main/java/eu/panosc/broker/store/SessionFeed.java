@@ -96,6 +96,7 @@ public final class SessionFeed {
   private final Vertx vertx;
   private final Pool pool;
   private final Consumer<Notice> notices;
+  private final java.util.function.Supplier<Future<SqlConnection>> listenOn;
   private final Consumer<String> changed;
   private final Clock clock;
   private final Duration minBackoff;
@@ -113,9 +114,19 @@ public final class SessionFeed {
    */
   public SessionFeed(Vertx vertx, Pool pool, Consumer<Notice> notices, Consumer<String> changed, Clock clock,
       Duration minBackoff, Duration maxBackoff) {
+    this(vertx, pool, pool::getConnection, notices, changed, clock, minBackoff, maxBackoff);
+  }
+
+  /**
+   * Listening on a connection of its own from {@code listenOn} (e.g. {@code PgConnection.connect}), so the pool's few
+   * connections all serve requests; {@code pool} serves the catch-up reads.
+   */
+  public SessionFeed(Vertx vertx, Pool pool, java.util.function.Supplier<Future<SqlConnection>> listenOn,
+      Consumer<Notice> notices, Consumer<String> changed, Clock clock, Duration minBackoff, Duration maxBackoff) {
     this.vertx = Objects.requireNonNull(vertx, "vertx");
     this.pool = Objects.requireNonNull(pool, "pool");
     this.notices = Objects.requireNonNull(notices, "notices");
+    this.listenOn = Objects.requireNonNull(listenOn, "listenOn");
     this.changed = Objects.requireNonNull(changed, "changed");
     this.clock = Objects.requireNonNull(clock, "clock");
     if (minBackoff.isNegative() || minBackoff.isZero() || maxBackoff.compareTo(minBackoff) < 0) {
@@ -140,7 +151,7 @@ public final class SessionFeed {
     if (closed) {
       return Future.succeededFuture();
     }
-    return pool.getConnection().compose(conn -> {
+    return listenOn.get().compose(conn -> {
       PgConnection pg = PgConnection.cast(conn);
       pg.notificationHandler(n -> {
         if (PgBrokerStore.CHANNEL.equals(n.getChannel())) {

@@ -15,6 +15,7 @@ import eu.panosc.broker.model.Session;
 import eu.panosc.broker.model.SessionState;
 import eu.panosc.broker.model.Visibility;
 import eu.panosc.broker.placement.Placer;
+import eu.panosc.broker.store.CountingBrokerStore;
 import eu.panosc.broker.store.InMemoryBrokerStore;
 import eu.panosc.platform.testing.MutableClock;
 import io.fabric8.kubernetes.api.model.Container;
@@ -381,5 +382,44 @@ class KubernetesClustersTest {
     assertThat(pod("esrf-k8s", orphan.id())).isNotNull(); // removed as an orphan by the next pass
     await(reconciler.pass());
     assertThat(pod("esrf-k8s", orphan.id())).isNull();
+  }
+
+  /**
+   * What one create costs the cluster: the Pod, Secret, Service and scratch claim are created without reading them
+   * first (a new session has none: 4 API calls, not 7), and a step that finds the session still starting writes nothing (no
+   * transaction: before, every such step of every starting session locked and re-read its row).
+   */
+  @Test
+  void createWhenNewThenObjectsCreatedWithoutReadsAndStartingStepsWriteNothing() throws Exception {
+    CountingBrokerStore counting = new CountingBrokerStore(store);
+    SessionService counted = new SessionService(counting, Placer.standard(), List.copyOf(clustersOf()), drivers,
+        (u, d) -> Future.succeededFuture(Optional.empty()), new DatasetLocations(Map.of(ILL_PID,
+            new DatasetLocations.Location("ill-nfs", "/ill/data/2025/d22/9-10-1650"))), Rules.defaults(), clock);
+    Created c = await(counted.create(alice, new NewSession("jupyter", "gpu", List.of(ILL_PID), Optional.empty())));
+    String id = c.session().id();
+    assertThat(c.session().state()).isEqualTo(SessionState.STARTING);
+    startedOn("ill-k8s", id);
+    List<String> calls = new java.util.ArrayList<>();
+    for (var r = servers.get("ill-k8s").takeRequest(1, java.util.concurrent.TimeUnit.SECONDS); r != null;
+        r = servers.get("ill-k8s").takeRequest(200, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+      if (!(r.getMethod().equals("GET") && r.getPath().contains("/services/"))) { // not the test's own polling
+        calls.add(r.getMethod() + " " + r.getPath().replaceAll("\\?.*$", ""));
+      }
+    }
+    String base = "/api/v1/namespaces/" + NS;
+    // (the flavour has scratch space: its claim too)
+    assertThat(calls.subList(0, 4)).containsExactly("POST " + base + "/pods", "POST " + base + "/secrets",
+        "POST " + base + "/services", "POST " + base + "/persistentvolumeclaims");
+    assertThat(calls.subList(4, calls.size())).as("after the start only observing reads").allMatch(x -> x.equals(
+        "GET " + base + "/pods/" + SessionObjects.name(id)));
+    int before = counting.updates.get();
+    for (int i = 0; i < 3; i++) {
+      assertThat(await(counted.advance(id)).orElseThrow().state()).isEqualTo(SessionState.STARTING);
+    }
+    assertThat(counting.updates.get()).as("steps that change nothing write nothing").isEqualTo(before);
+    markReady("ill-k8s", id);
+    assertThat(await(counted.advance(id)).orElseThrow().state()).isEqualTo(SessionState.RUNNING);
+    assertThat(counting.updates.get()).as("the change to RUNNING is written").isEqualTo(before + 1);
+    assertThat(session(id).state()).isEqualTo(SessionState.RUNNING);
   }
 }

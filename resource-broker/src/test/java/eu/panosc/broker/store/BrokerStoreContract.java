@@ -65,7 +65,10 @@ abstract class BrokerStoreContract {
   void catalogueWhenPutTwiceThenReplacedAndListedById() {
     BrokerStore s = store();
     String a = "z" + UUID.randomUUID().toString().substring(0, 8);
-    await(s.putFlavour(new Flavour(a, "first", SMALL, Visibility.EVERYONE)));
+    Flavour first = new Flavour(a, "first", SMALL, Visibility.EVERYONE);
+    await(s.putFlavour(first));
+    // read between the puts: a store that remembers the catalogue must not answer the first one after the second put
+    assertThat(await(s.flavours())).filteredOn(f -> f.id().equals(a)).containsExactly(first);
     Flavour second = new Flavour(a, "second", new Resources(4, 8192, 1),
         new Visibility(Set.of("esrf:MX-2415"), Set.of("esrf"), Set.of("staff")), 50);
     await(s.putFlavour(second));
@@ -73,6 +76,7 @@ abstract class BrokerStoreContract {
     Image image = new Image(a, "Desk", Image.Kind.DESKTOP, "r/desk:1", "guacamole", 8080,
         new Visibility(Set.of(), Set.of("ill"), Set.of()), Set.of("ill-k8s", "eosc-cloud"));
     await(s.putImage(Fixtures.image(a)));
+    assertThat(await(s.images())).filteredOn(i -> i.id().equals(a)).containsExactly(Fixtures.image(a));
     await(s.putImage(image));
     assertThat(await(s.images())).filteredOn(i -> i.id().equals(a)).containsExactly(image);
     List<String> ids = await(s.flavours()).stream().map(Flavour::id).toList();

@@ -108,16 +108,25 @@ public final class KubernetesDriver implements SessionDriver {
   public Future<Void> start(LaunchSpec spec) {
     return blocking(() -> {
       String name = SessionObjects.name(spec.session().id());
-      Pod pod = client.pods().inNamespace(namespace).withName(name).get();
-      if (pod == null) {
-        // Pods are immutable in most fields: created once, never updated
+      // Pods are immutable in most fields: created once, never updated. Created without asking first (a new
+      // session's pod does not exist: one API call, not two); one that exists (a start repeated after a restart)
+      // answers 409 and is read instead
+      Pod pod;
+      try {
         pod = client.pods().inNamespace(namespace).resource(SessionObjects.pod(spec, namespace)).create();
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 409) {
+          throw e;
+        }
+        pod = client.pods().inNamespace(namespace).withName(name).get();
+        if (pod == null) {
+          throw new IllegalStateException("the session's pod " + name + " exists and vanished while it was read", e);
+        }
       }
-      Secret existing = client.secrets().inNamespace(namespace).withName(name).get();
       if (spec.secret().isPresent()) {
         client.secrets().inNamespace(namespace).resource(SessionObjects.secret(spec, namespace, spec.secret().get(), pod))
             .unlock().createOr(NonDeletingOperation::update);
-      } else if (existing == null) {
+      } else if (client.secrets().inNamespace(namespace).withName(name).get() == null) {
         throw new IllegalStateException("the session's access secret did not reach the cluster before the broker "
             + "restarted");
       }
@@ -128,11 +137,16 @@ public final class KubernetesDriver implements SessionDriver {
             .resource(SessionObjects.ingress(spec, namespace, pod, ingress.get())).unlock()
             .createOr(NonDeletingOperation::update);
       }
-      if (spec.flavour().scratchGi() > 0 && client.persistentVolumeClaims().inNamespace(namespace)
-          .withName(SessionObjects.scratchName(spec.session().id())).get() == null) {
-        // a claim's size is not changed once bound: created once
-        client.persistentVolumeClaims().inNamespace(namespace).resource(SessionObjects.scratch(spec, namespace, pod))
-            .create();
+      if (spec.flavour().scratchGi() > 0) {
+        // a claim's size is not changed once bound: created once (one that exists answers 409 and is kept)
+        try {
+          client.persistentVolumeClaims().inNamespace(namespace).resource(SessionObjects.scratch(spec, namespace, pod))
+              .create();
+        } catch (KubernetesClientException e) {
+          if (e.getCode() != 409) {
+            throw e;
+          }
+        }
       }
       return null;
     });

@@ -21,7 +21,9 @@
 #
 # Environment: BENCH_USERS (200 users, one token each), BENCH_ROUNDS (2), BENCH_EVENT_LOOPS (2), BENCH_CONNECTIONS (16), BENCH_CONCURRENCY (64),
 # BENCH_WRK_THREADS (2), BENCH_WARMUP (10), BENCH_DURATION (20), BENCH_RATE_FRACTION (0.8), BENCH_GRPC_PORT (19191;
-# HTTP on the next port), BENCH_GRPC_DRIVER (native | java), BENCH_SKIP_BUILD=1 (reuse benchmarks.jar).
+# HTTP on the next port), BENCH_GRPC_DRIVER (native | java), BENCH_OPEN_RATE (native driver: the open loop at this many
+# calls/s instead of BENCH_RATE_FRACTION of the closed loop's rate; e.g. 16000 = 80 % of the 20 000/s goal),
+# BENCH_SKIP_BUILD=1 (reuse benchmarks.jar).
 # Requires: wrk (`apt-get install wrk`), python3; for the native driver a C compiler and libnghttp2's headers
 # (`apt-get install gcc libnghttp2-dev`).
 set -euo pipefail
@@ -42,6 +44,9 @@ for n in USERS ROUNDS LOOPS CONCURRENCY WRK_THREADS CONNECTIONS WARMUP DURATION 
 done
 need_wrk
 DRIVER="${BENCH_GRPC_DRIVER:-native}"
+OPEN_RATE="${BENCH_OPEN_RATE:-}"
+[[ -z "$OPEN_RATE" || "$OPEN_RATE" =~ ^[1-9][0-9]*$ ]] || die "BENCH_OPEN_RATE must be a positive integer, not '$OPEN_RATE'"
+[[ -z "$OPEN_RATE" || "${BENCH_GRPC_DRIVER:-native}" == native ]] || die "BENCH_OPEN_RATE needs the native driver"
 [[ "$DRIVER" == native || "$DRIVER" == java ]] || die "BENCH_GRPC_DRIVER must be native or java, not '$DRIVER'"
 if [[ "$DRIVER" == native ]]; then
   command -v cc >/dev/null && [[ -f /usr/include/nghttp2/nghttp2.h ]] \
@@ -95,7 +100,7 @@ grpc_phase() {  # grpc_phase ROUND
   s0="$(cpu_ticks "$SERVER")"
   if [[ "$DRIVER" == native ]]; then
     "$WORK/checkload" 127.0.0.1 "$GRPC_PORT" "$WORK/bodies.bin" "$CONNECTIONS" "$CONCURRENCY" "$WARMUP" "$DURATION" \
-      "$FRACTION" > "$WORK/grpc-$r.out" 2> "$WORK/grpc-$r.err"
+      "$FRACTION" $OPEN_RATE > "$WORK/grpc-$r.out" 2> "$WORK/grpc-$r.err"
   else
     "$JAVA" "${JAVA_FLAGS[@]}" -Xmx512m -cp "$JAR" eu.panosc.benchmarks.mesh.CheckLoad "$GRPC_PORT" \
       "$WORK/requests.tsv" "$CONNECTIONS" "$CONCURRENCY" "$WARMUP" "$DURATION" "$FRACTION" > "$WORK/grpc-$r.out" \

@@ -3,13 +3,14 @@
  * eat the cores the server needs (a JVM grpc-java driver took 0.5-0.9 of a core on this 2-core machine). One thread,
  * epoll, libnghttp2 client sessions over plaintext HTTP/2 (h2c, prior knowledge).
  *
- *   checkload HOST PORT BODIES CONNECTIONS INFLIGHT WARMUP DURATION FRACTION
+ *   checkload HOST PORT BODIES CONNECTIONS INFLIGHT WARMUP DURATION FRACTION [RATE]
  *
  * BODIES: the requests, written by CheckBodies: per request one byte (1 = the answer must allow, 0 = it must deny
  * with PERMISSION_DENIED), a 4-byte big-endian length, then that many bytes: the gRPC-framed CheckRequest. Requests
  * are sent in file order, round-robin over the connections, each one distinct (users' tokens and dataset paths).
  * Phases: a closed loop with INFLIGHT calls on each connection for WARMUP then DURATION seconds (throughput of the
- * second part), then an open loop at FRACTION of that throughput for DURATION seconds, each call's latency measured
+ * second part), then an open loop at FRACTION of that throughput (or at RATE calls/s when given) for DURATION
+ * seconds, each call's latency measured
  * from its scheduled send time (no coordinated omission). Every answer is checked: grpc-status 0 and the
  * CheckResponse's status code (0 allow, 7 deny) as expected; a wrong answer or error fails the run (exit 1).
  * Prints one line "CHECK_RESULT {json}" (the shape CheckLoad printed, which mesh-check-benchmark.sh reads).
@@ -371,8 +372,8 @@ static void closed_loop(int seconds) {
 }
 
 int main(int argc, char **argv) {
-  if (argc != 9) {
-    fprintf(stderr, "usage: checkload HOST PORT BODIES CONNECTIONS INFLIGHT WARMUP DURATION FRACTION\n");
+  if (argc != 9 && argc != 10) {
+    fprintf(stderr, "usage: checkload HOST PORT BODIES CONNECTIONS INFLIGHT WARMUP DURATION FRACTION [RATE]\n");
     return 2;
   }
   n_conns = atoi(argv[4]);
@@ -412,7 +413,8 @@ int main(int argc, char **argv) {
   long long closed_calls = done;
   double closed_rate = closed_calls / seconds, closed_cpu = cpu_seconds() - cpu0;
 
-  double rate = closed_rate * fraction < 1 ? 1 : closed_rate * fraction;
+  double rate = argc == 10 ? atof(argv[9]) : closed_rate * fraction;
+  if (rate < 1) rate = 1;
   long total = (long)(rate * duration);
   latencies = calloc((size_t)total + 1, sizeof *latencies);
   double cpu1 = cpu_seconds();

@@ -47,9 +47,8 @@ final class MeshCommand {
     @Option(names = "--facility", required = true, paramLabel = "ID", description = "The facility's registry id.")
     String facility;
 
-    @Option(names = "--url", defaultValue = "${PANOSC_URL:-http://localhost:8080}",
-        description = "Control plane URL (default: the environment variable PANOSC_URL, else http://localhost:8080).")
-    String url;
+    @picocli.CommandLine.Mixin
+    Credentials credentials = new Credentials();
 
     @Option(names = "--registry-url", paramLabel = "URL", description = "The registry (default: <url>/registry).")
     String registryUrl;
@@ -61,18 +60,6 @@ final class MeshCommand {
     @Option(names = "--jwks-uri", paramLabel = "URL",
         description = "The issuer's JWKS (default: from <url>/aai/.well-known/openid-configuration).")
     String jwksUri;
-
-    @Option(names = "--token", paramLabel = "TOKEN",
-        description = "Bearer token with scope registry:read (default: the environment variable PANOSC_TOKEN).")
-    String token;
-
-    @Option(names = "--client", paramLabel = "CLIENT_ID",
-        description = "Get a token with the client credentials grant for this client (scope registry:read).")
-    String client;
-
-    @Option(names = "--client-secret", paramLabel = "SECRET",
-        description = "The client's secret (default: the environment variable PANOSC_CLIENT_SECRET).")
-    String clientSecret;
 
     @Option(names = "--provider", defaultValue = "panosc-ext-authz",
         description = "Name of the ext_authz extension provider in Istio's mesh config (default: ${DEFAULT-VALUE}).")
@@ -130,12 +117,12 @@ final class MeshCommand {
     String run(PrintWriter err) throws Failure, Refused {
       String id = checkInput();
       ControlPlaneHttp http = new ControlPlaneHttp(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-          .connectTimeout(Duration.ofSeconds(5)).build(), url, "panosc up");
+          .connectTimeout(Duration.ofSeconds(5)).build(), credentials.url, "panosc up");
       String registry = (registryUrl != null ? registryUrl : http.base() + "/registry").replaceAll("/+$", "");
       ControlPlaneHttp reg = new ControlPlaneHttp(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
           .connectTimeout(Duration.ofSeconds(5)).build(), registry, "panosc serve registry");
       String[] keys = issuerAndJwks(http);
-      String bearer = http.bearer(token, client, clientSecret, env, SCOPE);
+      String bearer = credentials.bearer(http, env, SCOPE);
       HttpResponse<String> f = get(reg, registry + "/v1/facilities/" + ControlPlaneHttp.enc(id).replace("+", "%20"),
           bearer);
       if (f.statusCode() == 404) {

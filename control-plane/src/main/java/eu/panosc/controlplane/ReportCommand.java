@@ -68,21 +68,8 @@ final class ReportCommand implements Callable<Integer> {
   @Option(names = "--output", paramLabel = "FILE", description = "Write the report to FILE instead of standard output.")
   Path output;
 
-  @Option(names = "--url", defaultValue = "${PANOSC_URL:-http://localhost:8080}",
-      description = "Control plane URL (default: the environment variable PANOSC_URL, else http://localhost:8080).")
-  String url;
-
-  @Option(names = "--token", paramLabel = "TOKEN",
-      description = "Bearer token with scope accounting:read (default: the environment variable PANOSC_TOKEN).")
-  String token;
-
-  @Option(names = "--client", paramLabel = "CLIENT_ID",
-      description = "Get a token with the client credentials grant for this client (scope accounting:read).")
-  String client;
-
-  @Option(names = "--client-secret", paramLabel = "SECRET",
-      description = "The client's secret (default: the environment variable PANOSC_CLIENT_SECRET).")
-  String clientSecret;
+  @picocli.CommandLine.Mixin
+  Credentials credentials = new Credentials();
 
   @Option(names = "--progress", defaultValue = "auto",
       description = "Progress on standard error: auto (when it is a terminal), always or never (default: ${DEFAULT-VALUE}).")
@@ -126,8 +113,8 @@ final class ReportCommand implements Callable<Integer> {
 
   String run(PrintWriter err) throws Failure, Refused {
     ControlPlaneHttp http = new ControlPlaneHttp(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(Duration.ofSeconds(5)).build(), url, "panosc up");
-    String bearer = http.bearer(token, client, clientSecret, env, SCOPE);
+        .connectTimeout(Duration.ofSeconds(5)).build(), credentials.url, "panosc up");
+    String bearer = credentials.bearer(http, env, SCOPE);
     Map<String, String> query = new LinkedHashMap<>();
     query.put("period", period);
     if (!by.isEmpty()) {
@@ -142,7 +129,7 @@ final class ReportCommand implements Callable<Integer> {
           .header("Authorization", "Bearer " + bearer)
           .header("Accept", format == Format.csv ? "text/csv" : "application/json").GET().build();
     } catch (IllegalArgumentException e) {
-      throw new Failure("not a usable URL: " + url);
+      throw new Failure("not a usable URL: " + credentials.url);
     }
     HttpResponse<InputStream> response = http.stream(request);
     String body = read(response, err);

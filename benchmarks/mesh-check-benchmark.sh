@@ -23,7 +23,8 @@
 # BENCH_WRK_THREADS (2), BENCH_WARMUP (10), BENCH_DURATION (20), BENCH_RATE_FRACTION (0.8), BENCH_GRPC_PORT (19191;
 # HTTP on the next port), BENCH_GRPC_DRIVER (native | java), BENCH_OPEN_RATE (native driver: the open loop at this many
 # calls/s instead of BENCH_RATE_FRACTION of the closed loop's rate; e.g. 16000 = 80 % of the 20 000/s goal),
-# BENCH_SKIP_BUILD=1 (reuse benchmarks.jar).
+# BENCH_SKIP_BUILD=1 (reuse benchmarks.jar), BENCH_SERVER_JAVA_OPTS (more JVM options for the server, e.g.
+# -Xlog:safepoint*:file=/tmp/sp.log to look for pauses).
 # Requires: wrk (`apt-get install wrk`), python3; for the native driver a C compiler and libnghttp2's headers
 # (`apt-get install gcc libnghttp2-dev`).
 set -euo pipefail
@@ -76,7 +77,8 @@ if [[ "${BENCH_SKIP_BUILD:-0}" != 1 || ! -f "$JAR" ]]; then
 fi
 
 say "starting the benchmark server ($(load))"
-"$JAVA" "${JAVA_FLAGS[@]}" -Xms512m -Xmx1g -XX:+UseParallelGC -cp "$JAR" \
+# shellcheck disable=SC2086 # BENCH_SERVER_JAVA_OPTS is a list of JVM options
+"$JAVA" "${JAVA_FLAGS[@]}" -Xms512m -Xmx1g -XX:+UseParallelGC ${BENCH_SERVER_JAVA_OPTS:-} -cp "$JAR" \
   eu.panosc.benchmarks.mesh.ExtAuthzBenchServer "$GRPC_PORT" "$HTTP_PORT" "$LOOPS" "$WORK/requests.tsv" 20000 "$USERS" \
   > "$WORK/server.log" 2>&1 &
 SERVER=$!

@@ -9,8 +9,8 @@
  * with PERMISSION_DENIED), a 4-byte big-endian length, then that many bytes: the gRPC-framed CheckRequest. Requests
  * are sent in file order, round-robin over the connections, each one distinct (users' tokens and dataset paths).
  * Phases: a closed loop with INFLIGHT calls on each connection for WARMUP then DURATION seconds (throughput of the
- * second part), then an open loop at FRACTION of that throughput (or at RATE calls/s when given) for DURATION
- * seconds, each call's latency measured
+ * second part), then an open loop at FRACTION of that throughput (or at RATE calls/s when given) for WARMUP seconds
+ * (not measured) and DURATION seconds, each call's latency measured
  * from its scheduled send time (no coordinated omission). Every answer is checked: grpc-status 0 and the
  * CheckResponse's status code (0 allow, 7 deny) as expected; a wrong answer or error fails the run (exit 1).
  * Prints one line "CHECK_RESULT {json}" (the shape CheckLoad printed, which mesh-check-benchmark.sh reads).
@@ -298,7 +298,7 @@ static void connect_all(const char *host, int port) {
 }
 
 /* Runs the event loop until `until` (ns) or, when until is 0, until nothing is in flight. */
-static void loop(long long until, double rate, long long open_start, long total) {
+static void loop(long long until, double rate, long long open_start, long total, int record) {
   struct epoll_event evs[64];
   long next_slot = 0;
   for (;;) {
@@ -308,7 +308,7 @@ static void loop(long long until, double rate, long long open_start, long total)
       if (due > total) due = total;
       for (; next_slot < due; next_slot++) {
         conn_t *c = &conns[next_slot % n_conns];
-        start_call(c, open_start + (long long)(next_slot * 1e9 / rate), next_slot);
+        start_call(c, open_start + (long long)(next_slot * 1e9 / rate), record ? next_slot : -1);
         flush_conn(c);
       }
       if (next_slot >= total) phase = 2;
@@ -361,6 +361,28 @@ static double pct(long long *sorted, long n, double p) {
   return sorted[i < n ? i : n - 1] / 1e3;
 }
 
+/* To stderr: each 100 ms window of the open loop (by scheduled send time) whose slowest call took over 2 ms, with
+ * the wall-clock time of the window, so a stall can be matched with the server's GC/safepoint log or `nstat`. */
+static void report_spikes(long total, double rate, struct timespec open_wall) {
+  long per_window = (long)(rate / 10);
+  if (per_window < 1) per_window = 1;
+  for (long w = 0; w * per_window < total; w++) {
+    long long worst = 0;
+    long over = 0;
+    for (long i = w * per_window; i < (w + 1) * per_window && i < total; i++) {
+      if (latencies[i] > worst) worst = latencies[i];
+      if (latencies[i] > 2000000LL) over++;
+    }
+    if (worst <= 2000000LL) continue;
+    long long ms = open_wall.tv_sec * 1000LL + open_wall.tv_nsec / 1000000 + w * 100;
+    time_t sec = (time_t)(ms / 1000);
+    struct tm tm;
+    gmtime_r(&sec, &tm);
+    fprintf(stderr, "SPIKE %02d:%02d:%02d.%03lld +%.1fs worst %.1f ms, %ld calls over 2 ms\n", tm.tm_hour, tm.tm_min,
+        tm.tm_sec, ms % 1000, w / 10.0, worst / 1e6, over);
+  }
+}
+
 static void closed_loop(int seconds) {
   phase = 0;
   closed_end = now_ns() + seconds * 1000000000LL;
@@ -368,7 +390,7 @@ static void closed_loop(int seconds) {
     for (int k = 0; k < per_conn_inflight; k++) start_call(&conns[i], now_ns(), -1);
     flush_conn(&conns[i]);
   }
-  loop(closed_end, 0, 0, 0);
+  loop(closed_end, 0, 0, 0, 0);
 }
 
 int main(int argc, char **argv) {
@@ -417,10 +439,20 @@ int main(int argc, char **argv) {
   if (rate < 1) rate = 1;
   long total = (long)(rate * duration);
   latencies = calloc((size_t)total + 1, sizeof *latencies);
+  /* the open loop's own warm-up (not measured): at the same rate for WARMUP seconds, since a server warmed only by
+   * the closed loop (many frames per read) met the open loop's one frame per read with recompilations that held the
+   * first measured second up by up to a second */
+  if (warmup > 0) {
+    phase = 1;
+    loop(0, rate, now_ns(), (long)(rate * warmup), 0);
+  }
   double cpu1 = cpu_seconds();
   phase = 1;
-  loop(0, rate, now_ns(), total);
+  struct timespec open_wall;
+  clock_gettime(CLOCK_REALTIME, &open_wall);
+  loop(0, rate, now_ns(), total, 1);
   double open_cpu = cpu_seconds() - cpu1;
+  report_spikes(total, rate, open_wall);
   qsort(latencies, (size_t)n_latencies_done, sizeof *latencies, cmp);
   long n = n_latencies_done;
   for (char *p = error_sample; *p; p++) if (*p == '"' || *p == '\\') *p = '\'';

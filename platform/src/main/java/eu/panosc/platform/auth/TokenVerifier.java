@@ -33,6 +33,17 @@ public final class TokenVerifier {
   static final int MAX_REMEMBERED = 10_000;
   /** A verified signature is trusted again for at most this long (and never past the token's expiry). */
   static final java.time.Duration REMEMBER_FOR = java.time.Duration.ofSeconds(60);
+  /**
+   * Each token is remembered for {@link #REMEMBER_FOR} less a share of up to a quarter of it, fixed by the token's
+   * hash: tokens first seen together (a proxy's many users after a restart) then fall due over 15 s, not in one
+   * instant in which every request of every user would wait for a signature check.
+   */
+  static final long SPREAD_MILLIS = REMEMBER_FOR.toMillis() / 4;
+  /**
+   * While one request checks a remembered token's signature again, the others with the same token go on using the
+   * earlier check for at most this long, instead of each checking the same signature at once.
+   */
+  static final java.time.Duration RECHECK_GRACE = java.time.Duration.ofSeconds(1);
 
   private final JwksCache keys;
   private final BearerAuthConfig config;
@@ -45,6 +56,8 @@ public final class TokenVerifier {
   private final java.util.concurrent.ConcurrentHashMap<String, Verified> verified =
       new java.util.concurrent.ConcurrentHashMap<>();
 
+  private final java.util.concurrent.atomic.AtomicLong signatureChecks = new java.util.concurrent.atomic.AtomicLong();
+
   private record Verified(SignedJWT jwt, Instant until) {}
 
   public TokenVerifier(JwksCache keys, BearerAuthConfig config, Clock clock) {
@@ -56,8 +69,9 @@ public final class TokenVerifier {
   /** The principal of a valid token, or a failed future with {@link InvalidTokenException}. */
   public Future<AccessTokenPrincipal> verify(String compactJwt) {
     Verified known = compactJwt == null ? null : verified.get(compactJwt);
-    if (known != null) {
-      if (clock.instant().isBefore(known.until())) {
+    while (known != null) {
+      Instant now = clock.instant();
+      if (now.isBefore(known.until())) {
         try {
           return Future.succeededFuture(checkClaims(known.jwt()));
         } catch (InvalidTokenException e) {
@@ -65,7 +79,11 @@ public final class TokenVerifier {
           return Future.failedFuture(e);
         }
       }
-      verified.remove(compactJwt);
+      // due again: this request checks the signature; the others keep the earlier check for RECHECK_GRACE
+      if (verified.replace(compactJwt, known, new Verified(known.jwt(), now.plus(RECHECK_GRACE)))) {
+        break;
+      }
+      known = verified.get(compactJwt);
     }
     final SignedJWT jwt;
     try {
@@ -76,23 +94,34 @@ public final class TokenVerifier {
     return keys.key(jwt.getHeader().getKeyID()).compose(key -> {
       try {
         // RFC 9068 §4 step 4: signature with the issuer's key
+        signatureChecks.incrementAndGet();
         if (!SignatureCheck.verify(jwt, key)) {
+          verified.remove(compactJwt);
           return Future.failedFuture(new InvalidTokenException("invalid signature"));
         }
         AccessTokenPrincipal principal = checkClaims(jwt);
         remember(compactJwt, jwt, principal.expiresAt());
         return Future.succeededFuture(principal);
       } catch (InvalidTokenException e) {
+        verified.remove(compactJwt);
         return Future.failedFuture(e);
       }
+    }, e -> {
+      verified.remove(compactJwt);
+      return Future.failedFuture(e);
     });
+  }
+
+  /** How many signatures this verifier has checked (a token seen again within its remembered time costs none). */
+  long signatureChecks() {
+    return signatureChecks.get();
   }
 
   private void remember(String compactJwt, SignedJWT jwt, Instant expiresAt) {
     if (verified.size() >= MAX_REMEMBERED) {
       verified.clear();
     }
-    Instant until = clock.instant().plus(REMEMBER_FOR);
+    Instant until = clock.instant().plus(REMEMBER_FOR).minusMillis(Math.floorMod(compactJwt.hashCode(), SPREAD_MILLIS));
     verified.put(compactJwt, new Verified(jwt, expiresAt != null && expiresAt.isBefore(until) ? expiresAt : until));
   }
 

@@ -29,7 +29,10 @@ public final class TokenVerifier {
 
   /** Tokens longer than this are rejected before parsing. */
   static final int MAX_TOKEN_CHARS = 16 * 1024;
-  /** At most this many verified tokens are remembered; when full, the memory starts afresh. */
+  /**
+   * At most this many verified tokens are remembered; when full, those due are forgotten and, if that is not
+   * enough, a tenth of the rest (forgetting all at once would have every user's next request check a signature).
+   */
   static final int MAX_REMEMBERED = 10_000;
   /** A verified signature is trusted again for at most this long (and never past the token's expiry). */
   static final java.time.Duration REMEMBER_FOR = java.time.Duration.ofSeconds(60);
@@ -46,6 +49,7 @@ public final class TokenVerifier {
   static final java.time.Duration RECHECK_GRACE = java.time.Duration.ofSeconds(1);
 
   private final JwksCache keys;
+  private final int capacity;
   private final BearerAuthConfig config;
   private final Clock clock;
   /**
@@ -61,6 +65,15 @@ public final class TokenVerifier {
   private record Verified(SignedJWT jwt, Instant until) {}
 
   public TokenVerifier(JwksCache keys, BearerAuthConfig config, Clock clock) {
+    this(keys, config, clock, MAX_REMEMBERED);
+  }
+
+  /** With room for {@code capacity} remembered tokens (tests; the services use {@link #MAX_REMEMBERED}). */
+  TokenVerifier(JwksCache keys, BearerAuthConfig config, Clock clock, int capacity) {
+    if (capacity < 10) {
+      throw new IllegalArgumentException("capacity must be at least 10");
+    }
+    this.capacity = capacity;
     this.keys = Objects.requireNonNull(keys, "keys");
     this.config = Objects.requireNonNull(config, "config");
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -118,11 +131,21 @@ public final class TokenVerifier {
   }
 
   private void remember(String compactJwt, SignedJWT jwt, Instant expiresAt) {
-    if (verified.size() >= MAX_REMEMBERED) {
-      verified.clear();
+    if (verified.size() >= capacity) {
+      makeRoom();
     }
     Instant until = clock.instant().plus(REMEMBER_FOR).minusMillis(Math.floorMod(compactJwt.hashCode(), SPREAD_MILLIS));
     verified.put(compactJwt, new Verified(jwt, expiresAt != null && expiresAt.isBefore(until) ? expiresAt : until));
+  }
+
+  private void makeRoom() {
+    Instant now = clock.instant();
+    verified.values().removeIf(known -> !now.isBefore(known.until()));
+    int drop = verified.size() - capacity + capacity / 10;
+    for (var names = verified.keySet().iterator(); drop > 0 && names.hasNext(); drop--) {
+      names.next();
+      names.remove();
+    }
   }
 
   /** All header checks, done before any key lookup. */

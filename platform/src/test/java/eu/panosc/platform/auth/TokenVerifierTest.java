@@ -39,7 +39,7 @@ class TokenVerifierTest {
     tokens = new TokenFixtures(clock);
     jwks = JwksServer.start(vertx, List.of(tokens.ec.toPublicJWK()));
     BearerAuthConfig config = new BearerAuthConfig(TokenFixtures.ISSUER, Set.of(TokenFixtures.AUDIENCE), jwks.uri());
-    verifier = new TokenVerifier(new JwksCache(vertx, config, clock), config, clock);
+    verifier = new TokenVerifier(new JwksCache(vertx, config, clock), config, clock, CAPACITY);
   }
 
   @Test
@@ -135,6 +135,43 @@ class TokenVerifierTest {
         .isInstanceOf(InvalidTokenException.class).hasMessageContaining("expired");
   }
 
+  @Test
+  void fullMemoryForgetsATenthNotEverything() {
+    List<String> many = new ArrayList<>();
+    for (int i = 0; i < CAPACITY; i++) {
+      many.add(tokens.es256().sign());
+    }
+    many.forEach(token -> verifier.verify(token).await());
+    verifier.verify(tokens.es256().sign()).await();
+    long before = verifier.signatureChecks();
+
+    many.forEach(token -> verifier.verify(token).await());
+
+    long rechecked = verifier.signatureChecks() - before;
+    assertThat(rechecked).isPositive().isLessThanOrEqualTo(CAPACITY / 5);
+  }
+
+  @Test
+  void fullMemoryForgetsTokensAlreadyDueFirst() {
+    List<String> old = new ArrayList<>();
+    for (int i = 0; i < CAPACITY / 2; i++) {
+      old.add(tokens.es256().sign());
+    }
+    old.forEach(token -> verifier.verify(token).await());
+    clock.advance(TokenVerifier.REMEMBER_FOR);
+    List<String> recent = new ArrayList<>();
+    for (int i = 0; i < CAPACITY / 2 + 1; i++) {
+      recent.add(tokens.es256().sign());
+    }
+    recent.forEach(token -> verifier.verify(token).await());
+    long before = verifier.signatureChecks();
+
+    recent.forEach(token -> verifier.verify(token).await());
+
+    assertThat(verifier.signatureChecks() - before).as("recent tokens stay remembered").isZero();
+  }
+
+  private static final int CAPACITY = 400;
   private static final Duration REMEMBERED_AT_LEAST =
       TokenVerifier.REMEMBER_FOR.minusMillis(TokenVerifier.SPREAD_MILLIS);
 }

@@ -10,10 +10,12 @@
 #            BENCH_DURATION s (throughput), then an open loop at BENCH_RATE_FRACTION of that throughput for
 #            BENCH_DURATION s (latency from each call's scheduled send time);
 #   2. http: wrk (wrk/ext-authz.lua) against /pdp/v1/ext-authz with the same requests, BENCH_CONNECTIONS
-#            connections, warm-up then BENCH_DURATION s (closed loop; wrk's latency is at full load).
-# The two phases alternate which goes first from round to round. Around each measured phase the server's and the driver's CPU time (utime+stime, /proc) is read. Every gRPC answer
+#            connections, warm-up then BENCH_DURATION s (closed loop; wrk's latency is at full load);
+#   3. authzen: wrk (wrk/pdp-evaluation.lua) against the AuthZEN Access Evaluation API /pdp/access/v1/evaluation with
+#            the same requests as evaluation bodies (user, read, dataset; one caller token), as 2.
+# The phases rotate which goes first from round to round. Around each measured phase the server's and the driver's CPU time (utime+stime, /proc) is read. Every gRPC answer
 # is checked against the expected decision (a wrong one fails the run); wrk's 200/403 counts must match the expected
-# permit share (± 2 %).
+# permit share (± 2 %), and so must the AuthZEN answers' share of decision true.
 # Results: benchmarks/results/<UTC>-mesh-check.json and a summary on stdout.
 #
 #   benchmarks/mesh-check-benchmark.sh
@@ -124,15 +126,36 @@ http_phase() {  # http_phase ROUND
   grep '^WRK_RESULT ' "$WORK/http-$r.out" | sed 's/^WRK_RESULT //' > "$WORK/http-$r.json"
   echo "$((s1 - s0))" > "$WORK/http-$r.servercpu"
 }
+authzen_phase() {  # authzen_phase ROUND: the same requests as AuthZEN Access Evaluations (one caller token)
+  local r="$1" s0 s1
+  say "round $r: AuthZEN evaluation with wrk ($(load))"
+  wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" -s benchmarks/wrk/pdp-evaluation.lua \
+    "http://127.0.0.1:$HTTP_PORT/pdp/access/v1/evaluation" -- "Bearer $(cat "$WORK/requests.tsv.caller")" \
+    "$WORK/requests.tsv.authzen.ndjson" > /dev/null
+  s0="$(cpu_ticks "$SERVER")"
+  wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency -s benchmarks/wrk/pdp-evaluation.lua \
+    "http://127.0.0.1:$HTTP_PORT/pdp/access/v1/evaluation" -- "Bearer $(cat "$WORK/requests.tsv.caller")" \
+    "$WORK/requests.tsv.authzen.ndjson" > "$WORK/authzen-$r.out"
+  s1="$(cpu_ticks "$SERVER")"
+  grep '^WRK_RESULT ' "$WORK/authzen-$r.out" | sed 's/^WRK_RESULT //' > "$WORK/authzen-$r.json"
+  echo "$((s1 - s0))" > "$WORK/authzen-$r.servercpu"
+}
+PERMIT_SHARE="$(awk -F'\t' '$3 == "permit" {p++} END {print p / NR}' "$WORK/requests.tsv")"
 for ((r = 1; r <= ROUNDS; r++)); do
-  # alternate which goes first (the verified-signature cache and the JITs favour the second)
-  if ((r % 2)); then grpc_phase "$r"; http_phase "$r"; else http_phase "$r"; grpc_phase "$r"; fi
+  # rotate which goes first (the verified-signature cache and the JITs favour the later ones)
+  case $((r % 3)) in
+    1) grpc_phase "$r"; http_phase "$r"; authzen_phase "$r" ;;
+    2) http_phase "$r"; authzen_phase "$r"; grpc_phase "$r" ;;
+    0) authzen_phase "$r"; grpc_phase "$r"; http_phase "$r" ;;
+  esac
 done
 
 python3 - "$WORK" "$ROUNDS" "$TCK" "$RESULTS/$STAMP-mesh-check.json" "$LOAD_AT_START" "$(cat /proc/loadavg)" \
-  "$LOOPS" "$CONNECTIONS" "$CONCURRENCY" "$WARMUP" "$DURATION" "$FRACTION" "$("$JAVA" -version 2>&1 | head -1)" "$DRIVER" <<'EOF'
+  "$LOOPS" "$CONNECTIONS" "$CONCURRENCY" "$WARMUP" "$DURATION" "$FRACTION" "$("$JAVA" -version 2>&1 | head -1)" "$DRIVER" \
+  "$PERMIT_SHARE" <<'EOF'
 import json, sys, statistics
 work, rounds, tck, out = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+permit_share = float(sys.argv[15])
 runs = []
 for r in range(1, rounds + 1):
     g = json.load(open(f"{work}/grpc-{r}.json"))
@@ -144,8 +167,16 @@ for r in range(1, rounds + 1):
     expected = h["expectedPermits"] / max(1, h["requests"])
     if h["other"] or any(h["socketErrors"].values()) or abs(share - expected) > 0.02:
         sys.exit(f"round {r}: the HTTP answers do not match the requests: {h}")
+    a = json.load(open(f"{work}/authzen-{r}.json"))
+    acpu = int(open(f"{work}/authzen-{r}.servercpu").read()) / tck
+    arate = a["requests"] / (a["durationUs"] / 1e6)
+    ashare = a["permit"] / max(1, a["permit"] + a["deny"])
+    if a["non200"] or a["other"] or any(a["socketErrors"].values()) or abs(ashare - permit_share) > 0.02:
+        sys.exit(f"round {r}: the AuthZEN answers do not match the requests: {a}")
     runs.append({"round": r, "grpc": g, "grpcServerCpuSeconds": gcpu, "http": h, "httpPerSecond": round(hrate, 1),
-                 "httpServerCpuSeconds": hcpu, "httpPermitShare": round(share, 4), "expectedPermitShare": round(expected, 4)})
+                 "httpServerCpuSeconds": hcpu, "httpPermitShare": round(share, 4), "expectedPermitShare": round(expected, 4),
+                 "authzen": a, "authzenPerSecond": round(arate, 1), "authzenServerCpuSeconds": acpu,
+                 "authzenPermitShare": round(ashare, 4)})
 med = lambda xs: statistics.median(xs)
 summary = {
     "grpcChecksPerSecond": med([x["grpc"]["closed"]["perSecond"] for x in runs]),
@@ -155,7 +186,10 @@ summary = {
     "httpPerSecond": med([x["httpPerSecond"] for x in runs]),
     "httpP99UsAtFullLoad": med([x["http"]["latencyUs"]["p99"] for x in runs]),
 }
+summary["authzenPerSecond"] = med([x["authzenPerSecond"] for x in runs])
+summary["authzenP99UsAtFullLoad"] = med([x["authzen"]["latencyUs"]["p99"] for x in runs])
 summary["ratioGrpcOverHttp"] = round(summary["grpcChecksPerSecond"] / summary["httpPerSecond"], 3)
+summary["ratioGrpcOverAuthzen"] = round(summary["grpcChecksPerSecond"] / summary["authzenPerSecond"], 3)
 doc = {"stamp": out.rsplit("/", 1)[-1].split("-mesh")[0], "java": sys.argv[13], "loadAtStart": sys.argv[5],
        "loadAtEnd": sys.argv[6], "eventLoops": int(sys.argv[7]), "connections": int(sys.argv[8]),
        "concurrency": int(sys.argv[9]), "warmupSeconds": int(sys.argv[10]), "durationSeconds": int(sys.argv[11]),
@@ -168,6 +202,7 @@ for x in runs:
           f"incl. warm-up and open loop, driver CPU {g['closed']['driverCpuSeconds']:.1f} s in {dur:.0f} s); open loop "
           f"{g['open']['targetPerSecond']:.0f}/s p50 {g['open']['latencyUs']['p50']:.0f} us p99 "
           f"{g['open']['latencyUs']['p99']:.0f} us; HTTP {x['httpPerSecond']:.0f}/s p99 {x['http']['latencyUs']['p99']} us "
-          f"(server CPU {x['httpServerCpuSeconds']:.1f} s)")
+          f"(server CPU {x['httpServerCpuSeconds']:.1f} s); AuthZEN {x['authzenPerSecond']:.0f}/s p99 "
+          f"{x['authzen']['latencyUs']['p99']} us (server CPU {x['authzenServerCpuSeconds']:.1f} s)")
 print("results: " + out)
 EOF

@@ -1,7 +1,9 @@
 package eu.panosc.benchmarks.mesh;
 
 import eu.panosc.pdp.authzen.AuthzenDecisions;
+import eu.panosc.pdp.authzen.AuthzenEndpoint;
 import eu.panosc.pdp.authzen.AuthzenService;
+import eu.panosc.pdp.authzen.ConsistencyGate;
 import eu.panosc.pdp.authzen.PageTokens;
 import eu.panosc.pdp.engine.DecisionEngine;
 import eu.panosc.pdp.engine.EntitlementMapper;
@@ -22,11 +24,13 @@ import eu.panosc.pdp.model.Proposal;
 import eu.panosc.pdp.policy.InMemoryPolicyStore;
 import eu.panosc.pdp.policy.PolicyCompiler;
 import eu.panosc.pdp.policy.PolicyRegistry;
+import eu.panosc.pdp.store.AppliedChanges;
 import eu.panosc.pdp.store.RelationCache;
 import eu.panosc.pdp.store.Snapshot;
 import eu.panosc.pdp.subject.AaiSettings;
 import eu.panosc.pdp.subject.PairwiseSubjects;
 import eu.panosc.pdp.subject.SubjectResolver;
+import eu.panosc.platform.auth.BearerAuth;
 import eu.panosc.platform.auth.BearerAuthConfig;
 import eu.panosc.platform.config.ConfigNode;
 import eu.panosc.platform.mesh.RouteRule;
@@ -34,6 +38,7 @@ import eu.panosc.platform.testing.LocalIssuer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -44,6 +49,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
@@ -63,8 +69,13 @@ import java.util.concurrent.TimeUnit;
  * checked per request; every token's signature is verified once before the run, as after its first request). The
  * decision log is off (it needs PostgreSQL; its cost is measured by pdp-benchmark.sh).
  *
+ * <p>Also serves the AuthZEN Access Evaluation API ({@link AuthzenEndpoint} under {@code /pdp}, the same decisions;
+ * callers need a token for {@value #PDP_AUDIENCE} with scope {@code pdp:evaluate}), the comparison issue 15 names.
+ *
  * <p>Writes REQUESTS-FILE: one line per request, {@code token TAB path TAB permit|deny} (3 in 4 permitted: the user is
- * a member of the dataset's proposal), then prints {@code READY}.
+ * a member of the dataset's proposal); REQUESTS-FILE{@code .authzen.ndjson}: the same requests as AuthZEN evaluation
+ * bodies (user, {@code read}, dataset), one per line; REQUESTS-FILE{@code .caller}: the caller's token for those;
+ * then prints {@code READY}.
  *
  * <p>USERS (default 200) users send requests, each with one token: the PDP's TokenVerifier remembers a verified
  * signature for 60 s, so every token is verified again each minute (ES256, about a millisecond of CPU on a busy
@@ -74,6 +85,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ExtAuthzBenchServer {
   static final String AUDIENCE = "https://scicat.bench.example";
+  static final String PDP_AUDIENCE = "https://pdp.bench.example";
   static final int PROPOSALS = 200;
   static final int MEMBERS = 2_000;
   static final int DATASETS = 10_000;
@@ -121,12 +133,17 @@ public final class ExtAuthzBenchServer {
     CheckServer grpc = CheckServer.start(vertx, new GrpcCheckSettings(true, "127.0.0.1", grpcPort, Optional.empty(),
         Optional.empty(), GrpcCheckSettings.DEFAULT_MAX_REQUEST_BYTES), service, loops).await(60, TimeUnit.SECONDS);
     ExtAuthzEndpoint endpoint = new ExtAuthzEndpoint(service);
+    AuthzenEndpoint evaluation = new AuthzenEndpoint(decisions, URI.create("http://127.0.0.1:" + httpPort + "/pdp"),
+        new ConsistencyGate(NO_CHANGE_LOG, Duration.ofSeconds(1), new SimpleMeterRegistry()));
+    BearerAuthConfig callers = new BearerAuthConfig(issuer.issuer(), Set.of(PDP_AUDIENCE),
+        URI.create(issuer.issuer() + "/jwks"));
     vertx.deployVerticle(() -> new AbstractVerticle() {
       @Override
       public void start(Promise<Void> started) {
         Router root = Router.router(vertx);
         Router pdp = Router.router(vertx);
         endpoint.mount(pdp);
+        evaluation.mount(pdp, BearerAuth.create(vertx, callers, clock));
         root.route("/pdp/*").subRouter(pdp);
         vertx.createHttpServer().requestHandler(root).listen(httpPort, "127.0.0.1").<Void>mapEmpty()
             .onComplete(started);
@@ -134,6 +151,9 @@ public final class ExtAuthzBenchServer {
     }, new DeploymentOptions().setInstances(loops)).await(60, TimeUnit.SECONDS);
 
     String[] minted = writeRequests(issuer, requestsFile, requests, users);
+    Files.writeString(Path.of(requestsFile + ".caller"),
+        issuer.token(PDP_AUDIENCE, "scicat-bench", Map.of("exp", new Date(System.currentTimeMillis()
+            + TimeUnit.HOURS.toMillis(2))), AuthzenEndpoint.EVALUATE_SCOPE));
     // steady state: each token's signature verified once (as after its first request), then remembered by the
     // PDP's TokenVerifier; claims are still checked on every request
     for (String t : minted) {
@@ -143,6 +163,19 @@ public final class ExtAuthzBenchServer {
     System.out.flush();
     Thread.currentThread().join();
   }
+
+  /** No change log: the world is loaded once; a request naming a consistency token is refused after 1 s. */
+  private static final AppliedChanges NO_CHANGE_LOG = new AppliedChanges() {
+    @Override
+    public long applied() {
+      return 0;
+    }
+
+    @Override
+    public Future<Boolean> await(long seq, Duration timeout) {
+      return Future.succeededFuture(false);
+    }
+  };
 
   /** 200 proposals of facility {@code bench} (50-year embargo), 10 members and 50 datasets each. */
   static Snapshot world() {
@@ -185,7 +218,8 @@ public final class ExtAuthzBenchServer {
           "exp", exp), "openid");
     }
     Random random = new Random(15);
-    try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+    try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
+        BufferedWriter authzen = Files.newBufferedWriter(Path.of(file + ".authzen.ndjson"), StandardCharsets.UTF_8)) {
       for (int i = 0; i < n; i++) {
         int m = random.nextInt(tokens.length);
         int p = m % PROPOSALS;
@@ -193,6 +227,8 @@ public final class ExtAuthzBenchServer {
         int q = permit ? p : (p + 1 + random.nextInt(PROPOSALS - 1)) % PROPOSALS;
         int d = q + PROPOSALS * random.nextInt(DATASETS / PROPOSALS);
         w.write(tokens[m] + "\t/api/v3/datasets/" + dataset(d) + "\t" + (permit ? "permit" : "deny") + "\n");
+        authzen.write("{\"subject\":{\"type\":\"user\",\"id\":\"" + user(m) + "\"},\"action\":{\"name\":\"read\"},"
+            + "\"resource\":{\"type\":\"dataset\",\"id\":\"" + dataset(d) + "\"}}\n");
       }
     }
     return tokens;

@@ -1,6 +1,6 @@
 package eu.panosc.pdp.authzen;
 
-import eu.panosc.pdp.store.CacheFollower;
+import eu.panosc.pdp.store.AppliedChanges;
 import eu.panosc.pdp.store.ConsistencyToken;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -19,13 +19,13 @@ import java.util.OptionalLong;
 public final class ConsistencyGate {
   public static final String METER = "panosc_pdp_consistency_waits_total";
 
-  private final CacheFollower follower;
+  private final AppliedChanges follower;
   private final Duration wait;
   private final Counter fresh;
   private final Counter waited;
   private final Counter stale;
 
-  public ConsistencyGate(CacheFollower follower, Duration wait, MeterRegistry meters) {
+  public ConsistencyGate(AppliedChanges follower, Duration wait, MeterRegistry meters) {
     this.follower = Objects.requireNonNull(follower, "follower");
     this.wait = Objects.requireNonNull(wait, "wait");
     this.fresh = meters.counter(METER, "outcome", "fresh");

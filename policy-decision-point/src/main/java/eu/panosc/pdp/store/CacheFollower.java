@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe: writes of several event loops and the listener's notifications may arrive at once;
  * one catch-up runs at a time, and waiters are completed on their own context.
  */
-public final class CacheFollower {
+public final class CacheFollower implements AppliedChanges {
   public static final String METER_SEQ = "panosc_pdp_change_seq";
   public static final String METER_CATCHUPS = "panosc_pdp_change_catchups_total";
   public static final String METER_RELOADS = "panosc_pdp_cache_reloads_total";
@@ -96,6 +96,7 @@ public final class CacheFollower {
   }
 
   /** The number of the newest batch the cache holds. */
+  @Override
   public synchronized long applied() {
     return applied;
   }
@@ -249,6 +250,7 @@ public final class CacheFollower {
    * Completes with true as soon as the cache holds batch {@code seq} (at once when it already does), with
    * false after {@code timeout}. Starts a catch-up when behind, so it does not depend on a notification.
    */
+  @Override
   public Future<Boolean> await(long seq, Duration timeout) {
     return await(seq, timeout, "token");
   }

@@ -7,11 +7,9 @@ import eu.panosc.platform.testing.Http;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -203,13 +201,7 @@ class PanoscCrashIT {
   }
 
   private static String pdpAdminToken(String base) {
-    String basic = Base64.getEncoder().encodeToString("pdp-admin:pdp-admin-demo-secret".getBytes(StandardCharsets.UTF_8));
-    HttpResponse<String> r = Http.send(HttpRequest.newBuilder(URI.create(base + "/aai/token"))
-        .header("Authorization", "Basic " + basic).header("Content-Type", "application/x-www-form-urlencoded")
-        .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials&scope="
-            + URLEncoder.encode("pdp:admin", StandardCharsets.UTF_8)))
-        .build());
-    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-    return new JsonObject(r.body()).getString("access_token");
+    return PanoscProcess.demoClientToken(base, "pdp-admin", "pdp:admin");
   }
+
 }

@@ -66,6 +66,11 @@ record PanoscProcess(Process process, String base, Path out, Path err) {
 
   /** A client-credentials token of a demo client (secret {@code <client>-demo-secret}). */
   String token(String client, String scope) {
+    return demoClientToken(base, client, scope);
+  }
+
+  /** A client-credentials token of a demo client of the control plane at {@code base}. */
+  static String demoClientToken(String base, String client, String scope) {
     String basic = Base64.getEncoder().encodeToString((client + ":" + client + "-demo-secret")
         .getBytes(StandardCharsets.UTF_8));
     HttpResponse<String> r = Http.send(HttpRequest.newBuilder(URI.create(base + "/aai/token"))

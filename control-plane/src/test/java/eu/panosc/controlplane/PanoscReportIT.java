@@ -15,7 +15,6 @@ import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -64,13 +63,7 @@ class PanoscReportIT {
   }
 
   static String clientToken(String client, String scope) {
-    HttpResponse<String> r = Http.send(HttpRequest.newBuilder(URI.create(base + "/aai/token"))
-        .header("Authorization", "Basic " + Base64.getEncoder().encodeToString((client + ":" + client
-            + "-demo-secret").getBytes(StandardCharsets.UTF_8)))
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials&scope=" + scope)).build());
-    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-    return new JsonObject(r.body()).getString("access_token");
+    return PanoscProcess.demoClientToken(base, client, scope);
   }
 
   @AfterAll

@@ -4,6 +4,10 @@
 -- at its own offset. Counts 200, 403 and every other answer and the permits the file expects for the requests sent,
 -- and prints one line "WRK_RESULT {json}" when the run is done, which mesh-check-benchmark.sh reads.
 --   wrk -t2 -c16 -d20s -s ext-authz.lua http://127.0.0.1:PORT -- requests.tsv https%3A%2F%2Fscicat.bench.example
+-- With a third argument "nginx" the second is a path prefix instead, and each request is the user's own request to
+-- the facility service behind nginx, GET PREFIX..path with the bearer token (nginx-auth-benchmark.sh: "" goes through
+-- auth_request, "/noauth" straight to the upstream):
+--   wrk -t2 -c16 -d20s -s ext-authz.lua http://127.0.0.1:NGINX-PORT -- requests.tsv /noauth nginx
 local threads = {}
 local lines = {}
 local next_line = 0
@@ -20,7 +24,8 @@ function init(args)
     if token then table.insert(lines, {token = token, path = p, permit = expect == "permit"}) end
   end
   assert(#lines > 0, "no requests in " .. args[1])
-  path = "/pdp/v1/ext-authz?service=" .. args[2]
+  through_nginx = args[3] == "nginx"
+  path = through_nginx and args[2] or "/pdp/v1/ext-authz?service=" .. args[2]
   ok200, denied403, other, expected = 0, 0, 0, 0
   next_line = (index * 7919) % #lines
 end
@@ -29,6 +34,9 @@ function request()
   next_line = next_line % #lines + 1
   local r = lines[next_line]
   if r.permit then expected = expected + 1 end
+  if through_nginx then
+    return wrk.format("GET", path .. r.path, {["Authorization"] = "Bearer " .. r.token})
+  end
   return wrk.format("GET", path, {["X-Original-Method"] = "GET", ["X-Original-URI"] = r.path,
     ["Authorization"] = "Bearer " .. r.token})
 end

@@ -322,6 +322,7 @@ class Agent(object):
         self.broker = _opener(use_proxies=True)
         self.sources = {}
         self.failures = 0
+        self.retry_after = None
 
     def _note(self, source, state, always):
         """Logs a source's state when it changed (or always, with --once)."""

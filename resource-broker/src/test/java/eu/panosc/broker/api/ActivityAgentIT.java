@@ -10,10 +10,7 @@ import eu.panosc.broker.driver.ActivityAgent;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
-import java.io.BufferedReader;
-import java.io.File;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
@@ -122,14 +119,22 @@ class ActivityAgentIT {
     }
   }
 
-  static String python() {
-    for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(File.pathSeparator)) {
-      Path p = Path.of(dir, "python3");
-      if (Files.isExecutable(p)) {
-        return p.toString();
-      }
+  private static String python;
+
+  /**
+   * The interpreter that {@code python3} on this process's PATH runs (itself, not a shim such as pyenv's, which needs
+   * a PATH the agent does not get).
+   */
+  static synchronized String python() throws IOException, InterruptedException {
+    if (python == null) {
+      Process p = new ProcessBuilder("python3", "-c", "import sys; print(sys.executable)").redirectErrorStream(true)
+          .start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+      assertThat(p.waitFor()).as("python3 must be on PATH to run the activity agent: %s", out).isZero();
+      assertThat(Files.isExecutable(Path.of(out))).as("python3's sys.executable %s", out).isTrue();
+      python = out;
     }
-    throw new AssertionError("python3 must be on PATH to run the activity agent");
+    return python;
   }
 
   Path script() throws IOException {
@@ -160,7 +165,7 @@ class ActivityAgentIT {
 
   /** Starts the agent for {@code session} with its secret in a file, reporting every second. */
   Agent agent(String session, Path secretFile, Path bin, FakeJupyter jupyter, String jupyterPath,
-      Map<String, String> extraEnv, String... args) throws IOException {
+      Map<String, String> extraEnv, String... args) throws IOException, InterruptedException {
     Map<String, String> env = new LinkedHashMap<>();
     env.put("PATH", bin.toString());
     env.put("PANOSC_BROKER_URL", broker.base());
@@ -173,7 +178,7 @@ class ActivityAgentIT {
     env.putAll(extraEnv);
     List<String> command = new ArrayList<>(List.of(python(), script().toString()));
     command.addAll(List.of(args));
-    Agent a = new Agent(command, env);
+    Agent a = new Agent(command, env, work.resolve("agent-" + UUID.randomUUID() + ".log"));
     agents.add(a);
     return a;
   }
@@ -324,34 +329,28 @@ class ActivityAgentIT {
     }
   }
 
-  /** The agent as a process: its output (stdout and stderr) collected. */
+  /**
+   * The agent as a process, its output (stdout and stderr) going to a file: {@link Process#destroy} closes the
+   * process's pipes, so what it logs after SIGTERM would be lost on a pipe.
+   */
   static final class Agent {
     final Process process;
-    final StringBuffer out = new StringBuffer();
-    final Thread reader;
+    final Path log;
 
-    Agent(List<String> command, Map<String, String> env) throws IOException {
-      ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+    Agent(List<String> command, Map<String, String> env, Path log) throws IOException {
+      this.log = log;
+      ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
       pb.environment().clear();
       pb.environment().putAll(env);
       process = pb.start();
-      reader = new Thread(() -> {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(),
-            StandardCharsets.UTF_8))) {
-          String line;
-          while ((line = r.readLine()) != null) {
-            out.append(line).append('\n');
-          }
-        } catch (IOException e) {
-          out.append("(output lost: ").append(e.getMessage()).append(")\n");
-        }
-      }, "agent-output");
-      reader.setDaemon(true);
-      reader.start();
     }
 
     String output() {
-      return out.toString();
+      try {
+        return Files.readString(log, StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
     }
 
     boolean alive() {
@@ -374,7 +373,6 @@ class ActivityAgentIT {
         process.destroyForcibly();
         throw new AssertionError("the agent did not end within 30 s:\n" + output());
       }
-      reader.join(5_000);
       return process.exitValue();
     }
 
@@ -385,7 +383,6 @@ class ActivityAgentIT {
         process.destroyForcibly();
         throw new AssertionError("the agent did not end within 15 s of SIGTERM:\n" + output());
       }
-      reader.join(5_000);
       return process.exitValue();
     }
 

@@ -258,7 +258,7 @@ class KubernetesClustersTest {
     assertThat(sidecar.getCommand()).hasSize(3).startsWith("/bin/sh", "-c");
     assertThat(sidecar.getCommand().get(2))
         .contains("exec python3 /var/run/panosc-agent/panosc-activity-agent.py")
-        .contains("no python3").contains("trap 'exit 0' TERM");
+        .contains("no python3").contains("exit 0' TERM");
     assertThat(sidecar.getArgs()).isNullOrEmpty();
     Map<String, String> env = new LinkedHashMap<>();
     sidecar.getEnv().forEach(e -> {

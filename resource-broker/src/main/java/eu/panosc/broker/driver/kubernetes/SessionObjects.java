@@ -59,7 +59,7 @@ public final class SessionObjects {
    */
   static final String AGENT_COMMAND = "if command -v python3 >/dev/null 2>&1; then exec python3 " + AGENT_DIR + "/"
       + ActivityAgent.FILE + "; fi; echo 'panosc-activity-agent: this image has no python3, so no activity reports' "
-      + ">&2; trap 'exit 0' TERM INT; while :; do sleep 3600 & wait $!; done";
+      + ">&2; trap 'kill $! 2>/dev/null; exit 0' TERM INT; while :; do sleep 3600 & wait $!; done";
 
   private SessionObjects() {}
 

@@ -68,6 +68,8 @@ public final class BrokerApplication implements ServiceModule {
   private long activityTimer = -1;
   private io.vertx.core.Vertx vertx;
   private eu.panosc.broker.store.SessionFeed feed;
+  /** The activity agent that session Pods on Kubernetes clusters run (services.broker.activityAgent). */
+  private Optional<eu.panosc.broker.driver.ActivityAgent> activityAgent = Optional.empty();
   /** Where the pod informers' observations go (set once the session service exists). */
   private volatile SessionService watched;
   /** How often proxied activity is written to the store. */
@@ -92,6 +94,7 @@ public final class BrokerApplication implements ServiceModule {
   public Future<Void> mount(Router router, ServiceContext context) {
     BrokerSettings settings = BrokerSettings.from(context.section(), context.config().auth()
         .issuerFor(context.publicRoot()), context.publicRoot(), context.demo());
+    activityAgent = settings.activityAgent();
     var events = new eu.panosc.broker.events.SessionEvents(1000);
     // every replica tells every change in the order of the notices PostgreSQL delivers (this one's own included),
     // under the notice's id: a stream resumes on any replica (see eu.panosc.broker.events.FeedEvents)
@@ -128,7 +131,7 @@ public final class BrokerApplication implements ServiceModule {
     for (Cluster c : settings.clusters()) {
       SessionDriver d = c.kind() == Cluster.Kind.KUBERNETES
           ? KubernetesDriver.connect(context.vertx(), c.kubernetes().orElseThrow(),
-              java.util.Optional.ofNullable(settings.ingresses().get(c.id())))
+              java.util.Optional.ofNullable(settings.ingresses().get(c.id()))).activityAgent(settings.activityAgent())
           : new LocalProcessDriver(context.vertx(), settings.localCommands().getOrDefault(c.id(), List.of()),
               context.config().dataDir().resolve("broker-sessions").resolve(c.id()));
       drivers.add(d);
@@ -219,7 +222,8 @@ public final class BrokerApplication implements ServiceModule {
     }
     return new RegistryClusters(context.vertx(), web, rs.registry(), () -> tokens.token("registry:read"), directory,
         credentials, (cluster, token) -> {
-          KubernetesDriver d = KubernetesDriver.connect(context.vertx(), cluster.kubernetes().orElseThrow(), token);
+          KubernetesDriver d = KubernetesDriver.connect(context.vertx(), cluster.kubernetes().orElseThrow(), token)
+              .activityAgent(activityAgent);
           watchPods(cluster.id(), d);
           return d;
         }, rs.namespace(), rs.refresh());

@@ -43,12 +43,13 @@ import java.util.Set;
  * @param clusterRegistry clusters also read from the federation-registry; empty: only the configured ones
  * @param staging how data is staged onto clusters that cannot mount it
  * @param usage usage records to metrics-accounting; empty: none
+ * @param activityAgent the activity agent Kubernetes session Pods run as a sidecar; empty: none
  */
 public record BrokerSettings(Rules rules, List<Cluster> clusters, List<Flavour> flavours, List<Image> images,
     DatasetLocations datasets, Optional<Pdp> pdp, Duration reconcileInterval, Map<String, List<String>> localCommands,
     Map<String, eu.panosc.broker.driver.kubernetes.IngressSettings> ingresses,
     Optional<RegistrySettings> clusterRegistry, StagingSettings staging,
-    Optional<UsageSettings> usage) {
+    Optional<UsageSettings> usage, Optional<eu.panosc.broker.driver.ActivityAgent> activityAgent) {
 
   /** The PDP's evaluations endpoint and the broker's client at the aai-broker. */
   public record Pdp(URI evaluationsEndpoint, URI tokenEndpoint, URI resolveEndpoint, String clientId,
@@ -108,9 +109,25 @@ public record BrokerSettings(Rules rules, List<Cluster> clusters, List<Flavour> 
       throw new ConfigException(node.path() + ".usage", "needs the broker's client credentials "
           + "(services.broker.pdp.clientId/clientSecret, a client with scope accounting:ingest)");
     }
+    Optional<eu.panosc.broker.driver.ActivityAgent> activityAgent = activityAgent(node.node("activityAgent"),
+        publicRoot);
     node.rejectUnknownKeys();
     return new BrokerSettings(new Rules(user, staff, proposal, startTimeout), clusters, flavours, images, datasets,
-        pdp, interval, commands, ingresses, clusterRegistry, staging, usage);
+        pdp, interval, commands, ingresses, clusterRegistry, staging, usage, activityAgent);
+  }
+
+  /**
+   * {@code activityAgent}: {@code enabled} (default true), {@code brokerUrl} (where session Pods reach the broker;
+   * default {@code <public URL>/broker}), {@code interval} (default 60s, 1s to 1d).
+   */
+  private static Optional<eu.panosc.broker.driver.ActivityAgent> activityAgent(ConfigNode n, URI publicRoot) {
+    boolean enabled = n.bool("enabled", true);
+    URI url = n.optionalUri("brokerUrl", Set.of("http", "https")).orElseGet(() -> URI.create(publicRoot.toString()
+        .replaceAll("/+$", "") + "/broker"));
+    Duration every = positive(n, "interval", Duration.ofSeconds(60));
+    var agent = guarded(n.path(), () -> new eu.panosc.broker.driver.ActivityAgent(url, every));
+    n.rejectUnknownKeys();
+    return enabled ? Optional.of(agent) : Optional.empty();
   }
 
   private static Limits limits(ConfigNode n, Limits fallback) {

@@ -198,4 +198,26 @@ class BrokerSettingsTest {
     assertThatThrownBy(() -> read(Map.of("proposalQuota", Map.of("coreHours", "-1")), false))
         .isInstanceOf(ConfigException.class).hasMessageContaining("services.broker.proposalQuota.coreHours");
   }
+
+  @Test
+  void fromWhenActivityAgentThenOnByDefaultWithThePublicUrlAndBadValuesNamed() {
+    var agent = read(Map.of(), false).activityAgent().orElseThrow();
+    assertThat(agent.brokerUrl()).isEqualTo(URI.create("https://panosc.example/broker"));
+    assertThat(agent.interval()).isEqualTo(Duration.ofSeconds(60));
+    var set = read(Map.of("activityAgent", Map.of("brokerUrl", "http://panosc-broker.panosc.svc:8080/broker/",
+        "interval", "2m")), false).activityAgent().orElseThrow();
+    assertThat(set.brokerBase()).isEqualTo("http://panosc-broker.panosc.svc:8080/broker");
+    assertThat(set.intervalSeconds()).isEqualTo("120");
+    assertThat(read(Map.of("activityAgent", Map.of("enabled", "false")), false).activityAgent()).isEmpty();
+    assertThatThrownBy(() -> read(Map.of("activityAgent", Map.of("brokerUrl", "ftp://x/broker")), false))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("services.broker.activityAgent.brokerUrl");
+    assertThatThrownBy(() -> read(Map.of("activityAgent", Map.of("brokerUrl", "https://u:p@x/broker")), false))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("services.broker.activityAgent")
+        .hasMessageContaining("without credentials");
+    assertThatThrownBy(() -> read(Map.of("activityAgent", Map.of("interval", "500ms")), false))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("services.broker.activityAgent")
+        .hasMessageContaining("1 s to 1 d");
+    assertThatThrownBy(() -> read(Map.of("activityAgent", Map.of("intervall", "1m")), false))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("services.broker.activityAgent.intervall");
+  }
 }

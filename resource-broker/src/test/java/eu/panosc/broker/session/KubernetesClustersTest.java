@@ -3,6 +3,7 @@ package eu.panosc.broker.session;
 import static eu.panosc.broker.Fixtures.kube;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import eu.panosc.broker.driver.ActivityAgent;
 import eu.panosc.broker.driver.SessionDriver;
 import eu.panosc.broker.driver.kubernetes.KubernetesDriver;
 import eu.panosc.broker.driver.kubernetes.SessionObjects;
@@ -31,6 +32,7 @@ import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -223,6 +225,116 @@ class KubernetesClustersTest {
     // nothing elsewhere
     assertThat(pod("ill-k8s", id)).isNull();
     assertThat(pod("eosc-cloud", id)).isNull();
+    // without the activity agent (these drivers have none): the session's container alone, the Secret its secret
+    assertThat(pod.getSpec().getContainers()).extracting(Container::getName).containsExactly("session");
+    assertThat(secret.getData()).containsOnlyKeys("access-secret");
+  }
+
+  /**
+   * The activity agent ({@code services.broker.activityAgent}, on by default in the application): a sidecar of the
+   * session's own image runs it as user 65534; its script and the access secret reach it as files of the session's
+   * Secret, never as environment values or arguments; a desktop session shares its X server's sockets with it.
+   */
+  @Test
+  void createWhenTheActivityAgentIsOnThenASidecarOfTheSameImageReadsTheSecretFromAFileFieldByField() {
+    var agent = new ActivityAgent(URI.create("https://panosc.example/broker/"), Duration.ofSeconds(45));
+    drivers.values().forEach(d -> ((KubernetesDriver) d).activityAgent(Optional.of(agent)));
+    await(store.putImage(new Image("desktop", "Desktop", Image.Kind.DESKTOP, "ghcr.io/panosc-eu/remote-desktop:demo",
+        "guacamole", 8080, Visibility.EVERYONE, Set.of())));
+    Created jupyter = await(service.create(alice, new NewSession("jupyter", "gpu", List.of(ESRF_PID),
+        Optional.of("esrf:MX-2415"))));
+    Created desktop = await(service.create(alice, new NewSession("desktop", "gpu", List.of(ESRF_PID),
+        Optional.empty())));
+    String id = jupyter.session().id();
+    startedOn("esrf-k8s", id);
+    startedOn("esrf-k8s", desktop.session().id());
+
+    Pod pod = pod("esrf-k8s", id);
+    assertThat(pod.getSpec().getContainers()).extracting(Container::getName).containsExactly("session",
+        "activity-agent");
+    Container box = pod.getSpec().getContainers().get(0);
+    Container sidecar = pod.getSpec().getContainers().get(1);
+    assertThat(sidecar.getImage()).isEqualTo("quay.io/jupyter/scipy-notebook:2025-03-17");
+    assertThat(sidecar.getCommand()).hasSize(3).startsWith("/bin/sh", "-c");
+    assertThat(sidecar.getCommand().get(2))
+        .contains("exec python3 /var/run/panosc-agent/panosc-activity-agent.py")
+        .contains("no python3").contains("exit 0' TERM");
+    assertThat(sidecar.getArgs()).isNullOrEmpty();
+    Map<String, String> env = new LinkedHashMap<>();
+    sidecar.getEnv().forEach(e -> {
+      assertThat(e.getValueFrom()).as(e.getName()).isNull();
+      env.put(e.getName(), e.getValue());
+    });
+    assertThat(env).containsExactly(Map.entry("PANOSC_BROKER_URL", "https://panosc.example/broker"),
+        Map.entry("PANOSC_SESSION", id),
+        Map.entry("PANOSC_SECRET_FILE", "/var/run/panosc-agent/access-secret"),
+        Map.entry("PANOSC_ACTIVITY_INTERVAL", "45"),
+        Map.entry("PANOSC_JUPYTER_URL", "http://127.0.0.1:8888/broker/s/" + id + "/"),
+        Map.entry("PYTHONDONTWRITEBYTECODE", "1"), Map.entry("PYTHONUNBUFFERED", "1"));
+    assertThat(sidecar.getVolumeMounts()).singleElement().satisfies(m -> {
+      assertThat(m.getName()).isEqualTo("activity-agent");
+      assertThat(m.getMountPath()).isEqualTo("/var/run/panosc-agent");
+      assertThat(m.getReadOnly()).isTrue();
+    });
+    assertThat(sidecar.getResources().getRequests()).isEqualTo(Map.of("cpu", new Quantity("10m"), "memory",
+        new Quantity("32Mi")));
+    assertThat(sidecar.getResources().getLimits()).isEqualTo(Map.of("cpu", new Quantity("100m"), "memory",
+        new Quantity("64Mi")));
+    assertThat(sidecar.getPorts()).isNullOrEmpty();
+    assertThat(sidecar.getReadinessProbe()).isNull();
+    var security = sidecar.getSecurityContext();
+    assertThat(security.getRunAsNonRoot()).isTrue();
+    assertThat(security.getRunAsUser()).isEqualTo(65534L);
+    assertThat(security.getRunAsGroup()).isEqualTo(65534L);
+    assertThat(security.getAllowPrivilegeEscalation()).isFalse();
+    assertThat(security.getReadOnlyRootFilesystem()).isTrue();
+    assertThat(security.getCapabilities().getDrop()).containsExactly("ALL");
+    assertThat(security.getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+    // the agent's volume: the access secret and the script from the session's Secret; the session's own volume
+    // holds the access secret only
+    var agentVolume = pod.getSpec().getVolumes().stream().filter(v -> v.getName().equals("activity-agent")).findFirst()
+        .orElseThrow().getSecret();
+    assertThat(agentVolume.getSecretName()).isEqualTo(SessionObjects.name(id));
+    assertThat(agentVolume.getDefaultMode()).isEqualTo(0444);
+    assertThat(agentVolume.getItems()).extracting(i -> i.getKey() + "->" + i.getPath())
+        .containsExactly("access-secret->access-secret", "panosc-activity-agent.py->panosc-activity-agent.py");
+    var sessionVolume = pod.getSpec().getVolumes().stream().filter(v -> v.getName().equals("access-secret"))
+        .findFirst().orElseThrow().getSecret();
+    assertThat(sessionVolume.getDefaultMode()).isEqualTo(0400);
+    assertThat(sessionVolume.getItems()).extracting(i -> i.getKey()).containsExactly("access-secret");
+    assertThat(box.getVolumeMounts()).extracting(m -> m.getName()).doesNotContain("activity-agent", "x11");
+    assertThat(box.getResources().getLimits()).containsEntry("nvidia.com/gpu", new Quantity("1"));
+    // no secret in the environment, command or arguments of either container, nor anywhere in the Pod
+    for (Container c : pod.getSpec().getContainers()) {
+      assertThat(c.getEnv()).noneMatch(e -> jupyter.accessSecret().equals(e.getValue()) || e.getValueFrom() != null);
+      assertThat(String.valueOf(c.getCommand()) + c.getArgs()).doesNotContain(jupyter.accessSecret());
+    }
+    assertThat(pod.toString()).doesNotContain(jupyter.accessSecret());
+    Secret secret = kubelets.get("esrf-k8s").secrets().inNamespace(NS).withName(SessionObjects.name(id)).get();
+    assertThat(secret.getData()).containsOnlyKeys("access-secret", "panosc-activity-agent.py");
+    assertThat(new String(Base64.getDecoder().decode(secret.getData().get("access-secret")), StandardCharsets.UTF_8))
+        .isEqualTo(jupyter.accessSecret());
+    String script = new String(Base64.getDecoder().decode(secret.getData().get("panosc-activity-agent.py")),
+        StandardCharsets.UTF_8);
+    assertThat(script).isEqualTo(ActivityAgent.script()).startsWith("#!/usr/bin/env python3")
+        .contains("/v1/sessions/").doesNotContain(jupyter.accessSecret());
+
+    // a desktop session: no Jupyter to read; the X server's sockets shared through an emptyDir
+    Pod desk = pod("esrf-k8s", desktop.session().id());
+    Container deskBox = desk.getSpec().getContainers().get(0);
+    Container deskAgent = desk.getSpec().getContainers().get(1);
+    assertThat(deskAgent.getImage()).isEqualTo("ghcr.io/panosc-eu/remote-desktop:demo");
+    assertThat(deskAgent.getEnv()).extracting(e -> e.getName()).doesNotContain("PANOSC_JUPYTER_URL")
+        .contains("PANOSC_BROKER_URL", "PANOSC_SESSION", "PANOSC_SECRET_FILE");
+    var x11 = desk.getSpec().getVolumes().stream().filter(v -> v.getName().equals("x11")).findFirst().orElseThrow();
+    assertThat(x11.getEmptyDir()).isNotNull();
+    for (Container c : List.of(deskBox, deskAgent)) {
+      assertThat(c.getVolumeMounts()).filteredOn(m -> m.getName().equals("x11")).singleElement().satisfies(m -> {
+        assertThat(m.getMountPath()).isEqualTo("/tmp/.X11-unix");
+        assertThat(m.getReadOnly()).isFalse();
+      });
+    }
+    assertThat(desk.toString()).doesNotContain(desktop.accessSecret());
   }
 
   @Test

@@ -54,6 +54,17 @@ public final class KubernetesDriver implements SessionDriver {
   }
 
   private final java.util.Optional<IngressSettings> ingress;
+  /** The activity agent every new session Pod runs as a sidecar; empty: none. */
+  private volatile java.util.Optional<eu.panosc.broker.driver.ActivityAgent> agent = java.util.Optional.empty();
+
+  /**
+   * With {@code agent}: every Pod this driver creates from now on runs the activity agent as a sidecar container
+   * ({@link SessionObjects#agentContainer}), its script in the session's Secret. Returns this driver.
+   */
+  public KubernetesDriver activityAgent(java.util.Optional<eu.panosc.broker.driver.ActivityAgent> agent) {
+    this.agent = Objects.requireNonNull(agent, "agent");
+    return this;
+  }
 
   /** A driver for {@code target}, its client speaking through {@code vertx}. */
   public static KubernetesDriver connect(Vertx vertx, Cluster.KubernetesTarget target) {
@@ -106,6 +117,9 @@ public final class KubernetesDriver implements SessionDriver {
 
   @Override
   public Future<Void> start(LaunchSpec spec) {
+    var withAgent = agent;
+    // where the session is served (the agent finds a Jupyter image's API there): the Ingress's path or the proxy's
+    String basePath = ingress.map(i -> i.path(spec.session().id())).orElse("/broker/s/" + spec.session().id() + "/");
     return blocking(() -> {
       String name = SessionObjects.name(spec.session().id());
       // Pods are immutable in most fields: created once, never updated. Created without asking first (a new
@@ -113,7 +127,8 @@ public final class KubernetesDriver implements SessionDriver {
       // answers 409 and is read instead
       Pod pod;
       try {
-        pod = client.pods().inNamespace(namespace).resource(SessionObjects.pod(spec, namespace)).create();
+        pod = client.pods().inNamespace(namespace).resource(SessionObjects.pod(spec, namespace, withAgent, basePath))
+            .create();
       } catch (KubernetesClientException e) {
         if (e.getCode() != 409) {
           throw e;
@@ -124,8 +139,8 @@ public final class KubernetesDriver implements SessionDriver {
         }
       }
       if (spec.secret().isPresent()) {
-        client.secrets().inNamespace(namespace).resource(SessionObjects.secret(spec, namespace, spec.secret().get(), pod))
-            .unlock().createOr(NonDeletingOperation::update);
+        client.secrets().inNamespace(namespace).resource(SessionObjects.secret(spec, namespace, spec.secret().get(), pod,
+            withAgent)).unlock().createOr(NonDeletingOperation::update);
       } else if (client.secrets().inNamespace(namespace).withName(name).get() == null) {
         throw new IllegalStateException("the session's access secret did not reach the cluster before the broker "
             + "restarted");

@@ -1,7 +1,11 @@
 package eu.panosc.broker.driver.kubernetes;
 
+import eu.panosc.broker.driver.ActivityAgent;
 import eu.panosc.broker.driver.LaunchSpec;
+import eu.panosc.broker.model.Image;
+import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
@@ -24,13 +28,15 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The desired Kubernetes objects of one session, as pure functions of its {@link LaunchSpec}: a Pod (requests and
  * limits from the flavour, datasets mounted read-only from their storage site's claim, the access secret mounted
  * as a file, never in environment or arguments), a Secret holding the access secret, a Service in front of the Pod
  * and, when the flavour has scratch space, a volume claim mounted read-write at {@code /scratch}; all owned by the
- * Pod, so deleting it removes them.
+ * Pod, so deleting it removes them. With the activity agent, the Pod has a second container running it (the same
+ * image; see {@link #agentContainer}) and the Secret also holds the agent's script.
  */
 public final class SessionObjects {
   public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
@@ -39,6 +45,21 @@ public final class SessionObjects {
   public static final String SECRET_DIR = "/var/run/secrets/panosc";
   public static final String SECRET_KEY = "access-secret";
   static final String GPU = "nvidia.com/gpu";
+  /** The activity agent's sidecar container (and its volume). */
+  public static final String AGENT_CONTAINER = "activity-agent";
+  /** Where the agent's container finds its script and the access secret. */
+  public static final String AGENT_DIR = "/var/run/panosc-agent";
+  /** The user the agent runs as (nobody), whatever the image's user. */
+  static final long AGENT_USER = 65534;
+  static final String X11_VOLUME = "x11";
+  static final String X11_DIR = "/tmp/.X11-unix";
+  /**
+   * The sidecar's command: the agent when the image has {@code python3}; otherwise a log line and a wait that ends on
+   * SIGTERM (a container that exits would be restarted and keep the Pod from being Ready).
+   */
+  static final String AGENT_COMMAND = "if command -v python3 >/dev/null 2>&1; then exec python3 " + AGENT_DIR + "/"
+      + ActivityAgent.FILE + "; fi; echo 'panosc-activity-agent: this image has no python3, so no activity reports' "
+      + ">&2; trap 'kill $! 2>/dev/null; exit 0' TERM INT; while :; do sleep 3600 & wait $!; done";
 
   private SessionObjects() {}
 
@@ -65,7 +86,16 @@ public final class SessionObjects {
     return a;
   }
 
+  /** The session's Pod without the activity agent. */
   public static Pod pod(LaunchSpec spec, String namespace) {
+    return pod(spec, namespace, Optional.empty(), "/broker/s/" + spec.session().id() + "/");
+  }
+
+  /**
+   * The session's Pod; with {@code agent}, also the activity agent's sidecar container ({@link #agentContainer}).
+   * {@code basePath}: the path the session is served under (where a Jupyter image has its API).
+   */
+  public static Pod pod(LaunchSpec spec, String namespace, Optional<ActivityAgent> agent, String basePath) {
     String name = name(spec.session().id());
     var r = spec.flavour().resources();
     Map<String, Quantity> amounts = new LinkedHashMap<>();
@@ -76,8 +106,9 @@ public final class SessionObjects {
     }
     List<Volume> volumes = new ArrayList<>();
     List<VolumeMount> mounts = new ArrayList<>();
+    // only the access secret: the Secret also holds the agent's script, which is the sidecar's alone
     volumes.add(new VolumeBuilder().withName("access-secret").withNewSecret().withSecretName(name)
-        .withDefaultMode(0400).endSecret().build());
+        .withDefaultMode(0400).addNewItem().withKey(SECRET_KEY).withPath(SECRET_KEY).endItem().endSecret().build());
     mounts.add(new VolumeMountBuilder().withName("access-secret").withMountPath(SECRET_DIR).withReadOnly(true).build());
     if (spec.flavour().scratchGi() > 0) {
       volumes.add(new VolumeBuilder().withName("scratch").withNewPersistentVolumeClaim().withClaimName(scratchName(
@@ -94,20 +125,68 @@ public final class SessionObjects {
       mounts.add(new VolumeMountBuilder().withName("data-" + (claims.indexOf(m.claim()) + 1))
           .withMountPath(m.mountPath()).withSubPath(m.subPath()).withReadOnly(true).build());
     }
+    boolean desktop = agent.isPresent() && spec.image().kind() == Image.Kind.DESKTOP;
+    if (desktop) {
+      // the X server's sockets, shared with the agent (xprintidle); the X server creates them, so read-write
+      volumes.add(new VolumeBuilder().withName(X11_VOLUME).withNewEmptyDir().endEmptyDir().build());
+      mounts.add(new VolumeMountBuilder().withName(X11_VOLUME).withMountPath(X11_DIR).withReadOnly(false).build());
+    }
+    List<Container> containers = new ArrayList<>();
+    containers.add(new ContainerBuilder().withName("session").withImage(spec.image().reference())
+        .addNewPort().withName("session").withContainerPort(spec.image().port()).withProtocol("TCP").endPort()
+        .withNewResources().withRequests(amounts).withLimits(amounts).endResources()
+        .addNewEnv().withName("PANOSC_SESSION").withValue(spec.session().id()).endEnv()
+        .addNewEnv().withName("PANOSC_SECRET_FILE").withValue(SECRET_DIR + "/" + SECRET_KEY).endEnv()
+        .withVolumeMounts(mounts)
+        .withNewReadinessProbe().withNewTcpSocket().withPort(new IntOrString(spec.image().port())).endTcpSocket()
+        .withPeriodSeconds(5).endReadinessProbe()
+        .withNewSecurityContext().withAllowPrivilegeEscalation(false).endSecurityContext()
+        .build());
+    if (agent.isPresent()) {
+      containers.add(agentContainer(spec, agent.get(), basePath, desktop));
+      volumes.add(new VolumeBuilder().withName(AGENT_CONTAINER).withNewSecret().withSecretName(name)
+          .withDefaultMode(0444).addNewItem().withKey(SECRET_KEY).withPath(SECRET_KEY).endItem()
+          .addNewItem().withKey(ActivityAgent.FILE).withPath(ActivityAgent.FILE).endItem().endSecret().build());
+    }
     return new PodBuilder().withNewMetadata().withName(name).withNamespace(namespace).withLabels(labels(spec))
         .withAnnotations(annotations(spec)).endMetadata()
         .withNewSpec().withRestartPolicy("Always").withAutomountServiceAccountToken(false)
-        .withContainers(new ContainerBuilder().withName("session").withImage(spec.image().reference())
-            .addNewPort().withName("session").withContainerPort(spec.image().port()).withProtocol("TCP").endPort()
-            .withNewResources().withRequests(amounts).withLimits(amounts).endResources()
-            .addNewEnv().withName("PANOSC_SESSION").withValue(spec.session().id()).endEnv()
-            .addNewEnv().withName("PANOSC_SECRET_FILE").withValue(SECRET_DIR + "/" + SECRET_KEY).endEnv()
-            .withVolumeMounts(mounts)
-            .withNewReadinessProbe().withNewTcpSocket().withPort(new IntOrString(spec.image().port())).endTcpSocket()
-            .withPeriodSeconds(5).endReadinessProbe()
-            .withNewSecurityContext().withAllowPrivilegeEscalation(false).endSecurityContext()
-            .build())
-        .withVolumes(volumes).endSpec().build();
+        .withContainers(containers).withVolumes(volumes).endSpec().build();
+  }
+
+  /**
+   * The activity agent's sidecar: the session's own image (Jupyter and desktop images have Python 3, and whatever
+   * {@code xprintidle} or {@code nvidia-smi} the image has), so it works for any image without rebuilding it and
+   * without knowing its entrypoint; in the Pod's network namespace, so Jupyter is at {@code 127.0.0.1:<port>}. The
+   * script and the access secret come from the session's Secret as files (mode 0444 in this container only: it runs
+   * as user 65534, not as the image's user), never in its environment values or arguments. An image without
+   * {@code python3} gets a container that only waits (so the Pod still becomes Ready) and says why in its log.
+   */
+  static Container agentContainer(LaunchSpec spec, ActivityAgent agent, String basePath, boolean desktop) {
+    List<VolumeMount> mounts = new ArrayList<>();
+    mounts.add(new VolumeMountBuilder().withName(AGENT_CONTAINER).withMountPath(AGENT_DIR).withReadOnly(true).build());
+    if (desktop) {
+      mounts.add(new VolumeMountBuilder().withName(X11_VOLUME).withMountPath(X11_DIR).withReadOnly(false).build());
+    }
+    List<EnvVar> env = new ArrayList<>();
+    env.add(new EnvVar("PANOSC_BROKER_URL", agent.brokerBase(), null));
+    env.add(new EnvVar("PANOSC_SESSION", spec.session().id(), null));
+    env.add(new EnvVar("PANOSC_SECRET_FILE", AGENT_DIR + "/" + SECRET_KEY, null));
+    env.add(new EnvVar("PANOSC_ACTIVITY_INTERVAL", agent.intervalSeconds(), null));
+    if (spec.image().kind() == Image.Kind.JUPYTER) {
+      env.add(new EnvVar("PANOSC_JUPYTER_URL", "http://127.0.0.1:" + spec.image().port() + basePath, null));
+    }
+    env.add(new EnvVar("PYTHONDONTWRITEBYTECODE", "1", null));
+    env.add(new EnvVar("PYTHONUNBUFFERED", "1", null));
+    Map<String, Quantity> requests = Map.of("cpu", new Quantity("10m"), "memory", new Quantity("32Mi"));
+    Map<String, Quantity> limits = Map.of("cpu", new Quantity("100m"), "memory", new Quantity("64Mi"));
+    return new ContainerBuilder().withName(AGENT_CONTAINER).withImage(spec.image().reference())
+        .withCommand("/bin/sh", "-c", AGENT_COMMAND).withEnv(env).withVolumeMounts(mounts)
+        .withNewResources().withRequests(requests).withLimits(limits).endResources()
+        .withNewSecurityContext().withRunAsNonRoot(true).withRunAsUser(AGENT_USER).withRunAsGroup(AGENT_USER)
+        .withAllowPrivilegeEscalation(false).withReadOnlyRootFilesystem(true).withNewCapabilities().withDrop("ALL")
+        .endCapabilities().withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile().endSecurityContext()
+        .build();
   }
 
   /** The name of the session's scratch volume claim. */
@@ -125,10 +204,19 @@ public final class SessionObjects {
   }
 
   public static Secret secret(LaunchSpec spec, String namespace, String value, Pod owner) {
+    return secret(spec, namespace, value, owner, Optional.empty());
+  }
+
+  /** The session's Secret: its access secret and, with {@code agent}, the agent's script (for the sidecar). */
+  public static Secret secret(LaunchSpec spec, String namespace, String value, Pod owner,
+      Optional<ActivityAgent> agent) {
+    Map<String, String> data = new LinkedHashMap<>();
+    data.put(SECRET_KEY, Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8)));
+    agent.ifPresent(a -> data.put(ActivityAgent.FILE, Base64.getEncoder().encodeToString(ActivityAgent.script()
+        .getBytes(StandardCharsets.UTF_8))));
     return new SecretBuilder().withNewMetadata().withName(name(spec.session().id())).withNamespace(namespace)
         .withLabels(labels(spec)).withOwnerReferences(ownedBy(owner)).endMetadata().withType("Opaque")
-        .withData(Map.of(SECRET_KEY, Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8))))
-        .build();
+        .withData(data).build();
   }
 
   public static Service service(LaunchSpec spec, String namespace, Pod owner) {

@@ -117,6 +117,25 @@ class KubernetesIngressTest {
     assertThat(kubelet.network().v1().ingresses().inNamespace(NS).withName("panosc-" + id).get()).isNull();
   }
 
+  /** With an Ingress on another path, the activity agent looks for a Jupyter image's API under that path. */
+  @Test
+  void startWhenIngressAndActivityAgentThenTheAgentsJupyterUrlIsUnderTheIngressPath() {
+    IngressSettings settings = new IngressSettings("sessions.esrf.example", "/sessions/",
+        URI.create("https://panosc.esrf.example/broker/v1/auth"), Optional.empty(), Optional.empty());
+    KubernetesDriver d = driver(Optional.of(settings)).activityAgent(Optional.of(new eu.panosc.broker.driver
+        .ActivityAgent(URI.create("https://panosc.esrf.example/broker"), java.time.Duration.ofMinutes(1))));
+    String id = "sagentingress00000000";
+    await(d.start(spec(id)));
+    Pod pod = kubelet.pods().inNamespace(NS).withName("panosc-" + id).get();
+    var sidecar = pod.getSpec().getContainers().stream().filter(c -> c.getName().equals("activity-agent"))
+        .findFirst().orElseThrow();
+    assertThat(sidecar.getEnv()).filteredOn(e -> e.getName().equals("PANOSC_JUPYTER_URL")).singleElement()
+        .satisfies(e -> assertThat(e.getValue()).isEqualTo("http://127.0.0.1:8888/sessions/" + id + "/"));
+    assertThat(sidecar.getEnv()).filteredOn(e -> e.getName().equals("PANOSC_ACTIVITY_INTERVAL")).singleElement()
+        .satisfies(e -> assertThat(e.getValue()).isEqualTo("60"));
+    assertThat(pod.toString()).doesNotContain("the-access-secret");
+  }
+
   @Test
   void startWhenNoIngressConfiguredThenNoneAndNoTlsWithoutSecret() {
     KubernetesDriver d = driver(Optional.empty());

@@ -94,6 +94,12 @@ class UsageRestartIT {
    */
   static Set<String> outageThenRestart(KeycloakHarness.Stop how) throws Exception {
     Path queue = queueDir.resolve(REALM + ".ndjson");
+    if (platform == null) {
+      platform = PanoscPeers.start(dataDir); // an earlier scenario failed half-way
+    }
+    if (!keycloak.isRunning()) {
+      keycloak.startAgain();
+    }
     Set<String> before = accountedRecordIds();
     assertThat(UsageAccountingIT.lines(queue)).as("nothing queued from an earlier scenario").isEmpty();
 
@@ -127,7 +133,8 @@ class UsageRestartIT {
     Set<String> ids = new TreeSet<>();
     records.forEach(r -> ids.add(r.getString("recordId")));
     assertThat(records).hasSize(N);
-    assertThat(ids).as("distinct idempotency keys").hasSize(N).doesNotContainAnyElementsOf(before);
+    assertThat(ids).as("distinct idempotency keys").hasSize(N);
+    assertThat(ids).as("new keys, none accounted before").noneMatch(before::contains);
     assertThat(records).extracting(r -> r.getString("installation"))
         .containsOnly(REALM + "/" + CLI, REALM + "/" + SVC);
     assertThat(records.stream().filter(r -> (REALM + "/" + CLI).equals(r.getString("installation")))).hasSize(USERS);

@@ -61,7 +61,7 @@ public final class ClientCredentials {
     try {
       response = http.send(request, HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
-      throw new TokenException("token endpoint " + tokenEndpoint + " unreachable: " + e.getMessage(), false);
+      throw new TokenException("token endpoint " + tokenEndpoint + " unreachable: " + reason(e), false);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new TokenException("interrupted while fetching a token", false);
@@ -83,6 +83,15 @@ public final class ClientCredentials {
     long lifetime = body.path("expires_in").asLong(60);
     expires = clock.instant().plusSeconds(lifetime).minus(EARLY);
     return token;
+  }
+
+  /**
+   * Why an HTTP call failed, for a log line: the exception's message, or its type when it has none (the JDK's
+   * client throws a {@code ConnectException} without message when nothing listens).
+   */
+  public static String reason(IOException e) {
+    String message = e.getMessage();
+    return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
   }
 
   /** Forgets the cached token (after a 401 from the resource server). */

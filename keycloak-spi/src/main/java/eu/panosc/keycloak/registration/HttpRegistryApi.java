@@ -87,7 +87,7 @@ public final class HttpRegistryApi implements RegistryApi {
       }
       return r;
     } catch (IOException e) {
-      throw new RegistryException("federation-registry unreachable at " + clients + ": " + e.getMessage(), true);
+      throw new RegistryException("federation-registry unreachable at " + clients + ": " + ClientCredentials.reason(e), true);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new RegistryException("interrupted", true);

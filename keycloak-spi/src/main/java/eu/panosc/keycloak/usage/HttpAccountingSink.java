@@ -46,7 +46,7 @@ public final class HttpAccountingSink implements AccountingSink {
     try {
       response = http.send(request, HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
-      return new Result(Outcome.RETRY, "accounting unreachable at " + records + ": " + e.getMessage());
+      return new Result(Outcome.RETRY, "accounting unreachable at " + records + ": " + ClientCredentials.reason(e));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return new Result(Outcome.RETRY, "interrupted");

@@ -33,6 +33,11 @@ public final class PanoscPeers {
 
   /** The {@code kc.sh start-dev} arguments configuring the usage listener and the registration resource. */
   public static List<String> keycloakArguments() {
+    return keycloakArguments(QUEUE);
+  }
+
+  /** As {@link #keycloakArguments()}, with the usage queue in {@code queue} (a Keycloak of its own needs its own). */
+  public static List<String> keycloakArguments(Path queue) {
     String usage = "--spi-events-listener--panosc-usage--";
     String registration = "--spi-realm-restapi-extension--panosc--";
     return List.of(
@@ -41,7 +46,7 @@ public final class PanoscPeers {
         usage + "token-endpoint=" + BASE + "/aai/token",
         usage + "client-id=resource-broker",
         usage + "client-secret=resource-broker-demo-secret",
-        usage + "directory=" + QUEUE,
+        usage + "directory=" + queue,
         usage + "ship-interval-ms=200",
         usage + "max-backoff-ms=2000",
         registration + "registry-url=" + BASE + "/registry",

@@ -30,19 +30,32 @@ public final class FacilityKeycloak {
       throw new IllegalStateException("the facility Keycloak failed to start earlier in this JVM", failed);
     }
     try {
-      Path jar = providerJar();
-      String home = "keycloak-" + KeycloakHarness.VERSION + "-spi-"
-          + Integer.toHexString(Path.of("").toAbsolutePath().toString().hashCode());
-      // debug logging of our packages lands in the log the smoke IT reads
-      List<String> arguments = new java.util.ArrayList<>(List.of("--log-level=INFO,eu.panosc:debug"));
-      // kc-b: the usage listener and the registration resource point at the ITs' platform (PanoscPeers)
-      arguments.addAll(eu.panosc.keycloak.peers.PanoscPeers.keycloakArguments());
-      instance = KeycloakHarness.start(new KeycloakHarness.Launch(home, List.of(jar), arguments));
+      instance = KeycloakHarness.start(launch(eu.panosc.keycloak.peers.PanoscPeers.QUEUE));
       return instance;
     } catch (Exception | Error e) {
       failed = e;
       throw e instanceof RuntimeException r ? r : new IllegalStateException("starting the facility Keycloak failed", e);
     }
+  }
+
+  /**
+   * A facility Keycloak of the caller's own, as {@link #shared()} but with the usage queue in {@code queue}: same home,
+   * jar and build options, so it runs beside the shared one without a build step of its own (the caller stops it).
+   * For a test that restarts Keycloak, which would take the other test classes' realms with it if shared.
+   */
+  public static KeycloakHarness startOwn(Path queue) throws Exception {
+    return KeycloakHarness.start(launch(queue));
+  }
+
+  private static KeycloakHarness.Launch launch(Path queue) {
+    Path jar = providerJar();
+    String home = "keycloak-" + KeycloakHarness.VERSION + "-spi-"
+        + Integer.toHexString(Path.of("").toAbsolutePath().toString().hashCode());
+    // debug logging of our packages lands in the log the smoke IT reads
+    List<String> arguments = new java.util.ArrayList<>(List.of("--log-level=INFO,eu.panosc:debug"));
+    // kc-b: the usage listener and the registration resource point at the ITs' platform (PanoscPeers)
+    arguments.addAll(eu.panosc.keycloak.peers.PanoscPeers.keycloakArguments(queue));
+    return new KeycloakHarness.Launch(home, List.of(jar), arguments);
   }
 
   /** The provider jar under test: {@code panosc.keycloak.spi.jar}. */

@@ -37,28 +37,66 @@ import org.junit.jupiter.api.Assumptions;
  * module's failsafe run shares it through {@link #shared()}; a shutdown hook stops it. Realms are imported from JSON
  * files through the admin API ({@link #importRealm}), once each. Without the zip, {@link #shared()} skips the test
  * (a JUnit assumption) instead of failing it.
+ *
+ * <p><b>Restart</b> ({@link #stop(Stop)}, {@link #startAgain()}, {@link #restart(Stop)}): stops the process either
+ * gracefully ({@link Stop#GRACEFUL}: SIGTERM to Keycloak's java process and its {@code kc.sh} wrapper, then waits
+ * for both to exit, at most {@code -Dkeycloak.stop.timeout}, default 2 minutes) or hard ({@link Stop#KILL}: SIGKILL,
+ * {@code Process.destroyForcibly}, to the java process first, then to the wrapper, so no Keycloak survives its
+ * wrapper), and starts it again with the same command: same home, providers (not copied again: a provider jar is
+ * copied only when its content differs, since a new file date makes Keycloak re-run its build step), ports,
+ * arguments (so the same provider settings, e.g. a usage queue directory) and environment; the log is appended to
+ * the same file after a marker line. Keycloak runs on {@code dev-mem}, so a restart loses every realm, user and
+ * session: callers re-create what they need (e.g. {@link #importRealm} again). Files providers keep outside the
+ * database survive. Restarting {@link #shared()} would take every realm of the other test classes with it: a test
+ * that restarts Keycloak starts one of its own with {@link #start(Launch)}.
+ *
+ * <p>Start timeout: {@code -Dkeycloak.start.timeout} (ISO-8601, e.g. {@code PT8M}, or seconds), default 8 minutes
+ * (a first start includes Keycloak's build step; a 4-minute limit was too short on a loaded machine).
  */
 public final class KeycloakHarness {
   /** The Keycloak version the tests run against. */
   public static final String VERSION = "26.7.3";
   public static final String ADMIN = "admin";
   private static final String ADMIN_PASSWORD = "panosc-test-admin";
-  private static final Duration START_TIMEOUT = Duration.ofMinutes(4);
+  /** System property: how long a start may take (ISO-8601 duration or seconds); default 8 minutes. */
+  public static final String START_TIMEOUT_PROPERTY = "keycloak.start.timeout";
+  /** System property: how long a graceful stop may take (ISO-8601 duration or seconds); default 2 minutes. */
+  public static final String STOP_TIMEOUT_PROPERTY = "keycloak.stop.timeout";
+  static final Duration DEFAULT_START_TIMEOUT = Duration.ofMinutes(8);
+  static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofMinutes(2);
   private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
       .connectTimeout(Duration.ofSeconds(5)).build();
   private static KeycloakHarness instance;
   private static Throwable failed;
 
-  private final Process process;
+  /** How {@link #stop(Stop)} ends the process. */
+  public enum Stop {
+    /** SIGTERM to Keycloak's java process and its wrapper; Keycloak shuts down (providers' {@code close()} run). */
+    GRACEFUL,
+    /** SIGKILL ({@code kill -9}) to the java process, then the wrapper: nothing of Keycloak runs any more code. */
+    KILL
+  }
+
+  private final Launch launch;
+  private final Path home;
+  private final List<String> command;
   private final String baseUrl;
   private final Path log;
-  private final Duration startTime;
+  private volatile Process process;
+  private volatile Duration startTime;
 
-  private KeycloakHarness(Process process, String baseUrl, Path log, Duration startTime) {
-    this.process = process;
+  private KeycloakHarness(Launch launch, Path home, List<String> command, String baseUrl, Path log) {
+    this.launch = launch;
+    this.home = home;
+    this.command = List.copyOf(command);
     this.baseUrl = baseUrl;
     this.log = log;
-    this.startTime = startTime;
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      Process p = process;
+      if (p != null) {
+        stopQuietly(p);
+      }
+    }, "keycloak-stop"));
   }
 
   /**
@@ -100,7 +138,8 @@ public final class KeycloakHarness {
   /**
    * How to launch a Keycloak: the name of its home directory under the cache ({@code keycloak-<VERSION>} for the plain
    * one; a Keycloak with other providers needs a home of its own, since a change of {@code providers/} makes Keycloak
-   * re-run its build step), the provider jars copied into its {@code providers/} (replacing what was there) and extra
+   * re-run its build step), the provider jars copied into its {@code providers/} (replacing a file of the same name
+   * only when its content differs, so an unchanged jar does not trigger that build again) and extra
    * {@code kc.sh start-dev} arguments.
    */
   public record Launch(String home, List<Path> providers, List<String> arguments) {
@@ -117,8 +156,11 @@ public final class KeycloakHarness {
   }
 
   /**
-   * Starts a further Keycloak as {@code launch} says (the caller keeps it, one per JVM; a shutdown hook stops it).
-   * Skips the calling test when the distribution zip is missing.
+   * Starts a further Keycloak as {@code launch} says (the caller keeps it and stops it with {@link #stop(Stop)}; a
+   * shutdown hook stops it otherwise). Skips the calling test when the distribution zip is missing. Two Keycloaks of
+   * the same home may run at once, each with its own ports and in-memory database, when their providers and build
+   * options are the same (runtime options such as provider settings may differ): then neither re-runs the build
+   * step, which would rewrite the libraries under the other one.
    */
   public static KeycloakHarness start(Launch launch) throws Exception {
     Path zip = distributionZip();
@@ -136,7 +178,23 @@ public final class KeycloakHarness {
     int management = freePort();
     Path log = Path.of("target", "keycloak-" + port + ".log").toAbsolutePath();
     Files.createDirectories(log.getParent());
+    List<String> command = new ArrayList<>(List.of(home.resolve("bin/kc.sh").toString(), "start-dev",
+        "--db", "dev-mem", "--http-host", "127.0.0.1", "--http-port", Integer.toString(port),
+        "--http-management-port", Integer.toString(management)));
+    command.addAll(launch.arguments());
+    KeycloakHarness keycloak = new KeycloakHarness(launch, home, command, "http://127.0.0.1:" + port, log);
+    keycloak.launch(zip, false);
+    return keycloak;
+  }
+
+  /**
+   * Starts the process (after {@link #stop(Stop)}, again): under the home's lock, unpacks the zip if needed, copies
+   * the providers whose content differs, starts {@code kc.sh} and waits until the master realm answers.
+   */
+  private void launch(Path zip, boolean again) throws Exception {
+    Path cache = home.getParent();
     Instant begin = Instant.now();
+    Duration timeout = duration(START_TIMEOUT_PROPERTY, DEFAULT_START_TIMEOUT);
     // the lock keeps two builds (modules run in parallel) from unpacking or re-building one directory at once
     try (FileChannel channel = FileChannel.open(cache.resolve(launch.home() + ".lock"),
         StandardOpenOption.CREATE, StandardOpenOption.WRITE); FileLock lock = channel.lock()) {
@@ -144,13 +202,21 @@ public final class KeycloakHarness {
         unzip(zip, cache, home);
       }
       for (Path jar : launch.providers()) {
-        Files.copy(jar, home.resolve("providers").resolve(jar.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+        Path target = home.resolve("providers").resolve(jar.getFileName());
+        // an unchanged jar keeps its file date: Keycloak re-runs its build step (a minute) when a provider jar's
+        // date changes, and a second Keycloak of this home may be running on these libraries
+        if (!Files.isRegularFile(target) || Files.mismatch(jar, target) != -1L) {
+          Files.copy(jar, target, StandardCopyOption.REPLACE_EXISTING);
+        }
       }
-      List<String> command = new ArrayList<>(List.of(home.resolve("bin/kc.sh").toString(), "start-dev",
-          "--db", "dev-mem", "--http-host", "127.0.0.1", "--http-port", Integer.toString(port),
-          "--http-management-port", Integer.toString(management)));
-      command.addAll(launch.arguments());
-      ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+      ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+      if (again) {
+        Files.writeString(log, System.lineSeparator() + "===== KeycloakHarness: started again at " + begin + " ====="
+            + System.lineSeparator(), StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        pb.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+      } else {
+        pb.redirectOutput(log.toFile());
+      }
       Map<String, String> env = pb.environment();
       env.put("JAVA_HOME", System.getProperty("java.home"));
       env.put("KC_BOOTSTRAP_ADMIN_USERNAME", ADMIN);
@@ -158,22 +224,21 @@ public final class KeycloakHarness {
       env.remove("JAVA_OPTS");
       // a test IdP serves a handful of logins: start fast on a busy machine (C1 only) rather than reach peak speed
       env.put("JAVA_OPTS_APPEND", "-XX:TieredStopAtLevel=1");
-      Process process = pb.start();
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(process), "keycloak-stop"));
-      String base = "http://127.0.0.1:" + port;
-      Instant deadline = begin.plus(START_TIMEOUT);
+      Process started = pb.start();
+      process = started;
+      Instant deadline = begin.plus(timeout);
       while (true) {
-        if (!process.isAlive()) {
-          throw new IllegalStateException("Keycloak exited with " + process.exitValue() + " while starting; its log "
+        if (!started.isAlive()) {
+          throw new IllegalStateException("Keycloak exited with " + started.exitValue() + " while starting; its log "
               + log + " ends with:\n" + tail(log));
         }
         if (Instant.now().isAfter(deadline)) {
-          stop(process);
-          throw new IllegalStateException("Keycloak did not start within " + START_TIMEOUT + "; its log " + log
-              + " ends with:\n" + tail(log));
+          stopQuietly(started);
+          throw new IllegalStateException("Keycloak did not start within " + timeout + " (-D"
+              + START_TIMEOUT_PROPERTY + "); its log " + log + " ends with:\n" + tail(log));
         }
         try {
-          if (CLIENT.send(HttpRequest.newBuilder(URI.create(base + "/realms/master")).timeout(Duration.ofSeconds(5))
+          if (CLIENT.send(HttpRequest.newBuilder(URI.create(baseUrl + "/realms/master")).timeout(Duration.ofSeconds(5))
               .GET().build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
             break;
           }
@@ -182,11 +247,101 @@ public final class KeycloakHarness {
         }
         Thread.sleep(250);
       }
-      Duration took = Duration.between(begin, Instant.now());
-      System.out.println("KeycloakHarness: Keycloak " + VERSION + " ready at " + base + " after " + took.toMillis()
-          + " ms (log " + log + ")");
-      return new KeycloakHarness(process, base, log, took);
+      startTime = Duration.between(begin, Instant.now());
+      System.out.println("KeycloakHarness: Keycloak " + VERSION + (again ? " started again" : "") + " ready at "
+          + baseUrl + " after " + startTime.toMillis() + " ms (log " + log + ")");
     }
+  }
+
+  /**
+   * Stops the process: {@link Stop#GRACEFUL} sends SIGTERM and waits for Keycloak's shutdown (at most
+   * {@code -Dkeycloak.stop.timeout}, default 2 minutes; longer fails, after killing it); {@link Stop#KILL} kills
+   * the java process and its wrapper with SIGKILL and waits until they are gone. Answers the wrapper's exit code (it
+   * passes on the java process's: 143 after SIGTERM; 137 after SIGKILL). Calling it on a stopped Keycloak fails.
+   */
+  public synchronized int stop(Stop how) throws InterruptedException {
+    Process p = process;
+    if (p == null || !p.isAlive()) {
+      throw new IllegalStateException("Keycloak at " + baseUrl + " is not running");
+    }
+    List<ProcessHandle> javas = p.descendants().toList();
+    Duration timeout = how == Stop.KILL ? Duration.ofMinutes(1) : duration(STOP_TIMEOUT_PROPERTY,
+        DEFAULT_STOP_TIMEOUT);
+    if (how == Stop.KILL) {
+      // the java process first: killing only the wrapper would leave Keycloak running as an orphan
+      javas.forEach(ProcessHandle::destroyForcibly);
+      p.destroyForcibly();
+    } else if (javas.isEmpty()) {
+      p.destroy(); // kc.sh exec'd java itself (after a re-augmentation): the process is Keycloak
+    } else {
+      javas.forEach(ProcessHandle::destroy); // the wrapper exits with its child
+    }
+    Instant deadline = Instant.now().plus(timeout);
+    List<ProcessHandle> all = new ArrayList<>(javas);
+    all.add(p.toHandle());
+    for (ProcessHandle h : all) {
+      while (h.isAlive()) {
+        if (Instant.now().isAfter(deadline)) {
+          all.forEach(ProcessHandle::destroyForcibly);
+          throw new IllegalStateException("Keycloak at " + baseUrl + " did not stop within " + timeout + " after "
+              + (how == Stop.KILL ? "SIGKILL" : "SIGTERM (-D" + STOP_TIMEOUT_PROPERTY + ")") + "; killed it");
+        }
+        Thread.sleep(50);
+      }
+    }
+    System.out.println("KeycloakHarness: Keycloak at " + baseUrl + " stopped (" + how + "), wrapper exit "
+        + p.exitValue());
+    return p.exitValue();
+  }
+
+  /** Starts the stopped Keycloak again, as it was started first (see the class comment). */
+  public synchronized void startAgain() throws Exception {
+    Process p = process;
+    if (p != null && p.isAlive()) {
+      throw new IllegalStateException("Keycloak at " + baseUrl + " is still running: stop it first");
+    }
+    launch(distributionZip(), true);
+  }
+
+  /** {@link #stop(Stop)}, then {@link #startAgain()}. */
+  public void restart(Stop how) throws Exception {
+    stop(how);
+    startAgain();
+  }
+
+  /** Whether the Keycloak process is running. */
+  public boolean isRunning() {
+    Process p = process;
+    return p != null && p.isAlive();
+  }
+
+  /** The pid of Keycloak's java process (the child of its {@code kc.sh}; the wrapper's own when it has none). */
+  public long javaPid() {
+    Process p = process;
+    if (p == null) {
+      throw new IllegalStateException("Keycloak at " + baseUrl + " was never started");
+    }
+    return p.descendants().filter(h -> h.info().command().map(c -> c.endsWith("java")).orElse(false))
+        .mapToLong(ProcessHandle::pid).findFirst().orElse(p.pid());
+  }
+
+  /** {@code -D<property>}: ISO-8601 ({@code PT8M}) or whole seconds; {@code fallback} when unset. */
+  static Duration duration(String property, Duration fallback) {
+    String v = System.getProperty(property);
+    if (v == null || v.isBlank()) {
+      return fallback;
+    }
+    Duration d;
+    try {
+      d = v.trim().matches("[0-9]{1,9}") ? Duration.ofSeconds(Long.parseLong(v.trim())) : Duration.parse(v.trim());
+    } catch (java.time.format.DateTimeParseException e) {
+      throw new IllegalArgumentException("-D" + property + "=" + v + " is not a duration (seconds, or ISO-8601 such"
+          + " as PT8M)", e);
+    }
+    if (d.isNegative() || d.isZero()) {
+      throw new IllegalArgumentException("-D" + property + "=" + v + " must be positive");
+    }
+    return d;
   }
 
   private static void unzip(Path zip, Path cache, Path home) throws IOException {
@@ -218,7 +373,7 @@ public final class KeycloakHarness {
     Files.deleteIfExists(tmp);
   }
 
-  private static void stop(Process process) {
+  private static void stopQuietly(Process process) {
     List<ProcessHandle> children = process.descendants().toList();
     process.destroy();
     children.forEach(ProcessHandle::destroy);
@@ -257,7 +412,7 @@ public final class KeycloakHarness {
     return log;
   }
 
-  /** How long the start took (unpacking, a first build if any, and boot). */
+  /** How long the last start took (unpacking, a first build if any, and boot). */
   public Duration startTime() {
     return startTime;
   }

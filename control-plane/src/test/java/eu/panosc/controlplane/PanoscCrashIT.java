@@ -24,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,10 +52,23 @@ class PanoscCrashIT {
 
   record Run(Process process, String base, Path out, Path err, long startedNanos) {}
 
+  /** Every process a test started, so one that fails half-way leaves no panosc (or PostgreSQL) running. */
+  private final List<Process> startedProcesses = new ArrayList<>();
+
   private Run start(Path data, String... extra) throws Exception {
     long started = System.nanoTime();
     PanoscProcess p = PanoscProcess.start(dir, data, extra);
+    startedProcesses.add(p.process());
     return new Run(p.process(), p.base(), p.out(), p.err(), started);
+  }
+
+  @AfterEach
+  void killWhatIsLeft() throws InterruptedException {
+    for (Process process : startedProcesses) {
+      process.descendants().forEach(ProcessHandle::destroyForcibly);
+      process.destroyForcibly();
+      process.waitFor(30, TimeUnit.SECONDS);
+    }
   }
 
   private static void awaitReady(Run run, Duration bound) {

@@ -30,8 +30,9 @@
 #   BENCH_JFR=/tmp/acct.jfr ...      # record the control plane with JDK Flight Recorder (profile settings)
 #   BENCH_ROLLUP_MAX_YIELD=60s ...   # services.accounting.rollupMaxYield (default 10s): the background roll-up
 #                                    # waits this long into a burst before running alongside ingest
-# PostgreSQL CPU counts the processes alive when the HTTP part starts and those started during it (the COPY path's
-# JDBC connections open with the first batch). Each HTTP round also records where that CPU went (untilAcknowledged,
+# PostgreSQL CPU is the sum of each process's own difference (those started during the HTTP part, like the COPY path's
+# JDBC connections opening with the first batch, from 0; a process that ended meanwhile is left out; before branch
+# acct-ingest the script subtracted such a process's earlier ticks and read too low). Each HTTP round also records where that CPU went (untilAcknowledged,
 # untilRolledUp: PostgreSQL CPU by application_name — the COPY ingest connections apart from the Vert.x pool that
 # the roll-up uses — JVM CPU by thread group, committed transactions and rows inserted/deleted per table), and how
 # many records the background roll-up took before the last acknowledgement (rolledUpDuringBurst); each COPY round
@@ -120,15 +121,6 @@ pg_pids() {  # the postmaster of this run's data directory and its children (bac
   [[ -n "$root" ]] || return 0
   echo "$root"
   pgrep -P "$root" || true
-}
-pg_new() {  # the PostgreSQL processes started since PGS was taken (e.g. backends of connections opened meanwhile)
-  local p
-  for p in $(pg_pids); do [[ " ${PGS[*]} " == *" $p "* ]] || echo "$p"; done
-}
-cpu_sum() {  # utime+stime of the processes still running, in clock ticks
-  local t=0 p
-  for p in "$@"; do [[ -r "/proc/$p/stat" ]] && t=$((t + $(cpu_ticks "$p"))); done
-  echo "$t"
 }
 TCK="$(getconf CLK_TCK)"
 # Where the CPU of the HTTP part goes (CPU ticks stay valid under nice and load): snapshot WHERE writes the ticks of
@@ -256,8 +248,6 @@ for ((r = 1; r <= ROUNDS; r++)); do
   order=(http copy); ((r % 2 == 0)) && order=(copy http)
   for what in "${order[@]}"; do
     if [[ "$what" == http ]]; then
-      mapfile -t PGS < <(pg_pids)
-      j0="$(cpu_ticks "$JVM_PID")"; g0="$(cpu_sum "${PGS[@]}")"
       snapshot "$d/cpu0"
       l="$(load)"; t0="$(now)"; post_all "$d"; t1="$(now)"
       snapshot "$d/cpu1"
@@ -265,9 +255,9 @@ for ((r = 1; r <= ROUNDS; r++)); do
       unrolled="$(sql -c "SELECT coalesce(sum(records), 0) FROM accounting.rollup_pending")"
       split1="$(split_cpu "$d/cpu0" "$d/cpu1")"
       say "round $r http: until acknowledged: $split1; rolled up during the burst: $((RECORDS - unrolled)) of $RECORDS records"
-      jvm_cpu="$(python3 -c "print(round(($(cpu_ticks "$JVM_PID") - $j0) / $TCK, 2))")"
-      pg_cpu="$(python3 -c "print(round(($(cpu_sum "${PGS[@]}") + $(cpu_sum $(pg_new)) - $g0) / $TCK, 2))")"
-      say "round $r http: CPU seconds until acknowledged: JVM $jvm_cpu, PostgreSQL $pg_cpu (processes alive at the start and started since)"
+      jvm_cpu="$(python3 -c "import json, sys; print(round(sum(json.loads(sys.argv[1])['jvmCpuSecondsByThreads'].values()), 2))" "$split1")"
+      pg_cpu="$(python3 -c "import json, sys; print(round(sum(json.loads(sys.argv[1])['postgresCpuSecondsBy'].values()), 2))" "$split1")"
+      say "round $r http: CPU seconds until acknowledged: JVM $jvm_cpu, PostgreSQL $pg_cpu (each process's and thread's own difference, read right at the last answer)"
       stored="$(sql -c "SELECT count(*) FROM accounting.usage_record WHERE source = 'bench-r$r'")"
       [[ "$stored" == "$RECORDS" ]] || die "round $r: $stored records stored, expected $RECORDS"
       rate="$(python3 -c "print(round($RECORDS / ($t1 - $t0), 1))")"; HTTP_RATES+=("$rate")
@@ -278,8 +268,8 @@ for ((r = 1; r <= ROUNDS; r++)); do
       snapshot "$d/cpu2"
       split2="$(split_cpu "$d/cpu0" "$d/cpu2")"
       say "round $r http: until rolled up: $split2"
-      jvm_cpu2="$(python3 -c "print(round(($(cpu_ticks "$JVM_PID") - $j0) / $TCK, 2))")"
-      pg_cpu2="$(python3 -c "print(round(($(cpu_sum "${PGS[@]}") + $(cpu_sum $(pg_new)) - $g0) / $TCK, 2))")"
+      jvm_cpu2="$(python3 -c "import json, sys; print(round(sum(json.loads(sys.argv[1])['jvmCpuSecondsByThreads'].values()), 2))" "$split2")"
+      pg_cpu2="$(python3 -c "import json, sys; print(round(sum(json.loads(sys.argv[1])['postgresCpuSecondsBy'].values()), 2))" "$split2")"
       month="$(sql -c "SELECT sum(value) FROM accounting.rollup WHERE granularity = 'month' AND bucket >= '2026-06-01' AND bucket < '2026-07-01' AND facility LIKE 'f_'")"
       want="$(sql -c "SELECT sum(value) FROM accounting.usage_record WHERE source LIKE 'bench-r%'")"
       [[ "$month" == "$want" || "$(python3 -c "from decimal import Decimal as D; print(D('$month') == D('$want'))")" == True ]] \

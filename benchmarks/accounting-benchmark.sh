@@ -30,8 +30,13 @@
 #   BENCH_JFR=/tmp/acct.jfr ...      # record the control plane with JDK Flight Recorder (profile settings)
 #   BENCH_ROLLUP_MAX_YIELD=60s ...   # services.accounting.rollupMaxYield (default 10s): the background roll-up
 #                                    # waits this long into a burst before running alongside ingest
-# PostgreSQL CPU counts the processes alive when the HTTP part starts and those started during it (the COPY path's
-# JDBC connections open with the first batch).
+# PostgreSQL CPU is the sum of each process's own difference (those started during the HTTP part, like the COPY path's
+# JDBC connections opening with the first batch, from 0; a process that ended meanwhile is left out; before branch
+# acct-ingest the script subtracted such a process's earlier ticks and read too low). Each HTTP round also records where that CPU went (untilAcknowledged,
+# untilRolledUp: PostgreSQL CPU by application_name — the COPY ingest connections apart from the Vert.x pool that
+# the roll-up uses — JVM CPU by thread group, committed transactions and rows inserted/deleted per table), and how
+# many records the background roll-up took before the last acknowledgement (rolledUpDuringBurst); each COPY round
+# the CPU of the COPY's own backend and the seconds of the \copy alone (copyBackendCpuSecondsAndInnerSeconds).
 #
 # Environment: BENCH_RECORDS (200000), BENCH_BATCH_RECORDS (5000), BENCH_CONCURRENCY (2), BENCH_ROUNDS (2; 0: no ingest),
 # BENCH_REPORT_SIZES ("1000000 10000000 100000000"; none: no report part), BENCH_REPORT_WARMUP (3), BENCH_REPORT_RUNS (10),
@@ -117,16 +122,71 @@ pg_pids() {  # the postmaster of this run's data directory and its children (bac
   echo "$root"
   pgrep -P "$root" || true
 }
-pg_new() {  # the PostgreSQL processes started since PGS was taken (e.g. backends of connections opened meanwhile)
-  local p
-  for p in $(pg_pids); do [[ " ${PGS[*]} " == *" $p "* ]] || echo "$p"; done
-}
-cpu_sum() {  # utime+stime of the processes still running, in clock ticks
-  local t=0 p
-  for p in "$@"; do [[ -r "/proc/$p/stat" ]] && t=$((t + $(cpu_ticks "$p"))); done
-  echo "$t"
-}
 TCK="$(getconf CLK_TCK)"
+# Where the CPU of the HTTP part goes (CPU ticks stay valid under nice and load): snapshot WHERE writes the ticks of
+# every PostgreSQL process (with its application_name or backend type) and of every JVM thread (by name), and the
+# database's transaction and row counters; split_cpu BEFORE AFTER prints the differences by group as JSON.
+snapshot() {  # snapshot FILE: /proc first (one python process, a few ms), then the database's view
+  local f="$1"
+  python3 - "$JVM_PID" $(pg_pids) > "$f" <<'PYEOF'
+import os, sys
+def ticks(path):
+    with open(path) as fh:
+        rest = fh.read().rsplit(")", 1)[1].split()   # after "pid (comm)": state is rest[0], utime rest[11]
+    return int(rest[11]) + int(rest[12])
+jvm, pgs = sys.argv[1], sys.argv[2:]
+for p in pgs:
+    try: print("pg", p, ticks("/proc/%s/stat" % p))
+    except OSError: pass
+for t in os.listdir("/proc/%s/task" % jvm):
+    try:
+        name = open("/proc/%s/task/%s/comm" % (jvm, t)).read().strip().replace(" ", "_")
+        print("jvm", t, ticks("/proc/%s/task/%s/stat" % (jvm, t)), name)
+    except OSError: pass
+PYEOF
+  sql -F ' ' -c "SELECT 'app', pid, coalesce(nullif(application_name, ''), backend_type) FROM pg_stat_activity" \
+    -c "SELECT 'db', xact_commit, xact_rollback FROM pg_stat_database WHERE datname = current_database()" \
+    -c "SELECT 'rows', relname, n_tup_ins, n_tup_del FROM pg_stat_user_tables WHERE schemaname = 'accounting' AND relname IN ('usage_record', 'rollup_pending', 'rollup', 'rollup_user')" >> "$f"
+}
+split_cpu() {  # split_cpu BEFORE AFTER
+  python3 - "$1" "$2" "$TCK" <<'PYEOF'
+import json, re, sys
+def read(path):
+    pg, jvm, app, db, rows = {}, {}, {}, None, {}
+    for line in open(path):
+        f = line.split()
+        if not f: continue
+        if f[0] == "pg": pg[f[1]] = int(f[2])
+        elif f[0] == "jvm" and len(f) >= 4: jvm[f[1]] = (int(f[2]), f[3])
+        elif f[0] == "app": app[f[1]] = "_".join(f[2:])
+        elif f[0] == "db": db = (int(f[1]), int(f[2]))
+        elif f[0] == "rows": rows[f[1]] = (int(f[2]), int(f[3]))
+    return pg, jvm, app, db, rows
+b, a, tck = read(sys.argv[1]), read(sys.argv[2]), int(sys.argv[3])
+def group_thread(name):
+    for prefix, g in (("vert.x-eventloo", "event loops"), ("vert.x-worker", "workers"), ("vert.x-internal", "workers"),
+                      ("C1_CompilerThre", "JIT"), ("C2_CompilerThre", "JIT"), ("GC_Thread", "GC"), ("G1_", "GC"),
+                      ("JFR", "JFR")):
+        if name.startswith(prefix): return g
+    return "other"
+pg = {}
+for pid, t in a[0].items():
+    d = t - b[0].get(pid, 0)
+    name = a[2].get(pid) or b[2].get(pid) or "postmaster/other"
+    name = "COPY ingest connections" if name.endswith("-copy") else name
+    pg[name] = pg.get(name, 0) + d
+jvm = {}
+for tid, (t, name) in a[1].items():
+    d = t - b[1].get(tid, (0, name))[0]
+    jvm[group_thread(name)] = jvm.get(group_thread(name), 0) + d
+out = {"postgresCpuSecondsBy": {k: round(v / tck, 2) for k, v in sorted(pg.items(), key=lambda kv: -kv[1]) if v},
+       "jvmCpuSecondsByThreads": {k: round(v / tck, 2) for k, v in sorted(jvm.items(), key=lambda kv: -kv[1]) if v}}
+if a[3] and b[3]:
+    out["transactions"] = {"committed": a[3][0] - b[3][0], "rolledBack": a[3][1] - b[3][1]}
+out["rowsInsertedDeleted"] = {k: [a[4][k][0] - b[4].get(k, (0, 0))[0], a[4][k][1] - b[4].get(k, (0, 0))[1]] for k in a[4]}
+print(json.dumps(out))
+PYEOF
+}
 
 token() {  # token CLIENT SCOPE
   curl -sf -u "$1:$1-demo-secret" -d grant_type=client_credentials -d "scope=$2" "$URL/aai/token" | json '["access_token"]'
@@ -178,6 +238,7 @@ post_all() {  # post_all DIR: every batch once, CONC in parallel; fails unless e
 }
 
 declare -a HTTP_RATES=() COPY_RATES=() ROLLED_RATES=()
+copy_cpu=""
 ROUNDS_JSON="$WORK/rounds.jsonl"
 : > "$ROUNDS_JSON"
 for ((r = 1; r <= ROUNDS; r++)); do
@@ -187,12 +248,16 @@ for ((r = 1; r <= ROUNDS; r++)); do
   order=(http copy); ((r % 2 == 0)) && order=(copy http)
   for what in "${order[@]}"; do
     if [[ "$what" == http ]]; then
-      mapfile -t PGS < <(pg_pids)
-      j0="$(cpu_ticks "$JVM_PID")"; g0="$(cpu_sum "${PGS[@]}")"
+      snapshot "$d/cpu0"
       l="$(load)"; t0="$(now)"; post_all "$d"; t1="$(now)"
-      jvm_cpu="$(python3 -c "print(round(($(cpu_ticks "$JVM_PID") - $j0) / $TCK, 2))")"
-      pg_cpu="$(python3 -c "print(round(($(cpu_sum "${PGS[@]}") + $(cpu_sum $(pg_new)) - $g0) / $TCK, 2))")"
-      say "round $r http: CPU seconds until acknowledged: JVM $jvm_cpu, PostgreSQL $pg_cpu (processes alive at the start and started since)"
+      snapshot "$d/cpu1"
+      # acknowledged records the background roll-up already took during the burst (it should yield to ingest)
+      unrolled="$(sql -c "SELECT coalesce(sum(records), 0) FROM accounting.rollup_pending")"
+      split1="$(split_cpu "$d/cpu0" "$d/cpu1")"
+      say "round $r http: until acknowledged: $split1; rolled up during the burst: $((RECORDS - unrolled)) of $RECORDS records"
+      jvm_cpu="$(python3 -c "import json, sys; print(round(sum(json.loads(sys.argv[1])['jvmCpuSecondsByThreads'].values()), 2))" "$split1")"
+      pg_cpu="$(python3 -c "import json, sys; print(round(sum(json.loads(sys.argv[1])['postgresCpuSecondsBy'].values()), 2))" "$split1")"
+      say "round $r http: CPU seconds until acknowledged: JVM $jvm_cpu, PostgreSQL $pg_cpu (each process's and thread's own difference, read right at the last answer)"
       stored="$(sql -c "SELECT count(*) FROM accounting.usage_record WHERE source = 'bench-r$r'")"
       [[ "$stored" == "$RECORDS" ]] || die "round $r: $stored records stored, expected $RECORDS"
       rate="$(python3 -c "print(round($RECORDS / ($t1 - $t0), 1))")"; HTTP_RATES+=("$rate")
@@ -200,8 +265,11 @@ for ((r = 1; r <= ROUNDS; r++)); do
       # the background roll-up catching up: until the journal is empty (polled every 50 ms)
       while [[ "$(sql -c "SELECT EXISTS (SELECT 1 FROM accounting.rollup_pending)")" == t ]]; do sleep 0.05; done
       t2="$(now)"
-      jvm_cpu2="$(python3 -c "print(round(($(cpu_ticks "$JVM_PID") - $j0) / $TCK, 2))")"
-      pg_cpu2="$(python3 -c "print(round(($(cpu_sum "${PGS[@]}") + $(cpu_sum $(pg_new)) - $g0) / $TCK, 2))")"
+      snapshot "$d/cpu2"
+      split2="$(split_cpu "$d/cpu0" "$d/cpu2")"
+      say "round $r http: until rolled up: $split2"
+      jvm_cpu2="$(python3 -c "import json, sys; print(round(sum(json.loads(sys.argv[1])['jvmCpuSecondsByThreads'].values()), 2))" "$split2")"
+      pg_cpu2="$(python3 -c "import json, sys; print(round(sum(json.loads(sys.argv[1])['postgresCpuSecondsBy'].values()), 2))" "$split2")"
       month="$(sql -c "SELECT sum(value) FROM accounting.rollup WHERE granularity = 'month' AND bucket >= '2026-06-01' AND bucket < '2026-07-01' AND facility LIKE 'f_'")"
       want="$(sql -c "SELECT sum(value) FROM accounting.usage_record WHERE source LIKE 'bench-r%'")"
       [[ "$month" == "$want" || "$(python3 -c "from decimal import Decimal as D; print(D('$month') == D('$want'))")" == True ]] \
@@ -211,13 +279,24 @@ for ((r = 1; r <= ROUNDS; r++)); do
     else
       sql -c "TRUNCATE accounting.bench_copy"
       l="$(load)"; t0="$(now)"
-      sql -c "\\copy accounting.bench_copy FROM '$d/rows.csv' WITH (FORMAT csv)"; t1="$(now)"
+      # the COPY's own backend CPU: psql reads it from /proc before and after (its backend ends with it)
+      sql <<COPYEOF
+SELECT pg_backend_pid() AS bpid \\gset
+\\setenv BENCH_BPID :bpid
+\\! python3 -c "import os,time; r=open('/proc/'+os.environ['BENCH_BPID']+'/stat').read().rsplit(')',1)[1].split(); print(time.time(), int(r[11])+int(r[12]))" > '$d/copy0'
+\\copy accounting.bench_copy FROM '$d/rows.csv' WITH (FORMAT csv)
+\\! python3 -c "import os,time; r=open('/proc/'+os.environ['BENCH_BPID']+'/stat').read().rsplit(')',1)[1].split(); print(time.time(), int(r[11])+int(r[12]))" > '$d/copy1'
+COPYEOF
+      t1="$(now)"
+      copy_cpu="$(python3 -c "a=open('$d/copy0').read().split(); b=open('$d/copy1').read().split(); print(round((int(b[1]) - int(a[1])) / $TCK, 2), round(float(b[0]) - float(a[0]), 3))")"
+      say "round $r copy: its backend's CPU seconds, and the seconds of the \\copy alone: $copy_cpu"
       stored="$(sql -c "SELECT count(*) FROM accounting.bench_copy")"
       [[ "$stored" == "$RECORDS" ]] || die "round $r: COPY stored $stored rows, expected $RECORDS"
       rate="$(python3 -c "print(round($RECORDS / ($t1 - $t0), 1))")"; COPY_RATES+=("$rate")
       say "round $r copy: $RECORDS rows in $(python3 -c "print(round($t1 - $t0, 2))") s = $rate rows/s ($l)"
     fi
-    cpu=""; [[ "$what" == http ]] && cpu=", \"jvmCpuSeconds\": $jvm_cpu, \"postgresCpuSeconds\": $pg_cpu, \"rolledUpSeconds\": $(python3 -c "print(round($t2 - $t0, 3))"), \"rolledUpPerSecond\": $rolled, \"jvmCpuSecondsRolledUp\": $jvm_cpu2, \"postgresCpuSecondsRolledUp\": $pg_cpu2"
+    cpu=", \"copyBackendCpuSecondsAndInnerSeconds\": \"$copy_cpu\""
+    [[ "$what" == http ]] && cpu=", \"untilAcknowledged\": $split1, \"untilRolledUp\": $split2, \"rolledUpDuringBurst\": $((RECORDS - unrolled)), \"jvmCpuSeconds\": $jvm_cpu, \"postgresCpuSeconds\": $pg_cpu, \"rolledUpSeconds\": $(python3 -c "print(round($t2 - $t0, 3))"), \"rolledUpPerSecond\": $rolled, \"jvmCpuSecondsRolledUp\": $jvm_cpu2, \"postgresCpuSecondsRolledUp\": $pg_cpu2"
     echo "{\"round\": $r, \"what\": \"$what\"$cpu, \"records\": $RECORDS, \"seconds\": $(python3 -c "print(round($t1 - $t0, 3))"), \"perSecond\": $rate, \"load\": \"$l\"}" >> "$ROUNDS_JSON"
   done
   rm -rf "$d"

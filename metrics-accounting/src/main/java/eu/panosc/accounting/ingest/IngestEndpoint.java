@@ -54,6 +54,9 @@ public final class IngestEndpoint {
   }
 
   private void dispatch(RoutingContext rc, BodyHandler body) {
+    // from here until the answer is written (or the connection is gone) the store may hold its roll-up back
+    Runnable arrived = service.arriving();
+    rc.addEndHandler(done -> arrived.run());
     String type = rc.request().getHeader("Content-Type");
     String base = type == null ? "" : type.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
     if (base.equals(NDJSON) || base.equals("application/jsonl")) {

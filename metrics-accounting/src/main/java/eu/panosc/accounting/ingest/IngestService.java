@@ -85,6 +85,14 @@ public final class IngestService {
     return maxRecords;
   }
 
+  /**
+   * A batch's request has started to arrive: the store may hold its background work back until the returned handle
+   * runs (when the request is answered); see {@link AccountingStore#batchArriving}.
+   */
+  Runnable arriving() {
+    return store.batchArriving();
+  }
+
   /** The streaming parser with this service's record checks. */
   RecordStreamParser parser() {
     return parser;

@@ -22,6 +22,16 @@ public interface AccountingStore {
   Future<IngestOutcome> ingest(List<UsageRecord> batch, Instant receivedAt);
 
   /**
+   * A batch is on its way to {@link #ingest} (its request being received, parsed and checked): an implementation may
+   * hold its background work back (bounded) until the returned handle is run, so that a burst of batches is
+   * acknowledged at full speed. The handle may be run more than once (only the first counts) and must be run when
+   * the batch is answered, however it ends. The default holds nothing back.
+   */
+  default Runnable batchArriving() {
+    return () -> {};
+  }
+
+  /**
    * Waits (bounded) until the rollups hold every record acknowledged before the call; the status then (pending
    * records when the wait ended first). Reads that must be exact call it first.
    */

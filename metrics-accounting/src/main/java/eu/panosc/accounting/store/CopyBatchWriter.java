@@ -24,17 +24,19 @@ import java.util.Map;
 import org.postgresql.PGConnection;
 
 /**
- * The ingest fast path: a batch's records are streamed with PostgreSQL {@code COPY} (text format) into a
- * per-connection temporary staging table and moved into {@code usage_record} with one plain set-based
- * {@code INSERT … SELECT}; the batch's journal row is aggregated from the staging table in the same transaction.
- * Everything runs in one transaction ({@link JdbcConnections#inTransaction}): a crash leaves nothing of it.
+ * The ingest path over PostgreSQL {@code COPY}, in one transaction ({@link JdbcConnections#inTransaction}): a crash
+ * leaves nothing of it.
  *
- * <p>Two modes. The <b>fast</b> one (first attempt) assumes no key is stored yet and inserts without a conflict
- * check: the primary key refuses a stored key (SQL state 23505), the whole transaction rolls back and the batch is
- * retried in the <b>checked</b> mode: the stored versions of the batch's keys are locked ({@code FOR UPDATE}),
- * removed from the staging table, and handled like {@link PgAccountingStore}'s path does (duplicates, stale and
- * replaced cumulative records, the latter journaled as -1/+1 pairs). A retry of a batch therefore costs a second
- * COPY, a new batch costs no conflict check at all.
+ * <p>Two modes. The <b>fast</b> one (first attempt) assumes no key is stored yet: the batch's records are streamed
+ * with {@code COPY} (text, {@link CopyText}) straight into {@code usage_record}, and the journal row is one
+ * {@code INSERT} carrying the same COPY text as its payload (V6; the roll-up worker reads it back) with the batch's
+ * summary computed here: two statements, no staging table, no aggregation in the database. The primary key refuses
+ * a stored key (SQL state 23505), the whole transaction rolls back and the batch is retried in the <b>checked</b>
+ * mode: the records are copied into a per-connection temporary staging table, the stored versions of the batch's
+ * keys are locked ({@code FOR UPDATE}) and removed from the staging table, the rest moved into {@code usage_record}
+ * with one {@code INSERT … SELECT} and journaled as arrays aggregated from the staging table; duplicates, stale and
+ * replaced cumulative records are handled like {@link PgAccountingStore}'s path does (replacements journaled as
+ * -1/+1 pairs). A retry of a batch therefore costs a second COPY, a new batch costs no conflict check at all.
  */
 final class CopyBatchWriter {
   static final String STAGING = "ingest_staging";
@@ -43,8 +45,12 @@ final class CopyBatchWriter {
       + "facility text, installation text, cluster text, session text, user_id text, proposal text, community text, "
       + "metric text, start_at timestamptz, end_at timestamptz, value numeric, cumulative boolean, late boolean) "
       + "ON COMMIT DELETE ROWS";
-  private static final String STAGED_COLUMNS = "source, record_id, facility, installation, cluster, session, user_id, "
-      + "proposal, community, metric, start_at, end_at, value, cumulative, late";
+  private static final String STAGED_COLUMNS = CopyText.COLUMNS;
+  /** The fast mode's COPY: straight into the records, with the receipt time as the last column. */
+  private static final String COPY_RECORDS = "COPY usage_record (" + STAGED_COLUMNS + ", received_at) FROM STDIN";
+  /** The fast mode's journal row: the summary and the COPY text itself (V6). */
+  private static final String JOURNAL_PAYLOAD = "INSERT INTO rollup_pending (records, hours, first_start, last_end, "
+      + "payload) VALUES (?, ?, ?, ?, ?)";
   private static final String COPY = "COPY " + STAGING + " (" + STAGED_COLUMNS + ") FROM STDIN";
   private static final String MOVE = "INSERT INTO usage_record (" + STAGED_COLUMNS + ", received_at) SELECT "
       + STAGED_COLUMNS + ", ? FROM " + STAGING;
@@ -79,6 +85,9 @@ final class CopyBatchWriter {
       throws SQLException {
     List<UsageRecord> rs = plan.unique;
     OffsetDateTime at = receivedAt.atOffset(ZoneOffset.UTC);
+    if (!checked) {
+      return fast(conn, rs, plan, received, receivedAt);
+    }
     copy(conn, rs);
     int accepted = rs.size();
     int late = 0;
@@ -129,48 +138,69 @@ final class CopyBatchWriter {
     return new IngestOutcome(received, accepted, replaced, duplicates, stale, late);
   }
 
+  /**
+   * The fast mode: every record new. One COPY into {@code usage_record} and one journal row carrying the same text;
+   * fails with 23505 (nothing kept) when a key is already stored.
+   */
+  private static IngestOutcome fast(Connection conn, List<UsageRecord> rs, BatchPlan plan, int received,
+      Instant receivedAt) throws SQLException {
+    String at = receivedAt.toString();
+    StringBuilder sb = new StringBuilder(rs.size() * 240);
+    int late = 0;
+    long hours = 0;
+    Instant firstStart = null;
+    Instant lastEnd = null;
+    for (UsageRecord r : rs) {
+      CopyText.append(sb, r, at);
+      late += r.late() ? 1 : 0;
+      hours += journalHours(r);
+      firstStart = firstStart == null || r.start().isBefore(firstStart) ? r.start() : firstStart;
+      lastEnd = lastEnd == null || r.end().isAfter(lastEnd) ? r.end() : lastEnd;
+    }
+    String text = sb.toString();
+    long copied = copyIn(conn, COPY_RECORDS, text);
+    if (copied != rs.size()) {
+      throw new IllegalStateException("copied " + copied + " records, expected " + rs.size());
+    }
+    try (PreparedStatement journal = conn.prepareStatement(JOURNAL_PAYLOAD)) {
+      journal.setInt(1, rs.size());
+      journal.setLong(2, hours);
+      journal.setObject(3, firstStart.atOffset(ZoneOffset.UTC));
+      journal.setObject(4, lastEnd.atOffset(ZoneOffset.UTC));
+      journal.setString(5, text);
+      journal.executeUpdate();
+    }
+    return new IngestOutcome(received, rs.size(), 0, plan.duplicates, plan.stale, late);
+  }
+
+  /**
+   * A record's part of the journal row's {@code hours} summary, as {@link PgAccountingStore#JOURNAL_AGGREGATES}
+   * computes it: the whole hours its span covers, rounded up, plus 3 (its first hour, day and month).
+   */
+  static long journalHours(UsageRecord r) {
+    java.time.Duration d = java.time.Duration.between(r.start(), r.end());
+    long whole = d.getSeconds() / 3600;
+    long rest = d.minusHours(whole).toNanos();
+    return whole + (rest > 0 ? 1 : 0) + 3;
+  }
+
   /** The batch's records into the staging table, as COPY text (tab-separated, {@code \N} for null). */
   private static void copy(Connection conn, List<UsageRecord> rs) throws SQLException {
     StringBuilder sb = new StringBuilder(rs.size() * 200);
     for (UsageRecord r : rs) {
-      field(sb, r.source());
-      field(sb, r.recordId());
-      field(sb, r.facility());
-      field(sb, r.installation());
-      field(sb, r.cluster());
-      field(sb, r.session());
-      field(sb, r.user());
-      field(sb, r.proposal());
-      field(sb, r.community());
-      field(sb, r.metric().wire());
-      sb.append(r.start()).append('\t').append(r.end()).append('\t').append(r.value().toPlainString()).append('\t')
-          .append(r.cumulative() ? 't' : 'f').append('\t').append(r.late() ? 't' : 'f').append('\n');
+      CopyText.append(sb, r, null);
     }
-    byte[] bytes = sb.toString().getBytes(StandardCharsets.UTF_8);
+    copyIn(conn, COPY, sb.toString());
+  }
+
+  /** Streams {@code text} to {@code sql} (a {@code COPY … FROM STDIN}); the rows it wrote. */
+  private static long copyIn(Connection conn, String sql, String text) throws SQLException {
+    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
     try {
-      conn.unwrap(PGConnection.class).getCopyAPI().copyIn(COPY, new ByteArrayInputStream(bytes), 1 << 16);
+      return conn.unwrap(PGConnection.class).getCopyAPI().copyIn(sql, new ByteArrayInputStream(bytes), 1 << 16);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-  }
-
-  /** One text column and its tab; backslash and the separators escaped, null as {@code \N}. */
-  static void field(StringBuilder sb, String s) {
-    if (s == null) {
-      sb.append("\\N\t");
-      return;
-    }
-    for (int i = 0, n = s.length(); i < n; i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '\\' -> sb.append("\\\\");
-        case '\t' -> sb.append("\\t");
-        case '\n' -> sb.append("\\n");
-        case '\r' -> sb.append("\\r");
-        default -> sb.append(c);
-      }
-    }
-    sb.append('\t');
   }
 
   /** The stored versions of the staged keys, locked in key order. */

@@ -134,6 +134,18 @@ public final class PgAccountingStore implements AccountingStore, BusinessMetrics
     });
   }
 
+  /** The roll-up's background steps yield while the batch is on its way too (see {@link RollupWorker#yielding}). */
+  @Override
+  public Runnable batchArriving() {
+    rollups.ingestStarted();
+    java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
+    return () -> {
+      if (ended.compareAndSet(false, true)) {
+        rollups.ingestEnded();
+      }
+    };
+  }
+
   @Override
   public Future<RollupStatus> awaitRollups() {
     return rollups.await();

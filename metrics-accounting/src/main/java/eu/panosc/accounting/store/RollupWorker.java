@@ -42,9 +42,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * the read wait) until every journal row acknowledged before the call is applied, or the wait is over; the status
  * it answers says how complete the rollups are. {@link #start} runs steps in the background and keeps the lag
  * meters. The background steps yield to ingest: they start (or go on) only once this replica has acknowledged no
- * batch for {@link #QUIET} and is storing none, unless the oldest record this replica acknowledged and has not seen rolled up is older
- * than {@link #MAX_YIELD}: a burst of batches is acknowledged at full speed and rolled up right after it, and under
- * sustained load the lag stays near that bound (readers still wait for, and help with, what they need).
+ * batch for {@link #QUIET} and has none on its way (being received, parsed or stored), unless the oldest record
+ * this replica acknowledged and has not seen rolled up is older than {@link #MAX_YIELD}: a burst of batches is
+ * acknowledged at full speed and rolled up right after it, and under sustained load the lag stays near that bound (readers still wait for, and help with, what they need).
  */
 public final class RollupWorker {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RollupWorker.class);
@@ -68,9 +68,10 @@ public final class RollupWorker {
   /** Journal rows (each one ingest batch's entries) until about CLAIM_ROWS entries or CLAIM_HOURS, at least one. */
   private static final String CLAIM = "DELETE FROM rollup_pending WHERE ctid = ANY(ARRAY(SELECT id FROM (SELECT id, "
       + "sum(n) OVER (ROWS UNBOUNDED PRECEDING) - n AS before_n, sum(hours) OVER (ROWS UNBOUNDED PRECEDING) - hours "
-      + "AS before_h FROM (SELECT ctid AS id, cardinality(sign) AS n, hours FROM rollup_pending LIMIT 100) s) c "
+      + "AS before_h FROM (SELECT ctid AS id, coalesce(cardinality(sign), records) AS n, hours FROM rollup_pending "
+      + "LIMIT 100) s) c "
       + "WHERE before_n < $1 AND before_h < $2)) RETURNING sign, facility, installation, session, user_id, proposal, "
-      + "community, metric, start_at, end_at, value::text[] AS value, late";
+      + "community, metric, start_at, end_at, value::text[] AS value, late, payload";
   private static final List<DeltaUpsert.Column> ROLLUP_KEY = List.of(col("granularity", "text"),
       col("bucket", "timestamptz"), col("facility", "text"), col("installation", "text"), col("proposal", "text"),
       col("community", "text"), col("metric", "text"));
@@ -125,7 +126,7 @@ public final class RollupWorker {
   private volatile long lastIngest;
   /** System.nanoTime() of the first batch acknowledged since the background steps last found nothing; 0: none. */
   private final AtomicLong unrolledSince = new AtomicLong();
-  /** Ingest transactions of this replica under way. */
+  /** Batches of this replica under way (see {@link #ingestStarted}). */
   private final AtomicInteger ingesting = new AtomicInteger();
   private volatile long timer = -1;
   private Counter applied;
@@ -188,27 +189,29 @@ public final class RollupWorker {
     unrolledSince.compareAndSet(0, now);
   }
 
-  /** An ingest transaction of this replica starts: the background steps yield while it runs (bounded as above). */
+  /**
+   * A batch of this replica is on its way (received, parsed, stored): the background steps yield until it ends
+   * (bounded as above).
+   */
   public void ingestStarted() {
     ingesting.incrementAndGet();
   }
 
-  /** The ingest transaction announced by {@link #ingestStarted} ended, committed or not. */
+  /** The batch announced by {@link #ingestStarted} ended, committed, refused or failed. */
   public void ingestEnded() {
     ingesting.decrementAndGet();
   }
 
-  /** Ingest transactions of this replica under way now. */
+  /** Batches of this replica under way now. */
   int ingesting() {
     return ingesting.get();
   }
 
   /**
    * Whether the background steps should leave the machine to ingest now: within the quiet time ({@link #QUIET}
-   * unless configured) of the last
-   * acknowledged batch, or while a batch of this replica is being stored once it has acknowledged work not yet
-   * rolled up (batches under way back to back leave gaps longer than QUIET between their acknowledgements) — never
-   * once that work is the maximum yield ({@link #MAX_YIELD} unless configured) old.
+   * unless configured) of the last acknowledged batch, or while a batch of this replica is on its way (received,
+   * parsed, stored) once it has acknowledged work not yet rolled up (batches under way back to back leave gaps
+   * longer than QUIET between their acknowledgements) — never once that work is the maximum yield ({@link #MAX_YIELD} unless configured) old.
    */
   boolean yielding() {
     long now = System.nanoTime();
@@ -318,6 +321,16 @@ public final class RollupWorker {
     List<UsageRecord> counted = new ArrayList<>();
     int entries = 0;
     for (Row row : claimed) {
+      String payload = row.getString("payload");
+      if (payload != null) {
+        // a COPY batch's row (V6): its records as COPY text, each a +1 entry
+        for (UsageRecord r : CopyText.read(payload)) {
+          delta.add(r);
+          counted.add(r);
+          entries++;
+        }
+        continue;
+      }
       Short[] sign = row.getArrayOfShorts("sign");
       String[] facility = row.getArrayOfStrings("facility");
       String[] installation = row.getArrayOfStrings("installation");

@@ -118,6 +118,32 @@ class RollupJournalIT {
   }
 
   @Test
+  void workerWhenABatchIsArrivingAfterAnAcknowledgementThenYieldsUntilItIsAnsweredBounded() throws Exception {
+    RollupWorker worker = new RollupWorker(DB.shared());
+    PgAccountingStore store = new PgAccountingStore(DB.shared(), worker);
+    Runnable arriving = store.batchArriving();
+    assertThat(worker.ingesting()).isEqualTo(1);
+    assertThat(worker.yielding()).as("nothing of this replica waits to be rolled up").isFalse();
+    worker.acknowledged();
+    Thread.sleep(RollupWorker.QUIET.toMillis() + 100);
+    assertThat(worker.yielding()).as("a batch on its way (received, parsed), QUIET after the last acknowledgement")
+        .isTrue();
+    arriving.run();
+    arriving.run();
+    assertThat(worker.ingesting()).as("a handle ends its batch once").isZero();
+    assertThat(worker.yielding()).as("nothing on its way, QUIET over").isFalse();
+
+    RollupWorker bounded = new RollupWorker(DB.shared(), Duration.ofSeconds(2), Duration.ZERO,
+        Duration.ofMillis(300));
+    Runnable stuck = new PgAccountingStore(DB.shared(), bounded).batchArriving(); // e.g. a very slow sender
+    bounded.acknowledged();
+    assertThat(bounded.yielding()).isTrue();
+    Thread.sleep(400);
+    assertThat(bounded.yielding()).as("never longer than the maximum yield").isFalse();
+    stuck.run();
+  }
+
+  @Test
   void processKilledBeforeRollupThenRestartedReadIsExact() {
     Pool dying = DB.pool();
     new PgAccountingStore(dying).ingest(List.of(

@@ -30,11 +30,15 @@ import java.util.function.UnaryOperator;
  * The {@link BrokerStore} on PostgreSQL (schema {@code broker}). A create takes transaction-scoped advisory locks on
  * its owner and its proposal (always in that order, so two creates never deadlock) before counting what is active,
  * so concurrent creates for one user or one proposal are serialised and never exceed a quota; updates lock the
- * session's row ({@code SELECT ... FOR UPDATE}).
+ * session's row ({@code SELECT ... FOR UPDATE}). What each owner's and each cluster's active sessions hold is read from
+ * {@code owner_use} and {@code cluster_use}, which a trigger on {@code session} keeps in the changing transaction.
  */
 public final class PgBrokerStore implements BrokerStore {
   private static final String COLUMNS = "id, owner_id, proposal, datasets, flavour, image, cpu, memory_mi, gpu, cluster, "
       + "state, url, placement, failure, secret_hash, created, updated, expires_at, last_activity";
+  /** {@link #COLUMNS} of the table {@code session} by their qualified names (for joins with same-named columns). */
+  private static final String SESSION_COLUMNS = String.join(", ", Arrays.stream(COLUMNS.split(", "))
+      .map(c -> "session." + c).toList());
   private static final String ACTIVE = "state NOT IN ('STOPPED', 'FAILED')";
   private static final String LOCK = "SELECT pg_advisory_xact_lock(hashtextextended($1, 7031))";
   private static final String INSERT = "INSERT INTO session (" + COLUMNS + ") VALUES "
@@ -198,7 +202,8 @@ public final class PgBrokerStore implements BrokerStore {
     return pool.withTransaction(conn -> conn.preparedQuery(LOCK).execute(Tuple.of("broker.user:" + s.owner()))
         .compose(x -> s.proposal().isEmpty() ? Future.succeededFuture()
             : conn.preparedQuery(LOCK).execute(Tuple.of("broker.proposal:" + s.proposal().get())).mapEmpty())
-        .compose(x -> conn.preparedQuery("SELECT count(*) FROM session WHERE owner_id = $1 AND " + ACTIVE)
+        // the owner's active sessions, kept by the database in owner_use (V4): one row, however many they hold
+        .compose(x -> conn.preparedQuery("SELECT coalesce((SELECT sessions FROM owner_use WHERE owner_id = $1), 0)")
             .execute(Tuple.of(s.owner())))
         .compose(own -> proposalUse(conn, s.proposal()).compose(use -> {
           Quotas.check(s, quota, own.iterator().next().getLong(0), use[0], new Resources(use[1], use[2], use[3]));
@@ -306,21 +311,25 @@ public final class PgBrokerStore implements BrokerStore {
 
   private Future<Optional<Session>> reserveNow(String id, String cluster, Resources capacity,
       UnaryOperator<Session> placed) {
-    // under the cluster's lock, one statement reads the session (locking its row) and what the cluster's other
-    // active sessions hold: its snapshot is taken after the lock was granted, so it sees every earlier reservation
+    // under the cluster's lock, one statement reads the session (locking its row) and what the cluster's active
+    // sessions hold (its cluster_use row, kept by the database: V4): its snapshot is taken after the lock was granted,
+    // so it sees every earlier reservation
     return pool.withTransaction(conn -> conn.preparedQuery(LOCK).execute(Tuple.of("broker.cluster:" + cluster))
-        .compose(x -> conn.preparedQuery("SELECT " + COLUMNS + ", u.used_cpu, u.used_memory_mi, u.used_gpu FROM session, "
-            + "LATERAL (SELECT coalesce(sum(o.cpu), 0)::bigint AS used_cpu, coalesce(sum(o.memory_mi), 0)::bigint AS "
-            + "used_memory_mi, coalesce(sum(o.gpu), 0)::bigint AS used_gpu FROM session o WHERE o.cluster = $1 AND "
-            + "o.id <> $2 AND o." + ACTIVE + ") u WHERE session.id = $2 FOR UPDATE OF session")
+        .compose(x -> conn.preparedQuery("SELECT " + SESSION_COLUMNS + ", coalesce(u.cpu, 0) AS used_cpu, "
+            + "coalesce(u.memory_mi, 0) AS used_memory_mi, coalesce(u.gpu, 0) AS used_gpu FROM session "
+            + "LEFT JOIN cluster_use u ON u.cluster = $1 WHERE session.id = $2 FOR UPDATE OF session")
             .execute(Tuple.of(cluster, id)).compose(rows -> {
               if (rows.size() == 0) {
                 return Future.succeededFuture(Optional.<Session>empty());
               }
               Row u = rows.iterator().next();
               Session current = session(u);
-              if (!Quotas.fits(new Resources(u.getLong("used_cpu"), u.getLong("used_memory_mi"),
-                  u.getLong("used_gpu")), current.resources(), capacity)) {
+              Resources used = new Resources(u.getLong("used_cpu"), u.getLong("used_memory_mi"), u.getLong("used_gpu"));
+              if (current.state().active() && current.cluster().equals(Optional.of(cluster))) {
+                // already counted there (placed on it before): the others' use is the rest
+                used = used.minus(current.resources());
+              }
+              if (!Quotas.fits(used, current.resources(), capacity)) {
                 return Future.succeededFuture(Optional.<Session>empty());
               }
               Session next = placed.apply(current);
@@ -334,8 +343,8 @@ public final class PgBrokerStore implements BrokerStore {
 
   @Override
   public Future<java.util.Map<String, Resources>> usedByCluster() {
-    return pool.query("SELECT cluster, sum(cpu)::bigint, sum(memory_mi)::bigint, sum(gpu)::bigint FROM session "
-        + "WHERE cluster IS NOT NULL AND " + ACTIVE + " GROUP BY cluster").execute().map(rows -> {
+    // one row per cluster, kept by the database (V4), not a sum over every active session
+    return pool.query("SELECT cluster, cpu, memory_mi, gpu FROM cluster_use WHERE sessions > 0").execute().map(rows -> {
           java.util.Map<String, Resources> out = new java.util.HashMap<>();
           for (Row r : rows) {
             out.put(r.getString(0), new Resources(r.getLong(1), r.getLong(2), r.getLong(3)));

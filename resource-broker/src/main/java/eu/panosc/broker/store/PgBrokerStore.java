@@ -199,20 +199,25 @@ public final class PgBrokerStore implements BrokerStore {
   private Future<Session> createNow(Session s, Quota quota) {
     Optional<SessionFeed.Notice> notice = announcer.map(a -> a.next(s.id(), s.state().name()));
     notice.ifPresent(n -> announcer.get().written(n, s));
-    return pool.withTransaction(conn -> conn.preparedQuery(LOCK).execute(Tuple.of("broker.user:" + s.owner()))
-        .compose(x -> s.proposal().isEmpty() ? Future.succeededFuture()
-            : conn.preparedQuery(LOCK).execute(Tuple.of("broker.proposal:" + s.proposal().get())).mapEmpty())
-        // the owner's active sessions, kept by the database in owner_use (V4): one row, however many they hold
-        .compose(x -> conn.preparedQuery("SELECT coalesce((SELECT sessions FROM owner_use WHERE owner_id = $1), 0)")
-            .execute(Tuple.of(s.owner())))
-        .compose(own -> proposalUse(conn, s.proposal()).compose(use -> {
-          Quotas.check(s, quota, own.iterator().next().getLong(0), use[0], new Resources(use[1], use[2], use[3]));
-          return coreHoursUsed(conn, s, quota);
-        }).compose(used -> {
-          Quotas.checkCoreHours(s, quota, used);
-          return notice.isEmpty() ? conn.preparedQuery(INSERT).execute(tuple(s))
-              : conn.preparedQuery(INSERT_NOTIFY).execute(tuple(s).addValue(CHANNEL).addValue(notice.get().payload()));
-        })).map(x -> s).onFailure(e -> notice.ifPresent(n -> announcer.get().abandoned(n))));
+    return pool.withTransaction(conn -> {
+      // the locks and the counts are sent together (pipelined: one round trip, not up to five); PostgreSQL runs them
+      // in order, so each count's snapshot is taken once the locks are held and sees every earlier create
+      Future<?> ownerLocked = conn.preparedQuery(LOCK).execute(Tuple.of("broker.user:" + s.owner()));
+      Future<?> proposalLocked = s.proposal().isEmpty() ? Future.succeededFuture()
+          : conn.preparedQuery(LOCK).execute(Tuple.of("broker.proposal:" + s.proposal().get()));
+      // the owner's active sessions, kept by the database in owner_use (V4): one row, however many they hold
+      Future<Long> own = conn.preparedQuery("SELECT coalesce((SELECT sessions FROM owner_use WHERE owner_id = $1), 0)")
+          .execute(Tuple.of(s.owner())).map(r -> r.iterator().next().getLong(0));
+      Future<long[]> use = proposalUse(conn, s.proposal());
+      Future<Double> coreHours = coreHoursUsed(conn, s, quota);
+      return Future.all(ownerLocked, proposalLocked, own, use, coreHours).compose(x -> {
+        long[] u = use.result();
+        Quotas.check(s, quota, own.result(), u[0], new Resources(u[1], u[2], u[3]));
+        Quotas.checkCoreHours(s, quota, coreHours.result());
+        return notice.isEmpty() ? conn.preparedQuery(INSERT).execute(tuple(s))
+            : conn.preparedQuery(INSERT_NOTIFY).execute(tuple(s).addValue(CHANNEL).addValue(notice.get().payload()));
+      });
+    }).map(x -> s).onFailure(e -> notice.ifPresent(n -> announcer.get().abandoned(n)));
   }
 
   /** Core-hours the proposal's placed sessions used up to the new session's creation (under the proposal's lock). */
@@ -314,37 +319,43 @@ public final class PgBrokerStore implements BrokerStore {
     // under the cluster's lock, one statement reads the session (locking its row) and what the cluster's active
     // sessions hold (its cluster_use row, kept by the database: V4): its snapshot is taken after the lock was granted,
     // so it sees every earlier reservation
-    return pool.withTransaction(conn -> conn.preparedQuery(LOCK).execute(Tuple.of("broker.cluster:" + cluster))
-        .compose(x -> conn.preparedQuery("SELECT " + SESSION_COLUMNS + ", coalesce(u.cpu, 0) AS used_cpu, "
-            + "coalesce(u.memory_mi, 0) AS used_memory_mi, coalesce(u.gpu, 0) AS used_gpu FROM session "
-            + "LEFT JOIN cluster_use u ON u.cluster = $1 WHERE session.id = $2 FOR UPDATE OF session")
-            .execute(Tuple.of(cluster, id)).compose(rows -> {
-              if (rows.size() == 0) {
-                return Future.succeededFuture(Optional.<Session>empty());
-              }
-              Row u = rows.iterator().next();
-              Session current = session(u);
-              Resources used = new Resources(u.getLong("used_cpu"), u.getLong("used_memory_mi"), u.getLong("used_gpu"));
-              if (current.state().active() && current.cluster().equals(Optional.of(cluster))) {
-                // already counted there (placed on it before): the others' use is the rest
-                used = used.minus(current.resources());
-              }
-              if (!Quotas.fits(used, current.resources(), capacity)) {
-                return Future.succeededFuture(Optional.<Session>empty());
-              }
-              Session next = placed.apply(current);
-              if (!next.id().equals(id) || !next.cluster().equals(Optional.of(cluster))) {
-                return Future.failedFuture(new IllegalArgumentException("a reservation must place the session on "
-                    + cluster));
-              }
-              return write(conn, current, next);
-            })));
+    // (the lock and the read are sent together, pipelined: PostgreSQL runs the read once the lock is held)
+    return pool.withTransaction(conn -> {
+      Future<?> locked = conn.preparedQuery(LOCK).execute(Tuple.of("broker.cluster:" + cluster));
+      Future<io.vertx.sqlclient.RowSet<Row>> read = conn.preparedQuery("SELECT " + SESSION_COLUMNS
+          + ", coalesce(u.cpu, 0) AS used_cpu, coalesce(u.memory_mi, 0) AS used_memory_mi, "
+          + "coalesce(u.gpu, 0) AS used_gpu FROM session LEFT JOIN cluster_use u ON u.cluster = $1 "
+          + "WHERE session.id = $2 FOR UPDATE OF session")
+          .execute(Tuple.of(cluster, id));
+      return Future.all(locked, read).map(x -> read.result()).compose(rows -> {
+        if (rows.size() == 0) {
+          return Future.succeededFuture(Optional.<Session>empty());
+        }
+        Row u = rows.iterator().next();
+        Session current = session(u);
+        Resources used = new Resources(u.getLong("used_cpu"), u.getLong("used_memory_mi"), u.getLong("used_gpu"));
+        if (current.state().active() && current.cluster().equals(Optional.of(cluster))) {
+          // already counted there (placed on it before): the others' use is the rest
+          used = used.minus(current.resources());
+        }
+        if (!Quotas.fits(used, current.resources(), capacity)) {
+          return Future.succeededFuture(Optional.<Session>empty());
+        }
+        Session next = placed.apply(current);
+        if (!next.id().equals(id) || !next.cluster().equals(Optional.of(cluster))) {
+          return Future.failedFuture(new IllegalArgumentException("a reservation must place the session on "
+              + cluster));
+        }
+        return write(conn, current, next);
+      });
+    });
   }
 
   @Override
   public Future<java.util.Map<String, Resources>> usedByCluster() {
     // one row per cluster, kept by the database (V4), not a sum over every active session
-    return pool.query("SELECT cluster, cpu, memory_mi, gpu FROM cluster_use WHERE sessions > 0").execute().map(rows -> {
+    return pool.query("SELECT cluster, cpu, memory_mi, gpu FROM cluster_use WHERE sessions > 0").execute()
+        .map(rows -> {
           java.util.Map<String, Resources> out = new java.util.HashMap<>();
           for (Row r : rows) {
             out.put(r.getString(0), new Resources(r.getLong(1), r.getLong(2), r.getLong(3)));

@@ -70,6 +70,8 @@ public final class BrokerApplication implements ServiceModule {
   private eu.panosc.broker.store.SessionFeed feed;
   /** The activity agent that session Pods on Kubernetes clusters run (services.broker.activityAgent). */
   private Optional<eu.panosc.broker.driver.ActivityAgent> activityAgent = Optional.empty();
+  /** The broker's own database pool, its connections on several event loops (null: the platform's pool serves). */
+  private io.vertx.sqlclient.Pool spreadPool;
   /** Where the pod informers' observations go (set once the session service exists). */
   private volatile SessionService watched;
   /** How often proxied activity is written to the store. */
@@ -95,24 +97,25 @@ public final class BrokerApplication implements ServiceModule {
     BrokerSettings settings = BrokerSettings.from(context.section(), context.config().auth()
         .issuerFor(context.publicRoot()), context.publicRoot(), context.demo());
     activityAgent = settings.activityAgent();
+    io.vertx.sqlclient.Pool pool = spreadPool(context);
     var events = new eu.panosc.broker.events.SessionEvents(1000);
     // every replica tells every change in the order of the notices PostgreSQL delivers (this one's own included),
     // under the notice's id: a stream resumes on any replica (see eu.panosc.broker.events.FeedEvents)
     var announcer = new eu.panosc.broker.store.Announcer(events.origin());
-    var views = new eu.panosc.broker.events.PgSessionViews(context.pool());
+    var views = new eu.panosc.broker.events.PgSessionViews(pool);
     var feedEvents = new eu.panosc.broker.events.FeedEvents(context.vertx(), views, events);
     announcer.listener(feedEvents);
     // this replica's own changes also reach its access gate at once, after their commit, not only with their notice
     var localChanges = new eu.panosc.broker.events.SessionEvents(1);
-    var store = new eu.panosc.broker.events.EventingBrokerStore(new PgBrokerStore(context.pool(), announcer),
+    var store = new eu.panosc.broker.events.EventingBrokerStore(new PgBrokerStore(pool, announcer),
         localChanges);
     // listening on a connection of its own where the database's address is known: the pool's connections (4 by
     // default, one of them the leader lock's) all serve requests
     java.util.function.Supplier<Future<io.vertx.sqlclient.SqlConnection>> listenOn = context.databaseTarget()
         .<java.util.function.Supplier<Future<io.vertx.sqlclient.SqlConnection>>>map(t -> () -> io.vertx.pgclient
             .PgConnection.connect(context.vertx(), t.connectOptions(schema())).map(c -> c))
-        .orElse(context.pool()::getConnection);
-    feed = new eu.panosc.broker.store.SessionFeed(context.vertx(), context.pool(), listenOn, feedEvents::notice,
+        .orElse(pool::getConnection);
+    feed = new eu.panosc.broker.store.SessionFeed(context.vertx(), pool, listenOn, feedEvents::notice,
         feedEvents::changed, context.clock(), java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(30));
     feed.start();
     web = WebClient.create(context.vertx(), new WebClientOptions().setConnectTimeout(3000));
@@ -150,16 +153,16 @@ public final class BrokerApplication implements ServiceModule {
     // pod changes reach sessions through one informer per Kubernetes cluster; the reconciler's pass stays the net
     watched = sessions;
     byCluster.forEach(this::watchPods);
-    PgStagingStore stagingStore = new PgStagingStore(context.pool(), Optional.of(announcer));
+    PgStagingStore stagingStore = new PgStagingStore(pool, Optional.of(announcer));
     sessions.staging(new Staging(stagingStore, settings.staging(), id -> directory.entry(id)
         .flatMap(e -> e.driver() instanceof KubernetesDriver k ? Optional.of(new KubernetesStaging(context.vertx(),
             k.client(), k.namespace(), settings.staging())) : Optional.empty()), context.clock()));
-    PgLifecycleStore lifecycle = new PgLifecycleStore(context.pool(), Optional.of(announcer));
+    PgLifecycleStore lifecycle = new PgLifecycleStore(pool, Optional.of(announcer));
     Culler culler = new Culler(sessions, lifecycle, context.clock());
     java.util.function.Supplier<Future<?>> firstInPass = culler::sweep;
     if (settings.usage().isPresent()) {
       UsageSettings us = settings.usage().get();
-      PgUsageStore usage = new PgUsageStore(context.pool());
+      PgUsageStore usage = new PgUsageStore(pool);
       sessions.idleLimits((id, inactivity, at) -> lifecycle.register(id, inactivity, at)
           .compose(x -> usage.begin(id, at)));
       UsageMeter meter = new UsageMeter(store, usage, directory, id -> stagingStore.get(id).map(p -> p
@@ -194,6 +197,32 @@ public final class BrokerApplication implements ServiceModule {
     }
     Future<Void> clustersRead = fromRegistry;
     return catalogue.compose(x -> clustersRead).onSuccess(x -> reconciler.start());
+  }
+
+  /**
+   * The pool the broker's stores use. Where the database's address is known: a pool of the broker's own, as large as
+   * the platform's ({@code database.poolSize}), whose connections live on as many event loops as serve HTTP
+   * ({@code server.eventLoops}, {@code PoolOptions.setEventLoopSize}); each query's answer still comes back on the
+   * event loop that asked. The platform makes every service's pool on its one verticle's event loop, where the create
+   * benchmark's profile found 74 % of the control plane's CPU, a third of it PostgreSQL protocol work. Other services
+   * keep theirs; the platform's pool of this schema still serves its readiness check and the leader lock. Else (no
+   * address known, e.g. some tests) the platform's pool.
+   */
+  private io.vertx.sqlclient.Pool spreadPool(ServiceContext context) {
+    if (context.databaseTarget().isEmpty()) {
+      return context.pool();
+    }
+    var db = context.config().database();
+    int loops = Math.max(2, context.config().server().eventLoops());
+    spreadPool = io.vertx.pgclient.PgBuilder.pool()
+        .with(new io.vertx.sqlclient.PoolOptions().setMaxSize(db.poolSize()).setEventLoopSize(loops)
+            .setName("pg-" + schema() + "-loops").setConnectionTimeout((int) db.connectTimeout().toMillis())
+            .setConnectionTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS))
+        .with(new io.vertx.core.net.NetClientOptions().setConnectTimeout((int) db.connectTimeout().toMillis()))
+        .connectingTo(context.databaseTarget().get().connectOptions(schema()))
+        .using(context.vertx())
+        .build();
+    return spreadPool;
   }
 
   /** Follows the pods of {@code driver}'s cluster (Kubernetes) with an informer into the sessions' state. */
@@ -239,7 +268,7 @@ public final class BrokerApplication implements ServiceModule {
       eu.panosc.broker.events.SessionEvents localChanges, eu.panosc.broker.events.SessionViews views,
       SessionService sessions, AccessCheck pdp, ClusterDirectory directory) {
     vertx = context.vertx();
-    var accessStore = new eu.panosc.broker.store.PgAccessStore(context.pool());
+    var accessStore = new eu.panosc.broker.store.PgAccessStore(spreadPool == null ? context.pool() : spreadPool);
     var gate = new eu.panosc.broker.access.AccessGate(store, accessStore, pdp, context.clock());
     events.subscribe(e -> gate.forget(e.session().id()));
     localChanges.subscribe(e -> gate.forget(e.session().id()));
@@ -303,6 +332,6 @@ public final class BrokerApplication implements ServiceModule {
       if (proxyClient != null) {
         proxyClient.close();
       }
-    });
+    }).eventually(() -> spreadPool == null ? Future.<Void>succeededFuture() : spreadPool.close());
   }
 }

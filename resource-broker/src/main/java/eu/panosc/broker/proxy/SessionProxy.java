@@ -71,6 +71,9 @@ public final class SessionProxy {
   private final LaunchCookies cookies;
   private final java.util.function.Supplier<HttpClient> client;
   private final URI publicRoot;
+  /** {@code X-Forwarded-Proto} and {@code -Host}: the public URL's, the same for every request. */
+  private final String forwardedProto;
+  private final String forwardedHost;
 
   public SessionProxy(AccessGate gate, Function<Session, Future<Optional<Upstream>>> upstreams,
       ActivityRecorder activity, LaunchCookies cookies, HttpClient client, URI publicRoot) {
@@ -90,6 +93,18 @@ public final class SessionProxy {
     this.cookies = Objects.requireNonNull(cookies, "cookies");
     this.client = Objects.requireNonNull(client, "client");
     this.publicRoot = Objects.requireNonNull(publicRoot, "publicRoot");
+    this.forwardedProto = publicRoot.getScheme();
+    this.forwardedHost = publicRoot.getPort() < 0 ? publicRoot.getHost()
+        : publicRoot.getHost() + ":" + publicRoot.getPort();
+  }
+
+  /** {@code path} without the slashes it ends with (no regular expression: this runs for every proxied request). */
+  static String withoutTrailingSlashes(String path) {
+    int end = path.length();
+    while (end > 0 && path.charAt(end - 1) == '/') {
+      end--;
+    }
+    return end == path.length() ? path : path.substring(0, end);
   }
 
   public void mount(Router router, BearerAuthHandler bearer) {
@@ -182,14 +197,15 @@ public final class SessionProxy {
   private void proxy(RoutingContext rc, Target t) {
     HttpServerRequest req = rc.request();
     String id = t.grant().session().id();
-    String prefix = rc.mountPoint() == null ? "/s/" + id : rc.mountPoint().replaceAll("/+$", "") + "/s/" + id;
+    String prefix = rc.mountPoint() == null ? "/s/" + id : withoutTrailingSlashes(rc.mountPoint()) + "/s/" + id;
     activity.seen(id);
     if (isWebSocket(req)) {
       activity.opened(id);
     }
     HttpProxy proxy = HttpProxy.reverseProxy(new ProxyOptions().setSupportWebSocket(true), client.get())
         .origin(t.upstream().port(), t.upstream().host())
-        .addInterceptor(new Forwarding(t.upstream(), prefix, publicRoot, req.remoteAddress() == null ? null
+        .addInterceptor(new Forwarding(t.upstream(), prefix, forwardedProto, forwardedHost, req.remoteAddress() == null
+            ? null
             : req.remoteAddress().hostAddress(), isWebSocket(req) ? () -> activity.closed(id) : null), true);
     // true: the interceptor applies to WebSocket upgrades too (else the caller's credentials would pass)
     proxy.handle(req);
@@ -204,7 +220,7 @@ public final class SessionProxy {
     }
     Caller caller = caller(rc);
     gate.check(caller, id, Intent.READ).onSuccess(grant -> {
-      String path = rc.mountPoint().replaceAll("/+$", "") + "/s/" + id + "/";
+      String path = withoutTrailingSlashes(rc.mountPoint()) + "/s/" + id + "/";
       Cookie cookie = Cookie.cookie(LaunchCookies.NAME, cookies.issue(caller, id)).setPath(path).setHttpOnly(true)
           .setSecure("https".equals(publicRoot.getScheme())).setSameSite(CookieSameSite.LAX)
           .setMaxAge(LaunchCookies.LIFETIME.toSeconds());
@@ -273,14 +289,17 @@ public final class SessionProxy {
   static final class Forwarding implements ProxyInterceptor {
     private final Upstream upstream;
     private final String prefix;
-    private final URI publicRoot;
+    private final String forwardedProto;
+    private final String forwardedHost;
     private final String clientAddress;
     private final Runnable onTunnelClosed;
 
-    Forwarding(Upstream upstream, String prefix, URI publicRoot, String clientAddress, Runnable onTunnelClosed) {
+    Forwarding(Upstream upstream, String prefix, String forwardedProto, String forwardedHost, String clientAddress,
+        Runnable onTunnelClosed) {
       this.upstream = upstream;
       this.prefix = prefix;
-      this.publicRoot = publicRoot;
+      this.forwardedProto = forwardedProto;
+      this.forwardedHost = forwardedHost;
       this.clientAddress = clientAddress;
       this.onTunnelClosed = onTunnelClosed;
     }
@@ -331,9 +350,8 @@ public final class SessionProxy {
       } else {
         h.remove("X-Forwarded-For");
       }
-      h.set("X-Forwarded-Proto", publicRoot.getScheme());
-      h.set("X-Forwarded-Host", publicRoot.getPort() < 0 ? publicRoot.getHost()
-          : publicRoot.getHost() + ":" + publicRoot.getPort());
+      h.set("X-Forwarded-Proto", forwardedProto);
+      h.set("X-Forwarded-Host", forwardedHost);
       h.set("X-Forwarded-Prefix", prefix);
       ctx.request().setAuthority(HostAndPort.create(upstream.host(), upstream.port()));
       return ctx.sendRequest();

@@ -30,11 +30,15 @@ import java.util.function.UnaryOperator;
  * The {@link BrokerStore} on PostgreSQL (schema {@code broker}). A create takes transaction-scoped advisory locks on
  * its owner and its proposal (always in that order, so two creates never deadlock) before counting what is active,
  * so concurrent creates for one user or one proposal are serialised and never exceed a quota; updates lock the
- * session's row ({@code SELECT ... FOR UPDATE}).
+ * session's row ({@code SELECT ... FOR UPDATE}). What each owner's and each cluster's active sessions hold is read from
+ * {@code owner_use} and {@code cluster_use}, which a trigger on {@code session} keeps in the changing transaction.
  */
 public final class PgBrokerStore implements BrokerStore {
   private static final String COLUMNS = "id, owner_id, proposal, datasets, flavour, image, cpu, memory_mi, gpu, cluster, "
       + "state, url, placement, failure, secret_hash, created, updated, expires_at, last_activity";
+  /** {@link #COLUMNS} of the table {@code session} by their qualified names (for joins with same-named columns). */
+  private static final String SESSION_COLUMNS = String.join(", ", Arrays.stream(COLUMNS.split(", "))
+      .map(c -> "session." + c).toList());
   private static final String ACTIVE = "state NOT IN ('STOPPED', 'FAILED')";
   private static final String LOCK = "SELECT pg_advisory_xact_lock(hashtextextended($1, 7031))";
   private static final String INSERT = "INSERT INTO session (" + COLUMNS + ") VALUES "
@@ -195,19 +199,25 @@ public final class PgBrokerStore implements BrokerStore {
   private Future<Session> createNow(Session s, Quota quota) {
     Optional<SessionFeed.Notice> notice = announcer.map(a -> a.next(s.id(), s.state().name()));
     notice.ifPresent(n -> announcer.get().written(n, s));
-    return pool.withTransaction(conn -> conn.preparedQuery(LOCK).execute(Tuple.of("broker.user:" + s.owner()))
-        .compose(x -> s.proposal().isEmpty() ? Future.succeededFuture()
-            : conn.preparedQuery(LOCK).execute(Tuple.of("broker.proposal:" + s.proposal().get())).mapEmpty())
-        .compose(x -> conn.preparedQuery("SELECT count(*) FROM session WHERE owner_id = $1 AND " + ACTIVE)
-            .execute(Tuple.of(s.owner())))
-        .compose(own -> proposalUse(conn, s.proposal()).compose(use -> {
-          Quotas.check(s, quota, own.iterator().next().getLong(0), use[0], new Resources(use[1], use[2], use[3]));
-          return coreHoursUsed(conn, s, quota);
-        }).compose(used -> {
-          Quotas.checkCoreHours(s, quota, used);
-          return notice.isEmpty() ? conn.preparedQuery(INSERT).execute(tuple(s))
-              : conn.preparedQuery(INSERT_NOTIFY).execute(tuple(s).addValue(CHANNEL).addValue(notice.get().payload()));
-        })).map(x -> s).onFailure(e -> notice.ifPresent(n -> announcer.get().abandoned(n))));
+    return pool.withTransaction(conn -> {
+      // the locks and the counts are sent together (pipelined: one round trip, not up to five); PostgreSQL runs them
+      // in order, so each count's snapshot is taken once the locks are held and sees every earlier create
+      Future<?> ownerLocked = conn.preparedQuery(LOCK).execute(Tuple.of("broker.user:" + s.owner()));
+      Future<?> proposalLocked = s.proposal().isEmpty() ? Future.succeededFuture()
+          : conn.preparedQuery(LOCK).execute(Tuple.of("broker.proposal:" + s.proposal().get()));
+      // the owner's active sessions, kept by the database in owner_use (V4): one row, however many they hold
+      Future<Long> own = conn.preparedQuery("SELECT coalesce((SELECT sessions FROM owner_use WHERE owner_id = $1), 0)")
+          .execute(Tuple.of(s.owner())).map(r -> r.iterator().next().getLong(0));
+      Future<long[]> use = proposalUse(conn, s.proposal());
+      Future<Double> coreHours = coreHoursUsed(conn, s, quota);
+      return Future.all(ownerLocked, proposalLocked, own, use, coreHours).compose(x -> {
+        long[] u = use.result();
+        Quotas.check(s, quota, own.result(), u[0], new Resources(u[1], u[2], u[3]));
+        Quotas.checkCoreHours(s, quota, coreHours.result());
+        return notice.isEmpty() ? conn.preparedQuery(INSERT).execute(tuple(s))
+            : conn.preparedQuery(INSERT_NOTIFY).execute(tuple(s).addValue(CHANNEL).addValue(notice.get().payload()));
+      });
+    }).map(x -> s).onFailure(e -> notice.ifPresent(n -> announcer.get().abandoned(n)));
   }
 
   /** Core-hours the proposal's placed sessions used up to the new session's creation (under the proposal's lock). */
@@ -306,36 +316,46 @@ public final class PgBrokerStore implements BrokerStore {
 
   private Future<Optional<Session>> reserveNow(String id, String cluster, Resources capacity,
       UnaryOperator<Session> placed) {
-    // under the cluster's lock, one statement reads the session (locking its row) and what the cluster's other
-    // active sessions hold: its snapshot is taken after the lock was granted, so it sees every earlier reservation
-    return pool.withTransaction(conn -> conn.preparedQuery(LOCK).execute(Tuple.of("broker.cluster:" + cluster))
-        .compose(x -> conn.preparedQuery("SELECT " + COLUMNS + ", u.used_cpu, u.used_memory_mi, u.used_gpu FROM session, "
-            + "LATERAL (SELECT coalesce(sum(o.cpu), 0)::bigint AS used_cpu, coalesce(sum(o.memory_mi), 0)::bigint AS "
-            + "used_memory_mi, coalesce(sum(o.gpu), 0)::bigint AS used_gpu FROM session o WHERE o.cluster = $1 AND "
-            + "o.id <> $2 AND o." + ACTIVE + ") u WHERE session.id = $2 FOR UPDATE OF session")
-            .execute(Tuple.of(cluster, id)).compose(rows -> {
-              if (rows.size() == 0) {
-                return Future.succeededFuture(Optional.<Session>empty());
-              }
-              Row u = rows.iterator().next();
-              Session current = session(u);
-              if (!Quotas.fits(new Resources(u.getLong("used_cpu"), u.getLong("used_memory_mi"),
-                  u.getLong("used_gpu")), current.resources(), capacity)) {
-                return Future.succeededFuture(Optional.<Session>empty());
-              }
-              Session next = placed.apply(current);
-              if (!next.id().equals(id) || !next.cluster().equals(Optional.of(cluster))) {
-                return Future.failedFuture(new IllegalArgumentException("a reservation must place the session on "
-                    + cluster));
-              }
-              return write(conn, current, next);
-            })));
+    // under the cluster's lock, one statement reads the session (locking its row) and what the cluster's active
+    // sessions hold (its cluster_use row, kept by the database: V4): its snapshot is taken after the lock was granted,
+    // so it sees every earlier reservation
+    // (the lock and the read are sent together, pipelined: PostgreSQL runs the read once the lock is held)
+    return pool.withTransaction(conn -> {
+      Future<?> locked = conn.preparedQuery(LOCK).execute(Tuple.of("broker.cluster:" + cluster));
+      Future<io.vertx.sqlclient.RowSet<Row>> read = conn.preparedQuery("SELECT " + SESSION_COLUMNS
+          + ", coalesce(u.cpu, 0) AS used_cpu, coalesce(u.memory_mi, 0) AS used_memory_mi, "
+          + "coalesce(u.gpu, 0) AS used_gpu FROM session LEFT JOIN cluster_use u ON u.cluster = $1 "
+          + "WHERE session.id = $2 FOR UPDATE OF session")
+          .execute(Tuple.of(cluster, id));
+      return Future.all(locked, read).map(x -> read.result()).compose(rows -> {
+        if (rows.size() == 0) {
+          return Future.succeededFuture(Optional.<Session>empty());
+        }
+        Row u = rows.iterator().next();
+        Session current = session(u);
+        Resources used = new Resources(u.getLong("used_cpu"), u.getLong("used_memory_mi"), u.getLong("used_gpu"));
+        if (current.state().active() && current.cluster().equals(Optional.of(cluster))) {
+          // already counted there (placed on it before): the others' use is the rest
+          used = used.minus(current.resources());
+        }
+        if (!Quotas.fits(used, current.resources(), capacity)) {
+          return Future.succeededFuture(Optional.<Session>empty());
+        }
+        Session next = placed.apply(current);
+        if (!next.id().equals(id) || !next.cluster().equals(Optional.of(cluster))) {
+          return Future.failedFuture(new IllegalArgumentException("a reservation must place the session on "
+              + cluster));
+        }
+        return write(conn, current, next);
+      });
+    });
   }
 
   @Override
   public Future<java.util.Map<String, Resources>> usedByCluster() {
-    return pool.query("SELECT cluster, sum(cpu)::bigint, sum(memory_mi)::bigint, sum(gpu)::bigint FROM session "
-        + "WHERE cluster IS NOT NULL AND " + ACTIVE + " GROUP BY cluster").execute().map(rows -> {
+    // one row per cluster, kept by the database (V4), not a sum over every active session
+    return pool.query("SELECT cluster, cpu, memory_mi, gpu FROM cluster_use WHERE sessions > 0").execute()
+        .map(rows -> {
           java.util.Map<String, Resources> out = new java.util.HashMap<>();
           for (Row r : rows) {
             out.put(r.getString(0), new Resources(r.getLong(1), r.getLong(2), r.getLong(3)));

@@ -309,6 +309,76 @@ abstract class BrokerStoreContract {
   }
 
   @Test
+  void usedByClusterWhenMovedStoppedFailedOrRunningThenEveryChangeFollowed() {
+    BrokerStore s = store();
+    String a = "um-" + UUID.randomUUID().toString().substring(0, 8);
+    String b = a + "-b";
+    Quota many = new Quota(100, Optional.empty());
+    String u = user();
+    Session x = await(s.create(session(id(), u, null, new Resources(2, 100, 0), SessionState.PLACING), many));
+    Session y = await(s.create(session(id(), u, null, new Resources(3, 200, 1), SessionState.PLACING), many));
+    Resources room = new Resources(1000, 100_000, 10);
+    assertThat(await(s.reserve(x.id(), a, room, c -> c.placed(a, "t", T0)))).isPresent();
+    assertThat(await(s.reserve(y.id(), a, room, c -> c.placed(a, "t", T0)))).isPresent();
+    assertThat(await(s.usedByCluster())).containsEntry(a, new Resources(5, 300, 1)).doesNotContainKey(b);
+    // placed again elsewhere (its cluster stopped answering): its share moves
+    await(s.update(x.id(), c -> c.placed(b, "again", T0.plusSeconds(1))));
+    assertThat(await(s.usedByCluster())).containsEntry(a, new Resources(3, 200, 1))
+        .containsEntry(b, new Resources(2, 100, 0));
+    // RUNNING and STOPPING still hold their share; FAILED and STOPPED free it
+    await(s.update(x.id(), c -> c.running("http://x", T0.plusSeconds(2))));
+    await(s.update(x.id(), c -> c.withState(SessionState.STOPPING, T0.plusSeconds(3))));
+    assertThat(await(s.usedByCluster())).containsEntry(b, new Resources(2, 100, 0));
+    await(s.update(y.id(), c -> c.failed("gone", T0.plusSeconds(3))));
+    assertThat(await(s.usedByCluster())).doesNotContainKey(a).containsEntry(b, new Resources(2, 100, 0));
+    await(s.update(x.id(), c -> c.withState(SessionState.STOPPED, T0.plusSeconds(4))));
+    assertThat(await(s.usedByCluster())).doesNotContainKey(a).doesNotContainKey(b);
+    // a session created already placed and active counts at once
+    Session z = session(id(), u, null, new Resources(7, 700, 0), SessionState.PENDING);
+    await(s.create(new Session(z.id(), z.owner(), z.proposal(), z.datasets(), z.flavour(), z.image(), z.resources(),
+        Optional.of(a), SessionState.RUNNING, Optional.empty(), Optional.of("t"), Optional.empty(), z.secretHash(),
+        T0, T0, T0.plusSeconds(3600), T0), many));
+    assertThat(await(s.usedByCluster())).containsEntry(a, new Resources(7, 700, 0));
+  }
+
+  @Test
+  void reserveWhenAlreadyPlacedOnThatClusterThenItsOwnShareIsNotCountedTwice() {
+    BrokerStore s = store();
+    String c = "ur-" + UUID.randomUUID().toString().substring(0, 8);
+    Resources exactly = new Resources(2, 100, 0);
+    Session x = await(s.create(session(id(), user(), null, exactly, SessionState.PLACING), TWO));
+    assertThat(await(s.reserve(x.id(), c, exactly, v -> v.placed(c, "first", T0)))).isPresent();
+    // the cluster is full with x alone; reserving x there again (a repeated placement) still fits
+    assertThat(await(s.reserve(x.id(), c, exactly, v -> v.placed(c, "again", T0.plusSeconds(1)))))
+        .hasValueSatisfying(v -> assertThat(v.placement()).contains("again"));
+    assertThat(await(s.usedByCluster())).containsEntry(c, exactly);
+    Session other = await(s.create(session(id(), user(), null, exactly, SessionState.PLACING), TWO));
+    assertThat(await(s.reserve(other.id(), c, exactly, v -> v.placed(c, "t", T0)))).isEmpty();
+  }
+
+  @Test
+  void createWhenTheOwnersSessionsEndOrFailThenTheirPlacesAreFreeAtOnce() {
+    BrokerStore s = store();
+    String u = user();
+    Session a = await(s.create(session(id(), u, null, SMALL, SessionState.PLACING), TWO));
+    Session b = await(s.create(session(id(), u, null, SMALL, SessionState.PLACING), TWO));
+    assertThatThrownBy(() -> await(s.create(session(id(), u, null, SMALL, SessionState.PLACING), TWO)))
+        .hasCauseInstanceOf(QuotaExceededException.class);
+    await(s.update(a.id(), c -> c.failed("x", T0.plusSeconds(1))));
+    Session c1 = await(s.create(session(id(), u, null, SMALL, SessionState.PLACING), TWO));
+    await(s.update(b.id(), c -> c.withState(SessionState.STOPPED, T0.plusSeconds(2))));
+    await(s.create(session(id(), u, null, SMALL, SessionState.PLACING), TWO));
+    assertThatThrownBy(() -> await(s.create(session(id(), u, null, SMALL, SessionState.PLACING), TWO)))
+        .hasCauseInstanceOf(QuotaExceededException.class);
+    // an ended session that changes again (its record updated) does not count twice as freed
+    await(s.update(a.id(), c -> c.withState(SessionState.STOPPED, T0.plusSeconds(3))));
+    assertThatThrownBy(() -> await(s.create(session(id(), u, null, SMALL, SessionState.PLACING), TWO)))
+        .hasCauseInstanceOf(QuotaExceededException.class);
+    assertThat(await(s.list(Optional.of(u))).stream().filter(x -> x.state().active()).map(Session::id))
+        .hasSize(2).contains(c1.id());
+  }
+
+  @Test
   void reserveWhenParallelOnOneClusterThenNeverOverbooked() {
     BrokerStore s = store();
     String cluster = "c-" + UUID.randomUUID().toString().substring(0, 8);

@@ -85,7 +85,7 @@ public final class KubernetesDriver implements SessionDriver {
       }
     });
     KubernetesClient client = new KubernetesClientBuilder().withConfig(config.build())
-        .withHttpClientFactory(new Vertx5HttpClientFactory(vertx)).build();
+        .withHttpClientFactory(SpreadHttpClientFactory.of(vertx)).build();
     return new KubernetesDriver(vertx, client, target.namespace(), ingress);
   }
 
@@ -98,7 +98,7 @@ public final class KubernetesDriver implements SessionDriver {
         .withNamespace(target.namespace()).withTrustCerts(target.trustCerts()).withConnectionTimeout(3_000)
         .withRequestTimeout(5_000).withRequestRetryBackoffLimit(0).withOauthToken(token).build();
     KubernetesClient client = new KubernetesClientBuilder().withConfig(config)
-        .withHttpClientFactory(new Vertx5HttpClientFactory(vertx)).build();
+        .withHttpClientFactory(SpreadHttpClientFactory.of(vertx)).build();
     return new KubernetesDriver(vertx, client, target.namespace());
   }
 

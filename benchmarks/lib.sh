@@ -2,7 +2,7 @@
 # BENCH_NAME (the prefix of messages). Selects the JDK, sets JAVA and JAVA_FLAGS, the driver settings
 # (CONNECTIONS, WARMUP, DURATION, SETTLE, FRACTION from BENCH_CONNECTIONS, ...), and defines:
 #   say, die, load, port_free PORT, stop_pid PID NAME, wait_http URL SECONDS PID NAME LOG, build_jars JAR,
-#   need_wrk, java_pid PID, cpu_ticks PID, basic_auth ID SECRET
+#   need_wrk, java_pid PID, cpu_ticks PID, basic_auth ID SECRET, start_extauthz_server GRPC HTTP LOOPS USERS
 # shellcheck shell=bash
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 . "$ROOT/.mvn/select-jdk.sh"
@@ -82,3 +82,27 @@ basic_auth() {   # basic_auth ID SECRET: the Authorization value of client_secre
   python3 -c 'import sys, base64, urllib.parse as u
 print("Basic " + base64.b64encode((u.quote_plus(sys.argv[1]) + ":" + u.quote_plus(sys.argv[2])).encode()).decode())' "$1" "$2"
 }
+
+start_extauthz_server() {   # start_extauthz_server GRPC-PORT HTTP-PORT EVENT-LOOPS USERS: builds $JAR unless
+  # BENCH_SKIP_BUILD=1 and present, starts ExtAuthzBenchServer (writing $WORK/requests.tsv and the AuthZEN files beside
+  # it; JVM options from BENCH_SERVER_JAVA_OPTS), sets SERVER to its pid and waits for READY (mesh-check-benchmark.sh,
+  # nginx-auth-benchmark.sh)
+  local i
+  if [[ "${BENCH_SKIP_BUILD:-0}" != 1 || ! -f "$JAR" ]]; then
+    say "building $JAR (./mvnw -Pbench -pl benchmarks -am package)"
+    ./mvnw -B -q -Pbench -pl benchmarks -am package -DskipTests
+  fi
+  say "starting the PDP's forward-auth, ExtAuthzBenchServer ($(load))"
+  # shellcheck disable=SC2086 # BENCH_SERVER_JAVA_OPTS is a list of JVM options
+  "$JAVA" "${JAVA_FLAGS[@]}" -Xms512m -Xmx1g -XX:+UseParallelGC ${BENCH_SERVER_JAVA_OPTS:-} -cp "$JAR" \
+    eu.panosc.benchmarks.mesh.ExtAuthzBenchServer "$1" "$2" "$3" "$WORK/requests.tsv" 20000 "$4" \
+    > "$WORK/server.log" 2>&1 &
+  SERVER=$!
+  for ((i = 0; i < 240; i++)); do
+    grep -q '^READY' "$WORK/server.log" 2>/dev/null && return 0
+    kill -0 "$SERVER" 2>/dev/null || { tail -30 "$WORK/server.log" >&2; die "the benchmark server exited"; }
+    sleep 0.5
+  done
+  die "the benchmark server is not ready after 120 s"
+}
+

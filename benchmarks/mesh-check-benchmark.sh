@@ -73,23 +73,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-if [[ "${BENCH_SKIP_BUILD:-0}" != 1 || ! -f "$JAR" ]]; then
-  say "building $JAR (./mvnw -Pbench -pl benchmarks -am package)"
-  ./mvnw -B -q -Pbench -pl benchmarks -am package -DskipTests
-fi
-
-say "starting the benchmark server ($(load))"
-# shellcheck disable=SC2086 # BENCH_SERVER_JAVA_OPTS is a list of JVM options
-"$JAVA" "${JAVA_FLAGS[@]}" -Xms512m -Xmx1g -XX:+UseParallelGC ${BENCH_SERVER_JAVA_OPTS:-} -cp "$JAR" \
-  eu.panosc.benchmarks.mesh.ExtAuthzBenchServer "$GRPC_PORT" "$HTTP_PORT" "$LOOPS" "$WORK/requests.tsv" 20000 "$USERS" \
-  > "$WORK/server.log" 2>&1 &
-SERVER=$!
-for ((i = 0; i < 240; i++)); do
-  grep -q '^READY' "$WORK/server.log" 2>/dev/null && break
-  kill -0 "$SERVER" 2>/dev/null || { tail -30 "$WORK/server.log" >&2; die "the benchmark server exited"; }
-  sleep 0.5
-done
-grep -q '^READY' "$WORK/server.log" || die "the benchmark server is not ready after 120 s"
+start_extauthz_server "$GRPC_PORT" "$HTTP_PORT" "$LOOPS" "$USERS"
 if [[ "$DRIVER" == native ]]; then
   cc -O2 -Wall -o "$WORK/checkload" benchmarks/grpc-load/checkload.c -lnghttp2 || die "building checkload failed"
   "$JAVA" "${JAVA_FLAGS[@]}" -cp "$JAR" eu.panosc.benchmarks.mesh.CheckBodies "$WORK/requests.tsv" "$WORK/bodies.bin" \

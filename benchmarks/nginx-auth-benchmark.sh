@@ -20,7 +20,8 @@
 #
 # Environment: BENCH_ROUNDS (3), BENCH_CONNECTIONS (16), BENCH_WRK_THREADS (2), BENCH_WARMUP (10), BENCH_DURATION (20),
 # BENCH_EVENT_LOOPS (2, the PDP's), BENCH_NGINX_WORKERS (1), BENCH_PORT (19491: nginx; the upstream, the PDP's HTTP and
-# gRPC ports on the next three), BENCH_SKIP_BUILD=1 (reuse benchmarks.jar).
+# gRPC ports on the next three), BENCH_SKIP_BUILD=1 (reuse benchmarks.jar), BENCH_SERVER_JAVA_OPTS (more JVM options
+# for the PDP).
 # Requires: nginx (`apt-get install nginx-light`), wrk (`apt-get install wrk`), python3.
 set -euo pipefail
 
@@ -64,22 +65,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-if [[ "${BENCH_SKIP_BUILD:-0}" != 1 || ! -f "$JAR" ]]; then
-  say "building $JAR (./mvnw -Pbench -pl benchmarks -am package)"
-  ./mvnw -B -q -Pbench -pl benchmarks -am package -DskipTests
-fi
-
-say "starting the PDP's forward-auth ($(load))"
-"$JAVA" "${JAVA_FLAGS[@]}" -Xms512m -Xmx1g -XX:+UseParallelGC -cp "$JAR" \
-  eu.panosc.benchmarks.mesh.ExtAuthzBenchServer "$GRPC_PORT" "$PDP_PORT" "$LOOPS" "$WORK/requests.tsv" 20000 \
-  > "$WORK/server.log" 2>&1 &
-SERVER=$!
-for ((i = 0; i < 240; i++)); do
-  grep -q '^READY' "$WORK/server.log" 2>/dev/null && break
-  kill -0 "$SERVER" 2>/dev/null || { tail -30 "$WORK/server.log" >&2; die "the benchmark server exited"; }
-  sleep 0.5
-done
-grep -q '^READY' "$WORK/server.log" || die "the benchmark server is not ready after 120 s"
+start_extauthz_server "$GRPC_PORT" "$PDP_PORT" "$LOOPS" 200
 
 SERVICE="https%3A%2F%2Fscicat.bench.example"
 mkdir -p "$WORK/nginx"

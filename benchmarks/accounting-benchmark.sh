@@ -113,15 +113,7 @@ export PGHOST=127.0.0.1 PGPORT PGUSER=postgres PGDATABASE=postgres
 sql() { psql -X -q -v ON_ERROR_STOP=1 -At "$@"; }
 sql -c "CREATE TABLE accounting.bench_copy (LIKE accounting.usage_record INCLUDING ALL)"
 JVM_PID="$(java_pid "$PANOSC_PID")"
-pg_pids() {  # the postmaster of this run's data directory and its children (backends, WAL writer, ...)
-  local p root=""
-  for p in $(pgrep -x postgres || true); do
-    if tr '\0' ' ' < "/proc/$p/cmdline" 2>/dev/null | grep -qF -- "$WORK/data"; then root="$p"; break; fi
-  done
-  [[ -n "$root" ]] || return 0
-  echo "$root"
-  pgrep -P "$root" || true
-}
+pg_pids() { postgres_pids "$WORK/data"; }  # this run's PostgreSQL: postmaster, backends, WAL writer, ...
 TCK="$(getconf CLK_TCK)"
 # Where the CPU of the HTTP part goes (CPU ticks stay valid under nice and load): snapshot WHERE writes the ticks of
 # every PostgreSQL process (with its application_name or backend type) and of every JVM thread (by name), and the

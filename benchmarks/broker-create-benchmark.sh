@@ -115,15 +115,7 @@ BOB="$(token bob)"
 # PDP's and aai-broker's included), over the whole load (warm-ups and the wait for the Pods included) / sessions.
 JVM_PID="$(java_pid "$PANOSC_PID")"
 PGPORT_FILE="$WORK/data/postgres.port"
-pg_pids() {  # the postmaster of this run's data directory and its children
-  local p root=""
-  for p in $(pgrep -x postgres || true); do
-    if tr '\0' ' ' < "/proc/$p/cmdline" 2>/dev/null | grep -qF -- "$WORK/data"; then root="$p"; break; fi
-  done
-  [[ -n "$root" ]] || return 0
-  echo "$root"
-  pgrep -P "$root" || true
-}
+pg_pids() { postgres_pids "$WORK/data"; }  # this run's PostgreSQL: postmaster and its children
 cpu_sum() { local t=0 p; for p in "$@"; do [[ -r "/proc/$p/stat" ]] && t=$((t + $(cpu_ticks "$p"))); done; echo "$t"; }
 xacts() {  # transactions of the database so far (-1 without psql)
   command -v psql >/dev/null && [[ -s "$PGPORT_FILE" ]] || { echo -1; return 0; }

@@ -2,7 +2,8 @@
 # BENCH_NAME (the prefix of messages). Selects the JDK, sets JAVA and JAVA_FLAGS, the driver settings
 # (CONNECTIONS, WARMUP, DURATION, SETTLE, FRACTION from BENCH_CONNECTIONS, ...), and defines:
 #   say, die, load, port_free PORT, stop_pid PID NAME, wait_http URL SECONDS PID NAME LOG, build_jars JAR,
-#   need_wrk, java_pid PID, cpu_ticks PID, basic_auth ID SECRET, start_extauthz_server GRPC HTTP LOOPS USERS
+#   need_wrk, java_pid PID, cpu_ticks PID, basic_auth ID SECRET, start_extauthz_server GRPC HTTP LOOPS USERS,
+#   postgres_pids DATA-DIR
 # shellcheck shell=bash
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 . "$ROOT/.mvn/select-jdk.sh"
@@ -104,5 +105,16 @@ start_extauthz_server() {   # start_extauthz_server GRPC-PORT HTTP-PORT EVENT-LO
     sleep 0.5
   done
   die "the benchmark server is not ready after 120 s"
+}
+
+postgres_pids() {   # postgres_pids DATA-DIR: the postmaster whose command line names DATA-DIR, and its children (the
+  # backends, the checkpointer, the WAL writer, ...); nothing when no such postmaster runs
+  local p root=""
+  for p in $(pgrep -x postgres || true); do
+    if tr '\0' ' ' < "/proc/$p/cmdline" 2>/dev/null | grep -qF -- "$1"; then root="$p"; break; fi
+  done
+  [[ -n "$root" ]] || return 0
+  echo "$root"
+  pgrep -P "$root" || true
 }
 

@@ -116,17 +116,7 @@ for m in "${MODES[@]}"; do
     || die "no pdp:evaluate token from the server with the decision log $m"
 done
 
-# PostgreSQL processes of a server: the postmaster whose data directory is under the server's data dir, and its
-# children (the backends of the pool, the checkpointer, the WAL writer, ...).
-pg_pids() {  # pg_pids MODE
-  local dir="$WORK/data-$1" p root=""
-  for p in $(pgrep -x postgres || true); do
-    if tr '\0' ' ' < "/proc/$p/cmdline" 2>/dev/null | grep -qF -- "$dir"; then root="$p"; break; fi
-  done
-  [[ -n "$root" ]] || return 0
-  echo "$root"
-  pgrep -P "$root" || true
-}
+pg_pids() { postgres_pids "$WORK/data-$1"; }  # pg_pids MODE: that server's PostgreSQL processes
 cpu_sum() {  # cpu_sum PID...: utime+stime of the processes still running, in clock ticks
   local t=0 p
   for p in "$@"; do

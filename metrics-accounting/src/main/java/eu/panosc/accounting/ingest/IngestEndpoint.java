@@ -95,7 +95,7 @@ public final class IngestEndpoint {
     List<Long> numbers = new ArrayList<>();
     long[] line = new long[1];
     long[] offset = new long[1]; // of the line's first byte in the body
-    new LineReader(rc.request(), MAX_LINE).read(buffer -> {
+    LineReader.ofBody(rc.request(), MAX_LINE).read(buffer -> {
       line[0]++;
       long at = offset[0];
       offset[0] += buffer.length() + 1;

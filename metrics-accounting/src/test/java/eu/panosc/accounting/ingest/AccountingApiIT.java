@@ -167,6 +167,47 @@ class AccountingApiIT {
   }
 
   @Test
+  void postWhenClientExpectsContinueThenToldToGoOnOnlyOnceTheTokenIsAccepted() throws Exception {
+    // curl asks with Expect: 100-continue for bodies over 1 MiB, then waits a second before sending anyway
+    String body = record("expect-1", "2026-11-30T10:00:00Z", "2026-11-30T10:00:00Z", 1).encode() + "\n"
+        + record("expect-2", "2026-11-30T10:00:00Z", "2026-11-30T10:00:00Z", 2).encode() + "\n";
+    java.net.URI uri = java.net.URI.create(ingest.base());
+    java.util.function.Function<String, String> head = token -> "POST " + uri.getPath() + "/v1/records HTTP/1.1\r\n"
+        + "Host: localhost\r\nAuthorization: Bearer " + token + "\r\nContent-Type: application/x-ndjson\r\n"
+        + "Content-Length: " + body.getBytes(java.nio.charset.StandardCharsets.UTF_8).length
+        + "\r\nExpect: 100-continue\r\n\r\n";
+
+    try (java.net.Socket socket = new java.net.Socket(uri.getHost(), uri.getPort())) {
+      socket.setSoTimeout(10_000); // an unanswered expectation fails here instead of hanging
+      socket.getOutputStream().write(head.apply("nope").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      String refused = readHead(socket.getInputStream());
+      assertThat(refused).as("a final answer, no invitation to send the body").startsWith("HTTP/1.1 401 ");
+    }
+    try (java.net.Socket socket = new java.net.Socket(uri.getHost(), uri.getPort())) {
+      socket.setSoTimeout(10_000);
+      java.io.OutputStream out = socket.getOutputStream();
+      out.write(head.apply(ingest.token()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      assertThat(readHead(socket.getInputStream())).startsWith("HTTP/1.1 100 Continue\r\n");
+      out.write(body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      assertThat(readHead(socket.getInputStream())).startsWith("HTTP/1.1 200 ");
+    }
+    assertThat(monthRow("2026-11-30").getDouble("value")).as("both records, once").isEqualTo(3.0);
+  }
+
+  /** An answer's status line and headers, up to the empty line. */
+  private static String readHead(java.io.InputStream in) throws java.io.IOException {
+    StringBuilder head = new StringBuilder();
+    while (head.length() < 4 || !head.substring(head.length() - 4).equals("\r\n\r\n")) {
+      int b = in.read();
+      if (b < 0) {
+        throw new AssertionError("connection closed; received: " + head);
+      }
+      head.append((char) b);
+    }
+    return head.toString();
+  }
+
+  @Test
   void postWhenMalformedBodiesThenClearProblems() {
     assertThat(ingest.post("application/json", "{}").statusCode()).isEqualTo(400);
     assertThat(ingest.post("application/json", "[").statusCode()).isEqualTo(400);

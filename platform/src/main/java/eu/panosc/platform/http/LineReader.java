@@ -3,6 +3,9 @@ package eu.panosc.platform.http;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.streams.ReadStream;
 import java.util.Objects;
 import java.util.function.Function;
@@ -19,6 +22,11 @@ import java.util.function.Function;
  * its first line only.
  *
  * <p>Runs on the stream's context; one instance reads one stream once.
+ *
+ * <p>A request body is read with {@link #ofBody}: a client that sent {@code Expect: 100-continue} (curl does for
+ * bodies over 1 MiB, and then waits a second before sending anyway) is told to go on when the reading starts, that
+ * is after the route's checks (token, media type) have passed; a request refused before that gets its final answer
+ * without the body being sent (RFC 9110 §10.1.1).
  */
 public final class LineReader {
   /** A line longer than the limit (the delimiter not counted). */
@@ -38,6 +46,8 @@ public final class LineReader {
 
   private final ReadStream<Buffer> stream;
   private final int maxLine;
+  /** Runs when the reading starts: answers a request's {@code Expect: 100-continue}. */
+  private final Runnable starting;
   private final Promise<Long> result = Promise.promise();
   private Function<Buffer, Future<Void>> handler;
   private Buffer pending = Buffer.buffer();
@@ -52,11 +62,29 @@ public final class LineReader {
   private boolean draining;
 
   public LineReader(ReadStream<Buffer> stream, int maxLine) {
+    this(stream, maxLine, () -> { });
+  }
+
+  private LineReader(ReadStream<Buffer> stream, int maxLine, Runnable starting) {
     this.stream = Objects.requireNonNull(stream, "stream");
     if (maxLine < 1) {
       throw new IllegalArgumentException("maxLine must be positive");
     }
     this.maxLine = maxLine;
+    this.starting = starting;
+  }
+
+  /**
+   * A reader of {@code request}'s body that, when it starts reading, sends the interim {@code 100 Continue} the
+   * client asked for with {@code Expect: 100-continue} (never to an HTTP/1.0 client, which cannot ask for it).
+   */
+  public static LineReader ofBody(HttpServerRequest request, int maxLine) {
+    return new LineReader(request, maxLine, () -> {
+      if (request.version() != HttpVersion.HTTP_1_0 && !request.isEnded()
+          && request.headers().contains(HttpHeaders.EXPECT, HttpHeaders.CONTINUE, true)) {
+        request.response().writeContinue();
+      }
+    });
   }
 
   /**
@@ -79,6 +107,7 @@ public final class LineReader {
       pending.appendBuffer(chunk);
       drain();
     });
+    starting.run();
     drain();
     return result.future();
   }

@@ -88,7 +88,7 @@ public final class IngestEndpoint {
     }
 
     void start() {
-      new LineReader(rc.request(), MAX_LINE).read(this::record).onComplete(ar -> {
+      LineReader.ofBody(rc.request(), MAX_LINE).read(this::record).onComplete(ar -> {
         if (finished) {
           return; // a bad line or a failed batch has answered already
         }

@@ -95,7 +95,9 @@ start_extauthz_server() {   # start_extauthz_server GRPC-PORT HTTP-PORT EVENT-LO
   fi
   say "starting the PDP's forward-auth, ExtAuthzBenchServer ($(load))"
   # shellcheck disable=SC2086 # BENCH_SERVER_JAVA_OPTS is a list of JVM options
-  "$JAVA" "${JAVA_FLAGS[@]}" -Xms512m -Xmx1g -XX:+UseParallelGC ${BENCH_SERVER_JAVA_OPTS:-} -cp "$JAR" \
+  local pin=()  # BENCH_SERVER_CPUS: the server's CPUs (taskset -c list), e.g. 0 with the driver on 1
+  [[ -n "${BENCH_SERVER_CPUS:-}" ]] && pin=(taskset -c "$BENCH_SERVER_CPUS")
+  "${pin[@]}" "$JAVA" "${JAVA_FLAGS[@]}" -Xms512m -Xmx1g -XX:+UseParallelGC ${BENCH_SERVER_JAVA_OPTS:-} -cp "$JAR" \
     eu.panosc.benchmarks.mesh.ExtAuthzBenchServer "$1" "$2" "$3" "$WORK/requests.tsv" 20000 "$4" \
     > "$WORK/server.log" 2>&1 &
   SERVER=$!

@@ -26,7 +26,9 @@
 # HTTP on the next port), BENCH_GRPC_DRIVER (native | java), BENCH_OPEN_RATE (native driver: the open loop at this many
 # calls/s instead of BENCH_RATE_FRACTION of the closed loop's rate; e.g. 16000 = 80 % of the 20 000/s goal),
 # BENCH_SKIP_BUILD=1 (reuse benchmarks.jar), BENCH_SERVER_JAVA_OPTS (more JVM options for the server, e.g.
-# -Xlog:safepoint*:file=/tmp/sp.log to look for pauses).
+# -Xlog:safepoint*:file=/tmp/sp.log to look for pauses), BENCH_SERVER_CPUS and BENCH_DRIVER_CPUS (taskset -c CPU lists
+# for the server and for the drivers, e.g. 0 and 1: each its own core, as a gateway and its authorization service on
+# different machines; unset: the scheduler places both).
 # Requires: wrk (`apt-get install wrk`), python3; for the native driver a C compiler and libnghttp2's headers
 # (`apt-get install gcc libnghttp2-dev`).
 set -euo pipefail
@@ -82,15 +84,18 @@ fi
 SERVICE="https%3A%2F%2Fscicat.bench.example"
 TCK="$(getconf CLK_TCK)"
 
+# BENCH_DRIVER_CPUS: the load drivers' CPUs (taskset -c list); with BENCH_SERVER_CPUS the two share no core
+DRIVER_PIN=()
+[[ -n "${BENCH_DRIVER_CPUS:-}" ]] && DRIVER_PIN=(taskset -c "$BENCH_DRIVER_CPUS")
 grpc_phase() {  # grpc_phase ROUND
   local r="$1" s0 s1
   say "round $r: gRPC Check ($(load))"
   s0="$(cpu_ticks "$SERVER")"
   if [[ "$DRIVER" == native ]]; then
-    "$WORK/checkload" 127.0.0.1 "$GRPC_PORT" "$WORK/bodies.bin" "$CONNECTIONS" "$CONCURRENCY" "$WARMUP" "$DURATION" \
+    "${DRIVER_PIN[@]}" "$WORK/checkload" 127.0.0.1 "$GRPC_PORT" "$WORK/bodies.bin" "$CONNECTIONS" "$CONCURRENCY" "$WARMUP" "$DURATION" \
       "$FRACTION" $OPEN_RATE > "$WORK/grpc-$r.out" 2> "$WORK/grpc-$r.err"
   else
-    "$JAVA" "${JAVA_FLAGS[@]}" -Xmx512m -cp "$JAR" eu.panosc.benchmarks.mesh.CheckLoad "$GRPC_PORT" \
+    "${DRIVER_PIN[@]}" "$JAVA" "${JAVA_FLAGS[@]}" -Xmx512m -cp "$JAR" eu.panosc.benchmarks.mesh.CheckLoad "$GRPC_PORT" \
       "$WORK/requests.tsv" "$CONNECTIONS" "$CONCURRENCY" "$WARMUP" "$DURATION" "$FRACTION" > "$WORK/grpc-$r.out" \
       2> "$WORK/grpc-$r.err"
   fi || { cat "$WORK/grpc-$r.out" "$WORK/grpc-$r.err" >&2; die "the gRPC driver failed"; }
@@ -101,10 +106,10 @@ grpc_phase() {  # grpc_phase ROUND
 http_phase() {  # http_phase ROUND
   local r="$1" s0 s1
   say "round $r: HTTP forward-auth with wrk ($(load))"
-  wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" -s benchmarks/wrk/ext-authz.lua \
+  "${DRIVER_PIN[@]}" wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" -s benchmarks/wrk/ext-authz.lua \
     "http://127.0.0.1:$HTTP_PORT" -- "$WORK/requests.tsv" "$SERVICE" > /dev/null
   s0="$(cpu_ticks "$SERVER")"
-  wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency -s benchmarks/wrk/ext-authz.lua \
+  "${DRIVER_PIN[@]}" wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency -s benchmarks/wrk/ext-authz.lua \
     "http://127.0.0.1:$HTTP_PORT" -- "$WORK/requests.tsv" "$SERVICE" > "$WORK/http-$r.out"
   s1="$(cpu_ticks "$SERVER")"
   grep '^WRK_RESULT ' "$WORK/http-$r.out" | sed 's/^WRK_RESULT //' > "$WORK/http-$r.json"
@@ -113,11 +118,11 @@ http_phase() {  # http_phase ROUND
 authzen_phase() {  # authzen_phase ROUND: the same requests as AuthZEN Access Evaluations (one caller token)
   local r="$1" s0 s1
   say "round $r: AuthZEN evaluation with wrk ($(load))"
-  wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" -s benchmarks/wrk/pdp-evaluation.lua \
+  "${DRIVER_PIN[@]}" wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" -s benchmarks/wrk/pdp-evaluation.lua \
     "http://127.0.0.1:$HTTP_PORT/pdp/access/v1/evaluation" -- "Bearer $(cat "$WORK/requests.tsv.caller")" \
     "$WORK/requests.tsv.authzen.ndjson" > /dev/null
   s0="$(cpu_ticks "$SERVER")"
-  wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency -s benchmarks/wrk/pdp-evaluation.lua \
+  "${DRIVER_PIN[@]}" wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency -s benchmarks/wrk/pdp-evaluation.lua \
     "http://127.0.0.1:$HTTP_PORT/pdp/access/v1/evaluation" -- "Bearer $(cat "$WORK/requests.tsv.caller")" \
     "$WORK/requests.tsv.authzen.ndjson" > "$WORK/authzen-$r.out"
   s1="$(cpu_ticks "$SERVER")"

@@ -50,6 +50,11 @@ public final class CheckServer {
       GrpcMessageDecoder.IDENTITY);
   static final String TOO_LARGE = "The request is too large to be checked.";
   static final String UNREADABLE = "The request could not be read (not an Envoy CheckRequest).";
+  /**
+   * Checks one HTTP/2 connection may carry at a time (advertised in SETTINGS; a gateway queues beyond it): bounds what
+   * a client, or a burst faster than the server, can hold in memory.
+   */
+  public static final long MAX_CONCURRENT_STREAMS = 1000;
   private static final String FAILED = "The access decision could not be made at the moment; try again shortly.";
 
   private final Vertx vertx;
@@ -126,9 +131,11 @@ public final class CheckServer {
         GrpcIoServiceBridge.bridge(other).bind(grpc);
       }
       // HTTP/2 windows of 1 MiB per stream and 16 MiB per connection (65 535 bytes by default): a gateway multiplexes
-      // many checks, each a few KiB, over one connection
+      // many checks, each a few KiB, over one connection; at most MAX_CONCURRENT_STREAMS of them at a time (a fresh
+      // Http2Settings would advertise no limit, and an open-loop client faster than the server then filled the heap)
       HttpServerOptions options = new HttpServerOptions().setHost(settings.host()).setPort(settings.port())
-          .setInitialSettings(new io.vertx.core.http.Http2Settings().setInitialWindowSize(1 << 20))
+          .setInitialSettings(new io.vertx.core.http.Http2Settings().setInitialWindowSize(1 << 20)
+              .setMaxConcurrentStreams(MAX_CONCURRENT_STREAMS))
           .setHttp2ConnectionWindowSize(16 << 20);
       if (settings.tlsCert().isPresent()) {
         options.setSsl(true).setUseAlpn(true).setKeyCertOptions(new PemKeyCertOptions()
@@ -173,9 +180,14 @@ public final class CheckServer {
       if (!answered.compareAndSet(false, true)) {
         return;
       }
-      call.response().send(CheckTranslation.response(outcome, spoofed)).onFailure(e ->
-          // the caller went away or its deadline passed (then it got DEADLINE_EXCEEDED already)
-          LOG.debug("Check answer not sent: {}", e.toString()));
+      try {
+        call.response().send(CheckTranslation.response(outcome, spoofed)).onFailure(e ->
+            // the caller went away or its deadline passed (then it got DEADLINE_EXCEEDED already)
+            LOG.debug("Check answer not sent: {}", e.toString()));
+      } catch (IllegalStateException closed) {
+        // the stream was closed before the decision was ready (a reset, or the deadline): nobody is left to answer
+        LOG.debug("Check answer not sent: {}", closed.toString());
+      }
     }
   }
 }

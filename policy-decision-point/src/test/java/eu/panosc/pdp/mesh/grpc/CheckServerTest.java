@@ -281,6 +281,69 @@ class CheckServerTest {
   }
 
   @Test
+  void deadlineWhenTheDecisionIsReadyAfterTheStreamClosedThenDroppedQuietly() throws Exception {
+    // the token check answers 400 ms after the caller's 100 ms deadline closed the stream: nothing is left to answer,
+    // and writing to the closed stream must not escape as an unhandled exception (logged with a stack trace per
+    // call: under overload thousands a second)
+    java.util.concurrent.CountDownLatch decided = new java.util.concurrent.CountDownLatch(1);
+    BiFunction<String, String, Future<AccessTokenPrincipal>> late = (t, a) -> {
+      Promise<AccessTokenPrincipal> p = Promise.promise();
+      vertx.setTimer(400, id -> {
+        p.fail("token refused, too late");
+        decided.countDown();
+      });
+      return p.future();
+    };
+    List<Throwable> unhandled = java.util.Collections.synchronizedList(new ArrayList<>());
+    Vertx own = Vertx.vertx();
+    own.exceptionHandler(unhandled::add);
+    try {
+      CheckServer slow = CheckServer.start(own, SETTINGS, ExtAuthzServiceTest.service(RouteSource.of(List.of(
+          ExtAuthzServiceTest.SCICAT)), late), 1).await(30, TimeUnit.SECONDS);
+      ManagedChannel slowChannel = Grpc.newChannelBuilderForAddress("127.0.0.1", slow.port(),
+          InsecureChannelCredentials.create()).build();
+      try {
+        assertThatThrownBy(() -> AuthorizationGrpc.newBlockingStub(slowChannel).withDeadlineAfter(100,
+            TimeUnit.MILLISECONDS).check(envoy("GET", "/api/v3/datasets/esrf/embargoed", "x", ExtAuthzServiceTest.AUD,
+                Map.of("authorization", "Bearer user:pi@esrf"))))
+            .isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertThat(e.getStatus().getCode())
+                .isEqualTo(Status.Code.DEADLINE_EXCEEDED));
+        assertThat(decided.await(10, TimeUnit.SECONDS)).isTrue();
+        // the answer is attempted on the server's event loop right after the decision: let it run
+        own.runOnContext(v -> { });
+        Thread.sleep(300);
+        assertThat(unhandled).isEmpty();
+        // and the server goes on: a public route needs no token
+        CheckResponse r = AuthorizationGrpc.newBlockingStub(slowChannel).withDeadlineAfter(10, TimeUnit.SECONDS)
+            .check(envoy("GET", "/api/v3/health", "x", ExtAuthzServiceTest.AUD, Map.of()));
+        assertThat(r.getStatus().getCode()).isZero();
+      } finally {
+        slowChannel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      }
+    } finally {
+      own.close().await(30, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void settingsWhenAClientConnectsThenConcurrentChecksPerConnectionAreBounded() throws Exception {
+    io.vertx.core.http.HttpClientAgent client = vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions()
+        .setProtocolVersion(io.vertx.core.http.HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false));
+    try {
+      io.vertx.core.http.HttpClientConnection connection = client.connect(new io.vertx.core.http.HttpConnectOptions()
+          .setHost("127.0.0.1").setPort(server.port())).await(10, TimeUnit.SECONDS);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (connection.remoteSettings() == null && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      assertThat(connection.remoteSettings().getMaxConcurrentStreams()).isEqualTo(CheckServer.MAX_CONCURRENT_STREAMS);
+      assertThat(connection.remoteSettings().getInitialWindowSize()).isEqualTo(1 << 20);
+    } finally {
+      client.close().await(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
   void otherMethodWhenCalledThenUnimplemented() {
     MethodDescriptor<byte[], byte[]> other = RAW_CHECK.toBuilder()
         .setFullMethodName("envoy.service.auth.v3.Authorization/Nope").build();

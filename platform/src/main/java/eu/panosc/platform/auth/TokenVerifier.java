@@ -55,14 +55,15 @@ public final class TokenVerifier {
   /**
    * Tokens whose header and signature were verified, keyed by the exact compact string: a client sends the
    * same token many times, and an ES256 verification costs far more than the rest of a small request.
-   * Claims (issuer, audience, exp, nbf, iat) are checked again on every use.
+   * The principal is remembered with it: what the same string says (issuer, audience, subject, scopes) cannot
+   * change, so a remembered token's use checks only the time ({@code exp}, {@code nbf}) again.
    */
   private final java.util.concurrent.ConcurrentHashMap<String, Verified> verified =
       new java.util.concurrent.ConcurrentHashMap<>();
 
   private final java.util.concurrent.atomic.AtomicLong signatureChecks = new java.util.concurrent.atomic.AtomicLong();
 
-  private record Verified(SignedJWT jwt, Instant until) {}
+  private record Verified(SignedJWT jwt, AccessTokenPrincipal principal, Instant notBefore, Instant until) {}
 
   public TokenVerifier(JwksCache keys, BearerAuthConfig config, Clock clock) {
     this(keys, config, clock, MAX_REMEMBERED);
@@ -86,14 +87,16 @@ public final class TokenVerifier {
       Instant now = clock.instant();
       if (now.isBefore(known.until())) {
         try {
-          return Future.succeededFuture(checkClaims(known.jwt()));
+          checkTimes(known.principal().expiresAt(), known.notBefore(), now);
+          return Future.succeededFuture(known.principal());
         } catch (InvalidTokenException e) {
           verified.remove(compactJwt);
           return Future.failedFuture(e);
         }
       }
       // due again: this request checks the signature; the others keep the earlier check for RECHECK_GRACE
-      if (verified.replace(compactJwt, known, new Verified(known.jwt(), now.plus(RECHECK_GRACE)))) {
+      if (verified.replace(compactJwt, known, new Verified(known.jwt(), known.principal(), known.notBefore(),
+          now.plus(RECHECK_GRACE)))) {
         break;
       }
       known = verified.get(compactJwt);
@@ -113,7 +116,7 @@ public final class TokenVerifier {
           return Future.failedFuture(new InvalidTokenException("invalid signature"));
         }
         AccessTokenPrincipal principal = checkClaims(jwt);
-        remember(compactJwt, jwt, principal.expiresAt());
+        remember(compactJwt, jwt, principal);
         return Future.succeededFuture(principal);
       } catch (InvalidTokenException e) {
         verified.remove(compactJwt);
@@ -130,12 +133,20 @@ public final class TokenVerifier {
     return signatureChecks.get();
   }
 
-  private void remember(String compactJwt, SignedJWT jwt, Instant expiresAt) {
+  private void remember(String compactJwt, SignedJWT jwt, AccessTokenPrincipal principal) {
     if (verified.size() >= capacity) {
       makeRoom();
     }
     Instant until = clock.instant().plus(REMEMBER_FOR).minusMillis(Math.floorMod(compactJwt.hashCode(), SPREAD_MILLIS));
-    verified.put(compactJwt, new Verified(jwt, expiresAt != null && expiresAt.isBefore(until) ? expiresAt : until));
+    Instant expiresAt = principal.expiresAt();
+    Date nbf;
+    try {
+      nbf = jwt.getJWTClaimsSet().getNotBeforeTime(); // parsed already by checkClaims
+    } catch (ParseException e) {
+      return; // cannot happen after checkClaims; then simply not remembered
+    }
+    verified.put(compactJwt, new Verified(jwt, principal, nbf == null ? null : nbf.toInstant(),
+        expiresAt != null && expiresAt.isBefore(until) ? expiresAt : until));
   }
 
   private void makeRoom() {
@@ -204,13 +215,8 @@ public final class TokenVerifier {
     if (exp == null) {
       throw new InvalidTokenException("missing exp");
     }
-    if (!now.isBefore(exp.toInstant().plus(config.clockSkew()))) {
-      throw new InvalidTokenException("token expired");  // RFC 9068 §4 step 6
-    }
     Date nbf = claims.getNotBeforeTime();
-    if (nbf != null && now.isBefore(nbf.toInstant().minus(config.clockSkew()))) {
-      throw new InvalidTokenException("token not yet valid");
-    }
+    checkTimes(exp.toInstant(), nbf == null ? null : nbf.toInstant(), now);
     Date iat = claims.getIssueTime();
     if (iat != null && iat.toInstant().isAfter(now.plus(config.clockSkew()))) {
       throw new InvalidTokenException("token issued in the future");
@@ -226,6 +232,16 @@ public final class TokenVerifier {
       throw new InvalidTokenException("malformed client_id");
     }
     return new AccessTokenPrincipal(subject, clientId, scopes(claims), exp.toInstant(), claims.toJSONObject());
+  }
+
+  /** The checks that change with time alone: {@code exp} (RFC 9068 §4 step 6) and {@code nbf}, with the clock skew. */
+  private void checkTimes(Instant expiresAt, Instant notBefore, Instant now) {
+    if (!now.isBefore(expiresAt.plus(config.clockSkew()))) {
+      throw new InvalidTokenException("token expired");
+    }
+    if (notBefore != null && now.isBefore(notBefore.minus(config.clockSkew()))) {
+      throw new InvalidTokenException("token not yet valid");
+    }
   }
 
   /** RFC 9068 §2.2.3: {@code scope} is a space-separated string; {@code scp} may be an array or a string. */

@@ -55,6 +55,19 @@ class TokenVerifierTest {
   }
 
   @Test
+  void rememberedTokenGivesTheVerifiedPrincipalWithoutReadingItsClaimsAgain() {
+    String token = tokens.es256().sign();
+    AccessTokenPrincipal first = verifier.verify(token).await();
+    clock.advance(Duration.ofSeconds(10));
+
+    AccessTokenPrincipal again = verifier.verify(token).await();
+
+    assertThat(again).as("the same immutable principal, not a copy per request").isSameAs(first);
+    assertThat(again.subject()).isEqualTo("alice@facility.eu");
+    assertThat(verifier.signatureChecks()).isEqualTo(1);
+  }
+
+  @Test
   void rememberedTokenIsCheckedAgainOnceItFallsDue() {
     String token = tokens.es256().sign();
     verifier.verify(token).await();

@@ -155,7 +155,7 @@ public final class ExtAuthzBenchServer {
         issuer.token(PDP_AUDIENCE, "scicat-bench", Map.of("exp", new Date(System.currentTimeMillis()
             + TimeUnit.HOURS.toMillis(2))), AuthzenEndpoint.EVALUATE_SCOPE));
     // steady state: each token's signature verified once (as after its first request), then remembered by the
-    // PDP's TokenVerifier; claims are still checked on every request
+    // PDP's TokenVerifier, with its principal; exp and nbf are still checked on every request
     for (String t : minted) {
       tokens.apply(t, AUDIENCE).await(60, TimeUnit.SECONDS);
     }

@@ -15,13 +15,14 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.micrometer.Label;
+import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.util.EnumSet;
 
 /**
- * One Prometheus registry per process, fed by the JVM binders, by Vert.x (HTTP server and client,
- * SQL pools: {@code vertx_http_server_*}, {@code vertx_pool_*}, {@code vertx_sql_*}) and by each
+ * One Prometheus registry per process, fed by the JVM binders, by Vert.x (HTTP servers and pools:
+ * {@code vertx_http_server_*}, {@code vertx_pool_*}) and by each
  * service's own meters (named {@code panosc_<service>_*}, all listed in {@code docs/metrics.md}).
  */
 public final class Metrics {
@@ -41,6 +42,11 @@ public final class Metrics {
     new UptimeMetrics().bindTo(registry);
     return registry;
   }
+
+  /** Vert.x's metric families no dashboard or document reads. */
+  static final java.util.Set<String> UNREAD = java.util.Set.of(MetricsDomain.HTTP_CLIENT.toCategory(),
+      MetricsDomain.NET_CLIENT.toCategory(), MetricsDomain.NET_SERVER.toCategory(),
+      MetricsDomain.DATAGRAM_SOCKET.toCategory(), MetricsDomain.EVENT_BUS.toCategory());
 
   /** The tag Vert.x gives the routes a request matched ({@code Label.HTTP_ROUTE}). */
   static final String ROUTE_TAG = "route";
@@ -64,10 +70,16 @@ public final class Metrics {
     return mount + last;
   }
 
-  /** A Vert.x that reports into {@code registry}; HTTP metrics are labelled by route, not path. */
+  /**
+   * A Vert.x that reports into {@code registry}: its HTTP servers (labelled by route, not path) and its pools. The
+   * other families (HTTP and TCP clients, TCP servers, datagrams, the event bus) are off: nothing reads them (see
+   * {@code docs/metrics.md}), and each outgoing request — a proxied one, a call to the PDP or to Kubernetes — paid
+   * for its meter lookups and tags.
+   */
   public static Vertx vertx(PrometheusMeterRegistry registry) {
     MicrometerMetricsOptions metrics = new MicrometerMetricsOptions()
         .setEnabled(true)
+        .setDisabledMetricsCategories(UNREAD)
         .setLabels(EnumSet.of(Label.HTTP_ROUTE, Label.HTTP_METHOD, Label.HTTP_CODE, Label.POOL_TYPE, Label.POOL_NAME));
     return Vertx.builder()
         .with(new VertxOptions().setMetricsOptions(metrics))

@@ -25,4 +25,29 @@ class MetricsTest {
     assertThat(registry.scrape()).contains("route=\"/pdp/access/v1/evaluation\"").doesNotContain("/pdp/>");
     registry.close();
   }
+
+  @Test
+  void vertxWhenServingAndCallingThenServerAndPoolFamiliesButNoClientOnes() throws Exception {
+    var registry = Metrics.createRegistry();
+    io.vertx.core.Vertx vertx = Metrics.vertx(registry);
+    try {
+      io.vertx.core.http.HttpServer server = vertx.createHttpServer().requestHandler(r -> r.response().end("ok"))
+          .listen(0, "127.0.0.1").await(10, java.util.concurrent.TimeUnit.SECONDS);
+      io.vertx.core.http.HttpClientAgent client = vertx.createHttpClient();
+      String body = client.request(io.vertx.core.http.HttpMethod.GET, server.actualPort(), "127.0.0.1", "/x")
+          .compose(req -> req.send().compose(io.vertx.core.http.HttpClientResponse::body))
+          .await(10, java.util.concurrent.TimeUnit.SECONDS).toString();
+      assertThat(body).isEqualTo("ok");
+      vertx.executeBlocking(() -> "pool").await(10, java.util.concurrent.TimeUnit.SECONDS);
+
+      String scrape = registry.scrape();
+      assertThat(scrape).contains("vertx_http_server_requests_total").contains("vertx_http_server_active_requests")
+          .contains("vertx_pool_in_use");
+      assertThat(scrape).doesNotContain("vertx_http_client_").doesNotContain("vertx_net_client_")
+          .doesNotContain("vertx_net_server_");
+    } finally {
+      vertx.close().await(10, java.util.concurrent.TimeUnit.SECONDS);
+      registry.close();
+    }
+  }
 }

@@ -18,7 +18,7 @@ COPY control-plane/target/panosc.jar /opt/panosc/panosc.jar
 # the JVM and panosc write only to /tmp (an emptyDir in the chart).
 USER 10001:10001
 WORKDIR /tmp
-ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=70 -XX:+ExitOnOutOfMemoryError -Djava.io.tmpdir=/tmp -Duser.home=/tmp"
+ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=70 -XX:InitialRAMPercentage=50 -XX:+ExitOnOutOfMemoryError -Djava.io.tmpdir=/tmp -Duser.home=/tmp"
 EXPOSE 8080
 ENTRYPOINT ["java", "-jar", "/opt/panosc/panosc.jar"]
 CMD ["--help"]

@@ -125,7 +125,9 @@ class StagingTest {
     return kube.batch().v1().jobs().inNamespace(NS).withName(KubernetesStaging.jobName(id)).get();
   }
 
+  /** The session's staging progress: written once the Job's create was answered, so a moment after it is visible. */
   StagingProgress progressOf(String id) {
+    KubernetesClustersTest.eventually(() -> await(progress.get(id)).isPresent());
     return await(progress.get(id)).orElseThrow();
   }
 

@@ -5,7 +5,9 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.HttpResponse;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -68,8 +70,19 @@ final class Creates {
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
-    return Future.fromCompletionStage(client.getHttpClient().sendAsync(request, byte[].class),
-        vertx.getOrCreateContext()).compose(r -> {
+    // continued on the event loop of the client's connection that answered, not handed back to the caller's loop: a
+    // start's next POST then goes out from the loop whose connection just answered (mostly the one it uses again),
+    // where a hand-over to another loop costs a wake-up of that loop each way (the profile found those at several
+    // percent of the control plane's CPU); an answer completed elsewhere (a timeout's scheduler) goes to a context
+    Promise<HttpResponse<byte[]>> answered = Promise.promise();
+    client.getHttpClient().sendAsync(request, byte[].class).whenComplete((r, e) -> {
+      if (Context.isOnEventLoopThread()) {
+        answered.complete(r, e);
+      } else {
+        vertx.getOrCreateContext().runOnContext(x -> answered.complete(r, e));
+      }
+    });
+    return answered.future().compose(r -> {
           if (r.isSuccessful() || r.code() == 409) {
             return Future.succeededFuture(answer.apply(r));
           }

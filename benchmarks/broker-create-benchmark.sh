@@ -27,7 +27,8 @@
 #
 # Environment: BENCH_CLUSTERS (3), BENCH_ROUNDS (3), BENCH_CONNECTIONS (16), BENCH_WARMUP (30 s), BENCH_DURATION
 # (10 s; a user may hold at most 10 000 active sessions, so keep rate x time under that), BENCH_OURS_PORT (18690),
-# BENCH_RECONCILE (10m), BENCH_SKIP_BUILD=1 (reuse benchmarks.jar and panosc.jar), BENCH_PANOSC_JAVA_OPTS (added to the
+# BENCH_RECONCILE (10m), BENCH_MOCK (lean: Secrets, Services and claims kept by name beside the CRUD mock's Pods, see
+# MockClusters; crud: everything in Fabric8's CRUD mock, whose every create scans all objects stored), BENCH_SKIP_BUILD=1 (reuse benchmarks.jar and panosc.jar), BENCH_PANOSC_JAVA_OPTS (added to the
 # control plane's JVM, e.g. -XX:StartFlightRecording=settings=profile,filename=/tmp/create.jfr).
 # Requires: curl, python3.
 set -euo pipefail
@@ -42,10 +43,12 @@ PORT="${BENCH_OURS_PORT:-18690}"
 ROUNDS="${BENCH_ROUNDS:-3}"
 CLUSTERS="${BENCH_CLUSTERS:-3}"
 RECONCILE="${BENCH_RECONCILE:-10m}"
+MOCK="${BENCH_MOCK:-lean}"
 for n in ROUNDS CLUSTERS CONNECTIONS WARMUP DURATION PORT; do
   [[ "${!n}" =~ ^[1-9][0-9]*$ ]] || die "$n must be a positive integer, not '${!n}'"
 done
 [[ "$RECONCILE" =~ ^[1-9][0-9]*(s|m|h)$ ]] || die "BENCH_RECONCILE must be a duration such as 10m"
+[[ "$MOCK" =~ ^(lean|crud)$ ]] || die "BENCH_MOCK must be lean or crud, not '$MOCK'"
 command -v curl >/dev/null || die "curl is required"
 command -v python3 >/dev/null || die "python3 is required"
 
@@ -69,7 +72,7 @@ trap 'exit 130' INT TERM
 build_jars "$JAR"
 
 say "starting $CLUSTERS mock Kubernetes API servers"
-"$JAVA" "${JAVA_FLAGS[@]}" -cp "$JAR" eu.panosc.benchmarks.broker.MockClusters "$CLUSTERS" "$WORK/apis.txt" \
+"$JAVA" "${JAVA_FLAGS[@]}" -cp "$JAR" eu.panosc.benchmarks.broker.MockClusters "$CLUSTERS" "$WORK/apis.txt" "$MOCK" \
   > "$WORK/mock.log" 2>&1 &
 MOCK_PID=$!
 for ((i = 0; i < 120; i++)); do

@@ -15,7 +15,8 @@
 # Also per session created (a busy machine changes these far less than the rate): CPU of the control plane's JVM and
 # of its PostgreSQL, and PostgreSQL transactions (needs psql; the PDP's and aai-broker's included), over the whole
 # load; and the JVM's CPU per session in each measured round (after the warm-up, so without most JIT compilation).
-# The warm-up is 30 s per phase by default: with 5 s the rates still climbed round to round (JIT).
+# The warm-up is 20 s per phase by default: with 5 s the rates still climbed round to round (JIT); at ~150/s a longer
+# one would bring one user near the 10 000 active sessions a user may hold (warm-up + rounds of the pdp phase).
 # An answer comes before the session's Pod, Secret and Service are created: when the starts fall behind the answers
 # they pile up and are done during the wait for the Pods, so the rounds' rates (answers) can run ahead of what the
 # control plane sustains; "sessions with Pods per second" (all sessions / (load time + that wait)) counts them in, and
@@ -25,7 +26,7 @@
 #   benchmarks/broker-create-benchmark.sh
 #   BENCH_SKIP_BUILD=1 BENCH_ROUNDS=3 BENCH_DURATION=10 benchmarks/broker-create-benchmark.sh
 #
-# Environment: BENCH_CLUSTERS (3), BENCH_ROUNDS (3), BENCH_CONNECTIONS (16), BENCH_WARMUP (30 s), BENCH_DURATION
+# Environment: BENCH_CLUSTERS (3), BENCH_ROUNDS (3), BENCH_CONNECTIONS (16), BENCH_WARMUP (20 s), BENCH_DURATION
 # (10 s; a user may hold at most 10 000 active sessions, so keep rate x time under that), BENCH_OURS_PORT (18690),
 # BENCH_RECONCILE (10m), BENCH_MOCK (lean: Secrets, Services and claims kept by name beside the CRUD mock's Pods, see
 # MockClusters; crud: everything in Fabric8's CRUD mock, whose every create scans all objects stored), BENCH_SKIP_BUILD=1 (reuse benchmarks.jar and panosc.jar), BENCH_PANOSC_JAVA_OPTS (added to the
@@ -34,7 +35,7 @@
 set -euo pipefail
 
 BENCH_NAME=broker-create-benchmark
-BENCH_WARMUP="${BENCH_WARMUP:-30}"
+BENCH_WARMUP="${BENCH_WARMUP:-20}"
 BENCH_DURATION="${BENCH_DURATION:-10}"
 . "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
 cd "$ROOT"

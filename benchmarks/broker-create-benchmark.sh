@@ -29,8 +29,9 @@
 # Environment: BENCH_CLUSTERS (3), BENCH_ROUNDS (3), BENCH_CONNECTIONS (16), BENCH_WARMUP (20 s), BENCH_DURATION
 # (10 s; a user may hold at most 10 000 active sessions, so keep rate x time under that), BENCH_OURS_PORT (18690),
 # BENCH_RECONCILE (10m), BENCH_MOCK (lean: Secrets, Services and claims kept by name beside the CRUD mock's Pods, see
-# MockClusters; crud: everything in Fabric8's CRUD mock, whose every create scans all objects stored), BENCH_SKIP_BUILD=1 (reuse benchmarks.jar and panosc.jar), BENCH_PANOSC_JAVA_OPTS (added to the
-# control plane's JVM, e.g. -XX:StartFlightRecording=settings=profile,filename=/tmp/create.jfr).
+# MockClusters; crud: everything in Fabric8's CRUD mock, whose every create scans all objects stored),
+# BENCH_SKIP_BUILD=1 (reuse benchmarks.jar and panosc.jar), BENCH_PANOSC_JAVA_OPTS (added to the control plane's JVM,
+# e.g. -XX:StartFlightRecording=settings=profile,filename=/tmp/create.jfr).
 # Requires: curl, python3.
 set -euo pipefail
 
@@ -147,12 +148,13 @@ mapfile -t PGS2 < <(pg_pids)
 G1="$(cpu_sum "${PGS2[@]}")"  # backends opened meanwhile count from zero; ended ones are lost (none here: pooled)
 
 python3 - "$WORK/load.json" "$OUT" "$LOAD_AT_START" "$(cat /proc/loadavg)" "$("$JAVA" -version 2>&1 | head -1)" \
-  "$((J1 - J0))" "$((G1 - G0))" "$(getconf CLK_TCK)" "$X0" "$X1" <<'PY'
+  "$((J1 - J0))" "$((G1 - G0))" "$(getconf CLK_TCK)" "$X0" "$X1" "$MOCK" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))
 jvm, pg, tck, x0, x1 = int(sys.argv[6]), int(sys.argv[7]), int(sys.argv[8]), int(sys.argv[9]), int(sys.argv[10])
 created = r["sessionsCreated"]
-r.update({"benchmark": "broker-create", "load_at_start": sys.argv[3], "load_at_end": sys.argv[4], "jdk": sys.argv[5],
+r.update({"benchmark": "broker-create", "mock": sys.argv[11], "load_at_start": sys.argv[3], "load_at_end": sys.argv[4],
+          "jdk": sys.argv[5],
           "jvmCpuSeconds": round(jvm / tck, 2), "postgresCpuSeconds": round(pg / tck, 2),
           "jvmCpuMsPerSession": round(1000.0 * jvm / tck / created, 2) if created else None,
           "postgresCpuMsPerSession": round(1000.0 * pg / tck / created, 2) if created else None,

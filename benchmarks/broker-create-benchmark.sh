@@ -13,21 +13,30 @@
 # The reconciler runs every 10 min here (BENCH_RECONCILE), so its passes over thousands of STARTING sessions, which
 # never run on a mock API server, do not mix into the measurement.
 # Also per session created (a busy machine changes these far less than the rate): CPU of the control plane's JVM and
-# of its PostgreSQL, and PostgreSQL transactions (needs psql; the PDP's and aai-broker's included).
+# of its PostgreSQL, and PostgreSQL transactions (needs psql; the PDP's and aai-broker's included), over the whole
+# load; and the JVM's CPU per session in each measured round (after the warm-up, so without most JIT compilation).
+# The warm-up is 20 s per phase by default: with 5 s the rates still climbed round to round (JIT); at ~150/s a longer
+# one would bring one user near the 10 000 active sessions a user may hold (warm-up + rounds of the pdp phase).
+# An answer comes before the session's Pod, Secret and Service are created: when the starts fall behind the answers
+# they pile up and are done during the wait for the Pods, so the rounds' rates (answers) can run ahead of what the
+# control plane sustains; "sessions with Pods per second" (all sessions / (load time + that wait)) counts them in, and
+# the rounds' CPU per session then leaves out the starts still pending.
 # Results: benchmarks/results/<UTC>-broker-create.json and a summary on stdout.
 #
 #   benchmarks/broker-create-benchmark.sh
 #   BENCH_SKIP_BUILD=1 BENCH_ROUNDS=3 BENCH_DURATION=10 benchmarks/broker-create-benchmark.sh
 #
-# Environment: BENCH_CLUSTERS (3), BENCH_ROUNDS (3), BENCH_CONNECTIONS (16), BENCH_WARMUP (5 s), BENCH_DURATION
+# Environment: BENCH_CLUSTERS (3), BENCH_ROUNDS (3), BENCH_CONNECTIONS (16), BENCH_WARMUP (20 s), BENCH_DURATION
 # (10 s; a user may hold at most 10 000 active sessions, so keep rate x time under that), BENCH_OURS_PORT (18690),
-# BENCH_RECONCILE (10m), BENCH_SKIP_BUILD=1 (reuse benchmarks.jar and panosc.jar), BENCH_PANOSC_JAVA_OPTS (added to the
-# control plane's JVM, e.g. -XX:StartFlightRecording=settings=profile,filename=/tmp/create.jfr).
+# BENCH_RECONCILE (10m), BENCH_MOCK (lean: Secrets, Services and claims kept by name beside the CRUD mock's Pods, see
+# MockClusters; crud: everything in Fabric8's CRUD mock, whose every create scans all objects stored),
+# BENCH_SKIP_BUILD=1 (reuse benchmarks.jar and panosc.jar), BENCH_PANOSC_JAVA_OPTS (added to the control plane's JVM,
+# e.g. -XX:StartFlightRecording=settings=profile,filename=/tmp/create.jfr).
 # Requires: curl, python3.
 set -euo pipefail
 
 BENCH_NAME=broker-create-benchmark
-BENCH_WARMUP="${BENCH_WARMUP:-5}"
+BENCH_WARMUP="${BENCH_WARMUP:-20}"
 BENCH_DURATION="${BENCH_DURATION:-10}"
 . "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
 cd "$ROOT"
@@ -36,10 +45,12 @@ PORT="${BENCH_OURS_PORT:-18690}"
 ROUNDS="${BENCH_ROUNDS:-3}"
 CLUSTERS="${BENCH_CLUSTERS:-3}"
 RECONCILE="${BENCH_RECONCILE:-10m}"
+MOCK="${BENCH_MOCK:-lean}"
 for n in ROUNDS CLUSTERS CONNECTIONS WARMUP DURATION PORT; do
   [[ "${!n}" =~ ^[1-9][0-9]*$ ]] || die "$n must be a positive integer, not '${!n}'"
 done
 [[ "$RECONCILE" =~ ^[1-9][0-9]*(s|m|h)$ ]] || die "BENCH_RECONCILE must be a duration such as 10m"
+[[ "$MOCK" =~ ^(lean|crud)$ ]] || die "BENCH_MOCK must be lean or crud, not '$MOCK'"
 command -v curl >/dev/null || die "curl is required"
 command -v python3 >/dev/null || die "python3 is required"
 
@@ -63,7 +74,7 @@ trap 'exit 130' INT TERM
 build_jars "$JAR"
 
 say "starting $CLUSTERS mock Kubernetes API servers"
-"$JAVA" "${JAVA_FLAGS[@]}" -cp "$JAR" eu.panosc.benchmarks.broker.MockClusters "$CLUSTERS" "$WORK/apis.txt" \
+"$JAVA" "${JAVA_FLAGS[@]}" -cp "$JAR" eu.panosc.benchmarks.broker.MockClusters "$CLUSTERS" "$WORK/apis.txt" "$MOCK" \
   > "$WORK/mock.log" 2>&1 &
 MOCK_PID=$!
 for ((i = 0; i < 120; i++)); do
@@ -130,18 +141,20 @@ J0="$(cpu_ticks "$JVM_PID")"; G0="$(cpu_sum "${PGS[@]}")"; X0="$(xacts)"
 "$JAVA" "${JAVA_FLAGS[@]}" -cp "$JAR" eu.panosc.benchmarks.broker.SessionCreateLoad --url "$URL" \
   --pdp-token "$ALICE" --peer-token "$BOB" --dataset 10.15151/ESRF-DC-2415002 \
   --apis "$(IFS=,; echo "${APIS[*]}")" --cluster-prefix bench-k8s- --concurrency "$CONNECTIONS" \
-  --warmup "$WARMUP" --duration "$DURATION" --rounds "$ROUNDS" --out "$WORK/load.json" > /dev/null
+  --warmup "$WARMUP" --duration "$DURATION" --rounds "$ROUNDS" --cpu-pid "$JVM_PID" --clk-tck "$(getconf CLK_TCK)" \
+  --out "$WORK/load.json" > /dev/null
 J1="$(cpu_ticks "$JVM_PID")"; X1="$(xacts)"
 mapfile -t PGS2 < <(pg_pids)
 G1="$(cpu_sum "${PGS2[@]}")"  # backends opened meanwhile count from zero; ended ones are lost (none here: pooled)
 
 python3 - "$WORK/load.json" "$OUT" "$LOAD_AT_START" "$(cat /proc/loadavg)" "$("$JAVA" -version 2>&1 | head -1)" \
-  "$((J1 - J0))" "$((G1 - G0))" "$(getconf CLK_TCK)" "$X0" "$X1" <<'PY'
+  "$((J1 - J0))" "$((G1 - G0))" "$(getconf CLK_TCK)" "$X0" "$X1" "$MOCK" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))
 jvm, pg, tck, x0, x1 = int(sys.argv[6]), int(sys.argv[7]), int(sys.argv[8]), int(sys.argv[9]), int(sys.argv[10])
 created = r["sessionsCreated"]
-r.update({"benchmark": "broker-create", "load_at_start": sys.argv[3], "load_at_end": sys.argv[4], "jdk": sys.argv[5],
+r.update({"benchmark": "broker-create", "mock": sys.argv[11], "load_at_start": sys.argv[3], "load_at_end": sys.argv[4],
+          "jdk": sys.argv[5],
           "jvmCpuSeconds": round(jvm / tck, 2), "postgresCpuSeconds": round(pg / tck, 2),
           "jvmCpuMsPerSession": round(1000.0 * jvm / tck / created, 2) if created else None,
           "postgresCpuMsPerSession": round(1000.0 * pg / tck / created, 2) if created else None,
@@ -153,5 +166,9 @@ print("session creations/s, median of %d rounds: with PDP check %.1f, without (p
          r["podsInClusters"], r["podWaitSeconds"], sys.argv[3], sys.argv[4]))
 print("per session (whole load): JVM CPU %s ms, PostgreSQL CPU %s ms, PostgreSQL transactions %s"
       % (r["jvmCpuMsPerSession"], r["postgresCpuMsPerSession"], r["postgresTransactionsPerSession"]))
+print("whole load with the Pods: %d sessions in %.1f s of load + %.1f s until every Pod existed = %.1f sessions/s"
+      % (created, r["loadSeconds"], r["podWaitSeconds"], r["sessionsWithPodsPerSecond"]))
+print("JVM CPU per session in the measured rounds (median; warmed up): with PDP check %s ms, without %s ms"
+      % (r.get("medianJvmCpuMsPerSessionPdp"), r.get("medianJvmCpuMsPerSessionPeer")))
 PY
 say "results: $OUT"

@@ -39,10 +39,36 @@ public final class SessionCreateLoad {
 
   record Phase(String name, String token, String body) {}
 
-  record Run(String phase, int round, long created, double seconds, double perSecond, double p50Ms, double p99Ms) {
+  /** One run; {@code cpuMsPerSession} the control plane JVM's CPU in it per session created (-1: not measured). */
+  record Run(String phase, int round, long created, double seconds, double perSecond, double p50Ms, double p99Ms,
+      double cpuMsPerSession) {
     JsonObject json() {
-      return new JsonObject().put("phase", phase).put("round", round).put("created", created)
+      JsonObject j = new JsonObject().put("phase", phase).put("round", round).put("created", created)
           .put("seconds", seconds).put("perSecond", perSecond).put("p50Ms", p50Ms).put("p99Ms", p99Ms);
+      return cpuMsPerSession < 0 ? j : j.put("jvmCpuMsPerSession", Math.round(cpuMsPerSession * 100) / 100.0);
+    }
+
+    Run withCpu(double ms) {
+      return new Run(phase, round, created, seconds, perSecond, p50Ms, p99Ms, created == 0 ? -1 : ms / created);
+    }
+  }
+
+  /**
+   * The CPU time (user + system, ms) the process {@code pid} used so far, from {@code /proc/<pid>/stat}; -1 without
+   * a pid or when it cannot be read. A run's difference, per session created, is what a create costs the control
+   * plane once warmed up (the script's whole-load figure also holds the warm-up's JIT compilation).
+   */
+  static double cpuMs(long pid, long clkTck) {
+    if (pid <= 0) {
+      return -1;
+    }
+    try {
+      String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      // fields 14 and 15 of stat (utime, stime); f[0] is field 3
+      return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 1000.0 / clkTck;
+    } catch (java.io.IOException | RuntimeException e) {
+      return -1;
     }
   }
 
@@ -68,24 +94,35 @@ public final class SessionCreateLoad {
     String prefix = o.getOrDefault("cluster-prefix", "bench-k8s-");
     List<String> apis = Arrays.asList(req(o, "apis").split(","));
     String namespace = o.getOrDefault("namespace", "panosc-sessions");
+    long cpuPid = Long.parseLong(o.getOrDefault("cpu-pid", "0"));
+    long clkTck = Long.parseLong(o.getOrDefault("clk-tck", "100"));
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(Duration.ofSeconds(5)).build();
     URI sessions = base.resolve("/broker/v1/sessions");
 
     long total = 0;
+    double loadSeconds = 0;
     for (Phase p : List.of(pdp, peer)) {
       Run w = run(http, sessions, p, 0, concurrency, warmup, prefix);
       System.err.printf("warm-up %s: %d created, %.1f/s%n", p.name(), w.created(), w.perSecond());
       total += w.created();
+      loadSeconds += w.seconds();
     }
     List<Run> runs = new ArrayList<>();
     for (int r = 1; r <= rounds; r++) {
       for (Phase p : r % 2 == 1 ? List.of(pdp, peer) : List.of(peer, pdp)) {
+        double cpuBefore = cpuMs(cpuPid, clkTck);
         Run run = run(http, sessions, p, r, concurrency, duration, prefix);
-        System.err.printf("round %d %s: %d created in %.1f s = %.1f/s (p50 %.1f ms, p99 %.1f ms)%n", r, p.name(),
-            run.created(), run.seconds(), run.perSecond(), run.p50Ms(), run.p99Ms());
+        double cpuAfter = cpuMs(cpuPid, clkTck);
+        if (cpuBefore >= 0 && cpuAfter >= 0) {
+          run = run.withCpu(cpuAfter - cpuBefore);
+        }
+        System.err.printf("round %d %s: %d created in %.1f s = %.1f/s (p50 %.1f ms, p99 %.1f ms%s)%n", r, p.name(),
+            run.created(), run.seconds(), run.perSecond(), run.p50Ms(), run.p99Ms(), run.cpuMsPerSession() < 0 ? ""
+                : String.format(", JVM CPU %.2f ms per session", run.cpuMsPerSession()));
         runs.add(run);
         total += run.created();
+        loadSeconds += run.seconds();
       }
     }
     double pdpMedian = median(runs, "pdp");
@@ -111,7 +148,12 @@ public final class SessionCreateLoad {
         .put("clusters", apis.size()).put("runs", new JsonArray(runs.stream().map(Run::json).toList()))
         .put("medianPerSecondPdp", pdpMedian).put("medianPerSecondPeer", peerMedian)
         .put("ratioPdpToPeer", peerMedian == 0 ? 0 : pdpMedian / peerMedian).put("sessionsCreated", total)
-        .put("podsInClusters", pods).put("podWaitSeconds", podWait);
+        .put("medianJvmCpuMsPerSessionPdp", medianCpu(runs, "pdp"))
+        .put("medianJvmCpuMsPerSessionPeer", medianCpu(runs, "peer"))
+        .put("podsInClusters", pods).put("podWaitSeconds", podWait).put("loadSeconds", loadSeconds)
+        // an answer (202 STARTING) comes before the session's Kubernetes objects are created: starts that fall behind
+        // the answers pile up and are only done during the wait for the Pods, so this counts them in
+        .put("sessionsWithPodsPerSecond", (loadSeconds + podWait) == 0 ? 0 : total / (loadSeconds + podWait));
     Files.writeString(Path.of(req(o, "out")), out.encodePrettily());
     System.out.println(out.encode());
     if (pods < total) {
@@ -126,6 +168,17 @@ public final class SessionCreateLoad {
       throw new IllegalArgumentException("--" + key + " is required");
     }
     return v;
+  }
+
+  /** The median of the phase's runs' JVM CPU per session (ms), or null when not measured. */
+  private static Double medianCpu(List<Run> runs, String phase) {
+    double[] v = runs.stream().filter(r -> r.phase().equals(phase) && r.cpuMsPerSession() >= 0)
+        .mapToDouble(Run::cpuMsPerSession).sorted().toArray();
+    if (v.length == 0) {
+      return null;
+    }
+    double m = v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    return Math.round(m * 100) / 100.0;
   }
 
   private static double median(List<Run> runs, String phase) {
@@ -196,7 +249,7 @@ public final class SessionCreateLoad {
     all.sort(Long::compare);
     double p50 = all.isEmpty() ? 0 : all.get(all.size() / 2) / 1e6;
     double p99 = all.isEmpty() ? 0 : all.get(Math.min(all.size() - 1, (int) (all.size() * 0.99))) / 1e6;
-    return new Run(phase.name(), round, all.size(), elapsed, all.size() / elapsed, p50, p99);
+    return new Run(phase.name(), round, all.size(), elapsed, all.size() / elapsed, p50, p99, -1);
   }
 
   /** Null when {@code r} is a session created on one of the benchmark's clusters, else what is wrong. */

@@ -5,9 +5,11 @@ import java.security.SecureRandom;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -39,6 +41,11 @@ public final class SessionEvents {
   private final int capacity;
   private final String epoch;
   private final Deque<Entry> buffer = new ArrayDeque<>();
+  /**
+   * The newest buffered event of each session that has one: what {@link #alreadyTold} compares with, found without
+   * walking the buffer (a new session's first notice walked all of it).
+   */
+  private final Map<String, SessionEvent> newest = new HashMap<>();
   private final List<Consumer<SessionEvent>> listeners = new CopyOnWriteArrayList<>();
   private long seq;
 
@@ -99,8 +106,15 @@ public final class SessionEvents {
 
   private void add(Entry entry) {
     buffer.addLast(entry);
+    if (entry.event() != null) {
+      newest.put(entry.event().session().id(), entry.event());
+    }
     if (buffer.size() > capacity) {
-      buffer.removeFirst();
+      Entry gone = buffer.removeFirst();
+      // the newest event of its session leaves the buffer last (it was added last): then none of it is left
+      if (gone.event() != null) {
+        newest.remove(gone.event().session().id(), gone.event());
+      }
     }
   }
 
@@ -111,14 +125,8 @@ public final class SessionEvents {
 
   /** The newest event of {@code v}'s session when it already told {@code v} (or more), else null. */
   private SessionEvent alreadyTold(SessionView v) {
-    Iterator<Entry> it = buffer.descendingIterator();
-    while (it.hasNext()) {
-      SessionEvent told = it.next().event();
-      if (told != null && told.session().id().equals(v.session().id())) {
-        return v.sameAs(told.view()) || v.olderThan(told.view()) ? told : null;
-      }
-    }
-    return null;
+    SessionEvent told = newest.get(v.session().id());
+    return told != null && (v.sameAs(told.view()) || v.olderThan(told.view())) ? told : null;
   }
 
   /** Calls {@code listener} with every later event until the returned handle is run. */

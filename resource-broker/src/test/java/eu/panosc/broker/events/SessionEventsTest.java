@@ -87,4 +87,35 @@ class SessionEventsTest {
     assertThat(events.after(prefix + "99", s -> true)).isEmpty();
     assertThat(events.after(prefix + "x", s -> true)).isEmpty();
   }
+
+  /**
+   * A change read again is silent while the newest event of its session is buffered (whatever other sessions' events
+   * came between), compared with that newest event only; once it has left the buffer the change is told again.
+   */
+  @Test
+  void publishIfNewWhenTheSessionsNewestEventIsBufferedThenSilentElseTold() {
+    SessionEvents events = new SessionEvents(4);
+    List<SessionEvent> seen = new ArrayList<>();
+    events.subscribe(seen::add);
+    Session a = session("a1", "alice");
+    Session placed = a.placed("k8s", "near the data", T0.plusSeconds(1));
+    events.publish(a);
+    events.publish(session("b1", "bob"));
+    events.publish(placed);
+    events.publish(session("b2", "bob"));
+    // a's newest event is STARTING: the PENDING read (older) and the STARTING read (the same) are silent
+    assertThat(events.publishIfNew(a)).isFalse();
+    assertThat(events.publishIfNew(placed)).isFalse();
+    // a new state is told
+    Session running = placed.running("http://x/", T0.plusSeconds(2));
+    assertThat(events.publishIfNew(running)).isTrue();
+    // four more of other sessions push every event of a1 out: the same state read again is told once more
+    for (int i = 0; i < 4; i++) {
+      events.publish(session("c" + i, "carol"));
+    }
+    assertThat(events.publishIfNew(running)).isTrue();
+    assertThat(events.publishIfNew(running)).isFalse();
+    assertThat(seen).filteredOn(e -> e.session().id().equals("a1")).extracting(e -> e.session().state())
+        .containsExactly(SessionState.PENDING, SessionState.STARTING, SessionState.RUNNING, SessionState.RUNNING);
+  }
 }

@@ -17,6 +17,7 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.vertx5.Vertx5HttpClientFactory;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
@@ -27,13 +28,15 @@ import java.util.concurrent.Callable;
 /**
  * Runs sessions on a Kubernetes cluster through Fabric8, sharing the service's Vert.x instance
  * ({@link Vertx5HttpClientFactory}). Start creates the Pod if absent, then creates or updates its Secret and Service
- * and creates its scratch volume claim if the flavour has one (all owned by the Pod); the session is READY only when the Pod's {@code Ready} condition is true. Fabric8 calls block,
- * so they run on worker threads. {@link #watch} follows the session pods with an informer.
+ * and creates its scratch volume claim if the flavour has one (all owned by the Pod), one asynchronous POST each
+ * ({@link Creates}); the session is READY only when the Pod's {@code Ready} condition is true. Fabric8's DSL calls
+ * block, so they run on worker threads. {@link #watch} follows the session pods with an informer, whose cache
+ * {@link #observe} reads while it watches.
  */
 public final class KubernetesDriver implements SessionDriver {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(KubernetesDriver.class);
   private final Vertx vertx;
-  private SharedIndexInformer<Pod> informer;
+  private volatile SharedIndexInformer<Pod> informer;
   private final KubernetesClient client;
   private final String namespace;
   /** Upstreams of sessions the proxy reached (Service and secret read once), forgotten when the session stops. */
@@ -51,7 +54,16 @@ public final class KubernetesDriver implements SessionDriver {
     this.client = Objects.requireNonNull(client, "client");
     this.namespace = Objects.requireNonNull(namespace, "namespace");
     this.ingress = Objects.requireNonNull(ingress, "ingress");
+    this.creates = new Creates(vertx, client, new Creates.Blocking() {
+      @Override
+      public <T> Future<T> run(Callable<T> work) {
+        return blocking(work);
+      }
+    });
   }
+
+  /** The POSTs of a start (see {@link #start}). */
+  private final Creates creates;
 
   private final java.util.Optional<IngressSettings> ingress;
   /** The activity agent every new session Pod runs as a sidecar; empty: none. */
@@ -115,62 +127,88 @@ public final class KubernetesDriver implements SessionDriver {
     return vertx.executeBlocking(work, false);
   }
 
+  /**
+   * Starts the session: creates its Pod, then its Secret, Service, Ingress (when configured) and scratch claim (when
+   * the flavour has one), each owned by the Pod, in that order. A new session's objects do not exist, so each is
+   * POSTed without asking first, asynchronously through the client's HTTP client (no worker thread held, no copy of the
+   * object, and only the Pod's answer read, for its uid, which the others' owner references need): a create costs one
+   * API call per object. An object that exists (409: a start repeated after a restart) is handled as before through
+   * Fabric8 on a worker: the Pod is read (Pods are immutable in most fields: created once, never updated), the Secret,
+   * Service and Ingress are updated, the claim kept (a bound claim's size does not change).
+   */
   @Override
   public Future<Void> start(LaunchSpec spec) {
     var withAgent = agent;
     // where the session is served (the agent finds a Jupyter image's API there): the Ingress's path or the proxy's
     String basePath = ingress.map(i -> i.path(spec.session().id())).orElse("/broker/s/" + spec.session().id() + "/");
-    return blocking(() -> {
-      String name = SessionObjects.name(spec.session().id());
-      // Pods are immutable in most fields: created once, never updated. Created without asking first (a new
-      // session's pod does not exist: one API call, not two); one that exists (a start repeated after a restart)
-      // answers 409 and is read instead
-      Pod pod;
-      try {
-        pod = client.pods().inNamespace(namespace).resource(SessionObjects.pod(spec, namespace, withAgent, basePath))
-            .create();
-      } catch (KubernetesClientException e) {
-        if (e.getCode() != 409) {
-          throw e;
-        }
-        pod = client.pods().inNamespace(namespace).withName(name).get();
-        if (pod == null) {
-          throw new IllegalStateException("the session's pod " + name + " exists and vanished while it was read", e);
-        }
-      }
-      if (spec.secret().isPresent()) {
-        client.secrets().inNamespace(namespace).resource(SessionObjects.secret(spec, namespace, spec.secret().get(), pod,
-            withAgent)).unlock().createOr(NonDeletingOperation::update);
-      } else if (client.secrets().inNamespace(namespace).withName(name).get() == null) {
-        throw new IllegalStateException("the session's access secret did not reach the cluster before the broker "
-            + "restarted");
-      }
-      client.services().inNamespace(namespace).resource(SessionObjects.service(spec, namespace, pod)).unlock()
-          .createOr(NonDeletingOperation::update);
-      if (ingress.isPresent()) {
-        client.network().v1().ingresses().inNamespace(namespace)
-            .resource(SessionObjects.ingress(spec, namespace, pod, ingress.get())).unlock()
-            .createOr(NonDeletingOperation::update);
-      }
-      if (spec.flavour().scratchGi() > 0) {
-        // a claim's size is not changed once bound: created once (one that exists answers 409 and is kept)
-        try {
-          client.persistentVolumeClaims().inNamespace(namespace).resource(SessionObjects.scratch(spec, namespace, pod))
-              .create();
-        } catch (KubernetesClientException e) {
-          if (e.getCode() != 409) {
-            throw e;
+    String name = SessionObjects.name(spec.session().id());
+    Pod desired;
+    try {
+      desired = SessionObjects.pod(spec, namespace, withAgent, basePath);
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+    Future<Pod> pod = creates.create(desired).compose(answer -> answer != null
+        ? Future.succeededFuture(SessionObjects.owner(name, answer.getJsonObject("metadata", new JsonObject())
+            .getString("uid")))
+        : blocking(() -> {
+          Pod existing = client.pods().inNamespace(namespace).withName(name).get();
+          if (existing == null) {
+            throw new IllegalStateException("the session's pod " + name + " exists and vanished while it was read");
           }
-        }
+          return existing;
+        }));
+    return pod.compose(owner -> {
+      Future<Void> secret;
+      if (spec.secret().isPresent()) {
+        Secret s = SessionObjects.secret(spec, namespace, spec.secret().get(), owner, withAgent);
+        secret = creates.createOrUpdate(s, () -> client.secrets().inNamespace(namespace).resource(s).unlock()
+            .createOr(NonDeletingOperation::update));
+      } else {
+        secret = blocking(() -> {
+          if (client.secrets().inNamespace(namespace).withName(name).get() == null) {
+            throw new IllegalStateException("the session's access secret did not reach the cluster before the broker "
+                + "restarted");
+          }
+          return null;
+        });
       }
-      return null;
+      return secret.compose(x -> {
+        var service = SessionObjects.service(spec, namespace, owner);
+        return creates.createOrUpdate(service, () -> client.services().inNamespace(namespace).resource(service)
+            .unlock().createOr(NonDeletingOperation::update));
+      }).compose(x -> {
+        if (ingress.isEmpty()) {
+          return Future.succeededFuture();
+        }
+        var in = SessionObjects.ingress(spec, namespace, owner, ingress.get());
+        return creates.createOrUpdate(in, () -> client.network().v1().ingresses().inNamespace(namespace).resource(in)
+            .unlock().createOr(NonDeletingOperation::update));
+      }).compose(x -> spec.flavour().scratchGi() <= 0 ? Future.<Void>succeededFuture()
+          // a claim's size is not changed once bound: created once (one that exists answers 409 and is kept)
+          : creates.create(SessionObjects.scratch(spec, namespace, owner)).<Void>mapEmpty());
     });
   }
 
+  /**
+   * What the session's Pod says. While this driver's informer ({@link #watch}) is watching and holds the Pod, from its
+   * cache (the informer tells every later change anyway): the step after each start, and the reconciler's pass over
+   * every starting or running session, then cost no API call. Otherwise (no informer, not watching, or a Pod it does
+   * not hold, which may simply not have reached it yet) the Pod is read from the API server, so a Pod is only ever
+   * found absent by asking.
+   */
   @Override
   public Future<Observation> observe(String sessionId) {
-    return blocking(() -> observation(client.pods().inNamespace(namespace).withName(SessionObjects.name(sessionId))
-        .get(), sessionId, namespace));
+    String name = SessionObjects.name(sessionId);
+    SharedIndexInformer<Pod> i = informer;
+    if (i != null && i.isWatching()) {
+      Pod cached = i.getStore().getByKey(namespace + "/" + name);
+      if (cached != null) {
+        return Future.succeededFuture(observation(cached, sessionId, namespace));
+      }
+    }
+    return blocking(() -> observation(client.pods().inNamespace(namespace).withName(name).get(), sessionId,
+        namespace));
   }
 
   /** What {@code pod} (null: none) says about its session. */

@@ -212,11 +212,16 @@ public final class SessionObjects {
       Optional<ActivityAgent> agent) {
     Map<String, String> data = new LinkedHashMap<>();
     data.put(SECRET_KEY, Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8)));
-    agent.ifPresent(a -> data.put(ActivityAgent.FILE, Base64.getEncoder().encodeToString(ActivityAgent.script()
-        .getBytes(StandardCharsets.UTF_8))));
+    agent.ifPresent(a -> data.put(ActivityAgent.FILE, AgentScript.BASE64));
     return new SecretBuilder().withNewMetadata().withName(name(spec.session().id())).withNamespace(namespace)
         .withLabels(labels(spec)).withOwnerReferences(ownedBy(owner)).endMetadata().withType("Opaque")
         .withData(data).build();
+  }
+
+  /** The agent's script as a Secret holds it, encoded once (22 KB, in every session's Secret). */
+  private static final class AgentScript {
+    static final String BASE64 = Base64.getEncoder().encodeToString(ActivityAgent.script()
+        .getBytes(StandardCharsets.UTF_8));
   }
 
   public static Service service(LaunchSpec spec, String namespace, Pod owner) {
@@ -225,6 +230,16 @@ public final class SessionObjects {
         .withNewSpec().withType("ClusterIP").withSelector(Map.of(SESSION, spec.session().id()))
         .addNewPort().withName("session").withProtocol("TCP").withPort(spec.image().port())
         .withTargetPort(new IntOrString(spec.image().port())).endPort().endSpec().build();
+  }
+
+  /** The session's Pod as its objects' owner references need it: name and uid (from the API server's answer). */
+  static Pod owner(String name, String uid) {
+    if (uid == null || uid.isBlank()) {
+      throw new IllegalStateException("the API server's answer for pod " + name + " has no uid");
+    }
+    Pod pod = new Pod();
+    pod.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName(name).withUid(uid).build());
+    return pod;
   }
 
   static OwnerReference ownedBy(Pod pod) {

@@ -1,5 +1,6 @@
 package eu.panosc.broker;
 
+import eu.panosc.broker.driver.LaunchSpec;
 import eu.panosc.broker.model.Caller;
 import eu.panosc.broker.model.Cluster;
 import eu.panosc.broker.model.Flavour;
@@ -54,5 +55,12 @@ public final class Fixtures {
     return new Session(id, owner, Optional.ofNullable(proposal), List.of("10.5/a"), "small", "jupyter", r,
         Optional.empty(), state, Optional.empty(), Optional.empty(), Optional.empty(), "ab".repeat(32), T0, T0,
         T0.plus(Duration.ofDays(14)), T0);
+  }
+
+  /** What a driver is given to start alice's small Jupyter session {@code id} with its access secret. */
+  public static LaunchSpec launchSpec(String id) {
+    return new LaunchSpec(session(id, "alice@demo.panosc.eu", "esrf:MX-2415", new Resources(1, 2048, 0),
+        SessionState.STARTING), image("jupyter"), flavour("small", 1, 2048, 0), Optional.of("the-access-secret"),
+        List.of());
   }
 }

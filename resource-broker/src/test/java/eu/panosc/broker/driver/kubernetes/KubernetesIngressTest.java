@@ -6,7 +6,6 @@ import eu.panosc.broker.Fixtures;
 import eu.panosc.broker.driver.LaunchSpec;
 import eu.panosc.broker.driver.Upstream;
 import eu.panosc.broker.model.Resources;
-import eu.panosc.broker.model.SessionState;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -18,7 +17,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.net.URI;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -66,10 +64,7 @@ class KubernetesIngressTest {
   }
 
   static LaunchSpec spec(String id) {
-    var session = Fixtures.session(id, "alice@demo.panosc.eu", "esrf:MX-2415", new Resources(1, 2048, 0),
-        SessionState.STARTING);
-    return new LaunchSpec(session, Fixtures.image("jupyter"), Fixtures.flavour("small", 1, 2048, 0),
-        Optional.of("the-access-secret"), List.of());
+    return Fixtures.launchSpec(id);
   }
 
   @Test

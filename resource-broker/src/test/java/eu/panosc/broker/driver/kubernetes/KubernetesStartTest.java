@@ -7,8 +7,6 @@ import eu.panosc.broker.Fixtures;
 import eu.panosc.broker.driver.LaunchSpec;
 import eu.panosc.broker.driver.Observation;
 import eu.panosc.broker.model.Cluster;
-import eu.panosc.broker.model.Resources;
-import eu.panosc.broker.model.SessionState;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -95,10 +93,7 @@ class KubernetesStartTest {
   }
 
   static LaunchSpec spec(String id) {
-    var session = Fixtures.session(id, "alice@demo.panosc.eu", "esrf:MX-2415", new Resources(1, 2048, 0),
-        SessionState.STARTING);
-    return new LaunchSpec(session, Fixtures.image("jupyter"), Fixtures.flavour("small", 1, 2048, 0),
-        Optional.of("the-access-secret"), List.of());
+    return Fixtures.launchSpec(id);
   }
 
   List<String> requests() throws InterruptedException {

@@ -32,6 +32,8 @@ public final class FacilityKeycloak {
     try {
       instance = KeycloakHarness.start(launch(eu.panosc.keycloak.peers.PanoscPeers.QUEUE));
       return instance;
+    } catch (org.opentest4j.TestAbortedException noDistribution) {
+      throw noDistribution; // the zip is missing: every test that needs Keycloak skips, none fails
     } catch (Exception | Error e) {
       failed = e;
       throw e instanceof RuntimeException r ? r : new IllegalStateException("starting the facility Keycloak failed", e);

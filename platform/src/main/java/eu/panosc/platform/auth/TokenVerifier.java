@@ -115,9 +115,9 @@ public final class TokenVerifier {
           verified.remove(compactJwt);
           return Future.failedFuture(new InvalidTokenException("invalid signature"));
         }
-        AccessTokenPrincipal principal = checkClaims(jwt);
-        remember(compactJwt, jwt, principal);
-        return Future.succeededFuture(principal);
+        Checked checked = checkClaims(jwt);
+        remember(compactJwt, jwt, checked);
+        return Future.succeededFuture(checked.principal());
       } catch (InvalidTokenException e) {
         verified.remove(compactJwt);
         return Future.failedFuture(e);
@@ -133,21 +133,18 @@ public final class TokenVerifier {
     return signatureChecks.get();
   }
 
-  private void remember(String compactJwt, SignedJWT jwt, AccessTokenPrincipal principal) {
+  private void remember(String compactJwt, SignedJWT jwt, Checked checked) {
     if (verified.size() >= capacity) {
       makeRoom();
     }
     Instant until = clock.instant().plus(REMEMBER_FOR).minusMillis(Math.floorMod(compactJwt.hashCode(), SPREAD_MILLIS));
-    Instant expiresAt = principal.expiresAt();
-    Date nbf;
-    try {
-      nbf = jwt.getJWTClaimsSet().getNotBeforeTime(); // parsed already by checkClaims
-    } catch (ParseException e) {
-      return; // cannot happen after checkClaims; then simply not remembered
-    }
-    verified.put(compactJwt, new Verified(jwt, principal, nbf == null ? null : nbf.toInstant(),
-        expiresAt != null && expiresAt.isBefore(until) ? expiresAt : until));
+    Instant expiresAt = checked.principal().expiresAt();
+    verified.put(compactJwt, new Verified(jwt, checked.principal(), checked.notBefore(),
+        expiresAt.isBefore(until) ? expiresAt : until));
   }
+
+  /** A token's principal and its {@code nbf} (null: none), what a remembered use checks again besides {@code exp}. */
+  private record Checked(AccessTokenPrincipal principal, Instant notBefore) {}
 
   private void makeRoom() {
     Instant now = clock.instant();
@@ -196,7 +193,7 @@ public final class TokenVerifier {
     return jwt;
   }
 
-  private AccessTokenPrincipal checkClaims(SignedJWT jwt) {
+  private Checked checkClaims(SignedJWT jwt) {
     JWTClaimsSet claims;
     try {
       claims = jwt.getJWTClaimsSet();
@@ -231,7 +228,8 @@ public final class TokenVerifier {
     } catch (ParseException e) {
       throw new InvalidTokenException("malformed client_id");
     }
-    return new AccessTokenPrincipal(subject, clientId, scopes(claims), exp.toInstant(), claims.toJSONObject());
+    return new Checked(new AccessTokenPrincipal(subject, clientId, scopes(claims), exp.toInstant(),
+        claims.toJSONObject()), nbf == null ? null : nbf.toInstant());
   }
 
   /** The checks that change with time alone: {@code exp} (RFC 9068 §4 step 6) and {@code nbf}, with the clock skew. */

@@ -98,7 +98,8 @@ public final class RegistryApplication implements ServiceModule {
     AtomicReference<Consumer<AuditEvent>> onChange = new AtomicReference<>(ev -> { });
     PgRegistryStore store = new PgRegistryStore(context.pool(), context.clock(), ev -> onChange.get().accept(ev));
     ChangeFeed feed = new ChangeFeed(context.vertx(), store, context.lifecycle());
-    SamlMetadataParser samlParser = new SamlMetadataParser(context.clock());
+    // Santuario and the metadata schema load off the event loop (seconds on a loaded machine)
+    AtomicReference<SamlMetadataParser> samlParser = new AtomicReference<>();
     AtomicReference<SamlPublishing> saml = new AtomicReference<>();
     MemberValidator validator = new MemberValidator(context.demo(), xml -> saml.get().validate(xml));
     BearerAuth auth = context.bearerAuth();
@@ -112,7 +113,10 @@ public final class RegistryApplication implements ServiceModule {
             context.config().auth().jwksFor(context.publicRoot()).toString())
         : registered;
     AtomicReference<EnvelopeEncryption> sealed = new AtomicReference<>();
-    return context.vertx().executeBlocking(() -> KeyEncryptionKeys.load(context.config()), false)
+    return context.vertx().executeBlocking(() -> {
+      samlParser.set(SamlMetadataParser.loaded(clock));
+      return KeyEncryptionKeys.load(context.config());
+    }, false)
         .compose(envelopes -> {
           sealed.set(envelopes);
           return context.vertx().executeBlocking(() -> SamlSigningKey.configured(context.section()), false);
@@ -124,7 +128,7 @@ public final class RegistryApplication implements ServiceModule {
           MetadataAggregate aggregate = new MetadataAggregate(signing, new MetadataAggregate.Settings(
               "urn:mace:panosc.eu:metadata", Duration.ofDays(7), Duration.ofHours(1)));
           saml.set(new SamlPublishing(context.vertx(), store,
-              samlParser, new Mdq(signing, aggregate, new Mdq.Settings(Duration.ofDays(7), Duration.ofHours(1),
+              samlParser.get(), new Mdq(signing, aggregate, new Mdq.Settings(Duration.ofDays(7), Duration.ofHours(1),
                   Duration.ofMinutes(5)), clock), () -> UpstreamImport.approvedImports(context.pool()), context.meters(),
               context.demo()));
           saml.get().mount(router);
@@ -159,7 +163,7 @@ public final class RegistryApplication implements ServiceModule {
           feed.mount(router, auth);
           new TrustMarkEndpoint(new TrustMarkAdmin(trustMarks, trustMarkStore, subordinates, TRUST_MARK_TYPES))
               .mount(router, auth);
-          new UpstreamImportEndpoint(new UpstreamImport(context.vertx(), context.pool(), store, samlParser,
+          new UpstreamImportEndpoint(new UpstreamImport(context.vertx(), context.pool(), store, samlParser.get(),
               WebClient.create(context.vertx()), clock, upstream -> saml.get().changed(MemberKind.UPSTREAM_IDP.dbName())))
               .mount(router, auth);
           new AdminEndpoint(store, validator, auth, context.demo()).mount(router);

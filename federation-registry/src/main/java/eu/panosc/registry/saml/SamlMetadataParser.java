@@ -63,6 +63,16 @@ public final class SamlMetadataParser {
   private final SafeXml aggregateXml;
   private final SafeXml contextXml;
 
+  /**
+   * A parser with the default size limits, made with everything it needs loaded (Santuario's initialisation, the
+   * compiled metadata schema): seconds of blocking work on a loaded machine, for a worker thread, never an event
+   * loop (Vert.x's blocked-thread warning).
+   */
+  public static SamlMetadataParser loaded(Clock clock) {
+    SamlSchema.load();
+    return new SamlMetadataParser(clock);
+  }
+
   /** A parser with the default size limits. */
   public SamlMetadataParser(Clock clock) {
     this(clock, new SafeXml(SafeXml.DEFAULT_ENTITY_LIMIT), new SafeXml(SafeXml.DEFAULT_AGGREGATE_LIMIT));

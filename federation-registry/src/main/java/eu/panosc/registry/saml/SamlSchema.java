@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import javax.xml.XMLConstants;
 import javax.xml.transform.dom.DOMSource;
 import javax.xml.transform.stream.StreamSource;
@@ -45,6 +46,14 @@ public final class SamlSchema {
   private static final Schema SCHEMA = compile();
 
   private SamlSchema() {}
+
+  /**
+   * Compiles the schema if that has not happened yet (a class initialiser: a second or more on a loaded machine), so
+   * that a caller can do it off the event loop before the first {@link #validate}.
+   */
+  public static void load() {
+    Objects.requireNonNull(SCHEMA, "schema");
+  }
 
   /**
    * Validates {@code element} (an {@code md:EntityDescriptor} or {@code md:EntitiesDescriptor}) and its

@@ -190,7 +190,8 @@ class BearerAuthHandlerTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"Bearer", "Bearer   ", "Bearer abc.def.ghi second.token.here"})
+  @ValueSource(strings = {"Bearer", "Bearer   ", "Bearer abc.def.ghi second.token.here",
+      "Bearer abc.def.ghi\tsecond.token.here", "Bearer\tabc.def.ghi\tsecond.token.here"})
   void malformedBearerCredentialsGive401InvalidRequest(String authorization) {
     HttpResponse<Buffer> response = callWithAuthorization(authorization);
 

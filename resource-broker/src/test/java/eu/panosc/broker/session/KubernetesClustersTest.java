@@ -191,7 +191,10 @@ class KubernetesClustersTest {
     // the access secret: only in the Secret, mounted as a file; never in env, command or args
     var secretVolume = pod.getSpec().getVolumes().stream().filter(v -> v.getSecret() != null).findFirst().orElseThrow();
     assertThat(secretVolume.getSecret().getSecretName()).isEqualTo(SessionObjects.name(id));
-    assertThat(secretVolume.getSecret().getDefaultMode()).isEqualTo(0400);
+    // readable by the image's user, whoever that is (the file is root's; no fsGroup)
+    assertThat(secretVolume.getSecret().getDefaultMode()).isEqualTo(0444);
+    assertThat(pod.getSpec().getSecurityContext() == null || pod.getSpec().getSecurityContext().getFsGroup() == null)
+        .isTrue();
     assertThat(box.getEnv()).noneMatch(e -> c.accessSecret().equals(e.getValue()) || e.getValueFrom() != null);
     assertThat(String.valueOf(box.getCommand()) + box.getArgs()).doesNotContain(c.accessSecret());
     assertThat(pod.toString()).doesNotContain(c.accessSecret());
@@ -300,7 +303,7 @@ class KubernetesClustersTest {
         .containsExactly("access-secret->access-secret", "panosc-activity-agent.py->panosc-activity-agent.py");
     var sessionVolume = pod.getSpec().getVolumes().stream().filter(v -> v.getName().equals("access-secret"))
         .findFirst().orElseThrow().getSecret();
-    assertThat(sessionVolume.getDefaultMode()).isEqualTo(0400);
+    assertThat(sessionVolume.getDefaultMode()).isEqualTo(0444);
     assertThat(sessionVolume.getItems()).extracting(i -> i.getKey()).containsExactly("access-secret");
     assertThat(box.getVolumeMounts()).extracting(m -> m.getName()).doesNotContain("activity-agent", "x11");
     assertThat(box.getResources().getLimits()).containsEntry("nvidia.com/gpu", new Quantity("1"));

@@ -94,9 +94,9 @@ start_extauthz_server() {   # start_extauthz_server GRPC-PORT HTTP-PORT EVENT-LO
     ./mvnw -B -q -Pbench -pl benchmarks -am package -DskipTests
   fi
   say "starting the PDP's forward-auth, ExtAuthzBenchServer ($(load))"
-  # shellcheck disable=SC2086 # BENCH_SERVER_JAVA_OPTS is a list of JVM options
   local pin=()  # BENCH_SERVER_CPUS: the server's CPUs (taskset -c list), e.g. 0 with the driver on 1
   [[ -n "${BENCH_SERVER_CPUS:-}" ]] && pin=(taskset -c "$BENCH_SERVER_CPUS")
+  # shellcheck disable=SC2086 # BENCH_SERVER_JAVA_OPTS is a list of JVM options
   "${pin[@]}" "$JAVA" "${JAVA_FLAGS[@]}" -Xms512m -Xmx1g -XX:+UseParallelGC ${BENCH_SERVER_JAVA_OPTS:-} -cp "$JAR" \
     eu.panosc.benchmarks.mesh.ExtAuthzBenchServer "$1" "$2" "$3" "$WORK/requests.tsv" 20000 "$4" \
     > "$WORK/server.log" 2>&1 &

@@ -6,12 +6,12 @@
  *
  *   openload HOST PORT PATH AUTHORIZATION CONNECTIONS RATE WARMUP DURATION [BACKLOG]
  *
- * HOST: a name or address (the first IPv4/IPv6 address getaddrinfo gives); the Host header is HOST:PORT (HOST alone
- * when PORT is 80). PATH: the request target (starting with '/'). AUTHORIZATION: the Authorization header's value
- * ("" for none; "-" reads it from the environment variable OPENLOAD_AUTHORIZATION, which keeps a token off the
- * command line that `ps` shows). CONNECTIONS: keep-alive connections, opened before the schedule starts. RATE:
- * requests per second (a decimal number). WARMUP, DURATION: whole seconds. BACKLOG: the most requests allowed to
- * wait for a free connection (default RATE x 1 s, at least 1).
+ * HOST: a name or address (of those getaddrinfo gives, the first that accepts a connection); the Host header is
+ * HOST:PORT (HOST alone when PORT is 80). PATH: the request target (starting with '/'). AUTHORIZATION: the
+ * Authorization header's value ("" for none; "-" reads it from the environment variable OPENLOAD_AUTHORIZATION,
+ * which keeps a token off the command line that `ps` shows). CONNECTIONS: keep-alive connections, opened before the
+ * schedule starts. RATE: requests per second (a decimal number). WARMUP, DURATION: whole seconds. BACKLOG: the most
+ * requests allowed to wait for a free connection (default RATE x 1 s, at least 1).
  *
  * Schedule: request i is due at start + i / RATE, for WARMUP + DURATION seconds (a fixed schedule from the start,
  * not "send, then sleep"). A due request goes on an idle connection (the one idle longest); when none is idle it
@@ -86,7 +86,7 @@ typedef struct {
   long long remaining; /* body or chunk bytes still to come */
 } conn_t;
 
-static struct addrinfo *target;
+static struct addrinfo *target; /* the address connections go to */
 static char *request;
 static size_t request_len;
 static conn_t *conns;
@@ -549,7 +549,8 @@ static void on_eof(conn_t *c, long long t) {
       return;
     }
     if (retry(c)) return;
-    conn_error(c, c->resp_bytes ? "connection closed in the middle of an answer" : "connection closed before the answer", 0);
+    conn_error(c, c->resp_bytes ? "connection closed in the middle of an answer"
+        : "connection closed before the answer", 0);
     return;
   }
   reconnect(c); /* an idle keep-alive connection the server closed */
@@ -647,7 +648,8 @@ int main(int argc, char **argv) {
   char *e;
   errno = 0;
   rate = strtod(argv[6], &e);
-  if (errno || e == argv[6] || *e || !(rate > 0) || rate > 10000000) fail("RATE must be a number in (0, 1e7], not '%s'", argv[6]);
+  if (errno || e == argv[6] || *e || !(rate > 0) || rate > 10000000)
+    fail("RATE must be a number in (0, 1e7], not '%s'", argv[6]);
   long warmup = parse_long(argv[7], "WARMUP", 0, 86400), duration = parse_long(argv[8], "DURATION", 1, 86400);
   bl_bound = argc == 10 ? parse_long(argv[9], "BACKLOG", 1, 100000000) : ceil_long(rate);
   if (path[0] != '/') fail("PATH must start with '/'");
@@ -655,10 +657,12 @@ int main(int argc, char **argv) {
     auth = getenv("OPENLOAD_AUTHORIZATION");
     if (!auth) fail("AUTHORIZATION is '-' but OPENLOAD_AUTHORIZATION is not set");
   }
-  if (strpbrk(host, "\r\n /") || strpbrk(path, "\r\n ") || strpbrk(auth, "\r\n")) fail("HOST, PATH and AUTHORIZATION must not hold spaces or line breaks");
+  if (strpbrk(host, "\r\n /") || strpbrk(path, "\r\n ") || strpbrk(auth, "\r\n"))
+    fail("HOST and PATH must not hold spaces or line breaks, AUTHORIZATION no line breaks");
 
   struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM};
-  int g = getaddrinfo(host, argv[2], &hints, &target);
+  struct addrinfo *addresses;
+  int g = getaddrinfo(host, argv[2], &hints, &addresses);
   if (g != 0) fail("cannot resolve %s: %s", host, gai_strerror(g));
 
   char hostport[300];
@@ -693,10 +697,14 @@ int main(int argc, char **argv) {
   if (!conns) fail("out of memory");
   epfd = epoll_create1(EPOLL_CLOEXEC);
   if (epfd < 0) fail("epoll_create1: %s", strerror(errno));
-  for (int i = 0; i < n_conns; i++) {
-    int r = open_conn(&conns[i], 1);
-    if (r < 0) fail("connect to %s: %s", hostport, strerror(-r));
+  int r = -ECONNREFUSED;
+  for (struct addrinfo *a = addresses; a && r < 0; a = a->ai_next) { /* the first address that accepts */
+    target = a;
+    r = open_conn(&conns[0], 1);
+    if (r < 0) close(conns[0].fd);
   }
+  for (int i = 1; i < n_conns && r == 0; i++) r = open_conn(&conns[i], 1);
+  if (r < 0) fail("connect to %s: %s", hostport, strerror(-r));
 
   double cpu_start = cpu_seconds(), cpu_window = -1;
   long long window_start = 0;
@@ -778,10 +786,10 @@ int main(int argc, char **argv) {
   if (!sustained) {
     printf("\"stoppedAtSecond\":%.3f,\"latencyUs\":null,", (due(stopped_slot) - t0) / 1e9);
   } else {
-    printf("\"achievedPerSecond\":%.1f,\"latencyUs\":{\"min\":%.1f,\"p50\":%.1f,\"p90\":%.1f,\"p99\":%.1f,\"p999\":%.1f,"
-        "\"max\":%.1f},\"sendDelayUs\":{\"p50\":%.1f,\"p99\":%.1f,\"max\":%.1f},",
-        window_s > 0 ? answered_measured / window_s : 0, nl ? lat[0] / 1e3 : 0, pct(lat, nl, 0.5), pct(lat, nl, 0.9), pct(lat, nl, 0.99),
-        pct(lat, nl, 0.999), nl ? lat[nl - 1] / 1e3 : 0, pct(disp, nd, 0.5), pct(disp, nd, 0.99),
+    printf("\"achievedPerSecond\":%.1f,\"latencyUs\":{\"min\":%.1f,\"p50\":%.1f,\"p90\":%.1f,\"p99\":%.1f,"
+        "\"p999\":%.1f,\"max\":%.1f},\"sendDelayUs\":{\"p50\":%.1f,\"p99\":%.1f,\"max\":%.1f},",
+        window_s > 0 ? answered_measured / window_s : 0, nl ? lat[0] / 1e3 : 0, pct(lat, nl, 0.5), pct(lat, nl, 0.9),
+        pct(lat, nl, 0.99), pct(lat, nl, 0.999), nl ? lat[nl - 1] / 1e3 : 0, pct(disp, nd, 0.5), pct(disp, nd, 0.99),
         nd ? disp[nd - 1] / 1e3 : 0);
   }
   printf("\"requests\":{\"scheduled\":%ld,\"sent\":%ld,\"answered\":%ld,\"sentAll\":%ld,\"answeredAll\":%ld},"

@@ -28,8 +28,8 @@ WORK="$(mktemp -d "${TMPDIR:-/tmp}/openload-selftest.XXXXXX")"
 SERVER=""
 NGINX_PID=""
 cleanup() {
-  [[ -n "$SERVER" ]] && kill "$SERVER" 2>/dev/null || true
-  [[ -n "$NGINX_PID" ]] && kill "$NGINX_PID" 2>/dev/null || true
+  if [[ -n "$SERVER" ]]; then kill "$SERVER" 2>/dev/null || true; fi
+  if [[ -n "$NGINX_PID" ]]; then kill "$NGINX_PID" 2>/dev/null || true; fi
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -49,7 +49,8 @@ PORT="$(awk '/^READY/ {print $2}' "$WORK/server.out")"
 
 FAILED=0
 PASSED=0
-# drive NAME PATH CONNECTIONS RATE WARMUP DURATION [BACKLOG] [AUTHORIZATION]: runs openload, keeps its line and exit code
+# drive NAME PATH CONNECTIONS RATE WARMUP DURATION [BACKLOG] [AUTHORIZATION]: runs openload, keeps its output and
+# exit code
 drive() {
   local name="$1" rc=0
   OPENLOAD_AUTHORIZATION="${8:-$AUTH}" "$WORK/openload" 127.0.0.1 "$PORT" "$2" - "$3" "$4" "$5" "$6" ${7:+"$7"} \
@@ -70,7 +71,8 @@ lat = r.get("latencyUs") or {}
 q = r["requests"]
 ok = eval(sys.argv[3])
 summary = (f"rc {rc}, sustained {r['sustained']}, requests {q}, achieved {r.get('achievedPerSecond')}/s, latency us "
-           f"{lat}, reconnects {r['reconnects']}, first non-2xx {r['firstNon2xxStatus']}, retries {r['retries']}, errors {r['errors']}, bodies {r['bodies']}, "
+           f"{lat}, reconnects {r['reconnects']}, retries {r['retries']}, errors {r['errors']}, first non-2xx "
+           f"{r['firstNon2xxStatus']}, bodies {r['bodies']}, "
            f"driver CPU {r['driverCpuSeconds']} s")
 print(summary)
 sys.exit(0 if ok else 1)

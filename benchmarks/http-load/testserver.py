@@ -103,7 +103,8 @@ def handle(conn):
                     conn.sendall(out[i:i + 3])
                     time.sleep(0.0002)
             elif path == "/close":
-                conn.sendall(b"HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body))
+                conn.sendall(b"HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: %d\r\n\r\n%s"
+                             % (len(body), body))
                 return
             elif path == "/eof":
                 conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\n" + body)

@@ -286,6 +286,9 @@ if sys.argv[10] == "1":  # the open loop, per rate
                 f"{fmt(entry['median_ms']['direct']['p50'])}/{fmt(entry['median_ms']['direct']['p99'])} ms, proxy "
                 f"{fmt(entry['median_ms']['proxy']['p50'])}/{fmt(entry['median_ms']['proxy']['p99'])} ms; driver CPU "
                 f"{cpu:.1f} s per run")
+        reconnects = sum(x["reconnects"] for t in per for x in per[t])
+        if reconnects:
+            line += f"; {reconnects} reconnects"
         if flagged:
             line = f"NOT SUSTAINED ({'; '.join(flagged)}; those rounds left out) " + line
         lines.append(line)

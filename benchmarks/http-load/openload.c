@@ -318,7 +318,8 @@ static void pump(void) {
 
 /* ---- answers ---- */
 
-static void answer_done(conn_t *c, long long t) {
+/* Records the answer to c's request. Returns 1 when the connection was replaced by a new one. */
+static int answer_done(conn_t *c, long long t) {
   long slot = c->slot;
   answered_all++;
   if (slot >= warm_slots) {
@@ -333,12 +334,13 @@ static void answer_done(conn_t *c, long long t) {
   }
   c->served++;
   c->slot = -1;
-  if (c->close_after) {
+  if (c->close_after || c->out_off < request_len) { /* an answer before the whole request was written: no reuse */
     reconnect(c);
-  } else {
-    c->state = C_IDLE;
-    idle_push(c);
+    return 1;
   }
+  c->state = C_IDLE;
+  idle_push(c);
+  return 0;
 }
 
 static int has_token(const char *v, size_t n, const char *tok) { /* a comma-separated list holds tok */
@@ -526,11 +528,7 @@ static int parse(conn_t *c, long long t) {
       body_bytes += (long long)avail;
       goto more;
     }
-    if (complete) {
-      int closing = c->close_after;
-      answer_done(c, t);
-      if (closing) return 1; /* replaced; bytes after a closing answer are ignored */
-    }
+    if (complete && answer_done(c, t)) return 1; /* replaced; bytes after a closing answer are ignored */
   }
 more:
   if (pos > 0) {

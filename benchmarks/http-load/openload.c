@@ -27,19 +27,23 @@
  * the server closes while idle, is followed by a new connection ("reconnects"). A request on a reused connection that
  * the server closed before sending a byte of the answer is sent again on the connection that has been idle the
  * shortest, with its first due time ("retries": the keep-alive race HTTP clients retry; a fourth such close of the
- * same request is an error). Errors, each
- * counted: a non-2xx status ("non2xx"), a socket error or a close in the middle of an answer ("socket"), an answer
- * that does not parse or bytes nobody asked for ("malformed"), an unanswered request at the end ("timeouts").
+ * same request is an error). Errors, each counted: a non-2xx status ("non2xx"), a socket error or a close in the
+ * middle of an answer ("socket"), an answer that does not parse or bytes nobody asked for ("malformed"), an
+ * unanswered request at the end ("timeouts").
  *
  * Rate not sustained: when more than BACKLOG requests wait for a connection, the server (or the driver) does not keep
- * up with RATE; the driver stops there and reports "sustained":false and no latencies (exit 3).
+ * up with RATE, and the driver stops there; likewise, at the end, when more than a tenth of BACKLOG still wait at the
+ * last due time (a slight overload that a short run does not take to BACKLOG; also a stall of over 0.1 s just at the
+ * end, which a rerun tells apart). Either way it reports "sustained":false, why ("notSustained") and no latencies
+ * (exit 3).
  *
  * Output: one line `OPEN_RESULT {json}` on stdout: the target rate, requests scheduled/sent/answered in the measured
- * window, the achieved rate (answered / (last answer - window start)), latency min, p50, p90, p99, p99.9 and max in us,
- * the delay from the due time to the request's first byte written (the backlog's and the driver's own share), the
- * backlog's maximum, reconnects, retries, the errors by kind with one sample, the bodies by framing, and the driver's
- * own CPU seconds (getrusage) in the measured window and in all. Exit 0: sustained, no errors; 1: errors; 3: rate not
- * sustained; 2: bad arguments or a failure before the run (message on stderr).
+ * window, the achieved rate (answered / (last answer - window start + 1 / RATE)), latency min, p50, p90, p99, p99.9
+ * and max in us, the delay from the due time to the request's first byte written (the backlog's and the driver's
+ * own share), the backlog's maximum and its size at the last due time, reconnects, retries, the errors by kind with
+ * one sample, the bodies by framing, and the driver's own CPU seconds (getrusage) in the measured window and in all.
+ * Exit 0: sustained, no errors; 1: errors; 3: rate not sustained; 2: bad arguments or a failure before the run
+ * (message on stderr).
  *
  * Build: cc -O2 -Wall -o openload openload.c
  */
@@ -707,7 +711,8 @@ int main(int argc, char **argv) {
   double cpu_start = cpu_seconds(), cpu_window = -1;
   long long window_start = 0;
   int sustained = 1;
-  long stopped_slot = -1;
+  long stopped_slot = -1, bl_at_end = 0;
+  char why[200] = "";
   struct epoll_event evs[256];
   long next = 0;
   t0 = now_ns();
@@ -720,11 +725,14 @@ int main(int argc, char **argv) {
       }
       backlog_push(next++, 0);
       pump();
+      if (next == total) bl_at_end = bl_len;
       if (bl_len > bl_bound) break;
     }
     if (bl_len > bl_bound) {
       sustained = 0;
       stopped_slot = next;
+      snprintf(why, sizeof why, "more than %ld requests (BACKLOG) waited for a connection at %.3f s", bl_bound,
+          (due(next - 1) - t0) / 1e9);
       break;
     }
     int busy = 0, alive = 0;
@@ -758,8 +766,16 @@ int main(int argc, char **argv) {
   if (cpu_window < 0) cpu_window = cpu_end;
   if (bl_len > bl_max) bl_max = bl_len;
 
+  /* the backlog at the last due time: a target that keeps up has (nearly) drained it */
+  long end_bound = bl_bound / 10 > 0 ? bl_bound / 10 : 1;
+  if (sustained && bl_at_end > end_bound) {
+    sustained = 0;
+    snprintf(why, sizeof why, "%ld requests waited for a connection at the last due time (more than %ld, a tenth of "
+        "BACKLOG): the target was not keeping up", bl_at_end, end_bound);
+  }
+
   /* requests never answered: in flight or waiting at the end */
-  if (sustained) {
+  if (stopped_slot < 0) {
     long left = bl_len;
     for (int i = 0; i < n_conns; i++) left += conns[i].state == C_BUSY;
     if (left > 0) {
@@ -775,14 +791,18 @@ int main(int argc, char **argv) {
   long errors = non2xx + sock_errors + malformed + timeouts;
 
   long nl = compact_sorted(lat, measured), nd = compact_sorted(disp, measured);
-  double window_s = last_done > window_start ? (last_done - window_start) / 1e9 : 0;
+  /* answered / the time from the window's first due time to its last answer, plus one period (N requests are N
+   * periods of the schedule): RATE for a target that keeps up with short latencies */
+  double window_s = last_done > window_start ? (last_done - window_start + period_ns) / 1e9 : 0;
   for (char *p = error_sample; *p; p++) if (*p == '"' || *p == '\\' || (unsigned char)*p < 0x20) *p = '\'';
   printf("OPEN_RESULT {\"driver\":\"openload (C, HTTP/1.1, one thread)\",\"connections\":%d,"
       "\"targetPerSecond\":%.1f,\"warmupSeconds\":%ld,\"durationSeconds\":%ld,\"sustained\":%s,\"backlogBound\":%ld,"
-      "\"backlogMax\":%ld,",
-      n_conns, rate, warmup, duration, sustained ? "true" : "false", bl_bound, bl_max);
+      "\"backlogMax\":%ld,\"backlogAtEnd\":%ld,",
+      n_conns, rate, warmup, duration, sustained ? "true" : "false", bl_bound, bl_max, bl_at_end);
   if (!sustained) {
-    printf("\"stoppedAtSecond\":%.3f,\"latencyUs\":null,", (due(stopped_slot) - t0) / 1e9);
+    printf("\"notSustained\":\"%s\",\"latencyUs\":null,", why);
+    if (stopped_slot >= 0) printf("\"stoppedAtSecond\":%.3f,", (due(stopped_slot - 1) - t0) / 1e9);
+    else printf("\"achievedPerSecond\":%.1f,", window_s > 0 ? answered_measured / window_s : 0);
   } else {
     printf("\"achievedPerSecond\":%.1f,\"latencyUs\":{\"min\":%.1f,\"p50\":%.1f,\"p90\":%.1f,\"p99\":%.1f,"
         "\"p999\":%.1f,\"max\":%.1f},\"sendDelayUs\":{\"p50\":%.1f,\"p99\":%.1f,\"max\":%.1f},",

@@ -15,7 +15,8 @@
 #   idle-close  a server that closes connections idle for 30 ms without saying so: reconnects, no error
 #   stall       the server stalls one second in the measured window: max >= 0.95 s, p99 >= 0.9 s, p90 >= 0.4 s (the
 #               requests due during the stall count from their due time: no coordinated omission)
-#   backlog     a server too slow for RATE: "sustained":false, no latencies, exit 3
+#   backlog     a server far too slow for RATE: "sustained":false, no latencies, exit 3
+#   overload    a server slightly too slow (its backlog short of BACKLOG, not drained at the end): the same
 #   non2xx      503 answers and a wrong Authorization (401) are counted as errors, exit 1
 #   malformed   an unparsable status line is counted as malformed, exit 1
 #   arguments   bad arguments and a refused connection: exit 2 before any request
@@ -114,7 +115,13 @@ drive stall '/stall?delay=1' 4 100 1 5 10000
 check stall "$OK and lat['max'] >= 950000 and lat['p99'] >= 900000 and lat['p90'] >= 400000 and lat['p50'] < 100000"
 
 drive backlog '/len?delay=100' 2 100 0 3
-check backlog "rc == 3 and not r['sustained'] and r['latencyUs'] is None and r['backlogMax'] > r['backlogBound']"
+check backlog "rc == 3 and not r['sustained'] and r['latencyUs'] is None and r['backlogMax'] > r['backlogBound'] \
+  and 'BACKLOG' in r['notSustained']"
+
+# capacity ~39/s (2 connections, 51 ms per answer) against 44/s for 3 s: the backlog never reaches 1 s of requests
+# but has not drained at the last due time
+drive overload '/len?delay=50' 2 44 0 3
+check overload "rc == 3 and not r['sustained'] and 'last due time' in r['notSustained'] and r['latencyUs'] is None"
 
 drive non2xx '/status/503' 2 50 0 1
 check non2xx "rc == 1 and r['errors']['non2xx'] == q['answeredAll'] == r['errors']['total'] > 0 \

@@ -161,7 +161,8 @@ if u.scheme != "http" or not u.hostname:
 print(u.hostname, u.port or 80, (u.path or "/") + ("?" + u.query if u.query else ""))
 PY
   }
-  read -r DIRECT_HOST DIRECT_PORT DIRECT_PATH <<<"$(target_of "$DIRECT")" || die "the session's URL: $DIRECT"
+  DIRECT_TARGET="$(target_of "$DIRECT")" || die "openload cannot drive the session's URL $DIRECT"
+  read -r DIRECT_HOST DIRECT_PORT DIRECT_PATH <<<"$DIRECT_TARGET"
   : > "$WORK/open/rates.tsv"
   if [[ ${#OPEN_RATES[@]} -gt 0 ]]; then
     for x in "${OPEN_RATES[@]}"; do printf -- '-\t%s\n' "$x" >> "$WORK/open/rates.tsv"; done
@@ -182,7 +183,7 @@ print(statistics.median(rps))' "$WORK"/runs/*-proxy.txt)" \
     else host=127.0.0.1 port="$PORT" path="/broker/s/$ID/" auth="$TOKEN"; fi
     # the credential goes through the environment, not the command line (ps)
     OPENLOAD_AUTHORIZATION="Bearer $auth" "$WORK/openload" "$host" "$port" "$path" - "$OPEN_CONNECTIONS" "$rate" \
-      "$WARMUP" "$DURATION" > "$out.out" 2> "$out.err" || rc=$?
+      "$WARMUP" "$DURATION" < /dev/null > "$out.out" 2> "$out.err" || rc=$?
     case $rc in
       0 | 3) ;;
       1) cat "$out.out" "$out.err" >&2; die "$t at $rate/s: non-2xx answers, socket errors or malformed answers" ;;

@@ -11,7 +11,8 @@
  * Authorization header's value ("" for none; "-" reads it from the environment variable OPENLOAD_AUTHORIZATION,
  * which keeps a token off the command line that `ps` shows). CONNECTIONS: keep-alive connections, opened before the
  * schedule starts. RATE: requests per second (a decimal number). WARMUP, DURATION: whole seconds. BACKLOG: the most
- * requests allowed to wait for a free connection (default RATE x 1 s, at least 1).
+ * requests allowed to wait for a free connection (default RATE x 1 s, at least 1). OPENLOAD_SNDBUF (environment,
+ * bytes): the connections' SO_SNDBUF, for selftest.sh (a small one makes a long request's writes partial).
  *
  * Schedule: request i is due at start + i / RATE, for WARMUP + DURATION seconds (a fixed schedule from the start,
  * not "send, then sleep"). A due request goes on an idle connection (the one idle longest); when none is idle it
@@ -40,8 +41,9 @@
  * Output: one line `OPEN_RESULT {json}` on stdout: the target rate, requests scheduled/sent/answered in the measured
  * window, the achieved rate (answered / (last answer - window start + 1 / RATE)), latency min, p50, p90, p99, p99.9
  * and max in us, the delay from the due time to the request's first byte written (the backlog's and the driver's
- * own share), the backlog's maximum and its size at the last due time, reconnects, retries, the errors by kind with
- * one sample, the bodies by framing, and the driver's own CPU seconds (getrusage) in the measured window and in all.
+ * own share), the backlog's maximum and its size at the last due time, reconnects, retries, writes the socket took
+ * only in part ("writeWaits"), the errors by kind with one sample, the bodies by framing, and the driver's own CPU
+ * seconds (getrusage) in the measured window and in all.
  * Exit 0: sustained, no errors; 1: errors; 3: rate not sustained; 2: bad arguments or a failure before the run
  * (message on stderr).
  *
@@ -96,6 +98,7 @@ static size_t request_len;
 static conn_t *conns;
 static int n_conns, epfd;
 static double rate, period_ns;
+static int sndbuf; /* OPENLOAD_SNDBUF: SO_SNDBUF of each connection (0: the kernel's) */
 static long long t0; /* the schedule's start (ns, CLOCK_MONOTONIC) */
 static long total, warm_slots, measured;
 
@@ -108,7 +111,7 @@ static unsigned char *retried; /* per slot: times sent again */
 static long long *lat, *disp; /* per measured slot, ns; -1 until known */
 static long sent_measured, answered_measured, answered_all, sent_all;
 static long long last_done;
-static long reconnects, retries, non2xx, sock_errors, malformed, timeouts;
+static long reconnects, retries, non2xx, sock_errors, malformed, timeouts, write_waits;
 static long bodies_len, bodies_chunked, bodies_close, bodies_none;
 static long long body_bytes;
 static int sample_status;
@@ -215,6 +218,7 @@ static int open_conn(conn_t *c, int blocking) {
   if (c->fd < 0) fail("socket: %s", strerror(errno));
   int one = 1;
   setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  if (sndbuf > 0) setsockopt(c->fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf);
   c->served = 0;
   c->slot = -1;
   reset_parser(c);
@@ -282,7 +286,8 @@ static void write_request(conn_t *c) {
     ssize_t w = send(c->fd, request + c->out_off, request_len - c->out_off, MSG_NOSIGNAL);
     if (w < 0) {
       if (errno == EINTR) continue;
-      if (errno == EAGAIN) {
+      if (errno == EAGAIN) { /* a partial write: the rest when the socket can take it */
+        write_waits++;
         if (!c->want_out) set_events(c, 1, EPOLL_CTL_MOD);
         return;
       }
@@ -678,6 +683,7 @@ int main(int argc, char **argv) {
   if (n < 0 || (size_t)n >= cap) fail("request too long");
   request_len = (size_t)n;
 
+  if (getenv("OPENLOAD_SNDBUF")) sndbuf = (int)parse_long(getenv("OPENLOAD_SNDBUF"), "OPENLOAD_SNDBUF", 1, 1 << 30);
   signal(SIGPIPE, SIG_IGN);
   prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0); /* wake at the due time, not up to 50 us later */
 
@@ -811,12 +817,12 @@ int main(int argc, char **argv) {
         nd ? disp[nd - 1] / 1e3 : 0);
   }
   printf("\"requests\":{\"scheduled\":%ld,\"sent\":%ld,\"answered\":%ld,\"sentAll\":%ld,\"answeredAll\":%ld},"
-      "\"reconnects\":%ld,\"retries\":%ld,\"errors\":{\"total\":%ld,\"non2xx\":%ld,\"socket\":%ld,\"malformed\":%ld,"
-      "\"timeouts\":%ld},\"firstNon2xxStatus\":%d,\"errorSample\":\"%s\",\"bodies\":{\"contentLength\":%ld,"
-      "\"chunked\":%ld,\"untilClose\":%ld,\"none\":%ld,\"bytes\":%lld},\"driverCpuSeconds\":%.3f,"
-      "\"driverCpuSecondsAll\":%.3f,\"wallSeconds\":%.3f}\n",
-      measured, sent_measured, answered_measured, sent_all, answered_all, reconnects, retries, errors, non2xx,
-      sock_errors, malformed, timeouts, sample_status, error_sample, bodies_len, bodies_chunked, bodies_close,
+      "\"reconnects\":%ld,\"retries\":%ld,\"writeWaits\":%ld,\"errors\":{\"total\":%ld,\"non2xx\":%ld,"
+      "\"socket\":%ld,\"malformed\":%ld,\"timeouts\":%ld},\"firstNon2xxStatus\":%d,\"errorSample\":\"%s\","
+      "\"bodies\":{\"contentLength\":%ld,\"chunked\":%ld,\"untilClose\":%ld,\"none\":%ld,\"bytes\":%lld},"
+      "\"driverCpuSeconds\":%.3f,\"driverCpuSecondsAll\":%.3f,\"wallSeconds\":%.3f}\n",
+      measured, sent_measured, answered_measured, sent_all, answered_all, reconnects, retries, write_waits, errors,
+      non2xx, sock_errors, malformed, timeouts, sample_status, error_sample, bodies_len, bodies_chunked, bodies_close,
       bodies_none, body_bytes, cpu_end - cpu_window, cpu_end - cpu_start, (t_end - t0) / 1e9);
   fflush(stdout);
   return !sustained ? 3 : errors ? 1 : 0;

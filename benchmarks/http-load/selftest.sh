@@ -19,6 +19,8 @@
 #   overload    a server slightly too slow (its backlog short of BACKLOG, not drained at the end): the same
 #   non2xx      503 answers and a wrong Authorization (401) are counted as errors, exit 1
 #   malformed   an unparsable status line is counted as malformed, exit 1
+#   partial     a 120 KB request from small socket buffers to a server that reads it slowly: partial writes
+#               completed, every answer 200
 #   arguments   bad arguments and a refused connection: exit 2 before any request
 #   nginx       (when nginx is installed) a static file at 5 000/s over 16 connections: the rate held, no error
 # Prints each check's result and a summary; exit 1 when any check fails.
@@ -72,9 +74,9 @@ lat = r.get("latencyUs") or {}
 q = r["requests"]
 ok = eval(sys.argv[3])
 summary = (f"rc {rc}, sustained {r['sustained']}, requests {q}, achieved {r.get('achievedPerSecond')}/s, latency us "
-           f"{lat}, reconnects {r['reconnects']}, retries {r['retries']}, errors {r['errors']}, first non-2xx "
-           f"{r['firstNon2xxStatus']}, bodies {r['bodies']}, "
-           f"driver CPU {r['driverCpuSeconds']} s")
+           f"{lat}, reconnects {r['reconnects']}, retries {r['retries']}, partial writes {r['writeWaits']}, errors "
+           f"{r['errors']}, first non-2xx {r['firstNon2xxStatus']}, bodies {r['bodies']}, driver CPU "
+           f"{r['driverCpuSeconds']} s")
 print(summary)
 sys.exit(0 if ok else 1)
 PY
@@ -131,6 +133,11 @@ check unauthorized "rc == 1 and r['errors']['non2xx'] == q['answeredAll'] > 0 an
 
 drive malformed '/bad' 2 50 0 1
 check malformed "rc == 1 and r['errors']['malformed'] == q['sentAll'] > 0 and q['answeredAll'] == 0"
+
+# a 120 KB request (its path) from 4 KiB socket buffers (OPENLOAD_SNDBUF) to a server with an 8 KiB window that reads
+# 16 KiB every 5 ms: the driver's writes are partial (writeWaits), the requests still whole (the server parses them)
+OPENLOAD_SNDBUF=4096 drive partial "/slowread?size=10&pad=$(head -c 120000 /dev/zero | tr '\0' x)" 2 5 0 2
+check partial "$OK and r['writeWaits'] > 0 and r['bodies']['bytes'] == 10 * q['answeredAll']"
 
 args_fail() {  # args_fail WHAT ARGS...: openload must exit 2 and print no result
   local what="$1" rc=0

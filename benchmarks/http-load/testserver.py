@@ -13,6 +13,7 @@ Every request must carry `Authorization: <EXPECTED>` (the first argument) and a 
               stays idle for 30 ms (a keep-alive timeout)
   /status/N   status N, body by Content-Length
   /bad        a status line that does not parse
+  /slowread   as /len, but the request is read 16 KiB every 5 ms (a long request is then written in parts)
   /stall      200 after the delay, but the first request makes every /stall answer due in [t+2 s, t+3 s) wait
               until t+3 s: the server stalls for one second, two seconds after the first request
 Usage: testserver.py EXPECTED_AUTHORIZATION [PORT]
@@ -35,8 +36,11 @@ def body_of(size):
 def read_head(conn, buf, idle):
     conn.settimeout(idle)
     while b"\r\n\r\n" not in buf:
+        slow = buf.startswith(b"GET /slowread")
+        if slow:
+            time.sleep(0.005)
         try:
-            data = conn.recv(65536)
+            data = conn.recv(16384 if slow else 65536)
         except socket.timeout:
             return None, buf
         if not data:
@@ -81,7 +85,7 @@ def handle(conn):
                 conn.sendall(b"HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\n\r\n")
                 continue
             body = body_of(size)
-            if path in ("/len", "/stall", "/idleclose"):
+            if path in ("/len", "/stall", "/idleclose", "/slowread"):
                 conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: %d\r\n\r\n%s"
                              % (len(body), body))
                 if path == "/idleclose":
@@ -124,6 +128,7 @@ def handle(conn):
 def main():
     srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    srv.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 8192)  # a small window: /slowread's writer has to wait
     srv.bind(("127.0.0.1", int(sys.argv[2]) if len(sys.argv) > 2 else 0))
     srv.listen(1024)
     print("READY %d" % srv.getsockname()[1], flush=True)

@@ -21,7 +21,10 @@
 # malformed answer fails; a run whose backlog of due requests passed 1 s of the rate, or still held 0.1 s of it at
 # the last due time (the target did not sustain the rate), is flagged "not sustained", has no latencies and leaves its
 # round out of the medians. Reported per rate: each run's result, p99 and p50 added (proxy − direct) per round and
-# their medians.
+# their medians. With nginx installed (BENCH_NGINX_REF=1, the default then), a third target in the open loop calibrates
+# what any reverse proxy adds on this machine: nginx (one worker, kept-alive upstream connections) in front of the same
+# page, replacing the caller's Authorization with the session's secret and doing nothing else (no token check, no
+# session lookup); its p99 added (nginx − direct) is reported beside the proxy's.
 # Results: benchmarks/results/<UTC>-broker-proxy.json and a summary on stdout.
 #
 #   benchmarks/broker-proxy-benchmark.sh
@@ -32,7 +35,9 @@
 # BENCH_DURATION (20 s), BENCH_OURS_PORT (18680), BENCH_SKIP_BUILD=1 (reuse panosc.jar), BENCH_PANOSC_JAVA_OPTS (added
 # to the control plane's JVM, e.g. -XX:StartFlightRecording=settings=profile,filename=/tmp/proxy.jfr), BENCH_OPEN
 # (1; 0 skips the open loop), BENCH_OPEN_FRACTIONS ("0.5 0.8"), BENCH_OPEN_RATES (requests/s, e.g. "10000 20000";
-# given, it replaces the fractions), BENCH_OPEN_CONNECTIONS (64).
+# given, it replaces the fractions), BENCH_OPEN_CONNECTIONS (64), BENCH_NGINX_REF (1 when nginx is installed; 0 leaves
+# it out), BENCH_NGINX (/usr/sbin/nginx), BENCH_NGINX_PORT (18681), BENCH_EVENT_LOOPS (the control plane's
+# server.eventLoops; default: its own, the CPU count).
 # Requires: wrk (`apt-get install wrk`), curl, python3; for the open loop a C compiler (`apt-get install gcc`).
 set -euo pipefail
 
@@ -47,10 +52,18 @@ OPEN="${BENCH_OPEN:-1}"
 OPEN_FRACTIONS="${BENCH_OPEN_FRACTIONS:-0.5 0.8}"
 OPEN_RATES="${BENCH_OPEN_RATES:-}"
 OPEN_CONNECTIONS="${BENCH_OPEN_CONNECTIONS:-64}"
-for n in ROUNDS WRK_THREADS CONNECTIONS WARMUP DURATION PORT OPEN_CONNECTIONS; do
+NGINX="${BENCH_NGINX:-/usr/sbin/nginx}"
+NGINX_PORT="${BENCH_NGINX_PORT:-18681}"
+if [[ -x "$NGINX" ]]; then NGINX_REF="${BENCH_NGINX_REF:-1}"; else NGINX_REF="${BENCH_NGINX_REF:-0}"; fi
+for n in ROUNDS WRK_THREADS CONNECTIONS WARMUP DURATION PORT OPEN_CONNECTIONS NGINX_PORT; do
   [[ "${!n}" =~ ^[1-9][0-9]*$ ]] || die "$n must be a positive integer, not '${!n}'"
 done
+[[ -z "${BENCH_EVENT_LOOPS:-}" || "${BENCH_EVENT_LOOPS}" =~ ^[1-9][0-9]?$ ]] \
+  || die "BENCH_EVENT_LOOPS must be 1 to 64 (the control plane's server.eventLoops), not '${BENCH_EVENT_LOOPS}'"
 [[ "$OPEN" == 0 || "$OPEN" == 1 ]] || die "BENCH_OPEN must be 0 or 1, not '$OPEN'"
+[[ "$NGINX_REF" == 0 || "$NGINX_REF" == 1 ]] || die "BENCH_NGINX_REF must be 0 or 1, not '$NGINX_REF'"
+[[ "$NGINX_REF" == 0 || "$OPEN" == 1 ]] || NGINX_REF=0   # the reference runs in the open loop only
+[[ "$NGINX_REF" == 0 || -x "$NGINX" ]] || die "BENCH_NGINX_REF=1 needs nginx (apt-get install nginx-light) at $NGINX"
 read -r -a OPEN_FRACTIONS <<<"$OPEN_FRACTIONS"
 read -r -a OPEN_RATES <<<"$OPEN_RATES"
 if [[ "$OPEN" == 1 ]]; then
@@ -75,8 +88,10 @@ RESULTS="$ROOT/benchmarks/results"
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/broker-proxy-benchmark.XXXXXX")"
 mkdir -p "$RESULTS" "$WORK/runs" "$WORK/open"
 PANOSC_PID=""
+NGINX_PID=""
 cleanup() {
   local rc=$?
+  stop_pid "$NGINX_PID" "nginx"
   stop_pid "$PANOSC_PID" "control plane"
   if [[ $rc -ne 0 ]]; then say "failed (exit $rc); logs kept in $WORK"; else rm -rf "$WORK"; fi
 }
@@ -95,6 +110,7 @@ fi
 cat > "$WORK/panosc.yaml" <<YAML
 logging:
   level: warn
+$([[ -n "${BENCH_EVENT_LOOPS:-}" ]] && printf 'server:\n  eventLoops: %s\n' "$BENCH_EVENT_LOOPS")
 services:
   aai:
     accessTokenLifetime: 60m
@@ -131,6 +147,46 @@ curl -sf -H "Authorization: Bearer $SECRET" "$DIRECT" > "$WORK/direct.html" || d
 curl -sf -H "Authorization: Bearer $TOKEN" "$PROXY" > "$WORK/proxy.html" || die "the proxied page does not answer"
 cmp -s "$WORK/direct.html" "$WORK/proxy.html" || die "the proxied page differs from the direct one"
 [[ "$(curl -s -o /dev/null -w '%{http_code}' "$PROXY")" == 401 ]] || die "the proxy answers without credentials"
+
+if [[ "$NGINX_REF" == 1 ]]; then
+  port_free "$NGINX_PORT" || die "port $NGINX_PORT is taken (BENCH_NGINX_PORT)"
+  read -r NG_HOST NG_PORT NG_PATH <<<"$(python3 -c 'import sys, urllib.parse
+u = urllib.parse.urlsplit(sys.argv[1]); print(u.hostname, u.port or 80, u.path or "/")' "$DIRECT")"
+  mkdir -p "$WORK/nginx"
+  (umask 077; cat > "$WORK/nginx/nginx.conf" <<EOF
+worker_processes 1;
+error_log $WORK/nginx/error.log warn;
+pid $WORK/nginx/nginx.pid;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path $WORK/nginx/body; proxy_temp_path $WORK/nginx/proxy; fastcgi_temp_path $WORK/nginx/fastcgi;
+  uwsgi_temp_path $WORK/nginx/uwsgi; scgi_temp_path $WORK/nginx/scgi;
+  upstream session { server $NG_HOST:$NG_PORT; keepalive 128; }
+  server {
+    listen 127.0.0.1:$NGINX_PORT;
+    keepalive_requests 1000000;
+    location / {
+      proxy_pass http://session;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Authorization "Bearer $SECRET";
+      proxy_buffering off;
+    }
+  }
+}
+EOF
+  )
+  "$NGINX" -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" -t > "$WORK/nginx/check.log" 2>&1 \
+    || { cat "$WORK/nginx/check.log" >&2; die "nginx refuses the configuration"; }
+  "$NGINX" -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf"
+  for ((i = 0; i < 50; i++)); do [[ -s "$WORK/nginx/nginx.pid" ]] && break; sleep 0.1; done
+  NGINX_PID="$(cat "$WORK/nginx/nginx.pid")" || die "nginx did not start (see $WORK/nginx/error.log)"
+  curl -sf -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$NGINX_PORT$NG_PATH" > "$WORK/nginx.html" \
+    || die "the page through nginx does not answer"
+  cmp -s "$WORK/direct.html" "$WORK/nginx.html" || die "the page through nginx differs from the direct one"
+  say "reference: nginx $("$NGINX" -v 2>&1 | sed 's/.*nginx\///') on port $NGINX_PORT in front of the same page"
+fi
 
 run() {  # run NAME URL AUTH SECONDS OUT
   wrk -t "$WRK_THREADS" -c "$CONNECTIONS" -d "${4}s" --latency -H "Authorization: Bearer $3" "$2" > "$5" 2>&1 \
@@ -179,8 +235,11 @@ print(statistics.median(rps))' "$WORK"/runs/*-proxy.txt)" \
   fi
   open_run() {  # open_run TARGET RATE OUT: one openload run; fails on errors, flags a rate not sustained
     local t="$1" rate="$2" out="$3" rc=0 host port path auth
-    if [[ $t == direct ]]; then host="$DIRECT_HOST" port="$DIRECT_PORT" path="$DIRECT_PATH" auth="$SECRET"
-    else host=127.0.0.1 port="$PORT" path="/broker/s/$ID/" auth="$TOKEN"; fi
+    case $t in
+      direct) host="$DIRECT_HOST" port="$DIRECT_PORT" path="$DIRECT_PATH" auth="$SECRET" ;;
+      proxy) host=127.0.0.1 port="$PORT" path="/broker/s/$ID/" auth="$TOKEN" ;;
+      nginx) host=127.0.0.1 port="$NGINX_PORT" path="$DIRECT_PATH" auth="$TOKEN" ;;  # nginx puts the secret in
+    esac
     # the credential goes through the environment, not the command line (ps)
     OPENLOAD_AUTHORIZATION="Bearer $auth" "$WORK/openload" "$host" "$port" "$path" - "$OPEN_CONNECTIONS" "$rate" \
       "$WARMUP" "$DURATION" < /dev/null > "$out.out" 2> "$out.err" || rc=$?
@@ -200,6 +259,9 @@ print(statistics.median(rps))' "$WORK"/runs/*-proxy.txt)" \
     i=$((i + 1))
     for ((r = 1; r <= ROUNDS; r++)); do
       if ((r % 2)); then order=(direct proxy); else order=(proxy direct); fi
+      if [[ "$NGINX_REF" == 1 ]]; then   # the three in turn: each goes first, second and third over three rounds
+        case $((r % 3)) in 1) order=(direct proxy nginx) ;; 2) order=(proxy nginx direct) ;; *) order=(nginx direct proxy) ;; esac
+      fi
       for t in "${order[@]}"; do
         say "open loop $rate/s, round $r: $t, $OPEN_CONNECTIONS connections, ${WARMUP} s + ${DURATION} s ($(load))"
         load > "$WORK/open/$i-$r-$t.load"
@@ -250,7 +312,9 @@ if sys.argv[10] == "1":  # the open loop, per rate
                        "warmup_s": int(sys.argv[13]), "duration_s": int(sys.argv[6]), "rates": []}
     for i, (fraction, rate) in enumerate(rates, 1):
         per = {"direct": [], "proxy": []}
-        added99, added50, flagged = [], [], []
+        if os.path.exists(os.path.join(opendir, f"{i}-1-nginx.json")):
+            per["nginx"] = []
+        added99, added50, flagged, nginx99 = [], [], [], []
         for r in range(1, rounds + 1):
             for t in per:
                 x = json.load(open(os.path.join(opendir, f"{i}-{r}-{t}.json")))
@@ -266,6 +330,10 @@ if sys.argv[10] == "1":  # the open loop, per rate
             else:
                 added99.append(None)
                 added50.append(None)
+            if "nginx" in per:
+                n = per["nginx"][-1]
+                nginx99.append(round((n["latencyUs"]["p99"] - d["latencyUs"]["p99"]) / 1000, 3)
+                               if d["sustained"] and n["sustained"] else None)
         ok99 = [a for a in added99 if a is not None]
         ok50 = [a for a in added50 if a is not None]
         med = lambda t, k: statistics.median(x["latencyUs"][k] / 1000 for x in per[t] if x["sustained"]) \
@@ -279,6 +347,10 @@ if sys.argv[10] == "1":  # the open loop, per rate
             "p50_added_ms_median": round(statistics.median(ok50), 3) if ok50 else None,
             "median_ms": {t: {k: med(t, k) for k in ("p50", "p90", "p99", "p999", "max")} for t in per},
         }
+        okn = [a for a in nginx99 if a is not None]
+        if "nginx" in per:
+            entry["nginx_p99_added_ms_per_round"] = nginx99
+            entry["nginx_p99_added_ms_median"] = round(statistics.median(okn), 3) if okn else None
         summary["open"]["rates"].append(entry)
         basis = "" if fraction == "-" else \
             f" ({fraction} x the proxy's closed-loop {summary['median']['proxy']['rps']:.0f}/s)"
@@ -290,6 +362,10 @@ if sys.argv[10] == "1":  # the open loop, per rate
                 f"{fmt(entry['median_ms']['direct']['p50'])}/{fmt(entry['median_ms']['direct']['p99'])} ms, proxy "
                 f"{fmt(entry['median_ms']['proxy']['p50'])}/{fmt(entry['median_ms']['proxy']['p99'])} ms; driver CPU "
                 f"{cpu:.1f} s per run")
+        if "nginx" in per:
+            line += (f"; reference nginx: p99 added per round {', '.join(fmt(a) for a in nginx99)} ms, median "
+                     f"{fmt(entry['nginx_p99_added_ms_median'])} ms, p50/p99 medians "
+                     f"{fmt(entry['median_ms']['nginx']['p50'])}/{fmt(entry['median_ms']['nginx']['p99'])} ms")
         reconnects = sum(x["reconnects"] for t in per for x in per[t])
         if reconnects:
             line += f"; {reconnects} reconnects"

@@ -52,9 +52,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Sessions on three Kubernetes clusters at once (ESRF, ILL, EOSC), each a Fabric8 mock API server in CRUD mode
- * (no real API server can run here; a test may add expectations, answered first); the test plays the kubelet (marking pods ready) and an operator deleting or
- * creating pods behind the broker's back.
+ * Sessions on three Kubernetes clusters at once (ESRF, ILL, EOSC), each a Fabric8 mock API server in CRUD mode (no real
+ * API server can run here; a test may add expectations, answered first); the test plays the kubelet (marking pods
+ * ready) and an operator deleting or creating pods behind the broker's back.
  */
 class KubernetesClustersTest {
   static final String NS = "sessions";

@@ -138,12 +138,12 @@ public final class KubernetesDriver implements SessionDriver {
   /**
    * Starts the session: with the activity agent, first makes sure the namespace has the agent's script's ConfigMap
    * ({@link #agentScript()}); then creates its Pod, then its Secret, Service, Ingress (when configured) and scratch
-   * claim (when the flavour has one), each owned by the Pod, in that order. A new session's objects do not exist, so each is
-   * POSTed without asking first, asynchronously through the client's HTTP client (no worker thread held, no copy of the
-   * object, and only the Pod's answer read, for its uid, which the others' owner references need): a create costs one
-   * API call per object. An object that exists (409: a start repeated after a restart) is handled as before through
-   * Fabric8 on a worker: the Pod is read (Pods are immutable in most fields: created once, never updated), the Secret,
-   * Service and Ingress are updated, the claim kept (a bound claim's size does not change).
+   * claim (when the flavour has one), each owned by the Pod, in that order. A new session's objects do not exist, so
+   * each is POSTed without asking first, asynchronously through the client's HTTP client (no worker thread held, no
+   * copy of the object, and only the Pod's answer read, for its uid, which the others' owner references need): a create
+   * costs one API call per object. An object that exists (409: a start repeated after a restart) is handled as before
+   * through Fabric8 on a worker: the Pod is read (Pods are immutable in most fields: created once, never updated), the
+   * Secret, Service and Ingress are updated, the claim kept (a bound claim's size does not change).
    */
   @Override
   public Future<Void> start(LaunchSpec spec) {
@@ -202,10 +202,11 @@ public final class KubernetesDriver implements SessionDriver {
   }
 
   /**
-   * Makes sure this driver's namespace has the activity agent's script's ConfigMap ({@link SessionObjects#agentScript}):
-   * one POST, the first time only (later calls get the same future, so concurrent first starts share one POST); one
-   * that exists (409: another replica or an earlier run made it; its name is the script's hash, and it is immutable)
-   * is as good. A failure names the ConfigMap and the namespace, and is forgotten, so the next start tries again.
+   * Makes sure this driver's namespace has the activity agent's script's ConfigMap ({@link
+   * SessionObjects#agentScript}): one POST, the first time only (later calls get the same future, so concurrent first
+   * starts share one POST); one that exists (409: another replica or an earlier run made it; its name is the script's
+   * hash, and it is immutable) is as good. A failure names the ConfigMap and the namespace, and is forgotten, so the
+   * next start tries again.
    */
   Future<Void> agentScript() {
     while (true) {

@@ -114,9 +114,10 @@ public final class SessionObjects {
     }
     List<Volume> volumes = new ArrayList<>();
     List<VolumeMount> mounts = new ArrayList<>();
-    // the access secret (the Secret's only key). Mode 0444: the file is root's, and the container runs as whatever user the image says (jovyan, 1000:100, in Jupyter's images),
-    // which must read it; 0400 kept it from every non-root image. Only this Pod mounts it and every process in the
-    // container is the session's own. No fsGroup instead: kubelet would re-own the data volumes, whole dataset trees.
+    // the access secret (the Secret's only key). Mode 0444: the file is root's, and the container runs as whatever user
+    // the image says (jovyan, 1000:100, in Jupyter's images), which must read it; 0400 kept it from every non-root
+    // image. Only this Pod mounts it and every process in the container is the session's own. No fsGroup instead:
+    // kubelet would re-own the data volumes, whole dataset trees.
     volumes.add(new VolumeBuilder().withName("access-secret").withNewSecret().withSecretName(name)
         .withDefaultMode(0444).addNewItem().withKey(SECRET_KEY).withPath(SECRET_KEY).endItem().endSecret().build());
     mounts.add(new VolumeMountBuilder().withName("access-secret").withMountPath(SECRET_DIR).withReadOnly(true).build());

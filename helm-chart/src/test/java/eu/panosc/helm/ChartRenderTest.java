@@ -184,8 +184,9 @@ class ChartRenderTest {
     assertThat(sessions).extracting(r -> r.getMetadata().getNamespace()).containsExactly("panosc-sessions",
         "panosc-staging");
     for (Role r : sessions) {
-      assertThat(rules(r)).containsExactly("batch/jobs:create,delete,get", "networking.k8s.io/ingresses:create,delete,"
-          + "get,update", "persistentvolumeclaims:create,delete,get", "pods:create,delete,get,list,watch",
+      assertThat(rules(r)).containsExactly("batch/jobs:create,delete,get", "configmaps:create",
+          "networking.k8s.io/ingresses:create,delete,get,update", "persistentvolumeclaims:create,delete,get",
+          "pods:create,delete,get,list,watch",
           "secrets:create,delete,get,update", "services:create,delete,get,update");
     }
     // one binding per service's leader Role (checked above), and the broker's own three

@@ -2,6 +2,7 @@ package eu.panosc.helm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import eu.panosc.broker.driver.ActivityAgent;
 import eu.panosc.broker.driver.LaunchSpec;
 import eu.panosc.broker.driver.kubernetes.IngressSettings;
 import eu.panosc.broker.driver.kubernetes.KubernetesDriver;
@@ -35,8 +36,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The chart's Role in a session namespace against what the resource-broker's code really asks of the API server:
- * its {@code KubernetesDriver} (its pod informer; sessions with scratch space and an Ingress: start, start again,
- * observe, list, stop)
+ * its {@code KubernetesDriver} (its pod informer; sessions with scratch space, an Ingress and the activity agent, whose
+ * script's ConfigMap it creates: start, start again, observe, list, stop)
  * and {@code KubernetesStaging} (start, observe, remove) run against a Fabric8 mock API server (CRUD mode; no real
  * API server can run here), every request recorded and turned into the RBAC verb it needs. Every call must be
  * granted, and every grant must have been used.
@@ -82,7 +83,8 @@ class ChartSessionRbacTest {
         URI.create("https://panosc.example.org/broker/v1/auth"), Optional.of("nginx"), Optional.empty());
     k8s.takeCalls();
 
-    KubernetesDriver driver = KubernetesDriver.connect(vertx, target, Optional.of(ingress));
+    KubernetesDriver driver = KubernetesDriver.connect(vertx, target, Optional.of(ingress)).activityAgent(Optional.of(
+        new ActivityAgent(URI.create("https://panosc.example.org/broker"), Duration.ofSeconds(60))));
     try {
       driver.watch((sessionId, observation) -> { }); // its pod informer: list, then watch
       long deadline = System.nanoTime() + 20_000_000_000L;

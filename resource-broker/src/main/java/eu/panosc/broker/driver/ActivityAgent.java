@@ -17,7 +17,7 @@ import java.util.Objects;
  * environment values.
  */
 public record ActivityAgent(URI brokerUrl, Duration interval) {
-  /** The agent's file name (on the classpath beside this class, and in a session's Secret). */
+  /** The agent's file name (on the classpath beside this class, and the key of the script's ConfigMap). */
   public static final String FILE = "panosc-activity-agent.py";
 
   public ActivityAgent {

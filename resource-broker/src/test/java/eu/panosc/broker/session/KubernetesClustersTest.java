@@ -26,10 +26,12 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.ServerRequest;
+import io.fabric8.mockwebserver.ServerResponse;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.net.URI;
@@ -42,6 +44,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
@@ -49,9 +52,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Sessions on three Kubernetes clusters at once (ESRF, ILL, EOSC), each a Fabric8 mock API server in CRUD mode
- * (no real API server can run here); the test plays the kubelet (marking pods ready) and an operator deleting or
- * creating pods behind the broker's back.
+ * Sessions on three Kubernetes clusters at once (ESRF, ILL, EOSC), each a Fabric8 mock API server in CRUD mode (no real
+ * API server can run here; a test may add expectations, answered first); the test plays the kubelet (marking pods
+ * ready) and an operator deleting or creating pods behind the broker's back.
  */
 class KubernetesClustersTest {
   static final String NS = "sessions";
@@ -94,8 +97,9 @@ class KubernetesClustersTest {
   }
 
   private String start(String id) {
-    KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-        new KubernetesCrudDispatcher(), false);
+    Map<ServerRequest, Queue<ServerResponse>> expected = new HashMap<>();
+    KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), expected,
+        new KubernetesMixedDispatcher(expected), false);
     server.init();
     servers.put(id, server);
     kubelets.put(id, server.createClient());
@@ -235,11 +239,13 @@ class KubernetesClustersTest {
 
   /**
    * The activity agent ({@code services.broker.activityAgent}, on by default in the application): a sidecar of the
-   * session's own image runs it as user 65534; its script and the access secret reach it as files of the session's
-   * Secret, never as environment values or arguments; a desktop session shares its X server's sockets with it.
+   * session's own image runs it as user 65534; its script (from the namespace's ConfigMap, one for both sessions) and
+   * the access secret (from the session's Secret, its only key) reach it as files of one projected volume, never as
+   * environment values or arguments; a desktop session shares its X server's sockets with it.
    */
   @Test
-  void createWhenTheActivityAgentIsOnThenASidecarOfTheSameImageReadsTheSecretFromAFileFieldByField() {
+  void createWhenTheActivityAgentIsOnThenASidecarOfTheSameImageReadsTheSecretFromAFileFieldByField()
+      throws Exception {
     var agent = new ActivityAgent(URI.create("https://panosc.example/broker/"), Duration.ofSeconds(45));
     drivers.values().forEach(d -> ((KubernetesDriver) d).activityAgent(Optional.of(agent)));
     await(store.putImage(new Image("desktop", "Desktop", Image.Kind.DESKTOP, "ghcr.io/panosc-eu/remote-desktop:demo",
@@ -293,14 +299,34 @@ class KubernetesClustersTest {
     assertThat(security.getReadOnlyRootFilesystem()).isTrue();
     assertThat(security.getCapabilities().getDrop()).containsExactly("ALL");
     assertThat(security.getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
-    // the agent's volume: the access secret and the script from the session's Secret; the session's own volume
-    // holds the access secret only
+    // the agent's volume: one projected directory, the script from the namespace's ConfigMap and the access secret
+    // from the session's Secret; the session's own volume holds the access secret only
     var agentVolume = pod.getSpec().getVolumes().stream().filter(v -> v.getName().equals("activity-agent")).findFirst()
-        .orElseThrow().getSecret();
-    assertThat(agentVolume.getSecretName()).isEqualTo(SessionObjects.name(id));
-    assertThat(agentVolume.getDefaultMode()).isEqualTo(0444);
-    assertThat(agentVolume.getItems()).extracting(i -> i.getKey() + "->" + i.getPath())
-        .containsExactly("access-secret->access-secret", "panosc-activity-agent.py->panosc-activity-agent.py");
+        .orElseThrow();
+    assertThat(agentVolume.getSecret()).isNull();
+    assertThat(agentVolume.getConfigMap()).isNull();
+    var projected = agentVolume.getProjected();
+    assertThat(projected.getDefaultMode()).isEqualTo(0444);
+    assertThat(projected.getSources()).hasSize(2);
+    var scriptSource = projected.getSources().get(0);
+    assertThat(scriptSource.getSecret()).isNull();
+    assertThat(scriptSource.getConfigMap().getName()).isEqualTo(SessionObjects.agentScriptName())
+        .matches("panosc-activity-agent-[0-9a-f]{10}");
+    assertThat(scriptSource.getConfigMap().getOptional()).isNotEqualTo(Boolean.TRUE);
+    assertThat(scriptSource.getConfigMap().getItems()).singleElement().satisfies(i -> {
+      assertThat(i.getKey()).isEqualTo("panosc-activity-agent.py");
+      assertThat(i.getPath()).isEqualTo("panosc-activity-agent.py");
+      assertThat(i.getMode()).isEqualTo(0444);
+    });
+    var secretSource = projected.getSources().get(1);
+    assertThat(secretSource.getConfigMap()).isNull();
+    assertThat(secretSource.getSecret().getName()).isEqualTo(SessionObjects.name(id));
+    assertThat(secretSource.getSecret().getOptional()).isNotEqualTo(Boolean.TRUE);
+    assertThat(secretSource.getSecret().getItems()).singleElement().satisfies(i -> {
+      assertThat(i.getKey()).isEqualTo("access-secret");
+      assertThat(i.getPath()).isEqualTo("access-secret");
+      assertThat(i.getMode()).isEqualTo(0444);
+    });
     var sessionVolume = pod.getSpec().getVolumes().stream().filter(v -> v.getName().equals("access-secret"))
         .findFirst().orElseThrow().getSecret();
     assertThat(sessionVolume.getDefaultMode()).isEqualTo(0444);
@@ -314,13 +340,30 @@ class KubernetesClustersTest {
     }
     assertThat(pod.toString()).doesNotContain(jupyter.accessSecret());
     Secret secret = kubelets.get("esrf-k8s").secrets().inNamespace(NS).withName(SessionObjects.name(id)).get();
-    assertThat(secret.getData()).containsOnlyKeys("access-secret", "panosc-activity-agent.py");
+    assertThat(secret.getData()).containsOnlyKeys("access-secret");
     assertThat(new String(Base64.getDecoder().decode(secret.getData().get("access-secret")), StandardCharsets.UTF_8))
         .isEqualTo(jupyter.accessSecret());
-    String script = new String(Base64.getDecoder().decode(secret.getData().get("panosc-activity-agent.py")),
-        StandardCharsets.UTF_8);
-    assertThat(script).isEqualTo(ActivityAgent.script()).startsWith("#!/usr/bin/env python3")
-        .contains("/v1/sessions/").doesNotContain(jupyter.accessSecret());
+    // the script: one ConfigMap for both sessions of the namespace, the script byte for byte, immutable, labelled,
+    // owned by no Pod
+    var configMaps = kubelets.get("esrf-k8s").configMaps().inNamespace(NS).list().getItems();
+    assertThat(configMaps).singleElement().satisfies(cm -> {
+      assertThat(cm.getMetadata().getName()).isEqualTo(SessionObjects.agentScriptName());
+      assertThat(cm.getImmutable()).isTrue();
+      assertThat(cm.getMetadata().getLabels()).containsExactly(
+          Map.entry("app.kubernetes.io/managed-by", "panosc-resource-broker"),
+          Map.entry("app.kubernetes.io/component", "activity-agent"));
+      assertThat(cm.getMetadata().getOwnerReferences()).isNullOrEmpty();
+      assertThat(cm.getBinaryData()).isNullOrEmpty();
+      assertThat(cm.getData()).containsOnlyKeys("panosc-activity-agent.py");
+      String script = cm.getData().get("panosc-activity-agent.py");
+      assertThat(script.getBytes(StandardCharsets.UTF_8)).isEqualTo(ActivityAgent.script().getBytes(
+          StandardCharsets.UTF_8));
+      assertThat(script).startsWith("#!/usr/bin/env python3").contains("/v1/sessions/")
+          .doesNotContain(jupyter.accessSecret()).doesNotContain(desktop.accessSecret());
+    });
+    assertThat(SessionObjects.agentScriptName()).isEqualTo("panosc-activity-agent-" + java.util.HexFormat.of()
+        .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(ActivityAgent.script().getBytes(
+            StandardCharsets.UTF_8))).substring(0, 10));
 
     // a desktop session: no Jupyter to read; the X server's sockets shared through an emptyDir
     Pod desk = pod("esrf-k8s", desktop.session().id());
@@ -536,5 +579,83 @@ class KubernetesClustersTest {
     assertThat(await(counted.advance(id)).orElseThrow().state()).isEqualTo(SessionState.RUNNING);
     assertThat(counting.updates.get()).as("the change to RUNNING is written").isEqualTo(before + 1);
     assertThat(session(id).state()).isEqualTo(SessionState.RUNNING);
+  }
+  void agentOn() {
+    var agent = new ActivityAgent(URI.create("https://panosc.example/broker/"), Duration.ofSeconds(45));
+    drivers.values().forEach(d -> ((KubernetesDriver) d).activityAgent(Optional.of(agent)));
+  }
+
+  /** The POSTs {@code cluster}'s API server got so far (paths without query). */
+  List<String> posts(String cluster) throws InterruptedException {
+    List<String> calls = new java.util.ArrayList<>();
+    for (var r = servers.get(cluster).takeRequest(1, java.util.concurrent.TimeUnit.SECONDS); r != null;
+        r = servers.get(cluster).takeRequest(200, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+      if (r.getMethod().equals("POST")) {
+        calls.add(r.getPath().replaceAll("\\?.*$", ""));
+      }
+    }
+    return calls;
+  }
+
+  /**
+   * The agent's script is one ConfigMap per namespace of each cluster: two sessions on ESRF's cluster make one (one
+   * POST, before the first Pod), a session on ILL's makes ILL's own, EOSC's (no session) has none; stopping the
+   * sessions and the reconciler's pass leave them.
+   */
+  @Test
+  void createWhenTheActivityAgentIsOnThenOneConfigMapPerClusterNamespaceKeptWhenSessionsEnd() throws Exception {
+    agentOn();
+    Created a = await(service.create(alice, new NewSession("jupyter", "gpu", List.of(ESRF_PID), Optional.empty())));
+    Created b = await(service.create(alice, new NewSession("jupyter", "gpu", List.of(ESRF_PID), Optional.empty())));
+    Caller bob = new Caller("bob@demo.panosc.eu", false, false, Set.of(), Set.of("ill"));
+    Created c = await(service.create(bob, new NewSession("jupyter", "gpu", List.of(ILL_PID), Optional.empty())));
+    startedOn("esrf-k8s", a.session().id());
+    startedOn("esrf-k8s", b.session().id());
+    startedOn("ill-k8s", c.session().id());
+    String base = "/api/v1/namespaces/" + NS;
+    List<String> esrf = posts("esrf-k8s");
+    assertThat(esrf).filteredOn(p -> p.endsWith("/configmaps")).containsExactly(base + "/configmaps");
+    assertThat(esrf.indexOf(base + "/configmaps")).isLessThan(esrf.indexOf(base + "/pods"));
+    assertThat(posts("ill-k8s")).filteredOn(p -> p.endsWith("/configmaps")).containsExactly(base + "/configmaps");
+    for (String cluster : List.of("esrf-k8s", "ill-k8s")) {
+      assertThat(kubelets.get(cluster).configMaps().inNamespace(NS).list().getItems()).as(cluster)
+          .extracting(cm -> cm.getMetadata().getName()).containsExactly(SessionObjects.agentScriptName());
+    }
+    assertThat(kubelets.get("eosc-cloud").configMaps().inNamespace(NS).list().getItems()).isEmpty();
+
+    await(service.stop(alice, a.session().id()));
+    await(service.stop(alice, b.session().id()));
+    await(service.stop(bob, c.session().id()));
+    await(reconciler.pass());
+    for (String cluster : List.of("esrf-k8s", "ill-k8s")) {
+      assertThat(kubelets.get(cluster).pods().inNamespace(NS).list().getItems()).as(cluster).isEmpty();
+      assertThat(kubelets.get(cluster).configMaps().inNamespace(NS).list().getItems()).as(cluster).hasSize(1);
+    }
+  }
+
+  /**
+   * A cluster whose API server refuses the ConfigMap (the Role without {@code configmaps}): the session FAILS like on
+   * any refused object, its reason naming the ConfigMap and the namespace, and nothing of it is left on the cluster.
+   */
+  @Test
+  void createWhenTheConfigMapIsRefusedThenFailedNamingItAndNothingLeft() throws Exception {
+    agentOn();
+    servers.get("esrf-k8s").expect().post().withPath("/api/v1/namespaces/" + NS + "/configmaps").andReturn(403,
+        Map.of("kind", "Status", "apiVersion", "v1", "status", "Failure", "reason", "Forbidden", "code", 403,
+            "message", "configmaps is forbidden")).always();
+    Created c = await(service.create(alice, new NewSession("jupyter", "gpu", List.of(ESRF_PID), Optional.empty())));
+    String id = c.session().id();
+    eventually(() -> session(id).state() == SessionState.FAILED);
+    assertThat(session(id).cluster()).contains("esrf-k8s");
+    assertThat(session(id).failure().orElseThrow()).startsWith("starting on esrf-k8s failed: ")
+        .contains("the activity agent's ConfigMap " + SessionObjects.agentScriptName() + " in namespace " + NS)
+        .contains("HTTP 403").contains("configmaps is forbidden").doesNotContain(c.accessSecret());
+    assertThat(posts("esrf-k8s")).isNotEmpty().allMatch(p -> p.endsWith("/configmaps"));
+    var k = kubelets.get("esrf-k8s");
+    assertThat(k.pods().inNamespace(NS).list().getItems()).isEmpty();
+    assertThat(k.secrets().inNamespace(NS).list().getItems()).isEmpty();
+    assertThat(k.services().inNamespace(NS).list().getItems()).isEmpty();
+    assertThat(k.persistentVolumeClaims().inNamespace(NS).list().getItems()).isEmpty();
+    assertThat(k.configMaps().inNamespace(NS).list().getItems()).isEmpty();
   }
 }

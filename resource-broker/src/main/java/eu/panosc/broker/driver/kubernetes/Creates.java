@@ -22,7 +22,8 @@ import java.util.function.Function;
  * client (so its authentication, TLS and request timeout apply), without what Fabric8's DSL adds around a create: a
  * copy of the object (serialised and parsed again, {@code unlock()}), a worker thread held while the call is in flight,
  * and the answer bound to a full model. The create benchmark's profile found those at about a fifth of the control
- * plane's CPU per session (the Secret holds the activity agent's 22 KB script, so every copy and answer of it counts).
+ * plane's CPU per session (the Secret then held the activity agent's 22 KB script; it is now in one ConfigMap per
+ * namespace, {@link SessionObjects#agentScript}).
  * Only an answer that is asked for is parsed, as JSON. An object that exists (409) is left to the caller.
  */
 final class Creates {
@@ -44,6 +45,11 @@ final class Creates {
   /** POSTs {@code item}; answers the created object as JSON, or null when an object of its name exists (409). */
   Future<JsonObject> create(HasMetadata item) {
     return post(item, r -> r.code() == 409 ? null : new JsonObject(Buffer.buffer(r.body())));
+  }
+
+  /** POSTs {@code item} without reading the answer; one of its name that exists (409) is as good (it is not read). */
+  Future<Void> createIfAbsent(HasMetadata item) {
+    return post(item, r -> null).mapEmpty();
   }
 
   /**

@@ -64,6 +64,13 @@ public final class KubernetesDriver implements SessionDriver {
 
   /** The POSTs of a start (see {@link #start}). */
   private final Creates creates;
+  /**
+   * The creation of the agent's script's ConfigMap in this driver's namespace: in flight or made (then later starts
+   * skip the call); null when not asked yet, or forgotten after a failed start (so the next start makes it again,
+   * should it have vanished).
+   */
+  private final java.util.concurrent.atomic.AtomicReference<Future<Void>> agentScript =
+      new java.util.concurrent.atomic.AtomicReference<>();
 
   private final java.util.Optional<IngressSettings> ingress;
   /** The activity agent every new session Pod runs as a sidecar; empty: none. */
@@ -71,7 +78,8 @@ public final class KubernetesDriver implements SessionDriver {
 
   /**
    * With {@code agent}: every Pod this driver creates from now on runs the activity agent as a sidecar container
-   * ({@link SessionObjects#agentContainer}), its script in the session's Secret. Returns this driver.
+   * ({@link SessionObjects#agentContainer}), its script in the namespace's ConfigMap
+   * ({@link SessionObjects#agentScript}, made before the first such Pod). Returns this driver.
    */
   public KubernetesDriver activityAgent(java.util.Optional<eu.panosc.broker.driver.ActivityAgent> agent) {
     this.agent = Objects.requireNonNull(agent, "agent");
@@ -128,13 +136,14 @@ public final class KubernetesDriver implements SessionDriver {
   }
 
   /**
-   * Starts the session: creates its Pod, then its Secret, Service, Ingress (when configured) and scratch claim (when
-   * the flavour has one), each owned by the Pod, in that order. A new session's objects do not exist, so each is
-   * POSTed without asking first, asynchronously through the client's HTTP client (no worker thread held, no copy of the
-   * object, and only the Pod's answer read, for its uid, which the others' owner references need): a create costs one
-   * API call per object. An object that exists (409: a start repeated after a restart) is handled as before through
-   * Fabric8 on a worker: the Pod is read (Pods are immutable in most fields: created once, never updated), the Secret,
-   * Service and Ingress are updated, the claim kept (a bound claim's size does not change).
+   * Starts the session: with the activity agent, first makes sure the namespace has the agent's script's ConfigMap
+   * ({@link #agentScript()}); then creates its Pod, then its Secret, Service, Ingress (when configured) and scratch
+   * claim (when the flavour has one), each owned by the Pod, in that order. A new session's objects do not exist, so
+   * each is POSTed without asking first, asynchronously through the client's HTTP client (no worker thread held, no
+   * copy of the object, and only the Pod's answer read, for its uid, which the others' owner references need): a create
+   * costs one API call per object. An object that exists (409: a start repeated after a restart) is handled as before
+   * through Fabric8 on a worker: the Pod is read (Pods are immutable in most fields: created once, never updated), the
+   * Secret, Service and Ingress are updated, the claim kept (a bound claim's size does not change).
    */
   @Override
   public Future<Void> start(LaunchSpec spec) {
@@ -148,7 +157,9 @@ public final class KubernetesDriver implements SessionDriver {
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
-    Future<Pod> pod = creates.create(desired).compose(answer -> answer != null
+    // before the Pod: a Pod whose ConfigMap volume is missing would wait in ContainerCreating
+    Future<Void> script = withAgent.isPresent() ? agentScript() : Future.succeededFuture();
+    Future<Pod> pod = script.compose(x -> creates.create(desired)).compose(answer -> answer != null
         ? Future.succeededFuture(SessionObjects.owner(name, answer.getJsonObject("metadata", new JsonObject())
             .getString("uid")))
         : blocking(() -> {
@@ -161,7 +172,7 @@ public final class KubernetesDriver implements SessionDriver {
     return pod.compose(owner -> {
       Future<Void> secret;
       if (spec.secret().isPresent()) {
-        Secret s = SessionObjects.secret(spec, namespace, spec.secret().get(), owner, withAgent);
+        Secret s = SessionObjects.secret(spec, namespace, spec.secret().get(), owner);
         secret = creates.createOrUpdate(s, () -> client.secrets().inNamespace(namespace).resource(s).unlock()
             .createOr(NonDeletingOperation::update));
       } else {
@@ -187,7 +198,48 @@ public final class KubernetesDriver implements SessionDriver {
       }).compose(x -> spec.flavour().scratchGi() <= 0 ? Future.<Void>succeededFuture()
           // a claim's size is not changed once bound: created once (one that exists answers 409 and is kept)
           : creates.create(SessionObjects.scratch(spec, namespace, owner)).<Void>mapEmpty());
-    });
+    }).onFailure(e -> agentScript.compareAndSet(script, null)); // asked again by the next start
+  }
+
+  /**
+   * Makes sure this driver's namespace has the activity agent's script's ConfigMap ({@link
+   * SessionObjects#agentScript}): one POST, the first time only (later calls get the same future, so concurrent first
+   * starts share one POST); one that exists (409: another replica or an earlier run made it; its name is the script's
+   * hash, and it is immutable) is as good. A failure names the ConfigMap and the namespace, and is forgotten, so the
+   * next start tries again.
+   */
+  Future<Void> agentScript() {
+    while (true) {
+      Future<Void> known = agentScript.get();
+      if (known != null) {
+        return known;
+      }
+      io.vertx.core.Promise<Void> made = io.vertx.core.Promise.promise();
+      if (agentScript.compareAndSet(null, made.future())) {
+        String name;
+        io.fabric8.kubernetes.api.model.ConfigMap configMap;
+        try {
+          name = SessionObjects.agentScriptName();
+          configMap = SessionObjects.agentScript(namespace);
+        } catch (RuntimeException e) {
+          agentScript.compareAndSet(made.future(), null);
+          made.fail(e);
+          return made.future();
+        }
+        creates.createIfAbsent(configMap).onComplete(ar -> {
+          if (ar.succeeded()) {
+            made.complete();
+            return;
+          }
+          agentScript.compareAndSet(made.future(), null);
+          Throwable e = ar.cause();
+          made.fail(new KubernetesClientException("the activity agent's ConfigMap " + name + " in namespace "
+              + namespace + " was not created: " + e.getMessage(), e,
+              e instanceof KubernetesClientException k ? k.getCode() : 0, null, null));
+        });
+        return made.future();
+      }
+    }
   }
 
   /**

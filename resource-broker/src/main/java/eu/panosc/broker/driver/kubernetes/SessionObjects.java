@@ -3,6 +3,8 @@ package eu.panosc.broker.driver.kubernetes;
 import eu.panosc.broker.driver.ActivityAgent;
 import eu.panosc.broker.driver.LaunchSpec;
 import eu.panosc.broker.model.Image;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -23,8 +25,11 @@ import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +41,8 @@ import java.util.Optional;
  * as a file, never in environment or arguments), a Secret holding the access secret, a Service in front of the Pod
  * and, when the flavour has scratch space, a volume claim mounted read-write at {@code /scratch}; all owned by the
  * Pod, so deleting it removes them. With the activity agent, the Pod has a second container running it (the same
- * image; see {@link #agentContainer}) and the Secret also holds the agent's script.
+ * image; see {@link #agentContainer}), its script read from a ConfigMap shared by every session of the namespace
+ * ({@link #agentScript}), not owned by any Pod.
  */
 public final class SessionObjects {
   public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
@@ -49,6 +55,8 @@ public final class SessionObjects {
   public static final String AGENT_CONTAINER = "activity-agent";
   /** Where the agent's container finds its script and the access secret. */
   public static final String AGENT_DIR = "/var/run/panosc-agent";
+  /** The component label of the agent's script's ConfigMap. */
+  public static final String AGENT_COMPONENT = "activity-agent";
   /** The user the agent runs as (nobody), whatever the image's user. */
   static final long AGENT_USER = 65534;
   static final String X11_VOLUME = "x11";
@@ -106,10 +114,10 @@ public final class SessionObjects {
     }
     List<Volume> volumes = new ArrayList<>();
     List<VolumeMount> mounts = new ArrayList<>();
-    // only the access secret: the Secret also holds the agent's script, which is the sidecar's alone. Mode 0444: the
-    // file is root's, and the container runs as whatever user the image says (jovyan, 1000:100, in Jupyter's images),
-    // which must read it; 0400 kept it from every non-root image. Only this Pod mounts it and every process in the
-    // container is the session's own. No fsGroup instead: kubelet would re-own the data volumes, whole dataset trees.
+    // the access secret (the Secret's only key). Mode 0444: the file is root's, and the container runs as whatever user
+    // the image says (jovyan, 1000:100, in Jupyter's images), which must read it; 0400 kept it from every non-root
+    // image. Only this Pod mounts it and every process in the container is the session's own. No fsGroup instead:
+    // kubelet would re-own the data volumes, whole dataset trees.
     volumes.add(new VolumeBuilder().withName("access-secret").withNewSecret().withSecretName(name)
         .withDefaultMode(0444).addNewItem().withKey(SECRET_KEY).withPath(SECRET_KEY).endItem().endSecret().build());
     mounts.add(new VolumeMountBuilder().withName("access-secret").withMountPath(SECRET_DIR).withReadOnly(true).build());
@@ -147,9 +155,14 @@ public final class SessionObjects {
         .build());
     if (agent.isPresent()) {
       containers.add(agentContainer(spec, agent.get(), basePath, desktop));
-      volumes.add(new VolumeBuilder().withName(AGENT_CONTAINER).withNewSecret().withSecretName(name)
-          .withDefaultMode(0444).addNewItem().withKey(SECRET_KEY).withPath(SECRET_KEY).endItem()
-          .addNewItem().withKey(ActivityAgent.FILE).withPath(ActivityAgent.FILE).endItem().endSecret().build());
+      // one projected volume, so both files stay in one directory (AGENT_DIR, as the agent's command and
+      // PANOSC_SECRET_FILE name them) and kubelet updates them together; two volumes would need two directories
+      // (or subPath mounts, which kubelet never updates)
+      volumes.add(new VolumeBuilder().withName(AGENT_CONTAINER).withNewProjected().withDefaultMode(0444)
+          .addNewSource().withNewConfigMap().withName(agentScriptName()).addNewItem().withKey(ActivityAgent.FILE)
+          .withPath(ActivityAgent.FILE).withMode(0444).endItem().endConfigMap().endSource()
+          .addNewSource().withNewSecret().withName(name).addNewItem().withKey(SECRET_KEY).withPath(SECRET_KEY)
+          .withMode(0444).endItem().endSecret().endSource().endProjected().build());
     }
     return new PodBuilder().withNewMetadata().withName(name).withNamespace(namespace).withLabels(labels(spec))
         .withAnnotations(annotations(spec)).endMetadata()
@@ -161,8 +174,9 @@ public final class SessionObjects {
    * The activity agent's sidecar: the session's own image (Jupyter and desktop images have Python 3, and whatever
    * {@code xprintidle} or {@code nvidia-smi} the image has), so it works for any image without rebuilding it and
    * without knowing its entrypoint; in the Pod's network namespace, so Jupyter is at {@code 127.0.0.1:<port>}. The
-   * script and the access secret come from the session's Secret as files (mode 0444 in this container only: it runs
-   * as user 65534, not as the image's user), never in its environment values or arguments. An image without
+   * script (from the namespace's {@link #agentScript} ConfigMap) and the access secret (from the session's Secret)
+   * come as files of one projected volume (mode 0444 in this container only: it runs as user 65534, not as the
+   * image's user), never in its environment values or arguments. An image without
    * {@code python3} gets a container that only waits (so the Pod still becomes Ready) and says why in its log.
    */
   static Container agentContainer(LaunchSpec spec, ActivityAgent agent, String basePath, boolean desktop) {
@@ -206,25 +220,49 @@ public final class SessionObjects {
         .build();
   }
 
+  /** The session's Secret: its access secret, its only key ({@value #SECRET_KEY}). */
   public static Secret secret(LaunchSpec spec, String namespace, String value, Pod owner) {
-    return secret(spec, namespace, value, owner, Optional.empty());
-  }
-
-  /** The session's Secret: its access secret and, with {@code agent}, the agent's script (for the sidecar). */
-  public static Secret secret(LaunchSpec spec, String namespace, String value, Pod owner,
-      Optional<ActivityAgent> agent) {
     Map<String, String> data = new LinkedHashMap<>();
     data.put(SECRET_KEY, Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8)));
-    agent.ifPresent(a -> data.put(ActivityAgent.FILE, AgentScript.BASE64));
     return new SecretBuilder().withNewMetadata().withName(name(spec.session().id())).withNamespace(namespace)
         .withLabels(labels(spec)).withOwnerReferences(ownedBy(owner)).endMetadata().withType("Opaque")
         .withData(data).build();
   }
 
-  /** The agent's script as a Secret holds it, encoded once (22 KB, in every session's Secret). */
+  /**
+   * The name of the activity agent's script's ConfigMap: {@code panosc-activity-agent-<first 10 hex digits of the
+   * script's SHA-256>}, so every broker version names its own script and a ConfigMap of that name holds this script.
+   */
+  public static String agentScriptName() {
+    return AgentScript.NAME;
+  }
+
+  /**
+   * The ConfigMap holding the activity agent's script ({@value ActivityAgent#FILE}) for every session of
+   * {@code namespace}: named by the script's hash ({@link #agentScriptName}), immutable, labelled as managed by the
+   * broker (component {@value #AGENT_COMPONENT}, no session: it is shared, owned by no Pod, never deleted with one).
+   */
+  public static ConfigMap agentScript(String namespace) {
+    Map<String, String> labels = new LinkedHashMap<>();
+    labels.put(MANAGED_BY, MANAGER);
+    labels.put("app.kubernetes.io/component", AGENT_COMPONENT);
+    return new ConfigMapBuilder().withNewMetadata().withName(AgentScript.NAME).withNamespace(namespace)
+        .withLabels(labels).endMetadata().withImmutable(true).withData(Map.of(ActivityAgent.FILE,
+            ActivityAgent.script())).build();
+  }
+
+  /** The script's ConfigMap's name, hashed once. */
   private static final class AgentScript {
-    static final String BASE64 = Base64.getEncoder().encodeToString(ActivityAgent.script()
-        .getBytes(StandardCharsets.UTF_8));
+    static final String NAME = "panosc-activity-agent-" + sha256(ActivityAgent.script()).substring(0, 10);
+
+    private static String sha256(String text) {
+      try {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(
+            StandardCharsets.UTF_8)));
+      } catch (NoSuchAlgorithmException e) {
+        throw new IllegalStateException("this JVM has no SHA-256", e);
+      }
+    }
   }
 
   public static Service service(LaunchSpec spec, String namespace, Pod owner) {

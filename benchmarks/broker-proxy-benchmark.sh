@@ -152,16 +152,7 @@ if [[ "$NGINX_REF" == 1 ]]; then
   port_free "$NGINX_PORT" || die "port $NGINX_PORT is taken (BENCH_NGINX_PORT)"
   read -r NG_HOST NG_PORT NG_PATH <<<"$(python3 -c 'import sys, urllib.parse
 u = urllib.parse.urlsplit(sys.argv[1]); print(u.hostname, u.port or 80, u.path or "/")' "$DIRECT")"
-  mkdir -p "$WORK/nginx"
-  (umask 077; cat > "$WORK/nginx/nginx.conf" <<EOF
-worker_processes 1;
-error_log $WORK/nginx/error.log warn;
-pid $WORK/nginx/nginx.pid;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  client_body_temp_path $WORK/nginx/body; proxy_temp_path $WORK/nginx/proxy; fastcgi_temp_path $WORK/nginx/fastcgi;
-  uwsgi_temp_path $WORK/nginx/uwsgi; scgi_temp_path $WORK/nginx/scgi;
+  start_nginx "$NGINX" "$WORK/nginx" 1 <<EOF
   upstream session { server $NG_HOST:$NG_PORT; keepalive 128; }
   server {
     listen 127.0.0.1:$NGINX_PORT;
@@ -174,14 +165,7 @@ http {
       proxy_buffering off;
     }
   }
-}
 EOF
-  )
-  "$NGINX" -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" -t > "$WORK/nginx/check.log" 2>&1 \
-    || { cat "$WORK/nginx/check.log" >&2; die "nginx refuses the configuration"; }
-  "$NGINX" -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf"
-  for ((i = 0; i < 50; i++)); do [[ -s "$WORK/nginx/nginx.pid" ]] && break; sleep 0.1; done
-  NGINX_PID="$(cat "$WORK/nginx/nginx.pid")" || die "nginx did not start (see $WORK/nginx/error.log)"
   curl -sf -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$NGINX_PORT$NG_PATH" > "$WORK/nginx.html" \
     || die "the page through nginx does not answer"
   cmp -s "$WORK/direct.html" "$WORK/nginx.html" || die "the page through nginx differs from the direct one"

@@ -2,7 +2,7 @@
 # BENCH_NAME (the prefix of messages). Selects the JDK, sets JAVA and JAVA_FLAGS, the driver settings
 # (CONNECTIONS, WARMUP, DURATION, SETTLE, FRACTION from BENCH_CONNECTIONS, ...), and defines:
 #   say, die, load, port_free PORT, stop_pid PID NAME, wait_http URL SECONDS PID NAME LOG, build_jars JAR,
-#   need_wrk, java_pid PID, cpu_ticks PID, basic_auth ID SECRET, start_extauthz_server GRPC HTTP LOOPS USERS,
+#   start_nginx NGINX DIR WORKERS, need_wrk, java_pid PID, cpu_ticks PID, basic_auth ID SECRET, start_extauthz_server GRPC HTTP LOOPS USERS,
 #   postgres_pids DATA-DIR
 # shellcheck shell=bash
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -55,6 +55,26 @@ build_jars() {   # build_jars JAR: the benchmarks jar and the control plane, unl
     say "building the control plane (./mvnw -pl control-plane -am package)"
     ./mvnw -B -q -DskipTests -pl control-plane -am package
   fi
+}
+
+start_nginx() {   # start_nginx NGINX DIR WORKERS: nginx with DIR/http.conf (read from stdin) as its http block's body
+  # The common frame (error log, pid and temporary files under DIR, no access log) around the caller's upstreams and
+  # servers; checked with -t, started as a daemon, NGINX_PID set. The file may hold a secret: mode 0600.
+  local nginx="$1" dir="$2" workers="$3" i
+  mkdir -p "$dir"
+  (umask 077; {
+    printf 'worker_processes %s;\nerror_log %s/error.log warn;\npid %s/nginx.pid;\n' "$workers" "$dir" "$dir"
+    printf 'events { worker_connections 1024; }\nhttp {\n  access_log off;\n'
+    printf '  client_body_temp_path %s/body; proxy_temp_path %s/proxy; fastcgi_temp_path %s/fastcgi;\n' "$dir" "$dir" "$dir"
+    printf '  uwsgi_temp_path %s/uwsgi; scgi_temp_path %s/scgi;\n' "$dir" "$dir"
+    cat
+    printf '}\n'
+  } > "$dir/nginx.conf")
+  "$nginx" -p "$dir" -c "$dir/nginx.conf" -t > "$dir/check.log" 2>&1 \
+    || { cat "$dir/check.log" >&2; die "nginx refuses the configuration ($dir/nginx.conf)"; }
+  "$nginx" -p "$dir" -c "$dir/nginx.conf"
+  for ((i = 0; i < 50; i++)); do [[ -s "$dir/nginx.pid" ]] && break; sleep 0.1; done
+  NGINX_PID="$(cat "$dir/nginx.pid")" || die "nginx did not start (see $dir/error.log)"
 }
 
 need_wrk() {   # the native load generator (Debian package wrk)

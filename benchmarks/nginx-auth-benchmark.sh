@@ -68,16 +68,7 @@ trap 'exit 130' INT TERM
 start_extauthz_server "$GRPC_PORT" "$PDP_PORT" "$LOOPS" 200
 
 SERVICE="https%3A%2F%2Fscicat.bench.example"
-mkdir -p "$WORK/nginx"
-cat > "$WORK/nginx/nginx.conf" <<EOF
-worker_processes $WORKERS;
-error_log $WORK/nginx/error.log warn;
-pid $WORK/nginx/nginx.pid;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  client_body_temp_path $WORK/nginx/body; proxy_temp_path $WORK/nginx/proxy; fastcgi_temp_path $WORK/nginx/fastcgi;
-  uwsgi_temp_path $WORK/nginx/uwsgi; scgi_temp_path $WORK/nginx/scgi;
+start_nginx "$NGINX" "$WORK/nginx" "$WORKERS" <<EOF
   upstream pdp { server 127.0.0.1:$PDP_PORT; keepalive 32; }
   upstream service { server 127.0.0.1:$UPSTREAM_PORT; keepalive 32; }
   server {
@@ -110,13 +101,7 @@ http {
       proxy_read_timeout 2s;
     }
   }
-}
 EOF
-"$NGINX" -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" -t > "$WORK/nginx/check.log" 2>&1 \
-  || { cat "$WORK/nginx/check.log" >&2; die "nginx refuses the configuration"; }
-"$NGINX" -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf"
-for ((i = 0; i < 50; i++)); do [[ -s "$WORK/nginx/nginx.pid" ]] && break; sleep 0.1; done
-NGINX_PID="$(cat "$WORK/nginx/nginx.pid")"
 read -r first_token first_path _ < "$WORK/requests.tsv"
 [[ "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $first_token" \
   "http://127.0.0.1:$PORT/noauth$first_path")" == 200 ]] || die "nginx without auth does not answer 200"

@@ -37,7 +37,8 @@
 # (1; 0 skips the open loop), BENCH_OPEN_FRACTIONS ("0.5 0.8"), BENCH_OPEN_RATES (requests/s, e.g. "10000 20000";
 # given, it replaces the fractions), BENCH_OPEN_CONNECTIONS (64), BENCH_NGINX_REF (1 when nginx is installed; 0 leaves
 # it out), BENCH_NGINX (/usr/sbin/nginx), BENCH_NGINX_PORT (18681), BENCH_EVENT_LOOPS (the control plane's
-# server.eventLoops; default: its own, the CPU count).
+# server.eventLoops; default: its own, the CPU count), BENCH_SERVER_CPUS and BENCH_DRIVER_CPUS (taskset -c CPU lists:
+# the control plane, its PostgreSQL and nginx on the first, wrk and openload on the second, e.g. 0 and 1).
 # Requires: wrk (`apt-get install wrk`), curl, python3; for the open loop a C compiler (`apt-get install gcc`).
 set -euo pipefail
 
@@ -117,7 +118,7 @@ services:
 YAML
 port_free "$PORT" || die "port $PORT is taken (BENCH_OURS_PORT)"
 say "starting the control plane on port $PORT ($(load))"
-PANOSC_JAVA_OPTS="-Djava.io.tmpdir=$WORK ${BENCH_PANOSC_JAVA_OPTS:-}" ./panosc up --demo --port "$PORT" --data-dir "$WORK/data" \
+PANOSC_JAVA_OPTS="-Djava.io.tmpdir=$WORK ${BENCH_PANOSC_JAVA_OPTS:-}" "${SERVER_PIN[@]}" ./panosc up --demo --port "$PORT" --data-dir "$WORK/data" \
   --config "$WORK/panosc.yaml" > "$WORK/panosc.log" 2>&1 &
 PANOSC_PID=$!
 URL="http://127.0.0.1:$PORT"
@@ -173,7 +174,7 @@ EOF
 fi
 
 run() {  # run NAME URL AUTH SECONDS OUT
-  wrk -t "$WRK_THREADS" -c "$CONNECTIONS" -d "${4}s" --latency -H "Authorization: Bearer $3" "$2" > "$5" 2>&1 \
+  "${DRIVER_PIN[@]}" wrk -t "$WRK_THREADS" -c "$CONNECTIONS" -d "${4}s" --latency -H "Authorization: Bearer $3" "$2" > "$5" 2>&1 \
     || { cat "$5" >&2; die "wrk failed ($1)"; }
   if grep -q "Non-2xx\|Socket errors" "$5"; then cat "$5" >&2; die "$1: non-2xx answers or socket errors"; fi
 }
@@ -225,7 +226,7 @@ print(statistics.median(rps))' "$WORK"/runs/*-proxy.txt)" \
       nginx) host=127.0.0.1 port="$NGINX_PORT" path="$DIRECT_PATH" auth="$TOKEN" ;;  # nginx puts the secret in
     esac
     # the credential goes through the environment, not the command line (ps)
-    OPENLOAD_AUTHORIZATION="Bearer $auth" "$WORK/openload" "$host" "$port" "$path" - "$OPEN_CONNECTIONS" "$rate" \
+    OPENLOAD_AUTHORIZATION="Bearer $auth" "${DRIVER_PIN[@]}" "$WORK/openload" "$host" "$port" "$path" - "$OPEN_CONNECTIONS" "$rate" \
       "$WARMUP" "$DURATION" < /dev/null > "$out.out" 2> "$out.err" || rc=$?
     case $rc in
       0 | 3) ;;

@@ -1,9 +1,10 @@
-# Shared by the HTTP benchmark scripts (token-benchmark.sh, pdp-benchmark.sh); source it after setting
+# Shared by the HTTP benchmark scripts (token-benchmark.sh, pdp-benchmark.sh, ...); source it after setting
 # BENCH_NAME (the prefix of messages). Selects the JDK, sets JAVA and JAVA_FLAGS, the driver settings
-# (CONNECTIONS, WARMUP, DURATION, SETTLE, FRACTION from BENCH_CONNECTIONS, ...), and defines:
+# (CONNECTIONS, WARMUP, DURATION, SETTLE, FRACTION from BENCH_CONNECTIONS, ...), SERVER_PIN and DRIVER_PIN (taskset
+# prefixes from BENCH_SERVER_CPUS and BENCH_DRIVER_CPUS), and defines:
 #   say, die, load, port_free PORT, stop_pid PID NAME, wait_http URL SECONDS PID NAME LOG, build_jars JAR,
-#   start_nginx NGINX DIR WORKERS, need_wrk, java_pid PID, cpu_ticks PID, basic_auth ID SECRET, start_extauthz_server GRPC HTTP LOOPS USERS,
-#   postgres_pids DATA-DIR
+#   start_nginx NGINX DIR WORKERS, need_wrk, java_pid PID, cpu_ticks PID, basic_auth ID SECRET,
+#   start_extauthz_server GRPC HTTP LOOPS USERS, postgres_pids DATA-DIR
 # shellcheck shell=bash
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 . "$ROOT/.mvn/select-jdk.sh"
@@ -24,6 +25,20 @@ say() { echo "$BENCH_NAME: $*" >&2; }
 die() { say "$*"; exit 1; }
 load() { echo "loadavg $(cut -d' ' -f1-3 /proc/loadavg)"; }
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# BENCH_SERVER_CPUS, BENCH_DRIVER_CPUS: taskset -c CPU lists for the servers and for the load drivers (e.g. 0 and 1: they
+# share no core); SERVER_PIN and DRIVER_PIN are the commands' prefixes (empty: not pinned)
+SERVER_PIN=()
+DRIVER_PIN=()
+for v in BENCH_SERVER_CPUS BENCH_DRIVER_CPUS; do
+  [[ -z "${!v:-}" || "${!v}" =~ ^[0-9]+(-[0-9]+)?(,[0-9]+(-[0-9]+)?)*$ ]] \
+    || die "$v must be a CPU list as taskset -c takes it (e.g. 0 or 0,1 or 0-1), not '${!v}'"
+done
+if [[ -n "${BENCH_SERVER_CPUS:-}${BENCH_DRIVER_CPUS:-}" ]]; then
+  command -v taskset >/dev/null || die "BENCH_SERVER_CPUS and BENCH_DRIVER_CPUS need taskset (util-linux)"
+fi
+[[ -n "${BENCH_SERVER_CPUS:-}" ]] && SERVER_PIN=(taskset -c "$BENCH_SERVER_CPUS")
+[[ -n "${BENCH_DRIVER_CPUS:-}" ]] && DRIVER_PIN=(taskset -c "$BENCH_DRIVER_CPUS")
 
 stop_pid() {   # stop_pid PID NAME: SIGTERM, then SIGKILL after 30 s
   local pid="$1" name="$2" i
@@ -72,7 +87,7 @@ start_nginx() {   # start_nginx NGINX DIR WORKERS: nginx with DIR/http.conf (rea
   } > "$dir/nginx.conf")
   "$nginx" -p "$dir" -c "$dir/nginx.conf" -t > "$dir/check.log" 2>&1 \
     || { cat "$dir/check.log" >&2; die "nginx refuses the configuration ($dir/nginx.conf)"; }
-  "$nginx" -p "$dir" -c "$dir/nginx.conf"
+  "${SERVER_PIN[@]}" "$nginx" -p "$dir" -c "$dir/nginx.conf"
   for ((i = 0; i < 50; i++)); do [[ -s "$dir/nginx.pid" ]] && break; sleep 0.1; done
   NGINX_PID="$(cat "$dir/nginx.pid")" || die "nginx did not start (see $dir/error.log)"
 }
@@ -114,10 +129,8 @@ start_extauthz_server() {   # start_extauthz_server GRPC-PORT HTTP-PORT EVENT-LO
     ./mvnw -B -q -Pbench -pl benchmarks -am package -DskipTests
   fi
   say "starting the PDP's forward-auth, ExtAuthzBenchServer ($(load))"
-  local pin=()  # BENCH_SERVER_CPUS: the server's CPUs (taskset -c list), e.g. 0 with the driver on 1
-  [[ -n "${BENCH_SERVER_CPUS:-}" ]] && pin=(taskset -c "$BENCH_SERVER_CPUS")
   # shellcheck disable=SC2086 # BENCH_SERVER_JAVA_OPTS is a list of JVM options
-  "${pin[@]}" "$JAVA" "${JAVA_FLAGS[@]}" -Xms512m -Xmx1g -XX:+UseParallelGC ${BENCH_SERVER_JAVA_OPTS:-} -cp "$JAR" \
+  "${SERVER_PIN[@]}" "$JAVA" "${JAVA_FLAGS[@]}" -Xms512m -Xmx1g -XX:+UseParallelGC ${BENCH_SERVER_JAVA_OPTS:-} -cp "$JAR" \
     eu.panosc.benchmarks.mesh.ExtAuthzBenchServer "$1" "$2" "$3" "$WORK/requests.tsv" 20000 "$4" \
     > "$WORK/server.log" 2>&1 &
   SERVER=$!

@@ -84,9 +84,6 @@ fi
 SERVICE="https%3A%2F%2Fscicat.bench.example"
 TCK="$(getconf CLK_TCK)"
 
-# BENCH_DRIVER_CPUS: the load drivers' CPUs (taskset -c list); with BENCH_SERVER_CPUS the two share no core
-DRIVER_PIN=()
-[[ -n "${BENCH_DRIVER_CPUS:-}" ]] && DRIVER_PIN=(taskset -c "$BENCH_DRIVER_CPUS")
 grpc_phase() {  # grpc_phase ROUND
   local r="$1" s0 s1
   say "round $r: gRPC Check ($(load))"

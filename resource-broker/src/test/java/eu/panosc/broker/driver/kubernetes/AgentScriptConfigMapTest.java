@@ -27,7 +27,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Queue;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -72,16 +71,11 @@ class AgentScriptConfigMapTest {
   }
 
   static <T> T await(Future<T> f) {
-    return f.toCompletionStage().toCompletableFuture().join();
+    return KubernetesStartTest.await(f);
   }
 
   static Throwable failure(Future<?> f) {
-    try {
-      await(f);
-    } catch (CompletionException e) {
-      return e.getCause();
-    }
-    throw new AssertionError("the start did not fail");
+    return KubernetesStartTest.failure(f);
   }
 
   /** The requests the API server got since the last call (method and path), the test's own reads left out. */
